@@ -1,0 +1,72 @@
+"""Helpers shared by every CLI command module: consoles, JSON output, progress.
+
+Human messages go to stderr (``console``); machine output (``--json``) goes to
+stdout as exactly one JSON document (``print_json``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+console = Console(stderr=True, highlight=False)
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    try:  # numpy scalars
+        import numpy as np
+
+        if isinstance(obj, np.integer):
+            return int(obj)
+        if isinstance(obj, np.floating):
+            return float(obj)
+        if isinstance(obj, np.ndarray):
+            return obj.tolist()
+    except ImportError:  # pragma: no cover
+        pass
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def print_json(obj: Any) -> None:
+    """Print exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_default, indent=2))
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+@contextmanager
+def progress(enabled: bool = True) -> Iterator[Progress]:
+    """A Rich progress display on stderr; silent when ``enabled`` is False or not a TTY."""
+    prog = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not enabled,
+    )
+    with prog:
+        yield prog

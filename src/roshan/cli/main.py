@@ -1,0 +1,88 @@
+"""The ``roshan`` command: one Typer app, one module per command group.
+
+Each module in ``COMMAND_MODULES`` exposes ``register(app)``; this file only
+assembles them and turns user errors into one clear line and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from roshan import __version__
+from roshan.cli.common import console
+from roshan.errors import RoshanError
+
+app = typer.Typer(
+    name="roshan",
+    help="roshan: turn incomplete, overlapping casualty lists into linked victims and an "
+    "honest estimate of the total.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+# Order here is the order of the pipeline; each module registers its commands.
+COMMAND_MODULES = [
+    "roshan.cli.workspace",  # init, status
+    "roshan.cli.simulate",  # simulate
+    "roshan.cli.ingest",  # ingest
+    "roshan.cli.normalize",  # normalize
+    "roshan.cli.link",  # link, review
+    "roshan.cli.estimate",  # estimate
+    "roshan.cli.report",  # report
+    "roshan.cli.export",  # export
+    "roshan.cli.intake",  # keys, intake, ledger
+    "roshan.cli.web",  # serve, user
+    "roshan.cli.backup",  # backup, restore
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"roshan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """roshan command line."""
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def main() -> None:
+    """Entry point: run the app, turning user errors into one line on stderr."""
+    try:
+        app(standalone_mode=False)
+    except RoshanError as err:
+        console.print(f"[bold red]error:[/] {err}", soft_wrap=True)
+        sys.exit(err.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        console.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,9 @@
+"""CLI commands of the simulate group (not yet built)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this group's commands to the root app."""

@@ -1,0 +1,1 @@
+"""roshan.estimate stage."""

@@ -1,0 +1,1 @@
+"""roshan.report stage."""

@@ -1,0 +1,1 @@
+"""roshan.simulate stage."""
