@@ -1,0 +1,206 @@
+"""The result every estimator returns, and its plain-language reading.
+
+:class:`EstimateResult` is the one shape the CLI, the report and the web app
+consume, whatever the method. ``to_dict`` gives a JSON-safe document with a
+fixed set of keys; ``summary`` says in plain words what the number means and
+what it rests on, so a journalist does not read an interval as a fact.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["EstimateResult", "RESULT_KEYS", "jsonable"]
+
+RESULT_KEYS = (
+    "method",
+    "lists",
+    "observed",
+    "estimate",
+    "lower",
+    "upper",
+    "level",
+    "model",
+    "diagnostics",
+    "warnings",
+    "strata",
+)
+
+
+def jsonable(obj: Any) -> Any:
+    """Turn numpy scalars/arrays, tuples and non-finite floats into JSON-safe values.
+
+    NaN and infinities become ``None`` (JSON has no such numbers).
+    """
+    if isinstance(obj, dict):
+        return {str(k) if not isinstance(k, str) else k: jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        f = float(obj)
+        return f if math.isfinite(f) else None
+    if obj is None or isinstance(obj, (int, str)):
+        return obj
+    if hasattr(obj, "to_dict"):
+        return jsonable(obj.to_dict())
+    return str(obj)
+
+
+@dataclass
+class EstimateResult:
+    """An estimate of the total number of people, with its uncertainty and caveats.
+
+    ``estimate`` is N̂ (observed plus estimated unobserved), ``lower``/``upper``
+    the interval at ``level``; all three are ``None`` when the data cannot
+    support an estimate (then ``warnings`` says why). ``model`` describes the
+    fitted model (a string or a dict). ``strata`` lists per-stratum results as
+    dicts with the stratum key values plus ``observed, estimate, lower, upper,
+    status`` ("ok"/"not_estimable") and ``reason``. ``draws`` holds posterior
+    (or bootstrap) draws of N when the method has them; it is not serialised.
+    """
+
+    method: str
+    lists: list[str]
+    observed: int
+    estimate: float | None
+    lower: float | None = None
+    upper: float | None = None
+    level: float = 0.95
+    model: str | dict | None = None
+    diagnostics: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    strata: list[dict] = field(default_factory=list)
+    draws: np.ndarray | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict with exactly the keys in :data:`RESULT_KEYS` (no draws)."""
+        return {
+            "method": str(self.method),
+            "lists": [str(x) for x in self.lists],
+            "observed": int(self.observed),
+            "estimate": jsonable(self.estimate),
+            "lower": jsonable(self.lower),
+            "upper": jsonable(self.upper),
+            "level": float(self.level),
+            "model": jsonable(self.model),
+            "diagnostics": jsonable(self.diagnostics),
+            "warnings": [str(w) for w in self.warnings],
+            "strata": jsonable(self.strata),
+        }
+
+    @property
+    def unobserved(self) -> float | None:
+        """Estimated number of people on no list (``estimate - observed``)."""
+        return None if self.estimate is None else float(self.estimate) - self.observed
+
+    def summary(self, lang: str = "en") -> str:
+        """A short plain-language reading of the result (``lang`` "en" or "fa")."""
+        if lang == "fa":
+            return _summary_fa(self)
+        return _summary_en(self)
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:,.0f}"
+
+
+def _model_text(model: str | dict | None) -> str:
+    if model is None:
+        return ""
+    if isinstance(model, str):
+        return model
+    if "formula" in model:
+        return str(model["formula"])
+    if "name" in model:
+        return str(model["name"])
+    return ", ".join(f"{k}={v}" for k, v in model.items() if not isinstance(v, (dict, list)))
+
+
+_ASSUMPTIONS_EN = {
+    "loglinear": "the chosen log-linear model describes how the lists depend on each other, "
+    "and the highest-order interaction among all lists is absent",
+    "lcmcr": "people fall into a small number of latent groups within which lists are "
+    "independent (Bayesian latent-class model); the prior matters when overlaps are few",
+    "dga": "the dependence between lists is captured by the averaged decomposable graphical "
+    "models and their prior",
+}
+
+
+def _summary_en(r: EstimateResult) -> str:
+    lines: list[str] = []
+    lists = ", ".join(r.lists)
+    pct = f"{r.level * 100:.0f}%"
+    if r.estimate is None:
+        lines.append(
+            f"No estimate: the {len(r.lists)} lists ({lists}) with {r.observed:,} distinct "
+            f"people observed cannot support a {r.method} estimate."
+        )
+    else:
+        lines.append(
+            f"Estimated total: {_fmt(r.estimate)} people ({r.method}), of whom {r.observed:,} "
+            f"appear on at least one of {len(r.lists)} lists ({lists}); about "
+            f"{_fmt(r.unobserved)} are estimated to be on none."
+        )
+        if r.lower is not None and r.upper is not None:
+            kind = r.diagnostics.get("interval", "interval")
+            lines.append(
+                f"{pct} {kind}: {_fmt(r.lower)} to {_fmt(r.upper)}. The interval reflects "
+                "sampling uncertainty under the model's assumptions only; it does not cover "
+                "errors in the assumptions themselves."
+            )
+        else:
+            lines.append("No interval was computed.")
+        mt = _model_text(r.model)
+        if mt:
+            lines.append(f"Model: {mt}.")
+    assumption = _ASSUMPTIONS_EN.get(r.method.split(":")[0], "the method's model is adequate")
+    lines.append(
+        "It rests on: a closed population (everyone counted could have been on any list), "
+        "perfect linkage (each person matched correctly across lists), and that "
+        f"{assumption}."
+    )
+    if r.strata:
+        bad = [s for s in r.strata if s.get("status") != "ok"]
+        lines.append(
+            f"Combined over {len(r.strata)} strata"
+            + (f"; {len(bad)} could not be estimated on their own (see warnings)." if bad else ".")
+        )
+    if r.warnings:
+        lines.append("Warnings:")
+        lines.extend(f"  - {w}" for w in r.warnings)
+    return "\n".join(lines)
+
+
+def _summary_fa(r: EstimateResult) -> str:
+    lines: list[str] = []
+    if r.estimate is None:
+        lines.append(f"برآوردی ممکن نیست: {r.observed:,} نفر مشاهده‌شده در {len(r.lists)} فهرست.")
+    else:
+        lines.append(
+            f"برآورد کل: {_fmt(r.estimate)} نفر ({r.method})؛ {r.observed:,} نفر دست‌کم در "
+            f"یکی از {len(r.lists)} فهرست آمده‌اند."
+        )
+        if r.lower is not None and r.upper is not None:
+            lines.append(
+                f"بازهٔ {r.level * 100:.0f}٪: {_fmt(r.lower)} تا {_fmt(r.upper)} "
+                "(فقط عدم قطعیت نمونه‌گیری، با فرض درستی مدل)."
+            )
+    lines.append(
+        "فرض‌ها: جمعیت بسته، پیوند کامل و درست رکوردها میان فهرست‌ها، و درستی مدل انتخاب‌شده."
+    )
+    if r.warnings:
+        lines.append("هشدارها (به انگلیسی):")
+        lines.extend(f"  - {w}" for w in r.warnings)
+    return "\n".join(lines)
