@@ -1,0 +1,333 @@
+"""Numba Gibbs kernel for the LCMCR latent-class capture–recapture model.
+
+This module holds only the numerical sampler; :mod:`roshan.estimate.lcmcr` wraps
+it with input checks, multiple chains, diagnostics and the result object, and
+documents the model and its full conditionals.
+
+Why a kernel of our own: R's LCMCR samples class memberships person by person
+(or cell by cell with GSL's multinomial), and our users run it on ordinary
+laptops inside coverage studies and per-stratum loops. Everything here is
+vectorised over *capture patterns*: each observed pattern's count is split over
+the K classes with one multinomial draw (sequential conditional binomials that
+stop as soon as the remaining count is zero), the unobserved count n0 is drawn
+from its negative-binomial full conditional and split over classes the same way,
+and Beta draws with a unit parameter use exact closed forms instead of two Gamma
+draws. The class-by-list sufficient statistics are accumulated while sampling,
+so there is no separate tabulation pass.
+
+Random numbers come from numba's own per-thread Mersenne Twister, seeded at the
+start of every chain from an integer the caller derives with
+``numpy.random.SeedSequence``; a chain is therefore reproducible given its seed
+(and the numba version). Gamma variates use Marsaglia & Tsang (2000), with the
+``U**(1/a)`` boost for shapes below one; log-Gamma draws are used where values
+can underflow (stick-breaking weights with a tiny concentration).
+
+If numba cannot write its on-disk cache (read-only install), the functions are
+compiled without caching instead of failing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+
+def _jit(func: Callable[..., Any]) -> Any:
+    """``njit(cache=True)``, falling back to an uncached ``njit`` when the cache dir is read-only."""
+    try:
+        return njit(cache=True, nogil=True)(func)
+    except Exception:  # pragma: no cover - depends on file-system permissions
+        return njit(nogil=True)(func)
+
+
+@_jit
+def _seed(seed: int) -> None:
+    np.random.seed(seed)
+
+
+@_jit
+def _gamma(a: float) -> float:
+    """Gamma(a, 1) variate, Marsaglia & Tsang; shapes < 1 by the U**(1/a) boost."""
+    boost = 1.0
+    if a < 1.0:
+        u = np.random.random()
+        while u == 0.0:
+            u = np.random.random()
+        boost = u ** (1.0 / a)
+        a = a + 1.0
+    d = a - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        x = np.random.standard_normal()
+        v = 1.0 + c * x
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        u = np.random.random()
+        x2 = x * x
+        if u < 1.0 - 0.0331 * x2 * x2:
+            return d * v * boost
+        if math.log(u) < 0.5 * x2 + d * (1.0 - v + math.log(v)):
+            return d * v * boost
+
+
+@_jit
+def _log_gamma(a: float) -> float:
+    """log of a Gamma(a, 1) variate, safe for tiny shapes (no underflow to log 0)."""
+    if a < 1.0:
+        u = np.random.random()
+        while u == 0.0:
+            u = np.random.random()
+        return math.log(_gamma(a + 1.0)) + math.log(u) / a
+    return math.log(_gamma(a))
+
+
+@_jit
+def _beta_int(a: int, b: int) -> float:
+    """Beta(1 + a, 1 + b) variate for counts a, b >= 0, exact fast paths for a or b = 0."""
+    if a == 0:
+        u = np.random.random()
+        if b == 0:
+            return u
+        # Beta(1, 1+b): 1 - U**(1/(1+b)), computed without cancellation
+        return -math.expm1(math.log1p(-u) / (1.0 + b)) if u < 1.0 else 1.0
+    if b == 0:
+        u = np.random.random()
+        return u ** (1.0 / (1.0 + a))
+    g1 = _gamma(1.0 + a)
+    g2 = _gamma(1.0 + b)
+    return g1 / (g1 + g2)
+
+
+@_jit
+def _multinomial_into(n: int, probs: np.ndarray, total: float, out: np.ndarray) -> None:
+    """Split n over len(probs) cells with probabilities probs/total; write counts to out.
+
+    Sequential conditional binomials, stopping once nothing is left; n == 1 is a
+    single categorical draw.
+    """
+    k_max = probs.shape[0]
+    for k in range(k_max):
+        out[k] = 0
+    if n <= 0:
+        return
+    if n == 1:
+        u = np.random.random() * total
+        acc = 0.0
+        for k in range(k_max):
+            acc += probs[k]
+            if u < acc:
+                out[k] = 1
+                return
+        # rounding: put it in the last class with positive probability
+        for k in range(k_max - 1, -1, -1):
+            if probs[k] > 0.0:
+                out[k] = 1
+                return
+        out[k_max - 1] = 1
+        return
+    remaining = n
+    mass = total
+    for k in range(k_max - 1):
+        if remaining == 0:
+            return
+        p = probs[k] / mass if mass > 0.0 else 0.0
+        if p >= 1.0:
+            out[k] = remaining
+            return
+        if p > 0.0:
+            x = np.random.binomial(remaining, p)
+            out[k] = x
+            remaining -= x
+        mass -= probs[k]
+    out[k_max - 1] = remaining
+
+
+@_jit
+def _sweep(
+    patterns: np.ndarray,
+    freq: np.ndarray,
+    n_obs: int,
+    lam: np.ndarray,
+    nu: np.ndarray,
+    log_nu: np.ndarray,
+    count0: np.ndarray,
+    state: np.ndarray,
+    probs: np.ndarray,
+    draw: np.ndarray,
+    ones: np.ndarray,
+    count_k: np.ndarray,
+    a_alpha: float,
+    b_alpha: float,
+    update_alpha: bool,
+) -> None:
+    """One Gibbs sweep, in R LCMCR's order: z | ·, lambda | ·, nu | ·, n0 | ·, z0 | ·, alpha | ·.
+
+    ``state`` holds [alpha, n0] as floats and is updated in place.
+    """
+    m_cells, n_lists = patterns.shape
+    k_max = nu.shape[0]
+    alpha = state[0]
+    n0 = int(state[1])
+
+    # 1. class counts of each observed pattern; accumulate sufficient statistics
+    for k in range(k_max):
+        count_k[k] = count0[k]
+        for j in range(n_lists):
+            ones[j, k] = 0
+    for m in range(m_cells):
+        total = 0.0
+        for k in range(k_max):
+            p = nu[k]
+            for j in range(n_lists):
+                if patterns[m, j] == 1:
+                    p *= lam[j, k]
+                else:
+                    p *= 1.0 - lam[j, k]
+            probs[k] = p
+            total += p
+        _multinomial_into(freq[m], probs, total, draw)
+        for k in range(k_max):
+            c = draw[k]
+            if c > 0:
+                count_k[k] += c
+                for j in range(n_lists):
+                    if patterns[m, j] == 1:
+                        ones[j, k] += c
+
+    # 2. list capture probabilities, Beta(1 + captured, 1 + not captured)
+    for j in range(n_lists):
+        for k in range(k_max):
+            a = ones[j, k]
+            lam[j, k] = _beta_int(a, count_k[k] - a)
+
+    # 3. stick-breaking weights, V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), in log space
+    n_tot = n_obs + n0
+    acc = 0
+    log_rest = 0.0
+    for k in range(k_max - 1):
+        acc += count_k[k]
+        lg1 = _log_gamma(1.0 + count_k[k])
+        lg2 = _log_gamma(alpha + (n_tot - acc))
+        if lg1 > lg2:
+            lsum = lg1 + math.log1p(math.exp(lg2 - lg1))
+        else:
+            lsum = lg2 + math.log1p(math.exp(lg1 - lg2))
+        log_nu[k] = lg1 - lsum + log_rest
+        log_rest += lg2 - lsum
+        nu[k] = math.exp(log_nu[k])
+    log_nu[k_max - 1] = log_rest
+    nu[k_max - 1] = math.exp(log_rest)
+
+    # 4. probability of the all-zero pattern and n0 | · ~ NegBin(n_obs, 1 - p0) (failures)
+    p0 = 0.0
+    for k in range(k_max):
+        p = nu[k]
+        for j in range(n_lists):
+            p *= 1.0 - lam[j, k]
+        probs[k] = p
+        p0 += p
+    if p0 <= 0.0:
+        n0 = 0
+    else:
+        if p0 > 1.0 - 1e-12:
+            p0 = 1.0 - 1e-12
+        # NegBin(r, q) failures before r successes = Poisson(Gamma(r, (1-q)/q))
+        lam_pois = _gamma(float(n_obs)) * p0 / (1.0 - p0)
+        n0 = np.random.poisson(lam_pois)
+
+    # 5. classes of the unobserved
+    _multinomial_into(n0, probs, p0, count0)
+
+    # 6. concentration, alpha ~ Gamma(a_alpha + K - 1, rate b_alpha - log nu_K)
+    if update_alpha:
+        alpha = _gamma(a_alpha + k_max - 1.0) / (b_alpha - log_nu[k_max - 1])
+        if alpha < 1e-300:
+            alpha = 1e-300
+    state[0] = alpha
+    state[1] = n0
+
+
+@_jit
+def run_chain(
+    patterns: np.ndarray,
+    freq: np.ndarray,
+    k_max: int,
+    a_alpha: float,
+    b_alpha: float,
+    burnin: int,
+    samples: int,
+    thin: int,
+    seed: int,
+    warmup: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run one chain; return traces (N, alpha, k_star) of length ``samples``.
+
+    ``patterns`` is the m×J 0/1 matrix of observed capture patterns (no all-zero
+    row), ``freq`` their counts. Initialisation follows R LCMCR: list
+    probabilities at the marginal capture frequencies, four dominant classes,
+    ``warmup`` sweeps with alpha held at 0.3/K, then classes re-ordered by
+    decreasing weight before burn-in.
+    """
+    _seed(seed)
+    m_cells, n_lists = patterns.shape
+    n_obs = 0
+    for m in range(m_cells):
+        n_obs += freq[m]
+    lam = np.empty((n_lists, k_max))
+    for j in range(n_lists):
+        s = 0
+        for m in range(m_cells):
+            if patterns[m, j] == 1:
+                s += freq[m]
+        p = s / n_obs
+        p = min(max(p, 1e-6), 1.0 - 1e-6)
+        for k in range(k_max):
+            lam[j, k] = p
+    nu = np.empty(k_max)
+    if k_max > 4:
+        for k in range(k_max):
+            nu[k] = 0.225 if k < 4 else 0.1 / (k_max - 4)
+    else:
+        for k in range(k_max):
+            nu[k] = 1.0 / k_max
+    log_nu = np.log(nu)
+    count0 = np.zeros(k_max, dtype=np.int64)
+    state = np.array([0.3 / k_max, 0.0])
+    probs = np.empty(k_max)
+    draw = np.zeros(k_max, dtype=np.int64)
+    ones = np.zeros((n_lists, k_max), dtype=np.int64)
+    count_k = np.zeros(k_max, dtype=np.int64)
+
+    for _ in range(warmup):
+        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
+               count_k, a_alpha, b_alpha, False)
+    # re-order classes by decreasing weight (stable)
+    order = np.argsort(-nu, kind="mergesort")
+    lam = lam[:, order].copy()
+    nu = nu[order].copy()
+    log_nu = log_nu[order].copy()
+    count0 = count0[order].copy()
+
+    for _ in range(burnin):
+        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
+               count_k, a_alpha, b_alpha, True)
+    n_trace = np.empty(samples, dtype=np.int64)
+    alpha_trace = np.empty(samples)
+    kstar_trace = np.empty(samples, dtype=np.int64)
+    for s in range(samples):
+        for _ in range(thin):
+            _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
+                   count_k, a_alpha, b_alpha, True)
+        n_trace[s] = n_obs + int(state[1])
+        alpha_trace[s] = state[0]
+        ks = 0
+        for k in range(k_max):
+            if count_k[k] > 0:
+                ks += 1
+        kstar_trace[s] = ks
+    return n_trace, alpha_trace, kstar_trace
