@@ -1,9 +1,62 @@
-"""CLI commands of the ingest group (not yet built)."""
+"""``roshan ingest``: load a list file into a workspace with full provenance."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from roshan.canonical import SourceKind
+from roshan.cli.common import console, print_json, progress
+
+
+def ingest(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    file: Path = typer.Argument(..., help="CSV, TSV, XLSX, JSON or JSONL list."),
+    source: str = typer.Option(..., "--source", "-s", help="Name of the source that made the list."),
+    kind: SourceKind = typer.Option(SourceKind.OTHER, "--kind", help="Kind of source (for a new source)."),
+    mapping: Path | None = typer.Option(None, "--mapping", "-m",
+                                        help="TOML/YAML file mapping the file's headers to canonical fields."),
+    strict: bool = typer.Option(False, "--strict", help="Refuse the whole file if any row is bad."),
+    encoding: str | None = typer.Option(None, "--encoding",
+                                        help="Force an encoding (utf-8, utf-16, windows-1256); default: detect."),
+    sheet: str | None = typer.Option(None, "--sheet", help="XLSX sheet to read (default: first)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the import result as JSON."),
+) -> None:
+    """Ingest one list: every row kept verbatim; bad rows kept and reported by row and field."""
+    from roshan.ingest.importer import ingest_file
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    try:
+        with progress(enabled=not json_out) as prog:
+            task = prog.add_task(f"ingesting {file.name}", total=None)
+            result = ingest_file(ws, file, source_name=source, source_kind=kind,
+                                 mapping_path=mapping, strict=strict, encoding=encoding,
+                                 sheet=sheet, on_progress=lambda n: prog.update(task, completed=n))
+    finally:
+        ws.close()
+    if json_out:
+        print_json(result.to_dict())
+        return
+    if result.already_imported:
+        console.print(f"{file.name}: already imported (import {result.import_id}); nothing changed")
+        return
+    console.print(
+        f"{file.name}: {result.rows_total:,} rows ({result.encoding}, {result.file_format}) → "
+        f"[green]{result.rows_accepted:,} accepted[/], "
+        f"[{'red' if result.rows_rejected else 'green'}]{result.rows_rejected:,} rejected[/], "
+        f"{result.warnings_count:,} warnings; import {result.import_id}")
+    if result.unmapped_columns:
+        console.print(f"  kept as extra (unmapped) columns: {', '.join(result.unmapped_columns)}")
+    for note in result.notes:
+        console.print(f"  note: {note}")
+    for issue in result.issues[:20]:
+        console.print(f"  {file.name}, row {issue.row}, field {issue.field!r}: {issue.message}")
+    if len(result.issues) > 20:
+        console.print(f"  … and more; see `roshan status` or the web app's import page")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the root app."""
+    app.command("ingest")(ingest)

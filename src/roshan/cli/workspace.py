@@ -1,9 +1,59 @@
-"""CLI commands of the workspace group (not yet built)."""
+"""``roshan init`` and ``roshan status``: create a workspace and see what it holds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.table import Table
+
+from roshan.cli.common import console, print_json
+
+
+def init(
+    path: Path = typer.Argument(..., help="Folder for the new workspace (created if missing)."),
+    db: str | None = typer.Option(
+        None, "--db", help="Database URL; default SQLite inside the folder. "
+        "PostgreSQL: postgresql://user@host:5432/dbname (an empty database)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Create a workspace: a config file plus the store, migrated to the latest schema."""
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.init(path, db)
+    info = {"workspace": str(ws.root), "workspace_id": ws.id, "db": ws.db_url}
+    ws.close()
+    if json_out:
+        print_json(info)
+    else:
+        console.print(f"created workspace [bold]{info['workspace']}[/] ({info['db']})")
+
+
+def status(
+    path: Path = typer.Argument(..., help="The workspace folder."),
+    json_out: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Show what the store holds: sources, imports, raw rows, records, rejected rows."""
+    from roshan.store.status import workspace_status
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(path)
+    info = workspace_status(ws)
+    ws.close()
+    if json_out:
+        print_json(info)
+        return
+    console.print(f"workspace [bold]{info['workspace']}[/] ({info['backend']}, schema {info['schema']})")
+    for key in ("sources", "imports", "raw_rows", "records", "rejected", "victims"):
+        console.print(f"  {key.replace('_', ' '):<10} {info[key]:>10,}")
+    if info["by_source"]:
+        table = Table("source", "kind", "records", "rejected", title="by source")
+        for s in info["by_source"]:
+            table.add_row(s["source"], s["kind"], f"{s['records']:,}", f"{s['rejected']:,}")
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the root app."""
+    app.command("init")(init)
+    app.command("status")(status)

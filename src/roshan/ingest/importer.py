@@ -1,0 +1,324 @@
+"""Load a list into the store: one import = one transaction, every row kept with provenance.
+
+For each data row the importer stores the original cells verbatim (``raw_rows``),
+the canonical fields mapped from them with the row's issues (``records``) and a
+leaf in the Merkle ledger, then the import's counts and an audit event — all
+or nothing. Re-importing the same bytes is a no-op that says so. With
+``strict=True`` one bad row refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Connection
+
+from roshan import __version__
+from roshan.canonical import FIELD_NAMES, SourceKind
+from roshan.errors import InputFileError, RoshanError
+from roshan.ingest.mapping import Mapping as ColumnMapping
+from roshan.ingest.mapping import load_mapping, resolve_columns
+from roshan.ingest.readers import EXTRA_PREFIX, Table, open_table
+from roshan.normalize.validate import check_fields
+from roshan.store.audit import record_event
+from roshan.store.ledger_data import canonical_json, leaf_hash, raw_row_leaf_data
+from roshan.store.models import Import, LedgerLeaf, Source, utcnow
+from roshan.store.workspace import Workspace, actor_name
+
+BATCH_ROWS = 5_000
+MAX_REPORTED_ISSUES = 50
+
+
+@dataclass
+class RowIssue:
+    """A problem in one row, reported by file, row and field."""
+
+    row: int
+    field: str
+    message: str
+    severity: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message,
+                "severity": self.severity}
+
+
+@dataclass
+class ImportResult:
+    """What an import did: its id, counts, and the first issues found."""
+
+    file_name: str
+    sha256: str
+    source: str
+    import_id: int | None = None
+    already_imported: bool = False
+    encoding: str = ""
+    file_format: str = ""
+    rows_total: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    warnings_count: int = 0
+    columns: dict[str, str] = field(default_factory=dict)
+    unmapped_columns: list[str] = field(default_factory=list)
+    issues: list[RowIssue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file_name, "sha256": self.sha256, "source": self.source,
+            "import_id": self.import_id, "already_imported": self.already_imported,
+            "encoding": self.encoding, "format": self.file_format,
+            "rows": self.rows_total, "accepted": self.rows_accepted,
+            "rejected": self.rows_rejected, "warnings": self.warnings_count,
+            "columns": self.columns, "unmapped_columns": self.unmapped_columns,
+            "issues": [i.to_dict() for i in self.issues], "notes": self.notes,
+        }
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of a file, streamed."""
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _existing_import(conn: Connection, sha256: str) -> int | None:
+    return conn.execute(select(Import.id).where(Import.sha256 == sha256)).scalar()
+
+
+def _get_or_create_source(conn: Connection, name: str, kind: SourceKind, actor: str) -> int:
+    row = conn.execute(select(Source.id, Source.kind).where(Source.name == name)).first()
+    if row is not None:
+        return int(row[0])
+    res = conn.execute(Source.__table__.insert().values(name=name, kind=kind.value,
+                                                        created_at=utcnow()))
+    source_id = int(res.inserted_primary_key[0])
+    _audit(conn, actor, "source.create", "source", source_id, {"kind": kind.value})
+    return source_id
+
+
+def _audit(conn: Connection, actor: str, action: str, otype: str, oid: Any,
+           detail: dict[str, Any]) -> None:
+    from roshan.store.models import AuditEvent
+
+    conn.execute(AuditEvent.__table__.insert().values(
+        at=utcnow(), actor=actor, action=action, object_type=otype, object_id=str(oid),
+        detail=detail))
+
+
+class _Writer:
+    """Batches rows into raw_rows, records and ledger_leaves with driver-level executemany."""
+
+    def __init__(self, conn: Connection, import_id: int, source_id: int, sha256: str,
+                 first_seq: int) -> None:
+        self.conn = conn
+        self.import_id = import_id
+        self.source_id = source_id
+        self.sha256 = sha256
+        self.seq = first_seq
+        ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        cols = ["import_id", "row_number", "source_id", "status", "issues", "extra", *FIELD_NAMES]
+        self.sql_raw = f"INSERT INTO raw_rows (import_id, row_number, cells) VALUES ({ph}, {ph}, {ph})"
+        self.sql_rec = (f"INSERT INTO records ({', '.join(cols)}) VALUES "
+                        f"({', '.join([ph] * len(cols))})")
+        self.sql_leaf = (f"INSERT INTO ledger_leaves (seq, leaf_hash, kind, ref, created_at) "
+                         f"VALUES ({ph}, {ph}, {ph}, {ph}, {ph})")
+        self.raw: list[tuple[Any, ...]] = []
+        self.rec: list[tuple[Any, ...]] = []
+        self.leaf: list[tuple[Any, ...]] = []
+        # SQLite stores DateTime as text in SQLAlchemy's own format.
+        now = utcnow()
+        self.now = now if conn.dialect.name != "sqlite" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def add(self, row_number: int, cells: Mapping[str, Any], status: str,
+            issues: list[dict[str, str]] | None, extra: dict[str, Any] | None,
+            fields: Mapping[str, str | None]) -> None:
+        cells_json = canonical_json(cells)
+        self.raw.append((self.import_id, row_number, cells_json))
+        self.rec.append((self.import_id, row_number, self.source_id, status,
+                         canonical_json(issues) if issues else None,
+                         canonical_json(extra) if extra else None,
+                         *(fields.get(f) for f in FIELD_NAMES)))
+        data = raw_row_leaf_data(self.sha256, row_number, cells)
+        self.leaf.append((self.seq, leaf_hash(data), "raw_row",
+                          f"{self.sha256[:16]}:{row_number}", self.now))
+        self.seq += 1
+        if len(self.raw) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.raw:
+            return
+        dbapi = self.conn.connection.dbapi_connection
+        cur = dbapi.cursor()
+        try:
+            cur.executemany(self.sql_raw, self.raw)
+            cur.executemany(self.sql_rec, self.rec)
+            cur.executemany(self.sql_leaf, self.leaf)
+        finally:
+            cur.close()
+        self.raw.clear()
+        self.rec.clear()
+        self.leaf.clear()
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    text_value = str(value).strip()
+    return text_value or None
+
+
+def _map_row(cells: Mapping[str, Any], columns: Mapping[str, str]
+             ) -> tuple[dict[str, str | None], dict[str, Any], list[dict[str, str]]]:
+    fields: dict[str, str | None] = {}
+    extra: dict[str, Any] = {}
+    issues: list[dict[str, str]] = []
+    ragged = False
+    for header, value in cells.items():
+        target = columns.get(header)
+        if target is not None:
+            fields[target] = _clean(value)
+        elif header.startswith(EXTRA_PREFIX):
+            if _clean(value) is not None:
+                ragged = True
+        elif _clean(value) is not None:
+            extra[header] = value
+    if ragged:
+        n_extra = sum(1 for h in cells if h.startswith(EXTRA_PREFIX))
+        issues.append({"field": "*", "severity": "error",
+                       "message": f"row has {n_extra} more cell(s) than the header"})
+    if any(v == "#FORMULA-WITHOUT-VALUE" for v in fields.values()):
+        bad = [f for f, v in fields.items() if v == "#FORMULA-WITHOUT-VALUE"]
+        for f in bad:
+            fields[f] = None
+            issues.append({"field": f, "severity": "error",
+                           "message": "Excel formula without a cached value; open and re-save the file in Excel"})
+    for issue in check_fields(fields):
+        issues.append({"field": issue.field, "severity": issue.severity, "message": issue.message})
+    return fields, extra, issues
+
+
+def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: SourceKind,
+                 sha256: str, size: int, mapping: ColumnMapping | None = None,
+                 strict: bool = False, actor: str | None = None,
+                 on_progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Store an opened table as one import (the shared core of file and intake ingest)."""
+    actor = actor or actor_name()
+    columns = resolve_columns(table.header, mapping, table.path.name)
+    result = ImportResult(file_name=table.path.name, sha256=sha256, source=source_name,
+                          encoding=table.encoding, file_format=table.file_format,
+                          columns=columns,
+                          unmapped_columns=[h for h in table.header if h not in columns])
+    result.notes.extend(table.warnings)
+    with ws.engine.begin() as conn:
+        existing = _existing_import(conn, sha256)
+        if existing is not None:
+            result.import_id = existing
+            result.already_imported = True
+            return result
+        if conn.dialect.name == "postgresql":
+            # One writer at a time appends to the ledger so leaf order is total.
+            conn.execute(text("LOCK TABLE ledger_leaves IN EXCLUSIVE MODE"))
+        source_id = _get_or_create_source(conn, source_name, source_kind, actor)
+        res = conn.execute(Import.__table__.insert().values(
+            source_id=source_id, file_name=table.path.name, sha256=sha256, size=size,
+            encoding=table.encoding, file_format=table.file_format, roshan_version=__version__,
+            created_at=utcnow(), actor=actor, header=table.header,
+            mapping={**(mapping.to_dict() if mapping else {}), "resolved": columns},
+            rows_total=0, rows_accepted=0, rows_rejected=0))
+        import_id = int(res.inserted_primary_key[0])
+        next_seq = conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar()
+        writer = _Writer(conn, import_id, source_id, sha256, int(next_seq) + 1)
+        for row_number, cells in table.rows:
+            if not cells:
+                continue  # a blank line carries nothing to keep
+            fields, extra, issues = _map_row(cells, columns)
+            rejected = any(i["severity"] == "error" for i in issues)
+            result.rows_total += 1
+            if rejected:
+                result.rows_rejected += 1
+            else:
+                result.rows_accepted += 1
+            if issues:
+                result.warnings_count += sum(1 for i in issues if i["severity"] == "warning")
+                for i in issues:
+                    if len(result.issues) < MAX_REPORTED_ISSUES and (i["severity"] == "error" or strict):
+                        result.issues.append(RowIssue(row_number, i["field"], i["message"], i["severity"]))
+                if strict and rejected:
+                    first = next(i for i in issues if i["severity"] == "error")
+                    raise InputFileError(f"{first['message']} (--strict: nothing was imported)",
+                                         file=table.path.name, row=row_number, field=first["field"])
+            writer.add(row_number, cells, "rejected" if rejected else "accepted",
+                       issues or None, extra or None, fields)
+            if on_progress and result.rows_total % BATCH_ROWS == 0:
+                on_progress(result.rows_total)
+        writer.flush()
+        if result.rows_total == 0:
+            raise InputFileError("the file has a header but no data rows", file=table.path.name)
+        conn.execute(Import.__table__.update().where(Import.id == import_id).values(
+            rows_total=result.rows_total, rows_accepted=result.rows_accepted,
+            rows_rejected=result.rows_rejected))
+        _audit(conn, actor, "import.create", "import", import_id, {
+            "source_id": source_id, "sha256": sha256, "format": table.file_format,
+            "rows": result.rows_total, "accepted": result.rows_accepted,
+            "rejected": result.rows_rejected})
+        result.import_id = import_id
+    if on_progress:
+        on_progress(result.rows_total)
+    return result
+
+
+def ingest_file(ws: Workspace, path: str | Path, *, source_name: str,
+                source_kind: SourceKind = SourceKind.OTHER, mapping_path: str | Path | None = None,
+                strict: bool = False, encoding: str | None = None, sheet: str | None = None,
+                actor: str | None = None,
+                on_progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Read a list file and store it as one import (see module docstring)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError("no such file", file=str(path))
+    if not source_name or not source_name.strip():
+        raise RoshanError("--source must name the list's source")
+    mapping = load_mapping(Path(mapping_path)) if mapping_path else None
+    sha256, size = file_sha256(path)
+    with ws.engine.connect() as conn:
+        existing = _existing_import(conn, sha256)
+    if existing is not None:
+        return ImportResult(file_name=path.name, sha256=sha256, source=source_name,
+                            import_id=existing, already_imported=True)
+    opts = mapping.options if mapping else {}
+    table = open_table(path, encoding=encoding or opts.get("encoding"),
+                       sheet=sheet or opts.get("sheet"))
+    return ingest_table(ws, table, source_name=source_name.strip(), source_kind=source_kind,
+                        sha256=sha256, size=size, mapping=mapping, strict=strict, actor=actor,
+                        on_progress=on_progress)
+
+
+def ingest_records(ws: Workspace, rows: Iterable[Mapping[str, str | None]], *, source_name: str,
+                   source_kind: SourceKind, file_name: str, sha256: str, size: int,
+                   encoding: str = "utf-8", actor: str = "intake") -> ImportResult:
+    """Store rows that are already keyed by canonical field names (e.g. decrypted intake reports)."""
+    materialised = [dict(r) for r in rows]
+    header: list[str] = []
+    for r in materialised:
+        for k in r:
+            if k not in header:
+                header.append(k)
+
+    def it() -> Iterator[tuple[int, dict[str, Any]]]:
+        for i, r in enumerate(materialised, start=1):
+            yield i, r
+
+    table = Table(Path(file_name), "records", encoding, header, it())
+    return ingest_table(ws, table, source_name=source_name, source_kind=source_kind,
+                        sha256=sha256, size=size, mapping=None, strict=False, actor=actor)

@@ -1,0 +1,142 @@
+"""Column mappings: which header of a source file feeds which canonical field.
+
+A mapping file is TOML or YAML::
+
+    [columns]            # file header -> canonical field (roshan.canonical.FIELD_NAMES)
+    "نام" = "given_name"
+    "نام خانوادگی" = "family_name"
+
+    [options]            # optional
+    encoding = "windows-1256"
+    sheet = "Sheet1"
+
+Without a mapping file, headers that already are canonical names (ignoring case,
+spaces and hyphens) map to themselves, as do a few common English and Persian
+headers listed in ``BUILTIN_ALIASES``. Unmapped columns are kept, not dropped:
+they go to the record's ``extra`` field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from roshan.canonical import FIELD_NAMES, NAME_FIELDS
+from roshan.errors import MappingError
+
+# Common headers seen in real lists; a mapping file overrides these.
+BUILTIN_ALIASES: dict[str, str] = {
+    "id": "record_id", "name": "full_name", "fullname": "full_name",
+    "first_name": "given_name", "firstname": "given_name", "given": "given_name",
+    "last_name": "family_name", "lastname": "family_name", "surname": "family_name",
+    "father": "father_name", "fathers_name": "father_name", "gender": "sex",
+    "date_of_death_": "date_of_death", "death_date": "date_of_death", "dod": "date_of_death",
+    "dob": "date_of_birth", "birth_date": "date_of_birth",
+    "نام_و_نام_خانوادگی": "full_name", "نام": "given_name", "نام_خانوادگی": "family_name",
+    "نام_پدر": "father_name", "جنسیت": "sex", "سن": "age", "تاریخ_فوت": "date_of_death",
+    "تاریخ_تولد": "date_of_birth", "شهر": "city", "استان": "province", "شهرستان": "county",
+    "محل_فوت": "place_of_death", "علت_فوت": "cause_of_death", "توضیحات": "notes",
+}
+
+
+def header_key(name: str) -> str:
+    """Fold a header for matching: case, surrounding space, inner spaces/hyphens/ZWNJ → '_'."""
+    folded = name.strip().lower().replace("\u200c", "_")
+    folded = folded.replace("ي", "ی").replace("ك", "ک")
+    return re.sub(r"[\s\-./]+", "_", folded).strip("_")
+
+
+@dataclass
+class Mapping:
+    """A mapping from file headers to canonical fields, plus reader options."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"columns": dict(self.columns), "options": dict(self.options),
+                "file": Path(self.path).name if self.path else None}
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and validate a TOML or YAML mapping file."""
+    if not path.exists():
+        raise MappingError(f"{path}: mapping file not found")
+    text = path.read_text(encoding="utf-8-sig")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            data = tomllib.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        else:
+            raise MappingError(f"{path.name}: mapping must be .toml, .yaml or .yml")
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
+        raise MappingError(f"{path.name}: not valid {suffix[1:].upper()}: {exc}") from exc
+    except Exception as exc:  # yaml.YAMLError
+        if type(exc).__module__.startswith("yaml"):
+            raise MappingError(f"{path.name}: not valid YAML: {exc}") from exc
+        raise
+    if not isinstance(data, dict):
+        raise MappingError(f"{path.name}: mapping must be a table of header = field")
+    columns = data.get("columns", {k: v for k, v in data.items() if k != "options"})
+    options = data.get("options", {}) or {}
+    if not isinstance(columns, dict) or not isinstance(options, dict):
+        raise MappingError(f"{path.name}: [columns] and [options] must be tables")
+    out: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for header, target in columns.items():
+        if not isinstance(target, str):
+            raise MappingError(f"{path.name}: column {header!r} must map to a field name")
+        target = target.strip()
+        if target not in FIELD_NAMES:
+            raise MappingError(
+                f"{path.name}: unknown canonical field {target!r} for column {header!r}; "
+                f"known fields: {', '.join(FIELD_NAMES)}"
+            )
+        if target in used:
+            raise MappingError(
+                f"{path.name}: columns {used[target]!r} and {header!r} both map to {target!r}"
+            )
+        used[target] = str(header)
+        out[str(header)] = target
+    unknown_opts = set(options) - {"encoding", "sheet", "calendar", "date_format"}
+    if unknown_opts:
+        raise MappingError(f"{path.name}: unknown option(s) {', '.join(sorted(unknown_opts))}")
+    return Mapping(out, dict(options), str(path))
+
+
+def resolve_columns(header: list[str], mapping: Mapping | None, file: str) -> dict[str, str]:
+    """Return {file header: canonical field} for this file, validating against its header."""
+    resolved: dict[str, str] = {}
+    if mapping is not None and mapping.columns:
+        by_key = {header_key(h): h for h in header}
+        for col, target in mapping.columns.items():
+            actual = col if col in header else by_key.get(header_key(col))
+            if actual is None:
+                raise MappingError(
+                    f"{file}: the mapping names column {col!r}, which the file does not have "
+                    f"(columns: {', '.join(header)})"
+                )
+            resolved[actual] = target
+    taken = set(resolved.values())
+    for h in header:
+        if h in resolved:
+            continue
+        key = header_key(h)
+        target = key if key in FIELD_NAMES else BUILTIN_ALIASES.get(key)
+        if target and target not in taken:
+            resolved[h] = target
+            taken.add(target)
+    if not any(t in NAME_FIELDS for t in resolved.values()):
+        raise MappingError(
+            f"{file}: no column maps to a name field ({', '.join(NAME_FIELDS)}); "
+            f"pass --mapping with a [columns] table (columns: {', '.join(header)})"
+        )
+    return resolved

@@ -1,0 +1,339 @@
+"""Readers for list files: CSV/TSV, XLSX and JSON/JSONL, streaming where the format allows.
+
+Each reader yields ``(row_number, cells)`` where ``row_number`` counts data rows
+from 1 (the header is not a data row) and ``cells`` maps each original header to
+the cell's text exactly as read. Cells beyond the header are kept under
+``_extra_<n>`` keys so nothing is lost; the importer rejects such rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from roshan.errors import InputFileError
+from roshan.ingest.encodings import detect_encoding
+
+CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
+XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
+JSON_EXTENSIONS = {".json", ".jsonl", ".ndjson"}
+# Above this size an XLSX is read in openpyxl's streaming mode (merged ranges and
+# formula detection need the full workbook in memory).
+XLSX_FULL_LOAD_MAX_BYTES = 50 * 1024 * 1024
+EXTRA_PREFIX = "_extra_"
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass
+class Table:
+    """An opened list file: its header, format, encoding and a one-shot row iterator."""
+
+    path: Path
+    file_format: str
+    encoding: str
+    header: list[str]
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _clean_header(raw: list[str], file: str) -> list[str]:
+    header: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(raw, start=1):
+        name = (name or "").strip().lstrip("\ufeff")
+        if not name:
+            name = f"column_{i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        header.append(name)
+    if not header:
+        raise InputFileError("no header row", file=file)
+    return header
+
+
+def _row_dict(header: list[str], values: list[Any]) -> dict[str, Any]:
+    cells: dict[str, Any] = {}
+    for i, value in enumerate(values):
+        key = header[i] if i < len(header) else f"{EXTRA_PREFIX}{i - len(header) + 1}"
+        cells[key] = value
+    return cells
+
+
+def _sniff_delimiter(sample: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    first = sample.splitlines()[:5]
+    best, best_score = ",", -1
+    for delim in (",", "\t", ";", "|", "\u060c"):  # \u060c = Arabic comma
+        counts = [line.count(delim) for line in first if line.strip()]
+        if not counts or min(counts) == 0:
+            continue
+        score = min(counts) * 10 - (max(counts) - min(counts))
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def read_csv(path: Path, encoding: str) -> Table:
+    """Open a CSV/TSV file (quoted newlines allowed) for streaming."""
+    fh = path.open("r", encoding=encoding, newline="")
+    sample = fh.read(64 * 1024)
+    fh.seek(0)
+    if encoding in ("utf-16", "utf-8-sig"):
+        pass  # the codec strips the BOM on read
+    delim = _sniff_delimiter(sample, path.suffix.lower())
+    reader = csv.reader(fh, delimiter=delim, strict=False)
+    try:
+        raw_header = next(reader)
+    except StopIteration:
+        fh.close()
+        raise InputFileError("the file is empty", file=path.name) from None
+    except csv.Error as exc:
+        fh.close()
+        raise InputFileError(f"malformed CSV header: {exc}", file=path.name, row=0) from exc
+    header = _clean_header(raw_header, path.name)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        number = 0
+        try:
+            for values in reader:
+                if not values or all(not v.strip() for v in values):
+                    number += 1
+                    yield number, {}
+                    continue
+                number += 1
+                yield number, _row_dict(header, values)
+        except csv.Error as exc:
+            raise InputFileError(f"malformed CSV: {exc}", file=path.name, row=number + 1) from exc
+        finally:
+            fh.close()
+
+    return Table(path, "tsv" if delim == "\t" else "csv", encoding, header, rows())
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> Table:
+    """Open an XLSX workbook's sheet; merged cells are filled from their top-left value.
+
+    Formulas are read as their cached values; a formula without one is refused
+    for that cell (the importer records the issue) rather than read as empty.
+    """
+    try:
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+    except ImportError as exc:  # pragma: no cover
+        raise InputFileError("openpyxl is required for XLSX files") from exc
+    import zipfile
+
+    full = path.stat().st_size <= XLSX_FULL_LOAD_MAX_BYTES
+    try:
+        wb = load_workbook(path, read_only=not full, data_only=True)
+        wb_formulas = load_workbook(path, read_only=False, data_only=False) if full else None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputFileError(f"not a readable XLSX workbook ({type(exc).__name__})",
+                             file=path.name) from exc
+    names = wb.sheetnames
+    if sheet is not None and sheet not in names:
+        raise InputFileError(f"no sheet named {sheet!r} (sheets: {', '.join(names)})", file=path.name)
+    name = sheet or names[0]
+    ws = wb[name]
+    warnings: list[str] = []
+    merged: dict[tuple[int, int], Any] = {}
+    formula_cells: set[tuple[int, int]] = set()
+    if full:
+        for rng in ws.merged_cells.ranges:
+            top = ws.cell(rng.min_row, rng.min_col).value
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    merged[(r, c)] = top
+        if merged:
+            warnings.append(f"{len(ws.merged_cells.ranges)} merged cell ranges filled from their top-left value")
+        assert wb_formulas is not None
+        for row in wb_formulas[name].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    formula_cells.add((cell.row, cell.column))
+        if formula_cells:
+            warnings.append(f"{len(formula_cells)} formula cells read as their cached values")
+    it = ws.iter_rows(values_only=True)
+
+    def values_of(row_idx: int, row: tuple[Any, ...]) -> list[Any]:
+        out = []
+        for c, v in enumerate(row, start=1):
+            if (row_idx, c) in merged:
+                v = merged[(row_idx, c)]
+            if v is None and (row_idx, c) in formula_cells:
+                v = "#FORMULA-WITHOUT-VALUE"
+            out.append(_xlsx_value(v))
+        while out and out[-1] is None:
+            out.pop()
+        return out
+
+    header_row = None
+    row_idx = 0
+    for row in it:
+        row_idx += 1
+        vals = values_of(row_idx, row)
+        if any(v not in (None, "") for v in vals):
+            header_row = vals
+            break
+    if header_row is None:
+        wb.close()
+        raise InputFileError(f"sheet {name!r} is empty", file=path.name)
+    header = _clean_header([v or "" for v in header_row], path.name)
+    start = row_idx
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        idx = start
+        try:
+            for row in it:
+                idx += 1
+                vals = values_of(idx, row)
+                number = idx - start
+                if not any(v not in (None, "") for v in vals):
+                    yield number, {}
+                    continue
+                yield number, _row_dict(header, vals)
+        finally:
+            wb.close()
+
+    return Table(path, "xlsx", "binary", header, rows(), warnings)
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def read_json(path: Path, encoding: str) -> Table:
+    """Open a JSON array of objects, ``{"records": [...]}``, or JSON Lines (streamed)."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return _read_jsonl(path, encoding)
+    text = path.read_text(encoding=encoding)
+    if not text.strip():
+        raise InputFileError("the file is empty", file=path.name)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        # Maybe JSON Lines with a .json name.
+        if text.lstrip().startswith("{") and "\n" in text.strip():
+            return _read_jsonl(path, encoding)
+        raise InputFileError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+                             file=path.name) from exc
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list)]
+        if "records" in data and isinstance(data["records"], list):
+            data = data["records"]
+        elif len(lists) == 1:
+            data = lists[0]
+        else:
+            raise InputFileError("JSON must be an array of objects or {\"records\": [...]}",
+                                 file=path.name)
+    if not isinstance(data, list):
+        raise InputFileError("JSON must be an array of objects", file=path.name)
+    header: list[str] = []
+    seen: set[str] = set()
+    for i, obj in enumerate(data, start=1):
+        if not isinstance(obj, dict):
+            raise InputFileError("each element must be a JSON object", file=path.name, row=i)
+        for key in obj:
+            if key not in seen:
+                seen.add(key)
+                header.append(key)
+    if not header:
+        raise InputFileError("no records with fields", file=path.name)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for i, obj in enumerate(data, start=1):
+            yield i, {k: _json_value(v) for k, v in obj.items()}
+
+    return Table(path, "json", encoding, header, rows())
+
+
+def _read_jsonl(path: Path, encoding: str) -> Table:
+    # Header = keys of the first object plus any new keys met later (kept in order).
+    header: list[str] = []
+    with path.open("r", encoding=encoding) as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputFileError(f"invalid JSON: {exc.msg}", file=path.name, row=1) from exc
+                if not isinstance(first, dict):
+                    raise InputFileError("each line must be a JSON object", file=path.name, row=1)
+                header = list(first)
+                break
+    if not header:
+        raise InputFileError("the file is empty", file=path.name)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        with path.open("r", encoding=encoding) as fh:
+            number = 0
+            for line in fh:
+                if not line.strip():
+                    continue
+                number += 1
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputFileError(f"invalid JSON: {exc.msg}", file=path.name, row=number) from exc
+                if not isinstance(obj, dict):
+                    raise InputFileError("each line must be a JSON object", file=path.name, row=number)
+                for key in obj:
+                    if key not in header:
+                        header.append(key)
+                yield number, {k: _json_value(v) for k, v in obj.items()}
+
+    return Table(path, "jsonl", encoding, header, rows())
+
+
+def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> Table:
+    """Open any supported list file, detecting and verifying its encoding."""
+    if not path.exists():
+        raise InputFileError("no such file", file=str(path))
+    if not path.is_file():
+        raise InputFileError("not a file", file=str(path))
+    if path.stat().st_size == 0:
+        raise InputFileError("the file is empty", file=path.name)
+    suffix = path.suffix.lower()
+    if suffix in XLSX_EXTENSIONS:
+        return read_xlsx(path, sheet)
+    if suffix == ".xls":
+        raise InputFileError("old .xls workbooks are not supported; save as .xlsx or CSV", file=path.name)
+    detected = detect_encoding(path, encoding)
+    if suffix in JSON_EXTENSIONS:
+        return read_json(path, detected.encoding)
+    if suffix in CSV_EXTENSIONS or not suffix:
+        return read_csv(path, detected.encoding)
+    raise InputFileError(f"unsupported file type {suffix!r}; use CSV, TSV, XLSX, JSON or JSONL",
+                         file=path.name)
+
+
+def peek_text(path: Path, encoding: str, n: int = 4096) -> str:
+    """The first characters of a text file (for previews)."""
+    with io.open(path, "r", encoding=encoding, errors="replace") as fh:
+        return fh.read(n)

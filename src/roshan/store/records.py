@@ -1,0 +1,30 @@
+"""Read records out of the store for later stages, as one DataFrame."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+
+from roshan.canonical import FIELD_NAMES
+from roshan.store.models import Import, Record, Source
+from roshan.store.workspace import Workspace
+
+
+def records_frame(ws: Workspace, accepted_only: bool = True) -> pd.DataFrame:
+    """All records with provenance: record_pk, import_id, source, source_kind, row_number, status,
+    and every canonical field (strings or None), ordered by record_pk."""
+    cols = [getattr(Record, f) for f in FIELD_NAMES]
+    stmt = (
+        select(Record.id.label("record_pk"), Record.import_id, Source.name.label("source"),
+               Source.kind.label("source_kind"), Record.row_number, Record.status, *cols)
+        .join(Source, Source.id == Record.source_id)
+        .join(Import, Import.id == Record.import_id)
+        .order_by(Record.id)
+    )
+    if accepted_only:
+        stmt = stmt.where(Record.status == "accepted")
+    with ws.engine.connect() as conn:
+        frame = pd.read_sql(stmt, conn)
+    for f in FIELD_NAMES:
+        frame[f] = frame[f].astype(object).where(frame[f].notna(), None)
+    return frame
