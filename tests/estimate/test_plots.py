@@ -1,0 +1,128 @@
+"""Estimate charts: they render offline to SVG with the expected marks drawn."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from roshan.errors import EstimationError
+from roshan.estimate.counts import CaptureCounts
+from roshan.estimate.dga import fit_dga
+from roshan.estimate.plots import OKABE_ITO, chart_to_svg, posterior_chart, strata_chart
+from roshan.estimate.results import EstimateResult
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _marks(svg: str) -> dict[str, int]:
+    """Number of drawn elements per data-mark group (class 'mark-<type> role-mark ...')."""
+    root = ET.fromstring(svg)
+    out: dict[str, int] = {}
+    for g in root.iter(f"{SVG}g"):
+        cls = g.get("class", "")
+        if "role-mark" in cls:
+            kind = cls.split()[0]
+            drawn = [el for el in g if el.tag in (f"{SVG}path", f"{SVG}line", f"{SVG}text")]
+            out[kind] = out.get(kind, 0) + len(drawn)
+    return out
+
+
+def _texts(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
+
+
+@pytest.fixture(scope="module")
+def dga5() -> EstimateResult:
+    data = Path(__file__).parent / "data" / "madigan_york_5list.csv"
+    return fit_dga(CaptureCounts.from_csv(data), delta=0.5, n_draws=2000, seed=7)
+
+
+def test_posterior_chart_from_dga_curve(dga5: EstimateResult) -> None:
+    svg = chart_to_svg(posterior_chart(dga5))
+    assert svg.lstrip().startswith("<svg")
+    marks = _marks(svg)
+    assert marks.get("mark-area", 0) >= 2  # whole posterior + shaded interval
+    assert marks.get("mark-line", 0) >= 1
+    assert marks.get("mark-rule", 0) == 4  # observed, estimate, lower, upper
+    texts = " ".join(_texts(svg))
+    assert f"estimate: {dga5.estimate:,.0f}" in texts
+    assert f"observed: {dga5.observed:,}" in texts
+    assert "95% lower" in texts and "95% upper" in texts
+    # colour-blind-safe palette used for the lines
+    assert OKABE_ITO["vermillion"].lower() in svg.lower()
+    assert OKABE_ITO["blue"].lower() in svg.lower()
+    # offline: no external references besides XML namespaces
+    urls = set(re.findall(r"https?://[^\"' )]+", svg))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+
+
+def test_posterior_chart_from_draws_only(dga5: EstimateResult) -> None:
+    bare = EstimateResult(method="lcmcr", lists=dga5.lists, observed=dga5.observed,
+                          estimate=dga5.estimate, lower=dga5.lower, upper=dga5.upper,
+                          draws=dga5.draws)
+    svg = chart_to_svg(posterior_chart(bare))
+    marks = _marks(svg)
+    assert marks.get("mark-area", 0) >= 1
+    assert marks.get("mark-rule", 0) == 4
+    assert "Share of draws" in " ".join(_texts(svg))
+
+
+def test_posterior_chart_without_distribution_still_marks_interval() -> None:
+    res = EstimateResult(method="loglinear", lists=["A", "B", "C"], observed=100,
+                         estimate=150.0, lower=120.0, upper=200.0)
+    svg = chart_to_svg(posterior_chart(res))
+    assert _marks(svg).get("mark-rule", 0) == 4
+    assert "mark-area" not in _marks(svg)
+
+
+def test_posterior_chart_refuses_missing_estimate() -> None:
+    res = EstimateResult(method="loglinear", lists=["A", "B", "C"], observed=10, estimate=None,
+                         warnings=["model does not exist"])
+    with pytest.raises(EstimationError, match="no estimate"):
+        posterior_chart(res)
+
+
+def test_strata_chart_draws_each_stratum() -> None:
+    """SYNTHETIC strata (made-up numbers, no real data)."""
+    strata = [
+        {"province": "P1", "observed": 300, "estimate": 400.0, "lower": 350.0, "upper": 480.0,
+         "status": "ok"},
+        {"province": "P2", "observed": 120, "estimate": 160.0, "lower": 130.0, "upper": 240.0,
+         "status": "ok"},
+        {"province": "P3", "observed": 8, "estimate": None, "lower": None, "upper": None,
+         "status": "not_estimable", "reason": "too few overlaps"},
+    ]
+    res = EstimateResult(method="dga", lists=["A", "B", "C"], observed=428, estimate=570.0,
+                         lower=500.0, upper=700.0, strata=strata)
+    svg = chart_to_svg(strata_chart(res))
+    marks = _marks(svg)
+    assert marks.get("mark-rule", 0) == 2  # intervals of the two estimable strata
+    assert marks.get("mark-symbol", 0) == 2 + 3  # 2 estimates + 3 observed diamonds
+    texts = _texts(svg)
+    assert "P3 (not estimable)" in texts
+    assert "P1" in texts and "P2" in texts
+    assert any("total 570" in t for t in texts)
+
+
+def test_strata_chart_needs_strata(dga5: EstimateResult) -> None:
+    with pytest.raises(EstimationError, match="no strata"):
+        strata_chart(dga5)
+
+
+def test_histogram_of_integer_draws_has_no_empty_aliasing_bins() -> None:
+    rng = np.random.default_rng(0)
+    draws = rng.poisson(200, size=3000).astype(np.int64)
+    res = EstimateResult(method="lcmcr", lists=["A", "B", "C"], observed=150,
+                         estimate=200.0, lower=172.0, upper=228.0, draws=draws)
+    spec = posterior_chart(res).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    dens = np.array([v["density"] for v in values])
+    ns = np.array([v["N"] for v in values])
+    inner = dens[(ns > 185) & (ns < 215)]
+    assert inner.min() > 0  # integer-aligned bins: no spurious gaps in the bulk
+    assert np.sum(dens) * (ns[1] - ns[0]) == pytest.approx(1.0, abs=0.01)
