@@ -1,0 +1,380 @@
+"""Import field-intake bundles and chunks into a workspace: verify, decrypt, de-duplicate, ingest.
+
+Order of work, chosen so that bad input leaves nothing behind:
+
+1. read every input; chunks and bundles are verified (hashes, sizes, names)
+   before anything is written;
+2. verified chunks go to the workspace spool (``intake/spool``); a bundle whose
+   chunks are all there is reassembled and checked against its id;
+3. each complete bundle is refused if it was imported before (replay);
+4. every report is decrypted in memory with the organisation key, validated,
+   and identified by the SHA-256 of its plaintext — a report already in the
+   store, or seen twice in this run, counts once;
+5. every attachment of a new report is stream-decrypted (bounded memory) to
+   check its size limit, its declared SHA-256 and decompression-bomb limits;
+   its *ciphertext* is copied to the blob store ``intake/blobs`` meanwhile —
+   the workspace keeps attachments encrypted; witness contacts are never
+   decrypted here, only checked to be well-formed age;
+6. only then: one ingest import (source kind ``field_intake``; each report one
+   row whose ``record_id`` is the report id), then one transaction adding the
+   ``IntakeReport`` rows, their ledger leaves and one audit event per bundle.
+
+If step 6 is interrupted between its two transactions, running the same import
+again completes it (the ingest import is idempotent on its content hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyrage
+from pyrage import x25519
+from sqlalchemy import select
+
+from roshan.canonical import SourceKind
+from roshan.errors import IntakeError
+from roshan.intake import merkle
+from roshan.intake.agefmt import parse_header
+from roshan.intake.bundle import MAGIC as BUNDLE_MAGIC
+from roshan.intake.bundle import Bundle, BundleEntry, EntryReader, open_bundle, read_entry
+from roshan.intake.chunks import MAGIC as CHUNK_MAGIC
+from roshan.intake.chunks import ChunkHeader, Spool, SpoolStatus, parse_chunk
+from roshan.intake.ledger import INTAKE_KIND, blob_path, intake_report_leaf_data, next_seq
+from roshan.intake.media import check_image_bomb
+from roshan.intake.report import MAX_ATTACHMENT_BYTES, parse_report
+from roshan.store.models import AuditEvent, IntakeReport, LedgerLeaf, utcnow
+from roshan.store.workspace import Workspace
+
+DEFAULT_SOURCE = "field intake"
+MAX_CHUNK_FILE = 1024 * 1024 * 1024
+MAX_REPORT_CIPHERTEXT = 8 * 1024 * 1024
+BOMB_HEAD = 1024 * 1024
+
+
+@dataclass
+class ImportSummary:
+    """What an intake import did (ids and counts only; never report content)."""
+
+    bundles: list[dict[str, Any]] = field(default_factory=list)
+    reports_new: int = 0
+    reports_duplicate: int = 0
+    attachments: int = 0
+    attachment_bytes: int = 0
+    import_id: int | None = None
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"bundles": self.bundles, "reports_new": self.reports_new,
+                "reports_duplicate": self.reports_duplicate, "attachments": self.attachments,
+                "attachment_bytes": self.attachment_bytes, "import_id": self.import_id,
+                "pending": self.pending, "notes": self.notes}
+
+
+class _Tee:
+    """A reader over a bundle entry that copies every byte read into ``out``."""
+
+    def __init__(self, inner: EntryReader, out: Any) -> None:
+        self.inner, self.out = inner, out
+
+    def read(self, n: int = -1) -> bytes:
+        buf = self.inner.read(n)
+        self.out.write(buf)
+        return buf
+
+
+class _CheckSink:
+    """Receives decrypted attachment bytes: hashes them, enforces the size cap, keeps the head."""
+
+    def __init__(self, limit: int, what: str) -> None:
+        self.h = hashlib.sha256()
+        self.n = 0
+        self.limit = limit
+        self.head = bytearray()
+        self.what = what
+
+    def write(self, b: bytes) -> int:
+        self.n += len(b)
+        if self.n > self.limit:
+            raise IntakeError(f"{self.what}: larger than the {self.limit:,}-byte limit")
+        if len(self.head) < BOMB_HEAD:
+            self.head += b[: BOMB_HEAD - len(self.head)]
+        self.h.update(b)
+        return len(b)
+
+
+@dataclass
+class _NewReport:
+    report_id: str
+    bundle_id: str
+    payload_sha256: str
+    doc: dict[str, Any]
+    attachments: list[dict[str, Any]]
+
+
+def _decrypt_error(exc: Exception, what: str) -> IntakeError:
+    msg = str(exc)
+    if isinstance(exc, IntakeError):
+        return exc
+    if "No matching keys" in msg:
+        return IntakeError(f"{what}: encrypted for a different key — not this organisation's "
+                           "(wrong key?)")
+    return IntakeError(f"{what}: decryption failed (ciphertext damaged or truncated)")
+
+
+def _classify(paths: Sequence[Path]) -> tuple[list[tuple[Path, ChunkHeader, bytes]], list[Bundle]]:
+    chunks: list[tuple[Path, ChunkHeader, bytes]] = []
+    bundles: list[Bundle] = []
+    for p in paths:
+        p = Path(p)
+        try:
+            with open(p, "rb") as fh:
+                head = fh.read(len(BUNDLE_MAGIC))
+            size = p.stat().st_size
+        except OSError as exc:
+            raise IntakeError(f"{p.name}: cannot read ({exc.strerror})") from exc
+        if head.startswith(CHUNK_MAGIC):
+            if size > MAX_CHUNK_FILE:
+                raise IntakeError(f"{p.name}: chunk file too large")
+            h, payload = parse_chunk(p.read_bytes(), what=p.name)
+            chunks.append((p, h, payload))
+        elif head.startswith(BUNDLE_MAGIC):
+            bundles.append(open_bundle(p))
+        else:
+            raise IntakeError(f"{p.name}: not a roshan bundle or chunk")
+    return chunks, bundles
+
+
+def _already_imported_bundles(ws: Workspace, ids: Sequence[str]) -> set[str]:
+    if not ids:
+        return set()
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(AuditEvent.object_id).where(
+            AuditEvent.action == "intake.bundle", AuditEvent.object_id.in_(list(ids))))
+        return {r[0] for r in rows}
+
+
+def _known_reports(ws: Workspace) -> set[str]:
+    with ws.engine.connect() as conn:
+        return {r[0] for r in conn.execute(select(IntakeReport.report_id))}
+
+
+def import_bundles(
+    ws: Workspace,
+    paths: Sequence[Path],
+    identities: Sequence[x25519.Identity],
+    *,
+    source_name: str = DEFAULT_SOURCE,
+    actor: str = "intake",
+    max_attachment_bytes: int = MAX_ATTACHMENT_BYTES,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> ImportSummary:
+    """Import bundles and/or chunks (any order, any mix) into ``ws``. See module doc.
+
+    Raises IntakeError — and writes nothing to the store — for a tampered or
+    truncated chunk or bundle, a wrong key, a replayed bundle, an oversized or
+    bomb attachment, a refused entry name or a malformed age header.
+    """
+    from roshan.ingest.importer import ingest_records
+
+    summary = ImportSummary()
+    ids = list(identities)
+    chunks, bundles = _classify(paths)
+    spool = Spool(ws.root / "intake" / "spool")
+    incoming = ws.root / "intake" / "incoming"
+    touched: set[str] = set()
+    for p, h, payload in chunks:
+        spool.add(h, payload, what=p.name)
+        touched.add(h.bundle_id)
+    assembled: list[str] = []
+    for bid in sorted(touched):
+        st: SpoolStatus = spool.status(bid)
+        if st.complete:
+            incoming.mkdir(parents=True, exist_ok=True)
+            dest = spool.assemble(bid, incoming / f"{bid}.rbundle")
+            bundles.append(open_bundle(dest))
+            assembled.append(bid)
+        else:
+            summary.pending.append({"bundle_id": bid, "chunks": st.count,
+                                    "missing": [i + 1 for i in st.missing]})
+    # De-duplicate identical bundles given twice in this run, then refuse replays.
+    unique: dict[str, Bundle] = {}
+    for b in bundles:
+        if b.bundle_id in unique:
+            summary.notes.append(f"bundle {b.bundle_id[:16]} given more than once; read once")
+        unique.setdefault(b.bundle_id, b)
+    replayed = _already_imported_bundles(ws, list(unique))
+    if replayed:
+        first = sorted(replayed)[0]
+        raise IntakeError(f"bundle {first[:16]}… was already imported (replayed bundle); "
+                          "nothing was imported")
+    known = _known_reports(ws)
+    new: dict[str, _NewReport] = {}
+    per_bundle: dict[str, dict[str, int]] = {}
+    for b in unique.values():
+        assert b.path is not None
+        stats = {"reports": 0, "new": 0, "duplicate": 0}
+        per_bundle[b.bundle_id] = stats
+        for e in b.entries:
+            if e.kind != "reports":
+                continue
+            what = f"{b.path.name}: {e.name}"
+            if e.size > MAX_REPORT_CIPHERTEXT:
+                raise IntakeError(f"{what}: report too large")
+            ct = read_entry(b.path, e)
+            parse_header(ct, what=what)
+            try:
+                plain = pyrage.decrypt(ct, ids)
+            except Exception as exc:
+                raise _decrypt_error(exc, what) from exc
+            doc = parse_report(plain, what=what)
+            rid = hashlib.sha256(plain).hexdigest()
+            stats["reports"] += 1
+            if rid in known or rid in new:
+                stats["duplicate"] += 1
+                summary.reports_duplicate += 1
+                continue
+            stats["new"] += 1
+            new[rid] = _NewReport(rid, b.bundle_id, e.sha256, doc, [])
+    # Stage blobs: verify attachments by stream-decrypting while copying ciphertext.
+    stage = ws.root / "intake" / "blobs" / f".stage-{secrets.token_hex(6)}"
+    moved: list[Path] = []
+    try:
+        for kind in ("reports", "witness", "attachments"):
+            (stage / kind).mkdir(parents=True, exist_ok=True)
+        total_att = sum(len(r.doc.get("attachments") or []) for r in new.values())
+        done = 0
+        for r in new.values():
+            b = unique[r.bundle_id]
+            assert b.path is not None
+            entries = b.by_name()
+            _stage_copy(b.path, entries[f"reports/{r.payload_sha256}.age"], stage / "reports")
+            w = r.doc.get("witness")
+            if w:
+                name = f"witness/{w['blob']}.age"
+                if name in entries:
+                    we = entries[name]
+                    with EntryReader(b.path, we) as rd:
+                        parse_header(rd.read(64 * 1024), what=f"{b.path.name}: {name}")
+                    _stage_copy(b.path, we, stage / "witness")
+                elif not blob_path(ws, "witness", w["blob"]).exists():
+                    raise IntakeError(f"{b.path.name}: report {r.report_id[:16]} names a witness "
+                                      "blob the bundle does not carry")
+            for a in r.doc.get("attachments") or []:
+                name = f"attachments/{a['blob']}.age"
+                what = f"{b.path.name}: {name}"
+                if a["size"] > max_attachment_bytes:
+                    raise IntakeError(f"{what}: declared size {a['size']:,} bytes is over the "
+                                      f"{max_attachment_bytes:,}-byte limit")
+                if name not in entries:
+                    if blob_path(ws, "attachments", a["blob"]).exists():
+                        r.attachments.append(_att_meta(a))
+                        continue
+                    raise IntakeError(f"{what}: attachment missing from the bundle")
+                ae = entries[name]
+                sink = _CheckSink(min(max_attachment_bytes, a["size"]), what)
+                dest = stage / "attachments" / f"{ae.sha256}.age"
+                with EntryReader(b.path, ae) as rd:
+                    parse_header(rd.read(64 * 1024), what=what)
+                with EntryReader(b.path, ae) as rd, open(dest, "wb") as out:
+                    try:
+                        pyrage.decrypt_io(_Tee(rd, out), sink, ids)
+                    except Exception as exc:
+                        raise _decrypt_error(exc, what) from exc
+                if sink.n != a["size"] or sink.h.hexdigest() != a["sha256"]:
+                    raise IntakeError(f"{what}: decrypted content does not match the report's "
+                                      "SHA-256 (tampered or mixed up)")
+                if bytes(sink.head[:3]) == b"\xff\xd8\xff" or bytes(sink.head[:4]) in (
+                        b"\x89PNG", b"GIF8", b"RIFF"):
+                    check_image_bomb(bytes(sink.head), what=what)
+                r.attachments.append(_att_meta(a))
+                summary.attachments += 1
+                summary.attachment_bytes += sink.n
+                done += 1
+                if on_progress:
+                    on_progress("attachments", done, total_att)
+        # Everything verified: move blobs into the content-addressed store.
+        for kind in ("reports", "witness", "attachments"):
+            for p in (stage / kind).iterdir():
+                target = blob_path(ws, kind, p.stem)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.exists():
+                    os.replace(p, target)
+                    moved.append(target)
+        _commit(ws, summary, new, unique, per_bundle, source_name, actor, ingest_records)
+    except BaseException:
+        for t in moved:
+            t.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    for bid in assembled:
+        spool.discard(bid)
+    summary.reports_new = len(new)
+    for bid, st in per_bundle.items():
+        summary.bundles.append({"bundle_id": bid, **st})
+    return summary
+
+
+def _att_meta(a: dict[str, Any]) -> dict[str, Any]:
+    return {k: a.get(k) for k in ("blob", "sha256", "size", "original_sha256", "media_type",
+                                  "metadata_stripped", "name")}
+
+
+def _stage_copy(path: Path, entry: BundleEntry, folder: Path) -> None:
+    dest = folder / f"{entry.sha256}.age"
+    with EntryReader(path, entry) as rd, open(dest, "wb") as out:
+        for buf in iter(lambda: rd.read(1 << 20), b""):
+            out.write(buf)
+
+
+def _row_for(r: _NewReport) -> dict[str, str | None]:
+    row: dict[str, str | None] = {"record_id": r.report_id}
+    row.update(r.doc["victim"])
+    row["source_reference"] = f"intake:{r.report_id}"
+    circ = r.doc.get("circumstances") or ""
+    if circ:
+        row["notes"] = circ
+    return row
+
+
+def _commit(ws: Workspace, summary: ImportSummary, new: dict[str, _NewReport],
+            bundles: dict[str, Bundle], per_bundle: dict[str, dict[str, int]],
+            source_name: str, actor: str, ingest_records: Callable[..., Any]) -> None:
+    import_id = None
+    if new:
+        ordered = sorted(new.values(), key=lambda r: r.report_id)
+        digest = hashlib.sha256(b"roshan-intake-import/1\n"
+                                + "\n".join(r.report_id for r in ordered).encode()).hexdigest()
+        result = ingest_records(
+            ws, (_row_for(r) for r in ordered), source_name=source_name,
+            source_kind=SourceKind.FIELD_INTAKE,
+            file_name=f"intake-{'+'.join(sorted(b[:12] for b in bundles))}",
+            sha256=digest, size=sum(len(r.report_id) for r in ordered), actor=actor)
+        import_id = result.import_id
+    summary.import_id = import_id
+    now = utcnow()
+    with ws.session() as sess:
+        conn = sess.connection()
+        seq = next_seq(conn)
+        for r in sorted(new.values(), key=lambda r: r.report_id):
+            sess.add(IntakeReport(report_id=r.report_id, bundle_id=r.bundle_id, received_at=now,
+                                  import_id=import_id, status="imported",
+                                  payload_sha256=r.payload_sha256, attachments=r.attachments))
+            data = intake_report_leaf_data(r.report_id, r.payload_sha256, r.bundle_id,
+                                           r.attachments)
+            sess.add(LedgerLeaf(seq=seq, leaf_hash=merkle.leaf_hash(data), kind=INTAKE_KIND,
+                                ref=r.report_id, created_at=now))
+            seq += 1
+        for bid, st in per_bundle.items():
+            sess.add(AuditEvent(at=now, actor=actor, action="intake.bundle",
+                                object_type="bundle", object_id=bid,
+                                detail={**st, "entries": len(bundles[bid].entries),
+                                        "import_id": import_id}))

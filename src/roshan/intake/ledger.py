@@ -1,0 +1,312 @@
+"""The workspace's tamper-evident ledger: RFC 9162 tree heads, signed checkpoints, verification.
+
+Every raw row (appended by ingest) and every intake report (appended by the
+intake importer) has one leaf in ``ledger_leaves``, in ``seq`` order. This module
+
+* computes the tree head (RFC 9162 MTH over the leaf hashes, ``roshan.intake.merkle``);
+* signs it with the organisation's Ed25519 key (``checkpoint``) and stores it as a
+  ``LedgerCheckpoint``, also writing a publishable text file that holds only the
+  workspace id, tree size, root hash and signature — no names, no content;
+* verifies (``verify``) that every leaf still matches the store's *current*
+  content, that no content exists without its leaf and no leaf without its
+  content, that every checkpoint's root is the root of the first ``tree_size``
+  leaves, that checkpoints are consistent (RFC 9162 consistency proofs) and that
+  each signature is by a known key.
+
+Why: an insider or an intruder who edits or deletes a row must also rewrite the
+leaves, which changes every later root and breaks the signed checkpoints that
+were published or handed to partners.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Connection
+
+from roshan.errors import IntakeError
+from roshan.intake import merkle
+from roshan.intake.keys import OrgKeys, PublicKeys, key_id, sign, verify_signature
+from roshan.store.ledger_data import canonical_json, raw_row_leaf_data
+from roshan.store.models import (
+    Import,
+    IntakeReport,
+    LedgerCheckpoint,
+    LedgerLeaf,
+    RawRow,
+    utcnow,
+)
+from roshan.store.workspace import Workspace
+
+CHECKPOINT_HEADER = "roshan-ledger-checkpoint/v1"
+INTAKE_KIND = "intake_report"
+RAW_KIND = "raw_row"
+
+
+def intake_report_leaf_data(report_id: str, payload_sha256: str, bundle_id: str | None,
+                            attachments: Sequence[Mapping[str, Any]] | None) -> bytes:
+    """Leaf input for one intake report: its id, its stored ciphertext's hash and its blobs.
+
+    Only hashes go in, so the leaf (like every leaf) reveals nothing by itself.
+    """
+    blobs = sorted((a.get("blob", ""), a.get("sha256", "")) for a in attachments or [])
+    return canonical_json({"kind": INTAKE_KIND, "report": report_id, "payload": payload_sha256,
+                           "bundle": bundle_id, "attachments": [list(b) for b in blobs]}
+                          ).encode("utf-8")
+
+
+def raw_row_ref(import_sha256: str, row_number: int) -> str:
+    """The ``ref`` ingest writes for a raw row's leaf."""
+    return f"{import_sha256[:16]}:{row_number}"
+
+
+def next_seq(conn: Connection) -> int:
+    """The seq the next appended leaf gets (locks the table on PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("LOCK TABLE ledger_leaves IN EXCLUSIVE MODE"))
+    return int(conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar()) + 1
+
+
+def leaf_hashes(ws: Workspace, size: int | None = None) -> list[bytes]:
+    """The ledger's leaf hashes in seq order (the first ``size`` if given)."""
+    q = select(LedgerLeaf.seq, LedgerLeaf.leaf_hash).order_by(LedgerLeaf.seq)
+    if size is not None:
+        q = q.where(LedgerLeaf.seq < size)
+    out: list[bytes] = []
+    with ws.engine.connect() as conn:
+        for i, (seq, h) in enumerate(conn.execute(q)):
+            if seq != i:
+                raise IntakeError(f"ledger has a gap at leaf {i}: a leaf was removed")
+            out.append(bytes(h))
+    return out
+
+
+@dataclass(frozen=True)
+class TreeHead:
+    """A tree size and its root hash."""
+
+    tree_size: int
+    root_hash: bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tree_size": self.tree_size, "root_hash": self.root_hash.hex()}
+
+
+def tree_head(ws: Workspace) -> TreeHead:
+    """The current tree head of the workspace ledger."""
+    leaves = leaf_hashes(ws)
+    return TreeHead(len(leaves), merkle.root_hash(leaves))
+
+
+def checkpoint_body(origin: str, tree_size: int, root: bytes) -> bytes:
+    """The exact bytes a checkpoint signature covers (a C2SP-style note body)."""
+    return (f"{CHECKPOINT_HEADER}\n{origin}\n{tree_size}\n"
+            f"{base64.b64encode(root).decode()}\n").encode()
+
+
+def format_checkpoint(origin: str, tree_size: int, root: bytes, kid: str, signature: bytes) -> str:
+    """The publishable checkpoint text: body, blank line, one signature line."""
+    return (checkpoint_body(origin, tree_size, root).decode() + "\n"
+            + f"— {kid} {base64.b64encode(signature).decode()}\n")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A parsed signed checkpoint."""
+
+    origin: str
+    tree_size: int
+    root_hash: bytes
+    key_id: str
+    signature: bytes
+
+
+def parse_checkpoint(text_: str) -> Checkpoint:
+    """Parse a checkpoint file written by ``format_checkpoint``; IntakeError if malformed."""
+    try:
+        body, sig_part = text_.split("\n\n", 1)
+        lines = body.split("\n")
+        if lines[0] != CHECKPOINT_HEADER or len(lines) != 4:
+            raise ValueError
+        size = int(lines[2])
+        root = base64.b64decode(lines[3], validate=True)
+        dash, kid, sig_b64 = sig_part.strip().split(" ")
+        if dash != "—" or len(root) != 32 or size < 0:
+            raise ValueError
+        sig = base64.b64decode(sig_b64, validate=True)
+    except ValueError:
+        raise IntakeError("malformed checkpoint file") from None
+    return Checkpoint(lines[1], size, root, kid, sig)
+
+
+def checkpoint(ws: Workspace, keys: OrgKeys, *, out_dir: Path | None = None) -> tuple[Checkpoint, Path]:
+    """Sign the current tree head, store it and write ``ledger/checkpoint-<size>.txt``."""
+    head = tree_head(ws)
+    body = checkpoint_body(ws.id, head.tree_size, head.root_hash)
+    sig = sign(keys, body)
+    kid = keys.public.key_id
+    with ws.session() as sess:
+        sess.add(LedgerCheckpoint(tree_size=head.tree_size, root_hash=head.root_hash,
+                                  signature=sig, key_id=kid, created_at=utcnow()))
+        from roshan.store.audit import record_event
+
+        record_event(sess, "ledger", "ledger.checkpoint", "ledger", head.tree_size,
+                     {"root": head.root_hash.hex(), "key_id": kid})
+    out_dir = Path(out_dir) if out_dir else ws.root / "ledger"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"checkpoint-{head.tree_size}.txt"
+    path.write_text(format_checkpoint(ws.id, head.tree_size, head.root_hash, kid, sig), "utf-8")
+    return Checkpoint(ws.id, head.tree_size, head.root_hash, kid, sig), path
+
+
+@dataclass
+class VerifyResult:
+    """Outcome of ``verify``: ok, counts and a list of problems (refs only, no content)."""
+
+    tree_size: int = 0
+    root_hash: str = ""
+    leaves_checked: int = 0
+    raw_rows: int = 0
+    intake_reports: int = 0
+    blobs_checked: int = 0
+    checkpoints_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "tree_size": self.tree_size, "root_hash": self.root_hash,
+                "leaves_checked": self.leaves_checked, "raw_rows": self.raw_rows,
+                "intake_reports": self.intake_reports, "blobs_checked": self.blobs_checked,
+                "checkpoints_checked": self.checkpoints_checked,
+                "problems": self.problems[:200], "problems_total": len(self.problems)}
+
+
+def blob_path(ws: Workspace, kind: str, sha256: str) -> Path:
+    """Where the intake blob store keeps a ciphertext blob."""
+    return ws.root / "intake" / "blobs" / kind / f"{sha256}.age"
+
+
+def _file_sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for buf in iter(lambda: fh.read(1 << 20), b""):
+                h.update(buf)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _expected_leaves(ws: Workspace, res: VerifyResult, check_blobs: bool) -> dict[str, bytes]:
+    """Recompute every leaf hash the store's current content implies, keyed by ref."""
+    expected: dict[str, bytes] = {}
+    with ws.engine.connect() as conn:
+        q = (select(Import.sha256, RawRow.row_number, RawRow.cells)
+             .join(Import, Import.id == RawRow.import_id)
+             .execution_options(yield_per=5000))
+        for sha, row_number, cells in conn.execute(q):
+            ref = raw_row_ref(sha, row_number)
+            expected[ref] = merkle.leaf_hash(raw_row_leaf_data(sha, row_number, cells))
+            res.raw_rows += 1
+        q2 = select(IntakeReport.report_id, IntakeReport.payload_sha256, IntakeReport.bundle_id,
+                    IntakeReport.attachments)
+        for report_id, payload, bundle_id, atts in conn.execute(q2):
+            res.intake_reports += 1
+            if check_blobs:
+                got = _file_sha256(blob_path(ws, "reports", payload or ""))
+                res.blobs_checked += 1
+                if got is None:
+                    res.problems.append(f"intake report {report_id[:16]}: stored report is missing")
+                payload = got or payload
+                for a in atts or []:
+                    res.blobs_checked += 1
+                    got_a = _file_sha256(blob_path(ws, "attachments", a.get("blob", "")))
+                    if got_a != a.get("blob"):
+                        res.problems.append(f"intake report {report_id[:16]}: attachment "
+                                            f"{str(a.get('blob'))[:16]} missing or altered")
+            expected[report_id] = merkle.leaf_hash(
+                intake_report_leaf_data(report_id, payload or "", bundle_id, atts))
+    return expected
+
+
+def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
+           checkpoints: Iterable[Checkpoint] = (), check_blobs: bool = True) -> VerifyResult:
+    """Prove the store matches its ledger and its signed checkpoints (see module doc).
+
+    ``known_keys``: the organisation public keys whose signatures are accepted;
+    a checkpoint signed by any other key is a problem. ``checkpoints``: extra
+    checkpoints (e.g. a published file) checked alongside those in the store.
+    Returns a VerifyResult; ``ok`` is False if anything was altered or removed.
+    """
+    res = VerifyResult()
+    keys = {k.key_id: k for k in known_keys}
+    expected = _expected_leaves(ws, res, check_blobs)
+    leaves: list[bytes] = []
+    seen: set[str] = set()
+    with ws.engine.connect() as conn:
+        q = (select(LedgerLeaf.seq, LedgerLeaf.leaf_hash, LedgerLeaf.kind, LedgerLeaf.ref)
+             .order_by(LedgerLeaf.seq).execution_options(yield_per=5000))
+        for seq, h, kind, ref in conn.execute(q):
+            if seq != len(leaves):
+                res.problems.append(f"ledger leaf {len(leaves)} is missing (removed)")
+                break
+            h = bytes(h)
+            leaves.append(h)
+            want = expected.get(ref)
+            if want is None:
+                res.problems.append(f"leaf {seq} ({kind} {ref[:24]}): its content was removed")
+            elif want != h:
+                res.problems.append(f"leaf {seq} ({kind} {ref[:24]}): content was altered")
+            if ref in seen:
+                res.problems.append(f"leaf {seq}: {ref[:24]} appears twice")
+            seen.add(ref)
+        stored = [Checkpoint(ws.id, int(c.tree_size), bytes(c.root_hash), c.key_id or "",
+                             bytes(c.signature or b""))
+                  for c in conn.execute(select(LedgerCheckpoint).order_by(LedgerCheckpoint.id))]
+    missing_leaf = set(expected) - seen
+    for ref in sorted(missing_leaf)[:50]:
+        res.problems.append(f"{ref[:24]}: stored content has no ledger leaf")
+    if len(missing_leaf) > 50:
+        res.problems.append(f"... and {len(missing_leaf) - 50} more without a leaf")
+    res.leaves_checked = len(leaves)
+    res.tree_size = len(leaves)
+    res.root_hash = merkle.root_hash(leaves).hex()
+    all_cps = sorted([*stored, *checkpoints], key=lambda c: c.tree_size)
+    prev: Checkpoint | None = None
+    for cp in all_cps:
+        res.checkpoints_checked += 1
+        label = f"checkpoint at size {cp.tree_size}"
+        key = keys.get(cp.key_id)
+        if key is None or key_id(key.signing_public) != cp.key_id:
+            res.problems.append(f"{label}: signed by an unknown key ({cp.key_id[:16]})")
+        elif not verify_signature(key.signing_public,
+                                  checkpoint_body(cp.origin, cp.tree_size, cp.root_hash),
+                                  cp.signature):
+            res.problems.append(f"{label}: bad signature")
+        if cp.origin != ws.id:
+            res.problems.append(f"{label}: belongs to another workspace")
+            continue
+        if cp.tree_size > len(leaves):
+            res.problems.append(f"{label}: the ledger now has only {len(leaves)} leaves "
+                                "(leaves removed)")
+            continue
+        if merkle.root_hash(leaves[:cp.tree_size]) != cp.root_hash:
+            res.problems.append(f"{label}: root does not match the current leaves "
+                                "(rows altered or removed since it was signed)")
+        if prev is not None and prev.tree_size <= cp.tree_size:
+            proof = merkle.consistency_proof(prev.tree_size, leaves[:cp.tree_size])
+            if not merkle.verify_consistency(prev.tree_size, cp.tree_size, prev.root_hash,
+                                             cp.root_hash, proof):
+                res.problems.append(f"{label}: not consistent with checkpoint at size "
+                                    f"{prev.tree_size}")
+        prev = cp
+    return res
