@@ -1,1 +1,22 @@
-"""roshan.simulate stage."""
+"""roshan.simulate: a synthetic crackdown generator, the test bed of every later stage.
+
+Public API (names other stages rely on):
+
+- :class:`ScenarioConfig` — every option, with "default difficulty" defaults;
+- :class:`SourceSpec` — one documenting source (format, writing habits, capture);
+- :func:`generate` — build a :class:`Scenario` in memory (vectorised, fast);
+- :func:`simulate` — generate and write the folder layout, return the manifest.
+"""
+
+from roshan.simulate.config import FORMAT_TOKENS, ScenarioConfig, SourceSpec, default_sources
+from roshan.simulate.scenario import Scenario, generate, simulate
+
+__all__ = [
+    "FORMAT_TOKENS",
+    "Scenario",
+    "ScenarioConfig",
+    "SourceSpec",
+    "default_sources",
+    "generate",
+    "simulate",
+]

@@ -1,0 +1,242 @@
+"""Scenario options: one dataclass for the whole crackdown, one per documenting source.
+
+``ScenarioConfig`` holds every dial tests and benchmarks turn (population,
+number of lists, heterogeneity, dependence, error/duplicate/missing rates,
+formats). ``SourceSpec`` describes one list: what kind of organisation, which
+file format and encoding, how it writes names, dates, ages and headers, and its
+capture model. Unless given explicitly, sources are made from a fixed rotation
+of realistic templates (``default_sources``), so the same options always give
+the same lists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from roshan.canonical import SourceKind
+from roshan.errors import RoshanError
+
+FORMAT_TOKENS: dict[str, tuple[str, str | None]] = {
+    # token -> (file format, encoding)
+    "csv": ("csv", "utf-8"),
+    "csv-bom": ("csv", "utf-8-sig"),
+    "csv-utf16": ("csv", "utf-16"),
+    "csv-1256": ("csv", "windows-1256"),
+    "xlsx": ("xlsx", None),
+    "json": ("json", "utf-8"),
+    "jsonl": ("jsonl", "utf-8"),
+}
+
+DATE_STYLES = (
+    "jalali_slash",  # 1404/10/18
+    "jalali_slash_fa",  # ۱۴۰۴/۱۰/۱۸
+    "jalali_words_en",  # 18 Dey 1404
+    "jalali_words_fa",  # ۱۸ دی ۱۴۰۴
+    "iso",  # 2026-01-08
+    "dmy",  # 08/01/2026
+    "long_en",  # 8 January 2026
+)
+SCRIPTS = ("fa", "latin", "mixed")
+HEADER_STYLES = ("canonical", "english", "persian")
+SEX_STYLES = ("fa", "en", "MF")
+AGE_STYLES = ("num", "num_fa", "years", "words")
+ROMAN_STYLES = ("standard", "anglo", "academic", "arabic", "diaspora")
+
+
+@dataclass
+class SourceSpec:
+    """One documenting source: identity, file shape, writing habits and capture model."""
+
+    name: str
+    kind: str = SourceKind.NGO_LIST.value
+    format: str = "csv"  # csv | xlsx | json | jsonl
+    encoding: str | None = "utf-8"  # utf-8 | utf-8-sig | utf-16 | windows-1256 | None (xlsx)
+    script: str = "latin"  # fa | latin | mixed (per record)
+    arabic_letters: float = 0.0  # share of Persian-script records written with ي/ك
+    digits: str = "latin"  # latin | persian (for ages/dates in Persian-script records)
+    date_style: str = "iso"
+    partial_date_rate: float = 0.03  # month-only dates
+    age_style: str = "num"
+    sex_style: str = "en"
+    roman_style: str = "standard"
+    upper_case: bool = False  # Latin names in capitals
+    header_style: str = "canonical"
+    name_layout: str = "split"  # split (given/family columns) | full (one full_name column)
+    has_record_id: bool = True
+    has_father: bool = True
+    has_province: bool = True
+    has_cause: bool = False
+    has_body_withheld: bool = False
+    seyed_prefix: float = 0.6  # share of Seyed victims whose title this source writes
+    # capture model
+    base_capture: float = 0.4
+    blackout_factor: float = 0.55  # multiplier on capture for deaths from the blackout on
+    focus_provinces: tuple[str, ...] = ()  # regional source: strong inside, weak outside
+    class_sensitivity: float = 1.0  # how strongly visibility (latent class) drives capture
+    # noise multipliers on the scenario-wide rates
+    error_mult: float = 1.0
+    missing_mult: float = 1.0
+    duplicate_mult: float = 1.0
+
+    def validate(self) -> None:
+        """Raise RoshanError on values a user could get wrong."""
+        kinds = {k.value for k in SourceKind}
+        if self.kind not in kinds:
+            raise RoshanError(f"source {self.name}: kind must be one of {sorted(kinds)}")
+        checks = {
+            "script": (self.script, SCRIPTS),
+            "date_style": (self.date_style, DATE_STYLES),
+            "header_style": (self.header_style, HEADER_STYLES),
+            "sex_style": (self.sex_style, SEX_STYLES),
+            "age_style": (self.age_style, AGE_STYLES),
+            "roman_style": (self.roman_style, ROMAN_STYLES),
+            "format": (self.format, ("csv", "xlsx", "json", "jsonl")),
+            "name_layout": (self.name_layout, ("split", "full")),
+        }
+        for label, (value, allowed) in checks.items():
+            if value not in allowed:
+                raise RoshanError(f"source {self.name}: {label} must be one of {list(allowed)}")
+        if not 0.0 <= self.base_capture <= 1.0:
+            raise RoshanError(f"source {self.name}: base_capture must be in [0, 1]")
+
+
+@dataclass
+class ScenarioConfig:
+    """Every option of a synthetic crackdown. Defaults are the 'default difficulty'.
+
+    Rates are probabilities per record (duplicates) or per field (errors,
+    missingness), before each source's own multipliers. ``heterogeneity`` scales
+    how much capture depends on the victim's latent visibility class and on the
+    province (0 = everyone equally likely to be listed). ``dependence`` is the
+    strength (0..1) of the between-source dependence in ``dependence_pairs``:
+    ``(a, b, +1)`` means source ``a`` copies from source ``b`` (positive
+    dependence), ``(a, b, -1)`` means ``a`` and ``b`` reach disjoint networks
+    (negative dependence). ``None`` pairs = defaults: (1 copies 0) and (2 vs 3).
+    """
+
+    seed: int = 0
+    population: int = 2000
+    lists: int = 5
+    heterogeneity: float = 1.0
+    dependence: float = 0.3
+    dependence_pairs: list[tuple[int, int, int]] | None = None
+    error_rate: float = 0.02
+    duplicate_rate: float = 0.03
+    missing_rate: float = 0.05
+    capture_scale: float = 1.0  # multiplies every source's base capture
+    blackout_factor: float | None = None  # overrides every source's blackout factor
+    formats: list[str] | None = None  # format tokens (FORMAT_TOKENS) cycled over sources
+    male_share: float = 0.9
+    start_date: date = date(2025, 12, 28)
+    end_date: date = date(2026, 1, 31)
+    blackout_date: date = date(2026, 1, 8)
+    sources: list[SourceSpec] | None = None  # explicit sources (overrides lists/formats)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        """Raise RoshanError for options out of range."""
+        if self.population < 1:
+            raise RoshanError("population must be at least 1")
+        if self.sources is None and not 1 <= self.lists <= 26 * 9:
+            raise RoshanError("lists must be between 1 and 234")
+        for label in ("error_rate", "duplicate_rate", "missing_rate", "dependence"):
+            v = getattr(self, label)
+            if not 0.0 <= v <= 1.0:
+                raise RoshanError(f"{label.replace('_', '-')} must be between 0 and 1")
+        if self.heterogeneity < 0:
+            raise RoshanError("heterogeneity must be >= 0")
+        if self.capture_scale <= 0:
+            raise RoshanError("capture scale must be > 0")
+        if not self.start_date <= self.blackout_date <= self.end_date:
+            raise RoshanError("blackout date must fall between start and end dates")
+        for tok in self.formats or []:
+            if tok not in FORMAT_TOKENS:
+                raise RoshanError(f"unknown format {tok!r}; choose from {sorted(FORMAT_TOKENS)}")
+        n = len(self.sources) if self.sources is not None else self.lists
+        for a, b, s in self.dependence_pairs or []:
+            if not (0 <= a < n and 0 <= b < n) or a == b or s not in (-1, 1):
+                raise RoshanError(
+                    f"dependence pair ({a}, {b}, {s}) must name two different lists below {n} "
+                    "and a sign of +1 or -1"
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe view of the options (dates as ISO strings)."""
+        d = dataclasses.asdict(self)
+        for k, v in list(d.items()):
+            if isinstance(v, date):
+                d[k] = v.isoformat()
+        return d
+
+
+# Realistic templates, rotated over sources. Each differs in script, dates,
+# headers, format and capture, the way real lists do.
+_TEMPLATES: list[dict[str, Any]] = [
+    dict(kind="ngo_list", fmt="csv", script="latin", date_style="iso", header_style="canonical",
+         roman_style="standard", has_cause=True, base_capture=0.5, blackout_factor=0.6,
+         age_style="num", sex_style="en"),
+    dict(kind="media", fmt="xlsx", script="fa", date_style="jalali_words_fa", digits="persian",
+         header_style="persian", name_layout="full", base_capture=0.4, blackout_factor=0.45,
+         age_style="years", sex_style="fa", has_father=False),
+    dict(kind="hospital", fmt="csv-1256", script="fa", arabic_letters=1.0, date_style="jalali_slash",
+         header_style="persian", has_record_id=False, base_capture=0.35, blackout_factor=0.8,
+         age_style="num", sex_style="fa", has_cause=True, class_sensitivity=0.4),
+    dict(kind="family_report", fmt="json", script="latin", date_style="long_en",
+         header_style="english", roman_style="anglo", base_capture=0.3, blackout_factor=0.5,
+         age_style="words", sex_style="en", has_body_withheld=True, class_sensitivity=1.2),
+    dict(kind="cemetery", fmt="csv-utf16", script="fa", date_style="jalali_slash_fa", digits="persian",
+         header_style="persian", base_capture=0.35, blackout_factor=0.9, age_style="num_fa",
+         sex_style="fa", has_province=False, class_sensitivity=0.3),
+    dict(kind="field_intake", fmt="jsonl", script="mixed", date_style="dmy",
+         header_style="canonical", roman_style="diaspora", base_capture=0.25, blackout_factor=0.4,
+         age_style="words", sex_style="MF", has_body_withheld=True),
+    dict(kind="morgue", fmt="csv-bom", script="fa", arabic_letters=0.3, date_style="jalali_slash",
+         header_style="persian", has_record_id=False, base_capture=0.3, blackout_factor=0.85,
+         age_style="num", sex_style="fa", class_sensitivity=0.3, has_cause=True),
+    dict(kind="ngo_list", fmt="csv", script="latin", date_style="jalali_words_en",
+         header_style="english", roman_style="academic", base_capture=0.45, blackout_factor=0.6,
+         focus_provinces=("IR-12", "IR-05", "IR-04", "IR-16"), age_style="num", sex_style="MF",
+         upper_case=True),
+    dict(kind="media", fmt="json", script="latin", date_style="long_en", header_style="english",
+         roman_style="arabic", base_capture=0.3, blackout_factor=0.5, age_style="years",
+         sex_style="en", name_layout="full", has_father=False),
+    dict(kind="other", fmt="xlsx", script="mixed", date_style="iso", header_style="canonical",
+         base_capture=0.25, blackout_factor=0.6, age_style="num", sex_style="en",
+         focus_provinces=("IR-11", "IR-22", "IR-08")),
+]
+
+_KIND_LABEL = {
+    "ngo_list": "NGO", "media": "MEDIA", "hospital": "HOSPITAL", "morgue": "MORGUE",
+    "cemetery": "CEMETERY", "family_report": "FAMILY", "field_intake": "FIELD", "other": "OTHER",
+}
+
+
+def default_sources(n: int, formats: list[str] | None = None) -> list[SourceSpec]:
+    """The first ``n`` sources of the template rotation (formats overridden if given)."""
+    out = []
+    for i in range(n):
+        t = dict(_TEMPLATES[i % len(_TEMPLATES)])
+        fmt_token = t.pop("fmt")
+        if formats:
+            fmt_token = formats[i % len(formats)]
+        file_format, encoding = FORMAT_TOKENS[fmt_token]
+        letter = chr(ord("A") + i % 26) + (str(i // 26 + 1) if i >= 26 else "")
+        spec = SourceSpec(name=f"SYNTHETIC-{_KIND_LABEL[t['kind']]}-{letter}", format=file_format,
+                          encoding=encoding, **t)
+        out.append(_consistent(spec))
+    return out
+
+
+def _consistent(spec: SourceSpec) -> SourceSpec:
+    """Make a spec writable: windows-1256 cannot hold Persian ی or Persian digits."""
+    if spec.encoding == "windows-1256":
+        spec.arabic_letters = 1.0
+        spec.digits = "latin"
+        if spec.date_style in ("jalali_slash_fa", "jalali_words_fa"):
+            spec.date_style = "jalali_slash"
+        if spec.age_style == "num_fa":
+            spec.age_style = "num"
+    return spec
