@@ -174,6 +174,9 @@ def simulate(config: ScenarioConfig, out: Path, progress: Progress | None = None
             "has_record_id": src.has_record_id, "script": src.script, "date_style": src.date_style,
             "header_style": src.header_style, "fields": fields,
         })
+    (out / "truth" / "README.md").write_text(
+        "# SYNTHETIC truth\n\nThe true victims (`population.csv`) and which list record is whom "
+        "(`records.csv`) for this SYNTHETIC scenario. Not real people.\n", encoding="utf-8")
     scen.population.to_csv(out / "truth" / "population.csv", index=False, encoding="utf-8")
     scen.records[["source", "record_id", "row_number", "victim_id"]].to_csv(
         out / "truth" / "records.csv", index=False, encoding="utf-8")

@@ -86,8 +86,14 @@ def write_list(df: pd.DataFrame, src: SourceSpec, fields: list[str], path: Path)
     elif src.format == "xlsx":
         from openpyxl import Workbook
 
+        import datetime as _dt
+
         wb = Workbook(write_only=True)
         wb.properties.title = NOTICE
+        wb.properties.creator = "roshan simulate (SYNTHETIC)"
+        fixed = _dt.datetime(2026, 2, 1)  # fixed stamps: same seed, same workbook content
+        wb.properties.created = fixed
+        wb.properties.modified = fixed
         ws = wb.create_sheet("SYNTHETIC")
         ws.append(list(out.columns))
         for row in out.itertuples(index=False, name=None):
