@@ -1,0 +1,123 @@
+"""Ages at death as reported: numbers, ranges and words, in Persian or English.
+
+``23``, ``۲۳``, ``23 years``, ``۲۳ ساله``, ``about 30`` / ``حدود ۳۰`` (±3),
+``30s`` / ``دهه ۳۰`` (30–39), ``20-25`` / ``۲۰ تا ۲۵``, ``under 18`` / ``زیر ۱۸``,
+``over 60``, ``6 months`` (0), ``teenager`` / ``نوجوان`` (13–19), ``child`` /
+``کودک`` (0–12), ``infant`` / ``نوزاد`` (0–1), ``young`` / ``جوان`` (15–35),
+``adult`` (18–120), ``elderly`` / ``سالمند`` (60–120). The result is an inclusive
+range ``[min, max]``; an exact age has ``min == max``. Ages above 120 are
+reported as impossible (``ok`` False, ``impossible`` True). Never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from roshan.normalize.text import normalize_text
+
+MAX_AGE = 120
+APPROX_MARGIN = 3
+
+_WORDS: dict[str, tuple[int, int]] = {}
+for _forms, _rng in [
+    ("infant baby newborn toddler نوزاد شیرخوار", (0, 1)),
+    ("child kid boy girl minor_child کودک بچه خردسال طفل", (0, 12)),
+    ("teen teenager teenaged adolescent youth نوجوان", (13, 19)),
+    ("minor underage صغیر", (0, 17)),
+    ("young جوان", (15, 35)),
+    ("adult بزرگسال", (18, MAX_AGE)),
+    ("middleaged میانسال", (40, 60)),
+    ("elderly old senior aged سالمند پیر مسن کهنسال", (60, MAX_AGE)),
+]:
+    for _f in _forms.split():
+        _WORDS[_f] = _rng
+
+_UNKNOWN = {"unknown", "unk", "na", "n a", "nan", "none", "نامعلوم", "نامشخص", "مجهول", "?", "-"}
+_FILLER = re.compile(
+    r"\b(years?|yrs?|y o|yo|old|aged?|ages|yr|ساله|سالش|سال|سن|around|roughly|approx(?:imately)?|"
+    r"about|circa|ca|c|est|estimated|حدود|حدودا|تقریبا|حدودی|حدوداً|نزدیک|some)\b"
+)
+_APPROX = re.compile(r"\b(about|around|roughly|approx(?:imately)?|circa|ca|c|est|estimated|"
+                     r"حدود|حدودا|تقریبا|نزدیک)\b|~")
+_RANGE = re.compile(r"^(\d{1,3})\s*(?:-|to|تا|الی|و|\s)\s*(\d{1,3})$")
+_DECADE = re.compile(r"^دهه\s*(\d)0$|^(\d)0\s*s$")
+_UNDER = re.compile(r"\b(under|below|less than|younger than|زیر|کمتر از)\b\s*(\d{1,3})")
+_OVER = re.compile(r"\b(over|above|more than|older than|بالای|بیش از|بیشتر از)\b\s*(\d{1,3})")
+_MONTHS = re.compile(r"^(\d{1,2})\s*(months?|mos?|ماهه|ماه|weeks?|هفته|days?|روزه|روز)\b")
+
+
+@dataclass(frozen=True)
+class AgeResult:
+    """An age range; ``ok`` False when unrecognised or impossible."""
+
+    ok: bool
+    min: int | None = None
+    max: int | None = None
+    approximate: bool = False
+    impossible: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready dict (the CLI's ``age`` command prints this)."""
+        return {"min": self.min, "max": self.max, "approximate": self.approximate,
+                "ok": self.ok, "impossible": self.impossible}
+
+
+NO_AGE = AgeResult(False)
+
+
+def _range(lo: int, hi: int, approx: bool = False) -> AgeResult:
+    if lo > hi:
+        lo, hi = hi, lo
+    if hi > MAX_AGE:
+        return AgeResult(False, None, None, approx, True)
+    return AgeResult(True, max(lo, 0), hi, approx)
+
+
+@lru_cache(maxsize=50_000)
+def parse_age(value: str | None) -> AgeResult:
+    """Parse one reported age into an inclusive ``[min, max]`` range; never raises."""
+    if value is None:
+        return NO_AGE
+    text = normalize_text(str(value)) if not isinstance(value, str) else normalize_text(value)
+    if not text or text in _UNKNOWN or len(text) > 60:
+        return NO_AGE
+    approx = bool(_APPROX.search(text)) or "~" in str(value) or "≈" in str(value)
+    m = _MONTHS.match(text)
+    if m:
+        return _range(0, 0)
+    m = _UNDER.search(text)
+    if m:
+        return _range(0, max(int(m.group(2)) - 1, 0))
+    m = _OVER.search(text)
+    if m:
+        return _range(int(m.group(2)) + 1, MAX_AGE)
+    core = _FILLER.sub(" ", text)
+    core = re.sub(r"\s+", " ", core).strip()
+    m = _RANGE.match(core)
+    if m:
+        return _range(int(m.group(1)), int(m.group(2)), approx)
+    m = _DECADE.match(core)
+    if m:
+        d = int(m.group(1) or m.group(2))
+        return _range(d * 10, d * 10 + 9, True)
+    if core.isdigit() and len(core) <= 4:
+        n = int(core)
+        if approx:
+            return _range(max(n - APPROX_MARGIN, 0), n + APPROX_MARGIN, True) if n <= MAX_AGE \
+                else AgeResult(False, None, None, True, True)
+        return _range(n, n)
+    m = re.match(r"^(\d{1,3}(?:\.\d+)?)$", core.replace(" ", "."))
+    if m:  # "23.5"
+        n = int(float(m.group(1)))
+        return _range(n, n)
+    words = core.replace(" ", "")
+    if words in _WORDS:
+        lo, hi = _WORDS[words]
+        return _range(lo, hi, True)
+    for w in core.split():
+        if w in _WORDS:
+            lo, hi = _WORDS[w]
+            return _range(lo, hi, True)
+    return NO_AGE

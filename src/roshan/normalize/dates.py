@@ -1,0 +1,354 @@
+"""Dates written in the Jalali (Solar Hijri) or Gregorian calendar, whole or partial.
+
+Accepted forms (Persian, Arabic-Indic or ASCII digits; any of ``/ - . ,`` or
+spaces between parts): ``1404/10/18``, ``۱۸ دی ۱۴۰۴``, ``18 Dey 1404``,
+``2026-01-08``, ``8 January 2026``, ``January 8, 2026``, ``08/01/2026``,
+partial ``Dey 1404``, ``January 2026``, ``1404/10``, ``1404``, and two-digit
+years when the column's calendar is known (``04/10/18``).
+
+Calendar: a 4-digit year from 1200 to 1599 is Jalali, 1800 to 2199 Gregorian;
+a month name settles it too. Otherwise the column's calendar (detected by
+:func:`detect_column` over all of a source's values) decides.
+
+Day/month order: Persian numeric dates are year-first (Y/M/D). In a
+year-last date (``08/01/2026``) whose first two numbers are both ≤ 12 and
+differ, the order is *ambiguous*: unless the column shows its order elsewhere
+(a value with a first part > 12 means day-first), the result is flagged
+``ambiguous`` and only the year is kept (precision ``year``); both readings
+are listed in ``alternatives``. Nothing is guessed.
+
+Output (:class:`DateResult`): ``iso`` is ``YYYY-MM-DD`` (always Gregorian) for
+day precision; for month/year precision it is ``YYYY-MM``/``YYYY`` *in the
+calendar named by* ``calendar`` (a Jalali month straddles two Gregorian
+months). ``first``/``last`` are the first and last Gregorian days consistent
+with the value. Arithmetic uses ``jdatetime``.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import jdatetime
+
+from roshan.normalize.text import to_ascii_digits
+
+JALALI_MONTHS: dict[str, int] = {}
+for _i, _names in enumerate([
+    "farvardin farvardeen فروردین",
+    "ordibehesht ordibehisht ardibehesht اردیبهشت",
+    "khordad khurdad خرداد",
+    "tir teer تیر",
+    "mordad amordad amurdad مرداد امرداد",
+    "shahrivar shahrewar shahrivar شهریور",
+    "mehr mihr مهر",
+    "aban aaban آبان ابان",
+    "azar aazar adhar آذر اذر",
+    "dey dei day دی",
+    "bahman بهمن",
+    "esfand esfand isfand espand اسفند",
+], start=1):
+    for _n in _names.split():
+        JALALI_MONTHS[_n] = _i
+
+GREGORIAN_MONTHS: dict[str, int] = {}
+for _i, _names in enumerate([
+    "january jan janvier ژانویه ژانویهی",
+    "february feb fevrier فوریه",
+    "march mar mars مارس",
+    "april apr avril آوریل اوریل",
+    "may mai مه می",
+    "june jun juin ژوئن ژوین",
+    "july jul juillet ژوئیه ژوییه جولای",
+    "august aug aout اوت آگوست اگوست",
+    "september sep sept septembre سپتامبر",
+    "october oct octobre اکتبر",
+    "november nov novembre نوامبر",
+    "december dec decembre دسامبر",
+], start=1):
+    for _n in _names.split():
+        GREGORIAN_MONTHS[_n] = _i
+
+# Words that may surround a date and carry nothing.
+_NOISE = set(
+    "saturday sunday monday tuesday wednesday thursday friday sat sun mon tue wed thu fri "
+    "the of on in year month day th st nd rd sh hs ah ad ce solar hijri shamsi jalali "
+    "gregorian miladi "
+    "شنبه یکشنبه دوشنبه سهشنبه چهارشنبه پنجشنبه جمعه سال ماه روز تاریخ شمسی هجری خورشیدی "
+    "میلادی ه ش م".split()
+)
+
+_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا",
+                       "\u200c": "", "\u200d": "", "ـ": "", "،": ",", "٫": "/", "٬": ","})
+_TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|om|ام|م)$")
+_ISO_DT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[tT ]\d")
+
+
+@dataclass(frozen=True)
+class DateResult:
+    """One parsed date. ``ok`` is False when nothing usable was recognised."""
+
+    ok: bool
+    iso: str | None = None
+    precision: str | None = None        # 'day' | 'month' | 'year'
+    calendar: str | None = None         # 'jalali' | 'gregorian'
+    ambiguous: bool = False
+    first: date | None = None
+    last: date | None = None
+    alternatives: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready dict (the CLI's ``date`` command prints this)."""
+        return {
+            "date": self.iso, "precision": self.precision, "calendar": self.calendar,
+            "ambiguous": self.ambiguous,
+            "first_day": self.first.isoformat() if self.first else None,
+            "last_day": self.last.isoformat() if self.last else None,
+            "alternatives": list(self.alternatives),
+        }
+
+
+NOT_A_DATE = DateResult(False)
+
+
+@dataclass(frozen=True)
+class ColumnHint:
+    """What a whole column says about its dates: calendar and day/month order."""
+
+    calendar: str | None = None      # 'jalali' | 'gregorian' | None
+    day_first: bool | None = None    # for year-last numeric dates
+
+
+def _jalali_range(y: int, m: int | None, d: int | None) -> tuple[date, date] | None:
+    try:
+        if d is not None and m is not None:
+            g = jdatetime.date(y, m, d).togregorian()
+            return g, g
+        if m is not None:
+            first = jdatetime.date(y, m, 1).togregorian()
+            nm = jdatetime.date(y + 1, 1, 1) if m == 12 else jdatetime.date(y, m + 1, 1)
+            return first, nm.togregorian() - timedelta(days=1)
+        first = jdatetime.date(y, 1, 1).togregorian()
+        return first, jdatetime.date(y + 1, 1, 1).togregorian() - timedelta(days=1)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _greg_range(y: int, m: int | None, d: int | None) -> tuple[date, date] | None:
+    try:
+        if d is not None and m is not None:
+            g = date(y, m, d)
+            return g, g
+        if m is not None:
+            return date(y, m, 1), date(y, m, _cal.monthrange(y, m)[1])
+        return date(y, 1, 1), date(y, 12, 31)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _calendar_of_year(y: int) -> str | None:
+    if 1200 <= y <= 1599:
+        return "jalali"
+    if 1800 <= y <= 2199:
+        return "gregorian"
+    return None
+
+
+def _expand_two_digit(y: int, cal: str) -> int:
+    if cal == "jalali":
+        return 1400 + y if y <= 30 else 1300 + y
+    return 2000 + y if y <= 40 else 1900 + y
+
+
+def _build(y: int, m: int | None, d: int | None, cal: str,
+           ambiguous: bool = False, alternatives: tuple[str, ...] = ()) -> DateResult:
+    rng = (_jalali_range if cal == "jalali" else _greg_range)(y, m, d)
+    if rng is None:
+        return NOT_A_DATE
+    first, last = rng
+    if d is not None and m is not None:
+        return DateResult(True, first.isoformat(), "day", cal, ambiguous, first, last, alternatives)
+    if m is not None:
+        return DateResult(True, f"{y:04d}-{m:02d}", "month", cal, ambiguous, first, last,
+                          alternatives)
+    return DateResult(True, f"{y:04d}", "year", cal, ambiguous, first, last, alternatives)
+
+
+def _tokens(text: str) -> list[str] | None:
+    raw = _TOKEN.findall(text)
+    out: list[str] = []
+    for t in raw:
+        m = _ORDINAL.match(t)
+        if m:
+            out.append(m.group(1))
+            continue
+        if t.isdigit():
+            out.append(t)
+            continue
+        if t in _NOISE:
+            continue
+        out.append(t)
+    return out
+
+
+def _month_of(word: str) -> tuple[int, str] | None:
+    if word in JALALI_MONTHS:
+        return JALALI_MONTHS[word], "jalali"
+    if word in GREGORIAN_MONTHS:
+        return GREGORIAN_MONTHS[word], "gregorian"
+    if word.isascii() and len(word) >= 3:
+        for name, num in GREGORIAN_MONTHS.items():
+            if name.isascii() and len(name) > 3 and name.startswith(word):
+                return num, "gregorian"
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def parse_date(value: str | None, hint: ColumnHint | None = None) -> DateResult:
+    """Parse one date string; never raises. See the module docstring for the rules."""
+    if not value or not isinstance(value, str):
+        return NOT_A_DATE
+    hint = hint or ColumnHint()
+    text = to_ascii_digits(value).translate(_FOLD).strip().lower()
+    if not text or len(text) > 80:
+        return NOT_A_DATE
+    m = _ISO_DT.match(text)
+    if m:
+        text = "-".join(m.groups())
+    toks = _tokens(text)
+    if not toks or len(toks) > 4:
+        return NOT_A_DATE
+    nums = [t for t in toks if t.isdigit()]
+    words = [t for t in toks if not t.isdigit()]
+    if any(len(n) > 4 for n in nums):
+        return NOT_A_DATE
+    if words:
+        if len(words) != 1:
+            return NOT_A_DATE
+        mo = _month_of(words[0])
+        if mo is None:
+            return NOT_A_DATE
+        month, cal = mo
+        ints = [int(n) for n in nums]
+        if len(ints) == 1:  # "Dey 1404", "January 2026"
+            y = ints[0]
+            if len(nums[0]) <= 2:
+                y = _expand_two_digit(y, cal)
+            return _build(y, month, None, cal)
+        if len(ints) == 2:  # "18 Dey 1404", "January 8, 2026", "1404 Dey 18"
+            a, b = ints
+            if len(nums[1]) >= 3 or (len(nums[0]) <= 2 and a <= 31):
+                day, y, ylen = a, b, len(nums[1])
+            else:
+                y, day, ylen = a, b, len(nums[0])
+            if ylen <= 2:
+                y = _expand_two_digit(y, cal)
+            return _build(y, month, day, cal)
+        return NOT_A_DATE
+    ints = [int(n) for n in nums]
+    lens = [len(n) for n in nums]
+    if len(ints) == 1:
+        y = ints[0]
+        cal = _calendar_of_year(y) if lens[0] == 4 else None
+        return _build(y, None, None, cal) if cal else NOT_A_DATE
+    if len(ints) == 2:  # 1404/10, 10/1404, 2026-01
+        if lens[0] == 4:
+            y, mo_ = ints
+        elif lens[1] == 4:
+            mo_, y = ints
+        else:
+            return NOT_A_DATE
+        cal = _calendar_of_year(y)
+        return _build(y, mo_, None, cal) if cal else NOT_A_DATE
+    if len(ints) != 3:
+        return NOT_A_DATE
+    a, b, c = ints
+    all_short = max(lens) <= 2
+    year_first = lens[0] >= 3 or (all_short and (a > 31 or (
+        hint.calendar == "jalali" and c <= 31)))
+    if year_first:  # Y/M/D (the Persian convention)
+        y, mo_, d = a, b, c
+        ylen = lens[0]
+        cal = _calendar_of_year(y) if ylen >= 3 else (hint.calendar or "jalali")
+        if ylen <= 2:
+            y = _expand_two_digit(y, cal or "jalali")
+        if cal is None:
+            return NOT_A_DATE
+        return _build(y, mo_, d, cal)
+    if lens[0] <= 2 and lens[2] in (2, 4) and lens[1] <= 2:  # year last: D/M/Y or M/D/Y
+        y = c
+        ylen = lens[2]
+        if ylen == 4:
+            cal = _calendar_of_year(y)
+        else:
+            cal = hint.calendar
+            if cal is None:
+                # Two-digit years everywhere and no column calendar: can't tell.
+                if lens[0] == 2 and lens[2] == 2 and a <= 31 and c <= 31:
+                    return NOT_A_DATE
+                cal = "gregorian"
+            y = _expand_two_digit(y, cal)
+        if cal is None:
+            return NOT_A_DATE
+        if a > 12 and b <= 12:
+            return _build(y, b, a, cal)
+        if b > 12 and a <= 12:
+            return _build(y, a, b, cal)
+        if a == b:
+            return _build(y, b, a, cal)
+        if a > 12 and b > 12:
+            return NOT_A_DATE
+        if hint.day_first is True:
+            return _build(y, b, a, cal)
+        if hint.day_first is False:
+            return _build(y, a, b, cal)
+        alts = tuple(r.iso for r in (_build(y, b, a, cal), _build(y, a, b, cal))
+                     if r.ok and r.iso)
+        base = _build(y, None, None, cal, ambiguous=True, alternatives=alts)
+        return base
+    return NOT_A_DATE
+
+
+_SPLIT = re.compile(r"[^\d]+")
+
+
+def detect_column(values: Iterable[str | None]) -> ColumnHint:
+    """Detect a column's calendar and day/month order from all its values.
+
+    Calendar: the majority of values whose year or month name settles it.
+    Order: day-first if some year-last value has a first part > 12 and none
+    has a second part > 12; month-first in the opposite case; else unknown.
+    """
+    jal = greg = 0
+    day_first_ev = month_first_ev = 0
+    for v in values:
+        if not v or not isinstance(v, str):
+            continue
+        r = parse_date(v)
+        if r.ok and r.calendar:
+            if r.calendar == "jalali":
+                jal += 1
+            else:
+                greg += 1
+        text = to_ascii_digits(v).translate(_FOLD)
+        parts = [p for p in _SPLIT.split(text) if p]
+        if len(parts) == 3 and len(parts[0]) <= 2 and len(parts[1]) <= 2:
+            a, b = int(parts[0]), int(parts[1])
+            if a > 12 >= b:
+                day_first_ev += 1
+            elif b > 12 >= a:
+                month_first_ev += 1
+    cal = None
+    if jal or greg:
+        cal = "jalali" if jal >= greg else "gregorian"
+    order = None
+    if day_first_ev and not month_first_ev:
+        order = True
+    elif month_first_ev and not day_first_ev:
+        order = False
+    return ColumnHint(cal, order)
