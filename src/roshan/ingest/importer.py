@@ -22,7 +22,7 @@ from roshan import __version__
 from roshan.canonical import FIELD_NAMES, SourceKind
 from roshan.errors import InputFileError, RoshanError
 from roshan.ingest.mapping import Mapping as ColumnMapping
-from roshan.ingest.mapping import load_mapping, resolve_columns
+from roshan.ingest.mapping import auto_target, load_mapping, resolve_columns
 from roshan.ingest.readers import EXTRA_PREFIX, Table, open_table
 from roshan.normalize.validate import check_fields
 from roshan.store.audit import record_event
@@ -239,9 +239,19 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
         import_id = int(res.inserted_primary_key[0])
         next_seq = conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar()
         writer = _Writer(conn, import_id, source_id, sha256, int(next_seq) + 1)
+        unmapped = set(result.unmapped_columns)
         for row_number, cells in table.rows:
             if not cells:
                 continue  # a blank line carries nothing to keep
+            for key in cells:
+                # JSON Lines can introduce keys after the first line: map them the same way.
+                if key not in columns and key not in unmapped and not key.startswith(EXTRA_PREFIX):
+                    target = auto_target(key)
+                    if target and target not in columns.values():
+                        columns[key] = target
+                    else:
+                        unmapped.add(key)
+                        result.unmapped_columns.append(key)
             fields, extra, issues = _map_row(cells, columns)
             rejected = any(i["severity"] == "error" for i in issues)
             result.rows_total += 1

@@ -49,6 +49,12 @@ def header_key(name: str) -> str:
     return re.sub(r"[\s\-./]+", "_", folded).strip("_")
 
 
+def auto_target(header: str) -> str | None:
+    """The canonical field a header names by itself (canonical name or built-in alias)."""
+    key = header_key(header)
+    return key if key in FIELD_NAMES else BUILTIN_ALIASES.get(key)
+
+
 @dataclass
 class Mapping:
     """A mapping from file headers to canonical fields, plus reader options."""
@@ -129,8 +135,7 @@ def resolve_columns(header: list[str], mapping: Mapping | None, file: str) -> di
     for h in header:
         if h in resolved:
             continue
-        key = header_key(h)
-        target = key if key in FIELD_NAMES else BUILTIN_ALIASES.get(key)
+        target = auto_target(h)
         if target and target not in taken:
             resolved[h] = target
             taken.add(target)

@@ -1,0 +1,144 @@
+"""Readers and bad input: each gets a clear error naming the file (and row/field) or a correct parse."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from roshan.errors import InputFileError
+from roshan.ingest.importer import ingest_file
+from roshan.store.records import records_frame
+from roshan.store.status import workspace_status
+from roshan.store.workspace import Workspace
+
+
+def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return p
+
+
+def unchanged(ws: Workspace) -> bool:
+    s = workspace_status(ws)
+    return s["imports"] == 0 and s["raw_rows"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "match"),
+    [
+        ("empty.csv", b"", "empty.csv: the file is empty"),
+        ("header.csv", "full_name,city\n", "header.csv: the file has a header but no data rows"),
+        ("blank.csv", "full_name,city\n\n\n", "blank.csv: the file has a header but no data rows"),
+        ("bad.json", "[{\"full_name\": \"x\"", "bad.json: invalid JSON"),
+        ("scalar.json", "[1, 2]", "scalar.json, row 1: each element must be a JSON object"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "old .xls workbooks are not supported"),
+        ("fake.xlsx", b"not a zip", "fake.xlsx: not a readable XLSX workbook"),
+        ("list.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
+    ],
+)
+def test_bad_files_refused_cleanly(sqlite_ws: Workspace, tmp_path: Path, name: str,
+                                   data: str | bytes, match: str) -> None:
+    with pytest.raises(InputFileError, match=match):
+        ingest_file(sqlite_ws, write(tmp_path, name, data), source_name="S")
+    assert unchanged(sqlite_ws)
+
+
+def test_missing_path(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="no such file"):
+        ingest_file(sqlite_ws, tmp_path / "nope.csv", source_name="S")
+
+
+@pytest.mark.parametrize("enc", ["utf-8-sig", "utf-16", "utf-16-le", "windows-1256"])
+def test_encodings_parse_identically(sqlite_ws: Workspace, tmp_path: Path, enc: str) -> None:
+    text = "full_name,province\nعلي رضايي,فارس\nZahra,Tehran\n"
+    data = text.encode(enc)
+    ingest_file(sqlite_ws, write(tmp_path, f"l-{enc}.csv", data), source_name="S")
+    frame = records_frame(sqlite_ws)
+    assert list(frame["full_name"]) == ["علي رضايي", "Zahra"]  # BOM not glued to the header
+    assert list(frame["province"]) == ["فارس", "Tehran"]
+
+
+def test_tsv_semicolon_and_ragged_short_rows(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    ingest_file(sqlite_ws, write(tmp_path, "a.tsv", "full_name\tcity\nAli\tQom\nReza\n"), source_name="T")
+    ingest_file(sqlite_ws, write(tmp_path, "b.csv", "full_name;city\nSara;Rasht\n"), source_name="U")
+    frame = records_frame(sqlite_ws)
+    assert list(frame["city"]) == ["Qom", None, "Rasht"]
+
+
+def test_json_array_records_and_jsonl(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    ingest_file(sqlite_ws, write(tmp_path, "a.json", json.dumps({"records": [{"full_name": "A", "age": 23}]})), source_name="J")
+    ingest_file(sqlite_ws, write(tmp_path, "b.jsonl", '{"full_name": "B"}\n\n{"full_name": "C", "city": "Ilam"}\n'), source_name="K")
+    frame = records_frame(sqlite_ws)
+    assert list(frame["full_name"]) == ["A", "B", "C"]
+    assert frame.loc[0, "age"] == "23" and frame.loc[2, "city"] == "Ilam"
+
+
+def test_xlsx_merged_cells_filled_and_formulas(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["full_name", "province", "age"])
+    ws.append(["Ali", "Fars", 20])
+    ws.append(["Reza", None, 31])
+    ws.merge_cells("B2:B3")  # province spans both rows
+    ws.append(["Sara", "Ilam", "=1+1"])  # formula without cached value
+    path = tmp_path / "SYNTHETIC.xlsx"
+    wb.save(path)
+    res = ingest_file(sqlite_ws, path, source_name="X")
+    assert res.rows_total == 3 and res.rows_rejected == 1
+    assert any("merged" in n for n in res.notes)
+    assert res.issues[0].row == 3 and res.issues[0].field == "age"
+    assert "formula" in res.issues[0].message
+    frame = records_frame(sqlite_ws)
+    assert list(frame["province"]) == ["Fars", "Fars"]
+    assert list(frame["age"]) == ["20", "31"]
+
+
+def test_xlsx_sheet_selection(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "cover"
+    wb.active.append(["SYNTHETIC workbook"])
+    data = wb.create_sheet("data")
+    data.append(["full_name"])
+    data.append(["Ali"])
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    with pytest.raises(InputFileError, match="no sheet named 'nope'"):
+        ingest_file(sqlite_ws, path, source_name="X", sheet="nope")
+    assert ingest_file(sqlite_ws, path, source_name="X", sheet="data").rows_accepted == 1
+
+
+def test_duplicate_and_empty_headers(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    res = ingest_file(sqlite_ws, write(tmp_path, "d.csv", "full_name,city,city,\nAli,Qom,Karaj,z\n"), source_name="S")
+    assert res.unmapped_columns == ["city (2)", "column_4"]
+
+
+@pytest.mark.slow
+def test_100mb_file_streams_in_bounded_memory(sqlite_ws: Workspace, tmp_path: Path) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    path = tmp_path / "SYNTHETIC-big.csv"
+    note = "x" * 900
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("record_id,full_name,notes\n")
+        for i in range(115_000):
+            fh.write(f"{i},person {i},{note}\n")
+    assert path.stat().st_size > 100 * 1024 * 1024
+    # Run in a child process so its peak RSS is measured alone.
+    code = (
+        "import resource,sys;from roshan.store.workspace import Workspace;"
+        "from roshan.ingest.importer import ingest_file;"
+        f"ws=Workspace.open({str(sqlite_ws.root)!r});"
+        f"r=ingest_file(ws,{str(path)!r},source_name='big');"
+        "print(r.rows_accepted, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    rows, rss_kb = map(int, out.stdout.split())
+    assert rows == 115_000
+    assert rss_kb < 400 * 1024, f"peak RSS {rss_kb / 1024:.0f} MiB"
+    del resource
