@@ -1,0 +1,116 @@
+"""Link a normalised frame end to end, without a workspace: the engine-level core.
+
+prepare → blocking keys (capped) → register with the engine → train → predict →
+cluster (with review constraints and the chaining guard). The workspace pipeline
+(:mod:`roshan.link.pipeline`) wraps this with the store; benchmarks and the FEBRL
+check call it directly on any frame with a matching :class:`ModelSpec`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from roshan.errors import LinkageError
+from roshan.link.blocking import DEFAULT_BLOCK_CAP, BlockingReport, add_blocking_keys
+from roshan.link.cluster import Clustering, cluster_pairs
+from roshan.link.engine import open_backend
+from roshan.link.predict import disagreeing_pairs, predict_pairs
+from roshan.link.settings import ModelSpec
+from roshan.link.train import EM_MAX_PAIRS, U_SAMPLE_ROWS, TrainingReport, save_model, train
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[str, int, int], None]
+STEPS = ("prepare", "train", "predict", "cluster")
+
+
+@dataclass
+class CoreResult:
+    """Everything one linkage produced, before it is written anywhere."""
+
+    pairs: pd.DataFrame
+    clustering: Clustering
+    training: TrainingReport
+    blocking: BlockingReport
+    model: dict[str, Any]
+    threshold: float
+    timings: dict[str, float] = field(default_factory=dict)
+    model_files: dict[str, Path] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _large_cluster_size(prepared: pd.DataFrame) -> int:
+    n_sources = prepared["source"].nunique() if "source" in prepared.columns else 1
+    return max(2 * int(n_sources), 6)
+
+
+def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duckdb",
+                  spark_master: str | None = None, threshold: float | None = None,
+                  seed: int = 42, must_link: Iterable[tuple[int, int]] = (),
+                  cannot_link: Iterable[tuple[int, int]] = (),
+                  labels: pd.DataFrame | None = None, models_dir: Path | None = None,
+                  block_cap: int = DEFAULT_BLOCK_CAP, on_progress: ProgressFn | None = None,
+                  u_sample_rows: int = U_SAMPLE_ROWS, em_max_pairs: float = EM_MAX_PAIRS,
+                  threads: int | None = None) -> CoreResult:
+    """Link a frame already prepared for ``spec`` (one row per record, ``unique_id``)."""
+    thr = spec.threshold if threshold is None else float(threshold)
+    if not 0.0 < thr < 1.0:
+        raise LinkageError(f"threshold must be strictly between 0 and 1, got {thr}")
+    if len(prepared) < 2:
+        raise LinkageError(f"linkage needs at least 2 records, found {len(prepared)}")
+    timings: dict[str, float] = {}
+    progress = on_progress or (lambda step, done, total: None)
+
+    t0 = time.perf_counter()
+    progress("prepare", 0, len(STEPS))
+    prepared = prepared.copy()
+    blocking = add_blocking_keys(prepared, spec.passes, cap=block_cap)
+    backend = open_backend(engine, spark_master=spark_master, threads=threads)
+    try:
+        sdf = backend.register(prepared, "records")
+        timings["prepare"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        progress("train", 1, len(STEPS))
+        linker, training = train(backend, sdf, prepared, spec, seed=seed, labels=labels,
+                                 u_sample_rows=u_sample_rows, em_max_pairs=em_max_pairs)
+        model = linker.misc.save_model_to_json()
+        files = save_model(linker, models_dir) if models_dir is not None else {}
+        timings["train"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        progress("predict", 2, len(STEPS))
+        pairs, scored = predict_pairs(linker)
+        timings["predict"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        progress("cluster", 3, len(STEPS))
+        must, cannot = list(must_link), list(cannot_link)
+        ids = prepared["unique_id"].to_numpy()
+        first = cluster_pairs(ids, pairs, thr, must_link=must, cannot_link=cannot)
+        multi = first.labels[first.labels.duplicated("cluster", keep=False)]
+        guard: list[tuple[int, int]] = []
+        if len(multi):
+            comp = backend.register(multi[["record_pk", "cluster"]].astype("int64")
+                                    .reset_index(drop=True), "components")
+            gp = disagreeing_pairs(linker, scored, spec, comp)
+            guard = list(zip(gp["record_pk_l"].tolist(), gp["record_pk_r"].tolist(),
+                             strict=True))
+        clustering = cluster_pairs(ids, pairs, thr, must_link=must, cannot_link=cannot,
+                                   guard_pairs=guard,
+                                   large_cluster=_large_cluster_size(prepared))
+        timings["cluster"] = time.perf_counter() - t0
+        progress("cluster", 4, len(STEPS))
+    finally:
+        backend.close()
+    warnings = list(blocking.warnings) + list(training.warnings)
+    return CoreResult(pairs=pairs, clustering=clustering, training=training, blocking=blocking,
+                      model=model, threshold=thr, timings=timings, model_files=files,
+                      warnings=warnings)

@@ -1,0 +1,128 @@
+"""Turn the normalised records snapshot into the table Splink compares.
+
+The normalise stage gives one row per record with names in three forms (the
+normalised text, a cross-script phonetic key, a romanisation), a parsed date of
+death with its precision, an age range and a resolved place. Splink needs a few
+more columns that are easier and more portable (DuckDB *and* Spark SQL) to compute
+once here than inside every comparison:
+
+* ``unique_id`` — the store's ``record_pk``;
+* ``dod_day`` — days since 1970-01-01 when the date is known to the day (else
+  null), so the date levels are plain integer arithmetic in any SQL dialect;
+  ``dod_month`` (``YYYY-MM``) when known at least to the month;
+* ``age_mid`` — the middle of the age range;
+* ``given_tokens`` — the cross-script keys of each part of a compound given name
+  (Mohammad Reza → [mhmd, rza]) for the token-overlap level;
+* blocking keys ``blk_*`` (see :mod:`roshan.link.blocking`).
+
+Missing inputs are a :class:`~roshan.errors.LinkageError`, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from roshan.errors import LinkageError
+
+# Columns the roshan model reads from the normalised snapshot. A column missing
+# entirely is a user-visible error (the snapshot is from an older roshan or was
+# edited by hand); a column present but all-null is allowed and warned about.
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "record_pk", "source", "given_norm", "family_norm", "father_norm", "given_key",
+    "family_key", "father_key", "full_key", "given_roman", "family_roman", "father_roman",
+    "full_roman", "sex", "age_min", "age_max", "dod", "dod_precision", "city", "county",
+    "province_code",
+)
+
+STRING_COLUMNS: tuple[str, ...] = (
+    "source", "given_norm", "family_norm", "father_norm", "given_key", "family_key",
+    "father_key", "full_key", "given_roman", "family_roman", "father_roman", "full_roman",
+    "full_name_norm", "sex", "city", "county", "province", "province_code", "dod_precision",
+)
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def check_columns(frame: pd.DataFrame, required: Sequence[str] = REQUIRED_COLUMNS) -> None:
+    """Raise LinkageError naming every required column that is absent."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise LinkageError(
+            "the normalised records lack column(s) " + ", ".join(missing)
+            + "; re-run `roshan normalize` with this version of roshan"
+        )
+
+
+def _blank_to_null(s: pd.Series) -> pd.Series:
+    s = s.astype(object)
+    s = s.where(s.notna(), None)
+    return s.map(lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(v))
+
+
+def _day_numbers(dod: pd.Series) -> pd.Series:
+    """Days since 1970-01-01 for each date (pandas NA where missing)."""
+    ts = pd.to_datetime(dod, errors="coerce")
+    days = (ts.values.astype("datetime64[D]") - _EPOCH).astype("int64")
+    out = pd.Series(days, index=dod.index, dtype="Int64")
+    return out.where(ts.notna(), pd.NA)
+
+
+def _given_tokens(key: str | None) -> list[str] | None:
+    if not key:
+        return None
+    toks = [t for t in key.split() if t]
+    return toks or None
+
+
+def prepare_frame(normalized: pd.DataFrame) -> pd.DataFrame:
+    """The Splink input table for the roshan model, one row per record.
+
+    Raises LinkageError when there are no records or a required column is absent.
+    """
+    check_columns(normalized)
+    if len(normalized) == 0:
+        raise LinkageError("there are no records to link; ingest and normalise some lists first")
+    df = pd.DataFrame({"unique_id": normalized["record_pk"].astype("int64").values})
+    for c in STRING_COLUMNS:
+        if c in normalized.columns:
+            df[c] = _blank_to_null(normalized[c]).values
+        else:
+            df[c] = None
+    if df["unique_id"].duplicated().any():
+        raise LinkageError("record_pk is not unique in the normalised records")
+    prec = df["dod_precision"]
+    day = _day_numbers(normalized["dod"]).values
+    df["dod_day"] = pd.array(day, dtype="Int64")
+    df.loc[(prec != "day").values, "dod_day"] = pd.NA
+    ts = pd.to_datetime(normalized["dod"], errors="coerce")
+    month = ts.dt.strftime("%Y-%m")
+    month = month.where(ts.notna() & prec.isin(["day", "month"]).values, None)
+    df["dod_month"] = month.astype(object).where(month.notna(), None).values
+    df["dod_week"] = pd.array((df["dod_day"] // 7).values, dtype="Int64")
+    amin = pd.to_numeric(normalized["age_min"], errors="coerce").values
+    amax = pd.to_numeric(normalized["age_max"], errors="coerce").values
+    amin = np.where(np.isnan(amin), amax, amin)
+    amax = np.where(np.isnan(amax), amin, amax)
+    df["age_min"] = amin
+    df["age_max"] = amax
+    df["age_mid"] = (amin + amax) / 2.0
+    band = np.floor(df["age_mid"].values / 10.0)
+    df["age_band"] = pd.array(np.where(np.isnan(band), np.nan, band), dtype="Float64").astype("Int64")
+    df["given_tokens"] = df["given_key"].map(_given_tokens)
+    return df
+
+
+def empty_field_warnings(prepared: pd.DataFrame) -> list[str]:
+    """Plain-language warnings for comparison fields that are empty in every record."""
+    out = []
+    checks = {
+        "family name": "family_key", "given name": "given_key", "father's name": "father_key",
+        "date of death": "dod_month", "age": "age_mid", "place": "province_code", "sex": "sex",
+    }
+    for label, col in checks.items():
+        if prepared[col].isna().all():
+            out.append(f"{label} is missing in every record; it cannot help linkage")
+    return out

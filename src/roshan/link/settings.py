@@ -1,0 +1,208 @@
+"""The linkage model for this domain: comparisons, blocking passes, training rules.
+
+A :class:`ModelSpec` bundles everything Splink needs that is specific to a kind of
+data; the same training / prediction / clustering machinery runs any spec.
+:func:`roshan_spec` is the model for Iranian casualty lists (names in Persian and
+Latin script, Jalali/Gregorian dates); :mod:`roshan.link.generic` builds specs for
+plain English-style data such as FEBRL.
+
+Design of the roshan model (docs/linkage.md explains each choice):
+
+* Names are compared three ways, most specific first: the normalised text (same
+  spelling, same script), the cross-script phonetic key (حسین = Hossein =
+  Hosein), then Jaro-Winkler on the romanisation (typos, unusual spellings). For
+  compound given names (Mohammad Reza / Reza) a token-overlap level on the parts'
+  keys. Exact levels carry term-frequency adjustments, so agreeing on «Mohammadi»
+  is worth far less than agreeing on a rare family name.
+* Date of death: exact day, ±1 day (midnight, time-zone and Jalali conversion
+  slips), ±3 days (reported at burial rather than death), then a level for
+  "one side only knows the month and the months agree" (partial dates), then the
+  same month; missing dates are the null level (no evidence either way).
+* Age: ±1 year, ±3 years, overlapping ranges ("20-25" vs 23); place: city,
+  county, province; sex.
+* Every SQL expression is plain arithmetic or a Splink library level, so the
+  same spec runs on DuckDB and on Spark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator
+
+from roshan.link.blocking import BlockingPass, blocking_rule_sql
+
+DEFAULT_THRESHOLD = 0.9
+"""Default match probability at or above which two records are the same person.
+
+Chosen on the project's synthetic scenarios (bench/link_quality.py): at 0.9 the
+default-difficulty scenario gives pairwise precision ≥ 0.98 with recall ≥ 0.95;
+the posterior is steep, so thresholds between 0.8 and 0.97 give nearly the same
+clusters. See docs/linkage.md."""
+
+PAIRS_FLOOR = 0.01
+"""Pairs scoring below this probability are not kept in pairs.parquet."""
+
+
+@dataclass
+class ModelSpec:
+    """Everything data-specific about a linkage model."""
+
+    name: str
+    comparisons: list[Any]
+    passes: list[BlockingPass]
+    em_rules: list[str]
+    deterministic_rules: list[str]
+    deterministic_recall: float = 0.7
+    threshold: float = DEFAULT_THRESHOLD
+    # Pairs of records that clearly disagree: used by the chaining guard in
+    # clustering. Each entry is (comparison output column, levels that count as
+    # "clear disagreement" — given as the comparison vector value).
+    disagreement: dict[str, list[int]] = field(default_factory=dict)
+    retain_columns: list[str] = field(default_factory=lambda: ["source"])
+
+    def settings(self) -> SettingsCreator:
+        """The Splink settings (untrained) for this spec."""
+        return SettingsCreator(
+            link_type="dedupe_only",
+            unique_id_column_name="unique_id",
+            comparisons=self.comparisons,
+            blocking_rules_to_generate_predictions=[blocking_rule_sql(p) for p in self.passes],
+            additional_columns_to_retain=list(self.retain_columns),
+            retain_matching_columns=True,
+            retain_intermediate_calculation_columns=False,
+            max_iterations=25,
+            em_convergence=0.0005,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "passes": [{"name": p.name, "columns": list(p.columns), "refine": list(p.refine)}
+                       for p in self.passes],
+            "em_rules": list(self.em_rules),
+            "deterministic_rules": list(self.deterministic_rules),
+            "deterministic_recall": self.deterministic_recall,
+            "threshold": self.threshold,
+        }
+
+
+def _null(*cols: str) -> Any:
+    cond = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in cols)
+    return cll.CustomLevel(cond, label_for_charts="missing").configure(is_null_level=True)
+
+
+def name_comparison(part: str, *, tokens: str | None = None, strong: float = 0.92,
+                    weak: float = 0.8) -> Any:
+    """Levels for one name part (given / family / father), most specific first."""
+    levels: list[Any] = [
+        _null(f"{part}_key"),
+        cll.ExactMatchLevel(f"{part}_norm", term_frequency_adjustments=True).configure(
+            label_for_charts="same spelling"),
+        cll.ExactMatchLevel(f"{part}_key", term_frequency_adjustments=True).configure(
+            label_for_charts="same cross-script key"),
+        cll.JaroWinklerLevel(f"{part}_roman", strong).configure(
+            label_for_charts=f"romanised Jaro-Winkler >= {strong}"),
+    ]
+    if tokens:
+        levels.append(cll.ArrayIntersectLevel(tokens, 1).configure(
+            label_for_charts="a shared part of a compound name"))
+    levels.append(cll.JaroWinklerLevel(f"{part}_roman", weak).configure(
+        label_for_charts=f"romanised Jaro-Winkler >= {weak}"))
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name=f"{part}_name",
+                               comparison_description=f"{part} name")
+
+
+def dod_comparison() -> Any:
+    """Date of death: exact, ±1, ±3 days, partial-date agreement, same month."""
+    return cl.CustomComparison([
+        _null("dod_month"),
+        cll.CustomLevel("dod_day_l = dod_day_r", label_for_charts="same day"),
+        cll.CustomLevel("abs(dod_day_l - dod_day_r) <= 1", label_for_charts="within 1 day"),
+        cll.CustomLevel("abs(dod_day_l - dod_day_r) <= 3", label_for_charts="within 3 days"),
+        cll.CustomLevel("(dod_day_l IS NULL OR dod_day_r IS NULL) AND dod_month_l = dod_month_r",
+                        label_for_charts="partial date, same month"),
+        cll.CustomLevel("dod_month_l = dod_month_r", label_for_charts="same month"),
+        cll.ElseLevel(),
+    ], output_column_name="dod", comparison_description="date of death")
+
+
+def age_comparison() -> Any:
+    """Age: ±1 year, ±3 years, overlapping reported ranges."""
+    return cl.CustomComparison([
+        _null("age_mid"),
+        cll.CustomLevel("abs(age_mid_l - age_mid_r) <= 1", label_for_charts="within 1 year"),
+        cll.CustomLevel("abs(age_mid_l - age_mid_r) <= 3", label_for_charts="within 3 years"),
+        cll.CustomLevel("age_min_l <= age_max_r AND age_min_r <= age_max_l",
+                        label_for_charts="ranges overlap"),
+        cll.ElseLevel(),
+    ], output_column_name="age", comparison_description="age")
+
+
+def place_comparison() -> Any:
+    """Place: same city, county, province."""
+    return cl.CustomComparison([
+        cll.CustomLevel(
+            "(province_code_l IS NULL OR province_code_r IS NULL) AND "
+            "(city_l IS NULL OR city_r IS NULL)", label_for_charts="missing",
+        ).configure(is_null_level=True),
+        cll.ExactMatchLevel("city", term_frequency_adjustments=True).configure(
+            label_for_charts="same city"),
+        cll.ExactMatchLevel("county").configure(label_for_charts="same county"),
+        cll.ExactMatchLevel("province_code").configure(label_for_charts="same province"),
+        cll.ElseLevel(),
+    ], output_column_name="place", comparison_description="place of death")
+
+
+def sex_comparison() -> Any:
+    return cl.CustomComparison([
+        _null("sex"),
+        cll.ExactMatchLevel("sex").configure(label_for_charts="same sex"),
+        cll.ElseLevel(),
+    ], output_column_name="sex", comparison_description="sex")
+
+
+ROSHAN_PASSES: list[BlockingPass] = [
+    BlockingPass("names", ("family_key", "given_key"), ("province_code", "dod_month", "father_key")),
+    BlockingPass("full", ("full_key",), ("province_code", "dod_month")),
+    BlockingPass("family_place", ("family_key", "province_code"), ("dod_month", "dod_week")),
+    BlockingPass("given_father", ("given_key", "father_key"), ("province_code", "dod_month")),
+    BlockingPass("family_date", ("family_key", "dod_month"), ("province_code", "dod_week")),
+    BlockingPass("date_city", ("dod_day", "city"), ("sex", "age_band")),
+]
+
+
+def roshan_spec(threshold: float | None = None) -> ModelSpec:
+    """The model for Iranian casualty lists (see the module docstring)."""
+    return ModelSpec(
+        name="roshan",
+        comparisons=[
+            name_comparison("family"),
+            name_comparison("given", tokens="given_tokens"),
+            name_comparison("father", strong=0.9),
+            dod_comparison(),
+            age_comparison(),
+            place_comparison(),
+            sex_comparison(),
+        ],
+        passes=list(ROSHAN_PASSES),
+        em_rules=[
+            "l.family_key = r.family_key AND l.given_key = r.given_key",
+            "l.dod_day = r.dod_day AND l.province_code = r.province_code",
+            "l.father_key = r.father_key AND l.age_band = r.age_band",
+        ],
+        deterministic_rules=[
+            "l.family_key = r.family_key AND l.given_key = r.given_key "
+            "AND l.father_key = r.father_key",
+            "l.family_key = r.family_key AND l.given_key = r.given_key AND l.dod_day = r.dod_day",
+        ],
+        deterministic_recall=0.6,
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        # Clear disagreement: sex differs (level 1 = else), or date of death
+        # more than a month apart (level 1 = else), or ages far apart.
+        disagreement={"gamma_sex": [0], "gamma_dod": [0], "gamma_age": [0]},
+    )

@@ -1,0 +1,188 @@
+"""Train the Fellegi–Sunter parameters with Splink, unsupervised, reproducibly.
+
+* **u** (how often non-matches agree by chance) by random sampling. The sample of
+  records is drawn here, with numpy and the run's seed, and Splink then compares
+  *every* pair inside it; so the u values are the same on DuckDB and Spark (Splink's
+  own SQL sampling differs between engines).
+* **λ** (the prior that two records match) from deterministic rules with an assumed
+  recall.
+* **m** (how often true matches agree) by expectation-maximisation over several
+  blocking passes, each of which leaves the comparisons it blocks on untrained so
+  that every comparison is trained by some other pass.
+* **Review labels**: when people have confirmed enough pairs as matches, m is
+  re-estimated from those labelled matches (Splink's
+  ``estimate_m_from_pairwise_labels``), which replaces the EM values for every
+  comparison the labels cover.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from splink import Linker
+
+from roshan.errors import LinkageError
+from roshan.link.engine import Backend
+from roshan.link.settings import ModelSpec
+
+log = logging.getLogger(__name__)
+
+U_SAMPLE_ROWS = 3000
+"""Records sampled for u estimation (all ~4.5M pairs among them are compared)."""
+
+EM_MAX_PAIRS = 2_000_000
+"""Above this many blocked pairs, an EM pass samples (Splink's ``max_pairs``)."""
+
+MIN_LABELLED_MATCHES = 30
+"""Fewer confirmed matches than this are used as constraints only, not for m."""
+
+
+@dataclass
+class TrainingReport:
+    """What training did: λ, EM passes run or skipped, labels used, warnings."""
+
+    probability_two_random_records_match: float | None = None
+    em_passes: list[dict[str, Any]] = field(default_factory=list)
+    u_sample_rows: int = 0
+    labelled_matches_used: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "probability_two_random_records_match": self.probability_two_random_records_match,
+            "em_passes": self.em_passes,
+            "u_sample_rows": self.u_sample_rows,
+            "labelled_matches_used": self.labelled_matches_used,
+            "warnings": list(self.warnings),
+        }
+
+
+def _quiet_splink() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def estimate_u(backend: Backend, prepared: pd.DataFrame, spec: ModelSpec, *, seed: int,
+               sample_rows: int = U_SAMPLE_ROWS) -> dict[str, Any]:
+    """The model dict with u values estimated on a seeded sample of records."""
+    n = min(len(prepared), sample_rows)
+    sample = prepared.sample(n=n, random_state=np.random.RandomState(seed)) \
+        .sort_values("unique_id").reset_index(drop=True)
+    sdf = backend.register(sample, "usample")
+    linker = Linker(sdf, spec.settings(), log_level=None)
+    max_pairs = n * (n - 1) / 2 + 10  # compare every pair in the sample: no SQL sampling
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=max_pairs, seed=seed, min_count_per_level=None, num_chunks=1)
+    return linker.misc.save_model_to_json()
+
+
+def _estimate_lambda(linker: Linker, spec: ModelSpec, report: TrainingReport,
+                     n_records: int) -> None:
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            spec.deterministic_rules, recall=spec.deterministic_recall)
+        prob = linker._settings_obj._probability_two_random_records_match
+    except ValueError:
+        prob = 0.0
+    total = max(n_records * (n_records - 1) / 2, 1)
+    floor = 1.0 / total  # at least one match expected among all pairs
+    if not prob or prob <= 0 or not np.isfinite(prob):
+        report.warnings.append(
+            "the deterministic rules found no sure matches; the prior match probability "
+            "falls back to one expected match per record")
+        prob = min(max(n_records / total, floor), 0.5)
+    prob = float(min(max(prob, floor), 0.5))
+    linker._settings_obj._probability_two_random_records_match = prob
+    report.probability_two_random_records_match = prob
+
+
+def _run_em(linker: Linker, spec: ModelSpec, report: TrainingReport, max_pairs: float) -> None:
+    trained = 0
+    for rule in spec.em_rules:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=max_pairs)
+            report.em_passes.append({"rule": rule, "status": "ok"})
+            trained += 1
+        except Exception as exc:  # noqa: BLE001 - a pass with no pairs must not stop the run
+            msg = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            report.em_passes.append({"rule": rule, "status": "skipped", "reason": msg})
+            report.warnings.append(f"EM pass skipped ({rule}): {msg}")
+            log.warning("EM pass skipped: %s", msg)
+    if trained == 0:
+        raise LinkageError(
+            "no training pass found pairs to learn from: the records share no names, dates "
+            "or places; check the mapping of the name and date columns")
+
+
+def _apply_labels(backend: Backend, linker: Linker, labels: pd.DataFrame | None,
+                  report: TrainingReport) -> None:
+    if labels is None or labels.empty:
+        return
+    matches = labels[labels["is_match"].astype(bool)][["unique_id_l", "unique_id_r"]]
+    if len(matches) < MIN_LABELLED_MATCHES:
+        if len(matches):
+            report.warnings.append(
+                f"{len(matches)} reviewed matches (fewer than {MIN_LABELLED_MATCHES}): used "
+                "as constraints only, not to estimate m")
+        return
+    tbl = matches.astype("int64").reset_index(drop=True)
+    sdf = backend.register(tbl, "labels")
+    linker.training.estimate_m_from_pairwise_labels(sdf)
+    report.labelled_matches_used = len(tbl)
+
+
+def _check_trained(model: dict[str, Any], report: TrainingReport) -> None:
+    for comp in model.get("comparisons", []):
+        for level in comp.get("comparison_levels", []):
+            if level.get("is_null_level"):
+                continue
+            if level.get("m_probability") is None or level.get("u_probability") is None:
+                report.warnings.append(
+                    f"comparison {comp.get('output_column_name')!r}: level "
+                    f"{level.get('label_for_charts')!r} could not be trained (too little data); "
+                    "Splink's default is used")
+
+
+def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: ModelSpec, *,
+          seed: int = 42, labels: pd.DataFrame | None = None,
+          u_sample_rows: int = U_SAMPLE_ROWS, em_max_pairs: float = EM_MAX_PAIRS,
+          ) -> tuple[Linker, TrainingReport]:
+    """A trained Splink linker over ``prepared_sdf`` and a report of what training did.
+
+    ``labels`` (optional): columns unique_id_l, unique_id_r, is_match from review.
+    """
+    _quiet_splink()
+    report = TrainingReport()
+    model = estimate_u(backend, prepared, spec, seed=seed, sample_rows=u_sample_rows)
+    report.u_sample_rows = min(len(prepared), u_sample_rows)
+    linker = Linker(prepared_sdf, model, log_level=None)
+    _estimate_lambda(linker, spec, report, len(prepared))
+    _run_em(linker, spec, report, em_max_pairs if len(prepared) > 20_000 else None)
+    _apply_labels(backend, linker, labels, report)
+    _check_trained(linker.misc.save_model_to_json(), report)
+    return linker, report
+
+
+def save_model(linker: Linker, models_dir: Path, *, name: str = "link_model") -> dict[str, Path]:
+    """Write the model JSON and its charts as self-contained offline HTML (no CDN)."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"model": models_dir / f"{name}.json"}
+    linker.misc.save_model_to_json(str(paths["model"]), overwrite=True)
+    charts = {
+        "match_weights": linker.visualisations.match_weights_chart,
+        "m_u_parameters": linker.visualisations.m_u_parameters_chart,
+    }
+    for key, make in charts.items():
+        path = models_dir / f"{name}_{key}.html"
+        try:
+            path.write_text(make().to_html(inline=True), encoding="utf-8")
+            paths[key] = path
+        except Exception:  # noqa: BLE001 - a chart must never fail a linkage run
+            log.warning("could not draw the %s chart", key, exc_info=True)
+    return paths
