@@ -264,3 +264,29 @@ def test_n_max_grid(my3: CaptureCounts) -> None:
     thin = fit_dga(my3, n_max=400, max_grid=100, n_draws=50, seed=0)
     assert thin.diagnostics["grid_step"] == 5
     assert abs(thin.estimate - res.estimate) <= 5
+
+
+def test_default_delta_is_two_to_minus_p(my5: CaptureCounts) -> None:
+    res = fit_dga(my5, n_draws=0)
+    assert res.diagnostics["delta"] == pytest.approx(2.0**-5)
+    assert res.model["delta"] == pytest.approx(1 / 32)
+
+
+def test_automatic_grid_matches_exhaustive_unit_grid(data_dir: Path) -> None:
+    """Heavy right tail (two lists never overlap): the automatic grid - unit steps over the
+    bulk, geometric beyond - gives the same answer as every integer up to the same cap."""
+    t = CaptureCounts.from_csv(data_dir / "artificial_3list.csv")
+    auto = fit_dga(t, n_draws=0)
+    cap = auto.diagnostics["grid_cap_missing"]
+    assert cap == 10**6
+    exact = fit_dga(t, n_max=cap, max_grid=cap + 1, n_draws=0)
+    assert exact.diagnostics["grid_step"] == 1
+    assert auto.estimate == exact.estimate
+    assert auto.lower == exact.lower
+    assert auto.upper == pytest.approx(exact.upper, rel=0.01)
+    assert auto.diagnostics["posterior_mean"] == pytest.approx(
+        exact.diagnostics["posterior_mean"], rel=0.01)
+    assert auto.model["top"][0]["weight"] == pytest.approx(exact.model["top"][0]["weight"],
+                                                            rel=1e-3)
+    # the interval is honest about the missing overlaps: very wide
+    assert auto.upper > 10 * auto.observed

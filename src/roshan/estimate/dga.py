@@ -32,6 +32,7 @@ import hashlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.special import gammaln, logsumexp
@@ -106,8 +107,13 @@ def _subset_terms(y: np.ndarray, p: int, delta: float) -> tuple[np.ndarray, np.n
     return const, d0, alpha
 
 
-def _incidence(graphs: Sequence[DecomposableGraph], p: int) -> tuple[np.ndarray, np.ndarray]:
-    """Graph x subset coefficients (+1 per clique, -1 per separator) and clique-minus-separator counts."""
+@lru_cache(maxsize=8)
+def _incidence(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Graph x subset coefficients (+1 per clique, -1 per separator) and clique-minus-separator counts.
+
+    Rows follow :func:`decomposable_graphs` order; cached per ``p`` (read-only).
+    """
+    graphs = decomposable_graphs(p)
     inc = np.zeros((len(graphs), 1 << p))
     for i, g in enumerate(graphs):
         for m in g.clique_masks:
@@ -115,25 +121,54 @@ def _incidence(graphs: Sequence[DecomposableGraph], p: int) -> tuple[np.ndarray,
         for m in g.separator_masks:
             inc[i, m] -= 1.0
     nsub = np.array([len(g.cliques) - len(g.separators) for g in graphs], dtype=float)
-    return inc[:, 1:], nsub
+    inc = np.ascontiguousarray(inc[:, 1:])
+    inc.setflags(write=False)
+    nsub.setflags(write=False)
+    return inc, nsub
+
+
+def _lse_rows_cols(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column log-sum-exp of ``block`` with a single ``exp`` (block is overwritten).
+
+    Rows or columns whose sum underflows relative to the block maximum are
+    recomputed exactly, so tiny model weights keep their precision.
+    """
+    m = float(block.max())
+    block -= m  # now <= 0
+    e = np.exp(block)
+    rs = e.sum(axis=1)
+    cs = e.sum(axis=0)
+    with np.errstate(divide="ignore"):
+        row = np.log(rs) + m
+        col = np.log(cs) + m
+    bad_r = rs < 1e-250
+    bad_c = cs < 1e-250
+    if bad_r.any():
+        row[bad_r] = logsumexp(block[bad_r], axis=1) + m
+    if bad_c.any():
+        col[bad_c] = logsumexp(block[:, bad_c], axis=0) + m
+    return row, col
 
 
 @dataclass
 class DgaPosterior:
     """The joint posterior over (graph, Nmissing) in compact form.
 
-    ``n_missing`` is the grid; ``step`` the spacing it stands for (1 = every
-    integer); ``log_post_n`` the log averaged posterior of Nmissing on the grid
-    (normalised); ``log_model`` the log posterior probability of each graph;
-    ``log_joint_top`` the joint log posterior rows of the ``top`` graphs, in
-    decreasing order of posterior probability (``top_index`` gives their index in
-    ``graphs``). ``observed`` is the number of people seen on some list.
+    ``n_missing`` is the grid; ``widths[k]`` is how many consecutive integers
+    grid point ``k`` stands for (all 1 for an ordinary grid; larger in the
+    geometric tail of an automatic grid, where the point's mass is its
+    probability times its width). ``log_post_n`` is the log averaged posterior
+    mass of each grid point (normalised); ``log_model`` the log posterior
+    probability of each graph; ``log_joint_top`` the joint log posterior rows of
+    the ``top`` graphs, in decreasing order of posterior probability
+    (``top_index`` gives their index in ``graphs``). ``observed`` is the number
+    of people seen on some list.
     """
 
     graphs: tuple[DecomposableGraph, ...]
     observed: int
     n_missing: np.ndarray
-    step: int
+    widths: np.ndarray
     log_post_n: np.ndarray
     log_model: np.ndarray
     top_index: np.ndarray
@@ -146,12 +181,12 @@ class DgaPosterior:
 
     @property
     def post_n(self) -> np.ndarray:
-        """Averaged posterior probabilities of the grid points (sum to 1)."""
+        """Averaged posterior mass of the grid points (sums to 1)."""
         return np.exp(self.log_post_n)
 
     @property
     def model_weights(self) -> np.ndarray:
-        """Posterior probability of each graph (sum to 1)."""
+        """Posterior probability of each graph (sums to 1)."""
         return np.exp(self.log_model)
 
 
@@ -163,16 +198,17 @@ def dga_posterior(
     log_prior: LogPrior | None = None,
     log_model_prior: Sequence[float] | np.ndarray | None = None,
     top: int = 10,
-    step: int = 1,
+    widths: np.ndarray | None = None,
 ) -> DgaPosterior:
     """Posterior over (graph, Nmissing) for a full ``2**p`` table (numpy-level core).
 
     ``table[c]`` is the count of capture pattern with code ``c`` (list ``j`` on
     bit ``j``); ``table[0]`` is ignored (set to 0, as dga does). ``n_missing`` is
     the grid of candidate numbers of unobserved people; ``log_prior`` maps the
-    total N to its log prior (default ``-log N``). ``step`` is only recorded (the
-    spacing the grid stands for). This is dga's ``bma.cr`` with the result kept
-    as marginals rather than the full graphs x grid matrix.
+    total N to its log prior (default ``-log N``). ``widths`` (default all 1)
+    says how many integers each grid point stands for; its log is added to the
+    point's log posterior. With unit widths this is exactly dga's ``bma.cr``,
+    with the result kept as marginals rather than the full graphs x grid matrix.
     """
     y = np.asarray(table, dtype=float).copy()
     n_cells = y.shape[0]
@@ -191,7 +227,7 @@ def dga_posterior(
     graphs = decomposable_graphs(p)
 
     const, d0, alpha = _subset_terms(y, p, delta)
-    inc, nsub = _incidence(graphs, p)
+    inc, nsub = _incidence(p)
     base = inc @ const[1:]  # per graph, grid-independent part
 
     a_all = delta * n_cells
@@ -201,6 +237,13 @@ def dga_posterior(
     if lp.shape != grid.shape:
         raise EstimationError("log_prior must return one value per grid point")
     common = multicoef + lp
+    if widths is None:
+        wid = np.ones(grid.size, dtype=np.int64)
+    else:
+        wid = np.asarray(widths, dtype=np.int64)
+        if wid.shape != grid.shape or np.any(wid < 1):
+            raise EstimationError("widths must be one positive integer per grid point")
+        common = common + np.log(wid)
     if log_model_prior is not None:
         lmp = np.asarray(log_model_prior, dtype=float)
         if lmp.shape != (len(graphs),):
@@ -209,19 +252,28 @@ def dga_posterior(
             )
         base = base + lmp
 
+    # One matrix product gives every graph's log posterior on a chunk of the grid:
+    # [incidence | nsub | 1 | base] @ [lgamma(Nmissing + d0 + a) ; denom ; common ; 1]
     n_graphs = len(graphs)
+    coef = np.hstack([inc, nsub[:, None], np.ones((n_graphs, 1)), base[:, None]])
+
+    def rows_for(g: np.ndarray, sl: slice) -> np.ndarray:
+        f = np.empty((coef.shape[1], g.size))
+        f[:-3] = gammaln(g[None, :] + d0[1:, None] + alpha[1:, None])
+        f[-3] = denom[sl]
+        f[-2] = common[sl]
+        f[-1] = 1.0
+        return f
+
     chunk = max(1, _CHUNK_CELLS // n_graphs)
     row_parts = []
     col_lse = np.empty(grid.size)
     for start in range(0, grid.size, chunk):
-        g = grid[start : start + chunk]
-        f = gammaln(g[None, :] + d0[1:, None] + alpha[1:, None])  # subsets x chunk
-        block = inc @ f
-        block += base[:, None]
-        block += nsub[:, None] * denom[None, start : start + chunk]
-        block += common[None, start : start + chunk]
-        row_parts.append(logsumexp(block, axis=1))
-        col_lse[start : start + chunk] = logsumexp(block, axis=0)
+        sl = slice(start, start + chunk)
+        block = coef @ rows_for(grid[sl], sl)
+        r, c = _lse_rows_cols(block)
+        row_parts.append(r)
+        col_lse[sl] = c
     total = logsumexp(col_lse)
     if not np.isfinite(total):
         raise EstimationError("the dga posterior is not finite on this grid (check the prior)")
@@ -229,14 +281,13 @@ def dga_posterior(
     log_model = logsumexp(np.stack(row_parts, axis=1), axis=1) - total
 
     order = np.argsort(-log_model, kind="stable")[: max(1, min(top, n_graphs))]
-    f = gammaln(grid[None, :] + d0[1:, None] + alpha[1:, None])
-    joint_top = inc[order] @ f + base[order, None] + nsub[order, None] * denom[None, :] + common
+    joint_top = coef[order] @ rows_for(grid, slice(None))
     joint_top -= total
     return DgaPosterior(
         graphs=graphs,
         observed=int(round(n_obs)),
         n_missing=np.asarray(n_missing).astype(np.int64) if np.all(grid == np.round(grid)) else grid,
-        step=int(step),
+        widths=wid,
         log_post_n=log_post_n,
         log_model=log_model,
         top_index=order,
@@ -247,25 +298,34 @@ def dga_posterior(
 # ---------------------------------------------------------------------- summaries
 
 
-def _quantile(n: np.ndarray, w: np.ndarray, q: float) -> float:
-    """dga's ``posteriorQuantiles``: the first grid value whose cumulative mass exceeds q."""
+def _quantile(n: np.ndarray, w: np.ndarray, widths: np.ndarray, q: float) -> float:
+    """dga's ``posteriorQuantiles``: the first grid value whose cumulative mass exceeds q.
+
+    A grid point standing for several integers (``widths > 1``) is split
+    linearly, so the geometric tail of an automatic grid gives sensible values.
+    """
     cs = np.cumsum(w) / np.sum(w)
-    idx = int(np.searchsorted(cs, q, side="right"))
-    return float(n[min(idx, n.size - 1)])
+    k = min(int(np.searchsorted(cs, q, side="right")), n.size - 1)
+    if widths[k] <= 1:
+        return float(n[k])
+    before = cs[k - 1] if k else 0.0
+    frac = (q - before) / max(cs[k] - before, 1e-300)
+    return float(n[k] + math.floor(min(max(frac, 0.0), 1.0) * (widths[k] - 1)))
 
 
-def _summaries(n: np.ndarray, w: np.ndarray, level: float) -> dict[str, float]:
+def _summaries(n: np.ndarray, w: np.ndarray, widths: np.ndarray, level: float) -> dict[str, float]:
     """Median, interval, mean, Bayes estimate (relative squared error) and mode of N."""
     w = w / np.sum(w)
     tail = (1.0 - level) / 2.0
+    mid = n + (widths - 1) / 2.0  # centre of the integers a grid point stands for
     return {
-        "median": _quantile(n, w, 0.5),
-        "lower": _quantile(n, w, tail),
-        "upper": _quantile(n, w, 1.0 - tail),
-        "mean": float(np.sum(w * n)),
+        "median": _quantile(n, w, widths, 0.5),
+        "lower": _quantile(n, w, widths, tail),
+        "upper": _quantile(n, w, widths, 1.0 - tail),
+        "mean": float(np.sum(w * mid)),
         # Madigan & York's estimator under loss ((N - Nhat)/N)^2: E[1/N] / E[1/N^2]
-        "bayes_estimate": float(np.sum(w / n) / np.sum(w / n**2)),
-        "mode": float(n[int(np.argmax(w))]),
+        "bayes_estimate": float(np.sum(w / mid) / np.sum(w / mid**2)),
+        "mode": float(n[int(np.argmax(w / widths))]),
     }
 
 
@@ -283,14 +343,17 @@ def _choose_grid(
     log_model_prior: np.ndarray | None,
     n_max: int | None,
     max_grid: int,
-) -> tuple[np.ndarray, int, list[str], dict]:
-    """Pick the Nmissing grid: unit steps over where the posterior has mass.
+) -> tuple[np.ndarray, np.ndarray, list[str], dict]:
+    """Pick the Nmissing grid and the widths of its points.
 
-    With ``n_max`` given, the grid is 0..n_max (thinned to ``max_grid`` points if
-    longer). Otherwise a coarse pass over 0..n_max (starting at
-    ``max(1000, 4 * observed)``, multiplied by 4 while the last tenth of the grid
-    still holds more than 1e-9 of the mass, up to ``max(10**6, 1000 * observed)``)
-    locates the posterior, and the fine grid covers it minus 1e-12 tails.
+    With ``n_max`` given: every integer 0..n_max (evenly thinned to ``max_grid``
+    points if longer). Otherwise a coarse pass (every integer below 1,000, then
+    600 geometric steps up to a cap of ``max(10**6, 1000 * observed)``) locates
+    the posterior; the final grid has every integer from the 1e-10 quantile to
+    the 1 - 1e-4 quantile (at most ``max_grid`` of them), then 400 geometric
+    steps up to the cap, so heavy right tails (the saturated model's posterior
+    decays only like a power of N) are kept rather than cut off while the
+    median and interval are computed on every integer.
     """
     n_obs = int(y.sum())
     warnings: list[str] = []
@@ -299,36 +362,43 @@ def _choose_grid(
         if n_max < 1:
             raise EstimationError("n_max must be at least 1")
         step = max(1, math.ceil((n_max + 1) / max_grid))
-        info["truncated_tail_mass"] = None
-        return np.arange(0, n_max + 1, step, dtype=np.int64), step, warnings, info
+        grid = np.arange(0, n_max + 1, step, dtype=np.int64)
+        widths = np.minimum(step, n_max + 1 - grid)
+        info["grid_cap_missing"] = int(n_max)
+        return grid, widths, warnings, info
 
-    cap = max(10**6, 1000 * max(n_obs, 1))
-    hi = max(1000, 4 * n_obs)
-    coarse_points = 2000
-    while True:
-        step = max(1, math.ceil((hi + 1) / coarse_points))
-        grid = np.arange(0, hi + 1, step, dtype=np.int64)
-        post = dga_posterior(
-            y, grid, delta=delta, log_prior=log_prior, log_model_prior=log_model_prior, top=1
-        ).post_n
-        tail_mass = float(post[int(0.9 * grid.size) :].sum())
-        if tail_mass <= 1e-9 or hi >= cap:
-            break
-        hi = min(cap, hi * 4)
-    info["truncated_tail_mass"] = tail_mass
-    if tail_mass > 1e-3:
-        warnings.append(
-            f"the posterior of N has a heavy right tail: {tail_mass:.1%} of it lies in the last "
-            f"tenth of the grid even at {hi + n_obs:,} people; the upper bound (and the mean) are "
-            "truncated there and not reliable. The lists overlap too little for this prior."
-        )
+    cap = int(max(10**6, 1000 * n_obs))
+
+    def with_widths(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pts = np.unique(points.astype(np.int64))
+        return pts, np.diff(np.append(pts, cap + 1))
+
+    coarse, cw = with_widths(np.concatenate([np.arange(0, 1000), np.geomspace(1000, cap, 600)]))
+    post = dga_posterior(
+        y, coarse, delta=delta, log_prior=log_prior, log_model_prior=log_model_prior, top=1,
+        widths=cw,
+    ).post_n
     cs = np.cumsum(post)
-    lo_i = int(np.searchsorted(cs, 1e-12, side="left"))
-    hi_i = int(np.searchsorted(cs, 1.0 - 1e-12, side="left"))
-    lo = int(max(0, grid[max(lo_i - 1, 0)]))
-    top = int(min(hi, grid[min(hi_i + 1, grid.size - 1)] + step))
-    fine_step = max(1, math.ceil((top - lo + 1) / max_grid))
-    return np.arange(lo, top + 1, fine_step, dtype=np.int64), fine_step, warnings, info
+    lo_i = int(np.searchsorted(cs, 1e-10, side="right"))
+    hi_i = int(np.searchsorted(cs, 1.0 - 1e-4, side="right"))
+    lo = int(coarse[max(lo_i - 1, 0)])
+    hi = int(min(cap, coarse[min(hi_i, coarse.size - 1)] + cw[min(hi_i, coarse.size - 1)]))
+    hi = min(hi, lo + max_grid - 1)
+    fine = np.arange(lo, hi + 1, dtype=np.int64)
+    tail = np.geomspace(hi + 1, cap, 400) if hi + 1 <= cap else np.zeros(0)
+    grid, widths = with_widths(np.concatenate([fine, tail]))
+    info["grid_cap_missing"] = cap
+    # mass in the last decade below the cap: a sign the truncation matters
+    last_decade = float(post[coarse >= cap / 10].sum())
+    info["mass_in_last_decade_before_cap"] = last_decade
+    if last_decade > 1e-3:
+        warnings.append(
+            f"the posterior of N has a heavy right tail: {last_decade:.1%} of it lies between "
+            f"{cap // 10 + n_obs:,} and {cap + n_obs:,} people, where the grid stops; the upper "
+            "bound and the mean are truncated there and not reliable. The lists overlap too "
+            "little for this prior (try a smaller delta or more lists)."
+        )
+    return grid, widths, warnings, info
 
 
 def _overlap_warnings(y: np.ndarray, p: int, lists: Sequence[str]) -> list[str]:
@@ -351,7 +421,7 @@ def _overlap_warnings(y: np.ndarray, p: int, lists: Sequence[str]) -> list[str]:
 def fit_dga(
     counts: CaptureCounts,
     *,
-    delta: float = 1.0,
+    delta: float | None = None,
     prior: str = "default",
     log_prior: LogPrior | None = None,
     n_max: int | None = None,
@@ -365,8 +435,12 @@ def fit_dga(
 ) -> EstimateResult:
     """Estimate the total number of people by dga-style decomposable graph averaging.
 
-    ``delta`` is the hyper-Dirichlet parameter per cell of the full table (dga
-    suggests ``2**-p``; its M&Y example uses 1). ``prior`` names the prior on N
+    ``delta`` is the hyper-Dirichlet parameter per cell of the full table;
+    ``None`` (default) means ``2**-p``, dga's suggested default (one prior
+    observation spread over the whole table). Madigan & York's 3-list example
+    uses ``delta = 1``, but on sparse 4- and 5-list tables ``delta = 1`` puts a
+    whole prior person in every empty cell, favours the saturated model and pulls
+    N down to barely above the observed count (see docs/estimation.md). ``prior`` names the prior on N
     (``"default"``: p(N) ∝ 1/N as in dga; ``"uniform"``); ``log_prior`` overrides
     it with any function of the total N (e.g. :func:`negative_binomial_log_prior`).
     The Nmissing grid is ``n_missing`` if given (dga's ``Nmissing``), else
@@ -403,6 +477,8 @@ def fit_dga(
     if n_draws < 0:
         raise EstimationError("n_draws must be >= 0")
 
+    if delta is None:
+        delta = 2.0**-p
     y = _full_table(counts)
     n_obs = int(y.sum())
     if n_obs == 0:
@@ -416,21 +492,21 @@ def fit_dga(
             raise EstimationError("n_missing must be a non-empty list of values")
         if np.any(np.diff(grid) <= 0):
             raise EstimationError("n_missing must be increasing")
-        step = int(np.min(np.diff(grid))) if grid.size > 1 else 1
-        grid_info: dict = {"truncated_tail_mass": None}
+        widths = np.ones(grid.size, dtype=np.int64)  # as dga: each value stands for itself
+        grid_info: dict = {"grid_cap_missing": int(grid[-1])}
     else:
-        grid, step, gw, grid_info = _choose_grid(
+        grid, widths, gw, grid_info = _choose_grid(
             y, delta=delta, log_prior=log_prior, log_model_prior=lmp, n_max=n_max,
             max_grid=max_grid,
         )
         warnings.extend(gw)
 
     post = dga_posterior(
-        y, grid, delta=delta, log_prior=log_prior, log_model_prior=lmp, top=top, step=step
+        y, grid, delta=delta, log_prior=log_prior, log_model_prior=lmp, top=top, widths=widths
     )
     n_tot = post.n_total.astype(float)
     w = post.post_n
-    s = _summaries(n_tot, w, level)
+    s = _summaries(n_tot, w, post.widths, level)
 
     if n_missing is not None or n_max is not None:
         upper_mass = float(w[int(0.95 * w.size) :].sum())
@@ -448,7 +524,7 @@ def fit_dga(
         g = post.graphs[int(gi)]
         lrow = post.log_joint_top[rank]
         row = np.exp(lrow - logsumexp(lrow))  # normalised within the graph
-        ms = _summaries(n_tot, row, level)
+        ms = _summaries(n_tot, row, post.widths, level)
         top_models.append({
             "graph": g.label(counts.lists),
             "edges": g.edge_labels(counts.lists),
@@ -469,8 +545,7 @@ def fit_dga(
         rng = np.random.default_rng(_default_seed(y, delta) if seed is None else seed)
         idx = rng.choice(w.size, size=n_draws, p=w / w.sum())
         draws = post.n_total[idx].astype(np.int64)
-        if step > 1:
-            draws = draws + rng.integers(0, step, size=n_draws)
+        draws = draws + rng.integers(0, post.widths[idx])  # uniform within a wide point
 
     prior_name = "custom" if log_prior is not None and prior not in ("uniform",) else prior
     if prior_name == "default":
@@ -495,10 +570,10 @@ def fit_dga(
         "prior_description": prior_text,
         "grid_min_missing": int(post.n_missing[0]),
         "grid_max_missing": int(post.n_missing[-1]),
-        "grid_step": int(step),
+        "grid_step": int(post.widths[0]),  # spacing of the bulk of the grid
         "grid_points": int(post.n_missing.size),
         **grid_info,
-        "posterior_curve": _compact_curve(n_tot, w, step),
+        "posterior_curve": _compact_curve(n_tot, w, post.widths),
         "n_draws": int(n_draws),
     }
     model = {
@@ -525,20 +600,18 @@ def fit_dga(
     )
 
 
-def _compact_curve(n: np.ndarray, w: np.ndarray, step: int, max_points: int = 300) -> dict:
+def _compact_curve(n: np.ndarray, w: np.ndarray, widths: np.ndarray,
+                   max_points: int = 300) -> dict:
     """The averaged posterior as at most ``max_points`` (N, probability per person) pairs.
 
-    Only the central part holding all but 1e-6 of the mass is kept, binned so
-    the curve stays small enough for JSON and plots.
+    Only the central part holding all but 1e-6 of the mass is kept, resampled
+    on an even grid so the curve stays small enough for JSON and plots.
     """
     cs = np.cumsum(w)
     lo = int(np.searchsorted(cs, 1e-6 / 2))
-    hi = int(np.searchsorted(cs, 1 - 1e-6 / 2)) + 1
-    n, w = n[lo:hi], w[lo:hi]
-    k = max(1, math.ceil(n.size / max_points))
-    m = (n.size // k) * k
-    if m == 0:
-        return {"n": n.tolist(), "density": (w / step).tolist()}
-    nb = n[:m].reshape(-1, k).mean(axis=1)
-    wb = w[:m].reshape(-1, k).sum(axis=1) / (k * step)
-    return {"n": [float(x) for x in nb], "density": [float(x) for x in wb]}
+    hi = min(int(np.searchsorted(cs, 1 - 1e-6 / 2)) + 1, n.size)
+    n, dens = n[lo:hi], w[lo:hi] / widths[lo:hi]
+    if n.size <= max_points:
+        return {"n": [float(x) for x in n], "density": [float(x) for x in dens]}
+    even = np.linspace(n[0], n[-1], max_points)
+    return {"n": [float(x) for x in even], "density": [float(x) for x in np.interp(even, n, dens)]}

@@ -1,0 +1,178 @@
+"""Benchmark: time per table of dga model averaging for 3-, 4- and 5-list data.
+
+Run:  .venv/bin/python bench/estimate_dga.py [--repeats 5]
+
+For each published table (tests/estimate/data) this times:
+
+* ``fit_dga`` end to end with its defaults (delta = 2**-p, prior 1/N, automatic
+  Nmissing grid: coarse pass + unit grid over the bulk + geometric tail, 4,000
+  draws, top-10 summaries), and again with delta = 1;
+* the core ``dga_posterior`` on R dga's example grid ``Nmissing = 1:300`` and on
+  a 20,000-point grid, to show how the vectorised grid evaluation scales;
+
+plus the one-off enumeration of the decomposable graphs (cached per process).
+Median of ``--repeats`` runs, single process. Writes
+bench/results/estimate_dga.json and the "## dga model averaging speed" section
+of docs/benchmarks.md (other sections are left alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "estimate" / "data"
+RESULTS = ROOT / "bench" / "results" / "estimate_dga.json"
+DOCS = ROOT / "docs" / "benchmarks.md"
+SECTION = "## dga model averaging speed"
+
+TABLES = [
+    "madigan_york_3list",
+    "korea_3list",
+    "rome_hiv_4list",
+    "allegheny_4list",
+    "madigan_york_5list",
+    "western_5list",
+    "new_orleans_5list",
+]
+
+
+def _time(fn, repeats: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    args = ap.parse_args()
+
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.dga import dga_posterior, fit_dga
+    from roshan.estimate.dga_graphs import decomposable_graphs
+
+    enum = {}
+    for p in (3, 4, 5):
+        decomposable_graphs.cache_clear()
+        t0 = time.perf_counter()
+        n = len(decomposable_graphs(p))
+        enum[str(p)] = {"graphs": n, "seconds": time.perf_counter() - t0}
+    for p in (3, 4, 5):
+        decomposable_graphs(p)
+
+    g300 = np.arange(1, 301)
+    g20k = np.arange(0, 20_000)
+    rows = []
+    for name in TABLES:
+        counts = CaptureCounts.from_csv(DATA / f"{name}.csv")
+        y = np.concatenate([[0], counts.full_table()[1]])
+        fit_dga(counts)  # warm-up (imports, caches)
+        t_fit, all_fit = _time(lambda c=counts: fit_dga(c), args.repeats)
+        t_fit1, _ = _time(lambda c=counts: fit_dga(c, delta=1.0), args.repeats)
+        res = fit_dga(counts)
+        t300, _ = _time(lambda y=y: dga_posterior(y, g300), args.repeats)
+        t20k, _ = _time(lambda y=y: dga_posterior(y, g20k), max(1, args.repeats // 2))
+        d = res.diagnostics
+        row = {
+            "table": name,
+            "lists": counts.n_lists,
+            "graphs": d["n_graphs"],
+            "observed": counts.observed,
+            "fit_seconds": t_fit,
+            "fit_seconds_all": all_fit,
+            "fit_seconds_delta_1": t_fit1,
+            "grid_points": d["grid_points"],
+            "grid_step": d["grid_step"],
+            "posterior_300_seconds": t300,
+            "posterior_20000_seconds": t20k,
+            "estimate": res.estimate,
+            "lower": res.lower,
+            "upper": res.upper,
+            "top_graph": res.model["top"][0]["graph"],
+            "top_weight": res.model["top"][0]["weight"],
+        }
+        rows.append(row)
+        print(f"{name:20s} J={counts.n_lists} graphs={d['n_graphs']:4d} fit {t_fit * 1e3:8.1f} ms "
+              f"(delta 1: {t_fit1 * 1e3:6.1f} ms) "
+              f"(grid {d['grid_points']:,}) | 1:300 {t300 * 1e3:7.2f} ms | 20k grid "
+              f"{t20k * 1e3:8.1f} ms | N = {res.estimate:,.0f} [{res.lower:,.0f}, "
+              f"{res.upper:,.0f}]")
+    result = {
+        "benchmark": "estimate_dga",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"python": platform.python_version(),
+                    "cpu": platform.processor() or platform.machine(), "cores": os.cpu_count()},
+        "settings": {"delta": "2**-p (default); also timed with 1", "prior": "default (1/N)", "n_draws": 4000, "top": 10,
+                     "repeats": args.repeats},
+        "enumeration": enum,
+        "tables": rows,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    _write_docs(result)
+
+
+def _write_docs(result: dict) -> None:
+    e = result["enumeration"]
+    lines = [
+        SECTION, "",
+        f"`{sys.executable.split('/')[-1]} bench/estimate_dga.py` ({result['when']}, "
+        f"{result['machine']['cores']} cores shared with other work, single process). "
+        "`fit` = `fit_dga` with defaults (delta 2^-p, prior 1/N, automatic Nmissing grid, 4,000 "
+        f"draws), median of {result['settings']['repeats']} runs; `fit, delta 1` the same with "
+        "delta = 1; `1:300` and `20k` = the "
+        "posterior over all graphs on R dga's example grid Nmissing = 1:300 and on 20,000 "
+        "grid points.", "",
+        "| table | lists | graphs | fit (ms) | fit, delta 1 (ms) | grid points | 1:300 (ms) | "
+        "20k grid (ms) | median N [95% CrI] |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in result["tables"]:
+        lines.append(
+            f"| {r['table']} | {r['lists']} | {r['graphs']} | {r['fit_seconds'] * 1e3:,.1f} | "
+            f"{r['fit_seconds_delta_1'] * 1e3:,.1f} | "
+            f"{r['grid_points']:,} | {r['posterior_300_seconds'] * 1e3:,.2f} | "
+            f"{r['posterior_20000_seconds'] * 1e3:,.0f} | {r['estimate']:,.0f} "
+            f"[{r['lower']:,.0f}, {r['upper']:,.0f}] |"
+        )
+    lines += [
+        "",
+        "Graph enumeration (once per process, cached): "
+        + ", ".join(f"{v['graphs']} graphs on {k} lists in {v['seconds'] * 1e3:.1f} ms"
+                    for k, v in e.items()) + ".",
+        "Results: bench/results/estimate_dga.json.", "",
+    ]
+    _replace_section(SECTION, "\n".join(lines))
+
+
+def _replace_section(heading: str, body: str) -> None:
+    """Replace our own `## ` section of docs/benchmarks.md (or append it); leave others alone."""
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    with open("/tmp/roshan-benchmarks-md.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\n"
+        start = text.find(heading + "\n")
+        if start == -1:
+            text = text.rstrip("\n") + "\n\n" + body
+        else:
+            nxt = text.find("\n## ", start + len(heading))
+            text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt != -1 else "")
+        DOCS.write_text(text.rstrip("\n") + "\n")
+
+
+if __name__ == "__main__":
+    main()
