@@ -1,9 +1,376 @@
-"""CLI commands of the intake group (not yet built)."""
+"""CLI groups ``roshan keys``, ``roshan intake`` and ``roshan ledger``: safe field intake.
+
+Passphrases are read from ``--passphrase-file``, else ``$ROSHAN_KEY_PASSPHRASE``,
+else asked for on the terminal (never echoed, never logged).
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+from pathlib import Path
+
 import typer
+
+from roshan.cli.common import console, print_json, progress
+from roshan.errors import IntakeError
+
+keys_app = typer.Typer(help="Organisation keys: create, show.", no_args_is_help=True)
+intake_app = typer.Typer(help="Field intake: new reports, bundles, chunks, import.",
+                         no_args_is_help=True)
+ledger_app = typer.Typer(help="Tamper-evident ledger: tree head, signed checkpoints, verify.",
+                         no_args_is_help=True)
+
+PASS_ENV = "ROSHAN_KEY_PASSPHRASE"
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)
+
+
+def parse_size(text: str) -> int:
+    """'5M', '512k', '1g', '2000000' → bytes."""
+    m = _SIZE.match(text)
+    if not m:
+        raise IntakeError(f"not a size: {text!r} (use e.g. 512k, 5M, 1G)")
+    mult = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}[m.group(2).lower()]
+    return int(float(m.group(1)) * mult)
+
+
+def _passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> str:
+    if passphrase_file is not None:
+        try:
+            return passphrase_file.read_text("utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise IntakeError(f"cannot read passphrase file: {exc.strerror}") from exc
+    env = os.environ.get(PASS_ENV)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise IntakeError(f"no passphrase: give --passphrase-file or set {PASS_ENV}")
+    return typer.prompt("Key passphrase", hide_input=True, confirmation_prompt=confirm)
+
+
+KEYS_OPT = typer.Option(..., "--keys", "-k", help="The organisation key directory.")
+PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key passphrase.")
+JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
+
+
+@keys_app.command("init")
+def keys_init(
+    directory: Path = typer.Argument(..., help="Folder to create the keys in."),
+    force: bool = typer.Option(False, "--force", help="Replace existing keys (old reports "
+                                                      "become unreadable!)."),
+    passphrase_file: Path | None = PASS_OPT,
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Create the organisation's age recipient key and Ed25519 signing key."""
+    from roshan.intake.keys import QR_PNG, QR_SVG, RECIPIENT_FILE, SIGNING_PUB_FILE, init_keys
+
+    pub = init_keys(directory, _passphrase(passphrase_file, confirm=True), force=force)
+    out = {"directory": str(directory), "recipient": pub.recipient, "key_id": pub.key_id,
+           "recipient_file": str(directory / RECIPIENT_FILE),
+           "qr_png": str(directory / QR_PNG), "qr_svg": str(directory / QR_SVG),
+           "signing_public_file": str(directory / SIGNING_PUB_FILE)}
+    if json_out:
+        print_json(out)
+        return
+    console.print(f"organisation keys created in {directory}")
+    console.print(f"  recipient (give to field workers): {pub.recipient}")
+    console.print(f"  QR code: {out['qr_png']}  signing key id: {pub.key_id}")
+    console.print("  private keys are encrypted under your passphrase; back up the folder "
+                  "and the passphrase separately")
+
+
+@keys_app.command("show")
+def keys_show(directory: Path = typer.Argument(..., help="Key directory."),
+              json_out: bool = JSON_OPT) -> None:
+    """Show the public keys (no passphrase needed)."""
+    from roshan.intake.keys import encode_signing_public, load_public
+
+    pub = load_public(directory)
+    out = {"recipient": pub.recipient, "signing_public": encode_signing_public(pub.signing_public),
+           "key_id": pub.key_id}
+    if json_out:
+        print_json(out)
+    else:
+        for k, v in out.items():
+            console.print(f"{k}: {v}")
+
+
+@intake_app.command("new")
+def intake_new(
+    to: str = typer.Option(..., "--to", help="Organisation recipient: age1…, recipient.txt or "
+                                             "key directory."),
+    outbox: Path = typer.Option(Path("roshan-outbox"), "--outbox", "-o",
+                                help="Folder where encrypted reports are kept until packed."),
+    lang: str = typer.Option("fa", "--lang", help="Form language: fa or en."),
+    from_json: Path | None = typer.Option(None, "--from-json", help="Take the answers from a "
+                                                                    "JSON file instead of asking."),
+    keep_metadata: bool = typer.Option(False, "--keep-metadata",
+                                       help="Keep location/camera metadata in photos."),
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Record one report (terminal form or JSON) and encrypt it at once."""
+    from roshan.intake.form import answers_from_json, run_form
+    from roshan.intake.keys import load_recipient
+    from roshan.intake.report import save_report
+
+    recipient = load_recipient(Path(to) if Path(to).exists() else to)
+    if from_json is not None:
+        ans = answers_from_json(from_json)
+    else:
+        ans = run_form(lang, ask=lambda q: typer.prompt(q, default="", show_default=False),
+                       say=lambda s: console.print(s))
+    saved = save_report(outbox, recipient, ans.victim, circumstances=ans.circumstances,
+                        witness_contact=ans.witness_contact, attachments=ans.attachments,
+                        keep_metadata=ans.keep_metadata or keep_metadata, language=ans.language)
+    out = {"report_id": saved.report_id, "outbox": str(outbox),
+           "attachments": len(saved.attachment_blobs), "witness_contact": bool(saved.witness_blob),
+           "warnings": list(saved.warnings)}
+    if json_out:
+        print_json(out)
+        return
+    console.print(f"report saved encrypted in {outbox} (id {saved.report_id[:16]}…); "
+                  "this device cannot read it back")
+    for w in saved.warnings:
+        console.print(f"  [yellow]warning:[/] {w}")
+
+
+@intake_app.command("pack")
+def intake_pack(
+    outbox: Path = typer.Argument(..., help="The outbox folder of encrypted reports."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the bundle (and chunks)."),
+    chunk_size: str | None = typer.Option(None, "--chunk-size",
+                                          help="Also split into chunks of this size (e.g. 2M)."),
+    remove_packed: bool = typer.Option(False, "--remove-packed",
+                                       help="Delete packed blobs from the outbox."),
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Pack an outbox into one content-addressed bundle, optionally split into chunks."""
+    from roshan.intake.bundle import pack_outbox
+    from roshan.intake.chunks import split_bundle
+
+    size = parse_size(chunk_size) if chunk_size else None
+    bundle = pack_outbox(outbox, out, remove_packed=remove_packed)
+    chunks = split_bundle(bundle.path, out, size) if size and bundle.path else []
+    if chunks and bundle.path:
+        bundle.path.unlink()
+    res = {"bundle_id": bundle.bundle_id, "bundle": None if chunks else str(bundle.path),
+           "entries": len(bundle.entries), "size": bundle.size,
+           "chunks": [str(c) for c in chunks]}
+    if json_out:
+        print_json(res)
+        return
+    where = f"{len(chunks)} chunks in {out}" if chunks else str(bundle.path)
+    console.print(f"bundle {bundle.bundle_id[:16]}…: {len(bundle.entries)} blobs, "
+                  f"{bundle.size:,} bytes → {where}")
+
+
+@intake_app.command("split")
+def intake_split(
+    bundle: Path = typer.Argument(..., help="A bundle file."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the chunks."),
+    chunk_size: str = typer.Option(..., "--chunk-size", help="Chunk size, e.g. 2M."),
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Split a bundle into size-limited chunks (accepted in any order on import)."""
+    from roshan.intake.bundle import open_bundle
+    from roshan.intake.chunks import split_bundle
+
+    open_bundle(bundle)
+    chunks = split_bundle(bundle, out, parse_size(chunk_size))
+    if json_out:
+        print_json({"chunks": [str(c) for c in chunks]})
+    else:
+        console.print(f"{len(chunks)} chunks written to {out}")
+
+
+@intake_app.command("import")
+def intake_import(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    files: list[Path] = typer.Argument(..., help="Bundles and/or chunks, in any order."),
+    keys: Path | None = typer.Option(None, "--keys", "-k", help="Organisation key directory."),
+    identity: Path | None = typer.Option(None, "--identity",
+                                         help="Plain age identity file (age-keygen) instead "
+                                              "of --keys."),
+    passphrase_file: Path | None = PASS_OPT,
+    source: str = typer.Option("field intake", "--source", help="Source name for the reports."),
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Verify, decrypt, de-duplicate and ingest field bundles (all or nothing)."""
+    from roshan.intake.importer import import_bundles
+    from roshan.intake.keys import load_identity_file, unlock
+    from roshan.store.workspace import Workspace, actor_name
+
+    if (keys is None) == (identity is None):
+        raise IntakeError("give exactly one of --keys or --identity")
+    if keys is not None:
+        ids = [unlock(keys, _passphrase(passphrase_file)).identity]
+    else:
+        assert identity is not None
+        ids = [load_identity_file(identity)]
+    ws = Workspace.open(workspace)
+    try:
+        with progress(enabled=not json_out) as prog:
+            task = prog.add_task("checking attachments", total=None)
+            summary = import_bundles(
+                ws, files, ids, source_name=source, actor=actor_name(),
+                on_progress=lambda _s, d, t: prog.update(task, completed=d, total=t))
+    finally:
+        ws.close()
+    if json_out:
+        print_json(summary.to_dict())
+        return
+    for b in summary.bundles:
+        console.print(f"bundle {b['bundle_id'][:16]}…: {b['reports']} reports, {b['new']} new, "
+                      f"{b['duplicate']} already known")
+    for p in summary.pending:
+        console.print(f"bundle {p['bundle_id'][:16]}…: waiting for chunks "
+                      f"{', '.join(map(str, p['missing']))} of {p['chunks']}")
+    for n in summary.notes:
+        console.print(f"  note: {n}")
+    console.print(f"{summary.reports_new} new reports, {summary.reports_duplicate} duplicates, "
+                  f"{summary.attachments} attachments ({summary.attachment_bytes:,} bytes)"
+                  + (f"; import {summary.import_id}" if summary.import_id else ""))
+
+
+@intake_app.command("status")
+def intake_status(workspace: Path = typer.Argument(..., help="The workspace folder."),
+                  json_out: bool = JSON_OPT) -> None:
+    """Show bundles still waiting for chunks."""
+    from roshan.intake.chunks import Spool
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    try:
+        pending = Spool(ws.root / "intake" / "spool").pending()
+    finally:
+        ws.close()
+    rows = [{"bundle_id": s.bundle_id, "chunks": s.count, "missing": [i + 1 for i in s.missing]}
+            for s in pending]
+    if json_out:
+        print_json({"pending": rows})
+    elif not rows:
+        console.print("no bundle is waiting for chunks")
+    else:
+        for r in rows:
+            console.print(f"bundle {r['bundle_id'][:16]}…: missing chunks "
+                          f"{', '.join(map(str, r['missing']))} of {r['chunks']}")
+
+
+@intake_app.command("html-form")
+def intake_html_form(
+    to: str = typer.Option(..., "--to", help="Organisation recipient: age1…, recipient.txt or "
+                                             "key directory."),
+    out: Path = typer.Option(Path("roshan-form.html"), "--out", "-o", help="HTML file to write."),
+) -> None:
+    """Write the offline single-file HTML form, with the organisation recipient built in."""
+    from roshan.intake.html_form import render_form
+    from roshan.intake.keys import load_recipient
+
+    recipient = str(load_recipient(Path(to) if Path(to).exists() else to))
+    out.write_text(render_form(recipient), "utf-8")
+    console.print(f"offline form written to {out}; it encrypts in the browser and needs no network")
+
+
+@ledger_app.command("head")
+def ledger_head(workspace: Path = typer.Argument(..., help="The workspace folder."),
+                json_out: bool = JSON_OPT) -> None:
+    """Print the current tree size and root hash."""
+    from roshan.intake.ledger import tree_head
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    try:
+        head = tree_head(ws)
+    finally:
+        ws.close()
+    if json_out:
+        print_json(head.to_dict())
+    else:
+        console.print(f"tree size {head.tree_size}, root {head.root_hash.hex()}")
+
+
+@ledger_app.command("checkpoint")
+def ledger_checkpoint(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    keys: Path = KEYS_OPT,
+    passphrase_file: Path | None = PASS_OPT,
+    out: Path | None = typer.Option(None, "--out", help="Folder for the checkpoint file "
+                                                        "(default: WORKSPACE/ledger)."),
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Sign the current tree head; write a publishable checkpoint (hashes only, no names)."""
+    from roshan.intake.keys import unlock
+    from roshan.intake.ledger import checkpoint
+    from roshan.store.workspace import Workspace
+
+    org = unlock(keys, _passphrase(passphrase_file))
+    ws = Workspace.open(workspace)
+    try:
+        cp, path = checkpoint(ws, org, out_dir=out)
+    finally:
+        ws.close()
+    res = {"tree_size": cp.tree_size, "root_hash": cp.root_hash.hex(), "key_id": cp.key_id,
+           "file": str(path)}
+    if json_out:
+        print_json(res)
+    else:
+        console.print(f"checkpoint signed: size {cp.tree_size}, root {cp.root_hash.hex()[:16]}…, "
+                      f"written to {path}")
+
+
+@ledger_app.command("verify")
+def ledger_verify(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    keys: list[Path] = typer.Option(..., "--keys", "-k",
+                                    help="Key directory (public part) whose signatures are "
+                                         "trusted; repeatable."),
+    checkpoint_files: list[Path] = typer.Option([], "--checkpoint",
+                                                help="A published checkpoint file to check too."),
+    no_blobs: bool = typer.Option(False, "--no-blobs", help="Skip re-hashing stored blobs."),
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Prove nothing in the store was altered or removed since the signed checkpoints.
+
+    Exit code 0 if everything matches, 1 if any problem was found.
+    """
+    from roshan.intake.keys import load_public
+    from roshan.intake.ledger import parse_checkpoint, verify
+    from roshan.store.workspace import Workspace
+
+    known = [load_public(k) for k in keys]
+    ids = {k.key_id for k in known}
+    extra = []
+    for f in checkpoint_files:
+        try:
+            cp = parse_checkpoint(f.read_text("utf-8"))
+        except OSError as exc:
+            raise IntakeError(f"cannot read {f}: {exc.strerror}") from exc
+        if cp.key_id not in ids:
+            raise IntakeError(f"{f.name}: signed by an unknown key ({cp.key_id[:16]}); "
+                              "give the signer's key directory with --keys")
+        extra.append(cp)
+    ws = Workspace.open(workspace)
+    try:
+        res = verify(ws, known, checkpoints=extra, check_blobs=not no_blobs)
+    finally:
+        ws.close()
+    if json_out:
+        print_json(res.to_dict())
+    else:
+        if res.ok:
+            console.print(f"[green]ledger verified[/]: {res.leaves_checked:,} leaves, "
+                          f"{res.checkpoints_checked} checkpoints, root {res.root_hash[:16]}…")
+        else:
+            console.print(f"[bold red]ledger verification FAILED[/]: {len(res.problems)} problems")
+            for p in res.problems[:50]:
+                console.print(f"  {p}")
+    if not res.ok:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
+    """Add the keys, intake and ledger groups to the root app."""
+    app.add_typer(keys_app, name="keys")
+    app.add_typer(intake_app, name="intake")
+    app.add_typer(ledger_app, name="ledger")

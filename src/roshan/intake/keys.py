@@ -12,8 +12,9 @@ Files in a key directory::
     recipient.txt         age1...           public; give it to field workers
     recipient.png/.svg    QR code of recipient.txt
     signing.pub           roshan-ed25519 <base64 32 bytes>   public; publish it
-    identity.age          AGE-SECRET-KEY-1... encrypted under the passphrase
-    signing.age           Ed25519 private seed (base64) encrypted under the passphrase
+    private.age           both private keys (the AGE-SECRET-KEY-1... line and the
+                          Ed25519 seed in base64), age-encrypted under the passphrase
+                          (one scrypt, so unlocking costs about a second, not two)
     keyinfo.json          created_at, recipient, signing key id
 """
 
@@ -38,11 +39,11 @@ from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 
 from roshan.errors import IntakeError
+from roshan.intake.agefmt import encrypt_passphrase
 
 RECIPIENT_FILE = "recipient.txt"
 SIGNING_PUB_FILE = "signing.pub"
-IDENTITY_FILE = "identity.age"
-SIGNING_KEY_FILE = "signing.age"
+PRIVATE_FILE = "private.age"
 KEYINFO_FILE = "keyinfo.json"
 QR_PNG = "recipient.png"
 QR_SVG = "recipient.svg"
@@ -148,7 +149,7 @@ def init_keys(directory: Path, passphrase: str, *, force: bool = False) -> Publi
     """
     _check_passphrase(passphrase)
     directory = Path(directory)
-    if (directory / IDENTITY_FILE).exists() and not force:
+    if (directory / PRIVATE_FILE).exists() and not force:
         raise IntakeError(f"{directory} already holds organisation keys (use --force to replace)")
     directory.mkdir(parents=True, exist_ok=True)
     identity = x25519.Identity.generate()
@@ -160,12 +161,10 @@ def init_keys(directory: Path, passphrase: str, *, force: bool = False) -> Publi
     tmp = directory / f".keys-tmp-{os.getpid()}"
     tmp.mkdir(mode=0o700)
     try:
-        _write_private(tmp / IDENTITY_FILE,
-                       age_passphrase.encrypt(str(identity).encode() + b"\n", passphrase,
-                                              armored=True))
-        _write_private(tmp / SIGNING_KEY_FILE,
-                       age_passphrase.encrypt(base64.b64encode(seed) + b"\n", passphrase,
-                                              armored=True))
+        secret = (f"# roshan organisation private keys\n{identity}\n"
+                  f"ed25519-seed {base64.b64encode(seed).decode()}\n").encode()
+        _write_private(tmp / PRIVATE_FILE,
+                       encrypt_passphrase(secret, passphrase))
         (tmp / RECIPIENT_FILE).write_text(
             "# roshan organisation age recipient: give this to field workers\n"
             + recipient + "\n", "utf-8")
@@ -174,7 +173,7 @@ def init_keys(directory: Path, passphrase: str, *, force: bool = False) -> Publi
         info = {"created_at": datetime.now(UTC).isoformat(), "recipient": recipient,
                 "signing_public": encode_signing_public(pub_raw), "key_id": kid}
         (tmp / KEYINFO_FILE).write_text(json.dumps(info, indent=2) + "\n", "utf-8")
-        for name in (IDENTITY_FILE, SIGNING_KEY_FILE, RECIPIENT_FILE, SIGNING_PUB_FILE,
+        for name in (PRIVATE_FILE, RECIPIENT_FILE, SIGNING_PUB_FILE,
                      QR_PNG, QR_SVG, KEYINFO_FILE):
             os.replace(tmp / name, directory / name)
     finally:
@@ -200,17 +199,20 @@ def unlock(directory: Path, passphrase: str) -> OrgKeys:
     directory = Path(directory)
     public = load_public(directory)
     try:
-        id_ct = (directory / IDENTITY_FILE).read_bytes()
-        sk_ct = (directory / SIGNING_KEY_FILE).read_bytes()
+        ct = (directory / PRIVATE_FILE).read_bytes()
     except OSError as exc:
         raise IntakeError(f"{directory}: private keys missing ({exc.strerror})") from exc
     try:
-        id_text = age_passphrase.decrypt(id_ct, passphrase).decode().strip()
-        seed = base64.b64decode(age_passphrase.decrypt(sk_ct, passphrase).strip())
+        lines = age_passphrase.decrypt(ct, passphrase).decode().splitlines()
     except Exception as exc:
         raise IntakeError("cannot unlock organisation keys: wrong passphrase or damaged key file") from exc
-    identity = x25519.Identity.from_str(id_text)
-    signing = Ed25519PrivateKey.from_private_bytes(seed)
+    try:
+        id_text = next(ln for ln in lines if ln.startswith("AGE-SECRET-KEY-"))
+        seed_b64 = next(ln for ln in lines if ln.startswith("ed25519-seed "))
+        identity = x25519.Identity.from_str(id_text.strip())
+        signing = Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed_b64.split()[1]))
+    except (StopIteration, ValueError, IndexError) as exc:
+        raise IntakeError(f"{directory}: damaged private key file") from exc
     if str(identity.to_public()) != public.recipient:
         raise IntakeError("key directory is inconsistent: identity does not match recipient.txt")
     if signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw) != public.signing_public:
