@@ -290,3 +290,30 @@ def test_automatic_grid_matches_exhaustive_unit_grid(data_dir: Path) -> None:
                                                             rel=1e-3)
     # the interval is honest about the missing overlaps: very wide
     assert auto.upper > 10 * auto.observed
+
+
+def test_study_method_plugs_into_simstudy() -> None:
+    """dga as a column of roshan.estimate.simstudy's coverage study (2 SYNTHETIC populations)."""
+    from roshan.estimate.dga import study_methods
+    from roshan.estimate.simstudy import run_study
+
+    out = run_study(study_methods(), ["homogeneous_4"], 2, 11)
+    row = out[(out["scenario"] == "homogeneous_4") & (out["method"] == "dga")].iloc[0]
+    assert row["reps"] == 2
+    assert row["failures"] == 0
+    # independent lists with equal catchability: dga's assumptions hold, so it covers
+    assert row["coverage"] == 1.0
+    assert abs(row["relative_bias"]) < 0.05
+
+
+def test_prior_can_rule_out_values_but_not_return_nan(my3: CaptureCounts) -> None:
+    # a prior with zero mass below N = 700 (log p = -inf there)
+    def floor_700(n: np.ndarray) -> np.ndarray:
+        return np.where(n < 700, -np.inf, -np.log(n))
+
+    res = fit_dga(my3, delta=1.0, log_prior=floor_700, n_missing=np.arange(0, 400), n_draws=100,
+                  seed=2)
+    assert res.lower >= 700
+    assert res.draws.min() >= 700
+    with pytest.raises(EstimationError, match="NaN"):
+        fit_dga(my3, log_prior=lambda n: np.full(np.shape(n), np.nan))

@@ -43,6 +43,7 @@ from roshan.estimate.dga_graphs import MAX_LISTS, MIN_LISTS, DecomposableGraph, 
 from roshan.estimate.results import EstimateResult
 
 __all__ = [
+    "study_methods",
     "DgaPosterior",
     "dga_posterior",
     "fit_dga",
@@ -134,6 +135,8 @@ def _lse_rows_cols(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     recomputed exactly, so tiny model weights keep their precision.
     """
     m = float(block.max())
+    if not np.isfinite(m):  # the prior rules out this whole chunk
+        return np.full(block.shape[0], -np.inf), np.full(block.shape[1], -np.inf)
     block -= m  # now <= 0
     e = np.exp(block)
     rs = e.sum(axis=1)
@@ -236,6 +239,8 @@ def dga_posterior(
     lp = (-np.log(grid + n_obs)) if log_prior is None else np.asarray(log_prior(grid + n_obs), float)
     if lp.shape != grid.shape:
         raise EstimationError("log_prior must return one value per grid point")
+    if np.any(np.isnan(lp)) or np.any(lp == np.inf):
+        raise EstimationError("log_prior returned NaN or +inf; it must give log p(N) <= finite")
     common = multicoef + lp
     if widths is None:
         wid = np.ones(grid.size, dtype=np.int64)
@@ -615,3 +620,17 @@ def _compact_curve(n: np.ndarray, w: np.ndarray, widths: np.ndarray,
         return {"n": [float(x) for x in n], "density": [float(x) for x in dens]}
     even = np.linspace(n[0], n[-1], max_points)
     return {"n": [float(x) for x in even], "density": [float(x) for x in np.interp(even, n, dens)]}
+
+
+def study_methods(**fit_kwargs: object) -> dict[str, Callable[[CaptureCounts, int], EstimateResult]]:
+    """``{"dga": fn}`` for :func:`roshan.estimate.simstudy.run_study` (``fn(counts, seed)``).
+
+    ``fit_kwargs`` go to :func:`fit_dga` (e.g. ``delta=1.0``); draws are skipped
+    (``n_draws=0``) since a coverage study only needs the interval.
+    """
+    kw = {"n_draws": 0, **fit_kwargs}
+
+    def dga(counts: CaptureCounts, seed: int) -> EstimateResult:
+        return fit_dga(counts, seed=seed, **kw)  # type: ignore[arg-type]
+
+    return {"dga": dga}
