@@ -94,3 +94,12 @@ def test_postgres_database_already_used(pg_url: str, tmp_path: Path) -> None:
 
 def test_single_migration_head() -> None:
     assert head_revision()
+
+
+def test_leaf_data_fast_path_equals_canonical_json() -> None:
+    from roshan.store.ledger_data import canonical_json, raw_row_leaf_data, raw_row_leaf_data_from_json
+
+    cells = {"نام": "علی", "b": None, "a": "x\"y", "z": "1"}
+    expected = canonical_json({"kind": "raw_row", "import": "ab" * 32, "row": 7, "cells": cells}).encode()
+    assert raw_row_leaf_data("ab" * 32, 7, cells) == expected
+    assert raw_row_leaf_data_from_json("ab" * 32, 7, canonical_json(cells)) == expected

@@ -27,6 +27,7 @@ app = typer.Typer(
 
 # Order here is the order of the pipeline; each module registers its commands.
 COMMAND_MODULES = [
+    "roshan.cli.demo",  # demo
     "roshan.cli.workspace",  # init, status
     "roshan.cli.simulate",  # simulate
     "roshan.cli.ingest",  # ingest

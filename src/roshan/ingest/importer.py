@@ -26,7 +26,7 @@ from roshan.ingest.mapping import auto_target, load_mapping, resolve_columns
 from roshan.ingest.readers import EXTRA_PREFIX, Table, open_table
 from roshan.normalize.validate import check_fields
 from roshan.store.audit import record_event
-from roshan.store.ledger_data import canonical_json, leaf_hash, raw_row_leaf_data
+from roshan.store.ledger_data import canonical_json, leaf_hash, raw_row_leaf_data_from_json
 from roshan.store.models import Import, LedgerLeaf, Source, utcnow
 from roshan.store.workspace import Workspace, actor_name
 
@@ -147,8 +147,8 @@ class _Writer:
         self.rec.append((self.import_id, row_number, self.source_id, status,
                          canonical_json(issues) if issues else None,
                          canonical_json(extra) if extra else None,
-                         *(fields.get(f) for f in FIELD_NAMES)))
-        data = raw_row_leaf_data(self.sha256, row_number, cells)
+                         *map(fields.get, FIELD_NAMES)))
+        data = raw_row_leaf_data_from_json(self.sha256, row_number, cells_json)
         self.leaf.append((self.seq, leaf_hash(data), "raw_row",
                           f"{self.sha256[:16]}:{row_number}", self.now))
         self.seq += 1
@@ -181,25 +181,26 @@ def _clean(value: Any) -> str | None:
 def _map_row(cells: Mapping[str, Any], columns: Mapping[str, str]
              ) -> tuple[dict[str, str | None], dict[str, Any], list[dict[str, str]]]:
     fields: dict[str, str | None] = {}
+    for header, target in columns.items():
+        value = cells.get(header)
+        if value is not None:
+            fields[target] = _clean(value)
     extra: dict[str, Any] = {}
     issues: list[dict[str, str]] = []
-    ragged = False
-    for header, value in cells.items():
-        target = columns.get(header)
-        if target is not None:
-            fields[target] = _clean(value)
-        elif header.startswith(EXTRA_PREFIX):
-            if _clean(value) is not None:
-                ragged = True
-        elif _clean(value) is not None:
-            extra[header] = value
-    if ragged:
-        n_extra = sum(1 for h in cells if h.startswith(EXTRA_PREFIX))
+    n_extra = 0
+    if len(cells) > len(fields):  # unmapped or surplus cells to look at
+        for header, value in cells.items():
+            if header in columns or _clean(value) is None:
+                continue
+            if header.startswith(EXTRA_PREFIX):
+                n_extra += 1
+            else:
+                extra[header] = value
+    if n_extra:
         issues.append({"field": "*", "severity": "error",
-                       "message": f"row has {n_extra} more cell(s) than the header"})
-    if any(v == "#FORMULA-WITHOUT-VALUE" for v in fields.values()):
-        bad = [f for f, v in fields.items() if v == "#FORMULA-WITHOUT-VALUE"]
-        for f in bad:
+                       "message": f"row has {n_extra} more non-empty cell(s) than the header"})
+    for f, v in fields.items():
+        if v == "#FORMULA-WITHOUT-VALUE":
             fields[f] = None
             issues.append({"field": f, "severity": "error",
                            "message": "Excel formula without a cached value; open and re-save the file in Excel"})
