@@ -84,9 +84,9 @@ def write_list(df: pd.DataFrame, src: SourceSpec, fields: list[str], path: Path)
         out.to_csv(path, index=False, encoding=src.encoding or "utf-8", lineterminator="\r\n"
                    if src.encoding in ("windows-1256", "utf-16") else "\n")
     elif src.format == "xlsx":
-        from openpyxl import Workbook
-
         import datetime as _dt
+
+        from openpyxl import Workbook
 
         wb = Workbook(write_only=True)
         wb.properties.title = NOTICE
