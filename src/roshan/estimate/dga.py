@@ -197,7 +197,7 @@ def dga_posterior(
     table: np.ndarray,
     n_missing: np.ndarray,
     *,
-    delta: float = 1.0,
+    delta: float | None = None,
     log_prior: LogPrior | None = None,
     log_model_prior: Sequence[float] | np.ndarray | None = None,
     top: int = 10,
@@ -206,7 +206,8 @@ def dga_posterior(
     """Posterior over (graph, Nmissing) for a full ``2**p`` table (numpy-level core).
 
     ``table[c]`` is the count of capture pattern with code ``c`` (list ``j`` on
-    bit ``j``); ``table[0]`` is ignored (set to 0, as dga does). ``n_missing`` is
+    bit ``j``); ``table[0]`` is ignored (set to 0, as dga does). ``delta`` is the
+    hyper-Dirichlet parameter per cell (``None``: ``2**-p``). ``n_missing`` is
     the grid of candidate numbers of unobserved people; ``log_prior`` maps the
     total N to its log prior (default ``-log N``). ``widths`` (default all 1)
     says how many integers each grid point stands for; its log is added to the
@@ -220,6 +221,8 @@ def dga_posterior(
         raise EstimationError("the table must have 2**p cells")
     if not MIN_LISTS <= p <= MAX_LISTS:
         raise EstimationError(f"dga handles 3 to 5 lists, got {p}")
+    if delta is None:
+        delta = 2.0**-p
     if not (delta > 0 and math.isfinite(delta)):
         raise EstimationError(f"delta must be a positive number, got {delta}")
     y[0] = 0.0
