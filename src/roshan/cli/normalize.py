@@ -1,9 +1,136 @@
-"""CLI commands of the normalize group (not yet built)."""
+"""``roshan normalize``: see what roshan makes of one value, or normalise a workspace.
+
+    roshan normalize name  "محمدرضا حسینی" [--json]
+    roshan normalize date  "۱۸ دی ۱۴۰۴"   [--json] [--calendar jalali|gregorian] [--day-first/--month-first]
+    roshan normalize age   "about 30"      [--json]
+    roshan normalize place "Lordjan"       [--json]
+    roshan normalize workspace WS          [--json] [--samples N]
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.table import Table
+
+from roshan.cli.common import console, print_json
+
+group = typer.Typer(
+    name="normalize",
+    help="Normalise names, dates, ages and places (one value, or a whole workspace).",
+    no_args_is_help=True,
+)
+
+
+def _show(title: str, data: dict[str, object]) -> None:
+    table = Table(title=title, show_header=False)
+    for k, v in data.items():
+        table.add_row(k, "" if v is None else str(v))
+    console.print(table)
+
+
+@group.command("name")
+def name_cmd(
+    value: str = typer.Argument(..., help="A name in Persian or Latin script."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+) -> None:
+    """Show the normalised form, cross-script key and romanisation of a name."""
+    from roshan.normalize.names import normalize_name
+
+    data = normalize_name(value).to_dict()
+    if json_out:
+        print_json(data)
+    else:
+        _show("name", data)
+
+
+@group.command("date")
+def date_cmd(
+    value: str = typer.Argument(..., help="A Jalali or Gregorian date, whole or partial."),
+    calendar: str | None = typer.Option(
+        None, "--calendar", help="Calendar of the column, if known: jalali or gregorian."),
+    day_first: bool | None = typer.Option(
+        None, "--day-first/--month-first", help="Day/month order of year-last dates, if known."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+) -> None:
+    """Show the ISO date, precision, calendar and ambiguity roshan reads in a date."""
+    from roshan.errors import RoshanError
+    from roshan.normalize.dates import ColumnHint, parse_date
+
+    if calendar is not None and calendar not in ("jalali", "gregorian"):
+        raise RoshanError("--calendar must be jalali or gregorian")
+    data = parse_date(value, ColumnHint(calendar, day_first)).to_dict()
+    if json_out:
+        print_json(data)
+    else:
+        _show("date", data)
+
+
+@group.command("age")
+def age_cmd(
+    value: str = typer.Argument(..., help="An age as reported: 23, ۲۳, about 30, teenager..."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+) -> None:
+    """Show the age range roshan reads in a reported age."""
+    from roshan.normalize.ages import parse_age
+
+    data = parse_age(value).to_dict()
+    if json_out:
+        print_json(data)
+    else:
+        _show("age", data)
+
+
+@group.command("place")
+def place_cmd(
+    value: str = typer.Argument(..., help="A city, county or province; optionally 'city, province'."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+) -> None:
+    """Show the city, county and province roshan resolves a place to, with a confidence."""
+    from roshan.normalize.places import normalize_place
+
+    data = normalize_place(value).to_dict()
+    if json_out:
+        print_json(data)
+    else:
+        _show("place", data)
+
+
+@group.command("workspace")
+def workspace_cmd(
+    path: Path = typer.Argument(..., help="The workspace folder."),
+    samples: int = typer.Option(5, "--samples", min=0, max=50, help="Sample rows to show."),
+    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+) -> None:
+    """Normalise a workspace's accepted records into snapshots/normalized.parquet."""
+    from roshan.normalize.summary import summarize
+    from roshan.normalize.snapshot import normalize_workspace
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(path)
+    try:
+        with console.status("normalising records"):
+            out = normalize_workspace(ws)
+    finally:
+        ws.close()
+    info = summarize(out, samples=samples)
+    if json_out:
+        print_json(info)
+        return
+    console.print(f"wrote [bold]{info['path']}[/]: {info['records']:,} records")
+    table = Table("measure", "value", title="normalisation summary")
+    for k, v in info["summary"].items():
+        table.add_row(k, f"{v:.1%}" if isinstance(v, float) else str(v))
+    console.print(table)
+    if info["samples"]:
+        cols = list(info["samples"][0].keys())
+        st = Table(*cols, title="sample rows")
+        for row in info["samples"]:
+            st.add_row(*("" if row[c] is None else str(row[c]) for c in cols))
+        console.print(st)
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the root app."""
+    app.add_typer(group, name="normalize")

@@ -1,0 +1,55 @@
+"""Summary of a ``normalized.parquet``: what share of each field was understood.
+
+Used by ``roshan normalize workspace`` and the benchmark. Shares are over all
+records; sample rows show only normalised columns (keys, romanisations,
+dates, places), never witness or source fields.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+SAMPLE_COLUMNS = ("record_pk", "source", "full_roman", "full_key", "sex", "age_min", "age_max",
+                  "dod_iso", "dod_precision", "city", "province_code", "cause_category")
+
+
+def summarize_frame(frame: pd.DataFrame) -> dict[str, Any]:
+    """Shares of records with each normalised field filled or flagged."""
+    n = max(len(frame), 1)
+
+    def share(mask: Any) -> float:
+        return float(mask.sum()) / n
+
+    return {
+        "with_name_key": share(frame["full_key"].notna()),
+        "name_script_fa": share(frame["name_script"] == "fa"),
+        "name_script_latin": share(frame["name_script"] == "latin"),
+        "sex_known": share(frame["sex"].notna()),
+        "sex_imputed": share(frame["sex_imputed"].astype(bool)),
+        "with_age": share(frame["age_min"].notna()),
+        "dod_day": share(frame["dod_precision"] == "day"),
+        "dod_month": share(frame["dod_precision"] == "month"),
+        "dod_year": share(frame["dod_precision"] == "year"),
+        "dod_ambiguous": share(frame["dod_ambiguous"].astype(bool)),
+        "dod_jalali": share(frame["dod_calendar"] == "jalali"),
+        "with_province": share(frame["province_code"].notna()),
+        "place_unresolved": share(frame["place_unresolved"].astype(bool)),
+        "distinct_full_keys": int(frame["full_key"].nunique()),
+    }
+
+
+def summarize(path: Path, samples: int = 5) -> dict[str, Any]:
+    """Read a normalized.parquet and summarise it, with ``samples`` example rows."""
+    frame = pq.read_table(path).to_pandas()
+    rows = []
+    if samples and len(frame):
+        pick = frame.sample(n=min(samples, len(frame)), random_state=0)
+        for _, r in pick[list(SAMPLE_COLUMNS)].iterrows():
+            rows.append({c: (None if pd.isna(r[c]) else (r[c].item() if hasattr(r[c], "item")
+                                                          else r[c])) for c in SAMPLE_COLUMNS})
+    return {"path": str(path), "records": len(frame), "summary": summarize_frame(frame),
+            "samples": rows}
