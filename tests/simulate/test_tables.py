@@ -32,3 +32,12 @@ def test_name_tables_are_weighted_and_carry_variants():
     j = list(m.fa).index("محمدرضا")
     assert {"Mohammadreza", "Mohammad Reza", "Mohammad-Reza"} <= set(m.latin_variants[j])
     assert "محمد رضا" in m.fa_variants[j]
+
+
+def test_name_variants_package_seeds_romanisations():
+    f = given_names("F")
+    i = list(f.fa).index("مهناز")  # only in name-variants' table, not in the curated head
+    assert f.latin[i] == "Mahnaz"
+    m = given_names("M")
+    j = list(m.fa).index("کورش")
+    assert "Cyrus" not in m.latin_variants[j]  # translations are not spellings

@@ -8,6 +8,10 @@ names and oddities in the raw pools are dropped), plus family names composed
 the usual Iranian way (root + ی/پور/زاده/نیا/…). Weights are Zipf-like by rank:
 an assumption for simulation, documented in docs/simulator.md.
 
+Romanisation variants of the curated names are extended with the variant
+seeds of ``name-variants`` (MIT); tail names found there take its forms instead
+of a rule-based guess.
+
 Each vocabulary entry carries its canonical Persian form, its Persian spelling
 variants, a canonical Latin form and its Latin variants, so renderers can pick
 by index without per-record string work.
@@ -56,17 +60,26 @@ def _clean_fa(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _sex_of() -> dict[str, str]:
+    """persian-gender-detection's name -> 'M'/'F' list."""
+    from importlib import resources
+
+    pgd = resources.files("persian_gender_detection").joinpath("gender/iranianNamesDataset.csv")
+    sex_of: dict[str, str] = {}
+    with pgd.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            sex_of[_clean_fa(row["Names"])] = row["Gender"].strip().upper()
+    return sex_of
+
+
+@lru_cache(maxsize=1)
 def _raw_pools() -> tuple[list[str], list[str], list[str]]:
     """farsi-faker's male, female and family pools, filtered for plausibility."""
     import pickle
     from importlib import resources
 
     raw = pickle.loads(resources.files("farsi_faker").joinpath("data/names.pkl").read_bytes())
-    pgd = resources.files("persian_gender_detection").joinpath("gender/iranianNamesDataset.csv")
-    sex_of: dict[str, str] = {}
-    with pgd.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            sex_of[_clean_fa(row["Names"])] = row["Gender"].strip().upper()
+    sex_of = _sex_of()
 
     def keep(names: list[str], sex: str) -> list[str]:
         out = []
@@ -78,6 +91,29 @@ def _raw_pools() -> tuple[list[str], list[str], list[str]]:
 
     fam = sorted({_clean_fa(n) for n in raw["last_names"] if 3 <= len(_clean_fa(n)) <= 14})
     return keep(raw["male_names"], "M"), keep(raw["female_names"], "F"), fam
+
+
+@lru_cache(maxsize=1)
+def _seed_variants() -> dict[str, list[str]]:
+    """Romanisation variant seeds from ``name-variants`` (MIT): Persian name -> Latin forms.
+
+    Forms are capitalised; non-ASCII forms and forms that do not share the first
+    form's initial (translations such as Cyrus for Kourosh) are dropped.
+    """
+    from name_variants.persian_names import PERSIAN_NAME_VARIANTS
+
+    out: dict[str, list[str]] = {}
+    for fa, entry in PERSIAN_NAME_VARIANTS.items():
+        forms = [f for f in entry.get("forms", []) if f.isascii() and f.isalpha()]
+        if not forms:
+            continue
+        first = forms[0][0]
+        out[_clean_fa(fa)] = [f.capitalize() for f in forms if f[0] == first]
+    return out
+
+
+def _merge_forms(curated: list[str], seeds: list[str]) -> list[str]:
+    return list(dict.fromkeys([*curated, *seeds]))
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -117,7 +153,7 @@ def given_names(sex: str, tail_share: float = 0.15) -> NameTable:
             pv = [name.replace(ZWNJ, ""), " ".join(parts), ZWNJ.join(parts)]
             pv = list(dict.fromkeys([name] + pv))
         else:
-            forms = curated_latin[name]
+            forms = _merge_forms(curated_latin[name], _seed_variants().get(name, []))
             pv = persian_variants(name)
         fa.append(name)
         lat.append(forms[0])
@@ -126,14 +162,18 @@ def given_names(sex: str, tail_share: float = 0.15) -> NameTable:
     n_head = len(fa)
     male, female, _ = _raw_pools()
     seen = set(fa) | {f.replace(ZWNJ, "") for f in fa}
-    for name in male if sex == "M" else female:
+    pool = male if sex == "M" else female
+    extra = sorted(n for n in _seed_variants() if _sex_of().get(n) == sex and n not in set(pool))
+    for name in [*pool, *extra]:
         if name in seen:
             continue
-        canon = romanise_rule_based(name)
+        seen.add(name)
+        seeds = _seed_variants().get(name)
+        canon = seeds[0] if seeds else romanise_rule_based(name)
         fa.append(name)
         lat.append(canon)
         fav.append(persian_variants(name))
-        latv.append(latin_variants(canon))
+        latv.append(latin_variants(canon, seeds[1:] if seeds else None))
     n_tail = len(fa) - n_head
     w = np.concatenate([_zipf(n_head) * (1 - tail_share), np.full(n_tail, tail_share / max(n_tail, 1))])
     return NameTable(np.array(fa, dtype=object), np.array(lat, dtype=object), fav, latv, w / w.sum())
@@ -157,7 +197,7 @@ def family_names(composed_share: float = 0.35, tail_share: float = 0.2) -> NameT
     """Family names: curated head (Zipf) + root+suffix compositions + farsi-faker tail."""
     fa, lat, fav, latv = [], [], [], []
     for r in _read("family_names.csv"):
-        forms = r["latin_forms"].split("|")
+        forms = _merge_forms(r["latin_forms"].split("|"), _seed_variants().get(r["name_fa"], []))
         fa.append(r["name_fa"])
         lat.append(forms[0])
         fav.append(persian_variants(r["name_fa"]))
