@@ -193,7 +193,7 @@ def roshan_spec(threshold: float | None = None) -> ModelSpec:
         em_rules=[
             "l.family_key = r.family_key AND l.given_key = r.given_key",
             "l.dod_day = r.dod_day AND l.province_code = r.province_code",
-            "l.father_key = r.father_key AND l.age_band = r.age_band",
+            "l.family_key = r.family_key AND l.father_key = r.father_key",
         ],
         deterministic_rules=[
             "l.family_key = r.family_key AND l.given_key = r.given_key "

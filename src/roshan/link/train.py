@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,8 @@ from roshan.link.settings import ModelSpec
 
 log = logging.getLogger(__name__)
 
-U_SAMPLE_ROWS = 3000
-"""Records sampled for u estimation (all ~4.5M pairs among them are compared)."""
+U_SAMPLE_ROWS = 1500
+"""Records sampled for u estimation (all ~1.1M pairs among them are compared)."""
 
 EM_MAX_PAIRS = 2_000_000
 """Above this many blocked pairs, an EM pass samples (Splink's ``max_pairs``)."""
@@ -51,6 +52,7 @@ class TrainingReport:
     u_sample_rows: int = 0
     labelled_matches_used: int = 0
     warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +61,7 @@ class TrainingReport:
             "u_sample_rows": self.u_sample_rows,
             "labelled_matches_used": self.labelled_matches_used,
             "warnings": list(self.warnings),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
 
@@ -159,11 +162,17 @@ def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: Mod
     """
     _quiet_splink()
     report = TrainingReport()
+    t0 = time.perf_counter()
     model = estimate_u(backend, prepared, spec, seed=seed, sample_rows=u_sample_rows)
     report.u_sample_rows = min(len(prepared), u_sample_rows)
+    report.timings["u"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     linker = Linker(prepared_sdf, model, log_level=None)
     _estimate_lambda(linker, spec, report, len(prepared))
+    report.timings["lambda"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     _run_em(linker, spec, report, em_max_pairs if len(prepared) > 20_000 else None)
+    report.timings["em"] = time.perf_counter() - t0
     _apply_labels(backend, linker, labels, report)
     _check_trained(linker.misc.save_model_to_json(), report)
     return linker, report
