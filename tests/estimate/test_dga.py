@@ -317,3 +317,19 @@ def test_prior_can_rule_out_values_but_not_return_nan(my3: CaptureCounts) -> Non
     assert res.draws.min() >= 700
     with pytest.raises(EstimationError, match="NaN"):
         fit_dga(my3, log_prior=lambda n: np.full(np.shape(n), np.nan))
+
+
+def test_saturated_model_dominance_is_flagged_and_can_be_excluded(my5: CaptureCounts) -> None:
+    """The M&Y 5-list table scaled x10 (a SYNTHETIC variant): its higher-order dependence
+    becomes decisive, the saturated model takes all the weight, and N is then set by the
+    prior alone (a spike at the observed count) - roshan must say so."""
+    big = CaptureCounts(my5.lists, my5.patterns, my5.counts * 10)
+    res = fit_dga(big, n_draws=0)
+    assert res.diagnostics["saturated_weight"] > 0.99
+    assert res.estimate == big.observed  # prior-driven spike at Nmissing = 0
+    assert any("saturated model" in w for w in res.warnings)
+    without = fit_dga(big, include_saturated=False, n_draws=0)
+    assert without.diagnostics["saturated_weight"] == 0.0
+    assert all(m["graph"] != "[L1,L2,L3,L4,L5]" for m in without.model["top"])
+    assert without.estimate > big.observed * 1.1
+    assert not any("saturated model" in w for w in without.warnings)

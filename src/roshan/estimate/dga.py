@@ -289,6 +289,7 @@ def dga_posterior(
     log_model = logsumexp(np.stack(row_parts, axis=1), axis=1) - total
 
     order = np.argsort(-log_model, kind="stable")[: max(1, min(top, n_graphs))]
+    order = order[np.isfinite(log_model[order])]  # graphs ruled out by the prior are not "top"
     joint_top = coef[order] @ rows_for(grid, slice(None))
     joint_top -= total
     return DgaPosterior(
@@ -436,6 +437,7 @@ def fit_dga(
     level: float = 0.95,
     n_missing: Sequence[int] | np.ndarray | None = None,
     log_model_prior: Sequence[float] | np.ndarray | None = None,
+    include_saturated: bool = True,
     top: int = 10,
     n_draws: int = 4000,
     seed: int | None = None,
@@ -455,6 +457,11 @@ def fit_dga(
     0..``n_max``, else chosen automatically to cover the posterior.
     ``log_model_prior`` gives log prior weights per graph in
     :func:`~roshan.estimate.dga_graphs.decomposable_graphs` order (default: equal).
+    ``include_saturated=False`` drops the complete graph (all lists jointly
+    dependent), under which the data say nothing about the unobserved: its
+    share of the posterior of N is set by ``delta`` and the prior alone. dga
+    includes it (the default here too, for comparability); a warning says when
+    it carries real weight.
 
     Returns an :class:`EstimateResult` with ``estimate`` = posterior median of N,
     ``lower``/``upper`` the equal-tailed credible interval at ``level``;
@@ -492,6 +499,15 @@ def fit_dga(
     if n_obs == 0:
         raise EstimationError("no one observed on any list; nothing to estimate")
     lmp = None if log_model_prior is None else np.asarray(log_model_prior, dtype=float)
+    n_graphs = len(decomposable_graphs(p))
+    if lmp is not None and lmp.shape != (n_graphs,):
+        raise EstimationError(
+            f"log_model_prior must have one value per graph ({n_graphs} for {p} lists)"
+        )
+    if not include_saturated:
+        # the complete graph is last in decomposable_graphs order
+        lmp = np.zeros(n_graphs) if lmp is None else lmp.copy()
+        lmp[-1] = -np.inf
 
     warnings = _overlap_warnings(y, p, counts.lists)
     if n_missing is not None:
@@ -527,6 +543,15 @@ def fit_dga(
             )
 
     weights = post.model_weights
+    sat_w = float(weights[-1])
+    if sat_w > 0.05:
+        warnings.append(
+            f"the saturated model (every list dependent on every other) has posterior "
+            f"probability {sat_w:.0%}; under it the data say nothing about the people on no "
+            "list, so that share of the result is set by delta and the prior on N alone (with "
+            "a small delta it piles up at the observed count). Treat the estimate as "
+            "unreliable and compare include_saturated=False and other methods."
+        )
     top_models = []
     for rank, gi in enumerate(post.top_index):
         g = post.graphs[int(gi)]
@@ -571,6 +596,8 @@ def fit_dga(
         "posterior_mode": s["mode"],
         "top_model_mode": best["mode"],
         "top_model_weight": best["weight"],
+        "saturated_weight": sat_w,
+        "include_saturated": bool(include_saturated),
         "n_graphs": len(post.graphs),
         "effective_graphs": float(1.0 / np.sum(weights**2)),
         "delta": float(delta),
