@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from roshan.intake import keys as K
+from roshan.intake import media
 
 PASSPHRASE = "SYNTHETIC test passphrase"
 
@@ -71,3 +74,20 @@ def workspace(tmp_path: Path):
     ws = Workspace.init(tmp_path / "ws")
     yield ws
     ws.close()
+
+
+def _png_bomb(w: int, h: int) -> bytes:
+    """A tiny PNG whose header declares w x h pixels (SYNTHETIC)."""
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    data = media.PNG_SIG + struct.pack(">I", len(ihdr)) + chunk + struct.pack(
+        ">I", zlib.crc32(chunk))
+    idat = zlib.compress(b"\x00" * 1024)
+    data += struct.pack(">I", len(idat)) + b"IDAT" + idat + struct.pack(
+        ">I", zlib.crc32(b"IDAT" + idat))
+    return data + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+
+
+@pytest.fixture
+def png_bomb():
+    return _png_bomb

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pyrage
@@ -86,21 +84,9 @@ def test_png_text_chunks_stripped() -> None:
         assert im.size == (8, 8)
 
 
-def _png_bomb(w: int, h: int) -> bytes:
-    """A tiny PNG whose header declares w x h pixels (SYNTHETIC)."""
-    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    data = media.PNG_SIG + struct.pack(">I", len(ihdr)) + chunk + struct.pack(
-        ">I", zlib.crc32(chunk))
-    idat = zlib.compress(b"\x00" * 1024)
-    data += struct.pack(">I", len(idat)) + b"IDAT" + idat + struct.pack(
-        ">I", zlib.crc32(b"IDAT" + idat))
-    return data + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
-
-
-def test_image_decompression_bomb_refused(tmp_path: Path, org: OrgKeys) -> None:
+def test_image_decompression_bomb_refused(tmp_path: Path, org: OrgKeys, png_bomb) -> None:
     bomb = tmp_path / "bomb.png"
-    bomb.write_bytes(_png_bomb(60000, 60000))
+    bomb.write_bytes(png_bomb(60000, 60000))
     with pytest.raises(IntakeError, match="decompression bomb"):
         report.save_report(tmp_path / "o", org.identity.to_public(), VICTIM, attachments=[bomb])
     assert not any(p.is_file() for p in (tmp_path / "o").rglob("*"))

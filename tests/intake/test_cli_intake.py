@@ -1,0 +1,84 @@
+"""End to end through the `roshan` command: keys, new report, pack in chunks, import, ledger."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROSHAN = [sys.executable, "-m", "roshan.cli.main"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*ROSHAN, *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "ROSHAN_KEY_PASSPHRASE": "SYNTHETIC cli passphrase",
+                               **(env or {})})
+
+
+def test_cli_flow(tmp_path: Path, make_jpeg) -> None:
+    keys = tmp_path / "keys"
+    r = run("keys", "init", str(keys), "--json")
+    assert r.returncode == 0, r.stderr
+    info = json.loads(r.stdout)
+    assert info["recipient"].startswith("age1") and Path(info["qr_png"]).is_file()
+
+    (tmp_path / "p.jpg").write_bytes(make_jpeg())
+    answers = {"victim": {"full_name": "SYNTHETIC CLI Person", "city": "SYNTHETIC-Town"},
+               "circumstances": "SYNTHETIC", "witness_contact": "SYNTHETIC contact",
+               "attachments": ["p.jpg"], "language": "en"}
+    (tmp_path / "answers.json").write_text(json.dumps(answers))
+    outbox = tmp_path / "outbox"
+    r = run("intake", "new", "--to", str(keys), "--outbox", str(outbox), "--from-json",
+            str(tmp_path / "answers.json"), "--json")
+    assert r.returncode == 0, r.stderr
+    report_id = json.loads(r.stdout)["report_id"]
+
+    r = run("intake", "pack", str(outbox), "--out", str(tmp_path / "send"), "--chunk-size", "2k",
+            "--json")
+    assert r.returncode == 0, r.stderr
+    chunks = json.loads(r.stdout)["chunks"]
+    assert len(chunks) >= 2
+
+    assert run("init", str(tmp_path / "ws")).returncode == 0
+    # tampered chunk: one line, exit 2, nothing imported
+    bad = tmp_path / "bad.rchunk"
+    data = bytearray(Path(chunks[0]).read_bytes())
+    data[-1] ^= 1
+    bad.write_bytes(bytes(data))
+    r = run("intake", "import", str(tmp_path / "ws"), str(bad), "--keys", str(keys))
+    assert r.returncode == 2 and "tampered" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    # wrong passphrase
+    r = run("intake", "import", str(tmp_path / "ws"), *chunks, "--keys", str(keys),
+            env={"ROSHAN_KEY_PASSPHRASE": "SYNTHETIC wrong passphrase"})
+    assert r.returncode == 2 and "wrong passphrase" in r.stderr
+
+    r = run("intake", "import", str(tmp_path / "ws"), *reversed(chunks), "--keys", str(keys),
+            "--json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["reports_new"] == 1 and summary["attachments"] == 1
+
+    r = run("ledger", "checkpoint", str(tmp_path / "ws"), "--keys", str(keys), "--json")
+    assert r.returncode == 0, r.stderr
+    cp = json.loads(r.stdout)
+    published = Path(cp["file"]).read_text()
+    assert "SYNTHETIC" not in published and report_id not in published
+    r = run("ledger", "verify", str(tmp_path / "ws"), "--keys", str(keys), "--checkpoint",
+            cp["file"], "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["ok"] is True
+
+    # a checkpoint signed by some other organisation is refused
+    other = tmp_path / "other"
+    assert run("keys", "init", str(other)).returncode == 0
+    forged = tmp_path / "forged.txt"
+    cp_lines = published.splitlines()
+    other_id = json.loads(run("keys", "show", str(other), "--json").stdout)["key_id"]
+    forged.write_text("\n".join(cp_lines[:-1] + [f"— {other_id} {cp_lines[-1].split()[-1]}"])
+                      + "\n")
+    r = run("ledger", "verify", str(tmp_path / "ws"), "--keys", str(keys), "--checkpoint",
+            str(forged))
+    assert r.returncode == 2 and "unknown key" in r.stderr
