@@ -333,3 +333,14 @@ def test_saturated_model_dominance_is_flagged_and_can_be_excluded(my5: CaptureCo
     assert all(m["graph"] != "[L1,L2,L3,L4,L5]" for m in without.model["top"])
     assert without.estimate > big.observed * 1.1
     assert not any("saturated model" in w for w in without.warnings)
+
+
+def test_result_is_json_serialisable(my3: CaptureCounts) -> None:
+    import json
+
+    res = fit_dga(my3, include_saturated=False, n_draws=10)
+    doc = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert doc["method"] == "dga"
+    assert doc["diagnostics"]["include_saturated"] is False
+    assert doc["model"]["top"][0]["graph"].startswith("[")
+    assert "draws" not in doc
