@@ -344,3 +344,14 @@ def test_result_is_json_serialisable(my3: CaptureCounts) -> None:
     assert doc["diagnostics"]["include_saturated"] is False
     assert doc["model"]["top"][0]["graph"].startswith("[")
     assert "draws" not in doc
+
+
+def test_reachable_through_methods_fit(my3: CaptureCounts) -> None:
+    from roshan.estimate.methods import fit
+
+    res = fit("dga", my3, delta=1.0, level=0.9, seed=5, n_draws=100, n_max=None)
+    assert res.method == "dga"
+    assert res.level == 0.9
+    assert res.diagnostics["delta"] == 1.0
+    with pytest.raises(EstimationError):
+        fit("dga", my3, samples=100)  # an LCMCR option: refused with a clear error
