@@ -56,7 +56,7 @@ CAUSE_TEXT = {
 }
 
 # field -> multiplier on the missing rate
-MISSING_FACTOR = {"given_name": 0.1, "family_name": 0.3, "full_name": 0.05, "father_name": 1.5,
+MISSING_FACTOR = {"given_name": 0.1, "family_name": 0.3, "full_name": 0.0, "father_name": 1.5,
                   "sex": 1.0, "age": 2.0, "date_of_death": 1.0, "city": 1.0, "province": 1.5,
                   "cause_of_death": 2.0, "body_withheld": 3.0}
 
@@ -349,13 +349,18 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
 
     # Arabic ي/ك in Persian-script records
     arab = fa & (rng.random(n) < src.arabic_letters)
+    before = dict(cols)
     for name, values in cols.items():
         if arab.any():
             values = values.copy()
             values[arab] = [to_arabic_letters(x) for x in values[arab]]
+            before[name] = values
         miss = min(0.95, cfg.missing_rate * src.missing_mult * MISSING_FACTOR.get(name, 1.0))
         values = np.where(rng.random(n) < miss, "", values).astype(object)
         cols[name] = values
+    if "given_name" in cols:  # every record keeps at least one name (ingest rejects nameless rows)
+        nameless = (cols["given_name"] == "") & (cols["family_name"] == "")
+        cols["given_name"] = np.where(nameless, before["given_name"], cols["given_name"]).astype(object)
 
     if src.encoding == "windows-1256":
         for name in cols:

@@ -13,7 +13,8 @@ How each file flags SYNTHETIC:
 Empty cells are ``""`` in CSV/XLSX and ``null`` in JSON/JSONL.
 Sources with non-canonical headers (English labels or Persian) get a mapping
 file ``mappings/<source>.toml`` with a ``[columns]`` table: file header ->
-canonical field name.
+canonical field name, plus for windows-1256/UTF-16 CSV and XLSX an ``[options]``
+table (``encoding`` / ``sheet``) in the form the ingest stage reads.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ def mapping_toml(src: SourceSpec, headers: dict[str, str]) -> str:
     ]
     for field, header in headers.items():
         lines.append(f"{_toml_str(header)} = {_toml_str(field)}")
+    if src.format == "csv" and src.encoding not in (None, "utf-8", "utf-8-sig"):
+        lines += ["", "[options]", f"encoding = {_toml_str(src.encoding)}"]
+    if src.format == "xlsx":
+        lines += ["", "[options]", 'sheet = "SYNTHETIC"']
     return "\n".join(lines) + "\n"
 
 
