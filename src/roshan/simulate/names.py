@@ -218,9 +218,11 @@ def family_names(composed_share: float = 0.35, tail_share: float = 0.2) -> NameT
                     name, latin = root_fa + "ی", root_lat + "i"
                 spaced = [name]
             else:
-                name = root_fa + suf_fa
+                # after final ی/ه Persian writes a zero-width non-joiner, not a glued form
+                glue = ZWNJ if root_fa.endswith(("ی", "ه")) else ""
+                name = root_fa + glue + suf_fa
                 latin = root_lat + suf_lat
-                spaced = [name, root_fa + ZWNJ + suf_fa, root_fa + " " + suf_fa]
+                spaced = [name, root_fa + ZWNJ + suf_fa, root_fa + " " + suf_fa, root_fa + suf_fa]
             if name in seen:
                 continue
             seen.add(name)
