@@ -1,9 +1,184 @@
-"""CLI commands of the estimate group (not yet built)."""
+"""``roshan estimate``: multiple-systems estimate of the total number of victims.
+
+Input is either a workspace (capture histories of the linked victims, optionally
+by stratum) or a counts CSV (one 0/1 column per list, then ``count``; with
+``--by``, stratum columns too). The plain-language summary goes to the Rich
+console (stderr); ``--json`` prints exactly one JSON document on stdout.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from roshan.cli.common import console, print_json, progress
+from roshan.errors import EstimationError
+from roshan.estimate.methods import DEFAULT_METHOD, METHODS
+
+_LCMCR_OPTS = ("classes", "burnin", "samples", "thin", "chains")
+
+
+def _split(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def _options(method: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Options that apply to ``method`` (the others are rejected if the user set them)."""
+    common = {"level": raw["level"], "seed": raw["seed"]}
+    if method == "loglinear":
+        opts = {**common, "terms": raw["terms"], "criterion": raw["criterion"],
+                "max_order": raw["max_order"], "search": raw["search"],
+                "pthresh": raw["pthresh"], "heterogeneity": raw["heterogeneity"],
+                "bootstrap": raw["bootstrap"], "interval": raw["interval"]}
+        stray = [k for k in _LCMCR_OPTS if raw[k] is not None]
+    elif method == "lcmcr":
+        opts = {**common, **{k: raw[k] for k in _LCMCR_OPTS}}
+        stray = [k for k in ("terms", "criterion", "max_order", "bootstrap", "heterogeneity")
+                 if raw[k] is not None]
+    elif method == "recommended":
+        opts = {**common, **{k: raw[k] for k in _LCMCR_OPTS}}
+        stray = [k for k in ("terms", "criterion", "max_order", "heterogeneity")
+                 if raw[k] is not None]
+        if raw["bootstrap"] is not None:
+            opts["bootstrap"] = raw["bootstrap"]
+    else:  # dga
+        opts = dict(common)
+        stray = [k for k in ("terms", "criterion", "max_order", "bootstrap", "heterogeneity",
+                             *_LCMCR_OPTS) if raw[k] is not None]
+    if stray:
+        names = ", ".join("--" + s.replace("_", "-") for s in stray)
+        raise EstimationError(f"{names} do(es) not apply to --method {method}")
+    return {k: v for k, v in opts.items() if v is not None}
+
+
+def estimate(
+    workspace: Path | None = typer.Argument(
+        None, help="Workspace folder (uses the capture histories of the latest `roshan link`)."),
+    counts: Path | None = typer.Option(
+        None, "--counts", help="Counts CSV instead of a workspace: one 0/1 column per list, "
+        "then a 'count' column."),
+    method: str = typer.Option(
+        DEFAULT_METHOD, "--method", help=f"Estimation method: {', '.join(METHODS)}."),
+    terms: str | None = typer.Option(
+        None, "--terms", help="Fixed log-linear model, e.g. \"A:B,A:C\" ('' = independence); "
+        "without it a model is chosen by --criterion."),
+    criterion: str | None = typer.Option(None, "--criterion", help="aic or bic (default bic)."),
+    max_order: int | None = typer.Option(
+        None, "--max-order", help="Highest interaction order searched (default: lists - 1)."),
+    search: str | None = typer.Option(
+        None, "--search", help="auto (exhaustive up to 5 lists, else downhill), exhaustive, "
+        "downhill or stepwise."),
+    pthresh: float | None = typer.Option(
+        None, "--pthresh", help="p-value threshold of --search stepwise (default 0.02)."),
+    heterogeneity: str | None = typer.Option(
+        None, "--heterogeneity", help="Add a heterogeneity term: darroch, poisson2, gamma3.5."),
+    bootstrap: int | None = typer.Option(
+        None, "--bootstrap", help="Bootstrap replicates repeating the model search (log-linear; "
+        "0 = profile-likelihood interval only)."),
+    interval: str | None = typer.Option(
+        None, "--interval", help="auto, profile, bca, percentile or none (log-linear)."),
+    level: float = typer.Option(0.95, "--level", help="Interval level."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed (default fixed)."),
+    by: str | None = typer.Option(
+        None, "--by", help="Stratify by these columns, e.g. province,period,sex,age_group."),
+    classes: int | None = typer.Option(None, "--classes", help="LCMCR latent classes K."),
+    burnin: int | None = typer.Option(None, "--burnin", help="LCMCR burn-in iterations."),
+    samples: int | None = typer.Option(None, "--samples", help="LCMCR posterior draws kept."),
+    thin: int | None = typer.Option(None, "--thin", help="LCMCR thinning."),
+    chains: int | None = typer.Option(None, "--chains", help="LCMCR chains."),
+    lang: str = typer.Option("en", "--lang", help="Summary language: en or fa."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+) -> None:
+    """Estimate the total number of victims, with an interval and its caveats."""
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.methods import fit
+    from roshan.estimate.strata import fit_strata
+
+    if method not in METHODS:
+        raise EstimationError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if (workspace is None) == (counts is None):
+        raise EstimationError("give either a workspace folder or --counts FILE.csv (not both)")
+    raw = dict(terms=terms, criterion=criterion, max_order=max_order, search=search,
+               pthresh=pthresh, heterogeneity=heterogeneity, bootstrap=bootstrap,
+               interval=interval, level=level, seed=seed, classes=classes, burnin=burnin,
+               samples=samples, thin=thin, chains=chains)
+    opts = _options(method, raw)
+    strata_by = _split(by)
+
+    with progress(enabled=not json_out) as prog:
+        task = prog.add_task(f"estimating ({method})", total=None)
+        if counts is not None:
+            if strata_by:
+                frame = _frame_from_csv(counts)
+                result = fit_strata(frame, strata_by, method, **opts)
+            else:
+                cc = CaptureCounts.from_csv(counts)
+                result = fit(method, cc, **opts)
+        else:
+            frame = _histories(workspace, strata_by)
+            if strata_by:
+                result = fit_strata(frame, strata_by, method, **opts)
+            else:
+                cc = CaptureCounts.from_frame(frame)
+                result = fit(method, cc, **opts)
+        prog.update(task, completed=1, total=1)
+
+    if json_out:
+        print_json(result.to_dict())
+        return
+    console.print(result.summary(lang=lang), soft_wrap=True, markup=False)
+    if result.strata:
+        for s in result.strata:
+            key = " / ".join(str(s.get(b)) for b in strata_by)
+            if s.get("estimate") is None:
+                console.print(f"  {key}: observed {s['observed']:,}, not estimable "
+                              f"({s.get('reason')}); {s.get('handled_as')}", markup=False)
+            else:
+                rng = (f" [{s['lower']:,.0f}, {s['upper']:,.0f}]"
+                       if s.get("lower") is not None and s.get("upper") is not None else "")
+                console.print(f"  {key}: observed {s['observed']:,}, estimate "
+                              f"{s['estimate']:,.0f}{rng}", markup=False)
+
+
+def _frame_from_csv(path: Path):
+    import pandas as pd
+
+    from roshan.errors import InputFileError
+
+    try:
+        return pd.read_csv(path)
+    except FileNotFoundError:
+        raise InputFileError("file not found", file=str(path)) from None
+    except Exception as exc:  # pandas parser errors
+        raise InputFileError(f"cannot read CSV ({type(exc).__name__})", file=str(path)) from None
+
+
+def _histories(workspace: Path, by: list[str]):
+    import importlib.util
+
+    from roshan.errors import LinkageError
+
+    if importlib.util.find_spec("roshan.link.histories") is None:
+        raise LinkageError("capture histories are not available in this build "
+                           "(roshan.link.histories missing)")
+    from roshan.link.histories import capture_histories
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    try:
+        frame = capture_histories(ws, by)
+    finally:
+        ws.close()
+    if frame.empty:
+        raise EstimationError("the workspace has no linked victims to estimate from")
+    if not by:
+        frame = frame.groupby([c for c in frame.columns if c != "count"],
+                              as_index=False)["count"].sum()
+    return frame
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the root app."""
+    app.command("estimate")(estimate)
