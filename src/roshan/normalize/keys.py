@@ -43,7 +43,7 @@ _FA_ALEFS = "اآ"
 _FA_VOWEL_LETTERS = "اآیو"
 # Names whose final ی is pronounced ā (alef maqsura): مصطفی = Mostafa.
 _ALEF_MAQSURA = frozenset(
-    "مصطفی مرتضی مجتبی موسی عیسی یحیی کبری صغری هدی مولی اعلی عظمی لیلی طوبی".split()
+    "مصطفی مرتضی مجتبی موسی عیسی یحیی کبری صغری هدی مولی اعلی عظمی طوبی".split()
 )
 
 
@@ -99,7 +99,7 @@ def _persian_key(tok: str) -> str:
 # ------------------------------------------------------------------ Latin side
 _LATIN_DIGRAPHS = [
     ("x", "ks"), ("tch", "C"), ("sch", "S"), ("kh", "x"), ("gh", "q"), ("sh", "S"), ("ch", "C"),
-    ("zh", "j"), ("ph", "f"), ("dj", "j"), ("ck", "k"), ("c", "k"),
+    ("zh", "j"), ("ph", "f"), ("ck", "k"), ("c", "k"),
     ("w", "v"), ("q", "q"),
 ]
 _VOWELS = "aeiou"
@@ -107,6 +107,8 @@ _OW = re.compile(r"ow(?![aeiouy])")
 _CLUSTER = re.compile(r"[aeiou]+")
 _ABUL = re.compile(r"^(?:aboul|abul|aboal|abool)")
 _GLIDE = re.compile(r"^y[aeiou]")
+_DJ = re.compile(r"^dj")
+_GU = re.compile(r"gu(?=[ei])")
 
 
 def _mid_cluster(c: str) -> str:
@@ -147,6 +149,8 @@ def _latin_key(tok: str) -> str:
         s = s[:-1]
         from_eh = True
     s = _OW.sub("ou", s)
+    s = _DJ.sub("j", s)  # Djamshid, Djavad (French spellings)
+    s = _GU.sub("g", s)  # Neguin, Guilan (French spellings)
     # Abol-/Abul-/Aboul- (ابوال...): the Arabic article, no long vowel written.
     s = _ABUL.sub("abol", s)
     for a, b in _LATIN_DIGRAPHS:
@@ -161,7 +165,7 @@ def _latin_key(tok: str) -> str:
             out.append("A")
             if m.end() == len(s):
                 pass
-            elif c.startswith("i") or c in ("ei", "ee"):
+            elif c.startswith("i") or c in ("ei", "ee", "ai", "ae"):
                 out.append("Y")
             elif c in ("ou", "oo", "u"):
                 out.append("W")

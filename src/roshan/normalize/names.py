@@ -104,11 +104,35 @@ def romanize_token(token: str, table: VariantTable | None = None) -> str:
     return transliterate(token)
 
 
+_ALLAH = {"الله", "اله", "allah", "ollah", "olah", "ullah", "ulah", "alah"}
+# Honorific prefixes written run-together with the name (سیدمحمد, Seyedmohammad).
+_ATTACHED = ("سید", "seyyed", "seyed", "sayyed", "sayed", "sayyid")
+
+
 def _tokens(norm: str) -> list[str]:
     toks: list[str] = []
     for t in norm.split():
         toks.extend(token_script_split(t))
-    return [t for t in toks if any(ch.isalpha() for ch in t)]
+    toks = [t for t in toks if any(ch.isalpha() for ch in t)]
+    # "روح الله" = روح‌الله = روحالله, "Rouh Allah" = Rouhollah: glue Allah on.
+    out: list[str] = []
+    for t in toks:
+        if t in _ALLAH and out:
+            out[-1] = out[-1] + t
+        else:
+            out.append(t)
+    return out
+
+
+def _detach_honorific(token: str, table: VariantTable) -> tuple[str | None, str]:
+    """Split a run-together honorific prefix (سیدمحمد → seyyed + محمد) when the rest is a name."""
+    for pre in _ATTACHED:
+        if token.startswith(pre) and len(token) >= len(pre) + 3:
+            rest = token[len(pre):]
+            keys = table.token_keys(rest)
+            if len(keys) >= 1 and table._score(keys[0]) is not None:
+                return honorific_of(pre), rest
+    return None, token
 
 
 @dataclass(frozen=True)
@@ -146,6 +170,9 @@ def name_part(value: str | None, table: VariantTable | None = None) -> NamePart:
             if h not in hons:
                 hons.append(h)
             continue
+        h, t = _detach_honorific(t, table)
+        if h is not None and h not in hons:
+            hons.append(h)
         kept.append(t)
     keys: list[str] = []
     for t in kept:

@@ -153,19 +153,29 @@ class VariantTable:
         """Add (persian form, [latin forms], curated) groups.
 
         The first Latin form is the display spelling. A Latin key is mapped onto
-        the Persian key only when no other group claims it and it is not itself
-        the Persian key of a group; for non-curated seeds it must also not be the
-        key of any name in the lexicon.
+        the Persian key only when no other group claims it, it is not itself the
+        Persian key of a group and it is not the key of another name in the
+        lexicon (so ``sadiq`` cannot turn صدیق into صادق). The Persian column may
+        list several spellings separated by ``|``; they are unified.
         """
         _, _, simple = _lexicon()
         claims: dict[str, set[str]] = {}
         curated_claim: dict[str, bool] = {}
         persian_keys: set[str] = set()
         firsts: dict[str, str] = {}
-        for fa, latins, curated in groups:
-            pk = rule_key(normalize_text(fa)) if fa else ""
+        for fa_forms, latins, curated in groups:
+            # "کوروش|کورش": several Persian spellings of one name, first is canonical.
+            fas = [f for f in fa_forms.split("|") if f.strip()] if fa_forms else []
+            if not fas:
+                continue
+            fa = fas[0]
+            pk = rule_key(normalize_text(fa))
             if not pk:
                 continue
+            for other in fas[1:]:
+                ok = rule_key(normalize_text(other))
+                if ok and ok != pk:
+                    self.union(ok, pk)
             persian_keys.add(pk)
             self.persian.setdefault(pk, normalize_text(fa))
             for lat in latins:
@@ -178,7 +188,7 @@ class VariantTable:
         for lk, pks in claims.items():
             if len(pks) != 1 or lk in persian_keys:
                 continue
-            if not curated_claim[lk] and lk in simple:
+            if lk in simple and not curated_claim[lk]:
                 continue
             self.union(lk, next(iter(pks)))
         for pk, lat in firsts.items():

@@ -1,0 +1,68 @@
+"""Cross-script keys: the issue's examples collide, near-namesakes don't."""
+
+from __future__ import annotations
+
+import pytest
+
+from roshan.normalize.keys import rule_key
+from roshan.normalize.names import normalize_name
+from roshan.normalize.text import normalize_text
+
+BRIEF_GROUPS = [
+    ["محمد", "Mohammad", "Mohammed", "Muhammad", "Mohamad"],
+    ["حسین", "Hossein", "Hosein", "Hussein"],
+    ["سعید", "Saeed", "Saeid", "Said"],
+    ["قاسم", "Ghasem", "Qasem"],
+    ["رضایی", "Rezaei", "Rezaee", "Rezaie"],
+    ["موسوی", "Mousavi", "Moosavi", "Musavi"],
+    ["محمدرضا حسینی", "Mohammad Reza Hosseini", "Mohamadreza Husseini", "محمدرضا حسيني"],
+    ["علی‌رضا", "علیرضا", "علی رضا", "Mohammad-Reza"[0:0] + "Alireza", "Ali-Reza"],
+]
+
+
+@pytest.mark.parametrize("forms", BRIEF_GROUPS, ids=lambda g: g[0])
+def test_brief_variants_collide(forms: list[str]) -> None:
+    keys = {normalize_name(f).key for f in forms}
+    assert len(keys) == 1, keys
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("حسین", "حسن"), ("Hossein", "Hassan"), ("Mohsen", "Mohammad"), ("Zahra", "Zohreh"),
+    ("محمود", "محمد"), ("Mahmoud", "Mohammad"), ("حمید", "حامد"), ("Ehsan", "Hassan"),
+    ("مهدی", "مهدیه"), ("Reza", "Rezaei"), ("Amir", "Amin"),
+])
+def test_near_namesakes_differ(a: str, b: str) -> None:
+    assert normalize_name(a).key != normalize_name(b).key
+
+
+def test_rule_key_examples() -> None:
+    assert rule_key("hossein") == rule_key(normalize_text("حسین")) == "hsYn"
+    assert rule_key("hassan") == "hsn"
+    assert rule_key("zahra") == "zhrA"
+    assert rule_key("zohreh") == "zhrE"
+    assert rule_key("") == ""
+    assert rule_key("!!!") == ""
+
+
+def test_compound_token_order_and_split() -> None:
+    r = normalize_name("Mohammadreza")
+    assert r.tokens == ["mhmd", "rzA"]
+    assert normalize_name("Hosseinzadeh").key == normalize_name("حسین‌زاده").key
+
+
+def test_honorifics_split_not_deleted() -> None:
+    r = normalize_name("Seyyed Mohammad Mousavi")
+    assert r.honorifics == ["seyyed"]
+    assert r.key == normalize_name("سید محمد موسوی").key == normalize_name("Mohammad Mousavi").key
+    assert normalize_name("Haj Ghasem").honorifics == ["haj"]
+    assert normalize_name("Fatemeh Sadat Rezaei").honorifics == ["sadat"]
+    assert normalize_name("سیدمحمد").honorifics == ["seyyed"]
+    # a lone title-like token stays a name
+    assert normalize_name("Mir").key != ""
+
+
+def test_romanization_is_readable_ascii() -> None:
+    r = normalize_name("محمدرضا حسینی")
+    assert r.romanized == "mohammadreza hosseini"
+    fallback = normalize_name("لردگان").romanized
+    assert fallback.isascii() and fallback.startswith("l") and fallback.endswith("gan")
