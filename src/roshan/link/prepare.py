@@ -102,8 +102,8 @@ def prepare_frame(normalized: pd.DataFrame) -> pd.DataFrame:
     month = month.where(ts.notna() & prec.isin(["day", "month"]).values, None)
     df["dod_month"] = month.astype(object).where(month.notna(), None).values
     df["dod_week"] = pd.array((df["dod_day"] // 7).values, dtype="Int64")
-    amin = pd.to_numeric(normalized["age_min"], errors="coerce").values
-    amax = pd.to_numeric(normalized["age_max"], errors="coerce").values
+    amin = pd.to_numeric(normalized["age_min"], errors="coerce").astype("float64").to_numpy()
+    amax = pd.to_numeric(normalized["age_max"], errors="coerce").astype("float64").to_numpy()
     amin = np.where(np.isnan(amin), amax, amin)
     amax = np.where(np.isnan(amax), amin, amax)
     df["age_min"] = amin

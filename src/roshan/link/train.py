@@ -53,6 +53,7 @@ class TrainingReport:
     labelled_matches_used: int = 0
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +63,7 @@ class TrainingReport:
             "labelled_matches_used": self.labelled_matches_used,
             "warnings": list(self.warnings),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "notes": list(self.notes),
         }
 
 
@@ -146,7 +148,7 @@ def _check_trained(model: dict[str, Any], report: TrainingReport) -> None:
             if level.get("is_null_level"):
                 continue
             if level.get("m_probability") is None or level.get("u_probability") is None:
-                report.warnings.append(
+                report.notes.append(
                     f"comparison {comp.get('output_column_name')!r}: level "
                     f"{level.get('label_for_charts')!r} could not be trained (too little data); "
                     "Splink's default is used")

@@ -125,9 +125,10 @@ def victims_frame(normalized: pd.DataFrame, assignment: pd.DataFrame) -> pd.Data
     else:
         out["cause_category"] = None
     if "body_withheld" in df.columns:
-        bw = df["body_withheld"].map(
-            lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v))
+        bw = df["body_withheld"].astype(object)
+        bw = bw.where(pd.notna(bw), None).map(lambda v: None if v is None else bool(v))
         tmp = pd.DataFrame({"uid": df["uid"], "bw": bw}).dropna()
+        tmp["bw"] = tmp["bw"].astype(bool)
         out["body_withheld"] = tmp.groupby("uid")["bw"].any().astype(object) if len(tmp) else None
     else:
         out["body_withheld"] = None
