@@ -186,3 +186,12 @@ def test_capture_counts_cover_observed_victims():
     assert all(len(k) == 3 and "1" in k for k in counts)
     assert sum(counts.values()) == scen.capture.any(axis=1).sum()
     assert scen.records["victim_id"].nunique() == sum(counts.values())
+
+
+def test_inconsistent_dates_and_family_first_full_names():
+    scen = generate(ScenarioConfig(seed=2, population=1500, lists=9))
+    fam = scen.records_of("SYNTHETIC-FAMILY-D")["date_of_death"]
+    assert fam.str.contains("January|December").mean() > 0.7
+    assert 0.03 < fam.str.contains(" Dey | Bahman ").mean() < 0.2  # the list's second habit
+    full = scen.records_of("SYNTHETIC-MEDIA-I")["full_name"]
+    assert full.str.contains(", ").mean() > 0.9

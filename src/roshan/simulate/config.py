@@ -58,6 +58,8 @@ class SourceSpec:
     arabic_letters: float = 0.0  # share of Persian-script records written with ي/ك
     digits: str = "latin"  # latin | persian (for ages/dates in Persian-script records)
     date_style: str = "iso"
+    alt_date_style: str | None = None  # a second style some records use (inconsistent lists)
+    alt_date_rate: float = 0.1
     partial_date_rate: float = 0.03  # month-only dates
     age_style: str = "num"
     sex_style: str = "en"
@@ -65,6 +67,7 @@ class SourceSpec:
     upper_case: bool = False  # Latin names in capitals
     header_style: str = "canonical"
     name_layout: str = "split"  # split (given/family columns) | full (one full_name column)
+    name_order: str = "given_family"  # full names: given_family | family_given ("REZAEI, Mohammad")
     has_record_id: bool = True
     has_father: bool = True
     has_province: bool = True
@@ -95,7 +98,10 @@ class SourceSpec:
             "roman_style": (self.roman_style, ROMAN_STYLES),
             "format": (self.format, ("csv", "xlsx", "json", "jsonl")),
             "name_layout": (self.name_layout, ("split", "full")),
+            "name_order": (self.name_order, ("given_family", "family_given")),
         }
+        if self.alt_date_style is not None and self.alt_date_style not in DATE_STYLES:
+            raise RoshanError(f"source {self.name}: alt_date_style must be one of {list(DATE_STYLES)}")
         for label, (value, allowed) in checks.items():
             if value not in allowed:
                 raise RoshanError(f"source {self.name}: {label} must be one of {list(allowed)}")
@@ -179,18 +185,21 @@ _TEMPLATES: list[dict[str, Any]] = [
          roman_style="standard", has_cause=True, base_capture=0.5, blackout_factor=0.6,
          age_style="num", sex_style="en"),
     dict(kind="media", fmt="xlsx", script="fa", date_style="jalali_words_fa", digits="persian",
+         alt_date_style="jalali_slash_fa",
          header_style="persian", name_layout="full", base_capture=0.4, blackout_factor=0.45,
          age_style="years", sex_style="fa", has_father=False),
     dict(kind="hospital", fmt="csv-1256", script="fa", arabic_letters=1.0, date_style="jalali_slash",
          header_style="persian", has_record_id=False, base_capture=0.35, blackout_factor=0.8,
          age_style="num", sex_style="fa", has_cause=True, class_sensitivity=0.4),
     dict(kind="family_report", fmt="json", script="latin", date_style="long_en",
+         alt_date_style="jalali_words_en",
          header_style="english", roman_style="anglo", base_capture=0.3, blackout_factor=0.5,
          age_style="words", sex_style="en", has_body_withheld=True, class_sensitivity=1.2),
     dict(kind="cemetery", fmt="csv-utf16", script="fa", date_style="jalali_slash_fa", digits="persian",
          header_style="persian", base_capture=0.35, blackout_factor=0.9, age_style="num_fa",
          sex_style="fa", has_province=False, class_sensitivity=0.3),
     dict(kind="field_intake", fmt="jsonl", script="mixed", date_style="dmy",
+         alt_date_style="jalali_slash",
          header_style="canonical", roman_style="diaspora", base_capture=0.25, blackout_factor=0.4,
          age_style="words", sex_style="MF", has_body_withheld=True),
     dict(kind="morgue", fmt="csv-bom", script="fa", arabic_letters=0.3, date_style="jalali_slash",
@@ -202,7 +211,7 @@ _TEMPLATES: list[dict[str, Any]] = [
          upper_case=True),
     dict(kind="media", fmt="json", script="latin", date_style="long_en", header_style="english",
          roman_style="arabic", base_capture=0.3, blackout_factor=0.5, age_style="years",
-         sex_style="en", name_layout="full", has_father=False),
+         sex_style="en", name_layout="full", name_order="family_given", has_father=False),
     dict(kind="other", fmt="xlsx", script="mixed", date_style="iso", header_style="canonical",
          base_capture=0.25, blackout_factor=0.6, age_style="num", sex_style="en",
          focus_provinces=("IR-11", "IR-22", "IR-08")),
@@ -237,6 +246,8 @@ def _consistent(spec: SourceSpec) -> SourceSpec:
         spec.digits = "latin"
         if spec.date_style in ("jalali_slash_fa", "jalali_words_fa"):
             spec.date_style = "jalali_slash"
+        if spec.alt_date_style in ("jalali_slash_fa", "jalali_words_fa"):
+            spec.alt_date_style = "jalali_slash"
         if spec.age_style == "num_fa":
             spec.age_style = "num"
     return spec

@@ -192,6 +192,10 @@ def render_dates(day: np.ndarray, fa: np.ndarray, src: SourceSpec, cfg: Scenario
     idx = day + shift + 3
     partial = rng.random(len(day)) < src.partial_date_rate
     out = np.where(partial, part[idx], full[idx]).astype(object)
+    if src.alt_date_style:
+        alt_full, alt_part = _day_strings(cfg, src.alt_date_style, n_days)
+        alt = rng.random(len(day)) < src.alt_date_rate
+        out = np.where(alt, np.where(partial, alt_part[idx], alt_full[idx]), out).astype(object)
     if src.digits == "persian" and fa.any():
         out[fa] = [to_persian_digits(x) for x in out[fa]]
     return out
@@ -317,7 +321,11 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
     given = _apply_typos(given, err, rng)
     family = _apply_typos(family, err, rng)
     if src.name_layout == "full":
-        cols["full_name"] = given + " " + family
+        if src.name_order == "family_given":
+            sep = np.where(fa, " ", ", ")
+            cols["full_name"] = np.where(family == "", given, family + sep + given).astype(object)
+        else:
+            cols["full_name"] = given + " " + family
     else:
         cols["given_name"] = given
         cols["family_name"] = family
