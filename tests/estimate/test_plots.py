@@ -126,3 +126,23 @@ def test_histogram_of_integer_draws_has_no_empty_aliasing_bins() -> None:
     inner = dens[(ns > 185) & (ns < 215)]
     assert inner.min() > 0  # integer-aligned bins: no spurious gaps in the bulk
     assert np.sum(dens) * (ns[1] - ns[0]) == pytest.approx(1.0, abs=0.01)
+
+
+def test_very_skewed_posterior_uses_log_axis() -> None:
+    """Lists that barely overlap: spike at the observed count plus a long tail."""
+    data = Path(__file__).parent / "data" / "artificial_3list.csv"
+    res = fit_dga(CaptureCounts.from_csv(data), n_draws=0)
+    assert res.diagnostics["posterior_curve"]["scale"] == "log"
+    svg = chart_to_svg(posterior_chart(res))
+    texts = " ".join(_texts(svg))
+    assert "logarithmic scale" in texts
+    assert _marks(svg).get("mark-area", 0) >= 1
+    assert f"95% upper: {res.upper:,.0f}" in texts
+
+
+def test_dga_curve_mass_sums_to_one(dga5: EstimateResult) -> None:
+    curve = dga5.diagnostics["posterior_curve"]
+    n = np.asarray(curve["n"])
+    d = np.asarray(curve["density"])
+    assert curve["scale"] == "linear"
+    assert np.sum(d) * (n[1] - n[0]) == pytest.approx(1.0, abs=0.002)

@@ -637,19 +637,32 @@ def fit_dga(
 
 def _compact_curve(n: np.ndarray, w: np.ndarray, widths: np.ndarray,
                    max_points: int = 300) -> dict:
-    """The averaged posterior as at most ``max_points`` (N, probability per person) pairs.
+    """The averaged posterior of N as at most ``max_points`` bins, for JSON and plots.
 
-    Only the central part holding all but 1e-6 of the mass is kept, resampled
-    on an even grid so the curve stays small enough for JSON and plots.
+    Covers the 0.05% to 99.95% quantiles. Bins are even, or geometric when that
+    range spans more than a factor of 20 (``"scale": "log"``: a spike at the
+    observed count and a long tail both stay visible). Each bin's ``density`` is
+    its posterior mass divided by its width (probability per person), computed
+    from the cumulative distribution so no mass is lost between sample points.
     """
-    cs = np.cumsum(w)
-    lo = int(np.searchsorted(cs, 1e-6 / 2))
-    hi = min(int(np.searchsorted(cs, 1 - 1e-6 / 2)) + 1, n.size)
-    n, dens = n[lo:hi], w[lo:hi] / widths[lo:hi]
-    if n.size <= max_points:
-        return {"n": [float(x) for x in n], "density": [float(x) for x in dens]}
-    even = np.linspace(n[0], n[-1], max_points)
-    return {"n": [float(x) for x in even], "density": [float(x) for x in np.interp(even, n, dens)]}
+    cdf = np.cumsum(w) / np.sum(w)
+    right = n + widths  # grid point k stands for [n_k, n_k + width_k)
+    lo = float(n[min(int(np.searchsorted(cdf, 0.0005, side="right")), n.size - 1)])
+    hi = float(right[min(int(np.searchsorted(cdf, 0.9995, side="right")), n.size - 1)])
+    hi = max(hi, lo + 1.0)
+    xs = np.concatenate([[float(n[0])], right.astype(float)])
+    ys = np.concatenate([[0.0], cdf])
+    log = hi / max(lo, 1.0) > 20.0
+    k = int(min(max_points, max(1, round(hi - lo))))
+    edges = np.geomspace(max(lo, 1.0), hi, k + 1) if log else np.linspace(lo, hi, k + 1)
+    mass = np.diff(np.interp(edges, xs, ys))
+    width = np.diff(edges)
+    mids = np.sqrt(edges[:-1] * edges[1:]) if log else (edges[:-1] + edges[1:]) / 2
+    return {
+        "n": [float(x) for x in mids],
+        "density": [float(x) for x in mass / width],
+        "scale": "log" if log else "linear",
+    }
 
 
 def study_methods(**fit_kwargs: object) -> dict[str, Callable[[CaptureCounts, int], EstimateResult]]:

@@ -16,6 +16,7 @@ network; external data URLs are refused.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -56,51 +57,87 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def _posterior_frame(result: EstimateResult) -> tuple[pd.DataFrame, str, str] | None:
-    """Density of N to draw: the method's own curve if it has one, else a histogram of draws."""
-    curve = result.diagnostics.get("posterior_curve") if result.diagnostics else None
-    if isinstance(curve, dict) and curve.get("n") and curve.get("density"):
-        n = np.asarray(curve["n"], dtype=float)
-        d = np.asarray(curve["density"], dtype=float)
-        keep = d >= d.max() * 1e-3  # drop the long flat tails
-        idx = np.flatnonzero(keep)
-        n, d = n[idx[0] : idx[-1] + 1], d[idx[0] : idx[-1] + 1]
-        return pd.DataFrame({"N": n, "density": d}), "Posterior probability per value of N", "linear"
-    if result.draws is not None and np.size(result.draws) > 1:
-        draws = np.asarray(result.draws, dtype=float)
-        lo, hi = np.quantile(draws, [0.0005, 0.9995])
-        if hi <= lo:
-            hi = lo + 1.0
-        bins = int(min(80, max(10, np.sqrt(draws.size))))
+@dataclass
+class _Density:
+    """What to draw as the distribution of N."""
+
+    frame: pd.DataFrame  # columns N, density (what the y axis shows)
+    ytitle: str
+    interpolate: str  # "linear" for a curve, "step" for a histogram
+    log_x: bool
+
+
+def _histogram(draws: np.ndarray, log_x: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bin edges, mids and per-person density of draws (integer-aligned when linear)."""
+    lo, hi = np.quantile(draws, [0.0005, 0.9995])
+    if hi <= lo:
+        hi = lo + 1.0
+    bins = int(min(80, max(10, np.sqrt(draws.size))))
+    if log_x:
+        edges = np.geomspace(max(lo, 1.0), hi, bins + 1)
+    else:
         width = float(hi - lo) / bins
         if np.allclose(draws, np.round(draws)):
             # integer draws: whole-number bin widths aligned on integers (no aliasing)
             width = float(max(1, int(np.ceil(width))))
             lo = np.floor(lo) - 0.5
             bins = int(np.ceil((hi + 0.5 - lo) / width))
-            hi = lo + bins * width
-        counts, edges = np.histogram(draws, bins=bins, range=(lo, hi))
-        mids = (edges[:-1] + edges[1:]) / 2
-        dens = counts / (draws.size * width)
-        return pd.DataFrame({"N": mids, "density": dens}), "Share of draws per value of N", "step"
-    return None
+        edges = lo + width * np.arange(bins + 1)
+    counts, edges = np.histogram(draws, bins=edges)
+    mids = np.sqrt(edges[:-1] * edges[1:]) if log_x else (edges[:-1] + edges[1:]) / 2
+    return edges, mids, counts / (draws.size * np.diff(edges))
+
+
+def _posterior_density(result: EstimateResult) -> _Density | None:
+    """The method's own posterior curve if it has one (dga), else a histogram of draws.
+
+    Very skewed distributions (99.95% quantile over 20 times the 0.05% one, e.g.
+    lists that barely overlap) go on a logarithmic N axis, where the y axis shows
+    ``N x density`` (probability per unit of log N) so equal areas stay equal
+    probabilities.
+    """
+    curve = result.diagnostics.get("posterior_curve") if result.diagnostics else None
+    if isinstance(curve, dict) and curve.get("n") and curve.get("density"):
+        n = np.asarray(curve["n"], dtype=float)
+        d = np.asarray(curve["density"], dtype=float)
+        log_x = curve.get("scale") == "log"
+        interp = "linear"
+        label = "Posterior probability per value of N"
+    elif result.draws is not None and np.size(result.draws) > 1:
+        draws = np.asarray(result.draws, dtype=float)
+        q_lo, q_hi = np.quantile(draws, [0.0005, 0.9995])
+        log_x = q_hi / max(q_lo, 1.0) > 20.0
+        _, n, d = _histogram(draws, log_x)
+        interp = "step"
+        label = "Share of draws per value of N"
+    else:
+        return None
+    if log_x:
+        d = d * n
+        label = "Probability per unit of log N (relative)"
+    return _Density(pd.DataFrame({"N": n, "density": d}), label, interp, log_x)
 
 
 def _markers(result: EstimateResult) -> pd.DataFrame:
-    """Vertical reference lines: estimate, interval bounds, observed."""
+    """Vertical reference lines: estimate, interval bounds, observed.
+
+    ``align`` puts the upper bound's label left of its line so it stays inside
+    the plot.
+    """
     pct = f"{result.level * 100:.0f}%"
     rows: list[dict[str, Any]] = [
-        {"N": float(result.observed), "what": f"observed: {result.observed:,}", "kind": "observed"},
+        {"N": float(result.observed), "what": f"observed: {result.observed:,}",
+         "kind": "observed", "side": "right"},
     ]
     if result.estimate is not None:
         rows.append({"N": float(result.estimate), "what": f"estimate: {result.estimate:,.0f}",
-                     "kind": "estimate"})
+                     "kind": "estimate", "side": "right"})
     if result.lower is not None:
         rows.append({"N": float(result.lower), "what": f"{pct} lower: {result.lower:,.0f}",
-                     "kind": "interval"})
+                     "kind": "interval", "side": "right"})
     if result.upper is not None:
         rows.append({"N": float(result.upper), "what": f"{pct} upper: {result.upper:,.0f}",
-                     "kind": "interval"})
+                     "kind": "interval", "side": "left"})
     return pd.DataFrame(rows)
 
 
@@ -117,6 +154,8 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
     else a histogram of ``result.draws`` (LCMCR, bootstrap); with neither, only
     the estimate and interval are drawn. The credible/confidence interval is
     shaded; lines differ by colour *and* dash so the chart survives greyscale.
+    Very skewed distributions are drawn on a logarithmic N axis (the axis title
+    says so).
     """
     if result.estimate is None:
         raise EstimationError(
@@ -125,36 +164,48 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
         )
     ttl = title or f"Total number of people: {result.method} estimate"
     marks = _markers(result)
-    x_enc = alt.X("N:Q", title="Total number of people (N)",
-                  scale=alt.Scale(zero=False, nice=False), axis=alt.Axis(format=",d"))
-    layers: list[alt.Chart] = []
-    dens = _posterior_frame(result)
-    ytitle = "Posterior probability per value of N"
+    dens = _posterior_density(result)
+    log_x = dens.log_x if dens is not None else (
+        result.upper is not None and result.upper / max(result.observed, 1) > 20.0)
+    xs = [float(result.observed), float(result.estimate)]
+    xs += [float(v) for v in (result.lower, result.upper) if v is not None]
     if dens is not None:
-        frame, ytitle, interp = dens
-        # include the observed count in view so the gap to it is visible
-        lo = min(float(frame["N"].min()), float(result.observed))
-        hi = max(float(frame["N"].max()), float(result.upper or frame["N"].max()))
-        x_enc = alt.X("N:Q", title="Total number of people (N)",
-                      scale=alt.Scale(zero=False, nice=False, domain=[lo, hi]),
-                      axis=alt.Axis(format=",d"))
-        y_enc = alt.Y("density:Q", title=ytitle, axis=alt.Axis(format=".2~e" if
-                                                                 frame["density"].max() < 1e-3
-                                                                 else ".3~f"))
+        xs += [float(dens.frame["N"].min()), float(dens.frame["N"].max())]
+    lo, hi = min(xs), max(xs)
+    if log_x:
+        lo, hi = max(lo / 1.05, 1.0), hi * 1.05
+    else:
+        pad = 0.02 * (hi - lo or 1.0)
+        lo, hi = max(lo - pad, 0.0), hi + pad
+    x_title = "Total number of people (N)" + (", logarithmic scale" if log_x else "")
+    if log_x:  # 1-2-5 ticks: readable, never crowded
+        ticks = [m * 10**e for e in range(0, 10) for m in (1, 2, 5) if lo <= m * 10**e <= hi]
+        axis = alt.Axis(format=",d", values=ticks, labelOverlap="greedy")
+    else:
+        axis = alt.Axis(format=",d", labelOverlap="greedy")
+    x_enc = alt.X("N:Q", title=x_title,
+                  scale=alt.Scale(type="log" if log_x else "linear", zero=False, nice=False,
+                                  domain=[lo, hi]),
+                  axis=axis)
+    layers: list[alt.Chart] = []
+    ytitle = dens.ytitle if dens is not None else ""
+    top = 1.0
+    if dens is not None:
+        frame = dens.frame
+        fmt = ".3~f" if dens.log_x else (".2~%" if frame["density"].max() < 0.1 else ".1~%")
+        y_enc = alt.Y("density:Q", title=ytitle, axis=alt.Axis(format=fmt))
         base = alt.Chart(frame)
-        layers.append(base.mark_area(color=OKABE_ITO["sky_blue"], opacity=0.35, interpolate=interp).encode(
-            x=x_enc, y=y_enc))
+        layers.append(base.mark_area(color=OKABE_ITO["sky_blue"], opacity=0.35,
+                                     interpolate=dens.interpolate).encode(x=x_enc, y=y_enc))
         if result.lower is not None and result.upper is not None:
             inside = frame[(frame["N"] >= result.lower) & (frame["N"] <= result.upper)]
             if len(inside) > 1:
-                layers.append(alt.Chart(inside).mark_area(color=OKABE_ITO["blue"], opacity=0.45,
-                                                               interpolate=interp)
-                              .encode(x=x_enc, y=y_enc))
-        layers.append(base.mark_line(color=OKABE_ITO["blue"], strokeWidth=2, interpolate=interp).encode(
-            x=x_enc, y=y_enc))
+                layers.append(alt.Chart(inside).mark_area(
+                    color=OKABE_ITO["blue"], opacity=0.45, interpolate=dens.interpolate,
+                ).encode(x=x_enc, y=y_enc))
+        layers.append(base.mark_line(color=OKABE_ITO["blue"], strokeWidth=2,
+                                     interpolate=dens.interpolate).encode(x=x_enc, y=y_enc))
         top = float(frame["density"].max())
-    else:
-        top = 1.0
     marks = marks.assign(label_y=[top * (1.0 - 0.09 * i) for i in range(len(marks))])
     rules = alt.Chart(marks).mark_rule(strokeWidth=2).encode(
         x=x_enc,
@@ -163,14 +214,23 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
         strokeDash=alt.StrokeDash("kind:N", scale=alt.Scale(domain=_KIND_DOMAIN,
                                                              range=_KIND_DASH), legend=None),
     )
-    labels = alt.Chart(marks).mark_text(align="left", dx=4, fontSize=11, baseline="top").encode(
-        x=x_enc,
-        y=alt.Y("label_y:Q", title=ytitle) if dens is not None else alt.value(10),
-        text="what:N",
-        color=alt.Color("kind:N", scale=alt.Scale(domain=_KIND_DOMAIN, range=_KIND_COLOURS),
-                        legend=None),
-    )
-    layers.extend([rules, labels])
+    layers.append(rules)
+    for side, align, dx in (("right", "left", 4), ("left", "right", -4)):
+        sub = marks[marks["side"] == side]
+        if sub.empty:
+            continue
+        y_lab = alt.Y("label_y:Q", title=ytitle) if dens is not None else alt.value(10)
+        # a white halo under each label keeps it legible over lines and shading
+        layers.append(alt.Chart(sub).mark_text(
+            align=align, dx=dx, fontSize=11, baseline="top", stroke="white", strokeWidth=4,
+            strokeJoin="round", fill="white",
+        ).encode(x=x_enc, y=y_lab, text="what:N"))
+        layers.append(alt.Chart(sub).mark_text(align=align, dx=dx, fontSize=11,
+                                               baseline="top").encode(
+            x=x_enc, y=y_lab, text="what:N",
+            color=alt.Color("kind:N", scale=alt.Scale(domain=_KIND_DOMAIN,
+                                                      range=_KIND_COLOURS), legend=None),
+        ))
     chart = alt.layer(*layers).properties(width=width, height=height, title=ttl)
     return _config(chart)
 
