@@ -28,11 +28,13 @@ def test_simulate_options_reach_the_config(tmp_path):
     res = runner.invoke(app, ["simulate", "--out", str(out), "--population", "200", "--lists", "3",
                               "--heterogeneity", "0", "--dependence", "0.5",
                               "--dependence-pair", "2,0,-", "--error-rate", "0.1",
-                              "--duplicate-rate", "0", "--missing-rate", "0.2", "--json"])
+                              "--duplicate-rate", "0", "--missing-rate", "0.2",
+                              "--capture-scale", "0.5", "--blackout-factor", "0.3", "--json"])
     assert res.exit_code == 0, res.output
     o = json.loads(res.stdout)["options"]
     assert o["heterogeneity"] == 0 and o["dependence"] == 0.5 and o["error_rate"] == 0.1
     assert o["dependence_pairs"] == [[2, 0, -1]] and o["missing_rate"] == 0.2
+    assert o["capture_scale"] == 0.5 and o["blackout_factor"] == 0.3 and o["duplicate_rate"] == 0
 
 
 def test_user_errors_are_one_line_and_exit_2(tmp_path):

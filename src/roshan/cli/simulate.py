@@ -49,6 +49,8 @@ def simulate_command(
     duplicate_rate: float = typer.Option(0.03, "--duplicate-rate",
                                          help="Share of records repeated within a list."),
     missing_rate: float = typer.Option(0.05, "--missing-rate", help="Per-field missingness rate."),
+    capture_scale: float = typer.Option(
+        1.0, "--capture-scale", help="Multiply every list's capture probability (lower = sparser lists)."),
     blackout_factor: float | None = typer.Option(
         None, "--blackout-factor",
         help="Capture multiplier for deaths from the 8 January blackout on (default: per source)."),
@@ -66,6 +68,7 @@ def simulate_command(
         seed=seed, population=population, lists=lists, heterogeneity=heterogeneity,
         dependence=dependence, dependence_pairs=_pairs(dependence_pair), error_rate=error_rate,
         duplicate_rate=duplicate_rate, missing_rate=missing_rate, blackout_factor=blackout_factor,
+        capture_scale=capture_scale,
         formats=[f.strip() for f in formats.split(",") if f.strip()] if formats else None,
     )
     show = population >= 50_000 and not json_out
