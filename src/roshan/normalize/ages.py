@@ -78,6 +78,13 @@ def _range(lo: int, hi: int, approx: bool = False) -> AgeResult:
 @lru_cache(maxsize=50_000)
 def parse_age(value: str | None) -> AgeResult:
     """Parse one reported age into an inclusive ``[min, max]`` range; never raises."""
+    try:
+        return _parse_age(value)
+    except (ValueError, OverflowError, TypeError):
+        return NO_AGE
+
+
+def _parse_age(value: str | None) -> AgeResult:
     if value is None:
         return NO_AGE
     text = normalize_text(str(value)) if not isinstance(value, str) else normalize_text(value)
@@ -102,7 +109,7 @@ def parse_age(value: str | None) -> AgeResult:
     if m:
         d = int(m.group(1) or m.group(2))
         return _range(d * 10, d * 10 + 9, True)
-    if core.isdigit() and len(core) <= 4:
+    if core.isdecimal() and len(core) <= 4:
         n = int(core)
         if approx:
             return _range(max(n - APPROX_MARGIN, 0), n + APPROX_MARGIN, True) if n <= MAX_AGE \

@@ -187,7 +187,7 @@ def _tokens(text: str) -> list[str] | None:
         if m:
             out.append(m.group(1))
             continue
-        if t.isdigit():
+        if t.isdecimal():
             out.append(t)
             continue
         if t in _NOISE:
@@ -211,6 +211,13 @@ def _month_of(word: str) -> tuple[int, str] | None:
 @lru_cache(maxsize=200_000)
 def parse_date(value: str | None, hint: ColumnHint | None = None) -> DateResult:
     """Parse one date string; never raises. See the module docstring for the rules."""
+    try:
+        return _parse_date(value, hint)
+    except (ValueError, OverflowError, TypeError, IndexError):
+        return NOT_A_DATE
+
+
+def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
     if not value or not isinstance(value, str):
         return NOT_A_DATE
     hint = hint or ColumnHint()
@@ -223,8 +230,8 @@ def parse_date(value: str | None, hint: ColumnHint | None = None) -> DateResult:
     toks = _tokens(text)
     if not toks or len(toks) > 4:
         return NOT_A_DATE
-    nums = [t for t in toks if t.isdigit()]
-    words = [t for t in toks if not t.isdigit()]
+    nums = [t for t in toks if t.isdecimal()]
+    words = [t for t in toks if not t.isdecimal()]
     if any(len(n) > 4 for n in nums):
         return NOT_A_DATE
     if words:

@@ -24,6 +24,21 @@ from roshan.normalize.sex import parse_sex
 from roshan.normalize.text import normalize_text
 
 EARLIEST_DEATH = date(1979, 1, 1)
+MESSAGES: frozenset[str] = frozenset({
+    "birth is after death",
+    "date is in the future or before 1979",
+    "day and month order is ambiguous; only the year is kept",
+    "impossible age (over 120)",
+    "no name in any name field",
+    "not a cause-of-death category; inferred from the text instead",
+    "not a recognisable Jalali or Gregorian date",
+    "not a recognisable age or age range",
+    "not one of Iran's 31 provinces",
+    "not yes, no or unknown",
+    "place not found in the gazetteer; kept as written",
+    "unknown sex term",
+})
+"""Every message check_fields can produce: fixed texts, so no value is ever echoed."""
 _CAUSES = {c.value for c in CauseOfDeath}
 
 

@@ -1,0 +1,71 @@
+"""Gazetteer: provinces, counties, cities; variants; confidence; unknown kept and flagged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from roshan.normalize.places import gazetteer, normalize_place, province_of, resolve_place
+
+DATA = Path(__file__).resolve().parents[2] / "src" / "roshan" / "normalize" / "data"
+
+
+def test_gazetteer_contents() -> None:
+    g = gazetteer()
+    assert len(g.provinces) == 31
+    assert {p.code for p in g.provinces.values()} == {f"IR-{i:02d}" for i in range(31)}
+    assert len(g.places) >= 2400
+    assert sum(1 for p in g.places if p["names_fa"]) > 2000
+    assert all(p["province"] for p in g.places[:500])
+
+
+def test_attribution_is_shipped() -> None:
+    text = (DATA / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    assert "GeoNames" in text and "CC BY 4.0" in text and "ISO 3166-2" in text
+    doc = json.loads((DATA / "gazetteer_ir.json").read_text(encoding="utf-8"))
+    assert "GeoNames" in doc["sources"]["places"]
+
+
+def test_brief_examples() -> None:
+    for v in ("Lordegan", "Lordjan", "لردگان"):
+        r = normalize_place(v)
+        assert (r.city, r.county, r.province_code) == ("Lordegan", "Lordegan", "IR-14")
+        assert r.province == "Chaharmahal and Bakhtiari" and r.province_fa == "چهارمحال و بختیاری"
+    for v in ("Malekshahi", "Malikshahi", "ملکشاهی"):
+        r = normalize_place(v)
+        assert (r.county, r.province_code) == ("Malekshahi", "IR-16")
+    for v in ("Abdanan", "Abdenan", "آبدانان"):
+        assert normalize_place(v).province == "Ilam"
+
+
+def test_provinces() -> None:
+    assert province_of("Kordestan").code == "IR-12"
+    assert province_of("استان کردستان").code == "IR-12"
+    assert province_of("Sistan va Baluchestan").code == "IR-11"
+    assert province_of("IR-14").name == "Chaharmahal and Bakhtiari"
+    assert province_of("Atlantis") is None
+    r = normalize_place("Kurdistan")
+    assert r.city is None and r.province_code == "IR-12" and r.confidence == 0.8
+
+
+def test_confidence_levels() -> None:
+    assert normalize_place("Mashhad").confidence == 1.0
+    assert normalize_place("Tehran").confidence >= 0.95
+    assert resolve_place("Lordegan", None, "Chaharmahal").confidence == 1.0
+    fuzzy = resolve_place("Lordagaan")
+    assert fuzzy.city == "Lordegan" and fuzzy.confidence == 0.6
+    elsewhere = resolve_place("Mashhad", None, "Fars")  # trust the source's province
+    assert elsewhere.province_code == "IR-07" and elsewhere.confidence == 0.5
+
+
+def test_unknown_place_kept_verbatim_and_flagged() -> None:
+    r = resolve_place("Nowhere-ville")
+    assert r.unresolved and r.city == "nowhere ville" and r.confidence == 0.0
+    r = resolve_place("Nowhere-ville", None, "Ilam")
+    assert r.unresolved and r.province == "Ilam"
+    assert resolve_place(None).unresolved is False
+
+
+def test_place_of_death_free_text() -> None:
+    r = resolve_place(None, None, None, "Imam Reza hospital, Mashhad")
+    assert r.city == "Mashhad" and r.confidence == 0.5
