@@ -12,7 +12,13 @@ import pytest
 from roshan.errors import EstimationError
 from roshan.estimate.counts import CaptureCounts
 from roshan.estimate.dga import fit_dga
-from roshan.estimate.plots import OKABE_ITO, chart_to_svg, posterior_chart, strata_chart
+from roshan.estimate.plots import (
+    OKABE_ITO,
+    chart_to_svg,
+    models_chart,
+    posterior_chart,
+    strata_chart,
+)
 from roshan.estimate.results import EstimateResult
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -146,3 +152,17 @@ def test_dga_curve_mass_sums_to_one(dga5: EstimateResult) -> None:
     d = np.asarray(curve["density"])
     assert curve["scale"] == "linear"
     assert np.sum(d) * (n[1] - n[0]) == pytest.approx(1.0, abs=0.002)
+
+
+def test_models_chart(dga5: EstimateResult) -> None:
+    svg = chart_to_svg(models_chart(dga5))
+    marks = _marks(svg)
+    n_top = len(dga5.model["top"])
+    assert marks.get("mark-rect", 0) == n_top  # one weight bar per graph
+    assert marks.get("mark-symbol", 0) == n_top  # one median dot per graph
+    assert marks.get("mark-rule", 0) == n_top + 1  # intervals + averaged estimate
+    texts = _texts(svg)
+    assert dga5.model["top"][0]["graph"] in texts
+    with pytest.raises(EstimationError):
+        models_chart(EstimateResult(method="loglinear", lists=["A", "B", "C"], observed=5,
+                                    estimate=6.0, model="[A][B][C]"))

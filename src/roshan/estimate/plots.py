@@ -27,7 +27,7 @@ import vl_convert as vlc
 from roshan.errors import EstimationError
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["OKABE_ITO", "posterior_chart", "strata_chart", "chart_to_svg"]
+__all__ = ["OKABE_ITO", "posterior_chart", "strata_chart", "models_chart", "chart_to_svg"]
 
 OKABE_ITO = {
     "black": "#000000",
@@ -292,6 +292,53 @@ def strata_chart(result: EstimateResult, *, width: int = 480,
         title=alt.Title(title or f"Estimate by stratum ({result.method})", subtitle=subtitle,
                         subtitleFontSize=11, subtitleColor="#222222"),
     )
+    return _config(chart)
+
+
+def models_chart(result: EstimateResult, *, width: int = 300,
+                 title: str | None = None) -> alt.TopLevelMixin:
+    """For model-averaging results (dga): each top graph's weight and its own estimate.
+
+    Left: posterior probability of each graph (bar). Right: that graph's
+    median (dot) and interval (bar) for N, with the averaged estimate as a
+    vertical line - showing whether the graphs agree or the average hides a split.
+    Needs ``result.model["top"]`` entries with ``graph``, ``weight``, ``median``,
+    ``lower`` and ``upper``.
+    """
+    top = result.model.get("top") if isinstance(result.model, dict) else None
+    if not top:
+        raise EstimationError("this result has no list of averaged models to plot")
+    frame = pd.DataFrame([{
+        "graph": str(m["graph"]), "weight": float(m["weight"]), "median": float(m["median"]),
+        "lower": float(m["lower"]), "upper": float(m["upper"]),
+    } for m in top])
+    order = frame["graph"].tolist()
+    y = alt.Y("graph:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
+    height = max(60, 24 * len(frame))
+    weights = alt.Chart(frame).mark_bar(color=OKABE_ITO["sky_blue"], stroke=OKABE_ITO["blue"]
+                                        ).encode(
+        x=alt.X("weight:Q", title="Posterior probability of the graph",
+                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="~%")),
+        y=y,
+    ).properties(width=160, height=height)
+    xs = alt.Scale(zero=False)
+    y_right = alt.Y("graph:N", sort=order, title=None, axis=None)  # labels shown once, left
+    bars = alt.Chart(frame).mark_rule(color=OKABE_ITO["blue"], strokeWidth=3).encode(
+        x=alt.X("lower:Q", title="N under this graph (median, interval)", scale=xs,
+                axis=alt.Axis(format=",d")), x2="upper:Q", y=y_right)
+    dots = alt.Chart(frame).mark_point(shape="circle", filled=True, size=60, opacity=1,
+                                       color=OKABE_ITO["vermillion"]).encode(
+        x=alt.X("median:Q", scale=xs), y=y_right)
+    layers = [bars, dots]
+    if result.estimate is not None:
+        avg = pd.DataFrame({"N": [float(result.estimate)]})
+        layers.append(alt.Chart(avg).mark_rule(color=OKABE_ITO["black"], strokeDash=[4, 3],
+                                               strokeWidth=1.5).encode(x=alt.X("N:Q", scale=xs)))
+    right = alt.layer(*layers).properties(width=width, height=height)
+    sub = "dashed line = model-averaged estimate"
+    chart = alt.hconcat(weights, right, spacing=12).properties(
+        title=alt.Title(title or f"Graphs averaged by {result.method}", subtitle=sub,
+                        subtitleFontSize=11, subtitleColor="#222222"))
     return _config(chart)
 
 
