@@ -135,7 +135,7 @@ def _readme(config: ScenarioConfig, sources: list[SourceSpec], manifest: dict[st
     ]
     for s in manifest["sources"]:
         lines.append(f"| {s['name']} | {s['kind']} | {s['file']} | {s['format']} | "
-                     f"{s['encoding']} | {s['records']} |")
+                     f"{s['encoding'] or '—'} | {s['records']} |")
     return "\n".join(lines) + "\n"
 
 
