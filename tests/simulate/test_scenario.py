@@ -195,3 +195,24 @@ def test_inconsistent_dates_and_family_first_full_names():
     assert 0.03 < fam.str.contains(" Dey | Bahman ").mean() < 0.2  # the list's second habit
     full = scen.records_of("SYNTHETIC-MEDIA-I")["full_name"]
     assert full.str.contains(", ").mean() > 0.9
+
+
+def test_names_in_lists_are_spellings_of_the_true_names():
+    """With error_rate 0, every written name is one of the true name's known spellings."""
+    from roshan.simulate.names import family_names
+
+    fam = family_names()
+    by_fa = {fa: i for i, fa in enumerate(fam.fa)}
+    cfg = ScenarioConfig(seed=5, population=800, lists=8, error_rate=0.0, missing_rate=0.0)
+    scen = generate(cfg)
+    df = scen.records.merge(scen.population, on="victim_id", suffixes=("", "_true"))
+    df = df[df["family_name"].notna()]
+    unfold = str.maketrans({"ي": "ی", "ك": "ک"})
+    checked = 0
+    for written, true_fa in zip(df["family_name"], df["family_name_true"], strict=True):
+        i = by_fa[true_fa]
+        forms = set(fam.fa_variants[i]) | set(fam.latin_variants[i])
+        forms |= {f.upper() for f in fam.latin_variants[i]}
+        assert written.translate(unfold) in forms, (written, true_fa)
+        checked += 1
+    assert checked > 1000
