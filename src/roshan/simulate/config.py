@@ -12,7 +12,7 @@ the same lists.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -140,7 +140,6 @@ class ScenarioConfig:
     end_date: date = date(2026, 1, 31)
     blackout_date: date = date(2026, 1, 8)
     sources: list[SourceSpec] | None = None  # explicit sources (overrides lists/formats)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> None:
         """Raise RoshanError for options out of range."""
