@@ -47,10 +47,11 @@ print(json.dumps({"population": pop, "records": n, "seconds": dt, "peak_rss_mb":
 
 
 def run(pop: int, write: bool) -> dict:
-    """Run one size in a child process and return its figures."""
+    """Run one size in a child process and return its figures (with the 1-min load average)."""
+    load = os.getloadavg()[0]
     out = subprocess.run([sys.executable, "-c", CHILD, str(pop), "1" if write else "0"],
                          capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "load_avg_1min": round(load, 1)}
 
 
 def main() -> None:
@@ -80,7 +81,8 @@ def main() -> None:
         extra = f", {r['bytes'] / 1e6:.1f} MB written" if r["mode"] == "simulate" else ""
         lines.append(f"`{r['mode']}()`: {r['records']:,} records from {r['population']:,} victims in "
                      f"{r['seconds']:.1f} s ({r['records'] / r['seconds']:,.0f} records/s), "
-                     f"peak RSS {r['peak_rss_mb']:.0f} MB{extra}")
+                     f"peak RSS {r['peak_rss_mb']:.0f} MB{extra} (load average {r['load_avg_1min']} "
+                     "at start)")
     write_result("simulate_generate", {"runs": results}, "Simulator speed", lines)
 
 
