@@ -186,6 +186,10 @@ def test_forged_chunk_with_recomputed_hash_caught_at_assembly(tmp_path: Path) ->
     with pytest.raises(IntakeError, match="do not match the bundle id"):
         spool.assemble(b.bundle_id, tmp_path / "x.rbundle")
     assert not (tmp_path / "x.rbundle").exists()
+    assert spool.pending() == []  # forged set dropped; honest chunks can now be delivered
+    for p in parts:
+        spool.add(*C.parse_chunk(p.read_bytes()))
+    assert spool.assemble(b.bundle_id, tmp_path / "ok.rbundle").read_bytes() == b.path.read_bytes()
 
 
 @settings(max_examples=300, deadline=None)

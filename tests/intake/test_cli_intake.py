@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROSHAN = [sys.executable, "-m", "roshan.cli.main"]
 
 
@@ -17,6 +19,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                                **(env or {})})
 
 
+@pytest.mark.slow
 def test_cli_flow(tmp_path: Path, make_jpeg) -> None:
     keys = tmp_path / "keys"
     r = run("keys", "init", str(keys), "--json")

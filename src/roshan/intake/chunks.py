@@ -211,8 +211,12 @@ class Spool:
                     out.write(data)
                     pos += len(data)
             if pos != m["bundle_size"] or h.hexdigest() != bundle_id:
+                # One of the (individually valid) chunks is forged; we cannot tell which,
+                # so drop them all rather than block the bundle forever.
+                self.discard(bundle_id)
                 raise IntakeError(f"bundle {bundle_id[:16]}…: reassembled bytes do not match the "
-                                  "bundle id (tampered or mixed chunks)")
+                                  "bundle id (tampered or mixed chunks); its spooled chunks were "
+                                  "discarded — deliver them again")
             os.replace(tmp, dest)
         finally:
             if tmp.exists():
