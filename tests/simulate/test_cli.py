@@ -48,3 +48,11 @@ def test_user_errors_are_one_line_and_exit_2(tmp_path):
     assert "Traceback" not in proc.stderr
     bad = runner.invoke(app, ["simulate", "--out", str(tmp_path / "t"), "--dependence-pair", "0,1,x"])
     assert isinstance(bad.exception, RoshanError) and "--dependence-pair" in str(bad.exception)
+
+
+def test_preset_with_override(tmp_path):
+    res = runner.invoke(app, ["simulate", "--out", str(tmp_path / "s"), "--preset", "hard",
+                              "--population", "150", "--lists", "3", "--json"])
+    assert res.exit_code == 0, res.output
+    o = json.loads(res.stdout)["options"]
+    assert o["lists"] == 3 and o["error_rate"] == 0.08 and o["population"] == 150

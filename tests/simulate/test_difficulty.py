@@ -96,3 +96,19 @@ def test_default_scenario_is_the_documented_default_difficulty():
     observed = scen.records["victim_id"].nunique()
     assert 0.6 * 2000 < observed < 0.97 * 2000  # some victims are on no list: MSE has work
     assert scen.records.duplicated(["source", "victim_id"]).mean() < 0.06
+
+
+def test_presets_order_difficulty_and_accept_overrides():
+    easy = ScenarioConfig.preset("easy", population=600, lists=2)
+    hard = ScenarioConfig.preset("hard", population=600, lists=2)
+    assert easy.error_rate == 0 and hard.error_rate > ScenarioConfig().error_rate
+    assert ScenarioConfig.preset("hard").lists == 8
+    assert ScenarioConfig.preset("default") == ScenarioConfig()
+
+    def empty_share(cfg):
+        r = generate(cfg).records
+        return float((r[["age", "date_of_death", "city"]] == "").to_numpy().mean())
+
+    assert empty_share(easy) < 0.01 < empty_share(hard)
+    with pytest.raises(Exception, match="unknown preset"):
+        ScenarioConfig.preset("nightmare")

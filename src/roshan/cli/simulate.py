@@ -33,24 +33,34 @@ def _pairs(values: list[str]) -> list[tuple[int, int, int]] | None:
 def simulate_command(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write (must be empty or absent)."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same files."),
-    population: int = typer.Option(2000, "--population", "-n", help="True number of victims."),
-    lists: int = typer.Option(5, "--lists", "-k", help="Number of documenting sources (lists)."),
-    heterogeneity: float = typer.Option(
-        1.0, "--heterogeneity",
-        help="Spread of capture by victim visibility class and province (0 = homogeneous)."),
-    dependence: float = typer.Option(
-        0.3, "--dependence",
+    preset: str = typer.Option(
+        "default", "--preset",
+        help="Difficulty preset: easy (no noise, independent homogeneous lists), default, hard. "
+        "Options below override it."),
+    population: int | None = typer.Option(
+        None, "--population", "-n", help="True number of victims [default: 2000]."),
+    lists: int | None = typer.Option(
+        None, "--lists", "-k", help="Number of documenting sources (lists) [default: 5]."),
+    heterogeneity: float | None = typer.Option(
+        None, "--heterogeneity",
+        help="Spread of capture by victim visibility class and province, 0 = homogeneous "
+        "[default: 1.0]."),
+    dependence: float | None = typer.Option(
+        None, "--dependence",
         help="Strength 0..1 of between-list dependence (default pairs: list 1 copies list 0; "
-        "lists 2 and 3 reach disjoint networks)."),
+        "lists 2 and 3 reach disjoint networks) [default: 0.3]."),
     dependence_pair: list[str] = typer.Option(
         [], "--dependence-pair", metavar="A,B,SIGN",
         help="Override the pairs: 'A,B,+' (A copies from B) or 'A,B,-' (disjoint). Repeatable."),
-    error_rate: float = typer.Option(0.02, "--error-rate", help="Per-field typo/variant rate."),
-    duplicate_rate: float = typer.Option(0.03, "--duplicate-rate",
-                                         help="Share of records repeated within a list."),
-    missing_rate: float = typer.Option(0.05, "--missing-rate", help="Per-field missingness rate."),
-    capture_scale: float = typer.Option(
-        1.0, "--capture-scale", help="Multiply every list's capture probability (lower = sparser lists)."),
+    error_rate: float | None = typer.Option(
+        None, "--error-rate", help="Per-field typo/variant rate [default: 0.02]."),
+    duplicate_rate: float | None = typer.Option(
+        None, "--duplicate-rate", help="Share of records repeated within a list [default: 0.03]."),
+    missing_rate: float | None = typer.Option(
+        None, "--missing-rate", help="Per-field missingness rate [default: 0.05]."),
+    capture_scale: float | None = typer.Option(
+        None, "--capture-scale",
+        help="Multiply every list's capture probability, lower = sparser lists [default: 1.0]."),
     blackout_factor: float | None = typer.Option(
         None, "--blackout-factor",
         help="Capture multiplier for deaths from the 8 January blackout on (default: per source)."),
@@ -64,16 +74,17 @@ def simulate_command(
     """Generate a SYNTHETIC crackdown: victims, K overlapping lists and the truth to score against."""
     from roshan.simulate import ScenarioConfig, simulate
 
-    cfg = ScenarioConfig(
-        seed=seed, population=population, lists=lists, heterogeneity=heterogeneity,
-        dependence=dependence, dependence_pairs=_pairs(dependence_pair), error_rate=error_rate,
+    given = dict(
+        population=population, lists=lists, heterogeneity=heterogeneity, dependence=dependence,
+        dependence_pairs=_pairs(dependence_pair), error_rate=error_rate,
         duplicate_rate=duplicate_rate, missing_rate=missing_rate, blackout_factor=blackout_factor,
         capture_scale=capture_scale,
         formats=[f.strip() for f in formats.split(",") if f.strip()] if formats else None,
     )
-    show = population >= 50_000 and not json_out
+    cfg = ScenarioConfig.preset(preset, seed=seed, **{k: v for k, v in given.items() if v is not None})
+    show = cfg.population >= 50_000 and not json_out
     with progress(enabled=show) as prog:
-        task = prog.add_task("simulating", total=2 * lists)
+        task = prog.add_task("simulating", total=2 * cfg.lists)
         steps = {"n": 0}
 
         def report(label: str, k: int, total: int) -> None:

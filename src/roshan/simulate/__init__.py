@@ -8,11 +8,18 @@ Public API (names other stages rely on):
 - :func:`simulate` — generate and write the folder layout, return the manifest.
 """
 
-from roshan.simulate.config import FORMAT_TOKENS, ScenarioConfig, SourceSpec, default_sources
+from roshan.simulate.config import (
+    FORMAT_TOKENS,
+    PRESETS,
+    ScenarioConfig,
+    SourceSpec,
+    default_sources,
+)
 from roshan.simulate.scenario import Scenario, generate, simulate
 
 __all__ = [
     "FORMAT_TOKENS",
+    "PRESETS",
     "Scenario",
     "ScenarioConfig",
     "SourceSpec",

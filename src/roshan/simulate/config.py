@@ -168,6 +168,13 @@ class ScenarioConfig:
                     "and a sign of +1 or -1"
                 )
 
+    @classmethod
+    def preset(cls, name: str, **overrides: Any) -> ScenarioConfig:
+        """A named difficulty (``PRESETS``: easy, default, hard) with any option overridden."""
+        if name not in PRESETS:
+            raise RoshanError(f"unknown preset {name!r}; choose from {sorted(PRESETS)}")
+        return cls(**{**PRESETS[name], **overrides})
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe view of the options (dates as ISO strings)."""
         d = dataclasses.asdict(self)
@@ -176,6 +183,15 @@ class ScenarioConfig:
                 d[k] = v.isoformat()
         return d
 
+
+# Named difficulties. "default" is the difficulty linkage is judged on.
+PRESETS: dict[str, dict[str, Any]] = {
+    "easy": dict(heterogeneity=0.0, dependence=0.0, error_rate=0.0, duplicate_rate=0.0,
+                 missing_rate=0.0),
+    "default": {},
+    "hard": dict(lists=8, heterogeneity=1.5, dependence=0.6, error_rate=0.08,
+                 duplicate_rate=0.08, missing_rate=0.15, capture_scale=0.7),
+}
 
 # Realistic templates, rotated over sources. Each differs in script, dates,
 # headers, format and capture, the way real lists do.
