@@ -132,6 +132,7 @@ class ScenarioConfig:
     error_rate: float = 0.02
     duplicate_rate: float = 0.03
     missing_rate: float = 0.05
+    variant_rate: float | None = None  # share of names in a non-house spelling (None: from error_rate)
     capture_scale: float = 1.0  # multiplies every source's base capture
     blackout_factor: float | None = None  # overrides every source's blackout factor
     formats: list[str] | None = None  # format tokens (FORMAT_TOKENS) cycled over sources
@@ -147,8 +148,10 @@ class ScenarioConfig:
             raise RoshanError("population must be at least 1")
         if self.sources is None and not 1 <= self.lists <= 26 * 9:
             raise RoshanError("lists must be between 1 and 234")
-        for label in ("error_rate", "duplicate_rate", "missing_rate", "dependence"):
+        for label in ("error_rate", "duplicate_rate", "missing_rate", "dependence", "variant_rate"):
             v = getattr(self, label)
+            if v is None:
+                continue
             if not 0.0 <= v <= 1.0:
                 raise RoshanError(f"{label.replace('_', '-')} must be between 0 and 1")
         if self.heterogeneity < 0:
@@ -187,7 +190,7 @@ class ScenarioConfig:
 # Named difficulties. "default" is the difficulty linkage is judged on.
 PRESETS: dict[str, dict[str, Any]] = {
     "easy": dict(heterogeneity=0.0, dependence=0.0, error_rate=0.0, duplicate_rate=0.0,
-                 missing_rate=0.0),
+                 missing_rate=0.0, variant_rate=0.0),
     "default": {},
     "hard": dict(lists=8, heterogeneity=1.5, dependence=0.6, error_rate=0.08,
                  duplicate_rate=0.08, missing_rate=0.15, capture_scale=0.7),

@@ -140,12 +140,14 @@ def render_name(which: str, ids: np.ndarray, fa: np.ndarray, src: SourceSpec,
     err = cfg.error_rate * src.error_mult
     if fa.any():
         f_ids = ids[fa]
-        noise = rng.random(len(f_ids)) < min(1.0, 0.08 + 2 * err)
+        rate = cfg.variant_rate if cfg.variant_rate is not None else 0.08 + 2 * err
+        noise = rng.random(len(f_ids)) < min(1.0, rate)
         out[fa] = _pick(fa_flat, f_ids, noise, rng, table.fa[f_ids])
     lat = ~fa
     if lat.any():
         l_ids = ids[lat]
-        noise = rng.random(len(l_ids)) < min(1.0, 0.04 + 3 * err)
+        rate = cfg.variant_rate if cfg.variant_rate is not None else 0.04 + 3 * err
+        noise = rng.random(len(l_ids)) < min(1.0, rate)
         out[lat] = _pick(lat_flat, l_ids, noise, rng, _house(table, l_ids, src.roman_style))
     return out
 
