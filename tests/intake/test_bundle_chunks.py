@@ -140,7 +140,7 @@ def test_chunks_any_order_resumable(tmp_path: Path) -> None:
     assert len(parts) == -(-b.size // 1024)
     spool = C.Spool(tmp_path / "spool")
     order = list(reversed(parts))
-    for i, p in enumerate(order[:-1]):
+    for _i, p in enumerate(order[:-1]):
         h, payload = C.parse_chunk(p.read_bytes())
         st_ = spool.add(h, payload)
         assert not st_.complete

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -245,7 +246,7 @@ def intake_status(workspace: Path = typer.Argument(..., help="The workspace fold
         pending = Spool(ws.root / "intake" / "spool").pending()
     finally:
         ws.close()
-    rows = [{"bundle_id": s.bundle_id, "chunks": s.count, "missing": [i + 1 for i in s.missing]}
+    rows: list[dict[str, Any]] = [{"bundle_id": s.bundle_id, "chunks": s.count, "missing": [i + 1 for i in s.missing]}
             for s in pending]
     if json_out:
         print_json({"pending": rows})

@@ -290,7 +290,7 @@ def write_bundle(blobs: Sequence[tuple[str, Path]], dest_dir: Path) -> Bundle:
                 h = hashlib.sha256()
                 n = 0
                 with open(path, "rb") as fh:
-                    for buf in iter(lambda fh=fh: fh.read(READ_CHUNK), b""):
+                    while buf := fh.read(READ_CHUNK):
                         h.update(buf)
                         whole.update(buf)
                         out.write(buf)

@@ -32,7 +32,7 @@ QUESTIONS: tuple[tuple[str, str, str], ...] = (
     ("burial_place", "Place of burial", "محل دفن"),
     ("forced_burial", "Forced or night burial? (yes/no/unknown)", "دفن اجباری یا شبانه؟ (بله/خیر/نمی‌دانم)"),
 )
-TEXTS = {
+TEXTS: dict[str, dict[str, Any]] = {
     "en": {
         "intro": "roshan field report. Leave any question empty if you do not know. "
                  "Nothing is saved until the end, and then only encrypted.",
@@ -75,7 +75,7 @@ def run_form(language: str = "en", *, ask: Callable[[str], str] = input,
         raise IntakeError("form language must be 'fa' or 'en'")
     t = TEXTS[language]
     col = 2 if language == "fa" else 1
-    say(t["intro"])
+    say(str(t["intro"]))
     ans = FormAnswers(language=language)
     for q in QUESTIONS:
         value = ask(f"{q[col]}: ").strip()

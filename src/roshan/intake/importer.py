@@ -158,7 +158,7 @@ def _already_imported_bundles(ws: Workspace, ids: Sequence[str]) -> set[str]:
     with ws.engine.connect() as conn:
         rows = conn.execute(select(AuditEvent.object_id).where(
             AuditEvent.action == "intake.bundle", AuditEvent.object_id.in_(list(ids))))
-        return {r[0] for r in rows}
+        return {str(r[0]) for r in rows if r[0] is not None}
 
 
 def _known_reports(ws: Workspace) -> set[str]:
@@ -318,8 +318,8 @@ def import_bundles(
     for bid in assembled:
         spool.discard(bid)
     summary.reports_new = len(new)
-    for bid, st in per_bundle.items():
-        summary.bundles.append({"bundle_id": bid, **st})
+    for bid, counts in per_bundle.items():
+        summary.bundles.append({"bundle_id": bid, **counts})
     return summary
 
 

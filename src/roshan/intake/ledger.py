@@ -70,7 +70,8 @@ def next_seq(conn: Connection) -> int:
     """The seq the next appended leaf gets (locks the table on PostgreSQL)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("LOCK TABLE ledger_leaves IN EXCLUSIVE MODE"))
-    return int(conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar()) + 1
+    last = conn.execute(select(func.max(LedgerLeaf.seq))).scalar()
+    return 0 if last is None else int(last) + 1
 
 
 def leaf_hashes(ws: Workspace, size: int | None = None) -> list[bytes]:
