@@ -94,14 +94,23 @@ def romanize_token(token: str, table: VariantTable | None = None) -> str:
     """Readable lower-case ASCII form of one normalised token."""
     if not token:
         return ""
+    if token.isascii():
+        return token if token.isalnum() and token.islower() else _ascii_only(token)
     if not is_persian_token(token):
         return _ascii_only(token)
     table = table or default_table()
+    hit = table.roman_cache.get(token)
+    if hit is not None:
+        return hit
     keys = table.token_keys(token)
     spellings = [table.romanize_key(k) for k in keys]
     if keys and all(spellings):
-        return "".join(s for s in spellings if s)
-    return transliterate(token)
+        out = "".join(s for s in spellings if s)
+    else:
+        out = transliterate(token)
+    if len(table.roman_cache) < 500_000:
+        table.roman_cache[token] = out
+    return out
 
 
 _ALLAH = {"الله", "اله", "allah", "ollah", "olah", "ullah", "ulah", "alah"}
@@ -126,6 +135,8 @@ def _tokens(norm: str) -> list[str]:
 
 def _detach_honorific(token: str, table: VariantTable) -> tuple[str | None, str]:
     """Split a run-together honorific prefix (سیدمحمد → seyyed + محمد) when the rest is a name."""
+    if not token.startswith(_ATTACHED):
+        return None, token
     for pre in _ATTACHED:
         if token.startswith(pre) and len(token) >= len(pre) + 3:
             rest = token[len(pre):]
@@ -206,8 +217,14 @@ class PersonName:
         return list(self.full.keys)
 
 
-def _split_full(part: NamePart, raw: str, table: VariantTable) -> tuple[list[str], list[str]]:
-    """Split a full name's tokens into (given tokens, family tokens)."""
+def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list[str], list[str]]:
+    """Split a full name's tokens into (given tokens, family tokens).
+
+    "Family, Given" when there is a comma; otherwise the last token is the
+    family name, with the one before it when the last is a detached suffix
+    (Hosseini Nejad, حسینی نژاد); a lone token is a given name if the lexicon
+    knows it as one, else a family name.
+    """
     toks = list(part.tokens)
     if not toks:
         return [], []
@@ -238,7 +255,7 @@ def person_name(full: str | None, given: str | None, family: str | None,
     fam = name_part(family, table)
     fa = name_part(father, table)
     if not gp.tokens and not fam.tokens and fp.tokens:
-        g_toks, f_toks = _split_full(fp, full or "", table)
+        g_toks, f_toks = split_full_name(fp, full or "", table)
         gp = name_part(" ".join(g_toks), table)
         fam = name_part(" ".join(f_toks), table)
     hons: list[str] = []

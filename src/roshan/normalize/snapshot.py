@@ -26,7 +26,8 @@ import pyarrow.parquet as pq
 from roshan.normalize.ages import parse_age
 from roshan.normalize.causes import cause_category, yes_no
 from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
-from roshan.normalize.names import PersonName, person_name
+from roshan.normalize.names import NamePart, name_part, split_full_name
+from roshan.normalize.text import script_of
 from roshan.normalize.places import resolve_place
 from roshan.normalize.schema import COLUMNS, NORMALIZED_SCHEMA
 from roshan.normalize.sex import resolve_sex
@@ -57,10 +58,33 @@ def _distinct_apply(columns: Sequence[pd.Series], fn: Callable[..., Any]) -> tup
         c, u = pd.factorize(frame[i], use_na_sentinel=False)
         code_cols.append(c.astype(np.int64))
         uniq_cols.append(u)
-    stacked = np.stack(code_cols, axis=1)
-    uniq_rows, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    inverse, uniq_rows = _factorize_rows(code_cols)
     results = [fn(*(_none(uniq_cols[j][r[j]]) for j in range(len(columns)))) for r in uniq_rows]
-    return results, inverse.reshape(-1)
+    return results, inverse
+
+
+def _factorize_rows(code_cols: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+    """Factorize rows of integer code columns (hash-based, no sort): (row -> id, id -> codes)."""
+    spans = [int(c.max() - c.min() + 1) if len(c) else 1 for c in code_cols]
+    total = 1
+    for sp in spans:
+        total *= sp
+    if total >= 2**62:  # would overflow int64: sort-based fallback
+        stacked = np.stack([c.astype(np.int64) for c in code_cols], axis=1)
+        uniq_rows, inv = np.unique(stacked, axis=0, return_inverse=True)
+        return inv.reshape(-1).astype(np.int64), [tuple(int(x) for x in r) for r in uniq_rows]
+    combined = np.zeros(len(code_cols[0]), dtype=np.int64)
+    for c in code_cols:
+        c = c.astype(np.int64)
+        span = int(c.max() - c.min() + 1) if len(c) else 1
+        combined = combined * span + (c - (c.min() if len(c) else 0))
+    inverse, uniq = pd.factorize(combined)
+    first = np.full(len(uniq), -1, dtype=np.int64)
+    # first row of each id, to read back its codes
+    order = np.arange(len(inverse))[::-1]
+    first[inverse[order]] = order
+    rows = [tuple(int(c[i]) for c in code_cols) for i in first]
+    return inverse.astype(np.int64), rows
 
 
 def _none(v: Any) -> Any:
@@ -98,40 +122,82 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     rn = _col(df, "row_number")
     out["row_number"] = pd.array(pd.to_numeric(rn, errors="coerce"), dtype="Int64")
 
-    # ---- names: once per distinct (full, given, family, father)
-    def name_fn(full: str | None, given: str | None, family: str | None,
-                father: str | None) -> PersonName:
-        return person_name(full, given, family, father, table)
+    # ---- names: each field once per distinct value, then combined per row
+    name_cols = {f: _col(df, f) for f in ("full_name", "given_name", "family_name", "father_name")}
+    parts: dict[str, tuple[list[NamePart], np.ndarray]] = {}
+    for f, col in name_cols.items():
+        parts[f] = _distinct_apply([col], lambda v: name_part(v, table))
+    fp, fidx = parts["full_name"]
+    gp, gidx = parts["given_name"]
+    mp, midx = parts["family_name"]
+    pp, pidx_ = parts["father_name"]
+    has_gf = (_take([bool(p.tokens) for p in gp], gidx, bool)
+              | _take([bool(p.tokens) for p in mp], midx, bool))
+    # rows with only a full name: split it (once per distinct full name)
+    _, raw_full = pd.factorize(name_cols["full_name"].astype(object), use_na_sentinel=False)
+    split_cache: dict[int, tuple[NamePart, NamePart]] = {}
+    empty = name_part(None, table)
+    for code in np.unique(fidx[~has_gf]):
+        full_part = fp[code]
+        if not full_part.tokens:
+            split_cache[int(code)] = (empty, empty)
+            continue
+        raw = _none(raw_full[int(code)])
+        g_toks, f_toks = split_full_name(full_part, raw or "", table)
+        split_cache[int(code)] = (name_part(" ".join(g_toks), table),
+                                  name_part(" ".join(f_toks), table))
+    # per row: a (given part, family part) pair, coded by distinct combination
+    g_code = np.where(has_gf, gidx, -1 - fidx)
+    m_code = np.where(has_gf, midx, -1 - fidx)
 
-    names, nidx = _distinct_apply(
-        [_col(df, "full_name"), _col(df, "given_name"), _col(df, "family_name"),
-         _col(df, "father_name")], name_fn)
+    def given_of(code: int) -> NamePart:
+        return gp[code] if code >= 0 else split_cache.get(-1 - code, (empty, empty))[0]
 
-    def field(get: Callable[[PersonName], Any]) -> np.ndarray:
-        return _take([get(p) for p in names], nidx)
+    def family_of(code: int) -> NamePart:
+        return mp[code] if code >= 0 else split_cache.get(-1 - code, (empty, empty))[1]
 
-    def nz(s: str) -> str | None:
-        return s or None
+    def combine(gc: int, mc: int, fc: int) -> tuple[Any, ...]:
+        g, m, f = given_of(gc), family_of(mc), fp[fc]
+        keys = g.keys + m.keys
+        tokens = list(keys) if keys else list(f.keys)
+        full_key = " ".join(sorted(tokens)) or None
+        hons: list[str] = []
+        for p in (f, g, m):
+            for h in p.honorifics:
+                if h not in hons:
+                    hons.append(h)
+        full_norm = f.norm or " ".join(x for x in (g.norm, m.norm) if x)
+        roman = " ".join(x for x in (g.roman, m.roman) if x) or f.roman
+        return (g.norm or None, m.norm or None, g.key or None, m.key or None, full_key, tokens,
+                g.roman or None, m.roman or None, roman or None, " ".join(hons) or None,
+                script_of(full_norm), full_norm or None, g.keys[0] if g.keys else None)
 
-    out["full_name_norm"] = field(lambda p: nz(p.full.norm))
-    out["given_norm"] = field(lambda p: nz(p.given.norm))
-    out["family_norm"] = field(lambda p: nz(p.family.norm))
-    out["father_norm"] = field(lambda p: nz(p.father.norm))
-    out["given_key"] = field(lambda p: nz(p.given.key))
-    out["family_key"] = field(lambda p: nz(p.family.key))
-    out["father_key"] = field(lambda p: nz(p.father.key))
-    out["full_key"] = field(lambda p: nz(p.full_key))
-    out["name_tokens"] = field(lambda p: p.name_tokens)
-    out["given_roman"] = field(lambda p: nz(p.given.roman))
-    out["family_roman"] = field(lambda p: nz(p.family.roman))
-    out["father_roman"] = field(lambda p: nz(p.father.roman))
-    out["full_roman"] = field(lambda p: nz(" ".join(x for x in (p.given.roman, p.family.roman) if x)
-                                           or p.full.roman))
-    out["honorifics"] = field(lambda p: p.honorifics)
-    out["name_script"] = field(lambda p: p.script)
+    cidx_names, combos = _factorize_rows([g_code.astype(np.int64), m_code.astype(np.int64),
+                                          fidx.astype(np.int64)])
+    combined = [combine(a, b, c) for a, b, c in combos]
+
+    def comb(i: int) -> np.ndarray:
+        return _take([c[i] for c in combined], cidx_names)
+
+    out["full_name_norm"] = comb(11)
+    out["given_norm"] = comb(0)
+    out["family_norm"] = comb(1)
+    out["father_norm"] = _take([p.norm or None for p in pp], pidx_)
+    out["given_key"] = comb(2)
+    out["family_key"] = comb(3)
+    out["father_key"] = _take([p.key or None for p in pp], pidx_)
+    out["full_key"] = comb(4)
+    out["name_tokens"] = comb(5)
+    out["given_roman"] = comb(6)
+    out["family_roman"] = comb(7)
+    out["father_roman"] = _take([p.roman or None for p in pp], pidx_)
+    out["full_roman"] = comb(8)
+    out["honorifics"] = comb(9)
+    out["name_script"] = comb(10)
+    first_given_arr = comb(12)
 
     # ---- sex: distinct (reported sex, first given key)
-    first_given = pd.Series(field(lambda p: p.given.keys[0] if p.given.keys else None))
+    first_given = pd.Series(first_given_arr)
     sexes, sidx = _distinct_apply([_col(df, "sex"), first_given],
                                   lambda s, k: resolve_sex(s, [k] if k else []))
     out["sex"] = _take([s.value for s in sexes], sidx)

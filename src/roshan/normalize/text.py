@@ -47,8 +47,14 @@ _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb\u02bf\u02be\u0060\u00b4\u2032]")
 
 
+_LATIN_ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]")
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+
+
 def _strip_latin_accents(text: str) -> str:
     """Drop combining marks from Latin letters only (â, ā -> a), keeping Persian intact."""
+    if text.isascii() or not _LATIN_ACCENTED.search(text):
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     out = []
     for ch in decomposed:
@@ -67,8 +73,9 @@ def _fold_once(value: str) -> str:
     text = _strip_latin_accents(text)
     text = _APOSTROPHES.sub("", text)
     text = text.lower()
-    # Keep letters and digits of any script; everything else separates words.
-    text = "".join(ch if (ch.isalnum() or ch.isspace()) else " " for ch in text)
+    # Keep letters and digits of any script (\w is str.isalnum() plus "_");
+    # everything else separates words.
+    text = _NOT_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -91,8 +98,8 @@ def normalize_text(value: str | None) -> str:
     text = value
     for _ in range(4):
         folded = _fold_once(text)
-        if folded == text:
-            break
+        if folded == text or folded.isascii():  # ASCII output is already stable
+            return folded
         text = folded
     return text
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import pickle
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -127,6 +128,7 @@ class VariantTable:
     display: dict[str, str] = field(default_factory=dict)
     persian: dict[str, str] = field(default_factory=dict)  # canonical key -> Persian form
     _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    roman_cache: dict[str, str] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- union-find
@@ -147,6 +149,7 @@ class VariantTable:
             if a in self.display and b not in self.display:
                 self.display[b] = self.display[a]
             self._cache.clear()
+            self.roman_cache.clear()
 
     # -- seeding
     def seed(self, groups: Iterable[tuple[str, list[str], bool]]) -> None:
@@ -409,8 +412,13 @@ def is_suffix_token(token: str) -> bool:
     return t in FAMILY_SUFFIXES_FA or t in FAMILY_SUFFIXES_LATIN
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
 def token_script_split(token: str) -> list[str]:
     """Split a token at script changes (محمدreza → محمد, reza)."""
+    if token.isascii() or not _LATIN_LETTER.search(token):
+        return [token]
     out: list[str] = []
     cur = ""
     cur_fa: bool | None = None
