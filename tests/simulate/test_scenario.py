@@ -216,3 +216,15 @@ def test_names_in_lists_are_spellings_of_the_true_names():
         assert written.translate(unfold) in forms, (written, true_fa)
         checked += 1
     assert checked > 1000
+
+
+def test_some_lists_carry_sensitive_fields(written):
+    from roshan.canonical import SENSITIVE_FIELDS
+
+    out, m, _ = written
+    carried = {f for s in m["sources"] for f in s["fields"]} & SENSITIVE_FIELDS
+    assert {"witness", "source_reference"} <= carried
+    field_list = next(s for s in m["sources"] if "witness" in s["fields"])
+    df = _canonical(out, field_list)
+    filled = df.loc[df["witness"] != "", "witness"]
+    assert len(filled) > 0 and filled.str.contains(r"\(").all()

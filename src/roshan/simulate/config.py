@@ -73,6 +73,8 @@ class SourceSpec:
     has_province: bool = True
     has_cause: bool = False
     has_body_withheld: bool = False
+    has_source_reference: bool = False  # URL / interview code (a sensitive field)
+    has_witness: bool = False  # informant name and relation (a sensitive field)
     seyed_prefix: float = 0.6  # share of Seyed victims whose title this source writes
     # capture model
     base_capture: float = 0.4
@@ -205,6 +207,7 @@ _TEMPLATES: list[dict[str, Any]] = [
     dict(kind="media", fmt="xlsx", script="fa", date_style="jalali_words_fa", digits="persian",
          alt_date_style="jalali_slash_fa",
          header_style="persian", name_layout="full", base_capture=0.4, blackout_factor=0.45,
+         has_source_reference=True,
          age_style="years", sex_style="fa", has_father=False),
     dict(kind="hospital", fmt="csv-1256", script="fa", arabic_letters=1.0, date_style="jalali_slash",
          header_style="persian", has_record_id=False, base_capture=0.35, blackout_factor=0.8,
@@ -212,14 +215,16 @@ _TEMPLATES: list[dict[str, Any]] = [
     dict(kind="family_report", fmt="json", script="latin", date_style="long_en",
          alt_date_style="jalali_words_en",
          header_style="english", roman_style="anglo", base_capture=0.3, blackout_factor=0.5,
-         age_style="words", sex_style="en", has_body_withheld=True, class_sensitivity=1.2),
+         age_style="words", sex_style="en", has_body_withheld=True, class_sensitivity=1.2,
+         has_witness=True),
     dict(kind="cemetery", fmt="csv-utf16", script="fa", date_style="jalali_slash_fa", digits="persian",
          header_style="persian", base_capture=0.35, blackout_factor=0.9, age_style="num_fa",
          sex_style="fa", has_province=False, class_sensitivity=0.3),
     dict(kind="field_intake", fmt="jsonl", script="mixed", date_style="dmy",
          alt_date_style="jalali_slash",
          header_style="canonical", roman_style="diaspora", base_capture=0.25, blackout_factor=0.4,
-         age_style="words", sex_style="MF", has_body_withheld=True),
+         age_style="words", sex_style="MF", has_body_withheld=True, has_witness=True,
+         has_source_reference=True),
     dict(kind="morgue", fmt="csv-bom", script="fa", arabic_letters=0.3, date_style="jalali_slash",
          header_style="persian", has_record_id=False, base_capture=0.3, blackout_factor=0.85,
          age_style="num", sex_style="fa", class_sensitivity=0.3, has_cause=True),

@@ -58,7 +58,8 @@ CAUSE_TEXT = {
 # field -> multiplier on the missing rate
 MISSING_FACTOR = {"given_name": 0.1, "family_name": 0.3, "full_name": 0.0, "father_name": 1.5,
                   "sex": 1.0, "age": 2.0, "date_of_death": 1.0, "city": 1.0, "province": 1.5,
-                  "cause_of_death": 2.0, "body_withheld": 3.0}
+                  "cause_of_death": 2.0, "body_withheld": 3.0, "source_reference": 2.0,
+                  "witness": 4.0}
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,30 @@ def _cp1256_safe(values: np.ndarray) -> np.ndarray:
     return np.array(fixed, dtype=object)[inv] if len(uniq) else values
 
 
+RELATIONS = (("brother", "برادر"), ("father", "پدر"), ("uncle", "عمو"), ("cousin", "پسرعمو"),
+             ("neighbour", "همسایه"), ("friend", "دوست"))  # the informant's name is a male name
+
+
+def _references(src: SourceSpec, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Source references: example.org URLs (media/NGO) or interview codes (field intake)."""
+    k = rng.integers(1000, 99999, n)
+    if src.kind in ("field_intake", "family_report"):
+        return np.array([f"INT-SYNTHETIC-{i:05d}" for i in k], dtype=object)
+    return np.array([f"https://example.org/SYNTHETIC/{src.kind}/{i}" for i in k], dtype=object)
+
+
+def _witnesses(fa: np.ndarray, src: SourceSpec, cfg: ScenarioConfig,
+               rng: np.random.Generator) -> np.ndarray:
+    """A SYNTHETIC informant: a random given name and a relation ('Ali (brother)')."""
+    gm = _table("M")
+    ids = rng.choice(len(gm), len(fa), p=gm.weight)
+    names = render_name("M", ids, fa, src, cfg, rng)
+    rel = rng.integers(len(RELATIONS), size=len(fa))
+    rel_en = np.array([r[0] for r in RELATIONS], dtype=object)[rel]
+    rel_fa = np.array([r[1] for r in RELATIONS], dtype=object)[rel]
+    return np.where(fa, names + " (" + rel_fa + ")", names + " (" + rel_en + ")").astype(object)
+
+
 def source_fields(src: SourceSpec) -> list[str]:
     """Canonical fields this source's file carries, in column order."""
     f = ["record_id"] if src.has_record_id else []
@@ -279,6 +304,10 @@ def source_fields(src: SourceSpec) -> list[str]:
         f.append("cause_of_death")
     if src.has_body_withheld:
         f.append("body_withheld")
+    if src.has_source_reference:
+        f.append("source_reference")
+    if src.has_witness:
+        f.append("witness")
     return f
 
 
@@ -356,6 +385,11 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
         unknown = rng.random(n) < 0.2
         txt = np.where(fa, np.where(bw, "بله", "خیر"), np.where(bw, "yes", "no"))
         cols["body_withheld"] = np.where(unknown, np.where(fa, "نامعلوم", "unknown"), txt).astype(object)
+
+    if src.has_source_reference:
+        cols["source_reference"] = _references(src, n, rng)
+    if src.has_witness:
+        cols["witness"] = _witnesses(fa, src, cfg, rng)
 
     # Arabic ي/ك in Persian-script records
     arab = fa & (rng.random(n) < src.arabic_letters)
