@@ -119,7 +119,7 @@ def _compile() -> float:
 
     t0 = time.perf_counter()
     pats = np.array([[1, 0], [0, 1], [1, 1]], dtype=np.int64)
-    run_chain(pats, np.array([3, 3, 1], dtype=np.int64), 2, 0.25, 0.25, 1, 1, 1, 1, 1)
+    run_chain(pats, np.array([3, 3, 1], dtype=np.int64), 2, 0.25, 0.25, 1, 1, 1, 1, 1, 1.0, 1.0)
     return time.perf_counter() - t0
 
 
@@ -136,6 +136,8 @@ def sample_lcmcr(
     a_alpha: float = 0.25,
     b_alpha: float = 0.25,
     workers: int | None = None,
+    a_lambda: float = 1.0,
+    b_lambda: float = 1.0,
 ) -> LcmcrDraws:
     """Run the LCMCR Gibbs sampler on plain arrays and return the raw traces.
 
@@ -143,7 +145,8 @@ def sample_lcmcr(
     ``counts``: their counts. Chain c is seeded with the c-th child of
     ``numpy.random.SeedSequence(seed)``, so results are reproducible for a seed
     whatever ``workers`` is. ``workers`` threads run chains in parallel
-    (default: min(chains, CPU count)).
+    (default: min(chains, CPU count)). ``a_lambda``, ``b_lambda``: Beta prior
+    of the capture probabilities (R LCMCR: 1, 1).
     """
     from roshan.estimate.lcmcr_kernel import run_chain
 
@@ -156,6 +159,8 @@ def sample_lcmcr(
     chains = _check_int("chains", chains, 1)
     if not (a_alpha > 0 and b_alpha > 0):
         raise EstimationError("lcmcr: a_alpha and b_alpha must be positive")
+    if not (a_lambda > 0 and b_lambda > 0):
+        raise EstimationError("lcmcr: a_lambda and b_lambda must be positive")
     if pats.ndim != 2 or pats.shape[0] != freq.shape[0] or pats.shape[0] == 0:
         raise EstimationError("lcmcr: need a non-empty m x J pattern matrix with one count per row")
     if freq.sum() <= 0:
@@ -166,7 +171,7 @@ def sample_lcmcr(
 
     def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return run_chain(pats, freq, classes, float(a_alpha), float(b_alpha), burnin, samples,
-                         thin, seeds[c], WARMUP_SWEEPS)
+                         thin, seeds[c], WARMUP_SWEEPS, float(a_lambda), float(b_lambda))
 
     n_workers = workers if workers is not None else min(chains, os.cpu_count() or 1)
     n_workers = max(1, min(int(n_workers), chains))
@@ -202,6 +207,8 @@ def fit_lcmcr(
     b_alpha: float = 0.25,
     level: float = 0.95,
     workers: int | None = None,
+    a_lambda: float = 1.0,
+    b_lambda: float = 1.0,
 ) -> EstimateResult:
     """Fit the LCMCR model (Manrique-Vallier 2016) and summarise the posterior of N.
 
@@ -214,6 +221,9 @@ def fit_lcmcr(
     occupied classes and ``trace`` (N per chain, kept draws). Warnings flag
     R-hat above 1.05, ESS below 100 and data problems. See the module
     docstring for the model and for why the defaults are what they are.
+    ``a_lambda``/``b_lambda`` change the Beta prior of the capture
+    probabilities (R's LCMCR: 1, 1, kept as the default here so that ``lcmcr``
+    stays faithful; :mod:`roshan.estimate.recommended` uses another).
     """
     if not (0 < level < 1):
         raise EstimationError(f"lcmcr: level must be between 0 and 1, got {level}")
@@ -221,10 +231,11 @@ def fit_lcmcr(
         seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
     d = sample_lcmcr(counts.patterns, counts.counts, classes=classes, burnin=burnin,
                      samples=samples, thin=thin, chains=chains, seed=seed, a_alpha=a_alpha,
-                     b_alpha=b_alpha, workers=workers)
+                     b_alpha=b_alpha, workers=workers, a_lambda=a_lambda, b_lambda=b_lambda)
     return _summarise(counts, d, level=level, method="lcmcr", settings={
         "classes": classes, "burnin": burnin, "samples": samples, "thin": thin,
         "chains": chains, "seed": seed, "a_alpha": a_alpha, "b_alpha": b_alpha,
+        "a_lambda": a_lambda, "b_lambda": b_lambda,
     })
 
 
@@ -269,7 +280,8 @@ def _summarise(counts: CaptureCounts, d: LcmcrDraws, *, level: float, method: st
         "name": "LCMCR latent-class model (Manrique-Vallier 2016)",
         "classes": settings.get("classes"),
         "prior": f"stick-breaking, alpha ~ Gamma({settings.get('a_alpha')}, "
-                 f"{settings.get('b_alpha')}); lambda ~ Beta(1,1); p(N) ~ 1/N",
+                 f"{settings.get('b_alpha')}); lambda ~ Beta({settings.get('a_lambda', 1.0):.3g}, "
+                 f"{settings.get('b_lambda', 1.0):.3g}); p(N) ~ 1/N",
     }
     return EstimateResult(
         method=method,

@@ -163,6 +163,8 @@ def _sweep(
     count_k: np.ndarray,
     a_alpha: float,
     b_alpha: float,
+    a_lam: float,
+    b_lam: float,
     update_alpha: bool,
 ) -> None:
     """One Gibbs sweep, in R LCMCR's order: z | ·, lambda | ·, nu | ·, n0 | ·, z0 | ·, alpha | ·.
@@ -199,11 +201,18 @@ def _sweep(
                     if patterns[m, j] == 1:
                         ones[j, k] += c
 
-    # 2. list capture probabilities, Beta(1 + captured, 1 + not captured)
+    # 2. list capture probabilities, Beta(a_lam + captured, b_lam + not captured)
+    unit_prior = a_lam == 1.0 and b_lam == 1.0
     for j in range(n_lists):
         for k in range(k_max):
             a = ones[j, k]
-            lam[j, k] = _beta_int(a, count_k[k] - a)
+            if unit_prior:
+                lam[j, k] = _beta_int(a, count_k[k] - a)
+            else:
+                g1 = _gamma(a_lam + a)
+                g2 = _gamma(b_lam + (count_k[k] - a))
+                x = g1 / (g1 + g2) if g1 + g2 > 0.0 else 0.5
+                lam[j, k] = min(max(x, 1e-12), 1.0 - 1e-12)
 
     # 3. stick-breaking weights, V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), in log space
     n_tot = n_obs + n0
@@ -264,10 +273,13 @@ def run_chain(
     thin: int,
     seed: int,
     warmup: int,
+    a_lam: float = 1.0,
+    b_lam: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run one chain; return traces (N, alpha, k_star) of length ``samples``.
 
-    ``patterns`` is the m×J 0/1 matrix of observed capture patterns (no all-zero
+    ``a_lam``, ``b_lam`` set the Beta prior of the list capture probabilities
+    (R LCMCR: 1, 1). ``patterns`` is the m×J 0/1 matrix of observed capture patterns (no all-zero
     row), ``freq`` their counts. Initialisation follows R LCMCR: list
     probabilities at the marginal capture frequencies, four dominant classes,
     ``warmup`` sweeps with alpha held at 0.3/K, then classes re-ordered by
@@ -305,7 +317,7 @@ def run_chain(
 
     for _ in range(warmup):
         _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, False)
+               count_k, a_alpha, b_alpha, a_lam, b_lam, False)
     # re-order classes by decreasing weight (stable)
     order = np.argsort(-nu, kind="mergesort")
     lam = lam[:, order].copy()
@@ -315,14 +327,14 @@ def run_chain(
 
     for _ in range(burnin):
         _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, True)
+               count_k, a_alpha, b_alpha, a_lam, b_lam, True)
     n_trace = np.empty(samples, dtype=np.int64)
     alpha_trace = np.empty(samples)
     kstar_trace = np.empty(samples, dtype=np.int64)
     for s in range(samples):
         for _ in range(thin):
             _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-                   count_k, a_alpha, b_alpha, True)
+                   count_k, a_alpha, b_alpha, a_lam, b_lam, True)
         n_trace[s] = n_obs + int(state[1])
         alpha_trace[s] = state[0]
         ks = 0
