@@ -1,0 +1,118 @@
+"""fit_loglinear: the log-linear method's front door and its EstimateResult."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from roshan.errors import EstimationError
+from roshan.estimate.counts import CaptureCounts
+from roshan.estimate.loglinear import fit_loglinear
+from roshan.estimate.results import RESULT_KEYS
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def korea() -> CaptureCounts:
+    return CaptureCounts.from_csv(DATA / "korea_3list.csv")
+
+
+@pytest.fixture(scope="module")
+def artificial() -> CaptureCounts:
+    return CaptureCounts.from_csv(DATA / "artificial_3list.csv")
+
+
+def test_search_result_is_complete_and_json_safe(korea: CaptureCounts) -> None:
+    r = fit_loglinear(korea)
+    assert r.method == "loglinear" and r.lists == ["b", "c", "d"] and r.observed == 123
+    assert r.estimate == pytest.approx(157.1667, abs=1e-3)
+    assert r.model["hierarchy"] == "[12,23]" and r.model["terms"] == ["b:c", "c:d"]
+    assert r.lower < r.estimate < r.upper
+    assert r.diagnostics["procedure"] == "exhaustive"
+    assert any("model-selection uncertainty" in w for w in r.warnings)
+    d = r.to_dict()
+    assert tuple(d) == RESULT_KEYS
+    json.dumps(d, allow_nan=False)
+
+
+def test_fixed_model_profile_interval_has_no_selection_warning(korea: CaptureCounts) -> None:
+    r = fit_loglinear(korea, terms="b:c")
+    assert r.estimate == pytest.approx(268.7778, abs=1e-3)
+    assert r.diagnostics["procedure"] == "fixed"
+    assert r.diagnostics["interval"] == "profile-likelihood interval"
+    assert not any("model-selection" in w for w in r.warnings)
+    assert r.lower < r.estimate < r.upper
+
+
+def test_independence_by_empty_terms(korea: CaptureCounts) -> None:
+    r = fit_loglinear(korea, terms="")
+    assert r.model["terms"] == [] and r.estimate == pytest.approx(141.9926, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("terms", "fragment"),
+    [("A:B", "does not exist"), ("A:B,A:C,B:C", "not identifiable")],
+)
+def test_refuses_meaningless_models(artificial: CaptureCounts, terms: str, fragment: str) -> None:
+    with pytest.raises(EstimationError, match=fragment):
+        fit_loglinear(artificial, terms=terms)
+
+
+def test_search_on_artificial_picks_an_estimable_model(artificial: CaptureCounts) -> None:
+    r = fit_loglinear(artificial)
+    assert r.estimate is not None and r.diagnostics["models_failing_checks"] >= 1
+    assert "zero_overlap_terms" in r.model
+
+
+def test_no_estimable_model_refuses() -> None:
+    # two lists that never overlap: no log-linear model has a finite estimate
+    cc = CaptureCounts(("A", "B"), np.array([[1, 0], [0, 1]]), np.array([10, 12]))
+    with pytest.raises(EstimationError, match="no log-linear model"):
+        fit_loglinear(cc)
+
+
+def test_fixed_model_bootstrap_percentile(korea: CaptureCounts) -> None:
+    r = fit_loglinear(korea, terms="b:c,c:d", bootstrap=200, interval="percentile", seed=3)
+    assert r.diagnostics["interval"].startswith("percentile bootstrap")
+    assert r.draws.shape == (200,)
+    finite = r.draws[np.isfinite(r.draws)]
+    assert 200 - finite.size == r.diagnostics["bootstrap_failed"]
+    lo, hi = np.quantile(finite, [0.025, 0.975], method="median_unbiased")
+    assert (r.lower, r.upper) == pytest.approx((lo, hi))
+    same = fit_loglinear(korea, terms="b:c,c:d", bootstrap=200, interval="percentile", seed=3)
+    assert same.lower == r.lower and same.upper == r.upper
+
+
+def test_stepwise_and_aic_options(korea: CaptureCounts) -> None:
+    assert fit_loglinear(korea, search="stepwise").estimate == pytest.approx(268.7778, abs=1e-3)
+    assert fit_loglinear(korea, search="stepwise").diagnostics["pthresh"] == 0.02
+    r = fit_loglinear(korea, criterion="aic", interval="none")
+    assert r.lower is None and r.upper is None
+
+
+def test_level_changes_interval(korea: CaptureCounts) -> None:
+    wide = fit_loglinear(korea, terms="b:c,c:d", level=0.99)
+    narrow = fit_loglinear(korea, terms="b:c,c:d", level=0.8)
+    assert wide.lower < narrow.lower and wide.upper > narrow.upper
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [dict(level=1.5), dict(criterion="cp"), dict(search="genetic"), dict(interval="x"),
+     dict(bootstrap=-1), dict(max_order=0), dict(interval="bca")],
+)
+def test_bad_options_are_user_errors(korea: CaptureCounts, kwargs: dict) -> None:
+    with pytest.raises(EstimationError):
+        fit_loglinear(korea, **kwargs)
+
+
+def test_warnings_for_sparse_data_and_huge_estimates() -> None:
+    cc = CaptureCounts.from_csv(DATA / "new_orleans_8list.csv")
+    r = fit_loglinear(cc)
+    assert any("few overlaps" in w for w in r.warnings)
+    assert any("sparse table" in w for w in r.warnings)
+    assert r.diagnostics["procedure"] == "downhill"  # more than 5 lists
