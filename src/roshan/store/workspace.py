@@ -83,7 +83,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the lock up front (no deadlock on upgrade); readers that ask
+            # for ``sqlite_deferred`` get a plain BEGIN and a snapshot without blocking.
+            deferred = conn.get_execution_options().get("sqlite_deferred")
+            conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -139,8 +142,13 @@ class Workspace:
         self.engine.dispose()
 
     @classmethod
-    def init(cls, path: str | Path, db_url: str | None = None) -> Workspace:
-        """Create a workspace folder and its store, migrated to the latest schema."""
+    def init(cls, path: str | Path, db_url: str | None = None, *,
+             workspace_id: str | None = None, audit: bool = True) -> Workspace:
+        """Create a workspace folder and its store, migrated to the latest schema.
+
+        ``workspace_id`` and ``audit=False`` serve restore, which brings back a
+        workspace's identity and its own audit log.
+        """
         from roshan.store.audit import record_event
         from roshan.store.migrate import current_revision, upgrade
 
@@ -167,7 +175,7 @@ class Workspace:
             )
         config = {
             "workspace": {
-                "id": str(uuid.uuid4()),
+                "id": workspace_id or str(uuid.uuid4()),
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
             "store": {"url": db_url or f"sqlite:///{DEFAULT_SQLITE}"},
@@ -177,6 +185,8 @@ class Workspace:
         tmp.write_text(_dump_toml(config), encoding="utf-8")
         os.replace(tmp, root / CONFIG_NAME)
         ws = cls(root=root, config=config, engine=engine)
+        if not audit:
+            return ws
         with ws.session() as sess:
             backend = engine.url.get_backend_name()
             record_event(sess, actor_name(), "workspace.init", "workspace", ws.id,
