@@ -43,7 +43,7 @@ from roshan.errors import IntakeError
 from roshan.intake import merkle
 from roshan.intake.agefmt import parse_header
 from roshan.intake.bundle import MAGIC as BUNDLE_MAGIC
-from roshan.intake.bundle import Bundle, BundleEntry, EntryReader, open_bundle, read_entry
+from roshan.intake.bundle import Bundle, BundleFile, EntryReader, open_bundle
 from roshan.intake.chunks import MAGIC as CHUNK_MAGIC
 from roshan.intake.chunks import ChunkHeader, Spool, SpoolStatus, parse_chunk
 from roshan.intake.ledger import INTAKE_KIND, blob_path, intake_report_leaf_data, next_seq
@@ -218,52 +218,55 @@ def import_bundles(
     known = _known_reports(ws)
     new: dict[str, _NewReport] = {}
     per_bundle: dict[str, dict[str, int]] = {}
-    for b in unique.values():
-        assert b.path is not None
-        stats = {"reports": 0, "new": 0, "duplicate": 0}
-        per_bundle[b.bundle_id] = stats
-        for e in b.entries:
-            if e.kind != "reports":
-                continue
-            what = f"{b.path.name}: {e.name}"
-            if e.size > MAX_REPORT_CIPHERTEXT:
-                raise IntakeError(f"{what}: report too large")
-            ct = read_entry(b.path, e)
-            parse_header(ct, what=what)
-            try:
-                plain = pyrage.decrypt(ct, ids)
-            except Exception as exc:
-                raise _decrypt_error(exc, what) from exc
-            doc = parse_report(plain, what=what)
-            rid = hashlib.sha256(plain).hexdigest()
-            stats["reports"] += 1
-            if rid in known or rid in new:
-                stats["duplicate"] += 1
-                summary.reports_duplicate += 1
-                continue
-            stats["new"] += 1
-            new[rid] = _NewReport(rid, b.bundle_id, e.sha256, doc, [])
-    # Stage blobs: verify attachments by stream-decrypting while copying ciphertext.
     stage = ws.root / "intake" / "blobs" / f".stage-{secrets.token_hex(6)}"
     moved: list[Path] = []
+    files: dict[str, BundleFile] = {}
     try:
         for kind in ("reports", "witness", "attachments"):
             (stage / kind).mkdir(parents=True, exist_ok=True)
+        for b in unique.values():
+            assert b.path is not None
+            bf = files[b.bundle_id] = BundleFile(b.path)
+            stats = {"reports": 0, "new": 0, "duplicate": 0}
+            per_bundle[b.bundle_id] = stats
+            for e in b.entries:
+                if e.kind != "reports":
+                    continue
+                what = f"{b.path.name}: {e.name}"
+                if e.size > MAX_REPORT_CIPHERTEXT:
+                    raise IntakeError(f"{what}: report too large")
+                ct = bf.read(e)
+                parse_header(ct, what=what)
+                try:
+                    plain = pyrage.decrypt(ct, ids)
+                except Exception as exc:
+                    raise _decrypt_error(exc, what) from exc
+                doc = parse_report(plain, what=what)
+                rid = hashlib.sha256(plain).hexdigest()
+                stats["reports"] += 1
+                if rid in known or rid in new:
+                    stats["duplicate"] += 1
+                    summary.reports_duplicate += 1
+                    continue
+                stats["new"] += 1
+                new[rid] = _NewReport(rid, b.bundle_id, e.sha256, doc, [])
+                (stage / "reports" / f"{e.sha256}.age").write_bytes(ct)
+        # Verify attachments by stream-decrypting them while copying their ciphertext.
         total_att = sum(len(r.doc.get("attachments") or []) for r in new.values())
         done = 0
+        by_name = {bid: b.by_name() for bid, b in unique.items()}
         for r in new.values():
             b = unique[r.bundle_id]
+            bf = files[r.bundle_id]
             assert b.path is not None
-            entries = b.by_name()
-            _stage_copy(b.path, entries[f"reports/{r.payload_sha256}.age"], stage / "reports")
+            entries = by_name[r.bundle_id]
             w = r.doc.get("witness")
             if w:
                 name = f"witness/{w['blob']}.age"
                 if name in entries:
-                    we = entries[name]
-                    with EntryReader(b.path, we) as rd:
-                        parse_header(rd.read(64 * 1024), what=f"{b.path.name}: {name}")
-                    _stage_copy(b.path, we, stage / "witness")
+                    wct = bf.read(entries[name])  # small; checked, never decrypted here
+                    parse_header(wct, what=f"{b.path.name}: {name}")
+                    (stage / "witness" / f"{w['blob']}.age").write_bytes(wct)
                 elif not blob_path(ws, "witness", w["blob"]).exists():
                     raise IntakeError(f"{b.path.name}: report {r.report_id[:16]} names a witness "
                                       "blob the bundle does not carry")
@@ -281,11 +284,10 @@ def import_bundles(
                 ae = entries[name]
                 sink = _CheckSink(min(max_attachment_bytes, a["size"]), what)
                 dest = stage / "attachments" / f"{ae.sha256}.age"
-                with EntryReader(b.path, ae) as rd:
-                    parse_header(rd.read(64 * 1024), what=what)
-                with EntryReader(b.path, ae) as rd, open(dest, "wb") as out:
+                parse_header(bf.reader(ae).read(64 * 1024), what=what)
+                with open(dest, "wb") as out:
                     try:
-                        pyrage.decrypt_io(_Tee(rd, out), sink, ids)
+                        pyrage.decrypt_io(_Tee(bf.reader(ae), out), sink, ids)
                     except Exception as exc:
                         raise _decrypt_error(exc, what) from exc
                 if sink.n != a["size"] or sink.h.hexdigest() != a["sha256"]:
@@ -302,9 +304,9 @@ def import_bundles(
                     on_progress("attachments", done, total_att)
         # Everything verified: move blobs into the content-addressed store.
         for kind in ("reports", "witness", "attachments"):
+            blob_path(ws, kind, "x").parent.mkdir(parents=True, exist_ok=True)
             for p in (stage / kind).iterdir():
                 target = blob_path(ws, kind, p.stem)
-                target.parent.mkdir(parents=True, exist_ok=True)
                 if not target.exists():
                     os.replace(p, target)
                     moved.append(target)
@@ -314,6 +316,8 @@ def import_bundles(
             t.unlink(missing_ok=True)
         raise
     finally:
+        for bf in files.values():
+            bf.close()
         shutil.rmtree(stage, ignore_errors=True)
     for bid in assembled:
         spool.discard(bid)
@@ -326,13 +330,6 @@ def import_bundles(
 def _att_meta(a: dict[str, Any]) -> dict[str, Any]:
     return {k: a.get(k) for k in ("blob", "sha256", "size", "original_sha256", "media_type",
                                   "metadata_stripped", "name")}
-
-
-def _stage_copy(path: Path, entry: BundleEntry, folder: Path) -> None:
-    dest = folder / f"{entry.sha256}.age"
-    with EntryReader(path, entry) as rd, open(dest, "wb") as out:
-        for buf in iter(lambda: rd.read(1 << 20), b""):
-            out.write(buf)
 
 
 def _row_for(r: _NewReport) -> dict[str, str | None]:
