@@ -104,6 +104,57 @@ def _take(values: list[Any], idx: np.ndarray, dtype: Any = object) -> np.ndarray
     return arr[idx]
 
 
+PARALLEL_MIN_VALUES = 100_000
+"""Below this many distinct name values, names are normalised in-process."""
+
+
+def _workers() -> int:
+    env = os.environ.get("ROSHAN_WORKERS")
+    if env and env.isdigit():
+        return max(1, int(env))
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+_WORKER_TABLE: VariantTable | None = None
+
+
+def _init_worker(state: tuple[dict[str, str], dict[str, str], dict[str, str]]) -> None:
+    global _WORKER_TABLE
+    parent, display, persian = state
+    _WORKER_TABLE = VariantTable(parent=parent, display=display, persian=persian)
+
+
+def _worker_chunk(values: list[str | None]) -> list[NamePart]:
+    return [name_part(v, _WORKER_TABLE) for v in values]
+
+
+def name_parts(values: list[str | None], table: VariantTable) -> list[NamePart]:
+    """:func:`name_part` of every value; spread over worker processes for big inputs.
+
+    Workers are started fresh (``forkserver``), get a copy of the variant table
+    and load the lexicon themselves, so the cost (~1-2 s) only pays off for
+    large inputs; ``ROSHAN_WORKERS=1`` forces a single process.
+    """
+    workers = _workers()
+    if workers < 2 or len(values) < PARALLEL_MIN_VALUES:
+        return [name_part(v, table) for v in values]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    n_chunks = workers * 4
+    size = (len(values) + n_chunks - 1) // n_chunks
+    chunks = [values[i:i + size] for i in range(0, len(values), size)]
+    state = (dict(table.parent), dict(table.display), dict(table.persian))
+    try:
+        ctx = mp.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                 initializer=_init_worker, initargs=(state,)) as ex:
+            results = list(ex.map(_worker_chunk, chunks))
+    except (OSError, RuntimeError, ValueError):  # no processes allowed here: do it inline
+        return [name_part(v, table) for v in values]
+    return [p for chunk in results for p in chunk]
+
+
 def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> pd.DataFrame:
     """Normalise every field of a records frame (``records_frame`` shape); pure.
 
@@ -122,11 +173,20 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     rn = _col(df, "row_number")
     out["row_number"] = pd.array(pd.to_numeric(rn, errors="coerce"), dtype="Int64")
 
-    # ---- names: each field once per distinct value, then combined per row
+    # ---- names: every distinct value of the four name fields once (in parallel
+    # for big frames), then combined per row
     name_cols = {f: _col(df, f) for f in ("full_name", "given_name", "family_name", "father_name")}
+    coded = {f: pd.factorize(col.astype(object), use_na_sentinel=False)
+             for f, col in name_cols.items()}
+    all_values: dict[Any, int] = {}
+    for _codes, uniques in coded.values():
+        for u in uniques:
+            all_values.setdefault(_none(u), len(all_values))
+    value_list = list(all_values)
+    done = name_parts(value_list, table)
     parts: dict[str, tuple[list[NamePart], np.ndarray]] = {}
-    for f, col in name_cols.items():
-        parts[f] = _distinct_apply([col], lambda v: name_part(v, table))
+    for f, (codes, uniques) in coded.items():
+        parts[f] = ([done[all_values[_none(u)]] for u in uniques], codes)
     fp, fidx = parts["full_name"]
     gp, gidx = parts["given_name"]
     mp, midx = parts["family_name"]
