@@ -78,6 +78,7 @@ def main() -> None:
     from roshan.estimate.dga import dga_posterior, fit_dga
     from roshan.estimate.dga_graphs import decomposable_graphs
 
+    load_before = os.getloadavg()[0]
     enum = {}
     for p in (3, 4, 5):
         decomposable_graphs.cache_clear()
@@ -131,6 +132,7 @@ def main() -> None:
                     "cpu": platform.processor() or platform.machine(), "cores": os.cpu_count()},
         "settings": {"delta": "2**-p (default); also timed with 1", "prior": "default (1/N)", "n_draws": 4000, "top": 10,
                      "repeats": args.repeats},
+        "load_average_1min_before_after": [load_before, os.getloadavg()[0]],
         "enumeration": enum,
         "tables": rows,
     }
@@ -194,7 +196,9 @@ def _write_docs(result: dict) -> None:
     lines = [
         SECTION, "",
         f"`{sys.executable.split('/')[-1]} bench/estimate_dga.py` ({result['when']}, "
-        f"{result['machine']['cores']} cores shared with other work, single process). "
+        f"{result['machine']['cores']} cores shared with other work - 1-minute load average "
+        f"{result['load_average_1min_before_after'][0]:.1f} before, "
+        f"{result['load_average_1min_before_after'][1]:.1f} after - single process). "
         "`fit` = `fit_dga` with defaults (delta 2^-p, prior 1/N, automatic Nmissing grid, 4,000 "
         f"draws), median of {result['settings']['repeats']} runs; `fit, delta 1` the same with "
         "delta = 1; `1:300` and `20k` = the "
