@@ -236,7 +236,10 @@ def _replace_section(heading: str, body: str) -> None:
         if start == -1:
             text = text.rstrip("\n") + "\n\n" + body
         else:
-            nxt = text.find("\n## ", start + len(heading))
+            # our section ends at the next heading or at another tool's <!-- marker -->
+            ends = [i for i in (text.find("\n## ", start + len(heading)),
+                                text.find("\n<!--", start + len(heading))) if i != -1]
+            nxt = min(ends) if ends else -1
             text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt != -1 else "")
         DOCS.write_text(text.rstrip("\n") + "\n")
 
