@@ -355,3 +355,32 @@ def test_reachable_through_methods_fit(my3: CaptureCounts) -> None:
     assert res.diagnostics["delta"] == 1.0
     with pytest.raises(EstimationError):
         fit("dga", my3, samples=100)  # an LCMCR option: refused with a clear error
+
+
+def test_naive_transcription_4_lists(data_dir: Path) -> None:
+    c = CaptureCounts.from_csv(data_dir / "rome_hiv_4list.csv")
+    y = _full(c)
+    grid = np.arange(0, 400, 7)
+    ref = _naive_bma_cr(y, grid, 1 / 16)
+    post = dga_posterior(y, grid, delta=1 / 16)
+    assert len(post.graphs) == 61
+    np.testing.assert_allclose(post.model_weights, ref.sum(axis=1), rtol=1e-8, atol=1e-14)
+    np.testing.assert_allclose(post.post_n, ref.sum(axis=0), rtol=1e-8, atol=1e-14)
+
+
+@pytest.mark.parametrize("perm", [(4, 3, 2, 1, 0), (1, 0, 3, 4, 2), (2, 4, 0, 1, 3)])
+def test_relabelling_lists_changes_nothing(my5: CaptureCounts, perm: tuple[int, ...]) -> None:
+    """The posterior of N cannot depend on the order of the lists."""
+    df = my5.to_frame()
+    names = list(my5.lists)
+    shuffled = CaptureCounts.from_frame(df[[names[i] for i in perm] + ["count"]])
+    a = fit_dga(my5, n_draws=0)
+    b = fit_dga(shuffled, n_draws=0)
+    assert (a.estimate, a.lower, a.upper) == (b.estimate, b.lower, b.upper)
+    assert a.diagnostics["posterior_mean"] == pytest.approx(b.diagnostics["posterior_mean"],
+                                                            rel=1e-10)
+    top_a = {frozenset(frozenset(c) for c in m["cliques"]): m["weight"] for m in a.model["top"]}
+    top_b = {frozenset(frozenset(c) for c in m["cliques"]): m["weight"] for m in b.model["top"]}
+    assert top_a.keys() == top_b.keys()
+    for k, w in top_a.items():
+        assert top_b[k] == pytest.approx(w, rel=1e-8)
