@@ -3,10 +3,10 @@
 Measures ``roshan.simulate.generate`` (in memory, the path other stages'
 benchmarks use) at about 100,000 and 1,000,000 list records with default
 options (5 lists), and ``roshan.simulate.simulate`` (generate + write every
-file) at about 100,000 records. Each size runs in its own child process so peak
+file) at about 100,000 and 1,000,000 records. Each size runs in its own child process so peak
 RSS is its own. Target from the issue: 1M records "well under a minute or two".
 
-    .venv/bin/python bench/simulate_generate.py [--sizes 100000,1000000] [--write 100000]
+    .venv/bin/python bench/simulate_generate.py [--sizes 100000,1000000] [--write 100000,1000000]
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def run(pop: int, write: bool) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,1000000", help="target record counts for generate()")
-    ap.add_argument("--write", default="100000", help="target record count for simulate() (0 = skip)")
+    ap.add_argument("--write", default="100000,1000000",
+                    help="target record counts for simulate(), comma list ('' = skip)")
     args = ap.parse_args()
     results = []
     for target in [int(x) for x in args.sizes.split(",") if x]:
@@ -66,8 +67,8 @@ def main() -> None:
         results.append(r)
         print(f"generate: {r['records']:,} records ({r['population']:,} victims) in "
               f"{r['seconds']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
-    if int(args.write):
-        r = run(int(int(args.write) / RECORDS_PER_VICTIM), write=True)
+    for target in [int(x) for x in args.write.split(",") if x and int(x)]:
+        r = run(int(target / RECORDS_PER_VICTIM), write=True)
         r["mode"] = "simulate"
         results.append(r)
         print(f"simulate (write files): {r['records']:,} records in {r['seconds']:.1f} s, "

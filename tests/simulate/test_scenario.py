@@ -155,12 +155,10 @@ def test_determinism_same_seed_same_files(tmp_path):
     a = simulate(cfg, tmp_path / "a")
     b = simulate(ScenarioConfig(seed=11, population=300, lists=6), tmp_path / "b")
     assert a == b
-    for p in (tmp_path / "a").rglob("*"):
-        if p.is_file() and p.suffix != ".xlsx":
-            assert p.read_bytes() == (tmp_path / "b" / p.relative_to(tmp_path / "a")).read_bytes(), p
-    for s in a["sources"]:
-        if s["format"] == "xlsx":
-            pd.testing.assert_frame_equal(_read(tmp_path / "a", s), _read(tmp_path / "b", s))
+    files = [p for p in (tmp_path / "a").rglob("*") if p.is_file()]
+    assert any(p.suffix == ".xlsx" for p in files)
+    for p in files:  # byte-identical, XLSX included (fixed zip stamps)
+        assert p.read_bytes() == (tmp_path / "b" / p.relative_to(tmp_path / "a")).read_bytes(), p
     c = generate(ScenarioConfig(seed=12, population=300, lists=6))
     assert not c.records["victim_id"].equals(generate(cfg).records["victim_id"])
 
