@@ -324,11 +324,11 @@ def test_saturated_model_dominance_is_flagged_and_can_be_excluded(my5: CaptureCo
     becomes decisive, the saturated model takes all the weight, and N is then set by the
     prior alone (a spike at the observed count) - roshan must say so."""
     big = CaptureCounts(my5.lists, my5.patterns, my5.counts * 10)
-    res = fit_dga(big, n_draws=0)
+    res = fit_dga(big, n_draws=0, max_grid=5000)
     assert res.diagnostics["saturated_weight"] > 0.99
     assert res.estimate == big.observed  # prior-driven spike at Nmissing = 0
     assert any("saturated model" in w for w in res.warnings)
-    without = fit_dga(big, include_saturated=False, n_draws=0)
+    without = fit_dga(big, include_saturated=False, n_draws=0, max_grid=5000)
     assert without.diagnostics["saturated_weight"] == 0.0
     assert all(m["graph"] != "[L1,L2,L3,L4,L5]" for m in without.model["top"])
     assert without.estimate > big.observed * 1.1
