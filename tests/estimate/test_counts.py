@@ -109,7 +109,8 @@ def test_from_histories_counts_rows() -> None:
     h = np.array([[1, 0, 0], [1, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1]])
     cc = CaptureCounts.from_histories(h, lists=["x", "y", "z"])
     assert cc.observed == 5
-    assert dict(zip(map(tuple, cc.patterns.tolist()), cc.counts.tolist()))[(1, 0, 0)] == 2
+    got = dict(zip(map(tuple, cc.patterns.tolist()), cc.counts.tolist(), strict=True))
+    assert got[(1, 0, 0)] == 2
     with pytest.raises(EstimationError, match="all-zero"):
         CaptureCounts.from_histories(np.array([[0, 0], [1, 0]]))
 

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from roshan.estimate.counts import CaptureCounts
-from roshan.estimate.poisson import Model, Table, fit_model
 from roshan.estimate.modelsearch import (
     all_hierarchical_models,
     boundary_terms,
     neighbours,
     search,
 )
+from roshan.estimate.poisson import Model, Table, fit_model
 
 DATA = Path(__file__).parent / "data"
 

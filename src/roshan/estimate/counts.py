@@ -95,7 +95,7 @@ class CaptureCounts:
         if len(np.unique(codes)) != len(codes):
             raise EstimationError(f"{where}: a capture pattern appears more than once")
         per_list = (pats.astype(np.int64) * cnts[:, None]).sum(axis=0)
-        empty = [name for name, c in zip(lists, per_list) if c == 0]
+        empty = [name for name, c in zip(lists, per_list, strict=True) if c == 0]
         if empty:
             raise EstimationError(
                 f"{where}: list(s) {', '.join(empty)} have no records; drop them before estimating"
@@ -295,7 +295,7 @@ class CaptureCounts:
     def list_totals(self) -> dict[str, int]:
         """Number of people on each list."""
         tot = (self.patterns.astype(np.int64) * self.counts[:, None]).sum(axis=0)
-        return {name: int(t) for name, t in zip(self.lists, tot)}
+        return {name: int(t) for name, t in zip(self.lists, tot, strict=True)}
 
     def pair_overlaps(self) -> dict[tuple[str, str], int]:
         """Number of people on both lists, for every pair of lists."""

@@ -118,7 +118,7 @@ def reduce_model(
         keep = ~drop
     else:
         keep = np.ones(2**n_lists - 1, dtype=bool)
-    x = d[np.ix_(keep, list(est))]
+    x = d[np.ix_(keep, np.asarray(est, dtype=np.int64))]
     if extra is not None:
         x = np.hstack([x, extra[keep]])
     return Reduced(est, neginf, keep, x)

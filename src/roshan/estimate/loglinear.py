@@ -124,6 +124,8 @@ def fit_loglinear(
         fixed = None
     warnings = data_warnings(counts)
 
+    fit: ModelFit | None
+    sres: SearchResult | None
     if fixed is not None:
         fit = fit_model(table, fixed, exact=True)
         if not fit.ok:
@@ -140,7 +142,8 @@ def fit_loglinear(
                 f"data ({sres.considered if sres else 0} models tried); the lists overlap too "
                 "little for a log-linear estimate"
             )
-        procedure = sres.procedure
+        procedure = sres.procedure if sres is not None else search
+    assert fit is not None and fit.estimate is not None
     estimate = float(fit.estimate)
 
     diagnostics: dict = {
@@ -187,7 +190,9 @@ def fit_loglinear(
         def estimator(t: Table) -> float:
             f, _ = _choose(t, fixed, procedure if fixed is None else "auto", criterion,
                            max_order, pthresh, heterogeneity, boot_models)
-            return f.estimate if f is not None and f.ok else float("nan")
+            if f is None or not f.ok or f.estimate is None:
+                return float("nan")
+            return float(f.estimate)
 
         br = run_bootstrap(table, estimate, estimator, bootstrap, level, seed, kind, progress)
         lower, upper, draws = br.lower, br.upper, br.draws

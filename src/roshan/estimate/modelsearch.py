@@ -202,9 +202,9 @@ def stepwise_search(table: Table, pthresh: float = 0.02, max_order: int = 2,
     cache = _Cache(table)
     current = Model((), heterogeneity)
     cur_fit = cache.fit(current)
-    trace = [{"model": current.hierarchy(j), "p": None}]
+    trace: list[dict] = [{"model": current.hierarchy(j), "p": None}]
     failed = 0
-    if not cur_fit.ok:
+    if not cur_fit.ok or cur_fit.fitted is None:
         return SearchResult(None, "stepwise", "p-value", 1, 1, trace)
     considered = 1
     codes = np.arange(1, 2**j, dtype=np.int64)
@@ -214,7 +214,8 @@ def stepwise_search(table: Table, pthresh: float = 0.02, max_order: int = 2,
             break
         pvals = []
         for t in cands:
-            expected = float(cur_fit.fitted[(codes & t) == t].sum())
+            fitted = cur_fit.fitted if cur_fit.fitted is not None else np.zeros(codes.size)
+            expected = float(fitted[(codes & t) == t].sum())
             observed = float(table.nstar[t])
             p = min(poisson.cdf(observed, expected), poisson.sf(observed - 1, expected))
             m = Model.of(current.terms + (t,), heterogeneity)

@@ -258,8 +258,8 @@ def _irls_kernel(x, y, beta, use_start, offset, maxit, tol, diverge_exit):  # pr
                 xk = x[i, k] * w
                 if xk != 0.0:
                     xtwz[k] += xk * z
-                    for l in range(p):
-                        xtwx[k, l] += xk * x[i, l]
+                    for q in range(p):
+                        xtwx[k, q] += xk * x[i, q]
         ok = True
         for v in xtwz:
             if not np.isfinite(v):
@@ -369,7 +369,7 @@ def fit_model(table: Table, model: Model, start: dict | None = None,
         return ModelFit(model, 4, "the Poisson fit did not converge", n_params=npars_total,
                         neginf=red.neginf, iterations=its)
     ll = float(np.sum(xlogy(y, mu) - mu)) - float(gammaln(y + 1.0).sum())
-    coef: dict = {p: float(b) for p, b in zip(red.params, beta)}
+    coef: dict = {p: float(b) for p, b in zip(red.params, beta[: len(red.params)], strict=True)}
     if extra is not None:
         coef["h"] = float(beta[-1])
     for p in red.neginf:

@@ -108,7 +108,7 @@ def fit_strata(frame: pd.DataFrame, by: list[str], method: str = "loglinear",
     groups = list(frame.groupby(by, dropna=False, sort=True)) if by else [((), frame)]
     for i, (key, sub) in enumerate(groups):
         key = key if isinstance(key, tuple) else (key,)
-        info: dict = {b: (None if pd.isna(v) else v) for b, v in zip(by, key)}
+        info: dict = {b: (None if pd.isna(v) else v) for b, v in zip(by, key, strict=True)}
         observed = int(sub["count"].sum())
         active, problem = stratum_problem(sub, lists)
         info.update(observed=observed, lists=active)
@@ -169,12 +169,13 @@ def fit_strata(frame: pd.DataFrame, by: list[str], method: str = "loglinear",
     estimate = float(sum(p[0] for p in parts))
     lower = upper = None
     combined = None
-    sampled = [p for p in parts if p[1] is not None]
+    sampled = [(p[0], p[1]) for p in parts if p[1] is not None]
+    sampled_draws: list[np.ndarray] = [p[1] for p in sampled if p[1] is not None]
     constant = sum(p[0] for p in parts if p[1] is None)
     if sampled:
-        size = min(p[1].size for p in sampled)
+        size = min(d.size for d in sampled_draws)
         rng = np.random.default_rng(base_seed)
-        stack = np.vstack([rng.permutation(p[1])[:size] for p in sampled])
+        stack = np.vstack([rng.permutation(d)[:size] for d in sampled_draws])
         ok = np.all(np.isfinite(stack), axis=0)
         combined = stack[:, ok].sum(axis=0) + constant
         if combined.size >= 2:
