@@ -66,6 +66,7 @@ HOUSE_STYLES: dict[str, tuple[str, ...]] = {
 }
 
 _TAG = {f"{p}>{r}": (p, r) for p, r in LATIN_RULES}
+_COMPILED = tuple((re.compile(p), r) for p, r in LATIN_RULES)
 
 
 def latin_variants(canonical: str, extra: list[str] | None = None, limit: int = 8) -> list[str]:
@@ -79,10 +80,10 @@ def latin_variants(canonical: str, extra: list[str] | None = None, limit: int = 
     for form in extra or []:
         if form not in out:
             out.append(form)
-    for pat, rep in LATIN_RULES:
+    for pat, rep in _COMPILED:
         if len(out) >= limit:
             break
-        v = re.sub(pat, rep, canonical, count=1)
+        v = pat.sub(rep, canonical, count=1)
         if v != canonical and v and v not in out:
             out.append(v)
     return out[:limit]
