@@ -166,3 +166,22 @@ def test_models_chart(dga5: EstimateResult) -> None:
     with pytest.raises(EstimationError):
         models_chart(EstimateResult(method="loglinear", lists=["A", "B", "C"], observed=5,
                                     estimate=6.0, model="[A][B][C]"))
+
+
+def test_strata_chart_of_real_fit_strata_output() -> None:
+    """fit_strata with dga on two SYNTHETIC regions (M&Y counts and a thinned copy)."""
+    import pandas as pd
+
+    from roshan.estimate.strata import fit_strata
+
+    data = Path(__file__).parent / "data" / "madigan_york_3list.csv"
+    base = pd.read_csv(data)
+    a = base.assign(region="R1")
+    b = base.assign(region="R2", count=(base["count"] // 2))
+    frame = pd.concat([a, b], ignore_index=True)
+    res = fit_strata(frame, ["region"], method="dga", delta=1.0, n_draws=1000)
+    assert [s["status"] for s in res.strata] == ["ok", "ok"]
+    svg = chart_to_svg(strata_chart(res))
+    texts = _texts(svg)
+    assert "R1" in texts and "R2" in texts  # labels are the stratum values only
+    assert _marks(svg).get("mark-rule", 0) == 2

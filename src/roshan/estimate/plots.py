@@ -43,7 +43,8 @@ OKABE_ITO = {
 
 _FONT = "sans-serif"
 _STRATUM_FIELDS = {"observed", "estimate", "lower", "upper", "status", "reason", "level",
-                   "method", "warnings", "diagnostics", "model", "draws", "lists"}
+                   "method", "warnings", "diagnostics", "model", "draws", "lists",
+                   "handled_as", "dropped_lists"}
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -253,7 +254,8 @@ def strata_chart(result: EstimateResult, *, width: int = 480,
     strata = list(result.strata or [])
     if not strata:
         raise EstimationError("this result has no strata to plot")
-    keys = [k for k in strata[0] if k not in _STRATUM_FIELDS]
+    keys = [k for k in strata[0]
+            if k not in _STRATUM_FIELDS and not isinstance(strata[0][k], (list, dict, tuple))]
     rows = []
     for s in strata:
         ok = s.get("status", "ok") == "ok" and s.get("estimate") is not None
