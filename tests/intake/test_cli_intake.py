@@ -74,6 +74,17 @@ def test_cli_flow(tmp_path: Path, make_jpeg) -> None:
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["ok"] is True
 
+    # an inclusion proof for the report, checked against the published checkpoint alone
+    proof = tmp_path / "proof.json"
+    r = run("ledger", "prove", str(tmp_path / "ws"), report_id, "--tree-size",
+            str(cp["tree_size"]), "--out", str(proof))
+    assert r.returncode == 0, r.stderr
+    r = run("ledger", "check-proof", str(proof), "--checkpoint", cp["file"], "--keys", str(keys))
+    assert r.returncode == 0 and "verified" in r.stderr, r.stderr
+    # the witness contact only through the audited command
+    r = run("intake", "witness", str(tmp_path / "ws"), report_id, "--keys", str(keys), "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["contact"] == "SYNTHETIC contact"
+
     # a checkpoint signed by some other organisation is refused
     other = tmp_path / "other"
     assert run("keys", "init", str(other)).returncode == 0

@@ -214,3 +214,21 @@ def test_not_a_bundle(tmp_path: Path, org: OrgKeys, workspace) -> None:
     p = tmp_path / "x.bin"
     p.write_bytes(b"hello")
     _refused(workspace, [p], [org.identity], "not a roshan bundle or chunk")
+
+
+def test_witness_contact_read_is_audited(tmp_path: Path, org: OrgKeys, other_org: OrgKeys,
+                                         workspace) -> None:
+    s = _report(tmp_path / "o", org, 7)
+    anon = R.save_report(tmp_path / "o", org.identity.to_public(), {"full_name": "SYNTHETIC Anon"})
+    b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
+    I.import_bundles(workspace, [b.path], [org.identity])
+    contact = I.read_witness_contact(workspace, s.report_id, [org.identity], actor="tester")
+    assert contact["contact"] == "SYNTHETIC witness 7"
+    with workspace.engine.connect() as c:
+        ev = c.execute(select(AuditEvent).where(AuditEvent.action == "intake.witness_read")).one()
+        assert ev.actor == "tester" and ev.object_id == s.report_id
+        assert "SYNTHETIC" not in json.dumps(ev.detail)
+    with pytest.raises(IntakeError, match="anonymous"):
+        I.read_witness_contact(workspace, anon.report_id, [org.identity], actor="tester")
+    with pytest.raises(IntakeError, match="different key"):
+        I.read_witness_contact(workspace, s.report_id, [other_org.identity], actor="tester")

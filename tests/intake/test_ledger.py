@@ -166,3 +166,24 @@ def test_forged_checkpoint_signature(filled, org: OrgKeys) -> None:
     forged = L.Checkpoint(cp.origin, cp.tree_size, b"\x01" * 32, cp.key_id, cp.signature)
     res = L.verify(filled, [org.public], checkpoints=[forged])
     assert any("bad signature" in p for p in res.problems)
+
+
+def test_inclusion_proof_for_a_report_against_published_checkpoint(filled, org: OrgKeys,
+                                                                    tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from roshan.store.models import IntakeReport
+
+    cp, path = L.checkpoint(filled, org)
+    published = L.parse_checkpoint(path.read_text())
+    with filled.engine.connect() as c:
+        rid = c.execute(select(IntakeReport.report_id)).scalars().first()
+    proof = L.prove_inclusion(filled, rid, cp.tree_size)
+    assert proof["kind"] == "intake_report" and "SYNTHETIC" not in str(proof)
+    assert L.check_inclusion(proof, published)
+    bad = {**proof, "leaf_hash": "00" * 32}
+    assert not L.check_inclusion(bad, published)
+    assert not L.check_inclusion({**proof, "leaf_index": (proof["leaf_index"] + 1) % 11},
+                                 published)
+    with pytest.raises(Exception, match="no ledger leaf"):
+        L.prove_inclusion(filled, "f" * 64)

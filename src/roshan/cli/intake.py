@@ -273,6 +273,33 @@ def intake_html_form(
     console.print(f"offline form written to {out}; it encrypts in the browser and needs no network")
 
 
+@intake_app.command("witness")
+def intake_witness(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    report_id: str = typer.Argument(..., help="The report id (full SHA-256)."),
+    keys: Path = KEYS_OPT,
+    passphrase_file: Path | None = PASS_OPT,
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Decrypt one report's witness contact (recorded in the audit log; prints to stdout)."""
+    from roshan.intake.importer import read_witness_contact
+    from roshan.intake.keys import unlock
+    from roshan.store.workspace import Workspace, actor_name
+
+    org = unlock(keys, _passphrase(passphrase_file))
+    ws = Workspace.open(workspace)
+    try:
+        contact = read_witness_contact(ws, report_id, [org.identity], actor=actor_name())
+    finally:
+        ws.close()
+    if json_out:
+        print_json(contact)
+    else:
+        contact.pop("format", None)
+        for k, v in contact.items():
+            typer.echo(f"{k}: {v}")
+
+
 @ledger_app.command("head")
 def ledger_head(workspace: Path = typer.Argument(..., help="The workspace folder."),
                 json_out: bool = JSON_OPT) -> None:
@@ -368,6 +395,63 @@ def ledger_verify(
                 console.print(f"  {p}")
     if not res.ok:
         raise typer.Exit(1)
+
+
+@ledger_app.command("prove")
+def ledger_prove(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    ref: str = typer.Argument(..., help="A report id, or a raw row ref '<import sha[:16]>:<row>'."),
+    tree_size: int | None = typer.Option(None, "--tree-size",
+                                         help="Prove against this (checkpointed) size."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the proof JSON here."),
+) -> None:
+    """An RFC 9162 inclusion proof for one leaf (hashes only), to hand to a third party."""
+    import json
+
+    from roshan.intake.ledger import prove_inclusion
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    try:
+        proof = prove_inclusion(ws, ref, tree_size)
+    finally:
+        ws.close()
+    if out is not None:
+        out.write_text(json.dumps(proof, indent=2) + "\n", "utf-8")
+        console.print(f"inclusion proof for leaf {proof['leaf_index']} of {proof['tree_size']} "
+                      f"written to {out}")
+    else:
+        print_json(proof)
+
+
+@ledger_app.command("check-proof")
+def ledger_check_proof(
+    proof_file: Path = typer.Argument(..., help="Proof JSON from `roshan ledger prove`."),
+    checkpoint_file: Path = typer.Option(..., "--checkpoint", help="The signed checkpoint."),
+    keys: list[Path] = typer.Option(..., "--keys", "-k", help="Trusted key directory."),
+) -> None:
+    """Check an inclusion proof against a signed checkpoint, without the workspace."""
+    import json
+
+    from roshan.intake.keys import load_public, verify_signature
+    from roshan.intake.ledger import check_inclusion, checkpoint_body, parse_checkpoint
+
+    try:
+        proof = json.loads(proof_file.read_text("utf-8"))
+        cp = parse_checkpoint(checkpoint_file.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IntakeError(f"cannot read proof or checkpoint: {exc}") from exc
+    known = {k.key_id: k for k in (load_public(d) for d in keys)}
+    if cp.key_id not in known:
+        raise IntakeError(f"{checkpoint_file.name}: signed by an unknown key ({cp.key_id[:16]})")
+    if not verify_signature(known[cp.key_id].signing_public,
+                            checkpoint_body(cp.origin, cp.tree_size, cp.root_hash), cp.signature):
+        raise IntakeError(f"{checkpoint_file.name}: bad signature")
+    if not isinstance(proof, dict) or not check_inclusion(proof, cp):
+        console.print("[bold red]proof does NOT verify[/] against this checkpoint")
+        raise typer.Exit(1)
+    console.print(f"[green]verified[/]: leaf {proof['leaf_index']} is in the signed tree of "
+                  f"size {cp.tree_size}")
 
 
 def register(app: typer.Typer) -> None:

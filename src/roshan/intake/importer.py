@@ -375,3 +375,47 @@ def _commit(ws: Workspace, summary: ImportSummary, new: dict[str, _NewReport],
                                 object_type="bundle", object_id=bid,
                                 detail={**st, "entries": len(bundles[bid].entries),
                                         "import_id": import_id}))
+
+
+def read_witness_contact(ws: Workspace, report_id: str, identities: Sequence[x25519.Identity],
+                         *, actor: str) -> dict[str, Any]:
+    """Decrypt one report's witness contact — a deliberate act, recorded in the audit log.
+
+    Why a separate, audited step: imports never decrypt witness contacts, so the
+    only way to see one is this call (or ``age -d`` by hand with the key). The
+    audit event names who asked and for which report, never the contact.
+    """
+    from roshan.store.audit import record_event
+
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(IntakeReport.payload_sha256).where(
+            IntakeReport.report_id == report_id)).first()
+    if row is None:
+        raise IntakeError(f"no intake report {report_id[:16]}")
+    try:
+        report_ct = blob_path(ws, "reports", str(row[0])).read_bytes()
+    except OSError as exc:
+        raise IntakeError(f"stored report {report_id[:16]} is missing") from exc
+    try:
+        doc = parse_report(pyrage.decrypt(report_ct, list(identities)))
+    except IntakeError:
+        raise
+    except Exception as exc:
+        raise _decrypt_error(exc, f"report {report_id[:16]}") from exc
+    w = doc.get("witness")
+    if not w:
+        raise IntakeError(f"report {report_id[:16]} has no witness contact (anonymous)")
+    path = blob_path(ws, "witness", w["blob"])
+    try:
+        plain = pyrage.decrypt(path.read_bytes(), list(identities))
+    except OSError as exc:
+        raise IntakeError(f"witness contact of report {report_id[:16]} is missing") from exc
+    except Exception as exc:
+        raise _decrypt_error(exc, f"witness contact of report {report_id[:16]}") from exc
+    with ws.session() as sess:
+        record_event(sess, actor, "intake.witness_read", "intake_report", report_id, {})
+    import json
+
+    contact: dict[str, Any] = json.loads(plain)
+    contact.pop("nonce", None)
+    return contact

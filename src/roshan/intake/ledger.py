@@ -311,3 +311,46 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
                                     f"{prev.tree_size}")
         prev = cp
     return res
+
+
+def prove_inclusion(ws: Workspace, ref: str, tree_size: int | None = None) -> dict[str, Any]:
+    """An RFC 9162 inclusion proof that the leaf for ``ref`` is in the tree of ``tree_size``.
+
+    ``ref`` is a report id or a raw row ref (``<import sha256[:16]>:<row>``). The
+    proof holds hashes only, so it can be handed to a third party together with a
+    published checkpoint of the same size (``check_inclusion``).
+    """
+    leaves = leaf_hashes(ws)
+    size = len(leaves) if tree_size is None else tree_size
+    if not 0 < size <= len(leaves):
+        raise IntakeError(f"tree size must be between 1 and {len(leaves)}")
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(LedgerLeaf.seq, LedgerLeaf.kind).where(LedgerLeaf.ref == ref)
+                           ).first()
+    if row is None:
+        raise IntakeError(f"no ledger leaf for {ref[:24]!r}")
+    seq, kind = int(row[0]), row[1]
+    if seq >= size:
+        raise IntakeError(f"leaf {seq} was appended after a tree of size {size}")
+    proof = merkle.inclusion_proof(seq, leaves[:size])
+    return {"format": "roshan-inclusion-proof/1", "origin": ws.id, "ref": ref, "kind": kind,
+            "leaf_index": seq, "tree_size": size, "leaf_hash": leaves[seq].hex(),
+            "proof": [p.hex() for p in proof],
+            "root_hash": merkle.root_hash(leaves[:size]).hex()}
+
+
+def check_inclusion(proof: Mapping[str, Any], cp: Checkpoint) -> bool:
+    """Does ``proof`` (from ``prove_inclusion``) show its leaf under checkpoint ``cp``?
+
+    The caller must have checked ``cp``'s signature (``verify_signature``).
+    """
+    try:
+        if proof.get("format") != "roshan-inclusion-proof/1":
+            return False
+        if int(proof["tree_size"]) != cp.tree_size or proof.get("origin") != cp.origin:
+            return False
+        return merkle.verify_inclusion(int(proof["leaf_index"]), cp.tree_size,
+                                       bytes.fromhex(proof["leaf_hash"]),
+                                       [bytes.fromhex(p) for p in proof["proof"]], cp.root_hash)
+    except (KeyError, TypeError, ValueError):
+        return False
