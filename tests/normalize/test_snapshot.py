@@ -115,3 +115,15 @@ def test_normalize_workspace(sqlite_ws) -> None:
     frame = pq.read_table(path).to_pandas()
     assert len(frame) == 4
     assert set(frame["full_key"].dropna()) >= {"hsYnY mhmd rzA"}
+
+
+@pytest.mark.slow
+def test_parallel_name_path_matches_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    import roshan.normalize.snapshot as snap
+
+    df = records(ROWS * 3)
+    serial = normalize_frame(df)
+    monkeypatch.setattr(snap, "PARALLEL_MIN_VALUES", 1)
+    monkeypatch.setenv("ROSHAN_WORKERS", "2")
+    parallel = normalize_frame(df)
+    pd.testing.assert_frame_equal(serial, parallel)
