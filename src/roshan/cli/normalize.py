@@ -104,8 +104,8 @@ def workspace_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
     """Normalise a workspace's accepted records into snapshots/normalized.parquet."""
-    from roshan.normalize.summary import summarize
     from roshan.normalize.snapshot import normalize_workspace
+    from roshan.normalize.summary import summarize
     from roshan.store.workspace import Workspace
 
     ws = Workspace.open(path)

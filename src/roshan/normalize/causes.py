@@ -29,7 +29,7 @@ _KEYWORDS: list[tuple[CauseOfDeath, tuple[str, ...]]] = [
     (CauseOfDeath.VEHICLE, ("vehicle", "run over", "car hit", "hit by a car", "car accident", "truck", "خودرو", "ماشین", "زیر گرفت")),
 ]
 
-_YES = {"yes", "y", "true", "1", "withheld", "بله", "بلی", "اری", "آری", "اره", "اره", "اری"}
+_YES = {"yes", "y", "true", "1", "withheld", "بله", "بلی", "اری", "آری", "اره"}
 _NO = {"no", "n", "false", "0", "returned", "released", "خیر", "نه", "نخیر"}
 
 

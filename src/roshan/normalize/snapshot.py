@@ -27,10 +27,10 @@ from roshan.normalize.ages import parse_age
 from roshan.normalize.causes import cause_category, yes_no
 from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
 from roshan.normalize.names import NamePart, name_part, split_full_name
-from roshan.normalize.text import script_of
 from roshan.normalize.places import resolve_place
 from roshan.normalize.schema import COLUMNS, NORMALIZED_SCHEMA
 from roshan.normalize.sex import resolve_sex
+from roshan.normalize.text import script_of
 from roshan.normalize.variants import VariantTable, default_table, load_variants_file
 
 VARIANTS_FILE = "variants.tsv"
