@@ -151,3 +151,39 @@ def test_data_warnings_flag_few_overlaps_and_dominance() -> None:
     assert any("one list dominates: A" in x for x in data_warnings(dom))
     korea = CaptureCounts.from_csv(DATA / "korea_3list.csv")
     assert not any("dominates" in x for x in data_warnings(korea))
+
+
+# ---------------------------------------------------------------- property-based
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def _histories(draw):
+    j = draw(st.integers(min_value=2, max_value=6))
+    rows = draw(st.lists(st.lists(st.integers(0, 1), min_size=j, max_size=j)
+                         .filter(lambda r: any(r)), min_size=1, max_size=60))
+    return np.array(rows, dtype=np.int8), j
+
+
+@settings(max_examples=60, deadline=None)
+@given(_histories())
+def test_histories_frame_and_full_table_agree(data) -> None:
+    rows, j = data
+    names = [f"S{k}" for k in range(j)]
+    if np.any(rows.sum(axis=0) == 0):
+        with pytest.raises(EstimationError, match="no records"):
+            CaptureCounts.from_histories(rows, lists=names)
+        return
+    a = CaptureCounts.from_histories(rows, lists=names)
+    df = pd.DataFrame(rows, columns=names).assign(count=1)
+    b = CaptureCounts.from_frame(df)
+    assert a.observed == b.observed == rows.shape[0]
+    pa, fa = a.full_table()
+    pb, fb = b.full_table()
+    assert np.array_equal(pa, pb) and np.array_equal(fa, fb)
+    # each list's total equals its column sum
+    assert list(a.list_totals().values()) == rows.sum(axis=0).tolist()
+    # the round trip through a frame is lossless
+    c = CaptureCounts.from_frame(a.to_frame())
+    assert np.array_equal(c.full_table()[1], fa)

@@ -116,3 +116,13 @@ def test_warnings_for_sparse_data_and_huge_estimates() -> None:
     assert any("few overlaps" in w for w in r.warnings)
     assert any("sparse table" in w for w in r.warnings)
     assert r.diagnostics["procedure"] == "downhill"  # more than 5 lists
+
+
+def test_two_lists_is_lincoln_petersen() -> None:
+    cc = CaptureCounts(("A", "B"), np.array([[1, 0], [0, 1], [1, 1]]), np.array([60, 40, 20]))
+    r = fit_loglinear(cc)
+    assert r.estimate == pytest.approx(80 * 60 / 20)  # n_A * n_B / m
+    assert r.model["terms"] == []
+    # only one model was possible: no model-selection warning
+    assert not any("model-selection" in w for w in r.warnings)
+    assert r.lower < 240 < r.upper

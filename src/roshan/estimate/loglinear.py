@@ -166,7 +166,7 @@ def fit_loglinear(
     if kind == "profile":
         lower, upper = profile_interval(table, fit, level)
         diagnostics["interval"] = "profile-likelihood interval"
-        if fixed is None:
+        if sres is not None and sres.considered - sres.failed > 1:
             warnings.append(
                 "the profile-likelihood interval treats the selected model as if it had been "
                 "known in advance; it ignores model-selection uncertainty (use --bootstrap)"
