@@ -1,4 +1,9 @@
-"""End to end through the `roshan` command: keys, new report, pack in chunks, import, ledger."""
+"""End to end through the `roshan` command: keys, new report, pack in chunks, import, ledger.
+
+Commands run in-process through ``roshan.cli.main.main`` (the real door: argument
+parsing, error handling, exit codes) to keep the test quick; one refusal also runs
+as a real subprocess to check the one-line error and exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,41 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROSHAN = [sys.executable, "-m", "roshan.cli.main"]
+from roshan.cli.main import main
+
+PASS = "SYNTHETIC cli passphrase"
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ROSHAN, *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "ROSHAN_KEY_PASSPHRASE": "SYNTHETIC cli passphrase",
-                               **(env or {})})
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-@pytest.mark.slow
-def test_cli_flow(tmp_path: Path, make_jpeg) -> None:
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    def _run(*args: str, env: dict[str, str] | None = None) -> Result:
+        monkeypatch.setenv("ROSHAN_KEY_PASSPHRASE", (env or {}).get("ROSHAN_KEY_PASSPHRASE", PASS))
+        monkeypatch.setattr(sys, "argv", ["roshan", *args])
+        capsys.readouterr()
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return _run
+
+
+def test_cli_flow(tmp_path: Path, make_jpeg, run) -> None:
     keys = tmp_path / "keys"
     r = run("keys", "init", str(keys), "--json")
     assert r.returncode == 0, r.stderr
@@ -50,7 +75,10 @@ def test_cli_flow(tmp_path: Path, make_jpeg) -> None:
     data = bytearray(Path(chunks[0]).read_bytes())
     data[-1] ^= 1
     bad.write_bytes(bytes(data))
-    r = run("intake", "import", str(tmp_path / "ws"), str(bad), "--keys", str(keys))
+    r = subprocess.run([sys.executable, "-m", "roshan.cli.main", "intake", "import",
+                        str(tmp_path / "ws"), str(bad), "--keys", str(keys)],
+                       capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "ROSHAN_KEY_PASSPHRASE": PASS})
     assert r.returncode == 2 and "tampered" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     # wrong passphrase
