@@ -132,11 +132,11 @@ def junction_separators(cliques: Sequence[tuple[int, ...]]) -> list[tuple[int, .
         return x
 
     seps: list[tuple[int, ...]] = []
-    for _, i, j, inter in cand:
+    for _, i, j, shared in cand:
         ri, rj = find(i), find(j)
         if ri != rj:
             parent[ri] = rj
-            seps.append(inter)
+            seps.append(shared)
     return sorted(seps, key=lambda c: (-len(c), c))
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import numpy as np
@@ -64,7 +64,7 @@ class _Density:
 
     frame: pd.DataFrame  # columns N, density (what the y axis shows)
     ytitle: str
-    interpolate: str  # "linear" for a curve, "step" for a histogram
+    interpolate: Literal["linear", "step"]  # a curve, or a histogram
     log_x: bool
 
 
@@ -102,7 +102,7 @@ def _posterior_density(result: EstimateResult) -> _Density | None:
         n = np.asarray(curve["n"], dtype=float)
         d = np.asarray(curve["density"], dtype=float)
         log_x = curve.get("scale") == "log"
-        interp = "linear"
+        interp: Literal["linear", "step"] = "linear"
         label = "Posterior probability per value of N"
     elif result.draws is not None and np.size(result.draws) > 1:
         draws = np.asarray(result.draws, dtype=float)
@@ -216,7 +216,9 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
                                                              range=_KIND_DASH), legend=None),
     )
     layers.append(rules)
-    for side, align, dx in (("right", "left", 4), ("left", "right", -4)):
+    sides: tuple[tuple[str, Literal["left", "right"], int], ...] = (
+        ("right", "left", 4), ("left", "right", -4))
+    for side, align, dx in sides:
         sub = marks[marks["side"] == side]
         if sub.empty:
             continue
