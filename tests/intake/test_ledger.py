@@ -187,3 +187,28 @@ def test_inclusion_proof_for_a_report_against_published_checkpoint(filled, org: 
                                  published)
     with pytest.raises(Exception, match="no ledger leaf"):
         L.prove_inclusion(filled, "f" * 64)
+
+
+def test_import_checkpoint_verify_on_each_backend(any_ws, org: OrgKeys, tmp_path: Path) -> None:
+    """The same flow on SQLite and PostgreSQL, including detection of a removed row."""
+    ws = any_ws
+    for i in range(3):
+        R.save_report(tmp_path / "o", org.identity.to_public(),
+                      {"full_name": f"SYNTHETIC Backend Person {i}"})
+    b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
+    assert I.import_bundles(ws, [b.path], [org.identity]).reports_new == 3
+    cp, _ = L.checkpoint(ws, org)
+    assert cp.tree_size == 6
+    assert L.verify(ws, [org.public]).ok
+    with ws.engine.begin() as c:
+        if ws.engine.dialect.name == "postgresql":
+            c.exec_driver_sql("DROP TRIGGER IF EXISTS raw_rows_append_only ON raw_rows")
+        else:
+            c.exec_driver_sql("DROP TRIGGER IF EXISTS raw_rows_no_delete")
+        rid = c.execute(text("SELECT min(id) FROM raw_rows")).scalar()
+        c.execute(text("DELETE FROM records WHERE import_id = (SELECT import_id FROM raw_rows "
+                       "WHERE id = :i) AND row_number = (SELECT row_number FROM raw_rows "
+                       "WHERE id = :i)"), {"i": rid})
+        c.execute(text("DELETE FROM raw_rows WHERE id = :i"), {"i": rid})
+    res = L.verify(ws, [org.public])
+    assert any("content was removed" in p for p in res.problems)
