@@ -28,6 +28,7 @@ def test_counts_json_is_one_document() -> None:
     d = json.loads(res.stdout)
     assert d["method"] == "loglinear" and d["estimate"] == pytest.approx(157.1667, abs=1e-3)
     assert d["model"]["hierarchy"] == "[12,23]"
+    assert d["diagnostics"]["bootstrap"] == 500  # a searched model gets a bootstrap interval
     assert set(d) == {"method", "lists", "observed", "estimate", "lower", "upper", "level",
                       "model", "diagnostics", "warnings", "strata"}
 
@@ -44,7 +45,7 @@ def test_options_reach_the_method() -> None:
     res = _run("--counts", str(DATA / "korea_3list.csv"), "--terms", "b:c", "--json")
     assert json.loads(res.stdout)["model"]["terms"] == ["b:c"]
     res = _run("--counts", str(DATA / "allegheny_4list.csv"), "--heterogeneity", "darroch",
-               "--criterion", "bic", "--max-order", "2", "--json")
+               "--criterion", "bic", "--max-order", "2", "--bootstrap", "0", "--json")
     assert json.loads(res.stdout)["model"]["heterogeneity"] == "darroch"
 
 

@@ -27,7 +27,7 @@ def artificial() -> CaptureCounts:
 
 
 def test_search_result_is_complete_and_json_safe(korea: CaptureCounts) -> None:
-    r = fit_loglinear(korea)
+    r = fit_loglinear(korea, interval="profile")
     assert r.method == "loglinear" and r.lists == ["b", "c", "d"] and r.observed == 123
     assert r.estimate == pytest.approx(157.1667, abs=1e-3)
     assert r.model["hierarchy"] == "[12,23]" and r.model["terms"] == ["b:c", "c:d"]
@@ -37,6 +37,17 @@ def test_search_result_is_complete_and_json_safe(korea: CaptureCounts) -> None:
     d = r.to_dict()
     assert tuple(d) == RESULT_KEYS
     json.dumps(d, allow_nan=False)
+
+
+def test_search_defaults_to_bootstrap_repeating_selection(korea: CaptureCounts) -> None:
+    r = fit_loglinear(korea, seed=2)
+    assert r.diagnostics["bootstrap"] == 500
+    assert r.diagnostics["interval"] == "bca bootstrap interval repeating the model search"
+    assert not any("model-selection" in w for w in r.warnings)
+    assert r.draws.shape == (500,)
+    cheap = fit_loglinear(korea, bootstrap=0)
+    assert cheap.diagnostics["interval"] == "profile-likelihood interval"
+    assert cheap.draws is None
 
 
 def test_fixed_model_profile_interval_has_no_selection_warning(korea: CaptureCounts) -> None:
@@ -103,7 +114,7 @@ def test_level_changes_interval(korea: CaptureCounts) -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [dict(level=1.5), dict(criterion="cp"), dict(search="genetic"), dict(interval="x"),
-     dict(bootstrap=-1), dict(max_order=0), dict(interval="bca")],
+     dict(bootstrap=-1), dict(max_order=0), dict(interval="bca", bootstrap=0)],
 )
 def test_bad_options_are_user_errors(korea: CaptureCounts, kwargs: dict) -> None:
     with pytest.raises(EstimationError):
@@ -112,7 +123,7 @@ def test_bad_options_are_user_errors(korea: CaptureCounts, kwargs: dict) -> None
 
 def test_warnings_for_sparse_data_and_huge_estimates() -> None:
     cc = CaptureCounts.from_csv(DATA / "new_orleans_8list.csv")
-    r = fit_loglinear(cc)
+    r = fit_loglinear(cc, interval="profile")
     assert any("few overlaps" in w for w in r.warnings)
     assert any("sparse table" in w for w in r.warnings)
     assert r.diagnostics["procedure"] == "downhill"  # more than 5 lists
@@ -120,7 +131,7 @@ def test_warnings_for_sparse_data_and_huge_estimates() -> None:
 
 def test_two_lists_is_lincoln_petersen() -> None:
     cc = CaptureCounts(("A", "B"), np.array([[1, 0], [0, 1], [1, 1]]), np.array([60, 40, 20]))
-    r = fit_loglinear(cc)
+    r = fit_loglinear(cc, bootstrap=0)
     assert r.estimate == pytest.approx(80 * 60 / 20)  # n_A * n_B / m
     assert r.model["terms"] == []
     # only one model was possible: no model-selection warning

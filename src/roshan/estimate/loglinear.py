@@ -7,9 +7,11 @@ procedure. The chosen model must pass the existence/identifiability checks;
 otherwise :class:`~roshan.errors.EstimationError` says why instead of a number.
 
 Intervals: for a fixed model, the profile-likelihood interval (Cormack 1992);
-with ``bootstrap=N`` the bootstrap repeats the whole procedure, search included,
-and gives a BCa interval (Silverman, Chan & Vincent 2024). A profile interval
-after a search is labelled as ignoring model-selection uncertainty.
+when a model is *searched*, by default a bootstrap of 500 replicates repeats the
+whole procedure, search included, and gives a BCa interval (Silverman, Chan &
+Vincent 2024). ``bootstrap=0`` (or ``interval="profile"``) gives the cheap profile
+interval of the selected model instead, labelled as ignoring model-selection
+uncertainty.
 
 Numerics live in :mod:`~roshan.estimate.poisson`, checks in
 :mod:`~roshan.estimate.identifiability`, searches in
@@ -30,9 +32,11 @@ from roshan.estimate.modelsearch import SearchResult, all_hierarchical_models, s
 from roshan.estimate.poisson import Model, ModelFit, Table, fit_model, profile_interval
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["SEARCHES", "fit_loglinear", "model_description"]
+__all__ = ["DEFAULT_BOOTSTRAP", "SEARCHES", "fit_loglinear", "model_description"]
 
 SEARCHES = ("auto", "exhaustive", "downhill", "stepwise")
+#: Bootstrap replicates used by default when a model is searched (not fixed).
+DEFAULT_BOOTSTRAP = 500
 
 
 def model_description(fit: ModelFit, lists: tuple[str, ...]) -> dict:
@@ -71,7 +75,7 @@ def fit_loglinear(
     search: str = "auto",
     pthresh: float = 0.02,
     heterogeneity: str | None = None,
-    bootstrap: int = 0,
+    bootstrap: int | None = None,
     level: float = 0.95,
     seed: int | None = 1234,
     interval: str = "auto",
@@ -94,7 +98,8 @@ def fit_loglinear(
         Add an Rcapture-style heterogeneity covariate: "darroch", "poisson2",
         "gamma3.5".
     bootstrap, level, seed, interval
-        ``bootstrap`` replicates (0 = none); ``interval`` "auto" (BCa when
+        ``bootstrap`` replicates; ``None`` means :data:`DEFAULT_BOOTSTRAP` when a
+        model is searched and 0 for a fixed model. ``interval`` "auto" (BCa when
         bootstrapping, otherwise profile), "profile", "bca", "percentile",
         "none". In an exhaustive search over more than ``ntop`` models the
         bootstrap re-selects among the ``ntop`` best original-data models
@@ -104,6 +109,10 @@ def fit_loglinear(
         raise EstimationError(f"level must be between 0.5 and 1, got {level}")
     if interval not in ("auto", "profile", "bca", "percentile", "none"):
         raise EstimationError(f"unknown interval {interval!r}")
+    if bootstrap is None:
+        searching = terms is None
+        bootstrap = DEFAULT_BOOTSTRAP if searching and interval in ("auto", "bca",
+                                                                    "percentile") else 0
     if bootstrap < 0:
         raise EstimationError("bootstrap must be >= 0")
     if criterion not in ("aic", "bic"):
