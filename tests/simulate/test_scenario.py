@@ -226,3 +226,21 @@ def test_some_lists_carry_sensitive_fields(written):
     df = _canonical(out, field_list)
     filled = df.loc[df["witness"] != "", "witness"]
     assert len(filled) > 0 and filled.str.contains(r"\(").all()
+
+
+def test_dates_of_birth_agree_with_true_age():
+    import jdatetime
+
+    scen = generate(ScenarioConfig(seed=4, population=1200, lists=3, missing_rate=0.0))
+    hosp = next(s for s in scen.sources if s.has_date_of_birth)
+    df = scen.records_of(hosp.name).merge(scen.population, on="victim_id", suffixes=("", "_true"))
+    full = df[df["date_of_birth"].str.len() == 10]
+    assert len(full) > 100 and 0.5 < len(full) / len(df) < 0.85  # ~30% are year only
+    for dob, dob_true in zip(full["date_of_birth"], full["date_of_birth_true"], strict=True):
+        y, m, d = (int(x) for x in dob.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")).split("/"))
+        assert jdatetime.date(y, m, d).togregorian().isoformat() == dob_true
+    pop = scen.population
+    death = pd.to_datetime(pop["date_of_death"])
+    birth = pd.to_datetime(pop["date_of_birth"])
+    age = (death - birth).dt.days // 365.25
+    assert ((age - pop["age"]).abs() <= 1).all()

@@ -75,6 +75,7 @@ class SourceSpec:
     has_body_withheld: bool = False
     has_source_reference: bool = False  # URL / interview code (a sensitive field)
     has_witness: bool = False  # informant name and relation (a sensitive field)
+    has_date_of_birth: bool = False  # Jalali (Persian script) or ISO (Latin); 30% year only
     seyed_prefix: float = 0.6  # share of Seyed victims whose title this source writes
     # capture model
     base_capture: float = 0.4
@@ -211,7 +212,8 @@ _TEMPLATES: list[dict[str, Any]] = [
          age_style="years", sex_style="fa", has_father=False),
     dict(kind="hospital", fmt="csv-1256", script="fa", arabic_letters=1.0, date_style="jalali_slash",
          header_style="persian", has_record_id=False, base_capture=0.35, blackout_factor=0.8,
-         age_style="num", sex_style="fa", has_cause=True, class_sensitivity=0.4),
+         age_style="num", sex_style="fa", has_cause=True, class_sensitivity=0.4,
+         has_date_of_birth=True),
     dict(kind="family_report", fmt="json", script="latin", date_style="long_en",
          alt_date_style="jalali_words_en",
          header_style="english", roman_style="anglo", base_capture=0.3, blackout_factor=0.5,

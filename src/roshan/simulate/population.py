@@ -54,6 +54,7 @@ class Population:
     cause: np.ndarray  # index into list(CAUSE_PROBS)
     body_withheld: np.ndarray  # bool
     victim_id: np.ndarray  # str
+    birth_day: np.ndarray  # date of birth as days since config.start_date (negative)
 
 
 def day_weights(cfg: ScenarioConfig) -> np.ndarray:
@@ -113,11 +114,16 @@ def make_population(cfg: ScenarioConfig, rng: np.random.Generator) -> Population
     body_withheld = rng.random(n) < np.where(day >= b, 0.35, 0.15)
     width = max(6, len(str(n)))
     victim_id = np.array([f"V{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
-    return Population(
-        n=n, male=male, age=_ages(rng, n), given=given, family=family, father=father,
+    age = _ages(rng, n)
+    pop = Population(
+        n=n, male=male, age=age, given=given, family=family, father=father,
         seyed=rng.random(n) < 0.07, province=province, city=city, day=day, latent=latent,
         cause=cause, body_withheld=body_withheld, victim_id=victim_id,
+        birth_day=np.zeros(n, dtype=np.int64),
     )
+    # drawn last so adding it left every earlier draw of a seed unchanged
+    pop.birth_day = day - np.floor(age * 365.25 + rng.uniform(0, 365, n)).astype(np.int64)
+    return pop
 
 
 def given_table(pop: Population) -> tuple[NameTable, NameTable]:
@@ -154,6 +160,8 @@ def truth_frame(pop: Population, cfg: ScenarioConfig) -> pd.DataFrame:
             "age": pop.age,
             "date_of_death": iso[pop.day] if pop.n else [],
             "date_of_death_jalali": jal[pop.day] if pop.n else [],
+            "date_of_birth": [(cfg.start_date + timedelta(days=int(d))).isoformat()
+                              for d in pop.birth_day],
             "city": places.city_fa[pop.city],
             "city_latin": places.city_en[pop.city],
             "province": places.province_fa[pop.province],

@@ -59,7 +59,7 @@ CAUSE_TEXT = {
 MISSING_FACTOR = {"given_name": 0.1, "family_name": 0.3, "full_name": 0.0, "father_name": 1.5,
                   "sex": 1.0, "age": 2.0, "date_of_death": 1.0, "city": 1.0, "province": 1.5,
                   "cause_of_death": 2.0, "body_withheld": 3.0, "source_reference": 2.0,
-                  "witness": 4.0}
+                  "witness": 4.0, "date_of_birth": 3.0}
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,30 @@ def render_dates(day: np.ndarray, fa: np.ndarray, src: SourceSpec, cfg: Scenario
     return out
 
 
+def render_birth_dates(birth_day: np.ndarray, fa: np.ndarray, src: SourceSpec,
+                       cfg: ScenarioConfig, rng: np.random.Generator) -> np.ndarray:
+    """Dates of birth: Jalali '1381/05/12' in Persian-script records, ISO in Latin ones;
+    30% give the year only (Jalali or Gregorian)."""
+    import jdatetime
+
+    uniq, inv = np.unique(birth_day, return_inverse=True)
+    jal, jal_y, iso, iso_y = [], [], [], []
+    for d in uniq:
+        g = cfg.start_date + timedelta(days=int(d))
+        j = jdatetime.date.fromgregorian(date=g)
+        jal.append(f"{j.year}/{j.month:02d}/{j.day:02d}")
+        jal_y.append(str(j.year))
+        iso.append(g.isoformat())
+        iso_y.append(str(g.year))
+    year_only = rng.random(len(birth_day)) < 0.3
+    as_fa = np.where(year_only, np.array(jal_y, dtype=object)[inv], np.array(jal, dtype=object)[inv])
+    as_lat = np.where(year_only, np.array(iso_y, dtype=object)[inv], np.array(iso, dtype=object)[inv])
+    out = np.where(fa, as_fa, as_lat).astype(object)
+    if src.digits == "persian" and fa.any():
+        out[fa] = [to_persian_digits(x) for x in out[fa]]
+    return out
+
+
 def render_ages(age: np.ndarray, fa: np.ndarray, src: SourceSpec, cfg: ScenarioConfig,
                 rng: np.random.Generator) -> np.ndarray:
     """Age strings: '23', '۲۳', '23 years', '۲۳ ساله', 'about 30', '20-25', 'teenager'."""
@@ -297,7 +321,10 @@ def source_fields(src: SourceSpec) -> list[str]:
     f += ["full_name"] if src.name_layout == "full" else ["given_name", "family_name"]
     if src.has_father:
         f.append("father_name")
-    f += ["sex", "age", "date_of_death", "city"]
+    f += ["sex", "age"]
+    if src.has_date_of_birth:
+        f.append("date_of_birth")
+    f += ["date_of_death", "city"]
     if src.has_province:
         f.append("province")
     if src.has_cause:
@@ -367,6 +394,8 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
         cols["father_name"] = _apply_typos(father, err, rng)
     cols["sex"] = render_sex(male, fa, src)
     cols["age"] = render_ages(pop.age[v], fa, src, cfg, rng)
+    if src.has_date_of_birth:
+        cols["date_of_birth"] = render_birth_dates(pop.birth_day[v], fa, src, cfg, rng)
     cols["date_of_death"] = render_dates(pop.day[v], fa, src, cfg, rng)
     cols["city"] = _apply_typos(render_name("city", pop.city[v], fa, src, cfg, rng), err / 2, rng)
     if src.has_province:

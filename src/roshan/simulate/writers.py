@@ -36,14 +36,14 @@ ENGLISH_HEADERS = {
     "family_name": "Last Name", "father_name": "Father's Name", "sex": "Gender", "age": "Age",
     "date_of_death": "Date of Death", "city": "City", "province": "Province",
     "cause_of_death": "Cause of Death", "body_withheld": "Body Withheld",
-    "source_reference": "Source", "witness": "Witness",
+    "source_reference": "Source", "witness": "Witness", "date_of_birth": "Date of Birth",
 }
 PERSIAN_HEADERS = {
     "record_id": "کد", "full_name": "نام و نام خانوادگی", "given_name": "نام",
     "family_name": "نام خانوادگی", "father_name": "نام پدر", "sex": "جنسیت", "age": "سن",
     "date_of_death": "تاریخ فوت", "city": "شهر", "province": "استان",
     "cause_of_death": "علت فوت", "body_withheld": "عدم تحویل پیکر",
-    "source_reference": "منبع", "witness": "شاهد",
+    "source_reference": "منبع", "witness": "شاهد", "date_of_birth": "تاریخ تولد",
 }
 _EXT = {"csv": "csv", "xlsx": "xlsx", "json": "json", "jsonl": "jsonl"}
 
