@@ -52,6 +52,10 @@ def test_cli_flow(tmp_path: Path, make_jpeg, run) -> None:
     info = json.loads(r.stdout)
     assert info["recipient"].startswith("age1") and Path(info["qr_png"]).is_file()
 
+    r = run("intake", "html-form", "--to", str(keys), "--out", str(tmp_path / "form.html"))
+    assert r.returncode == 0, r.stderr
+    assert info["recipient"] in (tmp_path / "form.html").read_text()
+
     (tmp_path / "p.jpg").write_bytes(make_jpeg())
     answers = {"victim": {"full_name": "SYNTHETIC CLI Person", "city": "SYNTHETIC-Town"},
                "circumstances": "SYNTHETIC", "witness_contact": "SYNTHETIC contact",

@@ -232,3 +232,60 @@ def test_witness_contact_read_is_audited(tmp_path: Path, org: OrgKeys, other_org
         I.read_witness_contact(workspace, anon.report_id, [org.identity], actor="tester")
     with pytest.raises(IntakeError, match="different key"):
         I.read_witness_contact(workspace, s.report_id, [other_org.identity], actor="tester")
+
+
+def _fuzz_setup(tmp: Path, org: OrgKeys, make_jpeg) -> tuple[bytes, Path, set[str]]:
+    from roshan.store.workspace import Workspace
+
+    photo = tmp / "p.jpg"
+    photo.write_bytes(make_jpeg())
+    ids = {_report(tmp / "o", org, i, [photo] if i == 0 else []).report_id for i in range(2)}
+    b = B.pack_outbox(tmp / "o", tmp / "b")
+    template = tmp / "template-ws"
+    Workspace.init(template).close()
+    return b.path.read_bytes(), template, ids
+
+
+def test_fuzz_import_of_mutated_bundles(tmp_path: Path, org: OrgKeys, make_jpeg) -> None:
+    """Flipped bytes or truncation anywhere in a real bundle: refused cleanly, or identical."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from roshan.store.workspace import Workspace
+
+    data, template, ids = _fuzz_setup(tmp_path, org, make_jpeg)
+    counter = iter(range(10_000))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.tuples(st.integers(0, len(data) - 1), st.integers(1, 255)), min_size=1,
+                    max_size=3), st.booleans())
+    def check(flips: list[tuple[int, int]], truncate: bool) -> None:
+        blob = bytearray(data)
+        for pos, x in flips:
+            blob[pos] ^= x
+        if truncate:
+            blob = blob[: flips[0][0]]
+        n = next(counter)
+        wsdir = tmp_path / f"ws{n}"
+        shutil.copytree(template, wsdir)
+        p = tmp_path / f"m{n}.rbundle"
+        p.write_bytes(bytes(blob))
+        ws = Workspace.open(wsdir)
+        try:
+            before = _counts(ws)
+            try:
+                sm = I.import_bundles(ws, [p], [org.identity])
+            except IntakeError:
+                assert _counts(ws) == before
+                assert not list((wsdir / "intake" / "blobs").rglob("*.age"))
+                return
+            # only harmless manifest changes can be accepted: same reports, same content
+            with ws.engine.connect() as c:
+                got = {r for (r,) in c.execute(select(IntakeReport.report_id))}
+            assert got == ids and sm.reports_new == 2
+        finally:
+            ws.close()
+            shutil.rmtree(wsdir)
+            p.unlink()
+
+    check()
