@@ -138,3 +138,17 @@ def test_kernel_variates_have_right_moments():
     for a, b in ((0, 0), (0, 9), (4, 0), (3, 5)):
         x = np.array([_beta_int(a, b) for _ in range(20_000)])
         assert x.mean() == pytest.approx((1 + a) / (2 + a + b), abs=0.01)
+
+
+def test_refuses_data_without_any_overlap():
+    counts = CaptureCounts(("A", "B", "C"), np.eye(3, dtype=int), np.array([5, 5, 5]))
+    with pytest.raises(EstimationError, match="more than one list"):
+        fit_lcmcr(counts, burnin=10, samples=5)
+
+
+def test_two_lists_run():
+    counts = CaptureCounts(("A", "B"), np.array([[1, 0], [0, 1], [1, 1]]), np.array([30, 20, 10]))
+    res = fit_lcmcr(counts, seed=1, burnin=500, samples=200, thin=2, chains=2, workers=1)
+    # Lincoln-Petersen gives 40 * 30 / 10 = 120; the posterior should be in that region
+    assert 60 <= res.estimate <= 200
+    assert res.lower >= counts.observed

@@ -39,7 +39,7 @@ def test_heterogeneity_shows_as_excess_overlap():
 
     def lincoln_petersen(sc):
         c, n = simulate(sc, rng)
-        full = dict(zip(map(tuple, c.patterns.tolist()), c.counts.tolist()))
+        full = dict(zip(map(tuple, c.patterns.tolist()), c.counts.tolist(), strict=True))
         n1 = full.get((1, 0), 0) + full.get((1, 1), 0)
         n2 = full.get((0, 1), 0) + full.get((1, 1), 0)
         return n1 * n2 / full[(1, 1)] / n

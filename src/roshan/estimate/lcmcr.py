@@ -227,6 +227,11 @@ def fit_lcmcr(
     """
     if not (0 < level < 1):
         raise EstimationError(f"lcmcr: level must be between 0 and 1, got {level}")
+    if not np.any(np.asarray(counts.patterns).sum(axis=1) >= 2):
+        raise EstimationError(
+            "lcmcr: no one is on more than one list, so the data carry no information on how "
+            "many are on none; any number printed would come from the prior alone"
+        )
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
     d = sample_lcmcr(counts.patterns, counts.counts, classes=classes, burnin=burnin,

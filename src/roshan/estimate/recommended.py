@@ -52,6 +52,7 @@ primary interval, so a reader sees how much the answer leans on the prior.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -99,10 +100,16 @@ def fit_recommended(
     ``diagnostics`` of the primary sampler plus ``components``, and warnings when
     a component's interval does not overlap the primary interval's central part.
     """
+    unknown = [c for c in compare if c not in ("lcmcr", "dga")]
+    if unknown:
+        raise EstimationError(
+            f"recommended: unknown comparison method(s) {', '.join(map(repr, unknown))}; "
+            "use 'lcmcr' and/or 'dga'"
+        )
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
     b = miss_neutral_b(counts.n_lists)
-    opts = dict(classes=classes, burnin=burnin, samples=samples, thin=thin, chains=chains,
+    opts: dict[str, Any] = dict(classes=classes, burnin=burnin, samples=samples, thin=thin, chains=chains,
                 level=level, workers=workers, a_alpha=a_alpha, b_alpha=b_alpha)
     primary = fit_lcmcr(counts, seed=seed, a_lambda=1.0, b_lambda=b, **opts)
 
@@ -116,6 +123,7 @@ def fit_recommended(
     child = int(np.random.SeedSequence([seed, 1]).generate_state(1, dtype=np.uint32)[0])
     for name in compare:
         comp: EstimateResult | None = None
+        label = name
         try:
             if name == "lcmcr":
                 comp = fit_lcmcr(counts, seed=child, **opts)
@@ -127,12 +135,8 @@ def fit_recommended(
 
                 comp = fit_dga(counts, level=level, seed=child)
                 label = "dga (decomposable graphical models)"
-            else:
-                raise EstimationError(f"recommended: unknown comparison method {name!r}")
-        except EstimationError:
-            raise
-        except RoshanError as exc:  # pragma: no cover - depends on the component
-            warnings.append(f"comparison with {name} failed: {exc}")
+        except RoshanError as exc:  # a failed check must not sink the main estimate
+            warnings.append(f"sensitivity check {name} could not run: {exc}")
             continue
         if comp is None or comp.estimate is None:
             continue
