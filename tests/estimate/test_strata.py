@@ -132,3 +132,24 @@ def test_bad_frames_are_user_errors(frame: pd.DataFrame) -> None:
         fit_strata(frame.drop(columns="count"), ["province"], "loglinear")
     with pytest.raises(EstimationError, match="empty"):
         fit_strata(frame.assign(count=0), ["province"], "loglinear")
+
+
+def test_a_refused_stratum_alone_is_observed_only(monkeypatch: pytest.MonkeyPatch,
+                                                   frame: pd.DataFrame) -> None:
+    p2_observed = int(frame.loc[frame["province"] == "P2", "count"].sum())
+
+    def picky_fit(method, counts, **opts):
+        if counts.observed == p2_observed:
+            raise EstimationError("no log-linear model passes the checks")
+        return EstimateResult(method, list(counts.lists), counts.observed,
+                              counts.observed * 1.5, draws=np.full(50, counts.observed * 1.5))
+
+    monkeypatch.setattr(strata_mod, "fit", picky_fit)
+    no_p3 = frame[frame["province"] != "P3"]
+    r = fit_strata(no_p3, ["province"], "loglinear")
+    by = {s["province"]: s for s in r.strata}
+    assert by["P2"]["status"] == "not_estimable"
+    assert "no log-linear model" in by["P2"]["reason"]
+    assert by["P2"]["handled_as"] == "observed_only"
+    assert r.estimate == pytest.approx(by["P1"]["estimate"] + p2_observed)
+    assert any("lower bound" in w for w in r.warnings)

@@ -135,7 +135,9 @@ def fit_strata(frame: pd.DataFrame, by: list[str], method: str = "loglinear",
                           if s["status"] != "ok")
         active, problem = stratum_problem(pooled, lists)
         res = None
-        if problem is None and len(bad_frames) < len(groups):
+        if problem is None and len(bad_frames) == 1:
+            problem = "it is the only stratum that failed, so pooling cannot help"
+        elif problem is None and len(bad_frames) < len(groups):
             try:
                 res = fit(method, _counts(pooled, active), seed=base_seed + len(groups), **opts)
             except RoshanError as exc:
