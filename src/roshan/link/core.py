@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from splink import Linker
 
 from roshan.errors import LinkageError
 from roshan.link.blocking import DEFAULT_BLOCK_CAP, BlockingReport, add_blocking_keys
 from roshan.link.cluster import Clustering, cluster_pairs
 from roshan.link.engine import open_backend
-from roshan.link.predict import disagreeing_pairs, predict_pairs
+from roshan.link.predict import score_pairs
 from roshan.link.settings import ModelSpec
 from roshan.link.train import EM_MAX_PAIRS, U_SAMPLE_ROWS, TrainingReport, save_model, train
 
@@ -51,6 +52,23 @@ def _large_cluster_size(prepared: pd.DataFrame) -> int:
     return max(2 * int(n_sources), 6)
 
 
+def transplant_parameters(target: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """``target`` settings (any SQL dialect) with λ, m and u copied from ``source``.
+
+    Both must come from the same :class:`ModelSpec`, so comparisons and levels line up.
+    """
+    target["probability_two_random_records_match"] = \
+        source["probability_two_random_records_match"]
+    if len(target["comparisons"]) != len(source["comparisons"]):
+        raise LinkageError("internal: model and settings have different comparisons")
+    for tc, sc in zip(target["comparisons"], source["comparisons"], strict=True):
+        for tl, sl in zip(tc["comparison_levels"], sc["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in sl:
+                    tl[key] = sl[key]
+    return target
+
+
 def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duckdb",
                   spark_master: str | None = None, threshold: float | None = None,
                   seed: int = 42, must_link: Iterable[tuple[int, int]] = (),
@@ -72,14 +90,19 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
     progress("prepare", 0, len(STEPS))
     prepared = prepared.copy()
     blocking = add_blocking_keys(prepared, spec.passes, cap=block_cap)
-    backend = open_backend(engine, spark_master=spark_master, threads=threads)
+    # Training always runs on embedded DuckDB: it works on samples (u) and blocked
+    # subsets (EM), is fast there, and gives the same parameters whatever engine
+    # scores the pairs. The engine asked for does the quadratic part: blocking and
+    # scoring every candidate pair with the trained model.
+    train_backend = open_backend("duckdb", threads=threads)
+    pred_backend = train_backend
     try:
-        sdf = backend.register(prepared, "records")
+        sdf = train_backend.register(prepared, "records")
         timings["prepare"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         progress("train", 1, len(STEPS))
-        linker, training = train(backend, sdf, prepared, spec, seed=seed, labels=labels,
+        linker, training = train(train_backend, sdf, prepared, spec, seed=seed, labels=labels,
                                  u_sample_rows=u_sample_rows, em_max_pairs=em_max_pairs)
         model = linker.misc.save_model_to_json()
         files = save_model(linker, models_dir) if models_dir is not None else {}
@@ -87,7 +110,15 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
 
         t0 = time.perf_counter()
         progress("predict", 2, len(STEPS))
-        pairs, scored = predict_pairs(linker)
+        if engine != "duckdb":
+            pred_backend = open_backend(engine, spark_master=spark_master, threads=threads)
+            psdf = pred_backend.register(prepared, "records")
+            # The saved SQL is DuckDB's dialect; rebuild the settings in the target
+            # dialect from the spec and copy the trained parameters across.
+            target = Linker(psdf, spec.settings(), log_level=None).misc.save_model_to_json()
+            linker = Linker(psdf, transplant_parameters(target, model), log_level=None)
+        scored = score_pairs(linker, engine)
+        pairs = scored.kept()
         timings["predict"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -98,18 +129,20 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         multi = first.labels[first.labels.duplicated("cluster", keep=False)]
         guard: list[tuple[int, int]] = []
         if len(multi):
-            comp = backend.register(multi[["record_pk", "cluster"]].astype("int64")
-                                    .reset_index(drop=True), "components")
-            gp = disagreeing_pairs(linker, scored, spec, comp)
+            gp = scored.disagreeing(spec, multi[["record_pk", "cluster"]].astype("int64")
+                                    .reset_index(drop=True))
             guard = list(zip(gp["record_pk_l"].tolist(), gp["record_pk_r"].tolist(),
                              strict=True))
+        scored.close()
         clustering = cluster_pairs(ids, pairs, thr, must_link=must, cannot_link=cannot,
                                    guard_pairs=guard,
                                    large_cluster=_large_cluster_size(prepared))
         timings["cluster"] = time.perf_counter() - t0
         progress("cluster", 4, len(STEPS))
     finally:
-        backend.close()
+        if pred_backend is not train_backend:
+            pred_backend.close()
+        train_backend.close()
     warnings = list(blocking.warnings) + list(training.warnings)
     return CoreResult(pairs=pairs, clustering=clustering, training=training, blocking=blocking,
                       model=model, threshold=thr, timings=timings, model_files=files,

@@ -57,6 +57,8 @@ def _spark_safe(frame: pd.DataFrame) -> pd.DataFrame:
             out[c] = out[c].astype("float64")  # Spark: double with nulls
         elif isinstance(dt, pd.Float64Dtype):
             out[c] = out[c].astype("float64")
+        elif dt == object and out[c].isna().all():
+            out[c] = out[c].astype("string")  # all-null column: typed, not NullType
     return out
 
 
@@ -83,9 +85,10 @@ def _spark_backend(master: str | None) -> Backend:
         SparkSession.builder.appName("roshan-link")
         .master(master or "local[2]")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", "8")
-        .config("spark.default.parallelism", "8")
+        .config("spark.sql.shuffle.partitions", os.environ.get("ROSHAN_SPARK_PARTITIONS", "4"))
+        .config("spark.default.parallelism", os.environ.get("ROSHAN_SPARK_PARTITIONS", "4"))
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY", "2g"))
     )

@@ -57,6 +57,8 @@ class ModelSpec:
     em_rules: list[str]
     deterministic_rules: list[str]
     deterministic_recall: float = 0.7
+    # Extra EM passes tried, in order, only while some comparison is still untrained.
+    em_fallback_rules: list[str] = field(default_factory=list)
     threshold: float = DEFAULT_THRESHOLD
     # Pairs of records that clearly disagree: used by the chaining guard in
     # clustering. Each entry is (comparison output column, levels that count as
@@ -194,6 +196,12 @@ def roshan_spec(threshold: float | None = None) -> ModelSpec:
             "l.family_key = r.family_key AND l.given_key = r.given_key",
             "l.dod_day = r.dod_day AND l.province_code = r.province_code",
             "l.family_key = r.family_key AND l.father_key = r.father_key",
+        ],
+        em_fallback_rules=[
+            "l.given_key = r.given_key AND l.dod_day = r.dod_day",
+            "l.father_key = r.father_key AND l.dod_month = r.dod_month",
+            "l.dod_day = r.dod_day",
+            "l.age_band = r.age_band AND l.dod_month = r.dod_month",
         ],
         deterministic_rules=[
             "l.family_key = r.family_key AND l.given_key = r.given_key "

@@ -39,6 +39,12 @@ U_SAMPLE_ROWS = 1500
 EM_MAX_PAIRS = 2_000_000
 """Above this many blocked pairs, an EM pass samples (Splink's ``max_pairs``)."""
 
+M_FLOOR = 1e-3
+"""Smallest m kept for any trained level. EM on clean blocks can drive m of a
+disagreement level (sex differs, dates far apart) to ~1e-30, which would let one
+misrecorded field veto a match outright; reporting errors are real, so every level
+keeps at least this much probability among true matches (then m is renormalised)."""
+
 MIN_LABELLED_MATCHES = 30
 """Fewer confirmed matches than this are used as constraints only, not for m."""
 
@@ -106,23 +112,52 @@ def _estimate_lambda(linker: Linker, spec: ModelSpec, report: TrainingReport,
     report.probability_two_random_records_match = prob
 
 
-def _run_em(linker: Linker, spec: ModelSpec, report: TrainingReport, max_pairs: float) -> None:
-    trained = 0
+def _untrained_comparisons(linker: Linker) -> list[str]:
+    """Comparisons none of whose non-null levels has an m value yet."""
+    out = []
+    for comp in linker.misc.save_model_to_json().get("comparisons", []):
+        levels = [lv for lv in comp.get("comparison_levels", []) if not lv.get("is_null_level")]
+        if levels and all(lv.get("m_probability") is None for lv in levels):
+            out.append(str(comp.get("output_column_name")))
+    return out
+
+
+def _em_pass(backend: Backend, linker: Linker, sdf: Any, rule: str, report: TrainingReport,
+             max_pairs: float | None) -> Linker:
+    """One EM pass; on failure the model is restored to what it was before the pass.
+
+    (A failed Splink EM session can leave λ half-updated, so the linker is rebuilt
+    from the saved model rather than trusted.)
+    """
+    saved = linker.misc.save_model_to_json()
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=max_pairs)
+        report.em_passes.append({"rule": rule, "status": "ok"})
+        return linker
+    except Exception as exc:  # noqa: BLE001 - a pass with no pairs must not stop the run
+        msg = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        report.em_passes.append({"rule": rule, "status": "skipped", "reason": msg})
+        report.notes.append(f"EM pass skipped ({rule}): {msg}")
+        log.info("EM pass skipped: %s", msg)
+        return Linker(sdf, saved, log_level=None)
+
+
+def _run_em(backend: Backend, linker: Linker, sdf: Any, spec: ModelSpec,
+            report: TrainingReport, max_pairs: float | None) -> Linker:
     for rule in spec.em_rules:
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=max_pairs)
-            report.em_passes.append({"rule": rule, "status": "ok"})
-            trained += 1
-        except Exception as exc:  # noqa: BLE001 - a pass with no pairs must not stop the run
-            msg = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-            report.em_passes.append({"rule": rule, "status": "skipped", "reason": msg})
-            report.warnings.append(f"EM pass skipped ({rule}): {msg}")
-            log.warning("EM pass skipped: %s", msg)
-    if trained == 0:
+        linker = _em_pass(backend, linker, sdf, rule, report, max_pairs)
+    for rule in spec.em_fallback_rules:
+        if not _untrained_comparisons(linker):
+            break
+        linker = _em_pass(backend, linker, sdf, rule, report, max_pairs)
+    missing = _untrained_comparisons(linker)
+    if missing:
         raise LinkageError(
-            "no training pass found pairs to learn from: the records share no names, dates "
-            "or places; check the mapping of the name and date columns")
+            "could not learn how much " + ", ".join(missing) + " tells about a match: the "
+            "records have too few plausible matches to train on (too few records, or the "
+            "name/date/place columns are mostly empty)")
+    return linker
 
 
 def _apply_labels(backend: Backend, linker: Linker, labels: pd.DataFrame | None,
@@ -140,6 +175,21 @@ def _apply_labels(backend: Backend, linker: Linker, labels: pd.DataFrame | None,
     sdf = backend.register(tbl, "labels")
     linker.training.estimate_m_from_pairwise_labels(sdf)
     report.labelled_matches_used = len(tbl)
+
+
+def floor_m(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
+    """The model with each comparison's trained m values floored and renormalised."""
+    for comp in model.get("comparisons", []):
+        levels = [lv for lv in comp.get("comparison_levels", [])
+                  if not lv.get("is_null_level") and lv.get("m_probability") is not None]
+        if not levels:
+            continue
+        for lv in levels:
+            lv["m_probability"] = max(float(lv["m_probability"]), floor)
+        total = sum(lv["m_probability"] for lv in levels)
+        for lv in levels:
+            lv["m_probability"] = lv["m_probability"] / total
+    return model
 
 
 def _check_trained(model: dict[str, Any], report: TrainingReport) -> None:
@@ -173,11 +223,13 @@ def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: Mod
     _estimate_lambda(linker, spec, report, len(prepared))
     report.timings["lambda"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    _run_em(linker, spec, report, em_max_pairs if len(prepared) > 20_000 else None)
+    linker = _run_em(backend, linker, prepared_sdf, spec, report,
+                     em_max_pairs if len(prepared) > 20_000 else None)
     report.timings["em"] = time.perf_counter() - t0
     _apply_labels(backend, linker, labels, report)
-    _check_trained(linker.misc.save_model_to_json(), report)
-    return linker, report
+    model = floor_m(linker.misc.save_model_to_json())
+    _check_trained(model, report)
+    return Linker(prepared_sdf, model, log_level=None), report
 
 
 def save_model(linker: Linker, models_dir: Path, *, name: str = "link_model") -> dict[str, Path]:
