@@ -289,3 +289,16 @@ def test_fuzz_import_of_mutated_bundles(tmp_path: Path, org: OrgKeys, make_jpeg)
             p.unlink()
 
     check()
+
+
+def test_nameless_report_and_provenance_extras(tmp_path: Path, org: OrgKeys, workspace) -> None:
+    s = R.save_report(tmp_path / "o", org.identity.to_public(), {"city": "SYNTHETIC-City"},
+                      circumstances="SYNTHETIC: a body seen, name unknown", language="fa")
+    b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
+    assert I.import_bundles(workspace, [b.path], [org.identity]).reports_new == 1
+    with workspace.engine.connect() as c:
+        rec = c.execute(select(Record.record_id, Record.city, Record.extra, Record.status)).one()
+    assert rec.record_id == s.report_id and rec.city == "SYNTHETIC-City"
+    assert rec.extra["intake_language"] == "fa"
+    assert rec.extra["intake_client"].startswith("roshan-cli/")
+    assert rec.extra["intake_created_at"].endswith("Z")

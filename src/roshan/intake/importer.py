@@ -333,12 +333,21 @@ def _att_meta(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _row_for(r: _NewReport) -> dict[str, str | None]:
-    row: dict[str, str | None] = {"record_id": r.report_id}
+    """One ingest row per report: canonical fields, plus intake provenance as extra cells.
+
+    ``full_name`` is always present (possibly empty) so a batch of nameless reports
+    still maps; the ``intake_*`` cells land in the record's ``extra``.
+    """
+    row: dict[str, str | None] = {"record_id": r.report_id, "full_name": None}
     row.update(r.doc["victim"])
     row["source_reference"] = f"intake:{r.report_id}"
     circ = r.doc.get("circumstances") or ""
     if circ:
         row["notes"] = circ
+    for key in ("created_at", "language", "client"):
+        value = r.doc.get(key)
+        row[f"intake_{key}"] = str(value)[:100] if value is not None else None
+    row["intake_attachments"] = str(len(r.doc.get("attachments") or []))
     return row
 
 
