@@ -101,3 +101,16 @@ def test_run_study_summaries():
     # every method saw the same populations
     obs = reps.pivot_table(index=["scenario", "rep"], columns="method", values="observed")
     assert (obs.nunique(axis=1) == 1).all()
+
+
+def test_quick_methods_fit_lcmcr_and_recommended():
+    from roshan.estimate.simstudy import quick_methods
+
+    counts, truth = simulate(SCENARIOS["homogeneous_4"], np.random.default_rng(2))
+    methods = quick_methods(samples=100, thin=2, burnin=300)
+    assert set(methods) == {"lcmcr", "recommended"}
+    for name, fn in methods.items():
+        res = fn(counts, 1)
+        assert res.method == name
+        assert counts.observed <= res.lower <= res.estimate <= res.upper
+        assert res.estimate == pytest.approx(truth, rel=0.15)
