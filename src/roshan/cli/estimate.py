@@ -39,10 +39,8 @@ def _options(method: str, raw: dict[str, Any]) -> dict[str, Any]:
                  if raw[k] is not None]
     elif method == "recommended":
         opts = {**common, **{k: raw[k] for k in _LCMCR_OPTS}}
-        stray = [k for k in ("terms", "criterion", "max_order", "heterogeneity")
+        stray = [k for k in ("terms", "criterion", "max_order", "bootstrap", "heterogeneity")
                  if raw[k] is not None]
-        if raw["bootstrap"] is not None:
-            opts["bootstrap"] = raw["bootstrap"]
     else:  # dga
         opts = dict(common)
         stray = [k for k in ("terms", "criterion", "max_order", "bootstrap", "heterogeneity",
@@ -76,7 +74,8 @@ def estimate(
         None, "--heterogeneity", help="Add a heterogeneity term: darroch, poisson2, gamma3.5."),
     bootstrap: int | None = typer.Option(
         None, "--bootstrap", help="Bootstrap replicates repeating the model search (log-linear; "
-        "0 = profile-likelihood interval only)."),
+        "default 500 when a model is searched, 0 for --terms; 0 = profile-likelihood "
+        "interval only)."),
     interval: str | None = typer.Option(
         None, "--interval", help="auto, profile, bca, percentile or none (log-linear)."),
     level: float = typer.Option(0.95, "--level", help="Interval level."),
