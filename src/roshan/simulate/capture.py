@@ -12,7 +12,9 @@ most documenters) and ``province_k`` is a log-normal draw per province (sd
 weak outside. Dependence between sources is added on top:
 
 * positive ``(a, b, +1)``: source *a* copies from *b* — every victim *b* lists
-  and *a* missed is added to *a* with probability ``dependence``;
+  and *a* missed is added to *a* with probability ``dependence`` (and, when both
+  write the same script, the copy keeps *b*'s spelling of the names with
+  probability ``copy_spelling``, typos included);
 * negative ``(a, b, -1)``: *a* and *b* reach disjoint networks — each victim
   belongs to one of two networks (a fair coin), and *a*'s probability is
   multiplied by (1 + d) in one network and (1 - d) in the other, *b*'s the
@@ -63,10 +65,14 @@ def dependence_pairs(cfg: ScenarioConfig, n_sources: int) -> list[tuple[int, int
     return pairs
 
 
-def capture_matrix(
+def capture_with_copies(
     cfg: ScenarioConfig, sources: list[SourceSpec], pop: Population, rng: np.random.Generator
-) -> np.ndarray:
-    """Draw who each source lists: bool array (victims, sources)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw who each source lists, and which listings were copied from which source.
+
+    Returns ``(caught, copied_from)``: bool (victims, sources), and int of the
+    same shape holding the index of the source a listing was copied from, or -1.
+    """
     p = capture_probabilities(cfg, sources, pop, rng)
     d = cfg.dependence
     pairs = dependence_pairs(cfg, len(sources))
@@ -77,9 +83,18 @@ def capture_matrix(
             p[:, b] *= np.where(net, 1 - d, 1 + d)
     p = np.clip(p, 0.0, 0.97)
     caught = rng.random(p.shape) < p
+    copied_from = np.full(caught.shape, -1, dtype=np.int64)
     # copying: apply in the order given, so chains (c copies b copies a) work
     for a, b, sign in pairs:
         if sign > 0 and d > 0:
             copy = caught[:, b] & ~caught[:, a] & (rng.random(pop.n) < d)
             caught[:, a] |= copy
-    return caught
+            copied_from[copy, a] = b
+    return caught, copied_from
+
+
+def capture_matrix(
+    cfg: ScenarioConfig, sources: list[SourceSpec], pop: Population, rng: np.random.Generator
+) -> np.ndarray:
+    """Draw who each source lists: bool array (victims, sources)."""
+    return capture_with_copies(cfg, sources, pop, rng)[0]

@@ -132,6 +132,7 @@ class ScenarioConfig:
     heterogeneity: float = 1.0
     dependence: float = 0.3
     dependence_pairs: list[tuple[int, int, int]] | None = None
+    copy_spelling: float = 0.8  # copied listings keep the original's name spelling (same script)
     error_rate: float = 0.02
     duplicate_rate: float = 0.03
     missing_rate: float = 0.05
@@ -151,7 +152,8 @@ class ScenarioConfig:
             raise RoshanError("population must be at least 1")
         if self.sources is None and not 1 <= self.lists <= 26 * 9:
             raise RoshanError("lists must be between 1 and 234")
-        for label in ("error_rate", "duplicate_rate", "missing_rate", "dependence", "variant_rate"):
+        for label in ("error_rate", "duplicate_rate", "missing_rate", "dependence", "variant_rate",
+                      "copy_spelling"):
             v = getattr(self, label)
             if v is None:
                 continue

@@ -55,6 +55,8 @@ CAUSE_TEXT = {
     "unknown": (["unknown"], ["نامعلوم"]),
 }
 
+NAME_FIELDS_WRITTEN = ("full_name", "given_name", "family_name", "father_name")
+
 # field -> multiplier on the missing rate
 MISSING_FACTOR = {"given_name": 0.1, "family_name": 0.3, "full_name": 0.0, "father_name": 1.5,
                   "sex": 1.0, "age": 2.0, "date_of_death": 1.0, "city": 1.0, "province": 1.5,
@@ -281,7 +283,7 @@ def _record_ids(src: SourceSpec, index: int, n: int) -> np.ndarray:
 _CP1256_FIX = {"ی": "ي", "ک": "ك", "ۀ": "ه", "ى": "ي", **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")}}
 
 
-def _cp1256_safe(values: np.ndarray) -> np.ndarray:
+def cp1256_safe(values: np.ndarray) -> np.ndarray:
     """Make strings encodable in windows-1256 (Arabic letters, Latin digits, '?' otherwise)."""
     uniq, inv = np.unique(values.astype(str), return_inverse=True)
     fixed = []
@@ -437,7 +439,7 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
 
     if src.encoding == "windows-1256":
         for name in cols:
-            cols[name] = _cp1256_safe(cols[name])
+            cols[name] = cp1256_safe(cols[name])
 
     head = {
         "source": np.full(n, src.name, dtype=object),

@@ -26,10 +26,10 @@ import pandas as pd
 
 from roshan import __version__
 from roshan.errors import RoshanError
-from roshan.simulate.capture import capture_matrix, dependence_pairs
+from roshan.simulate.capture import capture_with_copies, dependence_pairs
 from roshan.simulate.config import ScenarioConfig, SourceSpec, _consistent, default_sources
 from roshan.simulate.population import Population, make_population, truth_frame
-from roshan.simulate.render import render_source, source_fields
+from roshan.simulate.render import NAME_FIELDS_WRITTEN, cp1256_safe, render_source, source_fields
 from roshan.simulate.writers import NOTICE, file_name, headers_for, mapping_toml, write_list
 
 Progress = Callable[[str, int, int], None]
@@ -79,14 +79,46 @@ def resolve_sources(config: ScenarioConfig) -> list[SourceSpec]:
     return sources
 
 
+def _copy_spellings(frames: list[pd.DataFrame], sources: list[SourceSpec], copied_from: np.ndarray,
+                    pop: Population, config: ScenarioConfig, rng: np.random.Generator) -> None:
+    """Copied listings keep the original list's name spellings (same script only), in place.
+
+    A list that copies another pastes its names, typos included; that is the
+    signature of copying. Only name columns both lists carry are copied.
+    """
+    for a, src in enumerate(sources):
+        froms = copied_from[:, a]
+        for b in np.unique(froms[froms >= 0]):
+            orig = sources[int(b)]
+            if src.script != orig.script or src.script == "mixed" or src.upper_case != orig.upper_case:
+                continue
+            shared = [f for f in NAME_FIELDS_WRITTEN if f in frames[a] and f in frames[int(b)]]
+            if not shared:
+                continue
+            vids = set(pop.victim_id[froms == b])
+            fa, fb = frames[a], frames[int(b)]
+            first_b = fb.drop_duplicates("victim_id").set_index("victim_id")
+            rows = np.flatnonzero(fa["victim_id"].isin(vids).to_numpy()
+                                  & (rng.random(len(fa)) < config.copy_spelling))
+            if not len(rows):
+                continue
+            donors = first_b.loc[fa["victim_id"].to_numpy()[rows]]
+            for f in shared:
+                values = donors[f].to_numpy(dtype=object)
+                if src.encoding == "windows-1256":
+                    values = cp1256_safe(values)
+                fa.iloc[rows, fa.columns.get_loc(f)] = values
+
+
 def generate(config: ScenarioConfig, progress: Progress | None = None) -> Scenario:
     """Build the whole scenario in memory, deterministically for ``config.seed``."""
     config.validate()
     sources = resolve_sources(config)
     root = np.random.SeedSequence(config.seed)
-    pop_seed, cap_seed, *src_seeds = root.spawn(2 + len(sources))
+    pop_seed, cap_seed, *rest = root.spawn(3 + len(sources))
+    src_seeds, copy_seed = rest[: len(sources)], rest[len(sources)]
     pop: Population = make_population(config, np.random.default_rng(pop_seed))
-    caught = capture_matrix(config, sources, pop, np.random.default_rng(cap_seed))
+    caught, copied_from = capture_with_copies(config, sources, pop, np.random.default_rng(cap_seed))
     frames = []
     fields: dict[str, list[str]] = {}
     for k, src in enumerate(sources):
@@ -95,6 +127,7 @@ def generate(config: ScenarioConfig, progress: Progress | None = None) -> Scenar
         victims = np.flatnonzero(caught[:, k])
         frames.append(render_source(src, k, victims, pop, config, np.random.default_rng(src_seeds[k])))
         fields[src.name] = source_fields(src)
+    _copy_spellings(frames, sources, copied_from, pop, config, np.random.default_rng(copy_seed))
     records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return Scenario(config, sources, truth_frame(pop, config), records, caught, fields)
 
