@@ -302,3 +302,34 @@ def test_nameless_report_and_provenance_extras(tmp_path: Path, org: OrgKeys, wor
     assert rec.extra["intake_language"] == "fa"
     assert rec.extra["intake_client"].startswith("roshan-cli/")
     assert rec.extra["intake_created_at"].endswith("Z")
+
+
+def test_interrupted_import_completes_on_retry(tmp_path: Path, org: OrgKeys, workspace,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crash between the ingest and the intake transaction: the next run finishes the job."""
+    s1 = _report(tmp_path / "o", org, 1)
+    b1 = B.pack_outbox(tmp_path / "o", tmp_path / "b1")
+    real = I.next_seq
+
+    def boom(conn):
+        raise RuntimeError("SYNTHETIC crash")
+
+    monkeypatch.setattr(I, "next_seq", boom)
+    with pytest.raises(RuntimeError):
+        I.import_bundles(workspace, [b1.path], [org.identity])
+    monkeypatch.setattr(I, "next_seq", real)
+    assert _counts(workspace)["RawRow"] == 1 and _counts(workspace)["IntakeReport"] == 0
+    # a different bundle now carries the same report plus a new one
+    s2 = _report(tmp_path / "o", org, 2)
+    b2 = B.pack_outbox(tmp_path / "o", tmp_path / "b2")
+    sm = I.import_bundles(workspace, [b2.path], [org.identity])
+    assert sm.reports_new == 2
+    c = _counts(workspace)
+    assert c["RawRow"] == 2 and c["IntakeReport"] == 2 and c["LedgerLeaf"] == 4
+    from roshan.intake.ledger import verify
+
+    assert verify(workspace, []).ok
+    with workspace.engine.connect() as conn:
+        imports = {r: i for r, i in conn.execute(select(IntakeReport.report_id,
+                                                         IntakeReport.import_id))}
+    assert imports[s1.report_id] != imports[s2.report_id]

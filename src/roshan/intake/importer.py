@@ -351,20 +351,42 @@ def _row_for(r: _NewReport) -> dict[str, str | None]:
     return row
 
 
+def _already_ingested(ws: Workspace, report_ids: Sequence[str]) -> dict[str, int]:
+    """Reports whose row reached ingest but whose IntakeReport did not (interrupted run)."""
+    from roshan.store.models import Record, Source
+
+    found: dict[str, int] = {}
+    ids = list(report_ids)
+    with ws.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            rec = Record.__table__.c
+            q = (select(rec.record_id, rec.import_id)
+                 .join(Source, Source.id == rec.source_id)
+                 .where(Source.kind == SourceKind.FIELD_INTAKE.value,
+                        rec.record_id.in_(ids[i:i + 500])))
+            for rid, imp in conn.execute(q):
+                found[str(rid)] = int(imp)
+    return found
+
+
 def _commit(ws: Workspace, summary: ImportSummary, new: dict[str, _NewReport],
             bundles: dict[str, Bundle], per_bundle: dict[str, dict[str, int]],
             source_name: str, actor: str, ingest_records: Callable[..., Any]) -> None:
     import_id = None
-    if new:
-        ordered = sorted(new.values(), key=lambda r: r.report_id)
+    import_of: dict[str, int | None] = dict(_already_ingested(ws, list(new)))
+    pending = sorted((r for r in new.values() if r.report_id not in import_of),
+                     key=lambda r: r.report_id)
+    if pending:
         digest = hashlib.sha256(b"roshan-intake-import/1\n"
-                                + "\n".join(r.report_id for r in ordered).encode()).hexdigest()
+                                + "\n".join(r.report_id for r in pending).encode()).hexdigest()
         result = ingest_records(
-            ws, (_row_for(r) for r in ordered), source_name=source_name,
+            ws, (_row_for(r) for r in pending), source_name=source_name,
             source_kind=SourceKind.FIELD_INTAKE,
             file_name=f"intake-{'+'.join(sorted(b[:12] for b in bundles))}",
-            sha256=digest, size=sum(len(r.report_id) for r in ordered), actor=actor)
+            sha256=digest, size=sum(len(r.report_id) for r in pending), actor=actor)
         import_id = result.import_id
+        for r in pending:
+            import_of[r.report_id] = import_id
     summary.import_id = import_id
     now = utcnow()
     with ws.session() as sess:
@@ -372,7 +394,7 @@ def _commit(ws: Workspace, summary: ImportSummary, new: dict[str, _NewReport],
         seq = next_seq(conn)
         for r in sorted(new.values(), key=lambda r: r.report_id):
             sess.add(IntakeReport(report_id=r.report_id, bundle_id=r.bundle_id, received_at=now,
-                                  import_id=import_id, status="imported",
+                                  import_id=import_of.get(r.report_id), status="imported",
                                   payload_sha256=r.payload_sha256, attachments=r.attachments))
             data = intake_report_leaf_data(r.report_id, r.payload_sha256, r.bundle_id,
                                            r.attachments)
