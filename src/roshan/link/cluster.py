@@ -8,8 +8,10 @@ cannot-link pair in one cluster. Without constraints this is exactly connected
 components at the threshold; with constraints it splits a chained cluster along
 its weakest edges. Cannot-link pairs come from review decisions ("not a match")
 and from the chaining guard (scored pairs with a hard disagreement and a very low
-probability). Clusters touched by the guard or by conflicting review decisions are
-flagged so a person can look at them.
+probability). Clusters split by the guard are flagged ``chain_split``; when review decisions
+contradict each other (must-links that would join a cannot-link pair) the refused
+must-link's clusters are flagged ``review_conflict``; clusters larger than twice
+the number of lists are flagged ``large_cluster`` — so a person can look at them.
 
 The result is deterministic: ties are broken by record_pk.
 """
@@ -47,10 +49,18 @@ class Clustering:
 
 
 class _UnionFind:
+    """Union-find whose sets remember which records they must never join.
+
+    ``forbid[k]`` maps a root to records it cannot join, for each constraint kind
+    k ("review", "guard"), so a refused edge can say which constraint refused it.
+    """
+
+    KINDS = ("review", "guard")
+
     def __init__(self, ids: np.ndarray) -> None:
         self.parent = {int(i): int(i) for i in ids}
         self.members: dict[int, list[int]] = {int(i): [int(i)] for i in ids}
-        self.forbid: dict[int, set[int]] = {}
+        self.forbid: dict[str, dict[int, set[int]]] = {k: {} for k in self.KINDS}
 
     def find(self, x: int) -> int:
         root = x
@@ -60,25 +70,29 @@ class _UnionFind:
             self.parent[x], x = root, self.parent[x]
         return root
 
-    def conflicts(self, ra: int, rb: int) -> bool:
-        fa, fb = self.forbid.get(ra), self.forbid.get(rb)
-        if not fa and not fb:
-            return False
-        if fa and len(fa) <= len(self.members[rb]):
-            return any(self.find(x) == rb for x in fa)
-        if fb and len(fb) <= len(self.members[ra]):
-            return any(self.find(x) == ra for x in fb)
-        mb = set(self.members[rb])
-        return bool(fa and fa & mb) or bool(fb and fb & set(self.members[ra]))
+    def add_forbidden(self, kind: str, a: int, b: int) -> None:
+        self.forbid[kind].setdefault(a, set()).add(b)
+        self.forbid[kind].setdefault(b, set()).add(a)
+
+    def conflict(self, ra: int, rb: int) -> str | None:
+        """The kind of constraint that forbids joining sets ``ra`` and ``rb``, if any."""
+        for kind in self.KINDS:
+            fa, fb = self.forbid[kind].get(ra), self.forbid[kind].get(rb)
+            if fa and any(self.find(x) == rb for x in fa):
+                return kind
+            if fb and any(self.find(x) == ra for x in fb):
+                return kind
+        return None
 
     def union(self, ra: int, rb: int) -> int:
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
-        fb = self.forbid.pop(rb, None)
-        if fb:
-            self.forbid.setdefault(ra, set()).update(fb)
+        for kind in self.KINDS:
+            fb = self.forbid[kind].pop(rb, None)
+            if fb:
+                self.forbid[kind].setdefault(ra, set()).update(fb)
         return ra
 
 
@@ -98,27 +112,35 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
     uf = _UnionFind(ids)
     review_cannot = {(min(a, b), max(a, b)) for a, b in cannot_link if a in known and b in known}
     guard = {(min(a, b), max(a, b)) for a, b in guard_pairs if a in known and b in known}
-    for a, b in review_cannot | guard:
-        uf.forbid.setdefault(a, set()).add(b)
-        uf.forbid.setdefault(b, set()).add(a)
+    for a, b in review_cannot:
+        uf.add_forbidden("review", a, b)
+    for a, b in guard:
+        uf.add_forbidden("guard", a, b)
 
     flags: dict[int, set[str]] = {}
-    skipped_guard: list[tuple[int, int]] = []
-    skipped_review: list[tuple[int, int]] = []
+    skipped_guard: list[tuple[int, int]] = []  # edges refused by the chaining guard
+    skipped_must: list[tuple[int, int]] = []  # must-links refused by a cannot-link
+    n_skipped = 0
 
-    def try_join(a: int, b: int, *, review: bool) -> bool:
+    def try_join(a: int, b: int, *, must: bool) -> bool:
+        nonlocal n_skipped
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             return True
-        if uf.conflicts(ra, rb):
-            (skipped_review if review else skipped_guard).append((a, b))
+        kind = uf.conflict(ra, rb)
+        if kind is not None:
+            n_skipped += 1
+            if must:
+                skipped_must.append((a, b))
+            elif kind == "guard":
+                skipped_guard.append((a, b))
             return False
         uf.union(ra, rb)
         return True
 
     for a, b in sorted({(min(a, b), max(a, b)) for a, b in must_link
                         if a in known and b in known and a != b}):
-        try_join(a, b, review=True)
+        try_join(a, b, must=True)
 
     best = {}
     if len(pairs):
@@ -130,7 +152,7 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
         lb = strong["record_pk_r"].to_numpy()[order]
         lp = strong["match_probability"].to_numpy()[order]
         for a, b, p in zip(la.tolist(), lb.tolist(), lp.tolist(), strict=True):
-            if try_join(a, b, review=False):
+            if try_join(a, b, must=False):
                 if p > best.get(a, -1.0):
                     best[a] = p
                 if p > best.get(b, -1.0):
@@ -147,7 +169,7 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
     for a, b in skipped_guard:
         for x in (a, b):
             flags.setdefault(label_of_root[roots[x]], set()).add(FLAG_CHAIN_SPLIT)
-    for a, b in skipped_review:
+    for a, b in skipped_must:
         for x in (a, b):
             flags.setdefault(label_of_root[roots[x]], set()).add(FLAG_REVIEW_CONFLICT)
     sizes = labels["cluster"].value_counts()
@@ -156,4 +178,4 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
             if n > large_cluster:
                 flags.setdefault(int(lab), set()).add(FLAG_LARGE)
     return Clustering(labels=labels, flags={k: sorted(v) for k, v in flags.items()},
-                      n_skipped_edges=len(skipped_guard) + len(skipped_review))
+                      n_skipped_edges=n_skipped)

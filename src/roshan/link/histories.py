@@ -7,7 +7,8 @@ capture pattern within strata. Stratum values come from the victim's best values
 * ``province`` — the province code (``IR-xx``), "unknown" when not resolved;
 * ``period`` — ``before_blackout`` for deaths before 2026-01-08 (the start of the
   nationwide internet blackout), ``blackout`` from that day on, "unknown" without
-  a date; pass ``period_kind="week"`` for ISO weeks (``2026-W02``) instead;
+  a date or when only a month is known and that month straddles the boundary
+  (January 2026); pass ``period_kind="week"`` for ISO weeks (``2026-W02``) instead;
 * ``sex`` — "m", "f" or "unknown";
 * ``age_group`` — "0-17", "18-29", "30-44", "45-59", "60+" or "unknown".
 
@@ -16,7 +17,7 @@ Only observed patterns are returned (the all-zero pattern is never observed).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,11 @@ def period_of(iso: object, *, kind: str = "blackout") -> str:
         d = date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except (ValueError, IndexError):
         return UNKNOWN
+    if len(parts) < 3:  # month or year only: unknown if the period straddles the boundary
+        last = date(parts[0], 12, 31) if len(parts) == 1 else \
+            (date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1) - timedelta(days=1))
+        if kind == "week" or d < BLACKOUT_DATE <= last:
+            return UNKNOWN
     if kind == "week":
         y, w, _ = d.isocalendar()
         return f"{y}-W{w:02d}"
