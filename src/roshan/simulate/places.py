@@ -94,7 +94,9 @@ def _pick_persian(latin: str, alternates: list[str]) -> str | None:
         return difflib.SequenceMatcher(None, sk, target).ratio()
 
     persian = [c for c in cands if not any(ch in c for ch in "أإةؤ")] or cands
-    return max(persian, key=score)
+    best = max(persian, key=score)
+    # a weak match is another name (an old name, a neighbouring village): drop the city
+    return best if score(best) >= 0.5 else None
 
 
 def build_city_table(min_population: int = 5000) -> list[dict[str, str]]:
