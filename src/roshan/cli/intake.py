@@ -119,7 +119,8 @@ def intake_new(
     if from_json is not None:
         ans = answers_from_json(from_json)
     else:
-        ans = run_form(lang, ask=lambda q: typer.prompt(q, default="", show_default=False),
+        ans = run_form(lang, ask=lambda q: typer.prompt(q.rstrip(": "), default="",
+                                                        show_default=False),
                        say=lambda s: console.print(s))
     saved = save_report(outbox, recipient, ans.victim, circumstances=ans.circumstances,
                         witness_contact=ans.witness_contact, attachments=ans.attachments,
