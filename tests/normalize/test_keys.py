@@ -66,3 +66,20 @@ def test_romanization_is_readable_ascii() -> None:
     assert r.romanized == "mohammadreza hosseini"
     fallback = normalize_name("لردگان").romanized
     assert fallback.isascii() and fallback.startswith("l") and fallback.endswith("gan")
+
+
+def test_full_name_split_keeps_two_word_family_names() -> None:
+    from roshan.normalize.names import person_name
+
+    cases = {
+        "اکبر کریمی افشار": ("اکبر", "کریمی افشار"),
+        "محمد رضا حسینی": ("محمد رضا", "حسینی"),
+        "Mohammad Reza Hosseini": ("mohammad reza", "hosseini"),
+        "Ali Hosseini Nejad": ("ali", "hosseini nejad"),
+        "Hosseini, Mohammad Reza": ("mohammad reza", "hosseini"),
+        "سید سعید صالح": ("سعید", "صالح"),
+        "Zahra": ("zahra", ""),
+    }
+    for full, (given, family) in cases.items():
+        p = person_name(full, None, None)
+        assert (p.given.norm, p.family.norm) == (given, family), full

@@ -47,9 +47,17 @@ _ALEF_MAQSURA = frozenset(
 )
 
 
+_MAQSURA_PREFIXES = ("مصطفی", "مرتضی", "مجتبی", "موسی", "عیسی", "یحیی")
+
+
 def _persian_key(tok: str) -> str:
     if tok in _ALEF_MAQSURA:
         tok = tok[:-1] + "ا"
+    elif tok.startswith(_MAQSURA_PREFIXES):  # مرتضی‌پور = Mortezapour
+        for w in _MAQSURA_PREFIXES:
+            if tok.startswith(w) and len(tok) > len(w):
+                tok = w[:-1] + "ا" + tok[len(w):]
+                break
     # Arabic article after Abu (ابوالفضل = Abolfazl): the و is a vowel.
     if tok.startswith("ابوال"):
         tok = "ابل" + tok[5:]

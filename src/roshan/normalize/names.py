@@ -126,8 +126,8 @@ def _tokens(norm: str) -> list[str]:
     # "روح الله" = روح‌الله = روحالله, "Rouh Allah" = Rouhollah: glue Allah on.
     out: list[str] = []
     for t in toks:
-        if t in _ALLAH and out:
-            out[-1] = out[-1] + t
+        if (t in _ALLAH and out) or (out and out[-1] in ("ابو", "عبد") and t.startswith("ال")):
+            out[-1] = out[-1] + t  # ابو القاسم = ابوالقاسم, عبد الله = عبدالله
         else:
             out.append(t)
     return out
@@ -188,6 +188,7 @@ def name_part(value: str | None, table: VariantTable | None = None) -> NamePart:
     keys: list[str] = []
     for t in kept:
         keys.extend(table.token_keys(t))
+    keys = list(table.merge_adjacent(tuple(keys)))
     roman = " ".join(r for r in (romanize_token(t, table) for t in kept) if r)
     return NamePart(" ".join(kept), tuple(kept), tuple(keys), roman, tuple(hons))
 
@@ -240,10 +241,43 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
         if len(keys) == 1 and is_given_key(keys[0]):
             return toks, []
         return [], toks
-    n_family = 1
-    if is_suffix_token(toks[-1]) and len(toks) >= 3:
-        n_family = 2
-    return toks[:-n_family], toks[-n_family:]
+    # Given name: the first token, plus a second one when the two form a usual
+    # compound (Mohammad Reza, Ali Akbar, Fatemeh Zahra); the rest is the family
+    # name, which can be two words (Karimi Afshar, Jahan Panah).
+    n_given = 1
+    if len(toks) >= 3:
+        k1 = table.token_keys(toks[0])
+        k2 = table.token_keys(toks[1])
+        if (len(k1) == 1 and len(k2) == 1 and is_given_key(k2[0])
+                and (k1[0] in _compound_first(table) or k2[0] in _compound_second(table))):
+            n_given = 2
+    if is_suffix_token(toks[n_given]) and n_given > 1:
+        n_given -= 1  # "Amir Sohrab Pour": the suffix needs its root
+    elif is_suffix_token(toks[n_given]) and len(toks) == 2:
+        return [], toks
+    return toks[:n_given], toks[n_given:]
+
+
+_COMPOUND_FIRST = ("محمد", "علی", "امیر", "غلام", "ابو", "عبد", "فاطمه", "حسین", "سید", "میر")
+_COMPOUND_SECOND = ("رضا", "علی", "حسین", "حسن", "مهدی", "امین", "جواد", "صادق", "تقی", "اکبر",
+                    "اصغر", "زهرا", "سادات", "باقر", "کاظم", "محمد", "عباس", "هادی", "ابراهیم",
+                    "اسماعیل", "یوسف", "قاسم", "مصطفی", "مرتضی", "جعفر", "کریم", "رحیم", "سعید")
+
+
+@lru_cache(maxsize=1)
+def _compound_sets() -> tuple[frozenset[str], frozenset[str]]:
+    t = default_table()
+    first = frozenset(k for w in _COMPOUND_FIRST for k in t.token_keys(w))
+    second = frozenset(k for w in _COMPOUND_SECOND for k in t.token_keys(w))
+    return first, second
+
+
+def _compound_first(table: VariantTable) -> frozenset[str]:
+    return _compound_sets()[0]
+
+
+def _compound_second(table: VariantTable) -> frozenset[str]:
+    return _compound_sets()[1]
 
 
 def person_name(full: str | None, given: str | None, family: str | None,

@@ -204,15 +204,50 @@ class VariantTable:
         hit = self._cache.get(token)
         if hit is not None:
             return hit
-        rk = rule_key(token)
-        result: tuple[str, ...] = (self.find(rk),) if rk else ()
-        if rk:
-            parts = self._split(rk, 2)
-            if parts is not None and len(parts) > 1:
-                result = tuple(parts)
+        result = self._keys_of(token)
+        if token.isascii() and "dj" in token[1:]:
+            # French "dj" is j (Madjid) unless it is a compound boundary
+            # (Mohammadjavad): keep the reading made of better-known names.
+            alt = self._keys_of(token.replace("dj", "j"))
+            if self._quality(alt) > self._quality(result):
+                result = alt
         if len(self._cache) < 500_000:
             self._cache[token] = result
         return result
+
+    def _keys_of(self, token: str) -> tuple[str, ...]:
+        rk = rule_key(token)
+        if not rk:
+            return ()
+        parts = self._split(rk, 2)
+        if parts is not None and len(parts) > 1:
+            return tuple(parts)
+        return (self.find(rk),)
+
+    def _quality(self, keys: tuple[str, ...]) -> float:
+        if not keys:
+            return 0.0
+        return sum((self._score(k) or (0.0, ""))[0] for k in keys) / len(keys)
+
+    def merge_adjacent(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        """Join neighbouring keys that are one known name written apart.
+
+        "Abol Ghasem" (``Abl qsm``) = ابوالقاسم (``Ablqsm``): a pair is merged when
+        its concatenation is itself a known name that does not split back.
+        """
+        if len(keys) < 2:
+            return keys
+        out: list[str] = [keys[0]]
+        for k in keys[1:]:
+            joined = out[-1] + k
+            whole = self._score(joined)
+            if whole is not None:
+                parts = self._split(joined, 2)
+                if parts is not None and len(parts) == 1:
+                    out[-1] = parts[0]
+                    continue
+            out.append(k)
+        return tuple(out)
 
     def _score(self, key: str) -> tuple[float, str] | None:
         """(score, canonical) of ``key`` as a whole name: 2 = common (in the
@@ -225,9 +260,9 @@ class VariantTable:
             return 1.0, c
         return None
 
-    def _part(self, key: str, first: bool) -> tuple[float, str] | None:
+    def _part(self, key: str, first: bool, allow_a: bool = True) -> tuple[float, str] | None:
         candidates = [(key, 0.0)]
-        if not first and not key.startswith("A"):
+        if not first and allow_a and not key.startswith("A"):
             candidates.append(("A" + key, 0.25))  # Ali|akbar: akbar loses its initial A
         if first and key.endswith("h"):
             candidates.append((key[:-1] + "E", 0.25))  # Fatemeh|zahra: -eh is h mid-word
@@ -245,18 +280,23 @@ class VariantTable:
         whole = self._score(key)
         suffixes = _suffix_keys()
         best: tuple[float, list[str]] | None = None
-        for i in range(2, len(key) - 1):
-            head, tail = key[:i], key[i:]
+        cuts = [(key[:i], key[i:], False) for i in range(2, len(key) - 1)]
+        # رضازاده = Rezazadeh: "rz|zdE" collapsed to "rzdE"; also try the
+        # boundary consonant on both sides.
+        if whole is None or whole[0] < 2.0:
+            cuts += [(key[:i], key[i - 1:], True) for i in range(2, len(key))
+                     if key[i - 1].islower()]
+        for head, tail, dup in cuts:
             if len(tail) < 2 or (len(tail) < _MIN_PART - 1 and tail not in suffixes):
                 continue
             h = self._part(head, True)
             if h is None or len(h[1]) < _MIN_PART:
                 continue
-            t = self._part(tail, False)
+            t = self._part(tail, False, allow_a=not dup)
             if t is not None and len(t[1]) < _MIN_PART and tail not in suffixes:
                 t = None
             if t is not None:
-                cand = ((h[0] + t[0]) / 2, [h[1], t[1]])
+                cand = ((h[0] + t[0]) / 2 - (0.25 if dup else 0.0), [h[1], t[1]])
             elif depth > 1:
                 rest = self._split(tail, depth - 1)
                 if rest is None or len(rest) < 2:
