@@ -21,7 +21,7 @@ from splink import Linker
 from roshan.errors import LinkageError
 from roshan.link.blocking import DEFAULT_BLOCK_CAP, BlockingReport, add_blocking_keys
 from roshan.link.cluster import Clustering, cluster_pairs
-from roshan.link.engine import open_backend
+from roshan.link.engine import ENGINES, open_backend
 from roshan.link.predict import score_pairs
 from roshan.link.settings import ModelSpec
 from roshan.link.train import EM_MAX_PAIRS, U_SAMPLE_ROWS, TrainingReport, save_model, train
@@ -78,6 +78,8 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
                   u_sample_rows: int = U_SAMPLE_ROWS, em_max_pairs: float = EM_MAX_PAIRS,
                   threads: int | None = None) -> CoreResult:
     """Link a frame already prepared for ``spec`` (one row per record, ``unique_id``)."""
+    if engine not in ENGINES:
+        raise LinkageError(f"unknown linkage engine {engine!r}; choose one of {', '.join(ENGINES)}")
     thr = spec.threshold if threshold is None else float(threshold)
     if not 0.0 < thr < 1.0:
         raise LinkageError(f"threshold must be strictly between 0 and 1, got {thr}")

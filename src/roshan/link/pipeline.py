@@ -185,6 +185,12 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
                    on_progress: Callable[[str, int, int], None] | None = None,
                    renormalize: bool = True) -> LinkSummary:
     """Link the workspace's records into victims and write every output (see module doc)."""
+    from roshan.link.engine import ENGINES
+
+    if engine not in ENGINES:
+        raise LinkageError(f"unknown linkage engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if threshold is not None and not 0.0 < float(threshold) < 1.0:
+        raise LinkageError(f"threshold must be strictly between 0 and 1, got {threshold}")
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     normalized = load_normalized(ws, renormalize=renormalize)
