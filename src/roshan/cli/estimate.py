@@ -89,6 +89,9 @@ def estimate(
     chains: int | None = typer.Option(None, "--chains", help="LCMCR chains."),
     lang: str = typer.Option("en", "--lang", help="Summary language: en or fa."),
     json_out: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+    linkage_draws: int = typer.Option(
+        0, "--linkage-draws", min=0, help="Propagate linkage uncertainty: re-estimate on N "
+        "plausible clusterings and pool (workspace only; see docs/linkage-uncertainty.md)."),
 ) -> None:
     """Estimate the total number of victims, with an interval and its caveats."""
     from roshan.estimate.counts import CaptureCounts
@@ -106,23 +109,27 @@ def estimate(
     opts = _options(method, raw)
     strata_by = _split(by)
 
-    with progress(enabled=not json_out) as prog:
-        task = prog.add_task(f"estimating ({method})", total=None)
-        if counts is not None:
-            if strata_by:
-                frame = _frame_from_csv(counts)
-                result = fit_strata(frame, strata_by, method, **opts)
+    if linkage_draws:  # --- linkage uncertainty: roshan.link.uncertainty (issue 10) ---
+        result = _with_linkage_draws(workspace, counts, strata_by, linkage_draws, method, opts,
+                                     json_out)
+    else:
+        with progress(enabled=not json_out) as prog:
+            task = prog.add_task(f"estimating ({method})", total=None)
+            if counts is not None:
+                if strata_by:
+                    frame = _frame_from_csv(counts)
+                    result = fit_strata(frame, strata_by, method, **opts)
+                else:
+                    cc = CaptureCounts.from_csv(counts)
+                    result = fit(method, cc, **opts)
             else:
-                cc = CaptureCounts.from_csv(counts)
-                result = fit(method, cc, **opts)
-        else:
-            frame = _histories(workspace, strata_by)
-            if strata_by:
-                result = fit_strata(frame, strata_by, method, **opts)
-            else:
-                cc = CaptureCounts.from_frame(frame)
-                result = fit(method, cc, **opts)
-        prog.update(task, completed=1, total=1)
+                frame = _histories(workspace, strata_by)
+                if strata_by:
+                    result = fit_strata(frame, strata_by, method, **opts)
+                else:
+                    cc = CaptureCounts.from_frame(frame)
+                    result = fit(method, cc, **opts)
+            prog.update(task, completed=1, total=1)
 
     if json_out:
         print_json(result.to_dict())
@@ -139,6 +146,28 @@ def estimate(
                        if s.get("lower") is not None and s.get("upper") is not None else "")
                 console.print(f"  {key}: observed {s['observed']:,}, estimate "
                               f"{s['estimate']:,.0f}{rng}", markup=False)
+
+
+def _with_linkage_draws(workspace: Path | None, counts: Path | None, by: list[str], n: int,
+                        method: str, opts: dict[str, Any], json_out: bool):
+    """``--linkage-draws N``: pooled estimate over N plausible clusterings (issue 10)."""
+    from roshan.link.uncertainty import estimate_with_linkage_draws
+    from roshan.store.workspace import Workspace
+
+    if workspace is None or counts is not None:
+        raise EstimationError("--linkage-draws needs a linked workspace, not --counts")
+    if by:
+        raise EstimationError("--linkage-draws does not support --by yet; estimate the total")
+    if n < 2:
+        raise EstimationError("--linkage-draws must be at least 2 (50 or more recommended)")
+    ws = Workspace.open(workspace)
+    try:
+        with progress(enabled=not json_out) as prog:
+            task = prog.add_task(f"estimating ({method}) over {n} linkage draws", total=n)
+            return estimate_with_linkage_draws(
+                ws, n, method, on_progress=lambda d, t: prog.update(task, completed=d), **opts)
+    finally:
+        ws.close()
 
 
 def _frame_from_csv(path: Path):

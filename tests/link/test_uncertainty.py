@@ -1,0 +1,271 @@
+"""Linkage uncertainty propagated into the estimate (roshan.link.uncertainty). SYNTHETIC data."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from roshan.errors import EstimationError, LinkageError
+from roshan.estimate.results import EstimateResult
+from roshan.link import uncertainty as unc
+
+
+def _pairs(rows):
+    return pd.DataFrame(rows, columns=["record_pk_l", "record_pk_r", "match_probability"])
+
+
+def test_constrained_components_split_along_weakest_edge() -> None:
+    # chain 0-1 (0.9), 1-2 (0.4), 2-3 (0.95); 0 and 3 must not be together
+    eu, ev = np.array([0, 1, 2]), np.array([1, 2, 3])
+    ew = np.array([0.9, 0.4, 0.95])
+    labels = unc.constrained_components(4, eu, ev, ew, np.array([0]), np.array([3]))
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[1] != labels[2]
+    free = unc.constrained_components(4, eu, ev, ew, np.zeros(0, int), np.zeros(0, int))
+    assert len(set(free)) == 1
+
+
+def test_build_graph_contracts_certain_links_and_applies_decisions() -> None:
+    pks = np.array([10, 20, 30, 40, 50, 60])
+    pairs = _pairs([(10, 20, 0.9999), (20, 30, 0.5), (40, 50, 0.6), (50, 60, 0.9995),
+                    (10, 999, 0.7)])
+    g = unc.build_graph(pks, pairs, must_link=[(30, 40)], cannot_link=[(40, 50)])
+    assert g.base[0] == g.base[1]                       # certain link contracted
+    assert g.base[2] == g.base[3]                       # reviewer must-link contracted
+    assert g.base[4] == g.base[5] and g.base[3] != g.base[4]
+    # the 40-50 pair was decided (cannot-link): no longer an uncertain edge, but a ban
+    assert len(g.ep) == 1 and g.ep[0] == pytest.approx(0.5)
+    assert len(g.cu) == 1 and {g.cu[0], g.cv[0]} == {g.base[3], g.base[4]}
+    assert any("not in the workspace" in w for w in g.warnings)
+
+
+def test_bad_band_refused() -> None:
+    with pytest.raises(LinkageError):
+        unc.build_graph(np.array([1, 2]), _pairs([(1, 2, 0.5)]), band=(0.9, 0.1))
+
+
+@pytest.mark.parametrize("sampler", ["pairs", "gibbs"])
+def test_an_isolated_pair_is_linked_with_its_probability(sampler) -> None:
+    g = unc.build_graph(np.array([1, 2]), _pairs([(1, 2, 0.3)]))
+    rng = np.random.default_rng(1)
+    if sampler == "pairs":
+        draws = [unc.draw_labels(g, rng) for _ in range(3000)]
+    else:
+        draws = list(unc.gibbs_draws(g, 3000, rng, logit_prior=-4.0, burnin=5, thin=1))
+    linked = np.mean([d[0] == d[1] for d in draws])
+    assert linked == pytest.approx(0.3, abs=0.03)
+
+
+@pytest.mark.parametrize("sampler", ["pairs", "gibbs"])
+def test_reviewer_constraints_hold_in_every_draw(sampler) -> None:
+    # 1..6 with moderate links everywhere; reviewers: 1=4 must, 2≠3 cannot
+    rows = [(a, b, 0.6) for a in range(1, 7) for b in range(a + 1, 7)]
+    g = unc.build_graph(np.arange(1, 7), _pairs(rows), must_link=[(1, 4)], cannot_link=[(2, 3)])
+    rng = np.random.default_rng(2)
+    if sampler == "pairs":
+        draws = [unc.draw_labels(g, rng) for _ in range(300)]
+    else:
+        draws = list(unc.gibbs_draws(g, 300, rng, logit_prior=-1.0, burnin=5, thin=1))
+    assert all(d[0] == d[3] for d in draws)
+    assert all(d[1] != d[2] for d in draws)
+    assert len({tuple(d) for d in draws}) > 5  # the draws do vary
+
+
+def test_one_link_per_other_list() -> None:
+    # record 1 (list 0) has two candidates on list 1: 2 (strong) and 3 (weak)
+    pairs = _pairs([(1, 2, 0.95), (1, 3, 0.9)])
+    g = unc.build_graph(np.array([1, 2, 3]), pairs, list_index=np.array([0, 1, 1]))
+    rng = np.random.default_rng(3)
+    draws = [unc.draw_labels(g, rng) for _ in range(500)]
+    assert not any(d[0] == d[1] == d[2] for d in draws)  # never one person twice on list 1
+    assert np.mean([d[0] == d[1] for d in draws]) > 0.9
+
+
+def test_counts_from_labels() -> None:
+    labels = np.array([0, 0, 1, 2, 2, 2, 3])
+    lists = np.array([0, 1, 0, 0, 1, 2, 2])
+    cc = unc.counts_from_labels(labels, lists, ["A", "B", "C"])
+    got = {tuple(p): int(c) for p, c in zip(cc.patterns.tolist(), cc.counts)}
+    assert got == {(1, 1, 0): 1, (1, 0, 0): 1, (1, 1, 1): 1, (0, 0, 1): 1}
+    assert cc.observed == 4
+
+
+def _result(est, lo, hi, draws=None, obs=100):
+    return EstimateResult(method="dga", lists=["A", "B"], observed=obs, estimate=est, lower=lo,
+                          upper=hi, draws=draws)
+
+
+def test_pool_mixture_decomposition() -> None:
+    rng = np.random.default_rng(0)
+    same = [_result(500, 450, 550, rng.normal(500, 25, 2000)) for _ in range(10)]
+    pooled = unc.pool_results(same, plugin=same[0])
+    info = pooled.diagnostics["linkage"]
+    assert info["pooling"] == "mixture of posterior draws"
+    assert info["share_linkage"] < 0.05
+    assert info["share_linkage"] + info["share_unlisted"] == pytest.approx(1.0)
+    shifted = [_result(400 + 20 * k, 0, 1, rng.normal(400 + 20 * k, 25, 2000))
+               for k in range(10)]
+    pooled2 = unc.pool_results(shifted, plugin=shifted[0])
+    info2 = pooled2.diagnostics["linkage"]
+    # between-clustering variance = var(400..580 step 20) = 3666.7, within = 625
+    assert info2["share_linkage"] == pytest.approx(3666.7 / (3666.7 + 625), abs=0.05)
+    assert pooled2.lower < 420 and pooled2.upper > 560
+    assert pooled2.upper - pooled2.lower > info2["width_if_linkage_certain"]
+    assert info2["plugin"]["estimate"] == 400
+    assert len(pooled2.draws) == 10 * 1000
+
+
+def test_pool_rubin_matches_hand_computation() -> None:
+    z = 1.959963984540054
+    ests = [480.0, 500.0, 520.0]
+    res = [_result(e, e / math.exp(0.1 * z), e * math.exp(0.1 * z)) for e in ests]
+    pooled = unc.pool_results(res)
+    info = pooled.diagnostics["linkage"]
+    q = np.log(ests)
+    w, b = 0.01, q.var(ddof=1)
+    t = w + (1 + 1 / 3) * b
+    assert info["pooling"] == "Rubin's rules on log N"
+    assert pooled.estimate == pytest.approx(math.exp(q.mean()))
+    assert info["within_variance_log"] == pytest.approx(w)
+    assert info["between_variance_log"] == pytest.approx(b)
+    assert info["share_linkage"] == pytest.approx((1 + 1 / 3) * b / t)
+    from scipy.stats import t as student_t
+
+    r = (1 + 1 / 3) * b / w
+    df = 2 * (1 + 1 / r) ** 2
+    half = student_t.ppf(0.975, df) * math.sqrt(t)
+    assert pooled.upper == pytest.approx(math.exp(q.mean() + half))
+    assert pooled.lower == pytest.approx(math.exp(q.mean() - half))
+
+
+def test_pool_refuses_when_nothing_estimable() -> None:
+    with pytest.raises(EstimationError):
+        unc.pool_results([None, _result(None, None, None)])
+
+
+def test_synthetic_problem_is_calibrated() -> None:
+    prob = unc.synthetic_problem(np.random.default_rng(5), population=2000, separation=1.5)
+    p = prob.pairs
+    bins = pd.cut(p["match_probability"], [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    table = p.groupby(bins, observed=True).agg(mean_p=("match_probability", "mean"),
+                                               rate=("is_match", "mean"), n=("is_match", "size"))
+    big = table[table["n"] > 100]
+    assert len(big) >= 3
+    assert np.allclose(big["mean_p"], big["rate"], atol=0.06)
+
+
+def test_estimate_from_graph_reports_decomposition() -> None:
+    prob = unc.synthetic_problem(np.random.default_rng(11), population=600, separation=1.75)
+    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+    seen = []
+    res = unc.estimate_from_graph(g, prob.list_index, prob.lists, 6, "dga", seed=1,
+                                  logit_prior=prob.logit_prior, n_draws=500,
+                                  on_progress=lambda d, t: seen.append((d, t)))
+    info = res.diagnostics["linkage"]
+    assert seen[-1] == (6, 6)
+    for key in ("share_linkage", "share_unlisted", "plugin", "pooled", "width_pooled",
+                "width_if_linkage_certain", "observed_per_draw", "n_draws", "merge_logit",
+                "seconds"):
+        assert key in info
+    assert 0.0 <= info["share_linkage"] <= 1.0
+    assert res.lower < res.estimate < res.upper
+    assert info["n_draws"] == 6 and info["sampler"] == "gibbs"
+    json.dumps(res.to_dict())  # JSON-safe for the report and --json
+    with pytest.raises(EstimationError):
+        unc.estimate_from_graph(g, prob.list_index, prob.lists, 1, "dga")
+    with pytest.raises(EstimationError):
+        unc.estimate_from_graph(g, prob.list_index, prob.lists, 3, "dga", sampler="magic")
+
+
+@pytest.mark.slow
+def test_small_coverage_study_pooled_beats_plugin() -> None:
+    """The small version of bench/linkage_uncertainty.py: very noisy linkage, 8 populations."""
+    covered_pooled = covered_plugin = 0
+    reps = 8
+    for r in range(reps):
+        prob = unc.synthetic_problem(np.random.default_rng(500 + r), population=3000,
+                                     separation=1.5, decoys=3.0)
+        g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+        res = unc.estimate_from_graph(g, prob.list_index, prob.lists, 10, "dga", seed=r,
+                                      logit_prior=prob.logit_prior, n_draws=1000)
+        plug = res.diagnostics["linkage"]["plugin"]
+        covered_pooled += res.lower <= prob.n_true <= res.upper
+        covered_plugin += plug["lower"] <= prob.n_true <= plug["upper"]
+    assert covered_pooled >= 6
+    assert covered_plugin < covered_pooled
+
+
+@pytest.fixture(scope="module")
+def linked_ws(tmp_path_factory):
+    """A SYNTHETIC scenario ingested and linked with the real linkage engine."""
+    from roshan.canonical import SourceKind
+    from roshan.ingest.importer import ingest_file
+    from roshan.link.pipeline import link_workspace
+    from roshan.simulate import ScenarioConfig, simulate
+    from roshan.store.workspace import Workspace
+
+    base = tmp_path_factory.mktemp("unc_ws")
+    manifest = simulate(ScenarioConfig(seed=3, population=300, lists=4), base / "scen")
+    ws = Workspace.init(base / "ws")
+    for src in manifest["sources"]:
+        ingest_file(ws, base / "scen" / src["file"], source_name=src["name"],
+                    source_kind=SourceKind(src["kind"]),
+                    mapping_path=(base / "scen" / src["mapping"]) if src["mapping"] else None)
+    link_workspace(ws)
+    yield ws
+    ws.close()
+
+
+@pytest.mark.slow
+def test_workspace_cli_linkage_draws(linked_ws) -> None:
+    from typer.testing import CliRunner
+
+    from roshan.cli.main import app
+
+    runner = CliRunner()
+    plain = runner.invoke(app, ["estimate", str(linked_ws.root), "--method", "dga", "--json"])
+    assert plain.exit_code == 0, plain.output
+    res = runner.invoke(app, ["estimate", str(linked_ws.root), "--method", "dga", "--json",
+                              "--linkage-draws", "5", "--seed", "4"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    info = doc["diagnostics"]["linkage"]
+    assert info["n_draws"] == 5 and info["draws_used"] == 5
+    assert info["plugin_clustering"] == "clusters.parquet"
+    # the plug-in is exactly the linker's clustering: same people observed as plain estimate
+    assert info["plugin"]["observed"] == json.loads(plain.stdout)["observed"]
+    assert doc["lower"] <= doc["estimate"] <= doc["upper"]
+    assert 0 <= info["share_linkage"] <= 1
+    assert info["logit_prior"] < 0  # Splink's λ read from the saved model
+    bad = runner.invoke(app, ["estimate", "--counts", "x.csv", "--linkage-draws", "5"])
+    assert bad.exit_code != 0
+
+
+@pytest.mark.slow
+def test_workspace_draws_respect_review_decisions(linked_ws) -> None:
+    from roshan.link.review import load_constraints, record_decision
+
+    records, pairs, labels, _ = unc.workspace_inputs(linked_ws)
+    assert labels is not None and len(labels) == len(records)
+    # reject a pair the linker put together, confirm one it kept apart
+    pk = records["record_pk"].to_numpy()
+    together = [(i, j) for i in range(len(pk)) for j in range(i + 1, min(i + 40, len(pk)))
+                if labels[i] == labels[j]][:1]
+    assert together
+    i, j = together[0]
+    record_decision(linked_ws, int(pk[i]), int(pk[j]), "non_match", "test-reviewer")
+    apart = next((a, b) for a in range(len(pk)) for b in range(a + 1, len(pk))
+                 if labels[a] != labels[b])
+    record_decision(linked_ws, int(pk[apart[0]]), int(pk[apart[1]]), "match", "test-reviewer")
+    must, cannot = load_constraints(linked_ws)
+    lists = sorted(records["source"].unique())
+    li = records["source"].map({s: k for k, s in enumerate(lists)}).to_numpy()
+    g = unc.build_graph(pk, pairs, must_link=must, cannot_link=cannot, list_index=li)
+    rng = np.random.default_rng(0)
+    for sampler_draws in (list(unc.gibbs_draws(g, 20, rng, logit_prior=-5.0, start=labels)),
+                          [unc.draw_labels(g, rng) for _ in range(20)]):
+        assert all(d[i] != d[j] for d in sampler_draws)
+        assert all(d[apart[0]] == d[apart[1]] for d in sampler_draws)
