@@ -186,6 +186,39 @@ def intake_split(
         console.print(f"{len(chunks)} chunks written to {out}")
 
 
+@intake_app.command("check")
+def intake_check(
+    files: list[Path] = typer.Argument(..., help="Bundles and/or chunks."),
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Check bundles/chunks are whole and untampered, with no key (for couriers).
+
+    Exit code 0 if every file is intact, 1 otherwise.
+    """
+    from roshan.intake.inspect import chunk_coverage, inspect_file
+
+    results = [inspect_file(f) for f in files]
+    coverage = chunk_coverage(results)
+    if json_out:
+        print_json({"files": results, "chunked_bundles": coverage})
+    else:
+        for r in results:
+            if not r["ok"]:
+                console.print(f"[red]BAD[/]  {r['problem']}")
+            elif r["kind"] == "chunk":
+                console.print(f"ok   {r['file']}: chunk {r['chunk']} of {r['of']} of bundle "
+                              f"{r['bundle_id'][:16]}…")
+            else:
+                console.print(f"ok   {r['file']}: bundle {r['bundle_id'][:16]}…, {r['reports']} "
+                              f"reports, {r['attachments']} attachments")
+        for bid, cov in coverage.items():
+            if cov["missing"]:
+                console.print(f"bundle {bid[:16]}…: chunks {', '.join(map(str, cov['missing']))} "
+                              f"of {cov['chunks']} not among these files")
+    if not all(r["ok"] for r in results):
+        raise typer.Exit(1)
+
+
 @intake_app.command("import")
 def intake_import(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
