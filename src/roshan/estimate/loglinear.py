@@ -28,7 +28,7 @@ from roshan.errors import EstimationError
 from roshan.estimate.bootstrap import run_bootstrap
 from roshan.estimate.counts import CaptureCounts, data_warnings
 from roshan.estimate.identifiability import STATUS_TEXT
-from roshan.estimate.modelsearch import SearchResult, all_hierarchical_models, search
+from roshan.estimate.modelsearch import SearchResult, search
 from roshan.estimate.poisson import Model, ModelFit, Table, fit_model, profile_interval
 from roshan.estimate.results import EstimateResult
 
@@ -59,10 +59,13 @@ def model_description(fit: ModelFit, lists: tuple[str, ...]) -> dict:
 
 def _choose(table: Table, terms: Model | None, search_name: str, criterion: str,
             max_order: int | None, pthresh: float, heterogeneity: str | None,
-            models: list[Model] | None = None) -> tuple[ModelFit | None, SearchResult | None]:
+            models: list[Model] | None = None,
+            hints: dict[Model, dict] | None = None,
+            ) -> tuple[ModelFit | None, SearchResult | None]:
     if terms is not None:
-        return fit_model(table, terms, exact=False), None
-    res = search(table, search_name, criterion, max_order, pthresh, heterogeneity, models)
+        return fit_model(table, terms, (hints or {}).get(terms), exact=False), None
+    res = search(table, search_name, criterion, max_order, pthresh, heterogeneity, models,
+                 hints)
     return res.best, res
 
 
@@ -120,7 +123,6 @@ def fit_loglinear(
     if search not in SEARCHES:
         raise EstimationError(f"unknown search {search!r}; use one of {', '.join(SEARCHES)}")
     lists = counts.lists
-    j = counts.n_lists
     if max_order is not None and max_order < 1:
         raise EstimationError("max-order must be at least 1")
     table = Table.from_counts(counts)
@@ -186,19 +188,16 @@ def fit_loglinear(
         if bootstrap < 2:
             raise EstimationError(f"a {kind} interval needs --bootstrap of at least 2")
         boot_models = None
-        if fixed is None and procedure == "exhaustive":
-            all_models = all_hierarchical_models(j, max_order, heterogeneity)
-            if len(all_models) > ntop:
-                ranked = sorted(
-                    (fit_model(table, m, exact=False) for m in all_models),
-                    key=lambda f: f.criterion(criterion),
-                )
-                boot_models = [f.model for f in ranked[:ntop] if f.ok]
+        if fixed is None and procedure == "exhaustive" and sres is not None:
+            if sres.considered > ntop:
+                boot_models = [f.model for f in sres.ranked[:ntop]]
                 diagnostics["bootstrap_ntop"] = len(boot_models)
+
+        hints = sres.hints() if sres is not None else {fit.model: fit.coef}
 
         def estimator(t: Table) -> float:
             f, _ = _choose(t, fixed, procedure if fixed is None else "auto", criterion,
-                           max_order, pthresh, heterogeneity, boot_models)
+                           max_order, pthresh, heterogeneity, boot_models, hints)
             if f is None or not f.ok or f.estimate is None:
                 return float("nan")
             return float(f.estimate)

@@ -58,6 +58,14 @@ class SearchResult:
     considered: int = 0
     failed: int = 0
     trace: list[dict] = field(default_factory=list)
+    #: exhaustive search only: every usable fit, best criterion first
+    ranked: list[ModelFit] = field(default_factory=list)
+    #: every fit made, by model (e.g. to warm-start the same search on a bootstrap replicate)
+    fits: dict[Model, ModelFit] = field(default_factory=dict, repr=False)
+
+    def hints(self) -> dict[Model, dict]:
+        """Coefficients of the usable fits, as warm starts for another table."""
+        return {m: f.coef for m, f in self.fits.items() if f.ok}
 
 
 def _candidate_terms(n_lists: int, max_order: int) -> list[int]:
@@ -119,25 +127,29 @@ def neighbours(model: Model, n_lists: int, max_order: int) -> list[Model]:
 
 
 class _Cache:
-    """Fits per table, keyed by model, with warm starts."""
+    """Fits per table, keyed by model, warm-started from a hint for the same model
+    (e.g. its fit on the original data) or else from the parent model's fit."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, hints: dict[Model, dict] | None = None) -> None:
         self.table = table
+        self.hints = hints or {}
         self.fits: dict[Model, ModelFit] = {}
 
     def fit(self, model: Model, start: ModelFit | None = None) -> ModelFit:
         hit = self.fits.get(model)
         if hit is None:
-            hit = fit_model(self.table, model,
-                            start.coef if start is not None and start.ok else None,
-                            exact=False)
+            coef = self.hints.get(model)
+            if coef is None and start is not None and start.ok:
+                coef = start.coef
+            hit = fit_model(self.table, model, coef, exact=False)
             self.fits[model] = hit
         return hit
 
 
 def exhaustive_search(table: Table, criterion: str = "bic", max_order: int | None = None,
                       heterogeneity: str | None = None,
-                      models: list[Model] | None = None) -> SearchResult:
+                      models: list[Model] | None = None,
+                      hints: dict[Model, dict] | None = None) -> SearchResult:
     """Fit every hierarchical model (or the given ``models``) and keep the best."""
     if models is None:
         if table.n_lists > 5:
@@ -145,9 +157,10 @@ def exhaustive_search(table: Table, criterion: str = "bic", max_order: int | Non
                 f"exhaustive search over {table.n_lists} lists is too large; use downhill"
             )
         models = all_hierarchical_models(table.n_lists, max_order, heterogeneity)
-    cache = _Cache(table)
+    cache = _Cache(table, hints)
     best: ModelFit | None = None
     failed = 0
+    usable: list[ModelFit] = []
     base = cache.fit(Model((), heterogeneity))
     for m in models:
         parent = base
@@ -155,18 +168,22 @@ def exhaustive_search(table: Table, criterion: str = "bic", max_order: int | Non
         if not f.ok:
             failed += 1
             continue
+        usable.append(f)
         if best is None or f.criterion(criterion) < best.criterion(criterion) - 1e-9:
             best = f
-    return SearchResult(best, "exhaustive", criterion, len(models), failed)
+    usable.sort(key=lambda f: f.criterion(criterion))
+    return SearchResult(best, "exhaustive", criterion, len(models), failed, ranked=usable,
+                        fits=cache.fits)
 
 
 def downhill_search(table: Table, criterion: str = "bic", max_order: int | None = None,
                     heterogeneity: str | None = None, max_iter: int = 20,
-                    start: Model | None = None) -> SearchResult:
+                    start: Model | None = None,
+                    hints: dict[Model, dict] | None = None) -> SearchResult:
     """Greedy search from independence (or ``start``) to a local criterion minimum."""
     j = table.n_lists
     max_order = j - 1 if max_order is None else min(max_order, j - 1)
-    cache = _Cache(table)
+    cache = _Cache(table, hints)
     current = start or Model((), heterogeneity)
     cur_fit = cache.fit(current)
     best_val = cur_fit.criterion(criterion)
@@ -191,15 +208,17 @@ def downhill_search(table: Table, criterion: str = "bic", max_order: int | None 
         cur_fit = cache.fit(current)
         trace.append({"model": current.hierarchy(j), criterion: best_val})
     best = cur_fit if cur_fit.ok else None
-    return SearchResult(best, "downhill", criterion, len(considered), failed, trace)
+    return SearchResult(best, "downhill", criterion, len(considered), failed, trace,
+                        fits=cache.fits)
 
 
 def stepwise_search(table: Table, pthresh: float = 0.02, max_order: int = 2,
-                    heterogeneity: str | None = None) -> SearchResult:
+                    heterogeneity: str | None = None,
+                    hints: dict[Model, dict] | None = None) -> SearchResult:
     """Chan-Silverman-Vincent stepwise selection by Poisson p-values of overlaps."""
     j = table.n_lists
     max_order = min(max_order, j - 1)
-    cache = _Cache(table)
+    cache = _Cache(table, hints)
     current = Model((), heterogeneity)
     cur_fit = cache.fit(current)
     trace: list[dict] = [{"model": current.hierarchy(j), "p": None}]
@@ -231,13 +250,15 @@ def stepwise_search(table: Table, pthresh: float = 0.02, max_order: int = 2,
         current = Model.of(current.terms + (cands[k],), heterogeneity)
         cur_fit = cache.fit(current)
         trace.append({"model": current.hierarchy(j), "p": float(pvals[k])})
-    return SearchResult(cur_fit, "stepwise", "p-value", considered, failed, trace)
+    return SearchResult(cur_fit, "stepwise", "p-value", considered, failed, trace,
+                        fits=cache.fits)
 
 
 def search(table: Table, procedure: str = "auto", criterion: str = "bic",
            max_order: int | None = None, pthresh: float = 0.02,
            heterogeneity: str | None = None,
-           models: list[Model] | None = None) -> SearchResult:
+           models: list[Model] | None = None,
+           hints: dict[Model, dict] | None = None) -> SearchResult:
     """Run a named procedure: ``auto`` (exhaustive up to 5 lists, else downhill),
     ``exhaustive``, ``downhill`` or ``stepwise``."""
     if criterion not in ("aic", "bic"):
@@ -246,11 +267,12 @@ def search(table: Table, procedure: str = "auto", criterion: str = "bic",
         procedure = "exhaustive" if table.n_lists <= 5 else "downhill"
     runners: dict[str, Callable[[], SearchResult]] = {
         "exhaustive": lambda: exhaustive_search(table, criterion, max_order, heterogeneity,
-                                                models),
-        "downhill": lambda: downhill_search(table, criterion, max_order, heterogeneity),
+                                                models, hints),
+        "downhill": lambda: downhill_search(table, criterion, max_order, heterogeneity,
+                                            hints=hints),
         "stepwise": lambda: stepwise_search(table, pthresh,
                                             2 if max_order is None else max_order,
-                                            heterogeneity),
+                                            heterogeneity, hints),
     }
     if procedure not in runners:
         raise EstimationError(
