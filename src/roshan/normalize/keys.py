@@ -5,7 +5,7 @@ not the short vowels a, e, o; Latin spellings write every vowel, in many ways
 (Hossein/Hosein/Hosseyn, Mousavi/Moosavi/Musavi). The key keeps what both
 scripts agree on:
 
-* consonants in sound classes: ح/ه and h → ``h``; خ and kh → ``x``; ق/غ and
+* consonants in sound classes: ح/ه and h → ``h``; خ and kh/x → ``x``; ق/غ and
   q/gh → ``q``; ش/sh → ``S``; چ/ch → ``C``; ج/ژ and j/zh → ``j``; س/ص/ث → ``s``;
   ز/ذ/ض/ظ → ``z``; ت/ط → ``t``; ک/c/k → ``k``; و (consonant)/v/w → ``v``;
 * long vowels: ی and i/ee/ei/ey/y → ``Y``; و and v/w/u/ou/oo/ow → ``v`` (one
@@ -96,6 +96,13 @@ def _persian_key(tok: str) -> str:
             else:
                 out.append("h")
             continue
+        if ch == "ع" and last and i > 0:
+            # زارع = Zare, شجاع = Shoja: a final ع is heard as a short vowel
+            if prev in _FA_ALEFS:
+                out.append("A")
+            elif prev not in "یو":
+                out.append("E")
+            continue
         if ch in _FA_CONS:
             out.append(_FA_CONS[ch])
         elif ch.isascii() and ch.isalnum():
@@ -106,7 +113,7 @@ def _persian_key(tok: str) -> str:
 
 # ------------------------------------------------------------------ Latin side
 _LATIN_DIGRAPHS = [
-    ("x", "ks"), ("tch", "C"), ("sch", "S"), ("kh", "x"), ("gh", "q"), ("sh", "S"), ("ch", "C"),
+    ("tch", "C"), ("sch", "S"), ("kh", "x"), ("gh", "q"), ("sh", "S"), ("ch", "C"),
     ("zh", "j"), ("ph", "f"), ("ck", "k"), ("c", "k"),
     ("w", "v"), ("q", "q"),
 ]

@@ -248,8 +248,8 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
     if len(toks) >= 3:
         k1 = table.token_keys(toks[0])
         k2 = table.token_keys(toks[1])
-        if (len(k1) == 1 and len(k2) == 1 and is_given_key(k2[0])
-                and (k1[0] in _compound_first(table) or k2[0] in _compound_second(table))):
+        if (len(k1) == 1 and len(k2) == 1 and k2[0] in _compound_second(table)
+                and (k1[0] in _compound_first(table) or is_given_key(k1[0]))):
             n_given = 2
     if is_suffix_token(toks[n_given]) and n_given > 1:
         n_given -= 1  # "Amir Sohrab Pour": the suffix needs its root

@@ -33,10 +33,12 @@ _LETTERS = {
 }
 _LETTER_TABLE = str.maketrans({**{ord(k): v for k, v in _LETTERS.items()}, **_DIGITS})
 
-# Zero-width and bidi control characters. ZWNJ inside a compound name
-# (علی‌رضا) is *removed* (joined: علیرضا); keys split compounds again.
+# Zero-width and bidi control characters are removed. ZWNJ (U+200C) separates
+# the parts of a compound (علی‌رضا, حسین‌زاده, قلعه‌نوی) and becomes a space:
+# keys then see علی رضا, and split the joined spelling علیرضا the same way.
+_ZWNJ = re.compile("[\u200c\u200d]")
 _INVISIBLE = re.compile(
-    "[\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+    "[\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
     "\u202a-\u202e\u2066-\u2069\u00ad\u034f\u180e]"
 )
 # Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef, hamza marks...).
@@ -68,6 +70,7 @@ def _fold_once(value: str) -> str:
     # NFKC folds Arabic presentation forms (ﻣﺤﻤﺪ) and full-width Latin.
     text = unicodedata.normalize("NFKC", value)
     text = _INVISIBLE.sub("", text)
+    text = _ZWNJ.sub(" ", text)
     text = text.translate(_LETTER_TABLE)
     text = _ARABIC_MARKS.sub("", text)
     text = _strip_latin_accents(text)

@@ -44,10 +44,11 @@ _SEED_BLOCKLIST = frozenset(
     "rania zohra noura samer nasir nasser hamid tamir".split()
 )
 # Family-name suffixes (also split off run-together family names).
-FAMILY_SUFFIXES_FA = ("زاده", "پور", "نژاد", "نیا", "فر", "راد", "وند", "لو", "زادگان", "پوری")
+FAMILY_SUFFIXES_FA = ("زاده", "پور", "نژاد", "نیا", "فر", "راد", "وند", "لو", "زادگان", "پوری",
+                      "آبادی", "ابادی")
 FAMILY_SUFFIXES_LATIN = (
     "zadeh", "zade", "zada", "pour", "pur", "poor", "nejad", "nezhad", "nejhad", "nia", "niya",
-    "far", "rad", "vand", "lou", "loo", "lu",
+    "far", "rad", "vand", "lou", "loo", "lu", "abadi",
 )
 _MIN_PART = 3
 
@@ -172,17 +173,17 @@ class VariantTable:
             if not fas:
                 continue
             fa = fas[0]
-            pk = rule_key(normalize_text(fa))
+            pk = rule_key(normalize_text(fa).replace(" ", ""))
             if not pk:
                 continue
             for other in fas[1:]:
-                ok = rule_key(normalize_text(other))
+                ok = rule_key(normalize_text(other).replace(" ", ""))
                 if ok and ok != pk:
                     self.union(ok, pk)
             persian_keys.add(pk)
             self.persian.setdefault(pk, normalize_text(fa))
             for lat in latins:
-                lk = rule_key(normalize_text(lat))
+                lk = rule_key(normalize_text(lat).replace(" ", ""))
                 if lk and lk != pk:
                     claims.setdefault(lk, set()).add(pk)
                     curated_claim[lk] = curated_claim.get(lk, False) or curated
@@ -301,7 +302,7 @@ class VariantTable:
                 rest = self._split(tail, depth - 1)
                 if rest is None or len(rest) < 2:
                     continue
-                cand = (h[0] - 0.5, [h[1], *rest])
+                cand = (h[0] - 0.5 - (0.25 if dup else 0.0), [h[1], *rest])
             else:
                 continue
             if best is None or cand[0] > best[0]:
