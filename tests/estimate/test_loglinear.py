@@ -137,3 +137,42 @@ def test_two_lists_is_lincoln_petersen() -> None:
     # only one model was possible: no model-selection warning
     assert not any("model-selection" in w for w in r.warnings)
     assert r.lower < 240 < r.upper
+
+
+def _simulate(n: int, p: list[float], rng: np.random.Generator,
+              dependent_pair: tuple[int, int] | None = None) -> CaptureCounts:
+    """SYNTHETIC capture histories of ``n`` made-up people (no real data)."""
+    caps = rng.random((n, len(p))) < np.array(p)
+    if dependent_pair is not None:
+        a, b = dependent_pair
+        # people on list a are much more likely to be on list b as well
+        boost = caps[:, a] & (rng.random(n) < 0.5)
+        caps[:, b] |= boost
+    caps = caps[caps.any(axis=1)]
+    return CaptureCounts.from_histories(caps.astype(np.int8), lists=list("ABCD")[: len(p)])
+
+
+def test_recovers_known_total_under_independence() -> None:
+    rng = np.random.default_rng(11)
+    cc = _simulate(4000, [0.3, 0.25, 0.2, 0.35], rng)
+    r = fit_loglinear(cc, bootstrap=200, seed=4)
+    assert r.estimate == pytest.approx(4000, rel=0.05)
+    assert r.lower < 4000 < r.upper
+
+
+def test_search_finds_list_dependence_that_independence_misses() -> None:
+    rng = np.random.default_rng(12)
+    cc = _simulate(4000, [0.2, 0.2, 0.25, 0.3], rng, dependent_pair=(0, 1))
+    naive = fit_loglinear(cc, terms="")
+    chosen = fit_loglinear(cc, bootstrap=0)
+    assert "A:B" in chosen.model["terms"]
+    assert abs(chosen.estimate - 4000) < abs(naive.estimate - 4000)
+    assert chosen.estimate == pytest.approx(4000, rel=0.08)
+
+
+def test_exhaustive_bootstrap_uses_top_models(korea: CaptureCounts) -> None:
+    cc = CaptureCounts.from_csv(DATA / "western_5list.csv")
+    r = fit_loglinear(cc, bootstrap=20, ntop=5, seed=1)
+    assert r.diagnostics["procedure"] == "exhaustive"
+    assert r.diagnostics["bootstrap_ntop"] == 5
+    assert r.draws.shape == (20,)
