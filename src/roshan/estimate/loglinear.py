@@ -224,6 +224,11 @@ def fit_loglinear(
             f"the estimate is {estimate / table.n:.0f} times the number observed: the lists "
             "capture only a small, possibly unrepresentative part of the population"
         )
+    if fit.model.heterogeneity and fit.coef.get("h", 0.0) < 0:
+        warnings.append(
+            "the heterogeneity coefficient is negative (people on more lists less likely than "
+            "chance); Rcapture would drop the heterogeneity term in this case"
+        )
     if fit.neginf:
         warnings.append(
             "some interactions are fixed at minus infinity because the lists involved never "
