@@ -126,21 +126,27 @@ def _em_pass(backend: Backend, linker: Linker, sdf: Any, rule: str, report: Trai
              max_pairs: float | None) -> Linker:
     """One EM pass; on failure the model is restored to what it was before the pass.
 
-    (A failed Splink EM session can leave λ half-updated, so the linker is rebuilt
-    from the saved model rather than trusted.)
+    A pass that fails (on small data EM can drive an m value to an underflowing
+    zero) is retried once with λ held at its deterministic estimate, which
+    stabilises EM on sparse blocks. A failed Splink EM session can leave λ
+    half-updated, so the linker is rebuilt from the saved model, not trusted.
     """
     saved = linker.misc.save_model_to_json()
-    try:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=max_pairs)
-        report.em_passes.append({"rule": rule, "status": "ok"})
-        return linker
-    except Exception as exc:  # noqa: BLE001 - a pass with no pairs must not stop the run
-        msg = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        report.em_passes.append({"rule": rule, "status": "skipped", "reason": msg})
-        report.notes.append(f"EM pass skipped ({rule}): {msg}")
-        log.info("EM pass skipped: %s", msg)
-        return Linker(sdf, saved, log_level=None)
+    msg = ""
+    for fix_lambda in (False, True):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=max_pairs,
+                fix_probability_two_random_records_match=fix_lambda)
+            report.em_passes.append({"rule": rule, "status": "ok", "fixed_lambda": fix_lambda})
+            return linker
+        except Exception as exc:  # noqa: BLE001 - a pass with no pairs must not stop the run
+            msg = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            linker = Linker(sdf, saved, log_level=None)
+    report.em_passes.append({"rule": rule, "status": "skipped", "reason": msg})
+    report.notes.append(f"EM pass skipped ({rule}): {msg}")
+    log.info("EM pass skipped: %s", msg)
+    return linker
 
 
 def _run_em(backend: Backend, linker: Linker, sdf: Any, spec: ModelSpec,
@@ -153,11 +159,31 @@ def _run_em(backend: Backend, linker: Linker, sdf: Any, spec: ModelSpec,
         linker = _em_pass(backend, linker, sdf, rule, report, max_pairs)
     missing = _untrained_comparisons(linker)
     if missing:
-        raise LinkageError(
-            "could not learn how much " + ", ".join(missing) + " tells about a match: the "
-            "records have too few plausible matches to train on (too few records, or the "
-            "name/date/place columns are mostly empty)")
+        report.warnings.append(
+            "too few records to learn how much " + ", ".join(missing) + " tells about a "
+            "match; prior values were used for " + ("it" if len(missing) == 1 else "them")
+            + " (link more records, or review pairs, to train them)")
+        linker = Linker(sdf, prior_m(linker.misc.save_model_to_json(), missing),
+                        log_level=None)
     return linker
+
+
+PRIOR_M = (0.6, 0.2, 0.08, 0.05, 0.03, 0.02)
+"""Prior m for a comparison's levels, most specific first (the last level, "all
+other comparisons", gets 0.01); used only when EM could not train a comparison."""
+
+
+def prior_m(model: dict[str, Any], comparisons: list[str]) -> dict[str, Any]:
+    """The model with prior m values for the named (untrained) comparisons."""
+    for comp in model.get("comparisons", []):
+        if str(comp.get("output_column_name")) not in comparisons:
+            continue
+        levels = [lv for lv in comp.get("comparison_levels", []) if not lv.get("is_null_level")]
+        weights = [PRIOR_M[min(i, len(PRIOR_M) - 1)] for i in range(len(levels) - 1)] + [0.01]
+        total = sum(weights)
+        for lv, w in zip(levels, weights, strict=True):
+            lv["m_probability"] = w / total
+    return model
 
 
 def _apply_labels(backend: Backend, linker: Linker, labels: pd.DataFrame | None,
