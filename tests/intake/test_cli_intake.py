@@ -67,8 +67,13 @@ def test_cli_flow(tmp_path: Path, make_jpeg, run) -> None:
     assert r.returncode == 0, r.stderr
     report_id = json.loads(r.stdout)["report_id"]
 
+    # the field device has an enrolled reporter key and signs its bundles
+    r = run("keys", "reporter-init", str(tmp_path / "device"), "--label", "SYNTHETIC A")
+    assert r.returncode == 0, r.stderr
+    (keys / "reporters").mkdir()
+    (keys / "reporters" / "a.pub").write_text((tmp_path / "device" / "reporter.pub").read_text())
     r = run("intake", "pack", str(outbox), "--out", str(tmp_path / "send"), "--chunk-size", "2k",
-            "--json")
+            "--sign-key", str(tmp_path / "device" / "reporter.key"), "--json")
     assert r.returncode == 0, r.stderr
     chunks = json.loads(r.stdout)["chunks"]
     assert len(chunks) >= 2
@@ -90,8 +95,10 @@ def test_cli_flow(tmp_path: Path, make_jpeg, run) -> None:
             env={"ROSHAN_KEY_PASSPHRASE": "SYNTHETIC wrong passphrase"})
     assert r.returncode == 2 and "wrong passphrase" in r.stderr
 
+    r = run("intake", "check", *chunks)
+    assert r.returncode == 0 and "ok" in r.stderr
     r = run("intake", "import", str(tmp_path / "ws"), *reversed(chunks), "--keys", str(keys),
-            "--json")
+            "--require-signed", "--json")
     assert r.returncode == 0, r.stderr
     summary = json.loads(r.stdout)
     assert summary["reports_new"] == 1 and summary["attachments"] == 1

@@ -81,6 +81,28 @@ def keys_init(
                   "and the passphrase separately")
 
 
+@keys_app.command("reporter-init")
+def keys_reporter_init(
+    directory: Path = typer.Argument(..., help="Folder for the reporter key (on the field "
+                                               "device)."),
+    label: str = typer.Option("", "--label", help="A label for the organisation's registry "
+                                                  "(not a real name)."),
+    json_out: bool = JSON_OPT,
+) -> None:
+    """Create a field reporter's signing key; enrol reporter.pub in KEYS/reporters/."""
+    from roshan.intake.keys import REPORTER_PUB_FILE, init_reporter
+
+    pub = init_reporter(directory, label)
+    out = {"key_id": pub.key_id, "public_file": str(directory / REPORTER_PUB_FILE)}
+    if json_out:
+        print_json(out)
+        return
+    console.print(f"reporter key {pub.key_id[:16]}… created in {directory}; copy "
+                  f"{REPORTER_PUB_FILE} into the organisation's keys/reporters/ folder to enrol it")
+    console.print("  the private key is not encrypted: whoever holds this device can sign as "
+                  "this reporter until the key is removed from the registry")
+
+
 @keys_app.command("show")
 def keys_show(directory: Path = typer.Argument(..., help="Key directory."),
               json_out: bool = JSON_OPT) -> None:
@@ -145,14 +167,19 @@ def intake_pack(
                                           help="Also split into chunks of this size (e.g. 2M)."),
     remove_packed: bool = typer.Option(False, "--remove-packed",
                                        help="Delete packed blobs from the outbox."),
+    sign_key: Path | None = typer.Option(None, "--sign-key",
+                                         help="Sign the bundle with this reporter key "
+                                              "(reporter.key)."),
     json_out: bool = JSON_OPT,
 ) -> None:
     """Pack an outbox into one content-addressed bundle, optionally split into chunks."""
     from roshan.intake.bundle import pack_outbox
     from roshan.intake.chunks import split_bundle
+    from roshan.intake.keys import load_reporter_key
 
     size = parse_size(chunk_size) if chunk_size else None
-    bundle = pack_outbox(outbox, out, remove_packed=remove_packed)
+    signer = load_reporter_key(sign_key) if sign_key else None
+    bundle = pack_outbox(outbox, out, remove_packed=remove_packed, signer=signer)
     chunks = split_bundle(bundle.path, out, size) if size and bundle.path else []
     if chunks and bundle.path:
         bundle.path.unlink()
@@ -229,11 +256,16 @@ def intake_import(
                                               "of --keys."),
     passphrase_file: Path | None = PASS_OPT,
     source: str = typer.Option("field intake", "--source", help="Source name for the reports."),
+    reporters: Path | None = typer.Option(None, "--reporters",
+                                          help="Registry folder of enrolled reporters' *.pub "
+                                               "(default: KEYS/reporters if it exists)."),
+    require_signed: bool = typer.Option(False, "--require-signed",
+                                        help="Refuse bundles not signed by an enrolled reporter."),
     json_out: bool = JSON_OPT,
 ) -> None:
     """Verify, decrypt, de-duplicate and ingest field bundles (all or nothing)."""
     from roshan.intake.importer import import_bundles
-    from roshan.intake.keys import load_identity_file, unlock
+    from roshan.intake.keys import REPORTERS_DIR, load_identity_file, load_reporters, unlock
     from roshan.store.workspace import Workspace, actor_name
 
     if (keys is None) == (identity is None):
@@ -243,12 +275,18 @@ def intake_import(
     else:
         assert identity is not None
         ids = [load_identity_file(identity)]
+    if reporters is None and keys is not None and (keys / REPORTERS_DIR).is_dir():
+        reporters = keys / REPORTERS_DIR
+    trusted = load_reporters(reporters) if reporters is not None else None
+    if require_signed and trusted is None:
+        raise IntakeError("--require-signed needs a reporter registry (--reporters DIR)")
     ws = Workspace.open(workspace)
     try:
         with progress(enabled=not json_out) as prog:
             task = prog.add_task("checking attachments", total=None)
             summary = import_bundles(
                 ws, files, ids, source_name=source, actor=actor_name(),
+                trusted_reporters=trusted, require_signed=require_signed,
                 on_progress=lambda _s, d, t: prog.update(task, completed=d, total=t))
     finally:
         ws.close()

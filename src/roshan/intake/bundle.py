@@ -13,6 +13,13 @@ Layout (all integers big-endian)::
                           "entries": [{"name": "reports/<sha256>.age", "size": n}, ...]}
     the entries' bytes, concatenated in manifest order, nothing after
 
+A bundle may be signed by a field reporter's Ed25519 key (``roshan keys
+reporter-init``): the manifest then also holds ``"signer": {"key": <base64 public
+key>, "sig": <base64 signature>}`` over ``SIGNATURE_CONTEXT`` + the canonical JSON of
+``{"format", "created_at", "entries"}`` — entry names carry the content hashes, so
+the signature covers every byte. Parsing checks the signature; whether the key is
+*trusted* is the importer's decision.
+
 Entry names are strictly ``(reports|witness|attachments)/<64 hex>.age`` where the
 hex is the SHA-256 of the entry's bytes; anything else (``..``, absolute paths,
 backslashes, unknown folders) is refused, so names can never steer a write. The
@@ -22,6 +29,7 @@ checking it against the file, and never reads an entry whole into memory.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -34,8 +42,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 from roshan.errors import IntakeError
-from roshan.intake.report import KINDS
+from roshan.intake.keys import verify_signature
+from roshan.intake.report import KINDS, canonical_json
 
 MAGIC = b"ROSHAN-BUNDLE\x00v1\n"
 FORMAT = "roshan-bundle/1"
@@ -44,6 +56,7 @@ MAX_ENTRIES = 200_000
 MAX_ENTRY_SIZE = 2 * 1024 * 1024 * 1024
 ENTRY_NAME = re.compile(r"(reports|witness|attachments)/([0-9a-f]{64})\.age")
 READ_CHUNK = 1 << 20
+SIGNATURE_CONTEXT = b"roshan-bundle-signature/1\n"
 
 
 @dataclass(frozen=True)
@@ -66,16 +79,35 @@ class Bundle:
     created_at: str
     entries: tuple[BundleEntry, ...]
     size: int
+    signer: bytes | None = None
 
     def by_name(self) -> dict[str, BundleEntry]:
         """Entries keyed by name."""
         return {e.name: e for e in self.entries}
 
 
-def parse_manifest(data: bytes, *, what: str = "bundle") -> tuple[str, list[tuple[str, int]], int]:
-    """Parse the bundle prefix in ``data``: (created_at, [(name, size)], header length).
+@dataclass(frozen=True)
+class Manifest:
+    """A parsed bundle header: creation time, (name, size) items, header length, signer."""
 
-    ``data`` must hold at least the whole header. Every problem is an IntakeError.
+    created_at: str
+    items: list[tuple[str, int]]
+    header_len: int
+    signer: bytes | None
+
+
+def signed_message(created_at: str, items: Sequence[tuple[str, int]]) -> bytes:
+    """The bytes a bundle signature covers."""
+    return SIGNATURE_CONTEXT + canonical_json(
+        {"format": FORMAT, "created_at": created_at,
+         "entries": [{"name": n, "size": s} for n, s in items]})
+
+
+def parse_manifest(data: bytes, *, what: str = "bundle") -> Manifest:
+    """Parse the bundle prefix in ``data`` (which must hold the whole header).
+
+    Checks the format, every entry name and size, and — if the bundle is signed —
+    the signature. Every problem is an IntakeError.
     """
     if not data.startswith(MAGIC):
         raise IntakeError(f"{what}: not a roshan bundle (bad magic)")
@@ -116,7 +148,20 @@ def parse_manifest(data: bytes, *, what: str = "bundle") -> tuple[str, list[tupl
             raise IntakeError(f"{what}: duplicate entry {name}")
         seen.add(name)
         out.append((name, size))
-    return created, out, start + mlen
+    signer = None
+    if "signer" in doc:
+        sg = doc["signer"]
+        try:
+            key = base64.b64decode(sg["key"], validate=True)
+            sig = base64.b64decode(sg["sig"], validate=True)
+        except (TypeError, KeyError, ValueError):
+            raise IntakeError(f"{what}: malformed bundle signature") from None
+        if len(key) != 32 or len(sig) != 64:
+            raise IntakeError(f"{what}: malformed bundle signature")
+        if not verify_signature(key, signed_message(created, out), sig):
+            raise IntakeError(f"{what}: bad bundle signature (manifest altered or forged)")
+        signer = key
+    return Manifest(created, out, start + mlen, signer)
 
 
 def _entries_with_offsets(items: Sequence[tuple[str, int]], header_len: int
@@ -133,8 +178,9 @@ def _entries_with_offsets(items: Sequence[tuple[str, int]], header_len: int
 
 def parse_bundle_bytes(data: bytes, *, what: str = "bundle") -> Bundle:
     """Parse and fully verify a bundle held in memory (tests, fuzzing, small bundles)."""
-    created, items, hlen = parse_manifest(data, what=what)
-    entries = _entries_with_offsets(items, hlen)
+    man = parse_manifest(data, what=what)
+    hlen = man.header_len
+    entries = _entries_with_offsets(man.items, hlen)
     expected = hlen + sum(e.size for e in entries)
     if len(data) < expected:
         raise IntakeError(f"{what}: truncated ({len(data)} of {expected} bytes)")
@@ -143,10 +189,11 @@ def parse_bundle_bytes(data: bytes, *, what: str = "bundle") -> Bundle:
     for e in entries:
         if hashlib.sha256(data[e.offset:e.offset + e.size]).hexdigest() != e.sha256:
             raise IntakeError(f"{what}: entry {e.name} does not match its hash (tampered)")
-    return Bundle(None, hashlib.sha256(data).hexdigest(), created, entries, len(data))
+    return Bundle(None, hashlib.sha256(data).hexdigest(), man.created_at, entries, len(data),
+                  man.signer)
 
 
-def _read_header(fh: BinaryIO, what: str) -> tuple[str, list[tuple[str, int]], int, bytes]:
+def _read_header(fh: BinaryIO, what: str) -> tuple[Manifest, bytes]:
     prefix = fh.read(len(MAGIC) + 4)
     if not prefix.startswith(MAGIC) or len(prefix) < len(MAGIC) + 4:
         parse_manifest(prefix, what=what)  # raises the precise error
@@ -154,8 +201,7 @@ def _read_header(fh: BinaryIO, what: str) -> tuple[str, list[tuple[str, int]], i
     if mlen > MAX_MANIFEST:
         raise IntakeError(f"{what}: manifest too large")
     head = prefix + fh.read(mlen)
-    created, items, hlen = parse_manifest(head, what=what)
-    return created, items, hlen, head
+    return parse_manifest(head, what=what), head
 
 
 def open_bundle(path: Path, *, what: str | None = None) -> Bundle:
@@ -172,9 +218,9 @@ def open_bundle(path: Path, *, what: str | None = None) -> Bundle:
     except OSError as exc:
         raise IntakeError(f"{what}: cannot read ({exc.strerror})") from exc
     with fh:
-        created, items, hlen, head = _read_header(fh, what)
-        entries = _entries_with_offsets(items, hlen)
-        expected = hlen + sum(e.size for e in entries)
+        man, head = _read_header(fh, what)
+        entries = _entries_with_offsets(man.items, man.header_len)
+        expected = man.header_len + sum(e.size for e in entries)
         if size < expected:
             raise IntakeError(f"{what}: truncated ({size} of {expected} bytes)")
         if size > expected:
@@ -192,7 +238,7 @@ def open_bundle(path: Path, *, what: str | None = None) -> Bundle:
                 left -= len(buf)
             if h.hexdigest() != e.sha256:
                 raise IntakeError(f"{what}: entry {e.name} does not match its hash (tampered)")
-    return Bundle(path, whole.hexdigest(), created, entries, size)
+    return Bundle(path, whole.hexdigest(), man.created_at, entries, size, man.signer)
 
 
 def iter_entry(path: Path, entry: BundleEntry, chunk: int = READ_CHUNK) -> Iterator[bytes]:
@@ -293,7 +339,8 @@ def outbox_blobs(outbox: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def write_bundle(blobs: Sequence[tuple[str, Path]], dest_dir: Path) -> Bundle:
+def write_bundle(blobs: Sequence[tuple[str, Path]], dest_dir: Path, *,
+                 signer: Ed25519PrivateKey | None = None) -> Bundle:
     """Write a bundle of the given (name, file) blobs into ``dest_dir`` as ``<id>.rbundle``.
 
     Names are checked, each file is hashed while copied (a blob whose content no
@@ -308,9 +355,15 @@ def write_bundle(blobs: Sequence[tuple[str, Path]], dest_dir: Path) -> Bundle:
             raise IntakeError(f"refused entry name {name!r}")
         items.append((name, Path(path).stat().st_size))
     created = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    manifest = json.dumps({"format": FORMAT, "created_at": created,
-                           "entries": [{"name": n, "size": s} for n, s in items]},
-                          separators=(",", ":")).encode()
+    doc: dict[str, object] = {"format": FORMAT, "created_at": created,
+                              "entries": [{"name": n, "size": s} for n, s in items]}
+    signer_pub = None
+    if signer is not None:
+        signer_pub = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        doc["signer"] = {"key": base64.b64encode(signer_pub).decode(),
+                         "sig": base64.b64encode(signer.sign(signed_message(created, items))
+                                                 ).decode()}
+    manifest = json.dumps(doc, separators=(",", ":")).encode()
     head = MAGIC + struct.pack(">I", len(manifest)) + manifest
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
@@ -342,13 +395,14 @@ def write_bundle(blobs: Sequence[tuple[str, Path]], dest_dir: Path) -> Bundle:
     finally:
         if tmp.exists():
             tmp.unlink()
-    return Bundle(final, bundle_id, created, tuple(entries), off)
+    return Bundle(final, bundle_id, created, tuple(entries), off, signer_pub)
 
 
-def pack_outbox(outbox: Path, dest_dir: Path, *, remove_packed: bool = False) -> Bundle:
-    """Bundle every blob in ``outbox``; optionally delete the packed blobs afterwards."""
+def pack_outbox(outbox: Path, dest_dir: Path, *, remove_packed: bool = False,
+                signer: Ed25519PrivateKey | None = None) -> Bundle:
+    """Bundle every blob in ``outbox`` (signed if ``signer``); optionally delete packed blobs."""
     blobs = outbox_blobs(outbox)
-    bundle = write_bundle(blobs, dest_dir)
+    bundle = write_bundle(blobs, dest_dir, signer=signer)
     if remove_packed:
         for _, p in blobs:
             p.unlink()

@@ -29,7 +29,7 @@ import hashlib
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ from roshan.intake.bundle import MAGIC as BUNDLE_MAGIC
 from roshan.intake.bundle import Bundle, BundleFile, EntryReader, open_bundle
 from roshan.intake.chunks import MAGIC as CHUNK_MAGIC
 from roshan.intake.chunks import ChunkHeader, Spool, SpoolStatus, parse_chunk
+from roshan.intake.keys import key_id
 from roshan.intake.ledger import INTAKE_KIND, blob_path, intake_report_leaf_data, next_seq
 from roshan.intake.media import check_image_bomb
 from roshan.intake.report import MAX_ATTACHMENT_BYTES, parse_report
@@ -117,6 +118,7 @@ class _NewReport:
     payload_sha256: str
     doc: dict[str, Any]
     attachments: list[dict[str, Any]]
+    signer: str | None = None
 
 
 def _decrypt_error(exc: Exception, what: str) -> IntakeError:
@@ -174,13 +176,21 @@ def import_bundles(
     source_name: str = DEFAULT_SOURCE,
     actor: str = "intake",
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES,
+    trusted_reporters: Mapping[str, bytes] | None = None,
+    require_signed: bool = False,
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportSummary:
     """Import bundles and/or chunks (any order, any mix) into ``ws``. See module doc.
 
+    ``trusted_reporters`` (key id → Ed25519 public key, from
+    ``keys.load_reporters``): a bundle signed by any other key is refused; with
+    ``require_signed`` an unsigned bundle is refused too. Without a registry,
+    signatures are still checked but any signer is accepted (and noted).
+
     Raises IntakeError — and writes nothing to the store — for a tampered or
     truncated chunk or bundle, a wrong key, a replayed bundle, an oversized or
-    bomb attachment, a refused entry name or a malformed age header.
+    bomb attachment, a refused entry name, a malformed age header, a bad bundle
+    signature or a signature from an unknown key.
     """
     from roshan.ingest.importer import ingest_records
 
@@ -210,6 +220,20 @@ def import_bundles(
         if b.bundle_id in unique:
             summary.notes.append(f"bundle {b.bundle_id[:16]} given more than once; read once")
         unique.setdefault(b.bundle_id, b)
+    for b in unique.values():
+        name = b.path.name if b.path else b.bundle_id[:16]
+        if b.signer is None:
+            if require_signed:
+                raise IntakeError(f"{name}: bundle is not signed by a reporter (--require-signed); "
+                                  "nothing was imported")
+            continue
+        kid = key_id(b.signer)
+        if trusted_reporters is not None and trusted_reporters.get(kid) != b.signer:
+            raise IntakeError(f"{name}: signed by an unknown key ({kid[:16]}), not an enrolled "
+                              "reporter; nothing was imported")
+        if trusted_reporters is None:
+            summary.notes.append(f"bundle {b.bundle_id[:16]} is signed by {kid[:16]}; no "
+                                 "reporter registry given, signer not checked against one")
     replayed = _already_imported_bundles(ws, list(unique))
     if replayed:
         first = sorted(replayed)[0]
@@ -249,7 +273,8 @@ def import_bundles(
                     summary.reports_duplicate += 1
                     continue
                 stats["new"] += 1
-                new[rid] = _NewReport(rid, b.bundle_id, e.sha256, doc, [])
+                new[rid] = _NewReport(rid, b.bundle_id, e.sha256, doc, [],
+                                      key_id(b.signer) if b.signer else None)
                 (stage / "reports" / f"{e.sha256}.age").write_bytes(ct)
         # Verify attachments by stream-decrypting them while copying their ciphertext.
         total_att = sum(len(r.doc.get("attachments") or []) for r in new.values())
@@ -348,6 +373,7 @@ def _row_for(r: _NewReport) -> dict[str, str | None]:
         value = r.doc.get(key)
         row[f"intake_{key}"] = str(value)[:100] if value is not None else None
     row["intake_attachments"] = str(len(r.doc.get("attachments") or []))
+    row["intake_signer"] = r.signer
     return row
 
 
@@ -402,10 +428,12 @@ def _commit(ws: Workspace, summary: ImportSummary, new: dict[str, _NewReport],
                                 ref=r.report_id, created_at=now))
             seq += 1
         for bid, st in per_bundle.items():
+            signer = bundles[bid].signer
             sess.add(AuditEvent(at=now, actor=actor, action="intake.bundle",
                                 object_type="bundle", object_id=bid,
                                 detail={**st, "entries": len(bundles[bid].entries),
-                                        "import_id": import_id}))
+                                        "import_id": import_id,
+                                        "signer": key_id(signer) if signer else None}))
 
 
 def read_witness_contact(ws: Workspace, report_id: str, identities: Sequence[x25519.Identity],

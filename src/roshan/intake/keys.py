@@ -264,3 +264,66 @@ def _age_error(exc: Exception) -> str:
     if "header" in msg or "parse" in msg or "invalid" in msg:
         return "malformed age header or ciphertext"
     return "age decryption failed: ciphertext damaged or truncated"
+
+
+# --- Field reporter keys (optional bundle signatures) -------------------------------
+REPORTER_KEY_FILE = "reporter.key"
+REPORTER_PUB_FILE = "reporter.pub"
+REPORTERS_DIR = "reporters"
+_REPORTER_PREFIX = "roshan-reporter-ed25519 "
+
+
+def init_reporter(directory: Path, label: str = "") -> PublicKeys:
+    """Create a field reporter's Ed25519 key pair in ``directory``.
+
+    Why: bundles signed by an *enrolled* reporter can be told apart from bundles
+    anyone with the public recipient could fabricate. The private key stays on
+    the field device **unencrypted** (the device has no passphrase by design);
+    whoever seizes it can sign as that reporter until the organisation removes
+    ``reporter.pub`` from its registry — and holding it links the device to the
+    organisation. ``recipient`` is empty in the returned PublicKeys.
+    """
+    directory = Path(directory)
+    if (directory / REPORTER_KEY_FILE).exists():
+        raise IntakeError(f"{directory} already holds a reporter key")
+    directory.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    pub = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    _write_private(directory / REPORTER_KEY_FILE,
+                   (_REPORTER_PREFIX + base64.b64encode(key.private_bytes_raw()).decode()
+                    + "\n").encode())
+    label = label.replace("\n", " ").strip()[:100]
+    (directory / REPORTER_PUB_FILE).write_text(
+        encode_signing_public(pub) + "\n" + (f"# {label}\n" if label else ""), "utf-8")
+    return PublicKeys(recipient="", signing_public=pub, key_id=key_id(pub))
+
+
+def load_reporter_key(path: Path) -> Ed25519PrivateKey:
+    """A reporter's private key from ``reporter.key`` (or the folder holding it)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / REPORTER_KEY_FILE
+    try:
+        text = path.read_text("utf-8").strip()
+    except OSError as exc:
+        raise IntakeError(f"cannot read reporter key {path.name}: {exc.strerror}") from exc
+    if not text.startswith(_REPORTER_PREFIX):
+        raise IntakeError(f"{path.name}: not a roshan reporter key")
+    try:
+        return Ed25519PrivateKey.from_private_bytes(
+            base64.b64decode(text[len(_REPORTER_PREFIX):].split()[0], validate=True))
+    except (ValueError, IndexError) as exc:
+        raise IntakeError(f"{path.name}: damaged reporter key") from exc
+
+
+def load_reporters(directory: Path) -> dict[str, bytes]:
+    """The trusted reporter registry: every ``*.pub`` in ``directory``, by key id."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise IntakeError(f"{directory}: no such reporter registry folder")
+    out: dict[str, bytes] = {}
+    for p in sorted(directory.glob("*.pub")):
+        first = next((ln for ln in p.read_text("utf-8").splitlines() if ln.strip()), "")
+        raw = decode_signing_public(first)
+        out[key_id(raw)] = raw
+    return out
