@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyrage
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -247,23 +246,6 @@ def verify_signature(public_raw: bytes, message: bytes, signature: bytes) -> boo
     except (InvalidSignature, ValueError):
         return False
     return True
-
-
-def decrypt_with(identities: list[x25519.Identity], ciphertext: bytes) -> bytes:
-    """Decrypt an age message; IntakeError (no detail about content) on any failure."""
-    try:
-        return pyrage.decrypt(ciphertext, identities)
-    except Exception as exc:
-        raise IntakeError(_age_error(exc)) from exc
-
-
-def _age_error(exc: Exception) -> str:
-    msg = str(exc).lower()
-    if "no matching keys" in msg or "no identity" in msg or "matching" in msg:
-        return "encrypted for a different key (wrong organisation key?)"
-    if "header" in msg or "parse" in msg or "invalid" in msg:
-        return "malformed age header or ciphertext"
-    return "age decryption failed: ciphertext damaged or truncated"
 
 
 # --- Field reporter keys (optional bundle signatures) -------------------------------
