@@ -333,3 +333,13 @@ def test_interrupted_import_completes_on_retry(tmp_path: Path, org: OrgKeys, wor
         imports = {r: i for r, i in conn.execute(select(IntakeReport.report_id,
                                                          IntakeReport.import_id))}
     assert imports[s1.report_id] != imports[s2.report_id]
+
+
+def test_replayed_chunks_refused_and_dropped_from_spool(tmp_path: Path, org: OrgKeys,
+                                                        workspace) -> None:
+    _report(tmp_path / "o", org, 1)
+    b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
+    parts = C.split_bundle(b.path, tmp_path / "c", 1024)
+    I.import_bundles(workspace, [b.path], [org.identity])
+    _refused(workspace, parts, [org.identity], "already imported")
+    assert not any((workspace.root / "intake" / "spool").iterdir())

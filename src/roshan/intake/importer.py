@@ -236,6 +236,9 @@ def import_bundles(
                                  "reporter registry given, signer not checked against one")
     replayed = _already_imported_bundles(ws, list(unique))
     if replayed:
+        for bid in replayed & set(assembled):  # its content is in the store already
+            spool.discard(bid)
+            (incoming / f"{bid}.rbundle").unlink(missing_ok=True)
         first = sorted(replayed)[0]
         raise IntakeError(f"bundle {first[:16]}… was already imported (replayed bundle); "
                           "nothing was imported")
