@@ -189,7 +189,7 @@ def name_part(value: str | None, table: VariantTable | None = None) -> NamePart:
     for t in kept:
         keys.extend(table.token_keys(t))
     keys = list(table.merge_adjacent(tuple(keys)))
-    roman = " ".join(r for r in (romanize_token(t, table) for t in kept) if r)
+    roman = " ".join([r for r in [romanize_token(t, table) for t in kept] if r])
     return NamePart(" ".join(kept), tuple(kept), tuple(keys), roman, tuple(hons))
 
 

@@ -98,10 +98,18 @@ def _none(v: Any) -> Any:
 
 
 def _take(values: list[Any], idx: np.ndarray, dtype: Any = object) -> np.ndarray:
-    arr = np.empty(len(values), dtype=dtype)
-    for i, v in enumerate(values):
-        arr[i] = v
+    if dtype is object:
+        arr = np.fromiter(values, dtype=object, count=len(values))
+    else:
+        arr = np.asarray(values, dtype=dtype)
     return arr[idx]
+
+
+def _j(a: str, b: str) -> str:
+    """Join two optional strings with a space (faster than a generator join)."""
+    if a and b:
+        return a + " " + b
+    return a or b
 
 
 PARALLEL_MIN_VALUES = 100_000
@@ -222,12 +230,13 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
         tokens = list(keys) if keys else list(f.keys)
         full_key = " ".join(sorted(tokens)) or None
         hons: list[str] = []
-        for p in (f, g, m):
-            for h in p.honorifics:
-                if h not in hons:
-                    hons.append(h)
-        full_norm = f.norm or " ".join(x for x in (g.norm, m.norm) if x)
-        roman = " ".join(x for x in (g.roman, m.roman) if x) or f.roman
+        if f.honorifics or g.honorifics or m.honorifics:
+            for p in (f, g, m):
+                for h in p.honorifics:
+                    if h not in hons:
+                        hons.append(h)
+        full_norm = f.norm or _j(g.norm, m.norm)
+        roman = _j(g.roman, m.roman) or f.roman
         return (g.norm or None, m.norm or None, g.key or None, m.key or None, full_key, tokens,
                 g.roman or None, m.roman or None, roman or None, " ".join(hons) or None,
                 script_of(full_norm), full_norm or None, g.keys[0] if g.keys else None)

@@ -130,6 +130,8 @@ class VariantTable:
     persian: dict[str, str] = field(default_factory=dict)  # canonical key -> Persian form
     _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     roman_cache: dict[str, str] = field(default_factory=dict, repr=False)
+    _split_cache: dict[tuple[str, int], list[str] | None] = field(default_factory=dict, repr=False)
+    _merge_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- union-find
@@ -149,8 +151,13 @@ class VariantTable:
             self.parent[a] = b
             if a in self.display and b not in self.display:
                 self.display[b] = self.display[a]
-            self._cache.clear()
-            self.roman_cache.clear()
+            self._clear_caches()
+
+    def _clear_caches(self) -> None:
+        self._cache.clear()
+        self.roman_cache.clear()
+        self._split_cache.clear()
+        self._merge_cache.clear()
 
     # -- seeding
     def seed(self, groups: Iterable[tuple[str, list[str], bool]]) -> None:
@@ -197,7 +204,7 @@ class VariantTable:
             self.union(lk, next(iter(pks)))
         for pk, lat in firsts.items():
             self.display.setdefault(self.find(pk), lat)
-        self._cache.clear()
+        self._clear_caches()
 
     # -- lookups
     def token_keys(self, token: str) -> tuple[str, ...]:
@@ -240,14 +247,22 @@ class VariantTable:
             return keys
         out: list[str] = [keys[0]]
         for k in keys[1:]:
-            joined = out[-1] + k
-            whole = self._score(joined)
-            if whole is not None:
-                parts = self._split(joined, 2)
-                if parts is not None and len(parts) == 1:
-                    out[-1] = parts[0]
-                    continue
-            out.append(k)
+            pair = (out[-1], k)
+            if pair in self._merge_cache:
+                merged = self._merge_cache[pair]
+            else:
+                merged = None
+                joined = out[-1] + k
+                if self._score(joined) is not None:
+                    parts = self._split(joined, 2)
+                    if parts is not None and len(parts) == 1:
+                        merged = parts[0]
+                if len(self._merge_cache) < 500_000:
+                    self._merge_cache[pair] = merged
+            if merged is not None:
+                out[-1] = merged
+            else:
+                out.append(k)
         return tuple(out)
 
     def _score(self, key: str) -> tuple[float, str] | None:
@@ -277,7 +292,16 @@ class VariantTable:
         return best
 
     def _split(self, key: str, depth: int) -> list[str] | None:
-        """Best split of a run-together key into known names (up to 3 parts)."""
+        """Best split of a run-together key into known names (up to 3 parts), memoised."""
+        memo = self._split_cache.get((key, depth), False)
+        if memo is not False:
+            return memo  # type: ignore[return-value]
+        got = self._split_uncached(key, depth)
+        if len(self._split_cache) < 500_000:
+            self._split_cache[(key, depth)] = got
+        return got
+
+    def _split_uncached(self, key: str, depth: int) -> list[str] | None:
         whole = self._score(key)
         suffixes = _suffix_keys()
         best: tuple[float, list[str]] | None = None
