@@ -1,0 +1,182 @@
+"""Build the report: one self-contained HTML file, and optionally a PDF of the same content.
+
+What: :func:`build_report` gathers the data (:func:`roshan.report.data.report_data`),
+draws the charts and maps as inline SVG, fills the Jinja2 template with the
+edition's language (``en`` or ``fa``) and writes the HTML; with ``pdf`` it
+renders the same HTML to PDF with WeasyPrint.
+
+Why this way: the HTML must open from a USB stick with no internet, so every
+style, font (Vazirmatn, OFL) and figure is inlined and there is no script at
+all. WeasyPrint prints that very HTML, so the PDF cannot drift from it; its URL
+fetcher is replaced by one that only serves ``data:`` URIs, so a PDF build
+never touches the network either.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from roshan.errors import RoshanError
+from roshan.report import charts, i18n
+from roshan.report.data import STRATA_DIMS, report_data
+from roshan.report.map import choropleth_svg
+
+__all__ = ["build_report", "render_html", "write_pdf"]
+
+
+@lru_cache(maxsize=8)
+def _static_text(name: str) -> str:
+    return resources.files("roshan.report").joinpath(f"static/{name}").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def _static_b64(name: str) -> str:
+    data = resources.files("roshan.report").joinpath(f"static/{name}").read_bytes()
+    return base64.b64encode(data).decode("ascii")
+
+
+def _env() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("roshan.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+def _stratum_label(dim: str, value: str, lang: str, provinces: dict[str, Any]) -> str:
+    if value in ("unknown", "None"):
+        return i18n.t("unknown", lang)
+    if dim == "province" and value in provinces:
+        p = provinces[value]
+        return f"{p['name_fa'] if lang == 'fa' else p['name_en']} ({value})"
+    if dim == "sex":
+        return i18n.t({"m": "male", "f": "female"}.get(value, "unknown"), lang)
+    if dim == "period":
+        return {"before_blackout": i18n.t("before_blackout", lang),
+                "blackout": i18n.t("blackout_period", lang)}.get(value, value)
+    return i18n.digits(value, lang)
+
+
+def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
+    """Every figure of the report as an SVG string (None where there is nothing to draw)."""
+    out: dict[str, str | None] = {}
+    est = d.get("estimate")
+    out["estimate"] = None
+    if est and est["result"].get("estimate") is not None:
+        out["estimate"] = charts.to_svg(charts.estimate_chart(est, lang), lang)
+    out["upset"] = (charts.to_svg(charts.upset_chart(d["patterns"], d["lists"], lang), lang)
+                    if d["patterns"] else None)
+    out["timeline"] = charts.to_svg(charts.timeline_chart(d["timeline"]["by_day"],
+                                                          d["timeline"]["blackout"], lang), lang)
+    period = d["strata"]["period"]
+    out["period"] = (charts.to_svg(charts.period_chart(period, lang), lang)
+                     if period.get("run") else None)
+    out["age_sex"] = charts.to_svg(charts.age_sex_chart(d["age_sex"], lang), lang)
+    out["cause"] = charts.to_svg(charts.cause_chart(d["causes"], lang), lang)
+    for dim in STRATA_DIMS:
+        ch = charts.strata_estimate_chart(d["strata"][dim], lang)
+        out["strata_" + dim] = charts.to_svg(ch, lang) if ch is not None else None
+    provinces = d["provinces"]
+    documented = {c: (p["documented"] or None) for c, p in provinces.items()}
+    estimated = {c: p["estimate"] for c, p in provinces.items()}
+    has_est = any(v is not None for v in estimated.values())
+    # both maps share class bounds so the same colour means the same number
+    from roshan.report.map import _breaks
+
+    values = [float(v) for v in [*documented.values(), *estimated.values()] if v is not None]
+    breaks = _breaks(values)
+    common = {"lang": lang, "legend_title": i18n.t("count", lang),
+              "no_data_label": i18n.t("no_data", lang), "breaks": breaks}
+    out["map_documented"] = choropleth_svg(documented, title=i18n.t("map_documented", lang),
+                                           **common)
+    out["map_estimated"] = (choropleth_svg(estimated, title=i18n.t("map_estimated", lang),
+                                           **common) if has_est else None)
+    return out
+
+
+def render_html(d: dict[str, Any], lang: str = "en") -> str:
+    """The report HTML for data ``d`` (from :func:`report_data`) in ``lang``."""
+    if lang not in i18n.LANGS:
+        raise RoshanError(f"unknown report language {lang!r}; choose one of "
+                          f"{', '.join(i18n.LANGS)}")
+    est = d.get("estimate")
+    summary = ""
+    if est:
+        summary = charts.result_from_dict(est["result"]).summary(lang=lang)
+    body = d["body_withheld"]
+    total = sum(body.values())
+    settings = {"link_run": (d.get("link_run") or {}).get("id"),
+                "link_threshold": (d.get("link_run") or {}).get("threshold"),
+                "estimate": ({"run": est["run_id"], **(est.get("settings") or {})}
+                             if est else None)}
+    template = _env().get_template("report.html.j2")
+    return template.render(
+        d=d, lang=lang, dir=i18n.direction(lang), est=est, summary=summary,
+        svg=_svgs(d, lang), dims=STRATA_DIMS, css=_static_text("report.css"),
+        font_regular=_static_b64("Vazirmatn-Regular.woff2"),
+        font_bold=_static_b64("Vazirmatn-Bold.woff2"),
+        method_paragraphs=i18n.method_paragraphs(lang),
+        settings_text=json.dumps(settings, sort_keys=True, default=str),
+        body_share=(body["yes"] / total) if total else None,
+        t=lambda key, **kw: i18n.t(key, lang, **kw),
+        num=lambda v: i18n.num(v, lang), pct=lambda v: i18n.pct(v, lang),
+        date=lambda v: i18n.date_label(v, lang),
+        stratum_label=lambda dim, v: _stratum_label(dim, v, lang, d["provinces"]),
+    )
+
+
+def _data_only_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """WeasyPrint URL fetcher that serves ``data:`` URIs and refuses everything else."""
+    if not url.startswith("data:"):
+        raise ValueError(f"roshan reports load nothing from outside the file: {url[:60]}")
+    from weasyprint.urls import default_url_fetcher
+
+    return default_url_fetcher(url, *args, **kwargs)
+
+
+def write_pdf(html: str, pdf: Path) -> Path:
+    """Print ``html`` to ``pdf`` with WeasyPrint (no network: data: URIs only)."""
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    pdf = Path(pdf)
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pdf.with_name(pdf.name + ".tmp")
+    weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher).write_pdf(tmp)
+    os.replace(tmp, pdf)
+    return pdf
+
+
+def build_report(ws: Any, out: Path, *, pdf: Path | None = None, lang: str = "en",
+                 anonymise_sources: bool = False, compute_missing: bool = True) -> Path:
+    """Write the self-contained HTML report of ``ws`` to ``out`` (and a PDF to ``pdf``).
+
+    ``lang`` is ``en`` or ``fa`` (right to left, Persian digits, Jalali dates).
+    ``anonymise_sources`` shows sources as List A, List B, …; ``compute_missing``
+    lets the report estimate the total itself when no estimate is stored.
+    Returns ``out``.
+    """
+    if lang not in i18n.LANGS:
+        raise RoshanError(f"unknown report language {lang!r}; choose one of "
+                          f"{', '.join(i18n.LANGS)}")
+    d = report_data(ws, compute_missing=compute_missing, anonymise_sources=anonymise_sources)
+    html = render_html(d, lang)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, out)
+    if pdf is not None:
+        write_pdf(html, Path(pdf))
+    return out

@@ -1,0 +1,398 @@
+"""Everything the report shows, gathered from a workspace into one JSON-safe dict.
+
+What: :func:`report_data` reads the store (sources, records, victims, link and
+estimate runs) and the linkage snapshots, and returns plain numbers and lists:
+headline, sources and overlaps, timeline, provinces, strata, victims' profile,
+data quality and a reproducibility block. The HTML/PDF report
+(:mod:`roshan.report.build`) and the web dashboard both render from it.
+
+Why this way: gathering once and rendering twice keeps the two editions (and
+the dashboard) telling exactly the same numbers. Estimates come from stored
+``EstimateRun`` rows (what ``roshan estimate`` and the web app save): the latest
+run of the current linkage for the total and for each stratum dimension. With
+no stored total, one is computed with the default method and stored, and the
+report says so; stratified estimates are slow (minutes) and are only computed
+when asked (:func:`estimate_strata`, ``roshan report --estimate-strata``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import case, func, select
+
+from roshan import __version__
+from roshan.canonical import FIELD_NAMES
+from roshan.store.models import EstimateRun, Import, LinkRun, Record, Source, Victim
+from roshan.store.workspace import Workspace, actor_name
+
+__all__ = ["DEFAULT_SEED", "STRATA_DIMS", "report_data", "estimate_strata", "store_estimate",
+           "latest_link_run", "is_synthetic", "BLACKOUT"]
+
+#: Seed used when the report itself computes an estimate (recorded in the footer).
+DEFAULT_SEED = 20260108
+#: Stratum dimensions the report shows (the names ``capture_histories`` knows).
+STRATA_DIMS: tuple[str, ...] = ("province", "period", "sex", "age_group")
+#: First day of the nationwide internet blackout, marked on the timeline.
+BLACKOUT = "2026-01-08"
+#: Largest number of overlap combinations drawn in the UpSet chart.
+MAX_PATTERNS = 20
+SYNTHETIC_MARK = "SYNTHETIC"
+
+
+def is_synthetic(source_names: list[str]) -> bool:
+    """True when any source came from roshan's simulator (its names start with SYNTHETIC)."""
+    return any(str(n).upper().startswith(SYNTHETIC_MARK) for n in source_names)
+
+
+def latest_link_run(ws: Workspace) -> dict[str, Any] | None:
+    """The latest finished linkage run (id, engine, threshold, settings), or None."""
+    stmt = select(LinkRun).order_by(LinkRun.id.desc())
+    with ws.session() as sess:
+        for run in sess.scalars(stmt):
+            if run.status in ("done", "finished", "ok", "succeeded", "completed"):
+                return {"id": run.id, "engine": run.engine, "threshold": run.threshold,
+                        "settings": run.settings or {},
+                        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+                        "n_records": run.n_records, "n_victims": run.n_victims}
+    return None
+
+
+def store_estimate(ws: Workspace, result: Any, *, by: list[str] | None = None,
+                   settings: dict[str, Any] | None = None) -> int:
+    """Save an :class:`EstimateResult` as an ``EstimateRun`` of the current linkage; its id."""
+    link = latest_link_run(ws)
+    with ws.session() as sess:
+        run = EstimateRun(method=str(result.method), by=list(by or []),
+                          settings=dict(settings or {}), result=result.to_dict(),
+                          link_run_id=link["id"] if link else None, actor=actor_name())
+        sess.add(run)
+        sess.flush()
+        return int(run.id)
+
+
+def _runs(ws: Workspace) -> list[dict[str, Any]]:
+    stmt = select(EstimateRun).order_by(EstimateRun.id.desc())
+    with ws.session() as sess:
+        return [{"id": r.id, "method": r.method, "by": list(r.by or []),
+                 "settings": r.settings or {}, "result": r.result,
+                 "link_run_id": r.link_run_id,
+                 "created_at": r.created_at.isoformat() if r.created_at else None}
+                for r in sess.scalars(stmt)]
+
+
+def _pick(runs: list[dict[str, Any]], by: list[str], link_id: int | None) -> dict | None:
+    """Latest run with exactly these strata, preferring runs of the current linkage."""
+    same = [r for r in runs if r["by"] == by and r["result"]]
+    current = [r for r in same if link_id is None or r["link_run_id"] == link_id]
+    if current:
+        return {**current[0], "stale": False}
+    if same:
+        return {**same[0], "stale": True}
+    return None
+
+
+def _compute_total(ws: Workspace, seed: int) -> dict[str, Any]:
+    """Estimate the total with the default method now, store it, and return the run."""
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.methods import DEFAULT_METHOD, fit
+    from roshan.link.histories import capture_histories
+
+    frame = capture_histories(ws)
+    result = fit(DEFAULT_METHOD, CaptureCounts.from_frame(frame), seed=seed)
+    settings = {"method": DEFAULT_METHOD, "seed": seed, "computed_by": "roshan report"}
+    run_id = store_estimate(ws, result, settings=settings)
+    draws = None
+    if result.draws is not None and np.size(result.draws) > 1:
+        draws = [float(x) for x in np.asarray(result.draws, dtype=float).ravel()]
+    return {"id": run_id, "method": result.method, "by": [], "settings": settings,
+            "result": result.to_dict(), "draws": draws, "stale": False,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def estimate_strata(ws: Workspace, dims: tuple[str, ...] | list[str] = STRATA_DIMS, *,
+                    method: str | None = None, seed: int = DEFAULT_SEED,
+                    **options: Any) -> dict[str, int]:
+    """Estimate by each stratum dimension with ``fit_strata`` and store the runs (slow).
+
+    One run per dimension (``by=[dim]``), the default method unless ``method``
+    is given; returns ``{dim: run id}``. A dimension whose estimate fails is
+    skipped (the report then says it is missing).
+    """
+    from roshan.errors import RoshanError
+    from roshan.estimate.methods import DEFAULT_METHOD
+    from roshan.estimate.strata import fit_strata
+    from roshan.link.histories import capture_histories
+
+    method = method or DEFAULT_METHOD
+    out: dict[str, int] = {}
+    for dim in dims:
+        frame = capture_histories(ws, [dim])
+        try:
+            result = fit_strata(frame, [dim], method, seed=seed, **options)
+        except RoshanError:
+            continue
+        settings = {"method": method, "seed": seed, "computed_by": "roshan report",
+                    **{k: v for k, v in options.items() if isinstance(v, (int, float, str))}}
+        out[dim] = store_estimate(ws, result, by=[dim], settings=settings)
+    return out
+
+
+def _victims(ws: Workspace) -> pd.DataFrame:
+    cols = [Victim.uid, Victim.sex, Victim.age, Victim.date_of_death, Victim.province,
+            Victim.province_code, Victim.cause_category, Victim.body_withheld, Victim.sources]
+    with ws.engine.connect() as conn:
+        frame = pd.read_sql(select(*cols).where(Victim.active.is_(True)), conn)
+    frame["sources"] = frame["sources"].map(
+        lambda s: json.loads(s) if isinstance(s, str) else (s or []))
+    return frame
+
+
+def _sources(ws: Workspace) -> list[dict[str, Any]]:
+    acc = func.sum(case((Record.status == "accepted", 1), else_=0))
+    rej = func.sum(case((Record.status == "rejected", 1), else_=0))
+    stmt = (select(Source.id, Source.name, Source.kind, acc, rej)
+            .join(Record, Record.source_id == Source.id, isouter=True)
+            .group_by(Source.id, Source.name, Source.kind).order_by(Source.id))
+    with ws.engine.connect() as conn:
+        return [{"name": r[1], "kind": r[2], "records": int(r[3] or 0), "rejected": int(r[4] or 0)}
+                for r in conn.execute(stmt)]
+
+
+def source_labels(names: list[str]) -> dict[str, str]:
+    """Anonymised labels ``List A``, ``List B``, … (``List AA`` past Z) in the given order."""
+    from roshan.report.redact import list_label
+
+    return {n: list_label(i) for i, n in enumerate(names)}
+
+
+def _quality(ws: Workspace) -> dict[str, Any]:
+    present = [func.sum(case((func.trim(func.coalesce(getattr(Record, f), "")) == "", 1),
+                             else_=0)).label(f) for f in FIELD_NAMES]
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(func.count(Record.id), *present)
+                           .where(Record.status == "accepted")).one()
+        accepted = int(row[0] or 0)
+        issues = [r[0] for r in conn.execute(select(Record.issues)
+                                             .where(Record.status == "rejected"))]
+        total = int(conn.execute(select(func.count(Record.id))).scalar() or 0)
+    missing = [{"field": f, "missing": int(row[i + 1] or 0),
+                "share": (int(row[i + 1] or 0) / accepted) if accepted else None}
+               for i, f in enumerate(FIELD_NAMES)]
+    reasons: Counter[str] = Counter()
+    for item in issues:
+        item = json.loads(item) if isinstance(item, str) else item
+        for issue in item or []:
+            if isinstance(issue, dict) and issue.get("severity", "error") == "error":
+                # field + message only: never the cell value (it may be a witness's name)
+                reasons[f"{issue.get('field') or '-'}: {issue.get('message') or '?'}"] += 1
+    pending: int | None
+    try:
+        from roshan.link.review import uncertain_pairs
+
+        pending = int(len(uncertain_pairs(ws, limit=10**9)))
+    except Exception:  # noqa: BLE001 - no pairs yet / linkage module absent: say "unknown"
+        pending = None
+    return {"records_total": total, "accepted": accepted, "rejected": total - accepted,
+            "missing": missing, "rejected_reasons": [{"reason": k, "count": v}
+                                                    for k, v in reasons.most_common(10)],
+            "pending_pairs": pending}
+
+
+def _fingerprint(ws: Workspace, link: dict | None, runs: list[dict | None]) -> str:
+    """sha256 over the imported files' hashes, the linkage run and the estimate runs used."""
+    with ws.engine.connect() as conn:
+        hashes = sorted(r[0] for r in conn.execute(select(Import.sha256)))
+    doc = {"workspace": ws.id, "imports": hashes, "link_run": link["id"] if link else None,
+           "estimate_runs": [r["id"] for r in runs if r]}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _data_date(ws: Workspace) -> str | None:
+    with ws.engine.connect() as conn:
+        value = conn.execute(select(func.max(Import.created_at))).scalar()
+    if value is None:
+        return None
+    return value.date().isoformat() if hasattr(value, "date") else str(value)[:10]
+
+
+def _stratum_values(victims: pd.DataFrame, dim: str) -> pd.Series:
+    from roshan.link.histories import UNKNOWN, age_group_of, period_of
+
+    if dim == "province":
+        return victims["province_code"].fillna(UNKNOWN).astype(str)
+    if dim == "period":
+        return victims["date_of_death"].map(period_of)
+    if dim == "sex":
+        return victims["sex"].where(victims["sex"].isin(["m", "f"]), UNKNOWN)
+    return victims["age"].map(_age_years).map(age_group_of)
+
+
+def _age_years(value: object) -> float | None:
+    """A victim's best age as a number (ranges like ``20-25`` → midpoint)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        return float(text)
+    except ValueError:
+        parts = text.replace("–", "-").split("-")
+        try:
+            nums = [float(p) for p in parts if p.strip()]
+        except ValueError:
+            return None
+        return sum(nums) / len(nums) if nums else None
+
+
+def _strata_block(run: dict | None, observed: pd.Series, dim: str,
+                  labels: dict[str, str] | None) -> dict[str, Any]:
+    obs = observed.value_counts().to_dict()
+    block: dict[str, Any] = {"dim": dim, "observed": {str(k): int(v) for k, v in obs.items()},
+                             "run": None, "rows": []}
+    if run is None:
+        return block
+    res = run["result"]
+    block["run"] = {"id": run["id"], "method": run["method"], "stale": run["stale"],
+                    "created_at": run["created_at"], "settings": run["settings"],
+                    "estimate": res.get("estimate"), "lower": res.get("lower"),
+                    "upper": res.get("upper"), "warnings": res.get("warnings") or [],
+                    "level": res.get("level", 0.95)}
+    for s in res.get("strata") or []:
+        block["rows"].append({
+            "value": str(s.get(dim)), "observed": int(s.get("observed") or 0),
+            "estimate": s.get("estimate"), "lower": s.get("lower"), "upper": s.get("upper"),
+            "status": s.get("status", "ok"), "reason": s.get("reason"),
+            "handled_as": s.get("handled_as"),
+            "lists": [labels.get(x, x) if labels else x for x in (s.get("lists") or [])],
+        })
+    return block
+
+
+def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_sources: bool = False,
+                seed: int = DEFAULT_SEED) -> dict[str, Any]:
+    """Gather every number the report shows (JSON-safe apart from nothing: all plain types).
+
+    ``compute_missing``: with no stored total estimate for the current linkage,
+    compute one with the default method and store it (else the headline shows
+    none). ``anonymise_sources`` replaces source names with ``List A``, … .
+    """
+    from roshan.errors import RoshanError
+    from roshan.link.histories import capture_histories
+
+    sources = _sources(ws)
+    names = [s["name"] for s in sources]
+    synthetic = is_synthetic(names)
+    labels = source_labels(names) if anonymise_sources else None
+
+    def lab(name: str) -> str:
+        return labels.get(name, name) if labels else name
+
+    victims = _victims(ws)
+    link = latest_link_run(ws)
+    for s in sources:
+        on = victims["sources"].map(lambda lst, n=s["name"]: n in lst)
+        alone = victims["sources"].map(lambda lst, n=s["name"]: list(lst) == [n])
+        s.update(victims=int(on.sum()), only_here=int(alone.sum()), label=lab(s["name"]))
+        if labels:
+            s["name"] = s["label"]
+
+    # overlaps: victims per exact combination of lists
+    combos = Counter(tuple(sorted(lab(x) for x in lst)) for lst in victims["sources"] if lst)
+    patterns = [{"lists": list(k), "count": v} for k, v in combos.most_common(MAX_PATTERNS)]
+
+    # estimates
+    runs = _runs(ws)
+    link_id = link["id"] if link else None
+    total = _pick(runs, [], link_id)
+    estimate_error = None
+    if (total is None or total["stale"]) and compute_missing and len(victims):
+        try:
+            total = _compute_total(ws, seed)
+            total["computed_now"] = True
+        except RoshanError as exc:
+            estimate_error = str(exc)
+    est_block = None
+    if total is not None:
+        res = dict(total["result"])
+        if labels:
+            res["lists"] = [lab(x) for x in res.get("lists", [])]
+        est_block = {"run_id": total["id"], "method": total["method"],
+                     "settings": total["settings"], "created_at": total["created_at"],
+                     "stale": total["stale"], "computed_now": bool(total.get("computed_now")),
+                     "result": res, "draws": total.get("draws")}
+
+    strata_runs = {dim: _pick(runs, [dim], link_id) for dim in STRATA_DIMS}
+    strata = {dim: _strata_block(strata_runs[dim], _stratum_values(victims, dim), dim, labels)
+              for dim in STRATA_DIMS}
+
+    # timeline: documented by exact day
+    dod = victims["date_of_death"].astype(object)
+    day = dod.where(dod.map(lambda v: isinstance(v, str) and len(v) == 10), None)
+    by_day = day.dropna().value_counts().sort_index()
+    timeline = {"by_day": [{"date": str(k), "count": int(v)} for k, v in by_day.items()],
+                "undated": int(day.isna().sum()), "blackout": BLACKOUT}
+
+    # provinces
+    from roshan.report.map import province_names
+
+    pnames = province_names()
+    prov_counts = victims["province_code"].dropna().value_counts().to_dict()
+    provinces: dict[str, dict[str, Any]] = {
+        code: {"name_en": nm[0], "name_fa": nm[1], "documented": int(prov_counts.get(code, 0)),
+               "estimate": None, "lower": None, "upper": None}
+        for code, nm in pnames.items()}
+    for row in strata["province"]["rows"]:
+        if row["value"] in provinces and row["status"] == "ok":
+            provinces[row["value"]].update(estimate=row["estimate"], lower=row["lower"],
+                                           upper=row["upper"])
+    unknown_province = int(victims["province_code"].isna().sum()
+                           + sum(v for k, v in prov_counts.items() if k not in provinces))
+
+    # victims' profile
+    sex = victims["sex"].where(victims["sex"].isin(["m", "f"]), "unknown")
+    age_group = _stratum_values(victims, "age_group")
+    age_sex = (pd.DataFrame({"age_group": age_group, "sex": sex}).value_counts()
+               .reset_index(name="count"))
+    causes = victims["cause_category"].fillna("unknown").value_counts()
+    bw = victims["body_withheld"]
+    body = {"yes": int((bw == True).sum()), "no": int((bw == False).sum()),  # noqa: E712
+            "unknown": int(bw.isna().sum())}
+
+    histories_lists: list[str] = []
+    try:
+        histories_lists = [c for c in capture_histories(ws).columns if c != "count"]
+    except RoshanError:
+        pass
+
+    used_runs = [total, *strata_runs.values()]
+    return {
+        "synthetic": synthetic,
+        "anonymised": bool(labels),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_date": _data_date(ws),
+        "roshan_version": __version__,
+        "workspace_id": ws.id,
+        "fingerprint": _fingerprint(ws, link, used_runs),
+        "seed": (est_block or {}).get("settings", {}).get("seed", seed) if est_block else seed,
+        "link_run": link,
+        "documented": int(len(victims)),
+        "sources": sources,
+        "lists": [lab(x) for x in histories_lists],
+        "patterns": patterns,
+        "estimate": est_block,
+        "estimate_error": estimate_error,
+        "strata": strata,
+        "timeline": timeline,
+        "provinces": provinces,
+        "unknown_province": unknown_province,
+        "age_sex": age_sex.to_dict(orient="records"),
+        "causes": [{"cause": str(k), "count": int(v)} for k, v in causes.items()],
+        "body_withheld": body,
+        "quality": _quality(ws),
+    }
