@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
+from scipy.special import ndtr, ndtri
 
 from roshan.estimate.poisson import Table
 
@@ -103,11 +103,11 @@ def bca_interval(boot: np.ndarray, estimate: float, accel: float,
     p0 = float(np.mean(b < estimate))
     if p0 <= 0.0 or p0 >= 1.0:
         return None
-    z0 = norm.ppf(p0)
+    z0 = ndtri(p0)
     a = (1.0 - level) / 2.0
-    za = norm.ppf(np.array([a, 1.0 - a]))
+    za = ndtri(np.array([a, 1.0 - a]))
     za0 = za + z0
-    zq = norm.cdf(z0 + za0 / (1.0 - accel * za0))
+    zq = ndtr(z0 + za0 / (1.0 - accel * za0))
     lo, hi = np.quantile(b, zq, method="median_unbiased")
     return float(lo), float(hi)
 

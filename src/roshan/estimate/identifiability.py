@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import linprog
 
 __all__ = [
     "STATUS_TEXT",
@@ -158,6 +157,7 @@ def fr_lp_exists(x: np.ndarray, y: np.ndarray) -> bool:
         return False
     if np.all(y > 0):
         return True
+    from scipy.optimize import linprog  # imported here: most fits never need the LP
     m, p = x.shape
     t = x.T @ y
     scale = max(1.0, float(y.max()))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
-from scipy.stats import poisson
+from scipy.special import pdtr, pdtrc
 
 from roshan.errors import EstimationError
 from roshan.estimate.poisson import Model, ModelFit, Table, fit_model
@@ -236,7 +236,8 @@ def stepwise_search(table: Table, pthresh: float = 0.02, max_order: int = 2,
             fitted = cur_fit.fitted if cur_fit.fitted is not None else np.zeros(codes.size)
             expected = float(fitted[(codes & t) == t].sum())
             observed = float(table.nstar[t])
-            p = min(poisson.cdf(observed, expected), poisson.sf(observed - 1, expected))
+            upper = 1.0 if observed < 1 else float(pdtrc(observed - 1, expected))
+            p = min(float(pdtr(observed, expected)), upper)  # two one-sided Poisson tails
             m = Model.of(current.terms + (t,), heterogeneity)
             f = cache.fit(m, cur_fit)
             considered += 1

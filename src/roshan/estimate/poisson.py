@@ -396,7 +396,7 @@ def profile_interval(table: Table, fit: ModelFit, level: float = 0.95,
     is ``None`` when the profile does not drop enough below ``max_factor * N̂``.
     """
     from scipy.optimize import brentq, minimize_scalar
-    from scipy.stats import chi2
+    from scipy.special import ndtri
 
     if not fit.ok or fit.estimate is None:
         return None, None
@@ -420,7 +420,7 @@ def profile_interval(table: Table, fit: ModelFit, level: float = 0.95,
         return float(gammaln(big_n + 1.0) - gammaln(n0 + 1.0)
                      + np.sum(xlogy(yy, mu / big_n)))
 
-    crit = chi2.ppf(level, 1) / 2.0
+    crit = float(ndtri((1.0 + level) / 2.0)) ** 2 / 2.0  # chi2_1 quantile / 2
     nhat = float(fit.estimate)
     hi_lim = max(nhat * max_factor, n + 10.0)
     opt = minimize_scalar(lambda v: -prof(v), bounds=(n, max(nhat * 3.0, n + 5.0)),
