@@ -33,6 +33,9 @@ def test_search_result_is_complete_and_json_safe(korea: CaptureCounts) -> None:
     assert r.model["hierarchy"] == "[12,23]" and r.model["terms"] == ["b:c", "c:d"]
     assert r.lower < r.estimate < r.upper
     assert r.diagnostics["procedure"] == "exhaustive"
+    top = r.diagnostics["top_models"]
+    assert [t["hierarchy"] for t in top[:2]] == ["[12,23]", "[12,3]"]  # BIC 57.14 < 58.97
+    assert top[0]["bic"] <= top[1]["bic"] and top[1]["estimate"] == pytest.approx(268.78, abs=0.01)
     assert any("model-selection uncertainty" in w for w in r.warnings)
     d = r.to_dict()
     assert tuple(d) == RESULT_KEYS

@@ -168,6 +168,15 @@ def fit_loglinear(
                            search_path=sres.trace)
         if procedure == "stepwise":
             diagnostics["pthresh"] = pthresh
+        else:
+            # the runners-up: if several models are about as good but disagree, say so
+            usable = sorted((f for f in sres.fits.values() if f.ok),
+                            key=lambda f: f.criterion(criterion))
+            diagnostics["top_models"] = [
+                {"hierarchy": f.model.hierarchy(len(lists)), "formula": f.model.label(lists),
+                 criterion: f.criterion(criterion), "estimate": f.estimate}
+                for f in usable[:5]
+            ]
 
     kind = interval
     if kind == "auto":
