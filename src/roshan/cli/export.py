@@ -1,7 +1,10 @@
-"""``roshan export``: write results to files for other tools.
+"""``roshan export``: write results to files for other tools, redacted on request.
 
-For now ``--what links`` (the record → victim links as CSV). The report engineer
-extends this command for victims, records, estimates and counts with redaction.
+``--what victims|records|links|estimates|counts`` as ``--format
+csv|xlsx|json|parquet``; ``--redact none|internal|public`` (rules in
+docs/reporting.md). ``--what links --format csv`` keeps exactly the columns
+``source,record_id,victim_id,match_probability``; ``--what counts`` is the
+capture-history table ``roshan estimate --counts`` reads.
 """
 
 from __future__ import annotations
@@ -11,41 +14,56 @@ from pathlib import Path
 import typer
 
 from roshan.cli.common import console, print_json
-from roshan.errors import RoshanError
-
-EXPORTS = ("links",)
-FORMATS = ("csv",)
 
 
 def export(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
-    what: str = typer.Option(..., "--what", help="What to export: links."),
-    fmt: str = typer.Option("csv", "--format", help="File format: csv."),
+    what: str = typer.Option(
+        ..., "--what", help="What to export: victims, records, links, estimates or counts."),
+    fmt: str = typer.Option("csv", "--format", help="File format: csv, xlsx, json or parquet."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file."),
+    redact: str = typer.Option(
+        "none", "--redact", help="none, internal (drops witness/source references and notes) or "
+        "public (also anonymises sources, drops record ids, free text and names, suppresses "
+        "small cells)."),
+    min_cell: int = typer.Option(
+        5, "--min-cell", help="With --redact public: suppress aggregate cells of fewer people."),
+    names: str = typer.Option(
+        "drop", "--names", help="With --redact public: drop (default) or keep victims' names."),
+    by: str | None = typer.Option(
+        None, "--by", help="With --what counts: stratum columns, e.g. province,period."),
     json_out: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
 ) -> None:
-    """Export linkage results (links: source,record_id,victim_id,match_probability)."""
+    """Export results (links: source,record_id,victim_id,match_probability)."""
+    from roshan.errors import RoshanError
+    from roshan.report.exports import FORMATS, WHATS, export_frame, write_frame
     from roshan.store.workspace import Workspace
 
-    if what not in EXPORTS:
-        raise RoshanError(f"cannot export {what!r}; choose one of: {', '.join(EXPORTS)}")
+    if what not in WHATS:
+        raise RoshanError(f"cannot export {what!r}; choose one of: {', '.join(WHATS)}")
     if fmt not in FORMATS:
         raise RoshanError(f"unsupported format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if names not in ("drop", "keep"):
+        raise RoshanError("--names must be drop or keep")
+    strata = [b.strip() for b in (by or "").split(",") if b.strip()]
     ws = Workspace.open(workspace)
     try:
-        from roshan.link.outputs import links_frame
-
-        frame = links_frame(ws)
+        frame, notes = export_frame(ws, what, redact=redact, min_cell=min_cell,
+                                    public_names=names == "keep", by=strata or None)
     finally:
         ws.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    frame.to_csv(tmp, index=False, float_format="%.6g")
-    tmp.replace(out)
+    path = write_frame(frame, fmt, out)
+    if notes["redact"] == "public":
+        import json
+
+        side = path.with_name(path.name + ".redaction.json")
+        side.write_text(json.dumps({"what": what, "rows": len(frame), **notes}, indent=1),
+                        encoding="utf-8")
     if json_out:
-        print_json({"what": what, "format": fmt, "path": str(out), "rows": len(frame)})
+        print_json({"what": what, "format": fmt, "path": str(path), "rows": len(frame), **notes})
         return
-    console.print(f"wrote {len(frame):,} {what} to {out}")
+    extra = (f"; {notes['suppressed']} small cell(s) suppressed" if notes["suppressed"] else "")
+    console.print(f"wrote {len(frame):,} {what} to {path} (redaction: {notes['redact']}{extra})")
 
 
 def register(app: typer.Typer) -> None:
