@@ -1,9 +1,185 @@
-"""CLI commands of the web group (not yet built)."""
+"""``roshan serve`` and the account commands: ``user add|list|passwd|set``, ``token create``.
+
+The first account is made with ``roshan user add WS NAME --role admin``; the
+password is asked twice on the terminal (or read from stdin with
+``--password-stdin`` for scripts) and never appears on the command line.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import sys
+from pathlib import Path
+
 import typer
+
+from roshan.cli.common import console, print_json
+from roshan.errors import RoshanError
+
+user_app = typer.Typer(help="Team accounts of the web app.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        pw = sys.stdin.readline().rstrip("\r\n")
+    else:
+        pw = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    if not pw:
+        raise RoshanError("no password given")
+    return pw
+
+
+def serve(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    insecure_cookies: bool = typer.Option(
+        False, "--insecure-cookies", help="Send the session cookie over plain HTTP too "
+        "(only for a trusted network without HTTPS; browsers treat 127.0.0.1 as secure)."),
+    max_upload_mb: int = typer.Option(50, "--max-upload-mb", min=1, help="Upload size limit."),
+) -> None:
+    """Run the web app for a documentation team (FastAPI + uvicorn)."""
+    import uvicorn
+
+    from roshan.store.workspace import Workspace
+    from roshan.web.accounts import count_users
+    from roshan.web.app import create_app
+    from roshan.web.security import WebSettings
+
+    ws = Workspace.open(workspace)
+    if count_users(ws) == 0:
+        console.print("no accounts yet: create the first admin with "
+                      f"`roshan user add {workspace} NAME --role admin`")
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        console.print("[yellow]listening beyond this machine: put the app behind an HTTPS "
+                      "reverse proxy; the session cookie is Secure-only[/]")
+    settings = WebSettings(secure_cookies=not insecure_cookies,
+                           max_upload_bytes=max_upload_mb * 1024 * 1024)
+    app = create_app(ws, settings=settings)
+    console.print(f"roshan web app on http://{host}:{port}/ (Ctrl-C to stop)")
+    # access_log off: uvicorn would log query strings, and searches carry names.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning",
+                server_header=False, proxy_headers=False)
+
+
+@user_app.command("add")
+def user_add(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    username: str = typer.Argument(..., help="Login name."),
+    role: str = typer.Option("viewer", "--role", help="admin, analyst, reviewer or viewer."),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Read the password from the first line of stdin."),
+    json_out: bool = typer.Option(False, "--json", help="Print the new account as JSON."),
+) -> None:
+    """Add a team account (the first one should be an admin)."""
+    from roshan.store.workspace import Workspace, actor_name
+    from roshan.web.accounts import create_user
+
+    ws = Workspace.open(workspace)
+    try:
+        uid = create_user(ws, username, _read_password(password_stdin), role, actor=actor_name())
+    finally:
+        ws.close()
+    if json_out:
+        print_json({"id": uid, "username": username, "role": role})
+    else:
+        console.print(f"added {role} {username!r} (id {uid})")
+
+
+@user_app.command("list")
+def user_list(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    json_out: bool = typer.Option(False, "--json", help="Print the accounts as JSON."),
+) -> None:
+    """List team accounts."""
+    from roshan.store.workspace import Workspace
+    from roshan.web.accounts import list_users
+
+    ws = Workspace.open(workspace)
+    try:
+        users = list_users(ws)
+    finally:
+        ws.close()
+    if json_out:
+        print_json(users)
+        return
+    for u in users:
+        state = "active" if u["active"] else "inactive"
+        console.print(f"{u['id']:>4}  {u['username']:<24} {u['role']:<9} {state}"
+                      f"{'  totp' if u['totp'] else ''}", markup=False)
+
+
+@user_app.command("passwd")
+def user_passwd(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    username: str = typer.Argument(..., help="Login name."),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Read the password from the first line of stdin."),
+) -> None:
+    """Set a user's password (signs them out everywhere and clears a lockout)."""
+    from roshan.store.workspace import Workspace, actor_name
+    from roshan.web.accounts import set_password
+
+    ws = Workspace.open(workspace)
+    try:
+        set_password(ws, username, _read_password(password_stdin), actor=actor_name())
+    finally:
+        ws.close()
+    console.print(f"password of {username!r} changed; their sessions are signed out")
+
+
+@user_app.command("set")
+def user_set(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    username: str = typer.Argument(..., help="Login name."),
+    role: str | None = typer.Option(None, "--role", help="New role."),
+    active: bool | None = typer.Option(None, "--active/--inactive", help="(De)activate."),
+    reset_totp: bool = typer.Option(False, "--reset-totp", help="Remove the second factor."),
+) -> None:
+    """Change a user's role, active state or second factor."""
+    from roshan.store.workspace import Workspace, actor_name
+    from roshan.web.accounts import update_user, user_id_of
+
+    ws = Workspace.open(workspace)
+    try:
+        out = update_user(ws, user_id_of(ws, username), actor=actor_name(), role=role,
+                          active=active, reset_totp=reset_totp)
+    finally:
+        ws.close()
+    console.print(f"{out['username']}: {out['role']}, {'active' if out['active'] else 'inactive'}")
+
+
+@token_app.command("create")
+def token_create(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    username: str = typer.Argument(..., help="Whose token (it has that user's role)."),
+    name: str = typer.Option("script", "--name", help="A label for the token."),
+    json_out: bool = typer.Option(False, "--json", help="Print the token as JSON."),
+) -> None:
+    """Create an API token; it is printed once on stdout and stored only as a hash."""
+    from roshan.store.workspace import Workspace, actor_name
+    from roshan.web.accounts import user_id_of
+    from roshan.web.routes.auth import create_token
+
+    ws = Workspace.open(workspace)
+    try:
+        token_id, token = create_token(ws, user_id_of(ws, username), name, actor_name())
+    finally:
+        ws.close()
+    if json_out:
+        print_json({"id": token_id, "name": name, "user": username, "token": token})
+    else:
+        console.print("store this token now; it is not shown again:")
+        sys.stdout.write(token + "\n")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the root app."""
+    app.command("serve")(serve)
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")

@@ -1,0 +1,50 @@
+"""The audit log (admins only): every change, who made it and when; never personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import func, select
+
+from roshan.store.models import AuditEvent
+from roshan.store.workspace import Workspace
+from roshan.web.auth import VIEW_AUDIT, CurrentUser, require
+from roshan.web.routes.common import render
+
+router = APIRouter()
+PAGE = 100
+
+
+def audit_events(ws: Workspace, *, limit: int = PAGE, before: int | None = None,
+                 action: str | None = None) -> dict[str, Any]:
+    """Events newest first; ``before`` pages back by event id, ``action`` filters by prefix."""
+    stmt = select(AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.action,
+                  AuditEvent.object_type, AuditEvent.object_id, AuditEvent.detail)
+    if before is not None:
+        stmt = stmt.where(AuditEvent.id < before)
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+    with ws.engine.connect() as conn:
+        rows = conn.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit)).all()
+        total = conn.execute(select(func.count()).select_from(AuditEvent)).scalar() or 0
+    events = [{"id": r[0], "at": r[1].isoformat() if r[1] else None, "actor": r[2],
+               "action": r[3], "object_type": r[4], "object_id": r[5], "detail": r[6]}
+              for r in rows]
+    return {"total": int(total), "events": events,
+            "next_before": events[-1]["id"] if len(events) == limit else None}
+
+
+@router.get("/audit", include_in_schema=False)
+def audit_page(request: Request, before: int | None = None, action: str = "",
+               user: CurrentUser = Depends(require(VIEW_AUDIT))) -> Any:
+    data = audit_events(request.app.state.ws, before=before, action=action or None)
+    return render(request, "audit.html", {**data, "action": action})
+
+
+@router.get("/api/audit", tags=["audit"])
+def api_audit(request: Request, limit: int = Query(PAGE, ge=1, le=1000),
+              before: int | None = Query(None, ge=1), action: str | None = Query(None, max_length=80),
+              user: CurrentUser = Depends(require(VIEW_AUDIT))) -> dict[str, Any]:
+    """Audit events, newest first (page back with ``before=next_before``)."""
+    return audit_events(request.app.state.ws, limit=limit, before=before, action=action)

@@ -1,0 +1,333 @@
+"""Sign-in (password, then TOTP when turned on), sign-out, and the user's own account.
+
+Failed sign-ins count against the account (lockout after ``lockout_threshold``
+failures for ``lockout_seconds``) and against the client address (sliding window).
+Changing a password stamps ``password_changed_at``; every session carrying the old
+stamp stops working. API tokens are shown once and stored only as a hash.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
+
+from roshan.errors import RoshanError
+from roshan.store.audit import record_event
+from roshan.store.models import ApiToken, User, utcnow
+from roshan.store.workspace import Workspace
+from roshan.web.auth import CurrentUser, current_user, session_data
+from roshan.web.routes.common import lang_of, redirect, render, update_session
+from roshan.web.security import (
+    WebSettings,
+    check_password_strength,
+    hash_password,
+    needs_rehash,
+    new_api_token,
+    new_csrf_token,
+    new_totp_secret,
+    password_stamp,
+    totp_uri,
+    verify_password,
+    verify_totp,
+)
+
+router = APIRouter()
+_DUMMY_HASH = hash_password("not-a-real-password-0")
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def check_credentials(ws: Workspace, settings: WebSettings, username: str,
+                      password: str) -> tuple[User | None, str | None]:
+    """(user, None) when the password is right; (None, "bad"|"locked") otherwise.
+
+    Counts failures and locks the account after too many; a locked account is
+    refused without checking the password. Unknown usernames cost the same time.
+    """
+    username = (username or "").strip()
+    now = datetime.now(UTC)
+    with ws.session() as sess:
+        user = sess.scalars(select(User).where(User.username == username)).first()
+        if user is None or not user.active:
+            verify_password(_DUMMY_HASH, password)
+            record_event(sess, "web:?", "auth.login_failed", "user", None, {"reason": "unknown"})
+            return None, "bad"
+        locked = _aware(user.locked_until)
+        if locked and locked > now:
+            record_event(sess, f"web:{user.username}", "auth.login_refused", "user", user.id,
+                         {"reason": "locked"})
+            return None, "locked"
+        if not verify_password(user.password_hash, password):
+            user.failed_logins = int(user.failed_logins or 0) + 1
+            reason = "bad"
+            if user.failed_logins >= settings.lockout_threshold:
+                user.locked_until = now + timedelta(seconds=settings.lockout_seconds)
+                user.failed_logins = 0
+                reason = "locked"
+            record_event(sess, f"web:{user.username}", "auth.login_failed", "user", user.id,
+                         {"reason": reason})
+            return None, reason
+        user.failed_logins = 0
+        user.locked_until = None
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        sess.flush()
+        sess.expunge(user)
+        return user, None
+
+
+def _start_session(request: Request, user: User) -> None:
+    # A new CSRF token at every sign-in (no session fixation of the token).
+    update_session(request, uid=int(user.id), pw=password_stamp(user.password_changed_at),
+                   csrf=new_csrf_token(), mfa=None)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request) -> Any:
+    return render(request, "login.html", {"error": None})
+
+
+@router.post("/login", include_in_schema=False)
+def login_submit(request: Request, username: str = Form(""), password: str = Form("")) -> Any:
+    app = request.app
+    lang = lang_of(request)
+    if not app.state.ip_throttle.allow(_client(request)):
+        return render(request, "login.html", {"error": "throttled"}, status_code=429)
+    user, reason = check_credentials(app.state.ws, app.state.settings, username, password)
+    if user is None:
+        return render(request, "login.html", {"error": reason, "username": username},
+                      status_code=429 if reason == "locked" else 401)
+    if user.totp_secret:
+        update_session(request, mfa=int(user.id), uid=None, pw=None)
+        return redirect("/login/totp")
+    _start_session(request, user)
+    with app.state.ws.session() as sess:
+        record_event(sess, f"web:{user.username}", "auth.login", "user", user.id, {"mfa": False})
+    del lang
+    return redirect("/")
+
+
+@router.get("/login/totp", include_in_schema=False)
+def totp_page(request: Request) -> Any:
+    if not isinstance(session_data(request).get("mfa"), int):
+        return redirect("/login")
+    return render(request, "totp.html", {"error": None})
+
+
+@router.post("/login/totp", include_in_schema=False)
+def totp_submit(request: Request, code: str = Form("")) -> Any:
+    app = request.app
+    uid = session_data(request).get("mfa")
+    if not isinstance(uid, int):
+        return redirect("/login")
+    if not app.state.ip_throttle.allow(_client(request)):
+        return render(request, "totp.html", {"error": "throttled"}, status_code=429)
+    with app.state.ws.session() as sess:
+        user = sess.get(User, uid)
+        if user is None or not user.active or not user.totp_secret:
+            update_session(request, mfa=None)
+            return redirect("/login")
+        if not verify_totp(user.totp_secret, code):
+            user.failed_logins = int(user.failed_logins or 0) + 1
+            if user.failed_logins >= app.state.settings.lockout_threshold:
+                user.locked_until = datetime.now(UTC) + timedelta(
+                    seconds=app.state.settings.lockout_seconds)
+                user.failed_logins = 0
+                update_session(request, mfa=None)
+            record_event(sess, f"web:{user.username}", "auth.totp_failed", "user", user.id, None)
+            return render(request, "totp.html", {"error": "bad_code"}, status_code=401)
+        user.failed_logins = 0
+        record_event(sess, f"web:{user.username}", "auth.login", "user", user.id, {"mfa": True})
+        sess.flush()
+        sess.expunge(user)
+    _start_session(request, user)
+    return redirect("/")
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request) -> Any:
+    update_session(request, uid=None, pw=None, mfa=None, csrf=new_csrf_token())
+    return redirect("/login")
+
+
+# ---------------------------------------------------------------- account
+
+
+def change_password(request: Request, user: CurrentUser, current: str, new: str) -> None:
+    """Change the user's own password (signs out their other sessions)."""
+    app = request.app
+    weak = check_password_strength(new)
+    if weak:
+        raise RoshanError(weak)
+    with app.state.ws.session() as sess:
+        row = sess.get(User, user.id)
+        if row is None or not verify_password(row.password_hash, current):
+            raise HTTPException(403, "the current password is wrong")
+        row.password_hash = hash_password(new)
+        row.password_changed_at = utcnow()
+        record_event(sess, user.actor, "user.password_change", "user", user.id, None)
+        sess.flush()
+        stamp = password_stamp(row.password_changed_at)
+    app.state.user_cache.drop(user.id)
+    if user.via == "session":
+        update_session(request, pw=stamp, csrf=new_csrf_token())
+
+
+def create_token(ws: Workspace, user_id: int, name: str, actor: str) -> tuple[int, str]:
+    """A new API token for ``user_id``: (token id, the token, shown once)."""
+    name = (name or "").strip()[:100] or "token"
+    token, digest = new_api_token()
+    with ws.session() as sess:
+        row = ApiToken(user_id=user_id, name=name, token_hash=digest)
+        sess.add(row)
+        sess.flush()
+        record_event(sess, actor, "token.create", "api_token", row.id, {"user_id": user_id})
+        return int(row.id), token
+
+
+def list_tokens(ws: Workspace, user_id: int) -> list[dict[str, Any]]:
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(ApiToken.id, ApiToken.name, ApiToken.created_at,
+                                   ApiToken.last_used_at, ApiToken.revoked)
+                            .where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
+    return [{"id": r[0], "name": r[1], "created_at": r[2].isoformat() if r[2] else None,
+             "last_used_at": r[3].isoformat() if r[3] else None, "revoked": bool(r[4])}
+            for r in rows]
+
+
+def revoke_token(ws: Workspace, user: CurrentUser, token_id: int) -> None:
+    with ws.session() as sess:
+        row = sess.get(ApiToken, token_id)
+        if row is None or (row.user_id != user.id and user.role != "admin"):
+            raise HTTPException(404, "no such token")
+        row.revoked = True
+        record_event(sess, user.actor, "token.revoke", "api_token", token_id, None)
+
+
+def _qr_data_uri(uri: str) -> str:
+    import io
+
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(uri, error="m").save(buf, kind="svg", scale=4, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+@router.get("/account", include_in_schema=False)
+def account_page(request: Request, user: CurrentUser = Depends(current_user)) -> Any:
+    ws = request.app.state.ws
+    with ws.engine.connect() as conn:
+        has_totp = bool(conn.execute(select(User.totp_secret).where(User.id == user.id)).scalar())
+    pending = session_data(request).get("totp_pending")
+    ctx: dict[str, Any] = {"has_totp": has_totp, "tokens": list_tokens(ws, user.id),
+                           "new_token": None, "message": request.query_params.get("m")}
+    if pending and not has_totp:
+        uri = totp_uri(pending, user.username)
+        ctx.update(totp_secret=pending, totp_qr=_qr_data_uri(uri))
+    return render(request, "account.html", ctx)
+
+
+@router.post("/account/password", include_in_schema=False)
+def account_password(request: Request, current_password: str = Form(""),
+                     new_password: str = Form(""),
+                     user: CurrentUser = Depends(current_user)) -> Any:
+    change_password(request, user, current_password, new_password)
+    return redirect("/account?m=saved")
+
+
+@router.post("/account/totp/start", include_in_schema=False)
+def totp_start(request: Request, user: CurrentUser = Depends(current_user)) -> Any:
+    update_session(request, totp_pending=new_totp_secret())
+    return redirect("/account")
+
+
+@router.post("/account/totp/confirm", include_in_schema=False)
+def totp_confirm(request: Request, code: str = Form(""),
+                 user: CurrentUser = Depends(current_user)) -> Any:
+    secret = session_data(request).get("totp_pending")
+    if not secret or not verify_totp(str(secret), code):
+        raise RoshanError("that code is not valid; try the current one")
+    with request.app.state.ws.session() as sess:
+        sess.execute(update(User).where(User.id == user.id).values(totp_secret=str(secret)))
+        record_event(sess, user.actor, "user.totp_enable", "user", user.id, None)
+    update_session(request, totp_pending=None)
+    return redirect("/account?m=saved")
+
+
+@router.post("/account/tokens", include_in_schema=False)
+def account_token(request: Request, name: str = Form("token"),
+                  user: CurrentUser = Depends(current_user)) -> Any:
+    ws = request.app.state.ws
+    _, token = create_token(ws, user.id, name, user.actor)
+    return render(request, "account.html", {"has_totp": None, "tokens": list_tokens(ws, user.id),
+                                            "new_token": token, "message": None})
+
+
+# ---------------------------------------------------------------- API
+
+
+class Me(BaseModel):
+    id: int
+    username: str
+    role: str
+    permissions: list[str]
+
+
+class TokenIn(BaseModel):
+    name: str = Field("script", max_length=100)
+
+
+class PasswordIn(BaseModel):
+    current_password: str
+    new_password: str
+
+
+@router.get("/api/me", response_model=Me, tags=["account"])
+def api_me(user: CurrentUser = Depends(current_user)) -> Me:
+    """Who the token or session belongs to, and what their role allows."""
+    from roshan.web.auth import PERMISSIONS
+
+    return Me(id=user.id, username=user.username, role=user.role,
+              permissions=sorted(PERMISSIONS[user.role]))
+
+
+@router.get("/api/tokens", tags=["account"])
+def api_tokens(request: Request, user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
+    """Your API tokens (never the tokens themselves)."""
+    return list_tokens(request.app.state.ws, user.id)
+
+
+@router.post("/api/tokens", status_code=201, tags=["account"])
+def api_token_create(request: Request, body: TokenIn,
+                     user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+    """Create a token for yourself; the token is in the answer once and never again."""
+    token_id, token = create_token(request.app.state.ws, user.id, body.name, user.actor)
+    return {"id": token_id, "name": body.name, "token": token}
+
+
+@router.delete("/api/tokens/{token_id}", status_code=204, tags=["account"])
+def api_token_revoke(request: Request, token_id: int,
+                     user: CurrentUser = Depends(current_user)) -> None:
+    """Revoke one of your tokens (admins: anyone's)."""
+    revoke_token(request.app.state.ws, user, token_id)
+
+
+@router.post("/api/me/password", status_code=204, tags=["account"])
+def api_password(request: Request, body: PasswordIn,
+                 user: CurrentUser = Depends(current_user)) -> None:
+    """Change your password; every other session of yours stops working."""
+    change_password(request, user, body.current_password, body.new_password)

@@ -1,0 +1,67 @@
+"""Helpers shared by the page routes: templates, language, session updates, redirects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from roshan.web import i18n
+from roshan.web.auth import PERMISSIONS, optional_user, session_data
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+TEMPLATES.env.autoescape = True
+TEMPLATES.env.globals.update(t=i18n.t, number=i18n.number, fdate=i18n.format_date,
+                             digits=i18n.digits)
+
+
+def lang_of(request: Request) -> str:
+    """The page language: ``?lang=``, then the session's choice, then Accept-Language."""
+    data = session_data(request)
+    asked = request.query_params.get("lang")
+    if asked in i18n.LANGS:
+        if data.get("lang") != asked:
+            data["lang"] = asked
+            request.state.session_dirty = True
+        return asked
+    if data.get("lang") in i18n.LANGS:
+        return str(data["lang"])
+    accept = request.headers.get("accept-language", "").lower()
+    return "fa" if accept.startswith("fa") else i18n.DEFAULT_LANG
+
+
+def update_session(request: Request, **values: Any) -> dict[str, Any]:
+    """Change the session (the middleware writes the cookie on the way out)."""
+    data = session_data(request)
+    for key, value in values.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    request.state.session = data
+    request.state.session_dirty = True
+    return data
+
+
+def render(request: Request, template: str, ctx: dict[str, Any] | None = None, *,
+           status_code: int = 200) -> Any:
+    """Render a page with the shared context (user, language, direction, CSRF token)."""
+    lang = lang_of(request)
+    try:
+        user = optional_user(request)
+    except Exception:  # noqa: BLE001 - an error page must render even for a bad token
+        user = None
+    perms = PERMISSIONS.get(user.role, frozenset()) if user else frozenset()
+    context = {"request": request, "lang": lang, "dir": i18n.direction(lang), "user": user,
+               "perms": perms, "csrf": session_data(request).get("csrf", ""),
+               "path": request.url.path}
+    context.update(ctx or {})
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """A see-other redirect (after a POST)."""
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,336 @@
+"""Upload a list (with a preview before confirming), imports and their rejected rows.
+
+An upload is kept in the workspace's ``uploads/<id>/`` folder until it is confirmed
+or cancelled. The preview opens the file with the ingest stage's own reader
+(:func:`roshan.ingest.readers.open_table`: detected encoding, format, header) and
+maps the header with :func:`roshan.ingest.mapping.resolve_columns` (an optional
+mapping file first, then the built-in aliases), showing the first rows as the
+canonical fields they will become. Confirming calls
+:func:`roshan.ingest.importer.ingest_file` — nothing is re-implemented here.
+Limits: size (``max_upload_bytes``) and type (CSV/TSV/TXT/XLSX/JSON/JSONL by name
+*and* by content).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from roshan.canonical import SourceKind
+from roshan.errors import InputFileError, RoshanError
+from roshan.store.audit import record_event
+from roshan.store.models import Import, Record, Source
+from roshan.store.workspace import Workspace
+from roshan.web.auth import INGEST, VIEW_NAMES, CurrentUser, require
+from roshan.web.routes.common import redirect, render
+
+router = APIRouter()
+
+ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json", ".jsonl")
+MAPPING_SUFFIXES = (".yaml", ".yml", ".json")
+PREVIEW_ROWS = 5
+_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def _safe_name(name: str, allowed: tuple[str, ...]) -> str:
+    base = Path(name or "").name
+    suffix = Path(base).suffix.lower()
+    if suffix not in allowed:
+        raise InputFileError(f"file type {suffix or '(none)'!r} not accepted; use "
+                             f"{', '.join(allowed)}")
+    stem = re.sub(r"[^\w.-]+", "_", Path(base).stem, flags=re.UNICODE)[:80] or "list"
+    return stem + suffix
+
+
+def _sniff(path: Path) -> None:
+    """Refuse content that is not what a list file may be (binary, executables, HTML)."""
+    head = path.read_bytes()[:4096]
+    if path.suffix.lower() == ".xlsx":
+        if not head.startswith(b"PK\x03\x04"):
+            raise InputFileError("not an XLSX workbook", file=path.name)
+        return
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFileError("the file looks binary, not a text list", file=path.name)
+    low = head.lstrip().lower()
+    if low.startswith((b"<!doctype", b"<html", b"<script", b"mz", b"\x7felf")):
+        raise InputFileError("the file is not a list (looks like HTML or a program)",
+                             file=path.name)
+
+
+async def _save(upload: UploadFile, dest: Path, limit: int) -> int:
+    size = 0
+    with dest.open("wb") as fh:
+        while True:
+            chunk = await upload.read(1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                fh.close()
+                dest.unlink(missing_ok=True)
+                raise HTTPException(413, "the upload is larger than the limit")
+            fh.write(chunk)
+    if size == 0:
+        dest.unlink(missing_ok=True)
+        raise InputFileError("the file is empty", file=dest.name)
+    return size
+
+
+async def stage_upload(request: Request, user: CurrentUser, file: UploadFile,
+                       source_name: str, source_kind: str,
+                       mapping: UploadFile | None) -> dict[str, Any]:
+    """Save an upload, then build its preview; returns the preview dict (with ``id``)."""
+    settings = request.app.state.settings
+    if not (source_name or "").strip():
+        raise RoshanError("give the source's name")
+    try:
+        kind = SourceKind(source_kind)
+    except ValueError as exc:
+        raise RoshanError(f"unknown kind of source {source_kind!r}") from exc
+    name = _safe_name(file.filename or "", ALLOWED_SUFFIXES)
+    upload_id = secrets.token_urlsafe(18)
+    folder = request.app.state.uploads_dir / upload_id
+    folder.mkdir(parents=True)
+    try:
+        size = await _save(file, folder / name, settings.max_upload_bytes)
+        _sniff(folder / name)
+        mapping_name = None
+        if mapping is not None and mapping.filename:
+            mapping_name = "mapping-" + _safe_name(mapping.filename, MAPPING_SUFFIXES)
+            await _save(mapping, folder / mapping_name, 1024 * 1024)
+        meta = {"id": upload_id, "file": name, "size": size, "source_name": source_name.strip(),
+                "source_kind": kind.value, "mapping": mapping_name, "by": user.username}
+        (folder / "upload.json").write_text(json.dumps(meta), encoding="utf-8")
+        preview = build_preview(request.app.state.ws, folder, meta)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    with request.app.state.ws.session() as sess:
+        record_event(sess, user.actor, "upload.stage", "upload", upload_id,
+                     {"size": size, "format": preview["format"]})
+    return preview
+
+
+def _load_meta(request: Request, upload_id: str, user: CurrentUser) -> tuple[Path, dict[str, Any]]:
+    if not _ID.match(upload_id):
+        raise HTTPException(404, "no such upload")
+    folder = request.app.state.uploads_dir / upload_id
+    meta_path = folder / "upload.json"
+    if not meta_path.is_file():
+        raise HTTPException(404, "no such upload")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("by") != user.username and user.role != "admin":
+        raise HTTPException(404, "no such upload")
+    return folder, meta
+
+
+def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
+    """Detected encoding and format, header → field mapping, and the first rows mapped."""
+    from roshan.ingest.mapping import load_mapping, resolve_columns
+    from roshan.ingest.readers import open_table
+
+    path = folder / meta["file"]
+    mapping = load_mapping(folder / meta["mapping"]) if meta.get("mapping") else None
+    opts = mapping.options if mapping else {}
+    table = open_table(path, encoding=opts.get("encoding"), sheet=opts.get("sheet"))
+    columns = resolve_columns(table.header, mapping, path.name)
+    rows = []
+    for _, cells in table.rows:
+        rows.append({field: ("" if cells.get(col) is None else str(cells.get(col)))
+                     for col, field in columns.items()})
+        if len(rows) >= PREVIEW_ROWS:
+            break
+    close = getattr(table.rows, "close", None)
+    if close:
+        close()
+    return {"id": meta["id"], "file": meta["file"], "size": meta["size"],
+            "source_name": meta["source_name"], "source_kind": meta["source_kind"],
+            "encoding": table.encoding, "format": table.file_format, "header": table.header,
+            "columns": [{"column": h, "field": columns.get(h)} for h in table.header],
+            "fields": list(dict.fromkeys(columns.values())), "rows": rows,
+            "warnings": list(table.warnings)}
+
+
+def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[str, Any]:
+    """Ingest a staged upload with the ingest stage, then delete the staged copy."""
+    from roshan.ingest.importer import ingest_file
+
+    folder, meta = _load_meta(request, upload_id, user)
+    ws = request.app.state.ws
+    try:
+        result = ingest_file(ws, folder / meta["file"], source_name=meta["source_name"],
+                             source_kind=SourceKind(meta["source_kind"]),
+                             mapping_path=(folder / meta["mapping"]) if meta.get("mapping") else None,
+                             actor=user.actor)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    from roshan.web.routes.dashboard import forget_cache
+
+    forget_cache()
+    d = result.to_dict()
+    return {k: d.get(k) for k in ("import_id", "file_name", "source", "rows_total",
+                                  "rows_accepted", "rows_rejected", "already_imported",
+                                  "encoding", "file_format")}
+
+
+def cancel_upload(request: Request, user: CurrentUser, upload_id: str) -> None:
+    folder, _ = _load_meta(request, upload_id, user)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def list_imports(ws: Workspace, limit: int = 200) -> list[dict[str, Any]]:
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(Import.id, Source.name, Import.file_name, Import.created_at,
+                                   Import.actor, Import.encoding, Import.file_format,
+                                   Import.rows_total, Import.rows_accepted, Import.rows_rejected)
+                            .join(Source, Source.id == Import.source_id)
+                            .order_by(Import.id.desc()).limit(limit)).all()
+    keys = ("id", "source", "file_name", "created_at", "actor", "encoding", "file_format",
+            "rows_total", "rows_accepted", "rows_rejected")
+    out = []
+    for r in rows:
+        d = dict(zip(keys, r))
+        d["created_at"] = d["created_at"].isoformat() if d["created_at"] else None
+        out.append(d)
+    return out
+
+
+def rejected_rows(ws: Workspace, import_id: int, limit: int = 500,
+                  offset: int = 0) -> dict[str, Any] | None:
+    """An import with its rejected rows (row number and issues)."""
+    imports = [i for i in list_imports(ws, 100000) if i["id"] == import_id]
+    if not imports:
+        return None
+    with ws.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(Record)
+                             .where(Record.import_id == import_id,
+                                    Record.status == "rejected")).scalar() or 0
+        rows = conn.execute(select(Record.row_number, Record.issues)
+                            .where(Record.import_id == import_id, Record.status == "rejected")
+                            .order_by(Record.row_number).limit(limit).offset(offset)).all()
+    return {"import": imports[0], "total_rejected": int(total),
+            "rows": [{"row_number": r[0], "issues": r[1] or []} for r in rows]}
+
+
+# ---------------------------------------------------------------- pages
+
+
+@router.get("/upload", include_in_schema=False)
+def upload_page(request: Request, user: CurrentUser = Depends(require(INGEST))) -> Any:
+    return render(request, "upload.html", {"kinds": [k.value for k in SourceKind],
+                                           "preview": None, "result": None})
+
+
+@router.post("/upload", include_in_schema=False)
+async def upload_submit(request: Request, file: UploadFile = File(...),
+                        source_name: str = Form(""), source_kind: str = Form("other"),
+                        mapping: UploadFile | None = File(None),
+                        user: CurrentUser = Depends(require(INGEST))) -> Any:
+    preview = await stage_upload(request, user, file, source_name, source_kind, mapping)
+    return redirect(f"/upload/{preview['id']}")
+
+
+@router.get("/upload/{upload_id}", include_in_schema=False)
+def upload_preview_page(request: Request, upload_id: str,
+                        user: CurrentUser = Depends(require(INGEST))) -> Any:
+    folder, meta = _load_meta(request, upload_id, user)
+    preview = build_preview(request.app.state.ws, folder, meta)
+    return render(request, "upload.html", {"kinds": [k.value for k in SourceKind],
+                                           "preview": preview, "result": None})
+
+
+@router.post("/upload/{upload_id}/confirm", include_in_schema=False)
+def upload_confirm_page(request: Request, upload_id: str,
+                        user: CurrentUser = Depends(require(INGEST))) -> Any:
+    result = confirm_upload(request, user, upload_id)
+    return redirect(f"/imports/{result['import_id']}?new=1"
+                    + ("&again=1" if result.get("already_imported") else ""))
+
+
+@router.post("/upload/{upload_id}/cancel", include_in_schema=False)
+def upload_cancel_page(request: Request, upload_id: str,
+                       user: CurrentUser = Depends(require(INGEST))) -> Any:
+    cancel_upload(request, user, upload_id)
+    return redirect("/upload")
+
+
+@router.get("/imports", include_in_schema=False)
+def imports_page(request: Request, user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
+    return render(request, "imports.html", {"imports": list_imports(request.app.state.ws)})
+
+
+@router.get("/imports/{import_id}", include_in_schema=False)
+def import_page(request: Request, import_id: int,
+                user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
+    data = rejected_rows(request.app.state.ws, import_id)
+    if data is None:
+        raise HTTPException(404, "no such import")
+    return render(request, "import.html", {**data, "new": request.query_params.get("new"),
+                                           "again": request.query_params.get("again")})
+
+
+# ---------------------------------------------------------------- API
+
+
+class UploadPreview(BaseModel):
+    id: str
+    file: str
+    size: int
+    source_name: str
+    source_kind: str
+    encoding: str
+    format: str
+    header: list[str]
+    columns: list[dict[str, str | None]]
+    fields: list[str]
+    rows: list[dict[str, str]]
+    warnings: list[str]
+
+
+@router.post("/api/uploads", response_model=UploadPreview, status_code=201, tags=["imports"])
+async def api_upload(request: Request, file: UploadFile = File(...),
+                     source_name: str = Form(...), source_kind: str = Form("other"),
+                     mapping: UploadFile | None = File(None),
+                     user: CurrentUser = Depends(require(INGEST))) -> Any:
+    """Stage a list file; the answer is its preview. Confirm with ``/api/uploads/{id}/confirm``."""
+    return await stage_upload(request, user, file, source_name, source_kind, mapping)
+
+
+@router.post("/api/uploads/{upload_id}/confirm", tags=["imports"])
+def api_confirm(request: Request, upload_id: str,
+                user: CurrentUser = Depends(require(INGEST))) -> dict[str, Any]:
+    """Import a staged upload (calls the ingest stage); returns the import's counts."""
+    return confirm_upload(request, user, upload_id)
+
+
+@router.delete("/api/uploads/{upload_id}", status_code=204, tags=["imports"])
+def api_cancel(request: Request, upload_id: str,
+               user: CurrentUser = Depends(require(INGEST))) -> None:
+    """Discard a staged upload."""
+    cancel_upload(request, user, upload_id)
+
+
+@router.get("/api/imports", tags=["imports"])
+def api_imports(request: Request,
+                user: CurrentUser = Depends(require(VIEW_NAMES))) -> list[dict[str, Any]]:
+    """Every import with its counts (newest first)."""
+    return list_imports(request.app.state.ws)
+
+
+@router.get("/api/imports/{import_id}/rejected", tags=["imports"])
+def api_rejected(request: Request, import_id: int, limit: int = Query(500, ge=1, le=5000),
+                 offset: int = Query(0, ge=0),
+                 user: CurrentUser = Depends(require(VIEW_NAMES))) -> dict[str, Any]:
+    """One import's rejected rows, with the issues that rejected them."""
+    data = rejected_rows(request.app.state.ws, import_id, limit, offset)
+    if data is None:
+        raise HTTPException(404, "no such import")
+    return data

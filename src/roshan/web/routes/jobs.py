@@ -1,0 +1,81 @@
+"""Link and estimate runs as background jobs, with progress pages that poll the store."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from roshan.web.auth import RUN_JOBS, VIEW_AGGREGATES, CurrentUser, require
+from roshan.web.jobs import ESTIMATE_METHODS, STRATA, job_dict, list_jobs
+from roshan.web.routes.common import redirect, render
+
+router = APIRouter()
+
+
+def _start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any]) -> int:
+    from roshan.web.routes.dashboard import forget_cache
+
+    forget_cache()
+    return request.app.state.jobs.start(kind, params, user.actor)
+
+
+@router.get("/jobs", include_in_schema=False)
+def jobs_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
+    return render(request, "jobs.html", {"jobs": list_jobs(request.app.state.ws),
+                                         "methods": ESTIMATE_METHODS, "strata": STRATA})
+
+
+@router.post("/jobs", include_in_schema=False)
+def jobs_submit(request: Request, kind: str = Form(...), method: str = Form("loglinear"),
+                by: str = Form(""), user: CurrentUser = Depends(require(RUN_JOBS))) -> Any:
+    params: dict[str, Any] = {"method": method, "by": by} if kind == "estimate" else {}
+    job_id = _start(request, user, kind, params)
+    return redirect(f"/jobs/{job_id}")
+
+
+@router.get("/jobs/{job_id}", include_in_schema=False)
+def job_page(request: Request, job_id: int,
+             user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
+    job = job_dict(request.app.state.ws, job_id)
+    if job is None:
+        raise HTTPException(404, "no such job")
+    return render(request, "job.html", {"job": job})
+
+
+class JobIn(BaseModel):
+    kind: Literal["link", "estimate"]
+    method: Literal["loglinear", "lcmcr", "dga", "recommended"] = "loglinear"
+    by: list[Literal["province", "period", "sex", "age_group"]] = Field(default_factory=list)
+    bootstrap: int | None = Field(None, ge=0, le=2000)
+
+
+@router.get("/api/jobs", tags=["jobs"])
+def api_jobs(request: Request,
+             user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> list[dict[str, Any]]:
+    """Recent jobs (newest first) with status and progress."""
+    return list_jobs(request.app.state.ws)
+
+
+@router.post("/api/jobs", status_code=202, tags=["jobs"])
+def api_start(request: Request, body: JobIn,
+              user: CurrentUser = Depends(require(RUN_JOBS))) -> dict[str, Any]:
+    """Start a link or estimate run in the background; poll ``/api/jobs/{id}``."""
+    params: dict[str, Any] = {}
+    if body.kind == "estimate":
+        params = {"method": body.method, "by": list(body.by)}
+        if body.bootstrap is not None:
+            params["options"] = {"bootstrap": body.bootstrap}
+    job_id = _start(request, user, body.kind, params)
+    return job_dict(request.app.state.ws, job_id) or {"id": job_id}
+
+
+@router.get("/api/jobs/{job_id}", tags=["jobs"])
+def api_job(request: Request, job_id: int,
+            user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> dict[str, Any]:
+    """One job: status (queued, running, done, failed), progress 0–1, message, result."""
+    job = job_dict(request.app.state.ws, job_id)
+    if job is None:
+        raise HTTPException(404, "no such job")
+    return job

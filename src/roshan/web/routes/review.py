@@ -1,0 +1,114 @@
+"""The review queue: uncertain pairs and suspicious clusters, decided side by side.
+
+The queue and the decisions are those of :mod:`roshan.link.review` (the terminal
+review and spreadsheet round-trip use the same functions). Each decision carries
+the version the reviewer saw (0 = no decision yet); if another reviewer decided
+the pair in between, the store refuses the write (optimistic locking) and the
+reviewer sees the other decision instead of silently overwriting it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import or_, select
+
+from roshan.canonical import FIELD_NAMES
+from roshan.errors import LinkageError
+from roshan.store.models import ReviewDecision
+from roshan.store.workspace import Workspace
+from roshan.web.auth import REVIEW, CurrentUser, require
+from roshan.web.routes.common import redirect, render
+
+router = APIRouter()
+
+
+def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
+    """Queue items with both records and the current decision version of each pair."""
+    from roshan.link.review import records_by_pk, review_queue
+
+    try:
+        items = review_queue(ws, limit=limit, cluster_limit=max(1, limit // 2))
+    except (LinkageError, FileNotFoundError):
+        return []
+    items = items[:limit]
+    pks = {i["record_a"] for i in items} | {i["record_b"] for i in items}
+    recs = records_by_pk(ws, pks) if pks else {}
+    versions: dict[tuple[int, int], tuple[int, str]] = {}
+    if items:
+        with ws.engine.connect() as conn:
+            for a, b, v, d in conn.execute(
+                    select(ReviewDecision.record_a, ReviewDecision.record_b,
+                           ReviewDecision.version, ReviewDecision.decision)
+                    .where(or_(ReviewDecision.record_a.in_(pks),
+                               ReviewDecision.record_b.in_(pks)))):
+                versions[(int(a), int(b))] = (int(v), d)
+    out = []
+    for item in items:
+        key = (item["record_a"], item["record_b"])
+        v, d = versions.get(key, (0, None))
+        out.append({**item, "version": v, "current_decision": d,
+                    "a": recs.get(key[0]), "b": recs.get(key[1])})
+    return out
+
+
+def decide(ws: Workspace, user: CurrentUser, record_a: int, record_b: int, decision: str,
+           expected_version: int, note: str | None = None) -> dict[str, Any]:
+    """Store a decision with optimistic locking (ReviewConflictError → HTTP 409)."""
+    from roshan.link.review import record_decision
+
+    row = record_decision(ws, record_a, record_b, decision, user.actor,
+                          expected_version=expected_version, note=note or None)
+    return {"record_a": row.record_a, "record_b": row.record_b, "decision": row.decision,
+            "version": row.version, "reviewer": row.reviewer}
+
+
+@router.get("/review", include_in_schema=False)
+def review_page(request: Request, user: CurrentUser = Depends(require(REVIEW))) -> Any:
+    items = queue(request.app.state.ws, limit=20)
+    skip = int(request.query_params.get("skip", "0") or 0)
+    item = items[skip] if 0 <= skip < len(items) else None
+    fields = [f for f in FIELD_NAMES
+              if item and ((item["a"] or {}).get(f) or (item["b"] or {}).get(f))]
+    return render(request, "review.html", {
+        "item": item, "fields": fields, "remaining": len(items), "skip": skip,
+        "status": request.query_params.get("status")})
+
+
+@router.post("/review/decide", include_in_schema=False)
+def review_submit(request: Request, record_a: int = Form(...), record_b: int = Form(...),
+                  decision: str = Form(...), expected_version: int = Form(0),
+                  skip: int = Form(0), user: CurrentUser = Depends(require(REVIEW))) -> Any:
+    from roshan.link.review import ReviewConflictError
+
+    try:
+        decide(request.app.state.ws, user, record_a, record_b, decision, expected_version)
+    except ReviewConflictError:
+        return redirect(f"/review?status=conflict&skip={skip}")
+    return redirect(f"/review?status=saved&skip={skip}")
+
+
+class DecisionIn(BaseModel):
+    record_a: int
+    record_b: int
+    decision: Literal["match", "non_match", "unsure"]
+    expected_version: int = Field(0, ge=0, description="The version you read (0 = none yet).")
+    note: str | None = Field(None, max_length=2000)
+
+
+@router.get("/api/review/queue", tags=["review"])
+def api_queue(request: Request, limit: int = Query(20, ge=1, le=200),
+              user: CurrentUser = Depends(require(REVIEW))) -> dict[str, Any]:
+    """What to review next: pairs with both records and the decision version to send back."""
+    items = queue(request.app.state.ws, limit)
+    return {"count": len(items), "items": items}
+
+
+@router.post("/api/review/decisions", tags=["review"])
+def api_decide(request: Request, body: DecisionIn,
+               user: CurrentUser = Depends(require(REVIEW))) -> dict[str, Any]:
+    """Decide a pair. 409 when someone else changed it since you read ``expected_version``."""
+    return decide(request.app.state.ws, user, body.record_a, body.record_b, body.decision,
+                  body.expected_version, body.note)

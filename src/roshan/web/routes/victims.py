@@ -1,0 +1,159 @@
+"""Victim search (Persian or Latin script) and a victim's page.
+
+Search folds the query with the same normaliser linkage uses
+(:func:`roshan.normalize.names.normalize_name`): its cross-script key makes
+``محمدرضا حسینی`` and ``Mohammad-Reza Hosseini`` the same query. Every query token
+must start one of a victim's name-key tokens. A victim id (``V-…``) is looked up
+directly. Names are shown only to roles holding ``view_names``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from sqlalchemy import and_, or_, select
+
+from roshan.canonical import FIELD_NAMES
+from roshan.store.models import (
+    AuditEvent,
+    Import,
+    Record,
+    RecordLink,
+    ReviewDecision,
+    Source,
+    Victim,
+)
+from roshan.store.workspace import Workspace
+from roshan.web.auth import VIEW_NAMES, CurrentUser, require
+from roshan.web.routes.common import render
+
+router = APIRouter()
+_UID = re.compile(r"^V-\d+$", re.IGNORECASE)
+VICTIM_COLUMNS = ("uid", "display_name", "romanized", "sex", "age", "date_of_death", "province",
+                  "city", "cause_category", "n_records", "sources", "flags")
+
+
+def search_victims(ws: Workspace, q: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Active victims matching ``q`` (name in either script, or a victim id)."""
+    from roshan.normalize.names import normalize_name
+
+    q = (q or "").strip()[:200]
+    if not q:
+        return []
+    cols = [getattr(Victim, c) for c in VICTIM_COLUMNS] + [Victim.name_key]
+    if _UID.match(q):
+        stmt = select(*cols).where(Victim.uid == q.upper())
+        with ws.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [_victim_row(r) for r in rows]
+    key = normalize_name(q).key
+    tokens = [tok for tok in key.split() if tok]
+    roman = q.lower()
+    if not tokens:
+        return []
+    conds = [Victim.name_key.contains(tok, autoescape=True) for tok in tokens]
+    stmt = (select(*cols).where(Victim.active.is_(True))
+            .where(or_(and_(*conds), Victim.romanized.contains(roman, autoescape=True)))
+            .order_by(Victim.uid).limit(limit * 20))
+    out: list[dict[str, Any]] = []
+    with ws.engine.connect() as conn:
+        for r in conn.execute(stmt):
+            have = (r[-1] or "").split()
+            ok = all(any(h.startswith(tok) for h in have) for tok in tokens)
+            if ok or (r[2] and roman in r[2].lower()):
+                out.append(_victim_row(r))
+                if len(out) >= limit:
+                    break
+    return out
+
+
+def _victim_row(r: Any) -> dict[str, Any]:
+    return {c: r[i] for i, c in enumerate(VICTIM_COLUMNS)}
+
+
+def victim_detail(ws: Workspace, uid: str) -> dict[str, Any] | None:
+    """A victim with all linked records side by side, their provenance, and history."""
+    cols = [getattr(Victim, c) for c in VICTIM_COLUMNS] + [Victim.id, Victim.active, Victim.run_id]
+    rec_cols = [getattr(Record, f) for f in FIELD_NAMES]
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(*cols).where(Victim.uid == uid)).first()
+        if row is None:
+            return None
+        victim = _victim_row(row)
+        vid = row[len(VICTIM_COLUMNS)]
+        victim.update(active=bool(row[len(VICTIM_COLUMNS) + 1]),
+                      run_id=row[len(VICTIM_COLUMNS) + 2])
+        recs = conn.execute(
+            select(Record.id, Source.name, Source.kind, Import.id, Import.file_name,
+                   Import.created_at, Import.actor, Record.row_number,
+                   RecordLink.match_probability, RecordLink.run_id, *rec_cols)
+            .join(RecordLink, RecordLink.record_id == Record.id)
+            .join(Source, Source.id == Record.source_id)
+            .join(Import, Import.id == Record.import_id)
+            .where(RecordLink.victim_id == vid).order_by(Source.name, Record.id)).all()
+        records = []
+        for r in recs:
+            fields = dict(zip(FIELD_NAMES, r[10:]))
+            records.append({"record_pk": r[0], "source": r[1], "source_kind": r[2],
+                            "import_id": r[3], "file_name": r[4],
+                            "imported_at": r[5].isoformat() if r[5] else None,
+                            "imported_by": r[6], "row_number": r[7],
+                            "match_probability": r[8], "link_run_id": r[9], "fields": fields})
+        pks = [r["record_pk"] for r in records]
+        decisions = []
+        if pks:
+            for d in conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
+                                         ReviewDecision.decision, ReviewDecision.reviewer,
+                                         ReviewDecision.decided_at, ReviewDecision.version)
+                                  .where(or_(ReviewDecision.record_a.in_(pks),
+                                             ReviewDecision.record_b.in_(pks)))
+                                  .order_by(ReviewDecision.decided_at)):
+                decisions.append({"record_a": d[0], "record_b": d[1], "decision": d[2],
+                                  "reviewer": d[3],
+                                  "decided_at": d[4].isoformat() if d[4] else None,
+                                  "version": d[5]})
+        events = [{"at": e[0].isoformat() if e[0] else None, "actor": e[1], "action": e[2]}
+                  for e in conn.execute(select(AuditEvent.at, AuditEvent.actor, AuditEvent.action)
+                                        .where(AuditEvent.object_type == "victim",
+                                               AuditEvent.object_id == uid)
+                                        .order_by(AuditEvent.id))]
+    shown = [f for f in FIELD_NAMES if any(r["fields"].get(f) for r in records)]
+    return {"victim": victim, "records": records, "fields": shown, "decisions": decisions,
+            "events": events}
+
+
+@router.get("/victims", include_in_schema=False)
+def victims_page(request: Request, q: str = "",
+                 user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
+    results = search_victims(request.app.state.ws, q) if q else []
+    return render(request, "victims.html", {"q": q, "results": results})
+
+
+@router.get("/victims/{uid}", include_in_schema=False)
+def victim_page(request: Request, uid: str,
+                user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
+    detail = victim_detail(request.app.state.ws, uid)
+    if detail is None:
+        raise HTTPException(404, "no such victim")
+    return render(request, "victim.html", detail)
+
+
+@router.get("/api/victims", tags=["victims"])
+def api_search(request: Request, q: str = Query("", max_length=200),
+               limit: int = Query(50, ge=1, le=500),
+               user: CurrentUser = Depends(require(VIEW_NAMES))) -> dict[str, Any]:
+    """Search victims by name (Persian or Latin script) or by victim id."""
+    results = search_victims(request.app.state.ws, q, limit)
+    return {"count": len(results), "results": results}
+
+
+@router.get("/api/victims/{uid}", tags=["victims"])
+def api_victim(request: Request, uid: str,
+               user: CurrentUser = Depends(require(VIEW_NAMES))) -> dict[str, Any]:
+    """One victim: linked records side by side, provenance, review decisions, history."""
+    detail = victim_detail(request.app.state.ws, uid)
+    if detail is None:
+        raise HTTPException(404, "no such victim")
+    return detail
