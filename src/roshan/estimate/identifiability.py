@@ -99,14 +99,29 @@ class Reduced:
     X: np.ndarray
 
 
+_REDUCED_CACHE: dict[tuple, Reduced] = {}
+
+
 def reduce_model(
     nstar: np.ndarray,
     n_lists: int,
     params: tuple[int, ...],
     extra: np.ndarray | None = None,
+    cache_key: tuple | None = None,
 ) -> Reduced:
-    """Fix parameters with zero sufficient statistic at minus infinity, drop their cells."""
+    """Fix parameters with zero sufficient statistic at minus infinity, drop their cells.
+
+    The result depends only on the model and on which of its terms are empty, so
+    with a ``cache_key`` naming the design (lists, extra covariate) it is cached
+    across tables (bootstrap replicates refit the same models many times).
+    """
     neginf = tuple(t for t in params if t != 0 and nstar[t] == 0)
+    key = None
+    if cache_key is not None:
+        key = (cache_key, n_lists, params, neginf)
+        hit = _REDUCED_CACHE.get(key)
+        if hit is not None:
+            return hit
     est = tuple(t for t in params if t == 0 or nstar[t] != 0)
     d = master_design(n_lists)
     if neginf:
@@ -120,7 +135,14 @@ def reduce_model(
     x = d[np.ix_(keep, np.asarray(est, dtype=np.int64))]
     if extra is not None:
         x = np.hstack([x, extra[keep]])
-    return Reduced(est, neginf, keep, x)
+    x = np.ascontiguousarray(x)
+    keep.setflags(write=False)
+    red = Reduced(est, neginf, keep, x)
+    if key is not None:
+        if len(_REDUCED_CACHE) > 50_000:
+            _REDUCED_CACHE.clear()
+        _REDUCED_CACHE[key] = red
+    return red
 
 
 _RANK_CACHE: dict[tuple, bool] = {}

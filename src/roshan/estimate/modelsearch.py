@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -68,12 +69,13 @@ class SearchResult:
         return {m: f.coef for m, f in self.fits.items() if f.ok}
 
 
-def _candidate_terms(n_lists: int, max_order: int) -> list[int]:
+@lru_cache(maxsize=64)
+def _candidate_terms(n_lists: int, max_order: int) -> tuple[int, ...]:
     out = []
     for r in range(2, max_order + 1):
         for combo in combinations(range(n_lists), r):
             out.append(sum(1 << j for j in combo))
-    return out
+    return tuple(out)
 
 
 def all_hierarchical_models(n_lists: int, max_order: int | None = None,
@@ -122,7 +124,9 @@ def neighbours(model: Model, n_lists: int, max_order: int) -> list[Model]:
     for g in model.generators():
         out.append(Model(tuple(t for t in model.terms if t != g), model.heterogeneity))
     for t in boundary_terms(model, n_lists, max_order):
-        out.append(Model.of(model.terms + (t,), model.heterogeneity))
+        # adding a boundary term keeps the model hierarchical: no closure needed
+        out.append(Model(tuple(sorted(model.terms + (t,), key=lambda u: (_pop(u), u))),
+                         model.heterogeneity))
     return out
 
 

@@ -180,7 +180,7 @@ class Table:
         self.nstar = superset_sums(self.y, self.n_lists)
         codes = np.arange(1, 2**self.n_lists, dtype=np.int64)
         self.captures = np.array([_popcount(int(c)) for c in codes], dtype=np.int64)
-        self._lgam = float(gammaln(self.y + 1.0).sum())
+        self.lgam = gammaln(self.y + 1.0)  # log(y!) per cell, for log-likelihoods
 
     @classmethod
     def from_counts(cls, counts: CaptureCounts) -> Table:
@@ -338,7 +338,7 @@ def fit_model(table: Table, model: Model, start: dict | None = None,
     j = table.n_lists
     params = model.params(j)
     extra = table.het_column(model.heterogeneity) if model.heterogeneity else None
-    red = reduce_model(table.nstar, j, params, extra)
+    red = reduce_model(table.nstar, j, params, extra, cache_key=(model.heterogeneity,))
     npars_total = len(params) + (1 if extra is not None else 0)
     y = table.y[red.keep]
     cache_key = (j, model.heterogeneity)
@@ -368,7 +368,7 @@ def fit_model(table: Table, model: Model, start: dict | None = None,
     if not conv or not np.all(np.isfinite(beta)):
         return ModelFit(model, 4, "the Poisson fit did not converge", n_params=npars_total,
                         neginf=red.neginf, iterations=its)
-    ll = float(np.sum(xlogy(y, mu) - mu)) - float(gammaln(y + 1.0).sum())
+    ll = float(np.sum(xlogy(y, mu) - mu)) - float(table.lgam[red.keep].sum())
     coef: dict = {p: float(b) for p, b in zip(red.params, beta[: len(red.params)], strict=True)}
     if extra is not None:
         coef["h"] = float(beta[-1])
