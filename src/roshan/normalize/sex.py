@@ -9,6 +9,7 @@ imputation is flagged (``sex_imputed``) so estimates can treat it as such.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from roshan.normalize.text import normalize_text
 from roshan.normalize.variants import sex_of_given_key
@@ -30,6 +31,7 @@ class SexResult:
     imputed: bool = False
 
 
+@lru_cache(maxsize=10_000)
 def parse_sex(value: str | None) -> SexResult:
     """Map a reported sex term to 'm'/'f'; blank or 'unknown' → None (recognised)."""
     t = normalize_text(value)

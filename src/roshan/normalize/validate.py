@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from roshan.canonical import NAME_FIELDS, CauseOfDeath
@@ -52,7 +53,18 @@ class FieldIssue:
 
 
 def _has_letters(value: str | None) -> bool:
-    return any(ch.isalpha() for ch in normalize_text(value))
+    # Letters of any script; tatweel and invisible marks are not letters.
+    return bool(value) and any(ch.isalpha() and ch != "ـ" for ch in value)
+
+
+@lru_cache(maxsize=10_000)
+def _is_cause(value: str) -> bool:
+    return normalize_text(value).replace(" ", "_") in _CAUSES
+
+
+@lru_cache(maxsize=10_000)
+def _is_flag(value: str) -> bool:
+    return yes_no(value) is not None or normalize_text(value) in ("unknown", "نامعلوم", "نامشخص", "")
 
 
 def _filled(fields: Mapping[str, str | None], name: str) -> str | None:
@@ -111,14 +123,13 @@ def check_fields(fields: Mapping[str, str | None]) -> list[FieldIssue]:
         issues.append(FieldIssue("sex", "unknown sex term", "warning"))
 
     cat = _filled(fields, "cause_category")
-    if cat is not None and normalize_text(cat).replace(" ", "_") not in _CAUSES:
+    if cat is not None and not _is_cause(cat):
         issues.append(FieldIssue("cause_category",
                                  "not a cause-of-death category; inferred from the text instead",
                                  "warning"))
     for flag in ("body_withheld", "forced_burial"):
         v = _filled(fields, flag)
-        if v is not None and yes_no(v) is None and normalize_text(v) not in (
-                "unknown", "نامعلوم", "نامشخص", ""):
+        if v is not None and not _is_flag(v):
             issues.append(FieldIssue(flag, "not yes, no or unknown", "warning"))
 
     city, county, prov = (_filled(fields, f) for f in ("city", "county", "province"))
