@@ -6,7 +6,9 @@ assembles them and turns user errors into one clear line and a non-zero exit.
 
 from __future__ import annotations
 
+import errno
 import importlib
+import sqlite3
 import sys
 
 import typer
@@ -76,8 +78,35 @@ def main() -> None:
     except KeyboardInterrupt:
         console.print("interrupted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            console.print(f"[bold red]error:[/] no space left for roshan's files ({exc.strerror}); "
+                          "nothing partial was kept", soft_wrap=True)
+            sys.exit(3)
+        raise
+    except Exception as exc:  # click usage errors, database failures
         import click
+        from sqlalchemy.exc import DBAPIError
+
+        driver_errors: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
+        try:
+            import psycopg
+
+            driver_errors += (psycopg.Error,)
+        except ImportError:  # pragma: no cover
+            pass
+        if isinstance(exc, driver_errors):
+            # Only the driver's first line: never the SQL or its parameters (personal data).
+            orig = exc.orig if isinstance(exc, DBAPIError) else exc
+            first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+            hint = ""
+            if any(w in first.lower() for w in ("disk", "full", "space")):
+                hint = " (is the disk full?)"
+            elif "connect" in first.lower() or "terminat" in first.lower():
+                hint = " (the database server stopped or cannot be reached)"
+            console.print(f"[bold red]error:[/] database error: {first}{hint}; the current "
+                          "operation was rolled back", soft_wrap=True, markup=True)
+            sys.exit(3)
 
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
