@@ -61,3 +61,12 @@ def test_recipient_parsing(keydir: Path, org: K.OrgKeys) -> None:
         K.load_recipient("age1notakey")
     with pytest.raises(IntakeError):
         K.decode_signing_public("roshan-ed25519 AAAA")
+
+
+def test_auditor_needs_only_signing_pub(keydir: Path, org: K.OrgKeys, tmp_path: Path) -> None:
+    lone = tmp_path / "org-signing.pub"
+    lone.write_text((keydir / K.SIGNING_PUB_FILE).read_text())
+    pub = K.load_public(lone)
+    assert pub.key_id == org.public.key_id and pub.recipient == ""
+    with pytest.raises(IntakeError, match="not a roshan key directory"):
+        K.load_public(tmp_path / "missing")

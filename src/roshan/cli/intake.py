@@ -423,7 +423,7 @@ def ledger_checkpoint(
 def ledger_verify(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     keys: list[Path] = typer.Option(..., "--keys", "-k",
-                                    help="Key directory (public part) whose signatures are "
+                                    help="Key directory (or a lone signing.pub) whose signatures are "
                                          "trusted; repeatable."),
     checkpoint_files: list[Path] = typer.Option([], "--checkpoint",
                                                 help="A published checkpoint file to check too."),

@@ -183,13 +183,20 @@ def init_keys(directory: Path, passphrase: str, *, force: bool = False) -> Publi
 
 
 def load_public(directory: Path) -> PublicKeys:
-    """Read the public half of a key directory (no passphrase needed)."""
+    """Read the public half of a key directory (no passphrase needed).
+
+    ``directory`` may also be a lone ``signing.pub`` file (what an outside auditor
+    holds); the recipient is then empty.
+    """
     directory = Path(directory)
+    pub_file = directory if directory.is_file() else directory / SIGNING_PUB_FILE
     try:
-        recipient = str(load_recipient(directory / RECIPIENT_FILE).__str__())
-        pub_raw = decode_signing_public((directory / SIGNING_PUB_FILE).read_text("utf-8"))
+        pub_raw = decode_signing_public(pub_file.read_text("utf-8"))
     except OSError as exc:
         raise IntakeError(f"{directory} is not a roshan key directory ({exc.strerror})") from exc
+    recipient = ""
+    if directory.is_dir() and (directory / RECIPIENT_FILE).exists():
+        recipient = str(load_recipient(directory / RECIPIENT_FILE))
     return PublicKeys(recipient=recipient, signing_public=pub_raw, key_id=key_id(pub_raw))
 
 
