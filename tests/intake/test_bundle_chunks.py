@@ -200,3 +200,10 @@ def test_fuzz_chunk_parser(data: bytes) -> None:
             C.parse_chunk(blob)
         except IntakeError:
             pass
+
+
+def test_refused_names_are_shown_harmlessly() -> None:
+    with pytest.raises(IntakeError) as err:
+        B.parse_bundle_bytes(_raw_bundle([("../\x1b]8;;evil\x07[link=x]a[/link]", b"x")]))
+    msg = str(err.value)
+    assert "\x1b" not in msg and "[link" not in msg and "../" in msg

@@ -139,7 +139,9 @@ def parse_manifest(data: bytes, *, what: str = "bundle") -> Manifest:
             raise IntakeError(f"{what}: bad manifest entry")
         name, size = e.get("name"), e.get("size")
         if not isinstance(name, str) or not ENTRY_NAME.fullmatch(name):
-            shown = name if isinstance(name, str) and len(name) < 200 else "<invalid>"
+            # the name is attacker-controlled: show only harmless characters
+            shown = (re.sub(r"[^A-Za-z0-9._/\\-]", "?", name[:120]) if isinstance(name, str)
+                     else "<invalid>")
             raise IntakeError(f"{what}: refused entry name {shown!r} (only "
                               "reports|witness|attachments/<sha256>.age are allowed)")
         if type(size) is not int or not 0 <= size <= MAX_ENTRY_SIZE:
