@@ -145,3 +145,22 @@ def test_rendered_form_is_self_contained(org: OrgKeys) -> None:
         assert bad not in html
     with pytest.raises(IntakeError):
         render_form('age1"><script>alert(1)</script>')
+
+
+def test_js_mp4_strip_matches_python(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "mp4fixture", Path(__file__).with_name("test_media_mp4.py"))
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    from roshan.intake.media import strip_mp4
+
+    data = mod.synthetic_mp4(4000)
+    out = run_js(tmp_path, """
+      const c = A.cleanAttachment(unb64(input.mp4), false);
+      return {data: b64(c.data), stripped: c.metadataStripped, removed: c.removed};""",
+                 {"mp4": base64.b64encode(data).decode()})
+    assert out["stripped"] and sorted(out["removed"]) == ["meta", "udta"]
+    assert base64.b64decode(out["data"]) == strip_mp4(data)[0]

@@ -6,9 +6,12 @@ the time it was taken — enough to find the witness. roshan removes those block
 evidential value) unless the witness explicitly chooses to keep them.
 
 Stripped: JPEG APP1 (EXIF, XMP), APP12, APP13 (IPTC/Photoshop) and COM segments;
-PNG eXIf, tEXt, zTXt, iTXt and tIME chunks. Other types (video, PDF, office
-documents) cannot be stripped here; they are flagged ``metadata_stripped=False``
-so the form can warn the witness.
+PNG eXIf, tEXt, zTXt, iTXt and tIME chunks; MP4/MOV ``udta`` and ``meta`` boxes
+(where phones put GPS position — ``©xyz``, ``com.apple.quicktime.location`` — and
+the camera make and model), which are turned into ``free`` boxes of the same
+size with zeroed content, so no offset in the file moves and the video plays as
+before. Other types (PDF, office documents, WebM) cannot be stripped here; they
+are flagged ``metadata_stripped=False`` so the form can warn the witness.
 
 Decompression bombs: images whose declared pixel count exceeds ``MAX_PIXELS``
 and zip-based documents (docx/odt/xlsx/zip) whose uncompressed size or
@@ -20,7 +23,9 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from roshan.errors import IntakeError
 
@@ -162,6 +167,116 @@ def strip_png(data: bytes) -> tuple[bytes, list[str]]:
     return bytes(out), removed
 
 
+# ---- MP4 / QuickTime (ISO BMFF) ------------------------------------------------------
+_MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"edts", b"dinf", b"stbl", b"mvex",
+                   b"moof", b"traf"}
+_MP4_DROP = {b"udta", b"meta"}
+_MAX_BOXES = 100_000
+
+
+def mp4_patch_plan(read_at: Callable[[int, int], bytes], size: int) -> list[tuple[int, int]]:
+    """(offset, length) of every ``udta``/``meta`` box in an MP4, found by walking box headers.
+
+    ``read_at(offset, n)`` reads bytes; only headers are read, so this is cheap for a
+    video of any size. Raises IntakeError on a malformed box structure.
+    """
+    plan: list[tuple[int, int]] = []
+    count = 0
+
+    def walk(start: int, end: int, depth: int) -> None:
+        nonlocal count
+        pos = start
+        while pos + 8 <= end:
+            count += 1
+            if count > _MAX_BOXES or depth > 16:
+                raise IntakeError("attachment: MP4 box structure too deep or too large")
+            head = read_at(pos, 16)
+            (box_size,) = struct.unpack(">I", head[:4])
+            btype = head[4:8]
+            hdr = 8
+            if box_size == 1:
+                if len(head) < 16:
+                    raise IntakeError("attachment: truncated MP4")
+                (box_size,) = struct.unpack(">Q", head[8:16])
+                hdr = 16
+            elif box_size == 0:
+                box_size = end - pos
+            if box_size < hdr or pos + box_size > end:
+                raise IntakeError("attachment: malformed MP4 box")
+            if btype in _MP4_DROP:
+                plan.append((pos, box_size))
+            elif btype in _MP4_CONTAINERS:
+                walk(pos + hdr, pos + box_size, depth + 1)
+            pos += box_size
+
+    walk(0, size, 0)
+    return plan
+
+
+def _free_box_bytes(offset: int, length: int, read_at: Callable[[int, int], bytes]) -> bytes:
+    """The replacement for a dropped box: same size header, type ``free``, zero content."""
+    head = read_at(offset, 16)
+    hdr = 16 if struct.unpack(">I", head[:4])[0] == 1 else 8
+    return head[:4] + b"free" + head[8:hdr] + b"\x00" * (length - hdr)
+
+
+def strip_mp4(data: bytes) -> tuple[bytes, list[str]]:
+    """Blank the metadata boxes of an in-memory MP4 (see module doc)."""
+    def read_at(o: int, n: int) -> bytes:
+        return data[o:o + n]
+
+    plan = mp4_patch_plan(read_at, len(data))
+    out = bytearray(data)
+    removed = []
+    for off, length in plan:
+        removed.append(data[off + 4:off + 8].decode("latin-1"))
+        out[off:off + length] = _free_box_bytes(off, length, read_at)
+    return bytes(out), removed
+
+
+class PatchedReader:
+    """Reads a file as if the MP4 metadata boxes in ``plan`` were blanked (streaming).
+
+    Why: a long video cannot be held in memory, and writing a cleaned copy in
+    clear to disk is exactly what must not happen on a field device.
+    """
+
+    def __init__(self, fh: BinaryIO, plan: list[tuple[int, int]]) -> None:
+        self.fh = fh
+        self.plan = plan
+        self.pos = 0
+        self._cache: dict[int, bytes] = {}
+
+    def _replacement(self, off: int, length: int) -> bytes:
+        if off not in self._cache:
+            here = self.fh.tell()
+
+            def read_at(o: int, n: int) -> bytes:
+                self.fh.seek(o)
+                return self.fh.read(n)
+
+            head = _free_box_bytes(off, min(length, 16), read_at)[:16]
+            self.fh.seek(here)
+            self._cache[off] = head
+        return self._cache[off]
+
+    def read(self, n: int = -1) -> bytes:
+        buf = bytearray(self.fh.read(n) if n is not None and n >= 0 else self.fh.read())
+        start, end = self.pos, self.pos + len(buf)
+        for off, length in self.plan:
+            if off < end and off + length > start:
+                repl_head = self._replacement(off, length)
+                lo, hi = max(off, start), min(off + length, end)
+                seg = bytearray(hi - lo)
+                h0 = lo - off
+                if h0 < len(repl_head):
+                    k = min(len(repl_head) - h0, hi - lo)
+                    seg[:k] = repl_head[h0:h0 + k]
+                buf[lo - start:hi - start] = seg
+        self.pos = end
+        return bytes(buf)
+
+
 def clean_attachment(data: bytes, *, keep_metadata: bool = False,
                      what: str = "attachment") -> Cleaned:
     """Bomb-check an attachment and, unless ``keep_metadata``, strip what can be stripped."""
@@ -177,5 +292,11 @@ def clean_attachment(data: bytes, *, keep_metadata: bool = False,
         return Cleaned(cleaned, media_type, True, tuple(removed))
     if media_type == "image/png":
         cleaned, removed = strip_png(data)
+        return Cleaned(cleaned, media_type, True, tuple(removed))
+    if media_type == "video/mp4":
+        try:
+            cleaned, removed = strip_mp4(data)
+        except IntakeError:  # unusual structure: keep it, unstripped (the witness is warned)
+            return Cleaned(data, media_type, False, ())
         return Cleaned(cleaned, media_type, True, tuple(removed))
     return Cleaned(data, media_type, False, ())

@@ -126,13 +126,54 @@ def _encrypt_bytes_to(outbox: Path, kind: str, data: bytes,
             tmp.unlink()
 
 
-def _encrypt_file_to(outbox: Path, src: Path, recipients: Sequence[x25519.Recipient]) -> str:
+class _HashingReader:
+    """Hashes and counts the bytes that pass through ``read`` (the stored plaintext)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.h = hashlib.sha256()
+        self.n = 0
+
+    def read(self, n: int = -1) -> bytes:
+        buf: bytes = self.inner.read(n)
+        self.h.update(buf)
+        self.n += len(buf)
+        return buf
+
+
+def _encrypt_file_to(outbox: Path, src: Path, recipients: Sequence[x25519.Recipient],
+                     *, strip_mp4: bool = False) -> tuple[str, str, int, list[str] | None]:
+    """Stream-encrypt a large file: (blob, sha256 of stored bytes, size, removed boxes).
+
+    ``removed`` is None when stripping was asked for but the MP4 could not be parsed.
+    """
+    from roshan.intake.media import PatchedReader, mp4_patch_plan
+
     tmp = outbox / "attachments" / f".tmp-{secrets.token_hex(8)}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh, open(src, "rb") as inp:
-            pyrage.encrypt_io(inp, fh, list(recipients))
-        return _atomic_blob(outbox, "attachments", tmp)
+            removed: list[str] = []
+            source: Any = inp
+            stripped = strip_mp4
+            if strip_mp4:
+                def read_at(o: int, n: int) -> bytes:
+                    inp.seek(o)
+                    return inp.read(n)
+
+                try:
+                    plan = mp4_patch_plan(read_at, os.fstat(inp.fileno()).st_size)
+                except IntakeError:  # unusual structure: stored unstripped, witness warned
+                    plan = []
+                    stripped = False
+                for off, _len in plan:
+                    removed.append(read_at(off + 4, 4).decode("latin-1"))
+                inp.seek(0)
+                source = PatchedReader(inp, plan)
+            hr = _HashingReader(source)
+            pyrage.encrypt_io(hr, fh, list(recipients))
+        return (_atomic_blob(outbox, "attachments", tmp), hr.h.hexdigest(), hr.n,
+                removed if stripped else None)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -218,11 +259,13 @@ def save_report(
             if media_type.startswith("image/"):
                 raise IntakeError(f"attachment {name}: image larger than "
                                   f"{MAX_IN_MEMORY // (1024 * 1024)} MB refused")
-            sha, real = _file_sha256(path)
-            blob = _encrypt_file_to(outbox, path, recipients)
-            entry = {"sha256": sha, "size": real, "original_sha256": sha, "media_type": media_type,
-                     "metadata_stripped": False, "removed": []}
-            stripped = False
+            original_sha, _ = _file_sha256(path)
+            strip = media_type == "video/mp4" and not keep_metadata
+            blob, sha, real, removed = _encrypt_file_to(outbox, path, recipients, strip_mp4=strip)
+            stripped = strip and removed is not None
+            entry = {"sha256": sha, "size": real, "original_sha256": original_sha,
+                     "media_type": media_type, "metadata_stripped": stripped,
+                     "removed": removed or []}
         if not stripped and not keep_metadata:
             warnings.append(f"{name}: metadata of {media_type} files cannot be stripped; "
                             "it may reveal place, time or device")

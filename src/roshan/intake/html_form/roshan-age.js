@@ -373,11 +373,43 @@
     }
     return [concat(parts), removed];
   }
+  // MP4/MOV: udta and meta boxes (GPS, camera make/model) become free boxes of the
+  // same size with zeroed content, so no offset moves (same as roshan.intake.media).
+  const MP4_CONTAINERS = new Set(["moov", "trak", "mdia", "minf", "edts", "dinf", "stbl", "mvex", "moof", "traf"]);
+  function stripMp4(d) {
+    const out = Uint8Array.from(d), removed = [], dv = new DataView(d.buffer, d.byteOffset, d.length);
+    let count = 0;
+    const typeAt = (p) => String.fromCharCode(d[p + 4], d[p + 5], d[p + 6], d[p + 7]);
+    function walk(start, end, depth) {
+      let pos = start;
+      while (pos + 8 <= end) {
+        if (++count > 100000 || depth > 16) throw new Error("MP4 box structure too deep");
+        let size = dv.getUint32(pos), hdr = 8;
+        const type = typeAt(pos);
+        if (size === 1) {
+          if (pos + 16 > end) throw new Error("truncated MP4");
+          size = dv.getUint32(pos + 8) * 4294967296 + dv.getUint32(pos + 12); hdr = 16;
+        } else if (size === 0) size = end - pos;
+        if (size < hdr || pos + size > end) throw new Error("malformed MP4 box");
+        if (type === "udta" || type === "meta") {
+          removed.push(type);
+          out.set([0x66, 0x72, 0x65, 0x65], pos + 4);  // "free"
+          out.fill(0, pos + hdr, pos + size);
+        } else if (MP4_CONTAINERS.has(type)) walk(pos + hdr, pos + size, depth + 1);
+        pos += size;
+      }
+    }
+    walk(0, d.length, 0);
+    return [out, removed];
+  }
   function cleanAttachment(data, keepMetadata) {
     const type = sniff(data);
     let out = data, removed = [], stripped = false;
     if (type === "image/jpeg") { const r = stripJpeg(data); if (!keepMetadata) { [out, removed] = r; stripped = true; } }
     else if (type === "image/png") { const r = stripPng(data); if (!keepMetadata) { [out, removed] = r; stripped = true; } }
+    else if (type === "video/mp4" && !keepMetadata) {
+      try { [out, removed] = stripMp4(data); stripped = true; } catch (e) { out = data; removed = []; }
+    }
     return { data: out, mediaType: type, metadataStripped: stripped, removed };
   }
 
@@ -448,7 +480,7 @@
   }
 
   const api = { sha256, hmacSha256, hkdf32, aeadSeal, poly1305, x25519, b64NoPad, hex,
-                decodeRecipient, encrypt, cleanAttachment, stripJpeg, stripPng, sniff,
+                decodeRecipient, encrypt, cleanAttachment, stripJpeg, stripPng, stripMp4, sniff,
                 canonicalJson, safeName, buildReport, buildBundle };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.RoshanAge = api;
