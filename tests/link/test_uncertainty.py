@@ -182,20 +182,26 @@ def test_estimate_from_graph_reports_decomposition() -> None:
 
 @pytest.mark.slow
 def test_small_coverage_study_pooled_beats_plugin() -> None:
-    """The small version of bench/linkage_uncertainty.py: very noisy linkage, 8 populations."""
-    covered_pooled = covered_plugin = 0
-    reps = 8
+    """The small version of bench/linkage_uncertainty.py, very noisy linkage: the plug-in
+    interval (one clustering treated as certain) is biased and misses the true total; the
+    pooled interval is nearly unbiased and covers it more often. (The bench shows the
+    pooled interval still covers less than 90% — see docs/linkage-uncertainty.md.)"""
+    reps = 10
+    pooled_hits = plugin_hits = 0
+    pooled_bias, plugin_bias = [], []
     for r in range(reps):
-        prob = unc.synthetic_problem(np.random.default_rng(500 + r), population=3000,
+        prob = unc.synthetic_problem(np.random.default_rng(2026 + r), population=3000,
                                      separation=1.5, decoys=3.0)
         g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
         res = unc.estimate_from_graph(g, prob.list_index, prob.lists, 10, "dga", seed=r,
                                       logit_prior=prob.logit_prior, n_draws=1000)
         plug = res.diagnostics["linkage"]["plugin"]
-        covered_pooled += res.lower <= prob.n_true <= res.upper
-        covered_plugin += plug["lower"] <= prob.n_true <= plug["upper"]
-    assert covered_pooled >= 6
-    assert covered_plugin < covered_pooled
+        pooled_hits += res.lower <= prob.n_true <= res.upper
+        plugin_hits += plug["lower"] <= prob.n_true <= plug["upper"]
+        pooled_bias.append(res.estimate / prob.n_true - 1)
+        plugin_bias.append(plug["estimate"] / prob.n_true - 1)
+    assert pooled_hits >= plugin_hits + 2
+    assert abs(np.mean(pooled_bias)) < 0.02 < abs(np.mean(plugin_bias))
 
 
 @pytest.fixture(scope="module")

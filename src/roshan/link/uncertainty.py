@@ -300,7 +300,7 @@ class GibbsState:
 
 def gibbs_sampler(graph: LinkageGraph, *, logit_prior: float, unscored_log_bf: float = -5.0,
                   start: np.ndarray | None = None,
-                  merge_logit: float | None = None) -> GibbsState:
+                  merge_logit: float | None = None, temper: float = 1.0) -> GibbsState:
     """Prepare a Gibbs sampler whose target is the clustering posterior
 
     P(C) ∝ (π/(1−π))^(n−K) · Π_{pairs i~j in one cluster} BF_ij,
@@ -316,7 +316,7 @@ def gibbs_sampler(graph: LinkageGraph, *, logit_prior: float, unscored_log_bf: f
     """
     n = graph.n_base
     size = np.bincount(graph.base, minlength=n).astype(np.int64)
-    lbf = np.log(graph.ep / (1 - graph.ep)) - logit_prior
+    lbf = temper * (np.log(graph.ep / (1 - graph.ep)) - logit_prior)
     u = np.r_[graph.eu, graph.cu]
     v = np.r_[graph.ev, graph.cv]
     w = np.r_[lbf, np.full(len(graph.cu), -1e9)]
@@ -418,10 +418,10 @@ def _sweep_kernel():
 def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
                 logit_prior: float, unscored_log_bf: float = -5.0,
                 start: np.ndarray | None = None, burnin: int = 20, thin: int = 3,
-                merge_logit: float | None = None):
+                merge_logit: float | None = None, temper: float = 1.0):
     """Yield ``n_draws`` clusterings (labels per record) from the Gibbs sampler."""
     st = gibbs_sampler(graph, logit_prior=logit_prior, unscored_log_bf=unscored_log_bf,
-                       start=start, merge_logit=merge_logit)
+                       start=start, merge_logit=merge_logit, temper=temper)
     sweep = _sweep_kernel()
     n = graph.n_base
     acc = np.zeros(n, dtype=np.float64)
@@ -443,7 +443,7 @@ def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
 
 def calibrate_merge(graph: LinkageGraph, rng: np.random.Generator, *, logit_prior: float,
                     unscored_log_bf: float = -5.0, start: np.ndarray | None = None,
-                    iterations: int = 8, sweeps: int = 6) -> float:
+                    iterations: int = 8, sweeps: int = 6, temper: float = 1.0) -> float:
     """The merge prior (logit) at which the sampler links, on average, as many uncertain
     pairs as the pairwise model expects (the sum of their probabilities).
 
@@ -463,7 +463,8 @@ def calibrate_merge(graph: LinkageGraph, rng: np.random.Generator, *, logit_prio
         linked = []
         for k, labels in enumerate(gibbs_draws(graph, sweeps, rng, logit_prior=logit_prior,
                                                unscored_log_bf=unscored_log_bf, start=start,
-                                               burnin=sweeps, thin=1, merge_logit=mid)):
+                                               burnin=sweeps, thin=1, merge_logit=mid,
+                                               temper=temper)):
             node = np.empty(graph.n_base, dtype=np.int64)
             node[graph.base] = labels
             linked.append(float((node[graph.eu] == node[graph.ev]).sum()))
@@ -621,7 +622,7 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
                         threshold: float = 0.5, seed: int = 0, level: float = 0.95,
                         sampler: str = "gibbs", logit_prior: float | None = None,
                         unscored_log_bf: float = -5.0, burnin: int = 20, thin: int = 3,
-                        calibrate: bool = True,
+                        calibrate: bool = True, temper: float = 1.0,
                         on_progress: Callable[[int, int], None] | None = None,
                         **opts: Any) -> Any:
     """The whole procedure on a prepared graph (workspace-free; used by tests and bench).
@@ -650,10 +651,12 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
     if sampler == "gibbs":
         if calibrate:
             merge_logit = calibrate_merge(graph, rng, logit_prior=logit_prior,
-                                          unscored_log_bf=unscored_log_bf, start=plugin_labels)
+                                          unscored_log_bf=unscored_log_bf, start=plugin_labels,
+                                          temper=temper)
         draws_iter = gibbs_draws(graph, n_draws, rng, logit_prior=logit_prior,
                                  unscored_log_bf=unscored_log_bf, start=plugin_labels,
-                                 burnin=burnin, thin=thin, merge_logit=merge_logit)
+                                 burnin=burnin, thin=thin, merge_logit=merge_logit,
+                                 temper=temper)
     else:
         draws_iter = (draw_labels(graph, rng) for _ in range(n_draws))
     results, observed = [], []
@@ -678,7 +681,7 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
     info.update({
         "n_draws": n_draws, "method": method, "seed": seed, "sampler": sampler,
         "logit_prior": logit_prior, "unscored_log_bf": unscored_log_bf,
-        "merge_logit": merge_logit,
+        "merge_logit": merge_logit, "temper": temper,
         "burnin_sweeps": burnin if sampler == "gibbs" else None,
         "thin_sweeps": thin if sampler == "gibbs" else None,
         "uncertain_pairs": int(len(graph.ep)), "records": int(graph.n_records),
