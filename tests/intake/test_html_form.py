@@ -158,9 +158,14 @@ def test_js_mp4_strip_matches_python(tmp_path: Path) -> None:
     from roshan.intake.media import strip_mp4
 
     data = mod.synthetic_mp4(4000)
+    heic = mod.box(b"ftyp", b"heic\x00\x00\x00\x00mif1") + mod.box(b"meta", b"\x00" * 12)
     out = run_js(tmp_path, """
       const c = A.cleanAttachment(unb64(input.mp4), false);
-      return {data: b64(c.data), stripped: c.metadataStripped, removed: c.removed};""",
-                 {"mp4": base64.b64encode(data).decode()})
+      const h = A.cleanAttachment(unb64(input.heic), false);
+      return {data: b64(c.data), stripped: c.metadataStripped, removed: c.removed,
+              heic: b64(h.data), heicType: h.mediaType, heicStripped: h.metadataStripped};""",
+                 {"mp4": base64.b64encode(data).decode(), "heic": base64.b64encode(heic).decode()})
     assert out["stripped"] and sorted(out["removed"]) == ["meta", "udta"]
     assert base64.b64decode(out["data"]) == strip_mp4(data)[0]
+    assert base64.b64decode(out["heic"]) == heic and out["heicType"] == "image/heic"
+    assert out["heicStripped"] is False

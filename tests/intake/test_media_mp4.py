@@ -97,3 +97,16 @@ def test_patched_reader_any_read_sizes() -> None:
         r = media.PatchedReader(io.BytesIO(data), plan)
         got = b"".join(iter(lambda r=r, step=step: r.read(step), b""))
         assert got == want
+
+
+def test_heif_photo_is_never_blanked() -> None:
+    """HEIC photos start like MP4, but their top-level meta box is the image itself."""
+    heic = (box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic")
+            + box(b"meta", b"\x00" * 4 + box(b"iinf", b"SYNTHETIC item info"))
+            + box(b"mdat", b"\x01" * 300))
+    assert media.sniff(heic[:64]) == "image/heic"
+    cleaned = media.clean_attachment(heic)
+    assert cleaned.data == heic and not cleaned.metadata_stripped
+    # even an MP4 with a top-level meta keeps it: only boxes inside moov are blanked
+    mp4 = synthetic_mp4() + box(b"meta", b"SYNTHETIC top-level")
+    assert media.strip_mp4(mp4)[0].endswith(box(b"meta", b"SYNTHETIC top-level"))

@@ -59,6 +59,11 @@ def sniff(head: bytes) -> str:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"hevc", b"hevx"):
+            return "image/heic"  # HEIF: its top-level meta box IS the image index
+        if brand in (b"avif", b"avis"):
+            return "image/avif"
         return "video/mp4"
     if head.startswith(b"%PDF-"):
         return "application/pdf"
@@ -175,7 +180,10 @@ _MAX_BOXES = 100_000
 
 
 def mp4_patch_plan(read_at: Callable[[int, int], bytes], size: int) -> list[tuple[int, int]]:
-    """(offset, length) of every ``udta``/``meta`` box in an MP4, found by walking box headers.
+    """(offset, length) of every ``udta``/``meta`` box inside ``moov``, from box headers.
+
+    Only the movie box is touched: a top-level ``meta`` (as in HEIF images) is
+    structural and is never blanked.
 
     ``read_at(offset, n)`` reads bytes; only headers are read, so this is cheap for a
     video of any size. Raises IntakeError on a malformed box structure.
@@ -183,7 +191,7 @@ def mp4_patch_plan(read_at: Callable[[int, int], bytes], size: int) -> list[tupl
     plan: list[tuple[int, int]] = []
     count = 0
 
-    def walk(start: int, end: int, depth: int) -> None:
+    def walk(start: int, end: int, depth: int, in_moov: bool) -> None:
         nonlocal count
         pos = start
         while pos + 8 <= end:
@@ -203,13 +211,13 @@ def mp4_patch_plan(read_at: Callable[[int, int], bytes], size: int) -> list[tupl
                 box_size = end - pos
             if box_size < hdr or pos + box_size > end:
                 raise IntakeError("attachment: malformed MP4 box")
-            if btype in _MP4_DROP:
+            if in_moov and btype in _MP4_DROP:
                 plan.append((pos, box_size))
-            elif btype in _MP4_CONTAINERS:
-                walk(pos + hdr, pos + box_size, depth + 1)
+            elif btype == b"moov" or (in_moov and btype in _MP4_CONTAINERS):
+                walk(pos + hdr, pos + box_size, depth + 1, True)
             pos += box_size
 
-    walk(0, size, 0)
+    walk(0, size, 0, False)
     return plan
 
 

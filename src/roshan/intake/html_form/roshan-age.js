@@ -328,7 +328,12 @@
     if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return "image/png";
     if (b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46) return "image/gif";
     if (b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return "image/webp";
-    if (b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70) return "video/mp4";
+    if (b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70) {
+      const brand = String.fromCharCode(b[8], b[9], b[10], b[11]);
+      if (["heic", "heix", "heim", "heis", "mif1", "msf1", "hevc", "hevx"].includes(brand)) return "image/heic";
+      if (brand === "avif" || brand === "avis") return "image/avif";
+      return "video/mp4";
+    }
     if (b[0] === 0x25 && b[1] === 0x50 && b[2] === 0x44 && b[3] === 0x46) return "application/pdf";
     if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 3 && b[3] === 4) return "application/zip";
     return "application/octet-stream";
@@ -380,7 +385,7 @@
     const out = Uint8Array.from(d), removed = [], dv = new DataView(d.buffer, d.byteOffset, d.length);
     let count = 0;
     const typeAt = (p) => String.fromCharCode(d[p + 4], d[p + 5], d[p + 6], d[p + 7]);
-    function walk(start, end, depth) {
+    function walk(start, end, depth, inMoov) {
       let pos = start;
       while (pos + 8 <= end) {
         if (++count > 100000 || depth > 16) throw new Error("MP4 box structure too deep");
@@ -391,15 +396,15 @@
           size = dv.getUint32(pos + 8) * 4294967296 + dv.getUint32(pos + 12); hdr = 16;
         } else if (size === 0) size = end - pos;
         if (size < hdr || pos + size > end) throw new Error("malformed MP4 box");
-        if (type === "udta" || type === "meta") {
+        if (inMoov && (type === "udta" || type === "meta")) {
           removed.push(type);
           out.set([0x66, 0x72, 0x65, 0x65], pos + 4);  // "free"
           out.fill(0, pos + hdr, pos + size);
-        } else if (MP4_CONTAINERS.has(type)) walk(pos + hdr, pos + size, depth + 1);
+        } else if (type === "moov" || (inMoov && MP4_CONTAINERS.has(type))) walk(pos + hdr, pos + size, depth + 1, true);
         pos += size;
       }
     }
-    walk(0, d.length, 0);
+    walk(0, d.length, 0, false);
     return [out, removed];
   }
   function cleanAttachment(data, keepMetadata) {
