@@ -97,7 +97,11 @@ def test_single_migration_head() -> None:
 
 
 def test_leaf_data_fast_path_equals_canonical_json() -> None:
-    from roshan.store.ledger_data import canonical_json, raw_row_leaf_data, raw_row_leaf_data_from_json
+    from roshan.store.ledger_data import (
+        canonical_json,
+        raw_row_leaf_data,
+        raw_row_leaf_data_from_json,
+    )
 
     cells = {"نام": "علی", "b": None, "a": "x\"y", "z": "1"}
     expected = canonical_json({"kind": "raw_row", "import": "ab" * 32, "row": 7, "cells": cells}).encode()

@@ -10,7 +10,7 @@ or nothing. Re-importing the same bytes is a no-op that says so. With
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,6 @@ from roshan.ingest.mapping import Mapping as ColumnMapping
 from roshan.ingest.mapping import auto_target, load_mapping, resolve_columns
 from roshan.ingest.readers import EXTRA_PREFIX, Table, open_table
 from roshan.normalize.validate import check_fields
-from roshan.store.audit import record_event
 from roshan.store.ledger_data import canonical_json, leaf_hash, raw_row_leaf_data_from_json
 from roshan.store.models import Import, LedgerLeaf, Source, utcnow
 from roshan.store.workspace import Workspace, actor_name
@@ -326,10 +325,7 @@ def ingest_records(ws: Workspace, rows: Iterable[Mapping[str, str | None]], *, s
             if k not in header:
                 header.append(k)
 
-    def it() -> Iterator[tuple[int, dict[str, Any]]]:
-        for i, r in enumerate(materialised, start=1):
-            yield i, r
-
-    table = Table(Path(file_name), "records", encoding, header, it())
+    table = Table(Path(file_name), "records", encoding, header,
+                  iter(enumerate(materialised, start=1)))
     return ingest_table(ws, table, source_name=source_name, source_kind=source_kind,
                         sha256=sha256, size=size, mapping=None, strict=False, actor=actor)

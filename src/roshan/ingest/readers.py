@@ -9,7 +9,6 @@ the cell's text exactly as read. Cells beyond the header are kept under
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -335,5 +334,5 @@ def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
 
 def peek_text(path: Path, encoding: str, n: int = 4096) -> str:
     """The first characters of a text file (for previews)."""
-    with io.open(path, "r", encoding=encoding, errors="replace") as fh:
+    with open(path, encoding=encoding, errors="replace") as fh:
         return fh.read(n)

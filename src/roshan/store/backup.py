@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -136,7 +137,7 @@ def _write_tar(ws: Workspace, fh: IO[bytes]) -> BackupInfo:
             name = f"files/{rel.as_posix()}"
             h = hashlib.sha256()
             with path.open("rb") as src:
-                for chunk in iter(lambda: src.read(1 << 20), b""):
+                for chunk in iter(partial(src.read, 1 << 20), b""):
                     h.update(chunk)
             digests[name] = h.hexdigest()
             tar.add(path, arcname=name, recursive=False)
@@ -212,7 +213,7 @@ def restore(backup_path: str | Path, target: str | Path, identities: list[Any], 
                 h = hashlib.sha256()
                 fh = tar.extractfile(member)
                 assert fh is not None
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                for chunk in iter(partial(fh.read, 1 << 20), b""):
                     h.update(chunk)
                 if manifest["sha256"].get(member.name) != h.hexdigest():
                     raise BackupError(f"{backup_path.name}: {member.name} does not match its checksum")
@@ -226,7 +227,7 @@ def restore(backup_path: str | Path, target: str | Path, identities: list[Any], 
                         src = tar.extractfile(member)
                         assert src is not None
                         with dest.open("wb") as out:
-                            for chunk in iter(lambda: src.read(1 << 20), b""):
+                            for chunk in iter(partial(src.read, 1 << 20), b""):
                                 out.write(chunk)
             except BaseException:
                 ws.close()
