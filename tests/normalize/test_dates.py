@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roshan.normalize.dates import ColumnHint, detect_column, parse_date
 
@@ -80,3 +82,28 @@ def test_detect_column() -> None:
 def test_to_dict_keys() -> None:
     d = parse_date("۱۸ دی ۱۴۰۴").to_dict()
     assert {"date", "precision", "calendar", "ambiguous"} <= set(d)
+
+_FA = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_MONTHS_FA = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
+_MONTHS_EN = ("January February March April May June July August September October "
+              "November December").split()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(min_value=date(1980, 1, 1), max_value=date(2030, 12, 31)))
+def test_round_trip_any_day(day: date) -> None:
+    import jdatetime
+
+    j = jdatetime.date.fromgregorian(date=day)
+    forms = [
+        f"{j.year}/{j.month:02d}/{j.day:02d}",
+        f"{j.year}/{j.month:02d}/{j.day:02d}".translate(_FA),
+        f"{j.day} {_MONTHS_FA[j.month - 1]} {j.year}".translate(_FA),
+        day.isoformat(),
+        f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}",
+        f"{_MONTHS_EN[day.month - 1]} {day.day}, {day.year}",
+    ]
+    for f in forms:
+        r = parse_date(f)
+        assert r.ok and r.precision == "day" and r.first == day, f
+        assert parse_date(r.iso).first == day  # the ISO output parses back to itself
