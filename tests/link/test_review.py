@@ -298,3 +298,17 @@ def test_concurrent_reviewers_one_wins_on_each_backend(any_ws) -> None:
     assert sorted(outcomes) == ["conflict", "saved"]
     stored = rv.get_decision(any_ws, a, b)
     assert stored.version == 2 and stored.decision in ("match", "non_match")
+
+
+def test_linker_flags_make_a_cluster_suspicious(rws) -> None:
+    import pandas as pd
+
+    p = record_pks(rws)
+    for pk in p[:4]:
+        set_fields(rws, pk, sex="male", date_of_death=None)
+    write_pairs(rws, [(p[0], p[1], 0.99), (p[2], p[3], 0.99)])
+    frame = pd.DataFrame({"record_pk": p[:4], "cluster_id": ["V-1", "V-1", "V-2", "V-2"],
+                          "flags": [["chain_split"], [], [], []]})
+    frame.to_parquet(rws.snapshots_dir / "clusters.parquet", index=False)
+    found = rv.suspicious_clusters(rws, weak_probability=0.5)
+    assert [(c.cluster_id, c.reasons) for c in found] == [("V-1", ("linker:chain_split",))]

@@ -415,7 +415,9 @@ def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: flo
     death more than ``date_gap_days`` apart), ``weak_edges`` (the cluster is held
     together by an edge weaker than ``weak_probability``, default the current
     threshold, or by no scored edge at all), ``cannot_link_violated`` (contains a pair a
-    reviewer said is not a match). For each, the pair to show a reviewer: the weakest
+    reviewer said is not a match), and ``linker:<flag>`` for flags the linkage engine put
+    in clusters.parquet (e.g. ``linker:chain_split``, ``linker:large_cluster``). For each,
+    the pair to show a reviewer: the weakest
     holding edge, or for a conflict the disagreeing pair with the lowest probability.
     Clusters whose pair to show has already been decided are left out.
     """
@@ -427,6 +429,11 @@ def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: flo
                     if c in clusters.columns), None)
     if "record_pk" not in clusters.columns or cid_col is None:
         raise LinkageError("clusters.parquet lacks record_pk / cluster_id columns")
+    flags_by: dict[str, set[str]] = {}
+    if "flags" in clusters.columns:  # the linker's own flags (chain_split, large_cluster, ...)
+        for cid, fl in zip(clusters[cid_col], clusters["flags"]):
+            if fl is not None and not isinstance(fl, float) and len(fl):
+                flags_by.setdefault(str(cid), set()).update(str(f) for f in fl)
     clusters = clusters[["record_pk", cid_col]].rename(columns={cid_col: "cluster_id"})
     sizes = clusters.groupby("cluster_id")["record_pk"].transform("size")
     multi = clusters.loc[sizes > 1].copy()
@@ -478,6 +485,7 @@ def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: flo
                     if (x, y) in cannot_set]
         if violated:
             reasons.append("cannot_link_violated")
+        reasons += [f"linker:{f}" for f in sorted(flags_by.get(str(cid), ()))]
         if not reasons:
             continue
         if violated:
