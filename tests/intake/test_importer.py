@@ -343,3 +343,17 @@ def test_replayed_chunks_refused_and_dropped_from_spool(tmp_path: Path, org: Org
     I.import_bundles(workspace, [b.path], [org.identity])
     _refused(workspace, parts, [org.identity], "already imported")
     assert not any((workspace.root / "intake" / "spool").iterdir())
+
+
+def test_concurrent_import_race_is_a_clear_error(tmp_path: Path, org: OrgKeys, workspace,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """If another run records the same report first, the loser says so (no traceback)."""
+    _report(tmp_path / "o", org, 1)
+    b1 = B.pack_outbox(tmp_path / "o", tmp_path / "b1")
+    b2 = B.pack_outbox(tmp_path / "o", tmp_path / "b2")  # same report, other bundle
+    I.import_bundles(workspace, [b1.path], [org.identity])
+    monkeypatch.setattr(I, "_known_reports", lambda ws: set())  # as if read before the commit
+    before = _counts(workspace)
+    with pytest.raises(IntakeError, match="finished first"):
+        I.import_bundles(workspace, [b2.path], [org.identity])
+    assert _counts(workspace) == before

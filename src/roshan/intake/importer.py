@@ -37,6 +37,7 @@ from typing import Any
 import pyrage
 from pyrage import x25519
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from roshan.canonical import SourceKind
 from roshan.errors import IntakeError
@@ -418,6 +419,18 @@ def _commit(ws: Workspace, summary: ImportSummary, new: dict[str, _NewReport],
             import_of[r.report_id] = import_id
     summary.import_id = import_id
     now = utcnow()
+    try:
+        _record_intake(ws, new, bundles, per_bundle, import_of, import_id, actor, now)
+    except IntegrityError as exc:
+        # Another import of the same bundle or reports committed first (two runs at once).
+        raise IntakeError("another import of the same reports finished first; run the import "
+                          "again to see what is left") from exc
+
+
+def _record_intake(ws: Workspace, new: dict[str, _NewReport], bundles: dict[str, Bundle],
+                   per_bundle: dict[str, dict[str, int]], import_of: dict[str, int | None],
+                   import_id: int | None, actor: str, now: Any) -> None:
+    """One transaction: IntakeReport rows, their ledger leaves, one audit event per bundle."""
     with ws.session() as sess:
         conn = sess.connection()
         seq = next_seq(conn)
