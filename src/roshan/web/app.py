@@ -77,6 +77,13 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
 
     from roshan.web.routes import ROUTERS
 
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        yield
+        app.state.jobs.shutdown()
+
     settings = settings or WebSettings()
     ws = ws_path_or_ws if isinstance(ws_path_or_ws, Workspace) else Workspace.open(ws_path_or_ws)
     app = FastAPI(
@@ -87,7 +94,7 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
         "Account page) or with the browser session (then send the `X-CSRF-Token` header "
         "on every POST/PATCH/DELETE).",
         docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(csrf_protect)], lifespan=lifespan,
     )
     app.state.ws = ws
     app.state.settings = settings
@@ -154,10 +161,6 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
             errs = [{"loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
             return JSONResponse({"detail": errs}, status_code=422)
         return _error(request, 422, "the form is incomplete or malformed")
-
-    @app.on_event("shutdown")
-    def _shutdown() -> None:
-        app.state.jobs.shutdown()
 
     return app
 

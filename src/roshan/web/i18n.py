@@ -90,7 +90,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason": {"en": "Reason", "fa": "دلیل"},
     "source_name": {"en": "Source name", "fa": "نام منبع"},
     "source_kind": {"en": "Kind of source", "fa": "نوع منبع"},
-    "mapping_file": {"en": "Mapping file (optional, YAML)", "fa": "پروندهٔ نگاشت (اختیاری، YAML)"},
+    "mapping_file": {"en": "Mapping file (optional: TOML, YAML or JSON)", "fa": "پروندهٔ نگاشت (اختیاری: TOML، YAML یا JSON)"},
     "list_file": {"en": "List file (CSV, TSV, XLSX, JSON, JSONL)",
                   "fa": "پروندهٔ فهرست (CSV، TSV، XLSX، JSON، JSONL)"},
     "preview": {"en": "Preview", "fa": "پیش‌نمایش"},

@@ -35,7 +35,7 @@ from roshan.web.routes.common import redirect, render
 router = APIRouter()
 
 ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json", ".jsonl")
-MAPPING_SUFFIXES = (".yaml", ".yml", ".json")
+MAPPING_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 PREVIEW_ROWS = 5
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -175,10 +175,11 @@ def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[
     from roshan.web.routes.dashboard import forget_cache
 
     forget_cache()
-    d = result.to_dict()
-    return {k: d.get(k) for k in ("import_id", "file_name", "source", "rows_total",
-                                  "rows_accepted", "rows_rejected", "already_imported",
-                                  "encoding", "file_format")}
+    return {"import_id": result.import_id, "file_name": result.file_name,
+            "source": result.source, "rows_total": result.rows_total,
+            "rows_accepted": result.rows_accepted, "rows_rejected": result.rows_rejected,
+            "already_imported": result.already_imported, "encoding": result.encoding,
+            "file_format": result.file_format}
 
 
 def cancel_upload(request: Request, user: CurrentUser, upload_id: str) -> None:

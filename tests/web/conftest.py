@@ -1,0 +1,139 @@
+"""Fixtures for the web app: a SYNTHETIC linked workspace, accounts of every role, clients.
+
+The simulator (``roshan.simulate``) writes a small SYNTHETIC scenario; it is ingested,
+linked and estimated once per session (``linked_template``), and each test gets a
+copy of that folder (SQLite) so tests never see each other's changes. PostgreSQL
+tests use the shared ``any_ws``/``pg_url`` fixtures of tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+POPULATION = 250
+SEED = 11
+PASSWORDS = {"admin": "admin-pass-0001", "analyst": "analyst-pass-01",
+             "reviewer": "reviewer-pass-1", "viewer": "viewer-pass-001"}
+ROLES = tuple(PASSWORDS)
+
+
+@dataclass
+class Scenario:
+    root: Path
+    manifest: dict
+
+
+@pytest.fixture(scope="session")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    from roshan.simulate.config import ScenarioConfig
+    from roshan.simulate.scenario import simulate
+
+    root = tmp_path_factory.mktemp("web-scenario") / "sim-SYNTHETIC"
+    manifest = simulate(ScenarioConfig(seed=SEED, population=POPULATION), root)
+    return Scenario(root, manifest)
+
+
+def ingest_all(ws, scenario: Scenario, only: int | None = None) -> None:
+    from roshan.canonical import SourceKind
+    from roshan.ingest.importer import ingest_file
+
+    for src in scenario.manifest["sources"][:only]:
+        mapping = scenario.root / src["mapping"] if src.get("mapping") else None
+        ingest_file(ws, scenario.root / src["file"], source_name=src["name"],
+                    source_kind=SourceKind(src["kind"]), mapping_path=mapping)
+
+
+def add_role_users(ws) -> None:
+    from roshan.web.accounts import create_user
+
+    for role, pw in PASSWORDS.items():
+        create_user(ws, role, pw, role, actor="test")
+
+
+@pytest.fixture(scope="session")
+def linked_template(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding a linked + estimated SYNTHETIC workspace with one user per role."""
+    from roshan.estimate.workspace import estimate_workspace
+    from roshan.link.pipeline import link_workspace
+    from roshan.store.workspace import Workspace
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    path = tmp_path_factory.mktemp("web-template") / "ws"
+    ws = Workspace.init(path)
+    ingest_all(ws, scenario)
+    link_workspace(ws)
+    estimate_workspace(ws, bootstrap=0)
+    add_role_users(ws)
+    ws.close()
+    return path
+
+
+@pytest.fixture
+def web_ws(linked_template: Path, tmp_path: Path):
+    """A private copy of the linked workspace (SQLite)."""
+    from roshan.store.workspace import Workspace
+
+    dest = tmp_path / "ws"
+    shutil.copytree(linked_template, dest)
+    ws = Workspace.open(dest)
+    yield ws
+    ws.close()
+
+
+def make_app(ws, **overrides):
+    from roshan.web.app import create_app
+    from roshan.web.security import WebSettings
+
+    return create_app(ws, settings=WebSettings(**overrides))
+
+
+def csrf_of(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "page has no CSRF field"
+    return m.group(1)
+
+
+def login(client, role: str, password: str | None = None):
+    """Sign ``client`` in as the user named after ``role``; returns the POST response."""
+    page = client.get("/login")
+    return client.post("/login", data={"username": role, "password": password or PASSWORDS[role],
+                                       "csrf_token": csrf_of(page.text)},
+                       follow_redirects=False)
+
+
+def client_for(app, role: str | None = None):
+    from fastapi.testclient import TestClient
+
+    c = TestClient(app, base_url="https://testserver")
+    if role:
+        r = login(c, role)
+        assert r.status_code == 303, r.text[:300]
+    return c
+
+
+def session_csrf(client) -> str:
+    """The CSRF token of the client's current session (read from a page)."""
+    return csrf_of(client.get("/account").text)
+
+
+@pytest.fixture
+def app(web_ws):
+    application = make_app(web_ws)
+    yield application
+    application.state.jobs.shutdown()
+
+
+@pytest.fixture
+def clients(app) -> Iterator[dict]:
+    """A signed-in TestClient per role."""
+    out = {role: client_for(app, role) for role in ROLES}
+    yield out
+    for c in out.values():
+        c.close()
