@@ -348,9 +348,11 @@ def test_replayed_chunks_refused_and_dropped_from_spool(tmp_path: Path, org: Org
 def test_concurrent_import_race_is_a_clear_error(tmp_path: Path, org: OrgKeys, workspace,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """If another run records the same report first, the loser says so (no traceback)."""
-    _report(tmp_path / "o", org, 1)
+    s = _report(tmp_path / "o", org, 1)
     b1 = B.pack_outbox(tmp_path / "o", tmp_path / "b1")
-    b2 = B.pack_outbox(tmp_path / "o", tmp_path / "b2")  # same report, other bundle
+    rb = f"reports/{s.report_blob}.age"
+    b2 = B.write_bundle([(rb, tmp_path / "o" / rb)], tmp_path / "b2")  # same report, other bundle
+    assert b1.bundle_id != b2.bundle_id
     I.import_bundles(workspace, [b1.path], [org.identity])
     monkeypatch.setattr(I, "_known_reports", lambda ws: set())  # as if read before the commit
     before = _counts(workspace)
