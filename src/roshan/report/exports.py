@@ -166,6 +166,14 @@ def export_frame(ws: Workspace, what: str, *, redact: str = "none", min_cell: in
             small = (frame["count"] > 0) & (frame["count"] < rule.min_cell)
             suppressed = int(small.sum())
             frame = frame[~small].reset_index(drop=True)
+            # a list left with nobody after suppression says nothing (and the estimator
+            # refuses empty lists): drop its column
+            strata = set(by or [])
+            empty = [c for c in frame.columns if c not in strata and c != "count"
+                     and int(frame[c].sum()) == 0]
+            frame = frame.drop(columns=empty)
+            frame = frame[frame.drop(columns=[*strata, "count"]).sum(axis=1) > 0]
+            frame = frame.reset_index(drop=True)
         elif what == "estimates":
             frame, suppressed = _suppress_estimates(frame, rule.min_cell)
     dropped = sorted(c for c in raw.columns if c not in frame.columns
@@ -216,7 +224,9 @@ def write_frame(frame: pd.DataFrame, fmt: str, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     if fmt == "csv":
-        neutralise_frame(_flat(frame)).to_csv(tmp, index=False, float_format="%.6g")
+        # CRLF (RFC 4180) also makes the csv writer quote any cell holding a bare CR
+        neutralise_frame(_flat(frame)).to_csv(tmp, index=False, float_format="%.6g",
+                                              lineterminator="\r\n")
     elif fmt == "xlsx":
         _write_xlsx(neutralise_frame(_flat(frame)), tmp)
     elif fmt == "json":
