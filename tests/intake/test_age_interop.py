@@ -84,3 +84,30 @@ def test_roshan_imports_what_age_encrypts(tmp_path: Path, workspace) -> None:
     assert sm.reports_new == 1 and sm.attachment_bytes == len(attachment)
     with workspace.engine.connect() as c:
         assert c.execute(select(Record.record_id)).scalar() == hashlib.sha256(plain).hexdigest()
+
+
+def test_age_opens_the_passphrase_encrypted_key_file(tmp_path: Path) -> None:
+    """`age -d` (passphrase typed on its terminal) reads roshan's scrypt-encrypted files."""
+    import os
+    import pty
+    import time
+
+    f = tmp_path / "k.age"
+    f.write_bytes(agefmt.encrypt_passphrase(b"SYNTHETIC secret\n", "SYNTHETIC pass phrase"))
+    out_file = tmp_path / "k.out"
+    pid, fd = pty.fork()
+    if pid == 0:  # child: age asks for the passphrase on its terminal
+        os.execvp(AGE, [AGE, "-d", "-o", str(out_file), str(f)])
+    seen, sent, start = b"", False, time.time()
+    while time.time() - start < 60:
+        try:
+            data = os.read(fd, 1024)
+        except OSError:
+            break
+        seen += data
+        if b"passphrase" in seen.lower() and not sent:
+            os.write(fd, b"SYNTHETIC pass phrase\n")
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert status == 0 and out_file.read_bytes() == b"SYNTHETIC secret\n"
