@@ -151,6 +151,7 @@ def test_interactive_loop_through_cli_stdin(rws, monkeypatch) -> None:
     summary = json.loads(res.stdout)
     assert summary["decided"] == {"match": 1, "non_match": 1, "unsure": 1}
     assert summary["skipped"] == 1 and summary["quit_early"] is True
+    assert "[m] match" in res.stderr and "[q] quit" in res.stderr  # keys shown literally
     got = rv.decisions_frame(rws)
     assert dict(zip(zip(got.record_a, got.record_b), got.decision)) == {
         (p[0], p[1]): "match", (p[2], p[3]): "non_match", (p[4], p[5]): "unsure"}

@@ -246,7 +246,7 @@ KEYS_HELP = "[m] match  [n] not a match  [u] unsure  [s] skip  [q] quit"
 
 def default_read_key(prompt: str, console: Console) -> str | None:
     """One key from a terminal (no Enter needed) or one line from a pipe; ``None`` at EOF."""
-    console.print(prompt, end="")
+    console.print(prompt, end="", markup=False, highlight=False)
     if sys.stdin is not None and sys.stdin.isatty():
         import click
 
@@ -257,6 +257,7 @@ def default_read_key(prompt: str, console: Console) -> str | None:
         console.print(ch)
         return ch
     line = sys.stdin.readline() if sys.stdin is not None else ""
+    console.print()  # a piped answer is not echoed: end the prompt line
     if line == "":
         return None
     return line.strip()
