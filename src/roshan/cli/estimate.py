@@ -123,12 +123,7 @@ def estimate(
                     cc = CaptureCounts.from_csv(counts)
                     result = fit(method, cc, **opts)
             else:
-                frame = _histories(workspace, strata_by)
-                if strata_by:
-                    result = fit_strata(frame, strata_by, method, **opts)
-                else:
-                    cc = CaptureCounts.from_frame(frame)
-                    result = fit(method, cc, **opts)
+                result = _estimate_workspace(workspace, method, strata_by, opts)
             prog.update(task, completed=1, total=1)
 
     if json_out:
@@ -183,28 +178,16 @@ def _frame_from_csv(path: Path):
         raise InputFileError(f"cannot read CSV ({type(exc).__name__})", file=str(path)) from None
 
 
-def _histories(workspace: Path, by: list[str]):
-    import importlib.util
-
-    from roshan.errors import LinkageError
-
-    if importlib.util.find_spec("roshan.link.histories") is None:
-        raise LinkageError("capture histories are not available in this build "
-                           "(roshan.link.histories missing)")
-    from roshan.link.histories import capture_histories
+def _estimate_workspace(workspace: Path, method: str, by: list[str], opts: dict[str, Any]):
+    """Estimate from the workspace's linked capture histories and store the result."""
+    from roshan.estimate.workspace import estimate_workspace
     from roshan.store.workspace import Workspace
 
     ws = Workspace.open(workspace)
     try:
-        frame = capture_histories(ws, by)
+        return estimate_workspace(ws, method=method, by=by, **opts)
     finally:
         ws.close()
-    if frame.empty:
-        raise EstimationError("the workspace has no linked victims to estimate from")
-    if not by:
-        frame = frame.groupby([c for c in frame.columns if c != "count"],
-                              as_index=False)["count"].sum()
-    return frame
 
 
 def register(app: typer.Typer) -> None:
