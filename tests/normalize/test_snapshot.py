@@ -127,3 +127,13 @@ def test_parallel_name_path_matches_serial(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("ROSHAN_WORKERS", "2")
     parallel = normalize_frame(df)
     pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_persian_names_romanised_like_the_latin_records_of_the_same_run() -> None:
+    rows = [{"given_name": "Kheirollah", "family_name": "Lordeganipour"},
+            {"given_name": "خیرالله", "family_name": "لردگانی‌پور"}]
+    out = normalize_frame(records(rows))
+    assert out.loc[0, "family_key"] == out.loc[1, "family_key"]
+    assert out.loc[1, "family_roman"] == "lordegani pour"  # seen in the Latin record
+    alone = normalize_frame(records(rows[1:]))
+    assert alone.loc[0, "family_roman"] != "lordegani pour"  # guessed without it

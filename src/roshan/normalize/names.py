@@ -62,8 +62,8 @@ def transliterate(token: str) -> str:
     out: list[str] = []
     n = len(token)
     for i, ch in enumerate(token):
-        prev = token[i - 1] if i else ""
-        nxt = token[i + 1] if i + 1 < n else ""
+        prev = token[i - 1] if i else "^"
+        nxt = token[i + 1] if i + 1 < n else "$"
         if ch == "و":
             if i == 0 or nxt in "اآ" or prev in "اآ":
                 out.append("v")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,17 @@ import pyarrow.parquet as pq
 from roshan.normalize.ages import parse_age
 from roshan.normalize.causes import cause_category, yes_no
 from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
-from roshan.normalize.names import NamePart, name_part, split_full_name
+from roshan.normalize.names import NamePart, name_part, romanize_token, split_full_name
 from roshan.normalize.places import resolve_place
 from roshan.normalize.schema import COLUMNS, NORMALIZED_SCHEMA
 from roshan.normalize.sex import resolve_sex
 from roshan.normalize.text import script_of
-from roshan.normalize.variants import VariantTable, default_table, load_variants_file
+from roshan.normalize.variants import (
+    VariantTable,
+    default_table,
+    load_variants_file,
+    split_text_suffix,
+)
 
 VARIANTS_FILE = "variants.tsv"
 """Name of the workspace file of reviewer-confirmed name variants (name_a<TAB>name_b)."""
@@ -168,6 +174,59 @@ def name_parts(values: list[str | None], table: VariantTable) -> list[NamePart]:
     return [p for chunk in results for p in chunk]
 
 
+def romanize_from_data(parts: list[NamePart], table: VariantTable) -> list[NamePart]:
+    """Romanise Persian-script names with the Latin spellings seen in the same data.
+
+    A Persian token whose key has no spelling in the variant table would get a
+    guessed transliteration (لردگان → "lardgan"); when Latin-script records of
+    the same run spell a token with that key ("lordegan"), the most frequent
+    such spelling is used instead, which makes ``*_roman`` columns comparable
+    across scripts for string similarity. Deterministic: ties go to the
+    alphabetically first spelling.
+    """
+    counts: dict[str, Counter[str]] = {}
+
+    def see(word: str) -> None:
+        keys = table.token_keys(word)
+        if len(keys) == 1 and table.romanize_key(keys[0]) is None:
+            counts.setdefault(keys[0], Counter())[word] += 1
+
+    for p in parts:
+        for t in p.tokens:
+            if t.isascii() and t.isalpha():
+                see(t)
+                split = split_text_suffix(t)  # lordeganipour: learn "lordegani"
+                if split is not None:
+                    see(split[0])
+    if not counts:
+        return parts
+    observed = {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in counts.items()}
+    out: list[NamePart] = []
+    for p in parts:
+        if not p.tokens or all(t.isascii() for t in p.tokens):
+            out.append(p)
+            continue
+        words: list[str] = []
+        changed = False
+        for t in p.tokens:
+            if t.isascii():
+                words.append(romanize_token(t, table))
+                continue
+            keys = table.token_keys(t)
+            spells = [table.romanize_key(k) or observed.get(k) for k in keys]
+            if keys and all(spells) and any(observed.get(k) for k in keys):
+                words.append("".join(sp for sp in spells if sp))
+                changed = True
+            else:
+                words.append(romanize_token(t, table))
+        if changed:
+            roman = " ".join(w for w in words if w)
+            out.append(NamePart(p.norm, p.tokens, p.keys, roman, p.honorifics))
+        else:
+            out.append(p)
+    return out
+
+
 def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> pd.DataFrame:
     """Normalise every field of a records frame (``records_frame`` shape); pure.
 
@@ -197,6 +256,7 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
             all_values.setdefault(_none(u), len(all_values))
     value_list = list(all_values)
     done = name_parts(value_list, table)
+    done = romanize_from_data(done, table)
     parts: dict[str, tuple[list[NamePart], np.ndarray]] = {}
     for f, (codes, uniques) in coded.items():
         parts[f] = ([done[all_values[_none(u)]] for u in uniques], codes)

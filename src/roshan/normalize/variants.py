@@ -110,6 +110,25 @@ def _suffix_keys() -> frozenset[str]:
     return frozenset(rule_key(normalize_text(s)) for s in FAMILY_SUFFIXES_FA + FAMILY_SUFFIXES_LATIN)
 
 
+# Family suffixes long enough to be split off the written token whatever the
+# root (longest first, so "zadegan" wins over "zade").
+_TEXT_SUFFIXES = ("زادگان", "زاده", "پور", "نژاد", "نیا", "zadegan", "zadeh", "zade", "nezhad",
+                  "nejhad", "nejad", "pour", "poor", "pur", "niya", "nia")
+
+
+def split_text_suffix(token: str) -> tuple[str, str] | None:
+    """(root, suffix) when a normalised token ends in a long family suffix
+    (رضازاده → رضا + زاده, lordeganipour → lordegani + pour) and the root is
+    a name of its own (key of 3+ classes: شاپور and Azadeh are not split)."""
+    for suf in _TEXT_SUFFIXES:
+        if token.endswith(suf) and len(token) > len(suf):
+            root = token[: -len(suf)]
+            if len(rule_key(root)) >= _MIN_PART:
+                return root, suf
+            return None
+    return None
+
+
 def _read_tsv(path: Path) -> list[list[str]]:
     rows: list[list[str]] = []
     with open(path, encoding="utf-8") as fh:
@@ -224,6 +243,13 @@ class VariantTable:
         return result
 
     def _keys_of(self, token: str) -> tuple[str, ...]:
+        # Family suffix written on (رضازاده, Rezazadeh, Lordeganipour): split it
+        # off the text first, so a shared boundary letter (Reza|zadeh) or an
+        # unknown root (Lordegani|pour) does not hide the compound.
+        split = split_text_suffix(token)
+        if split is not None:
+            root, suf = split
+            return self._keys_of(root) + (self.find(rule_key(suf)),)
         rk = rule_key(token)
         if not rk:
             return ()
@@ -305,28 +331,23 @@ class VariantTable:
         whole = self._score(key)
         suffixes = _suffix_keys()
         best: tuple[float, list[str]] | None = None
-        cuts = [(key[:i], key[i:], False) for i in range(2, len(key) - 1)]
-        # رضازاده = Rezazadeh: "rz|zdE" collapsed to "rzdE"; also try the
-        # boundary consonant on both sides.
-        if whole is None or whole[0] < 2.0:
-            cuts += [(key[:i], key[i - 1:], True) for i in range(2, len(key))
-                     if key[i - 1].islower()]
-        for head, tail, dup in cuts:
+        for i in range(2, len(key) - 1):
+            head, tail = key[:i], key[i:]
             if len(tail) < 2 or (len(tail) < _MIN_PART - 1 and tail not in suffixes):
                 continue
             h = self._part(head, True)
             if h is None or len(h[1]) < _MIN_PART:
                 continue
-            t = self._part(tail, False, allow_a=not dup)
+            t = self._part(tail, False)
             if t is not None and len(t[1]) < _MIN_PART and tail not in suffixes:
                 t = None
             if t is not None:
-                cand = ((h[0] + t[0]) / 2 - (0.25 if dup else 0.0), [h[1], t[1]])
+                cand = ((h[0] + t[0]) / 2, [h[1], t[1]])
             elif depth > 1:
                 rest = self._split(tail, depth - 1)
                 if rest is None or len(rest) < 2:
                     continue
-                cand = (h[0] - 0.5 - (0.25 if dup else 0.0), [h[1], *rest])
+                cand = (h[0] - 0.5, [h[1], *rest])
             else:
                 continue
             if best is None or cand[0] > best[0]:
