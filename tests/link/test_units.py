@@ -174,3 +174,9 @@ def test_floor_m_keeps_every_level_possible():
     assert levels[2]["m_probability"] >= 9e-4
     assert levels[1]["m_probability"] + levels[2]["m_probability"] == pytest.approx(1.0)
     assert levels[3]["m_probability"] is None
+
+
+def test_guard_never_splits_a_reviewers_must_link():
+    c = cluster_pairs([1, 2], _pairs([]), 0.9, must_link=[(1, 2)], guard_pairs=[(1, 2)])
+    assert c.groups() == [[1, 2]]
+    assert c.flags == {}

@@ -20,7 +20,7 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BLOCK_CAP = 1500
+DEFAULT_BLOCK_CAP = 600
 
 
 @dataclass(frozen=True)

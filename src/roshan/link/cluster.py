@@ -114,8 +114,6 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
     guard = {(min(a, b), max(a, b)) for a, b in guard_pairs if a in known and b in known}
     for a, b in review_cannot:
         uf.add_forbidden("review", a, b)
-    for a, b in guard:
-        uf.add_forbidden("guard", a, b)
 
     flags: dict[int, set[str]] = {}
     skipped_guard: list[tuple[int, int]] = []  # edges refused by the chaining guard
@@ -141,6 +139,9 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
     for a, b in sorted({(min(a, b), max(a, b)) for a, b in must_link
                         if a in known and b in known and a != b}):
         try_join(a, b, must=True)
+    # The guard applies after reviewers' must-links: it never splits what a person joined.
+    for a, b in guard:
+        uf.add_forbidden("guard", a, b)
 
     best = {}
     if len(pairs):

@@ -22,7 +22,7 @@ from roshan.errors import LinkageError
 from roshan.link.blocking import DEFAULT_BLOCK_CAP, BlockingReport, add_blocking_keys
 from roshan.link.cluster import Clustering, cluster_pairs
 from roshan.link.engine import ENGINES, open_backend
-from roshan.link.predict import score_pairs
+from roshan.link.predict import guard_pairs, score_kept_pairs
 from roshan.link.settings import ModelSpec
 from roshan.link.train import EM_MAX_PAIRS, U_SAMPLE_ROWS, TrainingReport, save_model, train
 
@@ -119,8 +119,7 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
             # dialect from the spec and copy the trained parameters across.
             target = Linker(psdf, spec.settings(), log_level=None).misc.save_model_to_json()
             linker = Linker(psdf, transplant_parameters(target, model), log_level=None)
-        scored = score_pairs(linker, engine)
-        pairs = scored.kept()
+        pairs, kept = score_kept_pairs(linker, engine)
         timings["predict"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -131,11 +130,10 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         multi = first.labels[first.labels.duplicated("cluster", keep=False)]
         guard: list[tuple[int, int]] = []
         if len(multi):
-            gp = scored.disagreeing(spec, multi[["record_pk", "cluster"]].astype("int64")
-                                    .reset_index(drop=True))
+            gp = guard_pairs(linker, engine, pred_backend, kept, spec,
+                             multi[["record_pk", "cluster"]].reset_index(drop=True))
             guard = list(zip(gp["record_pk_l"].tolist(), gp["record_pk_r"].tolist(),
                              strict=True))
-        scored.close()
         clustering = cluster_pairs(ids, pairs, thr, must_link=must, cannot_link=cannot,
                                    guard_pairs=guard,
                                    large_cluster=_large_cluster_size(prepared))

@@ -1,23 +1,26 @@
 """Score candidate pairs with the trained model and keep what later stages need.
 
-Splink's ``predict`` scores every pair produced by the blocking passes. The scored
-table is then read through DuckDB, whatever engine scored it: on DuckDB it is the
-table itself; on Spark the needed columns are written once to Parquet (in a
-scratch folder) and DuckDB reads that, so nothing is recomputed and nothing large
-is collected through the Spark driver.
+* :func:`score_kept_pairs` runs Splink's ``predict`` over every pair produced by the
+  blocking passes, keeping only pairs at or above
+  :data:`~roshan.link.settings.PAIRS_FLOOR` (the filter runs inside the engine, so
+  the millions of hopeless pairs are never materialised). These are saved as
+  ``pairs.parquet``: the review queue picks uncertain pairs from it and linkage
+  uncertainty samples clusterings from it.
+* :func:`guard_pairs` scores, after a first clustering, *every* pair of records
+  inside each multi-record cluster that was not already kept — including pairs no
+  blocking pass compared — and returns those that *clearly disagree* (probability
+  below :data:`CHAIN_LOW` and a hard disagreement such as a different sex). The
+  chaining guard in :mod:`roshan.link.cluster` keeps them apart.
 
-Pairs at or above :data:`~roshan.link.settings.PAIRS_FLOOR` are returned (and saved
-as ``pairs.parquet``: the review queue picks uncertain pairs from it and linkage
-uncertainty samples clusterings from it). The chaining guard also needs pairs that
-*clearly disagree* (very low probability and a hard disagreement such as a
-different sex); those come from :meth:`ScoredPairs.disagreeing`.
+Results are read back through DuckDB whatever engine scored them: on Spark the
+(small) result is written once to Parquet in a scratch folder, so nothing is
+recomputed and nothing large passes through the Spark driver.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,68 +28,36 @@ import duckdb
 import pandas as pd
 from splink import Linker
 
+from roshan.link.engine import Backend
 from roshan.link.settings import PAIRS_FLOOR, ModelSpec
 
 CHAIN_LOW = 0.01
-"""A scored pair below this probability with a hard disagreement must not share a cluster."""
+"""A pair inside a cluster below this probability with a hard disagreement is split."""
+
+_KEEP = ("unique_id_l", "unique_id_r", "match_probability", "match_weight", "source_l",
+         "source_r")
 
 
-@dataclass
-class ScoredPairs:
-    """Every scored candidate pair, queryable with DuckDB SQL as table ``{scored}``."""
+def _column_names(sdf: Any) -> list[str]:
+    names = [c.unquote().name if hasattr(c, "unquote") else str(c) for c in sdf.columns]
+    return [n.strip('"`') for n in names]
 
-    con: duckdb.DuckDBPyConnection
-    table: str
-    columns: list[str]
-    _scratch: Path | None = None
-    _own_con: bool = False
 
-    def query(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql.format(scored=self.table)).df()
-
-    def count(self) -> int:
-        return int(self.con.execute(f"select count(*) from {self.table}").fetchone()[0])
-
-    def kept(self, floor: float = PAIRS_FLOOR) -> pd.DataFrame:
-        """Pairs with probability ≥ ``floor``, in roshan's pairs.parquet shape."""
-        cols = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
-        cols += [c for c in self.columns if c.startswith("gamma_")]
-        cols += [c for c in ("source_l", "source_r") if c in self.columns]
-        df = self.query(f"select {', '.join(cols)} from {{scored}} "
-                        f"where match_probability >= {float(floor)!r}")
-        return _rename(df)
-
-    def disagreeing(self, spec: ModelSpec, components: pd.DataFrame,
-                    low: float = CHAIN_LOW) -> pd.DataFrame:
-        """Pairs below ``low`` with a hard disagreement, inside one of ``components``.
-
-        ``components``: record_pk, cluster for records in multi-record clusters; only
-        pairs inside one cluster can be chaining errors, so only those are fetched.
-        """
-        empty = pd.DataFrame({"record_pk_l": pd.Series([], dtype="int64"),
-                              "record_pk_r": pd.Series([], dtype="int64")})
-        conds = [f"{col} in ({', '.join(str(int(v)) for v in levels)})"
-                 for col, levels in spec.disagreement.items() if col in self.columns]
-        if not conds or components.empty:
-            return empty
-        self.con.register("roshan_components", components)
-        try:
-            df = self.query(
-                "select p.unique_id_l as record_pk_l, p.unique_id_r as record_pk_r "
-                "from {scored} p "
-                "join roshan_components a on p.unique_id_l = a.record_pk "
-                "join roshan_components b on p.unique_id_r = b.record_pk "
-                f"where a.cluster = b.cluster and p.match_probability < {float(low)!r} "
-                f"and ({' or '.join(conds)})")
-        finally:
-            self.con.unregister("roshan_components")
-        return df.astype("int64")
-
-    def close(self) -> None:
-        if self._own_con:
-            self.con.close()
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+def _read(linker: Linker, engine: str, sdf: Any, columns: list[str],
+          where: str = "") -> pd.DataFrame:
+    """Selected columns of a Splink table as pandas, read through DuckDB."""
+    sql = f"select {', '.join(columns)} from {{t}} {where}"
+    if engine == "duckdb":
+        return linker._db_api.duckdb_con.execute(sql.format(t=sdf.physical_name)).df()
+    scratch = Path(tempfile.mkdtemp(prefix="roshan-scored-"))
+    try:
+        narrow = linker.misc.query_sql(sql.format(t=sdf.physical_name), output_type="splink_df")
+        narrow.to_parquet(str(scratch / "t"), overwrite=True)
+        glob = str(scratch / "t" / "*.parquet").replace("'", "''")
+        with duckdb.connect(":memory:") as con:
+            return con.execute(f"select * from read_parquet('{glob}')").df()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _rename(df: pd.DataFrame) -> pd.DataFrame:
@@ -109,26 +80,38 @@ def _rename(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["record_pk_l", "record_pk_r"]).reset_index(drop=True)
 
 
-def _column_names(sdf: Any) -> list[str]:
-    names = [c.unquote().name if hasattr(c, "unquote") else str(c) for c in sdf.columns]
-    return [n.strip('"`') for n in names]
+def score_kept_pairs(linker: Linker, engine: str, *,
+                     floor: float = PAIRS_FLOOR) -> tuple[pd.DataFrame, Any]:
+    """Scored pairs with probability ≥ ``floor`` (pandas, pairs.parquet shape) and the
+    Splink table holding them."""
+    kept = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+    names = _column_names(kept)
+    cols = [n for n in names if n in _KEEP or n.startswith("gamma_")]
+    return _rename(_read(linker, engine, kept, cols)), kept
 
 
-def score_pairs(linker: Linker, engine: str) -> ScoredPairs:
-    """Run Splink's predict and expose the scored pairs to DuckDB."""
-    scored = linker.inference.predict(warning_mode="never")
-    names = _column_names(scored)
-    keep = [n for n in names if n in ("unique_id_l", "unique_id_r", "match_probability",
-                                      "match_weight", "source_l", "source_r")
-            or n.startswith("gamma_")]
-    if engine == "duckdb":
-        con = linker._db_api.duckdb_con
-        return ScoredPairs(con=con, table=scored.physical_name, columns=keep)
-    scratch = Path(tempfile.mkdtemp(prefix="roshan-scored-"))
-    narrow = linker.misc.query_sql(f"select {', '.join(keep)} from {scored.physical_name}",
-                                   output_type="splink_df")
-    narrow.to_parquet(str(scratch / "scored"), overwrite=True)
-    con = duckdb.connect(":memory:")
-    glob = str(scratch / "scored" / "*.parquet").replace("'", "''")
-    con.execute(f"create view scored as select * from read_parquet('{glob}')")
-    return ScoredPairs(con=con, table="scored", columns=keep, _scratch=scratch, _own_con=True)
+def guard_pairs(linker: Linker, engine: str, backend: Backend, kept: Any, spec: ModelSpec,
+                components: pd.DataFrame, *, low: float = CHAIN_LOW) -> pd.DataFrame:
+    """Pairs inside one cluster of ``components`` (record_pk, cluster) that clearly disagree.
+
+    Every within-cluster pair not already in ``kept`` is scored with the model
+    (Splink's missing-cluster-edges scoring), so pairs that no blocking pass compared
+    are checked too.
+    """
+    empty = pd.DataFrame({"record_pk_l": pd.Series([], dtype="int64"),
+                          "record_pk_r": pd.Series([], dtype="int64")})
+    if not spec.disagreement or components.empty:
+        return empty
+    table = pd.DataFrame({"unique_id": components["record_pk"].astype("int64").to_numpy(),
+                          "cluster_id": components["cluster"].astype("int64").to_numpy()})
+    clusters = backend.register(table, "clusters")
+    missing = linker.inference._score_missing_cluster_edges(clusters, kept)
+    names = _column_names(missing)
+    conds = [f"{col} in ({', '.join(str(int(v)) for v in levels)})"
+             for col, levels in spec.disagreement.items() if col in names]
+    if not conds:
+        return empty
+    df = _read(linker, engine, missing, ["unique_id_l", "unique_id_r"],
+               f"where match_probability < {float(low)!r} and ({' or '.join(conds)})")
+    df = df.rename(columns={"unique_id_l": "record_pk_l", "unique_id_r": "record_pk_r"})
+    return df.astype("int64")

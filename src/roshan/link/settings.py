@@ -173,7 +173,7 @@ ROSHAN_PASSES: list[BlockingPass] = [
     BlockingPass("full", ("full_key",), ("province_code", "dod_month")),
     BlockingPass("family_place", ("family_key", "province_code"), ("dod_month", "dod_week")),
     BlockingPass("given_father", ("given_key", "father_key"), ("province_code", "dod_month")),
-    BlockingPass("family_date", ("family_key", "dod_month"), ("province_code", "dod_week")),
+    BlockingPass("family_date", ("family_key", "dod_week"), ("province_code",)),
     BlockingPass("date_city", ("dod_day", "city"), ("sex", "age_band")),
 ]
 

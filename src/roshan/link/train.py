@@ -74,8 +74,11 @@ class TrainingReport:
 
 
 def _quiet_splink() -> None:
-    for name in ("splink", "splink.internals"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    """Splink's own chatter (untrained-level notices, max_pairs advice) is not for end
+    users; what matters is reported in the TrainingReport instead."""
+    names = ["splink"] + [n for n in logging.root.manager.loggerDict if n.startswith("splink.")]
+    for name in names:
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def estimate_u(backend: Backend, prepared: pd.DataFrame, spec: ModelSpec, *, seed: int,
