@@ -254,14 +254,17 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
     if is_suffix_token(toks[n_given]) and n_given > 1:
         n_given -= 1  # "Amir Sohrab Pour": the suffix needs its root
     elif is_suffix_token(toks[n_given]) and len(toks) == 2:
-        return [], toks
+        first = table.token_keys(toks[0])
+        if not (len(first) == 1 and is_given_key(first[0])):
+            return [], toks  # "Bahman Pour" alone: one family name
     return toks[:n_given], toks[n_given:]
 
 
 _COMPOUND_FIRST = ("محمد", "علی", "امیر", "غلام", "ابو", "عبد", "فاطمه", "حسین", "سید", "میر")
+# Usual second parts of compound given names. Names that also often start a
+# two-word family name (Rahim Khanli, Karim Abadi, Yousef Zadeh) are left out.
 _COMPOUND_SECOND = ("رضا", "علی", "حسین", "حسن", "مهدی", "امین", "جواد", "صادق", "تقی", "اکبر",
-                    "اصغر", "زهرا", "سادات", "باقر", "کاظم", "محمد", "عباس", "هادی", "ابراهیم",
-                    "اسماعیل", "یوسف", "قاسم", "مصطفی", "مرتضی", "جعفر", "کریم", "رحیم", "سعید")
+                    "اصغر", "زهرا", "سادات", "باقر", "کاظم", "محمد", "عباس", "هادی")
 
 
 @lru_cache(maxsize=1)
