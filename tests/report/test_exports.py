@@ -111,8 +111,9 @@ def test_links_csv_columns_unchanged(report_workspaces, tmp_path: Path) -> None:
     header = out.read_text(encoding="utf-8").splitlines()[0]
     assert header == "source,record_id,victim_id,match_probability"
     frame = pd.read_csv(out)
-    assert len(frame) == int(pd.read_sql("select count(*) from record_links",
-                                         report_workspaces.ws.engine.connect()).iloc[0, 0])
+    with report_workspaces.ws.engine.connect() as conn:
+        n_links = int(pd.read_sql("select count(*) from record_links", conn).iloc[0, 0])
+    assert len(frame) == n_links
 
 
 def test_counts_export_reads_back_as_capture_counts(report_workspaces, tmp_path: Path) -> None:

@@ -46,6 +46,11 @@ MAX_PATTERNS = 20
 SYNTHETIC_MARK = "SYNTHETIC"
 
 
+def _read(ws: Workspace) -> Any:
+    """A read-only connection: on SQLite a deferred BEGIN, so reading never blocks writers."""
+    return ws.engine.connect().execution_options(sqlite_deferred=True)
+
+
 def is_synthetic(source_names: list[str]) -> bool:
     """True when any source came from roshan's simulator (its names start with SYNTHETIC)."""
     return any(str(n).upper().startswith(SYNTHETIC_MARK) for n in source_names)
@@ -147,7 +152,7 @@ def estimate_strata(ws: Workspace, dims: tuple[str, ...] | list[str] = STRATA_DI
 def _victims(ws: Workspace) -> pd.DataFrame:
     cols = [Victim.uid, Victim.sex, Victim.age, Victim.date_of_death, Victim.province,
             Victim.province_code, Victim.cause_category, Victim.body_withheld, Victim.sources]
-    with ws.engine.connect() as conn:
+    with _read(ws) as conn:
         frame = pd.read_sql(select(*cols).where(Victim.active.is_(True)), conn)
     frame["sources"] = frame["sources"].map(
         lambda s: json.loads(s) if isinstance(s, str) else (s or []))
@@ -160,7 +165,7 @@ def _sources(ws: Workspace) -> list[dict[str, Any]]:
     stmt = (select(Source.id, Source.name, Source.kind, acc, rej)
             .join(Record, Record.source_id == Source.id, isouter=True)
             .group_by(Source.id, Source.name, Source.kind).order_by(Source.id))
-    with ws.engine.connect() as conn:
+    with _read(ws) as conn:
         return [{"name": r[1], "kind": r[2], "records": int(r[3] or 0), "rejected": int(r[4] or 0)}
                 for r in conn.execute(stmt)]
 
@@ -172,10 +177,24 @@ def source_labels(names: list[str]) -> dict[str, str]:
     return {n: list_label(i) for i, n in enumerate(names)}
 
 
+def _scrub(obj: Any, labels: dict[str, str]) -> Any:
+    """Replace every source name inside nested strings (model formulas, warnings) by its label."""
+    if isinstance(obj, str):
+        for name in sorted(labels, key=len, reverse=True):
+            if name in obj:
+                obj = obj.replace(name, labels[name])
+        return obj
+    if isinstance(obj, dict):
+        return {_scrub(k, labels): _scrub(v, labels) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_scrub(v, labels) for v in obj]
+    return obj
+
+
 def _quality(ws: Workspace) -> dict[str, Any]:
     present = [func.sum(case((func.trim(func.coalesce(getattr(Record, f), "")) == "", 1),
                              else_=0)).label(f) for f in FIELD_NAMES]
-    with ws.engine.connect() as conn:
+    with _read(ws) as conn:
         row = conn.execute(select(func.count(Record.id), *present)
                            .where(Record.status == "accepted")).one()
         accepted = int(row[0] or 0)
@@ -207,7 +226,7 @@ def _quality(ws: Workspace) -> dict[str, Any]:
 
 def _fingerprint(ws: Workspace, link: dict | None, runs: list[dict | None]) -> str:
     """sha256 over the imported files' hashes, the linkage run and the estimate runs used."""
-    with ws.engine.connect() as conn:
+    with _read(ws) as conn:
         hashes = sorted(r[0] for r in conn.execute(select(Import.sha256)))
     doc = {"workspace": ws.id, "imports": hashes, "link_run": link["id"] if link else None,
            "estimate_runs": [r["id"] for r in runs if r]}
@@ -215,7 +234,7 @@ def _fingerprint(ws: Workspace, link: dict | None, runs: list[dict | None]) -> s
 
 
 def _data_date(ws: Workspace) -> str | None:
-    with ws.engine.connect() as conn:
+    with _read(ws) as conn:
         value = conn.execute(select(func.max(Import.created_at))).scalar()
     if value is None:
         return None
@@ -370,6 +389,9 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
     except RoshanError:
         pass
 
+    if labels:
+        est_block = _scrub(est_block, labels)
+        strata = _scrub(strata, labels)
     used_runs = [total, *strata_runs.values()]
     return {
         "synthetic": synthetic,
