@@ -207,3 +207,20 @@ def test_refused_names_are_shown_harmlessly() -> None:
         B.parse_bundle_bytes(_raw_bundle([("../\x1b]8;;evil\x07[link=x]a[/link]", b"x")]))
     msg = str(err.value)
     assert "\x1b" not in msg and "[link" not in msg and "../" in msg
+
+
+def test_chunk_files_verified_streaming(tmp_path: Path) -> None:
+    b = _make_bundle(tmp_path, size=3000)
+    assert b.path is not None
+    p = C.split_bundle(b.path, tmp_path / "c", 1024)[0]
+    h, off = C.verify_chunk_file(p)
+    assert h.index == 0 and p.read_bytes()[off:] == b.path.read_bytes()[:1024]
+    data = p.read_bytes()
+    for blob, msg in [(data[:-1], "truncated"), (data + b"x", "unexpected bytes"),
+                      (data[:-1] + bytes([data[-1] ^ 1]), "tampered")]:
+        q = tmp_path / "q.rchunk"
+        q.write_bytes(blob)
+        with pytest.raises(IntakeError, match=msg):
+            C.verify_chunk_file(q)
+        with pytest.raises(IntakeError, match=msg):
+            C.parse_chunk(blob)

@@ -59,8 +59,8 @@ def encode_chunk(h: ChunkHeader, payload: bytes) -> bytes:
     return MAGIC + struct.pack(">I", len(header)) + header + payload
 
 
-def parse_chunk(data: bytes, *, what: str = "chunk") -> tuple[ChunkHeader, bytes]:
-    """Parse and verify one chunk (header sanity and payload SHA-256)."""
+def parse_chunk_header(data: bytes, *, what: str = "chunk") -> tuple[ChunkHeader, int]:
+    """Parse and sanity-check a chunk's header from its first bytes: (header, payload offset)."""
     if not data.startswith(MAGIC):
         raise IntakeError(f"{what}: not a roshan chunk")
     if len(data) < len(MAGIC) + 4:
@@ -86,12 +86,43 @@ def parse_chunk(data: bytes, *, what: str = "chunk") -> tuple[ChunkHeader, bytes
     if not (0 < h.count <= MAX_CHUNKS and h.index < h.count
             and h.offset + h.length <= h.bundle_size):
         raise IntakeError(f"{what}: chunk position out of range")
-    payload = data[start + hlen:]
-    if len(payload) != h.length:
+    return h, start + hlen
+
+
+def parse_chunk(data: bytes, *, what: str = "chunk") -> tuple[ChunkHeader, bytes]:
+    """Parse and verify one chunk held in memory (header sanity and payload SHA-256)."""
+    h, off = parse_chunk_header(data, what=what)
+    payload = data[off:]
+    if len(payload) < h.length:
         raise IntakeError(f"{what}: truncated chunk ({len(payload)} of {h.length} payload bytes)")
+    if len(payload) > h.length:
+        raise IntakeError(f"{what}: unexpected bytes after the chunk payload")
     if hashlib.sha256(payload).hexdigest() != h.sha256:
         raise IntakeError(f"{what}: chunk payload does not match its hash (tampered)")
     return h, payload
+
+
+def verify_chunk_file(path: Path, *, what: str | None = None) -> tuple[ChunkHeader, int]:
+    """Verify a chunk file streaming (bounded memory): (header, payload offset in the file)."""
+    path = Path(path)
+    what = what or path.name
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            h, off = parse_chunk_header(fh.read(len(MAGIC) + 4 + MAX_HEADER), what=what)
+            if size - off != h.length:
+                raise IntakeError(f"{what}: truncated chunk ({size - off} of {h.length} payload "
+                                  "bytes)" if size - off < h.length else
+                                  f"{what}: unexpected bytes after the chunk payload")
+            fh.seek(off)
+            digest = hashlib.sha256()
+            while buf := fh.read(1 << 20):
+                digest.update(buf)
+    except OSError as exc:
+        raise IntakeError(f"{what}: cannot read ({exc.strerror})") from exc
+    if digest.hexdigest() != h.sha256:
+        raise IntakeError(f"{what}: chunk payload does not match its hash (tampered)")
+    return h, off
 
 
 def split_bundle(bundle_path: Path, out_dir: Path, chunk_size: int) -> list[Path]:
@@ -152,8 +183,13 @@ class Spool:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
-    def add(self, h: ChunkHeader, payload: bytes, *, what: str = "chunk") -> SpoolStatus:
-        """Store a verified chunk; a duplicate is ignored, a conflicting one refused."""
+    def add(self, h: ChunkHeader, payload: bytes | tuple[Path, int], *,
+            what: str = "chunk") -> SpoolStatus:
+        """Store a verified chunk; a duplicate is ignored, a conflicting one refused.
+
+        ``payload`` is the bytes, or ``(file, offset)`` of an already verified chunk
+        file to copy from in pieces (bounded memory).
+        """
         d = self.root / h.bundle_id
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
         meta = d / "meta.json"
@@ -165,13 +201,23 @@ class Spool:
             _atomic_write(meta, json.dumps({"count": h.count,
                                             "bundle_size": h.bundle_size}).encode())
         part = d / f"{h.index}.part"
-        if part.exists():
-            if hashlib.sha256(part.read_bytes()).hexdigest() != h.sha256:
+        hdr_file = d / f"{h.index}.json"
+        if part.exists() and hdr_file.exists():
+            if json.loads(hdr_file.read_text()).get("sha256") != h.sha256:
                 raise IntakeError(f"{what}: conflicts with a different chunk {h.index + 1} "
                                   "already received for this bundle")
         else:
-            _atomic_write(part, payload)
-            _atomic_write(d / f"{h.index}.json", json.dumps(h.__dict__).encode())
+            if isinstance(payload, tuple):
+                src, off = payload
+                tmp = part.with_name(f".{part.name}.{secrets.token_hex(4)}")
+                with open(src, "rb") as inp, open(tmp, "wb") as out:
+                    inp.seek(off)
+                    while buf := inp.read(1 << 20):
+                        out.write(buf)
+                os.replace(tmp, part)
+            else:
+                _atomic_write(part, payload)
+            _atomic_write(hdr_file, json.dumps(h.__dict__).encode())
         return self.status(h.bundle_id)
 
     def status(self, bundle_id: str) -> SpoolStatus:
@@ -206,10 +252,11 @@ class Spool:
                     if hdr["offset"] != pos:
                         raise IntakeError(f"bundle {bundle_id[:16]}…: chunks do not tile the "
                                           "bundle (gap or overlap)")
-                    data = (d / f"{i}.part").read_bytes()
-                    h.update(data)
-                    out.write(data)
-                    pos += len(data)
+                    with open(d / f"{i}.part", "rb") as part_fh:
+                        while data := part_fh.read(1 << 20):
+                            h.update(data)
+                            out.write(data)
+                            pos += len(data)
             if pos != m["bundle_size"] or h.hexdigest() != bundle_id:
                 # One of the (individually valid) chunks is forged; we cannot tell which,
                 # so drop them all rather than block the bundle forever.

@@ -46,7 +46,7 @@ from roshan.intake.agefmt import parse_header
 from roshan.intake.bundle import MAGIC as BUNDLE_MAGIC
 from roshan.intake.bundle import Bundle, BundleFile, EntryReader, open_bundle
 from roshan.intake.chunks import MAGIC as CHUNK_MAGIC
-from roshan.intake.chunks import ChunkHeader, Spool, SpoolStatus, parse_chunk
+from roshan.intake.chunks import ChunkHeader, Spool, SpoolStatus, verify_chunk_file
 from roshan.intake.keys import key_id
 from roshan.intake.ledger import INTAKE_KIND, blob_path, intake_report_leaf_data, next_seq
 from roshan.intake.media import check_image_bomb
@@ -132,8 +132,8 @@ def _decrypt_error(exc: Exception, what: str) -> IntakeError:
     return IntakeError(f"{what}: decryption failed (ciphertext damaged or truncated)")
 
 
-def _classify(paths: Sequence[Path]) -> tuple[list[tuple[Path, ChunkHeader, bytes]], list[Bundle]]:
-    chunks: list[tuple[Path, ChunkHeader, bytes]] = []
+def _classify(paths: Sequence[Path]) -> tuple[list[tuple[Path, ChunkHeader, int]], list[Bundle]]:
+    chunks: list[tuple[Path, ChunkHeader, int]] = []
     bundles: list[Bundle] = []
     for p in paths:
         p = Path(p)
@@ -146,8 +146,8 @@ def _classify(paths: Sequence[Path]) -> tuple[list[tuple[Path, ChunkHeader, byte
         if head.startswith(CHUNK_MAGIC):
             if size > MAX_CHUNK_FILE:
                 raise IntakeError(f"{p.name}: chunk file too large")
-            h, payload = parse_chunk(p.read_bytes(), what=p.name)
-            chunks.append((p, h, payload))
+            h, offset = verify_chunk_file(p)
+            chunks.append((p, h, offset))
         elif head.startswith(BUNDLE_MAGIC):
             bundles.append(open_bundle(p))
         else:
@@ -201,8 +201,8 @@ def import_bundles(
     spool = Spool(ws.root / "intake" / "spool")
     incoming = ws.root / "intake" / "incoming"
     touched: set[str] = set()
-    for p, h, payload in chunks:
-        spool.add(h, payload, what=p.name)
+    for p, h, offset in chunks:
+        spool.add(h, (p, offset), what=p.name)
         touched.add(h.bundle_id)
     assembled: list[str] = []
     for bid in sorted(touched):

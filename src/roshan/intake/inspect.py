@@ -15,7 +15,7 @@ from roshan.errors import IntakeError
 from roshan.intake.bundle import MAGIC as BUNDLE_MAGIC
 from roshan.intake.bundle import open_bundle
 from roshan.intake.chunks import MAGIC as CHUNK_MAGIC
-from roshan.intake.chunks import parse_chunk
+from roshan.intake.chunks import verify_chunk_file
 
 MAX_CHUNK_FILE = 1024 * 1024 * 1024
 
@@ -39,7 +39,7 @@ def inspect_file(path: Path) -> dict[str, Any]:
             out["kind"] = "chunk"
             if size > MAX_CHUNK_FILE:
                 raise IntakeError(f"{path.name}: chunk file too large")
-            h, _ = parse_chunk(path.read_bytes(), what=path.name)
+            h, _ = verify_chunk_file(path)
             out.update({"bundle_id": h.bundle_id, "chunk": h.index + 1, "of": h.count})
         elif head.startswith(BUNDLE_MAGIC):
             out["kind"] = "bundle"
