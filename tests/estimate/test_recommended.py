@@ -39,7 +39,7 @@ def test_recommended_covers_two_class_populations_better_than_lcmcr():
     cov_l = row.loc[("ALL", "lcmcr"), "coverage"]
     cov_r = row.loc[("ALL", "recommended"), "coverage"]
     assert cov_r >= cov_l + 0.25
-    assert cov_r >= 0.8
+    assert cov_r >= 0.85
     # honest: it pays in width, and we report it
     assert (row.loc[("ALL", "recommended"), "median_rel_width"]
             > row.loc[("ALL", "lcmcr"), "median_rel_width"])
@@ -56,7 +56,7 @@ def test_recommended_does_not_inflate_easy_cases():
     row = df.set_index(["scenario", "method"])
     w_l = row.loc[("homogeneous_4", "lcmcr"), "median_rel_width"]
     w_r = row.loc[("homogeneous_4", "recommended"), "median_rel_width"]
-    assert w_r <= 1.6 * w_l
+    assert w_r <= 2.5 * w_l  # wider (more classes allowed), but not by an order of magnitude
     assert row.loc[("homogeneous_4", "recommended"), "coverage"] >= 5 / 6
 
 
