@@ -60,6 +60,7 @@ print(json.dumps({"seconds": dt, "rows": r.rows_total, "accepted": r.rows_accept
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--no-record", action="store_true", help="print only; don't write results")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "SYNTHETIC-bench.csv"
@@ -90,6 +91,8 @@ def main() -> None:
         "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
     }
     print(json.dumps(result, indent=2))
+    if args.no_record:
+        return
     write_result("ingest_csv", result, "Ingest (issue 2)", [
         f"`.venv/bin/python bench/ingest_csv.py --rows {args.rows}`: {args.rows:,} rows "
         f"({result['file_mb']} MB CSV) ingested into SQLite in {result['ingest_seconds']} s "

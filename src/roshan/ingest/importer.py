@@ -10,7 +10,7 @@ or nothing. Re-importing the same bytes is a no-op that says so. With
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,29 +114,21 @@ def _audit(conn: Connection, actor: str, action: str, otype: str, oid: Any,
         detail=detail))
 
 
-class _Writer:
-    """Batches rows into raw_rows, records and ledger_leaves with driver-level executemany."""
+class _BatchBuilder:
+    """Turns rows into ready-to-insert tuples for raw_rows, records and ledger_leaves."""
 
-    def __init__(self, conn: Connection, import_id: int, source_id: int, sha256: str,
+    def __init__(self, dialect: str, import_id: int, source_id: int, sha256: str,
                  first_seq: int) -> None:
-        self.conn = conn
         self.import_id = import_id
         self.source_id = source_id
         self.sha256 = sha256
         self.seq = first_seq
-        ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        cols = ["import_id", "row_number", "source_id", "status", "issues", "extra", *FIELD_NAMES]
-        self.sql_raw = f"INSERT INTO raw_rows (import_id, row_number, cells) VALUES ({ph}, {ph}, {ph})"
-        self.sql_rec = (f"INSERT INTO records ({', '.join(cols)}) VALUES "
-                        f"({', '.join([ph] * len(cols))})")
-        self.sql_leaf = (f"INSERT INTO ledger_leaves (seq, leaf_hash, kind, ref, created_at) "
-                         f"VALUES ({ph}, {ph}, {ph}, {ph}, {ph})")
+        now = utcnow()
+        # SQLite stores DateTime as text in SQLAlchemy's own format.
+        self.now: Any = now if dialect != "sqlite" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
         self.raw: list[tuple[Any, ...]] = []
         self.rec: list[tuple[Any, ...]] = []
         self.leaf: list[tuple[Any, ...]] = []
-        # SQLite stores DateTime as text in SQLAlchemy's own format.
-        now = utcnow()
-        self.now = now if conn.dialect.name != "sqlite" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
 
     def add(self, row_number: int, cells: Mapping[str, Any], status: str,
             issues: list[dict[str, str]] | None, extra: dict[str, Any] | None,
@@ -151,23 +143,28 @@ class _Writer:
         self.leaf.append((self.seq, leaf_hash(data), "raw_row",
                           f"{self.sha256[:16]}:{row_number}", self.now))
         self.seq += 1
-        if len(self.raw) >= BATCH_ROWS:
-            self.flush()
 
-    def flush(self) -> None:
-        if not self.raw:
-            return
-        dbapi = self.conn.connection.dbapi_connection
-        cur = dbapi.cursor()
-        try:
-            cur.executemany(self.sql_raw, self.raw)
-            cur.executemany(self.sql_rec, self.rec)
-            cur.executemany(self.sql_leaf, self.leaf)
-        finally:
-            cur.close()
-        self.raw.clear()
-        self.rec.clear()
-        self.leaf.clear()
+    def take(self) -> tuple[list[tuple[Any, ...]], ...]:
+        batch = (self.raw, self.rec, self.leaf)
+        self.raw, self.rec, self.leaf = [], [], []
+        return batch
+
+
+def _insert_batch(conn: Connection, batch: tuple[list[tuple[Any, ...]], ...]) -> None:
+    """Driver-level executemany of one batch (SQLAlchemy's per-row overhead is the bottleneck)."""
+    raw, rec, leaf = batch
+    if not raw:
+        return
+    ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cols = ["import_id", "row_number", "source_id", "status", "issues", "extra", *FIELD_NAMES]
+    cur = conn.connection.dbapi_connection.cursor()
+    try:
+        cur.executemany(f"INSERT INTO raw_rows (import_id, row_number, cells) VALUES ({ph}, {ph}, {ph})", raw)
+        cur.executemany(f"INSERT INTO records ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))})", rec)
+        cur.executemany(f"INSERT INTO ledger_leaves (seq, leaf_hash, kind, ref, created_at) "
+                        f"VALUES ({ph}, {ph}, {ph}, {ph}, {ph})", leaf)
+    finally:
+        cur.close()
 
 
 def _clean(value: Any) -> str | None:
@@ -238,41 +235,14 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
             rows_total=0, rows_accepted=0, rows_rejected=0))
         import_id = int(res.inserted_primary_key[0])
         next_seq = conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar()
-        writer = _Writer(conn, import_id, source_id, sha256, int(next_seq) + 1)
-        unmapped = set(result.unmapped_columns)
-        for row_number, cells in table.rows:
-            if not cells:
-                continue  # a blank line carries nothing to keep
-            for key in cells:
-                # JSON Lines can introduce keys after the first line: map them the same way.
-                if key not in columns and key not in unmapped and not key.startswith(EXTRA_PREFIX):
-                    target = auto_target(key)
-                    if target and target not in columns.values():
-                        columns[key] = target
-                    else:
-                        unmapped.add(key)
-                        result.unmapped_columns.append(key)
-            fields, extra, issues = _map_row(cells, columns)
-            rejected = any(i["severity"] == "error" for i in issues)
-            result.rows_total += 1
-            if rejected:
-                result.rows_rejected += 1
-            else:
-                result.rows_accepted += 1
-            if issues:
-                result.warnings_count += sum(1 for i in issues if i["severity"] == "warning")
-                for i in issues:
-                    if len(result.issues) < MAX_REPORTED_ISSUES and (i["severity"] == "error" or strict):
-                        result.issues.append(RowIssue(row_number, i["field"], i["message"], i["severity"]))
-                if strict and rejected:
-                    first = next(i for i in issues if i["severity"] == "error")
-                    raise InputFileError(f"{first['message']} (--strict: nothing was imported)",
-                                         file=table.path.name, row=row_number, field=first["field"])
-            writer.add(row_number, cells, "rejected" if rejected else "accepted",
-                       issues or None, extra or None, fields)
-            if on_progress and result.rows_total % BATCH_ROWS == 0:
+        builder = _BatchBuilder(conn.dialect.name, import_id, source_id, sha256, int(next_seq) + 1)
+        batches = _prepared_batches(table, columns, builder, result, strict)
+        if _use_worker(table):
+            batches = _in_worker(batches, result)
+        for batch in batches:
+            _insert_batch(conn, batch)
+            if on_progress:
                 on_progress(result.rows_total)
-        writer.flush()
         if result.rows_total == 0:
             raise InputFileError("the file has a header but no data rows", file=table.path.name)
         conn.execute(Import.__table__.update().where(Import.id == import_id).values(
@@ -286,6 +256,108 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
     if on_progress:
         on_progress(result.rows_total)
     return result
+
+
+def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuilder,
+                      result: ImportResult, strict: bool
+                      ) -> Iterator[tuple[list[tuple[Any, ...]], ...]]:
+    """Map, check and serialise every row, yielding insert-ready batches; fills ``result``."""
+    unmapped = set(result.unmapped_columns)
+    for row_number, cells in table.rows:
+        if not cells:
+            continue  # a blank line carries nothing to keep
+        for key in cells:
+            # JSON Lines can introduce keys after the first line: map them the same way.
+            if key not in columns and key not in unmapped and not key.startswith(EXTRA_PREFIX):
+                target = auto_target(key)
+                if target and target not in columns.values():
+                    columns[key] = target
+                else:
+                    unmapped.add(key)
+                    result.unmapped_columns.append(key)
+        fields, extra, issues = _map_row(cells, columns)
+        rejected = any(i["severity"] == "error" for i in issues)
+        result.rows_total += 1
+        if rejected:
+            result.rows_rejected += 1
+        else:
+            result.rows_accepted += 1
+        if issues:
+            result.warnings_count += sum(1 for i in issues if i["severity"] == "warning")
+            for i in issues:
+                if len(result.issues) < MAX_REPORTED_ISSUES and (i["severity"] == "error" or strict):
+                    result.issues.append(RowIssue(row_number, i["field"], i["message"], i["severity"]))
+            if strict and rejected:
+                first = next(i for i in issues if i["severity"] == "error")
+                raise InputFileError(f"{first['message']} (--strict: nothing was imported)",
+                                     file=table.path.name, row=row_number, field=first["field"])
+        builder.add(row_number, cells, "rejected" if rejected else "accepted",
+                    issues or None, extra or None, fields)
+        if len(builder.raw) >= BATCH_ROWS:
+            yield builder.take()
+    yield builder.take()
+
+
+# Files above this size are parsed in a forked worker process while this one writes
+# to the database: on 2 cores that overlaps Python parsing with SQLite/PostgreSQL work.
+WORKER_MIN_BYTES = 8 * 1024 * 1024
+_RESULT_FIELDS = ("rows_total", "rows_accepted", "rows_rejected", "warnings_count",
+                  "unmapped_columns", "issues", "columns")
+
+
+def _use_worker(table: Table) -> bool:
+    import multiprocessing
+
+    try:
+        size = table.path.stat().st_size
+    except OSError:
+        return False
+    return size >= WORKER_MIN_BYTES and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _worker_main(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: ImportResult,
+                 queue: Any) -> None:
+    try:
+        for batch in batches:
+            queue.put(("batch", batch, result.rows_total))
+        queue.put(("done", {f: getattr(result, f) for f in _RESULT_FIELDS}, None))
+    except BaseException as exc:  # noqa: BLE001 - forwarded to the parent, which re-raises
+        queue.put(("error", exc, None))
+
+
+def _in_worker(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: ImportResult
+               ) -> Iterator[tuple[list[tuple[Any, ...]], ...]]:
+    """Run the batch generator in a forked child; yield its batches here, in order."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue(maxsize=4)  # bounded: memory stays a few batches deep
+    proc = ctx.Process(target=_worker_main, args=(batches, result, queue), daemon=True)
+    proc.start()
+    try:
+        while True:
+            try:
+                kind, payload, total = queue.get(timeout=5)
+            except Exception:  # noqa: BLE001 - queue.Empty: check the child is alive
+                if not proc.is_alive():
+                    raise RuntimeError("the ingest worker process died") from None
+                continue
+            if kind == "batch":
+                result.rows_total = total
+                yield payload
+            elif kind == "done":
+                for f, v in payload.items():
+                    if f == "columns":
+                        result.columns.update(v)
+                    else:
+                        setattr(result, f, v)
+                return
+            else:
+                raise payload
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
 
 
 def ingest_file(ws: Workspace, path: str | Path, *, source_name: str,
