@@ -83,3 +83,15 @@ def test_full_name_split_keeps_two_word_family_names() -> None:
     for full, (given, family) in cases.items():
         p = person_name(full, None, None)
         assert (p.given.norm, p.family.norm) == (given, family), full
+
+
+def test_titles_inside_family_names_are_kept() -> None:
+    from roshan.normalize.names import person_name
+
+    p = person_name("Milad Haji Abadi", None, None)
+    assert (p.given.norm, p.family.norm, p.honorifics) == ("milad", "haji abadi", None)
+    p = person_name("Haj Seyyed Ali Karimi", None, None)
+    assert (p.given.norm, p.family.norm, p.honorifics) == ("ali", "karimi", "haj seyyed")
+    p = person_name(None, "Seyed Mohammad", "Mir Hosseini")
+    assert (p.given.norm, p.family.norm, p.honorifics) == ("mohammad", "mir hosseini", "seyyed")
+    assert p.family.key == person_name("Ali Mir Hosseini", None, None).family.key

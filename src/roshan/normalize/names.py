@@ -165,8 +165,19 @@ class NamePart:
 _EMPTY = NamePart("", (), (), "", ())
 
 
-def name_part(value: str | None, table: VariantTable | None = None) -> NamePart:
-    """Normalise one name field (given, family, father or full) into a :class:`NamePart`."""
+ROLES = ("given", "family", "full", "father")
+
+
+def name_part(value: str | None, table: VariantTable | None = None,
+              role: str = "given") -> NamePart:
+    """Normalise one name field into a :class:`NamePart`.
+
+    ``role`` says where titles are taken out: in a ``given``/``father`` field
+    every title token (Seyyed Mohammad, Fatemeh Sadat); in a ``full`` name only
+    the titles before the family name (Seyyed Ali Mousavi, Fatemeh Sadat Rezaei,
+    but not the Haji of Milad Haji Abadi or the Mir of Ali Mir Hosseini); in a
+    ``family`` field none — there they are part of the name.
+    """
     norm = normalize_text(value)
     if not norm:
         return _EMPTY
@@ -174,16 +185,26 @@ def name_part(value: str | None, table: VariantTable | None = None) -> NamePart:
     hons: list[str] = []
     kept: list[str] = []
     toks = _tokens(norm)
-    for t in toks:
+    leading = True  # in a full name: only titles before the given name ...
+    for i, t in enumerate(toks):
         h = honorific_of(t)
+        if role == "family":
+            h = None
+        elif role == "full" and h is not None and not leading:
+            # ... or Sadat after it (Fatemeh Sadat Rezaei); a Haji or Mir
+            # later on is part of the family name (Milad Haji Abadi).
+            if not (h == "sadat" and i < len(toks) - 1):
+                h = None
         # A lone token is a name even if it looks like a title ("Mir" alone).
         if h is not None and len(toks) > 1:
             if h not in hons:
                 hons.append(h)
             continue
-        h, t = _detach_honorific(t, table)
-        if h is not None and h not in hons:
-            hons.append(h)
+        if role != "family" and (role != "full" or leading):
+            h, t = _detach_honorific(t, table)
+            if h is not None and h not in hons:
+                hons.append(h)
+        leading = False
         kept.append(t)
     keys: list[str] = []
     for t in kept:
@@ -232,8 +253,8 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
     if "," in raw or "،" in raw:  # "Family, Given"
         sep = "," if "," in raw else "،"
         fam_raw, giv_raw = raw.split(sep, 1)
-        fam = name_part(fam_raw, table).tokens
-        giv = name_part(giv_raw, table).tokens
+        fam = name_part(fam_raw, table, "family").tokens
+        giv = name_part(giv_raw, table, "given").tokens
         if fam and giv:
             return list(giv), list(fam)
     if len(toks) == 1:
@@ -287,14 +308,14 @@ def person_name(full: str | None, given: str | None, family: str | None,
                 father: str | None = None, table: VariantTable | None = None) -> PersonName:
     """Normalise a record's name fields; split ``full`` when given/family are missing."""
     table = table or default_table()
-    fp = name_part(full, table)
-    gp = name_part(given, table)
-    fam = name_part(family, table)
-    fa = name_part(father, table)
+    fp = name_part(full, table, "full")
+    gp = name_part(given, table, "given")
+    fam = name_part(family, table, "family")
+    fa = name_part(father, table, "father")
     if not gp.tokens and not fam.tokens and fp.tokens:
         g_toks, f_toks = split_full_name(fp, full or "", table)
-        gp = name_part(" ".join(g_toks), table)
-        fam = name_part(" ".join(f_toks), table)
+        gp = name_part(" ".join(g_toks), table, "given")
+        fam = name_part(" ".join(f_toks), table, "family")
     hons: list[str] = []
     for p in (fp, gp, fam):
         for h in p.honorifics:
@@ -333,6 +354,6 @@ def normalize_name(value: str | None, table: VariantTable | None = None) -> Name
     ``key`` is the space-separated token keys in written order (compounds split):
     ``normalize_name("محمدرضا حسینی").key == normalize_name("Mohammad-Reza Hosseini").key``.
     """
-    p = name_part(value, table)
+    p = name_part(value, table, "full")
     return NameResult(p.norm, p.key, p.roman, list(p.keys), list(p.honorifics),
                       script_of(p.norm))

@@ -143,12 +143,12 @@ def _init_worker(state: tuple[dict[str, str], dict[str, str], dict[str, str]]) -
     _WORKER_TABLE = VariantTable(parent=parent, display=display, persian=persian)
 
 
-def _worker_chunk(values: list[str | None]) -> list[NamePart]:
-    return [name_part(v, _WORKER_TABLE) for v in values]
+def _worker_chunk(values: list[tuple[str, str | None]]) -> list[NamePart]:
+    return [name_part(v, _WORKER_TABLE, role) for role, v in values]
 
 
-def name_parts(values: list[str | None], table: VariantTable) -> list[NamePart]:
-    """:func:`name_part` of every value; spread over worker processes for big inputs.
+def name_parts(values: list[tuple[str, str | None]], table: VariantTable) -> list[NamePart]:
+    """:func:`name_part` of every (role, value); spread over worker processes for big inputs.
 
     Workers are started fresh (``forkserver``), get a copy of the variant table
     and load the lexicon themselves, so the cost (~1-2 s) only pays off for
@@ -156,7 +156,7 @@ def name_parts(values: list[str | None], table: VariantTable) -> list[NamePart]:
     """
     workers = _workers()
     if workers < 2 or len(values) < PARALLEL_MIN_VALUES:
-        return [name_part(v, table) for v in values]
+        return [name_part(v, table, role) for role, v in values]
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -170,7 +170,7 @@ def name_parts(values: list[str | None], table: VariantTable) -> list[NamePart]:
                                  initializer=_init_worker, initargs=(state,)) as ex:
             results = list(ex.map(_worker_chunk, chunks))
     except (OSError, RuntimeError, ValueError):  # no processes allowed here: do it inline
-        return [name_part(v, table) for v in values]
+        return [name_part(v, table, role) for role, v in values]
     return [p for chunk in results for p in chunk]
 
 
@@ -250,16 +250,19 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     name_cols = {f: _col(df, f) for f in ("full_name", "given_name", "family_name", "father_name")}
     coded = {f: pd.factorize(col.astype(object), use_na_sentinel=False)
              for f, col in name_cols.items()}
-    all_values: dict[Any, int] = {}
-    for _codes, uniques in coded.values():
+    role_of = {"full_name": "full", "given_name": "given", "family_name": "family",
+               "father_name": "father"}
+    all_values: dict[tuple[str, Any], int] = {}
+    for f, (_codes, uniques) in coded.items():
+        role = "given" if role_of[f] == "father" else role_of[f]  # same rules: share work
         for u in uniques:
-            all_values.setdefault(_none(u), len(all_values))
-    value_list = list(all_values)
-    done = name_parts(value_list, table)
+            all_values.setdefault((role, _none(u)), len(all_values))
+    done = name_parts(list(all_values), table)
     done = romanize_from_data(done, table)
     parts: dict[str, tuple[list[NamePart], np.ndarray]] = {}
     for f, (codes, uniques) in coded.items():
-        parts[f] = ([done[all_values[_none(u)]] for u in uniques], codes)
+        role = "given" if role_of[f] == "father" else role_of[f]
+        parts[f] = ([done[all_values[(role, _none(u))]] for u in uniques], codes)
     fp, fidx = parts["full_name"]
     gp, gidx = parts["given_name"]
     mp, midx = parts["family_name"]
@@ -269,7 +272,7 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     # rows with only a full name: split it (once per distinct full name)
     _, raw_full = pd.factorize(name_cols["full_name"].astype(object), use_na_sentinel=False)
     split_cache: dict[int, tuple[NamePart, NamePart]] = {}
-    empty = name_part(None, table)
+    empty = name_part(None, table, "given")
     for code in np.unique(fidx[~has_gf]):
         full_part = fp[code]
         if not full_part.tokens:
@@ -277,8 +280,8 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
             continue
         raw = _none(raw_full[int(code)])
         g_toks, f_toks = split_full_name(full_part, raw or "", table)
-        split_cache[int(code)] = (name_part(" ".join(g_toks), table),
-                                  name_part(" ".join(f_toks), table))
+        split_cache[int(code)] = (name_part(" ".join(g_toks), table, "given"),
+                                  name_part(" ".join(f_toks), table, "family"))
     # per row: a (given part, family part) pair, coded by distinct combination
     g_code = np.where(has_gf, gidx, -1 - fidx)
     m_code = np.where(has_gf, midx, -1 - fidx)
