@@ -158,7 +158,9 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
-            errs = [{"loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
+            # The offending input is not echoed back (it may be a name).
+            errs = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg")),
+                     "type": str(e.get("type"))} for e in exc.errors()]
             return JSONResponse({"detail": errs}, status_code=422)
         return _error(request, 422, "the form is incomplete or malformed")
 

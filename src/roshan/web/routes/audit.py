@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from roshan.store.models import AuditEvent
 from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_AUDIT, CurrentUser, require
-from roshan.web.routes.common import render
+from roshan.web.routes.common import ID_MAX, render
 
 router = APIRouter()
 PAGE = 100
@@ -36,7 +36,7 @@ def audit_events(ws: Workspace, *, limit: int = PAGE, before: int | None = None,
 
 
 @router.get("/audit", include_in_schema=False)
-def audit_page(request: Request, before: int | None = None, action: str = "",
+def audit_page(request: Request, before: int | None = Query(None, ge=1, le=ID_MAX), action: str = "",
                user: CurrentUser = Depends(require(VIEW_AUDIT))) -> Any:
     data = audit_events(request.app.state.ws, before=before, action=action or None)
     return render(request, "audit.html", {**data, "action": action})
@@ -44,7 +44,7 @@ def audit_page(request: Request, before: int | None = None, action: str = "",
 
 @router.get("/api/audit", tags=["audit"])
 def api_audit(request: Request, limit: int = Query(PAGE, ge=1, le=1000),
-              before: int | None = Query(None, ge=1), action: str | None = Query(None, max_length=80),
+              before: int | None = Query(None, ge=1, le=ID_MAX), action: str | None = Query(None, max_length=80),
               user: CurrentUser = Depends(require(VIEW_AUDIT))) -> dict[str, Any]:
     """Audit events, newest first (page back with ``before=next_before``)."""
     return audit_events(request.app.state.ws, limit=limit, before=before, action=action)

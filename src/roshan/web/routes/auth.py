@@ -21,7 +21,7 @@ from roshan.store.audit import record_event
 from roshan.store.models import ApiToken, User, utcnow
 from roshan.store.workspace import Workspace
 from roshan.web.auth import CurrentUser, current_user, session_data
-from roshan.web.routes.common import lang_of, redirect, render, update_session
+from roshan.web.routes.common import PathId, lang_of, redirect, render, update_session
 from roshan.web.security import (
     WebSettings,
     check_password_strength,
@@ -320,7 +320,7 @@ def api_token_create(request: Request, body: TokenIn,
 
 
 @router.delete("/api/tokens/{token_id}", status_code=204, tags=["account"])
-def api_token_revoke(request: Request, token_id: int,
+def api_token_revoke(request: Request, token_id: PathId,
                      user: CurrentUser = Depends(current_user)) -> None:
     """Revoke one of your tokens (admins: anyone's)."""
     revoke_token(request.app.state.ws, user, token_id)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path as PathParam
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from roshan.web import i18n
 from roshan.web.auth import PERMISSIONS, optional_user, session_data
+
+#: Largest id accepted from a client (ids are 32/64-bit in the store; bigger is a 404/422).
+ID_MAX = 2_147_483_647
+PathId = Annotated[int, PathParam(ge=1, le=ID_MAX)]
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.autoescape = True

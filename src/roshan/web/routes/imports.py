@@ -30,7 +30,7 @@ from roshan.store.audit import record_event
 from roshan.store.models import Import, Record, Source
 from roshan.store.workspace import Workspace
 from roshan.web.auth import INGEST, VIEW_NAMES, CurrentUser, require
-from roshan.web.routes.common import redirect, render
+from roshan.web.routes.common import PathId, redirect, render
 
 router = APIRouter()
 
@@ -269,7 +269,7 @@ def imports_page(request: Request, user: CurrentUser = Depends(require(VIEW_NAME
 
 
 @router.get("/imports/{import_id}", include_in_schema=False)
-def import_page(request: Request, import_id: int,
+def import_page(request: Request, import_id: PathId,
                 user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
     data = rejected_rows(request.app.state.ws, import_id)
     if data is None:
@@ -327,8 +327,8 @@ def api_imports(request: Request,
 
 
 @router.get("/api/imports/{import_id}/rejected", tags=["imports"])
-def api_rejected(request: Request, import_id: int, limit: int = Query(500, ge=1, le=5000),
-                 offset: int = Query(0, ge=0),
+def api_rejected(request: Request, import_id: PathId, limit: int = Query(500, ge=1, le=5000),
+                 offset: int = Query(0, ge=0, le=10_000_000),
                  user: CurrentUser = Depends(require(VIEW_NAMES))) -> dict[str, Any]:
     """One import's rejected rows, with the issues that rejected them."""
     data = rejected_rows(request.app.state.ws, import_id, limit, offset)

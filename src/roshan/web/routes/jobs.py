@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from roshan.web.auth import RUN_JOBS, VIEW_AGGREGATES, CurrentUser, require
 from roshan.web.jobs import ESTIMATE_METHODS, STRATA, job_dict, list_jobs
-from roshan.web.routes.common import redirect, render
+from roshan.web.routes.common import PathId, redirect, render
 
 router = APIRouter()
 
@@ -36,7 +36,7 @@ def jobs_submit(request: Request, kind: str = Form(...), method: str = Form("log
 
 
 @router.get("/jobs/{job_id}", include_in_schema=False)
-def job_page(request: Request, job_id: int,
+def job_page(request: Request, job_id: PathId,
              user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
     job = job_dict(request.app.state.ws, job_id)
     if job is None:
@@ -72,7 +72,7 @@ def api_start(request: Request, body: JobIn,
 
 
 @router.get("/api/jobs/{job_id}", tags=["jobs"])
-def api_job(request: Request, job_id: int,
+def api_job(request: Request, job_id: PathId,
             user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> dict[str, Any]:
     """One job: status (queued, running, done, failed), progress 0–1, message, result."""
     job = job_dict(request.app.state.ws, job_id)

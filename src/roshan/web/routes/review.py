@@ -20,7 +20,7 @@ from roshan.errors import LinkageError
 from roshan.store.models import ReviewDecision
 from roshan.store.workspace import Workspace
 from roshan.web.auth import REVIEW, CurrentUser, require
-from roshan.web.routes.common import redirect, render
+from roshan.web.routes.common import ID_MAX, redirect, render
 
 router = APIRouter()
 
@@ -78,9 +78,10 @@ def review_page(request: Request, user: CurrentUser = Depends(require(REVIEW))) 
 
 
 @router.post("/review/decide", include_in_schema=False)
-def review_submit(request: Request, record_a: int = Form(...), record_b: int = Form(...),
-                  decision: str = Form(...), expected_version: int = Form(0),
-                  skip: int = Form(0), user: CurrentUser = Depends(require(REVIEW))) -> Any:
+def review_submit(request: Request, record_a: int = Form(..., ge=1, le=ID_MAX),
+                  record_b: int = Form(..., ge=1, le=ID_MAX),
+                  decision: str = Form(...), expected_version: int = Form(0, ge=0, le=ID_MAX),
+                  skip: int = Form(0, ge=0, le=1000), user: CurrentUser = Depends(require(REVIEW))) -> Any:
     from roshan.link.review import ReviewConflictError
 
     try:
@@ -91,10 +92,10 @@ def review_submit(request: Request, record_a: int = Form(...), record_b: int = F
 
 
 class DecisionIn(BaseModel):
-    record_a: int
-    record_b: int
+    record_a: int = Field(..., ge=1, le=ID_MAX)
+    record_b: int = Field(..., ge=1, le=ID_MAX)
     decision: Literal["match", "non_match", "unsure"]
-    expected_version: int = Field(0, ge=0, description="The version you read (0 = none yet).")
+    expected_version: int = Field(0, ge=0, le=ID_MAX, description="The version you read (0 = none yet).")
     note: str | None = Field(None, max_length=2000)
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from roshan.web import accounts
 from roshan.web.auth import MANAGE_USERS, ROLES, CurrentUser, require
-from roshan.web.routes.common import redirect, render
+from roshan.web.routes.common import PathId, redirect, render
 
 router = APIRouter()
 
@@ -28,7 +28,7 @@ def users_add(request: Request, username: str = Form(...), password: str = Form(
 
 
 @router.post("/users/{user_id}", include_in_schema=False)
-def users_change(request: Request, user_id: int, role: str = Form(""), active: str = Form(""),
+def users_change(request: Request, user_id: PathId, role: str = Form(""), active: str = Form(""),
                  password: str = Form(""), reset_totp: str = Form(""),
                  user: CurrentUser = Depends(require(MANAGE_USERS))) -> Any:
     ws = request.app.state.ws
@@ -71,7 +71,7 @@ def api_user_add(request: Request, body: UserIn,
 
 
 @router.patch("/api/users/{user_id}", tags=["users"])
-def api_user_change(request: Request, user_id: int, body: UserPatch,
+def api_user_change(request: Request, user_id: PathId, body: UserPatch,
                     user: CurrentUser = Depends(require(MANAGE_USERS))) -> dict[str, Any]:
     """Change an account's role, active state, password or second factor (admins only)."""
     ws = request.app.state.ws
