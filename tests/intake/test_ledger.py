@@ -54,7 +54,7 @@ def test_checkpoint_and_verify_clean(filled, org: OrgKeys) -> None:
     assert parsed.root_hash == head.root_hash and parsed.tree_size == head.tree_size
     res = L.verify(ws, [org.public], checkpoints=[parsed])
     assert res.ok, res.problems
-    assert res.raw_rows == 8 and res.intake_reports == 3 and res.checkpoints_checked == 2
+    assert res.raw_rows == 8 and res.intake_reports == 3 and res.checkpoints_checked == 3
 
 
 def test_inclusion_of_every_leaf_under_checkpoint(filled, org: OrgKeys) -> None:
@@ -212,3 +212,18 @@ def test_import_checkpoint_verify_on_each_backend(any_ws, org: OrgKeys, tmp_path
         c.execute(text("DELETE FROM raw_rows WHERE id = :i"), {"i": rid})
     res = L.verify(ws, [org.public])
     assert any("content was removed" in p for p in res.problems)
+
+
+def test_checkpoint_deleted_from_database_still_caught(filled, org: OrgKeys) -> None:
+    L.checkpoint(filled, org)
+    with filled.engine.begin() as c:
+        c.execute(text("DELETE FROM ledger_checkpoints"))
+    res = L.verify(filled, [org.public])
+    assert any("no matching checkpoint in the store" in p for p in res.problems)
+    # and an edit made afterwards is still caught by the file's signed root
+    _drop_triggers(filled)
+    with filled.engine.begin() as c:
+        c.execute(text("DELETE FROM ledger_leaves WHERE seq = (SELECT max(seq) FROM "
+                       "ledger_leaves)"))
+    res = L.verify(filled, [org.public])
+    assert any("leaves removed" in p or "root does not match" in p for p in res.problems)

@@ -240,12 +240,15 @@ def _expected_leaves(ws: Workspace, res: VerifyResult, check_blobs: bool) -> dic
 
 
 def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
-           checkpoints: Iterable[Checkpoint] = (), check_blobs: bool = True) -> VerifyResult:
+           checkpoints: Iterable[Checkpoint] = (), check_blobs: bool = True,
+           checkpoint_files: bool = True) -> VerifyResult:
     """Prove the store matches its ledger and its signed checkpoints (see module doc).
 
     ``known_keys``: the organisation public keys whose signatures are accepted;
     a checkpoint signed by any other key is a problem. ``checkpoints``: extra
     checkpoints (e.g. a published file) checked alongside those in the store.
+    ``checkpoint_files``: also check the ``WS/ledger/checkpoint-*.txt`` files, so a
+    checkpoint deleted from the database (that table is not append-only) still counts.
     Returns a VerifyResult; ``ok`` is False if anything was altered or removed.
     """
     res = VerifyResult()
@@ -281,7 +284,19 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
     res.leaves_checked = len(leaves)
     res.tree_size = len(leaves)
     res.root_hash = merkle.root_hash(leaves).hex()
-    all_cps = sorted([*stored, *checkpoints], key=lambda c: c.tree_size)
+    from_files: list[Checkpoint] = []
+    if checkpoint_files and (ws.root / "ledger").is_dir():
+        for f in sorted((ws.root / "ledger").glob("checkpoint-*.txt")):
+            try:
+                from_files.append(parse_checkpoint(f.read_text("utf-8")))
+            except (IntakeError, OSError, UnicodeDecodeError):
+                res.problems.append(f"{f.name}: unreadable or malformed checkpoint file")
+    stored_keys = {(c.tree_size, c.root_hash, c.signature) for c in stored}
+    for c in from_files:
+        if (c.tree_size, c.root_hash, c.signature) not in stored_keys:
+            res.problems.append(f"checkpoint file for size {c.tree_size} has no matching "
+                                "checkpoint in the store (removed from the database?)")
+    all_cps = sorted([*stored, *from_files, *checkpoints], key=lambda c: c.tree_size)
     prev: Checkpoint | None = None
     for cp in all_cps:
         res.checkpoints_checked += 1
