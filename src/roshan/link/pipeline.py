@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -88,6 +89,11 @@ def load_normalized(ws: Workspace, *, renormalize: bool = True) -> pd.DataFrame:
 
 def check_input(normalized: pd.DataFrame) -> list[str]:
     """Refuse input linkage cannot work on, with a message that says why; return warnings."""
+    return _checked(normalized)[1]
+
+
+def _checked(normalized: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """(prepared frame, warnings) after the checks of :func:`check_input`."""
     if len(normalized) == 0:
         raise LinkageError("there are no records to link; ingest and normalise some lists first")
     if "source" in normalized.columns and normalized["source"].nunique() < 2:
@@ -104,7 +110,7 @@ def check_input(normalized: pd.DataFrame) -> list[str]:
         raise LinkageError(
             "no record has a usable date of death (at least the month); check the mapping of "
             "the date column — dates are needed to tell namesakes apart")
-    return empty_field_warnings(prepared)
+    return prepared, empty_field_warnings(prepared)
 
 
 def _constraints(ws: Workspace, known: set[int]) -> tuple[list, list, pd.DataFrame | None,
@@ -142,8 +148,14 @@ def _previous_assignment(ws: Workspace) -> tuple[dict[int, str], dict[str, int]]
 
 
 def _write_store(ws: Workspace, run_id: int, victims: pd.DataFrame, links: pd.DataFrame,
-                 uid_ids: dict[str, int], active_before: set[str]) -> tuple[int, int]:
-    """Upsert victims, retire the ones gone, replace record links. Returns (new, retired)."""
+                 uid_ids: dict[str, int], active_before: set[str],
+                 finish: Callable[[Any, int, int], None] | None = None) -> tuple[int, int]:
+    """Upsert victims, retire the ones gone, replace record links. Returns (new, retired).
+
+    One transaction: ``finish(session, new, retired)`` runs inside it (marking the run
+    done), so a crash leaves either the previous run's victims and links or this
+    run's complete ones, never half of each.
+    """
     cols = ["display_name", "name_key", "romanized", "sex", "age", "date_of_death", "province",
             "province_code", "city", "cause_category", "body_withheld", "n_records", "sources",
             "flags"]
@@ -177,7 +189,18 @@ def _write_store(ws: Workspace, run_id: int, victims: pd.DataFrame, links: pd.Da
                                         links["match_probability"], strict=True)]
         for chunk in range(0, len(link_rows), 20_000):
             sess.execute(RecordLink.__table__.insert(), link_rows[chunk:chunk + 20_000])
+        if finish is not None:
+            finish(sess, len(new_rows), len(active_before - current))
     return len(new_rows), len(active_before - current)
+
+
+def _write_parquet_tmp(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` next to ``path`` under a temporary name (renamed into place later)."""
+    tmp = path.with_name(path.name + ".tmp")
+    frame.to_parquet(tmp, index=False)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    return tmp
 
 
 def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str | None = None,
@@ -195,8 +218,9 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     t0 = time.perf_counter()
     normalized = load_normalized(ws, renormalize=renormalize)
     timings["normalize"] = time.perf_counter() - t0
-    warnings = check_input(normalized)
-    prepared = prepare_frame(normalized)
+    t0 = time.perf_counter()
+    prepared, warnings = _checked(normalized)
+    t_check = time.perf_counter() - t0
     known = set(prepared["unique_id"].tolist())
     must, cannot, labels, cw = _constraints(ws, known)
     warnings += cw
@@ -219,6 +243,7 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
                          .values(status="failed", finished_at=utcnow()))
         raise
     timings.update(result.timings)
+    timings["prepare"] = timings.get("prepare", 0.0) + t_check
     t0 = time.perf_counter()
     labels_df = result.clustering.labels
     previous, uid_ids = _previous_assignment(ws)
@@ -233,17 +258,21 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     victims["age_years"] = victims["uid"].map(ages.groupby("cluster_id")["age_mid"].median())
 
     snap = ws.snapshots_dir
-    result.pairs.to_parquet(snap / PAIRS_FILE, index=False)
-    labels_df[["record_pk", "cluster_id", "match_probability", "flags"]] \
-        .to_parquet(snap / CLUSTERS_FILE, index=False)
-    victims.to_parquet(snap / VICTIMS_FILE, index=False)
-    n_new, n_retired = _write_store(ws, run_id, victims, labels_df, uid_ids,
-                                      set(previous.values()))
-    timings["store"] = time.perf_counter() - t0
-
+    # Crash safety: snapshots are written under temporary names, the store (victims,
+    # links, run marked done, audit) is replaced in one transaction, and only then are
+    # the snapshots renamed into place. A kill at any point leaves the previous run's
+    # results whole (a "running" link_runs row is never read as a result).
+    tmps = {
+        PAIRS_FILE: _write_parquet_tmp(result.pairs, snap / PAIRS_FILE),
+        CLUSTERS_FILE: _write_parquet_tmp(
+            labels_df[["record_pk", "cluster_id", "match_probability", "flags"]],
+            snap / CLUSTERS_FILE),
+        VICTIMS_FILE: _write_parquet_tmp(victims, snap / VICTIMS_FILE),
+    }
     warnings += result.warnings
     n_flagged = len(result.clustering.flags)
-    with ws.session() as sess:
+
+    def finish(sess: Any, n_new: int, n_retired: int) -> None:
         sess.execute(update(LinkRun).where(LinkRun.id == run_id).values(
             status="done", finished_at=utcnow(), n_victims=len(victims),
             model_path=str(result.model_files.get("model", "")) or None))
@@ -251,6 +280,12 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
             "engine": engine, "threshold": result.threshold, "records": len(prepared),
             "victims": len(victims), "new_victims": n_new, "retired_victims": n_retired,
             "must_links": len(must), "cannot_links": len(cannot), "flagged": n_flagged})
+
+    n_new, n_retired = _write_store(ws, run_id, victims, labels_df, uid_ids,
+                                    set(previous.values()), finish)
+    for name, tmp in tmps.items():
+        os.replace(tmp, snap / name)
+    timings["store"] = time.perf_counter() - t0
     files = {"pairs": str(snap / PAIRS_FILE), "clusters": str(snap / CLUSTERS_FILE),
              "victims": str(snap / VICTIMS_FILE)}
     files.update({k: str(v) for k, v in result.model_files.items()})
