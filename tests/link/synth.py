@@ -73,7 +73,7 @@ def make_frame(n_persons: int = 600, n_sources: int = 4, *, seed: int = 0,
     given = np.where(sex == "m", _zipf_choice(rng, GIVEN_M, n_persons),
                      _zipf_choice(rng, GIVEN_F, n_persons))
     compound = (sex == "m") & (rng.random(n_persons) < 0.15)
-    given = np.array([f"{g} reza" if c and g != "reza" else g for g, c in zip(given, compound)],
+    given = np.array([f"{g} reza" if c and g != "reza" else g for g, c in zip(given, compound, strict=False)],
                      dtype=object)
     family = _zipf_choice(rng, FAMILY, n_persons, s=0.9)
     father = _zipf_choice(rng, GIVEN_M, n_persons)
@@ -81,7 +81,7 @@ def make_frame(n_persons: int = 600, n_sources: int = 4, *, seed: int = 0,
     day0 = date(2025, 12, 28)
     dod = [day0 + timedelta(days=int(d)) for d in rng.integers(0, 35, n_persons)]
     prov = rng.choice(PROVINCES, n_persons)
-    city = [f"{p}-c{int(c)}" for p, c in zip(prov, rng.integers(0, 3, n_persons))]
+    city = [f"{p}-c{int(c)}" for p, c in zip(prov, rng.integers(0, 3, n_persons), strict=False)]
 
     rows = []
     for s in range(n_sources):
@@ -93,7 +93,7 @@ def make_frame(n_persons: int = 600, n_sources: int = 4, *, seed: int = 0,
     rng.shuffle(rows)
     recs = []
     for pk, (s, script, pid) in enumerate(rows, start=1):
-        def name_forms(name: str) -> tuple[str, str, str]:
+        def name_forms(name: str, script: str = script) -> tuple[str, str, str]:
             roman = _typo(rng, name) if rng.random() < typo_rate else name
             norm = ("fa:" + name) if script == "fa" else roman
             return norm, key_of(name) if rng.random() > typo_rate / 2 else key_of(roman), roman

@@ -6,10 +6,9 @@ import json
 
 import pandas as pd
 import pytest
+from link_helpers import add_sources, build_workspace, clusters_by_pk, truth_by_pk
 
 from roshan.link.quality import bcubed_scores, pairwise_scores
-
-from link_helpers import add_sources, build_workspace, clusters_by_pk, truth_by_pk
 
 
 def test_quality_at_default_threshold(linked, scenario):

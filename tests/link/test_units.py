@@ -62,7 +62,7 @@ def test_must_link_conflicting_with_cannot_link_is_flagged():
 def test_clustering_is_deterministic_under_row_order():
     rng = np.random.default_rng(0)
     rows = [(int(a), int(b), float(p)) for a, b, p in
-            zip(rng.integers(0, 50, 200), rng.integers(50, 100, 200), rng.random(200))]
+            zip(rng.integers(0, 50, 200), rng.integers(50, 100, 200), rng.random(200), strict=False)]
     pairs = _pairs(rows)
     c1 = cluster_pairs(range(100), pairs, 0.7, guard_pairs=[(0, 60), (5, 70)])
     c2 = cluster_pairs(range(100), pairs.sample(frac=1, random_state=1), 0.7,

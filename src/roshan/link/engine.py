@@ -57,7 +57,7 @@ def _spark_safe(frame: pd.DataFrame) -> pd.DataFrame:
             out[c] = out[c].astype("float64")  # Spark: double with nulls
         elif isinstance(dt, pd.Float64Dtype):
             out[c] = out[c].astype("float64")
-        elif dt == object and out[c].isna().all():
+        elif out[c].dtype.kind == "O" and out[c].isna().all():
             out[c] = out[c].astype("string")  # all-null column: typed, not NullType
     return out
 

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 from splink import Linker
 
-from roshan.errors import LinkageError
 from roshan.link.engine import Backend
 from roshan.link.settings import ModelSpec
 
