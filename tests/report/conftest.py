@@ -10,7 +10,6 @@ advice) so report tests stay fast.
 
 from __future__ import annotations
 
-import csv
 import logging
 import shutil
 from dataclasses import dataclass
@@ -18,26 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-POPULATION = 700
-SEED = 5
-PLANTED_SOURCE = "SYNTHETIC-PLANTED-Zx9Source"
-#: Values planted in the hand-made list; none may appear in a public export.
-PLANTED = {
-    "record_id": "PLANTRID-Qw71",
-    "full_name": "Plantfullname Kq",
-    "given_name": "Plantgiven",
-    "family_name": "Plantfamily",
-    "father_name": "Plantfather",
-    "source_reference": "https://plant.example/ref-Ur5",
-    "witness": "PLANTWITNESS-Jo4 +98-912-000",
-    "notes": "PLANTNOTES-Lm2 informant said",
-    "place_of_death": "PLANTPLACE-Hd8 hospital ward",
-    "burial_place": "PLANTBURIAL-Vb3",
-    "cause_of_death": "PLANTCAUSE-Ty6 shot",
-    "date_of_birth": "1999-02-03",
-}
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR"]
+from report_fixtures import PLANTED_SOURCE, POPULATION, SEED, planted_list
 
 
 @dataclass
@@ -46,29 +26,6 @@ class ReportWorkspaces:
 
     ws: Any
     bare: Path
-
-
-def _planted_list(path: Path) -> Path:
-    fields = list(PLANTED) + ["sex", "age", "date_of_death", "city", "province", "cause_category"]
-    rows = []
-    for i in range(3):
-        row = {k: (f"{v}{i}" if k not in ("date_of_birth",) else v) for k, v in PLANTED.items()}
-        row.update(sex="male", age=str(30 + i), date_of_death="2026-01-10", city="Tehran",
-                   province="Tehran", cause_category="live_ammunition")
-        rows.append(row)
-    for j, bad in enumerate(HOSTILE):  # hostile values in a field internal exports keep
-        row = {k: "" for k in fields}
-        row.update(record_id=f"HOSTILE-{j}", full_name=f"Hostile Person{j}", sex="female",
-                   age=str(40 + j), date_of_death="2026-01-12", city="Tehran", province="Tehran",
-                   perpetrator=bad, cause_category="other")
-        rows.append(row)
-    fields.append("perpetrator")
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=fields)
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: r.get(k, "") for k in fields})
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +50,7 @@ def report_workspaces(tmp_path_factory: pytest.TempPathFactory) -> ReportWorkspa
         mapping = root / "sim" / s["mapping"] if s.get("mapping") else None
         ingest_file(ws, root / "sim" / s["file"], source_name=s["name"],
                     source_kind=SourceKind(s["kind"]), mapping_path=mapping)
-    ingest_file(ws, _planted_list(root / "planted-SYNTHETIC.csv"), source_name=PLANTED_SOURCE,
+    ingest_file(ws, planted_list(root / "planted-SYNTHETIC.csv"), source_name=PLANTED_SOURCE,
                 source_kind=SourceKind.FAMILY_REPORT)
     normalize_workspace(ws)
     link_workspace(ws)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import PLANTED
+from report_fixtures import PLANTED
 
 from roshan.cli.main import main
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from conftest import PLANTED_SOURCE
+from report_fixtures import PLANTED_SOURCE
 
 from roshan.report.data import STRATA_DIMS, is_synthetic, report_data
 

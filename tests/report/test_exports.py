@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import HOSTILE, PLANTED, PLANTED_SOURCE
+from report_fixtures import HOSTILE, PLANTED, PLANTED_SOURCE
 
 from roshan.errors import RoshanError
 from roshan.report.exports import FORMATS, WHATS, export, export_frame, write_frame

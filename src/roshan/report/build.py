@@ -93,12 +93,13 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
 
     values = [float(v) for v in [*documented.values(), *estimated.values()] if v is not None]
     breaks = _breaks(values)
-    common = {"lang": lang, "legend_title": i18n.t("count", lang),
-              "no_data_label": i18n.t("no_data", lang), "breaks": breaks}
-    out["map_documented"] = choropleth_svg(documented, title=i18n.t("map_documented", lang),
-                                           **common)
-    out["map_estimated"] = (choropleth_svg(estimated, title=i18n.t("map_estimated", lang),
-                                           **common) if has_est else None)
+    legend, no_data = i18n.t("count", lang), i18n.t("no_data", lang)
+    out["map_documented"] = choropleth_svg(
+        documented, title=i18n.t("map_documented", lang), lang=lang, legend_title=legend,
+        no_data_label=no_data, breaks=breaks)
+    out["map_estimated"] = (choropleth_svg(
+        estimated, title=i18n.t("map_estimated", lang), lang=lang, legend_title=legend,
+        no_data_label=no_data, breaks=breaks) if has_est else None)
     return out
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-__all__ = ["LANGS", "t", "digits", "num", "date_label", "jalali", "direction"]
+__all__ = ["LANGS", "t", "digits", "num", "pct", "date_label", "jalali", "direction",
+           "method_paragraphs"]
 
 LANGS: tuple[str, ...] = ("en", "fa")
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -253,7 +254,7 @@ def date_label(d: date | str | None, lang: str = "en") -> str:
         try:
             d = date.fromisoformat(d[:10])
         except ValueError:
-            return d
+            return str(d)
     en = f"{d.day} {_EN_MONTHS[d.month - 1]} {d.year}"
     if lang != "fa":
         return en
