@@ -69,3 +69,13 @@ def test_unknown_place_kept_verbatim_and_flagged() -> None:
 def test_place_of_death_free_text() -> None:
     r = resolve_place(None, None, None, "Imam Reza hospital, Mashhad")
     assert r.city == "Mashhad" and r.confidence == 0.5
+
+
+def test_typos_and_french_spellings() -> None:
+    r = resolve_place("Sanantaj", None, "Kurdistan")
+    assert r.city == "Sanandaj" and r.confidence == 0.4
+    assert resolve_place("Rafsandjan").city == "Rafsanjan"
+    assert resolve_place("Lahidjan").province_code == "IR-01"
+    joined = resolve_place("علیآبادکتول")
+    assert joined.province_code == "IR-27" and "'" not in joined.city
+    assert resolve_place("Qwxyzzz", None, "Ilam").unresolved

@@ -17,13 +17,16 @@ key (so an unseen spelling like *Lordagan* still finds لردگان). Confidence
 0.7   exact match; several namesakes and nothing to choose: the most populous
 0.6   rule-key match (spelling variant)
 0.5   found inside the free-text place of death, or found but not in the province given
+0.4   near spelling (a typo) of a place in the province given, or of a city of 50,000+
 0.0   unresolved: the text is kept verbatim in ``city`` and flagged
 ====  =========================================================================
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -91,8 +94,50 @@ def _clean(text: str) -> str:
     return t
 
 
+_DJ = re.compile(r"dj")
+
+
 def _key(text: str) -> str:
-    return "".join(rule_key(t) for t in text.split())
+    """Rule key of a whole place name, spaces ignored (علی‌آباد کتول = علیآبادکتول);
+    French ``dj`` is ``j`` in place names (Rafsandjan, Lahidjan)."""
+    t = text.replace(" ", "")
+    if t.isascii():
+        t = _DJ.sub("j", t)
+    return rule_key(t)
+
+
+FUZZY_CUTOFF = 0.8
+FUZZY_MIN_POPULATION = 50_000
+
+
+def _fuzzy(c: str, prov_code: str | None) -> int | None:
+    """A near spelling (one typo: Sanantaj, Gogran) among the places of the given
+    province, or among big cities when no province is given."""
+    g = gazetteer()
+    pool = _fuzzy_pool(prov_code)
+    names = pool[1] if not c.isascii() else pool[0]
+    hit = difflib.get_close_matches(c, list(names), n=1, cutoff=FUZZY_CUTOFF)
+    if not hit:
+        return None
+    cands = names[hit[0]]
+    return max(cands, key=lambda i: g.places[i]["population"])
+
+
+@lru_cache(maxsize=64)
+def _fuzzy_pool(prov_code: str | None) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    g = gazetteer()
+    latin: dict[str, list[int]] = {}
+    fa: dict[str, list[int]] = {}
+    for i, p in enumerate(g.places):
+        if prov_code is not None and p["province"] != prov_code:
+            continue
+        if prov_code is None and p["population"] < FUZZY_MIN_POPULATION:
+            continue
+        for n in p["names"]:
+            latin.setdefault(_clean(n), []).append(i)
+        for n in p["names_fa"]:
+            fa.setdefault(_clean(n), []).append(i)
+    return latin, fa
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +202,7 @@ def _result(idx: int, conf: float, county: str | None = None) -> PlaceResult:
     g = gazetteer()
     p = g.places[idx]
     prov = g.provinces.get(p["province"]) if p["province"] else None
-    return PlaceResult(p["name"], county or p.get("county"), prov.name if prov else None,
+    return PlaceResult(p["name"].replace("'", "").strip(), county or p.get("county"), prov.name if prov else None,
                        prov.name_fa if prov else None, prov.code if prov else None, conf, False)
 
 
@@ -213,13 +258,18 @@ def resolve_place(city: str | None = None, county: str | None = None,
             county_hit = _county_of(c)
             if county_hit and county_hit[0] in g.county_seat:
                 got = (g.county_seat[county_hit[0]], 0.9)
+        if got is None and len(c) >= 4:
+            near = _fuzzy(c, prov_code)
+            if near is not None:
+                got = (near, 0.4)
         if got is not None:
             idx, conf = got
             prov_given = prov or (g.provinces[cty[1]] if cty else None)
             if prov_given is not None and g.places[idx]["province"] != prov_given.code:
                 # The name exists elsewhere, not in the province the source gave:
                 # trust the source's province, keep the canonical spelling.
-                return PlaceResult(g.places[idx]["name"], cty[0] if cty else None,
+                return PlaceResult(g.places[idx]["name"].replace("'", "").strip(),
+                                   cty[0] if cty else None,
                                    prov_given.name, prov_given.name_fa, prov_given.code,
                                    conf, False)
             if cty and not g.places[idx].get("county"):
