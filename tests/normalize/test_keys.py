@@ -95,3 +95,13 @@ def test_titles_inside_family_names_are_kept() -> None:
     p = person_name(None, "Seyed Mohammad", "Mir Hosseini")
     assert (p.given.norm, p.family.norm, p.honorifics) == ("mohammad", "mir hosseini", "seyyed")
     assert p.family.key == person_name("Ali Mir Hosseini", None, None).family.key
+
+
+def test_latin_ie_ending_read_by_field() -> None:
+    from roshan.normalize.names import person_name
+
+    latin = person_name(None, "Razie", "Rezaie")
+    persian = person_name(None, "راضیه", "رضایی")
+    assert latin.given.key == persian.given.key
+    assert latin.family.key == persian.family.key
+    assert latin.given.key != latin.family.key

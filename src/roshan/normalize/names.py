@@ -18,6 +18,7 @@ from roshan.normalize.variants import (
     _data_path,
     _read_tsv,
     default_table,
+    is_family_key,
     is_given_key,
     is_suffix_token,
     token_script_split,
@@ -208,7 +209,14 @@ def name_part(value: str | None, table: VariantTable | None = None,
         kept.append(t)
     keys: list[str] = []
     for t in kept:
-        keys.extend(table.token_keys(t))
+        tk = table.token_keys(t)
+        if role in ("given", "father") and t.isascii() and t.endswith("ie") and len(t) > 3:
+            # Razie (راضیه) in a given-name field, not Rezaie (رضایی)
+            alt = table.token_keys(t + "h")
+            if len(alt) == 1 and is_given_key(alt[0]) and not (
+                    len(tk) == 1 and is_given_key(tk[0]) and not is_family_key(tk[0])):
+                tk = alt
+        keys.extend(tk)
     keys = list(table.merge_adjacent(tuple(keys)))
     roman = " ".join([r for r in [romanize_token(t, table) for t in kept] if r])
     return NamePart(" ".join(kept), tuple(kept), tuple(keys), roman, tuple(hons))
