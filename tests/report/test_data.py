@@ -67,3 +67,22 @@ def test_anonymised_sources(report_workspaces) -> None:
 def test_is_synthetic() -> None:
     assert is_synthetic(["SYNTHETIC-NGO-A", "Real NGO"])
     assert not is_synthetic(["Hengaw", "HRANA"])
+
+
+def test_run_choice_prefers_current_linkage() -> None:
+    from roshan.report.data import _pick
+
+    runs = [  # newest first, as read from the store
+        {"id": 3, "by": ["sex"], "result": {"estimate": 1}, "link_run_id": 2},
+        {"id": 2, "by": [], "result": {"estimate": 1}, "link_run_id": 1},
+        {"id": 1, "by": [], "result": {"estimate": 1}, "link_run_id": 2},
+    ]
+    assert _pick(runs, [], 2)["id"] == 1 and not _pick(runs, [], 2)["stale"]
+    assert _pick(runs, [], 5)["id"] == 2 and _pick(runs, [], 5)["stale"]  # only stale runs
+    assert _pick(runs, ["sex"], 2)["id"] == 3
+    assert _pick(runs, ["province"], 2) is None
+
+
+def test_seed_is_the_estimates_own(report_workspaces) -> None:
+    d = report_data(report_workspaces.ws, compute_missing=False)
+    assert d["seed"] == d["estimate"]["result"]["diagnostics"].get("seed")

@@ -70,7 +70,10 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     est = d.get("estimate")
     out["estimate"] = None
-    if est and est["result"].get("estimate") is not None:
+    curve = ((est or {}).get("result") or {}).get("diagnostics", {}).get("posterior_curve")
+    if est and est["result"].get("estimate") is not None and (est.get("draws") or curve):
+        # without draws or a posterior curve there is no distribution to draw: the
+        # headline card and the summary already give the estimate and its interval
         out["estimate"] = charts.to_svg(charts.estimate_chart(est, lang), lang)
     out["upset"] = (charts.to_svg(charts.upset_chart(d["patterns"], d["lists"], lang), lang)
                     if d["patterns"] else None)

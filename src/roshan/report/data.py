@@ -293,6 +293,16 @@ def _strata_block(run: dict | None, observed: pd.Series, dim: str,
     return block
 
 
+def _seed_of(est_block: dict[str, Any] | None) -> Any:
+    """The seed the shown estimate used (its diagnostics, else its settings), or None."""
+    if not est_block:
+        return None
+    diag = (est_block.get("result") or {}).get("diagnostics") or {}
+    if diag.get("seed") is not None:
+        return diag["seed"]
+    return (est_block.get("settings") or {}).get("seed")
+
+
 def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_sources: bool = False,
                 seed: int = DEFAULT_SEED) -> dict[str, Any]:
     """Gather every number the report shows (JSON-safe apart from nothing: all plain types).
@@ -401,7 +411,7 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
         "roshan_version": __version__,
         "workspace_id": ws.id,
         "fingerprint": _fingerprint(ws, link, used_runs),
-        "seed": (est_block or {}).get("settings", {}).get("seed", seed) if est_block else seed,
+        "seed": _seed_of(est_block),
         "link_run": link,
         "documented": int(len(victims)),
         "sources": sources,

@@ -49,6 +49,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "پیش‌فرض ({method}) محاسبه کرد."},
     "stored_run": {"en": "Stored estimate run #{id} of {at}.",
                    "fa": "اجرای برآورد ذخیره‌شدهٔ شمارهٔ {id}، {at}."},
+    "stale": {"en": "This estimate was made on an earlier linkage run; estimate again.",
+              "fa": "این برآورد بر پایهٔ اجرای پیشینِ پیوند رکوردها است؛ دوباره برآورد کنید."},
     "sources": {"en": "Sources", "fa": "منابع"},
     "source": {"en": "Source", "fa": "منبع"},
     "kind": {"en": "Kind", "fa": "نوع"},
