@@ -29,6 +29,8 @@ from roshan.link.train import EM_MAX_PAIRS, U_SAMPLE_ROWS, TrainingReport, save_
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[str, int, int], None]
+GUARD_MAX_CLUSTER = 300
+"""Clusters larger than this are not checked pair by pair by the chaining guard."""
 STEPS = ("prepare", "train", "predict", "cluster")
 
 
@@ -127,7 +129,10 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         must, cannot = list(must_link), list(cannot_link)
         ids = prepared["unique_id"].to_numpy()
         first = cluster_pairs(ids, pairs, thr, must_link=must, cannot_link=cannot)
-        multi = first.labels[first.labels.duplicated("cluster", keep=False)]
+        sizes = first.labels["cluster"].map(first.labels["cluster"].value_counts())
+        # Every pair inside a cluster is scored by the guard; a pathological chain of
+        # thousands of records would be quadratic, so those are only flagged (large).
+        multi = first.labels[(sizes > 1) & (sizes <= GUARD_MAX_CLUSTER)]
         guard: list[tuple[int, int]] = []
         if len(multi):
             gp = guard_pairs(linker, engine, pred_backend, kept, spec,
