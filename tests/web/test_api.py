@@ -9,6 +9,8 @@ import json
 import logging
 
 import pytest
+from sqlalchemy import func, select
+
 from conftest import (
     add_role_users,
     client_for,
@@ -17,16 +19,14 @@ from conftest import (
     make_app,
     session_csrf,
 )
-from sqlalchemy import func, select
-
 from roshan.store.models import AuditEvent, EstimateRun, Record, ReviewDecision, Victim
 
 SYNTHETIC_CSV = (
-    "record_id,full_name,sex,age,date_of_death,city,province,cause_of_death\n"
-    "S1,SYNTHETIC Testname Alpha,male,31,2026-01-09,Tehran,Tehran,gunshot\n"
-    "S2,SYNTHETIC Testname Beta,female,24,2026-01-10,Shiraz,Fars,gunshot\n"
-    "S3,SYNTHETIC Testname Gamma,male,40,2026-01-11,Rasht,Gilan,gunshot,surplus-cell\n"
-).encode("utf-8")
+    b"record_id,full_name,sex,age,date_of_death,city,province,cause_of_death\n"
+    b"S1,SYNTHETIC Testname Alpha,male,31,2026-01-09,Tehran,Tehran,gunshot\n"
+    b"S2,SYNTHETIC Testname Beta,female,24,2026-01-10,Shiraz,Fars,gunshot\n"
+    b"S3,SYNTHETIC Testname Gamma,male,40,2026-01-11,Rasht,Gilan,gunshot,surplus-cell\n"
+)
 
 
 def _persian_victim(ws) -> tuple[str, str, str]:

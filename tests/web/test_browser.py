@@ -15,8 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORDS, make_app
 from sqlalchemy import select
+
+from conftest import PASSWORDS, make_app
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,9 @@ role table in docs/web.md, independently of ``roshan.web.auth.PERMISSIONS``.
 from __future__ import annotations
 
 import pytest
-from conftest import ROLES, client_for, session_csrf
 from sqlalchemy import select
+
+from conftest import ROLES, client_for, session_csrf
 
 ALL = set(ROLES)
 NAMES = {"admin", "analyst", "reviewer"}

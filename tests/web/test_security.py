@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
+from sqlalchemy import select, update
+
 from conftest import (
     PASSWORDS,
     add_role_users,
@@ -20,8 +22,6 @@ from conftest import (
     make_app,
     session_csrf,
 )
-from sqlalchemy import select, update
-
 from roshan.store.models import AuditEvent, User
 
 

@@ -73,11 +73,11 @@ class UserCache:
 def create_app(ws_path_or_ws: str | Path | Workspace, *,
                settings: WebSettings | None = None) -> FastAPI:
     """Build the web app for one workspace (a path is opened; a Workspace is used as is)."""
+    from contextlib import asynccontextmanager
+
     from fastapi import Depends
 
     from roshan.web.routes import ROUTERS
-
-    from contextlib import asynccontextmanager
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:

@@ -154,8 +154,13 @@ def optional_user(request: Request) -> CurrentUser | None:
     return user
 
 
-def current_user(request: Request) -> CurrentUser:
-    """The signed-in user; pages redirect to sign-in, the API answers 401."""
+async def current_user(request: Request) -> CurrentUser:
+    """The signed-in user; pages redirect to sign-in, the API answers 401.
+
+    ``async`` so FastAPI runs it on the event loop rather than hopping to a worker
+    thread: it reads the session from memory and the user row from a cache
+    refreshed every few seconds (a short store read on a miss or for API tokens).
+    """
     user = optional_user(request)
     if user is None:
         if _wants_html(request):
@@ -168,7 +173,7 @@ def current_user(request: Request) -> CurrentUser:
 def require(permission: str):
     """A dependency that lets the request through only when the user holds ``permission``."""
 
-    def check(user: CurrentUser = Depends(current_user)) -> CurrentUser:
+    async def check(user: CurrentUser = Depends(current_user)) -> CurrentUser:
         if not user.can(permission):
             raise HTTPException(403, "your role does not allow this")
         return user

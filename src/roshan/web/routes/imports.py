@@ -198,7 +198,7 @@ def list_imports(ws: Workspace, limit: int = 200) -> list[dict[str, Any]]:
             "rows_total", "rows_accepted", "rows_rejected")
     out = []
     for r in rows:
-        d = dict(zip(keys, r))
+        d = dict(zip(keys, r, strict=True))
         d["created_at"] = d["created_at"].isoformat() if d["created_at"] else None
         out.append(d)
     return out

@@ -1,19 +1,14 @@
-"""Victim search (Persian or Latin script) and a victim's page.
+"""Victim search (Persian or Latin script; see :mod:`roshan.web.search`) and a victim's page.
 
-Search folds the query with the same normaliser linkage uses
-(:func:`roshan.normalize.names.normalize_name`): its cross-script key makes
-``محمدرضا حسینی`` and ``Mohammad-Reza Hosseini`` the same query. Every query token
-must start one of a victim's name-key tokens. A victim id (``V-…``) is looked up
-directly. Names are shown only to roles holding ``view_names``.
+Names are shown only to roles holding ``view_names``.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from roshan.canonical import FIELD_NAMES
 from roshan.store.models import (
@@ -28,49 +23,9 @@ from roshan.store.models import (
 from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_NAMES, CurrentUser, require
 from roshan.web.routes.common import render
+from roshan.web.search import VICTIM_COLUMNS, search_victims
 
 router = APIRouter()
-_UID = re.compile(r"^V-\d+$", re.IGNORECASE)
-VICTIM_COLUMNS = ("uid", "display_name", "romanized", "sex", "age", "date_of_death", "province",
-                  "city", "cause_category", "n_records", "sources", "flags")
-
-
-def search_victims(ws: Workspace, q: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Active victims matching ``q`` (name in either script, or a victim id)."""
-    from roshan.normalize.names import normalize_name
-
-    q = (q or "").strip()[:200]
-    if not q:
-        return []
-    cols = [getattr(Victim, c) for c in VICTIM_COLUMNS] + [Victim.name_key]
-    if _UID.match(q):
-        stmt = select(*cols).where(Victim.uid == q.upper())
-        with ws.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        return [_victim_row(r) for r in rows]
-    key = normalize_name(q).key
-    tokens = [tok for tok in key.split() if tok]
-    roman = q.lower()
-    if not tokens:
-        return []
-    conds = [Victim.name_key.contains(tok, autoescape=True) for tok in tokens]
-    stmt = (select(*cols).where(Victim.active.is_(True))
-            .where(or_(and_(*conds), Victim.romanized.contains(roman, autoescape=True)))
-            .order_by(Victim.uid).limit(limit * 20))
-    out: list[dict[str, Any]] = []
-    with ws.engine.connect() as conn:
-        for r in conn.execute(stmt):
-            have = (r[-1] or "").split()
-            ok = all(any(h.startswith(tok) for h in have) for tok in tokens)
-            if ok or (r[2] and roman in r[2].lower()):
-                out.append(_victim_row(r))
-                if len(out) >= limit:
-                    break
-    return out
-
-
-def _victim_row(r: Any) -> dict[str, Any]:
-    return {c: r[i] for i, c in enumerate(VICTIM_COLUMNS)}
 
 
 def victim_detail(ws: Workspace, uid: str) -> dict[str, Any] | None:
@@ -81,7 +36,7 @@ def victim_detail(ws: Workspace, uid: str) -> dict[str, Any] | None:
         row = conn.execute(select(*cols).where(Victim.uid == uid)).first()
         if row is None:
             return None
-        victim = _victim_row(row)
+        victim = {c: row[i] for i, c in enumerate(VICTIM_COLUMNS)}
         vid = row[len(VICTIM_COLUMNS)]
         victim.update(active=bool(row[len(VICTIM_COLUMNS) + 1]),
                       run_id=row[len(VICTIM_COLUMNS) + 2])
@@ -95,7 +50,7 @@ def victim_detail(ws: Workspace, uid: str) -> dict[str, Any] | None:
             .where(RecordLink.victim_id == vid).order_by(Source.name, Record.id)).all()
         records = []
         for r in recs:
-            fields = dict(zip(FIELD_NAMES, r[10:]))
+            fields = dict(zip(FIELD_NAMES, r[10:], strict=True))
             records.append({"record_pk": r[0], "source": r[1], "source_kind": r[2],
                             "import_id": r[3], "file_name": r[4],
                             "imported_at": r[5].isoformat() if r[5] else None,
