@@ -31,6 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "estimate_coverage.json"
 DOCS = ROOT / "docs" / "benchmarks.md"
+MARKER = "estimate_coverage"
 SECTION = "## Coverage study (lcmcr, recommended, loglinear, dga)"
 SCENARIO_NAMES = ["two_class_4", "two_class_5", "two_class_4_small", "homogeneous_4",
                   "dependent_5", "logit_normal_5", "three_class_5"]
@@ -65,6 +66,10 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=32, help="populations per scenario")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--methods", default=None, help="comma-separated subset of methods")
+    ap.add_argument("--reuse", default=None,
+                    help="earlier results JSON (same --seed and --reps): take the per-population "
+                         "results of methods not listed in --refit from it instead of refitting")
+    ap.add_argument("--refit", default="", help="comma-separated methods to refit with --reuse")
     args = ap.parse_args()
 
     from roshan.estimate.lcmcr import _compile
@@ -81,9 +86,38 @@ def main() -> None:
             print(f"  {done}/{total} populations, {time.perf_counter() - t0:,.0f} s",
                   file=sys.stderr, flush=True)
 
+    reused: dict = {}
+    prev_reps = None
+    if args.reuse:
+        import pandas as pd
+
+        from roshan.estimate.simstudy import summarise_study
+
+        prev = json.loads(Path(args.reuse).read_text())
+        if prev["seed"] != args.seed or prev["reps_per_scenario"] != args.reps:
+            raise SystemExit("--reuse file was made with another --seed or --reps")
+        prev_reps = pd.DataFrame(prev["replicates"])
+        refit = set(filter(None, args.refit.split(",")))
+        keep = [m for m in methods if m not in refit and m in set(prev_reps["method"])]
+        reused = {m: prev["when"] for m in keep}
+        prev_reps = prev_reps[prev_reps["method"].isin(keep)]
+        methods = {k: v for k, v in methods.items() if k not in keep}
     df = run_study(methods, SCENARIO_NAMES, args.reps, args.seed, progress=prog)
     elapsed = time.perf_counter() - t0
     reps = df.attrs["replicates"]
+    if prev_reps is not None and len(prev_reps):
+        order = list(dict.fromkeys(list(prev_reps["method"]) + list(reps["method"])))
+        reps = pd.concat([prev_reps[reps.columns.intersection(prev_reps.columns)], reps],
+                         ignore_index=True)
+        reps["method"] = pd.Categorical(reps["method"], categories=order, ordered=True)
+        reps = reps.sort_values(["scenario", "rep", "method"], kind="stable")
+        reps["method"] = reps["method"].astype(str)
+        df = summarise_study(reps)
+        df = df.sort_values(
+            ["scenario", "method"],
+            key=lambda c: c.map({n: i for i, n in enumerate(SCENARIO_NAMES + ["ALL"])})
+            if c.name == "scenario" else c.map({m: i for i, m in enumerate(order)}),
+            kind="stable").reset_index(drop=True)
     show = df[["scenario", "method", "reps", "coverage", "relative_bias", "median_rel_width",
                "misses_low", "misses_high", "failures", "seconds"]]
     print(show.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
@@ -106,6 +140,7 @@ def main() -> None:
         "seconds": elapsed,
         "cores": os.cpu_count(),
         "lcmcr_settings": LCMCR_SETTINGS,
+        "reused_from_earlier_run": reused,
         "scenarios": {n: {"n": SCENARIOS[n].n, "lists": SCENARIOS[n].n_lists,
                           "note": SCENARIOS[n].note} for n in SCENARIO_NAMES},
         "summary": json.loads(df.to_json(orient="records")),
@@ -125,7 +160,11 @@ def _write_docs(result: dict, show) -> None:
         f"({result['reps_per_scenario']} per scenario), {result['seconds'] / 60:.1f} min on a "
         "shared 2-core machine. Coverage = share of 95% intervals containing the true total; "
         "bias = mean (N̂ − N)/N; width = median (upper − lower)/N. LCMCR fits: 2 chains × "
-        "(5,000 burn-in + 1,000 draws thinned by 20).", "",
+        "(5,000 burn-in + 1,000 draws thinned by 20)."
+        + (f" Per-population results of {', '.join(result['reused_from_earlier_run'])} reused "
+           "from the run of " + ", ".join(sorted(set(result['reused_from_earlier_run'].values())))
+           + " (same populations and seeds; only the other methods were refitted, and the time "
+           "above is theirs)." if result["reused_from_earlier_run"] else ""), "",
         "Issue's two-class scenarios pooled (two_class_4, two_class_5, two_class_4_small):", "",
         "| method | populations | coverage | median relative width |", "|---|---|---|---|",
     ]
@@ -144,15 +183,33 @@ def _write_docs(result: dict, show) -> None:
 
 
 def _replace_section(heading: str, body: str) -> None:
-    """Replace our own `## ` section of docs/benchmarks.md (or append it); leave others alone."""
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\n"
+    """Write our section of docs/benchmarks.md between our own markers; leave others alone.
+
+    The section is wrapped in ``<!-- bench:NAME -->`` / ``<!-- /bench:NAME -->``
+    (the convention of the other benchmarks). An older unmarked copy under the
+    same heading is replaced up to the next heading or marker; otherwise the
+    section is appended.
+    """
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
+    DOCS.write_text(replace_marked_section(text, MARKER, heading, body))
+
+
+def replace_marked_section(text: str, marker: str, heading: str, body: str) -> str:
+    """Return ``text`` with the ``marker`` section set to ``body`` (see :func:`_replace_section`)."""
+    start_tag, end_tag = f"<!-- bench:{marker} -->", f"<!-- /bench:{marker} -->"
+    block = f"{start_tag}\n{body.rstrip()}\n{end_tag}\n"
+    if start_tag in text and end_tag in text:
+        a = text.index(start_tag)
+        b = text.index(end_tag) + len(end_tag)
+        return text[:a] + block.rstrip("\n") + text[b:]
     start = text.find(heading + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        nxt = text.find("\n## ", start + len(heading))
-        text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt != -1 else "")
-    DOCS.write_text(text.rstrip("\n") + "\n")
+    if start != -1:
+        ends = [i for i in (text.find("\n## ", start + len(heading)),
+                            text.find("\n<!-- bench:", start + len(heading))) if i != -1]
+        end = min(ends) + 1 if ends else len(text)
+        return text[:start] + block + "\n" + text[end:].lstrip("\n")
+    return text.rstrip("\n") + "\n\n" + block
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "estimate" / "data"
 RESULTS = ROOT / "bench" / "results" / "estimate_lcmcr.json"
 DOCS = ROOT / "docs" / "benchmarks.md"
+MARKER = "estimate_lcmcr"
 SECTION = "## LCMCR sampler speed"
 
 # R 4.2.2, LCMCR 0.4.14, same settings (from /work/shared/reference/mse/README.md)
@@ -143,16 +144,33 @@ def _write_docs(result: dict) -> None:
 
 
 def _replace_section(heading: str, body: str) -> None:
-    """Replace our own `## ` section of docs/benchmarks.md (or append it); leave others alone."""
+    """Write our section of docs/benchmarks.md between our own markers; leave others alone.
+
+    The section is wrapped in ``<!-- bench:NAME -->`` / ``<!-- /bench:NAME -->``
+    (the convention of the other benchmarks). An older unmarked copy under the
+    same heading is replaced up to the next heading or marker; otherwise the
+    section is appended.
+    """
     DOCS.parent.mkdir(parents=True, exist_ok=True)
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\n"
+    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
+    DOCS.write_text(replace_marked_section(text, MARKER, heading, body))
+
+
+def replace_marked_section(text: str, marker: str, heading: str, body: str) -> str:
+    """Return ``text`` with the ``marker`` section set to ``body`` (see :func:`_replace_section`)."""
+    start_tag, end_tag = f"<!-- bench:{marker} -->", f"<!-- /bench:{marker} -->"
+    block = f"{start_tag}\n{body.rstrip()}\n{end_tag}\n"
+    if start_tag in text and end_tag in text:
+        a = text.index(start_tag)
+        b = text.index(end_tag) + len(end_tag)
+        return text[:a] + block.rstrip("\n") + text[b:]
     start = text.find(heading + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        nxt = text.find("\n## ", start + len(heading))
-        text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt != -1 else "")
-    DOCS.write_text(text.rstrip("\n") + "\n")
+    if start != -1:
+        ends = [i for i in (text.find("\n## ", start + len(heading)),
+                            text.find("\n<!-- bench:", start + len(heading))) if i != -1]
+        end = min(ends) + 1 if ends else len(text)
+        return text[:start] + block + "\n" + text[end:].lstrip("\n")
+    return text.rstrip("\n") + "\n\n" + block
 
 
 if __name__ == "__main__":
