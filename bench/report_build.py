@@ -137,6 +137,8 @@ def main() -> None:
     ap.add_argument("--link", choices=["truth", "real"], default="truth")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/roshan-bench-report"))
     ap.add_argument("--no-write", action="store_true", help="Do not record the figures.")
+    ap.add_argument("--name", default=None,
+                    help="Result name (default report_build, report_build_real for --link real).")
     args = ap.parse_args()
     logging.getLogger("splink").setLevel(logging.ERROR)
 
@@ -208,7 +210,10 @@ def main() -> None:
         f"Not timed against the target: ingest {s['ingest']:.0f} s, linkage ({args.link}) "
         f"{s['linkage']:.0f} s, storing estimate runs {s['store_estimates']:.0f} s.",
     ]
-    write_result("report_build", result, "Report build (HTML, PDF)", lines)
+    name = args.name or ("report_build" if args.link == "truth" else "report_build_real")
+    heading = "Report build (HTML, PDF)" + ("" if args.link == "truth" else
+                                            ", after real linkage")
+    write_result(name, result, heading, lines)
 
 
 if __name__ == "__main__":

@@ -97,3 +97,33 @@ def test_estimate_computed_when_none_stored(report_workspaces, tmp_path: Path) -
         assert "roshan report WS --estimate-strata" in html
     finally:
         ws.close()
+
+
+def test_estimate_strata_stores_runs_the_report_shows(report_workspaces, tmp_path: Path) -> None:
+    """``--estimate-strata`` path: one stored run per dimension, then shown in the report."""
+    import shutil
+
+    from sqlalchemy import select
+
+    from roshan.report.build import build_report
+    from roshan.report.data import estimate_strata
+    from roshan.store.models import EstimateRun
+    from roshan.store.workspace import Workspace
+
+    shutil.copytree(report_workspaces.bare, tmp_path / "ws")
+    ws = Workspace.open(tmp_path / "ws")
+    try:
+        # cheap settings for the test (fixed independence model, few replicates)
+        ids = estimate_strata(ws, ["sex", "period"], terms="", bootstrap=5)
+        assert set(ids) == {"sex", "period"}
+        with ws.session() as sess:
+            runs = {tuple(r.by): r for r in sess.scalars(select(EstimateRun))}
+        assert set(runs) == {("sex",), ("period",)}
+        assert runs[("sex",)].settings["computed_by"] == "roshan report"
+        html = build_report(ws, tmp_path / "r.html", compute_missing=False).read_text("utf-8")
+        assert 'class="strata" data-dim="sex"' in html
+        assert 'class="strata" data-dim="period"' in html
+        assert 'class="strata-observed" data-dim="province"' in html  # not estimated: counts
+        assert 'id="period-chart"' in html
+    finally:
+        ws.close()
