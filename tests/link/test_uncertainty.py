@@ -275,3 +275,10 @@ def test_workspace_draws_respect_review_decisions(linked_ws) -> None:
                           [unc.draw_labels(g, rng) for _ in range(20)]):
         assert all(d[i] != d[j] for d in sampler_draws)
         assert all(d[apart[0]] == d[apart[1]] for d in sampler_draws)
+
+
+def test_pool_warns_when_estimate_below_observed() -> None:
+    rng = np.random.default_rng(1)
+    res = [_result(90, 85, 300, rng.normal(90, 3, 500), obs=100) for _ in range(3)]
+    pooled = unc.pool_results(res, plugin=_result(120, 110, 140, obs=100))
+    assert any("below the number of people" in w for w in pooled.warnings)

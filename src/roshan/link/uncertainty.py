@@ -604,6 +604,10 @@ def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | N
                           "upper": plugin.upper, "observed": plugin.observed}
     warnings = list(dict.fromkeys(w_ for r in ok for w_ in r.warnings))[:20]
     pct = 100 * share_link
+    if plugin is not None and estimate < plugin.observed:
+        warnings.append(f"the pooled estimate ({estimate:,.0f}) is below the number of people "
+                        f"the linker observed ({plugin.observed:,}): the estimator is unstable "
+                        "on these tables; do not publish this interval")
     warnings.append(f"linkage uncertainty: {m} plausible clusterings pooled; {pct:.0f}% of the "
                     "variance comes from linkage, the rest from victims on no list")
     return EstimateResult(
