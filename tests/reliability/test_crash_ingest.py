@@ -6,9 +6,7 @@ raw row, no orphaned records, no ledger gap) and the same command must rerun cle
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -68,54 +66,6 @@ def test_sigkill_during_ingest_leaves_store_consistent(tmp_path: Path, backend: 
     assert status["imports"] == 3 and status["raw_rows"] == 3 * ROWS
     assert killed >= 1, "no run was actually interrupted; the test proves nothing"
     ws.close()
-
-
-def _pg_bin() -> Path | None:
-    root = Path("/usr/lib/postgresql")
-    if not root.exists():
-        return None
-    versions = sorted(root.iterdir(), key=lambda p: [int(x) for x in p.name.split(".") if x.isdigit()])
-    return versions[-1] / "bin" if versions else None
-
-
-@pytest.fixture
-def private_pg(tmp_path: Path):
-    """A throwaway PostgreSQL server we may kill (not the shared one)."""
-    bindir = _pg_bin()
-    if bindir is None or not (bindir / "initdb").exists():
-        pytest.skip("PostgreSQL server binaries not installed")
-    data = Path(f"/tmp/roshan-pg-{os.getpid()}-{random.randrange(10**6)}")
-    data.mkdir()
-    user = []
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres", "postgres")
-        user = ["runuser", "-u", "postgres", "--"]
-    port = random.randrange(40000, 50000)
-    subprocess.run([*user, str(bindir / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres"],
-                   check=True, capture_output=True)
-
-    def start() -> None:
-        subprocess.run([*user, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-w", "-l", str(data / "log"),
-                        "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"],
-                       check=True, capture_output=True)
-
-    def kill() -> None:
-        pid = int((data / "db" / "postmaster.pid").read_text().split()[0])
-        os.kill(pid, signal.SIGKILL)
-        time.sleep(1)
-        # children die with the postmaster; remove a stale pid file if left
-        subprocess.run(["pkill", "-9", "-f", str(data / "db")], capture_output=True)
-        time.sleep(0.5)
-
-    start()
-    subprocess.run([*user, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "roshan"],
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/roshan", start, kill
-    finally:
-        subprocess.run([*user, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.mark.slow
