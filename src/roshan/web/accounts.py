@@ -18,6 +18,7 @@ from roshan.store.audit import record_event
 from roshan.store.models import ApiToken, User, utcnow
 from roshan.store.workspace import Workspace
 from roshan.web.auth import ROLES
+from roshan.web.db import reader
 from roshan.web.security import check_password_strength, hash_password
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$")
@@ -53,7 +54,7 @@ def create_user(ws: Workspace, username: str, password: str, role: str, *,
 
 def list_users(ws: Workspace) -> list[dict[str, Any]]:
     """Every account (no hashes or secrets)."""
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         rows = conn.execute(select(User.id, User.username, User.role, User.active,
                                    User.totp_secret.is_not(None), User.locked_until,
                                    User.created_at).order_by(User.id)).all()
@@ -63,7 +64,7 @@ def list_users(ws: Workspace) -> list[dict[str, Any]]:
 
 
 def count_users(ws: Workspace) -> int:
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         return int(conn.execute(select(func.count()).select_from(User)).scalar() or 0)
 
 

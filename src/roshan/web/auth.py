@@ -22,6 +22,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import select, update
 
 from roshan.store.models import ApiToken, User
+from roshan.web.db import reader
 from roshan.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -100,19 +101,21 @@ def session_data(request: Request) -> dict[str, Any]:
 def _from_token(request: Request, token: str) -> CurrentUser | None:
     ws = request.app.state.ws
     digest = hash_api_token(token)
-    with ws.session() as sess:
-        row = sess.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+    with reader(ws) as conn:
+        row = conn.execute(select(ApiToken.id, ApiToken.revoked, ApiToken.last_used_at,
+                                  User.id, User.username, User.role, User.active)
+                           .join(User, User.id == ApiToken.user_id)
                            .where(ApiToken.token_hash == digest)).first()
-        if row is None:
-            return None
-        tok, user = row
-        if tok.revoked or not user.active:
-            return None
-        now = datetime.now(UTC)
-        last = tok.last_used_at
-        if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=UTC))).total_seconds() > 60:
-            sess.execute(update(ApiToken).where(ApiToken.id == tok.id).values(last_used_at=now))
-        return CurrentUser(user.id, user.username, user.role, "token")
+    if row is None:
+        return None
+    token_id, revoked, last, uid, username, role, active = row
+    if revoked or not active:
+        return None
+    now = datetime.now(UTC)
+    if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=UTC))).total_seconds() > 60:
+        with ws.session() as sess:  # a write only once a minute per token
+            sess.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return CurrentUser(uid, username, role, "token")
 
 
 def _from_session(request: Request) -> CurrentUser | None:
@@ -124,7 +127,7 @@ def _from_session(request: Request) -> CurrentUser | None:
     user = cache.get(uid)
     if user is None:
         ws = request.app.state.ws
-        with ws.engine.connect() as conn:
+        with reader(ws) as conn:
             row = conn.execute(select(User.id, User.username, User.role, User.active,
                                       User.password_changed_at).where(User.id == uid)).first()
         if row is None:

@@ -22,6 +22,7 @@ from roshan.errors import RoshanError
 from roshan.store.audit import record_event
 from roshan.store.models import Job, utcnow
 from roshan.store.workspace import Workspace
+from roshan.web.db import reader
 
 log = logging.getLogger("roshan.web.jobs")
 
@@ -165,7 +166,7 @@ class JobRunner:
 
 def job_dict(ws: Workspace, job_id: int) -> dict[str, Any] | None:
     """One job as a JSON-ready dict, or None."""
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         row = conn.execute(select(*Job.__table__.c).where(Job.id == job_id)).first()
     return None if row is None else _as_dict(row)
 
@@ -181,6 +182,6 @@ def _as_dict(job: Any) -> dict[str, Any]:
 
 def list_jobs(ws: Workspace, limit: int = 50) -> list[dict[str, Any]]:
     """The most recent jobs, newest first."""
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         rows = conn.execute(select(*Job.__table__.c).order_by(Job.id.desc()).limit(limit)).all()
     return [_as_dict(r) for r in rows]

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from roshan.store.models import LinkRun, Victim
 from roshan.store.workspace import Workspace
+from roshan.web.db import reader
 
 VICTIM_COLUMNS = ("uid", "display_name", "romanized", "sex", "age", "date_of_death", "province",
                   "city", "cause_category", "n_records", "sources", "flags")
@@ -75,7 +76,7 @@ class SearchIndex:
         self._lock = threading.Lock()
 
     def _signature(self) -> tuple[Any, Any]:
-        with self.ws.engine.connect() as conn:
+        with reader(self.ws) as conn:
             run = conn.execute(select(func.max(LinkRun.id))).scalar()
             vic = conn.execute(select(func.max(Victim.id))).scalar()
         return run, vic
@@ -84,7 +85,7 @@ class SearchIndex:
         key_pairs: list[tuple[str, int]] = []
         roman_pairs: list[tuple[str, int]] = []
         uid_of: dict[int, str] = {}
-        with self.ws.engine.connect() as conn:
+        with reader(self.ws) as conn:
             rows = conn.execute(select(Victim.id, Victim.uid, Victim.name_key, Victim.romanized)
                                 .where(Victim.active.is_(True)))
             for vid, uid, key, roman in rows:
@@ -144,7 +145,7 @@ class SearchIndex:
 
     def _rows_where(self, cond: Any, *, with_id: bool = False) -> list[dict[str, Any]]:
         cols = [getattr(Victim, c) for c in VICTIM_COLUMNS] + [Victim.id]
-        with self.ws.engine.connect() as conn:
+        with reader(self.ws) as conn:
             rows = conn.execute(select(*cols).where(cond)).all()
         out = []
         for r in rows:

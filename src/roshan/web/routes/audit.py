@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from roshan.store.models import AuditEvent
 from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_AUDIT, CurrentUser, require
+from roshan.web.db import reader
 from roshan.web.routes.common import ID_MAX, render
 
 router = APIRouter()
@@ -25,7 +26,7 @@ def audit_events(ws: Workspace, *, limit: int = PAGE, before: int | None = None,
         stmt = stmt.where(AuditEvent.id < before)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         rows = conn.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit)).all()
         total = conn.execute(select(func.count()).select_from(AuditEvent)).scalar() or 0
     events = [{"id": r[0], "at": r[1].isoformat() if r[1] else None, "actor": r[2],

@@ -21,7 +21,8 @@ from roshan.store.audit import record_event
 from roshan.store.models import ApiToken, User, utcnow
 from roshan.store.workspace import Workspace
 from roshan.web.auth import CurrentUser, current_user, session_data
-from roshan.web.routes.common import PathId, lang_of, redirect, render, update_session
+from roshan.web.db import reader
+from roshan.web.routes.common import PathId, redirect, render, update_session
 from roshan.web.security import (
     WebSettings,
     check_password_strength,
@@ -103,7 +104,6 @@ def login_page(request: Request) -> Any:
 @router.post("/login", include_in_schema=False)
 def login_submit(request: Request, username: str = Form(""), password: str = Form("")) -> Any:
     app = request.app
-    lang = lang_of(request)
     if not app.state.ip_throttle.allow(_client(request)):
         return render(request, "login.html", {"error": "throttled"}, status_code=429)
     user, reason = check_credentials(app.state.ws, app.state.settings, username, password)
@@ -116,7 +116,6 @@ def login_submit(request: Request, username: str = Form(""), password: str = For
     _start_session(request, user)
     with app.state.ws.session() as sess:
         record_event(sess, f"web:{user.username}", "auth.login", "user", user.id, {"mfa": False})
-    del lang
     return redirect("/")
 
 
@@ -199,7 +198,7 @@ def create_token(ws: Workspace, user_id: int, name: str, actor: str) -> tuple[in
 
 
 def list_tokens(ws: Workspace, user_id: int) -> list[dict[str, Any]]:
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         rows = conn.execute(select(ApiToken.id, ApiToken.name, ApiToken.created_at,
                                    ApiToken.last_used_at, ApiToken.revoked)
                             .where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
@@ -230,7 +229,7 @@ def _qr_data_uri(uri: str) -> str:
 @router.get("/account", include_in_schema=False)
 def account_page(request: Request, user: CurrentUser = Depends(current_user)) -> Any:
     ws = request.app.state.ws
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         has_totp = bool(conn.execute(select(User.totp_secret).where(User.id == user.id)).scalar())
     pending = session_data(request).get("totp_pending")
     ctx: dict[str, Any] = {"has_totp": has_totp, "tokens": list_tokens(ws, user.id),

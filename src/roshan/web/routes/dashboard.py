@@ -1,14 +1,16 @@
-"""The dashboard: the latest estimate with its interval, the timeline and the provinces.
+"""The dashboard: the latest estimate with its interval, the timeline and the province map.
 
-Aggregates only (every role may see it; it never shows a name). Numbers come from
-the store (victims of the latest linkage run, the latest stored estimate). When
-the report module offers chart SVGs (``roshan.report.charts``) the page can use
-them; until then it draws simple bar charts itself, without inline styles so the
-strict Content-Security-Policy holds.
+Aggregates only (every role may see it; it never shows a name). The numbers are the
+report module's (:func:`roshan.report.data.report_data`, without computing a missing
+estimate) and the charts are its timeline chart and province choropleth
+(:mod:`roshan.report.charts`, :func:`roshan.report.map.choropleth_svg`), so the
+dashboard and the published report agree. They are computed once per change of the
+store (see :class:`_Cache`), never per request.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from html import escape
@@ -17,73 +19,201 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
 
-from roshan.store.models import Record, Source, Victim
+from roshan.store.models import EstimateRun, Import, LinkRun, Record, Source, Victim
 from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_AGGREGATES, CurrentUser, require
+from roshan.web.db import reader
 from roshan.web.routes.common import lang_of, render
 
+log = logging.getLogger("roshan.web")
 router = APIRouter()
-_CACHE_SECONDS = 5.0
-_cache: dict[str, tuple[float, dict[str, Any]]] = {}
-_cache_lock = threading.Lock()
+#: How often (seconds) the store is asked whether the aggregates changed.
+CHECK_SECONDS = 5.0
+
+
+class _Cache:
+    """Aggregates and rendered charts, recomputed only when the store changed.
+
+    The signature is the newest link run, estimate run and import (three primary-key
+    lookups, at most every CHECK_SECONDS); aggregates and each language's charts are
+    computed once per signature, under a lock, so twenty users opening the dashboard
+    after a link run cause one computation, not twenty.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.signature: Any = None
+        self.checked = 0.0
+        self.data: dict[str, Any] | None = None
+        self.svgs: dict[str, dict[str, str]] = {}
+
+
+_caches: dict[str, _Cache] = {}
+_caches_lock = threading.Lock()
+
+
+def _cache_for(ws: Workspace) -> _Cache:
+    with _caches_lock:
+        return _caches.setdefault(str(ws.root), _Cache())
+
+
+def _signature(ws: Workspace) -> tuple[Any, ...]:
+    with reader(ws) as conn:
+        return (conn.execute(select(func.max(LinkRun.id))).scalar(),
+                conn.execute(select(func.max(EstimateRun.id))).scalar(),
+                conn.execute(select(func.max(Import.id))).scalar())
+
+
+def _fresh(ws: Workspace) -> _Cache:
+    cache = _cache_for(ws)
+    now = time.monotonic()
+    if cache.data is not None and now - cache.checked < CHECK_SECONDS:
+        return cache
+    with cache.lock:
+        if cache.data is not None and time.monotonic() - cache.checked < CHECK_SECONDS:
+            return cache
+        sig = _signature(ws)
+        if cache.data is None or sig != cache.signature:
+            cache.data = _compute(ws)
+            cache.svgs = {}
+            cache.signature = sig
+        cache.checked = time.monotonic()
+    return cache
 
 
 def dashboard_data(ws: Workspace) -> dict[str, Any]:
-    """Aggregates for the dashboard (cached a few seconds; no names)."""
-    key = str(ws.root)
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit and time.monotonic() - hit[0] < _CACHE_SECONDS:
-            return hit[1]
-    data = _compute(ws)
-    with _cache_lock:
-        _cache[key] = (time.monotonic(), data)
+    """Aggregates for the dashboard (no names), recomputed when the store changes."""
+    data = _fresh(ws).data
+    assert data is not None
     return data
 
 
+def dashboard_svgs(ws: Workspace, lang: str) -> dict[str, str]:
+    """The dashboard's charts in ``lang`` (timeline and map), rendered once per change."""
+    cache = _fresh(ws)
+    got = cache.svgs.get(lang)
+    if got is not None:
+        return got
+    with cache.lock:
+        got = cache.svgs.get(lang)
+        if got is None:
+            got = cache.svgs[lang] = _render_svgs(cache.data or {}, lang)
+    return got
+
+
 def forget_cache() -> None:
-    """Drop cached aggregates (after an import, link or estimate)."""
-    with _cache_lock:
-        _cache.clear()
+    """Make the next dashboard view check the store at once (after an import, link or estimate)."""
+    with _caches_lock:
+        for cache in _caches.values():
+            cache.checked = 0.0
 
 
 def _compute(ws: Workspace) -> dict[str, Any]:
-    from roshan.estimate.workspace import latest_estimate
-
-    with ws.engine.connect() as conn:
-        n_victims = conn.execute(select(func.count()).select_from(Victim)
-                                 .where(Victim.active.is_(True))).scalar() or 0
+    """Aggregates from the report module (``roshan.report.data.report_data``), plus counts."""
+    with reader(ws) as conn:
         n_records = conn.execute(select(func.count()).select_from(Record)
                                  .where(Record.status == "accepted")).scalar() or 0
         n_sources = conn.execute(select(func.count()).select_from(Source)).scalar() or 0
+    try:
+        from roshan.report.data import report_data
+    except ImportError:  # pragma: no cover - the report module is part of roshan
+        return _compute_basic(ws, int(n_records), int(n_sources))
+    d = report_data(ws, compute_missing=False)
+    est = d.get("estimate")
+    estimate = None
+    if est and est.get("result"):
+        r = est["result"]
+        estimate = {"method": est.get("method") or r.get("method"), "observed": r.get("observed"),
+                    "estimate": r.get("estimate"), "lower": r.get("lower"),
+                    "upper": r.get("upper"), "level": r.get("level"),
+                    "warnings": r.get("warnings") or [], "stale": bool(est.get("stale"))}
+    strata: list[dict[str, Any]] = []
+    for dim, block in (d.get("strata") or {}).items():
+        for row in block.get("rows") or []:
+            strata.append({"by": dim, "stratum": row["value"], "observed": row["observed"],
+                           "estimate": row["estimate"], "lower": row["lower"],
+                           "upper": row["upper"], "status": row.get("status")})
+    provinces = sorted(({"code": code, "name_en": p["name_en"], "name_fa": p["name_fa"],
+                         "count": p["documented"], "estimate": p["estimate"],
+                         "lower": p["lower"], "upper": p["upper"]}
+                        for code, p in (d.get("provinces") or {}).items()),
+                       key=lambda p: (-p["count"], p["code"]))
+    return {"victims": int(d.get("documented") or 0), "records": int(n_records),
+            "sources": int(n_sources), "estimate": estimate,
+            "estimate_error": d.get("estimate_error"), "strata": strata,
+            "timeline": [{"date": r["date"], "count": int(r["count"])}
+                         for r in d["timeline"]["by_day"]],
+            "unknown_date": int(d["timeline"]["undated"]),
+            "blackout": d["timeline"].get("blackout"),
+            "provinces": provinces, "unknown_province": int(d.get("unknown_province") or 0),
+            "synthetic": bool(d.get("synthetic"))}
+
+
+def _compute_basic(ws: Workspace, n_records: int, n_sources: int) -> dict[str, Any]:
+    """Aggregates straight from the store (used only without the report module)."""
+    from roshan.estimate.workspace import latest_estimate
+
+    with reader(ws) as conn:
         timeline = conn.execute(select(Victim.date_of_death, func.count())
                                 .where(Victim.active.is_(True))
-                                .group_by(Victim.date_of_death)
-                                .order_by(Victim.date_of_death)).all()
-        provinces = conn.execute(select(Victim.province, func.count())
+                                .group_by(Victim.date_of_death)).all()
+        provinces = conn.execute(select(Victim.province_code, Victim.province, func.count())
                                  .where(Victim.active.is_(True))
-                                 .group_by(Victim.province)
-                                 .order_by(func.count().desc())).all()
+                                 .group_by(Victim.province_code, Victim.province)).all()
     est = latest_estimate(ws)
-    estimate = None
-    if est:
-        estimate = {k: est.get(k) for k in ("method", "observed", "estimate", "lower", "upper",
-                                            "level", "warnings")}
-    strata: list[dict[str, Any]] = []
-    for by in (["province"], ["period"]):
-        doc = latest_estimate(ws, by=by)
-        if doc and doc.get("strata"):
-            for s in doc["strata"]:
-                strata.append({"by": by[0], "stratum": s.get(by[0]),
-                               "observed": s.get("observed"), "estimate": s.get("estimate"),
-                               "lower": s.get("lower"), "upper": s.get("upper")})
-    return {
-        "victims": int(n_victims), "records": int(n_records), "sources": int(n_sources),
-        "estimate": estimate, "strata": strata,
-        "timeline": [{"date": d, "count": int(c)} for d, c in timeline if d],
-        "unknown_date": sum(int(c) for d, c in timeline if not d),
-        "provinces": [{"province": p or None, "count": int(c)} for p, c in provinces],
-    }
+    dated = sorted((d, int(c)) for d, c in timeline if d and len(d) == 10)
+    n_victims = sum(int(c) for _, c in timeline)
+    return {"victims": n_victims, "records": n_records, "sources": n_sources,
+            "estimate": ({k: est.get(k) for k in ("method", "observed", "estimate", "lower",
+                                                  "upper", "level", "warnings")}
+                         if est else None),
+            "estimate_error": None, "strata": [],
+            "timeline": [{"date": d, "count": c} for d, c in dated],
+            "unknown_date": n_victims - sum(c for _, c in dated), "blackout": None,
+            "provinces": [{"code": code, "name_en": name, "name_fa": name, "count": int(c),
+                           "estimate": None, "lower": None, "upper": None}
+                          for code, name, c in provinces if code],
+            "unknown_province": sum(int(c) for code, _, c in provinces if not code),
+            "synthetic": False}
+
+
+def _render_svgs(data: dict[str, Any], lang: str) -> dict[str, str]:
+    """Timeline chart and province map with the report module's chart functions.
+
+    Their SVGs carry presentation attributes only (no inline styles or scripts), so
+    they can sit in the page under the strict Content-Security-Policy. Falls back to
+    the app's own bar charts if the report charts cannot be drawn.
+    """
+    from roshan.web.i18n import format_date, t
+
+    out: dict[str, str] = {}
+    try:
+        from roshan.report import charts
+
+        chart = charts.timeline_chart(data.get("timeline") or [],
+                                      data.get("blackout") or "2026-01-08", lang)
+        out["timeline"] = charts.to_svg(chart, lang)
+    except Exception:  # noqa: BLE001 - a chart must not take the dashboard down
+        log.warning("report timeline chart unavailable; drawing plain bars")
+        out["timeline"] = bar_chart_svg([(format_date(r["date"], lang), r["count"])
+                                         for r in data.get("timeline") or []][:60],
+                                        title="timeline")
+    try:
+        from roshan.report.map import choropleth_svg
+
+        values = {p["code"]: (p["count"] or None) for p in data.get("provinces") or []}
+        out["map"] = choropleth_svg(values, title=t(lang, "by_province"), lang=lang,
+                                    legend_title=t(lang, "count"),
+                                    no_data_label=t(lang, "none"))
+    except Exception:  # noqa: BLE001
+        log.warning("report map unavailable; drawing plain bars")
+        out["map"] = bar_chart_svg([(p["name_fa"] if lang == "fa" else p["name_en"], p["count"])
+                                    for p in data.get("provinces") or []][:40],
+                                   title="provinces")
+    for key, svg in out.items():
+        if "<script" in svg.lower() or "style=" in svg.lower():
+            out[key] = bar_chart_svg([], title=key)  # never let inline code through the CSP
+    return out
 
 
 def bar_chart_svg(rows: list[tuple[str, int]], *, width: int = 640, bar: int = 14,
@@ -111,16 +241,12 @@ def bar_chart_svg(rows: list[tuple[str, int]], *, width: int = 640, bar: int = 1
 
 @router.get("/", include_in_schema=False)
 def dashboard_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
-    from roshan.web.i18n import format_date
-
-    data = dashboard_data(request.app.state.ws)
+    ws = request.app.state.ws
     lang = lang_of(request)
-    timeline_svg = bar_chart_svg([(format_date(r["date"], lang), r["count"])
-                                  for r in data["timeline"]][:60], title="timeline")
-    province_svg = bar_chart_svg([(r["province"] or "?", r["count"])
-                                  for r in data["provinces"]][:40], title="provinces")
-    return render(request, "dashboard.html", {"d": data, "timeline_svg": timeline_svg,
-                                              "province_svg": province_svg})
+    data = dashboard_data(ws)
+    svgs = dashboard_svgs(ws, lang)
+    return render(request, "dashboard.html", {"d": data, "timeline_svg": svgs.get("timeline", ""),
+                                              "province_svg": svgs.get("map", "")})
 
 
 @router.get("/api/dashboard", tags=["dashboard"])

@@ -24,6 +24,7 @@ from roshan.store.audit import record_event
 from roshan.store.models import EstimateRun, Victim
 from roshan.store.workspace import Workspace
 from roshan.web.auth import EXPORT_AGGREGATE, EXPORT_FULL, CurrentUser, require
+from roshan.web.db import reader
 from roshan.web.routes.common import render
 
 router = APIRouter()
@@ -50,7 +51,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
 def build_export(ws: Workspace, what: str) -> tuple[bytes, str, int]:
     """(content, media type, rows) of one export."""
     if what == "estimates":
-        with ws.engine.connect() as conn:
+        with reader(ws) as conn:
             rows = conn.execute(select(EstimateRun.id, EstimateRun.created_at, EstimateRun.method,
                                        EstimateRun.by, EstimateRun.result)
                                 .order_by(EstimateRun.id)).all()
@@ -62,7 +63,7 @@ def build_export(ws: Workspace, what: str) -> tuple[bytes, str, int]:
         from roshan.web.routes.dashboard import dashboard_data
 
         d = dashboard_data(ws)
-        rows = [["province", p["province"] or "", p["count"]] for p in d["provinces"]]
+        rows = [["province", p["code"], p["count"]] for p in d["provinces"]]
         rows += [["date_of_death", t["date"], t["count"]] for t in d["timeline"]]
         return _csv(["by", "value", "victims"], rows), "text/csv", len(rows)
     if what == "links":
@@ -73,7 +74,7 @@ def build_export(ws: Workspace, what: str) -> tuple[bytes, str, int]:
                 len(frame))
     if what == "victims":
         cols = [getattr(Victim, c) for c in VICTIM_EXPORT_COLUMNS]
-        with ws.engine.connect() as conn:
+        with reader(ws) as conn:
             rows = conn.execute(select(*cols).where(Victim.active.is_(True))
                                 .order_by(Victim.uid)).all()
         out = [[";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in r]

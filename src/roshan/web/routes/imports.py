@@ -30,6 +30,7 @@ from roshan.store.audit import record_event
 from roshan.store.models import Import, Record, Source
 from roshan.store.workspace import Workspace
 from roshan.web.auth import INGEST, VIEW_NAMES, CurrentUser, require
+from roshan.web.db import reader
 from roshan.web.routes.common import PathId, redirect, render
 
 router = APIRouter()
@@ -188,7 +189,7 @@ def cancel_upload(request: Request, user: CurrentUser, upload_id: str) -> None:
 
 
 def list_imports(ws: Workspace, limit: int = 200) -> list[dict[str, Any]]:
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         rows = conn.execute(select(Import.id, Source.name, Import.file_name, Import.created_at,
                                    Import.actor, Import.encoding, Import.file_format,
                                    Import.rows_total, Import.rows_accepted, Import.rows_rejected)
@@ -210,7 +211,7 @@ def rejected_rows(ws: Workspace, import_id: int, limit: int = 500,
     imports = [i for i in list_imports(ws, 100000) if i["id"] == import_id]
     if not imports:
         return None
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         total = conn.execute(select(func.count()).select_from(Record)
                              .where(Record.import_id == import_id,
                                     Record.status == "rejected")).scalar() or 0

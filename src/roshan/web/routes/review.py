@@ -20,6 +20,7 @@ from roshan.errors import LinkageError
 from roshan.store.models import ReviewDecision
 from roshan.store.workspace import Workspace
 from roshan.web.auth import REVIEW, CurrentUser, require
+from roshan.web.db import reader
 from roshan.web.routes.common import ID_MAX, redirect, render
 
 router = APIRouter()
@@ -38,7 +39,7 @@ def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
     recs = records_by_pk(ws, pks) if pks else {}
     versions: dict[tuple[int, int], tuple[int, str]] = {}
     if items:
-        with ws.engine.connect() as conn:
+        with reader(ws) as conn:
             for a, b, v, d in conn.execute(
                     select(ReviewDecision.record_a, ReviewDecision.record_b,
                            ReviewDecision.version, ReviewDecision.decision)

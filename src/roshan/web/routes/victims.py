@@ -22,6 +22,7 @@ from roshan.store.models import (
 )
 from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_NAMES, CurrentUser, require
+from roshan.web.db import reader
 from roshan.web.routes.common import render
 from roshan.web.search import VICTIM_COLUMNS, search_victims
 
@@ -32,7 +33,7 @@ def victim_detail(ws: Workspace, uid: str) -> dict[str, Any] | None:
     """A victim with all linked records side by side, their provenance, and history."""
     cols = [getattr(Victim, c) for c in VICTIM_COLUMNS] + [Victim.id, Victim.active, Victim.run_id]
     rec_cols = [getattr(Record, f) for f in FIELD_NAMES]
-    with ws.engine.connect() as conn:
+    with reader(ws) as conn:
         row = conn.execute(select(*cols).where(Victim.uid == uid)).first()
         if row is None:
             return None
