@@ -89,6 +89,11 @@ def load_normalized(ws: Workspace, *, renormalize: bool = True) -> pd.DataFrame:
 
 def check_input(normalized: pd.DataFrame) -> list[str]:
     """Refuse input linkage cannot work on, with a message that says why; return warnings."""
+    return _checked(normalized)[1]
+
+
+def _checked(normalized: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """(prepared frame, warnings) after the checks of :func:`check_input`."""
     if len(normalized) == 0:
         raise LinkageError("there are no records to link; ingest and normalise some lists first")
     if "source" in normalized.columns and normalized["source"].nunique() < 2:
@@ -105,7 +110,7 @@ def check_input(normalized: pd.DataFrame) -> list[str]:
         raise LinkageError(
             "no record has a usable date of death (at least the month); check the mapping of "
             "the date column — dates are needed to tell namesakes apart")
-    return empty_field_warnings(prepared)
+    return prepared, empty_field_warnings(prepared)
 
 
 def _constraints(ws: Workspace, known: set[int]) -> tuple[list, list, pd.DataFrame | None,
@@ -213,8 +218,9 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     t0 = time.perf_counter()
     normalized = load_normalized(ws, renormalize=renormalize)
     timings["normalize"] = time.perf_counter() - t0
-    warnings = check_input(normalized)
-    prepared = prepare_frame(normalized)
+    t0 = time.perf_counter()
+    prepared, warnings = _checked(normalized)
+    t_check = time.perf_counter() - t0
     known = set(prepared["unique_id"].tolist())
     must, cannot, labels, cw = _constraints(ws, known)
     warnings += cw
@@ -237,6 +243,7 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
                          .values(status="failed", finished_at=utcnow()))
         raise
     timings.update(result.timings)
+    timings["prepare"] = timings.get("prepare", 0.0) + t_check
     t0 = time.perf_counter()
     labels_df = result.clustering.labels
     previous, uid_ids = _previous_assignment(ws)
