@@ -1,11 +1,9 @@
 """Review decisions, constraints, and the choice of what to review (roshan.link.review)."""
+# ruff: noqa: F811 - fixtures imported from test_review_fixtures are redefined as arguments
 
 from __future__ import annotations
 
 import pytest
-
-from roshan.errors import LinkageError
-from roshan.link import review as rv
 from test_review_fixtures import (  # noqa: F401 - fixtures
     audit_details,
     record_pks,
@@ -15,6 +13,9 @@ from test_review_fixtures import (  # noqa: F401 - fixtures
     write_clusters,
     write_pairs,
 )
+
+from roshan.errors import LinkageError
+from roshan.link import review as rv
 
 
 @pytest.mark.parametrize("word,expected", [
@@ -137,7 +138,7 @@ def test_uncertain_pairs_ranked_by_distance_to_threshold(rws) -> None:
         (p[8], p[9], 0.01), (p[10], p[11], 0.48), (p[12], p[13], 0.5),
     ])
     out = rv.uncertain_pairs(rws, limit=10, threshold=0.5)
-    keys = list(zip(out["record_pk_l"], out["record_pk_r"]))
+    keys = list(zip(out["record_pk_l"], out["record_pk_r"], strict=False))
     # 0.5 exactly first; 0.52 and 0.48 tie in log-odds (ties by record ids); 0.999 and 0.01
     # are outside the default band.
     assert keys[0] == (p[12], p[13])
@@ -158,7 +159,7 @@ def test_uncertain_pairs_excludes_decided(rws) -> None:
     write_pairs(rws, [(p[0], p[1], 0.5), (p[2], p[3], 0.45)])
     rv.record_decision(rws, p[1], p[0], "unsure", "r")
     out = rv.uncertain_pairs(rws, limit=10, threshold=0.5)
-    assert list(zip(out["record_pk_l"], out["record_pk_r"])) == [(p[2], p[3])]
+    assert list(zip(out["record_pk_l"], out["record_pk_r"], strict=False)) == [(p[2], p[3])]
 
 
 def test_uncertain_pairs_uses_latest_link_run_threshold(rws) -> None:

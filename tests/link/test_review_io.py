@@ -1,4 +1,5 @@
 """Review batches as CSV/XLSX: export, fill in a spreadsheet, import (roshan.link.review_io)."""
+# ruff: noqa: F811 - fixtures imported from test_review_fixtures are redefined as arguments
 
 from __future__ import annotations
 
@@ -7,11 +8,6 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
-
-from roshan.errors import InputFileError, RoshanError, WorkspaceError
-from roshan.link import review as rv
-from roshan.link import review_io as rio
 from test_review_fixtures import (  # noqa: F401 - fixtures
     audit_details,
     copy_workspace,
@@ -22,6 +18,11 @@ from test_review_fixtures import (  # noqa: F401 - fixtures
     write_clusters,
     write_pairs,
 )
+from typer.testing import CliRunner
+
+from roshan.errors import InputFileError, RoshanError, WorkspaceError
+from roshan.link import review as rv
+from roshan.link import review_io as rio
 
 
 def _setup(ws) -> list[int]:
@@ -70,7 +71,7 @@ def test_round_trip_csv_with_all_decision_spellings(rws, tmp_path) -> None:
     rio.export_batch(rws, path, limit=8, cluster_limit=0)
     rows = _read_csv(path)
     words = ["match", "non_match", "unsure", "بله", "خیر", "نامطمئن", "y", ""]
-    for r, w in zip(rows, words):
+    for r, w in zip(rows, words, strict=False):
         r["decision"] = w
     rows[0]["reviewer"] = "spreadsheet-reviewer"
     rows[1]["note"] = "different father"
@@ -105,7 +106,7 @@ def test_round_trip_xlsx(rws, tmp_path) -> None:
     header = [c.value for c in sheet[1]]
     dcol = header.index("decision") + 1
     assert sheet.data_validations.dataValidation  # dropdown on the decision column
-    for r, word in zip(range(2, 6), ["بله", "n", "?", None]):
+    for r, word in zip(range(2, 6), ["بله", "n", "?", None], strict=False):
         sheet.cell(row=r, column=dcol).value = word
     wb.save(path)
     res = rio.import_batch(rws, path)
@@ -258,7 +259,7 @@ def test_cli_batch_out_and_in(rws, tmp_path) -> None:
     info = json.loads(res.stdout)
     assert info["rows"] == 3 and info["workspace_id"] == rws.id
     rows = _read_csv(path)
-    for r, w in zip(rows, ["y", "n", "?"]):
+    for r, w in zip(rows, ["y", "n", "?"], strict=False):
         r["decision"] = w
     _write_csv(path, rows)
     res = runner.invoke(_app(), ["review", str(rws.root), "--batch-in", str(path), "--json",

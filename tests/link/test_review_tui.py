@@ -1,4 +1,5 @@
 """Terminal review: bidi display order, side-by-side rendering, the interactive loop."""
+# ruff: noqa: F811 - fixtures imported from test_review_fixtures are redefined as arguments
 
 from __future__ import annotations
 
@@ -10,6 +11,14 @@ import typer
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
+from test_review_fixtures import (  # noqa: F401 - fixtures
+    record_pks,
+    review_template,
+    rws,
+    set_fields,
+    write_clusters,
+    write_pairs,
+)
 from typer.testing import CliRunner
 
 from roshan.link import review as rv
@@ -21,14 +30,6 @@ from roshan.link.review_tui import (
     key_to_action,
     render_pair,
     run_interactive,
-)
-from test_review_fixtures import (  # noqa: F401 - fixtures
-    record_pks,
-    review_template,
-    rws,
-    set_fields,
-    write_clusters,
-    write_pairs,
 )
 
 
@@ -153,7 +154,7 @@ def test_interactive_loop_through_cli_stdin(rws, monkeypatch) -> None:
     assert summary["skipped"] == 1 and summary["quit_early"] is True
     assert "[m] match" in res.stderr and "[q] quit" in res.stderr  # keys shown literally
     got = rv.decisions_frame(rws)
-    assert dict(zip(zip(got.record_a, got.record_b), got.decision)) == {
+    assert dict(zip(zip(got.record_a, got.record_b, strict=False), got.decision, strict=False)) == {
         (p[0], p[1]): "match", (p[2], p[3]): "non_match", (p[4], p[5]): "unsure"}
     assert set(got["reviewer"]) == {"tui-reviewer"}
     # The next session starts with what is still undecided.

@@ -88,7 +88,7 @@ def test_counts_from_labels() -> None:
     labels = np.array([0, 0, 1, 2, 2, 2, 3])
     lists = np.array([0, 1, 0, 0, 1, 2, 2])
     cc = unc.counts_from_labels(labels, lists, ["A", "B", "C"])
-    got = {tuple(p): int(c) for p, c in zip(cc.patterns.tolist(), cc.counts)}
+    got = {tuple(p): int(c) for p, c in zip(cc.patterns.tolist(), cc.counts, strict=False)}
     assert got == {(1, 1, 0): 1, (1, 0, 0): 1, (1, 1, 1): 1, (0, 0, 1): 1}
     assert cc.observed == 4
 

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from roshan.errors import LinkageError
 from roshan.store.audit import record_event
 from roshan.store.models import LinkRun, Record, ReviewDecision, utcnow
-from roshan.store.workspace import Workspace, actor_name
+from roshan.store.workspace import Workspace
 
 MATCH = "match"
 NON_MATCH = "non_match"
@@ -392,13 +392,13 @@ def _bottleneck(members: list[int], edges: pd.DataFrame) -> tuple[float | None, 
 
     comps = len(members)
     weakest: tuple[float, tuple[int, int]] | None = None
-    for l, r, p in edges.sort_values("match_probability", ascending=False)[
+    for a, b, p in edges.sort_values("match_probability", ascending=False)[
             ["record_pk_l", "record_pk_r", "match_probability"]].itertuples(index=False):
-        rl, rr = find(int(l)), find(int(r))
+        rl, rr = find(int(a)), find(int(b))
         if rl != rr:
             parent[rl] = rr
             comps -= 1
-            weakest = (float(p), (int(l), int(r)))
+            weakest = (float(p), (int(a), int(b)))
             if comps == 1:
                 break
     if comps > 1:
@@ -431,7 +431,7 @@ def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: flo
         raise LinkageError("clusters.parquet lacks record_pk / cluster_id columns")
     flags_by: dict[str, set[str]] = {}
     if "flags" in clusters.columns:  # the linker's own flags (chain_split, large_cluster, ...)
-        for cid, fl in zip(clusters[cid_col], clusters["flags"]):
+        for cid, fl in zip(clusters[cid_col], clusters["flags"], strict=False):
             if fl is not None and not isinstance(fl, float) and len(fl):
                 flags_by.setdefault(str(cid), set()).update(str(f) for f in fl)
     clusters = clusters[["record_pk", cid_col]].rename(columns={cid_col: "cluster_id"})
@@ -447,7 +447,7 @@ def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: flo
         pairs = _read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
     except LinkageError:
         pairs = pd.DataFrame(columns=["record_pk_l", "record_pk_r", "match_probability"])
-    cmap = dict(zip(multi["record_pk"], multi["cluster_id"]))
+    cmap = dict(zip(multi["record_pk"], multi["cluster_id"], strict=False))
     pl = pairs["record_pk_l"].map(cmap)
     pr = pairs["record_pk_r"].map(cmap)
     internal = pairs.loc[pl.notna() & (pl == pr)].copy()
@@ -456,7 +456,7 @@ def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: flo
     decided = _decided_keys(ws)
     _, cannot = load_constraints(ws)
     cannot_set = set(cannot)
-    prob = {(min(int(l), int(r)), max(int(l), int(r))): float(p) for l, r, p in
+    prob = {(min(int(a), int(b)), max(int(a), int(b))): float(p) for a, b, p in
             internal[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(index=False)}
     found: list[tuple[tuple[float, ...], SuspiciousCluster]] = []
     for cid, grp in multi.groupby("cluster_id", sort=True):
@@ -517,8 +517,9 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
     items: list[dict[str, Any]] = []
     seen: set[tuple[int, int]] = set()
     pairs = uncertain_pairs(ws, limit)
-    for l, r, p in pairs[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(index=False):
-        key = (int(l), int(r))
+    for lo, hi, p in pairs[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(
+            index=False):
+        key = (int(lo), int(hi))
         seen.add(key)
         items.append({"kind": "uncertain_pair", "record_a": key[0], "record_b": key[1],
                       "match_probability": float(p), "reason": "near_threshold",
@@ -532,7 +533,7 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
             want = {(c.record_a, c.record_b) for c in sus}
             lo = np.minimum(allp["record_pk_l"].to_numpy(), allp["record_pk_r"].to_numpy())
             hi = np.maximum(allp["record_pk_l"].to_numpy(), allp["record_pk_r"].to_numpy())
-            for x, y, p in zip(lo, hi, allp["match_probability"].to_numpy()):
+            for x, y, p in zip(lo, hi, allp["match_probability"].to_numpy(), strict=False):
                 if (int(x), int(y)) in want:
                     prob[(int(x), int(y))] = float(p)
         for c in sus:
@@ -561,7 +562,7 @@ def records_by_pk(ws: Workspace, pks: Iterable[int]) -> dict[int, dict[str, Any]
                     .join(Source, Source.id == Record.source_id).where(Record.id.in_(chunk)))
             for row in conn.execute(stmt):
                 rec = {"record_pk": int(row[0]), "source": row[1], "row_number": int(row[2])}
-                rec.update(dict(zip(FIELD_NAMES, row[3:])))
+                rec.update(dict(zip(FIELD_NAMES, row[3:], strict=False)))
                 out[int(row[0])] = rec
     return out
 

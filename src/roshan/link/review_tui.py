@@ -162,7 +162,7 @@ def display_order(text: str, base: str = "auto") -> str:
     if not text or not any(c in _STRONG_R or c == "AN" for c in _classes(text)):
         return text
     levels = embedding_levels(text, base)
-    chars = [(_MIRROR.get(ch, ch) if lv % 2 else ch) for ch, lv in zip(text, levels)]
+    chars = [(_MIRROR.get(ch, ch) if lv % 2 else ch) for ch, lv in zip(text, levels, strict=False)]
     top = max(levels)
     lowest_odd = min((lv for lv in levels if lv % 2), default=top + 1)
     for lv in range(top, lowest_odd - 1, -1):

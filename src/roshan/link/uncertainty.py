@@ -151,7 +151,7 @@ def constrained_components(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarra
     in_bad = np.isin(labels, bad_comps)
     nodes = np.flatnonzero(in_bad)
     emask = in_bad[eu] if len(eu) else np.zeros(0, dtype=bool)
-    forbid = [(int(a), int(b)) for a, b in zip(cu, cv) if in_bad[a]]
+    forbid = [(int(a), int(b)) for a, b in zip(cu, cv, strict=False) if in_bad[a]]
     rep = _constrained_merge(nodes, eu[emask], ev[emask], ew[emask], forbid)
     offset = int(labels.max()) + 1
     for node, r in rep.items():
@@ -210,10 +210,10 @@ def build_graph(record_pks: np.ndarray, pairs: pd.DataFrame, *,
     mu, mv = pair_idx(must_link)
     cu, cv = pair_idx(cannot_link)
     # Decided pairs override their scores.
-    decided = set(zip(np.minimum(mu, mv).tolist(), np.maximum(mu, mv).tolist()))
-    decided |= set(zip(np.minimum(cu, cv).tolist(), np.maximum(cu, cv).tolist()))
+    decided = set(zip(np.minimum(mu, mv).tolist(), np.maximum(mu, mv).tolist(), strict=False))
+    decided |= set(zip(np.minimum(cu, cv).tolist(), np.maximum(cu, cv).tolist(), strict=False))
     if decided:
-        keys = list(zip(np.minimum(l_idx, r_idx).tolist(), np.maximum(l_idx, r_idx).tolist()))
+        keys = list(zip(np.minimum(l_idx, r_idx).tolist(), np.maximum(l_idx, r_idx).tolist(), strict=False))
         undecided = np.array([k not in decided for k in keys], dtype=bool)
         l_idx, r_idx, p = l_idx[undecided], r_idx[undecided], p[undecided]
     certain = p >= hi
@@ -461,10 +461,9 @@ def calibrate_merge(graph: LinkageGraph, rng: np.random.Generator, *, logit_prio
     for _ in range(iterations):
         mid = (lo + hi) / 2
         linked = []
-        for k, labels in enumerate(gibbs_draws(graph, sweeps, rng, logit_prior=logit_prior,
-                                               unscored_log_bf=unscored_log_bf, start=start,
-                                               burnin=sweeps, thin=1, merge_logit=mid,
-                                               temper=temper)):
+        for labels in gibbs_draws(graph, sweeps, rng, logit_prior=logit_prior,
+                                  unscored_log_bf=unscored_log_bf, start=start,
+                                  burnin=sweeps, thin=1, merge_logit=mid, temper=temper):
             node = np.empty(graph.n_base, dtype=np.int64)
             node[graph.base] = labels
             linked.append(float((node[graph.eu] == node[graph.ev]).sum()))
@@ -836,7 +835,7 @@ def synthetic_problem(rng: np.random.Generator, *, population: int = 1000,
     starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
     ends = np.r_[starts[1:], n_rec]
     tl, tr = [], []
-    for s_, e_ in zip(starts, ends):
+    for s_, e_ in zip(starts, ends, strict=False):
         for a in range(s_, e_):
             for b in range(a + 1, e_):
                 tl.append(a)
