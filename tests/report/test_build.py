@@ -42,6 +42,9 @@ def test_english_contents(built_reports) -> None:
     assert "roshan 0." in html
     assert 'id="map-estimated"' in html  # province strata are stored in the fixture
     assert "not estimable" in html or "estimated" in html
+    # strata charts speak the reader's words, not codes
+    assert re.search(r"<text[^>]*>Tehran \(IR-23\)</text>", html)
+    assert re.search(r"<text[^>]*>during the blackout</text>", html)
 
 
 def test_persian_edition(built_reports) -> None:

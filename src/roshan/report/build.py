@@ -85,7 +85,10 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     out["age_sex"] = charts.to_svg(charts.age_sex_chart(d["age_sex"], lang), lang)
     out["cause"] = charts.to_svg(charts.cause_chart(d["causes"], lang), lang)
     for dim in STRATA_DIMS:
-        ch = charts.strata_estimate_chart(d["strata"][dim], lang)
+        def label(value: str, dim: str = dim) -> str:
+            return _stratum_label(dim, value, lang, d["provinces"])
+
+        ch = charts.strata_estimate_chart(d["strata"][dim], lang, label=label)
         out["strata_" + dim] = charts.to_svg(ch, lang) if ch is not None else None
     provinces = d["provinces"]
     documented = {c: (p["documented"] or None) for c, p in provinces.items()}

@@ -15,6 +15,7 @@ labels, lines differ by dash. The web dashboard calls the same functions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import altair as alt
@@ -178,13 +179,18 @@ def estimate_chart(estimate: dict[str, Any], lang: str = "en") -> Any:
     return posterior_chart(res, title=title)
 
 
-def strata_estimate_chart(block: dict[str, Any], lang: str = "en") -> Any | None:
-    """One row per stratum of a stored stratified run (``plots.strata_chart``); None without."""
+def strata_estimate_chart(block: dict[str, Any], lang: str = "en",
+                          label: Callable[[str], str] | None = None) -> Any | None:
+    """One row per stratum of a stored stratified run (``plots.strata_chart``); None without.
+
+    ``label`` turns a stratum value (``IR-23``, ``blackout``) into the edition's words.
+    """
     run = block.get("run")
     if not run or not block.get("rows"):
         return None
     dim = block["dim"]
-    strata = [{dim: r["value"], "observed": r["observed"], "estimate": r["estimate"],
+    name = label or (lambda v: v)
+    strata = [{dim: name(r["value"]), "observed": r["observed"], "estimate": r["estimate"],
                "lower": r["lower"], "upper": r["upper"], "status": r["status"]}
               for r in block["rows"]]
     res = EstimateResult(method=run["method"], lists=[], observed=sum(
