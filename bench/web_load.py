@@ -72,7 +72,7 @@ def build(out: Path, population: int, seed: int, link: bool) -> dict:
 
         logging.getLogger("splink").setLevel(logging.ERROR)
         link_workspace(ws)
-        estimate_workspace(ws, bootstrap=0)
+        estimate_workspace(ws, method="loglinear", bootstrap=0)
     else:
         _truth_victims(ws, sim, manifest)
     from roshan.web.accounts import create_user

@@ -69,7 +69,7 @@ def linked_template(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory
     ws = Workspace.init(path)
     ingest_all(ws, scenario)
     link_workspace(ws)
-    estimate_workspace(ws, bootstrap=0)
+    estimate_workspace(ws, method="loglinear", bootstrap=0)
     add_role_users(ws)
     ws.close()
     return path

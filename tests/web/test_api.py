@@ -225,17 +225,29 @@ def test_failed_job_reports_reason(linked_template, tmp_path) -> None:
     ws.close()
 
 
-def test_exports(clients) -> None:
-    counts = clients["viewer"].get("/api/exports/counts")
-    assert counts.status_code == 200 and counts.text.lstrip("\ufeff").startswith("by,value,victims")
-    est = clients["viewer"].get("/api/exports/estimates").json()
-    assert est and est[0]["result"]["estimate"] > 0
-    links = clients["analyst"].get("/api/exports/links")
-    assert links.status_code == 200 and "victim_id" in links.text.splitlines()[0]
-    victims = clients["analyst"].get("/api/exports/victims")
-    assert "display_name" in victims.text.splitlines()[0]
+def test_exports_by_role_and_redaction(clients) -> None:
+    viewer, analyst = clients["viewer"], clients["analyst"]
+    counts = viewer.get("/api/exports/counts")
+    assert counts.status_code == 200
+    header = counts.text.lstrip("\ufeff").splitlines()[0].split(",")
+    assert header[-1] == "count" and "List A" in header  # public level: lists anonymised
+    assert "SYNTHETIC" not in counts.text
+    est = viewer.get("/api/exports/estimates", params={"format": "json"})
+    assert est.status_code == 200 and est.json()
+    # aggregate-only roles cannot ask for a lower redaction level, nor for names
+    assert viewer.get("/api/exports/counts", params={"redact": "none"}).status_code == 403
+    assert viewer.get("/api/exports/victims", params={"redact": "public"}).status_code == 403
+    victims = analyst.get("/api/exports/victims")  # default: internal (names kept)
+    assert victims.status_code == 200 and "display_name" in victims.text.splitlines()[0]
     assert "attachment" in victims.headers["content-disposition"]
-    assert clients["analyst"].get("/api/exports/nothing").status_code == 404
+    public = analyst.get("/api/exports/victims", params={"redact": "public"})
+    assert public.status_code == 200 and "display_name" not in public.text.splitlines()[0]
+    links = analyst.get("/api/exports/links")
+    assert links.status_code == 200 and "victim_id" in links.text.splitlines()[0]
+    xlsx = analyst.get("/api/exports/records", params={"format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert analyst.get("/api/exports/nothing").status_code == 422
+    assert analyst.get("/exports/nothing").status_code == 404
 
 
 def test_audit_log_records_actions_without_names(clients, web_ws) -> None:

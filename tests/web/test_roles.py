@@ -48,6 +48,7 @@ API = {
     "/api/exports/counts": ALL,
     "/api/exports/links": INGEST,
     "/api/exports/victims": INGEST,
+    "/api/exports/records": INGEST,
     "/api/audit": ADMIN,
     "/api/users": ADMIN,
     "/api/tokens": ALL,

@@ -142,6 +142,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "decision_version": {"en": "Decision version", "fa": "نسخهٔ تصمیم"},
     "current_decision": {"en": "Current decision", "fa": "تصمیم کنونی"},
     "observed": {"en": "observed", "fa": "مشاهده‌شده"},
+    "public_level": {"en": "publication level: no names, lists as A, B, …",
+                     "fa": "سطح انتشار: بی‌نام، فهرست‌ها با A، B، …"},
     "stale": {"en": "from an earlier linkage run; estimate again",
               "fa": "از پیوند پیشین؛ دوباره برآورد کنید"},
     "name_field": {"en": "Token name", "fa": "نام توکن"},
