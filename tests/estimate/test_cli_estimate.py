@@ -19,7 +19,22 @@ runner = CliRunner()
 
 
 def _run(*args: str):
+    """Run `roshan estimate`; log-linear unless the test names a method (the default is
+    "recommended", tested in test_default_method_is_recommended)."""
+    if "--method" not in args:
+        args = (*args, "--method", "loglinear")
     return runner.invoke(app, ["estimate", *args])
+
+
+@pytest.mark.slow
+def test_default_method_is_recommended() -> None:
+    res = runner.invoke(app, ["estimate", "--counts", str(DATA / "korea_3list.csv"), "--json",
+                              "--seed", "3"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["method"] == "recommended"
+    assert d["lower"] <= d["estimate"] <= d["upper"]
+    assert d["observed"] == 123 and d["estimate"] > 123
 
 
 def test_counts_json_is_one_document() -> None:
@@ -133,7 +148,7 @@ def test_workspace_without_linkage_is_a_clear_error(tmp_path: Path) -> None:
 def test_door_prints_one_line_and_exits_2() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "roshan.cli.main", "estimate", "--counts",
-         str(DATA / "artificial_3list.csv"), "--terms", "A:B"],
+         str(DATA / "artificial_3list.csv"), "--terms", "A:B", "--method", "loglinear"],
         capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 2

@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_METHOD", "METHODS", "fit", "method_function"]
 #: Method names accepted by :func:`fit` (and ``roshan estimate --method``).
 METHODS: tuple[str, ...] = ("loglinear", "lcmcr", "dga", "recommended")
 #: Default method of ``roshan estimate``.
-DEFAULT_METHOD = "loglinear"
+DEFAULT_METHOD = "recommended"
 
 _IMPLEMENTATIONS = {
     "loglinear": ("roshan.estimate.loglinear", "fit_loglinear"),
