@@ -179,6 +179,10 @@ def test_upload_limits(ingest_app) -> None:
     assert c.post("/api/uploads", data=data, files={"file": ("x.csv", b"")},
                   headers=h).status_code == 400
     assert list(ingest_app.state.uploads_dir.iterdir()) == []  # refused uploads leave nothing
+    big_json = b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    r = c.post("/api/tokens", content=big_json,
+               headers={**h, "Content-Type": "application/json"})
+    assert r.status_code == 413  # other requests are small, whatever the route
 
 
 def test_estimate_job_runs_in_background(clients, web_ws) -> None:

@@ -40,6 +40,8 @@ from roshan.web.security import (
 log = logging.getLogger("roshan.web")
 HERE = Path(__file__).parent
 UPLOAD_PATHS = ("/upload", "/api/uploads")
+#: Largest body of any other state-changing request (forms and JSON are small).
+MAX_FORM_BYTES = 1024 * 1024
 
 
 class UserCache:
@@ -114,13 +116,15 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
     async def _session_and_headers(request: Request, call_next: Any) -> Response:
         started = time.perf_counter()
         path = request.url.path
-        if request.method == "POST" and path.startswith(UPLOAD_PATHS):
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             length = request.headers.get("content-length")
-            if length is None:
+            upload = path.startswith(UPLOAD_PATHS)
+            limit = settings.max_upload_bytes + 64 * 1024 if upload else MAX_FORM_BYTES
+            if length is None and upload:
                 return _plain(411, "an upload needs a Content-Length")
-            if not length.isdigit() or int(length) > settings.max_upload_bytes + 64 * 1024:
-                mb = settings.max_upload_bytes // (1024 * 1024)
-                return _plain(413, f"the upload is larger than the limit ({mb} MB)")
+            if length is not None and (not length.isdigit() or int(length) > limit):
+                mb = max(1, limit // (1024 * 1024))
+                return _plain(413, f"the request is larger than the limit ({mb} MB)")
         codec: SessionCodec = request.app.state.codec
         data = codec.loads(request.cookies.get(SESSION_COOKIE))
         fresh = data is None
