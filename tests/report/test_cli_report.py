@@ -55,6 +55,11 @@ def test_report_errors_are_one_line(run, tmp_path: Path, report_workspaces) -> N
             "--lang", "xx")
     assert r.returncode == 2 and "language" in r.stderr
     assert not (tmp_path / "r.html").exists()
+    r = run("init", str(tmp_path / "empty"))
+    assert r.returncode == 0, r.stderr
+    r = run("report", str(tmp_path / "empty"), "--out", str(tmp_path / "r.html"))
+    assert r.returncode == 2 and "roshan link" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_export_command(run, report_workspaces, tmp_path: Path) -> None:

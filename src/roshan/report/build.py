@@ -177,6 +177,12 @@ def build_report(ws: Any, out: Path, *, pdf: Path | None = None, lang: str = "en
     if lang not in i18n.LANGS:
         raise RoshanError(f"unknown report language {lang!r}; choose one of "
                           f"{', '.join(i18n.LANGS)}")
+    from roshan.errors import LinkageError
+    from roshan.report.data import latest_link_run
+
+    if latest_link_run(ws) is None:
+        raise LinkageError("no linkage results in this workspace yet; run `roshan link` "
+                           "first (the report counts unique victims)")
     d = report_data(ws, compute_missing=compute_missing, anonymise_sources=anonymise_sources)
     html = render_html(d, lang)
     out = Path(out)
