@@ -91,6 +91,8 @@ def timeline_chart(by_day: list[dict[str, Any]], blackout: str, lang: str = "en"
     """Documented deaths by day (bars) with the internet blackout marked by a dashed rule."""
     frame = pd.DataFrame(by_day or [{"date": blackout, "count": 0}])
     frame["date"] = pd.to_datetime(frame["date"])
+    if lang == "fa":
+        return _timeline_fa(frame, blackout, width)
     x = alt.X("yearmonthdate(date):T", title=t("day", lang),
               axis=alt.Axis(format="%d %b", labelAngle=-45, labelOverlap="greedy"))
     bars = alt.Chart(frame).mark_bar(color=OKABE_ITO["vermillion"]).encode(
@@ -104,6 +106,42 @@ def timeline_chart(by_day: list[dict[str, Any]], blackout: str, lang: str = "en"
         x="date:T", y=alt.value(0), text="label:N")
     return _config(alt.layer(bars, rule, text).properties(
         width=width, height=220, title=t("deaths_by_day", lang)), lang)
+
+
+def _timeline_fa(frame: pd.DataFrame, blackout: str, width: int) -> Any:
+    """The Persian timeline: one bar per day (empty days kept), labelled Jalali + Gregorian.
+
+    Vega knows no Jalali calendar, so the axis is ordinal with labels made here,
+    e.g. ``۱۸ دی (۰۱-۰۸)``; every day between the first and last is present so gaps
+    stay visible.
+    """
+    from roshan.report.i18n import jalali
+
+    days = pd.date_range(min(frame["date"].min(), pd.Timestamp(blackout)),
+                         max(frame["date"].max(), pd.Timestamp(blackout)), freq="D")
+    full = (frame.set_index("date")["count"].reindex(days, fill_value=0)
+            .rename_axis("date").reset_index())
+
+    def label(ts: pd.Timestamp) -> str:
+        j = jalali(ts.date()).rsplit(" ", 1)[0]  # day and month, without the year
+        return f"{j} ({digits(ts.strftime('%m-%d'), 'fa')})"
+
+    full["label"] = full["date"].map(label)
+    order = full["label"].tolist()
+    x = alt.X("label:N", sort=order, title=t("day", "fa"),
+              axis=alt.Axis(labelAngle=-60, labelOverlap="greedy"))
+    bars = alt.Chart(full).mark_bar(color=OKABE_ITO["vermillion"]).encode(
+        x=x, y=alt.Y("count:Q", title=t("count", "fa")))
+    mark = pd.DataFrame({"label": [label(pd.Timestamp(blackout))],
+                         "text": [t("blackout", "fa")]})
+    rule = alt.Chart(mark).mark_rule(strokeDash=[6, 3], strokeWidth=2,
+                                     color=OKABE_ITO["black"]).encode(x=alt.X("label:N",
+                                                                              sort=order))
+    text = alt.Chart(mark).mark_text(align="left", dx=4, dy=-6, fontSize=11, baseline="top",
+                                     color=OKABE_ITO["black"]).encode(
+        x=alt.X("label:N", sort=order), y=alt.value(0), text="text:N")
+    return _config(alt.layer(bars, rule, text).properties(
+        width=width, height=240, title=t("deaths_by_day", "fa")), "fa")
 
 
 def _period_label(value: str, lang: str) -> str:
