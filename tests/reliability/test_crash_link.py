@@ -17,28 +17,12 @@ import time
 from pathlib import Path
 
 import pytest
+from crash_helpers import scenario_ws as _scenario_ws
 from sqlalchemy import select
 
 from roshan.store.integrity import check_store
 from roshan.store.models import LinkRun, RecordLink, Victim
 from roshan.store.workspace import Workspace
-
-POPULATION = 800  # ~1,300 records over 5 lists: a link run of several seconds
-
-
-def _scenario_ws(tmp_path: Path, url: str | None = None) -> Workspace:
-    from roshan.canonical import SourceKind
-    from roshan.ingest.importer import ingest_file
-    from roshan.simulate.config import ScenarioConfig
-    from roshan.simulate.scenario import simulate
-
-    man = simulate(ScenarioConfig(seed=11, population=POPULATION), tmp_path / "sim")
-    ws = Workspace.init(tmp_path / "ws", url)
-    for s in man["sources"]:
-        ingest_file(ws, tmp_path / "sim" / s["file"], source_name=s["name"],
-                    source_kind=SourceKind(s["kind"]),
-                    mapping_path=(tmp_path / "sim" / s["mapping"]) if s.get("mapping") else None)
-    return ws
 
 
 def _link_cmd(ws: Path) -> list[str]:
