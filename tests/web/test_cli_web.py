@@ -55,16 +55,23 @@ def test_user_commands(ws_path: Path, sqlite_ws) -> None:
 
 
 def test_user_errors_are_one_line(ws_path: Path) -> None:
-    env = {**os.environ, "ROSHAN_ACTOR": "test"}
+    from roshan.errors import RoshanError
+
     for args, stdin in ((["user", "add", str(ws_path), "x1", "--role", "boss",
                           "--password-stdin"], "long-password-1\n"),
                         (["user", "add", str(ws_path), "x2", "--password-stdin"], "short\n"),
                         (["user", "passwd", str(ws_path), "nobody", "--password-stdin"],
                          "long-password-1\n")):
-        p = subprocess.run([sys.executable, "-m", "roshan.cli.main", *args], input=stdin,
-                           capture_output=True, text=True, timeout=120, env=env)
-        assert p.returncode == 2, p.stderr
-        assert "Traceback" not in p.stderr and p.stderr.strip().count("\n") == 0
+        r = invoke(*args, input=stdin)
+        assert isinstance(r.exception, RoshanError), args  # the CLI door turns it into exit 2
+    # one real process through the door: one line on stderr, exit code 2, no traceback
+    env = {**os.environ, "ROSHAN_ACTOR": "test"}
+    p = subprocess.run([sys.executable, "-m", "roshan.cli.main", "user", "add", str(ws_path),
+                        "x1", "--role", "boss", "--password-stdin"], input="long-password-1\n",
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr and p.stderr.strip().count("\n") == 0
+    assert "unknown role" in p.stderr
 
 
 def test_serve_answers_on_loopback(ws_path: Path) -> None:

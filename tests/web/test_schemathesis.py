@@ -43,26 +43,30 @@ def api_schema(linked_template: Path, tmp_path_factory: pytest.TempPathFactory):
     ws.close()
 
 
-def test_api_never_fails_on_generated_input(api_schema) -> None:
-    """Each operation in turn, with Hypothesis driving schemathesis' case strategy."""
+def _runner(operation, headers: dict, checks: list, calls: list[int]):
+    """A Hypothesis test calling one operation with generated cases."""
     from hypothesis import given
 
+    @given(case=operation.as_strategy())
+    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    def run(case) -> None:
+        response = case.call_and_validate(headers=headers, checks=checks)
+        calls.append(response.status_code)
+        assert response.status_code < 500
+
+    return run
+
+
+def test_api_never_fails_on_generated_input(api_schema) -> None:
+    """Each operation in turn, with Hypothesis driving schemathesis' case strategy."""
     headers = {"Authorization": f"Bearer {_STATE['token']}"}
     checks = [not_a_server_error, response_schema_conformance, content_type_conformance]
     tested = []
     for result in api_schema.get_all_operations():
         operation = result.ok()
         calls: list[int] = []
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
-        def run(case, calls: list[int] = calls) -> None:
-            response = case.call_and_validate(headers=headers, checks=checks)
-            calls.append(response.status_code)
-            assert response.status_code < 500
-
-        run()
+        _runner(operation, headers, checks, calls)()
         assert calls, operation.label
         tested.append(operation.label)
     assert len(tested) >= 15 and "GET /api/victims" in tested
