@@ -1,0 +1,62 @@
+"""Chart functions on small hand-made inputs (no workspace): SVG out, escaped, Persian digits."""
+
+from __future__ import annotations
+
+import re
+
+from roshan.report import charts
+
+
+def test_upset_escapes_hostile_list_names() -> None:
+    names = ["<script>alert(1)</script>", "B&C"]
+    svg = charts.to_svg(charts.upset_chart([{"lists": names, "count": 5},
+                                            {"lists": ["B&C"], "count": 3}], names))
+    assert "<script" not in svg and "&lt;script&gt;" in svg and "B&amp;C" in svg
+    assert svg.lstrip().startswith("<svg")
+
+
+def test_timeline_marks_blackout_and_persian_digits() -> None:
+    days = [{"date": "2026-01-06", "count": 12}, {"date": "2026-01-09", "count": 40}]
+    en = charts.to_svg(charts.timeline_chart(days, "2026-01-08", "en"))
+    assert "internet blackout" in en
+    fa = charts.to_svg(charts.timeline_chart(days, "2026-01-08", "fa"), "fa")
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", fa)
+    assert any("دی" in t for t in texts)
+    assert not any(re.search(r"[0-9]", t) for t in texts)  # Persian digits only
+    # every day between first and last is drawn (gaps stay visible): 4 day labels
+    assert sum(1 for t in texts if "دی" in t and "(" in t) >= 3
+
+
+def test_profile_charts_render() -> None:
+    age_sex = [{"age_group": "18-29", "sex": "m", "count": 10},
+               {"age_group": "18-29", "sex": "f", "count": 4},
+               {"age_group": "unknown", "sex": "unknown", "count": 1}]
+    svg = charts.to_svg(charts.age_sex_chart(age_sex))
+    assert "male" in svg and "female" in svg
+    svg = charts.to_svg(charts.cause_chart([{"cause": "live_ammunition", "count": 7}]))
+    assert "live ammunition" in svg
+
+
+def test_period_and_strata_charts() -> None:
+    block = {"dim": "period", "observed": {"before_blackout": 10, "blackout": 30},
+             "run": {"id": 1, "method": "loglinear", "estimate": 60.0, "lower": 50.0,
+                     "upper": 80.0, "level": 0.95, "stale": False},
+             "rows": [{"value": "before_blackout", "observed": 10, "estimate": 15.0,
+                       "lower": 11.0, "upper": 22.0, "status": "ok"},
+                      {"value": "blackout", "observed": 30, "estimate": None, "lower": None,
+                       "upper": None, "status": "not_estimable"}]}
+    svg = charts.to_svg(charts.period_chart(block))
+    assert "before the blackout" in svg and "during the blackout" in svg
+    chart = charts.strata_estimate_chart(block, label=lambda v: v.upper())
+    svg = charts.to_svg(chart)
+    assert "BEFORE_BLACKOUT" in svg and "not estimable" in svg
+    assert charts.strata_estimate_chart({"dim": "sex", "observed": {}, "run": None,
+                                         "rows": []}) is None
+
+
+def test_result_round_trip() -> None:
+    doc = {"method": "loglinear", "lists": ["A", "B", "C"], "observed": 100, "estimate": 150.0,
+           "lower": 120.0, "upper": 200.0, "level": 0.95, "model": None, "diagnostics": {},
+           "warnings": [], "strata": []}
+    res = charts.result_from_dict(doc, draws=[140.0, 150.0, 160.0])
+    assert res.to_dict() == doc and res.draws is not None and len(res.draws) == 3
