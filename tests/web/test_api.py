@@ -148,6 +148,7 @@ def test_upload_preview_confirm_and_rejected_rows(ingest_app, any_ws, scenario) 
     page = c.get(f"/imports/{res['import_id']}").text
     assert 'id="rejected"' in page and "SYNTHETIC-UPLOAD" in page
     assert c.post(f"/api/uploads/{p['id']}/confirm", headers=h).status_code == 404  # consumed
+    assert c.get("/api/dashboard").json()["records"] == 2  # the dashboard sees the import
     # a windows-1256 list from the simulator, with its mapping: encoding detected in the preview
     src = next(s for s in scenario.manifest["sources"] if s["encoding"] == "windows-1256")
     big = make_app(any_ws)

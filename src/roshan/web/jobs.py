@@ -104,7 +104,7 @@ class JobRunner:
             res = sess.execute(update(Job).where(Job.status.in_(("queued", "running")))
                                .values(status="failed", message="interrupted (server stopped)",
                                        finished_at=utcnow()))
-            return int(res.rowcount or 0)
+            return int(getattr(res, "rowcount", 0) or 0)
 
     def start(self, kind: str, params: dict[str, Any] | None, actor: str) -> int:
         """Queue a job; returns its id. Parameters are validated first."""

@@ -37,7 +37,7 @@ def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
     items = items[:limit]
     pks = {i["record_a"] for i in items} | {i["record_b"] for i in items}
     recs = records_by_pk(ws, pks) if pks else {}
-    versions: dict[tuple[int, int], tuple[int, str]] = {}
+    versions: dict[tuple[int, int], tuple[int, str | None]] = {}
     if items:
         with reader(ws) as conn:
             for a, b, v, d in conn.execute(
@@ -49,8 +49,8 @@ def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
     out = []
     for item in items:
         key = (item["record_a"], item["record_b"])
-        v, d = versions.get(key, (0, None))
-        out.append({**item, "version": v, "current_decision": d,
+        version, current = versions.get(key, (0, None))
+        out.append({**item, "version": version, "current_decision": current,
                     "a": recs.get(key[0]), "b": recs.get(key[1])})
     return out
 

@@ -49,7 +49,7 @@ def victim_detail(ws: Workspace, uid: str) -> dict[str, Any] | None:
             .join(Source, Source.id == Record.source_id)
             .join(Import, Import.id == Record.import_id)
             .where(RecordLink.victim_id == vid).order_by(Source.name, Record.id)).all()
-        records = []
+        records: list[dict[str, Any]] = []
         for r in recs:
             fields = dict(zip(FIELD_NAMES, r[10:], strict=True))
             records.append({"record_pk": r[0], "source": r[1], "source_kind": r[2],
