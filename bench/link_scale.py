@@ -37,6 +37,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--engine", default="duckdb")
     ap.add_argument("--keep", type=Path, default=None, help="Keep the workspace here.")
+    ap.add_argument("--workspace", type=Path, default=None,
+                    help="Link this already-ingested workspace instead of simulating one.")
     args = ap.parse_args()
     logging.getLogger("splink").setLevel(logging.ERROR)
 
@@ -49,19 +51,24 @@ def main() -> None:
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="roshan-linkscale-"))
     population = int(args.records / RECORDS_PER_PERSON)
-    t0 = time.perf_counter()
-    man = simulate(ScenarioConfig(seed=args.seed, population=population, lists=args.lists),
-                   tmp / "sim")
-    t_sim = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ws = Workspace.init(tmp / "ws")
-    for s in man["sources"]:
-        ingest_file(ws, tmp / "sim" / s["file"], source_name=s["name"],
-                    source_kind=SourceKind(s["kind"]),
-                    mapping_path=(tmp / "sim" / s["mapping"]) if s.get("mapping") else None)
-    t_ingest = time.perf_counter() - t0
-    print(f"simulated {population:,} people in {t_sim:.1f}s; ingested in {t_ingest:.1f}s",
-          flush=True)
+    t_sim = t_ingest = 0.0
+    if args.workspace is not None:
+        ws = Workspace.open(args.workspace)
+        args.keep = args.keep or args.workspace
+    else:
+        t0 = time.perf_counter()
+        man = simulate(ScenarioConfig(seed=args.seed, population=population, lists=args.lists),
+                       tmp / "sim")
+        t_sim = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ws = Workspace.init(tmp / "ws")
+        for s in man["sources"]:
+            ingest_file(ws, tmp / "sim" / s["file"], source_name=s["name"],
+                        source_kind=SourceKind(s["kind"]),
+                        mapping_path=(tmp / "sim" / s["mapping"]) if s.get("mapping") else None)
+        t_ingest = time.perf_counter() - t0
+        print(f"simulated {population:,} people in {t_sim:.1f}s; ingested in {t_ingest:.1f}s",
+              flush=True)
 
     proc = psutil.Process()
     peak = [proc.memory_info().rss]

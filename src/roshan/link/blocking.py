@@ -21,6 +21,17 @@ import pandas as pd
 log = logging.getLogger(__name__)
 
 DEFAULT_BLOCK_CAP = 600
+LARGE_BLOCK_CAP = 200
+LARGE_DATA = 250_000
+
+
+def default_block_cap(n_records: int) -> int:
+    """The block cap for a data set of this size: 600, or 200 above 250,000 records.
+
+    Candidate pairs grow roughly as records × cap, so very large workspaces refine
+    crowded blocks sooner to keep prediction within memory and time.
+    """
+    return DEFAULT_BLOCK_CAP if n_records <= LARGE_DATA else LARGE_BLOCK_CAP
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,13 @@ class BlockingReport:
     dropped_blocks: dict[str, int] = field(default_factory=dict)
     dropped_records: dict[str, int] = field(default_factory=dict)
     largest_block: dict[str, int] = field(default_factory=dict)
+    pairs: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total_pairs(self) -> int:
+        """Candidate pairs over all passes (pairs found by several passes counted each time)."""
+        return int(sum(self.pairs.values()))
 
     def to_dict(self) -> dict:
         return {
@@ -52,6 +69,7 @@ class BlockingReport:
             "dropped_blocks": self.dropped_blocks,
             "dropped_records": self.dropped_records,
             "largest_block": self.largest_block,
+            "pairs": self.pairs,
             "warnings": list(self.warnings),
         }
 
@@ -105,6 +123,7 @@ def add_blocking_keys(frame: pd.DataFrame, passes: list[BlockingPass],
             log.warning(msg)
         counts = key.value_counts()
         report.largest_block[bp.name] = int(counts.iloc[0]) if len(counts) else 0
+        report.pairs[bp.name] = int((counts.astype("int64") * (counts - 1) // 2).sum())
         frame[bp.column] = key.values
     return report
 

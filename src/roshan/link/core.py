@@ -19,7 +19,7 @@ import pandas as pd
 from splink import Linker
 
 from roshan.errors import LinkageError
-from roshan.link.blocking import DEFAULT_BLOCK_CAP, BlockingReport, add_blocking_keys
+from roshan.link.blocking import BlockingReport, add_blocking_keys, default_block_cap
 from roshan.link.cluster import Clustering, cluster_pairs
 from roshan.link.engine import ENGINES, open_backend
 from roshan.link.predict import guard_pairs, score_kept_pairs
@@ -29,6 +29,8 @@ from roshan.link.train import EM_MAX_PAIRS, U_SAMPLE_ROWS, TrainingReport, save_
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[str, int, int], None]
+PAIRS_PER_CHUNK = 40_000_000
+"""Above this many candidate pairs, prediction runs in chunks (bounded memory)."""
 GUARD_MAX_CLUSTER = 300
 """Clusters larger than this are not checked pair by pair by the chaining guard."""
 STEPS = ("prepare", "train", "predict", "cluster")
@@ -76,7 +78,7 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
                   seed: int = 42, must_link: Iterable[tuple[int, int]] = (),
                   cannot_link: Iterable[tuple[int, int]] = (),
                   labels: pd.DataFrame | None = None, models_dir: Path | None = None,
-                  block_cap: int = DEFAULT_BLOCK_CAP, on_progress: ProgressFn | None = None,
+                  block_cap: int | None = None, on_progress: ProgressFn | None = None,
                   u_sample_rows: int = U_SAMPLE_ROWS, em_max_pairs: float = EM_MAX_PAIRS,
                   threads: int | None = None) -> CoreResult:
     """Link a frame already prepared for ``spec`` (one row per record, ``unique_id``)."""
@@ -93,7 +95,8 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
     t0 = time.perf_counter()
     progress("prepare", 0, len(STEPS))
     prepared = prepared.copy()
-    blocking = add_blocking_keys(prepared, spec.passes, cap=block_cap)
+    cap = default_block_cap(len(prepared)) if block_cap is None else int(block_cap)
+    blocking = add_blocking_keys(prepared, spec.passes, cap=cap)
     # Training always runs on embedded DuckDB: it works on samples (u) and blocked
     # subsets (EM), is fast there, and gives the same parameters whatever engine
     # scores the pairs. The engine asked for does the quadratic part: blocking and
@@ -121,7 +124,8 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
             # dialect from the spec and copy the trained parameters across.
             target = Linker(psdf, spec.settings(), log_level=None).misc.save_model_to_json()
             linker = Linker(psdf, transplant_parameters(target, model), log_level=None)
-        pairs, kept = score_kept_pairs(linker, engine)
+        chunks = max(1, -(-blocking.total_pairs // PAIRS_PER_CHUNK))
+        pairs, kept = score_kept_pairs(linker, engine, chunks=chunks)
         timings["predict"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,11 +71,53 @@ def _duckdb_backend(threads: int | None) -> Backend:
     con = duckdb.connect(":memory:")
     if threads:
         con.execute(f"SET threads TO {int(threads)}")
+    # Bound memory and spill to disk rather than be killed on a shared laptop:
+    # half of the memory available now (override with ROSHAN_DUCKDB_MEMORY, e.g. "8GB").
+    import tempfile
+
+    import psutil
+
+    limit = os.environ.get("ROSHAN_DUCKDB_MEMORY") or \
+        f"{max(1, int(psutil.virtual_memory().available * 0.5 / 2**30))}GB"
+    con.execute(f"SET memory_limit = '{limit}'")
+    spill = tempfile.mkdtemp(prefix="roshan-duckdb-")
+    con.execute(f"SET temp_directory = '{spill}'")
+    con.execute("SET preserve_insertion_order = false")
     api = DuckDBAPI(connection=con)
-    return Backend("duckdb", api, [con.close])
+    import shutil
+
+    return Backend("duckdb", api, [con.close, lambda: shutil.rmtree(spill, ignore_errors=True)])
+
+
+_MASTER_RE = re.compile(r"^(local(\[(\*|\d+)(,\s*\d+)?\])?|local-cluster\[\d+,\s*\d+,\s*\d+\]"
+                        r"|spark://[^\s/]+(:\d+)?(,[^\s/]+(:\d+)?)*|yarn|k8s://\S+|mesos://\S+)$")
+
+
+def check_spark_master(master: str, *, timeout: float = 5.0) -> None:
+    """Refuse a malformed Spark master URL, or a ``spark://`` master nobody answers at.
+
+    Spark itself would retry an unreachable standalone master for a minute and then
+    fail deep inside a job; this says at once, in one line, what is wrong.
+    """
+    if not _MASTER_RE.match(master):
+        raise LinkageError(f"not a Spark master URL: {master!r} (use local[N], "
+                           "spark://HOST:7077, yarn or k8s://…)")
+    if master.startswith("spark://"):
+        hosts = master[len("spark://"):].split(",")
+        for hp in hosts:
+            host, _, port = hp.partition(":")
+            try:
+                socket.create_connection((host, int(port or 7077)), timeout=timeout).close()
+                return
+            except (OSError, ValueError):
+                continue
+        raise LinkageError(f"no Spark master answers at {master} (is the master running, and "
+                           "is its port reachable from this machine?)")
 
 
 def _spark_backend(master: str | None) -> Backend:
+    if master is not None:
+        check_spark_master(master)
     try:
         from pyspark.sql import SparkSession
         from splink import SparkAPI

@@ -80,11 +80,17 @@ def _rename(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["record_pk_l", "record_pk_r"]).reset_index(drop=True)
 
 
-def score_kept_pairs(linker: Linker, engine: str, *,
-                     floor: float = PAIRS_FLOOR) -> tuple[pd.DataFrame, Any]:
+def score_kept_pairs(linker: Linker, engine: str, *, floor: float = PAIRS_FLOOR,
+                     chunks: int = 1) -> tuple[pd.DataFrame, Any]:
     """Scored pairs with probability ≥ ``floor`` (pandas, pairs.parquet shape) and the
-    Splink table holding them."""
-    kept = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+    Splink table holding them. ``chunks`` > 1 splits the left side of the blocking
+    join (Splink's chunked predict) to bound memory on very large data."""
+    if chunks > 1:
+        kept = linker.inference.predict(threshold_match_probability=floor,
+                                        num_chunks_left=int(chunks), num_chunks_right=1,
+                                        warning_mode="never")
+    else:
+        kept = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     names = _column_names(kept)
     cols = [n for n in names if n in _KEEP or n.startswith("gamma_")]
     return _rename(_read(linker, engine, kept, cols)), kept
