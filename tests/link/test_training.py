@@ -61,3 +61,26 @@ def test_exploding_block_is_capped_with_a_warning(data):
     res = link_prepared(crowded, roshan_spec(), seed=5, block_cap=100)
     assert any("larger than 100" in w or "were split" in w for w in res.warnings)
     assert res.blocking.largest_block["names"] <= 100
+
+
+def test_chunked_prediction_gives_the_same_pairs(data):
+    from roshan.link import core
+
+    prepared, _ = data
+    whole = link_prepared(prepared, roshan_spec(), seed=5)
+    old = core.PAIRS_PER_CHUNK
+    core.PAIRS_PER_CHUNK = max(1, whole.blocking.total_pairs // 3)  # forces 3-4 chunks
+    try:
+        chunked = link_prepared(prepared, roshan_spec(), seed=5)
+    finally:
+        core.PAIRS_PER_CHUNK = old
+    cols = ["record_pk_l", "record_pk_r"]
+    assert whole.pairs[cols].equals(chunked.pairs[cols])
+    assert chunked.clustering.groups() == whole.clustering.groups()
+
+
+def test_block_cap_shrinks_for_very_large_data():
+    from roshan.link.blocking import default_block_cap
+
+    assert default_block_cap(100_000) == 600
+    assert default_block_cap(1_000_000) == 200
