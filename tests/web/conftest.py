@@ -24,6 +24,17 @@ PASSWORDS = {"admin": "admin-pass-0001", "analyst": "analyst-pass-01",
 ROLES = tuple(PASSWORDS)
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which PostgreSQL server and which browser the web tests use."""
+    import os
+
+    pg = os.environ.get("ROSHAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    pg = pg.split("@", 1)[-1]  # never print credentials
+    chromium = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else "absent (skipped)"
+    return [f"roshan web tests: SQLite and PostgreSQL at {pg} ([postgresql] ids); "
+            f"browser tests: Debian chromium {chromium}"]
+
+
 @dataclass
 class Scenario:
     root: Path

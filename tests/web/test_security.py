@@ -187,8 +187,7 @@ def test_deactivated_user_is_out(bare_app) -> None:
 def test_tampered_session_cookie_is_ignored(bare_app) -> None:
     c = client_for(bare_app, "admin")
     raw = c.cookies.get("roshan_session")
-    c.cookies.set("roshan_session", raw[:-3] + ("AAA" if not raw.endswith("AAA") else "BBB"),
-                  domain="testserver.local")
+    assert c.get("/api/me").status_code == 200
     c.cookies.clear()
-    c.cookies.set("roshan_session", raw[:-3] + "xyz")
+    c.cookies.set("roshan_session", raw[:-3] + ("xyz" if not raw.endswith("xyz") else "abc"))
     assert c.get("/api/me").status_code == 401
