@@ -66,15 +66,22 @@ def run_demo(out: Path, *, seed: int = 2026, population: int | None = None,
 
     link = link_workspace(ws)
     summary["link"] = link.to_dict()
-    log(f"linked records into {summary['link'].get('victims', '?')} unique victims")
+    log(f"linked {summary['link'].get('n_records', '?')} records into "
+        f"{summary['link'].get('n_victims', '?')} unique victims")
     stage("link")
 
     from roshan.estimate.workspace import estimate_workspace
 
-    est = estimate_workspace(ws)
+    est = estimate_workspace(ws, seed=seed)
     summary["estimate"] = {k: est.to_dict()[k] for k in ("method", "observed", "estimate", "lower", "upper")}
     log(f"estimated total: {est.estimate:,.0f} (95% interval {est.lower:,.0f}–{est.upper:,.0f}) "
         f"from {est.observed:,} documented; method {est.method}")
+    by_period = estimate_workspace(ws, by=["period"], seed=seed)
+    for s in by_period.strata:
+        if s.get("estimate") is not None:
+            log(f"  {s.get('period')}: {s['estimate']:,.0f} ({s['lower']:,.0f}–{s['upper']:,.0f})")
+        else:
+            log(f"  {s.get('period')}: observed {s['observed']:,}, not estimable ({s.get('reason')})")
     stage("estimate")
 
     from roshan.report.build import build_report

@@ -30,7 +30,7 @@ from sqlalchemy import case, func, select
 from roshan import __version__
 from roshan.canonical import FIELD_NAMES
 from roshan.store.models import EstimateRun, Import, LinkRun, Record, Source, Victim
-from roshan.store.workspace import Workspace, actor_name
+from roshan.store.workspace import Workspace
 
 __all__ = ["DEFAULT_SEED", "STRATA_DIMS", "report_data", "estimate_strata", "store_estimate",
            "latest_link_run", "is_synthetic", "BLACKOUT"]
@@ -72,14 +72,10 @@ def latest_link_run(ws: Workspace) -> dict[str, Any] | None:
 def store_estimate(ws: Workspace, result: Any, *, by: list[str] | None = None,
                    settings: dict[str, Any] | None = None) -> int:
     """Save an :class:`EstimateResult` as an ``EstimateRun`` of the current linkage; its id."""
-    link = latest_link_run(ws)
-    with ws.session() as sess:
-        run = EstimateRun(method=str(result.method), by=list(by or []),
-                          settings=dict(settings or {}), result=result.to_dict(),
-                          link_run_id=link["id"] if link else None, actor=actor_name())
-        sess.add(run)
-        sess.flush()
-        return int(run.id)
+    from roshan.estimate.workspace import save_estimate
+
+    return save_estimate(ws, result, method=str(result.method), by=list(by or []),
+                         settings=dict(settings or {}))
 
 
 def _runs(ws: Workspace) -> list[dict[str, Any]]:
