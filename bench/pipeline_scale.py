@@ -206,7 +206,9 @@ def main() -> None:
                          + ("_spark" if args.engine == "spark" else ""))
     result: dict[str, Any] = {
         "records_requested": args.records, "lists": args.lists, "engine": args.engine,
-        "spark_master": args.spark_master, "method": args.method, "population": population,
+        "spark_master": args.spark_master, "method": args.method,
+        "spark_driver_memory": os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY", "2g (default)")
+        if args.engine == "spark" else None, "population": population,
         "records_per_person": round(rpp, 3), "cpus": psutil.cpu_count(),
         "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "load_average_start": round(psutil.getloadavg()[0], 1), "stages": {},

@@ -77,3 +77,91 @@ def test_master_url_is_honoured() -> None:
         assert backend.name == "spark"
     finally:
         SparkSession.getActiveSession().stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def standalone_cluster(tmp_path: Path):
+    """A Spark standalone master and one worker on 127.0.0.1 (separate JVMs)."""
+    import os
+    import shutil
+    import time
+
+    import pyspark
+
+    spark_class = Path(pyspark.__file__).parent / "bin" / "spark-class"
+    if not spark_class.exists() or shutil.which("java") is None:
+        pytest.skip("no Spark launcher or no Java")
+    port, ui = _free_port(), _free_port()
+    env = {**os.environ, "SPARK_HOME": str(spark_class.parent.parent),
+           "SPARK_LOG_DIR": str(tmp_path), "SPARK_WORKER_DIR": str(tmp_path / "work")}
+    logs = tmp_path / "master.log", tmp_path / "worker.log"
+    master = subprocess.Popen([str(spark_class), "org.apache.spark.deploy.master.Master",
+                               "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(ui)],
+                              stdout=logs[0].open("w"), stderr=subprocess.STDOUT, env=env)
+    worker = None
+    try:
+        url = f"spark://127.0.0.1:{port}"
+        for _ in range(120):
+            if "ALIVE" in logs[0].read_text():
+                break
+            time.sleep(0.5)
+        worker = subprocess.Popen([str(spark_class), "org.apache.spark.deploy.worker.Worker",
+                                   "--host", "127.0.0.1", "--cores", "1", "--memory", "1g",
+                                   "--webui-port", str(_free_port()),
+                                   "--work-dir", str(tmp_path / "work"), url],
+                                  stdout=logs[1].open("w"), stderr=subprocess.STDOUT, env=env)
+        for _ in range(120):
+            if "Registering worker" in logs[0].read_text():
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("the Spark worker did not register with the master")
+        yield url, logs[0]
+    finally:
+        for p in (worker, master):
+            if p is not None:
+                p.terminate()
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
+def _groups(ws) -> set[frozenset[int]]:
+    from roshan.store.models import RecordLink
+
+    by: dict[int, set[int]] = {}
+    with ws.engine.connect() as conn:
+        for rec, vic in conn.execute(select(RecordLink.record_id, RecordLink.victim_id)):
+            by.setdefault(vic, set()).add(rec)
+    return {frozenset(v) for v in by.values()}
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_standalone_cluster_on_loopback(tmp_path: Path, standalone_cluster) -> None:
+    """`roshan link --spark-master spark://…` really runs on a (one-worker) cluster."""
+    import os
+
+    url, master_log = standalone_cluster
+    ws = scenario_ws(tmp_path, population=150)
+    res = subprocess.run(roshan("link", str(ws.root)), capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-2000:]
+    duck = _groups(ws)
+    env = {**os.environ, "ROSHAN_SPARK_DRIVER_MEMORY": "1g"}
+    res = subprocess.run(roshan("link", str(ws.root), "--engine", "spark", "--spark-master", url),
+                         capture_output=True, text=True, env=env, timeout=1800)
+    assert res.returncode == 0, res.stderr[-2000:]
+    log = master_log.read_text()
+    assert "Registering app roshan-link" in log and "Launching executor" in log
+    assert _groups(ws) == duck
+    assert check_store(ws) == []
+    ws.close()
