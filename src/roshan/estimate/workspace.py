@@ -57,7 +57,7 @@ def save_estimate(ws: Workspace, result: EstimateResult, *, method: str, by: lis
     with ws.session() as sess:
         link_run = sess.execute(select(LinkRun.id).where(LinkRun.status == "done")
                                 .order_by(LinkRun.id.desc())).scalar()
-        run = EstimateRun(method=method, by=by or None,
+        run = EstimateRun(method=method, by=list(by or []),
                           settings={k: v for k, v in settings.items() if _jsonable(v)},
                           result=result.to_dict(), link_run_id=link_run, actor=actor_name())
         sess.add(run)
