@@ -41,17 +41,25 @@ def private_pg(tmp_path: Path):
                    check=True, capture_output=True)
 
     def start() -> None:
-        subprocess.run([*user, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-w", "-l", str(data / "log"),
-                        "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"],
-                       check=True, capture_output=True)
+        # Retried: after a crash the kernel may take a moment to release the old
+        # server's port and shared memory.
+        for attempt in range(5):
+            res = subprocess.run([*user, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-w", "-l",
+                                  str(data / "log"), "-o",
+                                  f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"],
+                                 capture_output=True)
+            if res.returncode == 0:
+                return
+            time.sleep(1 + attempt)
+        raise RuntimeError("private PostgreSQL did not start: " + (data / "log").read_text()[-2000:])
 
     def kill() -> None:
         pid = int((data / "db" / "postmaster.pid").read_text().split()[0])
+        # The whole server crashes: backends first (their command lines don't name the data
+        # directory, and they would keep the shared memory), then the postmaster.
+        subprocess.run(["pkill", "-9", "-P", str(pid)], capture_output=True)
         os.kill(pid, signal.SIGKILL)
         time.sleep(1)
-        # children die with the postmaster; remove a stale pid file if left
-        subprocess.run(["pkill", "-9", "-f", str(data / "db")], capture_output=True)
-        time.sleep(0.5)
 
     start()
     subprocess.run([*user, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "roshan"],
