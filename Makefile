@@ -28,14 +28,14 @@ system-deps:  ## Debian tools some tests use (chromium, age, poppler); installed
 postgres:  ## make sure a PostgreSQL server answers on 127.0.0.1:5432
 	@bash scripts/ensure-postgres.sh
 
-test: venv system-deps  ## run the whole test suite (SQLite and PostgreSQL)
+test: venv system-deps lint  ## lint, then the whole test suite (SQLite and PostgreSQL)
 	@source scripts/ensure-postgres.sh && $(VENV)/bin/pytest -q -n 2 --dist loadfile -p no:cacheprovider
 
 test-fast: venv  ## the suite without slow tests
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not slow"
 
-lint: venv
-	$(VENV)/bin/ruff check src tests bench
+lint: venv  ## ruff over the code, tests and benchmarks
+	$(VENV)/bin/ruff check --quiet src tests bench
 
 bench: venv  ## run the benchmarks; figures go to bench/results and docs/benchmarks.md
 	$(PY) bench/run_all.py

@@ -20,7 +20,7 @@ def write_result(name: str, result: dict[str, Any], heading: str, lines: list[st
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     marker_start, marker_end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    body = "\n".join([marker_start, f"## {heading}", "", *[f"- {l}" for l in lines],
+    body = "\n".join([marker_start, f"## {heading}", "", *[f"- {line}" for line in lines],
                       f"- Recorded {result['recorded_at']}; raw figures in `bench/results/{name}.json`.",
                       marker_end])
     pattern = re.compile(re.escape(marker_start) + r".*?" + re.escape(marker_end), re.S)

@@ -54,7 +54,7 @@ def ingest(
     for issue in result.issues[:20]:
         console.print(f"  {file.name}, row {issue.row}, field {issue.field!r}: {issue.message}")
     if len(result.issues) > 20:
-        console.print(f"  … and more; see `roshan status` or the web app's import page")
+        console.print("  … and more; see `roshan status` or the web app's import page")
 
 
 def register(app: typer.Typer) -> None:
