@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from roshan.store.integrity import check_store
 from roshan.store.models import AuditEvent, EstimateRun
 
-
 EST = ("--method", "loglinear", "--bootstrap", "200")
 
 
