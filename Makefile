@@ -9,7 +9,7 @@ DEMO_DIR ?= demo
 SEED ?= 2026
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv demo test test-fast lint bench system-deps postgres clean
+.PHONY: venv demo test test-fast lint system-deps postgres clean
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,9 +36,6 @@ test-fast: venv  ## the suite without slow tests
 
 lint: venv  ## ruff over the code, tests and benchmarks
 	$(VENV)/bin/ruff check --quiet src tests bench
-
-bench: venv  ## run the benchmarks; figures go to bench/results and docs/benchmarks.md
-	$(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import os
 import sqlite3
 import sys
 
@@ -63,13 +64,26 @@ for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 
 
+def _exit_now(code: int) -> None:
+    """Exit after a user error without running native-library teardown.
+
+    After an error raised mid-stage, worker threads of native engines (DuckDB, numba)
+    can still be alive at interpreter shutdown, and their C++ destructors then abort
+    the process ("terminate called without an active exception", status -6) after the
+    message was printed. Everything was already rolled back, so flush and leave.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into one line on stderr."""
     try:
         app(standalone_mode=False)
     except RoshanError as err:
         console.print(f"[bold red]error:[/] {err}", soft_wrap=True)
-        sys.exit(err.exit_code)
+        _exit_now(err.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -106,7 +120,7 @@ def main() -> None:
                 hint = " (the database server stopped or cannot be reached)"
             console.print(f"[bold red]error:[/] database error: {first}{hint}; the current "
                           "operation was rolled back", soft_wrap=True, markup=True)
-            sys.exit(3)
+            _exit_now(3)
 
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
