@@ -86,3 +86,26 @@ def test_ingest_errors_name_file(tmp_path: Path) -> None:
     assert res.returncode == 2 and "bad.csv" in res.stderr and "Traceback" not in res.stderr
     res = run("ingest", str(ws), str(tmp_path / "missing.csv"), "--source", "S")
     assert res.returncode == 2 and "no such file" in res.stderr
+
+
+def test_status_check_reports_consistency(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from roshan.store.workspace import Workspace
+
+    ws = tmp_path / "ws"
+    run("init", str(ws))
+    f = tmp_path / "SYNTHETIC.csv"
+    f.write_text("full_name\nAli\nReza\n", encoding="utf-8")
+    run("ingest", str(ws), str(f), "--source", "S")
+    res = run("status", str(ws), "--check", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout)["consistent"] is True
+    # Break an invariant behind roshan's back: a record without its raw row's import count.
+    w = Workspace.open(ws)
+    with w.engine.begin() as conn:
+        conn.execute(text("update imports set rows_total = 5"))
+    w.close()
+    res = run("status", str(ws), "--check", "--json")
+    doc = json.loads(res.stdout)
+    assert res.returncode == 1 and doc["consistent"] is False
+    assert any("import row counts" in p for p in doc["problems"])

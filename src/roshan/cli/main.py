@@ -80,7 +80,10 @@ def _exit_now(code: int) -> None:
 def main() -> None:
     """Entry point: run the app, turning user errors into one line on stderr."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.stdout.flush()
+            sys.exit(code)  # a command's typer.Exit(n): click returns it when not standalone
     except RoshanError as err:
         console.print(f"[bold red]error:[/] {err}", soft_wrap=True)
         _exit_now(err.exit_code)

@@ -32,16 +32,25 @@ def init(
 def status(
     path: Path = typer.Argument(..., help="The workspace folder."),
     json_out: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+    check: bool = typer.Option(False, "--check", help="Also check the store's consistency "
+                               "invariants (after a crash); exit 1 if any is broken."),
 ) -> None:
     """Show what the store holds: sources, imports, raw rows, records, rejected rows."""
+    from roshan.store.integrity import check_store
     from roshan.store.status import workspace_status
     from roshan.store.workspace import Workspace
 
     ws = Workspace.open(path)
     info = workspace_status(ws)
+    problems = check_store(ws) if check else None
     ws.close()
+    if problems is not None:
+        info["consistent"] = not problems
+        info["problems"] = problems
     if json_out:
         print_json(info)
+        if problems:
+            raise typer.Exit(1)
         return
     console.print(f"workspace [bold]{info['workspace']}[/] ({info['backend']}, schema {info['schema']})")
     for key in ("sources", "imports", "raw_rows", "records", "rejected", "victims"):
@@ -51,6 +60,13 @@ def status(
         for s in info["by_source"]:
             table.add_row(s["source"], s["kind"], f"{s['records']:,}", f"{s['rejected']:,}")
         console.print(table)
+    if problems is not None:
+        if not problems:
+            console.print("store consistent: every invariant holds")
+        for p in problems:
+            console.print(f"[red]inconsistent:[/] {p}", markup=True)
+        if problems:
+            raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
