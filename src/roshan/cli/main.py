@@ -71,9 +71,13 @@ def _exit_now(code: int) -> None:
     can still be alive at interpreter shutdown, and their C++ destructors then abort
     the process ("terminate called without an active exception", status -6) after the
     message was printed. Everything was already rolled back, so flush and leave.
+    When ``main`` is called in-process (tests drive the real door that way), raise
+    SystemExit as usual so the caller survives.
     """
     sys.stdout.flush()
     sys.stderr.flush()
+    if "pytest" in sys.modules:
+        sys.exit(code)
     os._exit(code)
 
 
