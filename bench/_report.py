@@ -26,3 +26,21 @@ def write_result(name: str, result: dict[str, Any], heading: str, lines: list[st
     pattern = re.compile(re.escape(marker_start) + r".*?" + re.escape(marker_end), re.S)
     text = pattern.sub(lambda _m: body, text) if pattern.search(text) else text.rstrip() + "\n\n" + body + "\n"
     doc.write_text(text, encoding="utf-8")
+
+
+def replace_marked_section(text: str, marker: str, heading: str, body: str) -> str:
+    """Return ``text`` with the ``marker`` section set to ``body`` (the ``<!-- bench:NAME -->`` convention of write_result)."""
+    start_tag, end_tag = f"<!-- bench:{marker} -->", f"<!-- /bench:{marker} -->"
+    block = f"{start_tag}\n{body.rstrip()}\n{end_tag}\n"
+    if start_tag in text and end_tag in text:
+        a = text.index(start_tag)
+        b = text.index(end_tag) + len(end_tag)
+        return text[:a] + block.rstrip("\n") + text[b:]
+    start = text.find(heading + "\n")
+    if start != -1:
+        ends = [i for i in (text.find("\n## ", start + len(heading)),
+                            text.find("\n<!-- bench:", start + len(heading))) if i != -1]
+        end = min(ends) + 1 if ends else len(text)
+        return text[:start] + block + "\n" + text[end:].lstrip("\n")
+    return text.rstrip("\n") + "\n\n" + block
+

@@ -25,6 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import replace_marked_section  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "estimate" / "data"
 RESULTS = ROOT / "bench" / "results" / "estimate_lcmcr.json"
@@ -161,23 +164,6 @@ def _replace_section(heading: str, body: str) -> None:
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
     DOCS.write_text(replace_marked_section(text, MARKER, heading, body))
-
-
-def replace_marked_section(text: str, marker: str, heading: str, body: str) -> str:
-    """Return ``text`` with the ``marker`` section set to ``body`` (see :func:`_replace_section`)."""
-    start_tag, end_tag = f"<!-- bench:{marker} -->", f"<!-- /bench:{marker} -->"
-    block = f"{start_tag}\n{body.rstrip()}\n{end_tag}\n"
-    if start_tag in text and end_tag in text:
-        a = text.index(start_tag)
-        b = text.index(end_tag) + len(end_tag)
-        return text[:a] + block.rstrip("\n") + text[b:]
-    start = text.find(heading + "\n")
-    if start != -1:
-        ends = [i for i in (text.find("\n## ", start + len(heading)),
-                            text.find("\n<!-- bench:", start + len(heading))) if i != -1]
-        end = min(ends) + 1 if ends else len(text)
-        return text[:start] + block + "\n" + text[end:].lstrip("\n")
-    return text.rstrip("\n") + "\n\n" + block
 
 
 if __name__ == "__main__":
