@@ -143,3 +143,62 @@ def test_100mb_file_streams_in_bounded_memory(sqlite_ws: Workspace, tmp_path: Pa
     # guards against reading the file whole (the 1M-row target is 2 GiB).
     assert rss_kb < 1024 * 1024, f"peak RSS {rss_kb / 1024:.0f} MiB"
     del resource
+
+
+def test_xlsx_without_formulas_or_merges_is_streamed(tmp_path: Path, monkeypatch) -> None:
+    """A plain sheet is read once in streaming mode (no full load), rows past a wrong
+    <dimension> included; a sheet with a formula or a merge still gets the full load."""
+    import zipfile
+
+    import openpyxl
+
+    from roshan.ingest import readers
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["full_name", "date_of_death", "age"])
+    ws.append(["Ali", "2026-01-08", 20])
+    ws.append(["Sara", None, "31"])
+    ws.append([None, None, None])
+    ws.append(["Reza", "1404/10/18", 40.0])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    assert not readers.xlsx_has_formulas_or_merges(plain)
+    # Some writers leave a wrong <dimension>: the streaming reader must not trust it.
+    bad = tmp_path / "bad_dim.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b'<dimension ref="A1:C5" />', b'<dimension ref="A1:C2" />')
+                assert b'<dimension ref="A1:C2" />' in data
+            dst.writestr(item, data)
+    calls: list[bool] = []
+    real = openpyxl.load_workbook
+
+    def spy(path, read_only=False, **kw):  # type: ignore[no-untyped-def]
+        calls.append(read_only)
+        return real(path, read_only=read_only, **kw)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
+    for path in (plain, bad):
+        calls.clear()
+        table = readers.open_table(path)
+        rows = list(table.rows)
+        assert calls == [True]  # one streaming load, no full loads
+        assert rows == [(1, {"full_name": "Ali", "date_of_death": "2026-01-08", "age": "20"}),
+                        (2, {"full_name": "Sara", "date_of_death": None, "age": "31"}),
+                        (3, {}),
+                        (4, {"full_name": "Reza", "date_of_death": "1404/10/18", "age": "40"})]
+    ws["D1"] = "=1+1"
+    formula = tmp_path / "formula.xlsx"
+    wb.save(formula)
+    assert readers.xlsx_has_formulas_or_merges(formula)
+    del ws["D1"]
+    ws.merge_cells("A2:A3")
+    merged = tmp_path / "merged.xlsx"
+    wb.save(merged)
+    assert readers.xlsx_has_formulas_or_merges(merged)
+    calls.clear()
+    list(readers.open_table(merged).rows)
+    assert calls == [False, False]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +24,12 @@ CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
 JSON_EXTENSIONS = {".json", ".jsonl", ".ndjson"}
 # Above this size an XLSX is read in openpyxl's streaming mode (merged ranges and
-# formula detection need the full workbook in memory).
+# formula detection need the full workbook in memory). Below it, the full load is
+# used only when a worksheet actually has a formula or a merged range (a cheap scan
+# of the sheet XML says so): loading a plain exported sheet in full, twice, is several
+# times slower than streaming it and holds the whole sheet in memory.
 XLSX_FULL_LOAD_MAX_BYTES = 50 * 1024 * 1024
+_XLSX_FULL_MARKERS = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(?:f|mergeCell)[\s/>]")
 EXTRA_PREFIX = "_extra_"
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -128,6 +134,31 @@ def _xlsx_value(value: Any) -> Any:
     return str(value)
 
 
+def xlsx_has_formulas_or_merges(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (``<f>``) or a merged range.
+
+    Scans the decompressed sheet XML in 1 MB chunks for the two element names; True
+    when unsure (an unreadable archive is left for openpyxl to report).
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = [n for n in zf.namelist()
+                     if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            if not parts:
+                return True
+            for name in parts:
+                with zf.open(name) as fh:
+                    tail = b""
+                    while chunk := fh.read(1 << 20):
+                        buf = tail + chunk
+                        if _XLSX_FULL_MARKERS.search(buf):
+                            return True
+                        tail = buf[-32:]
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return True
+    return False
+
+
 def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     """Open an XLSX workbook's sheet; merged cells are filled from their top-left value.
 
@@ -139,9 +170,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         from openpyxl.utils.exceptions import InvalidFileException
     except ImportError as exc:  # pragma: no cover
         raise InputFileError("openpyxl is required for XLSX files") from exc
-    import zipfile
-
-    full = path.stat().st_size <= XLSX_FULL_LOAD_MAX_BYTES
+    full = path.stat().st_size <= XLSX_FULL_LOAD_MAX_BYTES and xlsx_has_formulas_or_merges(path)
     try:
         wb = load_workbook(path, read_only=not full, data_only=True)
         wb_formulas = load_workbook(path, read_only=False, data_only=False) if full else None
@@ -171,6 +200,10 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
                     formula_cells.add((cell.row, cell.column))
         if formula_cells:
             warnings.append(f"{len(formula_cells)} formula cells read as their cached values")
+    else:
+        # Streaming mode trusts the sheet's <dimension>, which some writers get wrong
+        # (rows past it would be silently dropped): read every row there is.
+        ws.reset_dimensions()
     it = ws.iter_rows(values_only=True)
 
     def values_of(row_idx: int, row: tuple[Any, ...]) -> list[Any]:
