@@ -38,7 +38,7 @@ class Backend:
         self._n += 1
         name = f"roshan_{label}_{self._n}"
         if self.name == "spark":
-            frame = _spark_safe(frame)
+            return self.db_api.register(_spark_table(self.db_api, frame), table_name=name)
         return self.db_api.register(frame, table_name=name)
 
     def close(self) -> None:
@@ -62,6 +62,29 @@ def _spark_safe(frame: pd.DataFrame) -> pd.DataFrame:
         elif out[c].dtype.kind == "O" and out[c].isna().all():
             out[c] = out[c].astype("string")  # all-null column: typed, not NullType
     return out
+
+
+def _spark_table(db_api: Any, frame: pd.DataFrame) -> Any:
+    """A pandas frame as a Spark DataFrame that is *data*, not part of the query plan.
+
+    ``SparkSession.createDataFrame(pandas)`` gives a ``LocalRelation``: every row sits
+    inline in the logical plan, on the driver. Every query over the records (each
+    blocking pass, the term-frequency tables, the pairs, the chaining guard) then
+    carries the whole data set in its plan, and optimiser rules such as
+    ``ConvertToLocalRelation`` copy and re-evaluate it on the driver while
+    transforming the tree. That, not the number of pairs, is what ran the driver out
+    of heap at 20,000 records with 2g and at 100,000 records with 12g. A local
+    checkpoint (kept by the executors' block managers, no shared file system needed,
+    so it works on a cluster too) turns it into an ordinary partitioned scan.
+    """
+    clean = db_api._clean_pandas_df(_spark_safe(frame))  # NaN/NA -> null, as Splink does
+    sdf = db_api.spark.createDataFrame(clean)
+    parts = max(1, int(_spark_partitions()))
+    return sdf.repartition(parts).localCheckpoint(eager=True)
+
+
+def _spark_partitions() -> str:
+    return os.environ.get("ROSHAN_SPARK_PARTITIONS", "4")
 
 
 def _duckdb_backend(threads: int | None) -> Backend:
@@ -115,9 +138,42 @@ def check_spark_master(master: str, *, timeout: float = 5.0) -> None:
                            "is its port reachable from this machine?)")
 
 
+DEFAULT_SPARK_DRIVER_MEMORY = "4g"
+"""Heap of the Spark driver JVM (``ROSHAN_SPARK_DRIVER_MEMORY`` overrides). In local
+mode the driver is also the only executor, so this is all the memory Spark gets."""
+
+LINEAGE_METHODS = ("parquet", "checkpoint", "persist")
+
+
+def spark_lineage_method(master: str | None) -> str:
+    """How Splink cuts the query lineage after each large intermediate table.
+
+    ``ROSHAN_SPARK_BREAK_LINEAGE`` (parquet, checkpoint or persist) wins. Otherwise
+    "parquet" (written to the checkpoint folder and read back, so every later query
+    starts from files, not from a plan that grows with each step) whenever the
+    checkpoint folder is visible to every executor: in local mode, or on a cluster
+    given ``ROSHAN_SPARK_CHECKPOINT_DIR`` (e.g. ``hdfs://…``). On a cluster without
+    a shared folder, "persist" (cached by the executors; plans are longer).
+    """
+    chosen = os.environ.get("ROSHAN_SPARK_BREAK_LINEAGE", "").strip().lower()
+    if chosen:
+        if chosen not in LINEAGE_METHODS:
+            raise LinkageError(f"ROSHAN_SPARK_BREAK_LINEAGE={chosen!r}: use one of "
+                               f"{', '.join(LINEAGE_METHODS)}")
+        return chosen
+    if _is_local(master) or os.environ.get("ROSHAN_SPARK_CHECKPOINT_DIR"):
+        return "parquet"
+    return "persist"
+
+
+def _is_local(master: str | None) -> bool:
+    return master is None or master.startswith("local")
+
+
 def _spark_backend(master: str | None) -> Backend:
     if master is not None:
         check_spark_master(master)
+    lineage = spark_lineage_method(master)
     try:
         from pyspark.sql import SparkSession
         from splink import SparkAPI
@@ -129,12 +185,14 @@ def _spark_backend(master: str | None) -> Backend:
         SparkSession.builder.appName("roshan-link")
         .master(master or "local[2]")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", os.environ.get("ROSHAN_SPARK_PARTITIONS", "4"))
-        .config("spark.default.parallelism", os.environ.get("ROSHAN_SPARK_PARTITIONS", "4"))
+        .config("spark.sql.shuffle.partitions", _spark_partitions())
+        .config("spark.default.parallelism", _spark_partitions())
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY", "2g"))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.memory",
+                os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY", DEFAULT_SPARK_DRIVER_MEMORY))
     )
     try:
         spark = builder.getOrCreate()
@@ -142,10 +200,19 @@ def _spark_backend(master: str | None) -> Backend:
         raise LinkageError(f"cannot start Spark ({type(exc).__name__}); is Java 17 installed "
                            "and the master URL right?") from exc
     spark.sparkContext.setLogLevel("ERROR")
-    checkpoint = os.path.join(os.environ.get("TMPDIR", "/tmp"), "roshan-spark-checkpoints")
+    closers: list[Any] = [spark.catalog.clearCache]
+    checkpoint = os.environ.get("ROSHAN_SPARK_CHECKPOINT_DIR")
+    if not checkpoint:
+        import shutil
+        import tempfile
+
+        checkpoint = tempfile.mkdtemp(prefix="roshan-spark-checkpoints-")
+        closers.append(lambda: shutil.rmtree(checkpoint, ignore_errors=True))
     spark.sparkContext.setCheckpointDir(checkpoint)
-    api = SparkAPI(spark_session=spark, break_lineage_method="persist")
-    return Backend("spark", api, [])
+    api = SparkAPI(spark_session=spark, break_lineage_method=lineage)
+    log.info("Spark %s, master %s, lineage broken by %s in %s", spark.version,
+             spark.sparkContext.master, lineage, checkpoint)
+    return Backend("spark", api, closers)
 
 
 def open_backend(engine: str = "duckdb", *, spark_master: str | None = None,
