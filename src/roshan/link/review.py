@@ -24,7 +24,9 @@ the spreadsheet round-trip and the web app all use these same functions.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -261,7 +263,7 @@ def current_threshold(ws: Workspace) -> float:
     stmt = select(LinkRun.threshold).where(LinkRun.status.in_(("done", "finished", "ok",
                                                                 "succeeded", "completed")))
     stmt = stmt.order_by(LinkRun.id.desc()).limit(1)
-    with ws.engine.connect() as conn:
+    with _reader(ws) as conn:
         value = conn.execute(stmt).scalar()
         if value is None:
             value = conn.execute(select(LinkRun.threshold).order_by(LinkRun.id.desc())
@@ -276,11 +278,95 @@ def _logit(p: np.ndarray | float) -> np.ndarray:
     return np.log(q / (1 - q))
 
 
-def _read_pairs(ws: Workspace, columns: list[str] | None = None) -> pd.DataFrame:
+def _reader(ws: Workspace) -> Any:
+    """A read-only connection that does not take SQLite's write lock (see roshan.web.db)."""
+    return ws.engine.connect().execution_options(sqlite_deferred=True)
+
+
+# ----------------------------------------------------------------------------- caches
+#
+# The review queue is asked for by every reviewer, often; what it is built from changes
+# only when `roshan link` (or normalise) rewrites a snapshot. So the expensive part —
+# reading pairs.parquet / clusters.parquet and analysing every cluster — is computed once
+# per version of those files (keyed by path, inode, size and mtime/ctime in ns, plus the
+# threshold) and kept in this process; what changes often (reviewers' decisions and
+# cannot-link rules) is applied to the cached result at query time, cheaply.
+
+
+def _file_key(path: Path) -> tuple[Any, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class _SingleFlight:
+    """A small LRU of computed values in which each key is computed at most once at a time.
+
+    Fifty reviewers opening the queue right after a link run cause one computation: the
+    first computes, the others wait for its result (a lock per key), and requests for
+    other keys are not held up. A computation that raises caches nothing.
+    """
+
+    def __init__(self, maxsize: int = 4) -> None:
+        self.maxsize = maxsize
+        self._lock = threading.Lock()
+        self._values: OrderedDict[Any, Any] = OrderedDict()
+        self._inflight: dict[Any, threading.Lock] = {}
+        self.computations = 0  # how many times compute() ran (tests and benchmarks read it)
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+            key_lock = self._inflight.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._values:
+                    self._values.move_to_end(key)
+                    return self._values[key]
+            try:
+                self.computations += 1
+                value = compute()
+                with self._lock:
+                    self._values[key] = value
+                    while len(self._values) > self.maxsize:
+                        self._values.popitem(last=False)
+            finally:
+                with self._lock:
+                    if self._inflight.get(key) is key_lock:
+                        del self._inflight[key]
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_UNCERTAIN_CACHE = _SingleFlight()
+_SUSPICIOUS_CACHE = _SingleFlight()
+
+
+def clear_review_caches() -> None:
+    """Forget cached queue analyses (they are also replaced whenever a snapshot changes)."""
+    _UNCERTAIN_CACHE.clear()
+    _SUSPICIOUS_CACHE.clear()
+
+
+def _read_pairs(ws: Workspace, columns: list[str] | None = None,
+                optional: tuple[str, ...] = ()) -> pd.DataFrame:
+    """pairs.parquet (``columns`` only, plus those of ``optional`` that exist)."""
     path = Path(ws.snapshots_dir) / "pairs.parquet"
     if not path.is_file():
         raise LinkageError("no pairwise predictions in this workspace yet; run `roshan link` first")
     try:
+        if optional:
+            import pyarrow.parquet as pq
+
+            have = set(pq.read_schema(path).names)
+            columns = list(columns or []) + [c for c in optional if c in have]
         frame = pd.read_parquet(path, columns=columns)
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for damaged files
         raise LinkageError(f"cannot read {path.name}: {str(exc).splitlines()[0][:160]}") from exc
@@ -291,9 +377,70 @@ def _read_pairs(ws: Workspace, columns: list[str] | None = None) -> pd.DataFrame
 
 
 def _decided_keys(ws: Workspace) -> set[tuple[int, int]]:
-    with ws.engine.connect() as conn:
+    with _reader(ws) as conn:
         return {(int(a), int(b)) for a, b in
                 conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b))}
+
+
+def _cannot_links(ws: Workspace) -> list[tuple[int, int]]:
+    stmt = select(ReviewDecision.record_a, ReviewDecision.record_b).where(
+        ReviewDecision.decision == NON_MATCH)
+    with _reader(ws) as conn:
+        return sorted((min(int(a), int(b)), max(int(a), int(b))) for a, b in conn.execute(stmt))
+
+
+_UNCERTAIN_COLUMNS = ["record_pk_l", "record_pk_r", "match_probability", "match_weight",
+                      "distance"]
+
+
+def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.DataFrame:
+    """Every pair inside ``band``, deduplicated and ranked (cached per pairs.parquet)."""
+    path = Path(ws.snapshots_dir) / "pairs.parquet"
+    key = _file_key(path)
+    if key is None:
+        raise LinkageError("no pairwise predictions in this workspace yet; run `roshan link` first")
+
+    def compute() -> pd.DataFrame:
+        pairs = _read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"],
+                            optional=("match_weight",))
+        lo, hi = band
+        p = pairs["match_probability"].astype(float)
+        pairs = pairs.loc[(p >= lo) & (p <= hi)]
+        a = pairs["record_pk_l"].astype("int64").to_numpy()
+        b = pairs["record_pk_r"].astype("int64").to_numpy()
+        out = pd.DataFrame({"record_pk_l": np.minimum(a, b), "record_pk_r": np.maximum(a, b),
+                            "match_probability": pairs["match_probability"].astype(float)
+                            .to_numpy()})
+        if "match_weight" in pairs.columns:
+            out["match_weight"] = pairs["match_weight"].astype(float).to_numpy()
+        else:
+            out["match_weight"] = _logit(out["match_probability"].to_numpy()) / math.log(2)
+        out["distance"] = np.abs(_logit(out["match_probability"].to_numpy()) - float(_logit(t)))
+        out = out.drop_duplicates(["record_pk_l", "record_pk_r"])
+        # A stable sort, so ranking first and leaving out decided pairs afterwards gives the
+        # same order as leaving them out first.
+        out = out.sort_values(["distance", "record_pk_l", "record_pk_r"], kind="mergesort")
+        return out.reset_index(drop=True)
+
+    return _UNCERTAIN_CACHE.get((key, float(t), (float(band[0]), float(band[1]))), compute)
+
+
+def _uncertain(ws: Workspace, limit: int, threshold: float | None, band: tuple[float, float],
+               decided: set[tuple[int, int]] | None) -> pd.DataFrame:
+    if limit <= 0:
+        return pd.DataFrame(columns=_UNCERTAIN_COLUMNS)
+    t = current_threshold(ws) if threshold is None else float(threshold)
+    ranked = _uncertain_ranked(ws, t, band)
+    if decided is None:
+        decided = _decided_keys(ws)
+    if decided:
+        # at most len(decided) of the first limit + len(decided) rows can be left out
+        head = ranked.iloc[:limit + len(decided)]
+        keys = pd.MultiIndex.from_arrays([head["record_pk_l"], head["record_pk_r"]])
+        head = head.loc[~keys.isin(list(decided))]
+    else:
+        head = ranked
+    return head.head(limit).reset_index(drop=True).copy()
 
 
 def uncertain_pairs(ws: Workspace, limit: int = 50, *, threshold: float | None = None,
@@ -305,32 +452,11 @@ def uncertain_pairs(ws: Workspace, limit: int = 50, *, threshold: float | None =
     Only pairs with a probability inside ``band`` are candidates. Returns columns
     record_pk_l < record_pk_r, match_probability, match_weight, distance (|logit p −
     logit threshold|, smaller = more uncertain), most uncertain first; ties broken by
-    record ids so the order is reproducible.
+    record ids so the order is reproducible. The ranking is computed once per version
+    of pairs.parquet (and threshold) in this process; decided pairs are left out at
+    each call.
     """
-    if limit <= 0:
-        return pd.DataFrame(columns=["record_pk_l", "record_pk_r", "match_probability",
-                                     "match_weight", "distance"])
-    t = current_threshold(ws) if threshold is None else float(threshold)
-    pairs = _read_pairs(ws)
-    lo, hi = band
-    p = pairs["match_probability"].astype(float)
-    pairs = pairs.loc[(p >= lo) & (p <= hi)]
-    a = pairs["record_pk_l"].astype("int64").to_numpy()
-    b = pairs["record_pk_r"].astype("int64").to_numpy()
-    out = pd.DataFrame({"record_pk_l": np.minimum(a, b), "record_pk_r": np.maximum(a, b),
-                        "match_probability": pairs["match_probability"].astype(float).to_numpy()})
-    if "match_weight" in pairs.columns:
-        out["match_weight"] = pairs["match_weight"].astype(float).to_numpy()
-    else:
-        out["match_weight"] = _logit(out["match_probability"].to_numpy()) / math.log(2)
-    out["distance"] = np.abs(_logit(out["match_probability"].to_numpy()) - float(_logit(t)))
-    out = out.drop_duplicates(["record_pk_l", "record_pk_r"])
-    decided = _decided_keys(ws)
-    if decided:
-        keys = pd.MultiIndex.from_arrays([out["record_pk_l"], out["record_pk_r"]])
-        out = out.loc[~keys.isin(list(decided))]
-    out = out.sort_values(["distance", "record_pk_l", "record_pk_r"], kind="mergesort")
-    return out.head(limit).reset_index(drop=True)
+    return _uncertain(ws, limit, threshold, band, None)
 
 
 def _sex_code(value: object) -> str | None:
@@ -344,37 +470,68 @@ def _sex_code(value: object) -> str | None:
     return None
 
 
+def _sex_codes(values: pd.Series) -> pd.Series:
+    """:func:`_sex_code` of each value, computed once per distinct value."""
+    uniq = pd.unique(values.to_numpy(dtype=object))
+    table = {v: _sex_code(v) for v in uniq if not (isinstance(v, float) and math.isnan(v))}
+    return values.map(lambda v: table.get(v) if not (isinstance(v, float) and math.isnan(v))
+                      else None)
+
+
+def _normalized_path(ws: Workspace) -> Path:
+    return Path(ws.snapshots_dir) / "normalized.parquet"
+
+
 def _cluster_attributes(ws: Workspace, pks: list[int]) -> pd.DataFrame:
     """sex ("m"/"f"/None) and date of death (date or None) per record_pk.
 
     Uses the normalise stage's snapshot when present (parsed Jalali/Gregorian dates);
     otherwise reads raw records and understands only sex words and ISO dates.
     """
-    norm = Path(ws.snapshots_dir) / "normalized.parquet"
+    norm = _normalized_path(ws)
     if norm.is_file():
         try:
-            frame = pd.read_parquet(norm)
+            import pyarrow.parquet as pq
+
+            have = set(pq.read_schema(norm).names)
             cols = [c for c in ("record_pk", "sex", "sex_imputed", "dod", "dod_precision")
-                    if c in frame.columns]
-            frame = frame[cols]
+                    if c in have]
+            frame = pd.read_parquet(norm, columns=cols)
             frame = frame.loc[frame["record_pk"].isin(pks)].copy()
             if "sex_imputed" in frame.columns:
                 frame.loc[frame["sex_imputed"].fillna(False).astype(bool), "sex"] = None
             if "dod_precision" in frame.columns and "dod" in frame.columns:
                 frame.loc[frame["dod_precision"] != "day", "dod"] = None
-            frame["sex"] = frame.get("sex", pd.Series(None, index=frame.index)).map(_sex_code)
+            frame["sex"] = _sex_codes(frame.get("sex", pd.Series(None, index=frame.index,
+                                                                  dtype=object)))
             frame["dod"] = pd.to_datetime(frame.get("dod", pd.Series(None, index=frame.index)),
                                           errors="coerce")
             return frame[["record_pk", "sex", "dod"]].set_index("record_pk")
         except Exception:  # noqa: BLE001 - fall back to raw records
             pass
-    stmt = select(Record.id, Record.sex, Record.date_of_death).where(Record.id.in_(pks))
-    with ws.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
+    rows: list[Any] = []
+    wanted = list(pks)
+    with _reader(ws) as conn:
+        for i in range(0, len(wanted), 20_000):
+            stmt = select(Record.id, Record.sex, Record.date_of_death).where(
+                Record.id.in_(wanted[i:i + 20_000]))
+            rows.extend(conn.execute(stmt).all())
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["record_pk", "sex", "dod"])
-    frame["sex"] = frame["sex"].map(_sex_code)
+    frame["sex"] = _sex_codes(frame["sex"])
     frame["dod"] = pd.to_datetime(frame["dod"], format="%Y-%m-%d", errors="coerce")
     return frame.set_index("record_pk")
+
+
+def _attributes_key(ws: Workspace) -> tuple[Any, ...]:
+    """What the cluster attributes depend on: normalized.parquet, else the records."""
+    key = _file_key(_normalized_path(ws))
+    if key is not None:
+        return key
+    with _reader(ws) as conn:
+        from sqlalchemy import func
+
+        n, top = conn.execute(select(func.count(Record.id), func.max(Record.id))).one()
+    return ("records", int(n or 0), int(top or 0))
 
 
 def _bottleneck(members: list[int], edges: pd.DataFrame) -> tuple[float | None, tuple[int, int] | None]:
@@ -407,6 +564,370 @@ def _bottleneck(members: list[int], edges: pd.DataFrame) -> tuple[float | None, 
     return weakest[0], weakest[1]
 
 
+def _descending_order(p: np.ndarray) -> np.ndarray:
+    """The row order of ``DataFrame.sort_values(col, ascending=False)`` (default quicksort,
+    which is not stable) for a column without NaN: what pandas' ``nargsort`` does."""
+    idx = np.arange(len(p))
+    non_nans = p[np.ones(len(p), dtype=bool)]
+    return idx[::-1][non_nans[::-1].argsort(kind="quicksort")][::-1]
+
+
+def _bottleneck_sorted(members: list[int], lefts: np.ndarray, rights: np.ndarray,
+                       probs: np.ndarray) -> tuple[float | None, tuple[int, int] | None]:
+    """:func:`_bottleneck` on plain arrays (no NaN, no repeated member), visiting edges of
+    equal probability in the same order as pandas' sort does."""
+    if len(members) < 2:
+        return None, None
+    parent = {m: m for m in members}
+    comps = len(members)
+    weakest: tuple[float, tuple[int, int]] | None = None
+    ls, rs, ps = lefts.tolist(), rights.tolist(), probs.tolist()
+    for i in _descending_order(probs).tolist():
+        a, b = ls[i], rs[i]
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        if a != b:
+            parent[a] = b
+            comps -= 1
+            weakest = (float(ps[i]), (int(ls[i]), int(rs[i])))
+            if comps == 1:
+                break
+    if comps > 1:
+        return 0.0, None
+    assert weakest is not None
+    return weakest[0], weakest[1]
+
+
+_DAY_NS = 86_400 * 10**9
+
+
+@dataclass
+class _SuspiciousBase:
+    """Everything about the clusters that does not depend on reviewers' decisions.
+
+    Clusters are numbered 0..n-1 ("codes") in sorted cluster-id order. ``ranked`` are
+    the codes that are suspicious without any cannot-link rule, most suspicious first.
+    """
+
+    cluster_ids: list[Any]
+    members_pk: np.ndarray          # record_pks sorted by (code, record_pk)
+    offsets: np.ndarray             # members of code c: members_pk[offsets[c]:offsets[c + 1]]
+    bott: list[float]
+    pre_reasons: list[tuple[str, ...]]   # conflicting_sex, dates_far_apart, weak_edges
+    flag_reasons: list[tuple[str, ...]]  # linker:<flag>
+    show: list[tuple[int, int]]     # the pair to show when no cannot-link rule is broken
+    ranked: list[int]
+    record_codes: pd.DataFrame      # record_pk, code (for cannot-link rules)
+    prob: dict[tuple[int, int], float]  # scored pairs inside clusters (smaller id first)
+
+    def members(self, code: int) -> tuple[int, ...]:
+        return tuple(int(x) for x in self.members_pk[self.offsets[code]:self.offsets[code + 1]])
+
+    def size(self, code: int) -> int:
+        return int(self.offsets[code + 1] - self.offsets[code])
+
+    def order_key(self, code: int, n_reasons: int) -> tuple[tuple[float, ...], str, int]:
+        score = (-float(n_reasons), self.bott[code], -self.size(code))
+        return score, str(self.cluster_ids[code]), code
+
+
+def _empty_base() -> _SuspiciousBase:
+    return _SuspiciousBase([], np.zeros(0, dtype="int64"), np.zeros(1, dtype="int64"), [], [],
+                           [], [], [], pd.DataFrame({"record_pk": pd.Series(dtype="int64"),
+                                                     "code": pd.Series(dtype="int64")}), {})
+
+
+def _read_clusters(path: Path) -> tuple[pd.DataFrame, str]:
+    clusters = pd.read_parquet(path)
+    cid_col = next((c for c in ("cluster_id", "victim_uid", "victim_id", "uid")
+                    if c in clusters.columns), None)
+    if "record_pk" not in clusters.columns or cid_col is None:
+        raise LinkageError("clusters.parquet lacks record_pk / cluster_id columns")
+    return clusters, cid_col
+
+
+def _conflict_shows(multi: pd.DataFrame, sex_codes: np.ndarray, date_codes: np.ndarray,
+                    prob_frame: pd.DataFrame, date_gap_days: int) -> dict[int, tuple[int, int]]:
+    """For clusters with conflicting sex or far-apart dates: the disagreeing pair with the
+    lowest match probability (unscored pairs count as -1), ties by record ids.
+
+    Pairs are enumerated within each such cluster only, a batch of clusters at a time
+    (at most ~2 million candidate pairs in memory at once).
+    """
+    codes = np.union1d(sex_codes, date_codes)
+    if len(codes) == 0:
+        return {}
+    sub = multi.loc[multi["code"].isin(codes), ["code", "record_pk", "sex", "dod_ns"]]
+    sizes = sub.groupby("code").size()
+    is_sex = set(int(c) for c in sex_codes)
+    is_date = set(int(c) for c in date_codes)
+    out: dict[int, tuple[int, int]] = {}
+    batch: list[int] = []
+    load = 0
+
+    def flush(batch: list[int]) -> None:
+        part = sub.loc[sub["code"].isin(batch)]
+        m = part.merge(part, on="code", suffixes=("_x", "_y"))
+        m = m.loc[m["record_pk_x"] < m["record_pk_y"]]
+        sx, sy = m["sex_x"].to_numpy(dtype=object), m["sex_y"].to_numpy(dtype=object)
+        sex_bad = (((sx == "m") & (sy == "f")) | ((sx == "f") & (sy == "m")))
+        sex_bad &= m["code"].isin(is_sex).to_numpy()
+        dx, dy = m["dod_ns_x"].to_numpy(), m["dod_ns_y"].to_numpy()
+        both = (dx != _NAT) & (dy != _NAT)
+        # Timedelta.days floors, so |(d[x] - d[y]).days| as the reference computed it
+        gap = np.abs(np.floor_divide(np.where(both, dx, 0) - np.where(both, dy, 0), _DAY_NS))
+        date_bad = both & (gap > date_gap_days) & m["code"].isin(is_date).to_numpy()
+        bad = m.loc[sex_bad | date_bad, ["code", "record_pk_x", "record_pk_y"]]
+        bad = bad.rename(columns={"record_pk_x": "a", "record_pk_y": "b"})
+        bad = bad.merge(prob_frame, on=["a", "b"], how="left")
+        bad["p"] = bad["p"].fillna(-1.0)
+        bad = bad.sort_values(["code", "p", "a", "b"], kind="mergesort")
+        bad = bad.drop_duplicates("code", keep="first")
+        for c, a, b in zip(bad["code"].tolist(), bad["a"].tolist(), bad["b"].tolist(),
+                           strict=True):
+            out[int(c)] = (int(a), int(b))
+
+    for c, n in sizes.items():
+        batch.append(int(c))
+        load += int(n) * int(n)
+        if load >= 2_000_000:
+            flush(batch)
+            batch, load = [], 0
+    if batch:
+        flush(batch)
+    return out
+
+
+_NAT = np.datetime64("NaT", "ns").astype("int64")
+
+
+def _compute_suspicious_base(ws: Workspace, path: Path, weak: float,
+                             date_gap_days: int) -> _SuspiciousBase:
+    clusters, cid_col = _read_clusters(path)
+    flags_by: dict[str, set[str]] = {}
+    if "flags" in clusters.columns:  # the linker's own flags (chain_split, large_cluster, ...)
+        for cid, fl in zip(clusters[cid_col], clusters["flags"], strict=False):
+            if fl is not None and not isinstance(fl, float) and len(fl):
+                flags_by.setdefault(str(cid), set()).update(str(f) for f in fl)
+    clusters = clusters[["record_pk", cid_col]].rename(columns={cid_col: "cluster_id"})
+    sizes = clusters.groupby("cluster_id")["record_pk"].transform("size")
+    multi = clusters.loc[sizes > 1].copy()
+    if multi.empty:
+        return _empty_base()
+    multi["record_pk"] = multi["record_pk"].astype("int64")
+    attrs = _cluster_attributes(ws, multi["record_pk"].tolist())
+    multi = multi.join(attrs, on="record_pk")
+    codes, uniques = pd.factorize(multi["cluster_id"], sort=True)
+    multi["code"] = codes.astype("int64")
+    n = len(uniques)
+    cluster_ids = list(uniques)
+    pk = multi["record_pk"].to_numpy(dtype="int64")
+    order = np.lexsort((pk, codes))
+    members_pk = pk[order]
+    counts = np.bincount(codes, minlength=n)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype("int64")
+
+    # Attributes: sex conflicts and the span of exact dates of death, per cluster.
+    sex = multi["sex"].to_numpy(dtype=object)
+    has_m = np.bincount(codes[sex == "m"], minlength=n) > 0
+    has_f = np.bincount(codes[sex == "f"], minlength=n) > 0
+    conflicting_sex = has_m & has_f
+    dod = multi["dod"]
+    if not pd.api.types.is_datetime64_any_dtype(dod):
+        dod = pd.to_datetime(dod, errors="coerce")
+    if getattr(dod.dt, "tz", None) is not None:
+        dod = dod.dt.tz_localize(None)
+    dod_ns = dod.astype("datetime64[ns]").to_numpy().astype("int64")
+    multi["dod_ns"] = dod_ns
+    has_dod = dod_ns != _NAT
+    dmin = np.full(n, np.iinfo("int64").max)
+    dmax = np.full(n, np.iinfo("int64").min)
+    np.minimum.at(dmin, codes[has_dod], dod_ns[has_dod])
+    np.maximum.at(dmax, codes[has_dod], dod_ns[has_dod])
+    n_dod = np.bincount(codes[has_dod], minlength=n)
+    span_days = np.where(n_dod > 1, (dmax - np.where(n_dod > 1, dmin, dmax)) // _DAY_NS, 0)
+    dates_far = (n_dod > 1) & (span_days > date_gap_days)
+
+    # Scored pairs inside one cluster (the record→cluster map keeps the last row of a record,
+    # as the reference did with a dict).
+    try:
+        pairs = _read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
+    except LinkageError:
+        pairs = pd.DataFrame(columns=["record_pk_l", "record_pk_r", "match_probability"])
+    code_of = pd.Series(codes, index=pk)
+    dup_records = code_of.index.duplicated(keep=False)
+    code_of = code_of[~code_of.index.duplicated(keep="last")]
+    cl = pairs["record_pk_l"].map(code_of)
+    cr = pairs["record_pk_r"].map(code_of)
+    inside = (cl.notna() & (cl == cr)).to_numpy()
+    internal = pairs.loc[inside, ["record_pk_l", "record_pk_r", "match_probability"]]
+    internal = internal.reset_index(drop=True)
+    e_code = cl.to_numpy()[inside].astype("int64")
+    e_l = internal["record_pk_l"].to_numpy().astype("int64")
+    e_r = internal["record_pk_r"].to_numpy().astype("int64")
+    e_p = internal["match_probability"].to_numpy().astype(float)
+    e_lo, e_hi = np.minimum(e_l, e_r), np.maximum(e_l, e_r)
+    prob = dict(zip(zip(e_lo.tolist(), e_hi.tolist(), strict=True), e_p.tolist(), strict=True))
+
+    # Bottleneck (Kruskal, strongest edge first) for every cluster in one pass.
+    bott = np.zeros(n)
+    weak_l = np.full(n, -1, dtype="int64")
+    weak_r = np.full(n, -1, dtype="int64")
+    comps = counts.astype("int64").tolist()
+    exact = np.zeros(n, dtype=bool)  # clusters the exact per-cluster routine settles
+    exact[np.unique(codes[dup_records])] = True
+    nan_edge = np.isnan(e_p)
+    exact[np.unique(e_code[nan_edge])] = True
+    edge_order = np.lexsort((np.arange(len(e_p)), -e_p, e_code))
+    parent: dict[int, int] = {}
+    done = exact.tolist()
+    bott_l = bott.tolist()
+    wl, wr = weak_l.tolist(), weak_r.tolist()
+    ec, el, er, ep = e_code.tolist(), e_l.tolist(), e_r.tolist(), e_p.tolist()
+    for i in edge_order.tolist():
+        c = ec[i]
+        if done[c]:
+            continue
+        a, b = el[i], er[i]
+        ra = a
+        while parent.get(ra, ra) != ra:
+            ra = parent[ra]
+        rb = b
+        while parent.get(rb, rb) != rb:
+            rb = parent[rb]
+        if ra != rb:
+            parent[ra] = rb
+            # path compression for the two endpoints
+            parent[a] = rb
+            parent[b] = rb
+            comps[c] -= 1
+            bott_l[c], wl[c], wr[c] = ep[i], a, b
+            if comps[c] == 1:
+                done[c] = True
+    connected = np.array(comps) == 1
+    bott = np.where(connected, np.array(bott_l), 0.0)
+    weak_l = np.where(connected, np.array(wl), -1)
+    weak_r = np.where(connected, np.array(wr), -1)
+    # Which edge of equal probability is the weakest holding one depends on the order the
+    # edges are sorted in (pandas' default quicksort, as the reference does): where two or
+    # more edges share the bottleneck probability, settle it with the reference routine.
+    at_bott = e_p == bott[e_code]
+    ties = np.bincount(e_code[at_bott], minlength=n) >= 2
+    exact |= connected & ties
+    if exact.any():
+        by_code = np.argsort(e_code, kind="stable")
+        starts = np.searchsorted(e_code[by_code], np.arange(n + 1))
+        p_raw = internal["match_probability"].to_numpy()  # the stored dtype, as sorted before
+        plain = np.ones(n, dtype=bool)  # no repeated member and no unscored (NaN) edge
+        plain[np.unique(codes[dup_records])] = False
+        plain[np.unique(e_code[nan_edge])] = False
+        for c in np.flatnonzero(exact).tolist():
+            members = [int(x) for x in members_pk[offsets[c]:offsets[c + 1]]]
+            rows = by_code[starts[c]:starts[c + 1]]
+            if plain[c]:
+                b_, pair = _bottleneck_sorted(members, e_l[rows], e_r[rows], p_raw[rows])
+            else:
+                b_, pair = _bottleneck(members, internal.iloc[rows])
+            bott[c] = 0.0 if b_ is None else b_
+            weak_l[c], weak_r[c] = (pair if pair is not None else (-1, -1))
+
+    prob_frame = pd.DataFrame({"a": e_lo, "b": e_hi, "p": e_p}).drop_duplicates(
+        ["a", "b"], keep="last")
+    conflict_show = _conflict_shows(multi, np.flatnonzero(conflicting_sex),
+                                    np.flatnonzero(dates_far), prob_frame, date_gap_days)
+
+    weak_reason = bott < weak
+    pre_reasons: list[tuple[str, ...]] = []
+    flag_reasons: list[tuple[str, ...]] = []
+    show: list[tuple[int, int]] = []
+    for c in range(n):
+        r: list[str] = []
+        if conflicting_sex[c]:
+            r.append("conflicting_sex")
+        if dates_far[c]:
+            r.append("dates_far_apart")
+        if weak_reason[c]:
+            r.append("weak_edges")
+        pre_reasons.append(tuple(r))
+        flag_reasons.append(tuple(f"linker:{f}" for f in sorted(flags_by.get(str(cluster_ids[c]),
+                                                                               ()))))
+        if c in conflict_show:
+            show.append(conflict_show[c])
+        elif weak_l[c] >= 0:
+            a, b = int(weak_l[c]), int(weak_r[c])
+            show.append((min(a, b), max(a, b)))
+        else:
+            show.append((int(members_pk[offsets[c]]), int(members_pk[offsets[c] + 1])))
+    base = _SuspiciousBase(cluster_ids=cluster_ids, members_pk=members_pk, offsets=offsets,
+                           bott=[float(x) for x in bott], pre_reasons=pre_reasons,
+                           flag_reasons=flag_reasons, show=show, ranked=[],
+                           record_codes=pd.DataFrame({"record_pk": pk,
+                                                      "code": codes.astype("int64")}),
+                           prob=prob)
+    candidates = [c for c in range(n) if pre_reasons[c] or flag_reasons[c]]
+    base.ranked = sorted(candidates, key=lambda c: base.order_key(
+        c, len(pre_reasons[c]) + len(flag_reasons[c])))
+    return base
+
+
+def _suspicious_base(ws: Workspace, weak: float, date_gap_days: int) -> _SuspiciousBase:
+    path = Path(ws.snapshots_dir) / "clusters.parquet"
+    key = (_file_key(path), _file_key(Path(ws.snapshots_dir) / "pairs.parquet"),
+           _attributes_key(ws), float(weak), int(date_gap_days))
+    return _SUSPICIOUS_CACHE.get(
+        key, lambda: _compute_suspicious_base(ws, path, weak, date_gap_days))
+
+
+def _suspicious(ws: Workspace, limit: int, weak_probability: float | None, date_gap_days: int,
+                decided: set[tuple[int, int]] | None = None
+                ) -> tuple[list[SuspiciousCluster], _SuspiciousBase | None]:
+    path = Path(ws.snapshots_dir) / "clusters.parquet"
+    if not path.is_file():
+        raise LinkageError("no clusters in this workspace yet; run `roshan link` first")
+    if limit <= 0:
+        _read_clusters(path)  # still refuse a clusters.parquet without the columns
+        return [], None
+    weak = current_threshold(ws) if weak_probability is None else float(weak_probability)
+    base = _suspicious_base(ws, weak, date_gap_days)
+    if not base.cluster_ids:
+        return [], base
+    if decided is None:
+        decided = _decided_keys(ws)
+    # Cannot-link rules broken by a cluster: the smallest such pair is the one to show.
+    violated: dict[int, tuple[int, int]] = {}
+    cannot = _cannot_links(ws)
+    if cannot:
+        rules = pd.DataFrame(cannot, columns=["a", "b"])
+        rc = base.record_codes
+        hit = rules.merge(rc.rename(columns={"record_pk": "a", "code": "ca"}), on="a").merge(
+            rc.rename(columns={"record_pk": "b", "code": "cb"}), on="b")
+        hit = hit.loc[hit["ca"] == hit["cb"]]
+        for c, a, b in sorted(zip(hit["ca"].tolist(), hit["a"].tolist(), hit["b"].tolist(),
+                                  strict=True)):
+            violated.setdefault(int(c), (int(a), int(b)))
+    chosen: list[tuple[Any, int, tuple[str, ...], tuple[int, int]]] = []
+    for c in base.ranked:
+        if len(chosen) >= limit:
+            break
+        if c in violated or base.show[c] in decided:
+            continue
+        reasons = base.pre_reasons[c] + base.flag_reasons[c]
+        chosen.append((base.order_key(c, len(reasons)), c, reasons, base.show[c]))
+    for c, pair in violated.items():
+        reasons = base.pre_reasons[c] + ("cannot_link_violated",) + base.flag_reasons[c]
+        chosen.append((base.order_key(c, len(reasons)), c, reasons, pair))
+    chosen.sort(key=lambda t: t[0])
+    out = [SuspiciousCluster(
+        cluster_id=str(base.cluster_ids[c]), record_pks=base.members(c), reasons=reasons,
+        bottleneck_probability=round(float(base.bott[c]), 6), record_a=pair[0],
+        record_b=pair[1]) for _, c, reasons, pair in chosen[:limit]]
+    return out, base
+
+
 def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: float | None = None,
                         date_gap_days: int = DATE_GAP_DAYS) -> list[SuspiciousCluster]:
     """Clusters from ``clusters.parquet`` that look wrong, most suspicious first.
@@ -420,91 +941,13 @@ def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: flo
     the pair to show a reviewer: the weakest
     holding edge, or for a conflict the disagreeing pair with the lowest probability.
     Clusters whose pair to show has already been decided are left out.
+
+    The analysis of the clusters is vectorised and computed once per version of
+    clusters.parquet, pairs.parquet and normalized.parquet (and threshold) in this
+    process, at most one computation at a time per version; reviewers' decisions and
+    cannot-link rules are applied to it at each call.
     """
-    path = Path(ws.snapshots_dir) / "clusters.parquet"
-    if not path.is_file():
-        raise LinkageError("no clusters in this workspace yet; run `roshan link` first")
-    clusters = pd.read_parquet(path)
-    cid_col = next((c for c in ("cluster_id", "victim_uid", "victim_id", "uid")
-                    if c in clusters.columns), None)
-    if "record_pk" not in clusters.columns or cid_col is None:
-        raise LinkageError("clusters.parquet lacks record_pk / cluster_id columns")
-    flags_by: dict[str, set[str]] = {}
-    if "flags" in clusters.columns:  # the linker's own flags (chain_split, large_cluster, ...)
-        for cid, fl in zip(clusters[cid_col], clusters["flags"], strict=False):
-            if fl is not None and not isinstance(fl, float) and len(fl):
-                flags_by.setdefault(str(cid), set()).update(str(f) for f in fl)
-    clusters = clusters[["record_pk", cid_col]].rename(columns={cid_col: "cluster_id"})
-    sizes = clusters.groupby("cluster_id")["record_pk"].transform("size")
-    multi = clusters.loc[sizes > 1].copy()
-    if multi.empty or limit <= 0:
-        return []
-    weak = current_threshold(ws) if weak_probability is None else float(weak_probability)
-    multi["record_pk"] = multi["record_pk"].astype("int64")
-    attrs = _cluster_attributes(ws, multi["record_pk"].tolist())
-    multi = multi.join(attrs, on="record_pk")
-    try:
-        pairs = _read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
-    except LinkageError:
-        pairs = pd.DataFrame(columns=["record_pk_l", "record_pk_r", "match_probability"])
-    cmap = dict(zip(multi["record_pk"], multi["cluster_id"], strict=False))
-    pl = pairs["record_pk_l"].map(cmap)
-    pr = pairs["record_pk_r"].map(cmap)
-    internal = pairs.loc[pl.notna() & (pl == pr)].copy()
-    internal["cluster_id"] = pl[internal.index]
-    edges_by = dict(tuple(internal.groupby("cluster_id"))) if not internal.empty else {}
-    decided = _decided_keys(ws)
-    _, cannot = load_constraints(ws)
-    cannot_set = set(cannot)
-    prob = {(min(int(a), int(b)), max(int(a), int(b))): float(p) for a, b, p in
-            internal[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(index=False)}
-    found: list[tuple[tuple[float, ...], SuspiciousCluster]] = []
-    for cid, grp in multi.groupby("cluster_id", sort=True):
-        members = sorted(int(x) for x in grp["record_pk"])
-        edges = edges_by.get(cid, internal.iloc[0:0])
-        bott, weak_pair = _bottleneck(members, edges)
-        reasons: list[str] = []
-        conflict_pairs: list[tuple[int, int]] = []
-        sexes = grp.dropna(subset=["sex"])
-        if sexes["sex"].nunique() > 1:
-            reasons.append("conflicting_sex")
-            ms = sorted(int(x) for x in sexes.loc[sexes["sex"] == "m", "record_pk"])
-            fs = sorted(int(x) for x in sexes.loc[sexes["sex"] == "f", "record_pk"])
-            conflict_pairs += [(min(x, y), max(x, y)) for x in ms for y in fs]
-        dates = grp.dropna(subset=["dod"])
-        if len(dates) > 1:
-            span = (dates["dod"].max() - dates["dod"].min()).days
-            if span > date_gap_days:
-                reasons.append("dates_far_apart")
-                d = dates.set_index("record_pk")["dod"]
-                conflict_pairs += [(min(x, y), max(x, y)) for x in d.index for y in d.index
-                                   if x < y and abs((d[x] - d[y]).days) > date_gap_days]
-        if bott is None or bott < weak:
-            reasons.append("weak_edges")
-        violated = [(x, y) for i, x in enumerate(members) for y in members[i + 1:]
-                    if (x, y) in cannot_set]
-        if violated:
-            reasons.append("cannot_link_violated")
-        reasons += [f"linker:{f}" for f in sorted(flags_by.get(str(cid), ()))]
-        if not reasons:
-            continue
-        if violated:
-            show = violated[0]
-        elif conflict_pairs:
-            show = min(conflict_pairs, key=lambda pr_: (prob.get(pr_, -1.0), pr_))
-        elif weak_pair is not None:
-            show = (min(weak_pair), max(weak_pair))
-        else:
-            show = (members[0], members[1])
-        if show in decided and not violated:
-            continue
-        score = (-float(len(reasons)), bott if bott is not None else 0.0, -len(members))
-        found.append((score, SuspiciousCluster(
-            cluster_id=str(cid), record_pks=tuple(members), reasons=tuple(reasons),
-            bottleneck_probability=None if bott is None else round(float(bott), 6),
-            record_a=show[0], record_b=show[1])))
-    found.sort(key=lambda t: (t[0], t[1].cluster_id))
-    return [c for _, c in found[:limit]]
+    return _suspicious(ws, limit, weak_probability, date_gap_days)[0]
 
 
 def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> list[dict[str, Any]]:
@@ -516,7 +959,8 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
     """
     items: list[dict[str, Any]] = []
     seen: set[tuple[int, int]] = set()
-    pairs = uncertain_pairs(ws, limit)
+    decided = _decided_keys(ws)
+    pairs = _uncertain(ws, limit, None, DEFAULT_BAND, decided)
     for lo, hi, p in pairs[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(
             index=False):
         key = (int(lo), int(hi))
@@ -526,16 +970,9 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
                       "cluster_id": None, "cluster_size": None})
     clusters_path = Path(ws.snapshots_dir) / "clusters.parquet"
     if cluster_limit > 0 and clusters_path.is_file():
-        prob = {}
-        sus = suspicious_clusters(ws, cluster_limit)
-        if sus:
-            allp = _read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
-            want = {(c.record_a, c.record_b) for c in sus}
-            lo = np.minimum(allp["record_pk_l"].to_numpy(), allp["record_pk_r"].to_numpy())
-            hi = np.maximum(allp["record_pk_l"].to_numpy(), allp["record_pk_r"].to_numpy())
-            for x, y, p in zip(lo, hi, allp["match_probability"].to_numpy(), strict=False):
-                if (int(x), int(y)) in want:
-                    prob[(int(x), int(y))] = float(p)
+        sus, base = _suspicious(ws, cluster_limit, None, DATE_GAP_DAYS, decided)
+        # every pair shown for a cluster lies inside it, so its score (if any) is in base.prob
+        prob = base.prob if base is not None else {}
         for c in sus:
             key = (c.record_a, c.record_b)
             if key in seen:
