@@ -146,23 +146,38 @@ def estimate(
 def _with_linkage_draws(workspace: Path | None, counts: Path | None, by: list[str], n: int,
                         method: str, opts: dict[str, Any], json_out: bool):
     """``--linkage-draws N``: pooled estimate over N plausible clusterings (issue 10)."""
+    from roshan.estimate.workspace import save_estimate
     from roshan.link.uncertainty import estimate_with_linkage_draws
     from roshan.store.workspace import Workspace
 
     if workspace is None or counts is not None:
         raise EstimationError("--linkage-draws needs a linked workspace, not --counts")
-    if by:
-        raise EstimationError("--linkage-draws does not support --by yet; estimate the total")
     if n < 2:
         raise EstimationError("--linkage-draws must be at least 2 (50 or more recommended)")
     ws = Workspace.open(workspace)
     try:
         with progress(enabled=not json_out) as prog:
             task = prog.add_task(f"estimating ({method}) over {n} linkage draws", total=n)
-            return estimate_with_linkage_draws(
-                ws, n, method, on_progress=lambda d, t: prog.update(task, completed=d), **opts)
+            result = estimate_with_linkage_draws(
+                ws, n, method, by=by, on_progress=lambda d, t: prog.update(task, completed=d),
+                **opts)
+        # stored like an ordinary estimate, so the report and the web app show it as the
+        # latest run; its settings say that linkage draws were pooled
+        save_estimate(ws, result, method=method, by=by,
+                      settings=_linkage_settings(result, n, opts))
+        return result
     finally:
         ws.close()
+
+
+def _linkage_settings(result: Any, n: int, opts: dict[str, Any]) -> dict[str, Any]:
+    """Settings stored with a ``--linkage-draws`` run: the estimator's options, N, sampler."""
+    info = (result.diagnostics or {}).get("linkage") or {}
+    settings = {**opts, "linkage_draws": n}
+    for key in ("sampler", "merge_prior"):
+        if isinstance(info.get(key), str):
+            settings[key] = info[key]
+    return settings
 
 
 def _frame_from_csv(path: Path):

@@ -43,6 +43,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,21 @@ class LinkageGraph:
     rv: np.ndarray | None = None
     lu: np.ndarray | None = None
     lv: np.ndarray | None = None
+    #: (open, closed) counts of near-certain two-paths, see :func:`blocking_miss_rate`.
+    miss_rate: tuple[int, int] | None = None
+
+    def unscored_log_bf(self, *, floor: float = -12.0, ceiling: float = -1.0,
+                        default: float = -5.0) -> float:
+        """log P(a true pair has no saved score) − log P(a false pair has none) ≈ the log
+        of the blocking miss rate (a false pair is nearly always unscored), estimated from
+        near-certain triangles with a half-count added; ``default`` when none exist."""
+        if self.miss_rate is None:
+            return default
+        n_open, n_paths = self.miss_rate
+        if n_paths == 0:
+            return default
+        rate = (n_open + 0.5) / (n_paths + 1.0)
+        return float(min(max(math.log(rate), floor), ceiling))
 
 
 class _DSU:
@@ -159,6 +175,43 @@ def constrained_components(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarra
     return labels
 
 
+def blocking_miss_rate(n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray, *,
+                       sure: float = 0.99) -> tuple[int, int] | None:
+    """How often a true match has no saved score: of the two-paths i–j–k whose both
+    edges are near-certain matches (p ≥ ``sure``) — so i and k are almost surely one
+    person — the number whose closing pair i–k was never scored (blocking missed it, or
+    it scored below the save threshold), and the number of such two-paths. This is
+    the data's own estimate of P(unscored | match), which sets the Bayes factor the
+    clustering sampler gives an unscored pair inside a cluster. ``None`` if no
+    record has two near-certain partners."""
+    strong = prob >= sure
+    if n < 3 or strong.sum() < 2:
+        return None
+    su, sv, sp = left[strong], right[strong], prob[strong]
+    a = sparse.coo_matrix((np.ones(2 * len(su)), (np.r_[su, sv], np.r_[sv, su])),
+                          shape=(n, n)).tocsr()
+    a.sum_duplicates()
+    a.data[:] = 1.0
+    w = sparse.coo_matrix((np.r_[sp, sp], (np.r_[su, sv], np.r_[sv, su])), shape=(n, n)).tocsr()
+    w.sum_duplicates()
+    w.data = np.minimum(w.data, 1.0)
+    paths = (a @ a).tocoo()
+    both = (w @ w).tocoo()
+    off = paths.row != paths.col
+    rows, cols, cnt = paths.row[off], paths.col[off], paths.data[off]
+    if not len(rows):
+        return None
+    # Two-paths with a false edge are open too; the model expects Σ(1 − p_ij·p_jk) of them.
+    expected_false = float(cnt.sum() - both.data[both.row != both.col].sum())
+    key = np.minimum(left, right).astype(np.int64) * n + np.maximum(left, right)
+    key = np.unique(key)
+    pk = np.minimum(rows, cols).astype(np.int64) * n + np.maximum(rows, cols)
+    pos = np.clip(np.searchsorted(key, pk), 0, len(key) - 1)
+    scored = key[pos] == pk
+    n_open = max(float(cnt[~scored].sum()) - expected_false, 0.0)
+    return int(round(n_open)), int(cnt.sum())
+
+
 def build_graph(record_pks: np.ndarray, pairs: pd.DataFrame, *,
                 must_link: Sequence[tuple[int, int]] = (),
                 cannot_link: Sequence[tuple[int, int]] = (),
@@ -216,6 +269,7 @@ def build_graph(record_pks: np.ndarray, pairs: pd.DataFrame, *,
         keys = list(zip(np.minimum(l_idx, r_idx).tolist(), np.maximum(l_idx, r_idx).tolist(), strict=False))
         undecided = np.array([k not in decided for k in keys], dtype=bool)
         l_idx, r_idx, p = l_idx[undecided], r_idx[undecided], p[undecided]
+    miss_rate = blocking_miss_rate(n, l_idx, r_idx, p)
     certain = p >= hi
     guard = p < min(chain_guard, lo) if chain_guard > 0 else np.zeros(len(p), dtype=bool)
     uncertain = (p >= lo) & ~certain
@@ -242,7 +296,7 @@ def build_graph(record_pks: np.ndarray, pairs: pd.DataFrame, *,
     bcu, bcv = base[ban_u], base[ban_v]
     keep = bcu != bcv
     graph = LinkageGraph(n_records=n, base=base, n_base=n_base, eu=eu, ev=ev, ep=ep,
-                         cu=bcu[keep], cv=bcv[keep], warnings=warnings)
+                         cu=bcu[keep], cv=bcv[keep], warnings=warnings, miss_rate=miss_rate)
     if list_index is not None:
         li = np.asarray(list_index, dtype=np.int64)
         graph.ru, graph.rv, graph.lu, graph.lv = ru, rv, li[ru], li[rv]
@@ -418,8 +472,13 @@ def _sweep_kernel():
 def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
                 logit_prior: float, unscored_log_bf: float = -5.0,
                 start: np.ndarray | None = None, burnin: int = 20, thin: int = 3,
-                merge_logit: float | None = None, temper: float = 1.0):
-    """Yield ``n_draws`` clusterings (labels per record) from the Gibbs sampler."""
+                merge_logit: float | None = None, temper: float = 1.0,
+                adapt: Callable[[np.ndarray], float] | None = None, adapt_every: int = 5):
+    """Yield ``n_draws`` clusterings (labels per record) from the Gibbs sampler.
+
+    ``adapt`` (labels → merge logit), if given, is called every ``adapt_every`` sweeps
+    of the burn-in and its value becomes the merge prior from then on (used to keep
+    the capture-model prior consistent with the clustering it produces)."""
     st = gibbs_sampler(graph, logit_prior=logit_prior, unscored_log_bf=unscored_log_bf,
                        start=start, merge_logit=merge_logit, temper=temper)
     sweep = _sweep_kernel()
@@ -435,7 +494,15 @@ def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
                   st.n_free, st.logit_prior, st.unscored_log_bf, rng.random(n), acc, accn,
                   mark, touched)
 
-    run(burnin)
+    if adapt is None:
+        run(burnin)
+    else:
+        done = 0
+        while done < burnin:
+            step = min(adapt_every, burnin - done)
+            run(step)
+            done += step
+            st.logit_prior = float(adapt(st.label[graph.base]))
     for _ in range(n_draws):
         run(thin)
         yield st.label[graph.base].copy()
@@ -618,17 +685,46 @@ def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | N
 
 
 SAMPLERS = ("gibbs", "pairs")
+#: How the Gibbs sampler's per-merge prior is set: ``capture`` (default; from the
+#: capture–recapture model, see :func:`capture_merge_logit`), ``moments`` (moment-matched
+#: to the sum of pair probabilities, :func:`calibrate_merge`) or ``none`` (Splink's λ).
+MERGE_PRIORS = ("capture", "moments", "none")
+
+
+def capture_merge_logit(n_hat: float, observed: int) -> float:
+    """The per-merge prior of a clustering under the capture–recapture model itself.
+
+    If N people are each on list k independently, the probability of a partition of
+    the records into K people is proportional to N!/(N−K)! — the terms of the list
+    inclusion probabilities cancel — so joining two clusters of disjoint lists
+    multiplies the prior by 1/(N−K+1): one over the number of people on no list.
+    With the record-pair likelihood ratios (Splink's Bayes factors, which already
+    include blocking) this gives the exact posterior over clusterings given N. N is
+    unknown; the plug-in estimate is used (an empirical-Bayes step: the prior odds
+    move by the ratio of unlisted counts, a second-order effect for the total).
+    Under list dependence the exact prior also carries the interaction odds ratio of
+    the two patterns; roshan leaves that out (docs/linkage-uncertainty.md).
+    """
+    unlisted = float(n_hat) - float(observed)
+    if not math.isfinite(unlisted):
+        unlisted = float(observed)
+    return -math.log(max(unlisted, 1.0) + 1.0)
 
 
 def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequence[str],
                         n_draws: int, method: str, /, *, plugin_labels: np.ndarray | None = None,
                         threshold: float = 0.5, seed: int = 0, level: float = 0.95,
                         sampler: str = "gibbs", logit_prior: float | None = None,
-                        unscored_log_bf: float = -5.0, burnin: int = 20, thin: int = 3,
-                        calibrate: bool = True, temper: float = 1.0,
+                        unscored_log_bf: float | None = None, burnin: int = 20, thin: int = 3,
+                        calibrate: bool | str = "capture", temper: float = 1.0,
                         on_progress: Callable[[int, int], None] | None = None,
+                        strata_fit: Callable[..., Any] | None = None,
                         **opts: Any) -> Any:
     """The whole procedure on a prepared graph (workspace-free; used by tests and bench).
+
+    ``strata_fit`` (labels, method, options, seed → stratified EstimateResult) replaces
+    the overall fit of each clustering by a stratified one (``--by``); the pooled result
+    then carries per-stratum pooled rows in ``strata``.
 
     ``sampler`` is ``"gibbs"`` (default; clustering posterior, see
     :func:`gibbs_sampler`) or ``"pairs"`` (independent pair draws, see
@@ -646,20 +742,45 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
         plugin_labels = threshold_labels(graph, threshold)
     if logit_prior is None:
         logit_prior = -math.log(max(graph.n_records, 2))
+    if unscored_log_bf is None:
+        unscored_log_bf = graph.unscored_log_bf()
     fit_opts = dict(opts)
     fit_opts.setdefault("level", level)
     plugin_counts = counts_from_labels(plugin_labels, list_index, lists)
     plugin = _fit_seeded(method, plugin_counts, fit_opts, seed)
+    plugin_total = plugin
+    if strata_fit is not None:
+        plugin = strata_fit(plugin_labels, method, fit_opts, seed)
     merge_logit = None
+    if isinstance(calibrate, bool):
+        calibrate = "moments" if calibrate else "none"
+    if calibrate not in MERGE_PRIORS:
+        raise EstimationError(f"merge prior must be one of {', '.join(MERGE_PRIORS)}")
     if sampler == "gibbs":
-        if calibrate:
+        adapt = None
+        if calibrate == "capture":
+            merge_logit = capture_merge_logit(plugin_total.estimate, plugin_counts.observed)
+            adapt_opts = dict(fit_opts)
+            if method in ("dga", "lcmcr", "recommended"):
+                adapt_opts["n_draws"] = min(int(adapt_opts.get("n_draws", 500)), 500)
+            trace = [merge_logit]
+
+            def adapt(labels: np.ndarray) -> float:
+                c = counts_from_labels(labels, list_index, lists)
+                try:
+                    r = _fit_seeded(method, c, adapt_opts, seed)
+                except EstimationError:
+                    return trace[-1]
+                trace.append(capture_merge_logit(r.estimate, c.observed))
+                return trace[-1]
+        elif calibrate == "moments":
             merge_logit = calibrate_merge(graph, rng, logit_prior=logit_prior,
                                           unscored_log_bf=unscored_log_bf, start=plugin_labels,
                                           temper=temper)
         draws_iter = gibbs_draws(graph, n_draws, rng, logit_prior=logit_prior,
                                  unscored_log_bf=unscored_log_bf, start=plugin_labels,
                                  burnin=burnin, thin=thin, merge_logit=merge_logit,
-                                 temper=temper)
+                                 temper=temper, adapt=adapt)
     else:
         draws_iter = (draw_labels(graph, rng) for _ in range(n_draws))
     results, observed = [], []
@@ -669,7 +790,10 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
         counts = counts_from_labels(labels, list_index, lists)
         b = time.perf_counter()
         try:
-            res = _fit_seeded(method, counts, fit_opts, seed + 1 + d)
+            if strata_fit is not None:
+                res = strata_fit(labels, method, fit_opts, seed + 1 + d)
+            else:
+                res = _fit_seeded(method, counts, fit_opts, seed + 1 + d)
         except EstimationError:
             res = None
         t_draw += b - a
@@ -680,11 +804,17 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
         if on_progress:
             on_progress(d + 1, n_draws)
     pooled = pool_results(results, level=level, plugin=plugin, seed=seed, observed=observed)
+    if strata_fit is not None:
+        pooled.strata = pool_strata(results, list(getattr(strata_fit, "by", [])), level=level)
     info = pooled.diagnostics["linkage"]
+    if sampler == "gibbs" and calibrate == "capture":
+        merge_logit = trace[-1]
+        info["merge_logit_trace"] = [round(x, 4) for x in trace]
     info.update({
         "n_draws": n_draws, "method": method, "seed": seed, "sampler": sampler,
         "logit_prior": logit_prior, "unscored_log_bf": unscored_log_bf,
-        "merge_logit": merge_logit, "temper": temper,
+        "merge_logit": merge_logit, "merge_prior": calibrate if sampler == "gibbs" else None,
+        "temper": temper,
         "burnin_sweeps": burnin if sampler == "gibbs" else None,
         "thin_sweeps": thin if sampler == "gibbs" else None,
         "uncertain_pairs": int(len(graph.ep)), "records": int(graph.n_records),
@@ -753,7 +883,74 @@ def _model_lambda(ws: Any) -> float | None:
     return None
 
 
+def _strata_fitter(ws: Any, records: pd.DataFrame, lists: Sequence[str], by: Sequence[str]):
+    """A function labels → stratified EstimateResult, with each draw's victims' stratum
+    values derived exactly as `roshan link` derives them (victims_frame: the mode over a
+    cluster's records), so a record that moves between people moves its stratum too."""
+    from roshan.estimate.strata import fit_strata
+    from roshan.link.histories import histories_from_victims
+    from roshan.link.victims import victims_frame
+
+    path = Path(ws.snapshots_dir) / "normalized.parquet"
+    if not path.is_file():
+        raise LinkageError("no normalised snapshot in this workspace; run `roshan link` first")
+    norm = pd.read_parquet(path)
+    norm = records[["record_pk"]].merge(norm.drop(columns=["source"], errors="ignore"),
+                                        on="record_pk", how="left")
+    norm["source"] = records["source"].to_numpy()
+
+    def fit(labels: np.ndarray, method: str, opts: dict[str, Any], seed: int) -> Any:
+        assignment = pd.DataFrame({"record_pk": records["record_pk"].to_numpy(),
+                                   "uid": np.asarray(labels, dtype=np.int64)})
+        victims = victims_frame(norm, assignment)
+        frame = histories_from_victims(victims, list(lists), list(by))
+        return fit_strata(frame, list(by), method, **{**opts, "seed": seed})
+
+    fit.by = list(by)  # type: ignore[attr-defined]
+    return fit
+
+
+def pool_strata(per_draw: Sequence[Any], by: Sequence[str], *, level: float = 0.95
+                ) -> list[dict[str, Any]]:
+    """Pool each stratum over the clusterings (Rubin's rules on log N), with the share of
+    its variance that comes from linkage. A stratum missing or not estimable in a draw is
+    pooled over the draws where it was estimated (``draws_used`` says how many)."""
+    z = _z(level)
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for res in per_draw:
+        if res is None:
+            continue
+        for st in res.strata or []:
+            groups.setdefault(tuple(st.get(b) for b in by), []).append(st)
+    out = []
+    for key, items in groups.items():
+        ok = [s for s in items if s.get("estimate") and s.get("lower") and s.get("upper")
+              and s["lower"] > 0]
+        row: dict[str, Any] = {**dict(zip(by, key, strict=True)),
+                               "observed": float(np.median([s["observed"] for s in items])),
+                               "draws_used": len(ok), "estimate": None, "lower": None,
+                               "upper": None, "share_linkage": None}
+        if ok:
+            q = np.log([float(s["estimate"]) for s in ok])
+            u = ((np.log([float(s["upper"]) for s in ok])
+                  - np.log([float(s["lower"]) for s in ok])) / (2 * z)) ** 2
+            m = len(ok)
+            w = float(u.mean())
+            b = (1 + 1 / m) * float(q.var(ddof=1)) if m > 1 else 0.0
+            tot = w + b
+            qbar = float(q.mean())
+            row.update({"estimate": math.exp(qbar), "lower": math.exp(qbar - z * math.sqrt(tot)),
+                        "upper": math.exp(qbar + z * math.sqrt(tot)),
+                        "share_linkage": b / tot if tot > 0 else 0.0})
+        else:
+            row["reason"] = "not estimable in any clustering"
+        out.append(row)
+    out.sort(key=lambda r: tuple(str(r[b]) for b in by))
+    return out
+
+
 def estimate_with_linkage_draws(ws: Any, n_draws: int, method: str, /, *, seed: int = 0,
+                                by: Sequence[str] | None = None,
                                 level: float = 0.95, band: tuple[float, float] = DEFAULT_BAND,
                                 chain_guard: float = DEFAULT_CHAIN_GUARD,
                                 sampler: str = "gibbs",
@@ -781,10 +978,15 @@ def estimate_with_linkage_draws(ws: Any, n_draws: int, method: str, /, *, seed: 
     graph = build_graph(records["record_pk"].to_numpy(), pairs, must_link=must,
                         cannot_link=cannot, band=band, chain_guard=chain_guard,
                         list_index=list_index)
+    by = [b for b in (by or []) if b]
+    fitter = _strata_fitter(ws, records, lists, by) if by else None
     result = estimate_from_graph(graph, list_index, lists, n_draws, method,
                                  plugin_labels=labels, threshold=threshold, seed=seed,
-                                 level=level, on_progress=on_progress, sampler=sampler, **opts)
+                                 level=level, on_progress=on_progress, sampler=sampler,
+                                 strata_fit=fitter, **opts)
     info = result.diagnostics["linkage"]
+    if by:
+        info["by"] = list(by)
     info.update({"band": list(band), "chain_guard": chain_guard, "threshold": threshold,
                  "must_link": len(must), "cannot_link": len(cannot),
                  "plugin_clustering": "clusters.parquet" if labels is not None
@@ -855,8 +1057,14 @@ def synthetic_problem(rng: np.random.Generator, *, population: int = 1000,
     prior = truth.mean() if len(truth) else 0.5
     logit = 2 * separation * score + math.log(prior / (1 - prior))
     prob = 1 / (1 + np.exp(-logit))
-    # The prior a Fellegi-Sunter model reports (Splink's λ): two *random* records match.
-    lam = max(len(tl_a), 1) / max(n_rec * (n_rec - 1) / 2, 1)
+    # The prior a Fellegi-Sunter model reports (Splink's λ): two random records that could
+    # be compared match. Only pairs across lists can be candidates here, so λ is taken over
+    # those; then odds(p)/odds(λ) is the exact likelihood ratio of a candidate pair, blocking
+    # included (a decoy is a cross-list non-match pair chosen with probability q, and
+    # odds(prior among candidates)/odds(λ) = 1/q).
+    per_list = np.bincount(lst, minlength=j).astype(float)
+    cross_pairs = (float(n_rec) ** 2 - float((per_list ** 2).sum())) / 2
+    lam = min(max(len(tl_a), 1) / max(cross_pairs, 1.0), 0.5)
     pairs = pd.DataFrame({"record_pk_l": rec[left] + 1, "record_pk_r": rec[right] + 1,
                           "match_probability": prob, "is_match": truth})
     return SyntheticLinkage(list_index=lst.astype(np.int64), person=person.astype(np.int64),
