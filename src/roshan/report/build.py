@@ -27,7 +27,7 @@ from roshan.report import charts, i18n
 from roshan.report.data import STRATA_DIMS, report_data
 from roshan.report.map import choropleth_svg
 
-__all__ = ["build_report", "render_html", "write_pdf"]
+__all__ = ["build_report", "linkage_view", "render_html", "write_pdf"]
 
 
 @lru_cache(maxsize=8)
@@ -109,6 +109,69 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     return out
 
 
+#: Okabe–Ito colours of the two parts of the uncertainty (as the rest of the report).
+_UNLISTED_COLOUR, _LINKAGE_COLOUR = "#0072B2", "#E69F00"
+
+
+def _share_bar_svg(share_unlisted: float, lang: str, width: int = 320, height: int = 16) -> str:
+    """A small inline SVG bar: the unlisted part from the reading start, then linkage."""
+    from html import escape
+
+    u = min(max(float(share_unlisted), 0.0), 1.0)
+    wu = round(u * width, 1)
+    wl = round(width - wu, 1)
+    # Persian reads right to left: the first part starts on the right
+    xu, xl = (wl, 0.0) if lang == "fa" else (0.0, wu)
+    unl = escape(i18n.t("linkage_part_unlisted", lang))
+    lnk = escape(i18n.t("linkage_part_linkage", lang))
+    return (f'<svg class="share-bar" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{unl}: {escape(i18n.pct(u, lang, 0))}">'
+            f'<rect x="{xu}" y="0" width="{wu}" height="{height}" fill="{_UNLISTED_COLOUR}">'
+            f'<title>{unl}</title></rect>'
+            f'<rect x="{xl}" y="0" width="{wl}" height="{height}" fill="{_LINKAGE_COLOUR}">'
+            f'<title>{lnk}</title></rect>'
+            f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="none" '
+            f'stroke="#111"/></svg>')
+
+
+def linkage_view(block: dict[str, Any] | None, lang: str = "en") -> dict[str, Any] | None:
+    """The headline's "Linkage uncertainty" lines for ``block`` (``data.linkage_block``).
+
+    Each line is None when its numbers are missing, so a partial diagnostics dict
+    still renders what it has. Shares are whole percentages that add up to 100.
+    """
+    if not block:
+        return None
+    num = lambda v: i18n.num(v, lang)  # noqa: E731
+    view: dict[str, Any] = {"pooled": None, "plugin": None, "shares": None, "bar": None,
+                            "draws": None, "failed": None,
+                            "disagree": bool(block.get("intervals_disagree"))}
+    if block.get("estimate") is not None:
+        n = block.get("n_draws") or block.get("draws_used")
+        view["pooled"] = i18n.t("linkage_pooled", lang, n=num(n), est=num(block["estimate"]),
+                                lo=num(block.get("lower")), hi=num(block.get("upper")))
+    plugin = block.get("plugin") or {}
+    if plugin.get("estimate") is not None:
+        view["plugin"] = i18n.t("linkage_plugin", lang, est=num(plugin["estimate"]),
+                                lo=num(plugin.get("lower")), hi=num(plugin.get("upper")))
+    share_l = block.get("share_linkage")
+    if share_l is not None:
+        pl = round(100 * float(share_l))
+        view["share_linkage_pct"], view["share_unlisted_pct"] = pl, 100 - pl
+        view["shares"] = i18n.t("linkage_shares", lang,
+                                unlisted=i18n.pct((100 - pl) / 100, lang, 0),
+                                linkage=i18n.pct(pl / 100, lang, 0))
+        view["bar"] = _share_bar_svg((100 - pl) / 100, lang)
+    if block.get("n_draws") is not None:
+        used = block.get("draws_used")
+        view["draws"] = i18n.t("linkage_draws", lang, n=num(block["n_draws"]),
+                               used=num(used if used is not None else block["n_draws"]))
+    if block.get("draws_failed"):
+        view["failed"] = i18n.t("linkage_failed", lang, k=num(block["draws_failed"]))
+    return view
+
+
 def render_html(d: dict[str, Any], lang: str = "en") -> str:
     """The report HTML for data ``d`` (from :func:`report_data`) in ``lang``."""
     if lang not in i18n.LANGS:
@@ -131,10 +194,13 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
         font_regular=_static_b64("Vazirmatn-Regular.woff2"),
         font_bold=_static_b64("Vazirmatn-Bold.woff2"),
         method_paragraphs=i18n.method_paragraphs(lang),
+        method_linkage=i18n.method_linkage_paragraph(lang),
+        linkage=linkage_view((est or {}).get("linkage"), lang),
+        unlisted_colour=_UNLISTED_COLOUR, linkage_colour=_LINKAGE_COLOUR,
         settings_text=json.dumps(settings, sort_keys=True, default=str),
         body_share=(body["yes"] / total) if total else None,
         t=lambda key, **kw: i18n.t(key, lang, **kw),
-        num=lambda v: i18n.num(v, lang), pct=lambda v: i18n.pct(v, lang),
+        num=lambda v: i18n.num(v, lang), pct=lambda v, dp=1: i18n.pct(v, lang, dp),
         date=lambda v: i18n.date_label(v, lang),
         stratum_label=lambda dim, v: _stratum_label(dim, v, lang, d["provinces"]),
     )

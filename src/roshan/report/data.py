@@ -33,7 +33,7 @@ from roshan.store.models import EstimateRun, Import, LinkRun, Record, Source, Vi
 from roshan.store.workspace import Workspace
 
 __all__ = ["DEFAULT_SEED", "STRATA_DIMS", "report_data", "estimate_strata", "store_estimate",
-           "latest_link_run", "is_synthetic", "BLACKOUT"]
+           "latest_link_run", "is_synthetic", "linkage_block", "BLACKOUT"]
 
 #: Seed used when the report itself computes an estimate (recorded in the footer).
 DEFAULT_SEED = 20260108
@@ -265,11 +265,69 @@ def _age_years(value: object) -> float | None:
         return sum(nums) / len(nums) if nums else None
 
 
+def _finite(value: Any) -> float | None:
+    """A finite float, or None (missing keys, NaN, text)."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if np.isfinite(x) else None
+
+
+def _count(value: Any) -> int | None:
+    x = _finite(value)
+    return int(x) if x is not None else None
+
+
+def linkage_block(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the report shows of ``diagnostics["linkage"]`` (``roshan estimate --linkage-draws``).
+
+    None when the estimate was made on one clustering. Only the documented keys are
+    read (docs/linkage-uncertainty.md, "The decomposition"), each optional: a missing
+    or non-numeric value becomes None, and a missing share is one minus the other.
+    """
+    diag = (result or {}).get("diagnostics") or {}
+    info = diag.get("linkage") if isinstance(diag, dict) else None
+    if not isinstance(info, dict):
+        return None
+    pooled = info.get("pooled") if isinstance(info.get("pooled"), dict) else {}
+    plugin = info.get("plugin") if isinstance(info.get("plugin"), dict) else {}
+    share_l, share_u = _finite(info.get("share_linkage")), _finite(info.get("share_unlisted"))
+    if share_l is None and share_u is not None:
+        share_l = 1.0 - share_u
+    if share_u is None and share_l is not None:
+        share_u = 1.0 - share_l
+    if share_l is not None:
+        share_l = min(max(share_l, 0.0), 1.0)
+        share_u = min(max(share_u if share_u is not None else 1 - share_l, 0.0), 1.0)
+    block: dict[str, Any] = {
+        "estimate": _finite(pooled.get("estimate", (result or {}).get("estimate"))),
+        "lower": _finite(pooled.get("lower", (result or {}).get("lower"))),
+        "upper": _finite(pooled.get("upper", (result or {}).get("upper"))),
+        "level": _finite((result or {}).get("level")) or 0.95,
+        "plugin": {k: _finite(plugin.get(k)) for k in ("estimate", "lower", "upper", "observed")},
+        "share_linkage": share_l, "share_unlisted": share_u,
+        "width_pooled": _finite(info.get("width_pooled")),
+        "width_if_linkage_certain": _finite(info.get("width_if_linkage_certain")),
+        "n_draws": _count(info.get("n_draws")), "draws_used": _count(info.get("draws_used")),
+        "draws_failed": _count(info.get("draws_failed")),
+        "sampler": info.get("sampler") if isinstance(info.get("sampler"), str) else None,
+        "merge_prior": (info.get("merge_prior") if isinstance(info.get("merge_prior"), str)
+                        else None),
+        "seconds": _finite(info.get("seconds")),
+    }
+    p, b = block["plugin"], block
+    block["intervals_disagree"] = bool(
+        None not in (p["lower"], p["upper"], b["lower"], b["upper"])
+        and (p["upper"] < b["lower"] or b["upper"] < p["lower"]))
+    return block
+
+
 def _strata_block(run: dict | None, observed: pd.Series, dim: str,
                   labels: dict[str, str] | None) -> dict[str, Any]:
     obs = observed.value_counts().to_dict()
     block: dict[str, Any] = {"dim": dim, "observed": {str(k): int(v) for k, v in obs.items()},
-                             "run": None, "rows": []}
+                             "run": None, "rows": [], "has_linkage": False}
     if run is None:
         return block
     res = run["result"]
@@ -277,15 +335,19 @@ def _strata_block(run: dict | None, observed: pd.Series, dim: str,
                     "created_at": run["created_at"], "settings": run["settings"],
                     "estimate": res.get("estimate"), "lower": res.get("lower"),
                     "upper": res.get("upper"), "warnings": res.get("warnings") or [],
-                    "level": res.get("level", 0.95)}
+                    "level": res.get("level", 0.95), "linkage": linkage_block(res)}
     for s in res.get("strata") or []:
+        status = s.get("status") or ("ok" if s.get("estimate") is not None else "not_estimable")
         block["rows"].append({
             "value": str(s.get(dim)), "observed": int(s.get("observed") or 0),
             "estimate": s.get("estimate"), "lower": s.get("lower"), "upper": s.get("upper"),
-            "status": s.get("status", "ok"), "reason": s.get("reason"),
+            "status": status, "reason": s.get("reason"),
             "handled_as": s.get("handled_as"),
             "lists": [labels.get(x, x) if labels else x for x in (s.get("lists") or [])],
+            # pooled over linkage draws (--linkage-draws with --by): this stratum's share
+            "share_linkage": _finite(s.get("share_linkage")),
         })
+    block["has_linkage"] = any(r["share_linkage"] is not None for r in block["rows"])
     return block
 
 
@@ -350,7 +412,8 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
         est_block = {"run_id": total["id"], "method": total["method"],
                      "settings": total["settings"], "created_at": total["created_at"],
                      "stale": total["stale"], "computed_now": bool(total.get("computed_now")),
-                     "result": res, "draws": total.get("draws")}
+                     "result": res, "draws": total.get("draws"),
+                     "linkage": linkage_block(res)}
 
     strata_runs = {dim: _pick(runs, [dim], link_id) for dim in STRATA_DIMS}
     strata = {dim: _strata_block(strata_runs[dim], _stratum_values(victims, dim), dim, labels)

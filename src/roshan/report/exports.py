@@ -100,27 +100,52 @@ def _estimates(ws: Workspace) -> pd.DataFrame:
     latest: dict[tuple[str, ...], Any] = {}
     for run in runs:  # newest first: keep the latest run per stratification
         latest.setdefault(tuple(run[2]), run)
+    from roshan.report.data import linkage_block
+
     rows: list[dict[str, Any]] = []
     for by, (rid, method, _by, res, created, link_id) in sorted(latest.items()):
         common = {"run_id": rid, "method": method, "by": ",".join(by),
                   "created_at": created.isoformat() if created else None,
                   "link_run_id": link_id, "level": res.get("level")}
+        # --linkage-draws runs: the decomposition (empty for one clustering)
+        lk = linkage_block(res) or {}
+        plugin = lk.get("plugin") or {}
         rows.append({**common, "stratum": "total", "observed": res.get("observed"),
                      "estimate": res.get("estimate"), "lower": res.get("lower"),
                      "upper": res.get("upper"), "status": "ok" if res.get("estimate")
-                     is not None else "not_estimable", "reason": None})
+                     is not None else "not_estimable", "reason": None,
+                     "linkage_draws": lk.get("n_draws"), "share_linkage": lk.get("share_linkage"),
+                     "share_unlisted": lk.get("share_unlisted"),
+                     "plugin_estimate": plugin.get("estimate"),
+                     "plugin_lower": plugin.get("lower"), "plugin_upper": plugin.get("upper")})
         for s in res.get("strata") or []:
+            share = s.get("share_linkage") if lk else None
             rows.append({**common, "stratum": "/".join(str(s.get(b)) for b in by),
                          "observed": s.get("observed"), "estimate": s.get("estimate"),
                          "lower": s.get("lower"), "upper": s.get("upper"),
-                         "status": s.get("status"), "reason": s.get("reason")})
-    return pd.DataFrame(rows)
+                         "status": s.get("status") or ("ok" if s.get("estimate") is not None
+                                                       else "not_estimable"),
+                         "reason": s.get("reason"), "linkage_draws": lk.get("n_draws"),
+                         "share_linkage": share,
+                         "share_unlisted": (1 - share) if isinstance(share, (int, float))
+                         else None,
+                         "plugin_estimate": None, "plugin_lower": None, "plugin_upper": None})
+    return pd.DataFrame(rows, columns=[*ESTIMATE_COLUMNS])
+
+
+#: Columns of ``--what estimates``; the last six are the linkage decomposition of a
+#: ``roshan estimate --linkage-draws`` run (empty for an estimate on one clustering).
+ESTIMATE_COLUMNS: tuple[str, ...] = (
+    "run_id", "method", "by", "created_at", "link_run_id", "level", "stratum", "observed",
+    "estimate", "lower", "upper", "status", "reason", "linkage_draws", "share_linkage",
+    "share_unlisted", "plugin_estimate", "plugin_lower", "plugin_upper")
 
 
 def _suppress_estimates(frame: pd.DataFrame, min_cell: int) -> tuple[pd.DataFrame, int]:
     small = frame["observed"].fillna(0).astype(int) < min_cell
     frame = frame.copy()
-    frame.loc[small, ["observed", "estimate", "lower", "upper"]] = None
+    frame.loc[small, ["observed", "estimate", "lower", "upper", "share_linkage",
+                      "share_unlisted", "plugin_estimate", "plugin_lower", "plugin_upper"]] = None
     frame.loc[small, "status"] = "suppressed"
     frame.loc[small, "reason"] = f"fewer than {min_cell} people"
     return frame, int(small.sum())

@@ -17,7 +17,7 @@ import re
 from datetime import date
 
 __all__ = ["LANGS", "t", "digits", "num", "pct", "date_label", "jalali", "direction",
-           "method_paragraphs"]
+           "method_paragraphs", "method_linkage_paragraph"]
 
 LANGS: tuple[str, ...] = ("en", "fa")
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -161,6 +161,65 @@ STRINGS: dict[str, dict[str, str]] = {
     "contents": {"en": "Contents", "fa": "فهرست مطالب"},
     "anonymised": {"en": "Source names are replaced by labels (List A, List B, …).",
                    "fa": "نام منابع با برچسب (فهرست A، فهرست B، …) جایگزین شده است."},
+    "linkage_title": {"en": "Linkage uncertainty", "fa": "عدم قطعیت پیوند رکوردها"},
+    "linkage_pooled": {
+        "en": "Pooled over {n} plausible matchings of the records: {est}, 95% interval "
+              "{lo} – {hi}.",
+        "fa": "ترکیب‌شده روی {n} خوشه‌بندی محتمل رکوردها: {est}، بازهٔ ۹۵٪: {lo} – {hi}."},
+    "linkage_plugin": {
+        "en": "If the matching of records were taken as certain: {est}, 95% interval "
+              "{lo} – {hi}.",
+        "fa": "اگر پیوند رکوردها قطعی فرض شود: {est}، بازهٔ ۹۵٪: {lo} – {hi}."},
+    "linkage_shares": {
+        "en": "{unlisted} of the uncertainty comes from victims on no list, {linkage} from "
+              "uncertain matches between records.",
+        "fa": "{unlisted} از عدم قطعیت از قربانیانی است که در هیچ فهرستی نیامده‌اند و "
+              "{linkage} از تطبیق‌های نامطمئن میان رکوردها."},
+    "linkage_draws": {"en": "Clusterings: {n} drawn, {used} estimated.",
+                      "fa": "خوشه‌بندی‌ها: {n} نمونه، {used} برآوردشده."},
+    "linkage_failed": {"en": "{k} could not be estimated.",
+                       "fa": "{k} خوشه‌بندی برآوردپذیر نبود."},
+    "linkage_disagree": {
+        "en": "The two intervals do not overlap: review more uncertain pairs of records "
+              "before publishing this number.",
+        "fa": "دو بازه هم‌پوشانی ندارند: پیش از انتشار این عدد، جفت رکوردهای نامطمئن بیشتری را "
+              "بازبینی کنید."},
+    "linkage_more": {"en": "How this is computed", "fa": "این عدد چگونه محاسبه می‌شود"},
+    "linkage_part_unlisted": {"en": "victims on no list",
+                              "fa": "قربانیانِ بیرون از همهٔ فهرست‌ها"},
+    "linkage_part_linkage": {"en": "uncertain matches", "fa": "تطبیق‌های نامطمئن"},
+    "linkage_share_col": {"en": "Uncertainty from linkage", "fa": "سهم پیوند از عدم قطعیت"},
+}
+
+#: Paragraph of the method section on linkage uncertainty (the headline block links to it).
+_METHOD_LINKAGE = {
+    "en": "Matching records is itself uncertain: for some pairs of records it is not clear "
+          "whether they name the same person. An ordinary estimate takes one matching as "
+          "certain, and its interval leaves this out. When the estimate is made with linkage "
+          "draws (roshan estimate --linkage-draws N), roshan draws N plausible matchings of "
+          "the records from the match probabilities of the linkage model, always keeping the "
+          "decisions of human reviewers, estimates the total on each, and pools the results "
+          "into one estimate and one interval. How much the estimates differ between "
+          "matchings is the part of the uncertainty that comes from linkage; the rest comes "
+          "from victims who are on no list. The report then shows both shares and, beside the "
+          "pooled interval, the interval obtained when the matching is taken as certain. A "
+          "large share from linkage, or two intervals that disagree, means that more pairs "
+          "should be reviewed before the number is published. The draws are only as good as "
+          "the match probabilities, and in roshan's simulation tests neither interval always "
+          "reached its stated coverage: read them as the least uncertainty there is.",
+    "fa": "پیوند رکوردها خود نامطمئن است: برای برخی جفت رکوردها روشن نیست که هر دو دربارهٔ یک "
+          "نفرند یا نه. برآورد معمولی یک پیوند را قطعی فرض می‌کند و بازهٔ آن این عدم قطعیت را در "
+          "بر نمی‌گیرد. وقتی برآورد با نمونه‌گیری از پیوندها ساخته شود "
+          "(roshan estimate --linkage-draws N)، roshan از روی احتمال‌های تطبیقِ مدل پیوند، N "
+          "خوشه‌بندی محتمل از رکوردها می‌سازد — همیشه با رعایت تصمیم‌های بازبینان انسانی —، روی "
+          "هر یک شمار کل را برآورد می‌کند و نتیجه‌ها را در یک برآورد و یک بازه ترکیب می‌کند. "
+          "اختلاف برآوردها میان خوشه‌بندی‌ها سهمی از عدم قطعیت است که از پیوند رکوردها می‌آید؛ "
+          "باقی آن از قربانیانی است که در هیچ فهرستی نیامده‌اند. گزارش هر دو سهم را نشان می‌دهد "
+          "و در کنار بازهٔ ترکیبی، بازه‌ای را که با قطعی فرض کردن پیوند به دست می‌آید. سهم بزرگِ "
+          "پیوند، یا دو بازه‌ای که با هم نمی‌خوانند، یعنی پیش از انتشار باید جفت‌های بیشتری "
+          "بازبینی شوند. این نمونه‌ها تنها به اندازهٔ احتمال‌های تطبیق درست‌اند و در آزمون‌های "
+          "شبیه‌سازی roshan هیچ‌یک از دو بازه همیشه به پوشش اعلام‌شده نرسید: آن‌ها را کمترین "
+          "عدم قطعیت موجود بدانید.",
 }
 
 _METHOD_TEXT = {
@@ -212,6 +271,11 @@ def method_paragraphs(lang: str = "en") -> list[str]:
     return list(_METHOD_TEXT.get(lang, _METHOD_TEXT["en"]))
 
 
+def method_linkage_paragraph(lang: str = "en") -> str:
+    """The method section's paragraph on linkage uncertainty (``--linkage-draws``)."""
+    return _METHOD_LINKAGE.get(lang, _METHOD_LINKAGE["en"])
+
+
 def direction(lang: str) -> str:
     """``rtl`` for Persian, ``ltr`` otherwise."""
     return "rtl" if lang == "fa" else "ltr"
@@ -232,11 +296,11 @@ def num(value: float | int | None, lang: str = "en") -> str:
     return digits(f"{float(value):,.0f}", lang)
 
 
-def pct(share: float | None, lang: str = "en") -> str:
-    """A share as a percentage with one decimal, in the edition's digits."""
+def pct(share: float | None, lang: str = "en", decimals: int = 1) -> str:
+    """A share as a percentage (one decimal unless told), in the edition's digits."""
     if share is None:
         return "–"
-    text = f"{100 * share:.1f}%"
+    text = f"{100 * share:.{decimals}f}%"
     return digits(text.replace("%", "٪"), lang) if lang == "fa" else text
 
 

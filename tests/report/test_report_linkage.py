@@ -1,0 +1,206 @@
+"""Linkage uncertainty in the report (issue 10, item 3). SYNTHETIC data only.
+
+``roshan estimate WS --linkage-draws N`` stores its pooled result as an EstimateRun,
+and the report shows a "Linkage uncertainty" block beside the total (English and
+Persian) only when the estimate shown carries ``diagnostics["linkage"]``; the
+estimates export carries the decomposition.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from roshan.report import i18n
+from roshan.report.build import linkage_view
+from roshan.report.data import _strata_block, linkage_block
+
+#: A ``diagnostics["linkage"]`` with the documented keys (docs/linkage-uncertainty.md).
+INFO = {"share_linkage": 0.384, "share_unlisted": 0.616,
+        "pooled": {"estimate": 1234.4, "lower": 1100.0, "upper": 1500.0},
+        "plugin": {"estimate": 1210.0, "lower": 1150.0, "upper": 1290.0, "observed": 900},
+        "width_pooled": 400.0, "width_if_linkage_certain": 140.0, "n_draws": 50,
+        "draws_used": 48, "draws_failed": 2, "sampler": "gibbs", "merge_prior": "capture",
+        "seconds": 3.2}
+
+
+def _result(info: dict | None) -> dict:
+    diag = {"linkage": info} if info is not None else {}
+    return {"method": "dga", "estimate": 1234.4, "lower": 1100.0, "upper": 1500.0,
+            "level": 0.95, "observed": 900, "diagnostics": diag}
+
+
+def test_linkage_block_reads_the_documented_keys() -> None:
+    b = linkage_block(_result(INFO))
+    assert b["estimate"] == pytest.approx(1234.4) and b["upper"] == 1500.0
+    assert b["plugin"] == {"estimate": 1210.0, "lower": 1150.0, "upper": 1290.0,
+                           "observed": 900.0}
+    assert b["share_linkage"] == pytest.approx(0.384)
+    assert (b["n_draws"], b["draws_used"], b["draws_failed"]) == (50, 48, 2)
+    assert b["intervals_disagree"] is False
+    assert linkage_block(_result(None)) is None
+    assert linkage_block(None) is None
+
+
+def test_linkage_block_copes_with_missing_and_odd_values() -> None:
+    b = linkage_block(_result({"share_unlisted": 0.7, "plugin": "?", "n_draws": "many",
+                               "pooled": {"estimate": float("nan")}}))
+    assert b["share_linkage"] == pytest.approx(0.3)
+    assert b["plugin"]["estimate"] is None and b["n_draws"] is None
+    assert b["estimate"] is None  # NaN is no number
+    view = linkage_view(b, "en")
+    assert view["pooled"] is None and view["plugin"] is None and view["draws"] is None
+    assert view["shares"].startswith("70% of the uncertainty")
+    empty = linkage_view(linkage_block(_result({})), "en")
+    assert empty["shares"] is None and empty["bar"] is None
+    # plug-in interval entirely above the pooled one: flagged
+    apart = dict(INFO, plugin={"estimate": 2000, "lower": 1900, "upper": 2100})
+    assert linkage_block(_result(apart))["intervals_disagree"] is True
+
+
+def test_linkage_view_in_both_editions() -> None:
+    b = linkage_block(_result(INFO))
+    en = linkage_view(b, "en")
+    assert en["pooled"] == ("Pooled over 50 plausible matchings of the records: 1,234, "
+                            "95% interval 1,100 – 1,500.")
+    assert "1,210" in en["plugin"] and "1,150 – 1,290" in en["plugin"]
+    assert en["shares"] == ("62% of the uncertainty comes from victims on no list, 38% from "
+                            "uncertain matches between records.")
+    assert en["share_unlisted_pct"] + en["share_linkage_pct"] == 100
+    assert "48 estimated" in en["draws"] and "2 could not" in en["failed"]
+    assert en["bar"].startswith("<svg") and 'width="198.4"' in en["bar"]
+    fa = linkage_view(b, "fa")
+    assert "۶۲٪" in fa["shares"] and "۳۸٪" in fa["shares"]
+    assert "۱٬۲۳۴" in fa["pooled"] and "۵۰" in fa["pooled"]
+    assert not any(ch.isascii() and ch.isdigit() for ch in fa["pooled"] + fa["shares"])
+    # right to left: the unlisted part starts on the right
+    assert '<rect x="121.6" y="0" width="198.4"' in fa["bar"]
+
+
+def test_strata_rows_carry_their_linkage_share() -> None:
+    import pandas as pd
+
+    run = {"id": 7, "method": "dga", "stale": False, "created_at": None, "settings": {},
+           "result": {**_result(INFO), "strata": [
+               {"sex": "f", "observed": 40.0, "estimate": 60.0, "lower": 45.0,
+                "upper": 90.0, "share_linkage": 0.25, "draws_used": 3},
+               {"sex": "m", "observed": 2.0, "estimate": None, "lower": None, "upper": None,
+                "share_linkage": None, "reason": "not estimable in any clustering"}]}}
+    block = _strata_block(run, pd.Series(["f", "m"]), "sex", None)
+    assert block["has_linkage"] is True
+    assert [r["share_linkage"] for r in block["rows"]] == [0.25, None]
+    assert [r["status"] for r in block["rows"]] == ["ok", "not_estimable"]
+    assert block["run"]["linkage"]["n_draws"] == 50
+
+
+@pytest.fixture(scope="module")
+def small_linked_ws(tmp_path_factory):
+    """A SYNTHETIC scenario (300 people, 4 lists) ingested and linked."""
+    import logging
+
+    from roshan.canonical import SourceKind
+    from roshan.ingest.importer import ingest_file
+    from roshan.link.pipeline import link_workspace
+    from roshan.simulate import ScenarioConfig, simulate
+    from roshan.store.workspace import Workspace
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    base = tmp_path_factory.mktemp("report_unc")
+    manifest = simulate(ScenarioConfig(seed=3, population=300, lists=4), base / "scen")
+    ws = Workspace.init(base / "ws")
+    for src in manifest["sources"]:
+        ingest_file(ws, base / "scen" / src["file"], source_name=src["name"],
+                    source_kind=SourceKind(src["kind"]),
+                    mapping_path=(base / "scen" / src["mapping"]) if src["mapping"] else None)
+    link_workspace(ws)
+    ws.close()
+    return base / "ws"
+
+
+def _runs(root) -> list:
+    from sqlalchemy import select
+
+    from roshan.store.models import EstimateRun
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(root)
+    try:
+        with ws.session() as sess:
+            return [(r.id, r.method, list(r.by or []), dict(r.settings or {}), r.result)
+                    for r in sess.scalars(select(EstimateRun).order_by(EstimateRun.id))]
+    finally:
+        ws.close()
+
+
+@pytest.mark.slow
+def test_cli_linkage_draws_are_stored_and_reported(small_linked_ws, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from roshan.cli.main import app
+    from roshan.report.exports import export_frame
+    from roshan.store.workspace import Workspace
+
+    runner = CliRunner()
+    root = str(small_linked_ws)
+
+    # an ordinary estimate: stored, and the report has no linkage block
+    plain = runner.invoke(app, ["estimate", root, "--method", "dga", "--json"])
+    assert plain.exit_code == 0, plain.output
+    assert len(_runs(small_linked_ws)) == 1
+    out = tmp_path / "plain.html"
+    rep = runner.invoke(app, ["report", root, "--out", str(out), "--no-compute"])
+    assert rep.exit_code == 0, rep.output
+    html = out.read_text(encoding="utf-8")
+    assert 'id="linkage-uncertainty"' not in html and "Linkage uncertainty" not in html
+    assert 'id="method-linkage"' in html  # the method paragraph is always there
+
+    # --linkage-draws: stored as the latest run, with its settings
+    res = runner.invoke(app, ["estimate", root, "--method", "dga", "--json",
+                              "--linkage-draws", "3", "--seed", "4"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    info = doc["diagnostics"]["linkage"]
+    runs = _runs(small_linked_ws)
+    assert len(runs) == 2
+    run_id, method, by, settings, stored = runs[-1]
+    assert (method, by) == ("dga", [])
+    assert settings["linkage_draws"] == 3 and settings["seed"] == 4
+    assert stored["estimate"] == doc["estimate"]
+    assert stored["diagnostics"]["linkage"]["n_draws"] == 3
+
+    # the report shows the block with these numbers, in both editions
+    block = linkage_block(doc)
+    share_l = round(100 * block["share_linkage"])
+    for lang in ("en", "fa"):
+        out = tmp_path / f"unc-{lang}.html"
+        rep = runner.invoke(app, ["report", root, "--out", str(out), "--lang", lang,
+                                  "--no-compute"])
+        assert rep.exit_code == 0, rep.output
+        html = out.read_text(encoding="utf-8")
+        assert 'id="linkage-uncertainty"' in html
+        assert i18n.t("linkage_title", lang) in html
+        # the stored run shown is this one
+        assert i18n.t("stored_run", lang, id=i18n.num(run_id, lang), at="@").split("@")[0] \
+            in html
+        for value in (doc["estimate"], doc["lower"], doc["upper"],
+                      info["plugin"]["estimate"], info["plugin"]["lower"],
+                      info["plugin"]["upper"]):
+            assert i18n.num(value, lang) in html
+        assert i18n.t("linkage_shares", lang, unlisted=i18n.pct((100 - share_l) / 100, lang, 0),
+                      linkage=i18n.pct(share_l / 100, lang, 0)) in html
+        assert i18n.t("linkage_draws", lang, n=i18n.num(3, lang),
+                      used=i18n.num(info["draws_used"], lang)) in html
+        assert 'href="#method-linkage"' in html and 'class="share-bar"' in html
+    assert "۳ نمونه" in html  # Persian digits in the Persian edition
+
+    # the estimates export carries the decomposition
+    ws = Workspace.open(small_linked_ws)
+    try:
+        frame, _ = export_frame(ws, "estimates")
+    finally:
+        ws.close()
+    total = frame[(frame["by"] == "") & (frame["stratum"] == "total")].iloc[0]
+    assert total["run_id"] == run_id and total["linkage_draws"] == 3
+    assert total["share_linkage"] == pytest.approx(info["share_linkage"])
+    assert total["plugin_estimate"] == pytest.approx(info["plugin"]["estimate"])
