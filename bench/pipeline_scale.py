@@ -110,7 +110,9 @@ def _stage(name: str, d: Path, opts: dict[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- parent side
-def _tree_rss(proc: psutil.Process) -> int:
+def _tree_rss(proc: psutil.Process, cpu: dict[int, float] | None = None) -> int:
+    """Resident set size of ``proc`` and its descendants; records each one's CPU seconds
+    (user + system, last seen) in ``cpu`` by pid."""
     total = 0
     try:
         procs = [proc, *proc.children(recursive=True)]
@@ -119,6 +121,9 @@ def _tree_rss(proc: psutil.Process) -> int:
     for p in procs:
         try:
             total += p.memory_info().rss
+            if cpu is not None:
+                t = p.cpu_times()
+                cpu[p.pid] = t.user + t.system
         except psutil.Error:
             pass
     return total
@@ -134,11 +139,12 @@ def _run_stage(name: str, d: Path, opts: dict[str, Any], timeout: float) -> dict
     child = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     ps = psutil.Process(child.pid)
     peak = [0]
+    cpu: dict[int, float] = {}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss(ps))
+            peak[0] = max(peak[0], _tree_rss(ps, cpu))
             stop.wait(0.2)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -157,7 +163,7 @@ def _run_stage(name: str, d: Path, opts: dict[str, Any], timeout: float) -> dict
     th.join()
     log.close()
     res: dict[str, Any] = {"seconds": round(wall, 1), "peak_rss_gb": round(peak[0] / 2**30, 2),
-                           "ok": rc == 0}
+                           "cpu_seconds": round(sum(cpu.values()), 1), "ok": rc == 0}
     if rc == 0 and out.exists():
         res.update(json.loads(out.read_text(encoding="utf-8")))
     elif rc != 0:
@@ -173,6 +179,18 @@ def _records_per_person(lists: int, seed: int) -> float:
 
     scen = generate(ScenarioConfig(seed=seed, population=20_000, lists=lists))
     return len(scen.records) / 20_000
+
+
+def _spark_driver_memory() -> str:
+    from roshan.link.engine import DEFAULT_SPARK_DRIVER_MEMORY
+
+    return os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY") or f"{DEFAULT_SPARK_DRIVER_MEMORY} (default)"
+
+
+def _spark_lineage(master: str | None) -> str:
+    from roshan.link.engine import spark_lineage_method
+
+    return spark_lineage_method(master)
 
 
 def main() -> None:
@@ -207,7 +225,8 @@ def main() -> None:
     result: dict[str, Any] = {
         "records_requested": args.records, "lists": args.lists, "engine": args.engine,
         "spark_master": args.spark_master, "method": args.method,
-        "spark_driver_memory": os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY", "2g (default)")
+        "spark_driver_memory": _spark_driver_memory() if args.engine == "spark" else None,
+        "spark_break_lineage": _spark_lineage(args.spark_master)
         if args.engine == "spark" else None, "population": population,
         "records_per_person": round(rpp, 3), "cpus": psutil.cpu_count(),
         "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
@@ -245,8 +264,8 @@ def main() -> None:
         f"({population:,} simulated people), linkage engine {engine}, estimate {args.method}; "
         f"{result['cpus']} cores shared with other engineers' work (1-minute load average "
         f"{result['load_average_start']} at start, {result['load_average_end']} at end).",
-        "| stage | wall s | peak RSS GB | notes |",
-        "|---|---:|---:|---|",
+        "| stage | wall s | CPU s | peak RSS GB | notes |",
+        "|---|---:|---:|---:|---|",
     ]
     for k, s in st.items():
         note = "" if s["ok"] else f"FAILED: {s.get('error', '')[:200]}"
@@ -257,7 +276,8 @@ def main() -> None:
             est, iv = s.get("estimate"), s.get("interval") or [None, None]
             note = (f"N̂ = {est:,.0f}" + (f" [{iv[0]:,.0f}, {iv[1]:,.0f}]" if None not in iv else "")
                     if isinstance(est, (int, float)) else f"N̂ = {est}")
-        lines.append(f"| {k} | {s['seconds']:.1f} | {s['peak_rss_gb']:.2f} | {note} |")
+        cpu_s = f"{s['cpu_seconds']:.0f}" if s.get("cpu_seconds") is not None else "?"
+        lines.append(f"| {k} | {s['seconds']:.1f} | {cpu_s} | {s['peak_rss_gb']:.2f} | {note} |")
     verdict = ("finished" if result["finished"] else f"did NOT finish (failed at {result.get('failed_at')})")
     lines.append(f"Run {verdict}: ingest→report {pipeline_s / 60:.1f} min (simulate excluded), "
                  f"highest stage peak RSS {peak:.2f} GB (targets at 1M records: ≤ 30 min, ≤ 16 GB).")

@@ -1,0 +1,97 @@
+"""The Spark engine's settings: how lineage is broken, how records reach Spark, memory.
+
+The records must reach Spark as *data* (a checkpointed, partitioned scan), never as a
+``LocalRelation`` inline in the query plan: that copy of every row inside every plan
+is what ran the driver out of heap in local mode at 20,000 records (2g) and 100,000
+records (12g). See docs/spark-cluster.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from roshan.errors import LinkageError
+from roshan.link.engine import DEFAULT_SPARK_DRIVER_MEMORY, spark_lineage_method
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for var in ("ROSHAN_SPARK_BREAK_LINEAGE", "ROSHAN_SPARK_CHECKPOINT_DIR",
+                "ROSHAN_SPARK_DRIVER_MEMORY"):
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("master", [None, "local", "local[2]", "local[*]",
+                                    "local-cluster[2, 1, 1024]"])
+def test_local_mode_breaks_lineage_with_parquet(clean_env, master):
+    assert spark_lineage_method(master) == "parquet"
+
+
+@pytest.mark.parametrize("master", ["spark://host:7077", "yarn", "k8s://https://h:6443"])
+def test_cluster_without_shared_folder_persists(clean_env, master):
+    assert spark_lineage_method(master) == "persist"
+
+
+def test_cluster_with_shared_checkpoint_folder_uses_parquet(clean_env):
+    clean_env.setenv("ROSHAN_SPARK_CHECKPOINT_DIR", "hdfs://nn:8020/tmp/roshan")
+    assert spark_lineage_method("spark://host:7077") == "parquet"
+
+
+def test_lineage_method_can_be_chosen(clean_env):
+    clean_env.setenv("ROSHAN_SPARK_BREAK_LINEAGE", "Checkpoint")
+    assert spark_lineage_method(None) == "checkpoint"
+    clean_env.setenv("ROSHAN_SPARK_BREAK_LINEAGE", "delta")
+    with pytest.raises(LinkageError, match="ROSHAN_SPARK_BREAK_LINEAGE"):
+        spark_lineage_method(None)
+
+
+def test_default_driver_memory_fits_a_shared_laptop():
+    assert DEFAULT_SPARK_DRIVER_MEMORY.endswith("g")
+    assert 1 <= int(DEFAULT_SPARK_DRIVER_MEMORY[:-1]) <= 8
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_backend_settings_and_records_are_not_in_the_plan(clean_env):
+    from pyspark.sql import SparkSession
+
+    from roshan.link.engine import open_backend
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    active = SparkSession.getActiveSession()
+    if active is not None:  # a session left by another test would keep its own config
+        active.stop()
+    backend = open_backend("spark", spark_master="local[1]")
+    try:
+        spark = SparkSession.getActiveSession()
+        assert spark.sparkContext.getConf().get("spark.driver.memory") == \
+            DEFAULT_SPARK_DRIVER_MEMORY
+        assert backend.db_api.break_lineage_method == "parquet"
+        checkpoint = spark.sparkContext.getCheckpointDir()
+        assert checkpoint and os.path.isdir(checkpoint.removeprefix("file:"))
+
+        n = 5_000
+        frame = pd.DataFrame({
+            "unique_id": np.arange(n, dtype="int64"),
+            "name": [f"n{i % 97}" if i % 10 else None for i in range(n)],
+            "age": pd.array([i % 90 if i % 7 else None for i in range(n)], dtype="Int64"),
+        })
+        sdf = backend.register(frame, "records").as_spark_dataframe()
+        plan = sdf._jdf.queryExecution().optimizedPlan().toString()
+        assert "LocalRelation" not in plan, plan[:500]
+        back = sdf.toPandas().sort_values("unique_id").reset_index(drop=True)
+        assert len(back) == n
+        assert back["name"].isna().sum() == frame["name"].isna().sum()
+        assert back["age"].isna().sum() == frame["age"].isna().sum()
+        assert back.loc[back["age"].notna(), "age"].astype("int64").tolist() == \
+            frame.loc[frame["age"].notna(), "age"].astype("int64").tolist()
+    finally:
+        backend.close()
+        SparkSession.getActiveSession().stop()
+    assert not os.path.exists(checkpoint.removeprefix("file:"))
