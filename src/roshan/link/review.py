@@ -306,7 +306,9 @@ class _SingleFlight:
 
     Fifty reviewers opening the queue right after a link run cause one computation: the
     first computes, the others wait for its result (a lock per key), and requests for
-    other keys are not held up. A computation that raises caches nothing.
+    other keys are not held up. A computation that raises caches nothing. Keys are
+    ``(slot, version)``: storing a new version of a slot (say, after a new link run)
+    drops the older ones, so memory holds one analysis per snapshot, not one per run.
     """
 
     def __init__(self, maxsize: int = 4) -> None:
@@ -331,6 +333,8 @@ class _SingleFlight:
                 self.computations += 1
                 value = compute()
                 with self._lock:
+                    for old in [k for k in self._values if k[0] == key[0]]:
+                        del self._values[old]
                     self._values[key] = value
                     while len(self._values) > self.maxsize:
                         self._values.popitem(last=False)
@@ -382,11 +386,17 @@ def _decided_keys(ws: Workspace) -> set[tuple[int, int]]:
                 conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b))}
 
 
-def _cannot_links(ws: Workspace) -> list[tuple[int, int]]:
-    stmt = select(ReviewDecision.record_a, ReviewDecision.record_b).where(
-        ReviewDecision.decision == NON_MATCH)
+def _decisions(ws: Workspace) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
+    """(every decided pair, the cannot-link pairs sorted), in one read."""
+    stmt = select(ReviewDecision.record_a, ReviewDecision.record_b, ReviewDecision.decision)
+    decided: set[tuple[int, int]] = set()
+    cannot: list[tuple[int, int]] = []
     with _reader(ws) as conn:
-        return sorted((min(int(a), int(b)), max(int(a), int(b))) for a, b in conn.execute(stmt))
+        for a, b, d in conn.execute(stmt):
+            decided.add((int(a), int(b)))
+            if d == NON_MATCH:
+                cannot.append((min(int(a), int(b)), max(int(a), int(b))))
+    return decided, sorted(cannot)
 
 
 _UNCERTAIN_COLUMNS = ["record_pk_l", "record_pk_r", "match_probability", "match_weight",
@@ -422,7 +432,8 @@ def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.
         out = out.sort_values(["distance", "record_pk_l", "record_pk_r"], kind="mergesort")
         return out.reset_index(drop=True)
 
-    return _UNCERTAIN_CACHE.get((key, float(t), (float(band[0]), float(band[1]))), compute)
+    slot = (str(path), float(t), (float(band[0]), float(band[1])))
+    return _UNCERTAIN_CACHE.get((slot, key), compute)
 
 
 def _uncertain(ws: Workspace, limit: int, threshold: float | None, band: tuple[float, float],
@@ -605,24 +616,36 @@ def _bottleneck_sorted(members: list[int], lefts: np.ndarray, rights: np.ndarray
 _DAY_NS = 86_400 * 10**9
 
 
+_SEX, _DATES, _WEAK = 1, 2, 4
+_REASON_BITS = ((_SEX, "conflicting_sex"), (_DATES, "dates_far_apart"), (_WEAK, "weak_edges"))
+
+
 @dataclass
 class _SuspiciousBase:
     """Everything about the clusters that does not depend on reviewers' decisions.
 
-    Clusters are numbered 0..n-1 ("codes") in sorted cluster-id order. ``ranked`` are
-    the codes that are suspicious without any cannot-link rule, most suspicious first.
+    Clusters are numbered 0..n-1 ("codes") in sorted cluster-id order; per-cluster facts
+    are arrays indexed by code (compact: a 1M-record workspace has ~400k clusters).
+    ``ranked`` are the codes that are suspicious without any cannot-link rule, most
+    suspicious first.
     """
 
-    cluster_ids: list[Any]
+    cluster_ids: np.ndarray         # code -> the cluster id as stored
     members_pk: np.ndarray          # record_pks sorted by (code, record_pk)
     offsets: np.ndarray             # members of code c: members_pk[offsets[c]:offsets[c + 1]]
-    bott: list[float]
-    pre_reasons: list[tuple[str, ...]]   # conflicting_sex, dates_far_apart, weak_edges
-    flag_reasons: list[tuple[str, ...]]  # linker:<flag>
-    show: list[tuple[int, int]]     # the pair to show when no cannot-link rule is broken
+    bott: np.ndarray                # the weakest edge holding the cluster together (0: none)
+    reason_bits: np.ndarray         # _SEX | _DATES | _WEAK
+    flag_reasons: dict[int, tuple[str, ...]]  # code -> ("linker:<flag>", ...)
+    show_a: np.ndarray              # the pair to show when no cannot-link rule is broken
+    show_b: np.ndarray
     ranked: list[int]
     record_codes: pd.DataFrame      # record_pk, code (for cannot-link rules)
-    prob: dict[tuple[int, int], float]  # scored pairs inside clusters (smaller id first)
+    prob_keys: np.ndarray           # scored pairs inside clusters, sorted _pair_key values
+    prob_values: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.cluster_ids)
 
     def members(self, code: int) -> tuple[int, ...]:
         return tuple(int(x) for x in self.members_pk[self.offsets[code]:self.offsets[code + 1]])
@@ -630,15 +653,42 @@ class _SuspiciousBase:
     def size(self, code: int) -> int:
         return int(self.offsets[code + 1] - self.offsets[code])
 
+    def reasons(self, code: int, violated: bool = False) -> tuple[str, ...]:
+        bits = int(self.reason_bits[code])
+        out = tuple(name for bit, name in _REASON_BITS if bits & bit)
+        if violated:
+            out += ("cannot_link_violated",)
+        return out + self.flag_reasons.get(code, ())
+
+    def show(self, code: int) -> tuple[int, int]:
+        return int(self.show_a[code]), int(self.show_b[code])
+
     def order_key(self, code: int, n_reasons: int) -> tuple[tuple[float, ...], str, int]:
-        score = (-float(n_reasons), self.bott[code], -self.size(code))
+        score = (-float(n_reasons), float(self.bott[code]), -self.size(code))
         return score, str(self.cluster_ids[code]), code
+
+    def probability(self, a: int, b: int) -> float | None:
+        """The stored match probability of the pair (smaller id first), if it was scored."""
+        if not (0 <= a < 2**31 and 0 <= b < 2**31):
+            return None
+        key = _pair_key(np.array([a]), np.array([b]))[0]
+        i = int(np.searchsorted(self.prob_keys, key))
+        if i < len(self.prob_keys) and self.prob_keys[i] == key:
+            return float(self.prob_values[i])
+        return None
+
+
+def _pair_key(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """One int64 per pair of record ids (ids are below 2**31 in the store)."""
+    return (lo.astype("int64") << 32) | hi.astype("int64")
 
 
 def _empty_base() -> _SuspiciousBase:
-    return _SuspiciousBase([], np.zeros(0, dtype="int64"), np.zeros(1, dtype="int64"), [], [],
-                           [], [], [], pd.DataFrame({"record_pk": pd.Series(dtype="int64"),
-                                                     "code": pd.Series(dtype="int64")}), {})
+    empty = np.zeros(0, dtype="int64")
+    return _SuspiciousBase(np.zeros(0, dtype=object), empty, np.zeros(1, dtype="int64"),
+                           np.zeros(0), np.zeros(0, dtype="int8"), {}, empty, empty, [],
+                           pd.DataFrame({"record_pk": empty, "code": empty}), empty,
+                           np.zeros(0))
 
 
 def _read_clusters(path: Path) -> tuple[pd.DataFrame, str]:
@@ -724,7 +774,7 @@ def _compute_suspicious_base(ws: Workspace, path: Path, weak: float,
     codes, uniques = pd.factorize(multi["cluster_id"], sort=True)
     multi["code"] = codes.astype("int64")
     n = len(uniques)
-    cluster_ids = list(uniques)
+    cluster_ids = uniques
     pk = multi["record_pk"].to_numpy(dtype="int64")
     order = np.lexsort((pk, codes))
     members_pk = pk[order]
@@ -771,7 +821,6 @@ def _compute_suspicious_base(ws: Workspace, path: Path, weak: float,
     e_r = internal["record_pk_r"].to_numpy().astype("int64")
     e_p = internal["match_probability"].to_numpy().astype(float)
     e_lo, e_hi = np.minimum(e_l, e_r), np.maximum(e_l, e_r)
-    prob = dict(zip(zip(e_lo.tolist(), e_hi.tolist(), strict=True), e_p.tolist(), strict=True))
 
     # Bottleneck (Kruskal, strongest edge first) for every cluster in one pass.
     bott = np.zeros(n)
@@ -840,50 +889,53 @@ def _compute_suspicious_base(ws: Workspace, path: Path, weak: float,
     conflict_show = _conflict_shows(multi, np.flatnonzero(conflicting_sex),
                                     np.flatnonzero(dates_far), prob_frame, date_gap_days)
 
-    weak_reason = bott < weak
-    pre_reasons: list[tuple[str, ...]] = []
-    flag_reasons: list[tuple[str, ...]] = []
-    show: list[tuple[int, int]] = []
-    for c in range(n):
-        r: list[str] = []
-        if conflicting_sex[c]:
-            r.append("conflicting_sex")
-        if dates_far[c]:
-            r.append("dates_far_apart")
-        if weak_reason[c]:
-            r.append("weak_edges")
-        pre_reasons.append(tuple(r))
-        flag_reasons.append(tuple(f"linker:{f}" for f in sorted(flags_by.get(str(cluster_ids[c]),
-                                                                               ()))))
-        if c in conflict_show:
-            show.append(conflict_show[c])
-        elif weak_l[c] >= 0:
-            a, b = int(weak_l[c]), int(weak_r[c])
-            show.append((min(a, b), max(a, b)))
-        else:
-            show.append((int(members_pk[offsets[c]]), int(members_pk[offsets[c] + 1])))
-    base = _SuspiciousBase(cluster_ids=cluster_ids, members_pk=members_pk, offsets=offsets,
-                           bott=[float(x) for x in bott], pre_reasons=pre_reasons,
-                           flag_reasons=flag_reasons, show=show, ranked=[],
+    bits = (np.where(conflicting_sex, _SEX, 0) | np.where(dates_far, _DATES, 0)
+            | np.where(bott < weak, _WEAK, 0)).astype("int8")
+    flag_reasons: dict[int, tuple[str, ...]] = {}
+    if flags_by:
+        for c, cid in enumerate(cluster_ids):
+            fl = flags_by.get(str(cid))
+            if fl:
+                flag_reasons[c] = tuple(f"linker:{f}" for f in sorted(fl))
+    # The pair to show: a disagreeing pair, else the weakest holding edge, else the first two.
+    show_a = members_pk[offsets[:-1]].copy()
+    show_b = members_pk[offsets[:-1] + 1].copy()
+    has_weak = weak_l >= 0
+    show_a[has_weak] = np.minimum(weak_l, weak_r)[has_weak]
+    show_b[has_weak] = np.maximum(weak_l, weak_r)[has_weak]
+    for c, (a, b) in conflict_show.items():
+        show_a[c], show_b[c] = a, b
+    if len(e_lo) and (e_lo.min() < 0 or e_hi.max() >= 2**31):
+        raise LinkageError("record ids in pairs.parquet are outside the store's id range")
+    keys = _pair_key(prob_frame["a"].to_numpy(), prob_frame["b"].to_numpy())
+    korder = np.argsort(keys, kind="stable")
+    base = _SuspiciousBase(cluster_ids=np.asarray(cluster_ids, dtype=object),
+                           members_pk=members_pk, offsets=offsets, bott=bott.astype(float),
+                           reason_bits=bits, flag_reasons=flag_reasons, show_a=show_a,
+                           show_b=show_b, ranked=[],
                            record_codes=pd.DataFrame({"record_pk": pk,
                                                       "code": codes.astype("int64")}),
-                           prob=prob)
-    candidates = [c for c in range(n) if pre_reasons[c] or flag_reasons[c]]
-    base.ranked = sorted(candidates, key=lambda c: base.order_key(
-        c, len(pre_reasons[c]) + len(flag_reasons[c])))
+                           prob_keys=keys[korder],
+                           prob_values=prob_frame["p"].to_numpy(dtype=float)[korder])
+    n_reasons = np.array([bin(b).count("1") for b in range(8)])[bits]
+    for c in flag_reasons:
+        n_reasons[c] += len(flag_reasons[c])
+    candidates = np.flatnonzero(n_reasons > 0).tolist()
+    base.ranked = sorted(candidates, key=lambda c: base.order_key(c, int(n_reasons[c])))
     return base
 
 
 def _suspicious_base(ws: Workspace, weak: float, date_gap_days: int) -> _SuspiciousBase:
     path = Path(ws.snapshots_dir) / "clusters.parquet"
-    key = (_file_key(path), _file_key(Path(ws.snapshots_dir) / "pairs.parquet"),
-           _attributes_key(ws), float(weak), int(date_gap_days))
+    slot = (str(path), float(weak), int(date_gap_days))
+    version = (_file_key(path), _file_key(Path(ws.snapshots_dir) / "pairs.parquet"),
+               _attributes_key(ws))
     return _SUSPICIOUS_CACHE.get(
-        key, lambda: _compute_suspicious_base(ws, path, weak, date_gap_days))
+        (slot, version), lambda: _compute_suspicious_base(ws, path, weak, date_gap_days))
 
 
 def _suspicious(ws: Workspace, limit: int, weak_probability: float | None, date_gap_days: int,
-                decided: set[tuple[int, int]] | None = None
+                decisions: tuple[set[tuple[int, int]], list[tuple[int, int]]] | None = None
                 ) -> tuple[list[SuspiciousCluster], _SuspiciousBase | None]:
     path = Path(ws.snapshots_dir) / "clusters.parquet"
     if not path.is_file():
@@ -893,13 +945,11 @@ def _suspicious(ws: Workspace, limit: int, weak_probability: float | None, date_
         return [], None
     weak = current_threshold(ws) if weak_probability is None else float(weak_probability)
     base = _suspicious_base(ws, weak, date_gap_days)
-    if not base.cluster_ids:
+    if base.n == 0:
         return [], base
-    if decided is None:
-        decided = _decided_keys(ws)
+    decided, cannot = _decisions(ws) if decisions is None else decisions
     # Cannot-link rules broken by a cluster: the smallest such pair is the one to show.
     violated: dict[int, tuple[int, int]] = {}
-    cannot = _cannot_links(ws)
     if cannot:
         rules = pd.DataFrame(cannot, columns=["a", "b"])
         rc = base.record_codes
@@ -913,12 +963,12 @@ def _suspicious(ws: Workspace, limit: int, weak_probability: float | None, date_
     for c in base.ranked:
         if len(chosen) >= limit:
             break
-        if c in violated or base.show[c] in decided:
+        if c in violated or base.show(c) in decided:
             continue
-        reasons = base.pre_reasons[c] + base.flag_reasons[c]
-        chosen.append((base.order_key(c, len(reasons)), c, reasons, base.show[c]))
+        reasons = base.reasons(c)
+        chosen.append((base.order_key(c, len(reasons)), c, reasons, base.show(c)))
     for c, pair in violated.items():
-        reasons = base.pre_reasons[c] + ("cannot_link_violated",) + base.flag_reasons[c]
+        reasons = base.reasons(c, violated=True)
         chosen.append((base.order_key(c, len(reasons)), c, reasons, pair))
     chosen.sort(key=lambda t: t[0])
     out = [SuspiciousCluster(
@@ -959,8 +1009,9 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
     """
     items: list[dict[str, Any]] = []
     seen: set[tuple[int, int]] = set()
-    decided = _decided_keys(ws)
-    pairs = _uncertain(ws, limit, None, DEFAULT_BAND, decided)
+    decisions = _decisions(ws)
+    t = current_threshold(ws)
+    pairs = _uncertain(ws, limit, t, DEFAULT_BAND, decisions[0])
     for lo, hi, p in pairs[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(
             index=False):
         key = (int(lo), int(hi))
@@ -970,16 +1021,16 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
                       "cluster_id": None, "cluster_size": None})
     clusters_path = Path(ws.snapshots_dir) / "clusters.parquet"
     if cluster_limit > 0 and clusters_path.is_file():
-        sus, base = _suspicious(ws, cluster_limit, None, DATE_GAP_DAYS, decided)
-        # every pair shown for a cluster lies inside it, so its score (if any) is in base.prob
-        prob = base.prob if base is not None else {}
+        sus, base = _suspicious(ws, cluster_limit, t, DATE_GAP_DAYS, decisions)
+        # every pair shown for a cluster lies inside it, so its score (if any) is in base
         for c in sus:
             key = (c.record_a, c.record_b)
             if key in seen:
                 continue
             seen.add(key)
             items.append({"kind": "suspicious_cluster", "record_a": key[0], "record_b": key[1],
-                          "match_probability": prob.get(key), "reason": ";".join(c.reasons),
+                          "match_probability": None if base is None else base.probability(*key),
+                          "reason": ";".join(c.reasons),
                           "cluster_id": c.cluster_id, "cluster_size": len(c.record_pks)})
     return items
 
@@ -992,7 +1043,7 @@ def records_by_pk(ws: Workspace, pks: Iterable[int]) -> dict[int, dict[str, Any]
     wanted = sorted(set(int(p) for p in pks))
     out: dict[int, dict[str, Any]] = {}
     cols = [getattr(Record, f) for f in FIELD_NAMES]
-    with ws.engine.connect() as conn:
+    with _reader(ws) as conn:
         for i in range(0, len(wanted), 500):
             chunk = wanted[i:i + 500]
             stmt = (select(Record.id, Source.name, Record.row_number, *cols)

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from roshan.canonical import FIELD_NAMES
 from roshan.errors import LinkageError
@@ -39,12 +39,14 @@ def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
     recs = records_by_pk(ws, pks) if pks else {}
     versions: dict[tuple[int, int], tuple[int, str | None]] = {}
     if items:
+        # Queue pairs are stored smaller id first, like decisions: look them up by record_a
+        # (the leading column of the pair's unique index) instead of scanning all decisions.
+        firsts = sorted({min(i["record_a"], i["record_b"]) for i in items})
         with reader(ws) as conn:
             for a, b, v, d in conn.execute(
                     select(ReviewDecision.record_a, ReviewDecision.record_b,
                            ReviewDecision.version, ReviewDecision.decision)
-                    .where(or_(ReviewDecision.record_a.in_(pks),
-                               ReviewDecision.record_b.in_(pks)))):
+                    .where(ReviewDecision.record_a.in_(firsts))):
                 versions[(int(a), int(b))] = (int(v), d)
     out = []
     for item in items:
