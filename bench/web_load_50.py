@@ -223,9 +223,14 @@ def main() -> None:
         cold_s = time.perf_counter() - t0
         cold.raise_for_status()
         load_before = psutil.getloadavg()[0]
+        cpu0 = ps.cpu_times()
+        own0 = time.process_time()
         res = asyncio.run(_load(port, tokens, uids, words, args.seconds, args.max_requests,
                                 args.seed))
         load_after = psutil.getloadavg()[0]
+        cpu1 = ps.cpu_times()
+        server_cpu = (cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)
+        client_cpu = time.process_time() - own0
         stop.set()
         server.terminate()
         try:
@@ -246,6 +251,7 @@ def main() -> None:
     result = {**res, "users": args.users, "seconds_limit": args.seconds,
               "max_requests": args.max_requests, "workspace": source, "victims": n_victims,
               "server_peak_rss_mb": round(peak[0] / 2**20),
+              "server_cpu_seconds": round(server_cpu, 1), "client_cpu_seconds": round(client_cpu, 1),
               "dashboard_cold_seconds": round(cold_s, 1), "cpus": psutil.cpu_count(),
               "load_average_before": round(load_before, 1),
               "load_average_after": round(load_after, 1)}
@@ -260,8 +266,11 @@ def main() -> None:
         f"**{res['requests']:,} requests in {res['seconds']:.0f} s ({res['requests_per_second']} "
         f"req/s), {res['errors']} errors**; latency p50 **{res['p50_ms']:.0f} ms**, p95 "
         f"**{res['p95_ms']:.0f} ms**, p99 **{res['p99_ms']:.0f} ms**; server peak RSS "
-        f"{result['server_peak_rss_mb']} MB. (The first dashboard request after a store "
-        f"change, before the load, took {cold_s:.1f} s: it is computed once and cached.)"
+        f"{result['server_peak_rss_mb']} MB; CPU time during the load: server "
+        f"{server_cpu:.1f} s, load-generating client {client_cpu:.1f} s. (The first dashboard request after a store "
+        f"change, before the load, took {cold_s:.1f} s: it is computed once and cached. "
+        f"The review queue's analysis of the link snapshots is computed once per link run "
+        f"too; `roshan serve` starts it in the background at start-up.)"
         + (f" Errors by kind: {res['error_kinds']}." if res["errors"] else ""),
         f"Per endpoint: {per}.",
     ]

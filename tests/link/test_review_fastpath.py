@@ -403,3 +403,14 @@ def test_descending_order_is_pandas_sort_order() -> None:
             p = rng.choice([0.3, 0.5, 0.7, 0.9], size=n)
             want = pd.DataFrame({"p": p}).sort_values("p", ascending=False).index.to_numpy()
             assert rv._descending_order(p).tolist() == want.tolist()
+
+
+def test_warm_up_computes_what_the_first_request_needs(rws) -> None:
+    assert rv.warm_review_cache(rws) is False  # no snapshots yet: quietly nothing
+    _random_case(rws, 31, normalized=True)
+    before = rv._SUSPICIOUS_CACHE.computations
+    assert rv.warm_review_cache(rws) is True
+    assert rv._SUSPICIOUS_CACHE.computations == before + 1
+    rv.review_queue(rws, 20, 10)
+    rv.suspicious_clusters(rws, 5)
+    assert rv._SUSPICIOUS_CACHE.computations == before + 1

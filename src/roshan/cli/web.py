@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+import threading
 from pathlib import Path
 
 import typer
@@ -61,6 +62,12 @@ def serve(
     settings = WebSettings(secure_cookies=not insecure_cookies,
                            max_upload_bytes=max_upload_mb * 1024 * 1024)
     app = create_app(ws, settings=settings)
+    # The review queue's analysis of the link snapshots takes seconds at 100,000 records:
+    # make it now, in the background, rather than on the first reviewer's request.
+    from roshan.link.review import warm_review_cache
+
+    threading.Thread(target=warm_review_cache, args=(ws,), daemon=True,
+                     name="roshan-warm-review").start()
     console.print(f"roshan web app on http://{host}:{port}/ (Ctrl-C to stop)")
     # access_log off: uvicorn would log query strings, and searches carry names.
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning",

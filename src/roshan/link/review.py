@@ -1035,6 +1035,18 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
     return items
 
 
+def warm_review_cache(ws: Workspace) -> bool:
+    """Compute the review queue's analysis of the current snapshots now (``roshan serve``
+    runs this in a background thread at start, so the first reviewer does not wait).
+    Returns False, quietly, when there is nothing to analyse yet or it fails; a real
+    request will then report the error."""
+    try:
+        review_queue(ws, limit=1, cluster_limit=1)
+    except Exception:  # noqa: BLE001 - a warm-up must never stop the server
+        return False
+    return True
+
+
 def records_by_pk(ws: Workspace, pks: Iterable[int]) -> dict[int, dict[str, Any]]:
     """Records (canonical fields + source name) keyed by record_pk, for display and export."""
     from roshan.canonical import FIELD_NAMES
