@@ -35,7 +35,6 @@ import json
 import os
 import re
 import secrets
-import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from roshan.errors import IntakeError
+from roshan.intake.framing import FrameErrors, frame, frame_length, read_frame
 from roshan.intake.keys import verify_signature
 from roshan.intake.report import KINDS, canonical_json
 
@@ -103,23 +103,18 @@ def signed_message(created_at: str, items: Sequence[tuple[str, int]]) -> bytes:
          "entries": [{"name": n, "size": s} for n, s in items]})
 
 
+def _frame_errors(what: str) -> FrameErrors:
+    return FrameErrors(f"{what}: not a roshan bundle (bad magic)",
+                       f"{what}: truncated bundle header", f"{what}: manifest too large")
+
+
 def parse_manifest(data: bytes, *, what: str = "bundle") -> Manifest:
     """Parse the bundle prefix in ``data`` (which must hold the whole header).
 
     Checks the format, every entry name and size, and — if the bundle is signed —
     the signature. Every problem is an IntakeError.
     """
-    if not data.startswith(MAGIC):
-        raise IntakeError(f"{what}: not a roshan bundle (bad magic)")
-    if len(data) < len(MAGIC) + 4:
-        raise IntakeError(f"{what}: truncated bundle header")
-    (mlen,) = struct.unpack(">I", data[len(MAGIC):len(MAGIC) + 4])
-    if mlen > MAX_MANIFEST:
-        raise IntakeError(f"{what}: manifest too large")
-    start = len(MAGIC) + 4
-    raw = data[start:start + mlen]
-    if len(raw) != mlen:
-        raise IntakeError(f"{what}: truncated bundle header")
+    raw, header_len = read_frame(data, MAGIC, MAX_MANIFEST, _frame_errors(what))
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
@@ -163,7 +158,7 @@ def parse_manifest(data: bytes, *, what: str = "bundle") -> Manifest:
         if not verify_signature(key, signed_message(created, out), sig):
             raise IntakeError(f"{what}: bad bundle signature (manifest altered or forged)")
         signer = key
-    return Manifest(created, out, start + mlen, signer)
+    return Manifest(created, out, header_len, signer)
 
 
 def _entries_with_offsets(items: Sequence[tuple[str, int]], header_len: int
@@ -197,11 +192,7 @@ def parse_bundle_bytes(data: bytes, *, what: str = "bundle") -> Bundle:
 
 def _read_header(fh: BinaryIO, what: str) -> tuple[Manifest, bytes]:
     prefix = fh.read(len(MAGIC) + 4)
-    if not prefix.startswith(MAGIC) or len(prefix) < len(MAGIC) + 4:
-        parse_manifest(prefix, what=what)  # raises the precise error
-    (mlen,) = struct.unpack(">I", prefix[len(MAGIC):])
-    if mlen > MAX_MANIFEST:
-        raise IntakeError(f"{what}: manifest too large")
+    mlen = frame_length(prefix, MAGIC, MAX_MANIFEST, _frame_errors(what))
     head = prefix + fh.read(mlen)
     return parse_manifest(head, what=what), head
 
@@ -366,7 +357,7 @@ def write_bundle(blobs: Sequence[tuple[str, Path]], dest_dir: Path, *,
                          "sig": base64.b64encode(signer.sign(signed_message(created, items))
                                                  ).decode()}
     manifest = json.dumps(doc, separators=(",", ":")).encode()
-    head = MAGIC + struct.pack(">I", len(manifest)) + manifest
+    head = frame(MAGIC, manifest)
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     tmp = dest_dir / f".bundle-tmp-{secrets.token_hex(8)}"

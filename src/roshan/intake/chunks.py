@@ -22,11 +22,11 @@ import json
 import os
 import re
 import secrets
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from roshan.errors import IntakeError
+from roshan.intake.framing import FrameErrors, frame, read_frame
 
 MAGIC = b"ROSHAN-CHUNK\x00v1\n"
 MAX_HEADER = 4096
@@ -56,22 +56,14 @@ def is_chunk(head: bytes) -> bool:
 def encode_chunk(h: ChunkHeader, payload: bytes) -> bytes:
     """Serialise one chunk."""
     header = json.dumps(h.__dict__, separators=(",", ":")).encode()
-    return MAGIC + struct.pack(">I", len(header)) + header + payload
+    return frame(MAGIC, header) + payload
 
 
 def parse_chunk_header(data: bytes, *, what: str = "chunk") -> tuple[ChunkHeader, int]:
     """Parse and sanity-check a chunk's header from its first bytes: (header, payload offset)."""
-    if not data.startswith(MAGIC):
-        raise IntakeError(f"{what}: not a roshan chunk")
-    if len(data) < len(MAGIC) + 4:
-        raise IntakeError(f"{what}: truncated chunk")
-    (hlen,) = struct.unpack(">I", data[len(MAGIC):len(MAGIC) + 4])
-    if hlen > MAX_HEADER:
-        raise IntakeError(f"{what}: chunk header too large")
-    start = len(MAGIC) + 4
-    raw = data[start:start + hlen]
-    if len(raw) != hlen:
-        raise IntakeError(f"{what}: truncated chunk")
+    raw, payload_at = read_frame(data, MAGIC, MAX_HEADER, FrameErrors(
+        f"{what}: not a roshan chunk", f"{what}: truncated chunk",
+        f"{what}: chunk header too large"))
     try:
         d = json.loads(raw.decode("utf-8"))
         h = ChunkHeader(**{k: d[k] for k in ChunkHeader.__dataclass_fields__})
@@ -86,7 +78,7 @@ def parse_chunk_header(data: bytes, *, what: str = "chunk") -> tuple[ChunkHeader
     if not (0 < h.count <= MAX_CHUNKS and h.index < h.count
             and h.offset + h.length <= h.bundle_size):
         raise IntakeError(f"{what}: chunk position out of range")
-    return h, start + hlen
+    return h, payload_at
 
 
 def parse_chunk(data: bytes, *, what: str = "chunk") -> tuple[ChunkHeader, bytes]:
