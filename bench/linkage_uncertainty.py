@@ -198,6 +198,8 @@ def main() -> None:
     ap.add_argument("--population", type=int, default=3000)
     ap.add_argument("--perf", action="store_true", help="time 50 draws on ~100,000 records")
     ap.add_argument("--records", type=int, default=100_000)
+    ap.add_argument("--perf-samplers", default="gibbs",
+                    help="samplers timed by --perf (comma-separated: gibbs, pairs)")
     ap.add_argument("--workspace-perf", type=int, default=0, metavar="POPULATION",
                     help="real pipeline on a simulated workspace of this population "
                     "(about 60,000 gives ~100,000 records), then 50 linkage draws")
@@ -218,12 +220,16 @@ def main() -> None:
         data["coverage"] = {"meta": meta, **coverage(args.coverage, args.draws, args.population,
                                                      args.seed, variants)}
     if args.perf:
-        data["perf"] = {"meta": meta,
-                        "pairs": perf(args.records, 50, "pairs"),
-                        "gibbs": perf(args.records, 50, "gibbs")}
+        data["perf"] = {"meta": meta, **{s_: perf(args.records, 50, s_)
+                                         for s_ in args.perf_samplers.split(",") if s_}}
     if args.workspace_perf:
         data["workspace_perf"] = {"meta": meta,
                                   "gibbs": workspace_perf(args.workspace_perf, 50, "gibbs")}
+    # Merge into the file as it is now (another mode may have finished meanwhile).
+    mine = {k: data[k] for k in ("coverage", "perf", "workspace_perf") if k in data
+            and data[k].get("meta") is meta}
+    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    data.update(mine)
     RESULTS.write_text(json.dumps(data, indent=2, default=float))
     text = markdown(data)
     print(text)

@@ -5,16 +5,16 @@ certain. It is not: a few percent of wrong links move the capture-pattern counts
 and so the total, by more than the interval that is printed beside it. roshan
 treats the clustering as *missing data* and imputes it many times:
 
-1. **Draw plausible clusterings** (:func:`draw_labels`). Pairs whose match
-   probability is at least ``band[1]`` are linked in every draw, pairs below
-   ``band[0]`` never; each pair in between is linked in a draw with its own
-   probability, independently, and records are grouped by connected components.
-   Reviewers' decisions are hard constraints: *match* pairs are always linked,
-   *non-match* pairs never end in one cluster (a component that would join them
-   is rebuilt strongest edge first, refusing the edges that would close the
-   forbidden link — the same "split along the weakest edge" rule as clustering),
-   and so are scored pairs below ``chain_guard`` (a guard against chaining).
-   Certain edges are contracted once, so a draw only touches the uncertain part.
+1. **Draw plausible clusterings.** By default a Gibbs sampler over partitions
+   (:func:`gibbs_draws`) whose target is the posterior over clusterings: the pairs'
+   likelihood ratios (Splink's Bayes factors) times a prior from the capture–recapture
+   model itself (:func:`capture_merge_logit`: joining two people multiplies it by one
+   over the number of people on no list), with the Bayes factor of an unscored pair
+   estimated from the data (:func:`blocking_miss_rate`). Independent pair draws
+   (:func:`draw_labels`, ``sampler="pairs"``) are kept for comparison. Pairs at or
+   above ``band[1]`` are linked in every draw and contracted once, so a draw only
+   touches the uncertain part. Reviewers' decisions are hard constraints: *match*
+   pairs are always linked, *non-match* pairs never end in one cluster.
 2. **Re-estimate on each draw** (the capture-pattern table of that clustering,
    fitted with the chosen method) and **pool** like multiple imputation
    (:func:`pool_results`): for Bayesian methods the posterior draws of N from each
@@ -26,15 +26,8 @@ treats the clustering as *missing data* and imputes it many times:
    the plug-in interval (one clustering treated as certain) and the spread of the
    observed count are in ``EstimateResult.diagnostics["linkage"]``.
 
-Why independent pair sampling? Splink's match probabilities are per pair; sampling
-each uncertain pair with its probability is the simplest scheme that (a) uses
-exactly the information the model produces, (b) keeps the expected number of
-links equal to the sum of the probabilities, so a calibrated model gives
-clusterings centred on the truth, and (c) is cheap (vectorised Bernoulli draws plus
-a sparse connected-components pass). Its known weakness — transitive closure can
-over-link chains of moderate pairs — is bounded by the chain guard and by the
-reviewer constraints. docs/linkage-uncertainty.md compares it with the
-alternatives (threshold ensembles, full Bayesian record linkage).
+Why a posterior over clusterings rather than independent pair draws or a threshold
+ensemble: docs/linkage-uncertainty.md (with the coverage study that checks it).
 """
 
 from __future__ import annotations
@@ -197,18 +190,26 @@ def blocking_miss_rate(n: int, left: np.ndarray, right: np.ndarray, prob: np.nda
     w.data = np.minimum(w.data, 1.0)
     paths = (a @ a).tocoo()
     both = (w @ w).tocoo()
-    off = paths.row != paths.col
+    off = paths.row < paths.col  # each unordered pair (i, k) once
     rows, cols, cnt = paths.row[off], paths.col[off], paths.data[off]
     if not len(rows):
         return None
     # Two-paths with a false edge are open too; the model expects Σ(1 − p_ij·p_jk) of them.
-    expected_false = float(cnt.sum() - both.data[both.row != both.col].sum())
+    expected_false = float(cnt.sum() - both.data[both.row < both.col].sum())
     key = np.minimum(left, right).astype(np.int64) * n + np.maximum(left, right)
     key = np.unique(key)
     pk = np.minimum(rows, cols).astype(np.int64) * n + np.maximum(rows, cols)
     pos = np.clip(np.searchsorted(key, pk), 0, len(key) - 1)
     scored = key[pos] == pk
-    n_open = max(float(cnt[~scored].sum()) - expected_false, 0.0)
+    # The excess over that expectation, less two standard deviations of the false-edge
+    # count. One false edge j–k opens every two-path through it at once (deg j − 1 +
+    # deg k − 1 of them), so that count varies as Σ p(1 − p)·(paths through the edge)²,
+    # far more than a Poisson count. When the data cannot tell a small miss rate from
+    # none, the estimate leans towards none.
+    deg = np.asarray(a.sum(axis=1)).ravel()
+    through = deg[su] + deg[sv] - 2.0
+    var_false = float((np.minimum(sp, 1.0) * (1 - np.minimum(sp, 1.0)) * through ** 2).sum())
+    n_open = max(float(cnt[~scored].sum()) - expected_false - 2.0 * math.sqrt(var_false), 0.0)
     return int(round(n_open)), int(cnt.sum())
 
 
