@@ -88,14 +88,19 @@ class LinkageGraph:
                         default: float = -5.0) -> float:
         """log P(a true pair has no saved score) − log P(a false pair has none) ≈ the log
         of the blocking miss rate (a false pair is nearly always unscored), estimated from
-        near-certain triangles with a half-count added; ``default`` when none exist."""
+        near-certain triangles: the posterior mean of the log rate under a Jeffreys
+        prior, ψ(k + ½) − ψ(n + 1) for k open of n (for k = 0 it keeps falling as n
+        grows, where a plug-in (k + ½)/(n + 1) would stop at a fixed rate);
+        ``default`` when no such triangles exist."""
+        from scipy.special import digamma
+
         if self.miss_rate is None:
             return default
         n_open, n_paths = self.miss_rate
         if n_paths == 0:
             return default
-        rate = (n_open + 0.5) / (n_paths + 1.0)
-        return float(min(max(math.log(rate), floor), ceiling))
+        value = float(digamma(n_open + 0.5) - digamma(n_paths + 1.0))
+        return float(min(max(value, floor), ceiling))
 
 
 class _DSU:
