@@ -414,3 +414,21 @@ def test_warm_up_computes_what_the_first_request_needs(rws) -> None:
     rv.review_queue(rws, 20, 10)
     rv.suspicious_clusters(rws, 5)
     assert rv._SUSPICIOUS_CACHE.computations == before + 1
+
+
+def test_changed_decision_is_seen_at_once(rws) -> None:
+    """A decision changed in place (same pair, version bumped) reaches the cached queue."""
+    p = record_pks(rws)
+    for pk in p[:3]:
+        set_fields(rws, pk, sex="male", date_of_death=None)
+    write_pairs(rws, [(p[0], p[1], 0.99), (p[1], p[2], 0.98)])
+    write_clusters(rws, {"A": p[0:3]})
+    rv.record_decision(rws, p[0], p[2], "match", "r")
+    assert rv.suspicious_clusters(rws, weak_probability=0.5) == []
+    loads = rv._DECISIONS_CACHE.computations
+    assert rv.suspicious_clusters(rws, weak_probability=0.5) == []
+    assert rv._DECISIONS_CACHE.computations == loads  # unchanged decisions: not re-read
+    rv.record_decision(rws, p[0], p[2], "non_match", "r", expected_version=1)
+    (c,) = rv.suspicious_clusters(rws, weak_probability=0.5)
+    assert c.reasons == ("cannot_link_violated",) and (c.record_a, c.record_b) == (p[0], p[2])
+    assert _as_dicts([c]) == _as_dicts(ref_suspicious_clusters(rws, weak_probability=0.5))

@@ -357,6 +357,7 @@ def clear_review_caches() -> None:
     """Forget cached queue analyses (they are also replaced whenever a snapshot changes)."""
     _UNCERTAIN_CACHE.clear()
     _SUSPICIOUS_CACHE.clear()
+    _DECISIONS_CACHE.clear()
 
 
 def _read_pairs(ws: Workspace, columns: list[str] | None = None,
@@ -386,17 +387,78 @@ def _decided_keys(ws: Workspace) -> set[tuple[int, int]]:
                 conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b))}
 
 
-def _decisions(ws: Workspace) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
-    """(every decided pair, the cannot-link pairs sorted), in one read."""
-    stmt = select(ReviewDecision.record_a, ReviewDecision.record_b, ReviewDecision.decision)
-    decided: set[tuple[int, int]] = set()
-    cannot: list[tuple[int, int]] = []
+def _pair_key(lo: Any, hi: Any) -> np.ndarray:
+    """One int64 per pair of record ids (ids are below 2**31 in the store)."""
+    return (np.asarray(lo, dtype="int64") << 32) | np.asarray(hi, dtype="int64")
+
+
+class _Decisions:
+    """Reviewers' decisions as the queue needs them: every decided pair (as sorted int64
+    keys, pairs as stored) and the cannot-link pairs (smaller id first, sorted)."""
+
+    def __init__(self, a: np.ndarray, b: np.ndarray, non_match: np.ndarray) -> None:
+        self.keys = np.unique(_pair_key(a, b))
+        lo, hi = np.minimum(a, b)[non_match], np.maximum(a, b)[non_match]
+        self.cannot = sorted(zip(lo.tolist(), hi.tolist(), strict=True))
+        self._violated: dict[int, tuple[Any, dict[int, tuple[int, int]]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def contains(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Which of these pairs are decided (a boolean array)."""
+        if not len(self.keys) or not len(lo):
+            return np.zeros(len(lo), dtype=bool)
+        q = _pair_key(lo, hi)
+        i = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
+        return self.keys[i] == q  # keys are sorted and unique: no np.isin re-sorting
+
+    def violated(self, base: _SuspiciousBase) -> dict[int, tuple[int, int]]:
+        """Clusters of ``base`` that join a cannot-link pair: code -> the smallest such pair
+        (computed once per decisions × analysis)."""
+        memo = self._violated.get(id(base))
+        if memo is not None and memo[0] is base:
+            return memo[1]
+        out: dict[int, tuple[int, int]] = {}
+        if self.cannot:
+            rules = pd.DataFrame(self.cannot, columns=["a", "b"])
+            rc = base.record_codes
+            hit = rules.merge(rc.rename(columns={"record_pk": "a", "code": "ca"}), on="a").merge(
+                rc.rename(columns={"record_pk": "b", "code": "cb"}), on="b")
+            hit = hit.loc[hit["ca"] == hit["cb"]]
+            for c, a, b in sorted(zip(hit["ca"].tolist(), hit["a"].tolist(),
+                                      hit["b"].tolist(), strict=True)):
+                out.setdefault(int(c), (int(a), int(b)))
+        self._violated = {id(base): (base, out)}
+        return out
+
+
+_DECISIONS_CACHE = _SingleFlight()
+
+
+def _decisions(ws: Workspace) -> _Decisions:
+    """The current decisions, re-read only when they changed.
+
+    The check is one aggregate query (count, largest id, sum of versions: a new decision
+    changes the first two, a changed one bumps its version), so a queue request does not
+    read every decision again, and fifty requests after a change share one re-read.
+    """
+    from sqlalchemy import func
+
     with _reader(ws) as conn:
-        for a, b, d in conn.execute(stmt):
-            decided.add((int(a), int(b)))
-            if d == NON_MATCH:
-                cannot.append((min(int(a), int(b)), max(int(a), int(b))))
-    return decided, sorted(cannot)
+        sig = tuple(conn.execute(select(func.count(ReviewDecision.id), func.max(ReviewDecision.id),
+                                        func.sum(ReviewDecision.version))).one())
+
+    def load() -> _Decisions:
+        with _reader(ws) as conn:
+            rows = conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
+                                       ReviewDecision.decision)).all()
+        cols = list(zip(*rows, strict=True)) if rows else [(), (), ()]
+        return _Decisions(np.array(cols[0], dtype="int64"), np.array(cols[1], dtype="int64"),
+                          np.array([d == NON_MATCH for d in cols[2]], dtype=bool))
+
+    slot = (str(getattr(ws, "root", "")), str(ws.engine.url))
+    return _DECISIONS_CACHE.get((slot, sig), load)
 
 
 _UNCERTAIN_COLUMNS = ["record_pk_l", "record_pk_r", "match_probability", "match_weight",
@@ -437,18 +499,18 @@ def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.
 
 
 def _uncertain(ws: Workspace, limit: int, threshold: float | None, band: tuple[float, float],
-               decided: set[tuple[int, int]] | None) -> pd.DataFrame:
+               decided: _Decisions | None) -> pd.DataFrame:
     if limit <= 0:
         return pd.DataFrame(columns=_UNCERTAIN_COLUMNS)
     t = current_threshold(ws) if threshold is None else float(threshold)
     ranked = _uncertain_ranked(ws, t, band)
     if decided is None:
-        decided = _decided_keys(ws)
-    if decided:
+        decided = _decisions(ws)
+    if len(decided):
         # at most len(decided) of the first limit + len(decided) rows can be left out
         head = ranked.iloc[:limit + len(decided)]
-        keys = pd.MultiIndex.from_arrays([head["record_pk_l"], head["record_pk_r"]])
-        head = head.loc[~keys.isin(list(decided))]
+        head = head.loc[~decided.contains(head["record_pk_l"].to_numpy(),
+                                          head["record_pk_r"].to_numpy())]
     else:
         head = ranked
     return head.head(limit).reset_index(drop=True).copy()
@@ -638,7 +700,7 @@ class _SuspiciousBase:
     flag_reasons: dict[int, tuple[str, ...]]  # code -> ("linker:<flag>", ...)
     show_a: np.ndarray              # the pair to show when no cannot-link rule is broken
     show_b: np.ndarray
-    ranked: list[int]
+    ranked: np.ndarray              # int64 codes
     record_codes: pd.DataFrame      # record_pk, code (for cannot-link rules)
     prob_keys: np.ndarray           # scored pairs inside clusters, sorted _pair_key values
     prob_values: np.ndarray
@@ -678,15 +740,10 @@ class _SuspiciousBase:
         return None
 
 
-def _pair_key(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """One int64 per pair of record ids (ids are below 2**31 in the store)."""
-    return (lo.astype("int64") << 32) | hi.astype("int64")
-
-
 def _empty_base() -> _SuspiciousBase:
     empty = np.zeros(0, dtype="int64")
     return _SuspiciousBase(np.zeros(0, dtype=object), empty, np.zeros(1, dtype="int64"),
-                           np.zeros(0), np.zeros(0, dtype="int8"), {}, empty, empty, [],
+                           np.zeros(0), np.zeros(0, dtype="int8"), {}, empty, empty, empty,
                            pd.DataFrame({"record_pk": empty, "code": empty}), empty,
                            np.zeros(0))
 
@@ -912,7 +969,7 @@ def _compute_suspicious_base(ws: Workspace, path: Path, weak: float,
     base = _SuspiciousBase(cluster_ids=np.asarray(cluster_ids, dtype=object),
                            members_pk=members_pk, offsets=offsets, bott=bott.astype(float),
                            reason_bits=bits, flag_reasons=flag_reasons, show_a=show_a,
-                           show_b=show_b, ranked=[],
+                           show_b=show_b, ranked=np.zeros(0, dtype="int64"),
                            record_codes=pd.DataFrame({"record_pk": pk,
                                                       "code": codes.astype("int64")}),
                            prob_keys=keys[korder],
@@ -921,7 +978,8 @@ def _compute_suspicious_base(ws: Workspace, path: Path, weak: float,
     for c in flag_reasons:
         n_reasons[c] += len(flag_reasons[c])
     candidates = np.flatnonzero(n_reasons > 0).tolist()
-    base.ranked = sorted(candidates, key=lambda c: base.order_key(c, int(n_reasons[c])))
+    base.ranked = np.array(sorted(candidates, key=lambda c: base.order_key(c, int(n_reasons[c]))),
+                           dtype="int64")
     return base
 
 
@@ -935,7 +993,7 @@ def _suspicious_base(ws: Workspace, weak: float, date_gap_days: int) -> _Suspici
 
 
 def _suspicious(ws: Workspace, limit: int, weak_probability: float | None, date_gap_days: int,
-                decisions: tuple[set[tuple[int, int]], list[tuple[int, int]]] | None = None
+                decisions: _Decisions | None = None
                 ) -> tuple[list[SuspiciousCluster], _SuspiciousBase | None]:
     path = Path(ws.snapshots_dir) / "clusters.parquet"
     if not path.is_file():
@@ -947,23 +1005,17 @@ def _suspicious(ws: Workspace, limit: int, weak_probability: float | None, date_
     base = _suspicious_base(ws, weak, date_gap_days)
     if base.n == 0:
         return [], base
-    decided, cannot = _decisions(ws) if decisions is None else decisions
+    decided = _decisions(ws) if decisions is None else decisions
     # Cannot-link rules broken by a cluster: the smallest such pair is the one to show.
-    violated: dict[int, tuple[int, int]] = {}
-    if cannot:
-        rules = pd.DataFrame(cannot, columns=["a", "b"])
-        rc = base.record_codes
-        hit = rules.merge(rc.rename(columns={"record_pk": "a", "code": "ca"}), on="a").merge(
-            rc.rename(columns={"record_pk": "b", "code": "cb"}), on="b")
-        hit = hit.loc[hit["ca"] == hit["cb"]]
-        for c, a, b in sorted(zip(hit["ca"].tolist(), hit["a"].tolist(), hit["b"].tolist(),
-                                  strict=True)):
-            violated.setdefault(int(c), (int(a), int(b)))
+    violated = decided.violated(base)
     chosen: list[tuple[Any, int, tuple[str, ...], tuple[int, int]]] = []
-    for c in base.ranked:
+    ranked = base.ranked
+    if len(decided):  # leave out clusters whose pair to show was decided
+        ranked = ranked[~decided.contains(base.show_a[ranked], base.show_b[ranked])]
+    for c in ranked.tolist():
         if len(chosen) >= limit:
             break
-        if c in violated or base.show(c) in decided:
+        if c in violated:
             continue
         reasons = base.reasons(c)
         chosen.append((base.order_key(c, len(reasons)), c, reasons, base.show(c)))
@@ -1011,7 +1063,7 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
     seen: set[tuple[int, int]] = set()
     decisions = _decisions(ws)
     t = current_threshold(ws)
-    pairs = _uncertain(ws, limit, t, DEFAULT_BAND, decisions[0])
+    pairs = _uncertain(ws, limit, t, DEFAULT_BAND, decisions)
     for lo, hi, p in pairs[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(
             index=False):
         key = (int(lo), int(hi))
