@@ -1,12 +1,12 @@
-"""Helpers shared by the page routes: templates, language, session updates, redirects."""
+"""Helpers shared by the page routes: templates, language, session updates, redirects, 404s."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+from fastapi import HTTPException, Request
 from fastapi import Path as PathParam
-from fastapi import Request
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
@@ -16,6 +16,7 @@ from roshan.web.auth import PERMISSIONS, optional_user, session_data
 #: Largest id accepted from a client (ids are 32/64-bit in the store; bigger is a 404/422).
 ID_MAX = 2_147_483_647
 PathId = Annotated[int, PathParam(ge=1, le=ID_MAX)]
+_T = TypeVar("_T")
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.autoescape = True
@@ -70,3 +71,10 @@ def render(request: Request, template: str, ctx: dict[str, Any] | None = None, *
 def redirect(url: str) -> RedirectResponse:
     """A see-other redirect (after a POST)."""
     return RedirectResponse(url, status_code=303)
+
+
+def found(value: _T | None, what: str) -> _T:
+    """``value``, or a 404 ``no such <what>`` when a lookup came back with None."""
+    if value is None:
+        raise HTTPException(404, f"no such {what}")
+    return value

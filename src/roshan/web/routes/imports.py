@@ -31,7 +31,7 @@ from roshan.store.models import Import, Record, Source
 from roshan.store.workspace import Workspace
 from roshan.web.auth import INGEST, VIEW_NAMES, CurrentUser, require
 from roshan.web.db import reader
-from roshan.web.routes.common import PathId, redirect, render
+from roshan.web.routes.common import PathId, found, redirect, render
 
 router = APIRouter()
 
@@ -272,9 +272,7 @@ def imports_page(request: Request, user: CurrentUser = Depends(require(VIEW_NAME
 @router.get("/imports/{import_id}", include_in_schema=False)
 def import_page(request: Request, import_id: PathId,
                 user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
-    data = rejected_rows(request.app.state.ws, import_id)
-    if data is None:
-        raise HTTPException(404, "no such import")
+    data = found(rejected_rows(request.app.state.ws, import_id), "import")
     return render(request, "import.html", {**data, "new": request.query_params.get("new"),
                                            "again": request.query_params.get("again")})
 
@@ -332,7 +330,4 @@ def api_rejected(request: Request, import_id: PathId, limit: int = Query(500, ge
                  offset: int = Query(0, ge=0, le=10_000_000),
                  user: CurrentUser = Depends(require(VIEW_NAMES))) -> dict[str, Any]:
     """One import's rejected rows, with the issues that rejected them."""
-    data = rejected_rows(request.app.state.ws, import_id, limit, offset)
-    if data is None:
-        raise HTTPException(404, "no such import")
-    return data
+    return found(rejected_rows(request.app.state.ws, import_id, limit, offset), "import")

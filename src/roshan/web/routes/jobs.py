@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel, Field
 
 from roshan.web.auth import RUN_JOBS, VIEW_AGGREGATES, CurrentUser, require
 from roshan.web.jobs import ESTIMATE_METHODS, STRATA, job_dict, list_jobs
-from roshan.web.routes.common import PathId, redirect, render
+from roshan.web.routes.common import PathId, found, redirect, render
 
 router = APIRouter()
 
@@ -38,9 +38,7 @@ def jobs_submit(request: Request, kind: str = Form(...), method: str = Form("log
 @router.get("/jobs/{job_id}", include_in_schema=False)
 def job_page(request: Request, job_id: PathId,
              user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
-    job = job_dict(request.app.state.ws, job_id)
-    if job is None:
-        raise HTTPException(404, "no such job")
+    job = found(job_dict(request.app.state.ws, job_id), "job")
     return render(request, "job.html", {"job": job})
 
 
@@ -75,7 +73,4 @@ def api_start(request: Request, body: JobIn,
 def api_job(request: Request, job_id: PathId,
             user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> dict[str, Any]:
     """One job: status (queued, running, done, failed), progress 0–1, message, result."""
-    job = job_dict(request.app.state.ws, job_id)
-    if job is None:
-        raise HTTPException(404, "no such job")
-    return job
+    return found(job_dict(request.app.state.ws, job_id), "job")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import or_, select
 
 from roshan.canonical import FIELD_NAMES
@@ -23,7 +23,7 @@ from roshan.store.models import (
 from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_NAMES, CurrentUser, require
 from roshan.web.db import reader
-from roshan.web.routes.common import render
+from roshan.web.routes.common import found, render
 from roshan.web.search import VICTIM_COLUMNS, search_victims
 
 router = APIRouter()
@@ -90,9 +90,7 @@ def victims_page(request: Request, q: str = "",
 @router.get("/victims/{uid}", include_in_schema=False)
 def victim_page(request: Request, uid: str,
                 user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
-    detail = victim_detail(request.app.state.ws, uid)
-    if detail is None:
-        raise HTTPException(404, "no such victim")
+    detail = found(victim_detail(request.app.state.ws, uid), "victim")
     return render(request, "victim.html", detail)
 
 
@@ -109,7 +107,4 @@ def api_search(request: Request, q: str = Query("", max_length=200),
 def api_victim(request: Request, uid: str,
                user: CurrentUser = Depends(require(VIEW_NAMES))) -> dict[str, Any]:
     """One victim: linked records side by side, provenance, review decisions, history."""
-    detail = victim_detail(request.app.state.ws, uid)
-    if detail is None:
-        raise HTTPException(404, "no such victim")
-    return detail
+    return found(victim_detail(request.app.state.ws, uid), "victim")
