@@ -55,3 +55,19 @@ def test_each_format_keeps_its_own_messages(tmp_path: Path) -> None:
     big.write_bytes(too_big_manifest + b"\x00" * 64)
     with pytest.raises(IntakeError, match="manifest too large"):
         B.open_bundle(big)
+
+
+def test_file_kind_and_chunk_size_bound(tmp_path: Path) -> None:
+    from roshan.intake.inspect import MAX_CHUNK_FILE, checked_chunk, file_kind
+
+    for name, data, kind in [("b", B.MAGIC + b"\x00" * 8, "bundle"),
+                             ("c", C.MAGIC + b"\x00" * 8, "chunk"), ("u", b"PK\x03\x04", "unknown"),
+                             ("e", b"", "unknown")]:
+        (tmp_path / name).write_bytes(data)
+        assert file_kind(tmp_path / name) == (kind, len(data))
+    with pytest.raises(IntakeError, match="^nope: cannot read"):
+        file_kind(tmp_path / "nope")
+    with pytest.raises(IntakeError, match="^c: chunk file too large$"):
+        checked_chunk(tmp_path / "c", MAX_CHUNK_FILE + 1)
+    with pytest.raises(IntakeError, match="^c: malformed chunk header$"):  # empty header
+        checked_chunk(tmp_path / "c", 24)

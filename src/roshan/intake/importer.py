@@ -43,10 +43,9 @@ from roshan.canonical import SourceKind
 from roshan.errors import IntakeError
 from roshan.intake import merkle
 from roshan.intake.agefmt import parse_header
-from roshan.intake.bundle import MAGIC as BUNDLE_MAGIC
 from roshan.intake.bundle import Bundle, BundleFile, EntryReader, open_bundle
-from roshan.intake.chunks import MAGIC as CHUNK_MAGIC
-from roshan.intake.chunks import ChunkHeader, Spool, SpoolStatus, verify_chunk_file
+from roshan.intake.chunks import ChunkHeader, Spool, SpoolStatus
+from roshan.intake.inspect import checked_chunk, file_kind
 from roshan.intake.keys import key_id
 from roshan.intake.ledger import INTAKE_KIND, blob_path, intake_report_leaf_data, next_seq
 from roshan.intake.media import check_image_bomb
@@ -55,7 +54,6 @@ from roshan.store.models import AuditEvent, IntakeReport, LedgerLeaf, utcnow
 from roshan.store.workspace import Workspace
 
 DEFAULT_SOURCE = "field intake"
-MAX_CHUNK_FILE = 1024 * 1024 * 1024
 MAX_REPORT_CIPHERTEXT = 8 * 1024 * 1024
 BOMB_HEAD = 1024 * 1024
 
@@ -137,18 +135,11 @@ def _classify(paths: Sequence[Path]) -> tuple[list[tuple[Path, ChunkHeader, int]
     bundles: list[Bundle] = []
     for p in paths:
         p = Path(p)
-        try:
-            with open(p, "rb") as fh:
-                head = fh.read(len(BUNDLE_MAGIC))
-            size = p.stat().st_size
-        except OSError as exc:
-            raise IntakeError(f"{p.name}: cannot read ({exc.strerror})") from exc
-        if head.startswith(CHUNK_MAGIC):
-            if size > MAX_CHUNK_FILE:
-                raise IntakeError(f"{p.name}: chunk file too large")
-            h, offset = verify_chunk_file(p)
+        kind, size = file_kind(p)
+        if kind == "chunk":
+            h, offset = checked_chunk(p, size)
             chunks.append((p, h, offset))
-        elif head.startswith(BUNDLE_MAGIC):
+        elif kind == "bundle":
             bundles.append(open_bundle(p))
         else:
             raise IntakeError(f"{p.name}: not a roshan bundle or chunk")

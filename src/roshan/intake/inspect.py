@@ -15,9 +15,34 @@ from roshan.errors import IntakeError
 from roshan.intake.bundle import MAGIC as BUNDLE_MAGIC
 from roshan.intake.bundle import open_bundle
 from roshan.intake.chunks import MAGIC as CHUNK_MAGIC
-from roshan.intake.chunks import verify_chunk_file
+from roshan.intake.chunks import ChunkHeader, verify_chunk_file
+
+__all__ = ["MAX_CHUNK_FILE", "checked_chunk", "file_kind", "inspect_file"]
 
 MAX_CHUNK_FILE = 1024 * 1024 * 1024
+
+
+def file_kind(path: Path) -> tuple[str, int]:
+    """``("chunk" | "bundle" | "unknown", size in bytes)`` of a file, from its first bytes.
+
+    Raises IntakeError when the file cannot be read.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(BUNDLE_MAGIC))
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IntakeError(f"{path.name}: cannot read ({exc.strerror})") from exc
+    if head.startswith(CHUNK_MAGIC):
+        return "chunk", size
+    return ("bundle" if head.startswith(BUNDLE_MAGIC) else "unknown"), size
+
+
+def checked_chunk(path: Path, size: int) -> tuple[ChunkHeader, int]:
+    """A chunk file of ``size`` bytes verified (:func:`verify_chunk_file`) unless too large."""
+    if size > MAX_CHUNK_FILE:
+        raise IntakeError(f"{path.name}: chunk file too large")
+    return verify_chunk_file(path)
 
 
 def inspect_file(path: Path) -> dict[str, Any]:
@@ -27,29 +52,19 @@ def inspect_file(path: Path) -> dict[str, Any]:
     raises IntakeError only if the file cannot be read at all.
     """
     path = Path(path)
+    kind, size = file_kind(path)
+    out: dict[str, Any] = {"file": path.name, "size": size, "kind": kind}
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(BUNDLE_MAGIC))
-        size = path.stat().st_size
-    except OSError as exc:
-        raise IntakeError(f"{path.name}: cannot read ({exc.strerror})") from exc
-    out: dict[str, Any] = {"file": path.name, "size": size}
-    try:
-        if head.startswith(CHUNK_MAGIC):
-            out["kind"] = "chunk"
-            if size > MAX_CHUNK_FILE:
-                raise IntakeError(f"{path.name}: chunk file too large")
-            h, _ = verify_chunk_file(path)
+        if kind == "chunk":
+            h, _ = checked_chunk(path, size)
             out.update({"bundle_id": h.bundle_id, "chunk": h.index + 1, "of": h.count})
-        elif head.startswith(BUNDLE_MAGIC):
-            out["kind"] = "bundle"
+        elif kind == "bundle":
             b = open_bundle(path)
             out.update({"bundle_id": b.bundle_id,
                         "reports": sum(1 for e in b.entries if e.kind == "reports"),
                         "attachments": sum(1 for e in b.entries if e.kind == "attachments"),
                         "witness": sum(1 for e in b.entries if e.kind == "witness")})
         else:
-            out["kind"] = "unknown"
             raise IntakeError(f"{path.name}: not a roshan bundle or chunk")
     except IntakeError as exc:
         out["ok"] = False
