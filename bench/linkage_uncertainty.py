@@ -178,7 +178,21 @@ def workspace_perf(population: int, draws: int, sampler: str) -> dict:
         res = unc.estimate_with_linkage_draws(ws, draws, "dga", sampler=sampler)
         times["linkage_draws"] = time.perf_counter() - t
         info = res.diagnostics["linkage"]
+        # The oracle: the same estimator on the simulator's true clustering.
+        import pandas as pd
+
+        from roshan.estimate.dga import fit_dga
+
+        truth = pd.read_csv(base / "scen" / "truth" / "records.csv")
+        t_lists = sorted(truth["source"].unique())
+        t_counts = unc.counts_from_labels(
+            pd.factorize(truth["victim_id"])[0],
+            truth["source"].map({s_: i for i, s_ in enumerate(t_lists)}).to_numpy(), t_lists)
+        oracle = fit_dga(t_counts, seed=1)
         out = {"population": population, "records": summary.n_records,
+               "true_observed": int(t_counts.observed),
+               "oracle": [oracle.estimate, oracle.lower, oracle.upper],
+               "observed_per_draw": info.get("observed_per_draw"),
                "pairs": summary.n_pairs, "victims": summary.n_victims, "draws": draws,
                "sampler": sampler, "uncertain_pairs": info["uncertain_pairs"],
                "seconds": times, "seconds_draw_detail": info["seconds"],
@@ -302,7 +316,13 @@ def markdown(data: dict) -> str:
                   f"{g['peak_rss_mb']:.0f} MB. Estimate {g['estimate'][0]:,.0f} "
                   f"[{g['estimate'][1]:,.0f}, {g['estimate'][2]:,.0f}], plug-in "
                   f"{g['plugin']['estimate']:,.0f} [{g['plugin']['lower']:,.0f}, "
-                  f"{g['plugin']['upper']:,.0f}], linkage share {g['share_linkage']:.2f}.", ""]
+                  f"{g['plugin']['upper']:,.0f}], linkage share {g['share_linkage']:.2f}."
+                  + (f" Truth: {g['population']:,} people, {g['true_observed']:,} of them on "
+                     f"some list (the linker found {g['victims']:,}; the draws "
+                     f"{g['observed_per_draw']['min']:,}–{g['observed_per_draw']['max']:,}); dga "
+                     f"on the true clustering (oracle) {g['oracle'][0]:,.0f} "
+                     f"[{g['oracle'][1]:,.0f}, {g['oracle'][2]:,.0f}]."
+                     if g.get("oracle") else ""), ""]
     lines.append("Results: bench/results/linkage_uncertainty.json.")
     return "\n".join(lines)
 
