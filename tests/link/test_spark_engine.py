@@ -93,7 +93,7 @@ def test_spark_backend_settings_and_records_are_not_in_the_plan(clean_env):
             frame.loc[frame["age"].notna(), "age"].astype("int64").tolist()
     finally:
         backend.close()
-        SparkSession.getActiveSession().stop()
+    assert SparkSession.getActiveSession() is None  # the session roshan started is stopped
     assert not os.path.exists(checkpoint.removeprefix("file:"))
 
 
@@ -131,12 +131,10 @@ def test_spark_scores_each_comparison_once_per_pair(clean_env, monkeypatch):
 
     monkeypatch.setattr(SparkAPI, "_execute_sql_against_backend", spy)
     prepared = prepare_frame(make_frame(120, 3, seed=11)[0])
-    try:
-        spark = link_prepared(prepared, roshan_spec(), engine="spark", seed=3)
-    finally:
-        active = SparkSession.getActiveSession()
-        if active is not None:
-            active.stop()
+    if SparkSession.getActiveSession() is not None:
+        SparkSession.getActiveSession().stop()
+    spark = link_prepared(prepared, roshan_spec(), engine="spark", seed=3)
+    assert SparkSession.getActiveSession() is None
     duck = link_prepared(prepared, roshan_spec(), engine="duckdb", seed=3)
     assert seen, "no scoring query ran on Spark"
     for in_sql, in_plan in seen:

@@ -194,13 +194,17 @@ def _spark_backend(master: str | None) -> Backend:
         .config("spark.driver.memory",
                 os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY", DEFAULT_SPARK_DRIVER_MEMORY))
     )
+    ours = SparkSession.getActiveSession() is None
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # noqa: BLE001 - Java missing, bad master URL...
         raise LinkageError(f"cannot start Spark ({type(exc).__name__}); is Java 17 installed "
                            "and the master URL right?") from exc
     spark.sparkContext.setLogLevel("ERROR")
-    closers: list[Any] = [spark.catalog.clearCache]
+    # A session started here is stopped at close (its cached tables and executors go
+    # with it, and the next link gets the master it asks for); a caller's own session
+    # is only emptied of what this run cached.
+    closers: list[Any] = [spark.catalog.clearCache] + ([spark.stop] if ours else [])
     checkpoint = os.environ.get("ROSHAN_SPARK_CHECKPOINT_DIR")
     if not checkpoint:
         import shutil
