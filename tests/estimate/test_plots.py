@@ -14,6 +14,7 @@ from roshan.estimate.counts import CaptureCounts
 from roshan.estimate.dga import fit_dga
 from roshan.estimate.plots import (
     OKABE_ITO,
+    WORDS,
     chart_to_svg,
     models_chart,
     posterior_chart,
@@ -185,3 +186,35 @@ def test_strata_chart_of_real_fit_strata_output() -> None:
     texts = _texts(svg)
     assert "R1" in texts and "R2" in texts  # labels are the stratum values only
     assert _marks(svg).get("mark-rule", 0) == 2
+
+
+def test_words_override_every_visible_phrase_and_reject_unknown_keys(
+        dga5: EstimateResult) -> None:
+    """Each phrase can be replaced by key; numbers keep their formatting; typos are refused."""
+    words = {k: f"W-{k}" + ("".join(f" {{{p}}}" for p in ("level", "n", "method", "stratum",
+                                                          "estimate", "lower", "upper")
+                                     if f"{{{p}}}" in v)) for k, v in WORDS.items()}
+    texts = " ".join(_texts(chart_to_svg(posterior_chart(dga5, words=words))))
+    assert "W-n_axis" in texts and "W-density_curve" in texts and "W-posterior_title" in texts
+    assert f"W-marker_observed {dga5.observed:,}" in texts
+    assert f"W-marker_upper 95 {dga5.upper:,.0f}" in texts
+    assert "W-estimate" in texts and "W-interval" in texts  # legend entries
+    res = EstimateResult(method="loglinear", lists=["A", "B"], observed=90, estimate=150.0,
+                         lower=120.0, upper=2000.0, strata=[
+                             {"sex": "m", "observed": 60, "estimate": 90.0, "lower": 70.0,
+                              "upper": 120.0, "status": "ok"},
+                             {"sex": "f", "observed": 30, "estimate": None, "lower": None,
+                              "upper": None, "status": "not_estimable"}])
+    texts = " ".join(_texts(chart_to_svg(strata_chart(res, words=words))))
+    assert "W-people_axis" in texts and "W-not_estimable f" in texts
+    assert "W-strata_subtitle 95" in texts and "W-strata_total 150 120 2,000" in texts
+    texts = " ".join(_texts(chart_to_svg(models_chart(dga5, words=words))))
+    assert "W-graph_weight_axis" in texts and "W-models_subtitle" in texts
+    english = re.compile(r"observed|estimate|interval|people|stratum|graph|lower|upper")
+    for chart in (posterior_chart(dga5, words=words), strata_chart(res, words=words),
+                  models_chart(dga5, words=words)):
+        # no English word left once the replaced phrases are taken out
+        assert not [t for t in _texts(chart_to_svg(chart))
+                    if english.search(re.sub(r"W-\w+", "", t))]
+    with pytest.raises(ValueError, match="estimte"):
+        posterior_chart(dga5, words={"estimte": "x"})

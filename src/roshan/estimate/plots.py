@@ -15,7 +15,7 @@ network; external data URLs are refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,7 +27,8 @@ import vl_convert as vlc
 from roshan.errors import EstimationError
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["OKABE_ITO", "posterior_chart", "strata_chart", "models_chart", "chart_to_svg"]
+__all__ = ["OKABE_ITO", "WORDS", "posterior_chart", "strata_chart", "models_chart",
+           "chart_to_svg"]
 
 OKABE_ITO = {
     "black": "#000000",
@@ -40,6 +41,54 @@ OKABE_ITO = {
     "purple": "#CC79A7",
 }
 """Okabe & Ito (2008) colour-blind-safe palette."""
+
+#: Every visible phrase of these charts, by key (English). Each chart function takes
+#: ``words`` overriding any of them, e.g. the Persian report edition's. ``{name}`` marks a
+#: value filled in here: ``n``/``estimate``/``lower``/``upper`` are numbers already
+#: formatted with thousands grouping, ``level`` the interval level in percent (``95``),
+#: ``method`` the method name, ``stratum`` a stratum label.
+WORDS: dict[str, str] = {
+    # posterior_chart
+    "posterior_title": "Total number of people: {method} estimate",
+    "n_axis": "Total number of people (N)",
+    "log_scale": ", logarithmic scale",
+    "density_curve": "Posterior probability per value of N",
+    "density_draws": "Share of draws per value of N",
+    "density_log": "Probability per unit of log N (relative)",
+    "marker_observed": "observed: {n}",
+    "marker_estimate": "estimate: {n}",
+    "marker_lower": "{level}% lower: {n}",
+    "marker_upper": "{level}% upper: {n}",
+    # legend entries (posterior_chart) and tooltip titles (strata_chart)
+    "observed": "observed",
+    "estimate": "estimate",
+    "interval": "interval",
+    "lower": "lower",
+    "upper": "upper",
+    # strata_chart
+    "strata_title": "Estimate by stratum ({method})",
+    "strata_subtitle": "dot = estimate, bar = {level}% interval, diamond = observed",
+    "strata_total": "; total {estimate} [{lower}, {upper}]",
+    "stratum": "stratum",
+    "not_estimable": "{stratum} (not estimable)",
+    "people_axis": "Number of people",
+    # models_chart
+    "models_title": "Graphs averaged by {method}",
+    "models_subtitle": "dashed line = model-averaged estimate",
+    "graph_weight_axis": "Posterior probability of the graph",
+    "graph_n_axis": "N under this graph (median, interval)",
+}
+
+
+def _words(words: Mapping[str, str] | None) -> dict[str, str]:
+    """:data:`WORDS` with ``words`` laid over it; an unknown key is a ``ValueError``."""
+    if not words:
+        return WORDS
+    unknown = sorted(set(words) - set(WORDS))
+    if unknown:
+        raise ValueError(f"unknown chart word keys: {', '.join(unknown)}")
+    return {**WORDS, **words}
+
 
 _FONT = "sans-serif"
 _STRATUM_FIELDS = {"observed", "estimate", "lower", "upper", "status", "reason", "level",
@@ -89,7 +138,8 @@ def _histogram(draws: np.ndarray, log_x: bool) -> tuple[np.ndarray, np.ndarray, 
     return edges, mids, counts / (draws.size * np.diff(edges))
 
 
-def _posterior_density(result: EstimateResult) -> _Density | None:
+def _posterior_density(result: EstimateResult,
+                       words: Mapping[str, str] = WORDS) -> _Density | None:
     """The method's own posterior curve if it has one (dga), else a histogram of draws.
 
     Very skewed distributions (99.95% quantile over 20 times the 0.05% one, e.g.
@@ -103,52 +153,59 @@ def _posterior_density(result: EstimateResult) -> _Density | None:
         d = np.asarray(curve["density"], dtype=float)
         log_x = curve.get("scale") == "log"
         interp: Literal["linear", "step"] = "linear"
-        label = "Posterior probability per value of N"
+        label = words["density_curve"]
     elif result.draws is not None and np.size(result.draws) > 1:
         draws = np.asarray(result.draws, dtype=float)
         q_lo, q_hi = np.quantile(draws, [0.0005, 0.9995])
         log_x = q_hi / max(q_lo, 1.0) > 20.0
         _, n, d = _histogram(draws, log_x)
         interp = "step"
-        label = "Share of draws per value of N"
+        label = words["density_draws"]
     else:
         return None
     if log_x:
         d = d * n
-        label = "Probability per unit of log N (relative)"
+        label = words["density_log"]
     return _Density(pd.DataFrame({"N": n, "density": d}), label, interp, log_x)
 
 
-def _markers(result: EstimateResult) -> pd.DataFrame:
+def _markers(result: EstimateResult, words: Mapping[str, str] = WORDS) -> pd.DataFrame:
     """Vertical reference lines: estimate, interval bounds, observed.
 
-    ``align`` puts the upper bound's label left of its line so it stays inside
-    the plot.
+    ``kind`` holds the legend word (``words["estimate"]`` ...); ``align`` puts the
+    upper bound's label left of its line so it stays inside the plot.
     """
-    pct = f"{result.level * 100:.0f}%"
+    level = f"{result.level * 100:.0f}"
     rows: list[dict[str, Any]] = [
-        {"N": float(result.observed), "what": f"observed: {result.observed:,}",
-         "kind": "observed", "side": "right"},
+        {"N": float(result.observed),
+         "what": words["marker_observed"].format(n=f"{result.observed:,}"),
+         "kind": words["observed"], "side": "right"},
     ]
     if result.estimate is not None:
-        rows.append({"N": float(result.estimate), "what": f"estimate: {result.estimate:,.0f}",
-                     "kind": "estimate", "side": "right"})
+        rows.append({"N": float(result.estimate),
+                     "what": words["marker_estimate"].format(n=f"{result.estimate:,.0f}"),
+                     "kind": words["estimate"], "side": "right"})
     if result.lower is not None:
-        rows.append({"N": float(result.lower), "what": f"{pct} lower: {result.lower:,.0f}",
-                     "kind": "interval", "side": "right"})
+        rows.append({"N": float(result.lower),
+                     "what": words["marker_lower"].format(level=level,
+                                                          n=f"{result.lower:,.0f}"),
+                     "kind": words["interval"], "side": "right"})
     if result.upper is not None:
-        rows.append({"N": float(result.upper), "what": f"{pct} upper: {result.upper:,.0f}",
-                     "kind": "interval", "side": "left"})
+        rows.append({"N": float(result.upper),
+                     "what": words["marker_upper"].format(level=level,
+                                                          n=f"{result.upper:,.0f}"),
+                     "kind": words["interval"], "side": "left"})
     return pd.DataFrame(rows)
 
 
-_KIND_DOMAIN = ["estimate", "interval", "observed"]
+_KIND_DOMAIN = ["estimate", "interval", "observed"]  # keys of WORDS, in legend order
 _KIND_COLOURS = [OKABE_ITO["vermillion"], OKABE_ITO["blue"], OKABE_ITO["black"]]
 _KIND_DASH = [[1, 0], [6, 3], [2, 2]]
 
 
 def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 260,
-                    title: str | None = None) -> alt.TopLevelMixin:
+                    title: str | None = None,
+                    words: Mapping[str, str] | None = None) -> alt.TopLevelMixin:
     """The distribution of the total N, with estimate, interval and observed count marked.
 
     Uses ``diagnostics["posterior_curve"]`` when the method provides one (dga),
@@ -156,16 +213,19 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
     the estimate and interval are drawn. The credible/confidence interval is
     shaded; lines differ by colour *and* dash so the chart survives greyscale.
     Very skewed distributions are drawn on a logarithmic N axis (the axis title
-    says so).
+    says so). ``words`` overrides any phrase of :data:`WORDS` (numbers keep their
+    formatting).
     """
     if result.estimate is None:
         raise EstimationError(
             "this result has no estimate to plot" + (f": {result.warnings[0]}"
                                                      if result.warnings else "")
         )
-    ttl = title or f"Total number of people: {result.method} estimate"
-    marks = _markers(result)
-    dens = _posterior_density(result)
+    w = _words(words)
+    kind_domain = [w[k] for k in _KIND_DOMAIN]
+    ttl = title or w["posterior_title"].format(method=result.method)
+    marks = _markers(result, w)
+    dens = _posterior_density(result, w)
     log_x = dens.log_x if dens is not None else (
         result.upper is not None and result.upper / max(result.observed, 1) > 20.0)
     xs = [float(result.observed), float(result.estimate)]
@@ -178,7 +238,7 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
     else:
         pad = 0.02 * (hi - lo or 1.0)
         lo, hi = max(lo - pad, 0.0), hi + pad
-    x_title = "Total number of people (N)" + (", logarithmic scale" if log_x else "")
+    x_title = w["n_axis"] + (w["log_scale"] if log_x else "")
     if log_x:  # 1-2-5 ticks: readable, never crowded
         ticks = [m * 10**e for e in range(0, 10) for m in (1, 2, 5) if lo <= m * 10**e <= hi]
         axis = alt.Axis(format=",d", values=ticks, labelOverlap="greedy")
@@ -210,9 +270,9 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
     marks = marks.assign(label_y=[top * (1.0 - 0.09 * i) for i in range(len(marks))])
     rules = alt.Chart(marks).mark_rule(strokeWidth=2).encode(
         x=x_enc,
-        color=alt.Color("kind:N", scale=alt.Scale(domain=_KIND_DOMAIN, range=_KIND_COLOURS),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=kind_domain, range=_KIND_COLOURS),
                         legend=alt.Legend(title=None, orient="top")),
-        strokeDash=alt.StrokeDash("kind:N", scale=alt.Scale(domain=_KIND_DOMAIN,
+        strokeDash=alt.StrokeDash("kind:N", scale=alt.Scale(domain=kind_domain,
                                                              range=_KIND_DASH), legend=None),
     )
     layers.append(rules)
@@ -231,28 +291,31 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
         layers.append(alt.Chart(sub).mark_text(align=align, dx=dx, fontSize=11,
                                                baseline="top").encode(
             x=x_enc, y=y_lab, text="what:N",
-            color=alt.Color("kind:N", scale=alt.Scale(domain=_KIND_DOMAIN,
+            color=alt.Color("kind:N", scale=alt.Scale(domain=kind_domain,
                                                       range=_KIND_COLOURS), legend=None),
         ))
     chart = alt.layer(*layers).properties(width=width, height=height, title=ttl)
     return _config(chart)
 
 
-def _stratum_label(s: dict, keys: Sequence[str]) -> str:
+def _stratum_label(s: dict, keys: Sequence[str], words: Mapping[str, str] = WORDS) -> str:
     if not keys:
-        return "stratum"
+        return words["stratum"]
     return " / ".join(f"{s.get(k)}" for k in keys)
 
 
 def strata_chart(result: EstimateResult, *, width: int = 480,
-                 title: str | None = None) -> alt.TopLevelMixin:
+                 title: str | None = None,
+                 words: Mapping[str, str] | None = None) -> alt.TopLevelMixin:
     """One row per stratum: the estimate (dot), its interval (bar) and the observed count.
 
     Strata that could not be estimated show only their observed count, marked
     "(not estimable)". Rows are sorted by estimate (observed for the others).
     The observed count is a hollow black diamond, the estimate a filled
-    vermillion circle, so the two differ in shape as well as colour.
+    vermillion circle, so the two differ in shape as well as colour. ``words``
+    overrides any phrase of :data:`WORDS`.
     """
+    w = _words(words)
     strata = list(result.strata or [])
     if not strata:
         raise EstimationError("this result has no strata to plot")
@@ -261,7 +324,9 @@ def strata_chart(result: EstimateResult, *, width: int = 480,
     rows = []
     for s in strata:
         ok = s.get("status", "ok") == "ok" and s.get("estimate") is not None
-        label = _stratum_label(s, keys) + ("" if ok else " (not estimable)")
+        label = _stratum_label(s, keys, w)
+        if not ok:
+            label = w["not_estimable"].format(stratum=label)
         rows.append({
             "stratum": label,
             "observed": float(s.get("observed") or 0),
@@ -275,40 +340,45 @@ def strata_chart(result: EstimateResult, *, width: int = 480,
     y = alt.Y("stratum:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     xs = alt.Scale(zero=True)
     xaxis = alt.Axis(format=",d")
-    pct = f"{result.level * 100:.0f}%"
+    level = f"{result.level * 100:.0f}"
     base = alt.Chart(frame)
     bars = base.transform_filter("isValid(datum.lower) && isValid(datum.upper)").mark_rule(
         color=OKABE_ITO["blue"], strokeWidth=3).encode(
-        x=alt.X("lower:Q", title="Number of people", scale=xs, axis=xaxis), x2="upper:Q", y=y)
+        x=alt.X("lower:Q", title=w["people_axis"], scale=xs, axis=xaxis), x2="upper:Q", y=y)
     est = base.transform_filter("isValid(datum.estimate)").mark_point(
         shape="circle", filled=True, size=70, color=OKABE_ITO["vermillion"], opacity=1).encode(
         x=alt.X("estimate:Q", scale=xs), y=y,
-        tooltip=["stratum", "observed", "estimate", "lower", "upper"])
+        tooltip=[alt.Tooltip(f"{k}:{'N' if k == 'stratum' else 'Q'}", title=w[k])
+                 for k in ("stratum", "observed", "estimate", "lower", "upper")])
     obs = base.mark_point(shape="diamond", filled=False, size=70, strokeWidth=2,
                           color=OKABE_ITO["black"]).encode(x=alt.X("observed:Q", scale=xs), y=y)
     height = max(60, 26 * len(frame))
-    subtitle = (f"dot = estimate, bar = {pct} interval, diamond = observed"
-                + (f"; total {result.estimate:,.0f} [{result.lower:,.0f}, {result.upper:,.0f}]"
-                   if result.estimate is not None and result.lower is not None
-                   and result.upper is not None else ""))
+    subtitle = w["strata_subtitle"].format(level=level)
+    if result.estimate is not None and result.lower is not None and result.upper is not None:
+        subtitle += w["strata_total"].format(estimate=f"{result.estimate:,.0f}",
+                                             lower=f"{result.lower:,.0f}",
+                                             upper=f"{result.upper:,.0f}")
     chart = alt.layer(bars, est, obs).properties(
         width=width, height=height,
-        title=alt.Title(title or f"Estimate by stratum ({result.method})", subtitle=subtitle,
+        title=alt.Title(title or w["strata_title"].format(method=result.method),
+                        subtitle=subtitle,
                         subtitleFontSize=11, subtitleColor="#222222"),
     )
     return _config(chart)
 
 
 def models_chart(result: EstimateResult, *, width: int = 300,
-                 title: str | None = None) -> alt.TopLevelMixin:
+                 title: str | None = None,
+                 words: Mapping[str, str] | None = None) -> alt.TopLevelMixin:
     """For model-averaging results (dga): each top graph's weight and its own estimate.
 
     Left: posterior probability of each graph (bar). Right: that graph's
     median (dot) and interval (bar) for N, with the averaged estimate as a
     vertical line - showing whether the graphs agree or the average hides a split.
     Needs ``result.model["top"]`` entries with ``graph``, ``weight``, ``median``,
-    ``lower`` and ``upper``.
+    ``lower`` and ``upper``. ``words`` overrides any phrase of :data:`WORDS`.
     """
+    w = _words(words)
     top = result.model.get("top") if isinstance(result.model, dict) else None
     if not top:
         raise EstimationError("this result has no list of averaged models to plot")
@@ -321,14 +391,14 @@ def models_chart(result: EstimateResult, *, width: int = 300,
     height = max(60, 24 * len(frame))
     weights = alt.Chart(frame).mark_bar(color=OKABE_ITO["sky_blue"], stroke=OKABE_ITO["blue"]
                                         ).encode(
-        x=alt.X("weight:Q", title="Posterior probability of the graph",
+        x=alt.X("weight:Q", title=w["graph_weight_axis"],
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="~%")),
         y=y,
     ).properties(width=160, height=height)
     xs = alt.Scale(zero=False)
     y_right = alt.Y("graph:N", sort=order, title=None, axis=None)  # labels shown once, left
     bars = alt.Chart(frame).mark_rule(color=OKABE_ITO["blue"], strokeWidth=3).encode(
-        x=alt.X("lower:Q", title="N under this graph (median, interval)", scale=xs,
+        x=alt.X("lower:Q", title=w["graph_n_axis"], scale=xs,
                 axis=alt.Axis(format=",d")), x2="upper:Q", y=y_right)
     dots = alt.Chart(frame).mark_point(shape="circle", filled=True, size=60, opacity=1,
                                        color=OKABE_ITO["vermillion"]).encode(
@@ -339,9 +409,10 @@ def models_chart(result: EstimateResult, *, width: int = 300,
         layers.append(alt.Chart(avg).mark_rule(color=OKABE_ITO["black"], strokeDash=[4, 3],
                                                strokeWidth=1.5).encode(x=alt.X("N:Q", scale=xs)))
     right = alt.layer(*layers).properties(width=width, height=height)
-    sub = "dashed line = model-averaged estimate"
+    sub = w["models_subtitle"]
     chart = alt.hconcat(weights, right, spacing=12).properties(
-        title=alt.Title(title or f"Graphs averaged by {result.method}", subtitle=sub,
+        title=alt.Title(title or w["models_title"].format(method=result.method),
+                        subtitle=sub,
                         subtitleFontSize=11, subtitleColor="#222222"))
     return _config(chart)
 

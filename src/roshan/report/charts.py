@@ -21,12 +21,19 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from roshan.estimate.plots import OKABE_ITO, chart_to_svg, posterior_chart, strata_chart
+from roshan.estimate.plots import (
+    OKABE_ITO,
+    WORDS,
+    chart_to_svg,
+    posterior_chart,
+    strata_chart,
+)
 from roshan.estimate.results import EstimateResult
 from roshan.report.i18n import digits, t
 
 __all__ = ["upset_chart", "timeline_chart", "period_chart", "age_sex_chart", "cause_chart",
-           "estimate_chart", "strata_estimate_chart", "to_svg", "result_from_dict"]
+           "estimate_chart", "strata_estimate_chart", "to_svg", "result_from_dict",
+           "chart_words"]
 
 _FONTS = {"en": "Helvetica, Arial, sans-serif", "fa": "Vazirmatn, Tahoma, sans-serif"}
 
@@ -39,6 +46,19 @@ def _config(chart: Any, lang: str) -> Any:
                             titleColor="#222222", gridColor="#DDDDDD")
             .configure_title(fontSize=14, anchor="start", color="#000000")
             .configure_view(stroke=None))
+
+
+def chart_words(lang: str) -> dict[str, str]:
+    """The words of the estimate charts (``plots.WORDS`` keys) in ``lang``, from the catalog.
+
+    Catalog key ``chart_X`` holds ``plots.WORDS["X"]``; English equals the defaults.
+    """
+    return {key: t(f"chart_{key}", lang) for key in WORDS}
+
+
+def _estimate_font(chart: Any, lang: str) -> Any:
+    """The Persian edition's font on a chart configured by ``roshan.estimate.plots``."""
+    return chart.configure(font=_FONTS["fa"]) if lang == "fa" else chart
 
 
 def result_from_dict(doc: dict[str, Any], draws: list[float] | None = None) -> EstimateResult:
@@ -214,7 +234,7 @@ def estimate_chart(estimate: dict[str, Any], lang: str = "en") -> Any:
     """The distribution of the total (``roshan.estimate.plots.posterior_chart``)."""
     res = result_from_dict(estimate["result"], estimate.get("draws"))
     title = f"{t('estimated_total', lang)} ({res.method})"
-    return posterior_chart(res, title=title)
+    return _estimate_font(posterior_chart(res, title=title, words=chart_words(lang)), lang)
 
 
 def strata_estimate_chart(block: dict[str, Any], lang: str = "en",
@@ -235,7 +255,9 @@ def strata_estimate_chart(block: dict[str, Any], lang: str = "en",
         r["observed"] for r in block["rows"]), estimate=run.get("estimate"),
         lower=run.get("lower"), upper=run.get("upper"), level=run.get("level", 0.95),
         strata=strata)
-    return strata_chart(res, title=f"{t('strata', lang)}: {t('dim_' + dim, lang)}")
+    chart = strata_chart(res, title=f"{t('strata', lang)}: {t('dim_' + dim, lang)}",
+                         words=chart_words(lang))
+    return _estimate_font(chart, lang)
 
 
 _TEXT = re.compile(r"(<text[^>]*>)([^<]*)(</text>)")
