@@ -479,7 +479,8 @@ def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
                 logit_prior: float, unscored_log_bf: float = -5.0,
                 start: np.ndarray | None = None, burnin: int = 20, thin: int = 3,
                 merge_logit: float | None = None, temper: float = 1.0,
-                adapt: Callable[[np.ndarray], float] | None = None, adapt_every: int = 5):
+                adapt: Callable[[np.ndarray], float] | None = None, adapt_every: int = 5,
+                merge_ref: list[float] | None = None):
     """Yield ``n_draws`` clusterings (labels per record) from the Gibbs sampler.
 
     ``adapt`` (labels → merge logit), if given, is called every ``adapt_every`` sweeps
@@ -510,6 +511,8 @@ def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
             done += step
             st.logit_prior = float(adapt(st.label[graph.base]))
     for _ in range(n_draws):
+        if merge_ref:
+            st.logit_prior = float(merge_ref[0])
         run(thin)
         yield st.label[graph.base].copy()
 
@@ -758,6 +761,7 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
     if strata_fit is not None:
         plugin = strata_fit(plugin_labels, method, fit_opts, seed)
     merge_logit = None
+    merge_ref: list[float] | None = None
     if isinstance(calibrate, bool):
         calibrate = "moments" if calibrate else "none"
     if calibrate not in MERGE_PRIORS:
@@ -770,6 +774,7 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
             if method in ("dga", "lcmcr", "recommended"):
                 adapt_opts["n_draws"] = min(int(adapt_opts.get("n_draws", 500)), 500)
             trace = [merge_logit]
+            merge_ref = [merge_logit]
 
             def adapt(labels: np.ndarray) -> float:
                 c = counts_from_labels(labels, list_index, lists)
@@ -778,6 +783,7 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
                 except EstimationError:
                     return trace[-1]
                 trace.append(capture_merge_logit(r.estimate, c.observed))
+                merge_ref[0] = trace[-1]
                 return trace[-1]
         elif calibrate == "moments":
             merge_logit = calibrate_merge(graph, rng, logit_prior=logit_prior,
@@ -786,7 +792,7 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
         draws_iter = gibbs_draws(graph, n_draws, rng, logit_prior=logit_prior,
                                  unscored_log_bf=unscored_log_bf, start=plugin_labels,
                                  burnin=burnin, thin=thin, merge_logit=merge_logit,
-                                 temper=temper, adapt=adapt)
+                                 temper=temper, adapt=adapt, merge_ref=merge_ref)
     else:
         draws_iter = (draw_labels(graph, rng) for _ in range(n_draws))
     results, observed = [], []
@@ -807,6 +813,12 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
         t_fit += a - b
         results.append(res)
         observed.append(counts.observed)
+        # Data augmentation: the next sweeps use a prior set from a draw of N given
+        # this clustering, so the chain samples clusterings and N jointly.
+        if merge_ref is not None and res is not None:
+            n_star = _n_draw(res, rng)
+            if n_star is not None:
+                merge_ref[0] = capture_merge_logit(n_star, counts.observed)
         if on_progress:
             on_progress(d + 1, n_draws)
     pooled = pool_results(results, level=level, plugin=plugin, seed=seed, observed=observed)
@@ -829,6 +841,17 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
     })
     pooled.warnings = list(dict.fromkeys(graph.warnings + pooled.warnings))
     return pooled
+
+
+def _n_draw(res: Any, rng: np.random.Generator) -> float | None:
+    """One draw of N from a fitted result: a posterior (or bootstrap) draw when it has
+    them, else from a log-normal matching its interval."""
+    if res.draws is not None and len(res.draws):
+        return float(rng.choice(np.asarray(res.draws, dtype=float)))
+    if res.estimate and res.lower and res.upper and res.lower > 0:
+        sd = (math.log(res.upper) - math.log(res.lower)) / (2 * _z(res.level or 0.95))
+        return float(math.exp(rng.normal(math.log(res.estimate), sd)))
+    return None
 
 
 def _fit_seeded(method: str, counts: Any, opts: dict[str, Any], seed: int) -> Any:
