@@ -709,8 +709,8 @@ def capture_merge_logit(n_hat: float, observed: int) -> float:
     multiplies the prior by 1/(N−K+1): one over the number of people on no list.
     With the record-pair likelihood ratios (Splink's Bayes factors, which already
     include blocking) this gives the exact posterior over clusterings given N. N is
-    unknown; the plug-in estimate is used (an empirical-Bayes step: the prior odds
-    move by the ratio of unlisted counts, a second-order effect for the total).
+    unknown: :func:`estimate_from_graph` sets it from the method's fit during burn-in,
+    then from a draw of N given each drawn clustering (data augmentation).
     Under list dependence the exact prior also carries the interaction odds ratio of
     the two patterns; roshan leaves that out (docs/linkage-uncertainty.md).
     """
