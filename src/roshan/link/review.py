@@ -610,31 +610,10 @@ def _attributes_key(ws: Workspace) -> tuple[Any, ...]:
 def _bottleneck(members: list[int], edges: pd.DataFrame) -> tuple[float | None, tuple[int, int] | None]:
     """Kruskal on the cluster's internal edges, strongest first: the weakest edge that is
     still needed to hold the cluster together (None if the pairs never connect it)."""
-    if len(members) < 2:
-        return None, None
-    parent = {m: m for m in members}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    comps = len(members)
-    weakest: tuple[float, tuple[int, int]] | None = None
-    for a, b, p in edges.sort_values("match_probability", ascending=False)[
-            ["record_pk_l", "record_pk_r", "match_probability"]].itertuples(index=False):
-        rl, rr = find(int(a)), find(int(b))
-        if rl != rr:
-            parent[rl] = rr
-            comps -= 1
-            weakest = (float(p), (int(a), int(b)))
-            if comps == 1:
-                break
-    if comps > 1:
-        return 0.0, None
-    assert weakest is not None
-    return weakest[0], weakest[1]
+    ordered = edges.sort_values("match_probability", ascending=False)
+    return _weakest_holding_edge(members, ordered["record_pk_l"].to_numpy(),
+                                 ordered["record_pk_r"].to_numpy(),
+                                 ordered["match_probability"].to_numpy(), range(len(ordered)))
 
 
 def _descending_order(p: np.ndarray) -> np.ndarray:
@@ -648,15 +627,25 @@ def _descending_order(p: np.ndarray) -> np.ndarray:
 def _bottleneck_sorted(members: list[int], lefts: np.ndarray, rights: np.ndarray,
                        probs: np.ndarray) -> tuple[float | None, tuple[int, int] | None]:
     """:func:`_bottleneck` on plain arrays (no NaN, no repeated member), visiting edges of
-    equal probability in the same order as pandas' sort does."""
+    equal probability in the same order as pandas' sort does, without building a frame."""
+    return _weakest_holding_edge(members, lefts, rights, probs,
+                                 _descending_order(probs).tolist())
+
+
+def _weakest_holding_edge(members: list[int], lefts: np.ndarray, rights: np.ndarray,
+                          probs: np.ndarray, order: Any,
+                          ) -> tuple[float | None, tuple[int, int] | None]:
+    """Union the members along the edges in ``order`` (strongest first); the last edge
+    that joined two parts is the weakest one holding the cluster. ``(0.0, None)`` if the
+    edges never connect all members; ``(None, None)`` for fewer than two members."""
     if len(members) < 2:
         return None, None
     parent = {m: m for m in members}
     comps = len(members)
     weakest: tuple[float, tuple[int, int]] | None = None
     ls, rs, ps = lefts.tolist(), rights.tolist(), probs.tolist()
-    for i in _descending_order(probs).tolist():
-        a, b = ls[i], rs[i]
+    for i in order:
+        a, b = int(ls[i]), int(rs[i])
         while parent[a] != a:
             parent[a] = parent[parent[a]]
             a = parent[a]
