@@ -152,10 +152,8 @@ def workspace_perf(population: int, draws: int, sampler: str) -> dict:
 
     import psutil
 
-    from roshan.canonical import SourceKind
-    from roshan.ingest.importer import ingest_file
     from roshan.link.pipeline import link_workspace
-    from roshan.simulate import ScenarioConfig, simulate
+    from roshan.simulate import ScenarioConfig, ingest_scenario, simulate
     from roshan.store.workspace import Workspace
 
     base = Path(tempfile.mkdtemp(prefix="roshan-unc-bench-"))
@@ -166,10 +164,7 @@ def workspace_perf(population: int, draws: int, sampler: str) -> dict:
         times = {"simulate": time.perf_counter() - t}
         ws = Workspace.init(base / "ws")
         t = time.perf_counter()
-        for src in manifest["sources"]:
-            ingest_file(ws, base / "scen" / src["file"], source_name=src["name"],
-                        source_kind=SourceKind(src["kind"]),
-                        mapping_path=(base / "scen" / src["mapping"]) if src["mapping"] else None)
+        ingest_scenario(ws, base / "scen", manifest)
         times["ingest"] = time.perf_counter() - t
         t = time.perf_counter()
         summary = link_workspace(ws)

@@ -48,10 +48,8 @@ def build(out: Path, population: int, seed: int, link: bool) -> dict:
     import pandas as pd
     from sqlalchemy import insert
 
-    from roshan.canonical import SourceKind
-    from roshan.ingest.importer import ingest_file
     from roshan.simulate.config import ScenarioConfig
-    from roshan.simulate.scenario import simulate
+    from roshan.simulate.scenario import ingest_scenario, simulate
     from roshan.store.workspace import Workspace
 
     shutil.rmtree(out, ignore_errors=True)
@@ -59,12 +57,7 @@ def build(out: Path, population: int, seed: int, link: bool) -> dict:
     sim = out / "sim-SYNTHETIC"
     manifest = simulate(ScenarioConfig(seed=seed, population=population), sim)
     ws = Workspace.init(out / "ws")
-    n_records = 0
-    for src in manifest["sources"]:
-        mapping = sim / src["mapping"] if src.get("mapping") else None
-        res = ingest_file(ws, sim / src["file"], source_name=src["name"],
-                          source_kind=SourceKind(src["kind"]), mapping_path=mapping)
-        n_records += res.rows_accepted
+    n_records = sum(r.rows_accepted for r in ingest_scenario(ws, sim, manifest))
     t_ingest = time.perf_counter() - t0
     if link:
         from roshan.estimate.workspace import estimate_workspace

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from roshan.canonical import SourceKind
 from roshan.errors import RoshanError
 
 Log = Callable[[str], None]
@@ -23,8 +22,7 @@ Log = Callable[[str], None]
 def run_demo(out: Path, *, seed: int = 2026, population: int | None = None,
              force: bool = False, log: Log = print) -> dict[str, Any]:
     """Run the whole pipeline on a fresh synthetic scenario under ``out``; return a summary."""
-    from roshan.ingest.importer import ingest_file
-    from roshan.simulate import ScenarioConfig, simulate
+    from roshan.simulate import ScenarioConfig, ingest_scenario, simulate
     from roshan.store.status import workspace_status
     from roshan.store.workspace import Workspace
 
@@ -47,11 +45,7 @@ def run_demo(out: Path, *, seed: int = 2026, population: int | None = None,
     stage("simulate")
 
     ws = Workspace.init(ws_dir)
-    for src in manifest["sources"]:
-        mapping = scenario_dir / src["mapping"] if src.get("mapping") else None
-        res = ingest_file(ws, scenario_dir / src["file"], source_name=src["name"],
-                          source_kind=SourceKind(src["kind"]), mapping_path=mapping)
-        log(f"ingested {src['file']}: {res.rows_accepted} accepted, {res.rows_rejected} rejected")
+    ingest_scenario(ws, scenario_dir, manifest, log=log)
     summary["status"] = {k: v for k, v in workspace_status(ws).items() if k != "by_source"}
     stage("ingest")
 

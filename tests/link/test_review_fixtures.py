@@ -17,21 +17,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from roshan.canonical import SourceKind
-
 
 def _build_template(base: Path) -> Path:
-    from roshan.ingest.importer import ingest_file
-    from roshan.simulate import ScenarioConfig, simulate
+    from roshan.simulate import ScenarioConfig, ingest_scenario, simulate
     from roshan.store.workspace import Workspace
 
     scen = base / "scenario"
     manifest = simulate(ScenarioConfig(seed=7, population=150, lists=3), scen)
     ws = Workspace.init(base / "template")
-    for src in manifest["sources"]:
-        ingest_file(ws, scen / src["file"], source_name=src["name"],
-                    source_kind=SourceKind(src["kind"]),
-                    mapping_path=(scen / src["mapping"]) if src["mapping"] else None)
+    ingest_scenario(ws, scen, manifest)
     ws.close()
     return base / "template"
 

@@ -266,19 +266,14 @@ def test_small_coverage_study_pooled_beats_plugin() -> None:
 @pytest.fixture(scope="module")
 def linked_ws(tmp_path_factory):
     """A SYNTHETIC scenario ingested and linked with the real linkage engine."""
-    from roshan.canonical import SourceKind
-    from roshan.ingest.importer import ingest_file
     from roshan.link.pipeline import link_workspace
-    from roshan.simulate import ScenarioConfig, simulate
+    from roshan.simulate import ScenarioConfig, ingest_scenario, simulate
     from roshan.store.workspace import Workspace
 
     base = tmp_path_factory.mktemp("unc_ws")
     manifest = simulate(ScenarioConfig(seed=3, population=300, lists=4), base / "scen")
     ws = Workspace.init(base / "ws")
-    for src in manifest["sources"]:
-        ingest_file(ws, base / "scen" / src["file"], source_name=src["name"],
-                    source_kind=SourceKind(src["kind"]),
-                    mapping_path=(base / "scen" / src["mapping"]) if src["mapping"] else None)
+    ingest_scenario(ws, base / "scen", manifest)
     link_workspace(ws)
     yield ws
     ws.close()

@@ -15,9 +15,10 @@ from roshan.simulate.config import (
     SourceSpec,
     default_sources,
 )
-from roshan.simulate.scenario import Scenario, generate, simulate
+from roshan.simulate.scenario import Scenario, generate, ingest_scenario, simulate
 
 __all__ = [
+    "ingest_scenario",
     "FORMAT_TOKENS",
     "PRESETS",
     "Scenario",

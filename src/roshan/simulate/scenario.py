@@ -228,3 +228,24 @@ def simulate(config: ScenarioConfig, out: Path, progress: Progress | None = None
                                        encoding="utf-8")
     (out / "README.md").write_text(_readme(config, scen.sources, manifest), encoding="utf-8")
     return manifest
+
+
+def ingest_scenario(ws: Any, scenario_dir: Path, manifest: dict[str, Any],
+                    log: Callable[[str], None] | None = None) -> list[Any]:
+    """Ingest every list of a simulated scenario (as :func:`simulate` wrote it, with its
+    manifest) into workspace ``ws``, each with its mapping file; returns the
+    ``IngestResult`` of each list, in manifest order."""
+    from roshan.canonical import SourceKind
+    from roshan.ingest.importer import ingest_file
+
+    scenario_dir = Path(scenario_dir)
+    results = []
+    for src in manifest["sources"]:
+        mapping = scenario_dir / src["mapping"] if src.get("mapping") else None
+        res = ingest_file(ws, scenario_dir / src["file"], source_name=src["name"],
+                          source_kind=SourceKind(src["kind"]), mapping_path=mapping)
+        if log is not None:
+            log(f"ingested {src['file']}: {res.rows_accepted} accepted, "
+                f"{res.rows_rejected} rejected")
+        results.append(res)
+    return results
