@@ -864,7 +864,6 @@ def _fit_seeded(method: str, counts: Any, opts: dict[str, Any], seed: int) -> An
 def workspace_inputs(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | None, float]:
     """records (record_pk, source), pairs, plug-in labels aligned to records (or None) and
     the clustering threshold, read from a linked workspace."""
-    from pathlib import Path
 
     from sqlalchemy import select
 
@@ -899,7 +898,6 @@ def workspace_inputs(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | 
 def _model_lambda(ws: Any) -> float | None:
     """Splink's prior match probability (λ) from the workspace's saved model, if any."""
     import json
-    from pathlib import Path
 
     for path in sorted(Path(ws.models_dir).glob("*.json")):
         try:
