@@ -16,7 +16,12 @@ import pandas as pd
 import pytest
 
 from roshan.errors import LinkageError
-from roshan.link.engine import DEFAULT_SPARK_DRIVER_MEMORY, spark_lineage_method
+from roshan.link.engine import (
+    DEFAULT_SPARK_DRIVER_MEMORY,
+    PAIRS_PER_SPARK_PARTITION,
+    spark_lineage_method,
+    spark_partitions,
+)
 
 
 @pytest.fixture
@@ -49,6 +54,19 @@ def test_lineage_method_can_be_chosen(clean_env):
     clean_env.setenv("ROSHAN_SPARK_BREAK_LINEAGE", "delta")
     with pytest.raises(LinkageError, match="ROSHAN_SPARK_BREAK_LINEAGE"):
         spark_lineage_method(None)
+
+
+def test_shuffle_partitions_grow_with_the_candidate_pairs(clean_env):
+    clean_env.delenv("ROSHAN_SPARK_PARTITIONS", raising=False)
+    assert spark_partitions() == 4
+    assert spark_partitions(7_861_386) == 4  # 100,000 records
+    assert spark_partitions(101_400_000) == -(-101_400_000 // PAIRS_PER_SPARK_PARTITION) == 21
+    clean_env.setenv("ROSHAN_SPARK_PARTITIONS", "64")
+    assert spark_partitions(101_400_000) == 64
+    for bad in ("0", "many", "-3"):
+        clean_env.setenv("ROSHAN_SPARK_PARTITIONS", bad)
+        with pytest.raises(LinkageError, match="ROSHAN_SPARK_PARTITIONS"):
+            spark_partitions()
 
 
 def test_default_driver_memory_fits_a_shared_laptop():
@@ -100,7 +118,7 @@ def test_spark_backend_settings_and_records_are_not_in_the_plan(clean_env):
 @pytest.mark.spark
 @pytest.mark.slow
 def test_spark_scores_each_comparison_once_per_pair(clean_env, monkeypatch):
-    """The floor is applied to materialised scores, not pushed into the scoring plan.
+    """The floor is applied to finished scores, not pushed into the scoring plan.
 
     With the floor inside Splink's predict, Spark's optimiser pushes the filter on the
     match weight through the projections and inlines every comparison level into it,
@@ -129,7 +147,17 @@ def test_spark_scores_each_comparison_once_per_pair(clean_env, monkeypatch):
                          len(re.findall(r"(?i)levenshtein\(", plan))))
         return df
 
+    written: list[tuple[int, str]] = []
+    write = SparkAPI._break_lineage_and_repartition
+
+    def spy_write(self, spark_df, templated_name, physical_name):
+        if templated_name == "__splink__df_predict" and getattr(self, "predict_floor_weight", None) is not None:
+            plan = spark_df._jdf.queryExecution().optimizedPlan().toString()
+            written.append((len(re.findall(r"(?i)levenshtein\(", plan)), plan))
+        return write(self, spark_df, templated_name, physical_name)
+
     monkeypatch.setattr(SparkAPI, "_execute_sql_against_backend", spy)
+    monkeypatch.setattr(SparkAPI, "_break_lineage_and_repartition", spy_write)
     prepared = prepare_frame(make_frame(120, 3, seed=11)[0])
     if SparkSession.getActiveSession() is not None:
         SparkSession.getActiveSession().stop()
@@ -139,6 +167,13 @@ def test_spark_scores_each_comparison_once_per_pair(clean_env, monkeypatch):
     assert seen, "no scoring query ran on Spark"
     for in_sql, in_plan in seen:
         assert 0 < in_plan <= in_sql, seen
+    # the floor was applied to what Splink writes, and the plan of that write still
+    # evaluates each comparison once: no more Levenshtein calls than in the SQL
+    assert written, "the floor was not applied before the scores were written"
+    most = max(in_sql for in_sql, _ in seen)
+    for n_lev, plan in written:
+        assert 0 < n_lev <= most, (n_lev, most)
+        assert "match_weight" in plan and "rand(" in plan
     assert len(duck.pairs) > 10
     key = ["record_pk_l", "record_pk_r"]
     assert spark.pairs[key].equals(duck.pairs[key])

@@ -118,13 +118,17 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         t0 = time.perf_counter()
         progress("predict", 2, len(STEPS))
         if engine != "duckdb":
-            pred_backend = open_backend(engine, spark_master=spark_master, threads=threads)
+            pred_backend = open_backend(engine, spark_master=spark_master, threads=threads,
+                                        expected_pairs=blocking.total_pairs)
             psdf = pred_backend.register(prepared, "records")
             # The saved SQL is DuckDB's dialect; rebuild the settings in the target
             # dialect from the spec and copy the trained parameters across.
-            target = Linker(psdf, spec.settings(), log_level=None).misc.save_model_to_json()
+            target = Linker(psdf, spec.settings(retain_matching_columns=False),
+                            log_level=None).misc.save_model_to_json()
             linker = Linker(psdf, transplant_parameters(target, model), log_level=None)
-        chunks = max(1, -(-blocking.total_pairs // PAIRS_PER_CHUNK))
+        # Chunks bound DuckDB's memory. Spark spills by itself, and chunking there
+        # would re-run blocking per chunk and write every chunk's scores twice.
+        chunks = 1 if engine == "spark" else max(1, -(-blocking.total_pairs // PAIRS_PER_CHUNK))
         pairs, kept = score_kept_pairs(linker, engine, chunks=chunks)
         timings["predict"] = time.perf_counter() - t0
 

@@ -79,12 +79,28 @@ def _spark_table(db_api: Any, frame: pd.DataFrame) -> Any:
     """
     clean = db_api._clean_pandas_df(_spark_safe(frame))  # NaN/NA -> null, as Splink does
     sdf = db_api.spark.createDataFrame(clean)
-    parts = max(1, int(_spark_partitions()))
+    parts = max(1, int(db_api.spark.conf.get("spark.sql.shuffle.partitions", "4")))
     return sdf.repartition(parts).localCheckpoint(eager=True)
 
 
-def _spark_partitions() -> str:
-    return os.environ.get("ROSHAN_SPARK_PARTITIONS", "4")
+PAIRS_PER_SPARK_PARTITION = 5_000_000
+"""Candidate pairs per shuffle partition when ``ROSHAN_SPARK_PARTITIONS`` is not set."""
+
+
+def spark_partitions(expected_pairs: int | None = None) -> int:
+    """Shuffle partitions for Spark: ``ROSHAN_SPARK_PARTITIONS`` if set, else 4, or one
+    per 5 M candidate pairs when there are more (each join and sort then handles a
+    bounded slice; adaptive execution merges partitions that turn out small)."""
+    chosen = os.environ.get("ROSHAN_SPARK_PARTITIONS", "").strip()
+    if chosen:
+        try:
+            n = int(chosen)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise LinkageError(f"ROSHAN_SPARK_PARTITIONS={chosen!r}: give a whole number ≥ 1")
+        return n
+    return max(4, -(-int(expected_pairs or 0) // PAIRS_PER_SPARK_PARTITION))
 
 
 def _duckdb_backend(threads: int | None) -> Backend:
@@ -170,14 +186,16 @@ def _is_local(master: str | None) -> bool:
     return master is None or master.startswith("local")
 
 
-def _spark_backend(master: str | None) -> Backend:
+def _spark_backend(master: str | None, expected_pairs: int | None = None) -> Backend:
     if master is not None:
         check_spark_master(master)
     lineage = spark_lineage_method(master)
+    partitions = spark_partitions(expected_pairs)
     try:
         from pyspark.sql import SparkSession
-        from splink import SparkAPI
         from splink.internals.spark.jar_location import similarity_jar_location
+
+        from roshan.link.spark_api import FlooredSparkAPI
     except ImportError as exc:  # pragma: no cover - pyspark is a declared dependency
         raise LinkageError("the Spark engine needs pyspark installed") from exc
     os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)  # type: ignore[attr-defined]
@@ -185,8 +203,8 @@ def _spark_backend(master: str | None) -> Backend:
         SparkSession.builder.appName("roshan-link")
         .master(master or "local[2]")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", _spark_partitions())
-        .config("spark.default.parallelism", _spark_partitions())
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.default.parallelism", str(partitions))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
@@ -213,17 +231,20 @@ def _spark_backend(master: str | None) -> Backend:
         checkpoint = tempfile.mkdtemp(prefix="roshan-spark-checkpoints-")
         closers.append(lambda: shutil.rmtree(checkpoint, ignore_errors=True))
     spark.sparkContext.setCheckpointDir(checkpoint)
-    api = SparkAPI(spark_session=spark, break_lineage_method=lineage)
+    api = FlooredSparkAPI(spark_session=spark, break_lineage_method=lineage)
     log.info("Spark %s, master %s, lineage broken by %s in %s", spark.version,
              spark.sparkContext.master, lineage, checkpoint)
     return Backend("spark", api, closers)
 
 
 def open_backend(engine: str = "duckdb", *, spark_master: str | None = None,
-                 threads: int | None = None) -> Backend:
-    """Open the named engine ("duckdb" or "spark"); LinkageError for anything else."""
+                 threads: int | None = None, expected_pairs: int | None = None) -> Backend:
+    """Open the named engine ("duckdb" or "spark"); LinkageError for anything else.
+
+    ``expected_pairs`` (candidate pairs the blocking will produce) sizes Spark's
+    shuffle partitions; DuckDB sizes its own work."""
     if engine == "duckdb":
         return _duckdb_backend(threads)
     if engine == "spark":
-        return _spark_backend(spark_master)
+        return _spark_backend(spark_master, expected_pairs)
     raise LinkageError(f"unknown linkage engine {engine!r}; choose one of {', '.join(ENGINES)}")

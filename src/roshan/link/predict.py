@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,15 @@ def _read(linker: Linker, engine: str, sdf: Any, columns: list[str],
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _spark_floor(linker: Linker, engine: str, weight: float) -> AbstractContextManager[Any]:
+    """On Spark, keep only scores ≥ ``weight`` when Splink writes them; else nothing."""
+    if engine != "spark":
+        return nullcontext()
+    from roshan.link.spark_api import floor_predictions
+
+    return floor_predictions(linker._db_api, weight)
+
+
 def _rename(df: pd.DataFrame) -> pd.DataFrame:
     out = df.rename(columns={"unique_id_l": "record_pk_l", "unique_id_r": "record_pk_r"})
     out["record_pk_l"] = out["record_pk_l"].astype("int64")
@@ -86,22 +96,24 @@ def score_kept_pairs(linker: Linker, engine: str, *, floor: float = PAIRS_FLOOR,
     """Scored pairs with probability ≥ ``floor`` (pandas, pairs.parquet shape) and the
     Splink table holding them. ``chunks`` > 1 splits the left side of the blocking
     join (Splink's chunked predict) to bound memory on very large data."""
-    # On Spark the threshold is applied *after* scoring, to the materialised scores.
-    # Given inside predict, Spark's optimiser pushes the filter on the match weight
-    # down through the projections and inlines every comparison into it: the plan
-    # then evaluates each expensive level (Levenshtein, array intersection) about 13
-    # times per pair instead of once (80 ``levenshtein`` calls in the optimised plan
-    # for 6 in the SQL; 4 without the filter).
+    # On Spark the floor is not handed to Splink's predict: there the optimiser
+    # pushes the filter on the match weight down through the projections and inlines
+    # every comparison into it, so each expensive level (Levenshtein, array
+    # intersection) ran about 13 times per pair (80 ``levenshtein`` calls in the
+    # optimised plan for 6 in the SQL). The floor is applied instead to the finished
+    # scores, just before Splink writes them (roshan.link.spark_api), and again here:
+    # the same test Splink applies inside predict, weight >= the floor's weight.
     inner = None if engine == "spark" else floor
-    if chunks > 1:
-        kept = linker.inference.predict(threshold_match_probability=inner,
-                                        num_chunks_left=int(chunks), num_chunks_right=1,
-                                        warning_mode="never")
-    else:
-        kept = linker.inference.predict(threshold_match_probability=inner, warning_mode="never")
+    weight = prob_to_match_weight(float(floor))
+    with _spark_floor(linker, engine, weight):
+        if chunks > 1:
+            kept = linker.inference.predict(threshold_match_probability=inner,
+                                            num_chunks_left=int(chunks), num_chunks_right=1,
+                                            warning_mode="never")
+        else:
+            kept = linker.inference.predict(threshold_match_probability=inner,
+                                            warning_mode="never")
     if inner is None:
-        # the same test Splink applies inside predict: weight >= weight of the floor
-        weight = prob_to_match_weight(float(floor))
         kept = linker.misc.query_sql(
             f"select * from {kept.physical_name} where match_weight >= {weight!r}",
             output_type="splink_df")
