@@ -177,3 +177,7 @@ def test_spark_scores_each_comparison_once_per_pair(clean_env, monkeypatch):
     assert len(duck.pairs) > 10
     key = ["record_pk_l", "record_pk_r"]
     assert spark.pairs[key].equals(duck.pairs[key])
+    # the same columns too: the comparison levels (gamma_*) feed the chaining guard,
+    # the review queue and linkage uncertainty
+    assert list(spark.pairs.columns) == list(duck.pairs.columns)
+    assert any(c.startswith("gamma_") for c in spark.pairs.columns)

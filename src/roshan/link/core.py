@@ -123,8 +123,7 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
             psdf = pred_backend.register(prepared, "records")
             # The saved SQL is DuckDB's dialect; rebuild the settings in the target
             # dialect from the spec and copy the trained parameters across.
-            target = Linker(psdf, spec.settings(retain_matching_columns=False),
-                            log_level=None).misc.save_model_to_json()
+            target = Linker(psdf, spec.settings(), log_level=None).misc.save_model_to_json()
             linker = Linker(psdf, transplant_parameters(target, model), log_level=None)
         # Chunks bound DuckDB's memory. Spark spills by itself, and chunking there
         # would re-run blocking per chunk and write every chunk's scores twice.

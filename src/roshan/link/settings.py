@@ -68,21 +68,15 @@ class ModelSpec:
     disagreement: dict[str, list[int]] = field(default_factory=dict)
     retain_columns: list[str] = field(default_factory=lambda: ["source"])
 
-    def settings(self, *, retain_matching_columns: bool = True) -> SettingsCreator:
-        """The Splink settings (untrained) for this spec.
-
-        ``retain_matching_columns=False`` leaves the compared values out of the
-        scored pairs (ids, scores and comparison levels remain, which is all
-        pairs.parquet keeps): on Spark every scored pair is written once, and the
-        names in it made that write cost more than the scoring.
-        """
+    def settings(self) -> SettingsCreator:
+        """The Splink settings (untrained) for this spec."""
         return SettingsCreator(
             link_type="dedupe_only",
             unique_id_column_name="unique_id",
             comparisons=self.comparisons,
             blocking_rules_to_generate_predictions=[blocking_rule_sql(p) for p in self.passes],
             additional_columns_to_retain=list(self.retain_columns),
-            retain_matching_columns=retain_matching_columns,
+            retain_matching_columns=True,
             retain_intermediate_calculation_columns=False,
             max_iterations=25,
             em_convergence=0.0005,
