@@ -38,6 +38,7 @@ from _report import write_result  # noqa: E402
 
 from roshan.link.cluster import cluster_pairs  # noqa: E402
 from roshan.link.quality import bcubed_scores, pair_set_scores, pairwise_scores  # noqa: E402
+from roshan.simulate.truth import truth_by_record  # noqa: E402
 
 
 def _pairs_of_clusters(labels: pd.Series) -> set[tuple]:
@@ -128,11 +129,7 @@ def scenario_run(population: int, seed: int) -> dict:
         summary = link_workspace(ws)
         t_roshan = time.perf_counter() - t0
         norm = pd.read_parquet(ws.snapshots_dir / "normalized.parquet")
-        truth_df = pd.read_csv(tmp / "sim" / "truth" / "records.csv", dtype=str)
-        key = norm[["record_pk", "source", "row_number"]].copy()
-        key["row_number"] = key["row_number"].astype(str)
-        m = key.merge(truth_df, on=["source", "row_number"], how="left")
-        truth = pd.Series(m["victim_id"].values, index=m["record_pk"].values)
+        truth = truth_by_record(ws, tmp / "sim")
         cl = pd.read_parquet(ws.snapshots_dir / "clusters.parquet")
         results = {}
         roshan = pd.Series(cl["cluster_id"].values, index=cl["record_pk"].values)

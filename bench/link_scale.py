@@ -85,6 +85,11 @@ def main() -> None:
     peak_rss = max(peak[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     t = summary.timings
     core = sum(t.get(k, 0.0) for k in ("normalize", "prepare", "train", "predict", "cluster"))
+    quality = None
+    if (tmp / "sim" / "truth" / "records.csv").exists():  # a simulated workspace: score it
+        from roshan.simulate.truth import linkage_quality
+
+        quality = linkage_quality(ws, tmp / "sim")
     ws.close()
     result = {
         "records": summary.n_records, "lists": summary.n_sources, "victims": summary.n_victims,
@@ -94,7 +99,7 @@ def main() -> None:
         "simulate_seconds": round(t_sim, 1), "ingest_seconds": round(t_ingest, 1),
         "load_average_before": load_before, "load_average_after": load_after,
         "cpus": psutil.cpu_count(), "training": summary.training.get("timings"),
-        "warnings": summary.warnings,
+        "warnings": summary.warnings, "quality": quality,
     }
     target = 120 if summary.n_records <= 200_000 else 1200
     lines = [
@@ -107,6 +112,12 @@ def main() -> None:
         f"whole `link_workspace` incl. writing the store: {total:.1f} s; peak RSS "
         f"{peak_rss / 2**30:.2f} GB.",
     ]
+    if quality is not None:
+        pw, b3 = quality["pairwise"], quality["bcubed"]
+        lines.append(
+            f"Quality vs the simulator's truth ({quality['true_people']:,} people): pairwise "
+            f"precision {pw['precision']:.4f}, recall {pw['recall']:.4f}; B-cubed F1 "
+            f"{b3['f1']:.4f}.")
     print("\n".join(lines))
     name = f"link_scale_{summary.n_records // 1000}k"
     write_result(name, result, f"Linkage at scale ({summary.n_records:,} records)", lines)

@@ -25,6 +25,24 @@ def test_quality_at_default_threshold(linked, scenario):
     assert abs(pred.nunique() - truth.nunique()) <= 0.05 * truth.nunique()
 
 
+def test_linkage_quality_of_a_simulated_workspace(linked, scenario):
+    """roshan.simulate.truth (what the scale benchmarks report) agrees with this file's
+    own join of the truth, and knows every record."""
+    from roshan.simulate.truth import linkage_quality, truth_by_record
+
+    ws, summary = linked
+    truth = truth_by_pk(ws, scenario)
+    got = truth_by_record(ws, scenario.root)
+    assert got.sort_index().equals(truth.sort_index().rename("victim_id"))
+    q = linkage_quality(ws, scenario.root)
+    pred = clusters_by_pk(ws)
+    assert q["pairwise"] == pairwise_scores(pred, truth).to_dict()
+    assert q["bcubed"] == bcubed_scores(pred, truth).to_dict()
+    assert q["records_scored"] == summary.n_records
+    assert q["true_people"] == truth.nunique()
+    assert 0.9 < q["pairwise"]["precision"] <= 1.0
+
+
 def test_outputs_written(linked):
     ws, summary = linked
     snap = ws.snapshots_dir
