@@ -11,6 +11,8 @@ from roshan.link.victims import _sorted_sources
 
 
 def test_edit_ratio_level_length_guard_changes_nothing() -> None:
+    """The length guard and the whole-number form (d * den <= num * L) give exactly
+    the plain ``levenshtein <= ratio * greatest(length)`` answer."""
     rng = np.random.default_rng(7)
     alphabet = list("abcdehkmnorsz")
     words = ["".join(rng.choice(alphabet, rng.integers(1, 14))) for _ in range(400)]
@@ -41,6 +43,7 @@ def test_edit_ratio_level_length_guard_changes_nothing() -> None:
     for ratio in (0.15, 0.34):
         sql = edit_ratio_level("x", ratio).get_comparison_level("duckdb").sql_condition
         assert "abs(length(" in sql
+        assert "." not in sql  # whole-number arithmetic (no per-row decimals on Spark)
         plain = f"levenshtein(x_l, x_r) <= {ratio} * greatest(length(x_l), length(x_r))"
         got = con.execute(f"select coalesce({sql}, false) as a, coalesce({plain}, false) as b "
                           "from t").df()

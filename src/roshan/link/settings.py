@@ -29,6 +29,7 @@ Design of the roshan model (docs/linkage.md explains each choice):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -111,10 +112,17 @@ def edit_ratio_level(col: str, ratio: float) -> Any:
     ``levenshtein`` is computed only for the rest (same result, far less work:
     most candidate pairs are different names).
     """
-    allowed = f"{ratio} * greatest(length({col}_l), length({col}_r))"
+    frac = Fraction(str(ratio)).limit_denominator(1000)
+    if not 0 < frac < 1:
+        raise ValueError(f"edit ratio must be between 0 and 1, got {ratio}")
+    # d <= ratio * L written as d * den <= num * L: whole numbers only. Spark turns
+    # the decimal literal into per-row BigDecimal arithmetic, slower and large enough
+    # in generated code to overflow Java's 64 KB method limit on big plans.
+    num, den = frac.numerator, frac.denominator
+    allowed = f"{num} * greatest(length({col}_l), length({col}_r))"
     return cll.CustomLevel(
-        f"abs(length({col}_l) - length({col}_r)) <= {allowed} AND "
-        f"levenshtein({col}_l, {col}_r) <= {allowed}",
+        f"abs(length({col}_l) - length({col}_r)) * {den} <= {allowed} AND "
+        f"levenshtein({col}_l, {col}_r) * {den} <= {allowed}",
         label_for_charts=f"romanised, edits <= {ratio:.0%} of length",
         base_dialect_str="duckdb",
     )
