@@ -37,14 +37,19 @@ def test_profile_charts_render() -> None:
     assert "live ammunition" in svg
 
 
+def _period_block(estimate: float, lower: float, upper: float) -> dict:
+    """A by-period estimate block: one estimable period, one not, and the total run."""
+    return {"dim": "period", "observed": {"before_blackout": 10, "blackout": 30},
+            "run": {"id": 1, "method": "loglinear", "estimate": estimate, "lower": lower,
+                    "upper": upper, "level": 0.95, "stale": False},
+            "rows": [{"value": "before_blackout", "observed": 10, "estimate": 15.0,
+                      "lower": 11.0, "upper": 22.0, "status": "ok"},
+                     {"value": "blackout", "observed": 30, "estimate": None, "lower": None,
+                      "upper": None, "status": "not_estimable"}]}
+
+
 def test_period_and_strata_charts() -> None:
-    block = {"dim": "period", "observed": {"before_blackout": 10, "blackout": 30},
-             "run": {"id": 1, "method": "loglinear", "estimate": 60.0, "lower": 50.0,
-                     "upper": 80.0, "level": 0.95, "stale": False},
-             "rows": [{"value": "before_blackout", "observed": 10, "estimate": 15.0,
-                       "lower": 11.0, "upper": 22.0, "status": "ok"},
-                      {"value": "blackout", "observed": 30, "estimate": None, "lower": None,
-                       "upper": None, "status": "not_estimable"}]}
+    block = _period_block(60.0, 50.0, 80.0)
     svg = charts.to_svg(charts.period_chart(block))
     assert "before the blackout" in svg and "during the blackout" in svg
     chart = charts.strata_estimate_chart(block, label=lambda v: v.upper())
@@ -55,9 +60,7 @@ def test_period_and_strata_charts() -> None:
 
 
 def test_result_round_trip() -> None:
-    doc = {"method": "loglinear", "lists": ["A", "B", "C"], "observed": 100, "estimate": 150.0,
-           "lower": 120.0, "upper": 200.0, "level": 0.95, "model": None, "diagnostics": {},
-           "warnings": [], "strata": []}
+    doc = _estimate_doc(100, 150.0, 120.0, 200.0, method="loglinear")
     res = charts.result_from_dict(doc, draws=[140.0, 150.0, 160.0])
     assert res.to_dict() == doc and res.draws is not None and len(res.draws) == 3
 
@@ -65,8 +68,9 @@ def test_result_round_trip() -> None:
 _ENGLISH = re.compile(r"[A-Za-z]{3,}")  # any English word (the method name is taken out first)
 
 
-def _estimate_doc(observed: int, estimate: float, lower: float, upper: float) -> dict:
-    return {"method": "lcmcr", "lists": ["A", "B", "C"], "observed": observed,
+def _estimate_doc(observed: int, estimate: float, lower: float, upper: float,
+                  method: str = "lcmcr") -> dict:
+    return {"method": method, "lists": ["A", "B", "C"], "observed": observed,
             "estimate": estimate, "lower": lower, "upper": upper, "level": 0.95,
             "model": None, "diagnostics": {}, "warnings": [], "strata": []}
 
@@ -108,13 +112,7 @@ def test_persian_estimate_chart_has_no_english_words() -> None:
 
 
 def test_persian_strata_chart_has_no_english_words() -> None:
-    block = {"dim": "period", "observed": {"before_blackout": 10, "blackout": 30},
-             "run": {"id": 1, "method": "loglinear", "estimate": 6000.0, "lower": 5000.0,
-                     "upper": 8000.0, "level": 0.95, "stale": False},
-             "rows": [{"value": "before_blackout", "observed": 10, "estimate": 15.0,
-                       "lower": 11.0, "upper": 22.0, "status": "ok"},
-                      {"value": "blackout", "observed": 30, "estimate": None, "lower": None,
-                       "upper": None, "status": "not_estimable"}]}
+    block = _period_block(6000.0, 5000.0, 8000.0)
     names = {"before_blackout": "پیش از قطع اینترنت", "blackout": "در دورهٔ قطع اینترنت"}
     fa = charts.to_svg(charts.strata_estimate_chart(block, "fa", label=names.get), "fa")
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", fa)
