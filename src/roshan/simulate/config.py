@@ -44,6 +44,17 @@ HEADER_STYLES = ("canonical", "english", "persian")
 SEX_STYLES = ("fa", "en", "MF")
 AGE_STYLES = ("num", "num_fa", "years", "words")
 ROMAN_STYLES = ("standard", "anglo", "academic", "arabic", "diaspora")
+# How a full-name-only list writes the father's name inside the full name (the father
+# column is then absent): plain (no father), farzand «X Y فرزند Z» / "X Y son of Z",
+# son_of «X Y پسر Z» / «X Y دختر Z» / "X Y son of Z" / "X Y daughter of Z",
+# father_middle "X Z Y". name_order="family_given" puts the family name first
+# ("Y, X son of Z"); it cannot be combined with father_middle.
+FULL_NAME_STYLES = ("plain", "farzand", "son_of", "father_middle")
+# Scripts of the default rotation: rotation = each template's own script (some lists
+# mix scripts record by record); single = every list entirely one script, alternating
+# Latin (even lists) and Persian (odd lists); fa / latin = every list in that script.
+SCRIPT_MODES = ("rotation", "single", "fa", "latin")
+MAX_DATE_JITTER_DAYS = 7
 
 
 @dataclass
@@ -68,6 +79,8 @@ class SourceSpec:
     header_style: str = "canonical"
     name_layout: str = "split"  # split (given/family columns) | full (one full_name column)
     name_order: str = "given_family"  # full names: given_family | family_given ("REZAEI, Mohammad")
+    full_name_style: str = "plain"  # FULL_NAME_STYLES; not plain = full layout, no father column
+    swap_rate: float = 0.0  # share of rows whose given and family names trade places
     has_record_id: bool = True
     has_father: bool = True
     has_province: bool = True
@@ -102,6 +115,7 @@ class SourceSpec:
             "format": (self.format, ("csv", "xlsx", "json", "jsonl")),
             "name_layout": (self.name_layout, ("split", "full")),
             "name_order": (self.name_order, ("given_family", "family_given")),
+            "full_name_style": (self.full_name_style, FULL_NAME_STYLES),
         }
         if self.alt_date_style is not None and self.alt_date_style not in DATE_STYLES:
             raise RoshanError(f"source {self.name}: alt_date_style must be one of {list(DATE_STYLES)}")
@@ -110,6 +124,16 @@ class SourceSpec:
                 raise RoshanError(f"source {self.name}: {label} must be one of {list(allowed)}")
         if not 0.0 <= self.base_capture <= 1.0:
             raise RoshanError(f"source {self.name}: base_capture must be in [0, 1]")
+        if not 0.0 <= self.swap_rate <= 1.0:
+            raise RoshanError(f"source {self.name}: swap_rate must be in [0, 1]")
+        if self.full_name_style != "plain":
+            if self.name_layout != "full" or self.has_father:
+                raise RoshanError(f"source {self.name}: full_name_style {self.full_name_style!r} "
+                                  "writes the father inside a full name: it needs "
+                                  "name_layout='full' and has_father=False")
+            if self.full_name_style == "father_middle" and self.name_order == "family_given":
+                raise RoshanError(f"source {self.name}: full_name_style 'father_middle' "
+                                  "cannot be combined with name_order 'family_given'")
 
 
 @dataclass
@@ -145,6 +169,31 @@ class ScenarioConfig:
     end_date: date = date(2026, 1, 31)
     blackout_date: date = date(2026, 1, 8)
     sources: list[SourceSpec] | None = None  # explicit sources (overrides lists/formats)
+    # --- linkage-robustness dials (defaults = the generator as it always was) ---
+    # names: the `name_top` most common given names (split between the sexes by
+    # male_share) and the `name_top` most common family names each cover this share
+    # of victims (None = the tables' own weights; father's names follow the male weights)
+    name_concentration: float | None = None
+    name_top: int = 30
+    # small name pools: only the N most common given (both sexes together) / family
+    # names, with the tables' Zipf weights renormalised (None = the whole tables)
+    given_pool_size: int | None = None
+    family_pool_size: int | None = None
+    # share of victims who have a namesake: another victim with the same given and
+    # family name, sex, city and a death date within 3 days; the pair usually differs in
+    # father's name and age, but `namesake_same_father` of the pairs share the father's
+    # name too (brothers/cousins) and differ only in age
+    namesake_rate: float = 0.0
+    namesake_same_father: float = 0.2
+    # dates of death off by 1..date_jitter_days days (uniform magnitude, either sign) in a
+    # share date_jitter_rate of records (None = 2·error_rate·the source's error_mult)
+    date_jitter_days: int = 1
+    date_jitter_rate: float | None = None
+    # exact per-record missing rates of age / father's name (None = missing_rate × the
+    # field factor × the source's missing_mult)
+    missing_age_rate: float | None = None
+    missing_father_rate: float | None = None
+    script_mode: str = "rotation"  # SCRIPT_MODES; applies to the default rotation only
 
     def validate(self) -> None:
         """Raise RoshanError for options out of range."""
@@ -153,7 +202,8 @@ class ScenarioConfig:
         if self.sources is None and not 1 <= self.lists <= 26 * 9:
             raise RoshanError("lists must be between 1 and 234")
         for label in ("error_rate", "duplicate_rate", "missing_rate", "dependence", "variant_rate",
-                      "copy_spelling"):
+                      "copy_spelling", "namesake_rate", "namesake_same_father", "date_jitter_rate",
+                      "missing_age_rate", "missing_father_rate"):
             v = getattr(self, label)
             if v is None:
                 continue
@@ -161,6 +211,21 @@ class ScenarioConfig:
                 raise RoshanError(f"{label.replace('_', '-')} must be between 0 and 1")
         if self.heterogeneity < 0:
             raise RoshanError("heterogeneity must be >= 0")
+        if self.name_concentration is not None and not 0.0 < self.name_concentration < 1.0:
+            raise RoshanError("name concentration must be strictly between 0 and 1")
+        if self.name_top < 1:
+            raise RoshanError("name_top must be at least 1")
+        for label in ("given_pool_size", "family_pool_size"):
+            v = getattr(self, label)
+            if v is not None and v < 2:
+                raise RoshanError(f"{label.replace('_', ' ')} must be at least 2")
+        if not 0 <= self.date_jitter_days <= MAX_DATE_JITTER_DAYS:
+            raise RoshanError(f"date jitter days must be between 0 and {MAX_DATE_JITTER_DAYS}")
+        if self.script_mode not in SCRIPT_MODES:
+            raise RoshanError(f"script mode must be one of {list(SCRIPT_MODES)}")
+        if self.script_mode != "rotation" and self.sources is not None:
+            raise RoshanError("script_mode applies to the default rotation; explicit sources set "
+                              "their own script (see default_sources(n, script_mode=...))")
         if self.capture_scale <= 0:
             raise RoshanError("capture scale must be > 0")
         if not self.start_date <= self.blackout_date <= self.end_date:
@@ -250,11 +315,55 @@ _KIND_LABEL = {
 }
 
 
-def default_sources(n: int, formats: list[str] | None = None) -> list[SourceSpec]:
-    """The first ``n`` sources of the template rotation (formats overridden if given)."""
+_FA_DATE_STYLES = ("jalali_words_fa", "jalali_slash_fa")  # whole-script lists: Persian digits
+_LATIN_DATE_STYLES = ("iso", "long_en", "dmy")  # whole-script Latin lists: Gregorian
+
+
+def _one_script(t: dict[str, Any], k: int, script: str, formats: list[str] | None) -> dict[str, Any]:
+    """Rewrite template ``t`` so the whole list is in ``script``: Persian lists write
+    Jalali dates in Persian digits, Latin lists Gregorian dates (style ``k`` of the
+    script's cycle), with the same script's next style as the second habit where the
+    template had one."""
+    t = dict(t, script=script)
+    had_alt = t.get("alt_date_style") is not None
+    styles: tuple[str, ...]
+    if script == "fa":
+        styles = _FA_DATE_STYLES
+        t.update(digits="persian", sex_style="fa" if t.get("sex_style") != "MF" else "MF")
+        if t.get("header_style") == "english":
+            t["header_style"] = "persian"
+        if t["fmt"] == "csv-1256" and not formats:
+            t["fmt"] = "csv"  # windows-1256 cannot hold Persian digits; keep the Arabic letters
+    else:
+        styles = _LATIN_DATE_STYLES
+        t.update(digits="latin", arabic_letters=0.0)
+        if t.get("header_style") == "persian":
+            t["header_style"] = "english"
+    t["date_style"] = styles[k % len(styles)]
+    t["alt_date_style"] = styles[(k + 1) % len(styles)] if had_alt else None
+    return t
+
+
+def default_sources(n: int, formats: list[str] | None = None,
+                    script_mode: str = "rotation") -> list[SourceSpec]:
+    """The first ``n`` sources of the template rotation (formats overridden if given).
+
+    ``script_mode`` (``SCRIPT_MODES``): ``rotation`` keeps each template's script (two
+    templates mix scripts record by record); ``single`` makes every list entirely one
+    script, Latin for even and Persian for odd list numbers; ``fa``/``latin`` put every
+    list in that script. Outside ``rotation``, Persian lists write Jalali dates in
+    Persian digits and Latin lists Gregorian dates (ISO, ``8 January 2026``,
+    ``08/01/2026`` in turn).
+    """
+    if script_mode not in SCRIPT_MODES:
+        raise RoshanError(f"script mode must be one of {list(SCRIPT_MODES)}")
     out = []
     for i in range(n):
         t = dict(_TEMPLATES[i % len(_TEMPLATES)])
+        if script_mode == "single":
+            t = _one_script(t, i // 2, "latin" if i % 2 == 0 else "fa", formats)
+        elif script_mode in ("fa", "latin"):
+            t = _one_script(t, i, script_mode, formats)
         fmt_token = t.pop("fmt")
         if formats:
             fmt_token = formats[i % len(formats)]
@@ -267,7 +376,12 @@ def default_sources(n: int, formats: list[str] | None = None) -> list[SourceSpec
 
 
 def _consistent(spec: SourceSpec) -> SourceSpec:
-    """Make a spec writable: windows-1256 cannot hold Persian ی or Persian digits."""
+    """Make a spec writable: windows-1256 cannot hold Persian ی or Persian digits; a
+    full-name style with the father's name means a full-name layout without a father
+    column."""
+    if spec.full_name_style != "plain":
+        spec.name_layout = "full"
+        spec.has_father = False
     if spec.encoding == "windows-1256":
         spec.arabic_letters = 1.0
         spec.digits = "latin"

@@ -55,6 +55,10 @@ class Population:
     body_withheld: np.ndarray  # bool
     victim_id: np.ndarray  # str
     birth_day: np.ndarray  # date of birth as days since config.start_date (negative)
+    # deliberate namesakes (ScenarioConfig.namesake_rate): index of the other member of
+    # the victim's pair or -1, and whether the pair shares the father's name
+    namesake_of: np.ndarray | None = None
+    namesake_same_father: np.ndarray | None = None
 
 
 def day_weights(cfg: ScenarioConfig) -> np.ndarray:
@@ -96,15 +100,58 @@ def _sample_cities(rng: np.random.Generator, places: Places, province: np.ndarra
     return city
 
 
+def _top(weight: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` heaviest names (ties by table order)."""
+    return np.argsort(-weight, kind="stable")[:k]
+
+
+def _reweight(weight: np.ndarray, pool: int | None, top: int, mass: float | None) -> np.ndarray:
+    """Name weights with the pool cut to the ``pool`` heaviest names (Zipf weights kept,
+    renormalised) and/or the ``top`` heaviest names given total weight ``mass``."""
+    w = weight.astype(float).copy()
+    if pool is not None and pool < len(w):
+        keep = np.zeros(len(w), bool)
+        keep[_top(w, pool)] = True
+        w = np.where(keep, w, 0.0)
+    w /= w.sum()
+    if mass is not None:
+        head = np.zeros(len(w), bool)
+        head[_top(w, min(top, int((w > 0).sum())))] = True
+        rest = w[~head].sum()
+        if rest > 0:
+            w = np.where(head, w / w[head].sum() * mass, w / rest * (1.0 - mass))
+    return w / w.sum()
+
+
+def _split(total: int, male_share: float) -> tuple[int, int]:
+    """Split a number of given names between the male and female tables."""
+    k_m = max(1, int(round(total * male_share)))
+    return k_m, max(1, total - k_m)
+
+
+def name_weights(cfg: ScenarioConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sampling weights of the (male given, female given, family) tables under the
+    config's name-pool dials; the tables' own weights when none is set."""
+    gm, gf, fam = given_names("M"), given_names("F"), family_names()
+    if cfg.name_concentration is None and cfg.given_pool_size is None and cfg.family_pool_size is None:
+        return gm.weight, gf.weight, fam.weight
+    top_m, top_f = _split(cfg.name_top, cfg.male_share)
+    pool_m, pool_f = _split(cfg.given_pool_size, cfg.male_share) if cfg.given_pool_size else (None, None)
+    return (_reweight(gm.weight, pool_m, top_m, cfg.name_concentration),
+            _reweight(gf.weight, pool_f, top_f, cfg.name_concentration),
+            _reweight(fam.weight, cfg.family_pool_size, cfg.name_top, cfg.name_concentration))
+
+
 def make_population(cfg: ScenarioConfig, rng: np.random.Generator) -> Population:
     """Draw ``cfg.population`` victims."""
     n = cfg.population
     places = load_places()
     male = rng.random(n) < cfg.male_share
     gm, gf, fam = given_names("M"), given_names("F"), family_names()
-    given = np.where(male, rng.choice(len(gm), n, p=gm.weight), rng.choice(len(gf), n, p=gf.weight))
-    family = rng.choice(len(fam), n, p=fam.weight)
-    father = rng.choice(len(gm), n, p=gm.weight)
+    w_m, w_f, w_fam = name_weights(cfg)
+    given = np.where(male, rng.choice(len(gm), n, p=w_m), rng.choice(len(gf), n, p=w_f))
+    family = rng.choice(len(fam), n, p=w_fam)
+    father = rng.choice(len(gm), n, p=w_m)
     province = rng.choice(len(places.province_code), n, p=province_weights(places))
     city = _sample_cities(rng, places, province)
     day = rng.choice(len(day_weights(cfg)), n, p=day_weights(cfg))
@@ -123,7 +170,55 @@ def make_population(cfg: ScenarioConfig, rng: np.random.Generator) -> Population
     )
     # drawn last so adding it left every earlier draw of a seed unchanged
     pop.birth_day = day - np.floor(age * 365.25 + rng.uniform(0, 365, n)).astype(np.int64)
+    if cfg.namesake_rate > 0:  # after every default draw: namesake-free scenarios are unchanged
+        _add_namesakes(pop, cfg, w_m, rng)
     return pop
+
+
+NAMESAKE_DAYS = 3  # a namesake died within this many days of the other (one week)
+
+
+def _add_namesakes(pop: Population, cfg: ScenarioConfig, w_father: np.ndarray,
+                   rng: np.random.Generator) -> None:
+    """Turn ``namesake_rate`` of the victims into pairs of namesakes, in place.
+
+    For each pair (a, b), b takes a's sex, given and family name, province and
+    city, and dies within NAMESAKE_DAYS days of a. In ``namesake_same_father`` of
+    the pairs b also takes a's father's name and Seyed title (brothers or cousins
+    named after one grandfather) and is 1–10 years older or younger; in the others
+    b gets a different father's name and an age of its own.
+    """
+    n = pop.n
+    pairs = min(n // 2, int(round(cfg.namesake_rate * n / 2)))
+    pop.namesake_of = np.full(n, -1, dtype=np.int64)
+    pop.namesake_same_father = np.zeros(n, dtype=bool)
+    if pairs == 0:
+        return
+    perm = rng.permutation(n)
+    a, b = perm[:pairs], perm[pairs: 2 * pairs]
+    for attr in ("male", "given", "family", "province", "city"):
+        arr = getattr(pop, attr)
+        arr[b] = arr[a]
+    n_days = (cfg.end_date - cfg.start_date).days + 1
+    pop.day[b] = np.clip(pop.day[a] + rng.integers(-NAMESAKE_DAYS, NAMESAKE_DAYS + 1, pairs),
+                         0, n_days - 1)
+    same = rng.random(pairs) < cfg.namesake_same_father
+    father = rng.choice(len(w_father), pairs, p=w_father)
+    for _ in range(20):  # a different father's name unless the pair shares it
+        clash = ~same & (father == pop.father[a])
+        if not clash.any():
+            break
+        father[clash] = rng.choice(len(w_father), int(clash.sum()), p=w_father)
+    pop.father[b] = np.where(same, pop.father[a], father)
+    pop.seyed[b] = np.where(same, pop.seyed[a], pop.seyed[b])
+    gap = rng.integers(1, 11, pairs) * rng.choice([-1, 1], pairs)
+    sib_age = pop.age[a] + gap
+    sib_age = np.where((sib_age < 7) | (sib_age > 85), pop.age[a] - gap, sib_age)
+    pop.age[b] = np.where(same, np.clip(sib_age, 7, 85), _ages(rng, pairs))
+    pop.birth_day[b] = pop.day[b] - np.floor(pop.age[b] * 365.25
+                                             + rng.uniform(0, 365, pairs)).astype(np.int64)
+    pop.namesake_of[a], pop.namesake_of[b] = b, a
+    pop.namesake_same_father[a] = pop.namesake_same_father[b] = same
 
 
 def given_table(pop: Population) -> tuple[NameTable, NameTable]:

@@ -155,12 +155,13 @@ def render_name(which: str, ids: np.ndarray, fa: np.ndarray, src: SourceSpec,
     return out
 
 
-def _day_strings(cfg: ScenarioConfig, style: str, n_days: int) -> tuple[np.ndarray, np.ndarray]:
-    """Full and month-only renderings for day offsets -3 .. n_days+3 (index = offset + 3)."""
+def _day_strings(cfg: ScenarioConfig, style: str, n_days: int,
+                 pad: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Full and month-only renderings for day offsets -pad .. n_days+pad (index = offset + pad)."""
     import jdatetime
 
     full, part = [], []
-    for off in range(-3, n_days + 4):
+    for off in range(-pad, n_days + pad + 1):
         g = cfg.start_date + timedelta(days=off)
         j = jdatetime.date.fromgregorian(date=g)
         if style == "jalali_slash":
@@ -185,20 +186,29 @@ def _day_strings(cfg: ScenarioConfig, style: str, n_days: int) -> tuple[np.ndarr
 
 
 def render_dates(day: np.ndarray, fa: np.ndarray, src: SourceSpec, cfg: ScenarioConfig,
-                 rng: np.random.Generator) -> np.ndarray:
-    """Date of death strings: source style, ±1-day errors, month-only partial dates.
+                 rng: np.random.Generator, aux: np.random.Generator | None = None) -> np.ndarray:
+    """Date of death strings: source style, day errors, month-only partial dates.
 
+    A share ``date_jitter_rate`` of records (default ``2·error_rate·error_mult``) is
+    off by 1..``date_jitter_days`` days, either sign (the magnitude is drawn from
+    ``aux`` only when it can exceed 1, so the default draws are unchanged).
     Persian-script records of a source that uses Persian digits get them here too.
     """
     n_days = (cfg.end_date - cfg.start_date).days + 1
-    full, part = _day_strings(cfg, src.date_style, n_days)
+    k = cfg.date_jitter_days
+    pad = max(3, k)
+    full, part = _day_strings(cfg, src.date_style, n_days, pad)
     err = cfg.error_rate * src.error_mult
-    shift = np.where(rng.random(len(day)) < 2 * err, rng.choice([-1, 1], len(day)), 0)
-    idx = day + shift + 3
+    rate = cfg.date_jitter_rate if cfg.date_jitter_rate is not None else 2 * err
+    shift = np.where(rng.random(len(day)) < rate, rng.choice([-1, 1], len(day)), 0)
+    if k != 1:
+        mag = (aux if aux is not None else rng).integers(1, k + 1, len(day)) if k > 1 else 0
+        shift = shift * mag
+    idx = day + shift + pad
     partial = rng.random(len(day)) < src.partial_date_rate
     out = np.where(partial, part[idx], full[idx]).astype(object)
     if src.alt_date_style:
-        alt_full, alt_part = _day_strings(cfg, src.alt_date_style, n_days)
+        alt_full, alt_part = _day_strings(cfg, src.alt_date_style, n_days, pad)
         alt = rng.random(len(day)) < src.alt_date_rate
         out = np.where(alt, np.where(partial, alt_part[idx], alt_full[idx]), out).astype(object)
     if src.digits == "persian" and fa.any():
@@ -340,14 +350,56 @@ def source_fields(src: SourceSpec) -> list[str]:
     return f
 
 
+# Connectives of full names that carry the father's name (SourceSpec.full_name_style):
+# style -> (Persian male, Persian female, Latin male, Latin female)
+FATHER_LINK = {
+    "farzand": ("فرزند", "فرزند", "son of", "daughter of"),
+    "son_of": ("پسر", "دختر", "son of", "daughter of"),
+}
+
+
+def _full_names(given: np.ndarray, family: np.ndarray, father: np.ndarray | None,
+                male: np.ndarray, fa: np.ndarray, src: SourceSpec) -> np.ndarray:
+    """The full_name column: ``given family`` / ``family, given`` (``name_order``), with
+    the father's name written in where the style says so and the record has one."""
+    if src.name_order == "family_given":
+        sep = np.where(fa, " ", ", ")
+        names = np.where(family == "", given, family + sep + given).astype(object)
+    else:
+        names = (given + " " + family).astype(object)
+    if father is None or src.full_name_style == "plain":
+        return names
+    has = father != ""
+    if src.full_name_style == "father_middle":  # "X Z Y"
+        return np.where(has, given + " " + father + " " + family, names).astype(object)
+    fa_m, fa_f, lat_m, lat_f = FATHER_LINK[src.full_name_style]
+    link = np.where(fa, np.where(male, fa_m, fa_f), np.where(male, lat_m, lat_f))
+    return np.where(has, names + " " + link + " " + father, names).astype(object)
+
+
+def _missing_rate(name: str, src: SourceSpec, cfg: ScenarioConfig) -> float:
+    """Probability that field ``name`` is empty in a record of ``src``."""
+    if name == "age" and cfg.missing_age_rate is not None:
+        return cfg.missing_age_rate
+    if name == "father_name" and cfg.missing_father_rate is not None:
+        return cfg.missing_father_rate
+    return min(0.95, cfg.missing_rate * src.missing_mult * MISSING_FACTOR.get(name, 1.0))
+
+
 def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Population,
-                  cfg: ScenarioConfig, rng: np.random.Generator) -> pd.DataFrame:
+                  cfg: ScenarioConfig, rng: np.random.Generator,
+                  aux: np.random.Generator | None = None) -> pd.DataFrame:
     """Render the records of one source for the captured ``victims`` (indices into ``pop``).
 
     Adds within-list duplicates (the same victim again, independently noised),
     shuffles the rows, numbers them and gives record ids. Returns a DataFrame
     with ``source, record_id, row_number, victim_id`` plus the source's fields.
+
+    ``aux`` draws what the robustness dials need (father's names inside full names,
+    swapped name columns, day errors beyond ±1), so the draws from ``rng`` — and the
+    default output — are the same with or without them; it defaults to ``rng``.
     """
+    aux = aux if aux is not None else rng
     dup_rate = min(1.0, cfg.duplicate_rate * src.duplicate_mult)
     n_dup = rng.binomial(len(victims), dup_rate) if len(victims) else 0
     dups = rng.choice(victims, n_dup, replace=False) if n_dup else np.zeros(0, np.int64)
@@ -380,12 +432,19 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
         family = np.where(fa, family, np.char.upper(family.astype(str)).astype(object))
     given = _apply_typos(given, err, rng)
     family = _apply_typos(family, err, rng)
+    swap = aux.random(n) < src.swap_rate if src.swap_rate > 0 else np.zeros(n, bool)
     if src.name_layout == "full":
-        if src.name_order == "family_given":
-            sep = np.where(fa, " ", ", ")
-            cols["full_name"] = np.where(family == "", given, family + sep + given).astype(object)
-        else:
-            cols["full_name"] = given + " " + family
+        father_in = None
+        if src.full_name_style != "plain":  # the father's name inside the full name
+            father_in = render_name("M", pop.father[v], fa, src, cfg, aux)
+            if src.upper_case:
+                father_in = np.where(fa, father_in, np.char.upper(father_in.astype(str)).astype(object))
+            father_in = _apply_typos(father_in, err, aux)
+            gone = aux.random(n) < _missing_rate("father_name", src, cfg)
+            father_in = np.where(gone, "", father_in).astype(object)
+        if swap.any():  # the two names trade places inside the full name
+            given, family = np.where(swap, family, given), np.where(swap, given, family)
+        cols["full_name"] = _full_names(given, family, father_in, male, fa, src)
     else:
         cols["given_name"] = given
         cols["family_name"] = family
@@ -398,7 +457,7 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
     cols["age"] = render_ages(pop.age[v], fa, src, cfg, rng)
     if src.has_date_of_birth:
         cols["date_of_birth"] = render_birth_dates(pop.birth_day[v], fa, src, cfg, rng)
-    cols["date_of_death"] = render_dates(pop.day[v], fa, src, cfg, rng)
+    cols["date_of_death"] = render_dates(pop.day[v], fa, src, cfg, rng, aux)
     cols["city"] = _apply_typos(render_name("city", pop.city[v], fa, src, cfg, rng), err / 2, rng)
     if src.has_province:
         cols["province"] = render_name("province", pop.province[v], fa, src, cfg, rng)
@@ -430,12 +489,16 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
             values = values.copy()
             values[arab] = [to_arabic_letters(x) for x in values[arab]]
             before[name] = values
-        miss = min(0.95, cfg.missing_rate * src.missing_mult * MISSING_FACTOR.get(name, 1.0))
+        miss = _missing_rate(name, src, cfg)
         values = np.where(rng.random(n) < miss, "", values).astype(object)
         cols[name] = values
     if "given_name" in cols:  # every record keeps at least one name (ingest rejects nameless rows)
         nameless = (cols["given_name"] == "") & (cols["family_name"] == "")
         cols["given_name"] = np.where(nameless, before["given_name"], cols["given_name"]).astype(object)
+        if swap.any():  # swapped columns: the given cell holds the family name and vice versa
+            g, f = cols["given_name"], cols["family_name"]
+            cols["given_name"] = np.where(swap, f, g).astype(object)
+            cols["family_name"] = np.where(swap, g, f).astype(object)
 
     if src.encoding == "windows-1256":
         for name in cols:

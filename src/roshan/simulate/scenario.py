@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,10 @@ class Scenario:
     records: pd.DataFrame
     capture: np.ndarray
     fields: dict[str, list[str]]  # source name -> canonical fields in file column order
+    # deliberate namesake pairs (ScenarioConfig.namesake_rate), one row per pair:
+    # victim_id, namesake_id, same_father; empty without namesakes
+    namesakes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"victim_id": [], "namesake_id": [], "same_father": []}))
 
     def records_of(self, source: str) -> pd.DataFrame:
         """The records of one source, in file order, with only that source's columns."""
@@ -73,7 +77,7 @@ def resolve_sources(config: ScenarioConfig) -> list[SourceSpec]:
         if len(set(names)) != len(names):
             raise RoshanError("source names must be unique")
     else:
-        sources = default_sources(config.lists, config.formats)
+        sources = default_sources(config.lists, config.formats, config.script_mode)
     for s in sources:
         s.validate()
     return sources
@@ -125,11 +129,19 @@ def generate(config: ScenarioConfig, progress: Progress | None = None) -> Scenar
         if progress:
             progress(f"rendering {src.name}", k, len(sources))
         victims = np.flatnonzero(caught[:, k])
-        frames.append(render_source(src, k, victims, pop, config, np.random.default_rng(src_seeds[k])))
+        aux = np.random.default_rng(src_seeds[k].spawn(1)[0])  # the robustness dials' draws
+        frames.append(render_source(src, k, victims, pop, config, np.random.default_rng(src_seeds[k]),
+                                    aux))
         fields[src.name] = source_fields(src)
     _copy_spellings(frames, sources, copied_from, pop, config, np.random.default_rng(copy_seed))
     records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return Scenario(config, sources, truth_frame(pop, config), records, caught, fields)
+    scen = Scenario(config, sources, truth_frame(pop, config), records, caught, fields)
+    if pop.namesake_of is not None and pop.namesake_same_father is not None:
+        a = np.flatnonzero(pop.namesake_of > np.arange(pop.n))
+        scen.namesakes = pd.DataFrame({"victim_id": pop.victim_id[a],
+                                       "namesake_id": pop.victim_id[pop.namesake_of[a]],
+                                       "same_father": pop.namesake_same_father[a]})
+    return scen
 
 
 def _readme(config: ScenarioConfig, sources: list[SourceSpec], manifest: dict[str, Any]) -> str:
