@@ -61,11 +61,33 @@ def link(
                       f"{summary.cannot_links} cannot-link")
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in summary.timings.items())
     console.print(f"  time: {steps}")
+    _print_health(summary.health)
+    message = (summary.health or {}).get("message")
     for w in summary.warnings:
-        console.print(f"  [yellow]warning:[/] {w}")
+        if w != message:
+            console.print(f"  [yellow]warning:[/] {w}", markup=True, highlight=False)
     for key in ("victims", "pairs", "clusters", "capture_histories", "model"):
         if key in summary.files:
             console.print(f"  {key}: {summary.files[key]}")
+
+
+def _print_health(health: dict) -> None:
+    """The model health check's verdict: one line when it passed, a loud box when not."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    verdict = (health or {}).get("verdict")
+    if not verdict:
+        return
+    message = escape(str(health.get("message", "")))
+    if verdict == "ok":
+        console.print(f"  model health: [green]ok[/] — {message}")
+    elif verdict == "repaired":
+        console.print(f"  model health: [yellow]repaired[/] — {message}")
+    else:
+        console.print(Panel(f"[bold]{message}[/]\n\n`roshan estimate` will refuse to publish a "
+                            "total from this linkage unless given --accept-linkage-risk.",
+                            title="linkage health check FAILED", border_style="red"))
 
 
 def register(app: typer.Typer) -> None:

@@ -22,8 +22,10 @@ from roshan.errors import LinkageError
 from roshan.link.blocking import BlockingReport, add_blocking_keys, default_block_cap
 from roshan.link.cluster import Clustering, cluster_pairs
 from roshan.link.engine import ENGINES, open_backend
-from roshan.link.predict import guard_pairs, score_kept_pairs
-from roshan.link.settings import ModelSpec
+from roshan.link.health import HealthReport, anchor_score, links_vs_prior_check
+from roshan.link.predict import guard_kept_pairs, guard_pairs, score_kept_pairs
+from roshan.link.prior import calibrate_prior, reweight
+from roshan.link.settings import PAIRS_FLOOR, ModelSpec
 from roshan.link.train import EM_MAX_PAIRS, U_SAMPLE_ROWS, TrainingReport, save_model, train
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,7 @@ class CoreResult:
     timings: dict[str, float] = field(default_factory=dict)
     model_files: dict[str, Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    health: HealthReport = field(default_factory=HealthReport)
 
 
 def _large_cluster_size(prepared: pd.DataFrame) -> int:
@@ -80,7 +83,8 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
                   labels: pd.DataFrame | None = None, models_dir: Path | None = None,
                   block_cap: int | None = None, on_progress: ProgressFn | None = None,
                   u_sample_rows: int = U_SAMPLE_ROWS, em_max_pairs: float = EM_MAX_PAIRS,
-                  threads: int | None = None) -> CoreResult:
+                  threads: int | None = None, starts: tuple[str, ...] | None = None,
+                  ) -> CoreResult:
     """Link a frame already prepared for ``spec`` (one row per record, ``unique_id``)."""
     if engine not in ENGINES:
         raise LinkageError(f"unknown linkage engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -109,27 +113,60 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
 
         t0 = time.perf_counter()
         progress("train", 1, len(STEPS))
-        linker, training = train(train_backend, sdf, prepared, spec, seed=seed, labels=labels,
-                                 u_sample_rows=u_sample_rows, em_max_pairs=em_max_pairs)
+        tkw: dict[str, Any] = dict(seed=seed, labels=labels, u_sample_rows=u_sample_rows,
+                                   em_max_pairs=em_max_pairs, threshold=thr)
+        linker, training = train(train_backend, sdf, prepared, spec, starts=starts, **tkw)
+        health = HealthReport(model_used=training.chosen_start)
+        health.attempts.append(_attempt(training))
+        if not all(c.ok for c in training.checks) and spec.sure_m_rules:
+            # A failed check: retrain with the fallback (m from sure matches, no EM).
+            linker2, training2 = train(train_backend, sdf, prepared, spec, fallback=True,
+                                       **tkw)
+            health.attempts.append(_attempt(training2))
+            if all(c.ok for c in training2.checks) or \
+                    anchor_score(training2.checks) > anchor_score(training.checks):
+                training2.notes.append("the EM model failed its health check ("
+                                       + ", ".join(c.name for c in training.checks
+                                                   if not c.ok)
+                                       + "); the fallback model is used")
+                training2.starts = training.starts + training2.starts
+                linker, training = linker2, training2
+                health.model_used = training.chosen_start
+            health.verdict = "repaired" if all(c.ok for c in training.checks) else "failed"
+        health.checks = list(training.checks)
+        health.repairs = list(training.repairs)
         model = linker.misc.save_model_to_json()
-        files = save_model(linker, models_dir) if models_dir is not None else {}
         timings["train"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         progress("predict", 2, len(STEPS))
+        psdf = sdf
         if engine != "duckdb":
             pred_backend = open_backend(engine, spark_master=spark_master, threads=threads,
                                         expected_pairs=blocking.total_pairs)
             psdf = pred_backend.register(prepared, "records")
-            # The saved SQL is DuckDB's dialect; rebuild the settings in the target
-            # dialect from the spec and copy the trained parameters across.
-            target = Linker(psdf, spec.settings(), log_level=None).misc.save_model_to_json()
-            linker = Linker(psdf, transplant_parameters(target, model), log_level=None)
+            linker = _engine_linker(psdf, spec, model)
         # Chunks bound DuckDB's memory. Spark spills by itself, and chunking there
         # would re-run blocking per chunk and write every chunk's scores twice.
         chunks = 1 if engine == "spark" else max(1, -(-blocking.total_pairs // PAIRS_PER_CHUNK))
         pairs, kept = score_kept_pairs(linker, engine, chunks=chunks)
+        # λ from the deterministic rules counts namesakes as matches; re-estimate it
+        # from the scored pairs (roshan.link.prior) and re-weight them exactly.
+        lam_rules = float(model["probability_two_random_records_match"])
+        lam = calibrate_prior(pairs["match_weight"].to_numpy(), lam_rules, len(prepared))
+        pairs = reweight(pairs, lam_rules, lam)
+        pairs = pairs[pairs["match_probability"] >= PAIRS_FLOOR].reset_index(drop=True)
+        model["probability_two_random_records_match"] = lam
+        training.prior = {"rules": lam_rules, "calibrated": lam}
+        linker = Linker(sdf, model, log_level=None) if engine == "duckdb" else \
+            _engine_linker(psdf, spec, model)
+        files = save_model(linker, models_dir) if models_dir is not None else {}
         timings["predict"] = time.perf_counter() - t0
+        prior_check = links_vs_prior_check(lam_rules, lam, len(prepared),
+                                           int((pairs["match_probability"] >= thr).sum()))
+        health.checks.append(prior_check)
+        if not prior_check.ok and health.verdict != "failed":
+            health.verdict = "failed"
 
         t0 = time.perf_counter()
         progress("cluster", 3, len(STEPS))
@@ -142,8 +179,9 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         multi = first.labels[(sizes > 1) & (sizes <= GUARD_MAX_CLUSTER)]
         guard: list[tuple[int, int]] = []
         if len(multi):
-            gp = guard_pairs(linker, engine, pred_backend, kept, spec,
-                             multi[["record_pk", "cluster"]].reset_index(drop=True))
+            comps = multi[["record_pk", "cluster"]].reset_index(drop=True)
+            gp = pd.concat([guard_pairs(linker, engine, pred_backend, kept, spec, comps),
+                            guard_kept_pairs(pairs, comps, spec)], ignore_index=True)
             guard = list(zip(gp["record_pk_l"].tolist(), gp["record_pk_r"].tolist(),
                              strict=True))
         clustering = cluster_pairs(ids, pairs, thr, must_link=must, cannot_link=cannot,
@@ -156,6 +194,24 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
             pred_backend.close()
         train_backend.close()
     warnings = list(blocking.warnings) + list(training.warnings)
+    if health.verdict == "failed":
+        warnings.insert(0, health.message())
     return CoreResult(pairs=pairs, clustering=clustering, training=training, blocking=blocking,
                       model=model, threshold=thr, timings=timings, model_files=files,
-                      warnings=warnings)
+                      warnings=warnings, health=health)
+
+
+def _engine_linker(sdf: Any, spec: ModelSpec, model: dict[str, Any]) -> Linker:
+    """A linker in ``sdf``'s engine with ``model``'s parameters: the saved SQL is
+    DuckDB's dialect, so the settings are rebuilt from the spec in the target dialect
+    and the trained parameters copied across."""
+    target = Linker(sdf, spec.settings(), log_level=None).misc.save_model_to_json()
+    return Linker(sdf, transplant_parameters(target, model), log_level=None)
+
+
+def _attempt(training: TrainingReport) -> dict[str, Any]:
+    return {"model": training.chosen_start,
+            "ok": all(c.ok for c in training.checks),
+            "failed": [c.name for c in training.checks if not c.ok],
+            "starts": [{k: v for k, v in s.items() if k != "em_passes"}
+                       for s in training.starts]}

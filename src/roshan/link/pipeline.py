@@ -67,6 +67,7 @@ class LinkSummary:
     training: dict[str, Any] = field(default_factory=dict)
     blocking: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    health: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -289,11 +290,13 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     def finish(sess: Any, n_new: int, n_retired: int) -> None:
         sess.execute(update(LinkRun).where(LinkRun.id == run_id).values(
             status="done", finished_at=utcnow(), n_victims=len(victims),
-            model_path=str(result.model_files.get("model", "")) or None))
+            model_path=str(result.model_files.get("model", "")) or None,
+            health_verdict=result.health.verdict, health=result.health.to_dict()))
         record_event(sess, actor, "link.run", "link_run", run_id, {
             "engine": engine, "threshold": result.threshold, "records": len(prepared),
             "victims": len(victims), "new_victims": n_new, "retired_victims": n_retired,
-            "must_links": len(must), "cannot_links": len(cannot), "flagged": n_flagged})
+            "must_links": len(must), "cannot_links": len(cannot), "flagged": n_flagged,
+            "health": result.health.verdict})
 
     n_new, n_retired = _write_store(ws, run_id, victims, labels_df, uid_ids,
                                     set(previous.values()), finish)
@@ -311,7 +314,7 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
         must_links=len(must), cannot_links=len(cannot),
         timings={k: round(v, 3) for k, v in timings.items()}, files=files,
         training=result.training.to_dict(), blocking=result.blocking.to_dict(),
-        warnings=warnings)
+        warnings=warnings, health=result.health.to_dict())
     (ws.models_dir / "link_summary.json").write_text(
         json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8")
     return summary

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 from splink import Linker
 from splink.internals.misc import prob_to_match_weight
@@ -132,18 +133,84 @@ def guard_pairs(linker: Linker, engine: str, backend: Backend, kept: Any, spec: 
     """
     empty = pd.DataFrame({"record_pk_l": pd.Series([], dtype="int64"),
                           "record_pk_r": pd.Series([], dtype="int64")})
-    if not spec.disagreement or components.empty:
+    rules = _guard_rules(spec, low)
+    if not rules or components.empty:
         return empty
     table = pd.DataFrame({"unique_id": components["record_pk"].astype("int64").to_numpy(),
                           "cluster_id": components["cluster"].astype("int64").to_numpy()})
     clusters = backend.register(table, "clusters")
     missing = linker.inference._score_missing_cluster_edges(clusters, kept)
     names = _column_names(missing)
-    conds = [f"{col} in ({', '.join(str(int(v)) for v in levels)})"
-             for col, levels in spec.disagreement.items() if col in names]
+    conds = [f"(match_probability < {below!r} and {col} in "
+             f"({', '.join(str(int(v)) for v in levels)}))"
+             for col, levels, below in rules if col in names]
     if not conds:
         return empty
     df = _read(linker, engine, missing, ["unique_id_l", "unique_id_r"],
-               f"where match_probability < {float(low)!r} and ({' or '.join(conds)})")
+               f"where {' or '.join(conds)}")
     df = df.rename(columns={"unique_id_l": "record_pk_l", "unique_id_r": "record_pk_r"})
     return df.astype("int64")
+
+
+def _guard_rules(spec: ModelSpec, low: float) -> list[tuple[str, tuple[int, ...], float]]:
+    """(column, levels, probability below which the pair is split) for every rule."""
+    rules = [(col, tuple(int(v) for v in levels), float(low))
+             for col, levels in spec.disagreement.items()]
+    return rules + [(c, tuple(int(v) for v in lv), float(b)) for c, lv, b in spec.guard_rules]
+
+
+def guard_kept_pairs(pairs: pd.DataFrame, components: pd.DataFrame,
+                     spec: ModelSpec) -> pd.DataFrame:
+    """Scored pairs (``pairs.parquet`` shape) inside one cluster that a guard rule splits.
+
+    :func:`guard_pairs` scores the within-cluster pairs that were *not* kept; rules whose
+    probability bound is above the floor of the kept pairs can also hold for kept ones.
+    """
+    cluster = components.set_index("record_pk")["cluster"]
+    cl_l = cluster.reindex(pairs["record_pk_l"].to_numpy()).to_numpy()
+    cl_r = cluster.reindex(pairs["record_pk_r"].to_numpy()).to_numpy()
+    inside = (cl_l == cl_r) & ~pd.isna(cl_l)
+    hit = np.zeros(len(pairs), dtype=bool)
+    p = pairs["match_probability"].to_numpy(dtype="float64")
+    for col, levels, below in spec.guard_rules:
+        if col in pairs.columns:
+            hit |= (p < below) & pairs[col].isin(levels).to_numpy()
+    out = pairs.loc[inside & hit, ["record_pk_l", "record_pk_r"]]
+    return out.astype("int64").reset_index(drop=True)
+
+
+def score_listed_pairs(linker: Linker, backend: Backend, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Match probability and comparison levels of the given pairs, whatever blocking says.
+
+    ``pairs`` has ``unique_id_l``, ``unique_id_r``; the result has those two columns,
+    ``match_probability`` and the ``gamma_*`` levels, one row per pair. Pairs are
+    scored by the linker's current model (Splink's labelled-pairs scoring), so sure
+    pairs can be checked under any candidate model, also pairs a model scores below
+    the floor of :func:`score_kept_pairs`. DuckDB backends only (training runs there).
+    """
+    from splink.internals.accuracy import predictions_from_sample_of_pairwise_labels_sql
+    from splink.internals.pipeline import CTEPipeline
+    from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
+
+    cols = ["unique_id_l", "unique_id_r", "match_probability"]
+    if pairs.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="float64" if c == "match_probability"
+                                          else "int64") for c in cols})
+    table = pd.DataFrame({"unique_id_l": pairs["unique_id_l"].astype("int64").to_numpy(),
+                          "unique_id_r": pairs["unique_id_r"].astype("int64").to_numpy(),
+                          "clerical_match_score": 1.0})
+    sdf = backend.register(table, "listed_pairs")
+    pipeline = CTEPipeline()
+    enqueue_df_concat_with_tf(linker, pipeline)
+    pipeline.enqueue_list_of_sqls(
+        predictions_from_sample_of_pairwise_labels_sql(linker, sdf.physical_name))
+    scored = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+    names = _column_names(scored)
+    keep = cols + [n for n in names if n.startswith("gamma_")]
+    out = linker._db_api.duckdb_con.execute(
+        f"select {', '.join(keep)} from {scored.physical_name}").df()
+    scored.drop_table_from_database_and_remove_from_cache()
+    sdf.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    out["unique_id_l"] = out["unique_id_l"].astype("int64")
+    out["unique_id_r"] = out["unique_id_r"].astype("int64")
+    return out

@@ -41,6 +41,7 @@ STRING_COLUMNS: tuple[str, ...] = (
     "source", "given_norm", "family_norm", "father_norm", "given_key", "family_key",
     "father_key", "full_key", "given_roman", "family_roman", "father_roman", "full_roman",
     "full_name_norm", "sex", "city", "county", "province", "province_code", "dod_precision",
+    "name_script",
 )
 
 _EPOCH = np.datetime64("1970-01-01", "D")

@@ -37,6 +37,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator
 
 from roshan.link.blocking import BlockingPass, blocking_rule_sql
+from roshan.link.sure import PairRule
 
 DEFAULT_THRESHOLD = 0.9
 """Default match probability at or above which two records are the same person.
@@ -67,7 +68,28 @@ class ModelSpec:
     # clustering. Each entry is (comparison output column, levels that count as
     # "clear disagreement" — given as the comparison vector value).
     disagreement: dict[str, list[int]] = field(default_factory=dict)
+    # More cannot-link rules for the chaining guard: (comparison vector column, levels,
+    # probability below which a pair inside one cluster at those levels is split).
+    guard_rules: list[tuple[str, tuple[int, ...], float]] = field(default_factory=list)
     retain_columns: list[str] = field(default_factory=lambda: ["source"])
+    # Orders among each comparison's levels (by label, most specific first), used to
+    # keep a stricter level from weighing less than a looser one (see
+    # roshan.link.health.enforce_order). A comparison not named here is one chain of
+    # all its levels in Splink's order. Every chain implicitly ends at the else level.
+    level_chains: dict[str, list[list[str]]] = field(default_factory=dict)
+    # Levels that are agreement in the plain sense (same name, same day, same sex):
+    # a trained model in which one of them counts against a match is broken.
+    agreement_levels: dict[str, list[str]] = field(default_factory=dict)
+    # Sure pairs (roshan.link.sure): they anchor unsupervised training to the right
+    # split and feed the health check. Empty: training works as plain EM.
+    sure_match: PairRule | None = None
+    sure_nonmatch: PairRule | None = None
+    # comparison output column -> pairs made sure by the *other* fields (m of that
+    # comparison is estimated from them: an informed start for EM, and the fallback).
+    sure_m_rules: dict[str, PairRule] = field(default_factory=dict)
+    # A record column whose combinations must each carry their share of links
+    # (roshan: the script of the names, fa / latin).
+    group_column: str | None = None
 
     def settings(self) -> SettingsCreator:
         """The Splink settings (untrained) for this spec."""
@@ -129,20 +151,33 @@ def edit_ratio_level(col: str, ratio: float) -> Any:
 
 
 def name_comparison(part: str, *, tokens: str | None = None, strong: float = 0.15,
-                    weak: float = 0.34) -> Any:
-    """Levels for one name part (given / family / father), most specific first."""
-    levels: list[Any] = [
-        _null(f"{part}_key"),
-        cll.ExactMatchLevel(f"{part}_norm", term_frequency_adjustments=True).configure(
-            label_for_charts="same spelling"),
+                    weak: float = 0.34, spelling_level: bool = False) -> Any:
+    """Levels for one name part (given / family / father), most specific first.
+
+    The first agreement level is the cross-script key, whatever script the two
+    records use: there is deliberately no separate "same spelling" level. Such a
+    level can only be reached by two records in the same script, so it made the
+    comparison's evidence depend on the script pair, which Fellegi–Sunter's model
+    has no way to represent; EM then could (and on lists entirely in one script or
+    the other did, in 10 of 14 outside scenarios) take "same spelling" for the mark
+    of a match and the same name in the other script for a non-match (issue 18).
+    ``spelling_level=True`` restores that level (for tests that reproduce the trap).
+    """
+    levels: list[Any] = [_null(f"{part}_key")]
+    if spelling_level:
+        levels.append(cll.ExactMatchLevel(f"{part}_norm", term_frequency_adjustments=True)
+                      .configure(label_for_charts="same spelling"))
+    levels += [
         cll.ExactMatchLevel(f"{part}_key", term_frequency_adjustments=True).configure(
-            label_for_charts="same cross-script key"),
+            label_for_charts="same name (cross-script key)"),
         edit_ratio_level(f"{part}_roman", strong),
+        edit_ratio_level(f"{part}_roman", weak),
     ]
     if tokens:
+        # After the edit levels: sharing one part (Mohammad Reza / Reza) is weaker
+        # evidence than a near-identical whole name.
         levels.append(cll.ArrayIntersectLevel(tokens, 1).configure(
             label_for_charts="a shared part of a compound name"))
-    levels.append(edit_ratio_level(f"{part}_roman", weak))
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(levels, output_column_name=f"{part}_name",
                                comparison_description=f"{part} name")
@@ -189,6 +224,25 @@ def place_comparison() -> Any:
     ], output_column_name="place", comparison_description="place of death")
 
 
+def list_comparison() -> Any:
+    """Whether the two records come from the same list.
+
+    Not an agreement but a covariate: a list rarely names one person twice (a few
+    per cent of duplicates) while two lists share a large part of their people, so
+    a pair inside one list is a priori far less likely to be a match than a pair
+    across lists. One prior λ for both made within-list namesakes (same name, day
+    and age, common in Iranian lists) look as likely as cross-list matches: a third
+    of the false links on outside scenarios were inside one list. EM learns m (the
+    share of true matching pairs that are within one list) and sampling u (the share
+    of all pairs that are), so the weight is the ratio of the two priors. It has no
+    order constraint (``level_chains`` empty).
+    """
+    return cl.CustomComparison([
+        cll.CustomLevel("source_l = source_r", label_for_charts="same list"),
+        cll.ElseLevel(),
+    ], output_column_name="list", comparison_description="same list or not")
+
+
 def sex_comparison() -> Any:
     return cl.CustomComparison([
         _null("sex"),
@@ -211,18 +265,24 @@ ROSHAN_PASSES: list[BlockingPass] = [
 ]
 
 
-def roshan_spec(threshold: float | None = None) -> ModelSpec:
-    """The model for Iranian casualty lists (see the module docstring)."""
+def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False) -> ModelSpec:
+    """The model for Iranian casualty lists (see the module docstring).
+
+    ``spelling_level`` adds the same-script "same spelling" level roshan had before
+    issue 18 to each name comparison; only tests that force the same-script trap use it.
+    """
+    sp = spelling_level
     return ModelSpec(
         name="roshan",
         comparisons=[
-            name_comparison("family"),
-            name_comparison("given", tokens="given_tokens"),
-            name_comparison("father"),
+            name_comparison("family", spelling_level=sp),
+            name_comparison("given", tokens="given_tokens", spelling_level=sp),
+            name_comparison("father", spelling_level=sp),
             dod_comparison(),
             age_comparison(),
             place_comparison(),
             sex_comparison(),
+            list_comparison(),
         ],
         passes=list(ROSHAN_PASSES),
         em_rules=[
@@ -246,4 +306,57 @@ def roshan_spec(threshold: float | None = None) -> ModelSpec:
         # Clear disagreement: sex differs (level 1 = else), or date of death
         # more than a month apart (level 1 = else), or ages far apart.
         disagreement={"gamma_sex": [0], "gamma_dod": [0], "gamma_age": [0]},
+        # Two records of one list in one cluster that the model, compared directly,
+        # thinks more likely two people than one: a list seldom names a person twice,
+        # so the cluster was chained through a namesake in another list.
+        guard_rules=[("gamma_list", (1,), 0.5)],
+        level_chains={
+            "list": [],  # a covariate, not an agreement: no order
+            # A month-only date that agrees is not "looser" than ±3 days; it is on
+            # its own chain, above the else level only.
+            "dod": [["same day", "within 1 day", "within 3 days", "same month"],
+                    ["partial date, same month"]],
+        },
+        agreement_levels={
+            "family_name": ["same spelling", "same name (cross-script key)"],
+            "given_name": ["same spelling", "same name (cross-script key)"],
+            "father_name": ["same spelling", "same name (cross-script key)"],
+            "dod": ["same day"],
+            "age": ["within 1 year"],
+            "place": ["same city"],
+            "sex": ["same sex"],
+        },
+        sure_match=PairRule(("family_key", "given_key", "province_code"),
+                            f"{_DAY1} AND {_eq_or_null('father_key')} AND {_AGE3} "
+                            f"AND {_eq_or_null('sex')}", unique=True),
+        sure_nonmatch=PairRule(("family_key", "given_key", "province_code"),
+                               "l.father_key IS NOT NULL AND r.father_key IS NOT NULL AND "
+                               "l.father_key <> r.father_key AND l.dod_day IS NOT NULL AND "
+                               "r.dod_day IS NOT NULL AND abs(l.dod_day - r.dod_day) > 7"),
+        sure_m_rules={
+            "family_name": PairRule(("given_key", "father_key", "city"),
+                                    f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}", unique=True),
+            "given_name": PairRule(("family_key", "father_key", "city"),
+                                   f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}", unique=True),
+            "father_name": PairRule(("family_key", "given_key", "city"),
+                                    f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}", unique=True),
+            "dod": PairRule(("family_key", "given_key", "father_key", "province_code"),
+                            f"{_AGE3} AND {_eq_or_null('sex')}", unique=True),
+            "age": PairRule(("family_key", "given_key", "father_key", "province_code"),
+                            f"{_DAY1} AND {_eq_or_null('sex')}", unique=True),
+            "place": PairRule(("family_key", "given_key", "father_key"),
+                              f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}", unique=True),
+            "sex": PairRule(("family_key", "given_key", "father_key", "province_code"),
+                            f"{_DAY1} AND {_AGE3}", unique=True),
+        },
+        group_column="name_script",
     )
+
+
+def _eq_or_null(col: str) -> str:
+    return f"(l.{col} IS NULL OR r.{col} IS NULL OR l.{col} = r.{col})"
+
+
+_DAY1 = ("(l.dod_day IS NOT NULL AND r.dod_day IS NOT NULL "
+         "AND abs(l.dod_day - r.dod_day) <= 1)")
+_AGE3 = "(l.age_mid IS NULL OR r.age_mid IS NULL OR abs(l.age_mid - r.age_mid) <= 3)"

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -28,7 +29,10 @@ import pandas as pd
 from splink import Linker
 
 from roshan.link.engine import Backend
+from roshan.link.health import Check, anchor_checks, anchor_score, enforce_order, model_checks
+from roshan.link.predict import score_listed_pairs
 from roshan.link.settings import ModelSpec
+from roshan.link.sure import find_pairs
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,14 @@ class TrainingReport:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Multi-start training: every start tried, its checks and score; the one chosen.
+    starts: list[dict[str, Any]] = field(default_factory=list)
+    chosen_start: str = ""
+    repairs: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    sure_pairs: int = 0
+    sure_nonmatch_pairs: int = 0
+    prior: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +81,12 @@ class TrainingReport:
             "warnings": list(self.warnings),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "notes": list(self.notes),
+            "starts": list(self.starts),
+            "chosen_start": self.chosen_start,
+            "repairs": list(self.repairs),
+            "sure_pairs": self.sure_pairs,
+            "sure_nonmatch_pairs": self.sure_nonmatch_pairs,
+            "prior": dict(self.prior),
         }
 
 
@@ -138,7 +156,7 @@ def _em_pass(backend: Backend, linker: Linker, sdf: Any, rule: str, report: Trai
     for fix_lambda in (False, True):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=max_pairs,
+                rule, estimate_without_term_frequencies=False, max_pairs=max_pairs,
                 fix_probability_two_random_records_match=fix_lambda)
             report.em_passes.append({"rule": rule, "status": "ok", "fixed_lambda": fix_lambda})
             return linker
@@ -152,8 +170,9 @@ def _em_pass(backend: Backend, linker: Linker, sdf: Any, rule: str, report: Trai
 
 
 def _run_em(backend: Backend, linker: Linker, sdf: Any, spec: ModelSpec,
-            report: TrainingReport, max_pairs: float | None) -> Linker:
-    for rule in spec.em_rules:
+            report: TrainingReport, max_pairs: float | None,
+            rules: list[str] | None = None) -> Linker:
+    for rule in (spec.em_rules if rules is None else rules):
         linker = _em_pass(backend, linker, sdf, rule, report, max_pairs)
     for rule in spec.em_fallback_rules:
         if not _untrained_comparisons(linker):
@@ -188,21 +207,49 @@ def prior_m(model: dict[str, Any], comparisons: list[str]) -> dict[str, Any]:
     return model
 
 
-def _apply_labels(backend: Backend, linker: Linker, labels: pd.DataFrame | None,
-                  report: TrainingReport) -> None:
+def _apply_labels(backend: Backend, sdf: Any, model: dict[str, Any],
+                  labels: pd.DataFrame | None, report: TrainingReport) -> dict[str, Any]:
+    """``model`` with m replaced, for every comparison the labels cover, by its
+    distribution among pairs people confirmed as matches.
+
+    Splink's ``estimate_m_from_pairwise_labels`` *averages* the labels' m with every
+    EM pass's (each training session is one more trained value), so a handful of EM
+    passes could outvote hundreds of reviewed pairs; here the labels replace EM's m.
+    """
     if labels is None or labels.empty:
-        return
+        return model
     matches = labels[labels["is_match"].astype(bool)][["unique_id_l", "unique_id_r"]]
     if len(matches) < MIN_LABELLED_MATCHES:
         if len(matches):
             report.warnings.append(
                 f"{len(matches)} reviewed matches (fewer than {MIN_LABELLED_MATCHES}): used "
                 "as constraints only, not to estimate m")
-        return
-    tbl = matches.astype("int64").reset_index(drop=True)
-    sdf = backend.register(tbl, "labels")
-    linker.training.estimate_m_from_pairwise_labels(sdf)
-    report.labelled_matches_used = len(tbl)
+        return model
+    pairs = matches.astype("int64").reset_index(drop=True)
+    out = json.loads(json.dumps(model))
+    scored = score_listed_pairs(Linker(sdf, model, log_level=None), backend, pairs)
+    for comp in out.get("comparisons", []):
+        _set_m_from_levels(comp, scored.get(f"gamma_{comp.get('output_column_name')}"),
+                           MIN_LABELLED_MATCHES)
+    report.labelled_matches_used = len(pairs)
+    return out
+
+
+def _set_m_from_levels(comp: dict[str, Any], gamma: pd.Series | None, minimum: int) -> bool:
+    """Set a comparison's m to the share of each level among observed pairs (+0.5 per
+    level, so an unseen level is not impossible). False when fewer than ``minimum``
+    pairs have the comparison non-null (m is left alone)."""
+    if gamma is None:
+        return False
+    gamma = gamma[gamma >= 0]
+    if len(gamma) < minimum:
+        return False
+    freq = gamma.value_counts()
+    vals = _level_values(comp)
+    total = float(len(gamma)) + 0.5 * len(vals)
+    for v, lv in vals:
+        lv["m_probability"] = (float(freq.get(v, 0)) + 0.5) / total
+    return True
 
 
 def floor_m(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
@@ -232,16 +279,172 @@ def _check_trained(model: dict[str, Any], report: TrainingReport) -> None:
                     "Splink's default is used")
 
 
+ANCHOR_LIMIT = 50_000
+"""At most this many sure matches (and as many sure non-matches) are scored to judge a
+model: a deterministic hash sample beyond it, so training stays cheap at a million
+records."""
+
+MIN_SURE_M_PAIRS = 20
+"""A comparison's m is estimated from leave-one-out sure matches only from this many."""
+
+
+@dataclass
+class Anchors:
+    """Sure matches and sure non-matches (roshan.link.sure) with their group columns."""
+
+    sure: pd.DataFrame
+    nonsure: pd.DataFrame
+
+    @property
+    def empty(self) -> bool:
+        return self.sure.empty and self.nonsure.empty
+
+
+def find_anchors(prepared: pd.DataFrame, spec: ModelSpec, *,
+                 limit: int | None = ANCHOR_LIMIT) -> Anchors:
+    """The spec's sure pairs in ``prepared`` (empty frames when the spec has no rules)."""
+    extra = (spec.group_column,) if spec.group_column else ()
+    sure = find_pairs(prepared, spec.sure_match, limit=limit, extra=extra) \
+        if spec.sure_match else pd.DataFrame(columns=["unique_id_l", "unique_id_r"])
+    non = find_pairs(prepared, spec.sure_nonmatch, limit=limit, extra=extra) \
+        if spec.sure_nonmatch else pd.DataFrame(columns=["unique_id_l", "unique_id_r"])
+    return Anchors(sure, non)
+
+
+def judge_model(backend: Backend, sdf: Any, model: dict[str, Any], spec: ModelSpec,
+                anchors: Anchors, threshold: float) -> list[Check]:
+    """Model checks and sure-pair checks of one candidate model (roshan.link.health)."""
+    checks = model_checks(model, spec.agreement_levels, spec.level_chains)
+    if anchors.empty:
+        return checks
+    linker = Linker(sdf, model, log_level=None)
+    scored = []
+    for pairs in (anchors.sure, anchors.nonsure):
+        sc = score_listed_pairs(linker, backend, pairs)[
+            ["unique_id_l", "unique_id_r", "match_probability"]]
+        scored.append(pairs.merge(sc, on=["unique_id_l", "unique_id_r"], how="left"))
+    return checks + anchor_checks(scored[0], scored[1], threshold, spec.group_column)
+
+
+def _level_values(comp: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """(comparison vector value, level) for each non-null level: else is 0, the most
+    specific level the highest."""
+    levels = [lv for lv in comp.get("comparison_levels", []) if not lv.get("is_null_level")]
+    n = len(levels)
+    return [(n - 1 - i, lv) for i, lv in enumerate(levels)]
+
+
+def sure_m(backend: Backend, sdf: Any, prepared: pd.DataFrame, model: dict[str, Any],
+           spec: ModelSpec, report: TrainingReport) -> dict[str, Any] | None:
+    """``model`` with m of each comparison taken from its leave-one-out sure matches.
+
+    For comparison c the pairs are those made sure by the *other* fields
+    (``spec.sure_m_rules[c]``); under the model's conditional independence, the
+    distribution of c's levels among them is c's m. Counted from the comparison
+    vectors Splink computes for those pairs (+0.5 per level, so an unseen level is not
+    impossible). Comparisons with too few such pairs keep :data:`PRIOR_M`. None when
+    the spec has no rules.
+    """
+    if not spec.sure_m_rules:
+        return None
+    out = json.loads(json.dumps(model))
+    linker = Linker(sdf, model, log_level=None)
+    counts: dict[str, int] = {}
+    for comp in out.get("comparisons", []):
+        col = str(comp.get("output_column_name"))
+        rule = spec.sure_m_rules.get(col)
+        gamma = None
+        if rule is not None:
+            pairs = find_pairs(prepared, rule, limit=ANCHOR_LIMIT)
+            if len(pairs):
+                gamma = score_listed_pairs(linker, backend, pairs).get(f"gamma_{col}")
+        counts[col] = 0 if gamma is None else int((gamma >= 0).sum())
+        if not _set_m_from_levels(comp, gamma, MIN_SURE_M_PAIRS):
+            # a covariate (same list or not) or too few pairs: no evidence either way
+            for _, lv in _level_values(comp):
+                lv["m_probability"] = lv.get("u_probability")
+    report.notes.append("m from leave-one-out sure matches: " + ", ".join(
+        f"{k} {v} pairs" for k, v in counts.items()))
+    return out
+
+
+START_NAMES = ("em-default", "em-sure")
+"""The training starts tried by default: Splink's default start and m from leave-one-out
+sure matches. (``em-sure-reversed``, the sure start with the EM passes in reverse
+order, can be asked for; on the outside scenarios it never differed from ``em-sure``.)
+``sure-matches`` — m from leave-one-out sure matches, without EM — is the fallback."""
+
+
+@dataclass
+class _Candidate:
+    name: str
+    model: dict[str, Any]
+    report: TrainingReport
+    checks: list[Check]
+    repairs: list[dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    @property
+    def score(self) -> float:
+        return anchor_score(self.checks)
+
+
+def _finish(model: dict[str, Any], spec: ModelSpec) -> tuple[dict[str, Any], list[dict]]:
+    model = floor_m(model)
+    return model, enforce_order(model, spec.level_chains)
+
+
+def _em_candidate(name: str, backend: Backend, sdf: Any, start: dict[str, Any],
+                  rules: list[str], spec: ModelSpec, labels: pd.DataFrame | None,
+                  max_pairs: float | None, anchors: Anchors, threshold: float,
+                  base_report: TrainingReport) -> _Candidate:
+    rep = TrainingReport(probability_two_random_records_match=(
+        base_report.probability_two_random_records_match))
+    linker = Linker(sdf, start, log_level=None)
+    linker = _run_em(backend, linker, sdf, spec, rep, max_pairs, rules=rules)
+    model = _apply_labels(backend, sdf, linker.misc.save_model_to_json(), labels, rep)
+    model, repairs = _finish(model, spec)
+    return _Candidate(name, model, rep, judge_model(backend, sdf, model, spec, anchors,
+                                                    threshold), repairs)
+
+
+def _fixed_candidate(name: str, backend: Backend, sdf: Any, model: dict[str, Any],
+                     spec: ModelSpec, labels: pd.DataFrame | None, anchors: Anchors,
+                     threshold: float, base_report: TrainingReport) -> _Candidate:
+    rep = TrainingReport(probability_two_random_records_match=(
+        base_report.probability_two_random_records_match))
+    model = _apply_labels(backend, sdf, model, labels, rep)
+    model, repairs = _finish(model, spec)
+    return _Candidate(name, model, rep, judge_model(backend, sdf, model, spec, anchors,
+                                                    threshold), repairs)
+
+
 def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: ModelSpec, *,
           seed: int = 42, labels: pd.DataFrame | None = None,
           u_sample_rows: int = U_SAMPLE_ROWS, em_max_pairs: float = EM_MAX_PAIRS,
+          threshold: float | None = None, fallback: bool = False,
+          starts: tuple[str, ...] | None = None,
           ) -> tuple[Linker, TrainingReport]:
     """A trained Splink linker over ``prepared_sdf`` and a report of what training did.
 
     ``labels`` (optional): columns unique_id_l, unique_id_r, is_match from review.
+
+    With sure-pair rules in the spec, EM runs from several starts — Splink's default
+    start, m from leave-one-out sure matches, and that start with the EM passes in
+    reverse order — and each result is floored, put in order
+    (:func:`roshan.link.health.enforce_order`) and judged against the sure pairs. The
+    model chosen is the one that passes every check with the best agreement with the
+    sure pairs (worst script combination's share of sure matches linked, minus the
+    share of sure non-matches linked); ties go to the earlier start. ``fallback``:
+    train the fallback instead — m from leave-one-out sure matches, without EM.
+    ``report.checks`` are the chosen model's checks.
     """
     _quiet_splink()
     report = TrainingReport()
+    thr = spec.threshold if threshold is None else float(threshold)
     t0 = time.perf_counter()
     model = estimate_u(backend, prepared, spec, seed=seed, sample_rows=u_sample_rows)
     report.u_sample_rows = min(len(prepared), u_sample_rows)
@@ -249,15 +452,53 @@ def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: Mod
     t0 = time.perf_counter()
     linker = Linker(prepared_sdf, model, log_level=None)
     _estimate_lambda(linker, spec, report, len(prepared))
+    base = linker.misc.save_model_to_json()
     report.timings["lambda"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    linker = _run_em(backend, linker, prepared_sdf, spec, report,
-                     em_max_pairs if len(prepared) > 20_000 else None)
+    anchors = find_anchors(prepared, spec)
+    report.sure_pairs, report.sure_nonmatch_pairs = len(anchors.sure), len(anchors.nonsure)
+    informed = sure_m(backend, prepared_sdf, prepared, base, spec, report)
+    report.timings["sure_pairs"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    max_pairs = em_max_pairs if len(prepared) > 20_000 else None
+    candidates: list[_Candidate] = []
+    if fallback and informed is not None:
+        candidates.append(_fixed_candidate("sure-matches", backend, prepared_sdf, informed,
+                                           spec, labels, anchors, thr, report))
+    else:
+        wanted = starts or START_NAMES
+        if "em-default" in wanted or informed is None:
+            candidates.append(_em_candidate("em-default", backend, prepared_sdf, base,
+                                            list(spec.em_rules), spec, labels, max_pairs,
+                                            anchors, thr, report))
+        if informed is not None and "em-sure" in wanted:
+            candidates.append(_em_candidate("em-sure", backend, prepared_sdf, informed,
+                                            list(spec.em_rules), spec, labels, max_pairs,
+                                            anchors, thr, report))
+        if informed is not None and "em-sure-reversed" in wanted:
+            candidates.append(_em_candidate("em-sure-reversed", backend, prepared_sdf,
+                                            informed, list(reversed(spec.em_rules)), spec,
+                                            labels, max_pairs, anchors, thr, report))
+        if informed is not None and "sure-matches" in wanted:
+            candidates.append(_fixed_candidate("sure-matches", backend, prepared_sdf,
+                                               informed, spec, labels, anchors, thr, report))
     report.timings["em"] = time.perf_counter() - t0
-    _apply_labels(backend, linker, labels, report)
-    model = floor_m(linker.misc.save_model_to_json())
-    _check_trained(model, report)
-    return Linker(prepared_sdf, model, log_level=None), report
+    passing = [c for c in candidates if c.ok]
+    pool = passing or candidates
+    best = max(pool, key=lambda c: (c.score, -candidates.index(c)))
+    for c in candidates:
+        report.starts.append({"start": c.name, "ok": c.ok, "score": round(c.score, 4),
+                              "failed": [k.name for k in c.checks if not k.ok],
+                              "em_passes": c.report.em_passes})
+    report.chosen_start = best.name
+    report.em_passes = best.report.em_passes
+    report.labelled_matches_used = best.report.labelled_matches_used
+    report.warnings += best.report.warnings
+    report.notes += best.report.notes
+    report.repairs = best.repairs
+    report.checks = best.checks
+    _check_trained(best.model, report)
+    return Linker(prepared_sdf, best.model, log_level=None), report
 
 
 def save_model(linker: Linker, models_dir: Path, *, name: str = "link_model") -> dict[str, Path]:

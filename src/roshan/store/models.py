@@ -212,6 +212,10 @@ class LinkRun(Base):
     n_records: Mapped[int | None] = mapped_column(Integer)
     n_victims: Mapped[int | None] = mapped_column(Integer)
     actor: Mapped[str | None] = mapped_column(String(200))
+    # the linkage model's health check (roshan.link.health): ok / repaired / failed;
+    # NULL for runs from before the check existed ("not checked")
+    health_verdict: Mapped[str | None] = mapped_column(String(20))
+    health: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Victim(Base):

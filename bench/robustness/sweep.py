@@ -1,0 +1,159 @@
+"""One robustness run: an outside scenario through roshan (ingest → normalise → link
+[→ estimate]) and a naive Splink set-up on the same records, scored against the truth.
+
+Used by ``bench/link_robustness.py`` (the sweep over families and seeds) and by the
+test suite's small version (``tests/robustness``). All data are SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from robustness.outside import generate
+
+SOURCE_PREFIX = "SYNTHETIC-"
+
+
+def ingest_outside(sc: Any, ws: Any) -> list[Any]:
+    """Ingest every list of an outside scenario (files written) into workspace ``ws``."""
+    from roshan.canonical import SourceKind
+    from roshan.ingest.importer import ingest_file
+
+    results = []
+    for name in sc.lists:
+        results.append(ingest_file(ws, sc.files[name], source_name=SOURCE_PREFIX + name,
+                                   source_kind=SourceKind.NGO_LIST,
+                                   mapping_path=sc.files.get(f"{name}.mapping")))
+    return results
+
+
+def truth_of(sc: Any, normalized: pd.DataFrame) -> pd.Series:
+    """person_id indexed by record_pk for every record of the normalised snapshot."""
+    t = sc.truth.assign(source=SOURCE_PREFIX + sc.truth["list"].astype(str),
+                        row_number=sc.truth["row_number"].astype("int64"))
+    n = normalized[["record_pk", "source", "row_number"]].copy()
+    n["row_number"] = n["row_number"].astype("int64")
+    m = n.merge(t[["source", "row_number", "person_id"]], on=["source", "row_number"],
+                how="inner")
+    return pd.Series(m["person_id"].astype(str).to_numpy(),
+                     index=m["record_pk"].astype("int64").to_numpy())
+
+
+def naive_splink(normalized: pd.DataFrame, threshold: float = 0.9) -> pd.Series:
+    """What a first-time Splink user writes on the normalised columns: block on the
+    exact name, library comparisons, u by sampling, EM on the name and on the date,
+    connected components at 0.9 (the same set-up as bench/link_quality.py)."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    df = pd.DataFrame({"unique_id": normalized["record_pk"].astype("int64").to_numpy()})
+    for c in ("given_norm", "family_norm", "father_norm", "dod_iso", "sex", "province_code",
+              "city"):
+        s = normalized[c].astype(object)
+        df[c] = s.where(s.notna(), None).to_numpy()
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[cl.NameComparison("given_norm"), cl.NameComparison("family_norm"),
+                     *[cl.ExactMatch(c) for c in ("father_norm", "dod_iso", "sex",
+                                                  "province_code", "city")]],
+        blocking_rules_to_generate_predictions=[block_on("given_norm", "family_norm")],
+    )
+    linker = Linker(DuckDBAPI().register(df), settings, log_level=None)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for rule in (block_on("given_norm", "family_norm"), block_on("dod_iso")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except Exception:  # noqa: BLE001 - a naive set-up may fail to train; score what it gives
+            pass
+    pred = linker.inference.predict(threshold_match_probability=threshold)
+    c = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold) \
+        .as_pandas_dataframe()
+    out = pd.Series(c["cluster_id"].astype(str).to_numpy(),
+                    index=c["unique_id"].astype("int64").to_numpy())
+    return out.reindex(df["unique_id"].to_numpy()).fillna(
+        pd.Series([f"single-{i}" for i in df["unique_id"]], index=df["unique_id"].to_numpy()))
+
+
+def run_one(family: str, seed: int, *, work: Path | None = None, naive: bool = True,
+            estimate: bool = False, keep: bool = False) -> dict[str, Any]:
+    """Generate, ingest, link (and optionally estimate) one outside scenario; score it."""
+    from roshan.link.pipeline import link_workspace
+    from roshan.link.quality import bcubed_scores, pairwise_scores
+    from roshan.store.workspace import Workspace
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    tmp = Path(work) if work else Path(tempfile.mkdtemp(prefix="roshan-robust-"))
+    out: dict[str, Any] = {"family": family, "seed": seed}
+    try:
+        sc = generate(family, seed, out_dir=tmp / "lists")
+        ws = Workspace.init(tmp / "ws")
+        try:
+            res = ingest_outside(sc, ws)
+            out["rows_rejected"] = int(sum(r.rows_rejected for r in res))
+            t0 = time.perf_counter()
+            summary = link_workspace(ws)
+            out["link_seconds"] = round(time.perf_counter() - t0, 2)
+            norm = pd.read_parquet(ws.snapshots_dir / "normalized.parquet")
+            truth = truth_of(sc, norm)
+            cl = pd.read_parquet(ws.snapshots_dir / "clusters.parquet")
+            pred = pd.Series(cl["cluster_id"].astype(str).to_numpy(),
+                             index=cl["record_pk"].astype("int64").to_numpy())
+            pw = pairwise_scores(pred, truth)
+            out.update({
+                "records": int(len(truth)), "people_listed": int(truth.nunique()),
+                "people_exist": int(sc.n_people_exist), "victims": int(summary.n_victims),
+                "precision": round(pw.precision, 4), "recall": round(pw.recall, 4),
+                "f1": round(pw.f1, 4),
+                "bcubed_f1": round(bcubed_scores(pred, truth).f1, 4),
+                "health": (getattr(summary, "health", None) or {}).get("verdict"),
+                "health_failed": [c["name"] for c in
+                                  (getattr(summary, "health", None) or {}).get("checks", [])
+                                  if not c["ok"]],
+                "chosen_start": summary.training.get("chosen_start"),
+                "train_seconds": summary.timings.get("train"),
+            })
+            if naive:
+                t0 = time.perf_counter()
+                nv = naive_splink(norm)
+                npw = pairwise_scores(nv.reindex(truth.index), truth)
+                out["naive"] = {"precision": round(npw.precision, 4),
+                                "recall": round(npw.recall, 4), "f1": round(npw.f1, 4),
+                                "seconds": round(time.perf_counter() - t0, 2)}
+            if estimate:
+                out["estimate"] = _estimate(ws, sc.n_people_exist)
+        finally:
+            ws.close()
+    finally:
+        if not keep and work is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _estimate(ws: Any, truth_total: int) -> dict[str, Any]:
+    """The default workspace estimate and whether its interval covers the truth."""
+    from roshan.estimate import estimate_workspace_default
+
+    t0 = time.perf_counter()
+    res = estimate_workspace_default(ws)
+    lo, hi = res.lower, res.upper
+    return {"estimate": None if res.estimate is None else round(float(res.estimate), 1),
+            "lower": lo, "upper": hi, "true_total": truth_total,
+            "covers": bool(lo is not None and hi is not None and lo <= truth_total <= hi),
+            "method": res.method, "seconds": round(time.perf_counter() - t0, 2)}
+
+
+def summarise(values: list[float]) -> dict[str, float]:
+    """Worst, 10th percentile, median and mean of a list of scores."""
+    a = np.asarray(values, dtype=float)
+    if not len(a):
+        return {}
+    return {"worst": round(float(a.min()), 4), "p10": round(float(np.percentile(a, 10)), 4),
+            "median": round(float(np.median(a)), 4), "mean": round(float(a.mean()), 4)}
