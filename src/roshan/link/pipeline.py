@@ -111,7 +111,20 @@ def _checked(normalized: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         raise LinkageError(
             "no record has a usable date of death (at least the month); check the mapping of "
             "the date column — dates are needed to tell namesakes apart")
-    return prepared, empty_field_warnings(prepared)
+    return prepared, empty_field_warnings(prepared) + small_list_warnings(prepared)
+
+
+SMALL_LIST = 20
+"""A list with fewer records than this cannot show how lists overlap."""
+
+
+def small_list_warnings(prepared: pd.DataFrame) -> list[str]:
+    """A warning per list too small to tell anything about overlap between lists."""
+    sizes = prepared["source"].value_counts()
+    small = sizes[sizes < SMALL_LIST]
+    return [f"list {name!r} has only {int(n)} record(s): too few to learn how lists overlap; "
+            "its links rest on the other lists, and an estimate that counts it as a list of "
+            "its own is unreliable" for name, n in small.sort_index().items()]
 
 
 def _constraints(ws: Workspace, known: set[int]) -> tuple[list, list, pd.DataFrame | None,
