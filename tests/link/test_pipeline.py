@@ -9,11 +9,12 @@ import pytest
 from link_helpers import add_sources, build_workspace, clusters_by_pk, truth_by_pk
 
 from roshan.link.quality import bcubed_scores, pairwise_scores
+from roshan.link.settings import DEFAULT_THRESHOLD
 
 
 def test_quality_at_default_threshold(linked, scenario):
     ws, summary = linked
-    assert summary.threshold == pytest.approx(0.9)
+    assert summary.threshold == pytest.approx(DEFAULT_THRESHOLD)
     truth = truth_by_pk(ws, scenario)
     pred = clusters_by_pk(ws)
     pw = pairwise_scores(pred, truth)

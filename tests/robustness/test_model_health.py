@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from robustness.trap import trap
 from splink import Linker
 
 import roshan.link.train as train_mod
@@ -18,31 +19,15 @@ from roshan.link.prepare import prepare_frame
 from roshan.link.quality import pairwise_scores
 from roshan.link.settings import roshan_spec
 
-NAMES = ("family_name", "given_name", "father_name")
-
-
-def _trap(model: dict) -> dict:
-    """The same-script optimum: same spelling carries the matches, the same name in the
-    other script (cross-script key) almost none (m 0.001, as measured in issue 18)."""
-    for comp in model["comparisons"]:
-        if comp["output_column_name"] not in NAMES:
-            continue
-        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-        for lv in levels:
-            label = lv["label_for_charts"]
-            lv["m_probability"] = {"same spelling": 0.996,
-                                   "same name (cross-script key)": 0.001}.get(label, 0.0005)
-    return model
-
 
 @pytest.fixture()
 def forced_em(monkeypatch):
-    """Every EM start ends in the trap."""
+    """Every EM start ends in the same-script trap (bench/robustness/trap.py)."""
     real = train_mod._run_em
 
     def trapped(backend, linker, sdf, spec, report, max_pairs, rules=None):
         linker = real(backend, linker, sdf, spec, report, max_pairs, rules=rules)
-        return Linker(sdf, _trap(linker.misc.save_model_to_json()), log_level=None)
+        return Linker(sdf, trap(linker.misc.save_model_to_json()), log_level=None)
 
     monkeypatch.setattr(train_mod, "_run_em", trapped)
 
@@ -82,7 +67,7 @@ def test_trap_that_survives_retraining_fails_loudly(outside_small, forced_em, mo
 
     def trapped_sure(*a, **k):
         model = real(*a, **k)
-        return None if model is None else _trap(model)
+        return None if model is None else trap(model)
 
     monkeypatch.setattr(train_mod, "sure_m", trapped_sure)
     res = link_prepared(prepare_frame(outside_small.normalized),

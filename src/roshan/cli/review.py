@@ -50,9 +50,12 @@ def review(
             if json_out:
                 print_json(out.to_dict())
             else:
-                console.print(f"wrote {out.rows} item(s) to {out.path} ({out.uncertain_pairs} "
-                              f"uncertain pairs, {out.suspicious_clusters} suspicious clusters); "
-                              f"batch {out.batch_id}")
+                checks = (f"{out.model_checks} model-check pairs first, "
+                          if out.model_checks else "")
+                console.print(f"wrote {out.rows} item(s) to {out.path} ({checks}"
+                              f"{out.uncertain_pairs} uncertain pairs, "
+                              f"{out.suspicious_clusters} suspicious clusters); "
+                              f"batch {out.batch_id}", soft_wrap=True)
             return
         if batch_in is not None:
             from roshan.link.review_io import import_batch

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from splink import Linker
 
@@ -52,6 +53,7 @@ class CoreResult:
     model_files: dict[str, Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     health: HealthReport = field(default_factory=HealthReport)
+    check_pairs: pd.DataFrame | None = None
 
 
 def _large_cluster_size(prepared: pd.DataFrame) -> int:
@@ -193,12 +195,52 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         if pred_backend is not train_backend:
             pred_backend.close()
         train_backend.close()
+    check = check_pairs(training.anchors, pairs, thr, spec.group_column)
+    health.review_pairs = int(len(check))
     warnings = list(blocking.warnings) + list(training.warnings)
     if health.verdict == "failed":
         warnings.insert(0, health.message())
     return CoreResult(pairs=pairs, clustering=clustering, training=training, blocking=blocking,
                       model=model, threshold=thr, timings=timings, model_files=files,
-                      warnings=warnings, health=health)
+                      warnings=warnings, health=health, check_pairs=check)
+
+
+CHECK_PAIRS_LIMIT = 2000
+"""At most this many model-check pairs are kept for review."""
+
+
+def check_pairs(anchors: Any, pairs: pd.DataFrame, threshold: float,
+                group: str | None) -> pd.DataFrame:
+    """Sure matches the final model does not link: what review should settle first.
+
+    A human verdict on a pair the rules call sure and the model rejects tells directly
+    which of the two is wrong, and a confirmed match retrains m (docs/linkage.md,
+    "Review that repairs the model"). Ranked so the script combination the model links
+    worst comes first, then by probability nearest the threshold (log-odds). Columns:
+    record_pk_l, record_pk_r, match_probability (0 when below the kept floor),
+    combination, rank.
+    """
+    cols = ["record_pk_l", "record_pk_r", "match_probability", "combination"]
+    if anchors is None or anchors.sure.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    sure = anchors.sure.rename(columns={"unique_id_l": "record_pk_l",
+                                        "unique_id_r": "record_pk_r"})
+    scored = sure.merge(pairs[["record_pk_l", "record_pk_r", "match_probability"]],
+                        on=["record_pk_l", "record_pk_r"], how="left")
+    scored["match_probability"] = scored["match_probability"].fillna(0.0)
+    if group and f"{group}_l" in scored.columns:
+        a = scored[f"{group}_l"].fillna("unknown").astype(str)
+        b = scored[f"{group}_r"].fillna("unknown").astype(str)
+        scored["combination"] = np.where(a <= b, a + "-" + b, b + "-" + a)
+    else:
+        scored["combination"] = "all"
+    rate = (scored["match_probability"] >= threshold).groupby(scored["combination"]).mean()
+    out = scored[scored["match_probability"] < threshold].copy()
+    p = out["match_probability"].clip(1e-6, 1 - 1e-6).to_numpy()
+    out["_dist"] = np.abs(np.log(p / (1 - p)) - np.log(threshold / (1 - threshold)))
+    out["_rate"] = out["combination"].map(rate)
+    out = out.sort_values(["_rate", "_dist", "record_pk_l", "record_pk_r"], kind="mergesort")
+    return out[cols].head(CHECK_PAIRS_LIMIT).reset_index(drop=True)
 
 
 def _engine_linker(sdf: Any, spec: ModelSpec, model: dict[str, Any]) -> Linker:

@@ -43,6 +43,9 @@ PAIRS_FILE = "pairs.parquet"
 CLUSTERS_FILE = "clusters.parquet"
 VICTIMS_FILE = "victims.parquet"
 NORMALIZED_FILE = "normalized.parquet"
+CHECK_PAIRS_FILE = "check_pairs.parquet"
+"""Sure matches the model did not link (roshan.link.core.check_pairs): review first
+when the model's health check did not pass cleanly."""
 
 
 @dataclass
@@ -291,6 +294,10 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     # the snapshots renamed into place. A kill at any point leaves the previous run's
     # results whole (a "running" link_runs row is never read as a result).
     tmps = {
+        CHECK_PAIRS_FILE: _write_parquet_tmp(
+            result.check_pairs if result.check_pairs is not None else pd.DataFrame(
+                {"record_pk_l": [], "record_pk_r": [], "match_probability": [],
+                 "combination": []}), snap / CHECK_PAIRS_FILE),
         PAIRS_FILE: _write_parquet_tmp(result.pairs, snap / PAIRS_FILE),
         CLUSTERS_FILE: _write_parquet_tmp(
             labels_df[["record_pk", "cluster_id", "match_probability", "flags"]],

@@ -358,6 +358,7 @@ def clear_review_caches() -> None:
     _UNCERTAIN_CACHE.clear()
     _SUSPICIOUS_CACHE.clear()
     _DECISIONS_CACHE.clear()
+    _CHECK_CACHE.clear()
 
 
 def _read_pairs(ws: Workspace, columns: list[str] | None = None,
@@ -1041,10 +1042,45 @@ def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: flo
     return _suspicious(ws, limit, weak_probability, date_gap_days)[0]
 
 
+IN_DOUBT = ("failed", "repaired")
+"""Health verdicts under which the review queue starts with the model-check pairs."""
+
+
+def latest_health(ws: Workspace) -> str | None:
+    """The health verdict of the latest finished link run (None: not checked)."""
+    stmt = select(LinkRun.health_verdict).where(LinkRun.status == "done") \
+        .order_by(LinkRun.id.desc()).limit(1)
+    with _reader(ws) as conn:
+        return conn.execute(stmt).scalar()
+
+
+_CHECK_CACHE = _SingleFlight()
+
+
+def _model_check_pairs(ws: Workspace, limit: int, decided: _Decisions) -> pd.DataFrame:
+    """Undecided model-check pairs (at most ``limit``) when the model is in doubt."""
+    cols = ["record_pk_l", "record_pk_r", "match_probability", "combination"]
+    empty = pd.DataFrame({c: [] for c in cols})
+    path = Path(ws.snapshots_dir) / "check_pairs.parquet"
+    key = _file_key(path)
+    if limit <= 0 or key is None or latest_health(ws) not in IN_DOUBT:
+        return empty
+    ranked = _CHECK_CACHE.get((str(path), key), lambda: pd.read_parquet(path, columns=cols))
+    if ranked.empty:
+        return empty
+    head = ranked.iloc[:limit + len(decided)]
+    if len(decided):
+        head = head.loc[~decided.contains(head["record_pk_l"].astype("int64").to_numpy(),
+                                          head["record_pk_r"].astype("int64").to_numpy())]
+    return head.head(limit).reset_index(drop=True)
+
+
 def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> list[dict[str, Any]]:
     """What to put in front of a reviewer: uncertain pairs, then suspicious clusters.
 
-    Each item is a dict with kind ("uncertain_pair"/"suspicious_cluster"), record_a,
+    When the latest link run's health verdict is ``failed`` or ``repaired``, the
+    model-check pairs come first (kind "model_check", reason "model_check:fa-latin").
+    Each item is a dict with kind ("model_check"/"uncertain_pair"/"suspicious_cluster"), record_a,
     record_b, match_probability (None when the pair was never scored), reason,
     cluster_id and cluster_size. A pair appears once even if it is both.
     """
@@ -1052,6 +1088,18 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
     seen: set[tuple[int, int]] = set()
     decisions = _decisions(ws)
     t = current_threshold(ws)
+    # When the model's health check did not pass cleanly, the pairs that inform the
+    # model most come first: sure matches it does not link, worst script combination
+    # first (roshan.link.core.check_pairs). A confirmed match retrains m.
+    checks = _model_check_pairs(ws, limit, decisions)
+    for lo, hi, p, combo in checks.itertuples(index=False):
+        key = (int(lo), int(hi))
+        seen.add(key)
+        items.append({"kind": "model_check", "record_a": key[0], "record_b": key[1],
+                      "match_probability": float(p),
+                      "reason": f"model_check:{combo}",
+                      "cluster_id": None, "cluster_size": None})
+    limit = max(0, limit - len(checks))
     pairs = _uncertain(ws, limit, t, DEFAULT_BAND, decisions)
     for lo, hi, p in pairs[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(
             index=False):

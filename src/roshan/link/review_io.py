@@ -81,12 +81,14 @@ class BatchExport:
     rows: int
     uncertain_pairs: int
     suspicious_clusters: int
+    model_checks: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": str(self.path), "batch_id": self.batch_id,
                 "workspace_id": self.workspace_id, "rows": self.rows,
                 "uncertain_pairs": self.uncertain_pairs,
-                "suspicious_clusters": self.suspicious_clusters}
+                "suspicious_clusters": self.suspicious_clusters,
+                "model_checks": self.model_checks}
 
 
 @dataclass
@@ -174,12 +176,15 @@ def export_batch(ws: Workspace, path: str | Path, *, limit: int = 50, cluster_li
         _write_xlsx(tmp, cols, rows, ws.id, batch_id)
     tmp.replace(path)
     n_pairs = sum(1 for r in rows if r["kind"] == "uncertain_pair")
+    n_checks = sum(1 for r in rows if r["kind"] == "model_check")
+    n_clusters = len(rows) - n_pairs - n_checks
     with ws.session() as sess:
         record_event(sess, actor or actor_name(), "review.batch_export", "review_batch", batch_id,
                      {"rows": len(rows), "format": suffix.lstrip("."), "uncertain_pairs": n_pairs,
-                      "suspicious_clusters": len(rows) - n_pairs})
+                      "suspicious_clusters": n_clusters, "model_checks": n_checks})
     return BatchExport(path=path, batch_id=batch_id, workspace_id=ws.id, rows=len(rows),
-                       uncertain_pairs=n_pairs, suspicious_clusters=len(rows) - n_pairs)
+                       uncertain_pairs=n_pairs, suspicious_clusters=n_clusters,
+                       model_checks=n_checks)
 
 
 def _write_xlsx(path: Path, cols: list[str], rows: list[dict[str, Any]], workspace_id: str,

@@ -217,8 +217,13 @@ def render_pair(item: dict[str, Any], rec_a: dict[str, Any], rec_b: dict[str, An
     """A Rich table: one row per field, record A beside record B, differences highlighted."""
     p = item.get("match_probability")
     prob = "not scored" if p is None else f"{float(p):.3f}"
-    kind = "uncertain pair" if item.get("kind") == "uncertain_pair" else "suspicious cluster"
+    kind = {"uncertain_pair": "uncertain pair", "model_check": "model check"}.get(
+        str(item.get("kind")), "suspicious cluster")
     title = f"{position} {kind} — match probability {prob}".strip()
+    if item.get("kind") == "model_check":
+        combo = str(item.get("reason", "")).partition(":")[2]
+        title += (f" — the rules call this a sure match ({combo}) but the model does not "
+                  "link it; your decision retrains the model")
     if item.get("kind") == "suspicious_cluster":
         title += f" — cluster of {item.get('cluster_size')} ({item.get('reason')})"
     table = Table(title=title, show_lines=False, expand=False)

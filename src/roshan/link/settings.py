@@ -39,13 +39,16 @@ from splink import SettingsCreator
 from roshan.link.blocking import BlockingPass, blocking_rule_sql
 from roshan.link.sure import PairRule
 
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.8
 """Default match probability at or above which two records are the same person.
 
-Chosen on the project's synthetic scenarios (bench/link_quality.py): at 0.9 the
-default-difficulty scenario gives pairwise precision ≥ 0.98 with recall ≥ 0.95;
-the posterior is steep, so thresholds between 0.8 and 0.97 give nearly the same
-clusters. See docs/linkage.md."""
+Since issue 18 the prior λ is re-estimated from the scored pairs
+(roshan.link.prior), so match probabilities are calibrated rather than inflated by
+the deterministic rules' namesakes, and 0.8 is the better trade-off: on outside
+scenarios (bench/link_robustness.py, 7 families × 3 seeds, data-limited families
+aside) the median pairwise precision/recall were 0.991/0.980 at 0.8 against
+0.993/0.966 at 0.9 (worst 0.975/0.963 against 0.982/0.947); on the project's own
+default scenario 0.999/0.992 at 0.8 against 0.999/0.989 at 0.9. See docs/linkage.md."""
 
 PAIRS_FLOOR = 0.01
 """Pairs scoring below this probability are not kept in pairs.parquet."""
@@ -87,6 +90,11 @@ class ModelSpec:
     # comparison output column -> pairs made sure by the *other* fields (m of that
     # comparison is estimated from them: an informed start for EM, and the fallback).
     sure_m_rules: dict[str, PairRule] = field(default_factory=dict)
+    # Comparisons that describe the pair rather than agreement between the records
+    # (roshan: same list or not). Their m is left to EM: review labels and sure
+    # matches are chosen in ways that fix them (sure matches are across lists by
+    # construction), so counting levels among them would be biased.
+    covariates: tuple[str, ...] = ()
     # A record column whose combinations must each carry their share of links
     # (roshan: the script of the names, fa / latin).
     group_column: str | None = None
@@ -350,6 +358,7 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
                             f"{_DAY1} AND {_AGE3}", unique=True),
         },
         group_column="name_script",
+        covariates=("list",),
     )
 
 

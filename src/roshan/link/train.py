@@ -71,6 +71,8 @@ class TrainingReport:
     sure_pairs: int = 0
     sure_nonmatch_pairs: int = 0
     prior: dict[str, float] = field(default_factory=dict)
+    # the sure pairs used to judge the models (not serialised: record ids only)
+    anchors: Any = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -207,7 +209,7 @@ def prior_m(model: dict[str, Any], comparisons: list[str]) -> dict[str, Any]:
     return model
 
 
-def _apply_labels(backend: Backend, sdf: Any, model: dict[str, Any],
+def _apply_labels(backend: Backend, sdf: Any, model: dict[str, Any], spec: ModelSpec,
                   labels: pd.DataFrame | None, report: TrainingReport) -> dict[str, Any]:
     """``model`` with m replaced, for every comparison the labels cover, by its
     distribution among pairs people confirmed as matches.
@@ -229,8 +231,9 @@ def _apply_labels(backend: Backend, sdf: Any, model: dict[str, Any],
     out = json.loads(json.dumps(model))
     scored = score_listed_pairs(Linker(sdf, model, log_level=None), backend, pairs)
     for comp in out.get("comparisons", []):
-        _set_m_from_levels(comp, scored.get(f"gamma_{comp.get('output_column_name')}"),
-                           MIN_LABELLED_MATCHES)
+        col = str(comp.get("output_column_name"))
+        if col not in spec.covariates:
+            _set_m_from_levels(comp, scored.get(f"gamma_{col}"), MIN_LABELLED_MATCHES)
     report.labelled_matches_used = len(pairs)
     return out
 
@@ -301,14 +304,46 @@ class Anchors:
 
 
 def find_anchors(prepared: pd.DataFrame, spec: ModelSpec, *,
-                 limit: int | None = ANCHOR_LIMIT) -> Anchors:
-    """The spec's sure pairs in ``prepared`` (empty frames when the spec has no rules)."""
+                 limit: int | None = ANCHOR_LIMIT,
+                 labels: pd.DataFrame | None = None) -> Anchors:
+    """The spec's sure pairs in ``prepared`` (empty frames when the spec has no rules).
+
+    Pairs people decided in review (``labels``) are the surest of all: confirmed
+    matches join the sure matches (and a pair the rules called sure but a reviewer
+    rejected leaves them), rejected pairs join the sure non-matches.
+    """
     extra = (spec.group_column,) if spec.group_column else ()
-    sure = find_pairs(prepared, spec.sure_match, limit=limit, extra=extra) \
-        if spec.sure_match else pd.DataFrame(columns=["unique_id_l", "unique_id_r"])
+    if not spec.sure_match:
+        empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r"])
+        return Anchors(empty, empty)
+    sure = find_pairs(prepared, spec.sure_match, limit=limit, extra=extra)
     non = find_pairs(prepared, spec.sure_nonmatch, limit=limit, extra=extra) \
-        if spec.sure_nonmatch else pd.DataFrame(columns=["unique_id_l", "unique_id_r"])
-    return Anchors(sure, non)
+        if spec.sure_nonmatch else sure.iloc[:0]
+    if labels is not None and not labels.empty:
+        lab = _with_columns(labels, prepared, extra)
+        yes = lab[lab["is_match"].astype(bool)].drop(columns="is_match")
+        no = lab[~lab["is_match"].astype(bool)].drop(columns="is_match")
+        key = ["unique_id_l", "unique_id_r"]
+        rejected = sure.merge(no[key], on=key, how="left", indicator=True)["_merge"] == "both"
+        sure = pd.concat([sure[~rejected.to_numpy()], yes], ignore_index=True) \
+            .drop_duplicates(key)
+        non = pd.concat([non, no], ignore_index=True).drop_duplicates(key)
+    return Anchors(sure.reset_index(drop=True), non.reset_index(drop=True))
+
+
+def _with_columns(labels: pd.DataFrame, prepared: pd.DataFrame,
+                  extra: tuple[str, ...]) -> pd.DataFrame:
+    """Labelled pairs (smaller id left) with ``<col>_l``/``<col>_r`` for each extra column."""
+    a = labels["unique_id_l"].astype("int64").to_numpy()
+    b = labels["unique_id_r"].astype("int64").to_numpy()
+    out = pd.DataFrame({"unique_id_l": np.minimum(a, b), "unique_id_r": np.maximum(a, b),
+                        "is_match": labels["is_match"].astype(bool).to_numpy()})
+    idx = prepared.set_index("unique_id")
+    for c in extra:
+        if c in idx.columns:
+            out[f"{c}_l"] = idx[c].reindex(out["unique_id_l"]).to_numpy()
+            out[f"{c}_r"] = idx[c].reindex(out["unique_id_r"]).to_numpy()
+    return out
 
 
 def judge_model(backend: Backend, sdf: Any, model: dict[str, Any], spec: ModelSpec,
@@ -405,7 +440,7 @@ def _em_candidate(name: str, backend: Backend, sdf: Any, start: dict[str, Any],
         base_report.probability_two_random_records_match))
     linker = Linker(sdf, start, log_level=None)
     linker = _run_em(backend, linker, sdf, spec, rep, max_pairs, rules=rules)
-    model = _apply_labels(backend, sdf, linker.misc.save_model_to_json(), labels, rep)
+    model = _apply_labels(backend, sdf, linker.misc.save_model_to_json(), spec, labels, rep)
     model, repairs = _finish(model, spec)
     return _Candidate(name, model, rep, judge_model(backend, sdf, model, spec, anchors,
                                                     threshold), repairs)
@@ -416,7 +451,7 @@ def _fixed_candidate(name: str, backend: Backend, sdf: Any, model: dict[str, Any
                      threshold: float, base_report: TrainingReport) -> _Candidate:
     rep = TrainingReport(probability_two_random_records_match=(
         base_report.probability_two_random_records_match))
-    model = _apply_labels(backend, sdf, model, labels, rep)
+    model = _apply_labels(backend, sdf, model, spec, labels, rep)
     model, repairs = _finish(model, spec)
     return _Candidate(name, model, rep, judge_model(backend, sdf, model, spec, anchors,
                                                     threshold), repairs)
@@ -455,7 +490,8 @@ def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: Mod
     base = linker.misc.save_model_to_json()
     report.timings["lambda"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    anchors = find_anchors(prepared, spec)
+    anchors = find_anchors(prepared, spec, labels=labels)
+    report.anchors = anchors
     report.sure_pairs, report.sure_nonmatch_pairs = len(anchors.sure), len(anchors.nonsure)
     informed = sure_m(backend, prepared_sdf, prepared, base, spec, report)
     report.timings["sure_pairs"] = time.perf_counter() - t0
