@@ -338,3 +338,22 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     (ws.models_dir / "link_summary.json").write_text(
         json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8")
     return summary
+
+
+def latest_link_health(ws: Workspace) -> dict[str, Any] | None:
+    """The health check of the latest finished link run (:mod:`roshan.link.health`):
+    ``verdict`` (ok / repaired / failed), ``message``, ``review_pairs``, ``failed``
+    (names of failed checks), ``run_id``. None before any link run; a run from before
+    the check existed gives verdict ``None`` ("not checked")."""
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(LinkRun.id, LinkRun.health_verdict, LinkRun.health)
+                           .where(LinkRun.status == "done")
+                           .order_by(LinkRun.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    run_id, verdict, health = row
+    health = health or {}
+    return {"run_id": int(run_id), "verdict": verdict, "message": health.get("message"),
+            "review_pairs": int(health.get("review_pairs") or 0),
+            "failed": [c["name"] for c in health.get("checks", []) if not c.get("ok", True)]}
+

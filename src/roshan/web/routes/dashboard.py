@@ -118,6 +118,8 @@ def _compute(ws: Workspace) -> dict[str, Any]:
         from roshan.report.data import report_data
     except ImportError:  # pragma: no cover - the report module is part of roshan
         return _compute_basic(ws, int(n_records), int(n_sources))
+    from roshan.link.pipeline import latest_link_health
+
     d = report_data(ws, compute_missing=False)
     est = d.get("estimate")
     estimate = None
@@ -146,7 +148,7 @@ def _compute(ws: Workspace) -> dict[str, Any]:
             "unknown_date": int(d["timeline"]["undated"]),
             "blackout": d["timeline"].get("blackout"),
             "provinces": provinces, "unknown_province": int(d.get("unknown_province") or 0),
-            "synthetic": bool(d.get("synthetic"))}
+            "synthetic": bool(d.get("synthetic")), "linkage_health": latest_link_health(ws)}
 
 
 def _compute_basic(ws: Workspace, n_records: int, n_sources: int) -> dict[str, Any]:
