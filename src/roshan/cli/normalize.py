@@ -1,6 +1,6 @@
 """``roshan normalize``: see what roshan makes of one value, or normalise a workspace.
 
-    roshan normalize name  "محمدرضا حسینی" [--json]
+    roshan normalize name  "محمدرضا حسینی" [--json]     (also "Rezaei, Hossein son of Ali")
     roshan normalize date  "۱۸ دی ۱۴۰۴"   [--json] [--calendar jalali|gregorian] [--day-first/--month-first]
     roshan normalize age   "about 30"      [--json]
     roshan normalize place "Lordjan"       [--json]
@@ -35,7 +35,8 @@ def name_cmd(
     value: str = typer.Argument(..., help="A name in Persian or Latin script."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
 ) -> None:
-    """Show the normalised form, cross-script key and romanisation of a name."""
+    """Show the normalised form, cross-script key and romanisation of a name, and the
+    title, given, family and father's names roshan reads in it as a full name."""
     from roshan.normalize.names import normalize_name
 
     data = normalize_name(value).to_dict()

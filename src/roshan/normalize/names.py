@@ -9,9 +9,11 @@ descent, Haj a pilgrimage) but are written inconsistently from list to list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from roshan.normalize.keys import rule_key
 from roshan.normalize.text import is_persian_token, normalize_text, script_of
 from roshan.normalize.variants import (
     VariantTable,
@@ -21,6 +23,8 @@ from roshan.normalize.variants import (
     is_family_key,
     is_given_key,
     is_suffix_token,
+    multiword_family_names,
+    sex_of_given_key,
     token_script_split,
 )
 
@@ -177,12 +181,23 @@ def name_part(value: str | None, table: VariantTable | None = None,
     every title token (Seyyed Mohammad, Fatemeh Sadat); in a ``full`` name only
     the titles before the family name (Seyyed Ali Mousavi, Fatemeh Sadat Rezaei,
     but not the Haji of Milad Haji Abadi or the Mir of Ali Mir Hosseini); in a
-    ``family`` field none — there they are part of the name.
+    ``family`` field none — there they are part of the name. A full name
+    written "Family, Given" is read as a family field, then a full name: the
+    titles before the given name are taken out (Mousavi, Seyyed Ali), those of
+    the family name kept (Mir Hosseini, Ali).
     """
-    norm = normalize_text(value)
-    if not norm:
+    if not value:
         return _EMPTY
     table = table or default_table()
+    if role == "full" and isinstance(value, str) and ("," in value or "،" in value):
+        head, tail = re.split("[,،]", value, maxsplit=1)
+        ph, pt = name_part(head, table, "family"), name_part(tail, table, "full")
+        if ph.tokens and pt.tokens:
+            hons_t = ph.honorifics + tuple(h for h in pt.honorifics if h not in ph.honorifics)
+            return _finish(list(ph.tokens + pt.tokens), hons_t, role, table)
+    norm = normalize_text(value)  # type: ignore[arg-type]
+    if not norm:
+        return _EMPTY
     hons: list[str] = []
     kept: list[str] = []
     toks = _tokens(norm)
@@ -207,6 +222,11 @@ def name_part(value: str | None, table: VariantTable | None = None,
                 hons.append(h)
         leading = False
         kept.append(t)
+    return _finish(kept, tuple(hons), role, table)
+
+
+def _finish(kept: list[str], hons: tuple[str, ...], role: str, table: VariantTable) -> NamePart:
+    """Keys and romanisation of normalised, title-free tokens."""
     keys: list[str] = []
     for t in kept:
         tk = table.token_keys(t)
@@ -219,7 +239,578 @@ def name_part(value: str | None, table: VariantTable | None = None,
         keys.extend(tk)
     keys = list(table.merge_adjacent(tuple(keys)))
     roman = " ".join([r for r in [romanize_token(t, table) for t in kept] if r])
-    return NamePart(" ".join(kept), tuple(kept), tuple(keys), roman, tuple(hons))
+    return NamePart(" ".join(kept), tuple(kept), tuple(keys), roman, hons)
+
+
+_PART_CACHE_MAX = 200_000
+
+
+def _cached_part(value: str, table: VariantTable, role: str) -> NamePart:
+    """:func:`name_part`, memoised on the table: reading full names meets the same
+    fathers', given and family names over and over. ``normalize_frame`` empties
+    the memo when it is done."""
+    if not value:
+        return _EMPTY
+    key = (value, role)
+    hit = table.part_cache.get(key)
+    if hit is None:
+        hit = name_part(value, table, role)
+        if len(table.part_cache) < _PART_CACHE_MAX:
+            table.part_cache[key] = hit
+    return hit  # type: ignore[return-value]
+
+
+def sub_part(tokens: list[str] | tuple[str, ...], role: str, table: VariantTable) -> NamePart:
+    """A :class:`NamePart` of some tokens of a name already normalised (and with
+    its titles taken out) by :func:`name_part`: the split of a full name."""
+    if not tokens:
+        return _EMPTY
+    key = (tuple(tokens), role)
+    hit = table.part_cache.get(key)
+    if hit is None:
+        hit = _finish(list(tokens), (), role, table)
+        if len(table.part_cache) < _PART_CACHE_MAX:
+            table.part_cache[key] = hit
+    return hit  # type: ignore[return-value]
+
+
+# ----------------------------------------------------------------- name roles
+# What the lexicon says a name is: a usual given name (of a man or a woman), a
+# usual family name, or neither. ``data/name_roles.tsv`` lists the common names
+# whose role is clear; the rest of the lexicon (~30,000 names, noisy: many
+# family names also appear as given names there) only gives weak evidence.
+
+
+@lru_cache(maxsize=1)
+def _roles() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(male given keys, female given keys, all given keys, family keys) of the
+    curated list; names with more than one key (compounds, suffixed) are skipped."""
+    table = default_table()
+    out: dict[str, set[str]] = {"m": set(), "f": set(), "family": set()}
+    for row in _read_tsv(_data_path("name_roles.tsv")):
+        if len(row) >= 2 and row[0] in out:
+            for form in row[1].split():
+                keys = name_part(form, table, "family").keys
+                if len(keys) == 1:
+                    out[row[0]].add(keys[0])
+    male, female = frozenset(out["m"]), frozenset(out["f"])
+    return male, female, male | female, frozenset(out["family"])
+
+
+# Family names made from a given name: Karim+i (Karimi), Reza+i (Rezaei, رضایی),
+# Mousa+vi (Mousavi), Ali+vi (Alavi), Karim+ian (Karimian). Key endings, and
+# what the given name's key may have ended with before them.
+_DERIVED_ENDINGS = (("vY", ("A", "Y", "E", "")), ("Yn", ("", "A", "E")), ("Y", ("", "A", "E")))
+
+
+def _family_stems(key: str) -> list[str]:
+    """Keys of usual given names that ``key`` is a family name made from (Karimi -> Karim)."""
+    given = _roles()[2]
+    out: list[str] = []
+    for end, alts in _DERIVED_ENDINGS:
+        if key.endswith(end) and len(key) - len(end) >= 2:
+            stem = key[: -len(end)]
+            out.extend(stem + a for a in alts if stem + a in given)
+    return out
+
+
+def _key_family_score(key: str, position: int) -> int:
+    """2 = clearly a family name (or a family suffix after a root), 1 = only the
+    lexicon says so, 0 = not a family name."""
+    _, _, given, family = _roles()
+    if position > 0 and key in _suffix_key_set():
+        return 2
+    if key in family:
+        return 2
+    if key in given:
+        return 0
+    if _family_stems(key):
+        return 2
+    return 1 if is_family_key(key) and not is_given_key(key) else 0
+
+
+def family_level(keys: tuple[str, ...] | list[str]) -> int:
+    """How clearly a name (its token keys) is a family name: 2 clearly, 1 weakly, 0 not."""
+    return max((_key_family_score(k, i) for i, k in enumerate(keys)), default=0)
+
+
+def given_level(keys: tuple[str, ...] | list[str]) -> int:
+    """How clearly a name is a given name: 2 every key a usual given name
+    (Mohammad Reza), 1 known to the lexicon and nothing family-like, 0 not."""
+    if not keys:
+        return 0
+    given = _roles()[2]
+    if all(k in given for k in keys):
+        return 2
+    if family_level(keys) == 0 and all(is_given_key(k) for k in keys):
+        return 1
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _suffix_key_set() -> frozenset[str]:
+    from roshan.normalize.variants import _suffix_keys
+
+    return _suffix_keys()
+
+
+def _collapse(key: str) -> str:
+    out: list[str] = []
+    for ch in key:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+def _joined_key(a: str, b: str) -> str:
+    """Key of two names written as one word in Persian (حسین + علی = حسینعلی):
+    a final ا of the first is dropped and a final silent ه becomes h; the
+    initial ا/ع of the second is dropped."""
+    if a.endswith("A"):
+        a = a[:-1]
+    elif a.endswith("E"):
+        a = a[:-1] + "h"
+    if b.startswith("A") and len(b) > 1:
+        b = b[1:]
+    return _collapse(a + b)
+
+
+def _is_compound(a: str, b: str) -> bool:
+    """True when given-name keys ``a`` ``b`` make one compound given name: a usual
+    pair (Mohammad Reza, Ali Akbar) or one the lexicon knows written joined
+    (حسینعلی, مهدیعلی, رضاعلی)."""
+    first, second = _compound_sets()
+    return (a in first and b in second) or is_given_key(_joined_key(a, b))
+
+
+# A word that is the second part of at least this many of the lexicon's
+# several-word family names is read as such after a given name («هاشم خانی»,
+# «علی محمدی», «فرج اللهی»): it does not end a "X Z Y" with the father in the middle.
+_SECOND_PART_MIN = 3
+
+
+@lru_cache(maxsize=1)
+def _two_word_families() -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+    """(key pairs of two-word family names, keys of their usual second words)."""
+    table = default_table()
+    pairs: set[tuple[str, str]] = set()
+    seconds: dict[str, int] = {}
+    for words in multiword_family_names():
+        keys = [table.token_keys(w) for w in words[-2:]]
+        if keys[0] and keys[1]:
+            pairs.add((keys[0][-1], keys[1][0]))
+            if len(keys[1]) == 1:
+                seconds[keys[1][0]] = seconds.get(keys[1][0], 0) + 1
+    # a usual family name of its own (محمدی، حسینی) only counts in a known pair
+    family = _roles()[3]
+    second = frozenset(k for k, n in seconds.items() if n >= _SECOND_PART_MIN and k not in family)
+    return frozenset(pairs), second | _suffix_key_set()
+
+
+def _is_second_part(token: str, table: VariantTable) -> bool:
+    keys = table.token_keys(token)
+    return is_suffix_token(token) or (len(keys) == 1 and keys[0] in _two_word_families()[1])
+
+
+def _is_two_word_family(z: str, y_token: str, table: VariantTable, alone: bool = True) -> bool:
+    """True when given-name key ``z`` and the word ``y_token`` after it may be one
+    family name in two words: the lexicon knows the pair (spaced, «علی محمدی»,
+    «رستم خانی», or joined, علیمحمدی) or the word is a usual second part of such
+    names that is not a usual family name alone (خانی، اللهی، بیگی; a suffix) and
+    is ``alone`` (not the first word of a family name of its own: «علی‌نیا»)."""
+    if alone and _is_second_part(y_token, table):
+        return True
+    yk = table.token_keys(y_token)
+    if z in _family_prefixes() and (
+            (len(yk) == 1 and _family_stems(yk[0])) or (len(yk) > 1 and yk[0] in _roles()[2])):
+        return True  # Ali Akbari, Ali Akbarzadeh, Gholam Hosseini
+    if len(yk) != 1:
+        return False  # Alipour, Rezazadeh: a family name of its own
+    return (z, yk[0]) in _two_word_families()[0] or is_family_key(_joined_key(z, yk[0]))
+
+
+# Given names that often start a family name made from another given name
+# (علی‌اکبری، علی‌محمدی، غلامحسینی): "X Ali Akbari" is not read as father Ali.
+_FAMILY_PREFIX_NAMES = ("علی", "غلام")
+
+
+@lru_cache(maxsize=1)
+def _family_prefixes() -> frozenset[str]:
+    table = default_table()
+    return frozenset(k for w in _FAMILY_PREFIX_NAMES for k in table.token_keys(w))
+
+
+@lru_cache(maxsize=1)
+def _title_keys() -> frozenset[str]:
+    """Rule keys of every title spelling: a misspelt title (سیید, Seyd) is not a given name."""
+    return frozenset(k for k in (rule_key(f) for f in _honorifics()) if k)
+
+
+def _joined_pairs(raw: str) -> set[tuple[str, str]]:
+    """Neighbouring normalised words that ``raw`` writes as one word, joined by
+    a ZWNJ or a hyphen («علی‌اکبری», "Ali-Akbari")."""
+    out: set[tuple[str, str]] = set()
+    if "\u200c" not in raw and "-" not in raw:
+        return out
+    for chunk in raw.split():
+        if "\u200c" in chunk or "-" in chunk:
+            words = normalize_text(chunk).split()
+            out.update(zip(words, words[1:], strict=False))
+    return out
+
+
+# ----------------------------------------------------------- full-name column
+# Words that introduce the father's name: «حسین رضایی فرزند علی», "Hossein
+# Rezaei son of Ali". The strong ones are only ever connectives; the weak ones
+# (پسر boy, دختر girl, ولد, بن, ...) are also words, so they count only after a
+# given and a family name, standing on their own (not ولد‌خانی written with a
+# ZWNJ) and followed by something the lexicon knows as a given name.
+_MARKERS_STRONG: tuple[tuple[str, ...], ...] = (
+    ("فرزند",), ("son", "of"), ("daughter", "of"), ("child", "of"), ("s", "o"), ("d", "o"))
+_MARKERS_WEAK: tuple[tuple[str, ...], ...] = (
+    ("پسر",), ("دختر",), ("ولد",), ("بن",), ("بنت",), ("ابن",), ("bin",), ("ibn",), ("bint",))
+_MARKER_FIRST = frozenset(m[0] for m in _MARKERS_STRONG + _MARKERS_WEAK)
+_DELIMS = re.compile(r"([,،()\[\]])")
+
+FLAG_SWAPPED = "given_family_swapped"
+FLAG_FAMILY_FIRST = "family_first"
+FLAG_FATHER_IN_NAME = "father_in_full_name"
+FLAG_FATHER_IN_MIDDLE = "father_in_middle"
+FLAG_FATHER_FILLED = "father_from_full_name"
+NAME_FLAGS = (FLAG_SWAPPED, FLAG_FAMILY_FIRST, FLAG_FATHER_IN_NAME, FLAG_FATHER_IN_MIDDLE,
+              FLAG_FATHER_FILLED)
+"""Every value of the ``name_flags`` column, in the order they are written."""
+
+
+def has_marker_word(norm: str) -> bool:
+    """Cheap pre-check: does normalised text contain a word that may introduce a father?"""
+    return not _MARKER_FIRST.isdisjoint(norm.split())
+
+
+# Delimiters and joiners kept through normalize_text as sentinel words.
+_SENTINELS = {",": " qqcommaqq ", "،": " qqcommaqq ", "(": " qqopenqq ", "[": " qqopenqq ",
+              ")": " qqcloseqq ", "]": " qqcloseqq ", "\u200c": " qqjoinqq ", "-": " qqjoinqq "}
+_SENTINEL_RE = re.compile("[,،()\\[\\]\u200c-]")
+_SENTINEL_ITEM = {"qqcommaqq": ",", "qqopenqq": "(", "qqcloseqq": ")"}
+
+
+def _pieces(raw: str) -> tuple[list[str], list[int]]:
+    """Normalised words of ``raw`` with "," "(" ")" kept as their own items, and
+    for each item the number of the word group it belongs to (words joined by a
+    ZWNJ or a hyphen, «علی‌اکبری», share one). One normalize_text call."""
+    words = normalize_text(_SENTINEL_RE.sub(lambda m: _SENTINELS[m.group()], raw)).split()
+    out: list[str] = []
+    chunk: list[int] = []
+    n = 0
+    join = False
+    for w in words:
+        if w == "qqjoinqq":
+            join = True
+            continue
+        if w in _SENTINEL_ITEM:
+            out.append(_SENTINEL_ITEM[w])
+            chunk.append(-1)
+        else:
+            if not (join and chunk and chunk[-1] == n):
+                n += 1
+            out.append(w)
+            chunk.append(n)
+        join = False
+    return out, chunk
+
+
+def _rejoin(idx: list[int], items: list[str], chunk: list[int]) -> str:
+    """Items ``idx`` as text again: words of one chunk joined by a ZWNJ, commas kept."""
+    text = ""
+    prev = -2
+    for i in idx:
+        w = items[i]
+        if w in ("(", ")"):
+            prev = -2
+            continue
+        if w == ",":
+            text += ","
+        elif text:
+            text += ("\u200c" if chunk[i] == prev and prev >= 0 else " ") + w
+        else:
+            text = w
+        prev = chunk[i]
+    return text.strip(" ,")
+
+
+def _looks_given(token: str, table: VariantTable) -> bool:
+    keys = table.token_keys(token)
+    return bool(keys) and all(is_given_key(k) or k in _roles()[2] for k in keys)
+
+
+def _find_father_clause(raw: str, table: VariantTable) -> tuple[str, str] | None:
+    """(name side, father side) of a full name with a father connective, else None.
+
+    The name side keeps its commas (``Rezaei, Hossein``); the father side ends
+    at a closing bracket or a comma; words after a closing bracket go back to
+    the name side («حسین (فرزند علی) رضایی»).
+    """
+    items, chunk = _pieces(raw)
+    words = [(i, w) for i, w in enumerate(items) if w not in (",", "(", ")")]
+    glued: set[str] | None = None
+    for j, (i, w) in enumerate(words):
+        if w not in _MARKER_FIRST:
+            continue
+        for marker in _MARKERS_STRONG + _MARKERS_WEAK:
+            n = len(marker)
+            if tuple(x for _, x in words[j:j + n]) != marker:
+                continue
+            # the marker's words must be adjacent items (no comma inside "son , of")
+            if words[j + n - 1][0] - i != n - 1:
+                continue
+            end = i + n
+            after: list[str] = []
+            k = end
+            while k < len(items) and items[k] not in (",", ")"):
+                if items[k] != "(":
+                    after.append(items[k])
+                k += 1
+            rest = list(range(k + 1, len(items))) if k < len(items) and items[k] == ")" else []
+            name_side = _rejoin(list(range(i)) + rest, items, chunk)
+            if not after:
+                if marker in _MARKERS_STRONG and k == len(items):
+                    return name_side, ""  # "X Y son of": no name after the connective
+                continue
+            if marker in _MARKERS_WEAK:
+                # «X Y پسر Z»: given and family before the word (not «امیرحسین بن سعید»,
+                # Bensaeed being a family name), a given name after it
+                n_before = sum(1 for x in items[:i] if x not in (",", "(", ")"))
+                if n_before < 2 or not _looks_given(after[0], table):
+                    continue
+                if glued is None:
+                    glued = set(normalize_text(raw.replace("\u200c", "")).split())
+                if marker[0] not in glued:
+                    continue
+            return name_side, " ".join(after)
+    return None
+
+
+def _j(a: str, b: str) -> str:
+    return a + " " + b if a and b else a or b
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a full name: given, family and father parts, and what was done."""
+
+    given: NamePart
+    family: NamePart
+    father: NamePart
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FullName:
+    """A full-name column read into parts (:func:`parse_full_name`).
+
+    ``own`` is the person's own name as written, with a father clause (``son of
+    Z``, «فرزند Z») taken out; ``reading`` the parts roshan settles on when the
+    record has no father's name of its own. When the middle token of "X Z Y"
+    may be the father's name (``middle_key``), ``alternative`` is the other
+    reading: :meth:`resolve` picks it when the record's own father's name
+    contradicts (or repeats) the middle token.
+    """
+
+    own: NamePart
+    reading: Reading
+    middle_key: str | None = None
+    middle_is_father: bool = False
+    alternative: Reading | None = None
+
+    def resolve(self, own_father_key: str | None) -> Reading:
+        """The reading for a record whose own father's-name key is ``own_father_key``."""
+        if self.alternative is None or self.middle_key is None:
+            return self.reading
+        if self.middle_is_father:
+            use_alt = bool(own_father_key) and own_father_key != self.middle_key
+        else:
+            use_alt = own_father_key == self.middle_key
+        return self.alternative if use_alt else self.reading
+
+
+_EMPTY_READING = Reading(_EMPTY, _EMPTY, _EMPTY, ())
+
+
+def _parts(g_toks: list[str], f_toks: list[str], table: VariantTable) -> tuple[NamePart, NamePart]:
+    return sub_part(g_toks, "given", table), sub_part(f_toks, "family", table)
+
+
+def _family_first(toks: list[str], table: VariantTable) -> bool:
+    """"Rezaei Hossein", "Karimi Mohammad Reza": the first word clearly a family
+    name, the rest clearly one given name (simple or a usual compound)."""
+    if len(toks) not in (2, 3):
+        return False
+    first = table.token_keys(toks[0])
+    rest = [k for t in toks[1:] for k in table.token_keys(t)]
+    if family_level(first) < 2 or given_level(first) > 0:
+        return False
+    if given_level(rest) < 2 or family_level(rest) > 0:
+        return False
+    if len(toks) == 3:
+        k1, k2 = table.token_keys(toks[1]), table.token_keys(toks[2])
+        return len(k1) == 1 and len(k2) == 1 and _is_compound(k1[0], k2[0])
+    return True
+
+
+def _middle_candidate(toks: list[str], raw: str,
+                      table: VariantTable) -> tuple[list[str], str, list[str]] | None:
+    """(given tokens X, middle token Z, family tokens Y) when "X Z Y" could carry
+    the father's name in the middle. Y is the last word, with the word before
+    it when the two are written joined («حسن‌پور», "Hassan-Pour") or the last
+    is a detached suffix or second part (Hassan Pour, Ahmadi Asl); Z is one
+    name written apart from its neighbours; X is one given name (two words
+    only as a usual compound); 3 to 5 words in all."""
+    if not 3 <= len(toks) <= 5:
+        return None
+    joined = _joined_pairs(raw)
+    j = len(toks) - 1
+    while j > 0 and ((toks[j - 1], toks[j]) in joined
+                     or (j == len(toks) - 1 and _is_second_part(toks[j], table))):
+        j -= 1
+    if j < 2 or j > 3:
+        return None
+    x, z, y = toks[:j - 1], toks[j - 1], toks[j:]
+    if (x[-1], z) in joined or is_suffix_token(z):
+        return None
+    if len(x) == 2:
+        k1, k2 = table.token_keys(x[0]), table.token_keys(x[1])
+        if not (len(k1) == 1 and len(k2) == 1 and _is_compound(k1[0], k2[0])):
+            return None
+    return x, z, y
+
+
+def _middle_is_father(x: list[str], z: str, y: list[str], table: VariantTable) -> bool:
+    """The "X Z Y" rule (docs/normalization.md): Z is read as the father's name
+    only when every piece of evidence agrees."""
+    male, female, _, _ = _roles()
+    zks = table.token_keys(z)
+    yk = [k for t in y for k in table.token_keys(t)]
+    xk = [k for t in x for k in table.token_keys(t)]
+    if not zks or not all(k in male for k in zks):
+        return False  # Z: a usual man's name (Ali, or Amirhossein written as one word)
+    if len(zks) > 1 and not _is_compound(zks[0], zks[1]):
+        return False
+    zk = zks[0]
+    if family_level(yk) < 2 or given_level(yk) > 0:
+        return False  # Y: clearly a family name
+    if not xk or given_level(xk) < 2 or rule_key(x[0]) in _title_keys():
+        return False  # X: a usual given name (not a misspelt title: سیید)
+    x_female = xk[0] in female or sex_of_given_key(xk[0], table) == "f"
+    if len(x) == 1 and not x_female and _is_compound(xk[-1], zk):
+        return False  # "Hossein Ali", "Mohammad Reza": a compound given name
+    # "Ali Mohammadi", "Gholam Hosseini", "Rostam Khani": one family name
+    return not _is_two_word_family(zks[-1], y[0], table, alone=len(y) == 1)
+
+
+def _split_own(own: NamePart, name_raw: str, table: VariantTable,
+               middle_rules: bool) -> FullName:
+    """Given/family (and maybe middle-father) readings of a name without father clause."""
+    toks = list(own.tokens)
+    if "," in name_raw or "،" in name_raw:  # "Family, Given": the given part's titles kept
+        sep = "," if "," in name_raw else "،"
+        fam_raw, giv_raw = name_raw.split(sep, 1)
+        fam, giv = _cached_part(fam_raw, table, "family"), _cached_part(giv_raw, table, "given")
+        if fam.tokens and giv.tokens:
+            return FullName(own, Reading(giv, fam, _EMPTY, ()))
+    g_toks, f_toks = split_full_name(own, name_raw, table)
+    flags: tuple[str, ...] = ()
+    if _family_first(toks, table):
+        g_toks, f_toks, flags = toks[1:], toks[:1], (FLAG_FAMILY_FIRST,)
+    plain = Reading(*_parts(g_toks, f_toks, table), _EMPTY, flags)
+    if flags or not middle_rules:
+        return FullName(own, plain)
+    cand = _middle_candidate(toks, name_raw, table)
+    if cand is None:
+        return FullName(own, plain)
+    x, z, y = cand
+    fires = _middle_is_father(x, z, y, table)
+    mid_given, mid_family = _parts(x, y, table)
+    father = sub_part([z], "father", table)
+    middle = Reading(mid_given, mid_family, father, (FLAG_FATHER_IN_MIDDLE,))
+    mkey = father.key or None
+    if fires:
+        return FullName(own, middle, mkey, True, plain)
+    return FullName(own, plain, mkey, False, middle)
+
+
+def parse_full_name(raw: str | None, table: VariantTable | None = None,
+                    part: NamePart | None = None, split: bool = True) -> FullName:
+    """Read a full-name column into title, given, family and father's names.
+
+    Handles «X Y فرزند Z» (also پسر، دختر، ولد، بن), "X Y son of Z",
+    "daughter of", "s/o", "d/o", with a comma or in brackets, "Family, Given",
+    family-first order without a comma when the lexicon is clear, and "X Z Y"
+    with the father's name in the middle under a conservative rule (see
+    docs/normalization.md). ``part`` is ``name_part(raw, table, "full")`` if
+    already computed; ``split=False`` only takes out a father clause (for
+    records that have given/family columns of their own).
+    """
+    table = table or default_table()
+    if not raw:
+        return FullName(_EMPTY, _EMPTY_READING)
+    if part is None:
+        part = name_part(raw, table, "full")
+    clause = _find_father_clause(raw, table) if has_marker_word(part.norm) else None
+    if clause is None:
+        if not split or not part.tokens:
+            return FullName(part, _EMPTY_READING)
+        return _split_own(part, raw, table, middle_rules=True)
+    name_raw, father_raw = clause
+    own = _cached_part(name_raw, table, "full")
+    father = _cached_part(father_raw, table, "father")
+    if not split or not own.tokens:
+        return FullName(own, Reading(_EMPTY, _EMPTY, father, (FLAG_FATHER_IN_NAME,)))
+    split_own = _split_own(own, name_raw, table, middle_rules=False)
+    own, base = split_own.own, split_own.reading
+    given, family = base.given, base.family
+    if not family.tokens and len(father.tokens) >= 2:
+        # "Ali bin Hossein Kaabi", "Hossein son of Ali Rezaei": the family name
+        # written after the father's when it is clearly one
+        last = table.token_keys(father.tokens[-1])
+        if family_level(last) == 2 and given_level(last) == 0 and given_level(given.keys) >= 1:
+            family = sub_part(father.tokens[-1:], "family", table)
+            father = sub_part(father.tokens[:-1], "father", table)
+            own = _cached_part(_j(name_raw, family.norm), table, "full")
+    elif (len(father.keys) >= 2 and family.keys and len(father.tokens) >= 2
+          and father.keys[-1] == family.keys[-1]):
+        # "Hossein Rezaei son of Ali Rezaei": the family name repeated
+        father = sub_part(father.tokens[:-1], "father", table)
+    flags = tuple(f for f in NAME_FLAGS if f in base.flags or f == FLAG_FATHER_IN_NAME)
+    return FullName(own, Reading(given, family, father, flags))
+
+
+def _swap_evidence(given: NamePart, family: NamePart) -> tuple[int, int]:
+    """(how clearly the given field holds a family name, how clearly the family
+    field holds a given name): 2 clearly, 1 weakly, 0 no or contradicted."""
+    g = family_level(given.keys) if given.keys and given_level(given.keys) == 0 else 0
+    f = given_level(family.keys) if family.keys and family_level(family.keys) == 0 else 0
+    return g, f
+
+
+def swapped_columns(given: NamePart, family: NamePart) -> bool:
+    """True when a record's given-name field holds a family name and its
+    family-name field a given name (given="Rezaei", family="Hossein"), judged by
+    the lexicon: the family field is clearly a usual given name, the given
+    field at least weakly a family name, and neither looks like its own role.
+    (``normalize_frame`` also swaps weaker pairs in a list where most rows are
+    swapped: see docs/normalization.md.)"""
+    g, f = _swap_evidence(given, family)
+    return g >= 1 and f == 2
+
+
+def given_field_is_family(part: NamePart) -> int:
+    """The given-name half of :func:`swapped_columns`: 0, 1 or 2 (vectorised in the snapshot)."""
+    return _swap_evidence(part, _EMPTY)[0]
+
+
+def family_field_is_given(part: NamePart) -> int:
+    """The family-name half of :func:`swapped_columns`: 0, 1 or 2."""
+    return _swap_evidence(_EMPTY, part)[1]
 
 
 @dataclass(frozen=True)
@@ -232,6 +823,7 @@ class PersonName:
     father: NamePart
     honorifics: str | None
     script: str | None
+    flags: tuple[str, ...] = ()
 
     @property
     def full_key(self) -> str:
@@ -253,7 +845,7 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
     "Family, Given" when there is a comma; otherwise the last token is the
     family name, with the one before it when the last is a detached suffix
     (Hosseini Nejad, حسینی نژاد); a lone token is a given name if the lexicon
-    knows it as one, else a family name.
+    knows it as one and it is not clearly a family name (Rezaei), else a family name.
     """
     toks = list(part.tokens)
     if not toks:
@@ -261,13 +853,14 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
     if "," in raw or "،" in raw:  # "Family, Given"
         sep = "," if "," in raw else "،"
         fam_raw, giv_raw = raw.split(sep, 1)
-        fam = name_part(fam_raw, table, "family").tokens
-        giv = name_part(giv_raw, table, "given").tokens
+        fam = _cached_part(fam_raw, table, "family").tokens
+        giv = _cached_part(giv_raw, table, "given").tokens
         if fam and giv:
             return list(giv), list(fam)
     if len(toks) == 1:
         keys = table.token_keys(toks[0])
-        if len(keys) == 1 and is_given_key(keys[0]):
+        if len(keys) == 1 and is_given_key(keys[0]) and not (
+                family_level(keys) == 2 and given_level(keys) == 0):  # not Rezaei
             return toks, []
         return [], toks
     # Given name: the first token, plus a second one when the two form a usual
@@ -278,7 +871,10 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
         k1 = table.token_keys(toks[0])
         k2 = table.token_keys(toks[1])
         if (len(k1) == 1 and len(k2) == 1 and k2[0] in _compound_second(table)
-                and (k1[0] in _compound_first(table) or is_given_key(k1[0]))):
+                and (k1[0] in _compound_first(table) or is_given_key(k1[0]))
+                and (toks[1], toks[2]) not in _joined_pairs(raw)  # «نوید علی‌اکبری»
+                and not (sex_of_given_key(k1[0], table) == "f"  # no "Maryam Ali"
+                         and sex_of_given_key(k2[0], table) == "m")):
             n_given = 2
     if is_suffix_token(toks[n_given]) and n_given > 1:
         n_given -= 1  # "Amir Sohrab Pour": the suffix needs its root
@@ -312,18 +908,36 @@ def _compound_second(table: VariantTable) -> frozenset[str]:
     return _compound_sets()[1]
 
 
+
 def person_name(full: str | None, given: str | None, family: str | None,
                 father: str | None = None, table: VariantTable | None = None) -> PersonName:
-    """Normalise a record's name fields; split ``full`` when given/family are missing."""
+    """Normalise a record's name fields.
+
+    ``full`` is split when given/family are missing (:func:`parse_full_name`);
+    given/family columns that are clearly swapped are swapped back; a father's
+    name found in ``full`` fills ``father`` only when the record has none. What
+    was done is listed in ``flags`` (:data:`NAME_FLAGS`).
+    """
     table = table or default_table()
-    fp = name_part(full, table, "full")
     gp = name_part(given, table, "given")
     fam = name_part(family, table, "family")
     fa = name_part(father, table, "father")
-    if not gp.tokens and not fam.tokens and fp.tokens:
-        g_toks, f_toks = split_full_name(fp, full or "", table)
-        gp = name_part(" ".join(g_toks), table, "given")
-        fam = name_part(" ".join(f_toks), table, "family")
+    flags: list[str] = []
+    if gp.tokens or fam.tokens:
+        parsed = parse_full_name(full, table, split=False)
+        reading = parsed.reading
+        if swapped_columns(gp, fam):
+            gp, fam = name_part(family, table, "given"), name_part(given, table, "family")
+            flags.append(FLAG_SWAPPED)
+    else:
+        parsed = parse_full_name(full, table)
+        reading = parsed.resolve(fa.key or None)
+        gp, fam = reading.given, reading.family
+    fp = parsed.own
+    flags.extend(reading.flags)
+    if not fa.tokens and reading.father.tokens:
+        fa = reading.father
+        flags.append(FLAG_FATHER_FILLED)
     hons: list[str] = []
     for p in (fp, gp, fam):
         for h in p.honorifics:
@@ -334,7 +948,8 @@ def person_name(full: str | None, given: str | None, family: str | None,
         fp = NamePart(norm, gp.tokens + fam.tokens, gp.keys + fam.keys,
                       " ".join(x for x in (gp.roman, fam.roman) if x), ())
     script = script_of(" ".join(x for x in (fp.norm, gp.norm, fam.norm) if x))
-    return PersonName(fp, gp, fam, fa, " ".join(hons) if hons else None, script)
+    order = [f for f in NAME_FLAGS if f in flags]
+    return PersonName(fp, gp, fam, fa, " ".join(hons) if hons else None, script, tuple(order))
 
 
 @dataclass(frozen=True)
@@ -347,21 +962,42 @@ class NameResult:
     tokens: list[str]
     honorifics: list[str]
     script: str | None
+    given: str | None = None
+    family: str | None = None
+    father: str | None = None
+    title: str | None = None
+    given_key: str | None = None
+    family_key: str | None = None
+    father_key: str | None = None
+    flags: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict."""
         return {
             "normalized": self.normalized, "key": self.key, "romanized": self.romanized,
             "tokens": self.tokens, "honorifics": self.honorifics, "script": self.script,
+            "given": self.given, "family": self.family, "father": self.father,
+            "title": self.title, "given_key": self.given_key, "family_key": self.family_key,
+            "father_key": self.father_key, "flags": self.flags,
         }
 
 
 def normalize_name(value: str | None, table: VariantTable | None = None) -> NameResult:
-    """Normalise one name string: script-folded text, cross-script key, romanisation.
+    """Normalise one name string: script-folded text, cross-script key, romanisation,
+    and the parts roshan reads in it as a full name.
 
-    ``key`` is the space-separated token keys in written order (compounds split):
+    ``key`` is the space-separated token keys of the person's own name in written
+    order (compounds split; a father clause such as "son of Ali" left out):
     ``normalize_name("محمدرضا حسینی").key == normalize_name("Mohammad-Reza Hosseini").key``.
+    ``given``/``family``/``father``/``title`` are what a full-name column holding
+    ``value`` is split into (:func:`person_name`).
     """
-    p = name_part(value, table, "full")
-    return NameResult(p.norm, p.key, p.roman, list(p.keys), list(p.honorifics),
-                      script_of(p.norm))
+    table = table or default_table()
+    p = person_name(value, None, None, None, table)
+    own = p.full
+    titles = p.honorifics.split() if p.honorifics else []
+    return NameResult(
+        own.norm, own.key, own.roman, list(own.keys), titles, script_of(own.norm),
+        given=p.given.norm or None, family=p.family.norm or None, father=p.father.norm or None,
+        title=p.honorifics, given_key=p.given.key or None, family_key=p.family.key or None,
+        father_key=p.father.key or None, flags=list(p.flags))

@@ -33,6 +33,8 @@ NORMALIZED_SCHEMA = pa.schema([
     pa.field("full_roman", pa.string()),
     pa.field("honorifics", pa.string()),
     pa.field("name_script", pa.string()),
+    # what the name reading changed, space-separated (names.NAME_FLAGS), else null
+    pa.field("name_flags", pa.string()),
     pa.field("sex", pa.string()),
     pa.field("sex_imputed", pa.bool_()),
     pa.field("age_min", pa.int32()),

@@ -27,7 +27,20 @@ import pyarrow.parquet as pq
 from roshan.normalize.ages import parse_age
 from roshan.normalize.causes import cause_category, yes_no
 from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
-from roshan.normalize.names import NamePart, name_part, romanize_token, split_full_name
+from roshan.normalize.names import (
+    FLAG_FATHER_FILLED,
+    FLAG_FATHER_IN_NAME,
+    FLAG_SWAPPED,
+    NAME_FLAGS,
+    NamePart,
+    Reading,
+    family_field_is_given,
+    given_field_is_family,
+    has_marker_word,
+    name_part,
+    parse_full_name,
+    romanize_token,
+)
 from roshan.normalize.places import resolve_place
 from roshan.normalize.schema import COLUMNS, NORMALIZED_SCHEMA
 from roshan.normalize.sex import resolve_sex
@@ -117,6 +130,10 @@ def _j(a: str, b: str) -> str:
         return a + " " + b
     return a or b
 
+
+SWAPPED_LIST_SHARE = 0.5
+"""A list with more than this share of its rows swapped by the per-row test is
+read as swapped throughout (weaker evidence then suffices for its other rows)."""
 
 PARALLEL_MIN_VALUES = 100_000
 """Below this many distinct name values, names are normalised in-process."""
@@ -227,26 +244,32 @@ def romanize_from_data(parts: list[NamePart], table: VariantTable) -> list[NameP
     return out
 
 
-def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> pd.DataFrame:
-    """Normalise every field of a records frame (``records_frame`` shape); pure.
+def _flag_strings() -> np.ndarray:
+    """name_flags text for every bit mask of NAME_FLAGS (bit i = NAME_FLAGS[i])."""
+    out = []
+    for mask in range(1 << len(NAME_FLAGS)):
+        out.append(" ".join(f for i, f in enumerate(NAME_FLAGS) if mask >> i & 1) or None)
+    return np.array(out, dtype=object)
 
-    Returns one row per input row with the columns of
-    :data:`roshan.normalize.schema.NORMALIZED_SCHEMA`, in that order.
-    ``variants`` is the name-variant table to use (default: the package's).
+
+def _bits(flags: tuple[str, ...]) -> int:
+    return sum(1 << NAME_FLAGS.index(f) for f in flags)
+
+
+_BIT_SWAPPED = 1 << NAME_FLAGS.index(FLAG_SWAPPED)
+_BIT_FILLED = 1 << NAME_FLAGS.index(FLAG_FATHER_FILLED)
+_NOBODY = NamePart("", (), (), "", ())
+_NO_READING = Reading(_NOBODY, _NOBODY, _NOBODY, ())
+
+
+def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) -> np.ndarray:
+    """Fill the name columns of ``out``; return each row's first given-name key.
+
+    Every distinct value of each name field is normalised once; a full name is
+    read into parts (:func:`parse_full_name`) once per distinct value; swapped
+    given/family columns are detected per distinct value of each field. Rows
+    then pick their parts by integer codes (no per-row Python).
     """
-    table = variants or default_table()
-    n = len(df)
-    out: dict[str, Any] = {}
-    out["record_pk"] = (df["record_pk"].astype("int64").to_numpy() if "record_pk" in df
-                        else np.arange(n, dtype="int64"))
-    out["source"] = _col(df, "source").astype(object).to_numpy()
-    out["source_kind"] = _col(df, "source_kind").astype(object).to_numpy()
-    out["record_id"] = _col(df, "record_id").astype(object).to_numpy()
-    rn = _col(df, "row_number")
-    out["row_number"] = pd.array(pd.to_numeric(rn, errors="coerce"), dtype="Int64")
-
-    # ---- names: every distinct value of the four name fields once (in parallel
-    # for big frames), then combined per row
     name_cols = {f: _col(df, f) for f in ("full_name", "given_name", "family_name", "father_name")}
     coded = {f: pd.factorize(col.astype(object), use_na_sentinel=False)
              for f, col in name_cols.items()}
@@ -266,34 +289,94 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     fp, fidx = parts["full_name"]
     gp, gidx = parts["given_name"]
     mp, midx = parts["family_name"]
-    pp, pidx_ = parts["father_name"]
-    has_gf = (_take([bool(p.tokens) for p in gp], gidx, bool)
-              | _take([bool(p.tokens) for p in mp], midx, bool))
-    # rows with only a full name: split it (once per distinct full name)
-    _, raw_full = pd.factorize(name_cols["full_name"].astype(object), use_na_sentinel=False)
-    split_cache: dict[int, tuple[NamePart, NamePart]] = {}
+    pp, pidx = parts["father_name"]
+    raw_full, raw_given, raw_family = (coded[f][1] for f in ("full_name", "given_name",
+                                                                "family_name"))
+    g_has = np.fromiter((bool(p.tokens) for p in gp), bool, len(gp))
+    m_has = np.fromiter((bool(p.tokens) for p in mp), bool, len(mp))
+    p_has = np.fromiter((bool(p.tokens) for p in pp), bool, len(pp))
+    has_gf = g_has[gidx] | m_has[midx]
+    own_father = p_has[pidx]
+
+    # swapped given/family columns: both halves of the test are per distinct value
+    g_fam = np.fromiter((given_field_is_family(p) for p in gp), np.int8, len(gp))[gidx]
+    m_giv = np.fromiter((family_field_is_given(p) for p in mp), np.int8, len(mp))[midx]
+    swap = (g_fam >= 1) & (m_giv == 2)  # swapped_columns
+    weak = (g_fam >= 1) & (m_giv >= 1)
+    if weak.any():
+        # a list whose columns are swapped throughout (mislabelled headers): when
+        # most of its rows with both names are swapped, weaker pairs are swapped too
+        both = g_has[gidx] & m_has[midx]
+        src = pd.factorize(_col(df, "source").astype(object), use_na_sentinel=False)[0]
+        n_both = np.bincount(src, weights=both)
+        n_swap = np.bincount(src, weights=swap)
+        listwise = n_swap > SWAPPED_LIST_SHARE * np.maximum(n_both, 1)
+        swap = swap | (weak & listwise[src])
     empty = name_part(None, table, "given")
-    for code in np.unique(fidx[~has_gf]):
-        full_part = fp[code]
-        if not full_part.tokens:
-            split_cache[int(code)] = (empty, empty)
+    sw_given: list[NamePart] = []   # the family field's value read as a given name
+    sw_family: list[NamePart] = []  # the given field's value read as a family name
+    sw_gpos = np.zeros(len(mp), dtype=np.int64)
+    sw_mpos = np.zeros(len(gp), dtype=np.int64)
+    if swap.any():
+        for code in np.unique(midx[swap]):
+            sw_gpos[code] = len(sw_given)
+            sw_given.append(name_part(_none(raw_family[int(code)]), table, "given"))
+        for code in np.unique(gidx[swap]):
+            sw_mpos[code] = len(sw_family)
+            sw_family.append(name_part(_none(raw_given[int(code)]), table, "family"))
+
+    # full names: read once per distinct value; split only where a row needs it
+    n_full = len(fp)
+    need_split = np.zeros(n_full, dtype=bool)
+    need_split[np.unique(fidx[~has_gf])] = True
+    own: list[NamePart] = list(fp)
+    default: list[Reading] = [_NO_READING] * n_full
+    alt: list[Reading] = [_NO_READING] * n_full
+    marker: list[Reading] = [_NO_READING] * n_full
+    mid_key = np.full(n_full, None, dtype=object)
+    mid_default = np.zeros(n_full, dtype=bool)
+    for code, part in enumerate(fp):
+        if not part.tokens:
             continue
-        raw = _none(raw_full[int(code)])
-        g_toks, f_toks = split_full_name(full_part, raw or "", table)
-        split_cache[int(code)] = (name_part(" ".join(g_toks), table, "given"),
-                                  name_part(" ".join(f_toks), table, "family"))
-    # per row: a (given part, family part) pair, coded by distinct combination
-    g_code = np.where(has_gf, gidx, -1 - fidx)
-    m_code = np.where(has_gf, midx, -1 - fidx)
+        split = bool(need_split[code])
+        if not split and not has_marker_word(part.norm):
+            continue
+        parsed = parse_full_name(_none(raw_full[code]), table, part, split=split)
+        own[code] = parsed.own
+        default[code] = parsed.reading
+        if FLAG_FATHER_IN_NAME in parsed.reading.flags:
+            marker[code] = Reading(empty, empty, parsed.reading.father, (FLAG_FATHER_IN_NAME,))
+        if parsed.alternative is not None:
+            alt[code] = parsed.alternative
+            mid_key[code] = parsed.middle_key
+            mid_default[code] = parsed.middle_is_father
 
-    def given_of(code: int) -> NamePart:
-        return gp[code] if code >= 0 else split_cache.get(-1 - code, (empty, empty))[0]
+    # rows with only a full name: the alternative reading of "X Z Y" when the
+    # record's own father's name contradicts (or repeats) the middle token
+    use_alt = np.zeros(len(fidx), dtype=bool)
+    cand = np.flatnonzero(~has_gf & (mid_key[fidx] != None))  # noqa: E711 - object array
+    if len(cand):
+        p_key = np.array([p.key or None for p in pp], dtype=object)
+        own_key = p_key[pidx[cand]]
+        m_key = mid_key[fidx[cand]]
+        same = own_key == m_key
+        present = own_key != None  # noqa: E711 - object array
+        use_alt[cand] = np.where(mid_default[fidx[cand]], present & ~same, same)
+    reading_code = np.where(has_gf, 2 * n_full + fidx, np.where(use_alt, n_full + fidx, fidx))
+    readings = default + alt + marker
 
-    def family_of(code: int) -> NamePart:
-        return mp[code] if code >= 0 else split_cache.get(-1 - code, (empty, empty))[1]
+    # per row: (given part, family part, own full part) codes into combined lists
+    givens = gp + sw_given + [r.given for r in default] + [r.given for r in alt]
+    families = mp + sw_family + [r.family for r in default] + [r.family for r in alt]
+    o_d, o_a = len(gp) + len(sw_given), len(gp) + len(sw_given) + n_full
+    g_code = np.where(has_gf, np.where(swap, len(gp) + sw_gpos[midx], gidx),
+                      np.where(use_alt, o_a + fidx, o_d + fidx))
+    o_d, o_a = len(mp) + len(sw_family), len(mp) + len(sw_family) + n_full
+    m_code = np.where(has_gf, np.where(swap, len(mp) + sw_mpos[gidx], midx),
+                      np.where(use_alt, o_a + fidx, o_d + fidx))
 
     def combine(gc: int, mc: int, fc: int) -> tuple[Any, ...]:
-        g, m, f = given_of(gc), family_of(mc), fp[fc]
+        g, m, f = givens[gc], families[mc], own[fc]
         keys = g.keys + m.keys
         tokens = list(keys) if keys else list(f.keys)
         full_key = " ".join(sorted(tokens)) or None
@@ -316,22 +399,59 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     def comb(i: int) -> np.ndarray:
         return _take([c[i] for c in combined], cidx_names)
 
+    # father: the record's own, else one read in its full name
+    fathers = pp + [r.father for r in readings]
+    f_code = np.where(own_father, pidx, len(pp) + reading_code)
+    f_idx, f_uniq = pd.factorize(f_code)
+    f_parts = [fathers[int(c)] for c in f_uniq]
+
+    # flags: a bit mask per reading, plus the swap and "father filled" bits per row
+    r_bits = np.fromiter((_bits(r.flags) for r in readings), np.int64, len(readings))
+    r_father = np.fromiter((bool(r.father.tokens) for r in readings), bool, len(readings))
+    bits = r_bits[reading_code] | np.where(swap, _BIT_SWAPPED, 0)
+    bits |= np.where(~own_father & r_father[reading_code], _BIT_FILLED, 0)
+
     out["full_name_norm"] = comb(11)
     out["given_norm"] = comb(0)
     out["family_norm"] = comb(1)
-    out["father_norm"] = _take([p.norm or None for p in pp], pidx_)
+    out["father_norm"] = _take([p.norm or None for p in f_parts], f_idx)
     out["given_key"] = comb(2)
     out["family_key"] = comb(3)
-    out["father_key"] = _take([p.key or None for p in pp], pidx_)
+    out["father_key"] = _take([p.key or None for p in f_parts], f_idx)
     out["full_key"] = comb(4)
     out["name_tokens"] = comb(5)
     out["given_roman"] = comb(6)
     out["family_roman"] = comb(7)
-    out["father_roman"] = _take([p.roman or None for p in pp], pidx_)
+    out["father_roman"] = _take([p.roman or None for p in f_parts], f_idx)
     out["full_roman"] = comb(8)
     out["honorifics"] = comb(9)
     out["name_script"] = comb(10)
-    first_given_arr = comb(12)
+    out["name_flags"] = _flag_strings()[bits]
+    table.part_cache.clear()  # the memo of parse_full_name lives for one run
+    return comb(12)
+
+
+def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> pd.DataFrame:
+    """Normalise every field of a records frame (``records_frame`` shape); pure.
+
+    Returns one row per input row with the columns of
+    :data:`roshan.normalize.schema.NORMALIZED_SCHEMA`, in that order.
+    ``variants`` is the name-variant table to use (default: the package's).
+    """
+    table = variants or default_table()
+    n = len(df)
+    out: dict[str, Any] = {}
+    out["record_pk"] = (df["record_pk"].astype("int64").to_numpy() if "record_pk" in df
+                        else np.arange(n, dtype="int64"))
+    out["source"] = _col(df, "source").astype(object).to_numpy()
+    out["source_kind"] = _col(df, "source_kind").astype(object).to_numpy()
+    out["record_id"] = _col(df, "record_id").astype(object).to_numpy()
+    rn = _col(df, "row_number")
+    out["row_number"] = pd.array(pd.to_numeric(rn, errors="coerce"), dtype="Int64")
+
+    # ---- names: every distinct value of the four name fields once (in parallel
+    # for big frames), then combined per row
+    first_given_arr = _name_columns(df, table, out)
 
     # ---- sex: distinct (reported sex, first given key)
     first_given = pd.Series(first_given_arr)

@@ -24,8 +24,12 @@ def summarize_frame(frame: pd.DataFrame) -> dict[str, Any]:
     def share(mask: Any) -> float:
         return float(mask.sum()) / n
 
+    flags = (frame["name_flags"].fillna("") if "name_flags" in frame
+             else pd.Series("", index=frame.index))
     return {
         "with_name_key": share(frame["full_key"].notna()),
+        "names_swapped_back": share(flags.str.contains("given_family_swapped")),
+        "father_from_full_name": share(flags.str.contains("father_from_full_name")),
         "name_script_fa": share(frame["name_script"] == "fa"),
         "name_script_latin": share(frame["name_script"] == "latin"),
         "sex_known": share(frame["sex"].notna()),

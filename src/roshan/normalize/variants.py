@@ -106,6 +106,27 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def multiword_family_names() -> tuple[tuple[str, ...], ...]:
+    """Family names of the lexicon written as several words («علی محمدی», «هاشم
+    خانی», «فرج اللهی»), normalised, as word tuples (``_lexicon`` keeps one-word
+    names only)."""
+    out: list[tuple[str, ...]] = []
+    try:
+        import farsi_faker
+
+        pkl = Path(farsi_faker.__file__).parent / "data" / "names.pkl"
+        with open(pkl, "rb") as fh:
+            data = pickle.load(fh)  # noqa: S301 - package's own shipped data
+        for n in data.get("last_names", []):
+            words = tuple(normalize_text(n).split())
+            if len(words) > 1:
+                out.append(words)
+    except Exception:  # pragma: no cover
+        pass
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
 def _suffix_keys() -> frozenset[str]:
     return frozenset(rule_key(normalize_text(s)) for s in FAMILY_SUFFIXES_FA + FAMILY_SUFFIXES_LATIN)
 
@@ -151,6 +172,8 @@ class VariantTable:
     roman_cache: dict[str, str] = field(default_factory=dict, repr=False)
     _split_cache: dict[tuple[str, int], list[str] | None] = field(default_factory=dict, repr=False)
     _merge_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    # names.name_part / sub_part results, keyed by (value or tokens, role)
+    part_cache: dict[tuple[object, str], object] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- union-find
@@ -177,6 +200,7 @@ class VariantTable:
         self.roman_cache.clear()
         self._split_cache.clear()
         self._merge_cache.clear()
+        self.part_cache.clear()
 
     # -- seeding
     def seed(self, groups: Iterable[tuple[str, list[str], bool]]) -> None:
