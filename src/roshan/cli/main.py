@@ -81,6 +81,41 @@ def _exit_now(code: int) -> None:
     os._exit(code)
 
 
+def click_exceptions() -> tuple[type[BaseException], ...]:
+    """The click exception base classes Typer may raise: the ``click`` package's and,
+    since Typer 0.22, the copy Typer vendors as ``typer._click``. A Typer upgrade that
+    moved them silently turned every usage error into a traceback; both are caught, and
+    tests drive the installed script to prove it."""
+    found: list[type[BaseException]] = []
+    for name in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        cls = getattr(mod, "ClickException", None)
+        if isinstance(cls, type) and cls not in found:
+            found.append(cls)
+    return tuple(found)
+
+
+def _is_usage_error(exc: BaseException) -> bool:
+    return any(k.__name__ in ("UsageError", "BadParameter", "MissingParameter",
+                              "NoSuchOption", "BadOptionUsage", "BadArgumentUsage")
+               for k in type(exc).__mro__)
+
+
+def usage_message(exc: BaseException) -> str:
+    """One line: the message, and for a usage error where to find help."""
+    fmt = getattr(exc, "format_message", None)
+    text = fmt() if callable(fmt) else str(exc)
+    text = " ".join(str(text).split())
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None) or "roshan"
+    if _is_usage_error(exc):
+        text += f" (see `{path} --help`)"
+    return text
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into one line on stderr."""
     try:
@@ -106,7 +141,6 @@ def main() -> None:
             sys.exit(3)
         raise
     except Exception as exc:  # click usage errors, database failures
-        import click
         from sqlalchemy.exc import DBAPIError
 
         driver_errors: tuple[type[BaseException], ...] = (DBAPIError, sqlite3.Error)
@@ -129,9 +163,11 @@ def main() -> None:
                           "operation was rolled back", soft_wrap=True, markup=True)
             _exit_now(3)
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if isinstance(exc, click_exceptions()):
+            sys.stdout.flush()
+            console.print(f"[bold red]error:[/] {usage_message(exc)}", soft_wrap=True,
+                          highlight=False)
+            sys.exit(2 if _is_usage_error(exc) else int(getattr(exc, "exit_code", 1) or 1))
         raise
 
 
