@@ -34,11 +34,17 @@ TARGETS = {"worst_precision": 0.97, "worst_recall": 0.93, "median_precision": 0.
            "median_recall": 0.97, "coverage": 0.90}
 
 
-def _job(args: tuple[str, int, bool]) -> dict:
-    family, seed, estimate = args
+ORACLE_SEEDS = 5
+"""On the first this-many seeds of every family roshan is also compared with a
+supervised reference (its own model with m from every true pair: what these
+comparisons reach on the data when training is perfect)."""
+
+
+def _job(args: tuple[str, int, bool, bool]) -> dict:
+    family, seed, estimate, oracle = args
     t0 = time.perf_counter()
     try:
-        out = run_one(family, seed, estimate=estimate)
+        out = run_one(family, seed, estimate=estimate, oracle=oracle)
     except Exception as exc:  # noqa: BLE001 - a crash is a result of the sweep, not its end
         out = {"family": family, "seed": seed, "error": f"{type(exc).__name__}: {exc}"[:300]}
     out["seconds"] = round(time.perf_counter() - t0, 1)
@@ -55,6 +61,10 @@ def _family_summary(runs: list[dict]) -> dict:
          "naive_recall": summarise([r["naive"]["recall"] for r in ok if "naive" in r]),
          "health": {v: sum(1 for r in ok if r.get("health") == v)
                     for v in ("ok", "repaired", "failed")}}
+    orc = [r["oracle"] for r in ok if "oracle" in r]
+    if orc:
+        s["oracle_precision"] = summarise([o["precision"] for o in orc])
+        s["oracle_recall"] = summarise([o["recall"] for o in orc])
     est = [r["estimate"] for r in ok if "estimate" in r]
     if est:
         s["coverage"] = round(sum(e["covers"] for e in est) / len(est), 3)
@@ -69,11 +79,12 @@ def main() -> None:
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--estimate", action="store_true")
+    ap.add_argument("--oracle-seeds", type=int, default=ORACLE_SEEDS)
     ap.add_argument("--name", default="link_robustness")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     fams = list(FAMILIES) if args.families == "all" else args.families.split(",")
-    jobs = [(f, s, args.estimate) for f in fams
+    jobs = [(f, s, args.estimate, s < args.first_seed + args.oracle_seeds) for f in fams
             for s in range(args.first_seed, args.first_seed + args.seeds)]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as ex:
@@ -88,17 +99,20 @@ def main() -> None:
         return
     lines = [f"Command: `.venv/bin/python {result['command']}` ({len(runs)} runs, "
              f"{result['wall_seconds'] / 60:.1f} min on 2 cores). SYNTHETIC outside scenarios.",
-             "| family | P worst | P p10 | P median | R worst | R p10 | R median | naive R worst "
-             "| naive R median | health ok/repaired/failed |"
-             + (" coverage |" if args.estimate else ""),
-             "|---|---|---|---|---|---|---|---|---|---|" + ("---|" if args.estimate else "")]
+             "| family | P worst | P p10 | P median | R worst | R p10 | R median | naive P "
+             "median | naive R worst | naive R median | supervised P/R median | health "
+             "ok/repaired/failed |" + (" coverage |" if args.estimate else ""),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"
+             + ("---|" if args.estimate else "")]
     for f, s in [*by_family.items(), ("**all**", overall)]:
         p, r = s["precision"], s["recall"]
-        nr = s["naive_recall"]
+        np_, nr = s["naive_precision"], s["naive_recall"]
         h = s["health"]
+        orc = (f"{s['oracle_precision']['median']}/{s['oracle_recall']['median']}"
+               if "oracle_recall" in s else "—")
         lines.append(f"| {f} | {p.get('worst')} | {p.get('p10')} | {p.get('median')} | "
                      f"{r.get('worst')} | {r.get('p10')} | {r.get('median')} | "
-                     f"{nr.get('worst')} | {nr.get('median')} | "
+                     f"{np_.get('median')} | {nr.get('worst')} | {nr.get('median')} | {orc} | "
                      f"{h['ok']}/{h['repaired']}/{h['failed']} |"
                      + (f" {s.get('coverage')} |" if args.estimate else ""))
     write_result(args.name, result, "Linkage robustness on outside scenarios", lines)
