@@ -244,3 +244,52 @@ def test_every_role_reaches_only_what_it_may(page_for, server, role) -> None:
     page.goto(base + "/exports")
     assert (page.locator("#export-victims").count() == 1) == ("/exports/victims" in ALLOWED[role])
     assert page.locator("#export-counts").count() == 1
+
+
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def test_failed_linkage_alert_in_both_languages(page_for, server) -> None:
+    """A failed linkage health check is the first thing on the dashboard, in both
+    languages (screenshots in test-artifacts/)."""
+    from sqlalchemy import update
+
+    from roshan.store.models import LinkRun
+    from roshan.web.routes.dashboard import forget_cache
+
+    base, ws = server
+    with ws.session() as sess:
+        run_id = sess.execute(select(LinkRun.id).order_by(LinkRun.id.desc())).scalars().first()
+        before = sess.execute(select(LinkRun.health_verdict, LinkRun.health)
+                              .where(LinkRun.id == run_id)).one()
+        sess.execute(update(LinkRun).where(LinkRun.id == run_id).values(
+            health_verdict="failed",
+            health={"verdict": "failed", "review_pairs": 87,
+                    "checks": [{"name": "group_balance", "ok": False},
+                               {"name": "negative_agreement", "ok": False}]}))
+    forget_cache()
+    try:
+        ARTEFACTS.mkdir(exist_ok=True)
+        for lang in ("en", "fa"):
+            page = page_for("viewer", lang)
+            page.goto(f"{base}/?lang={lang}")
+            alert = page.locator("#linkage-health")
+            assert alert.get_attribute("data-verdict") == "failed"
+            box = alert.bounding_box()
+            est = page.locator("#stat-estimate").bounding_box()
+            assert box and est and box["y"] < est["y"]  # above the estimate
+            assert page.evaluate("getComputedStyle(document.querySelector('#linkage-health'))"
+                                 ".borderTopWidth") == "2px"
+            if lang == "fa":
+                assert page.evaluate("document.documentElement.dir") == "rtl"
+                assert "۸۷" in alert.inner_text()
+            else:
+                assert "Linkage is not trustworthy" in alert.inner_text()
+            page.screenshot(path=str(ARTEFACTS / f"dashboard-linkage-failed-{lang}.png"),
+                            full_page=True)
+            assert not page.csp_errors
+    finally:
+        with ws.session() as sess:
+            sess.execute(update(LinkRun).where(LinkRun.id == run_id).values(
+                health_verdict=before[0], health=before[1]))
+        forget_cache()
