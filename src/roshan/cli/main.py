@@ -13,10 +13,14 @@ import sqlite3
 import sys
 
 import typer
+from rich.markup import escape
 
 from roshan import __version__
+from roshan.cli import helpfmt
 from roshan.cli.common import console
 from roshan.errors import RoshanError
+
+helpfmt.install()
 
 app = typer.Typer(
     name="roshan",
@@ -116,6 +120,10 @@ def usage_message(exc: BaseException) -> str:
     return text
 
 
+_USER_PATH_ERRORS = (IsADirectoryError, NotADirectoryError, FileNotFoundError, PermissionError,
+                     FileExistsError)
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into one line on stderr."""
     try:
@@ -124,7 +132,8 @@ def main() -> None:
             sys.stdout.flush()
             sys.exit(code)  # a command's typer.Exit(n): click returns it when not standalone
     except RoshanError as err:
-        console.print(f"[bold red]error:[/] {err}", soft_wrap=True)
+        # The message is text, not markup: "[columns]" must print as written.
+        console.print(f"[bold red]error:[/] {escape(str(err))}", soft_wrap=True)
         _exit_now(err.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -139,6 +148,12 @@ def main() -> None:
             console.print(f"[bold red]error:[/] no space left for roshan's files ({exc.strerror}); "
                           "nothing partial was kept", soft_wrap=True)
             sys.exit(3)
+        if isinstance(exc, _USER_PATH_ERRORS) and exc.filename:
+            # A path the user gave is a folder, missing or not readable: one line, not a
+            # traceback (each command checks its own paths; this is the net under them).
+            console.print(f"[bold red]error:[/] {escape(str(exc.filename))}: "
+                          f"{escape(exc.strerror or type(exc).__name__)}", soft_wrap=True)
+            _exit_now(2)
         raise
     except Exception as exc:  # click usage errors, database failures
         from sqlalchemy.exc import DBAPIError
@@ -159,13 +174,13 @@ def main() -> None:
                 hint = " (is the disk full?)"
             elif "connect" in first.lower() or "terminat" in first.lower():
                 hint = " (the database server stopped or cannot be reached)"
-            console.print(f"[bold red]error:[/] database error: {first}{hint}; the current "
+            console.print(f"[bold red]error:[/] database error: {escape(first)}{hint}; the current "
                           "operation was rolled back", soft_wrap=True, markup=True)
             _exit_now(3)
 
         if isinstance(exc, click_exceptions()):
             sys.stdout.flush()
-            console.print(f"[bold red]error:[/] {usage_message(exc)}", soft_wrap=True,
+            console.print(f"[bold red]error:[/] {escape(usage_message(exc))}", soft_wrap=True,
                           highlight=False)
             sys.exit(2 if _is_usage_error(exc) else int(getattr(exc, "exit_code", 1) or 1))
         raise

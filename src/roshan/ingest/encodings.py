@@ -87,6 +87,8 @@ def detect_encoding(path: Path, declared: str | None = None) -> Detected:
         if enc not in SUPPORTED:
             raise InputFileError(f"unsupported encoding {declared!r}; use one of {', '.join(SUPPORTED)}",
                                  file=path.name)
+        if enc == "utf-16":
+            return _declared_utf16(path)
         _verify(path, enc)
         return Detected(enc, "declared")
     with path.open("rb") as fh:
@@ -99,13 +101,11 @@ def detect_encoding(path: Path, declared: str | None = None) -> Detected:
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
         _verify(path, "utf-16")
         return Detected("utf-16", "UTF-16 byte-order mark")
-    even_nuls = head[0::2].count(0)
-    odd_nuls = head[1::2].count(0)
-    half = max(1, len(head) // 2)
-    if odd_nuls / half > 0.3 and even_nuls == 0:
+    order = _utf16_order(head)
+    if order == "utf-16-le":
         _verify(path, "utf-16-le")
         return Detected("utf-16-le", "UTF-16 little-endian pattern without BOM")
-    if even_nuls / half > 0.3 and odd_nuls == 0:
+    if order == "utf-16-be":
         _verify(path, "utf-16-be")
         return Detected("utf-16-be", "UTF-16 big-endian pattern without BOM")
     if b"\x00" in head:
@@ -126,6 +126,37 @@ def detect_encoding(path: Path, declared: str | None = None) -> Detected:
     )
 
 
+def _utf16_order(head: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when the first bytes show the NUL pattern of mostly
+    ASCII/Latin text in that byte order, else None."""
+    even_nuls = head[0::2].count(0)
+    odd_nuls = head[1::2].count(0)
+    half = max(1, len(head) // 2)
+    if odd_nuls / half > 0.3 and even_nuls == 0:
+        return "utf-16-le"
+    if even_nuls / half > 0.3 and odd_nuls == 0:
+        return "utf-16-be"
+    return None
+
+
+def _declared_utf16(path: Path) -> Detected:
+    """``--encoding utf-16``: the byte-order mark says which UTF-16; without one, the NUL
+    pattern may, and otherwise the user must say utf-16-le or utf-16-be."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        _verify(path, "utf-16")
+        return Detected("utf-16", "declared")
+    order = _utf16_order(head)
+    if order is None:
+        raise InputFileError(
+            "declared UTF-16 but the file has no byte-order mark and its byte order cannot be "
+            "told from its first bytes; pass --encoding utf-16-le or --encoding utf-16-be",
+            file=path.name)
+    _verify(path, order)
+    return Detected(order, f"declared UTF-16 without a byte-order mark; {order[-2:]} by its NUL pattern")
+
+
 def _verify(path: Path, encoding: str) -> None:
     """Decode the whole file strictly; report the first bad position."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -139,8 +170,10 @@ def _verify(path: Path, encoding: str) -> None:
                     f"not valid {encoding}: bad bytes at offset {offset + exc.start}",
                     file=path.name,
                 ) from exc
+            except UnicodeError as exc:  # e.g. the utf-16 codec without a byte-order mark
+                raise InputFileError(f"not valid {encoding}: {exc}", file=path.name) from exc
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
             raise InputFileError(f"not valid {encoding}: truncated at the end", file=path.name) from exc

@@ -10,6 +10,8 @@ or nothing. Re-importing the same bytes is a no-op that says so. With
 from __future__ import annotations
 
 import hashlib
+import json
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +26,13 @@ from roshan.errors import InputFileError, RoshanError
 from roshan.ingest.mapping import Mapping as ColumnMapping
 from roshan.ingest.mapping import auto_target, load_mapping, resolve_columns
 from roshan.ingest.readers import EXTRA_PREFIX, Table, open_table
-from roshan.normalize.validate import check_fields
+from roshan.normalize.validate import DATE_FIELDS, MESSAGES, DateColumns, check_fields
 from roshan.store.ledger_data import canonical_json, leaf_hash, raw_row_leaf_data_from_json
-from roshan.store.models import Import, LedgerLeaf, Source, utcnow
+from roshan.store.models import Import, LedgerLeaf, Record, Source, utcnow
 from roshan.store.workspace import Workspace, actor_name
 
 BATCH_ROWS = 5_000
+LATE_CHUNK = 500  # rows per query when late date warnings are added
 MAX_REPORTED_ISSUES = 50
 
 
@@ -150,11 +153,20 @@ class _BatchBuilder:
         return batch
 
 
-def _insert_batch(conn: Connection, batch: tuple[list[tuple[Any, ...]], ...]) -> None:
-    """Driver-level executemany of one batch (SQLAlchemy's per-row overhead is the bottleneck)."""
-    raw, rec, leaf = batch
-    if not raw:
-        return
+def _insert_batch(conn: Connection, batch: tuple[Any, ...]) -> None:
+    """Driver-level executemany of one batch (SQLAlchemy's per-row overhead is the bottleneck).
+
+    The last batch of an import may carry a fourth item, the date warnings that
+    needed the whole file (:func:`_add_late_issues`)."""
+    raw, rec, leaf = batch[:3]
+    if raw:
+        _insert_rows(conn, raw, rec, leaf)
+    if len(batch) > 3 and batch[3]:
+        _add_late_issues(conn, *batch[3])
+
+
+def _insert_rows(conn: Connection, raw: list[tuple[Any, ...]], rec: list[tuple[Any, ...]],
+                 leaf: list[tuple[Any, ...]]) -> None:
     ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cols = ["import_id", "row_number", "source_id", "status", "issues", "extra", *FIELD_NAMES]
     cur = conn.connection.dbapi_connection.cursor()
@@ -167,6 +179,62 @@ def _insert_batch(conn: Connection, batch: tuple[list[tuple[Any, ...]], ...]) ->
         cur.close()
 
 
+_FIELD_RANK = {f: i for i, f in enumerate(("full_name", *DATE_FIELDS))}
+
+
+def _with_issue(issues: list[dict[str, str]], issue: dict[str, str]) -> list[dict[str, str]]:
+    """``issues`` with ``issue`` put where :func:`check_fields` would have put it:
+    before the first check issue of its own or a later field (the date warnings
+    come right after the name check, death before birth)."""
+    rank = _FIELD_RANK[issue["field"]]
+    for i, old in enumerate(issues):
+        if old["message"] in MESSAGES and _FIELD_RANK.get(old["field"], len(_FIELD_RANK)) >= rank:
+            return [*issues[:i], issue, *issues[i:]]
+    return [*issues, issue]
+
+
+def _add_late_issues(conn: Connection, import_id: int,
+                     late: list[tuple[str, str, Any]]) -> None:
+    """Add the date warnings that needed the whole column to the rows already
+    written: ``late`` is (field, message, row numbers) per warning."""
+    ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cur = dbapi.cursor()
+    try:
+        for name, message, rows in late:
+            issue = {"field": name, "message": message, "severity": "warning"}
+            for start in range(0, len(rows), LATE_CHUNK):
+                chunk = [int(r) for r in rows[start:start + LATE_CHUNK]]
+                cur.execute(f"SELECT row_number, issues FROM records WHERE import_id = {ph} "
+                            f"AND row_number IN ({', '.join([ph] * len(chunk))})",
+                            [import_id, *chunk])
+                updates = []
+                for row_number, stored in cur.fetchall():
+                    if isinstance(stored, str | bytes):
+                        stored = json.loads(stored)
+                    updates.append((canonical_json(_with_issue(list(stored or []), issue)),
+                                    import_id, row_number))
+                cur.executemany(f"UPDATE records SET issues = {ph} "
+                                f"WHERE import_id = {ph} AND row_number = {ph}", updates)
+    finally:
+        cur.close()
+
+
+def _source_dates(conn: Connection, source_id: int) -> dict[str, list[str]]:
+    """The distinct date values already stored for a source (accepted records, as
+    the normalise stage reads them), per date field."""
+    t = Record.__table__
+    out: dict[str, list[str]] = {}
+    for name in DATE_FIELDS:
+        col = t.c[name]
+        values = conn.execute(select(col).distinct().where(
+            t.c.source_id == source_id, t.c.status == "accepted", col.is_not(None))).scalars().all()
+        if values:
+            out[name] = [str(v) for v in values]
+    return out
+
+
 def _clean(value: Any) -> str | None:
     if value is None:
         return None
@@ -174,7 +242,8 @@ def _clean(value: Any) -> str | None:
     return text_value or None
 
 
-def _map_row(cells: Mapping[str, Any], columns: Mapping[str, str]
+def _map_row(cells: Mapping[str, Any], columns: Mapping[str, str],
+             dates: DateColumns | None = None, row_number: int = 0
              ) -> tuple[dict[str, str | None], dict[str, Any], list[dict[str, str]]]:
     fields: dict[str, str | None] = {}
     for header, target in columns.items():
@@ -200,7 +269,7 @@ def _map_row(cells: Mapping[str, Any], columns: Mapping[str, str]
             fields[f] = None
             issues.append({"field": f, "severity": "error",
                            "message": "Excel formula without a cached value; open and re-save the file in Excel"})
-    for issue in check_fields(fields):
+    for issue in check_fields(fields, dates, row_number):
         issues.append({"field": issue.field, "severity": issue.severity, "message": issue.message})
     return fields, extra, issues
 
@@ -236,7 +305,8 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
         import_id = int(res.inserted_primary_key[0])
         next_seq = conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar()
         builder = _BatchBuilder(conn.dialect.name, import_id, source_id, sha256, int(next_seq) + 1)
-        batches = _prepared_batches(table, columns, builder, result, strict)
+        dates = DateColumns(prior=_source_dates(conn, source_id))
+        batches = _prepared_batches(table, columns, builder, result, strict, dates)
         if _use_worker(table):
             batches = _in_worker(batches, result)
         for batch in batches:
@@ -259,9 +329,14 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
 
 
 def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuilder,
-                      result: ImportResult, strict: bool
-                      ) -> Iterator[tuple[list[tuple[Any, ...]], ...]]:
-    """Map, check and serialise every row, yielding insert-ready batches; fills ``result``."""
+                      result: ImportResult, strict: bool, dates: DateColumns | None = None
+                      ) -> Iterator[tuple[Any, ...]]:
+    """Map, check and serialise every row, yielding insert-ready batches; fills ``result``.
+
+    Dates whose day/month order (or calendar) depends on their column are judged
+    once the whole file has been read (``dates``): the last batch carries the
+    warnings for the rows the column leaves ambiguous."""
+    dates = dates if dates is not None else DateColumns()
     unmapped = set(result.unmapped_columns)
     for row_number, cells in table.rows:
         if not cells:
@@ -275,7 +350,7 @@ def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuil
                 else:
                     unmapped.add(key)
                     result.unmapped_columns.append(key)
-        fields, extra, issues = _map_row(cells, columns)
+        fields, extra, issues = _map_row(cells, columns, dates, row_number)
         rejected = any(i["severity"] == "error" for i in issues)
         result.rows_total += 1
         if rejected:
@@ -295,7 +370,17 @@ def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuil
                     issues or None, extra or None, fields)
         if len(builder.raw) >= BATCH_ROWS:
             yield builder.take()
-    yield builder.take()
+    late: dict[tuple[str, str], array] = {}
+    for row_number, issue in dates.late_issues():
+        late.setdefault((issue.field, issue.message), array("q")).append(row_number)
+        result.warnings_count += 1
+        if strict and len(result.issues) < MAX_REPORTED_ISSUES:
+            result.issues.append(RowIssue(row_number, issue.field, issue.message, issue.severity))
+    last = builder.take()
+    if late:
+        yield (*last, (builder.import_id, [(f, m, rows) for (f, m), rows in late.items()]))
+    else:
+        yield last
 
 
 # Files above this size are parsed in a forked worker process while this one writes
@@ -369,6 +454,10 @@ def ingest_file(ws: Workspace, path: str | Path, *, source_name: str,
     path = Path(path)
     if not path.exists():
         raise InputFileError("no such file", file=str(path))
+    if path.is_dir():
+        raise InputFileError("is a folder, not a list file; give the file itself", file=str(path))
+    if not path.is_file():
+        raise InputFileError("not a regular file", file=str(path))
     if not source_name or not source_name.strip():
         raise RoshanError("--source must name the list's source")
     mapping = load_mapping(Path(mapping_path)) if mapping_path else None

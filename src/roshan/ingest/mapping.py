@@ -72,7 +72,13 @@ def load_mapping(path: Path) -> Mapping:
     """Read and validate a TOML or YAML mapping file."""
     if not path.exists():
         raise MappingError(f"{path}: mapping file not found")
-    text = path.read_text(encoding="utf-8-sig")
+    if path.is_dir():
+        raise MappingError(f"{path}: is a folder, not a mapping file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"{path.name}: not UTF-8 text (bad byte at offset {exc.start}); "
+                           "save the mapping file as UTF-8") from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":

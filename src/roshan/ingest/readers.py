@@ -259,6 +259,26 @@ def _json_value(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _json_cells(obj: dict[str, Any], file: str, row: int) -> dict[str, Any]:
+    try:
+        return {k: _json_value(v) for k, v in obj.items()}
+    except RecursionError:
+        raise InputFileError(_TOO_DEEP, file=file, row=row) from None
+
+
+_TOO_DEEP = ("JSON nested too deeply to be a list of records (arrays or objects inside "
+             "each other hundreds of levels deep)")
+
+
+def _loads_line(line: str, file: str, row: int) -> Any:
+    try:
+        return json.loads(line)
+    except RecursionError:
+        raise InputFileError(_TOO_DEEP, file=file, row=row) from None
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"invalid JSON: {exc.msg}", file=file, row=row) from exc
+
+
 def read_json(path: Path, encoding: str) -> Table:
     """Open a JSON array of objects, ``{"records": [...]}``, or JSON Lines (streamed)."""
     suffix = path.suffix.lower()
@@ -269,6 +289,8 @@ def read_json(path: Path, encoding: str) -> Table:
         raise InputFileError("the file is empty", file=path.name)
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise InputFileError(_TOO_DEEP, file=path.name) from None
     except json.JSONDecodeError as exc:
         # Maybe JSON Lines with a .json name.
         if text.lstrip().startswith("{") and "\n" in text.strip():
@@ -300,7 +322,7 @@ def read_json(path: Path, encoding: str) -> Table:
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for i, obj in enumerate(data, start=1):
-            yield i, {k: _json_value(v) for k, v in obj.items()}
+            yield i, _json_cells(obj, path.name, i)
 
     return Table(path, "json", encoding, header, rows())
 
@@ -311,10 +333,7 @@ def _read_jsonl(path: Path, encoding: str) -> Table:
     with path.open("r", encoding=encoding) as fh:
         for line in fh:
             if line.strip():
-                try:
-                    first = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputFileError(f"invalid JSON: {exc.msg}", file=path.name, row=1) from exc
+                first = _loads_line(line, path.name, 1)
                 if not isinstance(first, dict):
                     raise InputFileError("each line must be a JSON object", file=path.name, row=1)
                 header = list(first)
@@ -329,16 +348,13 @@ def _read_jsonl(path: Path, encoding: str) -> Table:
                 if not line.strip():
                     continue
                 number += 1
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputFileError(f"invalid JSON: {exc.msg}", file=path.name, row=number) from exc
+                obj = _loads_line(line, path.name, number)
                 if not isinstance(obj, dict):
                     raise InputFileError("each line must be a JSON object", file=path.name, row=number)
                 for key in obj:
                     if key not in header:
                         header.append(key)
-                yield number, {k: _json_value(v) for k, v in obj.items()}
+                yield number, _json_cells(obj, path.name, number)
 
     return Table(path, "jsonl", encoding, header, rows())
 
