@@ -5,13 +5,20 @@ beside an accepted record. Messages never echo the values, which are personal
 data: they name the field and the problem only.
 
 The checks reuse the normalise stage's parsers, so a warning here means the
-same value will come out empty (or flagged) in ``normalized.parquet``.
+same value will come out empty (or flagged) in ``normalized.parquet``. That
+includes the per-column reading of dates: normalise settles a date's day/month
+order (and a two-digit year's calendar) from the rest of its source's column
+(:func:`roshan.normalize.dates.detect_column`), so ingest passes a
+:class:`DateColumns` that holds back the warnings about such dates until the
+whole file's column has been seen, and warns only where the column does not
+settle them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Literal
@@ -19,20 +26,23 @@ from typing import Literal
 from roshan.canonical import NAME_FIELDS, CauseOfDeath
 from roshan.normalize.ages import parse_age
 from roshan.normalize.causes import yes_no
-from roshan.normalize.dates import parse_date
+from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
 from roshan.normalize.places import resolve_place
 from roshan.normalize.sex import parse_sex
 from roshan.normalize.text import normalize_text
 
 EARLIEST_DEATH = date(1979, 1, 1)
+NOT_A_DATE = "not a recognisable Jalali or Gregorian date"
+AMBIGUOUS_ORDER = "day and month order is ambiguous; only the year is kept"
+DATE_FIELDS = ("date_of_death", "date_of_birth")
 MESSAGES: frozenset[str] = frozenset({
     "birth is after death",
     "date is in the future or before 1979",
-    "day and month order is ambiguous; only the year is kept",
+    AMBIGUOUS_ORDER,
     "impossible age (over 120)",
     "no name in any name field",
     "not a cause-of-death category; inferred from the text instead",
-    "not a recognisable Jalali or Gregorian date",
+    NOT_A_DATE,
     "not a recognisable age or age range",
     "not one of Iran's 31 provinces",
     "not yes, no or unknown",
@@ -75,40 +85,97 @@ def _filled(fields: Mapping[str, str | None], name: str) -> str | None:
     return v if v.strip() else None
 
 
-def check_fields(fields: Mapping[str, str | None]) -> list[FieldIssue]:
-    """Return the issues of one mapped row; an ``error`` means the row can't be used."""
+@dataclass
+class DateColumns:
+    """The date columns of one file, for checks that need the whole column.
+
+    A date whose reading depends on its column — day/month order ambiguous on
+    its own (``08/01/2026``), or no date without the column's calendar (a
+    two-digit year) — is not warned about row by row: :func:`check_fields`
+    records it here, and :meth:`late_issues`, called once every row has been
+    seen, gives the warnings for the rows whose value the column (read with
+    :func:`~roshan.normalize.dates.detect_column`, as the normalise stage does)
+    leaves ambiguous or unreadable. ``prior`` holds values of the same columns
+    already stored for the source (normalise reads a source's column across
+    its imports).
+    """
+
+    prior: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    _values: dict[str, set[str]] = field(default_factory=dict, init=False)
+    _pending: dict[str, dict[str, array]] = field(default_factory=dict, init=False)
+
+    def see(self, name: str, value: str) -> None:
+        """Record one non-empty value of date column ``name``."""
+        self._values.setdefault(name, set()).add(value)
+
+    def defer(self, name: str, value: str, row: int) -> None:
+        """Record a row whose ``value`` of ``name`` is judged with its column."""
+        self._pending.setdefault(name, {}).setdefault(value, array("q")).append(row)
+
+    def hints(self) -> dict[str, ColumnHint]:
+        """Each date column's calendar and day/month order, from all its values."""
+        return {name: detect_column([*self.prior.get(name, ()), *values])
+                for name, values in self._values.items()}
+
+    def late_issues(self) -> Iterator[tuple[int, FieldIssue]]:
+        """(row, issue) for every held-back date the whole column does not settle."""
+        hints = self.hints()
+        for name, pending in self._pending.items():
+            hint = hints.get(name)
+            for value, rows in pending.items():
+                r = parse_date(value, hint)
+                msg = NOT_A_DATE if not r.ok else AMBIGUOUS_ORDER if r.ambiguous else None
+                if msg is not None:
+                    issue = FieldIssue(name, msg, "warning")
+                    for row in rows:
+                        yield row, issue
+
+
+def _date_issue(fields: Mapping[str, str | None], name: str, dates: DateColumns | None,
+                row: int) -> tuple[str | None, DateResult | None]:
+    """(message or None, parsed result) for date field ``name``; with ``dates``, a
+    value whose reading depends on its column is held back (no message)."""
+    value = _filled(fields, name)
+    if value is None:
+        return None, None
+    r = parse_date(value)
+    if dates is not None:
+        dates.see(name, value)
+        if not r.ok or r.ambiguous:
+            dates.defer(name, value, row)
+            return None, r
+    if not r.ok:
+        return NOT_A_DATE, r
+    return (AMBIGUOUS_ORDER if r.ambiguous else None), r
+
+
+def check_fields(fields: Mapping[str, str | None], dates: DateColumns | None = None,
+                 row: int = 0) -> list[FieldIssue]:
+    """Return the issues of one mapped row; an ``error`` means the row can't be used.
+
+    With ``dates`` (ingest: one :class:`DateColumns` per file, ``row`` the row
+    number), the warnings about dates that depend on their column come later,
+    from ``dates.late_issues()``; without it the row is judged alone.
+    """
     issues: list[FieldIssue] = []
     if not any(_has_letters(_filled(fields, f)) for f in NAME_FIELDS):
         issues.append(FieldIssue("full_name", "no name in any name field", "error"))
 
     dod_first = None
-    dod = _filled(fields, "date_of_death")
-    if dod is not None:
-        r = parse_date(dod)
-        if not r.ok:
+    msg, r = _date_issue(fields, "date_of_death", dates, row)
+    if msg is not None:
+        issues.append(FieldIssue("date_of_death", msg, "warning"))
+    if r is not None and r.ok:
+        dod_first = r.first
+        if dod_first and (dod_first > date.today() or dod_first < EARLIEST_DEATH):
             issues.append(FieldIssue("date_of_death",
-                                     "not a recognisable Jalali or Gregorian date", "warning"))
-        else:
-            dod_first = r.first
-            if r.ambiguous:
-                issues.append(FieldIssue(
-                    "date_of_death", "day and month order is ambiguous; only the year is kept",
-                    "warning"))
-            if r.first and (r.first > date.today() or r.first < EARLIEST_DEATH):
-                issues.append(FieldIssue("date_of_death",
-                                         "date is in the future or before 1979", "warning"))
-    dob = _filled(fields, "date_of_birth")
-    if dob is not None:
-        r = parse_date(dob)
-        if not r.ok:
-            issues.append(FieldIssue("date_of_birth",
-                                     "not a recognisable Jalali or Gregorian date", "warning"))
-        elif r.ambiguous:
-            issues.append(FieldIssue(
-                "date_of_birth", "day and month order is ambiguous; only the year is kept",
-                "warning"))
-        elif dod_first is not None and r.first is not None and r.first > dod_first:
-            issues.append(FieldIssue("date_of_birth", "birth is after death", "warning"))
+                                     "date is in the future or before 1979", "warning"))
+    msg, r = _date_issue(fields, "date_of_birth", dates, row)
+    if msg is not None:
+        issues.append(FieldIssue("date_of_birth", msg, "warning"))
+    elif (r is not None and r.ok and not r.ambiguous and dod_first is not None
+          and r.first is not None and r.first > dod_first):
+        issues.append(FieldIssue("date_of_birth", "birth is after death", "warning"))
 
     age = _filled(fields, "age")
     if age is not None:
