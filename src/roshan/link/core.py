@@ -182,8 +182,9 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         guard: list[tuple[int, int]] = []
         if len(multi):
             comps = multi[["record_pk", "cluster"]].reset_index(drop=True)
-            gp = pd.concat([guard_pairs(linker, engine, pred_backend, kept, spec, comps),
-                            guard_kept_pairs(pairs, comps, spec)], ignore_index=True)
+            gp = pd.concat([guard_pairs(linker, engine, pred_backend, kept, spec, comps,
+                                        threshold=thr),
+                            guard_kept_pairs(pairs, comps, spec, thr)], ignore_index=True)
             guard = list(zip(gp["record_pk_l"].tolist(), gp["record_pk_r"].tolist(),
                              strict=True))
         clustering = cluster_pairs(ids, pairs, thr, must_link=must, cannot_link=cannot,

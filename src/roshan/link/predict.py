@@ -124,7 +124,8 @@ def score_kept_pairs(linker: Linker, engine: str, *, floor: float = PAIRS_FLOOR,
 
 
 def guard_pairs(linker: Linker, engine: str, backend: Backend, kept: Any, spec: ModelSpec,
-                components: pd.DataFrame, *, low: float = CHAIN_LOW) -> pd.DataFrame:
+                components: pd.DataFrame, *, low: float = CHAIN_LOW,
+                threshold: float | None = None) -> pd.DataFrame:
     """Pairs inside one cluster of ``components`` (record_pk, cluster) that clearly disagree.
 
     Every within-cluster pair not already in ``kept`` is scored with the model
@@ -133,7 +134,7 @@ def guard_pairs(linker: Linker, engine: str, backend: Backend, kept: Any, spec: 
     """
     empty = pd.DataFrame({"record_pk_l": pd.Series([], dtype="int64"),
                           "record_pk_r": pd.Series([], dtype="int64")})
-    rules = _guard_rules(spec, low)
+    rules = _guard_rules(spec, low, threshold)
     if not rules or components.empty:
         return empty
     table = pd.DataFrame({"unique_id": components["record_pk"].astype("int64").to_numpy(),
@@ -152,15 +153,19 @@ def guard_pairs(linker: Linker, engine: str, backend: Backend, kept: Any, spec: 
     return df.astype("int64")
 
 
-def _guard_rules(spec: ModelSpec, low: float) -> list[tuple[str, tuple[int, ...], float]]:
-    """(column, levels, probability below which the pair is split) for every rule."""
+def _guard_rules(spec: ModelSpec, low: float, threshold: float | None = None,
+                 ) -> list[tuple[str, tuple[int, ...], float]]:
+    """(column, levels, probability below which the pair is split) for every rule; a
+    rule's bound of None is the clustering ``threshold`` (the spec's when not given)."""
+    thr = spec.threshold if threshold is None else float(threshold)
     rules = [(col, tuple(int(v) for v in levels), float(low))
              for col, levels in spec.disagreement.items()]
-    return rules + [(c, tuple(int(v) for v in lv), float(b)) for c, lv, b in spec.guard_rules]
+    return rules + [(c, tuple(int(v) for v in lv), thr if b is None else float(b))
+                    for c, lv, b in spec.guard_rules]
 
 
 def guard_kept_pairs(pairs: pd.DataFrame, components: pd.DataFrame,
-                     spec: ModelSpec) -> pd.DataFrame:
+                     spec: ModelSpec, threshold: float | None = None) -> pd.DataFrame:
     """Scored pairs (``pairs.parquet`` shape) inside one cluster that a guard rule splits.
 
     :func:`guard_pairs` scores the within-cluster pairs that were *not* kept; rules whose
@@ -172,7 +177,7 @@ def guard_kept_pairs(pairs: pd.DataFrame, components: pd.DataFrame,
     inside = (cl_l == cl_r) & ~pd.isna(cl_l)
     hit = np.zeros(len(pairs), dtype=bool)
     p = pairs["match_probability"].to_numpy(dtype="float64")
-    for col, levels, below in spec.guard_rules:
+    for col, levels, below in _guard_rules(spec, 0.0, threshold)[len(spec.disagreement):]:
         if col in pairs.columns:
             hit |= (p < below) & pairs[col].isin(levels).to_numpy()
     out = pairs.loc[inside & hit, ["record_pk_l", "record_pk_r"]]
