@@ -137,7 +137,11 @@ def test_chunks_any_order_resumable(tmp_path: Path) -> None:
     b = _make_bundle(tmp_path, size=3000)
     assert b.path is not None
     parts = C.split_bundle(b.path, tmp_path / "chunks", 1024)
-    assert len(parts) == -(-b.size // 1024)
+    stride = C.parse_chunk(parts[0].read_bytes())[0].stride
+    assert len(parts) == -(-b.size // stride)
+    # --chunk-size caps the file, header included (issue 16, item 13)
+    assert max(p.stat().st_size for p in parts) <= 1024
+    assert parts[0].stat().st_size > 1000
     spool = C.Spool(tmp_path / "spool")
     order = list(reversed(parts))
     for _i, p in enumerate(order[:-1]):
@@ -180,7 +184,7 @@ def test_forged_chunk_with_recomputed_hash_caught_at_assembly(tmp_path: Path) ->
         h, payload = C.parse_chunk(p.read_bytes())
         if i == 1:  # attacker edits the payload and fixes the chunk's own hash
             payload = bytes([payload[0] ^ 1]) + payload[1:]
-            h = C.ChunkHeader(**{**h.__dict__, "sha256": hashlib.sha256(payload).hexdigest()})
+            h = C.rehash(h, payload)
             C.parse_chunk(C.encode_chunk(h, payload))  # self-consistent chunk
         spool.add(h, payload)
     with pytest.raises(IntakeError, match="do not match the bundle id"):
@@ -214,7 +218,7 @@ def test_chunk_files_verified_streaming(tmp_path: Path) -> None:
     assert b.path is not None
     p = C.split_bundle(b.path, tmp_path / "c", 1024)[0]
     h, off = C.verify_chunk_file(p)
-    assert h.index == 0 and p.read_bytes()[off:] == b.path.read_bytes()[:1024]
+    assert h.index == 0 and p.read_bytes()[off:] == b.path.read_bytes()[:h.length]
     data = p.read_bytes()
     for blob, msg in [(data[:-1], "truncated"), (data + b"x", "unexpected bytes"),
                       (data[:-1] + bytes([data[-1] ^ 1]), "tampered")]:

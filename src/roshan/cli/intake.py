@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from roshan.cli.common import console, print_json, progress
 from roshan.errors import IntakeError
@@ -34,6 +35,21 @@ def parse_size(text: str) -> int:
         raise IntakeError(f"not a size: {text!r} (use e.g. 512k, 5M, 1G)")
     mult = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}[m.group(2).lower()]
     return int(float(m.group(1)) * mult)
+
+
+def short_ids(ids: list[str], width: int = 16) -> dict[str, str]:
+    """How to show each bundle id: its first ``width`` characters and "…", or the whole
+    id when another id shown alongside starts the same way (issue 16, item 7)."""
+    out: dict[str, str] = {}
+    for bid in ids:
+        clash = any(o != bid and o[:width] == bid[:width] for o in ids)
+        out[bid] = bid if clash or len(bid) <= width else f"{bid[:width]}…"
+    return out
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 problem', '2 problems' (``many`` for irregular plurals)."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def _passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> str:
@@ -222,28 +238,43 @@ def intake_check(
 
     Exit code 0 if every file is intact, 1 otherwise.
     """
-    from roshan.intake.inspect import chunk_coverage, inspect_file
+    from roshan.intake.inspect import check_files
 
-    results = [inspect_file(f) for f in files]
-    coverage = chunk_coverage(results)
+    results, coverage = check_files(list(files))
+    shown = short_ids(sorted({r["bundle_id"] for r in results if r.get("bundle_id")}))
+    bad_sets = [bid for bid, cov in coverage.items() if cov.get("joins") is False]
     if json_out:
         print_json({"files": results, "chunked_bundles": coverage})
     else:
         for r in results:
             if not r["ok"]:
-                console.print(f"[red]BAD[/]  {r['problem']}")
+                console.print(f"[red]BAD[/]  {escape(r['problem'])}", soft_wrap=True)
             elif r["kind"] == "chunk":
-                console.print(f"ok   {r['file']}: chunk {r['chunk']} of {r['of']} of bundle "
-                              f"{r['bundle_id'][:16]}…")
+                console.print(f"ok   {escape(r['file'])}: chunk {r['chunk']} of {r['of']} of "
+                              f"bundle {shown[r['bundle_id']]}", soft_wrap=True)
             else:
-                console.print(f"ok   {r['file']}: bundle {r['bundle_id'][:16]}…, {r['reports']} "
-                              f"reports, {r['attachments']} attachments")
+                console.print(f"ok   {escape(r['file'])}: bundle {shown[r['bundle_id']]}, "
+                              f"{plural(r['reports'], 'report')}, "
+                              f"{plural(r['attachments'], 'attachment')}", soft_wrap=True)
         for bid, cov in coverage.items():
-            if cov["missing"]:
-                console.print(f"bundle {bid[:16]}…: chunks {', '.join(map(str, cov['missing']))} "
-                              f"of {cov['chunks']} not among these files")
-    if not all(r["ok"] for r in results):
+            if cov.get("joins") is False:
+                console.print(f"[red]BAD[/]  bundle {bid}: every chunk is intact on its own, "
+                              "but together they do not make the bundle (forged or mixed "
+                              "chunks); it would not import", soft_wrap=True)
+            elif cov.get("joins"):
+                console.print(f"ok   bundle {shown[bid]}: all {cov['chunks']} chunks here and "
+                              "they join into the bundle", soft_wrap=True)
+            elif cov["missing"]:
+                console.print(f"bundle {shown[bid]}: chunks {_numbers(cov['missing'])} of "
+                              f"{cov['chunks']} not among these files", soft_wrap=True)
+    if bad_sets or not all(r["ok"] for r in results):
         raise typer.Exit(1)
+
+
+def _numbers(nums: list[int], limit: int = 30) -> str:
+    """'1, 2, 5' — or the first ``limit`` and how many more."""
+    head = ", ".join(map(str, nums[:limit]))
+    return head + (f" and {len(nums) - limit} more" if len(nums) > limit else "")
 
 
 @intake_app.command("import")
@@ -292,18 +323,30 @@ def intake_import(
         ws.close()
     if json_out:
         print_json(summary.to_dict())
+        if summary.problems:
+            raise typer.Exit(1)
         return
+    shown = short_ids([b["bundle_id"] for b in summary.bundles]
+                      + [p["bundle_id"] for p in summary.pending])
     for b in summary.bundles:
-        console.print(f"bundle {b['bundle_id'][:16]}…: {b['reports']} reports, {b['new']} new, "
-                      f"{b['duplicate']} already known")
+        console.print(f"bundle {shown[b['bundle_id']]}: {plural(b['reports'], 'report')}, "
+                      f"{b['new']} new, {b['duplicate']} already known", soft_wrap=True)
     for p in summary.pending:
-        console.print(f"bundle {p['bundle_id'][:16]}…: waiting for chunks "
-                      f"{', '.join(map(str, p['missing']))} of {p['chunks']}")
+        console.print(f"bundle {shown[p['bundle_id']]}: waiting for chunks "
+                      f"{_numbers(p['missing'])} of {p['chunks']}", soft_wrap=True)
+    for r in summary.refused:
+        label = "note" if r.get("replay") else "[bold red]refused[/]"
+        console.print(f"  {label}: {escape(r['reason'])}", soft_wrap=True)
     for n in summary.notes:
-        console.print(f"  note: {n}")
-    console.print(f"{summary.reports_new} new reports, {summary.reports_duplicate} duplicates, "
-                  f"{summary.attachments} attachments ({summary.attachment_bytes:,} bytes)"
-                  + (f"; import {summary.import_id}" if summary.import_id else ""))
+        console.print(f"  note: {escape(n)}", soft_wrap=True)
+    console.print(f"{plural(summary.reports_new, 'new report')}, "
+                  f"{plural(summary.reports_duplicate, 'duplicate')}, "
+                  f"{plural(summary.attachments, 'attachment')} "
+                  f"({plural(summary.attachment_bytes, 'byte')})"
+                  + (f"; import {summary.import_id}" if summary.import_id else ""),
+                  soft_wrap=True)
+    if summary.problems:
+        raise typer.Exit(1)
 
 
 @intake_app.command("status")
@@ -318,16 +361,54 @@ def intake_status(workspace: Path = typer.Argument(..., help="The workspace fold
         pending = Spool(ws.root / "intake" / "spool").pending()
     finally:
         ws.close()
-    rows: list[dict[str, Any]] = [{"bundle_id": s.bundle_id, "chunks": s.count, "missing": [i + 1 for i in s.missing]}
-            for s in pending]
+    rows: list[dict[str, Any]] = [
+        {"bundle_id": s.bundle_id, "chunks": s.count, "missing": [i + 1 for i in s.missing],
+         "other_versions": s.versions} for s in pending]
     if json_out:
         print_json({"pending": rows})
     elif not rows:
         console.print("no bundle is waiting for chunks")
     else:
+        shown = short_ids([r["bundle_id"] for r in rows])
         for r in rows:
-            console.print(f"bundle {r['bundle_id'][:16]}…: missing chunks "
-                          f"{', '.join(map(str, r['missing']))} of {r['chunks']}")
+            if r["missing"]:
+                what = f"missing chunks {_numbers(r['missing'])} of {r['chunks']}"
+            else:
+                what = (f"all {r['chunks']} chunks here but not imported yet; run "
+                        "`roshan intake import` with any of its chunks")
+            if r["other_versions"]:
+                what += (f" ({plural(r['other_versions'], 'other version')} of its chunks "
+                         "also kept; the set that joins into the bundle wins)")
+            console.print(f"bundle {shown[r['bundle_id']]}: {what}", soft_wrap=True)
+
+
+@intake_app.command("discard")
+def intake_discard(workspace: Path = typer.Argument(..., help="The workspace folder."),
+                   bundle_id: str = typer.Argument(..., help="The bundle id (or a prefix of "
+                                                             "at least 8 characters)."),
+                   json_out: bool = JSON_OPT) -> None:
+    """Drop a bundle's spooled chunks (junk, or a bundle that will never be whole)."""
+    from roshan.intake.chunks import Spool
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    try:
+        spool = Spool(ws.root / "intake" / "spool")
+        prefix = bundle_id.strip().rstrip("…").lower()
+        matches = [s.bundle_id for s in spool.pending() if s.bundle_id.startswith(prefix)]
+        if len(prefix) < 8 or not matches:
+            raise IntakeError(f"no bundle {bundle_id!r} is waiting in the spool (see "
+                              "`roshan intake status`)")
+        if len(matches) > 1:
+            raise IntakeError(f"{bundle_id!r} names {len(matches)} bundles: "
+                              f"{', '.join(matches)}; give more of the id")
+        spool.discard(matches[0])
+    finally:
+        ws.close()
+    if json_out:
+        print_json({"discarded": matches[0]})
+    else:
+        console.print(f"discarded the spooled chunks of bundle {matches[0]}", soft_wrap=True)
 
 
 @intake_app.command("html-form")

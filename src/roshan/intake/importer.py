@@ -70,12 +70,20 @@ class ImportSummary:
     import_id: int | None = None
     pending: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Bundles refused while the rest of the input was imported: {"bundle_id", "reason",
+    # "replay"}; a replay (already imported) is harmless, anything else is a problem.
+    refused: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        """Refusals other than replays."""
+        return [r for r in self.refused if not r.get("replay")]
 
     def to_dict(self) -> dict[str, Any]:
         return {"bundles": self.bundles, "reports_new": self.reports_new,
                 "reports_duplicate": self.reports_duplicate, "attachments": self.attachments,
                 "attachment_bytes": self.attachment_bytes, "import_id": self.import_id,
-                "pending": self.pending, "notes": self.notes}
+                "pending": self.pending, "refused": self.refused, "notes": self.notes}
 
 
 class _Tee:
@@ -191,22 +199,43 @@ def import_bundles(
     chunks, bundles = _classify(paths)
     spool = Spool(ws.root / "intake" / "spool")
     incoming = ws.root / "intake" / "incoming"
-    touched: set[str] = set()
+    # Replays: whatever belongs to a bundle imported before is refused (and dropped from
+    # the spool); the rest of the input goes on.
+    claimed = sorted({h.bundle_id for _, h, _ in chunks} | {b.bundle_id for b in bundles})
+    replayed = _already_imported_bundles(ws, claimed)
+    for bid in sorted(replayed):
+        spool.discard(bid)
+        (incoming / f"{bid}.rbundle").unlink(missing_ok=True)
+        summary.refused.append({"bundle_id": bid, "replay": True,
+                                "reason": f"bundle {bid} was already imported (replayed "
+                                          "bundle)"})
+    whole = {b.bundle_id for b in bundles}
+    touched: dict[str, set[str]] = {}
     for p, h, offset in chunks:
+        if h.bundle_id in replayed or h.bundle_id in whole:
+            continue  # refused above, or the whole bundle is given too
         spool.add(h, (p, offset), what=p.name)
-        touched.add(h.bundle_id)
+        touched.setdefault(h.bundle_id, set()).add(h.sha256)
+    bundles = [b for b in bundles if b.bundle_id not in replayed]
     assembled: list[str] = []
     for bid in sorted(touched):
         st: SpoolStatus = spool.status(bid)
         if st.complete:
             incoming.mkdir(parents=True, exist_ok=True)
-            dest = spool.assemble(bid, incoming / f"{bid}.rbundle")
+            try:
+                dest = spool.assemble(bid, incoming / f"{bid}.rbundle", prefer=touched[bid])
+            except IntakeError as exc:
+                summary.refused.append({"bundle_id": bid, "replay": False, "reason": str(exc)})
+                continue
             bundles.append(open_bundle(dest))
             assembled.append(bid)
         else:
             summary.pending.append({"bundle_id": bid, "chunks": st.count,
                                     "missing": [i + 1 for i in st.missing]})
-    # De-duplicate identical bundles given twice in this run, then refuse replays.
+    if not bundles and summary.refused and not summary.pending:
+        reasons = "; ".join(r["reason"] for r in summary.refused[:3])
+        raise IntakeError(f"{reasons}; nothing was imported")
+    # De-duplicate identical bundles given twice in this run.
     unique: dict[str, Bundle] = {}
     for b in bundles:
         if b.bundle_id in unique:
@@ -226,14 +255,6 @@ def import_bundles(
         if trusted_reporters is None:
             summary.notes.append(f"bundle {b.bundle_id[:16]} is signed by {kid[:16]}; no "
                                  "reporter registry given, signer not checked against one")
-    replayed = _already_imported_bundles(ws, list(unique))
-    if replayed:
-        for bid in replayed & set(assembled):  # its content is in the store already
-            spool.discard(bid)
-            (incoming / f"{bid}.rbundle").unlink(missing_ok=True)
-        first = sorted(replayed)[0]
-        raise IntakeError(f"bundle {first[:16]}… was already imported (replayed bundle); "
-                          "nothing was imported")
     known = _known_reports(ws)
     new: dict[str, _NewReport] = {}
     per_bundle: dict[str, dict[str, int]] = {}

@@ -14,10 +14,10 @@ from typing import Any
 from roshan.errors import IntakeError
 from roshan.intake.bundle import MAGIC as BUNDLE_MAGIC
 from roshan.intake.bundle import open_bundle
-from roshan.intake.chunks import MAGIC as CHUNK_MAGIC
-from roshan.intake.chunks import ChunkHeader, verify_chunk_file
+from roshan.intake.chunks import ChunkHeader, is_chunk, join_files, verify_chunk_file
 
-__all__ = ["MAX_CHUNK_FILE", "checked_chunk", "file_kind", "inspect_file"]
+__all__ = ["MAX_CHUNK_FILE", "check_files", "checked_chunk", "chunk_coverage", "file_kind",
+           "inspect_file"]
 
 MAX_CHUNK_FILE = 1024 * 1024 * 1024
 
@@ -33,7 +33,7 @@ def file_kind(path: Path) -> tuple[str, int]:
         size = path.stat().st_size
     except OSError as exc:
         raise IntakeError(f"{path.name}: cannot read ({exc.strerror})") from exc
-    if head.startswith(CHUNK_MAGIC):
+    if is_chunk(head):
         return "chunk", size
     return ("bundle" if head.startswith(BUNDLE_MAGIC) else "unknown"), size
 
@@ -45,7 +45,8 @@ def checked_chunk(path: Path, size: int) -> tuple[ChunkHeader, int]:
     return verify_chunk_file(path)
 
 
-def inspect_file(path: Path) -> dict[str, Any]:
+def inspect_file(path: Path, *, _chunk: list[tuple[ChunkHeader, int]] | None = None
+                 ) -> dict[str, Any]:
     """Describe one bundle or chunk: kind, bundle id, sizes, and ``ok``/``problem``.
 
     Never raises for a damaged file (the problem is reported in the result);
@@ -56,8 +57,10 @@ def inspect_file(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"file": path.name, "size": size, "kind": kind}
     try:
         if kind == "chunk":
-            h, _ = checked_chunk(path, size)
+            h, off = checked_chunk(path, size)
             out.update({"bundle_id": h.bundle_id, "chunk": h.index + 1, "of": h.count})
+            if _chunk is not None:
+                _chunk.append((h, off))
         elif kind == "bundle":
             b = open_bundle(path)
             out.update({"bundle_id": b.bundle_id,
@@ -83,3 +86,28 @@ def chunk_coverage(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             have.add(r["chunk"])
     return {bid: {"chunks": count, "missing": [i for i in range(1, count + 1) if i not in have]}
             for bid, (count, have) in seen.items()}
+
+
+def check_files(paths: list[Path]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """``inspect_file`` for each path, plus per chunked bundle: which chunks are missing
+    and, when all are here, whether they join into the bundle their headers name
+    (``"joins": True/False``). Each chunk can be intact on its own while the set is
+    forged or mixed; only the join tells (issue 16, item 7)."""
+    results: list[dict[str, Any]] = []
+    sets: dict[tuple[str, tuple[int, int, int]], dict[int, tuple[Path, ChunkHeader, int]]] = {}
+    for p in paths:
+        got: list[tuple[ChunkHeader, int]] = []
+        r = inspect_file(Path(p), _chunk=got)
+        results.append(r)
+        if got and r.get("ok"):
+            h, off = got[0]
+            sets.setdefault((h.bundle_id, h.key), {}).setdefault(h.index, (Path(p), h, off))
+    coverage = chunk_coverage(results)
+    for (bid, key), have in sets.items():
+        count = key[0]
+        if len(have) == count:
+            joined = join_files(list(have.values()))
+            coverage[bid]["joins"] = joined == bid
+            coverage[bid]["missing"] = []
+            coverage[bid]["chunks"] = count
+    return results, coverage
