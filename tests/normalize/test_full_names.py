@@ -169,6 +169,99 @@ def test_middle_token_and_the_records_own_father() -> None:
     assert p.flags == ()
 
 
+# ------------------------------------------------ "X Z Y": attested compounds only
+
+@pytest.mark.parametrize(("full", "expected"), [
+    # two usual names that make no attested compound: given + father
+    ("mehdi reza rezayi", ("mehdi", "rezayi", "reza", None)),
+    ("مهدی رضا رضایی", ("مهدی", "رضایی", "رضا", None)),
+    ("hossein mohammad rezaei", ("hossein", "rezaei", "mohammad", None)),
+    ("حسين محمد رضايي", ("حسین", "رضایی", "محمد", None)),
+    ("Saeed Ali Ghasemi", ("saeed", "ghasemi", "ali", None)),  # Saeed is no misspelt Seyyed
+    ("سعید علی قاسمی", ("سعید", "قاسمی", "علی", None)),
+    ("Hossein Hossein Najafi", ("hossein", "najafi", "hossein", None)),  # a name repeated
+    # "said ahmadi" is not glued into one family name (the lexicon's سیداحمدی is
+    # Seyyed-Ahmadi); an unknown first word (Riaz, a typo of Reza) does not block
+    ("riaz said ahmadi", ("riaz", "ahmadi", "said", None)),
+    ("Rza Saeed Ahmadi", ("rza", "ahmadi", "saeed", None)),
+    # a compound father's name in the middle: one word, joined, or spaced
+    ("amirhossein mohammadreza sadeghi", ("amirhossein", "sadeghi", "mohammadreza", None)),
+    ("امیرحسین محمدرضا صادقی", ("امیرحسین", "صادقی", "محمدرضا", None)),
+    ("امیر‌حسین محمد‌رضا صادقی", ("امیر حسین", "صادقی", "محمد رضا", None)),
+    ("سید جواد علی‌رضا جعفری", ("جواد", "جعفری", "علی رضا", "seyyed")),
+    ("Hossein Mohammad Reza Rezaei", ("hossein", "rezaei", "mohammad reza", None)),
+    ("Zahra Abol-Fazl Rahimi", ("zahra", "rahimi", "abol fazl", None)),
+    # a compound given name before the father's
+    ("Mohammad Reza Javad Karimi", ("mohammad reza", "karimi", "javad", None)),
+    # a family name the lexicon knows as a given name too (Lotfi) is plausible
+    ("Vahid Reza Lotfi", ("vahid", "lotfi", "reza", None)),
+])
+def test_father_in_the_middle_without_an_attested_compound(full: str, expected: tuple) -> None:
+    assert read(full) == expected
+    assert "father_in_middle" in person_name(full, None, None).flags
+
+
+@pytest.mark.parametrize(("full", "expected"), [
+    # attested compounds (data/compound_given_names.tsv) stay one given name
+    ("Mohammad Hassan Rezaei", ("mohammad hassan", "rezaei")),
+    ("محمد مهدی کاظمی", ("محمد مهدی", "کاظمی")),
+    ("Hamid Reza Karimi", ("hamid reza", "karimi")),
+    ("Amir Abbas Karimi", ("amir abbas", "karimi")),
+    ("Gholam Hossein Karimi", ("gholam hossein", "karimi")),  # Gholam- before any name
+    ("Abdol Reza Karimi", ("abdol reza", "karimi")),
+    ("Hossein Gholi Karimi", ("hossein gholi", "karimi")),  # any name before -Gholi
+    ("Heydar Ali Karimi", ("heydar ali", "karimi")),
+    # a name written as one word with its neighbour is one name («مهدی‌رضا»)
+    ("مهدی‌رضا کریمی", ("مهدی رضا", "کریمی")),
+    # attested two-word family names and titles in the middle
+    ("Navid Ali Mohammadi", ("navid", "ali mohammadi")),
+    ("Navid Gholam Hosseini", ("navid", "gholam hosseini")),
+    ("Navid Seyed Ahmadi", ("navid", "seyed ahmadi")),
+    ("Mohammad Karim Abadi", ("mohammad", "karim abadi")),
+    # the middle word is no usual man's name / the last no family name
+    ("Navid Matan Karimi", ("navid", "matan karimi")),
+    ("Ali Reza Hossein", ("ali reza", "hossein")),
+    ("Seyd Ali Ghasemi", ("seyd", "ali ghasemi")),  # a misspelt title first
+])
+def test_no_father_in_the_middle(full: str, expected: tuple) -> None:
+    p = person_name(full, None, None)
+    assert (p.given.norm, p.family.norm) == expected
+    assert p.father.norm == "" and "father_in_middle" not in p.flags
+
+
+def test_compound_list_is_read() -> None:
+    from roshan.normalize.names import _compounds, _is_compound
+
+    pairs, any_after, any_before = _compounds()
+    assert len(pairs) > 60 and any_after and any_before
+    key = {w: person_name(None, w, None).given.keys[0]
+           for w in ("mohammad", "reza", "mehdi", "hossein", "ali", "gholam", "abbas", "gholi")}
+    assert _is_compound(key["mohammad"], key["reza"])
+    assert _is_compound(key["hossein"], key["ali"])
+    assert _is_compound(key["gholam"], key["abbas"]) and _is_compound(key["abbas"], key["gholi"])
+    assert not _is_compound(key["mehdi"], key["reza"])
+    assert not _is_compound(key["hossein"], key["mohammad"])
+    assert not _is_compound(key["mohammad"], key["mohammad"])
+
+
+def test_own_father_column_still_settles_x_z_y() -> None:
+    # the rule fires, but the record's own father's name says otherwise
+    p = person_name("Mehdi Reza Rezaei", None, None, "Hassan")
+    assert (p.given.norm, p.family.norm, p.father.norm) == ("mehdi reza", "rezaei", "hassan")
+    assert "father_in_middle" not in p.flags
+    # an attested compound, but the record's father is the middle word
+    p = person_name("Mohammad Ali Rezaei", None, None, "Ali")
+    assert (p.given.norm, p.family.norm, p.father.norm) == ("mohammad", "rezaei", "ali")
+    # the same in the snapshot
+    out = normalize_frame(_records([
+        {"full_name": "Mehdi Reza Rezaei", "father_name": "Hassan"},
+        {"full_name": "Mehdi Reza Rezaei"},
+        {"full_name": "مهدی رضا رضایی"}]))
+    assert out["given_norm"].tolist() == ["mehdi reza", "mehdi", "مهدی"]
+    assert out["father_key"].tolist()[1:] == ["rzA", "rzA"]
+    assert out["family_key"].tolist() == ["rzY"] * 3
+
+
 # ------------------------------------------------------------ order and swaps
 
 def test_family_first_without_comma() -> None:
@@ -341,3 +434,29 @@ def test_installed_cli_shows_the_parts() -> None:
     assert mid["flags"] == ["father_in_middle", "father_from_full_name"]
     one = run("Ali")
     assert (one["given"], one["family"], one["father"], one["title"]) == ("ali", None, None, None)
+
+
+def test_installed_cli_reads_x_z_y_in_both_scripts() -> None:
+    exe = Path(sys.executable).parent / "roshan"
+    if not exe.exists():
+        pytest.skip("the roshan script is not installed next to this interpreter")
+
+    def run(value: str) -> dict:
+        res = subprocess.run([str(exe), "normalize", "name", value, "--json"],
+                             capture_output=True, text=True, timeout=120, check=False)
+        assert res.returncode == 0, res.stderr
+        return json.loads(res.stdout)
+
+    lat = run("mehdi reza rezayi")
+    assert (lat["given"], lat["family"], lat["father"]) == ("mehdi", "rezayi", "reza")
+    assert lat["flags"] == ["father_in_middle", "father_from_full_name"]
+    fa = run("مهدي رضا رضايي")
+    assert (fa["given"], fa["family"], fa["father"]) == ("مهدی", "رضایی", "رضا")
+    assert (fa["given_key"], fa["family_key"], fa["father_key"]) == (
+        lat["given_key"], lat["family_key"], lat["father_key"]) == ("mhdY", "rzY", "rzA")
+    one = run("امیرحسین محمدرضا صادقی")
+    assert (one["given_key"], one["family_key"], one["father_key"]) == (
+        "AmYr hsYn", "sdqY", "mhmd rzA")
+    comp = run("Mohammad Hassan Rezaei")  # an attested compound: no father
+    assert (comp["given"], comp["family"], comp["father"], comp["flags"]) == (
+        "mohammad hassan", "rezaei", None, [])

@@ -24,7 +24,6 @@ from roshan.normalize.variants import (
     is_given_key,
     is_suffix_token,
     multiword_family_names,
-    sex_of_given_key,
     token_script_split,
 )
 
@@ -375,12 +374,52 @@ def _joined_key(a: str, b: str) -> str:
     return _collapse(a + b)
 
 
+@lru_cache(maxsize=1)
+def _compounds() -> tuple[frozenset[tuple[str, str]], frozenset[str], frozenset[str]]:
+    """The curated compound given names (``data/compound_given_names.tsv``): (key
+    pairs, first parts followed by any given name, second parts after any given name)."""
+    table = default_table()
+    pairs: set[tuple[str, str]] = set()
+    any_after: set[str] = set()
+    any_before: set[str] = set()
+
+    def keys(forms: str) -> list[str]:
+        out: list[str] = []
+        for form in forms.split():
+            ks = table.token_keys(normalize_text(form))
+            if len(ks) == 1:
+                out.append(ks[0])
+        return out
+
+    for row in _read_tsv(_data_path("compound_given_names.tsv")):
+        if len(row) < 2:
+            continue
+        first, second = row[0].strip(), row[1].strip()
+        if second == "*":
+            any_after.update(keys(first))
+        elif first == "*":
+            any_before.update(keys(second))
+        else:
+            pairs.update((a, b) for a in keys(first) for b in keys(second))
+    return frozenset(pairs), frozenset(any_after), frozenset(any_before)
+
+
 def _is_compound(a: str, b: str) -> bool:
-    """True when given-name keys ``a`` ``b`` make one compound given name: a usual
-    pair (Mohammad Reza, Ali Akbar) or one the lexicon knows written joined
-    (حسینعلی, مهدیعلی, رضاعلی)."""
-    first, second = _compound_sets()
-    return (a in first and b in second) or is_given_key(_joined_key(a, b))
+    """True when given-name keys ``a`` ``b`` make one attested compound given name
+    (``data/compound_given_names.tsv``): a listed pair (Mohammad Reza, Ali Akbar,
+    Hossein Ali, Fatemeh Zahra), Gholam-/Abol-/Abdol- before a given name, or a
+    given name before Gholi. Two usual names that make no known compound (Mehdi
+    Reza, Hossein Mohammad) are not one, nor a name repeated (Mohammad Mohammad)."""
+    if a == b:
+        return False
+    pairs, any_after, any_before = _compounds()
+    if (a, b) in pairs:
+        return True
+    if a in any_after:
+        return b in _roles()[0] or is_given_key(b)
+    if b in any_before:
+        return a in _roles()[0] or is_given_key(a)
+    return False
 
 
 # A word that is the second part of at least this many of the lexicon's
@@ -413,31 +452,29 @@ def _is_second_part(token: str, table: VariantTable) -> bool:
 
 
 def _is_two_word_family(z: str, y_token: str, table: VariantTable, alone: bool = True) -> bool:
-    """True when given-name key ``z`` and the word ``y_token`` after it may be one
-    family name in two words: the lexicon knows the pair (spaced, «علی محمدی»,
-    «رستم خانی», or joined, علیمحمدی) or the word is a usual second part of such
-    names that is not a usual family name alone (خانی، اللهی، بیگی; a suffix) and
-    is ``alone`` (not the first word of a family name of its own: «علی‌نیا»)."""
+    """True when given-name key ``z`` and the word ``y_token`` after it are an
+    attested family name in two words: the lexicon's several-word family names
+    have the pair («علی محمدی», «علی اکبری», «رستم خانی»; also with a suffix:
+    «علی اکبر» + زاده), or the word is a usual second part of such names that is
+    not a usual family name alone (خانی، اللهی، بیگی; a suffix) and is ``alone``
+    (not the first word of a family name of its own: «علی‌نیا»), or ``z`` is a
+    first part that does not stand alone (Gholam-, Abol-, Abdol-) before a family
+    name made from a given name (Gholam Hosseini = غلامحسینی).
+
+    A usual given name before a usual family name is not glued into one family
+    name only because the lexicon knows the two written as one word (Saeed
+    Ahmadi, سعیداحمدی = Seyyed-Ahmadi; Mohammad Hosseini): in "X Z Y" that
+    is the father's name between given and family name."""
     if alone and _is_second_part(y_token, table):
         return True
     yk = table.token_keys(y_token)
-    if z in _family_prefixes() and (
+    if z in _compounds()[1] and (
             (len(yk) == 1 and _family_stems(yk[0])) or (len(yk) > 1 and yk[0] in _roles()[2])):
-        return True  # Ali Akbari, Ali Akbarzadeh, Gholam Hosseini
-    if len(yk) != 1:
-        return False  # Alipour, Rezazadeh: a family name of its own
-    return (z, yk[0]) in _two_word_families()[0] or is_family_key(_joined_key(z, yk[0]))
-
-
-# Given names that often start a family name made from another given name
-# (علی‌اکبری، علی‌محمدی، غلامحسینی): "X Ali Akbari" is not read as father Ali.
-_FAMILY_PREFIX_NAMES = ("علی", "غلام")
-
-
-@lru_cache(maxsize=1)
-def _family_prefixes() -> frozenset[str]:
-    table = default_table()
-    return frozenset(k for w in _FAMILY_PREFIX_NAMES for k in table.token_keys(w))
+        return True  # Gholam Hosseini, Gholam Rezazadeh
+    pairs = _two_word_families()[0]
+    if len(yk) == 2 and yk[1] in _suffix_key_set():
+        return (z, yk[0]) in pairs  # Ali Akbarzadeh; not Ali Rezazadeh
+    return len(yk) == 1 and (z, yk[0]) in pairs
 
 
 @lru_cache(maxsize=1)
@@ -658,51 +695,96 @@ def _family_first(toks: list[str], table: VariantTable) -> bool:
 
 
 def _middle_candidate(toks: list[str], raw: str,
-                      table: VariantTable) -> tuple[list[str], str, list[str]] | None:
-    """(given tokens X, middle token Z, family tokens Y) when "X Z Y" could carry
+                      table: VariantTable) -> tuple[list[str], list[str], list[str]] | None:
+    """(given tokens X, middle tokens Z, family tokens Y) when "X Z Y" could carry
     the father's name in the middle. Y is the last word, with the word before
     it when the two are written joined («حسن‌پور», "Hassan-Pour") or the last
-    is a detached suffix or second part (Hassan Pour, Ahmadi Asl); Z is one
-    name written apart from its neighbours; X is one given name (two words
-    only as a usual compound); 3 to 5 words in all."""
-    if not 3 <= len(toks) <= 5:
+    is a detached suffix or second part (Hassan Pour, Ahmadi Asl); X and Z are
+    each one word, or two that are written joined («علی‌رضا», "Ali-Reza") or make
+    an attested compound (Mohammad Reza); a joined pair is never cut. When both
+    X and Z could take the third word ("Mohammad Ali Reza Rezaei"), X gets it
+    (Mohammad Ali, son of Reza). 3 to 6 words in all."""
+    if not 3 <= len(toks) <= 6:
         return None
     joined = _joined_pairs(raw)
     j = len(toks) - 1
     while j > 0 and ((toks[j - 1], toks[j]) in joined
                      or (j == len(toks) - 1 and _is_second_part(toks[j], table))):
         j -= 1
-    if j < 2 or j > 3:
+    if j < 2 or j > 4:
         return None
-    x, z, y = toks[:j - 1], toks[j - 1], toks[j:]
-    if (x[-1], z) in joined or is_suffix_token(z):
-        return None
-    if len(x) == 2:
-        k1, k2 = table.token_keys(x[0]), table.token_keys(x[1])
-        if not (len(k1) == 1 and len(k2) == 1 and _is_compound(k1[0], k2[0])):
-            return None
-    return x, z, y
+    rest, y = toks[:j], toks[j:]
+
+    def one_name(words: list[str]) -> bool:
+        if len(words) == 1:
+            return True
+        if (words[0], words[1]) in joined:
+            return True
+        k1, k2 = table.token_keys(words[0]), table.token_keys(words[1])
+        return len(k1) == 1 and len(k2) == 1 and _is_compound(k1[0], k2[0])
+
+    for n_x in (2, 1):
+        x, z = rest[:n_x], rest[n_x:]
+        if not x or not z or len(z) > 2 or (x[-1], z[0]) in joined:
+            continue
+        if any(is_suffix_token(t) for t in z) or not (one_name(x) and one_name(z)):
+            continue
+        return x, z, y
+    return None
 
 
-def _middle_is_father(x: list[str], z: str, y: list[str], table: VariantTable) -> bool:
-    """The "X Z Y" rule (docs/normalization.md): Z is read as the father's name
-    only when every piece of evidence agrees."""
-    male, female, _, _ = _roles()
-    zks = table.token_keys(z)
-    yk = [k for t in y for k in table.token_keys(t)]
-    xk = [k for t in x for k in table.token_keys(t)]
-    if not zks or not all(k in male for k in zks):
-        return False  # Z: a usual man's name (Ali, or Amirhossein written as one word)
-    if len(zks) > 1 and not _is_compound(zks[0], zks[1]):
+def _misspelt_title(token: str) -> bool:
+    """A word with the key of a title (سیید, Seyd: سید) that is not a spelling of
+    Saeed (سعید with its ع; Latin Saeed, Saeid, Said: "sa" and no "y", while
+    Seyyed is written with "e" or "y": Seyed, Sayyed, Syed)."""
+    if rule_key(token) not in _title_keys():
         return False
-    zk = zks[0]
-    if family_level(yk) < 2 or given_level(yk) > 0:
-        return False  # Y: clearly a family name
-    if not xk or given_level(xk) < 2 or rule_key(x[0]) in _title_keys():
-        return False  # X: a usual given name (not a misspelt title: سیید)
-    x_female = xk[0] in female or sex_of_given_key(xk[0], table) == "f"
-    if len(x) == 1 and not x_female and _is_compound(xk[-1], zk):
-        return False  # "Hossein Ali", "Mohammad Reza": a compound given name
+    if "ع" in token:
+        return False
+    return not (token.isascii() and token.startswith("sa") and "y" not in token)
+
+
+def _plausible_family(keys: list[str]) -> int:
+    """How clearly a name is a family name for the "X Z Y" rule: 2 clearly
+    (:func:`family_level`), 1 plausibly (the lexicon knows it as a family name,
+    even if also as a given name: Lotfi, Mashki; or a word ending in -i: most
+    Iranian family names are nisbas, Lordegani, Tabrizi), 0 not (a usual given
+    name, or nothing known)."""
+    if not keys or given_level(keys) == 2:
+        return 0
+    level = family_level(keys)
+    if level:
+        return level
+    usual = _roles()[2]
+    last = keys[-1]
+    if any(is_family_key(k) and k not in usual for k in keys):
+        return 1
+    return 1 if last.endswith("Y") and len(last) >= 4 and not is_given_key(last) else 0
+
+
+def _middle_is_father(x: list[str], z: list[str], y: list[str], table: VariantTable) -> bool:
+    """The "X Z Y" rule (docs/normalization.md): Z is read as the father's name
+    when it is a usual man's name, Y a plausible family name, X a given name
+    that makes no attested compound with Z, and Z Y no attested family name."""
+    male = _roles()[0]
+    zks, yk, xk = (list(table.merge_adjacent(tuple(k for t in w for k in table.token_keys(t))))
+                   for w in (z, y, x))  # "Abol Fazl" = Abolfazl
+    if not zks or len(zks) > 2 or not all(k in male for k in zks):
+        return False  # Z: a usual man's name (Ali; Amirhossein or Amir Hossein)
+    if any(honorific_of(t) for t in z):
+        return False  # "Ali Seyyed Ahmadi": a title in a family name (Seyyed-Ahmadi)
+    if len(z) == 1 and len(zks) == 2 and not _is_compound(zks[0], zks[1]):
+        return False  # one written word the lexicon splits into two names
+    y_level = _plausible_family(yk)
+    if y_level == 0:
+        return False  # Y: a plausible family name, not a given name
+    if not xk or _misspelt_title(x[0]):
+        return False  # X: not a misspelt title (سیید)
+    if given_level(xk) == 0 and (y_level < 2 or len(x) > 1 or family_level(xk) > 0):
+        return False  # an unknown X (a typo, Riaz) only when Y is clearly a family name
+    if (len(x) == 1 and len(z) == 1 and len(xk) == 1 and len(zks) == 1
+            and _is_compound(xk[0], zks[0])):
+        return False  # "Hossein Ali", "Mohammad Reza": an attested compound given name
     # "Ali Mohammadi", "Gholam Hosseini", "Rostam Khani": one family name
     return not _is_two_word_family(zks[-1], y[0], table, alone=len(y) == 1)
 
@@ -730,7 +812,7 @@ def _split_own(own: NamePart, name_raw: str, table: VariantTable,
     x, z, y = cand
     fires = _middle_is_father(x, z, y, table)
     mid_given, mid_family = _parts(x, y, table)
-    father = sub_part([z], "father", table)
+    father = sub_part(z, "father", table)
     middle = Reading(mid_given, mid_family, father, (FLAG_FATHER_IN_MIDDLE,))
     mkey = father.key or None
     if fires:
@@ -745,8 +827,8 @@ def parse_full_name(raw: str | None, table: VariantTable | None = None,
     Handles «X Y فرزند Z» (also پسر، دختر، ولد، بن), "X Y son of Z",
     "daughter of", "s/o", "d/o", with a comma or in brackets, "Family, Given",
     family-first order without a comma when the lexicon is clear, and "X Z Y"
-    with the father's name in the middle under a conservative rule (see
-    docs/normalization.md). ``part`` is ``name_part(raw, table, "full")`` if
+    with the father's name in the middle when X Z is no attested compound given
+    name and Z Y no attested two-word family name (see docs/normalization.md). ``part`` is ``name_part(raw, table, "full")`` if
     already computed; ``split=False`` only takes out a father clause (for
     records that have given/family columns of their own).
     """
@@ -863,21 +945,26 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
                 family_level(keys) == 2 and given_level(keys) == 0):  # not Rezaei
             return toks, []
         return [], toks
-    # Given name: the first token, plus a second one when the two form a usual
-    # compound (Mohammad Reza, Ali Akbar, Fatemeh Zahra); the rest is the family
-    # name, which can be two words (Karimi Afshar, Jahan Panah).
+    # Given name: the first token, plus a second one when the two form an
+    # attested compound (Mohammad Reza, Ali Akbar, Fatemeh Zahra:
+    # data/compound_given_names.tsv) or are written as one word («مهدی‌رضا»); the
+    # rest is the family name, which can be two words (Karimi Afshar, Jahan Panah).
     n_given = 1
     if len(toks) >= 3:
+        joined = _joined_pairs(raw)
         k1 = table.token_keys(toks[0])
         k2 = table.token_keys(toks[1])
-        if (len(k1) == 1 and len(k2) == 1 and k2[0] in _compound_second(table)
-                and (k1[0] in _compound_first(table) or is_given_key(k1[0]))
-                and (toks[1], toks[2]) not in _joined_pairs(raw)  # «نوید علی‌اکبری»
-                and not (sex_of_given_key(k1[0], table) == "f"  # no "Maryam Ali"
-                         and sex_of_given_key(k2[0], table) == "m")):
+        if (toks[1], toks[2]) not in joined and (  # «نوید علی‌اکبری»
+                ((toks[0], toks[1]) in joined and _looks_given(toks[0], table)
+                 and _looks_given(toks[1], table))
+                or (len(k1) == 1 and len(k2) == 1 and _is_compound(k1[0], k2[0]))):
             n_given = 2
-    if is_suffix_token(toks[n_given]) and n_given > 1:
-        n_given -= 1  # "Amir Sohrab Pour": the suffix needs its root
+        elif len(toks) == 3 and (toks[1], toks[2]) not in joined and _middle_given(
+                toks[0], toks[1], toks[2], table):
+            n_given = 2  # "Navid Hassan Karimi" when Hassan is not the father
+    if n_given > 1 and (is_suffix_token(toks[n_given]) or (
+            n_given == len(toks) - 1 and _is_second_part(toks[n_given], table))):
+        n_given -= 1  # "Mohammad Yousef Zadeh", "Ali Karim Abadi": the suffix needs its root
     elif is_suffix_token(toks[n_given]) and len(toks) == 2:
         first = table.token_keys(toks[0])
         if not (len(first) == 1 and is_given_key(first[0])):
@@ -885,28 +972,16 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
     return toks[:n_given], toks[n_given:]
 
 
-_COMPOUND_FIRST = ("محمد", "علی", "امیر", "غلام", "ابو", "عبد", "فاطمه", "حسین", "سید", "میر")
-# Usual second parts of compound given names. Names that also often start a
-# two-word family name (Rahim Khanli, Karim Abadi, Yousef Zadeh) are left out.
-_COMPOUND_SECOND = ("رضا", "علی", "حسین", "حسن", "مهدی", "امین", "جواد", "صادق", "تقی", "اکبر",
-                    "اصغر", "زهرا", "سادات", "باقر", "کاظم", "محمد", "عباس", "هادی")
-
-
-@lru_cache(maxsize=1)
-def _compound_sets() -> tuple[frozenset[str], frozenset[str]]:
-    t = default_table()
-    first = frozenset(k for w in _COMPOUND_FIRST for k in t.token_keys(w))
-    second = frozenset(k for w in _COMPOUND_SECOND for k in t.token_keys(w))
-    return first, second
-
-
-def _compound_first(table: VariantTable) -> frozenset[str]:
-    return _compound_sets()[0]
-
-
-def _compound_second(table: VariantTable) -> frozenset[str]:
-    return _compound_sets()[1]
-
+def _middle_given(x: str, z: str, y: str, table: VariantTable) -> bool:
+    """In "X Z Y" read without a father: Z goes with the given name when it is a
+    usual given name (not a title: Seyed) and Y a plausible family name that Z
+    does not make an attested two-word family name with ("Navid Hassan Karimi",
+    not "Navid Ali Mohammadi"), and X is no misspelt title."""
+    zk, yk = table.token_keys(z), table.token_keys(y)
+    return (len(zk) == 1 and zk[0] in _roles()[2] and not _misspelt_title(x)
+            and honorific_of(z) is None  # "Navid Seyed Ahmadi": Seyed-Ahmadi
+            and _plausible_family(list(yk)) > 0
+            and not _is_two_word_family(zk[0], y, table, alone=True))
 
 
 def person_name(full: str | None, given: str | None, family: str | None,
