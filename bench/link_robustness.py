@@ -40,13 +40,14 @@ supervised reference (its own model with m from every true pair: what these
 comparisons reach on the data when training is perfect)."""
 
 
-def _job(args: tuple[str, int, bool, bool]) -> dict:
-    family, seed, estimate, oracle = args
+def _job(args: tuple[str, int, bool, bool, str]) -> dict:
+    family, seed, estimate, oracle, generator = args
     t0 = time.perf_counter()
     try:
-        out = run_one(family, seed, estimate=estimate, oracle=oracle)
+        out = run_one(family, seed, estimate=estimate, oracle=oracle, generator=generator)
     except Exception as exc:  # noqa: BLE001 - a crash is a result of the sweep, not its end
-        out = {"family": family, "seed": seed, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        out = {"family": family, "seed": seed, "generator": generator,
+               "error": f"{type(exc).__name__}: {exc}"[:300]}
     out["seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out), flush=True)
     return out
@@ -80,12 +81,22 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--estimate", action="store_true")
     ap.add_argument("--oracle-seeds", type=int, default=ORACLE_SEEDS)
+    ap.add_argument("--generator", choices=("outside", "simulate"), default="outside",
+                    help="outside: bench/robustness/outside.py (written independently of "
+                    "roshan); simulate: roshan's own simulator's families")
     ap.add_argument("--name", default="link_robustness")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    fams = list(FAMILIES) if args.families == "all" else args.families.split(",")
-    jobs = [(f, s, args.estimate, s < args.first_seed + args.oracle_seeds) for f in fams
-            for s in range(args.first_seed, args.first_seed + args.seeds)]
+    if args.families != "all":
+        fams = args.families.split(",")
+    elif args.generator == "simulate":
+        from roshan.simulate.families import FAMILIES as SIM_FAMILIES
+
+        fams = list(SIM_FAMILIES)
+    else:
+        fams = list(FAMILIES)
+    jobs = [(f, s, args.estimate, s < args.first_seed + args.oracle_seeds, args.generator)
+            for f in fams for s in range(args.first_seed, args.first_seed + args.seeds)]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as ex:
         runs = list(ex.map(_job, jobs))
@@ -97,8 +108,10 @@ def main() -> None:
     print(json.dumps({"overall": overall, "families": by_family}, indent=1))
     if args.no_write:
         return
+    what = ("outside scenarios (bench/robustness/outside.py, written independently of roshan)"
+            if args.generator == "outside" else "roshan's own simulator's families")
     lines = [f"Command: `.venv/bin/python {result['command']}` ({len(runs)} runs, "
-             f"{result['wall_seconds'] / 60:.1f} min on 2 cores). SYNTHETIC outside scenarios.",
+             f"{result['wall_seconds'] / 60:.1f} min on 2 cores). SYNTHETIC {what}.",
              "| family | P worst | P p10 | P median | R worst | R p10 | R median | naive P "
              "median | naive R worst | naive R median | supervised P/R median | health "
              "ok/repaired/failed |" + (" coverage |" if args.estimate else ""),
@@ -115,7 +128,9 @@ def main() -> None:
                      f"{np_.get('median')} | {nr.get('worst')} | {nr.get('median')} | {orc} | "
                      f"{h['ok']}/{h['repaired']}/{h['failed']} |"
                      + (f" {s.get('coverage')} |" if args.estimate else ""))
-    write_result(args.name, result, "Linkage robustness on outside scenarios", lines)
+    write_result(args.name, result, "Linkage robustness on outside scenarios"
+                 if args.generator == "outside" else
+                 "Linkage robustness on the simulator's scenario families", lines)
 
 
 if __name__ == "__main__":

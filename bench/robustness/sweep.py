@@ -109,27 +109,68 @@ def oracle_link(normalized: pd.DataFrame, truth: pd.Series) -> dict[str, float]:
     return {"precision": round(pw.precision, 4), "recall": round(pw.recall, 4)}
 
 
+class _SimScenario:
+    """A scenario of roshan's own simulator in the shape run_one needs (SYNTHETIC)."""
+
+    def __init__(self, family: str, seed: int, out: Path) -> None:
+        from roshan.simulate.families import family_config
+        from roshan.simulate.scenario import simulate
+
+        self.dir = out
+        self.manifest = simulate(family_config(family, seed), out)
+        truth = pd.read_csv(out / "truth" / "records.csv", dtype=str,
+                            usecols=["source", "row_number", "victim_id"])
+        self.truth = truth.rename(columns={"source": "list", "victim_id": "person_id"})
+        self.n_people_exist = int(self.manifest.get("population")
+                                  or self.manifest.get("config", {}).get("population"))
+
+    def ingest(self, ws: Any) -> list[Any]:
+        from roshan.simulate.scenario import ingest_scenario
+
+        return ingest_scenario(ws, self.dir, self.manifest)
+
+
+def _truth(sc: Any, normalized: pd.DataFrame) -> pd.Series:
+    if isinstance(sc, _SimScenario):
+        t = sc.truth.assign(source=sc.truth["list"],
+                            row_number=sc.truth["row_number"].astype("int64"))
+        n = normalized[["record_pk", "source", "row_number"]].copy()
+        n["row_number"] = n["row_number"].astype("int64")
+        m = n.merge(t[["source", "row_number", "person_id"]], on=["source", "row_number"])
+        return pd.Series(m["person_id"].astype(str).to_numpy(),
+                         index=m["record_pk"].astype("int64").to_numpy())
+    return truth_of(sc, normalized)
+
+
 def run_one(family: str, seed: int, *, work: Path | None = None, naive: bool = True,
-            estimate: bool = False, keep: bool = False, oracle: bool = False) -> dict[str, Any]:
-    """Generate, ingest, link (and optionally estimate) one outside scenario; score it."""
+            estimate: bool = False, keep: bool = False, oracle: bool = False,
+            generator: str = "outside") -> dict[str, Any]:
+    """Generate, ingest, link (and optionally estimate) one scenario; score it.
+
+    ``generator``: ``outside`` (bench/robustness/outside.py, written independently of
+    roshan) or ``simulate`` (roshan's own simulator's families, roshan.simulate.families).
+    """
     from roshan.link.pipeline import link_workspace
     from roshan.link.quality import bcubed_scores, pairwise_scores
     from roshan.store.workspace import Workspace
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     tmp = Path(work) if work else Path(tempfile.mkdtemp(prefix="roshan-robust-"))
-    out: dict[str, Any] = {"family": family, "seed": seed}
+    out: dict[str, Any] = {"family": family, "seed": seed, "generator": generator}
     try:
-        sc = generate(family, seed, out_dir=tmp / "lists")
+        if generator == "simulate":
+            sc: Any = _SimScenario(family, seed, tmp / "lists")
+        else:
+            sc = generate(family, seed, out_dir=tmp / "lists")
         ws = Workspace.init(tmp / "ws")
         try:
-            res = ingest_outside(sc, ws)
+            res = sc.ingest(ws) if generator == "simulate" else ingest_outside(sc, ws)
             out["rows_rejected"] = int(sum(r.rows_rejected for r in res))
             t0 = time.perf_counter()
             summary = link_workspace(ws)
             out["link_seconds"] = round(time.perf_counter() - t0, 2)
             norm = pd.read_parquet(ws.snapshots_dir / "normalized.parquet")
-            truth = truth_of(sc, norm)
+            truth = _truth(sc, norm)
             cl = pd.read_parquet(ws.snapshots_dir / "clusters.parquet")
             pred = pd.Series(cl["cluster_id"].astype(str).to_numpy(),
                              index=cl["record_pk"].astype("int64").to_numpy())

@@ -467,13 +467,14 @@ def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: Mod
 
     ``labels`` (optional): columns unique_id_l, unique_id_r, is_match from review.
 
-    With sure-pair rules in the spec, EM runs from several starts — Splink's default
-    start, m from leave-one-out sure matches, and that start with the EM passes in
-    reverse order — and each result is floored, put in order
-    (:func:`roshan.link.health.enforce_order`) and judged against the sure pairs. The
-    model chosen is the one that passes every check with the best agreement with the
-    sure pairs (worst script combination's share of sure matches linked, minus the
-    share of sure non-matches linked); ties go to the earlier start. ``fallback``:
+    With sure-pair rules in the spec, EM runs from several starts (:data:`START_NAMES`:
+    Splink's default start, then m from leave-one-out sure matches), in order until one
+    passes every check; each result is floored, put in order
+    (:func:`roshan.link.health.enforce_order`) and judged against the sure pairs. When
+    none passes, the model chosen is the one that agrees best with the sure pairs
+    (worst script combination's share of sure matches linked, minus the share of sure
+    non-matches linked); ties go to the earlier start. ``starts`` names the starts to
+    run, all of them. ``fallback``:
     train the fallback instead — m from leave-one-out sure matches, without EM.
     ``report.checks`` are the chosen model's checks.
     """
@@ -503,21 +504,30 @@ def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: Mod
                                            spec, labels, anchors, thr, report))
     else:
         wanted = starts or START_NAMES
+        plan: list[tuple[str, Any]] = []
         if "em-default" in wanted or informed is None:
-            candidates.append(_em_candidate("em-default", backend, prepared_sdf, base,
-                                            list(spec.em_rules), spec, labels, max_pairs,
-                                            anchors, thr, report))
-        if informed is not None and "em-sure" in wanted:
-            candidates.append(_em_candidate("em-sure", backend, prepared_sdf, informed,
-                                            list(spec.em_rules), spec, labels, max_pairs,
-                                            anchors, thr, report))
-        if informed is not None and "em-sure-reversed" in wanted:
-            candidates.append(_em_candidate("em-sure-reversed", backend, prepared_sdf,
-                                            informed, list(reversed(spec.em_rules)), spec,
-                                            labels, max_pairs, anchors, thr, report))
-        if informed is not None and "sure-matches" in wanted:
-            candidates.append(_fixed_candidate("sure-matches", backend, prepared_sdf,
-                                               informed, spec, labels, anchors, thr, report))
+            plan.append(("em-default", lambda: _em_candidate(
+                "em-default", backend, prepared_sdf, base, list(spec.em_rules), spec, labels,
+                max_pairs, anchors, thr, report)))
+        if informed is not None:
+            for name, rules in (("em-sure", list(spec.em_rules)),
+                                ("em-sure-reversed", list(reversed(spec.em_rules)))):
+                if name in wanted:
+                    plan.append((name, lambda name=name, rules=rules: _em_candidate(
+                        name, backend, prepared_sdf, informed, rules, spec, labels, max_pairs,
+                        anchors, thr, report)))
+            if "sure-matches" in wanted:
+                plan.append(("sure-matches", lambda: _fixed_candidate(
+                    "sure-matches", backend, prepared_sdf, informed, spec, labels, anchors,
+                    thr, report)))
+        for _name, make in plan:
+            candidates.append(make())
+            # Starts are tried in order until one passes every check (unless the caller
+            # named the starts: then all run). On outside scenarios every passing start
+            # scored the same against the sure pairs, so a passing model is not
+            # second-guessed at the cost of another EM run.
+            if starts is None and candidates[-1].ok:
+                break
     report.timings["em"] = time.perf_counter() - t0
     passing = [c for c in candidates if c.ok]
     pool = passing or candidates
