@@ -102,10 +102,12 @@ def dashboard_svgs(ws: Workspace, lang: str) -> dict[str, str]:
 
 
 def forget_cache() -> None:
-    """Make the next dashboard view check the store at once (after an import, link or estimate)."""
+    """Make the next dashboard view recompute from the store (after an import, link,
+    estimate or an edit that keeps the latest run ids, such as a link run's health)."""
     with _caches_lock:
         for cache in _caches.values():
             cache.checked = 0.0
+            cache.signature = None
 
 
 def _compute(ws: Workspace) -> dict[str, Any]:
