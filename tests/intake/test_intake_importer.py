@@ -325,7 +325,8 @@ def test_interrupted_import_completes_on_retry(tmp_path: Path, org: OrgKeys, wor
     sm = I.import_bundles(workspace, [b2.path], [org.identity])
     assert sm.reports_new == 2
     c = _counts(workspace)
-    assert c["RawRow"] == 2 and c["IntakeReport"] == 2 and c["LedgerLeaf"] == 4
+    # a leaf per raw row, per report and per witness-contact blob
+    assert c["RawRow"] == 2 and c["IntakeReport"] == 2 and c["LedgerLeaf"] == 6
     from roshan.intake.ledger import verify
 
     assert verify(workspace, []).ok

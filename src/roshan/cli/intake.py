@@ -540,12 +540,17 @@ def ledger_verify(
         print_json(res.to_dict())
     else:
         if res.ok:
-            console.print(f"[green]ledger verified[/]: {res.leaves_checked:,} leaves, "
-                          f"{res.checkpoints_checked} checkpoints, root {res.root_hash[:16]}…")
+            console.print(f"[green]ledger verified[/]: {plural(res.leaves_checked, 'leaf', 'leaves')}, "
+                          f"{plural(res.checkpoints_checked, 'checkpoint')}, "
+                          f"{plural(res.blobs_checked, 'stored blob')} re-hashed, "
+                          f"root {res.root_hash[:16]}…", soft_wrap=True)
         else:
-            console.print(f"[bold red]ledger verification FAILED[/]: {len(res.problems)} problems")
+            console.print(f"[bold red]ledger verification FAILED[/]: "
+                          f"{plural(len(res.problems), 'problem')}", soft_wrap=True)
             for p in res.problems[:50]:
-                console.print(f"  {p}")
+                console.print(f"  {escape(p)}", soft_wrap=True)
+            if len(res.problems) > 50:
+                console.print(f"  … and {len(res.problems) - 50:,} more (--json lists 200)")
     if not res.ok:
         raise typer.Exit(1)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -400,8 +401,46 @@ def _use_worker(table: Table) -> bool:
     return size >= WORKER_MIN_BYTES and "fork" in multiprocessing.get_all_start_methods()
 
 
+def die_with_parent(parent_pid: int) -> None:
+    """Make this (forked) process end when ``parent_pid`` does, however it ends.
+
+    A killed ``roshan ingest`` once left its parser worker alive for ever (PPID 1,
+    ~165 MB, holding the SQLite files open; issue 16 item 14): a daemon process is only
+    cleaned up by a parent that exits normally. On Linux the kernel sends SIGKILL
+    when the parent dies (``PR_SET_PDEATHSIG``); everywhere, a thread also watches the
+    parent id and exits when it changes (the worker may be blocked writing to a full
+    queue nobody reads any more).
+    """
+    import signal
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread suffices
+            pass
+    if os.getppid() != parent_pid:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="roshan-parent-watch", daemon=True).start()
+
+
 def _worker_main(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: ImportResult,
-                 queue: Any) -> None:
+                 queue: Any, parent_pid: int | None = None) -> None:
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     try:
         for batch in batches:
             queue.put(("batch", batch, result.rows_total))
@@ -417,7 +456,8 @@ def _in_worker(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: Imp
 
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue(maxsize=4)  # bounded: memory stays a few batches deep
-    proc = ctx.Process(target=_worker_main, args=(batches, result, queue), daemon=True)
+    proc = ctx.Process(target=_worker_main, args=(batches, result, queue, os.getpid()),
+                       daemon=True)
     proc.start()
     try:
         while True:

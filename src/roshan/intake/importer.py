@@ -47,7 +47,15 @@ from roshan.intake.bundle import Bundle, BundleFile, EntryReader, open_bundle
 from roshan.intake.chunks import ChunkHeader, Spool, SpoolStatus
 from roshan.intake.inspect import checked_chunk, file_kind
 from roshan.intake.keys import key_id
-from roshan.intake.ledger import INTAKE_KIND, blob_path, intake_report_leaf_data, next_seq
+from roshan.intake.ledger import (
+    INTAKE_KIND,
+    WITNESS_KIND,
+    blob_path,
+    intake_report_leaf_data,
+    next_seq,
+    witness_leaf_data,
+    witness_ref,
+)
 from roshan.intake.media import check_image_bomb
 from roshan.intake.report import MAX_ATTACHMENT_BYTES, parse_report
 from roshan.store.models import AuditEvent, IntakeReport, LedgerLeaf, utcnow
@@ -454,6 +462,20 @@ def _record_intake(ws: Workspace, new: dict[str, _NewReport], bundles: dict[str,
                                            r.attachments)
             sess.add(LedgerLeaf(seq=seq, leaf_hash=merkle.leaf_hash(data), kind=INTAKE_KIND,
                                 ref=r.report_id, created_at=now))
+            seq += 1
+        # One leaf per witness-contact blob not already in the ledger, so `ledger verify`
+        # can tell when one is deleted or swapped (its name is only in the encrypted report).
+        wanted = sorted({witness_ref(r.doc["witness"]["blob"]) for r in new.values()
+                         if r.doc.get("witness")})
+        have = set(conn.execute(select(LedgerLeaf.ref).where(
+            LedgerLeaf.kind == WITNESS_KIND, LedgerLeaf.ref.in_(wanted))).scalars()) \
+            if wanted else set()
+        for ref in wanted:
+            if ref in have:
+                continue
+            sha = ref.split(":", 1)[1]
+            sess.add(LedgerLeaf(seq=seq, leaf_hash=merkle.leaf_hash(witness_leaf_data(sha)),
+                                kind=WITNESS_KIND, ref=ref, created_at=now))
             seq += 1
         for bid, st in per_bundle.items():
             signer = bundles[bid].signer

@@ -47,6 +47,21 @@ from roshan.store.workspace import Workspace
 CHECKPOINT_HEADER = "roshan-ledger-checkpoint/v1"
 INTAKE_KIND = "intake_report"
 RAW_KIND = "raw_row"
+# One leaf per stored witness-contact blob (since issue 16): the blob's name is its
+# SHA-256 and lives only inside the encrypted report, so without a leaf a deleted or
+# swapped witness blob could not be noticed without the organisation key.
+WITNESS_KIND = "intake_witness"
+WITNESS_REF = "witness:"
+
+
+def witness_leaf_data(blob_sha256: str) -> bytes:
+    """Leaf input for one witness-contact blob: its content hash only."""
+    return canonical_json({"blob": blob_sha256, "kind": WITNESS_KIND}).encode("utf-8")
+
+
+def witness_ref(blob_sha256: str) -> str:
+    """The ``ref`` of a witness blob's leaf."""
+    return f"{WITNESS_REF}{blob_sha256}"
 
 
 def intake_report_leaf_data(report_id: str, payload_sha256: str, bundle_id: str | None,
@@ -76,15 +91,17 @@ def next_seq(conn: Connection) -> int:
 
 def leaf_hashes(ws: Workspace, size: int | None = None) -> list[bytes]:
     """The ledger's leaf hashes in seq order (the first ``size`` if given)."""
-    q = select(LedgerLeaf.seq, LedgerLeaf.leaf_hash).order_by(LedgerLeaf.seq)
-    if size is not None:
-        q = q.where(LedgerLeaf.seq < size)
     out: list[bytes] = []
-    with ws.engine.connect() as conn:
-        for i, (seq, h) in enumerate(conn.execute(q)):
-            if seq != i:
-                raise IntakeError(f"ledger has a gap at leaf {i}: a leaf was removed")
-            out.append(bytes(h))
+    for i, (seq, h, _kind, _ref) in enumerate(_read_leaves(ws)):
+        if size is not None and seq >= size:
+            break
+        if seq != i:
+            raise IntakeError(f"ledger has a gap at leaf {i}: a leaf was removed (see "
+                              "`roshan ledger verify`)")
+        if _hash_problem(h):
+            raise IntakeError(f"ledger leaf {seq} does not hold a hash: it was altered (see "
+                              "`roshan ledger verify`)")
+        out.append(h)
     return out
 
 
@@ -239,6 +256,64 @@ def _expected_leaves(ws: Workspace, res: VerifyResult, check_blobs: bool) -> dic
     return expected
 
 
+def _read_leaves(ws: Workspace) -> list[tuple[int, Any, str, str]]:
+    """Every ledger row as stored: (seq, leaf hash as read, kind, ref).
+
+    On SQLite a column's type is only advisory: someone editing the file can put text
+    where the hash belongs. The columns are read as bytes there and decoded leniently,
+    so such an edit is listed as a problem, not a decoding error.
+    """
+    rows: list[tuple[int, Any, str, str]] = []
+    with ws.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            q = text("SELECT seq, typeof(leaf_hash), CAST(leaf_hash AS BLOB), "
+                     "CAST(kind AS BLOB), CAST(ref AS BLOB) FROM ledger_leaves ORDER BY seq")
+            for seq, typ, h, kind, ref in conn.execute(q):
+                h = bytes(h) if typ == "blob" and h is not None else (typ, h)
+                rows.append((int(seq), h, _text(kind), _text(ref)))
+        else:
+            q = (select(LedgerLeaf.seq, LedgerLeaf.leaf_hash, LedgerLeaf.kind, LedgerLeaf.ref)
+                 .order_by(LedgerLeaf.seq).execution_options(yield_per=5000))
+            for seq, h, kind, ref in conn.execute(q):
+                rows.append((int(seq), bytes(h) if h is not None else None, kind or "",
+                             ref or ""))
+    return rows
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _hash_problem(h: Any) -> str | None:
+    """Why a stored leaf hash is not a 32-byte hash, or None if it is one."""
+    if isinstance(h, bytes) and len(h) == 32:
+        return None
+    if isinstance(h, bytes):
+        return f"{len(h)} bytes instead of 32"
+    if h is None or (isinstance(h, tuple) and h[0] == "null"):
+        return "empty"
+    return f"{h[0] if isinstance(h, tuple) else type(h).__name__} instead of a binary hash"
+
+
+def _check_witness_blob(ws: Workspace, sha: str, check_blobs: bool, res: VerifyResult
+                        ) -> str | None:
+    """Problem with the stored witness blob a witness leaf names, or None."""
+    path = blob_path(ws, "witness", sha)
+    if not check_blobs:
+        return None if path.is_file() else "stored witness contact is missing"
+    res.blobs_checked += 1
+    got = _file_sha256(path)
+    if got is None:
+        return "stored witness contact is missing"
+    if got != sha:
+        return "stored witness contact was altered"
+    return None
+
+
 def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
            checkpoints: Iterable[Checkpoint] = (), check_blobs: bool = True,
            checkpoint_files: bool = True) -> VerifyResult:
@@ -249,30 +324,50 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
     checkpoints (e.g. a published file) checked alongside those in the store.
     ``checkpoint_files``: also check the ``WS/ledger/checkpoint-*.txt`` files, so a
     checkpoint deleted from the database (that table is not append-only) still counts.
-    Returns a VerifyResult; ``ok`` is False if anything was altered or removed.
+    ``check_blobs``: re-hash the stored report, attachment and witness blobs.
+    Returns a VerifyResult; ``ok`` is False if anything was altered or removed. Every
+    problem is listed once, by leaf and reference, never content.
     """
     res = VerifyResult()
     keys = {k.key_id: k for k in known_keys}
     expected = _expected_leaves(ws, res, check_blobs)
+    rows = _read_leaves(ws)
     leaves: list[bytes] = []
     seen: set[str] = set()
-    with ws.engine.connect() as conn:
-        q = (select(LedgerLeaf.seq, LedgerLeaf.leaf_hash, LedgerLeaf.kind, LedgerLeaf.ref)
-             .order_by(LedgerLeaf.seq).execution_options(yield_per=5000))
-        for seq, h, kind, ref in conn.execute(q):
-            if seq != len(leaves):
-                res.problems.append(f"ledger leaf {len(leaves)} is missing (removed)")
-                break
-            h = bytes(h)
-            leaves.append(h)
+    missing_seqs: list[int] = []
+    for seq, h, kind, ref in rows:
+        while len(leaves) + len(missing_seqs) < seq:  # a hole in the numbering
+            missing_seqs.append(len(leaves) + len(missing_seqs))
+        bad_hash = _hash_problem(h)
+        if bad_hash:
+            res.problems.append(f"leaf {seq} ({kind} {ref[:24]}): stored hash is {bad_hash} "
+                                "(altered)")
+            h = hashlib.sha256(repr(h).encode()).digest()  # keeps later leaves in place
+        leaves.append(h)
+        if kind == WITNESS_KIND and ref.startswith(WITNESS_REF):
+            sha = ref[len(WITNESS_REF):]
+            want = merkle.leaf_hash(witness_leaf_data(sha))
+            problem = _check_witness_blob(ws, sha, check_blobs, res)
+            if problem:
+                res.problems.append(f"leaf {seq} ({kind} {sha[:16]}): {problem}")
+        else:
             want = expected.get(ref)
-            if want is None:
-                res.problems.append(f"leaf {seq} ({kind} {ref[:24]}): its content was removed")
-            elif want != h:
-                res.problems.append(f"leaf {seq} ({kind} {ref[:24]}): content was altered")
-            if ref in seen:
-                res.problems.append(f"leaf {seq}: {ref[:24]} appears twice")
-            seen.add(ref)
+        if want is None:
+            res.problems.append(f"leaf {seq} ({kind} {ref[:24]}): its content was removed")
+        elif want != h and not bad_hash:
+            res.problems.append(f"leaf {seq} ({kind} {ref[:24]}): content was altered")
+        if ref in seen:
+            res.problems.append(f"leaf {seq}: {ref[:24]} appears twice")
+        seen.add(ref)
+    for seq in missing_seqs[:50]:
+        res.problems.append(f"ledger leaf {seq} is missing (removed)")
+    if len(missing_seqs) > 50:
+        res.problems.append(f"... and {len(missing_seqs) - 50} more leaves missing")
+    if missing_seqs:
+        # The tree is over positions: with holes, the positions after the first hole
+        # cannot be checked against signed roots. Keep only the unbroken prefix.
+        leaves = leaves[:missing_seqs[0]]
+    with ws.engine.connect() as conn:
         stored = [Checkpoint(ws.id, int(c.tree_size), bytes(c.root_hash), c.key_id or "",
                              bytes(c.signature or b""))
                   for c in conn.execute(select(LedgerCheckpoint).order_by(LedgerCheckpoint.id))]
@@ -281,26 +376,33 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
         res.problems.append(f"{ref[:24]}: stored content has no ledger leaf")
     if len(missing_leaf) > 50:
         res.problems.append(f"... and {len(missing_leaf) - 50} more without a leaf")
-    res.leaves_checked = len(leaves)
-    res.tree_size = len(leaves)
-    res.root_hash = merkle.root_hash(leaves).hex()
-    from_files: list[Checkpoint] = []
+    res.leaves_checked = len(rows)
+    res.tree_size = len(rows)
+    res.root_hash = merkle.root_hash(leaves).hex() if not missing_seqs else ""
+    from_files: list[tuple[Checkpoint, str]] = []
     if checkpoint_files and (ws.root / "ledger").is_dir():
         for f in sorted((ws.root / "ledger").glob("checkpoint-*.txt")):
             try:
-                from_files.append(parse_checkpoint(f.read_text("utf-8")))
+                from_files.append((parse_checkpoint(f.read_text("utf-8")), f.name))
             except (IntakeError, OSError, UnicodeDecodeError):
                 res.problems.append(f"{f.name}: unreadable or malformed checkpoint file")
     stored_keys = {(c.tree_size, c.root_hash, c.signature) for c in stored}
-    for c in from_files:
+    for c, name in from_files:
         if (c.tree_size, c.root_hash, c.signature) not in stored_keys:
-            res.problems.append(f"checkpoint file for size {c.tree_size} has no matching "
+            res.problems.append(f"{name}: checkpoint for size {c.tree_size} has no matching "
                                 "checkpoint in the store (removed from the database?)")
-    all_cps = sorted([*stored, *from_files, *checkpoints], key=lambda c: c.tree_size)
+    # One check per distinct checkpoint, saying where each copy of it was found.
+    found: dict[tuple[str, int, bytes, str, bytes], tuple[Checkpoint, list[str]]] = {}
+    for cp, where in [*((c, "in the store") for c in stored),
+                      *((c, name) for c, name in from_files),
+                      *((c, "given with --checkpoint") for c in checkpoints)]:
+        key = (cp.origin, cp.tree_size, cp.root_hash, cp.key_id, cp.signature)
+        found.setdefault(key, (cp, []))[1].append(where)
+    all_cps = sorted(found.values(), key=lambda t: t[0].tree_size)
     prev: Checkpoint | None = None
-    for cp in all_cps:
+    for cp, where in all_cps:
         res.checkpoints_checked += 1
-        label = f"checkpoint at size {cp.tree_size}"
+        label = f"checkpoint at size {cp.tree_size} ({', '.join(dict.fromkeys(where))})"
         key = keys.get(cp.key_id)
         if key is None or key_id(key.signing_public) != cp.key_id:
             res.problems.append(f"{label}: signed by an unknown key ({cp.key_id[:16]})")
@@ -311,8 +413,15 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
         if cp.origin != ws.id:
             res.problems.append(f"{label}: belongs to another workspace")
             continue
-        if cp.tree_size > len(leaves):
-            res.problems.append(f"{label}: the ledger now has only {len(leaves)} leaves "
+        holes = [s for s in missing_seqs if s < cp.tree_size]
+        if holes:
+            res.problems.append(f"{label}: leaf {', '.join(map(str, holes[:10]))}"
+                                f"{' …' if len(holes) > 10 else ''} of its tree "
+                                f"{'is' if len(holes) == 1 else 'are'} missing (leaves removed)")
+            continue
+        if cp.tree_size > len(rows):
+            res.problems.append(f"{label}: the ledger now has {len(rows)} leaves, "
+                                f"{cp.tree_size - len(rows)} fewer than were signed "
                                 "(leaves removed)")
             continue
         if merkle.root_hash(leaves[:cp.tree_size]) != cp.root_hash:
@@ -325,7 +434,24 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
                 res.problems.append(f"{label}: not consistent with checkpoint at size "
                                     f"{prev.tree_size}")
         prev = cp
+    if check_blobs:
+        _check_unledgered_witness_blobs(ws, seen, res)
     return res
+
+
+def _check_unledgered_witness_blobs(ws: Workspace, seen: set[str], res: VerifyResult) -> None:
+    """Witness blobs stored before witness leaves existed: each must still hash to its
+    name (a content-addressed store); one that does not was altered."""
+    folder = ws.root / "intake" / "blobs" / "witness"
+    if not folder.is_dir():
+        return
+    for p in sorted(folder.glob("*.age")):
+        if witness_ref(p.stem) in seen:
+            continue
+        res.blobs_checked += 1
+        if _file_sha256(p) != p.stem:
+            res.problems.append(f"witness blob {p.stem[:16]}: altered (its content no longer "
+                                "matches its name)")
 
 
 def prove_inclusion(ws: Workspace, ref: str, tree_size: int | None = None) -> dict[str, Any]:
