@@ -17,11 +17,23 @@ population we compare four 95% intervals for the true total:
 Speed: 50 linkage draws (clusterings + dga fits + pooling) on a SYNTHETIC problem
 of about 100,000 records.
 
+The default estimate (issue 18): ``--default-coverage N`` compares, with
+``recommended`` (compare=()), the old default (the plug-in clustering treated as
+certain), the new default (pooled over linkage draws, latent-class chains carried from
+one clustering to the next: ``refit="chain"``) and, with ``--default-variants
+chain,full``, the earlier per-draw full fits, on the same scenarios plus a
+heterogeneous one (``hard_noisy``). ``--scale DIR`` times the default estimate on the
+100,000-record pipeline workspace (built once in DIR/ws by bench/pipeline_scale.py's
+stages, then reused), each variant in its own process (wall time, CPU, peak RSS).
+
     .venv/bin/python bench/linkage_uncertainty.py --coverage 60 --draws 20
     .venv/bin/python bench/linkage_uncertainty.py --perf
+    .venv/bin/python bench/linkage_uncertainty.py --default-coverage 40
+    .venv/bin/python bench/linkage_uncertainty.py --scale /tmp/r100k --full-draws 20
 
-Writes bench/results/linkage_uncertainty.json (merged: each mode keeps its section)
-and prints a Markdown section for docs/benchmarks.md.
+Writes bench/results/linkage_uncertainty.json (merged: each mode keeps its section;
+``--scale``: bench/results/linkage_default_100k.json) and the matching sections of
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -115,6 +127,261 @@ def coverage(reps: int, draws: int, population: int, seed0: int,
                      "population": population, "seconds": time.perf_counter() - t0,
                      "summary": summ, "rows": rows}
     return out
+
+
+#: Scenarios of the default-estimate study: name → (separation, decoys, hard_share).
+DEFAULT_SCENARIOS = {
+    "clean": (2.5, 2.0, 0.0),
+    "noisy": (1.75, 2.0, 0.0),
+    "very_noisy": (1.5, 3.0, 0.0),
+    "hard_noisy": (1.75, 2.0, 0.4),  # 40% of people with capture probabilities x 0.3
+}
+
+
+def default_coverage(reps: int, draws: int, population: int, seed0: int,
+                     variants: tuple[str, ...] = ("chain",)) -> dict:
+    """Coverage of the default estimate (recommended) before and after issue 18."""
+    from roshan.estimate.recommended import fit_recommended
+
+    out: dict = {}
+    for name, (sep, dec, hard) in DEFAULT_SCENARIOS.items():
+        rows = []
+        t0 = time.perf_counter()
+        secs: dict[str, float] = {}
+        for r in range(reps):
+            rng = np.random.default_rng(seed0 + r)
+            prob = unc.synthetic_problem(rng, population=population, separation=sep,
+                                         decoys=dec, hard_share=hard)
+            g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+            truth = unc.counts_from_labels(prob.person, prob.list_index, prob.lists)
+            plug = unc.counts_from_labels(unc.threshold_labels(g, 0.5), prob.list_index,
+                                          prob.lists)
+            row = {"rep": r, "n_true": prob.n_true}
+            t = time.perf_counter()
+            o = fit_recommended(truth, seed=r, compare=())
+            row["oracle"] = [o.estimate, o.lower, o.upper]
+            t1 = time.perf_counter()
+            p = fit_recommended(plug, seed=r, compare=())
+            row["plugin"] = [p.estimate, p.lower, p.upper]
+            t2 = time.perf_counter()
+            secs["oracle"] = secs.get("oracle", 0.0) + t1 - t
+            secs["plugin"] = secs.get("plugin", 0.0) + t2 - t1
+            for v in variants:
+                t = time.perf_counter()
+                res = unc.estimate_from_graph(g, prob.list_index, prob.lists, draws,
+                                              "recommended", seed=seed0 + r,
+                                              logit_prior=prob.logit_prior, compare=(),
+                                              refit=v)
+                secs[v] = secs.get(v, 0.0) + time.perf_counter() - t
+                row[v] = [res.estimate, res.lower, res.upper]
+                row[f"{v}_share_linkage"] = res.diagnostics["linkage"]["share_linkage"]
+            rows.append(row)
+            print(f"  {name} rep {r}: truth {prob.n_true} "
+                  + " ".join(f"{k} {row[k][0]:.0f} [{row[k][1]:.0f}, {row[k][2]:.0f}]"
+                             for k in ("oracle", "plugin", *variants)), flush=True)
+        out[name] = {"separation": sep, "decoys": dec, "hard_share": hard, "reps": reps,
+                     "draws": draws, "population": population,
+                     "seconds": time.perf_counter() - t0,
+                     "seconds_per_rep": {k: v / reps for k, v in secs.items()},
+                     "summary": _summary(rows, ("oracle", "plugin", *variants), variants),
+                     "rows": rows}
+    return out
+
+
+def _summary(rows: list[dict], keys: tuple[str, ...], pooled: tuple[str, ...]) -> dict:
+    summ = {}
+    for k in keys:
+        est = np.array([r_[k][0] for r_ in rows], dtype=float)
+        lo = np.array([r_[k][1] for r_ in rows], dtype=float)
+        hi = np.array([r_[k][2] for r_ in rows], dtype=float)
+        n = np.array([r_["n_true"] for r_ in rows], dtype=float)
+        summ[k] = {"coverage": float(np.mean((lo <= n) & (n <= hi))),
+                   "relative_bias": float(np.mean(est / n - 1)),
+                   "median_relative_width": float(np.median((hi - lo) / n)),
+                   "misses_low": int(np.sum(hi < n)), "misses_high": int(np.sum(lo > n))}
+    for k in pooled:
+        summ[k]["median_share_linkage"] = float(np.median([r_[f"{k}_share_linkage"]
+                                                           for r_ in rows]))
+    return summ
+
+
+SCALE_RESULTS = Path(__file__).parent / "results" / "linkage_default_100k.json"
+
+
+def _scale_child(mode: str, d: Path, full_draws: int) -> dict:
+    """One variant of the --scale bench, inside its own process."""
+    import pandas as pd
+
+    from roshan.estimate.workspace import estimate_workspace
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(d / "ws")
+    try:
+        t = time.perf_counter()
+        if mode == "default":
+            res = estimate_workspace(ws, method="recommended", store=False)
+        elif mode == "plugin":
+            res = estimate_workspace(ws, method="recommended", linkage_draws=0, store=False)
+        elif mode == "full":
+            res = unc.estimate_with_linkage_draws(ws, full_draws, "recommended", refit="full")
+        elif mode == "oracle":
+            from roshan.estimate.methods import fit
+            from roshan.simulate.truth import truth_by_record
+
+            records, _, _, _ = unc.workspace_inputs(ws)
+            lists = sorted(records["source"].unique().tolist())
+            li = records["source"].map({s_: i for i, s_ in enumerate(lists)}).to_numpy()
+            person = records["record_pk"].map(truth_by_record(ws, d / "sim"))
+            counts = unc.counts_from_labels(pd.factorize(person)[0], li, lists)
+            res = fit("recommended", counts, seed=1)
+        else:
+            raise SystemExit(f"unknown mode {mode}")
+        wall = time.perf_counter() - t
+    finally:
+        ws.close()
+    info = res.diagnostics.get("linkage") or {}
+    return {"estimate": [res.estimate, res.lower, res.upper], "observed": res.observed,
+            "seconds_in_process": wall, "linkage": {k: info.get(k) for k in (
+                "n_draws", "refit", "plugin", "share_linkage", "observed_per_draw", "seconds",
+                "lcmcr_iterations", "draws_per_clustering", "merge_logit_trace")} if info
+            else None, **{k: res.diagnostics.get(k) for k in (
+                "rhat", "ess", "rhat_raw", "ess_raw", "rhat_detrended", "ess_detrended")},
+            "warnings": res.warnings}
+
+
+def _run_child(mode: str, d: Path, full_draws: int) -> dict:
+    """Run ``_scale_child`` in a fresh interpreter; wall, CPU seconds, peak RSS of the tree."""
+    import subprocess
+    import threading
+
+    import psutil
+
+    out = d / f"child-{mode}.json"
+    out.unlink(missing_ok=True)
+    cmd = [sys.executable, __file__, "--child", mode, "--scale", str(d),
+           "--full-draws", str(full_draws)]
+    t0 = time.perf_counter()
+    load0 = os.getloadavg()[0]
+    child = subprocess.Popen(cmd)
+    ps = psutil.Process(child.pid)
+    peak, cpu = [0], [0.0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            try:
+                peak[0] = max(peak[0], ps.memory_info().rss)
+                t_ = ps.cpu_times()
+                cpu[0] = t_.user + t_.system
+            except psutil.Error:
+                pass
+            stop.wait(0.2)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    rc = child.wait()
+    stop.set()
+    th.join()
+    res = {"mode": mode, "wall_seconds": time.perf_counter() - t0, "cpu_seconds": cpu[0],
+           "peak_rss_mb": peak[0] / 2**20, "ok": rc == 0, "load_average_start": load0,
+           "load_average_end": os.getloadavg()[0]}
+    if rc == 0:
+        res.update(json.loads(out.read_text()))
+    return res
+
+
+def scale(d: Path, records: int, lists: int, full_draws: int, modes: tuple[str, ...]) -> dict:
+    """The default estimate on the pipeline's 100k workspace (built once in ``d``)."""
+    import subprocess
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from pipeline_scale import _records_per_person
+
+    d.mkdir(parents=True, exist_ok=True)
+    opts_path = d / "build-opts.json"
+    if not (d / "ws").exists():
+        population = max(100, round(records / _records_per_person(lists, 1)))
+        opts = {"seed": 1, "population": population, "lists": lists, "engine": "duckdb",
+                "spark_master": None, "method": "recommended"}
+        for stage in ("simulate", "ingest", "normalize", "link"):
+            print(f"{time.strftime('%H:%M:%S')} building: {stage}", flush=True)
+            subprocess.run([sys.executable, str(ROOT / "bench" / "pipeline_scale.py"),
+                            "--stage", stage, "--dir", str(d), "--opts", json.dumps(opts)],
+                           check=True)
+        opts_path.write_text(json.dumps(opts))
+    opts = json.loads(opts_path.read_text()) if opts_path.exists() else {}
+    from roshan.simulate.truth import linkage_quality
+    from roshan.store.workspace import Workspace
+
+    ws = Workspace.open(d / "ws")
+    try:
+        quality = linkage_quality(ws, d / "sim")
+    finally:
+        ws.close()
+    out = {"population": opts.get("population"), "lists": lists,
+           "records": quality["records_scored"], "true_people_listed": quality["true_people"],
+           "pairwise": quality["pairwise"], "cpus": os.cpu_count(), "runs": {}}
+    for mode in modes:
+        print(f"{time.strftime('%H:%M:%S')} {mode} …", flush=True)
+        out["runs"][mode] = r = _run_child(mode, d, full_draws)
+        print(f"   {mode}: {r['wall_seconds']:.1f} s, {r.get('estimate')}", flush=True)
+    return out
+
+
+def scale_markdown(res: dict) -> str:
+    n = res["population"]
+    runs = res["runs"]
+    pw = res["pairwise"]
+    lines = ["## Default estimate with linkage uncertainty (100,000 records)", "",
+             f"`{res['command']}` ({res['when']}, {res['machine']}): the workspace of "
+             f"`bench/pipeline_scale.py --records 100000 --lists {res['lists']}` (seed 1; built "
+             f"once, reused), {res['records']:,} SYNTHETIC records of {n:,} simulated people, "
+             f"{res['true_people_listed']:,} of them on some list; linkage pairwise precision "
+             f"{pw['precision']:.4f}, recall {pw['recall']:.4f}. Each row is one process: "
+             "wall time (imports and numba start-up included), CPU seconds, peak RSS; "
+             "`recommended`, 95% intervals; 1-minute load average at start / end.", "",
+             "| estimate | what | wall s | CPU s | peak RSS MB | load | N̂ [95% interval] "
+             "| covers the true N |", "|---|---|---:|---:|---:|---|---|---|"]
+    what = {"default": "`roshan estimate WS` now: pooled over 20 clusterings, chains carried "
+                       "over (`refit=chain`)",
+            "plugin": "`roshan estimate WS --plug-in` (the old default)",
+            "full": f"`--linkage-draws {res.get('full_draws')}` before this change: every "
+                    "clustering fitted afresh (`refit=full`)",
+            "oracle": "the simulator's true clustering (not available in practice)"}
+    for mode, r in runs.items():
+        if not r.get("ok"):
+            lines.append(f"| {mode} | {what.get(mode, '')} | {r['wall_seconds']:.0f} | | | | "
+                         "FAILED | |")
+            continue
+        e = r["estimate"]
+        cov = "yes" if e[1] <= n <= e[2] else "**no**"
+        lines.append(f"| {mode} | {what.get(mode, '')} | {r['wall_seconds']:.1f} | "
+                     f"{r['cpu_seconds']:.0f} | {r['peak_rss_mb']:.0f} | "
+                     f"{r['load_average_start']:.1f} / {r['load_average_end']:.1f} | "
+                     f"{e[0]:,.0f} [{e[1]:,.0f}, {e[2]:,.0f}] | {cov} |")
+    dflt = runs.get("default") or {}
+    lk = dflt.get("linkage") or {}
+    if lk:
+        sec = lk.get("seconds") or {}
+        plug = lk.get("plugin") or {}
+        lines += ["", f"Inside the default run ({lk.get('lcmcr_iterations', 0):,} sweeps of the "
+                  f"pooled latent-class chains, the sensitivity check apart): plug-in clustering and chain burn-in {sec.get('plugin', 0):.1f} "
+                  f"s, {lk.get('n_draws')} clusterings drawn {sec.get('clusterings', 0):.1f} s, "
+                  f"chains during the clustering burn-in {sec.get('burnin_fits', 0):.1f} s, "
+                  f"chains on the drawn clusterings {sec.get('fits', 0):.1f} s, pooling and the "
+                  f"sensitivity check {sec.get('pooling', 0):.1f} s. Its plug-in diagnostic: "
+                  f"{plug.get('estimate', 0):,.0f} [{plug.get('lower', 0):,.0f}, "
+                  f"{plug.get('upper', 0):,.0f}] on {plug.get('observed', 0):,} people; the "
+                  f"drawn clusterings hold {lk['observed_per_draw']['min']:,}–"
+                  f"{lk['observed_per_draw']['max']:,}; linkage share of the variance "
+                  f"{lk.get('share_linkage', 0):.2f}; R-hat {dflt.get('rhat', 0):.3f}, ESS "
+                  f"{dflt.get('ess', 0):.0f}."]
+        target = dflt["wall_seconds"] <= 180
+        lines += ["", f"Target (issue 18): the default estimate at 100k records in at most 3 "
+                  f"minutes on 2 cores: **{'met' if target else 'NOT met'}** "
+                  f"({dflt['wall_seconds']:.0f} s)."]
+    lines += ["", "Results: bench/results/linkage_default_100k.json."]
+    return "\n".join(lines)
 
 
 def perf(records_target: int, draws: int, sampler: str) -> dict:
@@ -215,7 +482,43 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--variants", default=",".join(DEFAULT_VARIANTS),
                     help=f"comma-separated, or 'all' ({', '.join(VARIANTS)})")
+    ap.add_argument("--default-coverage", type=int, default=0, metavar="REPS",
+                    help="coverage of the default estimate (recommended) before/after")
+    ap.add_argument("--default-variants", default="chain",
+                    help="pooled variants of --default-coverage: chain (the new default), full")
+    ap.add_argument("--scale", type=Path, default=None, metavar="DIR",
+                    help="time the default estimate on the 100k pipeline workspace in DIR/ws "
+                    "(built there first if missing)")
+    ap.add_argument("--lists", type=int, default=8, help="lists of the --scale workspace")
+    ap.add_argument("--full-draws", type=int, default=0,
+                    help="--scale: also time the earlier per-draw full fits with this many draws")
+    ap.add_argument("--scale-modes", default="plugin,default,oracle",
+                    help="--scale: variants to run (plugin, default, oracle; full is added by "
+                    "--full-draws)")
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        facts = _scale_child(args.child, args.scale, args.full_draws)
+        (args.scale / f"child-{args.child}.json").write_text(json.dumps(facts, default=float))
+        return
+    if args.scale:
+        modes = tuple(m for m in args.scale_modes.split(",") if m)
+        if args.full_draws and "full" not in modes:
+            modes = (*modes, "full")
+        res = scale(args.scale, args.records, args.lists, args.full_draws, modes)
+        res.update({"when": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared with "
+                               "other work)", "full_draws": args.full_draws,
+                    "command": "python bench/linkage_uncertainty.py --scale DIR"
+                               + (f" --full-draws {args.full_draws}" if args.full_draws else "")})
+        SCALE_RESULTS.write_text(json.dumps(res, indent=2, default=float) + "\n")
+        text = scale_markdown(res)
+        print(text)
+        doc = ROOT / "docs" / "benchmarks.md"
+        doc.write_text(replace_marked_section(doc.read_text(encoding="utf-8"),
+                                              "linkage_default_100k", text.splitlines()[0],
+                                              text), encoding="utf-8")
+        return
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     meta = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -234,9 +537,13 @@ def main() -> None:
     if args.workspace_perf:
         data["workspace_perf"] = {"meta": meta,
                                   "gibbs": workspace_perf(args.workspace_perf, 50, "gibbs")}
+    if args.default_coverage:
+        variants = tuple(v for v in args.default_variants.split(",") if v)
+        data["default_coverage"] = {"meta": meta, **default_coverage(
+            args.default_coverage, args.draws, args.population, args.seed, variants)}
     # Merge into the file as it is now (another mode may have finished meanwhile).
-    mine = {k: data[k] for k in ("coverage", "perf", "workspace_perf") if k in data
-            and data[k].get("meta") is meta}
+    mine = {k: data[k] for k in ("coverage", "perf", "workspace_perf", "default_coverage")
+            if k in data and data[k].get("meta") is meta}
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data.update(mine)
     RESULTS.write_text(json.dumps(data, indent=2, default=float))
@@ -318,6 +625,32 @@ def markdown(data: dict) -> str:
                      f"on the true clustering (oracle) {g['oracle'][0]:,.0f} "
                      f"[{g['oracle'][1]:,.0f}, {g['oracle'][2]:,.0f}]."
                      if g.get("oracle") else ""), ""]
+    dc = data.get("default_coverage")
+    if dc:
+        lines += [f"Default estimate before and after issue 18 (`--default-coverage N`, "
+                  f"{dc['meta']['when']}, {dc['meta']['machine']}): the same kind of SYNTHETIC "
+                  "problems, plus `hard_noisy` (40% of the people with capture probabilities "
+                  "× 0.3, where dga and log-linear independence miss low), estimated with "
+                  "`recommended` (default sampler settings, no sensitivity check); 95% "
+                  "intervals. `plugin` = the old default (threshold 0.5 clustering treated as "
+                  "certain), `chain` = the new default (pooled over linkage draws, latent-class "
+                  "chains carried over), `full` = the earlier `--linkage-draws` scheme (every "
+                  "clustering fitted afresh), `oracle` = the true clustering.", "",
+                  "| scenario | reps × draws | interval | coverage | relative bias | "
+                  "median rel. width | misses low / high | linkage share | s per population |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for name, sc in dc.items():
+            if name == "meta":
+                continue
+            for k, s_ in sc["summary"].items():
+                share = s_.get("median_share_linkage")
+                lines.append(
+                    f"| {name} | {sc['reps']} × {sc['draws']} | {k} | {s_['coverage']:.2f} | "
+                    f"{s_['relative_bias']:+.3f} | {s_['median_relative_width']:.3f} | "
+                    f"{s_['misses_low']} / {s_['misses_high']} | "
+                    f"{'' if share is None else f'{share:.2f}'} | "
+                    f"{sc['seconds_per_rep'].get(k, 0):.1f} |")
+        lines.append("")
     lines.append("Results: bench/results/linkage_uncertainty.json.")
     return "\n".join(lines)
 

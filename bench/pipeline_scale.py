@@ -20,7 +20,8 @@ Stages and the public calls they time:
 - ingest: ``roshan.ingest.importer.ingest_file`` once per list (embedded SQLite store)
 - normalize: ``roshan.normalize.snapshot.normalize_workspace``
 - link: ``roshan.link.pipeline.link_workspace(ws, engine=…, renormalize=False)``
-- estimate: ``roshan.estimate.workspace.estimate_workspace(ws, method=…)``
+- estimate: ``roshan.estimate.workspace.estimate_workspace(ws, method=…)`` (the default:
+  pooled over linkage draws, with the plug-in figure recorded beside it)
 - report: ``roshan.report.build.build_report`` (HTML)
 """
 
@@ -96,9 +97,14 @@ def _stage(name: str, d: Path, opts: dict[str, Any]) -> dict[str, Any]:
         if name == "estimate":
             from roshan.estimate.workspace import estimate_workspace
 
-            r = estimate_workspace(ws, method=opts["method"])
+            r = estimate_workspace(ws, method=opts["method"])  # the default: linkage draws
+            info = r.diagnostics.get("linkage") or {}
+            plug = info.get("plugin") or {}
             return {"method": opts["method"], "estimate": r.estimate,
-                    "interval": [getattr(r, "lower", None), getattr(r, "upper", None)]}
+                    "interval": [getattr(r, "lower", None), getattr(r, "upper", None)],
+                    "linkage_draws": info.get("n_draws"), "refit": info.get("refit"),
+                    "plugin": [plug.get("estimate"), plug.get("lower"), plug.get("upper")]
+                    if plug else None}
         if name == "report":
             from roshan.report.build import build_report
 
@@ -278,6 +284,10 @@ def main() -> None:
             est, iv = s.get("estimate"), s.get("interval") or [None, None]
             note = (f"N̂ = {est:,.0f}" + (f" [{iv[0]:,.0f}, {iv[1]:,.0f}]" if None not in iv else "")
                     if isinstance(est, (int, float)) else f"N̂ = {est}")
+            pl = s.get("plugin")
+            if s.get("linkage_draws") and pl and None not in pl:
+                note += (f", pooled over {s['linkage_draws']} linkage draws; plug-in "
+                         f"{pl[0]:,.0f} [{pl[1]:,.0f}, {pl[2]:,.0f}]")
         cpu_s = f"{s['cpu_seconds']:.0f}" if s.get("cpu_seconds") is not None else "?"
         lines.append(f"| {k} | {s['seconds']:.1f} | {cpu_s} | {s['peak_rss_gb']:.2f} | {note} |")
     q = st.get("link", {}).get("quality")

@@ -208,11 +208,12 @@ def run_one(family: str, seed: int, *, work: Path | None = None, naive: bool = T
 
 
 def _estimate(ws: Any, truth_total: int) -> dict[str, Any]:
-    """The default workspace estimate and whether its interval covers the truth."""
-    from roshan.estimate import estimate_workspace_default
+    """The default workspace estimate (``roshan estimate WS``: the default method pooled over
+    the default number of linkage draws) and whether its interval covers the truth."""
+    from roshan.estimate.workspace import estimate_workspace
 
     t0 = time.perf_counter()
-    res = estimate_workspace_default(ws)
+    res = estimate_workspace(ws, store=False, seed=0)
     lo, hi = res.lower, res.upper
     return {"estimate": None if res.estimate is None else round(float(res.estimate), 1),
             "lower": lo, "upper": hi, "true_total": truth_total,

@@ -286,7 +286,8 @@ def test_workspace_cli_linkage_draws(linked_ws) -> None:
     from roshan.cli.main import app
 
     runner = CliRunner()
-    plain = runner.invoke(app, ["estimate", str(linked_ws.root), "--method", "dga", "--json"])
+    plain = runner.invoke(app, ["estimate", str(linked_ws.root), "--method", "dga", "--json",
+                                "--plug-in"])
     assert plain.exit_code == 0, plain.output
     res = runner.invoke(app, ["estimate", str(linked_ws.root), "--method", "dga", "--json",
                               "--linkage-draws", "5", "--seed", "4"])
@@ -356,3 +357,168 @@ def test_pool_warns_when_estimate_below_observed() -> None:
     res = [_result(90, 85, 300, rng.normal(90, 3, 500), obs=100) for _ in range(3)]
     pooled = unc.pool_results(res, plugin=_result(120, 110, 140, obs=100))
     assert any("below the number of people" in w for w in pooled.warnings)
+
+
+# --- the default estimate carries linkage error (issue 18) ------------------------------
+#: Small latent-class settings: these tests check the plumbing, not the sampler's accuracy.
+QUICK_LCMCR = {"burnin": 400, "samples": 80, "thin": 5, "chains": 2}
+
+
+def test_lcmcr_chains_warm_start_reproducible_whatever_the_threads() -> None:
+    from roshan.estimate.lcmcr import LcmcrChains
+
+    prob = unc.synthetic_problem(np.random.default_rng(2), population=400)
+    c = unc.counts_from_labels(prob.person, prob.list_index, prob.lists)
+    runs = []
+    for workers in (1, 2):
+        ch = LcmcrChains(chains=2, seed=9, workers=workers)
+        first = ch.run(c.patterns, c.counts, burnin=300, samples=50, thin=4)
+        again = ch.run(c.patterns, c.counts, burnin=0, samples=50, thin=4)
+        runs.append(np.hstack([first.n, again.n]))
+        assert ch.calls == 2 and ch.iterations == 2 * (500 + 300 + 400)
+    assert np.array_equal(runs[0], runs[1])
+    # the second stretch continues the chains: no burn-in, already around the truth
+    assert abs(np.median(runs[0][:, 50:]) / prob.n_true - 1) < 0.15
+
+
+def test_chain_refit_pools_recommended_reproducibly() -> None:
+    prob = unc.synthetic_problem(np.random.default_rng(11), population=500, separation=1.75)
+    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+
+    def run(seed: int):
+        return unc.estimate_from_graph(g, prob.list_index, prob.lists, 8, "recommended",
+                                       seed=seed, logit_prior=prob.logit_prior, compare=(),
+                                       **QUICK_LCMCR)
+
+    res = run(4)
+    info = res.diagnostics["linkage"]
+    assert res.method == "recommended" and info["refit"] == "chain"
+    assert info["n_draws"] == 8 and info["draws_used"] == 8
+    assert info["draws_per_clustering"] == 2 * (80 // 8)
+    assert info["burnin_sweeps"] == unc.CHAIN_BURNIN_SWEEPS
+    assert res.lower <= res.estimate <= res.upper
+    assert set(info["plugin"]) >= {"estimate", "lower", "upper", "observed"}
+    assert 0.0 <= info["share_linkage"] <= 1.0
+    assert info["within_variance"] + info["between_variance"] == pytest.approx(
+        float(np.var(res.draws, ddof=1)), rel=1e-6)
+    diag = res.diagnostics
+    assert diag["rhat"] == max(diag["rhat_raw"], diag["rhat_detrended"])
+    assert diag["ess"] == min(diag["ess_raw"], diag["ess_detrended"])
+    assert res.model["name"].startswith("LCMCR with miss-neutral priors")
+    json.dumps(res.to_dict())
+    again = run(4)
+    assert (again.estimate, again.lower, again.upper) == (res.estimate, res.lower, res.upper)
+    assert again.diagnostics["linkage"]["plugin"] == info["plugin"]
+    other = run(5)
+    assert (other.estimate, other.lower, other.upper) != (res.estimate, res.lower, res.upper)
+
+
+def test_refit_modes_resolve_per_method() -> None:
+    assert unc.refit_mode("recommended") == "chain" and unc.refit_mode("lcmcr") == "chain"
+    assert unc.refit_mode("dga") == "full"
+    assert unc.refit_mode("loglinear") == "calibrated"
+    assert unc.refit_mode("loglinear", opts={"bootstrap": 100}) == "calibrated"
+    assert unc.refit_mode("loglinear", opts={"terms": ""}) == "full"
+    assert unc.refit_mode("loglinear", opts={"terms": "", "bootstrap": 50}) == "calibrated"
+    assert unc.refit_mode("loglinear", opts={"bootstrap": 0}) == "full"
+    assert unc.refit_mode("recommended", stratified=True) == "full"
+    for bad in ({"refit": "magic"}, {"refit": "chain", "method": "dga"},
+                {"refit": "calibrated", "method": "dga"}):
+        with pytest.raises(EstimationError):
+            unc.refit_mode(bad.get("method", "recommended"), bad["refit"])
+
+
+def test_calibrated_refit_scales_the_within_variance() -> None:
+    prob = unc.synthetic_problem(np.random.default_rng(12), population=400, separation=1.75)
+    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+    res = unc.estimate_from_graph(g, prob.list_index, prob.lists, 4, "loglinear", seed=2,
+                                  logit_prior=prob.logit_prior)
+    info = res.diagnostics["linkage"]
+    assert info["refit"] == "calibrated" and info["within_scale"] > 0
+    assert info["per_draw_options"] == {"bootstrap": 0}
+    assert res.lower < res.estimate < res.upper
+
+
+def test_pool_scales_within_and_removes_chain_noise() -> None:
+    rng = np.random.default_rng(3)
+    res = [_result(100 + k, 90 + k, 112 + k, rng.normal(100 + k, 5, 400)) for k in range(4)]
+    plain = unc.pool_results(res)
+    scaled = unc.pool_results([_result(r.estimate, r.lower, r.upper) for r in res],
+                              within_scale=4.0)
+    base = unc.pool_results([_result(r.estimate, r.lower, r.upper) for r in res])
+    assert scaled.diagnostics["linkage"]["within_variance_log"] == pytest.approx(
+        4 * base.diagnostics["linkage"]["within_variance_log"])
+    chain = unc.pool_results(res, mc_variance=1e9)  # all of the spread is chain noise
+    assert chain.diagnostics["linkage"]["share_linkage"] == 0.0
+    assert plain.diagnostics["linkage"]["share_linkage"] > 0.0
+    assert chain.estimate == plain.estimate
+
+
+@pytest.mark.slow
+def test_default_workspace_estimate_pools_linkage_draws(linked_ws) -> None:
+    """``estimate_workspace`` (what ``roshan estimate WS``, the demo and the report call)
+    pools drawn clusterings by default; ``linkage_draws=0`` is the plug-in. Slow only
+    because it needs the linked workspace of this module (built once for all its tests)."""
+    from sqlalchemy import select
+
+    from roshan.estimate.workspace import estimate_workspace
+    from roshan.store.models import EstimateRun
+
+    res = estimate_workspace(linked_ws, seed=3, **QUICK_LCMCR)
+    info = res.diagnostics["linkage"]
+    assert res.method == "recommended" and info["n_draws"] == unc.DEFAULT_LINKAGE_DRAWS > 0
+    assert info["refit"] == "chain" and info["plugin_clustering"] == "clusters.parquet"
+    plug = info["plugin"]
+    assert plug["estimate"] > 0 and plug["lower"] <= plug["estimate"] <= plug["upper"]
+    assert res.observed == plug["observed"]
+    assert any(w.startswith("linkage uncertainty:") for w in res.warnings)
+    assert "Diagnostic only" in res.summary() and "plausible clusterings" in res.summary()
+    again = estimate_workspace(linked_ws, seed=3, store=False, **QUICK_LCMCR)
+    assert (again.estimate, again.lower, again.upper) == (res.estimate, res.lower, res.upper)
+    plugin = estimate_workspace(linked_ws, seed=3, linkage_draws=0, **QUICK_LCMCR)
+    assert "linkage" not in plugin.diagnostics and plugin.observed == plug["observed"]
+    assert "perfect linkage" in plugin.summary()
+    with linked_ws.session() as sess:
+        runs = list(sess.scalars(select(EstimateRun).order_by(EstimateRun.id.desc())))[:2]
+    assert runs[0].settings["linkage_draws"] == 0
+    assert runs[1].settings["linkage_draws"] == unc.DEFAULT_LINKAGE_DRAWS
+    assert runs[1].settings["refit"] == "chain"
+    assert runs[1].result["diagnostics"]["linkage"]["plugin"]["estimate"] == plug["estimate"]
+    # stratified estimates stay plug-in unless draws are asked for
+    by = estimate_workspace(linked_ws, by=["period"], method="loglinear", terms="",
+                            store=False)
+    assert "linkage" not in by.diagnostics
+    with pytest.raises(EstimationError):
+        estimate_workspace(linked_ws, linkage_draws=1, store=False)
+
+
+@pytest.mark.slow
+def test_installed_cli_default_estimate_json(linked_ws) -> None:
+    """The installed ``roshan`` script in a subprocess: ``roshan estimate WS --json``
+    carries the linkage draws and the plug-in figure; ``--plug-in`` does not. Slow only
+    because of the module's linked workspace and two interpreter start-ups."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "roshan"
+    quick = ["--burnin", "400", "--samples", "80", "--thin", "5", "--chains", "2"]
+    base = [str(exe), "estimate", str(linked_ws.root), "--json", "--seed", "5", *quick]
+    out = subprocess.run(base, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    info = doc["diagnostics"]["linkage"]
+    assert info["n_draws"] == unc.DEFAULT_LINKAGE_DRAWS and info["draws_used"] > 0
+    assert {"estimate", "lower", "upper", "observed"} <= set(info["plugin"])
+    assert doc["lower"] <= doc["estimate"] <= doc["upper"]
+    plug = subprocess.run([*base, "--plug-in"], capture_output=True, text=True, timeout=600)
+    assert plug.returncode == 0, plug.stderr
+    pdoc = json.loads(plug.stdout)
+    assert "linkage" not in pdoc["diagnostics"]
+    assert pdoc["observed"] == info["plugin"]["observed"]
+    from typer.testing import CliRunner
+
+    from roshan.cli.main import app
+
+    bad = CliRunner().invoke(app, [*base[1:], "--plug-in", "--linkage-draws", "5"])
+    assert bad.exit_code != 0

@@ -139,8 +139,9 @@ def test_cli_linkage_draws_are_stored_and_reported(small_linked_ws, tmp_path) ->
     runner = CliRunner()
     root = str(small_linked_ws)
 
-    # an ordinary estimate: stored, and the report has no linkage block
-    plain = runner.invoke(app, ["estimate", root, "--method", "dga", "--json"])
+    # a plug-in estimate (the linker's clustering taken as certain): stored, and the report
+    # has no linkage block
+    plain = runner.invoke(app, ["estimate", root, "--method", "dga", "--json", "--plug-in"])
     assert plain.exit_code == 0, plain.output
     assert len(_runs(small_linked_ws)) == 1
     out = tmp_path / "plain.html"

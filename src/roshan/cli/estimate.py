@@ -4,6 +4,11 @@ Input is either a workspace (capture histories of the linked victims, optionally
 by stratum) or a counts CSV (one 0/1 column per list, then ``count``; with
 ``--by``, stratum columns too). The plain-language summary goes to the Rich
 console (stderr); ``--json`` prints exactly one JSON document on stdout.
+
+On a workspace the overall estimate carries linkage uncertainty by default (pooled
+over drawn clusterings, docs/linkage-uncertainty.md); the estimate on the linker's one
+clustering is shown beside it as a diagnostic. ``--plug-in`` (or ``--linkage-draws
+0``) gives the plug-in estimate alone; a counts table is always plug-in.
 """
 
 from __future__ import annotations
@@ -89,9 +94,13 @@ def estimate(
     chains: int | None = typer.Option(None, "--chains", help="LCMCR chains."),
     lang: str = typer.Option("en", "--lang", help="Summary language: en or fa."),
     json_out: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
-    linkage_draws: int = typer.Option(
-        0, "--linkage-draws", min=0, help="Propagate linkage uncertainty: re-estimate on N "
-        "plausible clusterings and pool (workspace only; see docs/linkage-uncertainty.md)."),
+    linkage_draws: int | None = typer.Option(
+        None, "--linkage-draws", min=0, help="Plausible clusterings of the records pooled "
+        "into the estimate (workspace only; default 20 for an overall estimate, 0 with --by; "
+        "0 = plug-in; see docs/linkage-uncertainty.md)."),
+    plug_in: bool = typer.Option(
+        False, "--plug-in", help="Treat the linker's clustering as certain (same as "
+        "--linkage-draws 0): the interval then leaves linkage errors out."),
 ) -> None:
     """Estimate the total number of victims, with an interval and its caveats."""
     from roshan.estimate.counts import CaptureCounts
@@ -108,23 +117,29 @@ def estimate(
                samples=samples, thin=thin, chains=chains)
     opts = _options(method, raw)
     strata_by = _split(by)
+    if plug_in and linkage_draws:
+        raise EstimationError("--plug-in and --linkage-draws N contradict each other")
+    if plug_in:
+        linkage_draws = 0
+    if linkage_draws == 1:
+        raise EstimationError("--linkage-draws must be 0 (plug-in) or at least 2 "
+                              "(20 or more recommended)")
 
-    if linkage_draws:  # --- linkage uncertainty: roshan.link.uncertainty (issue 10) ---
-        result = _with_linkage_draws(workspace, counts, strata_by, linkage_draws, method, opts,
-                                     json_out)
-    else:
+    if counts is not None:
+        if linkage_draws:
+            raise EstimationError("--linkage-draws needs a linked workspace, not --counts")
         with progress(enabled=not json_out) as prog:
             task = prog.add_task(f"estimating ({method})", total=None)
-            if counts is not None:
-                if strata_by:
-                    frame = _frame_from_csv(counts)
-                    result = fit_strata(frame, strata_by, method, **opts)
-                else:
-                    cc = CaptureCounts.from_csv(counts)
-                    result = fit(method, cc, **opts)
+            if strata_by:
+                frame = _frame_from_csv(counts)
+                result = fit_strata(frame, strata_by, method, **opts)
             else:
-                result = _estimate_workspace(workspace, method, strata_by, opts)
+                cc = CaptureCounts.from_csv(counts)
+                result = fit(method, cc, **opts)
             prog.update(task, completed=1, total=1)
+    else:
+        result = _estimate_workspace(workspace, method, strata_by, opts, linkage_draws,
+                                     json_out)
 
     if json_out:
         print_json(result.to_dict())
@@ -143,43 +158,6 @@ def estimate(
                               f"{s['estimate']:,.0f}{rng}", markup=False)
 
 
-def _with_linkage_draws(workspace: Path | None, counts: Path | None, by: list[str], n: int,
-                        method: str, opts: dict[str, Any], json_out: bool):
-    """``--linkage-draws N``: pooled estimate over N plausible clusterings (issue 10)."""
-    from roshan.estimate.workspace import save_estimate
-    from roshan.link.uncertainty import estimate_with_linkage_draws
-    from roshan.store.workspace import Workspace
-
-    if workspace is None or counts is not None:
-        raise EstimationError("--linkage-draws needs a linked workspace, not --counts")
-    if n < 2:
-        raise EstimationError("--linkage-draws must be at least 2 (50 or more recommended)")
-    ws = Workspace.open(workspace)
-    try:
-        with progress(enabled=not json_out) as prog:
-            task = prog.add_task(f"estimating ({method}) over {n} linkage draws", total=n)
-            result = estimate_with_linkage_draws(
-                ws, n, method, by=by, on_progress=lambda d, t: prog.update(task, completed=d),
-                **opts)
-        # stored like an ordinary estimate, so the report and the web app show it as the
-        # latest run; its settings say that linkage draws were pooled
-        save_estimate(ws, result, method=method, by=by,
-                      settings=_linkage_settings(result, n, opts))
-        return result
-    finally:
-        ws.close()
-
-
-def _linkage_settings(result: Any, n: int, opts: dict[str, Any]) -> dict[str, Any]:
-    """Settings stored with a ``--linkage-draws`` run: the estimator's options, N, sampler."""
-    info = (result.diagnostics or {}).get("linkage") or {}
-    settings = {**opts, "linkage_draws": n}
-    for key in ("sampler", "merge_prior"):
-        if isinstance(info.get(key), str):
-            settings[key] = info[key]
-    return settings
-
-
 def _frame_from_csv(path: Path):
     import pandas as pd
 
@@ -193,14 +171,26 @@ def _frame_from_csv(path: Path):
         raise InputFileError(f"cannot read CSV ({type(exc).__name__})", file=str(path)) from None
 
 
-def _estimate_workspace(workspace: Path, method: str, by: list[str], opts: dict[str, Any]):
-    """Estimate from the workspace's linked capture histories and store the result."""
+def _estimate_workspace(workspace: Path, method: str, by: list[str], opts: dict[str, Any],
+                        linkage_draws: int | None, json_out: bool):
+    """Estimate from the workspace (pooled over drawn clusterings unless plug-in) and
+    store the result as an ``EstimateRun``."""
     from roshan.estimate.workspace import estimate_workspace
     from roshan.store.workspace import Workspace
 
     ws = Workspace.open(workspace)
     try:
-        return estimate_workspace(ws, method=method, by=by, **opts)
+        with progress(enabled=not json_out) as prog:
+            task = prog.add_task(f"estimating ({method})", total=None)
+
+            def step(done: int, total: int) -> None:
+                prog.update(task, completed=done, total=total,
+                            description=f"estimating ({method}) over {total} linkage draws")
+
+            result = estimate_workspace(ws, method=method, by=by, linkage_draws=linkage_draws,
+                                        on_progress=step, **opts)
+            prog.update(task, completed=1, total=1)
+        return result
     finally:
         ws.close()
 

@@ -82,7 +82,7 @@ from roshan.estimate.counts import CaptureCounts, data_warnings
 from roshan.estimate.diagnostics import ESS_WARN, RHAT_WARN, ess_bulk, ess_tail, rhat
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["fit_lcmcr", "sample_lcmcr", "LcmcrDraws", "WARMUP_SWEEPS"]
+__all__ = ["fit_lcmcr", "sample_lcmcr", "LcmcrChains", "LcmcrDraws", "WARMUP_SWEEPS"]
 
 WARMUP_SWEEPS = 500
 """Initial sweeps with alpha fixed, as in R LCMCR, before burn-in."""
@@ -192,6 +192,85 @@ def sample_lcmcr(
         compile_seconds=compile_s,
         seeds=seeds,
     )
+
+
+class LcmcrChains:
+    """LCMCR chains that carry their state from one capture table to the next.
+
+    Used to fit many nearly identical tables in a row (the capture tables of
+    drawn clusterings, :mod:`roshan.link.uncertainty`): the first :meth:`run`
+    initialises every chain as :func:`sample_lcmcr` does (R's start, warm-up,
+    ``burnin`` sweeps); later calls continue each chain from where it stopped, on
+    the new table, so the expensive burn-in is paid once instead of once per
+    table. Chain c's call number t is seeded with a child of
+    ``SeedSequence([seed, c, t])``, so results are reproducible for a seed
+    whatever ``workers`` is. Priors as in :func:`sample_lcmcr`.
+    """
+
+    def __init__(self, *, classes: int = 10, chains: int = 4, seed: int = 0,
+                 a_alpha: float = 0.25, b_alpha: float = 0.25, a_lambda: float = 1.0,
+                 b_lambda: float = 1.0, workers: int | None = None) -> None:
+        self.classes = _check_int("classes", classes, 1)
+        self.chains = _check_int("chains", chains, 1)
+        if not (a_alpha > 0 and b_alpha > 0 and a_lambda > 0 and b_lambda > 0):
+            raise EstimationError("lcmcr: prior parameters must be positive")
+        self.seed = int(seed)
+        self.priors = (float(a_alpha), float(b_alpha), float(a_lambda), float(b_lambda))
+        n_workers = workers if workers is not None else min(self.chains, os.cpu_count() or 1)
+        self.workers = max(1, min(int(n_workers), self.chains))
+        self.states: list[tuple[np.ndarray, ...]] | None = None
+        self.calls = 0
+        self.iterations = 0
+        self.sampling_seconds = 0.0
+        self.compile_seconds = _compile()
+
+    def _seed(self, chain: int) -> int:
+        ss = np.random.SeedSequence([self.seed, chain, self.calls])
+        return int(ss.generate_state(1, dtype=np.uint32)[0])
+
+    def run(self, patterns: np.ndarray, counts: np.ndarray, *, burnin: int, samples: int,
+            thin: int) -> LcmcrDraws:
+        """``burnin`` sweeps then ``samples`` draws every ``thin`` sweeps on this table, in
+        every chain (after :data:`WARMUP_SWEEPS` more on the first call)."""
+        from roshan.estimate.lcmcr_kernel import continue_chain, init_chain
+
+        pats = np.ascontiguousarray(np.asarray(patterns, dtype=np.int64))
+        freq = np.ascontiguousarray(np.asarray(counts, dtype=np.int64))
+        burnin = _check_int("burnin", burnin, 0)
+        samples = _check_int("samples", samples, 1)
+        thin = _check_int("thin", thin, 1)
+        if pats.ndim != 2 or pats.shape[0] != freq.shape[0] or freq.sum() <= 0:
+            raise EstimationError("lcmcr: need a non-empty pattern matrix with one count per row")
+        a_alpha, b_alpha, a_lam, b_lam = self.priors
+        seeds = [self._seed(c) for c in range(self.chains)]
+        first = self.states is None
+
+        def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
+            if first:
+                st = init_chain(pats, freq, self.classes, a_alpha, b_alpha, seeds[c],
+                                WARMUP_SWEEPS, a_lam, b_lam)
+            else:
+                st = self.states[c]  # type: ignore[index]
+            out = continue_chain(pats, freq, *st, a_alpha, b_alpha, burnin, samples, thin,
+                                 seeds[c] ^ 0x5EED, a_lam, b_lam)
+            return (*out, st)
+
+        t0 = time.perf_counter()
+        if self.workers == 1:
+            outs = [one(c) for c in range(self.chains)]
+        else:
+            with ThreadPoolExecutor(max_workers=self.workers) as ex:
+                outs = list(ex.map(one, range(self.chains)))
+        elapsed = time.perf_counter() - t0
+        self.states = [o[3] for o in outs]
+        self.calls += 1
+        its = self.chains * ((WARMUP_SWEEPS if first else 0) + burnin + samples * thin)
+        self.iterations += its
+        self.sampling_seconds += elapsed
+        return LcmcrDraws(n=np.vstack([o[0] for o in outs]),
+                          alpha=np.vstack([o[1] for o in outs]),
+                          k_star=np.vstack([o[2] for o in outs]), iterations=its,
+                          sampling_seconds=elapsed, compile_seconds=0.0, seeds=seeds)
 
 
 def fit_lcmcr(

@@ -343,3 +343,109 @@ def run_chain(
                 ks += 1
         kstar_trace[s] = ks
     return n_trace, alpha_trace, kstar_trace
+
+
+@_jit
+def init_chain(
+    patterns: np.ndarray,
+    freq: np.ndarray,
+    k_max: int,
+    a_alpha: float,
+    b_alpha: float,
+    seed: int,
+    warmup: int,
+    a_lam: float = 1.0,
+    b_lam: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Initialise one chain as :func:`run_chain` does (R's start, ``warmup`` sweeps with
+    alpha fixed, classes re-ordered by weight) and return its state
+    ``(lam, nu, log_nu, count0, state)`` for :func:`continue_chain`."""
+    _seed(seed)
+    m_cells, n_lists = patterns.shape
+    n_obs = 0
+    for m in range(m_cells):
+        n_obs += freq[m]
+    lam = np.empty((n_lists, k_max))
+    for j in range(n_lists):
+        s = 0
+        for m in range(m_cells):
+            if patterns[m, j] == 1:
+                s += freq[m]
+        p = s / n_obs
+        p = min(max(p, 1e-6), 1.0 - 1e-6)
+        for k in range(k_max):
+            lam[j, k] = p
+    nu = np.empty(k_max)
+    if k_max > 4:
+        for k in range(k_max):
+            nu[k] = 0.225 if k < 4 else 0.1 / (k_max - 4)
+    else:
+        for k in range(k_max):
+            nu[k] = 1.0 / k_max
+    log_nu = np.log(nu)
+    count0 = np.zeros(k_max, dtype=np.int64)
+    state = np.array([0.3 / k_max, 0.0])
+    probs = np.empty(k_max)
+    draw = np.zeros(k_max, dtype=np.int64)
+    ones = np.zeros((n_lists, k_max), dtype=np.int64)
+    count_k = np.zeros(k_max, dtype=np.int64)
+    for _ in range(warmup):
+        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
+               count_k, a_alpha, b_alpha, a_lam, b_lam, False)
+    order = np.argsort(-nu, kind="mergesort")
+    return (lam[:, order].copy(), nu[order].copy(), log_nu[order].copy(),
+            count0[order].copy(), state)
+
+
+@_jit
+def continue_chain(
+    patterns: np.ndarray,
+    freq: np.ndarray,
+    lam: np.ndarray,
+    nu: np.ndarray,
+    log_nu: np.ndarray,
+    count0: np.ndarray,
+    state: np.ndarray,
+    a_alpha: float,
+    b_alpha: float,
+    burnin: int,
+    samples: int,
+    thin: int,
+    seed: int,
+    a_lam: float = 1.0,
+    b_lam: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Continue a chain from its state (updated in place) on a capture table that may
+    differ from the one it ran on before (warm start: the latent-class parameters carry
+    over, the table's counts are read afresh every sweep). ``burnin`` sweeps, then
+    ``samples`` records every ``thin`` sweeps; traces as in :func:`run_chain`. The
+    thread's generator is re-seeded from ``seed`` first, so a call is reproducible
+    whichever thread runs it."""
+    _seed(seed)
+    m_cells, n_lists = patterns.shape
+    k_max = nu.shape[0]
+    n_obs = 0
+    for m in range(m_cells):
+        n_obs += freq[m]
+    probs = np.empty(k_max)
+    draw = np.zeros(k_max, dtype=np.int64)
+    ones = np.zeros((n_lists, k_max), dtype=np.int64)
+    count_k = np.zeros(k_max, dtype=np.int64)
+    for _ in range(burnin):
+        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
+               count_k, a_alpha, b_alpha, a_lam, b_lam, True)
+    n_trace = np.empty(samples, dtype=np.int64)
+    alpha_trace = np.empty(samples)
+    kstar_trace = np.empty(samples, dtype=np.int64)
+    for s in range(samples):
+        for _ in range(thin):
+            _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
+                   count_k, a_alpha, b_alpha, a_lam, b_lam, True)
+        n_trace[s] = n_obs + int(state[1])
+        alpha_trace[s] = state[0]
+        ks = 0
+        for k in range(k_max):
+            if count_k[k] > 0:
+                ks += 1
+        kstar_trace[s] = ks
+    return n_trace, alpha_trace, kstar_trace

@@ -74,7 +74,7 @@ from roshan.estimate.counts import CaptureCounts
 from roshan.estimate.lcmcr import fit_lcmcr
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["fit_recommended", "miss_neutral_b"]
+__all__ = ["fit_recommended", "miss_neutral_b", "recommended_result", "sensitivity_checks"]
 
 
 def miss_neutral_b(n_lists: int) -> float:
@@ -126,15 +126,26 @@ def fit_recommended(
     opts: dict[str, Any] = dict(classes=classes, burnin=burnin, samples=samples, thin=thin, chains=chains,
                 level=level, workers=workers, a_alpha=a_alpha, b_alpha=b_alpha)
     primary = fit_lcmcr(counts, seed=seed, a_lambda=1.0, b_lambda=b, **opts)
+    checks, failed = sensitivity_checks(counts, compare, seed=seed, **opts)
+    return recommended_result(primary, checks, failed, classes=classes, a_alpha=a_alpha,
+                              b_alpha=b_alpha)
 
-    components: list[dict] = [{
-        "method": "lcmcr, miss-neutral priors",
-        "role": "primary",
-        "estimate": primary.estimate, "lower": primary.lower, "upper": primary.upper,
-        "prior": f"lambda ~ Beta(1, {b:.3g})",
-    }]
-    warnings = list(primary.warnings)
+
+def sensitivity_checks(counts: CaptureCounts, compare: Sequence[str], *, seed: int,
+                       **opts: Any) -> tuple[list[tuple[str, EstimateResult]], list[str]]:
+    """Fit the comparison methods of :func:`fit_recommended` on ``counts``: a list of
+    (label, result) and a warning for each check that could not run. ``opts`` are the
+    LCMCR sampler options (``level`` among them); the ``lcmcr`` check uses R's priors."""
+    unknown = [c for c in compare if c not in ("lcmcr", "dga")]
+    if unknown:
+        raise EstimationError(
+            f"recommended: unknown comparison method(s) {', '.join(map(repr, unknown))}; "
+            "use 'lcmcr' and/or 'dga'"
+        )
+    level = opts.get("level", 0.95)
     child = int(np.random.SeedSequence([seed, 1]).generate_state(1, dtype=np.uint32)[0])
+    out: list[tuple[str, EstimateResult]] = []
+    failed: list[str] = []
     for name in compare:
         comp: EstimateResult | None = None
         label = name
@@ -150,12 +161,36 @@ def fit_recommended(
                 comp = fit_dga(counts, level=level, seed=child)
                 label = "dga (decomposable graphical models)"
         except RoshanError as exc:  # a failed check must not sink the main estimate
-            warnings.append(f"sensitivity check {name} could not run: {exc}")
+            failed.append(f"sensitivity check {name} could not run: {exc}")
             continue
         if comp is None or comp.estimate is None:
             continue
-        components.append({"method": label, "role": "sensitivity check",
-                           "estimate": comp.estimate, "lower": comp.lower, "upper": comp.upper})
+        out.append((label, comp))
+    return out, failed
+
+
+def recommended_result(primary: EstimateResult, checks: Sequence[tuple[str, EstimateResult]],
+                       failed: Sequence[str] = (), *, classes: int = 10, a_alpha: float = 1.0,
+                       b_alpha: float = 0.25, checks_note: str | None = None) -> EstimateResult:
+    """The ``recommended`` result from the primary (miss-neutral LCMCR) posterior and the
+    sensitivity checks: estimate, interval and draws of the primary, the checks in
+    ``model["components"]``, a warning where a check disagrees. ``checks_note`` says what
+    the checks were fitted on when that is not the primary's own table."""
+    b = miss_neutral_b(len(primary.lists))
+    level = primary.level
+    components: list[dict] = [{
+        "method": "lcmcr, miss-neutral priors",
+        "role": "primary",
+        "estimate": primary.estimate, "lower": primary.lower, "upper": primary.upper,
+        "prior": f"lambda ~ Beta(1, {b:.3g})",
+    }]
+    warnings = list(primary.warnings) + list(failed)
+    for label, comp in checks:
+        row = {"method": label, "role": "sensitivity check",
+               "estimate": comp.estimate, "lower": comp.lower, "upper": comp.upper}
+        if checks_note:
+            row["fitted_on"] = checks_note
+        components.append(row)
         warnings.extend(_disagreement(primary, comp, label))
 
     diagnostics = dict(primary.diagnostics)
@@ -172,8 +207,8 @@ def fit_recommended(
     }
     return EstimateResult(
         method="recommended",
-        lists=list(counts.lists),
-        observed=counts.observed,
+        lists=list(primary.lists),
+        observed=primary.observed,
         estimate=primary.estimate,
         lower=primary.lower,
         upper=primary.upper,

@@ -138,6 +138,12 @@ _ASSUMPTIONS_EN = {
 }
 
 
+def _linkage(r: EstimateResult) -> dict[str, Any] | None:
+    """``diagnostics["linkage"]`` of a result pooled over drawn clusterings, else None."""
+    info = (r.diagnostics or {}).get("linkage")
+    return info if isinstance(info, dict) and info else None
+
+
 def _summary_en(r: EstimateResult) -> str:
     lines: list[str] = []
     lists = ", ".join(r.lists)
@@ -153,23 +159,41 @@ def _summary_en(r: EstimateResult) -> str:
             f"appear on at least one of {len(r.lists)} lists ({lists}); about "
             f"{_fmt(r.unobserved)} are estimated to be on none."
         )
+        linkage = _linkage(r)
         if r.lower is not None and r.upper is not None:
             kind = r.diagnostics.get("interval", "interval")
+            what = ("sampling uncertainty and the uncertainty of the record linkage"
+                    if linkage else "sampling uncertainty")
             lines.append(
                 f"{pct} {kind}: {_fmt(r.lower)} to {_fmt(r.upper)}. The interval reflects "
-                "sampling uncertainty under the model's assumptions only; it does not cover "
+                f"{what} under the model's assumptions only; it does not cover "
                 "errors in the assumptions themselves."
             )
         else:
             lines.append("No interval was computed.")
+        if linkage:
+            plug = linkage.get("plugin") or {}
+            n = linkage.get("draws_used") or linkage.get("n_draws")
+            line = (f"Linkage: pooled over {n} plausible clusterings of the records into "
+                    "people, drawn from the linker's match probabilities.")
+            if plug.get("estimate") is not None:
+                iv = (f" [{_fmt(plug.get('lower'))}, {_fmt(plug.get('upper'))}]"
+                      if plug.get("lower") is not None and plug.get("upper") is not None
+                      else "")
+                line += (f" Diagnostic only: treating the linker's one clustering as certain "
+                         f"({plug.get('observed', 0):,} people) would give "
+                         f"{_fmt(plug['estimate'])}{iv}.")
+            lines.append(line)
         mt = _model_text(r.model)
         if mt:
             lines.append(f"Model: {mt}.")
     assumption = _ASSUMPTIONS_EN.get(r.method.split(":")[0], "the method's model is adequate")
+    link_text = ("match probabilities that are calibrated (the linkage draws are only as good "
+                 "as they are)" if _linkage(r)
+                 else "perfect linkage (each person matched correctly across lists)")
     lines.append(
         "It rests on: a closed population (everyone counted could have been on any list), "
-        "perfect linkage (each person matched correctly across lists), and that "
-        f"{assumption}."
+        f"{link_text}, and that {assumption}."
     )
     if r.strata:
         bad = [s for s in r.strata if s.get("status") != "ok"]
@@ -192,13 +216,26 @@ def _summary_fa(r: EstimateResult) -> str:
             f"برآورد کل: {_fmt(r.estimate)} نفر ({r.method})؛ {r.observed:,} نفر دست‌کم در "
             f"یکی از {len(r.lists)} فهرست آمده‌اند."
         )
+        linkage = _linkage(r)
         if r.lower is not None and r.upper is not None:
+            what = ("عدم قطعیت نمونه‌گیری و عدم قطعیت پیوند رکوردها" if linkage
+                    else "فقط عدم قطعیت نمونه‌گیری")
             lines.append(
                 f"بازهٔ {r.level * 100:.0f}٪: {_fmt(r.lower)} تا {_fmt(r.upper)} "
-                "(فقط عدم قطعیت نمونه‌گیری، با فرض درستی مدل)."
+                f"({what}، با فرض درستی مدل)."
             )
+        if linkage:
+            plug = linkage.get("plugin") or {}
+            n = linkage.get("draws_used") or linkage.get("n_draws")
+            line = f"پیوند: ترکیب {n} خوشه‌بندی محتمل رکوردها."
+            if plug.get("estimate") is not None:
+                line += (f" فقط برای مقایسه: اگر خوشه‌بندی پیونددهنده قطعی فرض شود، برآورد "
+                         f"{_fmt(plug['estimate'])} می‌شد.")
+            lines.append(line)
+    link_fa = ("احتمال‌های تطابقِ درست‌تنظیم‌شده" if _linkage(r)
+               else "پیوند کامل و درست رکوردها میان فهرست‌ها")
     lines.append(
-        "فرض‌ها: جمعیت بسته، پیوند کامل و درست رکوردها میان فهرست‌ها، و درستی مدل انتخاب‌شده."
+        f"فرض‌ها: جمعیت بسته، {link_fa}، و درستی مدل انتخاب‌شده."
     )
     if r.warnings:
         lines.append("هشدارها (به انگلیسی):")

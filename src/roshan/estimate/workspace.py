@@ -4,10 +4,19 @@ This is the one function the CLI, the demo, the report and the web app call to
 estimate from a workspace: it reads the capture histories linkage wrote, fits
 (overall or by stratum), and stores the ``EstimateResult`` document as an
 ``EstimateRun`` with an audit event, so reports show exactly what was estimated.
+
+The overall estimate carries linkage uncertainty by default: it is pooled over
+:data:`~roshan.link.uncertainty.DEFAULT_LINKAGE_DRAWS` plausible clusterings of the
+records (docs/linkage-uncertainty.md), and the estimate on the linker's one
+clustering (the *plug-in*) is kept beside it in ``diagnostics["linkage"]["plugin"]``
+as a diagnostic. ``linkage_draws=0`` asks for the plug-in estimate alone.
+Stratified estimates (``by``) stay plug-in unless ``linkage_draws`` is given: each
+clustering is then fitted afresh per stratum, which is slow.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -38,17 +47,67 @@ def workspace_histories(ws: Workspace, by: list[str] | None = None) -> pd.DataFr
 
 def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
                        by: list[str] | None = None, store: bool = True,
+                       linkage_draws: int | None = None,
+                       on_progress: Callable[[int, int], None] | None = None,
                        **options: Any) -> EstimateResult:
-    """Fit ``method`` to the workspace's capture histories; store the result unless told not to."""
+    """Fit ``method`` to the workspace; store the result unless told not to.
+
+    ``linkage_draws``: ``None`` (default) pools
+    :data:`~roshan.link.uncertainty.DEFAULT_LINKAGE_DRAWS` drawn clusterings for an
+    overall estimate (plug-in for ``by``; plug-in with a warning when the workspace has
+    no pairwise scores to draw from); ``0`` the plug-in estimate on the linker's
+    clustering; ``N >= 2`` N clusterings. ``on_progress(done, total)`` follows the draws.
+    """
+    from roshan.link.uncertainty import DEFAULT_LINKAGE_DRAWS
+
     by = [b for b in (by or []) if b]
-    frame = workspace_histories(ws, by)
-    if by:
-        result = fit_strata(frame, by, method, **options)
+    n = linkage_draws
+    note = None
+    if n is None:
+        n = 0 if by else DEFAULT_LINKAGE_DRAWS
+        if n and (reason := _no_linkage_inputs(ws)):
+            n, note = 0, ("linkage uncertainty is not included: " + reason
+                          + "; this is the estimate on the linker's one clustering")
+    if n == 1 or (n is not None and n < 0):
+        raise EstimationError("linkage draws must be 0 (plug-in) or at least 2")
+    if n:
+        from roshan.link.uncertainty import estimate_with_linkage_draws
+
+        workspace_histories(ws, [])  # the same "link first" error as a plug-in estimate
+        result = estimate_with_linkage_draws(ws, n, method, by=by, on_progress=on_progress,
+                                             **options)
+        settings = linkage_settings(result, n, options)
     else:
-        result = fit(method, CaptureCounts.from_frame(frame), **options)
+        frame = workspace_histories(ws, by)
+        if by:
+            result = fit_strata(frame, by, method, **options)
+        else:
+            result = fit(method, CaptureCounts.from_frame(frame), **options)
+        settings = {**options, "linkage_draws": 0}
+        if note:
+            result.warnings.append(note)
     if store:
-        save_estimate(ws, result, method=method, by=by, settings=options)
+        save_estimate(ws, result, method=method, by=by, settings=settings)
     return result
+
+
+def _no_linkage_inputs(ws: Workspace) -> str | None:
+    """Why linkage draws cannot be made on this workspace (None when they can)."""
+    from pathlib import Path
+
+    if not (Path(ws.snapshots_dir) / "pairs.parquet").is_file():
+        return "the workspace has no pairwise match scores (snapshots/pairs.parquet)"
+    return None
+
+
+def linkage_settings(result: EstimateResult, n: int, options: dict[str, Any]) -> dict[str, Any]:
+    """Settings stored with a pooled run: the estimator's options, N, sampler, refit."""
+    info = (result.diagnostics or {}).get("linkage") or {}
+    settings = {**options, "linkage_draws": n}
+    for key in ("sampler", "merge_prior", "refit"):
+        if isinstance(info.get(key), str):
+            settings[key] = info[key]
+    return settings
 
 
 def save_estimate(ws: Workspace, result: EstimateResult, *, method: str, by: list[str],
@@ -82,5 +141,5 @@ def _jsonable(value: Any) -> bool:
     return isinstance(value, (str, int, float, bool, type(None), list, dict))
 
 
-__all__ = ["EstimationError", "estimate_workspace", "latest_estimate", "save_estimate",
-           "workspace_histories"]
+__all__ = ["EstimationError", "estimate_workspace", "latest_estimate", "linkage_settings",
+           "save_estimate", "workspace_histories"]

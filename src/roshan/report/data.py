@@ -100,14 +100,15 @@ def _pick(runs: list[dict[str, Any]], by: list[str], link_id: int | None) -> dic
 
 
 def _compute_total(ws: Workspace, seed: int) -> dict[str, Any]:
-    """Estimate the total with the default method now, store it, and return the run."""
-    from roshan.estimate.counts import CaptureCounts
-    from roshan.estimate.methods import DEFAULT_METHOD, fit
-    from roshan.link.histories import capture_histories
+    """Estimate the total as ``roshan estimate WS`` does by default (the default method,
+    pooled over drawn clusterings: linkage uncertainty included), store it, return the run."""
+    from roshan.estimate.methods import DEFAULT_METHOD
+    from roshan.estimate.workspace import estimate_workspace
 
-    frame = capture_histories(ws)
-    result = fit(DEFAULT_METHOD, CaptureCounts.from_frame(frame), seed=seed)
-    settings = {"method": DEFAULT_METHOD, "seed": seed, "computed_by": "roshan report"}
+    result = estimate_workspace(ws, method=DEFAULT_METHOD, seed=seed, store=False)
+    info = (result.diagnostics or {}).get("linkage") or {}
+    settings = {"method": DEFAULT_METHOD, "seed": seed, "computed_by": "roshan report",
+                "linkage_draws": int(info.get("n_draws") or 0)}
     run_id = store_estimate(ws, result, settings=settings)
     draws = None
     if result.draws is not None and np.size(result.draws) > 1:
