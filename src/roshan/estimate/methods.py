@@ -17,12 +17,16 @@ from roshan.errors import EstimationError
 from roshan.estimate.counts import CaptureCounts
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["DEFAULT_METHOD", "METHODS", "fit", "method_function"]
+__all__ = ["DEFAULT_METHOD", "METHODS", "STRATA", "fit", "method_function"]
 
 #: Method names accepted by :func:`fit` (and ``roshan estimate --method``).
 METHODS: tuple[str, ...] = ("loglinear", "lcmcr", "dga", "recommended")
-#: Default method of ``roshan estimate``.
+#: Default method of ``roshan estimate``, of web estimate jobs and of the report.
+#: The single place it is defined: the CLI, the web app, the report and the docs
+#: read it (tests/web/test_issue15.py checks that they agree).
 DEFAULT_METHOD = "recommended"
+#: Columns a workspace estimate can be stratified by (``--by``, the web form, the report).
+STRATA: tuple[str, ...] = ("province", "period", "sex", "age_group")
 
 _IMPLEMENTATIONS = {
     "loglinear": ("roshan.estimate.loglinear", "fit_loglinear"),

@@ -29,6 +29,7 @@ from sqlalchemy import case, func, select
 
 from roshan import __version__
 from roshan.canonical import FIELD_NAMES
+from roshan.estimate.methods import STRATA
 from roshan.store.models import EstimateRun, Import, LinkRun, Record, Source, Victim
 from roshan.store.workspace import Workspace
 
@@ -38,7 +39,7 @@ __all__ = ["DEFAULT_SEED", "STRATA_DIMS", "report_data", "estimate_strata", "sto
 #: Seed used when the report itself computes an estimate (recorded in the footer).
 DEFAULT_SEED = 20260108
 #: Stratum dimensions the report shows (the names ``capture_histories`` knows).
-STRATA_DIMS: tuple[str, ...] = ("province", "period", "sex", "age_group")
+STRATA_DIMS: tuple[str, ...] = STRATA  # defined once, in roshan.estimate.methods
 #: First day of the nationwide internet blackout, marked on the timeline.
 BLACKOUT = "2026-01-08"
 #: Largest number of overlap combinations drawn in the UpSet chart.
@@ -99,16 +100,22 @@ def _pick(runs: list[dict[str, Any]], by: list[str], link_id: int | None) -> dic
     return None
 
 
-def _compute_total(ws: Workspace, seed: int) -> dict[str, Any]:
+def _compute_total(ws: Workspace, seed: int, accept_linkage_risk: bool = False) -> dict[str, Any]:
     """Estimate the total as ``roshan estimate WS`` does by default (the default method,
-    pooled over drawn clusterings: linkage uncertainty included), store it, return the run."""
+    pooled over drawn clusterings: linkage uncertainty included), store it, return the run.
+    Refused (``LinkageRiskError``) when the linkage failed its health check, unless
+    ``accept_linkage_risk``."""
     from roshan.estimate.methods import DEFAULT_METHOD
     from roshan.estimate.workspace import estimate_workspace
 
-    result = estimate_workspace(ws, method=DEFAULT_METHOD, seed=seed, store=False)
+    result = estimate_workspace(ws, method=DEFAULT_METHOD, seed=seed, store=False,
+                                accept_linkage_risk=accept_linkage_risk)
     info = (result.diagnostics or {}).get("linkage") or {}
     settings = {"method": DEFAULT_METHOD, "seed": seed, "computed_by": "roshan report",
                 "linkage_draws": int(info.get("n_draws") or 0)}
+    if accept_linkage_risk and (result.diagnostics.get("linkage_health") or {}).get(
+            "risk_accepted"):
+        settings["accept_linkage_risk"] = True
     run_id = store_estimate(ws, result, settings=settings)
     draws = None
     if result.draws is not None and np.size(result.draws) > 1:
@@ -352,6 +359,19 @@ def _strata_block(run: dict | None, observed: pd.Series, dim: str,
     return block
 
 
+def _health_of(run: dict[str, Any]) -> dict[str, Any] | None:
+    """The linkage health recorded with an estimate run (verdict, risk accepted), if any."""
+    diag = (run.get("result") or {}).get("diagnostics") or {}
+    got = diag.get("linkage_health")
+    if not isinstance(got, dict):
+        return None
+    accepted = bool(got.get("risk_accepted")
+                    or (run.get("settings") or {}).get("accept_linkage_risk"))
+    return {"verdict": got.get("verdict"), "risk_accepted": accepted,
+            "failed": list(got.get("failed") or []),
+            "review_pairs": int(got.get("review_pairs") or 0)}
+
+
 def _seed_of(est_block: dict[str, Any] | None) -> Any:
     """The seed the shown estimate used (its diagnostics, else its settings), or None."""
     if not est_block:
@@ -363,13 +383,18 @@ def _seed_of(est_block: dict[str, Any] | None) -> Any:
 
 
 def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_sources: bool = False,
-                seed: int = DEFAULT_SEED) -> dict[str, Any]:
+                seed: int = DEFAULT_SEED, accept_linkage_risk: bool = False) -> dict[str, Any]:
     """Gather every number the report shows (JSON-safe apart from nothing: all plain types).
 
     ``compute_missing``: with no stored total estimate for the current linkage,
     compute one with the default method and store it (else the headline shows
     none). ``anonymise_sources`` replaces source names with ``List A``, … .
+    ``accept_linkage_risk``: compute that estimate even when the linkage failed its
+    health check (otherwise the headline says why there is none). ``link_health`` is the
+    latest link run's verdict; ``estimate.linkage_health`` the verdict the shown
+    estimate was made under, and whether its risk was accepted.
     """
+    from roshan.estimate.workspace import linkage_health
     from roshan.errors import RoshanError
     from roshan.link.histories import capture_histories
 
@@ -401,7 +426,7 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
     estimate_error = None
     if (total is None or total["stale"]) and compute_missing and len(victims):
         try:
-            total = _compute_total(ws, seed)
+            total = _compute_total(ws, seed, accept_linkage_risk)
             total["computed_now"] = True
         except RoshanError as exc:
             estimate_error = str(exc)
@@ -414,7 +439,8 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
                      "settings": total["settings"], "created_at": total["created_at"],
                      "stale": total["stale"], "computed_now": bool(total.get("computed_now")),
                      "result": res, "draws": total.get("draws"),
-                     "linkage": linkage_block(res)}
+                     "linkage": linkage_block(res),
+                     "linkage_health": _health_of(total)}
 
     strata_runs = {dim: _pick(runs, [dim], link_id) for dim in STRATA_DIMS}
     strata = {dim: _strata_block(strata_runs[dim], _stratum_values(victims, dim), dim, labels)
@@ -479,6 +505,7 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
         "patterns": patterns,
         "estimate": est_block,
         "estimate_error": estimate_error,
+        "link_health": linkage_health(ws),
         "strata": strata,
         "timeline": timeline,
         "provinces": provinces,

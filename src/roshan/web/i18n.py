@@ -76,3 +76,49 @@ def format_date(value: Any, lang: str) -> str:
         return d.isoformat() + clock
     j = jalali_date(d)
     return digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}{clock}", lang)
+
+
+def _province_names() -> dict[str, tuple[str, str]]:
+    try:
+        from roshan.report.map import province_names
+    except ImportError:  # pragma: no cover - the report module is part of roshan
+        return {}
+    return province_names()
+
+
+_PROVINCES: dict[str, tuple[str, str]] | None = None
+
+
+def province_label(code: Any, lang: str, fallback: str | None = None) -> str:
+    """A province code (``IR-07``) or English name as the province's name in ``lang``."""
+    global _PROVINCES
+    if _PROVINCES is None:
+        _PROVINCES = _province_names()
+    if code is None or code == "":
+        return t(lang, "none") if fallback is None else fallback
+    hit = _PROVINCES.get(str(code))
+    if hit is None:  # an English name: find it among the provinces
+        low = str(code).strip().lower()
+        hit = next((v for v in _PROVINCES.values() if v[0].lower() == low), None)
+    if hit is None:
+        return digits(fallback if fallback is not None else code, lang)
+    return hit[1] if lang == "fa" else hit[0]
+
+
+def value_label(dim: str, value: Any, lang: str) -> str:
+    """A stored value (stratum, sex, list kind, method, job status, role) as words in ``lang``.
+
+    Values without a translation are shown as stored (with Persian digits on fa pages).
+    """
+    if value is None or value == "":
+        return t(lang, "none")
+    text = str(value)
+    if text in ("unknown", "None"):
+        return t(lang, "unknown")
+    if dim == "province":
+        return province_label(text, lang)
+    prefix = {"period": "period_", "sex": "sex_", "kind": "kind_", "source_kind": "kind_",
+              "method": "method_", "status": "status_", "role": "role_"}.get(dim)
+    if prefix is not None and (prefix + text) in STRINGS:
+        return t(lang, prefix + text)
+    return digits(text, lang)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from roshan.errors import RoshanError
+from roshan.estimate.methods import DEFAULT_METHOD, METHODS, STRATA
 from roshan.store.audit import record_event
 from roshan.store.models import Job, utcnow
 from roshan.store.workspace import Workspace
@@ -27,8 +28,8 @@ from roshan.web.db import reader
 log = logging.getLogger("roshan.web.jobs")
 
 JOB_KINDS: tuple[str, ...] = ("link", "estimate")
-ESTIMATE_METHODS: tuple[str, ...] = ("loglinear", "lcmcr", "dga", "recommended")
-STRATA: tuple[str, ...] = ("province", "period", "sex", "age_group")
+#: The method list, default and strata are defined once, in roshan.estimate.methods.
+ESTIMATE_METHODS: tuple[str, ...] = METHODS
 
 Progress = Callable[[float, str], None]
 
@@ -51,7 +52,7 @@ def _run_link(ws: Workspace, params: dict[str, Any], report: Progress) -> dict[s
 def _run_estimate(ws: Workspace, params: dict[str, Any], report: Progress) -> dict[str, Any]:
     from roshan.estimate.workspace import estimate_workspace
 
-    method = params.get("method") or "loglinear"
+    method = params.get("method") or DEFAULT_METHOD
     by = [b for b in params.get("by") or [] if b]
     options = {k: v for k, v in (params.get("options") or {}).items()}
     report(0.1, f"fitting {method}")
@@ -73,7 +74,7 @@ def validate_params(kind: str, params: dict[str, Any] | None) -> dict[str, Any]:
         raise RoshanError(f"unknown job kind {kind!r}; choose one of {', '.join(JOB_KINDS)}")
     if kind == "link":
         return {}
-    method = params.get("method") or "loglinear"
+    method = params.get("method") or DEFAULT_METHOD
     if method not in ESTIMATE_METHODS:
         raise RoshanError(f"unknown method {method!r}; choose one of {', '.join(ESTIMATE_METHODS)}")
     by = params.get("by") or []

@@ -21,7 +21,8 @@ _T = TypeVar("_T")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.autoescape = True
 TEMPLATES.env.globals.update(t=i18n.t, number=i18n.number, fdate=i18n.format_date,
-                             digits=i18n.digits)
+                             digits=i18n.digits, label=i18n.value_label,
+                             province=i18n.province_label)
 
 
 def lang_of(request: Request) -> str:

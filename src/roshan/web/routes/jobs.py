@@ -7,8 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel, Field
 
+from roshan.estimate.methods import DEFAULT_METHOD, METHODS, STRATA
 from roshan.web.auth import RUN_JOBS, VIEW_AGGREGATES, CurrentUser, require
-from roshan.web.jobs import ESTIMATE_METHODS, STRATA, job_dict, list_jobs
+from roshan.web.jobs import job_dict, list_jobs
 from roshan.web.routes.common import PathId, found, redirect, render
 
 router = APIRouter()
@@ -24,11 +25,12 @@ def _start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any
 @router.get("/jobs", include_in_schema=False)
 def jobs_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
     return render(request, "jobs.html", {"jobs": list_jobs(request.app.state.ws),
-                                         "methods": ESTIMATE_METHODS, "strata": STRATA})
+                                         "methods": METHODS, "default_method": DEFAULT_METHOD,
+                                         "strata": STRATA})
 
 
 @router.post("/jobs", include_in_schema=False)
-def jobs_submit(request: Request, kind: str = Form(...), method: str = Form("loglinear"),
+def jobs_submit(request: Request, kind: str = Form(...), method: str = Form(DEFAULT_METHOD),
                 by: str = Form(""), user: CurrentUser = Depends(require(RUN_JOBS))) -> Any:
     params: dict[str, Any] = {"method": method, "by": by} if kind == "estimate" else {}
     job_id = _start(request, user, kind, params)
@@ -44,8 +46,8 @@ def job_page(request: Request, job_id: PathId,
 
 class JobIn(BaseModel):
     kind: Literal["link", "estimate"]
-    method: Literal["loglinear", "lcmcr", "dga", "recommended"] = "loglinear"
-    by: list[Literal["province", "period", "sex", "age_group"]] = Field(default_factory=list)
+    method: Literal[METHODS] = DEFAULT_METHOD  # type: ignore[valid-type]
+    by: list[Literal[STRATA]] = Field(default_factory=list)  # type: ignore[valid-type]
     bootstrap: int | None = Field(None, ge=0, le=2000)
 
 
