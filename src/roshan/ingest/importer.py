@@ -352,6 +352,10 @@ def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuil
                     unmapped.add(key)
                     result.unmapped_columns.append(key)
         fields, extra, issues = _map_row(cells, columns, dates, row_number)
+        for header, note in table.row_notes.get(row_number, ()):
+            # Provenance the cells do not show (an XLSX merge): kept on the row.
+            issues.append({"field": columns.get(header, header), "severity": "warning",
+                           "message": note})
         rejected = any(i["severity"] == "error" for i in issues)
         result.rows_total += 1
         if rejected:

@@ -44,6 +44,9 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, dict[str, Any]]]
     warnings: list[str] = field(default_factory=list)
+    # Per data row, notes the importer keeps on that row as warnings (provenance the
+    # cells alone do not show): {row_number: [(header, message), ...]}.
+    row_notes: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def _clean_header(raw: list[str], file: str) -> list[str]:
@@ -159,17 +162,61 @@ def xlsx_has_formulas_or_merges(path: Path) -> bool:
     return False
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> Table:
-    """Open an XLSX workbook's sheet; merged cells are filled from their top-left value.
+# A workbook whose zip directory declares more than this once unpacked is refused
+# before anything is decompressed (a zip bomb named .xlsx took 11.7 s to fail, issue 16
+# item 20); so is one that declares more than XLSX_MAX_RATIO times its packed size
+# beyond XLSX_RATIO_FROM bytes (real sheets pack 5-30 times; zeros pack 1000 times).
+XLSX_MAX_UNPACKED = 2 * 1024 ** 3
+XLSX_MAX_RATIO = 200
+XLSX_RATIO_FROM = 256 * 1024 ** 2
 
-    Formulas are read as their cached values; a formula without one is refused
-    for that cell (the importer records the issue) rather than read as empty.
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 ** 2:,.0f} MB" if n >= 1024 ** 2 else f"{n:,} bytes"
+
+
+def check_xlsx_sizes(path: Path) -> None:
+    """Refuse a workbook whose declared unpacked sizes are absurd, from the zip directory
+    alone (nothing is decompressed). Python's zip reader never inflates a member past
+    the size its directory declares, so the declared sizes bound the work."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputFileError(f"not a readable XLSX workbook ({type(exc).__name__})",
+                             file=path.name) from exc
+    unpacked = sum(max(i.file_size, 0) for i in infos)
+    packed = max(path.stat().st_size, 1)
+    biggest = max(infos, key=lambda i: i.file_size, default=None)
+    where = (f"; {biggest.filename} alone declares {_mb(biggest.file_size)}"
+             if biggest is not None else "")
+    if unpacked > XLSX_MAX_UNPACKED:
+        raise InputFileError(
+            f"refused: the workbook declares {_mb(unpacked)} once unpacked, more than the "
+            f"{_mb(XLSX_MAX_UNPACKED)} roshan reads from one XLSX (a zip bomb?){where}",
+            file=path.name)
+    if unpacked > XLSX_RATIO_FROM and unpacked / packed > XLSX_MAX_RATIO:
+        raise InputFileError(
+            f"refused: the workbook declares {_mb(unpacked)} once unpacked from "
+            f"{_mb(packed)}, {unpacked / packed:,.0f} times its size (a zip bomb?){where}",
+            file=path.name)
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> Table:
+    """Open an XLSX workbook's sheet.
+
+    A merged range is filled down its first column only (never across columns: a name
+    merged over the father's-name column must not invent a father's name); every row
+    a merge touched carries a note saying so. Formulas are read as their cached
+    values; a formula without one is refused for that cell (the importer records the
+    issue, and rejects the row when the column is mapped) rather than read as empty.
     """
     try:
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
     except ImportError as exc:  # pragma: no cover
         raise InputFileError("openpyxl is required for XLSX files") from exc
+    check_xlsx_sizes(path)
     full = path.stat().st_size <= XLSX_FULL_LOAD_MAX_BYTES and xlsx_has_formulas_or_merges(path)
     try:
         wb = load_workbook(path, read_only=not full, data_only=True)
@@ -184,22 +231,44 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     ws = wb[name]
     warnings: list[str] = []
     merged: dict[tuple[int, int], Any] = {}
+    merge_notes: dict[int, list[tuple[int, str]]] = {}  # sheet row -> [(column, note)]
     formula_cells: set[tuple[int, int]] = set()
+    no_cached: set[tuple[int, int]] = set()
     if full:
-        for rng in ws.merged_cells.ranges:
+        from openpyxl.utils import get_column_letter
+
+        ranges = list(ws.merged_cells.ranges)
+        across = 0
+        for rng in ranges:
             top = ws.cell(rng.min_row, rng.min_col).value
+            ref = rng.coord
+            first_col = get_column_letter(rng.min_col)
+            if rng.max_col > rng.min_col:
+                across += 1
             for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    merged[(r, c)] = top
-        if merged:
-            warnings.append(f"{len(ws.merged_cells.ranges)} merged cell ranges filled from their top-left value")
+                # Down the first column only; the other columns of the range stay empty.
+                merged[(r, rng.min_col)] = top
+                for c in range(rng.min_col + 1, rng.max_col + 1):
+                    merged[(r, c)] = None
+                    merge_notes.setdefault(r, []).append(
+                        (c, f"merged cell {ref}: left empty, the merged value is kept in "
+                            f"column {first_col} only (not copied across columns)"))
+                if r > rng.min_row:
+                    merge_notes.setdefault(r, []).append(
+                        (rng.min_col, f"merged cell {ref}: value filled down from row "
+                                      f"{rng.min_row} of the sheet"))
+        if ranges:
+            warnings.append(
+                f"{len(ranges)} merged cell ranges filled down their first column"
+                + (f" ({across} spanning several columns: not copied across)" if across else "")
+                + "; each row a merge touched carries a note")
         assert wb_formulas is not None
         for row in wb_formulas[name].iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     formula_cells.add((cell.row, cell.column))
-        if formula_cells:
-            warnings.append(f"{len(formula_cells)} formula cells read as their cached values")
+                    if ws.cell(cell.row, cell.column).value is None:
+                        no_cached.add((cell.row, cell.column))
     else:
         # Streaming mode trusts the sheet's <dimension>, which some writers get wrong
         # (rows past it would be silently dropped): read every row there is.
@@ -231,6 +300,24 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         raise InputFileError(f"sheet {name!r} is empty", file=path.name)
     header = _clean_header([v or "" for v in header_row], path.name)
     start = row_idx
+    with_value = len(formula_cells - no_cached)
+    if with_value:
+        warnings.append(f"{with_value} formula cells read as the values Excel cached for them")
+    if no_cached:
+        data_rows = sorted({r - start for r, _c in no_cached if r > start})
+        shown = ", ".join(map(str, data_rows[:10])) + (" …" if len(data_rows) > 10 else "")
+        warnings.append(
+            f"{len(no_cached)} formula cells have no cached value (the file was not saved by "
+            f"Excel after they were written), so they were not read; rows with one in a "
+            f"mapped column were rejected (rows {shown or 'none'}); open and re-save the file "
+            "in Excel to import them")
+    row_notes: dict[int, list[tuple[str, str]]] = {}
+    for r, notes in merge_notes.items():
+        if r <= start:
+            continue
+        for c, note in notes:
+            col = header[c - 1] if c - 1 < len(header) else f"{EXTRA_PREFIX}{c - len(header)}"
+            row_notes.setdefault(r - start, []).append((col, note))
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         idx = start
@@ -246,7 +333,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         finally:
             wb.close()
 
-    return Table(path, "xlsx", "binary", header, rows(), warnings)
+    return Table(path, "xlsx", "binary", header, rows(), warnings, row_notes)
 
 
 def _json_value(value: Any) -> Any:
