@@ -46,6 +46,7 @@ COMMAND_MODULES = [
     "roshan.cli.intake",  # keys, intake, ledger
     "roshan.cli.web",  # serve, user
     "roshan.cli.backup",  # backup, restore
+    "roshan.cli.federate",  # federate init/blind/pass/count
 ]
 
 
