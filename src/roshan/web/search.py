@@ -47,6 +47,8 @@ class _Index:
     roman_tokens: list[str]
     roman_ids: np.ndarray
     rows: dict[int, dict[str, Any]]
+    full_keys: dict[str, list[int]]
+    full_romans: dict[str, list[int]]
 
 
 def _prefix_ids(tokens: list[str], ids: np.ndarray, prefix: str) -> np.ndarray:
@@ -54,6 +56,27 @@ def _prefix_ids(tokens: list[str], ids: np.ndarray, prefix: str) -> np.ndarray:
     lo = bisect.bisect_left(tokens, prefix)
     hi = bisect.bisect_left(tokens, prefix + "\U0010ffff", lo)
     return np.unique(ids[lo:hi])
+
+
+def _exact_ids(tokens: list[str], ids: np.ndarray, token: str) -> np.ndarray:
+    """Victim row ids having exactly ``token`` (sorted, unique)."""
+    lo = bisect.bisect_left(tokens, token)
+    hi = bisect.bisect_right(tokens, token, lo)
+    return np.unique(ids[lo:hi])
+
+
+def _all_exact(tokens: list[str], ids: np.ndarray, query: list[str]) -> np.ndarray:
+    found: np.ndarray | None = None
+    for q in set(query):
+        hits = _exact_ids(tokens, ids, q)
+        found = hits if found is None else np.intersect1d(found, hits, assume_unique=True)
+        if not len(found):
+            break
+    return found if found is not None else np.empty(0, dtype=np.int64)
+
+
+def _roman_words(text: str) -> list[str]:
+    return [w for w in (text or "").lower().replace("-", " ").split() if w]
 
 
 def _all_prefixes(tokens: list[str], ids: np.ndarray, query: list[str]) -> np.ndarray:
@@ -85,6 +108,8 @@ class SearchIndex:
         key_pairs: list[tuple[str, int]] = []
         roman_pairs: list[tuple[str, int]] = []
         shown: dict[int, dict[str, Any]] = {}
+        full_keys: dict[str, list[int]] = {}
+        full_romans: dict[str, list[int]] = {}
         cols = [getattr(Victim, c) for c in VICTIM_COLUMNS]
         with reader(self.ws) as conn:
             rows = conn.execute(select(Victim.id, Victim.name_key, Victim.romanized, *cols)
@@ -93,15 +118,20 @@ class SearchIndex:
                 shown[vid] = dict(zip(VICTIM_COLUMNS, values, strict=True))
                 for tok in set((key or "").split()):
                     key_pairs.append((tok, vid))
-                for tok in set((roman or "").lower().replace("-", " ").split()):
+                words = _roman_words(roman or "")
+                for tok in set(words):
                     roman_pairs.append((tok, vid))
+                if key:
+                    full_keys.setdefault(" ".join(sorted(key.split())), []).append(vid)
+                if words:
+                    full_romans.setdefault(" ".join(sorted(words)), []).append(vid)
         key_pairs.sort()
         roman_pairs.sort()
         return _Index(signature, [t for t, _ in key_pairs],
                       np.fromiter((i for _, i in key_pairs), dtype=np.int64, count=len(key_pairs)),
                       [t for t, _ in roman_pairs],
                       np.fromiter((i for _, i in roman_pairs), dtype=np.int64,
-                                  count=len(roman_pairs)), shown)
+                                  count=len(roman_pairs)), shown, full_keys, full_romans)
 
     def current(self) -> _Index:
         """The index, rebuilt first if linkage has changed the victims."""
@@ -119,25 +149,59 @@ class SearchIndex:
             return self._index
 
     def search(self, q: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Active victims matching ``q``, in store order (oldest victim first), at most ``limit``."""
+        """Active victims matching ``q``, best matches first, at most ``limit``."""
+        return self.search_page(q, limit=limit)["results"]
+
+    def search_page(self, q: str, *, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """One page of the victims matching ``q`` and how many match in all.
+
+        ``{"total": n, "offset": o, "limit": l, "results": [...]}``. Ranked in tiers,
+        each in store order (oldest victim first): (0) the whole name is the query —
+        the same cross-script key or the same romanised words, in any order; (1) every
+        query word is a whole word of the name (key or romanised); (2) for Latin input,
+        every query word starts a word of the romanised name as spelled; (3) every query
+        token starts a token of the cross-script key (a looser, sound-alike match).
+        """
         from roshan.normalize.names import normalize_name
 
+        offset, limit = max(0, int(offset)), max(0, int(limit))
         q = (q or "").strip()[:200]
+        empty = {"total": 0, "offset": offset, "limit": limit, "results": []}
         if not q:
-            return []
+            return empty
         if _UID.match(q):
-            return self._rows_where(Victim.uid == q.upper())
+            rows = self._rows_where(Victim.uid == q.upper())
+            return {"total": len(rows), "offset": offset, "limit": limit,
+                    "results": rows[offset:offset + limit]}
         idx = self.current()
         key_tokens = [t for t in normalize_name(q).key.split() if t]
-        hits = np.empty(0, dtype=np.int64)
-        if key_tokens:
-            hits = _all_prefixes(idx.key_tokens, idx.key_ids, key_tokens)
-        words = [w for w in q.lower().replace("-", " ").split() if w]
-        if words and all(w.isascii() for w in words):
-            hits = np.union1d(hits, _all_prefixes(idx.roman_tokens, idx.roman_ids, words))
-        if not len(hits):
-            return []
-        return [dict(idx.rows[int(i)]) for i in hits[:limit]]
+        words = _roman_words(q)
+        latin = bool(words) and all(w.isascii() for w in words)
+        none = np.empty(0, dtype=np.int64)
+        key_prefix = _all_prefixes(idx.key_tokens, idx.key_ids, key_tokens) if key_tokens else none
+        roman_prefix = (_all_prefixes(idx.roman_tokens, idx.roman_ids, words) if latin
+                        else none)
+        exact_full = np.unique(np.array(
+            idx.full_keys.get(" ".join(sorted(key_tokens)), [])
+            + (idx.full_romans.get(" ".join(sorted(words)), []) if latin else []),
+            dtype=np.int64))
+        whole = np.union1d(
+            _all_exact(idx.key_tokens, idx.key_ids, key_tokens) if key_tokens else none,
+            _all_exact(idx.roman_tokens, idx.roman_ids, words) if latin else none)
+        tiers = [exact_full, whole, roman_prefix, key_prefix]
+        ordered: list[np.ndarray] = []
+        seen = none
+        for tier in tiers:
+            fresh = np.setdiff1d(tier, seen, assume_unique=True)
+            if len(fresh):
+                ordered.append(fresh)
+                seen = np.union1d(seen, fresh)
+        if not ordered:
+            return empty
+        hits = np.concatenate(ordered)
+        page = hits[offset:offset + limit]
+        return {"total": int(len(hits)), "offset": offset, "limit": limit,
+                "results": [dict(idx.rows[int(i)]) for i in page]}
 
     def _rows_where(self, cond: Any) -> list[dict[str, Any]]:
         cols = [getattr(Victim, c) for c in VICTIM_COLUMNS]
@@ -161,5 +225,10 @@ def index_for(ws: Workspace) -> SearchIndex:
 
 
 def search_victims(ws: Workspace, q: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Active victims matching ``q`` (a name in either script, or a victim id)."""
+    """Active victims matching ``q`` (a name in either script, or a victim id), best first."""
     return index_for(ws).search(q, limit)
+
+
+def search_page(ws: Workspace, q: str, *, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+    """A page of victims matching ``q`` with the total (see :meth:`SearchIndex.search_page`)."""
+    return index_for(ws).search_page(q, offset=offset, limit=limit)

@@ -24,7 +24,7 @@ from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_NAMES, CurrentUser, require
 from roshan.web.db import reader
 from roshan.web.routes.common import found, render
-from roshan.web.search import VICTIM_COLUMNS, search_victims
+from roshan.web.search import VICTIM_COLUMNS, search_page
 
 router = APIRouter()
 
@@ -80,11 +80,20 @@ def victim_detail(ws: Workspace, uid: str) -> dict[str, Any] | None:
             "events": events}
 
 
+PAGE_SIZE = 50
+
+
 @router.get("/victims", include_in_schema=False)
-def victims_page(request: Request, q: str = "",
+def victims_page(request: Request, q: str = Query("", max_length=200),
+                 page: int = Query(1, ge=1, le=100_000),
                  user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
-    results = search_victims(request.app.state.ws, q) if q else []
-    return render(request, "victims.html", {"q": q, "results": results})
+    found_ = search_page(request.app.state.ws, q, offset=(page - 1) * PAGE_SIZE,
+                         limit=PAGE_SIZE) if q else {"total": 0, "results": []}
+    total = int(found_["total"])
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render(request, "victims.html", {
+        "q": q, "results": found_["results"], "total": total, "page": page, "pages": pages,
+        "first": (page - 1) * PAGE_SIZE + 1, "last": (page - 1) * PAGE_SIZE + len(found_["results"])})
 
 
 @router.get("/victims/{uid}", include_in_schema=False)
@@ -96,11 +105,17 @@ def victim_page(request: Request, uid: str,
 
 @router.get("/api/victims", tags=["victims"])
 def api_search(request: Request, q: str = Query("", max_length=200),
-               limit: int = Query(50, ge=1, le=500),
+               limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10_000_000),
                user: CurrentUser = Depends(require(VIEW_NAMES))) -> dict[str, Any]:
-    """Search victims by name (Persian or Latin script) or by victim id."""
-    results = search_victims(request.app.state.ws, q, limit)
-    return {"count": len(results), "results": results}
+    """Search victims by name (Persian or Latin script) or by victim id.
+
+    Best matches first (the whole name, then whole words, then prefixes); ``total`` is
+    how many victims match in all, ``count`` how many are in this page; page on with
+    ``offset``.
+    """
+    page = search_page(request.app.state.ws, q, offset=offset, limit=limit)
+    return {"total": page["total"], "offset": offset, "limit": limit,
+            "count": len(page["results"]), "results": page["results"]}
 
 
 @router.get("/api/victims/{uid}", tags=["victims"])
