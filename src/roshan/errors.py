@@ -49,6 +49,11 @@ class EstimationError(RoshanError):
     """Counts cannot support the requested estimate (e.g. a non-identifiable model)."""
 
 
+class LinkageRiskError(EstimationError):
+    """The latest linkage failed its health check (:mod:`roshan.link.health`): an estimate
+    is refused unless the caller accepts the risk (``--accept-linkage-risk``)."""
+
+
 class LinkageError(RoshanError):
     """Linkage cannot run on the workspace's records as they are."""
 

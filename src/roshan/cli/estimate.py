@@ -101,6 +101,9 @@ def estimate(
     plug_in: bool = typer.Option(
         False, "--plug-in", help="Treat the linker's clustering as certain (same as "
         "--linkage-draws 0): the interval then leaves linkage errors out."),
+    accept_linkage_risk: bool = typer.Option(
+        False, "--accept-linkage-risk", help="Estimate even though the latest linkage failed "
+        "its health check (refused otherwise); the result and the report say so."),
 ) -> None:
     """Estimate the total number of victims, with an interval and its caveats."""
     from roshan.estimate.counts import CaptureCounts
@@ -139,7 +142,7 @@ def estimate(
             prog.update(task, completed=1, total=1)
     else:
         result = _estimate_workspace(workspace, method, strata_by, opts, linkage_draws,
-                                     json_out)
+                                     json_out, accept_linkage_risk)
 
     if json_out:
         print_json(result.to_dict())
@@ -172,7 +175,8 @@ def _frame_from_csv(path: Path):
 
 
 def _estimate_workspace(workspace: Path, method: str, by: list[str], opts: dict[str, Any],
-                        linkage_draws: int | None, json_out: bool):
+                        linkage_draws: int | None, json_out: bool,
+                        accept_linkage_risk: bool = False):
     """Estimate from the workspace (pooled over drawn clusterings unless plug-in) and
     store the result as an ``EstimateRun``."""
     from roshan.estimate.workspace import estimate_workspace
@@ -188,7 +192,8 @@ def _estimate_workspace(workspace: Path, method: str, by: list[str], opts: dict[
                             description=f"estimating ({method}) over {total} linkage draws")
 
             result = estimate_workspace(ws, method=method, by=by, linkage_draws=linkage_draws,
-                                        on_progress=step, **opts)
+                                        on_progress=step,
+                                        accept_linkage_risk=accept_linkage_risk, **opts)
             prog.update(task, completed=1, total=1)
         return result
     finally:

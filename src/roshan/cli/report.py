@@ -26,6 +26,10 @@ def report(
     compute: bool = typer.Option(
         True, "--compute/--no-compute", help="Estimate the total now if none is stored "
         "(--no-compute: report without an estimate instead)."),
+    accept_linkage_risk: bool = typer.Option(
+        False, "--accept-linkage-risk", help="Estimate the total even though the latest "
+        "linkage failed its health check (otherwise the headline has no estimate); the "
+        "report says the risk was accepted."),
     json_out: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
 ) -> None:
     """Write the report: headline, sources, timeline, map, strata, victims, quality, method."""
@@ -47,7 +51,8 @@ def report(
                 prog.update(task, completed=1, total=1)
             task = prog.add_task("building the report", total=None)
             path = build_report(ws, out, pdf=pdf, lang=lang,
-                                anonymise_sources=anonymise_sources, compute_missing=compute)
+                                anonymise_sources=anonymise_sources, compute_missing=compute,
+                                accept_linkage_risk=accept_linkage_risk)
             prog.update(task, completed=1, total=1)
     finally:
         ws.close()

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
-from roshan.errors import EstimationError, LinkageError
+from roshan.errors import EstimationError, LinkageError, LinkageRiskError
 from roshan.estimate.counts import CaptureCounts
 from roshan.estimate.methods import DEFAULT_METHOD, fit
 from roshan.estimate.results import EstimateResult
@@ -49,6 +49,7 @@ def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
                        by: list[str] | None = None, store: bool = True,
                        linkage_draws: int | None = None,
                        on_progress: Callable[[int, int], None] | None = None,
+                       accept_linkage_risk: bool = False,
                        **options: Any) -> EstimateResult:
     """Fit ``method`` to the workspace; store the result unless told not to.
 
@@ -57,9 +58,18 @@ def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
     overall estimate (plug-in for ``by``; plug-in with a warning when the workspace has
     no pairwise scores to draw from); ``0`` the plug-in estimate on the linker's
     clustering; ``N >= 2`` N clusterings. ``on_progress(done, total)`` follows the draws.
+
+    When the latest link run failed its health check (:func:`linkage_health`), the
+    estimate is refused with :class:`~roshan.errors.LinkageRiskError` unless
+    ``accept_linkage_risk``; the verdict, and whether the risk was accepted, are kept in
+    ``diagnostics["linkage_health"]`` and the stored settings, so the report can say so.
     """
     from roshan.link.uncertainty import DEFAULT_LINKAGE_DRAWS
 
+    health = linkage_health(ws)
+    if health["verdict"] == "failed" and not accept_linkage_risk:
+        raise LinkageRiskError(refusal_message(health))
+    health["risk_accepted"] = bool(health["verdict"] == "failed" and accept_linkage_risk)
     by = [b for b in (by or []) if b]
     n = linkage_draws
     note = None
@@ -86,9 +96,43 @@ def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
         settings = {**options, "linkage_draws": 0}
         if note:
             result.warnings.append(note)
+    result.diagnostics["linkage_health"] = health
+    if health["risk_accepted"]:
+        result.warnings.insert(0, "the linkage failed its health check and the risk was "
+                               "accepted (--accept-linkage-risk): " + health_summary(health))
+        settings = {**settings, "accept_linkage_risk": True}
     if store:
         save_estimate(ws, result, method=method, by=by, settings=settings)
     return result
+
+
+def linkage_health(ws: Workspace) -> dict[str, Any]:
+    """The latest link run's health verdict (:func:`roshan.link.pipeline.latest_link_health`)
+    as a plain dict: ``verdict`` (``ok``, ``repaired``, ``failed``, or ``None`` for a run
+    from before the check existed), ``failed`` (check names), ``review_pairs``,
+    ``message``, ``run_id``."""
+    from roshan.link.pipeline import latest_link_health
+
+    got = latest_link_health(ws)
+    if got is None:
+        return {"verdict": None, "failed": [], "review_pairs": 0, "message": None,
+                "run_id": None}
+    return dict(got)
+
+
+def health_summary(health: dict[str, Any]) -> str:
+    """One line: which checks failed and how many pairs wait for review."""
+    failed = ", ".join(health.get("failed") or []) or "unnamed checks"
+    return (f"failed checks: {failed}; {health.get('review_pairs') or 0:,} pairs to review "
+            f"(link run {health.get('run_id')})")
+
+
+def refusal_message(health: dict[str, Any]) -> str:
+    """Why an estimate is refused on a linkage that failed its health check."""
+    return ("the linkage is not trustworthy: its health check failed ("
+            + health_summary(health) + "). Review those pairs (`roshan review WS`) and run "
+            "`roshan link WS` again; to estimate anyway, pass --accept-linkage-risk (the "
+            "result and the report will say the risk was accepted)")
 
 
 def _no_linkage_inputs(ws: Workspace) -> str | None:
@@ -141,5 +185,6 @@ def _jsonable(value: Any) -> bool:
     return isinstance(value, (str, int, float, bool, type(None), list, dict))
 
 
-__all__ = ["EstimationError", "estimate_workspace", "latest_estimate", "linkage_settings",
+__all__ = ["EstimationError", "LinkageRiskError", "estimate_workspace", "health_summary",
+           "latest_estimate", "linkage_health", "linkage_settings", "refusal_message",
            "save_estimate", "workspace_histories"]

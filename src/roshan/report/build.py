@@ -232,7 +232,8 @@ def write_pdf(html: str, pdf: Path) -> Path:
 
 
 def build_report(ws: Any, out: Path, *, pdf: Path | None = None, lang: str = "en",
-                 anonymise_sources: bool = False, compute_missing: bool = True) -> Path:
+                 anonymise_sources: bool = False, compute_missing: bool = True,
+                 accept_linkage_risk: bool = False) -> Path:
     """Write the self-contained HTML report of ``ws`` to ``out`` (and a PDF to ``pdf``).
 
     ``lang`` is ``en`` or ``fa`` (right to left, Persian digits, Jalali dates).
@@ -249,7 +250,8 @@ def build_report(ws: Any, out: Path, *, pdf: Path | None = None, lang: str = "en
     if latest_link_run(ws) is None:
         raise LinkageError("no linkage results in this workspace yet; run `roshan link` "
                            "first (the report counts unique victims)")
-    d = report_data(ws, compute_missing=compute_missing, anonymise_sources=anonymise_sources)
+    d = report_data(ws, compute_missing=compute_missing, anonymise_sources=anonymise_sources,
+                    accept_linkage_risk=accept_linkage_risk)
     html = render_html(d, lang)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
