@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from roshan.canonical import SourceKind
 from roshan.cli.common import console, print_json, progress
@@ -29,8 +30,9 @@ def ingest(
 
     ws = Workspace.open(workspace)
     try:
-        with progress(enabled=not json_out) as prog:
-            task = prog.add_task(f"ingesting {file.name}", total=None)
+        # Progress is drawn on stderr, and only on a terminal: --json's stdout is untouched.
+        with progress(enabled=True) as prog:
+            task = prog.add_task(f"ingesting {escape(file.name)} (rows stored)", total=None)
             result = ingest_file(ws, file, source_name=source, source_kind=kind,
                                  mapping_path=mapping, strict=strict, encoding=encoding,
                                  sheet=sheet, on_progress=lambda n: prog.update(task, completed=n))

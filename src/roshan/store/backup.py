@@ -1,6 +1,7 @@
 """Encrypted, consistent backups of a workspace, and restore onto SQLite or PostgreSQL.
 
-A backup is an age-encrypted tar (encrypted to one or more age X25519
+A backup is an age-encrypted, gzip-compressed tar (compressed before it is
+encrypted: encrypted bytes do not compress; encrypted to one or more age X25519
 recipients, e.g. the organisation key from ``roshan keys init``; streamed, so
 size is not bounded by memory) holding:
 
@@ -12,6 +13,11 @@ size is not bounded by memory) holding:
 - ``files/...``: the workspace's own files (intake blobs, trained models,
   snapshots, reports), not the SQLite database itself.
 
+Backups written before compression (a plain tar inside the age file) still restore.
+``on_progress`` and ``on_wait`` let the CLI show what is happening: a backup of a
+large workspace takes a minute, and on SQLite it waits for a running import to
+finish before it records itself in the audit log.
+
 Restore creates a new workspace (any backend) with the same workspace id, loads
 the rows with their ids, and appends a ``workspace.restore`` audit event; the
 ledger then verifies the restored store (``roshan ledger verify``).
@@ -20,20 +26,24 @@ ledger then verifies the restored store (``roshan ledger verify``).
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import json
 import os
+import shutil
+import sqlite3
 import tarfile
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import DateTime, LargeBinary, Table, select, text
+from sqlalchemy import DateTime, LargeBinary, Table, func, select, text
 from sqlalchemy.engine import Connection
 
 from roshan import __version__
@@ -41,11 +51,18 @@ from roshan.errors import RoshanError
 from roshan.store.audit import record_event
 from roshan.store.migrate import current_revision
 from roshan.store.models import Base
-from roshan.store.workspace import CONFIG_NAME, Workspace, actor_name
+from roshan.store.workspace import CONFIG_NAME, SQLITE_BUSY_TIMEOUT_MS, Workspace, actor_name
 
 FORMAT = "roshan-backup/1"
 SKIP_FILES = {CONFIG_NAME, "roshan.db", "roshan.db-wal", "roshan.db-shm", "roshan.db-journal"}
 LOAD_BATCH = 2_000
+# gzip level 1: the table dumps (JSON lines) shrink 4-8 times at level 1, and higher
+# levels cost several times the CPU for a few per cent (the machine is shared).
+GZIP_LEVEL = 1
+GZIP_MAGIC = b"\x1f\x8b"
+
+ProgressFn = Callable[[str, int, int | None], None]
+WaitFn = Callable[[str], None]
 
 
 class BackupError(RoshanError):
@@ -61,10 +78,41 @@ class BackupInfo:
     schema: str | None
     tables: dict[str, int]
     files: int
+    uncompressed_bytes: int = 0  # the tar before compression
+    bytes: int = 0  # the backup file as written (compressed, then encrypted)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "workspace_id": self.workspace_id, "schema": self.schema,
-                "tables": self.tables, "files": self.files}
+                "tables": self.tables, "files": self.files,
+                "uncompressed_bytes": self.uncompressed_bytes, "bytes": self.bytes}
+
+
+def _backup_files(ws: Workspace) -> list[Path]:
+    out = []
+    for path in sorted(ws.root.rglob("*")):
+        rel = path.relative_to(ws.root)
+        if not path.is_file() or rel.name in SKIP_FILES or rel.parts[0].startswith("."):
+            continue
+        out.append(path)
+    return out
+
+
+def expected_size(ws: Workspace) -> int:
+    """Bytes of workspace data a backup reads: the SQLite store (with its WAL) and the
+    workspace's files; on PostgreSQL the database's size. The backup file is smaller,
+    as it is compressed; this is an upper bound to check the free space against."""
+    total = sum(p.stat().st_size for p in _backup_files(ws))
+    if ws.engine.url.get_backend_name() == "sqlite":
+        db = Path(ws.engine.url.database or "")
+        for extra in ("", "-wal"):
+            f = db.with_name(db.name + extra)
+            if f.is_file():
+                total += f.stat().st_size
+    else:
+        with ws.engine.connect() as conn:
+            total += int(conn.execute(text("SELECT pg_database_size(current_database())"))
+                         .scalar() or 0)
+    return total
 
 
 def _encode(value: Any, column_type: Any) -> Any:
@@ -102,10 +150,45 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def _write_tar(ws: Workspace, fh: IO[bytes]) -> BackupInfo:
+class _CountingWriter(io.RawIOBase):
+    """Counts the bytes written through it (the tar's size before compression)."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner = inner
+        self.n = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        self.n += len(b)
+        return self.inner.write(b)
+
+
+class _ProgressReader:
+    """A file reader that reports how many bytes were read (for encryption progress)."""
+
+    def __init__(self, inner: IO[bytes], report: Callable[[int], None]) -> None:
+        self.inner = inner
+        self.report = report
+        self.n = 0
+        self._last = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.inner.read(n)
+        self.n += len(data)
+        if self.n - self._last >= 1 << 22 or not data:
+            self._last = self.n
+            self.report(self.n)
+        return data
+
+
+def _write_tar(ws: Workspace, fh: IO[bytes], on_progress: ProgressFn | None = None
+               ) -> BackupInfo:
     digests: dict[str, str] = {}
     counts: dict[str, int] = {}
     n_files = 0
+    say = on_progress or (lambda _stage, _done, _total: None)
     with tarfile.open(fileobj=fh, mode="w|") as tar, \
             ws.engine.connect().execution_options(sqlite_deferred=True) as conn:
         if conn.dialect.name == "postgresql":
@@ -113,7 +196,12 @@ def _write_tar(ws: Workspace, fh: IO[bytes]) -> BackupInfo:
         else:
             pass  # deferred BEGIN: the first read below fixes the WAL snapshot, writers go on
         schema = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        for table in Base.metadata.sorted_tables:
+        tables = Base.metadata.sorted_tables
+        total_rows = sum(int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
+                         for t in tables)
+        rows_done = 0
+        say("tables", 0, total_rows)
+        for table in tables:
             with tempfile.TemporaryFile() as tmp:
                 h = hashlib.sha256()
                 n = 0
@@ -122,6 +210,8 @@ def _write_tar(ws: Workspace, fh: IO[bytes]) -> BackupInfo:
                     tmp.write(line)
                     h.update(line)
                     n += 1
+                    if n % 20_000 == 0:
+                        say("tables", rows_done + n, total_rows)
                 size = tmp.tell()
                 tmp.seek(0)
                 info = tarfile.TarInfo(f"tables/{table.name}.jsonl")
@@ -129,11 +219,15 @@ def _write_tar(ws: Workspace, fh: IO[bytes]) -> BackupInfo:
                 tar.addfile(info, tmp)
                 digests[info.name] = h.hexdigest()
                 counts[table.name] = n
+                rows_done += n
+                say("tables", rows_done, total_rows)
         conn.rollback()
-        for path in sorted(ws.root.rglob("*")):
+        paths = _backup_files(ws)
+        files_total = sum(p.stat().st_size for p in paths)
+        files_done = 0
+        say("files", 0, files_total)
+        for path in paths:
             rel = path.relative_to(ws.root)
-            if not path.is_file() or rel.name in SKIP_FILES or rel.parts[0].startswith("."):
-                continue
             name = f"files/{rel.as_posix()}"
             h = hashlib.sha256()
             with path.open("rb") as src:
@@ -142,6 +236,8 @@ def _write_tar(ws: Workspace, fh: IO[bytes]) -> BackupInfo:
             digests[name] = h.hexdigest()
             tar.add(path, arcname=name, recursive=False)
             n_files += 1
+            files_done += path.stat().st_size
+            say("files", files_done, files_total)
         manifest = {"format": FORMAT, "roshan_version": __version__, "schema": schema,
                     "workspace_id": ws.id, "created_at": datetime.now().astimezone().isoformat(),
                     "tables": counts, "sha256": digests}
@@ -149,8 +245,49 @@ def _write_tar(ws: Workspace, fh: IO[bytes]) -> BackupInfo:
     return BackupInfo("", ws.id, schema, counts, n_files)
 
 
-def backup(ws: Workspace, out: str | Path, recipients: list[str]) -> BackupInfo:
-    """Write an encrypted, consistent snapshot of ``ws`` to ``out`` (atomically)."""
+def wait_for_writers(ws: Workspace, on_wait: WaitFn | None = None,
+                     poll: float = 0.5) -> None:
+    """On SQLite, return once no other process holds the write lock.
+
+    An import holds it for its whole transaction (a 100 MB list: 40 s), longer than
+    SQLite's busy timeout; the backup's snapshot does not wait for it (WAL), but
+    recording the backup in the audit log does. Say so once (``on_wait``) and wait.
+    """
+    if ws.engine.url.get_backend_name() != "sqlite":
+        return
+    told = False
+    while True:
+        raw = ws.engine.raw_connection()
+        dbapi = raw.driver_connection
+        try:
+            dbapi.execute("PRAGMA busy_timeout=200")
+            try:
+                dbapi.execute("BEGIN IMMEDIATE")
+                dbapi.execute("ROLLBACK")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+        finally:
+            dbapi.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            raw.close()
+        if not told and on_wait is not None:
+            on_wait("another roshan process is writing to this workspace (an ingest or "
+                    "import still running)")
+            told = True
+        time.sleep(poll)
+
+
+def backup(ws: Workspace, out: str | Path, recipients: list[str], *,
+           on_progress: ProgressFn | None = None, on_wait: WaitFn | None = None
+           ) -> BackupInfo:
+    """Write an encrypted, consistent snapshot of ``ws`` to ``out`` (atomically).
+
+    The tar is gzip-compressed, then encrypted. ``on_progress(stage, done, total)``
+    follows the stages "tables" (rows), "files" (bytes), "compressed" (bytes, total =
+    the compressed size, known before encryption starts) and "encrypting" (bytes);
+    ``on_wait(reason)`` is called once if the backup has to wait for another writer.
+    """
     import pyrage
     from pyrage import x25519
 
@@ -160,21 +297,32 @@ def backup(ws: Workspace, out: str | Path, recipients: list[str]) -> BackupInfo:
         recips = [x25519.Recipient.from_str(r.strip()) for r in recipients]
     except Exception as exc:  # noqa: BLE001 - pyrage raises its own types
         raise BackupError(f"not an age X25519 recipient: {exc}") from exc
+    say = on_progress or (lambda _stage, _done, _total: None)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile() as plain:
-        info = _write_tar(ws, plain)
-        plain.seek(0)
+    with tempfile.TemporaryFile() as packed:
+        with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=GZIP_LEVEL,
+                           mtime=0) as gz:
+            counter = _CountingWriter(gz)
+            with io.BufferedWriter(counter, buffer_size=1 << 20) as buffered:
+                info = _write_tar(ws, buffered, on_progress)  # type: ignore[arg-type]
+        info.uncompressed_bytes = counter.n
+        compressed = packed.tell()
+        say("compressed", compressed, compressed)
+        packed.seek(0)
         tmp_out = out.with_name(out.name + ".partial")
         with tmp_out.open("wb") as enc:
-            pyrage.encrypt_io(plain, enc, recips)
+            reader = _ProgressReader(packed, lambda n: say("encrypting", n, compressed))
+            pyrage.encrypt_io(reader, enc, recips)
             enc.flush()
             os.fsync(enc.fileno())
     os.replace(tmp_out, out)
     info.path = str(out)
+    info.bytes = out.stat().st_size
+    wait_for_writers(ws, on_wait)
     with ws.session() as sess:
         record_event(sess, actor_name(), "workspace.backup", "workspace", ws.id,
-                     {"tables": info.tables, "files": info.files})
+                     {"tables": info.tables, "files": info.files, "bytes": info.bytes})
     return info
 
 
@@ -196,8 +344,21 @@ def restore(backup_path: str | Path, target: str | Path, identities: list[Any], 
         raise BackupError(f"{backup_path}: no such backup file")
     with tempfile.TemporaryDirectory() as tmpdir:
         plain_path = Path(tmpdir) / "backup.tar"
-        with plain_path.open("wb") as plain:
-            _decrypt_to(backup_path, identities, plain)
+        packed_path = Path(tmpdir) / "backup.tar.gz"
+        with packed_path.open("wb") as packed:
+            _decrypt_to(backup_path, identities, packed)
+        with packed_path.open("rb") as packed:
+            compressed = packed.read(2) == GZIP_MAGIC
+        if compressed:
+            try:
+                with gzip.open(packed_path, "rb") as src, plain_path.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            except (OSError, EOFError) as exc:
+                raise BackupError(f"{backup_path.name}: the compressed backup is damaged "
+                                  f"({exc})") from exc
+            packed_path.unlink()
+        else:  # written before backups were compressed: a plain tar
+            packed_path.rename(plain_path)
         with tarfile.open(plain_path, "r:") as tar:
             try:
                 manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]

@@ -31,8 +31,11 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (None for an empty database)."""
-    with engine.connect() as conn:
+    """The revision the database is at (None for an empty database).
+
+    A read-only look: on SQLite a deferred transaction, so opening a workspace does
+    not wait for (or time out behind) another process's running import."""
+    with engine.connect().execution_options(sqlite_deferred=True) as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
