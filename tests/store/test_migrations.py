@@ -59,7 +59,7 @@ def test_each_step_downgrades_and_upgrades_again(empty_engine) -> None:
     upgrade(empty_engine)
     script = ScriptDirectory.from_config(alembic_config())
     revisions = [r.revision for r in script.walk_revisions()]  # newest first
-    for rev in revisions[:-1]:
+    for rev in reversed(revisions[:-1]):  # oldest first, so the walk ends at head
         down_to = script.get_revision(rev).down_revision
         downgrade(empty_engine, down_to)
         upgrade(empty_engine, rev)

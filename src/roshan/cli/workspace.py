@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from roshan.cli.common import console, print_json
@@ -26,7 +27,8 @@ def init(
     if json_out:
         print_json(info)
     else:
-        console.print(f"created workspace [bold]{info['workspace']}[/] ({info['db']})")
+        console.print(f"created workspace [bold]{escape(info['workspace'])}[/] "
+                      f"({escape(info['db'])})", soft_wrap=True)
 
 
 def status(
@@ -37,24 +39,37 @@ def status(
 ) -> None:
     """Show what the store holds: sources, imports, raw rows, records, rejected rows."""
     from roshan.store.integrity import check_store
+    from roshan.store.runs import reap_dead_link_runs
     from roshan.store.status import workspace_status
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(path)
+    ws = Workspace.open(path)  # marks link runs whose process died as failed
+    reaped = list(ws.reaped_link_runs)
+    if check:
+        reaped += reap_dead_link_runs(ws)
     info = workspace_status(ws)
     problems = check_store(ws) if check else None
     ws.close()
     if problems is not None:
         info["consistent"] = not problems
         info["problems"] = problems
+    if reaped:
+        info["link_runs_marked_failed"] = reaped
     if json_out:
         print_json(info)
         if problems:
             raise typer.Exit(1)
         return
-    console.print(f"workspace [bold]{info['workspace']}[/] ({info['backend']}, schema {info['schema']})")
+    console.print(f"workspace [bold]{escape(info['workspace'])}[/] ({info['backend']}, "
+                  f"schema {info['schema']})", soft_wrap=True)
     for key in ("sources", "imports", "raw_rows", "records", "rejected", "victims"):
         console.print(f"  {key.replace('_', ' '):<10} {info[key]:>10,}")
+    console.print(f"  {'link runs':<10} {info['link_runs']:>10,}"
+                  + (f" ({info['link_runs_running']:,} running)"
+                     if info["link_runs_running"] else ""))
+    for run_id in reaped:
+        console.print(f"  link run {run_id} marked failed: its process ended without "
+                      "finishing (killed?)", soft_wrap=True)
     if info["by_source"]:
         table = Table("source", "kind", "records", "rejected", title="by source")
         for s in info["by_source"]:

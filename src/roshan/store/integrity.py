@@ -8,8 +8,8 @@ without gaps. (Content tampering is the ledger's job: ``roshan ledger verify``.)
 Linkage: every record link belongs to the latest *finished* run and points at an
 active victim, that run's record count equals its links, and every active victim
 has exactly as many links as records it claims (so none is empty). A ``link_runs``
-row left "running" by a killed process is not an error (it is never read as a
-result). Estimates: every stored run holds a whole result document. Intake: every
+row left "running" by a killed process is not an inconsistency (it is never read as
+a result); opening the workspace marks it failed (roshan.store.runs). Estimates: every stored run holds a whole result document. Intake: every
 report has its ledger leaf, and the record it was imported as.
 """
 

@@ -8,6 +8,8 @@ the schema itself is created only by Alembic migrations (store/migrations).
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import UTC, datetime
 from typing import Any
 
@@ -216,6 +218,11 @@ class LinkRun(Base):
     # NULL for runs from before the check existed ("not checked")
     health_verdict: Mapped[str | None] = mapped_column(String(20))
     health: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The process running it (filled in by the process that inserts the row), so a
+    # run whose process was killed can be told from one still going and marked
+    # failed (roshan.store.runs); NULL for runs from before migration 0003.
+    pid: Mapped[int | None] = mapped_column(Integer, default=os.getpid)
+    host: Mapped[str | None] = mapped_column(String(255), default=socket.gethostname)
 
 
 class Victim(Base):

@@ -30,6 +30,8 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
                               .where(Record.status == "rejected")),
             "victims": count(select(func.count()).select_from(Victim).where(Victim.active)),
             "link_runs": count(select(func.count()).select_from(LinkRun)),
+            "link_runs_running": count(select(func.count()).select_from(LinkRun)
+                                       .where(LinkRun.status == "running")),
         }
         rows = conn.execute(
             select(Source.name, Source.kind, func.count(Record.id),

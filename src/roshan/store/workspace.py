@@ -99,6 +99,9 @@ class Workspace:
     root: Path
     config: dict[str, Any]
     engine: Engine = field(repr=False)
+    # ids of link runs found "running" with their process gone when this workspace
+    # was opened, now marked failed (roshan.store.runs)
+    reaped_link_runs: list[int] = field(default_factory=list, repr=False)
 
     @property
     def id(self) -> str:
@@ -225,7 +228,14 @@ class Workspace:
             if not migrate:
                 raise WorkspaceError(f"{path}: store schema {rev} needs upgrading")
             upgrade(engine)
-        return cls(root=root, config=config, engine=engine)
+        ws = cls(root=root, config=config, engine=engine)
+        from roshan.store.runs import reap_dead_link_runs
+
+        try:
+            ws.reaped_link_runs = reap_dead_link_runs(ws)
+        except OperationalError:  # the store is busy: the next command does it
+            pass
+        return ws
 
 
 def _short(exc: Exception) -> str:
