@@ -1,6 +1,19 @@
 """Benchmark: LCMCR Gibbs sweeps per second on published tables, against R's LCMCR.
 
 Run:  .venv/bin/python bench/estimate_lcmcr.py [--repeats 3]
+      .venv/bin/python bench/estimate_lcmcr.py --mixing 20     # seed-to-seed, UK tables
+      .venv/bin/python bench/estimate_lcmcr.py --profile       # where a sweep's time goes
+      .venv/bin/python bench/estimate_lcmcr.py --production    # K=15, 5.01M sweeps, Rome
+
+``--mixing N`` fits ``fit_lcmcr`` with its default settings (4 chains from dispersed
+starts, burn-in 10,000, 1,000 draws thinned by 50) on UK 6-list and its 5-list
+version (PF and NCA merged) for seeds 1..N, with and without the collapsed n0 move,
+and records each seed's median, R-hat and chain medians
+(bench/results/estimate_lcmcr_mixing.json). ``--profile`` times each step of a
+sweep on its own from a state reached after burn-in, and ``--production`` runs
+R's production settings (bench/results/estimate_lcmcr_profile.json). Every mode
+rewrites the one "## LCMCR sampler speed" section of docs/benchmarks.md from all the
+JSON files present.
 
 Settings are those of the R reference runs (K = 10, a_alpha = b_alpha = 0.25,
 burn-in 10,000, 900 draws thinned by 100: 100,500 sweeps per chain including
@@ -35,6 +48,12 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 MARKER = "estimate_lcmcr"
 SECTION = "## LCMCR sampler speed"
 
+MIXING = ROOT / "bench" / "results" / "estimate_lcmcr_mixing.json"
+PROFILE = ROOT / "bench" / "results" / "estimate_lcmcr_profile.json"
+
+# R's CPU-time rates, median of 3 (shared/reference/mse/README.md, "Side by side")
+R_CPU_RATE = {"rome_hiv_4list": 137_363, "uk_slavery_6list": 84_531}
+
 # R 4.2.2, LCMCR 0.4.14, same settings (from /work/shared/reference/mse/README.md)
 R_REFERENCE = {
     "rome_hiv_4list": {"median": 10_910, "lower": 9_407, "upper": 12_884, "rate": 81_235},
@@ -62,7 +81,17 @@ def _compile_times() -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--mixing", type=int, default=0, metavar="SEEDS",
+                    help="seed-to-seed study on the UK tables instead of the speed run")
+    ap.add_argument("--profile", action="store_true", help="time the steps of a sweep")
+    ap.add_argument("--production", action="store_true",
+                    help="K=15, 5.01M sweeps on Rome HIV, 4 chains on 2 threads")
+    ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
+    if args.mixing:
+        return _mixing(args.mixing, args.workers)
+    if args.profile or args.production:
+        return _profile(args.profile, args.production, args.workers)
 
     from roshan.estimate.counts import CaptureCounts
     from roshan.estimate.lcmcr import WARMUP_SWEEPS, _compile
@@ -77,16 +106,22 @@ def main() -> None:
         pats = counts.patterns.astype(np.int64)
         freq = counts.counts.astype(np.int64)
         sweeps = WARMUP_SWEEPS + 10_000 + 900 * 100
-        rates, wall_rates, summaries = [], [], []
+        rates, wall_rates, summaries, move_rates = [], [], [], []
         for rep in range(args.repeats):
-            t0, c0 = time.perf_counter(), time.process_time()
-            n, _, _ = run_chain(pats, freq, 10, 0.25, 0.25, 10_000, 900, 100, SEED + rep,
-                                WARMUP_SWEEPS, 1.0, 1.0)
-            dt, dc = time.perf_counter() - t0, time.process_time() - c0
-            rates.append(sweeps / dc)
-            wall_rates.append(sweeps / dt)
-            summaries.append([float(np.median(n)), *np.quantile(n, [0.025, 0.975]).tolist()])
+            for moves in (False, True):
+                t0, c0 = time.perf_counter(), time.process_time()
+                n, _, _ = run_chain(pats, freq, 10, 0.25, 0.25, 10_000, 900, 100, SEED + rep,
+                                    WARMUP_SWEEPS, 1.0, 1.0, 1.0, moves)
+                dt, dc = time.perf_counter() - t0, time.process_time() - c0
+                if moves:
+                    move_rates.append(sweeps / dc)
+                    continue
+                rates.append(sweeps / dc)
+                wall_rates.append(sweeps / dt)
+                summaries.append([float(np.median(n)),
+                                  *np.quantile(n, [0.025, 0.975]).tolist()])
         rate = float(np.median(rates))
+        move_rate = float(np.median(move_rates))
         s = np.array(summaries)
         row = {
             "table": name,
@@ -99,14 +134,24 @@ def main() -> None:
             "wall_iterations_per_second_all": wall_rates,
             "r_iterations_per_second": ref["rate"],
             "ratio_to_r": rate / ref["rate"],
-            "target_ratio": 2.0,
+            "iterations_per_second_with_n0_moves": move_rate,
+            "iterations_per_second_with_n0_moves_all": move_rates,
+            "r_cpu_iterations_per_second": R_CPU_RATE.get(name),
+            "ratio_to_r_cpu": rate / R_CPU_RATE[name] if name in R_CPU_RATE else None,
+            "ratio_to_r_cpu_with_n0_moves": (move_rate / R_CPU_RATE[name]
+                                             if name in R_CPU_RATE else None),
+            "target_ratio": 2.5,
             "posterior_median_per_run": s[:, 0].tolist(),
             "lower_per_run": s[:, 1].tolist(),
             "upper_per_run": s[:, 2].tolist(),
             "r_median": ref["median"], "r_lower": ref["lower"], "r_upper": ref["upper"],
         }
         rows.append(row)
-        print(f"{name:18s} {rate:10,.0f} it/s  ({rate / ref['rate']:.2f}x R's {ref['rate']:,})  "
+        cpu_r = R_CPU_RATE.get(name)
+        vs_cpu = (f"; {rate / cpu_r:.2f}x / {move_rate / cpu_r:.2f}x R's CPU-time {cpu_r:,}"
+                  if cpu_r else "")
+        print(f"{name:18s} {rate:10,.0f} it/CPU-s, with n0 moves {move_rate:,.0f}  "
+              f"({rate / ref['rate']:.2f}x R's {ref['rate']:,}{vs_cpu})  "
               f"median N {np.median(s[:, 0]):,.0f} (R {ref['median']:,})")
     print(f"cold compile {compile_info['cold_compile_seconds']:.1f}s, cached load "
           f"{compile_info['cached_load_seconds']:.2f}s")
@@ -125,10 +170,277 @@ def main() -> None:
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    _write_docs(result)
+    _write_docs()
 
 
-def _write_docs(result: dict) -> None:
+def _uk5():
+    from roshan.estimate.counts import CaptureCounts
+
+    uk = CaptureCounts.from_csv(DATA / "uk_slavery_6list.csv")
+    return uk.merge_lists(["PF", "NCA"], "PF+NCA")
+
+
+def _mixing(seeds: int, workers: int) -> None:
+    """Seed-to-seed spread of fit_lcmcr's default answer on the bimodal UK tables."""
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.lcmcr import fit_lcmcr
+
+    load = os.getloadavg()[0]
+    tables = {"uk_slavery_6list": CaptureCounts.from_csv(DATA / "uk_slavery_6list.csv"),
+              "uk_slavery_5list (PF+NCA)": _uk5()}
+    rows = []
+    t_all = time.perf_counter()
+    for name, counts in tables.items():
+        for moves in (False, True):
+            per_seed = []
+            c0, t0 = time.process_time(), time.perf_counter()
+            for seed in range(1, seeds + 1):
+                r = fit_lcmcr(counts, seed=seed, workers=workers, n0_moves=moves)
+                d = r.diagnostics
+                per_seed.append({"seed": seed, "median": r.estimate, "lower": r.lower,
+                                 "upper": r.upper, "rhat": d["rhat"], "ess": d["ess"],
+                                 "chain_medians": d["chain_medians"], "final": d["final"]})
+            cpu, wall = time.process_time() - c0, time.perf_counter() - t0
+            meds = np.array([p["median"] for p in per_seed])
+            rh = np.array([p["rhat"] for p in per_seed])
+            row = {"table": name, "n0_moves": moves, "seeds": seeds,
+                   "sd_of_median": float(meds.std(ddof=1)), "worst_median": float(meds.min()),
+                   "median_of_medians": float(np.median(meds)),
+                   "max_rhat": float(rh.max()), "seeds_rhat_above_1_05": int((rh > 1.05).sum()),
+                   "seeds_not_final": int(sum(not p["final"] for p in per_seed)),
+                   "chains_below_18000": int(sum(m < 18_000 for p in per_seed
+                                                 for m in p["chain_medians"])),
+                   "cpu_seconds": cpu, "wall_seconds": wall, "per_seed": per_seed}
+            rows.append(row)
+            print(f"{name:26s} moves={moves!s:5s} sd of median {row['sd_of_median']:7,.0f}  "
+                  f"worst median {row['worst_median']:8,.0f}  max R-hat {row['max_rhat']:.3f}  "
+                  f"R-hat>1.05 in {row['seeds_rhat_above_1_05']}/{seeds}  chains<18k "
+                  f"{row['chains_below_18000']}  ({wall:.0f} s wall, {cpu:.0f} s CPU)",
+                  flush=True)
+    result = {"benchmark": "estimate_lcmcr_mixing",
+              "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "machine": {"cores": os.cpu_count(), "load_average_at_start": load,
+                          "load_average_at_end": os.getloadavg()[0]},
+              "settings": "fit_lcmcr defaults: K=10, a_alpha=b_alpha=0.25, 4 chains "
+                          "(dispersed starts), burn-in 10,000, 1,000 draws thinned by 50; "
+                          f"workers={workers}",
+              "r_reference": {"uk_slavery_6list": {"sd_of_median": 932, "range": [20_193, 23_245]},
+                              "uk_slavery_5list": {"sd_of_median": 3_844,
+                                                   "range": [12_346, 22_864]}},
+              "targets": {"sd_of_median_max": 400, "worst_median_min": 18_000,
+                          "rhat_max": 1.05},
+              "wall_seconds": time.perf_counter() - t_all, "tables": rows}
+    MIXING.parent.mkdir(parents=True, exist_ok=True)
+    MIXING.write_text(json.dumps(result, indent=2) + "\n")
+    _write_docs()
+
+
+def _profile(profile: bool, production: bool, workers: int) -> None:
+    """Per-step cost of a sweep (from a burnt-in state) and R's production settings."""
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.lcmcr import _compile, fit_lcmcr
+
+    _compile()
+    out = json.loads(PROFILE.read_text()) if PROFILE.exists() else {}
+    out["machine"] = {"cores": os.cpu_count(), "load_average_at_start": os.getloadavg()[0]}
+    out["when"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    if profile:
+        out["steps"] = {}
+        for name in ("rome_hiv_4list", "uk_slavery_6list"):
+            counts = CaptureCounts.from_csv(DATA / f"{name}.csv")
+            out["steps"][name] = prof = profile_table(counts)
+            print(name, ", ".join(f"{k} {v:.2f}" for k, v in prof["ns_per_sweep"].items()),
+                  "ns/sweep;", prof["variates_per_sweep"], flush=True)
+    if production:
+        counts = CaptureCounts.from_csv(DATA / "rome_hiv_4list.csv")
+        # 4 chains x (500 warm-up + 2,500 burn-in + 1,000 draws x 1,250) = 5.012M sweeps
+        kw = dict(classes=15, burnin=2_500, samples=1_000, thin=1_250, chains=4, seed=1)
+        t0, c0 = time.perf_counter(), time.process_time()
+        r = fit_lcmcr(counts, workers=workers, **kw)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        out["production"] = {"table": "rome_hiv_4list", "settings": kw, "workers": workers,
+                             "iterations": r.diagnostics["iterations"], "wall_seconds": wall,
+                             "cpu_seconds": cpu, "median": r.estimate, "rhat": r.diagnostics["rhat"],
+                             "load_average_after": os.getloadavg()[0], "target_wall_seconds": 25}
+        print(f"production: {r.diagnostics['iterations']:,} sweeps, {wall:.1f} s wall, "
+              f"{cpu:.1f} s CPU, workers={workers}, median {r.estimate:,.0f}, "
+              f"R-hat {r.diagnostics['rhat']:.3f}, load {os.getloadavg()[0]:.1f}", flush=True)
+    PROFILE.parent.mkdir(parents=True, exist_ok=True)
+    PROFILE.write_text(json.dumps(out, indent=2) + "\n")
+    _write_docs()
+
+
+def profile_table(counts) -> dict:
+    """Time each step of a sweep in its own numba loop, from a state after burn-in."""
+
+    from numba import njit
+
+    from roshan.estimate.lcmcr import WARMUP_SWEEPS
+    from roshan.estimate.lcmcr_kernel import (
+        _beta_int,
+        _collapsed_n0_moves,
+        _gamma,
+        _log_gamma,
+        _multinomial_into,
+        _sweep,
+        continue_chain,
+        init_chain,
+    )
+
+    pats = counts.patterns.astype(np.int64)
+    freq = counts.counts.astype(np.int64)
+    n_obs = int(freq.sum())
+    lam, nu, log_nu, count0, state = init_chain(pats, freq, 10, 0.25, 0.25, 7, WARMUP_SWEEPS,
+                                                1.0, 1.0, 1.0, False)
+    continue_chain(pats, freq, lam, nu, log_nu, count0, state, 0.25, 0.25, 10_000, 1, 1, 7,
+                   1.0, 1.0, False)
+    k_max, n_lists = nu.shape[0], pats.shape[1]
+    probs, draw = np.empty(k_max), np.zeros(k_max, dtype=np.int64)
+    ones = np.zeros((n_lists, k_max), dtype=np.int64)
+    count_k = np.zeros(k_max, dtype=np.int64)
+    reps = 20_000
+
+    @njit
+    def full(reps, lam, nu, log_nu, count0, state, pats, freq, probs, draw, ones, count_k):
+        for _ in range(reps):
+            _sweep(pats, freq, n_obs, lam.copy(), nu.copy(), log_nu.copy(), count0.copy(),
+                   state.copy(), probs, draw, ones, count_k, 0.25, 0.25, 1.0, 1.0, True, False)
+
+    @njit
+    def copies(reps, lam, nu, log_nu, count0, state, pats, freq, probs, draw, ones, count_k):
+        for _ in range(reps):
+            lam.copy(), nu.copy(), log_nu.copy(), count0.copy(), state.copy()
+
+    @njit
+    def alloc(reps, lam, nu, count0, pats, freq, probs, draw, ones, count_k):
+        binom = 0
+        for r in range(reps):
+            for k in range(k_max):
+                count_k[k] = count0[k]
+                for j in range(n_lists):
+                    ones[j, k] = 0
+            for m in range(pats.shape[0]):
+                total = 0.0
+                for k in range(k_max):
+                    q = nu[k]
+                    for j in range(n_lists):
+                        q *= lam[j, k] if pats[m, j] == 1 else 1.0 - lam[j, k]
+                    probs[k] = q
+                    total += q
+                if r == 0 and freq[m] > 1:  # count the binomial draws once, as the kernel
+                    rem, mass = freq[m], total
+                    for k in range(k_max - 1):
+                        if rem == 0:
+                            break
+                        pk = probs[k] / mass if mass > 0.0 else 0.0
+                        if pk >= 1.0:
+                            break
+                        if pk > 0.0:
+                            binom += 1
+                            rem -= np.random.binomial(rem, pk)
+                        mass -= probs[k]
+                _multinomial_into(freq[m], probs, total, draw)
+                for k in range(k_max):
+                    c = draw[k]
+                    if c > 0:
+                        count_k[k] += c
+                        for j in range(n_lists):
+                            if pats[m, j] == 1:
+                                ones[j, k] += c
+        return binom
+
+    @njit
+    def lam_step(reps, lam, ones, count_k):
+        gammas = 0
+        for r in range(reps):
+            for j in range(n_lists):
+                for k in range(k_max):
+                    a = ones[j, k]
+                    lam[j, k] = _beta_int(a, count_k[k] - a)
+                    if r == 0 and a > 0 and count_k[k] - a > 0:
+                        gammas += 2
+        return gammas
+
+    @njit
+    def stick(reps, alpha, n_tot, count_k):
+        for _ in range(reps):
+            acc = 0
+            for k in range(k_max - 1):
+                acc += count_k[k]
+                _log_gamma(1.0 + count_k[k])
+                _log_gamma(alpha + (n_tot - acc))
+
+    @njit
+    def n0_step(reps, lam, nu, count0, probs):
+        out = 0
+        for _ in range(reps):
+            p0 = 0.0
+            for k in range(k_max):
+                q = nu[k]
+                for j in range(n_lists):
+                    q *= 1.0 - lam[j, k]
+                probs[k] = q
+                p0 += q
+            n0 = np.random.poisson(_gamma(float(n_obs)) * p0 / (1.0 - p0))
+            out += n0
+        return out
+
+    @njit
+    def split(reps, n0, p0, c0, probs):
+        for _ in range(reps):
+            _multinomial_into(n0, probs, p0, c0)
+
+    @njit
+    def alpha_step(reps):
+        x = 0.0
+        for _ in range(reps):
+            x += _gamma(0.25 + k_max - 1.0)
+        return x
+
+    @njit
+    def moves(reps, count0, alpha, ones, count_k):
+        acc = 0
+        for _ in range(reps):
+            c0 = count0.copy()
+            ck = count_k.copy()
+            acc += _collapsed_n0_moves(c0, ck, ones, n_obs, alpha, 1.0, 1.0)
+        return acc
+
+    def timed(fn, *a):
+        fn(10, *a)  # compile
+        t0 = time.process_time()  # CPU time: the machine is shared
+        out = fn(reps, *a)
+        return (time.process_time() - t0) / reps * 1e9, out
+
+    ns, var = {}, {}
+    arrs = (pats, freq, probs, draw, ones, count_k)
+    full_ns, _ = timed(full, lam, nu, log_nu, count0, state, *arrs)
+    copy_ns, _ = timed(copies, lam, nu, log_nu, count0, state, *arrs)
+    ns["full sweep"] = full_ns - copy_ns
+    ns["1 split observed patterns over classes"], b = timed(alloc, lam, nu, count0, *arrs)
+    var["1 split observed patterns over classes"] = f"~{b} binomials"
+    ns["2 lambda (K x J Betas)"], g = timed(lam_step, lam.copy(), ones, count_k)
+    var["2 lambda (K x J Betas)"] = (f"{g} gammas + {k_max * n_lists - g // 2} closed-form "
+                                     "Betas")
+    ns["3 stick-breaking weights"], _ = timed(stick, float(state[0]), n_obs + int(count0.sum()), count_k)
+    var["3 stick-breaking weights"] = f"{2 * (k_max - 1)} log-gammas"
+    ns["4 p0 and n0 (NegBin)"], _ = timed(n0_step, lam, nu, count0, probs)
+    var["4 p0 and n0 (NegBin)"] = "1 gamma + 1 Poisson"
+    p0 = float(probs.sum()) if probs.sum() > 0 else 1.0
+    ns["5 split n0 over classes"], _ = timed(split, int(count0.sum()), p0,
+                                             np.zeros(k_max, dtype=np.int64), probs)
+    var["5 split n0 over classes"] = "up to K-1 binomials"
+    ns["6 alpha"], _ = timed(alpha_step)
+    var["6 alpha"] = "1 gamma"
+    ns["n0 move (default, not in R)"], acc = timed(moves, count0, float(state[0]), ones, count_k)
+    var["n0 move (default, not in R)"] = (f"~{sum(1 for k in range(k_max) if count_k[k] > count0[k])}"
+                                           f" proposals, accepted {acc / reps:.2f} per sweep")
+    return {"ns_per_sweep": ns, "variates_per_sweep": var, "reps": reps,
+            "state": {"n0": int(count0.sum()), "alpha": float(state[0])}}
+
+
+def _write_docs() -> None:
+    result = json.loads(RESULTS.read_text())
     lines = [
         SECTION, "",
         f"`{sys.executable.split('/')[-1]} bench/estimate_lcmcr.py` ({result['when']}, "
@@ -137,19 +449,79 @@ def _write_docs(result: dict) -> None:
         "900 draws thinned by 100. Rate = Gibbs sweeps per CPU-second of the single-threaded "
         f"process (the machine is shared: load average {result['machine']['load_average_at_start']:.1f} "
         "at the start, so wall-clock rates, kept in the JSON, mostly measure waiting for a core), "
-        f"median of {result['settings']['repeats']} runs, JIT compile excluded. Target: at least "
-        "2x R's LCMCR 0.4.14.", "",
-        "| table | sweeps/s | R's sweeps/s | ratio | median N (runs) | R median N |",
-        "|---|---|---|---|---|---|",
+        f"median of {result['settings']['repeats']} runs, JIT compile excluded. `R` = R's rate "
+        "in its reference run (wall clock); `R CPU` = R's CPU-time rate measured side by side "
+        "(shared/reference/mse/README.md). Issue 17 target: 2.5x R CPU.", "",
+        "| table | sweeps/s (R's sampler) | with n0 moves (default) | R | R CPU | ratio to R CPU "
+        "(plain / default) | median N (runs) | R median N |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in result["tables"]:
         meds = ", ".join(f"{m:,.0f}" for m in r["posterior_median_per_run"])
+        mv = r.get("iterations_per_second_with_n0_moves")
+        cpu_r = r.get("r_cpu_iterations_per_second")
+        ratio = (f"{r['ratio_to_r_cpu']:.2f}x / {r['ratio_to_r_cpu_with_n0_moves']:.2f}x"
+                 if cpu_r else "-")
         lines.append(f"| {r['table']} | {r['iterations_per_second']:,.0f} | "
-                     f"{r['r_iterations_per_second']:,} | {r['ratio_to_r']:.2f}x | {meds} | "
-                     f"{r['r_median']:,} |")
+                     f"{mv:,.0f} | {r['r_iterations_per_second']:,} | "
+                     f"{cpu_r:,} | {ratio} | {meds} | {r['r_median']:,} |"
+                     if mv else
+                     f"| {r['table']} | {r['iterations_per_second']:,.0f} | - | "
+                     f"{r['r_iterations_per_second']:,} | - | - | {meds} | {r['r_median']:,} |")
     lines += ["", f"JIT: cold compile {result['cold_compile_seconds']:.1f} s (once per install; "
               f"cached on disk), cached load {result['cached_load_seconds']:.2f} s per process.",
               "Results: bench/results/estimate_lcmcr.json.", ""]
+    if MIXING.exists():
+        m = json.loads(MIXING.read_text())
+        lines += [
+            "### Chains that agree: seed to seed on the bimodal UK tables", "",
+            f"`bench/estimate_lcmcr.py --mixing {m['tables'][0]['seeds']}` ({m['when']}; "
+            f"load average {m['machine']['load_average_at_start']:.1f} at the start, "
+            f"{m['machine']['load_average_at_end']:.1f} at the end, 2 cores shared). "
+            f"{m['settings']}. Seeds 1..{m['tables'][0]['seeds']}. `before` = R's Gibbs sweep "
+            "(`n0_moves=False`), `after` = with the collapsed n0 move (the default). Targets "
+            "(UK 6-list): sd of the median <= 400, no median below 18,000, R-hat <= 1.05 for "
+            "every seed. R's LCMCR, one chain, seeds 1-20: sd 932 (6-list), 3,844 (5-list).", "",
+            "| table | sampler | sd of median | worst median | median of medians | max R-hat "
+            "| seeds R-hat > 1.05 | seeds NOT FINAL | chains with median < 18,000 | CPU s |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in m["tables"]:
+            lines.append(
+                f"| {r['table']} | {'after' if r['n0_moves'] else 'before'} | "
+                f"{r['sd_of_median']:,.0f} | {r['worst_median']:,.0f} | "
+                f"{r['median_of_medians']:,.0f} | {r['max_rhat']:.3f} | "
+                f"{r['seeds_rhat_above_1_05']}/{r['seeds']} | {r['seeds_not_final']}/{r['seeds']} | "
+                f"{r['chains_below_18000']}/{4 * r['seeds']} | {r['cpu_seconds']:.0f} |")
+        lines += ["", "Results: bench/results/estimate_lcmcr_mixing.json (per seed: median, "
+                  "interval, R-hat, ESS, chain medians).", ""]
+    if PROFILE.exists():
+        p = json.loads(PROFILE.read_text())
+        if "steps" in p:
+            lines += ["### Where a sweep's time goes", "",
+                      f"`bench/estimate_lcmcr.py --profile` ({p['when']}, load average "
+                      f"{p['machine']['load_average_at_start']:.1f}). Each step of the sweep "
+                      "timed on its own in a numba loop, from the state a chain reached after "
+                      "burn-in (K = 10, R's priors); CPU nanoseconds per sweep, and the random "
+                      "variates each step drew in that state.", "",
+                      "| table | step | ns per sweep | share | variates per sweep |",
+                      "|---|---|---|---|---|"]
+            for name, prof in p["steps"].items():
+                total = prof["ns_per_sweep"]["full sweep"]
+                for step, ns in prof["ns_per_sweep"].items():
+                    var = prof["variates_per_sweep"].get(step, "")
+                    share = "" if step == "full sweep" else f"{ns / total:.0%}"
+                    lines.append(f"| {name} | {step} | {ns:,.0f} | {share} | {var} |")
+            lines.append("")
+        if "production" in p:
+            q = p["production"]
+            lines += [f"Production settings (`--production`): {q['table']}, K = 15, "
+                      f"{q['iterations']:,} sweeps in 4 chains on {q['workers']} threads: "
+                      f"**{q['wall_seconds']:.1f} s wall**, {q['cpu_seconds']:.1f} s CPU "
+                      f"(target 25 s wall; load average {p['machine']['load_average_at_start']:.1f}"
+                      f" before, {q['load_average_after']:.1f} after); median N "
+                      f"{q['median']:,.0f}, R-hat {q['rhat']:.3f}.", ""]
+        lines += ["Results: bench/results/estimate_lcmcr_profile.json.", ""]
     _replace_section(SECTION, "\n".join(lines))
 
 

@@ -84,7 +84,12 @@ def estimate(
     interval: str | None = typer.Option(
         None, "--interval", help="auto, profile, bca, percentile or none (log-linear)."),
     level: float = typer.Option(0.95, "--level", help="Interval level."),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed (default fixed)."),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Random seed, recorded in the JSON (diagnostics.seed). Default "
+        "fixed, so the same command gives the same number: 20260108 for lcmcr and "
+        "recommended, 1234 for loglinear, a hash of the table for dga, 0 for a workspace "
+        "estimate pooled over linkage draws; with --by, stratum i uses seed + i "
+        "(default base 1234)."),
     by: str | None = typer.Option(
         None, "--by", help="Stratify by these columns, e.g. province,period,sex,age_group."),
     classes: int | None = typer.Option(None, "--classes", help="LCMCR latent classes K."),

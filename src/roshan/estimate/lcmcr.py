@@ -82,10 +82,36 @@ from roshan.estimate.counts import CaptureCounts, data_warnings
 from roshan.estimate.diagnostics import ESS_WARN, RHAT_WARN, ess_bulk, ess_tail, rhat
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["fit_lcmcr", "sample_lcmcr", "LcmcrChains", "LcmcrDraws", "WARMUP_SWEEPS"]
+__all__ = ["fit_lcmcr", "sample_lcmcr", "LcmcrChains", "LcmcrDraws", "WARMUP_SWEEPS",
+           "DEFAULT_SEED", "R_N0_CAP", "MODE_RATIO_WARN", "start_scales"]
 
 WARMUP_SWEEPS = 500
 """Initial sweeps with alpha fixed, as in R LCMCR, before burn-in."""
+
+DEFAULT_SEED = 20260108
+"""Seed used when none is given (``fit_lcmcr``, ``fit_recommended``, ``roshan estimate``):
+the same command gives the same number. Recorded in every result's diagnostics with
+``seed_source`` = ``"default"`` or ``"given"``."""
+
+R_N0_CAP = 20
+"""R's LCMCR redraws n0 whenever it exceeds 20 x the observed count. roshan does not
+(the model as published has no cap, and a cap changes the posterior); it reports the
+share of draws above the cap (``diagnostics["share_above_r_cap"]``) and warns."""
+
+MODE_RATIO_WARN = 1.2
+"""Largest/smallest chain median of N above which the chains are said to sit in
+different modes (warned even when R-hat is below :data:`RHAT_WARN`)."""
+
+
+def start_scales(chains: int) -> list[float]:
+    """Scale of each chain's starting list probabilities (dispersed starts).
+
+    Chain 0 starts where R does (scale 1); the others alternate below and above:
+    0.25, 2, 0.5, 4, 0.125, ... A scale below 1 starts with many people unobserved
+    (a high N), above 1 with few (a low N), so R-hat can see chains that stay where
+    they started."""
+    base = [1.0, 0.25, 2.0, 0.5, 4.0, 0.125, 1.5, 0.75]
+    return [base[c] if c < len(base) else 2.0 ** ((c % 7) - 3) for c in range(chains)]
 
 
 class LcmcrDraws:
@@ -119,7 +145,8 @@ def _compile() -> float:
 
     t0 = time.perf_counter()
     pats = np.array([[1, 0], [0, 1], [1, 1]], dtype=np.int64)
-    run_chain(pats, np.array([3, 3, 1], dtype=np.int64), 2, 0.25, 0.25, 1, 1, 1, 1, 1, 1.0, 1.0)
+    run_chain(pats, np.array([3, 3, 1], dtype=np.int64), 2, 0.25, 0.25, 1, 1, 1, 1, 1, 1.0, 1.0,
+              1.0)
     return time.perf_counter() - t0
 
 
@@ -138,15 +165,21 @@ def sample_lcmcr(
     workers: int | None = None,
     a_lambda: float = 1.0,
     b_lambda: float = 1.0,
+    n0_moves: bool = True,
 ) -> LcmcrDraws:
     """Run the LCMCR Gibbs sampler on plain arrays and return the raw traces.
 
     ``patterns``: m×J 0/1 observed capture patterns (no all-zero row);
     ``counts``: their counts. Chain c is seeded with the c-th child of
-    ``numpy.random.SeedSequence(seed)``, so results are reproducible for a seed
-    whatever ``workers`` is. ``workers`` threads run chains in parallel
+    ``numpy.random.SeedSequence(seed)`` and starts at scale ``start_scales(chains)[c]``
+    (dispersed starts), so results are reproducible for a seed whatever ``workers``
+    is (each chain has its own generator state; threads only change which core runs
+    it). ``workers`` threads run chains in parallel
     (default: min(chains, CPU count)). ``a_lambda``, ``b_lambda``: Beta prior
-    of the capture probabilities (R LCMCR: 1, 1).
+    of the capture probabilities (R LCMCR: 1, 1). ``n0_moves`` adds, to every
+    sweep, the collapsed Metropolis moves of the unobserved class sizes
+    (:func:`roshan.estimate.lcmcr_kernel._collapsed_n0_moves`): same posterior, chains
+    cross between values of N faster (docs/estimation.md); ``False`` is R's sampler.
     """
     from roshan.estimate.lcmcr_kernel import run_chain
 
@@ -167,11 +200,13 @@ def sample_lcmcr(
         raise EstimationError("lcmcr: no one observed")
     ss = np.random.SeedSequence(seed)
     seeds = [int(c.generate_state(1, dtype=np.uint32)[0]) for c in ss.spawn(chains)]
+    scales = start_scales(chains)
     compile_s = _compile()
 
     def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return run_chain(pats, freq, classes, float(a_alpha), float(b_alpha), burnin, samples,
-                         thin, seeds[c], WARMUP_SWEEPS, float(a_lambda), float(b_lambda))
+                         thin, seeds[c], WARMUP_SWEEPS, float(a_lambda), float(b_lambda),
+                         scales[c], bool(n0_moves))
 
     n_workers = workers if workers is not None else min(chains, os.cpu_count() or 1)
     n_workers = max(1, min(int(n_workers), chains))
@@ -209,13 +244,15 @@ class LcmcrChains:
 
     def __init__(self, *, classes: int = 10, chains: int = 4, seed: int = 0,
                  a_alpha: float = 0.25, b_alpha: float = 0.25, a_lambda: float = 1.0,
-                 b_lambda: float = 1.0, workers: int | None = None) -> None:
+                 b_lambda: float = 1.0, workers: int | None = None,
+                 n0_moves: bool = True) -> None:
         self.classes = _check_int("classes", classes, 1)
         self.chains = _check_int("chains", chains, 1)
         if not (a_alpha > 0 and b_alpha > 0 and a_lambda > 0 and b_lambda > 0):
             raise EstimationError("lcmcr: prior parameters must be positive")
         self.seed = int(seed)
         self.priors = (float(a_alpha), float(b_alpha), float(a_lambda), float(b_lambda))
+        self.n0_moves = bool(n0_moves)
         n_workers = workers if workers is not None else min(self.chains, os.cpu_count() or 1)
         self.workers = max(1, min(int(n_workers), self.chains))
         self.states: list[tuple[np.ndarray, ...]] | None = None
@@ -243,16 +280,17 @@ class LcmcrChains:
             raise EstimationError("lcmcr: need a non-empty pattern matrix with one count per row")
         a_alpha, b_alpha, a_lam, b_lam = self.priors
         seeds = [self._seed(c) for c in range(self.chains)]
+        scales = start_scales(self.chains)
         first = self.states is None
 
         def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
             if first:
                 st = init_chain(pats, freq, self.classes, a_alpha, b_alpha, seeds[c],
-                                WARMUP_SWEEPS, a_lam, b_lam)
+                                WARMUP_SWEEPS, a_lam, b_lam, scales[c], self.n0_moves)
             else:
                 st = self.states[c]  # type: ignore[index]
             out = continue_chain(pats, freq, *st, a_alpha, b_alpha, burnin, samples, thin,
-                                 seeds[c] ^ 0x5EED, a_lam, b_lam)
+                                 seeds[c] ^ 0x5EED, a_lam, b_lam, self.n0_moves)
             return (*out, st)
 
         t0 = time.perf_counter()
@@ -288,6 +326,7 @@ def fit_lcmcr(
     workers: int | None = None,
     a_lambda: float = 1.0,
     b_lambda: float = 1.0,
+    n0_moves: bool = True,
 ) -> EstimateResult:
     """Fit the LCMCR model (Manrique-Vallier 2016) and summarise the posterior of N.
 
@@ -296,9 +335,12 @@ def fit_lcmcr(
     those pooled draws. ``diagnostics`` holds ``iterations`` (Gibbs sweeps run,
     all chains, warm-up and burn-in included), ``sampling_seconds`` (compile
     time excluded; it is in ``compile_seconds``), ``rhat``, ``ess`` (bulk),
-    ``ess_tail``, ``chains``, the settings, posterior mean, the median number of
-    occupied classes and ``trace`` (N per chain, kept draws). Warnings flag
-    R-hat above 1.05, ESS below 100 and data problems. See the module
+    ``ess_tail``, ``chains``, the settings (``seed``: :data:`DEFAULT_SEED` unless
+    given, ``seed_source`` says which), posterior mean, the median number of
+    occupied classes, ``chain_medians``, ``converged`` and ``trace`` (N per chain,
+    kept draws). Warnings flag chains that disagree (R-hat above 1.05 or chain
+    medians more than :data:`MODE_RATIO_WARN` apart: "not final"), ESS below 100,
+    draws above R's n0 cap and data problems. See the module
     docstring for the model and for why the defaults are what they are.
     ``a_lambda``/``b_lambda`` change the Beta prior of the capture
     probabilities (R's LCMCR: 1, 1, kept as the default here so that ``lcmcr``
@@ -311,15 +353,17 @@ def fit_lcmcr(
             "lcmcr: no one is on more than one list, so the data carry no information on how "
             "many are on none; any number printed would come from the prior alone"
         )
-    if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
+    seed_source = "given" if seed is not None else "default"
+    seed = DEFAULT_SEED if seed is None else int(seed)
     d = sample_lcmcr(counts.patterns, counts.counts, classes=classes, burnin=burnin,
                      samples=samples, thin=thin, chains=chains, seed=seed, a_alpha=a_alpha,
-                     b_alpha=b_alpha, workers=workers, a_lambda=a_lambda, b_lambda=b_lambda)
+                     b_alpha=b_alpha, workers=workers, a_lambda=a_lambda, b_lambda=b_lambda,
+                     n0_moves=n0_moves)
     return _summarise(counts, d, level=level, method="lcmcr", settings={
         "classes": classes, "burnin": burnin, "samples": samples, "thin": thin,
-        "chains": chains, "seed": seed, "a_alpha": a_alpha, "b_alpha": b_alpha,
-        "a_lambda": a_lambda, "b_lambda": b_lambda,
+        "chains": chains, "seed": seed, "seed_source": seed_source, "a_alpha": a_alpha,
+        "b_alpha": b_alpha, "a_lambda": a_lambda, "b_lambda": b_lambda, "n0_moves": n0_moves,
+        "start_scales": start_scales(chains),
     })
 
 
@@ -333,15 +377,36 @@ def _summarise(counts: CaptureCounts, d: LcmcrDraws, *, level: float, method: st
     e = ess_bulk(d.n) if d.n.shape[1] >= 4 else float("nan")
     et = ess_tail(d.n) if d.n.shape[1] >= 4 else float("nan")
     warnings = list(data_warnings(counts))
-    if np.isfinite(r) and r > RHAT_WARN:
+    chain_medians = [float(v) for v in np.median(d.n, axis=1)]
+    spread = (max(chain_medians) / min(chain_medians)
+              if len(chain_medians) > 1 and min(chain_medians) > 0 else 1.0)
+    modes_apart = spread > MODE_RATIO_WARN
+    disagree = (np.isfinite(r) and r > RHAT_WARN) or modes_apart
+    if disagree:
+        why = []
+        if np.isfinite(r) and r > RHAT_WARN:
+            why.append(f"R-hat {r:.2f} > {RHAT_WARN}")
+        if modes_apart:
+            why.append(f"chain medians range {min(chain_medians):,.0f} to "
+                       f"{max(chain_medians):,.0f}")
         warnings.append(
-            f"chains disagree (R-hat {r:.2f} > {RHAT_WARN}); run longer (more samples/thin) "
-            "before quoting this interval"
+            f"NOT FINAL: the {d.n.shape[0]} chains disagree ({'; '.join(why)}), so they have "
+            "not all found the same part of the posterior (it may have several modes); do not "
+            "quote this number or interval. Run more iterations (--burnin, --samples, --thin) "
+            "or more --chains until R-hat is at most 1.05"
         )
     if np.isfinite(e) and e < ESS_WARN:
         warnings.append(
             f"few effective draws (ESS {e:.0f} < {ESS_WARN:.0f}); the interval ends are noisy, "
             "increase samples or thin"
+        )
+    n_obs = int(counts.observed)
+    above_cap = float(np.mean(pooled - n_obs > R_N0_CAP * n_obs)) if n_obs > 0 else 0.0
+    if above_cap > 0:
+        warnings.append(
+            f"{above_cap:.1%} of the posterior draws have more than {R_N0_CAP} unobserved "
+            "people per observed one (R's LCMCR would redraw these; roshan keeps them): the "
+            "data say little about how many no list saw"
         )
     rate = d.iterations / d.sampling_seconds if d.sampling_seconds > 0 else float("nan")
     diagnostics = {
@@ -353,6 +418,10 @@ def _summarise(counts: CaptureCounts, d: LcmcrDraws, *, level: float, method: st
         "rhat": float(r),
         "ess": float(e),
         "ess_tail": float(et),
+        "chain_medians": chain_medians,
+        "converged": not disagree,
+        "final": not disagree,
+        "share_above_r_cap": above_cap,
         "posterior_mean": float(pooled.mean()),
         "posterior_sd": float(pooled.std(ddof=1)) if pooled.size > 1 else 0.0,
         "occupied_classes_median": float(np.median(d.k_star)),

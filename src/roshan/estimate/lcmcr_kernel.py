@@ -148,6 +148,114 @@ def _multinomial_into(n: int, probs: np.ndarray, total: float, out: np.ndarray) 
 
 
 @_jit
+def _collapsed_log_target(count0: np.ndarray, count_k: np.ndarray, ones: np.ndarray,
+                          n_obs: int, alpha: float, a_lam: float, b_lam: float) -> float:
+    """log p(class sizes of the unobserved | observed allocations, alpha), with the list
+    probabilities lambda and the stick-breaking weights integrated out, up to a constant.
+
+    ``count_k`` = observed + unobserved members of each class (consistent with
+    ``count0``), ``ones`` = members on each list (unobserved ones are on none)."""
+    n_lists, k_max = ones.shape
+    n0 = 0
+    for k in range(k_max):
+        n0 += count0[k]
+    big_n = n_obs + n0
+    # 1/N prior and the multinomial coefficient N! / prod count0_k! (observed part fixed)
+    out = -math.log(big_n) + math.lgamma(big_n + 1.0)
+    for k in range(k_max):
+        out -= math.lgamma(count0[k] + 1.0)
+    # lambda_jk ~ Beta(a, b) integrated out
+    for k in range(k_max):
+        nk = count_k[k]
+        out -= n_lists * math.lgamma(a_lam + b_lam + nk)
+        for j in range(n_lists):
+            out += math.lgamma(b_lam + nk - ones[j, k])
+    # stick-breaking V_k ~ Beta(1, alpha) integrated out (terms that depend on count0)
+    rest = 0
+    for k in range(k_max - 1, -1, -1):
+        if k < k_max - 1:
+            nk = count_k[k]
+            out += math.lgamma(1.0 + nk) + math.lgamma(alpha + rest) \
+                - math.lgamma(1.0 + alpha + nk + rest)
+        rest += count_k[k]
+    return out
+
+
+_MOVE_SCALES = (0.1, 1.0, 4.0)
+"""Step sizes of the collapsed n0 move, as multiples of the class's observed members."""
+
+
+@_jit
+def _collapsed_delta(count0: np.ndarray, count_k: np.ndarray, ones: np.ndarray, n_obs: int,
+                     alpha: float, a_lam: float, b_lam: float, k: int, step: int) -> float:
+    """Change of :func:`_collapsed_log_target` when ``count0[k]`` (and ``count_k[k]``) grow
+    by ``step``; only the terms that change are evaluated."""
+    n_lists, k_max = ones.shape
+    n0 = 0
+    for i in range(k_max):
+        n0 += count0[i]
+    big_n = n_obs + n0
+    new_n = big_n + step
+    out = (math.log(big_n) - math.log(new_n) + math.lgamma(new_n + 1.0)
+           - math.lgamma(big_n + 1.0) - math.lgamma(count0[k] + step + 1.0)
+           + math.lgamma(count0[k] + 1.0))
+    nk = count_k[k]
+    nk2 = nk + step
+    out -= n_lists * (math.lgamma(a_lam + b_lam + nk2) - math.lgamma(a_lam + b_lam + nk))
+    for j in range(n_lists):
+        out += math.lgamma(b_lam + nk2 - ones[j, k]) - math.lgamma(b_lam + nk - ones[j, k])
+    # tails T_l = sum_{i>l} n_i; class k's own stick and the sticks of classes l < k
+    tail = 0
+    for i in range(k + 1, k_max):
+        tail += count_k[i]
+    if k < k_max - 1:
+        out += (math.lgamma(1.0 + nk2) - math.lgamma(1.0 + nk)
+                - math.lgamma(1.0 + alpha + nk2 + tail) + math.lgamma(1.0 + alpha + nk + tail))
+    tail += nk
+    for cls in range(k - 1, -1, -1):
+        # here tail = T_cls (old); n_cls + T_cls is the old sum over i >= cls
+        nl = count_k[cls]
+        out += (math.lgamma(alpha + tail + step) - math.lgamma(alpha + tail)
+                - math.lgamma(1.0 + alpha + nl + tail + step)
+                + math.lgamma(1.0 + alpha + nl + tail))
+        tail += nl
+    return out
+
+
+@_jit
+def _collapsed_n0_moves(count0: np.ndarray, count_k: np.ndarray, ones: np.ndarray,
+                        n_obs: int, alpha: float, a_lam: float, b_lam: float) -> int:
+    """Metropolis moves on the number of unobserved people of each class, with lambda and
+    the class weights integrated out (a partially collapsed Gibbs step: the caller then
+    draws lambda and the weights afresh from their full conditionals, as every sweep does).
+
+    The Gibbs sweep alone moves n0 and the capture probabilities of the big
+    rarely-listed class only together, in small steps (the ridge of N against lambda);
+    this move walks along that ridge in one step. For each class with observed members
+    it proposes ``count0_k + round(sigma Z)``, sigma a random choice of
+    :data:`_MOVE_SCALES` times the class's observed members (fixed during the move, so
+    the proposal is symmetric), accepted with the Metropolis ratio of
+    :func:`_collapsed_log_target`. Updates ``count0`` and ``count_k`` in place; returns
+    the number of accepted moves."""
+    n_lists, k_max = ones.shape
+    accepted = 0
+    for k in range(k_max):
+        obs_k = count_k[k] - count0[k]
+        if obs_k <= 0:
+            continue
+        scale = _MOVE_SCALES[int(np.random.random() * 3.0) % 3] * obs_k
+        step = int(math.floor(scale * np.random.standard_normal() + 0.5))
+        if step == 0 or count0[k] + step < 0:
+            continue
+        delta = _collapsed_delta(count0, count_k, ones, n_obs, alpha, a_lam, b_lam, k, step)
+        if math.log(1.0 - np.random.random()) < delta:
+            count0[k] += step
+            count_k[k] += step
+            accepted += 1
+    return accepted
+
+
+@_jit
 def _sweep(
     patterns: np.ndarray,
     freq: np.ndarray,
@@ -166,10 +274,13 @@ def _sweep(
     a_lam: float,
     b_lam: float,
     update_alpha: bool,
+    n0_moves: bool = False,
 ) -> None:
     """One Gibbs sweep, in R LCMCR's order: z | ·, lambda | ·, nu | ·, n0 | ·, z0 | ·, alpha | ·.
 
-    ``state`` holds [alpha, n0] as floats and is updated in place.
+    ``state`` holds [alpha, n0] as floats and is updated in place. With ``n0_moves``
+    the collapsed moves of :func:`_collapsed_n0_moves` run between z | · and
+    lambda | · (the posterior is unchanged; the chain crosses between values of N faster).
     """
     m_cells, n_lists = patterns.shape
     k_max = nu.shape[0]
@@ -200,6 +311,13 @@ def _sweep(
                 for j in range(n_lists):
                     if patterns[m, j] == 1:
                         ones[j, k] += c
+
+    # 1b. collapsed moves of the unobserved class sizes (lambda, nu integrated out)
+    if n0_moves:
+        _collapsed_n0_moves(count0, count_k, ones, n_obs, alpha, a_lam, b_lam)
+        n0 = 0
+        for k in range(k_max):
+            n0 += count0[k]
 
     # 2. list capture probabilities, Beta(a_lam + captured, b_lam + not captured)
     unit_prior = a_lam == 1.0 and b_lam == 1.0
@@ -275,6 +393,8 @@ def run_chain(
     warmup: int,
     a_lam: float = 1.0,
     b_lam: float = 1.0,
+    disperse: float = 1.0,
+    n0_moves: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run one chain; return traces (N, alpha, k_star) of length ``samples``.
 
@@ -283,7 +403,9 @@ def run_chain(
     row), ``freq`` their counts. Initialisation follows R LCMCR: list
     probabilities at the marginal capture frequencies, four dominant classes,
     ``warmup`` sweeps with alpha held at 0.3/K, then classes re-ordered by
-    decreasing weight before burn-in.
+    decreasing weight before burn-in. ``disperse`` scales the starting list
+    probabilities (1 = R's start; below 1 starts with many unobserved, above 1
+    with few), so that several chains start from dispersed points.
     """
     _seed(seed)
     m_cells, n_lists = patterns.shape
@@ -296,8 +418,10 @@ def run_chain(
         for m in range(m_cells):
             if patterns[m, j] == 1:
                 s += freq[m]
-        p = s / n_obs
+        p = s / n_obs * disperse
         p = min(max(p, 1e-6), 1.0 - 1e-6)
+        if disperse > 1.0:
+            p = min(p, 0.95)
         for k in range(k_max):
             lam[j, k] = p
     nu = np.empty(k_max)
@@ -317,7 +441,7 @@ def run_chain(
 
     for _ in range(warmup):
         _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, a_lam, b_lam, False)
+               count_k, a_alpha, b_alpha, a_lam, b_lam, False, n0_moves)
     # re-order classes by decreasing weight (stable)
     order = np.argsort(-nu, kind="mergesort")
     lam = lam[:, order].copy()
@@ -327,14 +451,14 @@ def run_chain(
 
     for _ in range(burnin):
         _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, a_lam, b_lam, True)
+               count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
     n_trace = np.empty(samples, dtype=np.int64)
     alpha_trace = np.empty(samples)
     kstar_trace = np.empty(samples, dtype=np.int64)
     for s in range(samples):
         for _ in range(thin):
             _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-                   count_k, a_alpha, b_alpha, a_lam, b_lam, True)
+                   count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
         n_trace[s] = n_obs + int(state[1])
         alpha_trace[s] = state[0]
         ks = 0
@@ -356,6 +480,8 @@ def init_chain(
     warmup: int,
     a_lam: float = 1.0,
     b_lam: float = 1.0,
+    disperse: float = 1.0,
+    n0_moves: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Initialise one chain as :func:`run_chain` does (R's start, ``warmup`` sweeps with
     alpha fixed, classes re-ordered by weight) and return its state
@@ -371,8 +497,10 @@ def init_chain(
         for m in range(m_cells):
             if patterns[m, j] == 1:
                 s += freq[m]
-        p = s / n_obs
+        p = s / n_obs * disperse
         p = min(max(p, 1e-6), 1.0 - 1e-6)
+        if disperse > 1.0:
+            p = min(p, 0.95)
         for k in range(k_max):
             lam[j, k] = p
     nu = np.empty(k_max)
@@ -391,7 +519,7 @@ def init_chain(
     count_k = np.zeros(k_max, dtype=np.int64)
     for _ in range(warmup):
         _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, a_lam, b_lam, False)
+               count_k, a_alpha, b_alpha, a_lam, b_lam, False, n0_moves)
     order = np.argsort(-nu, kind="mergesort")
     return (lam[:, order].copy(), nu[order].copy(), log_nu[order].copy(),
             count0[order].copy(), state)
@@ -414,6 +542,7 @@ def continue_chain(
     seed: int,
     a_lam: float = 1.0,
     b_lam: float = 1.0,
+    n0_moves: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Continue a chain from its state (updated in place) on a capture table that may
     differ from the one it ran on before (warm start: the latent-class parameters carry
@@ -433,14 +562,14 @@ def continue_chain(
     count_k = np.zeros(k_max, dtype=np.int64)
     for _ in range(burnin):
         _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, a_lam, b_lam, True)
+               count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
     n_trace = np.empty(samples, dtype=np.int64)
     alpha_trace = np.empty(samples)
     kstar_trace = np.empty(samples, dtype=np.int64)
     for s in range(samples):
         for _ in range(thin):
             _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-                   count_k, a_alpha, b_alpha, a_lam, b_lam, True)
+                   count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
         n_trace[s] = n_obs + int(state[1])
         alpha_trace[s] = state[0]
         ks = 0

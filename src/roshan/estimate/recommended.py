@@ -71,7 +71,7 @@ import numpy as np
 
 from roshan.errors import EstimationError, RoshanError
 from roshan.estimate.counts import CaptureCounts
-from roshan.estimate.lcmcr import fit_lcmcr
+from roshan.estimate.lcmcr import DEFAULT_SEED, fit_lcmcr
 from roshan.estimate.results import EstimateResult
 
 __all__ = ["fit_recommended", "miss_neutral_b", "recommended_result", "sensitivity_checks"]
@@ -113,6 +113,8 @@ def fit_recommended(
     has ``method="recommended"``, ``model`` naming the prior and the components,
     ``diagnostics`` of the primary sampler plus ``components``, and warnings when
     a component's interval does not overlap the primary interval's central part.
+    ``seed=None`` means :data:`roshan.estimate.lcmcr.DEFAULT_SEED` (recorded in
+    ``diagnostics["seed"]`` with ``seed_source``); the checks use a child of it.
     """
     unknown = [c for c in compare if c not in ("lcmcr", "dga")]
     if unknown:
@@ -120,12 +122,13 @@ def fit_recommended(
             f"recommended: unknown comparison method(s) {', '.join(map(repr, unknown))}; "
             "use 'lcmcr' and/or 'dga'"
         )
-    if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
+    seed_source = "given" if seed is not None else "default"
+    seed = DEFAULT_SEED if seed is None else int(seed)
     b = miss_neutral_b(counts.n_lists)
     opts: dict[str, Any] = dict(classes=classes, burnin=burnin, samples=samples, thin=thin, chains=chains,
                 level=level, workers=workers, a_alpha=a_alpha, b_alpha=b_alpha)
     primary = fit_lcmcr(counts, seed=seed, a_lambda=1.0, b_lambda=b, **opts)
+    primary.diagnostics["seed_source"] = seed_source
     checks, failed = sensitivity_checks(counts, compare, seed=seed, **opts)
     return recommended_result(primary, checks, failed, classes=classes, a_alpha=a_alpha,
                               b_alpha=b_alpha)

@@ -187,6 +187,9 @@ def _summary_en(r: EstimateResult) -> str:
         mt = _model_text(r.model)
         if mt:
             lines.append(f"Model: {mt}.")
+        conv = _convergence_en(r)
+        if conv:
+            lines.append(conv)
     assumption = _ASSUMPTIONS_EN.get(r.method.split(":")[0], "the method's model is adequate")
     link_text = ("match probabilities that are calibrated (the linkage draws are only as good "
                  "as they are)" if _linkage(r)
@@ -205,6 +208,44 @@ def _summary_en(r: EstimateResult) -> str:
         lines.append("Warnings:")
         lines.extend(f"  - {w}" for w in r.warnings)
     return "\n".join(lines)
+
+
+def _mcmc(r: EstimateResult) -> dict[str, Any] | None:
+    """R-hat, ESS, chains, seed and verdict of a sampler result (None if not MCMC)."""
+    d = r.diagnostics or {}
+    if "rhat" not in d or r.estimate is None:
+        return None
+    rh, ess = d.get("rhat"), d.get("ess")
+    if not isinstance(rh, (int, float)) or not isinstance(ess, (int, float)):
+        return None
+    return {"rhat": float(rh), "ess": float(ess), "chains": d.get("chains"),
+            "seed": d.get("seed"), "final": bool(d.get("final", True))}
+
+
+def _convergence_en(r: EstimateResult) -> str | None:
+    m = _mcmc(r)
+    if m is None:
+        return None
+    rh = "n/a" if m["rhat"] != m["rhat"] else f"{m['rhat']:.3f}"
+    ess = "n/a" if m["ess"] != m["ess"] else f"{m['ess']:,.0f}"
+    text = (f"Convergence of N: R-hat {rh}, effective sample size {ess}, "
+            f"{m['chains']} chains, seed {m['seed']}.")
+    if not m["final"]:
+        text += " NOT FINAL: the chains disagree (see warnings); rerun with more iterations."
+    return text
+
+
+def _convergence_fa(r: EstimateResult) -> str | None:
+    m = _mcmc(r)
+    if m is None:
+        return None
+    rh = "n/a" if m["rhat"] != m["rhat"] else f"{m['rhat']:.3f}"
+    ess = "n/a" if m["ess"] != m["ess"] else f"{m['ess']:,.0f}"
+    text = (f"همگرایی N: R-hat {rh}، اندازهٔ مؤثر نمونه {ess}، {m['chains']} زنجیره، "
+            f"بذر تصادفی {m['seed']}.")
+    if not m["final"]:
+        text += " نهایی نیست: زنجیره‌ها با هم توافق ندارند؛ با تکرار بیشتر دوباره اجرا کنید."
+    return text
 
 
 def _summary_fa(r: EstimateResult) -> str:
@@ -232,6 +273,9 @@ def _summary_fa(r: EstimateResult) -> str:
                 line += (f" فقط برای مقایسه: اگر خوشه‌بندی پیونددهنده قطعی فرض شود، برآورد "
                          f"{_fmt(plug['estimate'])} می‌شد.")
             lines.append(line)
+        conv = _convergence_fa(r)
+        if conv:
+            lines.append(conv)
     link_fa = ("احتمال‌های تطابقِ درست‌تنظیم‌شده" if _linkage(r)
                else "پیوند کامل و درست رکوردها میان فهرست‌ها")
     lines.append(

@@ -1,0 +1,324 @@
+"""Issue 17: a seed that tells the truth, chains that agree, the collapsed n0 move.
+
+The collapsed move (lcmcr_kernel._collapsed_n0_moves) must leave the posterior
+unchanged: its log target is checked term by term, against the exact posterior of
+N for one latent class (closed form), and against the plain Gibbs sampler (R's) on
+a published table. On the bimodal UK 6-list table it must make chains agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.special import betaln, gammaln
+from typer.testing import CliRunner
+
+from roshan.cli.main import app
+from roshan.estimate.counts import CaptureCounts
+from roshan.estimate.lcmcr import (
+    DEFAULT_SEED,
+    LcmcrChains,
+    LcmcrDraws,
+    _summarise,
+    fit_lcmcr,
+    sample_lcmcr,
+    start_scales,
+)
+from roshan.estimate.lcmcr_kernel import _collapsed_delta, _collapsed_log_target
+from roshan.estimate.recommended import fit_recommended
+
+DATA = Path(__file__).parent / "data"
+SHORT = dict(burnin=300, samples=40, thin=2, chains=2)
+
+
+def _load(name: str) -> CaptureCounts:
+    return CaptureCounts.from_csv(DATA / f"{name}.csv")
+
+
+# ---------------------------------------------------------------- the seed (item 4)
+def test_default_seed_is_fixed_and_recorded():
+    counts = _load("western_5list")
+    a = fit_lcmcr(counts, **SHORT)
+    b = fit_lcmcr(counts, **SHORT)
+    assert a.estimate == b.estimate and np.array_equal(a.draws, b.draws)
+    assert a.diagnostics["seed"] == DEFAULT_SEED
+    assert a.diagnostics["seed_source"] == "default"
+    given = fit_lcmcr(counts, seed=5, **SHORT)
+    assert given.diagnostics["seed"] == 5 and given.diagnostics["seed_source"] == "given"
+    assert json.loads(json.dumps(a.to_dict()))["diagnostics"]["seed"] == DEFAULT_SEED
+
+
+def test_recommended_default_seed_is_fixed_and_recorded():
+    counts = _load("western_5list")
+    a = fit_recommended(counts, compare=(), **SHORT)
+    b = fit_recommended(counts, compare=(), **SHORT)
+    assert a.estimate == b.estimate
+    assert a.diagnostics["seed"] == DEFAULT_SEED
+    assert a.diagnostics["seed_source"] == "default"
+
+
+@pytest.mark.parametrize("method", ["lcmcr", "recommended"])
+def test_cli_same_command_same_number_and_json_has_seed(method):
+    runner = CliRunner()
+    args = ["estimate", "--counts", str(DATA / "rome_hiv_4list.csv"), "--method", method,
+            "--burnin", "300", "--samples", "40", "--thin", "2", "--chains", "2", "--json"]
+    out = [runner.invoke(app, args) for _ in range(2)]
+    for r in out:
+        assert r.exit_code == 0, r.output
+    d1, d2 = (json.loads(r.stdout) for r in out)
+    assert d1["estimate"] == d2["estimate"]
+    assert d1["diagnostics"]["seed"] == DEFAULT_SEED
+    assert d1["diagnostics"]["seed_source"] == "default"
+    assert "rhat" in d1["diagnostics"] and "ess" in d1["diagnostics"]
+
+
+def test_cli_help_states_the_default_seed():
+    r = CliRunner().invoke(app, ["estimate", "--help"], terminal_width=400)
+    assert r.exit_code == 0
+    assert str(DEFAULT_SEED) in r.output
+
+
+# ------------------------------------------------------- agreement, warnings (item 1)
+def test_summary_shows_rhat_ess_and_seed():
+    res = fit_lcmcr(_load("western_5list"), seed=3, **SHORT)
+    text = res.summary()
+    assert "R-hat" in text and "effective sample size" in text and "seed 3" in text
+    assert "R-hat" in res.summary(lang="fa")
+
+
+def test_disagreeing_chains_are_not_final():
+    counts = _load("uk_slavery_6list")
+    rng = np.random.default_rng(0)
+    n = np.vstack([rng.integers(22_000, 23_000, 200), rng.integers(12_000, 13_000, 200)])
+    d = LcmcrDraws(n=n, alpha=np.ones_like(n, dtype=float), k_star=np.ones_like(n),
+                   iterations=1, sampling_seconds=1.0, compile_seconds=0.0, seeds=[1, 2])
+    res = _summarise(counts, d, level=0.95, method="lcmcr", settings={"chains": 2, "seed": 1})
+    assert res.diagnostics["converged"] is False and res.diagnostics["final"] is False
+    assert any(w.startswith("NOT FINAL") for w in res.warnings)
+    assert "NOT FINAL" in res.summary()
+    # same chains, same mode: final, no warning
+    n2 = np.vstack([rng.integers(22_000, 23_000, 200), rng.integers(22_000, 23_000, 200)])
+    d2 = LcmcrDraws(n=n2, alpha=d.alpha, k_star=d.k_star, iterations=1, sampling_seconds=1.0,
+                    compile_seconds=0.0, seeds=[1, 2])
+    ok = _summarise(counts, d2, level=0.95, method="lcmcr", settings={"chains": 2, "seed": 1})
+    assert ok.diagnostics["final"] is True
+    assert not any("NOT FINAL" in w for w in ok.warnings)
+
+
+def test_chain_medians_far_apart_warn_even_with_low_rhat():
+    counts = _load("uk_slavery_6list")
+    rng = np.random.default_rng(1)
+    # overlapping wide chains (low R-hat) whose medians differ by 30%
+    n = np.vstack([rng.normal(20_000, 8_000, 400), rng.normal(26_000, 8_000, 400)])
+    n = np.clip(n, 3_000, None).astype(np.int64)
+    d = LcmcrDraws(n=n, alpha=np.ones(n.shape), k_star=np.ones_like(n), iterations=1,
+                   sampling_seconds=1.0, compile_seconds=0.0, seeds=[1, 2])
+    res = _summarise(counts, d, level=0.95, method="lcmcr", settings={"chains": 2})
+    assert res.diagnostics["final"] is False
+    assert any("chain medians range" in w for w in res.warnings)
+
+
+def test_dispersed_starts():
+    s = start_scales(6)
+    assert s[0] == 1.0 and len(set(s)) == 6 and min(s) < 1 < max(s)
+
+
+def test_uk_chains_agree_with_collapsed_moves():
+    """The bimodal UK table: without the move, chains sat at 6,000-14,000 for whole runs
+    (default settings, seeds 1-20: 8 of 20 seeds with a chain median below 18,000)."""
+    counts = _load("uk_slavery_6list")
+    res = fit_lcmcr(counts, seed=17, burnin=5_000, samples=400, thin=50, chains=4)
+    assert res.diagnostics["final"], res.warnings
+    assert res.diagnostics["rhat"] <= 1.05
+    assert min(res.diagnostics["chain_medians"]) > 18_000
+    assert 20_000 <= res.estimate <= 25_000
+
+
+# ------------------------------------------------------ the collapsed move is exact
+def test_collapsed_delta_matches_full_target():
+    rng = np.random.default_rng(1)
+    worst = 0.0
+    for _ in range(200):
+        k_max, j = int(rng.integers(1, 8)), int(rng.integers(2, 7))
+        obs = rng.integers(0, 50, k_max)
+        c0 = rng.integers(0, 300, k_max).astype(np.int64)
+        ones = np.array([[rng.integers(0, o + 1) for o in obs] for _ in range(j)],
+                        dtype=np.int64)
+        ck = (obs + c0).astype(np.int64)
+        k = int(rng.integers(0, k_max))
+        step = int(rng.integers(-c0[k], 400))
+        if obs.sum() == 0:
+            continue
+        alpha, b = float(rng.uniform(0.01, 3)), float(rng.uniform(1, 6))
+        base = _collapsed_log_target(c0, ck, ones, int(obs.sum()), alpha, 1.0, b)
+        d = _collapsed_delta(c0, ck, ones, int(obs.sum()), alpha, 1.0, b, k, step)
+        c0b, ckb = c0.copy(), ck.copy()
+        c0b[k] += step
+        ckb[k] += step
+        new = _collapsed_log_target(c0b, ckb, ones, int(obs.sum()), alpha, 1.0, b)
+        worst = max(worst, abs(new - base - d))
+    assert worst < 1e-8
+
+
+def test_collapsed_target_against_direct_formula():
+    """K = 2: the collapsed log target against the integrals written out with scipy."""
+    c0 = np.array([40, 7], dtype=np.int64)
+    obs = np.array([30, 12])
+    ck = (obs + c0).astype(np.int64)
+    ones = np.array([[10, 5], [20, 3], [4, 9]], dtype=np.int64)
+    alpha, a, b = 0.7, 1.0, 3.0
+    n_obs = int(obs.sum())
+
+    def direct(c0v):
+        nk = obs + c0v
+        big_n = n_obs + c0v.sum()
+        out = -math.log(big_n) + gammaln(big_n + 1) - gammaln(c0v + 1).sum()
+        out += sum(betaln(a + ones[jj, kk], b + nk[kk] - ones[jj, kk])
+                   for jj in range(3) for kk in range(2))
+        out += betaln(1 + nk[0], alpha + nk[1])
+        return out
+
+    got = (_collapsed_log_target(c0, ck, ones, n_obs, alpha, a, b)
+           - _collapsed_log_target(c0 + [100, 0], ck + [100, 0], ones, n_obs, alpha, a, b))
+    want = direct(c0) - direct(c0 + np.array([100, 0]))
+    assert got == pytest.approx(want, abs=1e-8)
+
+
+def _exact_one_class(counts: CaptureCounts, upto: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact posterior of N for K = 1 (independent lists, lambda ~ Beta(1, 1), p(N) ~ 1/N)."""
+    n = counts.observed
+    s = (counts.patterns.astype(np.int64) * counts.counts[:, None]).sum(axis=0)
+    big_n = np.arange(n, upto)
+    logp = -np.log(big_n) + gammaln(big_n + 1) - gammaln(big_n - n + 1)
+    for sj in s:
+        logp += betaln(1 + sj, 1 + big_n - sj)
+    p = np.exp(logp - logp.max())
+    return big_n, p / p.sum()
+
+
+@pytest.mark.parametrize("moves", [True, False])
+def test_one_class_matches_exact_posterior(moves):
+    pats = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1],
+                     [1, 1, 1]])
+    counts = CaptureCounts(("A", "B", "C"), pats, np.array([59, 59, 59, 25, 25, 25, 11]))
+    grid, p = _exact_one_class(counts, 3_000)
+    mean = float((grid * p).sum())
+    sd = float(np.sqrt(((grid - mean) ** 2 * p).sum()))
+    d = sample_lcmcr(counts.patterns, counts.counts, classes=1, burnin=500, samples=6_000,
+                     thin=3, chains=2, seed=4, n0_moves=moves)
+    x = d.n.reshape(-1)
+    # draws are nearly independent for K = 1; 12,000 draws -> se(mean) ~ sd/100
+    assert x.mean() == pytest.approx(mean, abs=5 * sd / math.sqrt(x.size) + 0.5)
+    cdf = np.cumsum(p)
+    for q in (0.1, 0.5, 0.9):
+        exact_q = grid[np.searchsorted(cdf, q)]
+        assert np.quantile(x, q) == pytest.approx(exact_q, rel=0.02)
+
+
+def test_moves_keep_the_posterior_on_western():
+    """Western mixes well without the move: both samplers must give the same posterior
+    (KS on the pooled draws, thinned so they are near-independent)."""
+    from scipy.stats import ks_2samp
+
+    counts = _load("western_5list")
+    kw = dict(burnin=3_000, samples=1_500, thin=40, chains=2, seed=9)
+    a = sample_lcmcr(counts.patterns, counts.counts, n0_moves=True, **kw).n.reshape(-1)
+    b = sample_lcmcr(counts.patterns, counts.counts, n0_moves=False, **kw).n.reshape(-1)
+    assert ks_2samp(a, b).pvalue > 0.001
+    assert np.median(a) == pytest.approx(np.median(b), rel=0.05)
+
+
+# ------------------------------------------------------------ workers (item 2)
+def test_workers_do_not_change_results():
+    counts = _load("rome_hiv_4list")
+    kw = dict(burnin=300, samples=50, thin=2, chains=4, seed=21)
+    one = sample_lcmcr(counts.patterns, counts.counts, workers=1, **kw)
+    two = sample_lcmcr(counts.patterns, counts.counts, workers=2, **kw)
+    four = sample_lcmcr(counts.patterns, counts.counts, workers=4, **kw)
+    assert np.array_equal(one.n, two.n) and np.array_equal(one.n, four.n)
+    assert np.array_equal(one.alpha, two.alpha)
+    runs = []
+    for w in (1, 2):
+        ch = LcmcrChains(chains=3, seed=5, workers=w)
+        runs.append([ch.run(counts.patterns, counts.counts, burnin=100, samples=20,
+                            thin=2).n for _ in range(2)])
+    assert all(np.array_equal(x, y) for x, y in zip(runs[0], runs[1], strict=True))
+
+
+# ------------------------------------------------------------- R's n0 cap (item 3)
+def test_no_n0_cap_but_draws_above_it_are_reported():
+    """R redraws n0 above 20 x n; roshan keeps the published model and says so."""
+    pats = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]])
+    counts = CaptureCounts(("A", "B", "C"), pats, np.array([500, 500, 500, 1]))
+    # one class (independent lists): Lincoln-Petersen on A, B alone gives 501 x 501 / 1
+    res = fit_lcmcr(counts, seed=1, classes=1, burnin=2_000, samples=200, thin=10, chains=2)
+    share = res.diagnostics["share_above_r_cap"]
+    assert share > 0
+    assert float(np.max(res.draws)) > 21 * counts.observed  # not capped
+    assert any("20 unobserved people per observed one" in w for w in res.warnings)
+    calm = fit_lcmcr(_load("western_5list"), seed=1, **SHORT)
+    assert calm.diagnostics["share_above_r_cap"] == 0.0
+
+
+# ------------------------------------------------------------------ bad input
+_BAD_INPUT = textwrap.dedent("""
+    import json, sys
+    import numpy as np
+    from roshan.errors import EstimationError
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.lcmcr import fit_lcmcr
+    from roshan.estimate.recommended import fit_recommended
+    rng = np.random.default_rng(0)
+    p15 = np.unique(rng.integers(0, 2, (400, 15)), axis=0)
+    p15 = p15[p15.sum(1) > 0]
+    p15 = p15[rng.permutation(len(p15))][:150]
+    cases = {
+        "one pattern, on both lists": (("A", "B"), [[1, 1]], [12]),
+        "one pattern, one list": (("A", "B"), [[1, 0]], [12]),
+        "one pattern of three lists": (("A", "B", "C"), [[1, 1, 0]], [7]),
+        "a zero count": (("A", "B", "C"), [[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 1],
+                                           [1, 0, 1]], [30, 20, 0, 10, 5]),
+        "K > patterns": (("A", "B"), [[1, 0], [0, 1], [1, 1]], [30, 20, 10]),
+        "15 lists": (tuple("ABCDEFGHIJKLMNO"), p15.tolist(),
+                     rng.integers(1, 6, len(p15)).tolist()),
+    }
+    out = {}
+    for name, (lists, pats, cnts) in cases.items():
+        for fit in (fit_lcmcr, fit_recommended):
+            kw = dict(burnin=300, samples=40, thin=2, chains=2, classes=10)
+            if fit is fit_recommended:
+                kw["compare"] = ()
+            try:
+                c = CaptureCounts(lists, np.array(pats), np.array(cnts))
+                r = fit(c, **kw)
+                out[name + "/" + fit.__name__] = ["result", r.estimate, r.lower, r.upper]
+            except EstimationError as exc:
+                out[name + "/" + fit.__name__] = ["error", str(exc)]
+    print(json.dumps(out))
+""")
+
+
+def test_bad_input_gives_a_result_or_a_clear_error_never_a_hang():
+    r = subprocess.run([sys.executable, "-c", _BAD_INPUT], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert len(out) == 12
+    for name, v in out.items():
+        if v[0] == "result":
+            est, lo, hi = v[1:]
+            assert est is not None and math.isfinite(est), name
+            assert lo <= est <= hi, name
+        else:
+            assert len(v[1]) > 20, name  # a sentence, not a bare code
+    assert out["one pattern, one list/fit_lcmcr"][0] == "error"
+    assert out["15 lists/fit_lcmcr"][0] == "result"
+    assert out["K > patterns/fit_lcmcr"][0] == "result"
+    assert out["a zero count/fit_lcmcr"][0] == "result"
