@@ -24,7 +24,11 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-console = Console(stderr=True, highlight=False)
+# soft_wrap: Rich never inserts line breaks into what it prints, so a value people
+# copy (an age1… recipient, a path, a bundle or report id) stays on one line however
+# narrow the terminal (issue 16 item 4); the terminal folds long lines for display
+# only. Tables and progress bars still lay themselves out to the width.
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _default(obj: Any) -> Any:

@@ -157,8 +157,10 @@ def intake_new(
     if from_json is not None:
         ans = answers_from_json(from_json)
     else:
+        # Questions on stderr like every human message: with --json, stdout holds only
+        # the one JSON document.
         ans = run_form(lang, ask=lambda q: typer.prompt(q.rstrip(": "), default="",
-                                                        show_default=False),
+                                                        show_default=False, err=True),
                        say=lambda s: console.print(s))
     saved = save_report(outbox, recipient, ans.victim, circumstances=ans.circumstances,
                         witness_contact=ans.witness_contact, attachments=ans.attachments,
@@ -169,10 +171,14 @@ def intake_new(
     if json_out:
         print_json(out)
         return
-    console.print(f"report saved encrypted in {outbox} (id {saved.report_id[:16]}…); "
-                  "this device cannot read it back")
+    from roshan.intake.form import TEXTS
+
+    # In the form's language to the end (the Persian form once ended in English).
+    t = TEXTS.get(ans.language) or TEXTS["en"]
+    console.print(escape(str(t["saved"]).format(outbox=outbox, report_id=saved.report_id[:16])),
+                  soft_wrap=True)
     for w in saved.warnings:
-        console.print(f"  [yellow]warning:[/] {w}")
+        console.print(f"  [yellow]{t['warning']}:[/] {escape(w)}", soft_wrap=True)
 
 
 @intake_app.command("pack")

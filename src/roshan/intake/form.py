@@ -42,6 +42,9 @@ TEXTS: dict[str, dict[str, Any]] = {
         "attachments": "Photos, videos or documents: file paths separated by ';' (empty for none)",
         "keep": "Keep location/camera metadata in photos? Only if you are sure it is safe (y/N)",
         "yes": ("y", "yes"),
+        "saved": "report saved encrypted in {outbox} (id {report_id}…); this device cannot "
+                 "read it back",
+        "warning": "warning",
     },
     "fa": {
         "intro": "گزارش میدانی روشن. اگر پاسخ پرسشی را نمی‌دانید آن را خالی بگذارید. "
@@ -52,6 +55,9 @@ TEXTS: dict[str, dict[str, Any]] = {
         "attachments": "عکس، ویدیو یا سند: مسیر فایل‌ها با ';' جدا شود (خالی برای هیچ)",
         "keep": "اطلاعات مکان و دوربین در عکس‌ها حفظ شود؟ فقط اگر مطمئنید امن است (بله/خیر)",
         "yes": ("y", "yes", "بله", "آره"),
+        "saved": "گزارش به صورت رمزگذاری‌شده در {outbox} ذخیره شد (شناسه {report_id}…)؛ "
+                 "این دستگاه نمی‌تواند آن را دوباره بخواند",
+        "warning": "هشدار",
     },
 }
 
