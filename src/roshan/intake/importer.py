@@ -376,9 +376,19 @@ def import_bundles(
     return summary
 
 
+def neutral_attachment_name(sha256: str) -> str:
+    """The name an attachment goes by in the workspace: from its content hash, with no
+    extension. The witness's own file name (``IMG_20260108_Azadi_Sq_Tehran_by_Reza.jpg``:
+    a date, a place, a person) stays only inside the encrypted report (issue 16 item 12);
+    the media type is kept beside it."""
+    return f"attachment-{str(sha256)[:16]}"
+
+
 def _att_meta(a: dict[str, Any]) -> dict[str, Any]:
-    return {k: a.get(k) for k in ("blob", "sha256", "size", "original_sha256", "media_type",
-                                  "metadata_stripped", "name")}
+    meta = {k: a.get(k) for k in ("blob", "sha256", "size", "original_sha256", "media_type",
+                                  "metadata_stripped")}
+    meta["name"] = neutral_attachment_name(a.get("sha256") or a.get("blob") or "")
+    return meta
 
 
 def _row_for(r: _NewReport) -> dict[str, str | None]:
