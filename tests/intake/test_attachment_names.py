@@ -77,3 +77,6 @@ def test_existing_workspace_rewritten_and_still_verifies(tmp_path: Path, org: Or
         assert res.ok, res.problems
     finally:
         ws.close()
+    # once closed (the WAL checkpointed), the old bytes are gone from the files too
+    assert STEM.encode() not in b"".join(p.read_bytes() for p in root.rglob("*")
+                                         if p.is_file() and "blobs" not in p.parts)

@@ -34,6 +34,10 @@ def _neutral(sha256: str) -> str:
 
 def upgrade() -> None:
     conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        # Zero the old row's bytes when its page is rewritten, so the clear names do
+        # not linger in free space of the database file.
+        conn.exec_driver_sql("PRAGMA secure_delete=ON")
     reports = sa.table("intake_reports", sa.column("report_id", sa.String),
                        sa.column("attachments", sa.JSON))
     rows = conn.execute(sa.select(reports.c.report_id, reports.c.attachments)
