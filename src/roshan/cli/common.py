@@ -17,11 +17,13 @@ from typing import Any
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    DownloadColumn,
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 
 # soft_wrap: Rich never inserts line breaks into what it prints, so a value people
@@ -60,13 +62,15 @@ def print_json(obj: Any) -> None:
 
 
 @contextmanager
-def progress(enabled: bool = True) -> Iterator[Progress]:
-    """A Rich progress display on stderr; silent when ``enabled`` is False or not a TTY."""
+def progress(enabled: bool = True, *, in_bytes: bool = False) -> Iterator[Progress]:
+    """A Rich progress display on stderr; silent when ``enabled`` is False or not a TTY.
+
+    ``in_bytes``: tasks count bytes (shown as MB done of MB, with the time left)."""
     prog = Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        *((DownloadColumn(), TimeRemainingColumn()) if in_bytes else (MofNCompleteColumn(),)),
         TimeElapsedColumn(),
         console=console,
         transient=True,

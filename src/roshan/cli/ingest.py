@@ -31,11 +31,21 @@ def ingest(
     ws = Workspace.open(workspace)
     try:
         # Progress is drawn on stderr, and only on a terminal: --json's stdout is untouched.
-        with progress(enabled=True) as prog:
-            task = prog.add_task(f"ingesting {escape(file.name)} (rows stored)", total=None)
+        # A bar over the file's bytes where the reader can tell (CSV, TSV, JSON Lines);
+        # the rows stored so far in its description either way.
+        with progress(enabled=True, in_bytes=True) as prog:
+            name = escape(file.name)
+            task = prog.add_task(f"ingesting {name}", total=None)
+
+            def rows_done(n: int) -> None:
+                prog.update(task, description=f"ingesting {name}: {n:,} rows stored")
+
+            def bytes_done(done: int, total: int) -> None:
+                prog.update(task, completed=done, total=total)
+
             result = ingest_file(ws, file, source_name=source, source_kind=kind,
                                  mapping_path=mapping, strict=strict, encoding=encoding,
-                                 sheet=sheet, on_progress=lambda n: prog.update(task, completed=n))
+                                 sheet=sheet, on_progress=rows_done, on_bytes=bytes_done)
     finally:
         ws.close()
     if json_out:

@@ -70,6 +70,7 @@ class ImportResult:
     unmapped_columns: list[str] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    bytes_read: int = field(default=0, repr=False)  # progress only; not in to_dict
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -278,8 +279,12 @@ def _map_row(cells: Mapping[str, Any], columns: Mapping[str, str],
 def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: SourceKind,
                  sha256: str, size: int, mapping: ColumnMapping | None = None,
                  strict: bool = False, actor: str | None = None,
-                 on_progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Store an opened table as one import (the shared core of file and intake ingest)."""
+                 on_progress: Callable[[int], None] | None = None,
+                 on_bytes: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Store an opened table as one import (the shared core of file and intake ingest).
+
+    ``on_progress(rows stored)`` after each batch; ``on_bytes(bytes read, file size)``
+    too where the reader can tell how far into the file it is (CSV, TSV, JSON Lines)."""
     actor = actor or actor_name()
     columns = resolve_columns(table.header, mapping, table.path.name)
     result = ImportResult(file_name=table.path.name, sha256=sha256, source=source_name,
@@ -314,6 +319,10 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
             _insert_batch(conn, batch)
             if on_progress:
                 on_progress(result.rows_total)
+            if on_bytes and table.position is not None:
+                on_bytes(min(result.bytes_read, size), size)
+        if on_bytes and table.position is not None:
+            on_bytes(size, size)  # the last batch: the whole file was read
         if result.rows_total == 0:
             raise InputFileError("the file has a header but no data rows", file=table.path.name)
         conn.execute(Import.__table__.update().where(Import.id == import_id).values(
@@ -374,6 +383,8 @@ def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuil
         builder.add(row_number, cells, "rejected" if rejected else "accepted",
                     issues or None, extra or None, fields)
         if len(builder.raw) >= BATCH_ROWS:
+            if table.position is not None:
+                result.bytes_read = table.position()
             yield builder.take()
     late: dict[tuple[str, str], array] = {}
     for row_number, issue in dates.late_issues():
@@ -447,7 +458,7 @@ def _worker_main(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: I
         die_with_parent(parent_pid)
     try:
         for batch in batches:
-            queue.put(("batch", batch, result.rows_total))
+            queue.put(("batch", batch, (result.rows_total, result.bytes_read)))
         queue.put(("done", {f: getattr(result, f) for f in _RESULT_FIELDS}, None))
     except BaseException as exc:  # noqa: BLE001 - forwarded to the parent, which re-raises
         queue.put(("error", exc, None))
@@ -472,7 +483,7 @@ def _in_worker(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: Imp
                     raise RuntimeError("the ingest worker process died") from None
                 continue
             if kind == "batch":
-                result.rows_total = total
+                result.rows_total, result.bytes_read = total
                 yield payload
             elif kind == "done":
                 for f, v in payload.items():
@@ -493,7 +504,8 @@ def ingest_file(ws: Workspace, path: str | Path, *, source_name: str,
                 source_kind: SourceKind = SourceKind.OTHER, mapping_path: str | Path | None = None,
                 strict: bool = False, encoding: str | None = None, sheet: str | None = None,
                 actor: str | None = None,
-                on_progress: Callable[[int], None] | None = None) -> ImportResult:
+                on_progress: Callable[[int], None] | None = None,
+                on_bytes: Callable[[int, int], None] | None = None) -> ImportResult:
     """Read a list file and store it as one import (see module docstring)."""
     path = Path(path)
     if not path.exists():
@@ -516,7 +528,7 @@ def ingest_file(ws: Workspace, path: str | Path, *, source_name: str,
                        sheet=sheet or opts.get("sheet"))
     return ingest_table(ws, table, source_name=source_name.strip(), source_kind=source_kind,
                         sha256=sha256, size=size, mapping=mapping, strict=strict, actor=actor,
-                        on_progress=on_progress)
+                        on_progress=on_progress, on_bytes=on_bytes)
 
 
 def ingest_records(ws: Workspace, rows: Iterable[Mapping[str, str | None]], *, source_name: str,

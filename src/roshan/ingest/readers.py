@@ -12,7 +12,7 @@ import csv
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,9 @@ class Table:
     # Per data row, notes the importer keeps on that row as warnings (provenance the
     # cells alone do not show): {row_number: [(header, message), ...]}.
     row_notes: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # How many bytes of the file the row iterator has consumed (for a progress bar),
+    # where the format streams from a file; None otherwise.
+    position: Callable[[], int] | None = None
 
 
 def _clean_header(raw: list[str], file: str) -> list[str]:
@@ -124,7 +127,14 @@ def read_csv(path: Path, encoding: str) -> Table:
         finally:
             fh.close()
 
-    return Table(path, "tsv" if delim == "\t" else "csv", encoding, header, rows())
+    def position() -> int:
+        try:
+            return fh.buffer.tell()
+        except (ValueError, OSError, AttributeError):  # closed: the whole file was read
+            return path.stat().st_size
+
+    return Table(path, "tsv" if delim == "\t" else "csv", encoding, header, rows(),
+                 position=position)
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -428,8 +438,11 @@ def _read_jsonl(path: Path, encoding: str) -> Table:
     if not header:
         raise InputFileError("the file is empty", file=path.name)
 
+    opened: list[Any] = []
+
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         with path.open("r", encoding=encoding) as fh:
+            opened.append(fh)
             number = 0
             for line in fh:
                 if not line.strip():
@@ -443,7 +456,13 @@ def _read_jsonl(path: Path, encoding: str) -> Table:
                         header.append(key)
                 yield number, _json_cells(obj, path.name, number)
 
-    return Table(path, "jsonl", encoding, header, rows())
+    def position() -> int:
+        try:
+            return opened[0].buffer.tell() if opened else 0
+        except (ValueError, OSError):
+            return path.stat().st_size
+
+    return Table(path, "jsonl", encoding, header, rows(), position=position)
 
 
 def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> Table:
