@@ -47,7 +47,13 @@ from pyrage import x25519
 
 from roshan.federate import group
 from roshan.federate.errors import FederateError
-from roshan.federate.match import DEFAULT_MAX_DF, DEFAULT_THRESHOLD, element_ids, match_counts
+from roshan.federate.match import (
+    DEFAULT_MAX_DF,
+    DEFAULT_THRESHOLD,
+    DEFAULT_UNIQUE_THRESHOLD,
+    element_ids,
+    match_counts,
+)
 from roshan.federate.tokens import MAX_TOKENS, STRATA, VictimTokens
 from roshan.intake.keys import OrgKeys, PublicKeys, verify_signature
 
@@ -160,6 +166,7 @@ def create_session(out: Path, parties: list[tuple[str, PublicKeys]], coordinator
         "coordinator": {"name": coordinator_name, "recipient": coordinator.public.recipient,
                         "signing_public": _b64(coordinator.public.signing_public)},
         "strata": strata, "tokens_per_victim": width, "threshold": threshold,
+        "unique_threshold": DEFAULT_UNIQUE_THRESHOLD,
         "max_df": DEFAULT_MAX_DF, "min_victims": min_victims,
     }
     sig = coordinator.signing_key.sign(_canon(data))
@@ -542,12 +549,14 @@ def count_rounds(session: Session, keys: OrgKeys, files: list[Path],
                       if by else [{}] * n)
     counts = match_counts(rows, session.names, strata=strata, by=by,
                           threshold=int(session.data["threshold"]),
-                          max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)))
+                          max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
+                          unique_threshold=session.data.get("unique_threshold"))
     summary = {"session_id": session.session_id, "protocol": PROTOCOL_VERSION,
                "parties": session.names,
                "victims_per_party": {p: int(finals[p].header["origin_claim"]["n_records"])
                                      for p in session.names},
                "by": by, "threshold": int(session.data["threshold"]),
+               "unique_threshold": session.data.get("unique_threshold"),
                "observed": int(counts["count"].sum()),
                "note": "overlaps computed privately (roshan federate, blinded-token matching)"}
     return pd.DataFrame(counts), summary

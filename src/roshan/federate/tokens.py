@@ -15,9 +15,9 @@ the name is spelled, and two namesakes are likely not to. Each combines name key
 Per record (given g, family f, father p; a missing part drops the tokens that need it)::
 
     g|f   g|f|p   g|f|date×2   g|p|date×2   f|p|date×2   g|f|prov   g|p|prov   f|p|prov
-    g|f|age×2
+    g|f|age×2   g|prov|date×2   f|prov|date×2
 
-at most :data:`MAX_TOKENS` (13). A victim (one cluster of the workspace's latest
+at most :data:`MAX_TOKENS` (17). A victim (one cluster of the workspace's latest
 ``roshan link``) gets the union of its records' tokens, capped at ``MAX_TOKENS`` in a
 fixed priority order so every party makes the same choice. How many shared tokens
 make a match is calibrated in :mod:`roshan.federate.match` on the simulator.
@@ -38,10 +38,10 @@ __all__ = ["AGE_BAND", "DATE_WINDOW", "MAX_TOKENS", "STRATA", "VictimTokens",
 
 DATE_WINDOW = 4
 AGE_BAND = 10
-MAX_TOKENS = 13
+MAX_TOKENS = 17
 STRATA = ("province", "period", "sex", "age_group")
 # priority of token kinds when a victim's union exceeds MAX_TOKENS
-_PRIORITY = ("gf", "gfp", "gfd", "gpd", "fpd", "gfv", "gpv", "fpv", "gfa")
+_PRIORITY = ("gf", "gfp", "gfd", "gpd", "fpd", "gfv", "gpv", "fpv", "gvd", "fvd", "gfa")
 
 
 @dataclass
@@ -117,6 +117,12 @@ def record_tokens(given: object, family: object, father: object, dod_iso: object
     if g and f:
         for band in ages:
             out.append(("gfa", f"gfa|{g}|{f}|{band}"))
+    if prov:  # one name part + place + date: survives a misspelt other part
+        for d in dates:
+            if g:
+                out.append(("gvd", f"gvd|{g}|{prov}|{d}"))
+            if f:
+                out.append(("fvd", f"fvd|{f}|{prov}|{d}"))
     return out
 
 
