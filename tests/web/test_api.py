@@ -295,7 +295,8 @@ def test_dashboard_and_languages(clients, web_ws) -> None:
 
 
 def test_openapi_documents_the_api(app) -> None:
-    c = client_for(app)
+    assert client_for(app).get("/api/openapi.json").status_code == 401  # signed-in users only
+    c = client_for(app, "viewer")
     spec = c.get("/api/openapi.json").json()
     for path in ("/api/victims", "/api/review/decisions", "/api/uploads", "/api/jobs",
                  "/api/exports/{what}", "/api/audit", "/api/users", "/api/dashboard",

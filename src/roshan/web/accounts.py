@@ -99,6 +99,13 @@ def update_user(ws: Workspace, user_id: int, *, actor: str, role: str | None = N
     with ws.session() as sess:
         user = _find(sess, user_id)
         detail: dict[str, Any] = {}
+        demote = role is not None and role != user.role and user.role == "admin"
+        deactivate = active is not None and not active and bool(user.active)
+        if user.role == "admin" and user.active and (demote or deactivate):
+            others = sess.execute(select(func.count()).select_from(User).where(
+                User.role == "admin", User.active.is_(True), User.id != user.id)).scalar()
+            if not others:
+                raise RoshanError("this is the last active admin: make another admin first")
         if role is not None and role != user.role:
             user.role = _check_role(role)
             detail["role"] = role

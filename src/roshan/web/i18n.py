@@ -118,7 +118,8 @@ def value_label(dim: str, value: Any, lang: str) -> str:
     if dim == "province":
         return province_label(text, lang)
     prefix = {"period": "period_", "sex": "sex_", "kind": "kind_", "source_kind": "kind_",
-              "method": "method_", "status": "status_", "role": "role_"}.get(dim)
+              "method": "method_", "status": "status_", "role": "role_",
+              "cause": "cause_", "cause_category": "cause_", "field": "field_"}.get(dim)
     if prefix is not None and (prefix + text) in STRINGS:
         return t(lang, prefix + text)
     return digits(text, lang)

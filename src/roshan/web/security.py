@@ -25,7 +25,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +50,26 @@ class WebSettings:
     secure_cookies: bool = True
     session_max_age: int = 12 * 3600
     max_upload_bytes: int = 50 * 1024 * 1024
+    #: Unconfirmed uploads (they hold victims' names) are deleted after this long.
+    upload_ttl_seconds: int = 24 * 3600
     lockout_threshold: int = 5
     lockout_seconds: int = 15 * 60
     ip_attempts: int = 30
     ip_window_seconds: int = 300
     job_workers: int = 1
     secret_key: str | None = None
+    #: The request log (method, path without the query, status, time; never names or
+    #: bodies): ``WS/logs/web-requests.log`` when None; rotated at ``request_log_bytes``
+    #: with ``request_log_backups`` old files kept. ``""`` turns it off.
+    request_log: str | None = None
+    request_log_bytes: int = 10 * 1024 * 1024
+    request_log_backups: int = 5
+    #: Addresses of reverse proxies whose ``X-Forwarded-For`` is believed (the client
+    #: address for throttling is then the last address the proxy added). Empty: the
+    #: connection's address is used and forwarded headers are ignored. Default from
+    #: ``ROSHAN_TRUSTED_PROXIES`` (comma-separated), e.g. ``127.0.0.1``.
+    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: tuple(
+        a.strip() for a in os.environ.get("ROSHAN_TRUSTED_PROXIES", "").split(",") if a.strip()))
 
 
 def hash_password(password: str) -> str:
@@ -154,10 +168,67 @@ def totp_uri(secret: str, username: str, issuer: str = "roshan") -> str:
 
 def verify_totp(secret: str, code: str) -> bool:
     """True when ``code`` is the current (±1 step) TOTP code for ``secret``."""
+    return totp_step(secret, code) is not None
+
+
+def totp_step(secret: str, code: str, *, after: int | None = None,
+              now: float | None = None) -> int | None:
+    """The time step (±1 around now) whose TOTP code is ``code``, or None.
+
+    ``after``: the last step already accepted for this user; a code of that step or
+    an earlier one is refused, so a code cannot be used twice (RFC 6238 §5.2).
+    """
     code = "".join(ch for ch in str(code) if ch.isdigit())
     if len(code) != 6:
-        return False
-    return bool(pyotp.TOTP(secret).verify(code, valid_window=1))
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int((time.time() if now is None else now) // totp.interval)
+    for step in (current - 1, current, current + 1):
+        if after is not None and step <= after:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+class FailureCounter:
+    """Failed sign-ins per username in a window, in memory (for names with no account).
+
+    An account that exists is locked in the store after ``limit`` failures; a name
+    with no account is "locked" here after as many, so the two answer alike and the
+    answers do not tell which usernames exist.
+    """
+
+    def __init__(self, limit: int, window: float, max_names: int = 100_000) -> None:
+        self.limit, self.window, self.max_names = limit, window, max_names
+        self._fails: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(name: str) -> str:
+        return hashlib.sha256((name or "").strip().lower()[:200].encode("utf-8")).hexdigest()
+
+    def _live(self, key: str, now: float) -> deque[float]:
+        q = self._fails.get(key) or deque()
+        while q and now - q[0] > self.window:
+            q.popleft()
+        return q
+
+    def locked(self, name: str) -> bool:
+        with self._lock:
+            return len(self._live(self._key(name), time.monotonic())) >= self.limit
+
+    def fail(self, name: str) -> bool:
+        """Count one failure; True when the name is now locked."""
+        now = time.monotonic()
+        key = self._key(name)
+        with self._lock:
+            if len(self._fails) >= self.max_names and key not in self._fails:
+                self._fails.clear()  # a flood of random names: start again (memory bound)
+            q = self._live(key, now)
+            q.append(now)
+            self._fails[key] = q
+            return len(q) >= self.limit
 
 
 class Throttle:

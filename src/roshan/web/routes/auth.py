@@ -9,6 +9,7 @@ stamp stops working. API tokens are shown once and stored only as a hash.
 from __future__ import annotations
 
 import base64
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,12 +19,13 @@ from sqlalchemy import select, update
 
 from roshan.errors import RoshanError
 from roshan.store.audit import record_event
-from roshan.store.models import ApiToken, User, utcnow
+from roshan.store.models import ApiToken, AuditEvent, User, utcnow
 from roshan.store.workspace import Workspace
 from roshan.web.auth import CurrentUser, current_user, session_data
 from roshan.web.db import reader
 from roshan.web.routes.common import PathId, redirect, render, update_session
 from roshan.web.security import (
+    FailureCounter,
     WebSettings,
     check_password_strength,
     hash_password,
@@ -32,9 +34,9 @@ from roshan.web.security import (
     new_csrf_token,
     new_totp_secret,
     password_stamp,
+    totp_step,
     totp_uri,
     verify_password,
-    verify_totp,
 )
 
 router = APIRouter()
@@ -48,11 +50,14 @@ def _aware(dt: datetime | None) -> datetime | None:
 
 
 def check_credentials(ws: Workspace, settings: WebSettings, username: str,
-                      password: str) -> tuple[User | None, str | None]:
+                      password: str, unknown: FailureCounter | None = None,
+                      ) -> tuple[User | None, str | None]:
     """(user, None) when the password is right; (None, "bad"|"locked") otherwise.
 
     Counts failures and locks the account after too many; a locked account is
-    refused without checking the password. Unknown usernames cost the same time.
+    refused without checking the password. Unknown usernames cost the same time and,
+    counted in ``unknown``, are "locked" after as many failures: the answers do not
+    tell which names have an account.
     """
     username = (username or "").strip()
     now = datetime.now(UTC)
@@ -60,8 +65,14 @@ def check_credentials(ws: Workspace, settings: WebSettings, username: str,
         user = sess.scalars(select(User).where(User.username == username)).first()
         if user is None or not user.active:
             verify_password(_DUMMY_HASH, password)
-            record_event(sess, "web:?", "auth.login_failed", "user", None, {"reason": "unknown"})
-            return None, "bad"
+            if unknown is not None and unknown.locked(username):
+                record_event(sess, "web:?", "auth.login_refused", "user", None,
+                             {"reason": "locked"})
+                return None, "locked"
+            reason = "locked" if unknown is not None and unknown.fail(username) else "bad"
+            record_event(sess, "web:?", "auth.login_failed", "user", None,
+                         {"reason": "unknown"})
+            return None, reason
         locked = _aware(user.locked_until)
         if locked and locked > now:
             record_event(sess, f"web:{user.username}", "auth.login_refused", "user", user.id,
@@ -93,7 +104,31 @@ def _start_session(request: Request, user: User) -> None:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address for throttling.
+
+    Behind a reverse proxy every request comes from the proxy's address; the proxy's
+    ``X-Forwarded-For`` is believed only when the connection comes from an address in
+    ``WebSettings.trusted_proxies`` (otherwise anyone could send the header and pick a
+    fresh address per attempt). The client is then the last address in the header
+    that is not itself a trusted proxy.
+    """
+    peer = request.client.host if request.client else "unknown"
+    trusted = set(request.app.state.settings.trusted_proxies or ())
+    if peer not in trusted:
+        return peer
+    chain = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",") if a.strip()]
+    for addr in reversed(chain):
+        if addr not in trusted:
+            return addr[:100]
+    return peer
+
+
+def _throttled(request: Request, username: str) -> bool:
+    """Count a sign-in attempt against the client and against the username (any name)."""
+    app = request.app
+    by_client = app.state.ip_throttle.allow(_client(request))
+    by_name = app.state.name_throttle.allow("name:" + (username or "").strip().lower()[:200])
+    return not (by_client and by_name)
 
 
 @router.get("/login", include_in_schema=False)
@@ -104,9 +139,10 @@ def login_page(request: Request) -> Any:
 @router.post("/login", include_in_schema=False)
 def login_submit(request: Request, username: str = Form(""), password: str = Form("")) -> Any:
     app = request.app
-    if not app.state.ip_throttle.allow(_client(request)):
+    if _throttled(request, username):
         return render(request, "login.html", {"error": "throttled"}, status_code=429)
-    user, reason = check_credentials(app.state.ws, app.state.settings, username, password)
+    user, reason = check_credentials(app.state.ws, app.state.settings, username, password,
+                                     app.state.unknown_names)
     if user is None:
         return render(request, "login.html", {"error": reason, "username": username},
                       status_code=429 if reason == "locked" else 401)
@@ -117,6 +153,26 @@ def login_submit(request: Request, username: str = Form(""), password: str = For
     with app.state.ws.session() as sess:
         record_event(sess, f"web:{user.username}", "auth.login", "user", user.id, {"mfa": False})
     return redirect("/")
+
+
+_TOTP_LOCK = threading.Lock()
+
+
+def last_totp_step(sess: Any, user_id: int) -> int | None:
+    """The last TOTP time step accepted for the user (from the audit log), or None.
+
+    Each accepted code's step is written with the sign-in (or enrolment) audit event, so
+    the same code is refused a second time, also by another server process.
+    """
+    rows = sess.execute(select(AuditEvent.detail)
+                        .where(AuditEvent.object_type == "user",
+                               AuditEvent.object_id == str(user_id),
+                               AuditEvent.action.in_(("auth.login", "user.totp_enable")))
+                        .order_by(AuditEvent.id.desc()).limit(50)).scalars()
+    for detail in rows:
+        if isinstance(detail, dict) and isinstance(detail.get("totp_step"), int):
+            return int(detail["totp_step"])
+    return None
 
 
 @router.get("/login/totp", include_in_schema=False)
@@ -134,12 +190,16 @@ def totp_submit(request: Request, code: str = Form("")) -> Any:
         return redirect("/login")
     if not app.state.ip_throttle.allow(_client(request)):
         return render(request, "totp.html", {"error": "throttled"}, status_code=429)
-    with app.state.ws.session() as sess:
+    with _TOTP_LOCK, app.state.ws.session() as sess:
         user = sess.get(User, uid)
         if user is None or not user.active or not user.totp_secret:
             update_session(request, mfa=None)
             return redirect("/login")
-        if not verify_totp(user.totp_secret, code):
+        locked = _aware(user.locked_until)
+        step = None
+        if not (locked and locked > datetime.now(UTC)):
+            step = totp_step(user.totp_secret, code, after=last_totp_step(sess, int(user.id)))
+        if step is None:
             user.failed_logins = int(user.failed_logins or 0) + 1
             if user.failed_logins >= app.state.settings.lockout_threshold:
                 user.locked_until = datetime.now(UTC) + timedelta(
@@ -149,7 +209,8 @@ def totp_submit(request: Request, code: str = Form("")) -> Any:
             record_event(sess, f"web:{user.username}", "auth.totp_failed", "user", user.id, None)
             return render(request, "totp.html", {"error": "bad_code"}, status_code=401)
         user.failed_logins = 0
-        record_event(sess, f"web:{user.username}", "auth.login", "user", user.id, {"mfa": True})
+        record_event(sess, f"web:{user.username}", "auth.login", "user", user.id,
+                     {"mfa": True, "totp_step": step})
         sess.flush()
         sess.expunge(user)
     _start_session(request, user)
@@ -226,6 +287,10 @@ def _qr_data_uri(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+#: The only notices ``/account?m=…`` may show (a key of strings.toml); anything else shows nothing.
+ACCOUNT_MESSAGES: dict[str, str] = {"saved": "saved"}
+
+
 @router.get("/account", include_in_schema=False)
 def account_page(request: Request, user: CurrentUser = Depends(current_user)) -> Any:
     ws = request.app.state.ws
@@ -233,7 +298,8 @@ def account_page(request: Request, user: CurrentUser = Depends(current_user)) ->
         has_totp = bool(conn.execute(select(User.totp_secret).where(User.id == user.id)).scalar())
     pending = session_data(request).get("totp_pending")
     ctx: dict[str, Any] = {"has_totp": has_totp, "tokens": list_tokens(ws, user.id),
-                           "new_token": None, "message": request.query_params.get("m")}
+                           "new_token": None,
+                           "message": ACCOUNT_MESSAGES.get(request.query_params.get("m", ""))}
     if pending and not has_totp:
         uri = totp_uri(pending, user.username)
         ctx.update(totp_secret=pending, totp_qr=_qr_data_uri(uri))
@@ -258,11 +324,12 @@ def totp_start(request: Request, user: CurrentUser = Depends(current_user)) -> A
 def totp_confirm(request: Request, code: str = Form(""),
                  user: CurrentUser = Depends(current_user)) -> Any:
     secret = session_data(request).get("totp_pending")
-    if not secret or not verify_totp(str(secret), code):
+    step = totp_step(str(secret), code) if secret else None
+    if step is None:
         raise RoshanError("that code is not valid; try the current one")
     with request.app.state.ws.session() as sess:
         sess.execute(update(User).where(User.id == user.id).values(totp_secret=str(secret)))
-        record_event(sess, user.actor, "user.totp_enable", "user", user.id, None)
+        record_event(sess, user.actor, "user.totp_enable", "user", user.id, {"totp_step": step})
     update_session(request, totp_pending=None)
     return redirect("/account?m=saved")
 

@@ -20,6 +20,7 @@ _T = TypeVar("_T")
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.autoescape = True
+TEMPLATES.env.globals["known_errors"] = frozenset(k for k in i18n.STRINGS if k.startswith("err_"))
 TEMPLATES.env.globals.update(t=i18n.t, number=i18n.number, fdate=i18n.format_date,
                              digits=i18n.digits, label=i18n.value_label,
                              province=i18n.province_label)
@@ -53,8 +54,40 @@ def update_session(request: Request, **values: Any) -> dict[str, Any]:
     return data
 
 
+#: How long (seconds) the "data are SYNTHETIC" answer is reused before the store is asked again.
+SYNTHETIC_CHECK_SECONDS = 5.0
+
+
+def data_are_synthetic(request: Request) -> bool:
+    """True when any list in the workspace came from roshan's simulator (name starts SYNTHETIC).
+
+    Every page then carries the SYNTHETIC banner. Checked at most every few seconds.
+    """
+    import time
+
+    from sqlalchemy import select
+
+    from roshan.report.data import is_synthetic
+    from roshan.store.models import Source
+    from roshan.web.db import reader
+
+    state = request.app.state
+    cached = getattr(state, "synthetic_cache", None)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < SYNTHETIC_CHECK_SECONDS:
+        return bool(cached[1])
+    try:
+        with reader(state.ws) as conn:
+            names = [r[0] for r in conn.execute(select(Source.name))]
+        value = is_synthetic(names)
+    except Exception:  # noqa: BLE001 - a page must render even when the store is busy
+        value = bool(cached[1]) if cached else False
+    state.synthetic_cache = (now, value)
+    return value
+
+
 def render(request: Request, template: str, ctx: dict[str, Any] | None = None, *,
-           status_code: int = 200) -> Any:
+           status_code: int = 200, headers: dict[str, str] | None = None) -> Any:
     """Render a page with the shared context (user, language, direction, CSRF token)."""
     lang = lang_of(request)
     try:
@@ -64,9 +97,10 @@ def render(request: Request, template: str, ctx: dict[str, Any] | None = None, *
     perms = PERMISSIONS.get(user.role, frozenset()) if user else frozenset()
     context = {"request": request, "lang": lang, "dir": i18n.direction(lang), "user": user,
                "perms": perms, "csrf": session_data(request).get("csrf", ""),
-               "path": request.url.path}
+               "path": request.url.path, "synthetic": data_are_synthetic(request)}
     context.update(ctx or {})
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code,
+                                      headers=headers)
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -243,11 +243,52 @@ def bar_chart_svg(rows: list[tuple[str, int]], *, width: int = 640, bar: int = 1
     return "".join(parts)
 
 
+def _source_labels(ws: Workspace) -> dict[str, str]:
+    from roshan.report.exports import _source_labels as labels
+
+    return labels(ws)
+
+
+def hide_list_names(data: Any, labels: dict[str, str]) -> Any:
+    """``data`` with every list (source) name in its texts replaced by its public label.
+
+    Viewers get aggregates at the public level, where lists are "List A", "List B", …
+    (as in their exports); estimate warnings and health notes may name a list.
+    """
+    names = sorted((n for n in labels if n), key=len, reverse=True)
+    if not names:
+        return data
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            for n in names:
+                if n in v:
+                    v = v.replace(n, labels[n])
+            return v
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    return walk(data)
+
+
+def data_for(ws: Workspace, user: CurrentUser) -> dict[str, Any]:
+    """The dashboard's aggregates as ``user`` may see them (list names only with view_names)."""
+    from roshan.web.auth import VIEW_NAMES
+
+    data = dashboard_data(ws)
+    if user.can(VIEW_NAMES):
+        return data
+    return hide_list_names(data, _source_labels(ws))
+
+
 @router.get("/", include_in_schema=False)
 def dashboard_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
     ws = request.app.state.ws
     lang = lang_of(request)
-    data = dashboard_data(ws)
+    data = data_for(ws, user)
     svgs = dashboard_svgs(ws, lang)
     return render(request, "dashboard.html", {"d": data, "timeline_svg": svgs.get("timeline", ""),
                                               "province_svg": svgs.get("map", "")})
@@ -256,5 +297,8 @@ def dashboard_page(request: Request, user: CurrentUser = Depends(require(VIEW_AG
 @router.get("/api/dashboard", tags=["dashboard"])
 def api_dashboard(request: Request,
                   user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> dict[str, Any]:
-    """Aggregates: victims, records, sources, the latest estimate, timeline, provinces."""
-    return dashboard_data(request.app.state.ws)
+    """Aggregates: victims, records, sources, the latest estimate, timeline, provinces.
+
+    Roles that may not see names (viewers) get list names replaced by List A, B, ….
+    """
+    return data_for(request.app.state.ws, user)

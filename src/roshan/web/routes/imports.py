@@ -17,11 +17,13 @@ import json
 import re
 import secrets
 import shutil
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from roshan.canonical import SourceKind
@@ -38,6 +40,9 @@ router = APIRouter()
 ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json", ".jsonl")
 MAPPING_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 PREVIEW_ROWS = 5
+#: The upload's own metadata file. Its suffix is not one a list may have, so no uploaded
+#: list (not even one named ``upload.json``) can overwrite it.
+META_FILE = "upload-meta.roshan"
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -97,6 +102,7 @@ async def stage_upload(request: Request, user: CurrentUser, file: UploadFile,
     except ValueError as exc:
         raise RoshanError(f"unknown kind of source {source_kind!r}") from exc
     name = _safe_name(file.filename or "", ALLOWED_SUFFIXES)
+    expire_uploads(request.app.state.uploads_dir, settings.upload_ttl_seconds)
     upload_id = secrets.token_urlsafe(18)
     folder = request.app.state.uploads_dir / upload_id
     folder.mkdir(parents=True)
@@ -109,8 +115,14 @@ async def stage_upload(request: Request, user: CurrentUser, file: UploadFile,
             await _save(mapping, folder / mapping_name, 1024 * 1024)
         meta = {"id": upload_id, "file": name, "size": size, "source_name": source_name.strip(),
                 "source_kind": kind.value, "mapping": mapping_name, "by": user.username}
-        (folder / "upload.json").write_text(json.dumps(meta), encoding="utf-8")
+        meta["created"] = time.time()
+        meta["expires"] = meta["created"] + settings.upload_ttl_seconds
+        (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
         preview = build_preview(request.app.state.ws, folder, meta)
+    except RecursionError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise InputFileError("the file is nested too deeply to read as a list",
+                             file=name) from None
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -124,13 +136,57 @@ def _load_meta(request: Request, upload_id: str, user: CurrentUser) -> tuple[Pat
     if not _ID.match(upload_id):
         raise HTTPException(404, "no such upload")
     folder = request.app.state.uploads_dir / upload_id
-    meta_path = folder / "upload.json"
+    meta_path = folder / META_FILE
     if not meta_path.is_file():
         raise HTTPException(404, "no such upload")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if upload_expired(meta, request.app.state.settings.upload_ttl_seconds):
+        shutil.rmtree(folder, ignore_errors=True)
+        raise HTTPException(404, "no such upload (unconfirmed uploads are deleted after "
+                                 f"{request.app.state.settings.upload_ttl_seconds // 3600} hours)")
     if meta.get("by") != user.username and user.role != "admin":
         raise HTTPException(404, "no such upload")
     return folder, meta
+
+
+def upload_expired(meta: dict[str, Any], ttl: float, now: float | None = None) -> bool:
+    """True when a staged upload is older than ``ttl`` seconds (or has no creation time)."""
+    now = time.time() if now is None else now
+    created = meta.get("created")
+    if not isinstance(created, (int, float)):
+        return True
+    expires = meta.get("expires")
+    if isinstance(expires, (int, float)) and now > float(expires):
+        return True
+    return now - float(created) > ttl
+
+
+def expire_uploads(uploads_dir: Path, ttl: float, now: float | None = None) -> int:
+    """Delete staged uploads older than ``ttl`` seconds; returns how many were deleted.
+
+    Unconfirmed uploads hold victims' names, so they must not stay on disk: the app
+    runs this when it starts and whenever a list is uploaded. A folder without a
+    readable metadata file counts from its modification time.
+    """
+    now = time.time() if now is None else now
+    gone = 0
+    if not uploads_dir.is_dir():
+        return 0
+    for folder in uploads_dir.iterdir():
+        if not folder.is_dir():
+            continue
+        try:
+            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+            old = upload_expired(meta, ttl, now)
+        except (OSError, ValueError):
+            try:
+                old = now - folder.stat().st_mtime > ttl
+            except OSError:
+                continue
+        if old:
+            shutil.rmtree(folder, ignore_errors=True)
+            gone += 1
+    return gone
 
 
 def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
@@ -152,7 +208,10 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
     close = getattr(table.rows, "close", None)
     if close:
         close()
-    return {"id": meta["id"], "file": meta["file"], "size": meta["size"],
+    expires = meta.get("expires")
+    return {"expires_at": (datetime.fromtimestamp(float(expires), UTC).isoformat(timespec="minutes")
+                           if isinstance(expires, (int, float)) else None),
+            "id": meta["id"], "file": meta["file"], "size": meta["size"],
             "source_name": meta["source_name"], "source_kind": meta["source_kind"],
             "encoding": table.encoding, "format": table.file_format, "header": table.header,
             "columns": [{"column": h, "field": columns.get(h)} for h in table.header],
@@ -293,6 +352,8 @@ class UploadPreview(BaseModel):
     fields: list[str]
     rows: list[dict[str, str]]
     warnings: list[str]
+    expires_at: str | None = Field(None, description="When the staged upload is deleted "
+                                   "unless confirmed (UTC, ISO 8601).")
 
 
 @router.post("/api/uploads", response_model=UploadPreview, status_code=201, tags=["imports"])

@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from roshan.canonical import FIELD_NAMES
-from roshan.errors import LinkageError
+from roshan.errors import LinkageError, RoshanError
+from roshan.store.audit import record_event
 from roshan.store.models import ReviewDecision
 from roshan.store.workspace import Workspace
 from roshan.web.auth import REVIEW, CurrentUser, require
@@ -57,27 +58,65 @@ def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
     return out
 
 
-def decide(ws: Workspace, user: CurrentUser, record_a: int, record_b: int, decision: str,
-           expected_version: int, note: str | None = None) -> dict[str, Any]:
-    """Store a decision with optimistic locking (ReviewConflictError → HTTP 409)."""
-    from roshan.link.review import record_decision
+#: How far down the queue a decided pair may be and still count as "from the queue".
+QUEUE_DEPTH = 1000
 
-    row = record_decision(ws, record_a, record_b, decision, user.actor,
-                          expected_version=expected_version, note=note or None)
-    return {"record_a": row.record_a, "record_b": row.record_b, "decision": row.decision,
-            "version": row.version, "reviewer": row.reviewer}
+
+def in_queue(ws: Workspace, record_a: int, record_b: int) -> bool:
+    """True when the pair is in the review queue, or was decided before (a correction)."""
+    from roshan.link.review import review_queue
+
+    a, b = sorted((int(record_a), int(record_b)))
+    with reader(ws) as conn:
+        decided = conn.execute(select(ReviewDecision.id).where(
+            ReviewDecision.record_a == a, ReviewDecision.record_b == b)).first()
+    if decided is not None:
+        return True
+    try:
+        items = review_queue(ws, limit=QUEUE_DEPTH, cluster_limit=QUEUE_DEPTH // 2)
+    except (LinkageError, FileNotFoundError):
+        return False
+    return any(sorted((i["record_a"], i["record_b"])) == [a, b] for i in items)
+
+
+def decide(ws: Workspace, user: CurrentUser, record_a: int, record_b: int, decision: str,
+           expected_version: int, note: str | None = None, *, via: str = "api",
+           ) -> dict[str, Any]:
+    """Store a decision with optimistic locking (ReviewConflictError → HTTP 409).
+
+    ``via`` says where it was made ("web" page or "api") in the audit log. A pair that
+    is not in the review queue (and was never decided) may still be decided — a
+    reviewer may spot a pair elsewhere — but the audit log then says so with a
+    ``review.outside_queue`` event beside the decision.
+    """
+    from roshan.link.review import DECISIONS, decide_in_session
+
+    if decision not in DECISIONS:
+        raise RoshanError(f"decision must be one of {', '.join(DECISIONS)}")
+    queued = in_queue(ws, record_a, record_b)
+    with ws.session() as sess:
+        row = decide_in_session(sess, record_a, record_b, decision, user.actor,
+                                expected_version=expected_version, note=note or None, via=via)
+        if not queued:
+            record_event(sess, user.actor, "review.outside_queue", "record_pair",
+                         f"{row.record_a}-{row.record_b}", {"via": via})
+        sess.flush()
+        out = {"record_a": row.record_a, "record_b": row.record_b, "decision": row.decision,
+               "version": row.version, "reviewer": row.reviewer, "in_queue": queued}
+    return out
 
 
 @router.get("/review", include_in_schema=False)
-def review_page(request: Request, user: CurrentUser = Depends(require(REVIEW))) -> Any:
+def review_page(request: Request, skip: int = Query(0, ge=0, le=1000),
+                status: Literal["saved", "conflict"] | None = Query(None),
+                user: CurrentUser = Depends(require(REVIEW))) -> Any:
     items = queue(request.app.state.ws, limit=20)
-    skip = int(request.query_params.get("skip", "0") or 0)
     item = items[skip] if 0 <= skip < len(items) else None
     fields = [f for f in FIELD_NAMES
               if item and ((item["a"] or {}).get(f) or (item["b"] or {}).get(f))]
     return render(request, "review.html", {
         "item": item, "fields": fields, "remaining": len(items), "skip": skip,
-        "status": request.query_params.get("status")})
+        "status": status})
 
 
 @router.post("/review/decide", include_in_schema=False)
@@ -88,7 +127,8 @@ def review_submit(request: Request, record_a: int = Form(..., ge=1, le=ID_MAX),
     from roshan.link.review import ReviewConflictError
 
     try:
-        decide(request.app.state.ws, user, record_a, record_b, decision, expected_version)
+        decide(request.app.state.ws, user, record_a, record_b, decision, expected_version,
+               via="web")
     except ReviewConflictError:
         return redirect(f"/review?status=conflict&skip={skip}")
     return redirect(f"/review?status=saved&skip={skip}")

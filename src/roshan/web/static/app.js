@@ -12,7 +12,12 @@
       document.addEventListener("keydown", function (ev) {
         var tag = (ev.target && ev.target.tagName) || "";
         if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
-        var el = form.querySelector('[data-key="' + ev.key.toLowerCase() + '"]');
+        // The physical key (event.code: "KeyM", "KeyN", ...), not the character it types, so
+        // the shortcuts work on a Persian keyboard layout too (M types «ئ», N «د» there).
+        var code = ev.code || "";
+        var key = /^Key[A-Z]$/.test(code) ? code.charAt(3).toLowerCase() : "";
+        if (!key && ev.key && ev.key.length === 1) { key = ev.key.toLowerCase(); }
+        var el = key ? form.querySelector('[data-key="' + key + '"]') : null;
         if (el) { ev.preventDefault(); el.click(); }
       });
     }
@@ -24,7 +29,7 @@
         fetch("/api/jobs/" + id, { credentials: "same-origin", headers: { "Accept": "application/json" } })
           .then(function (r) { return r.json(); })
           .then(function (j) {
-            document.getElementById("job-status").textContent = j.status;
+            document.getElementById("job-status").textContent = job.getAttribute("data-label-" + j.status) || j.status;
             document.getElementById("job-progress").value = j.progress || 0;
             document.getElementById("job-message").textContent = j.message || "";
             job.setAttribute("data-status", j.status);
