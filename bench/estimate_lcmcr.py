@@ -255,12 +255,14 @@ def _profile(profile: bool, production: bool, workers: int) -> None:
         counts = CaptureCounts.from_csv(DATA / "rome_hiv_4list.csv")
         # 4 chains x (500 warm-up + 2,500 burn-in + 1,000 draws x 1,250) = 5.012M sweeps
         kw = dict(classes=15, burnin=2_500, samples=1_000, thin=1_250, chains=4, seed=1)
+        load_before = os.getloadavg()[0]
         t0, c0 = time.perf_counter(), time.process_time()
         r = fit_lcmcr(counts, workers=workers, **kw)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         out["production"] = {"table": "rome_hiv_4list", "settings": kw, "workers": workers,
                              "iterations": r.diagnostics["iterations"], "wall_seconds": wall,
                              "cpu_seconds": cpu, "median": r.estimate, "rhat": r.diagnostics["rhat"],
+                             "load_average_before": load_before,
                              "load_average_after": os.getloadavg()[0], "target_wall_seconds": 25}
         print(f"production: {r.diagnostics['iterations']:,} sweeps, {wall:.1f} s wall, "
               f"{cpu:.1f} s CPU, workers={workers}, median {r.estimate:,.0f}, "
@@ -367,6 +369,11 @@ def profile_table(counts) -> dict:
             acc = 0
             for k in range(k_max - 1):
                 acc += count_k[k]
+                if count_k[k] == 0:  # as the kernel: closed form for an empty class
+                    u = np.random.random()
+                    lv = np.log(u) / (alpha + (n_tot - acc))
+                    np.log(-np.expm1(lv))
+                    continue
                 _log_gamma(1.0 + count_k[k])
                 _log_gamma(alpha + (n_tot - acc))
 
@@ -416,14 +423,16 @@ def profile_table(counts) -> dict:
     arrs = (pats, freq, probs, draw, ones, count_k)
     full_ns, _ = timed(full, lam, nu, log_nu, count0, state, *arrs)
     copy_ns, _ = timed(copies, lam, nu, log_nu, count0, state, *arrs)
-    ns["full sweep"] = full_ns - copy_ns
+    ns["full sweep (R's steps 1-6, no move)"] = full_ns - copy_ns
     ns["1 split observed patterns over classes"], b = timed(alloc, lam, nu, count0, *arrs)
     var["1 split observed patterns over classes"] = f"~{b} binomials"
     ns["2 lambda (K x J Betas)"], g = timed(lam_step, lam.copy(), ones, count_k)
     var["2 lambda (K x J Betas)"] = (f"{g} gammas + {k_max * n_lists - g // 2} closed-form "
                                      "Betas")
     ns["3 stick-breaking weights"], _ = timed(stick, float(state[0]), n_obs + int(count0.sum()), count_k)
-    var["3 stick-breaking weights"] = f"{2 * (k_max - 1)} log-gammas"
+    occ = sum(1 for k in range(k_max - 1) if count_k[k] > 0)
+    var["3 stick-breaking weights"] = (f"{2 * occ} log-gammas + {k_max - 1 - occ} uniforms "
+                                       "(empty classes)")
     ns["4 p0 and n0 (NegBin)"], _ = timed(n0_step, lam, nu, count0, probs)
     var["4 p0 and n0 (NegBin)"] = "1 gamma + 1 Poisson"
     p0 = float(probs.sum()) if probs.sum() > 0 else 1.0
@@ -462,12 +471,11 @@ def _write_docs() -> None:
         cpu_r = r.get("r_cpu_iterations_per_second")
         ratio = (f"{r['ratio_to_r_cpu']:.2f}x / {r['ratio_to_r_cpu_with_n0_moves']:.2f}x"
                  if cpu_r else "-")
-        lines.append(f"| {r['table']} | {r['iterations_per_second']:,.0f} | "
-                     f"{mv:,.0f} | {r['r_iterations_per_second']:,} | "
-                     f"{cpu_r:,} | {ratio} | {meds} | {r['r_median']:,} |"
-                     if mv else
-                     f"| {r['table']} | {r['iterations_per_second']:,.0f} | - | "
-                     f"{r['r_iterations_per_second']:,} | - | - | {meds} | {r['r_median']:,} |")
+        mv_s = f"{mv:,.0f}" if mv else "-"
+        cpu_s = f"{cpu_r:,}" if cpu_r else "-"
+        lines.append(f"| {r['table']} | {r['iterations_per_second']:,.0f} | {mv_s} | "
+                     f"{r['r_iterations_per_second']:,} | {cpu_s} | {ratio} | {meds} | "
+                     f"{r['r_median']:,} |")
     lines += ["", f"JIT: cold compile {result['cold_compile_seconds']:.1f} s (once per install; "
               f"cached on disk), cached load {result['cached_load_seconds']:.2f} s per process.",
               "Results: bench/results/estimate_lcmcr.json.", ""]
@@ -507,10 +515,10 @@ def _write_docs() -> None:
                       "| table | step | ns per sweep | share | variates per sweep |",
                       "|---|---|---|---|---|"]
             for name, prof in p["steps"].items():
-                total = prof["ns_per_sweep"]["full sweep"]
-                for step, ns in prof["ns_per_sweep"].items():
+                total = next(iter(prof["ns_per_sweep"].values()))
+                for i, (step, ns) in enumerate(prof["ns_per_sweep"].items()):
                     var = prof["variates_per_sweep"].get(step, "")
-                    share = "" if step == "full sweep" else f"{ns / total:.0%}"
+                    share = "" if i == 0 else f"{ns / total:.0%}"
                     lines.append(f"| {name} | {step} | {ns:,.0f} | {share} | {var} |")
             lines.append("")
         if "production" in p:
@@ -518,8 +526,10 @@ def _write_docs() -> None:
             lines += [f"Production settings (`--production`): {q['table']}, K = 15, "
                       f"{q['iterations']:,} sweeps in 4 chains on {q['workers']} threads: "
                       f"**{q['wall_seconds']:.1f} s wall**, {q['cpu_seconds']:.1f} s CPU "
-                      f"(target 25 s wall; load average {p['machine']['load_average_at_start']:.1f}"
-                      f" before, {q['load_average_after']:.1f} after); median N "
+                      f"(target 25 s wall; load average "
+                      + (f"{q['load_average_before']:.1f} before, "
+                         if "load_average_before" in q else "")
+                      + f"{q['load_average_after']:.1f} after); median N "
                       f"{q['median']:,.0f}, R-hat {q['rhat']:.3f}.", ""]
         lines += ["Results: bench/results/estimate_lcmcr_profile.json.", ""]
     _replace_section(SECTION, "\n".join(lines))

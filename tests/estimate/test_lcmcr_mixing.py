@@ -132,13 +132,21 @@ def test_dispersed_starts():
 
 def test_uk_chains_agree_with_collapsed_moves():
     """The bimodal UK table: without the move, chains sat at 6,000-14,000 for whole runs
-    (default settings, seeds 1-20: 8 of 20 seeds with a chain median below 18,000)."""
+    (default settings, seeds 1-20: 8 of 20 seeds had a chain median below 18,000). With
+    it most seeds agree; one that does not must say NOT FINAL (bench/estimate_lcmcr.py
+    --mixing has the 20-seed figures)."""
     counts = _load("uk_slavery_6list")
-    res = fit_lcmcr(counts, seed=17, burnin=5_000, samples=400, thin=50, chains=4)
-    assert res.diagnostics["final"], res.warnings
-    assert res.diagnostics["rhat"] <= 1.05
-    assert min(res.diagnostics["chain_medians"]) > 18_000
-    assert 20_000 <= res.estimate <= 25_000
+    final = 0
+    for seed in (1, 2, 3):
+        res = fit_lcmcr(counts, seed=seed, burnin=5_000, samples=400, thin=50, chains=4)
+        d = res.diagnostics
+        agree = d["rhat"] <= 1.05 and min(d["chain_medians"]) > 18_000
+        if agree:
+            final += 1
+            assert 20_000 <= res.estimate <= 25_000
+        else:
+            assert not d["final"] and any(w.startswith("NOT FINAL") for w in res.warnings)
+    assert final >= 2
 
 
 # ------------------------------------------------------ the collapsed move is exact

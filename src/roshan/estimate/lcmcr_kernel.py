@@ -12,7 +12,8 @@ the K classes with one multinomial draw (sequential conditional binomials that
 stop as soon as the remaining count is zero), the unobserved count n0 is drawn
 from its negative-binomial full conditional and split over classes the same way,
 and Beta draws with a unit parameter use exact closed forms instead of two Gamma
-draws. The class-by-list sufficient statistics are accumulated while sampling,
+draws (capture probabilities with no one or everyone of a class on the list, and the
+stick-breaking weight of every empty class). The class-by-list sufficient statistics are accumulated while sampling,
 so there is no separate tabulation pass.
 
 Random numbers come from numba's own per-thread Mersenne Twister, seeded at the
@@ -338,6 +339,18 @@ def _sweep(
     log_rest = 0.0
     for k in range(k_max - 1):
         acc += count_k[k]
+        if count_k[k] == 0:
+            # empty class: V ~ Beta(1, b) exactly, 1 - V = U**(1/b); one uniform instead
+            # of two Gamma variates (most of the K classes are empty)
+            u = np.random.random()
+            while u == 0.0:
+                u = np.random.random()
+            log1mv = math.log(u) / (alpha + (n_tot - acc))
+            logv = math.log(-math.expm1(log1mv)) if log1mv < 0.0 else -745.0
+            log_nu[k] = logv + log_rest
+            log_rest += log1mv
+            nu[k] = math.exp(log_nu[k])
+            continue
         lg1 = _log_gamma(1.0 + count_k[k])
         lg2 = _log_gamma(alpha + (n_tot - acc))
         if lg1 > lg2:
