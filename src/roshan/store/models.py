@@ -307,3 +307,19 @@ class EstimateRun(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     link_run_id: Mapped[int | None] = mapped_column(ForeignKey("link_runs.id"))
     actor: Mapped[str | None] = mapped_column(String(200))
+
+
+class WebSession(Base):
+    """A signed-in web session kept server-side (roshan.web.sessions; migration 0005).
+
+    The browser's cookie holds only a random token; ``id`` is its SHA-256. Deleting the
+    row ends the session at once (sign-out, password reset, role change, deactivation).
+    """
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
