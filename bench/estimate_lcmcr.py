@@ -87,7 +87,11 @@ def main() -> None:
     ap.add_argument("--production", action="store_true",
                     help="K=15, 5.01M sweeps on Rome HIV, 4 chains on 2 threads")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", action="store_true",
+                    help="default fit on Rome with 1 and 2 workers: wall, CPU, same draws?")
     args = ap.parse_args()
+    if args.threads:
+        return _threads()
     if args.mixing:
         return _mixing(args.mixing, args.workers)
     if args.profile or args.production:
@@ -448,6 +452,34 @@ def profile_table(counts) -> dict:
             "state": {"n0": int(count0.sum()), "alpha": float(state[0])}}
 
 
+def _threads() -> None:
+    """fit_lcmcr defaults on Rome HIV with 1 and 2 worker threads (4 chains)."""
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.lcmcr import _compile, fit_lcmcr
+
+    _compile()
+    counts = CaptureCounts.from_csv(DATA / "rome_hiv_4list.csv")
+    out = json.loads(PROFILE.read_text()) if PROFILE.exists() else {}
+    rows, draws = [], []
+    for workers in (1, 2, 1, 2):
+        load = os.getloadavg()[0]
+        t0, c0 = time.perf_counter(), time.process_time()
+        r = fit_lcmcr(counts, seed=3, workers=workers)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        draws.append(r.draws)
+        rows.append({"workers": workers, "wall_seconds": wall, "cpu_seconds": cpu,
+                     "load_average_before": load, "estimate": r.estimate})
+        print(f"workers={workers}: {wall:.2f} s wall, {cpu:.2f} s CPU (CPU/wall "
+              f"{cpu / wall:.2f}), load {load:.1f}, estimate {r.estimate:,.0f}", flush=True)
+    same = all(np.array_equal(draws[0], d) for d in draws[1:])
+    print(f"identical draws for every worker count: {same}")
+    out["threads"] = {"table": "rome_hiv_4list", "settings": "fit_lcmcr defaults, seed 3",
+                      "runs": rows, "identical_draws": same,
+                      "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    PROFILE.write_text(json.dumps(out, indent=2) + "\n")
+    _write_docs()
+
+
 def _write_docs() -> None:
     result = json.loads(RESULTS.read_text())
     lines = [
@@ -531,6 +563,14 @@ def _write_docs() -> None:
                          if "load_average_before" in q else "")
                       + f"{q['load_average_after']:.1f} after); median N "
                       f"{q['median']:,.0f}, R-hat {q['rhat']:.3f}.", ""]
+        if "threads" in p:
+            t = p["threads"]
+            runs = "; ".join(f"{x['workers']} worker(s) {x['wall_seconds']:.1f} s wall / "
+                             f"{x['cpu_seconds']:.1f} s CPU (load {x['load_average_before']:.1f})"
+                             for x in t["runs"])
+            lines += [f"Chains in parallel threads (`--threads`, {t['when']}): Rome HIV, "
+                      f"fit_lcmcr defaults (4 chains, seed 3): {runs}; identical draws for "
+                      f"every worker count: {t['identical_draws']}.", ""]
         lines += ["Results: bench/results/estimate_lcmcr_profile.json.", ""]
     _replace_section(SECTION, "\n".join(lines))
 
