@@ -29,8 +29,14 @@ def scenario_ws(tmp_path: Path, url: str | None = None,
     return ws
 
 
+SCRIPT = Path(sys.executable).parent / "roshan"
+
+
 def roshan(*args: str) -> list[str]:
-    """The command line of the roshan CLI in a child process."""
+    """The command line of the installed ``roshan`` console script (what a user runs),
+    or the module when the script is not installed."""
+    if SCRIPT.exists():
+        return [str(SCRIPT), *args]
     return [sys.executable, "-m", "roshan.cli.main", *args]
 
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from crash_helpers import roshan
 
 from roshan.store.integrity import check_store
 from roshan.store.status import workspace_status
@@ -31,7 +32,7 @@ def _big_csv(path: Path, rows: int = ROWS, tag: str = "") -> Path:
 
 
 def _ingest_cmd(ws: Path, f: Path, source: str) -> list[str]:
-    return [sys.executable, "-m", "roshan.cli.main", "ingest", str(ws), str(f), "--source", source]
+    return roshan("ingest", str(ws), str(f), "--source", source)  # the installed script
 
 
 def _run_and_kill(cmd: list[str], delay: float) -> int:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from crash_helpers import roshan
 from crash_helpers import scenario_ws as _scenario_ws
 from sqlalchemy import select
 
@@ -26,7 +27,7 @@ from roshan.store.workspace import Workspace
 
 
 def _link_cmd(ws: Path) -> list[str]:
-    return [sys.executable, "-m", "roshan.cli.main", "link", str(ws)]
+    return roshan("link", str(ws))  # the installed console script
 
 
 def _state(ws: Workspace) -> tuple[int | None, int, frozenset]:
@@ -133,6 +134,11 @@ def test_kill_inside_the_store_transaction_leaves_previous_run(tmp_path: Path) -
         assert conn.execute(select(EstimateRun.link_run_id)).scalar() == before[0]
     _run_link(ws.root)
     assert _state(ws)[0] == 3 and check_store(ws) == []
+    with ws.engine.connect() as conn:
+        statuses = [s for (s,) in conn.execute(select(LinkRun.status).order_by(LinkRun.id))]
+    # the next start found the dead run's process gone and marked it failed (issue 16
+    # item 15): it no longer counts as running
+    assert statuses == ["done", "failed", "done"]
     ws.close()
 
 
