@@ -192,6 +192,8 @@ def test_persian_pages_translate_stored_values(clients):
     tehran = next(code for code, (en, _) in province_names().items() if en == "Tehran")
     assert value_label("province", tehran, "fa") == "تهران"
     assert value_label("province", "Tehran", "fa") == "تهران"
+    assert value_label("province", "West Azerbaijan", "fa") == "آذربایجان غربی"
+    assert value_label("province", "Kohgiluyeh and Boyer-Ahmad", "fa") == "کهگیلویه و بویراحمد"
     assert value_label("age_group", "18-29", "fa") == "۱۸-۲۹"
     c = clients["admin"]
     dash = c.get("/?lang=fa").text
@@ -577,3 +579,53 @@ def test_request_log_written_rotated_and_without_queries(web_ws, tmp_path):
     for h in app.state.request_log.handlers:
         h.flush()
     assert "GET /login 200" in (web_ws.root / "logs" / "web-requests.log").read_text()
+
+
+# ---------------------------------------------------------------- item 14: server-side sessions
+
+
+def _cookie(client) -> str:
+    from roshan.web.security import SESSION_COOKIE
+
+    return client.cookies.get(SESSION_COOKIE)
+
+
+def test_session_cookie_holds_only_a_token_and_sign_out_ends_it(app):
+    c = client_for(app, "analyst")
+    data = app.state.codec.loads(_cookie(c))
+    assert set(data) == {"sid"}  # no user id, CSRF token, language or secret in the cookie
+    # TOTP enrolment: the new secret stays on the server
+    page = c.get("/account").text
+    c.post("/account/totp/start", data={"csrf_token": csrf_of(page)})
+    page = c.get("/account").text
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
+    raw = _cookie(c)
+    assert secret not in str(app.state.codec.loads(raw)) and secret not in raw
+    # a copy of the cookie stops working when its owner signs out
+    from fastapi.testclient import TestClient
+
+    from roshan.web.security import SESSION_COOKIE
+
+    thief = TestClient(app, base_url="https://testserver")
+    thief.cookies.set(SESSION_COOKIE, raw)
+    assert thief.get("/api/me").status_code == 200
+    r = c.post("/logout", data={"csrf_token": csrf_of(c.get("/account").text)},
+               follow_redirects=False)
+    assert r.status_code == 303
+    assert thief.get("/api/me").status_code == 401
+    assert c.get("/api/me").status_code == 401
+
+
+def test_password_reset_and_role_change_end_sessions_at_once(app):
+    from roshan.web import accounts
+
+    ws = app.state.ws
+    a = client_for(app, "reviewer")
+    b = client_for(app, "reviewer")
+    assert a.get("/api/me").status_code == 200 and b.get("/api/me").status_code == 200
+    accounts.update_user(ws, accounts.user_id_of(ws, "reviewer"), actor="test", role="viewer")
+    assert a.get("/api/me").status_code == 401 and b.get("/api/me").status_code == 401
+    v = client_for(app, "viewer")
+    assert v.get("/api/me").status_code == 200
+    accounts.set_password(ws, "viewer", "another-pass-0042", actor="test")
+    assert v.get("/api/me").status_code == 401  # no waiting for the user cache

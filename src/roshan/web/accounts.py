@@ -20,6 +20,7 @@ from roshan.store.workspace import Workspace
 from roshan.web.auth import ROLES
 from roshan.web.db import reader
 from roshan.web.security import check_password_strength, hash_password
+from roshan.web.sessions import end_all
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$")
 
@@ -89,6 +90,7 @@ def set_password(ws: Workspace, username_or_id: str | int, password: str, *, act
         user.password_changed_at = utcnow()
         user.failed_logins = 0
         user.locked_until = None
+        end_all(sess, int(user.id))  # signed out everywhere, at once
         record_event(sess, actor, "user.password_set", "user", user.id, None)
         return int(user.id)
 
@@ -119,6 +121,8 @@ def update_user(ws: Workspace, user_id: int, *, actor: str, role: str | None = N
         if reset_totp and user.totp_secret:
             user.totp_secret = None
             detail["totp_reset"] = True
+        if "role" in detail or "active" in detail:
+            end_all(sess, int(user.id))  # the new role (or none) applies from the next sign-in
         if detail:
             record_event(sess, actor, "user.update", "user", user.id, detail)
         return {"id": user.id, "username": user.username, "role": user.role,

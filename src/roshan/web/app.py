@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from roshan import __version__
 from roshan.errors import RoshanError
 from roshan.store.workspace import Workspace
+from roshan.web import sessions
 from roshan.web.auth import NotSignedIn, csrf_protect
 from roshan.web.jobs import JobRunner
 from roshan.web.security import (
@@ -227,6 +228,11 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
                 return _plain(413, f"the request is larger than the limit ({mb} MB)")
         codec: SessionCodec = request.app.state.codec
         data = codec.loads(request.cookies.get(SESSION_COOKIE))
+        request.state.session_token = None
+        if data is not None and "sid" in data:  # a server-side session (roshan.web.sessions)
+            token = data.get("sid") if isinstance(data.get("sid"), str) else None
+            data = sessions.load(ws, token)
+            request.state.session_token = token if data is not None else None
         fresh = data is None
         if fresh:
             data = {"csrf": new_csrf_token()}
@@ -335,11 +341,31 @@ MESSAGE_KEYS: dict[str, str] = {
 
 
 def set_session_cookie(request: Request, response: Response, data: dict[str, Any]) -> None:
-    """Write the signed session cookie: Secure (unless turned off), HttpOnly, SameSite=Strict."""
+    """Write the session cookie: Secure (unless turned off), HttpOnly, SameSite=Strict.
+
+    A signed-in session (or one with a pending step or secret) is stored server-side and
+    the cookie holds only its random token; an anonymous one keeps its CSRF token and
+    language in the signed cookie. Ending a server-side session deletes its row.
+    """
     settings: WebSettings = request.app.state.settings
-    response.set_cookie(SESSION_COOKIE, request.app.state.codec.dumps(data),
-                        max_age=settings.session_max_age, httponly=True,
-                        secure=settings.secure_cookies, samesite="strict", path="/")
+    ws = request.app.state.ws
+    token = getattr(request.state, "session_token", None)
+    if sessions.needs_server(data):
+        if getattr(request.state, "session_rotate", False):
+            sessions.end(ws, token)  # a new token at sign-in: no session fixation
+            token = None
+        token = sessions.save(ws, token, data, settings.session_max_age)
+        request.state.session_token = token
+        value = request.app.state.codec.dumps({"sid": token})
+    else:
+        if token:
+            sessions.end(ws, token)
+            request.state.session_token = None
+        value = request.app.state.codec.dumps(
+            {k: data[k] for k in sessions.COOKIE_KEYS if data.get(k) is not None})
+    response.set_cookie(SESSION_COOKIE, value, max_age=settings.session_max_age,
+                        httponly=True, secure=settings.secure_cookies, samesite="strict",
+                        path="/")
 
 
 def raise_for(status: int, message: str) -> None:

@@ -97,9 +97,15 @@ def province_label(code: Any, lang: str, fallback: str | None = None) -> str:
     if code is None or code == "":
         return t(lang, "none") if fallback is None else fallback
     hit = _PROVINCES.get(str(code))
-    if hit is None:  # an English name: find it among the provinces
-        low = str(code).strip().lower()
-        hit = next((v for v in _PROVINCES.values() if v[0].lower() == low), None)
+    if hit is None:  # a name (the victims' ``province`` column): the normaliser's table
+        try:
+            from roshan.normalize.places import province_of
+
+            p = province_of(str(code))
+        except Exception:  # noqa: BLE001 - a label must never break a page
+            p = None
+        if p is not None:
+            hit = (p.name, p.name_fa)
     if hit is None:
         return digits(fallback if fallback is not None else code, lang)
     return hit[1] if lang == "fa" else hit[0]
@@ -123,3 +129,15 @@ def value_label(dim: str, value: Any, lang: str) -> str:
     if prefix is not None and (prefix + text) in STRINGS:
         return t(lang, prefix + text)
     return digits(text, lang)
+
+
+def reason_label(reason: Any, lang: str) -> str:
+    """A review-queue reason (``near_threshold``, ``conflicting_sex;weak_edges``, …) in words."""
+    parts = []
+    for part in str(reason or "").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        key = "rsn_" + part
+        parts.append(t(lang, key) if key in STRINGS else digits(part, lang))
+    return ("، " if lang == "fa" else "; ").join(parts)

@@ -21,6 +21,7 @@ from roshan.errors import RoshanError
 from roshan.store.audit import record_event
 from roshan.store.models import ApiToken, AuditEvent, User, utcnow
 from roshan.store.workspace import Workspace
+from roshan.web import sessions
 from roshan.web.auth import CurrentUser, current_user, session_data
 from roshan.web.db import reader
 from roshan.web.routes.common import PathId, redirect, render, update_session
@@ -98,7 +99,8 @@ def check_credentials(ws: Workspace, settings: WebSettings, username: str,
 
 
 def _start_session(request: Request, user: User) -> None:
-    # A new CSRF token at every sign-in (no session fixation of the token).
+    # A new CSRF token and a new server-side session token at every sign-in (no fixation).
+    request.state.session_rotate = True
     update_session(request, uid=int(user.id), pw=password_stamp(user.password_changed_at),
                    csrf=new_csrf_token(), mfa=None)
 
@@ -147,6 +149,7 @@ def login_submit(request: Request, username: str = Form(""), password: str = For
         return render(request, "login.html", {"error": reason, "username": username},
                       status_code=429 if reason == "locked" else 401)
     if user.totp_secret:
+        request.state.session_rotate = True
         update_session(request, mfa=int(user.id), uid=None, pw=None)
         return redirect("/login/totp")
     _start_session(request, user)
@@ -238,6 +241,9 @@ def change_password(request: Request, user: CurrentUser, current: str, new: str)
             raise HTTPException(403, "the current password is wrong")
         row.password_hash = hash_password(new)
         row.password_changed_at = utcnow()
+        # every other session of this user ends now (this one stays signed in)
+        sessions.end_all(sess, user.id, keep=getattr(request.state, "session_token", None)
+                         if user.via == "session" else None)
         record_event(sess, user.actor, "user.password_change", "user", user.id, None)
         sess.flush()
         stamp = password_stamp(row.password_changed_at)

@@ -23,7 +23,7 @@ TEMPLATES.env.autoescape = True
 TEMPLATES.env.globals["known_errors"] = frozenset(k for k in i18n.STRINGS if k.startswith("err_"))
 TEMPLATES.env.globals.update(t=i18n.t, number=i18n.number, fdate=i18n.format_date,
                              digits=i18n.digits, label=i18n.value_label,
-                             province=i18n.province_label)
+                             province=i18n.province_label, reason=i18n.reason_label)
 
 
 def lang_of(request: Request) -> str:
