@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 
 import rbcl
 
@@ -74,9 +73,3 @@ def blind_elements(secret: bytes, blob: bytes, workers: int | None = None) -> by
     with mp.get_context("fork").Pool(workers) as pool:
         return b"".join(pool.map(_blind_chunk, chunks))
 
-
-def shuffle_order(n: int) -> list[int]:
-    """A uniformly random permutation of range(n) from the OS CSPRNG."""
-    order = list(range(n))
-    secrets.SystemRandom().shuffle(order)
-    return order
