@@ -85,6 +85,8 @@ def test_reader_facing_text(built_reports):
     assert "—" in method and len(method) > 30  # says what the method is, not just its name
     fa = built_reports["fa"].read_text(encoding="utf-8")
     assert "مدل" in re.search(r'id="estimate-method">([^<]*)<', fa).group(1)
+    # list kinds in words, not stored codes
+    assert "<td>ngo_list</td>" not in en and "<td>family_report</td>" not in fa
 
 
 def test_full_name_missing_is_explained_when_names_are_split():

@@ -216,6 +216,7 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
     return template.render(
         headline_sentence=headline_sentence(est, lang),
         method_names=frozenset(k for k in i18n.STRINGS if k.startswith("method_name_")),
+        kind_names=frozenset(k for k in i18n.STRINGS if k.startswith("kind_")),
         names_split=names_split,
         d=d, lang=lang, dir=i18n.direction(lang), est=est, summary=summary,
         svg=_svgs(d, lang), dims=STRATA_DIMS, css=_static_text("report.css"),
