@@ -221,12 +221,12 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     values; a formula without one is refused for that cell (the importer records the
     issue, and rejects the row when the column is mapped) rather than read as empty.
     """
+    check_xlsx_sizes(path)  # first: refusing a bomb costs no import and no inflating
     try:
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
     except ImportError as exc:  # pragma: no cover
         raise InputFileError("openpyxl is required for XLSX files") from exc
-    check_xlsx_sizes(path)
     full = path.stat().st_size <= XLSX_FULL_LOAD_MAX_BYTES and xlsx_has_formulas_or_merges(path)
     try:
         wb = load_workbook(path, read_only=not full, data_only=True)
