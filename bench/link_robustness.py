@@ -73,6 +73,18 @@ def _family_summary(runs: list[dict]) -> dict:
     return s
 
 
+def _earlier_runs(paths: list[str], generator: str) -> list[dict]:
+    """Runs printed by earlier sweeps (``{"family": ...}`` lines of their output)."""
+    out: dict[tuple[str, int], dict] = {}
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.startswith('{"family"'):
+                r = json.loads(line)
+                if r.get("generator", "outside") == generator:
+                    out[(r["family"], r["seed"])] = r
+    return list(out.values())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--families", default="all")
@@ -86,6 +98,9 @@ def main() -> None:
                     "roshan); simulate: roshan's own simulator's families")
     ap.add_argument("--name", default="link_robustness")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--add-runs", action="append", default=[], metavar="LOG",
+                    help="also summarise the runs printed (one JSON line each) by an earlier "
+                    "sweep of the same code, e.g. seeds 1-6 when this run does 7-12")
     args = ap.parse_args()
     if args.families != "all":
         fams = args.families.split(",")
@@ -98,20 +113,32 @@ def main() -> None:
     jobs = [(f, s, args.estimate, s < args.first_seed + args.oracle_seeds, args.generator)
             for f in fams for s in range(args.first_seed, args.first_seed + args.seeds)]
     t0 = time.perf_counter()
+    earlier = _earlier_runs(args.add_runs, args.generator)
+    done = {(r["family"], r["seed"]) for r in earlier}
+    jobs = [j for j in jobs if (j[0], j[1]) not in done]
     with ProcessPoolExecutor(max_workers=args.jobs) as ex:
-        runs = list(ex.map(_job, jobs))
+        runs = earlier + list(ex.map(_job, jobs))
+    runs = [r for r in runs if r["family"] in fams]
+    runs.sort(key=lambda r: (fams.index(r["family"]), r["seed"]))
+    seeds = sorted({r["seed"] for r in runs})
+    args.seeds = len(seeds)
     by_family = {f: _family_summary([r for r in runs if r["family"] == f]) for f in fams}
     overall = _family_summary(runs)
     result = {"families": by_family, "overall": overall, "runs": runs, "seeds": args.seeds,
               "targets": TARGETS, "wall_seconds": round(time.perf_counter() - t0, 1),
-              "command": " ".join(["bench/link_robustness.py", *sys.argv[1:]])}
+              "seed_list": seeds,
+            "command": " ".join(["bench/link_robustness.py", *sys.argv[1:]])}
     print(json.dumps({"overall": overall, "families": by_family}, indent=1))
     if args.no_write:
         return
     what = ("outside scenarios (bench/robustness/outside.py, written independently of roshan)"
             if args.generator == "outside" else "roshan's own simulator's families")
-    lines = [f"Command: `.venv/bin/python {result['command']}` ({len(runs)} runs, "
-             f"{result['wall_seconds'] / 60:.1f} min on 2 cores). SYNTHETIC {what}.",
+    earlier_note = (f"; {len(earlier)} of them printed by an earlier invocation of the same "
+                    "code and read back with --add-runs" if earlier else "")
+    lines = [f"Command: `.venv/bin/python {result['command']}` ({len(runs)} runs, seeds "
+             f"{seeds[0]}–{seeds[-1]} of every family{earlier_note}; this invocation "
+             f"{result['wall_seconds'] / 60:.1f} min on 2 cores shared with other work). "
+             f"SYNTHETIC {what}.",
              "| family | P worst | P p10 | P median | R worst | R p10 | R median | naive P "
              "median | naive R worst | naive R median | supervised P/R median | health "
              "ok/repaired/failed |" + (" coverage |" if args.estimate else ""),
