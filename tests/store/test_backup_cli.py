@@ -200,3 +200,21 @@ def test_restore_with_keys_and_no_passphrase_is_one_line(keyed_backup, tmp_path:
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: no passphrase"), res.stderr
     assert "ROSHAN_KEY_PASSPHRASE" in lines[0]
+
+
+def test_status_does_not_wait_for_a_running_import(filled: Path) -> None:
+    """`roshan status --check` reads a snapshot beside a writer holding SQLite's write
+    lock (as an import does for its whole run) instead of timing out behind it."""
+    db = sqlite3.connect(filled / "roshan.db", isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        t0 = time.monotonic()
+        res = run("status", filled, "--check", "--json", timeout=120)
+        took = time.monotonic() - t0
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+    assert res.returncode == 0, res.stderr
+    info = json.loads(res.stdout)
+    assert info["raw_rows"] == 3000 and info["consistent"]
+    assert took < 29, took  # SQLite's busy timeout is 30 s

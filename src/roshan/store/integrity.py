@@ -79,7 +79,7 @@ INTAKE_CHECKS: dict[str, str] = {
 def check_store(ws: Workspace) -> list[str]:
     """Return a list of broken invariants (empty when the store is consistent)."""
     problems: list[str] = []
-    with ws.engine.connect() as conn:
+    with ws.engine.connect().execution_options(sqlite_deferred=True) as conn:  # a read
         for name, sql in {**CHECKS, **LINK_CHECKS, **INTAKE_CHECKS}.items():
             bad = conn.execute(text(sql + " LIMIT 5")).all()
             if bad:
@@ -106,7 +106,7 @@ def _link_snapshot_problems(ws: Workspace) -> list[str]:
         return []
     import pyarrow.parquet as pq
 
-    with ws.engine.connect() as conn:
+    with ws.engine.connect().execution_options(sqlite_deferred=True) as conn:  # a read
         done = conn.execute(text("SELECT n_victims FROM link_runs WHERE status = 'done' "
                                  "ORDER BY id DESC LIMIT 1")).scalar()
     if done is None:

@@ -13,7 +13,7 @@ from roshan.store.workspace import Workspace
 
 def workspace_status(ws: Workspace) -> dict[str, Any]:
     """Counts of sources, imports, raw rows, records and rejected rows, plus per-source detail."""
-    with ws.engine.connect() as conn:
+    with ws.engine.connect().execution_options(sqlite_deferred=True) as conn:  # a read
         def count(stmt: Any) -> int:
             return int(conn.execute(stmt).scalar() or 0)
 
