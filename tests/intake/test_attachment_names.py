@@ -5,6 +5,7 @@ rewritten by migration 0004 and still verify. SYNTHETIC data only."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyrage
@@ -15,6 +16,7 @@ from roshan.intake import importer as I
 from roshan.intake import ledger as L
 from roshan.intake import report as R
 from roshan.intake.keys import OrgKeys
+from roshan.store.migrate import downgrade
 from roshan.store.models import IntakeReport
 from roshan.store.workspace import Workspace
 
@@ -59,12 +61,13 @@ def test_existing_workspace_rewritten_and_still_verifies(tmp_path: Path, org: Or
                                                          workspace, make_jpeg) -> None:
     _import_one(tmp_path, org, workspace, make_jpeg)
     L.checkpoint(workspace, org)
-    # as an older roshan left it: the clear name stored, schema before 0004
+    # as an older roshan left it: the schema before 0004, the clear name stored
+    downgrade(workspace.engine, "0003")
     with workspace.engine.begin() as c:
-        atts = c.execute(select(IntakeReport.report_id, IntakeReport.attachments)).one()
-        old = [{**atts[1][0], "name": NAME}]
-        c.execute(IntakeReport.__table__.update().values(attachments=old))
-        c.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+        atts = c.execute(text("SELECT attachments FROM intake_reports")).scalar()
+        atts = json.loads(atts) if isinstance(atts, str) else atts
+        c.execute(text("UPDATE intake_reports SET attachments = :a"),
+                  {"a": json.dumps([{**atts[0], "name": NAME}])})
     root = workspace.root
     workspace.close()
     ws = Workspace.open(root)  # upgrades to head
