@@ -14,7 +14,6 @@ import pytest
 POPULATION = 700
 SEED = 11
 PARTIES = ("ORG-A", "ORG-B", "ORG-C")
-PASSPHRASE = "synthetic-test-passphrase"
 
 
 @dataclass
@@ -48,6 +47,8 @@ def _linked_ws(path: Path, root: Path, sources: list[dict]) -> Path:
 
 @pytest.fixture(scope="session")
 def federation(tmp_path_factory: pytest.TempPathFactory) -> Federation:
+    from fed_helpers import PASSPHRASE
+
     from roshan.intake.keys import init_keys, unlock
     from roshan.simulate.config import ScenarioConfig
     from roshan.simulate.scenario import simulate

@@ -7,6 +7,8 @@ from pathlib import Path
 from roshan.federate import blind_round, create_session, pass_round, workspace_tokens
 from roshan.intake.keys import load_public
 
+PASSPHRASE = "synthetic-test-passphrase"  # the key passphrase of every test organisation
+
 
 def new_session(fed, tmp: Path, strata=("province", "period"), **kw):
     parties = [(p, load_public(fed.keydirs[p])) for p in fed.parties]

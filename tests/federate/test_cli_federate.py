@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import PASSPHRASE
+from fed_helpers import PASSPHRASE
 
 ROSHAN = Path(sys.executable).parent / "roshan"
 
