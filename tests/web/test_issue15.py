@@ -203,6 +203,8 @@ def test_persian_pages_translate_stored_values(clients):
     assert ">ngo_list<" not in up and "فهرست سازمان مردم‌نهاد" in up
     users = c.get("/users?lang=fa").text
     assert "<td>admin</td>" not in users and "<td>مدیر</td>" in users
+    exports = c.get("/exports?lang=fa").text
+    assert "<th>estimates" not in exports and "برآوردها" in exports
     jobs = c.get("/jobs?lang=fa").text
     assert ">recommended<" not in jobs and ">period<" not in jobs
     # a victim page: sex and province in Persian, field names translated
