@@ -249,6 +249,8 @@ def _profile(profile: bool, production: bool, workers: int) -> None:
     out["machine"] = {"cores": os.cpu_count(), "load_average_at_start": os.getloadavg()[0]}
     out["when"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     if profile:
+        out["variate_ns"] = variate_costs()
+        print("variates (CPU ns):", ", ".join(f"{k} {v:.0f}" for k, v in out["variate_ns"].items()))
         out["steps"] = {}
         for name in ("rome_hiv_4list", "uk_slavery_6list"):
             counts = CaptureCounts.from_csv(DATA / f"{name}.csv")
@@ -431,8 +433,8 @@ def profile_table(counts) -> dict:
     ns["1 split observed patterns over classes"], b = timed(alloc, lam, nu, count0, *arrs)
     var["1 split observed patterns over classes"] = f"~{b} binomials"
     ns["2 lambda (K x J Betas)"], g = timed(lam_step, lam.copy(), ones, count_k)
-    var["2 lambda (K x J Betas)"] = (f"{g} gammas + {k_max * n_lists - g // 2} closed-form "
-                                     "Betas")
+    var["2 lambda (K x J Betas)"] = (f"{g // 2} Cheng BB Betas + {k_max * n_lists - g // 2} "
+                                     "closed-form Betas")
     ns["3 stick-breaking weights"], _ = timed(stick, float(state[0]), n_obs + int(count0.sum()), count_k)
     occ = sum(1 for k in range(k_max - 1) if count_k[k] > 0)
     var["3 stick-breaking weights"] = (f"{2 * occ} log-gammas + {k_max - 1 - occ} uniforms "
@@ -478,6 +480,71 @@ def _threads() -> None:
                       "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     PROFILE.write_text(json.dumps(out, indent=2) + "\n")
     _write_docs()
+
+
+def variate_costs() -> dict:
+    """CPU ns per variate of the kinds a sweep draws (numba, this process)."""
+    from numba import njit
+
+    from roshan.estimate.lcmcr_kernel import _gamma, _log_gamma
+
+    @njit
+    def binom(reps, n, p):
+        s = 0
+        for _ in range(reps):
+            s += np.random.binomial(n, p)
+        return s
+
+    @njit
+    def categorical(reps, n, probs):
+        s = 0
+        for _ in range(reps):
+            for _i in range(n):
+                u = np.random.random()
+                acc = 0.0
+                for k in range(probs.shape[0]):
+                    acc += probs[k]
+                    if u < acc:
+                        s += k
+                        break
+        return s
+
+    @njit
+    def gam(reps, a):
+        s = 0.0
+        for _ in range(reps):
+            s += _gamma(a)
+        return s
+
+    @njit
+    def lgam(reps, a):
+        s = 0.0
+        for _ in range(reps):
+            s += _log_gamma(a)
+        return s
+
+    @njit
+    def unif(reps):
+        s = 0.0
+        for _ in range(reps):
+            s += np.random.random()
+        return s
+
+    probs = np.array([0.6, 0.2, 0.1, 0.05, 0.03, 0.01, 0.005, 0.003, 0.001, 0.001])
+    reps = 1_000_000
+
+    def ns(fn, *a):
+        fn(10, *a)
+        t0 = time.process_time()
+        fn(reps, *a)
+        return (time.process_time() - t0) / reps * 1e9
+
+    return {"uniform": ns(unif), "binomial n=3 p=0.3": ns(binom, 3, 0.3),
+            "3 categorical draws over 10 classes": ns(categorical, 3, probs),
+            "binomial n=20 p=0.3": ns(binom, 20, 0.3),
+            "binomial n=900 p=0.3": ns(binom, 900, 0.3),
+            "gamma a=1.5": ns(gam, 1.5), "gamma a=500": ns(gam, 500.0),
+            "log-gamma a=0.01": ns(lgam, 0.01)}
 
 
 def _write_docs() -> None:
@@ -553,6 +620,15 @@ def _write_docs() -> None:
                     share = "" if i == 0 else f"{ns / total:.0%}"
                     lines.append(f"| {name} | {step} | {ns:,.0f} | {share} | {var} |")
             lines.append("")
+            if "variate_ns" in p:
+                lines += ["CPU ns per variate (same run): " + ", ".join(
+                    f"{k} {v:.0f}" for k, v in p["variate_ns"].items()) + ". numba's binomial "
+                    "already inverts for small n·p, so splitting a small count by categorical "
+                    "draws instead would be slower. Betas with both counts non-zero are drawn by "
+                    "Cheng's BB (was two Gamma variates); two log-Gamma draws per occupied "
+                    "class's stick, the binomials and the pattern probabilities are what is "
+                    "left.",
+                    ""]
         if "production" in p:
             q = p["production"]
             lines += [f"Production settings (`--production`): {q['table']}, K = 15, "

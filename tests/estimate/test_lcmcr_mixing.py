@@ -133,12 +133,12 @@ def test_dispersed_starts():
 def test_uk_chains_agree_with_collapsed_moves():
     """The bimodal UK table: without the move, chains sat at 6,000-14,000 for whole runs
     (default settings, seeds 1-20: 8 of 20 seeds had a chain median below 18,000). With
-    it most seeds agree; one that does not must say NOT FINAL (bench/estimate_lcmcr.py
-    --mixing has the 20-seed figures)."""
+    it most seeds agree (default settings); one that does not must say NOT FINAL
+    (bench/estimate_lcmcr.py --mixing has the 20-seed figures)."""
     counts = _load("uk_slavery_6list")
     final = 0
     for seed in (1, 2, 3):
-        res = fit_lcmcr(counts, seed=seed, burnin=5_000, samples=400, thin=50, chains=4)
+        res = fit_lcmcr(counts, seed=seed)
         d = res.diagnostics
         agree = d["rhat"] <= 1.05 and min(d["chain_medians"]) > 18_000
         if agree:
@@ -330,3 +330,17 @@ def test_bad_input_gives_a_result_or_a_clear_error_never_a_hang():
     assert out["15 lists/fit_lcmcr"][0] == "result"
     assert out["K > patterns/fit_lcmcr"][0] == "result"
     assert out["a zero count/fit_lcmcr"][0] == "result"
+
+
+# ------------------------------------------------------ faster exact variates (item 3)
+@pytest.mark.parametrize("a,b", [(1, 1), (1, 5), (7, 2), (30, 900), (2000, 15000), (500, 3)])
+def test_beta_by_cheng_matches_the_beta_distribution(a, b):
+    """Beta(1 + a, 1 + b) for counts a, b >= 1 is drawn by Cheng's algorithm BB."""
+    from scipy import stats
+
+    from roshan.estimate.lcmcr_kernel import _beta_int, _seed
+
+    _seed(a * 7919 + b)
+    x = np.array([_beta_int(a, b) for _ in range(20_000)])
+    assert stats.kstest(x, stats.beta(1 + a, 1 + b).cdf).pvalue > 1e-3
+    assert x.mean() == pytest.approx((1 + a) / (2 + a + b), rel=0.02)

@@ -88,6 +88,38 @@ def _log_gamma(a: float) -> float:
 
 
 @_jit
+def _beta_cheng(a0: float, b0: float) -> float:
+    """Beta(a0, b0) variate for a0, b0 > 1 by Cheng's (1978) algorithm BB (as R's
+    ``rbeta``): exact rejection sampling, about two uniforms and three logs a draw
+    instead of two Gamma variates."""
+    a = min(a0, b0)
+    b = max(a0, b0)
+    alpha = a + b
+    beta = math.sqrt((alpha - 2.0) / (2.0 * a * b - alpha))
+    gamma = a + 1.0 / beta
+    while True:
+        u1 = np.random.random()
+        u2 = np.random.random()
+        if u1 <= 0.0 or u1 >= 1.0 or u2 <= 0.0:
+            continue
+        v = beta * math.log(u1 / (1.0 - u1))
+        w = a * math.exp(v) if v <= 709.0 else 1.7976931348623157e308
+        z = u1 * u1 * u2
+        r = gamma * v - 1.3862943611198906
+        s = a + r - w
+        if s + 2.6094379124341003 >= 5.0 * z:
+            break
+        t = math.log(z)
+        if s > t:
+            break
+        if r + alpha * math.log(alpha / (b + w)) >= t:
+            break
+    if a == a0:
+        return w / (b + w)
+    return b / (b + w)
+
+
+@_jit
 def _beta_int(a: int, b: int) -> float:
     """Beta(1 + a, 1 + b) variate for counts a, b >= 0, exact fast paths for a or b = 0."""
     if a == 0:
@@ -99,9 +131,7 @@ def _beta_int(a: int, b: int) -> float:
     if b == 0:
         u = np.random.random()
         return u ** (1.0 / (1.0 + a))
-    g1 = _gamma(1.0 + a)
-    g2 = _gamma(1.0 + b)
-    return g1 / (g1 + g2)
+    return _beta_cheng(1.0 + a, 1.0 + b)
 
 
 @_jit
