@@ -67,3 +67,39 @@ def test_review_page_offers_model_check_pairs_first(clients, web_ws) -> None:
     assert 'id="reason-model-check"' in en and "your decision retrains the model" in en
     fa = clients["reviewer"].get("/review?lang=fa").text
     assert 'id="reason-model-check"' in fa and "مدل را دوباره آموزش می‌دهد" in fa
+
+
+def test_estimate_job_refused_on_failed_linkage_unless_risk_accepted(clients, web_ws) -> None:
+    """issue 18: a web estimate job on a failed linkage fails with the reason; with the
+    risk accepted (form checkbox / API field) it runs and the result says so."""
+    from sqlalchemy import func
+
+    from conftest import session_csrf
+    from roshan.store.models import EstimateRun
+
+    _set_verdict(web_ws, "failed", ["group_balance"], 42)
+    c = clients["analyst"]
+    for lang, needle in (("en", "Estimate anyway"), ("fa", "با این حال برآورد کن")):
+        page = c.get(f"/jobs?lang={lang}").text
+        assert 'id="accept-linkage-risk"' in page and needle in page
+    with web_ws.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(EstimateRun)).scalar()
+    h = {"X-CSRF-Token": session_csrf(c)}
+    body = {"kind": "estimate", "method": "loglinear", "bootstrap": 0}
+    job = c.app.state.jobs.wait(c.post("/api/jobs", json=body, headers=h).json()["id"],
+                                timeout=120)
+    assert job["status"] == "failed" and "not trustworthy" in (job["message"] or ""), job
+    with web_ws.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(EstimateRun)).scalar() == before
+    job = c.app.state.jobs.wait(c.post("/api/jobs", json={**body, "accept_linkage_risk": True},
+                                       headers=h).json()["id"], timeout=300)
+    assert job["status"] == "done", job
+    with web_ws.engine.connect() as conn:
+        settings = conn.execute(select(EstimateRun.settings)
+                                .order_by(EstimateRun.id.desc())).scalars().first()
+    assert settings["accept_linkage_risk"] is True
+
+
+def test_jobs_page_has_no_risk_box_when_linkage_passed(clients, web_ws) -> None:
+    page = clients["analyst"].get("/jobs?lang=en").text
+    assert 'id="accept-linkage-risk"' not in page

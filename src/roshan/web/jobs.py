@@ -56,7 +56,9 @@ def _run_estimate(ws: Workspace, params: dict[str, Any], report: Progress) -> di
     by = [b for b in params.get("by") or [] if b]
     options = {k: v for k, v in (params.get("options") or {}).items()}
     report(0.1, f"fitting {method}")
-    result = estimate_workspace(ws, method=method, by=by, **options)
+    result = estimate_workspace(ws, method=method, by=by,
+                                accept_linkage_risk=bool(params.get("accept_linkage_risk")),
+                                **options)
     doc = result.to_dict()
     return {k: doc.get(k) for k in ("method", "observed", "estimate", "lower", "upper")}
 
@@ -87,7 +89,12 @@ def validate_params(kind: str, params: dict[str, Any] | None) -> dict[str, Any]:
     raw = params.get("options") or {}
     if "bootstrap" in raw:
         options["bootstrap"] = max(0, min(int(raw["bootstrap"]), 2000))
-    return {"method": method, "by": by, "options": options}
+    out: dict[str, Any] = {"method": method, "by": by, "options": options}
+    if params.get("accept_linkage_risk") in (True, "1", "on", "true"):
+        # estimate although the latest linkage failed its health check (issue 18); kept in
+        # the job's parameters and the estimate's settings, and said by the report
+        out["accept_linkage_risk"] = True
+    return out
 
 
 class JobRunner:

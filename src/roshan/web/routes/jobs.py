@@ -24,15 +24,21 @@ def _start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any
 
 @router.get("/jobs", include_in_schema=False)
 def jobs_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
+    from roshan.estimate.workspace import linkage_health
+
     return render(request, "jobs.html", {"jobs": list_jobs(request.app.state.ws),
                                          "methods": METHODS, "default_method": DEFAULT_METHOD,
-                                         "strata": STRATA})
+                                         "strata": STRATA,
+                                         "link_health": linkage_health(request.app.state.ws)})
 
 
 @router.post("/jobs", include_in_schema=False)
 def jobs_submit(request: Request, kind: str = Form(...), method: str = Form(DEFAULT_METHOD),
-                by: str = Form(""), user: CurrentUser = Depends(require(RUN_JOBS))) -> Any:
+                by: str = Form(""), accept_linkage_risk: str = Form(""),
+                user: CurrentUser = Depends(require(RUN_JOBS))) -> Any:
     params: dict[str, Any] = {"method": method, "by": by} if kind == "estimate" else {}
+    if kind == "estimate" and accept_linkage_risk:
+        params["accept_linkage_risk"] = accept_linkage_risk
     job_id = _start(request, user, kind, params)
     return redirect(f"/jobs/{job_id}")
 
@@ -49,6 +55,8 @@ class JobIn(BaseModel):
     method: Literal[METHODS] = DEFAULT_METHOD  # type: ignore[valid-type]
     by: list[Literal[STRATA]] = Field(default_factory=list)  # type: ignore[valid-type]
     bootstrap: int | None = Field(None, ge=0, le=2000)
+    #: estimate even though the latest linkage failed its health check (refused otherwise)
+    accept_linkage_risk: bool = False
 
 
 @router.get("/api/jobs", tags=["jobs"])
@@ -67,6 +75,8 @@ def api_start(request: Request, body: JobIn,
         params = {"method": body.method, "by": list(body.by)}
         if body.bootstrap is not None:
             params["options"] = {"bootstrap": body.bootstrap}
+        if body.accept_linkage_risk:
+            params["accept_linkage_risk"] = True
     job_id = _start(request, user, body.kind, params)
     return job_dict(request.app.state.ws, job_id) or {"id": job_id}
 
