@@ -394,8 +394,8 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
     latest link run's verdict; ``estimate.linkage_health`` the verdict the shown
     estimate was made under, and whether its risk was accepted.
     """
-    from roshan.estimate.workspace import linkage_health
     from roshan.errors import RoshanError
+    from roshan.estimate.workspace import linkage_health
     from roshan.link.histories import capture_histories
 
     sources = _sources(ws)
