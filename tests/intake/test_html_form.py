@@ -113,7 +113,9 @@ def test_js_report_bundle_imports(tmp_path: Path, org: OrgKeys, workspace, make_
         assert c.execute(select(Record.record_id)).scalar() == out["reportId"]
         assert c.execute(select(Record.full_name)).scalar() == "SYNTHETIC مهسا نمونه"
         atts = c.execute(select(IntakeReport.attachments)).scalar()
-    assert atts[0]["metadata_stripped"] is True and atts[0]["name"] == "IMG 1.jpg"
+    # the original file name stays inside the encrypted report (issue 16 item 12)
+    assert atts[0]["metadata_stripped"] is True
+    assert atts[0]["name"].startswith("attachment-") and "IMG" not in atts[0]["name"]
     # the stored attachment is stripped losslessly
     blob = workspace.root / "intake" / "blobs" / "attachments" / f"{atts[0]['blob']}.age"
     stored = pyrage.decrypt(blob.read_bytes(), [org.identity])
