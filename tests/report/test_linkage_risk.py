@@ -48,15 +48,21 @@ def failed_ws(report_workspaces, tmp_path: Path) -> Path:
 def test_estimate_refused_then_accepted(failed_ws: Path) -> None:
     from roshan.errors import LinkageRiskError
     from roshan.estimate.workspace import estimate_workspace, latest_estimate
+    from roshan.store.models import EstimateRun
     from roshan.store.workspace import Workspace
+
+    def n_runs() -> int:
+        with ws.engine.connect() as conn:
+            return len(conn.execute(select(EstimateRun.id)).all())
 
     ws = Workspace.open(failed_ws)
     try:
+        before = n_runs()  # other tests may have estimated on the shared "bare" copy
         with pytest.raises(LinkageRiskError) as exc:
             estimate_workspace(ws, method="loglinear", linkage_draws=0)
         msg = str(exc.value)
         assert "group_balance" in msg and "87" in msg and "--accept-linkage-risk" in msg
-        assert latest_estimate(ws) is None  # nothing stored
+        assert n_runs() == before  # nothing stored
 
         res = estimate_workspace(ws, method="loglinear", linkage_draws=0,
                                  accept_linkage_risk=True)
@@ -67,8 +73,7 @@ def test_estimate_refused_then_accepted(failed_ws: Path) -> None:
         stored = latest_estimate(ws)  # the stored result document
         assert stored is not None
         assert stored["diagnostics"]["linkage_health"]["risk_accepted"] is True
-        from roshan.store.models import EstimateRun
-
+        assert n_runs() == before + 1
         with ws.engine.connect() as conn:
             settings = conn.execute(select(EstimateRun.settings)
                                     .order_by(EstimateRun.id.desc())).scalars().first()
@@ -144,3 +149,34 @@ def test_report_shows_ok_verdict(report_workspaces, tmp_path: Path) -> None:
     assert 'id="linkage-health" data-verdict="ok"' in html or \
         'id="linkage-health" data-verdict="repaired"' in html
     assert "linkage-failed" not in html.split("<body>", 1)[1].split("</section>", 1)[0]
+
+
+def test_report_shows_sampler_convergence_and_not_final(report_workspaces, tmp_path: Path) -> None:
+    """issue 17: R-hat, ESS and chains of a latent-class estimate in the report's footer;
+    a result whose chains disagree says NOT FINAL."""
+    from roshan.estimate.workspace import estimate_workspace
+    from roshan.report.build import build_report
+    from roshan.store.models import EstimateRun
+    from roshan.store.workspace import Workspace
+
+    dest = tmp_path / "ws"
+    shutil.copytree(report_workspaces.bare, dest)
+    ws = Workspace.open(dest)
+    try:
+        res = estimate_workspace(ws, method="lcmcr", linkage_draws=0, burnin=200, samples=200,
+                                 thin=1, chains=2, seed=1)
+        html = build_report(ws, tmp_path / "c.html", compute_missing=False).read_text(
+            encoding="utf-8")
+        assert 'id="convergence"' in html and f"{res.diagnostics['rhat']:.3f}" in html
+        assert ("NOT FINAL" in html) == (res.diagnostics["final"] is False)
+        with ws.session() as sess:
+            run = sess.execute(select(EstimateRun).order_by(EstimateRun.id.desc())).scalars().first()
+            doc = dict(run.result)
+            doc["diagnostics"] = {**doc["diagnostics"], "final": False, "rhat": 1.31}
+            run.result = doc
+        for lang, needle in (("en", "NOT FINAL"), ("fa", "نهایی نیست")):
+            html = build_report(ws, tmp_path / f"nf-{lang}.html", lang=lang,
+                                compute_missing=False).read_text(encoding="utf-8")
+            assert 'id="not-final"' in html and needle in html and "1.310" in html
+    finally:
+        ws.close()
