@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
 from cli_helpers import run_roshan  # noqa: E402
@@ -29,7 +29,7 @@ FAILED = {"verdict": "failed", "review_pairs": 87, "message": "SYNTHETIC failed 
 @pytest.fixture
 def failed_ws(report_workspaces, tmp_path: Path) -> Path:
     """A copy of the bare report workspace whose latest link run failed its check."""
-    from roshan.store.models import LinkRun
+    from roshan.store.models import EstimateRun, LinkRun
     from roshan.store.workspace import Workspace
 
     dest = tmp_path / "ws"
@@ -40,6 +40,9 @@ def failed_ws(report_workspaces, tmp_path: Path) -> Path:
             run_id = sess.execute(select(LinkRun.id).order_by(LinkRun.id.desc())).scalars().first()
             sess.execute(update(LinkRun).where(LinkRun.id == run_id)
                          .values(health_verdict="failed", health=FAILED))
+            # as after a real failed link run: no estimate of it was made (other tests may
+            # have estimated on the shared bare copy before the verdict was planted)
+            sess.execute(delete(EstimateRun))
     finally:
         ws.close()
     return dest
