@@ -38,3 +38,47 @@ def test_bytes_read_grow_to_the_file_size(sqlite_ws: Workspace, tmp_path: Path,
     assert done == sorted(done) and 0 < done[0] < size, seen
     assert {t for _, t in seen} == {size}
     assert rows[-1] == n
+
+
+def _put_and_exit(q) -> None:  # noqa: ANN001 - a multiprocessing queue
+    q.put(("done", {}, None))
+
+
+class _FirstGetTimesOut:
+    """A queue whose first ``get`` times out, as when the poll ends just before the child writes."""
+
+    def __init__(self, q) -> None:  # noqa: ANN001
+        self.q, self.calls = q, 0
+
+    def get(self, timeout: float):  # noqa: ANN201
+        self.calls += 1
+        if self.calls == 1:
+            import queue
+            raise queue.Empty
+        return self.q.get(timeout=timeout)
+
+
+def test_a_worker_that_wrote_its_last_message_then_exited_is_not_called_dead() -> None:
+    """CI once failed with 'the ingest worker process died' on a loaded machine: the poll
+    timed out, the child wrote "done" and exited, and the parent saw a dead child and gave
+    up without reading the message waiting in the queue."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    proc = ctx.Process(target=_put_and_exit, args=(q,))
+    proc.start()
+    proc.join()
+    assert importer._next_message(_FirstGetTimesOut(q), proc, poll=0.01) == ("done", {}, None)
+
+
+def test_a_worker_that_died_silently_is_reported_with_its_exit_code() -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    proc = ctx.Process(target=__import__("os")._exit, args=(3,))
+    proc.start()
+    proc.join()
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        importer._next_message(q, proc, poll=0.01)

@@ -464,6 +464,26 @@ def _worker_main(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: I
         queue.put(("error", exc, None))
 
 
+def _next_message(queue: Any, proc: Any, poll: float = 5.0) -> tuple[str, Any, Any]:
+    """The worker's next message; raise if the worker died without sending one.
+
+    The child may write its last message and exit between a poll timing out and the
+    liveness check (seen once on a loaded CI machine), so a dead child's queue is drained
+    before the death is reported.
+    """
+    while True:
+        try:
+            return queue.get(timeout=poll)
+        except Exception:  # noqa: BLE001 - queue.Empty: check the child is alive
+            if proc.is_alive():
+                continue
+            try:
+                return queue.get(timeout=2)
+            except Exception:  # noqa: BLE001 - queue.Empty: nothing left, it died
+                raise RuntimeError("the ingest worker process died "
+                                   f"(exit code {proc.exitcode})") from None
+
+
 def _in_worker(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: ImportResult
                ) -> Iterator[tuple[list[tuple[Any, ...]], ...]]:
     """Run the batch generator in a forked child; yield its batches here, in order."""
@@ -476,12 +496,7 @@ def _in_worker(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: Imp
     proc.start()
     try:
         while True:
-            try:
-                kind, payload, total = queue.get(timeout=5)
-            except Exception:  # noqa: BLE001 - queue.Empty: check the child is alive
-                if not proc.is_alive():
-                    raise RuntimeError("the ingest worker process died") from None
-                continue
+            kind, payload, total = _next_message(queue, proc)
             if kind == "batch":
                 result.rows_total, result.bytes_read = total
                 yield payload
