@@ -130,6 +130,8 @@ def test_report_says_refused_or_accepted(failed_ws: Path, tmp_path: Path) -> Non
             assert 'id="linkage-health" data-verdict="failed"' in html
             assert 'id="estimate-value"' not in html  # no total published
             assert 'id="linkage-risk-accepted"' not in html
+            # the operator's refusal text (commands, options) stays out of a reader's report
+            assert "--accept-linkage-risk" not in html and "roshan review" not in html
         en = (tmp_path / "refused-en.html").read_text(encoding="utf-8")
         assert "failed its quality check" in en and "No total is estimated" in en
         assert "records of one person written in different scripts" in en

@@ -394,7 +394,7 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
     latest link run's verdict; ``estimate.linkage_health`` the verdict the shown
     estimate was made under, and whether its risk was accepted.
     """
-    from roshan.errors import RoshanError
+    from roshan.errors import LinkageRiskError, RoshanError
     from roshan.estimate.workspace import linkage_health
     from roshan.link.histories import capture_histories
 
@@ -428,6 +428,10 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
         try:
             total = _compute_total(ws, seed, accept_linkage_risk)
             total["computed_now"] = True
+        except LinkageRiskError:
+            # the red box above the cards says why, for readers; the refusal's own text
+            # is addressed to the operator (commands, options) and stays out of the report
+            estimate_error = None
         except RoshanError as exc:
             estimate_error = str(exc)
     est_block = None
