@@ -191,7 +191,9 @@ def test_capture_prior_sampler_centres_on_the_true_clustering() -> None:
     likelihood ratios (every true pair is a candidate, so an unscored pair inside a
     cluster is all but impossible: unscored_log_bf = −12), the sampler targets the exact
     posterior over clusterings: the number of people it finds is centred on the truth,
-    where Splink's λ as merge prior (gibbs_raw) finds far too many."""
+    where Splink's λ as merge prior (gibbs_raw) finds far too many. The synthetic
+    problem's pair scores are independent given the truth, so the product over all pairs
+    (``score="pairs"``) is the exact likelihood here."""
     gaps_capture, gaps_raw = [], []
     for r in range(3):
         prob = unc.synthetic_problem(np.random.default_rng(1000 + r), population=3000,
@@ -203,7 +205,7 @@ def test_capture_prior_sampler_centres_on_the_true_clustering() -> None:
                             (prob.logit_prior, gaps_raw)):
             ks = [len(np.unique(lab)) for lab in unc.gibbs_draws(
                 g, 30, np.random.default_rng(r), logit_prior=prob.logit_prior, start=start,
-                merge_logit=merge, unscored_log_bf=-12.0, burnin=20, thin=2)]
+                merge_logit=merge, unscored_log_bf=-12.0, burnin=20, thin=2, score="pairs")]
             gaps.append((np.mean(ks) - k_true) / max(np.std(ks), 1.0))
     assert abs(np.mean(gaps_capture)) < 2.0
     assert np.mean(gaps_raw) > 4.0  # λ prior: under-links (too many people)
@@ -244,7 +246,10 @@ def test_small_coverage_study_pooled_beats_plugin() -> None:
     """The small version of bench/linkage_uncertainty.py, very noisy linkage: the plug-in
     interval (one clustering treated as certain) is biased and misses the true total; the
     pooled interval (capture-model prior, the default) is nearly unbiased and covers it
-    nearly always (the bench's 40-population study: docs/benchmarks.md)."""
+    nearly always (the bench's 40-population study: docs/benchmarks.md). The synthetic
+    pair scores are independent given the truth, for which ``score="pairs"`` with the
+    capture-model prior is exact (the workspace default, ``entity`` with the ``mixed``
+    prior, is built for correlated Splink scores: bench/robustness)."""
     reps = 10
     pooled_hits = plugin_hits = 0
     pooled_bias, plugin_bias = [], []
@@ -253,7 +258,8 @@ def test_small_coverage_study_pooled_beats_plugin() -> None:
                                      separation=1.5, decoys=3.0)
         g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
         res = unc.estimate_from_graph(g, prob.list_index, prob.lists, 10, "dga", seed=r,
-                                      logit_prior=prob.logit_prior, n_draws=1000)
+                                      logit_prior=prob.logit_prior, n_draws=1000,
+                                      score="pairs", calibrate="capture")
         plug = res.diagnostics["linkage"]["plugin"]
         pooled_hits += res.lower <= prob.n_true <= res.upper
         plugin_hits += plug["lower"] <= prob.n_true <= plug["upper"]
@@ -522,3 +528,75 @@ def test_installed_cli_default_estimate_json(linked_ws) -> None:
 
     bad = CliRunner().invoke(app, [*base[1:], "--plug-in", "--linkage-draws", "5"])
     assert bad.exit_code != 0
+
+
+def _set_partitions(items):
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for part in _set_partitions(rest):
+        for i in range(len(part)):
+            yield part[:i] + [[first, *part[i]]] + part[i + 1:]
+        yield [[first], *part]
+
+
+@pytest.mark.parametrize("score", unc.SCORES)
+def test_gibbs_draws_follow_the_exact_clustering_posterior(score) -> None:
+    """On 5 records the target can be enumerated (52 clusterings): the sampler's long-run
+    frequencies match P(C) ∝ Π_clusters exp(g(S, k)), with g(S, k) = (k−1)·m + S under
+    ``pairs`` and (k−1)·m + 2S/k under ``entity`` (S: the cluster's summed log Bayes
+    factors, an unscored pair counting ``u``)."""
+    lp, u, m = -2.0, -3.0, -1.5
+    rows = [(1, 2, 0.9), (2, 3, 0.7), (1, 3, 0.4), (3, 4, 0.6), (4, 5, 0.8), (2, 5, 0.2)]
+    g = unc.build_graph(np.arange(1, 6), _pairs(rows))
+    lbf = {(a - 1, b - 1): math.log(p / (1 - p)) - lp for a, b, p in rows}
+
+    def log_target(part):
+        total = 0.0
+        for cl in part:
+            k = len(cl)
+            s = sum(lbf.get((min(a, b), max(a, b)), u) for i, a in enumerate(cl)
+                    for b in cl[i + 1:])
+            total += (k - 1) * m + (s if score == "pairs" else (2 * s / k if k > 1 else 0.0))
+        return total
+
+    parts = list(_set_partitions(list(range(5))))
+    logw = np.array([log_target(p) for p in parts])
+    exact = np.exp(logw - logw.max())
+    exact /= exact.sum()
+    key = {tuple(sorted(tuple(sorted(c)) for c in p)): i for i, p in enumerate(parts)}
+    freq = np.zeros(len(parts))
+    for lab in unc.gibbs_draws(g, 40000, np.random.default_rng(7), logit_prior=lp,
+                               unscored_log_bf=u, merge_logit=m, burnin=50, thin=1,
+                               score=score):
+        groups: dict[int, list[int]] = {}
+        for rec, c in enumerate(lab):
+            groups.setdefault(int(c), []).append(rec)
+        freq[key[tuple(sorted(tuple(v) for v in groups.values()))]] += 1
+    freq /= freq.sum()
+    assert 0.5 * np.abs(freq - exact).sum() < 0.03
+
+
+def test_entity_score_keeps_namesakes_apart_where_all_pairs_merge_them() -> None:
+    """Three people with the same name, each on four lists: records of one person match
+    at 0.99, records of different people at 0.3 (same name, no other field tells them
+    apart). Pairwise Bayes factors multiplied over every pair count the shared name once
+    per pair, and the chain merges all twelve records into one person (bench/robustness
+    family ``hard``: 1,133 people per draw where 2,089 were listed); the entity score
+    keeps three people."""
+    person = np.repeat(np.arange(3), 4)
+    lists = np.tile(np.arange(4), 3)
+    rows = [(a + 1, b + 1, 0.99 if person[a] == person[b] else 0.3)
+            for a in range(12) for b in range(a + 1, 12) if lists[a] != lists[b]]
+    g = unc.build_graph(np.arange(1, 13), _pairs(rows), list_index=lists)
+    start = np.arange(12)
+    people = {}
+    for score in unc.SCORES:
+        ks = [len(np.unique(lab)) for lab in unc.gibbs_draws(
+            g, 200, np.random.default_rng(3), logit_prior=-7.5, unscored_log_bf=-7.8,
+            merge_logit=-7.5, start=start, burnin=20, thin=2, score=score)]
+        people[score] = float(np.mean(ks))
+    assert people["pairs"] < 1.5
+    assert 2.8 <= people["entity"] <= 3.6
+    assert unc.DEFAULT_SCORE == "entity"
