@@ -200,3 +200,47 @@ def test_cli_linkage_draws_are_stored_and_reported(small_linked_ws, tmp_path) ->
     assert total["run_id"] == run_id and total["linkage_draws"] == 3
     assert total["share_linkage"] == pytest.approx(info["share_linkage"])
     assert total["plugin_estimate"] == pytest.approx(info["plugin"]["estimate"])
+
+
+def test_people_line_and_its_warning_when_the_linked_count_is_off_the_matchings() -> None:
+    """The report says how many people the plausible matchings count beside the linked
+    count, and in words when the two are far apart (bench/robustness family ``hard``:
+    2,597 linked where the matchings counted 2,100–2,220 and 2,089 were listed)."""
+    from roshan.link.uncertainty import OBSERVED_GAP_WARN, observed_gap
+
+    close = dict(INFO, observed_per_draw={"min": 880, "median": 895.0, "max": 910},
+                 observed_gap=observed_gap(900, [880, 895, 910]))
+    en = linkage_view(linkage_block(_result(close)), "en")
+    assert en["people"] == ("People on the lists: 900 as linked; 880 – 910 across the "
+                            "plausible matchings.")
+    assert en["people_uncertain"] is False
+    gap = observed_gap(2597, [2114, 2200, 2222])
+    assert gap == pytest.approx(2597 / 2200 - 1) and gap > OBSERVED_GAP_WARN
+    far = dict(INFO, plugin={**INFO["plugin"], "observed": 2597},
+               observed_per_draw={"min": 2114, "median": 2200.0, "max": 2222},
+               observed_gap=gap)
+    for lang in ("en", "fa"):
+        view = linkage_view(linkage_block(_result(far)), lang)
+        assert view["people_uncertain"] is True
+        assert i18n.num(2597, lang) in view["people"] and i18n.num(2114, lang) in view["people"]
+    assert "itself uncertain" in linkage_view(linkage_block(_result(far)), "en")["people"]
+    assert linkage_view(linkage_block(_result(INFO)), "en")["people"] is None  # older runs
+
+
+def test_pooling_warns_when_the_linked_count_is_off_the_matchings() -> None:
+    from roshan.estimate.results import EstimateResult
+    from roshan.link.uncertainty import pool_results
+
+    def res(n: float) -> EstimateResult:
+        return EstimateResult(method="dga", lists=["A", "B"], observed=2200, estimate=n,
+                              lower=n * 0.9, upper=n * 1.1, level=0.95)
+
+    plugin = EstimateResult(method="dga", lists=["A", "B"], observed=2597, estimate=6000.0,
+                            lower=5000.0, upper=7000.0, level=0.95)
+    pooled = pool_results([res(2900), res(3000), res(3100)], plugin=plugin,
+                          observed=[2114, 2200, 2222])
+    assert any("2,597 people, 18% more than the plausible matchings (2,114–2,222)" in w
+               for w in pooled.warnings)
+    assert pooled.diagnostics["linkage"]["observed_gap"] == pytest.approx(2597 / 2200 - 1)
+    calm = pool_results([res(2900), res(3000)], plugin=res(3000), observed=[2190, 2210])
+    assert not any("plausible matchings (" in w for w in calm.warnings)

@@ -763,6 +763,20 @@ def _log_within(res: Any) -> float | None:
     return u if u > 0 else None
 
 
+#: Above this relative gap between the linked list's count of people and the median over
+#: the plausible matchings, the pooled result warns that the documented count is uncertain.
+OBSERVED_GAP_WARN = 0.05
+
+
+def observed_gap(linked: int | None, observed: Sequence[int] | None) -> float | None:
+    """How far the linker's count of people lies from the plausible matchings' median
+    (relative: +0.2 = the linked list counts 20% more people). None without both."""
+    if linked is None or observed is None or not len(observed):
+        return None
+    med = float(np.median(np.asarray(observed, dtype=float)))
+    return float(linked) / med - 1.0 if med > 0 else None
+
+
 def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | None = None,
                  seed: int = 0, observed: Sequence[int] | None = None,
                  within_scale: float = 1.0, mc_variance: float | None = None) -> Any:
@@ -853,10 +867,23 @@ def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | N
                           "upper": plugin.upper, "observed": plugin.observed}
     warnings = list(dict.fromkeys(w_ for r in ok for w_ in r.warnings))[:20]
     pct = 100 * share_link
-    if plugin is not None and estimate < plugin.observed:
+    floor = float(np.median(observed)) if observed is not None and len(observed) else (
+        plugin.observed if plugin is not None else None)
+    if floor is not None and estimate < floor:
         warnings.append(f"the pooled estimate ({estimate:,.0f}) is below the number of people "
-                        f"the linker observed ({plugin.observed:,}): the estimator is unstable "
-                        "on these tables; do not publish this interval")
+                        f"on the lists ({floor:,.0f}): the estimator is unstable on these "
+                        "tables; do not publish this interval")
+    gap = observed_gap(plugin.observed if plugin is not None else None, observed)
+    if gap is not None:
+        info["observed_gap"] = gap
+        if abs(gap) > OBSERVED_GAP_WARN:
+            obs = np.asarray(observed)
+            more = "more" if gap > 0 else "fewer"
+            warnings.append(
+                f"the linked list counts {plugin.observed:,} people, {abs(gap):.0%} {more} than "
+                f"the plausible matchings ({int(obs.min()):,}–{int(obs.max()):,}): many pairs "
+                "sit near the threshold and the number of documented people is itself "
+                "uncertain; review the pairs near the threshold (roshan review)")
     warnings.append(f"linkage uncertainty: {m} plausible clusterings pooled; {pct:.0f}% of the "
                     "variance comes from linkage, the rest from victims on no list")
     return EstimateResult(

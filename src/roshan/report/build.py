@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from roshan.errors import RoshanError
+from roshan.link.uncertainty import OBSERVED_GAP_WARN
 from roshan.report import charts, i18n
 from roshan.report.data import STRATA_DIMS, report_data
 from roshan.report.map import choropleth_svg
@@ -144,7 +145,8 @@ def linkage_view(block: dict[str, Any] | None, lang: str = "en") -> dict[str, An
     if not block:
         return None
     num = lambda v: i18n.num(v, lang)  # noqa: E731
-    view: dict[str, Any] = {"pooled": None, "plugin": None, "shares": None, "bar": None,
+    view: dict[str, Any] = {"pooled": None, "plugin": None, "people": None,
+                            "people_uncertain": False, "shares": None, "bar": None,
                             "draws": None, "failed": None,
                             "disagree": bool(block.get("intervals_disagree"))}
     if block.get("estimate") is not None:
@@ -155,6 +157,15 @@ def linkage_view(block: dict[str, Any] | None, lang: str = "en") -> dict[str, An
     if plugin.get("estimate") is not None:
         view["plugin"] = i18n.t("linkage_plugin", lang, est=num(plugin["estimate"]),
                                 lo=num(plugin.get("lower")), hi=num(plugin.get("upper")))
+    obs = block.get("observed") or {}
+    linked = plugin.get("observed")
+    if None not in (obs.get("min"), obs.get("max"), linked):
+        gap = block.get("observed_gap")
+        key = ("linkage_people_uncertain" if gap is not None and abs(gap) > OBSERVED_GAP_WARN
+               else "linkage_people")
+        view["people"] = i18n.t(key, lang, linked=num(linked), lo=num(obs["min"]),
+                                hi=num(obs["max"]))
+        view["people_uncertain"] = key == "linkage_people_uncertain"
     share_l = block.get("share_linkage")
     if share_l is not None:
         pl = round(100 * float(share_l))

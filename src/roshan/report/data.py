@@ -324,6 +324,9 @@ def linkage_block(result: dict[str, Any] | None) -> dict[str, Any] | None:
                         else None),
         "seconds": _finite(info.get("seconds")),
     }
+    obs = info.get("observed_per_draw") if isinstance(info.get("observed_per_draw"), dict) else {}
+    block["observed"] = {k: _finite(obs.get(k)) for k in ("min", "median", "max")}
+    block["observed_gap"] = _finite(info.get("observed_gap"))
     p, b = block["plugin"], block
     block["intervals_disagree"] = bool(
         None not in (p["lower"], p["upper"], b["lower"], b["upper"])
