@@ -70,6 +70,9 @@ def _family_summary(runs: list[dict]) -> dict:
     if est:
         s["coverage"] = round(sum(e["covers"] for e in est) / len(est), 3)
         s["estimate_seconds"] = summarise([e["seconds"] for e in est])
+        s["refused"] = sum(1 for e in est if e.get("refused"))
+        gaps = [abs(e["observed_gap"]) for e in est if e.get("observed_gap") is not None]
+        s["people_uncertain_flagged"] = sum(1 for g in gaps if g > 0.05)
     return s
 
 
@@ -141,9 +144,10 @@ def main() -> None:
              f"SYNTHETIC {what}.",
              "| family | P worst | P p10 | P median | R worst | R p10 | R median | naive P "
              "median | naive R worst | naive R median | supervised P/R median | health "
-             "ok/repaired/failed |" + (" coverage |" if args.estimate else ""),
+             "ok/repaired/failed |" + (" coverage | estimate refused | documented count "
+                                       "flagged uncertain |" if args.estimate else ""),
              "|---|---|---|---|---|---|---|---|---|---|---|---|"
-             + ("---|" if args.estimate else "")]
+             + ("---|---|---|" if args.estimate else "")]
     for f, s in [*by_family.items(), ("**all**", overall)]:
         p, r = s["precision"], s["recall"]
         np_, nr = s["naive_precision"], s["naive_recall"]
@@ -154,7 +158,8 @@ def main() -> None:
                      f"{r.get('worst')} | {r.get('p10')} | {r.get('median')} | "
                      f"{np_.get('median')} | {nr.get('worst')} | {nr.get('median')} | {orc} | "
                      f"{h['ok']}/{h['repaired']}/{h['failed']} |"
-                     + (f" {s.get('coverage')} |" if args.estimate else ""))
+                     + (f" {s.get('coverage')} | {s.get('refused')} | "
+                        f"{s.get('people_uncertain_flagged')} |" if args.estimate else ""))
     write_result(args.name, result, "Linkage robustness on outside scenarios"
                  if args.generator == "outside" else
                  "Linkage robustness on the simulator's scenario families", lines)
