@@ -49,8 +49,7 @@ def backup(
     from roshan.store.workspace import Workspace
 
     recipients = _recipients(recipient, keys)
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         data = expected_size(ws)
         console.print(f"backing up {escape(str(ws.root))}: {_size(data)} of workspace data; "
                       "the backup is compressed, so expect it to be smaller than that; its "
@@ -72,8 +71,6 @@ def backup(
                               "will be recorded in the audit log then…", soft_wrap=True)
 
             info = do_backup(ws, out, recipients, on_progress=on_progress, on_wait=on_wait)
-    finally:
-        ws.close()
     if json_out:
         print_json(info.to_dict())
     else:
@@ -117,9 +114,8 @@ def restore(
         raise RoshanError("--passphrase-file unlocks the key directory given with --keys")
     if not identities:
         raise RoshanError("give --identity FILE or --keys DIR to decrypt the backup")
-    ws = do_restore(backup_file, target, identities, db_url=db)
-    info = {"workspace": str(ws.root), "workspace_id": ws.id, "db": ws.db_url}
-    ws.close()
+    with do_restore(backup_file, target, identities, db_url=db) as ws:
+        info = {"workspace": str(ws.root), "workspace_id": ws.id, "db": ws.db_url}
     if json_out:
         print_json(info)
     else:

@@ -187,8 +187,7 @@ def _estimate_workspace(workspace: Path, method: str, by: list[str], opts: dict[
     from roshan.estimate.workspace import estimate_workspace
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         with progress(enabled=not json_out) as prog:
             task = prog.add_task(f"estimating ({method})", total=None)
 
@@ -201,8 +200,6 @@ def _estimate_workspace(workspace: Path, method: str, by: list[str], opts: dict[
                                         accept_linkage_risk=accept_linkage_risk, **opts)
             prog.update(task, completed=1, total=1)
         return result
-    finally:
-        ws.close()
 
 
 def register(app: typer.Typer) -> None:

@@ -46,12 +46,9 @@ def export(
     if names not in ("drop", "keep"):
         raise RoshanError("--names must be drop or keep")
     strata = [b.strip() for b in (by or "").split(",") if b.strip()]
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         frame, notes = export_frame(ws, what, redact=redact, min_cell=min_cell,
                                     public_names=names == "keep", by=strata or None)
-    finally:
-        ws.close()
     path = write_frame(frame, fmt, out)
     if notes["redact"] == "public":
         import json

@@ -28,8 +28,7 @@ def ingest(
     from roshan.ingest.importer import ingest_file
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         # Progress is drawn on stderr, and only on a terminal: --json's stdout is untouched.
         # A bar over the file's bytes where the reader can tell (CSV, TSV, JSON Lines);
         # the rows stored so far in its description either way.
@@ -46,8 +45,6 @@ def ingest(
             result = ingest_file(ws, file, source_name=source, source_kind=kind,
                                  mapping_path=mapping, strict=strict, encoding=encoding,
                                  sheet=sheet, on_progress=rows_done, on_bytes=bytes_done)
-    finally:
-        ws.close()
     if json_out:
         print_json(result.to_dict())
         return

@@ -317,16 +317,13 @@ def intake_import(
     trusted = load_reporters(reporters) if reporters is not None else None
     if require_signed and trusted is None:
         raise IntakeError("--require-signed needs a reporter registry (--reporters DIR)")
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         with progress(enabled=not json_out) as prog:
             task = prog.add_task("checking attachments", total=None)
             summary = import_bundles(
                 ws, files, ids, source_name=source, actor=actor_name(),
                 trusted_reporters=trusted, require_signed=require_signed,
                 on_progress=lambda _s, d, t: prog.update(task, completed=d, total=t))
-    finally:
-        ws.close()
     if json_out:
         print_json(summary.to_dict())
         if summary.problems:
@@ -362,11 +359,8 @@ def intake_status(workspace: Path = typer.Argument(..., help="The workspace fold
     from roshan.intake.chunks import Spool
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         pending = Spool(ws.root / "intake" / "spool").pending()
-    finally:
-        ws.close()
     rows: list[dict[str, Any]] = [
         {"bundle_id": s.bundle_id, "chunks": s.count, "missing": [i + 1 for i in s.missing],
          "other_versions": s.versions} for s in pending]
@@ -397,8 +391,7 @@ def intake_discard(workspace: Path = typer.Argument(..., help="The workspace fol
     from roshan.intake.chunks import Spool
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         spool = Spool(ws.root / "intake" / "spool")
         prefix = bundle_id.strip().rstrip("…").lower()
         matches = [s.bundle_id for s in spool.pending() if s.bundle_id.startswith(prefix)]
@@ -409,8 +402,6 @@ def intake_discard(workspace: Path = typer.Argument(..., help="The workspace fol
             raise IntakeError(f"{bundle_id!r} names {len(matches)} bundles: "
                               f"{', '.join(matches)}; give more of the id")
         spool.discard(matches[0])
-    finally:
-        ws.close()
     if json_out:
         print_json({"discarded": matches[0]})
     else:
@@ -446,11 +437,8 @@ def intake_witness(
     from roshan.store.workspace import Workspace, actor_name
 
     org = unlock(keys, _passphrase(passphrase_file))
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         contact = read_witness_contact(ws, report_id, [org.identity], actor=actor_name())
-    finally:
-        ws.close()
     if json_out:
         print_json(contact)
     else:
@@ -466,11 +454,8 @@ def ledger_head(workspace: Path = typer.Argument(..., help="The workspace folder
     from roshan.intake.ledger import tree_head
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         head = tree_head(ws)
-    finally:
-        ws.close()
     if json_out:
         print_json(head.to_dict())
     else:
@@ -492,11 +477,8 @@ def ledger_checkpoint(
     from roshan.store.workspace import Workspace
 
     org = unlock(keys, _passphrase(passphrase_file))
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         cp, path = checkpoint(ws, org, out_dir=out)
-    finally:
-        ws.close()
     res = {"tree_size": cp.tree_size, "root_hash": cp.root_hash.hex(), "key_id": cp.key_id,
            "file": str(path)}
     if json_out:
@@ -537,11 +519,8 @@ def ledger_verify(
             raise IntakeError(f"{f.name}: signed by an unknown key ({cp.key_id[:16]}); "
                               "give the signer's key directory with --keys")
         extra.append(cp)
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         res = verify(ws, known, checkpoints=extra, check_blobs=not no_blobs)
-    finally:
-        ws.close()
     if json_out:
         print_json(res.to_dict())
     else:
@@ -575,11 +554,8 @@ def ledger_prove(
     from roshan.intake.ledger import prove_inclusion
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         proof = prove_inclusion(ws, ref, tree_size)
-    finally:
-        ws.close()
     if out is not None:
         out.write_text(json.dumps(proof, indent=2) + "\n", "utf-8")
         console.print(f"inclusion proof for leaf {proof['leaf_index']} of {proof['tree_size']} "

@@ -29,8 +29,7 @@ def link(
     from roshan.link.pipeline import DEFAULT_SEED, link_workspace
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         with progress(enabled=not json_out) as prog:
             task = prog.add_task("linking", total=4)
 
@@ -45,8 +44,6 @@ def link(
         hist_path = ws.snapshots_dir / "capture_histories.csv"
         hist.to_csv(hist_path, index=False)
         summary.files["capture_histories"] = str(hist_path)
-    finally:
-        ws.close()
     if json_out:
         print_json(summary.to_dict())
         return

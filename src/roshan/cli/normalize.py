@@ -109,12 +109,9 @@ def workspace_cmd(
     from roshan.normalize.summary import summarize
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(path)
-    try:
+    with Workspace.open(path) as ws:
         with console.status("normalising records"):
             out = normalize_workspace(ws)
-    finally:
-        ws.close()
     info = summarize(out, samples=samples)
     if json_out:
         print_json(info)

@@ -40,8 +40,7 @@ def report(
 
     if lang not in LANGS:
         raise RoshanError(f"unknown report language {lang!r}; choose one of {', '.join(LANGS)}")
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         with progress(enabled=not json_out) as prog:
             if estimate_strata:
                 from roshan.report.data import estimate_strata as run_strata
@@ -54,8 +53,6 @@ def report(
                                 anonymise_sources=anonymise_sources, compute_missing=compute,
                                 accept_linkage_risk=accept_linkage_risk)
             prog.update(task, completed=1, total=1)
-    finally:
-        ws.close()
     if json_out:
         print_json({"html": str(path), "pdf": str(pdf) if pdf else None, "lang": lang})
         return

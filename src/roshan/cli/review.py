@@ -41,8 +41,7 @@ def review(
     if batch_out is not None and batch_in is not None:
         raise LinkageError("give either --batch-out or --batch-in, not both")
     who = (reviewer or actor_name()).strip()
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         if batch_out is not None:
             from roshan.link.review_io import export_batch
 
@@ -87,8 +86,6 @@ def review(
                               "clusters")
             return
         summary = run_interactive(ws, items, reviewer=who, console=console, bidi=bidi)
-    finally:
-        ws.close()
     if json_out:
         print_json(summary.to_dict())
     else:

@@ -87,11 +87,8 @@ def user_add(
     from roshan.store.workspace import Workspace, actor_name
     from roshan.web.accounts import create_user
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         uid = create_user(ws, username, _read_password(password_stdin), role, actor=actor_name())
-    finally:
-        ws.close()
     if json_out:
         print_json({"id": uid, "username": username, "role": role})
     else:
@@ -107,11 +104,8 @@ def user_list(
     from roshan.store.workspace import Workspace
     from roshan.web.accounts import list_users
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         users = list_users(ws)
-    finally:
-        ws.close()
     if json_out:
         print_json(users)
         return
@@ -132,11 +126,8 @@ def user_passwd(
     from roshan.store.workspace import Workspace, actor_name
     from roshan.web.accounts import set_password
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         set_password(ws, username, _read_password(password_stdin), actor=actor_name())
-    finally:
-        ws.close()
     console.print(f"password of {username!r} changed; their sessions are signed out")
 
 
@@ -152,12 +143,9 @@ def user_set(
     from roshan.store.workspace import Workspace, actor_name
     from roshan.web.accounts import update_user, user_id_of
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         out = update_user(ws, user_id_of(ws, username), actor=actor_name(), role=role,
                           active=active, reset_totp=reset_totp)
-    finally:
-        ws.close()
     console.print(f"{out['username']}: {out['role']}, {'active' if out['active'] else 'inactive'}")
 
 
@@ -173,11 +161,8 @@ def token_create(
     from roshan.web.accounts import user_id_of
     from roshan.web.routes.auth import create_token
 
-    ws = Workspace.open(workspace)
-    try:
+    with Workspace.open(workspace) as ws:
         token_id, token = create_token(ws, user_id_of(ws, username), name, actor_name())
-    finally:
-        ws.close()
     if json_out:
         print_json({"id": token_id, "name": name, "user": username, "token": token})
     else:

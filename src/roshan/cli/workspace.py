@@ -21,9 +21,8 @@ def init(
     """Create a workspace: a config file plus the store, migrated to the latest schema."""
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.init(path, db)
-    info = {"workspace": str(ws.root), "workspace_id": ws.id, "db": ws.db_url}
-    ws.close()
+    with Workspace.init(path, db) as ws:
+        info = {"workspace": str(ws.root), "workspace_id": ws.id, "db": ws.db_url}
     if json_out:
         print_json(info)
     else:
@@ -43,13 +42,12 @@ def status(
     from roshan.store.status import workspace_status
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(path)  # marks link runs whose process died as failed
-    reaped = list(ws.reaped_link_runs)
-    if check:
-        reaped += reap_dead_link_runs(ws)
-    info = workspace_status(ws)
-    problems = check_store(ws) if check else None
-    ws.close()
+    with Workspace.open(path) as ws:  # marks link runs whose process died as failed
+        reaped = list(ws.reaped_link_runs)
+        if check:
+            reaped += reap_dead_link_runs(ws)
+        info = workspace_status(ws)
+        problems = check_store(ws) if check else None
     if problems is not None:
         info["consistent"] = not problems
         info["problems"] = problems

@@ -170,8 +170,7 @@ def workspace_tokens(ws_path, *, cap: int = MAX_TOKENS) -> VictimTokens:
     """
     from roshan.store.workspace import Workspace
 
-    ws = Workspace.open(ws_path)
-    try:
+    with Workspace.open(ws_path) as ws:
         snap = ws.snapshots_dir
         need = [snap / n for n in ("normalized.parquet", "clusters.parquet", "victims.parquet")]
         if not all(p.is_file() for p in need):
@@ -180,8 +179,6 @@ def workspace_tokens(ws_path, *, cap: int = MAX_TOKENS) -> VictimTokens:
         normalized = pd.read_parquet(need[0])
         clusters = pd.read_parquet(need[1])
         victims = pd.read_parquet(need[2])
-    finally:
-        ws.close()
     vt = tokens_from_frames(normalized, clusters, victims, cap=cap)
     if len(vt) == 0:
         raise FederateError(f"{ws_path}: the workspace has no victims; an empty list cannot "

@@ -144,6 +144,12 @@ class Workspace:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @classmethod
     def init(cls, path: str | Path, db_url: str | None = None, *,
              workspace_id: str | None = None, audit: bool = True) -> Workspace:
