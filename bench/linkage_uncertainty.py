@@ -49,6 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
+from roshan.estimate import linkage as el
 from roshan.link import uncertainty as unc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,7 +78,7 @@ DEFAULT_VARIANTS = ("gibbs", "gibbs_moments")
 def _one(problem, variant: str, draws: int, seed: int) -> dict:
     sampler, calibrate = VARIANTS[variant]
     g = unc.build_graph(problem.record_pks, problem.pairs, list_index=problem.list_index)
-    res = unc.estimate_from_graph(g, problem.list_index, problem.lists, draws, "dga", seed=seed,
+    res = el.estimate_from_graph(g, problem.list_index, problem.lists, draws, "dga", seed=seed,
                                   sampler=sampler, logit_prior=problem.logit_prior,
                                   calibrate=calibrate, n_draws=2000)
     info = res.diagnostics["linkage"]
@@ -97,7 +98,7 @@ def coverage(reps: int, draws: int, population: int, seed0: int,
         for r in range(reps):
             rng = np.random.default_rng(seed0 + r)
             prob = unc.synthetic_problem(rng, population=population, separation=sep, decoys=dec)
-            truth = unc.counts_from_labels(prob.person, prob.list_index, prob.lists)
+            truth = el.counts_from_labels(prob.person, prob.list_index, prob.lists)
             oracle = fit_dga(truth, seed=r, n_draws=2000)
             row = {"rep": r, "n_true": prob.n_true,
                    "oracle": [oracle.estimate, oracle.lower, oracle.upper]}
@@ -153,8 +154,8 @@ def default_coverage(reps: int, draws: int, population: int, seed0: int,
             prob = unc.synthetic_problem(rng, population=population, separation=sep,
                                          decoys=dec, hard_share=hard)
             g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
-            truth = unc.counts_from_labels(prob.person, prob.list_index, prob.lists)
-            plug = unc.counts_from_labels(unc.threshold_labels(g, 0.5), prob.list_index,
+            truth = el.counts_from_labels(prob.person, prob.list_index, prob.lists)
+            plug = el.counts_from_labels(unc.threshold_labels(g, 0.5), prob.list_index,
                                           prob.lists)
             row = {"rep": r, "n_true": prob.n_true}
             t = time.perf_counter()
@@ -168,7 +169,7 @@ def default_coverage(reps: int, draws: int, population: int, seed0: int,
             secs["plugin"] = secs.get("plugin", 0.0) + t2 - t1
             for v in variants:
                 t = time.perf_counter()
-                res = unc.estimate_from_graph(g, prob.list_index, prob.lists, draws,
+                res = el.estimate_from_graph(g, prob.list_index, prob.lists, draws,
                                               "recommended", seed=seed0 + r,
                                               logit_prior=prob.logit_prior, compare=(),
                                               refit=v)
@@ -223,7 +224,7 @@ def _scale_child(mode: str, d: Path, full_draws: int) -> dict:
         elif mode == "plugin":
             res = estimate_workspace(ws, method="recommended", linkage_draws=0, store=False)
         elif mode == "full":
-            res = unc.estimate_with_linkage_draws(ws, full_draws, "recommended", refit="full")
+            res = el.estimate_with_linkage_draws(ws, full_draws, "recommended", refit="full")
         elif mode == "oracle":
             from roshan.estimate.methods import fit
             from roshan.simulate.truth import truth_by_record
@@ -232,7 +233,7 @@ def _scale_child(mode: str, d: Path, full_draws: int) -> dict:
             lists = sorted(records["source"].unique().tolist())
             li = records["source"].map({s_: i for i, s_ in enumerate(lists)}).to_numpy()
             person = records["record_pk"].map(truth_by_record(ws, d / "sim"))
-            counts = unc.counts_from_labels(pd.factorize(person)[0], li, lists)
+            counts = el.counts_from_labels(pd.factorize(person)[0], li, lists)
             res = fit("recommended", counts, seed=1)
         else:
             raise SystemExit(f"unknown mode {mode}")
@@ -398,7 +399,7 @@ def perf(records_target: int, draws: int, sampler: str) -> dict:
     g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
     t_graph = time.perf_counter() - t1
     t2 = time.perf_counter()
-    res = unc.estimate_from_graph(g, prob.list_index, prob.lists, draws, "dga", seed=1,
+    res = el.estimate_from_graph(g, prob.list_index, prob.lists, draws, "dga", seed=1,
                                   sampler=sampler, logit_prior=prob.logit_prior)
     t_est = time.perf_counter() - t2
     info = res.diagnostics["linkage"]
@@ -437,7 +438,7 @@ def workspace_perf(population: int, draws: int, sampler: str) -> dict:
         summary = link_workspace(ws)
         times["link"] = time.perf_counter() - t
         t = time.perf_counter()
-        res = unc.estimate_with_linkage_draws(ws, draws, "dga", sampler=sampler)
+        res = el.estimate_with_linkage_draws(ws, draws, "dga", sampler=sampler)
         times["linkage_draws"] = time.perf_counter() - t
         info = res.diagnostics["linkage"]
         # The oracle: the same estimator on the simulator's true clustering.
@@ -447,7 +448,7 @@ def workspace_perf(population: int, draws: int, sampler: str) -> dict:
 
         truth = pd.read_csv(base / "scen" / "truth" / "records.csv")
         t_lists = sorted(truth["source"].unique())
-        t_counts = unc.counts_from_labels(
+        t_counts = el.counts_from_labels(
             pd.factorize(truth["victim_id"])[0],
             truth["source"].map({s_: i for i, s_ in enumerate(t_lists)}).to_numpy(), t_lists)
         oracle = fit_dga(t_counts, seed=1)

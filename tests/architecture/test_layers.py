@@ -35,7 +35,8 @@ def test_layers_contract_catches_backward_imports(tmp_path: Path) -> None:
         f"layers = [{layers}]\n", encoding="utf-8")
     res = _run(tmp_path / "strict.toml")
     assert res.returncode != 0
-    assert "roshan.link is not allowed to import roshan.estimate" in res.stdout
     assert "roshan.ingest is not allowed to import roshan.normalize" in res.stdout
-    # and nothing else is broken: the ignore list names every known exception
-    assert res.stdout.count("is not allowed to import") == 2, res.stdout
+    # and nothing else is broken: the ignore list names every known exception (the
+    # link -> estimate cycle is gone: pooling lives in roshan.estimate.linkage)
+    assert res.stdout.count("is not allowed to import") == 1, res.stdout
+    assert "roshan.link is not allowed" not in res.stdout

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from roshan.errors import EstimationError, LinkageError
+from roshan.estimate import linkage as el
 from roshan.estimate.results import EstimateResult
 from roshan.link import uncertainty as unc
 
@@ -87,7 +88,7 @@ def test_one_link_per_other_list() -> None:
 def test_counts_from_labels() -> None:
     labels = np.array([0, 0, 1, 2, 2, 2, 3])
     lists = np.array([0, 1, 0, 0, 1, 2, 2])
-    cc = unc.counts_from_labels(labels, lists, ["A", "B", "C"])
+    cc = el.counts_from_labels(labels, lists, ["A", "B", "C"])
     got = {tuple(p): int(c) for p, c in zip(cc.patterns.tolist(), cc.counts, strict=False)}
     assert got == {(1, 1, 0): 1, (1, 0, 0): 1, (1, 1, 1): 1, (0, 0, 1): 1}
     assert cc.observed == 4
@@ -101,14 +102,14 @@ def _result(est, lo, hi, draws=None, obs=100):
 def test_pool_mixture_decomposition() -> None:
     rng = np.random.default_rng(0)
     same = [_result(500, 450, 550, rng.normal(500, 25, 2000)) for _ in range(10)]
-    pooled = unc.pool_results(same, plugin=same[0])
+    pooled = el.pool_results(same, plugin=same[0])
     info = pooled.diagnostics["linkage"]
     assert info["pooling"] == "mixture of posterior draws"
     assert info["share_linkage"] < 0.05
     assert info["share_linkage"] + info["share_unlisted"] == pytest.approx(1.0)
     shifted = [_result(400 + 20 * k, 0, 1, rng.normal(400 + 20 * k, 25, 2000))
                for k in range(10)]
-    pooled2 = unc.pool_results(shifted, plugin=shifted[0])
+    pooled2 = el.pool_results(shifted, plugin=shifted[0])
     info2 = pooled2.diagnostics["linkage"]
     # between-clustering variance = var(400..580 step 20) = 3666.7, within = 625
     assert info2["share_linkage"] == pytest.approx(3666.7 / (3666.7 + 625), abs=0.05)
@@ -122,7 +123,7 @@ def test_pool_rubin_matches_hand_computation() -> None:
     z = 1.959963984540054
     ests = [480.0, 500.0, 520.0]
     res = [_result(e, e / math.exp(0.1 * z), e * math.exp(0.1 * z)) for e in ests]
-    pooled = unc.pool_results(res)
+    pooled = el.pool_results(res)
     info = pooled.diagnostics["linkage"]
     q = np.log(ests)
     w, b = 0.01, q.var(ddof=1)
@@ -143,7 +144,7 @@ def test_pool_rubin_matches_hand_computation() -> None:
 
 def test_pool_refuses_when_nothing_estimable() -> None:
     with pytest.raises(EstimationError):
-        unc.pool_results([None, _result(None, None, None)])
+        el.pool_results([None, _result(None, None, None)])
 
 
 def test_synthetic_problem_is_calibrated() -> None:
@@ -161,7 +162,7 @@ def test_estimate_from_graph_reports_decomposition() -> None:
     prob = unc.synthetic_problem(np.random.default_rng(11), population=600, separation=1.75)
     g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
     seen = []
-    res = unc.estimate_from_graph(g, prob.list_index, prob.lists, 6, "dga", seed=1,
+    res = el.estimate_from_graph(g, prob.list_index, prob.lists, 6, "dga", seed=1,
                                   logit_prior=prob.logit_prior, n_draws=500,
                                   on_progress=lambda d, t: seen.append((d, t)))
     info = res.diagnostics["linkage"]
@@ -175,9 +176,9 @@ def test_estimate_from_graph_reports_decomposition() -> None:
     assert info["n_draws"] == 6 and info["sampler"] == "gibbs"
     json.dumps(res.to_dict())  # JSON-safe for the report and --json
     with pytest.raises(EstimationError):
-        unc.estimate_from_graph(g, prob.list_index, prob.lists, 1, "dga")
+        el.estimate_from_graph(g, prob.list_index, prob.lists, 1, "dga")
     with pytest.raises(EstimationError):
-        unc.estimate_from_graph(g, prob.list_index, prob.lists, 3, "dga", sampler="magic")
+        el.estimate_from_graph(g, prob.list_index, prob.lists, 3, "dga", sampler="magic")
 
 
 def test_capture_merge_logit_is_one_over_the_unlisted() -> None:
@@ -238,7 +239,7 @@ def test_unknown_merge_prior_refused() -> None:
     prob = unc.synthetic_problem(np.random.default_rng(2), population=200)
     g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
     with pytest.raises(EstimationError):
-        unc.estimate_from_graph(g, prob.list_index, prob.lists, 3, "dga", calibrate="magic")
+        el.estimate_from_graph(g, prob.list_index, prob.lists, 3, "dga", calibrate="magic")
 
 
 @pytest.mark.slow
@@ -257,7 +258,7 @@ def test_small_coverage_study_pooled_beats_plugin() -> None:
         prob = unc.synthetic_problem(np.random.default_rng(2026 + r), population=3000,
                                      separation=1.5, decoys=3.0)
         g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
-        res = unc.estimate_from_graph(g, prob.list_index, prob.lists, 10, "dga", seed=r,
+        res = el.estimate_from_graph(g, prob.list_index, prob.lists, 10, "dga", seed=r,
                                       logit_prior=prob.logit_prior, n_draws=1000,
                                       score="pairs", calibrate="capture")
         plug = res.diagnostics["linkage"]["plugin"]
@@ -340,7 +341,7 @@ def test_workspace_draws_respect_review_decisions(linked_ws) -> None:
 
 @pytest.mark.slow
 def test_workspace_draws_by_stratum(linked_ws) -> None:
-    res = unc.estimate_with_linkage_draws(linked_ws, 3, "dga", by=["period"], seed=2,
+    res = el.estimate_with_linkage_draws(linked_ws, 3, "dga", by=["period"], seed=2,
                                           n_draws=500)
     info = res.diagnostics["linkage"]
     assert info["by"] == ["period"] and info["n_draws"] == 3
@@ -361,7 +362,7 @@ def test_workspace_draws_by_stratum(linked_ws) -> None:
 def test_pool_warns_when_estimate_below_observed() -> None:
     rng = np.random.default_rng(1)
     res = [_result(90, 85, 300, rng.normal(90, 3, 500), obs=100) for _ in range(3)]
-    pooled = unc.pool_results(res, plugin=_result(120, 110, 140, obs=100))
+    pooled = el.pool_results(res, plugin=_result(120, 110, 140, obs=100))
     assert any("below the number of people" in w for w in pooled.warnings)
 
 
@@ -374,7 +375,7 @@ def test_lcmcr_chains_warm_start_reproducible_whatever_the_threads() -> None:
     from roshan.estimate.lcmcr import LcmcrChains
 
     prob = unc.synthetic_problem(np.random.default_rng(2), population=400)
-    c = unc.counts_from_labels(prob.person, prob.list_index, prob.lists)
+    c = el.counts_from_labels(prob.person, prob.list_index, prob.lists)
     runs = []
     for workers in (1, 2):
         ch = LcmcrChains(chains=2, seed=9, workers=workers)
@@ -392,7 +393,7 @@ def test_chain_refit_pools_recommended_reproducibly() -> None:
     g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
 
     def run(seed: int):
-        return unc.estimate_from_graph(g, prob.list_index, prob.lists, 8, "recommended",
+        return el.estimate_from_graph(g, prob.list_index, prob.lists, 8, "recommended",
                                        seed=seed, logit_prior=prob.logit_prior, compare=(),
                                        **QUICK_LCMCR)
 
@@ -401,7 +402,7 @@ def test_chain_refit_pools_recommended_reproducibly() -> None:
     assert res.method == "recommended" and info["refit"] == "chain"
     assert info["n_draws"] == 8 and info["draws_used"] == 8
     assert info["draws_per_clustering"] == 2 * (80 // 8)
-    assert info["burnin_sweeps"] == unc.CHAIN_BURNIN_SWEEPS
+    assert info["burnin_sweeps"] == el.CHAIN_BURNIN_SWEEPS
     assert res.lower <= res.estimate <= res.upper
     assert set(info["plugin"]) >= {"estimate", "lower", "upper", "observed"}
     assert 0.0 <= info["share_linkage"] <= 1.0
@@ -420,24 +421,24 @@ def test_chain_refit_pools_recommended_reproducibly() -> None:
 
 
 def test_refit_modes_resolve_per_method() -> None:
-    assert unc.refit_mode("recommended") == "chain" and unc.refit_mode("lcmcr") == "chain"
-    assert unc.refit_mode("dga") == "full"
-    assert unc.refit_mode("loglinear") == "calibrated"
-    assert unc.refit_mode("loglinear", opts={"bootstrap": 100}) == "calibrated"
-    assert unc.refit_mode("loglinear", opts={"terms": ""}) == "full"
-    assert unc.refit_mode("loglinear", opts={"terms": "", "bootstrap": 50}) == "calibrated"
-    assert unc.refit_mode("loglinear", opts={"bootstrap": 0}) == "full"
-    assert unc.refit_mode("recommended", stratified=True) == "full"
+    assert el.refit_mode("recommended") == "chain" and el.refit_mode("lcmcr") == "chain"
+    assert el.refit_mode("dga") == "full"
+    assert el.refit_mode("loglinear") == "calibrated"
+    assert el.refit_mode("loglinear", opts={"bootstrap": 100}) == "calibrated"
+    assert el.refit_mode("loglinear", opts={"terms": ""}) == "full"
+    assert el.refit_mode("loglinear", opts={"terms": "", "bootstrap": 50}) == "calibrated"
+    assert el.refit_mode("loglinear", opts={"bootstrap": 0}) == "full"
+    assert el.refit_mode("recommended", stratified=True) == "full"
     for bad in ({"refit": "magic"}, {"refit": "chain", "method": "dga"},
                 {"refit": "calibrated", "method": "dga"}):
         with pytest.raises(EstimationError):
-            unc.refit_mode(bad.get("method", "recommended"), bad["refit"])
+            el.refit_mode(bad.get("method", "recommended"), bad["refit"])
 
 
 def test_calibrated_refit_scales_the_within_variance() -> None:
     prob = unc.synthetic_problem(np.random.default_rng(12), population=400, separation=1.75)
     g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
-    res = unc.estimate_from_graph(g, prob.list_index, prob.lists, 4, "loglinear", seed=2,
+    res = el.estimate_from_graph(g, prob.list_index, prob.lists, 4, "loglinear", seed=2,
                                   logit_prior=prob.logit_prior)
     info = res.diagnostics["linkage"]
     assert info["refit"] == "calibrated" and info["within_scale"] > 0
@@ -448,13 +449,13 @@ def test_calibrated_refit_scales_the_within_variance() -> None:
 def test_pool_scales_within_and_removes_chain_noise() -> None:
     rng = np.random.default_rng(3)
     res = [_result(100 + k, 90 + k, 112 + k, rng.normal(100 + k, 5, 400)) for k in range(4)]
-    plain = unc.pool_results(res)
-    scaled = unc.pool_results([_result(r.estimate, r.lower, r.upper) for r in res],
+    plain = el.pool_results(res)
+    scaled = el.pool_results([_result(r.estimate, r.lower, r.upper) for r in res],
                               within_scale=4.0)
-    base = unc.pool_results([_result(r.estimate, r.lower, r.upper) for r in res])
+    base = el.pool_results([_result(r.estimate, r.lower, r.upper) for r in res])
     assert scaled.diagnostics["linkage"]["within_variance_log"] == pytest.approx(
         4 * base.diagnostics["linkage"]["within_variance_log"])
-    chain = unc.pool_results(res, mc_variance=1e9)  # all of the spread is chain noise
+    chain = el.pool_results(res, mc_variance=1e9)  # all of the spread is chain noise
     assert chain.diagnostics["linkage"]["share_linkage"] == 0.0
     assert plain.diagnostics["linkage"]["share_linkage"] > 0.0
     assert chain.estimate == plain.estimate
@@ -472,7 +473,7 @@ def test_default_workspace_estimate_pools_linkage_draws(linked_ws) -> None:
 
     res = estimate_workspace(linked_ws, seed=3, **QUICK_LCMCR)
     info = res.diagnostics["linkage"]
-    assert res.method == "recommended" and info["n_draws"] == unc.DEFAULT_LINKAGE_DRAWS > 0
+    assert res.method == "recommended" and info["n_draws"] == el.DEFAULT_LINKAGE_DRAWS > 0
     assert info["refit"] == "chain" and info["plugin_clustering"] == "clusters.parquet"
     plug = info["plugin"]
     assert plug["estimate"] > 0 and plug["lower"] <= plug["estimate"] <= plug["upper"]
@@ -487,7 +488,7 @@ def test_default_workspace_estimate_pools_linkage_draws(linked_ws) -> None:
     with linked_ws.session() as sess:
         runs = list(sess.scalars(select(EstimateRun).order_by(EstimateRun.id.desc())))[:2]
     assert runs[0].settings["linkage_draws"] == 0
-    assert runs[1].settings["linkage_draws"] == unc.DEFAULT_LINKAGE_DRAWS
+    assert runs[1].settings["linkage_draws"] == el.DEFAULT_LINKAGE_DRAWS
     assert runs[1].settings["refit"] == "chain"
     assert runs[1].result["diagnostics"]["linkage"]["plugin"]["estimate"] == plug["estimate"]
     # stratified estimates stay plug-in unless draws are asked for
@@ -514,7 +515,7 @@ def test_installed_cli_default_estimate_json(linked_ws) -> None:
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     info = doc["diagnostics"]["linkage"]
-    assert info["n_draws"] == unc.DEFAULT_LINKAGE_DRAWS and info["draws_used"] > 0
+    assert info["n_draws"] == el.DEFAULT_LINKAGE_DRAWS and info["draws_used"] > 0
     assert {"estimate", "lower", "upper", "observed"} <= set(info["plugin"])
     assert doc["lower"] <= doc["estimate"] <= doc["upper"]
     plug = subprocess.run([*base, "--plug-in"], capture_output=True, text=True, timeout=600)

@@ -206,7 +206,7 @@ def test_people_line_and_its_warning_when_the_linked_count_is_off_the_matchings(
     """The report says how many people the plausible matchings count beside the linked
     count, and in words when the two are far apart (bench/robustness family ``hard``:
     2,597 linked where the matchings counted 2,100–2,220 and 2,089 were listed)."""
-    from roshan.link.uncertainty import OBSERVED_GAP_WARN, observed_gap
+    from roshan.estimate.linkage import OBSERVED_GAP_WARN, observed_gap
 
     close = dict(INFO, observed_per_draw={"min": 880, "median": 895.0, "max": 910},
                  observed_gap=observed_gap(900, [880, 895, 910]))
@@ -228,8 +228,8 @@ def test_people_line_and_its_warning_when_the_linked_count_is_off_the_matchings(
 
 
 def test_pooling_warns_when_the_linked_count_is_off_the_matchings() -> None:
+    from roshan.estimate.linkage import pool_results
     from roshan.estimate.results import EstimateResult
-    from roshan.link.uncertainty import pool_results
 
     def res(n: float) -> EstimateResult:
         return EstimateResult(method="dga", lists=["A", "B"], observed=2200, estimate=n,

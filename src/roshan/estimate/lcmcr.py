@@ -233,7 +233,7 @@ class LcmcrChains:
     """LCMCR chains that carry their state from one capture table to the next.
 
     Used to fit many nearly identical tables in a row (the capture tables of
-    drawn clusterings, :mod:`roshan.link.uncertainty`): the first :meth:`run`
+    drawn clusterings, :mod:`roshan.estimate.linkage`): the first :meth:`run`
     initialises every chain as :func:`sample_lcmcr` does (R's start, warm-up,
     ``burnin`` sweeps); later calls continue each chain from where it stopped, on
     the new table, so the expensive burn-in is paid once instead of once per

@@ -6,7 +6,7 @@ estimate from a workspace: it reads the capture histories linkage wrote, fits
 ``EstimateRun`` with an audit event, so reports show exactly what was estimated.
 
 The overall estimate carries linkage uncertainty by default: it is pooled over
-:data:`~roshan.link.uncertainty.DEFAULT_LINKAGE_DRAWS` plausible clusterings of the
+:data:`~roshan.estimate.linkage.DEFAULT_LINKAGE_DRAWS` plausible clusterings of the
 records (docs/linkage-uncertainty.md), and the estimate on the linker's one
 clustering (the *plug-in*) is kept beside it in ``diagnostics["linkage"]["plugin"]``
 as a diagnostic. ``linkage_draws=0`` asks for the plug-in estimate alone.
@@ -54,7 +54,7 @@ def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
     """Fit ``method`` to the workspace; store the result unless told not to.
 
     ``linkage_draws``: ``None`` (default) pools
-    :data:`~roshan.link.uncertainty.DEFAULT_LINKAGE_DRAWS` drawn clusterings for an
+    :data:`~roshan.estimate.linkage.DEFAULT_LINKAGE_DRAWS` drawn clusterings for an
     overall estimate (plug-in for ``by``; plug-in with a warning when the workspace has
     no pairwise scores to draw from); ``0`` the plug-in estimate on the linker's
     clustering; ``N >= 2`` N clusterings. ``on_progress(done, total)`` follows the draws.
@@ -64,7 +64,7 @@ def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
     ``accept_linkage_risk``; the verdict, and whether the risk was accepted, are kept in
     ``diagnostics["linkage_health"]`` and the stored settings, so the report can say so.
     """
-    from roshan.link.uncertainty import DEFAULT_LINKAGE_DRAWS
+    from roshan.estimate.linkage import DEFAULT_LINKAGE_DRAWS
 
     health = linkage_health(ws)
     if health["verdict"] == "failed" and not accept_linkage_risk:
@@ -81,7 +81,7 @@ def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
     if n == 1 or (n is not None and n < 0):
         raise EstimationError("linkage draws must be 0 (plug-in) or at least 2")
     if n:
-        from roshan.link.uncertainty import estimate_with_linkage_draws
+        from roshan.estimate.linkage import estimate_with_linkage_draws
 
         workspace_histories(ws, [])  # the same "link first" error as a plug-in estimate
         result = estimate_with_linkage_draws(ws, n, method, by=by, on_progress=on_progress,

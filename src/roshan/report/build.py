@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from roshan.errors import RoshanError
-from roshan.link.uncertainty import OBSERVED_GAP_WARN
+from roshan.estimate.linkage import OBSERVED_GAP_WARN
 from roshan.report import charts, i18n
 from roshan.report.data import STRATA_DIMS, report_data
 from roshan.report.map import choropleth_svg
