@@ -26,10 +26,10 @@ from roshan.estimate.lcmcr import (
     DEFAULT_SEED,
     LcmcrChains,
     LcmcrDraws,
-    _summarise,
     fit_lcmcr,
     sample_lcmcr,
     start_scales,
+    summarise_draws,
 )
 from roshan.estimate.lcmcr_kernel import _collapsed_delta, _collapsed_log_target
 from roshan.estimate.recommended import fit_recommended
@@ -99,7 +99,7 @@ def test_disagreeing_chains_are_not_final():
     n = np.vstack([rng.integers(22_000, 23_000, 200), rng.integers(12_000, 13_000, 200)])
     d = LcmcrDraws(n=n, alpha=np.ones_like(n, dtype=float), k_star=np.ones_like(n),
                    iterations=1, sampling_seconds=1.0, compile_seconds=0.0, seeds=[1, 2])
-    res = _summarise(counts, d, level=0.95, method="lcmcr", settings={"chains": 2, "seed": 1})
+    res = summarise_draws(counts, d, level=0.95, method="lcmcr", settings={"chains": 2, "seed": 1})
     assert res.diagnostics["converged"] is False and res.diagnostics["final"] is False
     assert any(w.startswith("NOT FINAL") for w in res.warnings)
     assert "NOT FINAL" in res.summary()
@@ -107,7 +107,7 @@ def test_disagreeing_chains_are_not_final():
     n2 = np.vstack([rng.integers(22_000, 23_000, 200), rng.integers(22_000, 23_000, 200)])
     d2 = LcmcrDraws(n=n2, alpha=d.alpha, k_star=d.k_star, iterations=1, sampling_seconds=1.0,
                     compile_seconds=0.0, seeds=[1, 2])
-    ok = _summarise(counts, d2, level=0.95, method="lcmcr", settings={"chains": 2, "seed": 1})
+    ok = summarise_draws(counts, d2, level=0.95, method="lcmcr", settings={"chains": 2, "seed": 1})
     assert ok.diagnostics["final"] is True
     assert not any("NOT FINAL" in w for w in ok.warnings)
 
@@ -120,7 +120,7 @@ def test_chain_medians_far_apart_warn_even_with_low_rhat():
     n = np.clip(n, 3_000, None).astype(np.int64)
     d = LcmcrDraws(n=n, alpha=np.ones(n.shape), k_star=np.ones_like(n), iterations=1,
                    sampling_seconds=1.0, compile_seconds=0.0, seeds=[1, 2])
-    res = _summarise(counts, d, level=0.95, method="lcmcr", settings={"chains": 2})
+    res = summarise_draws(counts, d, level=0.95, method="lcmcr", settings={"chains": 2})
     assert res.diagnostics["final"] is False
     assert any("chain medians range" in w for w in res.warnings)
 

@@ -110,7 +110,7 @@ def ref_suspicious_clusters(ws, limit=20, *, weak_probability=None, date_gap_day
     attrs = ref_cluster_attributes(ws, multi["record_pk"].tolist())
     multi = multi.join(attrs, on="record_pk")
     try:
-        pairs = rv._read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
+        pairs = rv.read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
     except LinkageError:
         pairs = pd.DataFrame(columns=["record_pk_l", "record_pk_r", "match_probability"])
     cmap = dict(zip(multi["record_pk"], multi["cluster_id"], strict=False))
@@ -175,7 +175,7 @@ def ref_suspicious_clusters(ws, limit=20, *, weak_probability=None, date_gap_day
 
 def ref_uncertain_pairs(ws, limit=50, *, threshold=None, band=rv.DEFAULT_BAND):
     t = rv.current_threshold(ws) if threshold is None else float(threshold)
-    pairs = rv._read_pairs(ws)
+    pairs = rv.read_pairs(ws)
     lo, hi = band
     p = pairs["match_probability"].astype(float)
     pairs = pairs.loc[(p >= lo) & (p <= hi)]
@@ -207,7 +207,7 @@ def ref_review_queue(ws, limit=50, cluster_limit=20):
     prob = {}
     sus = ref_suspicious_clusters(ws, cluster_limit)
     if sus:
-        allp = rv._read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
+        allp = rv.read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
         want = {(c.record_a, c.record_b) for c in sus}
         lo = np.minimum(allp["record_pk_l"].to_numpy(), allp["record_pk_r"].to_numpy())
         hi = np.maximum(allp["record_pk_l"].to_numpy(), allp["record_pk_r"].to_numpy())

@@ -101,14 +101,14 @@ def restore(
 
         identities.append(load_identity_file(identity))
     if keys is not None:
-        from roshan.cli.intake import PASS_ENV, _passphrase
+        from roshan.cli.intake import PASS_ENV, read_passphrase
         from roshan.intake.keys import unlock
 
         if passphrase_file is None and not os.environ.get(PASS_ENV) \
                 and os.environ.get("ROSHAN_PASSPHRASE"):
             passphrase = os.environ["ROSHAN_PASSPHRASE"]  # the name this command read before
         else:
-            passphrase = _passphrase(passphrase_file)
+            passphrase = read_passphrase(passphrase_file)
         identities.append(unlock(keys, passphrase).identity)
     elif passphrase_file is not None:
         raise RoshanError("--passphrase-file unlocks the key directory given with --keys")

@@ -52,7 +52,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
-def _passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> str:
+def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> str:
     if passphrase_file is not None:
         try:
             return passphrase_file.read_text("utf-8").rstrip("\r\n")
@@ -82,7 +82,7 @@ def keys_init(
     """Create the organisation's age recipient key and Ed25519 signing key."""
     from roshan.intake.keys import QR_PNG, QR_SVG, RECIPIENT_FILE, SIGNING_PUB_FILE, init_keys
 
-    pub = init_keys(directory, _passphrase(passphrase_file, confirm=True), force=force)
+    pub = init_keys(directory, read_passphrase(passphrase_file, confirm=True), force=force)
     out = {"directory": str(directory), "recipient": pub.recipient, "key_id": pub.key_id,
            "recipient_file": str(directory / RECIPIENT_FILE),
            "qr_png": str(directory / QR_PNG), "qr_svg": str(directory / QR_SVG),
@@ -308,7 +308,7 @@ def intake_import(
     if (keys is None) == (identity is None):
         raise IntakeError("give exactly one of --keys or --identity")
     if keys is not None:
-        ids = [unlock(keys, _passphrase(passphrase_file)).identity]
+        ids = [unlock(keys, read_passphrase(passphrase_file)).identity]
     else:
         assert identity is not None
         ids = [load_identity_file(identity)]
@@ -436,7 +436,7 @@ def intake_witness(
     from roshan.intake.keys import unlock
     from roshan.store.workspace import Workspace, actor_name
 
-    org = unlock(keys, _passphrase(passphrase_file))
+    org = unlock(keys, read_passphrase(passphrase_file))
     with Workspace.open(workspace) as ws:
         contact = read_witness_contact(ws, report_id, [org.identity], actor=actor_name())
     if json_out:
@@ -476,7 +476,7 @@ def ledger_checkpoint(
     from roshan.intake.ledger import checkpoint
     from roshan.store.workspace import Workspace
 
-    org = unlock(keys, _passphrase(passphrase_file))
+    org = unlock(keys, read_passphrase(passphrase_file))
     with Workspace.open(workspace) as ws:
         cp, path = checkpoint(ws, org, out_dir=out)
     res = {"tree_size": cp.tree_size, "root_hash": cp.root_hash.hex(), "key_id": cp.key_id,

@@ -359,7 +359,7 @@ def fit_lcmcr(
                      samples=samples, thin=thin, chains=chains, seed=seed, a_alpha=a_alpha,
                      b_alpha=b_alpha, workers=workers, a_lambda=a_lambda, b_lambda=b_lambda,
                      n0_moves=n0_moves)
-    return _summarise(counts, d, level=level, method="lcmcr", settings={
+    return summarise_draws(counts, d, level=level, method="lcmcr", settings={
         "classes": classes, "burnin": burnin, "samples": samples, "thin": thin,
         "chains": chains, "seed": seed, "seed_source": seed_source, "a_alpha": a_alpha,
         "b_alpha": b_alpha, "a_lambda": a_lambda, "b_lambda": b_lambda, "n0_moves": n0_moves,
@@ -367,7 +367,7 @@ def fit_lcmcr(
     })
 
 
-def _summarise(counts: CaptureCounts, d: LcmcrDraws, *, level: float, method: str,
+def summarise_draws(counts: CaptureCounts, d: LcmcrDraws, *, level: float, method: str,
                settings: dict) -> EstimateResult:
     pooled = d.n.reshape(-1)
     tail = (1.0 - level) / 2.0

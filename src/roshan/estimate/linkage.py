@@ -423,9 +423,9 @@ class _ChainFits:
                 "thin": self.thin, "chains": self.chains, "seed": self.seed, **self.priors}
 
     def _result(self, counts: Any, d: Any) -> Any:
-        from roshan.estimate.lcmcr import _summarise
+        from roshan.estimate.lcmcr import summarise_draws
 
-        primary = _summarise(counts, d, level=self.level, method="lcmcr",
+        primary = summarise_draws(counts, d, level=self.level, method="lcmcr",
                              settings=self._settings())
         if self.method != "recommended":
             return primary
@@ -464,7 +464,7 @@ class _ChainFits:
 
     def finish(self, results: list[Any], observed: list[int], plugin: Any, level: float,
                last_counts: Any) -> Any:
-        from roshan.estimate.lcmcr import LcmcrDraws, _summarise
+        from roshan.estimate.lcmcr import LcmcrDraws, summarise_draws
 
         n = np.hstack([t.n for t in self.traces])
         d = LcmcrDraws(n=n, alpha=np.hstack([t.alpha for t in self.traces]),
@@ -483,7 +483,7 @@ class _ChainFits:
               else 0.0)
         pooled = pool_results(results, level=level, plugin=plugin, seed=self.seed,
                               observed=observed, mc_variance=mc)
-        primary = _summarise(last_counts, d, level=level, method="lcmcr",
+        primary = summarise_draws(last_counts, d, level=level, method="lcmcr",
                              settings=self._settings())
         primary.observed = plugin.observed
         primary.lists = list(plugin.lists)

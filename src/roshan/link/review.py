@@ -361,7 +361,7 @@ def clear_review_caches() -> None:
     _CHECK_CACHE.clear()
 
 
-def _read_pairs(ws: Workspace, columns: list[str] | None = None,
+def read_pairs(ws: Workspace, columns: list[str] | None = None,
                 optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """pairs.parquet (``columns`` only, plus those of ``optional`` that exist)."""
     path = Path(ws.snapshots_dir) / "pairs.parquet"
@@ -474,7 +474,7 @@ def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.
         raise LinkageError("no pairwise predictions in this workspace yet; run `roshan link` first")
 
     def compute() -> pd.DataFrame:
-        pairs = _read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"],
+        pairs = read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"],
                             optional=("match_weight",))
         lo, hi = band
         p = pairs["match_probability"].astype(float)
@@ -852,7 +852,7 @@ def _compute_suspicious_base(ws: Workspace, path: Path, weak: float,
     # Scored pairs inside one cluster (the record→cluster map keeps the last row of a record,
     # as the reference did with a dict).
     try:
-        pairs = _read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
+        pairs = read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
     except LinkageError:
         pairs = pd.DataFrame(columns=["record_pk_l", "record_pk_r", "match_probability"])
     code_of = pd.Series(codes, index=pk)

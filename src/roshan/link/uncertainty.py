@@ -730,7 +730,7 @@ def workspace_inputs(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | 
 
     from sqlalchemy import select
 
-    from roshan.link.review import _read_pairs, current_threshold
+    from roshan.link.review import current_threshold, read_pairs
     from roshan.store.models import Record, Source
 
     stmt = (select(Record.id.label("record_pk"), Source.name.label("source"))
@@ -741,7 +741,7 @@ def workspace_inputs(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | 
                                columns=["record_pk", "source"])
     if records.empty:
         raise LinkageError("the workspace has no accepted records")
-    pairs = _read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
+    pairs = read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
     labels = None
     cpath = Path(ws.snapshots_dir) / "clusters.parquet"
     if cpath.is_file():

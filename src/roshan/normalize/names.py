@@ -17,13 +17,13 @@ from roshan.normalize.keys import rule_key
 from roshan.normalize.text import is_persian_token, normalize_text, script_of
 from roshan.normalize.variants import (
     VariantTable,
-    _data_path,
-    _read_tsv,
+    data_path,
     default_table,
     is_family_key,
     is_given_key,
     is_suffix_token,
     multiword_family_names,
+    read_tsv,
     token_script_split,
 )
 
@@ -31,7 +31,7 @@ from roshan.normalize.variants import (
 @lru_cache(maxsize=1)
 def _honorifics() -> dict[str, str]:
     out: dict[str, str] = {}
-    for row in _read_tsv(_data_path("honorifics.tsv")):
+    for row in read_tsv(data_path("honorifics.tsv")):
         if len(row) >= 2:
             for form in row[1].split(","):
                 f = normalize_text(form)
@@ -286,7 +286,7 @@ def _roles() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[
     curated list; names with more than one key (compounds, suffixed) are skipped."""
     table = default_table()
     out: dict[str, set[str]] = {"m": set(), "f": set(), "family": set()}
-    for row in _read_tsv(_data_path("name_roles.tsv")):
+    for row in read_tsv(data_path("name_roles.tsv")):
         if len(row) >= 2 and row[0] in out:
             for form in row[1].split():
                 keys = name_part(form, table, "family").keys
@@ -348,9 +348,9 @@ def given_level(keys: tuple[str, ...] | list[str]) -> int:
 
 @lru_cache(maxsize=1)
 def _suffix_key_set() -> frozenset[str]:
-    from roshan.normalize.variants import _suffix_keys
+    from roshan.normalize.variants import family_suffix_keys
 
-    return _suffix_keys()
+    return family_suffix_keys()
 
 
 def _collapse(key: str) -> str:
@@ -391,7 +391,7 @@ def _compounds() -> tuple[frozenset[tuple[str, str]], frozenset[str], frozenset[
                 out.append(ks[0])
         return out
 
-    for row in _read_tsv(_data_path("compound_given_names.tsv")):
+    for row in read_tsv(data_path("compound_given_names.tsv")):
         if len(row) < 2:
             continue
         first, second = row[0].strip(), row[1].strip()

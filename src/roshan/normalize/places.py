@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from roshan.normalize.keys import rule_key
 from roshan.normalize.text import normalize_text
-from roshan.normalize.variants import _data_path
+from roshan.normalize.variants import data_path
 
 _PREFIXES = ("shahr e ", "shahrestan e ", "shahrestan ", "ostan e ", "ostan ", "bandar e ",
              "شهرستان ", "استان ", "شهر ")
@@ -143,7 +143,7 @@ def _fuzzy_pool(prov_code: str | None) -> tuple[dict[str, list[int]], dict[str, 
 @lru_cache(maxsize=1)
 def gazetteer() -> _Gazetteer:
     """Load the shipped gazetteer once."""
-    with open(_data_path("gazetteer_ir.json"), encoding="utf-8") as fh:
+    with open(data_path("gazetteer_ir.json"), encoding="utf-8") as fh:
         doc = json.load(fh)
     provinces = {p["code"]: Province(p["code"], p["name"], p["name_fa"]) for p in doc["provinces"]}
     pbn: dict[str, str] = {}

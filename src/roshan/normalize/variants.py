@@ -53,7 +53,7 @@ FAMILY_SUFFIXES_LATIN = (
 _MIN_PART = 3
 
 
-def _data_path(name: str) -> Path:
+def data_path(name: str) -> Path:
     return Path(str(resources.files("roshan.normalize") / "data" / name))
 
 
@@ -127,7 +127,7 @@ def multiword_family_names() -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=1)
-def _suffix_keys() -> frozenset[str]:
+def family_suffix_keys() -> frozenset[str]:
     return frozenset(rule_key(normalize_text(s)) for s in FAMILY_SUFFIXES_FA + FAMILY_SUFFIXES_LATIN)
 
 
@@ -150,7 +150,7 @@ def split_text_suffix(token: str) -> tuple[str, str] | None:
     return None
 
 
-def _read_tsv(path: Path) -> list[list[str]]:
+def read_tsv(path: Path) -> list[list[str]]:
     rows: list[list[str]] = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -320,7 +320,7 @@ class VariantTable:
         variant table), 1 = in the lexicon, None = unknown."""
         _, _, simple = _lexicon()
         c = self.find(key)
-        if c in self.display or key in self.display or key in _suffix_keys():
+        if c in self.display or key in self.display or key in family_suffix_keys():
             return 2.0, c
         if c != key or key in simple:
             return 1.0, c
@@ -353,7 +353,7 @@ class VariantTable:
 
     def _split_uncached(self, key: str, depth: int) -> list[str] | None:
         whole = self._score(key)
-        suffixes = _suffix_keys()
+        suffixes = family_suffix_keys()
         best: tuple[float, list[str]] | None = None
         for i in range(2, len(key) - 1):
             head, tail = key[:i], key[i:]
@@ -414,7 +414,7 @@ def _seed_groups() -> list[tuple[str, list[str], bool]]:
 
 def _supplement_groups() -> list[tuple[str, list[str], bool]]:
     out = []
-    for row in _read_tsv(_data_path("variants_supplement.tsv")):
+    for row in read_tsv(data_path("variants_supplement.tsv")):
         if len(row) >= 2:
             out.append((row[0], [f.strip() for f in row[1].split(",") if f.strip()], True))
     return out
@@ -507,7 +507,7 @@ def sex_of_given_key(key: str, table: VariantTable | None = None) -> str | None:
 def is_family_key(key: str) -> bool:
     """True when ``key`` is a known family name or family-name suffix."""
     _, family, _ = _lexicon()
-    return key in family or key in _suffix_keys()
+    return key in family or key in family_suffix_keys()
 
 
 def is_given_key(key: str) -> bool:

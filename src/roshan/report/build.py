@@ -96,10 +96,10 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     estimated = {c: p["estimate"] for c, p in provinces.items()}
     has_est = any(v is not None for v in estimated.values())
     # both maps share class bounds so the same colour means the same number
-    from roshan.report.map import _breaks
+    from roshan.report.map import class_breaks
 
     values = [float(v) for v in [*documented.values(), *estimated.values()] if v is not None]
-    breaks = _breaks(values)
+    breaks = class_breaks(values)
     legend, no_data = i18n.t("count", lang), i18n.t("no_data", lang)
     out["map_documented"] = choropleth_svg(
         documented, title=i18n.t("map_documented", lang), lang=lang, legend_title=legend,

@@ -34,7 +34,7 @@ FORMATS: tuple[str, ...] = ("csv", "xlsx", "json", "parquet")
 LINK_COLUMNS: tuple[str, ...] = ("source", "record_id", "victim_id", "match_probability")
 
 
-def _source_labels(ws: Workspace) -> dict[str, str]:
+def source_labels_of(ws: Workspace) -> dict[str, str]:
     from sqlalchemy import select
 
     from roshan.store.models import Source
@@ -162,7 +162,7 @@ def export_frame(ws: Workspace, what: str, *, redact: str = "none", min_cell: in
     if what not in WHATS:
         raise RoshanError(f"cannot export {what!r}; choose one of: {', '.join(WHATS)}")
     rule = rule_for(redact, min_cell=min_cell, public_names=public_names)
-    labels = _source_labels(ws) if rule.anonymise_sources else None
+    labels = source_labels_of(ws) if rule.anonymise_sources else None
     suppressed = 0
     if what == "victims":
         raw = _victims(ws)

@@ -53,7 +53,7 @@ def province_names() -> dict[str, tuple[str, str]]:
     return out
 
 
-def _breaks(values: list[float], k: int = len(PALETTE)) -> list[float]:
+def class_breaks(values: list[float], k: int = len(PALETTE)) -> list[float]:
     """Upper bounds of ``k`` classes: rounded equal steps up to the maximum (simple to read)."""
     top = max(values) if values else 0.0
     if top <= 0:
@@ -101,7 +101,7 @@ def choropleth_svg(values: dict[str, float | None], *, title: str, lang: str = "
     box = (min(lons), min(lats), max(lons), max(lats))
     map_h = height - 70
     nums = [float(v) for v in values.values() if v is not None]
-    br = breaks or _breaks(nums)
+    br = breaks or class_breaks(nums)
     names = province_names()
     parts: list[str] = []
     for f in feats:

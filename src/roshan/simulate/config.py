@@ -371,11 +371,11 @@ def default_sources(n: int, formats: list[str] | None = None,
         letter = chr(ord("A") + i % 26) + (str(i // 26 + 1) if i >= 26 else "")
         spec = SourceSpec(name=f"SYNTHETIC-{_KIND_LABEL[t['kind']]}-{letter}", format=file_format,
                           encoding=encoding, **t)
-        out.append(_consistent(spec))
+        out.append(consistent_spec(spec))
     return out
 
 
-def _consistent(spec: SourceSpec) -> SourceSpec:
+def consistent_spec(spec: SourceSpec) -> SourceSpec:
     """Make a spec writable: windows-1256 cannot hold Persian ی or Persian digits; a
     full-name style with the father's name means a full-name layout without a father
     column."""

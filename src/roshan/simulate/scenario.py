@@ -27,7 +27,7 @@ import pandas as pd
 from roshan import __version__
 from roshan.errors import RoshanError
 from roshan.simulate.capture import capture_with_copies, dependence_pairs
-from roshan.simulate.config import ScenarioConfig, SourceSpec, _consistent, default_sources
+from roshan.simulate.config import ScenarioConfig, SourceSpec, consistent_spec, default_sources
 from roshan.simulate.population import Population, make_population, truth_frame
 from roshan.simulate.render import NAME_FIELDS_WRITTEN, cp1256_safe, render_source, source_fields
 from roshan.simulate.writers import NOTICE, file_name, headers_for, mapping_toml, write_list
@@ -72,7 +72,7 @@ class Scenario:
 def resolve_sources(config: ScenarioConfig) -> list[SourceSpec]:
     """The sources of a config: explicit ones (validated) or the default rotation."""
     if config.sources is not None:
-        sources = [_consistent(s) for s in config.sources]
+        sources = [consistent_spec(s) for s in config.sources]
         names = [s.name for s in sources]
         if len(set(names)) != len(names):
             raise RoshanError("source names must be unique")

@@ -244,7 +244,7 @@ def bar_chart_svg(rows: list[tuple[str, int]], *, width: int = 640, bar: int = 1
 
 
 def _source_labels(ws: Workspace) -> dict[str, str]:
-    from roshan.report.exports import _source_labels as labels
+    from roshan.report.exports import source_labels_of as labels
 
     return labels(ws)
 
