@@ -338,8 +338,8 @@ class GibbsState:
     logit_prior: float
     unscored_log_bf: float
     score: str = "pairs"
-    internal: np.ndarray | None = None  # per base component: log BF inside it (entity score)
-    csum: np.ndarray | None = None  # per cluster: log BF summed over its pairs (entity score)
+    internal: np.ndarray | None = None  # per base component: log BF summed inside it
+    csum: np.ndarray | None = None  # per cluster: log BF summed over its pairs
 
 
 #: How the Gibbs sampler scores a cluster (``score``): ``pairs`` multiplies the Bayes
@@ -426,8 +426,7 @@ def gibbs_sampler(graph: LinkageGraph, *, logit_prior: float, unscored_log_bf: f
     free_stack[:len(free)] = free
     nbr = dst.astype(np.int64)
     internal = (size * (size - 1) / 2) * temper * (_CERTAIN_LOGIT - logit_prior)
-    sums = (_entity_sums(indptr, nbr, wsum, csum, size, internal, label, unscored_log_bf)
-            if score == "entity" else None)
+    sums = _entity_sums(indptr, nbr, wsum, csum, size, internal, label, unscored_log_bf)
     return GibbsState(indptr=indptr, nbr=nbr, weight=wsum, count=csum,
                       size=size, label=label, csize=csize, free=free_stack,
                       n_free=np.array([len(free)], dtype=np.int64),
@@ -440,89 +439,30 @@ _SWEEP = None
 
 
 def _sweep_kernel():
+    """One Gibbs sweep over the base components (numba; O(edges)).
+
+    Each component ``a`` leaves its cluster and joins one of its neighbours' clusters,
+    or a cluster of its own, with the exact conditional probability. A cluster of k
+    records whose pairs' log Bayes factors sum to S is worth g(S, k) = (k−1)·m + S with
+    ``entity=0`` (every pair counts) and (k−1)·m + 2S/k with ``entity=1`` (k−1 links at
+    the mean pair; :data:`SCORES`); m is the per-merge log prior, an unscored pair
+    counts ``u``. ``csum`` keeps S per cluster, ``internal`` per component."""
     global _SWEEP
     if _SWEEP is None:
         from numba import njit
 
         @njit(cache=False)
-        def sweep(indptr, nbr, weight, count, size, label, csize, free, n_free, logit_prior,
-                  u, rand, acc, accn, mark, touched):  # pragma: no cover - numba
-            n = len(size)
-            for a in range(n):
-                if indptr[a] == indptr[a + 1]:
-                    continue  # no uncertain neighbour: nothing can change
-                sa = size[a]
-                old = label[a]
-                csize[old] -= sa
-                if csize[old] == 0:
-                    free[n_free[0]] = old
-                    n_free[0] += 1
-                nt = 0
-                for e in range(indptr[a], indptr[a + 1]):
-                    cl = label[nbr[e]]
-                    if mark[cl] == 0:
-                        mark[cl] = 1
-                        acc[cl] = 0.0
-                        accn[cl] = 0
-                        touched[nt] = cl
-                        nt += 1
-                    acc[cl] += weight[e]
-                    accn[cl] += count[e]
-                best = 0.0  # log weight of "a cluster of its own"
-                for k in range(nt):
-                    cl = touched[k]
-                    sc = logit_prior + acc[cl] + (sa * csize[cl] - accn[cl]) * u
-                    acc[cl] = sc
-                    if sc > best:
-                        best = sc
-                total = np.exp(0.0 - best)
-                for k in range(nt):
-                    total += np.exp(acc[touched[k]] - best)
-                r = rand[a] * total
-                choice = -1
-                run = np.exp(0.0 - best)
-                if r >= run:
-                    for k in range(nt):
-                        run += np.exp(acc[touched[k]] - best)
-                        if r < run:
-                            choice = touched[k]
-                            break
-                    if choice == -1:
-                        choice = touched[nt - 1]
-                if choice == -1:
-                    n_free[0] -= 1
-                    choice = free[n_free[0]]
-                    csize[choice] = sa
-                else:
-                    csize[choice] += sa
-                label[a] = choice
-                for k in range(nt):
-                    mark[touched[k]] = 0
-            return 0
-
-        _SWEEP = sweep
-    return _SWEEP
-
-
-_SWEEP_ENTITY = None
-
-
-def _entity_kernel():
-    """The sweep under ``score="entity"``: the same moves as :func:`_sweep_kernel`, with
-    a cluster of k records and pair log-BF sum S worth g(S, k) = (k−1)·m + 2S/k."""
-    global _SWEEP_ENTITY
-    if _SWEEP_ENTITY is None:
-        from numba import njit
-
-        @njit(cache=False)
-        def g(s, k, m):  # pragma: no cover - numba
+        def g(s, k, m, entity):  # pragma: no cover - numba
             if k <= 1:
                 return 0.0
-            return (k - 1) * m + 2.0 * s / k
+            if entity:
+                return (k - 1) * m + 2.0 * s / k
+            return (k - 1) * m + s
 
         @njit(cache=False)
         def sweep(indptr, nbr, weight, count, size, label, csize, free, n_free, logit_prior,
-                  u, rand, acc, accn, mark, touched, internal, csum):  # pragma: no cover
+                  u, rand, acc, accn, mark, touched, internal, csum, score,
+                  entity):  # pragma: no cover - numba
             n = len(size)
             m = logit_prior
             for a in range(n):
@@ -543,7 +483,7 @@ def _entity_kernel():
                         nt += 1
                     acc[cl] += weight[e]
                     accn[cl] += count[e]
-                # take a out of its cluster: its pairs with the rest leave the sum
+                # a leaves its cluster: its pairs with the rest leave the cluster's sum
                 if csize[old] == 0:
                     csum[old] = 0.0
                     free[n_free[0]] = old
@@ -553,38 +493,31 @@ def _entity_kernel():
                     if mark[old] == 1:
                         x_old = acc[old] + (sa * csize[old] - accn[old]) * u
                     csum[old] -= ia + x_old
-                ga = g(ia, sa, m)
+                ga = g(ia, sa, m, entity)
                 best = 0.0  # log weight of "a cluster of its own"
                 for k in range(nt):
                     cl = touched[k]
                     # acc becomes the whole cross sum of a with cl (unscored pairs at u)
                     acc[cl] = acc[cl] + (sa * csize[cl] - accn[cl]) * u
                     kc = csize[cl]
-                    sc = g(csum[cl] + ia + acc[cl], kc + sa, m) - g(csum[cl], kc, m) - ga
-                    if sc > best:
-                        best = sc
+                    score[k] = (g(csum[cl] + ia + acc[cl], kc + sa, m, entity)
+                                - g(csum[cl], kc, m, entity) - ga)
+                    if score[k] > best:
+                        best = score[k]
                 total = np.exp(0.0 - best)
                 for k in range(nt):
-                    cl = touched[k]
-                    kc = csize[cl]
-                    sc = g(csum[cl] + ia + acc[cl], kc + sa, m) - g(csum[cl], kc, m) - ga
-                    total += np.exp(sc - best)
+                    total += np.exp(score[k] - best)
                 r = rand[a] * total
                 choice = -1
                 run = np.exp(0.0 - best)
-                x_choice = 0.0
                 if r >= run:
                     for k in range(nt):
-                        cl = touched[k]
-                        kc = csize[cl]
-                        sc = g(csum[cl] + ia + acc[cl], kc + sa, m) - g(csum[cl], kc, m) - ga
-                        run += np.exp(sc - best)
+                        run += np.exp(score[k] - best)
                         if r < run:
-                            choice = cl
+                            choice = touched[k]
                             break
                     if choice == -1:
                         choice = touched[nt - 1]
-                    x_choice = acc[choice]
                 if choice == -1:
                     n_free[0] -= 1
                     choice = free[n_free[0]]
@@ -592,14 +525,14 @@ def _entity_kernel():
                     csum[choice] = ia
                 else:
                     csize[choice] += sa
-                    csum[choice] += ia + x_choice
+                    csum[choice] += ia + acc[choice]
                 label[a] = choice
                 for k in range(nt):
                     mark[touched[k]] = 0
             return 0
 
-        _SWEEP_ENTITY = sweep
-    return _SWEEP_ENTITY
+        _SWEEP = sweep
+    return _SWEEP
 
 
 def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
@@ -621,19 +554,15 @@ def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
     mark = np.zeros(n, dtype=np.int8)
     touched = np.zeros(n, dtype=np.int64)
 
+    scratch = np.zeros(n, dtype=np.float64)
+    sweep = _sweep_kernel()
+    entity = 1 if score == "entity" else 0
+
     def run(k: int) -> None:
-        if score == "entity":
-            sweep = _entity_kernel()
-            for _ in range(k):
-                sweep(st.indptr, st.nbr, st.weight, st.count, st.size, st.label, st.csize,
-                      st.free, st.n_free, st.logit_prior, st.unscored_log_bf, rng.random(n),
-                      acc, accn, mark, touched, st.internal, st.csum)
-            return
-        sweep = _sweep_kernel()
         for _ in range(k):
             sweep(st.indptr, st.nbr, st.weight, st.count, st.size, st.label, st.csize, st.free,
                   st.n_free, st.logit_prior, st.unscored_log_bf, rng.random(n), acc, accn,
-                  mark, touched)
+                  mark, touched, st.internal, st.csum, scratch, entity)
 
     if adapt is None:
         run(burnin)
