@@ -423,117 +423,32 @@ def _sweep(
 
 
 @_jit
-def run_chain(
-    patterns: np.ndarray,
-    freq: np.ndarray,
-    k_max: int,
-    a_alpha: float,
-    b_alpha: float,
-    burnin: int,
-    samples: int,
-    thin: int,
-    seed: int,
-    warmup: int,
-    a_lam: float = 1.0,
-    b_lam: float = 1.0,
-    disperse: float = 1.0,
-    n0_moves: bool = False,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run one chain; return traces (N, alpha, k_star) of length ``samples``.
-
-    ``a_lam``, ``b_lam`` set the Beta prior of the list capture probabilities
-    (R LCMCR: 1, 1). ``patterns`` is the m×J 0/1 matrix of observed capture patterns (no all-zero
-    row), ``freq`` their counts. Initialisation follows R LCMCR: list
-    probabilities at the marginal capture frequencies, four dominant classes,
-    ``warmup`` sweeps with alpha held at 0.3/K, then classes re-ordered by
-    decreasing weight before burn-in. ``disperse`` scales the starting list
-    probabilities (1 = R's start; below 1 starts with many unobserved, above 1
-    with few), so that several chains start from dispersed points.
-    """
-    _seed(seed)
-    m_cells, n_lists = patterns.shape
+def _observed(freq: np.ndarray) -> int:
     n_obs = 0
-    for m in range(m_cells):
+    for m in range(freq.shape[0]):
         n_obs += freq[m]
-    lam = np.empty((n_lists, k_max))
-    for j in range(n_lists):
-        s = 0
-        for m in range(m_cells):
-            if patterns[m, j] == 1:
-                s += freq[m]
-        p = s / n_obs * disperse
-        p = min(max(p, 1e-6), 1.0 - 1e-6)
-        if disperse > 1.0:
-            p = min(p, 0.95)
-        for k in range(k_max):
-            lam[j, k] = p
-    nu = np.empty(k_max)
-    if k_max > 4:
-        for k in range(k_max):
-            nu[k] = 0.225 if k < 4 else 0.1 / (k_max - 4)
-    else:
-        for k in range(k_max):
-            nu[k] = 1.0 / k_max
-    log_nu = np.log(nu)
-    count0 = np.zeros(k_max, dtype=np.int64)
-    state = np.array([0.3 / k_max, 0.0])
-    probs = np.empty(k_max)
-    draw = np.zeros(k_max, dtype=np.int64)
-    ones = np.zeros((n_lists, k_max), dtype=np.int64)
-    count_k = np.zeros(k_max, dtype=np.int64)
-
-    for _ in range(warmup):
-        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, a_lam, b_lam, False, n0_moves)
-    # re-order classes by decreasing weight (stable)
-    order = np.argsort(-nu, kind="mergesort")
-    lam = lam[:, order].copy()
-    nu = nu[order].copy()
-    log_nu = log_nu[order].copy()
-    count0 = count0[order].copy()
-
-    for _ in range(burnin):
-        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
-    n_trace = np.empty(samples, dtype=np.int64)
-    alpha_trace = np.empty(samples)
-    kstar_trace = np.empty(samples, dtype=np.int64)
-    for s in range(samples):
-        for _ in range(thin):
-            _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-                   count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
-        n_trace[s] = n_obs + int(state[1])
-        alpha_trace[s] = state[0]
-        ks = 0
-        for k in range(k_max):
-            if count_k[k] > 0:
-                ks += 1
-        kstar_trace[s] = ks
-    return n_trace, alpha_trace, kstar_trace
+    return n_obs
 
 
 @_jit
-def init_chain(
+def _warm_start(
     patterns: np.ndarray,
     freq: np.ndarray,
     k_max: int,
     a_alpha: float,
     b_alpha: float,
-    seed: int,
     warmup: int,
-    a_lam: float = 1.0,
-    b_lam: float = 1.0,
-    disperse: float = 1.0,
-    n0_moves: bool = False,
+    a_lam: float,
+    b_lam: float,
+    disperse: float,
+    n0_moves: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Initialise one chain as :func:`run_chain` does (R's start, ``warmup`` sweeps with
-    alpha fixed, classes re-ordered by weight) and return its state
-    ``(lam, nu, log_nu, count0, state)`` for :func:`continue_chain`."""
-    _seed(seed)
+    """R LCMCR's start (list probabilities at the marginal capture frequencies scaled by
+    ``disperse``, four dominant classes), ``warmup`` sweeps with alpha held at 0.3/K,
+    then classes re-ordered by decreasing weight: ``(lam, nu, log_nu, count0, state)``.
+    Draws from the thread's generator, which the caller has seeded."""
     m_cells, n_lists = patterns.shape
-    n_obs = 0
-    for m in range(m_cells):
-        n_obs += freq[m]
+    n_obs = _observed(freq)
     lam = np.empty((n_lists, k_max))
     for j in range(n_lists):
         s = 0
@@ -569,6 +484,110 @@ def init_chain(
 
 
 @_jit
+def _advance(
+    patterns: np.ndarray,
+    freq: np.ndarray,
+    lam: np.ndarray,
+    nu: np.ndarray,
+    log_nu: np.ndarray,
+    count0: np.ndarray,
+    state: np.ndarray,
+    a_alpha: float,
+    b_alpha: float,
+    burnin: int,
+    samples: int,
+    thin: int,
+    a_lam: float,
+    b_lam: float,
+    n0_moves: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``burnin`` sweeps, then ``samples`` records every ``thin`` sweeps (state updated in
+    place): traces of N, alpha and the number of occupied classes."""
+    n_lists = patterns.shape[1]
+    k_max = nu.shape[0]
+    n_obs = _observed(freq)
+    probs = np.empty(k_max)
+    draw = np.zeros(k_max, dtype=np.int64)
+    ones = np.zeros((n_lists, k_max), dtype=np.int64)
+    count_k = np.zeros(k_max, dtype=np.int64)
+    for _ in range(burnin):
+        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
+               count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
+    n_trace = np.empty(samples, dtype=np.int64)
+    alpha_trace = np.empty(samples)
+    kstar_trace = np.empty(samples, dtype=np.int64)
+    for s in range(samples):
+        for _ in range(thin):
+            _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
+                   count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
+        n_trace[s] = n_obs + int(state[1])
+        alpha_trace[s] = state[0]
+        ks = 0
+        for k in range(k_max):
+            if count_k[k] > 0:
+                ks += 1
+        kstar_trace[s] = ks
+    return n_trace, alpha_trace, kstar_trace
+
+
+@_jit
+def run_chain(
+    patterns: np.ndarray,
+    freq: np.ndarray,
+    k_max: int,
+    a_alpha: float,
+    b_alpha: float,
+    burnin: int,
+    samples: int,
+    thin: int,
+    seed: int,
+    warmup: int,
+    a_lam: float = 1.0,
+    b_lam: float = 1.0,
+    disperse: float = 1.0,
+    n0_moves: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run one chain; return traces (N, alpha, k_star) of length ``samples``.
+
+    ``a_lam``, ``b_lam`` set the Beta prior of the list capture probabilities
+    (R LCMCR: 1, 1). ``patterns`` is the m×J 0/1 matrix of observed capture patterns (no all-zero
+    row), ``freq`` their counts. Initialisation follows R LCMCR: list
+    probabilities at the marginal capture frequencies, four dominant classes,
+    ``warmup`` sweeps with alpha held at 0.3/K, then classes re-ordered by
+    decreasing weight before burn-in. ``disperse`` scales the starting list
+    probabilities (1 = R's start; below 1 starts with many unobserved, above 1
+    with few), so that several chains start from dispersed points.
+    """
+    _seed(seed)
+    lam, nu, log_nu, count0, state = _warm_start(patterns, freq, k_max, a_alpha, b_alpha,
+                                                 warmup, a_lam, b_lam, disperse, n0_moves)
+    return _advance(patterns, freq, lam, nu, log_nu, count0, state, a_alpha, b_alpha, burnin,
+                    samples, thin, a_lam, b_lam, n0_moves)
+
+
+@_jit
+def init_chain(
+    patterns: np.ndarray,
+    freq: np.ndarray,
+    k_max: int,
+    a_alpha: float,
+    b_alpha: float,
+    seed: int,
+    warmup: int,
+    a_lam: float = 1.0,
+    b_lam: float = 1.0,
+    disperse: float = 1.0,
+    n0_moves: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Initialise one chain as :func:`run_chain` does (R's start, ``warmup`` sweeps with
+    alpha fixed, classes re-ordered by weight) and return its state
+    ``(lam, nu, log_nu, count0, state)`` for :func:`continue_chain`."""
+    _seed(seed)
+    return _warm_start(patterns, freq, k_max, a_alpha, b_alpha, warmup, a_lam, b_lam,
+                       disperse, n0_moves)
+
+
+@_jit
 def continue_chain(
     patterns: np.ndarray,
     freq: np.ndarray,
@@ -594,30 +613,5 @@ def continue_chain(
     thread's generator is re-seeded from ``seed`` first, so a call is reproducible
     whichever thread runs it."""
     _seed(seed)
-    m_cells, n_lists = patterns.shape
-    k_max = nu.shape[0]
-    n_obs = 0
-    for m in range(m_cells):
-        n_obs += freq[m]
-    probs = np.empty(k_max)
-    draw = np.zeros(k_max, dtype=np.int64)
-    ones = np.zeros((n_lists, k_max), dtype=np.int64)
-    count_k = np.zeros(k_max, dtype=np.int64)
-    for _ in range(burnin):
-        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
-    n_trace = np.empty(samples, dtype=np.int64)
-    alpha_trace = np.empty(samples)
-    kstar_trace = np.empty(samples, dtype=np.int64)
-    for s in range(samples):
-        for _ in range(thin):
-            _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-                   count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
-        n_trace[s] = n_obs + int(state[1])
-        alpha_trace[s] = state[0]
-        ks = 0
-        for k in range(k_max):
-            if count_k[k] > 0:
-                ks += 1
-        kstar_trace[s] = ks
-    return n_trace, alpha_trace, kstar_trace
+    return _advance(patterns, freq, lam, nu, log_nu, count0, state, a_alpha, b_alpha, burnin,
+                    samples, thin, a_lam, b_lam, n0_moves)
