@@ -600,4 +600,40 @@ def test_entity_score_keeps_namesakes_apart_where_all_pairs_merge_them() -> None
         people[score] = float(np.mean(ks))
     assert people["pairs"] < 1.5
     assert 2.8 <= people["entity"] <= 3.6
-    assert unc.DEFAULT_SCORE == "entity"
+
+
+
+def test_auto_score_keeps_pairs_on_independent_scores_and_switches_on_a_collapse() -> None:
+    """``score="auto"`` (the estimate's default): on the synthetic problem, whose pair
+    scores are independent, a short chain under the pairs score keeps about as many
+    people as the linker and ``pairs`` is kept; on namesake cliques (every cross-person
+    pair at 0.3) the chain collapses and ``entity`` is chosen, with the mixed prior."""
+    prob = unc.synthetic_problem(np.random.default_rng(11), population=1500,
+                                              separation=2.0, decoys=2.0)
+    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+    start = unc.threshold_labels(g, 0.5)
+    people = len(np.unique(start))
+    chosen, why = el.choose_score(g, start, people, unc.capture_merge_logit(1500, people),
+                                  logit_prior=prob.logit_prior, unscored_log_bf=-12.0,
+                                  rng=np.random.default_rng(0))
+    assert chosen == "pairs" and why["gap"] < el.COLLAPSE_GAP, why
+    res = el.estimate_from_graph(g, prob.list_index, prob.lists, 3, "dga", seed=1,
+                                 logit_prior=prob.logit_prior, n_draws=200)
+    info = res.diagnostics["linkage"]
+    assert info["score"] == "pairs" and info["merge_prior"] == "capture"
+    assert info["score_choice"]["chosen"] == "pairs"
+
+    blocks = 40
+    person = np.repeat(np.arange(3 * blocks), 4)
+    lists = np.tile(np.arange(4), 3 * blocks)
+    rows = []
+    for b in range(blocks):
+        idx = np.arange(12 * b, 12 * b + 12)
+        rows += [(a + 1, c + 1, 0.99 if person[a] == person[c] else 0.3)
+                 for i, a in enumerate(idx) for c in idx[i + 1:] if lists[a] != lists[c]]
+    g2 = unc.build_graph(np.arange(1, 12 * blocks + 1), _pairs(rows), list_index=lists)
+    start2 = np.arange(12 * blocks)  # a linker that linked nothing
+    chosen2, why2 = el.choose_score(g2, start2, len(np.unique(start2)), -7.5,
+                                    logit_prior=-7.5, unscored_log_bf=-7.8,
+                                    rng=np.random.default_rng(0))
+    assert chosen2 == "entity" and why2["gap"] > el.COLLAPSE_GAP, why2
