@@ -30,6 +30,8 @@ from _report import write_result  # noqa: E402
 from robustness.outside import FAMILIES  # noqa: E402
 from robustness.sweep import run_one, summarise  # noqa: E402
 
+from roshan.estimate.linkage import OBSERVED_GAP_WARN  # noqa: E402
+
 TARGETS = {"worst_precision": 0.97, "worst_recall": 0.93, "median_precision": 0.99,
            "median_recall": 0.97, "coverage": 0.90}
 
@@ -72,7 +74,7 @@ def _family_summary(runs: list[dict]) -> dict:
         s["estimate_seconds"] = summarise([e["seconds"] for e in est])
         s["refused"] = sum(1 for e in est if e.get("refused"))
         gaps = [abs(e["observed_gap"]) for e in est if e.get("observed_gap") is not None]
-        s["people_uncertain_flagged"] = sum(1 for g in gaps if g > 0.05)
+        s["people_uncertain_flagged"] = sum(1 for g in gaps if g > OBSERVED_GAP_WARN)
     return s
 
 

@@ -127,7 +127,11 @@ def _log_within(res: Any) -> float | None:
 
 #: Above this relative gap between the linked list's count of people and the median over
 #: the plausible matchings, the pooled result warns that the documented count is uncertain.
-OBSERVED_GAP_WARN = 0.05
+#: On the 180-run outside sweep (docs/benchmarks.md) the gap was 0.12-0.23 on the families
+#: whose records cannot tell namesakes apart (linked count 18-28% too high) and at most
+#: 0.10 elsewhere (under the pairs score the draws count 3-7% fewer people than the linker
+#: even where it is within 2% of the truth), so 0.10 flags the first and not the second.
+OBSERVED_GAP_WARN = 0.10
 
 
 def observed_gap(linked: int | None, observed: Sequence[int] | None) -> float | None:
