@@ -244,3 +244,43 @@ def test_pooling_warns_when_the_linked_count_is_off_the_matchings() -> None:
     assert pooled.diagnostics["linkage"]["observed_gap"] == pytest.approx(2597 / 2200 - 1)
     calm = pool_results([res(2900), res(3000)], plugin=res(3000), observed=[2190, 2210])
     assert not any("plausible matchings (" in w for w in calm.warnings)
+
+
+def test_headline_and_summary_give_ranges_when_the_documented_count_is_uncertain() -> None:
+    """When the linked count is far off the plausible matchings, "N documented, about M
+    on no list" would state one clustering's split as fact: the headline sentence (both
+    editions) and the estimator's summary give both numbers as ranges instead."""
+    from roshan.estimate.linkage import pool_results
+    from roshan.estimate.results import EstimateResult
+    from roshan.report.build import headline_sentence
+
+    def res(n: float, observed: int = 2200) -> EstimateResult:
+        return EstimateResult(method="dga", lists=["A", "B", "C"], observed=observed,
+                              estimate=n, lower=n * 0.9, upper=n * 1.1, level=0.95)
+
+    plugin = res(6000.0, observed=2597)
+    far = pool_results([res(2900), res(3000), res(3100)], plugin=plugin,
+                       observed=[2114, 2200, 2222])
+    assert far.diagnostics["linkage"]["observed_uncertain"] is True
+    assert far.documented_range == (2114, 2222)
+    est = far.estimate
+    en = headline_sentence({"result": far.to_dict(), "method": "dga"}, "en")
+    assert "Between 2,114 and 2,222 of them are documented" in en, en
+    assert f"about {est - 2222:,.0f} to {est - 2114:,.0f} are estimated to be on no list" in en
+    assert "2,597" not in en  # the linker's count is not presented as the documented count
+    fa = headline_sentence({"result": far.to_dict(), "method": "dga"}, "fa")
+    assert i18n.num(2114, "fa") in fa and i18n.num(2222, "fa") in fa and "نامطمئن" in fa
+    summary = far.summary("en")
+    assert "Between 2,114 and 2,222 people appear" in summary
+    assert "the linker counts 2,597" in summary
+    assert "۲٬۱۱۴" in i18n.digits(far.summary("fa"), "fa") or "2,114" in far.summary("fa")
+
+    calm = pool_results([res(2900), res(3000)], plugin=res(3000), observed=[2190, 2210])
+    assert calm.diagnostics["linkage"]["observed_uncertain"] is False
+    assert calm.documented_range is None
+    plain = headline_sentence({"result": calm.to_dict(), "method": "dga"}, "en")
+    assert "2,200 of them are documented" in plain and "Between" not in plain
+    # results stored before the flag was recorded: the report falls back on the gap
+    old = far.to_dict()
+    del old["diagnostics"]["linkage"]["observed_uncertain"]
+    assert "Between 2,114 and 2,222" in headline_sentence({"result": old, "method": "dga"}, "en")

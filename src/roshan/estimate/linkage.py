@@ -242,6 +242,9 @@ def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | N
     gap = observed_gap(plugin.observed if plugin is not None else None, observed)
     if gap is not None:
         info["observed_gap"] = gap
+        # Read by EstimateResult.documented_range and the report's headline, which then
+        # give the documented count (and so the number on no list) as a range.
+        info["observed_uncertain"] = bool(abs(gap) > OBSERVED_GAP_WARN)
         if abs(gap) > OBSERVED_GAP_WARN:
             obs = np.asarray(observed)
             more = "more" if gap > 0 else "fewer"

@@ -103,6 +103,25 @@ class EstimateResult:
         """Estimated number of people on no list (``estimate - observed``)."""
         return None if self.estimate is None else float(self.estimate) - self.observed
 
+    @property
+    def documented_range(self) -> tuple[int, int] | None:
+        """(fewest, most) people on the lists across the drawn clusterings, or None.
+
+        Set only when the pooled estimate flagged the linker's own count as uncertain
+        (``diagnostics["linkage"]["observed_uncertain"]``, gap above
+        ``estimate.linkage.OBSERVED_GAP_WARN``): then "N documented, about M on no list"
+        would state one clustering's split as fact, and the summary and the report give
+        both numbers as ranges instead.
+        """
+        info = _linkage(self)
+        if not info or not info.get("observed_uncertain"):
+            return None
+        obs = info.get("observed_per_draw") or {}
+        lo, hi = obs.get("min"), obs.get("max")
+        if lo is None or hi is None:
+            return None
+        return int(lo), int(hi)
+
     def summary(self, lang: str = "en") -> str:
         """A short plain-language reading of the result (``lang`` "en" or "fa")."""
         if lang == "fa":
@@ -154,11 +173,22 @@ def _summary_en(r: EstimateResult) -> str:
             f"people observed cannot support a {r.method} estimate."
         )
     else:
-        lines.append(
-            f"Estimated total: {_fmt(r.estimate)} people ({r.method}), of whom {r.observed:,} "
-            f"appear on at least one of {len(r.lists)} lists ({lists}); about "
-            f"{_fmt(r.unobserved)} are estimated to be on none."
-        )
+        docs = r.documented_range
+        if docs is None:
+            lines.append(
+                f"Estimated total: {_fmt(r.estimate)} people ({r.method}), of whom "
+                f"{r.observed:,} appear on at least one of {len(r.lists)} lists ({lists}); "
+                f"about {_fmt(r.unobserved)} are estimated to be on none."
+            )
+        else:
+            lo, hi = docs
+            lines.append(
+                f"Estimated total: {_fmt(r.estimate)} people ({r.method}). Between {lo:,} and "
+                f"{hi:,} people appear on at least one of {len(r.lists)} lists ({lists}): "
+                f"the matching of records is uncertain (the linker counts {r.observed:,}), "
+                f"so about {_fmt(max(0.0, r.estimate - hi))} to "
+                f"{_fmt(max(0.0, r.estimate - lo))} are estimated to be on none."
+            )
         linkage = _linkage(r)
         if r.lower is not None and r.upper is not None:
             kind = r.diagnostics.get("interval", "interval")
@@ -253,10 +283,18 @@ def _summary_fa(r: EstimateResult) -> str:
     if r.estimate is None:
         lines.append(f"برآوردی ممکن نیست: {r.observed:,} نفر مشاهده‌شده در {len(r.lists)} فهرست.")
     else:
-        lines.append(
-            f"برآورد کل: {_fmt(r.estimate)} نفر ({r.method})؛ {r.observed:,} نفر دست‌کم در "
-            f"یکی از {len(r.lists)} فهرست آمده‌اند."
-        )
+        docs = r.documented_range
+        if docs is None:
+            lines.append(
+                f"برآورد کل: {_fmt(r.estimate)} نفر ({r.method})؛ {r.observed:,} نفر دست‌کم در "
+                f"یکی از {len(r.lists)} فهرست آمده‌اند."
+            )
+        else:
+            lines.append(
+                f"برآورد کل: {_fmt(r.estimate)} نفر ({r.method})؛ بین {docs[0]:,} و "
+                f"{docs[1]:,} نفر دست‌کم در یکی از {len(r.lists)} فهرست آمده‌اند: پیوند "
+                f"رکوردها نامطمئن است (پیونددهنده {r.observed:,} نفر می‌شمارد)."
+            )
         linkage = _linkage(r)
         if r.lower is not None and r.upper is not None:
             what = ("عدم قطعیت نمونه‌گیری و عدم قطعیت پیوند رکوردها" if linkage

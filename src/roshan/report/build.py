@@ -183,6 +183,21 @@ def linkage_view(block: dict[str, Any] | None, lang: str = "en") -> dict[str, An
     return view
 
 
+def _documented_range(est: dict[str, Any]) -> tuple[float, float] | None:
+    """(fewest, most) documented people across drawn clusterings when flagged uncertain."""
+    info = ((est.get("result") or {}).get("diagnostics") or {}).get("linkage")
+    if not isinstance(info, dict):
+        return None
+    gap = info.get("observed_gap")
+    flagged = info.get("observed_uncertain")
+    if flagged is None:  # results written before the flag was recorded
+        flagged = gap is not None and abs(float(gap)) > OBSERVED_GAP_WARN
+    obs = info.get("observed_per_draw") or {}
+    if not flagged or obs.get("min") is None or obs.get("max") is None:
+        return None
+    return float(obs["min"]), float(obs["max"])
+
+
 def headline_sentence(est: dict[str, Any] | None, lang: str) -> str:
     """The headline in words: estimate, interval, documented, on no list, method (both editions)."""
     if not est or (est.get("result") or {}).get("estimate") is None:
@@ -198,6 +213,17 @@ def headline_sentence(est: dict[str, Any] | None, lang: str) -> str:
         unlisted = max(0.0, float(r["estimate"]) - float(observed))
     level = i18n.pct(r.get("level") or 0.95, lang, 0)
     lists = r.get("lists") or []
+    docs = _documented_range(est)
+    if docs is not None:
+        # The linker's own count is itself uncertain (estimate.linkage.OBSERVED_GAP_WARN):
+        # one clustering's split into "documented" and "on no list" would read as fact.
+        lo, hi = docs
+        total = float(r["estimate"])
+        return i18n.t("headline_sentence_uncertain", lang, estimate=num(total),
+                      lower=num(r.get("lower")), upper=num(r.get("upper")),
+                      observed_lo=num(lo), observed_hi=num(hi), k=num(len(lists)),
+                      unlisted_lo=num(max(0.0, total - hi)),
+                      unlisted_hi=num(max(0.0, total - lo)), method=name, level=level)
     return i18n.t("headline_sentence", lang, estimate=num(r["estimate"]), lower=num(r.get("lower")),
                   upper=num(r.get("upper")), observed=num(observed), k=num(len(lists)),
                   unlisted=num(unlisted), method=name, level=level)
