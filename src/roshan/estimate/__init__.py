@@ -1,8 +1,39 @@
-"""roshan.estimate stage: from capture-pattern counts to an estimate of the total.
+"""roshan.estimate: from capture-pattern counts to an estimate of the total.
 
-Entry points: :class:`~roshan.estimate.counts.CaptureCounts` (input),
-:func:`~roshan.estimate.methods.fit` (any method by name),
-:func:`~roshan.estimate.strata.fit_strata` (by stratum),
-:class:`~roshan.estimate.results.EstimateResult` (output). Submodules are
-imported on demand so that ``import roshan.estimate`` stays cheap.
+Entry points:
+
+- :class:`CaptureCounts` (input) and :class:`EstimateResult` (output);
+- :func:`fit` — any method by name; :data:`METHODS`, :data:`DEFAULT_METHOD` and the
+  stratum names :data:`STRATA`; :func:`fit_strata` — by stratum;
+- on a workspace: :func:`estimate_workspace` (linkage uncertainty carried by default),
+  :func:`latest_estimate`, :func:`linkage_health`.
+
+Names load on first use (:mod:`roshan._lazy`): ``import roshan.estimate`` does not import
+pandas or the numba kernels.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from roshan._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.methods import DEFAULT_METHOD, METHODS, STRATA, fit
+    from roshan.estimate.results import EstimateResult
+    from roshan.estimate.strata import fit_strata
+    from roshan.estimate.workspace import estimate_workspace, latest_estimate, linkage_health
+
+__all__ = [
+    "DEFAULT_METHOD", "METHODS", "STRATA", "CaptureCounts", "EstimateResult",
+    "estimate_workspace", "fit", "fit_strata", "latest_estimate", "linkage_health",
+]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "counts": ("CaptureCounts",),
+    "methods": ("DEFAULT_METHOD", "METHODS", "STRATA", "fit"),
+    "results": ("EstimateResult",),
+    "strata": ("fit_strata",),
+    "workspace": ("estimate_workspace", "latest_estimate", "linkage_health"),
+})

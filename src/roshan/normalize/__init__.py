@@ -1,1 +1,43 @@
-"""roshan.normalize stage."""
+"""roshan.normalize: raw field values to comparable ones (names, dates, ages, places).
+
+Entry points:
+
+- :func:`normalize_workspace` — the stage on a workspace: accepted records in,
+  ``snapshots/normalized.parquet`` out; :func:`normalize_frame` on a frame;
+  :func:`summarize` — what a snapshot holds;
+- one parser per field, each returning a result object: :func:`normalize_name`
+  (:class:`NameResult`), :func:`parse_date` with an optional :class:`ColumnHint`
+  (:class:`DateResult`), :func:`parse_age` (:class:`AgeResult`), :func:`normalize_place`
+  (:class:`PlaceResult`) and :func:`province_of`.
+
+Names load on first use (:mod:`roshan._lazy`): ``import roshan.normalize`` is cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from roshan._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from roshan.normalize.ages import AgeResult, parse_age
+    from roshan.normalize.dates import ColumnHint, DateResult, parse_date
+    from roshan.normalize.names import NameResult, normalize_name
+    from roshan.normalize.places import PlaceResult, normalize_place, province_of
+    from roshan.normalize.snapshot import normalize_frame, normalize_workspace
+    from roshan.normalize.summary import summarize
+
+__all__ = [
+    "AgeResult", "ColumnHint", "DateResult", "NameResult", "PlaceResult", "normalize_frame",
+    "normalize_name", "normalize_place", "normalize_workspace", "parse_age", "parse_date",
+    "province_of", "summarize",
+]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "ages": ("AgeResult", "parse_age"),
+    "dates": ("ColumnHint", "DateResult", "parse_date"),
+    "names": ("NameResult", "normalize_name"),
+    "places": ("PlaceResult", "normalize_place", "province_of"),
+    "snapshot": ("normalize_frame", "normalize_workspace"),
+    "summary": ("summarize",),
+})

@@ -1,1 +1,51 @@
-"""roshan.report stage."""
+"""roshan.report: what the workspace shows — the report, exports, charts and the map.
+
+Entry points:
+
+- :func:`build_report` — one self-contained HTML file (``en`` or ``fa``, :data:`LANGS`),
+  optionally a PDF of the same content; :func:`report_data` — the data behind it;
+  :func:`estimate_strata`, :func:`is_synthetic`;
+- exports: :func:`export` (a table to a file), :func:`export_frame` / :func:`write_frame`,
+  :data:`WHATS`, :data:`FORMATS`, :func:`source_labels_of`;
+- figures: :func:`timeline_chart` (an Altair chart) and :func:`to_svg` (inline SVG, offline),
+  :func:`choropleth_svg` and :func:`province_names` (the province map).
+
+Names load on first use (:mod:`roshan._lazy`): ``import roshan.report`` is cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from roshan._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from roshan.report.build import build_report
+    from roshan.report.charts import timeline_chart, to_svg
+    from roshan.report.data import estimate_strata, is_synthetic, report_data
+    from roshan.report.exports import (
+        FORMATS,
+        WHATS,
+        export,
+        export_frame,
+        source_labels_of,
+        write_frame,
+    )
+    from roshan.report.i18n import LANGS
+    from roshan.report.map import choropleth_svg, province_names
+
+__all__ = [
+    "FORMATS", "LANGS", "WHATS", "build_report", "choropleth_svg", "estimate_strata",
+    "export", "export_frame", "is_synthetic", "province_names", "report_data",
+    "source_labels_of", "timeline_chart", "to_svg", "write_frame",
+]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "build": ("build_report",),
+    "charts": ("timeline_chart", "to_svg"),
+    "data": ("estimate_strata", "is_synthetic", "report_data"),
+    "exports": ("FORMATS", "WHATS", "export", "export_frame", "source_labels_of",
+                "write_frame"),
+    "i18n": ("LANGS",),
+    "map": ("choropleth_svg", "province_names"),
+})

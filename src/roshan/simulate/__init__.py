@@ -7,18 +7,28 @@ Public API (names other stages rely on):
 - :func:`generate` — build a :class:`Scenario` in memory (vectorised, fast);
 - :func:`simulate` — generate and write the folder layout, return the manifest;
 - :func:`family_config` / ``FAMILIES`` — named scenario families of the linkage
-  robustness sweep (:mod:`roshan.simulate.families`).
+  robustness sweep (:mod:`roshan.simulate.families`);
+- :func:`ingest_scenario` — load a generated scenario's lists into a workspace.
+
+Names load on first use (:mod:`roshan._lazy`): ``import roshan.simulate`` is cheap.
 """
 
-from roshan.simulate.config import (
-    FORMAT_TOKENS,
-    PRESETS,
-    ScenarioConfig,
-    SourceSpec,
-    default_sources,
-)
-from roshan.simulate.families import FAMILIES, family_config
-from roshan.simulate.scenario import Scenario, generate, ingest_scenario, simulate
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from roshan._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from roshan.simulate.config import (
+        FORMAT_TOKENS,
+        PRESETS,
+        ScenarioConfig,
+        SourceSpec,
+        default_sources,
+    )
+    from roshan.simulate.families import FAMILIES, family_config
+    from roshan.simulate.scenario import Scenario, generate, ingest_scenario, simulate
 
 __all__ = [
     "FAMILIES",
@@ -33,3 +43,9 @@ __all__ = [
     "generate",
     "simulate",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "config": ("FORMAT_TOKENS", "PRESETS", "ScenarioConfig", "SourceSpec", "default_sources"),
+    "families": ("FAMILIES", "family_config"),
+    "scenario": ("Scenario", "generate", "ingest_scenario", "simulate"),
+})

@@ -1,1 +1,73 @@
-"""roshan.store stage."""
+"""roshan.store: the workspace and its database, the bottom layer every stage writes to.
+
+A workspace is a folder with ``roshan.toml`` and the store it points to (SQLite in the
+folder, or PostgreSQL for a team server); the tables are SQLAlchemy models, migrated by
+Alembic.
+
+Entry points:
+
+- :class:`Workspace` (``Workspace.init`` / ``Workspace.open``), :func:`actor_name`;
+- the table models (:class:`Source`, :class:`Import`, :class:`Record`, :class:`Victim`,
+  :class:`LinkRun`, :class:`ReviewDecision`, :class:`User`, ...) and :func:`utcnow`;
+- :func:`record_event` — one row of the audit log;
+- :func:`workspace_status`, :func:`check_store`, :func:`reap_dead_link_runs`;
+- :func:`backup_workspace` / :func:`restore_workspace` (``roshan.store.backup.backup``
+  and ``.restore``), :func:`expected_size`, :class:`BackupError`.
+
+Names load on first use (:mod:`roshan._lazy`): ``import roshan.store`` is cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from roshan._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from roshan.store.audit import record_event
+    from roshan.store.backup import BackupError, expected_size
+    from roshan.store.backup import backup as backup_workspace
+    from roshan.store.backup import restore as restore_workspace
+    from roshan.store.integrity import check_store
+    from roshan.store.models import (
+        ApiToken,
+        AuditEvent,
+        EstimateRun,
+        Import,
+        IntakeReport,
+        Job,
+        LinkRun,
+        RawRow,
+        Record,
+        RecordLink,
+        ReviewDecision,
+        Source,
+        User,
+        Victim,
+        WebSession,
+        utcnow,
+    )
+    from roshan.store.runs import reap_dead_link_runs
+    from roshan.store.status import workspace_status
+    from roshan.store.workspace import Workspace, actor_name
+
+__all__ = [
+    "ApiToken", "AuditEvent", "BackupError", "EstimateRun", "Import", "IntakeReport", "Job",
+    "LinkRun", "RawRow", "Record", "RecordLink", "ReviewDecision", "Source", "User", "Victim",
+    "WebSession", "Workspace", "actor_name", "backup_workspace", "check_store",
+    "expected_size", "reap_dead_link_runs", "record_event", "restore_workspace", "utcnow",
+    "workspace_status",
+]
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "audit": ("record_event",),
+    "backup": ("BackupError", "expected_size", ("backup_workspace", "backup"),
+               ("restore_workspace", "restore")),
+    "integrity": ("check_store",),
+    "models": ("ApiToken", "AuditEvent", "EstimateRun", "Import", "IntakeReport", "Job",
+               "LinkRun", "RawRow", "Record", "RecordLink", "ReviewDecision", "Source", "User",
+               "Victim", "WebSession", "utcnow"),
+    "runs": ("reap_dead_link_runs",),
+    "status": ("workspace_status",),
+    "workspace": ("Workspace", "actor_name"),
+})
