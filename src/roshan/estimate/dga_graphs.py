@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
 
+from roshan.unionfind import UnionFind
+
 __all__ = [
     "DecomposableGraph",
     "decomposable_graphs",
@@ -123,19 +125,11 @@ def junction_separators(cliques: Sequence[tuple[int, ...]]) -> list[tuple[int, .
         if inter:
             cand.append((len(inter), i, j, tuple(sorted(inter))))
     cand.sort(key=lambda t: (-t[0], t[1], t[2]))
-    parent = list(range(k))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    forest: UnionFind[int] = UnionFind(range(k))
     seps: list[tuple[int, ...]] = []
     for _, i, j, shared in cand:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[ri] = rj
+        if forest.find(i) != forest.find(j):
+            forest.union(i, j)
             seps.append(shared)
     return sorted(seps, key=lambda c: (-len(c), c))
 
