@@ -28,12 +28,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -237,6 +239,53 @@ def decisions_frame(ws: Workspace) -> pd.DataFrame:
     with ws.engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=cols)
+
+
+def decision_versions(conn: Connection | Session, record_as: Iterable[int],
+                      ) -> dict[tuple[int, int], tuple[int, str]]:
+    """The current (version, decision) of every decided pair whose smaller record id is
+    one of ``record_as``, keyed by (record_a, record_b). Pairs are stored smaller id
+    first, so this reads the leading column of the pair's unique index."""
+    firsts = list(record_as)
+    out: dict[tuple[int, int], tuple[int, str]] = {}
+    for a, b, v, d in conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
+                                          ReviewDecision.version, ReviewDecision.decision)
+                                   .where(ReviewDecision.record_a.in_(firsts))):
+        out[(int(a), int(b))] = (int(v), d)
+    return out
+
+
+def is_decided(conn: Connection | Session, record_a: int, record_b: int) -> bool:
+    """True when a decision on the pair (either order) is stored."""
+    a, b = sorted((int(record_a), int(record_b)))
+    return conn.execute(select(ReviewDecision.id).where(
+        ReviewDecision.record_a == a, ReviewDecision.record_b == b)).first() is not None
+
+
+@dataclass(frozen=True)
+class DecisionEntry:
+    """A stored decision, without its note (notes may hold names)."""
+
+    record_a: int
+    record_b: int
+    decision: str
+    reviewer: str
+    decided_at: datetime | None
+    version: int
+
+
+def decisions_touching(conn: Connection | Session, record_pks: Iterable[int]) -> list[DecisionEntry]:
+    """The decisions on pairs that include any of ``record_pks``, oldest first."""
+    pks = list(record_pks)
+    if not pks:
+        return []
+    rows = conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
+                               ReviewDecision.decision, ReviewDecision.reviewer,
+                               ReviewDecision.decided_at, ReviewDecision.version)
+                        .where(or_(ReviewDecision.record_a.in_(pks),
+                                   ReviewDecision.record_b.in_(pks)))
+                        .order_by(ReviewDecision.decided_at))
+    return [DecisionEntry(*r) for r in rows]
 
 
 def load_constraints(ws: Workspace) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

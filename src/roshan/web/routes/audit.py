@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import func, select
 
-from roshan.store.models import AuditEvent
+from roshan.store.queries import count_audit_events, recent_audit_events
 from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_AUDIT, CurrentUser, require
 from roshan.web.db import reader
@@ -20,18 +19,10 @@ PAGE = 100
 def audit_events(ws: Workspace, *, limit: int = PAGE, before: int | None = None,
                  action: str | None = None) -> dict[str, Any]:
     """Events newest first; ``before`` pages back by event id, ``action`` filters by prefix."""
-    stmt = select(AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.action,
-                  AuditEvent.object_type, AuditEvent.object_id, AuditEvent.detail)
-    if before is not None:
-        stmt = stmt.where(AuditEvent.id < before)
-    if action:
-        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
     with reader(ws) as conn:
-        rows = conn.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit)).all()
-        total = conn.execute(select(func.count()).select_from(AuditEvent)).scalar() or 0
-    events = [{"id": r[0], "at": r[1].isoformat() if r[1] else None, "actor": r[2],
-               "action": r[3], "object_type": r[4], "object_id": r[5], "detail": r[6]}
-              for r in rows]
+        rows = recent_audit_events(conn, limit=limit, before=before, action=action)
+        total = count_audit_events(conn)
+    events = [{**r._asdict(), "at": r.at.isoformat() if r.at else None} for r in rows]
     return {"total": int(total), "events": events,
             "next_before": events[-1]["id"] if len(events) == limit else None}
 

@@ -9,95 +9,35 @@ stamp stops working. API tokens are shown once and stored only as a hash.
 from __future__ import annotations
 
 import base64
-import threading
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select, update
 
 from roshan.errors import RoshanError
-from roshan.store.audit import record_event
-from roshan.store.models import ApiToken, AuditEvent, User, utcnow
+from roshan.store.models import User
 from roshan.store.workspace import Workspace
-from roshan.web import sessions
+from roshan.web import accounts
+from roshan.web.accounts import (
+    change_own_password,
+    check_credentials,
+    create_token,
+    list_tokens,
+    record_sign_in,
+    totp_sign_in,
+)
 from roshan.web.auth import CurrentUser, current_user, session_data
-from roshan.web.db import reader
 from roshan.web.routes.common import PathId, redirect, render, update_session
 from roshan.web.security import (
-    FailureCounter,
-    WebSettings,
     check_password_strength,
-    hash_password,
-    needs_rehash,
-    new_api_token,
     new_csrf_token,
     new_totp_secret,
     password_stamp,
     totp_step,
     totp_uri,
-    verify_password,
 )
 
 router = APIRouter()
-_DUMMY_HASH = hash_password("not-a-real-password-0")
-
-
-def _aware(dt: datetime | None) -> datetime | None:
-    if dt is None:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
-def check_credentials(ws: Workspace, settings: WebSettings, username: str,
-                      password: str, unknown: FailureCounter | None = None,
-                      ) -> tuple[User | None, str | None]:
-    """(user, None) when the password is right; (None, "bad"|"locked") otherwise.
-
-    Counts failures and locks the account after too many; a locked account is
-    refused without checking the password. Unknown usernames cost the same time and,
-    counted in ``unknown``, are "locked" after as many failures: the answers do not
-    tell which names have an account.
-    """
-    username = (username or "").strip()
-    now = datetime.now(UTC)
-    with ws.session() as sess:
-        user = sess.scalars(select(User).where(User.username == username)).first()
-        if user is None or not user.active:
-            verify_password(_DUMMY_HASH, password)
-            if unknown is not None and unknown.locked(username):
-                record_event(sess, "web:?", "auth.login_refused", "user", None,
-                             {"reason": "locked"})
-                return None, "locked"
-            reason = "locked" if unknown is not None and unknown.fail(username) else "bad"
-            record_event(sess, "web:?", "auth.login_failed", "user", None,
-                         {"reason": "unknown"})
-            return None, reason
-        locked = _aware(user.locked_until)
-        if locked and locked > now:
-            record_event(sess, f"web:{user.username}", "auth.login_refused", "user", user.id,
-                         {"reason": "locked"})
-            return None, "locked"
-        if not verify_password(user.password_hash, password):
-            user.failed_logins = int(user.failed_logins or 0) + 1
-            reason = "bad"
-            if user.failed_logins >= settings.lockout_threshold:
-                user.locked_until = now + timedelta(seconds=settings.lockout_seconds)
-                user.failed_logins = 0
-                reason = "locked"
-            record_event(sess, f"web:{user.username}", "auth.login_failed", "user", user.id,
-                         {"reason": reason})
-            return None, reason
-        user.failed_logins = 0
-        user.locked_until = None
-        if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        sess.flush()
-        sess.expunge(user)
-        return user, None
-
-
 def _start_session(request: Request, user: User) -> None:
     # A new CSRF token and a new server-side session token at every sign-in (no fixation).
     request.state.session_rotate = True
@@ -153,29 +93,8 @@ def login_submit(request: Request, username: str = Form(""), password: str = For
         update_session(request, mfa=int(user.id), uid=None, pw=None)
         return redirect("/login/totp")
     _start_session(request, user)
-    with app.state.ws.session() as sess:
-        record_event(sess, f"web:{user.username}", "auth.login", "user", user.id, {"mfa": False})
+    record_sign_in(app.state.ws, user, mfa=False)
     return redirect("/")
-
-
-_TOTP_LOCK = threading.Lock()
-
-
-def last_totp_step(sess: Any, user_id: int) -> int | None:
-    """The last TOTP time step accepted for the user (from the audit log), or None.
-
-    Each accepted code's step is written with the sign-in (or enrolment) audit event, so
-    the same code is refused a second time, also by another server process.
-    """
-    rows = sess.execute(select(AuditEvent.detail)
-                        .where(AuditEvent.object_type == "user",
-                               AuditEvent.object_id == str(user_id),
-                               AuditEvent.action.in_(("auth.login", "user.totp_enable")))
-                        .order_by(AuditEvent.id.desc()).limit(50)).scalars()
-    for detail in rows:
-        if isinstance(detail, dict) and isinstance(detail.get("totp_step"), int):
-            return int(detail["totp_step"])
-    return None
 
 
 @router.get("/login/totp", include_in_schema=False)
@@ -193,29 +112,14 @@ def totp_submit(request: Request, code: str = Form("")) -> Any:
         return redirect("/login")
     if not app.state.ip_throttle.allow(_client(request)):
         return render(request, "totp.html", {"error": "throttled"}, status_code=429)
-    with _TOTP_LOCK, app.state.ws.session() as sess:
-        user = sess.get(User, uid)
-        if user is None or not user.active or not user.totp_secret:
+    user, why = totp_sign_in(app.state.ws, app.state.settings, uid, code)
+    if why == "gone":
+        update_session(request, mfa=None)
+        return redirect("/login")
+    if user is None:
+        if why == "locked":
             update_session(request, mfa=None)
-            return redirect("/login")
-        locked = _aware(user.locked_until)
-        step = None
-        if not (locked and locked > datetime.now(UTC)):
-            step = totp_step(user.totp_secret, code, after=last_totp_step(sess, int(user.id)))
-        if step is None:
-            user.failed_logins = int(user.failed_logins or 0) + 1
-            if user.failed_logins >= app.state.settings.lockout_threshold:
-                user.locked_until = datetime.now(UTC) + timedelta(
-                    seconds=app.state.settings.lockout_seconds)
-                user.failed_logins = 0
-                update_session(request, mfa=None)
-            record_event(sess, f"web:{user.username}", "auth.totp_failed", "user", user.id, None)
-            return render(request, "totp.html", {"error": "bad_code"}, status_code=401)
-        user.failed_logins = 0
-        record_event(sess, f"web:{user.username}", "auth.login", "user", user.id,
-                     {"mfa": True, "totp_step": step})
-        sess.flush()
-        sess.expunge(user)
+        return render(request, "totp.html", {"error": "bad_code"}, status_code=401)
     _start_session(request, user)
     return redirect("/")
 
@@ -235,52 +139,21 @@ def change_password(request: Request, user: CurrentUser, current: str, new: str)
     weak = check_password_strength(new)
     if weak:
         raise RoshanError(weak)
-    with app.state.ws.session() as sess:
-        row = sess.get(User, user.id)
-        if row is None or not verify_password(row.password_hash, current):
-            raise HTTPException(403, "the current password is wrong")
-        row.password_hash = hash_password(new)
-        row.password_changed_at = utcnow()
-        # every other session of this user ends now (this one stays signed in)
-        sessions.end_all(sess, user.id, keep=getattr(request.state, "session_token", None)
-                         if user.via == "session" else None)
-        record_event(sess, user.actor, "user.password_change", "user", user.id, None)
-        sess.flush()
-        stamp = password_stamp(row.password_changed_at)
+    # every other session of this user ends now (this one stays signed in)
+    stamp = change_own_password(app.state.ws, user.id, current, new, actor=user.actor,
+                                keep_session=getattr(request.state, "session_token", None)
+                                if user.via == "session" else None)
+    if stamp is None:
+        raise HTTPException(403, "the current password is wrong")
     app.state.user_cache.drop(user.id)
     if user.via == "session":
         update_session(request, pw=stamp, csrf=new_csrf_token())
 
 
-def create_token(ws: Workspace, user_id: int, name: str, actor: str) -> tuple[int, str]:
-    """A new API token for ``user_id``: (token id, the token, shown once)."""
-    name = (name or "").strip()[:100] or "token"
-    token, digest = new_api_token()
-    with ws.session() as sess:
-        row = ApiToken(user_id=user_id, name=name, token_hash=digest)
-        sess.add(row)
-        sess.flush()
-        record_event(sess, actor, "token.create", "api_token", row.id, {"user_id": user_id})
-        return int(row.id), token
-
-
-def list_tokens(ws: Workspace, user_id: int) -> list[dict[str, Any]]:
-    with reader(ws) as conn:
-        rows = conn.execute(select(ApiToken.id, ApiToken.name, ApiToken.created_at,
-                                   ApiToken.last_used_at, ApiToken.revoked)
-                            .where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
-    return [{"id": r[0], "name": r[1], "created_at": r[2].isoformat() if r[2] else None,
-             "last_used_at": r[3].isoformat() if r[3] else None, "revoked": bool(r[4])}
-            for r in rows]
-
-
 def revoke_token(ws: Workspace, user: CurrentUser, token_id: int) -> None:
-    with ws.session() as sess:
-        row = sess.get(ApiToken, token_id)
-        if row is None or (row.user_id != user.id and user.role != "admin"):
-            raise HTTPException(404, "no such token")
-        row.revoked = True
-        record_event(sess, user.actor, "token.revoke", "api_token", token_id, None)
+    if not accounts.revoke_token(ws, token_id, user_id=user.id, admin=user.role == "admin",
+                                 actor=user.actor):
+        raise HTTPException(404, "no such token")
 
 
 def _qr_data_uri(uri: str) -> str:
@@ -300,8 +173,7 @@ ACCOUNT_MESSAGES: dict[str, str] = {"saved": "saved"}
 @router.get("/account", include_in_schema=False)
 def account_page(request: Request, user: CurrentUser = Depends(current_user)) -> Any:
     ws = request.app.state.ws
-    with reader(ws) as conn:
-        has_totp = bool(conn.execute(select(User.totp_secret).where(User.id == user.id)).scalar())
+    has_totp = accounts.has_totp(ws, user.id)
     pending = session_data(request).get("totp_pending")
     ctx: dict[str, Any] = {"has_totp": has_totp, "tokens": list_tokens(ws, user.id),
                            "new_token": None,
@@ -333,9 +205,7 @@ def totp_confirm(request: Request, code: str = Form(""),
     step = totp_step(str(secret), code) if secret else None
     if step is None:
         raise RoshanError("that code is not valid; try the current one")
-    with request.app.state.ws.session() as sess:
-        sess.execute(update(User).where(User.id == user.id).values(totp_secret=str(secret)))
-        record_event(sess, user.actor, "user.totp_enable", "user", user.id, {"totp_step": step})
+    accounts.enable_totp(request.app.state.ws, user.id, str(secret), step, actor=user.actor)
     update_session(request, totp_pending=None)
     return redirect("/account?m=saved")
 

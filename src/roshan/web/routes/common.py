@@ -65,10 +65,8 @@ def data_are_synthetic(request: Request) -> bool:
     """
     import time
 
-    from sqlalchemy import select
-
     from roshan.report.data import is_synthetic
-    from roshan.store.models import Source
+    from roshan.store.queries import source_names
     from roshan.web.db import reader
 
     state = request.app.state
@@ -78,7 +76,7 @@ def data_are_synthetic(request: Request) -> bool:
         return bool(cached[1])
     try:
         with reader(state.ws) as conn:
-            names = [r[0] for r in conn.execute(select(Source.name))]
+            names = source_names(conn)
         value = is_synthetic(names)
     except Exception:  # noqa: BLE001 - a page must render even when the store is busy
         value = bool(cached[1]) if cached else False

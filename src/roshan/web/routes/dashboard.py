@@ -17,9 +17,14 @@ from html import escape
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import func, select
 
-from roshan.store.models import EstimateRun, Import, LinkRun, Record, Source, Victim
+from roshan.store.queries import (
+    active_victims_by_date,
+    active_victims_by_province,
+    count_accepted_records,
+    count_sources,
+    latest_ids,
+)
 from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_AGGREGATES, CurrentUser, require
 from roshan.web.db import reader
@@ -59,9 +64,7 @@ def _cache_for(ws: Workspace) -> _Cache:
 
 def _signature(ws: Workspace) -> tuple[Any, ...]:
     with reader(ws) as conn:
-        return (conn.execute(select(func.max(LinkRun.id))).scalar(),
-                conn.execute(select(func.max(EstimateRun.id))).scalar(),
-                conn.execute(select(func.max(Import.id))).scalar())
+        return tuple(latest_ids(conn))
 
 
 def _fresh(ws: Workspace) -> _Cache:
@@ -113,9 +116,8 @@ def forget_cache() -> None:
 def _compute(ws: Workspace) -> dict[str, Any]:
     """Aggregates from the report module (``roshan.report.data.report_data``), plus counts."""
     with reader(ws) as conn:
-        n_records = conn.execute(select(func.count()).select_from(Record)
-                                 .where(Record.status == "accepted")).scalar() or 0
-        n_sources = conn.execute(select(func.count()).select_from(Source)).scalar() or 0
+        n_records = count_accepted_records(conn)
+        n_sources = count_sources(conn)
     try:
         from roshan.report.data import report_data
     except ImportError:  # pragma: no cover - the report module is part of roshan
@@ -158,12 +160,8 @@ def _compute_basic(ws: Workspace, n_records: int, n_sources: int) -> dict[str, A
     from roshan.estimate.workspace import latest_estimate
 
     with reader(ws) as conn:
-        timeline = conn.execute(select(Victim.date_of_death, func.count())
-                                .where(Victim.active.is_(True))
-                                .group_by(Victim.date_of_death)).all()
-        provinces = conn.execute(select(Victim.province_code, Victim.province, func.count())
-                                 .where(Victim.active.is_(True))
-                                 .group_by(Victim.province_code, Victim.province)).all()
+        timeline = active_victims_by_date(conn)
+        provinces = active_victims_by_province(conn)
     est = latest_estimate(ws)
     dated = sorted((d, int(c)) for d, c in timeline if d and len(d) == 10)
     n_victims = sum(int(c) for _, c in timeline)

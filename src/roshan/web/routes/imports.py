@@ -24,12 +24,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from roshan.canonical import SourceKind
 from roshan.errors import InputFileError, RoshanError
 from roshan.store.audit import record_event
-from roshan.store.models import Import, Record, Source
+from roshan.store.queries import count_rejected_rows, recent_imports, rejected_rows_of
 from roshan.store.workspace import Workspace
 from roshan.web.auth import INGEST, VIEW_NAMES, CurrentUser, require
 from roshan.web.db import reader
@@ -249,16 +248,10 @@ def cancel_upload(request: Request, user: CurrentUser, upload_id: str) -> None:
 
 def list_imports(ws: Workspace, limit: int = 200) -> list[dict[str, Any]]:
     with reader(ws) as conn:
-        rows = conn.execute(select(Import.id, Source.name, Import.file_name, Import.created_at,
-                                   Import.actor, Import.encoding, Import.file_format,
-                                   Import.rows_total, Import.rows_accepted, Import.rows_rejected)
-                            .join(Source, Source.id == Import.source_id)
-                            .order_by(Import.id.desc()).limit(limit)).all()
-    keys = ("id", "source", "file_name", "created_at", "actor", "encoding", "file_format",
-            "rows_total", "rows_accepted", "rows_rejected")
+        rows = recent_imports(conn, limit)
     out = []
     for r in rows:
-        d = dict(zip(keys, r, strict=True))
+        d = r._asdict()
         d["created_at"] = d["created_at"].isoformat() if d["created_at"] else None
         out.append(d)
     return out
@@ -271,14 +264,10 @@ def rejected_rows(ws: Workspace, import_id: int, limit: int = 500,
     if not imports:
         return None
     with reader(ws) as conn:
-        total = conn.execute(select(func.count()).select_from(Record)
-                             .where(Record.import_id == import_id,
-                                    Record.status == "rejected")).scalar() or 0
-        rows = conn.execute(select(Record.row_number, Record.issues)
-                            .where(Record.import_id == import_id, Record.status == "rejected")
-                            .order_by(Record.row_number).limit(limit).offset(offset)).all()
+        total = count_rejected_rows(conn, import_id)
+        rows = rejected_rows_of(conn, import_id, limit=limit, offset=offset)
     return {"import": imports[0], "total_rejected": int(total),
-            "rows": [{"row_number": r[0], "issues": r[1] or []} for r in rows]}
+            "rows": [{"row_number": r.row_number, "issues": r.issues or []} for r in rows]}
 
 
 # ---------------------------------------------------------------- pages

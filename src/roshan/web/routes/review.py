@@ -13,12 +13,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from roshan.canonical import FIELD_NAMES
 from roshan.errors import LinkageError, RoshanError
 from roshan.store.audit import record_event
-from roshan.store.models import ReviewDecision
 from roshan.store.workspace import Workspace
 from roshan.web.auth import REVIEW, CurrentUser, require
 from roshan.web.db import reader
@@ -29,7 +27,7 @@ router = APIRouter()
 
 def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
     """Queue items with both records and the current decision version of each pair."""
-    from roshan.link.review import records_by_pk, review_queue
+    from roshan.link.review import decision_versions, records_by_pk, review_queue
 
     try:
         items = review_queue(ws, limit=limit, cluster_limit=max(1, limit // 2))
@@ -44,11 +42,7 @@ def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
         # (the leading column of the pair's unique index) instead of scanning all decisions.
         firsts = sorted({min(i["record_a"], i["record_b"]) for i in items})
         with reader(ws) as conn:
-            for a, b, v, d in conn.execute(
-                    select(ReviewDecision.record_a, ReviewDecision.record_b,
-                           ReviewDecision.version, ReviewDecision.decision)
-                    .where(ReviewDecision.record_a.in_(firsts))):
-                versions[(int(a), int(b))] = (int(v), d)
+            versions.update(decision_versions(conn, firsts))
     out = []
     for item in items:
         key = (item["record_a"], item["record_b"])
@@ -64,13 +58,12 @@ QUEUE_DEPTH = 1000
 
 def in_queue(ws: Workspace, record_a: int, record_b: int) -> bool:
     """True when the pair is in the review queue, or was decided before (a correction)."""
-    from roshan.link.review import review_queue
+    from roshan.link.review import is_decided, review_queue
 
     a, b = sorted((int(record_a), int(record_b)))
     with reader(ws) as conn:
-        decided = conn.execute(select(ReviewDecision.id).where(
-            ReviewDecision.record_a == a, ReviewDecision.record_b == b)).first()
-    if decided is not None:
+        decided = is_decided(conn, a, b)
+    if decided:
         return True
     try:
         items = review_queue(ws, limit=QUEUE_DEPTH, cluster_limit=QUEUE_DEPTH // 2)

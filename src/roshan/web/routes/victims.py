@@ -8,18 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import or_, select
 
 from roshan.canonical import FIELD_NAMES
-from roshan.store.models import (
-    AuditEvent,
-    Import,
-    Record,
-    RecordLink,
-    ReviewDecision,
-    Source,
-    Victim,
-)
+from roshan.store.queries import linked_records, object_history, victim_by_uid
 from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_NAMES, CurrentUser, require
 from roshan.web.db import reader
@@ -31,50 +22,26 @@ router = APIRouter()
 
 def victim_detail(ws: Workspace, uid: str) -> dict[str, Any] | None:
     """A victim with all linked records side by side, their provenance, and history."""
-    cols = [getattr(Victim, c) for c in VICTIM_COLUMNS] + [Victim.id, Victim.active, Victim.run_id]
-    rec_cols = [getattr(Record, f) for f in FIELD_NAMES]
+    from roshan.link.review import decisions_touching
+
     with reader(ws) as conn:
-        row = conn.execute(select(*cols).where(Victim.uid == uid)).first()
+        row = victim_by_uid(conn, uid, VICTIM_COLUMNS)
         if row is None:
             return None
-        victim = {c: row[i] for i, c in enumerate(VICTIM_COLUMNS)}
-        vid = row[len(VICTIM_COLUMNS)]
-        victim.update(active=bool(row[len(VICTIM_COLUMNS) + 1]),
-                      run_id=row[len(VICTIM_COLUMNS) + 2])
-        recs = conn.execute(
-            select(Record.id, Source.name, Source.kind, Import.id, Import.file_name,
-                   Import.created_at, Import.actor, Record.row_number,
-                   RecordLink.match_probability, RecordLink.run_id, *rec_cols)
-            .join(RecordLink, RecordLink.record_id == Record.id)
-            .join(Source, Source.id == Record.source_id)
-            .join(Import, Import.id == Record.import_id)
-            .where(RecordLink.victim_id == vid).order_by(Source.name, Record.id)).all()
+        victim = dict(row.values)
+        victim.update(active=row.active, run_id=row.run_id)
         records: list[dict[str, Any]] = []
-        for r in recs:
-            fields = dict(zip(FIELD_NAMES, r[10:], strict=True))
-            records.append({"record_pk": r[0], "source": r[1], "source_kind": r[2],
-                            "import_id": r[3], "file_name": r[4],
-                            "imported_at": r[5].isoformat() if r[5] else None,
-                            "imported_by": r[6], "row_number": r[7],
-                            "match_probability": r[8], "link_run_id": r[9], "fields": fields})
+        for r in linked_records(conn, row.id):
+            records.append({**r._asdict(),
+                            "imported_at": r.imported_at.isoformat() if r.imported_at else None})
         pks = [r["record_pk"] for r in records]
-        decisions = []
-        if pks:
-            for d in conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
-                                         ReviewDecision.decision, ReviewDecision.reviewer,
-                                         ReviewDecision.decided_at, ReviewDecision.version)
-                                  .where(or_(ReviewDecision.record_a.in_(pks),
-                                             ReviewDecision.record_b.in_(pks)))
-                                  .order_by(ReviewDecision.decided_at)):
-                decisions.append({"record_a": d[0], "record_b": d[1], "decision": d[2],
-                                  "reviewer": d[3],
-                                  "decided_at": d[4].isoformat() if d[4] else None,
-                                  "version": d[5]})
-        events = [{"at": e[0].isoformat() if e[0] else None, "actor": e[1], "action": e[2]}
-                  for e in conn.execute(select(AuditEvent.at, AuditEvent.actor, AuditEvent.action)
-                                        .where(AuditEvent.object_type == "victim",
-                                               AuditEvent.object_id == uid)
-                                        .order_by(AuditEvent.id))]
+        decisions = [{"record_a": d.record_a, "record_b": d.record_b, "decision": d.decision,
+                      "reviewer": d.reviewer,
+                      "decided_at": d.decided_at.isoformat() if d.decided_at else None,
+                      "version": d.version}
+                     for d in decisions_touching(conn, pks)]
+        events = [{"at": e.at.isoformat() if e.at else None, "actor": e.actor, "action": e.action}
+                  for e in object_history(conn, "victim", uid)]
     shown = [f for f in FIELD_NAMES if any(r["fields"].get(f) for r in records)]
     return {"victim": victim, "records": records, "fields": shown, "decisions": decisions,
             "events": events}
