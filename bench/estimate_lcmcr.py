@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import replace_marked_section  # noqa: E402
+from _report import replace_marked_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "estimate" / "data"
@@ -184,6 +184,19 @@ def _uk5():
     return uk.merge_lists(["PF", "NCA"], "PF+NCA")
 
 
+#: Samplers compared by ``--mixing``, side by side in one run: R's Gibbs sweep, roshan's
+#: collapsed n0 move without extension, and the default (n0 move + runs extended while the
+#: chains disagree, ``lcmcr.DEFAULT_EXTENSIONS``).
+SAMPLERS = (("R's sweep", False, 0), ("n0 move", True, 0), ("default", True, 3))
+
+
+def _sampler_name(row: dict) -> str:
+    """The sampler of a ``--mixing`` row (rows written before ``sampler`` was recorded)."""
+    if row.get("sampler"):
+        return str(row["sampler"])
+    return "n0 move" if row["n0_moves"] else "R's sweep"
+
+
 def _mixing(seeds: int, workers: int) -> None:
     """Seed-to-seed spread of fit_lcmcr's default answer on the bimodal UK tables."""
     from roshan.estimate.counts import CaptureCounts
@@ -195,19 +208,22 @@ def _mixing(seeds: int, workers: int) -> None:
     rows = []
     t_all = time.perf_counter()
     for name, counts in tables.items():
-        for moves in (False, True):
+        for sampler, moves, extend in SAMPLERS:
             per_seed = []
             c0, t0 = time.process_time(), time.perf_counter()
             for seed in range(1, seeds + 1):
-                r = fit_lcmcr(counts, seed=seed, workers=workers, n0_moves=moves)
+                r = fit_lcmcr(counts, seed=seed, workers=workers, n0_moves=moves, extend=extend)
                 d = r.diagnostics
                 per_seed.append({"seed": seed, "median": r.estimate, "lower": r.lower,
                                  "upper": r.upper, "rhat": d["rhat"], "ess": d["ess"],
-                                 "chain_medians": d["chain_medians"], "final": d["final"]})
+                                 "chain_medians": d["chain_medians"], "final": d["final"],
+                                 "extensions": d.get("extensions", 0)})
             cpu, wall = time.process_time() - c0, time.perf_counter() - t0
             meds = np.array([p["median"] for p in per_seed])
             rh = np.array([p["rhat"] for p in per_seed])
-            row = {"table": name, "n0_moves": moves, "seeds": seeds,
+            row = {"table": name, "sampler": sampler, "n0_moves": moves, "extend": extend,
+                   "seeds": seeds,
+                   "seeds_extended": int(sum(p["extensions"] > 0 for p in per_seed)),
                    "sd_of_median": float(meds.std(ddof=1)), "worst_median": float(meds.min()),
                    "median_of_medians": float(np.median(meds)),
                    "max_rhat": float(rh.max()), "seeds_rhat_above_1_05": int((rh > 1.05).sum()),
@@ -216,7 +232,7 @@ def _mixing(seeds: int, workers: int) -> None:
                                                  for m in p["chain_medians"])),
                    "cpu_seconds": cpu, "wall_seconds": wall, "per_seed": per_seed}
             rows.append(row)
-            print(f"{name:26s} moves={moves!s:5s} sd of median {row['sd_of_median']:7,.0f}  "
+            print(f"{name:26s} {sampler:14s} sd of median {row['sd_of_median']:7,.0f}  "
                   f"worst median {row['worst_median']:8,.0f}  max R-hat {row['max_rhat']:.3f}  "
                   f"R-hat>1.05 in {row['seeds_rhat_above_1_05']}/{seeds}  chains<18k "
                   f"{row['chains_below_18000']}  ({wall:.0f} s wall, {cpu:.0f} s CPU)",
@@ -585,21 +601,25 @@ def _write_docs() -> None:
             f"`bench/estimate_lcmcr.py --mixing {m['tables'][0]['seeds']}` ({m['when']}; "
             f"load average {m['machine']['load_average_at_start']:.1f} at the start, "
             f"{m['machine']['load_average_at_end']:.1f} at the end, 2 cores shared). "
-            f"{m['settings']}. Seeds 1..{m['tables'][0]['seeds']}. `before` = R's Gibbs sweep "
-            "(`n0_moves=False`), `after` = with the collapsed n0 move (the default). Targets "
+            f"{m['settings']}. Seeds 1..{m['tables'][0]['seeds']}. Samplers: `R's sweep` = "
+            "R's Gibbs sweep (`n0_moves=False`, `extend=0`); `n0 move` = with the collapsed n0 "
+            "move (`extend=0`); `default` = the n0 move, and chains run on by up to 3 rounds "
+            "while they disagree (`fit_lcmcr` defaults). Targets "
             "(UK 6-list): sd of the median <= 400, no median below 18,000, R-hat <= 1.05 for "
             "every seed. R's LCMCR, one chain, seeds 1-20: sd 932 (6-list), 3,844 (5-list).", "",
             "| table | sampler | sd of median | worst median | median of medians | max R-hat "
-            "| seeds R-hat > 1.05 | seeds NOT FINAL | chains with median < 18,000 | CPU s |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| seeds R-hat > 1.05 | seeds NOT FINAL | chains with median < 18,000 "
+            "| seeds extended | CPU s |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in m["tables"]:
             lines.append(
-                f"| {r['table']} | {'after' if r['n0_moves'] else 'before'} | "
+                f"| {r['table']} | {_sampler_name(r)} | "
                 f"{r['sd_of_median']:,.0f} | {r['worst_median']:,.0f} | "
                 f"{r['median_of_medians']:,.0f} | {r['max_rhat']:.3f} | "
                 f"{r['seeds_rhat_above_1_05']}/{r['seeds']} | {r['seeds_not_final']}/{r['seeds']} | "
-                f"{r['chains_below_18000']}/{4 * r['seeds']} | {r['cpu_seconds']:.0f} |")
+                f"{r['chains_below_18000']}/{4 * r['seeds']} | "
+                f"{r.get('seeds_extended', 0)}/{r['seeds']} | {r['cpu_seconds']:.0f} |")
         lines += ["", "Results: bench/results/estimate_lcmcr_mixing.json (per seed: median, "
                   "interval, R-hat, ESS, chain medians).", ""]
     if PROFILE.exists():

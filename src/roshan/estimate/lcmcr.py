@@ -82,8 +82,9 @@ from roshan.estimate.counts import CaptureCounts, data_warnings
 from roshan.estimate.diagnostics import ESS_WARN, RHAT_WARN, ess_bulk, ess_tail, rhat
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["fit_lcmcr", "sample_lcmcr", "LcmcrChains", "LcmcrDraws", "WARMUP_SWEEPS",
-           "DEFAULT_SEED", "R_N0_CAP", "MODE_RATIO_WARN", "start_scales"]
+__all__ = ["fit_lcmcr", "sample_lcmcr", "extend_draws", "LcmcrChains", "LcmcrDraws",
+           "WARMUP_SWEEPS", "DEFAULT_SEED", "DEFAULT_EXTENSIONS", "R_N0_CAP", "MODE_RATIO_WARN",
+           "start_scales", "chains_disagree"]
 
 WARMUP_SWEEPS = 500
 """Initial sweeps with alpha fixed, as in R LCMCR, before burn-in."""
@@ -101,6 +102,16 @@ share of draws above the cap (``diagnostics["share_above_r_cap"]``) and warns.""
 MODE_RATIO_WARN = 1.2
 """Largest/smallest chain median of N above which the chains are said to sit in
 different modes (warned even when R-hat is below :data:`RHAT_WARN`)."""
+
+
+DEFAULT_EXTENSIONS = 3
+"""Rounds by which :func:`fit_lcmcr` runs its chains on, by default, while they disagree
+(R-hat above :data:`RHAT_WARN` or medians :data:`MODE_RATIO_WARN` apart); each round adds
+``samples * thin`` sweeps per chain and keeps the second half of the draws
+(:func:`extend_draws`). Set from ``bench/estimate_lcmcr.py --mixing 20`` on the bimodal UK
+tables (docs/benchmarks.md): without it 1 of 20 seeds of the 6-list table and 4 of 20 of
+the 5-list version ended above R-hat 1.05. At most 4x the sampling time, spent only on
+tables whose chains disagree."""
 
 
 def start_scales(chains: int) -> list[float]:
@@ -123,7 +134,7 @@ class LcmcrDraws:
 
     def __init__(self, n: np.ndarray, alpha: np.ndarray, k_star: np.ndarray,
                  iterations: int, sampling_seconds: float, compile_seconds: float,
-                 seeds: list[int]) -> None:
+                 seeds: list[int], states: list[tuple[np.ndarray, ...]] | None = None) -> None:
         self.n = n
         self.alpha = alpha
         self.k_star = k_star
@@ -131,6 +142,8 @@ class LcmcrDraws:
         self.sampling_seconds = sampling_seconds
         self.compile_seconds = compile_seconds
         self.seeds = seeds
+        self.states = states
+        """Each chain's final sampler state (for :func:`extend_draws`), when kept."""
 
 
 def _check_int(name: str, value: int, minimum: int) -> int:
@@ -181,7 +194,7 @@ def sample_lcmcr(
     (:func:`roshan.estimate.lcmcr_kernel._collapsed_n0_moves`): same posterior, chains
     cross between values of N faster (docs/estimation.md); ``False`` is R's sampler.
     """
-    from roshan.estimate.lcmcr_kernel import run_chain
+    from roshan.estimate.lcmcr_kernel import continue_chain, init_chain
 
     pats = np.ascontiguousarray(np.asarray(patterns, dtype=np.int64))
     freq = np.ascontiguousarray(np.asarray(counts, dtype=np.int64))
@@ -203,10 +216,15 @@ def sample_lcmcr(
     scales = start_scales(chains)
     compile_s = _compile()
 
-    def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return run_chain(pats, freq, classes, float(a_alpha), float(b_alpha), burnin, samples,
-                         thin, seeds[c], WARMUP_SWEEPS, float(a_lambda), float(b_lambda),
-                         scales[c], bool(n0_moves))
+    def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+        # init_chain then continue_chain without re-seeding, in one thread, draws exactly
+        # what run_chain draws (tests/estimate/test_lcmcr_extend.py) and keeps the state.
+        st = init_chain(pats, freq, classes, float(a_alpha), float(b_alpha), seeds[c],
+                        WARMUP_SWEEPS, float(a_lambda), float(b_lambda), scales[c],
+                        bool(n0_moves))
+        out = continue_chain(pats, freq, *st, float(a_alpha), float(b_alpha), burnin, samples,
+                             thin, 0, float(a_lambda), float(b_lambda), bool(n0_moves), False)
+        return (*out, st)
 
     n_workers = workers if workers is not None else min(chains, os.cpu_count() or 1)
     n_workers = max(1, min(int(n_workers), chains))
@@ -226,7 +244,55 @@ def sample_lcmcr(
         sampling_seconds=elapsed,
         compile_seconds=compile_s,
         seeds=seeds,
+        states=[o[3] for o in outs],
     )
+
+
+def extend_draws(patterns: np.ndarray, counts: np.ndarray, d: LcmcrDraws, *, samples: int,
+                 thin: int, seed: int, round_no: int, a_alpha: float = 0.25,
+                 b_alpha: float = 0.25, a_lambda: float = 1.0, b_lambda: float = 1.0,
+                 n0_moves: bool = True, workers: int | None = None) -> LcmcrDraws:
+    """Run every chain of ``d`` on for ``samples`` more draws (``thin`` sweeps apart) and
+    keep the second half of each chain's draws (at least ``samples``).
+
+    The rule of adaptive run lengths (as in Stan's warm-up doubling): what a chain did
+    before it agreed with the others is treated as burn-in. Chain c's extension number
+    ``round_no`` is seeded with ``SeedSequence([seed, c, round_no])``, so a seed still
+    gives one result whatever ``workers`` is.
+    """
+    from roshan.estimate.lcmcr_kernel import continue_chain
+
+    if d.states is None:
+        raise EstimationError("lcmcr: these draws kept no sampler state to extend")
+    pats = np.ascontiguousarray(np.asarray(patterns, dtype=np.int64))
+    freq = np.ascontiguousarray(np.asarray(counts, dtype=np.int64))
+    chains = d.n.shape[0]
+    seeds = [int(np.random.SeedSequence([seed, c, round_no]).generate_state(1, np.uint32)[0])
+             for c in range(chains)]
+    states = d.states
+
+    def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return continue_chain(pats, freq, *states[c], float(a_alpha), float(b_alpha), 0,
+                              samples, thin, seeds[c], float(a_lambda), float(b_lambda),
+                              bool(n0_moves), True)
+
+    n_workers = workers if workers is not None else min(chains, os.cpu_count() or 1)
+    n_workers = max(1, min(int(n_workers), chains))
+    t0 = time.perf_counter()
+    if n_workers == 1:
+        outs = [one(c) for c in range(chains)]
+    else:
+        with ThreadPoolExecutor(max_workers=n_workers) as ex:
+            outs = list(ex.map(one, range(chains)))
+    elapsed = time.perf_counter() - t0
+    n = np.hstack([d.n, np.vstack([o[0] for o in outs])])
+    alpha = np.hstack([d.alpha, np.vstack([o[1] for o in outs])])
+    k_star = np.hstack([d.k_star, np.vstack([o[2] for o in outs])])
+    keep = max(samples, n.shape[1] // 2)
+    return LcmcrDraws(n=n[:, -keep:], alpha=alpha[:, -keep:], k_star=k_star[:, -keep:],
+                      iterations=d.iterations + chains * samples * thin,
+                      sampling_seconds=d.sampling_seconds + elapsed,
+                      compile_seconds=d.compile_seconds, seeds=d.seeds, states=states)
 
 
 class LcmcrChains:
@@ -327,6 +393,7 @@ def fit_lcmcr(
     a_lambda: float = 1.0,
     b_lambda: float = 1.0,
     n0_moves: bool = True,
+    extend: int = DEFAULT_EXTENSIONS,
 ) -> EstimateResult:
     """Fit the LCMCR model (Manrique-Vallier 2016) and summarise the posterior of N.
 
@@ -345,6 +412,9 @@ def fit_lcmcr(
     ``a_lambda``/``b_lambda`` change the Beta prior of the capture
     probabilities (R's LCMCR: 1, 1, kept as the default here so that ``lcmcr``
     stays faithful; :mod:`roshan.estimate.recommended` uses another).
+    While the chains disagree, they are run on for up to ``extend`` more rounds
+    (:data:`DEFAULT_EXTENSIONS`, :func:`extend_draws`); ``diagnostics["extensions"]``
+    says how many were used. A result still "not final" after them says so.
     """
     if not (0 < level < 1):
         raise EstimationError(f"lcmcr: level must be between 0 and 1, got {level}")
@@ -359,12 +429,30 @@ def fit_lcmcr(
                      samples=samples, thin=thin, chains=chains, seed=seed, a_alpha=a_alpha,
                      b_alpha=b_alpha, workers=workers, a_lambda=a_lambda, b_lambda=b_lambda,
                      n0_moves=n0_moves)
+    extend = _check_int("extend", extend, 0)
+    used = 0
+    while used < extend and chains_disagree(d.n):
+        used += 1
+        d = extend_draws(counts.patterns, counts.counts, d, samples=samples, thin=thin,
+                         seed=seed, round_no=used, a_alpha=a_alpha, b_alpha=b_alpha,
+                         a_lambda=a_lambda, b_lambda=b_lambda, n0_moves=n0_moves,
+                         workers=workers)
     return summarise_draws(counts, d, level=level, method="lcmcr", settings={
+        "extensions": used, "extend_max": extend,
         "classes": classes, "burnin": burnin, "samples": samples, "thin": thin,
         "chains": chains, "seed": seed, "seed_source": seed_source, "a_alpha": a_alpha,
         "b_alpha": b_alpha, "a_lambda": a_lambda, "b_lambda": b_lambda, "n0_moves": n0_moves,
         "start_scales": start_scales(chains),
     })
+
+
+def chains_disagree(n: np.ndarray) -> bool:
+    """Whether the chains of N (``chains x draws``) disagree: R-hat above :data:`RHAT_WARN`
+    or chain medians more than :data:`MODE_RATIO_WARN` apart (the "NOT FINAL" rule)."""
+    r = rhat(n) if n.shape[1] >= 4 else float("nan")
+    meds = np.median(n, axis=1)
+    spread = float(meds.max() / meds.min()) if len(meds) > 1 and meds.min() > 0 else 1.0
+    return bool((np.isfinite(r) and r > RHAT_WARN) or spread > MODE_RATIO_WARN)
 
 
 def summarise_draws(counts: CaptureCounts, d: LcmcrDraws, *, level: float, method: str,
@@ -389,6 +477,9 @@ def summarise_draws(counts: CaptureCounts, d: LcmcrDraws, *, level: float, metho
         if modes_apart:
             why.append(f"chain medians range {min(chain_medians):,.0f} to "
                        f"{max(chain_medians):,.0f}")
+        ext = settings.get("extensions")
+        if ext:
+            why.append(f"after {ext} extra round{'s' if ext != 1 else ''} of sampling")
         warnings.append(
             f"NOT FINAL: the {d.n.shape[0]} chains disagree ({'; '.join(why)}), so they have "
             "not all found the same part of the posterior (it may have several modes); do not "

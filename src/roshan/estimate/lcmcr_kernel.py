@@ -41,7 +41,7 @@ def _jit(func: Callable[..., Any]) -> Any:
     """``njit(cache=True)``, falling back to an uncached ``njit`` when the cache dir is read-only."""
     try:
         return njit(cache=True, nogil=True)(func)
-    except Exception:  # pragma: no cover - depends on file-system permissions
+    except Exception:  # noqa: BLE001  # pragma: no cover - depends on file-system permissions
         return njit(nogil=True)(func)
 
 
@@ -605,13 +605,17 @@ def continue_chain(
     a_lam: float = 1.0,
     b_lam: float = 1.0,
     n0_moves: bool = False,
+    reseed: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Continue a chain from its state (updated in place) on a capture table that may
     differ from the one it ran on before (warm start: the latent-class parameters carry
     over, the table's counts are read afresh every sweep). ``burnin`` sweeps, then
     ``samples`` records every ``thin`` sweeps; traces as in :func:`run_chain`. The
     thread's generator is re-seeded from ``seed`` first, so a call is reproducible
-    whichever thread runs it."""
-    _seed(seed)
+    whichever thread runs it. ``reseed=False`` keeps the thread's generator as it is:
+    :func:`init_chain` then ``continue_chain(..., reseed=False)`` in the same thread
+    draws exactly what :func:`run_chain` draws, and leaves the state to extend."""
+    if reseed:
+        _seed(seed)
     return _advance(patterns, freq, lam, nu, log_nu, count0, state, a_alpha, b_alpha, burnin,
                     samples, thin, a_lam, b_lam, n0_moves)
