@@ -16,7 +16,7 @@ from roshan.errors import RoshanError
 def _recipients(recipient: list[str], keys: Path | None) -> list[str]:
     out = list(recipient)
     if keys is not None:
-        from roshan.intake.keys import load_public
+        from roshan.intake import load_public
 
         out.append(load_public(keys).recipient)
     if not out:
@@ -44,9 +44,8 @@ def backup(
 ) -> None:
     """Write an encrypted, compressed, consistent snapshot of the workspace (safe while it
     is in use)."""
-    from roshan.store.backup import backup as do_backup
-    from roshan.store.backup import expected_size
-    from roshan.store.workspace import Workspace
+    from roshan.store import Workspace, expected_size
+    from roshan.store import backup_workspace as do_backup
 
     recipients = _recipients(recipient, keys)
     with Workspace.open(workspace) as ws:
@@ -93,16 +92,16 @@ def restore(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Restore a backup into a new workspace; then `roshan ledger verify` proves it unchanged."""
-    from roshan.store.backup import restore as do_restore
+    from roshan.store import restore_workspace as do_restore
 
     identities = []
     if identity is not None:
-        from roshan.intake.keys import load_identity_file
+        from roshan.intake import load_identity_file
 
         identities.append(load_identity_file(identity))
     if keys is not None:
         from roshan.cli.intake import PASS_ENV, read_passphrase
-        from roshan.intake.keys import unlock
+        from roshan.intake import unlock
 
         if passphrase_file is None and not os.environ.get(PASS_ENV) \
                 and os.environ.get("ROSHAN_PASSPHRASE"):

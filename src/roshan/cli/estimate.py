@@ -20,7 +20,7 @@ import typer
 
 from roshan.cli.common import console, print_json, progress
 from roshan.errors import EstimationError
-from roshan.estimate.methods import DEFAULT_METHOD, METHODS
+from roshan.estimate import DEFAULT_METHOD, METHODS
 
 _LCMCR_OPTS = ("classes", "burnin", "samples", "thin", "chains")
 
@@ -111,9 +111,7 @@ def estimate(
         "its health check (refused otherwise); the result and the report say so."),
 ) -> None:
     """Estimate the total number of victims, with an interval and its caveats."""
-    from roshan.estimate.counts import CaptureCounts
-    from roshan.estimate.methods import fit
-    from roshan.estimate.strata import fit_strata
+    from roshan.estimate import CaptureCounts, fit, fit_strata
 
     if method not in METHODS:
         raise EstimationError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -184,8 +182,8 @@ def _estimate_workspace(workspace: Path, method: str, by: list[str], opts: dict[
                         accept_linkage_risk: bool = False):
     """Estimate from the workspace (pooled over drawn clusterings unless plug-in) and
     store the result as an ``EstimateRun``."""
-    from roshan.estimate.workspace import estimate_workspace
-    from roshan.store.workspace import Workspace
+    from roshan.estimate import estimate_workspace
+    from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
         with progress(enabled=not json_out) as prog:

@@ -36,8 +36,8 @@ def export(
 ) -> None:
     """Export results (links: source,record_id,victim_id,match_probability)."""
     from roshan.errors import RoshanError
-    from roshan.report.exports import FORMATS, WHATS, export_frame, write_frame
-    from roshan.store.workspace import Workspace
+    from roshan.report import FORMATS, WHATS, export_frame, write_frame
+    from roshan.store import Workspace
 
     if what not in WHATS:
         raise RoshanError(f"cannot export {what!r}; choose one of: {', '.join(WHATS)}")

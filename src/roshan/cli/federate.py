@@ -34,8 +34,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def _unlock(directory: Path, passphrase_file: Path | None):
-    from roshan.federate.errors import FederateError
-    from roshan.intake.keys import unlock
+    from roshan.federate import FederateError
+    from roshan.intake import unlock
 
     if passphrase_file is not None:
         try:
@@ -67,9 +67,8 @@ def init_cmd(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Coordinator: write a signed session file naming the parties and the rules."""
-    from roshan.federate import DEFAULT_THRESHOLD, MIN_VICTIMS, create_session
-    from roshan.federate.errors import FederateError
-    from roshan.intake.keys import load_public
+    from roshan.federate import DEFAULT_THRESHOLD, MIN_VICTIMS, FederateError, create_session
+    from roshan.intake import load_public
 
     parties = []
     for spec in party:

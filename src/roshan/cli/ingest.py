@@ -25,8 +25,8 @@ def ingest(
     json_out: bool = typer.Option(False, "--json", help="Print the import result as JSON."),
 ) -> None:
     """Ingest one list: every row kept verbatim; bad rows kept and reported by row and field."""
-    from roshan.ingest.importer import ingest_file
-    from roshan.store.workspace import Workspace
+    from roshan.ingest import ingest_file
+    from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
         # Progress is drawn on stderr, and only on a terminal: --json's stdout is untouched.

@@ -80,7 +80,7 @@ def keys_init(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Create the organisation's age recipient key and Ed25519 signing key."""
-    from roshan.intake.keys import QR_PNG, QR_SVG, RECIPIENT_FILE, SIGNING_PUB_FILE, init_keys
+    from roshan.intake import QR_PNG, QR_SVG, RECIPIENT_FILE, SIGNING_PUB_FILE, init_keys
 
     pub = init_keys(directory, read_passphrase(passphrase_file, confirm=True), force=force)
     out = {"directory": str(directory), "recipient": pub.recipient, "key_id": pub.key_id,
@@ -106,7 +106,7 @@ def keys_reporter_init(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Create a field reporter's signing key; enrol reporter.pub in KEYS/reporters/."""
-    from roshan.intake.keys import REPORTER_PUB_FILE, init_reporter
+    from roshan.intake import REPORTER_PUB_FILE, init_reporter
 
     pub = init_reporter(directory, label)
     out = {"key_id": pub.key_id, "public_file": str(directory / REPORTER_PUB_FILE)}
@@ -123,7 +123,7 @@ def keys_reporter_init(
 def keys_show(directory: Path = typer.Argument(..., help="Key directory."),
               json_out: bool = JSON_OPT) -> None:
     """Show the public keys (no passphrase needed)."""
-    from roshan.intake.keys import encode_signing_public, load_public
+    from roshan.intake import encode_signing_public, load_public
 
     pub = load_public(directory)
     out = {"recipient": pub.recipient, "signing_public": encode_signing_public(pub.signing_public),
@@ -149,9 +149,7 @@ def intake_new(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Record one report (terminal form or JSON) and encrypt it at once."""
-    from roshan.intake.form import answers_from_json, run_form
-    from roshan.intake.keys import load_recipient
-    from roshan.intake.report import save_report
+    from roshan.intake import answers_from_json, load_recipient, run_form, save_report
 
     recipient = load_recipient(Path(to) if Path(to).exists() else to)
     if from_json is not None:
@@ -171,7 +169,7 @@ def intake_new(
     if json_out:
         print_json(out)
         return
-    from roshan.intake.form import TEXTS
+    from roshan.intake import FORM_TEXTS as TEXTS
 
     # In the form's language to the end (the Persian form once ended in English).
     t = TEXTS.get(ans.language) or TEXTS["en"]
@@ -195,9 +193,7 @@ def intake_pack(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Pack an outbox into one content-addressed bundle, optionally split into chunks."""
-    from roshan.intake.bundle import pack_outbox
-    from roshan.intake.chunks import split_bundle
-    from roshan.intake.keys import load_reporter_key
+    from roshan.intake import load_reporter_key, pack_outbox, split_bundle
 
     size = parse_size(chunk_size) if chunk_size else None
     signer = load_reporter_key(sign_key) if sign_key else None
@@ -224,8 +220,7 @@ def intake_split(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Split a bundle into size-limited chunks (accepted in any order on import)."""
-    from roshan.intake.bundle import open_bundle
-    from roshan.intake.chunks import split_bundle
+    from roshan.intake import open_bundle, split_bundle
 
     open_bundle(bundle)
     chunks = split_bundle(bundle, out, parse_size(chunk_size))
@@ -244,7 +239,7 @@ def intake_check(
 
     Exit code 0 if every file is intact, 1 otherwise.
     """
-    from roshan.intake.inspect import check_files
+    from roshan.intake import check_files
 
     results, coverage = check_files(list(files))
     shown = short_ids(sorted({r["bundle_id"] for r in results if r.get("bundle_id")}))
@@ -301,9 +296,14 @@ def intake_import(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Verify, decrypt, de-duplicate and ingest field bundles (all or nothing)."""
-    from roshan.intake.importer import import_bundles
-    from roshan.intake.keys import REPORTERS_DIR, load_identity_file, load_reporters, unlock
-    from roshan.store.workspace import Workspace, actor_name
+    from roshan.intake import (
+        REPORTERS_DIR,
+        import_bundles,
+        load_identity_file,
+        load_reporters,
+        unlock,
+    )
+    from roshan.store import Workspace, actor_name
 
     if (keys is None) == (identity is None):
         raise IntakeError("give exactly one of --keys or --identity")
@@ -356,8 +356,8 @@ def intake_import(
 def intake_status(workspace: Path = typer.Argument(..., help="The workspace folder."),
                   json_out: bool = JSON_OPT) -> None:
     """Show bundles still waiting for chunks."""
-    from roshan.intake.chunks import Spool
-    from roshan.store.workspace import Workspace
+    from roshan.intake import Spool
+    from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
         pending = Spool(ws.root / "intake" / "spool").pending()
@@ -388,8 +388,8 @@ def intake_discard(workspace: Path = typer.Argument(..., help="The workspace fol
                                                              "at least 8 characters)."),
                    json_out: bool = JSON_OPT) -> None:
     """Drop a bundle's spooled chunks (junk, or a bundle that will never be whole)."""
-    from roshan.intake.chunks import Spool
-    from roshan.store.workspace import Workspace
+    from roshan.intake import Spool
+    from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
         spool = Spool(ws.root / "intake" / "spool")
@@ -415,8 +415,7 @@ def intake_html_form(
     out: Path = typer.Option(Path("roshan-form.html"), "--out", "-o", help="HTML file to write."),
 ) -> None:
     """Write the offline single-file HTML form, with the organisation recipient built in."""
-    from roshan.intake.html_form import render_form
-    from roshan.intake.keys import load_recipient
+    from roshan.intake import load_recipient, render_form
 
     recipient = str(load_recipient(Path(to) if Path(to).exists() else to))
     out.write_text(render_form(recipient), "utf-8")
@@ -432,9 +431,8 @@ def intake_witness(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Decrypt one report's witness contact (recorded in the audit log; prints to stdout)."""
-    from roshan.intake.importer import read_witness_contact
-    from roshan.intake.keys import unlock
-    from roshan.store.workspace import Workspace, actor_name
+    from roshan.intake import read_witness_contact, unlock
+    from roshan.store import Workspace, actor_name
 
     org = unlock(keys, read_passphrase(passphrase_file))
     with Workspace.open(workspace) as ws:
@@ -451,8 +449,8 @@ def intake_witness(
 def ledger_head(workspace: Path = typer.Argument(..., help="The workspace folder."),
                 json_out: bool = JSON_OPT) -> None:
     """Print the current tree size and root hash."""
-    from roshan.intake.ledger import tree_head
-    from roshan.store.workspace import Workspace
+    from roshan.intake import tree_head
+    from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
         head = tree_head(ws)
@@ -472,9 +470,8 @@ def ledger_checkpoint(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Sign the current tree head; write a publishable checkpoint (hashes only, no names)."""
-    from roshan.intake.keys import unlock
-    from roshan.intake.ledger import checkpoint
-    from roshan.store.workspace import Workspace
+    from roshan.intake import checkpoint, unlock
+    from roshan.store import Workspace
 
     org = unlock(keys, read_passphrase(passphrase_file))
     with Workspace.open(workspace) as ws:
@@ -503,9 +500,9 @@ def ledger_verify(
 
     Exit code 0 if everything matches, 1 if any problem was found.
     """
-    from roshan.intake.keys import load_public
-    from roshan.intake.ledger import parse_checkpoint, verify
-    from roshan.store.workspace import Workspace
+    from roshan.intake import load_public, parse_checkpoint
+    from roshan.intake import verify_ledger as verify
+    from roshan.store import Workspace
 
     known = [load_public(k) for k in keys]
     ids = {k.key_id for k in known}
@@ -551,8 +548,8 @@ def ledger_prove(
     """An RFC 9162 inclusion proof for one leaf (hashes only), to hand to a third party."""
     import json
 
-    from roshan.intake.ledger import prove_inclusion
-    from roshan.store.workspace import Workspace
+    from roshan.intake import prove_inclusion
+    from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
         proof = prove_inclusion(ws, ref, tree_size)
@@ -573,8 +570,13 @@ def ledger_check_proof(
     """Check an inclusion proof against a signed checkpoint, without the workspace."""
     import json
 
-    from roshan.intake.keys import load_public, verify_signature
-    from roshan.intake.ledger import check_inclusion, checkpoint_body, parse_checkpoint
+    from roshan.intake import (
+        check_inclusion,
+        checkpoint_body,
+        load_public,
+        parse_checkpoint,
+        verify_signature,
+    )
 
     try:
         proof = json.loads(proof_file.read_text("utf-8"))

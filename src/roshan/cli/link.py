@@ -25,9 +25,8 @@ def link(
     json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Link records across lists into victims; write victims, links and capture histories."""
-    from roshan.link.histories import capture_histories
-    from roshan.link.pipeline import DEFAULT_SEED, link_workspace
-    from roshan.store.workspace import Workspace
+    from roshan.link import DEFAULT_SEED, capture_histories, link_workspace
+    from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
         with progress(enabled=not json_out) as prog:

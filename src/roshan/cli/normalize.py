@@ -37,7 +37,7 @@ def name_cmd(
 ) -> None:
     """Show the normalised form, cross-script key and romanisation of a name, and the
     title, given, family and father's names roshan reads in it as a full name."""
-    from roshan.normalize.names import normalize_name
+    from roshan.normalize import normalize_name
 
     data = normalize_name(value).to_dict()
     if json_out:
@@ -57,7 +57,7 @@ def date_cmd(
 ) -> None:
     """Show the ISO date, precision, calendar and ambiguity roshan reads in a date."""
     from roshan.errors import RoshanError
-    from roshan.normalize.dates import ColumnHint, parse_date
+    from roshan.normalize import ColumnHint, parse_date
 
     if calendar is not None and calendar not in ("jalali", "gregorian"):
         raise RoshanError("--calendar must be jalali or gregorian")
@@ -74,7 +74,7 @@ def age_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
 ) -> None:
     """Show the age range roshan reads in a reported age."""
-    from roshan.normalize.ages import parse_age
+    from roshan.normalize import parse_age
 
     data = parse_age(value).to_dict()
     if json_out:
@@ -89,7 +89,7 @@ def place_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
 ) -> None:
     """Show the city, county and province roshan resolves a place to, with a confidence."""
-    from roshan.normalize.places import normalize_place
+    from roshan.normalize import normalize_place
 
     data = normalize_place(value).to_dict()
     if json_out:
@@ -105,9 +105,8 @@ def workspace_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
     """Normalise a workspace's accepted records into snapshots/normalized.parquet."""
-    from roshan.normalize.snapshot import normalize_workspace
-    from roshan.normalize.summary import summarize
-    from roshan.store.workspace import Workspace
+    from roshan.normalize import normalize_workspace, summarize
+    from roshan.store import Workspace
 
     with Workspace.open(path) as ws:
         with console.status("normalising records"):

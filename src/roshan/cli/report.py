@@ -34,16 +34,15 @@ def report(
 ) -> None:
     """Write the report: headline, sources, timeline, map, strata, victims, quality, method."""
     from roshan.errors import RoshanError
-    from roshan.report.build import build_report
-    from roshan.report.i18n import LANGS
-    from roshan.store.workspace import Workspace
+    from roshan.report import LANGS, build_report
+    from roshan.store import Workspace
 
     if lang not in LANGS:
         raise RoshanError(f"unknown report language {lang!r}; choose one of {', '.join(LANGS)}")
     with Workspace.open(workspace) as ws:
         with progress(enabled=not json_out) as prog:
             if estimate_strata:
-                from roshan.report.data import estimate_strata as run_strata
+                from roshan.report import estimate_strata as run_strata
 
                 task = prog.add_task("estimating by stratum", total=None)
                 run_strata(ws)

@@ -36,14 +36,14 @@ def review(
     Decisions are stored with reviewer and time and constrain every later `roshan link`.
     """
     from roshan.errors import LinkageError
-    from roshan.store.workspace import Workspace, actor_name
+    from roshan.store import Workspace, actor_name
 
     if batch_out is not None and batch_in is not None:
         raise LinkageError("give either --batch-out or --batch-in, not both")
     who = (reviewer or actor_name()).strip()
     with Workspace.open(workspace) as ws:
         if batch_out is not None:
-            from roshan.link.review_io import export_batch
+            from roshan.link import export_batch
 
             out = export_batch(ws, batch_out, limit=limit, cluster_limit=clusters, actor=who)
             if json_out:
@@ -57,7 +57,7 @@ def review(
                               f"batch {out.batch_id}", soft_wrap=True)
             return
         if batch_in is not None:
-            from roshan.link.review_io import import_batch
+            from roshan.link import import_batch
 
             res = import_batch(ws, batch_in, reviewer=who)
             if json_out:
@@ -73,8 +73,7 @@ def review(
                     console.print(f"  [yellow]not saved[/] (decided differently by someone else "
                                   f"since the batch was made): row(s) {rows}")
             return
-        from roshan.link.review import review_queue
-        from roshan.link.review_tui import run_interactive
+        from roshan.link import review_queue, run_interactive
 
         items = review_queue(ws, limit, clusters)
         if not items:

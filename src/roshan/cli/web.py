@@ -43,7 +43,7 @@ def serve(
     """Run the web app for a documentation team (FastAPI + uvicorn)."""
     import uvicorn
 
-    from roshan.store.workspace import Workspace
+    from roshan.store import Workspace
     from roshan.web.accounts import count_users
     from roshan.web.app import create_app
     from roshan.web.security import WebSettings
@@ -64,7 +64,7 @@ def serve(
     app = create_app(ws, settings=settings)
     # The review queue's analysis of the link snapshots takes seconds at 100,000 records:
     # make it now, in the background, rather than on the first reviewer's request.
-    from roshan.link.review import warm_review_cache
+    from roshan.link import warm_review_cache
 
     threading.Thread(target=warm_review_cache, args=(ws,), daemon=True,
                      name="roshan-warm-review").start()
@@ -84,7 +84,7 @@ def user_add(
     json_out: bool = typer.Option(False, "--json", help="Print the new account as JSON."),
 ) -> None:
     """Add a team account (the first one should be an admin)."""
-    from roshan.store.workspace import Workspace, actor_name
+    from roshan.store import Workspace, actor_name
     from roshan.web.accounts import create_user
 
     with Workspace.open(workspace) as ws:
@@ -101,7 +101,7 @@ def user_list(
     json_out: bool = typer.Option(False, "--json", help="Print the accounts as JSON."),
 ) -> None:
     """List team accounts."""
-    from roshan.store.workspace import Workspace
+    from roshan.store import Workspace
     from roshan.web.accounts import list_users
 
     with Workspace.open(workspace) as ws:
@@ -123,7 +123,7 @@ def user_passwd(
                                         help="Read the password from the first line of stdin."),
 ) -> None:
     """Set a user's password (signs them out everywhere and clears a lockout)."""
-    from roshan.store.workspace import Workspace, actor_name
+    from roshan.store import Workspace, actor_name
     from roshan.web.accounts import set_password
 
     with Workspace.open(workspace) as ws:
@@ -140,7 +140,7 @@ def user_set(
     reset_totp: bool = typer.Option(False, "--reset-totp", help="Remove the second factor."),
 ) -> None:
     """Change a user's role, active state or second factor."""
-    from roshan.store.workspace import Workspace, actor_name
+    from roshan.store import Workspace, actor_name
     from roshan.web.accounts import update_user, user_id_of
 
     with Workspace.open(workspace) as ws:
@@ -157,7 +157,7 @@ def token_create(
     json_out: bool = typer.Option(False, "--json", help="Print the token as JSON."),
 ) -> None:
     """Create an API token; it is printed once on stdout and stored only as a hash."""
-    from roshan.store.workspace import Workspace, actor_name
+    from roshan.store import Workspace, actor_name
     from roshan.web.accounts import user_id_of
     from roshan.web.routes.auth import create_token
 

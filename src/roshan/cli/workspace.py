@@ -19,7 +19,7 @@ def init(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Create a workspace: a config file plus the store, migrated to the latest schema."""
-    from roshan.store.workspace import Workspace
+    from roshan.store import Workspace
 
     with Workspace.init(path, db) as ws:
         info = {"workspace": str(ws.root), "workspace_id": ws.id, "db": ws.db_url}
@@ -37,10 +37,7 @@ def status(
                                "invariants (after a crash); exit 1 if any is broken."),
 ) -> None:
     """Show what the store holds: sources, imports, raw rows, records, rejected rows."""
-    from roshan.store.integrity import check_store
-    from roshan.store.runs import reap_dead_link_runs
-    from roshan.store.status import workspace_status
-    from roshan.store.workspace import Workspace
+    from roshan.store import Workspace, check_store, reap_dead_link_runs, workspace_status
 
     with Workspace.open(path) as ws:  # marks link runs whose process died as failed
         reaped = list(ws.reaped_link_runs)
