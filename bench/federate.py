@@ -66,7 +66,79 @@ def build(seed: int, population: int, lists: int, parties: int, root: Path) -> d
     all_ws = ws_with(root / "ws-all", sources)
     return {"parties": names, "source_party": share, "party_ws": party_ws, "all_ws": all_ws,
             "link_seconds": time.perf_counter() - t0, "population": population, "seed": seed,
-            "truth_capture": manifest}
+            "truth_capture": manifest, "sim": root / "sim"}
+
+
+def row_truth(built: dict, party: str, uids: list[str]) -> list[str]:
+    """The true person (SYNTHETIC truth/records.csv) of each of a party's linked victims:
+    the one most of its records belong to."""
+    ws = Path(built["party_ws"][party]) / "snapshots"
+    norm = pd.read_parquet(ws / "normalized.parquet", columns=["record_pk", "source",
+                                                               "row_number"])
+    clusters = pd.read_parquet(ws / "clusters.parquet", columns=["record_pk", "cluster_id"])
+    truth = pd.read_csv(Path(built["sim"]) / "truth" / "records.csv",
+                        usecols=["source", "row_number", "victim_id"])
+    df = norm.merge(clusters, on="record_pk").merge(truth, on=["source", "row_number"])
+    major = (df.groupby(["cluster_id", "victim_id"]).size().reset_index(name="n")
+             .sort_values("n", ascending=False).drop_duplicates("cluster_id"))
+    got = dict(zip(major["cluster_id"].astype(str), major["victim_id"].astype(str), strict=True))
+    return [got.get(str(u), f"?{party}{u}") for u in uids]
+
+
+def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
+    """The private linkage's error, measured against the SYNTHETIC truth (clear tokens,
+    which match as blinded ones do): per (shared tokens, unique) cell of best-candidate
+    pairs, how many are the same person (the calibration of match.ACCEPT_PROBABILITY); and the
+    log-linear estimate on the point counts vs pooled over ``draws`` drawn matchings
+    (estimate.linkage.pool_results), with coverage of the true total and the width ratio."""
+    import numpy as np
+
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.linkage import pool_results
+    from roshan.estimate.methods import fit
+    from roshan.federate.match import (
+        DEFAULT_UNIQUE_THRESHOLD,
+        best_candidates,
+        candidate_scores,
+        clear_ids,
+        match_counts,
+        match_draws,
+        pair_truth_table,
+    )
+    from roshan.federate.tokens import MAX_TOKENS, workspace_tokens
+
+    parties = built["parties"]
+    vts = [workspace_tokens(built["party_ws"][p]) for p in parties]
+    rows = [clear_ids(vt.tokens, MAX_TOKENS) for vt in vts]
+    truth = np.array([t for p, vt in zip(parties, vts, strict=True)
+                      for t in row_truth(built, p, vt.uids)], dtype=object)
+    scores = best_candidates(candidate_scores(rows, min_shared=DEFAULT_UNIQUE_THRESHOLD), 0)
+    table = pair_truth_table(scores, truth)
+    out: dict = {"pairs": table.to_dict(orient="records")}
+    if not draws:
+        return out
+    t0 = time.perf_counter()
+    point = fit("loglinear", CaptureCounts.from_frame(match_counts(rows, parties)))
+    tables = match_draws(rows, parties, draws, seed=seed)
+    per = [fit("loglinear", CaptureCounts.from_frame(t)) for t in tables]
+    pooled = pool_results(per, level=point.level, plugin=point, seed=seed,
+                          observed=[int(t["count"].sum()) for t in tables])
+    truth_n = int(built["population"])
+
+    def block(r) -> dict:
+        return {"estimate": round(float(r.estimate), 1), "lower": round(float(r.lower), 1),
+                "upper": round(float(r.upper), 1),
+                "covers_truth": bool(r.lower <= truth_n <= r.upper)}
+
+    out.update({"draws": draws, "truth_population": truth_n, "point": block(point),
+                "pooled": block(pooled),
+                "observed_point": int(point.observed),
+                "observed_draws": [int(t["count"].sum()) for t in tables],
+                "width_ratio": round(float((pooled.upper - pooled.lower)
+                                           / (point.upper - point.lower)), 3),
+                "share_linkage": round(float(pooled.diagnostics["linkage"]["share_linkage"]), 3),
+                "seconds": round(time.perf_counter() - t0, 1)})
+    return out
 
 
 def calibrate(built: dict, thresholds=range(2, 9), by=("province",)) -> list[dict]:
@@ -115,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--no-crypto", action="store_true", help="calibration only")
     ap.add_argument("--docs", action="store_true", help="update docs/benchmarks.md")
+    ap.add_argument("--draws", type=int, default=20, help="drawn matchings for the private "
+                    "interval (0: only the pair calibration table)")
     args = ap.parse_args(argv)
     results = {"population": args.population, "lists": args.lists, "parties": args.parties,
                "cpu_count": os.cpu_count(), "load": os.getloadavg()[0], "scenarios": []}
@@ -122,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="fedbench-") as tmp:
             built = build(seed, args.population, args.lists, args.parties, Path(tmp))
             entry = {"seed": seed, "link_seconds": round(built["link_seconds"], 1),
-                     "calibration": calibrate(built)}
+                     "calibration": calibrate(built),
+                     "uncertainty": private_uncertainty(built, args.draws)}
             if not args.no_crypto:
                 entry["rounds"] = run_rounds(built, Path(tmp))
             results["scenarios"].append(entry)

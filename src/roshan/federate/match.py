@@ -22,6 +22,13 @@ Calibration (bench/federate.py, docs/federate.md): on the simulator's scenarios,
 pattern counts closest to the estimate from roshan's clear-text linkage of all lists
 together (pattern counts alone favoured 3 without the unique rule, but left the
 estimate 5-10 % high: missed matches all push the same way).
+
+The rule is not certain, so :func:`match_draws` draws plausible alternative matchings:
+each row's best candidate in another party is linked with the probability, measured on
+the simulator against its truth, that a pair with that many shared tokens (and that
+uniqueness) is the same person (:data:`ACCEPT_PROBABILITY`). ``roshan federate count``
+writes their pattern counts beside the point counts and ``roshan estimate --counts``
+pools over them (docs/federate.md, "The private linkage's error").
 """
 
 from __future__ import annotations
@@ -32,12 +39,46 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_MAX_DF", "DEFAULT_THRESHOLD", "DEFAULT_UNIQUE_THRESHOLD", "count_error", "clear_ids",
-           "match_counts", "party_histories"]
+__all__ = ["ACCEPT_CAP", "ACCEPT_PROBABILITY", "DEFAULT_LINKAGE_DRAWS", "DEFAULT_MAX_DF",
+           "DEFAULT_THRESHOLD", "DEFAULT_UNIQUE_THRESHOLD", "accept_probability",
+           "best_candidates", "candidate_scores", "clear_ids", "count_error", "match_counts",
+           "match_draws", "pair_truth_table", "party_histories"]
 
 DEFAULT_THRESHOLD = 4
 DEFAULT_UNIQUE_THRESHOLD = 2
 DEFAULT_MAX_DF = 200
+
+#: Plausible matchings drawn by ``roshan federate count`` (0 = none; the estimate is then
+#: plug-in, the matching treated as certain).
+DEFAULT_LINKAGE_DRAWS = 20
+#: Shared-token counts at or above this are one cell of :data:`ACCEPT_PROBABILITY`.
+ACCEPT_CAP = 8
+#: P(same person | shared tokens s, unique candidate) for a row's best candidate in another
+#: party (s capped at ACCEPT_CAP), used by :func:`match_draws`: (same + 0.5) / (pairs + 1)
+#: over six SYNTHETIC scenarios against the simulator's truth, measured by
+#:   bench/federate.py --population 3000 --lists 6 --parties 3 --seeds 7 8 9 10 \
+#:       --no-crypto --draws 0
+#:   bench/federate.py --population 6000 --lists 8 --parties 4 --seeds 11 12 \
+#:       --no-crypto --draws 0
+#: (bench/results/federate-accept-{3,4}party.json; seeds apart from those the coverage was
+#: measured on). Pairs per cell in the comments. A unique candidate at 2 shared tokens,
+#: which the default rule accepts, is the same person only 29 % of the time.
+ACCEPT_PROBABILITY: dict[tuple[int, bool], float] = {
+    (2, False): 0.056,  # 1,241 pairs
+    (2, True): 0.293,  # 1,081
+    (3, False): 0.098,  # 401
+    (3, True): 0.529,  # 170
+    (4, False): 0.693,  # 326
+    (4, True): 0.983,  # 453
+    (5, False): 0.800,  # 506
+    (5, True): 0.991,  # 856
+    (6, False): 0.813,  # 66
+    (6, True): 0.995,  # 101
+    (7, False): 0.995,  # 475
+    (7, True): 1.000,  # 1,025
+    (8, False): 0.995,  # 7,320
+    (8, True): 1.000,  # 11,536
+}
 
 
 def clear_ids(tokens: Sequence[Sequence[str]], width: int) -> np.ndarray:
@@ -66,18 +107,16 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return labels
 
 
-def match_counts(rows: Sequence[np.ndarray], parties: Sequence[str], *,
-                 strata: Sequence[Sequence[dict[str, str]]] | None = None,
-                 by: Sequence[str] = (), threshold: int = DEFAULT_THRESHOLD,
-                 max_df: int = DEFAULT_MAX_DF,
-                 unique_threshold: int | None = DEFAULT_UNIQUE_THRESHOLD) -> pd.DataFrame:
-    """Capture-pattern counts (one 0/1 column per party, strata in ``by``, ``count``).
+def candidate_scores(rows: Sequence[np.ndarray], *, min_shared: int,
+                     max_df: int = DEFAULT_MAX_DF) -> pd.DataFrame:
+    """Every pair of rows of different parties sharing at least ``min_shared`` tokens.
 
-    ``rows[i]`` is party i's (n_i × K) int64 array of token ids (negative = padding).
+    Columns ``rec_l``, ``rec_r`` (global row numbers), ``party_l`` < ``party_r``, ``s``
+    (shared tokens) and ``unique`` (each row is the other's only candidate in that party
+    with ``min_shared`` or more). This is all the coordinator knows about a pair.
     """
     sizes = [len(r) for r in rows]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    n = int(offsets[-1])
     tok_parts, rec_parts, party_parts = [], [], []
     for i, r in enumerate(rows):
         k = r.shape[1] if r.ndim == 2 else 0
@@ -95,19 +134,29 @@ def match_counts(rows: Sequence[np.ndarray], parties: Sequence[str], *,
     pairs = frame.merge(frame, on="tok", suffixes=("_l", "_r"))
     pairs = pairs[pairs["party_l"] < pairs["party_r"]]
     scores = pairs.groupby(["rec_l", "rec_r", "party_l", "party_r"]).size().reset_index(name="s")
-    if unique_threshold is not None and unique_threshold < threshold:
-        # a weaker pair counts when each row is the other's only candidate in that party
-        lo = scores[scores["s"] >= unique_threshold]
-        n_l = lo.groupby(["rec_l", "party_r"])["s"].transform("size")
-        n_r = lo.groupby(["rec_r", "party_l"])["s"].transform("size")
-        scores = lo[(lo["s"] >= threshold) | ((n_l == 1) & (n_r == 1))]
-    else:
-        scores = scores[scores["s"] >= threshold]
-    scores = scores.sample(frac=1.0, random_state=0).sort_values("s", ascending=False,
-                                                                 kind="stable")
-    scores = scores.drop_duplicates(["rec_l", "party_r"]).drop_duplicates(["rec_r", "party_l"])
-    labels = _components(n, scores["rec_l"].to_numpy(), scores["rec_r"].to_numpy())
-    party_of = np.repeat(np.arange(len(rows)), sizes)
+    scores = scores[scores["s"] >= min_shared].reset_index(drop=True)
+    n_l = scores.groupby(["rec_l", "party_r"])["s"].transform("size")
+    n_r = scores.groupby(["rec_r", "party_l"])["s"].transform("size")
+    scores["unique"] = ((n_l == 1) & (n_r == 1)).to_numpy()
+    return scores
+
+
+def best_candidates(scores: pd.DataFrame, rng: int | np.random.Generator) -> pd.DataFrame:
+    """Greedy one-to-one within each pair of parties, highest score first (ties random):
+    each row keeps at most one candidate per other party."""
+    state = rng if isinstance(rng, int) else np.random.RandomState(
+        int(rng.integers(0, 2**31 - 1)))
+    scores = scores.sample(frac=1.0, random_state=state).sort_values("s", ascending=False,
+                                                                     kind="stable")
+    return scores.drop_duplicates(["rec_l", "party_r"]).drop_duplicates(["rec_r", "party_l"])
+
+
+def _tabulate(links: pd.DataFrame, sizes: Sequence[int], parties: Sequence[str],
+              strata: Sequence[Sequence[dict[str, str]]] | None, by: Sequence[str]
+              ) -> pd.DataFrame:
+    n = int(sum(sizes))
+    labels = _components(n, links["rec_l"].to_numpy(), links["rec_r"].to_numpy())
+    party_of = np.repeat(np.arange(len(sizes)), sizes)
     out = pd.DataFrame({"comp": labels, "party": party_of, "rec": np.arange(n)})
     for p_i, name in enumerate(parties):
         out[name] = (out["party"] == p_i).astype(np.int64)
@@ -120,6 +169,77 @@ def match_counts(rows: Sequence[np.ndarray], parties: Sequence[str], *,
                       for r in agg["rec"]]
     res = agg.groupby([*parties, *by]).size().reset_index(name="count")
     return res[[*parties, *by, "count"]].sort_values([*by, *parties]).reset_index(drop=True)
+
+
+def match_counts(rows: Sequence[np.ndarray], parties: Sequence[str], *,
+                 strata: Sequence[Sequence[dict[str, str]]] | None = None,
+                 by: Sequence[str] = (), threshold: int = DEFAULT_THRESHOLD,
+                 max_df: int = DEFAULT_MAX_DF,
+                 unique_threshold: int | None = DEFAULT_UNIQUE_THRESHOLD) -> pd.DataFrame:
+    """Capture-pattern counts (one 0/1 column per party, strata in ``by``, ``count``).
+
+    ``rows[i]`` is party i's (n_i × K) int64 array of token ids (negative = padding).
+    """
+    weak = unique_threshold is not None and unique_threshold < threshold
+    scores = candidate_scores(rows, min_shared=int(unique_threshold) if weak else threshold,
+                              max_df=max_df)
+    if weak:
+        # a weaker pair counts when each row is the other's only candidate in that party
+        scores = scores[(scores["s"] >= threshold) | scores["unique"]]
+    links = best_candidates(scores, 0)
+    return _tabulate(links, [len(r) for r in rows], parties, strata, by)
+
+
+def accept_probability(s: np.ndarray, unique: np.ndarray,
+                       table: dict[tuple[int, bool], float] | None = None) -> np.ndarray:
+    """Calibrated probability that a candidate pair is the same person, from its shared-token
+    count ``s`` (capped at :data:`ACCEPT_CAP`) and whether it is a unique candidate."""
+    table = ACCEPT_PROBABILITY if table is None else table
+    s = np.minimum(np.asarray(s, dtype=np.int64), ACCEPT_CAP)
+    out = np.array([table.get((int(a), bool(b)), 1.0 if a >= ACCEPT_CAP else 0.0)
+                    for a, b in zip(s, np.asarray(unique, dtype=bool), strict=True)], dtype=float)
+    return np.clip(out, 0.0, 1.0)
+
+
+def match_draws(rows: Sequence[np.ndarray], parties: Sequence[str], n_draws: int, *,
+                strata: Sequence[Sequence[dict[str, str]]] | None = None,
+                by: Sequence[str] = (), min_shared: int = DEFAULT_UNIQUE_THRESHOLD,
+                max_df: int = DEFAULT_MAX_DF, seed: int | None = None,
+                table: dict[tuple[int, bool], float] | None = None) -> list[pd.DataFrame]:
+    """``n_draws`` plausible pattern-count tables. In each, every row's best candidate in
+    each other party (:func:`best_candidates` over pairs sharing ``min_shared`` or more
+    tokens, ties broken at random) is linked with its calibrated probability
+    (:func:`accept_probability`), then linked rows are joined transitively as in
+    :func:`match_counts`.
+
+    The private analogue of roshan's drawn clusterings (docs/linkage-uncertainty.md): the
+    coordinator knows only each pair's shared-token count, so that is all a draw uses.
+    With probabilities 1 for the pairs the rule accepts and 0 for the others, a draw is
+    :func:`match_counts` (a pair the rule rejects never blocks one it accepts: it has
+    fewer shared tokens, or is a unique candidate and so has no rival). Each table is
+    counts only, like the point table.
+    """
+    rng = np.random.default_rng(seed)
+    scores = candidate_scores(rows, min_shared=min_shared, max_df=max_df)
+    sizes = [len(r) for r in rows]
+    out = []
+    for _ in range(int(n_draws)):
+        best = best_candidates(scores, rng)
+        p = accept_probability(best["s"].to_numpy(), best["unique"].to_numpy(), table)
+        keep = rng.random(len(best)) < p
+        out.append(_tabulate(best[keep], sizes, parties, strata, by))
+    return out
+
+
+def pair_truth_table(scores: pd.DataFrame, truth: np.ndarray) -> pd.DataFrame:
+    """Calibration: for pairs (the best candidates, :func:`best_candidates`), how often
+    each (shared tokens, unique) cell is the same true person (``truth[rec]`` = the true
+    id of a row; SYNTHETIC scenarios only)."""
+    same = truth[scores["rec_l"].to_numpy()] == truth[scores["rec_r"].to_numpy()]
+    frame = pd.DataFrame({"s": np.minimum(scores["s"].to_numpy(), ACCEPT_CAP),
+                          "unique": scores["unique"].to_numpy(), "same": same})
+    return (frame.groupby(["s", "unique"])["same"].agg(["size", "sum"])
+            .rename(columns={"size": "pairs", "sum": "same"}).reset_index())
 
 
 def party_histories(victims: pd.DataFrame, source_party: dict[str, str],
