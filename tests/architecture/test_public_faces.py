@@ -24,9 +24,8 @@ PKG = SRC / "roshan"
 #: The stage packages, each with a public face in its ``__init__.py``.
 STAGES = ("store", "ingest", "normalize", "link", "estimate", "report", "intake", "federate",
           "simulate")
-#: Packages that use the stages and must import them through their faces only. The web
-#: app is switched to the faces separately: add "web" here when it is.
-CONSUMERS = ("cli",)
+#: Packages that use the stages and must import them through their faces only.
+CONSUMERS = ("cli", "web")
 #: Packages that are neither (yet): ``web`` is a stage too and gets its face with the web
 #: change; then move it.
 OTHER_PACKAGES = ("cli", "web")

@@ -8,7 +8,8 @@ Entry points:
 - :func:`capture_histories` — which lists documented each victim (optionally by stratum),
   the input of :mod:`roshan.estimate`;
 - review: :func:`review_queue` (uncertain pairs and suspicious clusters),
-  :func:`records_by_pk`, :func:`decide_in_session` with :data:`DECISIONS`,
+  :func:`records_by_pk`, :func:`decide_in_session` with :data:`DECISIONS`, the stored
+  decisions (:func:`is_decided`, :func:`decision_versions`, :func:`decisions_touching`),
   :class:`ReviewConflictError`, :func:`warm_review_cache`; offline batches with
   :func:`export_batch` / :func:`import_batch`; the terminal reviewer
   :func:`run_interactive`.
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
         DECISIONS,
         ReviewConflictError,
         decide_in_session,
+        decision_versions,
+        decisions_touching,
+        is_decided,
         records_by_pk,
         review_queue,
         warm_review_cache,
@@ -44,16 +48,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DECISIONS", "DEFAULT_SEED", "LinkSummary", "ReviewConflictError", "capture_histories",
-    "decide_in_session", "export_batch", "import_batch", "latest_link_health",
-    "link_workspace", "records_by_pk", "review_queue", "run_interactive",
-    "warm_review_cache",
+    "decide_in_session", "decision_versions", "decisions_touching", "export_batch",
+    "import_batch", "is_decided", "latest_link_health", "link_workspace", "records_by_pk",
+    "review_queue", "run_interactive", "warm_review_cache",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, {
     "histories": ("capture_histories",),
     "pipeline": ("DEFAULT_SEED", "LinkSummary", "latest_link_health", "link_workspace"),
-    "review": ("DECISIONS", "ReviewConflictError", "decide_in_session", "records_by_pk",
-               "review_queue", "warm_review_cache"),
+    "review": ("DECISIONS", "ReviewConflictError", "decide_in_session", "decision_versions",
+               "decisions_touching", "is_decided", "records_by_pk", "review_queue",
+               "warm_review_cache"),
     "review_io": ("export_batch", "import_batch"),
     "review_tui": ("run_interactive",),
 })

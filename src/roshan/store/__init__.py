@@ -11,6 +11,10 @@ Entry points:
   :class:`LinkRun`, :class:`ReviewDecision`, :class:`User`, ...) and :func:`utcnow`;
 - :func:`record_event` — one row of the audit log;
 - :func:`workspace_status`, :func:`check_store`, :func:`reap_dead_link_runs`;
+- read queries for the pages that show the store (``roshan.store.queries``, each on the
+  caller's connection): :func:`recent_imports`, :func:`rejected_rows_of`,
+  :func:`recent_audit_events`, :func:`victim_by_uid`, :func:`linked_records`, the counts
+  and :func:`latest_ids`;
 - :func:`backup_workspace` / :func:`restore_workspace` (``roshan.store.backup.backup``
   and ``.restore``), :func:`expected_size`, :class:`BackupError`.
 
@@ -47,15 +51,35 @@ if TYPE_CHECKING:
         WebSession,
         utcnow,
     )
+    from roshan.store.queries import (
+        active_victims_by_date,
+        active_victims_by_province,
+        count_accepted_records,
+        count_audit_events,
+        count_rejected_rows,
+        count_sources,
+        latest_ids,
+        linked_records,
+        object_history,
+        recent_audit_events,
+        recent_imports,
+        rejected_rows_of,
+        source_names,
+        victim_by_uid,
+    )
     from roshan.store.runs import reap_dead_link_runs
     from roshan.store.status import workspace_status
     from roshan.store.workspace import Workspace, actor_name
 
 __all__ = [
     "ApiToken", "AuditEvent", "BackupError", "EstimateRun", "Import", "IntakeReport", "Job",
-    "LinkRun", "RawRow", "Record", "RecordLink", "ReviewDecision", "Source", "User", "Victim",
-    "WebSession", "Workspace", "actor_name", "backup_workspace", "check_store",
-    "expected_size", "reap_dead_link_runs", "record_event", "restore_workspace", "utcnow",
+    "LinkRun", "RawRow", "Record", "RecordLink", "ReviewDecision", "Source", "User",
+    "Victim", "WebSession", "Workspace", "active_victims_by_date",
+    "active_victims_by_province", "actor_name", "backup_workspace", "check_store",
+    "count_accepted_records", "count_audit_events", "count_rejected_rows", "count_sources",
+    "expected_size", "latest_ids", "linked_records", "object_history",
+    "reap_dead_link_runs", "recent_audit_events", "recent_imports", "record_event",
+    "rejected_rows_of", "restore_workspace", "source_names", "utcnow", "victim_by_uid",
     "workspace_status",
 ]
 
@@ -64,6 +88,10 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "backup": ("BackupError", "expected_size", ("backup_workspace", "backup"),
                ("restore_workspace", "restore")),
     "integrity": ("check_store",),
+    "queries": ("active_victims_by_date", "active_victims_by_province", "count_accepted_records",
+                "count_audit_events", "count_rejected_rows", "count_sources", "latest_ids",
+                "linked_records", "object_history", "recent_audit_events", "recent_imports",
+                "rejected_rows_of", "source_names", "victim_by_uid"),
     "models": ("ApiToken", "AuditEvent", "EstimateRun", "Import", "IntakeReport", "Job",
                "LinkRun", "RawRow", "Record", "RecordLink", "ReviewDecision", "Source", "User",
                "Victim", "WebSession", "utcnow"),

@@ -55,7 +55,7 @@ def recent_imports(conn: Reader, limit: int = 200) -> list[ImportSummary]:
                                Import.rows_total, Import.rows_accepted, Import.rows_rejected)
                         .join(Source, Source.id == Import.source_id)
                         .order_by(Import.id.desc()).limit(limit)).all()
-    return [ImportSummary(*r) for r in rows]
+    return [ImportSummary._make(r) for r in rows]
 
 
 class RejectedRow(NamedTuple):
@@ -79,7 +79,7 @@ def rejected_rows_of(conn: Reader, import_id: int, *, limit: int = 500,
     rows = conn.execute(select(Record.row_number, Record.issues)
                         .where(Record.import_id == import_id, Record.status == "rejected")
                         .order_by(Record.row_number).limit(limit).offset(offset)).all()
-    return [RejectedRow(*r) for r in rows]
+    return [RejectedRow._make(r) for r in rows]
 
 
 # ---------------------------------------------------------------- counts
@@ -158,7 +158,7 @@ def recent_audit_events(conn: Reader, *, limit: int = 100, before: int | None = 
         stmt = stmt.where(AuditEvent.id < before)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
-    return [AuditEntry(*r) for r in conn.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit))]
+    return [AuditEntry._make(r) for r in conn.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit))]
 
 
 def count_audit_events(conn: Reader) -> int:
@@ -180,7 +180,7 @@ def object_history(conn: Reader, object_type: str, object_id: str) -> list[Histo
                         .where(AuditEvent.object_type == object_type,
                                AuditEvent.object_id == object_id)
                         .order_by(AuditEvent.id))
-    return [HistoryEntry(*r) for r in rows]
+    return [HistoryEntry._make(r) for r in rows]
 
 
 # ---------------------------------------------------------------- victims
@@ -234,4 +234,4 @@ def linked_records(conn: Reader, victim_id: int) -> list[LinkedRecord]:
         .join(Source, Source.id == Record.source_id)
         .join(Import, Import.id == Record.import_id)
         .where(RecordLink.victim_id == victim_id).order_by(Source.name, Record.id)).all()
-    return [LinkedRecord(*r[:10], dict(zip(FIELD_NAMES, r[10:], strict=True))) for r in rows]
+    return [LinkedRecord._make((*r[:10], dict(zip(FIELD_NAMES, r[10:], strict=True)))) for r in rows]

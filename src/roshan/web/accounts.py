@@ -16,9 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from roshan.errors import RoshanError
-from roshan.store.audit import record_event
-from roshan.store.models import ApiToken, AuditEvent, User, utcnow
-from roshan.store.workspace import Workspace
+from roshan.store import ApiToken, AuditEvent, User, Workspace, record_event, utcnow
 from roshan.web.auth import ROLES
 from roshan.web.db import reader
 from roshan.web.security import (

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from roshan import __version__
 from roshan.errors import RoshanError
-from roshan.store.workspace import Workspace
+from roshan.store import Workspace
 from roshan.web import sessions
 from roshan.web.auth import NotSignedIn, csrf_protect
 from roshan.web.jobs import JobRunner
@@ -268,7 +268,7 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
 
     @app.exception_handler(RoshanError)
     async def _user_error(request: Request, exc: RoshanError) -> Response:
-        from roshan.link.review import ReviewConflictError
+        from roshan.link import ReviewConflictError
 
         code = 409 if isinstance(exc, ReviewConflictError) else 400
         return _error(request, code, str(exc).splitlines()[0][:500])

@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import select, update
 
-from roshan.store.models import ApiToken, User
+from roshan.store import ApiToken, User
 from roshan.web.db import reader
 from roshan.web.security import (
     CSRF_FIELD,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from roshan.store.workspace import Workspace
+from roshan.store import Workspace
 
 
 def reader(ws: Workspace) -> Connection:

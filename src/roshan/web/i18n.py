@@ -80,7 +80,7 @@ def format_date(value: Any, lang: str) -> str:
 
 def _province_names() -> dict[str, tuple[str, str]]:
     try:
-        from roshan.report.map import province_names
+        from roshan.report import province_names
     except ImportError:  # pragma: no cover - the report module is part of roshan
         return {}
     return province_names()
@@ -99,7 +99,7 @@ def province_label(code: Any, lang: str, fallback: str | None = None) -> str:
     hit = _PROVINCES.get(str(code))
     if hit is None:  # a name (the victims' ``province`` column): the normaliser's table
         try:
-            from roshan.normalize.places import province_of
+            from roshan.normalize import province_of
 
             p = province_of(str(code))
         except Exception:  # noqa: BLE001 - a label must never break a page

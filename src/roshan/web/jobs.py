@@ -19,10 +19,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from roshan.errors import RoshanError
-from roshan.estimate.methods import DEFAULT_METHOD, METHODS, STRATA
-from roshan.store.audit import record_event
-from roshan.store.models import Job, utcnow
-from roshan.store.workspace import Workspace
+from roshan.estimate import DEFAULT_METHOD, METHODS, STRATA
+from roshan.store import Job, Workspace, record_event, utcnow
 from roshan.web.db import reader
 
 log = logging.getLogger("roshan.web.jobs")
@@ -35,7 +33,7 @@ Progress = Callable[[float, str], None]
 
 
 def _run_link(ws: Workspace, params: dict[str, Any], report: Progress) -> dict[str, Any]:
-    from roshan.link.pipeline import link_workspace
+    from roshan.link import link_workspace
 
     def on_progress(stage: str, done: int, total: int) -> None:
         frac = (done / total) if total else 0.0
@@ -50,7 +48,7 @@ def _run_link(ws: Workspace, params: dict[str, Any], report: Progress) -> dict[s
 
 
 def _run_estimate(ws: Workspace, params: dict[str, Any], report: Progress) -> dict[str, Any]:
-    from roshan.estimate.workspace import estimate_workspace
+    from roshan.estimate import estimate_workspace
 
     method = params.get("method") or DEFAULT_METHOD
     by = [b for b in params.get("by") or [] if b]

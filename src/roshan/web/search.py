@@ -29,8 +29,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 
-from roshan.store.models import LinkRun, Victim
-from roshan.store.workspace import Workspace
+from roshan.store import LinkRun, Victim, Workspace
 from roshan.web.db import reader
 
 VICTIM_COLUMNS = ("uid", "display_name", "romanized", "sex", "age", "date_of_death", "province",
@@ -162,7 +161,7 @@ class SearchIndex:
         every query word starts a word of the romanised name as spelled; (3) every query
         token starts a token of the cross-script key (a looser, sound-alike match).
         """
-        from roshan.normalize.names import normalize_name
+        from roshan.normalize import normalize_name
 
         offset, limit = max(0, int(offset)), max(0, int(limit))
         q = (q or "").strip()[:200]

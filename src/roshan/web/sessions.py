@@ -18,8 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from roshan.store.models import WebSession
-from roshan.store.workspace import Workspace
+from roshan.store import WebSession, Workspace
 from roshan.web.db import reader
 
 #: Session keys that make a session server-side (they name a user or hold a secret).

@@ -6,8 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from roshan.store.queries import count_audit_events, recent_audit_events
-from roshan.store.workspace import Workspace
+from roshan.store import Workspace, count_audit_events, recent_audit_events
 from roshan.web.auth import VIEW_AUDIT, CurrentUser, require
 from roshan.web.db import reader
 from roshan.web.routes.common import ID_MAX, render

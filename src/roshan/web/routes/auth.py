@@ -15,8 +15,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from roshan.errors import RoshanError
-from roshan.store.models import User
-from roshan.store.workspace import Workspace
+from roshan.store import User, Workspace
 from roshan.web import accounts
 from roshan.web.accounts import (
     change_own_password,

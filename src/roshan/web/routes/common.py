@@ -65,8 +65,8 @@ def data_are_synthetic(request: Request) -> bool:
     """
     import time
 
-    from roshan.report.data import is_synthetic
-    from roshan.store.queries import source_names
+    from roshan.report import is_synthetic
+    from roshan.store import source_names
     from roshan.web.db import reader
 
     state = request.app.state

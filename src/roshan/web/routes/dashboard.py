@@ -18,14 +18,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from roshan.store.queries import (
+from roshan.store import (
+    Workspace,
     active_victims_by_date,
     active_victims_by_province,
     count_accepted_records,
     count_sources,
     latest_ids,
 )
-from roshan.store.workspace import Workspace
 from roshan.web.auth import VIEW_AGGREGATES, CurrentUser, require
 from roshan.web.db import reader
 from roshan.web.routes.common import lang_of, render
@@ -119,10 +119,10 @@ def _compute(ws: Workspace) -> dict[str, Any]:
         n_records = count_accepted_records(conn)
         n_sources = count_sources(conn)
     try:
-        from roshan.report.data import report_data
+        from roshan.report import report_data
     except ImportError:  # pragma: no cover - the report module is part of roshan
         return _compute_basic(ws, int(n_records), int(n_sources))
-    from roshan.link.pipeline import latest_link_health
+    from roshan.link import latest_link_health
 
     d = report_data(ws, compute_missing=False)
     est = d.get("estimate")
@@ -157,7 +157,7 @@ def _compute(ws: Workspace) -> dict[str, Any]:
 
 def _compute_basic(ws: Workspace, n_records: int, n_sources: int) -> dict[str, Any]:
     """Aggregates straight from the store (used only without the report module)."""
-    from roshan.estimate.workspace import latest_estimate
+    from roshan.estimate import latest_estimate
 
     with reader(ws) as conn:
         timeline = active_victims_by_date(conn)
@@ -190,18 +190,18 @@ def _render_svgs(data: dict[str, Any], lang: str) -> dict[str, str]:
 
     out: dict[str, str] = {}
     try:
-        from roshan.report import charts
+        from roshan.report import timeline_chart, to_svg
 
-        chart = charts.timeline_chart(data.get("timeline") or [],
-                                      data.get("blackout") or "2026-01-08", lang)
-        out["timeline"] = charts.to_svg(chart, lang)
+        chart = timeline_chart(data.get("timeline") or [],
+                               data.get("blackout") or "2026-01-08", lang)
+        out["timeline"] = to_svg(chart, lang)
     except Exception:  # noqa: BLE001 - a chart must not take the dashboard down
         log.warning("report timeline chart unavailable; drawing plain bars")
         out["timeline"] = bar_chart_svg([(format_date(r["date"], lang), r["count"])
                                          for r in data.get("timeline") or []][:60],
                                         title="timeline")
     try:
-        from roshan.report.map import choropleth_svg
+        from roshan.report import choropleth_svg
 
         values = {p["code"]: (p["count"] or None) for p in data.get("provinces") or []}
         out["map"] = choropleth_svg(values, title=t(lang, "by_province"), lang=lang,
@@ -242,7 +242,7 @@ def bar_chart_svg(rows: list[tuple[str, int]], *, width: int = 640, bar: int = 1
 
 
 def _source_labels(ws: Workspace) -> dict[str, str]:
-    from roshan.report.exports import source_labels_of as labels
+    from roshan.report import source_labels_of as labels
 
     return labels(ws)
 

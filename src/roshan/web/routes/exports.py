@@ -21,8 +21,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from roshan.store.audit import record_event
-from roshan.store.workspace import Workspace
+from roshan.store import Workspace, record_event
 from roshan.web.auth import EXPORT_AGGREGATE, EXPORT_FULL, CurrentUser, require
 from roshan.web.routes.common import render
 
@@ -49,7 +48,7 @@ def build_export(ws: Workspace, what: str, fmt: str, redact: str) -> tuple[bytes
     """(file content, rows) of one export, written by the report module to a temp folder."""
     import pandas as pd
 
-    from roshan.report.exports import export
+    from roshan.report import export
 
     tmp = Path(tempfile.mkdtemp(prefix="roshan-export-", dir=ws.reports_dir))
     try:

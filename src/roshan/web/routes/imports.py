@@ -27,9 +27,13 @@ from pydantic import BaseModel, Field
 
 from roshan.canonical import SourceKind
 from roshan.errors import InputFileError, RoshanError
-from roshan.store.audit import record_event
-from roshan.store.queries import count_rejected_rows, recent_imports, rejected_rows_of
-from roshan.store.workspace import Workspace
+from roshan.store import (
+    Workspace,
+    count_rejected_rows,
+    recent_imports,
+    record_event,
+    rejected_rows_of,
+)
 from roshan.web.auth import INGEST, VIEW_NAMES, CurrentUser, require
 from roshan.web.db import reader
 from roshan.web.routes.common import PathId, found, redirect, render
@@ -190,8 +194,7 @@ def expire_uploads(uploads_dir: Path, ttl: float, now: float | None = None) -> i
 
 def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
     """Detected encoding and format, header → field mapping, and the first rows mapped."""
-    from roshan.ingest.mapping import load_mapping, resolve_columns
-    from roshan.ingest.readers import open_table
+    from roshan.ingest import load_mapping, open_table, resolve_columns
 
     path = folder / meta["file"]
     mapping = load_mapping(folder / meta["mapping"]) if meta.get("mapping") else None
@@ -220,7 +223,7 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
 
 def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[str, Any]:
     """Ingest a staged upload with the ingest stage, then delete the staged copy."""
-    from roshan.ingest.importer import ingest_file
+    from roshan.ingest import ingest_file
 
     folder, meta = _load_meta(request, upload_id, user)
     ws = request.app.state.ws

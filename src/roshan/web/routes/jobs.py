@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel, Field
 
-from roshan.estimate.methods import DEFAULT_METHOD, METHODS, STRATA
+from roshan.estimate import DEFAULT_METHOD, METHODS, STRATA
 from roshan.web.auth import RUN_JOBS, VIEW_AGGREGATES, CurrentUser, require
 from roshan.web.jobs import job_dict, list_jobs
 from roshan.web.routes.common import PathId, found, redirect, render
@@ -24,7 +24,7 @@ def _start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any
 
 @router.get("/jobs", include_in_schema=False)
 def jobs_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
-    from roshan.estimate.workspace import linkage_health
+    from roshan.estimate import linkage_health
 
     return render(request, "jobs.html", {"jobs": list_jobs(request.app.state.ws),
                                          "methods": METHODS, "default_method": DEFAULT_METHOD,

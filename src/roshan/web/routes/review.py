@@ -16,8 +16,7 @@ from pydantic import BaseModel, Field
 
 from roshan.canonical import FIELD_NAMES
 from roshan.errors import LinkageError, RoshanError
-from roshan.store.audit import record_event
-from roshan.store.workspace import Workspace
+from roshan.store import Workspace, record_event
 from roshan.web.auth import REVIEW, CurrentUser, require
 from roshan.web.db import reader
 from roshan.web.routes.common import ID_MAX, redirect, render
@@ -27,7 +26,7 @@ router = APIRouter()
 
 def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
     """Queue items with both records and the current decision version of each pair."""
-    from roshan.link.review import decision_versions, records_by_pk, review_queue
+    from roshan.link import decision_versions, records_by_pk, review_queue
 
     try:
         items = review_queue(ws, limit=limit, cluster_limit=max(1, limit // 2))
@@ -58,7 +57,7 @@ QUEUE_DEPTH = 1000
 
 def in_queue(ws: Workspace, record_a: int, record_b: int) -> bool:
     """True when the pair is in the review queue, or was decided before (a correction)."""
-    from roshan.link.review import is_decided, review_queue
+    from roshan.link import is_decided, review_queue
 
     a, b = sorted((int(record_a), int(record_b)))
     with reader(ws) as conn:
@@ -82,7 +81,7 @@ def decide(ws: Workspace, user: CurrentUser, record_a: int, record_b: int, decis
     reviewer may spot a pair elsewhere — but the audit log then says so with a
     ``review.outside_queue`` event beside the decision.
     """
-    from roshan.link.review import DECISIONS, decide_in_session
+    from roshan.link import DECISIONS, decide_in_session
 
     if decision not in DECISIONS:
         raise RoshanError(f"decision must be one of {', '.join(DECISIONS)}")
@@ -117,7 +116,7 @@ def review_submit(request: Request, record_a: int = Form(..., ge=1, le=ID_MAX),
                   record_b: int = Form(..., ge=1, le=ID_MAX),
                   decision: str = Form(...), expected_version: int = Form(0, ge=0, le=ID_MAX),
                   skip: int = Form(0, ge=0, le=1000), user: CurrentUser = Depends(require(REVIEW))) -> Any:
-    from roshan.link.review import ReviewConflictError
+    from roshan.link import ReviewConflictError
 
     try:
         decide(request.app.state.ws, user, record_a, record_b, decision, expected_version,

@@ -10,8 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from roshan.canonical import FIELD_NAMES
-from roshan.store.queries import linked_records, object_history, victim_by_uid
-from roshan.store.workspace import Workspace
+from roshan.store import Workspace, linked_records, object_history, victim_by_uid
 from roshan.web.auth import VIEW_NAMES, CurrentUser, require
 from roshan.web.db import reader
 from roshan.web.routes.common import found, render
@@ -22,7 +21,7 @@ router = APIRouter()
 
 def victim_detail(ws: Workspace, uid: str) -> dict[str, Any] | None:
     """A victim with all linked records side by side, their provenance, and history."""
-    from roshan.link.review import decisions_touching
+    from roshan.link import decisions_touching
 
     with reader(ws) as conn:
         row = victim_by_uid(conn, uid, VICTIM_COLUMNS)
