@@ -52,12 +52,34 @@ def test_cli_round_trip_and_estimate(federation, tmp_path):
     counts = tmp_path / "counts.csv"
     summary = json.loads(_run("federate", "count", str(session), *last.values(), "--keys",
                               str(fed.keydirs["coordinator"]), "--out", str(counts),
-                              "--json").stdout)
+                              "--linkage-draws", "6", "--seed", "1", "--json").stdout)
     assert summary["parties"] == names and summary["observed"] > 0
     assert "victim" not in counts.read_text().lower()  # only 0/1 columns and counts
+    # the provenance beside the counts: organisations, rules, drawn matchings; no source,
+    # no victim
+    side = Path(summary["provenance_file"])
+    assert side == counts.with_name("counts.csv.federate.json")
+    prov = json.loads(side.read_text("utf-8"))
+    assert prov["computed_privately"] and prov["protocol"] == 1
+    assert [p["name"] for p in prov["parties"]] == names
+    assert all(len(p["key_fingerprint"]) == 19 for p in prov["parties"])
+    assert prov["threshold"] == 4 and prov["strata_revealed"] == []
+    assert len(prov["draws"]) == 6 and prov["linkage_error"]["n_draws"] == 6
+    text = side.read_text("utf-8")
+    assert not any(src in text for src in fed.source_party)
+    assert "uid" not in text
     est = json.loads(_run("estimate", "--counts", str(counts), "--method", "loglinear",
-                          "--json").stdout)
+                          "--bootstrap", "0", "--json").stdout)
     assert est["estimate"] >= summary["observed"]
+    got = est["diagnostics"]["federate"]
+    assert got["computed_privately"] and [p["name"] for p in got["parties"]] == names
+    assert got["session_id"] == prov["session_id"] and "draws" not in got
+    assert got["linkage_error"]["draws_pooled"] == 6 and got["linkage_error"]["accounted"]
+    assert est["diagnostics"]["linkage"]["n_draws"] == 6
+    plug = json.loads(_run("estimate", "--counts", str(counts), "--method", "loglinear",
+                           "--bootstrap", "0", "--plug-in", "--json").stdout)
+    assert est["upper"] - est["lower"] >= 0.99 * (plug["upper"] - plug["lower"])
+    assert any("computed privately" in w for w in est["warnings"])
     # by a stratum every party agreed to; refused for one they did not
     _run("federate", "count", str(session), *last.values(), "--keys",
          str(fed.keydirs["coordinator"]), "--out", str(tmp_path / "by.csv"), "--by", "province")

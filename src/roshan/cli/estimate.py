@@ -8,7 +8,9 @@ console (stderr); ``--json`` prints exactly one JSON document on stdout.
 On a workspace the overall estimate carries linkage uncertainty by default (pooled
 over drawn clusterings, docs/linkage-uncertainty.md); the estimate on the linker's one
 clustering is shown beside it as a diagnostic. ``--plug-in`` (or ``--linkage-draws
-0``) gives the plug-in estimate alone; a counts table is always plug-in.
+0``) gives the plug-in estimate alone; a counts table is plug-in, except counts from
+``roshan federate count``: their drawn matchings (``COUNTS.federate.json``) are pooled
+the same way, and their provenance goes into ``diagnostics["federate"]``.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def estimate(
         None, help="Workspace folder (uses the capture histories of the latest `roshan link`)."),
     counts: Path | None = typer.Option(
         None, "--counts", help="Counts CSV instead of a workspace: one 0/1 column per list, "
-        "then a 'count' column."),
+        "then a 'count' column. Counts from `roshan federate count` carry their provenance "
+        "and drawn matchings in COUNTS.federate.json beside them."),
     method: str = typer.Option(
         DEFAULT_METHOD, "--method", help=f"Estimation method: {', '.join(METHODS)}."),
     terms: str | None = typer.Option(
@@ -102,7 +105,8 @@ def estimate(
     linkage_draws: int | None = typer.Option(
         None, "--linkage-draws", min=0, help="Plausible clusterings of the records pooled "
         "into the estimate (workspace only; default 20 for an overall estimate, 0 with --by; "
-        "0 = plug-in; see docs/linkage-uncertainty.md)."),
+        "0 = plug-in; see docs/linkage-uncertainty.md). With --counts from `roshan federate "
+        "count`: how many of the drawn matchings beside them to pool (default all)."),
     plug_in: bool = typer.Option(
         False, "--plug-in", help="Treat the linker's clustering as certain (same as "
         "--linkage-draws 0): the interval then leaves linkage errors out."),
@@ -132,17 +136,26 @@ def estimate(
                               "(20 or more recommended)")
 
     if counts is not None:
-        if linkage_draws:
-            raise EstimationError("--linkage-draws needs a linked workspace, not --counts")
+        from roshan.estimate.federated import estimate_federated, read_sidecar
+
+        federated, why_not = read_sidecar(counts)
+        if linkage_draws and not (federated or {}).get("draws"):
+            raise EstimationError("--linkage-draws needs a linked workspace, or counts from "
+                                  "`roshan federate count` with drawn matchings beside them")
         with progress(enabled=not json_out) as prog:
             task = prog.add_task(f"estimating ({method})", total=None)
-            if strata_by:
+            if federated is not None:
+                result = estimate_federated(counts, federated, method, opts, by=strata_by,
+                                            linkage_draws=linkage_draws)
+            elif strata_by:
                 frame = _frame_from_csv(counts)
                 result = fit_strata(frame, strata_by, method, **opts)
             else:
                 cc = CaptureCounts.from_csv(counts)
                 result = fit(method, cc, **opts)
             prog.update(task, completed=1, total=1)
+        if why_not:
+            result.warnings = [*result.warnings, why_not]
     else:
         result = _estimate_workspace(workspace, method, strata_by, opts, linkage_draws,
                                      json_out, accept_linkage_risk)

@@ -151,23 +151,45 @@ def count_cmd(
     out: Path = typer.Option(..., "--out", help="Counts CSV to write (for `roshan estimate "
                              "--counts`)."),
     by: str = typer.Option("", "--by", help="Strata agreed by every party, e.g. province."),
+    linkage_draws: int = typer.Option(20, "--linkage-draws", min=0, help="Plausible "
+                                      "alternative matchings whose counts are written beside "
+                                      "the counts, so the estimate's interval carries the "
+                                      "private matching's error (0 = none; docs/federate.md)."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed of the drawn matchings "
+                                    "(default: fresh randomness)."),
     passphrase_file: Path | None = PASS_OPT,
     json_out: bool = JSON_OPT,
 ) -> None:
-    """Coordinator: check the final sets and write capture-pattern counts only."""
-    from roshan.federate import count_rounds, load_session
+    """Coordinator: check the final sets and write capture-pattern counts only, with their
+    provenance beside them (COUNTS.federate.json, read by `roshan estimate --counts`)."""
+    import json
 
+    from roshan.estimate.federated import file_sha256, sidecar_path
+    from roshan.federate import count_rounds, load_session
+    from roshan.federate.errors import FederateError
+    from roshan.federate.protocol import counts_provenance
+
+    if linkage_draws == 1:
+        raise FederateError("--linkage-draws must be 0 or at least 2 (20 recommended)")
     s = load_session(session)
     keys = _unlock(keys_dir, passphrase_file)
-    counts, summary = count_rounds(s, keys, files, _split(by))
+    counts, summary = count_rounds(s, keys, files, _split(by), linkage_draws=linkage_draws,
+                                   seed=seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     counts.to_csv(out, index=False)
+    prov = counts_provenance(s, summary, file_sha256(out), out.name)
+    side = sidecar_path(out)
+    side.write_text(json.dumps(prov, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    summary.pop("draw_tables", None)
     summary["counts_file"] = str(out)
+    summary["provenance_file"] = str(side)
+    summary["linkage_draws"] = linkage_draws
     if json_out:
         print_json({**summary, "counts": counts.to_dict(orient="records")})
         return
     console.print(f"{summary['observed']} victims observed across {len(s.names)} parties; "
-                  f"capture-pattern counts written to {out} (roshan estimate --counts {out})",
+                  f"capture-pattern counts written to {out}, their provenance and "
+                  f"{linkage_draws} drawn matchings to {side} (roshan estimate --counts {out})",
                   markup=False)
 
 

@@ -53,12 +53,14 @@ from roshan.federate.match import (
     DEFAULT_UNIQUE_THRESHOLD,
     element_ids,
     match_counts,
+    match_draws,
 )
 from roshan.federate.tokens import MAX_TOKENS, STRATA, VictimTokens
 from roshan.intake.keys import OrgKeys, PublicKeys, verify_signature
 
 __all__ = ["MIN_VICTIMS", "PROTOCOL_VERSION", "Session", "blind_round", "count_rounds",
-           "create_session", "load_session", "pass_round", "read_round"]
+           "counts_provenance", "create_session", "key_fingerprint", "load_session",
+           "pass_round", "read_round"]
 
 PROTOCOL_VERSION = 1
 MIN_VICTIMS = 50
@@ -499,8 +501,13 @@ def pass_round(session: Session, keys: OrgKeys, me: str, in_file: Path, state_di
 
 
 def count_rounds(session: Session, keys: OrgKeys, files: list[Path],
-                 by: list[str] | None = None) -> tuple[Any, dict[str, Any]]:
-    """The coordinator's count: (pattern-count frame, summary). Only counts leave."""
+                 by: list[str] | None = None, *, linkage_draws: int = 0,
+                 seed: int | None = None) -> tuple[Any, dict[str, Any]]:
+    """The coordinator's count: (pattern-count frame, summary). Only counts leave.
+
+    ``linkage_draws`` > 0 also draws that many plausible matchings
+    (:func:`roshan.federate.match.match_draws`); their pattern-count tables are in
+    ``summary["draw_tables"]`` (counts only, like the point table)."""
     import pandas as pd
 
     by = list(by or [])
@@ -551,6 +558,13 @@ def count_rounds(session: Session, keys: OrgKeys, files: list[Path],
                           threshold=int(session.data["threshold"]),
                           max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
                           unique_threshold=session.data.get("unique_threshold"))
+    draw_tables = []
+    if linkage_draws:
+        draw_tables = match_draws(rows, session.names, linkage_draws, strata=strata, by=by,
+                                  min_shared=int(session.data.get("unique_threshold")
+                                                 or session.data["threshold"]),
+                                  max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
+                                  seed=seed)
     summary = {"session_id": session.session_id, "protocol": PROTOCOL_VERSION,
                "parties": session.names,
                "victims_per_party": {p: int(finals[p].header["origin_claim"]["n_records"])
@@ -559,7 +573,59 @@ def count_rounds(session: Session, keys: OrgKeys, files: list[Path],
                "unique_threshold": session.data.get("unique_threshold"),
                "observed": int(counts["count"].sum()),
                "note": "overlaps computed privately (roshan federate, blinded-token matching)"}
+    if linkage_draws:
+        summary["draw_tables"] = draw_tables
     return pd.DataFrame(counts), summary
+
+
+def key_fingerprint(signing_public: bytes) -> str:
+    """A party's public name for its signing key: SHA-256 of the Ed25519 public key, 16 hex
+    digits in groups of four (what `roshan keys` shows is the key itself; this is shorter)."""
+    h = hashlib.sha256(signing_public).hexdigest()[:16]
+    return ":".join(h[i:i + 4] for i in range(0, 16, 4))
+
+
+def counts_provenance(session: Session, summary: dict[str, Any], counts_sha256: str,
+                      counts_name: str) -> dict[str, Any]:
+    """The provenance document written beside the counts (``<counts>.federate.json``,
+    read by ``roshan estimate --counts``; roshan.estimate.federated). Organisations only:
+    their names in the session and key fingerprints; nothing about any victim."""
+    from roshan.estimate.federated import SIDECAR_FORMAT
+    from roshan.federate.match import ACCEPT_CAP, ACCEPT_PROBABILITY
+
+    draws = summary.get("draw_tables") or []
+    return {
+        "format": SIDECAR_FORMAT, "version": 1,
+        "computed_privately": True,
+        "how": "roshan federate: each party's linked victims as linkage tokens, hashed to "
+               "ristretto255 and blinded by every party's secret; the coordinator matched "
+               "equal blinded tokens and kept only capture-pattern counts",
+        "protocol": PROTOCOL_VERSION, "session_id": session.session_id,
+        "session_created_at": session.data.get("created_at"),
+        "counted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "parties": [{"name": m.name, "key_fingerprint": key_fingerprint(m.signing_public)}
+                    for m in session.parties],
+        "coordinator": {"name": session.coordinator.name,
+                        "key_fingerprint": key_fingerprint(session.coordinator.signing_public)},
+        "victims_per_party": summary.get("victims_per_party"),
+        "threshold": int(session.data["threshold"]),
+        "unique_threshold": session.data.get("unique_threshold"),
+        "max_df": int(session.data.get("max_df", DEFAULT_MAX_DF)),
+        "tokens_per_victim": session.width,
+        "strata_proposed": list(session.data.get("strata") or []),
+        "strata_revealed": list(summary.get("by") or []),
+        "observed": summary.get("observed"),
+        "counts_file": counts_name, "counts_sha256": counts_sha256,
+        "linkage_error": {
+            "method": "drawn matchings: each candidate pair accepted with the calibrated "
+                      "probability for its shared-token count (docs/federate.md)",
+            "n_draws": len(draws),
+            "accept_probability": [{"shared": s, "unique": u, "p": p} for (s, u), p
+                                   in sorted(ACCEPT_PROBABILITY.items())],
+            "accept_cap": ACCEPT_CAP,
+        },
+        "draws": [t.to_dict(orient="records") for t in draws],
+    }
 
 
 def _open_labels(rnd: Round, keys: OrgKeys, session: Session, labels: np.ndarray,

@@ -1,0 +1,133 @@
+"""Counts computed privately by ``roshan federate count``: provenance and drawn matchings.
+
+``roshan federate count --out counts.csv`` writes the point pattern counts to
+``counts.csv`` (a plain counts table, readable by anything that reads one) and, beside
+it, ``counts.csv.federate.json`` (:data:`SIDECAR_SUFFIX`): that the counts were computed
+privately, by which parties (the names they were given in ``federate init`` and the
+fingerprints of their signing keys), the protocol version, the matching thresholds, the
+strata revealed, the date, the SHA-256 of ``counts.csv``, and ``draws``: pattern-count
+tables of plausible alternative matchings (docs/federate.md, "The private linkage's
+error"). A sidecar rather than a header in the CSV, so the counts file stays a plain
+counts table, and a sidecar that no longer describes the counts (its digest differs)
+is noticed.
+
+:func:`estimate_federated` (``roshan estimate --counts``) fits the point table, fits
+every drawn table, pools them with :func:`roshan.estimate.linkage.pool_results` (the
+same Rubin-style pooling as for clear-text linkage draws) and puts the provenance in
+``diagnostics["federate"]``. Nothing in the sidecar names a victim or a source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from roshan.errors import EstimationError
+
+__all__ = ["SIDECAR_FORMAT", "SIDECAR_SUFFIX", "estimate_federated", "file_sha256",
+           "provenance_summary", "read_sidecar", "sidecar_path"]
+
+SIDECAR_SUFFIX = ".federate.json"
+SIDECAR_FORMAT = "roshan-federate-counts"
+
+
+def sidecar_path(counts: Path) -> Path:
+    """``counts.csv`` → ``counts.csv.federate.json``."""
+    counts = Path(counts)
+    return counts.with_name(counts.name + SIDECAR_SUFFIX)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_sidecar(counts: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(sidecar document, None), or (None, why it was not used), or (None, None) if absent."""
+    side = sidecar_path(counts)
+    if not side.is_file():
+        return None, None
+    try:
+        doc = json.loads(side.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None, f"{side.name} cannot be read; the counts are treated as a plain table"
+    if not isinstance(doc, dict) or doc.get("format") != SIDECAR_FORMAT:
+        return None, f"{side.name} is not a roshan federate provenance file; ignored"
+    try:
+        digest = file_sha256(counts)
+    except OSError:
+        return None, None
+    if doc.get("counts_sha256") != digest:
+        return None, (f"{side.name} describes another counts file (its SHA-256 differs): the "
+                      "counts were changed after `roshan federate count`; their provenance "
+                      "and drawn matchings are ignored")
+    return doc, None
+
+
+def provenance_summary(doc: dict[str, Any], n_pooled: int = 0) -> dict[str, Any]:
+    """What goes into ``diagnostics["federate"]``: everything but the drawn tables."""
+    out = {k: v for k, v in doc.items() if k not in ("draws", "format")}
+    err = dict(out.get("linkage_error") or {})
+    err["draws_pooled"] = int(n_pooled)
+    err["accounted"] = bool(n_pooled)
+    out["linkage_error"] = err
+    return out
+
+
+def _draw_frames(doc: dict[str, Any]) -> list[pd.DataFrame]:
+    draws = doc.get("draws") or []
+    if not isinstance(draws, list):
+        raise EstimationError("the federate provenance file's draws are malformed")
+    return [pd.DataFrame(t) for t in draws]
+
+
+def estimate_federated(counts: Path, doc: dict[str, Any], method: str, opts: dict[str, Any], *,
+                       by: list[str] | None = None, linkage_draws: int | None = None) -> Any:
+    """Estimate from privately computed counts; pooled over the drawn matchings unless
+    ``linkage_draws`` is 0 (plug-in) or there are none. ``by``: stratified (the drawn
+    matchings are then not pooled, and a warning says so)."""
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.linkage import pool_results
+    from roshan.estimate.methods import fit
+    from roshan.estimate.strata import fit_strata
+
+    frames = _draw_frames(doc)
+    if linkage_draws is not None:
+        frames = frames[:linkage_draws]
+    warnings: list[str] = []
+    if by:
+        result = fit_strata(pd.read_csv(counts), list(by), method, **opts)
+        if frames:
+            warnings.append("counts computed privately: the private linkage's error is carried "
+                            "into the overall estimate only, not into these stratum estimates")
+        frames = []
+    else:
+        point = fit(method, CaptureCounts.from_csv(counts), **opts)
+        if len(frames) >= 2:
+            lists = list(point.lists)
+            per = [fit(method, CaptureCounts.from_frame(f, list_columns=lists), **opts)
+                   for f in frames]
+            result = pool_results(per, level=point.level, plugin=point,
+                                  seed=int(opts.get("seed") or 0),
+                                  observed=[int(f["count"].sum()) for f in frames])
+            result.diagnostics["linkage"]["n_draws"] = len(frames)
+            result.diagnostics["linkage"]["kind"] = "private matching (roshan federate)"
+        else:
+            result = point
+            if frames:
+                frames = []
+    parties = ", ".join(p.get("name", "?") for p in doc.get("parties") or [])
+    if frames:
+        warnings.append(f"overlaps computed privately by {parties} (roshan federate); the "
+                        f"interval allows for the private matching's error ({len(frames)} "
+                        "drawn matchings pooled)")
+    else:
+        warnings.append(f"overlaps computed privately by {parties} (roshan federate); the "
+                        "interval treats the private matching as certain (no drawn "
+                        "matchings pooled)")
+    result.diagnostics["federate"] = provenance_summary(doc, len(frames))
+    result.warnings = [*result.warnings, *warnings]
+    return result
