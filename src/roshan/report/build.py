@@ -26,6 +26,7 @@ from roshan.errors import RoshanError
 from roshan.estimate.linkage import OBSERVED_GAP_WARN
 from roshan.report import charts, i18n
 from roshan.report.data import STRATA_DIMS, report_data
+from roshan.report.federate import federate_view
 from roshan.report.map import choropleth_svg
 
 __all__ = ["build_report", "linkage_view", "render_html", "write_pdf"]
@@ -262,6 +263,8 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
         method_paragraphs=i18n.method_paragraphs(lang),
         method_linkage=i18n.method_linkage_paragraph(lang),
         linkage=linkage_view((est or {}).get("linkage"), lang),
+        federate=federate_view((est or {}).get("result"), lang,
+                               anonymised=bool(d.get("anonymised"))),
         unlisted_colour=_UNLISTED_COLOUR, linkage_colour=_LINKAGE_COLOUR,
         settings_text=json.dumps(settings, sort_keys=True, default=str),
         body_share=(body["yes"] / total) if total else None,
