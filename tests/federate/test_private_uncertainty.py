@@ -175,3 +175,15 @@ def test_linkage_draws_with_plain_counts_still_refused(tmp_path):
     res = runner.invoke(app, ["estimate", "--counts", str(DATA / "korea_3list.csv"),
                               "--linkage-draws", "5", "--method", "loglinear"])
     assert res.exit_code != 0
+
+
+def test_console_summary_states_the_provenance_in_both_languages(tmp_path):
+    counts = tmp_path / "counts.csv"
+    shutil.copy(DATA / "korea_3list.csv", counts)
+    _sidecar(counts, _perturbed(counts, 4, seed=1))
+    for lang, words in (("en", "computed privately with roshan federate"),
+                        ("fa", "به‌صورت محرمانه با roshan federate")):
+        res = runner.invoke(app, ["estimate", "--counts", str(counts), "--method", "loglinear",
+                                  "--bootstrap", "0", "--lang", lang])
+        assert res.exit_code == 0, res.output
+        assert words in res.output and "NGO-A" in res.output and "MEDIA-B" in res.output

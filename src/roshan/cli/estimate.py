@@ -164,6 +164,12 @@ def estimate(
         print_json(result.to_dict())
         return
     console.print(result.summary(lang=lang), soft_wrap=True, markup=False)
+    if "federate" in result.diagnostics:
+        from roshan.report.federate import federate_view
+
+        fed = federate_view(result.to_dict(), lang if lang in ("en", "fa") else "en")
+        if fed:
+            console.print(f"{fed['who']}\n{fed['error']}", soft_wrap=True, markup=False)
     if result.strata:
         for s in result.strata:
             key = " / ".join(str(s.get(b)) for b in strata_by)
