@@ -100,7 +100,7 @@ def restore(
 
         identities.append(load_identity_file(identity))
     if keys is not None:
-        from roshan.cli.intake import PASS_ENV, read_passphrase
+        from roshan.cli.keys import PASS_ENV, read_passphrase
         from roshan.intake import unlock
 
         if passphrase_file is None and not os.environ.get(PASS_ENV) \

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -31,6 +32,9 @@ from rich.progress import (
 # narrow the terminal (issue 16 item 4); the terminal folds long lines for display
 # only. Tables and progress bars still lay themselves out to the width.
 console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: The ``--json`` option of the keys, intake and ledger commands.
+JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
 
 def _default(obj: Any) -> Any:
@@ -59,6 +63,11 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_default, indent=2))
     sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 problem', '2 problems' (``many`` for irregular plurals)."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 @contextmanager

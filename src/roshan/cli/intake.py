@@ -1,30 +1,24 @@
-"""CLI groups ``roshan keys``, ``roshan intake`` and ``roshan ledger``: safe field intake.
+"""CLI group ``roshan intake``: safe field intake (new reports, bundles, chunks, import).
 
-Passphrases are read from ``--passphrase-file``, else ``$ROSHAN_KEY_PASSPHRASE``,
-else asked for on the terminal (never echoed, never logged).
+Passphrases are read as for ``roshan keys`` (``roshan.cli.keys.read_passphrase``).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.markup import escape
 
-from roshan.cli.common import console, print_json, progress
+from roshan.cli.common import JSON_OPT, console, plural, print_json, progress
+from roshan.cli.keys import KEYS_OPT, PASS_OPT, read_passphrase
 from roshan.errors import IntakeError
 
-keys_app = typer.Typer(help="Organisation keys: create, show.", no_args_is_help=True)
 intake_app = typer.Typer(help="Field intake: new reports, bundles, chunks, import.",
                          no_args_is_help=True)
-ledger_app = typer.Typer(help="Tamper-evident ledger: tree head, signed checkpoints, verify.",
-                         no_args_is_help=True)
 
-PASS_ENV = "ROSHAN_KEY_PASSPHRASE"
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)
 
 
@@ -47,92 +41,10 @@ def short_ids(ids: list[str], width: int = 16) -> dict[str, str]:
     return out
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """'1 problem', '2 problems' (``many`` for irregular plurals)."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
-def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> str:
-    if passphrase_file is not None:
-        try:
-            return passphrase_file.read_text("utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise IntakeError(f"cannot read passphrase file: {exc.strerror}") from exc
-    env = os.environ.get(PASS_ENV)
-    if env:
-        return env
-    if not sys.stdin.isatty():
-        raise IntakeError(f"no passphrase: give --passphrase-file or set {PASS_ENV}")
-    return typer.prompt("Key passphrase", hide_input=True, confirmation_prompt=confirm)
-
-
-KEYS_OPT = typer.Option(..., "--keys", "-k", help="The organisation key directory.")
-PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key passphrase.")
-JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
-
-
-@keys_app.command("init")
-def keys_init(
-    directory: Path = typer.Argument(..., help="Folder to create the keys in."),
-    force: bool = typer.Option(False, "--force", help="Replace existing keys (old reports "
-                                                      "become unreadable!)."),
-    passphrase_file: Path | None = PASS_OPT,
-    json_out: bool = JSON_OPT,
-) -> None:
-    """Create the organisation's age recipient key and Ed25519 signing key."""
-    from roshan.intake import QR_PNG, QR_SVG, RECIPIENT_FILE, SIGNING_PUB_FILE, init_keys
-
-    pub = init_keys(directory, read_passphrase(passphrase_file, confirm=True), force=force)
-    out = {"directory": str(directory), "recipient": pub.recipient, "key_id": pub.key_id,
-           "recipient_file": str(directory / RECIPIENT_FILE),
-           "qr_png": str(directory / QR_PNG), "qr_svg": str(directory / QR_SVG),
-           "signing_public_file": str(directory / SIGNING_PUB_FILE)}
-    if json_out:
-        print_json(out)
-        return
-    console.print(f"organisation keys created in {directory}")
-    console.print(f"  recipient (give to field workers): {pub.recipient}")
-    console.print(f"  QR code: {out['qr_png']}  signing key id: {pub.key_id}")
-    console.print("  private keys are encrypted under your passphrase; back up the folder "
-                  "and the passphrase separately")
-
-
-@keys_app.command("reporter-init")
-def keys_reporter_init(
-    directory: Path = typer.Argument(..., help="Folder for the reporter key (on the field "
-                                               "device)."),
-    label: str = typer.Option("", "--label", help="A label for the organisation's registry "
-                                                  "(not a real name)."),
-    json_out: bool = JSON_OPT,
-) -> None:
-    """Create a field reporter's signing key; enrol reporter.pub in KEYS/reporters/."""
-    from roshan.intake import REPORTER_PUB_FILE, init_reporter
-
-    pub = init_reporter(directory, label)
-    out = {"key_id": pub.key_id, "public_file": str(directory / REPORTER_PUB_FILE)}
-    if json_out:
-        print_json(out)
-        return
-    console.print(f"reporter key {pub.key_id[:16]}… created in {directory}; copy "
-                  f"{REPORTER_PUB_FILE} into the organisation's keys/reporters/ folder to enrol it")
-    console.print("  the private key is not encrypted: whoever holds this device can sign as "
-                  "this reporter until the key is removed from the registry")
-
-
-@keys_app.command("show")
-def keys_show(directory: Path = typer.Argument(..., help="Key directory."),
-              json_out: bool = JSON_OPT) -> None:
-    """Show the public keys (no passphrase needed)."""
-    from roshan.intake import encode_signing_public, load_public
-
-    pub = load_public(directory)
-    out = {"recipient": pub.recipient, "signing_public": encode_signing_public(pub.signing_public),
-           "key_id": pub.key_id}
-    if json_out:
-        print_json(out)
-    else:
-        for k, v in out.items():
-            console.print(f"{k}: {v}")
+def _numbers(nums: list[int], limit: int = 30) -> str:
+    """'1, 2, 5' — or the first ``limit`` and how many more."""
+    head = ", ".join(map(str, nums[:limit]))
+    return head + (f" and {len(nums) - limit} more" if len(nums) > limit else "")
 
 
 @intake_app.command("new")
@@ -270,12 +182,6 @@ def intake_check(
                               f"{cov['chunks']} not among these files", soft_wrap=True)
     if bad_sets or not all(r["ok"] for r in results):
         raise typer.Exit(1)
-
-
-def _numbers(nums: list[int], limit: int = 30) -> str:
-    """'1, 2, 5' — or the first ``limit`` and how many more."""
-    head = ", ".join(map(str, nums[:limit]))
-    return head + (f" and {len(nums) - limit} more" if len(nums) > limit else "")
 
 
 @intake_app.command("import")
@@ -445,159 +351,6 @@ def intake_witness(
             typer.echo(f"{k}: {v}")
 
 
-@ledger_app.command("head")
-def ledger_head(workspace: Path = typer.Argument(..., help="The workspace folder."),
-                json_out: bool = JSON_OPT) -> None:
-    """Print the current tree size and root hash."""
-    from roshan.intake import tree_head
-    from roshan.store import Workspace
-
-    with Workspace.open(workspace) as ws:
-        head = tree_head(ws)
-    if json_out:
-        print_json(head.to_dict())
-    else:
-        console.print(f"tree size {head.tree_size}, root {head.root_hash.hex()}")
-
-
-@ledger_app.command("checkpoint")
-def ledger_checkpoint(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
-    keys: Path = KEYS_OPT,
-    passphrase_file: Path | None = PASS_OPT,
-    out: Path | None = typer.Option(None, "--out", help="Folder for the checkpoint file "
-                                                        "(default: WORKSPACE/ledger)."),
-    json_out: bool = JSON_OPT,
-) -> None:
-    """Sign the current tree head; write a publishable checkpoint (hashes only, no names)."""
-    from roshan.intake import checkpoint, unlock
-    from roshan.store import Workspace
-
-    org = unlock(keys, read_passphrase(passphrase_file))
-    with Workspace.open(workspace) as ws:
-        cp, path = checkpoint(ws, org, out_dir=out)
-    res = {"tree_size": cp.tree_size, "root_hash": cp.root_hash.hex(), "key_id": cp.key_id,
-           "file": str(path)}
-    if json_out:
-        print_json(res)
-    else:
-        console.print(f"checkpoint signed: size {cp.tree_size}, root {cp.root_hash.hex()[:16]}…, "
-                      f"written to {path}")
-
-
-@ledger_app.command("verify")
-def ledger_verify(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
-    keys: list[Path] = typer.Option(..., "--keys", "-k",
-                                    help="Key directory (or a lone signing.pub) whose signatures are "
-                                         "trusted; repeatable."),
-    checkpoint_files: list[Path] = typer.Option([], "--checkpoint",
-                                                help="A published checkpoint file to check too."),
-    no_blobs: bool = typer.Option(False, "--no-blobs", help="Skip re-hashing stored blobs."),
-    json_out: bool = JSON_OPT,
-) -> None:
-    """Prove nothing in the store was altered or removed since the signed checkpoints.
-
-    Exit code 0 if everything matches, 1 if any problem was found.
-    """
-    from roshan.intake import load_public, parse_checkpoint
-    from roshan.intake import verify_ledger as verify
-    from roshan.store import Workspace
-
-    known = [load_public(k) for k in keys]
-    ids = {k.key_id for k in known}
-    extra = []
-    for f in checkpoint_files:
-        try:
-            cp = parse_checkpoint(f.read_text("utf-8"))
-        except OSError as exc:
-            raise IntakeError(f"cannot read {f}: {exc.strerror}") from exc
-        if cp.key_id not in ids:
-            raise IntakeError(f"{f.name}: signed by an unknown key ({cp.key_id[:16]}); "
-                              "give the signer's key directory with --keys")
-        extra.append(cp)
-    with Workspace.open(workspace) as ws:
-        res = verify(ws, known, checkpoints=extra, check_blobs=not no_blobs)
-    if json_out:
-        print_json(res.to_dict())
-    else:
-        if res.ok:
-            console.print(f"[green]ledger verified[/]: {plural(res.leaves_checked, 'leaf', 'leaves')}, "
-                          f"{plural(res.checkpoints_checked, 'checkpoint')}, "
-                          f"{plural(res.blobs_checked, 'stored blob')} re-hashed, "
-                          f"root {res.root_hash[:16]}…", soft_wrap=True)
-        else:
-            console.print(f"[bold red]ledger verification FAILED[/]: "
-                          f"{plural(len(res.problems), 'problem')}", soft_wrap=True)
-            for p in res.problems[:50]:
-                console.print(f"  {escape(p)}", soft_wrap=True)
-            if len(res.problems) > 50:
-                console.print(f"  … and {len(res.problems) - 50:,} more (--json lists 200)")
-    if not res.ok:
-        raise typer.Exit(1)
-
-
-@ledger_app.command("prove")
-def ledger_prove(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
-    ref: str = typer.Argument(..., help="A report id, or a raw row ref '<import sha[:16]>:<row>'."),
-    tree_size: int | None = typer.Option(None, "--tree-size",
-                                         help="Prove against this (checkpointed) size."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Write the proof JSON here."),
-) -> None:
-    """An RFC 9162 inclusion proof for one leaf (hashes only), to hand to a third party."""
-    import json
-
-    from roshan.intake import prove_inclusion
-    from roshan.store import Workspace
-
-    with Workspace.open(workspace) as ws:
-        proof = prove_inclusion(ws, ref, tree_size)
-    if out is not None:
-        out.write_text(json.dumps(proof, indent=2) + "\n", "utf-8")
-        console.print(f"inclusion proof for leaf {proof['leaf_index']} of {proof['tree_size']} "
-                      f"written to {out}")
-    else:
-        print_json(proof)
-
-
-@ledger_app.command("check-proof")
-def ledger_check_proof(
-    proof_file: Path = typer.Argument(..., help="Proof JSON from `roshan ledger prove`."),
-    checkpoint_file: Path = typer.Option(..., "--checkpoint", help="The signed checkpoint."),
-    keys: list[Path] = typer.Option(..., "--keys", "-k", help="Trusted key directory."),
-) -> None:
-    """Check an inclusion proof against a signed checkpoint, without the workspace."""
-    import json
-
-    from roshan.intake import (
-        check_inclusion,
-        checkpoint_body,
-        load_public,
-        parse_checkpoint,
-        verify_signature,
-    )
-
-    try:
-        proof = json.loads(proof_file.read_text("utf-8"))
-        cp = parse_checkpoint(checkpoint_file.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IntakeError(f"cannot read proof or checkpoint: {exc}") from exc
-    known = {k.key_id: k for k in (load_public(d) for d in keys)}
-    if cp.key_id not in known:
-        raise IntakeError(f"{checkpoint_file.name}: signed by an unknown key ({cp.key_id[:16]})")
-    if not verify_signature(known[cp.key_id].signing_public,
-                            checkpoint_body(cp.origin, cp.tree_size, cp.root_hash), cp.signature):
-        raise IntakeError(f"{checkpoint_file.name}: bad signature")
-    if not isinstance(proof, dict) or not check_inclusion(proof, cp):
-        console.print("[bold red]proof does NOT verify[/] against this checkpoint")
-        raise typer.Exit(1)
-    console.print(f"[green]verified[/]: leaf {proof['leaf_index']} is in the signed tree of "
-                  f"size {cp.tree_size}")
-
-
 def register(app: typer.Typer) -> None:
-    """Add the keys, intake and ledger groups to the root app."""
-    app.add_typer(keys_app, name="keys")
+    """Add the intake group to the root app."""
     app.add_typer(intake_app, name="intake")
-    app.add_typer(ledger_app, name="ledger")

@@ -43,7 +43,9 @@ COMMAND_MODULES = [
     "roshan.cli.estimate",  # estimate
     "roshan.cli.report",  # report
     "roshan.cli.export",  # export
-    "roshan.cli.intake",  # keys, intake, ledger
+    "roshan.cli.keys",  # keys
+    "roshan.cli.intake",  # intake
+    "roshan.cli.ledger",  # ledger
     "roshan.cli.web",  # serve, user
     "roshan.cli.backup",  # backup, restore
     "roshan.cli.federate",  # federate init/blind/pass/count
