@@ -34,11 +34,11 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import write_result  # noqa: E402
+from _report import write_result
 
-from roshan.link.cluster import cluster_pairs  # noqa: E402
-from roshan.link.quality import bcubed_scores, pair_set_scores, pairwise_scores  # noqa: E402
-from roshan.simulate.truth import truth_by_record  # noqa: E402
+from roshan.link.cluster import cluster_pairs
+from roshan.link.quality import bcubed_scores, pair_set_scores, pairwise_scores
+from roshan.simulate.truth import truth_by_record
 
 
 def _pairs_of_clusters(labels: pd.Series) -> set[tuple]:

@@ -26,11 +26,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import write_result  # noqa: E402
-from robustness.outside import FAMILIES  # noqa: E402
-from robustness.sweep import run_one, summarise  # noqa: E402
+from _report import write_result
+from robustness.outside import FAMILIES
+from robustness.sweep import run_one, summarise
 
-from roshan.estimate.linkage import OBSERVED_GAP_WARN  # noqa: E402
+from roshan.estimate.linkage import OBSERVED_GAP_WARN
 
 TARGETS = {"worst_precision": 0.97, "worst_recall": 0.93, "median_precision": 0.99,
            "median_recall": 0.97, "coverage": 0.90}

@@ -25,7 +25,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import write_result  # noqa: E402
+from _report import write_result
 
 RECORDS_PER_PERSON = 1.63  # default scenario, 5 lists (measured)
 

@@ -53,7 +53,7 @@ from roshan.estimate import linkage as el
 from roshan.link import uncertainty as unc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import ROOT, replace_marked_section  # noqa: E402
+from _report import ROOT, replace_marked_section
 
 RESULTS = Path(__file__).parent / "results" / "linkage_uncertainty.json"
 SCENARIOS = {

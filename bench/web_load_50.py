@@ -36,7 +36,7 @@ from typing import Any
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import write_result  # noqa: E402
+from _report import write_result
 
 HOST = "127.0.0.1"
 

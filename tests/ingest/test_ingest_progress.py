@@ -40,17 +40,17 @@ def test_bytes_read_grow_to_the_file_size(sqlite_ws: Workspace, tmp_path: Path,
     assert rows[-1] == n
 
 
-def _put_and_exit(q) -> None:  # noqa: ANN001 - a multiprocessing queue
+def _put_and_exit(q) -> None:  # a multiprocessing queue
     q.put(("done", {}, None))
 
 
 class _FirstGetTimesOut:
     """A queue whose first ``get`` times out, as when the poll ends just before the child writes."""
 
-    def __init__(self, q) -> None:  # noqa: ANN001
+    def __init__(self, q) -> None:
         self.q, self.calls = q, 0
 
-    def get(self, timeout: float):  # noqa: ANN201
+    def get(self, timeout: float):
         self.calls += 1
         if self.calls == 1:
             import queue

@@ -35,21 +35,21 @@ FORMS_FA = ("X Y farzand Z", "X Y pesar/dokhtar Z", "X Z Y", "Y, X farzand Z", "
 FORMS_LATIN = ("Y, X son of Z", "X Y son of Z", "X Z Y", "X Y")
 
 
-def _load_outside():  # noqa: ANN202 - the generator module
+def _load_outside():  # the generator module
     sys.path.insert(0, str(ROOT / "bench"))
     from robustness import outside
 
     return outside
 
 
-def _recorded_generate(outside, seed: int):  # noqa: ANN001, ANN202
+def _recorded_generate(outside, seed: int):
     """``generate("fullname", seed)`` and, per list, the (form, given, family,
     father) each row was written with, in row order."""
     calls: list[tuple[str, str, str, str, str]] = []
     orig_fa, orig_lat = outside._full_name_fa, outside._full_name_latin
 
-    def wrap(orig, script: str, forms: tuple[str, ...]):  # noqa: ANN001, ANN202
-        def f(rng, g, fam, father, sex, title):  # noqa: ANN001, ANN202
+    def wrap(orig, script: str, forms: tuple[str, ...]):
+        def f(rng, g, fam, father, sex, title):
             out = orig(rng, g, fam, father, sex, title)
             t = f"{title} " if title else ""
             if script == "fa":

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-from cli_helpers import run_roshan  # noqa: E402
+from cli_helpers import run_roshan
 
 FAILED = {"verdict": "failed", "review_pairs": 87, "message": "SYNTHETIC failed check",
           "checks": [{"name": "group_balance", "ok": False},

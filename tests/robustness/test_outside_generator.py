@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
 
-from robustness.outside import (  # noqa: E402
+from robustness.outside import (
     CANONICAL,
     FAMILIES,
     FAMILY_NAMES,

@@ -156,7 +156,7 @@ def estimate(
             prog.update(task, completed=1, total=1)
         if why_not:
             result.warnings = [*result.warnings, why_not]
-    else:
+    elif workspace is not None:  # always, when --counts is not (checked above)
         result = _estimate_workspace(workspace, method, strata_by, opts, linkage_draws,
                                      json_out, accept_linkage_risk)
 
@@ -192,7 +192,7 @@ def _frame_from_csv(path: Path):
         return pd.read_csv(path)
     except FileNotFoundError:
         raise InputFileError("file not found", file=str(path)) from None
-    except Exception as exc:  # pandas parser errors
+    except Exception as exc:  # noqa: BLE001 - pandas parser errors, all one message
         raise InputFileError(f"cannot read CSV ({type(exc).__name__})", file=str(path)) from None
 
 

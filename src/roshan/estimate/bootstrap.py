@@ -38,7 +38,7 @@ Estimator = Callable[[Table], float]
 def _safe(estimator: Estimator, table: Table) -> float:
     try:
         v = estimator(table)
-    except Exception:  # a replicate with no usable model must not kill the run
+    except Exception:  # noqa: BLE001 - a replicate with no usable model must not kill the run
         return float("nan")
     return float("nan") if v is None else float(v)
 

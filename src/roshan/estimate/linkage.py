@@ -30,7 +30,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -97,8 +97,8 @@ def fit_counts(method: str, counts: Any, **opts: Any):
     try:
         from roshan.estimate.methods import fit
     except ImportError:
-        fit = None
-    if fit is not None:
+        pass
+    else:
         return fit(method, counts, **opts)
     if method == "dga":
         from roshan.estimate.dga import fit_dga
@@ -245,7 +245,7 @@ def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | N
         # Read by EstimateResult.documented_range and the report's headline, which then
         # give the documented count (and so the number on no list) as a range.
         info["observed_uncertain"] = bool(abs(gap) > OBSERVED_GAP_WARN)
-        if abs(gap) > OBSERVED_GAP_WARN:
+        if abs(gap) > OBSERVED_GAP_WARN and plugin is not None:  # (a gap needs the plug-in)
             obs = np.asarray(observed)
             more = "more" if gap > 0 else "fewer"
             warnings.append(
@@ -377,6 +377,15 @@ class _FullFits:
         return pooled
 
 
+class _Priors(TypedDict):
+    """The LCMCR prior parameters, as LcmcrChains takes them."""
+
+    a_alpha: float
+    b_alpha: float
+    a_lambda: float
+    b_lambda: float
+
+
 class _ChainFits:
     """lcmcr / recommended on every clustering with chains that carry over
     (``refit="chain"``): the chains burn in once on the plug-in clustering (whose own
@@ -417,8 +426,8 @@ class _ChainFits:
                                   f"{', '.join(sorted(o))}")
         if self.chains < 1 or self.samples < 1 or self.thin < 1 or self.burnin < 0:
             raise EstimationError(f"{method}: chains, samples and thin must be >= 1")
-        self.priors = {"a_alpha": self.a_alpha, "b_alpha": self.b_alpha,
-                       "a_lambda": a_lam, "b_lambda": b_lam}
+        self.priors: _Priors = {"a_alpha": self.a_alpha, "b_alpha": self.b_alpha,
+                                "a_lambda": a_lam, "b_lambda": b_lam}
         self.sampler = LcmcrChains(classes=self.classes, chains=self.chains, seed=seed,
                                    workers=self.workers, **self.priors)
         self.per_draw = max(1, self.samples // n_draws)

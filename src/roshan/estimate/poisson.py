@@ -268,7 +268,7 @@ def _irls_kernel(x, y, beta, use_start, offset, maxit, tol, diverge_exit):  # pr
             return beta, mu, 0, it
         try:
             new = np.linalg.solve(xtwx, xtwz)
-        except Exception:
+        except Exception:  # noqa: BLE001 - numba catches only Exception; singular X'WX
             return beta, mu, 0, it
         step = 0.0
         for k in range(p):

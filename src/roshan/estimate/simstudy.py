@@ -162,13 +162,13 @@ def quick_methods(samples: int = 500, thin: int = 10, burnin: int = 2_000,
     from roshan.estimate.lcmcr import fit_lcmcr
     from roshan.estimate.recommended import fit_recommended
 
-    kw = dict(samples=samples, thin=thin, burnin=burnin, chains=chains, workers=1)
-
     def lcmcr(c: CaptureCounts, seed: int) -> EstimateResult:
-        return fit_lcmcr(c, seed=seed, **kw)
+        return fit_lcmcr(c, seed=seed, samples=samples, thin=thin, burnin=burnin,
+                         chains=chains, workers=1)
 
     def recommended(c: CaptureCounts, seed: int) -> EstimateResult:
-        return fit_recommended(c, seed=seed, compare=(), **kw)
+        return fit_recommended(c, seed=seed, compare=(), samples=samples, thin=thin,
+                               burnin=burnin, chains=chains, workers=1)
 
     return {"lcmcr": lcmcr, "recommended": recommended}
 

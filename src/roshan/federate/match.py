@@ -181,7 +181,7 @@ def match_counts(rows: Sequence[np.ndarray], parties: Sequence[str], *,
     ``rows[i]`` is party i's (n_i × K) int64 array of token ids (negative = padding).
     """
     weak = unique_threshold is not None and unique_threshold < threshold
-    scores = candidate_scores(rows, min_shared=int(unique_threshold) if weak else threshold,
+    scores = candidate_scores(rows, min_shared=int(unique_threshold) if weak and unique_threshold is not None else threshold,
                               max_df=max_df)
     if weak:
         # a weaker pair counts when each row is the other's only candidate in that party

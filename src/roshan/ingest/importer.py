@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import CursorResult, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from roshan import __version__
@@ -103,18 +103,24 @@ def _get_or_create_source(conn: Connection, name: str, kind: SourceKind, actor: 
     row = conn.execute(select(Source.id, Source.kind).where(Source.name == name)).first()
     if row is not None:
         return int(row[0])
-    res = conn.execute(Source.__table__.insert().values(name=name, kind=kind.value,
-                                                        created_at=utcnow()))
-    source_id = int(res.inserted_primary_key[0])
+    res = conn.execute(insert(Source).values(name=name, kind=kind.value, created_at=utcnow()))
+    source_id = _new_id(res)
     _audit(conn, actor, "source.create", "source", source_id, {"kind": kind.value})
     return source_id
+
+
+def _new_id(res: CursorResult[Any]) -> int:
+    """The primary key of the one row an INSERT just wrote."""
+    key = res.inserted_primary_key
+    assert key is not None  # None only for executemany, which these inserts never are
+    return int(key[0])
 
 
 def _audit(conn: Connection, actor: str, action: str, otype: str, oid: Any,
            detail: dict[str, Any]) -> None:
     from roshan.store.models import AuditEvent
 
-    conn.execute(AuditEvent.__table__.insert().values(
+    conn.execute(insert(AuditEvent).values(
         at=utcnow(), actor=actor, action=action, object_type=otype, object_id=str(oid),
         detail=detail))
 
@@ -171,7 +177,7 @@ def _insert_rows(conn: Connection, raw: list[tuple[Any, ...]], rec: list[tuple[A
                  leaf: list[tuple[Any, ...]]) -> None:
     ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cols = ["import_id", "row_number", "source_id", "status", "issues", "extra", *FIELD_NAMES]
-    cur = conn.connection.dbapi_connection.cursor()
+    cur = conn.connection.cursor()  # the pool's proxy hands out the driver's cursor
     try:
         cur.executemany(f"INSERT INTO raw_rows (import_id, row_number, cells) VALUES ({ph}, {ph}, {ph})", raw)
         cur.executemany(f"INSERT INTO records ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))})", rec)
@@ -302,14 +308,14 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
             # One writer at a time appends to the ledger so leaf order is total.
             conn.execute(text("LOCK TABLE ledger_leaves IN EXCLUSIVE MODE"))
         source_id = _get_or_create_source(conn, source_name, source_kind, actor)
-        res = conn.execute(Import.__table__.insert().values(
+        res = conn.execute(insert(Import).values(
             source_id=source_id, file_name=table.path.name, sha256=sha256, size=size,
             encoding=table.encoding, file_format=table.file_format, roshan_version=__version__,
             created_at=utcnow(), actor=actor, header=table.header,
             mapping={**(mapping.to_dict() if mapping else {}), "resolved": columns},
             rows_total=0, rows_accepted=0, rows_rejected=0))
-        import_id = int(res.inserted_primary_key[0])
-        next_seq = conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar()
+        import_id = _new_id(res)
+        next_seq = conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar_one()
         builder = _BatchBuilder(conn.dialect.name, import_id, source_id, sha256, int(next_seq) + 1)
         dates = DateColumns(prior=_source_dates(conn, source_id))
         batches = _prepared_batches(table, columns, builder, result, strict, dates)
@@ -325,7 +331,7 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
             on_bytes(size, size)  # the last batch: the whole file was read
         if result.rows_total == 0:
             raise InputFileError("the file has a header but no data rows", file=table.path.name)
-        conn.execute(Import.__table__.update().where(Import.id == import_id).values(
+        conn.execute(update(Import).where(Import.id == import_id).values(
             rows_total=result.rows_total, rows_accepted=result.rows_accepted,
             rows_rejected=result.rows_rejected))
         _audit(conn, actor, "import.create", "import", import_id, {

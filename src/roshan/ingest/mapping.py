@@ -141,10 +141,10 @@ def resolve_columns(header: list[str], mapping: Mapping | None, file: str) -> di
     for h in header:
         if h in resolved:
             continue
-        target = auto_target(h)
-        if target and target not in taken:
-            resolved[h] = target
-            taken.add(target)
+        auto = auto_target(h)
+        if auto and auto not in taken:
+            resolved[h] = auto
+            taken.add(auto)
     if not any(t in NAME_FIELDS for t in resolved.values()):
         raise MappingError(
             f"{file}: no column maps to a name field ({', '.join(NAME_FIELDS)}); "

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from roshan.errors import InputFileError
 from roshan.ingest.encodings import detect_encoding
@@ -129,7 +129,9 @@ def read_csv(path: Path, encoding: str) -> Table:
 
     def position() -> int:
         try:
-            return fh.buffer.tell()
+            # text-mode open() puts a BufferedReader under the wrapper; typeshed's
+            # TextIOWrapper.buffer protocol just doesn't list tell().
+            return cast(BinaryIO, fh.buffer).tell()
         except (ValueError, OSError, AttributeError):  # closed: the whole file was read
             return path.stat().st_size
 

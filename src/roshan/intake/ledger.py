@@ -272,9 +272,9 @@ def _read_leaves(ws: Workspace) -> list[tuple[int, Any, str, str]]:
                 h = bytes(h) if typ == "blob" and h is not None else (typ, h)
                 rows.append((int(seq), h, _text(kind), _text(ref)))
         else:
-            q = (select(LedgerLeaf.seq, LedgerLeaf.leaf_hash, LedgerLeaf.kind, LedgerLeaf.ref)
-                 .order_by(LedgerLeaf.seq).execution_options(yield_per=5000))
-            for seq, h, kind, ref in conn.execute(q):
+            stmt = (select(LedgerLeaf.seq, LedgerLeaf.leaf_hash, LedgerLeaf.kind, LedgerLeaf.ref)
+                    .order_by(LedgerLeaf.seq).execution_options(yield_per=5000))
+            for seq, h, kind, ref in conn.execute(stmt):
                 rows.append((int(seq), bytes(h) if h is not None else None, kind or "",
                              ref or ""))
     return rows
@@ -335,6 +335,7 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
     leaves: list[bytes] = []
     seen: set[str] = set()
     missing_seqs: list[int] = []
+    want: bytes | None  # the leaf hash the stored content should have; None: content gone
     for seq, h, kind, ref in rows:
         while len(leaves) + len(missing_seqs) < seq:  # a hole in the numbering
             missing_seqs.append(len(leaves) + len(missing_seqs))
@@ -400,13 +401,13 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
         found.setdefault(key, (cp, []))[1].append(where)
     all_cps = sorted(found.values(), key=lambda t: t[0].tree_size)
     prev: Checkpoint | None = None
-    for cp, where in all_cps:
+    for cp, places in all_cps:
         res.checkpoints_checked += 1
-        label = f"checkpoint at size {cp.tree_size} ({', '.join(dict.fromkeys(where))})"
-        key = keys.get(cp.key_id)
-        if key is None or key_id(key.signing_public) != cp.key_id:
+        label = f"checkpoint at size {cp.tree_size} ({', '.join(dict.fromkeys(places))})"
+        signer = keys.get(cp.key_id)
+        if signer is None or key_id(signer.signing_public) != cp.key_id:
             res.problems.append(f"{label}: signed by an unknown key ({cp.key_id[:16]})")
-        elif not verify_signature(key.signing_public,
+        elif not verify_signature(signer.signing_public,
                                   checkpoint_body(cp.origin, cp.tree_size, cp.root_hash),
                                   cp.signature):
             res.problems.append(f"{label}: bad signature")

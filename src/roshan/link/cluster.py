@@ -143,7 +143,7 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
     for a, b in guard:
         uf.add_forbidden("guard", a, b)
 
-    best = {}
+    best: dict[int, float] = {}  # record -> strongest pair that joined it
     if len(pairs):
         strong = pairs[pairs["match_probability"] >= threshold]
         strong = strong[strong["record_pk_l"].isin(known) & strong["record_pk_r"].isin(known)]

@@ -45,7 +45,7 @@ class Backend:
         for closer in self._closers:
             try:
                 closer()
-            except Exception:  # noqa: BLE001 - closing must not mask the real error
+            except Exception:  # closing must not mask the real error
                 log.debug("engine close failed", exc_info=True)
         self._closers.clear()
 
@@ -215,7 +215,7 @@ def _spark_backend(master: str | None, expected_pairs: int | None = None) -> Bac
     ours = SparkSession.getActiveSession() is None
     try:
         spark = builder.getOrCreate()
-    except Exception as exc:  # noqa: BLE001 - Java missing, bad master URL...
+    except Exception as exc:  # Java missing, bad master URL...
         raise LinkageError(f"cannot start Spark ({type(exc).__name__}); is Java 17 installed "
                            "and the master URL right?") from exc
     spark.sparkContext.setLogLevel("ERROR")

@@ -9,9 +9,12 @@ flat frame with ``unique_id``; :func:`febrl_spec` is the matching settings.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from roshan.link.blocking import BlockingPass
 from roshan.link.settings import ModelSpec
@@ -48,7 +51,8 @@ def _jw(col: str, strong: float = 0.92, weak: float = 0.8, tf: bool = True) -> c
 
 
 def _lev(col: str, distances: tuple[int, ...] = (1, 2)) -> cl.CustomComparison:
-    levels = [cll.NullLevel(col), cll.ExactMatchLevel(col)]
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [cll.NullLevel(col),
+                                                             cll.ExactMatchLevel(col)]
     levels += [cll.LevenshteinLevel(col, d) for d in distances]
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(levels, output_column_name=col)

@@ -30,11 +30,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -175,12 +175,13 @@ def decide_in_session(sess: Session, record_a: int, record_b: int, decision: str
                 f"pair {a}-{b} was changed by someone else (you read version "
                 f"{expected_version}, it is now {current}); reload and decide again")
         previous = row.decision
-        res = sess.execute(
+        # an UPDATE answers with a CursorResult (rowcount); Session.execute's stub says Result
+        res = cast(CursorResult[Any], sess.execute(
             update(ReviewDecision)
             .where(ReviewDecision.id == row.id, ReviewDecision.version == current)
             .values(decision=decision, reviewer=reviewer[:200], decided_at=now, note=note,
                     version=current + 1)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)))
         if res.rowcount != 1:
             raise ReviewConflictError(
                 f"pair {a}-{b} was changed by someone else while saving; reload and retry")
@@ -423,7 +424,7 @@ def read_pairs(ws: Workspace, columns: list[str] | None = None,
             have = set(pq.read_schema(path).names)
             columns = list(columns or []) + [c for c in optional if c in have]
         frame = pd.read_parquet(path, columns=columns)
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for damaged files
+    except Exception as exc:  # pyarrow raises many types for damaged files
         raise LinkageError(f"cannot read {path.name}: {str(exc).splitlines()[0][:160]}") from exc
     needed = {"record_pk_l", "record_pk_r", "match_probability"}
     if not needed.issubset(frame.columns):

@@ -263,7 +263,7 @@ def read_batch(ws: Workspace, path: str | Path) -> list[dict[str, Any]]:
             wb = load_workbook(path, read_only=True)
             names = wb.sheetnames
             wb.close()
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on bad files
+        except Exception as exc:  # openpyxl raises many types on bad files
             raise InputFileError(f"not a readable XLSX workbook ({type(exc).__name__})",
                                  file=path.name) from exc
         sheet = SHEET if SHEET in names else None

@@ -131,7 +131,8 @@ def embedding_levels(text: str, base: str = "auto") -> list[int]:
                 j += 1
             before = strong_of(types[i - 1]) if i > 0 else emb
             after = strong_of(types[j]) if j < n else emb
-            resolved = before if before == after else emb
+            # (strong_of is never None here: after W1-W7 every non-neutral is L, R, EN or AN)
+            resolved = before if before is not None and before == after else emb
             for k in range(i, j):
                 types[k] = resolved
             i = j

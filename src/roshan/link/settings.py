@@ -35,6 +35,7 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator
+from splink.blocking_rule_library import CustomRule
 
 from roshan.link.blocking import BlockingPass, blocking_rule_sql
 from roshan.link.sure import PairRule
@@ -106,7 +107,8 @@ class ModelSpec:
             link_type="dedupe_only",
             unique_id_column_name="unique_id",
             comparisons=self.comparisons,
-            blocking_rules_to_generate_predictions=[blocking_rule_sql(p) for p in self.passes],
+            blocking_rules_to_generate_predictions=[CustomRule(blocking_rule_sql(p))
+                                                    for p in self.passes],
             additional_columns_to_retain=list(self.retain_columns),
             retain_matching_columns=True,
             retain_intermediate_calculation_columns=False,

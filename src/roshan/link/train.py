@@ -20,9 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,10 @@ from roshan.link.health import Check, anchor_checks, anchor_score, enforce_order
 from roshan.link.predict import score_listed_pairs
 from roshan.link.settings import ModelSpec
 from roshan.link.sure import find_pairs
+
+if TYPE_CHECKING:
+    from splink.internals.blocking_rule_creator import BlockingRuleCreator
+    from splink.internals.charts import SplinkChart
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +122,9 @@ def estimate_u(backend: Backend, prepared: pd.DataFrame, spec: ModelSpec, *, see
 def _estimate_lambda(linker: Linker, spec: ModelSpec, report: TrainingReport,
                      n_records: int) -> None:
     try:
+        rules: list[str | BlockingRuleCreator] = list(spec.deterministic_rules)
         linker.training.estimate_probability_two_random_records_match(
-            spec.deterministic_rules, recall=spec.deterministic_recall)
+            rules, recall=spec.deterministic_recall)
         prob = linker._settings_obj._probability_two_random_records_match
     except ValueError:
         prob = 0.0
@@ -552,7 +558,7 @@ def save_model(linker: Linker, models_dir: Path, *, name: str = "link_model") ->
     models_dir.mkdir(parents=True, exist_ok=True)
     paths = {"model": models_dir / f"{name}.json"}
     linker.misc.save_model_to_json(str(paths["model"]), overwrite=True)
-    charts = {
+    charts: dict[str, Callable[[], SplinkChart[Any]]] = {
         "match_weights": linker.visualisations.match_weights_chart,
         "m_u_parameters": linker.visualisations.m_u_parameters_chart,
     }
@@ -561,6 +567,6 @@ def save_model(linker: Linker, models_dir: Path, *, name: str = "link_model") ->
         try:
             path.write_text(make().to_html(inline=True), encoding="utf-8")
             paths[key] = path
-        except Exception:  # noqa: BLE001 - a chart must never fail a linkage run
+        except Exception:  # a chart must never fail a linkage run
             log.warning("could not draw the %s chart", key, exc_info=True)
     return paths

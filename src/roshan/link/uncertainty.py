@@ -294,7 +294,8 @@ def _one_per_list(graph: LinkageGraph, take: np.ndarray) -> np.ndarray:
     """Of the sampled cross-list links, keep for each record at most one per other list
     (the most probable); within-list links (duplicates) are untouched."""
     idx = np.flatnonzero(take)
-    if not len(idx) or graph.ru is None:
+    if (not len(idx) or graph.ru is None or graph.rv is None or graph.lu is None
+            or graph.lv is None):  # set together in build_graph when lists are known
         return take
     ru, rv, lu, lv, p = (graph.ru[idx], graph.rv[idx], graph.lu[idx], graph.lv[idx],
                          graph.ep[idx])

@@ -232,6 +232,7 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
         return NOT_A_DATE
     nums = [t for t in toks if t.isdecimal()]
     words = [t for t in toks if not t.isdecimal()]
+    cal: str | None  # None until a year, month name or column hint settles it
     if any(len(n) > 4 for n in nums):
         return NOT_A_DATE
     if words:

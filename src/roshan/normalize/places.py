@@ -184,8 +184,7 @@ def province_of(text: str | None) -> Province | None:
     g = gazetteer()
     t = _clean(text)
     if t.upper().startswith("IR ") or t.upper().startswith("IR-"):
-        code = "IR-" + t[3:].strip().zfill(2)
-        return g.provinces.get(code)
+        return g.provinces.get("IR-" + t[3:].strip().zfill(2))
     code = g.province_by_name.get(t) or g.province_by_key.get(_key(t))
     return g.provinces.get(code) if code else None
 

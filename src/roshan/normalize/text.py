@@ -58,7 +58,7 @@ def _strip_latin_accents(text: str) -> str:
     if text.isascii() or not _LATIN_ACCENTED.search(text):
         return text
     decomposed = unicodedata.normalize("NFD", text)
-    out = []
+    out: list[str] = []
     for ch in decomposed:
         if unicodedata.combining(ch) and out and out[-1].isascii():
             continue
@@ -109,7 +109,7 @@ def normalize_text(value: str | None) -> str:
 
 def to_ascii_digits(value: str) -> str:
     """Replace Persian and Arabic-Indic digits with ASCII digits, nothing else."""
-    return value.translate(str.maketrans(_DIGITS)) if value else ""
+    return value.translate(_DIGITS) if value else ""  # already an ordinal table
 
 
 def script_of(text: str | None) -> str | None:

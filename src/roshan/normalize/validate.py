@@ -64,7 +64,9 @@ class FieldIssue:
 
 def _has_letters(value: str | None) -> bool:
     # Letters of any script; tatweel and invisible marks are not letters.
-    return bool(value) and any(ch.isalpha() and ch != "ـ" for ch in value)
+    if not value:
+        return False
+    return any(ch.isalpha() and ch != "ـ" for ch in value)
 
 
 @lru_cache(maxsize=10_000)

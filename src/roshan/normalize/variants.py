@@ -78,7 +78,7 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
         for n, g in pgd.items():
             add_given(n, "m" if g == "M" else "f")
             _EXACT_SEX.setdefault(normalize_text(n), "m" if g == "M" else "f")
-    except Exception:  # pragma: no cover - optional data missing
+    except Exception:  # noqa: BLE001  # pragma: no cover - optional data missing or malformed
         pass
     family: set[str] = set()
     try:
@@ -86,7 +86,7 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
 
         pkl = Path(farsi_faker.__file__).parent / "data" / "names.pkl"
         with open(pkl, "rb") as fh:
-            data = pickle.load(fh)  # noqa: S301 - package's own shipped data
+            data = pickle.load(fh)  # the package's own shipped data, not user input
         for n in data.get("male_names", []):
             add_given(n, "m")
         for n in data.get("female_names", []):
@@ -97,7 +97,7 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
                 k = rule_key(norm)
                 if k:
                     family.add(k)
-    except Exception:  # pragma: no cover
+    except Exception:  # noqa: BLE001  # pragma: no cover - optional data missing or malformed
         pass
     given = {k: (next(iter(v)) if len(v) == 1 else "?") for k, v in gender.items()}
     suffix_keys = {rule_key(normalize_text(s)) for s in FAMILY_SUFFIXES_FA + FAMILY_SUFFIXES_LATIN}
@@ -116,12 +116,12 @@ def multiword_family_names() -> tuple[tuple[str, ...], ...]:
 
         pkl = Path(farsi_faker.__file__).parent / "data" / "names.pkl"
         with open(pkl, "rb") as fh:
-            data = pickle.load(fh)  # noqa: S301 - package's own shipped data
+            data = pickle.load(fh)  # the package's own shipped data, not user input
         for n in data.get("last_names", []):
             words = tuple(normalize_text(n).split())
             if len(words) > 1:
                 out.append(words)
-    except Exception:  # pragma: no cover
+    except Exception:  # noqa: BLE001  # pragma: no cover - optional data missing or malformed
         pass
     return tuple(out)
 
@@ -407,7 +407,7 @@ def _seed_groups() -> list[tuple[str, list[str], bool]]:
             for fa, entry in table.items():
                 forms = [f for f in entry.get("forms", []) if f.lower() not in _SEED_BLOCKLIST]
                 groups.append((fa, forms, False))
-    except Exception:  # pragma: no cover
+    except Exception:  # noqa: BLE001  # pragma: no cover - optional package missing or changed
         pass
     return groups
 

@@ -282,6 +282,11 @@ def _finite(value: Any) -> float | None:
     return x if np.isfinite(x) else None
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """``value`` when it is a dict (a block of stored diagnostics), else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _count(value: Any) -> int | None:
     x = _finite(value)
     return int(x) if x is not None else None
@@ -298,8 +303,7 @@ def linkage_block(result: dict[str, Any] | None) -> dict[str, Any] | None:
     info = diag.get("linkage") if isinstance(diag, dict) else None
     if not isinstance(info, dict):
         return None
-    pooled = info.get("pooled") if isinstance(info.get("pooled"), dict) else {}
-    plugin = info.get("plugin") if isinstance(info.get("plugin"), dict) else {}
+    pooled, plugin = _mapping(info.get("pooled")), _mapping(info.get("plugin"))
     share_l, share_u = _finite(info.get("share_linkage")), _finite(info.get("share_unlisted"))
     if share_l is None and share_u is not None:
         share_l = 1.0 - share_u
@@ -324,7 +328,7 @@ def linkage_block(result: dict[str, Any] | None) -> dict[str, Any] | None:
                         else None),
         "seconds": _finite(info.get("seconds")),
     }
-    obs = info.get("observed_per_draw") if isinstance(info.get("observed_per_draw"), dict) else {}
+    obs = _mapping(info.get("observed_per_draw"))
     block["observed"] = {k: _finite(obs.get(k)) for k in ("min", "median", "max")}
     block["observed_gap"] = _finite(info.get("observed_gap"))
     p, b = block["plugin"], block

@@ -58,7 +58,7 @@ def federate_view(result: dict[str, Any] | None, lang: str = "en", *,
                      coordinator=str(coord.get("name") or "?"), **common)
     err = fed.get("linkage_error") or {}
     pooled = int(err.get("draws_pooled") or 0)
-    link = diag.get("linkage") if isinstance(diag.get("linkage"), dict) else {}
+    link = found if isinstance(found := diag.get("linkage"), dict) else {}
     share = link.get("share_linkage")
     if pooled and share is not None:
         error = i18n.t("federate_error_pooled", lang, draws=i18n.num(pooled, lang),

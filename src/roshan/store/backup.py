@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from sqlalchemy import DateTime, LargeBinary, Table, func, select, text
 from sqlalchemy.engine import Connection
@@ -153,7 +153,7 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 class _CountingWriter(io.RawIOBase):
     """Counts the bytes written through it (the tar's size before compression)."""
 
-    def __init__(self, inner: IO[bytes]) -> None:
+    def __init__(self, inner: io.BufferedIOBase) -> None:  # the GzipFile
         self.inner = inner
         self.n = 0
 
@@ -258,7 +258,7 @@ def wait_for_writers(ws: Workspace, on_wait: WaitFn | None = None,
     told = False
     while True:
         raw = ws.engine.raw_connection()
-        dbapi = raw.driver_connection
+        dbapi = cast(sqlite3.Connection, raw.driver_connection)  # the backend is sqlite
         try:
             dbapi.execute("PRAGMA busy_timeout=200")
             try:
@@ -295,7 +295,7 @@ def backup(ws: Workspace, out: str | Path, recipients: list[str], *,
         raise BackupError("a backup needs at least one age recipient (age1…), e.g. the organisation key")
     try:
         recips = [x25519.Recipient.from_str(r.strip()) for r in recipients]
-    except Exception as exc:  # noqa: BLE001 - pyrage raises its own types
+    except Exception as exc:  # pyrage raises its own types
         raise BackupError(f"not an age X25519 recipient: {exc}") from exc
     say = on_progress or (lambda _stage, _done, _total: None)
     out = Path(out)
@@ -332,7 +332,7 @@ def _decrypt_to(backup_path: Path, identities: list[Any], dest: IO[bytes]) -> No
     try:
         with backup_path.open("rb") as src:
             pyrage.decrypt_io(src, dest, identities)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # pyrage raises its own types
         raise BackupError(f"{backup_path.name}: cannot decrypt (wrong key, or the file is damaged)") from exc
 
 
@@ -351,8 +351,8 @@ def restore(backup_path: str | Path, target: str | Path, identities: list[Any], 
             compressed = packed.read(2) == GZIP_MAGIC
         if compressed:
             try:
-                with gzip.open(packed_path, "rb") as src, plain_path.open("wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
+                with gzip.open(packed_path, "rb") as gz, plain_path.open("wb") as dst:
+                    shutil.copyfileobj(gz, dst, 1 << 20)
             except (OSError, EOFError) as exc:
                 raise BackupError(f"{backup_path.name}: the compressed backup is damaged "
                                   f"({exc})") from exc

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import socket
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -119,6 +119,31 @@ class Record(Base):
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     locals().update(_record_columns)
+    if TYPE_CHECKING:
+        # The same columns, spelled out for the type checker (canonical.FIELD_NAMES;
+        # tests/store/test_models_fields.py keeps the two lists equal).
+        record_id: Mapped[str | None]
+        full_name: Mapped[str | None]
+        given_name: Mapped[str | None]
+        family_name: Mapped[str | None]
+        father_name: Mapped[str | None]
+        sex: Mapped[str | None]
+        age: Mapped[str | None]
+        date_of_birth: Mapped[str | None]
+        date_of_death: Mapped[str | None]
+        place_of_death: Mapped[str | None]
+        city: Mapped[str | None]
+        county: Mapped[str | None]
+        province: Mapped[str | None]
+        cause_of_death: Mapped[str | None]
+        cause_category: Mapped[str | None]
+        body_withheld: Mapped[str | None]
+        burial_place: Mapped[str | None]
+        forced_burial: Mapped[str | None]
+        perpetrator: Mapped[str | None]
+        source_reference: Mapped[str | None]
+        witness: Mapped[str | None]
+        notes: Mapped[str | None]
 
 
 class AuditEvent(Base):

@@ -15,8 +15,9 @@ import os
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from roshan.store.audit import record_event
 from roshan.store.models import LinkRun, utcnow
@@ -81,9 +82,11 @@ def reap_dead_link_runs(ws: Workspace) -> list[int]:
     done: list[int] = []
     with ws.session() as sess:
         for run_id, pid in dead:
-            res = sess.execute(update(LinkRun)
-                               .where(LinkRun.id == run_id, LinkRun.status == "running")
-                               .values(status="failed", finished_at=utcnow()))
+            # an UPDATE answers with a CursorResult (rowcount); Session.execute's stub says Result
+            res = cast(CursorResult[Any], sess.execute(
+                update(LinkRun)
+                .where(LinkRun.id == run_id, LinkRun.status == "running")
+                .values(status="failed", finished_at=utcnow())))
             if res.rowcount:
                 done.append(run_id)
                 record_event(sess, "roshan", "link_run.failed", "link_run", run_id,

@@ -138,7 +138,7 @@ class JobRunner:
             result = RUNNERS[kind](self.ws, params, report)
         except RoshanError as exc:
             self._finish(job_id, "failed", str(exc).splitlines()[0][:300], None, actor, kind)
-        except Exception as exc:  # noqa: BLE001 - a job must never take the server down
+        except Exception as exc:  # a job must never take the server down
             log.exception("job %s (%s) crashed", job_id, kind)
             self._finish(job_id, "failed", f"internal error: {type(exc).__name__}", None,
                          actor, kind)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from roshan.store import WebSession, Workspace
 from roshan.web.db import reader
@@ -64,7 +64,7 @@ def save(ws: Workspace, token: str | None, data: dict[str, Any], max_age: int) -
             res = sess.execute(update(WebSession).where(WebSession.id == _digest(token))
                                .values(data=clean, user_id=uid,
                                        expires_at=now + timedelta(seconds=max_age)))
-            if res.rowcount:
+            if cast(CursorResult[Any], res).rowcount:  # an UPDATE's result has rowcount
                 return token
         token = secrets.token_urlsafe(32)
         sess.add(WebSession(id=_digest(token), user_id=uid, data=clean, created_at=now,

@@ -53,7 +53,7 @@ PAGE_SIZE = 50
 def victims_page(request: Request, q: str = Query("", max_length=200),
                  page: int = Query(1, ge=1, le=100_000),
                  user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
-    found_ = search_page(request.app.state.ws, q, offset=(page - 1) * PAGE_SIZE,
+    found_: dict[str, Any] = search_page(request.app.state.ws, q, offset=(page - 1) * PAGE_SIZE,
                          limit=PAGE_SIZE) if q else {"total": 0, "results": []}
     total = int(found_["total"])
     pages = max(1, -(-total // PAGE_SIZE))
