@@ -24,9 +24,7 @@ the spreadsheet round-trip and the web app all use these same functions.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +37,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from roshan.cache import SingleFlight, file_key
 from roshan.errors import LinkageError
 from roshan.store.audit import record_event
 from roshan.store.models import LinkRun, Record, ReviewDecision, utcnow
@@ -339,68 +338,12 @@ def _reader(ws: Workspace) -> Any:
 # only when `roshan link` (or normalise) rewrites a snapshot. So the expensive part —
 # reading pairs.parquet / clusters.parquet and analysing every cluster — is computed once
 # per version of those files (keyed by path, inode, size and mtime/ctime in ns, plus the
-# threshold) and kept in this process; what changes often (reviewers' decisions and
-# cannot-link rules) is applied to the cached result at query time, cheaply.
+# threshold) and kept in this process (roshan.cache); what changes often (reviewers'
+# decisions and cannot-link rules) is applied to the cached result at query time, cheaply.
 
 
-def _file_key(path: Path) -> tuple[Any, ...] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-class _SingleFlight:
-    """A small LRU of computed values in which each key is computed at most once at a time.
-
-    Fifty reviewers opening the queue right after a link run cause one computation: the
-    first computes, the others wait for its result (a lock per key), and requests for
-    other keys are not held up. A computation that raises caches nothing. Keys are
-    ``(slot, version)``: storing a new version of a slot (say, after a new link run)
-    drops the older ones, so memory holds one analysis per snapshot, not one per run.
-    """
-
-    def __init__(self, maxsize: int = 4) -> None:
-        self.maxsize = maxsize
-        self._lock = threading.Lock()
-        self._values: OrderedDict[Any, Any] = OrderedDict()
-        self._inflight: dict[Any, threading.Lock] = {}
-        self.computations = 0  # how many times compute() ran (tests and benchmarks read it)
-
-    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-            key_lock = self._inflight.setdefault(key, threading.Lock())
-        with key_lock:
-            with self._lock:
-                if key in self._values:
-                    self._values.move_to_end(key)
-                    return self._values[key]
-            try:
-                self.computations += 1
-                value = compute()
-                with self._lock:
-                    for old in [k for k in self._values if k[0] == key[0]]:
-                        del self._values[old]
-                    self._values[key] = value
-                    while len(self._values) > self.maxsize:
-                        self._values.popitem(last=False)
-            finally:
-                with self._lock:
-                    if self._inflight.get(key) is key_lock:
-                        del self._inflight[key]
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-
-
-_UNCERTAIN_CACHE = _SingleFlight()
-_SUSPICIOUS_CACHE = _SingleFlight()
+_UNCERTAIN_CACHE = SingleFlight()
+_SUSPICIOUS_CACHE = SingleFlight()
 
 
 def clear_review_caches() -> None:
@@ -484,7 +427,7 @@ class _Decisions:
         return out
 
 
-_DECISIONS_CACHE = _SingleFlight()
+_DECISIONS_CACHE = SingleFlight()
 
 
 def _decisions(ws: Workspace) -> _Decisions:
@@ -519,7 +462,7 @@ _UNCERTAIN_COLUMNS = ["record_pk_l", "record_pk_r", "match_probability", "match_
 def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.DataFrame:
     """Every pair inside ``band``, deduplicated and ranked (cached per pairs.parquet)."""
     path = Path(ws.snapshots_dir) / "pairs.parquet"
-    key = _file_key(path)
+    key = file_key(path)
     if key is None:
         raise LinkageError("no pairwise predictions in this workspace yet; run `roshan link` first")
 
@@ -648,7 +591,7 @@ def _cluster_attributes(ws: Workspace, pks: list[int]) -> pd.DataFrame:
 
 def _attributes_key(ws: Workspace) -> tuple[Any, ...]:
     """What the cluster attributes depend on: normalized.parquet, else the records."""
-    key = _file_key(_normalized_path(ws))
+    key = file_key(_normalized_path(ws))
     if key is not None:
         return key
     with _reader(ws) as conn:
@@ -1026,7 +969,7 @@ def _compute_suspicious_base(ws: Workspace, path: Path, weak: float,
 def _suspicious_base(ws: Workspace, weak: float, date_gap_days: int) -> _SuspiciousBase:
     path = Path(ws.snapshots_dir) / "clusters.parquet"
     slot = (str(path), float(weak), int(date_gap_days))
-    version = (_file_key(path), _file_key(Path(ws.snapshots_dir) / "pairs.parquet"),
+    version = (file_key(path), file_key(Path(ws.snapshots_dir) / "pairs.parquet"),
                _attributes_key(ws))
     return _SUSPICIOUS_CACHE.get(
         (slot, version), lambda: _compute_suspicious_base(ws, path, weak, date_gap_days))
@@ -1104,7 +1047,7 @@ def latest_health(ws: Workspace) -> str | None:
         return conn.execute(stmt).scalar()
 
 
-_CHECK_CACHE = _SingleFlight()
+_CHECK_CACHE = SingleFlight()
 
 
 def _model_check_pairs(ws: Workspace, limit: int, decided: _Decisions) -> pd.DataFrame:
@@ -1112,7 +1055,7 @@ def _model_check_pairs(ws: Workspace, limit: int, decided: _Decisions) -> pd.Dat
     cols = ["record_pk_l", "record_pk_r", "match_probability", "combination"]
     empty = pd.DataFrame({c: [] for c in cols})
     path = Path(ws.snapshots_dir) / "check_pairs.parquet"
-    key = _file_key(path)
+    key = file_key(path)
     if limit <= 0 or key is None or latest_health(ws) not in IN_DOUBT:
         return empty
     ranked = _CHECK_CACHE.get((str(path), key), lambda: pd.read_parquet(path, columns=cols))
