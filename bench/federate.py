@@ -114,7 +114,15 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
                       for t in row_truth(built, p, vt.uids)], dtype=object)
     scores = best_candidates(candidate_scores(rows, min_shared=DEFAULT_UNIQUE_THRESHOLD), 0)
     table = pair_truth_table(scores, truth)
-    out: dict = {"pairs": table.to_dict(orient="records")}
+    # true cross-party pairs of rows that are no one's best candidate (missed by any draw)
+    party_of = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    frame = pd.DataFrame({"t": truth, "party": party_of, "rec": np.arange(len(truth))})
+    tp = frame.merge(frame, on="t", suffixes=("_l", "_r"))
+    tp = tp[tp["party_l"] < tp["party_r"]]
+    found = set(zip(scores["rec_l"], scores["rec_r"], strict=True))
+    missed = sum((a, b) not in found for a, b in zip(tp["rec_l"], tp["rec_r"], strict=True))
+    out: dict = {"pairs": table.to_dict(orient="records"), "true_pairs": int(len(tp)),
+                 "true_pairs_not_candidates": int(missed)}
     if not draws:
         return out
     t0 = time.perf_counter()

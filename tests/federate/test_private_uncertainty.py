@@ -104,7 +104,7 @@ def test_deterministic_matching_unchanged_by_the_refactor():
     # the rule written out: accept s >= threshold, or a unique candidate at >= unique
     rule = {(s, u): 1.0 if (s >= DEFAULT_THRESHOLD or u) else 0.0
             for s in range(DEFAULT_UNIQUE_THRESHOLD, ACCEPT_CAP + 1) for u in (False, True)}
-    drawn = match_draws(rows, parties, 1, table=rule, seed=1)[0]
+    drawn = match_draws(rows, parties, 1, table=rule, seed=1, missed_rate=0.0)[0]
     # the same matches up to how ties between equally good candidates fall
     err = count_error(drawn, got, parties)
     assert err["l1"] <= 0.02 and abs(err["total"]) <= 0.01, err
@@ -122,6 +122,10 @@ def test_draws_differ_and_follow_the_calibration():
     assert ((0 <= p) & (p <= 1)).all()
     assert accept_probability(np.array([40]), np.array([True]))[0] == ACCEPT_PROBABILITY.get(
         (ACCEPT_CAP, True), 1.0)
+    # links for the true pairs no candidate shows: fewer people, never more
+    none = match_draws(rows, parties, 8, seed=5, missed_rate=0.0)
+    many = match_draws(rows, parties, 8, seed=5, missed_rate=0.5)
+    assert np.mean([d["count"].sum() for d in many]) < np.mean([d["count"].sum() for d in none])
     # the same seed gives the same tables
     again = match_draws(rows, parties, 8, seed=5)
     assert all(a.equals(b) for a, b in zip(draws, again, strict=True))

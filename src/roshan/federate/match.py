@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["ACCEPT_CAP", "ACCEPT_PROBABILITY", "DEFAULT_LINKAGE_DRAWS", "DEFAULT_MAX_DF",
+           "MISSED_RATE",
            "DEFAULT_THRESHOLD", "DEFAULT_UNIQUE_THRESHOLD", "accept_probability",
            "best_candidates", "candidate_scores", "clear_ids", "count_error", "match_counts",
            "match_draws", "pair_truth_table", "party_histories"]
@@ -63,6 +64,11 @@ ACCEPT_CAP = 8
 #: (bench/results/federate-accept-{3,4}party.json; seeds apart from those the coverage was
 #: measured on). Pairs per cell in the comments. A unique candidate at 2 shared tokens,
 #: which the default rule accepts, is the same person only 29 % of the time.
+#: True cross-party pairs of rows that are no row's best candidate (they share fewer than
+#: 2 tokens, or lose to a namesake), per true pair among the best candidates: 655 of
+#: 23,568 true pairs on the same six SYNTHETIC scenarios and commands as
+#: ACCEPT_PROBABILITY (655 / 22,913 = 0.0286; 2.1-3.1 % per scenario).
+MISSED_RATE = 0.0286
 ACCEPT_PROBABILITY: dict[tuple[int, bool], float] = {
     (2, False): 0.056,  # 1,241 pairs
     (2, True): 0.293,  # 1,081
@@ -201,33 +207,66 @@ def accept_probability(s: np.ndarray, unique: np.ndarray,
     return np.clip(out, 0.0, 1.0)
 
 
+def _missed_links(best: pd.DataFrame, kept: pd.DataFrame, sizes: Sequence[int], rate: float,
+                  rng: np.random.Generator) -> pd.DataFrame:
+    """Links for the true pairs no candidate shows: for each pair of parties, a Poisson
+    number (``rate`` × the expected true links there) of links between rows linked to
+    nobody in the other party, chosen at random. The coordinator cannot know which rows
+    they are; for the pattern counts, only how many there are matters."""
+    if rate <= 0 or not len(best):
+        return kept.iloc[0:0]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    extra = []
+    for (pl, pr), grp in best.groupby(["party_l", "party_r"]):
+        k = int(rng.poisson(rate * float(grp["p"].sum())))
+        if k <= 0:
+            continue
+        here = kept[(kept["party_l"] == pl) & (kept["party_r"] == pr)]
+        free_l = np.setdiff1d(np.arange(offsets[pl], offsets[pl + 1]), here["rec_l"].to_numpy())
+        free_r = np.setdiff1d(np.arange(offsets[pr], offsets[pr + 1]), here["rec_r"].to_numpy())
+        k = min(k, len(free_l), len(free_r))
+        if k <= 0:
+            continue
+        extra.append(pd.DataFrame({"rec_l": rng.choice(free_l, k, replace=False),
+                                   "rec_r": rng.choice(free_r, k, replace=False),
+                                   "party_l": pl, "party_r": pr, "s": 0}))
+    return pd.concat(extra, ignore_index=True) if extra else kept.iloc[0:0]
+
+
 def match_draws(rows: Sequence[np.ndarray], parties: Sequence[str], n_draws: int, *,
                 strata: Sequence[Sequence[dict[str, str]]] | None = None,
                 by: Sequence[str] = (), min_shared: int = DEFAULT_UNIQUE_THRESHOLD,
                 max_df: int = DEFAULT_MAX_DF, seed: int | None = None,
-                table: dict[tuple[int, bool], float] | None = None) -> list[pd.DataFrame]:
+                table: dict[tuple[int, bool], float] | None = None,
+                missed_rate: float | None = None) -> list[pd.DataFrame]:
     """``n_draws`` plausible pattern-count tables. In each, every row's best candidate in
     each other party (:func:`best_candidates` over pairs sharing ``min_shared`` or more
     tokens, ties broken at random) is linked with its calibrated probability
-    (:func:`accept_probability`), then linked rows are joined transitively as in
-    :func:`match_counts`.
+    (:func:`accept_probability`); then, for the true pairs that share too few tokens to be
+    candidates at all, a Poisson number of links (``missed_rate``, default
+    :data:`MISSED_RATE`, × the expected true links) between rows left unlinked to that
+    party; linked rows are joined transitively as in :func:`match_counts`.
 
     The private analogue of roshan's drawn clusterings (docs/linkage-uncertainty.md): the
     coordinator knows only each pair's shared-token count, so that is all a draw uses.
-    With probabilities 1 for the pairs the rule accepts and 0 for the others, a draw is
-    :func:`match_counts` (a pair the rule rejects never blocks one it accepts: it has
-    fewer shared tokens, or is a unique candidate and so has no rival). Each table is
-    counts only, like the point table.
+    With probabilities 1 for the pairs the rule accepts, 0 for the others and no missed
+    links, a draw is :func:`match_counts` (a pair the rule rejects never blocks one it
+    accepts: it has fewer shared tokens, or is a unique candidate and so has no rival).
+    Each table is counts only, like the point table.
     """
     rng = np.random.default_rng(seed)
+    rate = MISSED_RATE if missed_rate is None else float(missed_rate)
     scores = candidate_scores(rows, min_shared=min_shared, max_df=max_df)
     sizes = [len(r) for r in rows]
     out = []
     for _ in range(int(n_draws)):
         best = best_candidates(scores, rng)
-        p = accept_probability(best["s"].to_numpy(), best["unique"].to_numpy(), table)
-        keep = rng.random(len(best)) < p
-        out.append(_tabulate(best[keep], sizes, parties, strata, by))
+        best = best.assign(p=accept_probability(best["s"].to_numpy(), best["unique"].to_numpy(),
+                                                table))
+        kept = best[rng.random(len(best)) < best["p"].to_numpy()]
+        links = pd.concat([kept, _missed_links(best, kept, sizes, rate, rng)],
+                          ignore_index=True)
+        out.append(_tabulate(links, sizes, parties, strata, by))
     return out
 
 
