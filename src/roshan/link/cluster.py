@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from roshan.unionfind import UnionFind
+
 FLAG_CHAIN_SPLIT = "chain_split"
 FLAG_REVIEW_CONFLICT = "review_conflict"
 FLAG_LARGE = "large_cluster"
@@ -48,54 +50,6 @@ class Clustering:
         return [g[k] for k in sorted(g.index)]
 
 
-class _UnionFind:
-    """Union-find whose sets remember which records they must never join.
-
-    ``forbid[k]`` maps a root to records it cannot join, for each constraint kind
-    k ("review", "guard"), so a refused edge can say which constraint refused it.
-    """
-
-    KINDS = ("review", "guard")
-
-    def __init__(self, ids: np.ndarray) -> None:
-        self.parent = {int(i): int(i) for i in ids}
-        self.members: dict[int, list[int]] = {int(i): [int(i)] for i in ids}
-        self.forbid: dict[str, dict[int, set[int]]] = {k: {} for k in self.KINDS}
-
-    def find(self, x: int) -> int:
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def add_forbidden(self, kind: str, a: int, b: int) -> None:
-        self.forbid[kind].setdefault(a, set()).add(b)
-        self.forbid[kind].setdefault(b, set()).add(a)
-
-    def conflict(self, ra: int, rb: int) -> str | None:
-        """The kind of constraint that forbids joining sets ``ra`` and ``rb``, if any."""
-        for kind in self.KINDS:
-            fa, fb = self.forbid[kind].get(ra), self.forbid[kind].get(rb)
-            if fa and any(self.find(x) == rb for x in fa):
-                return kind
-            if fb and any(self.find(x) == ra for x in fb):
-                return kind
-        return None
-
-    def union(self, ra: int, rb: int) -> int:
-        if len(self.members[ra]) < len(self.members[rb]):
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
-        for kind in self.KINDS:
-            fb = self.forbid[kind].pop(rb, None)
-            if fb:
-                self.forbid[kind].setdefault(ra, set()).update(fb)
-        return ra
-
-
 def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: float, *,
                   must_link: Iterable[tuple[int, int]] = (),
                   cannot_link: Iterable[tuple[int, int]] = (),
@@ -109,7 +63,9 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
     """
     ids = np.unique(np.asarray(list(record_pks), dtype="int64"))
     known = set(ids.tolist())
-    uf = _UnionFind(ids)
+    # Constraint kinds in the order conflict() reports them: a reviewer's "different
+    # people" first, then the chaining guard.
+    uf: UnionFind[int] = UnionFind(ids.tolist(), kinds=("review", "guard"))
     review_cannot = {(min(a, b), max(a, b)) for a, b in cannot_link if a in known and b in known}
     guard = {(min(a, b), max(a, b)) for a, b in guard_pairs if a in known and b in known}
     for a, b in review_cannot:
@@ -122,10 +78,9 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
 
     def try_join(a: int, b: int, *, must: bool) -> bool:
         nonlocal n_skipped
-        ra, rb = uf.find(a), uf.find(b)
-        if ra == rb:
+        if uf.find(a) == uf.find(b):
             return True
-        kind = uf.conflict(ra, rb)
+        kind = uf.conflict(a, b)
         if kind is not None:
             n_skipped += 1
             if must:
@@ -133,7 +88,7 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
             elif kind == "guard":
                 skipped_guard.append((a, b))
             return False
-        uf.union(ra, rb)
+        uf.union(a, b)
         return True
 
     for a, b in sorted({(min(a, b), max(a, b)) for a, b in must_link

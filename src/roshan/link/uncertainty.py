@@ -31,6 +31,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from roshan.errors import LinkageError
+from roshan.unionfind import UnionFind
 
 #: Pairs at or above band[1] are always linked, below band[0] never; in between, sampled.
 DEFAULT_BAND: tuple[float, float] = (0.001, 0.999)
@@ -84,44 +85,21 @@ class LinkageGraph:
         return float(min(max(value, floor), ceiling))
 
 
-class _DSU:
-    """Union-find over a small index set (used only to repair conflicting components)."""
-
-    def __init__(self, nodes: Sequence[int]) -> None:
-        self.parent = {int(x): int(x) for x in nodes}
-
-    def find(self, x: int) -> int:
-        p = self.parent
-        while p[x] != x:
-            p[x] = p[p[x]]
-            x = p[x]
-        return x
-
-
 def _constrained_merge(nodes: np.ndarray, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray,
                        forbid: list[tuple[int, int]]) -> dict[int, int]:
     """Union nodes along edges, strongest first, refusing a merge that would put a
     forbidden pair in one group. Returns node → representative."""
-    dsu = _DSU(nodes.tolist())
-    members: dict[int, set[int]] = {int(x): {int(x)} for x in nodes}
-    bans: dict[int, set[int]] = {int(x): set() for x in nodes}
+    node_list = [int(x) for x in nodes]
+    uf: UnionFind[int] = UnionFind(node_list, kinds=("ban",))
+    known = set(node_list)
     for a, b in forbid:
-        if a in bans and b in bans:
-            bans[a].add(b)
-            bans[b].add(a)
-    order = np.argsort(-ew, kind="stable")
-    for k in order:
-        ra, rb = dsu.find(int(eu[k])), dsu.find(int(ev[k]))
-        if ra == rb:
-            continue
-        banned_a = set().union(*(bans[m] for m in members[ra]))
-        if banned_a & members[rb]:
-            continue
-        if len(members[ra]) < len(members[rb]):
-            ra, rb = rb, ra
-        dsu.parent[rb] = ra
-        members[ra] |= members.pop(rb)
-    return {int(x): dsu.find(int(x)) for x in nodes}
+        if a in known and b in known:
+            uf.add_forbidden("ban", a, b)
+    for k in np.argsort(-ew, kind="stable"):
+        a, b = int(eu[k]), int(ev[k])
+        if uf.find(a) != uf.find(b) and uf.conflict(a, b) is None:
+            uf.union(a, b)
+    return {x: uf.find(x) for x in node_list}
 
 
 def constrained_components(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray,
