@@ -53,6 +53,7 @@ def run_seed(seed: int, batch: int, max_rounds: int, plain: bool) -> dict:
 
     import roshan.link.review as review
     from roshan.link.pipeline import link_workspace
+    from roshan.link.review import queue
     from roshan.store.workspace import Workspace
 
     tmp = Path(tempfile.mkdtemp(prefix="roshan-repair-"))
@@ -63,9 +64,9 @@ def run_seed(seed: int, batch: int, max_rounds: int, plain: bool) -> dict:
         truth = None
         rounds = []
         decided = 0
-        real_checks = review._model_check_pairs
+        real_checks = queue._model_check_pairs
         if plain:  # the ordinary queue: no model-check pairs first
-            review._model_check_pairs = lambda ws, limit, d: real_checks(ws, 0, d)
+            queue._model_check_pairs = lambda ws, limit, d: real_checks(ws, 0, d)
         try:
             with forced_trap():
                 for rnd in range(max_rounds + 1):
@@ -89,7 +90,7 @@ def run_seed(seed: int, batch: int, max_rounds: int, plain: bool) -> dict:
                     if not items:
                         break
         finally:
-            review._model_check_pairs = real_checks
+            queue._model_check_pairs = real_checks
             ws.close()
         hit = next((x["decisions"] for x in rounds if x["recall"] >= TARGET_RECALL), None)
         return {"seed": seed, "rounds": rounds, "decisions_to_target": hit}

@@ -86,7 +86,7 @@ def test_unknown_engine(linked):
 
 
 def test_review_file_from_another_workspace(linked, tmp_path, sqlite_ws):
-    from roshan.link.review_io import export_batch, import_batch
+    from roshan.link.review.io import export_batch, import_batch
 
     ws, _ = linked
     path = tmp_path / "batch.csv"

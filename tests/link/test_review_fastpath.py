@@ -31,6 +31,7 @@ from test_review_fixtures import (  # noqa: F401 - fixtures
 
 from roshan.errors import LinkageError
 from roshan.link import review as rv
+from roshan.link.review import analysis, attributes, decisions, queue, suspicious
 
 
 # ----------------------------------------------------------------------------- reference
@@ -49,7 +50,7 @@ def ref_cluster_attributes(ws, pks: list[int]) -> pd.DataFrame:
                 frame.loc[frame["sex_imputed"].fillna(False).astype(bool), "sex"] = None
             if "dod_precision" in frame.columns and "dod" in frame.columns:
                 frame.loc[frame["dod_precision"] != "day", "dod"] = None
-            frame["sex"] = frame.get("sex", pd.Series(None, index=frame.index)).map(rv._sex_code)
+            frame["sex"] = frame.get("sex", pd.Series(None, index=frame.index)).map(attributes._sex_code)
             frame["dod"] = pd.to_datetime(frame.get("dod", pd.Series(None, index=frame.index)),
                                           errors="coerce")
             return frame[["record_pk", "sex", "dod"]].set_index("record_pk")
@@ -59,7 +60,7 @@ def ref_cluster_attributes(ws, pks: list[int]) -> pd.DataFrame:
     with ws.engine.connect() as conn:
         rows = conn.execute(stmt).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["record_pk", "sex", "dod"])
-    frame["sex"] = frame["sex"].map(rv._sex_code)
+    frame["sex"] = frame["sex"].map(attributes._sex_code)
     frame["dod"] = pd.to_datetime(frame["dod"], format="%Y-%m-%d", errors="coerce")
     return frame.set_index("record_pk")
 
@@ -119,7 +120,7 @@ def ref_suspicious_clusters(ws, limit=20, *, weak_probability=None, date_gap_day
     internal = pairs.loc[pl.notna() & (pl == pr)].copy()
     internal["cluster_id"] = pl[internal.index]
     edges_by = dict(tuple(internal.groupby("cluster_id"))) if not internal.empty else {}
-    decided = rv._decided_keys(ws)
+    decided = decisions._decided_keys(ws)
     _, cannot = rv.load_constraints(ws)
     cannot_set = set(cannot)
     prob = {(min(int(a), int(b)), max(int(a), int(b))): float(p) for a, b, p in
@@ -184,9 +185,9 @@ def ref_uncertain_pairs(ws, limit=50, *, threshold=None, band=rv.DEFAULT_BAND):
     out = pd.DataFrame({"record_pk_l": np.minimum(a, b), "record_pk_r": np.maximum(a, b),
                         "match_probability": pairs["match_probability"].astype(float).to_numpy()})
     out["match_weight"] = pairs["match_weight"].astype(float).to_numpy()
-    out["distance"] = np.abs(rv._logit(out["match_probability"].to_numpy()) - float(rv._logit(t)))
+    out["distance"] = np.abs(queue._logit(out["match_probability"].to_numpy()) - float(queue._logit(t)))
     out = out.drop_duplicates(["record_pk_l", "record_pk_r"])
-    decided = rv._decided_keys(ws)
+    decided = decisions._decided_keys(ws)
     if decided:
         keys = pd.MultiIndex.from_arrays([out["record_pk_l"], out["record_pk_r"]])
         out = out.loc[~keys.isin(list(decided))]
@@ -314,7 +315,7 @@ def test_decisions_apply_without_recomputing(rws) -> None:
     """New decisions (and cannot-link rules) change the answer at once, from the cache."""
     pks = _random_case(rws, 11, normalized=True)
     first = rv.suspicious_clusters(rws, 10_000, weak_probability=0.5)
-    before = rv._SUSPICIOUS_CACHE.computations
+    before = suspicious.SUSPICIOUS_CACHE.computations
     target = next(c for c in first if "cannot_link_violated" not in c.reasons)
     rv.record_decision(rws, target.record_a, target.record_b, "match", "r2",
                        expected_version=None)
@@ -322,7 +323,7 @@ def test_decisions_apply_without_recomputing(rws) -> None:
     if (a, b) != (target.record_a, target.record_b):
         rv.record_decision(rws, a, b, "non_match", "r2", expected_version=None)
     got = rv.suspicious_clusters(rws, 10_000, weak_probability=0.5)
-    assert rv._SUSPICIOUS_CACHE.computations == before
+    assert suspicious.SUSPICIOUS_CACHE.computations == before
     assert _as_dicts(got) == _as_dicts(ref_suspicious_clusters(rws, 10_000,
                                                                weak_probability=0.5))
     assert len(pks) > 50
@@ -344,7 +345,7 @@ def test_cold_cache_is_computed_once_under_concurrency(rws, monkeypatch) -> None
     _random_case(rws, 21, normalized=True)
     rv.clear_review_caches()
     calls = []
-    real = rv._compute_suspicious_base
+    real = suspicious.compute_suspicious_base
 
     def slow(*args, **kwargs):
         calls.append(threading.get_ident())
@@ -353,7 +354,7 @@ def test_cold_cache_is_computed_once_under_concurrency(rws, monkeypatch) -> None
         time.sleep(0.3)  # long enough for every thread to arrive while it computes
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(rv, "_compute_suspicious_base", slow)
+    monkeypatch.setattr(suspicious, "compute_suspicious_base", slow)
     results: list[list[dict]] = []
     errors: list[BaseException] = []
     barrier = threading.Barrier(12)
@@ -388,8 +389,8 @@ def test_failed_computation_is_not_cached(rws) -> None:
 def test_sex_codes_match_the_scalar_rule() -> None:
     values = pd.Series(["male", "F", " زن ", None, float("nan"), "x", "مرد", "female", None],
                        dtype=object)
-    got = rv._sex_codes(values).tolist()
-    want = [rv._sex_code(v) for v in values]
+    got = attributes._sex_codes(values).tolist()
+    want = [attributes._sex_code(v) for v in values]
     assert got == want
     assert all(g is None or isinstance(g, str) for g in got)
     assert not any(isinstance(g, float) and math.isnan(g) for g in got)
@@ -402,18 +403,18 @@ def test_descending_order_is_pandas_sort_order() -> None:
         for _ in range(30):
             p = rng.choice([0.3, 0.5, 0.7, 0.9], size=n)
             want = pd.DataFrame({"p": p}).sort_values("p", ascending=False).index.to_numpy()
-            assert rv._descending_order(p).tolist() == want.tolist()
+            assert analysis._descending_order(p).tolist() == want.tolist()
 
 
 def test_warm_up_computes_what_the_first_request_needs(rws) -> None:
     assert rv.warm_review_cache(rws) is False  # no snapshots yet: quietly nothing
     _random_case(rws, 31, normalized=True)
-    before = rv._SUSPICIOUS_CACHE.computations
+    before = suspicious.SUSPICIOUS_CACHE.computations
     assert rv.warm_review_cache(rws) is True
-    assert rv._SUSPICIOUS_CACHE.computations == before + 1
+    assert suspicious.SUSPICIOUS_CACHE.computations == before + 1
     rv.review_queue(rws, 20, 10)
     rv.suspicious_clusters(rws, 5)
-    assert rv._SUSPICIOUS_CACHE.computations == before + 1
+    assert suspicious.SUSPICIOUS_CACHE.computations == before + 1
 
 
 def test_changed_decision_is_seen_at_once(rws) -> None:
@@ -425,9 +426,9 @@ def test_changed_decision_is_seen_at_once(rws) -> None:
     write_clusters(rws, {"A": p[0:3]})
     rv.record_decision(rws, p[0], p[2], "match", "r")
     assert rv.suspicious_clusters(rws, weak_probability=0.5) == []
-    loads = rv._DECISIONS_CACHE.computations
+    loads = decisions.DECISIONS_CACHE.computations
     assert rv.suspicious_clusters(rws, weak_probability=0.5) == []
-    assert rv._DECISIONS_CACHE.computations == loads  # unchanged decisions: not re-read
+    assert decisions.DECISIONS_CACHE.computations == loads  # unchanged decisions: not re-read
     rv.record_decision(rws, p[0], p[2], "non_match", "r", expected_version=1)
     (c,) = rv.suspicious_clusters(rws, weak_probability=0.5)
     assert c.reasons == ("cannot_link_violated",) and (c.record_a, c.record_b) == (p[0], p[2])

@@ -1,4 +1,4 @@
-"""Review batches as CSV/XLSX: export, fill in a spreadsheet, import (roshan.link.review_io)."""
+"""Review batches as CSV/XLSX: export, fill in a spreadsheet, import (roshan.link.review.io)."""
 # ruff: noqa: F811 - fixtures imported from test_review_fixtures are redefined as arguments
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from roshan.errors import InputFileError, RoshanError, WorkspaceError
 from roshan.link import review as rv
-from roshan.link import review_io as rio
+from roshan.link.review import io as rio
 
 
 def _setup(ws) -> list[int]:

@@ -22,7 +22,7 @@ from test_review_fixtures import (  # noqa: F401 - fixtures
 from typer.testing import CliRunner
 
 from roshan.link import review as rv
-from roshan.link.review_tui import (
+from roshan.link.review.tui import (
     base_direction,
     compare_values,
     display_order,

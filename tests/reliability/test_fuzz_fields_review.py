@@ -98,7 +98,7 @@ cell = st.one_of(st.just(""), hostile, st.sampled_from(
 def test_hand_edited_review_batches(review_ws, edits, drop_rows, drop_column) -> None:
     from sqlalchemy import select
 
-    from roshan.link.review_io import export_batch, import_batch
+    from roshan.link.review.io import export_batch, import_batch
     from roshan.store.models import Record, ReviewDecision
 
     ws, d = review_ws

@@ -38,13 +38,14 @@ if TYPE_CHECKING:
         decide_in_session,
         decision_versions,
         decisions_touching,
+        export_batch,
+        import_batch,
         is_decided,
         records_by_pk,
         review_queue,
+        run_interactive,
         warm_review_cache,
     )
-    from roshan.link.review_io import export_batch, import_batch
-    from roshan.link.review_tui import run_interactive
 
 __all__ = [
     "DECISIONS", "DEFAULT_SEED", "LinkSummary", "ReviewConflictError", "capture_histories",
@@ -56,9 +57,8 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, {
     "histories": ("capture_histories",),
     "pipeline": ("DEFAULT_SEED", "LinkSummary", "latest_link_health", "link_workspace"),
-    "review": ("DECISIONS", "ReviewConflictError", "decide_in_session", "decision_versions",
-               "decisions_touching", "is_decided", "records_by_pk", "review_queue",
+    "review": ("DECISIONS", "ReviewConflictError", "decide_in_session",
+               "decision_versions", "decisions_touching", "export_batch", "import_batch",
+               "is_decided", "records_by_pk", "review_queue", "run_interactive",
                "warm_review_cache"),
-    "review_io": ("export_batch", "import_batch"),
-    "review_tui": ("run_interactive",),
 })

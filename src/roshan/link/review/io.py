@@ -28,14 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from roshan.errors import InputFileError, LinkageError, WorkspaceError
-from roshan.link.review import (
+from roshan.link.review.decisions import (
     DECISIONS,
     ReviewConflictError,
     decide_in_session,
     parse_decision,
-    records_by_pk,
-    review_queue,
 )
+from roshan.link.review.queue import review_queue
+from roshan.link.review.reading import records_by_pk
 from roshan.store.audit import record_event
 from roshan.store.models import Record, ReviewDecision
 from roshan.store.workspace import Workspace, actor_name

@@ -11,8 +11,9 @@ Letter joining (shaping) is left to the terminal's font rendering.
 
 :func:`run_interactive` is the review loop: it shows each item, reads one key —
 ``m`` match, ``n`` not a match, ``u`` unsure, ``s`` skip, ``q`` quit — and stores the
-decision with the reviewer's name via :func:`roshan.link.review.record_decision`,
-using the version it read so a concurrent change is reported, not overwritten.
+decision with the reviewer's name via
+:func:`roshan.link.review.decisions.record_decision`, using the version it read so a
+concurrent change is reported, not overwritten.
 """
 
 from __future__ import annotations
@@ -287,7 +288,7 @@ class SessionSummary:
 
 def key_to_action(key: str | None) -> str | None:
     """Map a pressed key/typed word to match/non_match/unsure/skip/quit (None: not understood)."""
-    from roshan.link.review import parse_decision
+    from roshan.link.review.decisions import parse_decision
 
     if key is None:
         return "quit"
@@ -307,7 +308,8 @@ def run_interactive(ws: Any, items: Sequence[dict[str, Any]], *, reviewer: str,
                     read_key: Callable[[str, Console], str | None] = default_read_key,
                     max_retries: int = 5) -> SessionSummary:
     """Show each item and store the reviewer's decisions; returns what was done."""
-    from roshan.link.review import ReviewConflictError, get_decision, record_decision, records_by_pk
+    from roshan.link.review.decisions import ReviewConflictError, get_decision, record_decision
+    from roshan.link.review.reading import records_by_pk
 
     summary = SessionSummary()
     pks = {int(i["record_a"]) for i in items} | {int(i["record_b"]) for i in items}
