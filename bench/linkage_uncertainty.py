@@ -2,7 +2,7 @@
 
 Coverage: on SYNTHETIC populations whose lists are independent and homogeneous (so
 dga covers the truth when linkage is perfect), candidate pairs get noisy but
-calibrated match probabilities (roshan.link.uncertainty.synthetic_problem). For each
+calibrated match probabilities (roshan.simulate.linkage.synthetic_problem). For each
 population we compare four 95% intervals for the true total:
 
 * ``oracle``  — the true clustering (what perfect linkage would give);
@@ -50,7 +50,9 @@ from pathlib import Path
 import numpy as np
 
 from roshan.estimate import linkage as el
-from roshan.link import uncertainty as unc
+from roshan.link.uncertainty.graph import build_graph, threshold_labels
+from roshan.link.uncertainty.workspace import workspace_inputs
+from roshan.simulate.linkage import synthetic_problem
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import ROOT, replace_marked_section
@@ -77,7 +79,7 @@ DEFAULT_VARIANTS = ("gibbs", "gibbs_moments")
 
 def _one(problem, variant: str, draws: int, seed: int) -> dict:
     sampler, calibrate = VARIANTS[variant]
-    g = unc.build_graph(problem.record_pks, problem.pairs, list_index=problem.list_index)
+    g = build_graph(problem.record_pks, problem.pairs, list_index=problem.list_index)
     res = el.estimate_from_graph(g, problem.list_index, problem.lists, draws, "dga", seed=seed,
                                   sampler=sampler, logit_prior=problem.logit_prior,
                                   calibrate=calibrate, n_draws=2000)
@@ -97,7 +99,7 @@ def coverage(reps: int, draws: int, population: int, seed0: int,
         t0 = time.perf_counter()
         for r in range(reps):
             rng = np.random.default_rng(seed0 + r)
-            prob = unc.synthetic_problem(rng, population=population, separation=sep, decoys=dec)
+            prob = synthetic_problem(rng, population=population, separation=sep, decoys=dec)
             truth = el.counts_from_labels(prob.person, prob.list_index, prob.lists)
             oracle = fit_dga(truth, seed=r, n_draws=2000)
             row = {"rep": r, "n_true": prob.n_true,
@@ -151,11 +153,11 @@ def default_coverage(reps: int, draws: int, population: int, seed0: int,
         secs: dict[str, float] = {}
         for r in range(reps):
             rng = np.random.default_rng(seed0 + r)
-            prob = unc.synthetic_problem(rng, population=population, separation=sep,
+            prob = synthetic_problem(rng, population=population, separation=sep,
                                          decoys=dec, hard_share=hard)
-            g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+            g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
             truth = el.counts_from_labels(prob.person, prob.list_index, prob.lists)
-            plug = el.counts_from_labels(unc.threshold_labels(g, 0.5), prob.list_index,
+            plug = el.counts_from_labels(threshold_labels(g, 0.5), prob.list_index,
                                           prob.lists)
             row = {"rep": r, "n_true": prob.n_true}
             t = time.perf_counter()
@@ -229,7 +231,7 @@ def _scale_child(mode: str, d: Path, full_draws: int) -> dict:
             from roshan.estimate.methods import fit
             from roshan.simulate.truth import truth_by_record
 
-            records, _, _, _ = unc.workspace_inputs(ws)
+            records, _, _, _ = workspace_inputs(ws)
             lists = sorted(records["source"].unique().tolist())
             li = records["source"].map({s_: i for i, s_ in enumerate(lists)}).to_numpy()
             person = records["record_pk"].map(truth_by_record(ws, d / "sim"))
@@ -392,11 +394,11 @@ def perf(records_target: int, draws: int, sampler: str) -> dict:
     caps = (0.35, 0.4, 0.3, 0.45, 0.2)
     population = int(records_target / sum(caps))
     t0 = time.perf_counter()
-    prob = unc.synthetic_problem(rng, population=population, capture=caps, separation=1.75,
+    prob = synthetic_problem(rng, population=population, capture=caps, separation=1.75,
                                  decoys=2.0)
     t_gen = time.perf_counter() - t0
     t1 = time.perf_counter()
-    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+    g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
     t_graph = time.perf_counter() - t1
     t2 = time.perf_counter()
     res = el.estimate_from_graph(g, prob.list_index, prob.lists, draws, "dga", seed=1,

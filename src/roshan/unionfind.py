@@ -2,7 +2,7 @@
 
 Used by linkage clustering (:func:`roshan.link.cluster.cluster_pairs`: records joined
 strongest pair first, never across a reviewer's "different people" or the chaining
-guard), by the repair of drawn clusterings (:mod:`roshan.link.uncertainty`) and by the
+guard), by the repair of drawn clusterings (:mod:`roshan.link.uncertainty.graph`) and by the
 junction tree of decomposable graphs (:mod:`roshan.estimate.dga_graphs`).
 
 Union by size with path halving: near-constant time per operation. Sets may be kept

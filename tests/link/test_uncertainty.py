@@ -12,7 +12,15 @@ import pytest
 from roshan.errors import EstimationError, LinkageError
 from roshan.estimate import linkage as el
 from roshan.estimate.results import EstimateResult
-from roshan.link import uncertainty as unc
+from roshan.link.uncertainty.graph import (
+    blocking_miss_rate,
+    build_graph,
+    constrained_components,
+    threshold_labels,
+)
+from roshan.link.uncertainty.samplers import SCORES, capture_merge_logit, draw_labels, gibbs_draws
+from roshan.link.uncertainty.workspace import workspace_inputs
+from roshan.simulate.linkage import synthetic_problem
 
 
 def _pairs(rows):
@@ -23,9 +31,9 @@ def test_constrained_components_split_along_weakest_edge() -> None:
     # chain 0-1 (0.9), 1-2 (0.4), 2-3 (0.95); 0 and 3 must not be together
     eu, ev = np.array([0, 1, 2]), np.array([1, 2, 3])
     ew = np.array([0.9, 0.4, 0.95])
-    labels = unc.constrained_components(4, eu, ev, ew, np.array([0]), np.array([3]))
+    labels = constrained_components(4, eu, ev, ew, np.array([0]), np.array([3]))
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[1] != labels[2]
-    free = unc.constrained_components(4, eu, ev, ew, np.zeros(0, int), np.zeros(0, int))
+    free = constrained_components(4, eu, ev, ew, np.zeros(0, int), np.zeros(0, int))
     assert len(set(free)) == 1
 
 
@@ -33,7 +41,7 @@ def test_build_graph_contracts_certain_links_and_applies_decisions() -> None:
     pks = np.array([10, 20, 30, 40, 50, 60])
     pairs = _pairs([(10, 20, 0.9999), (20, 30, 0.5), (40, 50, 0.6), (50, 60, 0.9995),
                     (10, 999, 0.7)])
-    g = unc.build_graph(pks, pairs, must_link=[(30, 40)], cannot_link=[(40, 50)])
+    g = build_graph(pks, pairs, must_link=[(30, 40)], cannot_link=[(40, 50)])
     assert g.base[0] == g.base[1]                       # certain link contracted
     assert g.base[2] == g.base[3]                       # reviewer must-link contracted
     assert g.base[4] == g.base[5] and g.base[3] != g.base[4]
@@ -45,17 +53,17 @@ def test_build_graph_contracts_certain_links_and_applies_decisions() -> None:
 
 def test_bad_band_refused() -> None:
     with pytest.raises(LinkageError):
-        unc.build_graph(np.array([1, 2]), _pairs([(1, 2, 0.5)]), band=(0.9, 0.1))
+        build_graph(np.array([1, 2]), _pairs([(1, 2, 0.5)]), band=(0.9, 0.1))
 
 
 @pytest.mark.parametrize("sampler", ["pairs", "gibbs"])
 def test_an_isolated_pair_is_linked_with_its_probability(sampler) -> None:
-    g = unc.build_graph(np.array([1, 2]), _pairs([(1, 2, 0.3)]))
+    g = build_graph(np.array([1, 2]), _pairs([(1, 2, 0.3)]))
     rng = np.random.default_rng(1)
     if sampler == "pairs":
-        draws = [unc.draw_labels(g, rng) for _ in range(3000)]
+        draws = [draw_labels(g, rng) for _ in range(3000)]
     else:
-        draws = list(unc.gibbs_draws(g, 3000, rng, logit_prior=-4.0, burnin=5, thin=1))
+        draws = list(gibbs_draws(g, 3000, rng, logit_prior=-4.0, burnin=5, thin=1))
     linked = np.mean([d[0] == d[1] for d in draws])
     assert linked == pytest.approx(0.3, abs=0.03)
 
@@ -64,12 +72,12 @@ def test_an_isolated_pair_is_linked_with_its_probability(sampler) -> None:
 def test_reviewer_constraints_hold_in_every_draw(sampler) -> None:
     # 1..6 with moderate links everywhere; reviewers: 1=4 must, 2≠3 cannot
     rows = [(a, b, 0.6) for a in range(1, 7) for b in range(a + 1, 7)]
-    g = unc.build_graph(np.arange(1, 7), _pairs(rows), must_link=[(1, 4)], cannot_link=[(2, 3)])
+    g = build_graph(np.arange(1, 7), _pairs(rows), must_link=[(1, 4)], cannot_link=[(2, 3)])
     rng = np.random.default_rng(2)
     if sampler == "pairs":
-        draws = [unc.draw_labels(g, rng) for _ in range(300)]
+        draws = [draw_labels(g, rng) for _ in range(300)]
     else:
-        draws = list(unc.gibbs_draws(g, 300, rng, logit_prior=-1.0, burnin=5, thin=1))
+        draws = list(gibbs_draws(g, 300, rng, logit_prior=-1.0, burnin=5, thin=1))
     assert all(d[0] == d[3] for d in draws)
     assert all(d[1] != d[2] for d in draws)
     assert len({tuple(d) for d in draws}) > 5  # the draws do vary
@@ -78,9 +86,9 @@ def test_reviewer_constraints_hold_in_every_draw(sampler) -> None:
 def test_one_link_per_other_list() -> None:
     # record 1 (list 0) has two candidates on list 1: 2 (strong) and 3 (weak)
     pairs = _pairs([(1, 2, 0.95), (1, 3, 0.9)])
-    g = unc.build_graph(np.array([1, 2, 3]), pairs, list_index=np.array([0, 1, 1]))
+    g = build_graph(np.array([1, 2, 3]), pairs, list_index=np.array([0, 1, 1]))
     rng = np.random.default_rng(3)
-    draws = [unc.draw_labels(g, rng) for _ in range(500)]
+    draws = [draw_labels(g, rng) for _ in range(500)]
     assert not any(d[0] == d[1] == d[2] for d in draws)  # never one person twice on list 1
     assert np.mean([d[0] == d[1] for d in draws]) > 0.9
 
@@ -148,7 +156,7 @@ def test_pool_refuses_when_nothing_estimable() -> None:
 
 
 def test_synthetic_problem_is_calibrated() -> None:
-    prob = unc.synthetic_problem(np.random.default_rng(5), population=2000, separation=1.5)
+    prob = synthetic_problem(np.random.default_rng(5), population=2000, separation=1.5)
     p = prob.pairs
     bins = pd.cut(p["match_probability"], [0, 0.2, 0.4, 0.6, 0.8, 1.0])
     table = p.groupby(bins, observed=True).agg(mean_p=("match_probability", "mean"),
@@ -159,8 +167,8 @@ def test_synthetic_problem_is_calibrated() -> None:
 
 
 def test_estimate_from_graph_reports_decomposition() -> None:
-    prob = unc.synthetic_problem(np.random.default_rng(11), population=600, separation=1.75)
-    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+    prob = synthetic_problem(np.random.default_rng(11), population=600, separation=1.75)
+    g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
     seen = []
     res = el.estimate_from_graph(g, prob.list_index, prob.lists, 6, "dga", seed=1,
                                   logit_prior=prob.logit_prior, n_draws=500,
@@ -182,9 +190,9 @@ def test_estimate_from_graph_reports_decomposition() -> None:
 
 
 def test_capture_merge_logit_is_one_over_the_unlisted() -> None:
-    assert unc.capture_merge_logit(1000.0, 800) == pytest.approx(-math.log(201))
-    assert unc.capture_merge_logit(800.0, 800) == pytest.approx(-math.log(2))  # floor at 1
-    assert unc.capture_merge_logit(float("nan"), 50) == pytest.approx(-math.log(51))
+    assert capture_merge_logit(1000.0, 800) == pytest.approx(-math.log(201))
+    assert capture_merge_logit(800.0, 800) == pytest.approx(-math.log(2))  # floor at 1
+    assert capture_merge_logit(float("nan"), 50) == pytest.approx(-math.log(51))
 
 
 def test_capture_prior_sampler_centres_on_the_true_clustering() -> None:
@@ -197,14 +205,14 @@ def test_capture_prior_sampler_centres_on_the_true_clustering() -> None:
     (``score="pairs"``) is the exact likelihood here."""
     gaps_capture, gaps_raw = [], []
     for r in range(3):
-        prob = unc.synthetic_problem(np.random.default_rng(1000 + r), population=3000,
+        prob = synthetic_problem(np.random.default_rng(1000 + r), population=3000,
                                      separation=1.5, decoys=3.0)
-        g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+        g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
         k_true = len(np.unique(prob.person))
-        start = unc.threshold_labels(g, 0.5)
-        for merge, gaps in ((unc.capture_merge_logit(prob.n_true, k_true), gaps_capture),
+        start = threshold_labels(g, 0.5)
+        for merge, gaps in ((capture_merge_logit(prob.n_true, k_true), gaps_capture),
                             (prob.logit_prior, gaps_raw)):
-            ks = [len(np.unique(lab)) for lab in unc.gibbs_draws(
+            ks = [len(np.unique(lab)) for lab in gibbs_draws(
                 g, 30, np.random.default_rng(r), logit_prior=prob.logit_prior, start=start,
                 merge_logit=merge, unscored_log_bf=-12.0, burnin=20, thin=2, score="pairs")]
             gaps.append((np.mean(ks) - k_true) / max(np.std(ks), 1.0))
@@ -214,30 +222,30 @@ def test_capture_prior_sampler_centres_on_the_true_clustering() -> None:
 
 def test_blocking_miss_rate_recovers_dropped_true_pairs() -> None:
     rng = np.random.default_rng(3)
-    prob = unc.synthetic_problem(rng, population=2000, capture=(0.8, 0.8, 0.7, 0.8),
+    prob = synthetic_problem(rng, population=2000, capture=(0.8, 0.8, 0.7, 0.8),
                                  separation=3.0, decoys=1.0)
     pairs = prob.pairs
     drop = pairs["is_match"].to_numpy() & (rng.random(len(pairs)) < 0.05)
     kept = pairs[~drop]
     n = len(prob.person)
-    n_open, n_paths = unc.blocking_miss_rate(n, kept["record_pk_l"].to_numpy() - 1,
+    n_open, n_paths = blocking_miss_rate(n, kept["record_pk_l"].to_numpy() - 1,
                                              kept["record_pk_r"].to_numpy() - 1,
                                              kept["match_probability"].to_numpy())
     assert n_paths > 1000
     assert 0.03 < n_open / n_paths < 0.07
-    g = unc.build_graph(prob.record_pks, kept, list_index=prob.list_index)
+    g = build_graph(prob.record_pks, kept, list_index=prob.list_index)
     assert g.unscored_log_bf() == pytest.approx(math.log(0.05), abs=0.4)
     # nothing dropped: the rate is tiny and the Bayes factor near the floor
-    g0 = unc.build_graph(prob.record_pks, pairs, list_index=prob.list_index)
+    g0 = build_graph(prob.record_pks, pairs, list_index=prob.list_index)
     assert g0.unscored_log_bf() < -7
     # no record with two near-certain partners: the default
-    g1 = unc.build_graph(np.array([1, 2]), _pairs([(1, 2, 0.5)]))
+    g1 = build_graph(np.array([1, 2]), _pairs([(1, 2, 0.5)]))
     assert g1.unscored_log_bf() == -5.0
 
 
 def test_unknown_merge_prior_refused() -> None:
-    prob = unc.synthetic_problem(np.random.default_rng(2), population=200)
-    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+    prob = synthetic_problem(np.random.default_rng(2), population=200)
+    g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
     with pytest.raises(EstimationError):
         el.estimate_from_graph(g, prob.list_index, prob.lists, 3, "dga", calibrate="magic")
 
@@ -255,9 +263,9 @@ def test_small_coverage_study_pooled_beats_plugin() -> None:
     pooled_hits = plugin_hits = 0
     pooled_bias, plugin_bias = [], []
     for r in range(reps):
-        prob = unc.synthetic_problem(np.random.default_rng(2026 + r), population=3000,
+        prob = synthetic_problem(np.random.default_rng(2026 + r), population=3000,
                                      separation=1.5, decoys=3.0)
-        g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+        g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
         res = el.estimate_from_graph(g, prob.list_index, prob.lists, 10, "dga", seed=r,
                                       logit_prior=prob.logit_prior, n_draws=1000,
                                       score="pairs", calibrate="capture")
@@ -316,7 +324,7 @@ def test_workspace_cli_linkage_draws(linked_ws) -> None:
 def test_workspace_draws_respect_review_decisions(linked_ws) -> None:
     from roshan.link.review import load_constraints, record_decision
 
-    records, pairs, labels, _ = unc.workspace_inputs(linked_ws)
+    records, pairs, labels, _ = workspace_inputs(linked_ws)
     assert labels is not None and len(labels) == len(records)
     # reject a pair the linker put together, confirm one it kept apart
     pk = records["record_pk"].to_numpy()
@@ -331,10 +339,10 @@ def test_workspace_draws_respect_review_decisions(linked_ws) -> None:
     must, cannot = load_constraints(linked_ws)
     lists = sorted(records["source"].unique())
     li = records["source"].map({s: k for k, s in enumerate(lists)}).to_numpy()
-    g = unc.build_graph(pk, pairs, must_link=must, cannot_link=cannot, list_index=li)
+    g = build_graph(pk, pairs, must_link=must, cannot_link=cannot, list_index=li)
     rng = np.random.default_rng(0)
-    for sampler_draws in (list(unc.gibbs_draws(g, 20, rng, logit_prior=-5.0, start=labels)),
-                          [unc.draw_labels(g, rng) for _ in range(20)]):
+    for sampler_draws in (list(gibbs_draws(g, 20, rng, logit_prior=-5.0, start=labels)),
+                          [draw_labels(g, rng) for _ in range(20)]):
         assert all(d[i] != d[j] for d in sampler_draws)
         assert all(d[apart[0]] == d[apart[1]] for d in sampler_draws)
 
@@ -374,7 +382,7 @@ QUICK_LCMCR = {"burnin": 400, "samples": 80, "thin": 5, "chains": 2}
 def test_lcmcr_chains_warm_start_reproducible_whatever_the_threads() -> None:
     from roshan.estimate.lcmcr import LcmcrChains
 
-    prob = unc.synthetic_problem(np.random.default_rng(2), population=400)
+    prob = synthetic_problem(np.random.default_rng(2), population=400)
     c = el.counts_from_labels(prob.person, prob.list_index, prob.lists)
     runs = []
     for workers in (1, 2):
@@ -389,8 +397,8 @@ def test_lcmcr_chains_warm_start_reproducible_whatever_the_threads() -> None:
 
 
 def test_chain_refit_pools_recommended_reproducibly() -> None:
-    prob = unc.synthetic_problem(np.random.default_rng(11), population=500, separation=1.75)
-    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+    prob = synthetic_problem(np.random.default_rng(11), population=500, separation=1.75)
+    g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
 
     def run(seed: int):
         return el.estimate_from_graph(g, prob.list_index, prob.lists, 8, "recommended",
@@ -436,8 +444,8 @@ def test_refit_modes_resolve_per_method() -> None:
 
 
 def test_calibrated_refit_scales_the_within_variance() -> None:
-    prob = unc.synthetic_problem(np.random.default_rng(12), population=400, separation=1.75)
-    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+    prob = synthetic_problem(np.random.default_rng(12), population=400, separation=1.75)
+    g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
     res = el.estimate_from_graph(g, prob.list_index, prob.lists, 4, "loglinear", seed=2,
                                   logit_prior=prob.logit_prior)
     info = res.diagnostics["linkage"]
@@ -542,7 +550,7 @@ def _set_partitions(items):
         yield [[first], *part]
 
 
-@pytest.mark.parametrize("score", unc.SCORES)
+@pytest.mark.parametrize("score", SCORES)
 def test_gibbs_draws_follow_the_exact_clustering_posterior(score) -> None:
     """On 5 records the target can be enumerated (52 clusterings): the sampler's long-run
     frequencies match P(C) ∝ Π_clusters exp(g(S, k)), with g(S, k) = (k−1)·m + S under
@@ -550,7 +558,7 @@ def test_gibbs_draws_follow_the_exact_clustering_posterior(score) -> None:
     factors, an unscored pair counting ``u``)."""
     lp, u, m = -2.0, -3.0, -1.5
     rows = [(1, 2, 0.9), (2, 3, 0.7), (1, 3, 0.4), (3, 4, 0.6), (4, 5, 0.8), (2, 5, 0.2)]
-    g = unc.build_graph(np.arange(1, 6), _pairs(rows))
+    g = build_graph(np.arange(1, 6), _pairs(rows))
     lbf = {(a - 1, b - 1): math.log(p / (1 - p)) - lp for a, b, p in rows}
 
     def log_target(part):
@@ -568,7 +576,7 @@ def test_gibbs_draws_follow_the_exact_clustering_posterior(score) -> None:
     exact /= exact.sum()
     key = {tuple(sorted(tuple(sorted(c)) for c in p)): i for i, p in enumerate(parts)}
     freq = np.zeros(len(parts))
-    for lab in unc.gibbs_draws(g, 40000, np.random.default_rng(7), logit_prior=lp,
+    for lab in gibbs_draws(g, 40000, np.random.default_rng(7), logit_prior=lp,
                                unscored_log_bf=u, merge_logit=m, burnin=50, thin=1,
                                score=score):
         groups: dict[int, list[int]] = {}
@@ -590,11 +598,11 @@ def test_entity_score_keeps_namesakes_apart_where_all_pairs_merge_them() -> None
     lists = np.tile(np.arange(4), 3)
     rows = [(a + 1, b + 1, 0.99 if person[a] == person[b] else 0.3)
             for a in range(12) for b in range(a + 1, 12) if lists[a] != lists[b]]
-    g = unc.build_graph(np.arange(1, 13), _pairs(rows), list_index=lists)
+    g = build_graph(np.arange(1, 13), _pairs(rows), list_index=lists)
     start = np.arange(12)
     people = {}
-    for score in unc.SCORES:
-        ks = [len(np.unique(lab)) for lab in unc.gibbs_draws(
+    for score in SCORES:
+        ks = [len(np.unique(lab)) for lab in gibbs_draws(
             g, 200, np.random.default_rng(3), logit_prior=-7.5, unscored_log_bf=-7.8,
             merge_logit=-7.5, start=start, burnin=20, thin=2, score=score)]
         people[score] = float(np.mean(ks))
@@ -608,12 +616,12 @@ def test_auto_score_keeps_pairs_on_independent_scores_and_switches_on_a_collapse
     scores are independent, a short chain under the pairs score keeps about as many
     people as the linker and ``pairs`` is kept; on namesake cliques (every cross-person
     pair at 0.3) the chain collapses and ``entity`` is chosen, with the mixed prior."""
-    prob = unc.synthetic_problem(np.random.default_rng(11), population=1500,
+    prob = synthetic_problem(np.random.default_rng(11), population=1500,
                                               separation=2.0, decoys=2.0)
-    g = unc.build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
-    start = unc.threshold_labels(g, 0.5)
+    g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
+    start = threshold_labels(g, 0.5)
     people = len(np.unique(start))
-    chosen, why = el.choose_score(g, start, people, unc.capture_merge_logit(1500, people),
+    chosen, why = el.choose_score(g, start, people, capture_merge_logit(1500, people),
                                   logit_prior=prob.logit_prior, unscored_log_bf=-12.0,
                                   rng=np.random.default_rng(0))
     assert chosen == "pairs" and why["gap"] < el.COLLAPSE_GAP, why
@@ -631,7 +639,7 @@ def test_auto_score_keeps_pairs_on_independent_scores_and_switches_on_a_collapse
         idx = np.arange(12 * b, 12 * b + 12)
         rows += [(a + 1, c + 1, 0.99 if person[a] == person[c] else 0.3)
                  for i, a in enumerate(idx) for c in idx[i + 1:] if lists[a] != lists[c]]
-    g2 = unc.build_graph(np.arange(1, 12 * blocks + 1), _pairs(rows), list_index=lists)
+    g2 = build_graph(np.arange(1, 12 * blocks + 1), _pairs(rows), list_index=lists)
     start2 = np.arange(12 * blocks)  # a linker that linked nothing
     chosen2, why2 = el.choose_score(g2, start2, len(np.unique(start2)), -7.5,
                                     logit_prior=-7.5, unscored_log_bf=-7.8,

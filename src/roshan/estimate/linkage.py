@@ -37,21 +37,22 @@ import pandas as pd
 from scipy.stats import t as student_t
 
 from roshan.errors import EstimationError, LinkageError
-from roshan.link.uncertainty import (
+from roshan.link.uncertainty.graph import (
     DEFAULT_BAND,
     DEFAULT_CHAIN_GUARD,
-    MERGE_PRIORS,
-    SAMPLERS,
     LinkageGraph,
     build_graph,
+    threshold_labels,
+)
+from roshan.link.uncertainty.samplers import (
+    MERGE_PRIORS,
+    SAMPLERS,
     calibrate_merge,
     capture_merge_logit,
     draw_labels,
     gibbs_draws,
-    model_lambda,
-    threshold_labels,
-    workspace_inputs,
 )
+from roshan.link.uncertainty.workspace import model_lambda, workspace_inputs
 
 __all__ = [
     "CHAIN_BURNIN_SWEEPS",

@@ -8,7 +8,10 @@ Public API (names other stages rely on):
 - :func:`simulate` — generate and write the folder layout, return the manifest;
 - :func:`family_config` / ``FAMILIES`` — named scenario families of the linkage
   robustness sweep (:mod:`roshan.simulate.families`);
-- :func:`ingest_scenario` — load a generated scenario's lists into a workspace.
+- :func:`ingest_scenario` — load a generated scenario's lists into a workspace;
+- :func:`synthetic_problem` / :class:`SyntheticLinkage` — a linkage problem with known
+  truth and calibrated pair probabilities (:mod:`roshan.simulate.linkage`), the test bed
+  of linkage uncertainty.
 
 Names load on first use (:mod:`roshan._lazy`): ``import roshan.simulate`` is cheap.
 """
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
         default_sources,
     )
     from roshan.simulate.families import FAMILIES, family_config
+    from roshan.simulate.linkage import SyntheticLinkage, synthetic_problem
     from roshan.simulate.scenario import Scenario, generate, ingest_scenario, simulate
 
 __all__ = [
@@ -39,13 +43,16 @@ __all__ = [
     "Scenario",
     "ScenarioConfig",
     "SourceSpec",
+    "SyntheticLinkage",
     "default_sources",
     "generate",
     "simulate",
+    "synthetic_problem",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, {
     "config": ("FORMAT_TOKENS", "PRESETS", "ScenarioConfig", "SourceSpec", "default_sources"),
     "families": ("FAMILIES", "family_config"),
+    "linkage": ("SyntheticLinkage", "synthetic_problem"),
     "scenario": ("Scenario", "generate", "ingest_scenario", "simulate"),
 })
