@@ -193,9 +193,9 @@ def _spark_backend(master: str | None, expected_pairs: int | None = None) -> Bac
     partitions = spark_partitions(expected_pairs)
     try:
         from pyspark.sql import SparkSession
-        from splink.internals.spark.jar_location import similarity_jar_location
 
         from roshan.link.spark_api import FlooredSparkAPI
+        from roshan.link.splink_adapter import similarity_jar_location
     except ImportError as exc:  # pragma: no cover - pyspark is a declared dependency
         raise LinkageError("the Spark engine needs pyspark installed") from exc
     os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)  # type: ignore[attr-defined]

@@ -9,15 +9,17 @@ flat frame with ``unique_id``; :func:`febrl_spec` is the matching settings.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from roshan.link.blocking import BlockingPass
 from roshan.link.settings import ModelSpec
+
+if TYPE_CHECKING:
+    from roshan.link.splink_adapter import ComparisonLevelCreator
 
 FEBRL_COLUMNS = ("given_name", "surname", "street_number", "address_1", "address_2", "suburb",
                  "postcode", "state", "date_of_birth", "soc_sec_id")

@@ -29,10 +29,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 from splink import Linker
-from splink.internals.misc import prob_to_match_weight
 
 from roshan.link.engine import Backend
 from roshan.link.settings import PAIRS_FLOOR, ModelSpec
+from roshan.link.splink_adapter import (
+    db_api_of,
+    duckdb_connection,
+    prob_to_match_weight,
+    score_labelled_pairs,
+)
 
 CHAIN_LOW = 0.01
 """A pair inside a cluster below this probability with a hard disagreement is split."""
@@ -51,7 +56,7 @@ def _read(linker: Linker, engine: str, sdf: Any, columns: list[str],
     """Selected columns of a Splink table as pandas, read through DuckDB."""
     sql = f"select {', '.join(columns)} from {{t}} {where}"
     if engine == "duckdb":
-        return linker._db_api.duckdb_con.execute(sql.format(t=sdf.physical_name)).df()
+        return duckdb_connection(linker).execute(sql.format(t=sdf.physical_name)).df()
     scratch = Path(tempfile.mkdtemp(prefix="roshan-scored-"))
     try:
         narrow = linker.misc.query_sql(sql.format(t=sdf.physical_name), output_type="splink_df")
@@ -69,7 +74,7 @@ def _spark_floor(linker: Linker, engine: str, weight: float) -> AbstractContextM
         return nullcontext()
     from roshan.link.spark_api import floor_predictions
 
-    return floor_predictions(linker._db_api, weight)
+    return floor_predictions(db_api_of(linker), weight)
 
 
 def _rename(df: pd.DataFrame) -> pd.DataFrame:
@@ -193,10 +198,6 @@ def score_listed_pairs(linker: Linker, backend: Backend, pairs: pd.DataFrame) ->
     pairs can be checked under any candidate model, also pairs a model scores below
     the floor of :func:`score_kept_pairs`. DuckDB backends only (training runs there).
     """
-    from splink.internals.accuracy import predictions_from_sample_of_pairwise_labels_sql
-    from splink.internals.pipeline import CTEPipeline
-    from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
-
     cols = ["unique_id_l", "unique_id_r", "match_probability"]
     if pairs.empty:
         return pd.DataFrame({c: pd.Series([], dtype="float64" if c == "match_probability"
@@ -205,14 +206,10 @@ def score_listed_pairs(linker: Linker, backend: Backend, pairs: pd.DataFrame) ->
                           "unique_id_r": pairs["unique_id_r"].astype("int64").to_numpy(),
                           "clerical_match_score": 1.0})
     sdf = backend.register(table, "listed_pairs")
-    pipeline = CTEPipeline()
-    enqueue_df_concat_with_tf(linker, pipeline)
-    pipeline.enqueue_list_of_sqls(
-        predictions_from_sample_of_pairwise_labels_sql(linker, sdf.physical_name))
-    scored = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+    scored = score_labelled_pairs(linker, sdf.physical_name)
     names = _column_names(scored)
     keep = cols + [n for n in names if n.startswith("gamma_")]
-    out = linker._db_api.duckdb_con.execute(
+    out = duckdb_connection(linker).execute(
         f"select {', '.join(keep)} from {scored.physical_name}").df()
     scored.drop_table_from_database_and_remove_from_cache()
     sdf.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)

@@ -33,11 +33,11 @@ from roshan.link.engine import Backend
 from roshan.link.health import Check, anchor_checks, anchor_score, enforce_order, model_checks
 from roshan.link.predict import score_listed_pairs
 from roshan.link.settings import ModelSpec
+from roshan.link.splink_adapter import get_lambda, set_lambda
 from roshan.link.sure import find_pairs
 
 if TYPE_CHECKING:
-    from splink.internals.blocking_rule_creator import BlockingRuleCreator
-    from splink.internals.charts import SplinkChart
+    from roshan.link.splink_adapter import BlockingRuleCreator, SplinkChart
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def _estimate_lambda(linker: Linker, spec: ModelSpec, report: TrainingReport,
         rules: list[str | BlockingRuleCreator] = list(spec.deterministic_rules)
         linker.training.estimate_probability_two_random_records_match(
             rules, recall=spec.deterministic_recall)
-        prob = linker._settings_obj._probability_two_random_records_match
+        prob = get_lambda(linker)
     except ValueError:
         prob = 0.0
     total = max(n_records * (n_records - 1) / 2, 1)
@@ -136,7 +136,7 @@ def _estimate_lambda(linker: Linker, spec: ModelSpec, report: TrainingReport,
             "falls back to one expected match per record")
         prob = min(max(n_records / total, floor), 0.5)
     prob = float(min(max(prob, floor), 0.5))
-    linker._settings_obj._probability_two_random_records_match = prob
+    set_lambda(linker, prob)
     report.probability_two_random_records_match = prob
 
 
