@@ -113,12 +113,14 @@ def restore(
         raise RoshanError("--passphrase-file unlocks the key directory given with --keys")
     if not identities:
         raise RoshanError("give --identity FILE or --keys DIR to decrypt the backup")
+    from roshan.cli.documents import WorkspaceCreated
+
     with do_restore(backup_file, target, identities, db_url=db) as ws:
-        info = {"workspace": str(ws.root), "workspace_id": ws.id, "db": ws.db_url}
+        info = WorkspaceCreated(workspace=str(ws.root), workspace_id=ws.id, db=ws.db_url)
     if json_out:
-        print_json(info)
+        print_json(info.to_dict())
     else:
-        console.print(f"restored into {escape(info['workspace'])} ({escape(info['db'])})",
+        console.print(f"restored into {escape(info.workspace)} ({escape(info.db)})",
                       soft_wrap=True)
 
 

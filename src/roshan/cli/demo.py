@@ -22,7 +22,9 @@ def demo(
     summary = run_demo(out, seed=seed, population=population, force=force,
                        log=lambda m: console.print(m))
     if json_out:
-        print_json(summary)
+        from roshan.cli.documents import DemoSummary
+
+        print_json(DemoSummary(**summary).to_dict())
     else:
         console.print(f"[bold]done[/]: everything above is SYNTHETIC. Report: {summary.get('report')}")
 

@@ -57,7 +57,10 @@ def export(
         side.write_text(json.dumps({"what": what, "rows": len(frame), **notes}, indent=1),
                         encoding="utf-8")
     if json_out:
-        print_json({"what": what, "format": fmt, "path": str(path), "rows": len(frame), **notes})
+        from roshan.cli.documents import ExportWritten
+
+        print_json(ExportWritten(what=what, format=fmt, path=str(path), rows=len(frame),
+                                 **notes).to_dict())
         return
     extra = (f"; {notes['suppressed']} small cell(s) suppressed" if notes["suppressed"] else "")
     console.print(f"wrote {len(frame):,} {what} to {path} (redaction: {notes['redact']}{extra})")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.markup import escape
@@ -61,6 +60,7 @@ def intake_new(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Record one report (terminal form or JSON) and encrypt it at once."""
+    from roshan.cli.documents import ReportSaved
     from roshan.intake import answers_from_json, load_recipient, run_form, save_report
 
     recipient = load_recipient(Path(to) if Path(to).exists() else to)
@@ -75,11 +75,11 @@ def intake_new(
     saved = save_report(outbox, recipient, ans.victim, circumstances=ans.circumstances,
                         witness_contact=ans.witness_contact, attachments=ans.attachments,
                         keep_metadata=ans.keep_metadata or keep_metadata, language=ans.language)
-    out = {"report_id": saved.report_id, "outbox": str(outbox),
-           "attachments": len(saved.attachment_blobs), "witness_contact": bool(saved.witness_blob),
-           "warnings": list(saved.warnings)}
+    out = ReportSaved(report_id=saved.report_id, outbox=str(outbox),
+                      attachments=len(saved.attachment_blobs),
+                      witness_contact=bool(saved.witness_blob), warnings=list(saved.warnings))
     if json_out:
-        print_json(out)
+        print_json(out.to_dict())
         return
     from roshan.intake import FORM_TEXTS as TEXTS
 
@@ -105,6 +105,7 @@ def intake_pack(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Pack an outbox into one content-addressed bundle, optionally split into chunks."""
+    from roshan.cli.documents import BundlePacked
     from roshan.intake import load_reporter_key, pack_outbox, split_bundle
 
     size = parse_size(chunk_size) if chunk_size else None
@@ -113,11 +114,11 @@ def intake_pack(
     chunks = split_bundle(bundle.path, out, size) if size and bundle.path else []
     if chunks and bundle.path:
         bundle.path.unlink()
-    res = {"bundle_id": bundle.bundle_id, "bundle": None if chunks else str(bundle.path),
-           "entries": len(bundle.entries), "size": bundle.size,
-           "chunks": [str(c) for c in chunks]}
+    res = BundlePacked(bundle_id=bundle.bundle_id, bundle=None if chunks else str(bundle.path),
+                       entries=len(bundle.entries), size=bundle.size,
+                       chunks=[str(c) for c in chunks])
     if json_out:
-        print_json(res)
+        print_json(res.to_dict())
         return
     where = f"{len(chunks)} chunks in {out}" if chunks else str(bundle.path)
     console.print(f"bundle {bundle.bundle_id[:16]}…: {len(bundle.entries)} blobs, "
@@ -137,7 +138,9 @@ def intake_split(
     open_bundle(bundle)
     chunks = split_bundle(bundle, out, parse_size(chunk_size))
     if json_out:
-        print_json({"chunks": [str(c) for c in chunks]})
+        from roshan.cli.documents import ChunksWritten
+
+        print_json(ChunksWritten(chunks=[str(c) for c in chunks]).to_dict())
     else:
         console.print(f"{len(chunks)} chunks written to {out}")
 
@@ -157,7 +160,9 @@ def intake_check(
     shown = short_ids(sorted({r["bundle_id"] for r in results if r.get("bundle_id")}))
     bad_sets = [bid for bid, cov in coverage.items() if cov.get("joins") is False]
     if json_out:
-        print_json({"files": results, "chunked_bundles": coverage})
+        from roshan.cli.documents import FilesChecked
+
+        print_json(FilesChecked(files=results, chunked_bundles=coverage).to_dict())
     else:
         for r in results:
             if not r["ok"]:
@@ -262,30 +267,31 @@ def intake_import(
 def intake_status(workspace: Path = typer.Argument(..., help="The workspace folder."),
                   json_out: bool = JSON_OPT) -> None:
     """Show bundles still waiting for chunks."""
+    from roshan.cli.documents import PendingBundle, SpoolStatus
     from roshan.intake import Spool
     from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
         pending = Spool(ws.root / "intake" / "spool").pending()
-    rows: list[dict[str, Any]] = [
-        {"bundle_id": s.bundle_id, "chunks": s.count, "missing": [i + 1 for i in s.missing],
-         "other_versions": s.versions} for s in pending]
+    rows = [PendingBundle(bundle_id=s.bundle_id, chunks=s.count,
+                          missing=[i + 1 for i in s.missing], other_versions=s.versions)
+            for s in pending]
     if json_out:
-        print_json({"pending": rows})
+        print_json(SpoolStatus(pending=rows).to_dict())
     elif not rows:
         console.print("no bundle is waiting for chunks")
     else:
-        shown = short_ids([r["bundle_id"] for r in rows])
+        shown = short_ids([r.bundle_id for r in rows])
         for r in rows:
-            if r["missing"]:
-                what = f"missing chunks {_numbers(r['missing'])} of {r['chunks']}"
+            if r.missing:
+                what = f"missing chunks {_numbers(r.missing)} of {r.chunks}"
             else:
-                what = (f"all {r['chunks']} chunks here but not imported yet; run "
+                what = (f"all {r.chunks} chunks here but not imported yet; run "
                         "`roshan intake import` with any of its chunks")
-            if r["other_versions"]:
-                what += (f" ({plural(r['other_versions'], 'other version')} of its chunks "
+            if r.other_versions:
+                what += (f" ({plural(r.other_versions, 'other version')} of its chunks "
                          "also kept; the set that joins into the bundle wins)")
-            console.print(f"bundle {shown[r['bundle_id']]}: {what}", soft_wrap=True)
+            console.print(f"bundle {shown[r.bundle_id]}: {what}", soft_wrap=True)
 
 
 @intake_app.command("discard")
@@ -309,7 +315,9 @@ def intake_discard(workspace: Path = typer.Argument(..., help="The workspace fol
                               f"{', '.join(matches)}; give more of the id")
         spool.discard(matches[0])
     if json_out:
-        print_json({"discarded": matches[0]})
+        from roshan.cli.documents import BundleDiscarded
+
+        print_json(BundleDiscarded(discarded=matches[0]).to_dict())
     else:
         console.print(f"discarded the spooled chunks of bundle {matches[0]}", soft_wrap=True)
 

@@ -48,19 +48,20 @@ def keys_init(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Create the organisation's age recipient key and Ed25519 signing key."""
+    from roshan.cli.documents import KeysCreated
     from roshan.intake import QR_PNG, QR_SVG, RECIPIENT_FILE, SIGNING_PUB_FILE, init_keys
 
     pub = init_keys(directory, read_passphrase(passphrase_file, confirm=True), force=force)
-    out = {"directory": str(directory), "recipient": pub.recipient, "key_id": pub.key_id,
-           "recipient_file": str(directory / RECIPIENT_FILE),
-           "qr_png": str(directory / QR_PNG), "qr_svg": str(directory / QR_SVG),
-           "signing_public_file": str(directory / SIGNING_PUB_FILE)}
+    out = KeysCreated(directory=str(directory), recipient=pub.recipient, key_id=pub.key_id,
+                      recipient_file=str(directory / RECIPIENT_FILE),
+                      qr_png=str(directory / QR_PNG), qr_svg=str(directory / QR_SVG),
+                      signing_public_file=str(directory / SIGNING_PUB_FILE))
     if json_out:
-        print_json(out)
+        print_json(out.to_dict())
         return
     console.print(f"organisation keys created in {directory}")
     console.print(f"  recipient (give to field workers): {pub.recipient}")
-    console.print(f"  QR code: {out['qr_png']}  signing key id: {pub.key_id}")
+    console.print(f"  QR code: {out.qr_png}  signing key id: {pub.key_id}")
     console.print("  private keys are encrypted under your passphrase; back up the folder "
                   "and the passphrase separately")
 
@@ -74,12 +75,13 @@ def keys_reporter_init(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Create a field reporter's signing key; enrol reporter.pub in KEYS/reporters/."""
+    from roshan.cli.documents import ReporterKeyCreated
     from roshan.intake import REPORTER_PUB_FILE, init_reporter
 
     pub = init_reporter(directory, label)
-    out = {"key_id": pub.key_id, "public_file": str(directory / REPORTER_PUB_FILE)}
+    out = ReporterKeyCreated(key_id=pub.key_id, public_file=str(directory / REPORTER_PUB_FILE))
     if json_out:
-        print_json(out)
+        print_json(out.to_dict())
         return
     console.print(f"reporter key {pub.key_id[:16]}… created in {directory}; copy "
                   f"{REPORTER_PUB_FILE} into the organisation's keys/reporters/ folder to enrol it")
@@ -91,11 +93,13 @@ def keys_reporter_init(
 def keys_show(directory: Path = typer.Argument(..., help="Key directory."),
               json_out: bool = JSON_OPT) -> None:
     """Show the public keys (no passphrase needed)."""
+    from roshan.cli.documents import PublicKeysShown
     from roshan.intake import encode_signing_public, load_public
 
     pub = load_public(directory)
-    out = {"recipient": pub.recipient, "signing_public": encode_signing_public(pub.signing_public),
-           "key_id": pub.key_id}
+    out = PublicKeysShown(recipient=pub.recipient,
+                          signing_public=encode_signing_public(pub.signing_public),
+                          key_id=pub.key_id).to_dict()
     if json_out:
         print_json(out)
     else:

@@ -42,16 +42,17 @@ def ledger_checkpoint(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Sign the current tree head; write a publishable checkpoint (hashes only, no names)."""
+    from roshan.cli.documents import CheckpointSigned
     from roshan.intake import checkpoint, unlock
     from roshan.store import Workspace
 
     org = unlock(keys, read_passphrase(passphrase_file))
     with Workspace.open(workspace) as ws:
         cp, path = checkpoint(ws, org, out_dir=out)
-    res = {"tree_size": cp.tree_size, "root_hash": cp.root_hash.hex(), "key_id": cp.key_id,
-           "file": str(path)}
+    res = CheckpointSigned(tree_size=cp.tree_size, root_hash=cp.root_hash.hex(),
+                           key_id=cp.key_id, file=str(path))
     if json_out:
-        print_json(res)
+        print_json(res.to_dict())
     else:
         console.print(f"checkpoint signed: size {cp.tree_size}, root {cp.root_hash.hex()[:16]}…, "
                       f"written to {path}")
@@ -120,17 +121,18 @@ def ledger_prove(
     """An RFC 9162 inclusion proof for one leaf (hashes only), to hand to a third party."""
     import json
 
+    from roshan.cli.documents import InclusionProof
     from roshan.intake import prove_inclusion
     from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
-        proof = prove_inclusion(ws, ref, tree_size)
+        proof = InclusionProof(**prove_inclusion(ws, ref, tree_size))
     if out is not None:
-        out.write_text(json.dumps(proof, indent=2) + "\n", "utf-8")
-        console.print(f"inclusion proof for leaf {proof['leaf_index']} of {proof['tree_size']} "
+        out.write_text(json.dumps(proof.to_dict(), indent=2) + "\n", "utf-8")
+        console.print(f"inclusion proof for leaf {proof.leaf_index} of {proof.tree_size} "
                       f"written to {out}")
     else:
-        print_json(proof)
+        print_json(proof.to_dict())
 
 
 @ledger_app.command("check-proof")

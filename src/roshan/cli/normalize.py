@@ -113,7 +113,9 @@ def workspace_cmd(
             out = normalize_workspace(ws)
     info = summarize(out, samples=samples)
     if json_out:
-        print_json(info)
+        from roshan.cli.documents import NormalizeSummary
+
+        print_json(NormalizeSummary(**info).to_dict())
         return
     console.print(f"wrote [bold]{info['path']}[/]: {info['records']:,} records")
     table = Table("measure", "value", title="normalisation summary")

@@ -53,7 +53,10 @@ def report(
                                 accept_linkage_risk=accept_linkage_risk)
             prog.update(task, completed=1, total=1)
     if json_out:
-        print_json({"html": str(path), "pdf": str(pdf) if pdf else None, "lang": lang})
+        from roshan.cli.documents import ReportWritten
+
+        print_json(ReportWritten(html=str(path), pdf=str(pdf) if pdf else None,
+                                 lang=lang).to_dict())
         return
     console.print(f"wrote {path}" + (f" and {pdf}" if pdf else ""))
 

@@ -73,13 +73,12 @@ def review(
                     console.print(f"  [yellow]not saved[/] (decided differently by someone else "
                                   f"since the batch was made): row(s) {rows}")
             return
-        from roshan.link import review_queue, run_interactive
+        from roshan.link import SessionSummary, review_queue, run_interactive
 
         items = review_queue(ws, limit, clusters)
         if not items:
             if json_out:
-                print_json({"shown": 0, "decided": {"match": 0, "non_match": 0, "unsure": 0},
-                            "skipped": 0, "conflicts": 0, "quit_early": False})
+                print_json(SessionSummary().to_dict())
             else:
                 console.print("nothing to review: no undecided uncertain pairs or suspicious "
                               "clusters")

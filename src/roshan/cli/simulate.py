@@ -93,7 +93,9 @@ def simulate_command(
 
         manifest = simulate(cfg, out, progress=report, overwrite=overwrite)
     if json_out:
-        print_json(manifest)
+        from roshan.cli.documents import ScenarioManifest
+
+        print_json(ScenarioManifest(**manifest).to_dict())
     else:
         n_rec = sum(s["records"] for s in manifest["sources"])
         console.print(

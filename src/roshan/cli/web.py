@@ -90,7 +90,9 @@ def user_add(
     with Workspace.open(workspace) as ws:
         uid = create_user(ws, username, _read_password(password_stdin), role, actor=actor_name())
     if json_out:
-        print_json({"id": uid, "username": username, "role": role})
+        from roshan.cli.documents import AccountAdded
+
+        print_json(AccountAdded(id=uid, username=username, role=role).to_dict())
     else:
         console.print(f"added {role} {username!r} (id {uid})")
 
@@ -107,7 +109,9 @@ def user_list(
     with Workspace.open(workspace) as ws:
         users = list_users(ws)
     if json_out:
-        print_json(users)
+        from roshan.cli.documents import Account
+
+        print_json([Account(**u).to_dict() for u in users])
         return
     for u in users:
         state = "active" if u["active"] else "inactive"
@@ -164,7 +168,9 @@ def token_create(
     with Workspace.open(workspace) as ws:
         token_id, token = create_token(ws, user_id_of(ws, username), name, actor_name())
     if json_out:
-        print_json({"id": token_id, "name": name, "user": username, "token": token})
+        from roshan.cli.documents import TokenCreated
+
+        print_json(TokenCreated(id=token_id, name=name, user=username, token=token).to_dict())
     else:
         console.print("store this token now; it is not shown again:")
         sys.stdout.write(token + "\n")

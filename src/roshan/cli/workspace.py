@@ -19,15 +19,16 @@ def init(
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Create a workspace: a config file plus the store, migrated to the latest schema."""
+    from roshan.cli.documents import WorkspaceCreated
     from roshan.store import Workspace
 
     with Workspace.init(path, db) as ws:
-        info = {"workspace": str(ws.root), "workspace_id": ws.id, "db": ws.db_url}
+        info = WorkspaceCreated(workspace=str(ws.root), workspace_id=ws.id, db=ws.db_url)
     if json_out:
-        print_json(info)
+        print_json(info.to_dict())
     else:
-        console.print(f"created workspace [bold]{escape(info['workspace'])}[/] "
-                      f"({escape(info['db'])})", soft_wrap=True)
+        console.print(f"created workspace [bold]{escape(info.workspace)}[/] "
+                      f"({escape(info.db)})", soft_wrap=True)
 
 
 def status(
@@ -37,6 +38,7 @@ def status(
                                "invariants (after a crash); exit 1 if any is broken."),
 ) -> None:
     """Show what the store holds: sources, imports, raw rows, records, rejected rows."""
+    from roshan.cli.documents import WorkspaceStatus
     from roshan.store import Workspace, check_store, reap_dead_link_runs, workspace_status
 
     with Workspace.open(path) as ws:  # marks link runs whose process died as failed
@@ -51,7 +53,7 @@ def status(
     if reaped:
         info["link_runs_marked_failed"] = reaped
     if json_out:
-        print_json(info)
+        print_json(WorkspaceStatus(**info).to_dict())
         if problems:
             raise typer.Exit(1)
         return

@@ -12,7 +12,7 @@ Entry points:
   decisions (:func:`is_decided`, :func:`decision_versions`, :func:`decisions_touching`),
   :class:`ReviewConflictError`, :func:`warm_review_cache`; offline batches with
   :func:`export_batch` / :func:`import_batch`; the terminal reviewer
-  :func:`run_interactive`.
+  :func:`run_interactive` and what it returns, :class:`SessionSummary`.
 
 Names load on first use (:mod:`roshan._lazy`): ``import roshan.link`` does not import
 splink or duckdb (``roshan --help`` stays fast; tests/architecture checks it).
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from roshan.link.review import (
         DECISIONS,
         ReviewConflictError,
+        SessionSummary,
         decide_in_session,
         decision_versions,
         decisions_touching,
@@ -48,7 +49,8 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "DECISIONS", "DEFAULT_SEED", "LinkSummary", "ReviewConflictError", "capture_histories",
+    "DECISIONS", "DEFAULT_SEED", "LinkSummary", "ReviewConflictError", "SessionSummary",
+    "capture_histories",
     "decide_in_session", "decision_versions", "decisions_touching", "export_batch",
     "import_batch", "is_decided", "latest_link_health", "link_workspace", "records_by_pk",
     "review_queue", "run_interactive", "warm_review_cache",
@@ -57,7 +59,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, {
     "histories": ("capture_histories",),
     "pipeline": ("DEFAULT_SEED", "LinkSummary", "latest_link_health", "link_workspace"),
-    "review": ("DECISIONS", "ReviewConflictError", "decide_in_session",
+    "review": ("DECISIONS", "ReviewConflictError", "SessionSummary", "decide_in_session",
                "decision_versions", "decisions_touching", "export_batch", "import_batch",
                "is_decided", "records_by_pk", "review_queue", "run_interactive",
                "warm_review_cache"),
