@@ -23,7 +23,9 @@ computed once per pair and the filter reads its result. Only pairs at or above t
 floor are written. :func:`floor_predictions` switches the floor on for one call.
 
 This overrides a private Splink hook (``_break_lineage_and_repartition``, Splink
-5.0.0 as locked in uv.lock); ``tests/link/test_spark_engine.py`` checks both that
+5.0.x as pinned in pyproject.toml; listed with roshan's other private Splink hooks in
+:mod:`roshan.link.splink_adapter`, whose test checks that it still exists);
+``tests/link/test_spark_engine.py`` checks both that
 the floor is applied and that the plan evaluates each comparison once, so an
 upgrade that moves the hook fails a test instead of silently slowing down. Callers
 still filter the result themselves, so a hook that stopped firing would cost time,
