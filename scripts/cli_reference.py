@@ -100,7 +100,36 @@ def reference() -> str:
         if rows:
             out += ["| argument or option | type | default | meaning |", "|---|---|---|---|",
                     *rows, ""]
+    out += json_documents()
     return "\n".join(out).rstrip() + "\n"
+
+
+def json_documents() -> list[str]:
+    """The "JSON documents" section: the keys of every --json document, from the
+    dataclasses of ``roshan.cli.documents`` and their docstrings."""
+    from roshan.cli.documents import DOCUMENTS, OTHER_DOCUMENTS, STAGE_DOCUMENTS, documented_keys
+
+    out = ["## JSON documents", "",
+           "With `--json` a command prints one JSON document on stdout (messages go to "
+           "stderr). Its keys, from the dataclasses in `roshan.cli.documents`:", ""]
+    for doc in DOCUMENTS:
+        title = ", ".join(f"`{c}`" if doc.always else f"`{c} --json`"
+                          for c in doc.commands) or "nested"
+        out += [f"### `{doc.__name__}` ({title})", ""]
+        text = (doc.__doc__ or "").strip().split("\n\n")[0]
+        out += [" ".join(text.split()) + (" The command prints a JSON array of these."
+                                          if doc.array else ""), ""]
+        out += ["| key | meaning |", "|---|---|",
+                *(f"| `{k}` | {_cell(v)} |" for k, v in documented_keys(doc).items()), ""]
+    out += ["### Documents of the stages", "",
+            "These commands print a stage's result; its class documents the keys.", ""]
+    out += [f"- `{cmd} --json`: " + ", ".join(f"`{c}`" if " " not in c else
+                                               "`{}` {}".format(*c.split(" ", 1))
+                                               for c in classes)
+            for cmd, classes in STAGE_DOCUMENTS.items()]
+    out += [""]
+    out += [f"- `{cmd} --json`: {why}." for cmd, why in OTHER_DOCUMENTS.items()]
+    return out + [""]
 
 
 def main(argv: list[str]) -> int:
