@@ -136,7 +136,7 @@ def estimate(
                               "(20 or more recommended)")
 
     if counts is not None:
-        from roshan.estimate.federated import estimate_federated, read_sidecar
+        from roshan.estimate import estimate_federated, read_sidecar
 
         federated, why_not = read_sidecar(counts)
         if linkage_draws and not (federated or {}).get("draws"):
@@ -165,7 +165,7 @@ def estimate(
         return
     console.print(result.summary(lang=lang), soft_wrap=True, markup=False)
     if "federate" in result.diagnostics:
-        from roshan.report.federate import federate_view
+        from roshan.report import federate_view
 
         fed = federate_view(result.to_dict(), lang if lang in ("en", "fa") else "en")
         if fed:

@@ -167,13 +167,11 @@ def count_cmd(
     provenance beside them (COUNTS.federate.json, read by `roshan estimate --counts`)."""
     import json
 
-    from roshan.estimate.federated import file_sha256, sidecar_path
-    from roshan.federate import count_rounds, load_session
-    from roshan.federate.errors import FederateError
-    from roshan.federate.protocol import counts_provenance
+    from roshan.estimate import file_sha256, sidecar_path
+    from roshan.federate import FederateError, count_rounds, counts_provenance, load_session
 
     if linkage_draws == 1:
-        raise FederateError("--linkage-draws must be 0 or at least 2 (20 recommended)")
+        raise FederateError("--linkage-draws must be 0 or at least 2 (e.g. 20)")
     s = load_session(session)
     keys = _unlock(keys_dir, passphrase_file)
     counts, summary = count_rounds(s, keys, files, _split(by), linkage_draws=linkage_draws,

@@ -20,6 +20,12 @@ from roshan._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.federated import (
+        estimate_federated,
+        file_sha256,
+        read_sidecar,
+        sidecar_path,
+    )
     from roshan.estimate.methods import DEFAULT_METHOD, METHODS, STRATA, fit
     from roshan.estimate.results import EstimateResult
     from roshan.estimate.strata import fit_strata
@@ -27,11 +33,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_METHOD", "METHODS", "STRATA", "CaptureCounts", "EstimateResult",
-    "estimate_workspace", "fit", "fit_strata", "latest_estimate", "linkage_health",
+    "estimate_federated", "estimate_workspace", "file_sha256", "fit", "fit_strata",
+    "latest_estimate", "linkage_health", "read_sidecar", "sidecar_path",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, {
     "counts": ("CaptureCounts",),
+    "federated": ("estimate_federated", "file_sha256", "read_sidecar", "sidecar_path"),
     "methods": ("DEFAULT_METHOD", "METHODS", "STRATA", "fit"),
     "results": ("EstimateResult",),
     "strata": ("fit_strata",),

@@ -31,12 +31,13 @@ if TYPE_CHECKING:
         source_labels_of,
         write_frame,
     )
+    from roshan.report.federate import federate_view
     from roshan.report.i18n import LANGS
     from roshan.report.map import choropleth_svg, province_names
 
 __all__ = [
     "FORMATS", "LANGS", "WHATS", "build_report", "choropleth_svg", "estimate_strata",
-    "export", "export_frame", "is_synthetic", "province_names", "report_data",
+    "export", "export_frame", "federate_view", "is_synthetic", "province_names", "report_data",
     "source_labels_of", "timeline_chart", "to_svg", "write_frame",
 ]
 
@@ -46,6 +47,7 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "data": ("estimate_strata", "is_synthetic", "report_data"),
     "exports": ("FORMATS", "WHATS", "export", "export_frame", "source_labels_of",
                 "write_frame"),
+    "federate": ("federate_view",),
     "i18n": ("LANGS",),
     "map": ("choropleth_svg", "province_names"),
 })
