@@ -73,7 +73,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
 
@@ -152,6 +154,35 @@ def _check_int(name: str, value: int, minimum: int) -> int:
     return int(value)
 
 
+_Out = TypeVar("_Out")
+
+
+def _table(patterns: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The capture patterns and their counts as the kernel takes them (contiguous int64)."""
+    return (np.ascontiguousarray(np.asarray(patterns, dtype=np.int64)),
+            np.ascontiguousarray(np.asarray(counts, dtype=np.int64)))
+
+
+def _n_workers(workers: int | None, chains: int) -> int:
+    """Threads to run ``chains`` chains in: ``workers``, by default one a chain up to the
+    CPU count, never more than the chains."""
+    n_workers = workers if workers is not None else min(chains, os.cpu_count() or 1)
+    return max(1, min(int(n_workers), chains))
+
+
+def _run_chains(one: Callable[[int], _Out], chains: int, workers: int) -> tuple[list[_Out], float]:
+    """``one(c)`` for every chain c, in ``workers`` threads (in this one when 1), and the
+    seconds it took. Each chain has its own seed, so the threads change only which core
+    runs it."""
+    t0 = time.perf_counter()
+    if workers == 1:
+        outs = [one(c) for c in range(chains)]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            outs = list(ex.map(one, range(chains)))
+    return outs, time.perf_counter() - t0
+
+
 def _compile() -> float:
     """Compile (or load from cache) the kernel; return the seconds it took."""
     from roshan.estimate.lcmcr_kernel import run_chain
@@ -196,8 +227,7 @@ def sample_lcmcr(
     """
     from roshan.estimate.lcmcr_kernel import continue_chain, init_chain
 
-    pats = np.ascontiguousarray(np.asarray(patterns, dtype=np.int64))
-    freq = np.ascontiguousarray(np.asarray(counts, dtype=np.int64))
+    pats, freq = _table(patterns, counts)
     classes = _check_int("classes", classes, 1)
     burnin = _check_int("burnin", burnin, 0)
     samples = _check_int("samples", samples, 1)
@@ -226,15 +256,7 @@ def sample_lcmcr(
                              thin, 0, float(a_lambda), float(b_lambda), bool(n0_moves), False)
         return (*out, st)
 
-    n_workers = workers if workers is not None else min(chains, os.cpu_count() or 1)
-    n_workers = max(1, min(int(n_workers), chains))
-    t0 = time.perf_counter()
-    if n_workers == 1:
-        outs = [one(c) for c in range(chains)]
-    else:
-        with ThreadPoolExecutor(max_workers=n_workers) as ex:
-            outs = list(ex.map(one, range(chains)))
-    elapsed = time.perf_counter() - t0
+    outs, elapsed = _run_chains(one, chains, _n_workers(workers, chains))
     iterations = chains * (WARMUP_SWEEPS + burnin + samples * thin)
     return LcmcrDraws(
         n=np.vstack([o[0] for o in outs]),
@@ -264,8 +286,7 @@ def extend_draws(patterns: np.ndarray, counts: np.ndarray, d: LcmcrDraws, *, sam
 
     if d.states is None:
         raise EstimationError("lcmcr: these draws kept no sampler state to extend")
-    pats = np.ascontiguousarray(np.asarray(patterns, dtype=np.int64))
-    freq = np.ascontiguousarray(np.asarray(counts, dtype=np.int64))
+    pats, freq = _table(patterns, counts)
     chains = d.n.shape[0]
     seeds = [int(np.random.SeedSequence([seed, c, round_no]).generate_state(1, np.uint32)[0])
              for c in range(chains)]
@@ -276,15 +297,7 @@ def extend_draws(patterns: np.ndarray, counts: np.ndarray, d: LcmcrDraws, *, sam
                               samples, thin, seeds[c], float(a_lambda), float(b_lambda),
                               bool(n0_moves), True)
 
-    n_workers = workers if workers is not None else min(chains, os.cpu_count() or 1)
-    n_workers = max(1, min(int(n_workers), chains))
-    t0 = time.perf_counter()
-    if n_workers == 1:
-        outs = [one(c) for c in range(chains)]
-    else:
-        with ThreadPoolExecutor(max_workers=n_workers) as ex:
-            outs = list(ex.map(one, range(chains)))
-    elapsed = time.perf_counter() - t0
+    outs, elapsed = _run_chains(one, chains, _n_workers(workers, chains))
     n = np.hstack([d.n, np.vstack([o[0] for o in outs])])
     alpha = np.hstack([d.alpha, np.vstack([o[1] for o in outs])])
     k_star = np.hstack([d.k_star, np.vstack([o[2] for o in outs])])
@@ -319,8 +332,7 @@ class LcmcrChains:
         self.seed = int(seed)
         self.priors = (float(a_alpha), float(b_alpha), float(a_lambda), float(b_lambda))
         self.n0_moves = bool(n0_moves)
-        n_workers = workers if workers is not None else min(self.chains, os.cpu_count() or 1)
-        self.workers = max(1, min(int(n_workers), self.chains))
+        self.workers = _n_workers(workers, self.chains)
         self.states: list[tuple[np.ndarray, ...]] | None = None
         self.calls = 0
         self.iterations = 0
@@ -337,8 +349,7 @@ class LcmcrChains:
         every chain (after :data:`WARMUP_SWEEPS` more on the first call)."""
         from roshan.estimate.lcmcr_kernel import continue_chain, init_chain
 
-        pats = np.ascontiguousarray(np.asarray(patterns, dtype=np.int64))
-        freq = np.ascontiguousarray(np.asarray(counts, dtype=np.int64))
+        pats, freq = _table(patterns, counts)
         burnin = _check_int("burnin", burnin, 0)
         samples = _check_int("samples", samples, 1)
         thin = _check_int("thin", thin, 1)
@@ -359,13 +370,7 @@ class LcmcrChains:
                                  seeds[c] ^ 0x5EED, a_lam, b_lam, self.n0_moves)
             return (*out, st)
 
-        t0 = time.perf_counter()
-        if self.workers == 1:
-            outs = [one(c) for c in range(self.chains)]
-        else:
-            with ThreadPoolExecutor(max_workers=self.workers) as ex:
-                outs = list(ex.map(one, range(self.chains)))
-        elapsed = time.perf_counter() - t0
+        outs, elapsed = _run_chains(one, self.chains, self.workers)
         self.states = [o[3] for o in outs]
         self.calls += 1
         its = self.chains * ((WARMUP_SWEEPS if first else 0) + burnin + samples * thin)
