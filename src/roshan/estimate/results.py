@@ -217,7 +217,7 @@ def _summary_en(r: EstimateResult) -> str:
         mt = _model_text(r.model)
         if mt:
             lines.append(f"Model: {mt}.")
-        conv = _convergence_en(r)
+        conv = _convergence(r, "en")
         if conv:
             lines.append(conv)
     assumption = _ASSUMPTIONS_EN.get(r.method.split(":")[0], "the method's model is adequate")
@@ -241,41 +241,36 @@ def _summary_en(r: EstimateResult) -> str:
 
 
 def _mcmc(r: EstimateResult) -> dict[str, Any] | None:
-    """R-hat, ESS, chains, seed and verdict of a sampler result (None if not MCMC)."""
+    """R-hat and ESS as printed ("n/a" when not a number), chains, seed and verdict of a
+    sampler result (None if not MCMC)."""
     d = r.diagnostics or {}
     if "rhat" not in d or r.estimate is None:
         return None
     rh, ess = d.get("rhat"), d.get("ess")
     if not isinstance(rh, (int, float)) or not isinstance(ess, (int, float)):
         return None
-    return {"rhat": float(rh), "ess": float(ess), "chains": d.get("chains"),
-            "seed": d.get("seed"), "final": bool(d.get("final", True))}
+    return {"rhat": "n/a" if rh != rh else f"{float(rh):.3f}",
+            "ess": "n/a" if ess != ess else f"{float(ess):,.0f}",
+            "chains": d.get("chains"), "seed": d.get("seed"), "final": bool(d.get("final", True))}
 
 
-def _convergence_en(r: EstimateResult) -> str | None:
+_CONVERGENCE = {
+    "en": ("Convergence of N: R-hat {rhat}, effective sample size {ess}, {chains} chains, "
+           "seed {seed}.",
+           " NOT FINAL: the chains disagree (see warnings); rerun with more iterations."),
+    "fa": ("همگرایی N: R-hat {rhat}، اندازهٔ مؤثر نمونه {ess}، {chains} زنجیره، "
+           "بذر تصادفی {seed}.",
+           " نهایی نیست: زنجیره‌ها با هم توافق ندارند؛ با تکرار بیشتر دوباره اجرا کنید."),
+}
+"""The summary's convergence line (and what it adds when the chains disagree), by language."""
+
+
+def _convergence(r: EstimateResult, lang: str) -> str | None:
     m = _mcmc(r)
     if m is None:
         return None
-    rh = "n/a" if m["rhat"] != m["rhat"] else f"{m['rhat']:.3f}"
-    ess = "n/a" if m["ess"] != m["ess"] else f"{m['ess']:,.0f}"
-    text = (f"Convergence of N: R-hat {rh}, effective sample size {ess}, "
-            f"{m['chains']} chains, seed {m['seed']}.")
-    if not m["final"]:
-        text += " NOT FINAL: the chains disagree (see warnings); rerun with more iterations."
-    return text
-
-
-def _convergence_fa(r: EstimateResult) -> str | None:
-    m = _mcmc(r)
-    if m is None:
-        return None
-    rh = "n/a" if m["rhat"] != m["rhat"] else f"{m['rhat']:.3f}"
-    ess = "n/a" if m["ess"] != m["ess"] else f"{m['ess']:,.0f}"
-    text = (f"همگرایی N: R-hat {rh}، اندازهٔ مؤثر نمونه {ess}، {m['chains']} زنجیره، "
-            f"بذر تصادفی {m['seed']}.")
-    if not m["final"]:
-        text += " نهایی نیست: زنجیره‌ها با هم توافق ندارند؛ با تکرار بیشتر دوباره اجرا کنید."
-    return text
+    line, not_final = _CONVERGENCE[lang]
+    return line.format(**m) + ("" if m["final"] else not_final)
 
 
 def _summary_fa(r: EstimateResult) -> str:
@@ -311,7 +306,7 @@ def _summary_fa(r: EstimateResult) -> str:
                 line += (f" فقط برای مقایسه: اگر خوشه‌بندی پیونددهنده قطعی فرض شود، برآورد "
                          f"{_fmt(plug['estimate'])} می‌شد.")
             lines.append(line)
-        conv = _convergence_fa(r)
+        conv = _convergence(r, "fa")
         if conv:
             lines.append(conv)
     link_fa = ("احتمال‌های تطابقِ درست‌تنظیم‌شده" if _linkage(r)
