@@ -38,9 +38,11 @@ def _is_arabic_script(ch: str) -> bool:
         or ch in "\u200c\u200d\u00a0«»"
 
 
-def _utf8_error(path: Path) -> tuple[int, int] | None:
-    """Return (byte offset, line) of the first invalid UTF-8 byte, or None if valid."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+def _first_error(path: Path, encoding: str) -> tuple[int, int, UnicodeError, bool] | None:
+    """Where a strict decode of the whole file first fails: ``(byte offset, line, the
+    codec's error, whether at the end)``, or None when it decodes. A codec error that is
+    not about particular bytes (the utf-16 codec without a byte-order mark) is raised."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     offset = 0
     lines = 1
     with path.open("rb") as fh:
@@ -49,13 +51,13 @@ def _utf8_error(path: Path) -> tuple[int, int] | None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 pos = exc.start
-                return offset + pos, lines + chunk[:pos].count(b"\n")
+                return offset + pos, lines + chunk[:pos].count(b"\n"), exc, False
             offset += len(chunk)
             lines += chunk.count(b"\n")
         try:
             decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return offset, lines
+        except UnicodeError as exc:
+            return offset, lines, exc, True
     return None
 
 
@@ -111,13 +113,13 @@ def detect_encoding(path: Path, declared: str | None = None) -> Detected:
     if b"\x00" in head:
         raise InputFileError("the file contains NUL bytes; it looks binary, not a text list",
                              file=path.name)
-    bad = _utf8_error(path)
+    bad = _first_error(path, "utf-8")
     if bad is None:
         return Detected("utf-8", "valid UTF-8")
     ok, share = _plausible_cp1256(path)
     if ok:
         return Detected("windows-1256", f"not UTF-8; {share:.0%} of non-ASCII text is Arabic script")
-    offset, line = bad
+    offset, line, _exc, _at_end = bad
     raise InputFileError(
         f"cannot determine the encoding: invalid UTF-8 at byte {offset} (line {line}) and not "
         f"plausible Windows-1256 either (mixed or unknown encoding). Re-save the file as UTF-8, "
@@ -159,21 +161,11 @@ def _declared_utf16(path: Path) -> Detected:
 
 def _verify(path: Path, encoding: str) -> None:
     """Decode the whole file strictly; report the first bad position."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    offset = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                raise InputFileError(
-                    f"not valid {encoding}: bad bytes at offset {offset + exc.start}",
-                    file=path.name,
-                ) from exc
-            except UnicodeError as exc:  # e.g. the utf-16 codec without a byte-order mark
-                raise InputFileError(f"not valid {encoding}: {exc}", file=path.name) from exc
-            offset += len(chunk)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeError as exc:
-            raise InputFileError(f"not valid {encoding}: truncated at the end", file=path.name) from exc
+    try:
+        bad = _first_error(path, encoding)
+    except UnicodeError as exc:  # e.g. the utf-16 codec without a byte-order mark
+        raise InputFileError(f"not valid {encoding}: {exc}", file=path.name) from exc
+    if bad is not None:
+        offset, _line, error, at_end = bad
+        what = "truncated at the end" if at_end else f"bad bytes at offset {offset}"
+        raise InputFileError(f"not valid {encoding}: {what}", file=path.name) from error
