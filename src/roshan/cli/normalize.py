@@ -23,7 +23,14 @@ group = typer.Typer(
 )
 
 
-def _show(title: str, data: dict[str, object]) -> None:
+_JSON_OPT = typer.Option(False, "--json", help="Print JSON on stdout.")
+
+
+def _show(title: str, data: dict[str, object], json_out: bool) -> None:
+    """``data`` as JSON on stdout (``--json``), or as a two-column table titled ``title``."""
+    if json_out:
+        print_json(data)
+        return
     table = Table(title=title, show_header=False)
     for k, v in data.items():
         table.add_row(k, "" if v is None else str(v))
@@ -33,17 +40,14 @@ def _show(title: str, data: dict[str, object]) -> None:
 @group.command("name")
 def name_cmd(
     value: str = typer.Argument(..., help="A name in Persian or Latin script."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+    json_out: bool = _JSON_OPT,
 ) -> None:
     """Show the normalised form, cross-script key and romanisation of a name, and the
     title, given, family and father's names roshan reads in it as a full name."""
     from roshan.normalize import normalize_name
 
     data = normalize_name(value).to_dict()
-    if json_out:
-        print_json(data)
-    else:
-        _show("name", data)
+    _show("name", data, json_out)
 
 
 @group.command("date")
@@ -53,7 +57,7 @@ def date_cmd(
         None, "--calendar", help="Calendar of the column, if known: jalali or gregorian."),
     day_first: bool | None = typer.Option(
         None, "--day-first/--month-first", help="Day/month order of year-last dates, if known."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+    json_out: bool = _JSON_OPT,
 ) -> None:
     """Show the ISO date, precision, calendar and ambiguity roshan reads in a date."""
     from roshan.errors import RoshanError
@@ -62,40 +66,31 @@ def date_cmd(
     if calendar is not None and calendar not in ("jalali", "gregorian"):
         raise RoshanError("--calendar must be jalali or gregorian")
     data = parse_date(value, ColumnHint(calendar, day_first)).to_dict()
-    if json_out:
-        print_json(data)
-    else:
-        _show("date", data)
+    _show("date", data, json_out)
 
 
 @group.command("age")
 def age_cmd(
     value: str = typer.Argument(..., help="An age as reported: 23, ۲۳, about 30, teenager..."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+    json_out: bool = _JSON_OPT,
 ) -> None:
     """Show the age range roshan reads in a reported age."""
     from roshan.normalize import parse_age
 
     data = parse_age(value).to_dict()
-    if json_out:
-        print_json(data)
-    else:
-        _show("age", data)
+    _show("age", data, json_out)
 
 
 @group.command("place")
 def place_cmd(
     value: str = typer.Argument(..., help="A city, county or province; optionally 'city, province'."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+    json_out: bool = _JSON_OPT,
 ) -> None:
     """Show the city, county and province roshan resolves a place to, with a confidence."""
     from roshan.normalize import normalize_place
 
     data = normalize_place(value).to_dict()
-    if json_out:
-        print_json(data)
-    else:
-        _show("place", data)
+    _show("place", data, json_out)
 
 
 @group.command("workspace")
