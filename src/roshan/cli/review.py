@@ -63,9 +63,7 @@ def review(
             if json_out:
                 print_json(res.to_dict())
             else:
-                d = res.decided
-                console.print(f"{batch_in.name}: {res.rows} row(s): {d['match']} match, "
-                              f"{d['non_match']} not a match, {d['unsure']} unsure, "
+                console.print(f"{batch_in.name}: {res.rows} row(s): {_decided(res.decided)}, "
                               f"{res.blank} blank, {res.unchanged} unchanged, "
                               f"{len(res.conflicts)} conflict(s)")
                 if res.conflicts:
@@ -87,10 +85,13 @@ def review(
     if json_out:
         print_json(summary.to_dict())
     else:
-        d = summary.decided
-        console.print(f"reviewed {summary.shown} item(s): {d['match']} match, "
-                      f"{d['non_match']} not a match, {d['unsure']} unsure, "
+        console.print(f"reviewed {summary.shown} item(s): {_decided(summary.decided)}, "
                       f"{summary.skipped} skipped, {summary.conflicts} conflict(s)")
+
+
+def _decided(d: dict[str, int]) -> str:
+    """How many were decided each way, as the summaries print it."""
+    return f"{d['match']} match, {d['non_match']} not a match, {d['unsure']} unsure"
 
 
 def register(app: typer.Typer) -> None:
