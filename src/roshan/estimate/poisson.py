@@ -229,17 +229,25 @@ class ModelFit:
 
 
 @njit(cache=True)
+def _predict(x, beta, offset, eta, mu):  # pragma: no cover
+    """The linear predictor of ``beta`` (clipped to +-700) into ``eta``, its fitted means
+    into ``mu``."""
+    m, p = x.shape
+    for i in range(m):
+        e = offset[i]
+        for k in range(p):
+            e += x[i, k] * beta[k]
+        eta[i] = min(max(e, -700.0), 700.0)
+        mu[i] = math.exp(eta[i])
+
+
+@njit(cache=True)
 def _irls_kernel(x, y, beta, use_start, offset, maxit, tol, diverge_exit):  # pragma: no cover
     m, p = x.shape
     eta = np.empty(m)
     mu = np.empty(m)
     if use_start:
-        for i in range(m):
-            e = offset[i]
-            for k in range(p):
-                e += x[i, k] * beta[k]
-            eta[i] = min(max(e, -700.0), 700.0)
-            mu[i] = math.exp(eta[i])
+        _predict(x, beta, offset, eta, mu)
     else:
         for i in range(m):
             mu[i] = y[i] + 0.1
@@ -279,14 +287,10 @@ def _irls_kernel(x, y, beta, use_start, offset, maxit, tol, diverge_exit):  # pr
             step = np.inf
             first = False
         beta = new
+        _predict(x, beta, offset, eta, mu)
         dev = 0.0
         mu_min = np.inf
         for i in range(m):
-            e = offset[i]
-            for k in range(p):
-                e += x[i, k] * beta[k]
-            eta[i] = min(max(e, -700.0), 700.0)
-            mu[i] = math.exp(eta[i])
             if mu[i] < mu_min:
                 mu_min = mu[i]
             if y[i] > 0:
