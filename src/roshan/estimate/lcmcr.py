@@ -86,7 +86,7 @@ from roshan.estimate.results import EstimateResult
 
 __all__ = ["fit_lcmcr", "sample_lcmcr", "extend_draws", "LcmcrChains", "LcmcrDraws",
            "WARMUP_SWEEPS", "DEFAULT_SEED", "DEFAULT_EXTENSIONS", "R_N0_CAP", "MODE_RATIO_WARN",
-           "start_scales", "chains_disagree"]
+           "start_scales", "chains_disagree", "resolve_seed"]
 
 WARMUP_SWEEPS = 500
 """Initial sweeps with alpha fixed, as in R LCMCR, before burn-in."""
@@ -148,10 +148,22 @@ class LcmcrDraws:
         """Each chain's final sampler state (for :func:`extend_draws`), when kept."""
 
 
+def resolve_seed(seed: int | None) -> tuple[int, str]:
+    """The seed to run with and where it came from: :data:`DEFAULT_SEED` and ``"default"``
+    when none is given, else the given one and ``"given"`` (``diagnostics["seed_source"]``)."""
+    return (DEFAULT_SEED, "default") if seed is None else (int(seed), "given")
+
+
 def _check_int(name: str, value: int, minimum: int) -> int:
     if isinstance(value, bool) or int(value) != value or value < minimum:
         raise EstimationError(f"lcmcr: {name} must be a whole number >= {minimum}, got {value!r}")
     return int(value)
+
+
+def _check_sweeps(burnin: int, samples: int, thin: int) -> tuple[int, int, int]:
+    """``burnin`` (0 or more), ``samples`` and ``thin`` (1 or more) as whole numbers."""
+    return (_check_int("burnin", burnin, 0), _check_int("samples", samples, 1),
+            _check_int("thin", thin, 1))
 
 
 _Out = TypeVar("_Out")
@@ -229,9 +241,7 @@ def sample_lcmcr(
 
     pats, freq = _table(patterns, counts)
     classes = _check_int("classes", classes, 1)
-    burnin = _check_int("burnin", burnin, 0)
-    samples = _check_int("samples", samples, 1)
-    thin = _check_int("thin", thin, 1)
+    burnin, samples, thin = _check_sweeps(burnin, samples, thin)
     chains = _check_int("chains", chains, 1)
     if not (a_alpha > 0 and b_alpha > 0):
         raise EstimationError("lcmcr: a_alpha and b_alpha must be positive")
@@ -350,9 +360,7 @@ class LcmcrChains:
         from roshan.estimate.lcmcr_kernel import continue_chain, init_chain
 
         pats, freq = _table(patterns, counts)
-        burnin = _check_int("burnin", burnin, 0)
-        samples = _check_int("samples", samples, 1)
-        thin = _check_int("thin", thin, 1)
+        burnin, samples, thin = _check_sweeps(burnin, samples, thin)
         if pats.ndim != 2 or pats.shape[0] != freq.shape[0] or freq.sum() <= 0:
             raise EstimationError("lcmcr: need a non-empty pattern matrix with one count per row")
         a_alpha, b_alpha, a_lam, b_lam = self.priors
@@ -428,8 +436,7 @@ def fit_lcmcr(
             "lcmcr: no one is on more than one list, so the data carry no information on how "
             "many are on none; any number printed would come from the prior alone"
         )
-    seed_source = "given" if seed is not None else "default"
-    seed = DEFAULT_SEED if seed is None else int(seed)
+    seed, seed_source = resolve_seed(seed)
     d = sample_lcmcr(counts.patterns, counts.counts, classes=classes, burnin=burnin,
                      samples=samples, thin=thin, chains=chains, seed=seed, a_alpha=a_alpha,
                      b_alpha=b_alpha, workers=workers, a_lambda=a_lambda, b_lambda=b_lambda,

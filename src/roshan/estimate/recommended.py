@@ -71,7 +71,7 @@ import numpy as np
 
 from roshan.errors import EstimationError, RoshanError
 from roshan.estimate.counts import CaptureCounts
-from roshan.estimate.lcmcr import DEFAULT_SEED, fit_lcmcr
+from roshan.estimate.lcmcr import fit_lcmcr, resolve_seed
 from roshan.estimate.results import EstimateResult
 
 __all__ = ["fit_recommended", "miss_neutral_b", "recommended_result", "sensitivity_checks"]
@@ -82,6 +82,15 @@ def miss_neutral_b(n_lists: int) -> float:
     if n_lists < 1:
         raise EstimationError("need at least one list")
     return 1.0 / (2.0 ** (1.0 / n_lists) - 1.0)
+
+
+def _check_compare(compare: Sequence[str]) -> None:
+    unknown = [c for c in compare if c not in ("lcmcr", "dga")]
+    if unknown:
+        raise EstimationError(
+            f"recommended: unknown comparison method(s) {', '.join(map(repr, unknown))}; "
+            "use 'lcmcr' and/or 'dga'"
+        )
 
 
 def _fmt(x: float | None) -> str:
@@ -116,14 +125,8 @@ def fit_recommended(
     ``seed=None`` means :data:`roshan.estimate.lcmcr.DEFAULT_SEED` (recorded in
     ``diagnostics["seed"]`` with ``seed_source``); the checks use a child of it.
     """
-    unknown = [c for c in compare if c not in ("lcmcr", "dga")]
-    if unknown:
-        raise EstimationError(
-            f"recommended: unknown comparison method(s) {', '.join(map(repr, unknown))}; "
-            "use 'lcmcr' and/or 'dga'"
-        )
-    seed_source = "given" if seed is not None else "default"
-    seed = DEFAULT_SEED if seed is None else int(seed)
+    _check_compare(compare)
+    seed, seed_source = resolve_seed(seed)
     b = miss_neutral_b(counts.n_lists)
     opts: dict[str, Any] = dict(classes=classes, burnin=burnin, samples=samples, thin=thin, chains=chains,
                 level=level, workers=workers, a_alpha=a_alpha, b_alpha=b_alpha)
@@ -139,12 +142,7 @@ def sensitivity_checks(counts: CaptureCounts, compare: Sequence[str], *, seed: i
     """Fit the comparison methods of :func:`fit_recommended` on ``counts``: a list of
     (label, result) and a warning for each check that could not run. ``opts`` are the
     LCMCR sampler options (``level`` among them); the ``lcmcr`` check uses R's priors."""
-    unknown = [c for c in compare if c not in ("lcmcr", "dga")]
-    if unknown:
-        raise EstimationError(
-            f"recommended: unknown comparison method(s) {', '.join(map(repr, unknown))}; "
-            "use 'lcmcr' and/or 'dga'"
-        )
+    _check_compare(compare)
     level = opts.get("level", 0.95)
     child = int(np.random.SeedSequence([seed, 1]).generate_state(1, dtype=np.uint32)[0])
     out: list[tuple[str, EstimateResult]] = []
