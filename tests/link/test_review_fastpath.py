@@ -174,7 +174,7 @@ def ref_suspicious_clusters(ws, limit=20, *, weak_probability=None, date_gap_day
     return [c for _, c in found[:limit]]
 
 
-def ref_uncertain_pairs(ws, limit=50, *, threshold=None, band=rv.DEFAULT_BAND):
+def ref_uncertain_pairs(ws, limit=50, *, threshold=None, band=rv.REVIEW_BAND):
     t = rv.current_threshold(ws) if threshold is None else float(threshold)
     pairs = rv.read_pairs(ws)
     lo, hi = band

@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, TypedDict
 
 import numpy as np
@@ -38,8 +37,8 @@ from scipy.stats import t as student_t
 
 from roshan.errors import EstimationError, LinkageError
 from roshan.link.uncertainty.graph import (
-    DEFAULT_BAND,
     DEFAULT_CHAIN_GUARD,
+    DRAW_BAND,
     LinkageGraph,
     build_graph,
     threshold_labels,
@@ -791,7 +790,7 @@ def _strata_fitter(ws: Any, records: pd.DataFrame, lists: Sequence[str], by: Seq
     from roshan.link.histories import histories_from_victims
     from roshan.link.victims import victims_frame
 
-    path = Path(ws.snapshots_dir) / "normalized.parquet"
+    path = ws.snapshot("normalized")
     if not path.is_file():
         raise LinkageError("no normalised snapshot in this workspace; run `roshan link` first")
     norm = pd.read_parquet(path)
@@ -851,7 +850,7 @@ def pool_strata(per_draw: Sequence[Any], by: Sequence[str], *, level: float = 0.
 
 def estimate_with_linkage_draws(ws: Any, n_draws: int, method: str, /, *, seed: int = 0,
                                 by: Sequence[str] | None = None,
-                                level: float = 0.95, band: tuple[float, float] = DEFAULT_BAND,
+                                level: float = 0.95, band: tuple[float, float] = DRAW_BAND,
                                 chain_guard: float = DEFAULT_CHAIN_GUARD,
                                 sampler: str = "gibbs", refit: str = "auto",
                                 on_progress: Callable[[int, int], None] | None = None,
@@ -889,6 +888,6 @@ def estimate_with_linkage_draws(ws: Any, n_draws: int, method: str, /, *, seed: 
         info["by"] = list(by)
     info.update({"band": list(band), "chain_guard": chain_guard, "threshold": threshold,
                  "must_link": len(must), "cannot_link": len(cannot),
-                 "plugin_clustering": "clusters.parquet" if labels is not None
+                 "plugin_clustering": ws.snapshot("clusters").name if labels is not None
                  else f"threshold {threshold}"})
     return result

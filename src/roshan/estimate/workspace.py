@@ -137,9 +137,8 @@ def refusal_message(health: dict[str, Any]) -> str:
 
 def _no_linkage_inputs(ws: Workspace) -> str | None:
     """Why linkage draws cannot be made on this workspace (None when they can)."""
-    from pathlib import Path
 
-    if not (Path(ws.snapshots_dir) / "pairs.parquet").is_file():
+    if not ws.snapshot("pairs").is_file():
         return "the workspace has no pairwise match scores (snapshots/pairs.parquet)"
     return None
 

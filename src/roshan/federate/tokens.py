@@ -171,8 +171,7 @@ def workspace_tokens(ws_path, *, cap: int = MAX_TOKENS) -> VictimTokens:
     from roshan.store.workspace import Workspace
 
     with Workspace.open(ws_path) as ws:
-        snap = ws.snapshots_dir
-        need = [snap / n for n in ("normalized.parquet", "clusters.parquet", "victims.parquet")]
+        need = [ws.snapshot(n) for n in ("normalized", "clusters", "victims")]
         if not all(p.is_file() for p in need):
             raise FederateError(f"{ws_path}: workspace is not linked; run `roshan link` first "
                                 "(federate counts linked victims, not raw records)")

@@ -103,7 +103,7 @@ def capture_histories(ws: Workspace, by: list[str] | None = None, *,
     Columns: one 0/1 column per source name (sorted), the requested stratum columns
     among :data:`STRATA`, and ``count``. Raises LinkageError before any ``roshan link``.
     """
-    path = ws.snapshots_dir / "victims.parquet"
+    path = ws.snapshot("victims")
     if not path.is_file():
         raise LinkageError("no linkage results in this workspace yet; run `roshan link` first")
     victims = pd.read_parquet(path)

@@ -34,16 +34,11 @@ from roshan.link.settings import roshan_spec
 from roshan.link.victims import assign_uids, victims_frame
 from roshan.store.audit import record_event
 from roshan.store.models import LinkRun, RecordLink, Victim, utcnow
-from roshan.store.workspace import Workspace, actor_name
+from roshan.store.workspace import SnapshotName, Workspace, actor_name
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 20260108
-PAIRS_FILE = "pairs.parquet"
-CLUSTERS_FILE = "clusters.parquet"
-VICTIMS_FILE = "victims.parquet"
-NORMALIZED_FILE = "normalized.parquet"
-CHECK_PAIRS_FILE = "check_pairs.parquet"
 """Sure matches the model did not link (roshan.link.core.check_pairs): review first
 when the model's health check did not pass cleanly."""
 
@@ -78,7 +73,7 @@ class LinkSummary:
 
 def load_normalized(ws: Workspace, *, renormalize: bool = True) -> pd.DataFrame:
     """The normalised snapshot of the workspace, (re)built by the normalise stage."""
-    path = ws.snapshots_dir / NORMALIZED_FILE
+    path = ws.snapshot("normalized")
     if renormalize:
         try:
             from roshan.normalize.snapshot import normalize_workspace
@@ -288,22 +283,20 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     ages = ages.merge(labels_df[["record_pk", "cluster_id"]], on="record_pk")
     victims["age_years"] = victims["uid"].map(ages.groupby("cluster_id")["age_mid"].median())
 
-    snap = ws.snapshots_dir
     # Crash safety: snapshots are written under temporary names, the store (victims,
     # links, run marked done, audit) is replaced in one transaction, and only then are
     # the snapshots renamed into place. A kill at any point leaves the previous run's
     # results whole (a "running" link_runs row is never read as a result).
-    tmps = {
-        CHECK_PAIRS_FILE: _write_parquet_tmp(
-            result.check_pairs if result.check_pairs is not None else pd.DataFrame(
-                {"record_pk_l": [], "record_pk_r": [], "match_probability": [],
-                 "combination": []}), snap / CHECK_PAIRS_FILE),
-        PAIRS_FILE: _write_parquet_tmp(result.pairs, snap / PAIRS_FILE),
-        CLUSTERS_FILE: _write_parquet_tmp(
-            labels_df[["record_pk", "cluster_id", "match_probability", "flags"]],
-            snap / CLUSTERS_FILE),
-        VICTIMS_FILE: _write_parquet_tmp(victims, snap / VICTIMS_FILE),
+    outputs: dict[SnapshotName, pd.DataFrame] = {
+        "check_pairs": result.check_pairs if result.check_pairs is not None else pd.DataFrame(
+            {"record_pk_l": [], "record_pk_r": [], "match_probability": [],
+             "combination": []}),
+        "pairs": result.pairs,
+        "clusters": labels_df[["record_pk", "cluster_id", "match_probability", "flags"]],
+        "victims": victims,
     }
+    tmps = {name: _write_parquet_tmp(frame, ws.snapshot(name))
+            for name, frame in outputs.items()}
     warnings += result.warnings
     n_flagged = len(result.clustering.flags)
 
@@ -321,10 +314,9 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     n_new, n_retired = _write_store(ws, run_id, victims, labels_df, uid_ids,
                                     set(previous.values()), finish)
     for name, tmp in tmps.items():
-        os.replace(tmp, snap / name)
+        os.replace(tmp, ws.snapshot(name))
     timings["store"] = time.perf_counter() - t0
-    files = {"pairs": str(snap / PAIRS_FILE), "clusters": str(snap / CLUSTERS_FILE),
-             "victims": str(snap / VICTIMS_FILE)}
+    files = {name: str(ws.snapshot(name)) for name in ("pairs", "clusters", "victims")}
     files.update({k: str(v) for k, v in result.model_files.items()})
     summary = LinkSummary(
         run_id=run_id, engine=engine, threshold=result.threshold, n_records=len(prepared),

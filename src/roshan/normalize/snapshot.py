@@ -542,4 +542,4 @@ def normalize_workspace(ws: Any) -> Path:
 
     df = records_frame(ws, accepted_only=True)
     frame = normalize_frame(df, workspace_variants(ws))
-    return write_parquet(frame, Path(ws.snapshots_dir) / "normalized.parquet")
+    return write_parquet(frame, ws.snapshot("normalized"))

@@ -69,9 +69,10 @@ if TYPE_CHECKING:
     )
     from roshan.store.runs import reap_dead_link_runs
     from roshan.store.status import workspace_status
-    from roshan.store.workspace import Workspace, actor_name
+    from roshan.store.workspace import SNAPSHOT_FILES, SnapshotName, Workspace, actor_name
 
 __all__ = [
+    "SNAPSHOT_FILES", "SnapshotName",
     "ApiToken", "AuditEvent", "BackupError", "EstimateRun", "Import", "IntakeReport", "Job",
     "LinkRun", "RawRow", "Record", "RecordLink", "ReviewDecision", "Source", "User",
     "Victim", "WebSession", "Workspace", "active_victims_by_date",
@@ -97,5 +98,5 @@ __getattr__, __dir__ = lazy_exports(__name__, {
                "Victim", "WebSession", "utcnow"),
     "runs": ("reap_dead_link_runs",),
     "status": ("workspace_status",),
-    "workspace": ("Workspace", "actor_name"),
+    "workspace": ("SNAPSHOT_FILES", "SnapshotName", "Workspace", "actor_name"),
 })

@@ -101,7 +101,7 @@ def check_store(ws: Workspace) -> list[str]:
 
 def _link_snapshot_problems(ws: Workspace) -> list[str]:
     """The victims snapshot (read by estimation) must match the store's latest finished run."""
-    path = ws.snapshots_dir / "victims.parquet"
+    path = ws.snapshot("victims")
     if not path.is_file():
         return []
     import pyarrow.parquet as pq

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
@@ -92,6 +92,20 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+SnapshotName = Literal["normalized", "pairs", "check_pairs", "clusters", "victims"]
+"""The Parquet snapshots the stages write and read, in data-flow order."""
+
+SNAPSHOT_FILES: dict[str, str] = {
+    "normalized": "normalized.parquet",    # normalize: one row per accepted record
+    "pairs": "pairs.parquet",              # link: scored candidate pairs
+    "check_pairs": "check_pairs.parquet",  # link: pairs the health check samples
+    "clusters": "clusters.parquet",        # link: record -> cluster labels
+    "victims": "victims.parquet",          # link: one row per victim
+}
+"""File of each snapshot under ``snapshots/``: the one place these names are written
+(:meth:`Workspace.snapshot`)."""
+
+
 @dataclass
 class Workspace:
     """An open workspace: its folder, config and database engine."""
@@ -116,6 +130,14 @@ class Workspace:
         path = self.root / "snapshots"
         path.mkdir(exist_ok=True)
         return path
+
+    def snapshot(self, name: SnapshotName) -> Path:
+        """Path of snapshot ``name`` (:data:`SNAPSHOT_FILES`); it may not exist yet."""
+        try:
+            return self.snapshots_dir / SNAPSHOT_FILES[name]
+        except KeyError:
+            raise ValueError(f"unknown snapshot {name!r}; one of "
+                             f"{', '.join(SNAPSHOT_FILES)}") from None
 
     @property
     def models_dir(self) -> Path:

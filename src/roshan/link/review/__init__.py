@@ -54,8 +54,8 @@ if TYPE_CHECKING:
         read_batch,
     )
     from roshan.link.review.queue import (
-        DEFAULT_BAND,
         IN_DOUBT,
+        REVIEW_BAND,
         clear_review_caches,
         latest_health,
         review_queue,
@@ -72,7 +72,7 @@ if TYPE_CHECKING:
     from roshan.link.review.tui import SessionSummary, run_interactive
 
 __all__ = [
-    "DATE_GAP_DAYS", "DECISIONS", "DEFAULT_BAND", "FALLBACK_THRESHOLD", "IN_DOUBT", "MATCH",
+    "DATE_GAP_DAYS", "DECISIONS", "REVIEW_BAND", "FALLBACK_THRESHOLD", "IN_DOUBT", "MATCH",
     "NON_MATCH", "UNSURE", "BatchExport", "BatchImport", "DecisionEntry",
     "ReviewConflictError", "SessionSummary", "SuspiciousCluster", "batch_columns",
     "clear_review_caches", "current_threshold", "decide_in_session", "decision_versions",
@@ -89,7 +89,7 @@ __getattr__, __dir__ = lazy_exports(__name__, {
                   "load_constraints", "ordered_pair", "parse_decision", "record_decision"),
     "io": ("BatchExport", "BatchImport", "batch_columns", "export_batch", "import_batch",
            "read_batch"),
-    "queue": ("DEFAULT_BAND", "IN_DOUBT", "clear_review_caches", "latest_health",
+    "queue": ("REVIEW_BAND", "IN_DOUBT", "clear_review_caches", "latest_health",
               "review_queue", "uncertain_pairs", "warm_review_cache"),
     "reading": ("FALLBACK_THRESHOLD", "current_threshold", "read_pairs", "records_by_pk"),
     "suspicious": ("DATE_GAP_DAYS", "SuspiciousCluster", "suspicious_clusters"),

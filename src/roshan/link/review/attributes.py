@@ -38,7 +38,7 @@ def _sex_codes(values: pd.Series) -> pd.Series:
 
 
 def _normalized_path(ws: Workspace) -> Path:
-    return Path(ws.snapshots_dir) / "normalized.parquet"
+    return ws.snapshot("normalized")
 
 
 def cluster_attributes(ws: Workspace, pks: list[int]) -> pd.DataFrame:

@@ -17,7 +17,6 @@ decisions and cannot-link rules) is applied to the cached result at query time, 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,8 +31,10 @@ from roshan.link.review.suspicious import DATE_GAP_DAYS, SUSPICIOUS_CACHE, selec
 from roshan.store.models import LinkRun
 from roshan.store.workspace import Workspace
 
-#: Default band of match probabilities considered "uncertain".
-DEFAULT_BAND: tuple[float, float] = (0.02, 0.98)
+#: Band of match probabilities the review queue offers as "uncertain" (wider steps than
+#: the linkage draws' band, link.uncertainty.graph.DRAW_BAND, which samples everything
+#: not near-certain).
+REVIEW_BAND: tuple[float, float] = (0.02, 0.98)
 
 
 def _logit(p: np.ndarray | float) -> np.ndarray:
@@ -59,7 +60,7 @@ _UNCERTAIN_COLUMNS = ["record_pk_l", "record_pk_r", "match_probability", "match_
 
 def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.DataFrame:
     """Every pair inside ``band``, deduplicated and ranked (cached per pairs.parquet)."""
-    path = Path(ws.snapshots_dir) / "pairs.parquet"
+    path = ws.snapshot("pairs")
     key = file_key(path)
     if key is None:
         raise LinkageError("no pairwise predictions in this workspace yet; run `roshan link` first")
@@ -109,7 +110,7 @@ def _uncertain(ws: Workspace, limit: int, threshold: float | None, band: tuple[f
 
 
 def uncertain_pairs(ws: Workspace, limit: int = 50, *, threshold: float | None = None,
-                    band: tuple[float, float] = DEFAULT_BAND) -> pd.DataFrame:
+                    band: tuple[float, float] = REVIEW_BAND) -> pd.DataFrame:
     """The ``limit`` most uncertain, not yet decided pairs from ``pairs.parquet``.
 
     Uncertainty is closeness to the clustering threshold in log-odds (match weight)
@@ -140,7 +141,7 @@ def _model_check_pairs(ws: Workspace, limit: int, decided: DecidedPairs) -> pd.D
     """Undecided model-check pairs (at most ``limit``) when the model is in doubt."""
     cols = ["record_pk_l", "record_pk_r", "match_probability", "combination"]
     empty = pd.DataFrame({c: [] for c in cols})
-    path = Path(ws.snapshots_dir) / "check_pairs.parquet"
+    path = ws.snapshot("check_pairs")
     key = file_key(path)
     if limit <= 0 or key is None or latest_health(ws) not in IN_DOUBT:
         return empty
@@ -179,7 +180,7 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
                       "reason": f"model_check:{combo}",
                       "cluster_id": None, "cluster_size": None})
     limit = max(0, limit - len(checks))
-    pairs = _uncertain(ws, limit, t, DEFAULT_BAND, decisions)
+    pairs = _uncertain(ws, limit, t, REVIEW_BAND, decisions)
     for lo, hi, p in pairs[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(
             index=False):
         key = (int(lo), int(hi))
@@ -187,7 +188,7 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
         items.append({"kind": "uncertain_pair", "record_a": key[0], "record_b": key[1],
                       "match_probability": float(p), "reason": "near_threshold",
                       "cluster_id": None, "cluster_size": None})
-    clusters_path = Path(ws.snapshots_dir) / "clusters.parquet"
+    clusters_path = ws.snapshot("clusters")
     if cluster_limit > 0 and clusters_path.is_file():
         sus, base = select_suspicious(ws, cluster_limit, t, DATE_GAP_DAYS, decisions)
         # every pair shown for a cluster lies inside it, so its score (if any) is in base

@@ -9,7 +9,6 @@ Shared by the queue (:mod:`roshan.link.review.queue`), the suspicious-cluster an
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -46,7 +45,7 @@ def current_threshold(ws: Workspace) -> float:
 def read_pairs(ws: Workspace, columns: list[str] | None = None,
                 optional: tuple[str, ...] = ()) -> pd.DataFrame:
     """pairs.parquet (``columns`` only, plus those of ``optional`` that exist)."""
-    path = Path(ws.snapshots_dir) / "pairs.parquet"
+    path = ws.snapshot("pairs")
     if not path.is_file():
         raise LinkageError("no pairwise predictions in this workspace yet; run `roshan link` first")
     try:

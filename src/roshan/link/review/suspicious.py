@@ -11,7 +11,6 @@ each call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from roshan.cache import SingleFlight, file_key
@@ -48,9 +47,9 @@ SUSPICIOUS_CACHE = SingleFlight()
 
 
 def _suspicious_base(ws: Workspace, weak: float, date_gap_days: int) -> SuspiciousBase:
-    path = Path(ws.snapshots_dir) / "clusters.parquet"
+    path = ws.snapshot("clusters")
     slot = (str(path), float(weak), int(date_gap_days))
-    version = (file_key(path), file_key(Path(ws.snapshots_dir) / "pairs.parquet"),
+    version = (file_key(path), file_key(ws.snapshot("pairs")),
                attributes_key(ws))
     return SUSPICIOUS_CACHE.get(
         (slot, version), lambda: compute_suspicious_base(ws, path, weak, date_gap_days))
@@ -59,7 +58,7 @@ def _suspicious_base(ws: Workspace, weak: float, date_gap_days: int) -> Suspicio
 def select_suspicious(ws: Workspace, limit: int, weak_probability: float | None, date_gap_days: int,
                 decisions: DecidedPairs | None = None
                 ) -> tuple[list[SuspiciousCluster], SuspiciousBase | None]:
-    path = Path(ws.snapshots_dir) / "clusters.parquet"
+    path = ws.snapshot("clusters")
     if not path.is_file():
         raise LinkageError("no clusters in this workspace yet; run `roshan link` first")
     if limit <= 0:

@@ -24,8 +24,9 @@ from scipy.sparse.csgraph import connected_components
 from roshan.errors import LinkageError
 from roshan.unionfind import UnionFind
 
-#: Pairs at or above band[1] are always linked, below band[0] never; in between, sampled.
-DEFAULT_BAND: tuple[float, float] = (0.001, 0.999)
+#: Pairs at or above band[1] are always linked, below band[0] never; in between, sampled
+#: (not the review queue's "uncertain" band, link.review.REVIEW_BAND).
+DRAW_BAND: tuple[float, float] = (0.001, 0.999)
 #: Scored pairs below this probability never end in one cluster within a draw (0 = off:
 #: a true cluster often holds a pair that scores low on its own, e.g. one record without
 #: a father's name, so a guard must be chosen per workspace).
@@ -173,7 +174,7 @@ def blocking_miss_rate(n: int, left: np.ndarray, right: np.ndarray, prob: np.nda
 def build_graph(record_pks: np.ndarray, pairs: pd.DataFrame, *,
                 must_link: Sequence[tuple[int, int]] = (),
                 cannot_link: Sequence[tuple[int, int]] = (),
-                band: tuple[float, float] = DEFAULT_BAND,
+                band: tuple[float, float] = DRAW_BAND,
                 chain_guard: float = DEFAULT_CHAIN_GUARD,
                 list_index: np.ndarray | None = None) -> LinkageGraph:
     """Prepare the draws: contract certain links, keep the uncertain edges and the bans.

@@ -32,7 +32,7 @@ def workspace_inputs(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | 
         raise LinkageError("the workspace has no accepted records")
     pairs = read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
     labels = None
-    cpath = Path(ws.snapshots_dir) / "clusters.parquet"
+    cpath = ws.snapshot("clusters")
     if cpath.is_file():
         clusters = pd.read_parquet(cpath)
         cid = next((c for c in ("cluster_id", "victim_uid", "victim_id", "uid")
