@@ -27,6 +27,8 @@ federate_app = typer.Typer(help="Private capture-pattern counts across organisat
 PASS_ENV = "ROSHAN_KEY_PASSPHRASE"
 PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key passphrase.")
 JSON_OPT = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+PARTY_OPT = typer.Option(..., "--as", help="This party's name in the session.")
+PARTY_KEYS_OPT = typer.Option(..., "--keys", help="This party's key directory.")
 
 
 def _split(text: str | None) -> list[str]:
@@ -95,8 +97,8 @@ def init_cmd(
 def blind_cmd(
     session: Path = typer.Argument(..., help="The session file from the coordinator."),
     workspace: Path = typer.Argument(..., help="This party's linked workspace."),
-    me: str = typer.Option(..., "--as", help="This party's name in the session."),
-    keys_dir: Path = typer.Option(..., "--keys", help="This party's key directory."),
+    me: str = PARTY_OPT,
+    keys_dir: Path = PARTY_KEYS_OPT,
     state: Path = typer.Option(..., "--state", help="Private folder kept by this party "
                                "between rounds (holds its secret, encrypted)."),
     out: Path = typer.Option(..., "--out", help="Outbox folder for the round file."),
@@ -124,8 +126,8 @@ def blind_cmd(
 def pass_cmd(
     session: Path = typer.Argument(..., help="The session file."),
     round_file: Path = typer.Argument(..., help="Round file received from the previous party."),
-    me: str = typer.Option(..., "--as", help="This party's name in the session."),
-    keys_dir: Path = typer.Option(..., "--keys", help="This party's key directory."),
+    me: str = PARTY_OPT,
+    keys_dir: Path = PARTY_KEYS_OPT,
     state: Path = typer.Option(..., "--state", help="This party's federate state folder."),
     out: Path = typer.Option(..., "--out", help="Outbox folder for the next round file."),
     passphrase_file: Path | None = PASS_OPT,
