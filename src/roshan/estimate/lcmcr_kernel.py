@@ -431,6 +431,13 @@ def _observed(freq: np.ndarray) -> int:
 
 
 @_jit
+def _scratch(n_lists: int, k_max: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The work arrays a run of :func:`_sweep` fills: ``(probs, draw, ones, count_k)``."""
+    return (np.empty(k_max), np.zeros(k_max, dtype=np.int64),
+            np.zeros((n_lists, k_max), dtype=np.int64), np.zeros(k_max, dtype=np.int64))
+
+
+@_jit
 def _warm_start(
     patterns: np.ndarray,
     freq: np.ndarray,
@@ -471,10 +478,7 @@ def _warm_start(
     log_nu = np.log(nu)
     count0 = np.zeros(k_max, dtype=np.int64)
     state = np.array([0.3 / k_max, 0.0])
-    probs = np.empty(k_max)
-    draw = np.zeros(k_max, dtype=np.int64)
-    ones = np.zeros((n_lists, k_max), dtype=np.int64)
-    count_k = np.zeros(k_max, dtype=np.int64)
+    probs, draw, ones, count_k = _scratch(n_lists, k_max)
     for _ in range(warmup):
         _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
                count_k, a_alpha, b_alpha, a_lam, b_lam, False, n0_moves)
@@ -506,10 +510,7 @@ def _advance(
     n_lists = patterns.shape[1]
     k_max = nu.shape[0]
     n_obs = _observed(freq)
-    probs = np.empty(k_max)
-    draw = np.zeros(k_max, dtype=np.int64)
-    ones = np.zeros((n_lists, k_max), dtype=np.int64)
-    count_k = np.zeros(k_max, dtype=np.int64)
+    probs, draw, ones, count_k = _scratch(n_lists, k_max)
     for _ in range(burnin):
         _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
                count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
