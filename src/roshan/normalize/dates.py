@@ -37,8 +37,13 @@ import jdatetime
 
 from roshan.normalize.text import to_ascii_digits
 
-JALALI_MONTHS: dict[str, int] = {}
-for _i, _names in enumerate([
+
+def _month_numbers(months: list[str]) -> dict[str, int]:
+    """Each spelling of the i-th month (a line of space-separated spellings) -> i, from 1."""
+    return {name: i for i, names in enumerate(months, start=1) for name in names.split()}
+
+
+JALALI_MONTHS: dict[str, int] = _month_numbers([
     "farvardin farvardeen فروردین",
     "ordibehesht ordibehisht ardibehesht اردیبهشت",
     "khordad khurdad خرداد",
@@ -51,12 +56,8 @@ for _i, _names in enumerate([
     "dey dei day دی",
     "bahman بهمن",
     "esfand esfand isfand espand اسفند",
-], start=1):
-    for _n in _names.split():
-        JALALI_MONTHS[_n] = _i
-
-GREGORIAN_MONTHS: dict[str, int] = {}
-for _i, _names in enumerate([
+])
+GREGORIAN_MONTHS: dict[str, int] = _month_numbers([
     "january jan janvier ژانویه ژانویهی",
     "february feb fevrier فوریه",
     "march mar mars مارس",
@@ -69,9 +70,7 @@ for _i, _names in enumerate([
     "october oct octobre اکتبر",
     "november nov novembre نوامبر",
     "december dec decembre دسامبر",
-], start=1):
-    for _n in _names.split():
-        GREGORIAN_MONTHS[_n] = _i
+])
 
 # Words that may surround a date and carry nothing.
 _NOISE = set(
