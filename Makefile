@@ -34,8 +34,9 @@ test: venv system-deps lint  ## lint, then the whole test suite (SQLite and Post
 test-fast: venv  ## the suite without slow tests
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not slow"
 
-lint: venv  ## ruff over the code, tests and benchmarks; the stages' import layers; mypy over src (pyproject.toml)
+lint: venv  ## ruff (lint and format) over the code, tests and benchmarks; the stages' import layers; mypy over src (pyproject.toml)
 	$(VENV)/bin/ruff check --quiet src tests bench
+	$(VENV)/bin/ruff format --check --quiet src tests bench
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy src/roshan
 

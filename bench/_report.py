@@ -20,11 +20,22 @@ def write_result(name: str, result: dict[str, Any], heading: str, lines: list[st
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     marker_start, marker_end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    body = "\n".join([marker_start, f"## {heading}", "", *[f"- {line}" for line in lines],
-                      f"- Recorded {result['recorded_at']}; raw figures in `bench/results/{name}.json`.",
-                      marker_end])
+    body = "\n".join(
+        [
+            marker_start,
+            f"## {heading}",
+            "",
+            *[f"- {line}" for line in lines],
+            f"- Recorded {result['recorded_at']}; raw figures in `bench/results/{name}.json`.",
+            marker_end,
+        ]
+    )
     pattern = re.compile(re.escape(marker_start) + r".*?" + re.escape(marker_end), re.S)
-    text = pattern.sub(lambda _m: body, text) if pattern.search(text) else text.rstrip() + "\n\n" + body + "\n"
+    text = (
+        pattern.sub(lambda _m: body, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + body + "\n"
+    )
     doc.write_text(text, encoding="utf-8")
 
 
@@ -38,9 +49,14 @@ def replace_marked_section(text: str, marker: str, heading: str, body: str) -> s
         return text[:a] + block.rstrip("\n") + text[b:]
     start = text.find(heading + "\n")
     if start != -1:
-        ends = [i for i in (text.find("\n## ", start + len(heading)),
-                            text.find("\n<!-- bench:", start + len(heading))) if i != -1]
+        ends = [
+            i
+            for i in (
+                text.find("\n## ", start + len(heading)),
+                text.find("\n<!-- bench:", start + len(heading)),
+            )
+            if i != -1
+        ]
         end = min(ends) + 1 if ends else len(text)
         return text[:start] + block + "\n" + text[end:].lstrip("\n")
     return text.rstrip("\n") + "\n\n" + block
-

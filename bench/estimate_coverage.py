@@ -36,8 +36,15 @@ RESULTS = ROOT / "bench" / "results" / "estimate_coverage.json"
 DOCS = ROOT / "docs" / "benchmarks.md"
 MARKER = "estimate_coverage"
 SECTION = "## Coverage study (lcmcr, recommended, loglinear, dga)"
-SCENARIO_NAMES = ["two_class_4", "two_class_5", "two_class_4_small", "homogeneous_4",
-                  "dependent_5", "logit_normal_5", "three_class_5"]
+SCENARIO_NAMES = [
+    "two_class_4",
+    "two_class_5",
+    "two_class_4_small",
+    "homogeneous_4",
+    "dependent_5",
+    "logit_normal_5",
+    "three_class_5",
+]
 LCMCR_SETTINGS = dict(burnin=5_000, samples=1_000, thin=20, chains=2, workers=1)
 
 
@@ -69,9 +76,12 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=32, help="populations per scenario")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--methods", default=None, help="comma-separated subset of methods")
-    ap.add_argument("--reuse", default=None,
-                    help="earlier results JSON (same --seed and --reps): take the per-population "
-                         "results of methods not listed in --refit from it instead of refitting")
+    ap.add_argument(
+        "--reuse",
+        default=None,
+        help="earlier results JSON (same --seed and --reps): take the per-population "
+        "results of methods not listed in --refit from it instead of refitting",
+    )
     ap.add_argument("--refit", default="", help="comma-separated methods to refit with --reuse")
     args = ap.parse_args()
 
@@ -86,8 +96,11 @@ def main() -> None:
 
     def prog(done: int, total: int) -> None:
         if done % 10 == 0 or done == total:
-            print(f"  {done}/{total} populations, {time.perf_counter() - t0:,.0f} s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  {done}/{total} populations, {time.perf_counter() - t0:,.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     reused: dict = {}
     prev_reps = None
@@ -110,19 +123,36 @@ def main() -> None:
     reps = df.attrs["replicates"]
     if prev_reps is not None and len(prev_reps):
         order = list(dict.fromkeys(list(prev_reps["method"]) + list(reps["method"])))
-        reps = pd.concat([prev_reps[reps.columns.intersection(prev_reps.columns)], reps],
-                         ignore_index=True)
+        reps = pd.concat(
+            [prev_reps[reps.columns.intersection(prev_reps.columns)], reps], ignore_index=True
+        )
         reps["method"] = pd.Categorical(reps["method"], categories=order, ordered=True)
         reps = reps.sort_values(["scenario", "rep", "method"], kind="stable")
         reps["method"] = reps["method"].astype(str)
         df = summarise_study(reps)
         df = df.sort_values(
             ["scenario", "method"],
-            key=lambda c: c.map({n: i for i, n in enumerate(SCENARIO_NAMES + ["ALL"])})
-            if c.name == "scenario" else c.map({m: i for i, m in enumerate(order)}),
-            kind="stable").reset_index(drop=True)
-    show = df[["scenario", "method", "reps", "coverage", "relative_bias", "median_rel_width",
-               "misses_low", "misses_high", "failures", "seconds"]]
+            key=lambda c: (
+                c.map({n: i for i, n in enumerate(SCENARIO_NAMES + ["ALL"])})
+                if c.name == "scenario"
+                else c.map({m: i for i, m in enumerate(order)})
+            ),
+            kind="stable",
+        ).reset_index(drop=True)
+    show = df[
+        [
+            "scenario",
+            "method",
+            "reps",
+            "coverage",
+            "relative_bias",
+            "median_rel_width",
+            "misses_low",
+            "misses_high",
+            "failures",
+            "seconds",
+        ]
+    ]
     print(show.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     print(f"{len(SCENARIO_NAMES) * args.reps} populations, {elapsed:,.0f} s")
 
@@ -132,8 +162,14 @@ def main() -> None:
         ok = g["estimate"].notna()
         cov = ((g["lower"] <= g["truth"]) & (g["truth"] <= g["upper"]) & ok).mean()
         width = ((g["upper"] - g["lower"]) / g["truth"]).median()
-        two_rows.append({"method": m, "populations": len(g), "coverage": float(cov),
-                         "median_rel_width": float(width)})
+        two_rows.append(
+            {
+                "method": m,
+                "populations": len(g),
+                "coverage": float(cov),
+                "median_rel_width": float(width),
+            }
+        )
     result = {
         "benchmark": "estimate_coverage",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -144,8 +180,10 @@ def main() -> None:
         "cores": os.cpu_count(),
         "lcmcr_settings": LCMCR_SETTINGS,
         "reused_from_earlier_run": reused,
-        "scenarios": {n: {"n": SCENARIOS[n].n, "lists": SCENARIOS[n].n_lists,
-                          "note": SCENARIOS[n].note} for n in SCENARIO_NAMES},
+        "scenarios": {
+            n: {"n": SCENARIOS[n].n, "lists": SCENARIOS[n].n_lists, "note": SCENARIOS[n].note}
+            for n in SCENARIO_NAMES
+        },
         "summary": json.loads(df.to_json(orient="records")),
         "two_class_pooled": two_rows,
         "replicates": json.loads(reps.to_json(orient="records")),
@@ -157,31 +195,52 @@ def main() -> None:
 
 def _write_docs(result: dict, show) -> None:
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"`python bench/estimate_coverage.py --reps {result['reps_per_scenario']} --seed "
         f"{result['seed']}` ({result['when']}): {result['populations']} SYNTHETIC populations "
         f"({result['reps_per_scenario']} per scenario), {result['seconds'] / 60:.1f} min on a "
         "shared 2-core machine. Coverage = share of 95% intervals containing the true total; "
         "bias = mean (N̂ − N)/N; width = median (upper − lower)/N. LCMCR fits: 2 chains × "
         "(5,000 burn-in + 1,000 draws thinned by 20)."
-        + (f" Per-population results of {', '.join(result['reused_from_earlier_run'])} reused "
-           "from the run of " + ", ".join(sorted(set(result['reused_from_earlier_run'].values())))
-           + " (same populations and seeds; only the other methods were refitted, and the time "
-           "above is theirs)." if result["reused_from_earlier_run"] else ""), "",
-        "Issue's two-class scenarios pooled (two_class_4, two_class_5, two_class_4_small):", "",
-        "| method | populations | coverage | median relative width |", "|---|---|---|---|",
+        + (
+            f" Per-population results of {', '.join(result['reused_from_earlier_run'])} reused "
+            "from the run of "
+            + ", ".join(sorted(set(result["reused_from_earlier_run"].values())))
+            + " (same populations and seeds; only the other methods were refitted, and the time "
+            "above is theirs)."
+            if result["reused_from_earlier_run"]
+            else ""
+        ),
+        "",
+        "Issue's two-class scenarios pooled (two_class_4, two_class_5, two_class_4_small):",
+        "",
+        "| method | populations | coverage | median relative width |",
+        "|---|---|---|---|",
     ]
     for r in result["two_class_pooled"]:
-        lines.append(f"| {r['method']} | {r['populations']} | {r['coverage']:.3f} | "
-                     f"{r['median_rel_width']:.3f} |")
-    lines += ["", "| scenario | method | reps | coverage | bias | width | misses low | "
-              "misses high | failures |", "|---|---|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {r['method']} | {r['populations']} | {r['coverage']:.3f} | "
+            f"{r['median_rel_width']:.3f} |"
+        )
+    lines += [
+        "",
+        "| scenario | method | reps | coverage | bias | width | misses low | "
+        "misses high | failures |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for _, r in show.iterrows():
-        lines.append(f"| {r['scenario']} | {r['method']} | {r['reps']} | {r['coverage']:.3f} | "
-                     f"{r['relative_bias']:+.3f} | {r['median_rel_width']:.3f} | "
-                     f"{r['misses_low']} | {r['misses_high']} | {r['failures']} |")
-    lines += ["", "Per-population results: bench/results/estimate_coverage.json. Scenarios: "
-              "src/roshan/estimate/simstudy.py; why `recommended` works: docs/estimation.md.", ""]
+        lines.append(
+            f"| {r['scenario']} | {r['method']} | {r['reps']} | {r['coverage']:.3f} | "
+            f"{r['relative_bias']:+.3f} | {r['median_rel_width']:.3f} | "
+            f"{r['misses_low']} | {r['misses_high']} | {r['failures']} |"
+        )
+    lines += [
+        "",
+        "Per-population results: bench/results/estimate_coverage.json. Scenarios: "
+        "src/roshan/estimate/simstudy.py; why `recommended` works: docs/estimation.md.",
+        "",
+    ]
     _replace_section(SECTION, "\n".join(lines))
 
 

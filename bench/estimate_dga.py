@@ -67,8 +67,13 @@ def _time(fn, repeats: int) -> tuple[float, list[float]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--coverage", type=int, default=0, metavar="N",
-                    help="run the simulated coverage study with N populations per scenario")
+    ap.add_argument(
+        "--coverage",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run the simulated coverage study with N populations per scenario",
+    )
     args = ap.parse_args()
     if args.coverage:
         coverage(args.coverage)
@@ -120,18 +125,28 @@ def main() -> None:
             "top_weight": res.model["top"][0]["weight"],
         }
         rows.append(row)
-        print(f"{name:20s} J={counts.n_lists} graphs={d['n_graphs']:4d} fit {t_fit * 1e3:8.1f} ms "
-              f"(delta 1: {t_fit1 * 1e3:6.1f} ms) "
-              f"(grid {d['grid_points']:,}) | 1:300 {t300 * 1e3:7.2f} ms | 20k grid "
-              f"{t20k * 1e3:8.1f} ms | N = {res.estimate:,.0f} [{res.lower:,.0f}, "
-              f"{res.upper:,.0f}]")
+        print(
+            f"{name:20s} J={counts.n_lists} graphs={d['n_graphs']:4d} fit {t_fit * 1e3:8.1f} ms "
+            f"(delta 1: {t_fit1 * 1e3:6.1f} ms) "
+            f"(grid {d['grid_points']:,}) | 1:300 {t300 * 1e3:7.2f} ms | 20k grid "
+            f"{t20k * 1e3:8.1f} ms | N = {res.estimate:,.0f} [{res.lower:,.0f}, "
+            f"{res.upper:,.0f}]"
+        )
     result = {
         "benchmark": "estimate_dga",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(),
-                    "cpu": platform.processor() or platform.machine(), "cores": os.cpu_count()},
-        "settings": {"delta": "2**-p (default); also timed with 1", "prior": "default (1/N)", "n_draws": 4000, "top": 10,
-                     "repeats": args.repeats},
+        "machine": {
+            "python": platform.python_version(),
+            "cpu": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(),
+        },
+        "settings": {
+            "delta": "2**-p (default); also timed with 1",
+            "prior": "default (1/N)",
+            "n_draws": 4000,
+            "top": 10,
+            "repeats": args.repeats,
+        },
         "load_average_1min_before_after": [load_before, os.getloadavg()[0]],
         "enumeration": enum,
         "tables": rows,
@@ -151,8 +166,13 @@ def coverage(n_reps: int, seed: int = 2026) -> None:
         "dga_delta1": study_methods(delta=1.0)["dga"],
     }
     t0 = time.perf_counter()
-    out = run_study(methods, list(SCENARIOS), n_reps, seed,
-                    progress=lambda d, t: print(f"\r{d}/{t} populations", end="", flush=True))
+    out = run_study(
+        methods,
+        list(SCENARIOS),
+        n_reps,
+        seed,
+        progress=lambda d, t: print(f"\r{d}/{t} populations", end="", flush=True),
+    )
     print()
     elapsed = time.perf_counter() - t0
     rows = out.to_dict(orient="records")
@@ -160,9 +180,15 @@ def coverage(n_reps: int, seed: int = 2026) -> None:
         "benchmark": "estimate_dga_coverage",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {"python": platform.python_version(), "cores": os.cpu_count()},
-        "settings": {"reps_per_scenario": n_reps, "seed": seed, "level": 0.95,
-                     "methods": {"dga": "delta 2^-p, prior 1/N, automatic grid",
-                                 "dga_delta1": "delta 1, prior 1/N, automatic grid"}},
+        "settings": {
+            "reps_per_scenario": n_reps,
+            "seed": seed,
+            "level": 0.95,
+            "methods": {
+                "dga": "delta 2^-p, prior 1/N, automatic grid",
+                "dga_delta1": "delta 1, prior 1/N, automatic grid",
+            },
+        },
         "scenarios": {k: v.note for k, v in SCENARIOS.items()},
         "seconds": elapsed,
         "rows": rows,
@@ -170,11 +196,13 @@ def coverage(n_reps: int, seed: int = 2026) -> None:
     COVERAGE_RESULTS.parent.mkdir(parents=True, exist_ok=True)
     COVERAGE_RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     lines = [
-        COVERAGE_SECTION, "",
+        COVERAGE_SECTION,
+        "",
         f"`{sys.executable.split('/')[-1]} bench/estimate_dga.py --coverage {n_reps}` "
         f"({result['when']}, {elapsed:,.0f} s). SYNTHETIC populations from "
         f"`roshan.estimate.simstudy.SCENARIOS`, {n_reps} per scenario (seed {seed}); 95% "
-        "credible intervals. `dga` = defaults (delta 2^-p), `dga_delta1` = delta 1.", "",
+        "credible intervals. `dga` = defaults (delta 2^-p), `dga_delta1` = delta 1.",
+        "",
         "| scenario | method | coverage | relative bias | median rel. width | misses low / high "
         "| failures | s/fit |",
         "|---|---|---|---|---|---|---|---|",
@@ -194,7 +222,8 @@ def coverage(n_reps: int, seed: int = 2026) -> None:
 def _write_docs(result: dict) -> None:
     e = result["enumeration"]
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"`{sys.executable.split('/')[-1]} bench/estimate_dga.py` ({result['when']}, "
         f"{result['machine']['cores']} cores shared with other work - 1-minute load average "
         f"{result['load_average_1min_before_after'][0]:.1f} before, "
@@ -203,7 +232,8 @@ def _write_docs(result: dict) -> None:
         f"draws), median of {result['settings']['repeats']} runs; `fit, delta 1` the same with "
         "delta = 1; `1:300` and `20k` = the "
         "posterior over all graphs on R dga's example grid Nmissing = 1:300 and on 20,000 "
-        "grid points.", "",
+        "grid points.",
+        "",
         "| table | lists | graphs | fit (ms) | fit, delta 1 (ms) | grid points | 1:300 (ms) | "
         "20k grid (ms) | median N [95% CrI] |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -219,9 +249,13 @@ def _write_docs(result: dict) -> None:
     lines += [
         "",
         "Graph enumeration (once per process, cached): "
-        + ", ".join(f"{v['graphs']} graphs on {k} lists in {v['seconds'] * 1e3:.1f} ms"
-                    for k, v in e.items()) + ".",
-        "Results: bench/results/estimate_dga.json.", "",
+        + ", ".join(
+            f"{v['graphs']} graphs on {k} lists in {v['seconds'] * 1e3:.1f} ms"
+            for k, v in e.items()
+        )
+        + ".",
+        "Results: bench/results/estimate_dga.json.",
+        "",
     ]
     _replace_section(SECTION, "\n".join(lines))
 
@@ -237,10 +271,16 @@ def _replace_section(heading: str, body: str) -> None:
             text = text.rstrip("\n") + "\n\n" + body
         else:
             # our section ends at the next heading or at another tool's <!-- marker -->
-            ends = [i for i in (text.find("\n## ", start + len(heading)),
-                                text.find("\n<!--", start + len(heading))) if i != -1]
+            ends = [
+                i
+                for i in (
+                    text.find("\n## ", start + len(heading)),
+                    text.find("\n<!--", start + len(heading)),
+                )
+                if i != -1
+            ]
             nxt = min(ends) if ends else -1
-            text = text[:start] + body + ("\n" + text[nxt + 1:] if nxt != -1 else "")
+            text = text[:start] + body + ("\n" + text[nxt + 1 :] if nxt != -1 else "")
         DOCS.write_text(text.rstrip("\n") + "\n")
 
 

@@ -72,8 +72,9 @@ def _compile_times() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "NUMBA_CACHE_DIR": tmp}
         for label in ("cold_compile_seconds", "cached_load_seconds"):
-            r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                               text=True, check=True)
+            r = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
             out[label] = float(r.stdout.strip().splitlines()[-1])
     return out
 
@@ -81,14 +82,25 @@ def _compile_times() -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--mixing", type=int, default=0, metavar="SEEDS",
-                    help="seed-to-seed study on the UK tables instead of the speed run")
+    ap.add_argument(
+        "--mixing",
+        type=int,
+        default=0,
+        metavar="SEEDS",
+        help="seed-to-seed study on the UK tables instead of the speed run",
+    )
     ap.add_argument("--profile", action="store_true", help="time the steps of a sweep")
-    ap.add_argument("--production", action="store_true",
-                    help="K=15, 5.01M sweeps on Rome HIV, 4 chains on 2 threads")
+    ap.add_argument(
+        "--production",
+        action="store_true",
+        help="K=15, 5.01M sweeps on Rome HIV, 4 chains on 2 threads",
+    )
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", action="store_true",
-                    help="default fit on Rome with 1 and 2 workers: wall, CPU, same draws?")
+    ap.add_argument(
+        "--threads",
+        action="store_true",
+        help="default fit on Rome with 1 and 2 workers: wall, CPU, same draws?",
+    )
     args = ap.parse_args()
     if args.threads:
         return _threads()
@@ -114,16 +126,29 @@ def main() -> None:
         for rep in range(args.repeats):
             for moves in (False, True):
                 t0, c0 = time.perf_counter(), time.process_time()
-                n, _, _ = run_chain(pats, freq, 10, 0.25, 0.25, 10_000, 900, 100, SEED + rep,
-                                    WARMUP_SWEEPS, 1.0, 1.0, 1.0, moves)
+                n, _, _ = run_chain(
+                    pats,
+                    freq,
+                    10,
+                    0.25,
+                    0.25,
+                    10_000,
+                    900,
+                    100,
+                    SEED + rep,
+                    WARMUP_SWEEPS,
+                    1.0,
+                    1.0,
+                    1.0,
+                    moves,
+                )
                 dt, dc = time.perf_counter() - t0, time.process_time() - c0
                 if moves:
                     move_rates.append(sweeps / dc)
                     continue
                 rates.append(sweeps / dc)
                 wall_rates.append(sweeps / dt)
-                summaries.append([float(np.median(n)),
-                                  *np.quantile(n, [0.025, 0.975]).tolist()])
+                summaries.append([float(np.median(n)), *np.quantile(n, [0.025, 0.975]).tolist()])
         rate = float(np.median(rates))
         move_rate = float(np.median(move_rates))
         s = np.array(summaries)
@@ -142,33 +167,55 @@ def main() -> None:
             "iterations_per_second_with_n0_moves_all": move_rates,
             "r_cpu_iterations_per_second": R_CPU_RATE.get(name),
             "ratio_to_r_cpu": rate / R_CPU_RATE[name] if name in R_CPU_RATE else None,
-            "ratio_to_r_cpu_with_n0_moves": (move_rate / R_CPU_RATE[name]
-                                             if name in R_CPU_RATE else None),
+            "ratio_to_r_cpu_with_n0_moves": (
+                move_rate / R_CPU_RATE[name] if name in R_CPU_RATE else None
+            ),
             "target_ratio": 2.5,
             "posterior_median_per_run": s[:, 0].tolist(),
             "lower_per_run": s[:, 1].tolist(),
             "upper_per_run": s[:, 2].tolist(),
-            "r_median": ref["median"], "r_lower": ref["lower"], "r_upper": ref["upper"],
+            "r_median": ref["median"],
+            "r_lower": ref["lower"],
+            "r_upper": ref["upper"],
         }
         rows.append(row)
         cpu_r = R_CPU_RATE.get(name)
-        vs_cpu = (f"; {rate / cpu_r:.2f}x / {move_rate / cpu_r:.2f}x R's CPU-time {cpu_r:,}"
-                  if cpu_r else "")
-        print(f"{name:18s} {rate:10,.0f} it/CPU-s, with n0 moves {move_rate:,.0f}  "
-              f"({rate / ref['rate']:.2f}x R's {ref['rate']:,}{vs_cpu})  "
-              f"median N {np.median(s[:, 0]):,.0f} (R {ref['median']:,})")
-    print(f"cold compile {compile_info['cold_compile_seconds']:.1f}s, cached load "
-          f"{compile_info['cached_load_seconds']:.2f}s")
+        vs_cpu = (
+            f"; {rate / cpu_r:.2f}x / {move_rate / cpu_r:.2f}x R's CPU-time {cpu_r:,}"
+            if cpu_r
+            else ""
+        )
+        print(
+            f"{name:18s} {rate:10,.0f} it/CPU-s, with n0 moves {move_rate:,.0f}  "
+            f"({rate / ref['rate']:.2f}x R's {ref['rate']:,}{vs_cpu})  "
+            f"median N {np.median(s[:, 0]):,.0f} (R {ref['median']:,})"
+        )
+    print(
+        f"cold compile {compile_info['cold_compile_seconds']:.1f}s, cached load "
+        f"{compile_info['cached_load_seconds']:.2f}s"
+    )
     result = {
         "benchmark": "estimate_lcmcr",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(), "cpu": platform.processor()
-                    or platform.machine(), "cores": os.cpu_count(),
-                    "load_average_at_start": load},
+        "machine": {
+            "python": platform.python_version(),
+            "cpu": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(),
+            "load_average_at_start": load,
+        },
         "rate_basis": "CPU time of the (single-threaded) process; wall-clock rates also kept",
-        "settings": {"K": 10, "a_alpha": 0.25, "b_alpha": 0.25, "burnin": 10_000,
-                     "samples": 900, "thin": 100, "warmup": WARMUP_SWEEPS, "chains": 1,
-                     "threads": 1, "repeats": args.repeats},
+        "settings": {
+            "K": 10,
+            "a_alpha": 0.25,
+            "b_alpha": 0.25,
+            "burnin": 10_000,
+            "samples": 900,
+            "thin": 100,
+            "warmup": WARMUP_SWEEPS,
+            "chains": 1,
+            "threads": 1,
+            "repeats": args.repeats,
+        },
         **compile_info,
         "tables": rows,
     }
@@ -203,8 +250,10 @@ def _mixing(seeds: int, workers: int) -> None:
     from roshan.estimate.lcmcr import fit_lcmcr
 
     load = os.getloadavg()[0]
-    tables = {"uk_slavery_6list": CaptureCounts.from_csv(DATA / "uk_slavery_6list.csv"),
-              "uk_slavery_5list (PF+NCA)": _uk5()}
+    tables = {
+        "uk_slavery_6list": CaptureCounts.from_csv(DATA / "uk_slavery_6list.csv"),
+        "uk_slavery_5list (PF+NCA)": _uk5(),
+    }
     rows = []
     t_all = time.perf_counter()
     for name, counts in tables.items():
@@ -214,42 +263,69 @@ def _mixing(seeds: int, workers: int) -> None:
             for seed in range(1, seeds + 1):
                 r = fit_lcmcr(counts, seed=seed, workers=workers, n0_moves=moves, extend=extend)
                 d = r.diagnostics
-                per_seed.append({"seed": seed, "median": r.estimate, "lower": r.lower,
-                                 "upper": r.upper, "rhat": d["rhat"], "ess": d["ess"],
-                                 "chain_medians": d["chain_medians"], "final": d["final"],
-                                 "extensions": d.get("extensions", 0)})
+                per_seed.append(
+                    {
+                        "seed": seed,
+                        "median": r.estimate,
+                        "lower": r.lower,
+                        "upper": r.upper,
+                        "rhat": d["rhat"],
+                        "ess": d["ess"],
+                        "chain_medians": d["chain_medians"],
+                        "final": d["final"],
+                        "extensions": d.get("extensions", 0),
+                    }
+                )
             cpu, wall = time.process_time() - c0, time.perf_counter() - t0
             meds = np.array([p["median"] for p in per_seed])
             rh = np.array([p["rhat"] for p in per_seed])
-            row = {"table": name, "sampler": sampler, "n0_moves": moves, "extend": extend,
-                   "seeds": seeds,
-                   "seeds_extended": int(sum(p["extensions"] > 0 for p in per_seed)),
-                   "sd_of_median": float(meds.std(ddof=1)), "worst_median": float(meds.min()),
-                   "median_of_medians": float(np.median(meds)),
-                   "max_rhat": float(rh.max()), "seeds_rhat_above_1_05": int((rh > 1.05).sum()),
-                   "seeds_not_final": int(sum(not p["final"] for p in per_seed)),
-                   "chains_below_18000": int(sum(m < 18_000 for p in per_seed
-                                                 for m in p["chain_medians"])),
-                   "cpu_seconds": cpu, "wall_seconds": wall, "per_seed": per_seed}
+            row = {
+                "table": name,
+                "sampler": sampler,
+                "n0_moves": moves,
+                "extend": extend,
+                "seeds": seeds,
+                "seeds_extended": int(sum(p["extensions"] > 0 for p in per_seed)),
+                "sd_of_median": float(meds.std(ddof=1)),
+                "worst_median": float(meds.min()),
+                "median_of_medians": float(np.median(meds)),
+                "max_rhat": float(rh.max()),
+                "seeds_rhat_above_1_05": int((rh > 1.05).sum()),
+                "seeds_not_final": int(sum(not p["final"] for p in per_seed)),
+                "chains_below_18000": int(
+                    sum(m < 18_000 for p in per_seed for m in p["chain_medians"])
+                ),
+                "cpu_seconds": cpu,
+                "wall_seconds": wall,
+                "per_seed": per_seed,
+            }
             rows.append(row)
-            print(f"{name:26s} {sampler:14s} sd of median {row['sd_of_median']:7,.0f}  "
-                  f"worst median {row['worst_median']:8,.0f}  max R-hat {row['max_rhat']:.3f}  "
-                  f"R-hat>1.05 in {row['seeds_rhat_above_1_05']}/{seeds}  chains<18k "
-                  f"{row['chains_below_18000']}  ({wall:.0f} s wall, {cpu:.0f} s CPU)",
-                  flush=True)
-    result = {"benchmark": "estimate_lcmcr_mixing",
-              "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-              "machine": {"cores": os.cpu_count(), "load_average_at_start": load,
-                          "load_average_at_end": os.getloadavg()[0]},
-              "settings": "fit_lcmcr defaults: K=10, a_alpha=b_alpha=0.25, 4 chains "
-                          "(dispersed starts), burn-in 10,000, 1,000 draws thinned by 50; "
-                          f"workers={workers}",
-              "r_reference": {"uk_slavery_6list": {"sd_of_median": 932, "range": [20_193, 23_245]},
-                              "uk_slavery_5list": {"sd_of_median": 3_844,
-                                                   "range": [12_346, 22_864]}},
-              "targets": {"sd_of_median_max": 400, "worst_median_min": 18_000,
-                          "rhat_max": 1.05},
-              "wall_seconds": time.perf_counter() - t_all, "tables": rows}
+            print(
+                f"{name:26s} {sampler:14s} sd of median {row['sd_of_median']:7,.0f}  "
+                f"worst median {row['worst_median']:8,.0f}  max R-hat {row['max_rhat']:.3f}  "
+                f"R-hat>1.05 in {row['seeds_rhat_above_1_05']}/{seeds}  chains<18k "
+                f"{row['chains_below_18000']}  ({wall:.0f} s wall, {cpu:.0f} s CPU)",
+                flush=True,
+            )
+    result = {
+        "benchmark": "estimate_lcmcr_mixing",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "cores": os.cpu_count(),
+            "load_average_at_start": load,
+            "load_average_at_end": os.getloadavg()[0],
+        },
+        "settings": "fit_lcmcr defaults: K=10, a_alpha=b_alpha=0.25, 4 chains "
+        "(dispersed starts), burn-in 10,000, 1,000 draws thinned by 50; "
+        f"workers={workers}",
+        "r_reference": {
+            "uk_slavery_6list": {"sd_of_median": 932, "range": [20_193, 23_245]},
+            "uk_slavery_5list": {"sd_of_median": 3_844, "range": [12_346, 22_864]},
+        },
+        "targets": {"sd_of_median_max": 400, "worst_median_min": 18_000, "rhat_max": 1.05},
+        "wall_seconds": time.perf_counter() - t_all,
+        "tables": rows,
+    }
     MIXING.parent.mkdir(parents=True, exist_ok=True)
     MIXING.write_text(json.dumps(result, indent=2) + "\n")
     _write_docs()
@@ -271,8 +347,13 @@ def _profile(profile: bool, production: bool, workers: int) -> None:
         for name in ("rome_hiv_4list", "uk_slavery_6list"):
             counts = CaptureCounts.from_csv(DATA / f"{name}.csv")
             out["steps"][name] = prof = profile_table(counts)
-            print(name, ", ".join(f"{k} {v:.2f}" for k, v in prof["ns_per_sweep"].items()),
-                  "ns/sweep;", prof["variates_per_sweep"], flush=True)
+            print(
+                name,
+                ", ".join(f"{k} {v:.2f}" for k, v in prof["ns_per_sweep"].items()),
+                "ns/sweep;",
+                prof["variates_per_sweep"],
+                flush=True,
+            )
     if production:
         counts = CaptureCounts.from_csv(DATA / "rome_hiv_4list.csv")
         # 4 chains x (500 warm-up + 2,500 burn-in + 1,000 draws x 1,250) = 5.012M sweeps
@@ -281,14 +362,25 @@ def _profile(profile: bool, production: bool, workers: int) -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         r = fit_lcmcr(counts, workers=workers, **kw)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        out["production"] = {"table": "rome_hiv_4list", "settings": kw, "workers": workers,
-                             "iterations": r.diagnostics["iterations"], "wall_seconds": wall,
-                             "cpu_seconds": cpu, "median": r.estimate, "rhat": r.diagnostics["rhat"],
-                             "load_average_before": load_before,
-                             "load_average_after": os.getloadavg()[0], "target_wall_seconds": 25}
-        print(f"production: {r.diagnostics['iterations']:,} sweeps, {wall:.1f} s wall, "
-              f"{cpu:.1f} s CPU, workers={workers}, median {r.estimate:,.0f}, "
-              f"R-hat {r.diagnostics['rhat']:.3f}, load {os.getloadavg()[0]:.1f}", flush=True)
+        out["production"] = {
+            "table": "rome_hiv_4list",
+            "settings": kw,
+            "workers": workers,
+            "iterations": r.diagnostics["iterations"],
+            "wall_seconds": wall,
+            "cpu_seconds": cpu,
+            "median": r.estimate,
+            "rhat": r.diagnostics["rhat"],
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg()[0],
+            "target_wall_seconds": 25,
+        }
+        print(
+            f"production: {r.diagnostics['iterations']:,} sweeps, {wall:.1f} s wall, "
+            f"{cpu:.1f} s CPU, workers={workers}, median {r.estimate:,.0f}, "
+            f"R-hat {r.diagnostics['rhat']:.3f}, load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
     PROFILE.parent.mkdir(parents=True, exist_ok=True)
     PROFILE.write_text(json.dumps(out, indent=2) + "\n")
     _write_docs()
@@ -314,10 +406,12 @@ def profile_table(counts) -> dict:
     pats = counts.patterns.astype(np.int64)
     freq = counts.counts.astype(np.int64)
     n_obs = int(freq.sum())
-    lam, nu, log_nu, count0, state = init_chain(pats, freq, 10, 0.25, 0.25, 7, WARMUP_SWEEPS,
-                                                1.0, 1.0, 1.0, False)
-    continue_chain(pats, freq, lam, nu, log_nu, count0, state, 0.25, 0.25, 10_000, 1, 1, 7,
-                   1.0, 1.0, False)
+    lam, nu, log_nu, count0, state = init_chain(
+        pats, freq, 10, 0.25, 0.25, 7, WARMUP_SWEEPS, 1.0, 1.0, 1.0, False
+    )
+    continue_chain(
+        pats, freq, lam, nu, log_nu, count0, state, 0.25, 0.25, 10_000, 1, 1, 7, 1.0, 1.0, False
+    )
     k_max, n_lists = nu.shape[0], pats.shape[1]
     probs, draw = np.empty(k_max), np.zeros(k_max, dtype=np.int64)
     ones = np.zeros((n_lists, k_max), dtype=np.int64)
@@ -327,8 +421,26 @@ def profile_table(counts) -> dict:
     @njit
     def full(reps, lam, nu, log_nu, count0, state, pats, freq, probs, draw, ones, count_k):
         for _ in range(reps):
-            _sweep(pats, freq, n_obs, lam.copy(), nu.copy(), log_nu.copy(), count0.copy(),
-                   state.copy(), probs, draw, ones, count_k, 0.25, 0.25, 1.0, 1.0, True, False)
+            _sweep(
+                pats,
+                freq,
+                n_obs,
+                lam.copy(),
+                nu.copy(),
+                log_nu.copy(),
+                count0.copy(),
+                state.copy(),
+                probs,
+                draw,
+                ones,
+                count_k,
+                0.25,
+                0.25,
+                1.0,
+                1.0,
+                True,
+                False,
+            )
 
     @njit
     def copies(reps, lam, nu, log_nu, count0, state, pats, freq, probs, draw, ones, count_k):
@@ -449,25 +561,36 @@ def profile_table(counts) -> dict:
     ns["1 split observed patterns over classes"], b = timed(alloc, lam, nu, count0, *arrs)
     var["1 split observed patterns over classes"] = f"~{b} binomials"
     ns["2 lambda (K x J Betas)"], g = timed(lam_step, lam.copy(), ones, count_k)
-    var["2 lambda (K x J Betas)"] = (f"{g // 2} Cheng BB Betas + {k_max * n_lists - g // 2} "
-                                     "closed-form Betas")
-    ns["3 stick-breaking weights"], _ = timed(stick, float(state[0]), n_obs + int(count0.sum()), count_k)
+    var["2 lambda (K x J Betas)"] = (
+        f"{g // 2} Cheng BB Betas + {k_max * n_lists - g // 2} closed-form Betas"
+    )
+    ns["3 stick-breaking weights"], _ = timed(
+        stick, float(state[0]), n_obs + int(count0.sum()), count_k
+    )
     occ = sum(1 for k in range(k_max - 1) if count_k[k] > 0)
-    var["3 stick-breaking weights"] = (f"{2 * occ} log-gammas + {k_max - 1 - occ} uniforms "
-                                       "(empty classes)")
+    var["3 stick-breaking weights"] = (
+        f"{2 * occ} log-gammas + {k_max - 1 - occ} uniforms (empty classes)"
+    )
     ns["4 p0 and n0 (NegBin)"], _ = timed(n0_step, lam, nu, count0, probs)
     var["4 p0 and n0 (NegBin)"] = "1 gamma + 1 Poisson"
     p0 = float(probs.sum()) if probs.sum() > 0 else 1.0
-    ns["5 split n0 over classes"], _ = timed(split, int(count0.sum()), p0,
-                                             np.zeros(k_max, dtype=np.int64), probs)
+    ns["5 split n0 over classes"], _ = timed(
+        split, int(count0.sum()), p0, np.zeros(k_max, dtype=np.int64), probs
+    )
     var["5 split n0 over classes"] = "up to K-1 binomials"
     ns["6 alpha"], _ = timed(alpha_step)
     var["6 alpha"] = "1 gamma"
     ns["n0 move (default, not in R)"], acc = timed(moves, count0, float(state[0]), ones, count_k)
-    var["n0 move (default, not in R)"] = (f"~{sum(1 for k in range(k_max) if count_k[k] > count0[k])}"
-                                           f" proposals, accepted {acc / reps:.2f} per sweep")
-    return {"ns_per_sweep": ns, "variates_per_sweep": var, "reps": reps,
-            "state": {"n0": int(count0.sum()), "alpha": float(state[0])}}
+    var["n0 move (default, not in R)"] = (
+        f"~{sum(1 for k in range(k_max) if count_k[k] > count0[k])}"
+        f" proposals, accepted {acc / reps:.2f} per sweep"
+    )
+    return {
+        "ns_per_sweep": ns,
+        "variates_per_sweep": var,
+        "reps": reps,
+        "state": {"n0": int(count0.sum()), "alpha": float(state[0])},
+    }
 
 
 def _threads() -> None:
@@ -485,15 +608,29 @@ def _threads() -> None:
         r = fit_lcmcr(counts, seed=3, workers=workers)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         draws.append(r.draws)
-        rows.append({"workers": workers, "wall_seconds": wall, "cpu_seconds": cpu,
-                     "load_average_before": load, "estimate": r.estimate})
-        print(f"workers={workers}: {wall:.2f} s wall, {cpu:.2f} s CPU (CPU/wall "
-              f"{cpu / wall:.2f}), load {load:.1f}, estimate {r.estimate:,.0f}", flush=True)
+        rows.append(
+            {
+                "workers": workers,
+                "wall_seconds": wall,
+                "cpu_seconds": cpu,
+                "load_average_before": load,
+                "estimate": r.estimate,
+            }
+        )
+        print(
+            f"workers={workers}: {wall:.2f} s wall, {cpu:.2f} s CPU (CPU/wall "
+            f"{cpu / wall:.2f}), load {load:.1f}, estimate {r.estimate:,.0f}",
+            flush=True,
+        )
     same = all(np.array_equal(draws[0], d) for d in draws[1:])
     print(f"identical draws for every worker count: {same}")
-    out["threads"] = {"table": "rome_hiv_4list", "settings": "fit_lcmcr defaults, seed 3",
-                      "runs": rows, "identical_draws": same,
-                      "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    out["threads"] = {
+        "table": "rome_hiv_4list",
+        "settings": "fit_lcmcr defaults, seed 3",
+        "runs": rows,
+        "identical_draws": same,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     PROFILE.write_text(json.dumps(out, indent=2) + "\n")
     _write_docs()
 
@@ -555,18 +692,23 @@ def variate_costs() -> dict:
         fn(reps, *a)
         return (time.process_time() - t0) / reps * 1e9
 
-    return {"uniform": ns(unif), "binomial n=3 p=0.3": ns(binom, 3, 0.3),
-            "3 categorical draws over 10 classes": ns(categorical, 3, probs),
-            "binomial n=20 p=0.3": ns(binom, 20, 0.3),
-            "binomial n=900 p=0.3": ns(binom, 900, 0.3),
-            "gamma a=1.5": ns(gam, 1.5), "gamma a=500": ns(gam, 500.0),
-            "log-gamma a=0.01": ns(lgam, 0.01)}
+    return {
+        "uniform": ns(unif),
+        "binomial n=3 p=0.3": ns(binom, 3, 0.3),
+        "3 categorical draws over 10 classes": ns(categorical, 3, probs),
+        "binomial n=20 p=0.3": ns(binom, 20, 0.3),
+        "binomial n=900 p=0.3": ns(binom, 900, 0.3),
+        "gamma a=1.5": ns(gam, 1.5),
+        "gamma a=500": ns(gam, 500.0),
+        "log-gamma a=0.01": ns(lgam, 0.01),
+    }
 
 
 def _write_docs() -> None:
     result = json.loads(RESULTS.read_text())
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"`{sys.executable.split('/')[-1]} bench/estimate_lcmcr.py` ({result['when']}, "
         f"{result['machine']['cores']} cores shared, one chain on one core). "
         "Settings of the R reference runs: K = 10, a_alpha = b_alpha = 0.25, burn-in 10,000, "
@@ -575,7 +717,8 @@ def _write_docs() -> None:
         "at the start, so wall-clock rates, kept in the JSON, mostly measure waiting for a core), "
         f"median of {result['settings']['repeats']} runs, JIT compile excluded. `R` = R's rate "
         "in its reference run (wall clock); `R CPU` = R's CPU-time rate measured side by side "
-        "(shared/reference/mse/README.md). Issue 17 target: 2.5x R CPU.", "",
+        "(shared/reference/mse/README.md). Issue 17 target: 2.5x R CPU.",
+        "",
         "| table | sweeps/s (R's sampler) | with n0 moves (default) | R | R CPU | ratio to R CPU "
         "(plain / default) | median N (runs) | R median N |",
         "|---|---|---|---|---|---|---|---|",
@@ -584,20 +727,30 @@ def _write_docs() -> None:
         meds = ", ".join(f"{m:,.0f}" for m in r["posterior_median_per_run"])
         mv = r.get("iterations_per_second_with_n0_moves")
         cpu_r = r.get("r_cpu_iterations_per_second")
-        ratio = (f"{r['ratio_to_r_cpu']:.2f}x / {r['ratio_to_r_cpu_with_n0_moves']:.2f}x"
-                 if cpu_r else "-")
+        ratio = (
+            f"{r['ratio_to_r_cpu']:.2f}x / {r['ratio_to_r_cpu_with_n0_moves']:.2f}x"
+            if cpu_r
+            else "-"
+        )
         mv_s = f"{mv:,.0f}" if mv else "-"
         cpu_s = f"{cpu_r:,}" if cpu_r else "-"
-        lines.append(f"| {r['table']} | {r['iterations_per_second']:,.0f} | {mv_s} | "
-                     f"{r['r_iterations_per_second']:,} | {cpu_s} | {ratio} | {meds} | "
-                     f"{r['r_median']:,} |")
-    lines += ["", f"JIT: cold compile {result['cold_compile_seconds']:.1f} s (once per install; "
-              f"cached on disk), cached load {result['cached_load_seconds']:.2f} s per process.",
-              "Results: bench/results/estimate_lcmcr.json.", ""]
+        lines.append(
+            f"| {r['table']} | {r['iterations_per_second']:,.0f} | {mv_s} | "
+            f"{r['r_iterations_per_second']:,} | {cpu_s} | {ratio} | {meds} | "
+            f"{r['r_median']:,} |"
+        )
+    lines += [
+        "",
+        f"JIT: cold compile {result['cold_compile_seconds']:.1f} s (once per install; "
+        f"cached on disk), cached load {result['cached_load_seconds']:.2f} s per process.",
+        "Results: bench/results/estimate_lcmcr.json.",
+        "",
+    ]
     if MIXING.exists():
         m = json.loads(MIXING.read_text())
         lines += [
-            "### Chains that agree: seed to seed on the bimodal UK tables", "",
+            "### Chains that agree: seed to seed on the bimodal UK tables",
+            "",
             f"`bench/estimate_lcmcr.py --mixing {m['tables'][0]['seeds']}` ({m['when']}; "
             f"load average {m['machine']['load_average_at_start']:.1f} at the start, "
             f"{m['machine']['load_average_at_end']:.1f} at the end, 2 cores shared). "
@@ -606,7 +759,8 @@ def _write_docs() -> None:
             "move (`extend=0`); `default` = the n0 move, and chains run on by up to 3 rounds "
             "while they disagree (`fit_lcmcr` defaults). Targets "
             "(UK 6-list): sd of the median <= 400, no median below 18,000, R-hat <= 1.05 for "
-            "every seed. R's LCMCR, one chain, seeds 1-20: sd 932 (6-list), 3,844 (5-list).", "",
+            "every seed. R's LCMCR, one chain, seeds 1-20: sd 932 (6-list), 3,844 (5-list).",
+            "",
             "| table | sampler | sd of median | worst median | median of medians | max R-hat "
             "| seeds R-hat > 1.05 | seeds NOT FINAL | chains with median < 18,000 "
             "| seeds extended | CPU s |",
@@ -619,20 +773,29 @@ def _write_docs() -> None:
                 f"{r['median_of_medians']:,.0f} | {r['max_rhat']:.3f} | "
                 f"{r['seeds_rhat_above_1_05']}/{r['seeds']} | {r['seeds_not_final']}/{r['seeds']} | "
                 f"{r['chains_below_18000']}/{4 * r['seeds']} | "
-                f"{r.get('seeds_extended', 0)}/{r['seeds']} | {r['cpu_seconds']:.0f} |")
-        lines += ["", "Results: bench/results/estimate_lcmcr_mixing.json (per seed: median, "
-                  "interval, R-hat, ESS, chain medians).", ""]
+                f"{r.get('seeds_extended', 0)}/{r['seeds']} | {r['cpu_seconds']:.0f} |"
+            )
+        lines += [
+            "",
+            "Results: bench/results/estimate_lcmcr_mixing.json (per seed: median, "
+            "interval, R-hat, ESS, chain medians).",
+            "",
+        ]
     if PROFILE.exists():
         p = json.loads(PROFILE.read_text())
         if "steps" in p:
-            lines += ["### Where a sweep's time goes", "",
-                      f"`bench/estimate_lcmcr.py --profile` ({p['when']}, load average "
-                      f"{p['machine']['load_average_at_start']:.1f}). Each step of the sweep "
-                      "timed on its own in a numba loop, from the state a chain reached after "
-                      "burn-in (K = 10, R's priors); CPU nanoseconds per sweep, and the random "
-                      "variates each step drew in that state.", "",
-                      "| table | step | ns per sweep | share | variates per sweep |",
-                      "|---|---|---|---|---|"]
+            lines += [
+                "### Where a sweep's time goes",
+                "",
+                f"`bench/estimate_lcmcr.py --profile` ({p['when']}, load average "
+                f"{p['machine']['load_average_at_start']:.1f}). Each step of the sweep "
+                "timed on its own in a numba loop, from the state a chain reached after "
+                "burn-in (K = 10, R's priors); CPU nanoseconds per sweep, and the random "
+                "variates each step drew in that state.",
+                "",
+                "| table | step | ns per sweep | share | variates per sweep |",
+                "|---|---|---|---|---|",
+            ]
             for name, prof in p["steps"].items():
                 total = next(iter(prof["ns_per_sweep"].values()))
                 for i, (step, ns) in enumerate(prof["ns_per_sweep"].items()):
@@ -641,32 +804,42 @@ def _write_docs() -> None:
                     lines.append(f"| {name} | {step} | {ns:,.0f} | {share} | {var} |")
             lines.append("")
             if "variate_ns" in p:
-                lines += ["CPU ns per variate (same run): " + ", ".join(
-                    f"{k} {v:.0f}" for k, v in p["variate_ns"].items()) + ". numba's binomial "
+                lines += [
+                    "CPU ns per variate (same run): "
+                    + ", ".join(f"{k} {v:.0f}" for k, v in p["variate_ns"].items())
+                    + ". numba's binomial "
                     "already inverts for small n·p, so splitting a small count by categorical "
                     "draws instead would be slower. Betas with both counts non-zero are drawn by "
                     "Cheng's BB (was two Gamma variates); two log-Gamma draws per occupied "
                     "class's stick, the binomials and the pattern probabilities are what is "
                     "left.",
-                    ""]
+                    "",
+                ]
         if "production" in p:
             q = p["production"]
-            lines += [f"Production settings (`--production`): {q['table']}, K = 15, "
-                      f"{q['iterations']:,} sweeps in 4 chains on {q['workers']} threads: "
-                      f"**{q['wall_seconds']:.1f} s wall**, {q['cpu_seconds']:.1f} s CPU "
-                      f"(target 25 s wall; load average "
-                      + (f"{q['load_average_before']:.1f} before, "
-                         if "load_average_before" in q else "")
-                      + f"{q['load_average_after']:.1f} after); median N "
-                      f"{q['median']:,.0f}, R-hat {q['rhat']:.3f}.", ""]
+            lines += [
+                f"Production settings (`--production`): {q['table']}, K = 15, "
+                f"{q['iterations']:,} sweeps in 4 chains on {q['workers']} threads: "
+                f"**{q['wall_seconds']:.1f} s wall**, {q['cpu_seconds']:.1f} s CPU "
+                f"(target 25 s wall; load average "
+                + (f"{q['load_average_before']:.1f} before, " if "load_average_before" in q else "")
+                + f"{q['load_average_after']:.1f} after); median N "
+                f"{q['median']:,.0f}, R-hat {q['rhat']:.3f}.",
+                "",
+            ]
         if "threads" in p:
             t = p["threads"]
-            runs = "; ".join(f"{x['workers']} worker(s) {x['wall_seconds']:.1f} s wall / "
-                             f"{x['cpu_seconds']:.1f} s CPU (load {x['load_average_before']:.1f})"
-                             for x in t["runs"])
-            lines += [f"Chains in parallel threads (`--threads`, {t['when']}): Rome HIV, "
-                      f"fit_lcmcr defaults (4 chains, seed 3): {runs}; identical draws for "
-                      f"every worker count: {t['identical_draws']}.", ""]
+            runs = "; ".join(
+                f"{x['workers']} worker(s) {x['wall_seconds']:.1f} s wall / "
+                f"{x['cpu_seconds']:.1f} s CPU (load {x['load_average_before']:.1f})"
+                for x in t["runs"]
+            )
+            lines += [
+                f"Chains in parallel threads (`--threads`, {t['when']}): Rome HIV, "
+                f"fit_lcmcr defaults (4 chains, seed 3): {runs}; identical draws for "
+                f"every worker count: {t['identical_draws']}.",
+                "",
+            ]
         lines += ["Results: bench/results/estimate_lcmcr_profile.json.", ""]
     _replace_section(SECTION, "\n".join(lines))
 

@@ -84,20 +84,26 @@ def main() -> None:
     for name, kw in TABLES:
         cc = CaptureCounts.from_csv(DATA / name)
         table = Table.from_counts(cc)
-        row: dict = {"table": name.removesuffix(".csv"), "lists": cc.n_lists,
-                     "observed": cc.observed}
+        row: dict = {
+            "table": name.removesuffix(".csv"),
+            "lists": cc.n_lists,
+            "observed": cc.observed,
+        }
         procs = ["downhill", "stepwise"] + (["exhaustive"] if cc.n_lists <= 5 else [])
         for proc in procs:
             secs, res = _median_time(
                 lambda proc=proc, table=table, mo=kw.get("max_order"): search(
-                    table, proc, "bic", mo),
-                args.repeats)
+                    table, proc, "bic", mo
+                ),
+                args.repeats,
+            )
             row[f"{proc}_s"] = secs
             row[f"{proc}_models"] = res.considered
             row[f"{proc}_estimate"] = None if res.best is None else res.best.estimate
         best = search(table, "downhill", "bic", kw.get("max_order")).best
-        secs, ci = _median_time(lambda best=best, table=table: profile_interval(table, best),
-                                args.repeats)
+        secs, ci = _median_time(
+            lambda best=best, table=table: profile_interval(table, best), args.repeats
+        )
         row["profile_s"] = secs
         row["profile_interval"] = list(ci)
         t0 = time.perf_counter()
@@ -112,8 +118,11 @@ def main() -> None:
     result = {
         "benchmark": "estimate_loglinear",
         "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "import_s": t_import,
         "numba_first_call_s": t_jit,
         "repeats": args.repeats,
@@ -148,14 +157,18 @@ def _write_docs(result: dict, args) -> None:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in result["rows"]:
-        ex = (f"{_fmt_ms(r['exhaustive_s'])} ({r['exhaustive_models']:,})"
-              if "exhaustive_s" in r else "–")
+        ex = (
+            f"{_fmt_ms(r['exhaustive_s'])} ({r['exhaustive_models']:,})"
+            if "exhaustive_s" in r
+            else "–"
+        )
         lo, hi = r["bootstrap_interval"]
         lines.append(
             f"| {r['table']} | {r['lists']} | {_fmt_ms(r['downhill_s'])} "
             f"({r['downhill_models']}) | {_fmt_ms(r['stepwise_s'])} | {ex} | "
             f"{_fmt_ms(r['profile_s'])} | {r['bootstrap_s']:.1f} | "
-            f"{r['downhill_estimate']:,.0f} [{lo:,.0f}, {hi:,.0f}] |")
+            f"{r['downhill_estimate']:,.0f} [{lo:,.0f}, {hi:,.0f}] |"
+        )
     lines += [
         "",
         f"Process start: importing the estimation modules took {result['import_s']:.1f} s and "

@@ -42,8 +42,7 @@ def build(seed: int, population: int, lists: int, parties: int, root: Path) -> d
     from roshan.store.workspace import Workspace
 
     logging.getLogger("splink").setLevel(logging.ERROR)
-    manifest = simulate(ScenarioConfig(seed=seed, population=population, lists=lists),
-                        root / "sim")
+    manifest = simulate(ScenarioConfig(seed=seed, population=population, lists=lists), root / "sim")
     sources = manifest["sources"]
     names = [f"ORG-{chr(65 + i)}" for i in range(parties)]
     share = {s["name"]: names[k * parties // len(sources)] for k, s in enumerate(sources)}
@@ -53,34 +52,53 @@ def build(seed: int, population: int, lists: int, parties: int, root: Path) -> d
         try:
             for s in which:
                 mapping = root / "sim" / s["mapping"] if s.get("mapping") else None
-                ingest_file(ws, root / "sim" / s["file"], source_name=s["name"],
-                            source_kind=SourceKind(s["kind"]), mapping_path=mapping)
+                ingest_file(
+                    ws,
+                    root / "sim" / s["file"],
+                    source_name=s["name"],
+                    source_kind=SourceKind(s["kind"]),
+                    mapping_path=mapping,
+                )
             link_workspace(ws)
         finally:
             ws.close()
         return path
 
     t0 = time.perf_counter()
-    party_ws = {p: ws_with(root / f"ws-{p}", [s for s in sources if share[s["name"]] == p])
-                for p in names}
+    party_ws = {
+        p: ws_with(root / f"ws-{p}", [s for s in sources if share[s["name"]] == p]) for p in names
+    }
     all_ws = ws_with(root / "ws-all", sources)
-    return {"parties": names, "source_party": share, "party_ws": party_ws, "all_ws": all_ws,
-            "link_seconds": time.perf_counter() - t0, "population": population, "seed": seed,
-            "truth_capture": manifest, "sim": root / "sim"}
+    return {
+        "parties": names,
+        "source_party": share,
+        "party_ws": party_ws,
+        "all_ws": all_ws,
+        "link_seconds": time.perf_counter() - t0,
+        "population": population,
+        "seed": seed,
+        "truth_capture": manifest,
+        "sim": root / "sim",
+    }
 
 
 def row_truth(built: dict, party: str, uids: list[str]) -> list[str]:
     """The true person (SYNTHETIC truth/records.csv) of each of a party's linked victims:
     the one most of its records belong to."""
     ws = Path(built["party_ws"][party]) / "snapshots"
-    norm = pd.read_parquet(ws / "normalized.parquet", columns=["record_pk", "source",
-                                                               "row_number"])
+    norm = pd.read_parquet(ws / "normalized.parquet", columns=["record_pk", "source", "row_number"])
     clusters = pd.read_parquet(ws / "clusters.parquet", columns=["record_pk", "cluster_id"])
-    truth = pd.read_csv(Path(built["sim"]) / "truth" / "records.csv",
-                        usecols=["source", "row_number", "victim_id"])
+    truth = pd.read_csv(
+        Path(built["sim"]) / "truth" / "records.csv", usecols=["source", "row_number", "victim_id"]
+    )
     df = norm.merge(clusters, on="record_pk").merge(truth, on=["source", "row_number"])
-    major = (df.groupby(["cluster_id", "victim_id"]).size().reset_index(name="n")
-             .sort_values("n", ascending=False).drop_duplicates("cluster_id"))
+    major = (
+        df.groupby(["cluster_id", "victim_id"])
+        .size()
+        .reset_index(name="n")
+        .sort_values("n", ascending=False)
+        .drop_duplicates("cluster_id")
+    )
     got = dict(zip(major["cluster_id"].astype(str), major["victim_id"].astype(str), strict=True))
     return [got.get(str(u), f"?{party}{u}") for u in uids]
 
@@ -110,8 +128,10 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
     parties = built["parties"]
     vts = [workspace_tokens(built["party_ws"][p]) for p in parties]
     rows = [clear_ids(vt.tokens, MAX_TOKENS) for vt in vts]
-    truth = np.array([t for p, vt in zip(parties, vts, strict=True)
-                      for t in row_truth(built, p, vt.uids)], dtype=object)
+    truth = np.array(
+        [t for p, vt in zip(parties, vts, strict=True) for t in row_truth(built, p, vt.uids)],
+        dtype=object,
+    )
     scores = best_candidates(candidate_scores(rows, min_shared=DEFAULT_UNIQUE_THRESHOLD), 0)
     table = pair_truth_table(scores, truth)
     # true cross-party pairs of rows that are no one's best candidate (missed by any draw)
@@ -121,31 +141,49 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
     tp = tp[tp["party_l"] < tp["party_r"]]
     found = set(zip(scores["rec_l"], scores["rec_r"], strict=True))
     missed = sum((a, b) not in found for a, b in zip(tp["rec_l"], tp["rec_r"], strict=True))
-    out: dict = {"pairs": table.to_dict(orient="records"), "true_pairs": int(len(tp)),
-                 "true_pairs_not_candidates": int(missed)}
+    out: dict = {
+        "pairs": table.to_dict(orient="records"),
+        "true_pairs": int(len(tp)),
+        "true_pairs_not_candidates": int(missed),
+    }
     if not draws:
         return out
     t0 = time.perf_counter()
     point = fit("loglinear", CaptureCounts.from_frame(match_counts(rows, parties)))
     tables = match_draws(rows, parties, draws, seed=seed)
     per = [fit("loglinear", CaptureCounts.from_frame(t)) for t in tables]
-    pooled = pool_results(per, level=point.level, plugin=point, seed=seed,
-                          observed=[int(t["count"].sum()) for t in tables])
+    pooled = pool_results(
+        per,
+        level=point.level,
+        plugin=point,
+        seed=seed,
+        observed=[int(t["count"].sum()) for t in tables],
+    )
     truth_n = int(built["population"])
 
     def block(r) -> dict:
-        return {"estimate": round(float(r.estimate), 1), "lower": round(float(r.lower), 1),
-                "upper": round(float(r.upper), 1),
-                "covers_truth": bool(r.lower <= truth_n <= r.upper)}
+        return {
+            "estimate": round(float(r.estimate), 1),
+            "lower": round(float(r.lower), 1),
+            "upper": round(float(r.upper), 1),
+            "covers_truth": bool(r.lower <= truth_n <= r.upper),
+        }
 
-    out.update({"draws": draws, "truth_population": truth_n, "point": block(point),
-                "pooled": block(pooled),
-                "observed_point": int(point.observed),
-                "observed_draws": [int(t["count"].sum()) for t in tables],
-                "width_ratio": round(float((pooled.upper - pooled.lower)
-                                           / (point.upper - point.lower)), 3),
-                "share_linkage": round(float(pooled.diagnostics["linkage"]["share_linkage"]), 3),
-                "seconds": round(time.perf_counter() - t0, 1)})
+    out.update(
+        {
+            "draws": draws,
+            "truth_population": truth_n,
+            "point": block(point),
+            "pooled": block(pooled),
+            "observed_point": int(point.observed),
+            "observed_draws": [int(t["count"].sum()) for t in tables],
+            "width_ratio": round(
+                float((pooled.upper - pooled.lower) / (point.upper - point.lower)), 3
+            ),
+            "share_linkage": round(float(pooled.diagnostics["linkage"]["share_linkage"]), 3),
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
+    )
     return out
 
 
@@ -172,17 +210,31 @@ def calibrate(built: dict, thresholds=range(2, 9), by=("province",)) -> list[dic
             if unique is not None and unique >= t:
                 continue
             priv = match_counts(rows, parties, threshold=t, unique_threshold=unique)
-            priv_by = match_counts(rows, parties, strata=[vt.strata for vt in vts], by=by,
-                                   threshold=t, unique_threshold=unique)
+            priv_by = match_counts(
+                rows,
+                parties,
+                strata=[vt.strata for vt in vts],
+                by=by,
+                threshold=t,
+                unique_threshold=unique,
+            )
             e = count_error(priv, clear, parties)
             e_by = count_error(priv_by, clear_by, parties, by)
             p_est = est(priv)
-            out.append({"threshold": t, "unique_threshold": unique, "l1": round(e["l1"], 4),
-                        "total": round(e["total"], 4),
-                        "l1_by_" + "_".join(by): round(e_by["l1"], 4),
-                        "private_total": e["private_total"], "clear_total": e["clear_total"],
-                        "estimate_private": round(p_est, 1), "estimate_clear": round(clear_est, 1),
-                        "estimate_rel_diff": round((p_est - clear_est) / clear_est, 4)})
+            out.append(
+                {
+                    "threshold": t,
+                    "unique_threshold": unique,
+                    "l1": round(e["l1"], 4),
+                    "total": round(e["total"], 4),
+                    "l1_by_" + "_".join(by): round(e_by["l1"], 4),
+                    "private_total": e["private_total"],
+                    "clear_total": e["clear_total"],
+                    "estimate_private": round(p_est, 1),
+                    "estimate_clear": round(clear_est, 1),
+                    "estimate_rel_diff": round((p_est - clear_est) / clear_est, 4),
+                }
+            )
     return out
 
 
@@ -195,17 +247,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--no-crypto", action="store_true", help="calibration only")
     ap.add_argument("--docs", action="store_true", help="update docs/benchmarks.md")
-    ap.add_argument("--draws", type=int, default=20, help="drawn matchings for the private "
-                    "interval (0: only the pair calibration table)")
+    ap.add_argument(
+        "--draws",
+        type=int,
+        default=20,
+        help="drawn matchings for the private interval (0: only the pair calibration table)",
+    )
     args = ap.parse_args(argv)
-    results = {"population": args.population, "lists": args.lists, "parties": args.parties,
-               "cpu_count": os.cpu_count(), "load": os.getloadavg()[0], "scenarios": []}
+    results = {
+        "population": args.population,
+        "lists": args.lists,
+        "parties": args.parties,
+        "cpu_count": os.cpu_count(),
+        "load": os.getloadavg()[0],
+        "scenarios": [],
+    }
     for seed in args.seeds:
         with tempfile.TemporaryDirectory(prefix="fedbench-") as tmp:
             built = build(seed, args.population, args.lists, args.parties, Path(tmp))
-            entry = {"seed": seed, "link_seconds": round(built["link_seconds"], 1),
-                     "calibration": calibrate(built),
-                     "uncertainty": private_uncertainty(built, args.draws)}
+            entry = {
+                "seed": seed,
+                "link_seconds": round(built["link_seconds"], 1),
+                "calibration": calibrate(built),
+                "uncertainty": private_uncertainty(built, args.draws),
+            }
             if not args.no_crypto:
                 entry["rounds"] = run_rounds(built, Path(tmp))
             results["scenarios"].append(entry)
@@ -242,9 +307,13 @@ def run_rounds(built: dict, tmp: Path) -> dict:
     for name in (*parties, "coordinator"):
         init_keys(tmp / "keys" / name, "synthetic-bench-passphrase")
         keys[name] = unlock(tmp / "keys" / name, "synthetic-bench-passphrase")
-    session = create_session(tmp / "session.json",
-                             [(p, load_public(tmp / "keys" / p)) for p in parties],
-                             keys["coordinator"], "coordinator", ["province"])
+    session = create_session(
+        tmp / "session.json",
+        [(p, load_public(tmp / "keys" / p)) for p in parties],
+        keys["coordinator"],
+        "coordinator",
+        ["province"],
+    )
     vts = {p: workspace_tokens(built["party_ws"][p]) for p in parties}
 
     def cpu() -> float:
@@ -253,14 +322,20 @@ def run_rounds(built: dict, tmp: Path) -> dict:
         return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
 
     c0, w0 = cpu(), time.perf_counter()
-    last = {p: blind_round(session, keys[p], p, vts[p], ["province"], tmp / "st" / p,
-                           tmp / "out" / p) for p in parties}
+    last = {
+        p: blind_round(session, keys[p], p, vts[p], ["province"], tmp / "st" / p, tmp / "out" / p)
+        for p in parties
+    }
     c1 = cpu()
     n = len(parties)
     file_bytes = sum(f.stat().st_size for f in last.values())
     for _r in range(2, n + 1):
-        last = {p: pass_round(session, keys[p], p, last[parties[j - 1]], tmp / "st" / p,
-                              tmp / "out" / p) for j, p in enumerate(parties)}
+        last = {
+            p: pass_round(
+                session, keys[p], p, last[parties[j - 1]], tmp / "st" / p, tmp / "out" / p
+            )
+            for j, p in enumerate(parties)
+        }
         file_bytes += sum(f.stat().st_size for f in last.values())
     c2 = cpu()
     counts, _ = count_rounds(session, keys["coordinator"], list(last.values()))
@@ -276,24 +351,33 @@ def run_rounds(built: dict, tmp: Path) -> dict:
     est = {}
     for label, frame in (("private", counts), ("clear", clear)):
         r = fit("loglinear", CaptureCounts.from_frame(frame))
-        est[label] = {"estimate": round(float(r.estimate), 1),
-                      "lower": round(float(r.lower), 1), "upper": round(float(r.upper), 1)}
+        est[label] = {
+            "estimate": round(float(r.estimate), 1),
+            "lower": round(float(r.lower), 1),
+            "upper": round(float(r.upper), 1),
+        }
     truth = int(built["population"])
     return {
         "victims_per_party": {p: len(vts[p]) for p in parties},
         "tokens_per_victim": width,
-        "cpu_seconds": {"round1_blind": round(c1 - c0, 2), "rounds_2_to_n": round(c2 - c1, 2),
-                        "count": round(c3 - c2, 2), "total": round(c3 - c0, 2)},
+        "cpu_seconds": {
+            "round1_blind": round(c1 - c0, 2),
+            "rounds_2_to_n": round(c2 - c1, 2),
+            "count": round(c3 - c2, 2),
+            "total": round(c3 - c0, 2),
+        },
         "wall_seconds": round(w3 - w0, 2),
         "cpu_us_per_blinded_token": round(1e6 * (c2 - c0) / blinded, 1),
         "bytes_per_token_in_files": round(file_bytes / (sum(tokens_per_set.values()) * n), 1),
         "l1_blinded_vs_clear_token_matching": round(same, 5),  # ties fall differently
         "count_error_vs_clear_linkage": {k: round(v, 4) for k, v in err.items()},
         "estimate_loglinear": est,
-        "estimate_rel_diff": round((est["private"]["estimate"] - est["clear"]["estimate"])
-                                   / est["clear"]["estimate"], 4),
+        "estimate_rel_diff": round(
+            (est["private"]["estimate"] - est["clear"]["estimate"]) / est["clear"]["estimate"], 4
+        ),
         "truth_population": truth,
-        "private_interval_covers_truth": est["private"]["lower"] <= truth
+        "private_interval_covers_truth": est["private"]["lower"]
+        <= truth
         <= est["private"]["upper"],
         "clear_interval_covers_truth": est["clear"]["lower"] <= truth <= est["clear"]["upper"],
     }
@@ -321,26 +405,46 @@ def write_docs(results: dict) -> None:
     from roshan.federate.match import DEFAULT_THRESHOLD, DEFAULT_UNIQUE_THRESHOLD
 
     for s in results["scenarios"]:
-        cal = {(c["threshold"], c.get("unique_threshold")): c
-               for c in s["calibration"]}[(DEFAULT_THRESHOLD, DEFAULT_UNIQUE_THRESHOLD)]
+        cal = {(c["threshold"], c.get("unique_threshold")): c for c in s["calibration"]}[
+            (DEFAULT_THRESHOLD, DEFAULT_UNIQUE_THRESHOLD)
+        ]
         r = s.get("rounds") or {}
         est = r.get("estimate_loglinear", {})
-        est_txt = (f"{est['private']['estimate']:,.0f} / {est['clear']['estimate']:,.0f}, "
-                   f"{r['truth_population']:,}" if est else "not run")
-        cov = (f"{'yes' if r['private_interval_covers_truth'] else 'no'} / "
-               f"{'yes' if r['clear_interval_covers_truth'] else 'no'}" if est else "—")
+        est_txt = (
+            f"{est['private']['estimate']:,.0f} / {est['clear']['estimate']:,.0f}, "
+            f"{r['truth_population']:,}"
+            if est
+            else "not run"
+        )
+        cov = (
+            f"{'yes' if r['private_interval_covers_truth'] else 'no'} / "
+            f"{'yes' if r['clear_interval_covers_truth'] else 'no'}"
+            if est
+            else "—"
+        )
         lines.append(
             f"| {s['seed']} | {', '.join(str(v) for v in r.get('victims_per_party', {}).values())}"
             f" | {DEFAULT_THRESHOLD} (unique {DEFAULT_UNIQUE_THRESHOLD}) | {cal['l1']:.1%} | {cal['total']:+.1%} | {est_txt} | {cov} | "
-            f"{r.get('cpu_us_per_blinded_token', '—')} | {r.get('bytes_per_token_in_files', '—')} |")
-    lines += ["", "Calibration (threshold/unique → pattern-count L1, estimate difference): "
-              + "; ".join(f"seed {s['seed']}: " + ", ".join(
-                  f"{c['threshold']}/{c.get('unique_threshold') or '-'} → {c['l1']:.1%}, "
-                  f"{c['estimate_rel_diff']:+.1%}" for c in s["calibration"])
-                  for s in results["scenarios"]), "",
-              "Not measured: 4 × 100,000 (the per-token cost above gives the extrapolation in "
-              "docs/federate.md); interval coverage over many scenarios.",
-              "", "<!-- /bench:federate -->"]
+            f"{r.get('cpu_us_per_blinded_token', '—')} | {r.get('bytes_per_token_in_files', '—')} |"
+        )
+    lines += [
+        "",
+        "Calibration (threshold/unique → pattern-count L1, estimate difference): "
+        + "; ".join(
+            f"seed {s['seed']}: "
+            + ", ".join(
+                f"{c['threshold']}/{c.get('unique_threshold') or '-'} → {c['l1']:.1%}, "
+                f"{c['estimate_rel_diff']:+.1%}"
+                for c in s["calibration"]
+            )
+            for s in results["scenarios"]
+        ),
+        "",
+        "Not measured: 4 × 100,000 (the per-token cost above gives the extrapolation in "
+        "docs/federate.md); interval coverage over many scenarios.",
+        "",
+        "<!-- /bench:federate -->",
+    ]
     block = "\n".join(lines)
     if "<!-- bench:federate -->" in text and "<!-- /bench:federate -->" in text:
         a = text.index("<!-- bench:federate -->")

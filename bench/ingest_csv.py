@@ -24,8 +24,23 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from _report import write_result  # noqa: E402
 
-GIVEN = ["محمد", "علی", "حسین", "رضا", "زهرا", "فاطمه", "Mohammad", "Ali", "Hossein", "Zahra",
-         "Mohammad Reza", "Amir", "Sara", "Maryam", "Mehdi"]
+GIVEN = [
+    "محمد",
+    "علی",
+    "حسین",
+    "رضا",
+    "زهرا",
+    "فاطمه",
+    "Mohammad",
+    "Ali",
+    "Hossein",
+    "Zahra",
+    "Mohammad Reza",
+    "Amir",
+    "Sara",
+    "Maryam",
+    "Mehdi",
+]
 FAMILY = ["حسینی", "رضایی", "محمدی", "Karimi", "Ahmadi", "Mousavi", "Rezaei", "Jafari", "Sadeghi"]
 PROVINCES = ["Tehran", "Fars", "Isfahan", "Kurdistan", "Khuzestan", "Lorestan", "تهران", "کرمانشاه"]
 
@@ -34,7 +49,9 @@ def make_csv(path: Path, rows: int, seed: int = 1) -> None:
     """A SYNTHETIC list of ``rows`` rows with realistic columns."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("record_id,given_name,family_name,father_name,sex,age,date_of_death,city,province,notes\n")
+        fh.write(
+            "record_id,given_name,family_name,father_name,sex,age,date_of_death,city,province,notes\n"
+        )
         for i in range(rows):
             fh.write(
                 f"S-{i},{rng.choice(GIVEN)},{rng.choice(FAMILY)},{rng.choice(GIVEN)},"
@@ -77,11 +94,16 @@ def main() -> None:
         con.close()
         duck_s = time.perf_counter() - t
         assert n == args.rows
-        out = subprocess.run([sys.executable, "-c", CHILD, str(Path(tmp) / "ws"), str(csv_path)],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(Path(tmp) / "ws"), str(csv_path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         res = json.loads(out.stdout.strip().splitlines()[-1])
     result = {
-        "rows": args.rows, "file_mb": round(size_mb, 1),
+        "rows": args.rows,
+        "file_mb": round(size_mb, 1),
         "ingest_seconds": round(res["seconds"], 2),
         "ingest_rows_per_s": round(args.rows / res["seconds"]),
         "ingest_peak_rss_mb": round(res["peak_rss_mb"]),
@@ -91,23 +113,30 @@ def main() -> None:
         "duckdb_rows_per_s": round(args.rows / duck_s),
         "ratio_ingest_to_duckdb_time": round(res["seconds"] / duck_s, 1),
         "target": "<= 60 s and <= 2048 MB peak RSS for 1,000,000 rows",
-        "meets_target": res["seconds"] <= 60 and res["peak_rss_mb"] <= 2048 if args.rows >= 1_000_000 else None,
+        "meets_target": res["seconds"] <= 60 and res["peak_rss_mb"] <= 2048
+        if args.rows >= 1_000_000
+        else None,
         "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
     }
     print(json.dumps(result, indent=2))
     if args.no_record:
         return
-    write_result("ingest_csv", result, "Ingest (issue 2)", [
-        f"`.venv/bin/python bench/ingest_csv.py --rows {args.rows}`: {args.rows:,} rows "
-        f"({result['file_mb']} MB CSV) ingested into SQLite in {result['ingest_seconds']} s "
-        f"({result['ingest_rows_per_s']:,} rows/s), peak RSS {result['ingest_peak_rss_mb']} MB, "
-        f"{result['ingest_cpu_seconds']} CPU-seconds over both processes (parser worker + writer); "
-        f"1-minute load average {result['load_average_at_start']} at the start (2 cores).",
-        f"DuckDB `read_csv` of the same file in the same run: {result['duckdb_read_csv_seconds']} s "
-        f"({result['duckdb_rows_per_s']:,} rows/s); roshan's ingest takes "
-        f"{result['ratio_ingest_to_duckdb_time']}× as long, because it keeps each row verbatim, "
-        f"maps and checks it, writes records and a ledger leaf per row, all in one transaction.",
-    ])
+    write_result(
+        "ingest_csv",
+        result,
+        "Ingest (issue 2)",
+        [
+            f"`.venv/bin/python bench/ingest_csv.py --rows {args.rows}`: {args.rows:,} rows "
+            f"({result['file_mb']} MB CSV) ingested into SQLite in {result['ingest_seconds']} s "
+            f"({result['ingest_rows_per_s']:,} rows/s), peak RSS {result['ingest_peak_rss_mb']} MB, "
+            f"{result['ingest_cpu_seconds']} CPU-seconds over both processes (parser worker + writer); "
+            f"1-minute load average {result['load_average_at_start']} at the start (2 cores).",
+            f"DuckDB `read_csv` of the same file in the same run: {result['duckdb_read_csv_seconds']} s "
+            f"({result['duckdb_rows_per_s']:,} rows/s); roshan's ingest takes "
+            f"{result['ratio_ingest_to_duckdb_time']}× as long, because it keeps each row verbatim, "
+            f"maps and checks it, writes records and a ledger leaf per row, all in one transaction.",
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -55,16 +55,24 @@ def _components(ids, pairs: pd.DataFrame) -> pd.Series:
 
 
 # ---------------------------------------------------------------- naive Splink
-def naive_splink(frame: pd.DataFrame, names: tuple[str, str], exact: list[str],
-                 date_col: str, threshold: float = 0.9) -> pd.Series:
+def naive_splink(
+    frame: pd.DataFrame,
+    names: tuple[str, str],
+    exact: list[str],
+    date_col: str,
+    threshold: float = 0.9,
+) -> pd.Series:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     given, family = names
     settings = SettingsCreator(
         link_type="dedupe_only",
-        comparisons=[cl.NameComparison(given), cl.NameComparison(family),
-                     *[cl.ExactMatch(c) for c in exact]],
+        comparisons=[
+            cl.NameComparison(given),
+            cl.NameComparison(family),
+            *[cl.ExactMatch(c) for c in exact],
+        ],
         blocking_rules_to_generate_predictions=[block_on(given, family)],
     )
     cols = ["unique_id", given, family, *exact]
@@ -84,8 +92,9 @@ def naive_splink(frame: pd.DataFrame, names: tuple[str, str], exact: list[str],
 
 
 # ---------------------------------------------------------------- recordlinkage
-def recordlinkage_standard(frame: pd.DataFrame, blocks: list[str], strings: list[str],
-                           exact: list[str]) -> pd.Series:
+def recordlinkage_standard(
+    frame: pd.DataFrame, blocks: list[str], strings: list[str], exact: list[str]
+) -> pd.Series:
     import recordlinkage
 
     df = frame.set_index("unique_id")
@@ -101,9 +110,13 @@ def recordlinkage_standard(frame: pd.DataFrame, blocks: list[str], strings: list
     features = comp.compute(cand, df)
     ecm = recordlinkage.ECMClassifier(binarize=None)
     matches = ecm.fit_predict(features)
-    pairs = pd.DataFrame({"record_pk_l": matches.get_level_values(0).astype("int64"),
-                          "record_pk_r": matches.get_level_values(1).astype("int64"),
-                          "match_probability": 1.0})
+    pairs = pd.DataFrame(
+        {
+            "record_pk_l": matches.get_level_values(0).astype("int64"),
+            "record_pk_r": matches.get_level_values(1).astype("int64"),
+            "match_probability": 1.0,
+        }
+    )
     return _components(df.index.to_numpy(), pairs)
 
 
@@ -122,9 +135,13 @@ def scenario_run(population: int, seed: int) -> dict:
         man = simulate(ScenarioConfig(seed=seed, population=population), tmp / "sim")
         ws = Workspace.init(tmp / "ws")
         for s in man["sources"]:
-            ingest_file(ws, tmp / "sim" / s["file"], source_name=s["name"],
-                        source_kind=SourceKind(s["kind"]),
-                        mapping_path=(tmp / "sim" / s["mapping"]) if s.get("mapping") else None)
+            ingest_file(
+                ws,
+                tmp / "sim" / s["file"],
+                source_name=s["name"],
+                source_kind=SourceKind(s["kind"]),
+                mapping_path=(tmp / "sim" / s["mapping"]) if s.get("mapping") else None,
+            )
         t0 = time.perf_counter()
         summary = link_workspace(ws)
         t_roshan = time.perf_counter() - t0
@@ -137,24 +154,44 @@ def scenario_run(population: int, seed: int) -> dict:
         prepared = prepare_frame(norm)
         prepared["dod_iso"] = norm["dod_iso"].values
         t0 = time.perf_counter()
-        naive = naive_splink(prepared, ("given_norm", "family_norm"),
-                             ["father_norm", "dod_iso", "sex", "province_code", "city"],
-                             "dod_iso")
-        results["naive_splink"] = (naive.reindex(truth.index).fillna(-1 * pd.Series(
-            np.arange(1, len(truth) + 1), index=truth.index)), time.perf_counter() - t0)
+        naive = naive_splink(
+            prepared,
+            ("given_norm", "family_norm"),
+            ["father_norm", "dod_iso", "sex", "province_code", "city"],
+            "dod_iso",
+        )
+        results["naive_splink"] = (
+            naive.reindex(truth.index).fillna(
+                -1 * pd.Series(np.arange(1, len(truth) + 1), index=truth.index)
+            ),
+            time.perf_counter() - t0,
+        )
         t0 = time.perf_counter()
-        rl = recordlinkage_standard(prepared, ["family_norm"],
-                                    ["given_roman", "family_roman", "father_roman"],
-                                    ["dod_iso", "sex", "province_code"])
+        rl = recordlinkage_standard(
+            prepared,
+            ["family_norm"],
+            ["given_roman", "family_roman", "father_roman"],
+            ["dod_iso", "sex", "province_code"],
+        )
         results["recordlinkage"] = (rl, time.perf_counter() - t0)
-        out = {"records": int(len(truth)), "true_victims": int(truth.nunique()),
-               "lists": len(man["sources"]), "population": population, "seed": seed,
-               "threshold": summary.threshold, "methods": {}}
+        out = {
+            "records": int(len(truth)),
+            "true_victims": int(truth.nunique()),
+            "lists": len(man["sources"]),
+            "population": population,
+            "seed": seed,
+            "threshold": summary.threshold,
+            "methods": {},
+        }
         for name, (pred, secs) in results.items():
             pw = pairwise_scores(pred, truth)
             b3 = bcubed_scores(pred, truth)
-            out["methods"][name] = {"pairwise": pw.to_dict(), "bcubed": b3.to_dict(),
-                                    "victims": int(pred.nunique()), "seconds": round(secs, 2)}
+            out["methods"][name] = {
+                "pairwise": pw.to_dict(),
+                "bcubed": b3.to_dict(),
+                "victims": int(pred.nunique()),
+                "seconds": round(secs, 2),
+            }
         ws.close()
         return out
     finally:
@@ -184,19 +221,26 @@ def febrl_run(which: str) -> dict:
 
     t0 = time.perf_counter()
     res = link_prepared(frame, febrl_spec(), seed=1)
-    out["methods"]["roshan"] = score(res.clustering.labels.set_index("record_pk")["cluster"],
-                                     time.perf_counter() - t0)
+    out["methods"]["roshan"] = score(
+        res.clustering.labels.set_index("record_pk")["cluster"], time.perf_counter() - t0
+    )
     t0 = time.perf_counter()
-    naive = naive_splink(frame, ("given_name", "surname"),
-                         ["date_of_birth", "soc_sec_id", "suburb", "postcode", "state"],
-                         "date_of_birth")
+    naive = naive_splink(
+        frame,
+        ("given_name", "surname"),
+        ["date_of_birth", "soc_sec_id", "suburb", "postcode", "state"],
+        "date_of_birth",
+    )
     naive = naive.reindex(frame["unique_id"].values)
     naive = naive.fillna(pd.Series(-frame["unique_id"].values, index=frame["unique_id"].values))
     out["methods"]["naive_splink"] = score(naive, time.perf_counter() - t0)
     t0 = time.perf_counter()
-    rl = recordlinkage_standard(frame, ["given_name", "surname"],
-                                ["given_name", "surname", "address_1", "suburb"],
-                                ["date_of_birth", "soc_sec_id", "state", "postcode"])
+    rl = recordlinkage_standard(
+        frame,
+        ["given_name", "surname"],
+        ["given_name", "surname", "address_1", "suburb"],
+        ["date_of_birth", "soc_sec_id", "state", "postcode"],
+    )
     out["methods"]["recordlinkage"] = score(rl, time.perf_counter() - t0)
     return out
 
@@ -212,24 +256,31 @@ def main() -> None:
         result[which] = febrl_run(which)
     lines = []
     s = result["scenario"]
-    lines.append(f"`python bench/link_quality.py --population {args.population} --seed "
-                 f"{args.seed}`: SYNTHETIC default-difficulty scenario, {s['records']:,} records "
-                 f"over {s['lists']} lists, {s['true_victims']:,} true victims; roshan threshold "
-                 f"{s['threshold']}.")
+    lines.append(
+        f"`python bench/link_quality.py --population {args.population} --seed "
+        f"{args.seed}`: SYNTHETIC default-difficulty scenario, {s['records']:,} records "
+        f"over {s['lists']} lists, {s['true_victims']:,} true victims; roshan threshold "
+        f"{s['threshold']}."
+    )
     lines.append("| data | method | precision | recall | F1 | B-cubed F1 | victims | seconds |")
     lines[-1] += "\n  |---|---|---|---|---|---|---|---|"
     for name, m in s["methods"].items():
         pw, b3 = m["pairwise"], m["bcubed"]
-        lines[-1] += (f"\n  | scenario | {name} | {pw['precision']:.4f} | {pw['recall']:.4f} | "
-                      f"{pw['f1']:.4f} | {b3['f1']:.4f} | {m['victims']:,} | {m['seconds']} |")
+        lines[-1] += (
+            f"\n  | scenario | {name} | {pw['precision']:.4f} | {pw['recall']:.4f} | "
+            f"{pw['f1']:.4f} | {b3['f1']:.4f} | {m['victims']:,} | {m['seconds']} |"
+        )
     for which in ("febrl3", "febrl4"):
         for name, m in result[which]["methods"].items():
             pw = m["pairwise"]
-            lines[-1] += (f"\n  | {which} | {name} | {pw['precision']:.4f} | {pw['recall']:.4f} "
-                          f"| {pw['f1']:.4f} | – | – | {m['seconds']} |")
+            lines[-1] += (
+                f"\n  | {which} | {name} | {pw['precision']:.4f} | {pw['recall']:.4f} "
+                f"| {pw['f1']:.4f} | – | – | {m['seconds']} |"
+            )
     print("\n".join(lines))
-    write_result("link_quality", result, "Linkage quality (roshan vs naive Splink vs recordlinkage)",
-                 lines)
+    write_result(
+        "link_quality", result, "Linkage quality (roshan vs naive Splink vs recordlinkage)", lines
+    )
 
 
 if __name__ == "__main__":

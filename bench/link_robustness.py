@@ -32,8 +32,13 @@ from robustness.sweep import run_one, summarise
 
 from roshan.estimate.linkage import OBSERVED_GAP_WARN
 
-TARGETS = {"worst_precision": 0.97, "worst_recall": 0.93, "median_precision": 0.99,
-           "median_recall": 0.97, "coverage": 0.90}
+TARGETS = {
+    "worst_precision": 0.97,
+    "worst_recall": 0.93,
+    "median_precision": 0.99,
+    "median_recall": 0.97,
+    "coverage": 0.90,
+}
 
 
 ORACLE_SEEDS = 5
@@ -48,8 +53,12 @@ def _job(args: tuple[str, int, bool, bool, str]) -> dict:
     try:
         out = run_one(family, seed, estimate=estimate, oracle=oracle, generator=generator)
     except Exception as exc:  # noqa: BLE001 - a crash is a result of the sweep, not its end
-        out = {"family": family, "seed": seed, "generator": generator,
-               "error": f"{type(exc).__name__}: {exc}"[:300]}
+        out = {
+            "family": family,
+            "seed": seed,
+            "generator": generator,
+            "error": f"{type(exc).__name__}: {exc}"[:300],
+        }
     out["seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out), flush=True)
     return out
@@ -57,13 +66,17 @@ def _job(args: tuple[str, int, bool, bool, str]) -> dict:
 
 def _family_summary(runs: list[dict]) -> dict:
     ok = [r for r in runs if "error" not in r]
-    s = {"runs": len(runs), "errors": len(runs) - len(ok),
-         "precision": summarise([r["precision"] for r in ok]),
-         "recall": summarise([r["recall"] for r in ok]),
-         "naive_precision": summarise([r["naive"]["precision"] for r in ok if "naive" in r]),
-         "naive_recall": summarise([r["naive"]["recall"] for r in ok if "naive" in r]),
-         "health": {v: sum(1 for r in ok if r.get("health") == v)
-                    for v in ("ok", "repaired", "failed")}}
+    s = {
+        "runs": len(runs),
+        "errors": len(runs) - len(ok),
+        "precision": summarise([r["precision"] for r in ok]),
+        "recall": summarise([r["recall"] for r in ok]),
+        "naive_precision": summarise([r["naive"]["precision"] for r in ok if "naive" in r]),
+        "naive_recall": summarise([r["naive"]["recall"] for r in ok if "naive" in r]),
+        "health": {
+            v: sum(1 for r in ok if r.get("health") == v) for v in ("ok", "repaired", "failed")
+        },
+    }
     orc = [r["oracle"] for r in ok if "oracle" in r]
     if orc:
         s["oracle_precision"] = summarise([o["precision"] for o in orc])
@@ -98,14 +111,23 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--estimate", action="store_true")
     ap.add_argument("--oracle-seeds", type=int, default=ORACLE_SEEDS)
-    ap.add_argument("--generator", choices=("outside", "simulate"), default="outside",
-                    help="outside: bench/robustness/outside.py (written independently of "
-                    "roshan); simulate: roshan's own simulator's families")
+    ap.add_argument(
+        "--generator",
+        choices=("outside", "simulate"),
+        default="outside",
+        help="outside: bench/robustness/outside.py (written independently of "
+        "roshan); simulate: roshan's own simulator's families",
+    )
     ap.add_argument("--name", default="link_robustness")
     ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--add-runs", action="append", default=[], metavar="LOG",
-                    help="also summarise the runs printed (one JSON line each) by an earlier "
-                    "sweep of the same code, e.g. seeds 1-6 when this run does 7-12")
+    ap.add_argument(
+        "--add-runs",
+        action="append",
+        default=[],
+        metavar="LOG",
+        help="also summarise the runs printed (one JSON line each) by an earlier "
+        "sweep of the same code, e.g. seeds 1-6 when this run does 7-12",
+    )
     args = ap.parse_args()
     if args.families != "all":
         fams = args.families.split(",")
@@ -115,8 +137,11 @@ def main() -> None:
         fams = list(SIM_FAMILIES)
     else:
         fams = list(FAMILIES)
-    jobs = [(f, s, args.estimate, s < args.first_seed + args.oracle_seeds, args.generator)
-            for f in fams for s in range(args.first_seed, args.first_seed + args.seeds)]
+    jobs = [
+        (f, s, args.estimate, s < args.first_seed + args.oracle_seeds, args.generator)
+        for f in fams
+        for s in range(args.first_seed, args.first_seed + args.seeds)
+    ]
     t0 = time.perf_counter()
     earlier = _earlier_runs(args.add_runs, args.generator)
     done = {(r["family"], r["seed"]) for r in earlier}
@@ -129,42 +154,74 @@ def main() -> None:
     args.seeds = len(seeds)
     by_family = {f: _family_summary([r for r in runs if r["family"] == f]) for f in fams}
     overall = _family_summary(runs)
-    result = {"families": by_family, "overall": overall, "runs": runs, "seeds": args.seeds,
-              "targets": TARGETS, "wall_seconds": round(time.perf_counter() - t0, 1),
-              "seed_list": seeds,
-            "command": " ".join(["bench/link_robustness.py", *sys.argv[1:]])}
+    result = {
+        "families": by_family,
+        "overall": overall,
+        "runs": runs,
+        "seeds": args.seeds,
+        "targets": TARGETS,
+        "wall_seconds": round(time.perf_counter() - t0, 1),
+        "seed_list": seeds,
+        "command": " ".join(["bench/link_robustness.py", *sys.argv[1:]]),
+    }
     print(json.dumps({"overall": overall, "families": by_family}, indent=1))
     if args.no_write:
         return
-    what = ("outside scenarios (bench/robustness/outside.py, written independently of roshan)"
-            if args.generator == "outside" else "roshan's own simulator's families")
-    earlier_note = (f"; {len(earlier)} of them printed by an earlier invocation of the same "
-                    "code and read back with --add-runs" if earlier else "")
-    lines = [f"Command: `.venv/bin/python {result['command']}` ({len(runs)} runs, seeds "
-             f"{seeds[0]}–{seeds[-1]} of every family{earlier_note}; this invocation "
-             f"{result['wall_seconds'] / 60:.1f} min on 2 cores shared with other work). "
-             f"SYNTHETIC {what}.",
-             "| family | P worst | P p10 | P median | R worst | R p10 | R median | naive P "
-             "median | naive R worst | naive R median | supervised P/R median | health "
-             "ok/repaired/failed |" + (" coverage | estimate refused | documented count "
-                                       "flagged uncertain |" if args.estimate else ""),
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"
-             + ("---|---|---|" if args.estimate else "")]
+    what = (
+        "outside scenarios (bench/robustness/outside.py, written independently of roshan)"
+        if args.generator == "outside"
+        else "roshan's own simulator's families"
+    )
+    earlier_note = (
+        f"; {len(earlier)} of them printed by an earlier invocation of the same "
+        "code and read back with --add-runs"
+        if earlier
+        else ""
+    )
+    lines = [
+        f"Command: `.venv/bin/python {result['command']}` ({len(runs)} runs, seeds "
+        f"{seeds[0]}–{seeds[-1]} of every family{earlier_note}; this invocation "
+        f"{result['wall_seconds'] / 60:.1f} min on 2 cores shared with other work). "
+        f"SYNTHETIC {what}.",
+        "| family | P worst | P p10 | P median | R worst | R p10 | R median | naive P "
+        "median | naive R worst | naive R median | supervised P/R median | health "
+        "ok/repaired/failed |"
+        + (
+            " coverage | estimate refused | documented count flagged uncertain |"
+            if args.estimate
+            else ""
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|"
+        + ("---|---|---|" if args.estimate else ""),
+    ]
     for f, s in [*by_family.items(), ("**all**", overall)]:
         p, r = s["precision"], s["recall"]
         np_, nr = s["naive_precision"], s["naive_recall"]
         h = s["health"]
-        orc = (f"{s['oracle_precision']['median']}/{s['oracle_recall']['median']}"
-               if "oracle_recall" in s else "—")
-        lines.append(f"| {f} | {p.get('worst')} | {p.get('p10')} | {p.get('median')} | "
-                     f"{r.get('worst')} | {r.get('p10')} | {r.get('median')} | "
-                     f"{np_.get('median')} | {nr.get('worst')} | {nr.get('median')} | {orc} | "
-                     f"{h['ok']}/{h['repaired']}/{h['failed']} |"
-                     + (f" {s.get('coverage')} | {s.get('refused')} | "
-                        f"{s.get('people_uncertain_flagged')} |" if args.estimate else ""))
-    write_result(args.name, result, "Linkage robustness on outside scenarios"
-                 if args.generator == "outside" else
-                 "Linkage robustness on the simulator's scenario families", lines)
+        orc = (
+            f"{s['oracle_precision']['median']}/{s['oracle_recall']['median']}"
+            if "oracle_recall" in s
+            else "—"
+        )
+        lines.append(
+            f"| {f} | {p.get('worst')} | {p.get('p10')} | {p.get('median')} | "
+            f"{r.get('worst')} | {r.get('p10')} | {r.get('median')} | "
+            f"{np_.get('median')} | {nr.get('worst')} | {nr.get('median')} | {orc} | "
+            f"{h['ok']}/{h['repaired']}/{h['failed']} |"
+            + (
+                f" {s.get('coverage')} | {s.get('refused')} | {s.get('people_uncertain_flagged')} |"
+                if args.estimate
+                else ""
+            )
+        )
+    write_result(
+        args.name,
+        result,
+        "Linkage robustness on outside scenarios"
+        if args.generator == "outside"
+        else "Linkage robustness on the simulator's scenario families",
+        lines,
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--engine", default="duckdb")
     ap.add_argument("--keep", type=Path, default=None, help="Keep the workspace here.")
-    ap.add_argument("--workspace", type=Path, default=None,
-                    help="Link this already-ingested workspace instead of simulating one.")
+    ap.add_argument(
+        "--workspace",
+        type=Path,
+        default=None,
+        help="Link this already-ingested workspace instead of simulating one.",
+    )
     args = ap.parse_args()
     logging.getLogger("splink").setLevel(logging.ERROR)
 
@@ -57,18 +61,25 @@ def main() -> None:
         args.keep = args.keep or args.workspace
     else:
         t0 = time.perf_counter()
-        man = simulate(ScenarioConfig(seed=args.seed, population=population, lists=args.lists),
-                       tmp / "sim")
+        man = simulate(
+            ScenarioConfig(seed=args.seed, population=population, lists=args.lists), tmp / "sim"
+        )
         t_sim = time.perf_counter() - t0
         t0 = time.perf_counter()
         ws = Workspace.init(tmp / "ws")
         for s in man["sources"]:
-            ingest_file(ws, tmp / "sim" / s["file"], source_name=s["name"],
-                        source_kind=SourceKind(s["kind"]),
-                        mapping_path=(tmp / "sim" / s["mapping"]) if s.get("mapping") else None)
+            ingest_file(
+                ws,
+                tmp / "sim" / s["file"],
+                source_name=s["name"],
+                source_kind=SourceKind(s["kind"]),
+                mapping_path=(tmp / "sim" / s["mapping"]) if s.get("mapping") else None,
+            )
         t_ingest = time.perf_counter() - t0
-        print(f"simulated {population:,} people in {t_sim:.1f}s; ingested in {t_ingest:.1f}s",
-              flush=True)
+        print(
+            f"simulated {population:,} people in {t_sim:.1f}s; ingested in {t_ingest:.1f}s",
+            flush=True,
+        )
 
     proc = psutil.Process()
     peak = [proc.memory_info().rss]
@@ -92,14 +103,23 @@ def main() -> None:
         quality = linkage_quality(ws, tmp / "sim")
     ws.close()
     result = {
-        "records": summary.n_records, "lists": summary.n_sources, "victims": summary.n_victims,
-        "pairs_kept": summary.n_pairs, "engine": args.engine, "timings": t,
+        "records": summary.n_records,
+        "lists": summary.n_sources,
+        "victims": summary.n_victims,
+        "pairs_kept": summary.n_pairs,
+        "engine": args.engine,
+        "timings": t,
         "normalise_train_predict_cluster_seconds": round(core, 1),
-        "link_workspace_seconds": round(total, 1), "peak_rss_gb": round(peak_rss / 2**30, 2),
-        "simulate_seconds": round(t_sim, 1), "ingest_seconds": round(t_ingest, 1),
-        "load_average_before": load_before, "load_average_after": load_after,
-        "cpus": psutil.cpu_count(), "training": summary.training.get("timings"),
-        "warnings": summary.warnings, "quality": quality,
+        "link_workspace_seconds": round(total, 1),
+        "peak_rss_gb": round(peak_rss / 2**30, 2),
+        "simulate_seconds": round(t_sim, 1),
+        "ingest_seconds": round(t_ingest, 1),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "cpus": psutil.cpu_count(),
+        "training": summary.training.get("timings"),
+        "warnings": summary.warnings,
+        "quality": quality,
     }
     target = 120 if summary.n_records <= 200_000 else 1200
     lines = [
@@ -117,7 +137,8 @@ def main() -> None:
         lines.append(
             f"Quality vs the simulator's truth ({quality['true_people']:,} people): pairwise "
             f"precision {pw['precision']:.4f}, recall {pw['recall']:.4f}; B-cubed F1 "
-            f"{b3['f1']:.4f}.")
+            f"{b3['f1']:.4f}."
+        )
     print("\n".join(lines))
     name = f"link_scale_{summary.n_records // 1000}k"
     write_result(name, result, f"Linkage at scale ({summary.n_records:,} records)", lines)

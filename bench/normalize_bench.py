@@ -40,8 +40,7 @@ def build_frame(population: int, seed: int) -> pd.DataFrame:
     df["row_number"] = rec["row_number"].to_numpy()
     for f in FIELD_NAMES:
         col = rec[f] if f in rec.columns else None
-        df[f] = (col.astype(object).where(col.notna(), None).to_numpy()
-                 if col is not None else None)
+        df[f] = col.astype(object).where(col.notna(), None).to_numpy() if col is not None else None
     df["victim_id"] = rec["victim_id"].to_numpy()
     return df
 
@@ -64,6 +63,7 @@ def main() -> int:
     t0 = time.perf_counter()
     default_table()  # load lexicon and tables (one-off, counted separately)
     from roshan.normalize.places import gazetteer
+
     gazetteer()
     t_load = time.perf_counter() - t0
 
@@ -77,8 +77,19 @@ def main() -> int:
     t_norm = time.perf_counter() - t0
     cpu_main = time.process_time() - c0
 
-    fields = ["full_name", "given_name", "family_name", "father_name", "sex", "age",
-              "date_of_death", "city", "province", "cause_of_death", "body_withheld"]
+    fields = [
+        "full_name",
+        "given_name",
+        "family_name",
+        "father_name",
+        "sex",
+        "age",
+        "date_of_death",
+        "city",
+        "province",
+        "cause_of_death",
+        "body_withheld",
+    ]
     distinct = {f: round(df[f].nunique(dropna=True) / n, 4) for f in fields}
     name_combo = df[["full_name", "given_name", "family_name", "father_name"]].astype(str)
     distinct["name_combination"] = round(len(name_combo.drop_duplicates()) / n, 4)
@@ -114,8 +125,11 @@ def main() -> int:
         "target": "1,000,000 records in <= 60 s on 2 cores",
         "distinct_share": distinct,
         "quality": quality,
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                    "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+        },
         "data": "SYNTHETIC: roshan.simulate.generate(ScenarioConfig(seed, population))",
     }
     print(json.dumps(result, indent=2))

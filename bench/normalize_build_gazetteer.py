@@ -37,30 +37,66 @@ OUT = ROOT / "src" / "roshan" / "normalize" / "data" / "gazetteer_ir.json"
 # ISO code, English canonical name, Persian name, capital (GeoNames ASCII spelling),
 # extra Latin/Persian variants.
 PROVINCES = [
-    ("IR-00", "Markazi", "مرکزی", "Arak", "markazi province,central province,ostan markazi,استان مرکزی"),
+    (
+        "IR-00",
+        "Markazi",
+        "مرکزی",
+        "Arak",
+        "markazi province,central province,ostan markazi,استان مرکزی",
+    ),
     ("IR-01", "Gilan", "گیلان", "Rasht", "guilan,gilan province,استان گیلان"),
     ("IR-02", "Mazandaran", "مازندران", "Sari", "mazanderan,mazandaran province,استان مازندران"),
-    ("IR-03", "East Azerbaijan", "آذربایجان شرقی", "Tabriz",
-     "azarbayjan-e sharqi,azarbaijan sharghi,east azarbaijan,azarbayjan sharqi,east azerbaijan province,اذربایجان شرقی"),
-    ("IR-04", "West Azerbaijan", "آذربایجان غربی", "Orumiyeh",
-     "azarbayjan-e gharbi,azarbaijan gharbi,west azarbaijan,azarbayjan gharbi,west azerbaijan province,اذربایجان غربی"),
+    (
+        "IR-03",
+        "East Azerbaijan",
+        "آذربایجان شرقی",
+        "Tabriz",
+        "azarbayjan-e sharqi,azarbaijan sharghi,east azarbaijan,azarbayjan sharqi,east azerbaijan province,اذربایجان شرقی",
+    ),
+    (
+        "IR-04",
+        "West Azerbaijan",
+        "آذربایجان غربی",
+        "Orumiyeh",
+        "azarbayjan-e gharbi,azarbaijan gharbi,west azarbaijan,azarbayjan gharbi,west azerbaijan province,اذربایجان غربی",
+    ),
     ("IR-05", "Kermanshah", "کرمانشاه", "Kermanshah", "kermanshah province,bakhtaran"),
     ("IR-06", "Khuzestan", "خوزستان", "Ahvaz", "khouzestan,khuzistan,khuzestan province"),
     ("IR-07", "Fars", "فارس", "Shiraz", "pars,fars province"),
     ("IR-08", "Kerman", "کرمان", "Kerman", "kerman province"),
-    ("IR-09", "Razavi Khorasan", "خراسان رضوی", "Mashhad",
-     "khorasan razavi,khorasan-e razavi,razavi khorasan province,khorasan"),
+    (
+        "IR-09",
+        "Razavi Khorasan",
+        "خراسان رضوی",
+        "Mashhad",
+        "khorasan razavi,khorasan-e razavi,razavi khorasan province,khorasan",
+    ),
     ("IR-10", "Isfahan", "اصفهان", "Isfahan", "esfahan,isfahan province,esfehan"),
-    ("IR-11", "Sistan and Baluchestan", "سیستان و بلوچستان", "Zahedan",
-     "sistan va baluchestan,sistan-baluchestan,sistan and baluchistan,sistan baluchestan,baluchestan,سیستان بلوچستان"),
+    (
+        "IR-11",
+        "Sistan and Baluchestan",
+        "سیستان و بلوچستان",
+        "Zahedan",
+        "sistan va baluchestan,sistan-baluchestan,sistan and baluchistan,sistan baluchestan,baluchestan,سیستان بلوچستان",
+    ),
     ("IR-12", "Kurdistan", "کردستان", "Sanandaj", "kordestan,kurdestan,kurdistan province"),
     ("IR-13", "Hamadan", "همدان", "Hamadan", "hamedan,hamadan province"),
-    ("IR-14", "Chaharmahal and Bakhtiari", "چهارمحال و بختیاری", "Shahr-e Kord",
-     "chaharmahal va bakhtiari,chahar mahal and bakhtiari,chaharmahal bakhtiari,chaharmahal-bakhtiari,چهارمحال بختیاری"),
+    (
+        "IR-14",
+        "Chaharmahal and Bakhtiari",
+        "چهارمحال و بختیاری",
+        "Shahr-e Kord",
+        "chaharmahal va bakhtiari,chahar mahal and bakhtiari,chaharmahal bakhtiari,chaharmahal-bakhtiari,چهارمحال بختیاری",
+    ),
     ("IR-15", "Lorestan", "لرستان", "Khorramabad", "luristan,lorestan province"),
     ("IR-16", "Ilam", "ایلام", "Ilam", "ilam province,eelam"),
-    ("IR-17", "Kohgiluyeh and Boyer-Ahmad", "کهگیلویه و بویراحمد", "Yasuj",
-     "kohgiluyeh va boyer ahmad,kohkiluyeh and boyer ahmad,kohgiluyeh and boyer ahmad,kohgiloyeh,کهگیلویه بویراحمد"),
+    (
+        "IR-17",
+        "Kohgiluyeh and Boyer-Ahmad",
+        "کهگیلویه و بویراحمد",
+        "Yasuj",
+        "kohgiluyeh va boyer ahmad,kohkiluyeh and boyer ahmad,kohgiluyeh and boyer ahmad,kohgiloyeh,کهگیلویه بویراحمد",
+    ),
     ("IR-18", "Bushehr", "بوشهر", "Bushehr", "bushire,boushehr,bushehr province"),
     ("IR-19", "Zanjan", "زنجان", "Zanjan", "zanjan province"),
     ("IR-20", "Semnan", "سمنان", "Semnan", "semnan province"),
@@ -71,10 +107,20 @@ PROVINCES = [
     ("IR-25", "Qom", "قم", "Qom", "ghom,qom province"),
     ("IR-26", "Qazvin", "قزوین", "Qazvin", "ghazvin,qazvin province"),
     ("IR-27", "Golestan", "گلستان", "Gorgan", "golestan province"),
-    ("IR-28", "North Khorasan", "خراسان شمالی", "Bojnurd",
-     "khorasan-e shomali,khorasan shomali,north khorasan province"),
-    ("IR-29", "South Khorasan", "خراسان جنوبی", "Birjand",
-     "khorasan-e jonubi,khorasan jonubi,south khorasan province"),
+    (
+        "IR-28",
+        "North Khorasan",
+        "خراسان شمالی",
+        "Bojnurd",
+        "khorasan-e shomali,khorasan shomali,north khorasan province",
+    ),
+    (
+        "IR-29",
+        "South Khorasan",
+        "خراسان جنوبی",
+        "Birjand",
+        "khorasan-e jonubi,khorasan jonubi,south khorasan province",
+    ),
     ("IR-30", "Alborz", "البرز", "Karaj", "alborz province"),
 ]
 
@@ -234,8 +280,13 @@ def is_useful_alt(a: str) -> bool:
     for ch in a:
         if ch.isalpha():
             cp = ord(ch)
-            if not (cp < 0x250 or 0x600 <= cp <= 0x6FF or 0x1E00 <= cp <= 0x1EFF
-                    or 0xFB50 <= cp <= 0xFEFF or 0x750 <= cp <= 0x77F):
+            if not (
+                cp < 0x250
+                or 0x600 <= cp <= 0x6FF
+                or 0x1E00 <= cp <= 0x1EFF
+                or 0xFB50 <= cp <= 0xFEFF
+                or 0x750 <= cp <= 0x77F
+            ):
                 return False
     return True
 
@@ -282,11 +333,17 @@ def main() -> int:
             print(f"capital not found: {capital}", file=sys.stderr)
             return 1
         admin1_to_iso[cap["admin1code"]] = code
-        provinces.append({
-            "code": code, "name": en, "name_fa": fa, "iso_name": iso.get(code),
-            "geonames_admin1": cap["admin1code"], "capital": capital,
-            "variants": sorted({v.strip() for v in variants.split(",") if v.strip()}),
-        })
+        provinces.append(
+            {
+                "code": code,
+                "name": en,
+                "name_fa": fa,
+                "iso_name": iso.get(code),
+                "geonames_admin1": cap["admin1code"],
+                "capital": capital,
+                "variants": sorted({v.strip() for v in variants.split(",") if v.strip()}),
+            }
+        )
     if len(admin1_to_iso) != len(PROVINCES):
         print("two provinces share a GeoNames admin-1 code", file=sys.stderr)
         return 1
@@ -300,9 +357,13 @@ def main() -> int:
             got = admin1_to_iso.get(seat_city["admin1code"])
             if got != code:  # a namesake elsewhere: look for one in the right province
                 seat_city = None
-        entry = {"name": en, "name_fa": fa, "province": code,
-                 "seat": seat_city["name"] if seat_city else (seat or en),
-                 "variants": sorted({v.strip() for v in extra.split(",") if v.strip()})}
+        entry = {
+            "name": en,
+            "name_fa": fa,
+            "province": code,
+            "seat": seat_city["name"] if seat_city else (seat or en),
+            "variants": sorted({v.strip() for v in extra.split(",") if v.strip()}),
+        }
         counties.append(entry)
         if seat_city is not None:
             seat_to_county[seat_city["geonameid"]] = en
@@ -312,15 +373,33 @@ def main() -> int:
         code = admin1_to_iso.get(c["admin1code"])
         alts = [a for a in c.get("alternatenames", []) if is_useful_alt(a)]
         extra = EXTRA_PLACE_NAMES.get(ascii_fold(c["name"]), [])
-        names_latin = sorted({normalize_text(ascii_fold(n)) for n in [c["name"], *alts, *extra]
-                              if n and not any("\u0600" <= ch <= "\u06ff" for ch in n)} - {""})
-        names_fa = sorted({normalize_text(n) for n in [*alts, *extra]
-                           if any("\u0600" <= ch <= "\u06ff" for ch in n)} - {""})
-        places.append({
-            "id": c["geonameid"], "name": ascii_fold(c["name"]), "province": code,
-            "population": c["population"], "county": seat_to_county.get(c["geonameid"]),
-            "names": names_latin, "names_fa": names_fa,
-        })
+        names_latin = sorted(
+            {
+                normalize_text(ascii_fold(n))
+                for n in [c["name"], *alts, *extra]
+                if n and not any("\u0600" <= ch <= "\u06ff" for ch in n)
+            }
+            - {""}
+        )
+        names_fa = sorted(
+            {
+                normalize_text(n)
+                for n in [*alts, *extra]
+                if any("\u0600" <= ch <= "\u06ff" for ch in n)
+            }
+            - {""}
+        )
+        places.append(
+            {
+                "id": c["geonameid"],
+                "name": ascii_fold(c["name"]),
+                "province": code,
+                "population": c["population"],
+                "county": seat_to_county.get(c["geonameid"]),
+                "names": names_latin,
+                "names_fa": names_fa,
+            }
+        )
 
     doc = {
         "about": "roshan gazetteer of Iran, built by bench/normalize_build_gazetteer.py",
@@ -329,9 +408,13 @@ def main() -> int:
             "province_codes": f"ISO 3166-2:IR ({iso_source})",
             "curated": "roshan project (CC0): province/county names and variants",
         },
-        "counts": {"provinces": len(provinces), "counties": len(counties), "places": len(places),
-                   "places_with_persian_name": sum(1 for p in places if p["names_fa"]),
-                   "counties_with_seat_found": len(seat_to_county)},
+        "counts": {
+            "provinces": len(provinces),
+            "counties": len(counties),
+            "places": len(places),
+            "places_with_persian_name": sum(1 for p in places if p["names_fa"]),
+            "counties_with_seat_found": len(seat_to_county),
+        },
         "provinces": provinces,
         "counties": counties,
         "places": places,

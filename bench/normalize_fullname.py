@@ -25,8 +25,14 @@ def _frame(scen: object) -> pd.DataFrame:
     from roshan.canonical import FIELD_NAMES
 
     rec = scen.records.reset_index(drop=True)  # type: ignore[attr-defined]
-    df = pd.DataFrame({"record_pk": range(1, len(rec) + 1), "source": rec["source"],
-                       "source_kind": "ngo_list", "row_number": rec["row_number"]})
+    df = pd.DataFrame(
+        {
+            "record_pk": range(1, len(rec) + 1),
+            "source": rec["source"],
+            "source_kind": "ngo_list",
+            "row_number": rec["row_number"],
+        }
+    )
     for f in FIELD_NAMES:
         if f in rec.columns:
             col = rec[f]
@@ -57,29 +63,43 @@ def main() -> int:
             df = _frame(scen)
             out = normalize_frame(df.drop(columns=["victim_id"]))
             truth = scen.population.set_index("victim_id").loc[df["victim_id"]]
-            keys = [person_name(None, g, f, fa) for g, f, fa in
-                    zip(truth["given_name"], truth["family_name"], truth["father_name"],
-                        strict=True)]
+            keys = [
+                person_name(None, g, f, fa)
+                for g, f, fa in zip(
+                    truth["given_name"], truth["family_name"], truth["father_name"], strict=True
+                )
+            ]
             out["t_given"] = [p.given.key for p in keys]
             out["t_family"] = [p.family.key for p in keys]
             out["t_father"] = [p.father.key for p in keys]
             for src, g in out.groupby("source"):
-                c = counts.setdefault((fam, str(src).rsplit("-", 1)[-1]),
-                                      {"records": 0, "given": 0, "family": 0, "father": 0})
+                c = counts.setdefault(
+                    (fam, str(src).rsplit("-", 1)[-1]),
+                    {"records": 0, "given": 0, "family": 0, "father": 0},
+                )
                 c["records"] += len(g)
                 for part in ("given", "family", "father"):
                     c[part] += int((g[f"{part}_key"] == g[f"t_{part}"]).sum())
-    rows = [{"scenario": fam, "list": lst, "records": c["records"],
-             **{p: round(c[p] / c["records"], 3) for p in ("given", "family", "father")}}
-            for (fam, lst), c in sorted(counts.items())]
+    rows = [
+        {
+            "scenario": fam,
+            "list": lst,
+            "records": c["records"],
+            **{p: round(c[p] / c["records"], 3) for p in ("given", "family", "father")},
+        }
+        for (fam, lst), c in sorted(counts.items())
+    ]
     if args.json:
-        print(json.dumps({"seeds": args.seeds, "population": args.population, "rows": rows},
-                         indent=2))
+        print(
+            json.dumps({"seeds": args.seeds, "population": args.population, "rows": rows}, indent=2)
+        )
     else:
         print(f"{'scenario':10} {'list':4} {'records':>7}  given  family  father")
         for r in rows:
-            print(f"{r['scenario']:10} {r['list']:4} {r['records']:7}  {r['given']:.3f}  "
-                  f"{r['family']:.3f}  {r['father']:.3f}")
+            print(
+                f"{r['scenario']:10} {r['list']:4} {r['records']:7}  {r['given']:.3f}  "
+                f"{r['family']:.3f}  {r['father']:.3f}"
+            )
     return 0
 
 

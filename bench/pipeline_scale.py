@@ -59,8 +59,10 @@ def _stage(name: str, d: Path, opts: dict[str, Any]) -> dict[str, Any]:
         from roshan.simulate.config import ScenarioConfig
         from roshan.simulate.scenario import simulate
 
-        man = simulate(ScenarioConfig(seed=opts["seed"], population=opts["population"],
-                                      lists=opts["lists"]), d / "sim")
+        man = simulate(
+            ScenarioConfig(seed=opts["seed"], population=opts["population"], lists=opts["lists"]),
+            d / "sim",
+        )
         (d / "manifest.json").write_text(json.dumps(man, default=str), encoding="utf-8")
         n = sum(int(s.get("records", 0) or 0) for s in man["sources"])
         return {"population": opts["population"], "records_written": n or None}
@@ -71,9 +73,13 @@ def _stage(name: str, d: Path, opts: dict[str, Any]) -> dict[str, Any]:
         man = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
         ws = Workspace.init(d / "ws", opts.get("store_url"))
         for s in man["sources"]:
-            ingest_file(ws, d / "sim" / s["file"], source_name=s["name"],
-                        source_kind=SourceKind(s["kind"]),
-                        mapping_path=(d / "sim" / s["mapping"]) if s.get("mapping") else None)
+            ingest_file(
+                ws,
+                d / "sim" / s["file"],
+                source_name=s["name"],
+                source_kind=SourceKind(s["kind"]),
+                mapping_path=(d / "sim" / s["mapping"]) if s.get("mapping") else None,
+            )
         from roshan.store.status import workspace_status
 
         st = workspace_status(ws)
@@ -89,22 +95,32 @@ def _stage(name: str, d: Path, opts: dict[str, Any]) -> dict[str, Any]:
         if name == "link":
             from roshan.link.pipeline import link_workspace
 
-            s = link_workspace(ws, engine=opts["engine"], spark_master=opts.get("spark_master"),
-                               renormalize=False)
-            return {"records": s.n_records, "lists": s.n_sources, "victims": s.n_victims,
-                    "pairs_kept": s.n_pairs,
-                    "step_seconds": {k: round(v, 1) for k, v in s.timings.items()}}
+            s = link_workspace(
+                ws, engine=opts["engine"], spark_master=opts.get("spark_master"), renormalize=False
+            )
+            return {
+                "records": s.n_records,
+                "lists": s.n_sources,
+                "victims": s.n_victims,
+                "pairs_kept": s.n_pairs,
+                "step_seconds": {k: round(v, 1) for k, v in s.timings.items()},
+            }
         if name == "estimate":
             from roshan.estimate.workspace import estimate_workspace
 
             r = estimate_workspace(ws, method=opts["method"])  # the default: linkage draws
             info = r.diagnostics.get("linkage") or {}
             plug = info.get("plugin") or {}
-            return {"method": opts["method"], "estimate": r.estimate,
-                    "interval": [getattr(r, "lower", None), getattr(r, "upper", None)],
-                    "linkage_draws": info.get("n_draws"), "refit": info.get("refit"),
-                    "plugin": [plug.get("estimate"), plug.get("lower"), plug.get("upper")]
-                    if plug else None}
+            return {
+                "method": opts["method"],
+                "estimate": r.estimate,
+                "interval": [getattr(r, "lower", None), getattr(r, "upper", None)],
+                "linkage_draws": info.get("n_draws"),
+                "refit": info.get("refit"),
+                "plugin": [plug.get("estimate"), plug.get("lower"), plug.get("upper")]
+                if plug
+                else None,
+            }
         if name == "report":
             from roshan.report.build import build_report
 
@@ -168,13 +184,19 @@ def _run_stage(name: str, d: Path, opts: dict[str, Any], timeout: float) -> dict
     stop.set()
     th.join()
     log.close()
-    res: dict[str, Any] = {"seconds": round(wall, 1), "peak_rss_gb": round(peak[0] / 2**30, 2),
-                           "cpu_seconds": round(sum(cpu.values()), 1), "ok": rc == 0}
+    res: dict[str, Any] = {
+        "seconds": round(wall, 1),
+        "peak_rss_gb": round(peak[0] / 2**30, 2),
+        "cpu_seconds": round(sum(cpu.values()), 1),
+        "ok": rc == 0,
+    }
     if rc == 0 and out.exists():
         res.update(json.loads(out.read_text(encoding="utf-8")))
     elif rc != 0:
         tail = (d / f"stage-{name}.log").read_text(encoding="utf-8", errors="replace")[-1500:]
-        res["error"] = f"exit {rc}: " + tail.strip().splitlines()[-1] if tail.strip() else f"exit {rc}"
+        res["error"] = (
+            f"exit {rc}: " + tail.strip().splitlines()[-1] if tail.strip() else f"exit {rc}"
+        )
     return res
 
 
@@ -190,7 +212,9 @@ def _records_per_person(lists: int, seed: int) -> float:
 def _spark_driver_memory() -> str:
     from roshan.link.engine import DEFAULT_SPARK_DRIVER_MEMORY
 
-    return os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY") or f"{DEFAULT_SPARK_DRIVER_MEMORY} (default)"
+    return (
+        os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY") or f"{DEFAULT_SPARK_DRIVER_MEMORY} (default)"
+    )
 
 
 def _spark_lineage(master: str | None) -> str:
@@ -209,7 +233,9 @@ def main() -> None:
     ap.add_argument("--method", default="loglinear", help="estimation method (default loglinear)")
     ap.add_argument("--timeout", type=float, default=3600, help="per-stage limit in seconds")
     ap.add_argument("--keep", type=Path, default=None, help="work (and keep) the workspace here")
-    ap.add_argument("--name", default=None, help="result name (default pipeline_scale_<N>k[_spark])")
+    ap.add_argument(
+        "--name", default=None, help="result name (default pipeline_scale_<N>k[_spark])"
+    )
     ap.add_argument("--stage", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--dir", type=Path, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--opts", default="{}", help=argparse.SUPPRESS)
@@ -224,19 +250,33 @@ def main() -> None:
     d.mkdir(parents=True, exist_ok=True)
     rpp = _records_per_person(args.lists, args.seed)
     population = max(100, round(args.records / rpp))
-    opts = {"seed": args.seed, "population": population, "lists": args.lists,
-            "engine": args.engine, "spark_master": args.spark_master, "method": args.method}
-    name = args.name or (f"pipeline_scale_{args.records // 1000}k"
-                         + ("_spark" if args.engine == "spark" else ""))
+    opts = {
+        "seed": args.seed,
+        "population": population,
+        "lists": args.lists,
+        "engine": args.engine,
+        "spark_master": args.spark_master,
+        "method": args.method,
+    }
+    name = args.name or (
+        f"pipeline_scale_{args.records // 1000}k" + ("_spark" if args.engine == "spark" else "")
+    )
     result: dict[str, Any] = {
-        "records_requested": args.records, "lists": args.lists, "engine": args.engine,
-        "spark_master": args.spark_master, "method": args.method,
+        "records_requested": args.records,
+        "lists": args.lists,
+        "engine": args.engine,
+        "spark_master": args.spark_master,
+        "method": args.method,
         "spark_driver_memory": _spark_driver_memory() if args.engine == "spark" else None,
         "spark_break_lineage": _spark_lineage(args.spark_master)
-        if args.engine == "spark" else None, "population": population,
-        "records_per_person": round(rpp, 3), "cpus": psutil.cpu_count(),
+        if args.engine == "spark"
+        else None,
+        "population": population,
+        "records_per_person": round(rpp, 3),
+        "cpus": psutil.cpu_count(),
         "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
-        "load_average_start": round(psutil.getloadavg()[0], 1), "stages": {},
+        "load_average_start": round(psutil.getloadavg()[0], 1),
+        "stages": {},
         "finished": False,
     }
     out = ROOT / "bench" / "results" / f"{name}.json"
@@ -249,8 +289,11 @@ def main() -> None:
         result["stages"][stage] = r
         result["total_seconds"] = round(time.perf_counter() - t_all, 1)
         out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
-        print(f"   {stage}: {r['seconds']:.1f} s, peak {r['peak_rss_gb']:.2f} GB"
-              + ("" if r["ok"] else f"  FAILED {r.get('error')}"), flush=True)
+        print(
+            f"   {stage}: {r['seconds']:.1f} s, peak {r['peak_rss_gb']:.2f} GB"
+            + ("" if r["ok"] else f"  FAILED {r.get('error')}"),
+            flush=True,
+        )
         if not r["ok"]:
             result["failed_at"] = stage
             break
@@ -265,8 +308,11 @@ def main() -> None:
     result["pipeline_seconds_excluding_simulate"] = round(pipeline_s, 1)
     result["peak_rss_gb"] = peak
     engine = args.engine + (f" (master {args.spark_master})" if args.spark_master else "")
-    cmd = (f"`.venv/bin/python bench/pipeline_scale.py --records {args.records} --lists {args.lists}"
-           + (f" --engine {args.engine}" if args.engine != "duckdb" else "") + "`")
+    cmd = (
+        f"`.venv/bin/python bench/pipeline_scale.py --records {args.records} --lists {args.lists}"
+        + (f" --engine {args.engine}" if args.engine != "duckdb" else "")
+        + "`"
+    )
     lines = [
         f"{cmd}: {records or '?'} SYNTHETIC records over {args.lists} lists "
         f"({population:,} simulated people), linkage engine {engine}, estimate {args.method}; "
@@ -279,28 +325,44 @@ def main() -> None:
         note = "" if s["ok"] else f"FAILED: {s.get('error', '')[:200]}"
         if k == "link" and s["ok"]:
             note = f"{s.get('victims', 0):,} victims; " + ", ".join(
-                f"{a} {b}" for a, b in (s.get("step_seconds") or {}).items())
+                f"{a} {b}" for a, b in (s.get("step_seconds") or {}).items()
+            )
         if k == "estimate" and s["ok"]:
             est, iv = s.get("estimate"), s.get("interval") or [None, None]
-            note = (f"N̂ = {est:,.0f}" + (f" [{iv[0]:,.0f}, {iv[1]:,.0f}]" if None not in iv else "")
-                    if isinstance(est, (int, float)) else f"N̂ = {est}")
+            note = (
+                f"N̂ = {est:,.0f}" + (f" [{iv[0]:,.0f}, {iv[1]:,.0f}]" if None not in iv else "")
+                if isinstance(est, (int, float))
+                else f"N̂ = {est}"
+            )
             pl = s.get("plugin")
             if s.get("linkage_draws") and pl and None not in pl:
-                note += (f", pooled over {s['linkage_draws']} linkage draws; plug-in "
-                         f"{pl[0]:,.0f} [{pl[1]:,.0f}, {pl[2]:,.0f}]")
+                note += (
+                    f", pooled over {s['linkage_draws']} linkage draws; plug-in "
+                    f"{pl[0]:,.0f} [{pl[1]:,.0f}, {pl[2]:,.0f}]"
+                )
         cpu_s = f"{s['cpu_seconds']:.0f}" if s.get("cpu_seconds") is not None else "?"
         lines.append(f"| {k} | {s['seconds']:.1f} | {cpu_s} | {s['peak_rss_gb']:.2f} | {note} |")
     q = st.get("link", {}).get("quality")
     if q:
         pw, b3 = q["pairwise"], q["bcubed"]
-        lines.append(f"Linkage vs the simulator's truth ({q['true_people']:,} people on the lists): pairwise "
-                     f"precision {pw['precision']:.4f}, recall {pw['recall']:.4f}; B-cubed F1 "
-                     f"{b3['f1']:.4f}.")
-    verdict = ("finished" if result["finished"] else f"did NOT finish (failed at {result.get('failed_at')})")
-    lines.append(f"Run {verdict}: ingest→report {pipeline_s / 60:.1f} min (simulate excluded), "
-                 f"highest stage peak RSS {peak:.2f} GB (targets at 1M records: ≤ 30 min, ≤ 16 GB).")
+        lines.append(
+            f"Linkage vs the simulator's truth ({q['true_people']:,} people on the lists): pairwise "
+            f"precision {pw['precision']:.4f}, recall {pw['recall']:.4f}; B-cubed F1 "
+            f"{b3['f1']:.4f}."
+        )
+    verdict = (
+        "finished"
+        if result["finished"]
+        else f"did NOT finish (failed at {result.get('failed_at')})"
+    )
+    lines.append(
+        f"Run {verdict}: ingest→report {pipeline_s / 60:.1f} min (simulate excluded), "
+        f"highest stage peak RSS {peak:.2f} GB (targets at 1M records: ≤ 30 min, ≤ 16 GB)."
+    )
     # The section body is a table: write_result prefixes lines with "- ", so render ourselves.
-    write_result(name, result, f"Whole pipeline at scale ({args.records:,} records, {engine})", [lines[0]])
+    write_result(
+        name, result, f"Whole pipeline at scale ({args.records:,} records, {engine})", [lines[0]]
+    )
     _replace_section(name, args.records, engine, lines)
     print("\n".join(lines))
     if args.keep is None:
@@ -329,9 +391,21 @@ def _replace_section(name: str, records: int, engine: str, lines: list[str]) -> 
     rec = json.loads((ROOT / "bench" / "results" / f"{name}.json").read_text())["recorded_at"]
     table = [ln for ln in lines[1:] if ln.startswith("|")]
     rest = [ln for ln in lines[1:] if not ln.startswith("|")]
-    body = "\n".join([start, f"## Whole pipeline at scale ({records:,} records, {engine})", "",
-                      lines[0], "", *table, "", *rest, "",
-                      f"Recorded {rec}; raw figures in `bench/results/{name}.json`.", end])
+    body = "\n".join(
+        [
+            start,
+            f"## Whole pipeline at scale ({records:,} records, {engine})",
+            "",
+            lines[0],
+            "",
+            *table,
+            "",
+            *rest,
+            "",
+            f"Recorded {rec}; raw figures in `bench/results/{name}.json`.",
+            end,
+        ]
+    )
     pat = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     doc.write_text(pat.sub(lambda _m: body, text), encoding="utf-8")
 

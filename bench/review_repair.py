@@ -42,8 +42,9 @@ def _quality(ws, sc) -> tuple[float, float]:
     norm = pd.read_parquet(ws.snapshots_dir / "normalized.parquet")
     truth = truth_of(sc, norm)
     cl = pd.read_parquet(ws.snapshots_dir / "clusters.parquet")
-    pred = pd.Series(cl["cluster_id"].astype(str).to_numpy(),
-                     index=cl["record_pk"].astype("int64").to_numpy())
+    pred = pd.Series(
+        cl["cluster_id"].astype(str).to_numpy(), index=cl["record_pk"].astype("int64").to_numpy()
+    )
     pw = pairwise_scores(pred, truth)
     return round(pw.precision, 4), round(pw.recall, 4)
 
@@ -72,8 +73,14 @@ def run_seed(seed: int, batch: int, max_rounds: int, plain: bool) -> dict:
                 for rnd in range(max_rounds + 1):
                     summary = link_workspace(ws)
                     p, r = _quality(ws, sc)
-                    rounds.append({"decisions": decided, "precision": p, "recall": r,
-                                   "verdict": summary.health["verdict"]})
+                    rounds.append(
+                        {
+                            "decisions": decided,
+                            "precision": p,
+                            "recall": r,
+                            "verdict": summary.health["verdict"],
+                        }
+                    )
                     print(json.dumps({"seed": seed, **rounds[-1]}), flush=True)
                     if r >= TARGET_RECALL or rnd == max_rounds:
                         break
@@ -84,8 +91,9 @@ def run_seed(seed: int, batch: int, max_rounds: int, plain: bool) -> dict:
                     for it in items:
                         a, b = it["record_a"], it["record_b"]
                         same = truth.get(a) is not None and truth.get(a) == truth.get(b)
-                        review.record_decision(ws, a, b, "match" if same else "non_match",
-                                               "oracle-SYNTHETIC")
+                        review.record_decision(
+                            ws, a, b, "match" if same else "non_match", "oracle-SYNTHETIC"
+                        )
                         decided += 1
                     if not items:
                         break
@@ -108,27 +116,41 @@ def main() -> None:
     args = ap.parse_args()
     logging.getLogger("splink").setLevel(logging.ERROR)
     t0 = time.perf_counter()
-    runs = [run_seed(s, args.batch, args.max_rounds, args.plain)
-            for s in range(1, args.seeds + 1)]
+    runs = [run_seed(s, args.batch, args.max_rounds, args.plain) for s in range(1, args.seeds + 1)]
     name = "review_repair_plain" if args.plain else "review_repair"
     hits = [r["decisions_to_target"] for r in runs]
-    result = {"runs": runs, "batch": args.batch, "target_recall": TARGET_RECALL,
-              "decisions_to_target": hits, "wall_seconds": round(time.perf_counter() - t0, 1),
-              "command": " ".join(["bench/review_repair.py", *sys.argv[1:]])}
+    result = {
+        "runs": runs,
+        "batch": args.batch,
+        "target_recall": TARGET_RECALL,
+        "decisions_to_target": hits,
+        "wall_seconds": round(time.perf_counter() - t0, 1),
+        "command": " ".join(["bench/review_repair.py", *sys.argv[1:]]),
+    }
     print(json.dumps({"decisions_to_target": hits}))
     if args.no_write:
         return
     first = [r["rounds"][0] for r in runs]
-    lines = [f"Command: `.venv/bin/python {result['command']}`; SYNTHETIC outside3 scenarios with "
-             "the same-script trap forced on every EM start and on the fallback.",
-             "Before review: recall " + ", ".join(str(f["recall"]) for f in first)
-             + " (verdicts " + ", ".join(f["verdict"] for f in first) + ").",
-             f"Decisions until recall ≥ {TARGET_RECALL} "
-             + ("with the ordinary queue" if args.plain else "with model-check pairs first")
-             + ": " + ", ".join("not reached" if h is None else str(h) for h in hits)
-             + f" (batches of {args.batch}; per seed)."]
-    write_result(name, result, "Review that repairs the model"
-                 + (" (ordinary queue)" if args.plain else ""), lines)
+    lines = [
+        f"Command: `.venv/bin/python {result['command']}`; SYNTHETIC outside3 scenarios with "
+        "the same-script trap forced on every EM start and on the fallback.",
+        "Before review: recall "
+        + ", ".join(str(f["recall"]) for f in first)
+        + " (verdicts "
+        + ", ".join(f["verdict"] for f in first)
+        + ").",
+        f"Decisions until recall ≥ {TARGET_RECALL} "
+        + ("with the ordinary queue" if args.plain else "with model-check pairs first")
+        + ": "
+        + ", ".join("not reached" if h is None else str(h) for h in hits)
+        + f" (batches of {args.batch}; per seed).",
+    ]
+    write_result(
+        name,
+        result,
+        "Review that repairs the model" + (" (ordinary queue)" if args.plain else ""),
+        lines,
+    )
 
 
 if __name__ == "__main__":

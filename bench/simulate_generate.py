@@ -49,30 +49,43 @@ print(json.dumps({"population": pop, "records": n, "seconds": dt, "peak_rss_mb":
 def run(pop: int, write: bool) -> dict:
     """Run one size in a child process and return its figures (with the 1-min load average)."""
     load = os.getloadavg()[0]
-    out = subprocess.run([sys.executable, "-c", CHILD, str(pop), "1" if write else "0"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(pop), "1" if write else "0"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return {**json.loads(out.stdout.strip().splitlines()[-1]), "load_avg_1min": round(load, 1)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,1000000", help="target record counts for generate()")
-    ap.add_argument("--write", default="100000,1000000",
-                    help="target record counts for simulate(), comma list ('' = skip)")
+    ap.add_argument(
+        "--write",
+        default="100000,1000000",
+        help="target record counts for simulate(), comma list ('' = skip)",
+    )
     args = ap.parse_args()
     results = []
     for target in [int(x) for x in args.sizes.split(",") if x]:
         r = run(int(target / RECORDS_PER_VICTIM), write=False)
         r["mode"] = "generate"
         results.append(r)
-        print(f"generate: {r['records']:,} records ({r['population']:,} victims) in "
-              f"{r['seconds']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+        print(
+            f"generate: {r['records']:,} records ({r['population']:,} victims) in "
+            f"{r['seconds']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
     for target in [int(x) for x in args.write.split(",") if x and int(x)]:
         r = run(int(target / RECORDS_PER_VICTIM), write=True)
         r["mode"] = "simulate"
         results.append(r)
-        print(f"simulate (write files): {r['records']:,} records in {r['seconds']:.1f} s, "
-              f"{r['bytes'] / 1e6:.1f} MB on disk, peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+        print(
+            f"simulate (write files): {r['records']:,} records in {r['seconds']:.1f} s, "
+            f"{r['bytes'] / 1e6:.1f} MB on disk, peak RSS {r['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
     lines = [
         "`.venv/bin/python bench/simulate_generate.py` — default options (5 lists, seed 1), one "
         f"child process per size, machine: {platform.machine()}, {os.cpu_count()} cores shared "
@@ -80,10 +93,12 @@ def main() -> None:
     ]
     for r in results:
         extra = f", {r['bytes'] / 1e6:.1f} MB written" if r["mode"] == "simulate" else ""
-        lines.append(f"`{r['mode']}()`: {r['records']:,} records from {r['population']:,} victims in "
-                     f"{r['seconds']:.1f} s ({r['records'] / r['seconds']:,.0f} records/s), "
-                     f"peak RSS {r['peak_rss_mb']:.0f} MB{extra} (load average {r['load_avg_1min']} "
-                     "at start)")
+        lines.append(
+            f"`{r['mode']}()`: {r['records']:,} records from {r['population']:,} victims in "
+            f"{r['seconds']:.1f} s ({r['records'] / r['seconds']:,.0f} records/s), "
+            f"peak RSS {r['peak_rss_mb']:.0f} MB{extra} (load average {r['load_avg_1min']} "
+            "at start)"
+        )
     write_result("simulate_generate", {"runs": results}, "Simulator speed", lines)
 
 

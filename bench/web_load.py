@@ -74,8 +74,12 @@ def build(out: Path, population: int, seed: int, link: bool) -> dict:
         create_user(ws, f"bench-{role}", PASSWORD, role, actor="bench")
     ws.close()
     del pd, insert
-    return {"records": n_records, "build_seconds": round(time.perf_counter() - t0, 1),
-            "ingest_seconds": round(t_ingest, 1), "victims_from": "link" if link else "truth"}
+    return {
+        "records": n_records,
+        "build_seconds": round(time.perf_counter() - t0, 1),
+        "ingest_seconds": round(t_ingest, 1),
+        "victims_from": "link" if link else "truth",
+    }
 
 
 def _truth_victims(ws, sim: Path, manifest: dict) -> None:
@@ -92,15 +96,25 @@ def _truth_victims(ws, sim: Path, manifest: dict) -> None:
     truth = pd.read_csv(sim / manifest["truth"]["records"], dtype=str)
     people = pd.read_csv(sim / manifest["truth"]["population"], dtype=str).set_index("victim_id")
     with ws.engine.connect() as conn:
-        recs = pd.DataFrame(conn.execute(
-            select(Record.id, Source.name, Record.row_number)
-            .join(Source, Source.id == Record.source_id)
-            .where(Record.status == "accepted")).all(), columns=["pk", "source", "row_number"])
+        recs = pd.DataFrame(
+            conn.execute(
+                select(Record.id, Source.name, Record.row_number)
+                .join(Source, Source.id == Record.source_id)
+                .where(Record.status == "accepted")
+            ).all(),
+            columns=["pk", "source", "row_number"],
+        )
     truth["row_number"] = truth["row_number"].astype(int)
     links = recs.merge(truth, on=["source", "row_number"], how="inner")
     with ws.session() as sess:
-        run = LinkRun(engine="truth-SYNTHETIC", threshold=0.5, status="done",
-                      n_records=len(links), actor="bench", finished_at=utcnow())
+        run = LinkRun(
+            engine="truth-SYNTHETIC",
+            threshold=0.5,
+            status="done",
+            n_records=len(links),
+            actor="bench",
+            finished_at=utcnow(),
+        )
         sess.add(run)
         sess.flush()
         run_id = int(run.id)
@@ -111,24 +125,42 @@ def _truth_victims(ws, sim: Path, manifest: dict) -> None:
         name = f"{p['given_name']} {p['family_name']}"
         roman = f"{p['given_name_latin']} {p['family_name_latin']}".lower()
         ids[vid] = i
-        rows.append({"id": i, "uid": f"V-{i:06d}", "run_id": run_id, "active": True,
-                     "display_name": name, "name_key": normalize_name(name).key,
-                     "romanized": roman, "sex": (p["sex"] or "")[:1] or None,
-                     "age": p["age"] if isinstance(p["age"], str) else None,
-                     "date_of_death": p["date_of_death"] if isinstance(p["date_of_death"], str) else None,
-                     "province": p["province"], "province_code": p["province_code"],
-                     "city": p["city"], "cause_category": p["cause_category"],
-                     "body_withheld": p["body_withheld"] == "yes", "n_records": len(g),
-                     "sources": sorted(set(g["source"])), "flags": []})
-    link_rows = [{"record_id": int(pk), "victim_id": ids[v], "run_id": run_id,
-                  "match_probability": 1.0} for pk, v in zip(links["pk"], links["victim_id"], strict=True)]
+        rows.append(
+            {
+                "id": i,
+                "uid": f"V-{i:06d}",
+                "run_id": run_id,
+                "active": True,
+                "display_name": name,
+                "name_key": normalize_name(name).key,
+                "romanized": roman,
+                "sex": (p["sex"] or "")[:1] or None,
+                "age": p["age"] if isinstance(p["age"], str) else None,
+                "date_of_death": p["date_of_death"]
+                if isinstance(p["date_of_death"], str)
+                else None,
+                "province": p["province"],
+                "province_code": p["province_code"],
+                "city": p["city"],
+                "cause_category": p["cause_category"],
+                "body_withheld": p["body_withheld"] == "yes",
+                "n_records": len(g),
+                "sources": sorted(set(g["source"])),
+                "flags": [],
+            }
+        )
+    link_rows = [
+        {"record_id": int(pk), "victim_id": ids[v], "run_id": run_id, "match_probability": 1.0}
+        for pk, v in zip(links["pk"], links["victim_id"], strict=True)
+    ]
     with ws.session() as sess:
         for i in range(0, len(rows), 5000):
-            sess.execute(insert(Victim), rows[i:i + 5000])
+            sess.execute(insert(Victim), rows[i : i + 5000])
         for i in range(0, len(link_rows), 10000):
-            sess.execute(insert(RecordLink), link_rows[i:i + 10000])
-        sess.execute(LinkRun.__table__.update().where(LinkRun.id == run_id)
-                     .values(n_victims=len(rows)))
+            sess.execute(insert(RecordLink), link_rows[i : i + 10000])
+        sess.execute(
+            LinkRun.__table__.update().where(LinkRun.id == run_id).values(n_victims=len(rows))
+        )
     sources = sorted({s["name"] for s in manifest["sources"]})
     hist = pd.DataFrame([{s: int(s in r["sources"]) for s in sources} for r in rows])
     hist = hist.groupby(sources, as_index=False).size().rename(columns={"size": "count"})
@@ -145,8 +177,9 @@ def queries(ws_path: Path, n: int, seed: int) -> list[str]:
 
     ws = Workspace.open(ws_path)
     with ws.engine.connect() as conn:
-        names = conn.execute(select(Victim.display_name, Victim.romanized)
-                             .order_by(Victim.id).limit(20000)).all()
+        names = conn.execute(
+            select(Victim.display_name, Victim.romanized).order_by(Victim.id).limit(20000)
+        ).all()
     ws.close()
     rng = random.Random(seed)
     out = []
@@ -171,9 +204,15 @@ def _free_port() -> int:
 
 def start_server(ws_path: Path, port: int) -> subprocess.Popen:
     exe = Path(sys.executable).parent / "roshan"
-    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else
-           ["-m", "roshan.cli.main"]), "serve", str(ws_path), "--port", str(port),
-           "--insecure-cookies"]
+    cmd = [
+        str(exe) if exe.exists() else sys.executable,
+        *([] if exe.exists() else ["-m", "roshan.cli.main"]),
+        "serve",
+        str(ws_path),
+        "--port",
+        str(port),
+        "--insecure-cookies",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     import httpx
 
@@ -249,18 +288,31 @@ def run_load(base: str, users: int, rounds: int, qs: list[str], max_seconds: flo
         if not xs:
             return {"n": 0}
         p95 = xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
-        return {"n": len(xs), "p50_ms": round(1000 * statistics.median(xs), 1),
-                "p95_ms": round(1000 * p95, 1), "max_ms": round(1000 * xs[-1], 1)}
+        return {
+            "n": len(xs),
+            "p50_ms": round(1000 * statistics.median(xs), 1),
+            "p95_ms": round(1000 * p95, 1),
+            "max_ms": round(1000 * xs[-1], 1),
+        }
 
-    return {"search": stats(lat["search"]), "dashboard": stats(lat["dashboard"]),
-            "errors": len(errors), "error_samples": errors[:5], "wall_seconds": round(wall, 1),
-            "requests_per_second": round((len(lat["search"]) + len(lat["dashboard"])) / wall, 1)}
+    return {
+        "search": stats(lat["search"]),
+        "dashboard": stats(lat["dashboard"]),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "wall_seconds": round(wall, 1),
+        "requests_per_second": round((len(lat["search"]) + len(lat["dashboard"])) / wall, 1),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--population", type=int, default=63_000,
-                    help="simulated population (63,000 gives ~100,000 accepted records)")
+    ap.add_argument(
+        "--population",
+        type=int,
+        default=63_000,
+        help="simulated population (63,000 gives ~100,000 accepted records)",
+    )
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=25, help="search+dashboard rounds per user")
@@ -299,33 +351,49 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    res["cold"] = {"first_dashboard_s": round(cold_dashboard, 2),
-                   "first_search_s": round(cold_search, 2)}
-    res.update(population=args.population, users=args.users, rounds=args.rounds,
-               cpu_count=os.cpu_count(), load_average_at_start=round(load_before, 1), **info)
+    res["cold"] = {
+        "first_dashboard_s": round(cold_dashboard, 2),
+        "first_search_s": round(cold_search, 2),
+    }
+    res.update(
+        population=args.population,
+        users=args.users,
+        rounds=args.rounds,
+        cpu_count=os.cpu_count(),
+        load_average_at_start=round(load_before, 1),
+        **info,
+    )
     res["targets"] = {"search_p95_ms": 200, "dashboard_ms": 1000}
-    res["met"] = bool(res["search"].get("p95_ms", 1e9) <= 200
-                      and res["dashboard"].get("p95_ms", 1e9) <= 1000 and res["errors"] == 0)
+    res["met"] = bool(
+        res["search"].get("p95_ms", 1e9) <= 200
+        and res["dashboard"].get("p95_ms", 1e9) <= 1000
+        and res["errors"] == 0
+    )
     print(json.dumps(res, indent=1))
     if args.no_record:
         return
     s, d = res["search"], res["dashboard"]
-    write_result("web_load", res, "Web app load", [
-        f"`.venv/bin/python bench/web_load.py` (SYNTHETIC, population {args.population:,}: "
-        f"{info['records']:,} records; victims from {info['victims_from']}; server = "
-        f"`roshan serve` in a second process, SQLite; load from this process on 127.0.0.1; "
-        f"{os.cpu_count()} cores, load average {load_before:.1f} at start)",
-        f"{args.users} concurrent signed-in users × {args.rounds} rounds of search + dashboard",
-        f"victim search: p50 {s.get('p50_ms')} ms, **p95 {s.get('p95_ms')} ms**, max "
-        f"{s.get('max_ms')} ms over {s.get('n')} requests (target p95 ≤ 200 ms)",
-        f"dashboard page: p50 {d.get('p50_ms')} ms, **p95 {d.get('p95_ms')} ms**, max "
-        f"{d.get('max_ms')} ms over {d.get('n')} requests (target ≤ 1 s)",
-        f"first dashboard view after a change (aggregates + charts computed once): "
-        f"{res['cold']['first_dashboard_s']} s; first search (index built): "
-        f"{res['cold']['first_search_s']} s — both excluded from the figures above",
-        f"errors: {res['errors']}; throughput {res['requests_per_second']} requests/s; "
-        f"targets met: {'yes' if res['met'] else 'NO'}",
-    ])
+    write_result(
+        "web_load",
+        res,
+        "Web app load",
+        [
+            f"`.venv/bin/python bench/web_load.py` (SYNTHETIC, population {args.population:,}: "
+            f"{info['records']:,} records; victims from {info['victims_from']}; server = "
+            f"`roshan serve` in a second process, SQLite; load from this process on 127.0.0.1; "
+            f"{os.cpu_count()} cores, load average {load_before:.1f} at start)",
+            f"{args.users} concurrent signed-in users × {args.rounds} rounds of search + dashboard",
+            f"victim search: p50 {s.get('p50_ms')} ms, **p95 {s.get('p95_ms')} ms**, max "
+            f"{s.get('max_ms')} ms over {s.get('n')} requests (target p95 ≤ 200 ms)",
+            f"dashboard page: p50 {d.get('p50_ms')} ms, **p95 {d.get('p95_ms')} ms**, max "
+            f"{d.get('max_ms')} ms over {d.get('n')} requests (target ≤ 1 s)",
+            f"first dashboard view after a change (aggregates + charts computed once): "
+            f"{res['cold']['first_dashboard_s']} s; first search (index built): "
+            f"{res['cold']['first_search_s']} s — both excluded from the figures above",
+            f"errors: {res['errors']}; throughput {res['requests_per_second']} requests/s; "
+            f"targets met: {'yes' if res['met'] else 'NO'}",
+        ],
+    )
 
 
 if __name__ == "__main__":

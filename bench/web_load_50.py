@@ -63,9 +63,13 @@ def _build_workspace(d: Path, population: int) -> Path:
     man = simulate(ScenarioConfig(seed=3, population=population), d / "sim")
     ws = Workspace.init(d / "ws")
     for s in man["sources"]:
-        ingest_file(ws, d / "sim" / s["file"], source_name=s["name"],
-                    source_kind=SourceKind(s["kind"]),
-                    mapping_path=(d / "sim" / s["mapping"]) if s.get("mapping") else None)
+        ingest_file(
+            ws,
+            d / "sim" / s["file"],
+            source_name=s["name"],
+            source_kind=SourceKind(s["kind"]),
+            mapping_path=(d / "sim" / s["mapping"]) if s.get("mapping") else None,
+        )
     link_workspace(ws)
     estimate_workspace(ws, method="loglinear")
     ws.close()
@@ -89,12 +93,16 @@ def _accounts(ws_path: Path, users: int) -> tuple[list[str], list[str], list[str
         create_user(ws, name, f"SYNTHETIC-load-pass-{tag}-{i}-Xy9!", "reviewer", actor="bench")
         tokens.append(create_token(ws, user_id_of(ws, name), "load", "bench")[1])
     with ws.engine.connect() as conn:
-        rows = conn.execute(select(Victim.uid, Victim.romanized, Victim.display_name)
-                            .where(Victim.active.is_(True)).limit(2000)).all()
+        rows = conn.execute(
+            select(Victim.uid, Victim.romanized, Victim.display_name)
+            .where(Victim.active.is_(True))
+            .limit(2000)
+        ).all()
     ws.close()
     uids = [r[0] for r in rows]
-    words = sorted({w for r in rows for txt in (r[1], r[2]) if txt for w in str(txt).split()
-                    if len(w) >= 3})
+    words = sorted(
+        {w for r in rows for txt in (r[1], r[2]) if txt for w in str(txt).split() if len(w) >= 3}
+    )
     return tokens, uids[:500], words[:300] or ["SYNTHETIC"]
 
 
@@ -106,8 +114,15 @@ def _pct(xs: list[float], q: float) -> float:
     return xs[k]
 
 
-async def _load(port: int, tokens: list[str], uids: list[str], words: list[str],
-                seconds: float, max_requests: int, seed: int) -> dict[str, Any]:
+async def _load(
+    port: int,
+    tokens: list[str],
+    uids: list[str],
+    words: list[str],
+    seconds: float,
+    max_requests: int,
+    seed: int,
+) -> dict[str, Any]:
     import httpx
 
     base = f"http://{HOST}:{port}"
@@ -133,8 +148,9 @@ async def _load(port: int, tokens: list[str], uids: list[str], words: list[str],
         return "me", "/api/me"
 
     async def user(token: str) -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=60.0,
-                                     headers={"Authorization": f"Bearer {token}"}) as client:
+        async with httpx.AsyncClient(
+            base_url=base, timeout=60.0, headers={"Authorization": f"Bearer {token}"}
+        ) as client:
             while time.perf_counter() < deadline and sent[0] < max_requests:
                 sent[0] += 1
                 kind, url = pick()
@@ -154,14 +170,27 @@ async def _load(port: int, tokens: list[str], uids: list[str], words: list[str],
     await asyncio.gather(*(user(t) for t in tokens))
     wall = time.perf_counter() - t0
     all_lat = [x for v in lat.values() for x in v]
-    per = {k: {"requests": len(v), "errors": errors.get(k, 0),
-               "p50_ms": round(_pct(v, 50) * 1000, 1), "p95_ms": round(_pct(v, 95) * 1000, 1),
-               "p99_ms": round(_pct(v, 99) * 1000, 1)} for k, v in sorted(lat.items())}
-    return {"requests": len(all_lat), "errors": sum(errors.values()), "error_kinds": error_kinds,
-            "seconds": round(wall, 1), "requests_per_second": round(len(all_lat) / wall, 1),
-            "p50_ms": round(_pct(all_lat, 50) * 1000, 1),
-            "p95_ms": round(_pct(all_lat, 95) * 1000, 1),
-            "p99_ms": round(_pct(all_lat, 99) * 1000, 1), "per_endpoint": per}
+    per = {
+        k: {
+            "requests": len(v),
+            "errors": errors.get(k, 0),
+            "p50_ms": round(_pct(v, 50) * 1000, 1),
+            "p95_ms": round(_pct(v, 95) * 1000, 1),
+            "p99_ms": round(_pct(v, 99) * 1000, 1),
+        }
+        for k, v in sorted(lat.items())
+    }
+    return {
+        "requests": len(all_lat),
+        "errors": sum(errors.values()),
+        "error_kinds": error_kinds,
+        "seconds": round(wall, 1),
+        "requests_per_second": round(len(all_lat) / wall, 1),
+        "p50_ms": round(_pct(all_lat, 50) * 1000, 1),
+        "p95_ms": round(_pct(all_lat, 95) * 1000, 1),
+        "p99_ms": round(_pct(all_lat, 99) * 1000, 1),
+        "per_endpoint": per,
+    }
 
 
 def main() -> None:
@@ -169,8 +198,12 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--max-requests", type=int, default=20_000)
-    ap.add_argument("--workspace", type=Path, default=None,
-                    help="an existing linked workspace (a copy is used; default: build one)")
+    ap.add_argument(
+        "--workspace",
+        type=Path,
+        default=None,
+        help="an existing linked workspace (a copy is used; default: build one)",
+    )
     ap.add_argument("--population", type=int, default=5000, help="people in the built scenario")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -187,9 +220,22 @@ def main() -> None:
         tokens, uids, words = _accounts(ws_path, args.users)
         port = _free_port()
         env = {**os.environ, "ROSHAN_ACTOR": "bench"}
-        server = subprocess.Popen([sys.executable, "-m", "roshan.cli.main", "serve", str(ws_path),
-                                   "--host", HOST, "--port", str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "roshan.cli.main",
+                "serve",
+                str(ws_path),
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
         ps = psutil.Process(server.pid)
         peak = [0]
         stop = threading.Event()
@@ -207,26 +253,34 @@ def main() -> None:
 
         for _ in range(600):  # wait for the server to listen (at most 60 s)
             try:
-                httpx.get(f"http://{HOST}:{port}/api/me",
-                          headers={"Authorization": f"Bearer {tokens[0]}"}, timeout=2)
+                httpx.get(
+                    f"http://{HOST}:{port}/api/me",
+                    headers={"Authorization": f"Bearer {tokens[0]}"},
+                    timeout=2,
+                )
                 break
             except httpx.HTTPError:
                 if server.poll() is not None:
-                    raise SystemExit("server died: "
-                                     + server.stderr.read().decode()[-2000:]) from None
+                    raise SystemExit(
+                        "server died: " + server.stderr.read().decode()[-2000:]
+                    ) from None
                 time.sleep(0.1)
         # The dashboard is computed once per store change: time that first (cold) request
         # apart, then measure the steady state under load.
         t0 = time.perf_counter()
-        cold = httpx.get(f"http://{HOST}:{port}/api/dashboard", timeout=600,
-                         headers={"Authorization": f"Bearer {tokens[0]}"})
+        cold = httpx.get(
+            f"http://{HOST}:{port}/api/dashboard",
+            timeout=600,
+            headers={"Authorization": f"Bearer {tokens[0]}"},
+        )
         cold_s = time.perf_counter() - t0
         cold.raise_for_status()
         load_before = psutil.getloadavg()[0]
         cpu0 = ps.cpu_times()
         own0 = time.process_time()
-        res = asyncio.run(_load(port, tokens, uids, words, args.seconds, args.max_requests,
-                                args.seed))
+        res = asyncio.run(
+            _load(port, tokens, uids, words, args.seconds, args.max_requests, args.seed)
+        )
         load_after = psutil.getloadavg()[0]
         cpu1 = ps.cpu_times()
         server_cpu = (cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)
@@ -248,18 +302,30 @@ def main() -> None:
         ws.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    result = {**res, "users": args.users, "seconds_limit": args.seconds,
-              "max_requests": args.max_requests, "workspace": source, "victims": n_victims,
-              "server_peak_rss_mb": round(peak[0] / 2**20),
-              "server_cpu_seconds": round(server_cpu, 1), "client_cpu_seconds": round(client_cpu, 1),
-              "dashboard_cold_seconds": round(cold_s, 1), "cpus": psutil.cpu_count(),
-              "load_average_before": round(load_before, 1),
-              "load_average_after": round(load_after, 1)}
-    per = "; ".join(f"{k} {v['requests']} req, p50 {v['p50_ms']:.0f} / p95 {v['p95_ms']:.0f} / "
-                    f"p99 {v['p99_ms']:.0f} ms" for k, v in res["per_endpoint"].items())
+    result = {
+        **res,
+        "users": args.users,
+        "seconds_limit": args.seconds,
+        "max_requests": args.max_requests,
+        "workspace": source,
+        "victims": n_victims,
+        "server_peak_rss_mb": round(peak[0] / 2**20),
+        "server_cpu_seconds": round(server_cpu, 1),
+        "client_cpu_seconds": round(client_cpu, 1),
+        "dashboard_cold_seconds": round(cold_s, 1),
+        "cpus": psutil.cpu_count(),
+        "load_average_before": round(load_before, 1),
+        "load_average_after": round(load_after, 1),
+    }
+    per = "; ".join(
+        f"{k} {v['requests']} req, p50 {v['p50_ms']:.0f} / p95 {v['p95_ms']:.0f} / "
+        f"p99 {v['p99_ms']:.0f} ms"
+        for k, v in res["per_endpoint"].items()
+    )
     lines = [
         "`.venv/bin/python bench/web_load_50.py"
-        + (" --workspace WS" if args.workspace else "") + f"`: {args.users} concurrent API users "
+        + (" --workspace WS" if args.workspace else "")
+        + f"`: {args.users} concurrent API users "
         f"(reviewer role, own account and token each, no think time) against one `roshan serve` process on "
         f"127.0.0.1, {source} ({n_victims:,} victims); {psutil.cpu_count()} cores shared with "
         f"other work (1-minute load average {load_before:.1f} before, {load_after:.1f} after).",

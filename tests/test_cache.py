@@ -96,7 +96,7 @@ def test_least_recently_used_values_go_beyond_maxsize() -> None:
     cache.get(("a", 1), lambda: "a")
     cache.get(("b", 1), lambda: "b")
     cache.get(("a", 1), lambda: "a2")  # a is now the most recent
-    cache.get(("c", 1), lambda: "c")   # b goes
+    cache.get(("c", 1), lambda: "c")  # b goes
     assert cache.get(("a", 1), lambda: "a3") == "a"
     assert cache.get(("b", 1), lambda: "b2") == "b2"
 

@@ -14,13 +14,20 @@ def test_demo_runs_every_stage_on_synthetic_data(tmp_path) -> None:
     from roshan.cli.main import app
 
     out = tmp_path / "demo"
-    res = CliRunner().invoke(app, ["demo", "--out", str(out), "--seed", "5", "--population",
-                                   "300", "--force"])
+    res = CliRunner().invoke(
+        app, ["demo", "--out", str(out), "--seed", "5", "--population", "300", "--force"]
+    )
     assert res.exit_code == 0, res.output
     summary = json.loads((out / "demo-summary-SYNTHETIC.json").read_text(encoding="utf-8"))
     assert summary["synthetic"] is True
-    assert list(summary["stages"]) == ["simulate", "ingest", "normalize", "link", "estimate",
-                                       "report"]
+    assert list(summary["stages"]) == [
+        "simulate",
+        "ingest",
+        "normalize",
+        "link",
+        "estimate",
+        "report",
+    ]
     assert 0 < summary["link"]["n_victims"] < summary["link"]["n_records"]
     report = out / "workspace" / "reports" / "report-SYNTHETIC.html"
     html = report.read_text(encoding="utf-8")

@@ -17,12 +17,15 @@ def test_persian_digits_and_direction() -> None:
     assert i18n.direction("en") == i18n.direction("de") == "ltr"
 
 
-@pytest.mark.parametrize(("value", "decimals", "en", "fa"), [
-    (0, 0, "0", "۰"),
-    (1234567, 0, "1,234,567", "۱٬۲۳۴٬۵۶۷"),
-    (-9876.5, 1, "-9,876.5", "-۹٬۸۷۶٫۵"),
-    ("1234.567", 2, "1,234.57", "۱٬۲۳۴٫۵۷"),
-])
+@pytest.mark.parametrize(
+    ("value", "decimals", "en", "fa"),
+    [
+        (0, 0, "0", "۰"),
+        (1234567, 0, "1,234,567", "۱٬۲۳۴٬۵۶۷"),
+        (-9876.5, 1, "-9,876.5", "-۹٬۸۷۶٫۵"),
+        ("1234.567", 2, "1,234.57", "۱٬۲۳۴٫۵۷"),
+    ],
+)
 def test_grouped(value: object, decimals: int, en: str, fa: str) -> None:
     assert i18n.grouped(value, "en", decimals) == en
     assert i18n.grouped(value, "fa", decimals) == fa
@@ -64,7 +67,8 @@ def test_catalogs_load_from_packaged_toml_with_english_for_every_key() -> None:
     # multi-line TOML strings are joined without a break or doubled space
     assert report_i18n.t("synthetic_banner") == (
         "SYNTHETIC DATA — this report was made from simulated lists. The people, numbers "
-        "and places in it are not real.")
+        "and places in it are not real."
+    )
     assert report_i18n.t("undated", "fa", n="۵").startswith("۵ قربانی")
 
 

@@ -298,28 +298,58 @@ CANONICAL = {
 
 HEADER_SETS: dict[str, dict[str, str]] = {
     "fa": {
-        "full": "نام و نام خانوادگی", "given": "نام", "family": "نام خانوادگی",
-        "father": "نام پدر", "sex": "جنسیت", "age": "سن", "date": "تاریخ فوت",
-        "city": "شهر", "province": "استان",
+        "full": "نام و نام خانوادگی",
+        "given": "نام",
+        "family": "نام خانوادگی",
+        "father": "نام پدر",
+        "sex": "جنسیت",
+        "age": "سن",
+        "date": "تاریخ فوت",
+        "city": "شهر",
+        "province": "استان",
     },
     "fa2": {
-        "full": "مشخصات جانباخته", "given": "نام کوچک", "family": "نام خانوادگی",
-        "father": "نام پدر", "sex": "جنس", "age": "سن (سال)", "date": "تاریخ درگذشت",
-        "city": "شهر محل فوت", "province": "استان",
+        "full": "مشخصات جانباخته",
+        "given": "نام کوچک",
+        "family": "نام خانوادگی",
+        "father": "نام پدر",
+        "sex": "جنس",
+        "age": "سن (سال)",
+        "date": "تاریخ درگذشت",
+        "city": "شهر محل فوت",
+        "province": "استان",
     },
     "en": {
-        "full": "Name", "given": "First Name", "family": "Last Name",
-        "father": "Father's Name", "sex": "Gender", "age": "Age", "date": "Date of Death",
-        "city": "City", "province": "Province",
+        "full": "Name",
+        "given": "First Name",
+        "family": "Last Name",
+        "father": "Father's Name",
+        "sex": "Gender",
+        "age": "Age",
+        "date": "Date of Death",
+        "city": "City",
+        "province": "Province",
     },
     "en2": {
-        "full": "Victim", "given": "Name (first)", "family": "Family", "father": "Father",
-        "sex": "Sex", "age": "Age (years)", "date": "Date (Jalali)", "city": "Town",
+        "full": "Victim",
+        "given": "Name (first)",
+        "family": "Family",
+        "father": "Father",
+        "sex": "Sex",
+        "age": "Age (years)",
+        "date": "Date (Jalali)",
+        "city": "Town",
         "province": "Ostan",
     },
     "en3": {
-        "full": "Full name", "given": "Given", "family": "Surname", "father": "Father of",
-        "sex": "M/F", "age": "Age at death", "date": "Died on", "city": "Place",
+        "full": "Full name",
+        "given": "Given",
+        "family": "Surname",
+        "father": "Father of",
+        "sex": "M/F",
+        "age": "Age at death",
+        "date": "Died on",
+        "city": "Place",
         "province": "Region",
     },
 }
@@ -374,12 +404,21 @@ class Family:
     seyed_share: float = 0.05  # Seyed share outside the families where it is common
 
 
-LIST_A = ListSpec("A", script="fa", calendar="jalali_fa", headers="fa", capture=0.2,
-                  fa_digits=True, arabic_yk=0.30)
-LIST_B = ListSpec("B", script="latin", calendar="gregorian", headers="en", capture=0.0,
-                  typo_rate=0.05)
-LIST_C = ListSpec("C", script="mixed", calendar="jalali_latin", headers="en2", capture=-0.3,
-                  fa_share=0.5)
+LIST_A = ListSpec(
+    "A",
+    script="fa",
+    calendar="jalali_fa",
+    headers="fa",
+    capture=0.2,
+    fa_digits=True,
+    arabic_yk=0.30,
+)
+LIST_B = ListSpec(
+    "B", script="latin", calendar="gregorian", headers="en", capture=0.0, typo_rate=0.05
+)
+LIST_C = ListSpec(
+    "C", script="mixed", calendar="jalali_latin", headers="en2", capture=-0.3, fa_share=0.5
+)
 
 OUTSIDE3 = Family(
     name="outside3",
@@ -397,8 +436,16 @@ _ONE_SCRIPT_LISTS = (
     LIST_A,
     LIST_B,
     replace(LIST_C, script="latin", capture=-0.2),
-    ListSpec("D", script="fa", calendar="jalali_fa", headers="fa2", capture=-0.4,
-             fa_digits=True, arabic_yk=0.15, fmt="xlsx"),
+    ListSpec(
+        "D",
+        script="fa",
+        calendar="jalali_fa",
+        headers="fa2",
+        capture=-0.4,
+        fa_digits=True,
+        arabic_yk=0.15,
+        fmt="xlsx",
+    ),
 )
 
 _CONCENTRATED = {
@@ -447,8 +494,15 @@ FAMILIES: dict[str, Family] = {
                 replace(LIST_A, full_name=True),
                 replace(LIST_B, full_name=True),
                 replace(LIST_C, full_name=True),
-                ListSpec("D", script="latin", calendar="gregorian", headers="en3",
-                         capture=-0.4, full_name=True, typo_rate=0.03),
+                ListSpec(
+                    "D",
+                    script="latin",
+                    calendar="gregorian",
+                    headers="en3",
+                    capture=-0.4,
+                    full_name=True,
+                    typo_rate=0.03,
+                ),
             ),
             title_rate=0.6,
         ),
@@ -474,8 +528,7 @@ FAMILIES: dict[str, Family] = {
             "one_script lists + concentrated names + 15% namesakes + dates within 2 days + "
             "age and father missing from 50% of records (list C without a father column).",
             lists=tuple(
-                replace(s, father_column=False) if s.name == "C" else s
-                for s in _ONE_SCRIPT_LISTS
+                replace(s, father_column=False) if s.name == "C" else s for s in _ONE_SCRIPT_LISTS
             ),
             namesake_share=0.15,
             date_jitter=2,
@@ -610,13 +663,13 @@ def _typo(rng: np.random.Generator, s: str) -> str:
     kind = rng.integers(3)
     i = idx[rng.integers(1, len(idx))]  # keep the first letter
     if kind == 0:  # drop a letter
-        return s[:i] + s[i + 1:]
+        return s[:i] + s[i + 1 :]
     if kind == 1:  # double a letter
         return s[:i] + s[i] + s[i:]
     j = idx[rng.integers(1, len(idx) - 1)]  # swap two neighbours
     if s[j + 1].isalpha():
-        return s[:j] + s[j + 1] + s[j] + s[j + 2:]
-    return s[:i] + s[i + 1:]
+        return s[:j] + s[j + 1] + s[j] + s[j + 2 :]
+    return s[:i] + s[i + 1 :]
 
 
 def _format_date(rng: np.random.Generator, d: dt.date, calendar: str) -> str:
@@ -735,7 +788,7 @@ def _make_namesakes(people: pd.DataFrame, fam: Family, seed: int) -> None:
     pos, cluster, members = 0, 0, 0
     while members + 2 <= target and pos + 3 <= n:
         size = 3 if (rng.random() < 0.2 and members + 3 <= target) else 2
-        idx = order[pos: pos + size]
+        idx = order[pos : pos + size]
         pos += size
         cluster += 1
         anchor = people.loc[idx[0]]
@@ -808,8 +861,11 @@ def _render(rng: np.random.Generator, p, spec: ListSpec, fam: Family) -> dict[st
             if fa:
                 title = "سید" if p["sex"] == "M" else "سیده"
             else:
-                opts = ["Seyed", "Seyyed", "Sayed", "Sayyid"] if p["sex"] == "M" else [
-                    "Seyedeh", "Sayyedeh"]
+                opts = (
+                    ["Seyed", "Seyyed", "Sayed", "Sayyid"]
+                    if p["sex"] == "M"
+                    else ["Seyedeh", "Sayyedeh"]
+                )
                 title = opts[rng.integers(len(opts))]
         make = _full_name_fa if fa else _full_name_latin
         rec["full"] = make(rng, given, family, father, p["sex"], title)
@@ -837,8 +893,11 @@ def _week_twin_share(listed: pd.DataFrame) -> float:
 
 
 def _columns(spec: ListSpec) -> list[str]:
-    names = ["full"] if spec.full_name else ["given", "family"] + (
-        ["father"] if spec.father_column else [])
+    names = (
+        ["full"]
+        if spec.full_name
+        else ["given", "family"] + (["father"] if spec.father_column else [])
+    )
     return names + ["sex", "age", "date", "city", "province"]
 
 
@@ -869,37 +928,46 @@ def generate(family: str | Family, seed: int, out_dir: Path | None = None) -> Ou
         cols = _columns(spec)
         headers = HEADER_SETS[spec.headers]
         recs = [_render(rng, person_rows[i], spec, fam) for i in members]
-        df = pd.DataFrame([[r[c] for c in cols] for r in recs],
-                          columns=[headers[c] for c in cols], dtype=str)
+        df = pd.DataFrame(
+            [[r[c] for c in cols] for r in recs], columns=[headers[c] for c in cols], dtype=str
+        )
         lists[spec.name] = df
         mappings[spec.name] = {headers[c]: CANONICAL[c] for c in cols}
-        truth_parts.append(pd.DataFrame({
-            "list": spec.name,
-            "row_number": np.arange(1, len(members) + 1),
-            "person_id": people["person_id"].to_numpy()[members],
-        }))
+        truth_parts.append(
+            pd.DataFrame(
+                {
+                    "list": spec.name,
+                    "row_number": np.arange(1, len(members) + 1),
+                    "person_id": people["person_id"].to_numpy()[members],
+                }
+            )
+        )
     truth = pd.concat(truth_parts, ignore_index=True)
 
-    out_people = pd.DataFrame({
-        "person_id": people["person_id"],
-        "sex": people["sex"],
-        "given_name_fa": [x.fa[0] for x in people["given"]],
-        "given_name_latin": [x.latin[0] for x in people["given"]],
-        "family_name_fa": [x.fa[0] for x in people["family"]],
-        "family_name_latin": [x.latin[0] for x in people["family"]],
-        "father_name_fa": [x.fa[0] for x in people["father"]],
-        "father_name_latin": [x.latin[0] for x in people["father"]],
-        "seyed": people["seyed"],
-        "age": people["age"],
-        "date_of_death": [d.isoformat() for d in people["date_of_death"]],
-        "city_fa": [x.fa[0] for x in people["city"]],
-        "city_latin": [x.latin[0] for x in people["city"]],
-        "province_fa": [x.fa[0] for x in people["province"]],
-        "province_latin": [x.latin[0] for x in people["province"]],
-        "visibility": people["visibility"].round(4),
-        "namesake_cluster": people["namesake_cluster"],
-        "lists": ["".join(s.name for k, s in enumerate(fam.lists) if row[k]) for row in on_list],
-    })
+    out_people = pd.DataFrame(
+        {
+            "person_id": people["person_id"],
+            "sex": people["sex"],
+            "given_name_fa": [x.fa[0] for x in people["given"]],
+            "given_name_latin": [x.latin[0] for x in people["given"]],
+            "family_name_fa": [x.fa[0] for x in people["family"]],
+            "family_name_latin": [x.latin[0] for x in people["family"]],
+            "father_name_fa": [x.fa[0] for x in people["father"]],
+            "father_name_latin": [x.latin[0] for x in people["father"]],
+            "seyed": people["seyed"],
+            "age": people["age"],
+            "date_of_death": [d.isoformat() for d in people["date_of_death"]],
+            "city_fa": [x.fa[0] for x in people["city"]],
+            "city_latin": [x.latin[0] for x in people["city"]],
+            "province_fa": [x.fa[0] for x in people["province"]],
+            "province_latin": [x.latin[0] for x in people["province"]],
+            "visibility": people["visibility"].round(4),
+            "namesake_cluster": people["namesake_cluster"],
+            "lists": [
+                "".join(s.name for k, s in enumerate(fam.lists) if row[k]) for row in on_list
+            ],
+        }
+    )
     listed = out_people[out_people["lists"] != ""]
     key = listed["given_name_fa"] + "|" + listed["family_name_fa"]
     key_city = key + "|" + listed["city_fa"]
@@ -909,8 +977,7 @@ def generate(family: str | Family, seed: int, out_dir: Path | None = None) -> Ou
         "within_list_duplicates": dup_counts,
         "people_on_list": {s.name: int(on_list[:, k].sum()) for k, s in enumerate(fam.lists)},
         "listed_share_with_name_twin": round(float(key.duplicated(keep=False).mean()), 4),
-        "listed_share_with_name_city_twin": round(
-            float(key_city.duplicated(keep=False).mean()), 4),
+        "listed_share_with_name_city_twin": round(float(key_city.duplicated(keep=False).mean()), 4),
         "listed_share_with_name_city_week_twin": _week_twin_share(listed),
         "top30_given_share": round(float(given_counts.iloc[:30].sum() / n), 4),
         "capture_offset": round(offset, 4),
@@ -984,7 +1051,8 @@ def _write(sc: Outside, out: Path) -> None:
         "files": {k: v.name for k, v in sc.files.items()},
     }
     sc.files["manifest"].write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -994,11 +1062,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     sc = generate(args.family, args.seed, args.out)
-    print(json.dumps({"family": args.family, "seed": args.seed,
-                      "n_people_exist": sc.n_people_exist,
-                      "n_people_listed": sc.n_people_listed, **sc.stats,
-                      "files": {k: str(v) for k, v in sc.files.items()}},
-                     ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            {
+                "family": args.family,
+                "seed": args.seed,
+                "n_people_exist": sc.n_people_exist,
+                "n_people_listed": sc.n_people_listed,
+                **sc.stats,
+                "files": {k: str(v) for k, v in sc.files.items()},
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -29,22 +29,30 @@ def ingest_outside(sc: Any, ws: Any) -> list[Any]:
 
     results = []
     for name in sc.lists:
-        results.append(ingest_file(ws, sc.files[name], source_name=SOURCE_PREFIX + name,
-                                   source_kind=SourceKind.NGO_LIST,
-                                   mapping_path=sc.files.get(f"{name}.mapping")))
+        results.append(
+            ingest_file(
+                ws,
+                sc.files[name],
+                source_name=SOURCE_PREFIX + name,
+                source_kind=SourceKind.NGO_LIST,
+                mapping_path=sc.files.get(f"{name}.mapping"),
+            )
+        )
     return results
 
 
 def truth_of(sc: Any, normalized: pd.DataFrame) -> pd.Series:
     """person_id indexed by record_pk for every record of the normalised snapshot."""
-    t = sc.truth.assign(source=SOURCE_PREFIX + sc.truth["list"].astype(str),
-                        row_number=sc.truth["row_number"].astype("int64"))
+    t = sc.truth.assign(
+        source=SOURCE_PREFIX + sc.truth["list"].astype(str),
+        row_number=sc.truth["row_number"].astype("int64"),
+    )
     n = normalized[["record_pk", "source", "row_number"]].copy()
     n["row_number"] = n["row_number"].astype("int64")
-    m = n.merge(t[["source", "row_number", "person_id"]], on=["source", "row_number"],
-                how="inner")
-    return pd.Series(m["person_id"].astype(str).to_numpy(),
-                     index=m["record_pk"].astype("int64").to_numpy())
+    m = n.merge(t[["source", "row_number", "person_id"]], on=["source", "row_number"], how="inner")
+    return pd.Series(
+        m["person_id"].astype(str).to_numpy(), index=m["record_pk"].astype("int64").to_numpy()
+    )
 
 
 def naive_splink(normalized: pd.DataFrame, threshold: float = 0.9) -> pd.Series:
@@ -57,21 +65,31 @@ def naive_splink(normalized: pd.DataFrame, threshold: float = 0.9) -> pd.Series:
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     df = pd.DataFrame({"unique_id": normalized["record_pk"].astype("int64").to_numpy()})
-    for c in ("given_norm", "family_norm", "father_norm", "dod_iso", "sex", "province_code",
-              "city"):
+    for c in (
+        "given_norm",
+        "family_norm",
+        "father_norm",
+        "dod_iso",
+        "sex",
+        "province_code",
+        "city",
+    ):
         s = normalized[c].astype(object)
         df[c] = s.where(s.notna(), None).to_numpy()
     settings = SettingsCreator(
         link_type="dedupe_only",
-        comparisons=[cl.NameComparison("given_norm"), cl.NameComparison("family_norm"),
-                     *[cl.ExactMatch(c) for c in ("father_norm", "dod_iso", "sex",
-                                                  "province_code", "city")]],
+        comparisons=[
+            cl.NameComparison("given_norm"),
+            cl.NameComparison("family_norm"),
+            *[cl.ExactMatch(c) for c in ("father_norm", "dod_iso", "sex", "province_code", "city")],
+        ],
         blocking_rules_to_generate_predictions=[block_on("given_norm", "family_norm")],
     )
     linker = Linker(DuckDBAPI().register(df), settings, log_level=None)
     try:
         linker.training.estimate_probability_two_random_records_match(
-            [block_on("given_norm", "family_norm", "dod_iso")], recall=0.7)
+            [block_on("given_norm", "family_norm", "dod_iso")], recall=0.7
+        )
     except Exception:  # noqa: BLE001 - keep Splink's default prior if the rule finds nothing
         pass
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
@@ -81,12 +99,15 @@ def naive_splink(normalized: pd.DataFrame, threshold: float = 0.9) -> pd.Series:
         except Exception:  # noqa: BLE001 - a naive set-up may fail to train; score what it gives
             pass
     pred = linker.inference.predict(threshold_match_probability=threshold)
-    c = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold) \
-        .as_pandas_dataframe()
-    out = pd.Series(c["cluster_id"].astype(str).to_numpy(),
-                    index=c["unique_id"].astype("int64").to_numpy())
+    c = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        pred, threshold
+    ).as_pandas_dataframe()
+    out = pd.Series(
+        c["cluster_id"].astype(str).to_numpy(), index=c["unique_id"].astype("int64").to_numpy()
+    )
     return out.reindex(df["unique_id"].to_numpy()).fillna(
-        pd.Series([f"single-{i}" for i in df["unique_id"]], index=df["unique_id"].to_numpy()))
+        pd.Series([f"single-{i}" for i in df["unique_id"]], index=df["unique_id"].to_numpy())
+    )
 
 
 def oracle_link(normalized: pd.DataFrame, truth: pd.Series) -> dict[str, float]:
@@ -118,11 +139,13 @@ class _SimScenario:
 
         self.dir = out
         self.manifest = simulate(family_config(family, seed), out)
-        truth = pd.read_csv(out / "truth" / "records.csv", dtype=str,
-                            usecols=["source", "row_number", "victim_id"])
+        truth = pd.read_csv(
+            out / "truth" / "records.csv", dtype=str, usecols=["source", "row_number", "victim_id"]
+        )
         self.truth = truth.rename(columns={"source": "list", "victim_id": "person_id"})
-        self.n_people_exist = int(self.manifest.get("population")
-                                  or self.manifest.get("config", {}).get("population"))
+        self.n_people_exist = int(
+            self.manifest.get("population") or self.manifest.get("config", {}).get("population")
+        )
 
     def ingest(self, ws: Any) -> list[Any]:
         from roshan.simulate.scenario import ingest_scenario
@@ -132,19 +155,29 @@ class _SimScenario:
 
 def _truth(sc: Any, normalized: pd.DataFrame) -> pd.Series:
     if isinstance(sc, _SimScenario):
-        t = sc.truth.assign(source=sc.truth["list"],
-                            row_number=sc.truth["row_number"].astype("int64"))
+        t = sc.truth.assign(
+            source=sc.truth["list"], row_number=sc.truth["row_number"].astype("int64")
+        )
         n = normalized[["record_pk", "source", "row_number"]].copy()
         n["row_number"] = n["row_number"].astype("int64")
         m = n.merge(t[["source", "row_number", "person_id"]], on=["source", "row_number"])
-        return pd.Series(m["person_id"].astype(str).to_numpy(),
-                         index=m["record_pk"].astype("int64").to_numpy())
+        return pd.Series(
+            m["person_id"].astype(str).to_numpy(), index=m["record_pk"].astype("int64").to_numpy()
+        )
     return truth_of(sc, normalized)
 
 
-def run_one(family: str, seed: int, *, work: Path | None = None, naive: bool = True,
-            estimate: bool = False, keep: bool = False, oracle: bool = False,
-            generator: str = "outside") -> dict[str, Any]:
+def run_one(
+    family: str,
+    seed: int,
+    *,
+    work: Path | None = None,
+    naive: bool = True,
+    estimate: bool = False,
+    keep: bool = False,
+    oracle: bool = False,
+    generator: str = "outside",
+) -> dict[str, Any]:
     """Generate, ingest, link (and optionally estimate) one scenario; score it.
 
     ``generator``: ``outside`` (bench/robustness/outside.py, written independently of
@@ -172,29 +205,41 @@ def run_one(family: str, seed: int, *, work: Path | None = None, naive: bool = T
             norm = pd.read_parquet(ws.snapshots_dir / "normalized.parquet")
             truth = _truth(sc, norm)
             cl = pd.read_parquet(ws.snapshots_dir / "clusters.parquet")
-            pred = pd.Series(cl["cluster_id"].astype(str).to_numpy(),
-                             index=cl["record_pk"].astype("int64").to_numpy())
+            pred = pd.Series(
+                cl["cluster_id"].astype(str).to_numpy(),
+                index=cl["record_pk"].astype("int64").to_numpy(),
+            )
             pw = pairwise_scores(pred, truth)
-            out.update({
-                "records": int(len(truth)), "people_listed": int(truth.nunique()),
-                "people_exist": int(sc.n_people_exist), "victims": int(summary.n_victims),
-                "precision": round(pw.precision, 4), "recall": round(pw.recall, 4),
-                "f1": round(pw.f1, 4),
-                "bcubed_f1": round(bcubed_scores(pred, truth).f1, 4),
-                "health": (getattr(summary, "health", None) or {}).get("verdict"),
-                "health_failed": [c["name"] for c in
-                                  (getattr(summary, "health", None) or {}).get("checks", [])
-                                  if not c["ok"]],
-                "chosen_start": summary.training.get("chosen_start"),
-                "train_seconds": summary.timings.get("train"),
-            })
+            out.update(
+                {
+                    "records": int(len(truth)),
+                    "people_listed": int(truth.nunique()),
+                    "people_exist": int(sc.n_people_exist),
+                    "victims": int(summary.n_victims),
+                    "precision": round(pw.precision, 4),
+                    "recall": round(pw.recall, 4),
+                    "f1": round(pw.f1, 4),
+                    "bcubed_f1": round(bcubed_scores(pred, truth).f1, 4),
+                    "health": (getattr(summary, "health", None) or {}).get("verdict"),
+                    "health_failed": [
+                        c["name"]
+                        for c in (getattr(summary, "health", None) or {}).get("checks", [])
+                        if not c["ok"]
+                    ],
+                    "chosen_start": summary.training.get("chosen_start"),
+                    "train_seconds": summary.timings.get("train"),
+                }
+            )
             if naive:
                 t0 = time.perf_counter()
                 nv = naive_splink(norm)
                 npw = pairwise_scores(nv.reindex(truth.index), truth)
-                out["naive"] = {"precision": round(npw.precision, 4),
-                                "recall": round(npw.recall, 4), "f1": round(npw.f1, 4),
-                                "seconds": round(time.perf_counter() - t0, 2)}
+                out["naive"] = {
+                    "precision": round(npw.precision, 4),
+                    "recall": round(npw.recall, 4),
+                    "f1": round(npw.f1, 4),
+                    "seconds": round(time.perf_counter() - t0, 2),
+                }
             if oracle:
                 out["oracle"] = oracle_link(norm, truth)
             if estimate:
@@ -224,12 +269,18 @@ def _estimate(ws: Any, truth_total: int) -> dict[str, Any]:
         res = estimate_workspace(ws, store=False, seed=0, accept_linkage_risk=True)
     lo, hi = res.lower, res.upper
     lk = (res.diagnostics or {}).get("linkage") or {}
-    return {"estimate": None if res.estimate is None else round(float(res.estimate), 1),
-            "lower": lo, "upper": hi, "true_total": truth_total,
-            "covers": bool(lo is not None and hi is not None and lo <= truth_total <= hi),
-            "refused": refused, "observed_per_draw": lk.get("observed_per_draw"),
-            "observed_gap": lk.get("observed_gap"),
-            "method": res.method, "seconds": round(time.perf_counter() - t0, 2)}
+    return {
+        "estimate": None if res.estimate is None else round(float(res.estimate), 1),
+        "lower": lo,
+        "upper": hi,
+        "true_total": truth_total,
+        "covers": bool(lo is not None and hi is not None and lo <= truth_total <= hi),
+        "refused": refused,
+        "observed_per_draw": lk.get("observed_per_draw"),
+        "observed_gap": lk.get("observed_gap"),
+        "method": res.method,
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
 
 
 def summarise(values: list[float]) -> dict[str, float]:
@@ -237,5 +288,9 @@ def summarise(values: list[float]) -> dict[str, float]:
     a = np.asarray(values, dtype=float)
     if not len(a):
         return {}
-    return {"worst": round(float(a.min()), 4), "p10": round(float(np.percentile(a, 10)), 4),
-            "median": round(float(np.median(a)), 4), "mean": round(float(a.mean()), 4)}
+    return {
+        "worst": round(float(a.min()), 4),
+        "p10": round(float(np.percentile(a, 10)), 4),
+        "median": round(float(np.median(a)), 4),
+        "mean": round(float(a.mean()), 4),
+    }

@@ -23,9 +23,10 @@ def trap(model: dict[str, Any]) -> dict[str, Any]:
         for lv in comp["comparison_levels"]:
             if lv.get("is_null_level"):
                 continue
-            lv["m_probability"] = {"same spelling": 0.996,
-                                   "same name (cross-script key)": 0.001}.get(
-                                       lv["label_for_charts"], 0.0005)
+            lv["m_probability"] = {
+                "same spelling": 0.996,
+                "same name (cross-script key)": 0.001,
+            }.get(lv["label_for_charts"], 0.0005)
     return model
 
 

@@ -28,8 +28,9 @@ from typing import Any
 Export = str | tuple[str, str]
 
 
-def lazy_exports(package: str, exports: Mapping[str, Iterable[Export]]
-                 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+def lazy_exports(
+    package: str, exports: Mapping[str, Iterable[Export]]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """Return ``(__getattr__, __dir__)`` for ``package`` from {submodule: names}."""
     table: dict[str, tuple[str, str]] = {}
     for submodule, names in exports.items():

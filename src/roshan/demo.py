@@ -19,8 +19,14 @@ from roshan.errors import RoshanError
 Log = Callable[[str], None]
 
 
-def run_demo(out: Path, *, seed: int = 2026, population: int | None = None,
-             force: bool = False, log: Log = print) -> dict[str, Any]:
+def run_demo(
+    out: Path,
+    *,
+    seed: int = 2026,
+    population: int | None = None,
+    force: bool = False,
+    log: Log = print,
+) -> dict[str, Any]:
     """Run the whole pipeline on a fresh synthetic scenario under ``out``; return a summary."""
     from roshan.simulate import ScenarioConfig, ingest_scenario, simulate
     from roshan.store.status import workspace_status
@@ -32,14 +38,23 @@ def run_demo(out: Path, *, seed: int = 2026, population: int | None = None,
             raise RoshanError(f"{out} exists; pass --force to replace it")
         shutil.rmtree(out)
     scenario_dir, ws_dir = out / "scenario-SYNTHETIC", out / "workspace"
-    summary: dict[str, Any] = {"synthetic": True, "seed": seed, "scenario": str(scenario_dir),
-                               "workspace": str(ws_dir), "stages": {}}
+    summary: dict[str, Any] = {
+        "synthetic": True,
+        "seed": seed,
+        "scenario": str(scenario_dir),
+        "workspace": str(ws_dir),
+        "stages": {},
+    }
     t0 = time.perf_counter()
 
     def stage(name: str) -> None:
         summary["stages"][name] = round(time.perf_counter() - t0, 1)
 
-    config = ScenarioConfig(seed=seed) if population is None else ScenarioConfig(seed=seed, population=population)
+    config = (
+        ScenarioConfig(seed=seed)
+        if population is None
+        else ScenarioConfig(seed=seed, population=population)
+    )
     manifest = simulate(config, scenario_dir)
     log(f"simulated a SYNTHETIC crackdown: {len(manifest['sources'])} lists in {scenario_dir}")
     stage("simulate")
@@ -60,22 +75,30 @@ def run_demo(out: Path, *, seed: int = 2026, population: int | None = None,
 
     link = link_workspace(ws)
     summary["link"] = link.to_dict()
-    log(f"linked {summary['link'].get('n_records', '?')} records into "
-        f"{summary['link'].get('n_victims', '?')} unique victims")
+    log(
+        f"linked {summary['link'].get('n_records', '?')} records into "
+        f"{summary['link'].get('n_victims', '?')} unique victims"
+    )
     stage("link")
 
     from roshan.estimate.workspace import estimate_workspace
 
     est = estimate_workspace(ws, seed=seed)
-    summary["estimate"] = {k: est.to_dict()[k] for k in ("method", "observed", "estimate", "lower", "upper")}
-    log(f"estimated total: {est.estimate:,.0f} (95% interval {est.lower:,.0f}–{est.upper:,.0f}) "
-        f"from {est.observed:,} documented; method {est.method}")
+    summary["estimate"] = {
+        k: est.to_dict()[k] for k in ("method", "observed", "estimate", "lower", "upper")
+    }
+    log(
+        f"estimated total: {est.estimate:,.0f} (95% interval {est.lower:,.0f}–{est.upper:,.0f}) "
+        f"from {est.observed:,} documented; method {est.method}"
+    )
     by_period = estimate_workspace(ws, by=["period"], seed=seed)
     for s in by_period.strata:
         if s.get("estimate") is not None:
             log(f"  {s.get('period')}: {s['estimate']:,.0f} ({s['lower']:,.0f}–{s['upper']:,.0f})")
         else:
-            log(f"  {s.get('period')}: observed {s['observed']:,}, not estimable ({s.get('reason')})")
+            log(
+                f"  {s.get('period')}: observed {s['observed']:,}, not estimable ({s.get('reason')})"
+            )
     stage("estimate")
 
     from roshan.report.build import build_report
@@ -86,6 +109,7 @@ def run_demo(out: Path, *, seed: int = 2026, population: int | None = None,
     stage("report")
 
     ws.close()
-    (out / "demo-summary-SYNTHETIC.json").write_text(json.dumps(summary, indent=2, default=str),
-                                                     encoding="utf-8")
+    (out / "demo-summary-SYNTHETIC.json").write_text(
+        json.dumps(summary, indent=2, default=str), encoding="utf-8"
+    )
     return summary

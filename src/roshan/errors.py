@@ -25,8 +25,14 @@ class InputFileError(RoshanError):
     The message names the file and, where it applies, the row and the field.
     """
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+    ) -> None:
         where = []
         if file is not None:
             where.append(str(file))

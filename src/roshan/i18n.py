@@ -23,18 +23,51 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["LANGS", "PERSIAN_DIGITS", "JALALI_MONTHS_FA", "GREGORIAN_MONTHS_EN", "direction",
-           "persian_digits", "grouped", "jalali_date", "load_catalog", "pick"]
+__all__ = [
+    "LANGS",
+    "PERSIAN_DIGITS",
+    "JALALI_MONTHS_FA",
+    "GREGORIAN_MONTHS_EN",
+    "direction",
+    "persian_digits",
+    "grouped",
+    "jalali_date",
+    "load_catalog",
+    "pick",
+]
 
 #: The languages of the report and the web app.
 LANGS: tuple[str, ...] = ("en", "fa")
 #: ``str.translate`` table: ASCII digits → Persian (Extended Arabic-Indic) digits.
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-JALALI_MONTHS_FA: tuple[str, ...] = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-                                     "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
-GREGORIAN_MONTHS_EN: tuple[str, ...] = ("January", "February", "March", "April", "May", "June",
-                                        "July", "August", "September", "October", "November",
-                                        "December")
+JALALI_MONTHS_FA: tuple[str, ...] = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
+GREGORIAN_MONTHS_EN: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def direction(lang: str) -> str:

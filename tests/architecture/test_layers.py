@@ -32,7 +32,9 @@ def test_layers_contract_catches_backward_imports(tmp_path: Path) -> None:
     (tmp_path / "strict.toml").write_text(
         '[tool.importlinter]\nroot_package = "roshan"\n\n'
         '[[tool.importlinter.contracts]]\nname = "strict"\ntype = "layers"\n'
-        f"layers = [{layers}]\n", encoding="utf-8")
+        f"layers = [{layers}]\n",
+        encoding="utf-8",
+    )
     res = _run(tmp_path / "strict.toml")
     assert res.returncode != 0
     assert "roshan.ingest is not allowed to import roshan.normalize" in res.stdout

@@ -32,9 +32,14 @@ def private_uses(root: Path = SRC) -> list[str]:
                     if a.name.startswith("roshan"):
                         aliases[a.asname or a.name.split(".")[0]] = a.name
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and node.attr.startswith("_")
-                    and not node.attr.startswith("__") and isinstance(node.value, ast.Name)
-                    and node.value.id in aliases and aliases[node.value.id] != mod):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and aliases[node.value.id] != mod
+            ):
                 hits.add(f"{mod}:{node.lineno} uses {aliases[node.value.id]}.{node.attr}")
     return sorted(hits)
 
@@ -47,8 +52,9 @@ def test_the_check_finds_a_private_import(tmp_path: Path) -> None:
     pkg = tmp_path / "roshan"
     pkg.mkdir()
     (pkg / "a.py").write_text("def _helper():\n    return 1\n", encoding="utf-8")
-    (pkg / "b.py").write_text("from roshan.a import _helper\nimport roshan.a as a\n"
-                              "x = a._helper()\n", encoding="utf-8")
+    (pkg / "b.py").write_text(
+        "from roshan.a import _helper\nimport roshan.a as a\nx = a._helper()\n", encoding="utf-8"
+    )
     found = private_uses(tmp_path)
     assert any("imports roshan.a._helper" in h for h in found)
     assert any("uses roshan.a._helper" in h for h in found)

@@ -22,8 +22,17 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 PKG = SRC / "roshan"
 
 #: The stage packages, each with a public face in its ``__init__.py``.
-STAGES = ("store", "ingest", "normalize", "link", "estimate", "report", "intake", "federate",
-          "simulate")
+STAGES = (
+    "store",
+    "ingest",
+    "normalize",
+    "link",
+    "estimate",
+    "report",
+    "intake",
+    "federate",
+    "simulate",
+)
 #: Packages that use the stages and must import them through their faces only.
 CONSUMERS = ("cli", "web")
 #: Packages that are neither (yet): ``web`` is a stage too and gets its face with the web
@@ -37,8 +46,9 @@ def _submodules(stage: str, root: Path = PKG) -> set[str]:
     return {m.name for m in pkgutil.iter_modules([str(root / stage)])}
 
 
-def deep_imports(consumers: tuple[str, ...] = CONSUMERS, root: Path = PKG,
-                 stages: tuple[str, ...] = STAGES) -> list[str]:
+def deep_imports(
+    consumers: tuple[str, ...] = CONSUMERS, root: Path = PKG, stages: tuple[str, ...] = STAGES
+) -> list[str]:
     """``file:line`` of every import in the consumers' modules that reaches into a stage's
     submodule (``from roshan.store.workspace import …``, ``import roshan.link.review``,
     ``from roshan.report import charts``)."""
@@ -56,10 +66,20 @@ def deep_imports(consumers: tuple[str, ...] = CONSUMERS, root: Path = PKG,
                     continue
                 for target in targets:
                     parts = target.split(".")
-                    if (len(parts) >= 3 and parts[0] == "roshan" and parts[1] in subs
-                            and parts[2] in subs[parts[1]]):
-                        hits.append((str(where), node.lineno, f"{where}:{node.lineno} imports "
-                                     f"{target} (import it from roshan.{parts[1]})"))
+                    if (
+                        len(parts) >= 3
+                        and parts[0] == "roshan"
+                        and parts[1] in subs
+                        and parts[2] in subs[parts[1]]
+                    ):
+                        hits.append(
+                            (
+                                str(where),
+                                node.lineno,
+                                f"{where}:{node.lineno} imports "
+                                f"{target} (import it from roshan.{parts[1]})",
+                            )
+                        )
                         break
     return [h[2] for h in sorted(hits)]
 
@@ -74,14 +94,19 @@ def test_the_deep_import_check_bites(tmp_path: Path) -> None:
     (root / "store" / "__init__.py").write_text("")
     (root / "store" / "workspace.py").write_text("class Workspace: ...\n")
     (root / "cli").mkdir()
-    (root / "cli" / "ok.py").write_text("from roshan.store import Workspace\n"
-                                        "from roshan.errors import RoshanError\n")
+    (root / "cli" / "ok.py").write_text(
+        "from roshan.store import Workspace\nfrom roshan.errors import RoshanError\n"
+    )
     (root / "cli" / "bad.py").write_text(
         "def f():\n    from roshan.store.workspace import Workspace\n"
-        "import roshan.store.workspace\nfrom roshan.store import workspace\n")
+        "import roshan.store.workspace\nfrom roshan.store import workspace\n"
+    )
     hits = deep_imports(("cli",), root, ("store",))
     assert [h.split(" imports")[0] for h in hits] == [
-        "roshan/cli/bad.py:2", "roshan/cli/bad.py:3", "roshan/cli/bad.py:4"]
+        "roshan/cli/bad.py:2",
+        "roshan/cli/bad.py:3",
+        "roshan/cli/bad.py:4",
+    ]
 
 
 def test_every_package_is_a_stage_or_listed() -> None:
@@ -139,8 +164,13 @@ def test_importing_the_faces_stays_cheap() -> None:
         "out['used'] = 'splink' in sys.modules\n"
         "print(json.dumps(out))\n"
     )
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=300, cwd=Path(roshan.__file__).parents[2])
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(roshan.__file__).parents[2],
+    )
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout.splitlines()[-1])
     assert out["link"] == [], f"import roshan.link loads {out['link']}"

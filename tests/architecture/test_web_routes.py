@@ -36,12 +36,20 @@ def raw_queries(folder: Path = ROUTES) -> list[str]:
                     what = f"imports from {node.module}"
             elif isinstance(node, ast.Call):
                 func = node.func
-                called = (func.id if isinstance(func, ast.Name)
-                          else func.attr if isinstance(func, ast.Attribute) else None)
+                called = (
+                    func.id
+                    if isinstance(func, ast.Name)
+                    else func.attr
+                    if isinstance(func, ast.Attribute)
+                    else None
+                )
                 if called in QUERY_CALLS:
                     what = f"calls {called}()"
-            elif (isinstance(node, ast.Attribute) and node.attr == "query"
-                  and isinstance(node.ctx, ast.Load)):
+            elif (
+                isinstance(node, ast.Attribute)
+                and node.attr == "query"
+                and isinstance(node.ctx, ast.Load)
+            ):
                 what = "uses .query"
             if what:
                 hits.append((name, node.lineno, f"web/routes/{name}:{node.lineno} {what}"))
@@ -51,8 +59,9 @@ def raw_queries(folder: Path = ROUTES) -> list[str]:
 def test_routes_run_no_queries_themselves() -> None:
     assert ROUTES.is_dir() and list(ROUTES.glob("*.py"))
     found = raw_queries()
-    assert found == [], ("route modules must call a store/stage/web function instead:\n"
-                         + "\n".join(found))
+    assert found == [], "route modules must call a store/stage/web function instead:\n" + "\n".join(
+        found
+    )
 
 
 def test_the_check_bites(tmp_path: Path) -> None:
@@ -60,21 +69,29 @@ def test_the_check_bites(tmp_path: Path) -> None:
         "from roshan.store.queries import recent_imports\n"
         "def page(request):\n"
         "    q = request.query_params.get('q')\n"
-        "    return recent_imports(q)\n", encoding="utf-8")
+        "    return recent_imports(q)\n",
+        encoding="utf-8",
+    )
     (tmp_path / "bad.py").write_text(
         "import sqlalchemy as sa\n"
         "from sqlalchemy.orm import Session\n"
         "def f(conn, sess):\n"
         "    conn.execute(sa.select(1))\n"
         "    sa.text('select 1')\n"
-        "    return sess.query(Session)\n", encoding="utf-8")
+        "    return sess.query(Session)\n",
+        encoding="utf-8",
+    )
     found = raw_queries(tmp_path)
     assert [h.split(" ", 1)[0] for h in found] == [
-        "web/routes/bad.py:1", "web/routes/bad.py:2", "web/routes/bad.py:4",
-        "web/routes/bad.py:4", "web/routes/bad.py:5", "web/routes/bad.py:6",
-        "web/routes/bad.py:6"]
+        "web/routes/bad.py:1",
+        "web/routes/bad.py:2",
+        "web/routes/bad.py:4",
+        "web/routes/bad.py:4",
+        "web/routes/bad.py:5",
+        "web/routes/bad.py:6",
+        "web/routes/bad.py:6",
+    ]
     assert "web/routes/bad.py:4 calls execute()" in found
     assert "web/routes/bad.py:4 calls select()" in found
     assert "web/routes/bad.py:6 uses .query" in found
     assert not [h for h in found if "ok.py" in h]
-

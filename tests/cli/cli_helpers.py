@@ -11,14 +11,26 @@ from pathlib import Path
 SCRIPT = Path(sys.executable).parent / "roshan"
 
 
-def run_roshan(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
-               input: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def run_roshan(
+    *args: str | Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 180,
+) -> subprocess.CompletedProcess[str]:
     """Run the installed script the way a user does; output captured as text."""
     exe = str(SCRIPT) if SCRIPT.exists() else shutil.which("roshan")
     assert exe, "the roshan console script is not installed"
     full_env = {**os.environ, "COLUMNS": "80", **(env or {})}
-    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          env=full_env, input=input, timeout=timeout)
+    return subprocess.run(
+        [exe, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        input=input,
+        timeout=timeout,
+    )
 
 
 def one_error_line(res: subprocess.CompletedProcess[str], code: int = 2) -> str:
@@ -29,5 +41,3 @@ def one_error_line(res: subprocess.CompletedProcess[str], code: int = 2) -> str:
     assert len(lines) == 1, res.stderr
     assert lines[0].startswith("error: "), lines[0]
     return lines[0]
-
-

@@ -56,7 +56,12 @@ def test_init_ingest_status_json(tmp_path: Path) -> None:
     res = run("status", str(ws), "--json")
     doc = json.loads(res.stdout)
     assert {k: doc[k] for k in ("sources", "imports", "raw_rows", "records", "rejected")} == {
-        "sources": 1, "imports": 1, "raw_rows": 2, "records": 2, "rejected": 1}
+        "sources": 1,
+        "imports": 1,
+        "raw_rows": 2,
+        "records": 2,
+        "rejected": 1,
+    }
     again = run("ingest", str(ws), str(f), "--source", "NGO A")
     assert again.returncode == 0 and "already imported" in again.stderr
 

@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("cli_reference",
-                                                  ROOT / "scripts" / "cli_reference.py")
+    spec = importlib.util.spec_from_file_location(
+        "cli_reference", ROOT / "scripts" / "cli_reference.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -21,7 +22,8 @@ def test_cli_reference_is_current() -> None:
     mod = _script()
     text = mod.reference()
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == text, (
-        "docs/cli.md is out of date: run .venv/bin/python scripts/cli_reference.py")
+        "docs/cli.md is out of date: run .venv/bin/python scripts/cli_reference.py"
+    )
 
 
 def test_cli_reference_covers_every_command_and_option() -> None:

@@ -22,8 +22,11 @@ PASS_ENV = {"ROSHAN_KEY_PASSPHRASE": "SYNTHETIC json-documents passphrase"}
 
 
 def _classes() -> list[type[D.Document]]:
-    return [c for _, c in inspect.getmembers(D, inspect.isclass)
-            if issubclass(c, D.Document) and c is not D.Document and c.__module__ == D.__name__]
+    return [
+        c
+        for _, c in inspect.getmembers(D, inspect.isclass)
+        if issubclass(c, D.Document) and c is not D.Document and c.__module__ == D.__name__
+    ]
 
 
 def _field_names(doc: type[D.Document]) -> list[str]:
@@ -37,17 +40,18 @@ def _required(doc: type[D.Document]) -> list[str]:
 @pytest.mark.parametrize("doc", _classes(), ids=lambda c: c.__name__)
 def test_every_key_is_documented_in_order(doc: type[D.Document]) -> None:
     assert list(D.documented_keys(doc)) == _field_names(doc), (
-        f"{doc.__name__}: list every field under 'Keys:' in its docstring, in field order")
+        f"{doc.__name__}: list every field under 'Keys:' in its docstring, in field order"
+    )
     assert all(D.documented_keys(doc).values()), f"{doc.__name__}: a key without a meaning"
 
 
 def test_every_document_is_listed_and_in_docs_cli_md() -> None:
     assert set(_classes()) == set(D.DOCUMENTS)
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    section = text[text.index("## JSON documents"):]
+    section = text[text.index("## JSON documents") :]
     for doc in D.DOCUMENTS:
-        part = section[section.index(f"### `{doc.__name__}`"):]
-        part = part[:part.find("\n### ", 1)]
+        part = section[section.index(f"### `{doc.__name__}`") :]
+        part = part[: part.find("\n### ", 1)]
         for key in _field_names(doc):
             assert f"| `{key}` |" in part, (doc.__name__, key)
 
@@ -58,7 +62,7 @@ def test_a_key_added_without_documentation_fails() -> None:
     @dataclass(frozen=True)
     class Sneaky(D.Document):
         """Keys:
-            a: documented.
+        a: documented.
         """
 
         a: int
@@ -68,18 +72,32 @@ def test_a_key_added_without_documentation_fails() -> None:
 
 
 def test_to_dict_gives_the_fields_and_leaves_out_unset_optional_ones() -> None:
-    status = dict(workspace="w", workspace_id="i", backend="sqlite", schema="r", sources=0,
-                  imports=0, raw_rows=0, records=0, rejected=0, victims=0, link_runs=0,
-                  link_runs_running=0, by_source=[])
+    status = dict(
+        workspace="w",
+        workspace_id="i",
+        backend="sqlite",
+        schema="r",
+        sources=0,
+        imports=0,
+        raw_rows=0,
+        records=0,
+        rejected=0,
+        victims=0,
+        link_runs=0,
+        link_runs_running=0,
+        by_source=[],
+    )
     assert list(D.WorkspaceStatus(**status).to_dict()) == _required(D.WorkspaceStatus)
-    full = D.WorkspaceStatus(**status, consistent=True, problems=[],
-                             link_runs_marked_failed=[3]).to_dict()
+    full = D.WorkspaceStatus(
+        **status, consistent=True, problems=[], link_runs_marked_failed=[3]
+    ).to_dict()
     assert list(full) == _field_names(D.WorkspaceStatus)
     packed = D.BundlePacked(bundle_id="b", bundle=None, entries=1, size=2, chunks=["c"])
     assert packed.to_dict()["bundle"] is None  # null, not left out
     nested = D.SpoolStatus(pending=[D.PendingBundle("b", 3, [2], 0)]).to_dict()
-    assert nested == {"pending": [{"bundle_id": "b", "chunks": 3, "missing": [2],
-                                   "other_versions": 0}]}
+    assert nested == {
+        "pending": [{"bundle_id": "b", "chunks": 3, "missing": [2], "other_versions": 0}]
+    }
 
 
 @pytest.mark.parametrize("command", sorted(D.STAGE_DOCUMENTS))
@@ -171,8 +189,16 @@ def test_keys_and_ledger_documents(synthetic: dict[str, object]) -> None:
 def test_account_documents(synthetic: dict[str, object]) -> None:
     base = synthetic["base"]
     assert isinstance(base, Path)
-    added = _run_json("user", "add", base / "ws", "synthetic-admin", "--role", "admin",
-                      "--password-stdin", input="SYNTHETIC-password-for-json-docs\n")
+    added = _run_json(
+        "user",
+        "add",
+        base / "ws",
+        "synthetic-admin",
+        "--role",
+        "admin",
+        "--password-stdin",
+        input="SYNTHETIC-password-for-json-docs\n",
+    )
     assert isinstance(added, dict) and list(added) == _field_names(D.AccountAdded)
     users = _run_json("user", "list", base / "ws")
     assert isinstance(users, list) and users
@@ -182,7 +208,16 @@ def test_account_documents(synthetic: dict[str, object]) -> None:
 
 
 def test_simulate_document(tmp_path: Path) -> None:
-    manifest = _run_json("simulate", "--out", tmp_path / "scenario", "--population", "200",
-                         "--lists", "3", "--seed", "7")
+    manifest = _run_json(
+        "simulate",
+        "--out",
+        tmp_path / "scenario",
+        "--population",
+        "200",
+        "--lists",
+        "3",
+        "--seed",
+        "7",
+    )
     assert isinstance(manifest, dict)
     assert list(manifest) == _field_names(D.ScenarioManifest)

@@ -22,8 +22,11 @@ def _keys(tmp_path: Path) -> tuple[Path, str]:
 
 
 def _recipient(keys: Path) -> str:
-    return next(ln.strip() for ln in (keys / "recipient.txt").read_text().splitlines()
-                if ln.startswith("age1"))
+    return next(
+        ln.strip()
+        for ln in (keys / "recipient.txt").read_text().splitlines()
+        if ln.startswith("age1")
+    )
 
 
 def test_recipient_and_paths_on_one_line_at_80_columns(tmp_path: Path) -> None:
@@ -44,19 +47,31 @@ def test_recipient_and_paths_on_one_line_at_80_columns(tmp_path: Path) -> None:
     assert any(lst.name in line and "accepted" in line for line in res.stderr.splitlines())
     res = run_roshan("backup", deep, deep.parent / "SYNTHETIC.roshan.age", "-r", recipient)
     assert res.returncode == 0, res.stderr
-    assert any(str(deep.parent / "SYNTHETIC.roshan.age") in line
-               for line in res.stderr.splitlines()), res.stderr
+    assert any(
+        str(deep.parent / "SYNTHETIC.roshan.age") in line for line in res.stderr.splitlines()
+    ), res.stderr
 
 
 def test_persian_form_ends_in_persian(tmp_path: Path) -> None:
     keys, _ = _keys(tmp_path)
     answers = "\n".join(["SYNTHETIC نام", *[""] * 12, "", "", "", "", ""]) + "\n"
-    res = run_roshan("intake", "new", "--to", keys, "--outbox", tmp_path / "out",
-                     "--lang", "fa", input=answers)
+    res = run_roshan(
+        "intake", "new", "--to", keys, "--outbox", tmp_path / "out", "--lang", "fa", input=answers
+    )
     assert res.returncode == 0, res.stderr
     last = [ln for ln in res.stderr.splitlines() if ln.strip()][-1]
     assert "ذخیره شد" in last, last
     assert not re.search(r"report saved|cannot read", last), last
-    res = run_roshan("intake", "new", "--to", keys, "--outbox", tmp_path / "out2",
-                     "--lang", "en", "--json", input=answers)
+    res = run_roshan(
+        "intake",
+        "new",
+        "--to",
+        keys,
+        "--outbox",
+        tmp_path / "out2",
+        "--lang",
+        "en",
+        "--json",
+        input=answers,
+    )
     assert res.returncode == 0 and json.loads(res.stdout)["report_id"]

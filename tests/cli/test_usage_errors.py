@@ -25,14 +25,20 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([exe, *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize(("args", "needle"), [
-    (("nosuchcmd",), "No such command 'nosuchcmd'"),
-    (("status",), "Missing argument"),
-    (("link", "--nosuch"), "No such option: --nosuch"),
-    (("ingest", "WS", "list.csv"), "Missing option '--source'"),
-    (("ingest", "WS", "list.csv", "--source", "A", "--kind", "bad"), "Invalid value for '--kind'"),
-    (("estimate", "--level", "abc"), "Invalid value for '--level'"),
-])
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("nosuchcmd",), "No such command 'nosuchcmd'"),
+        (("status",), "Missing argument"),
+        (("link", "--nosuch"), "No such option: --nosuch"),
+        (("ingest", "WS", "list.csv"), "Missing option '--source'"),
+        (
+            ("ingest", "WS", "list.csv", "--source", "A", "--kind", "bad"),
+            "Invalid value for '--kind'",
+        ),
+        (("estimate", "--level", "abc"), "Invalid value for '--level'"),
+    ],
+)
 def test_usage_error_is_one_line_exit_2(args: tuple[str, ...], needle: str) -> None:
     res = _run(*args)
     assert res.returncode == 2, (res.returncode, res.stderr)

@@ -17,8 +17,9 @@ def test_deeply_nested_json_is_one_line(roshan_ws: Path, tmp_path: Path) -> None
 
 def test_deeply_nested_json_lines_is_one_line(roshan_ws: Path, tmp_path: Path) -> None:
     deep = tmp_path / "deep.jsonl"
-    deep.write_text('{"full_name": "A B"}\n' + '{"a":' * 100_000 + "1" + "}" * 100_000 + "\n",
-                    encoding="utf-8")
+    deep.write_text(
+        '{"full_name": "A B"}\n' + '{"a":' * 100_000 + "1" + "}" * 100_000 + "\n", encoding="utf-8"
+    )
     line = one_error_line(run_roshan("ingest", roshan_ws, deep, "--source", "A"))
     assert "deep.jsonl, row 2" in line and "nested too deeply" in line
 
@@ -27,7 +28,9 @@ def test_nested_value_just_under_the_parser_limit(roshan_ws: Path, tmp_path: Pat
     """A value that json.loads still accepts must not blow up when it is kept as text."""
     for depth in (900, 995):
         p = tmp_path / f"d{depth}.json"
-        p.write_text('[{"full_name": "A B", "x": ' + "[" * depth + "]" * depth + "}]", encoding="utf-8")
+        p.write_text(
+            '[{"full_name": "A B", "x": ' + "[" * depth + "]" * depth + "}]", encoding="utf-8"
+        )
         res = run_roshan("ingest", roshan_ws, p, "--source", "A")
         assert "Traceback" not in res.stderr, res.stderr
         assert res.returncode in (0, 2), res.stderr
@@ -42,8 +45,9 @@ def test_utf16_declared_without_bom(roshan_ws: Path, tmp_path: Path) -> None:
     # No BOM and no NUL pattern to tell the byte order by: refused with what to do.
     ascii8 = tmp_path / "u8.csv"
     ascii8.write_bytes(b"full_name,age\nAli Rezaei,20\n")
-    line = one_error_line(run_roshan("ingest", roshan_ws, ascii8, "--source", "A",
-                                     "--encoding", "utf-16"))
+    line = one_error_line(
+        run_roshan("ingest", roshan_ws, ascii8, "--source", "A", "--encoding", "utf-16")
+    )
     assert "byte-order mark" in line and "utf-16-le" in line
 
 

@@ -36,6 +36,7 @@ def _downhill(max_order=None):
     def est(t: Table) -> float:
         r = search(t, "downhill", "bic", max_order)
         return r.best.estimate if r.best else float("nan")
+
     return est
 
 

@@ -28,8 +28,9 @@ def _run(*args: str):
 
 @pytest.mark.slow
 def test_default_method_is_recommended() -> None:
-    res = runner.invoke(app, ["estimate", "--counts", str(DATA / "korea_3list.csv"), "--json",
-                              "--seed", "3"])
+    res = runner.invoke(
+        app, ["estimate", "--counts", str(DATA / "korea_3list.csv"), "--json", "--seed", "3"]
+    )
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
     assert d["method"] == "recommended"
@@ -44,14 +45,37 @@ def test_counts_json_is_one_document() -> None:
     assert d["method"] == "loglinear" and d["estimate"] == pytest.approx(157.1667, abs=1e-3)
     assert d["model"]["hierarchy"] == "[12,23]"
     assert d["diagnostics"]["bootstrap"] == 500  # a searched model gets a bootstrap interval
-    assert set(d) == {"method", "lists", "observed", "estimate", "lower", "upper", "level",
-                      "model", "diagnostics", "warnings", "strata"}
+    assert set(d) == {
+        "method",
+        "lists",
+        "observed",
+        "estimate",
+        "lower",
+        "upper",
+        "level",
+        "model",
+        "diagnostics",
+        "warnings",
+        "strata",
+    }
 
 
 def test_options_reach_the_method() -> None:
-    res = _run("--counts", str(DATA / "korea_3list.csv"), "--search", "stepwise",
-               "--pthresh", "0.02", "--bootstrap", "30", "--seed", "7", "--level", "0.9",
-               "--json")
+    res = _run(
+        "--counts",
+        str(DATA / "korea_3list.csv"),
+        "--search",
+        "stepwise",
+        "--pthresh",
+        "0.02",
+        "--bootstrap",
+        "30",
+        "--seed",
+        "7",
+        "--level",
+        "0.9",
+        "--json",
+    )
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
     assert d["estimate"] == pytest.approx(268.7778, abs=1e-3)
@@ -59,8 +83,19 @@ def test_options_reach_the_method() -> None:
     assert d["diagnostics"]["seed"] == 7
     res = _run("--counts", str(DATA / "korea_3list.csv"), "--terms", "b:c", "--json")
     assert json.loads(res.stdout)["model"]["terms"] == ["b:c"]
-    res = _run("--counts", str(DATA / "allegheny_4list.csv"), "--heterogeneity", "darroch",
-               "--criterion", "bic", "--max-order", "2", "--bootstrap", "0", "--json")
+    res = _run(
+        "--counts",
+        str(DATA / "allegheny_4list.csv"),
+        "--heterogeneity",
+        "darroch",
+        "--criterion",
+        "bic",
+        "--max-order",
+        "2",
+        "--bootstrap",
+        "0",
+        "--json",
+    )
     assert json.loads(res.stdout)["model"]["heterogeneity"] == "darroch"
 
 
@@ -79,8 +114,12 @@ def test_refusal_is_a_user_error() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["--counts", "x.csv", "somewhere"], ["--method", "magic", "--counts", "x.csv"],
-     ["--counts", str(DATA / "korea_3list.csv"), "--classes", "3"]],
+    [
+        [],
+        ["--counts", "x.csv", "somewhere"],
+        ["--method", "magic", "--counts", "x.csv"],
+        ["--counts", str(DATA / "korea_3list.csv"), "--classes", "3"],
+    ],
 )
 def test_bad_invocations_are_user_errors(args: list[str]) -> None:
     res = _run(*args)
@@ -107,15 +146,29 @@ def _workspace_with_victims(tmp_path: Path) -> Path:
 
     ws = Workspace.init(tmp_path / "ws")
     rows = []
-    pattern_counts = {("L1",): 40, ("L2",): 30, ("L3",): 25, ("L1", "L2"): 12,
-                      ("L1", "L3"): 8, ("L2", "L3"): 7, ("L1", "L2", "L3"): 3}
+    pattern_counts = {
+        ("L1",): 40,
+        ("L2",): 30,
+        ("L3",): 25,
+        ("L1", "L2"): 12,
+        ("L1", "L3"): 8,
+        ("L2", "L3"): 7,
+        ("L1", "L2", "L3"): 3,
+    }
     uid = 0
     for srcs, n in pattern_counts.items():
         for i in range(n):
             uid += 1
-            rows.append({"uid": f"v{uid}", "sources": list(srcs),
-                         "province_code": "IR-07" if i % 2 else "IR-23",
-                         "date_of_death": "2026-01-09", "sex": "m", "age_years": 30})
+            rows.append(
+                {
+                    "uid": f"v{uid}",
+                    "sources": list(srcs),
+                    "province_code": "IR-07" if i % 2 else "IR-23",
+                    "date_of_death": "2026-01-09",
+                    "sex": "m",
+                    "age_years": 30,
+                }
+            )
     ws.snapshots_dir.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_parquet(ws.snapshots_dir / "victims.parquet")
     root = ws.root if hasattr(ws, "root") else tmp_path / "ws"
@@ -147,9 +200,21 @@ def test_workspace_without_linkage_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_door_prints_one_line_and_exits_2() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "roshan.cli.main", "estimate", "--counts",
-         str(DATA / "artificial_3list.csv"), "--terms", "A:B", "--method", "loglinear"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "roshan.cli.main",
+            "estimate",
+            "--counts",
+            str(DATA / "artificial_3list.csv"),
+            "--terms",
+            "A:B",
+            "--method",
+            "loglinear",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert proc.stdout == ""

@@ -161,8 +161,13 @@ from hypothesis import strategies as st  # noqa: E402
 @st.composite
 def _histories(draw):
     j = draw(st.integers(min_value=2, max_value=6))
-    rows = draw(st.lists(st.lists(st.integers(0, 1), min_size=j, max_size=j)
-                         .filter(lambda r: any(r)), min_size=1, max_size=60))
+    rows = draw(
+        st.lists(
+            st.lists(st.integers(0, 1), min_size=j, max_size=j).filter(lambda r: any(r)),
+            min_size=1,
+            max_size=60,
+        )
+    )
     return np.array(rows, dtype=np.int8), j
 
 

@@ -44,8 +44,7 @@ def _full(counts: CaptureCounts) -> np.ndarray:
 
 
 def test_madigan_york_3list_reproduces_dga(my3: CaptureCounts) -> None:
-    res = fit_dga(my3, delta=1.0, log_prior=negative_binomial_log_prior(A, B),
-                  n_missing=NMISSING_R)
+    res = fit_dga(my3, delta=1.0, log_prior=negative_binomial_log_prior(A, B), n_missing=NMISSING_R)
     d = res.diagnostics
     top = res.model["top"][0]
     # expect_equal(round(sum(top_model), 2), 0.37)
@@ -126,8 +125,7 @@ def test_vectorised_posterior_matches_naive_transcription_5_lists(
     np.testing.assert_allclose(post.model_weights, ref.sum(axis=1), rtol=1e-8, atol=1e-14)
     np.testing.assert_allclose(post.post_n, ref.sum(axis=0), rtol=1e-8, atol=1e-14)
     for rank, gi in enumerate(post.top_index):
-        np.testing.assert_allclose(np.exp(post.log_joint_top[rank]), ref[gi], rtol=1e-8,
-                                   atol=1e-14)
+        np.testing.assert_allclose(np.exp(post.log_joint_top[rank]), ref[gi], rtol=1e-8, atol=1e-14)
     assert np.all(np.diff(post.model_weights[post.top_index]) <= 0)
 
 
@@ -144,8 +142,9 @@ def test_saturated_model_is_dirichlet_multinomial(my3: CaptureCounts) -> None:
     """Under the complete graph the model is one Dirichlet-multinomial on all 8 cells."""
     y = _full(my3).astype(float)
     grid = np.arange(0, 50)
-    post = dga_posterior(y, grid, delta=1.0, log_prior=lambda n: np.zeros_like(n, dtype=float),
-                         top=8)
+    post = dga_posterior(
+        y, grid, delta=1.0, log_prior=lambda n: np.zeros_like(n, dtype=float), top=8
+    )
     sat = len(decomposable_graphs(3)) - 1
     rank = int(np.flatnonzero(post.top_index == sat)[0])
     n = y.sum()
@@ -156,8 +155,11 @@ def test_saturated_model_is_dirichlet_multinomial(my3: CaptureCounts) -> None:
         cells[0] = m
         # multinomial coefficient x Dirichlet-multinomial marginal
         direct.append(
-            gammaln(n + m + 1) - np.sum(gammaln(cells + 1))
-            + gammaln(a.sum()) - gammaln(n + m + a.sum()) + np.sum(gammaln(cells + a) - gammaln(a))
+            gammaln(n + m + 1)
+            - np.sum(gammaln(cells + 1))
+            + gammaln(a.sum())
+            - gammaln(n + m + a.sum())
+            + np.sum(gammaln(cells + a) - gammaln(a))
         )
     direct = np.array(direct)
     got = post.log_joint_top[rank]
@@ -188,8 +190,9 @@ def test_five_lists_result_shape(my5: CaptureCounts) -> None:
     assert "Estimated total" in res.summary()
 
 
-def test_draws_are_reproducible_and_differ_between_tables(my3: CaptureCounts,
-                                                           my5: CaptureCounts) -> None:
+def test_draws_are_reproducible_and_differ_between_tables(
+    my3: CaptureCounts, my5: CaptureCounts
+) -> None:
     a = fit_dga(my3, n_draws=200)
     b = fit_dga(my3, n_draws=200)
     assert np.array_equal(a.draws, b.draws)
@@ -220,8 +223,9 @@ def test_uniform_prior_and_model_prior(my3: CaptureCounts) -> None:
 
 def _table(n: int, counts: dict[tuple[int, ...], int]) -> CaptureCounts:
     rows = [[*k, v] for k, v in counts.items()]
-    return CaptureCounts.from_frame(pd.DataFrame(rows, columns=[f"L{i + 1}" for i in range(n)]
-                                                 + ["count"]))
+    return CaptureCounts.from_frame(
+        pd.DataFrame(rows, columns=[f"L{i + 1}" for i in range(n)] + ["count"])
+    )
 
 
 def test_refuses_wrong_number_of_lists(data_dir: Path) -> None:
@@ -285,9 +289,11 @@ def test_automatic_grid_matches_exhaustive_unit_grid(data_dir: Path) -> None:
     assert auto.lower == exact.lower
     assert auto.upper == pytest.approx(exact.upper, rel=0.01)
     assert auto.diagnostics["posterior_mean"] == pytest.approx(
-        exact.diagnostics["posterior_mean"], rel=0.01)
-    assert auto.model["top"][0]["weight"] == pytest.approx(exact.model["top"][0]["weight"],
-                                                            rel=1e-3)
+        exact.diagnostics["posterior_mean"], rel=0.01
+    )
+    assert auto.model["top"][0]["weight"] == pytest.approx(
+        exact.model["top"][0]["weight"], rel=1e-3
+    )
     # the interval is honest about the missing overlaps: very wide
     assert auto.upper > 10 * auto.observed
 
@@ -311,8 +317,9 @@ def test_prior_can_rule_out_values_but_not_return_nan(my3: CaptureCounts) -> Non
     def floor_700(n: np.ndarray) -> np.ndarray:
         return np.where(n < 700, -np.inf, -np.log(n))
 
-    res = fit_dga(my3, delta=1.0, log_prior=floor_700, n_missing=np.arange(0, 400), n_draws=100,
-                  seed=2)
+    res = fit_dga(
+        my3, delta=1.0, log_prior=floor_700, n_missing=np.arange(0, 400), n_draws=100, seed=2
+    )
     assert res.lower >= 700
     assert res.draws.min() >= 700
     with pytest.raises(EstimationError, match="NaN"):
@@ -377,8 +384,9 @@ def test_relabelling_lists_changes_nothing(my5: CaptureCounts, perm: tuple[int, 
     a = fit_dga(my5, n_draws=0)
     b = fit_dga(shuffled, n_draws=0)
     assert (a.estimate, a.lower, a.upper) == (b.estimate, b.lower, b.upper)
-    assert a.diagnostics["posterior_mean"] == pytest.approx(b.diagnostics["posterior_mean"],
-                                                            rel=1e-10)
+    assert a.diagnostics["posterior_mean"] == pytest.approx(
+        b.diagnostics["posterior_mean"], rel=1e-10
+    )
     top_a = {frozenset(frozenset(c) for c in m["cliques"]): m["weight"] for m in a.model["top"]}
     top_b = {frozenset(frozenset(c) for c in m["cliques"]): m["weight"] for m in b.model["top"]}
     assert top_a.keys() == top_b.keys()

@@ -31,6 +31,7 @@ def test_other_sizes_are_refused() -> None:
 
 def _has_chordless_cycle(p: int, edges: set[tuple[int, int]]) -> bool:
     """Brute force: an induced cycle of length >= 4 on some vertex subset."""
+
     def adj(a: int, b: int) -> bool:
         return (min(a, b), max(a, b)) in edges
 

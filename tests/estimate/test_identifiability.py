@@ -106,8 +106,9 @@ def test_status_texts_cover_all_codes() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["western_5list.csv", "new_orleans_5list.csv",
-                                  "madigan_york_5list.csv"])
+@pytest.mark.parametrize(
+    "name", ["western_5list.csv", "new_orleans_5list.csv", "madigan_york_5list.csv"]
+)
 def test_search_mode_agrees_with_lp_on_every_five_list_model(name: str) -> None:
     """Model searches skip the LP when IRLS shows the divergence signature of a missing
     MLE; on every one of the 6,893 hierarchical 5-list models of these sparse tables the

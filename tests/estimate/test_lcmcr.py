@@ -56,8 +56,16 @@ def test_uk_bimodal_posterior_in_distribution(data_dir):
     pooled = []
     medians = []
     for seed in (1, 2):
-        d = sample_lcmcr(counts.patterns, counts.counts, burnin=10_000, samples=500, thin=100,
-                         chains=3, seed=seed, workers=1)
+        d = sample_lcmcr(
+            counts.patterns,
+            counts.counts,
+            burnin=10_000,
+            samples=500,
+            thin=100,
+            chains=3,
+            seed=seed,
+            workers=1,
+        )
         medians.extend(np.median(d.n, axis=1).tolist())
         pooled.append(d.n.reshape(-1))
     allp = np.concatenate(pooled)
@@ -98,8 +106,16 @@ def test_result_contract(data_dir):
     counts = _load(data_dir, "western_5list")
     res = fit_lcmcr(counts, burnin=500, samples=200, thin=2, chains=3, seed=1, workers=1)
     d = res.diagnostics
-    for key in ("iterations", "sampling_seconds", "rhat", "ess", "chains", "trace",
-                "compile_seconds", "ess_tail"):
+    for key in (
+        "iterations",
+        "sampling_seconds",
+        "rhat",
+        "ess",
+        "chains",
+        "trace",
+        "compile_seconds",
+        "ess_tail",
+    ):
         assert key in d
     assert d["chains"] == 3
     assert d["iterations"] == 3 * (500 + 500 + 200 * 2)
@@ -111,15 +127,26 @@ def test_result_contract(data_dir):
     assert np.all(res.draws >= counts.observed)
     assert res.level == 0.95
     assert res.to_dict()["method"] == "lcmcr"
-    narrow = fit_lcmcr(counts, burnin=500, samples=200, thin=2, chains=3, seed=1, workers=1,
-                       level=0.5)
+    narrow = fit_lcmcr(
+        counts, burnin=500, samples=200, thin=2, chains=3, seed=1, workers=1, level=0.5
+    )
     assert narrow.upper - narrow.lower < res.upper - res.lower
 
 
-@pytest.mark.parametrize("opts", [
-    {"classes": 0}, {"samples": 0}, {"thin": 0}, {"chains": 0}, {"burnin": -1},
-    {"a_alpha": 0.0}, {"b_alpha": -1.0}, {"level": 1.5}, {"classes": 2.5},
-])
+@pytest.mark.parametrize(
+    "opts",
+    [
+        {"classes": 0},
+        {"samples": 0},
+        {"thin": 0},
+        {"chains": 0},
+        {"burnin": -1},
+        {"a_alpha": 0.0},
+        {"b_alpha": -1.0},
+        {"level": 1.5},
+        {"classes": 2.5},
+    ],
+)
 def test_bad_options_are_user_errors(data_dir, opts):
     with pytest.raises(EstimationError):
         fit_lcmcr(_load(data_dir, "western_5list"), **{"burnin": 10, "samples": 5, **opts})

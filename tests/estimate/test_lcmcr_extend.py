@@ -34,18 +34,21 @@ def _arrays(c: CaptureCounts) -> tuple[np.ndarray, np.ndarray]:
 
 def test_first_run_draws_exactly_what_run_chain_draws(rome) -> None:
     pats, freq = _arrays(rome)
-    d = sample_lcmcr(pats, freq, classes=5, burnin=200, samples=50, thin=3, chains=2, seed=7,
-                     workers=1)
+    d = sample_lcmcr(
+        pats, freq, classes=5, burnin=200, samples=50, thin=3, chains=2, seed=7, workers=1
+    )
     for c in range(2):
-        n, alpha, k = run_chain(pats, freq, 5, 0.25, 0.25, 200, 50, 3, d.seeds[c], 500, 1.0,
-                                1.0, [1.0, 0.25][c], True)
+        n, alpha, k = run_chain(
+            pats, freq, 5, 0.25, 0.25, 200, 50, 3, d.seeds[c], 500, 1.0, 1.0, [1.0, 0.25][c], True
+        )
         assert np.array_equal(n, d.n[c]) and np.allclose(alpha, d.alpha[c])
 
 
 def test_extension_keeps_the_second_half_and_is_reproducible(rome) -> None:
     pats, freq = _arrays(rome)
-    d = sample_lcmcr(pats, freq, classes=5, burnin=100, samples=40, thin=2, chains=2, seed=3,
-                     workers=1)
+    d = sample_lcmcr(
+        pats, freq, classes=5, burnin=100, samples=40, thin=2, chains=2, seed=3, workers=1
+    )
     before = d.n.copy()
     e1 = extend_draws(pats, freq, d, samples=40, thin=2, seed=3, round_no=1, workers=1)
     assert e1.n.shape == (2, 40)  # 80 draws per chain, second half kept
@@ -54,11 +57,13 @@ def test_extension_keeps_the_second_half_and_is_reproducible(rome) -> None:
     e2 = extend_draws(pats, freq, e1, samples=40, thin=2, seed=3, round_no=2, workers=1)
     assert e2.n.shape == (2, 40)
     # a fresh run with the same seed gives the same extended draws, with 2 threads too
-    d2 = sample_lcmcr(pats, freq, classes=5, burnin=100, samples=40, thin=2, chains=2, seed=3,
-                      workers=2)
+    d2 = sample_lcmcr(
+        pats, freq, classes=5, burnin=100, samples=40, thin=2, chains=2, seed=3, workers=2
+    )
     assert np.array_equal(d2.n, before)
-    assert np.array_equal(extend_draws(pats, freq, d2, samples=40, thin=2, seed=3, round_no=1,
-                                       workers=2).n, e1.n)
+    assert np.array_equal(
+        extend_draws(pats, freq, d2, samples=40, thin=2, seed=3, round_no=1, workers=2).n, e1.n
+    )
 
 
 def test_chains_disagree_rule() -> None:

@@ -67,8 +67,22 @@ def test_recommended_default_seed_is_fixed_and_recorded():
 @pytest.mark.parametrize("method", ["lcmcr", "recommended"])
 def test_cli_same_command_same_number_and_json_has_seed(method):
     runner = CliRunner()
-    args = ["estimate", "--counts", str(DATA / "rome_hiv_4list.csv"), "--method", method,
-            "--burnin", "300", "--samples", "40", "--thin", "2", "--chains", "2", "--json"]
+    args = [
+        "estimate",
+        "--counts",
+        str(DATA / "rome_hiv_4list.csv"),
+        "--method",
+        method,
+        "--burnin",
+        "300",
+        "--samples",
+        "40",
+        "--thin",
+        "2",
+        "--chains",
+        "2",
+        "--json",
+    ]
     out = [runner.invoke(app, args) for _ in range(2)]
     for r in out:
         assert r.exit_code == 0, r.output
@@ -97,16 +111,30 @@ def test_disagreeing_chains_are_not_final():
     counts = _load("uk_slavery_6list")
     rng = np.random.default_rng(0)
     n = np.vstack([rng.integers(22_000, 23_000, 200), rng.integers(12_000, 13_000, 200)])
-    d = LcmcrDraws(n=n, alpha=np.ones_like(n, dtype=float), k_star=np.ones_like(n),
-                   iterations=1, sampling_seconds=1.0, compile_seconds=0.0, seeds=[1, 2])
+    d = LcmcrDraws(
+        n=n,
+        alpha=np.ones_like(n, dtype=float),
+        k_star=np.ones_like(n),
+        iterations=1,
+        sampling_seconds=1.0,
+        compile_seconds=0.0,
+        seeds=[1, 2],
+    )
     res = summarise_draws(counts, d, level=0.95, method="lcmcr", settings={"chains": 2, "seed": 1})
     assert res.diagnostics["converged"] is False and res.diagnostics["final"] is False
     assert any(w.startswith("NOT FINAL") for w in res.warnings)
     assert "NOT FINAL" in res.summary()
     # same chains, same mode: final, no warning
     n2 = np.vstack([rng.integers(22_000, 23_000, 200), rng.integers(22_000, 23_000, 200)])
-    d2 = LcmcrDraws(n=n2, alpha=d.alpha, k_star=d.k_star, iterations=1, sampling_seconds=1.0,
-                    compile_seconds=0.0, seeds=[1, 2])
+    d2 = LcmcrDraws(
+        n=n2,
+        alpha=d.alpha,
+        k_star=d.k_star,
+        iterations=1,
+        sampling_seconds=1.0,
+        compile_seconds=0.0,
+        seeds=[1, 2],
+    )
     ok = summarise_draws(counts, d2, level=0.95, method="lcmcr", settings={"chains": 2, "seed": 1})
     assert ok.diagnostics["final"] is True
     assert not any("NOT FINAL" in w for w in ok.warnings)
@@ -118,8 +146,15 @@ def test_chain_medians_far_apart_warn_even_with_low_rhat():
     # overlapping wide chains (low R-hat) whose medians differ by 30%
     n = np.vstack([rng.normal(20_000, 8_000, 400), rng.normal(26_000, 8_000, 400)])
     n = np.clip(n, 3_000, None).astype(np.int64)
-    d = LcmcrDraws(n=n, alpha=np.ones(n.shape), k_star=np.ones_like(n), iterations=1,
-                   sampling_seconds=1.0, compile_seconds=0.0, seeds=[1, 2])
+    d = LcmcrDraws(
+        n=n,
+        alpha=np.ones(n.shape),
+        k_star=np.ones_like(n),
+        iterations=1,
+        sampling_seconds=1.0,
+        compile_seconds=0.0,
+        seeds=[1, 2],
+    )
     res = summarise_draws(counts, d, level=0.95, method="lcmcr", settings={"chains": 2})
     assert res.diagnostics["final"] is False
     assert any("chain medians range" in w for w in res.warnings)
@@ -157,8 +192,7 @@ def test_collapsed_delta_matches_full_target():
         k_max, j = int(rng.integers(1, 8)), int(rng.integers(2, 7))
         obs = rng.integers(0, 50, k_max)
         c0 = rng.integers(0, 300, k_max).astype(np.int64)
-        ones = np.array([[rng.integers(0, o + 1) for o in obs] for _ in range(j)],
-                        dtype=np.int64)
+        ones = np.array([[rng.integers(0, o + 1) for o in obs] for _ in range(j)], dtype=np.int64)
         ck = (obs + c0).astype(np.int64)
         k = int(rng.integers(0, k_max))
         step = int(rng.integers(-c0[k], 400))
@@ -188,13 +222,17 @@ def test_collapsed_target_against_direct_formula():
         nk = obs + c0v
         big_n = n_obs + c0v.sum()
         out = -math.log(big_n) + gammaln(big_n + 1) - gammaln(c0v + 1).sum()
-        out += sum(betaln(a + ones[jj, kk], b + nk[kk] - ones[jj, kk])
-                   for jj in range(3) for kk in range(2))
+        out += sum(
+            betaln(a + ones[jj, kk], b + nk[kk] - ones[jj, kk])
+            for jj in range(3)
+            for kk in range(2)
+        )
         out += betaln(1 + nk[0], alpha + nk[1])
         return out
 
-    got = (_collapsed_log_target(c0, ck, ones, n_obs, alpha, a, b)
-           - _collapsed_log_target(c0 + [100, 0], ck + [100, 0], ones, n_obs, alpha, a, b))
+    got = _collapsed_log_target(c0, ck, ones, n_obs, alpha, a, b) - _collapsed_log_target(
+        c0 + [100, 0], ck + [100, 0], ones, n_obs, alpha, a, b
+    )
     want = direct(c0) - direct(c0 + np.array([100, 0]))
     assert got == pytest.approx(want, abs=1e-8)
 
@@ -213,14 +251,22 @@ def _exact_one_class(counts: CaptureCounts, upto: int) -> tuple[np.ndarray, np.n
 
 @pytest.mark.parametrize("moves", [True, False])
 def test_one_class_matches_exact_posterior(moves):
-    pats = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1],
-                     [1, 1, 1]])
+    pats = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1], [1, 1, 1]])
     counts = CaptureCounts(("A", "B", "C"), pats, np.array([59, 59, 59, 25, 25, 25, 11]))
     grid, p = _exact_one_class(counts, 3_000)
     mean = float((grid * p).sum())
     sd = float(np.sqrt(((grid - mean) ** 2 * p).sum()))
-    d = sample_lcmcr(counts.patterns, counts.counts, classes=1, burnin=500, samples=6_000,
-                     thin=3, chains=2, seed=4, n0_moves=moves)
+    d = sample_lcmcr(
+        counts.patterns,
+        counts.counts,
+        classes=1,
+        burnin=500,
+        samples=6_000,
+        thin=3,
+        chains=2,
+        seed=4,
+        n0_moves=moves,
+    )
     x = d.n.reshape(-1)
     # draws are nearly independent for K = 1; 12,000 draws -> se(mean) ~ sd/100
     assert x.mean() == pytest.approx(mean, abs=5 * sd / math.sqrt(x.size) + 0.5)
@@ -255,8 +301,12 @@ def test_workers_do_not_change_results():
     runs = []
     for w in (1, 2):
         ch = LcmcrChains(chains=3, seed=5, workers=w)
-        runs.append([ch.run(counts.patterns, counts.counts, burnin=100, samples=20,
-                            thin=2).n for _ in range(2)])
+        runs.append(
+            [
+                ch.run(counts.patterns, counts.counts, burnin=100, samples=20, thin=2).n
+                for _ in range(2)
+            ]
+        )
     assert all(np.array_equal(x, y) for x, y in zip(runs[0], runs[1], strict=True))
 
 
@@ -314,8 +364,9 @@ _BAD_INPUT = textwrap.dedent("""
 
 
 def test_bad_input_gives_a_result_or_a_clear_error_never_a_hang():
-    r = subprocess.run([sys.executable, "-c", _BAD_INPUT], capture_output=True, text=True,
-                       timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-c", _BAD_INPUT], capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert len(out) == 12

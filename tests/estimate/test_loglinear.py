@@ -116,8 +116,15 @@ def test_level_changes_interval(korea: CaptureCounts) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [dict(level=1.5), dict(criterion="cp"), dict(search="genetic"), dict(interval="x"),
-     dict(bootstrap=-1), dict(max_order=0), dict(interval="bca", bootstrap=0)],
+    [
+        dict(level=1.5),
+        dict(criterion="cp"),
+        dict(search="genetic"),
+        dict(interval="x"),
+        dict(bootstrap=-1),
+        dict(max_order=0),
+        dict(interval="bca", bootstrap=0),
+    ],
 )
 def test_bad_options_are_user_errors(korea: CaptureCounts, kwargs: dict) -> None:
     with pytest.raises(EstimationError):
@@ -142,8 +149,9 @@ def test_two_lists_is_lincoln_petersen() -> None:
     assert r.lower < 240 < r.upper
 
 
-def _simulate(n: int, p: list[float], rng: np.random.Generator,
-              dependent_pair: tuple[int, int] | None = None) -> CaptureCounts:
+def _simulate(
+    n: int, p: list[float], rng: np.random.Generator, dependent_pair: tuple[int, int] | None = None
+) -> CaptureCounts:
     """SYNTHETIC capture histories of ``n`` made-up people (no real data)."""
     caps = rng.random((n, len(p))) < np.array(p)
     if dependent_pair is not None:

@@ -34,8 +34,11 @@ def test_unknown_method_and_option() -> None:
 
 
 def test_missing_module_gives_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(methods._IMPLEMENTATIONS, "recommended",
-                        ("roshan.estimate.not_written_yet", "fit_recommended"))
+    monkeypatch.setitem(
+        methods._IMPLEMENTATIONS,
+        "recommended",
+        ("roshan.estimate.not_written_yet", "fit_recommended"),
+    )
     with pytest.raises(EstimationError, match="not available"):
         method_function("recommended")
 

@@ -79,8 +79,7 @@ def test_uk_downhill_bic() -> None:
 def test_new_orleans_published_on_r_table(no_r186: CaptureCounts) -> None:
     t8 = Table.from_counts(no_r186)
     assert search(t8, "downhill", "bic").best.estimate == pytest.approx(1110, abs=1)
-    assert search(t8, "stepwise", pthresh=0.02).best.estimate == pytest.approx(1110.488,
-                                                                              abs=1e-2)
+    assert search(t8, "stepwise", pthresh=0.02).best.estimate == pytest.approx(1110.488, abs=1e-2)
     t5 = Table.from_counts(no_r186.merge_lists(["B", "E", "F", "G"], "BEFG"))
     assert search(t5, "downhill", "bic").best.estimate == pytest.approx(981, abs=1)
     assert search(t5, "downhill", "bic", max_order=2).best.estimate == pytest.approx(981, abs=1)
@@ -89,9 +88,11 @@ def test_new_orleans_published_on_r_table(no_r186: CaptureCounts) -> None:
 def test_new_orleans_on_distributed_table_regression() -> None:
     """The 185-person table as distributed: pinned values (see data/README.md)."""
     assert search(_table("new_orleans_8list.csv"), "downhill").best.estimate == pytest.approx(
-        1183.69, abs=0.01)
+        1183.69, abs=0.01
+    )
     assert search(_table("new_orleans_5list.csv"), "downhill").best.estimate == pytest.approx(
-        1034.15, abs=0.01)
+        1034.15, abs=0.01
+    )
 
 
 def test_hiv_centre_1_2_interaction_matters() -> None:
@@ -128,4 +129,3 @@ def test_search_skips_models_failing_checks() -> None:
         assert r.failed >= 1
     r = search(t, "exhaustive", "bic")
     assert r.best.model.hierarchy(3) not in ("[12,3]", "[12,13,23]")
-

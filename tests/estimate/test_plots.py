@@ -69,9 +69,15 @@ def test_posterior_chart_from_dga_curve(dga5: EstimateResult) -> None:
 
 
 def test_posterior_chart_from_draws_only(dga5: EstimateResult) -> None:
-    bare = EstimateResult(method="lcmcr", lists=dga5.lists, observed=dga5.observed,
-                          estimate=dga5.estimate, lower=dga5.lower, upper=dga5.upper,
-                          draws=dga5.draws)
+    bare = EstimateResult(
+        method="lcmcr",
+        lists=dga5.lists,
+        observed=dga5.observed,
+        estimate=dga5.estimate,
+        lower=dga5.lower,
+        upper=dga5.upper,
+        draws=dga5.draws,
+    )
     svg = chart_to_svg(posterior_chart(bare))
     marks = _marks(svg)
     assert marks.get("mark-area", 0) >= 1
@@ -80,16 +86,27 @@ def test_posterior_chart_from_draws_only(dga5: EstimateResult) -> None:
 
 
 def test_posterior_chart_without_distribution_still_marks_interval() -> None:
-    res = EstimateResult(method="loglinear", lists=["A", "B", "C"], observed=100,
-                         estimate=150.0, lower=120.0, upper=200.0)
+    res = EstimateResult(
+        method="loglinear",
+        lists=["A", "B", "C"],
+        observed=100,
+        estimate=150.0,
+        lower=120.0,
+        upper=200.0,
+    )
     svg = chart_to_svg(posterior_chart(res))
     assert _marks(svg).get("mark-rule", 0) == 4
     assert "mark-area" not in _marks(svg)
 
 
 def test_posterior_chart_refuses_missing_estimate() -> None:
-    res = EstimateResult(method="loglinear", lists=["A", "B", "C"], observed=10, estimate=None,
-                         warnings=["model does not exist"])
+    res = EstimateResult(
+        method="loglinear",
+        lists=["A", "B", "C"],
+        observed=10,
+        estimate=None,
+        warnings=["model does not exist"],
+    )
     with pytest.raises(EstimationError, match="no estimate"):
         posterior_chart(res)
 
@@ -97,15 +114,41 @@ def test_posterior_chart_refuses_missing_estimate() -> None:
 def test_strata_chart_draws_each_stratum() -> None:
     """SYNTHETIC strata (made-up numbers, no real data)."""
     strata = [
-        {"province": "P1", "observed": 300, "estimate": 400.0, "lower": 350.0, "upper": 480.0,
-         "status": "ok"},
-        {"province": "P2", "observed": 120, "estimate": 160.0, "lower": 130.0, "upper": 240.0,
-         "status": "ok"},
-        {"province": "P3", "observed": 8, "estimate": None, "lower": None, "upper": None,
-         "status": "not_estimable", "reason": "too few overlaps"},
+        {
+            "province": "P1",
+            "observed": 300,
+            "estimate": 400.0,
+            "lower": 350.0,
+            "upper": 480.0,
+            "status": "ok",
+        },
+        {
+            "province": "P2",
+            "observed": 120,
+            "estimate": 160.0,
+            "lower": 130.0,
+            "upper": 240.0,
+            "status": "ok",
+        },
+        {
+            "province": "P3",
+            "observed": 8,
+            "estimate": None,
+            "lower": None,
+            "upper": None,
+            "status": "not_estimable",
+            "reason": "too few overlaps",
+        },
     ]
-    res = EstimateResult(method="dga", lists=["A", "B", "C"], observed=428, estimate=570.0,
-                         lower=500.0, upper=700.0, strata=strata)
+    res = EstimateResult(
+        method="dga",
+        lists=["A", "B", "C"],
+        observed=428,
+        estimate=570.0,
+        lower=500.0,
+        upper=700.0,
+        strata=strata,
+    )
     svg = chart_to_svg(strata_chart(res))
     marks = _marks(svg)
     assert marks.get("mark-rule", 0) == 2  # intervals of the two estimable strata
@@ -124,8 +167,15 @@ def test_strata_chart_needs_strata(dga5: EstimateResult) -> None:
 def test_histogram_of_integer_draws_has_no_empty_aliasing_bins() -> None:
     rng = np.random.default_rng(0)
     draws = rng.poisson(200, size=3000).astype(np.int64)
-    res = EstimateResult(method="lcmcr", lists=["A", "B", "C"], observed=150,
-                         estimate=200.0, lower=172.0, upper=228.0, draws=draws)
+    res = EstimateResult(
+        method="lcmcr",
+        lists=["A", "B", "C"],
+        observed=150,
+        estimate=200.0,
+        lower=172.0,
+        upper=228.0,
+        draws=draws,
+    )
     spec = posterior_chart(res).to_dict()
     values = next(iter(spec["datasets"].values()))
     dens = np.array([v["density"] for v in values])
@@ -165,8 +215,15 @@ def test_models_chart(dga5: EstimateResult) -> None:
     texts = _texts(svg)
     assert dga5.model["top"][0]["graph"] in texts
     with pytest.raises(EstimationError):
-        models_chart(EstimateResult(method="loglinear", lists=["A", "B", "C"], observed=5,
-                                    estimate=6.0, model="[A][B][C]"))
+        models_chart(
+            EstimateResult(
+                method="loglinear",
+                lists=["A", "B", "C"],
+                observed=5,
+                estimate=6.0,
+                model="[A][B][C]",
+            )
+        )
 
 
 def test_strata_chart_of_real_fit_strata_output() -> None:
@@ -188,33 +245,64 @@ def test_strata_chart_of_real_fit_strata_output() -> None:
     assert _marks(svg).get("mark-rule", 0) == 2
 
 
-def test_words_override_every_visible_phrase_and_reject_unknown_keys(
-        dga5: EstimateResult) -> None:
+def test_words_override_every_visible_phrase_and_reject_unknown_keys(dga5: EstimateResult) -> None:
     """Each phrase can be replaced by key; numbers keep their formatting; typos are refused."""
-    words = {k: f"W-{k}" + ("".join(f" {{{p}}}" for p in ("level", "n", "method", "stratum",
-                                                          "estimate", "lower", "upper")
-                                     if f"{{{p}}}" in v)) for k, v in WORDS.items()}
+    words = {
+        k: f"W-{k}"
+        + (
+            "".join(
+                f" {{{p}}}"
+                for p in ("level", "n", "method", "stratum", "estimate", "lower", "upper")
+                if f"{{{p}}}" in v
+            )
+        )
+        for k, v in WORDS.items()
+    }
     texts = " ".join(_texts(chart_to_svg(posterior_chart(dga5, words=words))))
     assert "W-n_axis" in texts and "W-density_curve" in texts and "W-posterior_title" in texts
     assert f"W-marker_observed {dga5.observed:,}" in texts
     assert f"W-marker_upper 95 {dga5.upper:,.0f}" in texts
     assert "W-estimate" in texts and "W-interval" in texts  # legend entries
-    res = EstimateResult(method="loglinear", lists=["A", "B"], observed=90, estimate=150.0,
-                         lower=120.0, upper=2000.0, strata=[
-                             {"sex": "m", "observed": 60, "estimate": 90.0, "lower": 70.0,
-                              "upper": 120.0, "status": "ok"},
-                             {"sex": "f", "observed": 30, "estimate": None, "lower": None,
-                              "upper": None, "status": "not_estimable"}])
+    res = EstimateResult(
+        method="loglinear",
+        lists=["A", "B"],
+        observed=90,
+        estimate=150.0,
+        lower=120.0,
+        upper=2000.0,
+        strata=[
+            {
+                "sex": "m",
+                "observed": 60,
+                "estimate": 90.0,
+                "lower": 70.0,
+                "upper": 120.0,
+                "status": "ok",
+            },
+            {
+                "sex": "f",
+                "observed": 30,
+                "estimate": None,
+                "lower": None,
+                "upper": None,
+                "status": "not_estimable",
+            },
+        ],
+    )
     texts = " ".join(_texts(chart_to_svg(strata_chart(res, words=words))))
     assert "W-people_axis" in texts and "W-not_estimable f" in texts
     assert "W-strata_subtitle 95" in texts and "W-strata_total 150 120 2,000" in texts
     texts = " ".join(_texts(chart_to_svg(models_chart(dga5, words=words))))
     assert "W-graph_weight_axis" in texts and "W-models_subtitle" in texts
     english = re.compile(r"observed|estimate|interval|people|stratum|graph|lower|upper")
-    for chart in (posterior_chart(dga5, words=words), strata_chart(res, words=words),
-                  models_chart(dga5, words=words)):
+    for chart in (
+        posterior_chart(dga5, words=words),
+        strata_chart(res, words=words),
+        models_chart(dga5, words=words),
+    ):
         # no English word left once the replaced phrases are taken out
-        assert not [t for t in _texts(chart_to_svg(chart))
-                    if english.search(re.sub(r"W-\w+", "", t))]
+        assert not [
+            t for t in _texts(chart_to_svg(chart)) if english.search(re.sub(r"W-\w+", "", t))
+        ]
     with pytest.raises(ValueError, match="estimte"):
         posterior_chart(dga5, words={"estimte": "x"})

@@ -108,8 +108,11 @@ def test_profile_interval_is_a_likelihood_ratio_interval(korea) -> None:
         yy = np.append(t.y, big_n - t.n)
         r = sm.GLM(yy, x, family=sm.families.Poisson()).fit(tol=1e-12)
         mu = r.fittedvalues
-        return float(gammaln(big_n + 1) - gammaln(big_n - t.n + 1)
-                     + np.sum(np.where(yy > 0, yy * np.log(mu / big_n), 0.0)))
+        return float(
+            gammaln(big_n + 1)
+            - gammaln(big_n - t.n + 1)
+            + np.sum(np.where(yy > 0, yy * np.log(mu / big_n), 0.0))
+        )
 
     grid = np.linspace(t.n + 0.01, 400, 4000)
     lmax = max(prof(v) for v in grid[::40])

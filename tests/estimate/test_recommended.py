@@ -41,8 +41,10 @@ def test_recommended_covers_two_class_populations_better_than_lcmcr():
     assert cov_r >= cov_l + 0.25
     assert cov_r >= 0.85
     # honest: it pays in width, and we report it
-    assert (row.loc[("ALL", "recommended"), "median_rel_width"]
-            > row.loc[("ALL", "lcmcr"), "median_rel_width"])
+    assert (
+        row.loc[("ALL", "recommended"), "median_rel_width"]
+        > row.loc[("ALL", "lcmcr"), "median_rel_width"]
+    )
     # lcmcr's misses are underestimates, as with R's LCMCR
     assert row.loc[("ALL", "lcmcr"), "misses_high"] == 0
 

@@ -10,10 +10,18 @@ from roshan.estimate.results import RESULT_KEYS, EstimateResult
 
 
 def _r(**kw) -> EstimateResult:
-    base = dict(method="loglinear", lists=["A", "B", "C"], observed=123, estimate=157.1667,
-                lower=140.2, upper=190.9, model={"formula": "A + B + C + A:B"},
-                diagnostics={"bic": np.float64(12.5), "n": np.int64(3)},
-                warnings=["few overlaps: x"], draws=np.arange(5.0))
+    base = dict(
+        method="loglinear",
+        lists=["A", "B", "C"],
+        observed=123,
+        estimate=157.1667,
+        lower=140.2,
+        upper=190.9,
+        model={"formula": "A + B + C + A:B"},
+        diagnostics={"bic": np.float64(12.5), "n": np.int64(3)},
+        warnings=["few overlaps: x"],
+        draws=np.arange(5.0),
+    )
     base.update(kw)
     return EstimateResult(**base)
 

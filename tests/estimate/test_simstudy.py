@@ -68,8 +68,14 @@ def test_bad_scenarios_rejected():
 
 def _truth_method(counts, seed):
     # an oracle that always covers: knows nothing, says [observed, 10 x observed]
-    return EstimateResult("oracle", list(counts.lists), counts.observed, 2.0 * counts.observed,
-                          counts.observed, 10.0 * counts.observed)
+    return EstimateResult(
+        "oracle",
+        list(counts.lists),
+        counts.observed,
+        2.0 * counts.observed,
+        counts.observed,
+        10.0 * counts.observed,
+    )
 
 
 def _observed_method(counts, seed):
@@ -84,8 +90,12 @@ def _failing_method(counts, seed):
 
 def test_run_study_summaries():
     small = Scenario("small", 300, 3, (Group(1.0, 0.3, 0.5),))
-    df = run_study({"wide": _truth_method, "naive": _observed_method, "fails": _failing_method},
-                   [small, "homogeneous_4"], n_reps=4, seed=9)
+    df = run_study(
+        {"wide": _truth_method, "naive": _observed_method, "fails": _failing_method},
+        [small, "homogeneous_4"],
+        n_reps=4,
+        seed=9,
+    )
     assert isinstance(df, pd.DataFrame)
     row = df.set_index(["scenario", "method"])
     assert row.loc[("small", "wide"), "coverage"] == 1.0

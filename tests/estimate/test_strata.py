@@ -27,18 +27,19 @@ def _synthetic(n_by_stratum: dict[str, tuple[int, list[float]]], seed: int = 1) 
         caps = caps[caps.any(axis=1)].astype(int)
         df = pd.DataFrame(caps, columns=LISTS[: len(p)])
         df["province"] = key
-        frames.append(df.groupby([*LISTS[: len(p)], "province"]).size()
-                      .reset_index(name="count"))
+        frames.append(df.groupby([*LISTS[: len(p)], "province"]).size().reset_index(name="count"))
     return pd.concat(frames, ignore_index=True)
 
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    return _synthetic({
-        "P1": (900, [0.3, 0.4, 0.25, 0.35]),
-        "P2": (600, [0.35, 0.3, 0.3, 0.3]),
-        "P3": (80, [0.2, 0.0, 0.1, 0.0]),  # only 2 lists cover it
-    })
+    return _synthetic(
+        {
+            "P1": (900, [0.3, 0.4, 0.25, 0.35]),
+            "P2": (600, [0.35, 0.3, 0.3, 0.3]),
+            "P3": (80, [0.2, 0.0, 0.1, 0.0]),  # only 2 lists cover it
+        }
+    )
 
 
 def test_stratum_problem_reasons() -> None:
@@ -59,7 +60,8 @@ def test_loglinear_strata_sum_and_flag_unestimable(frame: pd.DataFrame) -> None:
     assert "only 2 list(s)" in by["P3"]["reason"]
     assert by["P3"]["handled_as"] == "observed_only"  # pooling it alone cannot help
     assert r.estimate == pytest.approx(
-        by["P1"]["estimate"] + by["P2"]["estimate"] + by["P3"]["observed"])
+        by["P1"]["estimate"] + by["P2"]["estimate"] + by["P3"]["observed"]
+    )
     assert r.observed == int(frame["count"].sum())
     assert any("lower bound" in w for w in r.warnings)
     assert r.lower < r.estimate < r.upper
@@ -69,12 +71,15 @@ def test_loglinear_strata_sum_and_flag_unestimable(frame: pd.DataFrame) -> None:
 
 
 def test_unestimable_strata_are_pooled_when_that_works() -> None:
-    f = _synthetic({
-        "P1": (900, [0.3, 0.4, 0.25, 0.35]),
-        "P2": (120, [0.3, 0.3, 0.0, 0.0]),  # only A, B
-        "P3": (120, [0.0, 0.0, 0.3, 0.3]),  # only C, D
-        "P4": (120, [0.3, 0.3, 0.3, 0.0]),  # fine on its own (3 lists)
-    }, seed=3)
+    f = _synthetic(
+        {
+            "P1": (900, [0.3, 0.4, 0.25, 0.35]),
+            "P2": (120, [0.3, 0.3, 0.0, 0.0]),  # only A, B
+            "P3": (120, [0.0, 0.0, 0.3, 0.3]),  # only C, D
+            "P4": (120, [0.3, 0.3, 0.3, 0.0]),  # fine on its own (3 lists)
+        },
+        seed=3,
+    )
     r = fit_strata(f, ["province"], "loglinear", bootstrap=40)
     handled = {s["province"]: s["handled_as"] for s in r.strata}
     assert handled["P1"] == "estimated" and handled["P4"] == "estimated"
@@ -84,7 +89,8 @@ def test_unestimable_strata_are_pooled_when_that_works() -> None:
     assert remainder["handled_as"] == "pooled_remainder" and remainder["status"] == "ok"
     assert remainder["observed"] == by["P2"]["observed"] + by["P3"]["observed"]
     assert r.estimate == pytest.approx(
-        by["P1"]["estimate"] + by["P4"]["estimate"] + remainder["estimate"])
+        by["P1"]["estimate"] + by["P4"]["estimate"] + remainder["estimate"]
+    )
     assert by["P4"]["dropped_lists"] == ["D"]
     assert any("P2" in w and "P3" in w and "pooled" in w for w in r.warnings)
 
@@ -104,14 +110,16 @@ def test_bayesian_draws_are_summed(monkeypatch: pytest.MonkeyPatch, frame: pd.Da
     def fake_fit(method, counts, **opts):
         calls.append((method, counts.observed, opts.get("seed")))
         draws = np.full(500, counts.observed * 2.0)
-        return EstimateResult(method, list(counts.lists), counts.observed,
-                              counts.observed * 2.0, draws=draws)
+        return EstimateResult(
+            method, list(counts.lists), counts.observed, counts.observed * 2.0, draws=draws
+        )
 
     monkeypatch.setattr(strata_mod, "fit", fake_fit)
     r = fit_strata(frame, ["province"], "lcmcr", samples=500)
     ok = [s for s in r.strata if s["status"] == "ok"]
     expected = sum(2 * s["observed"] for s in ok) + sum(
-        s["observed"] for s in r.strata if s["status"] != "ok")
+        s["observed"] for s in r.strata if s["status"] != "ok"
+    )
     assert r.estimate == pytest.approx(expected)
     assert np.allclose(r.draws, expected)
     assert r.lower == pytest.approx(expected) and r.upper == pytest.approx(expected)
@@ -120,8 +128,12 @@ def test_bayesian_draws_are_summed(monkeypatch: pytest.MonkeyPatch, frame: pd.Da
 
 
 def test_no_strata_means_one_stratum(frame: pd.DataFrame) -> None:
-    r = fit_strata(frame.drop(columns="province").groupby(LISTS, as_index=False)["count"].sum(),
-                   [], "loglinear", bootstrap=20)
+    r = fit_strata(
+        frame.drop(columns="province").groupby(LISTS, as_index=False)["count"].sum(),
+        [],
+        "loglinear",
+        bootstrap=20,
+    )
     assert len(r.strata) == 1 and r.strata[0]["status"] == "ok"
 
 
@@ -134,15 +146,21 @@ def test_bad_frames_are_user_errors(frame: pd.DataFrame) -> None:
         fit_strata(frame.assign(count=0), ["province"], "loglinear")
 
 
-def test_a_refused_stratum_alone_is_observed_only(monkeypatch: pytest.MonkeyPatch,
-                                                   frame: pd.DataFrame) -> None:
+def test_a_refused_stratum_alone_is_observed_only(
+    monkeypatch: pytest.MonkeyPatch, frame: pd.DataFrame
+) -> None:
     p2_observed = int(frame.loc[frame["province"] == "P2", "count"].sum())
 
     def picky_fit(method, counts, **opts):
         if counts.observed == p2_observed:
             raise EstimationError("no log-linear model passes the checks")
-        return EstimateResult(method, list(counts.lists), counts.observed,
-                              counts.observed * 1.5, draws=np.full(50, counts.observed * 1.5))
+        return EstimateResult(
+            method,
+            list(counts.lists),
+            counts.observed,
+            counts.observed * 1.5,
+            draws=np.full(50, counts.observed * 1.5),
+        )
 
     monkeypatch.setattr(strata_mod, "fit", picky_fit)
     no_p3 = frame[frame["province"] != "P3"]

@@ -37,8 +37,13 @@ def _linked_ws(path: Path, root: Path, sources: list[dict]) -> Path:
     try:
         for s in sources:
             mapping = root / s["mapping"] if s.get("mapping") else None
-            ingest_file(ws, root / s["file"], source_name=s["name"],
-                        source_kind=SourceKind(s["kind"]), mapping_path=mapping)
+            ingest_file(
+                ws,
+                root / s["file"],
+                source_name=s["name"],
+                source_kind=SourceKind(s["kind"]),
+                mapping_path=mapping,
+            )
         link_workspace(ws)
     finally:
         ws.close()
@@ -58,8 +63,10 @@ def federation(tmp_path_factory: pytest.TempPathFactory) -> Federation:
     manifest = simulate(ScenarioConfig(seed=SEED, population=POPULATION, lists=6), root / "sim")
     sources = manifest["sources"]
     share = {s["name"]: PARTIES[k * len(PARTIES) // len(sources)] for k, s in enumerate(sources)}
-    party_ws = {p: _linked_ws(root / f"ws-{p}", root / "sim",
-                              [s for s in sources if share[s["name"]] == p]) for p in PARTIES}
+    party_ws = {
+        p: _linked_ws(root / f"ws-{p}", root / "sim", [s for s in sources if share[s["name"]] == p])
+        for p in PARTIES
+    }
     all_ws = _linked_ws(root / "ws-all", root / "sim", sources)
     keydirs, keys = {}, {}
     for name in (*PARTIES, "coordinator"):

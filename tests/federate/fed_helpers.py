@@ -12,8 +12,9 @@ PASSPHRASE = "synthetic-test-passphrase"  # the key passphrase of every test org
 
 def new_session(fed, tmp: Path, strata=("province", "period"), **kw):
     parties = [(p, load_public(fed.keydirs[p])) for p in fed.parties]
-    return create_session(tmp / "session.json", parties, fed.keys["coordinator"],
-                          "coordinator", list(strata), **kw)
+    return create_session(
+        tmp / "session.json", parties, fed.keys["coordinator"], "coordinator", list(strata), **kw
+    )
 
 
 def round_one(fed, session, tmp: Path, agree=None) -> dict[str, Path]:
@@ -21,8 +22,11 @@ def round_one(fed, session, tmp: Path, agree=None) -> dict[str, Path]:
     out = {}
     for p in fed.parties:
         vt = workspace_tokens(fed.party_ws[p])
-        a = list(agree.get(p, session.data["strata"]) if isinstance(agree, dict)
-                 else session.data["strata"])
+        a = list(
+            agree.get(p, session.data["strata"])
+            if isinstance(agree, dict)
+            else session.data["strata"]
+        )
         out[p] = blind_round(session, fed.keys[p], p, vt, a, tmp / "state" / p, tmp / "out" / p)
     return out
 
@@ -36,7 +40,8 @@ def all_rounds(fed, session, tmp: Path, agree=None) -> list[Path]:
         nxt = {}
         for j, p in enumerate(names):
             prev = names[(j - 1) % n]
-            nxt[p] = pass_round(session, fed.keys[p], p, last[prev], tmp / "state" / p,
-                                tmp / "out" / p)
+            nxt[p] = pass_round(
+                session, fed.keys[p], p, last[prev], tmp / "state" / p, tmp / "out" / p
+            )
         last = nxt
     return [last[p] for p in names]

@@ -23,10 +23,19 @@ def test_one_day_apart_always_shares_a_window():
 
 
 def test_tokens_agree_across_scripts():
-    fa = record_tokens(rule_key("حسین"), rule_key("رضایی"), rule_key("علی"), "2026-01-09",
-                       "day", "IR-23", 24, 24)
-    la = record_tokens(rule_key("hossein"), rule_key("rezaei"), rule_key("ali"), "2026-01-10",
-                       "day", "IR-23", 25, 25)
+    fa = record_tokens(
+        rule_key("حسین"), rule_key("رضایی"), rule_key("علی"), "2026-01-09", "day", "IR-23", 24, 24
+    )
+    la = record_tokens(
+        rule_key("hossein"),
+        rule_key("rezaei"),
+        rule_key("ali"),
+        "2026-01-10",
+        "day",
+        "IR-23",
+        25,
+        25,
+    )
     shared = {t for _, t in fa} & {t for _, t in la}
     assert len(shared) >= 8
     assert len(fa) <= MAX_TOKENS

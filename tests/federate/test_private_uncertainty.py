@@ -57,22 +57,33 @@ def _rows(seed: int = 3) -> list[np.ndarray]:
 
 
 def _sidecar(counts: Path, draws: list[pd.DataFrame]) -> Path:
-    doc = {"format": SIDECAR_FORMAT, "version": 1, "computed_privately": True, "protocol": 1,
-           "parties": [{"name": "NGO-A", "key_fingerprint": "aaaa:bbbb:cccc:dddd"},
-                       {"name": "MEDIA-B", "key_fingerprint": "1111:2222:3333:4444"},
-                       {"name": "HOSP-C", "key_fingerprint": "5555:6666:7777:8888"}],
-           "threshold": 4, "unique_threshold": 2, "strata_revealed": [],
-           "counted_at": "2026-12-06T10:00:00+00:00", "counts_sha256": file_sha256(counts),
-           "linkage_error": {"method": "drawn matchings", "n_draws": len(draws)},
-           "draws": [d.to_dict(orient="records") for d in draws]}
+    doc = {
+        "format": SIDECAR_FORMAT,
+        "version": 1,
+        "computed_privately": True,
+        "protocol": 1,
+        "parties": [
+            {"name": "NGO-A", "key_fingerprint": "aaaa:bbbb:cccc:dddd"},
+            {"name": "MEDIA-B", "key_fingerprint": "1111:2222:3333:4444"},
+            {"name": "HOSP-C", "key_fingerprint": "5555:6666:7777:8888"},
+        ],
+        "threshold": 4,
+        "unique_threshold": 2,
+        "strata_revealed": [],
+        "counted_at": "2026-12-06T10:00:00+00:00",
+        "counts_sha256": file_sha256(counts),
+        "linkage_error": {"method": "drawn matchings", "n_draws": len(draws)},
+        "draws": [d.to_dict(orient="records") for d in draws],
+    }
     path = sidecar_path(counts)
     path.write_text(json.dumps(doc), "utf-8")
     return path
 
 
 def _est(*args: str) -> dict:
-    res = runner.invoke(app, ["estimate", *args, "--method", "loglinear", "--bootstrap", "0",
-                              "--json"])
+    res = runner.invoke(
+        app, ["estimate", *args, "--method", "loglinear", "--bootstrap", "0", "--json"]
+    )
     assert res.exit_code == 0, res.output
     return json.loads(res.stdout)
 
@@ -102,8 +113,11 @@ def test_deterministic_matching_unchanged_by_the_refactor():
     parties = ["A", "B", "C"]
     got = match_counts(rows, parties)
     # the rule written out: accept s >= threshold, or a unique candidate at >= unique
-    rule = {(s, u): 1.0 if (s >= DEFAULT_THRESHOLD or u) else 0.0
-            for s in range(DEFAULT_UNIQUE_THRESHOLD, ACCEPT_CAP + 1) for u in (False, True)}
+    rule = {
+        (s, u): 1.0 if (s >= DEFAULT_THRESHOLD or u) else 0.0
+        for s in range(DEFAULT_UNIQUE_THRESHOLD, ACCEPT_CAP + 1)
+        for u in (False, True)
+    }
     drawn = match_draws(rows, parties, 1, table=rule, seed=1, missed_rate=0.0)[0]
     # the same matches up to how ties between equally good candidates fall
     err = count_error(drawn, got, parties)
@@ -121,7 +135,8 @@ def test_draws_differ_and_follow_the_calibration():
     p = accept_probability(scores["s"].to_numpy(), scores["unique"].to_numpy())
     assert ((0 <= p) & (p <= 1)).all()
     assert accept_probability(np.array([40]), np.array([True]))[0] == ACCEPT_PROBABILITY.get(
-        (ACCEPT_CAP, True), 1.0)
+        (ACCEPT_CAP, True), 1.0
+    )
     # links for the true pairs no candidate shows: fewer people, never more
     none = match_draws(rows, parties, 8, seed=5, missed_rate=0.0)
     many = match_draws(rows, parties, 8, seed=5, missed_rate=0.5)
@@ -143,10 +158,14 @@ def test_without_draws_the_estimate_is_unchanged(tmp_path):
     _sidecar(counts, [])
     prov = _est("--counts", str(counts))
     assert (prov["estimate"], prov["lower"], prov["upper"]) == pytest.approx(
-        (plain["estimate"], plain["lower"], plain["upper"]))
+        (plain["estimate"], plain["lower"], plain["upper"])
+    )
     fed = prov["diagnostics"]["federate"]
     assert fed["computed_privately"] and [p["name"] for p in fed["parties"]] == [
-        "NGO-A", "MEDIA-B", "HOSP-C"]
+        "NGO-A",
+        "MEDIA-B",
+        "HOSP-C",
+    ]
     assert fed["linkage_error"]["accounted"] is False
     assert any("treats the private matching as certain" in w for w in prov["warnings"])
 
@@ -176,8 +195,18 @@ def test_pooled_interval_is_wider_than_the_single_table(tmp_path):
 
 
 def test_linkage_draws_with_plain_counts_still_refused(tmp_path):
-    res = runner.invoke(app, ["estimate", "--counts", str(DATA / "korea_3list.csv"),
-                              "--linkage-draws", "5", "--method", "loglinear"])
+    res = runner.invoke(
+        app,
+        [
+            "estimate",
+            "--counts",
+            str(DATA / "korea_3list.csv"),
+            "--linkage-draws",
+            "5",
+            "--method",
+            "loglinear",
+        ],
+    )
     assert res.exit_code != 0
 
 
@@ -185,9 +214,23 @@ def test_console_summary_states_the_provenance_in_both_languages(tmp_path):
     counts = tmp_path / "counts.csv"
     shutil.copy(DATA / "korea_3list.csv", counts)
     _sidecar(counts, _perturbed(counts, 4, seed=1))
-    for lang, words in (("en", "computed privately with roshan federate"),
-                        ("fa", "به‌صورت محرمانه با roshan federate")):
-        res = runner.invoke(app, ["estimate", "--counts", str(counts), "--method", "loglinear",
-                                  "--bootstrap", "0", "--lang", lang])
+    for lang, words in (
+        ("en", "computed privately with roshan federate"),
+        ("fa", "به‌صورت محرمانه با roshan federate"),
+    ):
+        res = runner.invoke(
+            app,
+            [
+                "estimate",
+                "--counts",
+                str(counts),
+                "--method",
+                "loglinear",
+                "--bootstrap",
+                "0",
+                "--lang",
+                lang,
+            ],
+        )
         assert res.exit_code == 0, res.output
         assert words in res.output and "NGO-A" in res.output and "MEDIA-B" in res.output

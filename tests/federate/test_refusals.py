@@ -44,8 +44,15 @@ def _pass(fed, session, tmp, me, f):
 def test_wrong_key(federation, tmp_path, r1):
     session, files = r1
     # A's round-1 file is addressed to B; C cannot open it
-    _refused("cannot be opened with ORG-C's key", _pass, federation, session, tmp_path,
-             "ORG-C", files["ORG-A"])
+    _refused(
+        "cannot be opened with ORG-C's key",
+        _pass,
+        federation,
+        session,
+        tmp_path,
+        "ORG-C",
+        files["ORG-A"],
+    )
 
 
 def test_tampered_ciphertext(federation, tmp_path, r1):
@@ -65,16 +72,18 @@ def test_tampered_and_reencrypted(federation, tmp_path, r1):
     body = bytearray(pyrage.decrypt(files["ORG-A"].read_bytes(), [fed.keys["ORG-B"].identity]))
     body[-200] ^= 0x01  # inside the payload
     bad = tmp_path / "reenc.rfed"
-    bad.write_bytes(pyrage.encrypt(bytes(body), [x25519.Recipient.from_str(
-        fed.keys["ORG-B"].public.recipient)]))
+    bad.write_bytes(
+        pyrage.encrypt(bytes(body), [x25519.Recipient.from_str(fed.keys["ORG-B"].public.recipient)])
+    )
     _refused("signature does not verify", _pass, fed, session, tmp_path, "ORG-B", bad)
 
 
 def test_replayed_round(federation, tmp_path, r1):
     session, files = r1
     _pass(federation, session, tmp_path, "ORG-B", files["ORG-A"])
-    _refused("already processed.*replayed", _pass, federation, session, tmp_path, "ORG-B",
-             files["ORG-A"])
+    _refused(
+        "already processed.*replayed", _pass, federation, session, tmp_path, "ORG-B", files["ORG-A"]
+    )
 
 
 def test_dropped_round_at_a_party(federation, tmp_path, r1):
@@ -82,32 +91,55 @@ def test_dropped_round_at_a_party(federation, tmp_path, r1):
     fed = federation
     # B blinds A's set (round 2, to C); C never processed B's round 1 and gets round 2
     r2 = _pass(fed, session, tmp_path, "ORG-B", files["ORG-A"])
-    _refused("expected round 1, got round 2: a round was dropped", _pass, fed, session,
-             tmp_path, "ORG-C", r2)
+    _refused(
+        "expected round 1, got round 2: a round was dropped",
+        _pass,
+        fed,
+        session,
+        tmp_path,
+        "ORG-C",
+        r2,
+    )
 
 
 def test_dropped_round_at_the_coordinator(federation, tmp_path):
     fed = federation
     session = new_session(fed, tmp_path)
     finals = all_rounds(fed, session, tmp_path)
-    _refused("no final set for .*dropped", count_rounds, session, fed.keys["coordinator"],
-             finals[:2])
+    _refused(
+        "no final set for .*dropped", count_rounds, session, fed.keys["coordinator"], finals[:2]
+    )
     # a non-final round handed to the coordinator is not a final set either
     with pytest.raises(FederateError):
-        count_rounds(session, fed.keys["coordinator"], [*finals[:2],
-                                                        tmp_path / "out" / "ORG-A" / "x"])
+        count_rounds(
+            session, fed.keys["coordinator"], [*finals[:2], tmp_path / "out" / "ORG-A" / "x"]
+        )
 
 
 def test_same_set_twice(federation, tmp_path):
     fed = federation
     session = new_session(fed, tmp_path)
     finals = all_rounds(fed, session, tmp_path)
-    _refused("same set was sent twice", count_rounds, session, fed.keys["coordinator"],
-             [finals[0], finals[0], finals[1], finals[2]])
+    _refused(
+        "same set was sent twice",
+        count_rounds,
+        session,
+        fed.keys["coordinator"],
+        [finals[0], finals[0], finals[1], finals[2]],
+    )
     # a party cannot send a second round-1 set in the same session
     vt = workspace_tokens(fed.party_ws["ORG-A"])
-    _refused("same set cannot be sent twice", blind_round, session, fed.keys["ORG-A"], "ORG-A",
-             vt, [], tmp_path / "state" / "ORG-A", tmp_path / "again")
+    _refused(
+        "same set cannot be sent twice",
+        blind_round,
+        session,
+        fed.keys["ORG-A"],
+        "ORG-A",
+        vt,
+        [],
+        tmp_path / "state" / "ORG-A",
+        tmp_path / "again",
+    )
 
 
 def test_set_forwarded_unblinded(federation, tmp_path, r1):
@@ -116,10 +148,31 @@ def test_set_forwarded_unblinded(federation, tmp_path, r1):
     fed = federation
     rnd = proto.read_round(files["ORG-A"], session, fed.keys["ORG-B"], "ORG-B")
     h = rnd.header
-    chain = [*h["chain"], proto._hop(session, fed.keys["ORG-B"], 2, "ORG-B", "ORG-A",
-                                     rnd.digest, rnd.digest, h["origin_claim"]["n_records"])]
-    bad = proto._write_round(tmp_path / "evil", session, fed.keys["ORG-B"], "ORG-B", 2, "ORG-A",
-                             h["origin_claim"], h["origin_sig"], chain, rnd.payload)
+    chain = [
+        *h["chain"],
+        proto._hop(
+            session,
+            fed.keys["ORG-B"],
+            2,
+            "ORG-B",
+            "ORG-A",
+            rnd.digest,
+            rnd.digest,
+            h["origin_claim"]["n_records"],
+        ),
+    ]
+    bad = proto._write_round(
+        tmp_path / "evil",
+        session,
+        fed.keys["ORG-B"],
+        "ORG-B",
+        2,
+        "ORG-A",
+        h["origin_claim"],
+        h["origin_sig"],
+        chain,
+        rnd.payload,
+    )
     _pass(fed, session, tmp_path, "ORG-C", files["ORG-B"])
     _refused("same set", _pass, fed, session, tmp_path, "ORG-C", bad)
 
@@ -132,10 +185,31 @@ def test_rows_dropped_by_a_party(federation, tmp_path, r1):
     rec = session.width * 32 + proto.LABEL_BYTES
     payload = rnd.payload[:-rec]  # one victim dropped
     sha = proto._sha(payload)
-    chain = [*h["chain"], proto._hop(session, fed.keys["ORG-B"], 2, "ORG-B", "ORG-A",
-                                     rnd.digest, sha, h["origin_claim"]["n_records"])]
-    bad = proto._write_round(tmp_path / "evil", session, fed.keys["ORG-B"], "ORG-B", 2, "ORG-A",
-                             h["origin_claim"], h["origin_sig"], chain, payload)
+    chain = [
+        *h["chain"],
+        proto._hop(
+            session,
+            fed.keys["ORG-B"],
+            2,
+            "ORG-B",
+            "ORG-A",
+            rnd.digest,
+            sha,
+            h["origin_claim"]["n_records"],
+        ),
+    ]
+    bad = proto._write_round(
+        tmp_path / "evil",
+        session,
+        fed.keys["ORG-B"],
+        "ORG-B",
+        2,
+        "ORG-A",
+        h["origin_claim"],
+        h["origin_sig"],
+        chain,
+        payload,
+    )
     _pass(fed, session, tmp_path, "ORG-C", files["ORG-B"])
     _refused("rows were added or dropped", _pass, fed, session, tmp_path, "ORG-C", bad)
 
@@ -143,13 +217,27 @@ def test_rows_dropped_by_a_party(federation, tmp_path, r1):
 def test_strata_not_agreed_by_all(federation, tmp_path):
     fed = federation
     session = new_session(fed, tmp_path)
-    finals = all_rounds(fed, session, tmp_path,
-                        agree={"ORG-A": ["province", "period"], "ORG-B": ["period"],
-                               "ORG-C": ["province", "period"]})
-    _refused("'province' was not agreed by ORG-B", count_rounds, session,
-             fed.keys["coordinator"], finals, by=["province"])
-    _refused("'sex' was not proposed", count_rounds, session, fed.keys["coordinator"], finals,
-             by=["sex"])
+    finals = all_rounds(
+        fed,
+        session,
+        tmp_path,
+        agree={
+            "ORG-A": ["province", "period"],
+            "ORG-B": ["period"],
+            "ORG-C": ["province", "period"],
+        },
+    )
+    _refused(
+        "'province' was not agreed by ORG-B",
+        count_rounds,
+        session,
+        fed.keys["coordinator"],
+        finals,
+        by=["province"],
+    )
+    _refused(
+        "'sex' was not proposed", count_rounds, session, fed.keys["coordinator"], finals, by=["sex"]
+    )
     counts, _ = count_rounds(session, fed.keys["coordinator"], finals, by=["period"])
     assert "period" in counts.columns
 
@@ -163,11 +251,13 @@ def test_mismatched_protocol_version(federation, tmp_path, r1):
     _refused("protocol version 99, this roshan speaks version 1", load_session, other)
     # a round file written by a party speaking another version
     fed = federation
-    body = proto._pack({"protocol": 2, "session_id": session.session_id, "to": "ORG-B"}, b"",
-                       fed.keys["ORG-A"])
+    body = proto._pack(
+        {"protocol": 2, "session_id": session.session_id, "to": "ORG-B"}, b"", fed.keys["ORG-A"]
+    )
     bad = tmp_path / "v2.rfed"
-    bad.write_bytes(pyrage.encrypt(body, [x25519.Recipient.from_str(
-        fed.keys["ORG-B"].public.recipient)]))
+    bad.write_bytes(
+        pyrage.encrypt(body, [x25519.Recipient.from_str(fed.keys["ORG-B"].public.recipient)])
+    )
     _refused("protocol version 2", _pass, fed, session, tmp_path, "ORG-B", bad)
 
 
@@ -183,12 +273,31 @@ def test_empty_list_and_too_small(federation, tmp_path):
     fed = federation
     session = new_session(fed, tmp_path)
     empty = VictimTokens(uids=[], tokens=[], strata=[])
-    _refused("empty list", blind_round, session, fed.keys["ORG-A"], "ORG-A", empty, [],
-             tmp_path / "st", tmp_path / "o")
-    small = VictimTokens(uids=[f"V-{i}" for i in range(10)], tokens=[["gf|x|y"]] * 10,
-                         strata=[{}] * 10)
-    _refused("fewer than the minimum of 50", blind_round, session, fed.keys["ORG-A"], "ORG-A",
-             small, [], tmp_path / "st", tmp_path / "o")
+    _refused(
+        "empty list",
+        blind_round,
+        session,
+        fed.keys["ORG-A"],
+        "ORG-A",
+        empty,
+        [],
+        tmp_path / "st",
+        tmp_path / "o",
+    )
+    small = VictimTokens(
+        uids=[f"V-{i}" for i in range(10)], tokens=[["gf|x|y"]] * 10, strata=[{}] * 10
+    )
+    _refused(
+        "fewer than the minimum of 50",
+        blind_round,
+        session,
+        fed.keys["ORG-A"],
+        "ORG-A",
+        small,
+        [],
+        tmp_path / "st",
+        tmp_path / "o",
+    )
     assert not (tmp_path / "o").exists()  # nothing written, nothing revealed
 
 
@@ -204,8 +313,17 @@ def test_wrong_party_keys(federation, tmp_path):
     fed = federation
     session = new_session(fed, tmp_path)
     vt = workspace_tokens(fed.party_ws["ORG-A"])
-    _refused("not ORG-A's keys", blind_round, session, fed.keys["ORG-B"], "ORG-A", vt, [],
-             tmp_path / "st", tmp_path / "o")
+    _refused(
+        "not ORG-A's keys",
+        blind_round,
+        session,
+        fed.keys["ORG-B"],
+        "ORG-A",
+        vt,
+        [],
+        tmp_path / "st",
+        tmp_path / "o",
+    )
     # the coordinator's count with a party's keys
     shutil.rmtree(tmp_path / "st", ignore_errors=True)
     _refused("not the coordinator's keys", count_rounds, session, fed.keys["ORG-A"], [])

@@ -67,6 +67,9 @@ def test_round_files_are_small_and_opaque(federation, tmp_path):
     for f in finals:
         data = f.read_bytes()
         assert data.startswith(b"age-encryption.org/v1")
-        n = int(count_rounds.__globals__["read_round"](
-            f, session, fed.keys["coordinator"], "coordinator").header["origin_claim"]["n_records"])
+        n = int(
+            count_rounds.__globals__["read_round"](
+                f, session, fed.keys["coordinator"], "coordinator"
+            ).header["origin_claim"]["n_records"]
+        )
         assert len(data) / (n * MAX_TOKENS) <= 64  # bytes per token, headers included

@@ -35,27 +35,69 @@ def _csv(tmp_path: Path, name: str, rows: list[tuple[str, str, str]]) -> Path:
 
 def _issues(ws: Workspace) -> dict[int, list[dict[str, str]]]:
     with ws.engine.connect() as conn:
-        rows = conn.execute(select(Record.import_id, Record.row_number, Record.issues)
-                            .order_by(Record.import_id, Record.row_number)).all()
+        rows = conn.execute(
+            select(Record.import_id, Record.row_number, Record.issues).order_by(
+                Record.import_id, Record.row_number
+            )
+        ).all()
     return {r.row_number + 1000 * (r.import_id - 1): list(r.issues or []) for r in rows}
 
 
 def _ambiguous_rows(ws: Workspace) -> set[int]:
-    return {row for row, issues in _issues(ws).items()
-            if any(i["message"] == AMBIGUOUS_ORDER for i in issues)}
+    return {
+        row
+        for row, issues in _issues(ws).items()
+        if any(i["message"] == AMBIGUOUS_ORDER for i in issues)
+    }
 
 
 # a DD/MM/YYYY list with every day of January 2026: days 13-31 show the order
-DAY_FIRST = [(f"Person {d}", f"{d:02d}/01/2026", "") for d in (3, 8, 21, 1, 12, 30, 9, 13, 2,
-                                                                 4, 5, 6, 7, 10, 11, 14, 15, 16,
-                                                                 17, 18, 19, 20, 22, 23, 24, 25,
-                                                                 26, 27, 28, 29, 31)]
+DAY_FIRST = [
+    (f"Person {d}", f"{d:02d}/01/2026", "")
+    for d in (
+        3,
+        8,
+        21,
+        1,
+        12,
+        30,
+        9,
+        13,
+        2,
+        4,
+        5,
+        6,
+        7,
+        10,
+        11,
+        14,
+        15,
+        16,
+        17,
+        18,
+        19,
+        20,
+        22,
+        23,
+        24,
+        25,
+        26,
+        27,
+        28,
+        29,
+        31,
+    )
+]
 
 
 def test_day_first_list_has_no_ambiguity_warnings(any_ws: Workspace, tmp_path: Path) -> None:
     f = _csv(tmp_path, "SYNTHETIC-dd-mm.csv", DAY_FIRST)
-    alone = sum(1 for _, d, _ in DAY_FIRST
-                for i in check_fields({"date_of_death": d}) if i.message == AMBIGUOUS_ORDER)
+    alone = sum(
+        1
+        for _, d, _ in DAY_FIRST
+        for i in check_fields({"date_of_death": d})
+        if i.message == AMBIGUOUS_ORDER
+    )
     assert alone == 11  # what ingest used to warn about: days 2-12 (1/1 is no question)
     res = ingest_file(any_ws, f, source_name="NGO A", source_kind=SourceKind.NGO_LIST)
     assert (res.rows_accepted, res.warnings_count) == (len(DAY_FIRST), 0)
@@ -68,21 +110,21 @@ def test_day_first_list_has_no_ambiguity_warnings(any_ws: Workspace, tmp_path: P
 
 # only days <= 12 in year-last numeric form: nothing in the column settles the order
 AMBIGUOUS = [
-    ("Ali Rezaei", "08/01/2026", ""),        # 1 ambiguous
-    ("Hossein Karimi", "2026-01-09", ""),    # 2 ISO: fine
+    ("Ali Rezaei", "08/01/2026", ""),  # 1 ambiguous
+    ("Hossein Karimi", "2026-01-09", ""),  # 2 ISO: fine
     ("Zahra Ahmadi", "05/01/2026", "03/04/2001"),  # 3 both dates ambiguous
-    ("Reza Mousavi", "07/07/2026", ""),      # 4 day = month: fine
-    ("", "03/01/2026", ""),                  # 5 no name (an error) and an ambiguous date
-    ("Mehdi Jafari", "09/01/2099", ""),      # 6 ambiguous and in the future
-    ("Sara Nouri", "not a date", ""),        # 7 not a date at all
+    ("Reza Mousavi", "07/07/2026", ""),  # 4 day = month: fine
+    ("", "03/01/2026", ""),  # 5 no name (an error) and an ambiguous date
+    ("Mehdi Jafari", "09/01/2099", ""),  # 6 ambiguous and in the future
+    ("Sara Nouri", "not a date", ""),  # 7 not a date at all
     ("Omid Kazemi", "10/01/2026", ",EXTRA"),  # 8 a cell past the header (an error)
 ]
 
 
 @pytest.mark.parametrize("worker", [False, True])
-def test_ambiguous_column_is_warned_like_a_row_alone(any_ws: Workspace, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     worker: bool) -> None:
+def test_ambiguous_column_is_warned_like_a_row_alone(
+    any_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: bool
+) -> None:
     if worker:
         if "fork" not in multiprocessing.get_all_start_methods():
             pytest.skip("no fork start method")
@@ -94,15 +136,16 @@ def test_ambiguous_column_is_warned_like_a_row_alone(any_ws: Workspace, tmp_path
     # the warnings added once the column was read sit where a row-alone check puts them
     for row in (1, 3, 5, 6):
         name, dod, dob = AMBIGUOUS[row - 1]
-        alone = check_fields({"full_name": name or None, "date_of_death": dod,
-                              "date_of_birth": dob or None})
-        assert stored[row] == [{"field": i.field, "message": i.message, "severity": i.severity}
-                               for i in alone], row
+        alone = check_fields(
+            {"full_name": name or None, "date_of_death": dod, "date_of_birth": dob or None}
+        )
+        assert stored[row] == [
+            {"field": i.field, "message": i.message, "severity": i.severity} for i in alone
+        ], row
     assert [i["message"] for i in stored[3]] == [AMBIGUOUS_ORDER, AMBIGUOUS_ORDER]
     assert [i["field"] for i in stored[5]] == ["full_name", "date_of_death"]
     assert [i["message"] for i in stored[6]][:1] == [AMBIGUOUS_ORDER]
-    assert stored[7] == [{"field": "date_of_death", "message": NOT_A_DATE,
-                          "severity": "warning"}]
+    assert stored[7] == [{"field": "date_of_death", "message": NOT_A_DATE, "severity": "warning"}]
     assert stored[8][0]["field"] == "*" and stored[8][-1]["message"] == AMBIGUOUS_ORDER
     warnings = sum(1 for issues in stored.values() for i in issues if i["severity"] == "warning")
     assert res.warnings_count == warnings == 8  # 6 ambiguous, 1 future, 1 not a date
@@ -110,33 +153,48 @@ def test_ambiguous_column_is_warned_like_a_row_alone(any_ws: Workspace, tmp_path
 
 def test_strict_lists_the_late_warnings(sqlite_ws: Workspace, tmp_path: Path) -> None:
     rows = [r for r in AMBIGUOUS if r[0]][:4]  # no error rows: --strict imports it
-    res = ingest_file(sqlite_ws, _csv(tmp_path, "SYNTHETIC-strict.csv", rows),
-                      source_name="NGO B", strict=True)
+    res = ingest_file(
+        sqlite_ws, _csv(tmp_path, "SYNTHETIC-strict.csv", rows), source_name="NGO B", strict=True
+    )
     assert sorted((i.row, i.field) for i in res.issues if i.message == AMBIGUOUS_ORDER) == [
-        (1, "date_of_death"), (3, "date_of_birth"), (3, "date_of_death")]
+        (1, "date_of_death"),
+        (3, "date_of_birth"),
+        (3, "date_of_death"),
+    ]
 
 
-def test_the_sources_earlier_imports_settle_the_order(sqlite_ws: Workspace,
-                                                      tmp_path: Path) -> None:
+def test_the_sources_earlier_imports_settle_the_order(sqlite_ws: Workspace, tmp_path: Path) -> None:
     # normalise reads a source's column across its imports: so does ingest
-    ingest_file(sqlite_ws, _csv(tmp_path, "SYNTHETIC-1.csv", [("Ali Rezaei", "25/01/2026", "")]),
-                source_name="NGO C")
+    ingest_file(
+        sqlite_ws,
+        _csv(tmp_path, "SYNTHETIC-1.csv", [("Ali Rezaei", "25/01/2026", "")]),
+        source_name="NGO C",
+    )
     small = [("Hossein Karimi", "08/01/2026", ""), ("Zahra Ahmadi", "05/01/2026", "")]
     res = ingest_file(sqlite_ws, _csv(tmp_path, "SYNTHETIC-2.csv", small), source_name="NGO C")
     assert res.warnings_count == 0
-    res = ingest_file(sqlite_ws, _csv(tmp_path, "SYNTHETIC-3.csv", small + [("x y", "", "")]),
-                      source_name="NGO D")  # another source: nothing settles it
+    res = ingest_file(
+        sqlite_ws, _csv(tmp_path, "SYNTHETIC-3.csv", small + [("x y", "", "")]), source_name="NGO D"
+    )  # another source: nothing settles it
     assert res.warnings_count == 2
     out = normalize_frame(records_frame(sqlite_ws))
-    assert out.groupby("source")["dod_ambiguous"].sum().to_dict() == {
-        "NGO C": 0, "NGO D": 2}
+    assert out.groupby("source")["dod_ambiguous"].sum().to_dict() == {"NGO C": 0, "NGO D": 2}
 
 
 def test_two_digit_years_read_with_the_columns_calendar(sqlite_ws: Workspace) -> None:
     # «04/10/19» is no date alone; in a Jalali column it is 1404/10/19
-    rows = [{"full_name": "Ali Rezaei", "date_of_death": "1404/10/18"},
-            {"full_name": "Reza Karimi", "date_of_death": "04/10/19"}]
-    res = ingest_records(sqlite_ws, rows, source_name="intake", source_kind=SourceKind.OTHER,
-                         file_name="SYNTHETIC-intake.json", sha256="0" * 64, size=1)
+    rows = [
+        {"full_name": "Ali Rezaei", "date_of_death": "1404/10/18"},
+        {"full_name": "Reza Karimi", "date_of_death": "04/10/19"},
+    ]
+    res = ingest_records(
+        sqlite_ws,
+        rows,
+        source_name="intake",
+        source_kind=SourceKind.OTHER,
+        file_name="SYNTHETIC-intake.json",
+        sha256="0" * 64,
+        size=1,
+    )
     assert res.warnings_count == 0
     assert check_fields(rows[1])[0].message == NOT_A_DATE  # judged alone it would be warned

@@ -54,7 +54,9 @@ def test_mixed_utf8_and_cp1256_refused(tmp_path: Path) -> None:
 
 def test_binary_refused(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="binary"):
-        detect_encoding(write(tmp_path, b"PK\x03\x04\x00\x00\x01\x00\x00\x00\x00\x02\x03\x00\x00\x00abc"))
+        detect_encoding(
+            write(tmp_path, b"PK\x03\x04\x00\x00\x01\x00\x00\x00\x00\x02\x03\x00\x00\x00abc")
+        )
 
 
 def test_declared_encoding_verified(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from roshan.store.workspace import Workspace
 
 CSV = (
     "record_id,full_name,date_of_death,province,notes\n"
-    "A1,محمدرضا حسینی,1404/10/18,Tehran,\"two\nlines\"\n"
+    'A1,محمدرضا حسینی,1404/10/18,Tehran,"two\nlines"\n'
     "A2,Mohammad Reza Hosseini,2026-01-08,Fars,\n"
     "A3,,2026-01-09,Fars,no name here\n"
     "A4,Zahra Karimi,2026-01-10,Fars,x,EXTRA\n"
@@ -42,7 +42,13 @@ def test_ingest_csv_keeps_every_row_with_provenance(any_ws: Workspace, tmp_path:
     res = ingest_file(any_ws, f, source_name="NGO A", source_kind=SourceKind.NGO_LIST)
     assert (res.rows_total, res.rows_accepted, res.rows_rejected) == (4, 2, 2)
     assert {(i.row, i.field) for i in res.issues} == {(3, "full_name"), (4, "*")}
-    assert counts(any_ws) == {"sources": 1, "imports": 1, "raw_rows": 4, "records": 4, "rejected": 2}
+    assert counts(any_ws) == {
+        "sources": 1,
+        "imports": 1,
+        "raw_rows": 4,
+        "records": 4,
+        "rejected": 2,
+    }
     with any_ws.engine.connect() as conn:
         cells = conn.execute(select(RawRow.cells).where(RawRow.row_number == 1)).scalar()
         assert cells["notes"] == "two\nlines"  # quoted newline kept verbatim
@@ -72,7 +78,9 @@ def test_ledger_leaf_per_raw_row(any_ws: Workspace, tmp_path: Path) -> None:
     with any_ws.engine.connect() as conn:
         seqs = [r[0] for r in conn.execute(select(LedgerLeaf.seq).order_by(LedgerLeaf.seq))]
         assert seqs == list(range(6))
-        row1 = conn.execute(select(RawRow.cells).where(RawRow.row_number == 1, RawRow.import_id == res.import_id)).scalar()
+        row1 = conn.execute(
+            select(RawRow.cells).where(RawRow.row_number == 1, RawRow.import_id == res.import_id)
+        ).scalar()
         h = conn.execute(select(LedgerLeaf.leaf_hash).where(LedgerLeaf.seq == 0)).scalar()
     assert bytes(h) == leaf_hash(raw_row_leaf_data(res.sha256, 1, row1))
 
@@ -97,13 +105,25 @@ def test_failure_mid_file_rolls_back(any_ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_mapping_persian_headers(any_ws: Workspace, tmp_path: Path) -> None:
-    f = write(tmp_path, "fa.csv", "ردیف,نام,نام خانوادگی,تاریخ درگذشت,استان\n1,علی,رضایی,۱۸ دی ۱۴۰۴,تهران\n")
-    m = write(tmp_path, "m.toml", '[columns]\n"ردیف" = "record_id"\n"نام" = "given_name"\n'
-              '"نام خانوادگی" = "family_name"\n"تاریخ درگذشت" = "date_of_death"\n"استان" = "province"\n')
+    f = write(
+        tmp_path,
+        "fa.csv",
+        "ردیف,نام,نام خانوادگی,تاریخ درگذشت,استان\n1,علی,رضایی,۱۸ دی ۱۴۰۴,تهران\n",
+    )
+    m = write(
+        tmp_path,
+        "m.toml",
+        '[columns]\n"ردیف" = "record_id"\n"نام" = "given_name"\n'
+        '"نام خانوادگی" = "family_name"\n"تاریخ درگذشت" = "date_of_death"\n"استان" = "province"\n',
+    )
     res = ingest_file(any_ws, f, source_name="S", mapping_path=m)
     assert res.rows_accepted == 1 and not res.unmapped_columns
     rec = records_frame(any_ws).iloc[0]
-    assert (rec["given_name"], rec["family_name"], rec["date_of_death"]) == ("علی", "رضایی", "۱۸ دی ۱۴۰۴")
+    assert (rec["given_name"], rec["family_name"], rec["date_of_death"]) == (
+        "علی",
+        "رضایی",
+        "۱۸ دی ۱۴۰۴",
+    )
 
 
 def test_yaml_mapping(sqlite_ws: Workspace, tmp_path: Path) -> None:
@@ -122,21 +142,36 @@ def test_unmapped_columns_kept_as_extra(sqlite_ws: Workspace, tmp_path: Path) ->
 
 
 def test_ingest_records_for_intake(any_ws: Workspace) -> None:
-    res = ingest_records(any_ws, [{"record_id": "r1", "full_name": "Ali"}, {"full_name": None}],
-                         source_name="field", source_kind=SourceKind.FIELD_INTAKE,
-                         file_name="bundle-1", sha256="f" * 64, size=10)
+    res = ingest_records(
+        any_ws,
+        [{"record_id": "r1", "full_name": "Ali"}, {"full_name": None}],
+        source_name="field",
+        source_kind=SourceKind.FIELD_INTAKE,
+        file_name="bundle-1",
+        sha256="f" * 64,
+        size=10,
+    )
     assert (res.rows_accepted, res.rows_rejected) == (1, 1)
-    again = ingest_records(any_ws, [{"full_name": "Ali"}], source_name="field",
-                           source_kind=SourceKind.FIELD_INTAKE, file_name="bundle-1",
-                           sha256="f" * 64, size=10)
+    again = ingest_records(
+        any_ws,
+        [{"full_name": "Ali"}],
+        source_name="field",
+        source_kind=SourceKind.FIELD_INTAKE,
+        file_name="bundle-1",
+        sha256="f" * 64,
+        size=10,
+    )
     assert again.already_imported
 
 
 def test_audit_has_no_personal_data(any_ws: Workspace, tmp_path: Path) -> None:
     ingest_file(any_ws, write(tmp_path, "a.csv", CSV), source_name="NGO A")
     with any_ws.engine.connect() as conn:
-        dump = json.dumps([list(r) for r in conn.execute(text("select action, detail from audit_events"))],
-                          ensure_ascii=False, default=str)
+        dump = json.dumps(
+            [list(r) for r in conn.execute(text("select action, detail from audit_events"))],
+            ensure_ascii=False,
+            default=str,
+        )
     assert "import.create" in dump
     for name in ("حسینی", "Hosseini", "Karimi", "two"):
         assert name not in dump

@@ -14,23 +14,30 @@ from roshan.store.workspace import Workspace
 
 @pytest.mark.parametrize("worker", [False, True])
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
-def test_bytes_read_grow_to_the_file_size(sqlite_ws: Workspace, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch, worker: bool,
-                                          suffix: str) -> None:
+def test_bytes_read_grow_to_the_file_size(
+    sqlite_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: bool, suffix: str
+) -> None:
     if worker:
         monkeypatch.setattr(importer, "WORKER_MIN_BYTES", 0)
     n = 3 * importer.BATCH_ROWS + 17
     f = tmp_path / f"SYNTHETIC-list{suffix}"
     if suffix == ".csv":
-        f.write_text("full_name\n" + "".join(f"SYNTHETIC p{i}\n" for i in range(n)),
-                     encoding="utf-8")
+        f.write_text(
+            "full_name\n" + "".join(f"SYNTHETIC p{i}\n" for i in range(n)), encoding="utf-8"
+        )
     else:
-        f.write_text("".join(f'{{"full_name": "SYNTHETIC p{i}"}}\n' for i in range(n)),
-                     encoding="utf-8")
+        f.write_text(
+            "".join(f'{{"full_name": "SYNTHETIC p{i}"}}\n' for i in range(n)), encoding="utf-8"
+        )
     seen: list[tuple[int, int]] = []
     rows: list[int] = []
-    res = ingest_file(sqlite_ws, f, source_name="SYNTHETIC S", on_progress=rows.append,
-                      on_bytes=lambda d, t: seen.append((d, t)))
+    res = ingest_file(
+        sqlite_ws,
+        f,
+        source_name="SYNTHETIC S",
+        on_progress=rows.append,
+        on_bytes=lambda d, t: seen.append((d, t)),
+    )
     assert res.rows_total == n
     size = f.stat().st_size
     assert seen[-1] == (size, size)
@@ -54,6 +61,7 @@ class _FirstGetTimesOut:
         self.calls += 1
         if self.calls == 1:
             import queue
+
             raise queue.Empty
         return self.q.get(timeout=timeout)
 

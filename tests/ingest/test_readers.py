@@ -32,15 +32,16 @@ def unchanged(ws: Workspace) -> bool:
         ("empty.csv", b"", "empty.csv: the file is empty"),
         ("header.csv", "full_name,city\n", "header.csv: the file has a header but no data rows"),
         ("blank.csv", "full_name,city\n\n\n", "blank.csv: the file has a header but no data rows"),
-        ("bad.json", "[{\"full_name\": \"x\"", "bad.json: invalid JSON"),
+        ("bad.json", '[{"full_name": "x"', "bad.json: invalid JSON"),
         ("scalar.json", "[1, 2]", "scalar.json, row 1: each element must be a JSON object"),
         ("old.xls", b"\xd0\xcf\x11\xe0", "old .xls workbooks are not supported"),
         ("fake.xlsx", b"not a zip", "fake.xlsx: not a readable XLSX workbook"),
         ("list.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
     ],
 )
-def test_bad_files_refused_cleanly(sqlite_ws: Workspace, tmp_path: Path, name: str,
-                                   data: str | bytes, match: str) -> None:
+def test_bad_files_refused_cleanly(
+    sqlite_ws: Workspace, tmp_path: Path, name: str, data: str | bytes, match: str
+) -> None:
     with pytest.raises(InputFileError, match=match):
         ingest_file(sqlite_ws, write(tmp_path, name, data), source_name="S")
     assert unchanged(sqlite_ws)
@@ -62,15 +63,27 @@ def test_encodings_parse_identically(sqlite_ws: Workspace, tmp_path: Path, enc: 
 
 
 def test_tsv_semicolon_and_ragged_short_rows(sqlite_ws: Workspace, tmp_path: Path) -> None:
-    ingest_file(sqlite_ws, write(tmp_path, "a.tsv", "full_name\tcity\nAli\tQom\nReza\n"), source_name="T")
-    ingest_file(sqlite_ws, write(tmp_path, "b.csv", "full_name;city\nSara;Rasht\n"), source_name="U")
+    ingest_file(
+        sqlite_ws, write(tmp_path, "a.tsv", "full_name\tcity\nAli\tQom\nReza\n"), source_name="T"
+    )
+    ingest_file(
+        sqlite_ws, write(tmp_path, "b.csv", "full_name;city\nSara;Rasht\n"), source_name="U"
+    )
     frame = records_frame(sqlite_ws)
     assert list(frame["city"]) == ["Qom", None, "Rasht"]
 
 
 def test_json_array_records_and_jsonl(sqlite_ws: Workspace, tmp_path: Path) -> None:
-    ingest_file(sqlite_ws, write(tmp_path, "a.json", json.dumps({"records": [{"full_name": "A", "age": 23}]})), source_name="J")
-    ingest_file(sqlite_ws, write(tmp_path, "b.jsonl", '{"full_name": "B"}\n\n{"full_name": "C", "city": "Ilam"}\n'), source_name="K")
+    ingest_file(
+        sqlite_ws,
+        write(tmp_path, "a.json", json.dumps({"records": [{"full_name": "A", "age": 23}]})),
+        source_name="J",
+    )
+    ingest_file(
+        sqlite_ws,
+        write(tmp_path, "b.jsonl", '{"full_name": "B"}\n\n{"full_name": "C", "city": "Ilam"}\n'),
+        source_name="K",
+    )
     frame = records_frame(sqlite_ws)
     assert list(frame["full_name"]) == ["A", "B", "C"]
     assert frame.loc[0, "age"] == "23" and frame.loc[2, "city"] == "Ilam"
@@ -111,7 +124,11 @@ def test_xlsx_sheet_selection(sqlite_ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_duplicate_and_empty_headers(sqlite_ws: Workspace, tmp_path: Path) -> None:
-    res = ingest_file(sqlite_ws, write(tmp_path, "d.csv", "full_name,city,city,\nAli,Qom,Karaj,z\n"), source_name="S")
+    res = ingest_file(
+        sqlite_ws,
+        write(tmp_path, "d.csv", "full_name,city,city,\nAli,Qom,Karaj,z\n"),
+        source_name="S",
+    )
     assert res.unmapped_columns == ["city (2)", "column_4"]
 
 
@@ -186,10 +203,12 @@ def test_xlsx_without_formulas_or_merges_is_streamed(tmp_path: Path, monkeypatch
         table = readers.open_table(path)
         rows = list(table.rows)
         assert calls == [True]  # one streaming load, no full loads
-        assert rows == [(1, {"full_name": "Ali", "date_of_death": "2026-01-08", "age": "20"}),
-                        (2, {"full_name": "Sara", "date_of_death": None, "age": "31"}),
-                        (3, {}),
-                        (4, {"full_name": "Reza", "date_of_death": "1404/10/18", "age": "40"})]
+        assert rows == [
+            (1, {"full_name": "Ali", "date_of_death": "2026-01-08", "age": "20"}),
+            (2, {"full_name": "Sara", "date_of_death": None, "age": "31"}),
+            (3, {}),
+            (4, {"full_name": "Reza", "date_of_death": "1404/10/18", "age": "40"}),
+        ]
     ws["D1"] = "=1+1"
     formula = tmp_path / "formula.xlsx"
     wb.save(formula)

@@ -32,8 +32,9 @@ def _issues_by_row(ws: Workspace) -> dict[int, list[dict[str, str]]]:
     return out
 
 
-def test_merge_across_columns_does_not_invent_a_fathers_name(sqlite_ws: Workspace,
-                                                             tmp_path: Path) -> None:
+def test_merge_across_columns_does_not_invent_a_fathers_name(
+    sqlite_ws: Workspace, tmp_path: Path
+) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(["full_name", "father_name", "province"])
@@ -46,8 +47,11 @@ def test_merge_across_columns_does_not_invent_a_fathers_name(sqlite_ws: Workspac
     wb.save(path)
     res = ingest_file(sqlite_ws, path, source_name="SYNTHETIC X")
     frame = records_frame(sqlite_ws)
-    assert list(frame["full_name"]) == ["SYNTHETIC Ali Karimi", "SYNTHETIC Reza Azadi",
-                                        "SYNTHETIC Sara Nouri"]
+    assert list(frame["full_name"]) == [
+        "SYNTHETIC Ali Karimi",
+        "SYNTHETIC Reza Azadi",
+        "SYNTHETIC Sara Nouri",
+    ]
     assert list(frame["father_name"]) == [None, "SYNTHETIC Hasan", "SYNTHETIC Mehdi"]
     assert list(frame["province"]) == ["Fars", "Ilam", "Ilam"]  # down a column: filled
     assert any("not copied across" in n for n in res.notes), res.notes
@@ -94,14 +98,13 @@ def _lying_directory(path: Path, declared: int) -> Path:
         zf.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
     data = bytearray(path.read_bytes())
     cd = data.rfind(b"PK\x01\x02")
-    data[cd + 24:cd + 28] = declared.to_bytes(4, "little")  # uncompressed size
+    data[cd + 24 : cd + 28] = declared.to_bytes(4, "little")  # uncompressed size
     path.write_bytes(bytes(data))
     return path
 
 
 @pytest.mark.parametrize("kind", ["zeros", "declared"])
-def test_zip_bomb_refused_fast_with_reason(sqlite_ws: Workspace, tmp_path: Path,
-                                           kind: str) -> None:
+def test_zip_bomb_refused_fast_with_reason(sqlite_ws: Workspace, tmp_path: Path, kind: str) -> None:
     if kind == "zeros":
         path = _bomb(tmp_path / "SYNTHETIC-bomb.xlsx", 400)
         reason = "times its size (a zip bomb?)"

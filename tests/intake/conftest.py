@@ -80,11 +80,16 @@ def _png_bomb(w: int, h: int) -> bytes:
     """A tiny PNG whose header declares w x h pixels (SYNTHETIC)."""
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
     chunk = b"IHDR" + ihdr
-    data = media.PNG_SIG + struct.pack(">I", len(ihdr)) + chunk + struct.pack(
-        ">I", zlib.crc32(chunk))
+    data = (
+        media.PNG_SIG + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    )
     idat = zlib.compress(b"\x00" * 1024)
-    data += struct.pack(">I", len(idat)) + b"IDAT" + idat + struct.pack(
-        ">I", zlib.crc32(b"IDAT" + idat))
+    data += (
+        struct.pack(">I", len(idat))
+        + b"IDAT"
+        + idat
+        + struct.pack(">I", zlib.crc32(b"IDAT" + idat))
+    )
     return data + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
 
 

@@ -22,7 +22,8 @@ AGE = shutil.which("age")
 AGE_KEYGEN = shutil.which("age-keygen")
 pytestmark = pytest.mark.skipif(
     AGE is None or AGE_KEYGEN is None,
-    reason="Debian `age` tool not installed (apt-get install -y age); interop not tested")
+    reason="Debian `age` tool not installed (apt-get install -y age); interop not tested",
+)
 
 
 def test_age_decrypts_what_roshan_encrypts(tmp_path: Path, org: OrgKeys, make_jpeg) -> None:
@@ -30,53 +31,88 @@ def test_age_decrypts_what_roshan_encrypts(tmp_path: Path, org: OrgKeys, make_jp
     ident.write_text(str(org.identity) + "\n")
     photo = tmp_path / "p.jpg"
     photo.write_bytes(make_jpeg())
-    s = R.save_report(tmp_path / "o", org.identity.to_public(), {"full_name": "SYNTHETIC A"},
-                      witness_contact="SYNTHETIC w", attachments=[photo])
-    rep = subprocess.run([AGE, "-d", "-i", str(ident),
-                          str(tmp_path / "o" / "reports" / f"{s.report_blob}.age")],
-                         capture_output=True, check=True).stdout
+    s = R.save_report(
+        tmp_path / "o",
+        org.identity.to_public(),
+        {"full_name": "SYNTHETIC A"},
+        witness_contact="SYNTHETIC w",
+        attachments=[photo],
+    )
+    rep = subprocess.run(
+        [AGE, "-d", "-i", str(ident), str(tmp_path / "o" / "reports" / f"{s.report_blob}.age")],
+        capture_output=True,
+        check=True,
+    ).stdout
     assert hashlib.sha256(rep).hexdigest() == s.report_id
     assert json.loads(rep)["victim"]["full_name"] == "SYNTHETIC A"
-    att = subprocess.run([AGE, "-d", "-i", str(ident),
-                          str(tmp_path / "o" / "attachments" / f"{s.attachment_blobs[0]}.age")],
-                         capture_output=True, check=True).stdout
+    att = subprocess.run(
+        [
+            AGE,
+            "-d",
+            "-i",
+            str(ident),
+            str(tmp_path / "o" / "attachments" / f"{s.attachment_blobs[0]}.age"),
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     assert hashlib.sha256(att).hexdigest() == json.loads(rep)["attachments"][0]["sha256"]
     # roshan's own reference writers produce age that `age` reads too
-    for blob in (agefmt.encrypt_x25519(b"SYNTHETIC ref", agefmt.decode_recipient(
-            str(org.identity.to_public()))),):
+    for blob in (
+        agefmt.encrypt_x25519(
+            b"SYNTHETIC ref", agefmt.decode_recipient(str(org.identity.to_public()))
+        ),
+    ):
         f = tmp_path / "ref.age"
         f.write_bytes(blob)
-        out = subprocess.run([AGE, "-d", "-i", str(ident), str(f)], capture_output=True,
-                             check=True).stdout
+        out = subprocess.run(
+            [AGE, "-d", "-i", str(ident), str(f)], capture_output=True, check=True
+        ).stdout
         assert out == b"SYNTHETIC ref"
 
 
 def test_roshan_imports_what_age_encrypts(tmp_path: Path, workspace) -> None:
     ident = tmp_path / "key.txt"
     subprocess.run([AGE_KEYGEN, "-o", str(ident)], check=True, capture_output=True)
-    recipient = next(ln.split(": ")[1] for ln in ident.read_text().splitlines()
-                     if ln.startswith("# public key"))
+    recipient = next(
+        ln.split(": ")[1] for ln in ident.read_text().splitlines() if ln.startswith("# public key")
+    )
     attachment = b"%PDF-1.4 SYNTHETIC document" + bytes(range(256)) * 300  # > one age chunk
     outbox = tmp_path / "o"
     for k in R.KINDS:
         (outbox / k).mkdir(parents=True)
 
     def age_encrypt(data: bytes, kind: str) -> str:
-        ct = subprocess.run([AGE, "-r", recipient], input=data, capture_output=True,
-                            check=True).stdout
+        ct = subprocess.run(
+            [AGE, "-r", recipient], input=data, capture_output=True, check=True
+        ).stdout
         sha = hashlib.sha256(ct).hexdigest()
         (outbox / kind / f"{sha}.age").write_bytes(ct)
         return sha
 
     blob = age_encrypt(attachment, "attachments")
-    doc = {"format": R.REPORT_FORMAT, "nonce": "00" * 16, "created_at": "2026-01-09T10:00:00Z",
-           "language": "en", "client": "age-cli-test", "victim": {"full_name": "SYNTHETIC Age"},
-           "circumstances": "", "witness": None, "keep_metadata": False,
-           "attachments": [{"blob": blob, "sha256": hashlib.sha256(attachment).hexdigest(),
-                            "size": len(attachment), "original_sha256":
-                            hashlib.sha256(attachment).hexdigest(),
-                            "media_type": "application/pdf", "metadata_stripped": False,
-                            "name": "doc.pdf"}]}
+    doc = {
+        "format": R.REPORT_FORMAT,
+        "nonce": "00" * 16,
+        "created_at": "2026-01-09T10:00:00Z",
+        "language": "en",
+        "client": "age-cli-test",
+        "victim": {"full_name": "SYNTHETIC Age"},
+        "circumstances": "",
+        "witness": None,
+        "keep_metadata": False,
+        "attachments": [
+            {
+                "blob": blob,
+                "sha256": hashlib.sha256(attachment).hexdigest(),
+                "size": len(attachment),
+                "original_sha256": hashlib.sha256(attachment).hexdigest(),
+                "media_type": "application/pdf",
+                "metadata_stripped": False,
+                "name": "doc.pdf",
+            }
+        ],
+    }
     plain = R.canonical_json(doc)
     age_encrypt(plain, "reports")
     b = B.pack_outbox(outbox, tmp_path / "b")

@@ -27,8 +27,12 @@ STEM = NAME.rsplit(".", 1)[0]
 def _import_one(tmp_path: Path, org: OrgKeys, ws: Workspace, make_jpeg) -> R.SavedReport:
     photo = tmp_path / NAME
     photo.write_bytes(make_jpeg())
-    saved = R.save_report(tmp_path / "outbox", org.identity.to_public(),
-                          {"full_name": "SYNTHETIC Victim"}, attachments=[photo])
+    saved = R.save_report(
+        tmp_path / "outbox",
+        org.identity.to_public(),
+        {"full_name": "SYNTHETIC Victim"},
+        attachments=[photo],
+    )
     b = B.pack_outbox(tmp_path / "outbox", tmp_path / "courier")
     I.import_bundles(ws, [b.path], [org.identity])
     return saved
@@ -39,8 +43,9 @@ def _workspace_bytes(ws: Workspace) -> bytes:
     return b"".join(p.read_bytes() for p in ws.root.rglob("*") if p.is_file())
 
 
-def test_original_name_only_inside_the_encrypted_report(tmp_path: Path, org: OrgKeys,
-                                                        workspace, make_jpeg) -> None:
+def test_original_name_only_inside_the_encrypted_report(
+    tmp_path: Path, org: OrgKeys, workspace, make_jpeg
+) -> None:
     saved = _import_one(tmp_path, org, workspace, make_jpeg)
     with workspace.engine.connect() as c:
         atts = c.execute(select(IntakeReport.attachments)).scalar()
@@ -57,8 +62,9 @@ def test_original_name_only_inside_the_encrypted_report(tmp_path: Path, org: Org
     assert L.verify(workspace, [org.public]).ok
 
 
-def test_existing_workspace_rewritten_and_still_verifies(tmp_path: Path, org: OrgKeys,
-                                                         workspace, make_jpeg) -> None:
+def test_existing_workspace_rewritten_and_still_verifies(
+    tmp_path: Path, org: OrgKeys, workspace, make_jpeg
+) -> None:
     _import_one(tmp_path, org, workspace, make_jpeg)
     L.checkpoint(workspace, org)
     # as an older roshan left it: the schema before 0004, the clear name stored
@@ -66,8 +72,10 @@ def test_existing_workspace_rewritten_and_still_verifies(tmp_path: Path, org: Or
     with workspace.engine.begin() as c:
         atts = c.execute(text("SELECT attachments FROM intake_reports")).scalar()
         atts = json.loads(atts) if isinstance(atts, str) else atts
-        c.execute(text("UPDATE intake_reports SET attachments = :a"),
-                  {"a": json.dumps([{**atts[0], "name": NAME}])})
+        c.execute(
+            text("UPDATE intake_reports SET attachments = :a"),
+            {"a": json.dumps([{**atts[0], "name": NAME}])},
+        )
     root = workspace.root
     workspace.close()
     ws = Workspace.open(root)  # upgrades to head
@@ -81,5 +89,6 @@ def test_existing_workspace_rewritten_and_still_verifies(tmp_path: Path, org: Or
     finally:
         ws.close()
     # once closed (the WAL checkpointed), the old bytes are gone from the files too
-    assert STEM.encode() not in b"".join(p.read_bytes() for p in root.rglob("*")
-                                         if p.is_file() and "blobs" not in p.parts)
+    assert STEM.encode() not in b"".join(
+        p.read_bytes() for p in root.rglob("*") if p.is_file() and "blobs" not in p.parts
+    )

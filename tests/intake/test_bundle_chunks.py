@@ -28,14 +28,20 @@ def _blob(folder: Path, kind: str, data: bytes) -> tuple[str, Path]:
 
 def _make_bundle(tmp: Path, n: int = 3, size: int = 500) -> B.Bundle:
     rng = random.Random(n * 7 + size)
-    blobs = [_blob(tmp / "outbox", k, rng.randbytes(size + i))
-             for i, k in enumerate(["reports", "attachments", "witness"][:n] * 1)]
+    blobs = [
+        _blob(tmp / "outbox", k, rng.randbytes(size + i))
+        for i, k in enumerate(["reports", "attachments", "witness"][:n] * 1)
+    ]
     return B.write_bundle(blobs, tmp / "out")
 
 
 def _raw_bundle(entries: list[tuple[str, bytes]], manifest_extra: dict | None = None) -> bytes:
-    man = {"format": B.FORMAT, "created_at": "2026-01-10T00:00:00Z",
-           "entries": [{"name": n, "size": len(d)} for n, d in entries], **(manifest_extra or {})}
+    man = {
+        "format": B.FORMAT,
+        "created_at": "2026-01-10T00:00:00Z",
+        "entries": [{"name": n, "size": len(d)} for n, d in entries],
+        **(manifest_extra or {}),
+    }
     m = json.dumps(man).encode()
     return B.MAGIC + struct.pack(">I", len(m)) + m + b"".join(d for _, d in entries)
 
@@ -51,10 +57,18 @@ def test_round_trip(tmp_path: Path) -> None:
     assert B.parse_bundle_bytes(b.path.read_bytes()).bundle_id == b.bundle_id
 
 
-@pytest.mark.parametrize("name", [
-    "../reports/" + "a" * 64 + ".age", "/etc/passwd", "reports/../../x.age",
-    "reports\\" + "a" * 64 + ".age", "other/" + "a" * 64 + ".age", "reports/" + "A" * 64 + ".age",
-    "reports/" + "a" * 64 + ".age/../../x"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../reports/" + "a" * 64 + ".age",
+        "/etc/passwd",
+        "reports/../../x.age",
+        "reports\\" + "a" * 64 + ".age",
+        "other/" + "a" * 64 + ".age",
+        "reports/" + "A" * 64 + ".age",
+        "reports/" + "a" * 64 + ".age/../../x",
+    ],
+)
 def test_path_traversal_names_refused(name: str) -> None:
     with pytest.raises(IntakeError, match="refused entry name"):
         B.parse_bundle_bytes(_raw_bundle([(name, b"x")]))
@@ -66,9 +80,13 @@ def test_tampered_truncated_and_extended_refused(tmp_path: Path) -> None:
     data = b.path.read_bytes()
     bad = bytearray(data)
     bad[-10] ^= 1
-    for blob, msg in [(bytes(bad), "tampered"), (data[:-1], "truncated"),
-                      (data + b"x", "unexpected bytes"), (data[:20], "truncated"),
-                      (b"PK\x03\x04" + data, "bad magic")]:
+    for blob, msg in [
+        (bytes(bad), "tampered"),
+        (data[:-1], "truncated"),
+        (data + b"x", "unexpected bytes"),
+        (data[:20], "truncated"),
+        (b"PK\x03\x04" + data, "bad magic"),
+    ]:
         with pytest.raises(IntakeError, match=msg):
             B.parse_bundle_bytes(blob)
         p = tmp_path / "bad.rbundle"
@@ -94,15 +112,24 @@ def test_fuzz_random_bytes_only_intake_errors(data: bytes) -> None:
             pass
 
 
-_VALID = _raw_bundle([(f"reports/{hashlib.sha256(b'r1').hexdigest()}.age", b"r1"),
-                      (f"attachments/{hashlib.sha256(b'a22').hexdigest()}.age", b"a22")])
+_VALID = _raw_bundle(
+    [
+        (f"reports/{hashlib.sha256(b'r1').hexdigest()}.age", b"r1"),
+        (f"attachments/{hashlib.sha256(b'a22').hexdigest()}.age", b"a22"),
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, len(_VALID) - 1), st.integers(0, 255)), min_size=1,
-                max_size=4), st.integers(0, len(_VALID)))
-def test_fuzz_mutated_bundles_are_refused_or_identical(muts: list[tuple[int, int]],
-                                                       cut: int) -> None:
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(_VALID) - 1), st.integers(0, 255)), min_size=1, max_size=4
+    ),
+    st.integers(0, len(_VALID)),
+)
+def test_fuzz_mutated_bundles_are_refused_or_identical(
+    muts: list[tuple[int, int]], cut: int
+) -> None:
     """Any byte flips or truncation either give an IntakeError or the same bundle."""
     data = bytearray(_VALID)
     for pos, val in muts:
@@ -114,18 +141,20 @@ def test_fuzz_mutated_bundles_are_refused_or_identical(muts: list[tuple[int, int
         return
     # accepted: then every entry is intact (only harmless manifest whitespace/JSON changes)
     for e in b.entries:
-        assert hashlib.sha256(blob[e.offset:e.offset + e.size]).hexdigest() == e.sha256
+        assert hashlib.sha256(blob[e.offset : e.offset + e.size]).hexdigest() == e.sha256
         assert B.ENTRY_NAME.fullmatch(e.name)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c,
-                                                                       max_size=4),
-                    max_leaves=12))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
+        max_leaves=12,
+    )
+)
 def test_fuzz_manifest_json(doc: object) -> None:
-    for man in (doc, {"format": B.FORMAT, "entries": doc},
-                {"format": B.FORMAT, "entries": [doc]}):
+    for man in (doc, {"format": B.FORMAT, "entries": doc}, {"format": B.FORMAT, "entries": [doc]}):
         m = json.dumps(man).encode()
         try:
             B.parse_bundle_bytes(B.MAGIC + struct.pack(">I", len(m)) + m)
@@ -218,10 +247,13 @@ def test_chunk_files_verified_streaming(tmp_path: Path) -> None:
     assert b.path is not None
     p = C.split_bundle(b.path, tmp_path / "c", 1024)[0]
     h, off = C.verify_chunk_file(p)
-    assert h.index == 0 and p.read_bytes()[off:] == b.path.read_bytes()[:h.length]
+    assert h.index == 0 and p.read_bytes()[off:] == b.path.read_bytes()[: h.length]
     data = p.read_bytes()
-    for blob, msg in [(data[:-1], "truncated"), (data + b"x", "unexpected bytes"),
-                      (data[:-1] + bytes([data[-1] ^ 1]), "tampered")]:
+    for blob, msg in [
+        (data[:-1], "truncated"),
+        (data + b"x", "unexpected bytes"),
+        (data[:-1] + bytes([data[-1] ^ 1]), "tampered"),
+    ]:
         q = tmp_path / "q.rchunk"
         q.write_bytes(blob)
         with pytest.raises(IntakeError, match=msg):

@@ -21,9 +21,12 @@ from roshan.intake.keys import OrgKeys
 
 def _bundle(tmp: Path, org: OrgKeys, n: int = 3, tag: str = "o") -> B.Bundle:
     for i in range(n):
-        R.save_report(tmp / tag, org.identity.to_public(),
-                      {"full_name": f"SYNTHETIC Person {tag}{i}", "city": "SYNTHETIC-City"},
-                      circumstances="SYNTHETIC account " * 400)
+        R.save_report(
+            tmp / tag,
+            org.identity.to_public(),
+            {"full_name": f"SYNTHETIC Person {tag}{i}", "city": "SYNTHETIC-City"},
+            circumstances="SYNTHETIC account " * 400,
+        )
     return B.pack_outbox(tmp / tag, tmp / f"b-{tag}")
 
 
@@ -51,7 +54,8 @@ def _spool(ws) -> C.Spool:
 
 
 def test_chunk_that_does_not_fit_its_bundle_is_refused_before_spooling(
-        tmp_path: Path, org: OrgKeys, workspace) -> None:
+    tmp_path: Path, org: OrgKeys, workspace
+) -> None:
     b, parts = _five(tmp_path, org)
     bad = _forge(parts[1], tmp_path / "bad.rchunk", offset=1)  # hash valid, place impossible
     with pytest.raises(IntakeError, match="does not fit its bundle"):
@@ -69,8 +73,9 @@ def test_chunk_that_does_not_fit_its_bundle_is_refused_before_spooling(
 
 
 @pytest.mark.parametrize("junk", ["same_layout", "other_layout"])
-def test_spooled_junk_never_blocks_the_genuine_set(tmp_path: Path, org: OrgKeys, workspace,
-                                                  junk: str) -> None:
+def test_spooled_junk_never_blocks_the_genuine_set(
+    tmp_path: Path, org: OrgKeys, workspace, junk: str
+) -> None:
     b, parts = _five(tmp_path, org)
     h2 = C.parse_chunk(parts[2].read_bytes())[0]
     if junk == "same_layout":  # chunk 3 with other bytes, self-consistent
@@ -90,8 +95,10 @@ def test_genuine_chunks_win_across_deliveries(tmp_path: Path, org: OrgKeys, work
     b, parts = _five(tmp_path, org)
     I.import_bundles(workspace, parts[:3], [org.identity])
     h3 = C.parse_chunk(parts[3].read_bytes())[0]
-    junk = [_forge(parts[3], tmp_path / f"j{i}.rchunk", payload=bytes([i]) * h3.length)
-            for i in range(C.MAX_VERSIONS + 2)]  # a flood of versions of chunk 4
+    junk = [
+        _forge(parts[3], tmp_path / f"j{i}.rchunk", payload=bytes([i]) * h3.length)
+        for i in range(C.MAX_VERSIONS + 2)
+    ]  # a flood of versions of chunk 4
     sm = I.import_bundles(workspace, junk, [org.identity])
     assert sm.pending and sm.pending[0]["missing"] == [5]
     assert _spool(workspace).status(b.bundle_id).versions <= C.MAX_VERSIONS
@@ -99,16 +106,20 @@ def test_genuine_chunks_win_across_deliveries(tmp_path: Path, org: OrgKeys, work
     assert sm.reports_new == 3 and not sm.pending
     # once the set is complete with only junk left over, it is refused by name, not a crash
     b2, parts2 = _five(tmp_path, org, tag="x")
-    forged = _forge(parts2[4], tmp_path / "f.rchunk",
-                    payload=b"\1" * C.parse_chunk(parts2[4].read_bytes())[0].length)
+    forged = _forge(
+        parts2[4],
+        tmp_path / "f.rchunk",
+        payload=b"\1" * C.parse_chunk(parts2[4].read_bytes())[0].length,
+    )
     with pytest.raises(IntakeError, match="do not match the bundle id"):
         I.import_bundles(workspace, [*parts2[:4], forged], [org.identity])
     assert _spool(workspace).pending() == []  # the forged set was dropped
     assert I.import_bundles(workspace, parts2, [org.identity]).reports_new == 3
 
 
-def test_edited_chunk_header_is_tampering_not_a_phantom_bundle(tmp_path: Path, org: OrgKeys,
-                                                               workspace) -> None:
+def test_edited_chunk_header_is_tampering_not_a_phantom_bundle(
+    tmp_path: Path, org: OrgKeys, workspace
+) -> None:
     b, parts = _five(tmp_path, org)
     data = parts[0].read_bytes()
     other = "f" * 64
@@ -120,8 +131,9 @@ def test_edited_chunk_header_is_tampering_not_a_phantom_bundle(tmp_path: Path, o
     assert _spool(workspace).pending() == []
 
 
-def test_replayed_part_refused_and_the_rest_imported(tmp_path: Path, org: OrgKeys,
-                                                     workspace) -> None:
+def test_replayed_part_refused_and_the_rest_imported(
+    tmp_path: Path, org: OrgKeys, workspace
+) -> None:
     old, old_parts = _five(tmp_path, org, tag="a")
     I.import_bundles(workspace, old_parts, [org.identity])
     new = _bundle(tmp_path, org, tag="b")
@@ -162,8 +174,11 @@ def test_cli_check_status_and_discard(tmp_path: Path, org: OrgKeys, workspace, r
     b, parts = _five(tmp_path, org)
     code, _, err = run("intake", "check", *parts)
     assert code == 0 and "join into the bundle" in err, err
-    forged = _forge(parts[4], tmp_path / "f.rchunk",
-                    payload=b"\1" * C.parse_chunk(parts[4].read_bytes())[0].length)
+    forged = _forge(
+        parts[4],
+        tmp_path / "f.rchunk",
+        payload=b"\1" * C.parse_chunk(parts[4].read_bytes())[0].length,
+    )
     code, out, err = run("intake", "check", *parts[:4], forged)
     assert code == 1 and "do not make the bundle" in err, err
     code, out, _ = run("intake", "check", *parts[:4], forged, "--json")
@@ -172,8 +187,15 @@ def test_cli_check_status_and_discard(tmp_path: Path, org: OrgKeys, workspace, r
     ids = ["ab" * 8 + "0" * 48, "ab" * 8 + "1" * 48]
     for n, bid in enumerate(ids):
         _forge(parts[0], tmp_path / f"p{n}.rchunk", bundle_id=bid)
-    code, out, err = run("intake", "import", workspace.root, tmp_path / "p0.rchunk",
-                         tmp_path / "p1.rchunk", "--identity", _identity_file(tmp_path, org))
+    code, out, err = run(
+        "intake",
+        "import",
+        workspace.root,
+        tmp_path / "p0.rchunk",
+        tmp_path / "p1.rchunk",
+        "--identity",
+        _identity_file(tmp_path, org),
+    )
     assert code == 0, err
     code, _, err = run("intake", "status", workspace.root)
     assert code == 0 and ids[0] in err and ids[1] in err, err

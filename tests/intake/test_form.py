@@ -12,8 +12,11 @@ from roshan.intake.form import QUESTIONS, answers_from_json, run_form
 
 
 def test_persian_form_collects_answers() -> None:
-    answers = iter(["SYNTHETIC نام", "", "مرد", "۲۳"] + [""] * (len(QUESTIONS) - 4)
-                   + ["SYNTHETIC شرح", "", "a.jpg; b.png", "بله"])
+    answers = iter(
+        ["SYNTHETIC نام", "", "مرد", "۲۳"]
+        + [""] * (len(QUESTIONS) - 4)
+        + ["SYNTHETIC شرح", "", "a.jpg; b.png", "بله"]
+    )
     asked: list[str] = []
 
     def ask(q: str) -> str:
@@ -38,8 +41,15 @@ def test_english_form_defaults_to_stripping_metadata() -> None:
 
 def test_from_json(tmp_path: Path) -> None:
     p = tmp_path / "r.json"
-    p.write_text(json.dumps({"victim": {"full_name": "SYNTHETIC"}, "attachments": ["x.jpg"],
-                             "witness_contact": "SYNTHETIC"}))
+    p.write_text(
+        json.dumps(
+            {
+                "victim": {"full_name": "SYNTHETIC"},
+                "attachments": ["x.jpg"],
+                "witness_contact": "SYNTHETIC",
+            }
+        )
+    )
     ans = answers_from_json(p)
     assert ans.attachments == [tmp_path / "x.jpg"] and ans.witness_contact == "SYNTHETIC"
     p.write_text(json.dumps({"victim": {}, "password": "x"}))

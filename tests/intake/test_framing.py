@@ -22,13 +22,16 @@ def test_frame_round_trip_and_offset() -> None:
     assert raw == b'{"a":1}' and data[end:] == b"payload"
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"OTHER\n\x00\x00\x00\x01{", "x: bad magic"),
-    (b"MAGI", "x: bad magic"),
-    (b"MAGIC\n\x00\x00", "x: truncated"),
-    (b"MAGIC\n" + struct.pack(">I", 101) + b"{}", "x: too large"),
-    (b"MAGIC\n" + struct.pack(">I", 5) + b"{}", "x: truncated"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"OTHER\n\x00\x00\x00\x01{", "x: bad magic"),
+        (b"MAGI", "x: bad magic"),
+        (b"MAGIC\n\x00\x00", "x: truncated"),
+        (b"MAGIC\n" + struct.pack(">I", 101) + b"{}", "x: too large"),
+        (b"MAGIC\n" + struct.pack(">I", 5) + b"{}", "x: truncated"),
+    ],
+)
 def test_frame_refusals(data: bytes, message: str) -> None:
     with pytest.raises(IntakeError, match=f"^{message}$"):
         read_frame(data, b"MAGIC\n", 100, ERR)
@@ -40,12 +43,16 @@ def test_each_format_keeps_its_own_messages(tmp_path: Path) -> None:
         (lambda: B.parse_manifest(b"PK\x03\x04", what="b"), "b: not a roshan bundle (bad magic)"),
         (lambda: B.parse_manifest(B.MAGIC + b"\x00", what="b"), "b: truncated bundle header"),
         (lambda: B.parse_manifest(too_big_manifest, what="b"), "b: manifest too large"),
-        (lambda: B.parse_manifest(B.MAGIC + struct.pack(">I", 9) + b"{}", what="b"),
-         "b: truncated bundle header"),
+        (
+            lambda: B.parse_manifest(B.MAGIC + struct.pack(">I", 9) + b"{}", what="b"),
+            "b: truncated bundle header",
+        ),
         (lambda: C.parse_chunk_header(b"PK\x03\x04", what="c"), "c: not a roshan chunk"),
         (lambda: C.parse_chunk_header(C.MAGIC + b"\x00", what="c"), "c: truncated chunk"),
-        (lambda: C.parse_chunk_header(C.MAGIC + struct.pack(">I", C.MAX_HEADER + 1), what="c"),
-         "c: chunk header too large"),
+        (
+            lambda: C.parse_chunk_header(C.MAGIC + struct.pack(">I", C.MAX_HEADER + 1), what="c"),
+            "c: chunk header too large",
+        ),
     ]
     for call, message in cases:
         with pytest.raises(IntakeError) as err:
@@ -60,9 +67,12 @@ def test_each_format_keeps_its_own_messages(tmp_path: Path) -> None:
 def test_file_kind_and_chunk_size_bound(tmp_path: Path) -> None:
     from roshan.intake.inspect import MAX_CHUNK_FILE, checked_chunk, file_kind
 
-    for name, data, kind in [("b", B.MAGIC + b"\x00" * 8, "bundle"),
-                             ("c", C.MAGIC + b"\x00" * 8, "chunk"), ("u", b"PK\x03\x04", "unknown"),
-                             ("e", b"", "unknown")]:
+    for name, data, kind in [
+        ("b", B.MAGIC + b"\x00" * 8, "bundle"),
+        ("c", C.MAGIC + b"\x00" * 8, "chunk"),
+        ("u", b"PK\x03\x04", "unknown"),
+        ("e", b"", "unknown"),
+    ]:
         (tmp_path / name).write_bytes(data)
         assert file_kind(tmp_path / name) == (kind, len(data))
     with pytest.raises(IntakeError, match="^nope: cannot read"):

@@ -38,15 +38,19 @@ def run_js(tmp_path: Path, body: str, payload: dict) -> dict:
         "const b64 = (u) => Buffer.from(u).toString('base64');\n"
         "const unb64 = (s) => new Uint8Array(Buffer.from(s, 'base64'));\n"
         f"const out = (() => {{ {body} }})();\n"
-        "process.stdout.write(JSON.stringify(out));\n")
-    r = subprocess.run([NODE, str(script)], input=json.dumps(payload), capture_output=True,
-                       text=True, timeout=120)
+        "process.stdout.write(JSON.stringify(out));\n"
+    )
+    r = subprocess.run(
+        [NODE, str(script)], input=json.dumps(payload), capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 
 
 def test_primitives_match_node_crypto(tmp_path: Path) -> None:
-    out = run_js(tmp_path, """
+    out = run_js(
+        tmp_path,
+        """
       const c = require('crypto'); const bad = [];
       for (const n of [0, 1, 55, 56, 64, 65, 1000, 70000]) {
         const d = c.randomBytes(n);
@@ -59,18 +63,23 @@ def test_primitives_match_node_crypto(tmp_path: Path) -> None:
       // RFC 7748 §5.2 test vector
       const r = A.hex(A.x25519(new Uint8Array(Buffer.from('a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4', 'hex')),
                                new Uint8Array(Buffer.from('e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c', 'hex'))));
-      return {bad, r};""", {})
+      return {bad, r};""",
+        {},
+    )
     assert out["bad"] == []
     assert out["r"] == "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"
 
 
 def test_js_age_decrypts_with_pyrage_and_age(tmp_path: Path, org: OrgKeys) -> None:
     sizes = [0, 1, 65535, 65536, 65537, 200000]
-    out = run_js(tmp_path, """
+    out = run_js(
+        tmp_path,
+        """
       return input.sizes.map((n) => {
         const pt = new Uint8Array(n); for (let i = 0; i < n; i++) pt[i] = (i * 7) & 255;
         return b64(A.encrypt(pt, input.recipient)); });""",
-                 {"recipient": org.public.recipient, "sizes": sizes})
+        {"recipient": org.public.recipient, "sizes": sizes},
+    )
     ident = tmp_path / "id.txt"
     ident.write_text(str(org.identity) + "\n")
     for n, ct_b64 in zip(sizes, out, strict=True):
@@ -80,22 +89,25 @@ def test_js_age_decrypts_with_pyrage_and_age(tmp_path: Path, org: OrgKeys) -> No
         if shutil.which("age") and n in (1, 65537):
             f = tmp_path / f"{n}.age"
             f.write_bytes(ct)
-            got = subprocess.run(["age", "-d", "-i", str(ident), str(f)], capture_output=True,
-                                 check=True).stdout
+            got = subprocess.run(
+                ["age", "-d", "-i", str(ident), str(f)], capture_output=True, check=True
+            ).stdout
             assert got == expected
 
 
 def test_js_report_bundle_imports(tmp_path: Path, org: OrgKeys, workspace, make_jpeg) -> None:
     photo = make_jpeg()
-    out = run_js(tmp_path, """
+    out = run_js(
+        tmp_path,
+        """
       const rep = A.buildReport(input.recipient, {
         victim: {full_name: 'SYNTHETIC مهسا نمونه', city: 'SYNTHETIC', age: ''},
         circumstances: 'SYNTHETIC', witnessContact: 'SYNTHETIC contact', language: 'fa',
         attachments: [{name: '../../IMG 1.jpg', data: unb64(input.photo)}]});
       const b = A.buildBundle(rep.blobs);
       return {reportId: rep.reportId, bundleId: b.bundleId, bundle: b64(b.data), warnings: rep.warnings};""",
-                 {"recipient": org.public.recipient,
-                  "photo": base64.b64encode(photo).decode()})
+        {"recipient": org.public.recipient, "photo": base64.b64encode(photo).decode()},
+    )
     data = base64.b64decode(out["bundle"])
     assert hashlib.sha256(data).hexdigest() == out["bundleId"]
     assert b"SYNTHETIC" not in data and b"Exif" not in data
@@ -127,14 +139,20 @@ def test_js_report_bundle_imports(tmp_path: Path, org: OrgKeys, workspace, make_
 
 
 def test_js_refuses_bomb_and_bad_recipient(tmp_path: Path, org: OrgKeys, png_bomb) -> None:
-    out = run_js(tmp_path, """
+    out = run_js(
+        tmp_path,
+        """
       const errs = [];
       try { A.buildReport(input.recipient, {victim: {city: 'x'}, attachments: [{name: 'b.png', data: unb64(input.bomb)}]}); }
       catch (e) { errs.push(e.message); }
       const last = input.recipient.slice(-1), swap = last === 'q' ? 'p' : 'q';
       try { A.encrypt(new Uint8Array(1), input.recipient.slice(0, -1) + swap); } catch (e) { errs.push(e.message); }
-      return errs;""", {"recipient": org.public.recipient,
-                        "bomb": base64.b64encode(png_bomb(60000, 60000)).decode()})
+      return errs;""",
+        {
+            "recipient": org.public.recipient,
+            "bomb": base64.b64encode(png_bomb(60000, 60000)).decode(),
+        },
+    )
     assert "decompression bomb" in out[0]
     assert "checksum" in out[1]
 
@@ -153,7 +171,8 @@ def test_js_mp4_strip_matches_python(tmp_path: Path) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "mp4fixture", Path(__file__).with_name("test_media_mp4.py"))
+        "mp4fixture", Path(__file__).with_name("test_media_mp4.py")
+    )
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -161,12 +180,15 @@ def test_js_mp4_strip_matches_python(tmp_path: Path) -> None:
 
     data = mod.synthetic_mp4(4000)
     heic = mod.box(b"ftyp", b"heic\x00\x00\x00\x00mif1") + mod.box(b"meta", b"\x00" * 12)
-    out = run_js(tmp_path, """
+    out = run_js(
+        tmp_path,
+        """
       const c = A.cleanAttachment(unb64(input.mp4), false);
       const h = A.cleanAttachment(unb64(input.heic), false);
       return {data: b64(c.data), stripped: c.metadataStripped, removed: c.removed,
               heic: b64(h.data), heicType: h.mediaType, heicStripped: h.metadataStripped};""",
-                 {"mp4": base64.b64encode(data).decode(), "heic": base64.b64encode(heic).decode()})
+        {"mp4": base64.b64encode(data).decode(), "heic": base64.b64encode(heic).decode()},
+    )
     assert out["stripped"] and sorted(out["removed"]) == ["meta", "udta"]
     assert base64.b64decode(out["data"]) == strip_mp4(data)[0]
     assert base64.b64decode(out["heic"]) == heic and out["heicType"] == "image/heic"

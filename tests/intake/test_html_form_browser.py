@@ -19,13 +19,18 @@ from roshan.intake.keys import OrgKeys
 from roshan.store.models import IntakeReport, Record
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                 reason="Debian chromium not installed (apt-get install -y chromium)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian chromium not installed (apt-get install -y chromium)",
+    ),
+]
 
 
-def test_form_in_browser_encrypts_and_imports(tmp_path: Path, org: OrgKeys, workspace,
-                                              make_jpeg) -> None:
+def test_form_in_browser_encrypts_and_imports(
+    tmp_path: Path, org: OrgKeys, workspace, make_jpeg
+) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     page_file = tmp_path / "roshan-form.html"
     page_file.write_text(render_form(org.public.recipient), "utf-8")
@@ -68,5 +73,6 @@ def test_form_in_browser_encrypts_and_imports(tmp_path: Path, org: OrgKeys, work
         att = c.execute(select(IntakeReport.attachments)).scalar()[0]
     stored = pyrage.decrypt(
         (workspace.root / "intake" / "blobs" / "attachments" / f"{att['blob']}.age").read_bytes(),
-        [org.identity])
+        [org.identity],
+    )
     assert att["metadata_stripped"] and b"SYNTHETIC-CAMERA" not in stored

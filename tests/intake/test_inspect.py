@@ -13,8 +13,12 @@ from roshan.intake.keys import OrgKeys
 
 def test_inspect_bundle_chunks_and_damage(tmp_path: Path, org: OrgKeys) -> None:
     for i in range(3):
-        R.save_report(tmp_path / "o", org.identity.to_public(), {"full_name": f"SYNTHETIC {i}"},
-                      circumstances="SYNTHETIC " * 50)
+        R.save_report(
+            tmp_path / "o",
+            org.identity.to_public(),
+            {"full_name": f"SYNTHETIC {i}"},
+            circumstances="SYNTHETIC " * 50,
+        )
     b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
     info = inspect_file(b.path)
     assert info["ok"] and info["kind"] == "bundle" and info["reports"] == 3

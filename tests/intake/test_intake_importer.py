@@ -30,17 +30,22 @@ from roshan.store.models import (
 
 
 def _report(outbox: Path, org: OrgKeys, i: int, attachments: list[Path] = ()) -> R.SavedReport:
-    return R.save_report(outbox, org.identity.to_public(),
-                         {"full_name": f"SYNTHETIC Victim {i}", "city": "SYNTHETIC-City",
-                          "age": str(20 + i)},
-                         circumstances=f"SYNTHETIC account {i}",
-                         witness_contact=f"SYNTHETIC witness {i}", attachments=attachments)
+    return R.save_report(
+        outbox,
+        org.identity.to_public(),
+        {"full_name": f"SYNTHETIC Victim {i}", "city": "SYNTHETIC-City", "age": str(20 + i)},
+        circumstances=f"SYNTHETIC account {i}",
+        witness_contact=f"SYNTHETIC witness {i}",
+        attachments=attachments,
+    )
 
 
 def _counts(ws) -> dict[str, int]:
     with ws.engine.connect() as c:
-        return {m.__name__: c.execute(select(func.count()).select_from(m)).scalar()
-                for m in (Import, RawRow, Record, IntakeReport, LedgerLeaf)}
+        return {
+            m.__name__: c.execute(select(func.count()).select_from(m)).scalar()
+            for m in (Import, RawRow, Record, IntakeReport, LedgerLeaf)
+        }
 
 
 @pytest.fixture
@@ -73,8 +78,11 @@ def test_import_provenance_and_dedup(tmp_path: Path, org: OrgKeys, workspace, ph
         assert r1.attachments[0]["blob"] == s1.attachment_blobs[0]
         kinds = [k for (k,) in c.execute(select(LedgerLeaf.kind).order_by(LedgerLeaf.seq))]
         assert kinds.count("raw_row") == 3 and kinds.count("intake_report") == 3
-        events = c.execute(select(AuditEvent.object_id).where(
-            AuditEvent.action == "intake.bundle")).scalars().all()
+        events = (
+            c.execute(select(AuditEvent.object_id).where(AuditEvent.action == "intake.bundle"))
+            .scalars()
+            .all()
+        )
         assert set(events) == {b1.bundle_id, b2.bundle_id}
         # witness contacts never enter the database in clear
         dump = json.dumps([list(map(str, r)) for r in c.execute(select(RawRow.cells))])
@@ -85,9 +93,10 @@ def test_import_provenance_and_dedup(tmp_path: Path, org: OrgKeys, workspace, ph
     assert blob_path(workspace, "attachments", s1.attachment_blobs[0]).exists()
     # a third bundle with only known reports adds nothing but is recorded
     before = _counts(workspace)
-    b3 = B.write_bundle([
-        (f"reports/{s2.report_blob}.age", outbox / "reports" / f"{s2.report_blob}.age")],
-        tmp_path / "courier3")
+    b3 = B.write_bundle(
+        [(f"reports/{s2.report_blob}.age", outbox / "reports" / f"{s2.report_blob}.age")],
+        tmp_path / "courier3",
+    )
     sm3 = I.import_bundles(workspace, [b3.path], [org.identity])
     assert sm3.reports_new == 0 and sm3.reports_duplicate == 1
     assert _counts(workspace) == before
@@ -114,8 +123,9 @@ def test_wrong_key_refused(tmp_path: Path, org: OrgKeys, other_org: OrgKeys, wor
     assert not list((workspace.root / "intake" / "blobs").rglob("*.age"))
 
 
-def test_chunks_any_order_then_tampered_chunk(tmp_path: Path, org: OrgKeys, workspace,
-                                              photo: Path) -> None:
+def test_chunks_any_order_then_tampered_chunk(
+    tmp_path: Path, org: OrgKeys, workspace, photo: Path
+) -> None:
     _report(tmp_path / "o", org, 1, [photo])
     _report(tmp_path / "o", org, 2)
     b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
@@ -152,8 +162,13 @@ def test_malformed_age_header_refused(tmp_path: Path, org: OrgKeys, workspace) -
 
 
 def test_path_traversal_bundle_refused(tmp_path: Path, org: OrgKeys, workspace) -> None:
-    man = json.dumps({"format": B.FORMAT, "created_at": "",
-                      "entries": [{"name": "../../../../tmp/evil.age", "size": 1}]}).encode()
+    man = json.dumps(
+        {
+            "format": B.FORMAT,
+            "created_at": "",
+            "entries": [{"name": "../../../../tmp/evil.age", "size": 1}],
+        }
+    ).encode()
     p = tmp_path / "evil.rbundle"
     p.write_bytes(B.MAGIC + struct.pack(">I", len(man)) + man + b"x")
     _refused(workspace, [p], [org.identity], "refused entry name")
@@ -171,12 +186,14 @@ def test_oversized_attachment_refused_at_import(tmp_path: Path, org: OrgKeys, wo
     assert _counts(workspace) == before
 
 
-def test_attachment_swapped_for_another_refused(tmp_path: Path, org: OrgKeys, workspace,
-                                                photo: Path) -> None:
+def test_attachment_swapped_for_another_refused(
+    tmp_path: Path, org: OrgKeys, workspace, photo: Path
+) -> None:
     """A bundle whose attachment blob was replaced by another valid ciphertext is refused."""
     s = _report(tmp_path / "o", org, 1, [photo])
-    other = R._encrypt_bytes_to(tmp_path / "o", "attachments", b"SYNTHETIC other bytes",
-                                [org.identity.to_public()])
+    other = R._encrypt_bytes_to(
+        tmp_path / "o", "attachments", b"SYNTHETIC other bytes", [org.identity.to_public()]
+    )
     real = tmp_path / "o" / "attachments" / f"{s.attachment_blobs[0]}.age"
     shutil.copy(tmp_path / "o" / "attachments" / f"{other}.age", tmp_path / "other.age")
     real.unlink()
@@ -185,19 +202,32 @@ def test_attachment_swapped_for_another_refused(tmp_path: Path, org: OrgKeys, wo
     forged = tmp_path / "forged"
     forged.mkdir()
     data = (tmp_path / "other.age").read_bytes()
-    man = json.dumps({"format": B.FORMAT, "created_at": "", "entries": [
-        *({"name": n, "size": p.stat().st_size} for n, p in blobs),
-        {"name": f"attachments/{s.attachment_blobs[0]}.age", "size": len(data)}]}).encode()
-    raw = B.MAGIC + struct.pack(">I", len(man)) + man + b"".join(
-        p.read_bytes() for _, p in blobs) + data
+    man = json.dumps(
+        {
+            "format": B.FORMAT,
+            "created_at": "",
+            "entries": [
+                *({"name": n, "size": p.stat().st_size} for n, p in blobs),
+                {"name": f"attachments/{s.attachment_blobs[0]}.age", "size": len(data)},
+            ],
+        }
+    ).encode()
+    raw = (
+        B.MAGIC
+        + struct.pack(">I", len(man))
+        + man
+        + b"".join(p.read_bytes() for _, p in blobs)
+        + data
+    )
     fp = forged / "f.rbundle"
     fp.write_bytes(raw)
     with pytest.raises(IntakeError, match="does not match its hash"):
         I.import_bundles(workspace, [fp], [org.identity])
 
 
-def test_bomb_attachment_refused_at_import(tmp_path: Path, org: OrgKeys, workspace,
-                                           monkeypatch: pytest.MonkeyPatch, png_bomb) -> None:
+def test_bomb_attachment_refused_at_import(
+    tmp_path: Path, org: OrgKeys, workspace, monkeypatch: pytest.MonkeyPatch, png_bomb
+) -> None:
     """An image bomb that slipped past a modified field client is refused on import."""
     from roshan.intake import media
 
@@ -216,8 +246,9 @@ def test_not_a_bundle(tmp_path: Path, org: OrgKeys, workspace) -> None:
     _refused(workspace, [p], [org.identity], "not a roshan bundle or chunk")
 
 
-def test_witness_contact_read_is_audited(tmp_path: Path, org: OrgKeys, other_org: OrgKeys,
-                                         workspace) -> None:
+def test_witness_contact_read_is_audited(
+    tmp_path: Path, org: OrgKeys, other_org: OrgKeys, workspace
+) -> None:
     s = _report(tmp_path / "o", org, 7)
     anon = R.save_report(tmp_path / "o", org.identity.to_public(), {"full_name": "SYNTHETIC Anon"})
     b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
@@ -257,8 +288,12 @@ def test_fuzz_import_of_mutated_bundles(tmp_path: Path, org: OrgKeys, make_jpeg)
     counter = iter(range(10_000))
 
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(st.tuples(st.integers(0, len(data) - 1), st.integers(1, 255)), min_size=1,
-                    max_size=3), st.booleans())
+    @given(
+        st.lists(
+            st.tuples(st.integers(0, len(data) - 1), st.integers(1, 255)), min_size=1, max_size=3
+        ),
+        st.booleans(),
+    )
     def check(flips: list[tuple[int, int]], truncate: bool) -> None:
         blob = bytearray(data)
         for pos, x in flips:
@@ -292,8 +327,13 @@ def test_fuzz_import_of_mutated_bundles(tmp_path: Path, org: OrgKeys, make_jpeg)
 
 
 def test_nameless_report_and_provenance_extras(tmp_path: Path, org: OrgKeys, workspace) -> None:
-    s = R.save_report(tmp_path / "o", org.identity.to_public(), {"city": "SYNTHETIC-City"},
-                      circumstances="SYNTHETIC: a body seen, name unknown", language="fa")
+    s = R.save_report(
+        tmp_path / "o",
+        org.identity.to_public(),
+        {"city": "SYNTHETIC-City"},
+        circumstances="SYNTHETIC: a body seen, name unknown",
+        language="fa",
+    )
     b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
     assert I.import_bundles(workspace, [b.path], [org.identity]).reports_new == 1
     with workspace.engine.connect() as c:
@@ -304,8 +344,9 @@ def test_nameless_report_and_provenance_extras(tmp_path: Path, org: OrgKeys, wor
     assert rec.extra["intake_created_at"].endswith("Z")
 
 
-def test_interrupted_import_completes_on_retry(tmp_path: Path, org: OrgKeys, workspace,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_import_completes_on_retry(
+    tmp_path: Path, org: OrgKeys, workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Crash between the ingest and the intake transaction: the next run finishes the job."""
     s1 = _report(tmp_path / "o", org, 1)
     b1 = B.pack_outbox(tmp_path / "o", tmp_path / "b1")
@@ -331,13 +372,15 @@ def test_interrupted_import_completes_on_retry(tmp_path: Path, org: OrgKeys, wor
 
     assert verify(workspace, []).ok
     with workspace.engine.connect() as conn:
-        imports = {r: i for r, i in conn.execute(select(IntakeReport.report_id,
-                                                         IntakeReport.import_id))}
+        imports = {
+            r: i for r, i in conn.execute(select(IntakeReport.report_id, IntakeReport.import_id))
+        }
     assert imports[s1.report_id] != imports[s2.report_id]
 
 
-def test_replayed_chunks_refused_and_dropped_from_spool(tmp_path: Path, org: OrgKeys,
-                                                        workspace) -> None:
+def test_replayed_chunks_refused_and_dropped_from_spool(
+    tmp_path: Path, org: OrgKeys, workspace
+) -> None:
     _report(tmp_path / "o", org, 1)
     b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
     parts = C.split_bundle(b.path, tmp_path / "c", 1024)
@@ -347,8 +390,9 @@ def test_replayed_chunks_refused_and_dropped_from_spool(tmp_path: Path, org: Org
     assert not spool.exists() or not any(spool.iterdir())
 
 
-def test_concurrent_import_race_is_a_clear_error(tmp_path: Path, org: OrgKeys, workspace,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_import_race_is_a_clear_error(
+    tmp_path: Path, org: OrgKeys, workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """If another run records the same report first, the loser says so (no traceback)."""
     s = _report(tmp_path / "o", org, 1)
     b1 = B.pack_outbox(tmp_path / "o", tmp_path / "b1")

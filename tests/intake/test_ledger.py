@@ -28,16 +28,24 @@ def _drop_triggers(ws) -> None:
 def filled(tmp_path: Path, org: OrgKeys, workspace, make_jpeg):
     from roshan.ingest.importer import ingest_records
 
-    ingest_records(workspace, [{"full_name": f"SYNTHETIC List Person {i}", "city": "SYNTHETIC"}
-                               for i in range(5)],
-                   source_name="SYNTHETIC NGO", source_kind=SourceKind.NGO_LIST,
-                   file_name="list.csv", sha256="ab" * 32, size=100)
+    ingest_records(
+        workspace,
+        [{"full_name": f"SYNTHETIC List Person {i}", "city": "SYNTHETIC"} for i in range(5)],
+        source_name="SYNTHETIC NGO",
+        source_kind=SourceKind.NGO_LIST,
+        file_name="list.csv",
+        sha256="ab" * 32,
+        size=100,
+    )
     photo = tmp_path / "p.jpg"
     photo.write_bytes(make_jpeg())
     for i in range(3):
-        R.save_report(tmp_path / "o", org.identity.to_public(),
-                      {"full_name": f"SYNTHETIC Field Person {i}"},
-                      attachments=[photo] if i == 0 else [])
+        R.save_report(
+            tmp_path / "o",
+            org.identity.to_public(),
+            {"full_name": f"SYNTHETIC Field Person {i}"},
+            attachments=[photo] if i == 0 else [],
+        )
     b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
     I.import_bundles(workspace, [b.path], [org.identity])
     return workspace
@@ -76,8 +84,9 @@ def test_later_imports_stay_consistent(filled, org: OrgKeys, tmp_path: Path) -> 
     assert cp2.tree_size == cp1.tree_size + 2
     leaves = L.leaf_hashes(filled)
     proof = merkle.consistency_proof(cp1.tree_size, leaves)
-    assert merkle.verify_consistency(cp1.tree_size, cp2.tree_size, cp1.root_hash,
-                                     cp2.root_hash, proof)
+    assert merkle.verify_consistency(
+        cp1.tree_size, cp2.tree_size, cp1.root_hash, cp2.root_hash, proof
+    )
     assert L.verify(filled, [org.public]).ok
 
 
@@ -85,8 +94,10 @@ def test_altered_raw_row_detected(filled, org: OrgKeys) -> None:
     L.checkpoint(filled, org)
     _drop_triggers(filled)
     with filled.engine.begin() as c:
-        c.execute(text("UPDATE raw_rows SET cells = :v WHERE id = 2"),
-                  {"v": '{"city":"SYNTHETIC","full_name":"SYNTHETIC Edited"}'})
+        c.execute(
+            text("UPDATE raw_rows SET cells = :v WHERE id = 2"),
+            {"v": '{"city":"SYNTHETIC","full_name":"SYNTHETIC Edited"}'},
+        )
     res = L.verify(filled, [org.public])
     assert not res.ok
     assert any("altered" in p for p in res.problems)
@@ -100,14 +111,23 @@ def test_altered_row_and_rehashed_leaf_breaks_checkpoint(filled, org: OrgKeys) -
     _drop_triggers(filled)
     cells = {"city": "SYNTHETIC", "full_name": "SYNTHETIC Edited"}
     with filled.engine.begin() as c:
-        imp_sha, rn = c.execute(text(
-            "SELECT imports.sha256, raw_rows.row_number FROM raw_rows JOIN imports "
-            "ON imports.id = raw_rows.import_id WHERE raw_rows.id = 2")).one()
-        c.execute(text("UPDATE raw_rows SET cells = :v WHERE id = 2"),
-                  {"v": '{"city":"SYNTHETIC","full_name":"SYNTHETIC Edited"}'})
-        c.execute(text("UPDATE ledger_leaves SET leaf_hash = :h WHERE ref = :r"),
-                  {"h": merkle.leaf_hash(raw_row_leaf_data(imp_sha, rn, cells)),
-                   "r": L.raw_row_ref(imp_sha, rn)})
+        imp_sha, rn = c.execute(
+            text(
+                "SELECT imports.sha256, raw_rows.row_number FROM raw_rows JOIN imports "
+                "ON imports.id = raw_rows.import_id WHERE raw_rows.id = 2"
+            )
+        ).one()
+        c.execute(
+            text("UPDATE raw_rows SET cells = :v WHERE id = 2"),
+            {"v": '{"city":"SYNTHETIC","full_name":"SYNTHETIC Edited"}'},
+        )
+        c.execute(
+            text("UPDATE ledger_leaves SET leaf_hash = :h WHERE ref = :r"),
+            {
+                "h": merkle.leaf_hash(raw_row_leaf_data(imp_sha, rn, cells)),
+                "r": L.raw_row_ref(imp_sha, rn),
+            },
+        )
     res = L.verify(filled, [org.public])
     assert not res.ok
     assert any("root does not match" in p for p in res.problems)
@@ -135,7 +155,9 @@ def test_removed_row_and_leaf_detected(filled, org: OrgKeys) -> None:
         # close the gap so the seq order looks intact
         c.execute(text("DELETE FROM ledger_leaves WHERE seq = 4"))
         for s in range(5, last + 1):
-            c.execute(text("UPDATE ledger_leaves SET seq = :a WHERE seq = :b"), {"a": s - 1, "b": s})
+            c.execute(
+                text("UPDATE ledger_leaves SET seq = :a WHERE seq = :b"), {"a": s - 1, "b": s}
+            )
     res = L.verify(filled, [org.public])
     assert not res.ok
     assert any("leaves removed" in p or "root does not match" in p for p in res.problems)
@@ -170,8 +192,9 @@ def test_forged_checkpoint_signature(filled, org: OrgKeys) -> None:
     assert any("bad signature" in p for p in res.problems)
 
 
-def test_inclusion_proof_for_a_report_against_published_checkpoint(filled, org: OrgKeys,
-                                                                    tmp_path: Path) -> None:
+def test_inclusion_proof_for_a_report_against_published_checkpoint(
+    filled, org: OrgKeys, tmp_path: Path
+) -> None:
     from sqlalchemy import select
 
     from roshan.store.models import IntakeReport
@@ -185,8 +208,7 @@ def test_inclusion_proof_for_a_report_against_published_checkpoint(filled, org: 
     assert L.check_inclusion(proof, published)
     bad = {**proof, "leaf_hash": "00" * 32}
     assert not L.check_inclusion(bad, published)
-    assert not L.check_inclusion({**proof, "leaf_index": (proof["leaf_index"] + 1) % 11},
-                                 published)
+    assert not L.check_inclusion({**proof, "leaf_index": (proof["leaf_index"] + 1) % 11}, published)
     with pytest.raises(Exception, match="no ledger leaf"):
         L.prove_inclusion(filled, "f" * 64)
 
@@ -195,8 +217,9 @@ def test_import_checkpoint_verify_on_each_backend(any_ws, org: OrgKeys, tmp_path
     """The same flow on SQLite and PostgreSQL, including detection of a removed row."""
     ws = any_ws
     for i in range(3):
-        R.save_report(tmp_path / "o", org.identity.to_public(),
-                      {"full_name": f"SYNTHETIC Backend Person {i}"})
+        R.save_report(
+            tmp_path / "o", org.identity.to_public(), {"full_name": f"SYNTHETIC Backend Person {i}"}
+        )
     b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
     assert I.import_bundles(ws, [b.path], [org.identity]).reports_new == 3
     cp, _ = L.checkpoint(ws, org)
@@ -208,9 +231,14 @@ def test_import_checkpoint_verify_on_each_backend(any_ws, org: OrgKeys, tmp_path
         else:
             c.exec_driver_sql("DROP TRIGGER IF EXISTS raw_rows_no_delete")
         rid = c.execute(text("SELECT min(id) FROM raw_rows")).scalar()
-        c.execute(text("DELETE FROM records WHERE import_id = (SELECT import_id FROM raw_rows "
-                       "WHERE id = :i) AND row_number = (SELECT row_number FROM raw_rows "
-                       "WHERE id = :i)"), {"i": rid})
+        c.execute(
+            text(
+                "DELETE FROM records WHERE import_id = (SELECT import_id FROM raw_rows "
+                "WHERE id = :i) AND row_number = (SELECT row_number FROM raw_rows "
+                "WHERE id = :i)"
+            ),
+            {"i": rid},
+        )
         c.execute(text("DELETE FROM raw_rows WHERE id = :i"), {"i": rid})
     res = L.verify(ws, [org.public])
     assert any("content was removed" in p for p in res.problems)
@@ -225,7 +253,8 @@ def test_checkpoint_deleted_from_database_still_caught(filled, org: OrgKeys) -> 
     # and an edit made afterwards is still caught by the file's signed root
     _drop_triggers(filled)
     with filled.engine.begin() as c:
-        c.execute(text("DELETE FROM ledger_leaves WHERE seq = (SELECT max(seq) FROM "
-                       "ledger_leaves)"))
+        c.execute(
+            text("DELETE FROM ledger_leaves WHERE seq = (SELECT max(seq) FROM ledger_leaves)")
+        )
     res = L.verify(filled, [org.public])
     assert any("leaves removed" in p or "root does not match" in p for p in res.problems)

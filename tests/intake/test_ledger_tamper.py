@@ -35,13 +35,22 @@ def filled(tmp_path: Path, org: OrgKeys, workspace):
     """10 list rows and 2 field reports with witness contacts; one checkpoint."""
     from roshan.ingest.importer import ingest_records
 
-    ingest_records(workspace, [{"full_name": f"SYNTHETIC List Person {i}"} for i in range(10)],
-                   source_name="SYNTHETIC NGO", source_kind=SourceKind.NGO_LIST,
-                   file_name="list.csv", sha256="ab" * 32, size=100)
+    ingest_records(
+        workspace,
+        [{"full_name": f"SYNTHETIC List Person {i}"} for i in range(10)],
+        source_name="SYNTHETIC NGO",
+        source_kind=SourceKind.NGO_LIST,
+        file_name="list.csv",
+        sha256="ab" * 32,
+        size=100,
+    )
     for i in range(2):
-        R.save_report(tmp_path / "o", org.identity.to_public(),
-                      {"full_name": f"SYNTHETIC Field Person {i}"},
-                      witness_contact=f"SYNTHETIC witness {i}")
+        R.save_report(
+            tmp_path / "o",
+            org.identity.to_public(),
+            {"full_name": f"SYNTHETIC Field Person {i}"},
+            witness_contact=f"SYNTHETIC witness {i}",
+        )
     b = B.pack_outbox(tmp_path / "o", tmp_path / "b")
     I.import_bundles(workspace, [b.path], [org.identity])
     L.checkpoint(workspace, org)
@@ -55,8 +64,11 @@ def _witness_blobs(ws) -> list[Path]:
 
 def test_witness_blobs_have_leaves(filled) -> None:
     with filled.engine.connect() as c:
-        refs = c.execute(select(LedgerLeaf.ref).where(
-            LedgerLeaf.kind == L.WITNESS_KIND)).scalars().all()
+        refs = (
+            c.execute(select(LedgerLeaf.ref).where(LedgerLeaf.kind == L.WITNESS_KIND))
+            .scalars()
+            .all()
+        )
     assert sorted(refs) == sorted(L.witness_ref(p.stem) for p in _witness_blobs(filled))
     assert len(refs) == 2
 
@@ -92,8 +104,9 @@ def test_leaf_hash_changed_to_text_is_a_listed_problem(filled, org: OrgKeys) -> 
     with filled.engine.begin() as c:
         c.execute(text("UPDATE ledger_leaves SET leaf_hash = 'SYNTHETIC text' WHERE seq = 3"))
     res = L.verify(filled, [org.public])
-    assert any(p.startswith("leaf 3 ") and "text instead of a binary hash" in p
-               for p in res.problems), res.problems
+    assert any(
+        p.startswith("leaf 3 ") and "text instead of a binary hash" in p for p in res.problems
+    ), res.problems
     assert any("root does not match" in p for p in res.problems)
     with pytest.raises(Exception, match="leaf 3 does not hold a hash"):
         L.tree_head(filled)
@@ -115,21 +128,33 @@ def test_one_leaf_deleted_counts_and_each_problem_once(filled, org: OrgKeys) -> 
     assert len(res.problems) == len(set(res.problems))
     # only the row whose leaf went is said to lack one
     assert [p for p in res.problems if "has no ledger leaf" in p] == [
-        p for p in res.problems if p.endswith(":3: stored content has no ledger leaf")]
+        p for p in res.problems if p.endswith(":3: stored content has no ledger leaf")
+    ]
 
 
-def test_cli_says_one_checkpoint_and_one_problem(filled, org: OrgKeys, keydir: Path,
-                                                 passphrase: str) -> None:
+def test_cli_says_one_checkpoint_and_one_problem(
+    filled, org: OrgKeys, keydir: Path, passphrase: str
+) -> None:
     """Through the installed script: counts read right (issue 16 item 5) and a deleted
     witness blob fails with exit 1."""
     env = {**os.environ, "ROSHAN_KEY_PASSPHRASE": passphrase, "COLUMNS": "80"}
-    res = subprocess.run([str(SCRIPT), "ledger", "verify", str(filled.root), "--keys",
-                          str(keydir)], capture_output=True, text=True, env=env, timeout=300)
+    res = subprocess.run(
+        [str(SCRIPT), "ledger", "verify", str(filled.root), "--keys", str(keydir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr
     assert "1 checkpoint," in res.stderr and "checkpoints" not in res.stderr, res.stderr
     _witness_blobs(filled)[0].unlink()
-    res = subprocess.run([str(SCRIPT), "ledger", "verify", str(filled.root), "--keys",
-                          str(keydir)], capture_output=True, text=True, env=env, timeout=300)
+    res = subprocess.run(
+        [str(SCRIPT), "ledger", "verify", str(filled.root), "--keys", str(keydir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert res.returncode == 1, res.stderr
     assert "FAILED: 1 problem\n" in res.stderr and "problems" not in res.stderr, res.stderr
     assert "stored witness contact is missing" in res.stderr

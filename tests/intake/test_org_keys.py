@@ -12,9 +12,16 @@ from roshan.intake import keys as K
 
 PASSPHRASE = "SYNTHETIC test passphrase"  # same as conftest
 
+
 def test_key_directory_contents(keydir: Path, org: K.OrgKeys) -> None:
-    for name in (K.RECIPIENT_FILE, K.SIGNING_PUB_FILE, K.PRIVATE_FILE,
-                 K.QR_PNG, K.QR_SVG, K.KEYINFO_FILE):
+    for name in (
+        K.RECIPIENT_FILE,
+        K.SIGNING_PUB_FILE,
+        K.PRIVATE_FILE,
+        K.QR_PNG,
+        K.QR_SVG,
+        K.KEYINFO_FILE,
+    ):
         assert (keydir / name).is_file(), name
     pub = K.load_public(keydir)
     assert pub.recipient.startswith("age1")

@@ -15,23 +15,33 @@ from roshan.errors import IntakeError
 from roshan.intake import media, report
 from roshan.intake.keys import OrgKeys
 
-VICTIM = {"full_name": "SYNTHETIC Person-One", "father_name": "SYNTHETIC-Father",
-          "city": "SYNTHETIC-City", "date_of_death": "1404/10/18"}
+VICTIM = {
+    "full_name": "SYNTHETIC Person-One",
+    "father_name": "SYNTHETIC-Father",
+    "city": "SYNTHETIC-City",
+    "date_of_death": "1404/10/18",
+}
 
 
 def _decrypt(org: OrgKeys, path: Path) -> bytes:
     return pyrage.decrypt(path.read_bytes(), [org.identity])
 
 
-def test_report_round_trip_nothing_readable_on_device(tmp_path: Path, org: OrgKeys,
-                                                      make_jpeg) -> None:
+def test_report_round_trip_nothing_readable_on_device(
+    tmp_path: Path, org: OrgKeys, make_jpeg
+) -> None:
     photo = tmp_path / "IMG_0001.jpg"
     photo.write_bytes(make_jpeg())
     outbox = tmp_path / "outbox"
-    saved = report.save_report(outbox, org.identity.to_public(), VICTIM,
-                               circumstances="SYNTHETIC shot near the square",
-                               witness_contact="SYNTHETIC +98 900 000 0000",
-                               attachments=[photo], language="fa")
+    saved = report.save_report(
+        outbox,
+        org.identity.to_public(),
+        VICTIM,
+        circumstances="SYNTHETIC shot near the square",
+        witness_contact="SYNTHETIC +98 900 000 0000",
+        attachments=[photo],
+        language="fa",
+    )
     files = [p for p in outbox.rglob("*") if p.is_file()]
     assert len(files) == 3
     for p in files:  # no clear text anywhere in the outbox
@@ -62,9 +72,12 @@ def test_report_round_trip_nothing_readable_on_device(tmp_path: Path, org: OrgKe
 def test_keep_metadata_keeps_the_original(tmp_path: Path, org: OrgKeys, make_jpeg) -> None:
     photo = tmp_path / "p.jpg"
     photo.write_bytes(make_jpeg())
-    saved = report.save_report(tmp_path / "o", org.identity.to_public(), VICTIM,
-                               attachments=[photo], keep_metadata=True)
-    doc = report.parse_report(_decrypt(org, tmp_path / "o" / "reports" / f"{saved.report_blob}.age"))
+    saved = report.save_report(
+        tmp_path / "o", org.identity.to_public(), VICTIM, attachments=[photo], keep_metadata=True
+    )
+    doc = report.parse_report(
+        _decrypt(org, tmp_path / "o" / "reports" / f"{saved.report_blob}.age")
+    )
     stored = _decrypt(org, tmp_path / "o" / "attachments" / f"{doc['attachments'][0]['blob']}.age")
     assert stored == photo.read_bytes()
     assert b"SYNTHETIC-CAMERA" in stored
@@ -100,8 +113,9 @@ def test_zip_bomb_refused() -> None:
         media.clean_attachment(buf.getvalue())
 
 
-def test_oversized_attachment_refused(tmp_path: Path, org: OrgKeys,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_attachment_refused(
+    tmp_path: Path, org: OrgKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(report, "MAX_ATTACHMENT_BYTES", 1000)
     big = tmp_path / "video.mp4"
     big.write_bytes(b"\0\0\0\x18ftypmp42" + b"\0" * 2000)
@@ -123,8 +137,13 @@ def test_bad_victim_fields_refused(tmp_path: Path, org: OrgKeys, victim: dict) -
 
 
 def test_parse_report_refuses_path_names() -> None:
-    doc = {"format": report.REPORT_FORMAT, "victim": {}, "attachments": [
-        {"blob": "a" * 64, "sha256": "b" * 64, "size": 1, "name": "../../etc/passwd"}]}
+    doc = {
+        "format": report.REPORT_FORMAT,
+        "victim": {},
+        "attachments": [
+            {"blob": "a" * 64, "sha256": "b" * 64, "size": 1, "name": "../../etc/passwd"}
+        ],
+    }
     with pytest.raises(IntakeError, match="path"):
         report.parse_report(report.canonical_json(doc))
     assert report.safe_display_name("../../x/..\\evil.jpg") == "evil.jpg"

@@ -36,20 +36,23 @@ def _outbox(tmp: Path, org: OrgKeys, n: int = 2) -> Path:
     return tmp / "o"
 
 
-def test_signed_bundle_from_enrolled_reporter(tmp_path: Path, org: OrgKeys, workspace,
-                                             registry) -> None:
+def test_signed_bundle_from_enrolled_reporter(
+    tmp_path: Path, org: OrgKeys, workspace, registry
+) -> None:
     reg, rep = registry
     signer = K.load_reporter_key(rep)
     b = B.pack_outbox(_outbox(tmp_path, org), tmp_path / "b", signer=signer)
     assert B.open_bundle(b.path).signer == b.signer is not None
     trusted = K.load_reporters(reg)
-    sm = I.import_bundles(workspace, [b.path], [org.identity], trusted_reporters=trusted,
-                          require_signed=True)
+    sm = I.import_bundles(
+        workspace, [b.path], [org.identity], trusted_reporters=trusted, require_signed=True
+    )
     assert sm.reports_new == 2
     kid = K.key_id(b.signer)
     with workspace.engine.connect() as c:
-        ev = c.execute(select(AuditEvent.detail).where(AuditEvent.action == "intake.bundle")
-                       ).scalar()
+        ev = c.execute(
+            select(AuditEvent.detail).where(AuditEvent.action == "intake.bundle")
+        ).scalar()
         extras = [e for (e,) in c.execute(select(Record.__table__.c.extra))]
     assert ev["signer"] == kid and all(x["intake_signer"] == kid for x in extras)
 
@@ -58,11 +61,11 @@ def test_unknown_signer_refused(tmp_path: Path, org: OrgKeys, workspace, registr
     reg, _ = registry
     stranger = tmp_path / "stranger"
     K.init_reporter(stranger)
-    b = B.pack_outbox(_outbox(tmp_path, org), tmp_path / "b",
-                      signer=K.load_reporter_key(stranger))
+    b = B.pack_outbox(_outbox(tmp_path, org), tmp_path / "b", signer=K.load_reporter_key(stranger))
     with pytest.raises(IntakeError, match="unknown key"):
-        I.import_bundles(workspace, [b.path], [org.identity],
-                         trusted_reporters=K.load_reporters(reg))
+        I.import_bundles(
+            workspace, [b.path], [org.identity], trusted_reporters=K.load_reporters(reg)
+        )
     with workspace.engine.connect() as c:
         assert c.execute(select(func.count()).select_from(IntakeReport)).scalar() == 0
     # without a registry the signature is checked but any signer is accepted (noted)
@@ -70,24 +73,27 @@ def test_unknown_signer_refused(tmp_path: Path, org: OrgKeys, workspace, registr
     assert sm.reports_new == 2 and any("no reporter registry" in n for n in sm.notes)
 
 
-def test_unsigned_refused_when_required(tmp_path: Path, org: OrgKeys, workspace,
-                                        registry) -> None:
+def test_unsigned_refused_when_required(tmp_path: Path, org: OrgKeys, workspace, registry) -> None:
     reg, _ = registry
     b = B.pack_outbox(_outbox(tmp_path, org), tmp_path / "b")
     assert b.signer is None
     with pytest.raises(IntakeError, match="not signed"):
-        I.import_bundles(workspace, [b.path], [org.identity],
-                         trusted_reporters=K.load_reporters(reg), require_signed=True)
+        I.import_bundles(
+            workspace,
+            [b.path],
+            [org.identity],
+            trusted_reporters=K.load_reporters(reg),
+            require_signed=True,
+        )
 
 
 def test_altered_signed_manifest_refused(tmp_path: Path, org: OrgKeys, registry) -> None:
     _, rep = registry
-    b = B.pack_outbox(_outbox(tmp_path, org, 1), tmp_path / "b",
-                      signer=K.load_reporter_key(rep))
+    b = B.pack_outbox(_outbox(tmp_path, org, 1), tmp_path / "b", signer=K.load_reporter_key(rep))
     data = b.path.read_bytes()
-    (mlen,) = struct.unpack(">I", data[len(B.MAGIC):len(B.MAGIC) + 4])
-    man = json.loads(data[len(B.MAGIC) + 4:len(B.MAGIC) + 4 + mlen])
-    body = data[len(B.MAGIC) + 4 + mlen:]
+    (mlen,) = struct.unpack(">I", data[len(B.MAGIC) : len(B.MAGIC) + 4])
+    man = json.loads(data[len(B.MAGIC) + 4 : len(B.MAGIC) + 4 + mlen])
+    body = data[len(B.MAGIC) + 4 + mlen :]
     for change in ("created_at", "key"):
         m = json.loads(json.dumps(man))
         if change == "created_at":

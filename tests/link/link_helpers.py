@@ -42,14 +42,20 @@ def add_sources(ws: Any, scenario: Scenario, sources: list[str] | None = None) -
         if sources is not None and s["name"] not in sources:
             continue
         mapping = scenario.root / s["mapping"] if s.get("mapping") else None
-        ingest_file(ws, scenario.root / s["file"], source_name=s["name"],
-                    source_kind=SourceKind(s["kind"]), mapping_path=mapping)
+        ingest_file(
+            ws,
+            scenario.root / s["file"],
+            source_name=s["name"],
+            source_kind=SourceKind(s["kind"]),
+            mapping_path=mapping,
+        )
 
 
 def truth_by_pk(ws: Any, scenario: Scenario) -> pd.Series:
     """record_pk → true person id, joining the normalised snapshot to the truth file."""
-    norm = pd.read_parquet(ws.snapshots_dir / "normalized.parquet",
-                           columns=["record_pk", "source", "row_number"])
+    norm = pd.read_parquet(
+        ws.snapshots_dir / "normalized.parquet", columns=["record_pk", "source", "row_number"]
+    )
     norm["row_number"] = norm["row_number"].astype(str)
     m = norm.merge(scenario.truth(), on=["source", "row_number"], how="left")
     assert m["victim_id"].notna().all(), "every record must have a truth entry"

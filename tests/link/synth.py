@@ -16,17 +16,23 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-GIVEN_M = ("mohammad ali reza hossein mehdi amir hamid saeed majid javad hassan abbas mostafa "
-           "morteza ahmad mahmoud davood behnam kian navid pouya sina arash babak farhad omid "
-           "peyman ramin shahin siavash vahid yousef zia kaveh nima parsa mani").split()
-GIVEN_F = ("fatemeh zahra maryam sara nazanin mahsa neda hadis minoo parisa shirin leila "
-           "azadeh elham mina nasrin").split()
-FAMILY = ("mohammadi hosseini ahmadi rezaei moradi karimi jafari rahimi kazemi sadeghi "
-          "hashemi ghasemi mousavi rostami akbari ebrahimi nazari mahmoudi bagheri heidari "
-          "shirazi tehrani esfahani tabrizi kermani yazdi rashidi amini salehi zare "
-          "kamali farahani jalali golzari mirzaei nikpour darvishi soltani hamidi abbasi "
-          "khosravi norouzi sharifi taheri vaezi yazdani zamani alavi bahrami dehghan "
-          "ghorbani habibi jahani kordi lotfi mansouri naderi pakzad rahmani safavi").split()
+GIVEN_M = (
+    "mohammad ali reza hossein mehdi amir hamid saeed majid javad hassan abbas mostafa "
+    "morteza ahmad mahmoud davood behnam kian navid pouya sina arash babak farhad omid "
+    "peyman ramin shahin siavash vahid yousef zia kaveh nima parsa mani"
+).split()
+GIVEN_F = (
+    "fatemeh zahra maryam sara nazanin mahsa neda hadis minoo parisa shirin leila "
+    "azadeh elham mina nasrin"
+).split()
+FAMILY = (
+    "mohammadi hosseini ahmadi rezaei moradi karimi jafari rahimi kazemi sadeghi "
+    "hashemi ghasemi mousavi rostami akbari ebrahimi nazari mahmoudi bagheri heidari "
+    "shirazi tehrani esfahani tabrizi kermani yazdi rashidi amini salehi zare "
+    "kamali farahani jalali golzari mirzaei nikpour darvishi soltani hamidi abbasi "
+    "khosravi norouzi sharifi taheri vaezi yazdani zamani alavi bahrami dehghan "
+    "ghorbani habibi jahani kordi lotfi mansouri naderi pakzad rahmani safavi"
+).split()
 PROVINCES = [f"IR-{i:02d}" for i in range(1, 13)]
 
 
@@ -45,8 +51,9 @@ def key_of(name: str) -> str:
     return "".join(out)
 
 
-def _zipf_choice(rng: np.random.Generator, pool: tuple[str, ...] | list[str], n: int,
-                 s: float = 1.0) -> np.ndarray:
+def _zipf_choice(
+    rng: np.random.Generator, pool: tuple[str, ...] | list[str], n: int, s: float = 1.0
+) -> np.ndarray:
     w = 1.0 / np.arange(1, len(pool) + 1) ** s
     return rng.choice(np.array(pool, dtype=object), size=n, p=w / w.sum())
 
@@ -58,23 +65,33 @@ def _typo(rng: np.random.Generator, s: str) -> str:
     kind = rng.integers(0, 3)
     if kind == 0:  # vowel variant
         vowels = "aeiou"
-        return s[:i] + vowels[int(rng.integers(0, 5))] + s[i + 1:]
+        return s[:i] + vowels[int(rng.integers(0, 5))] + s[i + 1 :]
     if kind == 1:  # doubled letter
         return s[:i] + s[i] + s[i:]
-    return s[:i] + s[i + 1:]  # dropped letter
+    return s[:i] + s[i + 1 :]  # dropped letter
 
 
-def make_frame(n_persons: int = 600, n_sources: int = 4, *, seed: int = 0,
-               capture: float = 0.45, typo_rate: float = 0.08, dup_rate: float = 0.03,
-               missing_rate: float = 0.05) -> tuple[pd.DataFrame, pd.Series]:
+def make_frame(
+    n_persons: int = 600,
+    n_sources: int = 4,
+    *,
+    seed: int = 0,
+    capture: float = 0.45,
+    typo_rate: float = 0.08,
+    dup_rate: float = 0.03,
+    missing_rate: float = 0.05,
+) -> tuple[pd.DataFrame, pd.Series]:
     """(normalised frame, truth: record_pk → person id). SYNTHETIC."""
     rng = np.random.default_rng(seed)
     sex = np.where(rng.random(n_persons) < 0.85, "m", "f")
-    given = np.where(sex == "m", _zipf_choice(rng, GIVEN_M, n_persons),
-                     _zipf_choice(rng, GIVEN_F, n_persons))
+    given = np.where(
+        sex == "m", _zipf_choice(rng, GIVEN_M, n_persons), _zipf_choice(rng, GIVEN_F, n_persons)
+    )
     compound = (sex == "m") & (rng.random(n_persons) < 0.15)
-    given = np.array([f"{g} reza" if c and g != "reza" else g for g, c in zip(given, compound, strict=False)],
-                     dtype=object)
+    given = np.array(
+        [f"{g} reza" if c and g != "reza" else g for g, c in zip(given, compound, strict=False)],
+        dtype=object,
+    )
     family = _zipf_choice(rng, FAMILY, n_persons, s=0.9)
     father = _zipf_choice(rng, GIVEN_M, n_persons)
     age = rng.integers(14, 65, n_persons)
@@ -93,10 +110,12 @@ def make_frame(n_persons: int = 600, n_sources: int = 4, *, seed: int = 0,
     rng.shuffle(rows)
     recs = []
     for pk, (s, script, pid) in enumerate(rows, start=1):
+
         def name_forms(name: str, script: str = script) -> tuple[str, str, str]:
             roman = _typo(rng, name) if rng.random() < typo_rate else name
             norm = ("fa:" + name) if script == "fa" else roman
             return norm, key_of(name) if rng.random() > typo_rate / 2 else key_of(roman), roman
+
         gn, gk, gr = name_forms(given[pid])
         fn, fk, fr = name_forms(family[pid])
         has_father = s != 1 and rng.random() > missing_rate
@@ -129,18 +148,50 @@ def make_frame(n_persons: int = 600, n_sources: int = 4, *, seed: int = 0,
         if rng.random() < missing_rate:
             p = c = None
         sx = sex[pid] if rng.random() > missing_rate else None
-        recs.append(dict(
-            record_pk=pk, source=f"S{s}", source_kind="ngo_list", record_id=f"r{pk}",
-            row_number=pk, full_name_norm=f"{gn} {fn}", given_norm=gn, family_norm=fn,
-            father_norm=an, given_key=gk, family_key=fk, father_key=ak,
-            full_key=f"{gk} {fk}", name_tokens=f"{gn} {fn}".split(), given_roman=gr,
-            family_roman=fr, father_roman=ar, full_roman=f"{gr} {fr}", honorifics=None,
-            name_script=script, sex=sx, sex_imputed=False, age_min=amin, age_max=amax,
-            dod=d, dod_iso=d.isoformat() if d else None, dod_precision=prec,
-            dod_calendar="gregorian" if d else None, dod_ambiguous=False, dob_iso=None,
-            dob_year=None, city=c, county=c, province=p, province_code=p,
-            place_confidence=1.0, place_unresolved=False, cause_category="unknown",
-            body_withheld=None, _pid=pid))
+        recs.append(
+            dict(
+                record_pk=pk,
+                source=f"S{s}",
+                source_kind="ngo_list",
+                record_id=f"r{pk}",
+                row_number=pk,
+                full_name_norm=f"{gn} {fn}",
+                given_norm=gn,
+                family_norm=fn,
+                father_norm=an,
+                given_key=gk,
+                family_key=fk,
+                father_key=ak,
+                full_key=f"{gk} {fk}",
+                name_tokens=f"{gn} {fn}".split(),
+                given_roman=gr,
+                family_roman=fr,
+                father_roman=ar,
+                full_roman=f"{gr} {fr}",
+                honorifics=None,
+                name_script=script,
+                sex=sx,
+                sex_imputed=False,
+                age_min=amin,
+                age_max=amax,
+                dod=d,
+                dod_iso=d.isoformat() if d else None,
+                dod_precision=prec,
+                dod_calendar="gregorian" if d else None,
+                dod_ambiguous=False,
+                dob_iso=None,
+                dob_year=None,
+                city=c,
+                county=c,
+                province=p,
+                province_code=p,
+                place_confidence=1.0,
+                place_unresolved=False,
+                cause_category="unknown",
+                body_withheld=None,
+                _pid=pid,
+            )
+        )
     df = pd.DataFrame(recs)
     truth = pd.Series(df["_pid"].values, index=df["record_pk"].values)
     return df.drop(columns=["_pid"]), truth

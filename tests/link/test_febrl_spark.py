@@ -58,7 +58,8 @@ def test_spark_gives_the_same_clusters_as_duckdb():
     spark = link_prepared(prepared, roshan_spec(), engine="spark", seed=3)
     assert len(duck.pairs) > 20
     assert duck.clustering.groups() == spark.clustering.groups()
-    merged = duck.pairs.merge(spark.pairs, on=["record_pk_l", "record_pk_r"], how="outer",
-                              indicator=True)
+    merged = duck.pairs.merge(
+        spark.pairs, on=["record_pk_l", "record_pk_r"], how="outer", indicator=True
+    )
     assert (merged["_merge"] == "both").all()
     assert (merged["match_probability_x"] - merged["match_probability_y"]).abs().max() < 1e-9

@@ -45,16 +45,21 @@ def test_edit_ratio_level_length_guard_changes_nothing() -> None:
         assert "abs(length(" in sql
         assert "." not in sql  # whole-number arithmetic (no per-row decimals on Spark)
         plain = f"levenshtein(x_l, x_r) <= {ratio} * greatest(length(x_l), length(x_r))"
-        got = con.execute(f"select coalesce({sql}, false) as a, coalesce({plain}, false) as b "
-                          "from t").df()
+        got = con.execute(
+            f"select coalesce({sql}, false) as a, coalesce({plain}, false) as b from t"
+        ).df()
         assert 1_000 < got["b"].sum() < 19_000  # the level matches some pairs, not all
         assert (got["a"] == got["b"]).all()
 
 
 def test_sorted_sources_matches_per_group_sorted_set() -> None:
     rng = np.random.default_rng(3)
-    df = pd.DataFrame({"uid": [f"V-{i:06d}" for i in rng.integers(0, 500, 5_000)],
-                       "source": rng.choice(["SYN-B", "SYN-A", "syn-a", "SYN-C"], 5_000)})
+    df = pd.DataFrame(
+        {
+            "uid": [f"V-{i:06d}" for i in rng.integers(0, 500, 5_000)],
+            "source": rng.choice(["SYN-B", "SYN-A", "syn-a", "SYN-C"], 5_000),
+        }
+    )
     want = df.groupby("uid")["source"].agg(lambda s: sorted(set(map(str, s))))
     got = _sorted_sources(df).reindex(want.index)
     assert got.tolist() == want.tolist()

@@ -48,8 +48,14 @@ def test_outputs_written(linked):
     ws, summary = linked
     snap = ws.snapshots_dir
     pairs = pd.read_parquet(snap / "pairs.parquet")
-    for col in ("record_pk_l", "record_pk_r", "match_probability", "match_weight",
-                "gamma_family_name", "gamma_dod"):
+    for col in (
+        "record_pk_l",
+        "record_pk_r",
+        "match_probability",
+        "match_weight",
+        "gamma_family_name",
+        "gamma_dod",
+    ):
         assert col in pairs.columns
     assert (pairs["record_pk_l"] < pairs["record_pk_r"]).all()
     assert pairs["match_probability"].between(0.01, 1.0).all()

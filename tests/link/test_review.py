@@ -18,13 +18,31 @@ from roshan.errors import LinkageError
 from roshan.link import review as rv
 
 
-@pytest.mark.parametrize("word,expected", [
-    ("match", "match"), ("MATCH ", "match"), ("y", "match"), ("yes", "match"), ("m", "match"),
-    ("بله", "match"), ("non_match", "non_match"), ("non-match", "non_match"), ("n", "non_match"),
-    ("no", "non_match"), ("خیر", "non_match"), ("unsure", "unsure"), ("?", "unsure"),
-    ("u", "unsure"), ("نامطمئن", "unsure"), ("نامطمين", None), ("", None), ("   ", None),
-    (None, None), (float("nan"), None),
-])
+@pytest.mark.parametrize(
+    "word,expected",
+    [
+        ("match", "match"),
+        ("MATCH ", "match"),
+        ("y", "match"),
+        ("yes", "match"),
+        ("m", "match"),
+        ("بله", "match"),
+        ("non_match", "non_match"),
+        ("non-match", "non_match"),
+        ("n", "non_match"),
+        ("no", "non_match"),
+        ("خیر", "non_match"),
+        ("unsure", "unsure"),
+        ("?", "unsure"),
+        ("u", "unsure"),
+        ("نامطمئن", "unsure"),
+        ("نامطمين", None),
+        ("", None),
+        ("   ", None),
+        (None, None),
+        (float("nan"), None),
+    ],
+)
 def test_parse_decision(word, expected) -> None:
     if word == "نامطمين":  # a misspelling is an error, never silently a decision
         with pytest.raises(ValueError):
@@ -96,11 +114,14 @@ def test_conflict_is_a_user_error() -> None:
     assert issubclass(rv.ReviewConflictError, RoshanError)
 
 
-@pytest.mark.parametrize("args,msg", [
-    ((10**9, None, "match", "r"), "unknown record"),
-    ((None, None, "maybe-ish", "r"), "unknown decision"),
-    ((None, None, "match", "  "), "reviewer"),
-])
+@pytest.mark.parametrize(
+    "args,msg",
+    [
+        ((10**9, None, "match", "r"), "unknown record"),
+        ((None, None, "maybe-ish", "r"), "unknown decision"),
+        ((None, None, "match", "  "), "reviewer"),
+    ],
+)
 def test_bad_decisions_refused(rws, args, msg) -> None:
     a, b = record_pks(rws)[:2]
     ra = a if args[0] is None else args[0]
@@ -125,18 +146,32 @@ def test_load_constraints_and_training_labels(rws) -> None:
     assert must == [(p[1], p[3])]
     assert cannot == [(p[2], p[5]), (p[6], p[7])]
     labels = rv.decisions_frame(rws)
-    assert list(labels.columns) == ["record_a", "record_b", "decision", "reviewer", "decided_at",
-                                    "version"]
+    assert list(labels.columns) == [
+        "record_a",
+        "record_b",
+        "decision",
+        "reviewer",
+        "decided_at",
+        "version",
+    ]
     assert len(labels) == 4 and set(labels["decision"]) == {"match", "non_match", "unsure"}
     assert (labels["record_a"] < labels["record_b"]).all()
 
 
 def test_uncertain_pairs_ranked_by_distance_to_threshold(rws) -> None:
     p = record_pks(rws)
-    write_pairs(rws, [
-        (p[0], p[1], 0.999), (p[2], p[3], 0.52), (p[5], p[4], 0.40), (p[6], p[7], 0.70),
-        (p[8], p[9], 0.01), (p[10], p[11], 0.48), (p[12], p[13], 0.5),
-    ])
+    write_pairs(
+        rws,
+        [
+            (p[0], p[1], 0.999),
+            (p[2], p[3], 0.52),
+            (p[5], p[4], 0.40),
+            (p[6], p[7], 0.70),
+            (p[8], p[9], 0.01),
+            (p[10], p[11], 0.48),
+            (p[12], p[13], 0.5),
+        ],
+    )
     out = rv.uncertain_pairs(rws, limit=10, threshold=0.5)
     keys = list(zip(out["record_pk_l"], out["record_pk_r"], strict=False))
     # 0.5 exactly first; 0.52 and 0.48 tie in log-odds (ties by record ids); 0.999 and 0.01
@@ -146,8 +181,13 @@ def test_uncertain_pairs_ranked_by_distance_to_threshold(rws) -> None:
     assert keys[3:] == [(p[4], p[5]), (p[6], p[7])]  # stored smaller id first
     assert (p[0], p[1]) not in keys and (p[8], p[9]) not in keys
     assert out["distance"].is_monotonic_increasing
-    assert list(out.columns) == ["record_pk_l", "record_pk_r", "match_probability",
-                                 "match_weight", "distance"]
+    assert list(out.columns) == [
+        "record_pk_l",
+        "record_pk_r",
+        "match_probability",
+        "match_weight",
+        "distance",
+    ]
     assert len(rv.uncertain_pairs(rws, limit=2, threshold=0.5)) == 2
     # Around a higher threshold, 0.70 becomes the most uncertain.
     hi = rv.uncertain_pairs(rws, limit=1, threshold=0.75)
@@ -189,20 +229,28 @@ def _cluster_setup(rws):
     p = record_pks(rws)
     for pk in p[:12]:
         set_fields(rws, pk, sex="male", date_of_death="2026-01-09")
-    set_fields(rws, p[1], sex="زن")                    # cluster A: conflicting sex
+    set_fields(rws, p[1], sex="زن")  # cluster A: conflicting sex
     set_fields(rws, p[5], date_of_death="2026-01-25")  # cluster B: dates 16 days apart
     clusters = {
         "A": [p[0], p[1], p[2]],
         "B": [p[3], p[4], p[5]],
-        "C": [p[6], p[7], p[8]],      # weak: held together by a 0.3 edge
-        "D": [p[9], p[10], p[11]],    # clean: strong edges, consistent values
+        "C": [p[6], p[7], p[8]],  # weak: held together by a 0.3 edge
+        "D": [p[9], p[10], p[11]],  # clean: strong edges, consistent values
     }
-    write_pairs(rws, [
-        (p[0], p[1], 0.95), (p[1], p[2], 0.9), (p[0], p[2], 0.97),
-        (p[3], p[4], 0.99), (p[4], p[5], 0.93),
-        (p[6], p[7], 0.99), (p[7], p[8], 0.30),
-        (p[9], p[10], 0.99), (p[10], p[11], 0.98),
-    ])
+    write_pairs(
+        rws,
+        [
+            (p[0], p[1], 0.95),
+            (p[1], p[2], 0.9),
+            (p[0], p[2], 0.97),
+            (p[3], p[4], 0.99),
+            (p[4], p[5], 0.93),
+            (p[6], p[7], 0.99),
+            (p[7], p[8], 0.30),
+            (p[9], p[10], 0.99),
+            (p[10], p[11], 0.98),
+        ],
+    )
     write_clusters(rws, clusters, singletons=p[12:20])
     return p
 
@@ -224,8 +272,8 @@ def test_suspicious_clusters_reasons_and_pairs(rws) -> None:
 
 def test_suspicious_clusters_cannot_link_violation_and_decided_exclusion(rws) -> None:
     p = _cluster_setup(rws)
-    rv.record_decision(rws, p[9], p[11], "non_match", "r")   # D now breaks a reviewer's rule
-    rv.record_decision(rws, p[7], p[8], "match", "r")        # C's weak edge is settled
+    rv.record_decision(rws, p[9], p[11], "non_match", "r")  # D now breaks a reviewer's rule
+    rv.record_decision(rws, p[7], p[8], "match", "r")  # C's weak edge is settled
     found = {c.cluster_id: c for c in rv.suspicious_clusters(rws, limit=10, weak_probability=0.5)}
     assert "cannot_link_violated" in found["D"].reasons
     assert (found["D"].record_a, found["D"].record_b) == (p[9], p[11])
@@ -271,10 +319,15 @@ def test_concurrent_reviewers_one_wins_on_each_backend(any_ws) -> None:
     from roshan.canonical import SourceKind
     from roshan.ingest.importer import ingest_records
 
-    ingest_records(any_ws, [{"full_name": f"SYNTHETIC person {i}", "sex": "male"}
-                            for i in range(3)],
-                   source_name="SYNTHETIC-TEST", source_kind=SourceKind.OTHER,
-                   file_name="synthetic.json", sha256="0" * 64, size=1)
+    ingest_records(
+        any_ws,
+        [{"full_name": f"SYNTHETIC person {i}", "sex": "male"} for i in range(3)],
+        source_name="SYNTHETIC-TEST",
+        source_kind=SourceKind.OTHER,
+        file_name="synthetic.json",
+        sha256="0" * 64,
+        size=1,
+    )
     from roshan.store.records import records_frame
 
     a, b = (int(x) for x in records_frame(any_ws)["record_pk"][:2])
@@ -290,8 +343,10 @@ def test_concurrent_reviewers_one_wins_on_each_backend(any_ws) -> None:
         except rv.ReviewConflictError:
             outcomes.append("conflict")
 
-    threads = [threading.Thread(target=attempt, args=(d, w))
-               for d, w in (("match", "r1"), ("non_match", "r2"))]
+    threads = [
+        threading.Thread(target=attempt, args=(d, w))
+        for d, w in (("match", "r1"), ("non_match", "r2"))
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -308,8 +363,13 @@ def test_linker_flags_make_a_cluster_suspicious(rws) -> None:
     for pk in p[:4]:
         set_fields(rws, pk, sex="male", date_of_death=None)
     write_pairs(rws, [(p[0], p[1], 0.99), (p[2], p[3], 0.99)])
-    frame = pd.DataFrame({"record_pk": p[:4], "cluster_id": ["V-1", "V-1", "V-2", "V-2"],
-                          "flags": [["chain_split"], [], [], []]})
+    frame = pd.DataFrame(
+        {
+            "record_pk": p[:4],
+            "cluster_id": ["V-1", "V-1", "V-2", "V-2"],
+            "flags": [["chain_split"], [], [], []],
+        }
+    )
     frame.to_parquet(rws.snapshots_dir / "clusters.parquet", index=False)
     found = rv.suspicious_clusters(rws, weak_probability=0.5)
     assert [(c.cluster_id, c.reasons) for c in found] == [("V-1", ("linker:chain_split",))]

@@ -47,9 +47,16 @@ def test_the_link_face_hands_out_the_review_objects() -> None:
 
 
 def test_importing_the_review_face_loads_no_pandas() -> None:
-    code = ("import sys, roshan.link.review\n"
-            "print([m for m in ('pandas', 'splink', 'duckdb') if m in sys.modules])")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, cwd=Path(roshan.__file__).parents[2])
+    code = (
+        "import sys, roshan.link.review\n"
+        "print([m for m in ('pandas', 'splink', 'duckdb') if m in sys.modules])"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(roshan.__file__).parents[2],
+    )
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]"

@@ -42,17 +42,23 @@ def ref_cluster_attributes(ws, pks: list[int]) -> pd.DataFrame:
     if norm.is_file():
         try:
             frame = pd.read_parquet(norm)
-            cols = [c for c in ("record_pk", "sex", "sex_imputed", "dod", "dod_precision")
-                    if c in frame.columns]
+            cols = [
+                c
+                for c in ("record_pk", "sex", "sex_imputed", "dod", "dod_precision")
+                if c in frame.columns
+            ]
             frame = frame[cols]
             frame = frame.loc[frame["record_pk"].isin(pks)].copy()
             if "sex_imputed" in frame.columns:
                 frame.loc[frame["sex_imputed"].fillna(False).astype(bool), "sex"] = None
             if "dod_precision" in frame.columns and "dod" in frame.columns:
                 frame.loc[frame["dod_precision"] != "day", "dod"] = None
-            frame["sex"] = frame.get("sex", pd.Series(None, index=frame.index)).map(attributes._sex_code)
-            frame["dod"] = pd.to_datetime(frame.get("dod", pd.Series(None, index=frame.index)),
-                                          errors="coerce")
+            frame["sex"] = frame.get("sex", pd.Series(None, index=frame.index)).map(
+                attributes._sex_code
+            )
+            frame["dod"] = pd.to_datetime(
+                frame.get("dod", pd.Series(None, index=frame.index)), errors="coerce"
+            )
             return frame[["record_pk", "sex", "dod"]].set_index("record_pk")
         except Exception:  # noqa: BLE001
             pass
@@ -79,7 +85,8 @@ def ref_bottleneck(members, edges):
     comps = len(members)
     weakest = None
     for a, b, p in edges.sort_values("match_probability", ascending=False)[
-            ["record_pk_l", "record_pk_r", "match_probability"]].itertuples(index=False):
+        ["record_pk_l", "record_pk_r", "match_probability"]
+    ].itertuples(index=False):
         rl, rr = find(int(a)), find(int(b))
         if rl != rr:
             parent[rl] = rr
@@ -123,8 +130,12 @@ def ref_suspicious_clusters(ws, limit=20, *, weak_probability=None, date_gap_day
     decided = decisions._decided_keys(ws)
     _, cannot = rv.load_constraints(ws)
     cannot_set = set(cannot)
-    prob = {(min(int(a), int(b)), max(int(a), int(b))): float(p) for a, b, p in
-            internal[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(index=False)}
+    prob = {
+        (min(int(a), int(b)), max(int(a), int(b))): float(p)
+        for a, b, p in internal[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(
+            index=False
+        )
+    }
     found = []
     for cid, grp in multi.groupby("cluster_id", sort=True):
         members = sorted(int(x) for x in grp["record_pk"])
@@ -144,12 +155,17 @@ def ref_suspicious_clusters(ws, limit=20, *, weak_probability=None, date_gap_day
             if span > date_gap_days:
                 reasons.append("dates_far_apart")
                 d = dates.set_index("record_pk")["dod"]
-                conflict_pairs += [(min(x, y), max(x, y)) for x in d.index for y in d.index
-                                   if x < y and abs((d[x] - d[y]).days) > date_gap_days]
+                conflict_pairs += [
+                    (min(x, y), max(x, y))
+                    for x in d.index
+                    for y in d.index
+                    if x < y and abs((d[x] - d[y]).days) > date_gap_days
+                ]
         if bott is None or bott < weak:
             reasons.append("weak_edges")
-        violated = [(x, y) for i, x in enumerate(members) for y in members[i + 1:]
-                    if (x, y) in cannot_set]
+        violated = [
+            (x, y) for i, x in enumerate(members) for y in members[i + 1 :] if (x, y) in cannot_set
+        ]
         if violated:
             reasons.append("cannot_link_violated")
         reasons += [f"linker:{f}" for f in sorted(flags_by.get(str(cid), ()))]
@@ -166,10 +182,19 @@ def ref_suspicious_clusters(ws, limit=20, *, weak_probability=None, date_gap_day
         if show in decided and not violated:
             continue
         score = (-float(len(reasons)), bott if bott is not None else 0.0, -len(members))
-        found.append((score, rv.SuspiciousCluster(
-            cluster_id=str(cid), record_pks=tuple(members), reasons=tuple(reasons),
-            bottleneck_probability=None if bott is None else round(float(bott), 6),
-            record_a=show[0], record_b=show[1])))
+        found.append(
+            (
+                score,
+                rv.SuspiciousCluster(
+                    cluster_id=str(cid),
+                    record_pks=tuple(members),
+                    reasons=tuple(reasons),
+                    bottleneck_probability=None if bott is None else round(float(bott), 6),
+                    record_a=show[0],
+                    record_b=show[1],
+                ),
+            )
+        )
     found.sort(key=lambda t: (t[0], t[1].cluster_id))
     return [c for _, c in found[:limit]]
 
@@ -182,10 +207,17 @@ def ref_uncertain_pairs(ws, limit=50, *, threshold=None, band=rv.REVIEW_BAND):
     pairs = pairs.loc[(p >= lo) & (p <= hi)]
     a = pairs["record_pk_l"].astype("int64").to_numpy()
     b = pairs["record_pk_r"].astype("int64").to_numpy()
-    out = pd.DataFrame({"record_pk_l": np.minimum(a, b), "record_pk_r": np.maximum(a, b),
-                        "match_probability": pairs["match_probability"].astype(float).to_numpy()})
+    out = pd.DataFrame(
+        {
+            "record_pk_l": np.minimum(a, b),
+            "record_pk_r": np.maximum(a, b),
+            "match_probability": pairs["match_probability"].astype(float).to_numpy(),
+        }
+    )
     out["match_weight"] = pairs["match_weight"].astype(float).to_numpy()
-    out["distance"] = np.abs(queue._logit(out["match_probability"].to_numpy()) - float(queue._logit(t)))
+    out["distance"] = np.abs(
+        queue._logit(out["match_probability"].to_numpy()) - float(queue._logit(t))
+    )
     out = out.drop_duplicates(["record_pk_l", "record_pk_r"])
     decided = decisions._decided_keys(ws)
     if decided:
@@ -199,12 +231,21 @@ def ref_review_queue(ws, limit=50, cluster_limit=20):
     items, seen = [], set()
     pairs = ref_uncertain_pairs(ws, limit)
     for lo, hi, p in pairs[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(
-            index=False):
+        index=False
+    ):
         key = (int(lo), int(hi))
         seen.add(key)
-        items.append({"kind": "uncertain_pair", "record_a": key[0], "record_b": key[1],
-                      "match_probability": float(p), "reason": "near_threshold",
-                      "cluster_id": None, "cluster_size": None})
+        items.append(
+            {
+                "kind": "uncertain_pair",
+                "record_a": key[0],
+                "record_b": key[1],
+                "match_probability": float(p),
+                "reason": "near_threshold",
+                "cluster_id": None,
+                "cluster_size": None,
+            }
+        )
     prob = {}
     sus = ref_suspicious_clusters(ws, cluster_limit)
     if sus:
@@ -220,16 +261,32 @@ def ref_review_queue(ws, limit=50, cluster_limit=20):
         if key in seen:
             continue
         seen.add(key)
-        items.append({"kind": "suspicious_cluster", "record_a": key[0], "record_b": key[1],
-                      "match_probability": prob.get(key), "reason": ";".join(c.reasons),
-                      "cluster_id": c.cluster_id, "cluster_size": len(c.record_pks)})
+        items.append(
+            {
+                "kind": "suspicious_cluster",
+                "record_a": key[0],
+                "record_b": key[1],
+                "match_probability": prob.get(key),
+                "reason": ";".join(c.reasons),
+                "cluster_id": c.cluster_id,
+                "cluster_size": len(c.record_pks),
+            }
+        )
     return items
 
 
 # ----------------------------------------------------------------------------- random cases
 SEXES = ["male", "female", "زن", "مرد", "unknown", None]
-DATES = ["2026-01-08", "2026-01-09", "2026-01-10", "2026-01-17", "2026-01-25", "2026-02-03",
-         None, "1404-10-19"]
+DATES = [
+    "2026-01-08",
+    "2026-01-09",
+    "2026-01-10",
+    "2026-01-17",
+    "2026-01-25",
+    "2026-02-03",
+    None,
+    "1404-10-19",
+]
 
 
 def _random_case(ws, seed: int, *, normalized: bool) -> list[int]:
@@ -241,7 +298,7 @@ def _random_case(ws, seed: int, *, normalized: bool) -> list[int]:
     i = 0
     while i < len(pks):
         size = rng.choice([1, 1, 2, 2, 2, 3, 3, 4, 5, 7])
-        clusters[f"V-{rng.randrange(10**6):06d}-{len(clusters)}"] = pks[i:i + size]
+        clusters[f"V-{rng.randrange(10**6):06d}-{len(clusters)}"] = pks[i : i + size]
         i += size
     levels = [0.05, 0.3, 0.5, 0.62, 0.9, 0.97, 0.99]  # discrete, like Splink's: ties
     rows: list[tuple[int, int, float]] = []
@@ -258,20 +315,27 @@ def _random_case(ws, seed: int, *, normalized: bool) -> list[int]:
     rows += rng.sample(rows, k=min(5, len(rows)))  # duplicated pairs
     rng.shuffle(rows)
     write_pairs(ws, rows)
-    frame = pd.DataFrame([(pk, cid) for cid, m in clusters.items() for pk in m],
-                         columns=["record_pk", "cluster_id"])
-    frame["flags"] = [rng.choice([[], [], [], [], ["chain_split"], ["large_cluster", "x"]])
-                      for _ in range(len(frame))]
+    frame = pd.DataFrame(
+        [(pk, cid) for cid, m in clusters.items() for pk in m], columns=["record_pk", "cluster_id"]
+    )
+    frame["flags"] = [
+        rng.choice([[], [], [], [], ["chain_split"], ["large_cluster", "x"]])
+        for _ in range(len(frame))
+    ]
     frame.to_parquet(ws.snapshots_dir / "clusters.parquet", index=False)
     if normalized:
-        norm = pd.DataFrame({
-            "record_pk": pks,
-            "sex": [rng.choice(["m", "f", "f", None, "male"]) for _ in pks],
-            "sex_imputed": [rng.random() < 0.2 for _ in pks],
-            "dod": [rng.choice([d for d in DATES if d is None or d.startswith("2026")])
-                    for _ in pks],
-            "dod_precision": [rng.choice(["day", "day", "day", "month"]) for _ in pks],
-            "full_name": [f"SYNTHETIC {pk}" for pk in pks]})
+        norm = pd.DataFrame(
+            {
+                "record_pk": pks,
+                "sex": [rng.choice(["m", "f", "f", None, "male"]) for _ in pks],
+                "sex_imputed": [rng.random() < 0.2 for _ in pks],
+                "dod": [
+                    rng.choice([d for d in DATES if d is None or d.startswith("2026")]) for _ in pks
+                ],
+                "dod_precision": [rng.choice(["day", "day", "day", "month"]) for _ in pks],
+                "full_name": [f"SYNTHETIC {pk}" for pk in pks],
+            }
+        )
         norm.to_parquet(ws.snapshots_dir / "normalized.parquet", index=False)
     else:
         for pk in pks:
@@ -291,8 +355,9 @@ def _as_dicts(found) -> list[dict]:
     return [c.to_dict() for c in found]
 
 
-@pytest.mark.parametrize("seed,normalized", [(1, False), (2, True), (3, False), (4, True),
-                                             (5, True)])
+@pytest.mark.parametrize(
+    "seed,normalized", [(1, False), (2, True), (3, False), (4, True), (5, True)]
+)
 def test_fast_path_equals_reference_on_random_synthetic_cases(rws, seed, normalized) -> None:
     _random_case(rws, seed, normalized=normalized)
     for weak in (0.5, 0.95, None):
@@ -317,15 +382,13 @@ def test_decisions_apply_without_recomputing(rws) -> None:
     first = rv.suspicious_clusters(rws, 10_000, weak_probability=0.5)
     before = suspicious.SUSPICIOUS_CACHE.computations
     target = next(c for c in first if "cannot_link_violated" not in c.reasons)
-    rv.record_decision(rws, target.record_a, target.record_b, "match", "r2",
-                       expected_version=None)
+    rv.record_decision(rws, target.record_a, target.record_b, "match", "r2", expected_version=None)
     a, b = target.record_pks[0], target.record_pks[-1]
     if (a, b) != (target.record_a, target.record_b):
         rv.record_decision(rws, a, b, "non_match", "r2", expected_version=None)
     got = rv.suspicious_clusters(rws, 10_000, weak_probability=0.5)
     assert suspicious.SUSPICIOUS_CACHE.computations == before
-    assert _as_dicts(got) == _as_dicts(ref_suspicious_clusters(rws, 10_000,
-                                                               weak_probability=0.5))
+    assert _as_dicts(got) == _as_dicts(ref_suspicious_clusters(rws, 10_000, weak_probability=0.5))
     assert len(pks) > 50
 
 
@@ -387,8 +450,9 @@ def test_failed_computation_is_not_cached(rws) -> None:
 
 
 def test_sex_codes_match_the_scalar_rule() -> None:
-    values = pd.Series(["male", "F", " زن ", None, float("nan"), "x", "مرد", "female", None],
-                       dtype=object)
+    values = pd.Series(
+        ["male", "F", " زن ", None, float("nan"), "x", "مرد", "female", None], dtype=object
+    )
     got = attributes._sex_codes(values).tolist()
     want = [attributes._sex_code(v) for v in values]
     assert got == want

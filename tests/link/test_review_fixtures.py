@@ -99,10 +99,20 @@ def audit_details(ws, action: str) -> list[dict]:
     from roshan.store.models import AuditEvent
 
     with ws.engine.connect() as conn:
-        rows = conn.execute(select(AuditEvent.detail, AuditEvent.object_id, AuditEvent.actor)
-                            .where(AuditEvent.action == action)).all()
-    return [{"detail": r[0], "object_id": r[1], "actor": r[2],
-             "json": json.dumps(r[0], ensure_ascii=False)} for r in rows]
+        rows = conn.execute(
+            select(AuditEvent.detail, AuditEvent.object_id, AuditEvent.actor).where(
+                AuditEvent.action == action
+            )
+        ).all()
+    return [
+        {
+            "detail": r[0],
+            "object_id": r[1],
+            "actor": r[2],
+            "json": json.dumps(r[0], ensure_ascii=False),
+        }
+        for r in rows
+    ]
 
 
 def test_template_has_records(rws) -> None:

@@ -147,14 +147,24 @@ def test_one_foreign_row_refuses_the_whole_file(rws, tmp_path) -> None:
     assert rv.decisions_frame(rws).empty
 
 
-@pytest.mark.parametrize("mutate,err,msg", [
-    (lambda rows: rows[1].update(record_b="999999999"), InputFileError, "unknown record id"),
-    (lambda rows: rows[1].update(decision="perhaps"), InputFileError, "row 2, field 'decision'"),
-    (lambda rows: rows[0].update(record_a="abc"), InputFileError, "not a whole number"),
-    (lambda rows: rows[0].update(record_b=rows[0]["record_a"]), InputFileError, "same record"),
-    (lambda rows: rows.append({**rows[0], "decision": "non_match"}), InputFileError,
-     "decided differently"),
-])
+@pytest.mark.parametrize(
+    "mutate,err,msg",
+    [
+        (lambda rows: rows[1].update(record_b="999999999"), InputFileError, "unknown record id"),
+        (
+            lambda rows: rows[1].update(decision="perhaps"),
+            InputFileError,
+            "row 2, field 'decision'",
+        ),
+        (lambda rows: rows[0].update(record_a="abc"), InputFileError, "not a whole number"),
+        (lambda rows: rows[0].update(record_b=rows[0]["record_a"]), InputFileError, "same record"),
+        (
+            lambda rows: rows.append({**rows[0], "decision": "non_match"}),
+            InputFileError,
+            "decided differently",
+        ),
+    ],
+)
 def test_bad_batches_refused_whole(rws, tmp_path, mutate, err, msg) -> None:
     _setup(rws)
     path = tmp_path / "b.csv"
@@ -204,16 +214,20 @@ def test_formula_injection_is_inert(rws, tmp_path) -> None:
     from openpyxl import load_workbook
 
     p = _setup(rws)
-    set_fields(rws, p[14], full_name="=HYPERLINK(\"http://x\",\"SYNTHETIC\")")
+    set_fields(rws, p[14], full_name='=HYPERLINK("http://x","SYNTHETIC")')
     set_fields(rws, p[15], full_name="+SYNTHETIC")
     rio.export_batch(rws, tmp_path / "b.csv", limit=8, cluster_limit=0)
     rows = _read_csv(tmp_path / "b.csv")
     cells = [v for r in rows for k, v in r.items() if k.endswith("full_name")]
-    assert "'=HYPERLINK(\"http://x\",\"SYNTHETIC\")" in cells and "'+SYNTHETIC" in cells
+    assert '\'=HYPERLINK("http://x","SYNTHETIC")' in cells and "'+SYNTHETIC" in cells
     rio.export_batch(rws, tmp_path / "b.xlsx", limit=8, cluster_limit=0)
     sheet = load_workbook(tmp_path / "b.xlsx")["review"]
-    texts = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)
-             and "HYPERLINK" in c.value]
+    texts = [
+        c
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
     assert texts and all(c.data_type == "s" for c in texts)
 
 
@@ -253,8 +267,20 @@ def test_cli_batch_out_and_in(rws, tmp_path) -> None:
     _setup(rws)
     runner = CliRunner()
     path = tmp_path / "cli.csv"
-    res = runner.invoke(_app(), ["review", str(rws.root), "--batch-out", str(path), "--limit", "3",
-                                 "--clusters", "0", "--json"])
+    res = runner.invoke(
+        _app(),
+        [
+            "review",
+            str(rws.root),
+            "--batch-out",
+            str(path),
+            "--limit",
+            "3",
+            "--clusters",
+            "0",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     info = json.loads(res.stdout)
     assert info["rows"] == 3 and info["workspace_id"] == rws.id
@@ -262,8 +288,10 @@ def test_cli_batch_out_and_in(rws, tmp_path) -> None:
     for r, w in zip(rows, ["y", "n", "?"], strict=False):
         r["decision"] = w
     _write_csv(path, rows)
-    res = runner.invoke(_app(), ["review", str(rws.root), "--batch-in", str(path), "--json",
-                                 "--reviewer", "cli-reviewer"])
+    res = runner.invoke(
+        _app(),
+        ["review", str(rws.root), "--batch-in", str(path), "--json", "--reviewer", "cli-reviewer"],
+    )
     assert res.exit_code == 0, res.output
     got = json.loads(res.stdout)
     assert got["decided"] == {"match": 1, "non_match": 1, "unsure": 1} and got["conflicts"] == 0
@@ -285,6 +313,7 @@ def test_cli_foreign_file_is_a_user_error_not_a_crash(review_template, rws, tmp_
 
 
 def test_cli_refuses_both_directions(rws, tmp_path) -> None:
-    res = CliRunner().invoke(_app(), ["review", str(rws.root), "--batch-in", "a.csv",
-                                      "--batch-out", "b.csv"])
+    res = CliRunner().invoke(
+        _app(), ["review", str(rws.root), "--batch-in", "a.csv", "--batch-out", "b.csv"]
+    )
     assert isinstance(res.exception, RoshanError) and "not both" in str(res.exception)

@@ -33,18 +33,21 @@ from roshan.link.review.tui import (
 )
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Mohammad Rezaei", "Mohammad Rezaei"),                      # pure LTR unchanged
-    ("علی", "یلع"),                                               # RTL word reversed
-    ("علی رضایی", "ییاضر یلع"),                                    # words in RTL order too
-    ("Ali علی رضایی", "Ali ییاضر یلع"),                            # RTL run inside LTR
-    ("علی رضایی 23", "23 ییاضر یلع"),                              # number keeps its order
-    ("تهران (مرکز)", "(زکرم) نارهت"),                              # brackets mirrored
-    ("۱۸ دی ۱۴۰۴", "۱۴۰۴ ید ۱۸"),                                  # Persian digits stay LTR
-    ("محمد 1404/10/18", "1404/10/18 دمحم"),                        # a date is one number
-    ("ID 12 علی", "ID 12 یلع"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Mohammad Rezaei", "Mohammad Rezaei"),  # pure LTR unchanged
+        ("علی", "یلع"),  # RTL word reversed
+        ("علی رضایی", "ییاضر یلع"),  # words in RTL order too
+        ("Ali علی رضایی", "Ali ییاضر یلع"),  # RTL run inside LTR
+        ("علی رضایی 23", "23 ییاضر یلع"),  # number keeps its order
+        ("تهران (مرکز)", "(زکرم) نارهت"),  # brackets mirrored
+        ("۱۸ دی ۱۴۰۴", "۱۴۰۴ ید ۱۸"),  # Persian digits stay LTR
+        ("محمد 1404/10/18", "1404/10/18 دمحم"),  # a date is one number
+        ("ID 12 علی", "ID 12 یلع"),
+        ("", ""),
+    ],
+)
 def test_display_order(text, expected) -> None:
     assert display_order(text) == expected
 
@@ -82,7 +85,7 @@ def test_display_order_is_a_permutation_up_to_mirroring(text) -> None:
 
 def test_compare_values() -> None:
     assert compare_values("علی", "علی") == "same"
-    assert compare_values("علي", "علی") == "similar"          # Arabic yeh vs Persian yeh
+    assert compare_values("علي", "علی") == "similar"  # Arabic yeh vs Persian yeh
     assert compare_values("۲۳", "23") == "similar"
     assert compare_values("Mohammad-Reza", "mohammad reza") == "similar"
     assert compare_values("23", None) == "missing"
@@ -97,35 +100,66 @@ def _render(table) -> str:
 
 
 def test_render_pair_side_by_side_with_markers() -> None:
-    a = {"record_pk": 1, "source": "SYNTHETIC-NGO-A", "full_name": "علی رضایی", "age": "23",
-         "sex": "male", "witness": "SECRET-WITNESS"}
-    b = {"record_pk": 2, "source": "SYNTHETIC-MEDIA-B", "full_name": "علي رضايي", "age": "31",
-         "sex": None}
+    a = {
+        "record_pk": 1,
+        "source": "SYNTHETIC-NGO-A",
+        "full_name": "علی رضایی",
+        "age": "23",
+        "sex": "male",
+        "witness": "SECRET-WITNESS",
+    }
+    b = {
+        "record_pk": 2,
+        "source": "SYNTHETIC-MEDIA-B",
+        "full_name": "علي رضايي",
+        "age": "31",
+        "sex": None,
+    }
     text = _render(render_pair({"kind": "uncertain_pair", "match_probability": 0.512}, a, b))
     assert "0.512" in text and "record 1" in text and "record 2" in text
-    assert "ییاضر یلع" in text          # Persian drawn in reading order
-    assert "علی رضایی" not in text      # ... and not backwards
+    assert "ییاضر یلع" in text  # Persian drawn in reading order
+    assert "علی رضایی" not in text  # ... and not backwards
     lines = {ln.split("│")[1].strip(): ln for ln in text.splitlines() if ln.count("│") >= 4}
     assert "≈" in lines["full_name"] and "≠" in lines["age"] and "·" in lines["sex"]
     assert "SECRET-WITNESS" not in text  # sensitive fields are never shown
-    raw = _render(render_pair({"kind": "uncertain_pair", "match_probability": 0.5}, a, b,
-                              bidi=False))
+    raw = _render(
+        render_pair({"kind": "uncertain_pair", "match_probability": 0.5}, a, b, bidi=False)
+    )
     assert "علی رضایی" in raw
 
 
-@pytest.mark.parametrize("key,action", [
-    ("m", "match"), ("n", "non_match"), ("u", "unsure"), ("s", "skip"), ("", "skip"),
-    ("q", "quit"), (None, "quit"), ("y", "match"), ("?", "unsure"), ("بله", "match"),
-    ("zzz", None),
-])
+@pytest.mark.parametrize(
+    "key,action",
+    [
+        ("m", "match"),
+        ("n", "non_match"),
+        ("u", "unsure"),
+        ("s", "skip"),
+        ("", "skip"),
+        ("q", "quit"),
+        (None, "quit"),
+        ("y", "match"),
+        ("?", "unsure"),
+        ("بله", "match"),
+        ("zzz", None),
+    ],
+)
 def test_key_to_action(key, action) -> None:
     assert key_to_action(key) == action
 
 
 def _pairs(rws):
     p = record_pks(rws)
-    write_pairs(rws, [(p[0], p[1], 0.5), (p[2], p[3], 0.45), (p[4], p[5], 0.6),
-                      (p[6], p[7], 0.4), (p[8], p[9], 0.3)])
+    write_pairs(
+        rws,
+        [
+            (p[0], p[1], 0.5),
+            (p[2], p[3], 0.45),
+            (p[4], p[5], 0.6),
+            (p[6], p[7], 0.4),
+            (p[8], p[9], 0.3),
+        ],
+    )
     return p
 
 
@@ -146,8 +180,9 @@ def test_interactive_loop_through_cli_stdin(rws, monkeypatch) -> None:
     p = _pairs(rws)
     monkeypatch.setenv("ROSHAN_ACTOR", "tui-reviewer")
     # m, then an unknown key (re-asked) then n, then u, then s(kip), then q(uit)
-    res = CliRunner().invoke(_app(), ["review", str(rws.root), "--json"],
-                             input="m\nwhat\nn\nu\ns\nq\n")
+    res = CliRunner().invoke(
+        _app(), ["review", str(rws.root), "--json"], input="m\nwhat\nn\nu\ns\nq\n"
+    )
     assert res.exit_code == 0, res.output
     summary = json.loads(res.stdout)
     assert summary["decided"] == {"match": 1, "non_match": 1, "unsure": 1}
@@ -155,11 +190,15 @@ def test_interactive_loop_through_cli_stdin(rws, monkeypatch) -> None:
     assert "[m] match" in res.stderr and "[q] quit" in res.stderr  # keys shown literally
     got = rv.decisions_frame(rws)
     assert dict(zip(zip(got.record_a, got.record_b, strict=False), got.decision, strict=False)) == {
-        (p[0], p[1]): "match", (p[2], p[3]): "non_match", (p[4], p[5]): "unsure"}
+        (p[0], p[1]): "match",
+        (p[2], p[3]): "non_match",
+        (p[4], p[5]): "unsure",
+    }
     assert set(got["reviewer"]) == {"tui-reviewer"}
     # The next session starts with what is still undecided.
-    res2 = CliRunner().invoke(_app(), ["review", str(rws.root), "--json", "--reviewer", "r2"],
-                              input="n\n")
+    res2 = CliRunner().invoke(
+        _app(), ["review", str(rws.root), "--json", "--reviewer", "r2"], input="n\n"
+    )
     assert json.loads(res2.stdout)["decided"]["non_match"] == 1
     assert rv.get_decision(rws, p[6], p[7]).decision == "non_match"
 
@@ -204,9 +243,13 @@ def test_interactive_shows_suspicious_cluster_title(rws) -> None:
     write_clusters(rws, {"V-9": p[:2]})
     items = rv.review_queue(rws, limit=0, cluster_limit=5)
     buf = io.StringIO()
-    summary = run_interactive(rws, items, reviewer="me",
-                              console=Console(file=buf, width=160, color_system=None),
-                              read_key=lambda prompt, con: "n")
+    summary = run_interactive(
+        rws,
+        items,
+        reviewer="me",
+        console=Console(file=buf, width=160, color_system=None),
+        read_key=lambda prompt, con: "n",
+    )
     assert "suspicious cluster" in buf.getvalue() and "conflicting_sex" in buf.getvalue()
     assert summary.decided["non_match"] == 1
     assert rv.load_constraints(rws)[1] == [(p[0], p[1])]

@@ -26,14 +26,18 @@ from roshan.link.engine import (
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for var in ("ROSHAN_SPARK_BREAK_LINEAGE", "ROSHAN_SPARK_CHECKPOINT_DIR",
-                "ROSHAN_SPARK_DRIVER_MEMORY"):
+    for var in (
+        "ROSHAN_SPARK_BREAK_LINEAGE",
+        "ROSHAN_SPARK_CHECKPOINT_DIR",
+        "ROSHAN_SPARK_DRIVER_MEMORY",
+    ):
         monkeypatch.delenv(var, raising=False)
     return monkeypatch
 
 
-@pytest.mark.parametrize("master", [None, "local", "local[2]", "local[*]",
-                                    "local-cluster[2, 1, 1024]"])
+@pytest.mark.parametrize(
+    "master", [None, "local", "local[2]", "local[*]", "local-cluster[2, 1, 1024]"]
+)
 def test_local_mode_breaks_lineage_with_parquet(clean_env, master):
     assert spark_lineage_method(master) == "parquet"
 
@@ -88,18 +92,21 @@ def test_spark_backend_settings_and_records_are_not_in_the_plan(clean_env):
     backend = open_backend("spark", spark_master="local[1]")
     try:
         spark = SparkSession.getActiveSession()
-        assert spark.sparkContext.getConf().get("spark.driver.memory") == \
-            DEFAULT_SPARK_DRIVER_MEMORY
+        assert (
+            spark.sparkContext.getConf().get("spark.driver.memory") == DEFAULT_SPARK_DRIVER_MEMORY
+        )
         assert backend.db_api.break_lineage_method == "parquet"
         checkpoint = spark.sparkContext.getCheckpointDir()
         assert checkpoint and os.path.isdir(checkpoint.removeprefix("file:"))
 
         n = 5_000
-        frame = pd.DataFrame({
-            "unique_id": np.arange(n, dtype="int64"),
-            "name": [f"n{i % 97}" if i % 10 else None for i in range(n)],
-            "age": pd.array([i % 90 if i % 7 else None for i in range(n)], dtype="Int64"),
-        })
+        frame = pd.DataFrame(
+            {
+                "unique_id": np.arange(n, dtype="int64"),
+                "name": [f"n{i % 97}" if i % 10 else None for i in range(n)],
+                "age": pd.array([i % 90 if i % 7 else None for i in range(n)], dtype="Int64"),
+            }
+        )
         sdf = backend.register(frame, "records").as_spark_dataframe()
         plan = sdf._jdf.queryExecution().optimizedPlan().toString()
         assert "LocalRelation" not in plan, plan[:500]
@@ -107,8 +114,10 @@ def test_spark_backend_settings_and_records_are_not_in_the_plan(clean_env):
         assert len(back) == n
         assert back["name"].isna().sum() == frame["name"].isna().sum()
         assert back["age"].isna().sum() == frame["age"].isna().sum()
-        assert back.loc[back["age"].notna(), "age"].astype("int64").tolist() == \
-            frame.loc[frame["age"].notna(), "age"].astype("int64").tolist()
+        assert (
+            back.loc[back["age"].notna(), "age"].astype("int64").tolist()
+            == frame.loc[frame["age"].notna(), "age"].astype("int64").tolist()
+        )
     finally:
         backend.close()
     assert SparkSession.getActiveSession() is None  # the session roshan started is stopped
@@ -143,15 +152,22 @@ def test_spark_scores_each_comparison_once_per_pair(clean_env, monkeypatch):
         df = run(self, sql)
         if "__splink__df_match_weight_parts" in sql:
             plan = df._jdf.queryExecution().optimizedPlan().toString()
-            seen.append((len(re.findall(r"(?i)levenshtein\(", sql)),
-                         len(re.findall(r"(?i)levenshtein\(", plan))))
+            seen.append(
+                (
+                    len(re.findall(r"(?i)levenshtein\(", sql)),
+                    len(re.findall(r"(?i)levenshtein\(", plan)),
+                )
+            )
         return df
 
     written: list[tuple[int, str]] = []
     write = SparkAPI._break_lineage_and_repartition
 
     def spy_write(self, spark_df, templated_name, physical_name):
-        if templated_name == "__splink__df_predict" and getattr(self, "predict_floor_weight", None) is not None:
+        if (
+            templated_name == "__splink__df_predict"
+            and getattr(self, "predict_floor_weight", None) is not None
+        ):
             plan = spark_df._jdf.queryExecution().optimizedPlan().toString()
             written.append((len(re.findall(r"(?i)levenshtein\(", plan)), plan))
         return write(self, spark_df, templated_name, physical_name)
@@ -176,8 +192,7 @@ def test_spark_scores_each_comparison_once_per_pair(clean_env, monkeypatch):
         # the floor is a Filter reading the barrier column (rand) and the match weight
         # (Project lists can be elided in plan strings, the Filter condition is not)
         filters = [ln for ln in plan.splitlines() if "Filter" in ln]
-        assert any("__roshan_scored_once" in ln and "match_weight" in ln for ln in filters), \
-            filters
+        assert any("__roshan_scored_once" in ln and "match_weight" in ln for ln in filters), filters
     assert len(duck.pairs) > 10
     key = ["record_pk_l", "record_pk_r"]
     assert spark.pairs[key].equals(duck.pairs[key])

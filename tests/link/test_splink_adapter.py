@@ -23,8 +23,10 @@ def _loudly(hook: str, call: Callable[[], Any]) -> Any:
     except sa.SplinkHookError as exc:
         pytest.fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - whatever a moved hook raises, name the hook
-        pytest.fail(f"Splink {sa.splink_version()}: the private hook {hook} roshan uses "
-                    f"(roshan/link/splink_adapter.py) failed: {type(exc).__name__}: {exc}")
+        pytest.fail(
+            f"Splink {sa.splink_version()}: the private hook {hook} roshan uses "
+            f"(roshan/link/splink_adapter.py) failed: {type(exc).__name__}: {exc}"
+        )
 
 
 @pytest.fixture
@@ -32,13 +34,19 @@ def linker() -> Iterator[Any]:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    records = pd.DataFrame({"unique_id": [1, 2, 3, 4, 5, 6],
-                            "name": ["ali", "ali", "reza", "reza", "sara", "mina"],
-                            "city": ["tehran", "tehran", "shiraz", "tabriz", "tehran", "shiraz"]})
-    settings = SettingsCreator(link_type="dedupe_only",
-                               comparisons=[cl.ExactMatch("name"), cl.ExactMatch("city")],
-                               blocking_rules_to_generate_predictions=[block_on("city")],
-                               probability_two_random_records_match=0.1)
+    records = pd.DataFrame(
+        {
+            "unique_id": [1, 2, 3, 4, 5, 6],
+            "name": ["ali", "ali", "reza", "reza", "sara", "mina"],
+            "city": ["tehran", "tehran", "shiraz", "tabriz", "tehran", "shiraz"],
+        }
+    )
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[cl.ExactMatch("name"), cl.ExactMatch("city")],
+        blocking_rules_to_generate_predictions=[block_on("city")],
+        probability_two_random_records_match=0.1,
+    )
     con = duckdb.connect(":memory:")
     api = DuckDBAPI(connection=con)
     yield Linker(api.register(records, table_name="adapter_records"), settings)
@@ -51,19 +59,24 @@ def test_the_pinned_splink_is_installed() -> None:
     major_minor = ".".join(version.split(".")[:2])
     assert f'"splink>={major_minor}' in text and f",<{major_minor.split('.')[0]}." in text, (
         f"Splink {version} is installed but pyproject.toml pins another minor version; "
-        "check roshan/link/splink_adapter.py's hooks before moving the pin")
+        "check roshan/link/splink_adapter.py's hooks before moving the pin"
+    )
 
 
 def test_lambda_is_read_and_written(linker: Any) -> None:
-    assert _loudly("Linker._settings_obj._probability_two_random_records_match",
-                   lambda: sa.get_lambda(linker)) == pytest.approx(0.1)
-    _loudly("Linker._settings_obj._probability_two_random_records_match",
-            lambda: sa.set_lambda(linker, 0.25))
+    assert _loudly(
+        "Linker._settings_obj._probability_two_random_records_match", lambda: sa.get_lambda(linker)
+    ) == pytest.approx(0.1)
+    _loudly(
+        "Linker._settings_obj._probability_two_random_records_match",
+        lambda: sa.set_lambda(linker, 0.25),
+    )
     assert sa.get_lambda(linker) == pytest.approx(0.25)
     # the value set is the one Splink uses: its public model export carries it
     saved = linker.misc.save_model_to_json()
     assert saved["probability_two_random_records_match"] == pytest.approx(0.25), (
-        f"Splink {sa.splink_version()}: set_lambda no longer reaches the model")
+        f"Splink {sa.splink_version()}: set_lambda no longer reaches the model"
+    )
 
 
 def test_db_api_and_duckdb_connection(linker: Any) -> None:
@@ -78,14 +91,24 @@ def test_db_api_and_duckdb_connection(linker: Any) -> None:
 def test_listed_pairs_are_scored_whatever_blocking_says(linker: Any) -> None:
     api = sa.db_api_of(linker)
     # 1–2 share a city (blocked together); 3–4 do not, and are scored all the same
-    labels = api.register(pd.DataFrame({"unique_id_l": [1, 3], "unique_id_r": [2, 4],
-                                        "clerical_match_score": [1.0, 1.0]}),
-                          table_name="adapter_labels")
-    scored = _loudly("splink.internals pipeline / labelled-pairs scoring",
-                     lambda: sa.score_labelled_pairs(linker, labels.physical_name))
-    out = sa.duckdb_connection(linker).execute(
-        f"select unique_id_l, unique_id_r, match_probability, gamma_name, gamma_city "
-        f"from {scored.physical_name} order by unique_id_l").df()
+    labels = api.register(
+        pd.DataFrame(
+            {"unique_id_l": [1, 3], "unique_id_r": [2, 4], "clerical_match_score": [1.0, 1.0]}
+        ),
+        table_name="adapter_labels",
+    )
+    scored = _loudly(
+        "splink.internals pipeline / labelled-pairs scoring",
+        lambda: sa.score_labelled_pairs(linker, labels.physical_name),
+    )
+    out = (
+        sa.duckdb_connection(linker)
+        .execute(
+            f"select unique_id_l, unique_id_r, match_probability, gamma_name, gamma_city "
+            f"from {scored.physical_name} order by unique_id_l"
+        )
+        .df()
+    )
     scored.drop_table_from_database_and_remove_from_cache()
     assert out["unique_id_l"].tolist() == [1, 3]
     assert out["gamma_name"].tolist() == [1, 1] and out["gamma_city"].tolist() == [1, 0]
@@ -93,21 +116,23 @@ def test_listed_pairs_are_scored_whatever_blocking_says(linker: Any) -> None:
 
 
 def test_match_weight_of_a_probability() -> None:
-    w = _loudly("splink.internals.misc.prob_to_match_weight",
-                lambda: sa.prob_to_match_weight(0.2))
+    w = _loudly("splink.internals.misc.prob_to_match_weight", lambda: sa.prob_to_match_weight(0.2))
     assert w == pytest.approx(math.log2(0.2 / 0.8))
 
 
 def test_spark_similarity_jar_is_shipped() -> None:
-    path = _loudly("splink.internals.spark.jar_location.similarity_jar_location",
-                   sa.similarity_jar_location)
+    path = _loudly(
+        "splink.internals.spark.jar_location.similarity_jar_location", sa.similarity_jar_location
+    )
     assert Path(path).is_file(), f"Splink {sa.splink_version()}: no jar at {path}"
 
 
 def test_spark_lineage_hook_exists() -> None:
     pytest.importorskip("pyspark")
-    assert _loudly("SparkAPI._break_lineage_and_repartition",
-                   sa.spark_lineage_hook) == "_break_lineage_and_repartition"
+    assert (
+        _loudly("SparkAPI._break_lineage_and_repartition", sa.spark_lineage_hook)
+        == "_break_lineage_and_repartition"
+    )
     from roshan.link.spark_api import FlooredSparkAPI
 
     assert sa.spark_lineage_hook() in vars(FlooredSparkAPI)
@@ -115,9 +140,10 @@ def test_spark_lineage_hook_exists() -> None:
 
 def test_annotation_types_exist() -> None:
     for module, name in (
-            ("splink.internals.comparison_level_creator", "ComparisonLevelCreator"),
-            ("splink.internals.blocking_rule_creator", "BlockingRuleCreator"),
-            ("splink.internals.charts", "SplinkChart")):
+        ("splink.internals.comparison_level_creator", "ComparisonLevelCreator"),
+        ("splink.internals.blocking_rule_creator", "BlockingRuleCreator"),
+        ("splink.internals.charts", "SplinkChart"),
+    ):
         _loudly(f"{module}.{name}", lambda m=module, n=name: sa._internal(m, n))
 
 
@@ -125,8 +151,11 @@ def test_a_moved_hook_says_which_and_the_version() -> None:
     class NoSettings:
         pass
 
-    with pytest.raises(sa.SplinkHookError, match=r"Splink \S+: the private hook "
-                       r"Linker\._settings_obj .*5\.0\.x"):
+    with pytest.raises(
+        sa.SplinkHookError,
+        match=r"Splink \S+: the private hook "
+        r"Linker\._settings_obj .*5\.0\.x",
+    ):
         sa.get_lambda(NoSettings())
     with pytest.raises(sa.SplinkHookError, match="splink.internals.nowhere.f"):
         sa._internal("splink.internals.nowhere", "f")

@@ -25,9 +25,14 @@ def test_same_seed_same_model_and_clusters(data):
     prepared, truth = data
     a = link_prepared(prepared, roshan_spec(), seed=5)
     b = link_prepared(prepared, roshan_spec(), seed=5)
+
     def params(model):
-        return [lv.get(k) or 0.0 for c in model["comparisons"] for lv in c["comparison_levels"]
-                for k in ("m_probability", "u_probability")]
+        return [
+            lv.get(k) or 0.0
+            for c in model["comparisons"]
+            for lv in c["comparison_levels"]
+            for k in ("m_probability", "u_probability")
+        ]
 
     # u is identical (same seeded sample); EM sums in parallel, so m agrees to rounding
     assert params(a.model) == pytest.approx(params(b.model), rel=1e-6, abs=1e-12)

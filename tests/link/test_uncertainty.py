@@ -39,11 +39,12 @@ def test_constrained_components_split_along_weakest_edge() -> None:
 
 def test_build_graph_contracts_certain_links_and_applies_decisions() -> None:
     pks = np.array([10, 20, 30, 40, 50, 60])
-    pairs = _pairs([(10, 20, 0.9999), (20, 30, 0.5), (40, 50, 0.6), (50, 60, 0.9995),
-                    (10, 999, 0.7)])
+    pairs = _pairs(
+        [(10, 20, 0.9999), (20, 30, 0.5), (40, 50, 0.6), (50, 60, 0.9995), (10, 999, 0.7)]
+    )
     g = build_graph(pks, pairs, must_link=[(30, 40)], cannot_link=[(40, 50)])
-    assert g.base[0] == g.base[1]                       # certain link contracted
-    assert g.base[2] == g.base[3]                       # reviewer must-link contracted
+    assert g.base[0] == g.base[1]  # certain link contracted
+    assert g.base[2] == g.base[3]  # reviewer must-link contracted
     assert g.base[4] == g.base[5] and g.base[3] != g.base[4]
     # the 40-50 pair was decided (cannot-link): no longer an uncertain edge, but a ban
     assert len(g.ep) == 1 and g.ep[0] == pytest.approx(0.5)
@@ -103,8 +104,9 @@ def test_counts_from_labels() -> None:
 
 
 def _result(est, lo, hi, draws=None, obs=100):
-    return EstimateResult(method="dga", lists=["A", "B"], observed=obs, estimate=est, lower=lo,
-                          upper=hi, draws=draws)
+    return EstimateResult(
+        method="dga", lists=["A", "B"], observed=obs, estimate=est, lower=lo, upper=hi, draws=draws
+    )
 
 
 def test_pool_mixture_decomposition() -> None:
@@ -115,8 +117,7 @@ def test_pool_mixture_decomposition() -> None:
     assert info["pooling"] == "mixture of posterior draws"
     assert info["share_linkage"] < 0.05
     assert info["share_linkage"] + info["share_unlisted"] == pytest.approx(1.0)
-    shifted = [_result(400 + 20 * k, 0, 1, rng.normal(400 + 20 * k, 25, 2000))
-               for k in range(10)]
+    shifted = [_result(400 + 20 * k, 0, 1, rng.normal(400 + 20 * k, 25, 2000)) for k in range(10)]
     pooled2 = el.pool_results(shifted, plugin=shifted[0])
     info2 = pooled2.diagnostics["linkage"]
     # between-clustering variance = var(400..580 step 20) = 3666.7, within = 625
@@ -159,8 +160,9 @@ def test_synthetic_problem_is_calibrated() -> None:
     prob = synthetic_problem(np.random.default_rng(5), population=2000, separation=1.5)
     p = prob.pairs
     bins = pd.cut(p["match_probability"], [0, 0.2, 0.4, 0.6, 0.8, 1.0])
-    table = p.groupby(bins, observed=True).agg(mean_p=("match_probability", "mean"),
-                                               rate=("is_match", "mean"), n=("is_match", "size"))
+    table = p.groupby(bins, observed=True).agg(
+        mean_p=("match_probability", "mean"), rate=("is_match", "mean"), n=("is_match", "size")
+    )
     big = table[table["n"] > 100]
     assert len(big) >= 3
     assert np.allclose(big["mean_p"], big["rate"], atol=0.06)
@@ -170,14 +172,31 @@ def test_estimate_from_graph_reports_decomposition() -> None:
     prob = synthetic_problem(np.random.default_rng(11), population=600, separation=1.75)
     g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
     seen = []
-    res = el.estimate_from_graph(g, prob.list_index, prob.lists, 6, "dga", seed=1,
-                                  logit_prior=prob.logit_prior, n_draws=500,
-                                  on_progress=lambda d, t: seen.append((d, t)))
+    res = el.estimate_from_graph(
+        g,
+        prob.list_index,
+        prob.lists,
+        6,
+        "dga",
+        seed=1,
+        logit_prior=prob.logit_prior,
+        n_draws=500,
+        on_progress=lambda d, t: seen.append((d, t)),
+    )
     info = res.diagnostics["linkage"]
     assert seen[-1] == (6, 6)
-    for key in ("share_linkage", "share_unlisted", "plugin", "pooled", "width_pooled",
-                "width_if_linkage_certain", "observed_per_draw", "n_draws", "merge_logit",
-                "seconds"):
+    for key in (
+        "share_linkage",
+        "share_unlisted",
+        "plugin",
+        "pooled",
+        "width_pooled",
+        "width_if_linkage_certain",
+        "observed_per_draw",
+        "n_draws",
+        "merge_logit",
+        "seconds",
+    ):
         assert key in info
     assert 0.0 <= info["share_linkage"] <= 1.0
     assert res.lower < res.estimate < res.upper
@@ -205,16 +224,31 @@ def test_capture_prior_sampler_centres_on_the_true_clustering() -> None:
     (``score="pairs"``) is the exact likelihood here."""
     gaps_capture, gaps_raw = [], []
     for r in range(3):
-        prob = synthetic_problem(np.random.default_rng(1000 + r), population=3000,
-                                     separation=1.5, decoys=3.0)
+        prob = synthetic_problem(
+            np.random.default_rng(1000 + r), population=3000, separation=1.5, decoys=3.0
+        )
         g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
         k_true = len(np.unique(prob.person))
         start = threshold_labels(g, 0.5)
-        for merge, gaps in ((capture_merge_logit(prob.n_true, k_true), gaps_capture),
-                            (prob.logit_prior, gaps_raw)):
-            ks = [len(np.unique(lab)) for lab in gibbs_draws(
-                g, 30, np.random.default_rng(r), logit_prior=prob.logit_prior, start=start,
-                merge_logit=merge, unscored_log_bf=-12.0, burnin=20, thin=2, score="pairs")]
+        for merge, gaps in (
+            (capture_merge_logit(prob.n_true, k_true), gaps_capture),
+            (prob.logit_prior, gaps_raw),
+        ):
+            ks = [
+                len(np.unique(lab))
+                for lab in gibbs_draws(
+                    g,
+                    30,
+                    np.random.default_rng(r),
+                    logit_prior=prob.logit_prior,
+                    start=start,
+                    merge_logit=merge,
+                    unscored_log_bf=-12.0,
+                    burnin=20,
+                    thin=2,
+                    score="pairs",
+                )
+            ]
             gaps.append((np.mean(ks) - k_true) / max(np.std(ks), 1.0))
     assert abs(np.mean(gaps_capture)) < 2.0
     assert np.mean(gaps_raw) > 4.0  # λ prior: under-links (too many people)
@@ -222,15 +256,19 @@ def test_capture_prior_sampler_centres_on_the_true_clustering() -> None:
 
 def test_blocking_miss_rate_recovers_dropped_true_pairs() -> None:
     rng = np.random.default_rng(3)
-    prob = synthetic_problem(rng, population=2000, capture=(0.8, 0.8, 0.7, 0.8),
-                                 separation=3.0, decoys=1.0)
+    prob = synthetic_problem(
+        rng, population=2000, capture=(0.8, 0.8, 0.7, 0.8), separation=3.0, decoys=1.0
+    )
     pairs = prob.pairs
     drop = pairs["is_match"].to_numpy() & (rng.random(len(pairs)) < 0.05)
     kept = pairs[~drop]
     n = len(prob.person)
-    n_open, n_paths = blocking_miss_rate(n, kept["record_pk_l"].to_numpy() - 1,
-                                             kept["record_pk_r"].to_numpy() - 1,
-                                             kept["match_probability"].to_numpy())
+    n_open, n_paths = blocking_miss_rate(
+        n,
+        kept["record_pk_l"].to_numpy() - 1,
+        kept["record_pk_r"].to_numpy() - 1,
+        kept["match_probability"].to_numpy(),
+    )
     assert n_paths > 1000
     assert 0.03 < n_open / n_paths < 0.07
     g = build_graph(prob.record_pks, kept, list_index=prob.list_index)
@@ -263,12 +301,22 @@ def test_small_coverage_study_pooled_beats_plugin() -> None:
     pooled_hits = plugin_hits = 0
     pooled_bias, plugin_bias = [], []
     for r in range(reps):
-        prob = synthetic_problem(np.random.default_rng(2026 + r), population=3000,
-                                     separation=1.5, decoys=3.0)
+        prob = synthetic_problem(
+            np.random.default_rng(2026 + r), population=3000, separation=1.5, decoys=3.0
+        )
         g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
-        res = el.estimate_from_graph(g, prob.list_index, prob.lists, 10, "dga", seed=r,
-                                      logit_prior=prob.logit_prior, n_draws=1000,
-                                      score="pairs", calibrate="capture")
+        res = el.estimate_from_graph(
+            g,
+            prob.list_index,
+            prob.lists,
+            10,
+            "dga",
+            seed=r,
+            logit_prior=prob.logit_prior,
+            n_draws=1000,
+            score="pairs",
+            calibrate="capture",
+        )
         plug = res.diagnostics["linkage"]["plugin"]
         pooled_hits += res.lower <= prob.n_true <= res.upper
         plugin_hits += plug["lower"] <= prob.n_true <= plug["upper"]
@@ -301,11 +349,24 @@ def test_workspace_cli_linkage_draws(linked_ws) -> None:
     from roshan.cli.main import app
 
     runner = CliRunner()
-    plain = runner.invoke(app, ["estimate", str(linked_ws.root), "--method", "dga", "--json",
-                                "--plug-in"])
+    plain = runner.invoke(
+        app, ["estimate", str(linked_ws.root), "--method", "dga", "--json", "--plug-in"]
+    )
     assert plain.exit_code == 0, plain.output
-    res = runner.invoke(app, ["estimate", str(linked_ws.root), "--method", "dga", "--json",
-                              "--linkage-draws", "5", "--seed", "4"])
+    res = runner.invoke(
+        app,
+        [
+            "estimate",
+            str(linked_ws.root),
+            "--method",
+            "dga",
+            "--json",
+            "--linkage-draws",
+            "5",
+            "--seed",
+            "4",
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     info = doc["diagnostics"]["linkage"]
@@ -328,29 +389,35 @@ def test_workspace_draws_respect_review_decisions(linked_ws) -> None:
     assert labels is not None and len(labels) == len(records)
     # reject a pair the linker put together, confirm one it kept apart
     pk = records["record_pk"].to_numpy()
-    together = [(i, j) for i in range(len(pk)) for j in range(i + 1, min(i + 40, len(pk)))
-                if labels[i] == labels[j]][:1]
+    together = [
+        (i, j)
+        for i in range(len(pk))
+        for j in range(i + 1, min(i + 40, len(pk)))
+        if labels[i] == labels[j]
+    ][:1]
     assert together
     i, j = together[0]
     record_decision(linked_ws, int(pk[i]), int(pk[j]), "non_match", "test-reviewer")
-    apart = next((a, b) for a in range(len(pk)) for b in range(a + 1, len(pk))
-                 if labels[a] != labels[b])
+    apart = next(
+        (a, b) for a in range(len(pk)) for b in range(a + 1, len(pk)) if labels[a] != labels[b]
+    )
     record_decision(linked_ws, int(pk[apart[0]]), int(pk[apart[1]]), "match", "test-reviewer")
     must, cannot = load_constraints(linked_ws)
     lists = sorted(records["source"].unique())
     li = records["source"].map({s: k for k, s in enumerate(lists)}).to_numpy()
     g = build_graph(pk, pairs, must_link=must, cannot_link=cannot, list_index=li)
     rng = np.random.default_rng(0)
-    for sampler_draws in (list(gibbs_draws(g, 20, rng, logit_prior=-5.0, start=labels)),
-                          [draw_labels(g, rng) for _ in range(20)]):
+    for sampler_draws in (
+        list(gibbs_draws(g, 20, rng, logit_prior=-5.0, start=labels)),
+        [draw_labels(g, rng) for _ in range(20)],
+    ):
         assert all(d[i] != d[j] for d in sampler_draws)
         assert all(d[apart[0]] == d[apart[1]] for d in sampler_draws)
 
 
 @pytest.mark.slow
 def test_workspace_draws_by_stratum(linked_ws) -> None:
-    res = el.estimate_with_linkage_draws(linked_ws, 3, "dga", by=["period"], seed=2,
-                                          n_draws=500)
+    res = el.estimate_with_linkage_draws(linked_ws, 3, "dga", by=["period"], seed=2, n_draws=500)
     info = res.diagnostics["linkage"]
     assert info["by"] == ["period"] and info["n_draws"] == 3
     periods = {s["period"] for s in res.strata}
@@ -364,7 +431,8 @@ def test_workspace_draws_by_stratum(linked_ws) -> None:
     assert res.lower <= res.estimate <= res.upper
     # the same people as the overall run: the strata's observed counts add up to them
     assert sum(s["observed"] for s in res.strata) == pytest.approx(
-        info["observed_per_draw"]["median"], rel=0.05)
+        info["observed_per_draw"]["median"], rel=0.05
+    )
 
 
 def test_pool_warns_when_estimate_below_observed() -> None:
@@ -401,9 +469,17 @@ def test_chain_refit_pools_recommended_reproducibly() -> None:
     g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
 
     def run(seed: int):
-        return el.estimate_from_graph(g, prob.list_index, prob.lists, 8, "recommended",
-                                       seed=seed, logit_prior=prob.logit_prior, compare=(),
-                                       **QUICK_LCMCR)
+        return el.estimate_from_graph(
+            g,
+            prob.list_index,
+            prob.lists,
+            8,
+            "recommended",
+            seed=seed,
+            logit_prior=prob.logit_prior,
+            compare=(),
+            **QUICK_LCMCR,
+        )
 
     res = run(4)
     info = res.diagnostics["linkage"]
@@ -415,7 +491,8 @@ def test_chain_refit_pools_recommended_reproducibly() -> None:
     assert set(info["plugin"]) >= {"estimate", "lower", "upper", "observed"}
     assert 0.0 <= info["share_linkage"] <= 1.0
     assert info["within_variance"] + info["between_variance"] == pytest.approx(
-        float(np.var(res.draws, ddof=1)), rel=1e-6)
+        float(np.var(res.draws, ddof=1)), rel=1e-6
+    )
     diag = res.diagnostics
     assert diag["rhat"] == max(diag["rhat_raw"], diag["rhat_detrended"])
     assert diag["ess"] == min(diag["ess_raw"], diag["ess_detrended"])
@@ -437,8 +514,11 @@ def test_refit_modes_resolve_per_method() -> None:
     assert el.refit_mode("loglinear", opts={"terms": "", "bootstrap": 50}) == "calibrated"
     assert el.refit_mode("loglinear", opts={"bootstrap": 0}) == "full"
     assert el.refit_mode("recommended", stratified=True) == "full"
-    for bad in ({"refit": "magic"}, {"refit": "chain", "method": "dga"},
-                {"refit": "calibrated", "method": "dga"}):
+    for bad in (
+        {"refit": "magic"},
+        {"refit": "chain", "method": "dga"},
+        {"refit": "calibrated", "method": "dga"},
+    ):
         with pytest.raises(EstimationError):
             el.refit_mode(bad.get("method", "recommended"), bad["refit"])
 
@@ -446,8 +526,9 @@ def test_refit_modes_resolve_per_method() -> None:
 def test_calibrated_refit_scales_the_within_variance() -> None:
     prob = synthetic_problem(np.random.default_rng(12), population=400, separation=1.75)
     g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
-    res = el.estimate_from_graph(g, prob.list_index, prob.lists, 4, "loglinear", seed=2,
-                                  logit_prior=prob.logit_prior)
+    res = el.estimate_from_graph(
+        g, prob.list_index, prob.lists, 4, "loglinear", seed=2, logit_prior=prob.logit_prior
+    )
     info = res.diagnostics["linkage"]
     assert info["refit"] == "calibrated" and info["within_scale"] > 0
     assert info["per_draw_options"] == {"bootstrap": 0}
@@ -458,11 +539,11 @@ def test_pool_scales_within_and_removes_chain_noise() -> None:
     rng = np.random.default_rng(3)
     res = [_result(100 + k, 90 + k, 112 + k, rng.normal(100 + k, 5, 400)) for k in range(4)]
     plain = el.pool_results(res)
-    scaled = el.pool_results([_result(r.estimate, r.lower, r.upper) for r in res],
-                              within_scale=4.0)
+    scaled = el.pool_results([_result(r.estimate, r.lower, r.upper) for r in res], within_scale=4.0)
     base = el.pool_results([_result(r.estimate, r.lower, r.upper) for r in res])
     assert scaled.diagnostics["linkage"]["within_variance_log"] == pytest.approx(
-        4 * base.diagnostics["linkage"]["within_variance_log"])
+        4 * base.diagnostics["linkage"]["within_variance_log"]
+    )
     chain = el.pool_results(res, mc_variance=1e9)  # all of the spread is chain noise
     assert chain.diagnostics["linkage"]["share_linkage"] == 0.0
     assert plain.diagnostics["linkage"]["share_linkage"] > 0.0
@@ -500,8 +581,7 @@ def test_default_workspace_estimate_pools_linkage_draws(linked_ws) -> None:
     assert runs[1].settings["refit"] == "chain"
     assert runs[1].result["diagnostics"]["linkage"]["plugin"]["estimate"] == plug["estimate"]
     # stratified estimates stay plug-in unless draws are asked for
-    by = estimate_workspace(linked_ws, by=["period"], method="loglinear", terms="",
-                            store=False)
+    by = estimate_workspace(linked_ws, by=["period"], method="loglinear", terms="", store=False)
     assert "linkage" not in by.diagnostics
     with pytest.raises(EstimationError):
         estimate_workspace(linked_ws, linkage_draws=1, store=False)
@@ -546,7 +626,7 @@ def _set_partitions(items):
     first, rest = items[0], items[1:]
     for part in _set_partitions(rest):
         for i in range(len(part)):
-            yield part[:i] + [[first, *part[i]]] + part[i + 1:]
+            yield part[:i] + [[first, *part[i]]] + part[i + 1 :]
         yield [[first], *part]
 
 
@@ -565,8 +645,9 @@ def test_gibbs_draws_follow_the_exact_clustering_posterior(score) -> None:
         total = 0.0
         for cl in part:
             k = len(cl)
-            s = sum(lbf.get((min(a, b), max(a, b)), u) for i, a in enumerate(cl)
-                    for b in cl[i + 1:])
+            s = sum(
+                lbf.get((min(a, b), max(a, b)), u) for i, a in enumerate(cl) for b in cl[i + 1 :]
+            )
             total += (k - 1) * m + (s if score == "pairs" else (2 * s / k if k > 1 else 0.0))
         return total
 
@@ -576,9 +657,17 @@ def test_gibbs_draws_follow_the_exact_clustering_posterior(score) -> None:
     exact /= exact.sum()
     key = {tuple(sorted(tuple(sorted(c)) for c in p)): i for i, p in enumerate(parts)}
     freq = np.zeros(len(parts))
-    for lab in gibbs_draws(g, 40000, np.random.default_rng(7), logit_prior=lp,
-                               unscored_log_bf=u, merge_logit=m, burnin=50, thin=1,
-                               score=score):
+    for lab in gibbs_draws(
+        g,
+        40000,
+        np.random.default_rng(7),
+        logit_prior=lp,
+        unscored_log_bf=u,
+        merge_logit=m,
+        burnin=50,
+        thin=1,
+        score=score,
+    ):
         groups: dict[int, list[int]] = {}
         for rec, c in enumerate(lab):
             groups.setdefault(int(c), []).append(rec)
@@ -596,19 +685,34 @@ def test_entity_score_keeps_namesakes_apart_where_all_pairs_merge_them() -> None
     keeps three people."""
     person = np.repeat(np.arange(3), 4)
     lists = np.tile(np.arange(4), 3)
-    rows = [(a + 1, b + 1, 0.99 if person[a] == person[b] else 0.3)
-            for a in range(12) for b in range(a + 1, 12) if lists[a] != lists[b]]
+    rows = [
+        (a + 1, b + 1, 0.99 if person[a] == person[b] else 0.3)
+        for a in range(12)
+        for b in range(a + 1, 12)
+        if lists[a] != lists[b]
+    ]
     g = build_graph(np.arange(1, 13), _pairs(rows), list_index=lists)
     start = np.arange(12)
     people = {}
     for score in SCORES:
-        ks = [len(np.unique(lab)) for lab in gibbs_draws(
-            g, 200, np.random.default_rng(3), logit_prior=-7.5, unscored_log_bf=-7.8,
-            merge_logit=-7.5, start=start, burnin=20, thin=2, score=score)]
+        ks = [
+            len(np.unique(lab))
+            for lab in gibbs_draws(
+                g,
+                200,
+                np.random.default_rng(3),
+                logit_prior=-7.5,
+                unscored_log_bf=-7.8,
+                merge_logit=-7.5,
+                start=start,
+                burnin=20,
+                thin=2,
+                score=score,
+            )
+        ]
         people[score] = float(np.mean(ks))
     assert people["pairs"] < 1.5
     assert 2.8 <= people["entity"] <= 3.6
-
 
 
 def test_auto_score_keeps_pairs_on_independent_scores_and_switches_on_a_collapse() -> None:
@@ -616,17 +720,23 @@ def test_auto_score_keeps_pairs_on_independent_scores_and_switches_on_a_collapse
     scores are independent, a short chain under the pairs score keeps about as many
     people as the linker and ``pairs`` is kept; on namesake cliques (every cross-person
     pair at 0.3) the chain collapses and ``entity`` is chosen, with the mixed prior."""
-    prob = synthetic_problem(np.random.default_rng(11), population=1500,
-                                              separation=2.0, decoys=2.0)
+    prob = synthetic_problem(np.random.default_rng(11), population=1500, separation=2.0, decoys=2.0)
     g = build_graph(prob.record_pks, prob.pairs, list_index=prob.list_index)
     start = threshold_labels(g, 0.5)
     people = len(np.unique(start))
-    chosen, why = el.choose_score(g, start, people, capture_merge_logit(1500, people),
-                                  logit_prior=prob.logit_prior, unscored_log_bf=-12.0,
-                                  rng=np.random.default_rng(0))
+    chosen, why = el.choose_score(
+        g,
+        start,
+        people,
+        capture_merge_logit(1500, people),
+        logit_prior=prob.logit_prior,
+        unscored_log_bf=-12.0,
+        rng=np.random.default_rng(0),
+    )
     assert chosen == "pairs" and why["gap"] < el.COLLAPSE_GAP, why
-    res = el.estimate_from_graph(g, prob.list_index, prob.lists, 3, "dga", seed=1,
-                                 logit_prior=prob.logit_prior, n_draws=200)
+    res = el.estimate_from_graph(
+        g, prob.list_index, prob.lists, 3, "dga", seed=1, logit_prior=prob.logit_prior, n_draws=200
+    )
     info = res.diagnostics["linkage"]
     assert info["score"] == "pairs" and info["merge_prior"] == "capture"
     assert info["score_choice"]["chosen"] == "pairs"
@@ -637,11 +747,21 @@ def test_auto_score_keeps_pairs_on_independent_scores_and_switches_on_a_collapse
     rows = []
     for b in range(blocks):
         idx = np.arange(12 * b, 12 * b + 12)
-        rows += [(a + 1, c + 1, 0.99 if person[a] == person[c] else 0.3)
-                 for i, a in enumerate(idx) for c in idx[i + 1:] if lists[a] != lists[c]]
+        rows += [
+            (a + 1, c + 1, 0.99 if person[a] == person[c] else 0.3)
+            for i, a in enumerate(idx)
+            for c in idx[i + 1 :]
+            if lists[a] != lists[c]
+        ]
     g2 = build_graph(np.arange(1, 12 * blocks + 1), _pairs(rows), list_index=lists)
     start2 = np.arange(12 * blocks)  # a linker that linked nothing
-    chosen2, why2 = el.choose_score(g2, start2, len(np.unique(start2)), -7.5,
-                                    logit_prior=-7.5, unscored_log_bf=-7.8,
-                                    rng=np.random.default_rng(0))
+    chosen2, why2 = el.choose_score(
+        g2,
+        start2,
+        len(np.unique(start2)),
+        -7.5,
+        logit_prior=-7.5,
+        unscored_log_bf=-7.8,
+        rng=np.random.default_rng(0),
+    )
     assert chosen2 == "entity" and why2["gap"] > el.COLLAPSE_GAP, why2

@@ -53,32 +53,44 @@ def test_must_link_merges_below_threshold():
 
 
 def test_must_link_conflicting_with_cannot_link_is_flagged():
-    c = cluster_pairs([1, 2, 3], _pairs([]), 0.9, must_link=[(1, 2), (2, 3)],
-                      cannot_link=[(1, 3)])
+    c = cluster_pairs([1, 2, 3], _pairs([]), 0.9, must_link=[(1, 2), (2, 3)], cannot_link=[(1, 3)])
     assert c.groups() == [[1, 2], [3]]
     assert FLAG_REVIEW_CONFLICT in c.flags[1]
 
 
 def test_clustering_is_deterministic_under_row_order():
     rng = np.random.default_rng(0)
-    rows = [(int(a), int(b), float(p)) for a, b, p in
-            zip(rng.integers(0, 50, 200), rng.integers(50, 100, 200), rng.random(200), strict=False)]
+    rows = [
+        (int(a), int(b), float(p))
+        for a, b, p in zip(
+            rng.integers(0, 50, 200), rng.integers(50, 100, 200), rng.random(200), strict=False
+        )
+    ]
     pairs = _pairs(rows)
     c1 = cluster_pairs(range(100), pairs, 0.7, guard_pairs=[(0, 60), (5, 70)])
-    c2 = cluster_pairs(range(100), pairs.sample(frac=1, random_state=1), 0.7,
-                       guard_pairs=[(60, 0), (70, 5)])
+    c2 = cluster_pairs(
+        range(100), pairs.sample(frac=1, random_state=1), 0.7, guard_pairs=[(60, 0), (70, 5)]
+    )
     assert c1.groups() == c2.groups()
 
 
 # ------------------------------------------------------------------ stable ids
 def test_uids_kept_for_unchanged_grown_and_larger_part():
-    previous = {1: "V-000001", 2: "V-000001", 3: "V-000002", 4: "V-000003", 5: "V-000003",
-                6: "V-000003"}
-    labels = pd.DataFrame({
-        "record_pk": [1, 2, 7, 3, 4, 5, 6, 8],
-        # 1,2 grew by a new record 7; 3 unchanged; 4,5 split from 6; 8 new person
-        "cluster": [1, 1, 1, 3, 4, 4, 6, 8],
-    })
+    previous = {
+        1: "V-000001",
+        2: "V-000001",
+        3: "V-000002",
+        4: "V-000003",
+        5: "V-000003",
+        6: "V-000003",
+    }
+    labels = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 7, 3, 4, 5, 6, 8],
+            # 1,2 grew by a new record 7; 3 unchanged; 4,5 split from 6; 8 new person
+            "cluster": [1, 1, 1, 3, 4, 4, 6, 8],
+        }
+    )
     out = assign_uids(labels, previous, {"V-000001", "V-000002", "V-000003", "V-000009"})
     assert out[1] == "V-000001"
     assert out[3] == "V-000002"
@@ -111,11 +123,13 @@ def test_pairwise_and_bcubed_scores():
 # ------------------------------------------------------------------ blocking
 def test_block_cap_refines_then_drops_with_warning():
     n = 60
-    frame = pd.DataFrame({
-        "family_key": ["mhmdY"] * n + ["rare"],
-        "given_key": ["mhmd"] * n + ["x"],
-        "province_code": ["IR-01"] * 50 + ["IR-02"] * 10 + ["IR-03"],
-    })
+    frame = pd.DataFrame(
+        {
+            "family_key": ["mhmdY"] * n + ["rare"],
+            "given_key": ["mhmd"] * n + ["x"],
+            "province_code": ["IR-01"] * 50 + ["IR-02"] * 10 + ["IR-03"],
+        }
+    )
     bp = BlockingPass("names", ("family_key", "given_key"), ("province_code",))
     report = add_blocking_keys(frame, [bp], cap=20)
     keys = frame["blk_names"]
@@ -143,14 +157,16 @@ def test_period_and_age_groups():
 
 
 def test_histories_from_victims_counts_patterns():
-    victims = pd.DataFrame({
-        "uid": ["V-1", "V-2", "V-3", "V-4"],
-        "sources": [["A", "B"], ["A"], ["A", "B"], ["C"]],
-        "province_code": ["IR-01", "IR-01", "IR-01", None],
-        "date_of_death": ["2026-01-02", "2026-01-09", "2026-01-03", None],
-        "sex": ["m", "m", "m", None],
-        "age_years": [20.0, 30.0, 22.0, np.nan],
-    })
+    victims = pd.DataFrame(
+        {
+            "uid": ["V-1", "V-2", "V-3", "V-4"],
+            "sources": [["A", "B"], ["A"], ["A", "B"], ["C"]],
+            "province_code": ["IR-01", "IR-01", "IR-01", None],
+            "date_of_death": ["2026-01-02", "2026-01-09", "2026-01-03", None],
+            "sex": ["m", "m", "m", None],
+            "age_years": [20.0, 30.0, 22.0, np.nan],
+        }
+    )
     h = histories_from_victims(victims, ["A", "B", "C"], ["province", "period"])
     assert list(h.columns) == ["A", "B", "C", "province", "period", "count"]
     row = h[(h["A"] == 1) & (h["B"] == 1)]
@@ -163,12 +179,18 @@ def test_histories_from_victims_counts_patterns():
 
 # ------------------------------------------------------------------ training helpers
 def test_floor_m_keeps_every_level_possible():
-    model = {"comparisons": [{"comparison_levels": [
-        {"is_null_level": True},
-        {"m_probability": 0.999999, "u_probability": 0.7},
-        {"m_probability": 1e-30, "u_probability": 0.3},
-        {"m_probability": None, "u_probability": 0.01},
-    ]}]}
+    model = {
+        "comparisons": [
+            {
+                "comparison_levels": [
+                    {"is_null_level": True},
+                    {"m_probability": 0.999999, "u_probability": 0.7},
+                    {"m_probability": 1e-30, "u_probability": 0.3},
+                    {"m_probability": None, "u_probability": 0.01},
+                ]
+            }
+        ]
+    }
     out = floor_m(model)
     levels = out["comparisons"][0]["comparison_levels"]
     assert levels[2]["m_probability"] >= 9e-4

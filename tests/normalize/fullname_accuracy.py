@@ -54,22 +54,31 @@ def _recorded_generate(outside, seed: int):
             t = f"{title} " if title else ""
             if script == "fa":
                 kin = "پسر" if sex == "M" else "دختر"
-                cands = [f"{t}{g} {fam} فرزند {father}", f"{t}{g} {fam} {kin} {father}",
-                         f"{t}{g} {father} {fam}", f"{fam}، {t}{g} فرزند {father}",
-                         f"{t}{g} {fam}"]
+                cands = [
+                    f"{t}{g} {fam} فرزند {father}",
+                    f"{t}{g} {fam} {kin} {father}",
+                    f"{t}{g} {father} {fam}",
+                    f"{fam}، {t}{g} فرزند {father}",
+                    f"{t}{g} {fam}",
+                ]
                 order = forms
                 if not father:
                     cands, order = [f"{t}{g} {fam}", f"{fam}، {t}{g}"], ("X Y", "Y, X")
             else:
                 kin = "son of" if sex == "M" else "daughter of"
-                cands = [f"{fam}, {t}{g} {kin} {father}", f"{t}{g} {fam} {kin} {father}",
-                         f"{t}{g} {father} {fam}", f"{t}{g} {fam}"]
+                cands = [
+                    f"{fam}, {t}{g} {kin} {father}",
+                    f"{t}{g} {fam} {kin} {father}",
+                    f"{t}{g} {father} {fam}",
+                    f"{t}{g} {fam}",
+                ]
                 order = forms
                 if not father:
                     cands, order = [f"{t}{g} {fam}", f"{fam}, {t}{g}"], ("X Y", "Y, X")
             form = order[cands.index(out)]
             calls.append((script, form, g, fam, father if form not in ("X Y", "Y, X") else ""))
             return out
+
         return f
 
     outside._full_name_fa = wrap(orig_fa, "fa", FORMS_FA)
@@ -81,7 +90,7 @@ def _recorded_generate(outside, seed: int):
     per_list: dict[str, list] = {}
     pos = 0
     for name, df in sc.lists.items():
-        per_list[name] = calls[pos:pos + len(df)]
+        per_list[name] = calls[pos : pos + len(df)]
         pos += len(df)
     assert pos == len(calls)
     return sc, per_list
@@ -101,19 +110,37 @@ def measure(seeds: list[int]) -> dict[tuple[str, str], dict[str, int]]:
         truth_keys: dict[str, list[tuple[str, str, str]]] = {}
         for pid, p in people.iterrows():
             truth_keys[pid] = [
-                (q.given.key, q.family.key, q.father.key) for q in (
-                    person_name(None, p[f"given_name_{s}"], p[f"family_name_{s}"],
-                                p[f"father_name_{s}"], table) for s in ("fa", "latin"))]
+                (q.given.key, q.family.key, q.father.key)
+                for q in (
+                    person_name(
+                        None,
+                        p[f"given_name_{s}"],
+                        p[f"family_name_{s}"],
+                        p[f"father_name_{s}"],
+                        table,
+                    )
+                    for s in ("fa", "latin")
+                )
+            ]
         for name, df in sc.lists.items():
             full_col = df.columns[0]
             truth = sc.truth[sc.truth["list"] == name].sort_values("row_number")
             for raw, pid, (script, form, g, fam, fa) in zip(
-                    df[full_col], truth["person_id"], per_list[name], strict=True):
+                df[full_col], truth["person_id"], per_list[name], strict=True
+            ):
                 got = person_name(raw, None, None, None, table)
                 w = person_name(None, g, fam, fa or None, table)
-                c = counts.setdefault((script, form), {
-                    "records": 0, **{f"{k}_{p}": 0 for k in ("parse", "truth")
-                                     for p in ("given", "family", "father", "all")}})
+                c = counts.setdefault(
+                    (script, form),
+                    {
+                        "records": 0,
+                        **{
+                            f"{k}_{p}": 0
+                            for k in ("parse", "truth")
+                            for p in ("given", "family", "father", "all")
+                        },
+                    },
+                )
                 c["records"] += 1
                 mine = (got.given.key, got.family.key, got.father.key)
                 written = (w.given.key, w.family.key, w.father.key)
@@ -122,7 +149,8 @@ def measure(seeds: list[int]) -> dict[tuple[str, str], dict[str, int]]:
                     c[f"truth_{part}"] += any(mine[i] == t[i] for t in truth_keys[pid])
                 c["parse_all"] += mine == written
                 c["truth_all"] += any(
-                    mine[:2] == t[:2] and (mine[2] == t[2] or not fa) for t in truth_keys[pid])
+                    mine[:2] == t[:2] and (mine[2] == t[2] or not fa) for t in truth_keys[pid]
+                )
     return counts
 
 
@@ -135,22 +163,36 @@ def main() -> int:
     rows = []
     tot: dict[str, int] = {}
     for (script, form), c in sorted(counts.items()):
-        rows.append({"script": script, "form": form, "records": c["records"],
-                     **{k: round(v / c["records"], 3) for k, v in c.items() if k != "records"}})
+        rows.append(
+            {
+                "script": script,
+                "form": form,
+                "records": c["records"],
+                **{k: round(v / c["records"], 3) for k, v in c.items() if k != "records"},
+            }
+        )
         for k, v in c.items():
             tot[k] = tot.get(k, 0) + v
-    rows.append({"script": "all", "form": "all", "records": tot["records"],
-                 **{k: round(v / tot["records"], 3) for k, v in tot.items() if k != "records"}})
+    rows.append(
+        {
+            "script": "all",
+            "form": "all",
+            "records": tot["records"],
+            **{k: round(v / tot["records"], 3) for k, v in tot.items() if k != "records"},
+        }
+    )
     if args.json:
         print(json.dumps({"seeds": args.seeds, "rows": rows}, indent=2, ensure_ascii=False))
         return 0
     print(f"seeds {args.seeds}; parse = key of the name as written, truth = key of the true name")
     print(f"{'script':6} {'form':22} {'n':>5}  parse g/f/fa/all          truth g/f/fa/all")
     for r in rows:
-        print(f"{r['script']:6} {r['form']:22} {r['records']:5}  "
-              f"{r['parse_given']:.3f} {r['parse_family']:.3f} {r['parse_father']:.3f} "
-              f"{r['parse_all']:.3f}   {r['truth_given']:.3f} {r['truth_family']:.3f} "
-              f"{r['truth_father']:.3f} {r['truth_all']:.3f}")
+        print(
+            f"{r['script']:6} {r['form']:22} {r['records']:5}  "
+            f"{r['parse_given']:.3f} {r['parse_family']:.3f} {r['parse_father']:.3f} "
+            f"{r['parse_all']:.3f}   {r['truth_given']:.3f} {r['truth_family']:.3f} "
+            f"{r['truth_father']:.3f} {r['truth_all']:.3f}"
+        )
     return 0
 
 

@@ -9,14 +9,33 @@ from roshan.normalize.names import person_name
 from roshan.normalize.sex import parse_sex, resolve_sex
 
 
-@pytest.mark.parametrize(("value", "lo", "hi"), [
-    ("23", 23, 23), ("۲۳", 23, 23), ("23 years", 23, 23), ("23 years old", 23, 23),
-    ("۲۳ ساله", 23, 23), ("about 30", 27, 33), ("حدود ۳۰", 27, 33), ("~40", 37, 43),
-    ("30s", 30, 39), ("دهه ۳۰", 30, 39), ("20-25", 20, 25), ("۲۰ تا ۲۵", 20, 25),
-    ("teenager", 13, 19), ("نوجوان", 13, 19), ("child", 0, 12), ("کودک", 0, 12),
-    ("infant", 0, 1), ("under 18", 0, 17), ("زیر ۱۸ سال", 0, 17), ("over 60", 61, 120),
-    ("6 months", 0, 0), ("elderly", 60, 120),
-])
+@pytest.mark.parametrize(
+    ("value", "lo", "hi"),
+    [
+        ("23", 23, 23),
+        ("۲۳", 23, 23),
+        ("23 years", 23, 23),
+        ("23 years old", 23, 23),
+        ("۲۳ ساله", 23, 23),
+        ("about 30", 27, 33),
+        ("حدود ۳۰", 27, 33),
+        ("~40", 37, 43),
+        ("30s", 30, 39),
+        ("دهه ۳۰", 30, 39),
+        ("20-25", 20, 25),
+        ("۲۰ تا ۲۵", 20, 25),
+        ("teenager", 13, 19),
+        ("نوجوان", 13, 19),
+        ("child", 0, 12),
+        ("کودک", 0, 12),
+        ("infant", 0, 1),
+        ("under 18", 0, 17),
+        ("زیر ۱۸ سال", 0, 17),
+        ("over 60", 61, 120),
+        ("6 months", 0, 0),
+        ("elderly", 60, 120),
+    ],
+)
 def test_ages(value: str, lo: int, hi: int) -> None:
     r = parse_age(value)
     assert r.ok and (r.min, r.max) == (lo, hi)
@@ -28,10 +47,22 @@ def test_impossible_and_unknown_ages() -> None:
     assert not parse_age(None).ok and not parse_age("نامعلوم").ok
 
 
-@pytest.mark.parametrize(("value", "sex"), [
-    ("m", "m"), ("Male", "m"), ("مرد", "m"), ("مذکر", "m"), ("پسر", "m"),
-    ("F", "f"), ("female", "f"), ("زن", "f"), ("مؤنث", "f"), ("دختر", "f"), ("خانم", "f"),
-])
+@pytest.mark.parametrize(
+    ("value", "sex"),
+    [
+        ("m", "m"),
+        ("Male", "m"),
+        ("مرد", "m"),
+        ("مذکر", "m"),
+        ("پسر", "m"),
+        ("F", "f"),
+        ("female", "f"),
+        ("زن", "f"),
+        ("مؤنث", "f"),
+        ("دختر", "f"),
+        ("خانم", "f"),
+    ],
+)
 def test_sex_terms(value: str, sex: str) -> None:
     r = parse_sex(value)
     assert r.value == sex and r.recognised

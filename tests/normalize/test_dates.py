@@ -11,11 +11,26 @@ from hypothesis import strategies as st
 from roshan.normalize.dates import ColumnHint, detect_column, parse_date
 
 
-@pytest.mark.parametrize("value", [
-    "1404/10/18", "۱۴۰۴/۱۰/۱۸", "۱۸ دی ۱۴۰۴", "18 Dey 1404", "18 dey 1404", "2026-01-08",
-    "8 January 2026", "January 8, 2026", "8th Jan 2026", "18/10/1404", "1404-10-18",
-    "پنجشنبه ۱۸ دی ۱۴۰۴", "2026-01-08T10:00:00", "١٤٠٤/١٠/١٨", "۱۸ دی ماه ۱۴۰۴",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1404/10/18",
+        "۱۴۰۴/۱۰/۱۸",
+        "۱۸ دی ۱۴۰۴",
+        "18 Dey 1404",
+        "18 dey 1404",
+        "2026-01-08",
+        "8 January 2026",
+        "January 8, 2026",
+        "8th Jan 2026",
+        "18/10/1404",
+        "1404-10-18",
+        "پنجشنبه ۱۸ دی ۱۴۰۴",
+        "2026-01-08T10:00:00",
+        "١٤٠٤/١٠/١٨",
+        "۱۸ دی ماه ۱۴۰۴",
+    ],
+)
 def test_same_day(value: str) -> None:
     r = parse_date(value)
     assert r.ok and r.iso == "2026-01-08" and r.precision == "day"
@@ -63,8 +78,21 @@ def test_two_digit_years_need_the_column_calendar() -> None:
     assert parse_date("04/10/18").ok is False  # no column calendar: not guessed
 
 
-@pytest.mark.parametrize("value", ["", None, "garbage", "1404/13/01", "1404-10-32", "31/02/2026",
-                                   "12345", "Dey", "1/2/3/4/5", "yesterday"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        None,
+        "garbage",
+        "1404/13/01",
+        "1404-10-32",
+        "31/02/2026",
+        "12345",
+        "Dey",
+        "1/2/3/4/5",
+        "yesterday",
+    ],
+)
 def test_not_dates(value: str | None) -> None:
     assert parse_date(value).ok is False
 
@@ -83,10 +111,12 @@ def test_to_dict_keys() -> None:
     d = parse_date("۱۸ دی ۱۴۰۴").to_dict()
     assert {"date", "precision", "calendar", "ambiguous"} <= set(d)
 
+
 _FA = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _MONTHS_FA = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
-_MONTHS_EN = ("January February March April May June July August September October "
-              "November December").split()
+_MONTHS_EN = (
+    "January February March April May June July August September October November December"
+).split()
 
 
 @settings(max_examples=150, deadline=None)

@@ -28,32 +28,36 @@ def read(full: str, father: str | None = None) -> tuple:
 
 # ------------------------------------------------------------ father connectives
 
-@pytest.mark.parametrize(("full", "expected"), [
-    ("حسین رضایی فرزند علی", ("حسین", "رضایی", "علی", None)),
-    ("حسين رضايي فرزند علي", ("حسین", "رضایی", "علی", None)),  # Arabic ي
-    ("حسین رضایی پسر علی", ("حسین", "رضایی", "علی", None)),
-    ("زهرا رضایی دختر علی", ("زهرا", "رضایی", "علی", None)),
-    ("حسین رضایی ولد علی", ("حسین", "رضایی", "علی", None)),
-    ("حسین رضایی بن علی", ("حسین", "رضایی", "علی", None)),
-    ("حسین رضایی (فرزند علی)", ("حسین", "رضایی", "علی", None)),
-    ("حسین رضایی، فرزند علی", ("حسین", "رضایی", "علی", None)),
-    ("رضایی، حسین فرزند علی", ("حسین", "رضایی", "علی", None)),  # Persian comma
-    ("سید علی موسوی فرزند سید مهدی", ("علی", "موسوی", "مهدی", "seyyed")),
-    ("سیده فاطمه حسینی دختر علی", ("فاطمه", "حسینی", "علی", "seyyed")),
-    ("كاظم كريمي فرزند علي", ("کاظم", "کریمی", "علی", None)),  # Arabic ك and ي
-    ("Hossein Rezaei son of Ali", ("hossein", "rezaei", "ali", None)),
-    ("Rezaei, Hossein son of Ali", ("hossein", "rezaei", "ali", None)),
-    ("REZAEI, Hossein son of ALI", ("hossein", "rezaei", "ali", None)),
-    ("Zahra Rezaei daughter of Ali", ("zahra", "rezaei", "ali", None)),
-    ("Hossein Rezaei s/o Ali", ("hossein", "rezaei", "ali", None)),
-    ("Zahra Rezaei D/O Ali", ("zahra", "rezaei", "ali", None)),
-    ("Hossein Rezaei, son of Ali", ("hossein", "rezaei", "ali", None)),
-    ("Hossein Rezaei (son of Ali)", ("hossein", "rezaei", "ali", None)),
-    ("Seyed Ali Mousavi son of Seyed Mahdi", ("ali", "mousavi", "mahdi", "seyyed")),
-    ("Sayyid Ali Mousavi son of Mahdi", ("ali", "mousavi", "mahdi", "seyyed")),
-    ("Rezaei, Seyyed Hossein son of Ali", ("hossein", "rezaei", "ali", "seyyed")),
-    ("Fatemeh Sadat Rezaei daughter of Ali", ("fatemeh", "rezaei", "ali", "sadat")),
-])
+
+@pytest.mark.parametrize(
+    ("full", "expected"),
+    [
+        ("حسین رضایی فرزند علی", ("حسین", "رضایی", "علی", None)),
+        ("حسين رضايي فرزند علي", ("حسین", "رضایی", "علی", None)),  # Arabic ي
+        ("حسین رضایی پسر علی", ("حسین", "رضایی", "علی", None)),
+        ("زهرا رضایی دختر علی", ("زهرا", "رضایی", "علی", None)),
+        ("حسین رضایی ولد علی", ("حسین", "رضایی", "علی", None)),
+        ("حسین رضایی بن علی", ("حسین", "رضایی", "علی", None)),
+        ("حسین رضایی (فرزند علی)", ("حسین", "رضایی", "علی", None)),
+        ("حسین رضایی، فرزند علی", ("حسین", "رضایی", "علی", None)),
+        ("رضایی، حسین فرزند علی", ("حسین", "رضایی", "علی", None)),  # Persian comma
+        ("سید علی موسوی فرزند سید مهدی", ("علی", "موسوی", "مهدی", "seyyed")),
+        ("سیده فاطمه حسینی دختر علی", ("فاطمه", "حسینی", "علی", "seyyed")),
+        ("كاظم كريمي فرزند علي", ("کاظم", "کریمی", "علی", None)),  # Arabic ك and ي
+        ("Hossein Rezaei son of Ali", ("hossein", "rezaei", "ali", None)),
+        ("Rezaei, Hossein son of Ali", ("hossein", "rezaei", "ali", None)),
+        ("REZAEI, Hossein son of ALI", ("hossein", "rezaei", "ali", None)),
+        ("Zahra Rezaei daughter of Ali", ("zahra", "rezaei", "ali", None)),
+        ("Hossein Rezaei s/o Ali", ("hossein", "rezaei", "ali", None)),
+        ("Zahra Rezaei D/O Ali", ("zahra", "rezaei", "ali", None)),
+        ("Hossein Rezaei, son of Ali", ("hossein", "rezaei", "ali", None)),
+        ("Hossein Rezaei (son of Ali)", ("hossein", "rezaei", "ali", None)),
+        ("Seyed Ali Mousavi son of Seyed Mahdi", ("ali", "mousavi", "mahdi", "seyyed")),
+        ("Sayyid Ali Mousavi son of Mahdi", ("ali", "mousavi", "mahdi", "seyyed")),
+        ("Rezaei, Seyyed Hossein son of Ali", ("hossein", "rezaei", "ali", "seyyed")),
+        ("Fatemeh Sadat Rezaei daughter of Ali", ("fatemeh", "rezaei", "ali", "sadat")),
+    ],
+)
 def test_father_connectives(full: str, expected: tuple) -> None:
     assert read(full) == expected
     assert list(person_name(full, None, None).flags) == FATHER_FLAGS
@@ -67,19 +71,36 @@ def test_connective_words_are_not_name_tokens() -> None:
 
 
 def test_both_scripts_give_the_same_keys() -> None:
-    forms = ["محمدرضا حسینی فرزند علی‌اکبر", "محمد‌رضا حسینی فرزند علیاکبر",
-             "محمد رضا حسيني فرزند علي اكبر", "Mohammad-Reza Hosseini son of Ali Akbar",
-             "Mohammadreza Hosseini s/o Aliakbar", "Hosseini, Mohammad Reza son of Ali-Akbar"]
-    keys = {(p.given.key, p.family.key, p.father.key)
-            for p in (person_name(f, None, None) for f in forms)}
+    forms = [
+        "محمدرضا حسینی فرزند علی‌اکبر",
+        "محمد‌رضا حسینی فرزند علیاکبر",
+        "محمد رضا حسيني فرزند علي اكبر",
+        "Mohammad-Reza Hosseini son of Ali Akbar",
+        "Mohammadreza Hosseini s/o Aliakbar",
+        "Hosseini, Mohammad Reza son of Ali-Akbar",
+    ]
+    keys = {
+        (p.given.key, p.family.key, p.father.key)
+        for p in (person_name(f, None, None) for f in forms)
+    }
     assert keys == {("mhmd rzA", "hsYnY", "AlY Akbr")}
 
 
-@pytest.mark.parametrize("full", [
-    "محمدرضا حسینی", "محمد رضا حسینی", "محمد‌رضا حسینی", "محمد رضا حسيني",
-    "Mohammad Reza Hosseini", "Mohammadreza Hosseini", "Mohammad-Reza Hosseini",
-    "MOHAMMAD REZA HOSSEINI", "Hosseini, Mohammad Reza", "Hosseini, Mohammadreza",
-])
+@pytest.mark.parametrize(
+    "full",
+    [
+        "محمدرضا حسینی",
+        "محمد رضا حسینی",
+        "محمد‌رضا حسینی",
+        "محمد رضا حسيني",
+        "Mohammad Reza Hosseini",
+        "Mohammadreza Hosseini",
+        "Mohammad-Reza Hosseini",
+        "MOHAMMAD REZA HOSSEINI",
+        "Hosseini, Mohammad Reza",
+        "Hosseini, Mohammadreza",
+    ],
+)
 def test_compound_given_name_stays_one_given_name(full: str) -> None:
     p = person_name(full, None, None)
     assert (p.given.key, p.family.key, p.father.key) == ("mhmd rzA", "hsYnY", "")
@@ -111,45 +132,54 @@ def test_weak_connectives_need_a_name_on_both_sides() -> None:
 
 # ------------------------------------------------------------ "X Z Y"
 
-@pytest.mark.parametrize(("full", "expected"), [
-    ("Navid Hassan Karimi", ("navid", "karimi", "hassan", None)),
-    ("نوید حسن کریمی", ("نوید", "کریمی", "حسن", None)),
-    ("نويد حسن كريمي", ("نوید", "کریمی", "حسن", None)),
-    # a woman's given name before a man's: not a compound, the father's name
-    ("Zahra Hossein Rezaei", ("zahra", "rezaei", "hossein", None)),
-    ("زهرا حسین رضایی", ("زهرا", "رضایی", "حسین", None)),
-    # family name written joined or with a detached suffix
-    ("Navid Amir Hassan-Pour", ("navid", "hassan pour", "amir", None)),
-    ("نوید امیر حسن‌پور", ("نوید", "حسن پور", "امیر", None)),
-    ("Seyyed Omid Javad Rahimpour", ("omid", "rahimpour", "javad", "seyyed")),
-    ("سید امید جواد رحیم‌پور", ("امید", "رحیم پور", "جواد", "seyyed")),
-])
+
+@pytest.mark.parametrize(
+    ("full", "expected"),
+    [
+        ("Navid Hassan Karimi", ("navid", "karimi", "hassan", None)),
+        ("نوید حسن کریمی", ("نوید", "کریمی", "حسن", None)),
+        ("نويد حسن كريمي", ("نوید", "کریمی", "حسن", None)),
+        # a woman's given name before a man's: not a compound, the father's name
+        ("Zahra Hossein Rezaei", ("zahra", "rezaei", "hossein", None)),
+        ("زهرا حسین رضایی", ("زهرا", "رضایی", "حسین", None)),
+        # family name written joined or with a detached suffix
+        ("Navid Amir Hassan-Pour", ("navid", "hassan pour", "amir", None)),
+        ("نوید امیر حسن‌پور", ("نوید", "حسن پور", "امیر", None)),
+        ("Seyyed Omid Javad Rahimpour", ("omid", "rahimpour", "javad", "seyyed")),
+        ("سید امید جواد رحیم‌پور", ("امید", "رحیم پور", "جواد", "seyyed")),
+    ],
+)
 def test_father_in_the_middle(full: str, expected: tuple) -> None:
     assert read(full) == expected
-    assert list(person_name(full, None, None).flags) == ["father_in_middle",
-                                                          "father_from_full_name"]
+    assert list(person_name(full, None, None).flags) == [
+        "father_in_middle",
+        "father_from_full_name",
+    ]
 
 
-@pytest.mark.parametrize(("full", "expected"), [
-    # compound given names stay one given name
-    ("Mohammad Reza Hosseini", ("mohammad reza", "hosseini")),
-    ("محمد رضا حسینی", ("محمد رضا", "حسینی")),
-    ("محمد‌رضا حسینی", ("محمد رضا", "حسینی")),
-    ("Hossein Ali Rezaei", ("hossein ali", "rezaei")),  # حسینعلی is a given name
-    ("Ali Akbar Rezaei", ("ali akbar", "rezaei")),
-    ("Fatemeh Zahra Rezaei", ("fatemeh zahra", "rezaei")),
-    # two-word family names
-    ("Akbar Karimi Afshar", ("akbar", "karimi afshar")),
-    ("Maryam Ali Akbarzadeh", ("maryam", "ali akbarzadeh")),
-    ("جواد هاشم خانی", ("جواد", "هاشم خانی")),
-    ("نوید علی‌اکبری", ("نوید", "علی اکبری")),
-    ("Milad Haji Abadi", ("milad", "haji abadi")),
-    ("Ali Hossein Zadeh", ("ali", "hossein zadeh")),
-    ("Amir Hassan Pour", ("amir", "hassan pour")),
-    # the middle name is not a usual man's name / the first not a usual given name
-    ("Omid Parhan Paidar", ("omid", "parhan paidar")),
-    ("سیید ابراهیم محمدی", ("سیید", "ابراهیم محمدی")),  # a misspelt title
-])
+@pytest.mark.parametrize(
+    ("full", "expected"),
+    [
+        # compound given names stay one given name
+        ("Mohammad Reza Hosseini", ("mohammad reza", "hosseini")),
+        ("محمد رضا حسینی", ("محمد رضا", "حسینی")),
+        ("محمد‌رضا حسینی", ("محمد رضا", "حسینی")),
+        ("Hossein Ali Rezaei", ("hossein ali", "rezaei")),  # حسینعلی is a given name
+        ("Ali Akbar Rezaei", ("ali akbar", "rezaei")),
+        ("Fatemeh Zahra Rezaei", ("fatemeh zahra", "rezaei")),
+        # two-word family names
+        ("Akbar Karimi Afshar", ("akbar", "karimi afshar")),
+        ("Maryam Ali Akbarzadeh", ("maryam", "ali akbarzadeh")),
+        ("جواد هاشم خانی", ("جواد", "هاشم خانی")),
+        ("نوید علی‌اکبری", ("نوید", "علی اکبری")),
+        ("Milad Haji Abadi", ("milad", "haji abadi")),
+        ("Ali Hossein Zadeh", ("ali", "hossein zadeh")),
+        ("Amir Hassan Pour", ("amir", "hassan pour")),
+        # the middle name is not a usual man's name / the first not a usual given name
+        ("Omid Parhan Paidar", ("omid", "parhan paidar")),
+        ("سیید ابراهیم محمدی", ("سیید", "ابراهیم محمدی")),  # a misspelt title
+    ],
+)
 def test_middle_token_kept_in_the_name(full: str, expected: tuple) -> None:
     p = person_name(full, None, None)
     assert (p.given.norm, p.family.norm) == expected
@@ -171,58 +201,65 @@ def test_middle_token_and_the_records_own_father() -> None:
 
 # ------------------------------------------------ "X Z Y": attested compounds only
 
-@pytest.mark.parametrize(("full", "expected"), [
-    # two usual names that make no attested compound: given + father
-    ("mehdi reza rezayi", ("mehdi", "rezayi", "reza", None)),
-    ("مهدی رضا رضایی", ("مهدی", "رضایی", "رضا", None)),
-    ("hossein mohammad rezaei", ("hossein", "rezaei", "mohammad", None)),
-    ("حسين محمد رضايي", ("حسین", "رضایی", "محمد", None)),
-    ("Saeed Ali Ghasemi", ("saeed", "ghasemi", "ali", None)),  # Saeed is no misspelt Seyyed
-    ("سعید علی قاسمی", ("سعید", "قاسمی", "علی", None)),
-    ("Hossein Hossein Najafi", ("hossein", "najafi", "hossein", None)),  # a name repeated
-    # "said ahmadi" is not glued into one family name (the lexicon's سیداحمدی is
-    # Seyyed-Ahmadi); an unknown first word (Riaz, a typo of Reza) does not block
-    ("riaz said ahmadi", ("riaz", "ahmadi", "said", None)),
-    ("Rza Saeed Ahmadi", ("rza", "ahmadi", "saeed", None)),
-    # a compound father's name in the middle: one word, joined, or spaced
-    ("amirhossein mohammadreza sadeghi", ("amirhossein", "sadeghi", "mohammadreza", None)),
-    ("امیرحسین محمدرضا صادقی", ("امیرحسین", "صادقی", "محمدرضا", None)),
-    ("امیر‌حسین محمد‌رضا صادقی", ("امیر حسین", "صادقی", "محمد رضا", None)),
-    ("سید جواد علی‌رضا جعفری", ("جواد", "جعفری", "علی رضا", "seyyed")),
-    ("Hossein Mohammad Reza Rezaei", ("hossein", "rezaei", "mohammad reza", None)),
-    ("Zahra Abol-Fazl Rahimi", ("zahra", "rahimi", "abol fazl", None)),
-    # a compound given name before the father's
-    ("Mohammad Reza Javad Karimi", ("mohammad reza", "karimi", "javad", None)),
-    # a family name the lexicon knows as a given name too (Lotfi) is plausible
-    ("Vahid Reza Lotfi", ("vahid", "lotfi", "reza", None)),
-])
+
+@pytest.mark.parametrize(
+    ("full", "expected"),
+    [
+        # two usual names that make no attested compound: given + father
+        ("mehdi reza rezayi", ("mehdi", "rezayi", "reza", None)),
+        ("مهدی رضا رضایی", ("مهدی", "رضایی", "رضا", None)),
+        ("hossein mohammad rezaei", ("hossein", "rezaei", "mohammad", None)),
+        ("حسين محمد رضايي", ("حسین", "رضایی", "محمد", None)),
+        ("Saeed Ali Ghasemi", ("saeed", "ghasemi", "ali", None)),  # Saeed is no misspelt Seyyed
+        ("سعید علی قاسمی", ("سعید", "قاسمی", "علی", None)),
+        ("Hossein Hossein Najafi", ("hossein", "najafi", "hossein", None)),  # a name repeated
+        # "said ahmadi" is not glued into one family name (the lexicon's سیداحمدی is
+        # Seyyed-Ahmadi); an unknown first word (Riaz, a typo of Reza) does not block
+        ("riaz said ahmadi", ("riaz", "ahmadi", "said", None)),
+        ("Rza Saeed Ahmadi", ("rza", "ahmadi", "saeed", None)),
+        # a compound father's name in the middle: one word, joined, or spaced
+        ("amirhossein mohammadreza sadeghi", ("amirhossein", "sadeghi", "mohammadreza", None)),
+        ("امیرحسین محمدرضا صادقی", ("امیرحسین", "صادقی", "محمدرضا", None)),
+        ("امیر‌حسین محمد‌رضا صادقی", ("امیر حسین", "صادقی", "محمد رضا", None)),
+        ("سید جواد علی‌رضا جعفری", ("جواد", "جعفری", "علی رضا", "seyyed")),
+        ("Hossein Mohammad Reza Rezaei", ("hossein", "rezaei", "mohammad reza", None)),
+        ("Zahra Abol-Fazl Rahimi", ("zahra", "rahimi", "abol fazl", None)),
+        # a compound given name before the father's
+        ("Mohammad Reza Javad Karimi", ("mohammad reza", "karimi", "javad", None)),
+        # a family name the lexicon knows as a given name too (Lotfi) is plausible
+        ("Vahid Reza Lotfi", ("vahid", "lotfi", "reza", None)),
+    ],
+)
 def test_father_in_the_middle_without_an_attested_compound(full: str, expected: tuple) -> None:
     assert read(full) == expected
     assert "father_in_middle" in person_name(full, None, None).flags
 
 
-@pytest.mark.parametrize(("full", "expected"), [
-    # attested compounds (data/compound_given_names.tsv) stay one given name
-    ("Mohammad Hassan Rezaei", ("mohammad hassan", "rezaei")),
-    ("محمد مهدی کاظمی", ("محمد مهدی", "کاظمی")),
-    ("Hamid Reza Karimi", ("hamid reza", "karimi")),
-    ("Amir Abbas Karimi", ("amir abbas", "karimi")),
-    ("Gholam Hossein Karimi", ("gholam hossein", "karimi")),  # Gholam- before any name
-    ("Abdol Reza Karimi", ("abdol reza", "karimi")),
-    ("Hossein Gholi Karimi", ("hossein gholi", "karimi")),  # any name before -Gholi
-    ("Heydar Ali Karimi", ("heydar ali", "karimi")),
-    # a name written as one word with its neighbour is one name («مهدی‌رضا»)
-    ("مهدی‌رضا کریمی", ("مهدی رضا", "کریمی")),
-    # attested two-word family names and titles in the middle
-    ("Navid Ali Mohammadi", ("navid", "ali mohammadi")),
-    ("Navid Gholam Hosseini", ("navid", "gholam hosseini")),
-    ("Navid Seyed Ahmadi", ("navid", "seyed ahmadi")),
-    ("Mohammad Karim Abadi", ("mohammad", "karim abadi")),
-    # the middle word is no usual man's name / the last no family name
-    ("Navid Matan Karimi", ("navid", "matan karimi")),
-    ("Ali Reza Hossein", ("ali reza", "hossein")),
-    ("Seyd Ali Ghasemi", ("seyd", "ali ghasemi")),  # a misspelt title first
-])
+@pytest.mark.parametrize(
+    ("full", "expected"),
+    [
+        # attested compounds (data/compound_given_names.tsv) stay one given name
+        ("Mohammad Hassan Rezaei", ("mohammad hassan", "rezaei")),
+        ("محمد مهدی کاظمی", ("محمد مهدی", "کاظمی")),
+        ("Hamid Reza Karimi", ("hamid reza", "karimi")),
+        ("Amir Abbas Karimi", ("amir abbas", "karimi")),
+        ("Gholam Hossein Karimi", ("gholam hossein", "karimi")),  # Gholam- before any name
+        ("Abdol Reza Karimi", ("abdol reza", "karimi")),
+        ("Hossein Gholi Karimi", ("hossein gholi", "karimi")),  # any name before -Gholi
+        ("Heydar Ali Karimi", ("heydar ali", "karimi")),
+        # a name written as one word with its neighbour is one name («مهدی‌رضا»)
+        ("مهدی‌رضا کریمی", ("مهدی رضا", "کریمی")),
+        # attested two-word family names and titles in the middle
+        ("Navid Ali Mohammadi", ("navid", "ali mohammadi")),
+        ("Navid Gholam Hosseini", ("navid", "gholam hosseini")),
+        ("Navid Seyed Ahmadi", ("navid", "seyed ahmadi")),
+        ("Mohammad Karim Abadi", ("mohammad", "karim abadi")),
+        # the middle word is no usual man's name / the last no family name
+        ("Navid Matan Karimi", ("navid", "matan karimi")),
+        ("Ali Reza Hossein", ("ali reza", "hossein")),
+        ("Seyd Ali Ghasemi", ("seyd", "ali ghasemi")),  # a misspelt title first
+    ],
+)
 def test_no_father_in_the_middle(full: str, expected: tuple) -> None:
     p = person_name(full, None, None)
     assert (p.given.norm, p.family.norm) == expected
@@ -234,8 +271,10 @@ def test_compound_list_is_read() -> None:
 
     pairs, any_after, any_before = _compounds()
     assert len(pairs) > 60 and any_after and any_before
-    key = {w: person_name(None, w, None).given.keys[0]
-           for w in ("mohammad", "reza", "mehdi", "hossein", "ali", "gholam", "abbas", "gholi")}
+    key = {
+        w: person_name(None, w, None).given.keys[0]
+        for w in ("mohammad", "reza", "mehdi", "hossein", "ali", "gholam", "abbas", "gholi")
+    }
     assert _is_compound(key["mohammad"], key["reza"])
     assert _is_compound(key["hossein"], key["ali"])
     assert _is_compound(key["gholam"], key["abbas"]) and _is_compound(key["abbas"], key["gholi"])
@@ -253,10 +292,15 @@ def test_own_father_column_still_settles_x_z_y() -> None:
     p = person_name("Mohammad Ali Rezaei", None, None, "Ali")
     assert (p.given.norm, p.family.norm, p.father.norm) == ("mohammad", "rezaei", "ali")
     # the same in the snapshot
-    out = normalize_frame(_records([
-        {"full_name": "Mehdi Reza Rezaei", "father_name": "Hassan"},
-        {"full_name": "Mehdi Reza Rezaei"},
-        {"full_name": "مهدی رضا رضایی"}]))
+    out = normalize_frame(
+        _records(
+            [
+                {"full_name": "Mehdi Reza Rezaei", "father_name": "Hassan"},
+                {"full_name": "Mehdi Reza Rezaei"},
+                {"full_name": "مهدی رضا رضایی"},
+            ]
+        )
+    )
     assert out["given_norm"].tolist() == ["mehdi reza", "mehdi", "مهدی"]
     assert out["father_key"].tolist()[1:] == ["rzA", "rzA"]
     assert out["family_key"].tolist() == ["rzY"] * 3
@@ -264,11 +308,14 @@ def test_own_father_column_still_settles_x_z_y() -> None:
 
 # ------------------------------------------------------------ order and swaps
 
+
 def test_family_first_without_comma() -> None:
-    for full, given, family in [("Rezaei Hossein", "hossein", "rezaei"),
-                                ("رضایی محمدرضا", "محمدرضا", "رضایی"),
-                                ("Karimi Mohammad Reza", "mohammad reza", "karimi"),
-                                ("رضايي حسين فرزند علي", "حسین", "رضایی")]:
+    for full, given, family in [
+        ("Rezaei Hossein", "hossein", "rezaei"),
+        ("رضایی محمدرضا", "محمدرضا", "رضایی"),
+        ("Karimi Mohammad Reza", "mohammad reza", "karimi"),
+        ("رضايي حسين فرزند علي", "حسین", "رضایی"),
+    ]:
         p = person_name(full, None, None)
         assert (p.given.norm, p.family.norm) == (given, family), full
         assert "family_first" in p.flags
@@ -277,7 +324,11 @@ def test_family_first_without_comma() -> None:
 
 def test_swapped_columns_are_swapped_back_and_flagged() -> None:
     p = person_name(None, "Rezaei", "Hossein")
-    assert (p.given.norm, p.family.norm, p.flags) == ("hossein", "rezaei", ("given_family_swapped",))
+    assert (p.given.norm, p.family.norm, p.flags) == (
+        "hossein",
+        "rezaei",
+        ("given_family_swapped",),
+    )
     p = person_name(None, "رضايي", "محمد رضا")
     assert (p.given.key, p.family.key) == ("mhmd rzA", "rzY")
     p = person_name(None, "Karimi", "Seyed Ali")  # the title moves with the given name
@@ -286,10 +337,18 @@ def test_swapped_columns_are_swapped_back_and_flagged() -> None:
     assert (p.given.norm, p.family.norm) == ("mahdi", "hosseinzadeh")
 
 
-@pytest.mark.parametrize(("given", "family"), [
-    ("Ali", "Rezaei"), ("Mohammad", "Ali"), ("Hossein", "Karimi"), ("Rezaei", None),
-    ("Seyed Ali", "Mir Hosseini"), ("زهرا", "کریمی"), ("Fakhri", "Hosseini"),
-])
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [
+        ("Ali", "Rezaei"),
+        ("Mohammad", "Ali"),
+        ("Hossein", "Karimi"),
+        ("Rezaei", None),
+        ("Seyed Ali", "Mir Hosseini"),
+        ("زهرا", "کریمی"),
+        ("Fakhri", "Hosseini"),
+    ],
+)
 def test_columns_not_swapped_without_clear_evidence(given: str, family: str | None) -> None:
     p = person_name(None, given, family)
     assert "given_family_swapped" not in p.flags
@@ -307,6 +366,7 @@ def test_own_father_wins_and_titles_go_to_honorifics() -> None:
 
 
 # ------------------------------------------------------------ edge cases
+
 
 def test_edge_cases() -> None:
     for empty in (None, "", "   ", "،", "()"):
@@ -330,12 +390,18 @@ def test_normalize_name_result() -> None:
     assert {"given", "family", "father", "title", "flags"} <= set(d)
     empty = normalize_name("")
     assert (empty.given, empty.family, empty.father, empty.title, empty.key) == (
-        None, None, None, None, "")
+        None,
+        None,
+        None,
+        None,
+        "",
+    )
     # the old fields are unchanged for a plain name
     assert normalize_name("محمدرضا حسینی").key == "mhmd rzA hsYnY"
 
 
 # ------------------------------------------------------------ the snapshot
+
 
 def _records(rows: list[dict]) -> pd.DataFrame:
     out = []
@@ -357,8 +423,12 @@ ROWS = [
     {"full_name": "Hossein Ali Rezaei"},
     {"given_name": "Rezaei", "family_name": "Hossein"},
     {"given_name": "Hossein", "family_name": "Rezaei", "full_name": "Hossein Rezaei son of Ali"},
-    {"given_name": "Hossein", "family_name": "Rezaei", "full_name": "Hossein Rezaei s/o Ali",
-     "father_name": "Mahdi"},
+    {
+        "given_name": "Hossein",
+        "family_name": "Rezaei",
+        "full_name": "Hossein Rezaei s/o Ali",
+        "father_name": "Mahdi",
+    },
     {"full_name": "Rezaei Hossein"},
     {"full_name": "son of Ali"},
     {"full_name": "سید علی موسوی فرزند سید مهدی"},
@@ -374,29 +444,44 @@ def test_snapshot_reads_full_names_like_person_name() -> None:
     out = normalize_frame(df)
     pd.testing.assert_frame_equal(df, before)  # the source values are never changed
     for i, r in enumerate(ROWS):
-        p = person_name(r.get("full_name"), r.get("given_name"), r.get("family_name"),
-                        r.get("father_name"))
+        p = person_name(
+            r.get("full_name"), r.get("given_name"), r.get("family_name"), r.get("father_name")
+        )
         o = out.iloc[i]
         assert (o.given_norm, o.family_norm, o.father_norm, o.father_key, o.father_roman) == (
-            p.given.norm or None, p.family.norm or None, p.father.norm or None,
-            p.father.key or None, p.father.roman or None), r
+            p.given.norm or None,
+            p.family.norm or None,
+            p.father.norm or None,
+            p.father.key or None,
+            p.father.roman or None,
+        ), r
         assert (o.honorifics, o.name_flags) == (p.honorifics, " ".join(p.flags) or None), r
         assert o.full_key == (p.full_key or None), r
     assert out.loc[0, "full_key"] == out.loc[1, "full_key"] == "hsYn rzY"
     assert out.loc[0, "father_key"] == out.loc[1, "father_key"] == "AlY"
     assert out.loc[0, "full_name_norm"] == "حسین رضایی"
-    assert out.loc[6, "given_norm"] == "hossein" and out.loc[6, "name_flags"] == "given_family_swapped"
+    assert (
+        out.loc[6, "given_norm"] == "hossein" and out.loc[6, "name_flags"] == "given_family_swapped"
+    )
     assert set(" ".join(out["name_flags"].dropna()).split()) <= set(NAME_FLAGS)
 
 
 def test_snapshot_swaps_a_list_swapped_throughout() -> None:
     # list-b's columns are swapped throughout: clear pairs, and a weaker one
     # (Behrouzeh: a given name the lexicon knows, but not a usual one)
-    swapped = [{"given_name": g, "family_name": f, "source": "list-b"}
-               for g, f in [("Rezaei", "Hossein"), ("Karimi", "Ali"), ("Ahmadi", "Zahra"),
-                            ("Ghasemi", "Behrouzeh")]]
-    as_written = [{"given_name": "Ghasemi", "family_name": "Behrouzeh", "source": "list-a"},
-                  {"given_name": "Mohammad", "family_name": "Rezaei", "source": "list-a"}]
+    swapped = [
+        {"given_name": g, "family_name": f, "source": "list-b"}
+        for g, f in [
+            ("Rezaei", "Hossein"),
+            ("Karimi", "Ali"),
+            ("Ahmadi", "Zahra"),
+            ("Ghasemi", "Behrouzeh"),
+        ]
+    ]
+    as_written = [
+        {"given_name": "Ghasemi", "family_name": "Behrouzeh", "source": "list-a"},
+        {"given_name": "Mohammad", "family_name": "Rezaei", "source": "list-a"},
+    ]
     out = normalize_frame(_records(swapped + as_written))
     assert out["given_norm"].tolist()[:4] == ["hossein", "ali", "zahra", "behrouzeh"]
     assert out["name_flags"].tolist()[:4] == ["given_family_swapped"] * 4
@@ -410,25 +495,42 @@ def test_snapshot_swaps_a_list_swapped_throughout() -> None:
 
 # ------------------------------------------------------------ the installed CLI
 
+
 def test_installed_cli_shows_the_parts() -> None:
     exe = Path(sys.executable).parent / "roshan"
     if not exe.exists():
         pytest.skip("the roshan script is not installed next to this interpreter")
 
     def run(value: str) -> dict:
-        res = subprocess.run([str(exe), "normalize", "name", value, "--json"],
-                             capture_output=True, text=True, timeout=120, check=False)
+        res = subprocess.run(
+            [str(exe), "normalize", "name", value, "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert res.returncode == 0, res.stderr
         return json.loads(res.stdout)
 
     fa = run("سید حسین رضایی فرزند علی")
-    assert (fa["given"], fa["family"], fa["father"], fa["title"]) == ("حسین", "رضایی", "علی",
-                                                                     "seyyed")
+    assert (fa["given"], fa["family"], fa["father"], fa["title"]) == (
+        "حسین",
+        "رضایی",
+        "علی",
+        "seyyed",
+    )
     lat = run("Rezaei, Seyed Hossein son of Ali")
     assert (lat["given"], lat["family"], lat["father"], lat["title"]) == (
-        "hossein", "rezaei", "ali", "seyyed")
+        "hossein",
+        "rezaei",
+        "ali",
+        "seyyed",
+    )
     assert (fa["given_key"], fa["family_key"], fa["father_key"]) == (
-        lat["given_key"], lat["family_key"], lat["father_key"])
+        lat["given_key"],
+        lat["family_key"],
+        lat["father_key"],
+    )
     mid = run("Navid Hassan Karimi")
     assert (mid["given"], mid["family"], mid["father"]) == ("navid", "karimi", "hassan")
     assert mid["flags"] == ["father_in_middle", "father_from_full_name"]
@@ -442,8 +544,13 @@ def test_installed_cli_reads_x_z_y_in_both_scripts() -> None:
         pytest.skip("the roshan script is not installed next to this interpreter")
 
     def run(value: str) -> dict:
-        res = subprocess.run([str(exe), "normalize", "name", value, "--json"],
-                             capture_output=True, text=True, timeout=120, check=False)
+        res = subprocess.run(
+            [str(exe), "normalize", "name", value, "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert res.returncode == 0, res.stderr
         return json.loads(res.stdout)
 
@@ -452,11 +559,21 @@ def test_installed_cli_reads_x_z_y_in_both_scripts() -> None:
     assert lat["flags"] == ["father_in_middle", "father_from_full_name"]
     fa = run("مهدي رضا رضايي")
     assert (fa["given"], fa["family"], fa["father"]) == ("مهدی", "رضایی", "رضا")
-    assert (fa["given_key"], fa["family_key"], fa["father_key"]) == (
-        lat["given_key"], lat["family_key"], lat["father_key"]) == ("mhdY", "rzY", "rzA")
+    assert (
+        (fa["given_key"], fa["family_key"], fa["father_key"])
+        == (lat["given_key"], lat["family_key"], lat["father_key"])
+        == ("mhdY", "rzY", "rzA")
+    )
     one = run("امیرحسین محمدرضا صادقی")
     assert (one["given_key"], one["family_key"], one["father_key"]) == (
-        "AmYr hsYn", "sdqY", "mhmd rzA")
+        "AmYr hsYn",
+        "sdqY",
+        "mhmd rzA",
+    )
     comp = run("Mohammad Hassan Rezaei")  # an attested compound: no father
     assert (comp["given"], comp["family"], comp["father"], comp["flags"]) == (
-        "mohammad hassan", "rezaei", None, [])
+        "mohammad hassan",
+        "rezaei",
+        None,
+        [],
+    )

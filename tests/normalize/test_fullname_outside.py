@@ -16,8 +16,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(not (ROOT / "bench" / "robustness" / "outside.py").exists(),
-                    reason="the outside generator is not in this checkout")
+@pytest.mark.skipif(
+    not (ROOT / "bench" / "robustness" / "outside.py").exists(),
+    reason="the outside generator is not in this checkout",
+)
 def test_outside_fullname_forms_are_read() -> None:
     from fullname_accuracy import measure
 

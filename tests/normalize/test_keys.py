@@ -26,11 +26,22 @@ def test_brief_variants_collide(forms: list[str]) -> None:
     assert len(keys) == 1, keys
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("حسین", "حسن"), ("Hossein", "Hassan"), ("Mohsen", "Mohammad"), ("Zahra", "Zohreh"),
-    ("محمود", "محمد"), ("Mahmoud", "Mohammad"), ("حمید", "حامد"), ("Ehsan", "Hassan"),
-    ("مهدی", "مهدیه"), ("Reza", "Rezaei"), ("Amir", "Amin"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("حسین", "حسن"),
+        ("Hossein", "Hassan"),
+        ("Mohsen", "Mohammad"),
+        ("Zahra", "Zohreh"),
+        ("محمود", "محمد"),
+        ("Mahmoud", "Mohammad"),
+        ("حمید", "حامد"),
+        ("Ehsan", "Hassan"),
+        ("مهدی", "مهدیه"),
+        ("Reza", "Rezaei"),
+        ("Amir", "Amin"),
+    ],
+)
 def test_near_namesakes_differ(a: str, b: str) -> None:
     assert normalize_name(a).key != normalize_name(b).key
 

@@ -15,13 +15,32 @@ from roshan.normalize.snapshot import normalize_frame, write_parquet
 # SYNTHETIC records (names are common given/family names, no real persons).
 ROWS = [
     {"full_name": "محمدرضا حسینی", "date_of_death": "۱۸ دی ۱۴۰۴", "age": "۲۳", "city": "لردگان"},
-    {"given_name": "Mohammad Reza", "family_name": "Hosseini", "date_of_death": "2026-01-08",
-     "age": "23 years", "city": "Lordjan", "sex": "male", "body_withheld": "yes",
-     "cause_of_death": "gunshot to the chest", "record_id": "A-7"},
-    {"full_name": "Seyyed Ali Mousavi", "date_of_death": "08/01/2026", "age": "about 30",
-     "city": "Nowhere-ville", "sex": "?"},
-    {"full_name": "Zahra Rezaei", "date_of_death": "Dey 1404", "age": "teenager",
-     "province": "Ilam", "cause_category": "pellets", "date_of_birth": "1385"},
+    {
+        "given_name": "Mohammad Reza",
+        "family_name": "Hosseini",
+        "date_of_death": "2026-01-08",
+        "age": "23 years",
+        "city": "Lordjan",
+        "sex": "male",
+        "body_withheld": "yes",
+        "cause_of_death": "gunshot to the chest",
+        "record_id": "A-7",
+    },
+    {
+        "full_name": "Seyyed Ali Mousavi",
+        "date_of_death": "08/01/2026",
+        "age": "about 30",
+        "city": "Nowhere-ville",
+        "sex": "?",
+    },
+    {
+        "full_name": "Zahra Rezaei",
+        "date_of_death": "Dey 1404",
+        "age": "teenager",
+        "province": "Ilam",
+        "cause_category": "pellets",
+        "date_of_birth": "1385",
+    },
     {},
 ]
 
@@ -31,8 +50,13 @@ def records(rows: list[dict] = ROWS) -> pd.DataFrame:
     for i, r in enumerate(rows):
         rec = {f: None for f in FIELD_NAMES}
         rec.update(r)
-        rec.update(record_pk=i + 1, import_id=1, source="list-a" if i < 2 else "list-b",
-                   source_kind="ngo_list", row_number=i + 2)
+        rec.update(
+            record_pk=i + 1,
+            import_id=1,
+            source="list-a" if i < 2 else "list-b",
+            source_kind="ngo_list",
+            row_number=i + 2,
+        )
         out.append(rec)
     return pd.DataFrame(out)
 
@@ -73,9 +97,11 @@ def test_values() -> None:
 
 
 def test_column_hint_resolves_two_digit_years_per_source() -> None:
-    rows = [{"full_name": "x", "date_of_death": "1404/10/18"},
-            {"full_name": "y", "date_of_death": "1404/10/20"},
-            {"full_name": "z", "date_of_death": "04/10/18"}]
+    rows = [
+        {"full_name": "x", "date_of_death": "1404/10/18"},
+        {"full_name": "y", "date_of_death": "1404/10/20"},
+        {"full_name": "z", "date_of_death": "04/10/18"},
+    ]
     df = records(rows)
     df["source"] = "one-source"
     out = normalize_frame(df)
@@ -106,8 +132,15 @@ def test_normalize_workspace(sqlite_ws) -> None:
     from roshan.normalize.variants import add_confirmed_variant
 
     rows = [{k: v for k, v in r.items()} for r in ROWS if r]
-    ingest_records(sqlite_ws, rows, source_name="list-a", source_kind=SourceKind.NGO_LIST,
-                   file_name="a.csv", sha256="0" * 64, size=1)
+    ingest_records(
+        sqlite_ws,
+        rows,
+        source_name="list-a",
+        source_kind=SourceKind.NGO_LIST,
+        file_name="a.csv",
+        sha256="0" * 64,
+        size=1,
+    )
     # a reviewer confirmed that these two spellings are one name (workspace file)
     add_confirmed_variant("Rezaei", "Rezvani", path=Path(sqlite_ws.root) / VARIANTS_FILE)
     path = normalize_workspace(sqlite_ws)
@@ -130,8 +163,10 @@ def test_parallel_name_path_matches_serial(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_persian_names_romanised_like_the_latin_records_of_the_same_run() -> None:
-    rows = [{"given_name": "Kheirollah", "family_name": "Lordeganipour"},
-            {"given_name": "خیرالله", "family_name": "لردگانی‌پور"}]
+    rows = [
+        {"given_name": "Kheirollah", "family_name": "Lordeganipour"},
+        {"given_name": "خیرالله", "family_name": "لردگانی‌پور"},
+    ]
     out = normalize_frame(records(rows))
     assert out.loc[0, "family_key"] == out.loc[1, "family_key"]
     assert out.loc[1, "family_roman"] == "lordegani pour"  # seen in the Latin record

@@ -47,7 +47,12 @@ def test_script_of() -> None:
 
 
 _ALPHABET = st.characters(codec="utf-8")
-PERSIANISH = st.text(alphabet=st.sampled_from(list("اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكةۀأإؤئءـ\u200c\u200d ًٌٍَُِّْ۰۱۲۳۴۵۶۷۸۹abcdehiou-' ")), max_size=40)
+PERSIANISH = st.text(
+    alphabet=st.sampled_from(
+        list("اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكةۀأإؤئءـ\u200c\u200d ًٌٍَُِّْ۰۱۲۳۴۵۶۷۸۹abcdehiou-' ")
+    ),
+    max_size=40,
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

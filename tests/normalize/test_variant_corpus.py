@@ -48,8 +48,9 @@ def test_corpus_is_big_enough() -> None:
     assert sum(1 for _, _, d in GROUPS if d) >= 300  # nearly every group has negatives
 
 
-@pytest.mark.parametrize(("kind", "same", "diff"), GROUPS,
-                         ids=[f"{k}:{s[0]}" for k, s, _ in GROUPS])
+@pytest.mark.parametrize(
+    ("kind", "same", "diff"), GROUPS, ids=[f"{k}:{s[0]}" for k, s, _ in GROUPS]
+)
 def test_group(kind: str, same: list[str], diff: list[str]) -> None:
     f = _place if kind == "place" else _name
     got = {form: f(form) for form in same}

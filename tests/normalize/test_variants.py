@@ -35,11 +35,14 @@ def test_add_confirmed_variant_in_a_copy(tmp_path: Path) -> None:
 
 def test_variants_file_roundtrip(tmp_path: Path) -> None:
     path = tmp_path / "variants.tsv"
-    add_confirmed_variant("Kheirollah Tabatabaei", "Kheyrolah Tabatabai", path=path,
-                          table=default_table().copy())
+    add_confirmed_variant(
+        "Kheirollah Tabatabaei", "Kheyrolah Tabatabai", path=path, table=default_table().copy()
+    )
     text = path.read_text(encoding="utf-8")
     assert text.startswith("#") and "Kheirollah Tabatabaei\tKheyrolah Tabatabai" in text
     table = load_variants_file(path)
-    assert (normalize_name("Kheyrolah Tabatabai", table).key
-            == normalize_name("Kheirollah Tabatabaei", table).key)
+    assert (
+        normalize_name("Kheyrolah Tabatabai", table).key
+        == normalize_name("Kheirollah Tabatabaei", table).key
+    )
     assert load_variants_file(tmp_path / "missing.tsv").parent == default_table().parent

@@ -20,7 +20,9 @@ def _pg_bin() -> Path | None:
     root = Path("/usr/lib/postgresql")
     if not root.exists():
         return None
-    versions = sorted(root.iterdir(), key=lambda p: [int(x) for x in p.name.split(".") if x.isdigit()])
+    versions = sorted(
+        root.iterdir(), key=lambda p: [int(x) for x in p.name.split(".") if x.isdigit()]
+    )
     return versions[-1] / "bin" if versions else None
 
 
@@ -37,21 +39,37 @@ def private_pg(tmp_path: Path):
         shutil.chown(data, "postgres", "postgres")
         user = ["runuser", "-u", "postgres", "--"]
     port = random.randrange(40000, 50000)
-    subprocess.run([*user, str(bindir / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*user, str(bindir / "initdb"), "-D", str(data / "db"), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
 
     def start() -> None:
         # Retried: after a crash the kernel may take a moment to release the old
         # server's port and shared memory.
         for attempt in range(5):
-            res = subprocess.run([*user, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-w", "-l",
-                                  str(data / "log"), "-o",
-                                  f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start"],
-                                 capture_output=True)
+            res = subprocess.run(
+                [
+                    *user,
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data / "db"),
+                    "-w",
+                    "-l",
+                    str(data / "log"),
+                    "-o",
+                    f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
+                    "start",
+                ],
+                capture_output=True,
+            )
             if res.returncode == 0:
                 return
             time.sleep(1 + attempt)
-        raise RuntimeError("private PostgreSQL did not start: " + (data / "log").read_text()[-2000:])
+        raise RuntimeError(
+            "private PostgreSQL did not start: " + (data / "log").read_text()[-2000:]
+        )
 
     def kill() -> None:
         pid = int((data / "db" / "postmaster.pid").read_text().split()[0])
@@ -62,11 +80,26 @@ def private_pg(tmp_path: Path):
         time.sleep(1)
 
     start()
-    subprocess.run([*user, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "roshan"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            *user,
+            str(bindir / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "roshan",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/roshan", start, kill
     finally:
-        subprocess.run([*user, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*user, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(data, ignore_errors=True)

@@ -12,8 +12,7 @@ from roshan.store.workspace import Workspace
 POPULATION = 800  # ~1,300 records over 5 lists: a link run of several seconds
 
 
-def scenario_ws(tmp_path: Path, url: str | None = None,
-                population: int = POPULATION) -> Workspace:
+def scenario_ws(tmp_path: Path, url: str | None = None, population: int = POPULATION) -> Workspace:
     """A workspace holding the lists of a small simulated scenario (not linked)."""
     from roshan.canonical import SourceKind
     from roshan.ingest.importer import ingest_file
@@ -23,9 +22,13 @@ def scenario_ws(tmp_path: Path, url: str | None = None,
     man = simulate(ScenarioConfig(seed=11, population=population), tmp_path / "sim")
     ws = Workspace.init(tmp_path / "ws", url)
     for s in man["sources"]:
-        ingest_file(ws, tmp_path / "sim" / s["file"], source_name=s["name"],
-                    source_kind=SourceKind(s["kind"]),
-                    mapping_path=(tmp_path / "sim" / s["mapping"]) if s.get("mapping") else None)
+        ingest_file(
+            ws,
+            tmp_path / "sim" / s["file"],
+            source_name=s["name"],
+            source_kind=SourceKind(s["kind"]),
+            mapping_path=(tmp_path / "sim" / s["mapping"]) if s.get("mapping") else None,
+        )
     return ws
 
 

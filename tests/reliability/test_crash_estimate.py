@@ -27,8 +27,11 @@ EST = ("--method", "loglinear", "--bootstrap", "200")
 def _counts(ws) -> tuple[int, int]:
     with ws.engine.connect() as conn:
         runs = conn.execute(select(func.count()).select_from(EstimateRun)).scalar()
-        events = conn.execute(select(func.count()).select_from(AuditEvent)
-                              .where(AuditEvent.action == "estimate.create")).scalar()
+        events = conn.execute(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "estimate.create")
+        ).scalar()
     return int(runs), int(events)
 
 
@@ -49,8 +52,11 @@ def test_sigkill_during_estimate_leaves_whole_runs(linked_ws) -> None:
     killed = 0
     for _ in range(3):
         n_before = _counts(ws)[0]
-        proc = subprocess.Popen(roshan("estimate", str(ws.root), *EST),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            roshan("estimate", str(ws.root), *EST),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.3, 1.0) * took)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -79,8 +85,9 @@ main()
 @pytest.mark.slow
 def test_kill_inside_the_estimate_transaction_stores_nothing(linked_ws) -> None:
     ws = linked_ws
-    res = subprocess.run([sys.executable, "-c", _KILL_BEFORE_COMMIT, str(ws.root)],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-c", _KILL_BEFORE_COMMIT, str(ws.root)], capture_output=True, text=True
+    )
     assert res.returncode == -signal.SIGKILL, res.stderr[-2000:]
     assert _counts(ws) == (0, 0) and check_store(ws) == []
     run_ok(roshan("estimate", str(ws.root), "--method", "loglinear"))

@@ -44,8 +44,12 @@ def _run_and_kill(cmd: list[str], delay: float) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_sigkill_during_ingest_leaves_store_consistent(tmp_path: Path, backend: str, request) -> None:
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_sigkill_during_ingest_leaves_store_consistent(
+    tmp_path: Path, backend: str, request
+) -> None:
     url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
     ws = Workspace.init(tmp_path / "ws", url)
     files = [_big_csv(tmp_path / f"SYNTHETIC-{k}.csv", tag=f"k{k}-") for k in range(3)]
@@ -76,8 +80,12 @@ def test_postgres_server_dies_mid_import(tmp_path: Path, private_pg) -> None:
     ws = Workspace.init(tmp_path / "ws", url)
     ws.close()
     f = _big_csv(tmp_path / "SYNTHETIC-pg.csv", rows=80_000)
-    proc = subprocess.Popen(_ingest_cmd(tmp_path / "ws", f, "S"), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        _ingest_cmd(tmp_path / "ws", f, "S"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(3)
     kill()  # the server crashes mid-import (SIGKILL of the postmaster)
     _, err = proc.communicate(timeout=120)
@@ -112,7 +120,11 @@ def test_disk_full_fails_cleanly(tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode != 0
     assert "Traceback" not in res.stderr, res.stderr[-2000:]
-    assert "disk" in res.stderr.lower() or "space" in res.stderr.lower() or "full" in res.stderr.lower()
+    assert (
+        "disk" in res.stderr.lower()
+        or "space" in res.stderr.lower()
+        or "full" in res.stderr.lower()
+    )
     assert check_store(ws) == []
     assert workspace_status(ws) == before
     del resource

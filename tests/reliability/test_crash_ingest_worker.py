@@ -45,8 +45,11 @@ def test_sigkill_of_ingest_leaves_no_worker(tmp_path: Path) -> None:
     ws = Workspace.init(tmp_path / "ws")
     ws.close()
     f = _list(tmp_path / "SYNTHETIC-big.csv")
-    proc = subprocess.Popen([str(SCRIPT), "ingest", str(ws.root), str(f), "--source", "W"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(SCRIPT), "ingest", str(ws.root), str(f), "--source", "W"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     parent = psutil.Process(proc.pid)
     workers: list[psutil.Process] = []
     deadline = time.monotonic() + 240

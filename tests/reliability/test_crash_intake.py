@@ -47,12 +47,19 @@ def field_bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         if i < ATTACHMENTS:
             att.write_bytes(b"SYNTHETIC-ATTACHMENT" + os.urandom(256 * 1024 - 20))
             atts = [att]
-        save_report(work / "outbox", ident.to_public(),
-                    {"full_name": f"SYNTHETIC Person {i}", "age": str(rng.randint(14, 70)),
-                     "city": "SYNTHETIC-City", "date_of_death": f"1404/10/{rng.randint(18, 30)}"},
-                    circumstances=f"SYNTHETIC account {i}",
-                    witness_contact=f"SYNTHETIC contact {i}" if i % 4 == 0 else None,
-                    attachments=atts)
+        save_report(
+            work / "outbox",
+            ident.to_public(),
+            {
+                "full_name": f"SYNTHETIC Person {i}",
+                "age": str(rng.randint(14, 70)),
+                "city": "SYNTHETIC-City",
+                "date_of_death": f"1404/10/{rng.randint(18, 30)}",
+            },
+            circumstances=f"SYNTHETIC account {i}",
+            witness_contact=f"SYNTHETIC contact {i}" if i % 4 == 0 else None,
+            attachments=atts,
+        )
     bundle = pack_outbox(work / "outbox", work / "send", remove_packed=True)
     assert bundle.path is not None
     return id_file, bundle.path
@@ -84,7 +91,9 @@ def _blobs_present(ws: Workspace) -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def test_sigkill_during_intake_import(tmp_path: Path, field_bundle, backend: str, request) -> None:
     url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
     id_file, bundle = field_bundle
@@ -99,8 +108,9 @@ def test_sigkill_during_intake_import(tmp_path: Path, field_bundle, backend: str
     rng = random.Random(13)
     killed = 0
     for _ in range(3):
-        proc = subprocess.Popen(_cmd(ws.root, id_file, bundle), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _cmd(ws.root, id_file, bundle), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(0.3, 1.0) * took)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)

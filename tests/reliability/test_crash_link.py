@@ -33,11 +33,17 @@ def _link_cmd(ws: Path) -> list[str]:
 def _state(ws: Workspace) -> tuple[int | None, int, frozenset]:
     """(latest finished run id, active victims, the set of (record, victim uid) links)."""
     with ws.engine.connect() as conn:
-        done = conn.execute(select(LinkRun.id).where(LinkRun.status == "done")
-                            .order_by(LinkRun.id.desc())).scalar()
+        done = conn.execute(
+            select(LinkRun.id).where(LinkRun.status == "done").order_by(LinkRun.id.desc())
+        ).scalar()
         n_victims = len(conn.execute(select(Victim.id).where(Victim.active.is_(True))).all())
-        links = frozenset(conn.execute(select(RecordLink.record_id, Victim.uid)
-                                       .join(Victim, Victim.id == RecordLink.victim_id)).all())
+        links = frozenset(
+            conn.execute(
+                select(RecordLink.record_id, Victim.uid).join(
+                    Victim, Victim.id == RecordLink.victim_id
+                )
+            ).all()
+        )
     return done, n_victims, frozenset(links)
 
 
@@ -57,9 +63,12 @@ def _kill_after(cmd: list[str], delay: float) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_sigkill_during_link_keeps_previous_or_new_run_whole(tmp_path: Path, backend: str,
-                                                           request) -> None:
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_sigkill_during_link_keeps_previous_or_new_run_whole(
+    tmp_path: Path, backend: str, request
+) -> None:
     url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
     ws = _scenario_ws(tmp_path, url)
     took = _run_link(ws.root)  # a first, complete run: the "previous" result
@@ -117,8 +126,9 @@ def test_kill_inside_the_store_transaction_leaves_previous_run(tmp_path: Path) -
     ws = _scenario_ws(tmp_path)
     _run_link(ws.root)
     before = _state(ws)
-    res = subprocess.run([sys.executable, "-c", _KILL_INSIDE_COMMIT, str(ws.root)],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-c", _KILL_INSIDE_COMMIT, str(ws.root)], capture_output=True, text=True
+    )
     assert res.returncode == -signal.SIGKILL, res.stderr[-2000:]
     assert _state(ws) == before
     assert check_store(ws) == []
@@ -150,8 +160,9 @@ def test_postgres_server_dies_mid_link(tmp_path: Path, private_pg) -> None:
     took = _run_link(ws.root)
     before = _state(ws)
     ws.close()
-    proc = subprocess.Popen(_link_cmd(tmp_path / "ws"), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        _link_cmd(tmp_path / "ws"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(0.7 * took)
     kill()  # the database server crashes mid-run
     _, err = proc.communicate(timeout=300)

@@ -16,7 +16,7 @@ REF = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
 def _section(text: str, title: str) -> str:
     start = text.index(f"## {title}")
     nxt = text.find("\n## ", start + 1)
-    return text[start:nxt if nxt != -1 else len(text)]
+    return text[start : nxt if nxt != -1 else len(text)]
 
 
 def _table_rows(section: str) -> list[str]:
@@ -26,8 +26,11 @@ def _table_rows(section: str) -> list[str]:
 
 def _test_names(path: Path) -> set[str]:
     tree = ast.parse(path.read_text("utf-8"))
-    return {n.name for n in ast.walk(tree)
-            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name.startswith("test")}
+    return {
+        n.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name.startswith("test")
+    }
 
 
 def test_every_row_names_a_test_that_exists() -> None:

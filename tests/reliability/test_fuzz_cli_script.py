@@ -25,14 +25,16 @@ def _xlsx_bomb() -> bytes:
         zf.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
     data = bytearray(buf.getvalue())
     cd = data.rfind(b"PK\x01\x02")
-    data[cd + 24:cd + 28] = (0xFFFF0000).to_bytes(4, "little")
+    data[cd + 24 : cd + 28] = (0xFFFF0000).to_bytes(4, "little")
     return bytes(data)
 
 
 def _cases() -> list[tuple[str, bytes]]:
     rng = random.Random(16)
-    cases = [(f"SYNTHETIC-random-{i}{suffix}", rng.randbytes(rng.randint(1, 3000)))
-             for i, suffix in enumerate([".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".txt"])]
+    cases = [
+        (f"SYNTHETIC-random-{i}{suffix}", rng.randbytes(rng.randint(1, 3000)))
+        for i, suffix in enumerate([".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".txt"])
+    ]
     cases += [
         ("SYNTHETIC-nested.json", b"[" * 100_000 + b"]" * 100_000),
         ("SYNTHETIC-nested.jsonl", b'{"a": ' + b"[" * 50_000 + b"]" * 50_000 + b"}\n"),
@@ -55,14 +57,19 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(("name", "data"), _cases(), ids=[c[0] for c in _cases()])
-def test_hostile_file_is_a_result_or_one_line(ws: Path, tmp_path: Path, name: str,
-                                              data: bytes) -> None:
+def test_hostile_file_is_a_result_or_one_line(
+    ws: Path, tmp_path: Path, name: str, data: bytes
+) -> None:
     f = tmp_path / name
     f.write_bytes(data)
     exe = str(SCRIPT) if SCRIPT.exists() else shutil.which("roshan")
-    res = subprocess.run([exe, "ingest", str(ws), str(f), "--source", SOURCE],
-                         capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "COLUMNS": "80"})
+    res = subprocess.run(
+        [exe, "ingest", str(ws), str(f), "--source", SOURCE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "80"},
+    )
     out = res.stdout + res.stderr
     assert "Traceback" not in out, out[-2000:]
     if res.returncode != 0:

@@ -19,11 +19,41 @@ from hypothesis import strategies as st
 
 from roshan.errors import RoshanError
 
-FUZZ = settings(max_examples=300, deadline=5000,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-persian = st.sampled_from(["۱۸", "٢٥", "حدود ۳۰", "۲۰ ساله", "نوزاد", "۳ ماه", "سی", "تهران",
-                           "شهرری", "مرد", "زن", "گلوله", "ساچمه", "بله", "خیر", "؟", "ك", "ي",
-                           "\u200c", "\u200f", "=1+2", "-", "1404/10/18", "25-30", "30s", "~40"])
+FUZZ = settings(
+    max_examples=300,
+    deadline=5000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+persian = st.sampled_from(
+    [
+        "۱۸",
+        "٢٥",
+        "حدود ۳۰",
+        "۲۰ ساله",
+        "نوزاد",
+        "۳ ماه",
+        "سی",
+        "تهران",
+        "شهرری",
+        "مرد",
+        "زن",
+        "گلوله",
+        "ساچمه",
+        "بله",
+        "خیر",
+        "؟",
+        "ك",
+        "ي",
+        "\u200c",
+        "\u200f",
+        "=1+2",
+        "-",
+        "1404/10/18",
+        "25-30",
+        "30s",
+        "~40",
+    ]
+)
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
 hostile = st.one_of(text, persian, st.lists(persian | text, max_size=4).map(" ".join))
 
@@ -42,8 +72,11 @@ def test_ages_never_raise_and_stay_in_range(value) -> None:
 
 
 @FUZZ
-@given(value=st.one_of(st.none(), hostile), county=st.one_of(st.none(), hostile),
-       province=st.one_of(st.none(), hostile))
+@given(
+    value=st.one_of(st.none(), hostile),
+    county=st.one_of(st.none(), hostile),
+    province=st.one_of(st.none(), hostile),
+)
 def test_places_never_raise(value, county, province) -> None:
     from roshan.normalize.places import normalize_place, province_of, resolve_place
 
@@ -83,18 +116,62 @@ def review_ws(tmp_path_factory: pytest.TempPathFactory):
     ws.close()
 
 
-cell = st.one_of(st.just(""), hostile, st.sampled_from(
-    ["match", "non_match", "unsure", "y", "n", "?", "MATCH ", "بله", "خیر", "نامطمئن", "maybe",
-     "0", "-1", "999999999", "1e9", "NaN", "=HYPERLINK(\"x\")", "2.5"]))
+cell = st.one_of(
+    st.just(""),
+    hostile,
+    st.sampled_from(
+        [
+            "match",
+            "non_match",
+            "unsure",
+            "y",
+            "n",
+            "?",
+            "MATCH ",
+            "بله",
+            "خیر",
+            "نامطمئن",
+            "maybe",
+            "0",
+            "-1",
+            "999999999",
+            "1e9",
+            "NaN",
+            '=HYPERLINK("x")',
+            "2.5",
+        ]
+    ),
+)
 
 
-@settings(max_examples=60, deadline=20000,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(edits=st.lists(st.tuples(st.integers(0, 40), st.sampled_from(
-           ["decision", "record_a", "record_b", "version", "workspace_id", "batch_id", "note",
-            "reviewer"]), cell), max_size=8),
-       drop_rows=st.integers(0, 3), drop_column=st.one_of(st.none(), st.sampled_from(
-           ["decision", "record_a", "version", "note"])))
+@settings(
+    max_examples=60,
+    deadline=20000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.sampled_from(
+                [
+                    "decision",
+                    "record_a",
+                    "record_b",
+                    "version",
+                    "workspace_id",
+                    "batch_id",
+                    "note",
+                    "reviewer",
+                ]
+            ),
+            cell,
+        ),
+        max_size=8,
+    ),
+    drop_rows=st.integers(0, 3),
+    drop_column=st.one_of(st.none(), st.sampled_from(["decision", "record_a", "version", "note"])),
+)
 def test_hand_edited_review_batches(review_ws, edits, drop_rows, drop_column) -> None:
     from sqlalchemy import select
 
@@ -114,8 +191,8 @@ def test_hand_edited_review_batches(review_ws, edits, drop_rows, drop_column) ->
     body = body[drop_rows:]
     if drop_column in header:
         k = header.index(drop_column)
-        header = header[:k] + header[k + 1:]
-        body = [r[:k] + r[k + 1:] for r in body]
+        header = header[:k] + header[k + 1 :]
+        body = [r[:k] + r[k + 1 :] for r in body]
     edited = d / "edited.csv"
     with edited.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([header, *body])
@@ -125,6 +202,7 @@ def test_hand_edited_review_batches(review_ws, edits, drop_rows, drop_column) ->
         pass
     with ws.engine.connect() as conn:
         known = {r for (r,) in conn.execute(select(Record.id))}
-        for a, b, decision in conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
-                                                  ReviewDecision.decision)):
+        for a, b, decision in conn.execute(
+            select(ReviewDecision.record_a, ReviewDecision.record_b, ReviewDecision.decision)
+        ):
             assert a in known and b in known and decision in ("match", "non_match", "unsure")

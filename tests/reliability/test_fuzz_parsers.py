@@ -16,12 +16,22 @@ from hypothesis import strategies as st
 
 from roshan.errors import RoshanError
 
-FUZZ = settings(max_examples=150, deadline=5000,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=150,
+    deadline=5000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 cells = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
-csvish = st.lists(st.lists(cells | st.sampled_from(["", '"', '""', "\n", "\r", ",", ";", "\t", "ي", "۱۴۰۴/۱۰/۱۸"]),
-                           min_size=0, max_size=6), min_size=0, max_size=8)
+csvish = st.lists(
+    st.lists(
+        cells | st.sampled_from(["", '"', '""', "\n", "\r", ",", ";", "\t", "ي", "۱۴۰۴/۱۰/۱۸"]),
+        min_size=0,
+        max_size=6,
+    ),
+    min_size=0,
+    max_size=8,
+)
 
 
 def _drain(path: Path) -> int:
@@ -32,7 +42,10 @@ def _drain(path: Path) -> int:
 
 
 @FUZZ
-@given(data=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".txt"]))
+@given(
+    data=st.binary(max_size=400),
+    suffix=st.sampled_from([".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".txt"]),
+)
 def test_random_bytes_never_crash_readers(data: bytes, suffix: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / f"f{suffix}"
@@ -44,8 +57,11 @@ def test_random_bytes_never_crash_readers(data: bytes, suffix: str) -> None:
 
 
 @FUZZ
-@given(rows=csvish, header=st.lists(cells, min_size=1, max_size=6),
-       enc=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "windows-1256"]))
+@given(
+    rows=csvish,
+    header=st.lists(cells, min_size=1, max_size=6),
+    enc=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "windows-1256"]),
+)
 def test_structured_csv_never_crashes_ingest(rows, header, enc) -> None:
     import csv
 
@@ -74,8 +90,13 @@ def test_structured_csv_never_crashes_ingest(rows, header, enc) -> None:
 
 
 @FUZZ
-@given(obj=st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | cells,
-                        lambda c: st.lists(c, max_size=4) | st.dictionaries(cells, c, max_size=4), max_leaves=15))
+@given(
+    obj=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | cells,
+        lambda c: st.lists(c, max_size=4) | st.dictionaries(cells, c, max_size=4),
+        max_leaves=15,
+    )
+)
 def test_json_shapes_never_crash(obj) -> None:
     import json
 
@@ -104,18 +125,25 @@ def test_mapping_files_never_crash(text: str, suffix: str) -> None:
 
 
 @FUZZ
-@given(rows=st.lists(st.lists(st.sampled_from(["0", "1", "2", "-1", "x", "", "1.5", "3"]), min_size=1, max_size=5),
-                     max_size=10),
-       header=st.lists(st.sampled_from(["A", "B", "C", "count", "A", ""]), min_size=1, max_size=5))
+@given(
+    rows=st.lists(
+        st.lists(
+            st.sampled_from(["0", "1", "2", "-1", "x", "", "1.5", "3"]), min_size=1, max_size=5
+        ),
+        max_size=10,
+    ),
+    header=st.lists(st.sampled_from(["A", "B", "C", "count", "A", ""]), min_size=1, max_size=5),
+)
 def test_counts_csv_never_crashes(rows, header) -> None:
     from roshan.estimate.counts import CaptureCounts
 
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "c.csv"
-        p.write_text("\n".join([",".join(header), *[",".join(r) for r in rows]]) + "\n", encoding="utf-8")
+        p.write_text(
+            "\n".join([",".join(header), *[",".join(r) for r in rows]]) + "\n", encoding="utf-8"
+        )
         try:
             c = CaptureCounts.from_csv(p)
             assert c.n_lists >= 2
         except RoshanError:
             pass
-

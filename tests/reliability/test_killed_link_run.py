@@ -40,8 +40,9 @@ time.sleep(600)
 
 
 def _start_and_kill(root: Path) -> tuple[int, int]:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(root)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(root)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     run_id = int(proc.stdout.readline())
     proc.send_signal(signal.SIGKILL)
@@ -56,12 +57,17 @@ def test_killed_link_run_marked_failed_by_status_check(tmp_path: Path) -> None:
     run_id, pid = _start_and_kill(root)
     eng = create_engine(f"sqlite:///{root / 'roshan.db'}")  # a raw look: no reaping
     with eng.connect() as c:
-        row = c.execute(select(LinkRun.status, LinkRun.pid, LinkRun.host)
-                        .where(LinkRun.id == run_id)).one()
+        row = c.execute(
+            select(LinkRun.status, LinkRun.pid, LinkRun.host).where(LinkRun.id == run_id)
+        ).one()
     eng.dispose()
     assert row.status == "running" and row.pid == pid and row.host == socket.gethostname()
-    res = subprocess.run([str(SCRIPT), "status", str(root), "--check", "--json"],
-                         capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [str(SCRIPT), "status", str(root), "--check", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr
     info = json.loads(res.stdout)
     assert info["link_runs_marked_failed"] == [run_id]
@@ -69,17 +75,23 @@ def test_killed_link_run_marked_failed_by_status_check(tmp_path: Path) -> None:
     ws = Workspace.open(root)
     try:
         with ws.engine.connect() as c:
-            assert c.execute(select(LinkRun.status).where(LinkRun.id == run_id)
-                             ).scalar() == "failed"
-            assert c.execute(select(AuditEvent.object_id)
-                             .where(AuditEvent.action == "link_run.failed")
-                             ).scalar() == str(run_id)
+            assert (
+                c.execute(select(LinkRun.status).where(LinkRun.id == run_id)).scalar() == "failed"
+            )
+            assert c.execute(
+                select(AuditEvent.object_id).where(AuditEvent.action == "link_run.failed")
+            ).scalar() == str(run_id)
     finally:
         ws.close()
     # the human output says so too
     run_id2, _ = _start_and_kill(root)
-    res = subprocess.run([str(SCRIPT), "status", str(root), "--check"], capture_output=True,
-                         text=True, timeout=300, env={**os.environ, "COLUMNS": "80"})
+    res = subprocess.run(
+        [str(SCRIPT), "status", str(root), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "80"},
+    )
     assert res.returncode == 0, res.stderr
     assert f"link run {run_id2} marked failed" in " ".join(res.stderr.split()), res.stderr
 
@@ -88,10 +100,10 @@ def test_next_start_marks_it_failed_and_leaves_the_others(tmp_path: Path) -> Non
     ws = Workspace.init(tmp_path / "ws")
     with ws.session() as s:
         live = LinkRun(engine="duckdb", threshold=0.8, status="running")  # this process
-        other_host = LinkRun(engine="duckdb", threshold=0.8, status="running", pid=1,
-                             host="SYNTHETIC-other-host")
-        legacy = LinkRun(engine="duckdb", threshold=0.8, status="running", pid=None,
-                         host=None)
+        other_host = LinkRun(
+            engine="duckdb", threshold=0.8, status="running", pid=1, host="SYNTHETIC-other-host"
+        )
+        legacy = LinkRun(engine="duckdb", threshold=0.8, status="running", pid=None, host=None)
         s.add_all([live, other_host, legacy])
         s.flush()
         keep = {live.id, other_host.id, legacy.id}
@@ -102,8 +114,9 @@ def test_next_start_marks_it_failed_and_leaves_the_others(tmp_path: Path) -> Non
     try:
         assert ws.reaped_link_runs == [dead]
         with ws.engine.connect() as c:
-            running = set(c.execute(select(LinkRun.id).where(LinkRun.status == "running"))
-                          .scalars())
+            running = set(
+                c.execute(select(LinkRun.id).where(LinkRun.status == "running")).scalars()
+            )
         assert running == keep
     finally:
         ws.close()
@@ -114,4 +127,4 @@ def test_reused_pid_is_not_taken_for_the_run() -> None:
     assert process_alive(me, utcnow())
     # a run that began ten years before this process started was not run by it
     assert not process_alive(me, utcnow() - timedelta(days=3650))
-    assert not process_alive(2 ** 22 + 12345, utcnow())  # no such process
+    assert not process_alive(2**22 + 12345, utcnow())  # no such process

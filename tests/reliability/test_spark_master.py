@@ -21,9 +21,19 @@ from roshan.store.integrity import check_store
 from roshan.store.models import LinkRun
 
 
-@pytest.mark.parametrize("url", ["local", "local[2]", "local[*]", "local[2,3]",
-                                 "spark://node1:7077", "spark://a:7077,b:7077", "yarn",
-                                 "k8s://https://10.0.0.1:6443"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "local",
+        "local[2]",
+        "local[*]",
+        "local[2,3]",
+        "spark://node1:7077",
+        "spark://a:7077,b:7077",
+        "yarn",
+        "k8s://https://10.0.0.1:6443",
+    ],
+)
 def test_master_urls_spark_accepts_pass_the_syntax_check(url: str, monkeypatch) -> None:
     import socket
 
@@ -36,8 +46,10 @@ class _FakeSock:
         pass
 
 
-@pytest.mark.parametrize("url", ["foo", "spark:/x:7077", "local[a]", "http://host:7077",
-                                 "spark://", "local[2] ; rm -rf /"])
+@pytest.mark.parametrize(
+    "url",
+    ["foo", "spark:/x:7077", "local[a]", "http://host:7077", "spark://", "local[2] ; rm -rf /"],
+)
 def test_malformed_master_url_refused(url: str) -> None:
     with pytest.raises(LinkageError, match="not a Spark master URL"):
         check_spark_master(url)
@@ -51,9 +63,12 @@ def test_unreachable_master_refused_quickly() -> None:
 @pytest.mark.slow
 def test_cli_bad_master_is_one_line_and_a_failed_run(tmp_path: Path) -> None:
     ws = scenario_ws(tmp_path, population=200)
-    res = subprocess.run(roshan("link", str(ws.root), "--engine", "spark", "--spark-master",
-                                "spark://127.0.0.1:1"), capture_output=True, text=True,
-                         timeout=600)
+    res = subprocess.run(
+        roshan("link", str(ws.root), "--engine", "spark", "--spark-master", "spark://127.0.0.1:1"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
     assert "no Spark master answers at spark://127.0.0.1:1" in res.stderr
@@ -100,12 +115,28 @@ def standalone_cluster(tmp_path: Path):
     if not spark_class.exists() or shutil.which("java") is None:
         pytest.skip("no Spark launcher or no Java")
     port, ui = _free_port(), _free_port()
-    env = {**os.environ, "SPARK_HOME": str(spark_class.parent.parent),
-           "SPARK_LOG_DIR": str(tmp_path), "SPARK_WORKER_DIR": str(tmp_path / "work")}
+    env = {
+        **os.environ,
+        "SPARK_HOME": str(spark_class.parent.parent),
+        "SPARK_LOG_DIR": str(tmp_path),
+        "SPARK_WORKER_DIR": str(tmp_path / "work"),
+    }
     logs = tmp_path / "master.log", tmp_path / "worker.log"
-    master = subprocess.Popen([str(spark_class), "org.apache.spark.deploy.master.Master",
-                               "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(ui)],
-                              stdout=logs[0].open("w"), stderr=subprocess.STDOUT, env=env)
+    master = subprocess.Popen(
+        [
+            str(spark_class),
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(ui),
+        ],
+        stdout=logs[0].open("w"),
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     worker = None
     try:
         url = f"spark://127.0.0.1:{port}"
@@ -113,11 +144,26 @@ def standalone_cluster(tmp_path: Path):
             if "ALIVE" in logs[0].read_text():
                 break
             time.sleep(0.5)
-        worker = subprocess.Popen([str(spark_class), "org.apache.spark.deploy.worker.Worker",
-                                   "--host", "127.0.0.1", "--cores", "1", "--memory", "1g",
-                                   "--webui-port", str(_free_port()),
-                                   "--work-dir", str(tmp_path / "work"), url],
-                                  stdout=logs[1].open("w"), stderr=subprocess.STDOUT, env=env)
+        worker = subprocess.Popen(
+            [
+                str(spark_class),
+                "org.apache.spark.deploy.worker.Worker",
+                "--host",
+                "127.0.0.1",
+                "--cores",
+                "1",
+                "--memory",
+                "1g",
+                "--webui-port",
+                str(_free_port()),
+                "--work-dir",
+                str(tmp_path / "work"),
+                url,
+            ],
+            stdout=logs[1].open("w"),
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         for _ in range(120):
             if "Registering worker" in logs[0].read_text():
                 break
@@ -157,8 +203,13 @@ def test_standalone_cluster_on_loopback(tmp_path: Path, standalone_cluster) -> N
     assert res.returncode == 0, res.stderr[-2000:]
     duck = _groups(ws)
     env = {**os.environ, "ROSHAN_SPARK_DRIVER_MEMORY": "1g"}
-    res = subprocess.run(roshan("link", str(ws.root), "--engine", "spark", "--spark-master", url),
-                         capture_output=True, text=True, env=env, timeout=1800)
+    res = subprocess.run(
+        roshan("link", str(ws.root), "--engine", "spark", "--spark-master", url),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     log = master_log.read_text()
     assert "Registering app roshan-link" in log and "Launching executor" in log

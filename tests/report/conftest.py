@@ -48,39 +48,52 @@ def report_workspaces(tmp_path_factory: pytest.TempPathFactory) -> ReportWorkspa
     ws = Workspace.init(root / "ws")
     for s in manifest["sources"]:
         mapping = root / "sim" / s["mapping"] if s.get("mapping") else None
-        ingest_file(ws, root / "sim" / s["file"], source_name=s["name"],
-                    source_kind=SourceKind(s["kind"]), mapping_path=mapping)
-    ingest_file(ws, planted_list(root / "planted-SYNTHETIC.csv"), source_name=PLANTED_SOURCE,
-                source_kind=SourceKind.FAMILY_REPORT)
+        ingest_file(
+            ws,
+            root / "sim" / s["file"],
+            source_name=s["name"],
+            source_kind=SourceKind(s["kind"]),
+            mapping_path=mapping,
+        )
+    ingest_file(
+        ws,
+        planted_list(root / "planted-SYNTHETIC.csv"),
+        source_name=PLANTED_SOURCE,
+        source_kind=SourceKind.FAMILY_REPORT,
+    )
     normalize_workspace(ws)
     link_workspace(ws)
     ws.close()
     bare = root / "ws-bare"
     shutil.copytree(root / "ws", bare)
     ws = Workspace.open(root / "ws")
-    settings = {"note": "SYNTHETIC test fixture: fixed independence model, 10 bootstrap "
-                        "replicates"}
-    total = fit("loglinear", CaptureCounts.from_frame(capture_histories(ws)), bootstrap=0,
-                seed=1)
+    settings = {"note": "SYNTHETIC test fixture: fixed independence model, 10 bootstrap replicates"}
+    total = fit("loglinear", CaptureCounts.from_frame(capture_histories(ws)), bootstrap=0, seed=1)
     store_estimate(ws, total, settings=settings)
     for dim in ("province", "period", "sex", "age_group"):
-        res = fit_strata(capture_histories(ws, [dim]), [dim], "loglinear", terms="",
-                         bootstrap=10, seed=1)
+        res = fit_strata(
+            capture_histories(ws, [dim]), [dim], "loglinear", terms="", bootstrap=10, seed=1
+        )
         store_estimate(ws, res, by=[dim], settings=settings)
     yield ReportWorkspaces(ws=ws, bare=bare)
     ws.close()
 
 
 @pytest.fixture(scope="session")
-def built_reports(report_workspaces: ReportWorkspaces,
-                  tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def built_reports(
+    report_workspaces: ReportWorkspaces, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
     """English and Persian HTML + PDF of the main workspace, built once."""
     from roshan.report.build import build_report
 
     out = tmp_path_factory.mktemp("built")
     paths: dict[str, Path] = {}
     for lang in ("en", "fa"):
-        paths[lang] = build_report(report_workspaces.ws, out / f"report-{lang}.html",
-                                   pdf=out / f"report-{lang}.pdf", lang=lang)
+        paths[lang] = build_report(
+            report_workspaces.ws,
+            out / f"report-{lang}.html",
+            pdf=out / f"report-{lang}.pdf",
+            lang=lang,
+        )
         paths[lang + "_pdf"] = out / f"report-{lang}.pdf"
     return paths

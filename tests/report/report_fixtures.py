@@ -25,7 +25,7 @@ PLANTED = {
     "cause_of_death": "PLANTCAUSE-Ty6 shot",
     "date_of_birth": "1999-02-03",
 }
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR"]
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
 def planted_list(path: Path) -> Path:
@@ -33,14 +33,28 @@ def planted_list(path: Path) -> Path:
     rows = []
     for i in range(3):
         row = {k: (f"{v}{i}" if k not in ("date_of_birth",) else v) for k, v in PLANTED.items()}
-        row.update(sex="male", age=str(30 + i), date_of_death="2026-01-10", city="Tehran",
-                   province="Tehran", cause_category="live_ammunition")
+        row.update(
+            sex="male",
+            age=str(30 + i),
+            date_of_death="2026-01-10",
+            city="Tehran",
+            province="Tehran",
+            cause_category="live_ammunition",
+        )
         rows.append(row)
     for j, bad in enumerate(HOSTILE):  # hostile values in a field internal exports keep
         row = {k: "" for k in fields}
-        row.update(record_id=f"HOSTILE-{j}", full_name=f"Hostile Person{j}", sex="female",
-                   age=str(40 + j), date_of_death="2026-01-12", city="Tehran", province="Tehran",
-                   perpetrator=bad, cause_category="other")
+        row.update(
+            record_id=f"HOSTILE-{j}",
+            full_name=f"Hostile Person{j}",
+            sex="female",
+            age=str(40 + j),
+            date_of_death="2026-01-12",
+            city="Tehran",
+            province="Tehran",
+            perpetrator=bad,
+            cause_category="other",
+        )
         rows.append(row)
     fields.append("perpetrator")
     with path.open("w", newline="", encoding="utf-8") as fh:

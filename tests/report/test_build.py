@@ -20,8 +20,9 @@ def test_html_is_self_contained(built_reports, lang: str) -> None:
     assert "<script" not in html.lower()  # works with no JavaScript at all
     # nothing fetched from elsewhere: every src/href is a data: URI or an in-page anchor
     refs = re.findall(r'\b(?:src|href)\s*=\s*"([^"]*)"', html)
-    assert all(r.startswith(("data:", "#")) for r in refs), [r for r in refs
-                                                            if not r.startswith(("data:", "#"))]
+    assert all(r.startswith(("data:", "#")) for r in refs), [
+        r for r in refs if not r.startswith(("data:", "#"))
+    ]
     assert not re.search(r"url\((?!data:)", html)
     assert "@import" not in html
     assert "data:font/woff2;base64," in html  # the Persian font is inside the file
@@ -32,8 +33,17 @@ def test_english_contents(built_reports) -> None:
     html = _html(built_reports, "en")
     assert 'lang="en"' in html and 'dir="ltr"' in html
     assert "SYNTHETIC DATA" in html and 'id="synthetic-banner"' in html
-    for section in ("headline", "sources", "timeline", "map", "strata", "victims", "quality",
-                    "method", "repro"):
+    for section in (
+        "headline",
+        "sources",
+        "timeline",
+        "map",
+        "strata",
+        "victims",
+        "quality",
+        "method",
+        "repro",
+    ):
         assert f'id="{section}"' in html, section
     assert "internet blackout" in html
     assert "not only how many people were killed" in html  # the timeline warning
@@ -137,6 +147,6 @@ def test_estimate_strata_stores_runs_the_report_shows(report_workspaces, tmp_pat
 
 def test_persian_timeline_has_jalali_days(built_reports) -> None:
     html = _html(built_reports, "fa")
-    chart = html[html.index('id="timeline-chart"'):]
-    chart = chart[:chart.index("</figure>")]
+    chart = html[html.index('id="timeline-chart"') :]
+    chart = chart[: chart.index("</figure>")]
     assert re.search(r"<text[^>]*>۱۸ دی \(۰۱-۰۸\)</text>", chart)  # blackout day, both calendars

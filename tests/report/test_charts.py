@@ -9,8 +9,9 @@ from roshan.report import charts
 
 def test_upset_escapes_hostile_list_names() -> None:
     names = ["<script>alert(1)</script>", "B&C"]
-    svg = charts.to_svg(charts.upset_chart([{"lists": names, "count": 5},
-                                            {"lists": ["B&C"], "count": 3}], names))
+    svg = charts.to_svg(
+        charts.upset_chart([{"lists": names, "count": 5}, {"lists": ["B&C"], "count": 3}], names)
+    )
     assert "<script" not in svg and "&lt;script&gt;" in svg and "B&amp;C" in svg
     assert svg.lstrip().startswith("<svg")
 
@@ -28,9 +29,11 @@ def test_timeline_marks_blackout_and_persian_digits() -> None:
 
 
 def test_profile_charts_render() -> None:
-    age_sex = [{"age_group": "18-29", "sex": "m", "count": 10},
-               {"age_group": "18-29", "sex": "f", "count": 4},
-               {"age_group": "unknown", "sex": "unknown", "count": 1}]
+    age_sex = [
+        {"age_group": "18-29", "sex": "m", "count": 10},
+        {"age_group": "18-29", "sex": "f", "count": 4},
+        {"age_group": "unknown", "sex": "unknown", "count": 1},
+    ]
     svg = charts.to_svg(charts.age_sex_chart(age_sex))
     assert "male" in svg and "female" in svg
     svg = charts.to_svg(charts.cause_chart([{"cause": "live_ammunition", "count": 7}]))
@@ -39,13 +42,37 @@ def test_profile_charts_render() -> None:
 
 def _period_block(estimate: float, lower: float, upper: float) -> dict:
     """A by-period estimate block: one estimable period, one not, and the total run."""
-    return {"dim": "period", "observed": {"before_blackout": 10, "blackout": 30},
-            "run": {"id": 1, "method": "loglinear", "estimate": estimate, "lower": lower,
-                    "upper": upper, "level": 0.95, "stale": False},
-            "rows": [{"value": "before_blackout", "observed": 10, "estimate": 15.0,
-                      "lower": 11.0, "upper": 22.0, "status": "ok"},
-                     {"value": "blackout", "observed": 30, "estimate": None, "lower": None,
-                      "upper": None, "status": "not_estimable"}]}
+    return {
+        "dim": "period",
+        "observed": {"before_blackout": 10, "blackout": 30},
+        "run": {
+            "id": 1,
+            "method": "loglinear",
+            "estimate": estimate,
+            "lower": lower,
+            "upper": upper,
+            "level": 0.95,
+            "stale": False,
+        },
+        "rows": [
+            {
+                "value": "before_blackout",
+                "observed": 10,
+                "estimate": 15.0,
+                "lower": 11.0,
+                "upper": 22.0,
+                "status": "ok",
+            },
+            {
+                "value": "blackout",
+                "observed": 30,
+                "estimate": None,
+                "lower": None,
+                "upper": None,
+                "status": "not_estimable",
+            },
+        ],
+    }
 
 
 def test_period_and_strata_charts() -> None:
@@ -55,8 +82,10 @@ def test_period_and_strata_charts() -> None:
     chart = charts.strata_estimate_chart(block, label=lambda v: v.upper())
     svg = charts.to_svg(chart)
     assert "BEFORE_BLACKOUT" in svg and "not estimable" in svg
-    assert charts.strata_estimate_chart({"dim": "sex", "observed": {}, "run": None,
-                                         "rows": []}) is None
+    assert (
+        charts.strata_estimate_chart({"dim": "sex", "observed": {}, "run": None, "rows": []})
+        is None
+    )
 
 
 def test_result_round_trip() -> None:
@@ -68,11 +97,22 @@ def test_result_round_trip() -> None:
 _ENGLISH = re.compile(r"[A-Za-z]{3,}")  # any English word (the method name is taken out first)
 
 
-def _estimate_doc(observed: int, estimate: float, lower: float, upper: float,
-                  method: str = "lcmcr") -> dict:
-    return {"method": method, "lists": ["A", "B", "C"], "observed": observed,
-            "estimate": estimate, "lower": lower, "upper": upper, "level": 0.95,
-            "model": None, "diagnostics": {}, "warnings": [], "strata": []}
+def _estimate_doc(
+    observed: int, estimate: float, lower: float, upper: float, method: str = "lcmcr"
+) -> dict:
+    return {
+        "method": method,
+        "lists": ["A", "B", "C"],
+        "observed": observed,
+        "estimate": estimate,
+        "lower": lower,
+        "upper": upper,
+        "level": 0.95,
+        "model": None,
+        "diagnostics": {},
+        "warnings": [],
+        "strata": [],
+    }
 
 
 def test_persian_estimate_chart_has_no_english_words() -> None:
@@ -83,10 +123,20 @@ def test_persian_estimate_chart_has_no_english_words() -> None:
 
     rng = np.random.default_rng(3)
     cases = [  # a narrow posterior (linear axis) and a very skewed one (log axis)
-        ({"result": _estimate_doc(1234, 1500.0, 1300.0, 1900.0),
-          "draws": rng.normal(1500, 150, 2000).tolist()}, False),
-        ({"result": _estimate_doc(150, 2000.0, 200.0, 90000.0),
-          "draws": np.exp(rng.uniform(np.log(150), np.log(1e5), 2000)).tolist()}, True),
+        (
+            {
+                "result": _estimate_doc(1234, 1500.0, 1300.0, 1900.0),
+                "draws": rng.normal(1500, 150, 2000).tolist(),
+            },
+            False,
+        ),
+        (
+            {
+                "result": _estimate_doc(150, 2000.0, 200.0, 90000.0),
+                "draws": np.exp(rng.uniform(np.log(150), np.log(1e5), 2000)).tolist(),
+            },
+            True,
+        ),
     ]
     for est, log_x in cases:
         fa = charts.to_svg(charts.estimate_chart(est, "fa"), "fa")

@@ -38,8 +38,17 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
 
 def test_report_command_json(run, report_workspaces, tmp_path: Path) -> None:
     root = str(report_workspaces.ws.root)
-    r = run("report", root, "--out", str(tmp_path / "r.html"), "--lang", "fa",
-            "--anonymise-sources", "--no-compute", "--json")
+    r = run(
+        "report",
+        root,
+        "--out",
+        str(tmp_path / "r.html"),
+        "--lang",
+        "fa",
+        "--anonymise-sources",
+        "--no-compute",
+        "--json",
+    )
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["lang"] == "fa" and Path(doc["html"]).is_file() and doc["pdf"] is None
@@ -51,8 +60,9 @@ def test_report_command_json(run, report_workspaces, tmp_path: Path) -> None:
 def test_report_errors_are_one_line(run, tmp_path: Path, report_workspaces) -> None:
     r = run("report", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r.html"))
     assert r.returncode == 2 and "error:" in r.stderr and "Traceback" not in r.stderr
-    r = run("report", str(report_workspaces.ws.root), "--out", str(tmp_path / "r.html"),
-            "--lang", "xx")
+    r = run(
+        "report", str(report_workspaces.ws.root), "--out", str(tmp_path / "r.html"), "--lang", "xx"
+    )
     assert r.returncode == 2 and "language" in r.stderr
     assert not (tmp_path / "r.html").exists()
     r = run("init", str(tmp_path / "empty"))
@@ -65,8 +75,21 @@ def test_report_errors_are_one_line(run, tmp_path: Path, report_workspaces) -> N
 def test_export_command(run, report_workspaces, tmp_path: Path) -> None:
     root = str(report_workspaces.ws.root)
     out = tmp_path / "v.xlsx"
-    r = run("export", root, "--what", "victims", "--format", "xlsx", "--redact", "public",
-            "--min-cell", "3", "--out", str(out), "--json")
+    r = run(
+        "export",
+        root,
+        "--what",
+        "victims",
+        "--format",
+        "xlsx",
+        "--redact",
+        "public",
+        "--min-cell",
+        "3",
+        "--out",
+        str(out),
+        "--json",
+    )
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["redact"] == "public" and doc["rows"] > 0 and doc["min_cell"] == 3
@@ -76,8 +99,9 @@ def test_export_command(run, report_workspaces, tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     header = (tmp_path / "c.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[-2:] == ["sex", "count"]
-    r = run("export", root, "--what", "victims", "--names", "maybe", "--out",
-            str(tmp_path / "x.csv"))
+    r = run(
+        "export", root, "--what", "victims", "--names", "maybe", "--out", str(tmp_path / "x.csv")
+    )
     assert r.returncode == 2 and "--names" in r.stderr
     r = run("export", root, "--what", "links", "--format", "pdf", "--out", str(tmp_path / "x"))
     assert r.returncode == 2 and "format" in r.stderr

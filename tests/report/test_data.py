@@ -27,11 +27,15 @@ def test_numbers_agree_with_the_store(report_workspaces) -> None:
     assert sum(p["count"] for p in d["patterns"]) <= d["documented"]
     assert d["patterns"] == sorted(d["patterns"], key=lambda p: -p["count"])
     # timeline + undated = documented
-    assert sum(x["count"] for x in d["timeline"]["by_day"]) + d["timeline"]["undated"] == \
-        d["documented"]
+    assert (
+        sum(x["count"] for x in d["timeline"]["by_day"]) + d["timeline"]["undated"]
+        == d["documented"]
+    )
     assert d["timeline"]["blackout"] == "2026-01-08"
-    assert sum(p["documented"] for p in d["provinces"].values()) + d["unknown_province"] == \
-        d["documented"]
+    assert (
+        sum(p["documented"] for p in d["provinces"].values()) + d["unknown_province"]
+        == d["documented"]
+    )
     assert sum(r["count"] for r in d["age_sex"]) == d["documented"]
     assert sum(d["body_withheld"].values()) == d["documented"]
     q = d["quality"]

@@ -20,12 +20,21 @@ def _text_of(path: Path) -> str:
         from openpyxl import load_workbook
 
         wb = load_workbook(path)
-        return "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows()
-                         for c in row if c.value is not None)
+        return "\n".join(
+            str(c.value)
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
+        )
     if path.suffix == ".parquet":
         frame = pd.read_parquet(path)
-        return "\n".join([*map(str, frame.columns),
-                          *(str(v) for col in frame.columns for v in frame[col].tolist())])
+        return "\n".join(
+            [
+                *map(str, frame.columns),
+                *(str(v) for col in frame.columns for v in frame[col].tolist()),
+            ]
+        )
     if path.suffix == ".json":  # decoded: escapes like \/ must not hide a leak
         return json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
     return path.read_text(encoding="utf-8")
@@ -61,8 +70,7 @@ def test_internal_drops_witness_keeps_names(report_workspaces, tmp_path: Path) -
 
 
 def test_public_names_opt_in(report_workspaces) -> None:
-    frame, notes = export_frame(report_workspaces.ws, "records", redact="public",
-                                public_names=True)
+    frame, notes = export_frame(report_workspaces.ws, "records", redact="public", public_names=True)
     assert frame["full_name"].astype(str).str.contains("Plantfullname").any()
     assert "witness" not in frame.columns and "record_id" not in frame.columns
     assert set(frame["source"]) <= {f"List {c}" for c in "ABCDEFGH"}
@@ -123,8 +131,9 @@ def test_counts_export_reads_back_as_capture_counts(report_workspaces, tmp_path:
     out = export(report_workspaces.ws, "counts", "csv", tmp_path / "counts.csv")
     cc = CaptureCounts.from_csv(out)
     assert int(cc.counts.sum()) == int(capture_histories(report_workspaces.ws)["count"].sum())
-    pub = export(report_workspaces.ws, "counts", "csv", tmp_path / "pub.csv", redact="public",
-                 min_cell=5)
+    pub = export(
+        report_workspaces.ws, "counts", "csv", tmp_path / "pub.csv", redact="public", min_cell=5
+    )
     pcc = CaptureCounts.from_csv(pub)
     assert all(x.startswith("List ") for x in pcc.lists)
     assert int(pcc.counts.min()) >= 5

@@ -21,11 +21,23 @@ LATIN_DIGIT = re.compile(r"[0-9]")
 def _pages(pdf: Path) -> list[str]:
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler (pdftotext) is not installed")
-    n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
-        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
-    return [subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), "-layout", str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout
-            for i in range(1, n + 1)]
+    n = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout,
+        ).group(1)
+    )
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(i), "-l", str(i), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for i in range(1, n + 1)
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
@@ -47,8 +59,9 @@ def test_every_pdf_page_says_synthetic_with_number_and_data_date(built_reports, 
 def test_persian_pdf_embeds_vazirmatn(built_reports):
     if shutil.which("pdffonts") is None:
         pytest.skip("poppler (pdffonts) is not installed")
-    fonts = subprocess.run(["pdffonts", str(built_reports["fa_pdf"])], capture_output=True,
-                           text=True, check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(built_reports["fa_pdf"])], capture_output=True, text=True, check=True
+    ).stdout
     assert "Vazirmatn" in fonts, fonts
 
 
@@ -99,17 +112,35 @@ def test_full_name_missing_is_explained_when_names_are_split():
 def test_period_chart_tick_labels_do_not_collide():
     from roshan.report.charts import period_chart, to_svg
 
-    block = {"observed": {"before_blackout": 300, "blackout": 1_900},
-             "rows": [{"value": "before_blackout", "status": "ok", "estimate": 420,
-                       "lower": 350, "upper": 600},
-                      {"value": "blackout", "status": "ok", "estimate": 2_050,
-                       "lower": 1_950, "upper": 2_300}]}
+    block = {
+        "observed": {"before_blackout": 300, "blackout": 1_900},
+        "rows": [
+            {
+                "value": "before_blackout",
+                "status": "ok",
+                "estimate": 420,
+                "lower": 350,
+                "upper": 600,
+            },
+            {
+                "value": "blackout",
+                "status": "ok",
+                "estimate": 2_050,
+                "lower": 1_950,
+                "upper": 2_300,
+            },
+        ],
+    }
     svg = to_svg(period_chart(block, "en"), "en")
     axis = re.search(r'aria-label="X-axis.*?</g></g></g>', svg, re.S)
     assert axis, "no x axis"
-    labels = [(float(x), text) for x, text in re.findall(
-        r'<text[^>]*transform="translate\(([-\d.]+),[-\d.]+\)"[^>]*>([\d,]+)</text>',
-        axis.group(0))]
+    labels = [
+        (float(x), text)
+        for x, text in re.findall(
+            r'<text[^>]*transform="translate\(([-\d.]+),[-\d.]+\)"[^>]*>([\d,]+)</text>',
+            axis.group(0),
+        )
+    ]
     assert len(labels) >= 2
     labels.sort()
     for (x1, a), (x2, b) in zip(labels, labels[1:], strict=False):

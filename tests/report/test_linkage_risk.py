@@ -20,10 +20,16 @@ from sqlalchemy import delete, select, update
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
 from cli_helpers import run_roshan
 
-FAILED = {"verdict": "failed", "review_pairs": 87, "message": "SYNTHETIC failed check",
-          "checks": [{"name": "group_balance", "ok": False},
-                     {"name": "negative_agreement", "ok": False},
-                     {"name": "level_order", "ok": True}]}
+FAILED = {
+    "verdict": "failed",
+    "review_pairs": 87,
+    "message": "SYNTHETIC failed check",
+    "checks": [
+        {"name": "group_balance", "ok": False},
+        {"name": "negative_agreement", "ok": False},
+        {"name": "level_order", "ok": True},
+    ],
+}
 
 
 @pytest.fixture
@@ -38,8 +44,11 @@ def failed_ws(report_workspaces, tmp_path: Path) -> Path:
     try:
         with ws.session() as sess:
             run_id = sess.execute(select(LinkRun.id).order_by(LinkRun.id.desc())).scalars().first()
-            sess.execute(update(LinkRun).where(LinkRun.id == run_id)
-                         .values(health_verdict="failed", health=FAILED))
+            sess.execute(
+                update(LinkRun)
+                .where(LinkRun.id == run_id)
+                .values(health_verdict="failed", health=FAILED)
+            )
             # as after a real failed link run: no estimate of it was made (other tests may
             # have estimated on the shared bare copy before the verdict was planted)
             sess.execute(delete(EstimateRun))
@@ -67,8 +76,7 @@ def test_estimate_refused_then_accepted(failed_ws: Path) -> None:
         assert "group_balance" in msg and "87" in msg and "--accept-linkage-risk" in msg
         assert n_runs() == before  # nothing stored
 
-        res = estimate_workspace(ws, method="loglinear", linkage_draws=0,
-                                 accept_linkage_risk=True)
+        res = estimate_workspace(ws, method="loglinear", linkage_draws=0, accept_linkage_risk=True)
         h = res.diagnostics["linkage_health"]
         assert h["verdict"] == "failed" and h["risk_accepted"] is True
         assert h["failed"] == ["group_balance", "negative_agreement"]
@@ -78,8 +86,11 @@ def test_estimate_refused_then_accepted(failed_ws: Path) -> None:
         assert stored["diagnostics"]["linkage_health"]["risk_accepted"] is True
         assert n_runs() == before + 1
         with ws.engine.connect() as conn:
-            settings = conn.execute(select(EstimateRun.settings)
-                                    .order_by(EstimateRun.id.desc())).scalars().first()
+            settings = (
+                conn.execute(select(EstimateRun.settings).order_by(EstimateRun.id.desc()))
+                .scalars()
+                .first()
+            )
         assert settings["accept_linkage_risk"] is True
     finally:
         ws.close()
@@ -109,8 +120,15 @@ def test_cli_refuses_in_one_line_and_accepts_with_flag(failed_ws: Path) -> None:
     assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
     assert "not trustworthy" in lines[0] and "--accept-linkage-risk" in lines[0]
 
-    res = run_roshan("estimate", failed_ws, "--method", "loglinear", "--plug-in",
-                     "--accept-linkage-risk", "--json")
+    res = run_roshan(
+        "estimate",
+        failed_ws,
+        "--method",
+        "loglinear",
+        "--plug-in",
+        "--accept-linkage-risk",
+        "--json",
+    )
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
     assert doc["diagnostics"]["linkage_health"]["risk_accepted"] is True
@@ -126,7 +144,8 @@ def test_report_says_refused_or_accepted(failed_ws: Path, tmp_path: Path) -> Non
     try:
         for lang in ("en", "fa"):
             html = build_report(ws, tmp_path / f"refused-{lang}.html", lang=lang).read_text(
-                encoding="utf-8")
+                encoding="utf-8"
+            )
             assert 'id="linkage-health" data-verdict="failed"' in html
             assert 'id="estimate-value"' not in html  # no total published
             assert 'id="linkage-risk-accepted"' not in html
@@ -138,8 +157,9 @@ def test_report_says_refused_or_accepted(failed_ws: Path, tmp_path: Path) -> Non
 
         estimate_workspace(ws, method="loglinear", linkage_draws=0, accept_linkage_risk=True)
         for lang in ("en", "fa"):
-            html = build_report(ws, tmp_path / f"accepted-{lang}.html", lang=lang,
-                                compute_missing=False).read_text(encoding="utf-8")
+            html = build_report(
+                ws, tmp_path / f"accepted-{lang}.html", lang=lang, compute_missing=False
+            ).read_text(encoding="utf-8")
             assert 'data-verdict="failed"' in html and 'id="linkage-risk-accepted"' in html
             assert 'id="estimate-value"' in html
     finally:
@@ -149,10 +169,13 @@ def test_report_says_refused_or_accepted(failed_ws: Path, tmp_path: Path) -> Non
 def test_report_shows_ok_verdict(report_workspaces, tmp_path: Path) -> None:
     from roshan.report.build import build_report
 
-    html = build_report(report_workspaces.ws, tmp_path / "ok.html", compute_missing=False
-                        ).read_text(encoding="utf-8")
-    assert 'id="linkage-health" data-verdict="ok"' in html or \
-        'id="linkage-health" data-verdict="repaired"' in html
+    html = build_report(
+        report_workspaces.ws, tmp_path / "ok.html", compute_missing=False
+    ).read_text(encoding="utf-8")
+    assert (
+        'id="linkage-health" data-verdict="ok"' in html
+        or 'id="linkage-health" data-verdict="repaired"' in html
+    )
     assert "linkage-failed" not in html.split("<body>", 1)[1].split("</section>", 1)[0]
 
 
@@ -168,20 +191,25 @@ def test_report_shows_sampler_convergence_and_not_final(report_workspaces, tmp_p
     shutil.copytree(report_workspaces.bare, dest)
     ws = Workspace.open(dest)
     try:
-        res = estimate_workspace(ws, method="lcmcr", linkage_draws=0, burnin=200, samples=200,
-                                 thin=1, chains=2, seed=1)
+        res = estimate_workspace(
+            ws, method="lcmcr", linkage_draws=0, burnin=200, samples=200, thin=1, chains=2, seed=1
+        )
         html = build_report(ws, tmp_path / "c.html", compute_missing=False).read_text(
-            encoding="utf-8")
+            encoding="utf-8"
+        )
         assert 'id="convergence"' in html and f"{res.diagnostics['rhat']:.3f}" in html
         assert ("NOT FINAL" in html) == (res.diagnostics["final"] is False)
         with ws.session() as sess:
-            run = sess.execute(select(EstimateRun).order_by(EstimateRun.id.desc())).scalars().first()
+            run = (
+                sess.execute(select(EstimateRun).order_by(EstimateRun.id.desc())).scalars().first()
+            )
             doc = dict(run.result)
             doc["diagnostics"] = {**doc["diagnostics"], "final": False, "rhat": 1.31}
             run.result = doc
         for lang, needle in (("en", "NOT FINAL"), ("fa", "نهایی نیست")):
-            html = build_report(ws, tmp_path / f"nf-{lang}.html", lang=lang,
-                                compute_missing=False).read_text(encoding="utf-8")
+            html = build_report(
+                ws, tmp_path / f"nf-{lang}.html", lang=lang, compute_missing=False
+            ).read_text(encoding="utf-8")
             assert 'id="not-final"' in html and needle in html and "1.310" in html
     finally:
         ws.close()

@@ -16,8 +16,9 @@ from roshan.report.redact import (
 )
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx",
-                                   '=HYPERLINK("http://x","y")'])
+@pytest.mark.parametrize(
+    "value", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", '=HYPERLINK("http://x","y")']
+)
 def test_formula_like_text_is_prefixed(value: str) -> None:
     out = neutralise(value)
     assert out.startswith("'")
@@ -45,7 +46,12 @@ def test_neutralise_frame_covers_headers_and_cells() -> None:
 
 def test_list_labels() -> None:
     assert [list_label(i) for i in (0, 1, 25, 26, 27)] == [
-        "List A", "List B", "List Z", "List AA", "List AB"]
+        "List A",
+        "List B",
+        "List Z",
+        "List AA",
+        "List AB",
+    ]
 
 
 def test_levels() -> None:

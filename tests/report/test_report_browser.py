@@ -14,11 +14,21 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                 reason="Debian chromium not installed (apt-get install -y chromium)")]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian chromium not installed (apt-get install -y chromium)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +59,9 @@ def test_report_in_chromium(browser, built_reports, lang: str) -> None:
     page, requests, problems = _open(browser, built_reports[lang])
     try:
         assert problems == []
-        others = [u for u in requests if not (u == built_reports[lang].as_uri()
-                                              or u.startswith("data:"))]
+        others = [
+            u for u in requests if not (u == built_reports[lang].as_uri() or u.startswith("data:"))
+        ]
         assert others == [], others
         # charts: Vega SVGs with data marks
         assert page.locator("#timeline-chart svg path, #timeline-chart svg rect").count() > 5
@@ -82,8 +93,11 @@ def test_pdf_pages_render(built_reports, tmp_path: Path, lang: str) -> None:
         pytest.skip("pdftoppm (poppler-utils) not installed")
     from PIL import Image, ImageStat
 
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(built_reports[lang + "_pdf"]),
-                    str(tmp_path / "page")], check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", str(built_reports[lang + "_pdf"]), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) >= 4
     for png in pages:

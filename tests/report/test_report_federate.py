@@ -8,13 +8,21 @@ import copy
 
 from roshan.report.federate import federate_view
 
-FED = {"computed_privately": True, "protocol": 1, "counted_at": "2026-12-06T10:00:00+00:00",
-       "parties": [{"name": "NGO-A", "key_fingerprint": "aaaa:bbbb:cccc:dddd"},
-                   {"name": "MEDIA-B", "key_fingerprint": "1a2b:3c4d:5e6f:7a8b"},
-                   {"name": "HOSP-C", "key_fingerprint": "0000:1111:2222:3333"}],
-       "coordinator": {"name": "coordinator", "key_fingerprint": "ffff:eeee:dddd:cccc"},
-       "threshold": 4, "unique_threshold": 2, "strata_revealed": ["province"],
-       "linkage_error": {"n_draws": 20, "draws_pooled": 20, "accounted": True}}
+FED = {
+    "computed_privately": True,
+    "protocol": 1,
+    "counted_at": "2026-12-06T10:00:00+00:00",
+    "parties": [
+        {"name": "NGO-A", "key_fingerprint": "aaaa:bbbb:cccc:dddd"},
+        {"name": "MEDIA-B", "key_fingerprint": "1a2b:3c4d:5e6f:7a8b"},
+        {"name": "HOSP-C", "key_fingerprint": "0000:1111:2222:3333"},
+    ],
+    "coordinator": {"name": "coordinator", "key_fingerprint": "ffff:eeee:dddd:cccc"},
+    "threshold": 4,
+    "unique_threshold": 2,
+    "strata_revealed": ["province"],
+    "linkage_error": {"n_draws": 20, "draws_pooled": 20, "accounted": True},
+}
 
 
 def _result(fed: dict | None, share: float | None = 0.3) -> dict:
@@ -23,8 +31,15 @@ def _result(fed: dict | None, share: float | None = 0.3) -> dict:
         diag["federate"] = fed
     if share is not None:
         diag["linkage"] = {"share_linkage": share, "n_draws": 20}
-    return {"method": "loglinear", "estimate": 1200.0, "lower": 1000.0, "upper": 1500.0,
-            "observed": 900, "level": 0.95, "diagnostics": diag}
+    return {
+        "method": "loglinear",
+        "estimate": 1200.0,
+        "lower": 1000.0,
+        "upper": 1500.0,
+        "observed": 900,
+        "level": 0.95,
+        "diagnostics": diag,
+    }
 
 
 def test_federate_view_in_both_editions() -> None:
@@ -69,8 +84,10 @@ def test_report_html_states_the_private_overlaps(report_workspaces) -> None:
     d2 = copy.deepcopy(d)
     d2["estimate"]["result"].setdefault("diagnostics", {})["federate"] = FED
     d2["estimate"]["result"]["diagnostics"]["linkage"] = {"share_linkage": 0.3}
-    for lang, words in (("en", "Overlaps computed privately"),
-                        ("fa", "هم‌پوشانی‌ها به‌صورت محرمانه محاسبه شد")):
+    for lang, words in (
+        ("en", "Overlaps computed privately"),
+        ("fa", "هم‌پوشانی‌ها به‌صورت محرمانه محاسبه شد"),
+    ):
         html = render_html(d2, lang)
         assert 'id="federate-provenance"' in html and words in html
         assert "NGO-A" in html and "MEDIA-B" in html and "HOSP-C" in html

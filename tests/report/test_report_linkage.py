@@ -17,25 +17,39 @@ from roshan.report.build import linkage_view
 from roshan.report.data import _strata_block, linkage_block
 
 #: A ``diagnostics["linkage"]`` with the documented keys (docs/linkage-uncertainty.md).
-INFO = {"share_linkage": 0.384, "share_unlisted": 0.616,
-        "pooled": {"estimate": 1234.4, "lower": 1100.0, "upper": 1500.0},
-        "plugin": {"estimate": 1210.0, "lower": 1150.0, "upper": 1290.0, "observed": 900},
-        "width_pooled": 400.0, "width_if_linkage_certain": 140.0, "n_draws": 50,
-        "draws_used": 48, "draws_failed": 2, "sampler": "gibbs", "merge_prior": "capture",
-        "seconds": 3.2}
+INFO = {
+    "share_linkage": 0.384,
+    "share_unlisted": 0.616,
+    "pooled": {"estimate": 1234.4, "lower": 1100.0, "upper": 1500.0},
+    "plugin": {"estimate": 1210.0, "lower": 1150.0, "upper": 1290.0, "observed": 900},
+    "width_pooled": 400.0,
+    "width_if_linkage_certain": 140.0,
+    "n_draws": 50,
+    "draws_used": 48,
+    "draws_failed": 2,
+    "sampler": "gibbs",
+    "merge_prior": "capture",
+    "seconds": 3.2,
+}
 
 
 def _result(info: dict | None) -> dict:
     diag = {"linkage": info} if info is not None else {}
-    return {"method": "dga", "estimate": 1234.4, "lower": 1100.0, "upper": 1500.0,
-            "level": 0.95, "observed": 900, "diagnostics": diag}
+    return {
+        "method": "dga",
+        "estimate": 1234.4,
+        "lower": 1100.0,
+        "upper": 1500.0,
+        "level": 0.95,
+        "observed": 900,
+        "diagnostics": diag,
+    }
 
 
 def test_linkage_block_reads_the_documented_keys() -> None:
     b = linkage_block(_result(INFO))
     assert b["estimate"] == pytest.approx(1234.4) and b["upper"] == 1500.0
-    assert b["plugin"] == {"estimate": 1210.0, "lower": 1150.0, "upper": 1290.0,
-                           "observed": 900.0}
+    assert b["plugin"] == {"estimate": 1210.0, "lower": 1150.0, "upper": 1290.0, "observed": 900.0}
     assert b["share_linkage"] == pytest.approx(0.384)
     assert (b["n_draws"], b["draws_used"], b["draws_failed"]) == (50, 48, 2)
     assert b["intervals_disagree"] is False
@@ -44,8 +58,16 @@ def test_linkage_block_reads_the_documented_keys() -> None:
 
 
 def test_linkage_block_copes_with_missing_and_odd_values() -> None:
-    b = linkage_block(_result({"share_unlisted": 0.7, "plugin": "?", "n_draws": "many",
-                               "pooled": {"estimate": float("nan")}}))
+    b = linkage_block(
+        _result(
+            {
+                "share_unlisted": 0.7,
+                "plugin": "?",
+                "n_draws": "many",
+                "pooled": {"estimate": float("nan")},
+            }
+        )
+    )
     assert b["share_linkage"] == pytest.approx(0.3)
     assert b["plugin"]["estimate"] is None and b["n_draws"] is None
     assert b["estimate"] is None  # NaN is no number
@@ -62,11 +84,14 @@ def test_linkage_block_copes_with_missing_and_odd_values() -> None:
 def test_linkage_view_in_both_editions() -> None:
     b = linkage_block(_result(INFO))
     en = linkage_view(b, "en")
-    assert en["pooled"] == ("Pooled over 50 plausible matchings of the records: 1,234, "
-                            "95% interval 1,100 – 1,500.")
+    assert en["pooled"] == (
+        "Pooled over 50 plausible matchings of the records: 1,234, 95% interval 1,100 – 1,500."
+    )
     assert "1,210" in en["plugin"] and "1,150 – 1,290" in en["plugin"]
-    assert en["shares"] == ("62% of the uncertainty comes from victims on no list, 38% from "
-                            "uncertain matches between records.")
+    assert en["shares"] == (
+        "62% of the uncertainty comes from victims on no list, 38% from "
+        "uncertain matches between records."
+    )
     assert en["share_unlisted_pct"] + en["share_linkage_pct"] == 100
     assert "48 estimated" in en["draws"] and "2 could not" in en["failed"]
     assert en["bar"].startswith("<svg") and 'width="198.4"' in en["bar"]
@@ -81,12 +106,36 @@ def test_linkage_view_in_both_editions() -> None:
 def test_strata_rows_carry_their_linkage_share() -> None:
     import pandas as pd
 
-    run = {"id": 7, "method": "dga", "stale": False, "created_at": None, "settings": {},
-           "result": {**_result(INFO), "strata": [
-               {"sex": "f", "observed": 40.0, "estimate": 60.0, "lower": 45.0,
-                "upper": 90.0, "share_linkage": 0.25, "draws_used": 3},
-               {"sex": "m", "observed": 2.0, "estimate": None, "lower": None, "upper": None,
-                "share_linkage": None, "reason": "not estimable in any clustering"}]}}
+    run = {
+        "id": 7,
+        "method": "dga",
+        "stale": False,
+        "created_at": None,
+        "settings": {},
+        "result": {
+            **_result(INFO),
+            "strata": [
+                {
+                    "sex": "f",
+                    "observed": 40.0,
+                    "estimate": 60.0,
+                    "lower": 45.0,
+                    "upper": 90.0,
+                    "share_linkage": 0.25,
+                    "draws_used": 3,
+                },
+                {
+                    "sex": "m",
+                    "observed": 2.0,
+                    "estimate": None,
+                    "lower": None,
+                    "upper": None,
+                    "share_linkage": None,
+                    "reason": "not estimable in any clustering",
+                },
+            ],
+        },
+    }
     block = _strata_block(run, pd.Series(["f", "m"]), "sex", None)
     assert block["has_linkage"] is True
     assert [r["share_linkage"] for r in block["rows"]] == [0.25, None]
@@ -122,8 +171,10 @@ def _runs(root) -> list:
     ws = Workspace.open(root)
     try:
         with ws.session() as sess:
-            return [(r.id, r.method, list(r.by or []), dict(r.settings or {}), r.result)
-                    for r in sess.scalars(select(EstimateRun).order_by(EstimateRun.id))]
+            return [
+                (r.id, r.method, list(r.by or []), dict(r.settings or {}), r.result)
+                for r in sess.scalars(select(EstimateRun).order_by(EstimateRun.id))
+            ]
     finally:
         ws.close()
 
@@ -152,8 +203,9 @@ def test_cli_linkage_draws_are_stored_and_reported(small_linked_ws, tmp_path) ->
     assert 'id="method-linkage"' in html  # the method paragraph is always there
 
     # --linkage-draws: stored as the latest run, with its settings
-    res = runner.invoke(app, ["estimate", root, "--method", "dga", "--json",
-                              "--linkage-draws", "3", "--seed", "4"])
+    res = runner.invoke(
+        app, ["estimate", root, "--method", "dga", "--json", "--linkage-draws", "3", "--seed", "4"]
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     info = doc["diagnostics"]["linkage"]
@@ -170,23 +222,39 @@ def test_cli_linkage_draws_are_stored_and_reported(small_linked_ws, tmp_path) ->
     share_l = round(100 * block["share_linkage"])
     for lang in ("en", "fa"):
         out = tmp_path / f"unc-{lang}.html"
-        rep = runner.invoke(app, ["report", root, "--out", str(out), "--lang", lang,
-                                  "--no-compute"])
+        rep = runner.invoke(
+            app, ["report", root, "--out", str(out), "--lang", lang, "--no-compute"]
+        )
         assert rep.exit_code == 0, rep.output
         html = out.read_text(encoding="utf-8")
         assert 'id="linkage-uncertainty"' in html
         assert i18n.t("linkage_title", lang) in html
         # the stored run shown is this one
-        assert i18n.t("stored_run", lang, id=i18n.num(run_id, lang), at="@").split("@")[0] \
-            in html
-        for value in (doc["estimate"], doc["lower"], doc["upper"],
-                      info["plugin"]["estimate"], info["plugin"]["lower"],
-                      info["plugin"]["upper"]):
+        assert i18n.t("stored_run", lang, id=i18n.num(run_id, lang), at="@").split("@")[0] in html
+        for value in (
+            doc["estimate"],
+            doc["lower"],
+            doc["upper"],
+            info["plugin"]["estimate"],
+            info["plugin"]["lower"],
+            info["plugin"]["upper"],
+        ):
             assert i18n.num(value, lang) in html
-        assert i18n.t("linkage_shares", lang, unlisted=i18n.pct((100 - share_l) / 100, lang, 0),
-                      linkage=i18n.pct(share_l / 100, lang, 0)) in html
-        assert i18n.t("linkage_draws", lang, n=i18n.num(3, lang),
-                      used=i18n.num(info["draws_used"], lang)) in html
+        assert (
+            i18n.t(
+                "linkage_shares",
+                lang,
+                unlisted=i18n.pct((100 - share_l) / 100, lang, 0),
+                linkage=i18n.pct(share_l / 100, lang, 0),
+            )
+            in html
+        )
+        assert (
+            i18n.t(
+                "linkage_draws", lang, n=i18n.num(3, lang), used=i18n.num(info["draws_used"], lang)
+            )
+            in html
+        )
         assert 'href="#method-linkage"' in html and 'class="share-bar"' in html
     assert "۳ نمونه" in html  # Persian digits in the Persian edition
 
@@ -208,17 +276,24 @@ def test_people_line_and_its_warning_when_the_linked_count_is_off_the_matchings(
     2,597 linked where the matchings counted 2,100–2,220 and 2,089 were listed)."""
     from roshan.estimate.linkage import OBSERVED_GAP_WARN, observed_gap
 
-    close = dict(INFO, observed_per_draw={"min": 880, "median": 895.0, "max": 910},
-                 observed_gap=observed_gap(900, [880, 895, 910]))
+    close = dict(
+        INFO,
+        observed_per_draw={"min": 880, "median": 895.0, "max": 910},
+        observed_gap=observed_gap(900, [880, 895, 910]),
+    )
     en = linkage_view(linkage_block(_result(close)), "en")
-    assert en["people"] == ("People on the lists: 900 as linked; 880 – 910 across the "
-                            "plausible matchings.")
+    assert en["people"] == (
+        "People on the lists: 900 as linked; 880 – 910 across the plausible matchings."
+    )
     assert en["people_uncertain"] is False
     gap = observed_gap(2597, [2114, 2200, 2222])
     assert gap == pytest.approx(2597 / 2200 - 1) and gap > OBSERVED_GAP_WARN
-    far = dict(INFO, plugin={**INFO["plugin"], "observed": 2597},
-               observed_per_draw={"min": 2114, "median": 2200.0, "max": 2222},
-               observed_gap=gap)
+    far = dict(
+        INFO,
+        plugin={**INFO["plugin"], "observed": 2597},
+        observed_per_draw={"min": 2114, "median": 2200.0, "max": 2222},
+        observed_gap=gap,
+    )
     for lang in ("en", "fa"):
         view = linkage_view(linkage_block(_result(far)), lang)
         assert view["people_uncertain"] is True
@@ -232,15 +307,32 @@ def test_pooling_warns_when_the_linked_count_is_off_the_matchings() -> None:
     from roshan.estimate.results import EstimateResult
 
     def res(n: float) -> EstimateResult:
-        return EstimateResult(method="dga", lists=["A", "B"], observed=2200, estimate=n,
-                              lower=n * 0.9, upper=n * 1.1, level=0.95)
+        return EstimateResult(
+            method="dga",
+            lists=["A", "B"],
+            observed=2200,
+            estimate=n,
+            lower=n * 0.9,
+            upper=n * 1.1,
+            level=0.95,
+        )
 
-    plugin = EstimateResult(method="dga", lists=["A", "B"], observed=2597, estimate=6000.0,
-                            lower=5000.0, upper=7000.0, level=0.95)
-    pooled = pool_results([res(2900), res(3000), res(3100)], plugin=plugin,
-                          observed=[2114, 2200, 2222])
-    assert any("2,597 people, 18% more than the plausible matchings (2,114–2,222)" in w
-               for w in pooled.warnings)
+    plugin = EstimateResult(
+        method="dga",
+        lists=["A", "B"],
+        observed=2597,
+        estimate=6000.0,
+        lower=5000.0,
+        upper=7000.0,
+        level=0.95,
+    )
+    pooled = pool_results(
+        [res(2900), res(3000), res(3100)], plugin=plugin, observed=[2114, 2200, 2222]
+    )
+    assert any(
+        "2,597 people, 18% more than the plausible matchings (2,114–2,222)" in w
+        for w in pooled.warnings
+    )
     assert pooled.diagnostics["linkage"]["observed_gap"] == pytest.approx(2597 / 2200 - 1)
     calm = pool_results([res(2900), res(3000)], plugin=res(3000), observed=[2190, 2210])
     assert not any("plausible matchings (" in w for w in calm.warnings)
@@ -255,12 +347,20 @@ def test_headline_and_summary_give_ranges_when_the_documented_count_is_uncertain
     from roshan.report.build import headline_sentence
 
     def res(n: float, observed: int = 2200) -> EstimateResult:
-        return EstimateResult(method="dga", lists=["A", "B", "C"], observed=observed,
-                              estimate=n, lower=n * 0.9, upper=n * 1.1, level=0.95)
+        return EstimateResult(
+            method="dga",
+            lists=["A", "B", "C"],
+            observed=observed,
+            estimate=n,
+            lower=n * 0.9,
+            upper=n * 1.1,
+            level=0.95,
+        )
 
     plugin = res(6000.0, observed=2597)
-    far = pool_results([res(2900), res(3000), res(3100)], plugin=plugin,
-                       observed=[2114, 2200, 2222])
+    far = pool_results(
+        [res(2900), res(3000), res(3100)], plugin=plugin, observed=[2114, 2200, 2222]
+    )
     assert far.diagnostics["linkage"]["observed_uncertain"] is True
     assert far.documented_range == (2114, 2222)
     est = far.estimate

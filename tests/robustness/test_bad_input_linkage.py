@@ -26,8 +26,9 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def _ingest_outside_lists(case, ws: Workspace, names: list[str], keep_rows: dict | None = None,
-                          tmp: Path | None = None) -> None:
+def _ingest_outside_lists(
+    case, ws: Workspace, names: list[str], keep_rows: dict | None = None, tmp: Path | None = None
+) -> None:
     sc = case.scenario
     for name in names:
         path = sc.files[name]
@@ -35,8 +36,13 @@ def _ingest_outside_lists(case, ws: Workspace, names: list[str], keep_rows: dict
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
             path = tmp / f"{name}-few-SYNTHETIC.csv"
             frame.head(keep_rows[name]).to_csv(path, index=False)
-        ingest_file(ws, path, source_name=f"SYNTHETIC-{name}", source_kind=SourceKind.NGO_LIST,
-                    mapping_path=sc.files.get(f"{name}.mapping"))
+        ingest_file(
+            ws,
+            path,
+            source_name=f"SYNTHETIC-{name}",
+            source_kind=SourceKind.NGO_LIST,
+            mapping_path=sc.files.get(f"{name}.mapping"),
+        )
 
 
 def _scores(ws: Workspace, case) -> tuple[float, float]:
@@ -84,17 +90,24 @@ def test_a_list_of_three_records(outside_small, tmp_path):
 
 
 def test_all_names_identical_is_refused(tmp_path):
-    rows = [[f"r{i}", "Hossein", "Rezaei", f"2026-01-{8 + i % 10:02d}", str(20 + i % 30)]
-            for i in range(30)]
-    a = _write(tmp_path / "a-SYNTHETIC.csv", ["record_id", "given_name", "family_name",
-                                               "date_of_death", "age"], rows[:15])
-    b = _write(tmp_path / "b-SYNTHETIC.csv", ["record_id", "given_name", "family_name",
-                                               "date_of_death", "age"], rows[15:])
+    rows = [
+        [f"r{i}", "Hossein", "Rezaei", f"2026-01-{8 + i % 10:02d}", str(20 + i % 30)]
+        for i in range(30)
+    ]
+    a = _write(
+        tmp_path / "a-SYNTHETIC.csv",
+        ["record_id", "given_name", "family_name", "date_of_death", "age"],
+        rows[:15],
+    )
+    b = _write(
+        tmp_path / "b-SYNTHETIC.csv",
+        ["record_id", "given_name", "family_name", "date_of_death", "age"],
+        rows[15:],
+    )
     ws = Workspace.init(tmp_path / "ws")
     try:
         for name, path in (("A", a), ("B", b)):
-            ingest_file(ws, path, source_name=f"SYNTHETIC-{name}",
-                        source_kind=SourceKind.NGO_LIST)
+            ingest_file(ws, path, source_name=f"SYNTHETIC-{name}", source_kind=SourceKind.NGO_LIST)
         with pytest.raises(LinkageError, match="same name"):
             link_workspace(ws)
     finally:
@@ -118,8 +131,7 @@ def test_full_name_of_one_token(tmp_path):
     ws = Workspace.init(tmp_path / "ws")
     try:
         for name, path in (("A", a), ("B", b)):
-            ingest_file(ws, path, source_name=f"SYNTHETIC-{name}",
-                        source_kind=SourceKind.NGO_LIST)
+            ingest_file(ws, path, source_name=f"SYNTHETIC-{name}", source_kind=SourceKind.NGO_LIST)
         summary = link_workspace(ws)
         text = " ".join(summary.warnings)
         assert "family name is missing in every record" in text

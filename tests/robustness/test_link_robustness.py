@@ -31,8 +31,9 @@ def _score(ws_root: Path, sc) -> tuple[float, float]:
     norm = pd.read_parquet(ws_root / "snapshots" / "normalized.parquet")
     truth = truth_of(sc, norm)
     cl = pd.read_parquet(ws_root / "snapshots" / "clusters.parquet")
-    pred = pd.Series(cl["cluster_id"].astype(str).to_numpy(),
-                     index=cl["record_pk"].astype("int64").to_numpy())
+    pred = pd.Series(
+        cl["cluster_id"].astype(str).to_numpy(), index=cl["record_pk"].astype("int64").to_numpy()
+    )
     pw = pairwise_scores(pred, truth)
     return pw.precision, pw.recall
 
@@ -56,8 +57,17 @@ def test_one_script_lists_through_the_installed_cli(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     _roshan("init", str(ws))
     for name in sc.lists:
-        _roshan("ingest", str(ws), str(sc.files[name]), "--source", f"SYNTHETIC-{name}",
-                "--kind", "ngo_list", "--mapping", str(sc.files[f"{name}.mapping"]))
+        _roshan(
+            "ingest",
+            str(ws),
+            str(sc.files[name]),
+            "--source",
+            f"SYNTHETIC-{name}",
+            "--kind",
+            "ngo_list",
+            "--mapping",
+            str(sc.files[f"{name}.mapping"]),
+        )
     doc = json.loads(_roshan("link", str(ws), "--json").stdout)
     assert doc["health"]["verdict"] in ("ok", "repaired"), doc["health"]["message"]
     p, r = _score(ws, sc)
@@ -65,8 +75,7 @@ def test_one_script_lists_through_the_installed_cli(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("family", "seed"), [("outside3", 11), ("concentrated", 5)])
-def test_outside_family_meets_the_per_seed_targets(family: str, seed: int,
-                                                   tmp_path: Path) -> None:
+def test_outside_family_meets_the_per_seed_targets(family: str, seed: int, tmp_path: Path) -> None:
     from robustness.sweep import ingest_outside
 
     from roshan.link.pipeline import link_workspace

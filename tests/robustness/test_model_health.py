@@ -70,8 +70,9 @@ def test_trap_that_survives_retraining_fails_loudly(outside_small, forced_em, mo
         return None if model is None else trap(model)
 
     monkeypatch.setattr(train_mod, "sure_m", trapped_sure)
-    res = link_prepared(prepare_frame(outside_small.normalized),
-                        roshan_spec(spelling_level=True), seed=1)
+    res = link_prepared(
+        prepare_frame(outside_small.normalized), roshan_spec(spelling_level=True), seed=1
+    )
     assert res.health.verdict == "failed"
     failed = {c.name for c in res.health.failed_checks()}
     assert "group_balance" in failed
@@ -88,10 +89,17 @@ def test_health_report_round_trips_without_names(outside_small):
     res = link_prepared(prepare_frame(outside_small.normalized), roshan_spec(), seed=1)
     doc = res.health.to_dict()
     text = repr(doc)
-    names = pd.concat([outside_small.normalized["given_norm"],
-                       outside_small.normalized["family_norm"]]).dropna().unique()
+    names = (
+        pd.concat([outside_small.normalized["given_norm"], outside_small.normalized["family_norm"]])
+        .dropna()
+        .unique()
+    )
     assert not [n for n in names if len(str(n)) > 3 and f"'{n}'" in text]
     assert doc["verdict"] in ("ok", "repaired", "failed")
-    assert {c["name"] for c in doc["checks"]} >= {"level_order", "negative_agreement",
-                                                  "group_balance", "sure_nonmatches",
-                                                  "links_vs_prior"}
+    assert {c["name"] for c in doc["checks"]} >= {
+        "level_order",
+        "negative_agreement",
+        "group_balance",
+        "sure_nonmatches",
+        "links_vs_prior",
+    }

@@ -164,8 +164,10 @@ def test_missing_family():
     sc = _gen("missing", 1)
     assert "Father" not in sc.lists["C"].columns
     assert "father_name" not in sc.mappings["C"].values()
-    for df, age, father in ((sc.lists["A"], "سن", "نام پدر"),
-                            (sc.lists["B"], "Age", "Father's Name")):
+    for df, age, father in (
+        (sc.lists["A"], "سن", "نام پدر"),
+        (sc.lists["B"], "Age", "Father's Name"),
+    ):
         assert 0.4 < (df[age] == "").mean() < 0.6
         assert 0.4 < (df[father] == "").mean() < 0.6
 

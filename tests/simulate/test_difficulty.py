@@ -24,8 +24,9 @@ def test_more_lists_more_records():
 
 
 def _spelling_mismatch(error_rate: float) -> float:
-    scen = generate(ScenarioConfig(seed=2, population=1500, lists=1, error_rate=error_rate,
-                                   missing_rate=0.0))
+    scen = generate(
+        ScenarioConfig(seed=2, population=1500, lists=1, error_rate=error_rate, missing_rate=0.0)
+    )
     df = scen.records.merge(scen.population, on="victim_id", suffixes=("", "_true"))
     df = df[df["family_name"] != ""]
     return float((df["family_name"] != df["family_name_latin"]).mean())
@@ -57,8 +58,14 @@ def test_missing_rate_empties_cells():
 
 @pytest.mark.parametrize("factor, lo, hi", [(0.4, 0.3, 0.5), (1.0, 0.9, 1.1)])
 def test_blackout_lowers_capture_after_8_january(factor, lo, hi):
-    cfg = ScenarioConfig(seed=5, population=12000, heterogeneity=0.0, dependence=0.0,
-                         blackout_factor=factor, sources=_two_sources())
+    cfg = ScenarioConfig(
+        seed=5,
+        population=12000,
+        heterogeneity=0.0,
+        dependence=0.0,
+        blackout_factor=factor,
+        sources=_two_sources(),
+    )
     scen = generate(cfg)
     after = pd.to_datetime(scen.population["date_of_death"]) >= "2026-01-08"
     rate_after = scen.capture[after.to_numpy()].mean()
@@ -68,8 +75,11 @@ def test_blackout_lowers_capture_after_8_january(factor, lo, hi):
 
 def test_heterogeneity_drives_capture_by_latent_class():
     def by_class(h):
-        scen = generate(ScenarioConfig(seed=6, population=12000, heterogeneity=h, dependence=0.0,
-                                       sources=_two_sources()))
+        scen = generate(
+            ScenarioConfig(
+                seed=6, population=12000, heterogeneity=h, dependence=0.0, sources=_two_sources()
+            )
+        )
         cls = scen.population["latent_class"].to_numpy()
         return {c: scen.capture[cls == c].mean() for c in LATENT_CLASSES}
 
@@ -80,13 +90,25 @@ def test_heterogeneity_drives_capture_by_latent_class():
 
 @pytest.mark.parametrize("sign", [1, -1])
 def test_dependence_produces_the_sign_asked_for(sign):
-    cfg = ScenarioConfig(seed=8, population=12000, heterogeneity=0.0, dependence=0.6,
-                         dependence_pairs=[(1, 0, sign)], blackout_factor=1.0,
-                         sources=_two_sources())
+    cfg = ScenarioConfig(
+        seed=8,
+        population=12000,
+        heterogeneity=0.0,
+        dependence=0.6,
+        dependence_pairs=[(1, 0, sign)],
+        blackout_factor=1.0,
+        sources=_two_sources(),
+    )
     r = _corr(generate(cfg).capture)
     assert r * sign > 0.15
-    indep = ScenarioConfig(seed=8, population=12000, heterogeneity=0.0, dependence=0.0,
-                           blackout_factor=1.0, sources=_two_sources())
+    indep = ScenarioConfig(
+        seed=8,
+        population=12000,
+        heterogeneity=0.0,
+        dependence=0.0,
+        blackout_factor=1.0,
+        sources=_two_sources(),
+    )
     assert abs(_corr(generate(indep).capture)) < 0.05
 
 
@@ -115,8 +137,11 @@ def test_presets_order_difficulty_and_accept_overrides():
 
 
 def test_variant_rate_zero_gives_house_spellings_only():
-    scen = generate(ScenarioConfig(seed=3, population=800, lists=1, error_rate=0.0,
-                                   missing_rate=0.0, variant_rate=0.0))
+    scen = generate(
+        ScenarioConfig(
+            seed=3, population=800, lists=1, error_rate=0.0, missing_rate=0.0, variant_rate=0.0
+        )
+    )
     df = scen.records.merge(scen.population, on="victim_id", suffixes=("", "_true"))
     # source 0 writes standard-style Latin: the canonical romanisation, always
     assert (df["family_name"] == df["family_name_latin"]).all()
@@ -124,14 +149,21 @@ def test_variant_rate_zero_gives_house_spellings_only():
 
 def _copied_name_agreement(copy_spelling: float) -> float:
     sources = [SourceSpec(name=f"SYNTHETIC-T-{c}", base_capture=0.4, script="latin") for c in "AB"]
-    cfg = ScenarioConfig(seed=9, population=3000, heterogeneity=0.0, dependence=0.8,
-                         dependence_pairs=[(1, 0, 1)], error_rate=0.15, sources=sources,
-                         copy_spelling=copy_spelling)
+    cfg = ScenarioConfig(
+        seed=9,
+        population=3000,
+        heterogeneity=0.0,
+        dependence=0.8,
+        dependence_pairs=[(1, 0, 1)],
+        error_rate=0.15,
+        sources=sources,
+        copy_spelling=copy_spelling,
+    )
     r = generate(cfg).records
     a = r[r["source"] == "SYNTHETIC-T-A"].drop_duplicates("victim_id").set_index("victim_id")
     b = r[r["source"] == "SYNTHETIC-T-B"]
     b = b[b["victim_id"].isin(a.index)]
-    same = (b["family_name"].to_numpy() == a.loc[b["victim_id"], "family_name"].to_numpy())
+    same = b["family_name"].to_numpy() == a.loc[b["victim_id"], "family_name"].to_numpy()
     return float(same.mean())
 
 

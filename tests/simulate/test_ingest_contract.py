@@ -18,8 +18,12 @@ def test_every_list_ingests_without_rejections(tmp_path):
     try:
         for s in m["sources"]:
             res = importer.ingest_file(
-                ws, out / s["file"], source_name=s["name"], source_kind=SourceKind(s["kind"]),
-                mapping_path=Path(out / s["mapping"]) if s["mapping"] else None)
+                ws,
+                out / s["file"],
+                source_name=s["name"],
+                source_kind=SourceKind(s["kind"]),
+                mapping_path=Path(out / s["mapping"]) if s["mapping"] else None,
+            )
             assert res.rows_total == s["records"], s["name"]
             assert res.rows_rejected == 0, (s["name"], res.issues[:3])
             assert res.unmapped_columns == [], s["name"]
@@ -44,8 +48,12 @@ def test_robustness_families_ingest_without_rejections(tmp_path, family):
     try:
         for s in m["sources"]:
             res = importer.ingest_file(
-                ws, out / s["file"], source_name=s["name"], source_kind=SourceKind(s["kind"]),
-                mapping_path=Path(out / s["mapping"]) if s["mapping"] else None)
+                ws,
+                out / s["file"],
+                source_name=s["name"],
+                source_kind=SourceKind(s["kind"]),
+                mapping_path=Path(out / s["mapping"]) if s["mapping"] else None,
+            )
             assert res.rows_total == s["records"], s["name"]
             assert res.rows_rejected == 0, (s["name"], res.issues[:3])
             assert res.unmapped_columns == [], s["name"]

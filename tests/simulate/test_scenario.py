@@ -51,7 +51,8 @@ def test_manifest_contract(written):
         assert s["mapping"] is None or (out / s["mapping"]).is_file()
         assert s["records"] > 0
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8")) == json.loads(
-        json.dumps(m, default=str))
+        json.dumps(m, default=str)
+    )
     # each requested format/encoding appears
     got = {(s["format"], s["encoding"]) for s in m["sources"]}
     assert got == {FORMAT_TOKENS[t] for t in ALL_FORMATS}
@@ -138,8 +139,9 @@ def test_truth_is_consistent_with_lists(written):
 
 
 def test_clean_scenario_values_match_truth():
-    cfg = ScenarioConfig(seed=3, population=400, lists=1, error_rate=0.0, missing_rate=0.0,
-                         duplicate_rate=0.0)
+    cfg = ScenarioConfig(
+        seed=3, population=400, lists=1, error_rate=0.0, missing_rate=0.0, duplicate_rate=0.0
+    )
     scen = generate(cfg)
     df = scen.records.merge(scen.population, on="victim_id", suffixes=("", "_true"))
     full = df["date_of_death"].str.len() == 10
@@ -237,7 +239,9 @@ def test_dates_of_birth_agree_with_true_age():
     full = df[df["date_of_birth"].str.len() == 10]
     assert len(full) > 100 and 0.5 < len(full) / len(df) < 0.85  # ~30% are year only
     for dob, dob_true in zip(full["date_of_birth"], full["date_of_birth_true"], strict=True):
-        y, m, d = (int(x) for x in dob.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")).split("/"))
+        y, m, d = (
+            int(x) for x in dob.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")).split("/")
+        )
         assert jdatetime.date(y, m, d).togregorian().isoformat() == dob_true
     pop = scen.population
     death = pd.to_datetime(pop["date_of_death"])

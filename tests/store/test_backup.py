@@ -19,7 +19,10 @@ from roshan.store.workspace import Workspace
 def _fill(ws: Workspace, tmp_path: Path, n_files: int = 2, rows: int = 50) -> None:
     for i in range(n_files):
         f = tmp_path / f"SYNTHETIC-{i}.csv"
-        f.write_text("full_name,city\n" + "".join(f"person {i}-{j},شیراز\n" for j in range(rows)), encoding="utf-8")
+        f.write_text(
+            "full_name,city\n" + "".join(f"person {i}-{j},شیراز\n" for j in range(rows)),
+            encoding="utf-8",
+        )
         ingest_file(ws, f, source_name=f"S{i}")
 
 
@@ -61,7 +64,9 @@ def test_round_trip_and_ledger_verifies(any_ws: Workspace, tmp_path: Path, ident
 
 
 @pytest.mark.postgres
-def test_sqlite_backup_restores_onto_postgres(sqlite_ws: Workspace, tmp_path: Path, pg_url: str, identity) -> None:
+def test_sqlite_backup_restores_onto_postgres(
+    sqlite_ws: Workspace, tmp_path: Path, pg_url: str, identity
+) -> None:
     _fill(sqlite_ws, tmp_path)
     out = tmp_path / "b.age"
     backup(sqlite_ws, out, [str(identity.to_public())])
@@ -104,7 +109,9 @@ def test_backup_while_writing_is_consistent(sqlite_ws: Workspace, tmp_path: Path
         i = 0
         while not stop.is_set() and i < 30:
             f = writer_dir / f"SYNTHETIC-w{i}.csv"
-            f.write_text("full_name\n" + "".join(f"w{i}-{j}\n" for j in range(300)), encoding="utf-8")
+            f.write_text(
+                "full_name\n" + "".join(f"w{i}-{j}\n" for j in range(300)), encoding="utf-8"
+            )
             ingest_file(sqlite_ws, f, source_name="writer")
             i += 1
 
@@ -136,11 +143,22 @@ def test_cli_backup_restore(sqlite_ws: Workspace, tmp_path: Path, identity) -> N
     idf = tmp_path / "id.txt"
     idf.write_text(str(identity) + "\n", encoding="utf-8")
     runner = CliRunner()
-    res = runner.invoke(app, ["backup", str(sqlite_ws.root), str(tmp_path / "b.age"),
-                              "--recipient", str(identity.to_public()), "--json"])
+    res = runner.invoke(
+        app,
+        [
+            "backup",
+            str(sqlite_ws.root),
+            str(tmp_path / "b.age"),
+            "--recipient",
+            str(identity.to_public()),
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["tables"]["records"] == 50
-    res = runner.invoke(app, ["restore", str(tmp_path / "b.age"), str(tmp_path / "r"),
-                              "--identity", str(idf), "--json"])
+    res = runner.invoke(
+        app,
+        ["restore", str(tmp_path / "b.age"), str(tmp_path / "r"), "--identity", str(idf), "--json"],
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["workspace_id"] == sqlite_ws.id

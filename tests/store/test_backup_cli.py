@@ -28,15 +28,23 @@ SCRIPT = Path(sys.executable).parent / "roshan"
 PASSPHRASE = "SYNTHETIC backup passphrase"
 
 
-def run(*args: object, env: dict[str, str] | None = None, stdin: str | None = None,
-        timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: object, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     exe = str(SCRIPT) if SCRIPT.exists() else shutil.which("roshan")
     assert exe
     full = {**os.environ, "COLUMNS": "80", **(env or {})}
-    full.pop("ROSHAN_KEY_PASSPHRASE", None) if env is None or \
-        "ROSHAN_KEY_PASSPHRASE" not in env else None
-    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, env=full,
-                          input=stdin if stdin is not None else "", timeout=timeout)
+    full.pop(
+        "ROSHAN_KEY_PASSPHRASE", None
+    ) if env is None or "ROSHAN_KEY_PASSPHRASE" not in env else None
+    return subprocess.run(
+        [exe, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=full,
+        input=stdin if stdin is not None else "",
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +52,10 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("bk")
     ws = Workspace.init(root / "ws")
     f = root / "SYNTHETIC-list.csv"
-    f.write_text("full_name,city\n" + "".join(f"SYNTHETIC person {i},Shiraz\n"
-                                               for i in range(3000)), encoding="utf-8")
+    f.write_text(
+        "full_name,city\n" + "".join(f"SYNTHETIC person {i},Shiraz\n" for i in range(3000)),
+        encoding="utf-8",
+    )
     ingest_file(ws, f, source_name="SYNTHETIC NGO")
     ws.close()
     return root / "ws"
@@ -59,8 +69,7 @@ def identity(tmp_path_factory: pytest.TempPathFactory) -> tuple[x25519.Identity,
     return ident, f
 
 
-def test_backup_is_compressed_and_says_its_size(filled: Path, tmp_path: Path,
-                                                identity) -> None:
+def test_backup_is_compressed_and_says_its_size(filled: Path, tmp_path: Path, identity) -> None:
     ident, idf = identity
     out = tmp_path / "b.roshan.age"
     res = run("backup", filled, out, "--recipient", str(ident.to_public()))
@@ -83,12 +92,12 @@ def test_backup_is_compressed_and_says_its_size(filled: Path, tmp_path: Path,
     assert json.loads(res.stdout)["workspace_id"]
 
 
-def test_json_output_is_one_document_and_progress_on_stderr(filled: Path, tmp_path: Path,
-                                                             identity) -> None:
+def test_json_output_is_one_document_and_progress_on_stderr(
+    filled: Path, tmp_path: Path, identity
+) -> None:
     ident, _ = identity
     env = {"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"}  # as on a terminal
-    res = run("backup", filled, tmp_path / "b.age", "-r", str(ident.to_public()), "--json",
-              env=env)
+    res = run("backup", filled, tmp_path / "b.age", "-r", str(ident.to_public()), "--json", env=env)
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)  # exactly one JSON document, nothing else on stdout
     assert doc["bytes"] == (tmp_path / "b.age").stat().st_size
@@ -100,8 +109,9 @@ def test_json_output_is_one_document_and_progress_on_stderr(filled: Path, tmp_pa
 def test_ingest_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     assert run("init", tmp_path / "ws").returncode == 0
     f = tmp_path / "SYNTHETIC-big.csv"
-    f.write_text("full_name\n" + "".join(f"SYNTHETIC p{i}\n" for i in range(12_000)),
-                 encoding="utf-8")
+    f.write_text(
+        "full_name\n" + "".join(f"SYNTHETIC p{i}\n" for i in range(12_000)), encoding="utf-8"
+    )
     env = {"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"}
     res = run("ingest", tmp_path / "ws", f, "--source", "SYNTHETIC S", "--json", env=env)
     assert res.returncode == 0, res.stderr
@@ -111,8 +121,7 @@ def test_ingest_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     assert "rows stored" in flat and ("kB" in flat or "MB" in flat), flat[-500:]  # bytes bar
 
 
-def test_old_uncompressed_backup_still_restores(filled: Path, tmp_path: Path,
-                                                identity) -> None:
+def test_old_uncompressed_backup_still_restores(filled: Path, tmp_path: Path, identity) -> None:
     import pyrage
 
     ident, _ = identity
@@ -123,8 +132,7 @@ def test_old_uncompressed_backup_still_restores(filled: Path, tmp_path: Path,
         pyrage.decrypt_io(src, plain, [ident])
     old = tmp_path / "old.age"
     with old.open("wb") as dst:  # a backup as written before compression: a plain tar
-        pyrage.encrypt_io(io.BytesIO(gzip.decompress(plain.getvalue())), dst,
-                          [ident.to_public()])
+        pyrage.encrypt_io(io.BytesIO(gzip.decompress(plain.getvalue())), dst, [ident.to_public()])
     ws = restore(old, tmp_path / "r", [ident])
     try:
         from roshan.store.status import workspace_status
@@ -134,8 +142,9 @@ def test_old_uncompressed_backup_still_restores(filled: Path, tmp_path: Path,
         ws.close()
 
 
-def test_backup_says_it_is_waiting_for_a_running_import(filled: Path, tmp_path: Path,
-                                                        identity) -> None:
+def test_backup_says_it_is_waiting_for_a_running_import(
+    filled: Path, tmp_path: Path, identity
+) -> None:
     """A writer holds SQLite's write lock (as an import does for its whole run): the
     backup prints a "waiting for" line, then finishes once the writer is done."""
     ident, _ = identity
@@ -182,13 +191,19 @@ def keyed_backup(filled: Path, tmp_path_factory: pytest.TempPathFactory) -> tupl
 def test_restore_with_keys_is_scriptable(keyed_backup, tmp_path: Path, how: str) -> None:
     keys, out = keyed_backup
     if how == "env":
-        res = run("restore", out, tmp_path / "r", "--keys", keys, "--json",
-                  env={"ROSHAN_KEY_PASSPHRASE": PASSPHRASE})
+        res = run(
+            "restore",
+            out,
+            tmp_path / "r",
+            "--keys",
+            keys,
+            "--json",
+            env={"ROSHAN_KEY_PASSPHRASE": PASSPHRASE},
+        )
     else:
         pf = tmp_path / "p.txt"
         pf.write_text(PASSPHRASE + "\n", encoding="utf-8")
-        res = run("restore", out, tmp_path / "r", "--keys", keys, "--passphrase-file", pf,
-                  "--json")
+        res = run("restore", out, tmp_path / "r", "--keys", keys, "--passphrase-file", pf, "--json")
     assert res.returncode == 0, (res.returncode, res.stderr)
     assert json.loads(res.stdout)["workspace"] == str((tmp_path / "r").resolve())
 

@@ -20,22 +20,43 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path):
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     else:
-        engine = make_engine(request.getfixturevalue("pg_url").replace("postgresql://", "postgresql+psycopg://"))
+        engine = make_engine(
+            request.getfixturevalue("pg_url").replace("postgresql://", "postgresql+psycopg://")
+        )
     yield engine
     engine.dispose()
 
 
 def _seed_first_schema(engine) -> None:
     with engine.begin() as conn:
-        conn.execute(text("insert into sources (name, kind, created_at) values ('SYNTHETIC-A', 'ngo_list', CURRENT_TIMESTAMP)"))
-        conn.execute(text(
-            "insert into imports (source_id, file_name, sha256, size, encoding, file_format, roshan_version, "
-            "created_at, actor, rows_total, rows_accepted, rows_rejected) values "
-            "(1, 'SYNTHETIC.csv', 'aa', 10, 'utf-8', 'csv', '0.1.0', CURRENT_TIMESTAMP, 'test', 1, 1, 0)"))
-        conn.execute(text("insert into raw_rows (import_id, row_number, cells) values (1, 1, '{\"full_name\": \"Ali\"}')"))
-        conn.execute(text("insert into records (import_id, row_number, source_id, status, full_name) "
-                          "values (1, 1, 1, 'accepted', 'Ali')"))
-        conn.execute(text("insert into audit_events (at, actor, action) values (CURRENT_TIMESTAMP, 'test', 'seed')"))
+        conn.execute(
+            text(
+                "insert into sources (name, kind, created_at) values ('SYNTHETIC-A', 'ngo_list', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "insert into imports (source_id, file_name, sha256, size, encoding, file_format, roshan_version, "
+                "created_at, actor, rows_total, rows_accepted, rows_rejected) values "
+                "(1, 'SYNTHETIC.csv', 'aa', 10, 'utf-8', 'csv', '0.1.0', CURRENT_TIMESTAMP, 'test', 1, 1, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                'insert into raw_rows (import_id, row_number, cells) values (1, 1, \'{"full_name": "Ali"}\')'
+            )
+        )
+        conn.execute(
+            text(
+                "insert into records (import_id, row_number, source_id, status, full_name) "
+                "values (1, 1, 1, 'accepted', 'Ali')"
+            )
+        )
+        conn.execute(
+            text(
+                "insert into audit_events (at, actor, action) values (CURRENT_TIMESTAMP, 'test', 'seed')"
+            )
+        )
 
 
 def test_upgrade_from_first_schema_preserves_data(empty_engine) -> None:
@@ -74,6 +95,8 @@ def test_models_match_migrations(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
     upgrade(engine)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata
+        )
     engine.dispose()
     assert diff == []

@@ -32,14 +32,28 @@ def test_open_round_trip(any_ws: Workspace) -> None:
 def test_append_only_tables_refuse_update_and_delete(any_ws: Workspace, table: str) -> None:
     # audit_events has a row after init; add a raw row and a leaf through ingest-like inserts.
     with any_ws.engine.begin() as conn:
-        conn.execute(text("insert into sources (name, kind, created_at) values ('s', 'other', CURRENT_TIMESTAMP)"))
-        conn.execute(text(
-            "insert into imports (source_id, file_name, sha256, size, encoding, file_format, "
-            "roshan_version, created_at, actor, rows_total, rows_accepted, rows_rejected) values "
-            "(1, 'f', 'abc', 1, 'utf-8', 'csv', '0', CURRENT_TIMESTAMP, 'a', 0, 0, 0)"))
-        conn.execute(text("insert into raw_rows (import_id, row_number, cells) values (1, 1, '{}')"))
-        conn.execute(text("insert into ledger_leaves (seq, leaf_hash, kind, ref, created_at) "
-                          "values (0, :h, 'raw_row', 'x', CURRENT_TIMESTAMP)"), {"h": b"\x00" * 32})
+        conn.execute(
+            text(
+                "insert into sources (name, kind, created_at) values ('s', 'other', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "insert into imports (source_id, file_name, sha256, size, encoding, file_format, "
+                "roshan_version, created_at, actor, rows_total, rows_accepted, rows_rejected) values "
+                "(1, 'f', 'abc', 1, 'utf-8', 'csv', '0', CURRENT_TIMESTAMP, 'a', 0, 0, 0)"
+            )
+        )
+        conn.execute(
+            text("insert into raw_rows (import_id, row_number, cells) values (1, 1, '{}')")
+        )
+        conn.execute(
+            text(
+                "insert into ledger_leaves (seq, leaf_hash, kind, ref, created_at) "
+                "values (0, :h, 'raw_row', 'x', CURRENT_TIMESTAMP)"
+            ),
+            {"h": b"\x00" * 32},
+        )
     column = {"raw_rows": "row_number", "audit_events": "actor", "ledger_leaves": "ref"}[table]
     value = "2" if table == "raw_rows" else "'x'"
     for stmt in (f"update {table} set {column} = {value}", f"delete from {table}"):
@@ -103,7 +117,9 @@ def test_leaf_data_fast_path_equals_canonical_json() -> None:
         raw_row_leaf_data_from_json,
     )
 
-    cells = {"نام": "علی", "b": None, "a": "x\"y", "z": "1"}
-    expected = canonical_json({"kind": "raw_row", "import": "ab" * 32, "row": 7, "cells": cells}).encode()
+    cells = {"نام": "علی", "b": None, "a": 'x"y', "z": "1"}
+    expected = canonical_json(
+        {"kind": "raw_row", "import": "ab" * 32, "row": 7, "cells": cells}
+    ).encode()
     assert raw_row_leaf_data("ab" * 32, 7, cells) == expected
     assert raw_row_leaf_data_from_json("ab" * 32, 7, canonical_json(cells)) == expected

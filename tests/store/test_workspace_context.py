@@ -9,9 +9,9 @@ import pytest
 from roshan.store.workspace import Workspace
 
 
-def test_workspace_is_a_context_manager_that_closes_on_error(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch
-                                                             ) -> None:
+def test_workspace_is_a_context_manager_that_closes_on_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     closed: list[bool] = []
     monkeypatch.setattr(Workspace, "close", lambda self: closed.append(True))
     with Workspace.init(tmp_path / "ws") as ws:
@@ -50,8 +50,11 @@ def test_snapshot_names_are_defined_once(tmp_path) -> None:
     src = Path(__file__).resolve().parents[2] / "src" / "roshan"
     names = "|".join(re.escape(f) for f in SNAPSHOT_FILES.values())
     literal = re.compile(f'"({names})"')
-    found = [f"{p.relative_to(src)}:{i}" for p in src.rglob("*.py")
-             if p.name != "workspace.py" or p.parent.name != "store"
-             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-             if literal.search(line)]
+    found = [
+        f"{p.relative_to(src)}:{i}"
+        for p in src.rglob("*.py")
+        if p.name != "workspace.py" or p.parent.name != "store"
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if literal.search(line)
+    ]
     assert found == [], found

@@ -19,8 +19,12 @@ import pytest
 
 POPULATION = 250
 SEED = 11
-PASSWORDS = {"admin": "admin-pass-0001", "analyst": "analyst-pass-01",
-             "reviewer": "reviewer-pass-1", "viewer": "viewer-pass-001"}
+PASSWORDS = {
+    "admin": "admin-pass-0001",
+    "analyst": "analyst-pass-01",
+    "reviewer": "reviewer-pass-1",
+    "viewer": "viewer-pass-001",
+}
 ROLES = tuple(PASSWORDS)
 
 
@@ -31,8 +35,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     pg = os.environ.get("ROSHAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     pg = pg.split("@", 1)[-1]  # never print credentials
     chromium = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else "absent (skipped)"
-    return [f"roshan web tests: SQLite and PostgreSQL at {pg} ([postgresql] ids); "
-            f"browser tests: Debian chromium {chromium}"]
+    return [
+        f"roshan web tests: SQLite and PostgreSQL at {pg} ([postgresql] ids); "
+        f"browser tests: Debian chromium {chromium}"
+    ]
 
 
 @dataclass
@@ -57,8 +63,13 @@ def ingest_all(ws, scenario: Scenario, only: int | None = None) -> None:
 
     for src in scenario.manifest["sources"][:only]:
         mapping = scenario.root / src["mapping"] if src.get("mapping") else None
-        ingest_file(ws, scenario.root / src["file"], source_name=src["name"],
-                    source_kind=SourceKind(src["kind"]), mapping_path=mapping)
+        ingest_file(
+            ws,
+            scenario.root / src["file"],
+            source_name=src["name"],
+            source_kind=SourceKind(src["kind"]),
+            mapping_path=mapping,
+        )
 
 
 def add_role_users(ws) -> None:
@@ -114,9 +125,15 @@ def csrf_of(html: str) -> str:
 def login(client, role: str, password: str | None = None):
     """Sign ``client`` in as the user named after ``role``; returns the POST response."""
     page = client.get("/login")
-    return client.post("/login", data={"username": role, "password": password or PASSWORDS[role],
-                                       "csrf_token": csrf_of(page.text)},
-                       follow_redirects=False)
+    return client.post(
+        "/login",
+        data={
+            "username": role,
+            "password": password or PASSWORDS[role],
+            "csrf_token": csrf_of(page.text),
+        },
+        follow_redirects=False,
+    )
 
 
 def client_for(app, role: str | None = None):

@@ -31,8 +31,11 @@ SYNTHETIC_CSV = (
 
 def _persian_victim(ws) -> tuple[str, str, str]:
     with ws.engine.connect() as conn:
-        rows = conn.execute(select(Victim.uid, Victim.display_name, Victim.romanized)
-                            .where(Victim.active.is_(True)).order_by(Victim.uid)).all()
+        rows = conn.execute(
+            select(Victim.uid, Victim.display_name, Victim.romanized)
+            .where(Victim.active.is_(True))
+            .order_by(Victim.uid)
+        ).all()
     for uid, name, roman in rows:
         if name and any("\u0600" <= ch <= "\u06ff" for ch in name) and roman:
             return uid, name, roman
@@ -49,7 +52,8 @@ def test_search_in_both_scripts_uses_linkage_normalisation(clients, web_ws) -> N
     assert uid in [v["uid"] for v in fa]
     assert uid in [v["uid"] for v in en]
     assert normalize_name(name).key.split()[0][:3] in (
-        web_ws.engine.connect().execute(select(Victim.name_key).where(Victim.uid == uid)).scalar())
+        web_ws.engine.connect().execute(select(Victim.name_key).where(Victim.uid == uid)).scalar()
+    )
     assert c.get("/api/victims", params={"q": uid}).json()["results"][0]["uid"] == uid
     assert c.get("/api/victims", params={"q": "zzqqxxw"}).json()["count"] == 0
     page = c.get("/victims", params={"q": name}).text
@@ -58,8 +62,9 @@ def test_search_in_both_scripts_uses_linkage_normalisation(clients, web_ws) -> N
 
 def test_victim_page_has_records_side_by_side_with_provenance(clients, web_ws) -> None:
     with web_ws.engine.connect() as conn:
-        uid, n = conn.execute(select(Victim.uid, Victim.n_records).where(Victim.n_records >= 2)
-                              .order_by(Victim.uid)).first()
+        uid, n = conn.execute(
+            select(Victim.uid, Victim.n_records).where(Victim.n_records >= 2).order_by(Victim.uid)
+        ).first()
     d = clients["analyst"].get(f"/api/victims/{uid}").json()
     assert d["victim"]["uid"] == uid and len(d["records"]) == n
     for r in d["records"]:
@@ -77,26 +82,40 @@ def test_review_optimistic_locking(clients, web_ws) -> None:
     item = q["items"][0]
     assert item["a"] and item["b"] and item["version"] == 0
     body = {"record_a": item["record_a"], "record_b": item["record_b"], "expected_version": 0}
-    r1 = a.post("/api/review/decisions", json={**body, "decision": "match"},
-                headers={"X-CSRF-Token": session_csrf(a)})
+    r1 = a.post(
+        "/api/review/decisions",
+        json={**body, "decision": "match"},
+        headers={"X-CSRF-Token": session_csrf(a)},
+    )
     assert r1.status_code == 200 and r1.json()["version"] == 1
     # the second reviewer read the same version 0: refused, not overwritten
-    r2 = b.post("/api/review/decisions", json={**body, "decision": "non_match"},
-                headers={"X-CSRF-Token": session_csrf(b)})
+    r2 = b.post(
+        "/api/review/decisions",
+        json={**body, "decision": "non_match"},
+        headers={"X-CSRF-Token": session_csrf(b)},
+    )
     assert r2.status_code == 409
     with web_ws.engine.connect() as conn:
-        row = conn.execute(select(ReviewDecision.decision, ReviewDecision.reviewer,
-                                  ReviewDecision.version)).one()
+        row = conn.execute(
+            select(ReviewDecision.decision, ReviewDecision.reviewer, ReviewDecision.version)
+        ).one()
     assert tuple(row) == ("match", "web:reviewer", 1)
     # with the current version, a change is accepted
-    r3 = b.post("/api/review/decisions", json={**body, "decision": "non_match",
-                                               "expected_version": 1},
-                headers={"X-CSRF-Token": session_csrf(b)})
+    r3 = b.post(
+        "/api/review/decisions",
+        json={**body, "decision": "non_match", "expected_version": 1},
+        headers={"X-CSRF-Token": session_csrf(b)},
+    )
     assert r3.status_code == 200 and r3.json()["version"] == 2
     # the page form reports the conflict the same way
     page = b.get("/review").text
-    form = {"csrf_token": csrf_of(page), "record_a": item["record_a"],
-            "record_b": item["record_b"], "decision": "unsure", "expected_version": 1}
+    form = {
+        "csrf_token": csrf_of(page),
+        "record_a": item["record_a"],
+        "record_b": item["record_b"],
+        "decision": "unsure",
+        "expected_version": 1,
+    }
     r4 = b.post("/review/decide", data=form, follow_redirects=False)
     assert r4.status_code == 303 and "status=conflict" in r4.headers["location"]
 
@@ -109,12 +128,22 @@ def test_review_page_decides_next_pair(clients) -> None:
 
     ra = int(re.search(r'name="record_a" value="(\d+)"', page).group(1))
     rb = int(re.search(r'name="record_b" value="(\d+)"', page).group(1))
-    r = c.post("/review/decide", data={"csrf_token": csrf_of(page), "record_a": ra,
-                                       "record_b": rb, "decision": "unsure",
-                                       "expected_version": 0}, follow_redirects=True)
+    r = c.post(
+        "/review/decide",
+        data={
+            "csrf_token": csrf_of(page),
+            "record_a": ra,
+            "record_b": rb,
+            "decision": "unsure",
+            "expected_version": 0,
+        },
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and 'id="saved"' in r.text
-    assert f'name="record_a" value="{ra}"' not in r.text or \
-        f'name="record_b" value="{rb}"' not in r.text
+    assert (
+        f'name="record_a" value="{ra}"' not in r.text
+        or f'name="record_b" value="{rb}"' not in r.text
+    )
 
 
 @pytest.fixture
@@ -128,8 +157,12 @@ def ingest_app(any_ws):
 def test_upload_preview_confirm_and_rejected_rows(ingest_app, any_ws, scenario) -> None:
     c = client_for(ingest_app, "analyst")
     h = {"X-CSRF-Token": session_csrf(c)}
-    r = c.post("/api/uploads", data={"source_name": "SYNTHETIC-UPLOAD", "source_kind": "ngo_list"},
-               files={"file": ("SYNTHETIC list.csv", SYNTHETIC_CSV, "text/csv")}, headers=h)
+    r = c.post(
+        "/api/uploads",
+        data={"source_name": "SYNTHETIC-UPLOAD", "source_kind": "ngo_list"},
+        files={"file": ("SYNTHETIC list.csv", SYNTHETIC_CSV, "text/csv")},
+        headers=h,
+    )
     assert r.status_code == 201, r.text
     p = r.json()
     assert p["encoding"].lower().replace("-", "") in ("utf8", "utf8sig") and p["format"] == "csv"
@@ -153,11 +186,18 @@ def test_upload_preview_confirm_and_rejected_rows(ingest_app, any_ws, scenario) 
     src = next(s for s in scenario.manifest["sources"] if s["encoding"] == "windows-1256")
     big = make_app(any_ws)
     c2 = client_for(big, "analyst")
-    r = c2.post("/api/uploads", data={"source_name": src["name"], "source_kind": src["kind"]},
-                files={"file": (src["file"].split("/")[-1], (scenario.root / src["file"]).read_bytes()),
-                       "mapping": (src["mapping"].split("/")[-1],
-                                   (scenario.root / src["mapping"]).read_bytes())},
-                headers={"X-CSRF-Token": session_csrf(c2)})
+    r = c2.post(
+        "/api/uploads",
+        data={"source_name": src["name"], "source_kind": src["kind"]},
+        files={
+            "file": (src["file"].split("/")[-1], (scenario.root / src["file"]).read_bytes()),
+            "mapping": (
+                src["mapping"].split("/")[-1],
+                (scenario.root / src["mapping"]).read_bytes(),
+            ),
+        },
+        headers={"X-CSRF-Token": session_csrf(c2)},
+    )
     assert r.status_code == 201, r.text
     assert r.json()["encoding"].lower().replace("-", "") in ("windows1256", "cp1256")
     assert "full_name" in r.json()["fields"] or "given_name" in r.json()["fields"]
@@ -169,20 +209,37 @@ def test_upload_limits(ingest_app) -> None:
     h = {"X-CSRF-Token": session_csrf(c)}
     data = {"source_name": "SYNTHETIC-X", "source_kind": "other"}
     too_big = b"full_name\n" + b"SYNTHETIC Name\n" * 10000
-    assert c.post("/api/uploads", data=data, files={"file": ("big.csv", too_big)},
-                  headers=h).status_code == 413
-    assert c.post("/api/uploads", data=data, files={"file": ("x.exe", b"MZ\x90\x00")},
-                  headers=h).status_code == 400
-    assert c.post("/api/uploads", data=data, files={"file": ("x.csv", b"<html><script>")},
-                  headers=h).status_code == 400
-    assert c.post("/api/uploads", data=data, files={"file": ("x.xlsx", b"not a zip")},
-                  headers=h).status_code == 400
-    assert c.post("/api/uploads", data=data, files={"file": ("x.csv", b"")},
-                  headers=h).status_code == 400
+    assert (
+        c.post(
+            "/api/uploads", data=data, files={"file": ("big.csv", too_big)}, headers=h
+        ).status_code
+        == 413
+    )
+    assert (
+        c.post(
+            "/api/uploads", data=data, files={"file": ("x.exe", b"MZ\x90\x00")}, headers=h
+        ).status_code
+        == 400
+    )
+    assert (
+        c.post(
+            "/api/uploads", data=data, files={"file": ("x.csv", b"<html><script>")}, headers=h
+        ).status_code
+        == 400
+    )
+    assert (
+        c.post(
+            "/api/uploads", data=data, files={"file": ("x.xlsx", b"not a zip")}, headers=h
+        ).status_code
+        == 400
+    )
+    assert (
+        c.post("/api/uploads", data=data, files={"file": ("x.csv", b"")}, headers=h).status_code
+        == 400
+    )
     assert list(ingest_app.state.uploads_dir.iterdir()) == []  # refused uploads leave nothing
     big_json = b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
-    r = c.post("/api/tokens", content=big_json,
-               headers={**h, "Content-Type": "application/json"})
+    r = c.post("/api/tokens", content=big_json, headers={**h, "Content-Type": "application/json"})
     assert r.status_code == 413  # other requests are small, whatever the route
 
 
@@ -190,8 +247,11 @@ def test_estimate_job_runs_in_background(clients, web_ws) -> None:
     c = clients["analyst"]
     with web_ws.engine.connect() as conn:
         before = conn.execute(select(func.count()).select_from(EstimateRun)).scalar()
-    r = c.post("/api/jobs", json={"kind": "estimate", "method": "loglinear", "bootstrap": 0},
-               headers={"X-CSRF-Token": session_csrf(c)})
+    r = c.post(
+        "/api/jobs",
+        json={"kind": "estimate", "method": "loglinear", "bootstrap": 0},
+        headers={"X-CSRF-Token": session_csrf(c)},
+    )
     assert r.status_code == 202
     job_id = r.json()["id"]
     job = c.app.state.jobs.wait(job_id, timeout=120)
@@ -208,8 +268,7 @@ def test_estimate_job_runs_in_background(clients, web_ws) -> None:
 def test_link_job_with_progress(clients, web_ws) -> None:
     c = clients["admin"]
     page = c.get("/jobs").text
-    r = c.post("/jobs", data={"csrf_token": csrf_of(page), "kind": "link"},
-               follow_redirects=False)
+    r = c.post("/jobs", data={"csrf_token": csrf_of(page), "kind": "link"}, follow_redirects=False)
     assert r.status_code == 303
     job_id = int(r.headers["location"].rsplit("/", 1)[1])
     job = c.app.state.jobs.wait(job_id, timeout=300)
@@ -263,9 +322,18 @@ def test_audit_log_records_actions_without_names(clients, web_ws) -> None:
     actions = {e["action"] for e in data["events"]}
     assert {"auth.login", "export", "user.create"} <= actions
     with web_ws.engine.connect() as conn:
-        blob = json.dumps([list(r) for r in conn.execute(
-            select(AuditEvent.actor, AuditEvent.action, AuditEvent.object_id,
-                   AuditEvent.detail))], ensure_ascii=False, default=str)
+        blob = json.dumps(
+            [
+                list(r)
+                for r in conn.execute(
+                    select(
+                        AuditEvent.actor, AuditEvent.action, AuditEvent.object_id, AuditEvent.detail
+                    )
+                )
+            ],
+            ensure_ascii=False,
+            default=str,
+        )
     assert name not in blob and roman not in blob
     assert "auth.login" in clients["admin"].get("/audit", params={"action": "auth"}).text
 
@@ -298,9 +366,18 @@ def test_openapi_documents_the_api(app) -> None:
     assert client_for(app).get("/api/openapi.json").status_code == 401  # signed-in users only
     c = client_for(app, "viewer")
     spec = c.get("/api/openapi.json").json()
-    for path in ("/api/victims", "/api/review/decisions", "/api/uploads", "/api/jobs",
-                 "/api/exports/{what}", "/api/audit", "/api/users", "/api/dashboard",
-                 "/api/imports/{import_id}/rejected", "/api/tokens"):
+    for path in (
+        "/api/victims",
+        "/api/review/decisions",
+        "/api/uploads",
+        "/api/jobs",
+        "/api/exports/{what}",
+        "/api/audit",
+        "/api/users",
+        "/api/dashboard",
+        "/api/imports/{import_id}/rejected",
+        "/api/tokens",
+    ):
         assert path in spec["paths"], path
     assert c.get("/docs").status_code in (303, 404)  # no CDN-backed docs UI
 

@@ -22,8 +22,14 @@ from conftest import PASSWORDS, make_app
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -46,8 +52,9 @@ def server(linked_template: Path, tmp_path_factory: pytest.TempPathFactory):
     ws = Workspace.open(dest)
     app = make_app(ws)
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                        access_log=False))
+    srv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -83,8 +90,12 @@ def page_for(browser, server):
         contexts.append(ctx)
         page = ctx.new_page()
         page.csp_errors = []
-        page.on("console", lambda m: page.csp_errors.append(m.text)
-                if "Content Security Policy" in m.text else None)
+        page.on(
+            "console",
+            lambda m: (
+                page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None
+            ),
+        )
         if role:
             sign_in(page, base, role)
         return page
@@ -127,10 +138,12 @@ def test_sign_in_and_dashboard(page_for, server) -> None:
 def test_upload_with_preview(page_for, server, tmp_path) -> None:
     base, ws = server
     csv = tmp_path / "SYNTHETIC-browser-list.csv"
-    csv.write_text("record_id,full_name,sex,date_of_death,province\n"
-                   "B1,SYNTHETIC Browser Alpha,male,2026-01-09,Tehran\n"
-                   "B2,SYNTHETIC Browser Beta,female,2026-01-10,Fars,extra-cell\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "record_id,full_name,sex,date_of_death,province\n"
+        "B1,SYNTHETIC Browser Alpha,male,2026-01-09,Tehran\n"
+        "B2,SYNTHETIC Browser Beta,female,2026-01-10,Fars,extra-cell\n",
+        encoding="utf-8",
+    )
     page = page_for("analyst")
     page.click("#nav-upload")
     page.set_input_files("#file", str(csv))
@@ -161,9 +174,11 @@ def test_review_with_keyboard(page_for, server) -> None:
     page.keyboard.press("n")  # "different people"
     page.wait_for_selector("#saved")
     with ws.engine.connect() as conn:
-        got = conn.execute(select(ReviewDecision.decision, ReviewDecision.reviewer)
-                           .where(ReviewDecision.record_a == min(ra, rb),
-                                  ReviewDecision.record_b == max(ra, rb))).one()
+        got = conn.execute(
+            select(ReviewDecision.decision, ReviewDecision.reviewer).where(
+                ReviewDecision.record_a == min(ra, rb), ReviewDecision.record_b == max(ra, rb)
+            )
+        ).one()
     assert tuple(got) == ("non_match", "web:reviewer")
     assert page.csp_errors == []
 
@@ -182,8 +197,11 @@ def test_two_reviewers_do_not_overwrite(page_for, server) -> None:
     two.click("#btn-non-match")
     two.wait_for_selector("#conflict")
     with ws.engine.connect() as conn:
-        decision = conn.execute(select(ReviewDecision.decision)
-                                .where(ReviewDecision.record_a == int(ra))).scalars().all()
+        decision = (
+            conn.execute(select(ReviewDecision.decision).where(ReviewDecision.record_a == int(ra)))
+            .scalars()
+            .all()
+        )
     assert "match" in decision and "non_match" not in decision
 
 
@@ -260,13 +278,24 @@ def test_failed_linkage_alert_in_both_languages(page_for, server) -> None:
     base, ws = server
     with ws.session() as sess:
         run_id = sess.execute(select(LinkRun.id).order_by(LinkRun.id.desc())).scalars().first()
-        before = sess.execute(select(LinkRun.health_verdict, LinkRun.health)
-                              .where(LinkRun.id == run_id)).one()
-        sess.execute(update(LinkRun).where(LinkRun.id == run_id).values(
-            health_verdict="failed",
-            health={"verdict": "failed", "review_pairs": 87,
-                    "checks": [{"name": "group_balance", "ok": False},
-                               {"name": "negative_agreement", "ok": False}]}))
+        before = sess.execute(
+            select(LinkRun.health_verdict, LinkRun.health).where(LinkRun.id == run_id)
+        ).one()
+        sess.execute(
+            update(LinkRun)
+            .where(LinkRun.id == run_id)
+            .values(
+                health_verdict="failed",
+                health={
+                    "verdict": "failed",
+                    "review_pairs": 87,
+                    "checks": [
+                        {"name": "group_balance", "ok": False},
+                        {"name": "negative_agreement", "ok": False},
+                    ],
+                },
+            )
+        )
     forget_cache()
     try:
         ARTEFACTS.mkdir(exist_ok=True)
@@ -278,18 +307,26 @@ def test_failed_linkage_alert_in_both_languages(page_for, server) -> None:
             box = alert.bounding_box()
             est = page.locator("#stat-estimate").bounding_box()
             assert box and est and box["y"] < est["y"]  # above the estimate
-            assert page.evaluate("getComputedStyle(document.querySelector('#linkage-health'))"
-                                 ".borderTopWidth") == "2px"
+            assert (
+                page.evaluate(
+                    "getComputedStyle(document.querySelector('#linkage-health')).borderTopWidth"
+                )
+                == "2px"
+            )
             if lang == "fa":
                 assert page.evaluate("document.documentElement.dir") == "rtl"
                 assert "۸۷" in alert.inner_text()
             else:
                 assert "Linkage is not trustworthy" in alert.inner_text()
-            page.screenshot(path=str(ARTEFACTS / f"dashboard-linkage-failed-{lang}.png"),
-                            full_page=True)
+            page.screenshot(
+                path=str(ARTEFACTS / f"dashboard-linkage-failed-{lang}.png"), full_page=True
+            )
             assert not page.csp_errors
     finally:
         with ws.session() as sess:
-            sess.execute(update(LinkRun).where(LinkRun.id == run_id).values(
-                health_verdict=before[0], health=before[1]))
+            sess.execute(
+                update(LinkRun)
+                .where(LinkRun.id == run_id)
+                .values(health_verdict=before[0], health=before[1])
+            )
         forget_cache()

@@ -41,8 +41,11 @@ def _ids(ws) -> dict[str, str]:
     from roshan.store.models import Import, Victim
 
     with ws.engine.connect() as conn:
-        uid = conn.execute(select(Victim.uid).where(Victim.active.is_(True))
-                           .order_by(Victim.n_records.desc(), Victim.uid)).scalar()
+        uid = conn.execute(
+            select(Victim.uid)
+            .where(Victim.active.is_(True))
+            .order_by(Victim.n_records.desc(), Victim.uid)
+        ).scalar()
         imp = conn.execute(select(Import.id).order_by(Import.id)).scalar()
     return {"uid": uid, "import_id": str(imp)}
 
@@ -71,12 +74,22 @@ def test_every_page_in_both_languages_for_every_role(page_for, server, role, lan
         body = page.locator("main").inner_text()
         if lang == "fa" and name != "audit":  # the audit log shows stored JSON as it is
             # no stored English values left on Persian pages
-            for word in ("ngo_list", "before_blackout", "loglinear", "recommended",
-                         "Your role does not allow", "no such", "Not found."):
+            for word in (
+                "ngo_list",
+                "before_blackout",
+                "loglinear",
+                "recommended",
+                "Your role does not allow",
+                "no such",
+                "Not found.",
+            ):
                 assert word not in body, (role, path, word)
-            assert not re.search(r"\bID\b", page.locator("main thead").all_inner_texts()
-                                 and " ".join(page.locator("main thead").all_inner_texts())
-                                 or ""), (role, path)
+            assert not re.search(
+                r"\bID\b",
+                page.locator("main thead").all_inner_texts()
+                and " ".join(page.locator("main thead").all_inner_texts())
+                or "",
+            ), (role, path)
         page.screenshot(path=str(SCREENS / f"{role}-{lang}-{name}.png"), full_page=True)
         seen += 1
     assert seen >= 4
@@ -99,7 +112,8 @@ def test_persian_timeline_is_drawn_left_to_right(page_for, server) -> None:  # n
     page = page_for("viewer", lang="fa")
     page.goto(base + "/?lang=fa")
     directions = page.evaluate(
-        "[...document.querySelectorAll('#timeline svg text')].map(t => getComputedStyle(t).direction)")
+        "[...document.querySelectorAll('#timeline svg text')].map(t => getComputedStyle(t).direction)"
+    )
     assert directions and set(directions) == {"ltr"}
     # the y axis's «۰» sits left of the bars, not above the chart on the other side
     zero = page.evaluate("""(() => {
@@ -127,12 +141,16 @@ def test_review_shortcut_on_a_persian_keyboard_layout(page_for, server) -> None:
     rb = int(page.locator('input[name="record_b"]').get_attribute("value"))
     # the physical M key types «ئ» on the Persian layout (standard ISIRI 9147)
     with page.expect_navigation():
-        page.evaluate("document.dispatchEvent(new KeyboardEvent('keydown', "
-                      "{key: 'ئ', code: 'KeyM', bubbles: true}))")
+        page.evaluate(
+            "document.dispatchEvent(new KeyboardEvent('keydown', "
+            "{key: 'ئ', code: 'KeyM', bubbles: true}))"
+        )
     page.wait_for_selector("#saved")
     with ws.engine.connect() as conn:
-        got = conn.execute(select(ReviewDecision.decision)
-                           .where(ReviewDecision.record_a == min(ra, rb),
-                                  ReviewDecision.record_b == max(ra, rb))).scalar()
+        got = conn.execute(
+            select(ReviewDecision.decision).where(
+                ReviewDecision.record_a == min(ra, rb), ReviewDecision.record_b == max(ra, rb)
+            )
+        ).scalar()
     assert got == "match"
     assert page.csp_errors == []

@@ -64,8 +64,9 @@ def test_web_form_without_method_starts_the_default(app, clients, monkeypatch):
 
     monkeypatch.setattr(app.state.jobs, "start", fake_start)
     c = clients["analyst"]
-    r = c.post("/jobs", data={"kind": "estimate", "csrf_token": session_csrf(c)},
-               follow_redirects=False)
+    r = c.post(
+        "/jobs", data={"kind": "estimate", "csrf_token": session_csrf(c)}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert seen["method"] == DEFAULT_METHOD
 
@@ -88,14 +89,29 @@ def _add_synthetic_victims(ws, n: int = 3000) -> dict[str, list[str]]:
         g, f = given[i % len(given)], family[(i // len(given)) % len(family)]
         roman = f"{g} {f} synthetic{i}"
         uid = f"V-8{i:05d}"
-        rows.append({"uid": uid, "active": True, "display_name": f"SYNTHETIC {roman}",
-                     "name_key": normalize_name(roman).key, "romanized": roman, "n_records": 1})
+        rows.append(
+            {
+                "uid": uid,
+                "active": True,
+                "display_name": f"SYNTHETIC {roman}",
+                "name_key": normalize_name(roman).key,
+                "romanized": roman,
+                "n_records": 1,
+            }
+        )
         if "ali" in (g, f) or f.startswith("ali") or g.startswith("ali"):
             out["ali"].append(uid)
     # one victim named exactly "Hosseini" (the query's whole name), added last
-    rows.append({"uid": "V-899999", "active": True, "display_name": "SYNTHETIC Hosseini",
-                 "name_key": normalize_name("hosseini").key, "romanized": "hosseini",
-                 "n_records": 1})
+    rows.append(
+        {
+            "uid": "V-899999",
+            "active": True,
+            "display_name": "SYNTHETIC Hosseini",
+            "name_key": normalize_name("hosseini").key,
+            "romanized": "hosseini",
+            "n_records": 1,
+        }
+    )
     with ws.session() as sess:
         run = LinkRun(engine="duckdb", threshold=0.5, status="done")
         sess.add(run)
@@ -123,8 +139,9 @@ def test_search_total_pages_and_ranking_with_thousands(web_ws, monkeypatch):
     hits = idx.search_page("hosseini", limit=5)["results"]
     assert hits[0]["uid"] == "V-899999"
     hoss = idx.search_page("hoss", limit=20)["results"]
-    assert all(v["romanized"].split()[0].startswith("hoss") or "hoss" in v["romanized"]
-               for v in hoss[:10]), [v["romanized"] for v in hoss[:10]]
+    assert all(
+        v["romanized"].split()[0].startswith("hoss") or "hoss" in v["romanized"] for v in hoss[:10]
+    ), [v["romanized"] for v in hoss[:10]]
     # a whole-word Persian (cross-script key) match comes before a prefix-only one
     from roshan.normalize.names import normalize_name
 
@@ -221,8 +238,20 @@ def test_persian_pages_translate_stored_values(clients):
 
 def test_synthetic_banner_on_every_screen(clients):
     c = clients["admin"]
-    for path in ("/", "/victims", "/review", "/upload", "/imports", "/jobs", "/exports",
-                 "/audit", "/users", "/account", "/?lang=fa", "/no-such-page"):
+    for path in (
+        "/",
+        "/victims",
+        "/review",
+        "/upload",
+        "/imports",
+        "/jobs",
+        "/exports",
+        "/audit",
+        "/users",
+        "/account",
+        "/?lang=fa",
+        "/no-such-page",
+    ):
         html = c.get(path).text
         assert 'id="synthetic-banner"' in html and "SYNTHETIC" in html, path
     assert 'id="synthetic-banner"' in client_for(c.app).get("/login").text
@@ -261,14 +290,20 @@ def test_review_skip_not_a_number_is_a_clean_error(clients):
 def test_deeply_nested_json_upload_is_refused_cleanly(clients, app):
     c = clients["analyst"]
     body = ("[" * 100_000 + "]" * 100_000).encode()
-    r = c.post("/api/uploads", files={"file": ("deep.json", body, "application/json")},
-               data={"source_name": "SYNTHETIC deep", "source_kind": "other"},
-               headers={"X-CSRF-Token": session_csrf(c)})
+    r = c.post(
+        "/api/uploads",
+        files={"file": ("deep.json", body, "application/json")},
+        data={"source_name": "SYNTHETIC deep", "source_kind": "other"},
+        headers={"X-CSRF-Token": session_csrf(c)},
+    )
     assert r.status_code == 400 and _has_security_headers(r), r.text[:200]
     assert not any(app.state.uploads_dir.iterdir())  # nothing left on disk
     deep_json = '{"kind": "estimate", "by": ' + "[" * 50_000 + "]" * 50_000 + "}"
-    r = c.post("/api/jobs", content=deep_json, headers={"X-CSRF-Token": session_csrf(c),
-                                                        "Content-Type": "application/json"})
+    r = c.post(
+        "/api/jobs",
+        content=deep_json,
+        headers={"X-CSRF-Token": session_csrf(c), "Content-Type": "application/json"},
+    )
     assert 400 <= r.status_code < 500 and _has_security_headers(r)
 
 
@@ -300,10 +335,10 @@ def test_unexpected_errors_carry_security_headers(web_ws, monkeypatch):
 def test_unknown_and_known_names_answer_alike(web_ws):
     app = make_app(web_ws, lockout_threshold=3, ip_attempts=1000)
     try:
-        known = [login(client_for(app), "viewer", "wrong-password-1").status_code
-                 for _ in range(5)]
-        unknown = [login(client_for(app), "nobody-here", "wrong-password-1").status_code
-                   for _ in range(5)]
+        known = [login(client_for(app), "viewer", "wrong-password-1").status_code for _ in range(5)]
+        unknown = [
+            login(client_for(app), "nobody-here", "wrong-password-1").status_code for _ in range(5)
+        ]
         assert known == unknown, (known, unknown)
         assert known[-1] == 429
     finally:
@@ -314,8 +349,7 @@ def test_unknown_and_known_names_answer_alike(web_ws):
 
 
 def test_throttle_behind_a_trusted_proxy_is_per_client_and_per_account(web_ws):
-    app = make_app(web_ws, ip_attempts=3, lockout_threshold=100,
-                   trusted_proxies=("testclient",))
+    app = make_app(web_ws, ip_attempts=3, lockout_threshold=100, trusted_proxies=("testclient",))
     try:
         # three different clients behind the proxy, two attempts each: nobody is throttled
         for ip in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
@@ -368,8 +402,11 @@ def test_totp_code_cannot_be_replayed(app):
     totp = pyotp.TOTP(secret)
     import time
 
-    r = c.post("/account/totp/confirm", data={"csrf_token": csrf_of(page), "code": totp.now()},
-               follow_redirects=False)
+    r = c.post(
+        "/account/totp/confirm",
+        data={"csrf_token": csrf_of(page), "code": totp.now()},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     # the enrolment code itself cannot sign in; wait for the next step
     while int(time.time()) % 30 > 27:
@@ -379,18 +416,21 @@ def test_totp_code_cannot_be_replayed(app):
     assert login(d, "analyst").status_code == 303
     form = d.get("/login/totp").text
     code = totp.at(step * 30)
-    first = d.post("/login/totp", data={"csrf_token": csrf_of(form), "code": code},
-                   follow_redirects=False)
+    first = d.post(
+        "/login/totp", data={"csrf_token": csrf_of(form), "code": code}, follow_redirects=False
+    )
     if first.status_code == 401:  # the enrolment used this step: use the next one
         code = totp.at((step + 1) * 30)
-        first = d.post("/login/totp", data={"csrf_token": csrf_of(form), "code": code},
-                       follow_redirects=False)
+        first = d.post(
+            "/login/totp", data={"csrf_token": csrf_of(form), "code": code}, follow_redirects=False
+        )
     assert first.status_code == 303
     e = client_for(app)
     assert login(e, "analyst").status_code == 303
     form = e.get("/login/totp").text
-    again = e.post("/login/totp", data={"csrf_token": csrf_of(form), "code": code},
-                   follow_redirects=False)
+    again = e.post(
+        "/login/totp", data={"csrf_token": csrf_of(form), "code": code}, follow_redirects=False
+    )
     assert again.status_code == 401
 
 
@@ -425,9 +465,12 @@ CSV = b"full_name,date_of_death,province\nSYNTHETIC Person One,2026-01-09,Tehran
 
 
 def _upload(c, name: str, body: bytes = CSV):
-    return c.post("/api/uploads", files={"file": (name, body, "text/csv")},
-                  data={"source_name": "SYNTHETIC list", "source_kind": "other"},
-                  headers={"X-CSRF-Token": session_csrf(c)})
+    return c.post(
+        "/api/uploads",
+        files={"file": (name, body, "text/csv")},
+        data={"source_name": "SYNTHETIC list", "source_kind": "other"},
+        headers={"X-CSRF-Token": session_csrf(c)},
+    )
 
 
 def test_a_list_named_upload_json_does_not_overwrite_the_metadata(clients):
@@ -476,11 +519,17 @@ def test_chunked_body_over_the_limit_is_refused(clients):
         for _ in range(3):
             yield b"x" * (600 * 1024)
 
-    r = c.post("/api/jobs", content=chunks(), headers={"X-CSRF-Token": session_csrf(c),
-                                                        "Content-Type": "application/json"})
+    r = c.post(
+        "/api/jobs",
+        content=chunks(),
+        headers={"X-CSRF-Token": session_csrf(c), "Content-Type": "application/json"},
+    )
     assert r.status_code == 413 and _has_security_headers(r)
-    small = c.post("/api/jobs", content=iter([b'{"kind": "nothing"}']),
-                   headers={"X-CSRF-Token": session_csrf(c), "Content-Type": "application/json"})
+    small = c.post(
+        "/api/jobs",
+        content=iter([b'{"kind": "nothing"}']),
+        headers={"X-CSRF-Token": session_csrf(c), "Content-Type": "application/json"},
+    )
     assert small.status_code == 422  # read and validated as usual
 
 
@@ -498,23 +547,35 @@ def test_decision_outside_the_queue_is_recorded_and_web_decisions_say_web(client
     items = queue(ws, limit=5)
     assert items, "the SYNTHETIC workspace has a review queue"
     it = items[0]
-    r = c.post("/review/decide", data={"csrf_token": session_csrf(c), "record_a": it["record_a"],
-                                       "record_b": it["record_b"], "decision": "match",
-                                       "expected_version": it["version"], "skip": 0},
-               follow_redirects=False)
+    r = c.post(
+        "/review/decide",
+        data={
+            "csrf_token": session_csrf(c),
+            "record_a": it["record_a"],
+            "record_b": it["record_b"],
+            "decision": "match",
+            "expected_version": it["version"],
+            "skip": 0,
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     queued = {tuple(sorted((i["record_a"], i["record_b"]))) for i in queue(ws, limit=1000)}
     with ws.engine.connect() as conn:
         ids = [i for (i,) in conn.execute(select(Record.id).order_by(Record.id).limit(400))]
     a, b = next((x, y) for x in ids for y in ids if x < y and (x, y) not in queued)
-    r = c.post("/api/review/decisions", json={"record_a": a, "record_b": b,
-                                              "decision": "non_match"},
-               headers={"X-CSRF-Token": session_csrf(c)})
+    r = c.post(
+        "/api/review/decisions",
+        json={"record_a": a, "record_b": b, "decision": "non_match"},
+        headers={"X-CSRF-Token": session_csrf(c)},
+    )
     assert r.status_code == 200 and r.json()["in_queue"] is False
     with ws.engine.connect() as conn:
-        events = conn.execute(select(AuditEvent.action, AuditEvent.detail, AuditEvent.object_id)
-                              .where(AuditEvent.action.like("review.%"))
-                              .order_by(AuditEvent.id)).all()
+        events = conn.execute(
+            select(AuditEvent.action, AuditEvent.detail, AuditEvent.object_id)
+            .where(AuditEvent.action.like("review.%"))
+            .order_by(AuditEvent.id)
+        ).all()
     decide = [e for e in events if e[0] == "review.decide"]
     assert decide[-2][1]["via"] == "web" and decide[-1][1]["via"] == "api"
     assert any(e[0] == "review.outside_queue" and e[2] == f"{a}-{b}" for e in events)
@@ -558,8 +619,7 @@ def test_403_messages_say_what_was_refused(clients):
 
 def test_request_log_written_rotated_and_without_queries(web_ws, tmp_path):
     log_path = tmp_path / "logs" / "requests.log"
-    app = make_app(web_ws, request_log=str(log_path), request_log_bytes=1024,
-                   request_log_backups=2)
+    app = make_app(web_ws, request_log=str(log_path), request_log_bytes=1024, request_log_backups=2)
     try:
         c = client_for(app, "analyst")
         for _ in range(60):
@@ -611,8 +671,9 @@ def test_session_cookie_holds_only_a_token_and_sign_out_ends_it(app):
     thief = TestClient(app, base_url="https://testserver")
     thief.cookies.set(SESSION_COOKIE, raw)
     assert thief.get("/api/me").status_code == 200
-    r = c.post("/logout", data={"csrf_token": csrf_of(c.get("/account").text)},
-               follow_redirects=False)
+    r = c.post(
+        "/logout", data={"csrf_token": csrf_of(c.get("/account").text)}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert thief.get("/api/me").status_code == 401
     assert c.get("/api/me").status_code == 401

@@ -18,12 +18,20 @@ def _set_verdict(ws, verdict: str, failed: list[str], review_pairs: int) -> None
 
     with ws.session() as sess:
         run_id = sess.execute(select(LinkRun.id).order_by(LinkRun.id.desc())).scalars().first()
-        checks = [{"name": n, "ok": False} for n in failed] + [{"name": "level_order",
-                                                                "ok": True}]
-        sess.execute(update(LinkRun).where(LinkRun.id == run_id).values(
-            health_verdict=verdict,
-            health={"verdict": verdict, "message": "LINKAGE IS NOT TRUSTWORTHY", "checks": checks,
-                    "review_pairs": review_pairs}))
+        checks = [{"name": n, "ok": False} for n in failed] + [{"name": "level_order", "ok": True}]
+        sess.execute(
+            update(LinkRun)
+            .where(LinkRun.id == run_id)
+            .values(
+                health_verdict=verdict,
+                health={
+                    "verdict": verdict,
+                    "message": "LINKAGE IS NOT TRUSTWORTHY",
+                    "checks": checks,
+                    "review_pairs": review_pairs,
+                },
+            )
+        )
     forget_cache()
 
 
@@ -53,10 +61,14 @@ def test_failed_linkage_is_shown_loudly_in_both_languages(clients, web_ws) -> No
 def test_review_page_offers_model_check_pairs_first(clients, web_ws) -> None:
     pairs = pd.read_parquet(web_ws.snapshots_dir / "pairs.parquet")
     low = pairs.sort_values("match_probability").iloc[0]
-    pd.DataFrame({"record_pk_l": [int(low.record_pk_l)], "record_pk_r": [int(low.record_pk_r)],
-                  "match_probability": [float(low.match_probability)],
-                  "combination": ["fa-latin"]}).to_parquet(
-        web_ws.snapshots_dir / "check_pairs.parquet", index=False)
+    pd.DataFrame(
+        {
+            "record_pk_l": [int(low.record_pk_l)],
+            "record_pk_r": [int(low.record_pk_r)],
+            "match_probability": [float(low.match_probability)],
+            "combination": ["fa-latin"],
+        }
+    ).to_parquet(web_ws.snapshots_dir / "check_pairs.parquet", index=False)
     _set_verdict(web_ws, "failed", ["group_balance"], 1)
     from roshan.link.review import clear_review_caches, review_queue
 
@@ -86,17 +98,21 @@ def test_estimate_job_refused_on_failed_linkage_unless_risk_accepted(clients, we
         before = conn.execute(select(func.count()).select_from(EstimateRun)).scalar()
     h = {"X-CSRF-Token": session_csrf(c)}
     body = {"kind": "estimate", "method": "loglinear", "bootstrap": 0}
-    job = c.app.state.jobs.wait(c.post("/api/jobs", json=body, headers=h).json()["id"],
-                                timeout=120)
+    job = c.app.state.jobs.wait(c.post("/api/jobs", json=body, headers=h).json()["id"], timeout=120)
     assert job["status"] == "failed" and "not trustworthy" in (job["message"] or ""), job
     with web_ws.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(EstimateRun)).scalar() == before
-    job = c.app.state.jobs.wait(c.post("/api/jobs", json={**body, "accept_linkage_risk": True},
-                                       headers=h).json()["id"], timeout=300)
+    job = c.app.state.jobs.wait(
+        c.post("/api/jobs", json={**body, "accept_linkage_risk": True}, headers=h).json()["id"],
+        timeout=300,
+    )
     assert job["status"] == "done", job
     with web_ws.engine.connect() as conn:
-        settings = conn.execute(select(EstimateRun.settings)
-                                .order_by(EstimateRun.id.desc())).scalars().first()
+        settings = (
+            conn.execute(select(EstimateRun.settings).order_by(EstimateRun.id.desc()))
+            .scalars()
+            .first()
+        )
     assert settings["accept_linkage_risk"] is True
 
 

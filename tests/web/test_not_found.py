@@ -19,9 +19,11 @@ def test_found_passes_values_through_and_turns_none_into_404() -> None:
 
 def test_api_lookups_of_missing_objects(clients) -> None:
     analyst = clients["analyst"]
-    for url, detail in [("/api/victims/V-999999", "no such victim"),
-                        ("/api/jobs/999999", "no such job"),
-                        ("/api/imports/999999/rejected", "no such import")]:
+    for url, detail in [
+        ("/api/victims/V-999999", "no such victim"),
+        ("/api/jobs/999999", "no such job"),
+        ("/api/imports/999999/rejected", "no such import"),
+    ]:
         r = analyst.get(url)
         assert r.status_code == 404, url
         assert r.json()["detail"] == detail, url

@@ -96,8 +96,11 @@ def test_viewer_never_sees_a_name(clients, web_ws) -> None:
     assert names
     viewer = clients["viewer"]
     pages = [viewer.get(p).text for p in ("/", "/jobs", "/exports", "/account")]
-    pages += [viewer.get("/api/dashboard").text, viewer.get("/api/exports/counts").text,
-              viewer.get("/api/exports/estimates").text]
+    pages += [
+        viewer.get("/api/dashboard").text,
+        viewer.get("/api/exports/counts").text,
+        viewer.get("/api/exports/estimates").text,
+    ]
     blob = "\n".join(pages)
     leaked = [n for n in names if len(n) > 5 and n in blob]
     assert leaked == []
@@ -110,15 +113,26 @@ def test_viewer_never_sees_a_name(clients, web_ws) -> None:
 def test_state_changing_api_by_role(clients, role) -> None:
     c = clients[role]
     h = {"X-CSRF-Token": session_csrf(c)}
-    r = c.post("/api/users", json={"username": f"new-{role}", "password": "long-enough-pw-1",
-                                   "role": "viewer"}, headers=h)
+    r = c.post(
+        "/api/users",
+        json={"username": f"new-{role}", "password": "long-enough-pw-1", "role": "viewer"},
+        headers=h,
+    )
     assert r.status_code == (201 if role in ADMIN else 403)
-    r = c.post("/api/review/decisions", json={"record_a": 1, "record_b": 2, "decision": "unsure",
-                                              "expected_version": 0}, headers=h)
+    r = c.post(
+        "/api/review/decisions",
+        json={"record_a": 1, "record_b": 2, "decision": "unsure", "expected_version": 0},
+        headers=h,
+    )
     assert r.status_code == (200 if role in REVIEWERS else 403) or (
-        role in REVIEWERS and r.status_code == 409)
-    r = c.post("/api/uploads", data={"source_name": "SYNTHETIC-X", "source_kind": "other"},
-               files={"file": ("list.exe", b"MZ\x00\x00", "application/octet-stream")}, headers=h)
+        role in REVIEWERS and r.status_code == 409
+    )
+    r = c.post(
+        "/api/uploads",
+        data={"source_name": "SYNTHETIC-X", "source_kind": "other"},
+        files={"file": ("list.exe", b"MZ\x00\x00", "application/octet-stream")},
+        headers=h,
+    )
     assert r.status_code == (400 if role in INGEST else 403)
     r = c.post("/api/jobs", json={"kind": "nonsense"}, headers=h)
     # malformed bodies are refused before anything runs; others are refused by role first

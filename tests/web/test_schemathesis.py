@@ -37,10 +37,14 @@ def api_schema(linked_template: Path, tmp_path_factory: pytest.TempPathFactory):
     _STATE["token"] = token
     app = make_app(ws, max_upload_bytes=256 * 1024)
     # the OpenAPI document is for signed-in users only (issue 15 item 18)
-    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app,
-                                            headers={"Authorization": f"Bearer {token}"})
-    yield schema.exclude(method="POST", path="/api/jobs").exclude(
-        method="PATCH", path_regex="^/api/users").exclude(method="DELETE", path_regex="tokens")
+    schema = schemathesis.openapi.from_asgi(
+        "/api/openapi.json", app, headers={"Authorization": f"Bearer {token}"}
+    )
+    yield (
+        schema.exclude(method="POST", path="/api/jobs")
+        .exclude(method="PATCH", path_regex="^/api/users")
+        .exclude(method="DELETE", path_regex="tokens")
+    )
     app.state.jobs.shutdown()
     ws.close()
 
@@ -50,8 +54,12 @@ def _runner(operation, headers: dict, checks: list, calls: list[int]):
     from hypothesis import given
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case) -> None:
         response = case.call_and_validate(headers=headers, checks=checks)
         calls.append(response.status_code)

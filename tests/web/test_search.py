@@ -15,9 +15,11 @@ def test_prefix_cross_script_and_rebuild(web_ws, monkeypatch) -> None:
     monkeypatch.setattr(search, "CHECK_SECONDS", 0.0)
     idx = search.SearchIndex(web_ws)
     with web_ws.engine.connect() as conn:
-        uid, key, roman = conn.execute(select(Victim.uid, Victim.name_key, Victim.romanized)
-                                       .where(Victim.active.is_(True))
-                                       .order_by(Victim.uid)).first()
+        uid, key, roman = conn.execute(
+            select(Victim.uid, Victim.name_key, Victim.romanized)
+            .where(Victim.active.is_(True))
+            .order_by(Victim.uid)
+        ).first()
     first_word = roman.split()[0]
     assert uid in [v["uid"] for v in idx.search(first_word[:3], limit=10_000)]
     assert uid in [v["uid"] for v in idx.search(roman.upper())]  # case-folded Latin
@@ -31,10 +33,17 @@ def test_prefix_cross_script_and_rebuild(web_ws, monkeypatch) -> None:
         run = LinkRun(engine="duckdb", threshold=0.5, status="done")
         sess.add(run)
         sess.flush()
-        sess.execute(insert(Victim).values(uid="V-900001", run_id=run.id, active=True,
-                                           display_name=persian,
-                                           name_key=normalize_name(persian).key,
-                                           romanized=name.lower(), n_records=1))
+        sess.execute(
+            insert(Victim).values(
+                uid="V-900001",
+                run_id=run.id,
+                active=True,
+                display_name=persian,
+                name_key=normalize_name(persian).key,
+                romanized=name.lower(),
+                n_records=1,
+            )
+        )
     time.sleep(0.01)
     assert [v["uid"] for v in idx.search("zargarian")] == ["V-900001"]
     assert "V-900001" in [v["uid"] for v in idx.search(persian)]

@@ -87,8 +87,11 @@ def test_lockout_after_failures(bare_app, any_ws) -> None:
     r = login(c, "viewer")  # even the right password is refused while locked
     assert r.status_code == 429
     with any_ws.session() as sess:
-        sess.execute(update(User).where(User.username == "viewer")
-                     .values(locked_until=datetime.now(UTC) - timedelta(seconds=1)))
+        sess.execute(
+            update(User)
+            .where(User.username == "viewer")
+            .values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
     assert login(c, "viewer").status_code == 303
     with any_ws.engine.connect() as conn:
         actions = [a for (a,) in conn.execute(select(AuditEvent.action))]
@@ -107,9 +110,11 @@ def test_password_change_signs_out_other_sessions(bare_app) -> None:
     a = client_for(bare_app, "reviewer")
     b = client_for(bare_app, "reviewer")
     assert b.get("/api/me").status_code == 200
-    r = a.post("/api/me/password", json={"current_password": PASSWORDS["reviewer"],
-                                         "new_password": "a-brand-new-pass-2"},
-               headers={"X-CSRF-Token": session_csrf(a)})
+    r = a.post(
+        "/api/me/password",
+        json={"current_password": PASSWORDS["reviewer"], "new_password": "a-brand-new-pass-2"},
+        headers={"X-CSRF-Token": session_csrf(a)},
+    )
     assert r.status_code == 204
     bare_app.state.user_cache.drop()
     assert a.get("/api/me").status_code == 200  # the session that changed it stays in
@@ -120,9 +125,11 @@ def test_password_change_signs_out_other_sessions(bare_app) -> None:
 
 def test_weak_password_refused(bare_app) -> None:
     a = client_for(bare_app, "viewer")
-    r = a.post("/api/me/password", json={"current_password": PASSWORDS["viewer"],
-                                         "new_password": "short"},
-               headers={"X-CSRF-Token": session_csrf(a)})
+    r = a.post(
+        "/api/me/password",
+        json={"current_password": PASSWORDS["viewer"], "new_password": "short"},
+        headers={"X-CSRF-Token": session_csrf(a)},
+    )
     assert r.status_code == 400
 
 
@@ -135,9 +142,11 @@ def test_totp_second_factor(bare_app, any_ws) -> None:
     assert 'src="data:image/svg+xml;base64,' in page
     r = c.post("/account/totp/confirm", data={"csrf_token": csrf_of(page), "code": "000000"})
     assert r.status_code == 400
-    r = c.post("/account/totp/confirm", data={"csrf_token": csrf_of(page),
-                                               "code": pyotp.TOTP(secret).now()},
-               follow_redirects=False)
+    r = c.post(
+        "/account/totp/confirm",
+        data={"csrf_token": csrf_of(page), "code": pyotp.TOTP(secret).now()},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     # a new sign-in now needs the code
     d = client_for(bare_app)
@@ -151,9 +160,11 @@ def test_totp_second_factor(bare_app, any_ws) -> None:
     # code, which the ±1-step window accepts, signs in
     import time
 
-    ok = d.post("/login/totp", data={"csrf_token": csrf_of(form),
-                                     "code": pyotp.TOTP(secret).at(time.time() + 30)},
-                follow_redirects=False)
+    ok = d.post(
+        "/login/totp",
+        data={"csrf_token": csrf_of(form), "code": pyotp.TOTP(secret).at(time.time() + 30)},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303 and d.get("/api/me").json()["username"] == "analyst"
     with any_ws.engine.connect() as conn:
         stored = conn.execute(select(User.totp_secret).where(User.username == "analyst")).scalar()
@@ -162,8 +173,7 @@ def test_totp_second_factor(bare_app, any_ws) -> None:
 
 def test_api_tokens(bare_app) -> None:
     c = client_for(bare_app, "reviewer")
-    r = c.post("/api/tokens", json={"name": "my-script"},
-               headers={"X-CSRF-Token": session_csrf(c)})
+    r = c.post("/api/tokens", json={"name": "my-script"}, headers={"X-CSRF-Token": session_csrf(c)})
     assert r.status_code == 201
     token, token_id = r.json()["token"], r.json()["id"]
     s = client_for(bare_app)
@@ -182,8 +192,9 @@ def test_deactivated_user_is_out(bare_app) -> None:
     v = client_for(bare_app, "viewer")
     admin = client_for(bare_app, "admin")
     uid = v.get("/api/me").json()["id"]
-    r = admin.patch(f"/api/users/{uid}", json={"active": False},
-                    headers={"X-CSRF-Token": session_csrf(admin)})
+    r = admin.patch(
+        f"/api/users/{uid}", json={"active": False}, headers={"X-CSRF-Token": session_csrf(admin)}
+    )
     assert r.status_code == 200 and r.json()["active"] is False
     assert v.get("/api/me").status_code == 401
     assert login(client_for(bare_app), "viewer").status_code == 401

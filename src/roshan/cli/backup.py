@@ -25,21 +25,29 @@ def _recipients(recipient: list[str], keys: Path | None) -> list[str]:
 
 
 def _size(n: int) -> str:
-    for unit, step in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024)):
+    for unit, step in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
         if n >= step:
             return f"{n / step:,.1f} {unit}"
     return f"{n:,} bytes"
 
 
-_STAGES = {"tables": "reading tables (rows)", "files": "copying files (bytes)",
-           "compressed": "compressed", "encrypting": "encrypting (bytes)"}
+_STAGES = {
+    "tables": "reading tables (rows)",
+    "files": "copying files (bytes)",
+    "compressed": "compressed",
+    "encrypting": "encrypting (bytes)",
+}
 
 
 def backup(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     out: Path = typer.Argument(..., help="Backup file to write (e.g. ws-2026-01-20.roshan.age)."),
-    recipient: list[str] = typer.Option([], "--recipient", "-r", help="age recipient (age1…); repeatable."),
-    keys: Path | None = typer.Option(None, "--keys", help="Organisation key directory: encrypt to its recipient."),
+    recipient: list[str] = typer.Option(
+        [], "--recipient", "-r", help="age recipient (age1…); repeatable."
+    ),
+    keys: Path | None = typer.Option(
+        None, "--keys", help="Organisation key directory: encrypt to its recipient."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print what the backup holds as JSON."),
 ) -> None:
     """Write an encrypted, compressed, consistent snapshot of the workspace (safe while it
@@ -50,45 +58,68 @@ def backup(
     recipients = _recipients(recipient, keys)
     with Workspace.open(workspace) as ws:
         data = expected_size(ws)
-        console.print(f"backing up {escape(str(ws.root))}: {_size(data)} of workspace data; "
-                      "the backup is compressed, so expect it to be smaller than that; its "
-                      "size is printed once it is compressed", soft_wrap=True)
+        console.print(
+            f"backing up {escape(str(ws.root))}: {_size(data)} of workspace data; "
+            "the backup is compressed, so expect it to be smaller than that; its "
+            "size is printed once it is compressed",
+            soft_wrap=True,
+        )
         with progress(enabled=True) as prog:
             tasks: dict[str, Any] = {}
 
             def on_progress(stage: str, done: int, total: int | None) -> None:
                 if stage == "compressed":
-                    console.print(f"compressed to {_size(done)}: the encrypted backup will be "
-                                  f"{_size(done)} (plus a few bytes per 64 KB)", soft_wrap=True)
+                    console.print(
+                        f"compressed to {_size(done)}: the encrypted backup will be "
+                        f"{_size(done)} (plus a few bytes per 64 KB)",
+                        soft_wrap=True,
+                    )
                     return
                 if stage not in tasks:
                     tasks[stage] = prog.add_task(_STAGES.get(stage, stage), total=total)
                 prog.update(tasks[stage], completed=done, total=total)
 
             def on_wait(reason: str) -> None:
-                console.print(f"waiting for {reason} to finish; the backup is written and "
-                              "will be recorded in the audit log then…", soft_wrap=True)
+                console.print(
+                    f"waiting for {reason} to finish; the backup is written and "
+                    "will be recorded in the audit log then…",
+                    soft_wrap=True,
+                )
 
             info = do_backup(ws, out, recipients, on_progress=on_progress, on_wait=on_wait)
     if json_out:
         print_json(info.to_dict())
     else:
         total = sum(info.tables.values())
-        console.print(f"backup written: {escape(str(out))} ({_size(info.bytes)}, compressed "
-                      f"from {_size(info.uncompressed_bytes)}; {total:,} rows in "
-                      f"{len(info.tables)} tables, {info.files} files)", soft_wrap=True)
+        console.print(
+            f"backup written: {escape(str(out))} ({_size(info.bytes)}, compressed "
+            f"from {_size(info.uncompressed_bytes)}; {total:,} rows in "
+            f"{len(info.tables)} tables, {info.files} files)",
+            soft_wrap=True,
+        )
 
 
 def restore(
     backup_file: Path = typer.Argument(..., help="Backup file written by `roshan backup`."),
-    target: Path = typer.Argument(..., help="Folder for the restored workspace (must not be a workspace yet)."),
-    db: str | None = typer.Option(None, "--db", help="Restore into this (empty) PostgreSQL database."),
-    identity: Path | None = typer.Option(None, "--identity", help="age identity file (AGE-SECRET-KEY-…)."),
-    keys: Path | None = typer.Option(None, "--keys", help="Organisation key directory (its "
-                                     "passphrase from --passphrase-file, else "
-                                     "$ROSHAN_KEY_PASSPHRASE, else asked)."),
-    passphrase_file: Path | None = typer.Option(None, "--passphrase-file",
-                                                help="File holding the key passphrase."),
+    target: Path = typer.Argument(
+        ..., help="Folder for the restored workspace (must not be a workspace yet)."
+    ),
+    db: str | None = typer.Option(
+        None, "--db", help="Restore into this (empty) PostgreSQL database."
+    ),
+    identity: Path | None = typer.Option(
+        None, "--identity", help="age identity file (AGE-SECRET-KEY-…)."
+    ),
+    keys: Path | None = typer.Option(
+        None,
+        "--keys",
+        help="Organisation key directory (its "
+        "passphrase from --passphrase-file, else "
+        "$ROSHAN_KEY_PASSPHRASE, else asked).",
+    ),
+    passphrase_file: Path | None = typer.Option(
+        None, "--passphrase-file", help="File holding the key passphrase."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Restore a backup into a new workspace; then `roshan ledger verify` proves it unchanged."""
@@ -103,8 +134,11 @@ def restore(
         from roshan.cli.keys import PASS_ENV, read_passphrase
         from roshan.intake import unlock
 
-        if passphrase_file is None and not os.environ.get(PASS_ENV) \
-                and os.environ.get("ROSHAN_PASSPHRASE"):
+        if (
+            passphrase_file is None
+            and not os.environ.get(PASS_ENV)
+            and os.environ.get("ROSHAN_PASSPHRASE")
+        ):
             passphrase = os.environ["ROSHAN_PASSPHRASE"]  # the name this command read before
         else:
             passphrase = read_passphrase(passphrase_file)
@@ -120,8 +154,7 @@ def restore(
     if json_out:
         print_json(info.to_dict())
     else:
-        console.print(f"restored into {escape(info.workspace)} ({escape(info.db)})",
-                      soft_wrap=True)
+        console.print(f"restored into {escape(info.workspace)} ({escape(info.db)})", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -545,10 +545,28 @@ class InclusionProof(Document):
 
 #: Every document of this module, in the order of docs/cli.md.
 DOCUMENTS: tuple[type[Document], ...] = (
-    DemoSummary, WorkspaceCreated, WorkspaceStatus, ScenarioManifest, NormalizeSummary,
-    ReportWritten, ExportWritten, KeysCreated, ReporterKeyCreated, PublicKeysShown,
-    ReportSaved, BundlePacked, ChunksWritten, FilesChecked, SpoolStatus, PendingBundle,
-    BundleDiscarded, CheckpointSigned, InclusionProof, AccountAdded, Account, TokenCreated,
+    DemoSummary,
+    WorkspaceCreated,
+    WorkspaceStatus,
+    ScenarioManifest,
+    NormalizeSummary,
+    ReportWritten,
+    ExportWritten,
+    KeysCreated,
+    ReporterKeyCreated,
+    PublicKeysShown,
+    ReportSaved,
+    BundlePacked,
+    ChunksWritten,
+    FilesChecked,
+    SpoolStatus,
+    PendingBundle,
+    BundleDiscarded,
+    CheckpointSigned,
+    InclusionProof,
+    AccountAdded,
+    Account,
+    TokenCreated,
 )
 
 #: Documents that are a stage dataclass's ``to_dict()``: command → the classes (their
@@ -560,9 +578,11 @@ STAGE_DOCUMENTS: dict[str, tuple[str, ...]] = {
     "roshan normalize age": ("roshan.normalize.ages.AgeResult",),
     "roshan normalize place": ("roshan.normalize.places.PlaceResult",),
     "roshan link": ("roshan.link.pipeline.LinkSummary",),
-    "roshan review": ("roshan.link.review.io.BatchExport (--batch-out)",
-                      "roshan.link.review.io.BatchImport (--batch-in)",
-                      "roshan.link.review.tui.SessionSummary"),
+    "roshan review": (
+        "roshan.link.review.io.BatchExport (--batch-out)",
+        "roshan.link.review.io.BatchImport (--batch-in)",
+        "roshan.link.review.tui.SessionSummary",
+    ),
     "roshan estimate": ("roshan.estimate.results.EstimateResult",),
     "roshan backup": ("roshan.store.backup.BackupInfo",),
     "roshan intake import": ("roshan.intake.importer.ImportSummary",),
@@ -573,10 +593,12 @@ STAGE_DOCUMENTS: dict[str, tuple[str, ...]] = {
 #: Commands whose --json document is not (yet) a dataclass, and why.
 OTHER_DOCUMENTS: dict[str, str] = {
     "roshan intake witness": "the decrypted witness contact as the reporter gave it (its "
-                             "keys are the reporter's, not roshan's)",
-    **{f"roshan federate {c}": "a dictionary assembled in roshan.cli.federate, not yet a "
-                               "dataclass (issue 19 item 5 is open for it)"
-       for c in ("init", "blind", "pass", "count")},
+    "keys are the reporter's, not roshan's)",
+    **{
+        f"roshan federate {c}": "a dictionary assembled in roshan.cli.federate, not yet a "
+        "dataclass (issue 19 item 5 is open for it)"
+        for c in ("init", "blind", "pass", "count")
+    },
 }
 
 

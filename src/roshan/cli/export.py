@@ -19,19 +19,26 @@ from roshan.cli.common import console, print_json
 def export(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     what: str = typer.Option(
-        ..., "--what", help="What to export: victims, records, links, estimates or counts."),
+        ..., "--what", help="What to export: victims, records, links, estimates or counts."
+    ),
     fmt: str = typer.Option("csv", "--format", help="File format: csv, xlsx, json or parquet."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file."),
     redact: str = typer.Option(
-        "none", "--redact", help="none, internal (drops witness/source references and notes) or "
+        "none",
+        "--redact",
+        help="none, internal (drops witness/source references and notes) or "
         "public (also anonymises sources, drops record ids, free text and names, suppresses "
-        "small cells)."),
+        "small cells).",
+    ),
     min_cell: int = typer.Option(
-        5, "--min-cell", help="With --redact public: suppress aggregate cells of fewer people."),
+        5, "--min-cell", help="With --redact public: suppress aggregate cells of fewer people."
+    ),
     names: str = typer.Option(
-        "drop", "--names", help="With --redact public: drop (default) or keep victims' names."),
+        "drop", "--names", help="With --redact public: drop (default) or keep victims' names."
+    ),
     by: str | None = typer.Option(
-        None, "--by", help="With --what counts: stratum columns, e.g. province,period."),
+        None, "--by", help="With --what counts: stratum columns, e.g. province,period."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
 ) -> None:
     """Export results (links: source,record_id,victim_id,match_probability)."""
@@ -47,22 +54,30 @@ def export(
         raise RoshanError("--names must be drop or keep")
     strata = [b.strip() for b in (by or "").split(",") if b.strip()]
     with Workspace.open(workspace) as ws:
-        frame, notes = export_frame(ws, what, redact=redact, min_cell=min_cell,
-                                    public_names=names == "keep", by=strata or None)
+        frame, notes = export_frame(
+            ws,
+            what,
+            redact=redact,
+            min_cell=min_cell,
+            public_names=names == "keep",
+            by=strata or None,
+        )
     path = write_frame(frame, fmt, out)
     if notes["redact"] == "public":
         import json
 
         side = path.with_name(path.name + ".redaction.json")
-        side.write_text(json.dumps({"what": what, "rows": len(frame), **notes}, indent=1),
-                        encoding="utf-8")
+        side.write_text(
+            json.dumps({"what": what, "rows": len(frame), **notes}, indent=1), encoding="utf-8"
+        )
     if json_out:
         from roshan.cli.documents import ExportWritten
 
-        print_json(ExportWritten(what=what, format=fmt, path=str(path), rows=len(frame),
-                                 **notes).to_dict())
+        print_json(
+            ExportWritten(what=what, format=fmt, path=str(path), rows=len(frame), **notes).to_dict()
+        )
         return
-    extra = (f"; {notes['suppressed']} small cell(s) suppressed" if notes["suppressed"] else "")
+    extra = f"; {notes['suppressed']} small cell(s) suppressed" if notes["suppressed"] else ""
     console.print(f"wrote {len(frame):,} {what} to {path} (redaction: {notes['redact']}{extra})")
 
 

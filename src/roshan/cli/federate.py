@@ -20,9 +20,11 @@ import typer
 
 from roshan.cli.common import console, print_json
 
-federate_app = typer.Typer(help="Private capture-pattern counts across organisations "
-                           "(blinded tokens, round files; docs/federate.md).",
-                           no_args_is_help=True)
+federate_app = typer.Typer(
+    help="Private capture-pattern counts across organisations "
+    "(blinded tokens, round files; docs/federate.md).",
+    no_args_is_help=True,
+)
 
 PASS_ENV = "ROSHAN_KEY_PASSPHRASE"
 PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key passphrase.")
@@ -54,17 +56,29 @@ def _unlock(directory: Path, passphrase_file: Path | None):
 @federate_app.command("init")
 def init_cmd(
     session: Path = typer.Argument(..., help="Session file to write (session.json)."),
-    party: list[str] = typer.Option(..., "--party", help="NAME=KEYDIR of each party, in ring "
-                                    "order (the key directory's public files are enough)."),
-    coordinator_keys: Path = typer.Option(..., "--coordinator-keys", help="Coordinator's key "
-                                          "directory (signs the session)."),
+    party: list[str] = typer.Option(
+        ...,
+        "--party",
+        help="NAME=KEYDIR of each party, in ring "
+        "order (the key directory's public files are enough).",
+    ),
+    coordinator_keys: Path = typer.Option(
+        ..., "--coordinator-keys", help="Coordinator's key directory (signs the session)."
+    ),
     coordinator_name: str = typer.Option("coordinator", "--coordinator-name"),
-    strata: str = typer.Option("", "--strata", help="Strata proposed for release, e.g. "
-                               "province,period (each party must agree)."),
-    threshold: int | None = typer.Option(None, "--threshold", help="Shared tokens that make a "
-                                         "match (default: the calibrated value)."),
-    min_victims: int | None = typer.Option(None, "--min-victims", help="Smallest list accepted "
-                                           "(cannot go below the documented minimum)."),
+    strata: str = typer.Option(
+        "",
+        "--strata",
+        help="Strata proposed for release, e.g. province,period (each party must agree).",
+    ),
+    threshold: int | None = typer.Option(
+        None, "--threshold", help="Shared tokens that make a match (default: the calibrated value)."
+    ),
+    min_victims: int | None = typer.Option(
+        None,
+        "--min-victims",
+        help="Smallest list accepted (cannot go below the documented minimum).",
+    ),
     passphrase_file: Path | None = PASS_OPT,
     json_out: bool = JSON_OPT,
 ) -> None:
@@ -82,15 +96,23 @@ def init_cmd(
         except Exception as exc:
             raise FederateError(f"--party {name}: {exc}") from exc
     keys = _unlock(coordinator_keys, passphrase_file)
-    s = create_session(session, parties, keys, coordinator_name, _split(strata),
-                       threshold=threshold or DEFAULT_THRESHOLD,
-                       min_victims=min_victims or MIN_VICTIMS)
+    s = create_session(
+        session,
+        parties,
+        keys,
+        coordinator_name,
+        _split(strata),
+        threshold=threshold or DEFAULT_THRESHOLD,
+        min_victims=min_victims or MIN_VICTIMS,
+    )
     if json_out:
         print_json({"session": str(session), **s.data})
         return
-    console.print(f"session {s.session_id[:12]} written to {session}: parties "
-                  f"{', '.join(s.names)}; strata proposed: {', '.join(s.data['strata']) or 'none'}",
-                  markup=False)
+    console.print(
+        f"session {s.session_id[:12]} written to {session}: parties "
+        f"{', '.join(s.names)}; strata proposed: {', '.join(s.data['strata']) or 'none'}",
+        markup=False,
+    )
 
 
 @federate_app.command("blind")
@@ -99,11 +121,15 @@ def blind_cmd(
     workspace: Path = typer.Argument(..., help="This party's linked workspace."),
     me: str = PARTY_OPT,
     keys_dir: Path = PARTY_KEYS_OPT,
-    state: Path = typer.Option(..., "--state", help="Private folder kept by this party "
-                               "between rounds (holds its secret, encrypted)."),
+    state: Path = typer.Option(
+        ...,
+        "--state",
+        help="Private folder kept by this party between rounds (holds its secret, encrypted).",
+    ),
     out: Path = typer.Option(..., "--out", help="Outbox folder for the round file."),
-    agree_strata: str = typer.Option("", "--agree-strata", help="Strata this party agrees "
-                                     "to reveal (among those proposed)."),
+    agree_strata: str = typer.Option(
+        "", "--agree-strata", help="Strata this party agrees to reveal (among those proposed)."
+    ),
     passphrase_file: Path | None = PASS_OPT,
     json_out: bool = JSON_OPT,
 ) -> None:
@@ -118,8 +144,9 @@ def blind_cmd(
     if json_out:
         print_json({"round": 1, "file": str(path), "victims": len(vt)})
         return
-    console.print(f"round 1: {len(vt)} victims blinded; send {path} to the next party",
-                  markup=False)
+    console.print(
+        f"round 1: {len(vt)} victims blinded; send {path} to the next party", markup=False
+    )
 
 
 @federate_app.command("pass")
@@ -150,18 +177,25 @@ def count_cmd(
     session: Path = typer.Argument(..., help="The session file."),
     files: list[Path] = typer.Argument(..., help="The final round files, one per party."),
     keys_dir: Path = typer.Option(..., "--keys", help="The coordinator's key directory."),
-    out: Path = typer.Option(..., "--out", help="Counts CSV to write (for `roshan estimate "
-                             "--counts`)."),
+    out: Path = typer.Option(
+        ..., "--out", help="Counts CSV to write (for `roshan estimate --counts`)."
+    ),
     by: str = typer.Option("", "--by", help="Strata agreed by every party, e.g. province."),
-    linkage_draws: int = typer.Option(0, "--linkage-draws", min=0, help="Plausible "
-                                      "alternative matchings whose counts are written beside "
-                                      "the counts, so that `roshan estimate --counts` pools "
-                                      "over them. Default 0 (none): on SYNTHETIC scenarios "
-                                      "pooling widened the interval but moved the estimate "
-                                      "3-6% further from the truth (docs/federate.md); 20 "
-                                      "shows how much the private matching's error matters."),
-    seed: int | None = typer.Option(None, "--seed", help="Seed of the drawn matchings "
-                                    "(default: fresh randomness)."),
+    linkage_draws: int = typer.Option(
+        0,
+        "--linkage-draws",
+        min=0,
+        help="Plausible "
+        "alternative matchings whose counts are written beside "
+        "the counts, so that `roshan estimate --counts` pools "
+        "over them. Default 0 (none): on SYNTHETIC scenarios "
+        "pooling widened the interval but moved the estimate "
+        "3-6% further from the truth (docs/federate.md); 20 "
+        "shows how much the private matching's error matters.",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Seed of the drawn matchings (default: fresh randomness)."
+    ),
     passphrase_file: Path | None = PASS_OPT,
     json_out: bool = JSON_OPT,
 ) -> None:
@@ -176,8 +210,9 @@ def count_cmd(
         raise FederateError("--linkage-draws must be 0 or at least 2 (e.g. 20)")
     s = load_session(session)
     keys = _unlock(keys_dir, passphrase_file)
-    counts, summary = count_rounds(s, keys, files, _split(by), linkage_draws=linkage_draws,
-                                   seed=seed)
+    counts, summary = count_rounds(
+        s, keys, files, _split(by), linkage_draws=linkage_draws, seed=seed
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     counts.to_csv(out, index=False)
     prov = counts_provenance(s, summary, file_sha256(out), out.name)
@@ -190,10 +225,12 @@ def count_cmd(
     if json_out:
         print_json({**summary, "counts": counts.to_dict(orient="records")})
         return
-    console.print(f"{summary['observed']} victims observed across {len(s.names)} parties; "
-                  f"capture-pattern counts written to {out}, their provenance and "
-                  f"{linkage_draws} drawn matchings to {side} (roshan estimate --counts {out})",
-                  markup=False)
+    console.print(
+        f"{summary['observed']} victims observed across {len(s.names)} parties; "
+        f"capture-pattern counts written to {out}, their provenance and "
+        f"{linkage_draws} drawn matchings to {side} (roshan estimate --counts {out})",
+        markup=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

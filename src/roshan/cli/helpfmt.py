@@ -17,9 +17,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_NAMES = {"str": "TEXT", "path": "PATH", "file": "FILE", "dir": "DIRECTORY",
-          "directory": "DIRECTORY", "int": "INTEGER", "float": "FLOAT", "bool": "BOOLEAN",
-          "datetime": "DATETIME", "uuid": "UUID"}
+_NAMES = {
+    "str": "TEXT",
+    "path": "PATH",
+    "file": "FILE",
+    "dir": "DIRECTORY",
+    "directory": "DIRECTORY",
+    "int": "INTEGER",
+    "float": "FLOAT",
+    "bool": "BOOLEAN",
+    "datetime": "DATETIME",
+    "uuid": "UUID",
+}
 
 
 def plain_type(label: str) -> str:
@@ -47,6 +56,7 @@ def install() -> None:
     opt_display = getattr(TyperOption, "display_type_rich", None)
     arg_display = getattr(TyperArgument, "display_type_rich", None)
     if callable(opt_display):
+
         def option_type(self: Any, ctx: Any) -> str | None:
             if getattr(self, "is_flag", False) or getattr(self, "count", False):
                 return None  # a flag takes no value: nothing to show after it
@@ -57,12 +67,14 @@ def install() -> None:
 
         TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
     if callable(arg_display):
+
         def argument_type(self: Any, ctx: Any) -> str | None:
             shown = arg_display(self, ctx)
             return None if shown is None else plain_type(str(shown))
 
         TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign]
     if callable(getattr(TyperArgument, "_usage_display_name", None)):
+
         def usage_name(self: Any) -> str:
             name = self.metavar if self.metavar is not None else self.name.upper()
             if not self.required:
@@ -71,6 +83,7 @@ def install() -> None:
 
         TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
     if callable(getattr(TyperArgument, "_rich_display_name", None)):
+
         def rich_name(self: Any) -> str:
             name = self.metavar if self.metavar is not None else self.name.upper()
             return name + ("..." if self.metavar is None and self.nargs != 1 else "")

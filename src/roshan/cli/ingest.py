@@ -14,13 +14,22 @@ from roshan.cli.common import console, print_json, progress
 def ingest(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     file: Path = typer.Argument(..., help="CSV, TSV, XLSX, JSON or JSONL list."),
-    source: str = typer.Option(..., "--source", "-s", help="Name of the source that made the list."),
-    kind: SourceKind = typer.Option(SourceKind.OTHER, "--kind", help="Kind of source (for a new source)."),
-    mapping: Path | None = typer.Option(None, "--mapping", "-m",
-                                        help="TOML/YAML file mapping the file's headers to canonical fields."),
+    source: str = typer.Option(
+        ..., "--source", "-s", help="Name of the source that made the list."
+    ),
+    kind: SourceKind = typer.Option(
+        SourceKind.OTHER, "--kind", help="Kind of source (for a new source)."
+    ),
+    mapping: Path | None = typer.Option(
+        None,
+        "--mapping",
+        "-m",
+        help="TOML/YAML file mapping the file's headers to canonical fields.",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Refuse the whole file if any row is bad."),
-    encoding: str | None = typer.Option(None, "--encoding",
-                                        help="Force an encoding (utf-8, utf-16, windows-1256); default: detect."),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="Force an encoding (utf-8, utf-16, windows-1256); default: detect."
+    ),
     sheet: str | None = typer.Option(None, "--sheet", help="XLSX sheet to read (default: first)."),
     json_out: bool = typer.Option(False, "--json", help="Print the import result as JSON."),
 ) -> None:
@@ -42,9 +51,18 @@ def ingest(
             def bytes_done(done: int, total: int) -> None:
                 prog.update(task, completed=done, total=total)
 
-            result = ingest_file(ws, file, source_name=source, source_kind=kind,
-                                 mapping_path=mapping, strict=strict, encoding=encoding,
-                                 sheet=sheet, on_progress=rows_done, on_bytes=bytes_done)
+            result = ingest_file(
+                ws,
+                file,
+                source_name=source,
+                source_kind=kind,
+                mapping_path=mapping,
+                strict=strict,
+                encoding=encoding,
+                sheet=sheet,
+                on_progress=rows_done,
+                on_bytes=bytes_done,
+            )
     if json_out:
         print_json(result.to_dict())
         return
@@ -55,7 +73,8 @@ def ingest(
         f"{file.name}: {result.rows_total:,} rows ({result.encoding}, {result.file_format}) → "
         f"[green]{result.rows_accepted:,} accepted[/], "
         f"[{'red' if result.rows_rejected else 'green'}]{result.rows_rejected:,} rejected[/], "
-        f"{result.warnings_count:,} warnings; import {result.import_id}")
+        f"{result.warnings_count:,} warnings; import {result.import_id}"
+    )
     if result.unmapped_columns:
         console.print(f"  kept as extra (unmapped) columns: {', '.join(result.unmapped_columns)}")
     for note in result.notes:

@@ -15,8 +15,9 @@ from roshan.cli.common import JSON_OPT, console, plural, print_json, progress
 from roshan.cli.keys import KEYS_OPT, PASS_OPT, read_passphrase
 from roshan.errors import IntakeError
 
-intake_app = typer.Typer(help="Field intake: new reports, bundles, chunks, import.",
-                         no_args_is_help=True)
+intake_app = typer.Typer(
+    help="Field intake: new reports, bundles, chunks, import.", no_args_is_help=True
+)
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.I)
 
@@ -26,7 +27,7 @@ def parse_size(text: str) -> int:
     m = _SIZE.match(text)
     if not m:
         raise IntakeError(f"not a size: {text!r} (use e.g. 512k, 5M, 1G)")
-    mult = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}[m.group(2).lower()]
+    mult = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
     return int(float(m.group(1)) * mult)
 
 
@@ -48,15 +49,22 @@ def _numbers(nums: list[int], limit: int = 30) -> str:
 
 @intake_app.command("new")
 def intake_new(
-    to: str = typer.Option(..., "--to", help="Organisation recipient: age1…, recipient.txt or "
-                                             "key directory."),
-    outbox: Path = typer.Option(Path("roshan-outbox"), "--outbox", "-o",
-                                help="Folder where encrypted reports are kept until packed."),
+    to: str = typer.Option(
+        ..., "--to", help="Organisation recipient: age1…, recipient.txt or key directory."
+    ),
+    outbox: Path = typer.Option(
+        Path("roshan-outbox"),
+        "--outbox",
+        "-o",
+        help="Folder where encrypted reports are kept until packed.",
+    ),
     lang: str = typer.Option("fa", "--lang", help="Form language: fa or en."),
-    from_json: Path | None = typer.Option(None, "--from-json", help="Take the answers from a "
-                                                                    "JSON file instead of asking."),
-    keep_metadata: bool = typer.Option(False, "--keep-metadata",
-                                       help="Keep location/camera metadata in photos."),
+    from_json: Path | None = typer.Option(
+        None, "--from-json", help="Take the answers from a JSON file instead of asking."
+    ),
+    keep_metadata: bool = typer.Option(
+        False, "--keep-metadata", help="Keep location/camera metadata in photos."
+    ),
     json_out: bool = JSON_OPT,
 ) -> None:
     """Record one report (terminal form or JSON) and encrypt it at once."""
@@ -69,15 +77,28 @@ def intake_new(
     else:
         # Questions on stderr like every human message: with --json, stdout holds only
         # the one JSON document.
-        ans = run_form(lang, ask=lambda q: typer.prompt(q.rstrip(": "), default="",
-                                                        show_default=False, err=True),
-                       say=lambda s: console.print(s))
-    saved = save_report(outbox, recipient, ans.victim, circumstances=ans.circumstances,
-                        witness_contact=ans.witness_contact, attachments=ans.attachments,
-                        keep_metadata=ans.keep_metadata or keep_metadata, language=ans.language)
-    out = ReportSaved(report_id=saved.report_id, outbox=str(outbox),
-                      attachments=len(saved.attachment_blobs),
-                      witness_contact=bool(saved.witness_blob), warnings=list(saved.warnings))
+        ans = run_form(
+            lang,
+            ask=lambda q: typer.prompt(q.rstrip(": "), default="", show_default=False, err=True),
+            say=lambda s: console.print(s),
+        )
+    saved = save_report(
+        outbox,
+        recipient,
+        ans.victim,
+        circumstances=ans.circumstances,
+        witness_contact=ans.witness_contact,
+        attachments=ans.attachments,
+        keep_metadata=ans.keep_metadata or keep_metadata,
+        language=ans.language,
+    )
+    out = ReportSaved(
+        report_id=saved.report_id,
+        outbox=str(outbox),
+        attachments=len(saved.attachment_blobs),
+        witness_contact=bool(saved.witness_blob),
+        warnings=list(saved.warnings),
+    )
     if json_out:
         print_json(out.to_dict())
         return
@@ -85,8 +106,10 @@ def intake_new(
 
     # In the form's language to the end (the Persian form once ended in English).
     t = TEXTS.get(ans.language) or TEXTS["en"]
-    console.print(escape(str(t["saved"]).format(outbox=outbox, report_id=saved.report_id[:16])),
-                  soft_wrap=True)
+    console.print(
+        escape(str(t["saved"]).format(outbox=outbox, report_id=saved.report_id[:16])),
+        soft_wrap=True,
+    )
     for w in saved.warnings:
         console.print(f"  [yellow]{t['warning']}:[/] {escape(w)}", soft_wrap=True)
 
@@ -95,13 +118,15 @@ def intake_new(
 def intake_pack(
     outbox: Path = typer.Argument(..., help="The outbox folder of encrypted reports."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the bundle (and chunks)."),
-    chunk_size: str | None = typer.Option(None, "--chunk-size",
-                                          help="Also split into chunks of this size (e.g. 2M)."),
-    remove_packed: bool = typer.Option(False, "--remove-packed",
-                                       help="Delete packed blobs from the outbox."),
-    sign_key: Path | None = typer.Option(None, "--sign-key",
-                                         help="Sign the bundle with this reporter key "
-                                              "(reporter.key)."),
+    chunk_size: str | None = typer.Option(
+        None, "--chunk-size", help="Also split into chunks of this size (e.g. 2M)."
+    ),
+    remove_packed: bool = typer.Option(
+        False, "--remove-packed", help="Delete packed blobs from the outbox."
+    ),
+    sign_key: Path | None = typer.Option(
+        None, "--sign-key", help="Sign the bundle with this reporter key (reporter.key)."
+    ),
     json_out: bool = JSON_OPT,
 ) -> None:
     """Pack an outbox into one content-addressed bundle, optionally split into chunks."""
@@ -114,15 +139,21 @@ def intake_pack(
     chunks = split_bundle(bundle.path, out, size) if size and bundle.path else []
     if chunks and bundle.path:
         bundle.path.unlink()
-    res = BundlePacked(bundle_id=bundle.bundle_id, bundle=None if chunks else str(bundle.path),
-                       entries=len(bundle.entries), size=bundle.size,
-                       chunks=[str(c) for c in chunks])
+    res = BundlePacked(
+        bundle_id=bundle.bundle_id,
+        bundle=None if chunks else str(bundle.path),
+        entries=len(bundle.entries),
+        size=bundle.size,
+        chunks=[str(c) for c in chunks],
+    )
     if json_out:
         print_json(res.to_dict())
         return
     where = f"{len(chunks)} chunks in {out}" if chunks else str(bundle.path)
-    console.print(f"bundle {bundle.bundle_id[:16]}…: {len(bundle.entries)} blobs, "
-                  f"{bundle.size:,} bytes → {where}")
+    console.print(
+        f"bundle {bundle.bundle_id[:16]}…: {len(bundle.entries)} blobs, "
+        f"{bundle.size:,} bytes → {where}"
+    )
 
 
 @intake_app.command("split")
@@ -168,23 +199,38 @@ def intake_check(
             if not r["ok"]:
                 console.print(f"[red]BAD[/]  {escape(r['problem'])}", soft_wrap=True)
             elif r["kind"] == "chunk":
-                console.print(f"ok   {escape(r['file'])}: chunk {r['chunk']} of {r['of']} of "
-                              f"bundle {shown[r['bundle_id']]}", soft_wrap=True)
+                console.print(
+                    f"ok   {escape(r['file'])}: chunk {r['chunk']} of {r['of']} of "
+                    f"bundle {shown[r['bundle_id']]}",
+                    soft_wrap=True,
+                )
             else:
-                console.print(f"ok   {escape(r['file'])}: bundle {shown[r['bundle_id']]}, "
-                              f"{plural(r['reports'], 'report')}, "
-                              f"{plural(r['attachments'], 'attachment')}", soft_wrap=True)
+                console.print(
+                    f"ok   {escape(r['file'])}: bundle {shown[r['bundle_id']]}, "
+                    f"{plural(r['reports'], 'report')}, "
+                    f"{plural(r['attachments'], 'attachment')}",
+                    soft_wrap=True,
+                )
         for bid, cov in coverage.items():
             if cov.get("joins") is False:
-                console.print(f"[red]BAD[/]  bundle {bid}: every chunk is intact on its own, "
-                              "but together they do not make the bundle (forged or mixed "
-                              "chunks); it would not import", soft_wrap=True)
+                console.print(
+                    f"[red]BAD[/]  bundle {bid}: every chunk is intact on its own, "
+                    "but together they do not make the bundle (forged or mixed "
+                    "chunks); it would not import",
+                    soft_wrap=True,
+                )
             elif cov.get("joins"):
-                console.print(f"ok   bundle {shown[bid]}: all {cov['chunks']} chunks here and "
-                              "they join into the bundle", soft_wrap=True)
+                console.print(
+                    f"ok   bundle {shown[bid]}: all {cov['chunks']} chunks here and "
+                    "they join into the bundle",
+                    soft_wrap=True,
+                )
             elif cov["missing"]:
-                console.print(f"bundle {shown[bid]}: chunks {_numbers(cov['missing'])} of "
-                              f"{cov['chunks']} not among these files", soft_wrap=True)
+                console.print(
+                    f"bundle {shown[bid]}: chunks {_numbers(cov['missing'])} of "
+                    f"{cov['chunks']} not among these files",
+                    soft_wrap=True,
+                )
     if bad_sets or not all(r["ok"] for r in results):
         raise typer.Exit(1)
 
@@ -194,16 +240,19 @@ def intake_import(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     files: list[Path] = typer.Argument(..., help="Bundles and/or chunks, in any order."),
     keys: Path | None = typer.Option(None, "--keys", "-k", help="Organisation key directory."),
-    identity: Path | None = typer.Option(None, "--identity",
-                                         help="Plain age identity file (age-keygen) instead "
-                                              "of --keys."),
+    identity: Path | None = typer.Option(
+        None, "--identity", help="Plain age identity file (age-keygen) instead of --keys."
+    ),
     passphrase_file: Path | None = PASS_OPT,
     source: str = typer.Option("field intake", "--source", help="Source name for the reports."),
-    reporters: Path | None = typer.Option(None, "--reporters",
-                                          help="Registry folder of enrolled reporters' *.pub "
-                                               "(default: KEYS/reporters if it exists)."),
-    require_signed: bool = typer.Option(False, "--require-signed",
-                                        help="Refuse bundles not signed by an enrolled reporter."),
+    reporters: Path | None = typer.Option(
+        None,
+        "--reporters",
+        help="Registry folder of enrolled reporters' *.pub (default: KEYS/reporters if it exists).",
+    ),
+    require_signed: bool = typer.Option(
+        False, "--require-signed", help="Refuse bundles not signed by an enrolled reporter."
+    ),
     json_out: bool = JSON_OPT,
 ) -> None:
     """Verify, decrypt, de-duplicate and ingest field bundles (all or nothing)."""
@@ -232,40 +281,56 @@ def intake_import(
         with progress(enabled=not json_out) as prog:
             task = prog.add_task("checking attachments", total=None)
             summary = import_bundles(
-                ws, files, ids, source_name=source, actor=actor_name(),
-                trusted_reporters=trusted, require_signed=require_signed,
-                on_progress=lambda _s, d, t: prog.update(task, completed=d, total=t))
+                ws,
+                files,
+                ids,
+                source_name=source,
+                actor=actor_name(),
+                trusted_reporters=trusted,
+                require_signed=require_signed,
+                on_progress=lambda _s, d, t: prog.update(task, completed=d, total=t),
+            )
     if json_out:
         print_json(summary.to_dict())
         if summary.problems:
             raise typer.Exit(1)
         return
-    shown = short_ids([b["bundle_id"] for b in summary.bundles]
-                      + [p["bundle_id"] for p in summary.pending])
+    shown = short_ids(
+        [b["bundle_id"] for b in summary.bundles] + [p["bundle_id"] for p in summary.pending]
+    )
     for b in summary.bundles:
-        console.print(f"bundle {shown[b['bundle_id']]}: {plural(b['reports'], 'report')}, "
-                      f"{b['new']} new, {b['duplicate']} already known", soft_wrap=True)
+        console.print(
+            f"bundle {shown[b['bundle_id']]}: {plural(b['reports'], 'report')}, "
+            f"{b['new']} new, {b['duplicate']} already known",
+            soft_wrap=True,
+        )
     for p in summary.pending:
-        console.print(f"bundle {shown[p['bundle_id']]}: waiting for chunks "
-                      f"{_numbers(p['missing'])} of {p['chunks']}", soft_wrap=True)
+        console.print(
+            f"bundle {shown[p['bundle_id']]}: waiting for chunks "
+            f"{_numbers(p['missing'])} of {p['chunks']}",
+            soft_wrap=True,
+        )
     for r in summary.refused:
         label = "note" if r.get("replay") else "[bold red]refused[/]"
         console.print(f"  {label}: {escape(r['reason'])}", soft_wrap=True)
     for n in summary.notes:
         console.print(f"  note: {escape(n)}", soft_wrap=True)
-    console.print(f"{plural(summary.reports_new, 'new report')}, "
-                  f"{plural(summary.reports_duplicate, 'duplicate')}, "
-                  f"{plural(summary.attachments, 'attachment')} "
-                  f"({plural(summary.attachment_bytes, 'byte')})"
-                  + (f"; import {summary.import_id}" if summary.import_id else ""),
-                  soft_wrap=True)
+    console.print(
+        f"{plural(summary.reports_new, 'new report')}, "
+        f"{plural(summary.reports_duplicate, 'duplicate')}, "
+        f"{plural(summary.attachments, 'attachment')} "
+        f"({plural(summary.attachment_bytes, 'byte')})"
+        + (f"; import {summary.import_id}" if summary.import_id else ""),
+        soft_wrap=True,
+    )
     if summary.problems:
         raise typer.Exit(1)
 
 
 @intake_app.command("status")
-def intake_status(workspace: Path = typer.Argument(..., help="The workspace folder."),
-                  json_out: bool = JSON_OPT) -> None:
+def intake_status(
+    workspace: Path = typer.Argument(..., help="The workspace folder."), json_out: bool = JSON_OPT
+) -> None:
     """Show bundles still waiting for chunks."""
     from roshan.cli.documents import PendingBundle, SpoolStatus
     from roshan.intake import Spool
@@ -273,9 +338,15 @@ def intake_status(workspace: Path = typer.Argument(..., help="The workspace fold
 
     with Workspace.open(workspace) as ws:
         pending = Spool(ws.root / "intake" / "spool").pending()
-    rows = [PendingBundle(bundle_id=s.bundle_id, chunks=s.count,
-                          missing=[i + 1 for i in s.missing], other_versions=s.versions)
-            for s in pending]
+    rows = [
+        PendingBundle(
+            bundle_id=s.bundle_id,
+            chunks=s.count,
+            missing=[i + 1 for i in s.missing],
+            other_versions=s.versions,
+        )
+        for s in pending
+    ]
     if json_out:
         print_json(SpoolStatus(pending=rows).to_dict())
     elif not rows:
@@ -286,19 +357,26 @@ def intake_status(workspace: Path = typer.Argument(..., help="The workspace fold
             if r.missing:
                 what = f"missing chunks {_numbers(r.missing)} of {r.chunks}"
             else:
-                what = (f"all {r.chunks} chunks here but not imported yet; run "
-                        "`roshan intake import` with any of its chunks")
+                what = (
+                    f"all {r.chunks} chunks here but not imported yet; run "
+                    "`roshan intake import` with any of its chunks"
+                )
             if r.other_versions:
-                what += (f" ({plural(r.other_versions, 'other version')} of its chunks "
-                         "also kept; the set that joins into the bundle wins)")
+                what += (
+                    f" ({plural(r.other_versions, 'other version')} of its chunks "
+                    "also kept; the set that joins into the bundle wins)"
+                )
             console.print(f"bundle {shown[r.bundle_id]}: {what}", soft_wrap=True)
 
 
 @intake_app.command("discard")
-def intake_discard(workspace: Path = typer.Argument(..., help="The workspace folder."),
-                   bundle_id: str = typer.Argument(..., help="The bundle id (or a prefix of "
-                                                             "at least 8 characters)."),
-                   json_out: bool = JSON_OPT) -> None:
+def intake_discard(
+    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    bundle_id: str = typer.Argument(
+        ..., help="The bundle id (or a prefix of at least 8 characters)."
+    ),
+    json_out: bool = JSON_OPT,
+) -> None:
     """Drop a bundle's spooled chunks (junk, or a bundle that will never be whole)."""
     from roshan.intake import Spool
     from roshan.store import Workspace
@@ -308,11 +386,14 @@ def intake_discard(workspace: Path = typer.Argument(..., help="The workspace fol
         prefix = bundle_id.strip().rstrip("…").lower()
         matches = [s.bundle_id for s in spool.pending() if s.bundle_id.startswith(prefix)]
         if len(prefix) < 8 or not matches:
-            raise IntakeError(f"no bundle {bundle_id!r} is waiting in the spool (see "
-                              "`roshan intake status`)")
+            raise IntakeError(
+                f"no bundle {bundle_id!r} is waiting in the spool (see `roshan intake status`)"
+            )
         if len(matches) > 1:
-            raise IntakeError(f"{bundle_id!r} names {len(matches)} bundles: "
-                              f"{', '.join(matches)}; give more of the id")
+            raise IntakeError(
+                f"{bundle_id!r} names {len(matches)} bundles: "
+                f"{', '.join(matches)}; give more of the id"
+            )
         spool.discard(matches[0])
     if json_out:
         from roshan.cli.documents import BundleDiscarded
@@ -324,8 +405,9 @@ def intake_discard(workspace: Path = typer.Argument(..., help="The workspace fol
 
 @intake_app.command("html-form")
 def intake_html_form(
-    to: str = typer.Option(..., "--to", help="Organisation recipient: age1…, recipient.txt or "
-                                             "key directory."),
+    to: str = typer.Option(
+        ..., "--to", help="Organisation recipient: age1…, recipient.txt or key directory."
+    ),
     out: Path = typer.Option(Path("roshan-form.html"), "--out", "-o", help="HTML file to write."),
 ) -> None:
     """Write the offline single-file HTML form, with the organisation recipient built in."""

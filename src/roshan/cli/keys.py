@@ -42,8 +42,9 @@ PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key pa
 @keys_app.command("init")
 def keys_init(
     directory: Path = typer.Argument(..., help="Folder to create the keys in."),
-    force: bool = typer.Option(False, "--force", help="Replace existing keys (old reports "
-                                                      "become unreadable!)."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace existing keys (old reports become unreadable!)."
+    ),
     passphrase_file: Path | None = PASS_OPT,
     json_out: bool = JSON_OPT,
 ) -> None:
@@ -52,26 +53,35 @@ def keys_init(
     from roshan.intake import QR_PNG, QR_SVG, RECIPIENT_FILE, SIGNING_PUB_FILE, init_keys
 
     pub = init_keys(directory, read_passphrase(passphrase_file, confirm=True), force=force)
-    out = KeysCreated(directory=str(directory), recipient=pub.recipient, key_id=pub.key_id,
-                      recipient_file=str(directory / RECIPIENT_FILE),
-                      qr_png=str(directory / QR_PNG), qr_svg=str(directory / QR_SVG),
-                      signing_public_file=str(directory / SIGNING_PUB_FILE))
+    out = KeysCreated(
+        directory=str(directory),
+        recipient=pub.recipient,
+        key_id=pub.key_id,
+        recipient_file=str(directory / RECIPIENT_FILE),
+        qr_png=str(directory / QR_PNG),
+        qr_svg=str(directory / QR_SVG),
+        signing_public_file=str(directory / SIGNING_PUB_FILE),
+    )
     if json_out:
         print_json(out.to_dict())
         return
     console.print(f"organisation keys created in {directory}")
     console.print(f"  recipient (give to field workers): {pub.recipient}")
     console.print(f"  QR code: {out.qr_png}  signing key id: {pub.key_id}")
-    console.print("  private keys are encrypted under your passphrase; back up the folder "
-                  "and the passphrase separately")
+    console.print(
+        "  private keys are encrypted under your passphrase; back up the folder "
+        "and the passphrase separately"
+    )
 
 
 @keys_app.command("reporter-init")
 def keys_reporter_init(
-    directory: Path = typer.Argument(..., help="Folder for the reporter key (on the field "
-                                               "device)."),
-    label: str = typer.Option("", "--label", help="A label for the organisation's registry "
-                                                  "(not a real name)."),
+    directory: Path = typer.Argument(
+        ..., help="Folder for the reporter key (on the field device)."
+    ),
+    label: str = typer.Option(
+        "", "--label", help="A label for the organisation's registry (not a real name)."
+    ),
     json_out: bool = JSON_OPT,
 ) -> None:
     """Create a field reporter's signing key; enrol reporter.pub in KEYS/reporters/."""
@@ -83,23 +93,30 @@ def keys_reporter_init(
     if json_out:
         print_json(out.to_dict())
         return
-    console.print(f"reporter key {pub.key_id[:16]}… created in {directory}; copy "
-                  f"{REPORTER_PUB_FILE} into the organisation's keys/reporters/ folder to enrol it")
-    console.print("  the private key is not encrypted: whoever holds this device can sign as "
-                  "this reporter until the key is removed from the registry")
+    console.print(
+        f"reporter key {pub.key_id[:16]}… created in {directory}; copy "
+        f"{REPORTER_PUB_FILE} into the organisation's keys/reporters/ folder to enrol it"
+    )
+    console.print(
+        "  the private key is not encrypted: whoever holds this device can sign as "
+        "this reporter until the key is removed from the registry"
+    )
 
 
 @keys_app.command("show")
-def keys_show(directory: Path = typer.Argument(..., help="Key directory."),
-              json_out: bool = JSON_OPT) -> None:
+def keys_show(
+    directory: Path = typer.Argument(..., help="Key directory."), json_out: bool = JSON_OPT
+) -> None:
     """Show the public keys (no passphrase needed)."""
     from roshan.cli.documents import PublicKeysShown
     from roshan.intake import encode_signing_public, load_public
 
     pub = load_public(directory)
-    out = PublicKeysShown(recipient=pub.recipient,
-                          signing_public=encode_signing_public(pub.signing_public),
-                          key_id=pub.key_id).to_dict()
+    out = PublicKeysShown(
+        recipient=pub.recipient,
+        signing_public=encode_signing_public(pub.signing_public),
+        key_id=pub.key_id,
+    ).to_dict()
     if json_out:
         print_json(out)
     else:

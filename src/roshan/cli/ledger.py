@@ -13,13 +13,15 @@ from roshan.cli.common import JSON_OPT, console, plural, print_json
 from roshan.cli.keys import KEYS_OPT, PASS_OPT, read_passphrase
 from roshan.errors import IntakeError
 
-ledger_app = typer.Typer(help="Tamper-evident ledger: tree head, signed checkpoints, verify.",
-                         no_args_is_help=True)
+ledger_app = typer.Typer(
+    help="Tamper-evident ledger: tree head, signed checkpoints, verify.", no_args_is_help=True
+)
 
 
 @ledger_app.command("head")
-def ledger_head(workspace: Path = typer.Argument(..., help="The workspace folder."),
-                json_out: bool = JSON_OPT) -> None:
+def ledger_head(
+    workspace: Path = typer.Argument(..., help="The workspace folder."), json_out: bool = JSON_OPT
+) -> None:
     """Print the current tree size and root hash."""
     from roshan.intake import tree_head
     from roshan.store import Workspace
@@ -37,8 +39,9 @@ def ledger_checkpoint(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     keys: Path = KEYS_OPT,
     passphrase_file: Path | None = PASS_OPT,
-    out: Path | None = typer.Option(None, "--out", help="Folder for the checkpoint file "
-                                                        "(default: WORKSPACE/ledger)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for the checkpoint file (default: WORKSPACE/ledger)."
+    ),
     json_out: bool = JSON_OPT,
 ) -> None:
     """Sign the current tree head; write a publishable checkpoint (hashes only, no names)."""
@@ -49,23 +52,30 @@ def ledger_checkpoint(
     org = unlock(keys, read_passphrase(passphrase_file))
     with Workspace.open(workspace) as ws:
         cp, path = checkpoint(ws, org, out_dir=out)
-    res = CheckpointSigned(tree_size=cp.tree_size, root_hash=cp.root_hash.hex(),
-                           key_id=cp.key_id, file=str(path))
+    res = CheckpointSigned(
+        tree_size=cp.tree_size, root_hash=cp.root_hash.hex(), key_id=cp.key_id, file=str(path)
+    )
     if json_out:
         print_json(res.to_dict())
     else:
-        console.print(f"checkpoint signed: size {cp.tree_size}, root {cp.root_hash.hex()[:16]}…, "
-                      f"written to {path}")
+        console.print(
+            f"checkpoint signed: size {cp.tree_size}, root {cp.root_hash.hex()[:16]}…, "
+            f"written to {path}"
+        )
 
 
 @ledger_app.command("verify")
 def ledger_verify(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
-    keys: list[Path] = typer.Option(..., "--keys", "-k",
-                                    help="Key directory (or a lone signing.pub) whose signatures are "
-                                         "trusted; repeatable."),
-    checkpoint_files: list[Path] = typer.Option([], "--checkpoint",
-                                                help="A published checkpoint file to check too."),
+    keys: list[Path] = typer.Option(
+        ...,
+        "--keys",
+        "-k",
+        help="Key directory (or a lone signing.pub) whose signatures are trusted; repeatable.",
+    ),
+    checkpoint_files: list[Path] = typer.Option(
+        [], "--checkpoint", help="A published checkpoint file to check too."
+    ),
     no_blobs: bool = typer.Option(False, "--no-blobs", help="Skip re-hashing stored blobs."),
     json_out: bool = JSON_OPT,
 ) -> None:
@@ -86,8 +96,10 @@ def ledger_verify(
         except OSError as exc:
             raise IntakeError(f"cannot read {f}: {exc.strerror}") from exc
         if cp.key_id not in ids:
-            raise IntakeError(f"{f.name}: signed by an unknown key ({cp.key_id[:16]}); "
-                              "give the signer's key directory with --keys")
+            raise IntakeError(
+                f"{f.name}: signed by an unknown key ({cp.key_id[:16]}); "
+                "give the signer's key directory with --keys"
+            )
         extra.append(cp)
     with Workspace.open(workspace) as ws:
         res = verify(ws, known, checkpoints=extra, check_blobs=not no_blobs)
@@ -95,13 +107,18 @@ def ledger_verify(
         print_json(res.to_dict())
     else:
         if res.ok:
-            console.print(f"[green]ledger verified[/]: {plural(res.leaves_checked, 'leaf', 'leaves')}, "
-                          f"{plural(res.checkpoints_checked, 'checkpoint')}, "
-                          f"{plural(res.blobs_checked, 'stored blob')} re-hashed, "
-                          f"root {res.root_hash[:16]}…", soft_wrap=True)
+            console.print(
+                f"[green]ledger verified[/]: {plural(res.leaves_checked, 'leaf', 'leaves')}, "
+                f"{plural(res.checkpoints_checked, 'checkpoint')}, "
+                f"{plural(res.blobs_checked, 'stored blob')} re-hashed, "
+                f"root {res.root_hash[:16]}…",
+                soft_wrap=True,
+            )
         else:
-            console.print(f"[bold red]ledger verification FAILED[/]: "
-                          f"{plural(len(res.problems), 'problem')}", soft_wrap=True)
+            console.print(
+                f"[bold red]ledger verification FAILED[/]: {plural(len(res.problems), 'problem')}",
+                soft_wrap=True,
+            )
             for p in res.problems[:50]:
                 console.print(f"  {escape(p)}", soft_wrap=True)
             if len(res.problems) > 50:
@@ -114,8 +131,9 @@ def ledger_verify(
 def ledger_prove(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     ref: str = typer.Argument(..., help="A report id, or a raw row ref '<import sha[:16]>:<row>'."),
-    tree_size: int | None = typer.Option(None, "--tree-size",
-                                         help="Prove against this (checkpointed) size."),
+    tree_size: int | None = typer.Option(
+        None, "--tree-size", help="Prove against this (checkpointed) size."
+    ),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the proof JSON here."),
 ) -> None:
     """An RFC 9162 inclusion proof for one leaf (hashes only), to hand to a third party."""
@@ -129,8 +147,9 @@ def ledger_prove(
         proof = InclusionProof(**prove_inclusion(ws, ref, tree_size))
     if out is not None:
         out.write_text(json.dumps(proof.to_dict(), indent=2) + "\n", "utf-8")
-        console.print(f"inclusion proof for leaf {proof.leaf_index} of {proof.tree_size} "
-                      f"written to {out}")
+        console.print(
+            f"inclusion proof for leaf {proof.leaf_index} of {proof.tree_size} written to {out}"
+        )
     else:
         print_json(proof.to_dict())
 
@@ -160,14 +179,19 @@ def ledger_check_proof(
     known = {k.key_id: k for k in (load_public(d) for d in keys)}
     if cp.key_id not in known:
         raise IntakeError(f"{checkpoint_file.name}: signed by an unknown key ({cp.key_id[:16]})")
-    if not verify_signature(known[cp.key_id].signing_public,
-                            checkpoint_body(cp.origin, cp.tree_size, cp.root_hash), cp.signature):
+    if not verify_signature(
+        known[cp.key_id].signing_public,
+        checkpoint_body(cp.origin, cp.tree_size, cp.root_hash),
+        cp.signature,
+    ):
         raise IntakeError(f"{checkpoint_file.name}: bad signature")
     if not isinstance(proof, dict) or not check_inclusion(proof, cp):
         console.print("[bold red]proof does NOT verify[/] against this checkpoint")
         raise typer.Exit(1)
-    console.print(f"[green]verified[/]: leaf {proof['leaf_index']} is in the signed tree of "
-                  f"size {cp.tree_size}")
+    console.print(
+        f"[green]verified[/]: leaf {proof['leaf_index']} is in the signed tree of "
+        f"size {cp.tree_size}"
+    )
 
 
 def register(app: typer.Typer) -> None:

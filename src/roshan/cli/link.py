@@ -17,11 +17,17 @@ def link(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (embedded, default) or spark."),
     spark_master: str | None = typer.Option(
-        None, "--spark-master", help="Spark master URL (default: local mode on this machine)."),
+        None, "--spark-master", help="Spark master URL (default: local mode on this machine)."
+    ),
     threshold: float | None = typer.Option(
-        None, "--threshold", help="Match probability at which two records are one person "
-        "(default 0.9; see docs/linkage.md)."),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed for training (default fixed)."),
+        None,
+        "--threshold",
+        help="Match probability at which two records are one person "
+        "(default 0.9; see docs/linkage.md).",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Random seed for training (default fixed)."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Link records across lists into victims; write victims, links and capture histories."""
@@ -35,10 +41,14 @@ def link(
             def on_progress(step: str, done: int, total: int) -> None:
                 prog.update(task, description=step, completed=done, total=total)
 
-            summary = link_workspace(ws, engine=engine, spark_master=spark_master,
-                                     threshold=threshold,
-                                     seed=DEFAULT_SEED if seed is None else seed,
-                                     on_progress=on_progress)
+            summary = link_workspace(
+                ws,
+                engine=engine,
+                spark_master=spark_master,
+                threshold=threshold,
+                seed=DEFAULT_SEED if seed is None else seed,
+                on_progress=on_progress,
+            )
         hist = capture_histories(ws, ["province", "period", "sex", "age_group"])
         hist_path = ws.snapshots_dir / "capture_histories.csv"
         hist.to_csv(hist_path, index=False)
@@ -51,10 +61,13 @@ def link(
         f"[bold]{summary.n_victims:,} victims[/] ({summary.n_linked_victims:,} on more than one "
         f"record) at threshold {summary.threshold:g} with {summary.engine}; "
         f"{summary.n_new_victims:,} new ids, {summary.n_retired_victims:,} retired; "
-        f"{summary.n_flagged_clusters:,} clusters flagged for review")
+        f"{summary.n_flagged_clusters:,} clusters flagged for review"
+    )
     if summary.must_links or summary.cannot_links:
-        console.print(f"  review constraints applied: {summary.must_links} must-link, "
-                      f"{summary.cannot_links} cannot-link")
+        console.print(
+            f"  review constraints applied: {summary.must_links} must-link, "
+            f"{summary.cannot_links} cannot-link"
+        )
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in summary.timings.items())
     console.print(f"  time: {steps}")
     _print_health(summary.health)
@@ -81,9 +94,14 @@ def _print_health(health: dict) -> None:
     elif verdict == "repaired":
         console.print(f"  model health: [yellow]repaired[/] — {message}")
     else:
-        console.print(Panel(f"[bold]{message}[/]\n\n`roshan estimate` will refuse to publish a "
-                            "total from this linkage unless given --accept-linkage-risk.",
-                            title="linkage health check FAILED", border_style="red"))
+        console.print(
+            Panel(
+                f"[bold]{message}[/]\n\n`roshan estimate` will refuse to publish a "
+                "total from this linkage unless given --accept-linkage-risk.",
+                title="linkage health check FAILED",
+                border_style="red",
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:

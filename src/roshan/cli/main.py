@@ -106,9 +106,18 @@ def click_exceptions() -> tuple[type[BaseException], ...]:
 
 
 def _is_usage_error(exc: BaseException) -> bool:
-    return any(k.__name__ in ("UsageError", "BadParameter", "MissingParameter",
-                              "NoSuchOption", "BadOptionUsage", "BadArgumentUsage")
-               for k in type(exc).__mro__)
+    return any(
+        k.__name__
+        in (
+            "UsageError",
+            "BadParameter",
+            "MissingParameter",
+            "NoSuchOption",
+            "BadOptionUsage",
+            "BadArgumentUsage",
+        )
+        for k in type(exc).__mro__
+    )
 
 
 def usage_message(exc: BaseException) -> str:
@@ -123,8 +132,13 @@ def usage_message(exc: BaseException) -> str:
     return text
 
 
-_USER_PATH_ERRORS = (IsADirectoryError, NotADirectoryError, FileNotFoundError, PermissionError,
-                     FileExistsError)
+_USER_PATH_ERRORS = (
+    IsADirectoryError,
+    NotADirectoryError,
+    FileNotFoundError,
+    PermissionError,
+    FileExistsError,
+)
 
 
 def main() -> None:
@@ -148,14 +162,20 @@ def main() -> None:
         sys.exit(130)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            console.print(f"[bold red]error:[/] no space left for roshan's files ({exc.strerror}); "
-                          "nothing partial was kept", soft_wrap=True)
+            console.print(
+                f"[bold red]error:[/] no space left for roshan's files ({exc.strerror}); "
+                "nothing partial was kept",
+                soft_wrap=True,
+            )
             sys.exit(3)
         if isinstance(exc, _USER_PATH_ERRORS) and exc.filename:
             # A path the user gave is a folder, missing or not readable: one line, not a
             # traceback (each command checks its own paths; this is the net under them).
-            console.print(f"[bold red]error:[/] {escape(str(exc.filename))}: "
-                          f"{escape(exc.strerror or type(exc).__name__)}", soft_wrap=True)
+            console.print(
+                f"[bold red]error:[/] {escape(str(exc.filename))}: "
+                f"{escape(exc.strerror or type(exc).__name__)}",
+                soft_wrap=True,
+            )
             _exit_now(2)
         raise
     except Exception as exc:  # click usage errors, database failures
@@ -177,14 +197,19 @@ def main() -> None:
                 hint = " (is the disk full?)"
             elif "connect" in first.lower() or "terminat" in first.lower():
                 hint = " (the database server stopped or cannot be reached)"
-            console.print(f"[bold red]error:[/] database error: {escape(first)}{hint}; the current "
-                          "operation was rolled back", soft_wrap=True, markup=True)
+            console.print(
+                f"[bold red]error:[/] database error: {escape(first)}{hint}; the current "
+                "operation was rolled back",
+                soft_wrap=True,
+                markup=True,
+            )
             _exit_now(3)
 
         if isinstance(exc, click_exceptions()):
             sys.stdout.flush()
-            console.print(f"[bold red]error:[/] {escape(usage_message(exc))}", soft_wrap=True,
-                          highlight=False)
+            console.print(
+                f"[bold red]error:[/] {escape(usage_message(exc))}", soft_wrap=True, highlight=False
+            )
             sys.exit(2 if _is_usage_error(exc) else int(getattr(exc, "exit_code", 1) or 1))
         raise
 

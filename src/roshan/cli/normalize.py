@@ -1,10 +1,10 @@
 """``roshan normalize``: see what roshan makes of one value, or normalise a workspace.
 
-    roshan normalize name  "محمدرضا حسینی" [--json]     (also "Rezaei, Hossein son of Ali")
-    roshan normalize date  "۱۸ دی ۱۴۰۴"   [--json] [--calendar jalali|gregorian] [--day-first/--month-first]
-    roshan normalize age   "about 30"      [--json]
-    roshan normalize place "Lordjan"       [--json]
-    roshan normalize workspace WS          [--json] [--samples N]
+roshan normalize name  "محمدرضا حسینی" [--json]     (also "Rezaei, Hossein son of Ali")
+roshan normalize date  "۱۸ دی ۱۴۰۴"   [--json] [--calendar jalali|gregorian] [--day-first/--month-first]
+roshan normalize age   "about 30"      [--json]
+roshan normalize place "Lordjan"       [--json]
+roshan normalize workspace WS          [--json] [--samples N]
 """
 
 from __future__ import annotations
@@ -54,9 +54,11 @@ def name_cmd(
 def date_cmd(
     value: str = typer.Argument(..., help="A Jalali or Gregorian date, whole or partial."),
     calendar: str | None = typer.Option(
-        None, "--calendar", help="Calendar of the column, if known: jalali or gregorian."),
+        None, "--calendar", help="Calendar of the column, if known: jalali or gregorian."
+    ),
     day_first: bool | None = typer.Option(
-        None, "--day-first/--month-first", help="Day/month order of year-last dates, if known."),
+        None, "--day-first/--month-first", help="Day/month order of year-last dates, if known."
+    ),
     json_out: bool = _JSON_OPT,
 ) -> None:
     """Show the ISO date, precision, calendar and ambiguity roshan reads in a date."""
@@ -83,7 +85,9 @@ def age_cmd(
 
 @group.command("place")
 def place_cmd(
-    value: str = typer.Argument(..., help="A city, county or province; optionally 'city, province'."),
+    value: str = typer.Argument(
+        ..., help="A city, county or province; optionally 'city, province'."
+    ),
     json_out: bool = _JSON_OPT,
 ) -> None:
     """Show the city, county and province roshan resolves a place to, with a confidence."""

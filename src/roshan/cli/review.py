@@ -16,19 +16,29 @@ from roshan.cli.common import console, print_json
 def review(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     batch_out: Path | None = typer.Option(
-        None, "--batch-out", help="Write a review batch (.csv or .xlsx) for a spreadsheet instead "
-        "of reviewing in the terminal."),
+        None,
+        "--batch-out",
+        help="Write a review batch (.csv or .xlsx) for a spreadsheet instead "
+        "of reviewing in the terminal.",
+    ),
     batch_in: Path | None = typer.Option(
-        None, "--batch-in", help="Import the decisions filled into a review batch file."),
-    limit: int = typer.Option(50, "--limit", "-n", min=0,
-                              help="How many uncertain pairs to show or export."),
-    clusters: int = typer.Option(20, "--clusters", min=0,
-                                 help="How many suspicious clusters to show or export."),
+        None, "--batch-in", help="Import the decisions filled into a review batch file."
+    ),
+    limit: int = typer.Option(
+        50, "--limit", "-n", min=0, help="How many uncertain pairs to show or export."
+    ),
+    clusters: int = typer.Option(
+        20, "--clusters", min=0, help="How many suspicious clusters to show or export."
+    ),
     reviewer: str | None = typer.Option(
-        None, "--reviewer", help="Your name for the record (default: $ROSHAN_ACTOR or cli:<user>)."),
+        None, "--reviewer", help="Your name for the record (default: $ROSHAN_ACTOR or cli:<user>)."
+    ),
     bidi: bool = typer.Option(
-        True, "--bidi/--no-bidi", help="Reorder Persian for terminals without bidi support "
-        "(turn off in GNOME Terminal, Konsole, mlterm, which reorder themselves)."),
+        True,
+        "--bidi/--no-bidi",
+        help="Reorder Persian for terminals without bidi support "
+        "(turn off in GNOME Terminal, Konsole, mlterm, which reorder themselves).",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
 ) -> None:
     """Review uncertain pairs and suspicious clusters: match / not a match / unsure.
@@ -49,12 +59,14 @@ def review(
             if json_out:
                 print_json(out.to_dict())
             else:
-                checks = (f"{out.model_checks} model-check pairs first, "
-                          if out.model_checks else "")
-                console.print(f"wrote {out.rows} item(s) to {out.path} ({checks}"
-                              f"{out.uncertain_pairs} uncertain pairs, "
-                              f"{out.suspicious_clusters} suspicious clusters); "
-                              f"batch {out.batch_id}", soft_wrap=True)
+                checks = f"{out.model_checks} model-check pairs first, " if out.model_checks else ""
+                console.print(
+                    f"wrote {out.rows} item(s) to {out.path} ({checks}"
+                    f"{out.uncertain_pairs} uncertain pairs, "
+                    f"{out.suspicious_clusters} suspicious clusters); "
+                    f"batch {out.batch_id}",
+                    soft_wrap=True,
+                )
             return
         if batch_in is not None:
             from roshan.link import import_batch
@@ -63,13 +75,17 @@ def review(
             if json_out:
                 print_json(res.to_dict())
             else:
-                console.print(f"{batch_in.name}: {res.rows} row(s): {_decided(res.decided)}, "
-                              f"{res.blank} blank, {res.unchanged} unchanged, "
-                              f"{len(res.conflicts)} conflict(s)")
+                console.print(
+                    f"{batch_in.name}: {res.rows} row(s): {_decided(res.decided)}, "
+                    f"{res.blank} blank, {res.unchanged} unchanged, "
+                    f"{len(res.conflicts)} conflict(s)"
+                )
                 if res.conflicts:
                     rows = ", ".join(str(r) for r in res.conflicts[:20])
-                    console.print(f"  [yellow]not saved[/] (decided differently by someone else "
-                                  f"since the batch was made): row(s) {rows}")
+                    console.print(
+                        f"  [yellow]not saved[/] (decided differently by someone else "
+                        f"since the batch was made): row(s) {rows}"
+                    )
             return
         from roshan.link import SessionSummary, review_queue, run_interactive
 
@@ -78,15 +94,18 @@ def review(
             if json_out:
                 print_json(SessionSummary().to_dict())
             else:
-                console.print("nothing to review: no undecided uncertain pairs or suspicious "
-                              "clusters")
+                console.print(
+                    "nothing to review: no undecided uncertain pairs or suspicious clusters"
+                )
             return
         summary = run_interactive(ws, items, reviewer=who, console=console, bidi=bidi)
     if json_out:
         print_json(summary.to_dict())
     else:
-        console.print(f"reviewed {summary.shown} item(s): {_decided(summary.decided)}, "
-                      f"{summary.skipped} skipped, {summary.conflicts} conflict(s)")
+        console.print(
+            f"reviewed {summary.shown} item(s): {_decided(summary.decided)}, "
+            f"{summary.skipped} skipped, {summary.conflicts} conflict(s)"
+        )
 
 
 def _decided(d: dict[str, int]) -> str:

@@ -36,8 +36,11 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     insecure_cookies: bool = typer.Option(
-        False, "--insecure-cookies", help="Send the session cookie over plain HTTP too "
-        "(only for a trusted network without HTTPS; browsers treat 127.0.0.1 as secure)."),
+        False,
+        "--insecure-cookies",
+        help="Send the session cookie over plain HTTP too "
+        "(only for a trusted network without HTTPS; browsers treat 127.0.0.1 as secure).",
+    ),
     max_upload_mb: int = typer.Option(50, "--max-upload-mb", min=1, help="Upload size limit."),
 ) -> None:
     """Run the web app for a documentation team (FastAPI + uvicorn)."""
@@ -50,28 +53,41 @@ def serve(
 
     ws = Workspace.open(workspace)
     if count_users(ws) == 0:
-        console.print("no accounts yet: create the first admin with "
-                      f"`roshan user add {workspace} NAME --role admin`")
+        console.print(
+            "no accounts yet: create the first admin with "
+            f"`roshan user add {workspace} NAME --role admin`"
+        )
     try:
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = host == "localhost"
     if not loopback:
-        console.print("[yellow]listening beyond this machine: put the app behind an HTTPS "
-                      "reverse proxy; the session cookie is Secure-only[/]")
-    settings = WebSettings(secure_cookies=not insecure_cookies,
-                           max_upload_bytes=max_upload_mb * 1024 * 1024)
+        console.print(
+            "[yellow]listening beyond this machine: put the app behind an HTTPS "
+            "reverse proxy; the session cookie is Secure-only[/]"
+        )
+    settings = WebSettings(
+        secure_cookies=not insecure_cookies, max_upload_bytes=max_upload_mb * 1024 * 1024
+    )
     app = create_app(ws, settings=settings)
     # The review queue's analysis of the link snapshots takes seconds at 100,000 records:
     # make it now, in the background, rather than on the first reviewer's request.
     from roshan.link import warm_review_cache
 
-    threading.Thread(target=warm_review_cache, args=(ws,), daemon=True,
-                     name="roshan-warm-review").start()
+    threading.Thread(
+        target=warm_review_cache, args=(ws,), daemon=True, name="roshan-warm-review"
+    ).start()
     console.print(f"roshan web app on http://{host}:{port}/ (Ctrl-C to stop)")
     # access_log off: uvicorn would log query strings, and searches carry names.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning",
-                server_header=False, proxy_headers=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+        proxy_headers=False,
+    )
 
 
 @user_app.command("add")
@@ -79,8 +95,9 @@ def user_add(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     username: str = typer.Argument(..., help="Login name."),
     role: str = typer.Option("viewer", "--role", help="admin, analyst, reviewer or viewer."),
-    password_stdin: bool = typer.Option(False, "--password-stdin",
-                                        help="Read the password from the first line of stdin."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from the first line of stdin."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the new account as JSON."),
 ) -> None:
     """Add a team account (the first one should be an admin)."""
@@ -115,16 +132,20 @@ def user_list(
         return
     for u in users:
         state = "active" if u["active"] else "inactive"
-        console.print(f"{u['id']:>4}  {u['username']:<24} {u['role']:<9} {state}"
-                      f"{'  totp' if u['totp'] else ''}", markup=False)
+        console.print(
+            f"{u['id']:>4}  {u['username']:<24} {u['role']:<9} {state}"
+            f"{'  totp' if u['totp'] else ''}",
+            markup=False,
+        )
 
 
 @user_app.command("passwd")
 def user_passwd(
     workspace: Path = typer.Argument(..., help="The workspace folder."),
     username: str = typer.Argument(..., help="Login name."),
-    password_stdin: bool = typer.Option(False, "--password-stdin",
-                                        help="Read the password from the first line of stdin."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from the first line of stdin."
+    ),
 ) -> None:
     """Set a user's password (signs them out everywhere and clears a lockout)."""
     from roshan.store import Workspace, actor_name
@@ -148,8 +169,14 @@ def user_set(
     from roshan.web.accounts import update_user, user_id_of
 
     with Workspace.open(workspace) as ws:
-        out = update_user(ws, user_id_of(ws, username), actor=actor_name(), role=role,
-                          active=active, reset_totp=reset_totp)
+        out = update_user(
+            ws,
+            user_id_of(ws, username),
+            actor=actor_name(),
+            role=role,
+            active=active,
+            reset_totp=reset_totp,
+        )
     console.print(f"{out['username']}: {out['role']}, {'active' if out['active'] else 'inactive'}")
 
 

@@ -14,8 +14,11 @@ from roshan.cli.common import console, print_json
 def init(
     path: Path = typer.Argument(..., help="Folder for the new workspace (created if missing)."),
     db: str | None = typer.Option(
-        None, "--db", help="Database URL; default SQLite inside the folder. "
-        "PostgreSQL: postgresql://user@host:5432/dbname (an empty database)."),
+        None,
+        "--db",
+        help="Database URL; default SQLite inside the folder. "
+        "PostgreSQL: postgresql://user@host:5432/dbname (an empty database).",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Create a workspace: a config file plus the store, migrated to the latest schema."""
@@ -27,15 +30,21 @@ def init(
     if json_out:
         print_json(info.to_dict())
     else:
-        console.print(f"created workspace [bold]{escape(info.workspace)}[/] "
-                      f"({escape(info.db)})", soft_wrap=True)
+        console.print(
+            f"created workspace [bold]{escape(info.workspace)}[/] ({escape(info.db)})",
+            soft_wrap=True,
+        )
 
 
 def status(
     path: Path = typer.Argument(..., help="The workspace folder."),
     json_out: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
-    check: bool = typer.Option(False, "--check", help="Also check the store's consistency "
-                               "invariants (after a crash); exit 1 if any is broken."),
+    check: bool = typer.Option(
+        False,
+        "--check",
+        help="Also check the store's consistency "
+        "invariants (after a crash); exit 1 if any is broken.",
+    ),
 ) -> None:
     """Show what the store holds: sources, imports, raw rows, records, rejected rows."""
     from roshan.cli.documents import WorkspaceStatus
@@ -57,16 +66,22 @@ def status(
         if problems:
             raise typer.Exit(1)
         return
-    console.print(f"workspace [bold]{escape(info['workspace'])}[/] ({info['backend']}, "
-                  f"schema {info['schema']})", soft_wrap=True)
+    console.print(
+        f"workspace [bold]{escape(info['workspace'])}[/] ({info['backend']}, "
+        f"schema {info['schema']})",
+        soft_wrap=True,
+    )
     for key in ("sources", "imports", "raw_rows", "records", "rejected", "victims"):
         console.print(f"  {key.replace('_', ' '):<10} {info[key]:>10,}")
-    console.print(f"  {'link runs':<10} {info['link_runs']:>10,}"
-                  + (f" ({info['link_runs_running']:,} running)"
-                     if info["link_runs_running"] else ""))
+    console.print(
+        f"  {'link runs':<10} {info['link_runs']:>10,}"
+        + (f" ({info['link_runs_running']:,} running)" if info["link_runs_running"] else "")
+    )
     for run_id in reaped:
-        console.print(f"  link run {run_id} marked failed: its process ended without "
-                      "finishing (killed?)", soft_wrap=True)
+        console.print(
+            f"  link run {run_id} marked failed: its process ended without finishing (killed?)",
+            soft_wrap=True,
+        )
     if info["by_source"]:
         table = Table("source", "kind", "records", "rejected", title="by source")
         for s in info["by_source"]:

@@ -32,16 +32,30 @@ if TYPE_CHECKING:
     from roshan.estimate.workspace import estimate_workspace, latest_estimate, linkage_health
 
 __all__ = [
-    "DEFAULT_METHOD", "METHODS", "STRATA", "CaptureCounts", "EstimateResult",
-    "estimate_federated", "estimate_workspace", "file_sha256", "fit", "fit_strata",
-    "latest_estimate", "linkage_health", "read_sidecar", "sidecar_path",
+    "DEFAULT_METHOD",
+    "METHODS",
+    "STRATA",
+    "CaptureCounts",
+    "EstimateResult",
+    "estimate_federated",
+    "estimate_workspace",
+    "file_sha256",
+    "fit",
+    "fit_strata",
+    "latest_estimate",
+    "linkage_health",
+    "read_sidecar",
+    "sidecar_path",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, {
-    "counts": ("CaptureCounts",),
-    "federated": ("estimate_federated", "file_sha256", "read_sidecar", "sidecar_path"),
-    "methods": ("DEFAULT_METHOD", "METHODS", "STRATA", "fit"),
-    "results": ("EstimateResult",),
-    "strata": ("fit_strata",),
-    "workspace": ("estimate_workspace", "latest_estimate", "linkage_health"),
-})
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "counts": ("CaptureCounts",),
+        "federated": ("estimate_federated", "file_sha256", "read_sidecar", "sidecar_path"),
+        "methods": ("DEFAULT_METHOD", "METHODS", "STRATA", "fit"),
+        "results": ("EstimateResult",),
+        "strata": ("fit_strata",),
+        "workspace": ("estimate_workspace", "latest_estimate", "linkage_health"),
+    },
+)

@@ -43,9 +43,14 @@ def _safe(estimator: Estimator, table: Table) -> float:
     return float("nan") if v is None else float(v)
 
 
-def bootstrap_estimates(y: np.ndarray, n_lists: int, estimator: Estimator, n_boot: int,
-                        seed: int | None = None,
-                        progress: Callable[[int], None] | None = None) -> np.ndarray:
+def bootstrap_estimates(
+    y: np.ndarray,
+    n_lists: int,
+    estimator: Estimator,
+    n_boot: int,
+    seed: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
     """N̂ on ``n_boot`` multinomial resamples of the cell vector ``y`` (NaN = no estimate)."""
     y = np.asarray(y, dtype=np.float64)
     n = int(round(y.sum()))
@@ -90,8 +95,9 @@ def percentile_interval(boot: np.ndarray, level: float = 0.95) -> tuple[float, f
     return float(lo), float(hi)
 
 
-def bca_interval(boot: np.ndarray, estimate: float, accel: float,
-                 level: float = 0.95) -> tuple[float, float] | None:
+def bca_interval(
+    boot: np.ndarray, estimate: float, accel: float, level: float = 0.95
+) -> tuple[float, float] | None:
     """BCa interval (Efron 1987; DiCiccio & Efron 1996), quantiles of R's type 8.
 
     Returns ``None`` when the bias correction is infinite (every replicate on one
@@ -124,9 +130,16 @@ class BootstrapResult:
     n_failed: int
 
 
-def run_bootstrap(table: Table, estimate: float, estimator: Estimator, n_boot: int,
-                  level: float = 0.95, seed: int | None = None, interval: str = "bca",
-                  progress: Callable[[int], None] | None = None) -> BootstrapResult:
+def run_bootstrap(
+    table: Table,
+    estimate: float,
+    estimator: Estimator,
+    n_boot: int,
+    level: float = 0.95,
+    seed: int | None = None,
+    interval: str = "bca",
+    progress: Callable[[int], None] | None = None,
+) -> BootstrapResult:
     """Bootstrap ``estimator`` on ``table`` and summarise as a BCa or percentile interval."""
     draws = bootstrap_estimates(table.y, table.n_lists, estimator, n_boot, seed, progress)
     n_failed = int((~np.isfinite(draws)).sum())

@@ -148,7 +148,9 @@ class CaptureCounts:
                 v = row[i].strip()
                 if v not in ("0", "1"):
                     raise InputFileError(
-                        f"list column must be 0 or 1, found {v!r}", file=name, row=rnum,
+                        f"list column must be 0 or 1, found {v!r}",
+                        file=name,
+                        row=rnum,
                         field=header[i],
                     )
                 pat.append(int(v))
@@ -157,17 +159,23 @@ class CaptureCounts:
                 fv = float(raw)
             except ValueError:
                 raise InputFileError(
-                    f"count must be a whole number, found {raw!r}", file=name, row=rnum,
+                    f"count must be a whole number, found {raw!r}",
+                    file=name,
+                    row=rnum,
                     field=header[count_col],
                 ) from None
             if not np.isfinite(fv) or fv != int(fv):
                 raise InputFileError(
-                    f"count must be a whole number, found {raw!r}", file=name, row=rnum,
+                    f"count must be a whole number, found {raw!r}",
+                    file=name,
+                    row=rnum,
                     field=header[count_col],
                 )
             if fv < 0:
                 raise InputFileError(
-                    f"count must be non-negative, found {raw!r}", file=name, row=rnum,
+                    f"count must be non-negative, found {raw!r}",
+                    file=name,
+                    row=rnum,
                     field=header[count_col],
                 )
             key = tuple(pat)
@@ -175,7 +183,8 @@ class CaptureCounts:
                 if fv != 0:
                     raise InputFileError(
                         "the all-zero pattern (people on no list) cannot have a count",
-                        file=name, row=rnum,
+                        file=name,
+                        row=rnum,
                     )
                 continue
             if key in seen:
@@ -204,9 +213,11 @@ class CaptureCounts:
         """
         if count_column not in df.columns:
             raise EstimationError(f"count column {count_column!r} not in frame")
-        cols = list(list_columns) if list_columns is not None else [
-            c for c in df.columns if c != count_column
-        ]
+        cols = (
+            list(list_columns)
+            if list_columns is not None
+            else [c for c in df.columns if c != count_column]
+        )
         missing = [c for c in cols if c not in df.columns]
         if missing:
             raise EstimationError(f"list column(s) not in frame: {missing}")
@@ -358,8 +369,9 @@ class CaptureCounts:
         )
 
 
-def data_warnings(counts: CaptureCounts, *, min_overlap: int = 5,
-                  dominance: float = 0.8) -> list[str]:
+def data_warnings(
+    counts: CaptureCounts, *, min_overlap: int = 5, dominance: float = 0.8
+) -> list[str]:
     """Plain-language warnings about the data that apply whatever the method.
 
     - a pair of lists with fewer than ``min_overlap`` people in common (dependence

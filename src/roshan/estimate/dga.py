@@ -72,7 +72,9 @@ def negative_binomial_log_prior(a: float, b: float) -> LogPrior:
 
     def log_prior(n: np.ndarray) -> np.ndarray:
         n = np.asarray(n, dtype=float)
-        return n * math.log(b) - (n + a) * math.log1p(b) + gammaln(n + a) - gammaln(n + 1) - gammaln(a)
+        return (
+            n * math.log(b) - (n + a) * math.log1p(b) + gammaln(n + a) - gammaln(n + 1) - gammaln(a)
+        )
 
     return log_prior
 
@@ -239,7 +241,9 @@ def dga_posterior(
     a_all = delta * n_cells
     denom = gammaln(a_all) - gammaln(grid + n_obs + a_all)
     multicoef = gammaln(grid + n_obs + 1) - float(np.sum(gammaln(y[1:] + 1))) - gammaln(grid + 1)
-    lp = (-np.log(grid + n_obs)) if log_prior is None else np.asarray(log_prior(grid + n_obs), float)
+    lp = (
+        (-np.log(grid + n_obs)) if log_prior is None else np.asarray(log_prior(grid + n_obs), float)
+    )
     if lp.shape != grid.shape:
         raise EstimationError("log_prior must return one value per grid point")
     if np.any(np.isnan(lp)) or np.any(lp == np.inf):
@@ -295,7 +299,9 @@ def dga_posterior(
     return DgaPosterior(
         graphs=graphs,
         observed=int(round(n_obs)),
-        n_missing=np.asarray(n_missing).astype(np.int64) if np.all(grid == np.round(grid)) else grid,
+        n_missing=np.asarray(n_missing).astype(np.int64)
+        if np.all(grid == np.round(grid))
+        else grid,
         widths=wid,
         log_post_n=log_post_n,
         log_model=log_model,
@@ -384,7 +390,12 @@ def _choose_grid(
 
     coarse, cw = with_widths(np.concatenate([np.arange(0, 1000), np.geomspace(1000, cap, 600)]))
     post = dga_posterior(
-        y, coarse, delta=delta, log_prior=log_prior, log_model_prior=log_model_prior, top=1,
+        y,
+        coarse,
+        delta=delta,
+        log_prior=log_prior,
+        log_model_prior=log_model_prior,
+        top=1,
         widths=cw,
     ).post_n
     cs = np.cumsum(post)
@@ -423,7 +434,9 @@ def _overlap_warnings(y: np.ndarray, p: int, lists: Sequence[str]) -> list[str]:
                     "the prior alone"
                 )
     if y[1:].sum() < 20:
-        out.append(f"only {int(y[1:].sum())} people observed; the posterior is dominated by the prior")
+        out.append(
+            f"only {int(y[1:].sum())} people observed; the posterior is dominated by the prior"
+        )
     return out
 
 
@@ -479,16 +492,21 @@ def fit_dga(
     if not MIN_LISTS <= p <= MAX_LISTS:
         raise EstimationError(
             f"dga averages over decomposable graphs for 3 to 5 lists; this table has {p}. "
-            + ("Use the log-linear method for 2 lists." if p < MIN_LISTS
-               else "Merge lists (CaptureCounts.merge_lists) or use lcmcr.")
+            + (
+                "Use the log-linear method for 2 lists."
+                if p < MIN_LISTS
+                else "Merge lists (CaptureCounts.merge_lists) or use lcmcr."
+            )
         )
     if not 0.0 < level < 1.0:
         raise EstimationError(f"level must be between 0 and 1, got {level}")
     if prior not in PRIORS and log_prior is None:
         raise EstimationError(f"unknown prior {prior!r}; choose one of {', '.join(PRIORS)}")
     if log_prior is None and prior == "uniform":
+
         def log_prior(n: np.ndarray) -> np.ndarray:
             return np.zeros_like(np.asarray(n, dtype=float))
+
     if n_draws < 0:
         raise EstimationError("n_draws must be >= 0")
 
@@ -520,7 +538,11 @@ def fit_dga(
         grid_info: dict = {"grid_cap_missing": int(grid[-1])}
     else:
         grid, widths, gw, grid_info = _choose_grid(
-            y, delta=delta, log_prior=log_prior, log_model_prior=lmp, n_max=n_max,
+            y,
+            delta=delta,
+            log_prior=log_prior,
+            log_model_prior=lmp,
+            n_max=n_max,
             max_grid=max_grid,
         )
         warnings.extend(gw)
@@ -558,19 +580,21 @@ def fit_dga(
         lrow = post.log_joint_top[rank]
         row = np.exp(lrow - logsumexp(lrow))  # normalised within the graph
         ms = _summaries(n_tot, row, post.widths, level)
-        top_models.append({
-            "graph": g.label(counts.lists),
-            "edges": g.edge_labels(counts.lists),
-            "cliques": [[counts.lists[v] for v in c] for c in g.cliques],
-            "separators": [[counts.lists[v] for v in c] for c in g.separators],
-            "index": int(gi),
-            "weight": float(weights[gi]),
-            "median": ms["median"],
-            "lower": ms["lower"],
-            "upper": ms["upper"],
-            "bayes_estimate": ms["bayes_estimate"],
-            "mode": ms["mode"],
-        })
+        top_models.append(
+            {
+                "graph": g.label(counts.lists),
+                "edges": g.edge_labels(counts.lists),
+                "cliques": [[counts.lists[v] for v in c] for c in g.cliques],
+                "separators": [[counts.lists[v] for v in c] for c in g.separators],
+                "index": int(gi),
+                "weight": float(weights[gi]),
+                "median": ms["median"],
+                "lower": ms["lower"],
+                "upper": ms["upper"],
+                "bayes_estimate": ms["bayes_estimate"],
+                "mode": ms["mode"],
+            }
+        )
     best = top_models[0]
 
     draws = None
@@ -635,8 +659,7 @@ def fit_dga(
     )
 
 
-def _compact_curve(n: np.ndarray, w: np.ndarray, widths: np.ndarray,
-                   max_points: int = 300) -> dict:
+def _compact_curve(n: np.ndarray, w: np.ndarray, widths: np.ndarray, max_points: int = 300) -> dict:
     """The averaged posterior of N as at most ``max_points`` bins, for JSON and plots.
 
     Covers the 0.05% to 99.95% quantiles. Bins are even, or geometric when that
@@ -665,7 +688,9 @@ def _compact_curve(n: np.ndarray, w: np.ndarray, widths: np.ndarray,
     }
 
 
-def study_methods(**fit_kwargs: object) -> dict[str, Callable[[CaptureCounts, int], EstimateResult]]:
+def study_methods(
+    **fit_kwargs: object,
+) -> dict[str, Callable[[CaptureCounts, int], EstimateResult]]:
     """``{"dga": fn}`` for :func:`roshan.estimate.simstudy.run_study` (``fn(counts, seed)``).
 
     ``fit_kwargs`` go to :func:`fit_dga` (e.g. ``delta=1.0``); draws are skipped

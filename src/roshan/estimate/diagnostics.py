@@ -45,7 +45,7 @@ def _split(x: np.ndarray) -> np.ndarray:
     half = n // 2
     if half < 2:
         return x
-    return np.vstack([x[:, :half], x[:, n - half:]])
+    return np.vstack([x[:, :half], x[:, n - half :]])
 
 
 def _rank_normalise(x: np.ndarray) -> np.ndarray:

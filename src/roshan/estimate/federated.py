@@ -28,8 +28,15 @@ import pandas as pd
 
 from roshan.errors import EstimationError
 
-__all__ = ["SIDECAR_FORMAT", "SIDECAR_SUFFIX", "estimate_federated", "file_sha256",
-           "provenance_summary", "read_sidecar", "sidecar_path"]
+__all__ = [
+    "SIDECAR_FORMAT",
+    "SIDECAR_SUFFIX",
+    "estimate_federated",
+    "file_sha256",
+    "provenance_summary",
+    "read_sidecar",
+    "sidecar_path",
+]
 
 SIDECAR_SUFFIX = ".federate.json"
 SIDECAR_FORMAT = "roshan-federate-counts"
@@ -61,9 +68,11 @@ def read_sidecar(counts: Path) -> tuple[dict[str, Any] | None, str | None]:
     except OSError:
         return None, None
     if doc.get("counts_sha256") != digest:
-        return None, (f"{side.name} describes another counts file (its SHA-256 differs): the "
-                      "counts were changed after `roshan federate count`; their provenance "
-                      "and drawn matchings are ignored")
+        return None, (
+            f"{side.name} describes another counts file (its SHA-256 differs): the "
+            "counts were changed after `roshan federate count`; their provenance "
+            "and drawn matchings are ignored"
+        )
     return doc, None
 
 
@@ -84,8 +93,15 @@ def _draw_frames(doc: dict[str, Any]) -> list[pd.DataFrame]:
     return [pd.DataFrame(t) for t in draws]
 
 
-def estimate_federated(counts: Path, doc: dict[str, Any], method: str, opts: dict[str, Any], *,
-                       by: list[str] | None = None, linkage_draws: int | None = None) -> Any:
+def estimate_federated(
+    counts: Path,
+    doc: dict[str, Any],
+    method: str,
+    opts: dict[str, Any],
+    *,
+    by: list[str] | None = None,
+    linkage_draws: int | None = None,
+) -> Any:
     """Estimate from privately computed counts; pooled over the drawn matchings unless
     ``linkage_draws`` is 0 (plug-in) or there are none. ``by``: stratified (the drawn
     matchings are then not pooled, and a warning says so)."""
@@ -101,18 +117,25 @@ def estimate_federated(counts: Path, doc: dict[str, Any], method: str, opts: dic
     if by:
         result = fit_strata(pd.read_csv(counts), list(by), method, **opts)
         if frames:
-            warnings.append("counts computed privately: the private linkage's error is carried "
-                            "into the overall estimate only, not into these stratum estimates")
+            warnings.append(
+                "counts computed privately: the private linkage's error is carried "
+                "into the overall estimate only, not into these stratum estimates"
+            )
         frames = []
     else:
         point = fit(method, CaptureCounts.from_csv(counts), **opts)
         if len(frames) >= 2:
             lists = list(point.lists)
-            per = [fit(method, CaptureCounts.from_frame(f, list_columns=lists), **opts)
-                   for f in frames]
-            result = pool_results(per, level=point.level, plugin=point,
-                                  seed=int(opts.get("seed") or 0),
-                                  observed=[int(f["count"].sum()) for f in frames])
+            per = [
+                fit(method, CaptureCounts.from_frame(f, list_columns=lists), **opts) for f in frames
+            ]
+            result = pool_results(
+                per,
+                level=point.level,
+                plugin=point,
+                seed=int(opts.get("seed") or 0),
+                observed=[int(f["count"].sum()) for f in frames],
+            )
             result.diagnostics["linkage"]["n_draws"] = len(frames)
             result.diagnostics["linkage"]["kind"] = "private matching (roshan federate)"
         else:
@@ -121,13 +144,17 @@ def estimate_federated(counts: Path, doc: dict[str, Any], method: str, opts: dic
                 frames = []
     parties = ", ".join(p.get("name", "?") for p in doc.get("parties") or [])
     if frames:
-        warnings.append(f"overlaps computed privately by {parties} (roshan federate); the "
-                        f"interval allows for the private matching's error ({len(frames)} "
-                        "drawn matchings pooled)")
+        warnings.append(
+            f"overlaps computed privately by {parties} (roshan federate); the "
+            f"interval allows for the private matching's error ({len(frames)} "
+            "drawn matchings pooled)"
+        )
     else:
-        warnings.append(f"overlaps computed privately by {parties} (roshan federate); the "
-                        "interval treats the private matching as certain (no drawn "
-                        "matchings pooled)")
+        warnings.append(
+            f"overlaps computed privately by {parties} (roshan federate); the "
+            "interval treats the private matching as certain (no drawn "
+            "matchings pooled)"
+        )
     result.diagnostics["federate"] = provenance_summary(doc, len(frames))
     result.warnings = [*result.warnings, *warnings]
     return result

@@ -47,8 +47,7 @@ STATUS_TEXT = {
     "and the unobserved count is not determined)",
     2: "the model parameters are not identifiable (the design matrix, after removing "
     "empty overlaps, is rank deficient: the unobserved count can take any value)",
-    3: "the maximum likelihood estimate does not exist and the parameters are not "
-    "identifiable",
+    3: "the maximum likelihood estimate does not exist and the parameters are not identifiable",
 }
 
 
@@ -180,6 +179,7 @@ def fr_lp_exists(x: np.ndarray, y: np.ndarray) -> bool:
     if np.all(y > 0):
         return True
     from scipy.optimize import linprog  # imported here: most fits never need the LP
+
     m, p = x.shape
     t = x.T @ y
     scale = max(1.0, float(y.max()))
@@ -188,8 +188,13 @@ def fr_lp_exists(x: np.ndarray, y: np.ndarray) -> bool:
     a_eq = np.hstack([x.T, np.zeros((p, 1))])
     a_ub = np.hstack([-np.eye(m), np.ones((m, 1))])
     res = linprog(
-        c, A_ub=a_ub, b_ub=np.zeros(m), A_eq=a_eq, b_eq=t,
-        bounds=[(0, None)] * m + [(0, scale)], method="highs",
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(m),
+        A_eq=a_eq,
+        b_eq=t,
+        bounds=[(0, None)] * m + [(0, scale)],
+        method="highs",
     )
     if res.status != 0:
         return False

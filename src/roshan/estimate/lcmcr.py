@@ -84,9 +84,21 @@ from roshan.estimate.counts import CaptureCounts, data_warnings
 from roshan.estimate.diagnostics import ESS_WARN, RHAT_WARN, ess_bulk, ess_tail, rhat
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["fit_lcmcr", "sample_lcmcr", "extend_draws", "LcmcrChains", "LcmcrDraws",
-           "WARMUP_SWEEPS", "DEFAULT_SEED", "DEFAULT_EXTENSIONS", "R_N0_CAP", "MODE_RATIO_WARN",
-           "start_scales", "chains_disagree", "resolve_seed"]
+__all__ = [
+    "fit_lcmcr",
+    "sample_lcmcr",
+    "extend_draws",
+    "LcmcrChains",
+    "LcmcrDraws",
+    "WARMUP_SWEEPS",
+    "DEFAULT_SEED",
+    "DEFAULT_EXTENSIONS",
+    "R_N0_CAP",
+    "MODE_RATIO_WARN",
+    "start_scales",
+    "chains_disagree",
+    "resolve_seed",
+]
 
 WARMUP_SWEEPS = 500
 """Initial sweeps with alpha fixed, as in R LCMCR, before burn-in."""
@@ -134,9 +146,17 @@ class LcmcrDraws:
     (number of occupied classes) the matching traces.
     """
 
-    def __init__(self, n: np.ndarray, alpha: np.ndarray, k_star: np.ndarray,
-                 iterations: int, sampling_seconds: float, compile_seconds: float,
-                 seeds: list[int], states: list[tuple[np.ndarray, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        n: np.ndarray,
+        alpha: np.ndarray,
+        k_star: np.ndarray,
+        iterations: int,
+        sampling_seconds: float,
+        compile_seconds: float,
+        seeds: list[int],
+        states: list[tuple[np.ndarray, ...]] | None = None,
+    ) -> None:
         self.n = n
         self.alpha = alpha
         self.k_star = k_star
@@ -162,8 +182,11 @@ def _check_int(name: str, value: int, minimum: int) -> int:
 
 def _check_sweeps(burnin: int, samples: int, thin: int) -> tuple[int, int, int]:
     """``burnin`` (0 or more), ``samples`` and ``thin`` (1 or more) as whole numbers."""
-    return (_check_int("burnin", burnin, 0), _check_int("samples", samples, 1),
-            _check_int("thin", thin, 1))
+    return (
+        _check_int("burnin", burnin, 0),
+        _check_int("samples", samples, 1),
+        _check_int("thin", thin, 1),
+    )
 
 
 _Out = TypeVar("_Out")
@@ -171,8 +194,10 @@ _Out = TypeVar("_Out")
 
 def _table(patterns: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The capture patterns and their counts as the kernel takes them (contiguous int64)."""
-    return (np.ascontiguousarray(np.asarray(patterns, dtype=np.int64)),
-            np.ascontiguousarray(np.asarray(counts, dtype=np.int64)))
+    return (
+        np.ascontiguousarray(np.asarray(patterns, dtype=np.int64)),
+        np.ascontiguousarray(np.asarray(counts, dtype=np.int64)),
+    )
 
 
 def _n_workers(workers: int | None, chains: int) -> int:
@@ -201,8 +226,9 @@ def _compile() -> float:
 
     t0 = time.perf_counter()
     pats = np.array([[1, 0], [0, 1], [1, 1]], dtype=np.int64)
-    run_chain(pats, np.array([3, 3, 1], dtype=np.int64), 2, 0.25, 0.25, 1, 1, 1, 1, 1, 1.0, 1.0,
-              1.0)
+    run_chain(
+        pats, np.array([3, 3, 1], dtype=np.int64), 2, 0.25, 0.25, 1, 1, 1, 1, 1, 1.0, 1.0, 1.0
+    )
     return time.perf_counter() - t0
 
 
@@ -259,11 +285,34 @@ def sample_lcmcr(
     def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
         # init_chain then continue_chain without re-seeding, in one thread, draws exactly
         # what run_chain draws (tests/estimate/test_lcmcr_extend.py) and keeps the state.
-        st = init_chain(pats, freq, classes, float(a_alpha), float(b_alpha), seeds[c],
-                        WARMUP_SWEEPS, float(a_lambda), float(b_lambda), scales[c],
-                        bool(n0_moves))
-        out = continue_chain(pats, freq, *st, float(a_alpha), float(b_alpha), burnin, samples,
-                             thin, 0, float(a_lambda), float(b_lambda), bool(n0_moves), False)
+        st = init_chain(
+            pats,
+            freq,
+            classes,
+            float(a_alpha),
+            float(b_alpha),
+            seeds[c],
+            WARMUP_SWEEPS,
+            float(a_lambda),
+            float(b_lambda),
+            scales[c],
+            bool(n0_moves),
+        )
+        out = continue_chain(
+            pats,
+            freq,
+            *st,
+            float(a_alpha),
+            float(b_alpha),
+            burnin,
+            samples,
+            thin,
+            0,
+            float(a_lambda),
+            float(b_lambda),
+            bool(n0_moves),
+            False,
+        )
         return (*out, st)
 
     outs, elapsed = _run_chains(one, chains, _n_workers(workers, chains))
@@ -280,10 +329,22 @@ def sample_lcmcr(
     )
 
 
-def extend_draws(patterns: np.ndarray, counts: np.ndarray, d: LcmcrDraws, *, samples: int,
-                 thin: int, seed: int, round_no: int, a_alpha: float = 0.25,
-                 b_alpha: float = 0.25, a_lambda: float = 1.0, b_lambda: float = 1.0,
-                 n0_moves: bool = True, workers: int | None = None) -> LcmcrDraws:
+def extend_draws(
+    patterns: np.ndarray,
+    counts: np.ndarray,
+    d: LcmcrDraws,
+    *,
+    samples: int,
+    thin: int,
+    seed: int,
+    round_no: int,
+    a_alpha: float = 0.25,
+    b_alpha: float = 0.25,
+    a_lambda: float = 1.0,
+    b_lambda: float = 1.0,
+    n0_moves: bool = True,
+    workers: int | None = None,
+) -> LcmcrDraws:
     """Run every chain of ``d`` on for ``samples`` more draws (``thin`` sweeps apart) and
     keep the second half of each chain's draws (at least ``samples``).
 
@@ -298,24 +359,44 @@ def extend_draws(patterns: np.ndarray, counts: np.ndarray, d: LcmcrDraws, *, sam
         raise EstimationError("lcmcr: these draws kept no sampler state to extend")
     pats, freq = _table(patterns, counts)
     chains = d.n.shape[0]
-    seeds = [int(np.random.SeedSequence([seed, c, round_no]).generate_state(1, np.uint32)[0])
-             for c in range(chains)]
+    seeds = [
+        int(np.random.SeedSequence([seed, c, round_no]).generate_state(1, np.uint32)[0])
+        for c in range(chains)
+    ]
     states = d.states
 
     def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return continue_chain(pats, freq, *states[c], float(a_alpha), float(b_alpha), 0,
-                              samples, thin, seeds[c], float(a_lambda), float(b_lambda),
-                              bool(n0_moves), True)
+        return continue_chain(
+            pats,
+            freq,
+            *states[c],
+            float(a_alpha),
+            float(b_alpha),
+            0,
+            samples,
+            thin,
+            seeds[c],
+            float(a_lambda),
+            float(b_lambda),
+            bool(n0_moves),
+            True,
+        )
 
     outs, elapsed = _run_chains(one, chains, _n_workers(workers, chains))
     n = np.hstack([d.n, np.vstack([o[0] for o in outs])])
     alpha = np.hstack([d.alpha, np.vstack([o[1] for o in outs])])
     k_star = np.hstack([d.k_star, np.vstack([o[2] for o in outs])])
     keep = max(samples, n.shape[1] // 2)
-    return LcmcrDraws(n=n[:, -keep:], alpha=alpha[:, -keep:], k_star=k_star[:, -keep:],
-                      iterations=d.iterations + chains * samples * thin,
-                      sampling_seconds=d.sampling_seconds + elapsed,
-                      compile_seconds=d.compile_seconds, seeds=d.seeds, states=states)
+    return LcmcrDraws(
+        n=n[:, -keep:],
+        alpha=alpha[:, -keep:],
+        k_star=k_star[:, -keep:],
+        iterations=d.iterations + chains * samples * thin,
+        sampling_seconds=d.sampling_seconds + elapsed,
+        compile_seconds=d.compile_seconds,
+        seeds=d.seeds,
+        states=states,
+    )
 
 
 class LcmcrChains:
@@ -331,10 +412,19 @@ class LcmcrChains:
     whatever ``workers`` is. Priors as in :func:`sample_lcmcr`.
     """
 
-    def __init__(self, *, classes: int = 10, chains: int = 4, seed: int = 0,
-                 a_alpha: float = 0.25, b_alpha: float = 0.25, a_lambda: float = 1.0,
-                 b_lambda: float = 1.0, workers: int | None = None,
-                 n0_moves: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        classes: int = 10,
+        chains: int = 4,
+        seed: int = 0,
+        a_alpha: float = 0.25,
+        b_alpha: float = 0.25,
+        a_lambda: float = 1.0,
+        b_lambda: float = 1.0,
+        workers: int | None = None,
+        n0_moves: bool = True,
+    ) -> None:
         self.classes = _check_int("classes", classes, 1)
         self.chains = _check_int("chains", chains, 1)
         if not (a_alpha > 0 and b_alpha > 0 and a_lambda > 0 and b_lambda > 0):
@@ -353,8 +443,9 @@ class LcmcrChains:
         ss = np.random.SeedSequence([self.seed, chain, self.calls])
         return int(ss.generate_state(1, dtype=np.uint32)[0])
 
-    def run(self, patterns: np.ndarray, counts: np.ndarray, *, burnin: int, samples: int,
-            thin: int) -> LcmcrDraws:
+    def run(
+        self, patterns: np.ndarray, counts: np.ndarray, *, burnin: int, samples: int, thin: int
+    ) -> LcmcrDraws:
         """``burnin`` sweeps then ``samples`` draws every ``thin`` sweeps on this table, in
         every chain (after :data:`WARMUP_SWEEPS` more on the first call)."""
         from roshan.estimate.lcmcr_kernel import continue_chain, init_chain
@@ -370,12 +461,35 @@ class LcmcrChains:
 
         def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
             if first:
-                st = init_chain(pats, freq, self.classes, a_alpha, b_alpha, seeds[c],
-                                WARMUP_SWEEPS, a_lam, b_lam, scales[c], self.n0_moves)
+                st = init_chain(
+                    pats,
+                    freq,
+                    self.classes,
+                    a_alpha,
+                    b_alpha,
+                    seeds[c],
+                    WARMUP_SWEEPS,
+                    a_lam,
+                    b_lam,
+                    scales[c],
+                    self.n0_moves,
+                )
             else:
                 st = self.states[c]  # type: ignore[index]
-            out = continue_chain(pats, freq, *st, a_alpha, b_alpha, burnin, samples, thin,
-                                 seeds[c] ^ 0x5EED, a_lam, b_lam, self.n0_moves)
+            out = continue_chain(
+                pats,
+                freq,
+                *st,
+                a_alpha,
+                b_alpha,
+                burnin,
+                samples,
+                thin,
+                seeds[c] ^ 0x5EED,
+                a_lam,
+                b_lam,
+                self.n0_moves,
+            )
             return (*out, st)
 
         outs, elapsed = _run_chains(one, self.chains, self.workers)
@@ -384,10 +498,15 @@ class LcmcrChains:
         its = self.chains * ((WARMUP_SWEEPS if first else 0) + burnin + samples * thin)
         self.iterations += its
         self.sampling_seconds += elapsed
-        return LcmcrDraws(n=np.vstack([o[0] for o in outs]),
-                          alpha=np.vstack([o[1] for o in outs]),
-                          k_star=np.vstack([o[2] for o in outs]), iterations=its,
-                          sampling_seconds=elapsed, compile_seconds=0.0, seeds=seeds)
+        return LcmcrDraws(
+            n=np.vstack([o[0] for o in outs]),
+            alpha=np.vstack([o[1] for o in outs]),
+            k_star=np.vstack([o[2] for o in outs]),
+            iterations=its,
+            sampling_seconds=elapsed,
+            compile_seconds=0.0,
+            seeds=seeds,
+        )
 
 
 def fit_lcmcr(
@@ -437,25 +556,64 @@ def fit_lcmcr(
             "many are on none; any number printed would come from the prior alone"
         )
     seed, seed_source = resolve_seed(seed)
-    d = sample_lcmcr(counts.patterns, counts.counts, classes=classes, burnin=burnin,
-                     samples=samples, thin=thin, chains=chains, seed=seed, a_alpha=a_alpha,
-                     b_alpha=b_alpha, workers=workers, a_lambda=a_lambda, b_lambda=b_lambda,
-                     n0_moves=n0_moves)
+    d = sample_lcmcr(
+        counts.patterns,
+        counts.counts,
+        classes=classes,
+        burnin=burnin,
+        samples=samples,
+        thin=thin,
+        chains=chains,
+        seed=seed,
+        a_alpha=a_alpha,
+        b_alpha=b_alpha,
+        workers=workers,
+        a_lambda=a_lambda,
+        b_lambda=b_lambda,
+        n0_moves=n0_moves,
+    )
     extend = _check_int("extend", extend, 0)
     used = 0
     while used < extend and chains_disagree(d.n):
         used += 1
-        d = extend_draws(counts.patterns, counts.counts, d, samples=samples, thin=thin,
-                         seed=seed, round_no=used, a_alpha=a_alpha, b_alpha=b_alpha,
-                         a_lambda=a_lambda, b_lambda=b_lambda, n0_moves=n0_moves,
-                         workers=workers)
-    return summarise_draws(counts, d, level=level, method="lcmcr", settings={
-        "extensions": used, "extend_max": extend,
-        "classes": classes, "burnin": burnin, "samples": samples, "thin": thin,
-        "chains": chains, "seed": seed, "seed_source": seed_source, "a_alpha": a_alpha,
-        "b_alpha": b_alpha, "a_lambda": a_lambda, "b_lambda": b_lambda, "n0_moves": n0_moves,
-        "start_scales": start_scales(chains),
-    })
+        d = extend_draws(
+            counts.patterns,
+            counts.counts,
+            d,
+            samples=samples,
+            thin=thin,
+            seed=seed,
+            round_no=used,
+            a_alpha=a_alpha,
+            b_alpha=b_alpha,
+            a_lambda=a_lambda,
+            b_lambda=b_lambda,
+            n0_moves=n0_moves,
+            workers=workers,
+        )
+    return summarise_draws(
+        counts,
+        d,
+        level=level,
+        method="lcmcr",
+        settings={
+            "extensions": used,
+            "extend_max": extend,
+            "classes": classes,
+            "burnin": burnin,
+            "samples": samples,
+            "thin": thin,
+            "chains": chains,
+            "seed": seed,
+            "seed_source": seed_source,
+            "a_alpha": a_alpha,
+            "b_alpha": b_alpha,
+            "a_lambda": a_lambda,
+            "b_lambda": b_lambda,
+            "n0_moves": n0_moves,
+            "start_scales": start_scales(chains),
+        },
+    )
 
 
 def chains_disagree(n: np.ndarray) -> bool:
@@ -467,8 +625,9 @@ def chains_disagree(n: np.ndarray) -> bool:
     return bool((np.isfinite(r) and r > RHAT_WARN) or spread > MODE_RATIO_WARN)
 
 
-def summarise_draws(counts: CaptureCounts, d: LcmcrDraws, *, level: float, method: str,
-               settings: dict) -> EstimateResult:
+def summarise_draws(
+    counts: CaptureCounts, d: LcmcrDraws, *, level: float, method: str, settings: dict
+) -> EstimateResult:
     pooled = d.n.reshape(-1)
     tail = (1.0 - level) / 2.0
     est = float(np.median(pooled))
@@ -478,8 +637,11 @@ def summarise_draws(counts: CaptureCounts, d: LcmcrDraws, *, level: float, metho
     et = ess_tail(d.n) if d.n.shape[1] >= 4 else float("nan")
     warnings = list(data_warnings(counts))
     chain_medians = [float(v) for v in np.median(d.n, axis=1)]
-    spread = (max(chain_medians) / min(chain_medians)
-              if len(chain_medians) > 1 and min(chain_medians) > 0 else 1.0)
+    spread = (
+        max(chain_medians) / min(chain_medians)
+        if len(chain_medians) > 1 and min(chain_medians) > 0
+        else 1.0
+    )
     modes_apart = spread > MODE_RATIO_WARN
     disagree = (np.isfinite(r) and r > RHAT_WARN) or modes_apart
     if disagree:
@@ -487,8 +649,9 @@ def summarise_draws(counts: CaptureCounts, d: LcmcrDraws, *, level: float, metho
         if np.isfinite(r) and r > RHAT_WARN:
             why.append(f"R-hat {r:.2f} > {RHAT_WARN}")
         if modes_apart:
-            why.append(f"chain medians range {min(chain_medians):,.0f} to "
-                       f"{max(chain_medians):,.0f}")
+            why.append(
+                f"chain medians range {min(chain_medians):,.0f} to {max(chain_medians):,.0f}"
+            )
         ext = settings.get("extensions")
         if ext:
             why.append(f"after {ext} extra round{'s' if ext != 1 else ''} of sampling")
@@ -536,8 +699,8 @@ def summarise_draws(counts: CaptureCounts, d: LcmcrDraws, *, level: float, metho
         "name": "LCMCR latent-class model (Manrique-Vallier 2016)",
         "classes": settings.get("classes"),
         "prior": f"stick-breaking, alpha ~ Gamma({settings.get('a_alpha')}, "
-                 f"{settings.get('b_alpha')}); lambda ~ Beta({settings.get('a_lambda', 1.0):.3g}, "
-                 f"{settings.get('b_lambda', 1.0):.3g}); p(N) ~ 1/N",
+        f"{settings.get('b_alpha')}); lambda ~ Beta({settings.get('a_lambda', 1.0):.3g}, "
+        f"{settings.get('b_lambda', 1.0):.3g}); p(N) ~ 1/N",
     }
     return EstimateResult(
         method=method,

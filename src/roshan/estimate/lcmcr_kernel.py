@@ -179,8 +179,15 @@ def _multinomial_into(n: int, probs: np.ndarray, total: float, out: np.ndarray) 
 
 
 @_jit
-def _collapsed_log_target(count0: np.ndarray, count_k: np.ndarray, ones: np.ndarray,
-                          n_obs: int, alpha: float, a_lam: float, b_lam: float) -> float:
+def _collapsed_log_target(
+    count0: np.ndarray,
+    count_k: np.ndarray,
+    ones: np.ndarray,
+    n_obs: int,
+    alpha: float,
+    a_lam: float,
+    b_lam: float,
+) -> float:
     """log p(class sizes of the unobserved | observed allocations, alpha), with the list
     probabilities lambda and the stick-breaking weights integrated out, up to a constant.
 
@@ -206,8 +213,11 @@ def _collapsed_log_target(count0: np.ndarray, count_k: np.ndarray, ones: np.ndar
     for k in range(k_max - 1, -1, -1):
         if k < k_max - 1:
             nk = count_k[k]
-            out += math.lgamma(1.0 + nk) + math.lgamma(alpha + rest) \
+            out += (
+                math.lgamma(1.0 + nk)
+                + math.lgamma(alpha + rest)
                 - math.lgamma(1.0 + alpha + nk + rest)
+            )
         rest += count_k[k]
     return out
 
@@ -217,8 +227,17 @@ _MOVE_SCALES = (0.1, 1.0, 4.0)
 
 
 @_jit
-def _collapsed_delta(count0: np.ndarray, count_k: np.ndarray, ones: np.ndarray, n_obs: int,
-                     alpha: float, a_lam: float, b_lam: float, k: int, step: int) -> float:
+def _collapsed_delta(
+    count0: np.ndarray,
+    count_k: np.ndarray,
+    ones: np.ndarray,
+    n_obs: int,
+    alpha: float,
+    a_lam: float,
+    b_lam: float,
+    k: int,
+    step: int,
+) -> float:
     """Change of :func:`_collapsed_log_target` when ``count0[k]`` (and ``count_k[k]``) grow
     by ``step``; only the terms that change are evaluated."""
     n_lists, k_max = ones.shape
@@ -227,9 +246,14 @@ def _collapsed_delta(count0: np.ndarray, count_k: np.ndarray, ones: np.ndarray, 
         n0 += count0[i]
     big_n = n_obs + n0
     new_n = big_n + step
-    out = (math.log(big_n) - math.log(new_n) + math.lgamma(new_n + 1.0)
-           - math.lgamma(big_n + 1.0) - math.lgamma(count0[k] + step + 1.0)
-           + math.lgamma(count0[k] + 1.0))
+    out = (
+        math.log(big_n)
+        - math.log(new_n)
+        + math.lgamma(new_n + 1.0)
+        - math.lgamma(big_n + 1.0)
+        - math.lgamma(count0[k] + step + 1.0)
+        + math.lgamma(count0[k] + 1.0)
+    )
     nk = count_k[k]
     nk2 = nk + step
     out -= n_lists * (math.lgamma(a_lam + b_lam + nk2) - math.lgamma(a_lam + b_lam + nk))
@@ -240,22 +264,36 @@ def _collapsed_delta(count0: np.ndarray, count_k: np.ndarray, ones: np.ndarray, 
     for i in range(k + 1, k_max):
         tail += count_k[i]
     if k < k_max - 1:
-        out += (math.lgamma(1.0 + nk2) - math.lgamma(1.0 + nk)
-                - math.lgamma(1.0 + alpha + nk2 + tail) + math.lgamma(1.0 + alpha + nk + tail))
+        out += (
+            math.lgamma(1.0 + nk2)
+            - math.lgamma(1.0 + nk)
+            - math.lgamma(1.0 + alpha + nk2 + tail)
+            + math.lgamma(1.0 + alpha + nk + tail)
+        )
     tail += nk
     for cls in range(k - 1, -1, -1):
         # here tail = T_cls (old); n_cls + T_cls is the old sum over i >= cls
         nl = count_k[cls]
-        out += (math.lgamma(alpha + tail + step) - math.lgamma(alpha + tail)
-                - math.lgamma(1.0 + alpha + nl + tail + step)
-                + math.lgamma(1.0 + alpha + nl + tail))
+        out += (
+            math.lgamma(alpha + tail + step)
+            - math.lgamma(alpha + tail)
+            - math.lgamma(1.0 + alpha + nl + tail + step)
+            + math.lgamma(1.0 + alpha + nl + tail)
+        )
         tail += nl
     return out
 
 
 @_jit
-def _collapsed_n0_moves(count0: np.ndarray, count_k: np.ndarray, ones: np.ndarray,
-                        n_obs: int, alpha: float, a_lam: float, b_lam: float) -> int:
+def _collapsed_n0_moves(
+    count0: np.ndarray,
+    count_k: np.ndarray,
+    ones: np.ndarray,
+    n_obs: int,
+    alpha: float,
+    a_lam: float,
+    b_lam: float,
+) -> int:
     """Metropolis moves on the number of unobserved people of each class, with lambda and
     the class weights integrated out (a partially collapsed Gibbs step: the caller then
     draws lambda and the weights afresh from their full conditionals, as every sweep does).
@@ -433,8 +471,12 @@ def _observed(freq: np.ndarray) -> int:
 @_jit
 def _scratch(n_lists: int, k_max: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The work arrays a run of :func:`_sweep` fills: ``(probs, draw, ones, count_k)``."""
-    return (np.empty(k_max), np.zeros(k_max, dtype=np.int64),
-            np.zeros((n_lists, k_max), dtype=np.int64), np.zeros(k_max, dtype=np.int64))
+    return (
+        np.empty(k_max),
+        np.zeros(k_max, dtype=np.int64),
+        np.zeros((n_lists, k_max), dtype=np.int64),
+        np.zeros(k_max, dtype=np.int64),
+    )
 
 
 @_jit
@@ -480,11 +522,34 @@ def _warm_start(
     state = np.array([0.3 / k_max, 0.0])
     probs, draw, ones, count_k = _scratch(n_lists, k_max)
     for _ in range(warmup):
-        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, a_lam, b_lam, False, n0_moves)
+        _sweep(
+            patterns,
+            freq,
+            n_obs,
+            lam,
+            nu,
+            log_nu,
+            count0,
+            state,
+            probs,
+            draw,
+            ones,
+            count_k,
+            a_alpha,
+            b_alpha,
+            a_lam,
+            b_lam,
+            False,
+            n0_moves,
+        )
     order = np.argsort(-nu, kind="mergesort")
-    return (lam[:, order].copy(), nu[order].copy(), log_nu[order].copy(),
-            count0[order].copy(), state)
+    return (
+        lam[:, order].copy(),
+        nu[order].copy(),
+        log_nu[order].copy(),
+        count0[order].copy(),
+        state,
+    )
 
 
 @_jit
@@ -512,15 +577,51 @@ def _advance(
     n_obs = _observed(freq)
     probs, draw, ones, count_k = _scratch(n_lists, k_max)
     for _ in range(burnin):
-        _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-               count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
+        _sweep(
+            patterns,
+            freq,
+            n_obs,
+            lam,
+            nu,
+            log_nu,
+            count0,
+            state,
+            probs,
+            draw,
+            ones,
+            count_k,
+            a_alpha,
+            b_alpha,
+            a_lam,
+            b_lam,
+            True,
+            n0_moves,
+        )
     n_trace = np.empty(samples, dtype=np.int64)
     alpha_trace = np.empty(samples)
     kstar_trace = np.empty(samples, dtype=np.int64)
     for s in range(samples):
         for _ in range(thin):
-            _sweep(patterns, freq, n_obs, lam, nu, log_nu, count0, state, probs, draw, ones,
-                   count_k, a_alpha, b_alpha, a_lam, b_lam, True, n0_moves)
+            _sweep(
+                patterns,
+                freq,
+                n_obs,
+                lam,
+                nu,
+                log_nu,
+                count0,
+                state,
+                probs,
+                draw,
+                ones,
+                count_k,
+                a_alpha,
+                b_alpha,
+                a_lam,
+                b_lam,
+                True,
+                n0_moves,
+            )
         n_trace[s] = n_obs + int(state[1])
         alpha_trace[s] = state[0]
         ks = 0
@@ -560,10 +661,26 @@ def run_chain(
     with few), so that several chains start from dispersed points.
     """
     _seed(seed)
-    lam, nu, log_nu, count0, state = _warm_start(patterns, freq, k_max, a_alpha, b_alpha,
-                                                 warmup, a_lam, b_lam, disperse, n0_moves)
-    return _advance(patterns, freq, lam, nu, log_nu, count0, state, a_alpha, b_alpha, burnin,
-                    samples, thin, a_lam, b_lam, n0_moves)
+    lam, nu, log_nu, count0, state = _warm_start(
+        patterns, freq, k_max, a_alpha, b_alpha, warmup, a_lam, b_lam, disperse, n0_moves
+    )
+    return _advance(
+        patterns,
+        freq,
+        lam,
+        nu,
+        log_nu,
+        count0,
+        state,
+        a_alpha,
+        b_alpha,
+        burnin,
+        samples,
+        thin,
+        a_lam,
+        b_lam,
+        n0_moves,
+    )
 
 
 @_jit
@@ -584,8 +701,9 @@ def init_chain(
     alpha fixed, classes re-ordered by weight) and return its state
     ``(lam, nu, log_nu, count0, state)`` for :func:`continue_chain`."""
     _seed(seed)
-    return _warm_start(patterns, freq, k_max, a_alpha, b_alpha, warmup, a_lam, b_lam,
-                       disperse, n0_moves)
+    return _warm_start(
+        patterns, freq, k_max, a_alpha, b_alpha, warmup, a_lam, b_lam, disperse, n0_moves
+    )
 
 
 @_jit
@@ -618,5 +736,20 @@ def continue_chain(
     draws exactly what :func:`run_chain` draws, and leaves the state to extend."""
     if reseed:
         _seed(seed)
-    return _advance(patterns, freq, lam, nu, log_nu, count0, state, a_alpha, b_alpha, burnin,
-                    samples, thin, a_lam, b_lam, n0_moves)
+    return _advance(
+        patterns,
+        freq,
+        lam,
+        nu,
+        log_nu,
+        count0,
+        state,
+        a_alpha,
+        b_alpha,
+        burnin,
+        samples,
+        thin,
+        a_lam,
+        b_lam,
+        n0_moves,
+    )

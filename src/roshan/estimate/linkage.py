@@ -82,7 +82,7 @@ def counts_from_labels(labels: np.ndarray, list_index: np.ndarray, lists: Sequen
 
     if len(lists) > 62:
         raise EstimationError("at most 62 lists are supported")
-    bits = (np.int64(1) << list_index.astype(np.int64))
+    bits = np.int64(1) << list_index.astype(np.int64)
     _, lab = np.unique(labels, return_inverse=True)
     codes = np.zeros(int(lab.max()) + 1 if len(lab) else 0, dtype=np.int64)
     np.bitwise_or.at(codes, lab, bits)
@@ -143,9 +143,16 @@ def observed_gap(linked: int | None, observed: Sequence[int] | None) -> float | 
     return float(linked) / med - 1.0 if med > 0 else None
 
 
-def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | None = None,
-                 seed: int = 0, observed: Sequence[int] | None = None,
-                 within_scale: float = 1.0, mc_variance: float | None = None) -> Any:
+def pool_results(
+    results: Sequence[Any],
+    *,
+    level: float = 0.95,
+    plugin: Any | None = None,
+    seed: int = 0,
+    observed: Sequence[int] | None = None,
+    within_scale: float = 1.0,
+    mc_variance: float | None = None,
+) -> Any:
     """Pool per-clustering results into one :class:`EstimateResult` with a decomposition.
 
     Bayesian results (every one has ``draws``) are mixed: the same number of
@@ -162,11 +169,15 @@ def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | N
     """
     from roshan.estimate.results import EstimateResult
 
-    ok = [r for r in results if r is not None and r.estimate is not None
-          and r.lower is not None and r.upper is not None]
+    ok = [
+        r
+        for r in results
+        if r is not None and r.estimate is not None and r.lower is not None and r.upper is not None
+    ]
     if not ok:
-        raise EstimationError("no clustering draw could be estimated; see the plug-in estimate's "
-                              "warnings")
+        raise EstimationError(
+            "no clustering draw could be estimated; see the plug-in estimate's warnings"
+        )
     m = len(ok)
     bayes = all(r.draws is not None and len(r.draws) > 1 for r in ok)
     est_each = np.array([float(r.estimate) for r in ok])
@@ -188,8 +199,13 @@ def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | N
         lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
         estimate = float(np.median(mix))
         lower, upper = (float(x) for x in np.quantile(mix, [lo_q, hi_q]))
-        info.update({"pooling": "mixture of posterior draws", "within_variance": within,
-                     "between_variance": between})
+        info.update(
+            {
+                "pooling": "mixture of posterior draws",
+                "within_variance": within,
+                "between_variance": between,
+            }
+        )
         draws = mix
     else:
         z = _z(level)
@@ -210,35 +226,58 @@ def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | N
         estimate = float(math.exp(qbar))
         lower, upper = math.exp(qbar - tq * math.sqrt(tot)), math.exp(qbar + tq * math.sqrt(tot))
         within, between, total = w, (1 + 1 / m) * b, tot
-        info.update({"pooling": "Rubin's rules on log N", "within_variance_log": w,
-                     "between_variance_log": b, "degrees_of_freedom": df})
+        info.update(
+            {
+                "pooling": "Rubin's rules on log N",
+                "within_variance_log": w,
+                "between_variance_log": b,
+                "degrees_of_freedom": df,
+            }
+        )
         draws = None
     share_link = between / total if total > 0 else 0.0
-    info.update({
-        "share_linkage": share_link,
-        "share_unlisted": 1.0 - share_link,
-        "pooled": {"estimate": estimate, "lower": lower, "upper": upper},
-        "width_pooled": upper - lower,
-        "width_if_linkage_certain": float(np.mean(width_each)),
-        "estimate_per_draw": {"min": float(est_each.min()), "median": float(np.median(est_each)),
-                              "max": float(est_each.max())},
-    })
+    info.update(
+        {
+            "share_linkage": share_link,
+            "share_unlisted": 1.0 - share_link,
+            "pooled": {"estimate": estimate, "lower": lower, "upper": upper},
+            "width_pooled": upper - lower,
+            "width_if_linkage_certain": float(np.mean(width_each)),
+            "estimate_per_draw": {
+                "min": float(est_each.min()),
+                "median": float(np.median(est_each)),
+                "max": float(est_each.max()),
+            },
+        }
+    )
     if observed is not None and len(observed):
         obs = np.asarray(observed)
-        info["observed_per_draw"] = {"min": int(obs.min()), "median": float(np.median(obs)),
-                                     "max": int(obs.max())}
+        info["observed_per_draw"] = {
+            "min": int(obs.min()),
+            "median": float(np.median(obs)),
+            "max": int(obs.max()),
+        }
     base = plugin if plugin is not None else ok[0]
     if plugin is not None:
-        info["plugin"] = {"estimate": plugin.estimate, "lower": plugin.lower,
-                          "upper": plugin.upper, "observed": plugin.observed}
+        info["plugin"] = {
+            "estimate": plugin.estimate,
+            "lower": plugin.lower,
+            "upper": plugin.upper,
+            "observed": plugin.observed,
+        }
     warnings = list(dict.fromkeys(w_ for r in ok for w_ in r.warnings))[:20]
     pct = 100 * share_link
-    floor = float(np.median(observed)) if observed is not None and len(observed) else (
-        plugin.observed if plugin is not None else None)
+    floor = (
+        float(np.median(observed))
+        if observed is not None and len(observed)
+        else (plugin.observed if plugin is not None else None)
+    )
     if floor is not None and estimate < floor:
-        warnings.append(f"the pooled estimate ({estimate:,.0f}) is below the number of people "
-                        f"on the lists ({floor:,.0f}): the estimator is unstable on these "
-                        "tables; do not publish this interval")
+        warnings.append(
+            f"the pooled estimate ({estimate:,.0f}) is below the number of people "
+            f"on the lists ({floor:,.0f}): the estimator is unstable on these "
+            "tables; do not publish this interval"
+        )
     gap = observed_gap(plugin.observed if plugin is not None else None, observed)
     if gap is not None:
         info["observed_gap"] = gap
@@ -252,15 +291,26 @@ def pool_results(results: Sequence[Any], *, level: float = 0.95, plugin: Any | N
                 f"the linked list counts {plugin.observed:,} people, {abs(gap):.0%} {more} than "
                 f"the plausible matchings ({int(obs.min()):,}–{int(obs.max()):,}): many pairs "
                 "sit near the threshold and the number of documented people is itself "
-                "uncertain; review the pairs near the threshold (roshan review)")
-    warnings.append(f"linkage uncertainty: {m} plausible clusterings pooled; {pct:.0f}% of the "
-                    "variance comes from linkage, the rest from victims on no list")
+                "uncertain; review the pairs near the threshold (roshan review)"
+            )
+    warnings.append(
+        f"linkage uncertainty: {m} plausible clusterings pooled; {pct:.0f}% of the "
+        "variance comes from linkage, the rest from victims on no list"
+    )
     return EstimateResult(
-        method=str(base.method), lists=list(base.lists),
-        observed=int(base.observed), estimate=estimate, lower=lower, upper=upper, level=level,
-        model=base.model, diagnostics={**(plugin.diagnostics if plugin is not None else {}),
-                                       "linkage": info},
-        warnings=warnings, strata=[], draws=draws)
+        method=str(base.method),
+        lists=list(base.lists),
+        observed=int(base.observed),
+        estimate=estimate,
+        lower=lower,
+        upper=upper,
+        level=level,
+        model=base.model,
+        diagnostics={**(plugin.diagnostics if plugin is not None else {}), "linkage": info},
+        warnings=warnings,
+        strata=[],
+        draws=draws,
+    )
 
 
 #: How each drawn clustering is estimated (``refit``): ``auto`` picks per method;
@@ -279,8 +329,13 @@ DEFAULT_LINKAGE_DRAWS = 20
 CHAIN_BURNIN_SWEEPS = 60
 
 
-def refit_mode(method: str, refit: str = "auto", *, stratified: bool = False,
-               opts: dict[str, Any] | None = None) -> str:
+def refit_mode(
+    method: str,
+    refit: str = "auto",
+    *,
+    stratified: bool = False,
+    opts: dict[str, Any] | None = None,
+) -> str:
     """The per-draw fitting scheme ``refit`` resolves to for ``method`` (see :data:`REFITS`)."""
     opts = opts or {}
     if refit not in REFITS:
@@ -289,9 +344,10 @@ def refit_mode(method: str, refit: str = "auto", *, stratified: bool = False,
         raise EstimationError("refit='chain' applies to lcmcr and recommended, without --by")
     if refit == "calibrated" and (method != "loglinear" or stratified):
         raise EstimationError("refit='calibrated' applies to loglinear, without --by")
-    if refit == "calibrated" and (opts.get("bootstrap") == 0
-                                  or (opts.get("bootstrap") is None
-                                      and opts.get("terms") is not None)):
+    if refit == "calibrated" and (
+        opts.get("bootstrap") == 0
+        or (opts.get("bootstrap") is None and opts.get("terms") is not None)
+    ):
         return "full"  # nothing to calibrate: the fit has no bootstrap
     if refit != "auto":
         return refit
@@ -312,9 +368,14 @@ class _FullFits:
     ``cheap`` options are given: each clustering is fitted with them and the
     within-clustering variance scaled by the full/cheap ratio on the plug-in clustering)."""
 
-    def __init__(self, method: str, fit_opts: dict[str, Any], seed: int,
-                 strata_fit: Callable[..., Any] | None = None,
-                 cheap: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        method: str,
+        fit_opts: dict[str, Any],
+        seed: int,
+        strata_fit: Callable[..., Any] | None = None,
+        cheap: dict[str, Any] | None = None,
+    ) -> None:
         self.method, self.fit_opts, self.seed, self.strata_fit = method, fit_opts, seed, strata_fit
         self.cheap = cheap
         self.within_scale = 1.0
@@ -340,10 +401,14 @@ class _FullFits:
             u_full, u_quick = _log_within(total), _log_within(quick)
             if u_full and u_quick:
                 self.within_scale = u_full / u_quick
-            self.notes = {"within_scale": self.within_scale,
-                          "per_draw_options": {k: v for k, v in self.cheap.items()
-                                               if k not in self.fit_opts
-                                               or self.fit_opts[k] != v}}
+            self.notes = {
+                "within_scale": self.within_scale,
+                "per_draw_options": {
+                    k: v
+                    for k, v in self.cheap.items()
+                    if k not in self.fit_opts or self.fit_opts[k] != v
+                },
+            }
         return plugin, total
 
     def adapt(self, counts: Any, rng: np.random.Generator) -> float | None:
@@ -362,13 +427,21 @@ class _FullFits:
         except EstimationError:
             return None
 
-    def finish(self, results: list[Any], observed: list[int], plugin: Any, level: float,
-               last_counts: Any) -> Any:
-        pooled = pool_results(results, level=level, plugin=plugin, seed=self.seed,
-                              observed=observed, within_scale=self.within_scale)
+    def finish(
+        self, results: list[Any], observed: list[int], plugin: Any, level: float, last_counts: Any
+    ) -> Any:
+        pooled = pool_results(
+            results,
+            level=level,
+            plugin=plugin,
+            seed=self.seed,
+            observed=observed,
+            within_scale=self.within_scale,
+        )
         if self.strata_fit is not None:
-            pooled.strata = pool_strata(results, list(getattr(self.strata_fit, "by", [])),
-                                        level=level)
+            pooled.strata = pool_strata(
+                results, list(getattr(self.strata_fit, "by", [])), level=level
+            )
         info = pooled.diagnostics["linkage"]
         info["refit"] = "calibrated" if self.cheap is not None else "full"
         info.update(self.notes)
@@ -396,8 +469,15 @@ class _ChainFits:
     ``recommended`` are fitted once, on the last drawn clustering, with at most two
     chains and half the draws."""
 
-    def __init__(self, method: str, fit_opts: dict[str, Any], seed: int, n_draws: int,
-                 adapt_steps: int, n_lists: int) -> None:
+    def __init__(
+        self,
+        method: str,
+        fit_opts: dict[str, Any],
+        seed: int,
+        n_draws: int,
+        adapt_steps: int,
+        n_lists: int,
+    ) -> None:
         from roshan.estimate.lcmcr import LcmcrChains
         from roshan.estimate.recommended import miss_neutral_b
 
@@ -422,73 +502,106 @@ class _ChainFits:
             self.b_alpha = float(o.pop("b_alpha", 0.25))
             a_lam, b_lam = float(o.pop("a_lambda", 1.0)), float(o.pop("b_lambda", 1.0))
         if o:
-            raise EstimationError(f"{method} with linkage draws: unsupported option(s) "
-                                  f"{', '.join(sorted(o))}")
+            raise EstimationError(
+                f"{method} with linkage draws: unsupported option(s) {', '.join(sorted(o))}"
+            )
         if self.chains < 1 or self.samples < 1 or self.thin < 1 or self.burnin < 0:
             raise EstimationError(f"{method}: chains, samples and thin must be >= 1")
-        self.priors: _Priors = {"a_alpha": self.a_alpha, "b_alpha": self.b_alpha,
-                                "a_lambda": a_lam, "b_lambda": b_lam}
-        self.sampler = LcmcrChains(classes=self.classes, chains=self.chains, seed=seed,
-                                   workers=self.workers, **self.priors)
+        self.priors: _Priors = {
+            "a_alpha": self.a_alpha,
+            "b_alpha": self.b_alpha,
+            "a_lambda": a_lam,
+            "b_lambda": b_lam,
+        }
+        self.sampler = LcmcrChains(
+            classes=self.classes, chains=self.chains, seed=seed, workers=self.workers, **self.priors
+        )
         self.per_draw = max(1, self.samples // n_draws)
         self.plugin_samples = max(1, self.samples // 4)
         self.adapt_sweeps = max(1, self.burnin // max(adapt_steps, 1))
         self.traces: list[Any] = []
 
     def _settings(self) -> dict[str, Any]:
-        return {"classes": self.classes, "burnin": self.burnin, "samples": self.samples,
-                "thin": self.thin, "chains": self.chains, "seed": self.seed, **self.priors}
+        return {
+            "classes": self.classes,
+            "burnin": self.burnin,
+            "samples": self.samples,
+            "thin": self.thin,
+            "chains": self.chains,
+            "seed": self.seed,
+            **self.priors,
+        }
 
     def _result(self, counts: Any, d: Any) -> Any:
         from roshan.estimate.lcmcr import summarise_draws
 
-        primary = summarise_draws(counts, d, level=self.level, method="lcmcr",
-                             settings=self._settings())
+        primary = summarise_draws(
+            counts, d, level=self.level, method="lcmcr", settings=self._settings()
+        )
         if self.method != "recommended":
             return primary
         from roshan.estimate.recommended import recommended_result
 
-        return recommended_result(primary, [], classes=self.classes, a_alpha=self.a_alpha,
-                                  b_alpha=self.b_alpha)
+        return recommended_result(
+            primary, [], classes=self.classes, a_alpha=self.a_alpha, b_alpha=self.b_alpha
+        )
 
     def plugin(self, labels: np.ndarray, counts: Any) -> tuple[Any, Any]:
-        d = self.sampler.run(counts.patterns, counts.counts, burnin=self.burnin,
-                             samples=self.plugin_samples, thin=self.thin)
+        d = self.sampler.run(
+            counts.patterns,
+            counts.counts,
+            burnin=self.burnin,
+            samples=self.plugin_samples,
+            thin=self.thin,
+        )
         res = self._result(counts, d)
         return res, res
 
     def adapt(self, counts: Any, rng: np.random.Generator) -> float | None:
-        d = self.sampler.run(counts.patterns, counts.counts, burnin=self.adapt_sweeps - 1,
-                             samples=1, thin=1)
+        d = self.sampler.run(
+            counts.patterns, counts.counts, burnin=self.adapt_sweeps - 1, samples=1, thin=1
+        )
         return float(d.n[int(rng.integers(self.chains)), -1])
 
     def draw(self, labels: np.ndarray, counts: Any, d: int) -> Any:
         from roshan.estimate.results import EstimateResult
 
-        out = self.sampler.run(counts.patterns, counts.counts, burnin=0,
-                               samples=self.per_draw, thin=self.thin)
+        out = self.sampler.run(
+            counts.patterns, counts.counts, burnin=0, samples=self.per_draw, thin=self.thin
+        )
         self.traces.append(out)
         flat = out.n.reshape(-1).astype(float)
         lo, hi = np.quantile(flat, [(1 - self.level) / 2, (1 + self.level) / 2])
-        res = EstimateResult(method=self.method, lists=list(counts.lists),
-                             observed=int(counts.observed), estimate=float(np.median(flat)),
-                             lower=float(lo), upper=float(hi), level=self.level,
-                             draws=flat)
+        res = EstimateResult(
+            method=self.method,
+            lists=list(counts.lists),
+            observed=int(counts.observed),
+            estimate=float(np.median(flat)),
+            lower=float(lo),
+            upper=float(hi),
+            level=self.level,
+            draws=flat,
+        )
         # the chains' current N (not a random kept draw): the next clustering sweeps are
         # the clustering step of one Gibbs sampler over (clustering, model, N)
         res.diagnostics["n_current"] = float(out.n[d % self.chains, -1])
         return res
 
-    def finish(self, results: list[Any], observed: list[int], plugin: Any, level: float,
-               last_counts: Any) -> Any:
+    def finish(
+        self, results: list[Any], observed: list[int], plugin: Any, level: float, last_counts: Any
+    ) -> Any:
         from roshan.estimate.lcmcr import LcmcrDraws, summarise_draws
 
         n = np.hstack([t.n for t in self.traces])
-        d = LcmcrDraws(n=n, alpha=np.hstack([t.alpha for t in self.traces]),
-                       k_star=np.hstack([t.k_star for t in self.traces]),
-                       iterations=self.sampler.iterations,
-                       sampling_seconds=self.sampler.sampling_seconds,
-                       compile_seconds=self.sampler.compile_seconds, seeds=[self.seed])
+        d = LcmcrDraws(
+            n=n,
+            alpha=np.hstack([t.alpha for t in self.traces]),
+            k_star=np.hstack([t.k_star for t in self.traces]),
+            iterations=self.sampler.iterations,
+            sampling_seconds=self.sampler.sampling_seconds,
+            compile_seconds=self.sampler.compile_seconds,
+            seeds=[self.seed],
+        )
         # All chains see the same clusterings, one after the other, and are independent
         # given them. So (1) the spread of the chains' means on one clustering measures the
         # Monte Carlo noise of that clustering's mean, which is taken off the
@@ -496,12 +609,13 @@ class _ChainFits:
         # clustering's mean over the chains (what moves all chains together is the
         # clusterings, not a chain that has not mixed).
         seg = np.stack([t.n.mean(axis=1) for t in self.traces])  # clusterings x chains
-        mc = (float(seg.var(axis=1, ddof=1).mean()) / self.chains if self.chains > 1
-              else 0.0)
-        pooled = pool_results(results, level=level, plugin=plugin, seed=self.seed,
-                              observed=observed, mc_variance=mc)
-        primary = summarise_draws(last_counts, d, level=level, method="lcmcr",
-                             settings=self._settings())
+        mc = float(seg.var(axis=1, ddof=1).mean()) / self.chains if self.chains > 1 else 0.0
+        pooled = pool_results(
+            results, level=level, plugin=plugin, seed=self.seed, observed=observed, mc_variance=mc
+        )
+        primary = summarise_draws(
+            last_counts, d, level=level, method="lcmcr", settings=self._settings()
+        )
         primary.observed = plugin.observed
         primary.lists = list(plugin.lists)
         _rediagnose(primary, np.hstack([t.n - t.n.mean() for t in self.traces]) + n.mean())
@@ -509,29 +623,57 @@ class _ChainFits:
             from roshan.estimate.recommended import recommended_result, sensitivity_checks
 
             checks, failed = sensitivity_checks(
-                last_counts, self.compare, seed=self.seed, classes=self.classes,
-                burnin=self.burnin, samples=max(self.samples // 2, 1), thin=self.thin,
-                chains=min(self.chains, 2), level=level, workers=self.workers)
-            result = recommended_result(primary, checks, failed, classes=self.classes,
-                                        a_alpha=self.a_alpha, b_alpha=self.b_alpha,
-                                        checks_note="the last drawn clustering")
+                last_counts,
+                self.compare,
+                seed=self.seed,
+                classes=self.classes,
+                burnin=self.burnin,
+                samples=max(self.samples // 2, 1),
+                thin=self.thin,
+                chains=min(self.chains, 2),
+                level=level,
+                workers=self.workers,
+            )
+            result = recommended_result(
+                primary,
+                checks,
+                failed,
+                classes=self.classes,
+                a_alpha=self.a_alpha,
+                b_alpha=self.b_alpha,
+                checks_note="the last drawn clustering",
+            )
         else:
             result = primary
         info = pooled.diagnostics["linkage"]
         within = info.get("within_variance")
         if within is not None and within >= 0:  # per-clustering stretches are too short
             info["width_if_linkage_certain"] = 2 * _z(level) * math.sqrt(within)
-        info.update({"refit": "chain", "chain_mc_variance": mc,
-                     "draws_per_clustering": self.per_draw * self.chains,
-                     "plugin_draws": self.plugin_samples * self.chains,
-                     "plugin_fit": (f"the chains after their burn-in on the plug-in clustering, "
-                                    f"{self.plugin_samples} draws per chain, no sensitivity "
-                                    "check"),
-                     "lcmcr_iterations": int(self.sampler.iterations)})
+        info.update(
+            {
+                "refit": "chain",
+                "chain_mc_variance": mc,
+                "draws_per_clustering": self.per_draw * self.chains,
+                "plugin_draws": self.plugin_samples * self.chains,
+                "plugin_fit": (
+                    f"the chains after their burn-in on the plug-in clustering, "
+                    f"{self.plugin_samples} draws per chain, no sensitivity "
+                    "check"
+                ),
+                "lcmcr_iterations": int(self.sampler.iterations),
+            }
+        )
         result.diagnostics["linkage"] = info
-        result.warnings = list(dict.fromkeys(
-            result.warnings + [w for w in pooled.warnings
-                               if w.startswith(("linkage uncertainty:", "the pooled estimate"))]))
+        result.warnings = list(
+            dict.fromkeys(
+                result.warnings
+                + [
+                    w
+                    for w in pooled.warnings
+                    if w.startswith(("linkage uncertainty:", "the pooled estimate"))
+                ]
+            )
+        )
         result.draws = pooled.draws if pooled.draws is not None else result.draws
         return result
 
@@ -554,18 +696,31 @@ def _rediagnose(res: Any, n: np.ndarray) -> None:
     es = [x for x in (e_raw, e_det) if x is not None and np.isfinite(x)]
     r = max(rs) if rs else float("nan")
     e = min(es) if es else float("nan")
-    diag.update({"rhat": float(r), "ess": float(e), "rhat_raw": r_raw, "ess_raw": e_raw,
-                 "rhat_detrended": r_det, "ess_detrended": e_det,
-                 "convergence": "the worse of the raw traces and the traces less the mean "
-                                "of all chains on each clustering"})
-    res.warnings = [w for w in res.warnings
-                    if not w.startswith(("chains disagree", "few effective draws"))]
+    diag.update(
+        {
+            "rhat": float(r),
+            "ess": float(e),
+            "rhat_raw": r_raw,
+            "ess_raw": e_raw,
+            "rhat_detrended": r_det,
+            "ess_detrended": e_det,
+            "convergence": "the worse of the raw traces and the traces less the mean "
+            "of all chains on each clustering",
+        }
+    )
+    res.warnings = [
+        w for w in res.warnings if not w.startswith(("chains disagree", "few effective draws"))
+    ]
     if np.isfinite(r) and r > RHAT_WARN:
-        res.warnings.append(f"chains disagree (R-hat {r:.2f} > {RHAT_WARN}); run longer "
-                            "(more samples/thin) before quoting this interval")
+        res.warnings.append(
+            f"chains disagree (R-hat {r:.2f} > {RHAT_WARN}); run longer "
+            "(more samples/thin) before quoting this interval"
+        )
     if np.isfinite(e) and e < ESS_WARN:
-        res.warnings.append(f"few effective draws (ESS {e:.0f} < {ESS_WARN:.0f}); the interval "
-                            "ends are noisy, increase samples or thin")
+        res.warnings.append(
+            f"few effective draws (ESS {e:.0f} < {ESS_WARN:.0f}); the interval "
+            "ends are noisy, increase samples or thin"
+        )
 
 
 #: Cluster scores the estimate accepts: ``auto`` (default) picks ``pairs`` unless its
@@ -578,9 +733,17 @@ COLLAPSE_GAP = 0.10
 PILOT_SWEEPS = 20
 
 
-def choose_score(graph: LinkageGraph, plugin_labels: np.ndarray, plugin_people: int,
-                 merge_logit: float, *, logit_prior: float, unscored_log_bf: float,
-                 rng: np.random.Generator, temper: float = 1.0) -> tuple[str, dict[str, Any]]:
+def choose_score(
+    graph: LinkageGraph,
+    plugin_labels: np.ndarray,
+    plugin_people: int,
+    merge_logit: float,
+    *,
+    logit_prior: float,
+    unscored_log_bf: float,
+    rng: np.random.Generator,
+    temper: float = 1.0,
+) -> tuple[str, dict[str, Any]]:
     """The cluster score for this graph (``score="auto"``) and why.
 
     The product of every pair's Bayes factor (``pairs``) is exact when pair scores are
@@ -593,27 +756,58 @@ def choose_score(graph: LinkageGraph, plugin_labels: np.ndarray, plugin_people: 
     under ``pairs``; if it ends more than :data:`COLLAPSE_GAP` below the linker's count
     of people, the pair scores are not independent evidence here and the ``entity``
     score (with the ``mixed`` merge prior) is used instead."""
-    labels = next(gibbs_draws(graph, 1, rng, logit_prior=logit_prior,
-                              unscored_log_bf=unscored_log_bf, start=plugin_labels,
-                              burnin=PILOT_SWEEPS - 1, thin=1, merge_logit=merge_logit,
-                              temper=temper, score="pairs"))
+    labels = next(
+        gibbs_draws(
+            graph,
+            1,
+            rng,
+            logit_prior=logit_prior,
+            unscored_log_bf=unscored_log_bf,
+            start=plugin_labels,
+            burnin=PILOT_SWEEPS - 1,
+            thin=1,
+            merge_logit=merge_logit,
+            temper=temper,
+            score="pairs",
+        )
+    )
     people = int(len(np.unique(labels)))
     gap = 1.0 - people / max(int(plugin_people), 1)
     chosen = "entity" if gap > COLLAPSE_GAP else "pairs"
-    return chosen, {"pilot_people": people, "linked_people": int(plugin_people),
-                    "gap": round(gap, 4), "threshold": COLLAPSE_GAP, "chosen": chosen}
+    return chosen, {
+        "pilot_people": people,
+        "linked_people": int(plugin_people),
+        "gap": round(gap, 4),
+        "threshold": COLLAPSE_GAP,
+        "chosen": chosen,
+    }
 
 
-def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequence[str],
-                        n_draws: int, method: str, /, *, plugin_labels: np.ndarray | None = None,
-                        threshold: float = 0.5, seed: int = 0, level: float = 0.95,
-                        sampler: str = "gibbs", logit_prior: float | None = None,
-                        unscored_log_bf: float | None = None, sweeps_burnin: int | None = None,
-                        sweeps_thin: int = 3, calibrate: bool | str | None = None,
-                        temper: float = 1.0, refit: str = "auto", score: str = "auto",
-                        on_progress: Callable[[int, int], None] | None = None,
-                        strata_fit: Callable[..., Any] | None = None,
-                        **opts: Any) -> Any:
+def estimate_from_graph(
+    graph: LinkageGraph,
+    list_index: np.ndarray,
+    lists: Sequence[str],
+    n_draws: int,
+    method: str,
+    /,
+    *,
+    plugin_labels: np.ndarray | None = None,
+    threshold: float = 0.5,
+    seed: int = 0,
+    level: float = 0.95,
+    sampler: str = "gibbs",
+    logit_prior: float | None = None,
+    unscored_log_bf: float | None = None,
+    sweeps_burnin: int | None = None,
+    sweeps_thin: int = 3,
+    calibrate: bool | str | None = None,
+    temper: float = 1.0,
+    refit: str = "auto",
+    score: str = "auto",
+    on_progress: Callable[[int, int], None] | None = None,
+    strata_fit: Callable[..., Any] | None = None,
+    **opts: Any,
+) -> Any:
     """The whole procedure on a prepared graph (workspace-free; used by tests and bench).
 
     ``strata_fit`` (labels, method, options, seed → stratified EstimateResult) replaces
@@ -676,9 +870,15 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
     choice: dict[str, Any] | None = None
     if sampler == "gibbs" and score == "auto":
         score, choice = choose_score(
-            graph, plugin_labels, plugin_counts.observed,
+            graph,
+            plugin_labels,
+            plugin_counts.observed,
             capture_merge_logit(plugin_total.estimate, plugin_counts.observed),
-            logit_prior=logit_prior, unscored_log_bf=unscored_log_bf, rng=rng, temper=temper)
+            logit_prior=logit_prior,
+            unscored_log_bf=unscored_log_bf,
+            rng=rng,
+            temper=temper,
+        )
         if calibrate is None:
             calibrate = "mixed" if score == "entity" else "capture"
     if score == "auto":
@@ -703,14 +903,31 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
                 merge_ref[0] = trace[-1]
                 return trace[-1]
         elif calibrate == "moments":
-            merge_logit = calibrate_merge(graph, rng, logit_prior=logit_prior,
-                                          unscored_log_bf=unscored_log_bf, start=plugin_labels,
-                                          temper=temper, score=score)
-        draws_iter = gibbs_draws(graph, n_draws, rng, logit_prior=logit_prior,
-                                 unscored_log_bf=unscored_log_bf, start=plugin_labels,
-                                 burnin=sweeps_burnin, thin=sweeps_thin, merge_logit=merge_logit,
-                                 temper=temper, adapt=adapt, adapt_every=adapt_every,
-                                 merge_ref=merge_ref, score=score)
+            merge_logit = calibrate_merge(
+                graph,
+                rng,
+                logit_prior=logit_prior,
+                unscored_log_bf=unscored_log_bf,
+                start=plugin_labels,
+                temper=temper,
+                score=score,
+            )
+        draws_iter = gibbs_draws(
+            graph,
+            n_draws,
+            rng,
+            logit_prior=logit_prior,
+            unscored_log_bf=unscored_log_bf,
+            start=plugin_labels,
+            burnin=sweeps_burnin,
+            thin=sweeps_thin,
+            merge_logit=merge_logit,
+            temper=temper,
+            adapt=adapt,
+            adapt_every=adapt_every,
+            merge_ref=merge_ref,
+            score=score,
+        )
     else:
         draws_iter = (draw_labels(graph, rng) for _ in range(n_draws))
     results, observed = [], []
@@ -746,20 +963,34 @@ def estimate_from_graph(graph: LinkageGraph, list_index: np.ndarray, lists: Sequ
     if sampler == "gibbs" and calibrate in ("capture", "mixed"):
         merge_logit = trace[-1]
         info["merge_logit_trace"] = [round(x, 4) for x in trace]
-    info.update({
-        "n_draws": n_draws, "method": method, "seed": seed, "sampler": sampler,
-        "logit_prior": logit_prior, "unscored_log_bf": unscored_log_bf,
-        "merge_logit": merge_logit, "merge_prior": calibrate if sampler == "gibbs" else None,
-        "temper": temper, "score": score if sampler == "gibbs" else None,
-        "score_choice": choice,
-        "burnin_sweeps": sweeps_burnin if sampler == "gibbs" else None,
-        "thin_sweeps": sweeps_thin if sampler == "gibbs" else None,
-        "uncertain_pairs": int(len(graph.ep)), "records": int(graph.n_records),
-        "certain_components": int(graph.n_base),
-        "seconds": {"total": time.perf_counter() - t0, "plugin": t_plugin,
-                    "clusterings": t_draw - t_adapt[0], "burnin_fits": t_adapt[0],
-                    "fits": t_fit, "pooling": t_finish},
-    })
+    info.update(
+        {
+            "n_draws": n_draws,
+            "method": method,
+            "seed": seed,
+            "sampler": sampler,
+            "logit_prior": logit_prior,
+            "unscored_log_bf": unscored_log_bf,
+            "merge_logit": merge_logit,
+            "merge_prior": calibrate if sampler == "gibbs" else None,
+            "temper": temper,
+            "score": score if sampler == "gibbs" else None,
+            "score_choice": choice,
+            "burnin_sweeps": sweeps_burnin if sampler == "gibbs" else None,
+            "thin_sweeps": sweeps_thin if sampler == "gibbs" else None,
+            "uncertain_pairs": int(len(graph.ep)),
+            "records": int(graph.n_records),
+            "certain_components": int(graph.n_base),
+            "seconds": {
+                "total": time.perf_counter() - t0,
+                "plugin": t_plugin,
+                "clusterings": t_draw - t_adapt[0],
+                "burnin_fits": t_adapt[0],
+                "fits": t_fit,
+                "pooling": t_finish,
+            },
+        }
+    )
     pooled.warnings = list(dict.fromkeys(graph.warnings + pooled.warnings))
     return pooled
 
@@ -794,13 +1025,18 @@ def _strata_fitter(ws: Any, records: pd.DataFrame, lists: Sequence[str], by: Seq
     if not path.is_file():
         raise LinkageError("no normalised snapshot in this workspace; run `roshan link` first")
     norm = pd.read_parquet(path)
-    norm = records[["record_pk"]].merge(norm.drop(columns=["source"], errors="ignore"),
-                                        on="record_pk", how="left")
+    norm = records[["record_pk"]].merge(
+        norm.drop(columns=["source"], errors="ignore"), on="record_pk", how="left"
+    )
     norm["source"] = records["source"].to_numpy()
 
     def fit(labels: np.ndarray, method: str, opts: dict[str, Any], seed: int) -> Any:
-        assignment = pd.DataFrame({"record_pk": records["record_pk"].to_numpy(),
-                                   "uid": np.asarray(labels, dtype=np.int64)})
+        assignment = pd.DataFrame(
+            {
+                "record_pk": records["record_pk"].to_numpy(),
+                "uid": np.asarray(labels, dtype=np.int64),
+            }
+        )
         victims = victims_frame(norm, assignment)
         frame = histories_from_victims(victims, list(lists), list(by))
         return fit_strata(frame, list(by), method, **{**opts, "seed": seed})
@@ -809,8 +1045,9 @@ def _strata_fitter(ws: Any, records: pd.DataFrame, lists: Sequence[str], by: Seq
     return fit
 
 
-def pool_strata(per_draw: Sequence[Any], by: Sequence[str], *, level: float = 0.95
-                ) -> list[dict[str, Any]]:
+def pool_strata(
+    per_draw: Sequence[Any], by: Sequence[str], *, level: float = 0.95
+) -> list[dict[str, Any]]:
     """Pool each stratum over the clusterings (Rubin's rules on log N), with the share of
     its variance that comes from linkage. A stratum missing or not estimable in a draw is
     pooled over the draws where it was estimated (``draws_used`` says how many)."""
@@ -823,24 +1060,39 @@ def pool_strata(per_draw: Sequence[Any], by: Sequence[str], *, level: float = 0.
             groups.setdefault(tuple(st.get(b) for b in by), []).append(st)
     out = []
     for key, items in groups.items():
-        ok = [s for s in items if s.get("estimate") and s.get("lower") and s.get("upper")
-              and s["lower"] > 0]
-        row: dict[str, Any] = {**dict(zip(by, key, strict=True)),
-                               "observed": float(np.median([s["observed"] for s in items])),
-                               "draws_used": len(ok), "estimate": None, "lower": None,
-                               "upper": None, "share_linkage": None}
+        ok = [
+            s
+            for s in items
+            if s.get("estimate") and s.get("lower") and s.get("upper") and s["lower"] > 0
+        ]
+        row: dict[str, Any] = {
+            **dict(zip(by, key, strict=True)),
+            "observed": float(np.median([s["observed"] for s in items])),
+            "draws_used": len(ok),
+            "estimate": None,
+            "lower": None,
+            "upper": None,
+            "share_linkage": None,
+        }
         if ok:
             q = np.log([float(s["estimate"]) for s in ok])
-            u = ((np.log([float(s["upper"]) for s in ok])
-                  - np.log([float(s["lower"]) for s in ok])) / (2 * z)) ** 2
+            u = (
+                (np.log([float(s["upper"]) for s in ok]) - np.log([float(s["lower"]) for s in ok]))
+                / (2 * z)
+            ) ** 2
             m = len(ok)
             w = float(u.mean())
             b = (1 + 1 / m) * float(q.var(ddof=1)) if m > 1 else 0.0
             tot = w + b
             qbar = float(q.mean())
-            row.update({"estimate": math.exp(qbar), "lower": math.exp(qbar - z * math.sqrt(tot)),
-                        "upper": math.exp(qbar + z * math.sqrt(tot)),
-                        "share_linkage": b / tot if tot > 0 else 0.0})
+            row.update(
+                {
+                    "estimate": math.exp(qbar),
+                    "lower": math.exp(qbar - z * math.sqrt(tot)),
+                    "upper": math.exp(qbar + z * math.sqrt(tot)),
+                    "share_linkage": b / tot if tot > 0 else 0.0,
+                }
+            )
         else:
             row["reason"] = "not estimable in any clustering"
         out.append(row)
@@ -848,13 +1100,22 @@ def pool_strata(per_draw: Sequence[Any], by: Sequence[str], *, level: float = 0.
     return out
 
 
-def estimate_with_linkage_draws(ws: Any, n_draws: int, method: str, /, *, seed: int = 0,
-                                by: Sequence[str] | None = None,
-                                level: float = 0.95, band: tuple[float, float] = DRAW_BAND,
-                                chain_guard: float = DEFAULT_CHAIN_GUARD,
-                                sampler: str = "gibbs", refit: str = "auto",
-                                on_progress: Callable[[int, int], None] | None = None,
-                                **opts: Any) -> Any:
+def estimate_with_linkage_draws(
+    ws: Any,
+    n_draws: int,
+    method: str,
+    /,
+    *,
+    seed: int = 0,
+    by: Sequence[str] | None = None,
+    level: float = 0.95,
+    band: tuple[float, float] = DRAW_BAND,
+    chain_guard: float = DEFAULT_CHAIN_GUARD,
+    sampler: str = "gibbs",
+    refit: str = "auto",
+    on_progress: Callable[[int, int], None] | None = None,
+    **opts: Any,
+) -> Any:
     """Estimate the total with linkage uncertainty propagated (see module docstring).
 
     Reads the accepted records, ``pairs.parquet`` and ``clusters.parquet`` (the plug-in
@@ -874,20 +1135,46 @@ def estimate_with_linkage_draws(ws: Any, n_draws: int, method: str, /, *, seed: 
             opts["logit_prior"] = math.log(lam / (1 - lam))
     lists = sorted(records["source"].unique().tolist())
     list_index = records["source"].map({s: i for i, s in enumerate(lists)}).to_numpy()
-    graph = build_graph(records["record_pk"].to_numpy(), pairs, must_link=must,
-                        cannot_link=cannot, band=band, chain_guard=chain_guard,
-                        list_index=list_index)
+    graph = build_graph(
+        records["record_pk"].to_numpy(),
+        pairs,
+        must_link=must,
+        cannot_link=cannot,
+        band=band,
+        chain_guard=chain_guard,
+        list_index=list_index,
+    )
     by = [b for b in (by or []) if b]
     fitter = _strata_fitter(ws, records, lists, by) if by else None
-    result = estimate_from_graph(graph, list_index, lists, n_draws, method,
-                                 plugin_labels=labels, threshold=threshold, seed=seed,
-                                 level=level, on_progress=on_progress, sampler=sampler,
-                                 refit=refit, strata_fit=fitter, **opts)
+    result = estimate_from_graph(
+        graph,
+        list_index,
+        lists,
+        n_draws,
+        method,
+        plugin_labels=labels,
+        threshold=threshold,
+        seed=seed,
+        level=level,
+        on_progress=on_progress,
+        sampler=sampler,
+        refit=refit,
+        strata_fit=fitter,
+        **opts,
+    )
     info = result.diagnostics["linkage"]
     if by:
         info["by"] = list(by)
-    info.update({"band": list(band), "chain_guard": chain_guard, "threshold": threshold,
-                 "must_link": len(must), "cannot_link": len(cannot),
-                 "plugin_clustering": ws.snapshot("clusters").name if labels is not None
-                 else f"threshold {threshold}"})
+    info.update(
+        {
+            "band": list(band),
+            "chain_guard": chain_guard,
+            "threshold": threshold,
+            "must_link": len(must),
+            "cannot_link": len(cannot),
+            "plugin_clustering": ws.snapshot("clusters").name
+            if labels is not None
+            else f"threshold {threshold}",
+        }
+    )
     return result

@@ -57,15 +57,20 @@ def model_description(fit: ModelFit, lists: tuple[str, ...]) -> dict:
     }
 
 
-def _choose(table: Table, terms: Model | None, search_name: str, criterion: str,
-            max_order: int | None, pthresh: float, heterogeneity: str | None,
-            models: list[Model] | None = None,
-            hints: dict[Model, dict] | None = None,
-            ) -> tuple[ModelFit | None, SearchResult | None]:
+def _choose(
+    table: Table,
+    terms: Model | None,
+    search_name: str,
+    criterion: str,
+    max_order: int | None,
+    pthresh: float,
+    heterogeneity: str | None,
+    models: list[Model] | None = None,
+    hints: dict[Model, dict] | None = None,
+) -> tuple[ModelFit | None, SearchResult | None]:
     if terms is not None:
         return fit_model(table, terms, (hints or {}).get(terms), exact=False), None
-    res = search(table, search_name, criterion, max_order, pthresh, heterogeneity, models,
-                 hints)
+    res = search(table, search_name, criterion, max_order, pthresh, heterogeneity, models, hints)
     return res.best, res
 
 
@@ -114,8 +119,9 @@ def fit_loglinear(
         raise EstimationError(f"unknown interval {interval!r}")
     if bootstrap is None:
         searching = terms is None
-        bootstrap = DEFAULT_BOOTSTRAP if searching and interval in ("auto", "bca",
-                                                                    "percentile") else 0
+        bootstrap = (
+            DEFAULT_BOOTSTRAP if searching and interval in ("auto", "bca", "percentile") else 0
+        )
     if bootstrap < 0:
         raise EstimationError("bootstrap must be >= 0")
     if criterion not in ("aic", "bic"):
@@ -164,17 +170,25 @@ def fit_loglinear(
         "status": STATUS_TEXT[0],
     }
     if sres is not None:
-        diagnostics.update(models_considered=sres.considered, models_failing_checks=sres.failed,
-                           search_path=sres.trace)
+        diagnostics.update(
+            models_considered=sres.considered,
+            models_failing_checks=sres.failed,
+            search_path=sres.trace,
+        )
         if procedure == "stepwise":
             diagnostics["pthresh"] = pthresh
         else:
             # the runners-up: if several models are about as good but disagree, say so
-            usable = sorted((f for f in sres.fits.values() if f.ok),
-                            key=lambda f: f.criterion(criterion))
+            usable = sorted(
+                (f for f in sres.fits.values() if f.ok), key=lambda f: f.criterion(criterion)
+            )
             diagnostics["top_models"] = [
-                {"hierarchy": f.model.hierarchy(len(lists)), "formula": f.model.label(lists),
-                 criterion: f.criterion(criterion), "estimate": f.estimate}
+                {
+                    "hierarchy": f.model.hierarchy(len(lists)),
+                    "formula": f.model.label(lists),
+                    criterion: f.criterion(criterion),
+                    "estimate": f.estimate,
+                }
                 for f in usable[:5]
             ]
 
@@ -205,8 +219,17 @@ def fit_loglinear(
         hints = sres.hints() if sres is not None else {fit.model: fit.coef}
 
         def estimator(t: Table) -> float:
-            f, _ = _choose(t, fixed, procedure if fixed is None else "auto", criterion,
-                           max_order, pthresh, heterogeneity, boot_models, hints)
+            f, _ = _choose(
+                t,
+                fixed,
+                procedure if fixed is None else "auto",
+                criterion,
+                max_order,
+                pthresh,
+                heterogeneity,
+                boot_models,
+                hints,
+            )
             if f is None or not f.ok or f.estimate is None:
                 return float("nan")
             return float(f.estimate)
@@ -216,15 +239,20 @@ def fit_loglinear(
         diagnostics.update(
             interval=f"{br.method} bootstrap interval"
             + (" repeating the model search" if fixed is None else ""),
-            bootstrap=bootstrap, bootstrap_failed=br.n_failed, acceleration=br.accel,
+            bootstrap=bootstrap,
+            bootstrap_failed=br.n_failed,
+            acceleration=br.accel,
             seed=seed,
         )
         if br.method != kind:
-            warnings.append("BCa correction undefined (all replicates on one side); "
-                            "percentile interval used")
+            warnings.append(
+                "BCa correction undefined (all replicates on one side); percentile interval used"
+            )
         if br.n_failed:
-            warnings.append(f"{br.n_failed} of {bootstrap} bootstrap replicates had no usable "
-                            "model and were left out of the interval")
+            warnings.append(
+                f"{br.n_failed} of {bootstrap} bootstrap replicates had no usable "
+                "model and were left out of the interval"
+            )
     else:
         diagnostics["interval"] = None
 

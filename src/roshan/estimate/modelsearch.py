@@ -78,8 +78,9 @@ def _candidate_terms(n_lists: int, max_order: int) -> tuple[int, ...]:
     return tuple(out)
 
 
-def all_hierarchical_models(n_lists: int, max_order: int | None = None,
-                            heterogeneity: str | None = None) -> list[Model]:
+def all_hierarchical_models(
+    n_lists: int, max_order: int | None = None, heterogeneity: str | None = None
+) -> list[Model]:
     """Every hierarchical model (main effects always in) with terms up to ``max_order``.
 
     ``max_order`` defaults to ``n_lists - 1`` (the all-list term is never
@@ -125,8 +126,11 @@ def neighbours(model: Model, n_lists: int, max_order: int) -> list[Model]:
         out.append(Model(tuple(t for t in model.terms if t != g), model.heterogeneity))
     for t in boundary_terms(model, n_lists, max_order):
         # adding a boundary term keeps the model hierarchical: no closure needed
-        out.append(Model(tuple(sorted(model.terms + (t,), key=lambda u: (_pop(u), u))),
-                         model.heterogeneity))
+        out.append(
+            Model(
+                tuple(sorted(model.terms + (t,), key=lambda u: (_pop(u), u))), model.heterogeneity
+            )
+        )
     return out
 
 
@@ -150,10 +154,14 @@ class _Cache:
         return hit
 
 
-def exhaustive_search(table: Table, criterion: str = "bic", max_order: int | None = None,
-                      heterogeneity: str | None = None,
-                      models: list[Model] | None = None,
-                      hints: dict[Model, dict] | None = None) -> SearchResult:
+def exhaustive_search(
+    table: Table,
+    criterion: str = "bic",
+    max_order: int | None = None,
+    heterogeneity: str | None = None,
+    models: list[Model] | None = None,
+    hints: dict[Model, dict] | None = None,
+) -> SearchResult:
     """Fit every hierarchical model (or the given ``models``) and keep the best."""
     if models is None:
         if table.n_lists > 5:
@@ -176,14 +184,20 @@ def exhaustive_search(table: Table, criterion: str = "bic", max_order: int | Non
         if best is None or f.criterion(criterion) < best.criterion(criterion) - 1e-9:
             best = f
     usable.sort(key=lambda f: f.criterion(criterion))
-    return SearchResult(best, "exhaustive", criterion, len(models), failed, ranked=usable,
-                        fits=cache.fits)
+    return SearchResult(
+        best, "exhaustive", criterion, len(models), failed, ranked=usable, fits=cache.fits
+    )
 
 
-def downhill_search(table: Table, criterion: str = "bic", max_order: int | None = None,
-                    heterogeneity: str | None = None, max_iter: int = 20,
-                    start: Model | None = None,
-                    hints: dict[Model, dict] | None = None) -> SearchResult:
+def downhill_search(
+    table: Table,
+    criterion: str = "bic",
+    max_order: int | None = None,
+    heterogeneity: str | None = None,
+    max_iter: int = 20,
+    start: Model | None = None,
+    hints: dict[Model, dict] | None = None,
+) -> SearchResult:
     """Greedy search from independence (or ``start``) to a local criterion minimum."""
     j = table.n_lists
     max_order = j - 1 if max_order is None else min(max_order, j - 1)
@@ -212,13 +226,18 @@ def downhill_search(table: Table, criterion: str = "bic", max_order: int | None 
         cur_fit = cache.fit(current)
         trace.append({"model": current.hierarchy(j), criterion: best_val})
     best = cur_fit if cur_fit.ok else None
-    return SearchResult(best, "downhill", criterion, len(considered), failed, trace,
-                        fits=cache.fits)
+    return SearchResult(
+        best, "downhill", criterion, len(considered), failed, trace, fits=cache.fits
+    )
 
 
-def stepwise_search(table: Table, pthresh: float = 0.02, max_order: int = 2,
-                    heterogeneity: str | None = None,
-                    hints: dict[Model, dict] | None = None) -> SearchResult:
+def stepwise_search(
+    table: Table,
+    pthresh: float = 0.02,
+    max_order: int = 2,
+    heterogeneity: str | None = None,
+    hints: dict[Model, dict] | None = None,
+) -> SearchResult:
     """Chan-Silverman-Vincent stepwise selection by Poisson p-values of overlaps."""
     j = table.n_lists
     max_order = min(max_order, j - 1)
@@ -255,15 +274,19 @@ def stepwise_search(table: Table, pthresh: float = 0.02, max_order: int = 2,
         current = Model.of(current.terms + (cands[k],), heterogeneity)
         cur_fit = cache.fit(current)
         trace.append({"model": current.hierarchy(j), "p": float(pvals[k])})
-    return SearchResult(cur_fit, "stepwise", "p-value", considered, failed, trace,
-                        fits=cache.fits)
+    return SearchResult(cur_fit, "stepwise", "p-value", considered, failed, trace, fits=cache.fits)
 
 
-def search(table: Table, procedure: str = "auto", criterion: str = "bic",
-           max_order: int | None = None, pthresh: float = 0.02,
-           heterogeneity: str | None = None,
-           models: list[Model] | None = None,
-           hints: dict[Model, dict] | None = None) -> SearchResult:
+def search(
+    table: Table,
+    procedure: str = "auto",
+    criterion: str = "bic",
+    max_order: int | None = None,
+    pthresh: float = 0.02,
+    heterogeneity: str | None = None,
+    models: list[Model] | None = None,
+    hints: dict[Model, dict] | None = None,
+) -> SearchResult:
     """Run a named procedure: ``auto`` (exhaustive up to 5 lists, else downhill),
     ``exhaustive``, ``downhill`` or ``stepwise``."""
     if criterion not in ("aic", "bic"):
@@ -271,13 +294,15 @@ def search(table: Table, procedure: str = "auto", criterion: str = "bic",
     if procedure == "auto":
         procedure = "exhaustive" if table.n_lists <= 5 else "downhill"
     runners: dict[str, Callable[[], SearchResult]] = {
-        "exhaustive": lambda: exhaustive_search(table, criterion, max_order, heterogeneity,
-                                                models, hints),
-        "downhill": lambda: downhill_search(table, criterion, max_order, heterogeneity,
-                                            hints=hints),
-        "stepwise": lambda: stepwise_search(table, pthresh,
-                                            2 if max_order is None else max_order,
-                                            heterogeneity, hints),
+        "exhaustive": lambda: exhaustive_search(
+            table, criterion, max_order, heterogeneity, models, hints
+        ),
+        "downhill": lambda: downhill_search(
+            table, criterion, max_order, heterogeneity, hints=hints
+        ),
+        "stepwise": lambda: stepwise_search(
+            table, pthresh, 2 if max_order is None else max_order, heterogeneity, hints
+        ),
     }
     if procedure not in runners:
         raise EstimationError(

@@ -27,8 +27,7 @@ import vl_convert as vlc
 from roshan.errors import EstimationError
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["OKABE_ITO", "WORDS", "posterior_chart", "strata_chart", "models_chart",
-           "chart_to_svg"]
+__all__ = ["OKABE_ITO", "WORDS", "posterior_chart", "strata_chart", "models_chart", "chart_to_svg"]
 
 OKABE_ITO = {
     "black": "#000000",
@@ -91,17 +90,36 @@ def _words(words: Mapping[str, str] | None) -> dict[str, str]:
 
 
 _FONT = "sans-serif"
-_STRATUM_FIELDS = {"observed", "estimate", "lower", "upper", "status", "reason", "level",
-                   "method", "warnings", "diagnostics", "model", "draws", "lists",
-                   "handled_as", "dropped_lists"}
+_STRATUM_FIELDS = {
+    "observed",
+    "estimate",
+    "lower",
+    "upper",
+    "status",
+    "reason",
+    "level",
+    "method",
+    "warnings",
+    "diagnostics",
+    "model",
+    "draws",
+    "lists",
+    "handled_as",
+    "dropped_lists",
+}
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Print-friendly defaults: white background, dark text, readable sizes."""
     return (
         chart.configure(background="white", font=_FONT)
-        .configure_axis(labelFontSize=11, titleFontSize=12, labelColor="#222222",
-                        titleColor="#222222", gridColor="#DDDDDD")
+        .configure_axis(
+            labelFontSize=11,
+            titleFontSize=12,
+            labelColor="#222222",
+            titleColor="#222222",
+            gridColor="#DDDDDD",
+        )
         .configure_title(fontSize=14, anchor="start", color="#000000")
         .configure_view(stroke=None)
     )
@@ -138,8 +156,7 @@ def _histogram(draws: np.ndarray, log_x: bool) -> tuple[np.ndarray, np.ndarray, 
     return edges, mids, counts / (draws.size * np.diff(edges))
 
 
-def _posterior_density(result: EstimateResult,
-                       words: Mapping[str, str] = WORDS) -> _Density | None:
+def _posterior_density(result: EstimateResult, words: Mapping[str, str] = WORDS) -> _Density | None:
     """The method's own posterior curve if it has one (dga), else a histogram of draws.
 
     Very skewed distributions (99.95% quantile over 20 times the 0.05% one, e.g.
@@ -177,24 +194,40 @@ def _markers(result: EstimateResult, words: Mapping[str, str] = WORDS) -> pd.Dat
     """
     level = f"{result.level * 100:.0f}"
     rows: list[dict[str, Any]] = [
-        {"N": float(result.observed),
-         "what": words["marker_observed"].format(n=f"{result.observed:,}"),
-         "kind": words["observed"], "side": "right"},
+        {
+            "N": float(result.observed),
+            "what": words["marker_observed"].format(n=f"{result.observed:,}"),
+            "kind": words["observed"],
+            "side": "right",
+        },
     ]
     if result.estimate is not None:
-        rows.append({"N": float(result.estimate),
-                     "what": words["marker_estimate"].format(n=f"{result.estimate:,.0f}"),
-                     "kind": words["estimate"], "side": "right"})
+        rows.append(
+            {
+                "N": float(result.estimate),
+                "what": words["marker_estimate"].format(n=f"{result.estimate:,.0f}"),
+                "kind": words["estimate"],
+                "side": "right",
+            }
+        )
     if result.lower is not None:
-        rows.append({"N": float(result.lower),
-                     "what": words["marker_lower"].format(level=level,
-                                                          n=f"{result.lower:,.0f}"),
-                     "kind": words["interval"], "side": "right"})
+        rows.append(
+            {
+                "N": float(result.lower),
+                "what": words["marker_lower"].format(level=level, n=f"{result.lower:,.0f}"),
+                "kind": words["interval"],
+                "side": "right",
+            }
+        )
     if result.upper is not None:
-        rows.append({"N": float(result.upper),
-                     "what": words["marker_upper"].format(level=level,
-                                                          n=f"{result.upper:,.0f}"),
-                     "kind": words["interval"], "side": "left"})
+        rows.append(
+            {
+                "N": float(result.upper),
+                "what": words["marker_upper"].format(level=level, n=f"{result.upper:,.0f}"),
+                "kind": words["interval"],
+                "side": "left",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -203,9 +236,14 @@ _KIND_COLOURS = [OKABE_ITO["vermillion"], OKABE_ITO["blue"], OKABE_ITO["black"]]
 _KIND_DASH = [[1, 0], [6, 3], [2, 2]]
 
 
-def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 260,
-                    title: str | None = None,
-                    words: Mapping[str, str] | None = None) -> alt.TopLevelMixin:
+def posterior_chart(
+    result: EstimateResult,
+    *,
+    width: int = 520,
+    height: int = 260,
+    title: str | None = None,
+    words: Mapping[str, str] | None = None,
+) -> alt.TopLevelMixin:
     """The distribution of the total N, with estimate, interval and observed count marked.
 
     Uses ``diagnostics["posterior_curve"]`` when the method provides one (dga),
@@ -218,16 +256,19 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
     """
     if result.estimate is None:
         raise EstimationError(
-            "this result has no estimate to plot" + (f": {result.warnings[0]}"
-                                                     if result.warnings else "")
+            "this result has no estimate to plot"
+            + (f": {result.warnings[0]}" if result.warnings else "")
         )
     w = _words(words)
     kind_domain = [w[k] for k in _KIND_DOMAIN]
     ttl = title or w["posterior_title"].format(method=result.method)
     marks = _markers(result, w)
     dens = _posterior_density(result, w)
-    log_x = dens.log_x if dens is not None else (
-        result.upper is not None and result.upper / max(result.observed, 1) > 20.0)
+    log_x = (
+        dens.log_x
+        if dens is not None
+        else (result.upper is not None and result.upper / max(result.observed, 1) > 20.0)
+    )
     xs = [float(result.observed), float(result.estimate)]
     xs += [float(v) for v in (result.lower, result.upper) if v is not None]
     if dens is not None:
@@ -244,10 +285,12 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
         axis = alt.Axis(format=",d", values=ticks, labelOverlap="greedy")
     else:
         axis = alt.Axis(format=",d", labelOverlap="greedy")
-    x_enc = alt.X("N:Q", title=x_title,
-                  scale=alt.Scale(type="log" if log_x else "linear", zero=False, nice=False,
-                                  domain=[lo, hi]),
-                  axis=axis)
+    x_enc = alt.X(
+        "N:Q",
+        title=x_title,
+        scale=alt.Scale(type="log" if log_x else "linear", zero=False, nice=False, domain=[lo, hi]),
+        axis=axis,
+    )
     layers: list[alt.Chart] = []
     ytitle = dens.ytitle if dens is not None else ""
     top = 1.0
@@ -256,44 +299,82 @@ def posterior_chart(result: EstimateResult, *, width: int = 520, height: int = 2
         fmt = ".3~f" if dens.log_x else (".2~%" if frame["density"].max() < 0.1 else ".1~%")
         y_enc = alt.Y("density:Q", title=ytitle, axis=alt.Axis(format=fmt))
         base = alt.Chart(frame)
-        layers.append(base.mark_area(color=OKABE_ITO["sky_blue"], opacity=0.35,
-                                     interpolate=dens.interpolate).encode(x=x_enc, y=y_enc))
+        layers.append(
+            base.mark_area(
+                color=OKABE_ITO["sky_blue"], opacity=0.35, interpolate=dens.interpolate
+            ).encode(x=x_enc, y=y_enc)
+        )
         if result.lower is not None and result.upper is not None:
             inside = frame[(frame["N"] >= result.lower) & (frame["N"] <= result.upper)]
             if len(inside) > 1:
-                layers.append(alt.Chart(inside).mark_area(
-                    color=OKABE_ITO["blue"], opacity=0.45, interpolate=dens.interpolate,
-                ).encode(x=x_enc, y=y_enc))
-        layers.append(base.mark_line(color=OKABE_ITO["blue"], strokeWidth=2,
-                                     interpolate=dens.interpolate).encode(x=x_enc, y=y_enc))
+                layers.append(
+                    alt.Chart(inside)
+                    .mark_area(
+                        color=OKABE_ITO["blue"],
+                        opacity=0.45,
+                        interpolate=dens.interpolate,
+                    )
+                    .encode(x=x_enc, y=y_enc)
+                )
+        layers.append(
+            base.mark_line(
+                color=OKABE_ITO["blue"], strokeWidth=2, interpolate=dens.interpolate
+            ).encode(x=x_enc, y=y_enc)
+        )
         top = float(frame["density"].max())
     marks = marks.assign(label_y=[top * (1.0 - 0.09 * i) for i in range(len(marks))])
-    rules = alt.Chart(marks).mark_rule(strokeWidth=2).encode(
-        x=x_enc,
-        color=alt.Color("kind:N", scale=alt.Scale(domain=kind_domain, range=_KIND_COLOURS),
-                        legend=alt.Legend(title=None, orient="top")),
-        strokeDash=alt.StrokeDash("kind:N", scale=alt.Scale(domain=kind_domain,
-                                                             range=_KIND_DASH), legend=None),
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=2)
+        .encode(
+            x=x_enc,
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=kind_domain, range=_KIND_COLOURS),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "kind:N", scale=alt.Scale(domain=kind_domain, range=_KIND_DASH), legend=None
+            ),
+        )
     )
     layers.append(rules)
     sides: tuple[tuple[str, Literal["left", "right"], int], ...] = (
-        ("right", "left", 4), ("left", "right", -4))
+        ("right", "left", 4),
+        ("left", "right", -4),
+    )
     for side, align, dx in sides:
         sub = marks[marks["side"] == side]
         if sub.empty:
             continue
         y_lab = alt.Y("label_y:Q", title=ytitle) if dens is not None else alt.value(10)
         # a white halo under each label keeps it legible over lines and shading
-        layers.append(alt.Chart(sub).mark_text(
-            align=align, dx=dx, fontSize=11, baseline="top", stroke="white", strokeWidth=4,
-            strokeJoin="round", fill="white",
-        ).encode(x=x_enc, y=y_lab, text="what:N"))
-        layers.append(alt.Chart(sub).mark_text(align=align, dx=dx, fontSize=11,
-                                               baseline="top").encode(
-            x=x_enc, y=y_lab, text="what:N",
-            color=alt.Color("kind:N", scale=alt.Scale(domain=kind_domain,
-                                                      range=_KIND_COLOURS), legend=None),
-        ))
+        layers.append(
+            alt.Chart(sub)
+            .mark_text(
+                align=align,
+                dx=dx,
+                fontSize=11,
+                baseline="top",
+                stroke="white",
+                strokeWidth=4,
+                strokeJoin="round",
+                fill="white",
+            )
+            .encode(x=x_enc, y=y_lab, text="what:N")
+        )
+        layers.append(
+            alt.Chart(sub)
+            .mark_text(align=align, dx=dx, fontSize=11, baseline="top")
+            .encode(
+                x=x_enc,
+                y=y_lab,
+                text="what:N",
+                color=alt.Color(
+                    "kind:N", scale=alt.Scale(domain=kind_domain, range=_KIND_COLOURS), legend=None
+                ),
+            )
+        )
     chart = alt.layer(*layers).properties(width=width, height=height, title=ttl)
     return _config(chart)
 
@@ -304,9 +385,13 @@ def _stratum_label(s: dict, keys: Sequence[str], words: Mapping[str, str] = WORD
     return " / ".join(f"{s.get(k)}" for k in keys)
 
 
-def strata_chart(result: EstimateResult, *, width: int = 480,
-                 title: str | None = None,
-                 words: Mapping[str, str] | None = None) -> alt.TopLevelMixin:
+def strata_chart(
+    result: EstimateResult,
+    *,
+    width: int = 480,
+    title: str | None = None,
+    words: Mapping[str, str] | None = None,
+) -> alt.TopLevelMixin:
     """One row per stratum: the estimate (dot), its interval (bar) and the observed count.
 
     Strata that could not be estimated show only their observed count, marked
@@ -319,22 +404,27 @@ def strata_chart(result: EstimateResult, *, width: int = 480,
     strata = list(result.strata or [])
     if not strata:
         raise EstimationError("this result has no strata to plot")
-    keys = [k for k in strata[0]
-            if k not in _STRATUM_FIELDS and not isinstance(strata[0][k], (list, dict, tuple))]
+    keys = [
+        k
+        for k in strata[0]
+        if k not in _STRATUM_FIELDS and not isinstance(strata[0][k], (list, dict, tuple))
+    ]
     rows = []
     for s in strata:
         ok = s.get("status", "ok") == "ok" and s.get("estimate") is not None
         label = _stratum_label(s, keys, w)
         if not ok:
             label = w["not_estimable"].format(stratum=label)
-        rows.append({
-            "stratum": label,
-            "observed": float(s.get("observed") or 0),
-            "estimate": float(s["estimate"]) if ok else None,
-            "lower": float(s["lower"]) if ok and s.get("lower") is not None else None,
-            "upper": float(s["upper"]) if ok and s.get("upper") is not None else None,
-            "sort": float(s["estimate"]) if ok else float(s.get("observed") or 0),
-        })
+        rows.append(
+            {
+                "stratum": label,
+                "observed": float(s.get("observed") or 0),
+                "estimate": float(s["estimate"]) if ok else None,
+                "lower": float(s["lower"]) if ok and s.get("lower") is not None else None,
+                "upper": float(s["upper"]) if ok and s.get("upper") is not None else None,
+                "sort": float(s["estimate"]) if ok else float(s.get("observed") or 0),
+            }
+        )
     frame = pd.DataFrame(rows)
     order = frame.sort_values("sort", ascending=False)["stratum"].tolist()
     y = alt.Y("stratum:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
@@ -342,34 +432,54 @@ def strata_chart(result: EstimateResult, *, width: int = 480,
     xaxis = alt.Axis(format=",d")
     level = f"{result.level * 100:.0f}"
     base = alt.Chart(frame)
-    bars = base.transform_filter("isValid(datum.lower) && isValid(datum.upper)").mark_rule(
-        color=OKABE_ITO["blue"], strokeWidth=3).encode(
-        x=alt.X("lower:Q", title=w["people_axis"], scale=xs, axis=xaxis), x2="upper:Q", y=y)
-    est = base.transform_filter("isValid(datum.estimate)").mark_point(
-        shape="circle", filled=True, size=70, color=OKABE_ITO["vermillion"], opacity=1).encode(
-        x=alt.X("estimate:Q", scale=xs), y=y,
-        tooltip=[alt.Tooltip(f"{k}:{'N' if k == 'stratum' else 'Q'}", title=w[k])
-                 for k in ("stratum", "observed", "estimate", "lower", "upper")])
-    obs = base.mark_point(shape="diamond", filled=False, size=70, strokeWidth=2,
-                          color=OKABE_ITO["black"]).encode(x=alt.X("observed:Q", scale=xs), y=y)
+    bars = (
+        base.transform_filter("isValid(datum.lower) && isValid(datum.upper)")
+        .mark_rule(color=OKABE_ITO["blue"], strokeWidth=3)
+        .encode(x=alt.X("lower:Q", title=w["people_axis"], scale=xs, axis=xaxis), x2="upper:Q", y=y)
+    )
+    est = (
+        base.transform_filter("isValid(datum.estimate)")
+        .mark_point(shape="circle", filled=True, size=70, color=OKABE_ITO["vermillion"], opacity=1)
+        .encode(
+            x=alt.X("estimate:Q", scale=xs),
+            y=y,
+            tooltip=[
+                alt.Tooltip(f"{k}:{'N' if k == 'stratum' else 'Q'}", title=w[k])
+                for k in ("stratum", "observed", "estimate", "lower", "upper")
+            ],
+        )
+    )
+    obs = base.mark_point(
+        shape="diamond", filled=False, size=70, strokeWidth=2, color=OKABE_ITO["black"]
+    ).encode(x=alt.X("observed:Q", scale=xs), y=y)
     height = max(60, 26 * len(frame))
     subtitle = w["strata_subtitle"].format(level=level)
     if result.estimate is not None and result.lower is not None and result.upper is not None:
-        subtitle += w["strata_total"].format(estimate=f"{result.estimate:,.0f}",
-                                             lower=f"{result.lower:,.0f}",
-                                             upper=f"{result.upper:,.0f}")
+        subtitle += w["strata_total"].format(
+            estimate=f"{result.estimate:,.0f}",
+            lower=f"{result.lower:,.0f}",
+            upper=f"{result.upper:,.0f}",
+        )
     chart = alt.layer(bars, est, obs).properties(
-        width=width, height=height,
-        title=alt.Title(title or w["strata_title"].format(method=result.method),
-                        subtitle=subtitle,
-                        subtitleFontSize=11, subtitleColor="#222222"),
+        width=width,
+        height=height,
+        title=alt.Title(
+            title or w["strata_title"].format(method=result.method),
+            subtitle=subtitle,
+            subtitleFontSize=11,
+            subtitleColor="#222222",
+        ),
     )
     return _config(chart)
 
 
-def models_chart(result: EstimateResult, *, width: int = 300,
-                 title: str | None = None,
-                 words: Mapping[str, str] | None = None) -> alt.TopLevelMixin:
+def models_chart(
+    result: EstimateResult,
+    *,
+    width: int = 300,
+    title: str | None = None,
+    words: Mapping[str, str] | None = None,
+) -> alt.TopLevelMixin:
     """For model-averaging results (dga): each top graph's weight and its own estimate.
 
     Left: posterior probability of each graph (bar). Right: that graph's
@@ -382,38 +492,69 @@ def models_chart(result: EstimateResult, *, width: int = 300,
     top = result.model.get("top") if isinstance(result.model, dict) else None
     if not top:
         raise EstimationError("this result has no list of averaged models to plot")
-    frame = pd.DataFrame([{
-        "graph": str(m["graph"]), "weight": float(m["weight"]), "median": float(m["median"]),
-        "lower": float(m["lower"]), "upper": float(m["upper"]),
-    } for m in top])
+    frame = pd.DataFrame(
+        [
+            {
+                "graph": str(m["graph"]),
+                "weight": float(m["weight"]),
+                "median": float(m["median"]),
+                "lower": float(m["lower"]),
+                "upper": float(m["upper"]),
+            }
+            for m in top
+        ]
+    )
     order = frame["graph"].tolist()
     y = alt.Y("graph:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
     height = max(60, 24 * len(frame))
-    weights = alt.Chart(frame).mark_bar(color=OKABE_ITO["sky_blue"], stroke=OKABE_ITO["blue"]
-                                        ).encode(
-        x=alt.X("weight:Q", title=w["graph_weight_axis"],
-                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="~%")),
-        y=y,
-    ).properties(width=160, height=height)
+    weights = (
+        alt.Chart(frame)
+        .mark_bar(color=OKABE_ITO["sky_blue"], stroke=OKABE_ITO["blue"])
+        .encode(
+            x=alt.X(
+                "weight:Q",
+                title=w["graph_weight_axis"],
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="~%"),
+            ),
+            y=y,
+        )
+        .properties(width=160, height=height)
+    )
     xs = alt.Scale(zero=False)
     y_right = alt.Y("graph:N", sort=order, title=None, axis=None)  # labels shown once, left
-    bars = alt.Chart(frame).mark_rule(color=OKABE_ITO["blue"], strokeWidth=3).encode(
-        x=alt.X("lower:Q", title=w["graph_n_axis"], scale=xs,
-                axis=alt.Axis(format=",d")), x2="upper:Q", y=y_right)
-    dots = alt.Chart(frame).mark_point(shape="circle", filled=True, size=60, opacity=1,
-                                       color=OKABE_ITO["vermillion"]).encode(
-        x=alt.X("median:Q", scale=xs), y=y_right)
+    bars = (
+        alt.Chart(frame)
+        .mark_rule(color=OKABE_ITO["blue"], strokeWidth=3)
+        .encode(
+            x=alt.X("lower:Q", title=w["graph_n_axis"], scale=xs, axis=alt.Axis(format=",d")),
+            x2="upper:Q",
+            y=y_right,
+        )
+    )
+    dots = (
+        alt.Chart(frame)
+        .mark_point(shape="circle", filled=True, size=60, opacity=1, color=OKABE_ITO["vermillion"])
+        .encode(x=alt.X("median:Q", scale=xs), y=y_right)
+    )
     layers = [bars, dots]
     if result.estimate is not None:
         avg = pd.DataFrame({"N": [float(result.estimate)]})
-        layers.append(alt.Chart(avg).mark_rule(color=OKABE_ITO["black"], strokeDash=[4, 3],
-                                               strokeWidth=1.5).encode(x=alt.X("N:Q", scale=xs)))
+        layers.append(
+            alt.Chart(avg)
+            .mark_rule(color=OKABE_ITO["black"], strokeDash=[4, 3], strokeWidth=1.5)
+            .encode(x=alt.X("N:Q", scale=xs))
+        )
     right = alt.layer(*layers).properties(width=width, height=height)
     sub = w["models_subtitle"]
     chart = alt.hconcat(weights, right, spacing=12).properties(
-        title=alt.Title(title or w["models_title"].format(method=result.method),
-                        subtitle=sub,
-                        subtitleFontSize=11, subtitleColor="#222222"))
+        title=alt.Title(
+            title or w["models_title"].format(method=result.method),
+            subtitle=sub,
+            subtitleFontSize=11,
+            subtitleColor="#222222",
+        )
+    )
     return _config(chart)
 
 

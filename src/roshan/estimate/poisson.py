@@ -95,8 +95,9 @@ class Model:
         return cls(tuple(sorted(_closure(ts), key=lambda t: (_popcount(t), t))), heterogeneity)
 
     @classmethod
-    def parse(cls, text: str, lists: tuple[str, ...] | list[str],
-              heterogeneity: str | None = None) -> Model:
+    def parse(
+        cls, text: str, lists: tuple[str, ...] | list[str], heterogeneity: str | None = None
+    ) -> Model:
         """Parse ``"A:B,A:C"`` (list names joined by ``:``, terms by ``,`` or ``+``)."""
         names = list(lists)
         masks = []
@@ -154,9 +155,11 @@ class Model:
             covered |= g
         items = [g for g in gens] + [1 << j for j in range(n_lists) if not covered >> j & 1]
         items.sort(key=lambda t: (-_popcount(t), [j for j in range(n_lists) if t >> j & 1]))
-        return "[" + ",".join(
-            "".join(str(j + 1) for j in range(n_lists) if t >> j & 1) for t in items
-        ) + "]"
+        return (
+            "["
+            + ",".join("".join(str(j + 1) for j in range(n_lists) if t >> j & 1) for t in items)
+            + "]"
+        )
 
     def term_names(self, lists) -> list[str]:
         """Interaction terms as ``A:B`` strings."""
@@ -306,9 +309,15 @@ def _irls_kernel(x, y, beta, use_start, offset, maxit, tol, diverge_exit):  # pr
     return beta, mu, 0, maxit
 
 
-def _irls(x: np.ndarray, y: np.ndarray, beta: np.ndarray | None,
-          offset: np.ndarray | float = 0.0, maxit: int = 60, tol: float = 1e-10,
-          diverge_exit: bool = False) -> tuple[np.ndarray, np.ndarray, bool, int]:
+def _irls(
+    x: np.ndarray,
+    y: np.ndarray,
+    beta: np.ndarray | None,
+    offset: np.ndarray | float = 0.0,
+    maxit: int = 60,
+    tol: float = 1e-10,
+    diverge_exit: bool = False,
+) -> tuple[np.ndarray, np.ndarray, bool, int]:
     """Poisson IRLS (canonical log link). Returns beta, fitted mu, converged, iterations.
 
     Converged means the deviance has settled *and* the last Newton step moved no
@@ -327,8 +336,9 @@ def _irls(x: np.ndarray, y: np.ndarray, beta: np.ndarray | None,
     return b, mu, code == 1, (-its if code == -1 else its)
 
 
-def fit_model(table: Table, model: Model, start: dict | None = None,
-              check: bool = True, exact: bool = True) -> ModelFit:
+def fit_model(
+    table: Table, model: Model, start: dict | None = None, check: bool = True, exact: bool = True
+) -> ModelFit:
     """Fit ``model`` to ``table`` by Poisson maximum likelihood on the extended-MLE face.
 
     ``start`` (a previous fit's ``coef``) warm-starts IRLS. With ``check`` the
@@ -351,8 +361,7 @@ def fit_model(table: Table, model: Model, start: dict | None = None,
         status |= 2
         if check and exact and not fr_lp_exists(red.X, y):
             status |= 1
-        return ModelFit(model, status, STATUS_TEXT[status], n_params=npars_total,
-                        neginf=red.neginf)
+        return ModelFit(model, status, STATUS_TEXT[status], n_params=npars_total, neginf=red.neginf)
     beta0 = None
     if start:
         keys = list(red.params) + (["h"] if extra is not None else [])
@@ -367,11 +376,23 @@ def fit_model(table: Table, model: Model, start: dict | None = None,
     its = abs(its)
     if check and not certified and (diverged or not fr_lp_exists(red.X, y)):
         status = 1
-        return ModelFit(model, status, STATUS_TEXT[status], n_params=npars_total,
-                        neginf=red.neginf, iterations=its)
+        return ModelFit(
+            model,
+            status,
+            STATUS_TEXT[status],
+            n_params=npars_total,
+            neginf=red.neginf,
+            iterations=its,
+        )
     if not conv or not np.all(np.isfinite(beta)):
-        return ModelFit(model, 4, "the Poisson fit did not converge", n_params=npars_total,
-                        neginf=red.neginf, iterations=its)
+        return ModelFit(
+            model,
+            4,
+            "the Poisson fit did not converge",
+            n_params=npars_total,
+            neginf=red.neginf,
+            iterations=its,
+        )
     ll = float(np.sum(xlogy(y, mu) - mu)) - float(table.lgam[red.keep].sum())
     coef: dict = {p: float(b) for p, b in zip(red.params, beta[: len(red.params)], strict=True)}
     if extra is not None:
@@ -383,14 +404,24 @@ def fit_model(table: Table, model: Model, start: dict | None = None,
     fitted[red.keep] = mu
     n_bic = table.n if table.n > 0 else 1.0
     return ModelFit(
-        model, 0, None, estimate=table.n + unobs, loglik=ll,
-        aic=2.0 * npars_total - 2.0 * ll, bic=npars_total * math.log(n_bic) - 2.0 * ll,
-        n_params=npars_total, coef=coef, fitted=fitted, neginf=red.neginf, iterations=its,
+        model,
+        0,
+        None,
+        estimate=table.n + unobs,
+        loglik=ll,
+        aic=2.0 * npars_total - 2.0 * ll,
+        bic=npars_total * math.log(n_bic) - 2.0 * ll,
+        n_params=npars_total,
+        coef=coef,
+        fitted=fitted,
+        neginf=red.neginf,
+        iterations=its,
     )
 
 
-def profile_interval(table: Table, fit: ModelFit, level: float = 0.95,
-                     max_factor: float = 1000.0) -> tuple[float | None, float | None]:
+def profile_interval(
+    table: Table, fit: ModelFit, level: float = 0.95, max_factor: float = 1000.0
+) -> tuple[float | None, float | None]:
     """Profile-likelihood interval for N under a fixed model (Cormack 1992, as in Rcapture).
 
     For each candidate N the unobserved cell gets count N - n and the model is
@@ -421,14 +452,17 @@ def profile_interval(table: Table, fit: ModelFit, level: float = 0.95,
         if not conv:
             beta, mu, conv, _ = _irls(x, yy, None)
         state["beta"] = beta
-        return float(gammaln(big_n + 1.0) - gammaln(n0 + 1.0)
-                     + np.sum(xlogy(yy, mu / big_n)))
+        return float(gammaln(big_n + 1.0) - gammaln(n0 + 1.0) + np.sum(xlogy(yy, mu / big_n)))
 
     crit = float(ndtri((1.0 + level) / 2.0)) ** 2 / 2.0  # chi2_1 quantile / 2
     nhat = float(fit.estimate)
     hi_lim = max(nhat * max_factor, n + 10.0)
-    opt = minimize_scalar(lambda v: -prof(v), bounds=(n, max(nhat * 3.0, n + 5.0)),
-                          method="bounded", options={"xatol": 1e-6 * nhat})
+    opt = minimize_scalar(
+        lambda v: -prof(v),
+        bounds=(n, max(nhat * 3.0, n + 5.0)),
+        method="bounded",
+        options={"xatol": 1e-6 * nhat},
+    )
     n_star, lmax = float(opt.x), -float(opt.fun)
     lmax = max(lmax, prof(nhat))
     g = lambda v: lmax - prof(v) - crit  # noqa: E731

@@ -128,17 +128,28 @@ def fit_recommended(
     _check_compare(compare)
     seed, seed_source = resolve_seed(seed)
     b = miss_neutral_b(counts.n_lists)
-    opts: dict[str, Any] = dict(classes=classes, burnin=burnin, samples=samples, thin=thin, chains=chains,
-                level=level, workers=workers, a_alpha=a_alpha, b_alpha=b_alpha)
+    opts: dict[str, Any] = dict(
+        classes=classes,
+        burnin=burnin,
+        samples=samples,
+        thin=thin,
+        chains=chains,
+        level=level,
+        workers=workers,
+        a_alpha=a_alpha,
+        b_alpha=b_alpha,
+    )
     primary = fit_lcmcr(counts, seed=seed, a_lambda=1.0, b_lambda=b, **opts)
     primary.diagnostics["seed_source"] = seed_source
     checks, failed = sensitivity_checks(counts, compare, seed=seed, **opts)
-    return recommended_result(primary, checks, failed, classes=classes, a_alpha=a_alpha,
-                              b_alpha=b_alpha)
+    return recommended_result(
+        primary, checks, failed, classes=classes, a_alpha=a_alpha, b_alpha=b_alpha
+    )
 
 
-def sensitivity_checks(counts: CaptureCounts, compare: Sequence[str], *, seed: int,
-                       **opts: Any) -> tuple[list[tuple[str, EstimateResult]], list[str]]:
+def sensitivity_checks(
+    counts: CaptureCounts, compare: Sequence[str], *, seed: int, **opts: Any
+) -> tuple[list[tuple[str, EstimateResult]], list[str]]:
     """Fit the comparison methods of :func:`fit_recommended` on ``counts``: a list of
     (label, result) and a warning for each check that could not run. ``opts`` are the
     LCMCR sampler options (``level`` among them); the ``lcmcr`` check uses R's priors."""
@@ -170,25 +181,41 @@ def sensitivity_checks(counts: CaptureCounts, compare: Sequence[str], *, seed: i
     return out, failed
 
 
-def recommended_result(primary: EstimateResult, checks: Sequence[tuple[str, EstimateResult]],
-                       failed: Sequence[str] = (), *, classes: int = 10, a_alpha: float = 1.0,
-                       b_alpha: float = 0.25, checks_note: str | None = None) -> EstimateResult:
+def recommended_result(
+    primary: EstimateResult,
+    checks: Sequence[tuple[str, EstimateResult]],
+    failed: Sequence[str] = (),
+    *,
+    classes: int = 10,
+    a_alpha: float = 1.0,
+    b_alpha: float = 0.25,
+    checks_note: str | None = None,
+) -> EstimateResult:
     """The ``recommended`` result from the primary (miss-neutral LCMCR) posterior and the
     sensitivity checks: estimate, interval and draws of the primary, the checks in
     ``model["components"]``, a warning where a check disagrees. ``checks_note`` says what
     the checks were fitted on when that is not the primary's own table."""
     b = miss_neutral_b(len(primary.lists))
     level = primary.level
-    components: list[dict] = [{
-        "method": "lcmcr, miss-neutral priors",
-        "role": "primary",
-        "estimate": primary.estimate, "lower": primary.lower, "upper": primary.upper,
-        "prior": f"lambda ~ Beta(1, {b:.3g})",
-    }]
+    components: list[dict] = [
+        {
+            "method": "lcmcr, miss-neutral priors",
+            "role": "primary",
+            "estimate": primary.estimate,
+            "lower": primary.lower,
+            "upper": primary.upper,
+            "prior": f"lambda ~ Beta(1, {b:.3g})",
+        }
+    ]
     warnings = list(primary.warnings) + list(failed)
     for label, comp in checks:
-        row = {"method": label, "role": "sensitivity check",
-               "estimate": comp.estimate, "lower": comp.lower, "upper": comp.upper}
+        row = {
+            "method": label,
+            "role": "sensitivity check",
+            "estimate": comp.estimate,
+            "lower": comp.lower,
+            "upper": comp.upper,
+        }
         if checks_note:
             row["fitted_on"] = checks_note
         components.append(row)
@@ -200,10 +227,12 @@ def recommended_result(primary: EstimateResult, checks: Sequence[tuple[str, Esti
     model = {
         "name": "LCMCR with miss-neutral priors (roshan recommended)",
         "classes": classes,
-        "prior": (f"lambda ~ Beta(1, {b:.3g}) so that a class's prior mean chance of being on "
-                  f"no list is 1/2; alpha ~ Gamma({a_alpha}, {b_alpha}); p(N) ~ 1/N"),
+        "prior": (
+            f"lambda ~ Beta(1, {b:.3g}) so that a class's prior mean chance of being on "
+            f"no list is 1/2; alpha ~ Gamma({a_alpha}, {b_alpha}); p(N) ~ 1/N"
+        ),
         "combined": "estimate and interval from the primary posterior; other components are "
-                    "sensitivity checks reported beside it",
+        "sensitivity checks reported beside it",
         "components": components,
     }
     return EstimateResult(

@@ -192,8 +192,11 @@ def _summary_en(r: EstimateResult) -> str:
         linkage = _linkage(r)
         if r.lower is not None and r.upper is not None:
             kind = r.diagnostics.get("interval", "interval")
-            what = ("sampling uncertainty and the uncertainty of the record linkage"
-                    if linkage else "sampling uncertainty")
+            what = (
+                "sampling uncertainty and the uncertainty of the record linkage"
+                if linkage
+                else "sampling uncertainty"
+            )
             lines.append(
                 f"{pct} {kind}: {_fmt(r.lower)} to {_fmt(r.upper)}. The interval reflects "
                 f"{what} under the model's assumptions only; it does not cover "
@@ -204,15 +207,21 @@ def _summary_en(r: EstimateResult) -> str:
         if linkage:
             plug = linkage.get("plugin") or {}
             n = linkage.get("draws_used") or linkage.get("n_draws")
-            line = (f"Linkage: pooled over {n} plausible clusterings of the records into "
-                    "people, drawn from the linker's match probabilities.")
+            line = (
+                f"Linkage: pooled over {n} plausible clusterings of the records into "
+                "people, drawn from the linker's match probabilities."
+            )
             if plug.get("estimate") is not None:
-                iv = (f" [{_fmt(plug.get('lower'))}, {_fmt(plug.get('upper'))}]"
-                      if plug.get("lower") is not None and plug.get("upper") is not None
-                      else "")
-                line += (f" Diagnostic only: treating the linker's one clustering as certain "
-                         f"({plug.get('observed', 0):,} people) would give "
-                         f"{_fmt(plug['estimate'])}{iv}.")
+                iv = (
+                    f" [{_fmt(plug.get('lower'))}, {_fmt(plug.get('upper'))}]"
+                    if plug.get("lower") is not None and plug.get("upper") is not None
+                    else ""
+                )
+                line += (
+                    f" Diagnostic only: treating the linker's one clustering as certain "
+                    f"({plug.get('observed', 0):,} people) would give "
+                    f"{_fmt(plug['estimate'])}{iv}."
+                )
             lines.append(line)
         mt = _model_text(r.model)
         if mt:
@@ -221,9 +230,11 @@ def _summary_en(r: EstimateResult) -> str:
         if conv:
             lines.append(conv)
     assumption = _ASSUMPTIONS_EN.get(r.method.split(":")[0], "the method's model is adequate")
-    link_text = ("match probabilities that are calibrated (the linkage draws are only as good "
-                 "as they are)" if _linkage(r)
-                 else "perfect linkage (each person matched correctly across lists)")
+    link_text = (
+        "match probabilities that are calibrated (the linkage draws are only as good as they are)"
+        if _linkage(r)
+        else "perfect linkage (each person matched correctly across lists)"
+    )
     lines.append(
         "It rests on: a closed population (everyone counted could have been on any list), "
         f"{link_text}, and that {assumption}."
@@ -249,18 +260,25 @@ def _mcmc(r: EstimateResult) -> dict[str, Any] | None:
     rh, ess = d.get("rhat"), d.get("ess")
     if not isinstance(rh, (int, float)) or not isinstance(ess, (int, float)):
         return None
-    return {"rhat": "n/a" if rh != rh else f"{float(rh):.3f}",
-            "ess": "n/a" if ess != ess else f"{float(ess):,.0f}",
-            "chains": d.get("chains"), "seed": d.get("seed"), "final": bool(d.get("final", True))}
+    return {
+        "rhat": "n/a" if rh != rh else f"{float(rh):.3f}",
+        "ess": "n/a" if ess != ess else f"{float(ess):,.0f}",
+        "chains": d.get("chains"),
+        "seed": d.get("seed"),
+        "final": bool(d.get("final", True)),
+    }
 
 
 _CONVERGENCE = {
-    "en": ("Convergence of N: R-hat {rhat}, effective sample size {ess}, {chains} chains, "
-           "seed {seed}.",
-           " NOT FINAL: the chains disagree (see warnings); rerun with more iterations."),
-    "fa": ("همگرایی N: R-hat {rhat}، اندازهٔ مؤثر نمونه {ess}، {chains} زنجیره، "
-           "بذر تصادفی {seed}.",
-           " نهایی نیست: زنجیره‌ها با هم توافق ندارند؛ با تکرار بیشتر دوباره اجرا کنید."),
+    "en": (
+        "Convergence of N: R-hat {rhat}, effective sample size {ess}, {chains} chains, "
+        "seed {seed}.",
+        " NOT FINAL: the chains disagree (see warnings); rerun with more iterations.",
+    ),
+    "fa": (
+        "همگرایی N: R-hat {rhat}، اندازهٔ مؤثر نمونه {ess}، {chains} زنجیره، بذر تصادفی {seed}.",
+        " نهایی نیست: زنجیره‌ها با هم توافق ندارند؛ با تکرار بیشتر دوباره اجرا کنید.",
+    ),
 }
 """The summary's convergence line (and what it adds when the chains disagree), by language."""
 
@@ -292,8 +310,11 @@ def _summary_fa(r: EstimateResult) -> str:
             )
         linkage = _linkage(r)
         if r.lower is not None and r.upper is not None:
-            what = ("عدم قطعیت نمونه‌گیری و عدم قطعیت پیوند رکوردها" if linkage
-                    else "فقط عدم قطعیت نمونه‌گیری")
+            what = (
+                "عدم قطعیت نمونه‌گیری و عدم قطعیت پیوند رکوردها"
+                if linkage
+                else "فقط عدم قطعیت نمونه‌گیری"
+            )
             lines.append(
                 f"بازهٔ {r.level * 100:.0f}٪: {_fmt(r.lower)} تا {_fmt(r.upper)} "
                 f"({what}، با فرض درستی مدل)."
@@ -303,17 +324,18 @@ def _summary_fa(r: EstimateResult) -> str:
             n = linkage.get("draws_used") or linkage.get("n_draws")
             line = f"پیوند: ترکیب {n} خوشه‌بندی محتمل رکوردها."
             if plug.get("estimate") is not None:
-                line += (f" فقط برای مقایسه: اگر خوشه‌بندی پیونددهنده قطعی فرض شود، برآورد "
-                         f"{_fmt(plug['estimate'])} می‌شد.")
+                line += (
+                    f" فقط برای مقایسه: اگر خوشه‌بندی پیونددهنده قطعی فرض شود، برآورد "
+                    f"{_fmt(plug['estimate'])} می‌شد."
+                )
             lines.append(line)
         conv = _convergence(r, "fa")
         if conv:
             lines.append(conv)
-    link_fa = ("احتمال‌های تطابقِ درست‌تنظیم‌شده" if _linkage(r)
-               else "پیوند کامل و درست رکوردها میان فهرست‌ها")
-    lines.append(
-        f"فرض‌ها: جمعیت بسته، {link_fa}، و درستی مدل انتخاب‌شده."
+    link_fa = (
+        "احتمال‌های تطابقِ درست‌تنظیم‌شده" if _linkage(r) else "پیوند کامل و درست رکوردها میان فهرست‌ها"
     )
+    lines.append(f"فرض‌ها: جمعیت بسته، {link_fa}، و درستی مدل انتخاب‌شده.")
     if r.warnings:
         lines.append("هشدارها (به انگلیسی):")
         lines.extend(f"  - {w}" for w in r.warnings)

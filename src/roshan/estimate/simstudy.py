@@ -35,8 +35,15 @@ from roshan.errors import EstimationError, RoshanError
 from roshan.estimate.counts import CaptureCounts
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["Group", "Scenario", "SCENARIOS", "simulate", "run_study", "summarise_study",
-           "quick_methods"]
+__all__ = [
+    "Group",
+    "Scenario",
+    "SCENARIOS",
+    "simulate",
+    "run_study",
+    "summarise_study",
+    "quick_methods",
+]
 
 
 @dataclass(frozen=True)
@@ -85,22 +92,49 @@ class Scenario:
 _TWO_CLASS = (Group(0.6, 0.25, 0.5), Group(0.4, 0.08, 0.2))
 
 SCENARIOS: dict[str, Scenario] = {
-    "two_class_4": Scenario("two_class_4", 2000, 4, _TWO_CLASS,
-                            note="issue's two-class scenario, 4 lists"),
-    "two_class_5": Scenario("two_class_5", 2000, 5, _TWO_CLASS,
-                            note="issue's two-class scenario, 5 lists"),
-    "homogeneous_4": Scenario("homogeneous_4", 2000, 4, (Group(1.0, 0.15, 0.4),),
-                              note="control: independent lists, equal catchability"),
-    "dependent_5": Scenario("dependent_5", 2000, 5, (Group(1.0, 0.15, 0.35),),
-                            dependence=((0, 1, 5.0), (2, 3, 3.0)),
-                            note="two pairs of positively dependent lists"),
-    "logit_normal_5": Scenario("logit_normal_5", 2000, 5, (Group(1.0, 0.15, 0.3),), sigma=1.0,
-                               note="continuous person-level heterogeneity (sd 1 on logit)"),
-    "two_class_4_small": Scenario("two_class_4_small", 500, 4, _TWO_CLASS,
-                                  note="issue's two-class scenario, 4 lists, 500 people"),
-    "three_class_5": Scenario("three_class_5", 3000, 5,
-                              (Group(0.3, 0.4, 0.7), Group(0.4, 0.15, 0.3), Group(0.3, 0.05, 0.1)),
-                              note="three groups incl. a hard-to-list 30%"),
+    "two_class_4": Scenario(
+        "two_class_4", 2000, 4, _TWO_CLASS, note="issue's two-class scenario, 4 lists"
+    ),
+    "two_class_5": Scenario(
+        "two_class_5", 2000, 5, _TWO_CLASS, note="issue's two-class scenario, 5 lists"
+    ),
+    "homogeneous_4": Scenario(
+        "homogeneous_4",
+        2000,
+        4,
+        (Group(1.0, 0.15, 0.4),),
+        note="control: independent lists, equal catchability",
+    ),
+    "dependent_5": Scenario(
+        "dependent_5",
+        2000,
+        5,
+        (Group(1.0, 0.15, 0.35),),
+        dependence=((0, 1, 5.0), (2, 3, 3.0)),
+        note="two pairs of positively dependent lists",
+    ),
+    "logit_normal_5": Scenario(
+        "logit_normal_5",
+        2000,
+        5,
+        (Group(1.0, 0.15, 0.3),),
+        sigma=1.0,
+        note="continuous person-level heterogeneity (sd 1 on logit)",
+    ),
+    "two_class_4_small": Scenario(
+        "two_class_4_small",
+        500,
+        4,
+        _TWO_CLASS,
+        note="issue's two-class scenario, 4 lists, 500 people",
+    ),
+    "three_class_5": Scenario(
+        "three_class_5",
+        3000,
+        5,
+        (Group(0.3, 0.4, 0.7), Group(0.4, 0.15, 0.3), Group(0.3, 0.05, 0.1)),
+        note="three groups incl. a hard-to-list 30%",
+    ),
 }
 """Built-in scenarios used by tests and bench/estimate_coverage.py."""
 
@@ -149,8 +183,9 @@ MethodFn = Callable[[CaptureCounts, int], EstimateResult]
 """A study method: ``fn(counts, seed) -> EstimateResult``."""
 
 
-def quick_methods(samples: int = 500, thin: int = 10, burnin: int = 2_000,
-                  chains: int = 2) -> dict[str, MethodFn]:
+def quick_methods(
+    samples: int = 500, thin: int = 10, burnin: int = 2_000, chains: int = 2
+) -> dict[str, MethodFn]:
     """``lcmcr`` and ``recommended`` with fewer sweeps than the user defaults.
 
     Study fits only need each interval to be right on average, not each to be
@@ -163,12 +198,21 @@ def quick_methods(samples: int = 500, thin: int = 10, burnin: int = 2_000,
     from roshan.estimate.recommended import fit_recommended
 
     def lcmcr(c: CaptureCounts, seed: int) -> EstimateResult:
-        return fit_lcmcr(c, seed=seed, samples=samples, thin=thin, burnin=burnin,
-                         chains=chains, workers=1)
+        return fit_lcmcr(
+            c, seed=seed, samples=samples, thin=thin, burnin=burnin, chains=chains, workers=1
+        )
 
     def recommended(c: CaptureCounts, seed: int) -> EstimateResult:
-        return fit_recommended(c, seed=seed, compare=(), samples=samples, thin=thin,
-                               burnin=burnin, chains=chains, workers=1)
+        return fit_recommended(
+            c,
+            seed=seed,
+            compare=(),
+            samples=samples,
+            thin=thin,
+            burnin=burnin,
+            chains=chains,
+            workers=1,
+        )
 
     return {"lcmcr": lcmcr, "recommended": recommended}
 
@@ -203,8 +247,13 @@ def run_study(
             fit_seed = int(rng.integers(2**31 - 1))
             for name, fn in methods.items():
                 t0 = time.perf_counter()
-                row = {"scenario": sc.name, "method": name, "rep": r, "truth": truth,
-                       "observed": counts.observed}
+                row = {
+                    "scenario": sc.name,
+                    "method": name,
+                    "rep": r,
+                    "truth": truth,
+                    "observed": counts.observed,
+                }
                 try:
                     res = fn(counts, fit_seed)
                     row.update(estimate=res.estimate, lower=res.lower, upper=res.upper)
@@ -246,16 +295,18 @@ def summarise_study(replicates: pd.DataFrame) -> pd.DataFrame:
         return float(x.median()) if len(x) else float("nan")
 
     def agg(g: pd.DataFrame) -> pd.Series:
-        return pd.Series({
-            "reps": len(g),
-            "coverage": float(g["covered"].mean()),
-            "relative_bias": _mean(g["rel_err"]),
-            "median_rel_width": _median(g["rel_width"]),
-            "misses_low": int(g["miss_low"].sum()),
-            "misses_high": int(g["miss_high"].sum()),
-            "failures": int(g["failed"].sum()),
-            "seconds": float(g["seconds"].sum()) if "seconds" in g else float("nan"),
-        })
+        return pd.Series(
+            {
+                "reps": len(g),
+                "coverage": float(g["covered"].mean()),
+                "relative_bias": _mean(g["rel_err"]),
+                "median_rel_width": _median(g["rel_width"]),
+                "misses_low": int(g["miss_low"].sum()),
+                "misses_high": int(g["miss_high"].sum()),
+                "failures": int(g["failed"].sum()),
+                "seconds": float(g["seconds"].sum()) if "seconds" in g else float("nan"),
+            }
+        )
 
     rows = []
     for (sc, m), g in df.groupby(["scenario", "method"], sort=False):
@@ -267,4 +318,3 @@ def summarise_study(replicates: pd.DataFrame) -> pd.DataFrame:
     for c in ("misses_low", "misses_high", "failures"):
         out[c] = out[c].astype(int)
     return out
-

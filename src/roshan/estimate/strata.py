@@ -48,8 +48,9 @@ def stratum_problem(counts_frame: pd.DataFrame, lists: list[str]) -> tuple[list[
     totals = {c: int((counts_frame[c] * counts_frame["count"]).sum()) for c in lists}
     active = [c for c in lists if totals[c] > 0]
     if len(active) < MIN_LISTS:
-        return active, (f"only {len(active)} list(s) have records here; at least "
-                        f"{MIN_LISTS} are needed")
+        return active, (
+            f"only {len(active)} list(s) have records here; at least {MIN_LISTS} are needed"
+        )
     sub = counts_frame[active].to_numpy()
     cnt = counts_frame["count"].to_numpy()
     overlap = (sub.sum(axis=1) >= 2) & (cnt > 0)
@@ -71,8 +72,9 @@ def _draws_of(res: EstimateResult) -> np.ndarray | None:
     return d if d.size else None
 
 
-def fit_strata(frame: pd.DataFrame, by: list[str], method: str = "loglinear",
-               **options: Any) -> EstimateResult:
+def fit_strata(
+    frame: pd.DataFrame, by: list[str], method: str = "loglinear", **options: Any
+) -> EstimateResult:
     """Estimate within each stratum of ``frame`` and add up (see the module rule).
 
     ``frame`` has one 0/1 column per list, the ``by`` columns and ``count``.
@@ -119,20 +121,31 @@ def fit_strata(frame: pd.DataFrame, by: list[str], method: str = "loglinear",
             except RoshanError as exc:
                 problem = str(exc)
         if res is None or res.estimate is None:
-            info.update(estimate=None, lower=None, upper=None, status="not_estimable",
-                        reason=problem or "the method gave no estimate", handled_as="pooled")
+            info.update(
+                estimate=None,
+                lower=None,
+                upper=None,
+                status="not_estimable",
+                reason=problem or "the method gave no estimate",
+                handled_as="pooled",
+            )
             bad_frames.append(sub)
         else:
-            info.update(estimate=res.estimate, lower=res.lower, upper=res.upper, status="ok",
-                        reason=None, handled_as="estimated",
-                        dropped_lists=[c for c in lists if c not in active])
+            info.update(
+                estimate=res.estimate,
+                lower=res.lower,
+                upper=res.upper,
+                status="ok",
+                reason=None,
+                handled_as="estimated",
+                dropped_lists=[c for c in lists if c not in active],
+            )
             parts.append((float(res.estimate), _draws_of(res)))
         strata.append(info)
 
     if bad_frames:
         pooled = pd.concat(bad_frames)
-        names = ", ".join("/".join(str(s[b]) for b in by) for s in strata
-                          if s["status"] != "ok")
+        names = ", ".join("/".join(str(s[b]) for b in by) for s in strata if s["status"] != "ok")
         active, problem = stratum_problem(pooled, lists)
         res = None
         if problem is None and len(bad_frames) == 1:
@@ -151,10 +164,19 @@ def fit_strata(frame: pd.DataFrame, by: list[str], method: str = "loglinear",
                 f"they were pooled into one remainder stratum of {pooled_obs:,} people and "
                 "estimated together"
             )
-            strata.append({**{b: "(pooled remainder)" for b in by}, "observed": pooled_obs,
-                           "lists": active, "estimate": res.estimate, "lower": res.lower,
-                           "upper": res.upper, "status": "ok", "reason": None,
-                           "handled_as": "pooled_remainder"})
+            strata.append(
+                {
+                    **{b: "(pooled remainder)" for b in by},
+                    "observed": pooled_obs,
+                    "lists": active,
+                    "estimate": res.estimate,
+                    "lower": res.lower,
+                    "upper": res.upper,
+                    "status": "ok",
+                    "reason": None,
+                    "handled_as": "pooled_remainder",
+                }
+            )
             parts.append((float(res.estimate), _draws_of(res)))
         else:
             warnings.append(
@@ -185,11 +207,15 @@ def fit_strata(frame: pd.DataFrame, by: list[str], method: str = "loglinear",
             lo, hi = np.quantile(combined, [a, 1.0 - a], method="median_unbiased")
             lower, upper = float(lo), float(hi)
         if (~ok).sum():
-            warnings.append(f"{int((~ok).sum())} combined draws dropped (a stratum had no "
-                            "estimate in that replicate)")
+            warnings.append(
+                f"{int((~ok).sum())} combined draws dropped (a stratum had no "
+                "estimate in that replicate)"
+            )
     if len(sampled) < len(parts) - n_observed_only and lower is not None:
-        warnings.append("some estimated strata have no draws and enter the interval as fixed "
-                        "numbers, so the interval of the total is somewhat too narrow")
+        warnings.append(
+            "some estimated strata have no draws and enter the interval as fixed "
+            "numbers, so the interval of the total is somewhat too narrow"
+        )
     if not sampled:
         warnings.append("no stratum produced draws, so the total has no interval")
 
@@ -201,8 +227,11 @@ def fit_strata(frame: pd.DataFrame, by: list[str], method: str = "loglinear",
         lower=lower,
         upper=upper,
         level=level,
-        model={"name": f"{method} within strata by {', '.join(by) or '(none)'}",
-               "stratified_by": by, "method": method},
+        model={
+            "name": f"{method} within strata by {', '.join(by) or '(none)'}",
+            "stratified_by": by,
+            "method": method,
+        },
         diagnostics={
             "interval": "sum of per-stratum draws (percentile)" if lower is not None else None,
             "n_strata": len(groups),

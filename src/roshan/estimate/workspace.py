@@ -45,12 +45,17 @@ def workspace_histories(ws: Workspace, by: list[str] | None = None) -> pd.DataFr
     return frame
 
 
-def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
-                       by: list[str] | None = None, store: bool = True,
-                       linkage_draws: int | None = None,
-                       on_progress: Callable[[int, int], None] | None = None,
-                       accept_linkage_risk: bool = False,
-                       **options: Any) -> EstimateResult:
+def estimate_workspace(
+    ws: Workspace,
+    *,
+    method: str = DEFAULT_METHOD,
+    by: list[str] | None = None,
+    store: bool = True,
+    linkage_draws: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    accept_linkage_risk: bool = False,
+    **options: Any,
+) -> EstimateResult:
     """Fit ``method`` to the workspace; store the result unless told not to.
 
     ``linkage_draws``: ``None`` (default) pools
@@ -76,16 +81,23 @@ def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
     if n is None:
         n = 0 if by else DEFAULT_LINKAGE_DRAWS
         if n and (reason := _no_linkage_inputs(ws)):
-            n, note = 0, ("linkage uncertainty is not included: " + reason
-                          + "; this is the estimate on the linker's one clustering")
+            n, note = (
+                0,
+                (
+                    "linkage uncertainty is not included: "
+                    + reason
+                    + "; this is the estimate on the linker's one clustering"
+                ),
+            )
     if n == 1 or (n is not None and n < 0):
         raise EstimationError("linkage draws must be 0 (plug-in) or at least 2")
     if n:
         from roshan.estimate.linkage import estimate_with_linkage_draws
 
         workspace_histories(ws, [])  # the same "link first" error as a plug-in estimate
-        result = estimate_with_linkage_draws(ws, n, method, by=by, on_progress=on_progress,
-                                             **options)
+        result = estimate_with_linkage_draws(
+            ws, n, method, by=by, on_progress=on_progress, **options
+        )
         settings = linkage_settings(result, n, options)
     else:
         frame = workspace_histories(ws, by)
@@ -98,8 +110,11 @@ def estimate_workspace(ws: Workspace, *, method: str = DEFAULT_METHOD,
             result.warnings.append(note)
     result.diagnostics["linkage_health"] = health
     if health["risk_accepted"]:
-        result.warnings.insert(0, "the linkage failed its health check and the risk was "
-                               "accepted (--accept-linkage-risk): " + health_summary(health))
+        result.warnings.insert(
+            0,
+            "the linkage failed its health check and the risk was "
+            "accepted (--accept-linkage-risk): " + health_summary(health),
+        )
         settings = {**settings, "accept_linkage_risk": True}
     if store:
         save_estimate(ws, result, method=method, by=by, settings=settings)
@@ -115,24 +130,28 @@ def linkage_health(ws: Workspace) -> dict[str, Any]:
 
     got = latest_link_health(ws)
     if got is None:
-        return {"verdict": None, "failed": [], "review_pairs": 0, "message": None,
-                "run_id": None}
+        return {"verdict": None, "failed": [], "review_pairs": 0, "message": None, "run_id": None}
     return dict(got)
 
 
 def health_summary(health: dict[str, Any]) -> str:
     """One line: which checks failed and how many pairs wait for review."""
     failed = ", ".join(health.get("failed") or []) or "unnamed checks"
-    return (f"failed checks: {failed}; {health.get('review_pairs') or 0:,} pairs to review "
-            f"(link run {health.get('run_id')})")
+    return (
+        f"failed checks: {failed}; {health.get('review_pairs') or 0:,} pairs to review "
+        f"(link run {health.get('run_id')})"
+    )
 
 
 def refusal_message(health: dict[str, Any]) -> str:
     """Why an estimate is refused on a linkage that failed its health check."""
-    return ("the linkage is not trustworthy: its health check failed ("
-            + health_summary(health) + "). Review those pairs (`roshan review WS`) and run "
-            "`roshan link WS` again; to estimate anyway, pass --accept-linkage-risk (the "
-            "result and the report will say the risk was accepted)")
+    return (
+        "the linkage is not trustworthy: its health check failed ("
+        + health_summary(health)
+        + "). Review those pairs (`roshan review WS`) and run "
+        "`roshan link WS` again; to estimate anyway, pass --accept-linkage-risk (the "
+        "result and the report will say the risk was accepted)"
+    )
 
 
 def _no_linkage_inputs(ws: Workspace) -> str | None:
@@ -153,27 +172,41 @@ def linkage_settings(result: EstimateResult, n: int, options: dict[str, Any]) ->
     return settings
 
 
-def save_estimate(ws: Workspace, result: EstimateResult, *, method: str, by: list[str],
-                  settings: dict[str, Any]) -> int:
+def save_estimate(
+    ws: Workspace, result: EstimateResult, *, method: str, by: list[str], settings: dict[str, Any]
+) -> int:
     """Store an estimate (as its JSON document) and audit it; returns the run id."""
     with ws.session() as sess:
-        link_run = sess.execute(select(LinkRun.id).where(LinkRun.status == "done")
-                                .order_by(LinkRun.id.desc())).scalar()
-        run = EstimateRun(method=method, by=list(by or []),
-                          settings={k: v for k, v in settings.items() if _jsonable(v)},
-                          result=result.to_dict(), link_run_id=link_run, actor=actor_name())
+        link_run = sess.execute(
+            select(LinkRun.id).where(LinkRun.status == "done").order_by(LinkRun.id.desc())
+        ).scalar()
+        run = EstimateRun(
+            method=method,
+            by=list(by or []),
+            settings={k: v for k, v in settings.items() if _jsonable(v)},
+            result=result.to_dict(),
+            link_run_id=link_run,
+            actor=actor_name(),
+        )
         sess.add(run)
         sess.flush()
-        record_event(sess, actor_name(), "estimate.create", "estimate_run", run.id,
-                     {"method": method, "by": by, "estimate": result.estimate})
+        record_event(
+            sess,
+            actor_name(),
+            "estimate.create",
+            "estimate_run",
+            run.id,
+            {"method": method, "by": by, "estimate": result.estimate},
+        )
         return int(run.id)
 
 
 def latest_estimate(ws: Workspace, *, by: list[str] | None = None) -> dict[str, Any] | None:
     """The most recent stored estimate document (overall when ``by`` is None), or None."""
     with ws.engine.connect() as conn:
-        rows = conn.execute(select(EstimateRun.by, EstimateRun.result)
-                            .order_by(EstimateRun.id.desc())).all()
+        rows = conn.execute(
+            select(EstimateRun.by, EstimateRun.result).order_by(EstimateRun.id.desc())
+        ).all()
     for run_by, doc in rows:
         if (run_by or []) == (by or []):
             return doc
@@ -184,6 +217,15 @@ def _jsonable(value: Any) -> bool:
     return isinstance(value, (str, int, float, bool, type(None), list, dict))
 
 
-__all__ = ["EstimationError", "LinkageRiskError", "estimate_workspace", "health_summary",
-           "latest_estimate", "linkage_health", "linkage_settings", "refusal_message",
-           "save_estimate", "workspace_histories"]
+__all__ = [
+    "EstimationError",
+    "LinkageRiskError",
+    "estimate_workspace",
+    "health_summary",
+    "latest_estimate",
+    "linkage_health",
+    "linkage_settings",
+    "refusal_message",
+    "save_estimate",
+    "workspace_histories",
+]

@@ -46,19 +46,51 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "DEFAULT_THRESHOLD", "MAX_TOKENS", "MIN_VICTIMS", "PROTOCOL_VERSION", "FederateError",
-    "Session", "VictimTokens", "blind_round", "clear_ids", "count_error", "count_rounds",
+    "DEFAULT_THRESHOLD",
+    "MAX_TOKENS",
+    "MIN_VICTIMS",
+    "PROTOCOL_VERSION",
+    "FederateError",
+    "Session",
+    "VictimTokens",
+    "blind_round",
+    "clear_ids",
+    "count_error",
+    "count_rounds",
     "counts_provenance",
-    "create_session", "load_session", "match_counts", "party_histories", "pass_round",
-    "read_round", "tokens_from_frames", "workspace_tokens",
+    "create_session",
+    "load_session",
+    "match_counts",
+    "party_histories",
+    "pass_round",
+    "read_round",
+    "tokens_from_frames",
+    "workspace_tokens",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, {
-    "errors": ("FederateError",),
-    "match": ("DEFAULT_THRESHOLD", "clear_ids", "count_error", "match_counts",
-              "party_histories"),
-    "protocol": ("MIN_VICTIMS", "PROTOCOL_VERSION", "Session", "blind_round", "count_rounds",
-                 "counts_provenance",
-                 "create_session", "load_session", "pass_round", "read_round"),
-    "tokens": ("MAX_TOKENS", "VictimTokens", "tokens_from_frames", "workspace_tokens"),
-})
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "errors": ("FederateError",),
+        "match": (
+            "DEFAULT_THRESHOLD",
+            "clear_ids",
+            "count_error",
+            "match_counts",
+            "party_histories",
+        ),
+        "protocol": (
+            "MIN_VICTIMS",
+            "PROTOCOL_VERSION",
+            "Session",
+            "blind_round",
+            "count_rounds",
+            "counts_provenance",
+            "create_session",
+            "load_session",
+            "pass_round",
+            "read_round",
+        ),
+        "tokens": ("MAX_TOKENS", "VictimTokens", "tokens_from_frames", "workspace_tokens"),
+    },
+)

@@ -50,7 +50,7 @@ def _blind_chunk(args: tuple[bytes, bytes]) -> bytes:
     secret, blob = args
     mult = rbcl.crypto_scalarmult_ristretto255
     e = ELEMENT_BYTES
-    return b"".join(mult(secret, blob[i:i + e]) for i in range(0, len(blob), e))
+    return b"".join(mult(secret, blob[i : i + e]) for i in range(0, len(blob), e))
 
 
 def blind_elements(secret: bytes, blob: bytes, workers: int | None = None) -> bytes:
@@ -69,7 +69,8 @@ def blind_elements(secret: bytes, blob: bytes, workers: int | None = None) -> by
     import multiprocessing as mp
 
     per = -(-n // (workers * 4))
-    chunks = [(secret, blob[i * ELEMENT_BYTES:(i + per) * ELEMENT_BYTES]) for i in range(0, n, per)]
+    chunks = [
+        (secret, blob[i * ELEMENT_BYTES : (i + per) * ELEMENT_BYTES]) for i in range(0, n, per)
+    ]
     with mp.get_context("fork").Pool(workers) as pool:
         return b"".join(pool.map(_blind_chunk, chunks))
-

@@ -39,11 +39,24 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["ACCEPT_CAP", "ACCEPT_PROBABILITY", "DEFAULT_LINKAGE_DRAWS", "DEFAULT_MAX_DF",
-           "MISSED_RATE",
-           "DEFAULT_THRESHOLD", "DEFAULT_UNIQUE_THRESHOLD", "accept_probability",
-           "best_candidates", "candidate_scores", "clear_ids", "count_error", "match_counts",
-           "match_draws", "pair_truth_table", "party_histories"]
+__all__ = [
+    "ACCEPT_CAP",
+    "ACCEPT_PROBABILITY",
+    "DEFAULT_LINKAGE_DRAWS",
+    "DEFAULT_MAX_DF",
+    "MISSED_RATE",
+    "DEFAULT_THRESHOLD",
+    "DEFAULT_UNIQUE_THRESHOLD",
+    "accept_probability",
+    "best_candidates",
+    "candidate_scores",
+    "clear_ids",
+    "count_error",
+    "match_counts",
+    "match_draws",
+    "pair_truth_table",
+    "party_histories",
+]
 
 DEFAULT_THRESHOLD = 4
 DEFAULT_UNIQUE_THRESHOLD = 2
@@ -92,8 +105,12 @@ def clear_ids(tokens: Sequence[Sequence[str]], width: int) -> np.ndarray:
     out = np.full((len(tokens), width), -1, dtype=np.int64)
     for i, toks in enumerate(tokens):
         for j, t in enumerate(toks[:width]):
-            out[i, j] = int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(),
-                                       "little", signed=True) & 0x7FFF_FFFF_FFFF_FFFF
+            out[i, j] = (
+                int.from_bytes(
+                    hashlib.blake2b(t.encode(), digest_size=8).digest(), "little", signed=True
+                )
+                & 0x7FFF_FFFF_FFFF_FFFF
+            )
     return out
 
 
@@ -113,8 +130,9 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return labels
 
 
-def candidate_scores(rows: Sequence[np.ndarray], *, min_shared: int,
-                     max_df: int = DEFAULT_MAX_DF) -> pd.DataFrame:
+def candidate_scores(
+    rows: Sequence[np.ndarray], *, min_shared: int, max_df: int = DEFAULT_MAX_DF
+) -> pd.DataFrame:
     """Every pair of rows of different parties sharing at least ``min_shared`` tokens.
 
     Columns ``rec_l``, ``rec_r`` (global row numbers), ``party_l`` < ``party_r``, ``s``
@@ -132,8 +150,13 @@ def candidate_scores(rows: Sequence[np.ndarray], *, min_shared: int,
         tok_parts.append(flat[keep])
         rec_parts.append(recs[keep])
         party_parts.append(np.full(int(keep.sum()), i, dtype=np.int16))
-    frame = pd.DataFrame({"tok": np.concatenate(tok_parts), "rec": np.concatenate(rec_parts),
-                          "party": np.concatenate(party_parts)}).drop_duplicates(["tok", "rec"])
+    frame = pd.DataFrame(
+        {
+            "tok": np.concatenate(tok_parts),
+            "rec": np.concatenate(rec_parts),
+            "party": np.concatenate(party_parts),
+        }
+    ).drop_duplicates(["tok", "rec"])
     df = frame.groupby("tok")["party"].agg(["size", "nunique"])
     useful = df.index[(df["nunique"] >= 2) & (df["size"] <= max_df)]
     frame = frame[frame["tok"].isin(useful)]
@@ -150,16 +173,20 @@ def candidate_scores(rows: Sequence[np.ndarray], *, min_shared: int,
 def best_candidates(scores: pd.DataFrame, rng: int | np.random.Generator) -> pd.DataFrame:
     """Greedy one-to-one within each pair of parties, highest score first (ties random):
     each row keeps at most one candidate per other party."""
-    state = rng if isinstance(rng, int) else np.random.RandomState(
-        int(rng.integers(0, 2**31 - 1)))
-    scores = scores.sample(frac=1.0, random_state=state).sort_values("s", ascending=False,
-                                                                     kind="stable")
+    state = rng if isinstance(rng, int) else np.random.RandomState(int(rng.integers(0, 2**31 - 1)))
+    scores = scores.sample(frac=1.0, random_state=state).sort_values(
+        "s", ascending=False, kind="stable"
+    )
     return scores.drop_duplicates(["rec_l", "party_r"]).drop_duplicates(["rec_r", "party_l"])
 
 
-def _tabulate(links: pd.DataFrame, sizes: Sequence[int], parties: Sequence[str],
-              strata: Sequence[Sequence[dict[str, str]]] | None, by: Sequence[str]
-              ) -> pd.DataFrame:
+def _tabulate(
+    links: pd.DataFrame,
+    sizes: Sequence[int],
+    parties: Sequence[str],
+    strata: Sequence[Sequence[dict[str, str]]] | None,
+    by: Sequence[str],
+) -> pd.DataFrame:
     n = int(sum(sizes))
     labels = _components(n, links["rec_l"].to_numpy(), links["rec_r"].to_numpy())
     party_of = np.repeat(np.arange(len(sizes)), sizes)
@@ -171,24 +198,34 @@ def _tabulate(links: pd.DataFrame, sizes: Sequence[int], parties: Sequence[str],
     if by:
         flat_strata = [s for part in (strata or []) for s in part]
         for b in by:
-            agg[b] = [flat_strata[r].get(b, "unknown") if r < len(flat_strata) else "unknown"
-                      for r in agg["rec"]]
+            agg[b] = [
+                flat_strata[r].get(b, "unknown") if r < len(flat_strata) else "unknown"
+                for r in agg["rec"]
+            ]
     res = agg.groupby([*parties, *by]).size().reset_index(name="count")
     return res[[*parties, *by, "count"]].sort_values([*by, *parties]).reset_index(drop=True)
 
 
-def match_counts(rows: Sequence[np.ndarray], parties: Sequence[str], *,
-                 strata: Sequence[Sequence[dict[str, str]]] | None = None,
-                 by: Sequence[str] = (), threshold: int = DEFAULT_THRESHOLD,
-                 max_df: int = DEFAULT_MAX_DF,
-                 unique_threshold: int | None = DEFAULT_UNIQUE_THRESHOLD) -> pd.DataFrame:
+def match_counts(
+    rows: Sequence[np.ndarray],
+    parties: Sequence[str],
+    *,
+    strata: Sequence[Sequence[dict[str, str]]] | None = None,
+    by: Sequence[str] = (),
+    threshold: int = DEFAULT_THRESHOLD,
+    max_df: int = DEFAULT_MAX_DF,
+    unique_threshold: int | None = DEFAULT_UNIQUE_THRESHOLD,
+) -> pd.DataFrame:
     """Capture-pattern counts (one 0/1 column per party, strata in ``by``, ``count``).
 
     ``rows[i]`` is party i's (n_i × K) int64 array of token ids (negative = padding).
     """
     weak = unique_threshold is not None and unique_threshold < threshold
-    scores = candidate_scores(rows, min_shared=int(unique_threshold) if weak and unique_threshold is not None else threshold,
-                              max_df=max_df)
+    scores = candidate_scores(
+        rows,
+        min_shared=int(unique_threshold) if weak and unique_threshold is not None else threshold,
+        max_df=max_df,
+    )
     if weak:
         # a weaker pair counts when each row is the other's only candidate in that party
         scores = scores[(scores["s"] >= threshold) | scores["unique"]]
@@ -196,19 +233,30 @@ def match_counts(rows: Sequence[np.ndarray], parties: Sequence[str], *,
     return _tabulate(links, [len(r) for r in rows], parties, strata, by)
 
 
-def accept_probability(s: np.ndarray, unique: np.ndarray,
-                       table: dict[tuple[int, bool], float] | None = None) -> np.ndarray:
+def accept_probability(
+    s: np.ndarray, unique: np.ndarray, table: dict[tuple[int, bool], float] | None = None
+) -> np.ndarray:
     """Calibrated probability that a candidate pair is the same person, from its shared-token
     count ``s`` (capped at :data:`ACCEPT_CAP`) and whether it is a unique candidate."""
     table = ACCEPT_PROBABILITY if table is None else table
     s = np.minimum(np.asarray(s, dtype=np.int64), ACCEPT_CAP)
-    out = np.array([table.get((int(a), bool(b)), 1.0 if a >= ACCEPT_CAP else 0.0)
-                    for a, b in zip(s, np.asarray(unique, dtype=bool), strict=True)], dtype=float)
+    out = np.array(
+        [
+            table.get((int(a), bool(b)), 1.0 if a >= ACCEPT_CAP else 0.0)
+            for a, b in zip(s, np.asarray(unique, dtype=bool), strict=True)
+        ],
+        dtype=float,
+    )
     return np.clip(out, 0.0, 1.0)
 
 
-def _missed_links(best: pd.DataFrame, kept: pd.DataFrame, sizes: Sequence[int], rate: float,
-                  rng: np.random.Generator) -> pd.DataFrame:
+def _missed_links(
+    best: pd.DataFrame,
+    kept: pd.DataFrame,
+    sizes: Sequence[int],
+    rate: float,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """Links for the true pairs no candidate shows: for each pair of parties, a Poisson
     number (``rate`` × the expected true links there) of links between rows linked to
     nobody in the other party, chosen at random. The coordinator cannot know which rows
@@ -227,18 +275,33 @@ def _missed_links(best: pd.DataFrame, kept: pd.DataFrame, sizes: Sequence[int], 
         k = min(k, len(free_l), len(free_r))
         if k <= 0:
             continue
-        extra.append(pd.DataFrame({"rec_l": rng.choice(free_l, k, replace=False),
-                                   "rec_r": rng.choice(free_r, k, replace=False),
-                                   "party_l": pl, "party_r": pr, "s": 0}))
+        extra.append(
+            pd.DataFrame(
+                {
+                    "rec_l": rng.choice(free_l, k, replace=False),
+                    "rec_r": rng.choice(free_r, k, replace=False),
+                    "party_l": pl,
+                    "party_r": pr,
+                    "s": 0,
+                }
+            )
+        )
     return pd.concat(extra, ignore_index=True) if extra else kept.iloc[0:0]
 
 
-def match_draws(rows: Sequence[np.ndarray], parties: Sequence[str], n_draws: int, *,
-                strata: Sequence[Sequence[dict[str, str]]] | None = None,
-                by: Sequence[str] = (), min_shared: int = DEFAULT_UNIQUE_THRESHOLD,
-                max_df: int = DEFAULT_MAX_DF, seed: int | None = None,
-                table: dict[tuple[int, bool], float] | None = None,
-                missed_rate: float | None = None) -> list[pd.DataFrame]:
+def match_draws(
+    rows: Sequence[np.ndarray],
+    parties: Sequence[str],
+    n_draws: int,
+    *,
+    strata: Sequence[Sequence[dict[str, str]]] | None = None,
+    by: Sequence[str] = (),
+    min_shared: int = DEFAULT_UNIQUE_THRESHOLD,
+    max_df: int = DEFAULT_MAX_DF,
+    seed: int | None = None,
+    table: dict[tuple[int, bool], float] | None = None,
+    missed_rate: float | None = None,
+) -> list[pd.DataFrame]:
     """``n_draws`` plausible pattern-count tables. In each, every row's best candidate in
     each other party (:func:`best_candidates` over pairs sharing ``min_shared`` or more
     tokens, ties broken at random) is linked with its calibrated probability
@@ -261,11 +324,11 @@ def match_draws(rows: Sequence[np.ndarray], parties: Sequence[str], n_draws: int
     out = []
     for _ in range(int(n_draws)):
         best = best_candidates(scores, rng)
-        best = best.assign(p=accept_probability(best["s"].to_numpy(), best["unique"].to_numpy(),
-                                                table))
+        best = best.assign(
+            p=accept_probability(best["s"].to_numpy(), best["unique"].to_numpy(), table)
+        )
         kept = best[rng.random(len(best)) < best["p"].to_numpy()]
-        links = pd.concat([kept, _missed_links(best, kept, sizes, rate, rng)],
-                          ignore_index=True)
+        links = pd.concat([kept, _missed_links(best, kept, sizes, rate, rng)], ignore_index=True)
         out.append(_tabulate(links, sizes, parties, strata, by))
     return out
 
@@ -275,28 +338,44 @@ def pair_truth_table(scores: pd.DataFrame, truth: np.ndarray) -> pd.DataFrame:
     each (shared tokens, unique) cell is the same true person (``truth[rec]`` = the true
     id of a row; SYNTHETIC scenarios only)."""
     same = truth[scores["rec_l"].to_numpy()] == truth[scores["rec_r"].to_numpy()]
-    frame = pd.DataFrame({"s": np.minimum(scores["s"].to_numpy(), ACCEPT_CAP),
-                          "unique": scores["unique"].to_numpy(), "same": same})
-    return (frame.groupby(["s", "unique"])["same"].agg(["size", "sum"])
-            .rename(columns={"size": "pairs", "sum": "same"}).reset_index())
+    frame = pd.DataFrame(
+        {
+            "s": np.minimum(scores["s"].to_numpy(), ACCEPT_CAP),
+            "unique": scores["unique"].to_numpy(),
+            "same": same,
+        }
+    )
+    return (
+        frame.groupby(["s", "unique"])["same"]
+        .agg(["size", "sum"])
+        .rename(columns={"size": "pairs", "sum": "same"})
+        .reset_index()
+    )
 
 
-def party_histories(victims: pd.DataFrame, source_party: dict[str, str],
-                    parties: Sequence[str], by: Sequence[str] = ()) -> pd.DataFrame:
+def party_histories(
+    victims: pd.DataFrame,
+    source_party: dict[str, str],
+    parties: Sequence[str],
+    by: Sequence[str] = (),
+) -> pd.DataFrame:
     """Clear-text reference: pattern counts over *parties* from a workspace that linked
     all lists together (a party captures a victim when any of its lists names it)."""
     from roshan.link.histories import histories_from_victims
 
     v = victims.copy()
     v["sources"] = v["sources"].map(
-        lambda s: sorted({source_party[x] for x in (s if s is not None else [])
-                          if x in source_party}))
+        lambda s: sorted(
+            {source_party[x] for x in (s if s is not None else []) if x in source_party}
+        )
+    )
     v = v[v["sources"].map(len) > 0]
     return histories_from_victims(v, list(parties), list(by))
 
 
-def count_error(private: pd.DataFrame, clear: pd.DataFrame, parties: Sequence[str],
-                by: Sequence[str] = ()) -> dict[str, float]:
+def count_error(
+    private: pd.DataFrame, clear: pd.DataFrame, parties: Sequence[str], by: Sequence[str] = ()
+) -> dict[str, float]:
     """How far two pattern-count tables are apart: ``l1`` = Σ|a-b| / Σ clear (the
     share of victims counted in a different cell), ``total`` = relative difference of
     the totals."""
@@ -305,6 +384,9 @@ def count_error(private: pd.DataFrame, clear: pd.DataFrame, parties: Sequence[st
     b = clear.groupby(keys)["count"].sum()
     both = pd.concat([a.rename("a"), b.rename("b")], axis=1).fillna(0)
     tb = float(both["b"].sum())
-    return {"l1": float((both["a"] - both["b"]).abs().sum() / tb) if tb else 0.0,
-            "total": float((both["a"].sum() - tb) / tb) if tb else 0.0,
-            "private_total": float(both["a"].sum()), "clear_total": tb}
+    return {
+        "l1": float((both["a"] - both["b"]).abs().sum() / tb) if tb else 0.0,
+        "total": float((both["a"].sum() - tb) / tb) if tb else 0.0,
+        "private_total": float(both["a"].sum()),
+        "clear_total": tb,
+    }

@@ -58,9 +58,19 @@ from roshan.federate.match import (
 from roshan.federate.tokens import MAX_TOKENS, STRATA, VictimTokens
 from roshan.intake.keys import OrgKeys, PublicKeys, verify_signature
 
-__all__ = ["MIN_VICTIMS", "PROTOCOL_VERSION", "Session", "blind_round", "count_rounds",
-           "counts_provenance", "create_session", "key_fingerprint", "load_session",
-           "pass_round", "read_round"]
+__all__ = [
+    "MIN_VICTIMS",
+    "PROTOCOL_VERSION",
+    "Session",
+    "blind_round",
+    "count_rounds",
+    "counts_provenance",
+    "create_session",
+    "key_fingerprint",
+    "load_session",
+    "pass_round",
+    "read_round",
+]
 
 PROTOCOL_VERSION = 1
 MIN_VICTIMS = 50
@@ -108,8 +118,10 @@ class Session:
 
     @property
     def parties(self) -> list[Member]:
-        return [Member(p["name"], p["recipient"], _unb64(p["signing_public"]))
-                for p in self.data["parties"]]
+        return [
+            Member(p["name"], p["recipient"], _unb64(p["signing_public"]))
+            for p in self.data["parties"]
+        ]
 
     @property
     def coordinator(self) -> Member:
@@ -139,10 +151,17 @@ class Session:
         return self.parties[self.index(name)]
 
 
-def create_session(out: Path, parties: list[tuple[str, PublicKeys]], coordinator: OrgKeys,
-                   coordinator_name: str = "coordinator", strata: list[str] | None = None,
-                   *, threshold: int = DEFAULT_THRESHOLD, min_victims: int = MIN_VICTIMS,
-                   width: int = MAX_TOKENS) -> Session:
+def create_session(
+    out: Path,
+    parties: list[tuple[str, PublicKeys]],
+    coordinator: OrgKeys,
+    coordinator_name: str = "coordinator",
+    strata: list[str] | None = None,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    min_victims: int = MIN_VICTIMS,
+    width: int = MAX_TOKENS,
+) -> Session:
     """Write a signed ``session.json`` (see module doc); returns the session."""
     strata = list(strata or [])
     bad = [s for s in strata if s not in STRATA]
@@ -160,16 +179,25 @@ def create_session(out: Path, parties: list[tuple[str, PublicKeys]], coordinator
     if not parties or any(not pk.recipient for _, pk in parties):
         raise FederateError("every party needs a key directory with recipient.txt")
     data = {
-        "format": SESSION_FORMAT, "protocol": PROTOCOL_VERSION,
+        "format": SESSION_FORMAT,
+        "protocol": PROTOCOL_VERSION,
         "session_id": secrets.token_hex(16),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "parties": [{"name": n, "recipient": pk.recipient, "signing_public": _b64(pk.signing_public)}
-                    for n, pk in parties],
-        "coordinator": {"name": coordinator_name, "recipient": coordinator.public.recipient,
-                        "signing_public": _b64(coordinator.public.signing_public)},
-        "strata": strata, "tokens_per_victim": width, "threshold": threshold,
+        "parties": [
+            {"name": n, "recipient": pk.recipient, "signing_public": _b64(pk.signing_public)}
+            for n, pk in parties
+        ],
+        "coordinator": {
+            "name": coordinator_name,
+            "recipient": coordinator.public.recipient,
+            "signing_public": _b64(coordinator.public.signing_public),
+        },
+        "strata": strata,
+        "tokens_per_victim": width,
+        "threshold": threshold,
         "unique_threshold": DEFAULT_UNIQUE_THRESHOLD,
-        "max_df": DEFAULT_MAX_DF, "min_victims": min_victims,
+        "max_df": DEFAULT_MAX_DF,
+        "min_victims": min_victims,
     }
     sig = coordinator.signing_key.sign(_canon(data))
     out = Path(out)
@@ -188,15 +216,19 @@ def load_session(path: Path) -> Session:
     if data.get("format") != SESSION_FORMAT:
         raise FederateError(f"{path}: not a roshan federate session file")
     if data.get("protocol") != PROTOCOL_VERSION:
-        raise FederateError(f"{path}: session uses federate protocol version "
-                            f"{data.get('protocol')}, this roshan speaks version {PROTOCOL_VERSION}")
+        raise FederateError(
+            f"{path}: session uses federate protocol version "
+            f"{data.get('protocol')}, this roshan speaks version {PROTOCOL_VERSION}"
+        )
     try:
         coord_pub = _unb64(data["coordinator"]["signing_public"])
     except (KeyError, ValueError) as exc:
         raise FederateError(f"{path}: session file has no coordinator key") from exc
     if not verify_signature(coord_pub, _canon(data), sig):
-        raise FederateError(f"{path}: the coordinator's signature on the session does not "
-                            "verify: the session file was altered")
+        raise FederateError(
+            f"{path}: the coordinator's signature on the session does not "
+            "verify: the session file was altered"
+        )
     return Session(data)
 
 
@@ -208,8 +240,9 @@ def _state_paths(state_dir: Path) -> tuple[Path, Path]:
 def _load_state(state_dir: Path, session: Session, me: str) -> tuple[dict[str, Any], bytes]:
     sp, kp = _state_paths(state_dir)
     if not sp.is_file():
-        raise FederateError(f"{state_dir}: no federate state here; run `roshan federate blind` "
-                            "first")
+        raise FederateError(
+            f"{state_dir}: no federate state here; run `roshan federate blind` first"
+        )
     return json.loads(sp.read_text("utf-8")), kp.read_bytes()
 
 
@@ -249,20 +282,24 @@ def read_round(path: Path, session: Session, keys: OrgKeys, me: str) -> Round:
     try:
         body = pyrage.decrypt(raw, [keys.identity])
     except Exception as exc:
-        raise FederateError(f"{name}: cannot be opened with {me}'s key: it is addressed to "
-                            "someone else, or it was damaged or tampered with in transit") from exc
+        raise FederateError(
+            f"{name}: cannot be opened with {me}'s key: it is addressed to "
+            "someone else, or it was damaged or tampered with in transit"
+        ) from exc
     if not body.startswith(MAGIC) or len(body) < len(MAGIC) + 4 + 64:
         raise FederateError(f"{name}: not a roshan federate round file")
-    (hlen,) = struct.unpack(">I", body[len(MAGIC):len(MAGIC) + 4])
+    (hlen,) = struct.unpack(">I", body[len(MAGIC) : len(MAGIC) + 4])
     hstart = len(MAGIC) + 4
     try:
-        header = json.loads(body[hstart:hstart + hlen])
+        header = json.loads(body[hstart : hstart + hlen])
     except ValueError as exc:
         raise FederateError(f"{name}: damaged round header") from exc
     if header.get("protocol") != PROTOCOL_VERSION:
-        raise FederateError(f"{name}: written with federate protocol version "
-                            f"{header.get('protocol')}, this roshan speaks version "
-                            f"{PROTOCOL_VERSION}")
+        raise FederateError(
+            f"{name}: written with federate protocol version "
+            f"{header.get('protocol')}, this roshan speaks version "
+            f"{PROTOCOL_VERSION}"
+        )
     if header.get("session_id") != session.session_id:
         raise FederateError(f"{name}: belongs to another federate session")
     if header.get("to") != me:
@@ -274,9 +311,11 @@ def read_round(path: Path, session: Session, keys: OrgKeys, me: str) -> Round:
         raise FederateError(f"{name}: sent by '{sender}', who is not in this session") from exc
     signed, sig = body[:-64], body[-64:]
     if not verify_signature(sender_pub, signed, sig):
-        raise FederateError(f"{name}: {sender}'s signature does not verify: the file was "
-                            "altered after it was signed")
-    payload = signed[hstart + hlen:]
+        raise FederateError(
+            f"{name}: {sender}'s signature does not verify: the file was "
+            "altered after it was signed"
+        )
+    payload = signed[hstart + hlen :]
     digest = _sha(payload)
     if header.get("payload_sha256") != digest:
         raise FederateError(f"{name}: payload does not match its signed digest (tampered)")
@@ -284,8 +323,9 @@ def read_round(path: Path, session: Session, keys: OrgKeys, me: str) -> Round:
     return Round(header=header, payload=payload, digest=digest)
 
 
-def _check_claim_and_chain(name: str, h: dict[str, Any], session: Session, digest: str,
-                           size: int) -> None:
+def _check_claim_and_chain(
+    name: str, h: dict[str, Any], session: Session, digest: str, size: int
+) -> None:
     n_parties = len(session.names)
     origin = str(h.get("origin"))
     o = session.index(origin)
@@ -296,36 +336,60 @@ def _check_claim_and_chain(name: str, h: dict[str, Any], session: Session, diges
         raise FederateError(f"{name}: the set claim belongs to another session or party")
     n, width = int(claim["n_records"]), int(claim["width"])
     if width != session.width:
-        raise FederateError(f"{name}: {width} tokens per victim, the session agreed "
-                            f"{session.width}")
+        raise FederateError(
+            f"{name}: {width} tokens per victim, the session agreed {session.width}"
+        )
     if n < session.min_victims:
-        raise FederateError(f"{name}: {origin}'s set has {n} victims, below the minimum of "
-                            f"{session.min_victims}")
+        raise FederateError(
+            f"{name}: {origin}'s set has {n} victims, below the minimum of {session.min_victims}"
+        )
     if size != n * (width * E + LABEL_BYTES):
-        raise FederateError(f"{name}: the set holds a different number of victims than "
-                            f"{origin} declared ({n}): rows were added or dropped")
+        raise FederateError(
+            f"{name}: the set holds a different number of victims than "
+            f"{origin} declared ({n}): rows were added or dropped"
+        )
     chain = h.get("chain") or []
     r = int(h.get("round", 0))
     if len(chain) != r or r < 1 or r > n_parties:
-        raise FederateError(f"{name}: round {r} carries {len(chain)} hops: the round chain is "
-                            "broken")
+        raise FederateError(
+            f"{name}: round {r} carries {len(chain)} hops: the round chain is broken"
+        )
     prev_out = ""
     for k, hop in enumerate(chain, start=1):
         expect = session.names[(o + k - 1) % n_parties]
-        body = {x: hop.get(x) for x in ("session_id", "round", "party", "origin", "in_sha256",
-                                        "out_sha256", "n_records")}
-        if (hop.get("round") != k or hop.get("party") != expect or hop.get("origin") != origin
-                or hop.get("session_id") != session.session_id):
+        body = {
+            x: hop.get(x)
+            for x in (
+                "session_id",
+                "round",
+                "party",
+                "origin",
+                "in_sha256",
+                "out_sha256",
+                "n_records",
+            )
+        }
+        if (
+            hop.get("round") != k
+            or hop.get("party") != expect
+            or hop.get("origin") != origin
+            or hop.get("session_id") != session.session_id
+        ):
             raise FederateError(f"{name}: hop {k} of {origin}'s set is not {expect}'s round {k}")
-        if not verify_signature(session.member(expect).signing_public, _canon(body),
-                                _unb64(hop.get("sig", ""))):
+        if not verify_signature(
+            session.member(expect).signing_public, _canon(body), _unb64(hop.get("sig", ""))
+        ):
             raise FederateError(f"{name}: {expect}'s signature on round {k} does not verify")
         if hop.get("in_sha256") != prev_out:
-            raise FederateError(f"{name}: round {k} by {expect} did not start from the set "
-                                "the previous round sent (a set was swapped or replayed)")
+            raise FederateError(
+                f"{name}: round {k} by {expect} did not start from the set "
+                "the previous round sent (a set was swapped or replayed)"
+            )
         if hop.get("out_sha256") == hop.get("in_sha256"):
-            raise FederateError(f"{name}: round {k} by {expect} sent on the same set it "
-                                "received, unblinded: the same set was sent twice")
+            raise FederateError(
+                f"{name}: round {k} by {expect} sent on the same set it "
+                "received, unblinded: the same set was sent twice"
+            )
         if hop.get("n_records") != n:
             raise FederateError(f"{name}: round {k} by {expect} changed the number of victims")
         prev_out = hop.get("out_sha256")
@@ -339,31 +403,39 @@ def _shuffle(payload: bytes, n: int, width: int, *, inner: bool) -> bytes:
     rng = np.random.default_rng(np.frombuffer(secrets.token_bytes(32), dtype=np.uint32))
     arr = arr[rng.permutation(n)]
     if inner and width > 1:
-        el = arr[:, :width * E].reshape(n, width, E)
+        el = arr[:, : width * E].reshape(n, width, E)
         perm = np.argsort(rng.random((n, width)), axis=1)
         el = np.take_along_axis(el, perm[:, :, None], axis=1)
-        arr = np.concatenate([el.reshape(n, width * E), arr[:, width * E:]], axis=1)
+        arr = np.concatenate([el.reshape(n, width * E), arr[:, width * E :]], axis=1)
     return np.ascontiguousarray(arr).tobytes()
 
 
 def _blind_payload(secret: bytes, payload: bytes, n: int, width: int) -> bytes:
     rec = width * E + LABEL_BYTES
     arr = np.frombuffer(payload, dtype=np.uint8).reshape(n, rec)
-    elements = np.ascontiguousarray(arr[:, :width * E]).tobytes()
+    elements = np.ascontiguousarray(arr[:, : width * E]).tobytes()
     try:
         blinded = group.blind_elements(secret, elements)
     except (ValueError, TypeError) as exc:
-        raise FederateError("the set holds a value that is not a group element (tampered)") \
-            from exc
-    out = np.concatenate([np.frombuffer(blinded, dtype=np.uint8).reshape(n, width * E),
-                          arr[:, width * E:]], axis=1)
+        raise FederateError("the set holds a value that is not a group element (tampered)") from exc
+    out = np.concatenate(
+        [np.frombuffer(blinded, dtype=np.uint8).reshape(n, width * E), arr[:, width * E :]], axis=1
+    )
     return np.ascontiguousarray(out).tobytes()
 
 
-def _hop(session: Session, keys: OrgKeys, r: int, me: str, origin: str, in_sha: str,
-         out_sha: str, n: int) -> dict[str, Any]:
-    body = {"session_id": session.session_id, "round": r, "party": me, "origin": origin,
-            "in_sha256": in_sha, "out_sha256": out_sha, "n_records": n}
+def _hop(
+    session: Session, keys: OrgKeys, r: int, me: str, origin: str, in_sha: str, out_sha: str, n: int
+) -> dict[str, Any]:
+    body = {
+        "session_id": session.session_id,
+        "round": r,
+        "party": me,
+        "origin": origin,
+        "in_sha256": in_sha,
+        "out_sha256": out_sha,
+        "n_records": n,
+    }
     return {**body, "sig": _b64(keys.signing_key.sign(_canon(body)))}
 
 
@@ -376,13 +448,31 @@ def _next(session: Session, me: str, r: int) -> tuple[str, str]:
     return nxt.name, nxt.recipient
 
 
-def _write_round(out_dir: Path, session: Session, keys: OrgKeys, me: str, r: int, origin: str,
-                 claim: dict[str, Any], origin_sig: str, chain: list[dict[str, Any]],
-                 payload: bytes) -> Path:
+def _write_round(
+    out_dir: Path,
+    session: Session,
+    keys: OrgKeys,
+    me: str,
+    r: int,
+    origin: str,
+    claim: dict[str, Any],
+    origin_sig: str,
+    chain: list[dict[str, Any]],
+    payload: bytes,
+) -> Path:
     to, recipient = _next(session, me, r)
-    header = {"protocol": PROTOCOL_VERSION, "session_id": session.session_id, "round": r,
-              "sender": me, "to": to, "origin": origin, "origin_claim": claim,
-              "origin_sig": origin_sig, "chain": chain, "payload_sha256": _sha(payload)}
+    header = {
+        "protocol": PROTOCOL_VERSION,
+        "session_id": session.session_id,
+        "round": r,
+        "sender": me,
+        "to": to,
+        "origin": origin,
+        "origin_claim": claim,
+        "origin_sig": origin_sig,
+        "chain": chain,
+        "payload_sha256": _sha(payload),
+    }
     blob = _seal_to(_pack(header, payload, keys), recipient)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -393,30 +483,43 @@ def _write_round(out_dir: Path, session: Session, keys: OrgKeys, me: str, r: int
     return path
 
 
-def blind_round(session: Session, keys: OrgKeys, me: str, victims: VictimTokens,
-                agree: list[str], state_dir: Path, out_dir: Path) -> Path:
+def blind_round(
+    session: Session,
+    keys: OrgKeys,
+    me: str,
+    victims: VictimTokens,
+    agree: list[str],
+    state_dir: Path,
+    out_dir: Path,
+) -> Path:
     """Round 1 at party ``me``: tokens → elements → pad → blind → shuffle → file."""
     session.index(me)
     if keys.public.signing_public != session.member(me).signing_public:
         raise FederateError(f"these keys are not {me}'s keys in this session")
     not_proposed = [s for s in agree if s not in session.data["strata"]]
     if not_proposed:
-        raise FederateError(f"stratum {not_proposed[0]!r} was not proposed in the session "
-                            f"(proposed: {', '.join(session.data['strata']) or 'none'})")
+        raise FederateError(
+            f"stratum {not_proposed[0]!r} was not proposed in the session "
+            f"(proposed: {', '.join(session.data['strata']) or 'none'})"
+        )
     n, width = len(victims), session.width
     if n == 0:
         raise FederateError(f"{me} has an empty list: nothing to federate")
     if n < session.min_victims:
-        raise FederateError(f"{me} has {n} victims, fewer than the minimum of "
-                            f"{session.min_victims}: a set that small would not hide who is "
-                            "on it (docs/federate.md)")
+        raise FederateError(
+            f"{me} has {n} victims, fewer than the minimum of "
+            f"{session.min_victims}: a set that small would not hide who is "
+            "on it (docs/federate.md)"
+        )
     state_dir = Path(state_dir)
     sp, kp = _state_paths(state_dir)
     if sp.exists():
         st = json.loads(sp.read_text("utf-8"))
         if st.get("session_id") == session.session_id:
-            raise FederateError(f"{me} already sent its round-1 set in this session: the same "
-                                "set cannot be sent twice")
+            raise FederateError(
+                f"{me} already sent its round-1 set in this session: the same "
+                "set cannot be sent twice"
+            )
     secret = group.new_secret()
     # elements: tokens hashed to the group, padding random, one row per victim
     rows = []
@@ -434,30 +537,48 @@ def blind_round(session: Session, keys: OrgKeys, me: str, victims: VictimTokens,
         combo = tuple(str(s.get(a, "unknown")) for a in agree)
         idx = combos.setdefault(combo, len(combos))
         nonce = secrets.token_bytes(_NONCE)
-        labels.append(nonce + aead.encrypt(nonce, struct.pack(">H", idx), session.session_id.encode()))
+        labels.append(
+            nonce + aead.encrypt(nonce, struct.pack(">H", idx), session.session_id.encode())
+        )
     if len(labels) < n:
         labels += labels[:1] * (n - len(labels))
-    sealed = _seal_to(_canon({"key": _b64(aead_key), "strata": agree,
-                              "table": [list(c) for c in combos]}),
-                      session.coordinator.recipient)
+    sealed = _seal_to(
+        _canon({"key": _b64(aead_key), "strata": agree, "table": [list(c) for c in combos]}),
+        session.coordinator.recipient,
+    )
     payload = b"".join(r + lab for r, lab in zip(rows, labels, strict=True))
     payload = _shuffle(payload, n, width, inner=True)
     payload = _blind_payload(secret, payload, n, width)
     payload = _shuffle(payload, n, width, inner=True)
-    claim = {"session_id": session.session_id, "origin": me, "n_records": n, "width": width,
-             "agreed_strata": list(agree), "sealed_labels": _b64(sealed)}
+    claim = {
+        "session_id": session.session_id,
+        "origin": me,
+        "n_records": n,
+        "width": width,
+        "agreed_strata": list(agree),
+        "sealed_labels": _b64(sealed),
+    }
     csig = _b64(keys.signing_key.sign(_canon(claim)))
     out_sha = _sha(payload)
     chain = [_hop(session, keys, 1, me, me, "", out_sha, n)]
     state_dir.mkdir(parents=True, exist_ok=True)
     kp.write_bytes(_seal_to(secret, keys.public.recipient))
-    _save_state(state_dir, {"session_id": session.session_id, "party": me, "expect_round": 1,
-                            "seen": [out_sha], "sent": [out_sha]})
+    _save_state(
+        state_dir,
+        {
+            "session_id": session.session_id,
+            "party": me,
+            "expect_round": 1,
+            "seen": [out_sha],
+            "sent": [out_sha],
+        },
+    )
     return _write_round(out_dir, session, keys, me, 1, me, claim, csig, chain, payload)
 
 
-def pass_round(session: Session, keys: OrgKeys, me: str, in_file: Path, state_dir: Path,
-               out_dir: Path) -> Path:
+def pass_round(
+    session: Session, keys: OrgKeys, me: str, in_file: Path, state_dir: Path, out_dir: Path
+) -> Path:
     """Round r+1 at party ``me``: check the round-r file, blind, shuffle, send on."""
     state_dir = Path(state_dir)
     state, secret_ct = _load_state(state_dir, session, me)
@@ -468,19 +589,21 @@ def pass_round(session: Session, keys: OrgKeys, me: str, in_file: Path, state_di
     r, expect = int(h["round"]), int(state["expect_round"])
     n_parties = len(session.names)
     if r < expect:
-        raise FederateError(f"{name}: round {r} was already processed by {me}: a replayed "
-                            "round is refused")
+        raise FederateError(
+            f"{name}: round {r} was already processed by {me}: a replayed round is refused"
+        )
     if rnd.digest in state["seen"]:
-        raise FederateError(f"{name}: the same set was sent twice (identical to one {me} "
-                            "has already seen)")
+        raise FederateError(
+            f"{name}: the same set was sent twice (identical to one {me} has already seen)"
+        )
     if r > expect:
-        raise FederateError(f"{name}: {me} expected round {expect}, got round {r}: a round "
-                            "was dropped")
+        raise FederateError(
+            f"{name}: {me} expected round {expect}, got round {r}: a round was dropped"
+        )
     prev = session.names[(session.index(me) - 1) % n_parties]
     want_origin = session.names[(session.index(me) - r) % n_parties]
     if h["sender"] != prev or h["origin"] != want_origin:
-        raise FederateError(f"{name}: round {r} must come from {prev} carrying "
-                            f"{want_origin}'s set")
+        raise FederateError(f"{name}: round {r} must come from {prev} carrying {want_origin}'s set")
     if r >= n_parties:
         raise FederateError(f"{name}: round {r} is final; it goes to the coordinator")
     try:
@@ -492,17 +615,33 @@ def pass_round(session: Session, keys: OrgKeys, me: str, in_file: Path, state_di
     payload = _shuffle(payload, n, width, inner=True)
     out_sha = _sha(payload)
     chain = [*h["chain"], _hop(session, keys, r + 1, me, h["origin"], rnd.digest, out_sha, n)]
-    path = _write_round(out_dir, session, keys, me, r + 1, h["origin"], h["origin_claim"],
-                        h["origin_sig"], chain, payload)
+    path = _write_round(
+        out_dir,
+        session,
+        keys,
+        me,
+        r + 1,
+        h["origin"],
+        h["origin_claim"],
+        h["origin_sig"],
+        chain,
+        payload,
+    )
     state["expect_round"] = r + 1
     state["seen"] = [*state["seen"], rnd.digest, out_sha]
     _save_state(state_dir, state)
     return path
 
 
-def count_rounds(session: Session, keys: OrgKeys, files: list[Path],
-                 by: list[str] | None = None, *, linkage_draws: int = 0,
-                 seed: int | None = None) -> tuple[Any, dict[str, Any]]:
+def count_rounds(
+    session: Session,
+    keys: OrgKeys,
+    files: list[Path],
+    by: list[str] | None = None,
+    *,
+    linkage_draws: int = 0,
+    seed: int | None = None,
+) -> tuple[Any, dict[str, Any]]:
     """The coordinator's count: (pattern-count frame, summary). Only counts leave.
 
     ``linkage_draws`` > 0 also draws that many plausible matchings
@@ -516,8 +655,10 @@ def count_rounds(session: Session, keys: OrgKeys, files: list[Path],
         raise FederateError("these keys are not the coordinator's keys in this session")
     for b in by:
         if b not in session.data["strata"]:
-            raise FederateError(f"stratum {b!r} was not proposed in the session, so not all "
-                                "parties agreed to reveal it")
+            raise FederateError(
+                f"stratum {b!r} was not proposed in the session, so not all "
+                "parties agreed to reveal it"
+            )
     n_parties = len(session.names)
     finals: dict[str, Round] = {}
     digests: dict[str, str] = {}
@@ -525,54 +666,78 @@ def count_rounds(session: Session, keys: OrgKeys, files: list[Path],
         rnd = read_round(Path(f), session, keys, me)
         h, name = rnd.header, Path(f).name
         if int(h["round"]) != n_parties:
-            raise FederateError(f"{name}: round {h['round']} is not final (round {n_parties}): "
-                                "the set has not been blinded by every party")
+            raise FederateError(
+                f"{name}: round {h['round']} is not final (round {n_parties}): "
+                "the set has not been blinded by every party"
+            )
         if rnd.digest in digests:
-            raise FederateError(f"{name}: the same set was sent twice (as {digests[rnd.digest]}'s "
-                                f"and {h['origin']}'s)")
+            raise FederateError(
+                f"{name}: the same set was sent twice (as {digests[rnd.digest]}'s "
+                f"and {h['origin']}'s)"
+            )
         if h["origin"] in finals:
-            raise FederateError(f"{name}: a second final set for {h['origin']}: a replayed round "
-                                "is refused")
+            raise FederateError(
+                f"{name}: a second final set for {h['origin']}: a replayed round is refused"
+            )
         finals[h["origin"]] = rnd
         digests[rnd.digest] = h["origin"]
     missing = [p for p in session.names if p not in finals]
     if missing:
-        raise FederateError(f"no final set for {missing[0]}: a round was dropped or not yet "
-                            "delivered")
+        raise FederateError(
+            f"no final set for {missing[0]}: a round was dropped or not yet delivered"
+        )
     for b in by:
         for p in session.names:
             if b not in finals[p].header["origin_claim"]["agreed_strata"]:
-                raise FederateError(f"stratum {b!r} was not agreed by {p}; counts by it are "
-                                    "refused")
+                raise FederateError(
+                    f"stratum {b!r} was not agreed by {p}; counts by it are refused"
+                )
     rows, strata = [], []
     for p in session.names:
         rnd = finals[p]
         n = int(rnd.header["origin_claim"]["n_records"])
         rec = session.width * E + LABEL_BYTES
         arr = np.frombuffer(rnd.payload, dtype=np.uint8).reshape(n, rec)
-        rows.append(element_ids(np.ascontiguousarray(arr[:, :session.width * E]).tobytes(),
-                                session.width))
-        strata.append(_open_labels(rnd, keys, session, arr[:, session.width * E:], by)
-                      if by else [{}] * n)
-    counts = match_counts(rows, session.names, strata=strata, by=by,
-                          threshold=int(session.data["threshold"]),
-                          max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
-                          unique_threshold=session.data.get("unique_threshold"))
+        rows.append(
+            element_ids(np.ascontiguousarray(arr[:, : session.width * E]).tobytes(), session.width)
+        )
+        strata.append(
+            _open_labels(rnd, keys, session, arr[:, session.width * E :], by) if by else [{}] * n
+        )
+    counts = match_counts(
+        rows,
+        session.names,
+        strata=strata,
+        by=by,
+        threshold=int(session.data["threshold"]),
+        max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
+        unique_threshold=session.data.get("unique_threshold"),
+    )
     draw_tables = []
     if linkage_draws:
-        draw_tables = match_draws(rows, session.names, linkage_draws, strata=strata, by=by,
-                                  min_shared=int(session.data.get("unique_threshold")
-                                                 or session.data["threshold"]),
-                                  max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
-                                  seed=seed)
-    summary = {"session_id": session.session_id, "protocol": PROTOCOL_VERSION,
-               "parties": session.names,
-               "victims_per_party": {p: int(finals[p].header["origin_claim"]["n_records"])
-                                     for p in session.names},
-               "by": by, "threshold": int(session.data["threshold"]),
-               "unique_threshold": session.data.get("unique_threshold"),
-               "observed": int(counts["count"].sum()),
-               "note": "overlaps computed privately (roshan federate, blinded-token matching)"}
+        draw_tables = match_draws(
+            rows,
+            session.names,
+            linkage_draws,
+            strata=strata,
+            by=by,
+            min_shared=int(session.data.get("unique_threshold") or session.data["threshold"]),
+            max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
+            seed=seed,
+        )
+    summary = {
+        "session_id": session.session_id,
+        "protocol": PROTOCOL_VERSION,
+        "parties": session.names,
+        "victims_per_party": {
+            p: int(finals[p].header["origin_claim"]["n_records"]) for p in session.names
+        },
+        "by": by,
+        "threshold": int(session.data["threshold"]),
+        "unique_threshold": session.data.get("unique_threshold"),
+        "observed": int(counts["count"].sum()),
+        "note": "overlaps computed privately (roshan federate, blinded-token matching)",
+    }
     if linkage_draws:
         summary["draw_tables"] = draw_tables
     return pd.DataFrame(counts), summary
@@ -582,11 +747,12 @@ def key_fingerprint(signing_public: bytes) -> str:
     """A party's public name for its signing key: SHA-256 of the Ed25519 public key, 16 hex
     digits in groups of four (what `roshan keys` shows is the key itself; this is shorter)."""
     h = hashlib.sha256(signing_public).hexdigest()[:16]
-    return ":".join(h[i:i + 4] for i in range(0, 16, 4))
+    return ":".join(h[i : i + 4] for i in range(0, 16, 4))
 
 
-def counts_provenance(session: Session, summary: dict[str, Any], counts_sha256: str,
-                      counts_name: str) -> dict[str, Any]:
+def counts_provenance(
+    session: Session, summary: dict[str, Any], counts_sha256: str, counts_name: str
+) -> dict[str, Any]:
     """The provenance document written beside the counts (``<counts>.federate.json``,
     read by ``roshan estimate --counts``; roshan.estimate.federated). Organisations only:
     their names in the session and key fingerprints; nothing about any victim."""
@@ -595,18 +761,24 @@ def counts_provenance(session: Session, summary: dict[str, Any], counts_sha256: 
 
     draws = summary.get("draw_tables") or []
     return {
-        "format": SIDECAR_FORMAT, "version": 1,
+        "format": SIDECAR_FORMAT,
+        "version": 1,
         "computed_privately": True,
         "how": "roshan federate: each party's linked victims as linkage tokens, hashed to "
-               "ristretto255 and blinded by every party's secret; the coordinator matched "
-               "equal blinded tokens and kept only capture-pattern counts",
-        "protocol": PROTOCOL_VERSION, "session_id": session.session_id,
+        "ristretto255 and blinded by every party's secret; the coordinator matched "
+        "equal blinded tokens and kept only capture-pattern counts",
+        "protocol": PROTOCOL_VERSION,
+        "session_id": session.session_id,
         "session_created_at": session.data.get("created_at"),
         "counted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "parties": [{"name": m.name, "key_fingerprint": key_fingerprint(m.signing_public)}
-                    for m in session.parties],
-        "coordinator": {"name": session.coordinator.name,
-                        "key_fingerprint": key_fingerprint(session.coordinator.signing_public)},
+        "parties": [
+            {"name": m.name, "key_fingerprint": key_fingerprint(m.signing_public)}
+            for m in session.parties
+        ],
+        "coordinator": {
+            "name": session.coordinator.name,
+            "key_fingerprint": key_fingerprint(session.coordinator.signing_public),
+        },
         "victims_per_party": summary.get("victims_per_party"),
         "threshold": int(session.data["threshold"]),
         "unique_threshold": session.data.get("unique_threshold"),
@@ -615,35 +787,41 @@ def counts_provenance(session: Session, summary: dict[str, Any], counts_sha256: 
         "strata_proposed": list(session.data.get("strata") or []),
         "strata_revealed": list(summary.get("by") or []),
         "observed": summary.get("observed"),
-        "counts_file": counts_name, "counts_sha256": counts_sha256,
+        "counts_file": counts_name,
+        "counts_sha256": counts_sha256,
         "linkage_error": {
             "method": "drawn matchings: each candidate pair accepted with the calibrated "
-                      "probability for its shared-token count (docs/federate.md)",
+            "probability for its shared-token count (docs/federate.md)",
             "n_draws": len(draws),
-            "accept_probability": [{"shared": s, "unique": u, "p": p} for (s, u), p
-                                   in sorted(ACCEPT_PROBABILITY.items())],
+            "accept_probability": [
+                {"shared": s, "unique": u, "p": p}
+                for (s, u), p in sorted(ACCEPT_PROBABILITY.items())
+            ],
             "accept_cap": ACCEPT_CAP,
         },
         "draws": [t.to_dict(orient="records") for t in draws],
     }
 
 
-def _open_labels(rnd: Round, keys: OrgKeys, session: Session, labels: np.ndarray,
-                 by: list[str]) -> list[dict[str, str]]:
+def _open_labels(
+    rnd: Round, keys: OrgKeys, session: Session, labels: np.ndarray, by: list[str]
+) -> list[dict[str, str]]:
     claim = rnd.header["origin_claim"]
     try:
         sealed = json.loads(pyrage.decrypt(_unb64(claim["sealed_labels"]), [keys.identity]))
     except Exception as exc:
-        raise FederateError(f"{claim['origin']}'s stratum labels cannot be opened with the "
-                            "coordinator's key") from exc
+        raise FederateError(
+            f"{claim['origin']}'s stratum labels cannot be opened with the coordinator's key"
+        ) from exc
     aead = ChaCha20Poly1305(_unb64(sealed["key"]))
     fields, table = sealed["strata"], sealed["table"]
     out = []
     for row in labels:
         b = row.tobytes()
         try:
-            (idx,) = struct.unpack(">H", aead.decrypt(b[:_NONCE], b[_NONCE:],
-                                                      session.session_id.encode()))
+            (idx,) = struct.unpack(
+                ">H", aead.decrypt(b[:_NONCE], b[_NONCE:], session.session_id.encode())
+            )
             combo = dict(zip(fields, table[idx], strict=True))
         except Exception as exc:
             raise FederateError(f"{claim['origin']}'s stratum labels were tampered with") from exc

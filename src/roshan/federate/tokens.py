@@ -33,8 +33,16 @@ import pandas as pd
 from roshan.federate.errors import FederateError
 from roshan.link.histories import age_group_of, period_of
 
-__all__ = ["AGE_BAND", "DATE_WINDOW", "MAX_TOKENS", "STRATA", "VictimTokens",
-           "record_tokens", "tokens_from_frames", "workspace_tokens"]
+__all__ = [
+    "AGE_BAND",
+    "DATE_WINDOW",
+    "MAX_TOKENS",
+    "STRATA",
+    "VictimTokens",
+    "record_tokens",
+    "tokens_from_frames",
+    "workspace_tokens",
+]
 
 DATE_WINDOW = 4
 AGE_BAND = 10
@@ -92,9 +100,16 @@ def _age_bands(amin: object, amax: object) -> list[str]:
     return [f"a{age // AGE_BAND}", f"b{(age + half) // AGE_BAND}"]
 
 
-def record_tokens(given: object, family: object, father: object, dod_iso: object = None,
-                  dod_precision: object = "day", province: object = None,
-                  age_min: object = None, age_max: object = None) -> list[tuple[str, str]]:
+def record_tokens(
+    given: object,
+    family: object,
+    father: object,
+    dod_iso: object = None,
+    dod_precision: object = "day",
+    province: object = None,
+    age_min: object = None,
+    age_max: object = None,
+) -> list[tuple[str, str]]:
     """(kind, token) pairs of one normalised record (name parts are rule keys)."""
     g, f, p = _clean(given), _clean(family), _clean(father)
     prov = _clean(province)
@@ -131,20 +146,46 @@ def _victim_tokens(pairs: list[tuple[str, str]], cap: int) -> list[str]:
     return [t for _, t in uniq[:cap]]
 
 
-def tokens_from_frames(normalized: pd.DataFrame, clusters: pd.DataFrame,
-                       victims: pd.DataFrame | None = None, *,
-                       cap: int = MAX_TOKENS) -> VictimTokens:
+def tokens_from_frames(
+    normalized: pd.DataFrame,
+    clusters: pd.DataFrame,
+    victims: pd.DataFrame | None = None,
+    *,
+    cap: int = MAX_TOKENS,
+) -> VictimTokens:
     """Tokens of each victim from the normalised records and their cluster ids."""
     df = normalized.merge(clusters[["record_pk", "cluster_id"]], on="record_pk", how="inner")
-    col = {c: (c if c in df.columns else None) for c in (
-        "given_key", "family_key", "father_key", "dod_iso", "dod_precision", "province_code",
-        "age_min", "age_max")}
+    col = {
+        c: (c if c in df.columns else None)
+        for c in (
+            "given_key",
+            "family_key",
+            "father_key",
+            "dod_iso",
+            "dod_precision",
+            "province_code",
+            "age_min",
+            "age_max",
+        )
+    }
     per: dict[str, list[tuple[str, str]]] = {}
     for row in df.itertuples(index=False):
         r = row._asdict()
-        toks = record_tokens(*(r.get(col[c]) if col[c] else None for c in (
-            "given_key", "family_key", "father_key", "dod_iso", "dod_precision",
-            "province_code", "age_min", "age_max")))
+        toks = record_tokens(
+            *(
+                r.get(col[c]) if col[c] else None
+                for c in (
+                    "given_key",
+                    "family_key",
+                    "father_key",
+                    "dod_iso",
+                    "dod_precision",
+                    "province_code",
+                    "age_min",
+                    "age_max",
+                )
+            )
+        )
         per.setdefault(str(r["cluster_id"]), []).extend(toks)
     uids = sorted(per)
     strata: dict[str, dict[str, str]] = {}
@@ -159,8 +200,11 @@ def tokens_from_frames(normalized: pd.DataFrame, clusters: pd.DataFrame,
                 "age_group": age_group_of(r.get("age_years", r.get("age"))),
             }
     unknown = dict.fromkeys(STRATA, "unknown")
-    return VictimTokens(uids=uids, tokens=[_victim_tokens(per[u], cap) for u in uids],
-                        strata=[strata.get(u, unknown) for u in uids])
+    return VictimTokens(
+        uids=uids,
+        tokens=[_victim_tokens(per[u], cap) for u in uids],
+        strata=[strata.get(u, unknown) for u in uids],
+    )
 
 
 def workspace_tokens(ws_path, *, cap: int = MAX_TOKENS) -> VictimTokens:
@@ -173,13 +217,17 @@ def workspace_tokens(ws_path, *, cap: int = MAX_TOKENS) -> VictimTokens:
     with Workspace.open(ws_path) as ws:
         need = [ws.snapshot(n) for n in ("normalized", "clusters", "victims")]
         if not all(p.is_file() for p in need):
-            raise FederateError(f"{ws_path}: workspace is not linked; run `roshan link` first "
-                                "(federate counts linked victims, not raw records)")
+            raise FederateError(
+                f"{ws_path}: workspace is not linked; run `roshan link` first "
+                "(federate counts linked victims, not raw records)"
+            )
         normalized = pd.read_parquet(need[0])
         clusters = pd.read_parquet(need[1])
         victims = pd.read_parquet(need[2])
     vt = tokens_from_frames(normalized, clusters, victims, cap=cap)
     if len(vt) == 0:
-        raise FederateError(f"{ws_path}: the workspace has no victims; an empty list cannot "
-                            "take part (it would reveal nothing but its emptiness)")
+        raise FederateError(
+            f"{ws_path}: the workspace has no victims; an empty list cannot "
+            "take part (it would reveal nothing but its emptiness)"
+        )
     return vt

@@ -22,12 +22,20 @@ if TYPE_CHECKING:
     from roshan.ingest.readers import Table, open_table
 
 __all__ = [
-    "ImportResult", "Table", "ingest_file", "ingest_records", "load_mapping", "open_table",
+    "ImportResult",
+    "Table",
+    "ingest_file",
+    "ingest_records",
+    "load_mapping",
+    "open_table",
     "resolve_columns",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, {
-    "importer": ("ImportResult", "ingest_file", "ingest_records"),
-    "mapping": ("load_mapping", "resolve_columns"),
-    "readers": ("Table", "open_table"),
-})
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "importer": ("ImportResult", "ingest_file", "ingest_records"),
+        "mapping": ("load_mapping", "resolve_columns"),
+        "readers": ("Table", "open_table"),
+    },
+)

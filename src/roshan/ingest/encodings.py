@@ -34,8 +34,12 @@ class Detected:
 
 def _is_arabic_script(ch: str) -> bool:
     o = ord(ch)
-    return (0x0600 <= o <= 0x06FF) or (0xFB50 <= o <= 0xFDFF) or (0xFE70 <= o <= 0xFEFF) \
+    return (
+        (0x0600 <= o <= 0x06FF)
+        or (0xFB50 <= o <= 0xFDFF)
+        or (0xFE70 <= o <= 0xFEFF)
         or ch in "\u200c\u200d\u00a0«»"
+    )
 
 
 def _first_error(path: Path, encoding: str) -> tuple[int, int, UnicodeError, bool] | None:
@@ -87,8 +91,10 @@ def detect_encoding(path: Path, declared: str | None = None) -> Detected:
         aliases = {"cp1256": "windows-1256", "utf8": "utf-8", "utf16": "utf-16"}
         enc = aliases.get(enc, enc)
         if enc not in SUPPORTED:
-            raise InputFileError(f"unsupported encoding {declared!r}; use one of {', '.join(SUPPORTED)}",
-                                 file=path.name)
+            raise InputFileError(
+                f"unsupported encoding {declared!r}; use one of {', '.join(SUPPORTED)}",
+                file=path.name,
+            )
         if enc == "utf-16":
             return _declared_utf16(path)
         _verify(path, enc)
@@ -111,14 +117,17 @@ def detect_encoding(path: Path, declared: str | None = None) -> Detected:
         _verify(path, "utf-16-be")
         return Detected("utf-16-be", "UTF-16 big-endian pattern without BOM")
     if b"\x00" in head:
-        raise InputFileError("the file contains NUL bytes; it looks binary, not a text list",
-                             file=path.name)
+        raise InputFileError(
+            "the file contains NUL bytes; it looks binary, not a text list", file=path.name
+        )
     bad = _first_error(path, "utf-8")
     if bad is None:
         return Detected("utf-8", "valid UTF-8")
     ok, share = _plausible_cp1256(path)
     if ok:
-        return Detected("windows-1256", f"not UTF-8; {share:.0%} of non-ASCII text is Arabic script")
+        return Detected(
+            "windows-1256", f"not UTF-8; {share:.0%} of non-ASCII text is Arabic script"
+        )
     offset, line, _exc, _at_end = bad
     raise InputFileError(
         f"cannot determine the encoding: invalid UTF-8 at byte {offset} (line {line}) and not "
@@ -154,9 +163,12 @@ def _declared_utf16(path: Path) -> Detected:
         raise InputFileError(
             "declared UTF-16 but the file has no byte-order mark and its byte order cannot be "
             "told from its first bytes; pass --encoding utf-16-le or --encoding utf-16-be",
-            file=path.name)
+            file=path.name,
+        )
     _verify(path, order)
-    return Detected(order, f"declared UTF-16 without a byte-order mark; {order[-2:]} by its NUL pattern")
+    return Detected(
+        order, f"declared UTF-16 without a byte-order mark; {order[-2:]} by its NUL pattern"
+    )
 
 
 def _verify(path: Path, encoding: str) -> None:

@@ -47,8 +47,12 @@ class RowIssue:
     severity: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "message": self.message,
-                "severity": self.severity}
+        return {
+            "row": self.row,
+            "field": self.field,
+            "message": self.message,
+            "severity": self.severity,
+        }
 
 
 @dataclass
@@ -74,13 +78,21 @@ class ImportResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "file": self.file_name, "sha256": self.sha256, "source": self.source,
-            "import_id": self.import_id, "already_imported": self.already_imported,
-            "encoding": self.encoding, "format": self.file_format,
-            "rows": self.rows_total, "accepted": self.rows_accepted,
-            "rejected": self.rows_rejected, "warnings": self.warnings_count,
-            "columns": self.columns, "unmapped_columns": self.unmapped_columns,
-            "issues": [i.to_dict() for i in self.issues], "notes": self.notes,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "source": self.source,
+            "import_id": self.import_id,
+            "already_imported": self.already_imported,
+            "encoding": self.encoding,
+            "format": self.file_format,
+            "rows": self.rows_total,
+            "accepted": self.rows_accepted,
+            "rejected": self.rows_rejected,
+            "warnings": self.warnings_count,
+            "columns": self.columns,
+            "unmapped_columns": self.unmapped_columns,
+            "issues": [i.to_dict() for i in self.issues],
+            "notes": self.notes,
         }
 
 
@@ -116,20 +128,29 @@ def _new_id(res: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def _audit(conn: Connection, actor: str, action: str, otype: str, oid: Any,
-           detail: dict[str, Any]) -> None:
+def _audit(
+    conn: Connection, actor: str, action: str, otype: str, oid: Any, detail: dict[str, Any]
+) -> None:
     from roshan.store.models import AuditEvent
 
-    conn.execute(insert(AuditEvent).values(
-        at=utcnow(), actor=actor, action=action, object_type=otype, object_id=str(oid),
-        detail=detail))
+    conn.execute(
+        insert(AuditEvent).values(
+            at=utcnow(),
+            actor=actor,
+            action=action,
+            object_type=otype,
+            object_id=str(oid),
+            detail=detail,
+        )
+    )
 
 
 class _BatchBuilder:
     """Turns rows into ready-to-insert tuples for raw_rows, records and ledger_leaves."""
 
-    def __init__(self, dialect: str, import_id: int, source_id: int, sha256: str,
-                 first_seq: int) -> None:
+    def __init__(
+        self, dialect: str, import_id: int, source_id: int, sha256: str, first_seq: int
+    ) -> None:
         self.import_id = import_id
         self.source_id = source_id
         self.sha256 = sha256
@@ -141,18 +162,32 @@ class _BatchBuilder:
         self.rec: list[tuple[Any, ...]] = []
         self.leaf: list[tuple[Any, ...]] = []
 
-    def add(self, row_number: int, cells: Mapping[str, Any], status: str,
-            issues: list[dict[str, str]] | None, extra: dict[str, Any] | None,
-            fields: Mapping[str, str | None]) -> None:
+    def add(
+        self,
+        row_number: int,
+        cells: Mapping[str, Any],
+        status: str,
+        issues: list[dict[str, str]] | None,
+        extra: dict[str, Any] | None,
+        fields: Mapping[str, str | None],
+    ) -> None:
         cells_json = canonical_json(cells)
         self.raw.append((self.import_id, row_number, cells_json))
-        self.rec.append((self.import_id, row_number, self.source_id, status,
-                         canonical_json(issues) if issues else None,
-                         canonical_json(extra) if extra else None,
-                         *map(fields.get, FIELD_NAMES)))
+        self.rec.append(
+            (
+                self.import_id,
+                row_number,
+                self.source_id,
+                status,
+                canonical_json(issues) if issues else None,
+                canonical_json(extra) if extra else None,
+                *map(fields.get, FIELD_NAMES),
+            )
+        )
         data = raw_row_leaf_data_from_json(self.sha256, row_number, cells_json)
-        self.leaf.append((self.seq, leaf_hash(data), "raw_row",
-                          f"{self.sha256[:16]}:{row_number}", self.now))
+        self.leaf.append(
+            (self.seq, leaf_hash(data), "raw_row", f"{self.sha256[:16]}:{row_number}", self.now)
+        )
         self.seq += 1
 
     def take(self) -> tuple[list[tuple[Any, ...]], ...]:
@@ -173,16 +208,27 @@ def _insert_batch(conn: Connection, batch: tuple[Any, ...]) -> None:
         _add_late_issues(conn, *batch[3])
 
 
-def _insert_rows(conn: Connection, raw: list[tuple[Any, ...]], rec: list[tuple[Any, ...]],
-                 leaf: list[tuple[Any, ...]]) -> None:
+def _insert_rows(
+    conn: Connection,
+    raw: list[tuple[Any, ...]],
+    rec: list[tuple[Any, ...]],
+    leaf: list[tuple[Any, ...]],
+) -> None:
     ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cols = ["import_id", "row_number", "source_id", "status", "issues", "extra", *FIELD_NAMES]
     cur = conn.connection.cursor()  # the pool's proxy hands out the driver's cursor
     try:
-        cur.executemany(f"INSERT INTO raw_rows (import_id, row_number, cells) VALUES ({ph}, {ph}, {ph})", raw)
-        cur.executemany(f"INSERT INTO records ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))})", rec)
-        cur.executemany(f"INSERT INTO ledger_leaves (seq, leaf_hash, kind, ref, created_at) "
-                        f"VALUES ({ph}, {ph}, {ph}, {ph}, {ph})", leaf)
+        cur.executemany(
+            f"INSERT INTO raw_rows (import_id, row_number, cells) VALUES ({ph}, {ph}, {ph})", raw
+        )
+        cur.executemany(
+            f"INSERT INTO records ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))})", rec
+        )
+        cur.executemany(
+            f"INSERT INTO ledger_leaves (seq, leaf_hash, kind, ref, created_at) "
+            f"VALUES ({ph}, {ph}, {ph}, {ph}, {ph})",
+            leaf,
+        )
     finally:
         cur.close()
 
@@ -201,8 +247,7 @@ def _with_issue(issues: list[dict[str, str]], issue: dict[str, str]) -> list[dic
     return [*issues, issue]
 
 
-def _add_late_issues(conn: Connection, import_id: int,
-                     late: list[tuple[str, str, Any]]) -> None:
+def _add_late_issues(conn: Connection, import_id: int, late: list[tuple[str, str, Any]]) -> None:
     """Add the date warnings that needed the whole column to the rows already
     written: ``late`` is (field, message, row numbers) per warning."""
     ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -213,18 +258,28 @@ def _add_late_issues(conn: Connection, import_id: int,
         for name, message, rows in late:
             issue = {"field": name, "message": message, "severity": "warning"}
             for start in range(0, len(rows), LATE_CHUNK):
-                chunk = [int(r) for r in rows[start:start + LATE_CHUNK]]
-                cur.execute(f"SELECT row_number, issues FROM records WHERE import_id = {ph} "
-                            f"AND row_number IN ({', '.join([ph] * len(chunk))})",
-                            [import_id, *chunk])
+                chunk = [int(r) for r in rows[start : start + LATE_CHUNK]]
+                cur.execute(
+                    f"SELECT row_number, issues FROM records WHERE import_id = {ph} "
+                    f"AND row_number IN ({', '.join([ph] * len(chunk))})",
+                    [import_id, *chunk],
+                )
                 updates = []
                 for row_number, stored in cur.fetchall():
                     if isinstance(stored, str | bytes):
                         stored = json.loads(stored)
-                    updates.append((canonical_json(_with_issue(list(stored or []), issue)),
-                                    import_id, row_number))
-                cur.executemany(f"UPDATE records SET issues = {ph} "
-                                f"WHERE import_id = {ph} AND row_number = {ph}", updates)
+                    updates.append(
+                        (
+                            canonical_json(_with_issue(list(stored or []), issue)),
+                            import_id,
+                            row_number,
+                        )
+                    )
+                cur.executemany(
+                    f"UPDATE records SET issues = {ph} "
+                    f"WHERE import_id = {ph} AND row_number = {ph}",
+                    updates,
+                )
     finally:
         cur.close()
 
@@ -236,8 +291,15 @@ def _source_dates(conn: Connection, source_id: int) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for name in DATE_FIELDS:
         col = t.c[name]
-        values = conn.execute(select(col).distinct().where(
-            t.c.source_id == source_id, t.c.status == "accepted", col.is_not(None))).scalars().all()
+        values = (
+            conn.execute(
+                select(col)
+                .distinct()
+                .where(t.c.source_id == source_id, t.c.status == "accepted", col.is_not(None))
+            )
+            .scalars()
+            .all()
+        )
         if values:
             out[name] = [str(v) for v in values]
     return out
@@ -250,9 +312,12 @@ def _clean(value: Any) -> str | None:
     return text_value or None
 
 
-def _map_row(cells: Mapping[str, Any], columns: Mapping[str, str],
-             dates: DateColumns | None = None, row_number: int = 0
-             ) -> tuple[dict[str, str | None], dict[str, Any], list[dict[str, str]]]:
+def _map_row(
+    cells: Mapping[str, Any],
+    columns: Mapping[str, str],
+    dates: DateColumns | None = None,
+    row_number: int = 0,
+) -> tuple[dict[str, str | None], dict[str, Any], list[dict[str, str]]]:
     fields: dict[str, str | None] = {}
     for header, target in columns.items():
         value = cells.get(header)
@@ -270,33 +335,57 @@ def _map_row(cells: Mapping[str, Any], columns: Mapping[str, str],
             else:
                 extra[header] = value
     if n_extra:
-        issues.append({"field": "*", "severity": "error",
-                       "message": f"row has {n_extra} more non-empty cell(s) than the header"})
+        issues.append(
+            {
+                "field": "*",
+                "severity": "error",
+                "message": f"row has {n_extra} more non-empty cell(s) than the header",
+            }
+        )
     for f, v in fields.items():
         if v == "#FORMULA-WITHOUT-VALUE":
             fields[f] = None
-            issues.append({"field": f, "severity": "error",
-                           "message": "Excel formula without a cached value; open and re-save the file in Excel"})
+            issues.append(
+                {
+                    "field": f,
+                    "severity": "error",
+                    "message": "Excel formula without a cached value; open and re-save the file in Excel",
+                }
+            )
     for issue in check_fields(fields, dates, row_number):
         issues.append({"field": issue.field, "severity": issue.severity, "message": issue.message})
     return fields, extra, issues
 
 
-def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: SourceKind,
-                 sha256: str, size: int, mapping: ColumnMapping | None = None,
-                 strict: bool = False, actor: str | None = None,
-                 on_progress: Callable[[int], None] | None = None,
-                 on_bytes: Callable[[int, int], None] | None = None) -> ImportResult:
+def ingest_table(
+    ws: Workspace,
+    table: Table,
+    *,
+    source_name: str,
+    source_kind: SourceKind,
+    sha256: str,
+    size: int,
+    mapping: ColumnMapping | None = None,
+    strict: bool = False,
+    actor: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    on_bytes: Callable[[int, int], None] | None = None,
+) -> ImportResult:
     """Store an opened table as one import (the shared core of file and intake ingest).
 
     ``on_progress(rows stored)`` after each batch; ``on_bytes(bytes read, file size)``
     too where the reader can tell how far into the file it is (CSV, TSV, JSON Lines)."""
     actor = actor or actor_name()
     columns = resolve_columns(table.header, mapping, table.path.name)
-    result = ImportResult(file_name=table.path.name, sha256=sha256, source=source_name,
-                          encoding=table.encoding, file_format=table.file_format,
-                          columns=columns,
-                          unmapped_columns=[h for h in table.header if h not in columns])
+    result = ImportResult(
+        file_name=table.path.name,
+        sha256=sha256,
+        source=source_name,
+        encoding=table.encoding,
+        file_format=table.file_format,
+        columns=columns,
+        unmapped_columns=[h for h in table.header if h not in columns],
+    )
     result.notes.extend(table.warnings)
     with ws.engine.begin() as conn:
         existing = _existing_import(conn, sha256)
@@ -308,12 +397,24 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
             # One writer at a time appends to the ledger so leaf order is total.
             conn.execute(text("LOCK TABLE ledger_leaves IN EXCLUSIVE MODE"))
         source_id = _get_or_create_source(conn, source_name, source_kind, actor)
-        res = conn.execute(insert(Import).values(
-            source_id=source_id, file_name=table.path.name, sha256=sha256, size=size,
-            encoding=table.encoding, file_format=table.file_format, roshan_version=__version__,
-            created_at=utcnow(), actor=actor, header=table.header,
-            mapping={**(mapping.to_dict() if mapping else {}), "resolved": columns},
-            rows_total=0, rows_accepted=0, rows_rejected=0))
+        res = conn.execute(
+            insert(Import).values(
+                source_id=source_id,
+                file_name=table.path.name,
+                sha256=sha256,
+                size=size,
+                encoding=table.encoding,
+                file_format=table.file_format,
+                roshan_version=__version__,
+                created_at=utcnow(),
+                actor=actor,
+                header=table.header,
+                mapping={**(mapping.to_dict() if mapping else {}), "resolved": columns},
+                rows_total=0,
+                rows_accepted=0,
+                rows_rejected=0,
+            )
+        )
         import_id = _new_id(res)
         next_seq = conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar_one()
         builder = _BatchBuilder(conn.dialect.name, import_id, source_id, sha256, int(next_seq) + 1)
@@ -331,22 +432,44 @@ def ingest_table(ws: Workspace, table: Table, *, source_name: str, source_kind: 
             on_bytes(size, size)  # the last batch: the whole file was read
         if result.rows_total == 0:
             raise InputFileError("the file has a header but no data rows", file=table.path.name)
-        conn.execute(update(Import).where(Import.id == import_id).values(
-            rows_total=result.rows_total, rows_accepted=result.rows_accepted,
-            rows_rejected=result.rows_rejected))
-        _audit(conn, actor, "import.create", "import", import_id, {
-            "source_id": source_id, "sha256": sha256, "format": table.file_format,
-            "rows": result.rows_total, "accepted": result.rows_accepted,
-            "rejected": result.rows_rejected})
+        conn.execute(
+            update(Import)
+            .where(Import.id == import_id)
+            .values(
+                rows_total=result.rows_total,
+                rows_accepted=result.rows_accepted,
+                rows_rejected=result.rows_rejected,
+            )
+        )
+        _audit(
+            conn,
+            actor,
+            "import.create",
+            "import",
+            import_id,
+            {
+                "source_id": source_id,
+                "sha256": sha256,
+                "format": table.file_format,
+                "rows": result.rows_total,
+                "accepted": result.rows_accepted,
+                "rejected": result.rows_rejected,
+            },
+        )
         result.import_id = import_id
     if on_progress:
         on_progress(result.rows_total)
     return result
 
 
-def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuilder,
-                      result: ImportResult, strict: bool, dates: DateColumns | None = None
-                      ) -> Iterator[tuple[Any, ...]]:
+def _prepared_batches(
+    table: Table,
+    columns: dict[str, str],
+    builder: _BatchBuilder,
+    result: ImportResult,
+    strict: bool,
+    dates: DateColumns | None = None,
+) -> Iterator[tuple[Any, ...]]:
     """Map, check and serialise every row, yielding insert-ready batches; fills ``result``.
 
     Dates whose day/month order (or calendar) depends on their column are judged
@@ -369,8 +492,9 @@ def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuil
         fields, extra, issues = _map_row(cells, columns, dates, row_number)
         for header, note in table.row_notes.get(row_number, ()):
             # Provenance the cells do not show (an XLSX merge): kept on the row.
-            issues.append({"field": columns.get(header, header), "severity": "warning",
-                           "message": note})
+            issues.append(
+                {"field": columns.get(header, header), "severity": "warning", "message": note}
+            )
         rejected = any(i["severity"] == "error" for i in issues)
         result.rows_total += 1
         if rejected:
@@ -380,14 +504,28 @@ def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuil
         if issues:
             result.warnings_count += sum(1 for i in issues if i["severity"] == "warning")
             for i in issues:
-                if len(result.issues) < MAX_REPORTED_ISSUES and (i["severity"] == "error" or strict):
-                    result.issues.append(RowIssue(row_number, i["field"], i["message"], i["severity"]))
+                if len(result.issues) < MAX_REPORTED_ISSUES and (
+                    i["severity"] == "error" or strict
+                ):
+                    result.issues.append(
+                        RowIssue(row_number, i["field"], i["message"], i["severity"])
+                    )
             if strict and rejected:
                 first = next(i for i in issues if i["severity"] == "error")
-                raise InputFileError(f"{first['message']} (--strict: nothing was imported)",
-                                     file=table.path.name, row=row_number, field=first["field"])
-        builder.add(row_number, cells, "rejected" if rejected else "accepted",
-                    issues or None, extra or None, fields)
+                raise InputFileError(
+                    f"{first['message']} (--strict: nothing was imported)",
+                    file=table.path.name,
+                    row=row_number,
+                    field=first["field"],
+                )
+        builder.add(
+            row_number,
+            cells,
+            "rejected" if rejected else "accepted",
+            issues or None,
+            extra or None,
+            fields,
+        )
         if len(builder.raw) >= BATCH_ROWS:
             if table.position is not None:
                 result.bytes_read = table.position()
@@ -408,8 +546,15 @@ def _prepared_batches(table: Table, columns: dict[str, str], builder: _BatchBuil
 # Files above this size are parsed in a forked worker process while this one writes
 # to the database: on 2 cores that overlaps Python parsing with SQLite/PostgreSQL work.
 WORKER_MIN_BYTES = 8 * 1024 * 1024
-_RESULT_FIELDS = ("rows_total", "rows_accepted", "rows_rejected", "warnings_count",
-                  "unmapped_columns", "issues", "columns")
+_RESULT_FIELDS = (
+    "rows_total",
+    "rows_accepted",
+    "rows_rejected",
+    "warnings_count",
+    "unmapped_columns",
+    "issues",
+    "columns",
+)
 
 
 def _use_worker(table: Table) -> bool:
@@ -458,8 +603,12 @@ def die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="roshan-parent-watch", daemon=True).start()
 
 
-def _worker_main(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: ImportResult,
-                 queue: Any, parent_pid: int | None = None) -> None:
+def _worker_main(
+    batches: Iterator[tuple[list[tuple[Any, ...]], ...]],
+    result: ImportResult,
+    queue: Any,
+    parent_pid: int | None = None,
+) -> None:
     if parent_pid is not None:
         die_with_parent(parent_pid)
     try:
@@ -486,19 +635,20 @@ def _next_message(queue: Any, proc: Any, poll: float = 5.0) -> tuple[str, Any, A
             try:
                 return queue.get(timeout=2)
             except Exception:  # noqa: BLE001 - queue.Empty: nothing left, it died
-                raise RuntimeError("the ingest worker process died "
-                                   f"(exit code {proc.exitcode})") from None
+                raise RuntimeError(
+                    f"the ingest worker process died (exit code {proc.exitcode})"
+                ) from None
 
 
-def _in_worker(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: ImportResult
-               ) -> Iterator[tuple[list[tuple[Any, ...]], ...]]:
+def _in_worker(
+    batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: ImportResult
+) -> Iterator[tuple[list[tuple[Any, ...]], ...]]:
     """Run the batch generator in a forked child; yield its batches here, in order."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue(maxsize=4)  # bounded: memory stays a few batches deep
-    proc = ctx.Process(target=_worker_main, args=(batches, result, queue, os.getpid()),
-                       daemon=True)
+    proc = ctx.Process(target=_worker_main, args=(batches, result, queue, os.getpid()), daemon=True)
     proc.start()
     try:
         while True:
@@ -521,12 +671,20 @@ def _in_worker(batches: Iterator[tuple[list[tuple[Any, ...]], ...]], result: Imp
         proc.join()
 
 
-def ingest_file(ws: Workspace, path: str | Path, *, source_name: str,
-                source_kind: SourceKind = SourceKind.OTHER, mapping_path: str | Path | None = None,
-                strict: bool = False, encoding: str | None = None, sheet: str | None = None,
-                actor: str | None = None,
-                on_progress: Callable[[int], None] | None = None,
-                on_bytes: Callable[[int, int], None] | None = None) -> ImportResult:
+def ingest_file(
+    ws: Workspace,
+    path: str | Path,
+    *,
+    source_name: str,
+    source_kind: SourceKind = SourceKind.OTHER,
+    mapping_path: str | Path | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    actor: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    on_bytes: Callable[[int, int], None] | None = None,
+) -> ImportResult:
     """Read a list file and store it as one import (see module docstring)."""
     path = Path(path)
     if not path.exists():
@@ -542,19 +700,44 @@ def ingest_file(ws: Workspace, path: str | Path, *, source_name: str,
     with ws.engine.connect() as conn:
         existing = _existing_import(conn, sha256)
     if existing is not None:
-        return ImportResult(file_name=path.name, sha256=sha256, source=source_name,
-                            import_id=existing, already_imported=True)
+        return ImportResult(
+            file_name=path.name,
+            sha256=sha256,
+            source=source_name,
+            import_id=existing,
+            already_imported=True,
+        )
     opts = mapping.options if mapping else {}
-    table = open_table(path, encoding=encoding or opts.get("encoding"),
-                       sheet=sheet or opts.get("sheet"))
-    return ingest_table(ws, table, source_name=source_name.strip(), source_kind=source_kind,
-                        sha256=sha256, size=size, mapping=mapping, strict=strict, actor=actor,
-                        on_progress=on_progress, on_bytes=on_bytes)
+    table = open_table(
+        path, encoding=encoding or opts.get("encoding"), sheet=sheet or opts.get("sheet")
+    )
+    return ingest_table(
+        ws,
+        table,
+        source_name=source_name.strip(),
+        source_kind=source_kind,
+        sha256=sha256,
+        size=size,
+        mapping=mapping,
+        strict=strict,
+        actor=actor,
+        on_progress=on_progress,
+        on_bytes=on_bytes,
+    )
 
 
-def ingest_records(ws: Workspace, rows: Iterable[Mapping[str, str | None]], *, source_name: str,
-                   source_kind: SourceKind, file_name: str, sha256: str, size: int,
-                   encoding: str = "utf-8", actor: str = "intake") -> ImportResult:
+def ingest_records(
+    ws: Workspace,
+    rows: Iterable[Mapping[str, str | None]],
+    *,
+    source_name: str,
+    source_kind: SourceKind,
+    file_name: str,
+    sha256: str,
+    size: int,
+    encoding: str = "utf-8",
+    actor: str = "intake",
+) -> ImportResult:
     """Store rows that are already keyed by canonical field names (e.g. decrypted intake reports)."""
     materialised = [dict(r) for r in rows]
     header: list[str] = []
@@ -563,7 +746,17 @@ def ingest_records(ws: Workspace, rows: Iterable[Mapping[str, str | None]], *, s
             if k not in header:
                 header.append(k)
 
-    table = Table(Path(file_name), "records", encoding, header,
-                  iter(enumerate(materialised, start=1)))
-    return ingest_table(ws, table, source_name=source_name, source_kind=source_kind,
-                        sha256=sha256, size=size, mapping=None, strict=False, actor=actor)
+    table = Table(
+        Path(file_name), "records", encoding, header, iter(enumerate(materialised, start=1))
+    )
+    return ingest_table(
+        ws,
+        table,
+        source_name=source_name,
+        source_kind=source_kind,
+        sha256=sha256,
+        size=size,
+        mapping=None,
+        strict=False,
+        actor=actor,
+    )

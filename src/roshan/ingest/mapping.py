@@ -29,16 +29,37 @@ from roshan.errors import MappingError
 
 # Common headers seen in real lists; a mapping file overrides these.
 BUILTIN_ALIASES: dict[str, str] = {
-    "id": "record_id", "name": "full_name", "fullname": "full_name",
-    "first_name": "given_name", "firstname": "given_name", "given": "given_name",
-    "last_name": "family_name", "lastname": "family_name", "surname": "family_name",
-    "father": "father_name", "fathers_name": "father_name", "gender": "sex",
-    "date_of_death_": "date_of_death", "death_date": "date_of_death", "dod": "date_of_death",
-    "dob": "date_of_birth", "birth_date": "date_of_birth",
-    "نام_و_نام_خانوادگی": "full_name", "نام": "given_name", "نام_خانوادگی": "family_name",
-    "نام_پدر": "father_name", "جنسیت": "sex", "سن": "age", "تاریخ_فوت": "date_of_death",
-    "تاریخ_تولد": "date_of_birth", "شهر": "city", "استان": "province", "شهرستان": "county",
-    "محل_فوت": "place_of_death", "علت_فوت": "cause_of_death", "توضیحات": "notes",
+    "id": "record_id",
+    "name": "full_name",
+    "fullname": "full_name",
+    "first_name": "given_name",
+    "firstname": "given_name",
+    "given": "given_name",
+    "last_name": "family_name",
+    "lastname": "family_name",
+    "surname": "family_name",
+    "father": "father_name",
+    "fathers_name": "father_name",
+    "gender": "sex",
+    "date_of_death_": "date_of_death",
+    "death_date": "date_of_death",
+    "dod": "date_of_death",
+    "dob": "date_of_birth",
+    "birth_date": "date_of_birth",
+    "نام_و_نام_خانوادگی": "full_name",
+    "نام": "given_name",
+    "نام_خانوادگی": "family_name",
+    "نام_پدر": "father_name",
+    "جنسیت": "sex",
+    "سن": "age",
+    "تاریخ_فوت": "date_of_death",
+    "تاریخ_تولد": "date_of_birth",
+    "شهر": "city",
+    "استان": "province",
+    "شهرستان": "county",
+    "محل_فوت": "place_of_death",
+    "علت_فوت": "cause_of_death",
+    "توضیحات": "notes",
 }
 
 
@@ -64,8 +85,11 @@ class Mapping:
     path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"columns": dict(self.columns), "options": dict(self.options),
-                "file": Path(self.path).name if self.path else None}
+        return {
+            "columns": dict(self.columns),
+            "options": dict(self.options),
+            "file": Path(self.path).name if self.path else None,
+        }
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -77,8 +101,10 @@ def load_mapping(path: Path) -> Mapping:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise MappingError(f"{path.name}: not UTF-8 text (bad byte at offset {exc.start}); "
-                           "save the mapping file as UTF-8") from exc
+        raise MappingError(
+            f"{path.name}: not UTF-8 text (bad byte at offset {exc.start}); "
+            "save the mapping file as UTF-8"
+        ) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":

@@ -135,8 +135,9 @@ def read_csv(path: Path, encoding: str) -> Table:
         except (ValueError, OSError, AttributeError):  # closed: the whole file was read
             return path.stat().st_size
 
-    return Table(path, "tsv" if delim == "\t" else "csv", encoding, header, rows(),
-                 position=position)
+    return Table(
+        path, "tsv" if delim == "\t" else "csv", encoding, header, rows(), position=position
+    )
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -157,8 +158,9 @@ def xlsx_has_formulas_or_merges(path: Path) -> bool:
     """
     try:
         with zipfile.ZipFile(path) as zf:
-            parts = [n for n in zf.namelist()
-                     if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            parts = [
+                n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+            ]
             if not parts:
                 return True
             for name in parts:
@@ -178,13 +180,13 @@ def xlsx_has_formulas_or_merges(path: Path) -> bool:
 # before anything is decompressed (a zip bomb named .xlsx took 11.7 s to fail, issue 16
 # item 20); so is one that declares more than XLSX_MAX_RATIO times its packed size
 # beyond XLSX_RATIO_FROM bytes (real sheets pack 5-30 times; zeros pack 1000 times).
-XLSX_MAX_UNPACKED = 2 * 1024 ** 3
+XLSX_MAX_UNPACKED = 2 * 1024**3
 XLSX_MAX_RATIO = 200
-XLSX_RATIO_FROM = 256 * 1024 ** 2
+XLSX_RATIO_FROM = 256 * 1024**2
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 ** 2:,.0f} MB" if n >= 1024 ** 2 else f"{n:,} bytes"
+    return f"{n / 1024**2:,.0f} MB" if n >= 1024**2 else f"{n:,} bytes"
 
 
 def check_xlsx_sizes(path: Path) -> None:
@@ -195,23 +197,29 @@ def check_xlsx_sizes(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputFileError(f"not a readable XLSX workbook ({type(exc).__name__})",
-                             file=path.name) from exc
+        raise InputFileError(
+            f"not a readable XLSX workbook ({type(exc).__name__})", file=path.name
+        ) from exc
     unpacked = sum(max(i.file_size, 0) for i in infos)
     packed = max(path.stat().st_size, 1)
     biggest = max(infos, key=lambda i: i.file_size, default=None)
-    where = (f"; {biggest.filename} alone declares {_mb(biggest.file_size)}"
-             if biggest is not None else "")
+    where = (
+        f"; {biggest.filename} alone declares {_mb(biggest.file_size)}"
+        if biggest is not None
+        else ""
+    )
     if unpacked > XLSX_MAX_UNPACKED:
         raise InputFileError(
             f"refused: the workbook declares {_mb(unpacked)} once unpacked, more than the "
             f"{_mb(XLSX_MAX_UNPACKED)} roshan reads from one XLSX (a zip bomb?){where}",
-            file=path.name)
+            file=path.name,
+        )
     if unpacked > XLSX_RATIO_FROM and unpacked / packed > XLSX_MAX_RATIO:
         raise InputFileError(
             f"refused: the workbook declares {_mb(unpacked)} once unpacked from "
             f"{_mb(packed)}, {unpacked / packed:,.0f} times its size (a zip bomb?){where}",
-            file=path.name)
+            file=path.name,
+        )
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> Table:
@@ -234,11 +242,14 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         wb = load_workbook(path, read_only=not full, data_only=True)
         wb_formulas = load_workbook(path, read_only=False, data_only=False) if full else None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputFileError(f"not a readable XLSX workbook ({type(exc).__name__})",
-                             file=path.name) from exc
+        raise InputFileError(
+            f"not a readable XLSX workbook ({type(exc).__name__})", file=path.name
+        ) from exc
     names = wb.sheetnames
     if sheet is not None and sheet not in names:
-        raise InputFileError(f"no sheet named {sheet!r} (sheets: {', '.join(names)})", file=path.name)
+        raise InputFileError(
+            f"no sheet named {sheet!r} (sheets: {', '.join(names)})", file=path.name
+        )
     name = sheet or names[0]
     ws = wb[name]
     warnings: list[str] = []
@@ -263,17 +274,26 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
                 for c in range(rng.min_col + 1, rng.max_col + 1):
                     merged[(r, c)] = None
                     merge_notes.setdefault(r, []).append(
-                        (c, f"merged cell {ref}: left empty, the merged value is kept in "
-                            f"column {first_col} only (not copied across columns)"))
+                        (
+                            c,
+                            f"merged cell {ref}: left empty, the merged value is kept in "
+                            f"column {first_col} only (not copied across columns)",
+                        )
+                    )
                 if r > rng.min_row:
                     merge_notes.setdefault(r, []).append(
-                        (rng.min_col, f"merged cell {ref}: value filled down from row "
-                                      f"{rng.min_row} of the sheet"))
+                        (
+                            rng.min_col,
+                            f"merged cell {ref}: value filled down from row "
+                            f"{rng.min_row} of the sheet",
+                        )
+                    )
         if ranges:
             warnings.append(
                 f"{len(ranges)} merged cell ranges filled down their first column"
                 + (f" ({across} spanning several columns: not copied across)" if across else "")
-                + "; each row a merge touched carries a note")
+                + "; each row a merge touched carries a note"
+            )
         assert wb_formulas is not None
         for row in wb_formulas[name].iter_rows():
             for cell in row:
@@ -322,7 +342,8 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
             f"{len(no_cached)} formula cells have no cached value (the file was not saved by "
             f"Excel after they were written), so they were not read; rows with one in a "
             f"mapped column were rejected (rows {shown or 'none'}); open and re-save the file "
-            "in Excel to import them")
+            "in Excel to import them"
+        )
     row_notes: dict[int, list[tuple[str, str]]] = {}
     for r, notes in merge_notes.items():
         if r <= start:
@@ -365,8 +386,10 @@ def _json_cells(obj: dict[str, Any], file: str, row: int) -> dict[str, Any]:
         raise InputFileError(_TOO_DEEP, file=file, row=row) from None
 
 
-_TOO_DEEP = ("JSON nested too deeply to be a list of records (arrays or objects inside "
-             "each other hundreds of levels deep)")
+_TOO_DEEP = (
+    "JSON nested too deeply to be a list of records (arrays or objects inside "
+    "each other hundreds of levels deep)"
+)
 
 
 def _loads_line(line: str, file: str, row: int) -> Any:
@@ -394,8 +417,9 @@ def read_json(path: Path, encoding: str) -> Table:
         # Maybe JSON Lines with a .json name.
         if text.lstrip().startswith("{") and "\n" in text.strip():
             return _read_jsonl(path, encoding)
-        raise InputFileError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
-                             file=path.name) from exc
+        raise InputFileError(
+            f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=path.name
+        ) from exc
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if "records" in data and isinstance(data["records"], list):
@@ -403,8 +427,9 @@ def read_json(path: Path, encoding: str) -> Table:
         elif len(lists) == 1:
             data = lists[0]
         else:
-            raise InputFileError("JSON must be an array of objects or {\"records\": [...]}",
-                                 file=path.name)
+            raise InputFileError(
+                'JSON must be an array of objects or {"records": [...]}', file=path.name
+            )
     if not isinstance(data, list):
         raise InputFileError("JSON must be an array of objects", file=path.name)
     header: list[str] = []
@@ -452,7 +477,9 @@ def _read_jsonl(path: Path, encoding: str) -> Table:
                 number += 1
                 obj = _loads_line(line, path.name, number)
                 if not isinstance(obj, dict):
-                    raise InputFileError("each line must be a JSON object", file=path.name, row=number)
+                    raise InputFileError(
+                        "each line must be a JSON object", file=path.name, row=number
+                    )
                 for key in obj:
                     if key not in header:
                         header.append(key)
@@ -479,14 +506,17 @@ def open_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     if suffix in XLSX_EXTENSIONS:
         return read_xlsx(path, sheet)
     if suffix == ".xls":
-        raise InputFileError("old .xls workbooks are not supported; save as .xlsx or CSV", file=path.name)
+        raise InputFileError(
+            "old .xls workbooks are not supported; save as .xlsx or CSV", file=path.name
+        )
     detected = detect_encoding(path, encoding)
     if suffix in JSON_EXTENSIONS:
         return read_json(path, detected.encoding)
     if suffix in CSV_EXTENSIONS or not suffix:
         return read_csv(path, detected.encoding)
-    raise InputFileError(f"unsupported file type {suffix!r}; use CSV, TSV, XLSX, JSON or JSONL",
-                         file=path.name)
+    raise InputFileError(
+        f"unsupported file type {suffix!r}; use CSV, TSV, XLSX, JSON or JSONL", file=path.name
+    )
 
 
 def peek_text(path: Path, encoding: str, n: int = 4096) -> str:

@@ -55,6 +55,7 @@ def parse_header(data: bytes, *, what: str = "file") -> AgeHeader:
     spec: wrong version line, stanza syntax, body line lengths, MAC encoding.
     Armored (PEM) input is refused: roshan always writes binary age.
     """
+
     def bad(reason: str) -> IntakeError:
         return IntakeError(f"{what}: malformed age header ({reason})")
 
@@ -123,7 +124,7 @@ def _b64(data: bytes) -> str:
 
 def _wrap_body(body: bytes) -> str:
     text = _b64(body)
-    lines = [text[i:i + 64] for i in range(0, len(text), 64)]
+    lines = [text[i : i + 64] for i in range(0, len(text), 64)]
     if not lines or len(lines[-1]) == 64:
         lines.append("")
     return "\n".join(lines)
@@ -142,7 +143,7 @@ def _payload(file_key: bytes, plaintext: bytes) -> bytes:
     out = bytearray(nonce)
     n = max(1, -(-len(plaintext) // _CHUNK))
     for i in range(n):
-        chunk = plaintext[i * _CHUNK:(i + 1) * _CHUNK]
+        chunk = plaintext[i * _CHUNK : (i + 1) * _CHUNK]
         last = b"\x01" if i == n - 1 else b"\x00"
         out += aead.encrypt(i.to_bytes(11, "big") + last, chunk, None)
     return bytes(out)
@@ -168,8 +169,9 @@ def encrypt_passphrase(plaintext: bytes, passphrase: str, *, log_n: int = SCRYPT
 
     file_key = os.urandom(16)
     salt = os.urandom(16)
-    wrap = Scrypt(salt=b"age-encryption.org/v1/scrypt" + salt, length=32, n=2 ** log_n, r=8,
-                  p=1).derive(passphrase.encode("utf-8"))
+    wrap = Scrypt(
+        salt=b"age-encryption.org/v1/scrypt" + salt, length=32, n=2**log_n, r=8, p=1
+    ).derive(passphrase.encode("utf-8"))
     body = ChaCha20Poly1305(wrap).encrypt(b"\x00" * 12, file_key, None)
     return _finish(file_key, f"-> scrypt {_b64(salt)} {log_n}\n{_wrap_body(body)}", plaintext)
 
@@ -188,8 +190,9 @@ def encrypt_x25519(plaintext: bytes, recipient_public: bytes) -> bytes:
     eph = X25519PrivateKey.generate()
     share = eph.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     secret = eph.exchange(X25519PublicKey.from_public_bytes(recipient_public))
-    wrap = HKDF(hashes.SHA256(), 32, salt=share + recipient_public,
-                info=b"age-encryption.org/v1/X25519").derive(secret)
+    wrap = HKDF(
+        hashes.SHA256(), 32, salt=share + recipient_public, info=b"age-encryption.org/v1/X25519"
+    ).derive(secret)
     body = ChaCha20Poly1305(wrap).encrypt(b"\x00" * 12, file_key, None)
     return _finish(file_key, f"-> X25519 {_b64(share)}\n{_wrap_body(body)}", plaintext)
 

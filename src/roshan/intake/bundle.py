@@ -99,13 +99,20 @@ class Manifest:
 def signed_message(created_at: str, items: Sequence[tuple[str, int]]) -> bytes:
     """The bytes a bundle signature covers."""
     return SIGNATURE_CONTEXT + canonical_json(
-        {"format": FORMAT, "created_at": created_at,
-         "entries": [{"name": n, "size": s} for n, s in items]})
+        {
+            "format": FORMAT,
+            "created_at": created_at,
+            "entries": [{"name": n, "size": s} for n, s in items],
+        }
+    )
 
 
 def _frame_errors(what: str) -> FrameErrors:
-    return FrameErrors(f"{what}: not a roshan bundle (bad magic)",
-                       f"{what}: truncated bundle header", f"{what}: manifest too large")
+    return FrameErrors(
+        f"{what}: not a roshan bundle (bad magic)",
+        f"{what}: truncated bundle header",
+        f"{what}: manifest too large",
+    )
 
 
 def parse_manifest(data: bytes, *, what: str = "bundle") -> Manifest:
@@ -135,10 +142,15 @@ def parse_manifest(data: bytes, *, what: str = "bundle") -> Manifest:
         name, size = e.get("name"), e.get("size")
         if not isinstance(name, str) or not ENTRY_NAME.fullmatch(name):
             # the name is attacker-controlled: show only harmless characters
-            shown = (re.sub(r"[^A-Za-z0-9._/\\-]", "?", name[:120]) if isinstance(name, str)
-                     else "<invalid>")
-            raise IntakeError(f"{what}: refused entry name {shown!r} (only "
-                              "reports|witness|attachments/<sha256>.age are allowed)")
+            shown = (
+                re.sub(r"[^A-Za-z0-9._/\\-]", "?", name[:120])
+                if isinstance(name, str)
+                else "<invalid>"
+            )
+            raise IntakeError(
+                f"{what}: refused entry name {shown!r} (only "
+                "reports|witness|attachments/<sha256>.age are allowed)"
+            )
         if type(size) is not int or not 0 <= size <= MAX_ENTRY_SIZE:
             raise IntakeError(f"{what}: bad size for entry {name}")
         if name in seen:
@@ -161,8 +173,9 @@ def parse_manifest(data: bytes, *, what: str = "bundle") -> Manifest:
     return Manifest(created, out, header_len, signer)
 
 
-def _entries_with_offsets(items: Sequence[tuple[str, int]], header_len: int
-                          ) -> tuple[BundleEntry, ...]:
+def _entries_with_offsets(
+    items: Sequence[tuple[str, int]], header_len: int
+) -> tuple[BundleEntry, ...]:
     entries = []
     off = header_len
     for name, size in items:
@@ -184,10 +197,11 @@ def parse_bundle_bytes(data: bytes, *, what: str = "bundle") -> Bundle:
     if len(data) > expected:
         raise IntakeError(f"{what}: unexpected bytes after the last entry")
     for e in entries:
-        if hashlib.sha256(data[e.offset:e.offset + e.size]).hexdigest() != e.sha256:
+        if hashlib.sha256(data[e.offset : e.offset + e.size]).hexdigest() != e.sha256:
             raise IntakeError(f"{what}: entry {e.name} does not match its hash (tampered)")
-    return Bundle(None, hashlib.sha256(data).hexdigest(), man.created_at, entries, len(data),
-                  man.signer)
+    return Bundle(
+        None, hashlib.sha256(data).hexdigest(), man.created_at, entries, len(data), man.signer
+    )
 
 
 def _read_header(fh: BinaryIO, what: str) -> tuple[Manifest, bytes]:
@@ -332,8 +346,9 @@ def outbox_blobs(outbox: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def write_bundle(blobs: Sequence[tuple[str, Path]], dest_dir: Path, *,
-                 signer: Ed25519PrivateKey | None = None) -> Bundle:
+def write_bundle(
+    blobs: Sequence[tuple[str, Path]], dest_dir: Path, *, signer: Ed25519PrivateKey | None = None
+) -> Bundle:
     """Write a bundle of the given (name, file) blobs into ``dest_dir`` as ``<id>.rbundle``.
 
     Names are checked, each file is hashed while copied (a blob whose content no
@@ -348,14 +363,18 @@ def write_bundle(blobs: Sequence[tuple[str, Path]], dest_dir: Path, *,
             raise IntakeError(f"refused entry name {name!r}")
         items.append((name, Path(path).stat().st_size))
     created = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    doc: dict[str, object] = {"format": FORMAT, "created_at": created,
-                              "entries": [{"name": n, "size": s} for n, s in items]}
+    doc: dict[str, object] = {
+        "format": FORMAT,
+        "created_at": created,
+        "entries": [{"name": n, "size": s} for n, s in items],
+    }
     signer_pub = None
     if signer is not None:
         signer_pub = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        doc["signer"] = {"key": base64.b64encode(signer_pub).decode(),
-                         "sig": base64.b64encode(signer.sign(signed_message(created, items))
-                                                 ).decode()}
+        doc["signer"] = {
+            "key": base64.b64encode(signer_pub).decode(),
+            "sig": base64.b64encode(signer.sign(signed_message(created, items))).decode(),
+        }
     manifest = json.dumps(doc, separators=(",", ":")).encode()
     head = frame(MAGIC, manifest)
     dest_dir = Path(dest_dir)
@@ -391,8 +410,13 @@ def write_bundle(blobs: Sequence[tuple[str, Path]], dest_dir: Path, *,
     return Bundle(final, bundle_id, created, tuple(entries), off, signer_pub)
 
 
-def pack_outbox(outbox: Path, dest_dir: Path, *, remove_packed: bool = False,
-                signer: Ed25519PrivateKey | None = None) -> Bundle:
+def pack_outbox(
+    outbox: Path,
+    dest_dir: Path,
+    *,
+    remove_packed: bool = False,
+    signer: Ed25519PrivateKey | None = None,
+) -> Bundle:
     """Bundle every blob in ``outbox`` (signed if ``signer``); optionally delete packed blobs."""
     blobs = outbox_blobs(outbox)
     bundle = write_bundle(blobs, dest_dir, signer=signer)

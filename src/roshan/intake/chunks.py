@@ -97,8 +97,9 @@ def is_chunk(head: bytes) -> bool:
 def _binding_prefix(h: ChunkHeader) -> bytes:
     body = {k: getattr(h, k) for k in _FIELDS}
     body["stride"] = h.stride
-    return (BINDING_CONTEXT + json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
-            + b"\n")
+    return (
+        BINDING_CONTEXT + json.dumps(body, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+    )
 
 
 def chunk_hasher(h: ChunkHeader) -> Any:
@@ -127,9 +128,11 @@ def check_layout(h: ChunkHeader, *, what: str = "chunk") -> ChunkHeader:
 
     Returns the header with ``stride`` filled in (inferred for v1 chunks).
     """
-    bad = IntakeError(f"{what}: chunk position does not fit its bundle (chunk {h.index + 1} of "
-                      f"{h.count} at byte {h.offset}, {h.length} bytes, of a "
-                      f"{h.bundle_size}-byte bundle)")
+    bad = IntakeError(
+        f"{what}: chunk position does not fit its bundle (chunk {h.index + 1} of "
+        f"{h.count} at byte {h.offset}, {h.length} bytes, of a "
+        f"{h.bundle_size}-byte bundle)"
+    )
     stride = h.stride
     if h.version < 2:
         if h.count == 1:
@@ -152,10 +155,16 @@ def check_layout(h: ChunkHeader, *, what: str = "chunk") -> ChunkHeader:
 def parse_chunk_header(data: bytes, *, what: str = "chunk") -> tuple[ChunkHeader, int]:
     """Parse and sanity-check a chunk's header from its first bytes: (header, payload offset)."""
     version = 1 if data.startswith(MAGIC_V1) else 2
-    raw, payload_at = read_frame(data, MAGIC_V1 if version == 1 else MAGIC, MAX_HEADER,
-                                 FrameErrors(f"{what}: not a roshan chunk",
-                                             f"{what}: truncated chunk",
-                                             f"{what}: chunk header too large"))
+    raw, payload_at = read_frame(
+        data,
+        MAGIC_V1 if version == 1 else MAGIC,
+        MAX_HEADER,
+        FrameErrors(
+            f"{what}: not a roshan chunk",
+            f"{what}: truncated chunk",
+            f"{what}: chunk header too large",
+        ),
+    )
     names = (*_FIELDS, "sha256") + (("stride",) if version >= 2 else ())
     try:
         d = json.loads(raw.decode("utf-8"))
@@ -165,11 +174,16 @@ def parse_chunk_header(data: bytes, *, what: str = "chunk") -> tuple[ChunkHeader
     ints = (h.index, h.count, h.offset, h.length, h.bundle_size, h.stride)
     if not all(type(v) is int and v >= 0 for v in ints):
         raise IntakeError(f"{what}: malformed chunk header")
-    if not (isinstance(h.bundle_id, str) and _HEX64.fullmatch(h.bundle_id)
-            and isinstance(h.sha256, str) and _HEX64.fullmatch(h.sha256)):
+    if not (
+        isinstance(h.bundle_id, str)
+        and _HEX64.fullmatch(h.bundle_id)
+        and isinstance(h.sha256, str)
+        and _HEX64.fullmatch(h.sha256)
+    ):
         raise IntakeError(f"{what}: malformed chunk header")
-    if not (0 < h.count <= MAX_CHUNKS and h.index < h.count
-            and h.offset + h.length <= h.bundle_size):
+    if not (
+        0 < h.count <= MAX_CHUNKS and h.index < h.count and h.offset + h.length <= h.bundle_size
+    ):
         raise IntakeError(f"{what}: chunk position out of range")
     return check_layout(h, what=what), payload_at
 
@@ -203,9 +217,11 @@ def verify_chunk_file(path: Path, *, what: str | None = None) -> tuple[ChunkHead
         with open(path, "rb") as fh:
             h, off = parse_chunk_header(fh.read(len(MAGIC) + 4 + MAX_HEADER), what=what)
             if size - off != h.length:
-                raise IntakeError(f"{what}: truncated chunk ({size - off} of {h.length} payload "
-                                  "bytes)" if size - off < h.length else
-                                  f"{what}: unexpected bytes after the chunk payload")
+                raise IntakeError(
+                    f"{what}: truncated chunk ({size - off} of {h.length} payload bytes)"
+                    if size - off < h.length
+                    else f"{what}: unexpected bytes after the chunk payload"
+                )
             fh.seek(off)
             digest = chunk_hasher(h)
             while buf := fh.read(1 << 20):
@@ -245,8 +261,10 @@ def split_bundle(bundle_path: Path, out_dir: Path, chunk_size: int) -> list[Path
     with open(bundle_path, "rb") as fh:
         for i in range(count):
             payload = fh.read(stride)
-            hdr = rehash(ChunkHeader(bundle_id, i, count, i * stride, len(payload), size, "",
-                                     stride=stride), payload)
+            hdr = rehash(
+                ChunkHeader(bundle_id, i, count, i * stride, len(payload), size, "", stride=stride),
+                payload,
+            )
             data = encode_chunk(hdr, payload)
             assert len(data) <= chunk_size
             p = out_dir / f"{bundle_id[:16]}.{i + 1:05d}-of-{count:05d}.rchunk"
@@ -312,8 +330,11 @@ class Spool:
             try:
                 doc = json.loads(meta.read_text())
                 version = int(doc.get("version", 1 if "stride" not in doc else 2))
-                h = ChunkHeader(**{k: doc[k] for k in (*_FIELDS, "sha256")},
-                                stride=int(doc.get("stride", 0)), version=version)
+                h = ChunkHeader(
+                    **{k: doc[k] for k in (*_FIELDS, "sha256")},
+                    stride=int(doc.get("stride", 0)),
+                    version=version,
+                )
                 h = check_layout(h)
                 arrived = int(doc.get("arrived") or meta.stat().st_mtime_ns)
             except (OSError, ValueError, KeyError, TypeError, IntakeError):
@@ -329,6 +350,7 @@ class Spool:
         held = self.held(bundle_id)
         if not held:
             return SpoolStatus(bundle_id, 0, ())
+
         def rank(cs: list[_Held]) -> tuple[bool, int, int]:
             positions = len({c.header.index for c in cs})
             return positions == cs[0].header.count, positions, cs[-1].arrived
@@ -350,8 +372,9 @@ class Spool:
         return out
 
     # -- writing -----------------------------------------------------------------
-    def add(self, h: ChunkHeader, payload: bytes | tuple[Path, int], *,
-            what: str = "chunk") -> SpoolStatus:
+    def add(
+        self, h: ChunkHeader, payload: bytes | tuple[Path, int], *, what: str = "chunk"
+    ) -> SpoolStatus:
         """Keep a verified chunk; a duplicate is ignored.
 
         A chunk that differs from one already kept for the same position is kept
@@ -375,17 +398,20 @@ class Spool:
                 os.replace(tmp, part)
             else:
                 _atomic_write(part, payload)
-            doc = {**h.fields(), "stride": h.stride, "version": h.version,
-                   "arrived": time.time_ns()}
+            doc = {
+                **h.fields(),
+                "stride": h.stride,
+                "version": h.version,
+                "arrived": time.time_ns(),
+            }
             _atomic_write(meta, json.dumps(doc).encode())
             same_place = [c for c in self.held(h.bundle_id) if c.header.index == h.index]
-            for old in same_place[:max(0, len(same_place) - MAX_VERSIONS)]:
+            for old in same_place[: max(0, len(same_place) - MAX_VERSIONS)]:
                 if old.meta != meta:
                     _drop(old)
         return self.status(h.bundle_id)
 
-    def assemble(self, bundle_id: str, dest: Path,
-                 prefer: Iterable[str] = ()) -> Path:
+    def assemble(self, bundle_id: str, dest: Path, prefer: Iterable[str] = ()) -> Path:
         """Join a complete set of ``bundle_id``'s chunks into ``dest``; check the bundle id.
 
         Tries the chunks whose ``sha256`` is in ``prefer`` first (those of the current
@@ -397,12 +423,18 @@ class Spool:
         """
         held = self.held(bundle_id)
         st = self.status(bundle_id)
-        complete = [cs for cs in _layouts(held).values()
-                    if len({c.header.index for c in cs}) == cs[0].header.count]
+        complete = [
+            cs
+            for cs in _layouts(held).values()
+            if len({c.header.index for c in cs}) == cs[0].header.count
+        ]
         if not complete:
             missing = ", ".join(str(i + 1) for i in st.missing)
-            raise IntakeError(f"bundle {bundle_id}: missing chunks {missing} of {st.count}"
-                              if st.count else f"bundle {bundle_id}: no chunks spooled")
+            raise IntakeError(
+                f"bundle {bundle_id}: missing chunks {missing} of {st.count}"
+                if st.count
+                else f"bundle {bundle_id}: no chunks spooled"
+            )
         preferred = set(prefer)
         tmp = Path(dest).with_name(f".assemble-{secrets.token_hex(6)}")
         ambiguous = False
@@ -420,12 +452,16 @@ class Spool:
                 for cs in complete:
                     for c in cs:
                         _drop(c)
-                raise IntakeError(f"bundle {bundle_id}: reassembled bytes do not match the "
-                                  "bundle id (tampered or mixed chunks); its spooled chunks were "
-                                  "discarded — deliver them again")
-            raise IntakeError(f"bundle {bundle_id}: no set of the chunks received joins into "
-                              "the bundle (some are forged or from another bundle); deliver "
-                              "the complete set of chunks again")
+                raise IntakeError(
+                    f"bundle {bundle_id}: reassembled bytes do not match the "
+                    "bundle id (tampered or mixed chunks); its spooled chunks were "
+                    "discarded — deliver them again"
+                )
+            raise IntakeError(
+                f"bundle {bundle_id}: no set of the chunks received joins into "
+                "the bundle (some are forged or from another bundle); deliver "
+                "the complete set of chunks again"
+            )
         finally:
             tmp.unlink(missing_ok=True)
 
@@ -445,13 +481,14 @@ def _layouts(held: list[_Held]) -> dict[tuple[int, int, int], list[_Held]]:
     return groups
 
 
-def _combinations(by_index: dict[int, list[_Held]], preferred: set[str]
-                  ) -> Iterator[list[_Held]]:
+def _combinations(by_index: dict[int, list[_Held]], preferred: set[str]) -> Iterator[list[_Held]]:
     """A few orderings of the versions of each position, most plausible first."""
     seen: set[tuple[str, ...]] = set()
     orders = [
-        lambda v: [c for c in reversed(v) if c.header.sha256 in preferred]
-        + [c for c in reversed(v) if c.header.sha256 not in preferred],
+        lambda v: (
+            [c for c in reversed(v) if c.header.sha256 in preferred]
+            + [c for c in reversed(v) if c.header.sha256 not in preferred]
+        ),
         lambda v: list(reversed(v)),  # newest first
         lambda v: list(v),  # oldest first
     ]
@@ -525,6 +562,20 @@ def join_files(chunks: list[tuple[Path, ChunkHeader, int]]) -> str | None:
     return h.hexdigest()
 
 
-__all__ = ["MAGIC", "MAGIC_V1", "ChunkHeader", "Spool", "SpoolStatus", "check_layout",
-           "encode_chunk", "header_overhead", "is_chunk", "join_files", "parse_chunk",
-           "parse_chunk_header", "rehash", "split_bundle", "verify_chunk_file"]
+__all__ = [
+    "MAGIC",
+    "MAGIC_V1",
+    "ChunkHeader",
+    "Spool",
+    "SpoolStatus",
+    "check_layout",
+    "encode_chunk",
+    "header_overhead",
+    "is_chunk",
+    "join_files",
+    "parse_chunk",
+    "parse_chunk_header",
+    "rehash",
+    "split_bundle",
+    "verify_chunk_file",
+]

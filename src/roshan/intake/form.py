@@ -28,35 +28,43 @@ QUESTIONS: tuple[tuple[str, str, str], ...] = (
     ("province", "Province", "استان"),
     ("cause_of_death", "Cause of death, as you know it", "علت مرگ"),
     ("perpetrator", "Who did it (unit, force), if known", "عامل (یگان، نیرو) در صورت اطلاع"),
-    ("body_withheld", "Was the body withheld? (yes/no/unknown)", "آیا پیکر تحویل داده نشد؟ (بله/خیر/نمی‌دانم)"),
+    (
+        "body_withheld",
+        "Was the body withheld? (yes/no/unknown)",
+        "آیا پیکر تحویل داده نشد؟ (بله/خیر/نمی‌دانم)",
+    ),
     ("burial_place", "Place of burial", "محل دفن"),
-    ("forced_burial", "Forced or night burial? (yes/no/unknown)", "دفن اجباری یا شبانه؟ (بله/خیر/نمی‌دانم)"),
+    (
+        "forced_burial",
+        "Forced or night burial? (yes/no/unknown)",
+        "دفن اجباری یا شبانه؟ (بله/خیر/نمی‌دانم)",
+    ),
 )
 TEXTS: dict[str, dict[str, Any]] = {
     "en": {
         "intro": "roshan field report. Leave any question empty if you do not know. "
-                 "Nothing is saved until the end, and then only encrypted.",
+        "Nothing is saved until the end, and then only encrypted.",
         "circumstances": "What happened? (one line; you can write more later in another report)",
         "witness": "Your contact, ONLY if you accept being contacted (encrypted separately; "
-                   "leave empty to stay anonymous)",
+        "leave empty to stay anonymous)",
         "attachments": "Photos, videos or documents: file paths separated by ';' (empty for none)",
         "keep": "Keep location/camera metadata in photos? Only if you are sure it is safe (y/N)",
         "yes": ("y", "yes"),
         "saved": "report saved encrypted in {outbox} (id {report_id}…); this device cannot "
-                 "read it back",
+        "read it back",
         "warning": "warning",
     },
     "fa": {
         "intro": "گزارش میدانی روشن. اگر پاسخ پرسشی را نمی‌دانید آن را خالی بگذارید. "
-                 "تا پایان چیزی ذخیره نمی‌شود و سپس فقط به صورت رمزگذاری‌شده.",
+        "تا پایان چیزی ذخیره نمی‌شود و سپس فقط به صورت رمزگذاری‌شده.",
         "circumstances": "چه اتفاقی افتاد؟ (یک خط)",
         "witness": "راه تماس با شما، فقط اگر مایل به تماس هستید (جداگانه رمزگذاری می‌شود؛ "
-                   "برای ناشناس ماندن خالی بگذارید)",
+        "برای ناشناس ماندن خالی بگذارید)",
         "attachments": "عکس، ویدیو یا سند: مسیر فایل‌ها با ';' جدا شود (خالی برای هیچ)",
         "keep": "اطلاعات مکان و دوربین در عکس‌ها حفظ شود؟ فقط اگر مطمئنید امن است (بله/خیر)",
         "yes": ("y", "yes", "بله", "آره"),
         "saved": "گزارش به صورت رمزگذاری‌شده در {outbox} ذخیره شد (شناسه {report_id}…)؛ "
-                 "این دستگاه نمی‌تواند آن را دوباره بخواند",
+        "این دستگاه نمی‌تواند آن را دوباره بخواند",
         "warning": "هشدار",
     },
 }
@@ -74,8 +82,9 @@ class FormAnswers:
     language: str = "en"
 
 
-def run_form(language: str = "en", *, ask: Callable[[str], str] = input,
-             say: Callable[[str], None] = print) -> FormAnswers:
+def run_form(
+    language: str = "en", *, ask: Callable[[str], str] = input, say: Callable[[str], None] = print
+) -> FormAnswers:
     """Ask every question in ``language`` ('fa' or 'en') and collect the answers."""
     if language not in TEXTS:
         raise IntakeError("form language must be 'fa' or 'en'")
@@ -108,11 +117,19 @@ def answers_from_json(path: Path) -> FormAnswers:
     try:
         doc: Any = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IntakeError(f"{path.name}: cannot read report JSON ({exc.__class__.__name__})") from exc
+        raise IntakeError(
+            f"{path.name}: cannot read report JSON ({exc.__class__.__name__})"
+        ) from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("victim", {}), dict):
         raise IntakeError(f"{path.name}: expected an object with a 'victim' object")
-    unknown = set(doc) - {"victim", "circumstances", "witness_contact", "attachments",
-                          "keep_metadata", "language"}
+    unknown = set(doc) - {
+        "victim",
+        "circumstances",
+        "witness_contact",
+        "attachments",
+        "keep_metadata",
+        "language",
+    }
     if unknown:
         raise IntakeError(f"{path.name}: unknown keys {sorted(unknown)}")
     atts = doc.get("attachments") or []

@@ -54,7 +54,7 @@ def read_frame(data: bytes, magic: bytes, limit: int, errors: FrameErrors) -> tu
     """The header framed at the start of ``data`` and the offset of the bytes after it."""
     n = frame_length(data, magic, limit, errors)
     start = len(magic) + _LEN.size
-    raw = data[start:start + n]
+    raw = data[start : start + n]
     if len(raw) != n:
         raise IntakeError(errors.truncated)
     return raw, start + n

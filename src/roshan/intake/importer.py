@@ -88,10 +88,17 @@ class ImportSummary:
         return [r for r in self.refused if not r.get("replay")]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"bundles": self.bundles, "reports_new": self.reports_new,
-                "reports_duplicate": self.reports_duplicate, "attachments": self.attachments,
-                "attachment_bytes": self.attachment_bytes, "import_id": self.import_id,
-                "pending": self.pending, "refused": self.refused, "notes": self.notes}
+        return {
+            "bundles": self.bundles,
+            "reports_new": self.reports_new,
+            "reports_duplicate": self.reports_duplicate,
+            "attachments": self.attachments,
+            "attachment_bytes": self.attachment_bytes,
+            "import_id": self.import_id,
+            "pending": self.pending,
+            "refused": self.refused,
+            "notes": self.notes,
+        }
 
 
 class _Tee:
@@ -141,8 +148,9 @@ def _decrypt_error(exc: Exception, what: str) -> IntakeError:
     if isinstance(exc, IntakeError):
         return exc
     if "No matching keys" in msg:
-        return IntakeError(f"{what}: encrypted for a different key — not this organisation's "
-                           "(wrong key?)")
+        return IntakeError(
+            f"{what}: encrypted for a different key — not this organisation's (wrong key?)"
+        )
     return IntakeError(f"{what}: decryption failed (ciphertext damaged or truncated)")
 
 
@@ -166,8 +174,11 @@ def _already_imported_bundles(ws: Workspace, ids: Sequence[str]) -> set[str]:
     if not ids:
         return set()
     with ws.engine.connect() as conn:
-        rows = conn.execute(select(AuditEvent.object_id).where(
-            AuditEvent.action == "intake.bundle", AuditEvent.object_id.in_(list(ids))))
+        rows = conn.execute(
+            select(AuditEvent.object_id).where(
+                AuditEvent.action == "intake.bundle", AuditEvent.object_id.in_(list(ids))
+            )
+        )
         return {str(r[0]) for r in rows if r[0] is not None}
 
 
@@ -214,9 +225,13 @@ def import_bundles(
     for bid in sorted(replayed):
         spool.discard(bid)
         (incoming / f"{bid}.rbundle").unlink(missing_ok=True)
-        summary.refused.append({"bundle_id": bid, "replay": True,
-                                "reason": f"bundle {bid} was already imported (replayed "
-                                          "bundle)"})
+        summary.refused.append(
+            {
+                "bundle_id": bid,
+                "replay": True,
+                "reason": f"bundle {bid} was already imported (replayed bundle)",
+            }
+        )
     whole = {b.bundle_id for b in bundles}
     touched: dict[str, set[str]] = {}
     for p, h, offset in chunks:
@@ -238,8 +253,9 @@ def import_bundles(
             bundles.append(open_bundle(dest))
             assembled.append(bid)
         else:
-            summary.pending.append({"bundle_id": bid, "chunks": st.count,
-                                    "missing": [i + 1 for i in st.missing]})
+            summary.pending.append(
+                {"bundle_id": bid, "chunks": st.count, "missing": [i + 1 for i in st.missing]}
+            )
     if not bundles and summary.refused and not summary.pending:
         reasons = "; ".join(r["reason"] for r in summary.refused[:3])
         raise IntakeError(f"{reasons}; nothing was imported")
@@ -253,16 +269,22 @@ def import_bundles(
         name = b.path.name if b.path else b.bundle_id[:16]
         if b.signer is None:
             if require_signed:
-                raise IntakeError(f"{name}: bundle is not signed by a reporter (--require-signed); "
-                                  "nothing was imported")
+                raise IntakeError(
+                    f"{name}: bundle is not signed by a reporter (--require-signed); "
+                    "nothing was imported"
+                )
             continue
         kid = key_id(b.signer)
         if trusted_reporters is not None and trusted_reporters.get(kid) != b.signer:
-            raise IntakeError(f"{name}: signed by an unknown key ({kid[:16]}), not an enrolled "
-                              "reporter; nothing was imported")
+            raise IntakeError(
+                f"{name}: signed by an unknown key ({kid[:16]}), not an enrolled "
+                "reporter; nothing was imported"
+            )
         if trusted_reporters is None:
-            summary.notes.append(f"bundle {b.bundle_id[:16]} is signed by {kid[:16]}; no "
-                                 "reporter registry given, signer not checked against one")
+            summary.notes.append(
+                f"bundle {b.bundle_id[:16]} is signed by {kid[:16]}; no "
+                "reporter registry given, signer not checked against one"
+            )
     known = _known_reports(ws)
     new: dict[str, _NewReport] = {}
     per_bundle: dict[str, dict[str, int]] = {}
@@ -297,8 +319,9 @@ def import_bundles(
                     summary.reports_duplicate += 1
                     continue
                 stats["new"] += 1
-                new[rid] = _NewReport(rid, b.bundle_id, e.sha256, doc, [],
-                                      key_id(b.signer) if b.signer else None)
+                new[rid] = _NewReport(
+                    rid, b.bundle_id, e.sha256, doc, [], key_id(b.signer) if b.signer else None
+                )
                 (stage / "reports" / f"{e.sha256}.age").write_bytes(ct)
         # Verify attachments by stream-decrypting them while copying their ciphertext.
         total_att = sum(len(r.doc.get("attachments") or []) for r in new.values())
@@ -317,14 +340,18 @@ def import_bundles(
                     parse_header(wct, what=f"{b.path.name}: {name}")
                     (stage / "witness" / f"{w['blob']}.age").write_bytes(wct)
                 elif not blob_path(ws, "witness", w["blob"]).exists():
-                    raise IntakeError(f"{b.path.name}: report {r.report_id[:16]} names a witness "
-                                      "blob the bundle does not carry")
+                    raise IntakeError(
+                        f"{b.path.name}: report {r.report_id[:16]} names a witness "
+                        "blob the bundle does not carry"
+                    )
             for a in r.doc.get("attachments") or []:
                 name = f"attachments/{a['blob']}.age"
                 what = f"{b.path.name}: {name}"
                 if a["size"] > max_attachment_bytes:
-                    raise IntakeError(f"{what}: declared size {a['size']:,} bytes is over the "
-                                      f"{max_attachment_bytes:,}-byte limit")
+                    raise IntakeError(
+                        f"{what}: declared size {a['size']:,} bytes is over the "
+                        f"{max_attachment_bytes:,}-byte limit"
+                    )
                 if name not in entries:
                     if blob_path(ws, "attachments", a["blob"]).exists():
                         r.attachments.append(_att_meta(a))
@@ -340,10 +367,15 @@ def import_bundles(
                     except Exception as exc:
                         raise _decrypt_error(exc, what) from exc
                 if sink.n != a["size"] or sink.h.hexdigest() != a["sha256"]:
-                    raise IntakeError(f"{what}: decrypted content does not match the report's "
-                                      "SHA-256 (tampered or mixed up)")
+                    raise IntakeError(
+                        f"{what}: decrypted content does not match the report's "
+                        "SHA-256 (tampered or mixed up)"
+                    )
                 if bytes(sink.head[:3]) == b"\xff\xd8\xff" or bytes(sink.head[:4]) in (
-                        b"\x89PNG", b"GIF8", b"RIFF"):
+                    b"\x89PNG",
+                    b"GIF8",
+                    b"RIFF",
+                ):
                     check_image_bomb(bytes(sink.head), what=what)
                 r.attachments.append(_att_meta(a))
                 summary.attachments += 1
@@ -385,8 +417,10 @@ def neutral_attachment_name(sha256: str) -> str:
 
 
 def _att_meta(a: dict[str, Any]) -> dict[str, Any]:
-    meta = {k: a.get(k) for k in ("blob", "sha256", "size", "original_sha256", "media_type",
-                                  "metadata_stripped")}
+    meta = {
+        k: a.get(k)
+        for k in ("blob", "sha256", "size", "original_sha256", "media_type", "metadata_stripped")
+    }
     meta["name"] = neutral_attachment_name(a.get("sha256") or a.get("blob") or "")
     return meta
 
@@ -420,30 +454,48 @@ def _already_ingested(ws: Workspace, report_ids: Sequence[str]) -> dict[str, int
     with ws.engine.connect() as conn:
         for i in range(0, len(ids), 500):
             rec = Record.__table__.c
-            q = (select(rec.record_id, rec.import_id)
-                 .join(Source, Source.id == rec.source_id)
-                 .where(Source.kind == SourceKind.FIELD_INTAKE.value,
-                        rec.record_id.in_(ids[i:i + 500])))
+            q = (
+                select(rec.record_id, rec.import_id)
+                .join(Source, Source.id == rec.source_id)
+                .where(
+                    Source.kind == SourceKind.FIELD_INTAKE.value,
+                    rec.record_id.in_(ids[i : i + 500]),
+                )
+            )
             for rid, imp in conn.execute(q):
                 found[str(rid)] = int(imp)
     return found
 
 
-def _commit(ws: Workspace, summary: ImportSummary, new: dict[str, _NewReport],
-            bundles: dict[str, Bundle], per_bundle: dict[str, dict[str, int]],
-            source_name: str, actor: str, ingest_records: Callable[..., Any]) -> None:
+def _commit(
+    ws: Workspace,
+    summary: ImportSummary,
+    new: dict[str, _NewReport],
+    bundles: dict[str, Bundle],
+    per_bundle: dict[str, dict[str, int]],
+    source_name: str,
+    actor: str,
+    ingest_records: Callable[..., Any],
+) -> None:
     import_id = None
     import_of: dict[str, int | None] = dict(_already_ingested(ws, list(new)))
-    pending = sorted((r for r in new.values() if r.report_id not in import_of),
-                     key=lambda r: r.report_id)
+    pending = sorted(
+        (r for r in new.values() if r.report_id not in import_of), key=lambda r: r.report_id
+    )
     if pending:
-        digest = hashlib.sha256(b"roshan-intake-import/1\n"
-                                + "\n".join(r.report_id for r in pending).encode()).hexdigest()
+        digest = hashlib.sha256(
+            b"roshan-intake-import/1\n" + "\n".join(r.report_id for r in pending).encode()
+        ).hexdigest()
         result = ingest_records(
-            ws, (_row_for(r) for r in pending), source_name=source_name,
+            ws,
+            (_row_for(r) for r in pending),
+            source_name=source_name,
             source_kind=SourceKind.FIELD_INTAKE,
             file_name=f"intake-{'+'.join(sorted(b[:12] for b in bundles))}",
-            sha256=digest, size=sum(len(r.report_id) for r in pending), actor=actor)
+            sha256=digest,
+            size=sum(len(r.report_id) for r in pending),
+            actor=actor,
+        )
         import_id = result.import_id
         for r in pending:
             import_of[r.report_id] = import_id
@@ -453,51 +505,103 @@ def _commit(ws: Workspace, summary: ImportSummary, new: dict[str, _NewReport],
         _record_intake(ws, new, bundles, per_bundle, import_of, import_id, actor, now)
     except IntegrityError as exc:
         # Another import of the same bundle or reports committed first (two runs at once).
-        raise IntakeError("another import of the same reports finished first; run the import "
-                          "again to see what is left") from exc
+        raise IntakeError(
+            "another import of the same reports finished first; run the import "
+            "again to see what is left"
+        ) from exc
 
 
-def _record_intake(ws: Workspace, new: dict[str, _NewReport], bundles: dict[str, Bundle],
-                   per_bundle: dict[str, dict[str, int]], import_of: dict[str, int | None],
-                   import_id: int | None, actor: str, now: Any) -> None:
+def _record_intake(
+    ws: Workspace,
+    new: dict[str, _NewReport],
+    bundles: dict[str, Bundle],
+    per_bundle: dict[str, dict[str, int]],
+    import_of: dict[str, int | None],
+    import_id: int | None,
+    actor: str,
+    now: Any,
+) -> None:
     """One transaction: IntakeReport rows, their ledger leaves, one audit event per bundle."""
     with ws.session() as sess:
         conn = sess.connection()
         seq = next_seq(conn)
         for r in sorted(new.values(), key=lambda r: r.report_id):
-            sess.add(IntakeReport(report_id=r.report_id, bundle_id=r.bundle_id, received_at=now,
-                                  import_id=import_of.get(r.report_id), status="imported",
-                                  payload_sha256=r.payload_sha256, attachments=r.attachments))
-            data = intake_report_leaf_data(r.report_id, r.payload_sha256, r.bundle_id,
-                                           r.attachments)
-            sess.add(LedgerLeaf(seq=seq, leaf_hash=merkle.leaf_hash(data), kind=INTAKE_KIND,
-                                ref=r.report_id, created_at=now))
+            sess.add(
+                IntakeReport(
+                    report_id=r.report_id,
+                    bundle_id=r.bundle_id,
+                    received_at=now,
+                    import_id=import_of.get(r.report_id),
+                    status="imported",
+                    payload_sha256=r.payload_sha256,
+                    attachments=r.attachments,
+                )
+            )
+            data = intake_report_leaf_data(
+                r.report_id, r.payload_sha256, r.bundle_id, r.attachments
+            )
+            sess.add(
+                LedgerLeaf(
+                    seq=seq,
+                    leaf_hash=merkle.leaf_hash(data),
+                    kind=INTAKE_KIND,
+                    ref=r.report_id,
+                    created_at=now,
+                )
+            )
             seq += 1
         # One leaf per witness-contact blob not already in the ledger, so `ledger verify`
         # can tell when one is deleted or swapped (its name is only in the encrypted report).
-        wanted = sorted({witness_ref(r.doc["witness"]["blob"]) for r in new.values()
-                         if r.doc.get("witness")})
-        have = set(conn.execute(select(LedgerLeaf.ref).where(
-            LedgerLeaf.kind == WITNESS_KIND, LedgerLeaf.ref.in_(wanted))).scalars()) \
-            if wanted else set()
+        wanted = sorted(
+            {witness_ref(r.doc["witness"]["blob"]) for r in new.values() if r.doc.get("witness")}
+        )
+        have = (
+            set(
+                conn.execute(
+                    select(LedgerLeaf.ref).where(
+                        LedgerLeaf.kind == WITNESS_KIND, LedgerLeaf.ref.in_(wanted)
+                    )
+                ).scalars()
+            )
+            if wanted
+            else set()
+        )
         for ref in wanted:
             if ref in have:
                 continue
             sha = ref.split(":", 1)[1]
-            sess.add(LedgerLeaf(seq=seq, leaf_hash=merkle.leaf_hash(witness_leaf_data(sha)),
-                                kind=WITNESS_KIND, ref=ref, created_at=now))
+            sess.add(
+                LedgerLeaf(
+                    seq=seq,
+                    leaf_hash=merkle.leaf_hash(witness_leaf_data(sha)),
+                    kind=WITNESS_KIND,
+                    ref=ref,
+                    created_at=now,
+                )
+            )
             seq += 1
         for bid, st in per_bundle.items():
             signer = bundles[bid].signer
-            sess.add(AuditEvent(at=now, actor=actor, action="intake.bundle",
-                                object_type="bundle", object_id=bid,
-                                detail={**st, "entries": len(bundles[bid].entries),
-                                        "import_id": import_id,
-                                        "signer": key_id(signer) if signer else None}))
+            sess.add(
+                AuditEvent(
+                    at=now,
+                    actor=actor,
+                    action="intake.bundle",
+                    object_type="bundle",
+                    object_id=bid,
+                    detail={
+                        **st,
+                        "entries": len(bundles[bid].entries),
+                        "import_id": import_id,
+                        "signer": key_id(signer) if signer else None,
+                    },
+                )
+            )
 
 
-def read_witness_contact(ws: Workspace, report_id: str, identities: Sequence[x25519.Identity],
-                         *, actor: str) -> dict[str, Any]:
+def read_witness_contact(
+    ws: Workspace, report_id: str, identities: Sequence[x25519.Identity], *, actor: str
+) -> dict[str, Any]:
     """Decrypt one report's witness contact — a deliberate act, recorded in the audit log.
 
     Why a separate, audited step: imports never decrypt witness contacts, so the
@@ -507,8 +611,9 @@ def read_witness_contact(ws: Workspace, report_id: str, identities: Sequence[x25
     from roshan.store.audit import record_event
 
     with ws.engine.connect() as conn:
-        row = conn.execute(select(IntakeReport.payload_sha256).where(
-            IntakeReport.report_id == report_id)).first()
+        row = conn.execute(
+            select(IntakeReport.payload_sha256).where(IntakeReport.report_id == report_id)
+        ).first()
     if row is None:
         raise IntakeError(f"no intake report {report_id[:16]}")
     try:

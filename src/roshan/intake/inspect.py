@@ -16,8 +16,14 @@ from roshan.intake.bundle import MAGIC as BUNDLE_MAGIC
 from roshan.intake.bundle import open_bundle
 from roshan.intake.chunks import ChunkHeader, is_chunk, join_files, verify_chunk_file
 
-__all__ = ["MAX_CHUNK_FILE", "check_files", "checked_chunk", "chunk_coverage", "file_kind",
-           "inspect_file"]
+__all__ = [
+    "MAX_CHUNK_FILE",
+    "check_files",
+    "checked_chunk",
+    "chunk_coverage",
+    "file_kind",
+    "inspect_file",
+]
 
 MAX_CHUNK_FILE = 1024 * 1024 * 1024
 
@@ -45,8 +51,9 @@ def checked_chunk(path: Path, size: int) -> tuple[ChunkHeader, int]:
     return verify_chunk_file(path)
 
 
-def inspect_file(path: Path, *, _chunk: list[tuple[ChunkHeader, int]] | None = None
-                 ) -> dict[str, Any]:
+def inspect_file(
+    path: Path, *, _chunk: list[tuple[ChunkHeader, int]] | None = None
+) -> dict[str, Any]:
     """Describe one bundle or chunk: kind, bundle id, sizes, and ``ok``/``problem``.
 
     Never raises for a damaged file (the problem is reported in the result);
@@ -63,10 +70,14 @@ def inspect_file(path: Path, *, _chunk: list[tuple[ChunkHeader, int]] | None = N
                 _chunk.append((h, off))
         elif kind == "bundle":
             b = open_bundle(path)
-            out.update({"bundle_id": b.bundle_id,
-                        "reports": sum(1 for e in b.entries if e.kind == "reports"),
-                        "attachments": sum(1 for e in b.entries if e.kind == "attachments"),
-                        "witness": sum(1 for e in b.entries if e.kind == "witness")})
+            out.update(
+                {
+                    "bundle_id": b.bundle_id,
+                    "reports": sum(1 for e in b.entries if e.kind == "reports"),
+                    "attachments": sum(1 for e in b.entries if e.kind == "attachments"),
+                    "witness": sum(1 for e in b.entries if e.kind == "witness"),
+                }
+            )
         else:
             raise IntakeError(f"{path.name}: not a roshan bundle or chunk")
     except IntakeError as exc:
@@ -84,8 +95,10 @@ def chunk_coverage(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         if r.get("kind") == "chunk" and r.get("ok"):
             count, have = seen.setdefault(r["bundle_id"], (r["of"], set()))
             have.add(r["chunk"])
-    return {bid: {"chunks": count, "missing": [i for i in range(1, count + 1) if i not in have]}
-            for bid, (count, have) in seen.items()}
+    return {
+        bid: {"chunks": count, "missing": [i for i in range(1, count + 1) if i not in have]}
+        for bid, (count, have) in seen.items()
+    }
 
 
 def check_files(paths: list[Path]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:

@@ -84,7 +84,7 @@ def decode_signing_public(text: str) -> bytes:
     if not text.startswith(SIGNING_PUB_PREFIX):
         raise IntakeError("not a roshan signing public key (expected 'roshan-ed25519 ...')")
     try:
-        raw = base64.b64decode(text[len(SIGNING_PUB_PREFIX):], validate=True)
+        raw = base64.b64decode(text[len(SIGNING_PUB_PREFIX) :], validate=True)
     except ValueError as exc:
         raise IntakeError("signing public key is not valid base64") from exc
     if len(raw) != 32:
@@ -160,20 +160,25 @@ def init_keys(directory: Path, passphrase: str, *, force: bool = False) -> Publi
     tmp = directory / f".keys-tmp-{os.getpid()}"
     tmp.mkdir(mode=0o700)
     try:
-        secret = (f"# roshan organisation private keys\n{identity}\n"
-                  f"ed25519-seed {base64.b64encode(seed).decode()}\n").encode()
-        _write_private(tmp / PRIVATE_FILE,
-                       encrypt_passphrase(secret, passphrase))
+        secret = (
+            f"# roshan organisation private keys\n{identity}\n"
+            f"ed25519-seed {base64.b64encode(seed).decode()}\n"
+        ).encode()
+        _write_private(tmp / PRIVATE_FILE, encrypt_passphrase(secret, passphrase))
         (tmp / RECIPIENT_FILE).write_text(
-            "# roshan organisation age recipient: give this to field workers\n"
-            + recipient + "\n", "utf-8")
+            "# roshan organisation age recipient: give this to field workers\n" + recipient + "\n",
+            "utf-8",
+        )
         (tmp / SIGNING_PUB_FILE).write_text(encode_signing_public(pub_raw) + "\n", "utf-8")
         write_qr(recipient, tmp / QR_PNG, tmp / QR_SVG)
-        info = {"created_at": datetime.now(UTC).isoformat(), "recipient": recipient,
-                "signing_public": encode_signing_public(pub_raw), "key_id": kid}
+        info = {
+            "created_at": datetime.now(UTC).isoformat(),
+            "recipient": recipient,
+            "signing_public": encode_signing_public(pub_raw),
+            "key_id": kid,
+        }
         (tmp / KEYINFO_FILE).write_text(json.dumps(info, indent=2) + "\n", "utf-8")
-        for name in (PRIVATE_FILE, RECIPIENT_FILE, SIGNING_PUB_FILE,
-                     QR_PNG, QR_SVG, KEYINFO_FILE):
+        for name in (PRIVATE_FILE, RECIPIENT_FILE, SIGNING_PUB_FILE, QR_PNG, QR_SVG, KEYINFO_FILE):
             os.replace(tmp / name, directory / name)
     finally:
         for leftover in tmp.iterdir():
@@ -211,7 +216,9 @@ def unlock(directory: Path, passphrase: str) -> OrgKeys:
     try:
         lines = age_passphrase.decrypt(ct, passphrase).decode().splitlines()
     except Exception as exc:
-        raise IntakeError("cannot unlock organisation keys: wrong passphrase or damaged key file") from exc
+        raise IntakeError(
+            "cannot unlock organisation keys: wrong passphrase or damaged key file"
+        ) from exc
     try:
         id_text = next(ln for ln in lines if ln.startswith("AGE-SECRET-KEY-"))
         seed_b64 = next(ln for ln in lines if ln.startswith("ed25519-seed "))
@@ -278,12 +285,14 @@ def init_reporter(directory: Path, label: str = "") -> PublicKeys:
     directory.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
     pub = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    _write_private(directory / REPORTER_KEY_FILE,
-                   (_REPORTER_PREFIX + base64.b64encode(key.private_bytes_raw()).decode()
-                    + "\n").encode())
+    _write_private(
+        directory / REPORTER_KEY_FILE,
+        (_REPORTER_PREFIX + base64.b64encode(key.private_bytes_raw()).decode() + "\n").encode(),
+    )
     label = label.replace("\n", " ").strip()[:100]
     (directory / REPORTER_PUB_FILE).write_text(
-        encode_signing_public(pub) + "\n" + (f"# {label}\n" if label else ""), "utf-8")
+        encode_signing_public(pub) + "\n" + (f"# {label}\n" if label else ""), "utf-8"
+    )
     return PublicKeys(recipient="", signing_public=pub, key_id=key_id(pub))
 
 
@@ -300,7 +309,8 @@ def load_reporter_key(path: Path) -> Ed25519PrivateKey:
         raise IntakeError(f"{path.name}: not a roshan reporter key")
     try:
         return Ed25519PrivateKey.from_private_bytes(
-            base64.b64decode(text[len(_REPORTER_PREFIX):].split()[0], validate=True))
+            base64.b64decode(text[len(_REPORTER_PREFIX) :].split()[0], validate=True)
+        )
     except (ValueError, IndexError) as exc:
         raise IntakeError(f"{path.name}: damaged reporter key") from exc
 

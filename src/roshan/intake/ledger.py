@@ -64,16 +64,26 @@ def witness_ref(blob_sha256: str) -> str:
     return f"{WITNESS_REF}{blob_sha256}"
 
 
-def intake_report_leaf_data(report_id: str, payload_sha256: str, bundle_id: str | None,
-                            attachments: Sequence[Mapping[str, Any]] | None) -> bytes:
+def intake_report_leaf_data(
+    report_id: str,
+    payload_sha256: str,
+    bundle_id: str | None,
+    attachments: Sequence[Mapping[str, Any]] | None,
+) -> bytes:
     """Leaf input for one intake report: its id, its stored ciphertext's hash and its blobs.
 
     Only hashes go in, so the leaf (like every leaf) reveals nothing by itself.
     """
     blobs = sorted((a.get("blob", ""), a.get("sha256", "")) for a in attachments or [])
-    return canonical_json({"kind": INTAKE_KIND, "report": report_id, "payload": payload_sha256,
-                           "bundle": bundle_id, "attachments": [list(b) for b in blobs]}
-                          ).encode("utf-8")
+    return canonical_json(
+        {
+            "kind": INTAKE_KIND,
+            "report": report_id,
+            "payload": payload_sha256,
+            "bundle": bundle_id,
+            "attachments": [list(b) for b in blobs],
+        }
+    ).encode("utf-8")
 
 
 def raw_row_ref(import_sha256: str, row_number: int) -> str:
@@ -96,11 +106,14 @@ def leaf_hashes(ws: Workspace, size: int | None = None) -> list[bytes]:
         if size is not None and seq >= size:
             break
         if seq != i:
-            raise IntakeError(f"ledger has a gap at leaf {i}: a leaf was removed (see "
-                              "`roshan ledger verify`)")
+            raise IntakeError(
+                f"ledger has a gap at leaf {i}: a leaf was removed (see `roshan ledger verify`)"
+            )
         if _hash_problem(h):
-            raise IntakeError(f"ledger leaf {seq} does not hold a hash: it was altered (see "
-                              "`roshan ledger verify`)")
+            raise IntakeError(
+                f"ledger leaf {seq} does not hold a hash: it was altered (see "
+                "`roshan ledger verify`)"
+            )
         out.append(h)
     return out
 
@@ -124,14 +137,18 @@ def tree_head(ws: Workspace) -> TreeHead:
 
 def checkpoint_body(origin: str, tree_size: int, root: bytes) -> bytes:
     """The exact bytes a checkpoint signature covers (a C2SP-style note body)."""
-    return (f"{CHECKPOINT_HEADER}\n{origin}\n{tree_size}\n"
-            f"{base64.b64encode(root).decode()}\n").encode()
+    return (
+        f"{CHECKPOINT_HEADER}\n{origin}\n{tree_size}\n{base64.b64encode(root).decode()}\n"
+    ).encode()
 
 
 def format_checkpoint(origin: str, tree_size: int, root: bytes, kid: str, signature: bytes) -> str:
     """The publishable checkpoint text: body, blank line, one signature line."""
-    return (checkpoint_body(origin, tree_size, root).decode() + "\n"
-            + f"— {kid} {base64.b64encode(signature).decode()}\n")
+    return (
+        checkpoint_body(origin, tree_size, root).decode()
+        + "\n"
+        + f"— {kid} {base64.b64encode(signature).decode()}\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -163,19 +180,34 @@ def parse_checkpoint(text_: str) -> Checkpoint:
     return Checkpoint(lines[1], size, root, kid, sig)
 
 
-def checkpoint(ws: Workspace, keys: OrgKeys, *, out_dir: Path | None = None) -> tuple[Checkpoint, Path]:
+def checkpoint(
+    ws: Workspace, keys: OrgKeys, *, out_dir: Path | None = None
+) -> tuple[Checkpoint, Path]:
     """Sign the current tree head, store it and write ``ledger/checkpoint-<size>.txt``."""
     head = tree_head(ws)
     body = checkpoint_body(ws.id, head.tree_size, head.root_hash)
     sig = sign(keys, body)
     kid = keys.public.key_id
     with ws.session() as sess:
-        sess.add(LedgerCheckpoint(tree_size=head.tree_size, root_hash=head.root_hash,
-                                  signature=sig, key_id=kid, created_at=utcnow()))
+        sess.add(
+            LedgerCheckpoint(
+                tree_size=head.tree_size,
+                root_hash=head.root_hash,
+                signature=sig,
+                key_id=kid,
+                created_at=utcnow(),
+            )
+        )
         from roshan.store.audit import record_event
 
-        record_event(sess, "ledger", "ledger.checkpoint", "ledger", head.tree_size,
-                     {"root": head.root_hash.hex(), "key_id": kid})
+        record_event(
+            sess,
+            "ledger",
+            "ledger.checkpoint",
+            "ledger",
+            head.tree_size,
+            {"root": head.root_hash.hex(), "key_id": kid},
+        )
     out_dir = Path(out_dir) if out_dir else ws.root / "ledger"
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"checkpoint-{head.tree_size}.txt"
@@ -201,11 +233,18 @@ class VerifyResult:
         return not self.problems
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "tree_size": self.tree_size, "root_hash": self.root_hash,
-                "leaves_checked": self.leaves_checked, "raw_rows": self.raw_rows,
-                "intake_reports": self.intake_reports, "blobs_checked": self.blobs_checked,
-                "checkpoints_checked": self.checkpoints_checked,
-                "problems": self.problems[:200], "problems_total": len(self.problems)}
+        return {
+            "ok": self.ok,
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash,
+            "leaves_checked": self.leaves_checked,
+            "raw_rows": self.raw_rows,
+            "intake_reports": self.intake_reports,
+            "blobs_checked": self.blobs_checked,
+            "checkpoints_checked": self.checkpoints_checked,
+            "problems": self.problems[:200],
+            "problems_total": len(self.problems),
+        }
 
 
 def blob_path(ws: Workspace, kind: str, sha256: str) -> Path:
@@ -228,15 +267,21 @@ def _expected_leaves(ws: Workspace, res: VerifyResult, check_blobs: bool) -> dic
     """Recompute every leaf hash the store's current content implies, keyed by ref."""
     expected: dict[str, bytes] = {}
     with ws.engine.connect() as conn:
-        q = (select(Import.sha256, RawRow.row_number, RawRow.cells)
-             .join(Import, Import.id == RawRow.import_id)
-             .execution_options(yield_per=5000))
+        q = (
+            select(Import.sha256, RawRow.row_number, RawRow.cells)
+            .join(Import, Import.id == RawRow.import_id)
+            .execution_options(yield_per=5000)
+        )
         for sha, row_number, cells in conn.execute(q):
             ref = raw_row_ref(sha, row_number)
             expected[ref] = merkle.leaf_hash(raw_row_leaf_data(sha, row_number, cells))
             res.raw_rows += 1
-        q2 = select(IntakeReport.report_id, IntakeReport.payload_sha256, IntakeReport.bundle_id,
-                    IntakeReport.attachments)
+        q2 = select(
+            IntakeReport.report_id,
+            IntakeReport.payload_sha256,
+            IntakeReport.bundle_id,
+            IntakeReport.attachments,
+        )
         for report_id, payload, bundle_id, atts in conn.execute(q2):
             res.intake_reports += 1
             if check_blobs:
@@ -249,10 +294,13 @@ def _expected_leaves(ws: Workspace, res: VerifyResult, check_blobs: bool) -> dic
                     res.blobs_checked += 1
                     got_a = _file_sha256(blob_path(ws, "attachments", a.get("blob", "")))
                     if got_a != a.get("blob"):
-                        res.problems.append(f"intake report {report_id[:16]}: attachment "
-                                            f"{str(a.get('blob'))[:16]} missing or altered")
+                        res.problems.append(
+                            f"intake report {report_id[:16]}: attachment "
+                            f"{str(a.get('blob'))[:16]} missing or altered"
+                        )
             expected[report_id] = merkle.leaf_hash(
-                intake_report_leaf_data(report_id, payload or "", bundle_id, atts))
+                intake_report_leaf_data(report_id, payload or "", bundle_id, atts)
+            )
     return expected
 
 
@@ -266,17 +314,21 @@ def _read_leaves(ws: Workspace) -> list[tuple[int, Any, str, str]]:
     rows: list[tuple[int, Any, str, str]] = []
     with ws.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
-            q = text("SELECT seq, typeof(leaf_hash), CAST(leaf_hash AS BLOB), "
-                     "CAST(kind AS BLOB), CAST(ref AS BLOB) FROM ledger_leaves ORDER BY seq")
+            q = text(
+                "SELECT seq, typeof(leaf_hash), CAST(leaf_hash AS BLOB), "
+                "CAST(kind AS BLOB), CAST(ref AS BLOB) FROM ledger_leaves ORDER BY seq"
+            )
             for seq, typ, h, kind, ref in conn.execute(q):
                 h = bytes(h) if typ == "blob" and h is not None else (typ, h)
                 rows.append((int(seq), h, _text(kind), _text(ref)))
         else:
-            stmt = (select(LedgerLeaf.seq, LedgerLeaf.leaf_hash, LedgerLeaf.kind, LedgerLeaf.ref)
-                    .order_by(LedgerLeaf.seq).execution_options(yield_per=5000))
+            stmt = (
+                select(LedgerLeaf.seq, LedgerLeaf.leaf_hash, LedgerLeaf.kind, LedgerLeaf.ref)
+                .order_by(LedgerLeaf.seq)
+                .execution_options(yield_per=5000)
+            )
             for seq, h, kind, ref in conn.execute(stmt):
-                rows.append((int(seq), bytes(h) if h is not None else None, kind or "",
-                             ref or ""))
+                rows.append((int(seq), bytes(h) if h is not None else None, kind or "", ref or ""))
     return rows
 
 
@@ -299,8 +351,9 @@ def _hash_problem(h: Any) -> str | None:
     return f"{h[0] if isinstance(h, tuple) else type(h).__name__} instead of a binary hash"
 
 
-def _check_witness_blob(ws: Workspace, sha: str, check_blobs: bool, res: VerifyResult
-                        ) -> str | None:
+def _check_witness_blob(
+    ws: Workspace, sha: str, check_blobs: bool, res: VerifyResult
+) -> str | None:
     """Problem with the stored witness blob a witness leaf names, or None."""
     path = blob_path(ws, "witness", sha)
     if not check_blobs:
@@ -314,9 +367,14 @@ def _check_witness_blob(ws: Workspace, sha: str, check_blobs: bool, res: VerifyR
     return None
 
 
-def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
-           checkpoints: Iterable[Checkpoint] = (), check_blobs: bool = True,
-           checkpoint_files: bool = True) -> VerifyResult:
+def verify(
+    ws: Workspace,
+    known_keys: Iterable[PublicKeys] = (),
+    *,
+    checkpoints: Iterable[Checkpoint] = (),
+    check_blobs: bool = True,
+    checkpoint_files: bool = True,
+) -> VerifyResult:
     """Prove the store matches its ledger and its signed checkpoints (see module doc).
 
     ``known_keys``: the organisation public keys whose signatures are accepted;
@@ -341,12 +399,13 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
             missing_seqs.append(len(leaves) + len(missing_seqs))
         bad_hash = _hash_problem(h)
         if bad_hash:
-            res.problems.append(f"leaf {seq} ({kind} {ref[:24]}): stored hash is {bad_hash} "
-                                "(altered)")
+            res.problems.append(
+                f"leaf {seq} ({kind} {ref[:24]}): stored hash is {bad_hash} (altered)"
+            )
             h = hashlib.sha256(repr(h).encode()).digest()  # keeps later leaves in place
         leaves.append(h)
         if kind == WITNESS_KIND and ref.startswith(WITNESS_REF):
-            sha = ref[len(WITNESS_REF):]
+            sha = ref[len(WITNESS_REF) :]
             want = merkle.leaf_hash(witness_leaf_data(sha))
             problem = _check_witness_blob(ws, sha, check_blobs, res)
             if problem:
@@ -367,11 +426,18 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
     if missing_seqs:
         # The tree is over positions: with holes, the positions after the first hole
         # cannot be checked against signed roots. Keep only the unbroken prefix.
-        leaves = leaves[:missing_seqs[0]]
+        leaves = leaves[: missing_seqs[0]]
     with ws.engine.connect() as conn:
-        stored = [Checkpoint(ws.id, int(c.tree_size), bytes(c.root_hash), c.key_id or "",
-                             bytes(c.signature or b""))
-                  for c in conn.execute(select(LedgerCheckpoint).order_by(LedgerCheckpoint.id))]
+        stored = [
+            Checkpoint(
+                ws.id,
+                int(c.tree_size),
+                bytes(c.root_hash),
+                c.key_id or "",
+                bytes(c.signature or b""),
+            )
+            for c in conn.execute(select(LedgerCheckpoint).order_by(LedgerCheckpoint.id))
+        ]
     missing_leaf = set(expected) - seen
     for ref in sorted(missing_leaf)[:50]:
         res.problems.append(f"{ref[:24]}: stored content has no ledger leaf")
@@ -390,13 +456,17 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
     stored_keys = {(c.tree_size, c.root_hash, c.signature) for c in stored}
     for c, name in from_files:
         if (c.tree_size, c.root_hash, c.signature) not in stored_keys:
-            res.problems.append(f"{name}: checkpoint for size {c.tree_size} has no matching "
-                                "checkpoint in the store (removed from the database?)")
+            res.problems.append(
+                f"{name}: checkpoint for size {c.tree_size} has no matching "
+                "checkpoint in the store (removed from the database?)"
+            )
     # One check per distinct checkpoint, saying where each copy of it was found.
     found: dict[tuple[str, int, bytes, str, bytes], tuple[Checkpoint, list[str]]] = {}
-    for cp, where in [*((c, "in the store") for c in stored),
-                      *((c, name) for c, name in from_files),
-                      *((c, "given with --checkpoint") for c in checkpoints)]:
+    for cp, where in [
+        *((c, "in the store") for c in stored),
+        *((c, name) for c, name in from_files),
+        *((c, "given with --checkpoint") for c in checkpoints),
+    ]:
         key = (cp.origin, cp.tree_size, cp.root_hash, cp.key_id, cp.signature)
         found.setdefault(key, (cp, []))[1].append(where)
     all_cps = sorted(found.values(), key=lambda t: t[0].tree_size)
@@ -407,33 +477,43 @@ def verify(ws: Workspace, known_keys: Iterable[PublicKeys] = (), *,
         signer = keys.get(cp.key_id)
         if signer is None or key_id(signer.signing_public) != cp.key_id:
             res.problems.append(f"{label}: signed by an unknown key ({cp.key_id[:16]})")
-        elif not verify_signature(signer.signing_public,
-                                  checkpoint_body(cp.origin, cp.tree_size, cp.root_hash),
-                                  cp.signature):
+        elif not verify_signature(
+            signer.signing_public,
+            checkpoint_body(cp.origin, cp.tree_size, cp.root_hash),
+            cp.signature,
+        ):
             res.problems.append(f"{label}: bad signature")
         if cp.origin != ws.id:
             res.problems.append(f"{label}: belongs to another workspace")
             continue
         holes = [s for s in missing_seqs if s < cp.tree_size]
         if holes:
-            res.problems.append(f"{label}: leaf {', '.join(map(str, holes[:10]))}"
-                                f"{' …' if len(holes) > 10 else ''} of its tree "
-                                f"{'is' if len(holes) == 1 else 'are'} missing (leaves removed)")
+            res.problems.append(
+                f"{label}: leaf {', '.join(map(str, holes[:10]))}"
+                f"{' …' if len(holes) > 10 else ''} of its tree "
+                f"{'is' if len(holes) == 1 else 'are'} missing (leaves removed)"
+            )
             continue
         if cp.tree_size > len(rows):
-            res.problems.append(f"{label}: the ledger now has {len(rows)} leaves, "
-                                f"{cp.tree_size - len(rows)} fewer than were signed "
-                                "(leaves removed)")
+            res.problems.append(
+                f"{label}: the ledger now has {len(rows)} leaves, "
+                f"{cp.tree_size - len(rows)} fewer than were signed "
+                "(leaves removed)"
+            )
             continue
-        if merkle.root_hash(leaves[:cp.tree_size]) != cp.root_hash:
-            res.problems.append(f"{label}: root does not match the current leaves "
-                                "(rows altered or removed since it was signed)")
+        if merkle.root_hash(leaves[: cp.tree_size]) != cp.root_hash:
+            res.problems.append(
+                f"{label}: root does not match the current leaves "
+                "(rows altered or removed since it was signed)"
+            )
         if prev is not None and prev.tree_size <= cp.tree_size:
-            proof = merkle.consistency_proof(prev.tree_size, leaves[:cp.tree_size])
-            if not merkle.verify_consistency(prev.tree_size, cp.tree_size, prev.root_hash,
-                                             cp.root_hash, proof):
-                res.problems.append(f"{label}: not consistent with checkpoint at size "
-                                    f"{prev.tree_size}")
+            proof = merkle.consistency_proof(prev.tree_size, leaves[: cp.tree_size])
+            if not merkle.verify_consistency(
+                prev.tree_size, cp.tree_size, prev.root_hash, cp.root_hash, proof
+            ):
+                res.problems.append(
+                    f"{label}: not consistent with checkpoint at size {prev.tree_size}"
+                )
         prev = cp
     if check_blobs:
         _check_unledgered_witness_blobs(ws, seen, res)
@@ -451,8 +531,9 @@ def _check_unledgered_witness_blobs(ws: Workspace, seen: set[str], res: VerifyRe
             continue
         res.blobs_checked += 1
         if _file_sha256(p) != p.stem:
-            res.problems.append(f"witness blob {p.stem[:16]}: altered (its content no longer "
-                                "matches its name)")
+            res.problems.append(
+                f"witness blob {p.stem[:16]}: altered (its content no longer matches its name)"
+            )
 
 
 def prove_inclusion(ws: Workspace, ref: str, tree_size: int | None = None) -> dict[str, Any]:
@@ -467,18 +548,26 @@ def prove_inclusion(ws: Workspace, ref: str, tree_size: int | None = None) -> di
     if not 0 < size <= len(leaves):
         raise IntakeError(f"tree size must be between 1 and {len(leaves)}")
     with ws.engine.connect() as conn:
-        row = conn.execute(select(LedgerLeaf.seq, LedgerLeaf.kind).where(LedgerLeaf.ref == ref)
-                           ).first()
+        row = conn.execute(
+            select(LedgerLeaf.seq, LedgerLeaf.kind).where(LedgerLeaf.ref == ref)
+        ).first()
     if row is None:
         raise IntakeError(f"no ledger leaf for {ref[:24]!r}")
     seq, kind = int(row[0]), row[1]
     if seq >= size:
         raise IntakeError(f"leaf {seq} was appended after a tree of size {size}")
     proof = merkle.inclusion_proof(seq, leaves[:size])
-    return {"format": "roshan-inclusion-proof/1", "origin": ws.id, "ref": ref, "kind": kind,
-            "leaf_index": seq, "tree_size": size, "leaf_hash": leaves[seq].hex(),
-            "proof": [p.hex() for p in proof],
-            "root_hash": merkle.root_hash(leaves[:size]).hex()}
+    return {
+        "format": "roshan-inclusion-proof/1",
+        "origin": ws.id,
+        "ref": ref,
+        "kind": kind,
+        "leaf_index": seq,
+        "tree_size": size,
+        "leaf_hash": leaves[seq].hex(),
+        "proof": [p.hex() for p in proof],
+        "root_hash": merkle.root_hash(leaves[:size]).hex(),
+    }
 
 
 def check_inclusion(proof: Mapping[str, Any], cp: Checkpoint) -> bool:
@@ -491,8 +580,12 @@ def check_inclusion(proof: Mapping[str, Any], cp: Checkpoint) -> bool:
             return False
         if int(proof["tree_size"]) != cp.tree_size or proof.get("origin") != cp.origin:
             return False
-        return merkle.verify_inclusion(int(proof["leaf_index"]), cp.tree_size,
-                                       bytes.fromhex(proof["leaf_hash"]),
-                                       [bytes.fromhex(p) for p in proof["proof"]], cp.root_hash)
+        return merkle.verify_inclusion(
+            int(proof["leaf_index"]),
+            cp.tree_size,
+            bytes.fromhex(proof["leaf_hash"]),
+            [bytes.fromhex(p) for p in proof["proof"]],
+            cp.root_hash,
+        )
     except (KeyError, TypeError, ValueError):
         return False

@@ -92,7 +92,8 @@ def check_image_bomb(head: bytes, *, what: str = "attachment") -> None:
     if w * h > MAX_PIXELS:
         raise IntakeError(
             f"{what}: image declares {w}x{h} pixels (limit {MAX_PIXELS:,}); "
-            "refused as a possible decompression bomb")
+            "refused as a possible decompression bomb"
+        )
 
 
 def check_zip_bomb(data: bytes, *, what: str = "attachment") -> None:
@@ -107,8 +108,10 @@ def check_zip_bomb(data: bytes, *, what: str = "attachment") -> None:
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_ZIP_UNCOMPRESSED or total / packed > MAX_ZIP_RATIO:
-        raise IntakeError(f"{what}: archive expands to {total:,} bytes from {packed:,}; "
-                          "refused as a possible decompression bomb")
+        raise IntakeError(
+            f"{what}: archive expands to {total:,} bytes from {packed:,}; "
+            "refused as a possible decompression bomb"
+        )
 
 
 def strip_jpeg(data: bytes) -> tuple[bytes, list[str]]:
@@ -136,13 +139,12 @@ def strip_jpeg(data: bytes) -> tuple[bytes, list[str]]:
             continue
         if i + 2 > n:
             raise IntakeError("attachment: truncated JPEG")
-        (seglen,) = struct.unpack(">H", data[i:i + 2])
-        seg = data[i:i + seglen]
+        (seglen,) = struct.unpack(">H", data[i : i + 2])
+        seg = data[i : i + seglen]
         if len(seg) != seglen or seglen < 2:
             raise IntakeError("attachment: truncated JPEG")
         if marker in _JPEG_DROP:
-            removed.append({0xE1: "EXIF/XMP", 0xEC: "APP12", 0xED: "IPTC",
-                            0xFE: "comment"}[marker])
+            removed.append({0xE1: "EXIF/XMP", 0xEC: "APP12", 0xED: "IPTC", 0xFE: "comment"}[marker])
         else:
             out += bytes([0xFF, marker]) + seg
         i += seglen
@@ -157,8 +159,8 @@ def strip_png(data: bytes) -> tuple[bytes, list[str]]:
     removed: list[str] = []
     i = len(PNG_SIG)
     while i + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[i:i + 4])
-        ctype = data[i + 4:i + 8]
+        (length,) = struct.unpack(">I", data[i : i + 4])
+        ctype = data[i + 4 : i + 8]
         end = i + 12 + length
         if end > len(data):
             raise IntakeError("attachment: truncated PNG")
@@ -173,8 +175,18 @@ def strip_png(data: bytes) -> tuple[bytes, list[str]]:
 
 
 # ---- MP4 / QuickTime (ISO BMFF) ------------------------------------------------------
-_MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"edts", b"dinf", b"stbl", b"mvex",
-                   b"moof", b"traf"}
+_MP4_CONTAINERS = {
+    b"moov",
+    b"trak",
+    b"mdia",
+    b"minf",
+    b"edts",
+    b"dinf",
+    b"stbl",
+    b"mvex",
+    b"moof",
+    b"traf",
+}
 _MP4_DROP = {b"udta", b"meta"}
 _MAX_BOXES = 100_000
 
@@ -230,15 +242,16 @@ def _free_box_bytes(offset: int, length: int, read_at: Callable[[int, int], byte
 
 def strip_mp4(data: bytes) -> tuple[bytes, list[str]]:
     """Blank the metadata boxes of an in-memory MP4 (see module doc)."""
+
     def read_at(o: int, n: int) -> bytes:
-        return data[o:o + n]
+        return data[o : o + n]
 
     plan = mp4_patch_plan(read_at, len(data))
     out = bytearray(data)
     removed = []
     for off, length in plan:
-        removed.append(data[off + 4:off + 8].decode("latin-1"))
-        out[off:off + length] = _free_box_bytes(off, length, read_at)
+        removed.append(data[off + 4 : off + 8].decode("latin-1"))
+        out[off : off + length] = _free_box_bytes(off, length, read_at)
     return bytes(out), removed
 
 
@@ -279,18 +292,19 @@ class PatchedReader:
                 h0 = lo - off
                 if h0 < len(repl_head):
                     k = min(len(repl_head) - h0, hi - lo)
-                    seg[:k] = repl_head[h0:h0 + k]
-                buf[lo - start:hi - start] = seg
+                    seg[:k] = repl_head[h0 : h0 + k]
+                buf[lo - start : hi - start] = seg
         self.pos = end
         return bytes(buf)
 
 
-def clean_attachment(data: bytes, *, keep_metadata: bool = False,
-                     what: str = "attachment") -> Cleaned:
+def clean_attachment(
+    data: bytes, *, keep_metadata: bool = False, what: str = "attachment"
+) -> Cleaned:
     """Bomb-check an attachment and, unless ``keep_metadata``, strip what can be stripped."""
     media_type = sniff(data[:64])
     if media_type.startswith("image/"):
-        check_image_bomb(data[:1024 * 1024], what=what)
+        check_image_bomb(data[: 1024 * 1024], what=what)
     if media_type == "application/zip":
         check_zip_bomb(data, what=what)
     if keep_metadata:

@@ -77,8 +77,8 @@ def _path(m: int, leaves: Sequence[bytes], lo: int, hi: int) -> list[bytes]:
         return []
     k = _largest_pow2_below(n)
     if m < k:
-        return _path(m, leaves, lo, lo + k) + [root_hash(leaves[lo + k:hi])]
-    return _path(m - k, leaves, lo + k, hi) + [root_hash(leaves[lo:lo + k])]
+        return _path(m, leaves, lo, lo + k) + [root_hash(leaves[lo + k : hi])]
+    return _path(m - k, leaves, lo + k, hi) + [root_hash(leaves[lo : lo + k])]
 
 
 def consistency_proof(first: int, leaves: Sequence[bytes]) -> list[bytes]:
@@ -100,12 +100,13 @@ def _subproof(m: int, leaves: Sequence[bytes], lo: int, hi: int, b: bool) -> lis
         return [] if b else [root_hash(leaves[lo:hi])]
     k = _largest_pow2_below(n)
     if m <= k:
-        return _subproof(m, leaves, lo, lo + k, b) + [root_hash(leaves[lo + k:hi])]
-    return _subproof(m - k, leaves, lo + k, hi, False) + [root_hash(leaves[lo:lo + k])]
+        return _subproof(m, leaves, lo, lo + k, b) + [root_hash(leaves[lo + k : hi])]
+    return _subproof(m - k, leaves, lo + k, hi, False) + [root_hash(leaves[lo : lo + k])]
 
 
-def verify_inclusion(index: int, tree_size: int, leaf: bytes, proof: Sequence[bytes],
-                     root: bytes) -> bool:
+def verify_inclusion(
+    index: int, tree_size: int, leaf: bytes, proof: Sequence[bytes], root: bytes
+) -> bool:
     """RFC 9162 §2.1.3.2: does ``proof`` show leaf hash ``leaf`` at ``index`` under ``root``?"""
     if not 0 <= index < tree_size:
         return False
@@ -129,8 +130,9 @@ def verify_inclusion(index: int, tree_size: int, leaf: bytes, proof: Sequence[by
     return sn == 0 and r == root
 
 
-def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes,
-                       proof: Sequence[bytes]) -> bool:
+def verify_consistency(
+    first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]
+) -> bool:
     """RFC 9162 §2.1.4.2: does ``proof`` show the size-``second`` tree extends size ``first``?
 
     Degenerate cases the RFC leaves to the caller: equal sizes need an empty proof

@@ -80,11 +80,14 @@ def validate_victim(victim: Mapping[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in victim.items():
         if key == "witness":
-            raise IntakeError("victim field 'witness' is not allowed: put the witness's contact "
-                              "in witness_contact, which is encrypted separately")
+            raise IntakeError(
+                "victim field 'witness' is not allowed: put the witness's contact "
+                "in witness_contact, which is encrypted separately"
+            )
         if key not in VICTIM_FIELDS:
-            raise IntakeError(f"unknown victim field {key!r} (expected one of roshan's canonical "
-                              "fields)")
+            raise IntakeError(
+                f"unknown victim field {key!r} (expected one of roshan's canonical fields)"
+            )
         if value is None:
             continue
         if not isinstance(value, str):
@@ -113,8 +116,9 @@ def _atomic_blob(outbox: Path, kind: str, ciphertext_path: Path) -> str:
     return digest
 
 
-def _encrypt_bytes_to(outbox: Path, kind: str, data: bytes,
-                      recipients: Sequence[x25519.Recipient]) -> str:
+def _encrypt_bytes_to(
+    outbox: Path, kind: str, data: bytes, recipients: Sequence[x25519.Recipient]
+) -> str:
     tmp = outbox / kind / f".tmp-{secrets.token_hex(8)}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -141,8 +145,9 @@ class _HashingReader:
         return buf
 
 
-def _encrypt_file_to(outbox: Path, src: Path, recipients: Sequence[x25519.Recipient],
-                     *, strip_mp4: bool = False) -> tuple[str, str, int, list[str] | None]:
+def _encrypt_file_to(
+    outbox: Path, src: Path, recipients: Sequence[x25519.Recipient], *, strip_mp4: bool = False
+) -> tuple[str, str, int, list[str] | None]:
     """Stream-encrypt a large file: (blob, sha256 of stored bytes, size, removed boxes).
 
     ``removed`` is None when stripping was asked for but the MP4 could not be parsed.
@@ -157,6 +162,7 @@ def _encrypt_file_to(outbox: Path, src: Path, recipients: Sequence[x25519.Recipi
             source: Any = inp
             stripped = strip_mp4
             if strip_mp4:
+
                 def read_at(o: int, n: int) -> bytes:
                     inp.seek(o)
                     return inp.read(n)
@@ -172,8 +178,12 @@ def _encrypt_file_to(outbox: Path, src: Path, recipients: Sequence[x25519.Recipi
                 source = PatchedReader(inp, plan)
             hr = _HashingReader(source)
             pyrage.encrypt_io(hr, fh, list(recipients))
-        return (_atomic_blob(outbox, "attachments", tmp), hr.h.hexdigest(), hr.n,
-                removed if stripped else None)
+        return (
+            _atomic_blob(outbox, "attachments", tmp),
+            hr.h.hexdigest(),
+            hr.n,
+            removed if stripped else None,
+        )
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -233,8 +243,9 @@ def save_report(
         except OSError as exc:
             raise IntakeError(f"cannot read attachment {path.name}: {exc.strerror}") from exc
         if size > MAX_ATTACHMENT_BYTES:
-            raise IntakeError(f"attachment {path.name} is larger than "
-                              f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB")
+            raise IntakeError(
+                f"attachment {path.name} is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"
+            )
         prepared.append((path, safe_display_name(path.name), size))
     outbox = ensure_outbox(outbox)
     recipients = [recipient]
@@ -250,25 +261,38 @@ def save_report(
             original_sha = hashlib.sha256(data).hexdigest()
             cleaned = clean_attachment(data, keep_metadata=keep_metadata, what=f"attachment {name}")
             blob = _encrypt_bytes_to(outbox, "attachments", cleaned.data, recipients)
-            entry = {"sha256": hashlib.sha256(cleaned.data).hexdigest(), "size": len(cleaned.data),
-                     "original_sha256": original_sha, "media_type": cleaned.media_type,
-                     "metadata_stripped": cleaned.metadata_stripped,
-                     "removed": list(cleaned.removed)}
+            entry = {
+                "sha256": hashlib.sha256(cleaned.data).hexdigest(),
+                "size": len(cleaned.data),
+                "original_sha256": original_sha,
+                "media_type": cleaned.media_type,
+                "metadata_stripped": cleaned.metadata_stripped,
+                "removed": list(cleaned.removed),
+            }
             stripped = cleaned.metadata_stripped
         else:
             if media_type.startswith("image/"):
-                raise IntakeError(f"attachment {name}: image larger than "
-                                  f"{MAX_IN_MEMORY // (1024 * 1024)} MB refused")
+                raise IntakeError(
+                    f"attachment {name}: image larger than "
+                    f"{MAX_IN_MEMORY // (1024 * 1024)} MB refused"
+                )
             original_sha, _ = _file_sha256(path)
             strip = media_type == "video/mp4" and not keep_metadata
             blob, sha, real, removed = _encrypt_file_to(outbox, path, recipients, strip_mp4=strip)
             stripped = strip and removed is not None
-            entry = {"sha256": sha, "size": real, "original_sha256": original_sha,
-                     "media_type": media_type, "metadata_stripped": stripped,
-                     "removed": removed or []}
+            entry = {
+                "sha256": sha,
+                "size": real,
+                "original_sha256": original_sha,
+                "media_type": media_type,
+                "metadata_stripped": stripped,
+                "removed": removed or [],
+            }
         if not stripped and not keep_metadata:
-            warnings.append(f"{name}: metadata of {media_type} files cannot be stripped; "
-                            "it may reveal place, time or device")
+            warnings.append(
+                f"{name}: metadata of {media_type} files cannot be stripped; "
+                "it may reveal place, time or device"
+            )
         entry["name"] = name
         entry["blob"] = blob
         att_entries.append(entry)
@@ -276,10 +300,14 @@ def save_report(
     witness_blob = None
     witness_entry = None
     if witness_contact:
-        contact = ({"contact": witness_contact} if isinstance(witness_contact, str)
-                   else dict(witness_contact))
-        w_plain = canonical_json({"format": WITNESS_FORMAT, "nonce": secrets.token_hex(16),
-                                  **contact})
+        contact = (
+            {"contact": witness_contact}
+            if isinstance(witness_contact, str)
+            else dict(witness_contact)
+        )
+        w_plain = canonical_json(
+            {"format": WITNESS_FORMAT, "nonce": secrets.token_hex(16), **contact}
+        )
         witness_blob = _encrypt_bytes_to(outbox, "witness", w_plain, recipients)
         witness_entry = {"blob": witness_blob}
     report = {

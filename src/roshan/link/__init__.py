@@ -49,18 +49,45 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "DECISIONS", "DEFAULT_SEED", "LinkSummary", "ReviewConflictError", "SessionSummary",
+    "DECISIONS",
+    "DEFAULT_SEED",
+    "LinkSummary",
+    "ReviewConflictError",
+    "SessionSummary",
     "capture_histories",
-    "decide_in_session", "decision_versions", "decisions_touching", "export_batch",
-    "import_batch", "is_decided", "latest_link_health", "link_workspace", "records_by_pk",
-    "review_queue", "run_interactive", "warm_review_cache",
+    "decide_in_session",
+    "decision_versions",
+    "decisions_touching",
+    "export_batch",
+    "import_batch",
+    "is_decided",
+    "latest_link_health",
+    "link_workspace",
+    "records_by_pk",
+    "review_queue",
+    "run_interactive",
+    "warm_review_cache",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, {
-    "histories": ("capture_histories",),
-    "pipeline": ("DEFAULT_SEED", "LinkSummary", "latest_link_health", "link_workspace"),
-    "review": ("DECISIONS", "ReviewConflictError", "SessionSummary", "decide_in_session",
-               "decision_versions", "decisions_touching", "export_batch", "import_batch",
-               "is_decided", "records_by_pk", "review_queue", "run_interactive",
-               "warm_review_cache"),
-})
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "histories": ("capture_histories",),
+        "pipeline": ("DEFAULT_SEED", "LinkSummary", "latest_link_health", "link_workspace"),
+        "review": (
+            "DECISIONS",
+            "ReviewConflictError",
+            "SessionSummary",
+            "decide_in_session",
+            "decision_versions",
+            "decisions_touching",
+            "export_batch",
+            "import_batch",
+            "is_decided",
+            "records_by_pk",
+            "review_queue",
+            "run_interactive",
+            "warm_review_cache",
+        ),
+    },
+)

@@ -88,8 +88,9 @@ def _compose(frame: pd.DataFrame, cols: tuple[str, ...]) -> pd.Series:
     return key.where(ok, None)
 
 
-def add_blocking_keys(frame: pd.DataFrame, passes: list[BlockingPass],
-                      cap: int = DEFAULT_BLOCK_CAP) -> BlockingReport:
+def add_blocking_keys(
+    frame: pd.DataFrame, passes: list[BlockingPass], cap: int = DEFAULT_BLOCK_CAP
+) -> BlockingReport:
     """Add one ``blk_<name>`` column per pass to ``frame`` (in place), capping block sizes."""
     report = BlockingReport()
     for bp in passes:
@@ -110,15 +111,19 @@ def add_blocking_keys(frame: pd.DataFrame, passes: list[BlockingPass],
             n_rec = int(big.sum())
             report.dropped_blocks[bp.name] = n_blocks
             report.dropped_records[bp.name] = n_rec
-            msg = (f"blocking pass {bp.name!r}: {n_blocks} block(s) still larger than {cap} "
-                   f"records after refinement; {n_rec} records are left to the other passes")
+            msg = (
+                f"blocking pass {bp.name!r}: {n_blocks} block(s) still larger than {cap} "
+                f"records after refinement; {n_rec} records are left to the other passes"
+            )
             report.warnings.append(msg)
             log.warning(msg)
             key = key.where(~big, None)
         if refined:
             report.refined_blocks[bp.name] = refined
-            msg = (f"blocking pass {bp.name!r}: {refined} block(s) over {cap} records were split "
-                   f"by {', '.join(bp.refine)}")
+            msg = (
+                f"blocking pass {bp.name!r}: {refined} block(s) over {cap} records were split "
+                f"by {', '.join(bp.refine)}"
+            )
             report.warnings.append(msg)
             log.warning(msg)
         counts = key.value_counts()

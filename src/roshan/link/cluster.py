@@ -50,11 +50,16 @@ class Clustering:
         return [g[k] for k in sorted(g.index)]
 
 
-def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: float, *,
-                  must_link: Iterable[tuple[int, int]] = (),
-                  cannot_link: Iterable[tuple[int, int]] = (),
-                  guard_pairs: Iterable[tuple[int, int]] = (),
-                  large_cluster: int | None = None) -> Clustering:
+def cluster_pairs(
+    record_pks: Iterable[int],
+    pairs: pd.DataFrame,
+    threshold: float,
+    *,
+    must_link: Iterable[tuple[int, int]] = (),
+    cannot_link: Iterable[tuple[int, int]] = (),
+    guard_pairs: Iterable[tuple[int, int]] = (),
+    large_cluster: int | None = None,
+) -> Clustering:
     """Cluster records: pairs ≥ threshold joined strongest first, subject to constraints.
 
     ``pairs`` needs record_pk_l, record_pk_r, match_probability. ``must_link`` pairs
@@ -91,8 +96,9 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
         uf.union(a, b)
         return True
 
-    for a, b in sorted({(min(a, b), max(a, b)) for a, b in must_link
-                        if a in known and b in known and a != b}):
+    for a, b in sorted(
+        {(min(a, b), max(a, b)) for a, b in must_link if a in known and b in known and a != b}
+    ):
         try_join(a, b, must=True)
     # The guard applies after reviewers' must-links: it never splits what a person joined.
     for a, b in guard:
@@ -102,8 +108,13 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
     if len(pairs):
         strong = pairs[pairs["match_probability"] >= threshold]
         strong = strong[strong["record_pk_l"].isin(known) & strong["record_pk_r"].isin(known)]
-        order = np.lexsort((strong["record_pk_r"].to_numpy(), strong["record_pk_l"].to_numpy(),
-                            -strong["match_probability"].to_numpy()))
+        order = np.lexsort(
+            (
+                strong["record_pk_r"].to_numpy(),
+                strong["record_pk_l"].to_numpy(),
+                -strong["match_probability"].to_numpy(),
+            )
+        )
         la = strong["record_pk_l"].to_numpy()[order]
         lb = strong["record_pk_r"].to_numpy()[order]
         lp = strong["match_probability"].to_numpy()[order]
@@ -118,8 +129,9 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
     label_of_root: dict[int, int] = {}
     for i in ids.tolist():  # ids sorted: first member seen is the smallest
         label_of_root.setdefault(roots[i], i)
-    labels = pd.DataFrame({"record_pk": ids,
-                           "cluster": [label_of_root[roots[int(i)]] for i in ids]})
+    labels = pd.DataFrame(
+        {"record_pk": ids, "cluster": [label_of_root[roots[int(i)]] for i in ids]}
+    )
     labels["match_probability"] = [best.get(int(i), np.nan) for i in ids]
 
     for a, b in skipped_guard:
@@ -133,5 +145,6 @@ def cluster_pairs(record_pks: Iterable[int], pairs: pd.DataFrame, threshold: flo
         for lab, n in sizes.items():
             if n > large_cluster:
                 flags.setdefault(int(lab), set()).add(FLAG_LARGE)
-    return Clustering(labels=labels, flags={k: sorted(v) for k, v in flags.items()},
-                      n_skipped_edges=n_skipped)
+    return Clustering(
+        labels=labels, flags={k: sorted(v) for k, v in flags.items()}, n_skipped_edges=n_skipped
+    )

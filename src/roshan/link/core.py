@@ -66,8 +66,7 @@ def transplant_parameters(target: dict[str, Any], source: dict[str, Any]) -> dic
 
     Both must come from the same :class:`ModelSpec`, so comparisons and levels line up.
     """
-    target["probability_two_random_records_match"] = \
-        source["probability_two_random_records_match"]
+    target["probability_two_random_records_match"] = source["probability_two_random_records_match"]
     if len(target["comparisons"]) != len(source["comparisons"]):
         raise LinkageError("internal: model and settings have different comparisons")
     for tc, sc in zip(target["comparisons"], source["comparisons"], strict=True):
@@ -78,15 +77,25 @@ def transplant_parameters(target: dict[str, Any], source: dict[str, Any]) -> dic
     return target
 
 
-def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duckdb",
-                  spark_master: str | None = None, threshold: float | None = None,
-                  seed: int = 42, must_link: Iterable[tuple[int, int]] = (),
-                  cannot_link: Iterable[tuple[int, int]] = (),
-                  labels: pd.DataFrame | None = None, models_dir: Path | None = None,
-                  block_cap: int | None = None, on_progress: ProgressFn | None = None,
-                  u_sample_rows: int = U_SAMPLE_ROWS, em_max_pairs: float = EM_MAX_PAIRS,
-                  threads: int | None = None, starts: tuple[str, ...] | None = None,
-                  ) -> CoreResult:
+def link_prepared(
+    prepared: pd.DataFrame,
+    spec: ModelSpec,
+    *,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    threshold: float | None = None,
+    seed: int = 42,
+    must_link: Iterable[tuple[int, int]] = (),
+    cannot_link: Iterable[tuple[int, int]] = (),
+    labels: pd.DataFrame | None = None,
+    models_dir: Path | None = None,
+    block_cap: int | None = None,
+    on_progress: ProgressFn | None = None,
+    u_sample_rows: int = U_SAMPLE_ROWS,
+    em_max_pairs: float = EM_MAX_PAIRS,
+    threads: int | None = None,
+    starts: tuple[str, ...] | None = None,
+) -> CoreResult:
     """Link a frame already prepared for ``spec`` (one row per record, ``unique_id``)."""
     if engine not in ENGINES:
         raise LinkageError(f"unknown linkage engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -115,22 +124,28 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
 
         t0 = time.perf_counter()
         progress("train", 1, len(STEPS))
-        tkw: dict[str, Any] = dict(seed=seed, labels=labels, u_sample_rows=u_sample_rows,
-                                   em_max_pairs=em_max_pairs, threshold=thr)
+        tkw: dict[str, Any] = dict(
+            seed=seed,
+            labels=labels,
+            u_sample_rows=u_sample_rows,
+            em_max_pairs=em_max_pairs,
+            threshold=thr,
+        )
         linker, training = train(train_backend, sdf, prepared, spec, starts=starts, **tkw)
         health = HealthReport(model_used=training.chosen_start)
         health.attempts.append(_attempt(training))
         if not all(c.ok for c in training.checks) and spec.sure_m_rules:
             # A failed check: retrain with the fallback (m from sure matches, no EM).
-            linker2, training2 = train(train_backend, sdf, prepared, spec, fallback=True,
-                                       **tkw)
+            linker2, training2 = train(train_backend, sdf, prepared, spec, fallback=True, **tkw)
             health.attempts.append(_attempt(training2))
-            if all(c.ok for c in training2.checks) or \
-                    anchor_score(training2.checks) > anchor_score(training.checks):
-                training2.notes.append("the EM model failed its health check ("
-                                       + ", ".join(c.name for c in training.checks
-                                                   if not c.ok)
-                                       + "); the fallback model is used")
+            if all(c.ok for c in training2.checks) or anchor_score(training2.checks) > anchor_score(
+                training.checks
+            ):
+                training2.notes.append(
+                    "the EM model failed its health check ("
+                    + ", ".join(c.name for c in training.checks if not c.ok)
+                    + "); the fallback model is used"
+                )
                 training2.starts = training.starts + training2.starts
                 linker, training = linker2, training2
                 health.model_used = training.chosen_start
@@ -144,8 +159,12 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         progress("predict", 2, len(STEPS))
         psdf = sdf
         if engine != "duckdb":
-            pred_backend = open_backend(engine, spark_master=spark_master, threads=threads,
-                                        expected_pairs=blocking.total_pairs)
+            pred_backend = open_backend(
+                engine,
+                spark_master=spark_master,
+                threads=threads,
+                expected_pairs=blocking.total_pairs,
+            )
             psdf = pred_backend.register(prepared, "records")
             linker = _engine_linker(psdf, spec, model)
         # Chunks bound DuckDB's memory. Spark spills by itself, and chunking there
@@ -160,12 +179,16 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         pairs = pairs[pairs["match_probability"] >= PAIRS_FLOOR].reset_index(drop=True)
         model["probability_two_random_records_match"] = lam
         training.prior = {"rules": lam_rules, "calibrated": lam}
-        linker = Linker(sdf, model, log_level=None) if engine == "duckdb" else \
-            _engine_linker(psdf, spec, model)
+        linker = (
+            Linker(sdf, model, log_level=None)
+            if engine == "duckdb"
+            else _engine_linker(psdf, spec, model)
+        )
         files = save_model(linker, models_dir) if models_dir is not None else {}
         timings["predict"] = time.perf_counter() - t0
-        prior_check = links_vs_prior_check(lam_rules, lam, len(prepared),
-                                           int((pairs["match_probability"] >= thr).sum()))
+        prior_check = links_vs_prior_check(
+            lam_rules, lam, len(prepared), int((pairs["match_probability"] >= thr).sum())
+        )
         health.checks.append(prior_check)
         if not prior_check.ok and health.verdict != "failed":
             health.verdict = "failed"
@@ -182,14 +205,23 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
         guard: list[tuple[int, int]] = []
         if len(multi):
             comps = multi[["record_pk", "cluster"]].reset_index(drop=True)
-            gp = pd.concat([guard_pairs(linker, engine, pred_backend, kept, spec, comps,
-                                        threshold=thr),
-                            guard_kept_pairs(pairs, comps, spec, thr)], ignore_index=True)
-            guard = list(zip(gp["record_pk_l"].tolist(), gp["record_pk_r"].tolist(),
-                             strict=True))
-        clustering = cluster_pairs(ids, pairs, thr, must_link=must, cannot_link=cannot,
-                                   guard_pairs=guard,
-                                   large_cluster=_large_cluster_size(prepared))
+            gp = pd.concat(
+                [
+                    guard_pairs(linker, engine, pred_backend, kept, spec, comps, threshold=thr),
+                    guard_kept_pairs(pairs, comps, spec, thr),
+                ],
+                ignore_index=True,
+            )
+            guard = list(zip(gp["record_pk_l"].tolist(), gp["record_pk_r"].tolist(), strict=True))
+        clustering = cluster_pairs(
+            ids,
+            pairs,
+            thr,
+            must_link=must,
+            cannot_link=cannot,
+            guard_pairs=guard,
+            large_cluster=_large_cluster_size(prepared),
+        )
         timings["cluster"] = time.perf_counter() - t0
         progress("cluster", 4, len(STEPS))
     finally:
@@ -201,17 +233,28 @@ def link_prepared(prepared: pd.DataFrame, spec: ModelSpec, *, engine: str = "duc
     warnings = list(blocking.warnings) + list(training.warnings)
     if health.verdict == "failed":
         warnings.insert(0, health.message())
-    return CoreResult(pairs=pairs, clustering=clustering, training=training, blocking=blocking,
-                      model=model, threshold=thr, timings=timings, model_files=files,
-                      warnings=warnings, health=health, check_pairs=check)
+    return CoreResult(
+        pairs=pairs,
+        clustering=clustering,
+        training=training,
+        blocking=blocking,
+        model=model,
+        threshold=thr,
+        timings=timings,
+        model_files=files,
+        warnings=warnings,
+        health=health,
+        check_pairs=check,
+    )
 
 
 CHECK_PAIRS_LIMIT = 2000
 """At most this many model-check pairs are kept for review."""
 
 
-def check_pairs(anchors: Any, pairs: pd.DataFrame, threshold: float,
-                group: str | None) -> pd.DataFrame:
+def check_pairs(
+    anchors: Any, pairs: pd.DataFrame, threshold: float, group: str | None
+) -> pd.DataFrame:
     """Sure matches the final model does not link: what review should settle first.
 
     A human verdict on a pair the rules call sure and the model rejects tells directly
@@ -224,10 +267,12 @@ def check_pairs(anchors: Any, pairs: pd.DataFrame, threshold: float,
     cols = ["record_pk_l", "record_pk_r", "match_probability", "combination"]
     if anchors is None or anchors.sure.empty:
         return pd.DataFrame({c: [] for c in cols})
-    sure = anchors.sure.rename(columns={"unique_id_l": "record_pk_l",
-                                        "unique_id_r": "record_pk_r"})
-    scored = sure.merge(pairs[["record_pk_l", "record_pk_r", "match_probability"]],
-                        on=["record_pk_l", "record_pk_r"], how="left")
+    sure = anchors.sure.rename(columns={"unique_id_l": "record_pk_l", "unique_id_r": "record_pk_r"})
+    scored = sure.merge(
+        pairs[["record_pk_l", "record_pk_r", "match_probability"]],
+        on=["record_pk_l", "record_pk_r"],
+        how="left",
+    )
     scored["match_probability"] = scored["match_probability"].fillna(0.0)
     if group and f"{group}_l" in scored.columns:
         a = scored[f"{group}_l"].fillna("unknown").astype(str)
@@ -253,8 +298,9 @@ def _engine_linker(sdf: Any, spec: ModelSpec, model: dict[str, Any]) -> Linker:
 
 
 def _attempt(training: TrainingReport) -> dict[str, Any]:
-    return {"model": training.chosen_start,
-            "ok": all(c.ok for c in training.checks),
-            "failed": [c.name for c in training.checks if not c.ok],
-            "starts": [{k: v for k, v in s.items() if k != "em_passes"}
-                       for s in training.starts]}
+    return {
+        "model": training.chosen_start,
+        "ok": all(c.ok for c in training.checks),
+        "failed": [c.name for c in training.checks if not c.ok],
+        "starts": [{k: v for k, v in s.items() if k != "em_passes"} for s in training.starts],
+    }

@@ -116,8 +116,10 @@ def _duckdb_backend(threads: int | None) -> Backend:
 
     import psutil
 
-    limit = os.environ.get("ROSHAN_DUCKDB_MEMORY") or \
-        f"{max(1, int(psutil.virtual_memory().available * 0.5 / 2**30))}GB"
+    limit = (
+        os.environ.get("ROSHAN_DUCKDB_MEMORY")
+        or f"{max(1, int(psutil.virtual_memory().available * 0.5 / 2**30))}GB"
+    )
     con.execute(f"SET memory_limit = '{limit}'")
     spill = tempfile.mkdtemp(prefix="roshan-duckdb-")
     con.execute(f"SET temp_directory = '{spill}'")
@@ -128,8 +130,10 @@ def _duckdb_backend(threads: int | None) -> Backend:
     return Backend("duckdb", api, [con.close, lambda: shutil.rmtree(spill, ignore_errors=True)])
 
 
-_MASTER_RE = re.compile(r"^(local(\[(\*|\d+)(,\s*\d+)?\])?|local-cluster\[\d+,\s*\d+,\s*\d+\]"
-                        r"|spark://[^\s/]+(:\d+)?(,[^\s/]+(:\d+)?)*|yarn|k8s://\S+|mesos://\S+)$")
+_MASTER_RE = re.compile(
+    r"^(local(\[(\*|\d+)(,\s*\d+)?\])?|local-cluster\[\d+,\s*\d+,\s*\d+\]"
+    r"|spark://[^\s/]+(:\d+)?(,[^\s/]+(:\d+)?)*|yarn|k8s://\S+|mesos://\S+)$"
+)
 
 
 def check_spark_master(master: str, *, timeout: float = 5.0) -> None:
@@ -139,10 +143,11 @@ def check_spark_master(master: str, *, timeout: float = 5.0) -> None:
     fail deep inside a job; this says at once, in one line, what is wrong.
     """
     if not _MASTER_RE.match(master):
-        raise LinkageError(f"not a Spark master URL: {master!r} (use local[N], "
-                           "spark://HOST:7077, yarn or k8s://…)")
+        raise LinkageError(
+            f"not a Spark master URL: {master!r} (use local[N], spark://HOST:7077, yarn or k8s://…)"
+        )
     if master.startswith("spark://"):
-        hosts = master[len("spark://"):].split(",")
+        hosts = master[len("spark://") :].split(",")
         for hp in hosts:
             host, _, port = hp.partition(":")
             try:
@@ -150,8 +155,10 @@ def check_spark_master(master: str, *, timeout: float = 5.0) -> None:
                 return
             except (OSError, ValueError):
                 continue
-        raise LinkageError(f"no Spark master answers at {master} (is the master running, and "
-                           "is its port reachable from this machine?)")
+        raise LinkageError(
+            f"no Spark master answers at {master} (is the master running, and "
+            "is its port reachable from this machine?)"
+        )
 
 
 DEFAULT_SPARK_DRIVER_MEMORY = "4g"
@@ -174,8 +181,9 @@ def spark_lineage_method(master: str | None) -> str:
     chosen = os.environ.get("ROSHAN_SPARK_BREAK_LINEAGE", "").strip().lower()
     if chosen:
         if chosen not in LINEAGE_METHODS:
-            raise LinkageError(f"ROSHAN_SPARK_BREAK_LINEAGE={chosen!r}: use one of "
-                               f"{', '.join(LINEAGE_METHODS)}")
+            raise LinkageError(
+                f"ROSHAN_SPARK_BREAK_LINEAGE={chosen!r}: use one of {', '.join(LINEAGE_METHODS)}"
+            )
         return chosen
     if _is_local(master) or os.environ.get("ROSHAN_SPARK_CHECKPOINT_DIR"):
         return "parquet"
@@ -209,15 +217,19 @@ def _spark_backend(master: str | None, expected_pairs: int | None = None) -> Bac
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.driver.memory",
-                os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY", DEFAULT_SPARK_DRIVER_MEMORY))
+        .config(
+            "spark.driver.memory",
+            os.environ.get("ROSHAN_SPARK_DRIVER_MEMORY", DEFAULT_SPARK_DRIVER_MEMORY),
+        )
     )
     ours = SparkSession.getActiveSession() is None
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # Java missing, bad master URL...
-        raise LinkageError(f"cannot start Spark ({type(exc).__name__}); is Java 17 installed "
-                           "and the master URL right?") from exc
+        raise LinkageError(
+            f"cannot start Spark ({type(exc).__name__}); is Java 17 installed "
+            "and the master URL right?"
+        ) from exc
     spark.sparkContext.setLogLevel("ERROR")
     # A session started here is stopped at close (its cached tables and executors go
     # with it, and the next link gets the master it asks for); a caller's own session
@@ -232,13 +244,23 @@ def _spark_backend(master: str | None, expected_pairs: int | None = None) -> Bac
         closers.append(lambda: shutil.rmtree(checkpoint, ignore_errors=True))
     spark.sparkContext.setCheckpointDir(checkpoint)
     api = FlooredSparkAPI(spark_session=spark, break_lineage_method=lineage)
-    log.info("Spark %s, master %s, lineage broken by %s in %s", spark.version,
-             spark.sparkContext.master, lineage, checkpoint)
+    log.info(
+        "Spark %s, master %s, lineage broken by %s in %s",
+        spark.version,
+        spark.sparkContext.master,
+        lineage,
+        checkpoint,
+    )
     return Backend("spark", api, closers)
 
 
-def open_backend(engine: str = "duckdb", *, spark_master: str | None = None,
-                 threads: int | None = None, expected_pairs: int | None = None) -> Backend:
+def open_backend(
+    engine: str = "duckdb",
+    *,
+    spark_master: str | None = None,
+    threads: int | None = None,
+    expected_pairs: int | None = None,
+) -> Backend:
     """Open the named engine ("duckdb" or "spark"); LinkageError for anything else.
 
     ``expected_pairs`` (candidate pairs the blocking will produce) sizes Spark's

@@ -21,8 +21,18 @@ from roshan.link.settings import ModelSpec
 if TYPE_CHECKING:
     from roshan.link.splink_adapter import ComparisonLevelCreator
 
-FEBRL_COLUMNS = ("given_name", "surname", "street_number", "address_1", "address_2", "suburb",
-                 "postcode", "state", "date_of_birth", "soc_sec_id")
+FEBRL_COLUMNS = (
+    "given_name",
+    "surname",
+    "street_number",
+    "address_1",
+    "address_2",
+    "suburb",
+    "postcode",
+    "state",
+    "date_of_birth",
+    "soc_sec_id",
+)
 
 
 def febrl_frame(df: pd.DataFrame, *, start_id: int = 1) -> pd.DataFrame:
@@ -43,18 +53,23 @@ def febrl_frame(df: pd.DataFrame, *, start_id: int = 1) -> pd.DataFrame:
 
 
 def _jw(col: str, strong: float = 0.92, weak: float = 0.8, tf: bool = True) -> cl.CustomComparison:
-    return cl.CustomComparison([
-        cll.NullLevel(col),
-        cll.ExactMatchLevel(col, term_frequency_adjustments=tf),
-        cll.JaroWinklerLevel(col, strong),
-        cll.JaroWinklerLevel(col, weak),
-        cll.ElseLevel(),
-    ], output_column_name=col)
+    return cl.CustomComparison(
+        [
+            cll.NullLevel(col),
+            cll.ExactMatchLevel(col, term_frequency_adjustments=tf),
+            cll.JaroWinklerLevel(col, strong),
+            cll.JaroWinklerLevel(col, weak),
+            cll.ElseLevel(),
+        ],
+        output_column_name=col,
+    )
 
 
 def _lev(col: str, distances: tuple[int, ...] = (1, 2)) -> cl.CustomComparison:
-    levels: list[ComparisonLevelCreator | dict[str, Any]] = [cll.NullLevel(col),
-                                                             cll.ExactMatchLevel(col)]
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        cll.NullLevel(col),
+        cll.ExactMatchLevel(col),
+    ]
     levels += [cll.LevenshteinLevel(col, d) for d in distances]
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(levels, output_column_name=col)
@@ -69,14 +84,21 @@ def febrl_spec(threshold: float = 0.9) -> ModelSpec:
             _jw("surname"),
             _lev("date_of_birth"),
             _lev("soc_sec_id"),
-            cl.CustomComparison([cll.NullLevel("street_number"),
-                                 cll.ExactMatchLevel("street_number"), cll.ElseLevel()],
-                                output_column_name="street_number"),
+            cl.CustomComparison(
+                [
+                    cll.NullLevel("street_number"),
+                    cll.ExactMatchLevel("street_number"),
+                    cll.ElseLevel(),
+                ],
+                output_column_name="street_number",
+            ),
             _jw("address_1", 0.9, 0.7, tf=False),
             _jw("suburb", 0.9, 0.8),
             _lev("postcode", (1,)),
-            cl.CustomComparison([cll.NullLevel("state"), cll.ExactMatchLevel("state"),
-                                 cll.ElseLevel()], output_column_name="state"),
+            cl.CustomComparison(
+                [cll.NullLevel("state"), cll.ExactMatchLevel("state"), cll.ElseLevel()],
+                output_column_name="state",
+            ),
         ],
         passes=[
             BlockingPass("names", ("given_name", "surname"), ()),

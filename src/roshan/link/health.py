@@ -53,8 +53,13 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "Check", "HealthReport", "enforce_order", "model_checks", "anchor_checks",
-    "links_vs_prior_check", "VERDICTS",
+    "Check",
+    "HealthReport",
+    "enforce_order",
+    "model_checks",
+    "anchor_checks",
+    "links_vs_prior_check",
+    "VERDICTS",
 ]
 
 VERDICTS = ("ok", "repaired", "failed")
@@ -111,19 +116,29 @@ class HealthReport:
         """One plain-language sentence for the CLI, the dashboard and the report."""
         if self.verdict != "failed":
             if self.verdict == "repaired":
-                return ("the first linkage model failed its health check and was retrained "
-                        f"({self.model_used}); the retrained model passed")
+                return (
+                    "the first linkage model failed its health check and was retrained "
+                    f"({self.model_used}); the retrained model passed"
+                )
             return "the linkage model passed its health check"
         what = "; ".join(c.detail for c in self.failed_checks())
-        return ("LINKAGE IS NOT TRUSTWORTHY: the model failed its health check even after "
-                f"retraining ({what}). Review at least {self.review_pairs} pairs "
-                "(roshan review) and link again before publishing any total.")
+        return (
+            "LINKAGE IS NOT TRUSTWORTHY: the model failed its health check even after "
+            f"retraining ({what}). Review at least {self.review_pairs} pairs "
+            "(roshan review) and link again before publishing any total."
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"verdict": self.verdict, "ok": self.ok, "message": self.message(),
-                "model_used": self.model_used, "review_pairs": int(self.review_pairs),
-                "checks": [c.to_dict() for c in self.checks], "repairs": list(self.repairs),
-                "attempts": list(self.attempts)}
+        return {
+            "verdict": self.verdict,
+            "ok": self.ok,
+            "message": self.message(),
+            "model_used": self.model_used,
+            "review_pairs": int(self.review_pairs),
+            "checks": [c.to_dict() for c in self.checks],
+            "repairs": list(self.repairs),
+            "attempts": list(self.attempts),
+        }
 
 
 # ------------------------------------------------------------------ level order
@@ -153,8 +168,10 @@ def _trained(lv: dict[str, Any]) -> bool:
     return isinstance(m, (int, float)) and isinstance(u, (int, float)) and u > 0
 
 
-def enforce_order(model: dict[str, Any], chains: dict[str, list[list[str]]] | None = None,
-                  ) -> list[dict[str, Any]]:
+def enforce_order(
+    model: dict[str, Any],
+    chains: dict[str, list[list[str]]] | None = None,
+) -> list[dict[str, Any]]:
     """Pool adjacent violators so no stricter level weighs less than a looser one.
 
     Changes ``model`` in place and returns the repairs made (comparison, pooled
@@ -175,8 +192,9 @@ def enforce_order(model: dict[str, Any], chains: dict[str, list[list[str]]] | No
             stack: list[list[int]] = []
             for unit in units:
                 stack.append(unit)
-                while len(stack) >= 2 and _ratio(levels, stack[-2]) < _ratio(levels, stack[-1]) \
-                        * (1 - 1e-9):
+                while len(stack) >= 2 and _ratio(levels, stack[-2]) < _ratio(levels, stack[-1]) * (
+                    1 - 1e-9
+                ):
                     top = stack.pop()
                     stack[-1] = stack[-1] + top
             for block in stack:
@@ -191,10 +209,14 @@ def enforce_order(model: dict[str, Any], chains: dict[str, list[list[str]]] | No
             r = _ratio(levels, block)
             for j in block:
                 levels[j]["m_probability"] = float(levels[j]["u_probability"]) * r
-            repairs.append({"comparison": str(comp.get("output_column_name")),
-                            "levels": sorted(before, key=lambda k: -before[k]),
-                            "weights_before": {k: round(v, 3) for k, v in before.items()},
-                            "weight_after": round(math.log2(r), 3)})
+            repairs.append(
+                {
+                    "comparison": str(comp.get("output_column_name")),
+                    "levels": sorted(before, key=lambda k: -before[k]),
+                    "weights_before": {k: round(v, 3) for k, v in before.items()},
+                    "weight_after": round(math.log2(r), 3),
+                }
+            )
     return repairs
 
 
@@ -208,8 +230,10 @@ def _weight(lv: dict[str, Any]) -> float:
     return math.log2(float(lv["m_probability"]) / float(lv["u_probability"]))
 
 
-def order_violations(model: dict[str, Any], chains: dict[str, list[list[str]]] | None = None,
-                     ) -> list[str]:
+def order_violations(
+    model: dict[str, Any],
+    chains: dict[str, list[list[str]]] | None = None,
+) -> list[str]:
     """``comparison: stricter < looser`` for each adjacent pair out of order."""
     out = []
     for comp in model.get("comparisons", []):
@@ -218,37 +242,60 @@ def order_violations(model: dict[str, Any], chains: dict[str, list[list[str]]] |
             idx = [i for i in chain if _trained(levels[i])]
             for a, b in zip(idx, idx[1:], strict=False):
                 if _weight(levels[a]) < _weight(levels[b]) - 1e-9:
-                    out.append(f"{comp.get('output_column_name')}: "
-                               f"{levels[a].get('label_for_charts')} < "
-                               f"{levels[b].get('label_for_charts')}")
+                    out.append(
+                        f"{comp.get('output_column_name')}: "
+                        f"{levels[a].get('label_for_charts')} < "
+                        f"{levels[b].get('label_for_charts')}"
+                    )
     return out
 
 
-def model_checks(model: dict[str, Any], agreement: dict[str, list[str]],
-                 chains: dict[str, list[list[str]]] | None = None) -> list[Check]:
+def model_checks(
+    model: dict[str, Any],
+    agreement: dict[str, list[str]],
+    chains: dict[str, list[list[str]]] | None = None,
+) -> list[Check]:
     """The checks that need only the parameters: level order, agreement weights."""
     bad_order = order_violations(model, chains)
     negative: list[dict[str, Any]] = []
     for comp in model.get("comparisons", []):
         col = str(comp.get("output_column_name"))
         for lv in _levels(comp):
-            if str(lv.get("label_for_charts")) in agreement.get(col, []) and _trained(lv) \
-                    and float(lv["m_probability"]) < float(lv["u_probability"]):
-                negative.append({"comparison": col, "level": lv.get("label_for_charts"),
-                                 "m": float(lv["m_probability"]),
-                                 "u": float(lv["u_probability"]),
-                                 "weight": round(_weight(lv), 3)})
+            if (
+                str(lv.get("label_for_charts")) in agreement.get(col, [])
+                and _trained(lv)
+                and float(lv["m_probability"]) < float(lv["u_probability"])
+            ):
+                negative.append(
+                    {
+                        "comparison": col,
+                        "level": lv.get("label_for_charts"),
+                        "m": float(lv["m_probability"]),
+                        "u": float(lv["u_probability"]),
+                        "weight": round(_weight(lv), 3),
+                    }
+                )
     checks = [
-        Check("level_order", not bad_order,
-              "levels out of order: " + ", ".join(bad_order) if bad_order
-              else "every stricter level weighs at least as much as a looser one",
-              {"violations": bad_order}),
-        Check("negative_agreement", not negative,
-              "agreement counts against a match for " + ", ".join(
-                  f"{n['comparison']} ({n['level']}, m={n['m']:.3g} < u={n['u']:.3g})"
-                  for n in negative) if negative
-              else "every agreement level counts for a match",
-              {"levels": negative}),
+        Check(
+            "level_order",
+            not bad_order,
+            "levels out of order: " + ", ".join(bad_order)
+            if bad_order
+            else "every stricter level weighs at least as much as a looser one",
+            {"violations": bad_order},
+        ),
+        Check(
+            "negative_agreement",
+            not negative,
+            "agreement counts against a match for "
+            + ", ".join(
+                f"{n['comparison']} ({n['level']}, m={n['m']:.3g} < u={n['u']:.3g})"
+                for n in negative
+            )
+            if negative
+            else "every agreement level counts for a match",
+            {"levels": negative},
+        ),
     ]
     return checks
 
@@ -265,15 +312,27 @@ def _combo(a: pd.Series, b: pd.Series) -> pd.Series:
 def group_rates(scored: pd.DataFrame, threshold: float, group: str | None) -> pd.DataFrame:
     """Sure matches by combination: ``pairs``, ``linked``, ``rate``, and the shares."""
     if scored.empty:
-        return pd.DataFrame(columns=["combination", "pairs", "linked", "rate",
-                                     "share_of_candidates", "share_of_links"])
+        return pd.DataFrame(
+            columns=[
+                "combination",
+                "pairs",
+                "linked",
+                "rate",
+                "share_of_candidates",
+                "share_of_links",
+            ]
+        )
     linked = scored["match_probability"].fillna(0.0) >= threshold
     if group and f"{group}_l" in scored.columns:
         combo = _combo(scored[f"{group}_l"], scored[f"{group}_r"])
     else:
         combo = pd.Series("all", index=scored.index)
-    tab = pd.DataFrame({"combination": combo, "linked": linked}).groupby("combination") \
-        .agg(pairs=("linked", "size"), linked=("linked", "sum")).reset_index()
+    tab = (
+        pd.DataFrame({"combination": combo, "linked": linked})
+        .groupby("combination")
+        .agg(pairs=("linked", "size"), linked=("linked", "sum"))
+        .reset_index()
+    )
     tab["rate"] = tab["linked"] / tab["pairs"]
     tab["share_of_candidates"] = tab["pairs"] / tab["pairs"].sum()
     n_links = tab["linked"].sum()
@@ -281,47 +340,71 @@ def group_rates(scored: pd.DataFrame, threshold: float, group: str | None) -> pd
     return tab
 
 
-def anchor_checks(sure: pd.DataFrame, nonsure: pd.DataFrame, threshold: float,
-                  group: str | None) -> list[Check]:
+def anchor_checks(
+    sure: pd.DataFrame, nonsure: pd.DataFrame, threshold: float, group: str | None
+) -> list[Check]:
     """Group balance of sure matches linked, and sure non-matches linked."""
     tab = group_rates(sure, threshold, group)
     judged = tab[tab["pairs"] >= MIN_GROUP_PAIRS]
     total = int(tab["pairs"].sum()) if len(tab) else 0
     overall = float(tab["linked"].sum() / total) if total else float("nan")
     figures: dict[str, Any] = {
-        "sure_matches": total, "linked_rate": None if not total else round(overall, 4),
-        "by_combination": {r.combination: {"pairs": int(r.pairs), "linked": int(r.linked),
-                                           "rate": round(float(r.rate), 4),
-                                           "share_of_candidates": round(
-                                               float(r.share_of_candidates), 4),
-                                           "share_of_links": round(float(r.share_of_links), 4)}
-                           for r in tab.itertuples()},
+        "sure_matches": total,
+        "linked_rate": None if not total else round(overall, 4),
+        "by_combination": {
+            r.combination: {
+                "pairs": int(r.pairs),
+                "linked": int(r.linked),
+                "rate": round(float(r.rate), 4),
+                "share_of_candidates": round(float(r.share_of_candidates), 4),
+                "share_of_links": round(float(r.share_of_links), 4),
+            }
+            for r in tab.itertuples()
+        },
     }
     if total < MIN_GROUP_PAIRS:
-        balance = Check("group_balance", True,
-                        f"only {total} sure matches: too few to judge the model by them",
-                        figures, judged=False)
+        balance = Check(
+            "group_balance",
+            True,
+            f"only {total} sure matches: too few to judge the model by them",
+            figures,
+            judged=False,
+        )
     else:
         best = float(judged["rate"].max()) if len(judged) else overall
         weak = judged[judged["rate"] < GROUP_RATE_RATIO * best]
-        problems = [f"{r.combination} links {r.rate:.0%} of its sure matches against "
-                    f"{best:.0%} for the best combination" for r in weak.itertuples()]
+        problems = [
+            f"{r.combination} links {r.rate:.0%} of its sure matches against "
+            f"{best:.0%} for the best combination"
+            for r in weak.itertuples()
+        ]
         if overall < MIN_SURE_RATE:
             problems.insert(0, f"only {overall:.0%} of {total} sure matches are linked")
-        balance = Check("group_balance", not problems,
-                        "; ".join(problems) if problems else
-                        f"{overall:.0%} of {total} sure matches linked, "
-                        "evenly across script combinations", figures)
+        balance = Check(
+            "group_balance",
+            not problems,
+            "; ".join(problems)
+            if problems
+            else f"{overall:.0%} of {total} sure matches linked, evenly across script combinations",
+            figures,
+        )
     n_non = len(nonsure)
     if n_non:
         rate = float((nonsure["match_probability"].fillna(0.0) >= threshold).mean())
     else:
         rate = float("nan")
-    nonm = Check("sure_nonmatches", not (n_non >= MIN_GROUP_PAIRS and rate > MAX_NONMATCH_RATE),
-                 (f"{rate:.0%} of {n_non} sure non-matches (namesakes with different fathers, "
-                  "dates weeks apart) are linked") if n_non else "no sure non-matches to check",
-                 {"sure_nonmatches": n_non, "linked_rate": None if not n_non else round(rate, 4)},
-                 judged=n_non >= MIN_GROUP_PAIRS)
+    nonm = Check(
+        "sure_nonmatches",
+        not (n_non >= MIN_GROUP_PAIRS and rate > MAX_NONMATCH_RATE),
+        (
+            f"{rate:.0%} of {n_non} sure non-matches (namesakes with different fathers, "
+            "dates weeks apart) are linked"
+        )
+        if n_non
+        else "no sure non-matches to check",
+        {"sure_nonmatches": n_non, "linked_rate": None if not n_non else round(rate, 4)},
+        judged=n_non >= MIN_GROUP_PAIRS,
+    )
     return [balance, nonm]
 
 
@@ -329,15 +412,19 @@ def anchor_score(checks: list[Check]) -> float:
     """How well a model agrees with the sure pairs: the worst combination's rate of
     sure matches linked minus the rate of sure non-matches linked (higher is better)."""
     fig = {c.name: c.figures for c in checks}
-    rates = [v["rate"] for v in fig.get("group_balance", {}).get("by_combination", {}).values()
-             if v["pairs"] >= MIN_GROUP_PAIRS]
+    rates = [
+        v["rate"]
+        for v in fig.get("group_balance", {}).get("by_combination", {}).values()
+        if v["pairs"] >= MIN_GROUP_PAIRS
+    ]
     worst = min(rates) if rates else (fig.get("group_balance", {}).get("linked_rate") or 0.0)
     non = fig.get("sure_nonmatches", {}).get("linked_rate") or 0.0
     return float(worst) - float(non)
 
 
-def links_vs_prior_check(prior_rules: float | None, prior: float | None, n_records: int,
-                         linked_pairs: int) -> Check:
+def links_vs_prior_check(
+    prior_rules: float | None, prior: float | None, n_records: int, linked_pairs: int
+) -> Check:
     """Linked pairs against the matching pairs that λ expects among all n(n−1)/2.
 
     ``prior`` is λ re-estimated from the scored pairs (roshan.link.prior), so
@@ -355,12 +442,20 @@ def links_vs_prior_check(prior_rules: float | None, prior: float | None, n_recor
     ratio = linked_pairs / expected if expected > 0 else math.inf
     judged = expected >= MIN_GROUP_PAIRS
     ok = LINKS_RATIO_LOW <= ratio <= LINKS_RATIO_HIGH or not judged
-    figures = {"linked_pairs": int(linked_pairs), "expected_pairs": round(expected, 1),
-               "ratio": round(ratio, 3), "prior": float(prior),
-               "prior_rules": None if prior_rules is None else float(prior_rules)}
-    detail = (f"{linked_pairs} linked pairs where the model expects about {expected:.0f} "
-              f"({ratio:.2f} times)")
+    figures = {
+        "linked_pairs": int(linked_pairs),
+        "expected_pairs": round(expected, 1),
+        "ratio": round(ratio, 3),
+        "prior": float(prior),
+        "prior_rules": None if prior_rules is None else float(prior_rules),
+    }
+    detail = (
+        f"{linked_pairs} linked pairs where the model expects about {expected:.0f} "
+        f"({ratio:.2f} times)"
+    )
     if prior_rules and prior_rules > 3 * prior:
-        detail += (f"; the deterministic rules' prior was {prior_rules / prior:.1f} times too "
-                   "high (many namesakes), re-estimated from the scored pairs")
+        detail += (
+            f"; the deterministic rules' prior was {prior_rules / prior:.1f} times too "
+            "high (many namesakes), re-estimated from the scored pairs"
+        )
     return Check("links_vs_prior", ok, detail, figures, judged=judged)

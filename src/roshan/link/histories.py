@@ -43,8 +43,11 @@ def period_of(iso: object, *, kind: str = "blackout") -> str:
     except (ValueError, IndexError):
         return UNKNOWN
     if len(parts) < 3:  # month or year only: unknown if the period straddles the boundary
-        last = date(parts[0], 12, 31) if len(parts) == 1 else \
-            (date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1) - timedelta(days=1))
+        last = (
+            date(parts[0], 12, 31)
+            if len(parts) == 1
+            else (date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1) - timedelta(days=1))
+        )
         if kind == "week" or d < BLACKOUT_DATE <= last:
             return UNKNOWN
     if kind == "week":
@@ -66,9 +69,13 @@ def age_group_of(years: object) -> str:
     return UNKNOWN
 
 
-def histories_from_victims(victims: pd.DataFrame, sources: list[str],
-                           by: list[str] | None = None, *, period_kind: str = "blackout",
-                           ) -> pd.DataFrame:
+def histories_from_victims(
+    victims: pd.DataFrame,
+    sources: list[str],
+    by: list[str] | None = None,
+    *,
+    period_kind: str = "blackout",
+) -> pd.DataFrame:
     """Capture-history counts from a victims frame (uid, sources, strata fields)."""
     by = list(by or [])
     bad = [b for b in by if b not in STRATA]
@@ -96,8 +103,9 @@ def histories_from_victims(victims: pd.DataFrame, sources: list[str],
     return out.sort_values([*by, *sources], ascending=True).reset_index(drop=True)
 
 
-def capture_histories(ws: Workspace, by: list[str] | None = None, *,
-                      period_kind: str = "blackout") -> pd.DataFrame:
+def capture_histories(
+    ws: Workspace, by: list[str] | None = None, *, period_kind: str = "blackout"
+) -> pd.DataFrame:
     """Capture-history counts of the latest linkage run of ``ws``.
 
     Columns: one 0/1 column per source name (sorted), the requested stratum columns

@@ -22,8 +22,14 @@ LINK_COLUMNS: tuple[str, ...] = ("source", "record_id", "victim_id", "match_prob
 def links_frame(ws: Workspace) -> pd.DataFrame:
     """source, record_id, victim_id, match_probability — one row per linked record."""
     stmt = (
-        select(Source.name, Record.record_id, Record.row_number, Victim.uid,
-               RecordLink.match_probability, Record.id)
+        select(
+            Source.name,
+            Record.record_id,
+            Record.row_number,
+            Victim.uid,
+            RecordLink.match_probability,
+            Record.id,
+        )
         .join(Record, Record.id == RecordLink.record_id)
         .join(Source, Source.id == Record.source_id)
         .join(Victim, Victim.id == RecordLink.victim_id)
@@ -33,9 +39,10 @@ def links_frame(ws: Workspace) -> pd.DataFrame:
         rows = conn.execute(stmt).all()
     if not rows:
         raise LinkageError("no linkage results in this workspace yet; run `roshan link` first")
-    df = pd.DataFrame([tuple(r) for r in rows],
-                      columns=["source", "rid", "row_number", "victim_id", "match_probability",
-                               "record_pk"])
+    df = pd.DataFrame(
+        [tuple(r) for r in rows],
+        columns=["source", "rid", "row_number", "victim_id", "match_probability", "record_pk"],
+    )
     rid = df["rid"].astype(object)
     has = rid.notna() & (rid.astype(str).str.strip() != "")
     df["record_id"] = rid.where(has, df["row_number"].astype(str)).astype(str)
@@ -47,9 +54,23 @@ def victims_table(ws: Workspace, *, active_only: bool = True) -> pd.DataFrame:
     stmt = select(Victim).order_by(Victim.uid)
     if active_only:
         stmt = stmt.where(Victim.active.is_(True))
-    cols = ["uid", "display_name", "romanized", "sex", "age", "date_of_death", "province",
-            "province_code", "city", "cause_category", "body_withheld", "n_records", "sources",
-            "flags", "active"]
+    cols = [
+        "uid",
+        "display_name",
+        "romanized",
+        "sex",
+        "age",
+        "date_of_death",
+        "province",
+        "province_code",
+        "city",
+        "cause_category",
+        "body_withheld",
+        "n_records",
+        "sources",
+        "flags",
+        "active",
+    ]
     with ws.session() as sess:
         rows = [[getattr(v, c) for c in cols] for v in sess.scalars(stmt)]
     return pd.DataFrame(rows, columns=cols)

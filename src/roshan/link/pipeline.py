@@ -98,17 +98,20 @@ def _checked(normalized: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     if "source" in normalized.columns and normalized["source"].nunique() < 2:
         raise LinkageError(
             "only one list is loaded; linkage across lists and estimation need at least two "
-            "lists (ingest another source)")
+            "lists (ingest another source)"
+        )
     prepared = prepare_frame(normalized)  # raises on missing columns
     names = prepared["family_key"].fillna("") + "|" + prepared["given_key"].fillna("")
     if len(prepared) >= 10 and names.nunique() == 1:
         raise LinkageError(
             "every record has the same name (or no name); names cannot tell people apart — "
-            "check the mapping of the name columns")
+            "check the mapping of the name columns"
+        )
     if prepared["dod_month"].isna().all():
         raise LinkageError(
             "no record has a usable date of death (at least the month); check the mapping of "
-            "the date column — dates are needed to tell namesakes apart")
+            "the date column — dates are needed to tell namesakes apart"
+        )
     return prepared, empty_field_warnings(prepared) + small_list_warnings(prepared)
 
 
@@ -120,13 +123,17 @@ def small_list_warnings(prepared: pd.DataFrame) -> list[str]:
     """A warning per list too small to tell anything about overlap between lists."""
     sizes = prepared["source"].value_counts()
     small = sizes[sizes < SMALL_LIST]
-    return [f"list {name!r} has only {int(n)} record(s): too few to learn how lists overlap; "
-            "its links rest on the other lists, and an estimate that counts it as a list of "
-            "its own is unreliable" for name, n in small.sort_index().items()]
+    return [
+        f"list {name!r} has only {int(n)} record(s): too few to learn how lists overlap; "
+        "its links rest on the other lists, and an estimate that counts it as a list of "
+        "its own is unreliable"
+        for name, n in small.sort_index().items()
+    ]
 
 
-def _constraints(ws: Workspace, known: set[int]) -> tuple[list, list, pd.DataFrame | None,
-                                                          list[str]]:
+def _constraints(
+    ws: Workspace, known: set[int]
+) -> tuple[list, list, pd.DataFrame | None, list[str]]:
     warnings: list[str] = []
     try:
         from roshan.link.review import decisions_frame, load_constraints
@@ -137,40 +144,67 @@ def _constraints(ws: Workspace, known: set[int]) -> tuple[list, list, pd.DataFra
     must = [(a, b) for a, b in must if a in known and b in known]
     cannot = [(a, b) for a, b in cannot if a in known and b in known]
     if len(must) + len(cannot) < n_before:
-        warnings.append(f"{n_before - len(must) - len(cannot)} review decision(s) name records "
-                        "that are no longer linked (rejected or removed); they were ignored")
+        warnings.append(
+            f"{n_before - len(must) - len(cannot)} review decision(s) name records "
+            "that are no longer linked (rejected or removed); they were ignored"
+        )
     dec = decisions_frame(ws)
     labels = None
     if len(dec):
         dec = dec[dec["decision"].isin(["match", "non_match"])]
-        labels = pd.DataFrame({"unique_id_l": dec["record_a"].astype("int64"),
-                               "unique_id_r": dec["record_b"].astype("int64"),
-                               "is_match": dec["decision"] == "match"})
+        labels = pd.DataFrame(
+            {
+                "unique_id_l": dec["record_a"].astype("int64"),
+                "unique_id_r": dec["record_b"].astype("int64"),
+                "is_match": dec["decision"] == "match",
+            }
+        )
         labels = labels[labels["unique_id_l"].isin(known) & labels["unique_id_r"].isin(known)]
     return must, cannot, labels, warnings
 
 
 def _previous_assignment(ws: Workspace) -> tuple[dict[int, str], dict[str, int]]:
     with ws.engine.connect() as conn:
-        rows = conn.execute(select(RecordLink.record_id, Victim.uid)
-                            .join(Victim, Victim.id == RecordLink.victim_id)
-                            .where(Victim.active.is_(True))).all()
+        rows = conn.execute(
+            select(RecordLink.record_id, Victim.uid)
+            .join(Victim, Victim.id == RecordLink.victim_id)
+            .where(Victim.active.is_(True))
+        ).all()
         uids = conn.execute(select(Victim.uid, Victim.id)).all()
     return {int(r): str(u) for r, u in rows}, {str(u): int(i) for u, i in uids}
 
 
-def _write_store(ws: Workspace, run_id: int, victims: pd.DataFrame, links: pd.DataFrame,
-                 uid_ids: dict[str, int], active_before: set[str],
-                 finish: Callable[[Any, int, int], None] | None = None) -> tuple[int, int]:
+def _write_store(
+    ws: Workspace,
+    run_id: int,
+    victims: pd.DataFrame,
+    links: pd.DataFrame,
+    uid_ids: dict[str, int],
+    active_before: set[str],
+    finish: Callable[[Any, int, int], None] | None = None,
+) -> tuple[int, int]:
     """Upsert victims, retire the ones gone, replace record links. Returns (new, retired).
 
     One transaction: ``finish(session, new, retired)`` runs inside it (marking the run
     done), so a crash leaves either the previous run's victims and links or this
     run's complete ones, never half of each.
     """
-    cols = ["display_name", "name_key", "romanized", "sex", "age", "date_of_death", "province",
-            "province_code", "city", "cause_category", "body_withheld", "n_records", "sources",
-            "flags"]
+    cols = [
+        "display_name",
+        "name_key",
+        "romanized",
+        "sex",
+        "age",
+        "date_of_death",
+        "province",
+        "province_code",
+        "city",
+        "cause_category",
+        "body_withheld",
+        "n_records",
+        "sources",
+        "flags",
+    ]
     records = victims[["uid", *cols]].to_dict("records")
     new_rows, upd_rows = [], []
     for rec in records:
@@ -189,15 +223,24 @@ def _write_store(ws: Workspace, run_id: int, victims: pd.DataFrame, links: pd.Da
             sess.execute(update(Victim), upd_rows)
         if retired_ids:
             for chunk in range(0, len(retired_ids), 500):
-                sess.execute(update(Victim).where(Victim.id.in_(retired_ids[chunk:chunk + 500]))
-                             .values(active=False))
+                sess.execute(
+                    update(Victim)
+                    .where(Victim.id.in_(retired_ids[chunk : chunk + 500]))
+                    .values(active=False)
+                )
         if new_rows:
             sess.bulk_insert_mappings(Victim, new_rows)
         sess.flush()
         ids = dict(sess.execute(select(Victim.uid, Victim.id)).all())
-        link_rows = [(int(r), int(ids[u]), run_id, None if pd.isna(p) else float(p))
-                     for r, u, p in zip(links["record_pk"].tolist(), links["cluster_id"].tolist(),
-                                        links["match_probability"].tolist(), strict=True)]
+        link_rows = [
+            (int(r), int(ids[u]), run_id, None if pd.isna(p) else float(p))
+            for r, u, p in zip(
+                links["record_pk"].tolist(),
+                links["cluster_id"].tolist(),
+                links["match_probability"].tolist(),
+                strict=True,
+            )
+        ]
         _insert_links(sess, link_rows)
         if finish is not None:
             finish(sess, len(new_rows), len(active_before - current))
@@ -215,7 +258,9 @@ def _insert_links(sess: Any, rows: list[tuple[int, int, int, float | None]]) -> 
         for chunk in range(0, len(rows), 50_000):
             cur.executemany(
                 "INSERT INTO record_links (record_id, victim_id, run_id, match_probability) "
-                f"VALUES ({ph}, {ph}, {ph}, {ph})", rows[chunk:chunk + 50_000])
+                f"VALUES ({ph}, {ph}, {ph}, {ph})",
+                rows[chunk : chunk + 50_000],
+            )
     finally:
         cur.close()
 
@@ -229,10 +274,16 @@ def _write_parquet_tmp(frame: pd.DataFrame, path: Path) -> Path:
     return tmp
 
 
-def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str | None = None,
-                   threshold: float | None = None, seed: int = DEFAULT_SEED,
-                   on_progress: Callable[[str, int, int], None] | None = None,
-                   renormalize: bool = True) -> LinkSummary:
+def link_workspace(
+    ws: Workspace,
+    *,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    threshold: float | None = None,
+    seed: int = DEFAULT_SEED,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    renormalize: bool = True,
+) -> LinkSummary:
     """Link the workspace's records into victims and write every output (see module doc)."""
     from roshan.link.engine import ENGINES
 
@@ -253,20 +304,37 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     spec = roshan_spec(threshold)
     actor = actor_name()
     with ws.session() as sess:
-        run = LinkRun(engine=engine, threshold=spec.threshold, settings=spec.to_dict(),
-                      status="running", n_records=len(prepared), actor=actor)
+        run = LinkRun(
+            engine=engine,
+            threshold=spec.threshold,
+            settings=spec.to_dict(),
+            status="running",
+            n_records=len(prepared),
+            actor=actor,
+        )
         sess.add(run)
         sess.flush()
         run_id = int(run.id)
     try:
         result: CoreResult = link_prepared(
-            prepared, spec, engine=engine, spark_master=spark_master, seed=seed,
-            must_link=must, cannot_link=cannot, labels=labels, models_dir=ws.models_dir,
-            on_progress=on_progress)
+            prepared,
+            spec,
+            engine=engine,
+            spark_master=spark_master,
+            seed=seed,
+            must_link=must,
+            cannot_link=cannot,
+            labels=labels,
+            models_dir=ws.models_dir,
+            on_progress=on_progress,
+        )
     except BaseException:
         with ws.session() as sess:
-            sess.execute(update(LinkRun).where(LinkRun.id == run_id)
-                         .values(status="failed", finished_at=utcnow()))
+            sess.execute(
+                update(LinkRun)
+                .where(LinkRun.id == run_id)
+                .values(status="failed", finished_at=utcnow())
+            )
         raise
     timings.update(result.timings)
     timings["prepare"] = timings.get("prepare", 0.0) + t_check
@@ -288,47 +356,84 @@ def link_workspace(ws: Workspace, *, engine: str = "duckdb", spark_master: str |
     # the snapshots renamed into place. A kill at any point leaves the previous run's
     # results whole (a "running" link_runs row is never read as a result).
     outputs: dict[SnapshotName, pd.DataFrame] = {
-        "check_pairs": result.check_pairs if result.check_pairs is not None else pd.DataFrame(
-            {"record_pk_l": [], "record_pk_r": [], "match_probability": [],
-             "combination": []}),
+        "check_pairs": result.check_pairs
+        if result.check_pairs is not None
+        else pd.DataFrame(
+            {"record_pk_l": [], "record_pk_r": [], "match_probability": [], "combination": []}
+        ),
         "pairs": result.pairs,
         "clusters": labels_df[["record_pk", "cluster_id", "match_probability", "flags"]],
         "victims": victims,
     }
-    tmps = {name: _write_parquet_tmp(frame, ws.snapshot(name))
-            for name, frame in outputs.items()}
+    tmps = {name: _write_parquet_tmp(frame, ws.snapshot(name)) for name, frame in outputs.items()}
     warnings += result.warnings
     n_flagged = len(result.clustering.flags)
 
     def finish(sess: Any, n_new: int, n_retired: int) -> None:
-        sess.execute(update(LinkRun).where(LinkRun.id == run_id).values(
-            status="done", finished_at=utcnow(), n_victims=len(victims),
-            model_path=str(result.model_files.get("model", "")) or None,
-            health_verdict=result.health.verdict, health=result.health.to_dict()))
-        record_event(sess, actor, "link.run", "link_run", run_id, {
-            "engine": engine, "threshold": result.threshold, "records": len(prepared),
-            "victims": len(victims), "new_victims": n_new, "retired_victims": n_retired,
-            "must_links": len(must), "cannot_links": len(cannot), "flagged": n_flagged,
-            "health": result.health.verdict})
+        sess.execute(
+            update(LinkRun)
+            .where(LinkRun.id == run_id)
+            .values(
+                status="done",
+                finished_at=utcnow(),
+                n_victims=len(victims),
+                model_path=str(result.model_files.get("model", "")) or None,
+                health_verdict=result.health.verdict,
+                health=result.health.to_dict(),
+            )
+        )
+        record_event(
+            sess,
+            actor,
+            "link.run",
+            "link_run",
+            run_id,
+            {
+                "engine": engine,
+                "threshold": result.threshold,
+                "records": len(prepared),
+                "victims": len(victims),
+                "new_victims": n_new,
+                "retired_victims": n_retired,
+                "must_links": len(must),
+                "cannot_links": len(cannot),
+                "flagged": n_flagged,
+                "health": result.health.verdict,
+            },
+        )
 
-    n_new, n_retired = _write_store(ws, run_id, victims, labels_df, uid_ids,
-                                    set(previous.values()), finish)
+    n_new, n_retired = _write_store(
+        ws, run_id, victims, labels_df, uid_ids, set(previous.values()), finish
+    )
     for name, tmp in tmps.items():
         os.replace(tmp, ws.snapshot(name))
     timings["store"] = time.perf_counter() - t0
     files = {name: str(ws.snapshot(name)) for name in ("pairs", "clusters", "victims")}
     files.update({k: str(v) for k, v in result.model_files.items()})
     summary = LinkSummary(
-        run_id=run_id, engine=engine, threshold=result.threshold, n_records=len(prepared),
-        n_sources=int(prepared["source"].nunique()), n_pairs=len(result.pairs),
-        n_victims=len(victims), n_linked_victims=int((victims["n_records"] > 1).sum()),
-        n_new_victims=n_new, n_retired_victims=n_retired, n_flagged_clusters=n_flagged,
-        must_links=len(must), cannot_links=len(cannot),
-        timings={k: round(v, 3) for k, v in timings.items()}, files=files,
-        training=result.training.to_dict(), blocking=result.blocking.to_dict(),
-        warnings=warnings, health=result.health.to_dict())
+        run_id=run_id,
+        engine=engine,
+        threshold=result.threshold,
+        n_records=len(prepared),
+        n_sources=int(prepared["source"].nunique()),
+        n_pairs=len(result.pairs),
+        n_victims=len(victims),
+        n_linked_victims=int((victims["n_records"] > 1).sum()),
+        n_new_victims=n_new,
+        n_retired_victims=n_retired,
+        n_flagged_clusters=n_flagged,
+        must_links=len(must),
+        cannot_links=len(cannot),
+        timings={k: round(v, 3) for k, v in timings.items()},
+        files=files,
+        training=result.training.to_dict(),
+        blocking=result.blocking.to_dict(),
+        warnings=warnings,
+        health=result.health.to_dict(),
+    )
     (ws.models_dir / "link_summary.json").write_text(
-        json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8")
+        json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8"
+    )
     return summary
 
 
@@ -338,14 +443,20 @@ def latest_link_health(ws: Workspace) -> dict[str, Any] | None:
     (names of failed checks), ``run_id``. None before any link run; a run from before
     the check existed gives verdict ``None`` ("not checked")."""
     with ws.engine.connect() as conn:
-        row = conn.execute(select(LinkRun.id, LinkRun.health_verdict, LinkRun.health)
-                           .where(LinkRun.status == "done")
-                           .order_by(LinkRun.id.desc()).limit(1)).first()
+        row = conn.execute(
+            select(LinkRun.id, LinkRun.health_verdict, LinkRun.health)
+            .where(LinkRun.status == "done")
+            .order_by(LinkRun.id.desc())
+            .limit(1)
+        ).first()
     if row is None:
         return None
     run_id, verdict, health = row
     health = health or {}
-    return {"run_id": int(run_id), "verdict": verdict, "message": health.get("message"),
-            "review_pairs": int(health.get("review_pairs") or 0),
-            "failed": [c["name"] for c in health.get("checks", []) if not c.get("ok", True)]}
-
+    return {
+        "run_id": int(run_id),
+        "verdict": verdict,
+        "message": health.get("message"),
+        "review_pairs": int(health.get("review_pairs") or 0),
+        "failed": [c["name"] for c in health.get("checks", []) if not c.get("ok", True)],
+    }

@@ -42,8 +42,7 @@ from roshan.link.splink_adapter import (
 CHAIN_LOW = 0.01
 """A pair inside a cluster below this probability with a hard disagreement is split."""
 
-_KEEP = ("unique_id_l", "unique_id_r", "match_probability", "match_weight", "source_l",
-         "source_r")
+_KEEP = ("unique_id_l", "unique_id_r", "match_probability", "match_weight", "source_l", "source_r")
 
 
 def _column_names(sdf: Any) -> list[str]:
@@ -51,8 +50,9 @@ def _column_names(sdf: Any) -> list[str]:
     return [n.strip('"`') for n in names]
 
 
-def _read(linker: Linker, engine: str, sdf: Any, columns: list[str],
-          where: str = "") -> pd.DataFrame:
+def _read(
+    linker: Linker, engine: str, sdf: Any, columns: list[str], where: str = ""
+) -> pd.DataFrame:
     """Selected columns of a Splink table as pandas, read through DuckDB."""
     sql = f"select {', '.join(columns)} from {{t}} {where}"
     if engine == "duckdb":
@@ -97,8 +97,9 @@ def _rename(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["record_pk_l", "record_pk_r"]).reset_index(drop=True)
 
 
-def score_kept_pairs(linker: Linker, engine: str, *, floor: float = PAIRS_FLOOR,
-                     chunks: int = 1) -> tuple[pd.DataFrame, Any]:
+def score_kept_pairs(
+    linker: Linker, engine: str, *, floor: float = PAIRS_FLOOR, chunks: int = 1
+) -> tuple[pd.DataFrame, Any]:
     """Scored pairs with probability ≥ ``floor`` (pandas, pairs.parquet shape) and the
     Splink table holding them. ``chunks`` > 1 splits the left side of the blocking
     join (Splink's chunked predict) to bound memory on very large data."""
@@ -113,64 +114,91 @@ def score_kept_pairs(linker: Linker, engine: str, *, floor: float = PAIRS_FLOOR,
     weight = prob_to_match_weight(float(floor))
     with _spark_floor(linker, engine, weight):
         if chunks > 1:
-            kept = linker.inference.predict(threshold_match_probability=inner,
-                                            num_chunks_left=int(chunks), num_chunks_right=1,
-                                            warning_mode="never")
+            kept = linker.inference.predict(
+                threshold_match_probability=inner,
+                num_chunks_left=int(chunks),
+                num_chunks_right=1,
+                warning_mode="never",
+            )
         else:
-            kept = linker.inference.predict(threshold_match_probability=inner,
-                                            warning_mode="never")
+            kept = linker.inference.predict(threshold_match_probability=inner, warning_mode="never")
     if inner is None:
         kept = linker.misc.query_sql(
             f"select * from {kept.physical_name} where match_weight >= {weight!r}",
-            output_type="splink_df")
+            output_type="splink_df",
+        )
     names = _column_names(kept)
     cols = [n for n in names if n in _KEEP or n.startswith("gamma_")]
     return _rename(_read(linker, engine, kept, cols)), kept
 
 
-def guard_pairs(linker: Linker, engine: str, backend: Backend, kept: Any, spec: ModelSpec,
-                components: pd.DataFrame, *, low: float = CHAIN_LOW,
-                threshold: float | None = None) -> pd.DataFrame:
+def guard_pairs(
+    linker: Linker,
+    engine: str,
+    backend: Backend,
+    kept: Any,
+    spec: ModelSpec,
+    components: pd.DataFrame,
+    *,
+    low: float = CHAIN_LOW,
+    threshold: float | None = None,
+) -> pd.DataFrame:
     """Pairs inside one cluster of ``components`` (record_pk, cluster) that clearly disagree.
 
     Every within-cluster pair not already in ``kept`` is scored with the model
     (Splink's missing-cluster-edges scoring), so pairs that no blocking pass compared
     are checked too.
     """
-    empty = pd.DataFrame({"record_pk_l": pd.Series([], dtype="int64"),
-                          "record_pk_r": pd.Series([], dtype="int64")})
+    empty = pd.DataFrame(
+        {"record_pk_l": pd.Series([], dtype="int64"), "record_pk_r": pd.Series([], dtype="int64")}
+    )
     rules = _guard_rules(spec, low, threshold)
     if not rules or components.empty:
         return empty
-    table = pd.DataFrame({"unique_id": components["record_pk"].astype("int64").to_numpy(),
-                          "cluster_id": components["cluster"].astype("int64").to_numpy()})
+    table = pd.DataFrame(
+        {
+            "unique_id": components["record_pk"].astype("int64").to_numpy(),
+            "cluster_id": components["cluster"].astype("int64").to_numpy(),
+        }
+    )
     clusters = backend.register(table, "clusters")
     missing = linker.inference._score_missing_cluster_edges(clusters, kept)
     names = _column_names(missing)
-    conds = [f"(match_probability < {below!r} and {col} in "
-             f"({', '.join(str(int(v)) for v in levels)}))"
-             for col, levels, below in rules if col in names]
+    conds = [
+        f"(match_probability < {below!r} and {col} in ({', '.join(str(int(v)) for v in levels)}))"
+        for col, levels, below in rules
+        if col in names
+    ]
     if not conds:
         return empty
-    df = _read(linker, engine, missing, ["unique_id_l", "unique_id_r"],
-               f"where {' or '.join(conds)}")
+    df = _read(
+        linker, engine, missing, ["unique_id_l", "unique_id_r"], f"where {' or '.join(conds)}"
+    )
     df = df.rename(columns={"unique_id_l": "record_pk_l", "unique_id_r": "record_pk_r"})
     return df.astype("int64")
 
 
-def _guard_rules(spec: ModelSpec, low: float, threshold: float | None = None,
-                 ) -> list[tuple[str, tuple[int, ...], float]]:
+def _guard_rules(
+    spec: ModelSpec,
+    low: float,
+    threshold: float | None = None,
+) -> list[tuple[str, tuple[int, ...], float]]:
     """(column, levels, probability below which the pair is split) for every rule; a
     rule's bound of None is the clustering ``threshold`` (the spec's when not given)."""
     thr = spec.threshold if threshold is None else float(threshold)
-    rules = [(col, tuple(int(v) for v in levels), float(low))
-             for col, levels in spec.disagreement.items()]
-    return rules + [(c, tuple(int(v) for v in lv), thr if b is None else float(b))
-                    for c, lv, b in spec.guard_rules]
+    rules = [
+        (col, tuple(int(v) for v in levels), float(low))
+        for col, levels in spec.disagreement.items()
+    ]
+    return rules + [
+        (c, tuple(int(v) for v in lv), thr if b is None else float(b))
+        for c, lv, b in spec.guard_rules
+    ]
 
 
-def guard_kept_pairs(pairs: pd.DataFrame, components: pd.DataFrame,
-                     spec: ModelSpec, threshold: float | None = None) -> pd.DataFrame:
+def guard_kept_pairs(
+    pairs: pd.DataFrame, components: pd.DataFrame, spec: ModelSpec, threshold: float | None = None
+) -> pd.DataFrame:
     """Scored pairs (``pairs.parquet`` shape) inside one cluster that a guard rule splits.
 
     :func:`guard_pairs` scores the within-cluster pairs that were *not* kept; rules whose
@@ -182,7 +210,7 @@ def guard_kept_pairs(pairs: pd.DataFrame, components: pd.DataFrame,
     inside = (cl_l == cl_r) & ~pd.isna(cl_l)
     hit = np.zeros(len(pairs), dtype=bool)
     p = pairs["match_probability"].to_numpy(dtype="float64")
-    for col, levels, below in _guard_rules(spec, 0.0, threshold)[len(spec.disagreement):]:
+    for col, levels, below in _guard_rules(spec, 0.0, threshold)[len(spec.disagreement) :]:
         if col in pairs.columns:
             hit |= (p < below) & pairs[col].isin(levels).to_numpy()
     out = pairs.loc[inside & hit, ["record_pk_l", "record_pk_r"]]
@@ -200,17 +228,28 @@ def score_listed_pairs(linker: Linker, backend: Backend, pairs: pd.DataFrame) ->
     """
     cols = ["unique_id_l", "unique_id_r", "match_probability"]
     if pairs.empty:
-        return pd.DataFrame({c: pd.Series([], dtype="float64" if c == "match_probability"
-                                          else "int64") for c in cols})
-    table = pd.DataFrame({"unique_id_l": pairs["unique_id_l"].astype("int64").to_numpy(),
-                          "unique_id_r": pairs["unique_id_r"].astype("int64").to_numpy(),
-                          "clerical_match_score": 1.0})
+        return pd.DataFrame(
+            {
+                c: pd.Series([], dtype="float64" if c == "match_probability" else "int64")
+                for c in cols
+            }
+        )
+    table = pd.DataFrame(
+        {
+            "unique_id_l": pairs["unique_id_l"].astype("int64").to_numpy(),
+            "unique_id_r": pairs["unique_id_r"].astype("int64").to_numpy(),
+            "clerical_match_score": 1.0,
+        }
+    )
     sdf = backend.register(table, "listed_pairs")
     scored = score_labelled_pairs(linker, sdf.physical_name)
     names = _column_names(scored)
     keep = cols + [n for n in names if n.startswith("gamma_")]
-    out = duckdb_connection(linker).execute(
-        f"select {', '.join(keep)} from {scored.physical_name}").df()
+    out = (
+        duckdb_connection(linker)
+        .execute(f"select {', '.join(keep)} from {scored.physical_name}")
+        .df()
+    )
     scored.drop_table_from_database_and_remove_from_cache()
     sdf.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
     out["unique_id_l"] = out["unique_id_l"].astype("int64")

@@ -31,16 +31,49 @@ from roshan.errors import LinkageError
 # entirely is a user-visible error (the snapshot is from an older roshan or was
 # edited by hand); a column present but all-null is allowed and warned about.
 REQUIRED_COLUMNS: tuple[str, ...] = (
-    "record_pk", "source", "given_norm", "family_norm", "father_norm", "given_key",
-    "family_key", "father_key", "full_key", "given_roman", "family_roman", "father_roman",
-    "full_roman", "sex", "age_min", "age_max", "dod", "dod_precision", "city", "county",
+    "record_pk",
+    "source",
+    "given_norm",
+    "family_norm",
+    "father_norm",
+    "given_key",
+    "family_key",
+    "father_key",
+    "full_key",
+    "given_roman",
+    "family_roman",
+    "father_roman",
+    "full_roman",
+    "sex",
+    "age_min",
+    "age_max",
+    "dod",
+    "dod_precision",
+    "city",
+    "county",
     "province_code",
 )
 
 STRING_COLUMNS: tuple[str, ...] = (
-    "source", "given_norm", "family_norm", "father_norm", "given_key", "family_key",
-    "father_key", "full_key", "given_roman", "family_roman", "father_roman", "full_roman",
-    "full_name_norm", "sex", "city", "county", "province", "province_code", "dod_precision",
+    "source",
+    "given_norm",
+    "family_norm",
+    "father_norm",
+    "given_key",
+    "family_key",
+    "father_key",
+    "full_key",
+    "given_roman",
+    "family_roman",
+    "father_roman",
+    "full_roman",
+    "full_name_norm",
+    "sex",
+    "city",
+    "county",
+    "province",
+    "province_code",
+    "dod_precision",
     "name_script",
 )
 
@@ -52,7 +85,8 @@ def check_columns(frame: pd.DataFrame, required: Sequence[str] = REQUIRED_COLUMN
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise LinkageError(
-            "the normalised records lack column(s) " + ", ".join(missing)
+            "the normalised records lack column(s) "
+            + ", ".join(missing)
             + "; re-run `roshan normalize` with this version of roshan"
         )
 
@@ -111,7 +145,9 @@ def prepare_frame(normalized: pd.DataFrame) -> pd.DataFrame:
     df["age_max"] = amax
     df["age_mid"] = (amin + amax) / 2.0
     band = np.floor(df["age_mid"].values / 10.0)
-    df["age_band"] = pd.array(np.where(np.isnan(band), np.nan, band), dtype="Float64").astype("Int64")
+    df["age_band"] = pd.array(np.where(np.isnan(band), np.nan, band), dtype="Float64").astype(
+        "Int64"
+    )
     df["given_tokens"] = df["given_key"].map(_given_tokens)
     return df
 
@@ -120,8 +156,13 @@ def empty_field_warnings(prepared: pd.DataFrame) -> list[str]:
     """Plain-language warnings for comparison fields that are empty in every record."""
     out = []
     checks = {
-        "family name": "family_key", "given name": "given_key", "father's name": "father_key",
-        "date of death": "dod_month", "age": "age_mid", "place": "province_code", "sex": "sex",
+        "family name": "family_key",
+        "given name": "given_key",
+        "father's name": "father_key",
+        "date of death": "dod_month",
+        "age": "age_mid",
+        "place": "province_code",
+        "sex": "sex",
     }
     for label, col in checks.items():
         if prepared[col].isna().all():

@@ -34,16 +34,20 @@ def _pairs(sizes: pd.Series) -> float:
     return float((s * (s - 1) / 2).sum())
 
 
-def _frame(predicted: Mapping[Hashable, Hashable] | pd.Series,
-           truth: Mapping[Hashable, Hashable] | pd.Series) -> pd.DataFrame:
+def _frame(
+    predicted: Mapping[Hashable, Hashable] | pd.Series,
+    truth: Mapping[Hashable, Hashable] | pd.Series,
+) -> pd.DataFrame:
     p = pd.Series(predicted) if not isinstance(predicted, pd.Series) else predicted
     t = pd.Series(truth) if not isinstance(truth, pd.Series) else truth
     common = p.index.intersection(t.index)
     return pd.DataFrame({"pred": p.loc[common].values, "true": t.loc[common].values})
 
 
-def pairwise_scores(predicted: Mapping[Hashable, Hashable] | pd.Series,
-                    truth: Mapping[Hashable, Hashable] | pd.Series) -> Scores:
+def pairwise_scores(
+    predicted: Mapping[Hashable, Hashable] | pd.Series,
+    truth: Mapping[Hashable, Hashable] | pd.Series,
+) -> Scores:
     """Pairwise precision/recall/F1 of a clustering (record → cluster) vs truth (record → entity)."""
     df = _frame(predicted, truth)
     tp = _pairs(df.groupby(["pred", "true"]).size())
@@ -54,8 +58,10 @@ def pairwise_scores(predicted: Mapping[Hashable, Hashable] | pd.Series,
     return Scores(p, r, _f1(p, r))
 
 
-def bcubed_scores(predicted: Mapping[Hashable, Hashable] | pd.Series,
-                  truth: Mapping[Hashable, Hashable] | pd.Series) -> Scores:
+def bcubed_scores(
+    predicted: Mapping[Hashable, Hashable] | pd.Series,
+    truth: Mapping[Hashable, Hashable] | pd.Series,
+) -> Scores:
     """B-cubed precision/recall/F1 (averaged over records)."""
     df = _frame(predicted, truth)
     if df.empty:
@@ -69,8 +75,9 @@ def bcubed_scores(predicted: Mapping[Hashable, Hashable] | pd.Series,
     return Scores(p, r, _f1(p, r))
 
 
-def pair_set_scores(predicted_pairs: set[tuple[Hashable, Hashable]],
-                    true_pairs: set[tuple[Hashable, Hashable]]) -> Scores:
+def pair_set_scores(
+    predicted_pairs: set[tuple[Hashable, Hashable]], true_pairs: set[tuple[Hashable, Hashable]]
+) -> Scores:
     """Precision/recall/F1 of a set of predicted matching pairs (unordered) vs true pairs."""
     norm = lambda s: {tuple(sorted(x)) for x in s}  # noqa: E731
     pp, tt = norm(predicted_pairs), norm(true_pairs)

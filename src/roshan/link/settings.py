@@ -107,8 +107,9 @@ class ModelSpec:
             link_type="dedupe_only",
             unique_id_column_name="unique_id",
             comparisons=self.comparisons,
-            blocking_rules_to_generate_predictions=[CustomRule(blocking_rule_sql(p))
-                                                    for p in self.passes],
+            blocking_rules_to_generate_predictions=[
+                CustomRule(blocking_rule_sql(p)) for p in self.passes
+            ],
             additional_columns_to_retain=list(self.retain_columns),
             retain_matching_columns=True,
             retain_intermediate_calculation_columns=False,
@@ -119,8 +120,10 @@ class ModelSpec:
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "passes": [{"name": p.name, "columns": list(p.columns), "refine": list(p.refine)}
-                       for p in self.passes],
+            "passes": [
+                {"name": p.name, "columns": list(p.columns), "refine": list(p.refine)}
+                for p in self.passes
+            ],
             "em_rules": list(self.em_rules),
             "deterministic_rules": list(self.deterministic_rules),
             "deterministic_recall": self.deterministic_recall,
@@ -161,8 +164,14 @@ def edit_ratio_level(col: str, ratio: float) -> Any:
     )
 
 
-def name_comparison(part: str, *, tokens: str | None = None, strong: float = 0.15,
-                    weak: float = 0.34, spelling_level: bool = False) -> Any:
+def name_comparison(
+    part: str,
+    *,
+    tokens: str | None = None,
+    strong: float = 0.15,
+    weak: float = 0.34,
+    spelling_level: bool = False,
+) -> Any:
     """Levels for one name part (given / family / father), most specific first.
 
     The first agreement level is the cross-script key, whatever script the two
@@ -176,63 +185,89 @@ def name_comparison(part: str, *, tokens: str | None = None, strong: float = 0.1
     """
     levels: list[Any] = [_null(f"{part}_key")]
     if spelling_level:
-        levels.append(cll.ExactMatchLevel(f"{part}_norm", term_frequency_adjustments=True)
-                      .configure(label_for_charts="same spelling"))
+        levels.append(
+            cll.ExactMatchLevel(f"{part}_norm", term_frequency_adjustments=True).configure(
+                label_for_charts="same spelling"
+            )
+        )
     levels += [
         cll.ExactMatchLevel(f"{part}_key", term_frequency_adjustments=True).configure(
-            label_for_charts="same name (cross-script key)"),
+            label_for_charts="same name (cross-script key)"
+        ),
         edit_ratio_level(f"{part}_roman", strong),
         edit_ratio_level(f"{part}_roman", weak),
     ]
     if tokens:
         # After the edit levels: sharing one part (Mohammad Reza / Reza) is weaker
         # evidence than a near-identical whole name.
-        levels.append(cll.ArrayIntersectLevel(tokens, 1).configure(
-            label_for_charts="a shared part of a compound name"))
+        levels.append(
+            cll.ArrayIntersectLevel(tokens, 1).configure(
+                label_for_charts="a shared part of a compound name"
+            )
+        )
     levels.append(cll.ElseLevel())
-    return cl.CustomComparison(levels, output_column_name=f"{part}_name",
-                               comparison_description=f"{part} name")
+    return cl.CustomComparison(
+        levels, output_column_name=f"{part}_name", comparison_description=f"{part} name"
+    )
 
 
 def dod_comparison() -> Any:
     """Date of death: exact, ±1, ±3 days, partial-date agreement, same month."""
-    return cl.CustomComparison([
-        _null("dod_month"),
-        cll.CustomLevel("dod_day_l = dod_day_r", label_for_charts="same day"),
-        cll.CustomLevel("abs(dod_day_l - dod_day_r) <= 1", label_for_charts="within 1 day"),
-        cll.CustomLevel("abs(dod_day_l - dod_day_r) <= 3", label_for_charts="within 3 days"),
-        cll.CustomLevel("(dod_day_l IS NULL OR dod_day_r IS NULL) AND dod_month_l = dod_month_r",
-                        label_for_charts="partial date, same month"),
-        cll.CustomLevel("dod_month_l = dod_month_r", label_for_charts="same month"),
-        cll.ElseLevel(),
-    ], output_column_name="dod", comparison_description="date of death")
+    return cl.CustomComparison(
+        [
+            _null("dod_month"),
+            cll.CustomLevel("dod_day_l = dod_day_r", label_for_charts="same day"),
+            cll.CustomLevel("abs(dod_day_l - dod_day_r) <= 1", label_for_charts="within 1 day"),
+            cll.CustomLevel("abs(dod_day_l - dod_day_r) <= 3", label_for_charts="within 3 days"),
+            cll.CustomLevel(
+                "(dod_day_l IS NULL OR dod_day_r IS NULL) AND dod_month_l = dod_month_r",
+                label_for_charts="partial date, same month",
+            ),
+            cll.CustomLevel("dod_month_l = dod_month_r", label_for_charts="same month"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="dod",
+        comparison_description="date of death",
+    )
 
 
 def age_comparison() -> Any:
     """Age: ±1 year, ±3 years, overlapping reported ranges."""
-    return cl.CustomComparison([
-        _null("age_mid"),
-        cll.CustomLevel("abs(age_mid_l - age_mid_r) <= 1", label_for_charts="within 1 year"),
-        cll.CustomLevel("abs(age_mid_l - age_mid_r) <= 3", label_for_charts="within 3 years"),
-        cll.CustomLevel("age_min_l <= age_max_r AND age_min_r <= age_max_l",
-                        label_for_charts="ranges overlap"),
-        cll.ElseLevel(),
-    ], output_column_name="age", comparison_description="age")
+    return cl.CustomComparison(
+        [
+            _null("age_mid"),
+            cll.CustomLevel("abs(age_mid_l - age_mid_r) <= 1", label_for_charts="within 1 year"),
+            cll.CustomLevel("abs(age_mid_l - age_mid_r) <= 3", label_for_charts="within 3 years"),
+            cll.CustomLevel(
+                "age_min_l <= age_max_r AND age_min_r <= age_max_l",
+                label_for_charts="ranges overlap",
+            ),
+            cll.ElseLevel(),
+        ],
+        output_column_name="age",
+        comparison_description="age",
+    )
 
 
 def place_comparison() -> Any:
     """Place: same city, county, province."""
-    return cl.CustomComparison([
-        cll.CustomLevel(
-            "(province_code_l IS NULL OR province_code_r IS NULL) AND "
-            "(city_l IS NULL OR city_r IS NULL)", label_for_charts="missing",
-        ).configure(is_null_level=True),
-        cll.ExactMatchLevel("city", term_frequency_adjustments=True).configure(
-            label_for_charts="same city"),
-        cll.ExactMatchLevel("county").configure(label_for_charts="same county"),
-        cll.ExactMatchLevel("province_code").configure(label_for_charts="same province"),
-        cll.ElseLevel(),
-    ], output_column_name="place", comparison_description="place of death")
+    return cl.CustomComparison(
+        [
+            cll.CustomLevel(
+                "(province_code_l IS NULL OR province_code_r IS NULL) AND "
+                "(city_l IS NULL OR city_r IS NULL)",
+                label_for_charts="missing",
+            ).configure(is_null_level=True),
+            cll.ExactMatchLevel("city", term_frequency_adjustments=True).configure(
+                label_for_charts="same city"
+            ),
+            cll.ExactMatchLevel("county").configure(label_for_charts="same county"),
+            cll.ExactMatchLevel("province_code").configure(label_for_charts="same province"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="place",
+        comparison_description="place of death",
+    )
 
 
 def list_comparison() -> Any:
@@ -248,18 +283,26 @@ def list_comparison() -> Any:
     of all pairs that are), so the weight is the ratio of the two priors. It has no
     order constraint (``level_chains`` empty).
     """
-    return cl.CustomComparison([
-        cll.CustomLevel("source_l = source_r", label_for_charts="same list"),
-        cll.ElseLevel(),
-    ], output_column_name="list", comparison_description="same list or not")
+    return cl.CustomComparison(
+        [
+            cll.CustomLevel("source_l = source_r", label_for_charts="same list"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="list",
+        comparison_description="same list or not",
+    )
 
 
 def sex_comparison() -> Any:
-    return cl.CustomComparison([
-        _null("sex"),
-        cll.ExactMatchLevel("sex").configure(label_for_charts="same sex"),
-        cll.ElseLevel(),
-    ], output_column_name="sex", comparison_description="sex")
+    return cl.CustomComparison(
+        [
+            _null("sex"),
+            cll.ExactMatchLevel("sex").configure(label_for_charts="same sex"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="sex",
+        comparison_description="sex",
+    )
 
 
 # A sixth pass, family key + week of death, was dropped: on the SYNTHETIC 300k-record,
@@ -268,7 +311,9 @@ def sex_comparison() -> Any:
 # pairwise precision/recall by 0.0001 (0.9878/0.9720 -> 0.9879/0.9719). At 1,000,719
 # records: 121.8 M -> 101.4 M candidate pairs, 0.9729/0.9612 -> 0.9729/0.9611.
 ROSHAN_PASSES: list[BlockingPass] = [
-    BlockingPass("names", ("family_key", "given_key"), ("province_code", "dod_month", "father_key")),
+    BlockingPass(
+        "names", ("family_key", "given_key"), ("province_code", "dod_month", "father_key")
+    ),
     BlockingPass("full", ("full_key",), ("province_code", "dod_month")),
     BlockingPass("family_place", ("family_key", "province_code"), ("dod_month", "dod_week")),
     BlockingPass("given_father", ("given_key", "father_key"), ("province_code", "dod_month")),
@@ -327,8 +372,10 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             "list": [],  # a covariate, not an agreement: no order
             # A month-only date that agrees is not "looser" than ±3 days; it is on
             # its own chain, above the else level only.
-            "dod": [["same day", "within 1 day", "within 3 days", "same month"],
-                    ["partial date, same month"]],
+            "dod": [
+                ["same day", "within 1 day", "within 3 days", "same month"],
+                ["partial date, same month"],
+            ],
         },
         agreement_levels={
             "family_name": ["same spelling", "same name (cross-script key)"],
@@ -339,28 +386,53 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             "place": ["same city"],
             "sex": ["same sex"],
         },
-        sure_match=PairRule(("family_key", "given_key", "province_code"),
-                            f"{_DAY1} AND {_eq_or_null('father_key')} AND {_AGE3} "
-                            f"AND {_eq_or_null('sex')}", unique=True),
-        sure_nonmatch=PairRule(("family_key", "given_key", "province_code"),
-                               "l.father_key IS NOT NULL AND r.father_key IS NOT NULL AND "
-                               "l.father_key <> r.father_key AND l.dod_day IS NOT NULL AND "
-                               "r.dod_day IS NOT NULL AND abs(l.dod_day - r.dod_day) > 7"),
+        sure_match=PairRule(
+            ("family_key", "given_key", "province_code"),
+            f"{_DAY1} AND {_eq_or_null('father_key')} AND {_AGE3} AND {_eq_or_null('sex')}",
+            unique=True,
+        ),
+        sure_nonmatch=PairRule(
+            ("family_key", "given_key", "province_code"),
+            "l.father_key IS NOT NULL AND r.father_key IS NOT NULL AND "
+            "l.father_key <> r.father_key AND l.dod_day IS NOT NULL AND "
+            "r.dod_day IS NOT NULL AND abs(l.dod_day - r.dod_day) > 7",
+        ),
         sure_m_rules={
-            "family_name": PairRule(("given_key", "father_key", "city"),
-                                    f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}", unique=True),
-            "given_name": PairRule(("family_key", "father_key", "city"),
-                                   f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}", unique=True),
-            "father_name": PairRule(("family_key", "given_key", "city"),
-                                    f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}", unique=True),
-            "dod": PairRule(("family_key", "given_key", "father_key", "province_code"),
-                            f"{_AGE3} AND {_eq_or_null('sex')}", unique=True),
-            "age": PairRule(("family_key", "given_key", "father_key", "province_code"),
-                            f"{_DAY1} AND {_eq_or_null('sex')}", unique=True),
-            "place": PairRule(("family_key", "given_key", "father_key"),
-                              f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}", unique=True),
-            "sex": PairRule(("family_key", "given_key", "father_key", "province_code"),
-                            f"{_DAY1} AND {_AGE3}", unique=True),
+            "family_name": PairRule(
+                ("given_key", "father_key", "city"),
+                f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}",
+                unique=True,
+            ),
+            "given_name": PairRule(
+                ("family_key", "father_key", "city"),
+                f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}",
+                unique=True,
+            ),
+            "father_name": PairRule(
+                ("family_key", "given_key", "city"),
+                f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}",
+                unique=True,
+            ),
+            "dod": PairRule(
+                ("family_key", "given_key", "father_key", "province_code"),
+                f"{_AGE3} AND {_eq_or_null('sex')}",
+                unique=True,
+            ),
+            "age": PairRule(
+                ("family_key", "given_key", "father_key", "province_code"),
+                f"{_DAY1} AND {_eq_or_null('sex')}",
+                unique=True,
+            ),
+            "place": PairRule(
+                ("family_key", "given_key", "father_key"),
+                f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}",
+                unique=True,
+            ),
+            "sex": PairRule(
+                ("family_key", "given_key", "father_key", "province_code"),
+                f"{_DAY1} AND {_AGE3}",
+                unique=True,
+            ),
         },
         group_column="name_script",
         covariates=("list",),
@@ -371,6 +443,5 @@ def _eq_or_null(col: str) -> str:
     return f"(l.{col} IS NULL OR r.{col} IS NULL OR l.{col} = r.{col})"
 
 
-_DAY1 = ("(l.dod_day IS NOT NULL AND r.dod_day IS NOT NULL "
-         "AND abs(l.dod_day - r.dod_day) <= 1)")
+_DAY1 = "(l.dod_day IS NOT NULL AND r.dod_day IS NOT NULL AND abs(l.dod_day - r.dod_day) <= 1)"
 _AGE3 = "(l.age_mid IS NULL OR r.age_mid IS NULL OR abs(l.age_mid - r.age_mid) <= 3)"

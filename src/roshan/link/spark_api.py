@@ -54,10 +54,11 @@ def floor_after_scoring(scored: DataFrame, weight: float) -> DataFrame:
     The filter reads a ``rand`` column, so Spark keeps it above the projection that
     computes the match weight instead of inlining the whole scoring into it.
     """
-    return (scored.withColumn(_BARRIER, F.rand(0))
-            .where((F.col(_BARRIER) >= F.lit(0.0))
-                   & (F.col("match_weight") >= F.lit(float(weight))))
-            .drop(_BARRIER))
+    return (
+        scored.withColumn(_BARRIER, F.rand(0))
+        .where((F.col(_BARRIER) >= F.lit(0.0)) & (F.col("match_weight") >= F.lit(float(weight))))
+        .drop(_BARRIER)
+    )
 
 
 class FlooredSparkAPI(SparkAPI):
@@ -66,12 +67,12 @@ class FlooredSparkAPI(SparkAPI):
 
     predict_floor_weight: float | None = None
 
-    def _break_lineage_and_repartition(self, spark_df: Any, templated_name: str,
-                                       physical_name: str) -> Any:
+    def _break_lineage_and_repartition(
+        self, spark_df: Any, templated_name: str, physical_name: str
+    ) -> Any:
         if self.predict_floor_weight is not None and templated_name == PREDICT_TABLE:
             spark_df = floor_after_scoring(spark_df, self.predict_floor_weight)
-        return super()._break_lineage_and_repartition(spark_df, templated_name,
-                                                      physical_name)
+        return super()._break_lineage_and_repartition(spark_df, templated_name, physical_name)
 
 
 @contextmanager

@@ -81,7 +81,8 @@ def _moved(hook: str, exc: BaseException | None = None) -> SplinkHookError:
     return SplinkHookError(
         f"Splink {splink_version()}: the private hook {hook} that roshan uses has moved or "
         f"changed{why}; roshan is tested with Splink 5.0.x (pyproject.toml). Update "
-        "roshan/link/splink_adapter.py for this version, or install splink>=5.0,<5.1.")
+        "roshan/link/splink_adapter.py for this version, or install splink>=5.0,<5.1."
+    )
 
 
 def _internal(module: str, name: str) -> Any:
@@ -138,8 +139,9 @@ def score_labelled_pairs(linker: Any, labels_table: str) -> Any:
     ``gamma_*``, ...); the caller drops it when done."""
     pipeline_cls = _internal("splink.internals.pipeline", "CTEPipeline")
     concat = _internal("splink.internals.vertically_concatenate", "enqueue_df_concat_with_tf")
-    labelled_sql = _internal("splink.internals.accuracy",
-                             "predictions_from_sample_of_pairwise_labels_sql")
+    labelled_sql = _internal(
+        "splink.internals.accuracy", "predictions_from_sample_of_pairwise_labels_sql"
+    )
     api = db_api_of(linker)
     if not hasattr(api, "sql_pipeline_to_splink_dataframe"):
         raise _moved(f"{type(api).__name__}.sql_pipeline_to_splink_dataframe")

@@ -62,8 +62,9 @@ class PairRule:
         return sorted(used | set(self.join))
 
 
-def find_pairs(prepared: pd.DataFrame, rule: PairRule, *, limit: int | None = None,
-               extra: tuple[str, ...] = ()) -> pd.DataFrame:
+def find_pairs(
+    prepared: pd.DataFrame, rule: PairRule, *, limit: int | None = None, extra: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Pairs of ``prepared`` (one row per record, ``unique_id``) satisfying ``rule``.
 
     Returns ``unique_id_l < unique_id_r`` and, for each column in ``extra`` present in
@@ -73,8 +74,12 @@ def find_pairs(prepared: pd.DataFrame, rule: PairRule, *, limit: int | None = No
     """
     available = set(prepared.columns)
     unique = rule.unique and rule.source in available
-    cols = ["unique_id", *rule.columns(available),
-            *[c for c in extra if c in available], *([rule.source] if unique else [])]
+    cols = [
+        "unique_id",
+        *rule.columns(available),
+        *[c for c in extra if c in available],
+        *([rule.source] if unique else []),
+    ]
     cols = list(dict.fromkeys(cols))
     missing = [c for c in rule.join if c not in available]
     if missing or len(prepared) < 2:
@@ -83,31 +88,46 @@ def find_pairs(prepared: pd.DataFrame, rule: PairRule, *, limit: int | None = No
     if unique:
         # ... and that are alone in their own list with this key: a key shared inside
         # one list is a namesake (or a duplicate), never a sure pair.
-        frame = frame.assign(_own=frame.groupby([rule.source, *rule.join], dropna=False)
-                             ["unique_id"].transform("size").to_numpy())
+        frame = frame.assign(
+            _own=frame.groupby([rule.source, *rule.join], dropna=False)["unique_id"]
+            .transform("size")
+            .to_numpy()
+        )
         frame = frame[frame["_own"] == 1]
     on = " AND ".join(f"l.{c} = r.{c}" for c in rule.join) or "true"
     notnull = " AND ".join(f"l.{c} IS NOT NULL" for c in rule.join) or "true"
     keep = [c for c in extra if c in available]
-    sel = ", ".join(["l.unique_id AS unique_id_l", "r.unique_id AS unique_id_r",
-                     *[f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in keep]])
+    sel = ", ".join(
+        [
+            "l.unique_id AS unique_id_l",
+            "r.unique_id AS unique_id_r",
+            *[f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in keep],
+        ]
+    )
     where = f"{notnull} AND ({rule.where})"
     if unique:
         src = rule.source
         sel += f", l.{src} AS _src_l, r.{src} AS _src_r"
         where += f" AND l.{src} <> r.{src}"
-    base = (f"SELECT {sel} FROM frame l JOIN frame r ON {on} AND l.unique_id < r.unique_id "
-            f"WHERE {where}")
+    base = (
+        f"SELECT {sel} FROM frame l JOIN frame r ON {on} AND l.unique_id < r.unique_id "
+        f"WHERE {where}"
+    )
     if unique:
         # partners of each record in each other list, counted from both ends
-        base = (f"WITH p AS ({base}), e AS (SELECT unique_id_l AS a, _src_r AS s FROM p "
-                "UNION ALL SELECT unique_id_r AS a, _src_l AS s FROM p), "
-                "n AS (SELECT a, s, count(*) AS k FROM e GROUP BY a, s) "
-                "SELECT p.* FROM p JOIN n nl ON nl.a = p.unique_id_l AND nl.s = p._src_r "
-                "JOIN n nr ON nr.a = p.unique_id_r AND nr.s = p._src_l "
-                "WHERE nl.k = 1 AND nr.k = 1")
-    order = (f" ORDER BY hash(unique_id_l * 1000003 + unique_id_r) LIMIT {int(limit)}"
-             if limit is not None else " ORDER BY 1, 2")
+        base = (
+            f"WITH p AS ({base}), e AS (SELECT unique_id_l AS a, _src_r AS s FROM p "
+            "UNION ALL SELECT unique_id_r AS a, _src_l AS s FROM p), "
+            "n AS (SELECT a, s, count(*) AS k FROM e GROUP BY a, s) "
+            "SELECT p.* FROM p JOIN n nl ON nl.a = p.unique_id_l AND nl.s = p._src_r "
+            "JOIN n nr ON nr.a = p.unique_id_r AND nr.s = p._src_l "
+            "WHERE nl.k = 1 AND nr.k = 1"
+        )
+    order = (
+        f" ORDER BY hash(unique_id_l * 1000003 + unique_id_r) LIMIT {int(limit)}"
+        if limit is not None
+        else " ORDER BY 1, 2"
+    )
     outer = ", ".join(["unique_id_l", "unique_id_r", *[f"{c}_l, {c}_r" for c in keep]])
     sql = f"SELECT {outer} FROM ({base}) q{order}"
     with duckdb.connect(":memory:") as con:
@@ -119,8 +139,10 @@ def find_pairs(prepared: pd.DataFrame, rule: PairRule, *, limit: int | None = No
 
 
 def _empty(extra: tuple[str, ...], available: set[str]) -> pd.DataFrame:
-    cols: dict[str, pd.Series] = {"unique_id_l": pd.Series([], dtype="int64"),
-                                  "unique_id_r": pd.Series([], dtype="int64")}
+    cols: dict[str, pd.Series] = {
+        "unique_id_l": pd.Series([], dtype="int64"),
+        "unique_id_r": pd.Series([], dtype="int64"),
+    }
     for c in extra:
         if c in available:
             cols[f"{c}_l"] = pd.Series([], dtype=object)

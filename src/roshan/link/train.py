@@ -105,26 +105,38 @@ def _quiet_splink() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def estimate_u(backend: Backend, prepared: pd.DataFrame, spec: ModelSpec, *, seed: int,
-               sample_rows: int = U_SAMPLE_ROWS) -> dict[str, Any]:
+def estimate_u(
+    backend: Backend,
+    prepared: pd.DataFrame,
+    spec: ModelSpec,
+    *,
+    seed: int,
+    sample_rows: int = U_SAMPLE_ROWS,
+) -> dict[str, Any]:
     """The model dict with u values estimated on a seeded sample of records."""
     n = min(len(prepared), sample_rows)
-    sample = prepared.sample(n=n, random_state=np.random.RandomState(seed)) \
-        .sort_values("unique_id").reset_index(drop=True)
+    sample = (
+        prepared.sample(n=n, random_state=np.random.RandomState(seed))
+        .sort_values("unique_id")
+        .reset_index(drop=True)
+    )
     sdf = backend.register(sample, "usample")
     linker = Linker(sdf, spec.settings(), log_level=None)
     max_pairs = n * (n - 1) / 2 + 10  # compare every pair in the sample: no SQL sampling
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=max_pairs, seed=seed, min_count_per_level=None, num_chunks=1)
+        max_pairs=max_pairs, seed=seed, min_count_per_level=None, num_chunks=1
+    )
     return linker.misc.save_model_to_json()
 
 
-def _estimate_lambda(linker: Linker, spec: ModelSpec, report: TrainingReport,
-                     n_records: int) -> None:
+def _estimate_lambda(
+    linker: Linker, spec: ModelSpec, report: TrainingReport, n_records: int
+) -> None:
     try:
         rules: list[str | BlockingRuleCreator] = list(spec.deterministic_rules)
         linker.training.estimate_probability_two_random_records_match(
-            rules, recall=spec.deterministic_recall)
+            rules, recall=spec.deterministic_recall
+        )
         prob = get_lambda(linker)
     except ValueError:
         prob = 0.0
@@ -133,7 +145,8 @@ def _estimate_lambda(linker: Linker, spec: ModelSpec, report: TrainingReport,
     if not prob or prob <= 0 or not np.isfinite(prob):
         report.warnings.append(
             "the deterministic rules found no sure matches; the prior match probability "
-            "falls back to one expected match per record")
+            "falls back to one expected match per record"
+        )
         prob = min(max(n_records / total, floor), 0.5)
     prob = float(min(max(prob, floor), 0.5))
     set_lambda(linker, prob)
@@ -150,8 +163,14 @@ def _untrained_comparisons(linker: Linker) -> list[str]:
     return out
 
 
-def _em_pass(backend: Backend, linker: Linker, sdf: Any, rule: str, report: TrainingReport,
-             max_pairs: float | None) -> Linker:
+def _em_pass(
+    backend: Backend,
+    linker: Linker,
+    sdf: Any,
+    rule: str,
+    report: TrainingReport,
+    max_pairs: float | None,
+) -> Linker:
     """One EM pass; on failure the model is restored to what it was before the pass.
 
     A pass that fails (on small data EM can drive an m value to an underflowing
@@ -164,8 +183,11 @@ def _em_pass(backend: Backend, linker: Linker, sdf: Any, rule: str, report: Trai
     for fix_lambda in (False, True):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=False, max_pairs=max_pairs,
-                fix_probability_two_random_records_match=fix_lambda)
+                rule,
+                estimate_without_term_frequencies=False,
+                max_pairs=max_pairs,
+                fix_probability_two_random_records_match=fix_lambda,
+            )
             report.em_passes.append({"rule": rule, "status": "ok", "fixed_lambda": fix_lambda})
             return linker
         except Exception as exc:  # noqa: BLE001 - a pass with no pairs must not stop the run
@@ -177,10 +199,16 @@ def _em_pass(backend: Backend, linker: Linker, sdf: Any, rule: str, report: Trai
     return linker
 
 
-def _run_em(backend: Backend, linker: Linker, sdf: Any, spec: ModelSpec,
-            report: TrainingReport, max_pairs: float | None,
-            rules: list[str] | None = None) -> Linker:
-    for rule in (spec.em_rules if rules is None else rules):
+def _run_em(
+    backend: Backend,
+    linker: Linker,
+    sdf: Any,
+    spec: ModelSpec,
+    report: TrainingReport,
+    max_pairs: float | None,
+    rules: list[str] | None = None,
+) -> Linker:
+    for rule in spec.em_rules if rules is None else rules:
         linker = _em_pass(backend, linker, sdf, rule, report, max_pairs)
     for rule in spec.em_fallback_rules:
         if not _untrained_comparisons(linker):
@@ -190,10 +218,11 @@ def _run_em(backend: Backend, linker: Linker, sdf: Any, spec: ModelSpec,
     if missing:
         report.warnings.append(
             "too few records to learn how much " + ", ".join(missing) + " tells about a "
-            "match; prior values were used for " + ("it" if len(missing) == 1 else "them")
-            + " (link more records, or review pairs, to train them)")
-        linker = Linker(sdf, prior_m(linker.misc.save_model_to_json(), missing),
-                        log_level=None)
+            "match; prior values were used for "
+            + ("it" if len(missing) == 1 else "them")
+            + " (link more records, or review pairs, to train them)"
+        )
+        linker = Linker(sdf, prior_m(linker.misc.save_model_to_json(), missing), log_level=None)
     return linker
 
 
@@ -215,8 +244,14 @@ def prior_m(model: dict[str, Any], comparisons: list[str]) -> dict[str, Any]:
     return model
 
 
-def _apply_labels(backend: Backend, sdf: Any, model: dict[str, Any], spec: ModelSpec,
-                  labels: pd.DataFrame | None, report: TrainingReport) -> dict[str, Any]:
+def _apply_labels(
+    backend: Backend,
+    sdf: Any,
+    model: dict[str, Any],
+    spec: ModelSpec,
+    labels: pd.DataFrame | None,
+    report: TrainingReport,
+) -> dict[str, Any]:
     """``model`` with m replaced, for every comparison the labels cover, by its
     distribution among pairs people confirmed as matches.
 
@@ -231,7 +266,8 @@ def _apply_labels(backend: Backend, sdf: Any, model: dict[str, Any], spec: Model
         if len(matches):
             report.warnings.append(
                 f"{len(matches)} reviewed matches (fewer than {MIN_LABELLED_MATCHES}): used "
-                "as constraints only, not to estimate m")
+                "as constraints only, not to estimate m"
+            )
         return model
     pairs = matches.astype("int64").reset_index(drop=True)
     out = json.loads(json.dumps(model))
@@ -264,8 +300,11 @@ def _set_m_from_levels(comp: dict[str, Any], gamma: pd.Series | None, minimum: i
 def floor_m(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
     """The model with each comparison's trained m values floored and renormalised."""
     for comp in model.get("comparisons", []):
-        levels = [lv for lv in comp.get("comparison_levels", [])
-                  if not lv.get("is_null_level") and lv.get("m_probability") is not None]
+        levels = [
+            lv
+            for lv in comp.get("comparison_levels", [])
+            if not lv.get("is_null_level") and lv.get("m_probability") is not None
+        ]
         if not levels:
             continue
         for lv in levels:
@@ -285,7 +324,8 @@ def _check_trained(model: dict[str, Any], report: TrainingReport) -> None:
                 report.notes.append(
                     f"comparison {comp.get('output_column_name')!r}: level "
                     f"{level.get('label_for_charts')!r} could not be trained (too little data); "
-                    "Splink's default is used")
+                    "Splink's default is used"
+                )
 
 
 ANCHOR_LIMIT = 50_000
@@ -309,9 +349,13 @@ class Anchors:
         return self.sure.empty and self.nonsure.empty
 
 
-def find_anchors(prepared: pd.DataFrame, spec: ModelSpec, *,
-                 limit: int | None = ANCHOR_LIMIT,
-                 labels: pd.DataFrame | None = None) -> Anchors:
+def find_anchors(
+    prepared: pd.DataFrame,
+    spec: ModelSpec,
+    *,
+    limit: int | None = ANCHOR_LIMIT,
+    labels: pd.DataFrame | None = None,
+) -> Anchors:
     """The spec's sure pairs in ``prepared`` (empty frames when the spec has no rules).
 
     Pairs people decided in review (``labels``) are the surest of all: confirmed
@@ -323,27 +367,35 @@ def find_anchors(prepared: pd.DataFrame, spec: ModelSpec, *,
         empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r"])
         return Anchors(empty, empty)
     sure = find_pairs(prepared, spec.sure_match, limit=limit, extra=extra)
-    non = find_pairs(prepared, spec.sure_nonmatch, limit=limit, extra=extra) \
-        if spec.sure_nonmatch else sure.iloc[:0]
+    non = (
+        find_pairs(prepared, spec.sure_nonmatch, limit=limit, extra=extra)
+        if spec.sure_nonmatch
+        else sure.iloc[:0]
+    )
     if labels is not None and not labels.empty:
         lab = _with_columns(labels, prepared, extra)
         yes = lab[lab["is_match"].astype(bool)].drop(columns="is_match")
         no = lab[~lab["is_match"].astype(bool)].drop(columns="is_match")
         key = ["unique_id_l", "unique_id_r"]
         rejected = sure.merge(no[key], on=key, how="left", indicator=True)["_merge"] == "both"
-        sure = pd.concat([sure[~rejected.to_numpy()], yes], ignore_index=True) \
-            .drop_duplicates(key)
+        sure = pd.concat([sure[~rejected.to_numpy()], yes], ignore_index=True).drop_duplicates(key)
         non = pd.concat([non, no], ignore_index=True).drop_duplicates(key)
     return Anchors(sure.reset_index(drop=True), non.reset_index(drop=True))
 
 
-def _with_columns(labels: pd.DataFrame, prepared: pd.DataFrame,
-                  extra: tuple[str, ...]) -> pd.DataFrame:
+def _with_columns(
+    labels: pd.DataFrame, prepared: pd.DataFrame, extra: tuple[str, ...]
+) -> pd.DataFrame:
     """Labelled pairs (smaller id left) with ``<col>_l``/``<col>_r`` for each extra column."""
     a = labels["unique_id_l"].astype("int64").to_numpy()
     b = labels["unique_id_r"].astype("int64").to_numpy()
-    out = pd.DataFrame({"unique_id_l": np.minimum(a, b), "unique_id_r": np.maximum(a, b),
-                        "is_match": labels["is_match"].astype(bool).to_numpy()})
+    out = pd.DataFrame(
+        {
+            "unique_id_l": np.minimum(a, b),
+            "unique_id_r": np.maximum(a, b),
+            "is_match": labels["is_match"].astype(bool).to_numpy(),
+        }
+    )
     idx = prepared.set_index("unique_id")
     for c in extra:
         if c in idx.columns:
@@ -352,8 +404,14 @@ def _with_columns(labels: pd.DataFrame, prepared: pd.DataFrame,
     return out
 
 
-def judge_model(backend: Backend, sdf: Any, model: dict[str, Any], spec: ModelSpec,
-                anchors: Anchors, threshold: float) -> list[Check]:
+def judge_model(
+    backend: Backend,
+    sdf: Any,
+    model: dict[str, Any],
+    spec: ModelSpec,
+    anchors: Anchors,
+    threshold: float,
+) -> list[Check]:
     """Model checks and sure-pair checks of one candidate model (roshan.link.health)."""
     checks = model_checks(model, spec.agreement_levels, spec.level_chains)
     if anchors.empty:
@@ -362,7 +420,8 @@ def judge_model(backend: Backend, sdf: Any, model: dict[str, Any], spec: ModelSp
     scored = []
     for pairs in (anchors.sure, anchors.nonsure):
         sc = score_listed_pairs(linker, backend, pairs)[
-            ["unique_id_l", "unique_id_r", "match_probability"]]
+            ["unique_id_l", "unique_id_r", "match_probability"]
+        ]
         scored.append(pairs.merge(sc, on=["unique_id_l", "unique_id_r"], how="left"))
     return checks + anchor_checks(scored[0], scored[1], threshold, spec.group_column)
 
@@ -375,8 +434,14 @@ def _level_values(comp: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     return [(n - 1 - i, lv) for i, lv in enumerate(levels)]
 
 
-def sure_m(backend: Backend, sdf: Any, prepared: pd.DataFrame, model: dict[str, Any],
-           spec: ModelSpec, report: TrainingReport) -> dict[str, Any] | None:
+def sure_m(
+    backend: Backend,
+    sdf: Any,
+    prepared: pd.DataFrame,
+    model: dict[str, Any],
+    spec: ModelSpec,
+    report: TrainingReport,
+) -> dict[str, Any] | None:
     """``model`` with m of each comparison taken from its leave-one-out sure matches.
 
     For comparison c the pairs are those made sure by the *other* fields
@@ -404,8 +469,10 @@ def sure_m(backend: Backend, sdf: Any, prepared: pd.DataFrame, model: dict[str, 
             # a covariate (same list or not) or too few pairs: no evidence either way
             for _, lv in _level_values(comp):
                 lv["m_probability"] = lv.get("u_probability")
-    report.notes.append("m from leave-one-out sure matches: " + ", ".join(
-        f"{k} {v} pairs" for k, v in counts.items()))
+    report.notes.append(
+        "m from leave-one-out sure matches: "
+        + ", ".join(f"{k} {v} pairs" for k, v in counts.items())
+    )
     return out
 
 
@@ -438,37 +505,66 @@ def _finish(model: dict[str, Any], spec: ModelSpec) -> tuple[dict[str, Any], lis
     return model, enforce_order(model, spec.level_chains)
 
 
-def _em_candidate(name: str, backend: Backend, sdf: Any, start: dict[str, Any],
-                  rules: list[str], spec: ModelSpec, labels: pd.DataFrame | None,
-                  max_pairs: float | None, anchors: Anchors, threshold: float,
-                  base_report: TrainingReport) -> _Candidate:
-    rep = TrainingReport(probability_two_random_records_match=(
-        base_report.probability_two_random_records_match))
+def _em_candidate(
+    name: str,
+    backend: Backend,
+    sdf: Any,
+    start: dict[str, Any],
+    rules: list[str],
+    spec: ModelSpec,
+    labels: pd.DataFrame | None,
+    max_pairs: float | None,
+    anchors: Anchors,
+    threshold: float,
+    base_report: TrainingReport,
+) -> _Candidate:
+    rep = TrainingReport(
+        probability_two_random_records_match=(base_report.probability_two_random_records_match)
+    )
     linker = Linker(sdf, start, log_level=None)
     linker = _run_em(backend, linker, sdf, spec, rep, max_pairs, rules=rules)
     model = _apply_labels(backend, sdf, linker.misc.save_model_to_json(), spec, labels, rep)
     model, repairs = _finish(model, spec)
-    return _Candidate(name, model, rep, judge_model(backend, sdf, model, spec, anchors,
-                                                    threshold), repairs)
+    return _Candidate(
+        name, model, rep, judge_model(backend, sdf, model, spec, anchors, threshold), repairs
+    )
 
 
-def _fixed_candidate(name: str, backend: Backend, sdf: Any, model: dict[str, Any],
-                     spec: ModelSpec, labels: pd.DataFrame | None, anchors: Anchors,
-                     threshold: float, base_report: TrainingReport) -> _Candidate:
-    rep = TrainingReport(probability_two_random_records_match=(
-        base_report.probability_two_random_records_match))
+def _fixed_candidate(
+    name: str,
+    backend: Backend,
+    sdf: Any,
+    model: dict[str, Any],
+    spec: ModelSpec,
+    labels: pd.DataFrame | None,
+    anchors: Anchors,
+    threshold: float,
+    base_report: TrainingReport,
+) -> _Candidate:
+    rep = TrainingReport(
+        probability_two_random_records_match=(base_report.probability_two_random_records_match)
+    )
     model = _apply_labels(backend, sdf, model, spec, labels, rep)
     model, repairs = _finish(model, spec)
-    return _Candidate(name, model, rep, judge_model(backend, sdf, model, spec, anchors,
-                                                    threshold), repairs)
+    return _Candidate(
+        name, model, rep, judge_model(backend, sdf, model, spec, anchors, threshold), repairs
+    )
 
 
-def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: ModelSpec, *,
-          seed: int = 42, labels: pd.DataFrame | None = None,
-          u_sample_rows: int = U_SAMPLE_ROWS, em_max_pairs: float = EM_MAX_PAIRS,
-          threshold: float | None = None, fallback: bool = False,
-          starts: tuple[str, ...] | None = None,
-          ) -> tuple[Linker, TrainingReport]:
+def train(
+    backend: Backend,
+    prepared_sdf: Any,
+    prepared: pd.DataFrame,
+    spec: ModelSpec,
+    *,
+    seed: int = 42,
+    labels: pd.DataFrame | None = None,
+    u_sample_rows: int = U_SAMPLE_ROWS,
+    em_max_pairs: float = EM_MAX_PAIRS,
+    threshold: float | None = None,
+    fallback: bool = False,
+    starts: tuple[str, ...] | None = None,
+) -> tuple[Linker, TrainingReport]:
     """A trained Splink linker over ``prepared_sdf`` and a report of what training did.
 
     ``labels`` (optional): columns unique_id_l, unique_id_r, is_match from review.
@@ -506,26 +602,74 @@ def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: Mod
     max_pairs = em_max_pairs if len(prepared) > 20_000 else None
     candidates: list[_Candidate] = []
     if fallback and informed is not None:
-        candidates.append(_fixed_candidate("sure-matches", backend, prepared_sdf, informed,
-                                           spec, labels, anchors, thr, report))
+        candidates.append(
+            _fixed_candidate(
+                "sure-matches", backend, prepared_sdf, informed, spec, labels, anchors, thr, report
+            )
+        )
     else:
         wanted = starts or START_NAMES
         plan: list[tuple[str, Any]] = []
         if "em-default" in wanted or informed is None:
-            plan.append(("em-default", lambda: _em_candidate(
-                "em-default", backend, prepared_sdf, base, list(spec.em_rules), spec, labels,
-                max_pairs, anchors, thr, report)))
+            plan.append(
+                (
+                    "em-default",
+                    lambda: _em_candidate(
+                        "em-default",
+                        backend,
+                        prepared_sdf,
+                        base,
+                        list(spec.em_rules),
+                        spec,
+                        labels,
+                        max_pairs,
+                        anchors,
+                        thr,
+                        report,
+                    ),
+                )
+            )
         if informed is not None:
-            for name, rules in (("em-sure", list(spec.em_rules)),
-                                ("em-sure-reversed", list(reversed(spec.em_rules)))):
+            for name, rules in (
+                ("em-sure", list(spec.em_rules)),
+                ("em-sure-reversed", list(reversed(spec.em_rules))),
+            ):
                 if name in wanted:
-                    plan.append((name, lambda name=name, rules=rules: _em_candidate(
-                        name, backend, prepared_sdf, informed, rules, spec, labels, max_pairs,
-                        anchors, thr, report)))
+                    plan.append(
+                        (
+                            name,
+                            lambda name=name, rules=rules: _em_candidate(
+                                name,
+                                backend,
+                                prepared_sdf,
+                                informed,
+                                rules,
+                                spec,
+                                labels,
+                                max_pairs,
+                                anchors,
+                                thr,
+                                report,
+                            ),
+                        )
+                    )
             if "sure-matches" in wanted:
-                plan.append(("sure-matches", lambda: _fixed_candidate(
-                    "sure-matches", backend, prepared_sdf, informed, spec, labels, anchors,
-                    thr, report)))
+                plan.append(
+                    (
+                        "sure-matches",
+                        lambda: _fixed_candidate(
+                            "sure-matches",
+                            backend,
+                            prepared_sdf,
+                            informed,
+                            spec,
+                            labels,
+                            anchors,
+                            thr,
+                            report,
+                        ),
+                    )
+                )
         for _name, make in plan:
             candidates.append(make())
             # Starts are tried in order until one passes every check (unless the caller
@@ -539,9 +683,15 @@ def train(backend: Backend, prepared_sdf: Any, prepared: pd.DataFrame, spec: Mod
     pool = passing or candidates
     best = max(pool, key=lambda c: (c.score, -candidates.index(c)))
     for c in candidates:
-        report.starts.append({"start": c.name, "ok": c.ok, "score": round(c.score, 4),
-                              "failed": [k.name for k in c.checks if not k.ok],
-                              "em_passes": c.report.em_passes})
+        report.starts.append(
+            {
+                "start": c.name,
+                "ok": c.ok,
+                "score": round(c.score, 4),
+                "failed": [k.name for k in c.checks if not k.ok],
+                "em_passes": c.report.em_passes,
+            }
+        )
     report.chosen_start = best.name
     report.em_passes = best.report.em_passes
     report.labelled_matches_used = best.report.labelled_matches_used

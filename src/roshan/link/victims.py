@@ -36,8 +36,9 @@ def format_uid(n: int) -> str:
     return f"{UID_PREFIX}{n:06d}"
 
 
-def assign_uids(labels: pd.DataFrame, previous: Mapping[int, str],
-                known_uids: set[str] | None = None) -> dict[int, str]:
+def assign_uids(
+    labels: pd.DataFrame, previous: Mapping[int, str], known_uids: set[str] | None = None
+) -> dict[int, str]:
     """A victim id for each cluster label.
 
     ``labels``: record_pk, cluster. ``previous``: record_pk → victim id from the last
@@ -81,8 +82,9 @@ def _mode(df: pd.DataFrame, col: str, *, prefer: pd.Series | None = None) -> pd.
 def _sorted_sources(df: pd.DataFrame) -> pd.Series:
     """Per uid, the sorted list of distinct source names (vectorised: one Python
     call per group was most of this step's time at a million records)."""
-    pairs = pd.DataFrame({"uid": df["uid"].to_numpy(),
-                          "source": df["source"].astype(str).to_numpy()})
+    pairs = pd.DataFrame(
+        {"uid": df["uid"].to_numpy(), "source": df["source"].astype(str).to_numpy()}
+    )
     pairs = pairs.drop_duplicates().sort_values(["uid", "source"], kind="stable")
     uids, starts = np.unique(pairs["uid"].to_numpy(), return_index=True)
     lists = [a.tolist() for a in np.split(pairs["source"].to_numpy(), starts[1:])]
@@ -111,15 +113,23 @@ def victims_frame(normalized: pd.DataFrame, assignment: pd.DataFrame) -> pd.Data
     out["display_name"] = _mode(df, name_col)
     out["romanized"] = _mode(df, "full_roman")
     out["name_key"] = _mode(df, "full_key")
-    imputed = df["sex_imputed"].fillna(False).astype(bool) if "sex_imputed" in df.columns \
+    imputed = (
+        df["sex_imputed"].fillna(False).astype(bool)
+        if "sex_imputed" in df.columns
         else pd.Series(False, index=df.index)
+    )
     out["sex"] = _mode(df, "sex", prefer=~imputed)
     amin = pd.to_numeric(df["age_min"], errors="coerce")
     amax = pd.to_numeric(df["age_max"], errors="coerce")
     ages = pd.DataFrame({"uid": df["uid"], "amin": amin, "amax": amax}).groupby("uid").median()
-    out["age"] = [_age_text(a, b) for a, b in zip(ages.reindex(out.index)["amin"].to_numpy(),
-                                                   ages.reindex(out.index)["amax"].to_numpy(),
-                                                   strict=True)]
+    out["age"] = [
+        _age_text(a, b)
+        for a, b in zip(
+            ages.reindex(out.index)["amin"].to_numpy(),
+            ages.reindex(out.index)["amax"].to_numpy(),
+            strict=True,
+        )
+    ]
     iso = df["dod_iso"] if "dod_iso" in df.columns else pd.Series(None, index=df.index)
     prec = df["dod_precision"].astype(object)
     rank = prec.map({"day": 3, "month": 2, "year": 1}).fillna(0)

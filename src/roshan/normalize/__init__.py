@@ -28,16 +28,29 @@ if TYPE_CHECKING:
     from roshan.normalize.summary import summarize
 
 __all__ = [
-    "AgeResult", "ColumnHint", "DateResult", "NameResult", "PlaceResult", "normalize_frame",
-    "normalize_name", "normalize_place", "normalize_workspace", "parse_age", "parse_date",
-    "province_of", "summarize",
+    "AgeResult",
+    "ColumnHint",
+    "DateResult",
+    "NameResult",
+    "PlaceResult",
+    "normalize_frame",
+    "normalize_name",
+    "normalize_place",
+    "normalize_workspace",
+    "parse_age",
+    "parse_date",
+    "province_of",
+    "summarize",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, {
-    "ages": ("AgeResult", "parse_age"),
-    "dates": ("ColumnHint", "DateResult", "parse_date"),
-    "names": ("NameResult", "normalize_name"),
-    "places": ("PlaceResult", "normalize_place", "province_of"),
-    "snapshot": ("normalize_frame", "normalize_workspace"),
-    "summary": ("summarize",),
-})
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "ages": ("AgeResult", "parse_age"),
+        "dates": ("ColumnHint", "DateResult", "parse_date"),
+        "names": ("NameResult", "normalize_name"),
+        "places": ("PlaceResult", "normalize_place", "province_of"),
+        "snapshot": ("normalize_frame", "normalize_workspace"),
+        "summary": ("summarize",),
+    },
+)

@@ -39,8 +39,10 @@ _FILLER = re.compile(
     r"\b(years?|yrs?|y o|yo|old|aged?|ages|yr|ساله|سالش|سال|سن|around|roughly|approx(?:imately)?|"
     r"about|circa|ca|c|est|estimated|حدود|حدودا|تقریبا|حدودی|حدوداً|نزدیک|some)\b"
 )
-_APPROX = re.compile(r"\b(about|around|roughly|approx(?:imately)?|circa|ca|c|est|estimated|"
-                     r"حدود|حدودا|تقریبا|نزدیک)\b|~")
+_APPROX = re.compile(
+    r"\b(about|around|roughly|approx(?:imately)?|circa|ca|c|est|estimated|"
+    r"حدود|حدودا|تقریبا|نزدیک)\b|~"
+)
 _RANGE = re.compile(r"^(\d{1,3})\s*(?:-|to|تا|الی|و|\s)\s*(\d{1,3})$")
 _DECADE = re.compile(r"^دهه\s*(\d)0$|^(\d)0\s*s$")
 _UNDER = re.compile(r"\b(under|below|less than|younger than|زیر|کمتر از)\b\s*(\d{1,3})")
@@ -60,8 +62,13 @@ class AgeResult:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict (the CLI's ``age`` command prints this)."""
-        return {"min": self.min, "max": self.max, "approximate": self.approximate,
-                "ok": self.ok, "impossible": self.impossible}
+        return {
+            "min": self.min,
+            "max": self.max,
+            "approximate": self.approximate,
+            "ok": self.ok,
+            "impossible": self.impossible,
+        }
 
 
 NO_AGE = AgeResult(False)
@@ -112,8 +119,11 @@ def _parse_age(value: str | None) -> AgeResult:
     if core.isdecimal() and len(core) <= 4:
         n = int(core)
         if approx:
-            return _range(max(n - APPROX_MARGIN, 0), n + APPROX_MARGIN, True) if n <= MAX_AGE \
+            return (
+                _range(max(n - APPROX_MARGIN, 0), n + APPROX_MARGIN, True)
+                if n <= MAX_AGE
                 else AgeResult(False, None, None, True, True)
+            )
         return _range(n, n)
     m = re.match(r"^(\d{1,3}(?:\.\d+)?)$", core.replace(" ", "."))
     if m:  # "23.5"

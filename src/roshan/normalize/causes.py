@@ -17,16 +17,59 @@ _VALID = {c.value for c in CauseOfDeath}
 # Order matters: the first matching category wins (pellets before generic "shot").
 _KEYWORDS: list[tuple[CauseOfDeath, tuple[str, ...]]] = [
     (CauseOfDeath.EXECUTION, ("execut", "hanged", "hanging", "اعدام", "قصاص", "به دار")),
-    (CauseOfDeath.IN_CUSTODY, ("custody", "detention", "detained", "prison", "torture",
-                               "بازداشت", "زندان", "شکنجه", "بازداشتگاه")),
+    (
+        CauseOfDeath.IN_CUSTODY,
+        (
+            "custody",
+            "detention",
+            "detained",
+            "prison",
+            "torture",
+            "بازداشت",
+            "زندان",
+            "شکنجه",
+            "بازداشتگاه",
+        ),
+    ),
     (CauseOfDeath.PELLETS, ("pellet", "birdshot", "shotgun", "ساچمه")),
-    (CauseOfDeath.TEAR_GAS, ("tear gas", "teargas", "gas canister", "اشک اور", "اشکاور",
-                             "گاز اشک")),
-    (CauseOfDeath.LIVE_AMMUNITION, ("bullet", "gunshot", "gun shot", "shot", "live fire",
-                                    "live ammunition", "sniper", "firearm", "گلوله", "تیر",
-                                    "شلیک", "اسلحه", "تک تیرانداز", "جنگی")),
+    (
+        CauseOfDeath.TEAR_GAS,
+        ("tear gas", "teargas", "gas canister", "اشک اور", "اشکاور", "گاز اشک"),
+    ),
+    (
+        CauseOfDeath.LIVE_AMMUNITION,
+        (
+            "bullet",
+            "gunshot",
+            "gun shot",
+            "shot",
+            "live fire",
+            "live ammunition",
+            "sniper",
+            "firearm",
+            "گلوله",
+            "تیر",
+            "شلیک",
+            "اسلحه",
+            "تک تیرانداز",
+            "جنگی",
+        ),
+    ),
     (CauseOfDeath.BEATING, ("beat", "baton", "blunt", "club", "ضرب", "باتوم", "کتک", "ضربه")),
-    (CauseOfDeath.VEHICLE, ("vehicle", "run over", "car hit", "hit by a car", "car accident", "truck", "خودرو", "ماشین", "زیر گرفت")),
+    (
+        CauseOfDeath.VEHICLE,
+        (
+            "vehicle",
+            "run over",
+            "car hit",
+            "hit by a car",
+            "car accident",
+            "truck",
+            "خودرو",
+            "ماشین",
+            "زیر گرفت",
+        ),
+    ),
 ]
 
 _YES = {"yes", "y", "true", "1", "withheld", "بله", "بلی", "اری", "آری", "اره"}

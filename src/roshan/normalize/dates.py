@@ -43,34 +43,38 @@ def _month_numbers(months: list[str]) -> dict[str, int]:
     return {name: i for i, names in enumerate(months, start=1) for name in names.split()}
 
 
-JALALI_MONTHS: dict[str, int] = _month_numbers([
-    "farvardin farvardeen فروردین",
-    "ordibehesht ordibehisht ardibehesht اردیبهشت",
-    "khordad khurdad خرداد",
-    "tir teer تیر",
-    "mordad amordad amurdad مرداد امرداد",
-    "shahrivar shahrewar shahrivar شهریور",
-    "mehr mihr مهر",
-    "aban aaban آبان ابان",
-    "azar aazar adhar آذر اذر",
-    "dey dei day دی",
-    "bahman بهمن",
-    "esfand esfand isfand espand اسفند",
-])
-GREGORIAN_MONTHS: dict[str, int] = _month_numbers([
-    "january jan janvier ژانویه ژانویهی",
-    "february feb fevrier فوریه",
-    "march mar mars مارس",
-    "april apr avril آوریل اوریل",
-    "may mai مه می",
-    "june jun juin ژوئن ژوین",
-    "july jul juillet ژوئیه ژوییه جولای",
-    "august aug aout اوت آگوست اگوست",
-    "september sep sept septembre سپتامبر",
-    "october oct octobre اکتبر",
-    "november nov novembre نوامبر",
-    "december dec decembre دسامبر",
-])
+JALALI_MONTHS: dict[str, int] = _month_numbers(
+    [
+        "farvardin farvardeen فروردین",
+        "ordibehesht ordibehisht ardibehesht اردیبهشت",
+        "khordad khurdad خرداد",
+        "tir teer تیر",
+        "mordad amordad amurdad مرداد امرداد",
+        "shahrivar shahrewar shahrivar شهریور",
+        "mehr mihr مهر",
+        "aban aaban آبان ابان",
+        "azar aazar adhar آذر اذر",
+        "dey dei day دی",
+        "bahman بهمن",
+        "esfand esfand isfand espand اسفند",
+    ]
+)
+GREGORIAN_MONTHS: dict[str, int] = _month_numbers(
+    [
+        "january jan janvier ژانویه ژانویهی",
+        "february feb fevrier فوریه",
+        "march mar mars مارس",
+        "april apr avril آوریل اوریل",
+        "may mai مه می",
+        "june jun juin ژوئن ژوین",
+        "july jul juillet ژوئیه ژوییه جولای",
+        "august aug aout اوت آگوست اگوست",
+        "september sep sept septembre سپتامبر",
+        "october oct octobre اکتبر",
+        "november nov novembre نوامبر",
+        "december dec decembre دسامبر",
+    ]
+)
 
 # Words that may surround a date and carry nothing.
 _NOISE = set(
@@ -81,8 +85,23 @@ _NOISE = set(
     "میلادی ه ش م".split()
 )
 
-_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا",
-                       "\u200c": "", "\u200d": "", "ـ": "", "،": ",", "٫": "/", "٬": ","})
+_FOLD = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "ۀ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "\u200c": "",
+        "\u200d": "",
+        "ـ": "",
+        "،": ",",
+        "٫": "/",
+        "٬": ",",
+    }
+)
 _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|om|ام|م)$")
 _ISO_DT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[tT ]\d")
@@ -94,8 +113,8 @@ class DateResult:
 
     ok: bool
     iso: str | None = None
-    precision: str | None = None        # 'day' | 'month' | 'year'
-    calendar: str | None = None         # 'jalali' | 'gregorian'
+    precision: str | None = None  # 'day' | 'month' | 'year'
+    calendar: str | None = None  # 'jalali' | 'gregorian'
     ambiguous: bool = False
     first: date | None = None
     last: date | None = None
@@ -104,7 +123,9 @@ class DateResult:
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict (the CLI's ``date`` command prints this)."""
         return {
-            "date": self.iso, "precision": self.precision, "calendar": self.calendar,
+            "date": self.iso,
+            "precision": self.precision,
+            "calendar": self.calendar,
             "ambiguous": self.ambiguous,
             "first_day": self.first.isoformat() if self.first else None,
             "last_day": self.last.isoformat() if self.last else None,
@@ -119,8 +140,8 @@ NOT_A_DATE = DateResult(False)
 class ColumnHint:
     """What a whole column says about its dates: calendar and day/month order."""
 
-    calendar: str | None = None      # 'jalali' | 'gregorian' | None
-    day_first: bool | None = None    # for year-last numeric dates
+    calendar: str | None = None  # 'jalali' | 'gregorian' | None
+    day_first: bool | None = None  # for year-last numeric dates
 
 
 def _jalali_range(y: int, m: int | None, d: int | None) -> tuple[date, date] | None:
@@ -164,8 +185,14 @@ def _expand_two_digit(y: int, cal: str) -> int:
     return 2000 + y if y <= 40 else 1900 + y
 
 
-def _build(y: int, m: int | None, d: int | None, cal: str,
-           ambiguous: bool = False, alternatives: tuple[str, ...] = ()) -> DateResult:
+def _build(
+    y: int,
+    m: int | None,
+    d: int | None,
+    cal: str,
+    ambiguous: bool = False,
+    alternatives: tuple[str, ...] = (),
+) -> DateResult:
     rng = (_jalali_range if cal == "jalali" else _greg_range)(y, m, d)
     if rng is None:
         return NOT_A_DATE
@@ -173,8 +200,9 @@ def _build(y: int, m: int | None, d: int | None, cal: str,
     if d is not None and m is not None:
         return DateResult(True, first.isoformat(), "day", cal, ambiguous, first, last, alternatives)
     if m is not None:
-        return DateResult(True, f"{y:04d}-{m:02d}", "month", cal, ambiguous, first, last,
-                          alternatives)
+        return DateResult(
+            True, f"{y:04d}-{m:02d}", "month", cal, ambiguous, first, last, alternatives
+        )
     return DateResult(True, f"{y:04d}", "year", cal, ambiguous, first, last, alternatives)
 
 
@@ -276,8 +304,7 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
         return NOT_A_DATE
     a, b, c = ints
     all_short = max(lens) <= 2
-    year_first = lens[0] >= 3 or (all_short and (a > 31 or (
-        hint.calendar == "jalali" and c <= 31)))
+    year_first = lens[0] >= 3 or (all_short and (a > 31 or (hint.calendar == "jalali" and c <= 31)))
     if year_first:  # Y/M/D (the Persian convention)
         y, mo_, d = a, b, c
         ylen = lens[0]
@@ -314,8 +341,7 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
             return _build(y, b, a, cal)
         if hint.day_first is False:
             return _build(y, a, b, cal)
-        alts = tuple(r.iso for r in (_build(y, b, a, cal), _build(y, a, b, cal))
-                     if r.ok and r.iso)
+        alts = tuple(r.iso for r in (_build(y, b, a, cal), _build(y, a, b, cal)) if r.ok and r.iso)
         base = _build(y, None, None, cal, ambiguous=True, alternatives=alts)
         return base
     return NOT_A_DATE

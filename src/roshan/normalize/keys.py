@@ -33,11 +33,36 @@ from roshan.normalize.text import is_persian_token
 
 # ---------------------------------------------------------------- Persian side
 _FA_CONS = {
-    "ب": "b", "پ": "p", "ت": "t", "ط": "t", "ث": "s", "س": "s", "ص": "s",
-    "ج": "j", "ژ": "j", "چ": "C", "ح": "h", "ه": "h", "خ": "x", "د": "d",
-    "ذ": "z", "ز": "z", "ض": "z", "ظ": "z", "ر": "r", "ش": "S", "ع": "",
-    "غ": "q", "ق": "q", "ف": "f", "ک": "k", "گ": "g", "ل": "l", "م": "m",
-    "ن": "n", "ی": "Y",
+    "ب": "b",
+    "پ": "p",
+    "ت": "t",
+    "ط": "t",
+    "ث": "s",
+    "س": "s",
+    "ص": "s",
+    "ج": "j",
+    "ژ": "j",
+    "چ": "C",
+    "ح": "h",
+    "ه": "h",
+    "خ": "x",
+    "د": "d",
+    "ذ": "z",
+    "ز": "z",
+    "ض": "z",
+    "ظ": "z",
+    "ر": "r",
+    "ش": "S",
+    "ع": "",
+    "غ": "q",
+    "ق": "q",
+    "ف": "f",
+    "ک": "k",
+    "گ": "g",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ی": "Y",
 }
 _FA_ALEFS = "اآ"
 _FA_VOWEL_LETTERS = "اآیو"
@@ -56,7 +81,7 @@ def _persian_key(tok: str) -> str:
     elif tok.startswith(_MAQSURA_PREFIXES):  # مرتضی‌پور = Mortezapour
         for w in _MAQSURA_PREFIXES:
             if tok.startswith(w) and len(tok) > len(w):
-                tok = w[:-1] + "ا" + tok[len(w):]
+                tok = w[:-1] + "ا" + tok[len(w) :]
                 break
     # Arabic article after Abu (ابوالفضل = Abolfazl): the و is a vowel.
     if tok.startswith("ابوال"):
@@ -113,9 +138,18 @@ def _persian_key(tok: str) -> str:
 
 # ------------------------------------------------------------------ Latin side
 _LATIN_DIGRAPHS = [
-    ("tch", "C"), ("sch", "S"), ("kh", "x"), ("gh", "q"), ("sh", "S"), ("ch", "C"),
-    ("zh", "j"), ("ph", "f"), ("ck", "k"), ("c", "k"),
-    ("w", "v"), ("q", "q"),
+    ("tch", "C"),
+    ("sch", "S"),
+    ("kh", "x"),
+    ("gh", "q"),
+    ("sh", "S"),
+    ("ch", "C"),
+    ("zh", "j"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("w", "v"),
+    ("q", "q"),
 ]
 _VOWELS = "aeiou"
 _OW = re.compile(r"ow(?![aeiouy])")
@@ -173,7 +207,7 @@ def _latin_key(tok: str) -> str:
     out: list[str] = []
     pos = 0
     for m in _CLUSTER.finditer(s):
-        seg = s[pos:m.start()]
+        seg = s[pos : m.start()]
         out.extend("Y" if ch == "y" else ch for ch in seg)
         c = m.group()
         if m.start() == 0:
@@ -188,7 +222,7 @@ def _latin_key(tok: str) -> str:
             out.append(_final_cluster(c, from_eh))
         else:
             mark = _mid_cluster(c)
-            if _GLIDE.match(s[m.end():]):
+            if _GLIDE.match(s[m.end() :]):
                 mark = mark.replace("W", "")  # Pouya = Poya = پویا
             out.append(mark)
         pos = m.end()

@@ -47,10 +47,38 @@ def honorific_of(token: str) -> str | None:
 
 # Readable fallback transliteration of Persian letters (display only).
 _FA_ROMAN = {
-    "ا": "a", "آ": "a", "ب": "b", "پ": "p", "ت": "t", "ث": "s", "ج": "j", "چ": "ch",
-    "ح": "h", "خ": "kh", "د": "d", "ذ": "z", "ر": "r", "ز": "z", "ژ": "zh", "س": "s",
-    "ش": "sh", "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f",
-    "ق": "gh", "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "و": "v", "ه": "h",
+    "ا": "a",
+    "آ": "a",
+    "ب": "b",
+    "پ": "p",
+    "ت": "t",
+    "ث": "s",
+    "ج": "j",
+    "چ": "ch",
+    "ح": "h",
+    "خ": "kh",
+    "د": "d",
+    "ذ": "z",
+    "ر": "r",
+    "ز": "z",
+    "ژ": "zh",
+    "س": "s",
+    "ش": "sh",
+    "ص": "s",
+    "ض": "z",
+    "ط": "t",
+    "ظ": "z",
+    "ع": "",
+    "غ": "gh",
+    "ف": "f",
+    "ق": "gh",
+    "ک": "k",
+    "گ": "g",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "و": "v",
+    "ه": "h",
     "ی": "i",
 }
 _FA_CONSONANTS = set("بپتثجچحخدذرزژسشصضطظعغفقکگلمنه")
@@ -143,7 +171,7 @@ def _detach_honorific(token: str, table: VariantTable) -> tuple[str | None, str]
         return None, token
     for pre in _ATTACHED:
         if token.startswith(pre) and len(token) >= len(pre) + 3:
-            rest = token[len(pre):]
+            rest = token[len(pre) :]
             keys = table.token_keys(rest)
             if len(keys) >= 1 and table._score(keys[0]) is not None:
                 return honorific_of(pre), rest
@@ -154,10 +182,10 @@ def _detach_honorific(token: str, table: VariantTable) -> tuple[str | None, str]
 class NamePart:
     """One name field after normalisation."""
 
-    norm: str                 # script-normalised text (original script), honorifics removed
-    tokens: tuple[str, ...]   # normalised tokens
-    keys: tuple[str, ...]     # cross-script token keys (compounds split)
-    roman: str                # readable romanisation
+    norm: str  # script-normalised text (original script), honorifics removed
+    tokens: tuple[str, ...]  # normalised tokens
+    keys: tuple[str, ...]  # cross-script token keys (compounds split)
+    roman: str  # readable romanisation
     honorifics: tuple[str, ...]
 
     @property
@@ -172,8 +200,9 @@ _EMPTY = NamePart("", (), (), "", ())
 ROLES = ("given", "family", "full", "father")
 
 
-def name_part(value: str | None, table: VariantTable | None = None,
-              role: str = "given") -> NamePart:
+def name_part(
+    value: str | None, table: VariantTable | None = None, role: str = "given"
+) -> NamePart:
     """Normalise one name field into a :class:`NamePart`.
 
     ``role`` says where titles are taken out: in a ``given``/``father`` field
@@ -232,8 +261,11 @@ def _finish(kept: list[str], hons: tuple[str, ...], role: str, table: VariantTab
         if role in ("given", "father") and t.isascii() and t.endswith("ie") and len(t) > 3:
             # Razie (راضیه) in a given-name field, not Rezaie (رضایی)
             alt = table.token_keys(t + "h")
-            if len(alt) == 1 and is_given_key(alt[0]) and not (
-                    len(tk) == 1 and is_given_key(tk[0]) and not is_family_key(tk[0])):
+            if (
+                len(alt) == 1
+                and is_given_key(alt[0])
+                and not (len(tk) == 1 and is_given_key(tk[0]) and not is_family_key(tk[0]))
+            ):
                 tk = alt
         keys.extend(tk)
     keys = list(table.merge_adjacent(tuple(keys)))
@@ -469,7 +501,8 @@ def _is_two_word_family(z: str, y_token: str, table: VariantTable, alone: bool =
         return True
     yk = table.token_keys(y_token)
     if z in _compounds()[1] and (
-            (len(yk) == 1 and _family_stems(yk[0])) or (len(yk) > 1 and yk[0] in _roles()[2])):
+        (len(yk) == 1 and _family_stems(yk[0])) or (len(yk) > 1 and yk[0] in _roles()[2])
+    ):
         return True  # Gholam Hosseini, Gholam Rezazadeh
     pairs = _two_word_families()[0]
     if len(yk) == 2 and yk[1] in _suffix_key_set():
@@ -503,9 +536,24 @@ def _joined_pairs(raw: str) -> set[tuple[str, str]]:
 # given and a family name, standing on their own (not ولد‌خانی written with a
 # ZWNJ) and followed by something the lexicon knows as a given name.
 _MARKERS_STRONG: tuple[tuple[str, ...], ...] = (
-    ("فرزند",), ("son", "of"), ("daughter", "of"), ("child", "of"), ("s", "o"), ("d", "o"))
+    ("فرزند",),
+    ("son", "of"),
+    ("daughter", "of"),
+    ("child", "of"),
+    ("s", "o"),
+    ("d", "o"),
+)
 _MARKERS_WEAK: tuple[tuple[str, ...], ...] = (
-    ("پسر",), ("دختر",), ("ولد",), ("بن",), ("بنت",), ("ابن",), ("bin",), ("ibn",), ("bint",))
+    ("پسر",),
+    ("دختر",),
+    ("ولد",),
+    ("بن",),
+    ("بنت",),
+    ("ابن",),
+    ("bin",),
+    ("ibn",),
+    ("bint",),
+)
 _MARKER_FIRST = frozenset(m[0] for m in _MARKERS_STRONG + _MARKERS_WEAK)
 _DELIMS = re.compile(r"([,،()\[\]])")
 
@@ -514,8 +562,13 @@ FLAG_FAMILY_FIRST = "family_first"
 FLAG_FATHER_IN_NAME = "father_in_full_name"
 FLAG_FATHER_IN_MIDDLE = "father_in_middle"
 FLAG_FATHER_FILLED = "father_from_full_name"
-NAME_FLAGS = (FLAG_SWAPPED, FLAG_FAMILY_FIRST, FLAG_FATHER_IN_NAME, FLAG_FATHER_IN_MIDDLE,
-              FLAG_FATHER_FILLED)
+NAME_FLAGS = (
+    FLAG_SWAPPED,
+    FLAG_FAMILY_FIRST,
+    FLAG_FATHER_IN_NAME,
+    FLAG_FATHER_IN_MIDDLE,
+    FLAG_FATHER_FILLED,
+)
 """Every value of the ``name_flags`` column, in the order they are written."""
 
 
@@ -525,8 +578,16 @@ def has_marker_word(norm: str) -> bool:
 
 
 # Delimiters and joiners kept through normalize_text as sentinel words.
-_SENTINELS = {",": " qqcommaqq ", "،": " qqcommaqq ", "(": " qqopenqq ", "[": " qqopenqq ",
-              ")": " qqcloseqq ", "]": " qqcloseqq ", "\u200c": " qqjoinqq ", "-": " qqjoinqq "}
+_SENTINELS = {
+    ",": " qqcommaqq ",
+    "،": " qqcommaqq ",
+    "(": " qqopenqq ",
+    "[": " qqopenqq ",
+    ")": " qqcloseqq ",
+    "]": " qqcloseqq ",
+    "\u200c": " qqjoinqq ",
+    "-": " qqjoinqq ",
+}
 _SENTINEL_RE = re.compile("[,،()\\[\\]\u200c-]")
 _SENTINEL_ITEM = {"qqcommaqq": ",", "qqopenqq": "(", "qqcloseqq": ")"}
 
@@ -595,7 +656,7 @@ def _find_father_clause(raw: str, table: VariantTable) -> tuple[str, str] | None
             continue
         for marker in _MARKERS_STRONG + _MARKERS_WEAK:
             n = len(marker)
-            if tuple(x for _, x in words[j:j + n]) != marker:
+            if tuple(x for _, x in words[j : j + n]) != marker:
                 continue
             # the marker's words must be adjacent items (no comma inside "son , of")
             if words[j + n - 1][0] - i != n - 1:
@@ -678,7 +739,7 @@ def _parts(g_toks: list[str], f_toks: list[str], table: VariantTable) -> tuple[N
 
 
 def _family_first(toks: list[str], table: VariantTable) -> bool:
-    """"Rezaei Hossein", "Karimi Mohammad Reza": the first word clearly a family
+    """ "Rezaei Hossein", "Karimi Mohammad Reza": the first word clearly a family
     name, the rest clearly one given name (simple or a usual compound)."""
     if len(toks) not in (2, 3):
         return False
@@ -694,8 +755,9 @@ def _family_first(toks: list[str], table: VariantTable) -> bool:
     return True
 
 
-def _middle_candidate(toks: list[str], raw: str,
-                      table: VariantTable) -> tuple[list[str], list[str], list[str]] | None:
+def _middle_candidate(
+    toks: list[str], raw: str, table: VariantTable
+) -> tuple[list[str], list[str], list[str]] | None:
     """(given tokens X, middle tokens Z, family tokens Y) when "X Z Y" could carry
     the father's name in the middle. Y is the last word, with the word before
     it when the two are written joined («حسن‌پور», "Hassan-Pour") or the last
@@ -708,8 +770,9 @@ def _middle_candidate(toks: list[str], raw: str,
         return None
     joined = _joined_pairs(raw)
     j = len(toks) - 1
-    while j > 0 and ((toks[j - 1], toks[j]) in joined
-                     or (j == len(toks) - 1 and _is_second_part(toks[j], table))):
+    while j > 0 and (
+        (toks[j - 1], toks[j]) in joined or (j == len(toks) - 1 and _is_second_part(toks[j], table))
+    ):
         j -= 1
     if j < 2 or j > 4:
         return None
@@ -767,8 +830,10 @@ def _middle_is_father(x: list[str], z: list[str], y: list[str], table: VariantTa
     when it is a usual man's name, Y a plausible family name, X a given name
     that makes no attested compound with Z, and Z Y no attested family name."""
     male = _roles()[0]
-    zks, yk, xk = (list(table.merge_adjacent(tuple(k for t in w for k in table.token_keys(t))))
-                   for w in (z, y, x))  # "Abol Fazl" = Abolfazl
+    zks, yk, xk = (
+        list(table.merge_adjacent(tuple(k for t in w for k in table.token_keys(t))))
+        for w in (z, y, x)
+    )  # "Abol Fazl" = Abolfazl
     if not zks or len(zks) > 2 or not all(k in male for k in zks):
         return False  # Z: a usual man's name (Ali; Amirhossein or Amir Hossein)
     if any(honorific_of(t) for t in z):
@@ -782,15 +847,19 @@ def _middle_is_father(x: list[str], z: list[str], y: list[str], table: VariantTa
         return False  # X: not a misspelt title (سیید)
     if given_level(xk) == 0 and (y_level < 2 or len(x) > 1 or family_level(xk) > 0):
         return False  # an unknown X (a typo, Riaz) only when Y is clearly a family name
-    if (len(x) == 1 and len(z) == 1 and len(xk) == 1 and len(zks) == 1
-            and _is_compound(xk[0], zks[0])):
+    if (
+        len(x) == 1
+        and len(z) == 1
+        and len(xk) == 1
+        and len(zks) == 1
+        and _is_compound(xk[0], zks[0])
+    ):
         return False  # "Hossein Ali", "Mohammad Reza": an attested compound given name
     # "Ali Mohammadi", "Gholam Hosseini", "Rostam Khani": one family name
     return not _is_two_word_family(zks[-1], y[0], table, alone=len(y) == 1)
 
 
-def _split_own(own: NamePart, name_raw: str, table: VariantTable,
-               middle_rules: bool) -> FullName:
+def _split_own(own: NamePart, name_raw: str, table: VariantTable, middle_rules: bool) -> FullName:
     """Given/family (and maybe middle-father) readings of a name without father clause."""
     toks = list(own.tokens)
     if "," in name_raw or "،" in name_raw:  # "Family, Given": the given part's titles kept
@@ -820,8 +889,12 @@ def _split_own(own: NamePart, name_raw: str, table: VariantTable,
     return FullName(own, plain, mkey, False, middle)
 
 
-def parse_full_name(raw: str | None, table: VariantTable | None = None,
-                    part: NamePart | None = None, split: bool = True) -> FullName:
+def parse_full_name(
+    raw: str | None,
+    table: VariantTable | None = None,
+    part: NamePart | None = None,
+    split: bool = True,
+) -> FullName:
     """Read a full-name column into title, given, family and father's names.
 
     Handles «X Y فرزند Z» (also پسر، دختر، ولد، بن), "X Y son of Z",
@@ -858,8 +931,12 @@ def parse_full_name(raw: str | None, table: VariantTable | None = None,
             family = sub_part(father.tokens[-1:], "family", table)
             father = sub_part(father.tokens[:-1], "father", table)
             own = _cached_part(_j(name_raw, family.norm), table, "full")
-    elif (len(father.keys) >= 2 and family.keys and len(father.tokens) >= 2
-          and father.keys[-1] == family.keys[-1]):
+    elif (
+        len(father.keys) >= 2
+        and family.keys
+        and len(father.tokens) >= 2
+        and father.keys[-1] == family.keys[-1]
+    ):
         # "Hossein Rezaei son of Ali Rezaei": the family name repeated
         father = sub_part(father.tokens[:-1], "father", table)
     flags = tuple(f for f in NAME_FLAGS if f in base.flags or f == FLAG_FATHER_IN_NAME)
@@ -910,8 +987,11 @@ class PersonName:
     @property
     def full_key(self) -> str:
         """Token keys of the whole name, sorted: order-free so "Family Given" lists match."""
-        return " ".join(sorted(self.given.keys + self.family.keys)) if (
-            self.given.keys or self.family.keys) else " ".join(sorted(self.full.keys))
+        return (
+            " ".join(sorted(self.given.keys + self.family.keys))
+            if (self.given.keys or self.family.keys)
+            else " ".join(sorted(self.full.keys))
+        )
 
     @property
     def name_tokens(self) -> list[str]:
@@ -941,8 +1021,11 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
             return list(giv), list(fam)
     if len(toks) == 1:
         keys = table.token_keys(toks[0])
-        if len(keys) == 1 and is_given_key(keys[0]) and not (
-                family_level(keys) == 2 and given_level(keys) == 0):  # not Rezaei
+        if (
+            len(keys) == 1
+            and is_given_key(keys[0])
+            and not (family_level(keys) == 2 and given_level(keys) == 0)
+        ):  # not Rezaei
             return toks, []
         return [], toks
     # Given name: the first token, plus a second one when the two form an
@@ -955,15 +1038,24 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
         k1 = table.token_keys(toks[0])
         k2 = table.token_keys(toks[1])
         if (toks[1], toks[2]) not in joined and (  # «نوید علی‌اکبری»
-                ((toks[0], toks[1]) in joined and _looks_given(toks[0], table)
-                 and _looks_given(toks[1], table))
-                or (len(k1) == 1 and len(k2) == 1 and _is_compound(k1[0], k2[0]))):
+            (
+                (toks[0], toks[1]) in joined
+                and _looks_given(toks[0], table)
+                and _looks_given(toks[1], table)
+            )
+            or (len(k1) == 1 and len(k2) == 1 and _is_compound(k1[0], k2[0]))
+        ):
             n_given = 2
-        elif len(toks) == 3 and (toks[1], toks[2]) not in joined and _middle_given(
-                toks[0], toks[1], toks[2], table):
+        elif (
+            len(toks) == 3
+            and (toks[1], toks[2]) not in joined
+            and _middle_given(toks[0], toks[1], toks[2], table)
+        ):
             n_given = 2  # "Navid Hassan Karimi" when Hassan is not the father
-    if n_given > 1 and (is_suffix_token(toks[n_given]) or (
-            n_given == len(toks) - 1 and _is_second_part(toks[n_given], table))):
+    if n_given > 1 and (
+        is_suffix_token(toks[n_given])
+        or (n_given == len(toks) - 1 and _is_second_part(toks[n_given], table))
+    ):
         n_given -= 1  # "Mohammad Yousef Zadeh", "Ali Karim Abadi": the suffix needs its root
     elif is_suffix_token(toks[n_given]) and len(toks) == 2:
         first = table.token_keys(toks[0])
@@ -978,14 +1070,23 @@ def _middle_given(x: str, z: str, y: str, table: VariantTable) -> bool:
     does not make an attested two-word family name with ("Navid Hassan Karimi",
     not "Navid Ali Mohammadi"), and X is no misspelt title."""
     zk, yk = table.token_keys(z), table.token_keys(y)
-    return (len(zk) == 1 and zk[0] in _roles()[2] and not _misspelt_title(x)
-            and honorific_of(z) is None  # "Navid Seyed Ahmadi": Seyed-Ahmadi
-            and _plausible_family(list(yk)) > 0
-            and not _is_two_word_family(zk[0], y, table, alone=True))
+    return (
+        len(zk) == 1
+        and zk[0] in _roles()[2]
+        and not _misspelt_title(x)
+        and honorific_of(z) is None  # "Navid Seyed Ahmadi": Seyed-Ahmadi
+        and _plausible_family(list(yk)) > 0
+        and not _is_two_word_family(zk[0], y, table, alone=True)
+    )
 
 
-def person_name(full: str | None, given: str | None, family: str | None,
-                father: str | None = None, table: VariantTable | None = None) -> PersonName:
+def person_name(
+    full: str | None,
+    given: str | None,
+    family: str | None,
+    father: str | None = None,
+    table: VariantTable | None = None,
+) -> PersonName:
     """Normalise a record's name fields.
 
     ``full`` is split when given/family are missing (:func:`parse_full_name`);
@@ -1020,8 +1121,13 @@ def person_name(full: str | None, given: str | None, family: str | None,
                 hons.append(h)
     if not fp.tokens and (gp.tokens or fam.tokens):
         norm = " ".join(x for x in (gp.norm, fam.norm) if x)
-        fp = NamePart(norm, gp.tokens + fam.tokens, gp.keys + fam.keys,
-                      " ".join(x for x in (gp.roman, fam.roman) if x), ())
+        fp = NamePart(
+            norm,
+            gp.tokens + fam.tokens,
+            gp.keys + fam.keys,
+            " ".join(x for x in (gp.roman, fam.roman) if x),
+            (),
+        )
     script = script_of(" ".join(x for x in (fp.norm, gp.norm, fam.norm) if x))
     order = [f for f in NAME_FLAGS if f in flags]
     return PersonName(fp, gp, fam, fa, " ".join(hons) if hons else None, script, tuple(order))
@@ -1049,11 +1155,20 @@ class NameResult:
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict."""
         return {
-            "normalized": self.normalized, "key": self.key, "romanized": self.romanized,
-            "tokens": self.tokens, "honorifics": self.honorifics, "script": self.script,
-            "given": self.given, "family": self.family, "father": self.father,
-            "title": self.title, "given_key": self.given_key, "family_key": self.family_key,
-            "father_key": self.father_key, "flags": self.flags,
+            "normalized": self.normalized,
+            "key": self.key,
+            "romanized": self.romanized,
+            "tokens": self.tokens,
+            "honorifics": self.honorifics,
+            "script": self.script,
+            "given": self.given,
+            "family": self.family,
+            "father": self.father,
+            "title": self.title,
+            "given_key": self.given_key,
+            "family_key": self.family_key,
+            "father_key": self.father_key,
+            "flags": self.flags,
         }
 
 
@@ -1072,7 +1187,18 @@ def normalize_name(value: str | None, table: VariantTable | None = None) -> Name
     own = p.full
     titles = p.honorifics.split() if p.honorifics else []
     return NameResult(
-        own.norm, own.key, own.roman, list(own.keys), titles, script_of(own.norm),
-        given=p.given.norm or None, family=p.family.norm or None, father=p.father.norm or None,
-        title=p.honorifics, given_key=p.given.key or None, family_key=p.family.key or None,
-        father_key=p.father.key or None, flags=list(p.flags))
+        own.norm,
+        own.key,
+        own.roman,
+        list(own.keys),
+        titles,
+        script_of(own.norm),
+        given=p.given.norm or None,
+        family=p.family.norm or None,
+        father=p.father.norm or None,
+        title=p.honorifics,
+        given_key=p.given.key or None,
+        family_key=p.family.key or None,
+        father_key=p.father.key or None,
+        flags=list(p.flags),
+    )

@@ -34,8 +34,17 @@ from roshan.normalize.keys import rule_key
 from roshan.normalize.text import normalize_text
 from roshan.normalize.variants import data_path
 
-_PREFIXES = ("shahr e ", "shahrestan e ", "shahrestan ", "ostan e ", "ostan ", "bandar e ",
-             "شهرستان ", "استان ", "شهر ")
+_PREFIXES = (
+    "shahr e ",
+    "shahrestan e ",
+    "shahrestan ",
+    "ostan e ",
+    "ostan ",
+    "bandar e ",
+    "شهرستان ",
+    "استان ",
+    "شهر ",
+)
 _SUFFIXES = (" province", " county", " city", " shahrestan", " ostan")
 
 
@@ -62,9 +71,15 @@ class PlaceResult:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict (the CLI's ``place`` command prints this)."""
-        return {"city": self.city, "county": self.county, "province": self.province,
-                "province_fa": self.province_fa, "province_code": self.province_code,
-                "confidence": self.confidence, "unresolved": self.unresolved}
+        return {
+            "city": self.city,
+            "county": self.county,
+            "province": self.province,
+            "province_fa": self.province_fa,
+            "province_code": self.province_code,
+            "confidence": self.confidence,
+            "unresolved": self.unresolved,
+        }
 
 
 NO_PLACE = PlaceResult(None, None, None, None, None, 0.0, False)
@@ -75,19 +90,19 @@ class _Gazetteer:
     provinces: dict[str, Province]
     province_by_name: dict[str, str]
     province_by_key: dict[str, str]
-    county_by_name: dict[str, tuple[str, str]]   # name -> (county, province code)
+    county_by_name: dict[str, tuple[str, str]]  # name -> (county, province code)
     county_by_key: dict[str, tuple[str, str]]
     places: list[dict]
     place_by_name: dict[str, list[int]]
     place_by_key: dict[str, list[int]]
-    county_seat: dict[str, int]                  # county -> place index
+    county_seat: dict[str, int]  # county -> place index
 
 
 def _clean(text: str) -> str:
     t = normalize_text(text)
     for p in _PREFIXES:
         if t.startswith(p) and len(t) > len(p) + 2:
-            t = t[len(p):]
+            t = t[len(p) :]
     for s in _SUFFIXES:
         if t.endswith(s) and len(t) > len(s) + 2:
             t = t[: -len(s)]
@@ -201,8 +216,15 @@ def _result(idx: int, conf: float, county: str | None = None) -> PlaceResult:
     g = gazetteer()
     p = g.places[idx]
     prov = g.provinces.get(p["province"]) if p["province"] else None
-    return PlaceResult(p["name"].replace("'", "").strip(), county or p.get("county"), prov.name if prov else None,
-                       prov.name_fa if prov else None, prov.code if prov else None, conf, False)
+    return PlaceResult(
+        p["name"].replace("'", "").strip(),
+        county or p.get("county"),
+        prov.name if prov else None,
+        prov.name_fa if prov else None,
+        prov.code if prov else None,
+        conf,
+        False,
+    )
 
 
 def _dominant(cands: list[int]) -> tuple[int, bool]:
@@ -238,8 +260,12 @@ def _pick(exact: list[int], fuzzy: list[int], prov_code: str | None) -> tuple[in
 
 
 @lru_cache(maxsize=100_000)
-def resolve_place(city: str | None = None, county: str | None = None,
-                  province: str | None = None, place_of_death: str | None = None) -> PlaceResult:
+def resolve_place(
+    city: str | None = None,
+    county: str | None = None,
+    province: str | None = None,
+    place_of_death: str | None = None,
+) -> PlaceResult:
     """Resolve a record's place fields to canonical city, county and province.
 
     Never raises. An unrecognised city is kept verbatim (normalised) in
@@ -267,10 +293,15 @@ def resolve_place(city: str | None = None, county: str | None = None,
             if prov_given is not None and g.places[idx]["province"] != prov_given.code:
                 # The name exists elsewhere, not in the province the source gave:
                 # trust the source's province, keep the canonical spelling.
-                return PlaceResult(g.places[idx]["name"].replace("'", "").strip(),
-                                   cty[0] if cty else None,
-                                   prov_given.name, prov_given.name_fa, prov_given.code,
-                                   conf, False)
+                return PlaceResult(
+                    g.places[idx]["name"].replace("'", "").strip(),
+                    cty[0] if cty else None,
+                    prov_given.name,
+                    prov_given.name_fa,
+                    prov_given.code,
+                    conf,
+                    False,
+                )
             if cty and not g.places[idx].get("county"):
                 return _result(idx, conf, cty[0])
             return _result(idx, conf)
@@ -278,16 +309,18 @@ def resolve_place(city: str | None = None, county: str | None = None,
         p = g.provinces[cty[1]]
         seat_city = None
         # A county alone does not say which town in it: no city.
-        return PlaceResult(c or seat_city, cty[0], p.name, p.name_fa, p.code,
-                           0.0 if c else 0.8, bool(c))
+        return PlaceResult(
+            c or seat_city, cty[0], p.name, p.name_fa, p.code, 0.0 if c else 0.8, bool(c)
+        )
     if prov is not None:
-        return PlaceResult(c or None, None, prov.name, prov.name_fa, prov.code,
-                           0.0 if c else 0.8, bool(c))
+        return PlaceResult(
+            c or None, None, prov.name, prov.name_fa, prov.code, 0.0 if c else 0.8, bool(c)
+        )
     if not c and place_of_death:
         toks = _clean(place_of_death).split()
         for n in (3, 2, 1):
             for i in range(len(toks) - n + 1):
-                gram = " ".join(toks[i:i + n])
+                gram = " ".join(toks[i : i + n])
                 if len(gram) < 3:
                     continue
                 cands = g.place_by_name.get(gram)

@@ -14,12 +14,66 @@ from functools import lru_cache
 from roshan.normalize.text import normalize_text
 from roshan.normalize.variants import sex_of_given_key
 
-_MALE = {"m", "male", "man", "men", "boy", "masculine", "mr", "h", "homme", "مرد", "مذکر", "پسر",
-         "اقا", "آقا", "ذکور", "مردانه", "ن", "مرد جوان", "son"}
-_FEMALE = {"f", "female", "woman", "women", "girl", "feminine", "mrs", "ms", "miss", "femme",
-           "زن", "مونث", "موءنث", "دختر", "خانم", "بانو", "اناث", "زنانه", "daughter", "w"}
-_UNKNOWN = {"", "u", "unknown", "unk", "na", "n a", "none", "nan", "x", "other", "?", "-",
-            "نامعلوم", "نامشخص", "مجهول"}
+_MALE = {
+    "m",
+    "male",
+    "man",
+    "men",
+    "boy",
+    "masculine",
+    "mr",
+    "h",
+    "homme",
+    "مرد",
+    "مذکر",
+    "پسر",
+    "اقا",
+    "آقا",
+    "ذکور",
+    "مردانه",
+    "ن",
+    "مرد جوان",
+    "son",
+}
+_FEMALE = {
+    "f",
+    "female",
+    "woman",
+    "women",
+    "girl",
+    "feminine",
+    "mrs",
+    "ms",
+    "miss",
+    "femme",
+    "زن",
+    "مونث",
+    "موءنث",
+    "دختر",
+    "خانم",
+    "بانو",
+    "اناث",
+    "زنانه",
+    "daughter",
+    "w",
+}
+_UNKNOWN = {
+    "",
+    "u",
+    "unknown",
+    "unk",
+    "na",
+    "n a",
+    "none",
+    "nan",
+    "x",
+    "other",
+    "?",
+    "-",
+    "نامعلوم",
+    "نامشخص",
+    "مجهول",
+}
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,9 @@ def _col(df: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(df), index=df.index, dtype=object)
 
 
-def _distinct_apply(columns: Sequence[pd.Series], fn: Callable[..., Any]) -> tuple[list[Any], np.ndarray]:
+def _distinct_apply(
+    columns: Sequence[pd.Series], fn: Callable[..., Any]
+) -> tuple[list[Any], np.ndarray]:
     """Apply ``fn`` once per distinct tuple of values; return (results, row → result index)."""
     if len(columns) == 1:
         codes, uniques = pd.factorize(columns[0].astype(object), use_na_sentinel=False)
@@ -179,12 +181,13 @@ def name_parts(values: list[tuple[str, str | None]], table: VariantTable) -> lis
 
     n_chunks = workers * 4
     size = (len(values) + n_chunks - 1) // n_chunks
-    chunks = [values[i:i + size] for i in range(0, len(values), size)]
+    chunks = [values[i : i + size] for i in range(0, len(values), size)]
     state = (dict(table.parent), dict(table.display), dict(table.persian))
     try:
         ctx = mp.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                 initializer=_init_worker, initargs=(state,)) as ex:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(state,)
+        ) as ex:
             results = list(ex.map(_worker_chunk, chunks))
     except (OSError, RuntimeError, ValueError):  # no processes allowed here: do it inline
         return [name_part(v, table, role) for role, v in values]
@@ -271,10 +274,15 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
     then pick their parts by integer codes (no per-row Python).
     """
     name_cols = {f: _col(df, f) for f in ("full_name", "given_name", "family_name", "father_name")}
-    coded = {f: pd.factorize(col.astype(object), use_na_sentinel=False)
-             for f, col in name_cols.items()}
-    role_of = {"full_name": "full", "given_name": "given", "family_name": "family",
-               "father_name": "father"}
+    coded = {
+        f: pd.factorize(col.astype(object), use_na_sentinel=False) for f, col in name_cols.items()
+    }
+    role_of = {
+        "full_name": "full",
+        "given_name": "given",
+        "family_name": "family",
+        "father_name": "father",
+    }
     all_values: dict[tuple[str, Any], int] = {}
     for f, (_codes, uniques) in coded.items():
         role = "given" if role_of[f] == "father" else role_of[f]  # same rules: share work
@@ -290,8 +298,9 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
     gp, gidx = parts["given_name"]
     mp, midx = parts["family_name"]
     pp, pidx = parts["father_name"]
-    raw_full, raw_given, raw_family = (coded[f][1] for f in ("full_name", "given_name",
-                                                                "family_name"))
+    raw_full, raw_given, raw_family = (
+        coded[f][1] for f in ("full_name", "given_name", "family_name")
+    )
     g_has = np.fromiter((bool(p.tokens) for p in gp), bool, len(gp))
     m_has = np.fromiter((bool(p.tokens) for p in mp), bool, len(mp))
     p_has = np.fromiter((bool(p.tokens) for p in pp), bool, len(pp))
@@ -313,7 +322,7 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
         listwise = n_swap > SWAPPED_LIST_SHARE * np.maximum(n_both, 1)
         swap = swap | (weak & listwise[src])
     empty = name_part(None, table, "given")
-    sw_given: list[NamePart] = []   # the family field's value read as a given name
+    sw_given: list[NamePart] = []  # the family field's value read as a given name
     sw_family: list[NamePart] = []  # the given field's value read as a family name
     sw_gpos = np.zeros(len(mp), dtype=np.int64)
     sw_mpos = np.zeros(len(gp), dtype=np.int64)
@@ -369,11 +378,17 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
     givens = gp + sw_given + [r.given for r in default] + [r.given for r in alt]
     families = mp + sw_family + [r.family for r in default] + [r.family for r in alt]
     o_d, o_a = len(gp) + len(sw_given), len(gp) + len(sw_given) + n_full
-    g_code = np.where(has_gf, np.where(swap, len(gp) + sw_gpos[midx], gidx),
-                      np.where(use_alt, o_a + fidx, o_d + fidx))
+    g_code = np.where(
+        has_gf,
+        np.where(swap, len(gp) + sw_gpos[midx], gidx),
+        np.where(use_alt, o_a + fidx, o_d + fidx),
+    )
     o_d, o_a = len(mp) + len(sw_family), len(mp) + len(sw_family) + n_full
-    m_code = np.where(has_gf, np.where(swap, len(mp) + sw_mpos[gidx], midx),
-                      np.where(use_alt, o_a + fidx, o_d + fidx))
+    m_code = np.where(
+        has_gf,
+        np.where(swap, len(mp) + sw_mpos[gidx], midx),
+        np.where(use_alt, o_a + fidx, o_d + fidx),
+    )
 
     def combine(gc: int, mc: int, fc: int) -> tuple[Any, ...]:
         g, m, f = givens[gc], families[mc], own[fc]
@@ -388,12 +403,25 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
                         hons.append(h)
         full_norm = f.norm or _j(g.norm, m.norm)
         roman = _j(g.roman, m.roman) or f.roman
-        return (g.norm or None, m.norm or None, g.key or None, m.key or None, full_key, tokens,
-                g.roman or None, m.roman or None, roman or None, " ".join(hons) or None,
-                script_of(full_norm), full_norm or None, g.keys[0] if g.keys else None)
+        return (
+            g.norm or None,
+            m.norm or None,
+            g.key or None,
+            m.key or None,
+            full_key,
+            tokens,
+            g.roman or None,
+            m.roman or None,
+            roman or None,
+            " ".join(hons) or None,
+            script_of(full_norm),
+            full_norm or None,
+            g.keys[0] if g.keys else None,
+        )
 
-    cidx_names, combos = _factorize_rows([g_code.astype(np.int64), m_code.astype(np.int64),
-                                          fidx.astype(np.int64)])
+    cidx_names, combos = _factorize_rows(
+        [g_code.astype(np.int64), m_code.astype(np.int64), fidx.astype(np.int64)]
+    )
     combined = [combine(a, b, c) for a, b, c in combos]
 
     def comb(i: int) -> np.ndarray:
@@ -441,8 +469,11 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     table = variants or default_table()
     n = len(df)
     out: dict[str, Any] = {}
-    out["record_pk"] = (df["record_pk"].astype("int64").to_numpy() if "record_pk" in df
-                        else np.arange(n, dtype="int64"))
+    out["record_pk"] = (
+        df["record_pk"].astype("int64").to_numpy()
+        if "record_pk" in df
+        else np.arange(n, dtype="int64")
+    )
     out["source"] = _col(df, "source").astype(object).to_numpy()
     out["source_kind"] = _col(df, "source_kind").astype(object).to_numpy()
     out["record_id"] = _col(df, "record_id").astype(object).to_numpy()
@@ -455,8 +486,9 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
 
     # ---- sex: distinct (reported sex, first given key)
     first_given = pd.Series(first_given_arr)
-    sexes, sidx = _distinct_apply([_col(df, "sex"), first_given],
-                                  lambda s, k: resolve_sex(s, [k] if k else []))
+    sexes, sidx = _distinct_apply(
+        [_col(df, "sex"), first_given], lambda s, k: resolve_sex(s, [k] if k else [])
+    )
     out["sex"] = _take([s.value for s in sexes], sidx)
     out["sex_imputed"] = _take([s.imputed for s in sexes], sidx, bool)
 
@@ -474,8 +506,9 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
         pairs = pd.DataFrame({"s": sources.to_numpy(), "v": values.astype(object).to_numpy()})
         for src, grp in pairs.groupby("s", sort=False, dropna=False):
             hints[src] = detect_column(pd.unique(grp["v"].dropna()))
-        return _distinct_apply([sources, values],
-                               lambda s, v: parse_date(v, hints.get(s if s is not None else "")))
+        return _distinct_apply(
+            [sources, values], lambda s, v: parse_date(v, hints.get(s if s is not None else ""))
+        )
 
     dod, didx = dates_for("date_of_death")
     out["dod"] = _take([d.first for d in dod], didx)
@@ -486,13 +519,15 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     out["dod_ambiguous"] = _take([d.ambiguous for d in dod], didx, bool)
     dob, bidx = dates_for("date_of_birth")
     out["dob_iso"] = _take([d.iso for d in dob], bidx)
-    out["dob_year"] = pd.array(_take([d.first.year if d.first else None for d in dob], bidx),
-                               dtype="Int32")
+    out["dob_year"] = pd.array(
+        _take([d.first.year if d.first else None for d in dob], bidx), dtype="Int32"
+    )
 
     # ---- places
     places, pidx = _distinct_apply(
         [_col(df, "city"), _col(df, "county"), _col(df, "province"), _col(df, "place_of_death")],
-        resolve_place)
+        resolve_place,
+    )
     out["city"] = _take([p.city for p in places], pidx)
     out["county"] = _take([p.county for p in places], pidx)
     out["province"] = _take([p.province for p in places], pidx)
@@ -501,8 +536,9 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     out["place_unresolved"] = _take([p.unresolved for p in places], pidx, bool)
 
     # ---- cause and body
-    causes, cidx = _distinct_apply([_col(df, "cause_category"), _col(df, "cause_of_death")],
-                                   cause_category)
+    causes, cidx = _distinct_apply(
+        [_col(df, "cause_category"), _col(df, "cause_of_death")], cause_category
+    )
     out["cause_category"] = _take(causes, cidx)
     bodies, bwidx = _distinct_apply([_col(df, "body_withheld")], yes_no)
     out["body_withheld"] = pd.array(_take(bodies, bwidx), dtype="boolean")

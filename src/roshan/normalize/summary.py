@@ -13,8 +13,20 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-SAMPLE_COLUMNS = ("record_pk", "source", "full_roman", "full_key", "sex", "age_min", "age_max",
-                  "dod_iso", "dod_precision", "city", "province_code", "cause_category")
+SAMPLE_COLUMNS = (
+    "record_pk",
+    "source",
+    "full_roman",
+    "full_key",
+    "sex",
+    "age_min",
+    "age_max",
+    "dod_iso",
+    "dod_precision",
+    "city",
+    "province_code",
+    "cause_category",
+)
 
 
 def summarize_frame(frame: pd.DataFrame) -> dict[str, Any]:
@@ -24,8 +36,11 @@ def summarize_frame(frame: pd.DataFrame) -> dict[str, Any]:
     def share(mask: Any) -> float:
         return float(mask.sum()) / n
 
-    flags = (frame["name_flags"].fillna("") if "name_flags" in frame
-             else pd.Series("", index=frame.index))
+    flags = (
+        frame["name_flags"].fillna("")
+        if "name_flags" in frame
+        else pd.Series("", index=frame.index)
+    )
     return {
         "with_name_key": share(frame["full_key"].notna()),
         "names_swapped_back": share(flags.str.contains("given_family_swapped")),
@@ -53,7 +68,15 @@ def summarize(path: Path, samples: int = 5) -> dict[str, Any]:
     if samples and len(frame):
         pick = frame.sample(n=min(samples, len(frame)), random_state=0)
         for _, r in pick[list(SAMPLE_COLUMNS)].iterrows():
-            rows.append({c: (None if pd.isna(r[c]) else (r[c].item() if hasattr(r[c], "item")
-                                                          else r[c])) for c in SAMPLE_COLUMNS})
-    return {"path": str(path), "records": len(frame), "summary": summarize_frame(frame),
-            "samples": rows}
+            rows.append(
+                {
+                    c: (None if pd.isna(r[c]) else (r[c].item() if hasattr(r[c], "item") else r[c]))
+                    for c in SAMPLE_COLUMNS
+                }
+            )
+    return {
+        "path": str(path),
+        "records": len(frame),
+        "summary": summarize_frame(frame),
+        "samples": rows,
+    }

@@ -35,20 +35,22 @@ EARLIEST_DEATH = date(1979, 1, 1)
 NOT_A_DATE = "not a recognisable Jalali or Gregorian date"
 AMBIGUOUS_ORDER = "day and month order is ambiguous; only the year is kept"
 DATE_FIELDS = ("date_of_death", "date_of_birth")
-MESSAGES: frozenset[str] = frozenset({
-    "birth is after death",
-    "date is in the future or before 1979",
-    AMBIGUOUS_ORDER,
-    "impossible age (over 120)",
-    "no name in any name field",
-    "not a cause-of-death category; inferred from the text instead",
-    NOT_A_DATE,
-    "not a recognisable age or age range",
-    "not one of Iran's 31 provinces",
-    "not yes, no or unknown",
-    "place not found in the gazetteer; kept as written",
-    "unknown sex term",
-})
+MESSAGES: frozenset[str] = frozenset(
+    {
+        "birth is after death",
+        "date is in the future or before 1979",
+        AMBIGUOUS_ORDER,
+        "impossible age (over 120)",
+        "no name in any name field",
+        "not a cause-of-death category; inferred from the text instead",
+        NOT_A_DATE,
+        "not a recognisable age or age range",
+        "not one of Iran's 31 provinces",
+        "not yes, no or unknown",
+        "place not found in the gazetteer; kept as written",
+        "unknown sex term",
+    }
+)
 """Every message check_fields can produce: fixed texts, so no value is ever echoed."""
 _CAUSES = {c.value for c in CauseOfDeath}
 
@@ -76,7 +78,12 @@ def _is_cause(value: str) -> bool:
 
 @lru_cache(maxsize=10_000)
 def _is_flag(value: str) -> bool:
-    return yes_no(value) is not None or normalize_text(value) in ("unknown", "نامعلوم", "نامشخص", "")
+    return yes_no(value) is not None or normalize_text(value) in (
+        "unknown",
+        "نامعلوم",
+        "نامشخص",
+        "",
+    )
 
 
 def _filled(fields: Mapping[str, str | None], name: str) -> str | None:
@@ -116,8 +123,10 @@ class DateColumns:
 
     def hints(self) -> dict[str, ColumnHint]:
         """Each date column's calendar and day/month order, from all its values."""
-        return {name: detect_column([*self.prior.get(name, ()), *values])
-                for name, values in self._values.items()}
+        return {
+            name: detect_column([*self.prior.get(name, ()), *values])
+            for name, values in self._values.items()
+        }
 
     def late_issues(self) -> Iterator[tuple[int, FieldIssue]]:
         """(row, issue) for every held-back date the whole column does not settle."""
@@ -133,8 +142,9 @@ class DateColumns:
                         yield row, issue
 
 
-def _date_issue(fields: Mapping[str, str | None], name: str, dates: DateColumns | None,
-                row: int) -> tuple[str | None, DateResult | None]:
+def _date_issue(
+    fields: Mapping[str, str | None], name: str, dates: DateColumns | None, row: int
+) -> tuple[str | None, DateResult | None]:
     """(message or None, parsed result) for date field ``name``; with ``dates``, a
     value whose reading depends on its column is held back (no message)."""
     value = _filled(fields, name)
@@ -151,8 +161,9 @@ def _date_issue(fields: Mapping[str, str | None], name: str, dates: DateColumns 
     return (AMBIGUOUS_ORDER if r.ambiguous else None), r
 
 
-def check_fields(fields: Mapping[str, str | None], dates: DateColumns | None = None,
-                 row: int = 0) -> list[FieldIssue]:
+def check_fields(
+    fields: Mapping[str, str | None], dates: DateColumns | None = None, row: int = 0
+) -> list[FieldIssue]:
     """Return the issues of one mapped row; an ``error`` means the row can't be used.
 
     With ``dates`` (ingest: one :class:`DateColumns` per file, ``row`` the row
@@ -170,13 +181,20 @@ def check_fields(fields: Mapping[str, str | None], dates: DateColumns | None = N
     if r is not None and r.ok:
         dod_first = r.first
         if dod_first and (dod_first > date.today() or dod_first < EARLIEST_DEATH):
-            issues.append(FieldIssue("date_of_death",
-                                     "date is in the future or before 1979", "warning"))
+            issues.append(
+                FieldIssue("date_of_death", "date is in the future or before 1979", "warning")
+            )
     msg, r = _date_issue(fields, "date_of_birth", dates, row)
     if msg is not None:
         issues.append(FieldIssue("date_of_birth", msg, "warning"))
-    elif (r is not None and r.ok and not r.ambiguous and dod_first is not None
-          and r.first is not None and r.first > dod_first):
+    elif (
+        r is not None
+        and r.ok
+        and not r.ambiguous
+        and dod_first is not None
+        and r.first is not None
+        and r.first > dod_first
+    ):
         issues.append(FieldIssue("date_of_birth", "birth is after death", "warning"))
 
     age = _filled(fields, "age")
@@ -193,9 +211,13 @@ def check_fields(fields: Mapping[str, str | None], dates: DateColumns | None = N
 
     cat = _filled(fields, "cause_category")
     if cat is not None and not _is_cause(cat):
-        issues.append(FieldIssue("cause_category",
-                                 "not a cause-of-death category; inferred from the text instead",
-                                 "warning"))
+        issues.append(
+            FieldIssue(
+                "cause_category",
+                "not a cause-of-death category; inferred from the text instead",
+                "warning",
+            )
+        )
     for flag in ("body_withheld", "forced_burial"):
         v = _filled(fields, flag)
         if v is not None and not _is_flag(v):
@@ -205,8 +227,9 @@ def check_fields(fields: Mapping[str, str | None], dates: DateColumns | None = N
     if city or county or prov:
         p = resolve_place(city, county, prov, None)
         if p.unresolved:
-            issues.append(FieldIssue("city", "place not found in the gazetteer; kept as written",
-                                     "warning"))
+            issues.append(
+                FieldIssue("city", "place not found in the gazetteer; kept as written", "warning")
+            )
         elif prov and p.province is None:
             issues.append(FieldIssue("province", "not one of Iran's 31 provinces", "warning"))
     return issues

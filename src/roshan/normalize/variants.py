@@ -44,11 +44,39 @@ _SEED_BLOCKLIST = frozenset(
     "rania zohra noura samer nasir nasser hamid tamir".split()
 )
 # Family-name suffixes (also split off run-together family names).
-FAMILY_SUFFIXES_FA = ("زاده", "پور", "نژاد", "نیا", "فر", "راد", "وند", "لو", "زادگان", "پوری",
-                      "آبادی", "ابادی")
+FAMILY_SUFFIXES_FA = (
+    "زاده",
+    "پور",
+    "نژاد",
+    "نیا",
+    "فر",
+    "راد",
+    "وند",
+    "لو",
+    "زادگان",
+    "پوری",
+    "آبادی",
+    "ابادی",
+)
 FAMILY_SUFFIXES_LATIN = (
-    "zadeh", "zade", "zada", "pour", "pur", "poor", "nejad", "nezhad", "nejhad", "nia", "niya",
-    "far", "rad", "vand", "lou", "loo", "lu", "abadi",
+    "zadeh",
+    "zade",
+    "zada",
+    "pour",
+    "pur",
+    "poor",
+    "nejad",
+    "nezhad",
+    "nejhad",
+    "nia",
+    "niya",
+    "far",
+    "rad",
+    "vand",
+    "lou",
+    "loo",
+    "lu",
+    "abadi",
 )
 _MIN_PART = 3
 
@@ -75,6 +103,7 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
 
     try:
         from persian_gender_detection.gender.iranian_names_dataset import names as pgd
+
         for n, g in pgd.items():
             add_given(n, "m" if g == "M" else "f")
             _EXACT_SEX.setdefault(normalize_text(n), "m" if g == "M" else "f")
@@ -128,13 +157,31 @@ def multiword_family_names() -> tuple[tuple[str, ...], ...]:
 
 @lru_cache(maxsize=1)
 def family_suffix_keys() -> frozenset[str]:
-    return frozenset(rule_key(normalize_text(s)) for s in FAMILY_SUFFIXES_FA + FAMILY_SUFFIXES_LATIN)
+    return frozenset(
+        rule_key(normalize_text(s)) for s in FAMILY_SUFFIXES_FA + FAMILY_SUFFIXES_LATIN
+    )
 
 
 # Family suffixes long enough to be split off the written token whatever the
 # root (longest first, so "zadegan" wins over "zade").
-_TEXT_SUFFIXES = ("زادگان", "زاده", "پور", "نژاد", "نیا", "zadegan", "zadeh", "zade", "nezhad",
-                  "nejhad", "nejad", "pour", "poor", "pur", "niya", "nia")
+_TEXT_SUFFIXES = (
+    "زادگان",
+    "زاده",
+    "پور",
+    "نژاد",
+    "نیا",
+    "zadegan",
+    "zadeh",
+    "zade",
+    "nezhad",
+    "nejhad",
+    "nejad",
+    "pour",
+    "poor",
+    "pur",
+    "niya",
+    "nia",
+)
 
 
 def split_text_suffix(token: str) -> tuple[str, str] | None:
@@ -393,8 +440,9 @@ class VariantTable:
 
     def copy(self) -> VariantTable:
         """An independent copy (for a workspace that adds its own confirmed variants)."""
-        return VariantTable(parent=dict(self.parent), display=dict(self.display),
-                            persian=dict(self.persian))
+        return VariantTable(
+            parent=dict(self.parent), display=dict(self.display), persian=dict(self.persian)
+        )
 
 
 def _seed_groups() -> list[tuple[str, list[str], bool]]:
@@ -443,8 +491,9 @@ def _name_keys(name: str, table: VariantTable) -> list[str]:
     return keys
 
 
-def add_confirmed_variant(a: str, b: str, *, path: Path | None = None,
-                          table: VariantTable | None = None) -> None:
+def add_confirmed_variant(
+    a: str, b: str, *, path: Path | None = None, table: VariantTable | None = None
+) -> None:
     """Record that names ``a`` and ``b`` are spellings of the same name.
 
     Called when a reviewer confirms a link. Single-token names are unified

@@ -36,18 +36,40 @@ if TYPE_CHECKING:
     from roshan.report.map import choropleth_svg, province_names
 
 __all__ = [
-    "FORMATS", "LANGS", "WHATS", "build_report", "choropleth_svg", "estimate_strata",
-    "export", "export_frame", "federate_view", "is_synthetic", "province_names", "report_data",
-    "source_labels_of", "timeline_chart", "to_svg", "write_frame",
+    "FORMATS",
+    "LANGS",
+    "WHATS",
+    "build_report",
+    "choropleth_svg",
+    "estimate_strata",
+    "export",
+    "export_frame",
+    "federate_view",
+    "is_synthetic",
+    "province_names",
+    "report_data",
+    "source_labels_of",
+    "timeline_chart",
+    "to_svg",
+    "write_frame",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, {
-    "build": ("build_report",),
-    "charts": ("timeline_chart", "to_svg"),
-    "data": ("estimate_strata", "is_synthetic", "report_data"),
-    "exports": ("FORMATS", "WHATS", "export", "export_frame", "source_labels_of",
-                "write_frame"),
-    "federate": ("federate_view",),
-    "i18n": ("LANGS",),
-    "map": ("choropleth_svg", "province_names"),
-})
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "build": ("build_report",),
+        "charts": ("timeline_chart", "to_svg"),
+        "data": ("estimate_strata", "is_synthetic", "report_data"),
+        "exports": (
+            "FORMATS",
+            "WHATS",
+            "export",
+            "export_frame",
+            "source_labels_of",
+            "write_frame",
+        ),
+        "federate": ("federate_view",),
+        "i18n": ("LANGS",),
+        "map": ("choropleth_svg", "province_names"),
+    },
+)

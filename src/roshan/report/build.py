@@ -49,7 +49,8 @@ def _env() -> Any:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("roshan.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-        trim_blocks=True, lstrip_blocks=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
@@ -62,8 +63,10 @@ def _stratum_label(dim: str, value: str, lang: str, provinces: dict[str, Any]) -
     if dim == "sex":
         return i18n.t({"m": "male", "f": "female"}.get(value, "unknown"), lang)
     if dim == "period":
-        return {"before_blackout": i18n.t("before_blackout", lang),
-                "blackout": i18n.t("blackout_period", lang)}.get(value, value)
+        return {
+            "before_blackout": i18n.t("before_blackout", lang),
+            "blackout": i18n.t("blackout_period", lang),
+        }.get(value, value)
     return i18n.digits(value, lang)
 
 
@@ -77,16 +80,22 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
         # without draws or a posterior curve there is no distribution to draw: the
         # headline card and the summary already give the estimate and its interval
         out["estimate"] = charts.to_svg(charts.estimate_chart(est, lang), lang)
-    out["upset"] = (charts.to_svg(charts.upset_chart(d["patterns"], d["lists"], lang), lang)
-                    if d["patterns"] else None)
-    out["timeline"] = charts.to_svg(charts.timeline_chart(d["timeline"]["by_day"],
-                                                          d["timeline"]["blackout"], lang), lang)
+    out["upset"] = (
+        charts.to_svg(charts.upset_chart(d["patterns"], d["lists"], lang), lang)
+        if d["patterns"]
+        else None
+    )
+    out["timeline"] = charts.to_svg(
+        charts.timeline_chart(d["timeline"]["by_day"], d["timeline"]["blackout"], lang), lang
+    )
     period = d["strata"]["period"]
-    out["period"] = (charts.to_svg(charts.period_chart(period, lang), lang)
-                     if period.get("run") else None)
+    out["period"] = (
+        charts.to_svg(charts.period_chart(period, lang), lang) if period.get("run") else None
+    )
     out["age_sex"] = charts.to_svg(charts.age_sex_chart(d["age_sex"], lang), lang)
     out["cause"] = charts.to_svg(charts.cause_chart(d["causes"], lang), lang)
     for dim in STRATA_DIMS:
+
         def label(value: str, dim: str = dim) -> str:
             return _stratum_label(dim, value, lang, d["provinces"])
 
@@ -103,11 +112,25 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     breaks = class_breaks(values)
     legend, no_data = i18n.t("count", lang), i18n.t("no_data", lang)
     out["map_documented"] = choropleth_svg(
-        documented, title=i18n.t("map_documented", lang), lang=lang, legend_title=legend,
-        no_data_label=no_data, breaks=breaks)
-    out["map_estimated"] = (choropleth_svg(
-        estimated, title=i18n.t("map_estimated", lang), lang=lang, legend_title=legend,
-        no_data_label=no_data, breaks=breaks) if has_est else None)
+        documented,
+        title=i18n.t("map_documented", lang),
+        lang=lang,
+        legend_title=legend,
+        no_data_label=no_data,
+        breaks=breaks,
+    )
+    out["map_estimated"] = (
+        choropleth_svg(
+            estimated,
+            title=i18n.t("map_estimated", lang),
+            lang=lang,
+            legend_title=legend,
+            no_data_label=no_data,
+            breaks=breaks,
+        )
+        if has_est
+        else None
+    )
     return out
 
 
@@ -126,15 +149,17 @@ def _share_bar_svg(share_unlisted: float, lang: str, width: int = 320, height: i
     xu, xl = (wl, 0.0) if lang == "fa" else (0.0, wu)
     unl = escape(i18n.t("linkage_part_unlisted", lang))
     lnk = escape(i18n.t("linkage_part_linkage", lang))
-    return (f'<svg class="share-bar" xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{unl}: {escape(i18n.pct(u, lang, 0))}">'
-            f'<rect x="{xu}" y="0" width="{wu}" height="{height}" fill="{_UNLISTED_COLOUR}">'
-            f'<title>{unl}</title></rect>'
-            f'<rect x="{xl}" y="0" width="{wl}" height="{height}" fill="{_LINKAGE_COLOUR}">'
-            f'<title>{lnk}</title></rect>'
-            f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="none" '
-            f'stroke="#111"/></svg>')
+    return (
+        f'<svg class="share-bar" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{unl}: {escape(i18n.pct(u, lang, 0))}">'
+        f'<rect x="{xu}" y="0" width="{wu}" height="{height}" fill="{_UNLISTED_COLOUR}">'
+        f"<title>{unl}</title></rect>"
+        f'<rect x="{xl}" y="0" width="{wl}" height="{height}" fill="{_LINKAGE_COLOUR}">'
+        f"<title>{lnk}</title></rect>"
+        f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="none" '
+        f'stroke="#111"/></svg>'
+    )
 
 
 def linkage_view(block: dict[str, Any] | None, lang: str = "en") -> dict[str, Any] | None:
@@ -146,39 +171,68 @@ def linkage_view(block: dict[str, Any] | None, lang: str = "en") -> dict[str, An
     if not block:
         return None
     num = lambda v: i18n.num(v, lang)  # noqa: E731
-    view: dict[str, Any] = {"pooled": None, "plugin": None, "people": None,
-                            "people_uncertain": False, "shares": None, "bar": None,
-                            "draws": None, "failed": None,
-                            "disagree": bool(block.get("intervals_disagree"))}
+    view: dict[str, Any] = {
+        "pooled": None,
+        "plugin": None,
+        "people": None,
+        "people_uncertain": False,
+        "shares": None,
+        "bar": None,
+        "draws": None,
+        "failed": None,
+        "disagree": bool(block.get("intervals_disagree")),
+    }
     if block.get("estimate") is not None:
         n = block.get("n_draws") or block.get("draws_used")
-        view["pooled"] = i18n.t("linkage_pooled", lang, n=num(n), est=num(block["estimate"]),
-                                lo=num(block.get("lower")), hi=num(block.get("upper")))
+        view["pooled"] = i18n.t(
+            "linkage_pooled",
+            lang,
+            n=num(n),
+            est=num(block["estimate"]),
+            lo=num(block.get("lower")),
+            hi=num(block.get("upper")),
+        )
     plugin = block.get("plugin") or {}
     if plugin.get("estimate") is not None:
-        view["plugin"] = i18n.t("linkage_plugin", lang, est=num(plugin["estimate"]),
-                                lo=num(plugin.get("lower")), hi=num(plugin.get("upper")))
+        view["plugin"] = i18n.t(
+            "linkage_plugin",
+            lang,
+            est=num(plugin["estimate"]),
+            lo=num(plugin.get("lower")),
+            hi=num(plugin.get("upper")),
+        )
     obs = block.get("observed") or {}
     linked = plugin.get("observed")
     if None not in (obs.get("min"), obs.get("max"), linked):
         gap = block.get("observed_gap")
-        key = ("linkage_people_uncertain" if gap is not None and abs(gap) > OBSERVED_GAP_WARN
-               else "linkage_people")
-        view["people"] = i18n.t(key, lang, linked=num(linked), lo=num(obs["min"]),
-                                hi=num(obs["max"]))
+        key = (
+            "linkage_people_uncertain"
+            if gap is not None and abs(gap) > OBSERVED_GAP_WARN
+            else "linkage_people"
+        )
+        view["people"] = i18n.t(
+            key, lang, linked=num(linked), lo=num(obs["min"]), hi=num(obs["max"])
+        )
         view["people_uncertain"] = key == "linkage_people_uncertain"
     share_l = block.get("share_linkage")
     if share_l is not None:
         pl = round(100 * float(share_l))
         view["share_linkage_pct"], view["share_unlisted_pct"] = pl, 100 - pl
-        view["shares"] = i18n.t("linkage_shares", lang,
-                                unlisted=i18n.pct((100 - pl) / 100, lang, 0),
-                                linkage=i18n.pct(pl / 100, lang, 0))
+        view["shares"] = i18n.t(
+            "linkage_shares",
+            lang,
+            unlisted=i18n.pct((100 - pl) / 100, lang, 0),
+            linkage=i18n.pct(pl / 100, lang, 0),
+        )
         view["bar"] = _share_bar_svg((100 - pl) / 100, lang)
     if block.get("n_draws") is not None:
         used = block.get("draws_used")
-        view["draws"] = i18n.t("linkage_draws", lang, n=num(block["n_draws"]),
-                               used=num(used if used is not None else block["n_draws"]))
+        view["draws"] = i18n.t(
+            "linkage_draws",
+            lang,
+            n=num(block["n_draws"]),
+            used=num(used if used is not None else block["n_draws"]),
+        )
     if block.get("draws_failed"):
         view["failed"] = i18n.t("linkage_failed", lang, k=num(block["draws_failed"]))
     return view
@@ -220,21 +274,40 @@ def headline_sentence(est: dict[str, Any] | None, lang: str) -> str:
         # one clustering's split into "documented" and "on no list" would read as fact.
         lo, hi = docs
         total = float(r["estimate"])
-        return i18n.t("headline_sentence_uncertain", lang, estimate=num(total),
-                      lower=num(r.get("lower")), upper=num(r.get("upper")),
-                      observed_lo=num(lo), observed_hi=num(hi), k=num(len(lists)),
-                      unlisted_lo=num(max(0.0, total - hi)),
-                      unlisted_hi=num(max(0.0, total - lo)), method=name, level=level)
-    return i18n.t("headline_sentence", lang, estimate=num(r["estimate"]), lower=num(r.get("lower")),
-                  upper=num(r.get("upper")), observed=num(observed), k=num(len(lists)),
-                  unlisted=num(unlisted), method=name, level=level)
+        return i18n.t(
+            "headline_sentence_uncertain",
+            lang,
+            estimate=num(total),
+            lower=num(r.get("lower")),
+            upper=num(r.get("upper")),
+            observed_lo=num(lo),
+            observed_hi=num(hi),
+            k=num(len(lists)),
+            unlisted_lo=num(max(0.0, total - hi)),
+            unlisted_hi=num(max(0.0, total - lo)),
+            method=name,
+            level=level,
+        )
+    return i18n.t(
+        "headline_sentence",
+        lang,
+        estimate=num(r["estimate"]),
+        lower=num(r.get("lower")),
+        upper=num(r.get("upper")),
+        observed=num(observed),
+        k=num(len(lists)),
+        unlisted=num(unlisted),
+        method=name,
+        level=level,
+    )
 
 
 def render_html(d: dict[str, Any], lang: str = "en") -> str:
     """The report HTML for data ``d`` (from :func:`report_data`) in ``lang``."""
     if lang not in i18n.LANGS:
-        raise RoshanError(f"unknown report language {lang!r}; choose one of "
-                          f"{', '.join(i18n.LANGS)}")
+        raise RoshanError(
+            f"unknown report language {lang!r}; choose one of {', '.join(i18n.LANGS)}"
+        )
     est = d.get("estimate")
     summary = ""
     if est:
@@ -243,33 +316,47 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
             summary = i18n.digits(summary, "fa")
     body = d["body_withheld"]
     total = sum(body.values())
-    settings = {"link_run": (d.get("link_run") or {}).get("id"),
-                "link_threshold": (d.get("link_run") or {}).get("threshold"),
-                "estimate": ({"run": est["run_id"], **(est.get("settings") or {})}
-                             if est else None)}
+    settings = {
+        "link_run": (d.get("link_run") or {}).get("id"),
+        "link_threshold": (d.get("link_run") or {}).get("threshold"),
+        "estimate": ({"run": est["run_id"], **(est.get("settings") or {})} if est else None),
+    }
     template = _env().get_template("report.html.j2")
-    missing = {m["field"]: m.get("share") or 0.0 for m in (d.get("quality") or {}).get("missing") or []}
-    names_split = (missing.get("full_name", 0.0) > 0.5
-                   and min(missing.get("given_name", 1.0), missing.get("family_name", 1.0)) < 0.5)
+    missing = {
+        m["field"]: m.get("share") or 0.0 for m in (d.get("quality") or {}).get("missing") or []
+    }
+    names_split = (
+        missing.get("full_name", 0.0) > 0.5
+        and min(missing.get("given_name", 1.0), missing.get("family_name", 1.0)) < 0.5
+    )
     return template.render(
         headline_sentence=headline_sentence(est, lang),
         method_names=frozenset(k for k in i18n.STRINGS if k.startswith("method_name_")),
         kind_names=frozenset(k for k in i18n.STRINGS if k.startswith("kind_")),
         names_split=names_split,
-        d=d, lang=lang, dir=i18n.direction(lang), est=est, summary=summary,
-        svg=_svgs(d, lang), dims=STRATA_DIMS, css=_static_text("report.css"),
+        d=d,
+        lang=lang,
+        dir=i18n.direction(lang),
+        est=est,
+        summary=summary,
+        svg=_svgs(d, lang),
+        dims=STRATA_DIMS,
+        css=_static_text("report.css"),
         font_regular=_static_b64("Vazirmatn-Regular.woff2"),
         font_bold=_static_b64("Vazirmatn-Bold.woff2"),
         method_paragraphs=i18n.method_paragraphs(lang),
         method_linkage=i18n.method_linkage_paragraph(lang),
         linkage=linkage_view((est or {}).get("linkage"), lang),
-        federate=federate_view((est or {}).get("result"), lang,
-                               anonymised=bool(d.get("anonymised"))),
-        unlisted_colour=_UNLISTED_COLOUR, linkage_colour=_LINKAGE_COLOUR,
+        federate=federate_view(
+            (est or {}).get("result"), lang, anonymised=bool(d.get("anonymised"))
+        ),
+        unlisted_colour=_UNLISTED_COLOUR,
+        linkage_colour=_LINKAGE_COLOUR,
         settings_text=json.dumps(settings, sort_keys=True, default=str),
         body_share=(body["yes"] / total) if total else None,
         t=lambda key, **kw: i18n.t(key, lang, **kw),
-        num=lambda v: i18n.num(v, lang), pct=lambda v, dp=1: i18n.pct(v, lang, dp),
+        num=lambda v: i18n.num(v, lang),
+        pct=lambda v, dp=1: i18n.pct(v, lang, dp),
         date=lambda v: i18n.date_label(v, lang),
         stratum_label=lambda dim, v: _stratum_label(dim, v, lang, d["provinces"]),
     )
@@ -302,9 +389,16 @@ def write_pdf(html: str, pdf: Path) -> Path:
     return pdf
 
 
-def build_report(ws: Any, out: Path, *, pdf: Path | None = None, lang: str = "en",
-                 anonymise_sources: bool = False, compute_missing: bool = True,
-                 accept_linkage_risk: bool = False) -> Path:
+def build_report(
+    ws: Any,
+    out: Path,
+    *,
+    pdf: Path | None = None,
+    lang: str = "en",
+    anonymise_sources: bool = False,
+    compute_missing: bool = True,
+    accept_linkage_risk: bool = False,
+) -> Path:
     """Write the self-contained HTML report of ``ws`` to ``out`` (and a PDF to ``pdf``).
 
     ``lang`` is ``en`` or ``fa`` (right to left, Persian digits, Jalali dates).
@@ -313,16 +407,23 @@ def build_report(ws: Any, out: Path, *, pdf: Path | None = None, lang: str = "en
     Returns ``out``.
     """
     if lang not in i18n.LANGS:
-        raise RoshanError(f"unknown report language {lang!r}; choose one of "
-                          f"{', '.join(i18n.LANGS)}")
+        raise RoshanError(
+            f"unknown report language {lang!r}; choose one of {', '.join(i18n.LANGS)}"
+        )
     from roshan.errors import LinkageError
     from roshan.report.data import latest_link_run
 
     if latest_link_run(ws) is None:
-        raise LinkageError("no linkage results in this workspace yet; run `roshan link` "
-                           "first (the report counts unique victims)")
-    d = report_data(ws, compute_missing=compute_missing, anonymise_sources=anonymise_sources,
-                    accept_linkage_risk=accept_linkage_risk)
+        raise LinkageError(
+            "no linkage results in this workspace yet; run `roshan link` "
+            "first (the report counts unique victims)"
+        )
+    d = report_data(
+        ws,
+        compute_missing=compute_missing,
+        anonymise_sources=anonymise_sources,
+        accept_linkage_risk=accept_linkage_risk,
+    )
     html = render_html(d, lang)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

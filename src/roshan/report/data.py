@@ -33,8 +33,17 @@ from roshan.estimate.methods import STRATA
 from roshan.store.models import EstimateRun, Import, LinkRun, Record, Source, Victim
 from roshan.store.workspace import Workspace
 
-__all__ = ["DEFAULT_SEED", "STRATA_DIMS", "report_data", "estimate_strata", "store_estimate",
-           "latest_link_run", "is_synthetic", "linkage_block", "BLACKOUT"]
+__all__ = [
+    "DEFAULT_SEED",
+    "STRATA_DIMS",
+    "report_data",
+    "estimate_strata",
+    "store_estimate",
+    "latest_link_run",
+    "is_synthetic",
+    "linkage_block",
+    "BLACKOUT",
+]
 
 #: Seed used when the report itself computes an estimate (recorded in the footer).
 DEFAULT_SEED = 20260108
@@ -63,30 +72,48 @@ def latest_link_run(ws: Workspace) -> dict[str, Any] | None:
     with ws.session() as sess:
         for run in sess.scalars(stmt):
             if run.status in ("done", "finished", "ok", "succeeded", "completed"):
-                return {"id": run.id, "engine": run.engine, "threshold": run.threshold,
-                        "settings": run.settings or {},
-                        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-                        "n_records": run.n_records, "n_victims": run.n_victims}
+                return {
+                    "id": run.id,
+                    "engine": run.engine,
+                    "threshold": run.threshold,
+                    "settings": run.settings or {},
+                    "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+                    "n_records": run.n_records,
+                    "n_victims": run.n_victims,
+                }
     return None
 
 
-def store_estimate(ws: Workspace, result: Any, *, by: list[str] | None = None,
-                   settings: dict[str, Any] | None = None) -> int:
+def store_estimate(
+    ws: Workspace,
+    result: Any,
+    *,
+    by: list[str] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> int:
     """Save an :class:`EstimateResult` as an ``EstimateRun`` of the current linkage; its id."""
     from roshan.estimate.workspace import save_estimate
 
-    return save_estimate(ws, result, method=str(result.method), by=list(by or []),
-                         settings=dict(settings or {}))
+    return save_estimate(
+        ws, result, method=str(result.method), by=list(by or []), settings=dict(settings or {})
+    )
 
 
 def _runs(ws: Workspace) -> list[dict[str, Any]]:
     stmt = select(EstimateRun).order_by(EstimateRun.id.desc())
     with ws.session() as sess:
-        return [{"id": r.id, "method": r.method, "by": list(r.by or []),
-                 "settings": r.settings or {}, "result": r.result,
-                 "link_run_id": r.link_run_id,
-                 "created_at": r.created_at.isoformat() if r.created_at else None}
-                for r in sess.scalars(stmt)]
+        return [
+            {
+                "id": r.id,
+                "method": r.method,
+                "by": list(r.by or []),
+                "settings": r.settings or {},
+                "result": r.result,
+                "link_run_id": r.link_run_id,
+                "created_at": r.created_at.isoformat() if r.created_at else None,
+            }
+            for r in sess.scalars(stmt)
+        ]
 
 
 def _pick(runs: list[dict[str, Any]], by: list[str], link_id: int | None) -> dict | None:
@@ -108,26 +135,44 @@ def _compute_total(ws: Workspace, seed: int, accept_linkage_risk: bool = False) 
     from roshan.estimate.methods import DEFAULT_METHOD
     from roshan.estimate.workspace import estimate_workspace
 
-    result = estimate_workspace(ws, method=DEFAULT_METHOD, seed=seed, store=False,
-                                accept_linkage_risk=accept_linkage_risk)
+    result = estimate_workspace(
+        ws, method=DEFAULT_METHOD, seed=seed, store=False, accept_linkage_risk=accept_linkage_risk
+    )
     info = (result.diagnostics or {}).get("linkage") or {}
-    settings = {"method": DEFAULT_METHOD, "seed": seed, "computed_by": "roshan report",
-                "linkage_draws": int(info.get("n_draws") or 0)}
+    settings = {
+        "method": DEFAULT_METHOD,
+        "seed": seed,
+        "computed_by": "roshan report",
+        "linkage_draws": int(info.get("n_draws") or 0),
+    }
     if accept_linkage_risk and (result.diagnostics.get("linkage_health") or {}).get(
-            "risk_accepted"):
+        "risk_accepted"
+    ):
         settings["accept_linkage_risk"] = True
     run_id = store_estimate(ws, result, settings=settings)
     draws = None
     if result.draws is not None and np.size(result.draws) > 1:
         draws = [float(x) for x in np.asarray(result.draws, dtype=float).ravel()]
-    return {"id": run_id, "method": result.method, "by": [], "settings": settings,
-            "result": result.to_dict(), "draws": draws, "stale": False,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    return {
+        "id": run_id,
+        "method": result.method,
+        "by": [],
+        "settings": settings,
+        "result": result.to_dict(),
+        "draws": draws,
+        "stale": False,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
-def estimate_strata(ws: Workspace, dims: tuple[str, ...] | list[str] = STRATA_DIMS, *,
-                    method: str | None = None, seed: int = DEFAULT_SEED,
-                    **options: Any) -> dict[str, int]:
+def estimate_strata(
+    ws: Workspace,
+    dims: tuple[str, ...] | list[str] = STRATA_DIMS,
+    *,
+    method: str | None = None,
+    seed: int = DEFAULT_SEED,
+    **options: Any,
+) -> dict[str, int]:
     """Estimate by each stratum dimension with ``fit_strata`` and store the runs (slow).
 
     One run per dimension (``by=[dim]``), the default method unless ``method``
@@ -147,31 +192,50 @@ def estimate_strata(ws: Workspace, dims: tuple[str, ...] | list[str] = STRATA_DI
             result = fit_strata(frame, [dim], method, seed=seed, **options)
         except RoshanError:
             continue
-        settings = {"method": method, "seed": seed, "computed_by": "roshan report",
-                    **{k: v for k, v in options.items() if isinstance(v, (int, float, str))}}
+        settings = {
+            "method": method,
+            "seed": seed,
+            "computed_by": "roshan report",
+            **{k: v for k, v in options.items() if isinstance(v, (int, float, str))},
+        }
         out[dim] = store_estimate(ws, result, by=[dim], settings=settings)
     return out
 
 
 def _victims(ws: Workspace) -> pd.DataFrame:
-    cols = [Victim.uid, Victim.sex, Victim.age, Victim.date_of_death, Victim.province,
-            Victim.province_code, Victim.cause_category, Victim.body_withheld, Victim.sources]
+    cols = [
+        Victim.uid,
+        Victim.sex,
+        Victim.age,
+        Victim.date_of_death,
+        Victim.province,
+        Victim.province_code,
+        Victim.cause_category,
+        Victim.body_withheld,
+        Victim.sources,
+    ]
     with _read(ws) as conn:
         frame = pd.read_sql(select(*cols).where(Victim.active.is_(True)), conn)
     frame["sources"] = frame["sources"].map(
-        lambda s: json.loads(s) if isinstance(s, str) else (s or []))
+        lambda s: json.loads(s) if isinstance(s, str) else (s or [])
+    )
     return frame
 
 
 def _sources(ws: Workspace) -> list[dict[str, Any]]:
     acc = func.sum(case((Record.status == "accepted", 1), else_=0))
     rej = func.sum(case((Record.status == "rejected", 1), else_=0))
-    stmt = (select(Source.id, Source.name, Source.kind, acc, rej)
-            .join(Record, Record.source_id == Source.id, isouter=True)
-            .group_by(Source.id, Source.name, Source.kind).order_by(Source.id))
+    stmt = (
+        select(Source.id, Source.name, Source.kind, acc, rej)
+        .join(Record, Record.source_id == Source.id, isouter=True)
+        .group_by(Source.id, Source.name, Source.kind)
+        .order_by(Source.id)
+    )
     with _read(ws) as conn:
-        return [{"name": r[1], "kind": r[2], "records": int(r[3] or 0), "rejected": int(r[4] or 0)}
-                for r in conn.execute(stmt)]
+        return [
+            {"name": r[1], "kind": r[2], "records": int(r[3] or 0), "rejected": int(r[4] or 0)}
+            for r in conn.execute(stmt)
+        ]
 
 
 def source_labels(names: list[str]) -> dict[str, str]:
@@ -196,18 +260,29 @@ def _scrub(obj: Any, labels: dict[str, str]) -> Any:
 
 
 def _quality(ws: Workspace) -> dict[str, Any]:
-    present = [func.sum(case((func.trim(func.coalesce(getattr(Record, f), "")) == "", 1),
-                             else_=0)).label(f) for f in FIELD_NAMES]
+    present = [
+        func.sum(case((func.trim(func.coalesce(getattr(Record, f), "")) == "", 1), else_=0)).label(
+            f
+        )
+        for f in FIELD_NAMES
+    ]
     with _read(ws) as conn:
-        row = conn.execute(select(func.count(Record.id), *present)
-                           .where(Record.status == "accepted")).one()
+        row = conn.execute(
+            select(func.count(Record.id), *present).where(Record.status == "accepted")
+        ).one()
         accepted = int(row[0] or 0)
-        issues = [r[0] for r in conn.execute(select(Record.issues)
-                                             .where(Record.status == "rejected"))]
+        issues = [
+            r[0] for r in conn.execute(select(Record.issues).where(Record.status == "rejected"))
+        ]
         total = int(conn.execute(select(func.count(Record.id))).scalar() or 0)
-    missing = [{"field": f, "missing": int(row[i + 1] or 0),
-                "share": (int(row[i + 1] or 0) / accepted) if accepted else None}
-               for i, f in enumerate(FIELD_NAMES)]
+    missing = [
+        {
+            "field": f,
+            "missing": int(row[i + 1] or 0),
+            "share": (int(row[i + 1] or 0) / accepted) if accepted else None,
+        }
+        for i, f in enumerate(FIELD_NAMES)
+    ]
     reasons: Counter[str] = Counter()
     for item in issues:
         item = json.loads(item) if isinstance(item, str) else item
@@ -222,18 +297,26 @@ def _quality(ws: Workspace) -> dict[str, Any]:
         pending = int(len(uncertain_pairs(ws, limit=10**9)))
     except Exception:  # noqa: BLE001 - no pairs yet / linkage module absent: say "unknown"
         pending = None
-    return {"records_total": total, "accepted": accepted, "rejected": total - accepted,
-            "missing": missing, "rejected_reasons": [{"reason": k, "count": v}
-                                                    for k, v in reasons.most_common(10)],
-            "pending_pairs": pending}
+    return {
+        "records_total": total,
+        "accepted": accepted,
+        "rejected": total - accepted,
+        "missing": missing,
+        "rejected_reasons": [{"reason": k, "count": v} for k, v in reasons.most_common(10)],
+        "pending_pairs": pending,
+    }
 
 
 def _fingerprint(ws: Workspace, link: dict | None, runs: list[dict | None]) -> str:
     """sha256 over the imported files' hashes, the linkage run and the estimate runs used."""
     with _read(ws) as conn:
         hashes = sorted(r[0] for r in conn.execute(select(Import.sha256)))
-    doc = {"workspace": ws.id, "imports": hashes, "link_run": link["id"] if link else None,
-           "estimate_runs": [r["id"] for r in runs if r]}
+    doc = {
+        "workspace": ws.id,
+        "imports": hashes,
+        "link_run": link["id"] if link else None,
+        "estimate_runs": [r["id"] for r in runs if r],
+    }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
@@ -318,14 +401,17 @@ def linkage_block(result: dict[str, Any] | None) -> dict[str, Any] | None:
         "upper": _finite(pooled.get("upper", (result or {}).get("upper"))),
         "level": _finite((result or {}).get("level")) or 0.95,
         "plugin": {k: _finite(plugin.get(k)) for k in ("estimate", "lower", "upper", "observed")},
-        "share_linkage": share_l, "share_unlisted": share_u,
+        "share_linkage": share_l,
+        "share_unlisted": share_u,
         "width_pooled": _finite(info.get("width_pooled")),
         "width_if_linkage_certain": _finite(info.get("width_if_linkage_certain")),
-        "n_draws": _count(info.get("n_draws")), "draws_used": _count(info.get("draws_used")),
+        "n_draws": _count(info.get("n_draws")),
+        "draws_used": _count(info.get("draws_used")),
         "draws_failed": _count(info.get("draws_failed")),
         "sampler": info.get("sampler") if isinstance(info.get("sampler"), str) else None,
-        "merge_prior": (info.get("merge_prior") if isinstance(info.get("merge_prior"), str)
-                        else None),
+        "merge_prior": (
+            info.get("merge_prior") if isinstance(info.get("merge_prior"), str) else None
+        ),
         "seconds": _finite(info.get("seconds")),
     }
     obs = _mapping(info.get("observed_per_draw"))
@@ -334,34 +420,55 @@ def linkage_block(result: dict[str, Any] | None) -> dict[str, Any] | None:
     p, b = block["plugin"], block
     block["intervals_disagree"] = bool(
         None not in (p["lower"], p["upper"], b["lower"], b["upper"])
-        and (p["upper"] < b["lower"] or b["upper"] < p["lower"]))
+        and (p["upper"] < b["lower"] or b["upper"] < p["lower"])
+    )
     return block
 
 
-def _strata_block(run: dict | None, observed: pd.Series, dim: str,
-                  labels: dict[str, str] | None) -> dict[str, Any]:
+def _strata_block(
+    run: dict | None, observed: pd.Series, dim: str, labels: dict[str, str] | None
+) -> dict[str, Any]:
     obs = observed.value_counts().to_dict()
-    block: dict[str, Any] = {"dim": dim, "observed": {str(k): int(v) for k, v in obs.items()},
-                             "run": None, "rows": [], "has_linkage": False}
+    block: dict[str, Any] = {
+        "dim": dim,
+        "observed": {str(k): int(v) for k, v in obs.items()},
+        "run": None,
+        "rows": [],
+        "has_linkage": False,
+    }
     if run is None:
         return block
     res = run["result"]
-    block["run"] = {"id": run["id"], "method": run["method"], "stale": run["stale"],
-                    "created_at": run["created_at"], "settings": run["settings"],
-                    "estimate": res.get("estimate"), "lower": res.get("lower"),
-                    "upper": res.get("upper"), "warnings": res.get("warnings") or [],
-                    "level": res.get("level", 0.95), "linkage": linkage_block(res)}
+    block["run"] = {
+        "id": run["id"],
+        "method": run["method"],
+        "stale": run["stale"],
+        "created_at": run["created_at"],
+        "settings": run["settings"],
+        "estimate": res.get("estimate"),
+        "lower": res.get("lower"),
+        "upper": res.get("upper"),
+        "warnings": res.get("warnings") or [],
+        "level": res.get("level", 0.95),
+        "linkage": linkage_block(res),
+    }
     for s in res.get("strata") or []:
         status = s.get("status") or ("ok" if s.get("estimate") is not None else "not_estimable")
-        block["rows"].append({
-            "value": str(s.get(dim)), "observed": int(s.get("observed") or 0),
-            "estimate": s.get("estimate"), "lower": s.get("lower"), "upper": s.get("upper"),
-            "status": status, "reason": s.get("reason"),
-            "handled_as": s.get("handled_as"),
-            "lists": [labels.get(x, x) if labels else x for x in (s.get("lists") or [])],
-            # pooled over linkage draws (--linkage-draws with --by): this stratum's share
-            "share_linkage": _finite(s.get("share_linkage")),
-        })
+        block["rows"].append(
+            {
+                "value": str(s.get(dim)),
+                "observed": int(s.get("observed") or 0),
+                "estimate": s.get("estimate"),
+                "lower": s.get("lower"),
+                "upper": s.get("upper"),
+                "status": status,
+                "reason": s.get("reason"),
+                "handled_as": s.get("handled_as"),
+                "lists": [labels.get(x, x) if labels else x for x in (s.get("lists") or [])],
+                # pooled over linkage draws (--linkage-draws with --by): this stratum's share
+                "share_linkage": _finite(s.get("share_linkage")),
+            }
+        )
     block["has_linkage"] = any(r["share_linkage"] is not None for r in block["rows"])
     return block
 
@@ -372,11 +479,15 @@ def _health_of(run: dict[str, Any]) -> dict[str, Any] | None:
     got = diag.get("linkage_health")
     if not isinstance(got, dict):
         return None
-    accepted = bool(got.get("risk_accepted")
-                    or (run.get("settings") or {}).get("accept_linkage_risk"))
-    return {"verdict": got.get("verdict"), "risk_accepted": accepted,
-            "failed": list(got.get("failed") or []),
-            "review_pairs": int(got.get("review_pairs") or 0)}
+    accepted = bool(
+        got.get("risk_accepted") or (run.get("settings") or {}).get("accept_linkage_risk")
+    )
+    return {
+        "verdict": got.get("verdict"),
+        "risk_accepted": accepted,
+        "failed": list(got.get("failed") or []),
+        "review_pairs": int(got.get("review_pairs") or 0),
+    }
 
 
 def _seed_of(est_block: dict[str, Any] | None) -> Any:
@@ -389,8 +500,14 @@ def _seed_of(est_block: dict[str, Any] | None) -> Any:
     return (est_block.get("settings") or {}).get("seed")
 
 
-def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_sources: bool = False,
-                seed: int = DEFAULT_SEED, accept_linkage_risk: bool = False) -> dict[str, Any]:
+def report_data(
+    ws: Workspace,
+    *,
+    compute_missing: bool = True,
+    anonymise_sources: bool = False,
+    seed: int = DEFAULT_SEED,
+    accept_linkage_risk: bool = False,
+) -> dict[str, Any]:
     """Gather every number the report shows (JSON-safe apart from nothing: all plain types).
 
     ``compute_missing``: with no stored total estimate for the current linkage,
@@ -446,23 +563,34 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
         res = dict(total["result"])
         if labels:
             res["lists"] = [lab(x) for x in res.get("lists", [])]
-        est_block = {"run_id": total["id"], "method": total["method"],
-                     "settings": total["settings"], "created_at": total["created_at"],
-                     "stale": total["stale"], "computed_now": bool(total.get("computed_now")),
-                     "result": res, "draws": total.get("draws"),
-                     "linkage": linkage_block(res),
-                     "linkage_health": _health_of(total)}
+        est_block = {
+            "run_id": total["id"],
+            "method": total["method"],
+            "settings": total["settings"],
+            "created_at": total["created_at"],
+            "stale": total["stale"],
+            "computed_now": bool(total.get("computed_now")),
+            "result": res,
+            "draws": total.get("draws"),
+            "linkage": linkage_block(res),
+            "linkage_health": _health_of(total),
+        }
 
     strata_runs = {dim: _pick(runs, [dim], link_id) for dim in STRATA_DIMS}
-    strata = {dim: _strata_block(strata_runs[dim], _stratum_values(victims, dim), dim, labels)
-              for dim in STRATA_DIMS}
+    strata = {
+        dim: _strata_block(strata_runs[dim], _stratum_values(victims, dim), dim, labels)
+        for dim in STRATA_DIMS
+    }
 
     # timeline: documented by exact day
     dod = victims["date_of_death"].astype(object)
     day = dod.where(dod.map(lambda v: isinstance(v, str) and len(v) == 10), None)
     by_day = day.dropna().value_counts().sort_index()
-    timeline = {"by_day": [{"date": str(k), "count": int(v)} for k, v in by_day.items()],
-                "undated": int(day.isna().sum()), "blackout": BLACKOUT}
+    timeline = {
+        "by_day": [{"date": str(k), "count": int(v)} for k, v in by_day.items()],
+        "undated": int(day.isna().sum()),
+        "blackout": BLACKOUT,
+    }
 
     # provinces
     from roshan.report.map import province_names
@@ -470,25 +598,39 @@ def report_data(ws: Workspace, *, compute_missing: bool = True, anonymise_source
     pnames = province_names()
     prov_counts = victims["province_code"].dropna().value_counts().to_dict()
     provinces: dict[str, dict[str, Any]] = {
-        code: {"name_en": nm[0], "name_fa": nm[1], "documented": int(prov_counts.get(code, 0)),
-               "estimate": None, "lower": None, "upper": None}
-        for code, nm in pnames.items()}
+        code: {
+            "name_en": nm[0],
+            "name_fa": nm[1],
+            "documented": int(prov_counts.get(code, 0)),
+            "estimate": None,
+            "lower": None,
+            "upper": None,
+        }
+        for code, nm in pnames.items()
+    }
     for row in strata["province"]["rows"]:
         if row["value"] in provinces and row["status"] == "ok":
-            provinces[row["value"]].update(estimate=row["estimate"], lower=row["lower"],
-                                           upper=row["upper"])
-    unknown_province = int(victims["province_code"].isna().sum()
-                           + sum(v for k, v in prov_counts.items() if k not in provinces))
+            provinces[row["value"]].update(
+                estimate=row["estimate"], lower=row["lower"], upper=row["upper"]
+            )
+    unknown_province = int(
+        victims["province_code"].isna().sum()
+        + sum(v for k, v in prov_counts.items() if k not in provinces)
+    )
 
     # victims' profile
     sex = victims["sex"].where(victims["sex"].isin(["m", "f"]), "unknown")
     age_group = _stratum_values(victims, "age_group")
-    age_sex = (pd.DataFrame({"age_group": age_group, "sex": sex}).value_counts()
-               .reset_index(name="count"))
+    age_sex = (
+        pd.DataFrame({"age_group": age_group, "sex": sex}).value_counts().reset_index(name="count")
+    )
     causes = victims["cause_category"].fillna("unknown").value_counts()
     bw = victims["body_withheld"]
-    body = {"yes": int((bw == True).sum()), "no": int((bw == False).sum()),  # noqa: E712
-            "unknown": int(bw.isna().sum())}
+    body = {
+        "yes": int((bw == True).sum()),  # noqa: E712 - a nullable column: NA is neither
+        "no": int((bw == False).sum()),  # noqa: E712
+        "unknown": int(bw.isna().sum()),
+    }
 
     histories_lists: list[str] = []
     try:

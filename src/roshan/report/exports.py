@@ -63,16 +63,25 @@ def _records(ws: Workspace) -> pd.DataFrame:
 
     frame = records_frame(ws, accepted_only=False)
     with ws.engine.connect() as conn:
-        links = pd.DataFrame(conn.execute(
-            select(RecordLink.record_id, Victim.uid).join(Victim, Victim.id == RecordLink.victim_id)
-        ).all(), columns=["record_pk", "victim_id"])
-        extra = pd.DataFrame(conn.execute(select(Record.id, Record.extra)).all(),
-                             columns=["record_pk", "extra"])
-    frame = frame.merge(links, on="record_pk", how="left").merge(extra, on="record_pk",
-                                                                 how="left")
+        links = pd.DataFrame(
+            conn.execute(
+                select(RecordLink.record_id, Victim.uid).join(
+                    Victim, Victim.id == RecordLink.victim_id
+                )
+            ).all(),
+            columns=["record_pk", "victim_id"],
+        )
+        extra = pd.DataFrame(
+            conn.execute(select(Record.id, Record.extra)).all(), columns=["record_pk", "extra"]
+        )
+    frame = frame.merge(links, on="record_pk", how="left").merge(extra, on="record_pk", how="left")
     frame["extra"] = frame["extra"].map(
-        lambda v: None if v is None or (isinstance(v, float) and pd.isna(v))
-        else (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)))
+        lambda v: (
+            None
+            if v is None or (isinstance(v, float) and pd.isna(v))
+            else (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+        )
+    )
     return frame
 
 
@@ -92,11 +101,15 @@ def _estimates(ws: Workspace) -> pd.DataFrame:
     from roshan.store.models import EstimateRun
 
     with ws.session() as sess:
-        runs = [(r.id, r.method, list(r.by or []), r.result, r.created_at, r.link_run_id)
-                for r in sess.scalars(select(EstimateRun).order_by(EstimateRun.id.desc()))]
+        runs = [
+            (r.id, r.method, list(r.by or []), r.result, r.created_at, r.link_run_id)
+            for r in sess.scalars(select(EstimateRun).order_by(EstimateRun.id.desc()))
+        ]
     if not runs:
-        raise RoshanError("no stored estimates in this workspace; run `roshan report` (which "
-                          "stores one) or `roshan report --estimate-strata` first")
+        raise RoshanError(
+            "no stored estimates in this workspace; run `roshan report` (which "
+            "stores one) or `roshan report --estimate-strata` first"
+        )
     latest: dict[tuple[str, ...], Any] = {}
     for run in runs:  # newest first: keep the latest run per stratification
         latest.setdefault(tuple(run[2]), run)
@@ -104,56 +117,115 @@ def _estimates(ws: Workspace) -> pd.DataFrame:
 
     rows: list[dict[str, Any]] = []
     for by, (rid, method, _by, res, created, link_id) in sorted(latest.items()):
-        common = {"run_id": rid, "method": method, "by": ",".join(by),
-                  "created_at": created.isoformat() if created else None,
-                  "link_run_id": link_id, "level": res.get("level")}
+        common = {
+            "run_id": rid,
+            "method": method,
+            "by": ",".join(by),
+            "created_at": created.isoformat() if created else None,
+            "link_run_id": link_id,
+            "level": res.get("level"),
+        }
         # --linkage-draws runs: the decomposition (empty for one clustering)
         lk = linkage_block(res) or {}
         plugin = lk.get("plugin") or {}
-        rows.append({**common, "stratum": "total", "observed": res.get("observed"),
-                     "estimate": res.get("estimate"), "lower": res.get("lower"),
-                     "upper": res.get("upper"), "status": "ok" if res.get("estimate")
-                     is not None else "not_estimable", "reason": None,
-                     "linkage_draws": lk.get("n_draws"), "share_linkage": lk.get("share_linkage"),
-                     "share_unlisted": lk.get("share_unlisted"),
-                     "plugin_estimate": plugin.get("estimate"),
-                     "plugin_lower": plugin.get("lower"), "plugin_upper": plugin.get("upper")})
+        rows.append(
+            {
+                **common,
+                "stratum": "total",
+                "observed": res.get("observed"),
+                "estimate": res.get("estimate"),
+                "lower": res.get("lower"),
+                "upper": res.get("upper"),
+                "status": "ok" if res.get("estimate") is not None else "not_estimable",
+                "reason": None,
+                "linkage_draws": lk.get("n_draws"),
+                "share_linkage": lk.get("share_linkage"),
+                "share_unlisted": lk.get("share_unlisted"),
+                "plugin_estimate": plugin.get("estimate"),
+                "plugin_lower": plugin.get("lower"),
+                "plugin_upper": plugin.get("upper"),
+            }
+        )
         for s in res.get("strata") or []:
             share = s.get("share_linkage") if lk else None
-            rows.append({**common, "stratum": "/".join(str(s.get(b)) for b in by),
-                         "observed": s.get("observed"), "estimate": s.get("estimate"),
-                         "lower": s.get("lower"), "upper": s.get("upper"),
-                         "status": s.get("status") or ("ok" if s.get("estimate") is not None
-                                                       else "not_estimable"),
-                         "reason": s.get("reason"), "linkage_draws": lk.get("n_draws"),
-                         "share_linkage": share,
-                         "share_unlisted": (1 - share) if isinstance(share, (int, float))
-                         else None,
-                         "plugin_estimate": None, "plugin_lower": None, "plugin_upper": None})
+            rows.append(
+                {
+                    **common,
+                    "stratum": "/".join(str(s.get(b)) for b in by),
+                    "observed": s.get("observed"),
+                    "estimate": s.get("estimate"),
+                    "lower": s.get("lower"),
+                    "upper": s.get("upper"),
+                    "status": s.get("status")
+                    or ("ok" if s.get("estimate") is not None else "not_estimable"),
+                    "reason": s.get("reason"),
+                    "linkage_draws": lk.get("n_draws"),
+                    "share_linkage": share,
+                    "share_unlisted": (1 - share) if isinstance(share, (int, float)) else None,
+                    "plugin_estimate": None,
+                    "plugin_lower": None,
+                    "plugin_upper": None,
+                }
+            )
     return pd.DataFrame(rows, columns=[*ESTIMATE_COLUMNS])
 
 
 #: Columns of ``--what estimates``; the last six are the linkage decomposition of a
 #: ``roshan estimate --linkage-draws`` run (empty for an estimate on one clustering).
 ESTIMATE_COLUMNS: tuple[str, ...] = (
-    "run_id", "method", "by", "created_at", "link_run_id", "level", "stratum", "observed",
-    "estimate", "lower", "upper", "status", "reason", "linkage_draws", "share_linkage",
-    "share_unlisted", "plugin_estimate", "plugin_lower", "plugin_upper")
+    "run_id",
+    "method",
+    "by",
+    "created_at",
+    "link_run_id",
+    "level",
+    "stratum",
+    "observed",
+    "estimate",
+    "lower",
+    "upper",
+    "status",
+    "reason",
+    "linkage_draws",
+    "share_linkage",
+    "share_unlisted",
+    "plugin_estimate",
+    "plugin_lower",
+    "plugin_upper",
+)
 
 
 def _suppress_estimates(frame: pd.DataFrame, min_cell: int) -> tuple[pd.DataFrame, int]:
     small = frame["observed"].fillna(0).astype(int) < min_cell
     frame = frame.copy()
-    frame.loc[small, ["observed", "estimate", "lower", "upper", "share_linkage",
-                      "share_unlisted", "plugin_estimate", "plugin_lower", "plugin_upper"]] = None
+    frame.loc[
+        small,
+        [
+            "observed",
+            "estimate",
+            "lower",
+            "upper",
+            "share_linkage",
+            "share_unlisted",
+            "plugin_estimate",
+            "plugin_lower",
+            "plugin_upper",
+        ],
+    ] = None
     frame.loc[small, "status"] = "suppressed"
     frame.loc[small, "reason"] = f"fewer than {min_cell} people"
     return frame, int(small.sum())
 
 
-def export_frame(ws: Workspace, what: str, *, redact: str = "none", min_cell: int = 5,
-                 public_names: bool = False, by: list[str] | None = None,
-                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
+def export_frame(
+    ws: Workspace,
+    what: str,
+    *,
+    redact: str = "none",
+    min_cell: int = 5,
+    public_names: bool = False,
+    by: list[str] | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The table ``what`` with redaction ``redact`` applied, and notes on what was done.
 
     Notes: ``{"redact": level, "dropped": [columns], "suppressed": n cells}``.
@@ -194,17 +266,24 @@ def export_frame(ws: Workspace, what: str, *, redact: str = "none", min_cell: in
             # a list left with nobody after suppression says nothing (and the estimator
             # refuses empty lists): drop its column
             strata = set(by or [])
-            empty = [c for c in frame.columns if c not in strata and c != "count"
-                     and int(frame[c].sum()) == 0]
+            empty = [
+                c
+                for c in frame.columns
+                if c not in strata and c != "count" and int(frame[c].sum()) == 0
+            ]
             frame = frame.drop(columns=empty)
             frame = frame[frame.drop(columns=[*strata, "count"]).sum(axis=1) > 0]
             frame = frame.reset_index(drop=True)
         elif what == "estimates":
             frame, suppressed = _suppress_estimates(frame, rule.min_cell)
-    dropped = sorted(c for c in raw.columns if c not in frame.columns
-                     and c not in (labels or {}))
-    return frame, {"redact": rule.level, "dropped": dropped, "suppressed": suppressed,
-                   "min_cell": rule.min_cell, "names_kept": rule.keep_names}
+    dropped = sorted(c for c in raw.columns if c not in frame.columns and c not in (labels or {}))
+    return frame, {
+        "redact": rule.level,
+        "dropped": dropped,
+        "suppressed": suppressed,
+        "min_cell": rule.min_cell,
+        "names_kept": rule.keep_names,
+    }
 
 
 def _cell(value: Any) -> Any:
@@ -236,8 +315,14 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     sheet = wb.create_sheet("export")
     sheet.append([str(c) for c in frame.columns])
     for row in frame.itertuples(index=False, name=None):
-        sheet.append([None if (not isinstance(v, str) and pd.isna(v)) else
-                      (v.item() if hasattr(v, "item") else v) for v in row])
+        sheet.append(
+            [
+                None
+                if (not isinstance(v, str) and pd.isna(v))
+                else (v.item() if hasattr(v, "item") else v)
+                for v in row
+            ]
+        )
     wb.save(path)
 
 
@@ -250,8 +335,9 @@ def write_frame(frame: pd.DataFrame, fmt: str, out: Path) -> Path:
     tmp = out.with_name(out.name + ".tmp")
     if fmt == "csv":
         # CRLF (RFC 4180) also makes the csv writer quote any cell holding a bare CR
-        neutralise_frame(_flat(frame)).to_csv(tmp, index=False, float_format="%.6g",
-                                              lineterminator="\r\n")
+        neutralise_frame(_flat(frame)).to_csv(
+            tmp, index=False, float_format="%.6g", lineterminator="\r\n"
+        )
     elif fmt == "xlsx":
         _write_xlsx(neutralise_frame(_flat(frame)), tmp)
     elif fmt == "json":
@@ -263,15 +349,25 @@ def write_frame(frame: pd.DataFrame, fmt: str, out: Path) -> Path:
             if pq[col].dtype == object:
                 kinds = {type(v) for v in pq[col].dropna()}
                 if not kinds <= {list} and not kinds <= {str}:
-                    pq[col] = pq[col].map(lambda v: v if v is None or isinstance(v, (str, list))
-                                          else str(v))
+                    pq[col] = pq[col].map(
+                        lambda v: v if v is None or isinstance(v, (str, list)) else str(v)
+                    )
         pq.to_parquet(tmp, index=False)
     os.replace(tmp, out)
     return out
 
 
-def export(ws: Workspace, what: str, fmt: str, out: Path, *, redact: str = "none",
-           min_cell: int = 5, public_names: bool = False, by: list[str] | None = None) -> Path:
+def export(
+    ws: Workspace,
+    what: str,
+    fmt: str,
+    out: Path,
+    *,
+    redact: str = "none",
+    min_cell: int = 5,
+    public_names: bool = False,
+    by: list[str] | None = None,
+) -> Path:
     """Export ``what`` from ``ws`` as ``fmt`` to ``out`` with redaction ``redact``; returns ``out``.
 
     With ``redact="public"`` and suppressed cells, a ``<out>.redaction.json`` beside
@@ -279,11 +375,13 @@ def export(ws: Workspace, what: str, fmt: str, out: Path, *, redact: str = "none
     """
     if fmt not in FORMATS:
         raise RoshanError(f"unsupported format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    frame, notes = export_frame(ws, what, redact=redact, min_cell=min_cell,
-                                public_names=public_names, by=by)
+    frame, notes = export_frame(
+        ws, what, redact=redact, min_cell=min_cell, public_names=public_names, by=by
+    )
     path = write_frame(frame, fmt, Path(out))
     if notes["redact"] == "public":
         side = path.with_name(path.name + ".redaction.json")
-        side.write_text(json.dumps({"what": what, "rows": len(frame), **notes}, indent=1),
-                        encoding="utf-8")
+        side.write_text(
+            json.dumps({"what": what, "rows": len(frame), **notes}, indent=1), encoding="utf-8"
+        )
     return path

@@ -31,8 +31,9 @@ def _parties(fed: dict[str, Any], lang: str) -> str:
     return sep.join(out)
 
 
-def federate_view(result: dict[str, Any] | None, lang: str = "en", *,
-                  anonymised: bool = False) -> dict[str, str] | None:
+def federate_view(
+    result: dict[str, Any] | None, lang: str = "en", *, anonymised: bool = False
+) -> dict[str, str] | None:
     """``{"who": …, "error": …}`` sentences for an estimate from privately computed
     counts, else None."""
     diag = (result or {}).get("diagnostics") or {}
@@ -40,29 +41,47 @@ def federate_view(result: dict[str, Any] | None, lang: str = "en", *,
     if not isinstance(fed, dict) or not fed.get("computed_privately"):
         return None
     n = len(fed.get("parties") or [])
-    strata = [i18n.t(f"dim_{s}", lang) if f"dim_{s}" in i18n.STRINGS else str(s)
-              for s in fed.get("strata_revealed") or []]
+    strata = [
+        i18n.t(f"dim_{s}", lang) if f"dim_{s}" in i18n.STRINGS else str(s)
+        for s in fed.get("strata_revealed") or []
+    ]
     sep = "، " if lang == "fa" else ", "
-    strata_text = (i18n.t("federate_strata", lang, strata=sep.join(strata)) if strata
-                   else i18n.t("federate_no_strata", lang))
+    strata_text = (
+        i18n.t("federate_strata", lang, strata=sep.join(strata))
+        if strata
+        else i18n.t("federate_no_strata", lang)
+    )
     when = i18n.date_label(str(fed.get("counted_at") or "")[:10] or None, lang)
-    common = {"protocol": i18n.num(fed.get("protocol"), lang), "date": when,
-              "n": i18n.num(n, lang), "strata": strata_text,
-              "threshold": i18n.num(fed.get("threshold"), lang),
-              "unique": i18n.num(fed.get("unique_threshold"), lang)}
+    common = {
+        "protocol": i18n.num(fed.get("protocol"), lang),
+        "date": when,
+        "n": i18n.num(n, lang),
+        "strata": strata_text,
+        "threshold": i18n.num(fed.get("threshold"), lang),
+        "unique": i18n.num(fed.get("unique_threshold"), lang),
+    }
     if anonymised:
         who = i18n.t("federate_who_anon", lang, **common)
     else:
         coord = fed.get("coordinator") or {}
-        who = i18n.t("federate_who", lang, parties=_parties(fed, lang),
-                     coordinator=str(coord.get("name") or "?"), **common)
+        who = i18n.t(
+            "federate_who",
+            lang,
+            parties=_parties(fed, lang),
+            coordinator=str(coord.get("name") or "?"),
+            **common,
+        )
     err = fed.get("linkage_error") or {}
     pooled = int(err.get("draws_pooled") or 0)
     link = found if isinstance(found := diag.get("linkage"), dict) else {}
     share = link.get("share_linkage")
     if pooled and share is not None:
-        error = i18n.t("federate_error_pooled", lang, draws=i18n.num(pooled, lang),
-                       share=i18n.pct(float(share), lang, 0))
+        error = i18n.t(
+            "federate_error_pooled",
+            lang,
+            draws=i18n.num(pooled, lang),
+            share=i18n.pct(float(share), lang, 0),
+        )
     else:
         error = i18n.t("federate_error_not", lang)
     return {"who": who, "error": error}

@@ -31,8 +31,18 @@ from roshan.i18n import (
     pick,
 )
 
-__all__ = ["LANGS", "t", "digits", "num", "pct", "date_label", "jalali", "direction",
-           "method_paragraphs", "method_linkage_paragraph"]
+__all__ = [
+    "LANGS",
+    "t",
+    "digits",
+    "num",
+    "pct",
+    "date_label",
+    "jalali",
+    "direction",
+    "method_paragraphs",
+    "method_linkage_paragraph",
+]
 
 #: Report strings by key, then language (from ``strings.toml``).
 STRINGS: dict[str, dict[str, str]] = load_catalog(__package__, "strings.toml")

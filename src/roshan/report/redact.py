@@ -33,8 +33,15 @@ import pandas as pd
 
 from roshan.canonical import NAME_FIELDS, SENSITIVE_FIELDS
 
-__all__ = ["LEVELS", "RedactionRule", "rule_for", "list_label", "neutralise",
-           "neutralise_frame", "FORMULA_PREFIXES"]
+__all__ = [
+    "LEVELS",
+    "RedactionRule",
+    "rule_for",
+    "list_label",
+    "neutralise",
+    "neutralise_frame",
+    "FORMULA_PREFIXES",
+]
 
 LEVELS: tuple[str, ...] = ("none", "internal", "public")
 #: First characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
@@ -44,13 +51,16 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 #: Victim-name columns dropped by ``public`` unless names are kept on purpose.
 VICTIM_NAME_COLUMNS: frozenset[str] = frozenset(
-    {*NAME_FIELDS, "father_name", "display_name", "romanized", "name_key"})
+    {*NAME_FIELDS, "father_name", "display_name", "romanized", "name_key"}
+)
 #: Identifiers of a source's own records and of the store.
 RECORD_ID_COLUMNS: frozenset[str] = frozenset(
-    {"record_id", "row_number", "record_pk", "import_id", "extra"})
+    {"record_id", "row_number", "record_pk", "import_id", "extra"}
+)
 #: Free text and fine place detail dropped from public exports.
 PUBLIC_DETAIL_COLUMNS: frozenset[str] = frozenset(
-    {"cause_of_death", "place_of_death", "burial_place", "date_of_birth"})
+    {"cause_of_death", "place_of_death", "burial_place", "date_of_birth"}
+)
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,9 @@ class SourceSpec:
             "full_name_style": (self.full_name_style, FULL_NAME_STYLES),
         }
         if self.alt_date_style is not None and self.alt_date_style not in DATE_STYLES:
-            raise RoshanError(f"source {self.name}: alt_date_style must be one of {list(DATE_STYLES)}")
+            raise RoshanError(
+                f"source {self.name}: alt_date_style must be one of {list(DATE_STYLES)}"
+            )
         for label, (value, allowed) in checks.items():
             if value not in allowed:
                 raise RoshanError(f"source {self.name}: {label} must be one of {list(allowed)}")
@@ -128,12 +130,16 @@ class SourceSpec:
             raise RoshanError(f"source {self.name}: swap_rate must be in [0, 1]")
         if self.full_name_style != "plain":
             if self.name_layout != "full" or self.has_father:
-                raise RoshanError(f"source {self.name}: full_name_style {self.full_name_style!r} "
-                                  "writes the father inside a full name: it needs "
-                                  "name_layout='full' and has_father=False")
+                raise RoshanError(
+                    f"source {self.name}: full_name_style {self.full_name_style!r} "
+                    "writes the father inside a full name: it needs "
+                    "name_layout='full' and has_father=False"
+                )
             if self.full_name_style == "father_middle" and self.name_order == "family_given":
-                raise RoshanError(f"source {self.name}: full_name_style 'father_middle' "
-                                  "cannot be combined with name_order 'family_given'")
+                raise RoshanError(
+                    f"source {self.name}: full_name_style 'father_middle' "
+                    "cannot be combined with name_order 'family_given'"
+                )
 
 
 @dataclass
@@ -160,7 +166,9 @@ class ScenarioConfig:
     error_rate: float = 0.02
     duplicate_rate: float = 0.03
     missing_rate: float = 0.05
-    variant_rate: float | None = None  # share of names in a non-house spelling (None: from error_rate)
+    variant_rate: float | None = (
+        None  # share of names in a non-house spelling (None: from error_rate)
+    )
     capture_scale: float = 1.0  # multiplies every source's base capture
     blackout_factor: float | None = None  # overrides every source's blackout factor
     formats: list[str] | None = None  # format tokens (FORMAT_TOKENS) cycled over sources
@@ -201,9 +209,19 @@ class ScenarioConfig:
             raise RoshanError("population must be at least 1")
         if self.sources is None and not 1 <= self.lists <= 26 * 9:
             raise RoshanError("lists must be between 1 and 234")
-        for label in ("error_rate", "duplicate_rate", "missing_rate", "dependence", "variant_rate",
-                      "copy_spelling", "namesake_rate", "namesake_same_father", "date_jitter_rate",
-                      "missing_age_rate", "missing_father_rate"):
+        for label in (
+            "error_rate",
+            "duplicate_rate",
+            "missing_rate",
+            "dependence",
+            "variant_rate",
+            "copy_spelling",
+            "namesake_rate",
+            "namesake_same_father",
+            "date_jitter_rate",
+            "missing_age_rate",
+            "missing_father_rate",
+        ):
             v = getattr(self, label)
             if v is None:
                 continue
@@ -224,8 +242,10 @@ class ScenarioConfig:
         if self.script_mode not in SCRIPT_MODES:
             raise RoshanError(f"script mode must be one of {list(SCRIPT_MODES)}")
         if self.script_mode != "rotation" and self.sources is not None:
-            raise RoshanError("script_mode applies to the default rotation; explicit sources set "
-                              "their own script (see default_sources(n, script_mode=...))")
+            raise RoshanError(
+                "script_mode applies to the default rotation; explicit sources set "
+                "their own script (see default_sources(n, script_mode=...))"
+            )
         if self.capture_scale <= 0:
             raise RoshanError("capture scale must be > 0")
         if not self.start_date <= self.blackout_date <= self.end_date:
@@ -259,59 +279,195 @@ class ScenarioConfig:
 
 # Named difficulties. "default" is the difficulty linkage is judged on.
 PRESETS: dict[str, dict[str, Any]] = {
-    "easy": dict(heterogeneity=0.0, dependence=0.0, error_rate=0.0, duplicate_rate=0.0,
-                 missing_rate=0.0, variant_rate=0.0),
+    "easy": dict(
+        heterogeneity=0.0,
+        dependence=0.0,
+        error_rate=0.0,
+        duplicate_rate=0.0,
+        missing_rate=0.0,
+        variant_rate=0.0,
+    ),
     "default": {},
-    "hard": dict(lists=8, heterogeneity=1.5, dependence=0.6, error_rate=0.08,
-                 duplicate_rate=0.08, missing_rate=0.15, capture_scale=0.7),
+    "hard": dict(
+        lists=8,
+        heterogeneity=1.5,
+        dependence=0.6,
+        error_rate=0.08,
+        duplicate_rate=0.08,
+        missing_rate=0.15,
+        capture_scale=0.7,
+    ),
 }
 
 # Realistic templates, rotated over sources. Each differs in script, dates,
 # headers, format and capture, the way real lists do.
 _TEMPLATES: list[dict[str, Any]] = [
-    dict(kind="ngo_list", fmt="csv", script="latin", date_style="iso", header_style="canonical",
-         roman_style="standard", has_cause=True, base_capture=0.5, blackout_factor=0.6,
-         age_style="num", sex_style="en", duplicate_mult=1.5),
-    dict(kind="media", fmt="xlsx", script="fa", date_style="jalali_words_fa", digits="persian",
-         alt_date_style="jalali_slash_fa",
-         header_style="persian", name_layout="full", base_capture=0.4, blackout_factor=0.45,
-         has_source_reference=True, missing_mult=1.3, duplicate_mult=1.2,
-         age_style="years", sex_style="fa", has_father=False),
-    dict(kind="hospital", fmt="csv-1256", script="fa", arabic_letters=1.0, date_style="jalali_slash",
-         header_style="persian", has_record_id=False, base_capture=0.35, blackout_factor=0.8,
-         age_style="num", sex_style="fa", has_cause=True, class_sensitivity=0.4,
-         has_date_of_birth=True, error_mult=0.7, duplicate_mult=0.5),
-    dict(kind="family_report", fmt="json", script="latin", date_style="long_en",
-         alt_date_style="jalali_words_en",
-         header_style="english", roman_style="anglo", base_capture=0.3, blackout_factor=0.5,
-         age_style="words", sex_style="en", has_body_withheld=True, class_sensitivity=1.2,
-         has_witness=True, error_mult=1.5),
-    dict(kind="cemetery", fmt="csv-utf16", script="fa", date_style="jalali_slash_fa", digits="persian",
-         header_style="persian", base_capture=0.35, blackout_factor=0.9, age_style="num_fa",
-         sex_style="fa", has_province=False, class_sensitivity=0.3),
-    dict(kind="field_intake", fmt="jsonl", script="mixed", date_style="dmy",
-         alt_date_style="jalali_slash",
-         header_style="canonical", roman_style="diaspora", base_capture=0.25, blackout_factor=0.4,
-         age_style="words", sex_style="MF", has_body_withheld=True, has_witness=True,
-         has_source_reference=True, error_mult=1.5, missing_mult=1.3),
-    dict(kind="morgue", fmt="csv-bom", script="fa", arabic_letters=0.3, date_style="jalali_slash",
-         header_style="persian", has_record_id=False, base_capture=0.3, blackout_factor=0.85,
-         age_style="num", sex_style="fa", class_sensitivity=0.3, has_cause=True),
-    dict(kind="ngo_list", fmt="csv", script="latin", date_style="jalali_words_en",
-         header_style="english", roman_style="academic", base_capture=0.45, blackout_factor=0.6,
-         focus_provinces=("IR-12", "IR-05", "IR-04", "IR-16"), age_style="num", sex_style="MF",
-         upper_case=True),
-    dict(kind="media", fmt="json", script="latin", date_style="long_en", header_style="english",
-         roman_style="arabic", base_capture=0.3, blackout_factor=0.5, age_style="years",
-         sex_style="en", name_layout="full", name_order="family_given", has_father=False),
-    dict(kind="other", fmt="xlsx", script="mixed", date_style="iso", header_style="canonical",
-         base_capture=0.25, blackout_factor=0.6, age_style="num", sex_style="en",
-         focus_provinces=("IR-11", "IR-22", "IR-08")),
+    dict(
+        kind="ngo_list",
+        fmt="csv",
+        script="latin",
+        date_style="iso",
+        header_style="canonical",
+        roman_style="standard",
+        has_cause=True,
+        base_capture=0.5,
+        blackout_factor=0.6,
+        age_style="num",
+        sex_style="en",
+        duplicate_mult=1.5,
+    ),
+    dict(
+        kind="media",
+        fmt="xlsx",
+        script="fa",
+        date_style="jalali_words_fa",
+        digits="persian",
+        alt_date_style="jalali_slash_fa",
+        header_style="persian",
+        name_layout="full",
+        base_capture=0.4,
+        blackout_factor=0.45,
+        has_source_reference=True,
+        missing_mult=1.3,
+        duplicate_mult=1.2,
+        age_style="years",
+        sex_style="fa",
+        has_father=False,
+    ),
+    dict(
+        kind="hospital",
+        fmt="csv-1256",
+        script="fa",
+        arabic_letters=1.0,
+        date_style="jalali_slash",
+        header_style="persian",
+        has_record_id=False,
+        base_capture=0.35,
+        blackout_factor=0.8,
+        age_style="num",
+        sex_style="fa",
+        has_cause=True,
+        class_sensitivity=0.4,
+        has_date_of_birth=True,
+        error_mult=0.7,
+        duplicate_mult=0.5,
+    ),
+    dict(
+        kind="family_report",
+        fmt="json",
+        script="latin",
+        date_style="long_en",
+        alt_date_style="jalali_words_en",
+        header_style="english",
+        roman_style="anglo",
+        base_capture=0.3,
+        blackout_factor=0.5,
+        age_style="words",
+        sex_style="en",
+        has_body_withheld=True,
+        class_sensitivity=1.2,
+        has_witness=True,
+        error_mult=1.5,
+    ),
+    dict(
+        kind="cemetery",
+        fmt="csv-utf16",
+        script="fa",
+        date_style="jalali_slash_fa",
+        digits="persian",
+        header_style="persian",
+        base_capture=0.35,
+        blackout_factor=0.9,
+        age_style="num_fa",
+        sex_style="fa",
+        has_province=False,
+        class_sensitivity=0.3,
+    ),
+    dict(
+        kind="field_intake",
+        fmt="jsonl",
+        script="mixed",
+        date_style="dmy",
+        alt_date_style="jalali_slash",
+        header_style="canonical",
+        roman_style="diaspora",
+        base_capture=0.25,
+        blackout_factor=0.4,
+        age_style="words",
+        sex_style="MF",
+        has_body_withheld=True,
+        has_witness=True,
+        has_source_reference=True,
+        error_mult=1.5,
+        missing_mult=1.3,
+    ),
+    dict(
+        kind="morgue",
+        fmt="csv-bom",
+        script="fa",
+        arabic_letters=0.3,
+        date_style="jalali_slash",
+        header_style="persian",
+        has_record_id=False,
+        base_capture=0.3,
+        blackout_factor=0.85,
+        age_style="num",
+        sex_style="fa",
+        class_sensitivity=0.3,
+        has_cause=True,
+    ),
+    dict(
+        kind="ngo_list",
+        fmt="csv",
+        script="latin",
+        date_style="jalali_words_en",
+        header_style="english",
+        roman_style="academic",
+        base_capture=0.45,
+        blackout_factor=0.6,
+        focus_provinces=("IR-12", "IR-05", "IR-04", "IR-16"),
+        age_style="num",
+        sex_style="MF",
+        upper_case=True,
+    ),
+    dict(
+        kind="media",
+        fmt="json",
+        script="latin",
+        date_style="long_en",
+        header_style="english",
+        roman_style="arabic",
+        base_capture=0.3,
+        blackout_factor=0.5,
+        age_style="years",
+        sex_style="en",
+        name_layout="full",
+        name_order="family_given",
+        has_father=False,
+    ),
+    dict(
+        kind="other",
+        fmt="xlsx",
+        script="mixed",
+        date_style="iso",
+        header_style="canonical",
+        base_capture=0.25,
+        blackout_factor=0.6,
+        age_style="num",
+        sex_style="en",
+        focus_provinces=("IR-11", "IR-22", "IR-08"),
+    ),
 ]
 
 _KIND_LABEL = {
-    "ngo_list": "NGO", "media": "MEDIA", "hospital": "HOSPITAL", "morgue": "MORGUE",
-    "cemetery": "CEMETERY", "family_report": "FAMILY", "field_intake": "FIELD", "other": "OTHER",
+    "ngo_list": "NGO",
+    "media": "MEDIA",
+    "hospital": "HOSPITAL",
+    "morgue": "MORGUE",
+    "cemetery": "CEMETERY",
+    "family_report": "FAMILY",
+    "field_intake": "FIELD",
+    "other": "OTHER",
 }
 
 
@@ -319,7 +475,9 @@ _FA_DATE_STYLES = ("jalali_words_fa", "jalali_slash_fa")  # whole-script lists: 
 _LATIN_DATE_STYLES = ("iso", "long_en", "dmy")  # whole-script Latin lists: Gregorian
 
 
-def _one_script(t: dict[str, Any], k: int, script: str, formats: list[str] | None) -> dict[str, Any]:
+def _one_script(
+    t: dict[str, Any], k: int, script: str, formats: list[str] | None
+) -> dict[str, Any]:
     """Rewrite template ``t`` so the whole list is in ``script``: Persian lists write
     Jalali dates in Persian digits, Latin lists Gregorian dates (style ``k`` of the
     script's cycle), with the same script's next style as the second habit where the
@@ -344,8 +502,9 @@ def _one_script(t: dict[str, Any], k: int, script: str, formats: list[str] | Non
     return t
 
 
-def default_sources(n: int, formats: list[str] | None = None,
-                    script_mode: str = "rotation") -> list[SourceSpec]:
+def default_sources(
+    n: int, formats: list[str] | None = None, script_mode: str = "rotation"
+) -> list[SourceSpec]:
     """The first ``n`` sources of the template rotation (formats overridden if given).
 
     ``script_mode`` (``SCRIPT_MODES``): ``rotation`` keeps each template's script (two
@@ -369,8 +528,12 @@ def default_sources(n: int, formats: list[str] | None = None,
             fmt_token = formats[i % len(formats)]
         file_format, encoding = FORMAT_TOKENS[fmt_token]
         letter = chr(ord("A") + i % 26) + (str(i // 26 + 1) if i >= 26 else "")
-        spec = SourceSpec(name=f"SYNTHETIC-{_KIND_LABEL[t['kind']]}-{letter}", format=file_format,
-                          encoding=encoding, **t)
+        spec = SourceSpec(
+            name=f"SYNTHETIC-{_KIND_LABEL[t['kind']]}-{letter}",
+            format=file_format,
+            encoding=encoding,
+            **t,
+        )
         out.append(consistent_spec(spec))
     return out
 

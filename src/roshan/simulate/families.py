@@ -33,8 +33,17 @@ from typing import Any
 from roshan.errors import RoshanError
 from roshan.simulate.config import ScenarioConfig, SourceSpec, default_sources
 
-FAMILIES: tuple[str, ...] = ("default", "one_script", "concentrated", "namesakes", "fullname",
-                             "swapped", "dates2", "missing", "hard")
+FAMILIES: tuple[str, ...] = (
+    "default",
+    "one_script",
+    "concentrated",
+    "namesakes",
+    "fullname",
+    "swapped",
+    "dates2",
+    "missing",
+    "hard",
+)
 
 LISTS = 4  # every family has four lists: ~2,000 of 3,000 victims listed at the default capture
 
@@ -45,20 +54,29 @@ _MISSING = dict(missing_age_rate=0.3, missing_father_rate=0.4)
 
 # fullname: (full_name_style, name_order) per list of the rotation (Latin, Persian,
 # Persian, Latin): "Y, X son of Z", «X Y فرزند Z», «X Y پسر/دختر Z», "X Z Y"
-_FULLNAME_STYLES = (("son_of", "family_given"), ("farzand", "given_family"),
-                    ("son_of", "given_family"), ("father_middle", "given_family"))
+_FULLNAME_STYLES = (
+    ("son_of", "family_given"),
+    ("farzand", "given_family"),
+    ("son_of", "given_family"),
+    ("father_middle", "given_family"),
+)
 _SWAP_RATES = (0.05, 0.05, 1.0, 0.05)
 
 
 def _fullname_sources() -> list[SourceSpec]:
-    return [dataclasses.replace(s, name_layout="full", has_father=False, full_name_style=style,
-                                name_order=order)
-            for s, (style, order) in zip(default_sources(LISTS), _FULLNAME_STYLES, strict=True)]
+    return [
+        dataclasses.replace(
+            s, name_layout="full", has_father=False, full_name_style=style, name_order=order
+        )
+        for s, (style, order) in zip(default_sources(LISTS), _FULLNAME_STYLES, strict=True)
+    ]
 
 
 def _swapped_sources() -> list[SourceSpec]:
-    return [dataclasses.replace(s, swap_rate=r)
-            for s, r in zip(default_sources(LISTS), _SWAP_RATES, strict=True)]
+    return [
+        dataclasses.replace(s, swap_rate=r)
+        for s, r in zip(default_sources(LISTS), _SWAP_RATES, strict=True)
+    ]
 
 
 def family_config(name: str, seed: int, population: int = 3000, **overrides: Any) -> ScenarioConfig:

@@ -13,6 +13,7 @@ import pandas as pd
 
 __all__ = ["SyntheticLinkage", "synthetic_problem"]
 
+
 @dataclass
 class SyntheticLinkage:
     """A SYNTHETIC linkage problem with known truth, for coverage studies and tests.
@@ -33,10 +34,16 @@ class SyntheticLinkage:
         return np.arange(1, len(self.person) + 1, dtype=np.int64)
 
 
-def synthetic_problem(rng: np.random.Generator, *, population: int = 1000,
-                      capture: Sequence[float] = (0.35, 0.4, 0.3, 0.45), decoys: float = 2.0,
-                      separation: float = 2.0, hard_share: float = 0.0,
-                      hard_factor: float = 0.3) -> SyntheticLinkage:
+def synthetic_problem(
+    rng: np.random.Generator,
+    *,
+    population: int = 1000,
+    capture: Sequence[float] = (0.35, 0.4, 0.3, 0.45),
+    decoys: float = 2.0,
+    separation: float = 2.0,
+    hard_share: float = 0.0,
+    hard_factor: float = 0.3,
+) -> SyntheticLinkage:
     """Draw a SYNTHETIC population, its lists, and noisy but calibrated pair scores.
 
     Each person is on list j with probability ``capture[j]`` independently (so the
@@ -91,10 +98,21 @@ def synthetic_problem(rng: np.random.Generator, *, population: int = 1000,
     # included (a decoy is a cross-list non-match pair chosen with probability q, and
     # odds(prior among candidates)/odds(λ) = 1/q).
     per_list = np.bincount(lst, minlength=j).astype(float)
-    cross_pairs = (float(n_rec) ** 2 - float((per_list ** 2).sum())) / 2
+    cross_pairs = (float(n_rec) ** 2 - float((per_list**2).sum())) / 2
     lam = min(max(len(tl_a), 1) / max(cross_pairs, 1.0), 0.5)
-    pairs = pd.DataFrame({"record_pk_l": rec[left] + 1, "record_pk_r": rec[right] + 1,
-                          "match_probability": prob, "is_match": truth})
-    return SyntheticLinkage(list_index=lst.astype(np.int64), person=person.astype(np.int64),
-                            pairs=pairs, lists=[f"SYNTHETIC-L{k + 1}" for k in range(j)],
-                            n_true=population, logit_prior=math.log(lam / (1 - lam)))
+    pairs = pd.DataFrame(
+        {
+            "record_pk_l": rec[left] + 1,
+            "record_pk_r": rec[right] + 1,
+            "match_probability": prob,
+            "is_match": truth,
+        }
+    )
+    return SyntheticLinkage(
+        list_index=lst.astype(np.int64),
+        person=person.astype(np.int64),
+        pairs=pairs,
+        lists=[f"SYNTHETIC-L{k + 1}" for k in range(j)],
+        n_true=population,
+        logit_prior=math.log(lam / (1 - lam)),
+    )

@@ -175,8 +175,12 @@ def given_names(sex: str, tail_share: float = 0.15) -> NameTable:
         fav.append(persian_variants(name))
         latv.append(latin_variants(canon, seeds[1:] if seeds else None))
     n_tail = len(fa) - n_head
-    w = np.concatenate([_zipf(n_head) * (1 - tail_share), np.full(n_tail, tail_share / max(n_tail, 1))])
-    return NameTable(np.array(fa, dtype=object), np.array(lat, dtype=object), fav, latv, w / w.sum())
+    w = np.concatenate(
+        [_zipf(n_head) * (1 - tail_share), np.full(n_tail, tail_share / max(n_tail, 1))]
+    )
+    return NameTable(
+        np.array(fa, dtype=object), np.array(lat, dtype=object), fav, latv, w / w.sum()
+    )
 
 
 _SUFFIXES = (  # Persian suffix, Latin suffix, relative weight
@@ -229,7 +233,11 @@ def family_names(composed_share: float = 0.35, tail_share: float = 0.2) -> NameT
             fa.append(name)
             lat.append(latin)
             fav.append(list(dict.fromkeys(spaced)))
-            latv.append(latin_variants(latin, [root_lat + "-" + suf_lat.capitalize()] if suf_fa != "ی" else []))
+            latv.append(
+                latin_variants(
+                    latin, [root_lat + "-" + suf_lat.capitalize()] if suf_fa != "ی" else []
+                )
+            )
             comp_w.append(sw / (rank + 2))
     n_comp = len(fa) - n_head
     _, _, tail = _raw_pools()
@@ -251,4 +259,6 @@ def family_names(composed_share: float = 0.35, tail_share: float = 0.2) -> NameT
             np.full(n_tail, tail_share / max(n_tail, 1)),
         ]
     )
-    return NameTable(np.array(fa, dtype=object), np.array(lat, dtype=object), fav, latv, w / w.sum())
+    return NameTable(
+        np.array(fa, dtype=object), np.array(lat, dtype=object), fav, latv, w / w.sum()
+    )

@@ -129,7 +129,9 @@ def build_city_table(min_population: int = 5000) -> list[dict[str, str]]:
 def _rebuild() -> None:  # pragma: no cover - maintenance entry point
     rows = build_city_table()
     with open(DATA_DIR / "cities.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["geonameid", "province", "name_en", "name_fa", "population"])
+        w = csv.DictWriter(
+            fh, fieldnames=["geonameid", "province", "name_en", "name_fa", "population"]
+        )
         w.writeheader()
         w.writerows(rows)
     print(f"wrote {len(rows)} cities")

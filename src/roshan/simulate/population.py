@@ -26,13 +26,27 @@ LATENT_PROBS = (0.2, 0.55, 0.25)
 LATENT_EFFECT = np.array([1.0, 0.0, -1.2])  # log-multiplier on capture, times heterogeneity
 
 # Crackdown-intensity multipliers on population weight (simulation assumption).
-PROVINCE_INTENSITY = {"IR-12": 2.5, "IR-05": 2.0, "IR-11": 2.0, "IR-04": 1.5, "IR-16": 1.5,
-                      "IR-23": 1.3, "IR-10": 1.2, "IR-06": 1.2}
+PROVINCE_INTENSITY = {
+    "IR-12": 2.5,
+    "IR-05": 2.0,
+    "IR-11": 2.0,
+    "IR-04": 1.5,
+    "IR-16": 1.5,
+    "IR-23": 1.3,
+    "IR-10": 1.2,
+    "IR-06": 1.2,
+}
 
 CAUSE_PROBS = {
-    CauseOfDeath.LIVE_AMMUNITION: 0.68, CauseOfDeath.PELLETS: 0.1, CauseOfDeath.BEATING: 0.06,
-    CauseOfDeath.IN_CUSTODY: 0.05, CauseOfDeath.VEHICLE: 0.02, CauseOfDeath.TEAR_GAS: 0.02,
-    CauseOfDeath.EXECUTION: 0.01, CauseOfDeath.OTHER: 0.02, CauseOfDeath.UNKNOWN: 0.04,
+    CauseOfDeath.LIVE_AMMUNITION: 0.68,
+    CauseOfDeath.PELLETS: 0.1,
+    CauseOfDeath.BEATING: 0.06,
+    CauseOfDeath.IN_CUSTODY: 0.05,
+    CauseOfDeath.VEHICLE: 0.02,
+    CauseOfDeath.TEAR_GAS: 0.02,
+    CauseOfDeath.EXECUTION: 0.01,
+    CauseOfDeath.OTHER: 0.02,
+    CauseOfDeath.UNKNOWN: 0.04,
 }
 
 
@@ -133,13 +147,21 @@ def name_weights(cfg: ScenarioConfig) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """Sampling weights of the (male given, female given, family) tables under the
     config's name-pool dials; the tables' own weights when none is set."""
     gm, gf, fam = given_names("M"), given_names("F"), family_names()
-    if cfg.name_concentration is None and cfg.given_pool_size is None and cfg.family_pool_size is None:
+    if (
+        cfg.name_concentration is None
+        and cfg.given_pool_size is None
+        and cfg.family_pool_size is None
+    ):
         return gm.weight, gf.weight, fam.weight
     top_m, top_f = _split(cfg.name_top, cfg.male_share)
-    pool_m, pool_f = _split(cfg.given_pool_size, cfg.male_share) if cfg.given_pool_size else (None, None)
-    return (_reweight(gm.weight, pool_m, top_m, cfg.name_concentration),
-            _reweight(gf.weight, pool_f, top_f, cfg.name_concentration),
-            _reweight(fam.weight, cfg.family_pool_size, cfg.name_top, cfg.name_concentration))
+    pool_m, pool_f = (
+        _split(cfg.given_pool_size, cfg.male_share) if cfg.given_pool_size else (None, None)
+    )
+    return (
+        _reweight(gm.weight, pool_m, top_m, cfg.name_concentration),
+        _reweight(gf.weight, pool_f, top_f, cfg.name_concentration),
+        _reweight(fam.weight, cfg.family_pool_size, cfg.name_top, cfg.name_concentration),
+    )
 
 
 def make_population(cfg: ScenarioConfig, rng: np.random.Generator) -> Population:
@@ -156,16 +178,29 @@ def make_population(cfg: ScenarioConfig, rng: np.random.Generator) -> Population
     city = _sample_cities(rng, places, province)
     day = rng.choice(len(day_weights(cfg)), n, p=day_weights(cfg))
     latent = rng.choice(3, n, p=LATENT_PROBS)
-    cause = rng.choice(len(CAUSE_PROBS), n, p=np.array(list(CAUSE_PROBS.values())) / sum(CAUSE_PROBS.values()))
+    cause = rng.choice(
+        len(CAUSE_PROBS), n, p=np.array(list(CAUSE_PROBS.values())) / sum(CAUSE_PROBS.values())
+    )
     b = (cfg.blackout_date - cfg.start_date).days
     body_withheld = rng.random(n) < np.where(day >= b, 0.35, 0.15)
     width = max(6, len(str(n)))
     victim_id = np.array([f"V{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
     age = _ages(rng, n)
     pop = Population(
-        n=n, male=male, age=age, given=given, family=family, father=father,
-        seyed=rng.random(n) < 0.07, province=province, city=city, day=day, latent=latent,
-        cause=cause, body_withheld=body_withheld, victim_id=victim_id,
+        n=n,
+        male=male,
+        age=age,
+        given=given,
+        family=family,
+        father=father,
+        seyed=rng.random(n) < 0.07,
+        province=province,
+        city=city,
+        day=day,
+        latent=latent,
+        cause=cause,
+        body_withheld=body_withheld,
+        victim_id=victim_id,
         birth_day=np.zeros(n, dtype=np.int64),
     )
     # drawn last so adding it left every earlier draw of a seed unchanged
@@ -178,8 +213,9 @@ def make_population(cfg: ScenarioConfig, rng: np.random.Generator) -> Population
 NAMESAKE_DAYS = 3  # a namesake died within this many days of the other (one week)
 
 
-def _add_namesakes(pop: Population, cfg: ScenarioConfig, w_father: np.ndarray,
-                   rng: np.random.Generator) -> None:
+def _add_namesakes(
+    pop: Population, cfg: ScenarioConfig, w_father: np.ndarray, rng: np.random.Generator
+) -> None:
     """Turn ``namesake_rate`` of the victims into pairs of namesakes, in place.
 
     For each pair (a, b), b takes a's sex, given and family name, province and
@@ -195,13 +231,14 @@ def _add_namesakes(pop: Population, cfg: ScenarioConfig, w_father: np.ndarray,
     if pairs == 0:
         return
     perm = rng.permutation(n)
-    a, b = perm[:pairs], perm[pairs: 2 * pairs]
+    a, b = perm[:pairs], perm[pairs : 2 * pairs]
     for attr in ("male", "given", "family", "province", "city"):
         arr = getattr(pop, attr)
         arr[b] = arr[a]
     n_days = (cfg.end_date - cfg.start_date).days + 1
-    pop.day[b] = np.clip(pop.day[a] + rng.integers(-NAMESAKE_DAYS, NAMESAKE_DAYS + 1, pairs),
-                         0, n_days - 1)
+    pop.day[b] = np.clip(
+        pop.day[a] + rng.integers(-NAMESAKE_DAYS, NAMESAKE_DAYS + 1, pairs), 0, n_days - 1
+    )
     same = rng.random(pairs) < cfg.namesake_same_father
     father = rng.choice(len(w_father), pairs, p=w_father)
     for _ in range(20):  # a different father's name unless the pair shares it
@@ -215,8 +252,9 @@ def _add_namesakes(pop: Population, cfg: ScenarioConfig, w_father: np.ndarray,
     sib_age = pop.age[a] + gap
     sib_age = np.where((sib_age < 7) | (sib_age > 85), pop.age[a] - gap, sib_age)
     pop.age[b] = np.where(same, np.clip(sib_age, 7, 85), _ages(rng, pairs))
-    pop.birth_day[b] = pop.day[b] - np.floor(pop.age[b] * 365.25
-                                             + rng.uniform(0, 365, pairs)).astype(np.int64)
+    pop.birth_day[b] = pop.day[b] - np.floor(
+        pop.age[b] * 365.25 + rng.uniform(0, 365, pairs)
+    ).astype(np.int64)
     pop.namesake_of[a], pop.namesake_of[b] = b, a
     pop.namesake_same_father[a] = pop.namesake_same_father[b] = same
 
@@ -233,13 +271,25 @@ def truth_frame(pop: Population, cfg: ScenarioConfig) -> pd.DataFrame:
     places = load_places()
     gm, gf = given_table(pop)
     fam = family_names()
-    given_fa = np.where(pop.male, gm.fa[np.minimum(pop.given, len(gm) - 1)],
-                        gf.fa[np.minimum(pop.given, len(gf) - 1)])
-    given_lat = np.where(pop.male, gm.latin[np.minimum(pop.given, len(gm) - 1)],
-                         gf.latin[np.minimum(pop.given, len(gf) - 1)])
-    days = [cfg.start_date + timedelta(days=int(d)) for d in range(int(pop.day.max()) + 1)] if pop.n else []
+    given_fa = np.where(
+        pop.male,
+        gm.fa[np.minimum(pop.given, len(gm) - 1)],
+        gf.fa[np.minimum(pop.given, len(gf) - 1)],
+    )
+    given_lat = np.where(
+        pop.male,
+        gm.latin[np.minimum(pop.given, len(gm) - 1)],
+        gf.latin[np.minimum(pop.given, len(gf) - 1)],
+    )
+    days = (
+        [cfg.start_date + timedelta(days=int(d)) for d in range(int(pop.day.max()) + 1)]
+        if pop.n
+        else []
+    )
     iso = np.array([d.isoformat() for d in days], dtype=object)
-    jal = np.array([jdatetime.date.fromgregorian(date=d).strftime("%Y/%m/%d") for d in days], dtype=object)
+    jal = np.array(
+        [jdatetime.date.fromgregorian(date=d).strftime("%Y/%m/%d") for d in days], dtype=object
+    )
     causes = np.array([c.value for c in CAUSE_PROBS], dtype=object)
     return pd.DataFrame(
         {
@@ -255,8 +305,9 @@ def truth_frame(pop: Population, cfg: ScenarioConfig) -> pd.DataFrame:
             "age": pop.age,
             "date_of_death": iso[pop.day] if pop.n else [],
             "date_of_death_jalali": jal[pop.day] if pop.n else [],
-            "date_of_birth": [(cfg.start_date + timedelta(days=int(d))).isoformat()
-                              for d in pop.birth_day],
+            "date_of_birth": [
+                (cfg.start_date + timedelta(days=int(d))).isoformat() for d in pop.birth_day
+            ],
             "city": places.city_fa[pop.city],
             "city_latin": places.city_en[pop.city],
             "province": places.province_fa[pop.province],

@@ -29,22 +29,62 @@ from roshan.simulate.spelling import (
     typo,
 )
 
-JALALI_MONTHS_EN = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr",
-                    "Aban", "Azar", "Dey", "Bahman", "Esfand")
-JALALI_MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر",
-                    "دی", "بهمن", "اسفند")
-GREG_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
+JALALI_MONTHS_EN = (
+    "Farvardin",
+    "Ordibehesht",
+    "Khordad",
+    "Tir",
+    "Mordad",
+    "Shahrivar",
+    "Mehr",
+    "Aban",
+    "Azar",
+    "Dey",
+    "Bahman",
+    "Esfand",
+)
+JALALI_MONTHS_FA = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
+GREG_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 SEYED = {  # roman style -> (male, female) Latin title
-    "standard": ("Seyed", "Seyedeh"), "anglo": ("Seyyed", "Seyyedeh"),
-    "academic": ("Sayyid", "Sayyideh"), "arabic": ("Sayed", "Sayeda"),
+    "standard": ("Seyed", "Seyedeh"),
+    "anglo": ("Seyyed", "Seyyedeh"),
+    "academic": ("Sayyid", "Sayyideh"),
+    "arabic": ("Sayed", "Sayeda"),
     "diaspora": ("Seyed", "Seyedeh"),
 }
 
 CAUSE_TEXT = {
-    "live_ammunition": (["gunshot", "shot with live ammunition", "gunshot wound to the head", "shot"],
-                        ["شلیک گلوله", "اصابت گلوله جنگی", "گلوله"]),
+    "live_ammunition": (
+        ["gunshot", "shot with live ammunition", "gunshot wound to the head", "shot"],
+        ["شلیک گلوله", "اصابت گلوله جنگی", "گلوله"],
+    ),
     "pellets": (["pellet wounds", "shotgun pellets"], ["ساچمه", "اصابت ساچمه"]),
     "beating": (["beaten to death", "beating by security forces"], ["ضرب و شتم", "ضربات باتوم"]),
     "in_custody": (["died in custody", "died in detention"], ["مرگ در بازداشت", "زیر شکنجه"]),
@@ -58,10 +98,22 @@ CAUSE_TEXT = {
 NAME_FIELDS_WRITTEN = ("full_name", "given_name", "family_name", "father_name")
 
 # field -> multiplier on the missing rate
-MISSING_FACTOR = {"given_name": 0.1, "family_name": 0.3, "full_name": 0.0, "father_name": 1.5,
-                  "sex": 1.0, "age": 2.0, "date_of_death": 1.0, "city": 1.0, "province": 1.5,
-                  "cause_of_death": 2.0, "body_withheld": 3.0, "source_reference": 2.0,
-                  "witness": 4.0, "date_of_birth": 3.0}
+MISSING_FACTOR = {
+    "given_name": 0.1,
+    "family_name": 0.3,
+    "full_name": 0.0,
+    "father_name": 1.5,
+    "sex": 1.0,
+    "age": 2.0,
+    "date_of_death": 1.0,
+    "city": 1.0,
+    "province": 1.5,
+    "cause_of_death": 2.0,
+    "body_withheld": 3.0,
+    "source_reference": 2.0,
+    "witness": 4.0,
+    "date_of_birth": 3.0,
+}
 
 
 @dataclass(frozen=True)
@@ -107,8 +159,9 @@ def _table(which: str) -> NameTable:
     raise KeyError(which)
 
 
-def _pick(flat: _Flat, ids: np.ndarray, noise: np.ndarray, rng: np.random.Generator,
-          preferred: np.ndarray) -> np.ndarray:
+def _pick(
+    flat: _Flat, ids: np.ndarray, noise: np.ndarray, rng: np.random.Generator, preferred: np.ndarray
+) -> np.ndarray:
     """Preferred form per record, or a uniformly random variant where ``noise`` is True."""
     out = preferred.copy()
     if noise.any():
@@ -121,8 +174,9 @@ def _pick(flat: _Flat, ids: np.ndarray, noise: np.ndarray, rng: np.random.Genera
 def _house(table: NameTable, ids: np.ndarray, style: str) -> np.ndarray:
     """The source's house Latin form for each record's name id."""
     uniq, inv = np.unique(ids, return_inverse=True)
-    forms = np.array([house_form(table.latin[u], table.latin_variants[u], style) for u in uniq],
-                     dtype=object)
+    forms = np.array(
+        [house_form(table.latin[u], table.latin_variants[u], style) for u in uniq], dtype=object
+    )
     return forms[inv] if len(uniq) else np.zeros(0, dtype=object)
 
 
@@ -133,8 +187,14 @@ def _apply_typos(values: np.ndarray, rate: float, rng: np.random.Generator) -> n
     return values
 
 
-def render_name(which: str, ids: np.ndarray, fa: np.ndarray, src: SourceSpec,
-                cfg: ScenarioConfig, rng: np.random.Generator) -> np.ndarray:
+def render_name(
+    which: str,
+    ids: np.ndarray,
+    fa: np.ndarray,
+    src: SourceSpec,
+    cfg: ScenarioConfig,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """One name field for a batch of records: Persian or Latin, house style, variants, typos."""
     table = _table(which)
     fa_flat, lat_flat = _flats(which)
@@ -155,8 +215,9 @@ def render_name(which: str, ids: np.ndarray, fa: np.ndarray, src: SourceSpec,
     return out
 
 
-def _day_strings(cfg: ScenarioConfig, style: str, n_days: int,
-                 pad: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def _day_strings(
+    cfg: ScenarioConfig, style: str, n_days: int, pad: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
     """Full and month-only renderings for day offsets -pad .. n_days+pad (index = offset + pad)."""
     import jdatetime
 
@@ -170,7 +231,10 @@ def _day_strings(cfg: ScenarioConfig, style: str, n_days: int,
             f = to_persian_digits(f"{j.year}/{j.month:02d}/{j.day:02d}")
             p = to_persian_digits(f"{j.year}/{j.month:02d}")
         elif style == "jalali_words_en":
-            f, p = f"{j.day} {JALALI_MONTHS_EN[j.month - 1]} {j.year}", f"{JALALI_MONTHS_EN[j.month - 1]} {j.year}"
+            f, p = (
+                f"{j.day} {JALALI_MONTHS_EN[j.month - 1]} {j.year}",
+                f"{JALALI_MONTHS_EN[j.month - 1]} {j.year}",
+            )
         elif style == "jalali_words_fa":
             f = to_persian_digits(f"{j.day} {JALALI_MONTHS_FA[j.month - 1]} {j.year}")
             p = to_persian_digits(f"{JALALI_MONTHS_FA[j.month - 1]} {j.year}")
@@ -179,14 +243,23 @@ def _day_strings(cfg: ScenarioConfig, style: str, n_days: int,
         elif style == "dmy":
             f, p = f"{g.day:02d}/{g.month:02d}/{g.year}", f"{g.month:02d}/{g.year}"
         else:  # long_en
-            f, p = f"{g.day} {GREG_MONTHS[g.month - 1]} {g.year}", f"{GREG_MONTHS[g.month - 1]} {g.year}"
+            f, p = (
+                f"{g.day} {GREG_MONTHS[g.month - 1]} {g.year}",
+                f"{GREG_MONTHS[g.month - 1]} {g.year}",
+            )
         full.append(f)
         part.append(p)
     return np.array(full, dtype=object), np.array(part, dtype=object)
 
 
-def render_dates(day: np.ndarray, fa: np.ndarray, src: SourceSpec, cfg: ScenarioConfig,
-                 rng: np.random.Generator, aux: np.random.Generator | None = None) -> np.ndarray:
+def render_dates(
+    day: np.ndarray,
+    fa: np.ndarray,
+    src: SourceSpec,
+    cfg: ScenarioConfig,
+    rng: np.random.Generator,
+    aux: np.random.Generator | None = None,
+) -> np.ndarray:
     """Date of death strings: source style, day errors, month-only partial dates.
 
     A share ``date_jitter_rate`` of records (default ``2·error_rate·error_mult``) is
@@ -216,8 +289,13 @@ def render_dates(day: np.ndarray, fa: np.ndarray, src: SourceSpec, cfg: Scenario
     return out
 
 
-def render_birth_dates(birth_day: np.ndarray, fa: np.ndarray, src: SourceSpec,
-                       cfg: ScenarioConfig, rng: np.random.Generator) -> np.ndarray:
+def render_birth_dates(
+    birth_day: np.ndarray,
+    fa: np.ndarray,
+    src: SourceSpec,
+    cfg: ScenarioConfig,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Dates of birth: Jalali '1381/05/12' in Persian-script records, ISO in Latin ones;
     30% give the year only (Jalali or Gregorian)."""
     import jdatetime
@@ -232,16 +310,21 @@ def render_birth_dates(birth_day: np.ndarray, fa: np.ndarray, src: SourceSpec,
         iso.append(g.isoformat())
         iso_y.append(str(g.year))
     year_only = rng.random(len(birth_day)) < 0.3
-    as_fa = np.where(year_only, np.array(jal_y, dtype=object)[inv], np.array(jal, dtype=object)[inv])
-    as_lat = np.where(year_only, np.array(iso_y, dtype=object)[inv], np.array(iso, dtype=object)[inv])
+    as_fa = np.where(
+        year_only, np.array(jal_y, dtype=object)[inv], np.array(jal, dtype=object)[inv]
+    )
+    as_lat = np.where(
+        year_only, np.array(iso_y, dtype=object)[inv], np.array(iso, dtype=object)[inv]
+    )
     out = np.where(fa, as_fa, as_lat).astype(object)
     if src.digits == "persian" and fa.any():
         out[fa] = [to_persian_digits(x) for x in out[fa]]
     return out
 
 
-def render_ages(age: np.ndarray, fa: np.ndarray, src: SourceSpec, cfg: ScenarioConfig,
-                rng: np.random.Generator) -> np.ndarray:
+def render_ages(
+    age: np.ndarray, fa: np.ndarray, src: SourceSpec, cfg: ScenarioConfig, rng: np.random.Generator
+) -> np.ndarray:
     """Age strings: '23', '۲۳', '23 years', '۲۳ ساله', 'about 30', '20-25', 'teenager'."""
     n = len(age)
     err = cfg.error_rate * src.error_mult
@@ -257,12 +340,18 @@ def render_ages(age: np.ndarray, fa: np.ndarray, src: SourceSpec, cfg: ScenarioC
     if src.age_style == "words":
         kind = rng.choice(4, n, p=[0.6, 0.2, 0.1, 0.1])
         r5 = np.clip((np.round(a / 5) * 5).astype(np.int64), 5, 95)
-        about = np.where(fa, "حدود " + np.where(persian_digits, fa_nums[r5], nums[r5]),
-                         "about " + nums[r5])
+        about = np.where(
+            fa, "حدود " + np.where(persian_digits, fa_nums[r5], nums[r5]), "about " + nums[r5]
+        )
         lo = np.clip(a - a % 5, 0, 95)
         hi = np.clip(lo + 5, 0, 99)
-        rng_txt = np.where(fa, np.where(persian_digits, fa_nums[lo], nums[lo]) + " تا "
-                           + np.where(persian_digits, fa_nums[hi], nums[hi]), nums[lo] + "-" + nums[hi])
+        rng_txt = np.where(
+            fa,
+            np.where(persian_digits, fa_nums[lo], nums[lo])
+            + " تا "
+            + np.where(persian_digits, fa_nums[hi], nums[hi]),
+            nums[lo] + "-" + nums[hi],
+        )
         teen = np.where(fa, "نوجوان", "teenager")
         out = np.where(kind == 1, about, out)
         out = np.where(kind == 2, rng_txt, out)
@@ -275,7 +364,9 @@ def render_sex(male: np.ndarray, fa: np.ndarray, src: SourceSpec) -> np.ndarray:
     if src.sex_style == "MF":
         return np.where(male, "M", "F").astype(object)
     if src.sex_style == "fa":
-        return np.where(fa, np.where(male, "مرد", "زن"), np.where(male, "male", "female")).astype(object)
+        return np.where(fa, np.where(male, "مرد", "زن"), np.where(male, "male", "female")).astype(
+            object
+        )
     return np.where(male, "male", "female").astype(object)
 
 
@@ -290,7 +381,13 @@ def _record_ids(src: SourceSpec, index: int, n: int) -> np.ndarray:
     return np.array([f"{src.kind[:3].upper()}-2026-{i:04d}" for i in k], dtype=object)
 
 
-_CP1256_FIX = {"ی": "ي", "ک": "ك", "ۀ": "ه", "ى": "ي", **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")}}
+_CP1256_FIX = {
+    "ی": "ي",
+    "ک": "ك",
+    "ۀ": "ه",
+    "ى": "ي",
+    **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
+}
 
 
 def cp1256_safe(values: np.ndarray) -> np.ndarray:
@@ -303,8 +400,14 @@ def cp1256_safe(values: np.ndarray) -> np.ndarray:
     return np.array(fixed, dtype=object)[inv] if len(uniq) else values
 
 
-RELATIONS = (("brother", "برادر"), ("father", "پدر"), ("uncle", "عمو"), ("cousin", "پسرعمو"),
-             ("neighbour", "همسایه"), ("friend", "دوست"))  # the informant's name is a male name
+RELATIONS = (
+    ("brother", "برادر"),
+    ("father", "پدر"),
+    ("uncle", "عمو"),
+    ("cousin", "پسرعمو"),
+    ("neighbour", "همسایه"),
+    ("friend", "دوست"),
+)  # the informant's name is a male name
 
 
 def _references(src: SourceSpec, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -315,8 +418,9 @@ def _references(src: SourceSpec, n: int, rng: np.random.Generator) -> np.ndarray
     return np.array([f"https://example.org/SYNTHETIC/{src.kind}/{i}" for i in k], dtype=object)
 
 
-def _witnesses(fa: np.ndarray, src: SourceSpec, cfg: ScenarioConfig,
-               rng: np.random.Generator) -> np.ndarray:
+def _witnesses(
+    fa: np.ndarray, src: SourceSpec, cfg: ScenarioConfig, rng: np.random.Generator
+) -> np.ndarray:
     """A SYNTHETIC informant: a random given name and a relation ('Ali (brother)')."""
     gm = _table("M")
     ids = rng.choice(len(gm), len(fa), p=gm.weight)
@@ -358,8 +462,14 @@ FATHER_LINK = {
 }
 
 
-def _full_names(given: np.ndarray, family: np.ndarray, father: np.ndarray | None,
-                male: np.ndarray, fa: np.ndarray, src: SourceSpec) -> np.ndarray:
+def _full_names(
+    given: np.ndarray,
+    family: np.ndarray,
+    father: np.ndarray | None,
+    male: np.ndarray,
+    fa: np.ndarray,
+    src: SourceSpec,
+) -> np.ndarray:
     """The full_name column: ``given family`` / ``family, given`` (``name_order``), with
     the father's name written in where the style says so and the record has one."""
     if src.name_order == "family_given":
@@ -386,9 +496,15 @@ def _missing_rate(name: str, src: SourceSpec, cfg: ScenarioConfig) -> float:
     return min(0.95, cfg.missing_rate * src.missing_mult * MISSING_FACTOR.get(name, 1.0))
 
 
-def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Population,
-                  cfg: ScenarioConfig, rng: np.random.Generator,
-                  aux: np.random.Generator | None = None) -> pd.DataFrame:
+def render_source(
+    src: SourceSpec,
+    index: int,
+    victims: np.ndarray,
+    pop: Population,
+    cfg: ScenarioConfig,
+    rng: np.random.Generator,
+    aux: np.random.Generator | None = None,
+) -> pd.DataFrame:
     """Render the records of one source for the captured ``victims`` (indices into ``pop``).
 
     Adds within-list duplicates (the same victim again, independently noised),
@@ -438,7 +554,9 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
         if src.full_name_style != "plain":  # the father's name inside the full name
             father_in = render_name("M", pop.father[v], fa, src, cfg, aux)
             if src.upper_case:
-                father_in = np.where(fa, father_in, np.char.upper(father_in.astype(str)).astype(object))
+                father_in = np.where(
+                    fa, father_in, np.char.upper(father_in.astype(str)).astype(object)
+                )
             father_in = _apply_typos(father_in, err, aux)
             gone = aux.random(n) < _missing_rate("father_name", src, cfg)
             father_in = np.where(gone, "", father_in).astype(object)
@@ -474,7 +592,9 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
         bw = pop.body_withheld[v]
         unknown = rng.random(n) < 0.2
         txt = np.where(fa, np.where(bw, "بله", "خیر"), np.where(bw, "yes", "no"))
-        cols["body_withheld"] = np.where(unknown, np.where(fa, "نامعلوم", "unknown"), txt).astype(object)
+        cols["body_withheld"] = np.where(unknown, np.where(fa, "نامعلوم", "unknown"), txt).astype(
+            object
+        )
 
     if src.has_source_reference:
         cols["source_reference"] = _references(src, n, rng)
@@ -494,7 +614,9 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
         cols[name] = values
     if "given_name" in cols:  # every record keeps at least one name (ingest rejects nameless rows)
         nameless = (cols["given_name"] == "") & (cols["family_name"] == "")
-        cols["given_name"] = np.where(nameless, before["given_name"], cols["given_name"]).astype(object)
+        cols["given_name"] = np.where(nameless, before["given_name"], cols["given_name"]).astype(
+            object
+        )
         if swap.any():  # swapped columns: the given cell holds the family name and vice versa
             g, f = cols["given_name"], cols["family_name"]
             cols["given_name"] = np.where(swap, f, g).astype(object)
@@ -506,7 +628,9 @@ def render_source(src: SourceSpec, index: int, victims: np.ndarray, pop: Populat
 
     head = {
         "source": np.full(n, src.name, dtype=object),
-        "record_id": _record_ids(src, index, n) if src.has_record_id else np.full(n, "", dtype=object),
+        "record_id": _record_ids(src, index, n)
+        if src.has_record_id
+        else np.full(n, "", dtype=object),
         "row_number": np.arange(1, n + 1),
         "victim_id": pop.victim_id[v],
     }

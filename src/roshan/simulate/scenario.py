@@ -53,8 +53,11 @@ class Scenario:
     fields: dict[str, list[str]]  # source name -> canonical fields in file column order
     # deliberate namesake pairs (ScenarioConfig.namesake_rate), one row per pair:
     # victim_id, namesake_id, same_father; empty without namesakes
-    namesakes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"victim_id": [], "namesake_id": [], "same_father": []}))
+    namesakes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"victim_id": [], "namesake_id": [], "same_father": []}
+        )
+    )
 
     def records_of(self, source: str) -> pd.DataFrame:
         """The records of one source, in file order, with only that source's columns."""
@@ -83,8 +86,14 @@ def resolve_sources(config: ScenarioConfig) -> list[SourceSpec]:
     return sources
 
 
-def _copy_spellings(frames: list[pd.DataFrame], sources: list[SourceSpec], copied_from: np.ndarray,
-                    pop: Population, config: ScenarioConfig, rng: np.random.Generator) -> None:
+def _copy_spellings(
+    frames: list[pd.DataFrame],
+    sources: list[SourceSpec],
+    copied_from: np.ndarray,
+    pop: Population,
+    config: ScenarioConfig,
+    rng: np.random.Generator,
+) -> None:
     """Copied listings keep the original list's name spellings (same script only), in place.
 
     A list that copies another pastes its names, typos included; that is the
@@ -94,7 +103,11 @@ def _copy_spellings(frames: list[pd.DataFrame], sources: list[SourceSpec], copie
         froms = copied_from[:, a]
         for b in np.unique(froms[froms >= 0]):
             orig = sources[int(b)]
-            if src.script != orig.script or src.script == "mixed" or src.upper_case != orig.upper_case:
+            if (
+                src.script != orig.script
+                or src.script == "mixed"
+                or src.upper_case != orig.upper_case
+            ):
                 continue
             shared = [f for f in NAME_FIELDS_WRITTEN if f in frames[a] and f in frames[int(b)]]
             if not shared:
@@ -102,8 +115,9 @@ def _copy_spellings(frames: list[pd.DataFrame], sources: list[SourceSpec], copie
             vids = set(pop.victim_id[froms == b])
             fa, fb = frames[a], frames[int(b)]
             first_b = fb.drop_duplicates("victim_id").set_index("victim_id")
-            rows = np.flatnonzero(fa["victim_id"].isin(vids).to_numpy()
-                                  & (rng.random(len(fa)) < config.copy_spelling))
+            rows = np.flatnonzero(
+                fa["victim_id"].isin(vids).to_numpy() & (rng.random(len(fa)) < config.copy_spelling)
+            )
             if not len(rows):
                 continue
             donors = first_b.loc[fa["victim_id"].to_numpy()[rows]]
@@ -130,17 +144,22 @@ def generate(config: ScenarioConfig, progress: Progress | None = None) -> Scenar
             progress(f"rendering {src.name}", k, len(sources))
         victims = np.flatnonzero(caught[:, k])
         aux = np.random.default_rng(src_seeds[k].spawn(1)[0])  # the robustness dials' draws
-        frames.append(render_source(src, k, victims, pop, config, np.random.default_rng(src_seeds[k]),
-                                    aux))
+        frames.append(
+            render_source(src, k, victims, pop, config, np.random.default_rng(src_seeds[k]), aux)
+        )
         fields[src.name] = source_fields(src)
     _copy_spellings(frames, sources, copied_from, pop, config, np.random.default_rng(copy_seed))
     records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     scen = Scenario(config, sources, truth_frame(pop, config), records, caught, fields)
     if pop.namesake_of is not None and pop.namesake_same_father is not None:
         a = np.flatnonzero(pop.namesake_of > np.arange(pop.n))
-        scen.namesakes = pd.DataFrame({"victim_id": pop.victim_id[a],
-                                       "namesake_id": pop.victim_id[pop.namesake_of[a]],
-                                       "same_father": pop.namesake_same_father[a]})
+        scen.namesakes = pd.DataFrame(
+            {
+                "victim_id": pop.victim_id[a],
+                "namesake_id": pop.victim_id[pop.namesake_of[a]],
+                "same_father": pop.namesake_same_father[a],
+            }
+        )
     return scen
 
 
@@ -179,13 +198,16 @@ def _readme(config: ScenarioConfig, sources: list[SourceSpec], manifest: dict[st
         "|---|---|---|---|---|---|",
     ]
     for s in manifest["sources"]:
-        lines.append(f"| {s['name']} | {s['kind']} | {s['file']} | {s['format']} | "
-                     f"{s['encoding'] or '—'} | {s['records']} |")
+        lines.append(
+            f"| {s['name']} | {s['kind']} | {s['file']} | {s['format']} | "
+            f"{s['encoding'] or '—'} | {s['records']} |"
+        )
     return "\n".join(lines) + "\n"
 
 
-def simulate(config: ScenarioConfig, out: Path, progress: Progress | None = None,
-             overwrite: bool = False) -> dict[str, Any]:
+def simulate(
+    config: ScenarioConfig, out: Path, progress: Progress | None = None, overwrite: bool = False
+) -> dict[str, Any]:
     """Generate a scenario and write it under ``out``; return the manifest.
 
     Refuses to write into a non-empty directory unless ``overwrite`` (then
@@ -212,19 +234,34 @@ def simulate(config: ScenarioConfig, out: Path, progress: Progress | None = None
         mapping = None
         if src.header_style != "canonical":
             mapping = f"mappings/{src.name}.toml"
-            (out / mapping).write_text(mapping_toml(src, headers_for(src, fields)), encoding="utf-8")
-        entries.append({
-            "name": src.name, "kind": src.kind, "file": f"lists/{fname}", "format": src.format,
-            "encoding": src.encoding, "mapping": mapping, "records": int(len(df)),
-            "has_record_id": src.has_record_id, "script": src.script, "date_style": src.date_style,
-            "header_style": src.header_style, "fields": fields,
-        })
+            (out / mapping).write_text(
+                mapping_toml(src, headers_for(src, fields)), encoding="utf-8"
+            )
+        entries.append(
+            {
+                "name": src.name,
+                "kind": src.kind,
+                "file": f"lists/{fname}",
+                "format": src.format,
+                "encoding": src.encoding,
+                "mapping": mapping,
+                "records": int(len(df)),
+                "has_record_id": src.has_record_id,
+                "script": src.script,
+                "date_style": src.date_style,
+                "header_style": src.header_style,
+                "fields": fields,
+            }
+        )
     (out / "truth" / "README.md").write_text(
         "# SYNTHETIC truth\n\nThe true victims (`population.csv`) and which list record is whom "
-        "(`records.csv`) for this SYNTHETIC scenario. Not real people.\n", encoding="utf-8")
+        "(`records.csv`) for this SYNTHETIC scenario. Not real people.\n",
+        encoding="utf-8",
+    )
     scen.population.to_csv(out / "truth" / "population.csv", index=False, encoding="utf-8")
     scen.records[["source", "record_id", "row_number", "victim_id"]].to_csv(
-        out / "truth" / "records.csv", index=False, encoding="utf-8")
+        out / "truth" / "records.csv", index=False, encoding="utf-8"
+    )
     manifest: dict[str, Any] = {
         "synthetic": True,
         "notice": NOTICE,
@@ -236,14 +273,16 @@ def simulate(config: ScenarioConfig, out: Path, progress: Progress | None = None
         "sources": entries,
         "truth": {"population": "truth/population.csv", "records": "truth/records.csv"},
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
-                                       encoding="utf-8")
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
     (out / "README.md").write_text(_readme(config, scen.sources, manifest), encoding="utf-8")
     return manifest
 
 
-def ingest_scenario(ws: Any, scenario_dir: Path, manifest: dict[str, Any],
-                    log: Callable[[str], None] | None = None) -> list[Any]:
+def ingest_scenario(
+    ws: Any, scenario_dir: Path, manifest: dict[str, Any], log: Callable[[str], None] | None = None
+) -> list[Any]:
     """Ingest every list of a simulated scenario (as :func:`simulate` wrote it, with its
     manifest) into workspace ``ws``, each with its mapping file; returns the
     ``IngestResult`` of each list, in manifest order."""
@@ -254,10 +293,17 @@ def ingest_scenario(ws: Any, scenario_dir: Path, manifest: dict[str, Any],
     results = []
     for src in manifest["sources"]:
         mapping = scenario_dir / src["mapping"] if src.get("mapping") else None
-        res = ingest_file(ws, scenario_dir / src["file"], source_name=src["name"],
-                          source_kind=SourceKind(src["kind"]), mapping_path=mapping)
+        res = ingest_file(
+            ws,
+            scenario_dir / src["file"],
+            source_name=src["name"],
+            source_kind=SourceKind(src["kind"]),
+            mapping_path=mapping,
+        )
         if log is not None:
-            log(f"ingested {src['file']}: {res.rows_accepted} accepted, "
-                f"{res.rows_rejected} rejected")
+            log(
+                f"ingested {src['file']}: {res.rows_accepted} accepted, "
+                f"{res.rows_rejected} rejected"
+            )
         results.append(res)
     return results

@@ -23,12 +23,12 @@ def truth_by_record(ws: Workspace, scenario_dir: Path) -> pd.Series:
     of the normalised snapshot that the scenario's truth knows."""
     truth_path = Path(scenario_dir) / "truth" / "records.csv"
     truth = pd.read_csv(truth_path, dtype=str, usecols=["source", "row_number", "victim_id"])
-    norm = pd.read_parquet(ws.snapshot("normalized"),
-                           columns=["record_pk", "source", "row_number"])
+    norm = pd.read_parquet(ws.snapshot("normalized"), columns=["record_pk", "source", "row_number"])
     norm["row_number"] = norm["row_number"].astype(str)
     m = norm.merge(truth, on=["source", "row_number"], how="inner")
-    return pd.Series(m["victim_id"].to_numpy(), index=m["record_pk"].astype("int64").to_numpy(),
-                     name="victim_id")
+    return pd.Series(
+        m["victim_id"].to_numpy(), index=m["record_pk"].astype("int64").to_numpy(), name="victim_id"
+    )
 
 
 def linkage_quality(ws: Workspace, scenario_dir: Path) -> dict[str, Any]:
@@ -37,10 +37,11 @@ def linkage_quality(ws: Workspace, scenario_dir: Path) -> dict[str, Any]:
     from roshan.link.quality import bcubed_scores, pairwise_scores
 
     truth = truth_by_record(ws, scenario_dir)
-    cl = pd.read_parquet(ws.snapshot("clusters"), columns=["record_pk",
-                                                                          "cluster_id"])
+    cl = pd.read_parquet(ws.snapshot("clusters"), columns=["record_pk", "cluster_id"])
     pred = pd.Series(cl["cluster_id"].to_numpy(), index=cl["record_pk"].astype("int64"))
-    return {"pairwise": pairwise_scores(pred, truth).to_dict(),
-            "bcubed": bcubed_scores(pred, truth).to_dict(),
-            "records_scored": int(len(pred.index.intersection(truth.index))),
-            "true_people": int(truth.nunique())}
+    return {
+        "pairwise": pairwise_scores(pred, truth).to_dict(),
+        "bcubed": bcubed_scores(pred, truth).to_dict(),
+        "records_scored": int(len(pred.index.intersection(truth.index))),
+        "true_people": int(truth.nunique()),
+    }

@@ -82,9 +82,15 @@ class BackupInfo:
     bytes: int = 0  # the backup file as written (compressed, then encrypted)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "workspace_id": self.workspace_id, "schema": self.schema,
-                "tables": self.tables, "files": self.files,
-                "uncompressed_bytes": self.uncompressed_bytes, "bytes": self.bytes}
+        return {
+            "path": self.path,
+            "workspace_id": self.workspace_id,
+            "schema": self.schema,
+            "tables": self.tables,
+            "files": self.files,
+            "uncompressed_bytes": self.uncompressed_bytes,
+            "bytes": self.bytes,
+        }
 
 
 def _backup_files(ws: Workspace) -> list[Path]:
@@ -110,8 +116,9 @@ def expected_size(ws: Workspace) -> int:
                 total += f.stat().st_size
     else:
         with ws.engine.connect() as conn:
-            total += int(conn.execute(text("SELECT pg_database_size(current_database())"))
-                         .scalar() or 0)
+            total += int(
+                conn.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0
+            )
     return total
 
 
@@ -183,22 +190,24 @@ class _ProgressReader:
         return data
 
 
-def _write_tar(ws: Workspace, fh: IO[bytes], on_progress: ProgressFn | None = None
-               ) -> BackupInfo:
+def _write_tar(ws: Workspace, fh: IO[bytes], on_progress: ProgressFn | None = None) -> BackupInfo:
     digests: dict[str, str] = {}
     counts: dict[str, int] = {}
     n_files = 0
     say = on_progress or (lambda _stage, _done, _total: None)
-    with tarfile.open(fileobj=fh, mode="w|") as tar, \
-            ws.engine.connect().execution_options(sqlite_deferred=True) as conn:
+    with (
+        tarfile.open(fileobj=fh, mode="w|") as tar,
+        ws.engine.connect().execution_options(sqlite_deferred=True) as conn,
+    ):
         if conn.dialect.name == "postgresql":
             conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         else:
             pass  # deferred BEGIN: the first read below fixes the WAL snapshot, writers go on
         schema = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         tables = Base.metadata.sorted_tables
-        total_rows = sum(int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
-                         for t in tables)
+        total_rows = sum(
+            int(conn.execute(select(func.count()).select_from(t)).scalar() or 0) for t in tables
+        )
         rows_done = 0
         say("tables", 0, total_rows)
         for table in tables:
@@ -238,15 +247,20 @@ def _write_tar(ws: Workspace, fh: IO[bytes], on_progress: ProgressFn | None = No
             n_files += 1
             files_done += path.stat().st_size
             say("files", files_done, files_total)
-        manifest = {"format": FORMAT, "roshan_version": __version__, "schema": schema,
-                    "workspace_id": ws.id, "created_at": datetime.now().astimezone().isoformat(),
-                    "tables": counts, "sha256": digests}
+        manifest = {
+            "format": FORMAT,
+            "roshan_version": __version__,
+            "schema": schema,
+            "workspace_id": ws.id,
+            "created_at": datetime.now().astimezone().isoformat(),
+            "tables": counts,
+            "sha256": digests,
+        }
         _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
     return BackupInfo("", ws.id, schema, counts, n_files)
 
 
-def wait_for_writers(ws: Workspace, on_wait: WaitFn | None = None,
-                     poll: float = 0.5) -> None:
+def wait_for_writers(ws: Workspace, on_wait: WaitFn | None = None, poll: float = 0.5) -> None:
     """On SQLite, return once no other process holds the write lock.
 
     An import holds it for its whole transaction (a 100 MB list: 40 s), longer than
@@ -272,15 +286,22 @@ def wait_for_writers(ws: Workspace, on_wait: WaitFn | None = None,
             dbapi.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             raw.close()
         if not told and on_wait is not None:
-            on_wait("another roshan process is writing to this workspace (an ingest or "
-                    "import still running)")
+            on_wait(
+                "another roshan process is writing to this workspace (an ingest or "
+                "import still running)"
+            )
             told = True
         time.sleep(poll)
 
 
-def backup(ws: Workspace, out: str | Path, recipients: list[str], *,
-           on_progress: ProgressFn | None = None, on_wait: WaitFn | None = None
-           ) -> BackupInfo:
+def backup(
+    ws: Workspace,
+    out: str | Path,
+    recipients: list[str],
+    *,
+    on_progress: ProgressFn | None = None,
+    on_wait: WaitFn | None = None,
+) -> BackupInfo:
     """Write an encrypted, consistent snapshot of ``ws`` to ``out`` (atomically).
 
     The tar is gzip-compressed, then encrypted. ``on_progress(stage, done, total)``
@@ -292,7 +313,9 @@ def backup(ws: Workspace, out: str | Path, recipients: list[str], *,
     from pyrage import x25519
 
     if not recipients:
-        raise BackupError("a backup needs at least one age recipient (age1…), e.g. the organisation key")
+        raise BackupError(
+            "a backup needs at least one age recipient (age1…), e.g. the organisation key"
+        )
     try:
         recips = [x25519.Recipient.from_str(r.strip()) for r in recipients]
     except Exception as exc:  # pyrage raises its own types
@@ -301,8 +324,7 @@ def backup(ws: Workspace, out: str | Path, recipients: list[str], *,
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile() as packed:
-        with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=GZIP_LEVEL,
-                           mtime=0) as gz:
+        with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as gz:
             counter = _CountingWriter(gz)
             with io.BufferedWriter(counter, buffer_size=1 << 20) as buffered:
                 info = _write_tar(ws, buffered, on_progress)  # type: ignore[arg-type]
@@ -321,8 +343,14 @@ def backup(ws: Workspace, out: str | Path, recipients: list[str], *,
     info.bytes = out.stat().st_size
     wait_for_writers(ws, on_wait)
     with ws.session() as sess:
-        record_event(sess, actor_name(), "workspace.backup", "workspace", ws.id,
-                     {"tables": info.tables, "files": info.files, "bytes": info.bytes})
+        record_event(
+            sess,
+            actor_name(),
+            "workspace.backup",
+            "workspace",
+            ws.id,
+            {"tables": info.tables, "files": info.files, "bytes": info.bytes},
+        )
     return info
 
 
@@ -333,11 +361,14 @@ def _decrypt_to(backup_path: Path, identities: list[Any], dest: IO[bytes]) -> No
         with backup_path.open("rb") as src:
             pyrage.decrypt_io(src, dest, identities)
     except Exception as exc:  # pyrage raises its own types
-        raise BackupError(f"{backup_path.name}: cannot decrypt (wrong key, or the file is damaged)") from exc
+        raise BackupError(
+            f"{backup_path.name}: cannot decrypt (wrong key, or the file is damaged)"
+        ) from exc
 
 
-def restore(backup_path: str | Path, target: str | Path, identities: list[Any], *,
-            db_url: str | None = None) -> Workspace:
+def restore(
+    backup_path: str | Path, target: str | Path, identities: list[Any], *, db_url: str | None = None
+) -> Workspace:
     """Restore a backup into a new workspace at ``target`` (SQLite or ``db_url``)."""
     backup_path = Path(backup_path)
     if not backup_path.is_file():
@@ -354,8 +385,9 @@ def restore(backup_path: str | Path, target: str | Path, identities: list[Any], 
                 with gzip.open(packed_path, "rb") as gz, plain_path.open("wb") as dst:
                     shutil.copyfileobj(gz, dst, 1 << 20)
             except (OSError, EOFError) as exc:
-                raise BackupError(f"{backup_path.name}: the compressed backup is damaged "
-                                  f"({exc})") from exc
+                raise BackupError(
+                    f"{backup_path.name}: the compressed backup is damaged ({exc})"
+                ) from exc
             packed_path.unlink()
         else:  # written before backups were compressed: a plain tar
             packed_path.rename(plain_path)
@@ -365,11 +397,17 @@ def restore(backup_path: str | Path, target: str | Path, identities: list[Any], 
             except (KeyError, AttributeError, json.JSONDecodeError) as exc:
                 raise BackupError(f"{backup_path.name}: not a roshan backup (no manifest)") from exc
             if manifest.get("format") != FORMAT:
-                raise BackupError(f"{backup_path.name}: unknown backup format {manifest.get('format')!r}")
+                raise BackupError(
+                    f"{backup_path.name}: unknown backup format {manifest.get('format')!r}"
+                )
             for member in tar.getmembers():
                 if member.name == "manifest.json":
                     continue
-                if not member.isfile() or ".." in Path(member.name).parts or member.name.startswith("/"):
+                if (
+                    not member.isfile()
+                    or ".." in Path(member.name).parts
+                    or member.name.startswith("/")
+                ):
                     raise BackupError(f"{backup_path.name}: unsafe member {member.name!r}")
                 h = hashlib.sha256()
                 fh = tar.extractfile(member)
@@ -377,13 +415,15 @@ def restore(backup_path: str | Path, target: str | Path, identities: list[Any], 
                 for chunk in iter(partial(fh.read, 1 << 20), b""):
                     h.update(chunk)
                 if manifest["sha256"].get(member.name) != h.hexdigest():
-                    raise BackupError(f"{backup_path.name}: {member.name} does not match its checksum")
+                    raise BackupError(
+                        f"{backup_path.name}: {member.name} does not match its checksum"
+                    )
             ws = Workspace.init(target, db_url, workspace_id=manifest["workspace_id"], audit=False)
             try:
                 _load_tables(ws, tar, manifest)
                 for member in tar.getmembers():
                     if member.name.startswith("files/"):
-                        dest = ws.root / member.name[len("files/"):]
+                        dest = ws.root / member.name[len("files/") :]
                         dest.parent.mkdir(parents=True, exist_ok=True)
                         src = tar.extractfile(member)
                         assert src is not None
@@ -394,8 +434,14 @@ def restore(backup_path: str | Path, target: str | Path, identities: list[Any], 
                 ws.close()
                 raise
     with ws.session() as sess:
-        record_event(sess, actor_name(), "workspace.restore", "workspace", ws.id,
-                     {"from_schema": manifest.get("schema"), "tables": manifest.get("tables")})
+        record_event(
+            sess,
+            actor_name(),
+            "workspace.restore",
+            "workspace",
+            ws.id,
+            {"from_schema": manifest.get("schema"), "tables": manifest.get("tables")},
+        )
     return ws
 
 
@@ -403,8 +449,10 @@ def _load_tables(ws: Workspace, tar: tarfile.TarFile, manifest: dict[str, Any]) 
     if manifest.get("schema") != current_revision(ws.engine):
         # Rows are loaded into the schema they were written with; older backups are
         # upgraded by restoring into that schema first (not needed while there is one).
-        raise BackupError(f"backup schema {manifest.get('schema')} differs from this roshan's "
-                          f"{current_revision(ws.engine)}; restore with the roshan that wrote it")
+        raise BackupError(
+            f"backup schema {manifest.get('schema')} differs from this roshan's "
+            f"{current_revision(ws.engine)}; restore with the roshan that wrote it"
+        )
     with ws.engine.begin() as conn:
         for table in Base.metadata.sorted_tables:
             member = f"tables/{table.name}.jsonl"
@@ -425,8 +473,13 @@ def _load_tables(ws: Workspace, tar: tarfile.TarFile, manifest: dict[str, Any]) 
                 conn.execute(table.insert(), batch)
                 n += len(batch)
             if n != manifest["tables"].get(table.name, 0):
-                raise BackupError(f"{table.name}: restored {n} rows, backup lists {manifest['tables'].get(table.name)}")
+                raise BackupError(
+                    f"{table.name}: restored {n} rows, backup lists {manifest['tables'].get(table.name)}"
+                )
             if conn.dialect.name == "postgresql" and "id" in table.c and n:
-                conn.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"(SELECT max(id) FROM {table.name}))"))
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"(SELECT max(id) FROM {table.name}))"
+                    )
+                )

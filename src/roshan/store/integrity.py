@@ -87,7 +87,9 @@ def check_store(ws: Workspace) -> list[str]:
         n_leaves, max_seq = conn.execute(text("SELECT count(*), max(seq) FROM ledger_leaves")).one()
         if n_leaves and max_seq != n_leaves - 1:
             problems.append(f"ledger: {n_leaves} leaves but last seq is {max_seq} (a gap)")
-        raw_leaves = conn.execute(text("SELECT count(*) FROM ledger_leaves WHERE kind = 'raw_row'")).scalar()
+        raw_leaves = conn.execute(
+            text("SELECT count(*) FROM ledger_leaves WHERE kind = 'raw_row'")
+        ).scalar()
         raw_rows = conn.execute(text("SELECT count(*) FROM raw_rows")).scalar()
         if raw_leaves != raw_rows:
             problems.append(f"ledger: {raw_leaves} raw-row leaves for {raw_rows} raw rows")
@@ -107,8 +109,9 @@ def _link_snapshot_problems(ws: Workspace) -> list[str]:
     import pyarrow.parquet as pq
 
     with ws.engine.connect().execution_options(sqlite_deferred=True) as conn:  # a read
-        done = conn.execute(text("SELECT n_victims FROM link_runs WHERE status = 'done' "
-                                 "ORDER BY id DESC LIMIT 1")).scalar()
+        done = conn.execute(
+            text("SELECT n_victims FROM link_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1")
+        ).scalar()
     if done is None:
         return ["link snapshot: victims.parquet exists but no link run finished"]
     try:
@@ -116,5 +119,7 @@ def _link_snapshot_problems(ws: Workspace) -> list[str]:
     except Exception:  # noqa: BLE001 - a torn or foreign file
         return ["link snapshot: victims.parquet is unreadable"]
     if rows != done:
-        return [f"link snapshot: victims.parquet has {rows} victims, the latest finished run {done}"]
+        return [
+            f"link snapshot: victims.parquet has {rows} victims, the latest finished run {done}"
+        ]
     return []

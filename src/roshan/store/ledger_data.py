@@ -36,8 +36,10 @@ def raw_row_leaf_data_from_json(import_sha256: str, row_number: int, cells_json:
     Ingest already serialises the cells once for ``raw_rows``; building the leaf
     around that text (keys in sorted order) avoids a second serialisation per row.
     """
-    return (f'{{"cells":{cells_json},"import":{json.dumps(import_sha256)},'
-            f'"kind":"raw_row","row":{int(row_number)}}}').encode()
+    return (
+        f'{{"cells":{cells_json},"import":{json.dumps(import_sha256)},'
+        f'"kind":"raw_row","row":{int(row_number)}}}'
+    ).encode()
 
 
 def leaf_hash(data: bytes) -> bytes:

@@ -93,9 +93,7 @@ class RawRow(Base):
     cells: Mapped[Any] = mapped_column(JSON)
 
 
-_record_columns = {
-    name: mapped_column(Text, nullable=True) for name in FIELD_NAMES
-}
+_record_columns = {name: mapped_column(Text, nullable=True) for name in FIELD_NAMES}
 
 
 class Record(Base):
@@ -163,7 +161,9 @@ class LedgerLeaf(Base):
     """One leaf of the RFC 9162-style Merkle log, in append order (seq from 0)."""
 
     __tablename__ = "ledger_leaves"
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     kind: Mapped[str] = mapped_column(String(20))
     ref: Mapped[str] = mapped_column(String(200))
@@ -344,7 +344,8 @@ class WebSession(Base):
     __tablename__ = "web_sessions"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -50,11 +50,23 @@ class ImportSummary(NamedTuple):
 
 def recent_imports(conn: Reader, limit: int = 200) -> list[ImportSummary]:
     """The newest ``limit`` imports, newest first, each with its source's name."""
-    rows = conn.execute(select(Import.id, Source.name, Import.file_name, Import.created_at,
-                               Import.actor, Import.encoding, Import.file_format,
-                               Import.rows_total, Import.rows_accepted, Import.rows_rejected)
-                        .join(Source, Source.id == Import.source_id)
-                        .order_by(Import.id.desc()).limit(limit)).all()
+    rows = conn.execute(
+        select(
+            Import.id,
+            Source.name,
+            Import.file_name,
+            Import.created_at,
+            Import.actor,
+            Import.encoding,
+            Import.file_format,
+            Import.rows_total,
+            Import.rows_accepted,
+            Import.rows_rejected,
+        )
+        .join(Source, Source.id == Import.source_id)
+        .order_by(Import.id.desc())
+        .limit(limit)
+    ).all()
     return [ImportSummary._make(r) for r in rows]
 
 
@@ -67,18 +79,25 @@ class RejectedRow(NamedTuple):
 
 def count_rejected_rows(conn: Reader, import_id: int) -> int:
     """How many rows of the import were rejected."""
-    total = conn.execute(select(func.count()).select_from(Record)
-                         .where(Record.import_id == import_id,
-                                Record.status == "rejected")).scalar()
+    total = conn.execute(
+        select(func.count())
+        .select_from(Record)
+        .where(Record.import_id == import_id, Record.status == "rejected")
+    ).scalar()
     return int(total or 0)
 
 
-def rejected_rows_of(conn: Reader, import_id: int, *, limit: int = 500,
-                  offset: int = 0) -> list[RejectedRow]:
+def rejected_rows_of(
+    conn: Reader, import_id: int, *, limit: int = 500, offset: int = 0
+) -> list[RejectedRow]:
     """One page of the import's rejected rows, by row number."""
-    rows = conn.execute(select(Record.row_number, Record.issues)
-                        .where(Record.import_id == import_id, Record.status == "rejected")
-                        .order_by(Record.row_number).limit(limit).offset(offset)).all()
+    rows = conn.execute(
+        select(Record.row_number, Record.issues)
+        .where(Record.import_id == import_id, Record.status == "rejected")
+        .order_by(Record.row_number)
+        .limit(limit)
+        .offset(offset)
+    ).all()
     return [RejectedRow._make(r) for r in rows]
 
 
@@ -95,15 +114,18 @@ class LatestIds(NamedTuple):
 
 def latest_ids(conn: Reader) -> LatestIds:
     """Ids of the newest link run, estimate run and import: they change when the data do."""
-    return LatestIds(conn.execute(select(func.max(LinkRun.id))).scalar(),
-                     conn.execute(select(func.max(EstimateRun.id))).scalar(),
-                     conn.execute(select(func.max(Import.id))).scalar())
+    return LatestIds(
+        conn.execute(select(func.max(LinkRun.id))).scalar(),
+        conn.execute(select(func.max(EstimateRun.id))).scalar(),
+        conn.execute(select(func.max(Import.id))).scalar(),
+    )
 
 
 def count_accepted_records(conn: Reader) -> int:
     """How many records were accepted (all imports)."""
-    n = conn.execute(select(func.count()).select_from(Record)
-                     .where(Record.status == "accepted")).scalar()
+    n = conn.execute(
+        select(func.count()).select_from(Record).where(Record.status == "accepted")
+    ).scalar()
     return int(n or 0)
 
 
@@ -119,17 +141,21 @@ def source_names(conn: Reader) -> list[str]:
 
 def active_victims_by_date(conn: Reader) -> list[tuple[str | None, int]]:
     """(date of death, victims) for the current people, one row per date (unordered)."""
-    rows = conn.execute(select(Victim.date_of_death, func.count())
-                        .where(Victim.active.is_(True))
-                        .group_by(Victim.date_of_death)).all()
+    rows = conn.execute(
+        select(Victim.date_of_death, func.count())
+        .where(Victim.active.is_(True))
+        .group_by(Victim.date_of_death)
+    ).all()
     return [(d, int(c)) for d, c in rows]
 
 
 def active_victims_by_province(conn: Reader) -> list[tuple[str | None, str | None, int]]:
     """(province code, province, victims) for the current people (unordered)."""
-    rows = conn.execute(select(Victim.province_code, Victim.province, func.count())
-                        .where(Victim.active.is_(True))
-                        .group_by(Victim.province_code, Victim.province)).all()
+    rows = conn.execute(
+        select(Victim.province_code, Victim.province, func.count())
+        .where(Victim.active.is_(True))
+        .group_by(Victim.province_code, Victim.province)
+    ).all()
     return [(code, name, int(c)) for code, name, c in rows]
 
 
@@ -148,17 +174,27 @@ class AuditEntry(NamedTuple):
     detail: dict[str, Any] | None
 
 
-def recent_audit_events(conn: Reader, *, limit: int = 100, before: int | None = None,
-                 action: str | None = None) -> list[AuditEntry]:
+def recent_audit_events(
+    conn: Reader, *, limit: int = 100, before: int | None = None, action: str | None = None
+) -> list[AuditEntry]:
     """Up to ``limit`` events newest first; ``before`` pages back by event id, ``action``
     keeps the events whose action starts with it."""
-    stmt = select(AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.action,
-                  AuditEvent.object_type, AuditEvent.object_id, AuditEvent.detail)
+    stmt = select(
+        AuditEvent.id,
+        AuditEvent.at,
+        AuditEvent.actor,
+        AuditEvent.action,
+        AuditEvent.object_type,
+        AuditEvent.object_id,
+        AuditEvent.detail,
+    )
     if before is not None:
         stmt = stmt.where(AuditEvent.id < before)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
-    return [AuditEntry._make(r) for r in conn.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit))]
+    return [
+        AuditEntry._make(r) for r in conn.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit))
+    ]
 
 
 def count_audit_events(conn: Reader) -> int:
@@ -176,10 +212,11 @@ class HistoryEntry(NamedTuple):
 
 def object_history(conn: Reader, object_type: str, object_id: str) -> list[HistoryEntry]:
     """The audit events about one object, oldest first."""
-    rows = conn.execute(select(AuditEvent.at, AuditEvent.actor, AuditEvent.action)
-                        .where(AuditEvent.object_type == object_type,
-                               AuditEvent.object_id == object_id)
-                        .order_by(AuditEvent.id))
+    rows = conn.execute(
+        select(AuditEvent.at, AuditEvent.actor, AuditEvent.action)
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.id)
+    )
     return [HistoryEntry._make(r) for r in rows]
 
 
@@ -203,8 +240,9 @@ def victim_by_uid(conn: Reader, uid: str, columns: Sequence[str]) -> VictimRow |
     if row is None:
         return None
     n = len(columns)
-    return VictimRow({c: row[i] for i, c in enumerate(columns)}, row[n], bool(row[n + 1]),
-                     row[n + 2])
+    return VictimRow(
+        {c: row[i] for i, c in enumerate(columns)}, row[n], bool(row[n + 1]), row[n + 2]
+    )
 
 
 class LinkedRecord(NamedTuple):
@@ -227,11 +265,25 @@ def linked_records(conn: Reader, victim_id: int) -> list[LinkedRecord]:
     """The records linked to a victim (by row id), by source name then record id."""
     rec_cols = [getattr(Record, f) for f in FIELD_NAMES]
     rows = conn.execute(
-        select(Record.id, Source.name, Source.kind, Import.id, Import.file_name,
-               Import.created_at, Import.actor, Record.row_number,
-               RecordLink.match_probability, RecordLink.run_id, *rec_cols)
+        select(
+            Record.id,
+            Source.name,
+            Source.kind,
+            Import.id,
+            Import.file_name,
+            Import.created_at,
+            Import.actor,
+            Record.row_number,
+            RecordLink.match_probability,
+            RecordLink.run_id,
+            *rec_cols,
+        )
         .join(RecordLink, RecordLink.record_id == Record.id)
         .join(Source, Source.id == Record.source_id)
         .join(Import, Import.id == Record.import_id)
-        .where(RecordLink.victim_id == victim_id).order_by(Source.name, Record.id)).all()
-    return [LinkedRecord._make((*r[:10], dict(zip(FIELD_NAMES, r[10:], strict=True)))) for r in rows]
+        .where(RecordLink.victim_id == victim_id)
+        .order_by(Source.name, Record.id)
+    ).all()
+    return [
+        LinkedRecord._make((*r[:10], dict(zip(FIELD_NAMES, r[10:], strict=True)))) for r in rows
+    ]

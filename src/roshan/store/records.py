@@ -15,8 +15,15 @@ def records_frame(ws: Workspace, accepted_only: bool = True) -> pd.DataFrame:
     and every canonical field (strings or None), ordered by record_pk."""
     cols = [getattr(Record, f) for f in FIELD_NAMES]
     stmt = (
-        select(Record.id.label("record_pk"), Record.import_id, Source.name.label("source"),
-               Source.kind.label("source_kind"), Record.row_number, Record.status, *cols)
+        select(
+            Record.id.label("record_pk"),
+            Record.import_id,
+            Source.name.label("source"),
+            Source.kind.label("source_kind"),
+            Record.row_number,
+            Record.status,
+            *cols,
+        )
         .join(Source, Source.id == Record.source_id)
         .join(Import, Import.id == Record.import_id)
         .order_by(Record.id)

@@ -32,11 +32,14 @@ def _proc_start_epoch(pid: int) -> tuple[float | None, str | None]:
     """(start time as a Unix time, state letter) of a Linux process; (None, None) elsewhere."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-        btime = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                     if line.startswith("btime "))
+        btime = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
     except (OSError, StopIteration, ValueError, IndexError):
         return None, None
-    fields = stat[stat.rfind(")") + 2:].split()
+    fields = stat[stat.rfind(")") + 2 :].split()
     try:
         return btime + int(fields[19]) / os.sysconf("SC_CLK_TCK"), fields[0]
     except (IndexError, ValueError, OSError):
@@ -67,11 +70,16 @@ def dead_link_runs(ws: Workspace) -> list[tuple[int, int]]:
     """(run id, pid) of runs still "running" whose process on this host is gone."""
     host = socket.gethostname()
     with ws.engine.connect().execution_options(sqlite_deferred=True) as conn:
-        rows = conn.execute(select(LinkRun.id, LinkRun.pid, LinkRun.host, LinkRun.started_at)
-                            .where(LinkRun.status == "running")).all()
-    return [(int(r.id), int(r.pid)) for r in rows
-            if r.pid is not None and r.host == host and not process_alive(int(r.pid),
-                                                                          r.started_at)]
+        rows = conn.execute(
+            select(LinkRun.id, LinkRun.pid, LinkRun.host, LinkRun.started_at).where(
+                LinkRun.status == "running"
+            )
+        ).all()
+    return [
+        (int(r.id), int(r.pid))
+        for r in rows
+        if r.pid is not None and r.host == host and not process_alive(int(r.pid), r.started_at)
+    ]
 
 
 def reap_dead_link_runs(ws: Workspace) -> list[int]:
@@ -83,13 +91,22 @@ def reap_dead_link_runs(ws: Workspace) -> list[int]:
     with ws.session() as sess:
         for run_id, pid in dead:
             # an UPDATE answers with a CursorResult (rowcount); Session.execute's stub says Result
-            res = cast(CursorResult[Any], sess.execute(
-                update(LinkRun)
-                .where(LinkRun.id == run_id, LinkRun.status == "running")
-                .values(status="failed", finished_at=utcnow())))
+            res = cast(
+                CursorResult[Any],
+                sess.execute(
+                    update(LinkRun)
+                    .where(LinkRun.id == run_id, LinkRun.status == "running")
+                    .values(status="failed", finished_at=utcnow())
+                ),
+            )
             if res.rowcount:
                 done.append(run_id)
-                record_event(sess, "roshan", "link_run.failed", "link_run", run_id,
-                             {"reason": "its process ended without finishing (killed?)",
-                              "pid": pid})
+                record_event(
+                    sess,
+                    "roshan",
+                    "link_run.failed",
+                    "link_run",
+                    run_id,
+                    {"reason": "its process ended without finishing (killed?)", "pid": pid},
+                )
     return done

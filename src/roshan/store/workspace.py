@@ -76,6 +76,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+
         # Let SQLAlchemy own transactions (pysqlite's implicit BEGIN is off).
         @event.listens_for(engine, "connect")
         def _no_autobegin(dbapi_conn: Any, _r: Any) -> None:
@@ -96,11 +97,11 @@ SnapshotName = Literal["normalized", "pairs", "check_pairs", "clusters", "victim
 """The Parquet snapshots the stages write and read, in data-flow order."""
 
 SNAPSHOT_FILES: dict[str, str] = {
-    "normalized": "normalized.parquet",    # normalize: one row per accepted record
-    "pairs": "pairs.parquet",              # link: scored candidate pairs
+    "normalized": "normalized.parquet",  # normalize: one row per accepted record
+    "pairs": "pairs.parquet",  # link: scored candidate pairs
     "check_pairs": "check_pairs.parquet",  # link: pairs the health check samples
-    "clusters": "clusters.parquet",        # link: record -> cluster labels
-    "victims": "victims.parquet",          # link: one row per victim
+    "clusters": "clusters.parquet",  # link: record -> cluster labels
+    "victims": "victims.parquet",  # link: one row per victim
 }
 """File of each snapshot under ``snapshots/``: the one place these names are written
 (:meth:`Workspace.snapshot`)."""
@@ -136,8 +137,9 @@ class Workspace:
         try:
             return self.snapshots_dir / SNAPSHOT_FILES[name]
         except KeyError:
-            raise ValueError(f"unknown snapshot {name!r}; one of "
-                             f"{', '.join(SNAPSHOT_FILES)}") from None
+            raise ValueError(
+                f"unknown snapshot {name!r}; one of {', '.join(SNAPSHOT_FILES)}"
+            ) from None
 
     @property
     def models_dir(self) -> Path:
@@ -173,8 +175,14 @@ class Workspace:
         self.close()
 
     @classmethod
-    def init(cls, path: str | Path, db_url: str | None = None, *,
-             workspace_id: str | None = None, audit: bool = True) -> Workspace:
+    def init(
+        cls,
+        path: str | Path,
+        db_url: str | None = None,
+        *,
+        workspace_id: str | None = None,
+        audit: bool = True,
+    ) -> Workspace:
         """Create a workspace folder and its store, migrated to the latest schema.
 
         ``workspace_id`` and ``audit=False`` serve restore, which brings back a
@@ -220,8 +228,9 @@ class Workspace:
             return ws
         with ws.session() as sess:
             backend = engine.url.get_backend_name()
-            record_event(sess, actor_name(), "workspace.init", "workspace", ws.id,
-                         {"backend": backend})
+            record_event(
+                sess, actor_name(), "workspace.init", "workspace", ws.id, {"backend": backend}
+            )
         return ws
 
     @classmethod

@@ -41,8 +41,7 @@ def _check_role(role: str) -> str:
     return role
 
 
-def create_user(ws: Workspace, username: str, password: str, role: str, *,
-                actor: str) -> int:
+def create_user(ws: Workspace, username: str, password: str, role: str, *, actor: str) -> int:
     """Add an account; returns its id. Refuses weak passwords and taken usernames."""
     username = (username or "").strip()
     if not _USERNAME.match(username):
@@ -53,8 +52,13 @@ def create_user(ws: Workspace, username: str, password: str, role: str, *,
         raise RoshanError(weak)
     try:
         with ws.session() as sess:
-            user = User(username=username, password_hash=hash_password(password), role=role,
-                        active=True, failed_logins=0)
+            user = User(
+                username=username,
+                password_hash=hash_password(password),
+                role=role,
+                active=True,
+                failed_logins=0,
+            )
             sess.add(user)
             sess.flush()
             record_event(sess, actor, "user.create", "user", user.id, {"role": role})
@@ -66,12 +70,29 @@ def create_user(ws: Workspace, username: str, password: str, role: str, *,
 def list_users(ws: Workspace) -> list[dict[str, Any]]:
     """Every account (no hashes or secrets)."""
     with reader(ws) as conn:
-        rows = conn.execute(select(User.id, User.username, User.role, User.active,
-                                   User.totp_secret.is_not(None), User.locked_until,
-                                   User.created_at).order_by(User.id)).all()
-    return [{"id": r[0], "username": r[1], "role": r[2], "active": bool(r[3]),
-             "totp": bool(r[4]), "locked_until": r[5].isoformat() if r[5] else None,
-             "created_at": r[6].isoformat() if r[6] else None} for r in rows]
+        rows = conn.execute(
+            select(
+                User.id,
+                User.username,
+                User.role,
+                User.active,
+                User.totp_secret.is_not(None),
+                User.locked_until,
+                User.created_at,
+            ).order_by(User.id)
+        ).all()
+    return [
+        {
+            "id": r[0],
+            "username": r[1],
+            "role": r[2],
+            "active": bool(r[3]),
+            "totp": bool(r[4]),
+            "locked_until": r[5].isoformat() if r[5] else None,
+            "created_at": r[6].isoformat() if r[6] else None,
+        }
+        for r in rows
+    ]
 
 
 def count_users(ws: Workspace) -> int:
@@ -105,8 +126,15 @@ def set_password(ws: Workspace, username_or_id: str | int, password: str, *, act
         return int(user.id)
 
 
-def update_user(ws: Workspace, user_id: int, *, actor: str, role: str | None = None,
-                active: bool | None = None, reset_totp: bool = False) -> dict[str, Any]:
+def update_user(
+    ws: Workspace,
+    user_id: int,
+    *,
+    actor: str,
+    role: str | None = None,
+    active: bool | None = None,
+    reset_totp: bool = False,
+) -> dict[str, Any]:
     """Change a user's role or active state, or remove their second factor."""
     with ws.session() as sess:
         user = _find(sess, user_id)
@@ -114,8 +142,11 @@ def update_user(ws: Workspace, user_id: int, *, actor: str, role: str | None = N
         demote = role is not None and role != user.role and user.role == "admin"
         deactivate = active is not None and not active and bool(user.active)
         if user.role == "admin" and user.active and (demote or deactivate):
-            others = sess.execute(select(func.count()).select_from(User).where(
-                User.role == "admin", User.active.is_(True), User.id != user.id)).scalar()
+            others = sess.execute(
+                select(func.count())
+                .select_from(User)
+                .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+            ).scalar()
             if not others:
                 raise RoshanError("this is the last active admin: make another admin first")
         if role is not None and role != user.role:
@@ -125,8 +156,9 @@ def update_user(ws: Workspace, user_id: int, *, actor: str, role: str | None = N
             user.active = bool(active)
             detail["active"] = bool(active)
             if not active:
-                sess.execute(update(ApiToken).where(ApiToken.user_id == user.id)
-                             .values(revoked=True))
+                sess.execute(
+                    update(ApiToken).where(ApiToken.user_id == user.id).values(revoked=True)
+                )
                 user.password_changed_at = utcnow()
         if reset_totp and user.totp_secret:
             user.totp_secret = None
@@ -135,8 +167,13 @@ def update_user(ws: Workspace, user_id: int, *, actor: str, role: str | None = N
             end_all(sess, int(user.id))  # the new role (or none) applies from the next sign-in
         if detail:
             record_event(sess, actor, "user.update", "user", user.id, detail)
-        return {"id": user.id, "username": user.username, "role": user.role,
-                "active": bool(user.active), "totp": bool(user.totp_secret)}
+        return {
+            "id": user.id,
+            "username": user.username,
+            "role": user.role,
+            "active": bool(user.active),
+            "totp": bool(user.totp_secret),
+        }
 
 
 def user_id_of(ws: Workspace, username: str) -> int:
@@ -155,9 +192,13 @@ def _aware(dt: datetime | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def check_credentials(ws: Workspace, settings: WebSettings, username: str,
-                      password: str, unknown: FailureCounter | None = None,
-                      ) -> tuple[User | None, str | None]:
+def check_credentials(
+    ws: Workspace,
+    settings: WebSettings,
+    username: str,
+    password: str,
+    unknown: FailureCounter | None = None,
+) -> tuple[User | None, str | None]:
     """(user, None) when the password is right; (None, "bad"|"locked") otherwise.
 
     Counts failures and locks the account after too many; a locked account is
@@ -172,17 +213,23 @@ def check_credentials(ws: Workspace, settings: WebSettings, username: str,
         if user is None or not user.active:
             verify_password(_DUMMY_HASH, password)
             if unknown is not None and unknown.locked(username):
-                record_event(sess, "web:?", "auth.login_refused", "user", None,
-                             {"reason": "locked"})
+                record_event(
+                    sess, "web:?", "auth.login_refused", "user", None, {"reason": "locked"}
+                )
                 return None, "locked"
             reason = "locked" if unknown is not None and unknown.fail(username) else "bad"
-            record_event(sess, "web:?", "auth.login_failed", "user", None,
-                         {"reason": "unknown"})
+            record_event(sess, "web:?", "auth.login_failed", "user", None, {"reason": "unknown"})
             return None, reason
         locked = _aware(user.locked_until)
         if locked and locked > now:
-            record_event(sess, f"web:{user.username}", "auth.login_refused", "user", user.id,
-                         {"reason": "locked"})
+            record_event(
+                sess,
+                f"web:{user.username}",
+                "auth.login_refused",
+                "user",
+                user.id,
+                {"reason": "locked"},
+            )
             return None, "locked"
         if not verify_password(user.password_hash, password):
             user.failed_logins = int(user.failed_logins or 0) + 1
@@ -191,8 +238,14 @@ def check_credentials(ws: Workspace, settings: WebSettings, username: str,
                 user.locked_until = now + timedelta(seconds=settings.lockout_seconds)
                 user.failed_logins = 0
                 reason = "locked"
-            record_event(sess, f"web:{user.username}", "auth.login_failed", "user", user.id,
-                         {"reason": reason})
+            record_event(
+                sess,
+                f"web:{user.username}",
+                "auth.login_failed",
+                "user",
+                user.id,
+                {"reason": reason},
+            )
             return None, reason
         user.failed_logins = 0
         user.locked_until = None
@@ -218,19 +271,25 @@ def last_totp_step(sess: Any, user_id: int) -> int | None:
     Each accepted code's step is written with the sign-in (or enrolment) audit event, so
     the same code is refused a second time, also by another server process.
     """
-    rows = sess.execute(select(AuditEvent.detail)
-                        .where(AuditEvent.object_type == "user",
-                               AuditEvent.object_id == str(user_id),
-                               AuditEvent.action.in_(("auth.login", "user.totp_enable")))
-                        .order_by(AuditEvent.id.desc()).limit(50)).scalars()
+    rows = sess.execute(
+        select(AuditEvent.detail)
+        .where(
+            AuditEvent.object_type == "user",
+            AuditEvent.object_id == str(user_id),
+            AuditEvent.action.in_(("auth.login", "user.totp_enable")),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(50)
+    ).scalars()
     for detail in rows:
         if isinstance(detail, dict) and isinstance(detail.get("totp_step"), int):
             return int(detail["totp_step"])
     return None
 
 
-def totp_sign_in(ws: Workspace, settings: WebSettings, user_id: int,
-                 code: str) -> tuple[User | None, str | None]:
+def totp_sign_in(
+    ws: Workspace, settings: WebSettings, user_id: int, code: str
+) -> tuple[User | None, str | None]:
     """The second sign-in step: (user, None) when the code is right and unused.
 
     Otherwise (None, why): "gone" (no such active user with a second factor), "bad_code",
@@ -249,15 +308,20 @@ def totp_sign_in(ws: Workspace, settings: WebSettings, user_id: int,
             why = "bad_code"
             user.failed_logins = int(user.failed_logins or 0) + 1
             if user.failed_logins >= settings.lockout_threshold:
-                user.locked_until = datetime.now(UTC) + timedelta(
-                    seconds=settings.lockout_seconds)
+                user.locked_until = datetime.now(UTC) + timedelta(seconds=settings.lockout_seconds)
                 user.failed_logins = 0
                 why = "locked"
             record_event(sess, f"web:{user.username}", "auth.totp_failed", "user", user.id, None)
             return None, why
         user.failed_logins = 0
-        record_event(sess, f"web:{user.username}", "auth.login", "user", user.id,
-                     {"mfa": True, "totp_step": step})
+        record_event(
+            sess,
+            f"web:{user.username}",
+            "auth.login",
+            "user",
+            user.id,
+            {"mfa": True, "totp_step": step},
+        )
         sess.flush()
         sess.expunge(user)
         return user, None
@@ -266,8 +330,15 @@ def totp_sign_in(ws: Workspace, settings: WebSettings, user_id: int,
 # ---------------------------------------------------------------- the user's own account
 
 
-def change_own_password(ws: Workspace, user_id: int, current: str, new: str, *, actor: str,
-                        keep_session: str | None = None) -> str | None:
+def change_own_password(
+    ws: Workspace,
+    user_id: int,
+    current: str,
+    new: str,
+    *,
+    actor: str,
+    keep_session: str | None = None,
+) -> str | None:
     """Change a user's password when ``current`` is right; returns the new password stamp,
     or None (nothing changed) when the user is gone or ``current`` is wrong.
 
@@ -315,16 +386,30 @@ def create_token(ws: Workspace, user_id: int, name: str, actor: str) -> tuple[in
 def list_tokens(ws: Workspace, user_id: int) -> list[dict[str, Any]]:
     """The user's API tokens, oldest first (never the tokens themselves)."""
     with reader(ws) as conn:
-        rows = conn.execute(select(ApiToken.id, ApiToken.name, ApiToken.created_at,
-                                   ApiToken.last_used_at, ApiToken.revoked)
-                            .where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
-    return [{"id": r[0], "name": r[1], "created_at": r[2].isoformat() if r[2] else None,
-             "last_used_at": r[3].isoformat() if r[3] else None, "revoked": bool(r[4])}
-            for r in rows]
+        rows = conn.execute(
+            select(
+                ApiToken.id,
+                ApiToken.name,
+                ApiToken.created_at,
+                ApiToken.last_used_at,
+                ApiToken.revoked,
+            )
+            .where(ApiToken.user_id == user_id)
+            .order_by(ApiToken.id)
+        ).all()
+    return [
+        {
+            "id": r[0],
+            "name": r[1],
+            "created_at": r[2].isoformat() if r[2] else None,
+            "last_used_at": r[3].isoformat() if r[3] else None,
+            "revoked": bool(r[4]),
+        }
+        for r in rows
+    ]
 
 
-def revoke_token(ws: Workspace, token_id: int, *, user_id: int, admin: bool,
-                 actor: str) -> bool:
+def revoke_token(ws: Workspace, token_id: int, *, user_id: int, admin: bool, actor: str) -> bool:
     """Revoke a token of ``user_id`` (any user's when ``admin``); False when there is no
     such token for them (nothing changed)."""
     with ws.session() as sess:

@@ -61,9 +61,13 @@ def request_logger(root: Path, settings: WebSettings) -> logging.Logger:
         return logger
     path = Path(target) if target else Path(root) / "logs" / "web-requests.log"
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(path, maxBytes=max(1024, settings.request_log_bytes),
-                                  backupCount=max(1, settings.request_log_backups),
-                                  encoding="utf-8", delay=True)
+    handler = RotatingFileHandler(
+        path,
+        maxBytes=max(1024, settings.request_log_bytes),
+        backupCount=max(1, settings.request_log_backups),
+        encoding="utf-8",
+        delay=True,
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     logger.addHandler(handler)
     return logger
@@ -112,7 +116,8 @@ class BodyLimit:
             if len(body) > limit:
                 mb = max(1, limit // (1024 * 1024))
                 await _plain(413, f"the request is larger than the limit ({mb} MB)")(
-                    scope, receive, send)
+                    scope, receive, send
+                )
                 return
             if not message.get("more_body", False):
                 break
@@ -156,8 +161,9 @@ class UserCache:
                 self._d.pop(uid, None)
 
 
-def create_app(ws_path_or_ws: str | Path | Workspace, *,
-               settings: WebSettings | None = None) -> FastAPI:
+def create_app(
+    ws_path_or_ws: str | Path | Workspace, *, settings: WebSettings | None = None
+) -> FastAPI:
     """Build the web app for one workspace (a path is opened; a Workspace is used as is)."""
     from contextlib import asynccontextmanager
 
@@ -181,13 +187,17 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
         "(`Authorization: Bearer rsh_…`, create one with `roshan token create` or on the "
         "Account page) or with the browser session (then send the `X-CSRF-Token` header "
         "on every POST/PATCH/DELETE).",
-        docs_url=None, redoc_url=None, openapi_url=None,
-        dependencies=[Depends(csrf_protect)], lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(csrf_protect)],
+        lifespan=lifespan,
     )
     app.state.ws = ws
     app.state.settings = settings
-    app.state.codec = SessionCodec(settings.secret_key or workspace_secret(ws.root),
-                                   settings.session_max_age)
+    app.state.codec = SessionCodec(
+        settings.secret_key or workspace_secret(ws.root), settings.session_max_age
+    )
     app.state.ip_throttle = Throttle(settings.ip_attempts, settings.ip_window_seconds)
     # per username too (known or not), so a shared proxy address cannot lock out a team
     app.state.name_throttle = Throttle(settings.ip_attempts, settings.ip_window_seconds)
@@ -238,7 +248,8 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
             data = {"csrf": new_csrf_token()}
         request.state.session = data
         request.state.session_dirty = fresh and not request.headers.get(
-            "authorization", "").lower().startswith("bearer ")
+            "authorization", ""
+        ).lower().startswith("bearer ")
         try:
             response: Response = await call_next(request)
         except Exception as exc:  # noqa: BLE001 - every error answer carries the headers
@@ -252,8 +263,9 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
             response.headers.setdefault("Cache-Control", "no-store")
         ms = (time.perf_counter() - started) * 1000
         log.info("%s %s %s %.0fms", request.method, path, response.status_code, ms)
-        request.app.state.request_log.info("%s %s %s %.0fms", request.method, path[:300],
-                                           response.status_code, ms)
+        request.app.state.request_log.info(
+            "%s %s %s %.0fms", request.method, path[:300], response.status_code, ms
+        )
         return response
 
     app.add_middleware(BodyLimit, settings=settings)
@@ -281,8 +293,14 @@ def create_app(ws_path_or_ws: str | Path | Workspace, *,
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
             # The offending input is not echoed back (it may be a name).
-            errs = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg")),
-                     "type": str(e.get("type"))} for e in exc.errors()]
+            errs = [
+                {
+                    "loc": list(e.get("loc", ())),
+                    "msg": str(e.get("msg")),
+                    "type": str(e.get("type")),
+                }
+                for e in exc.errors()
+            ]
             return JSONResponse({"detail": errs}, status_code=422)
         return _error(request, 422, "the form is incomplete or malformed")
 
@@ -298,8 +316,7 @@ def log_crash(request: Request, exc: BaseException) -> None:
 
     frames = traceback.extract_tb(exc.__traceback__)[-6:]
     where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
-    log.error("%s %s failed: %s at %s", request.method, request.url.path,
-              type(exc).__name__, where)
+    log.error("%s %s failed: %s at %s", request.method, request.url.path, type(exc).__name__, where)
 
 
 def _plain(status: int, message: str) -> Response:
@@ -309,8 +326,9 @@ def _plain(status: int, message: str) -> Response:
     return resp
 
 
-def _error(request: Request, status: int, message: str,
-           headers: dict[str, str] | None = None) -> Response:
+def _error(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     if request.url.path.startswith("/api/") or request.url.path.startswith("/static/"):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     from roshan.web.routes.common import render
@@ -318,9 +336,13 @@ def _error(request: Request, status: int, message: str,
     key = MESSAGE_KEYS.get(message.rstrip(".").lower())
     if key is None and message.startswith("no such "):
         key = "err_404"
-    return render(request, "error.html", {"status": status, "message": message,
-                                          "message_key": key}, status_code=status,
-                  headers=headers)
+    return render(
+        request,
+        "error.html",
+        {"status": status, "message": message, "message_key": key},
+        status_code=status,
+        headers=headers,
+    )
 
 
 #: The app's own error messages that have a translation (strings.toml), by their English text.
@@ -362,10 +384,17 @@ def set_session_cookie(request: Request, response: Response, data: dict[str, Any
             sessions.end(ws, token)
             request.state.session_token = None
         value = request.app.state.codec.dumps(
-            {k: data[k] for k in sessions.COOKIE_KEYS if data.get(k) is not None})
-    response.set_cookie(SESSION_COOKIE, value, max_age=settings.session_max_age,
-                        httponly=True, secure=settings.secure_cookies, samesite="strict",
-                        path="/")
+            {k: data[k] for k in sessions.COOKIE_KEYS if data.get(k) is not None}
+        )
+    response.set_cookie(
+        SESSION_COOKIE,
+        value,
+        max_age=settings.session_max_age,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="strict",
+        path="/",
+    )
 
 
 def raise_for(status: int, message: str) -> None:

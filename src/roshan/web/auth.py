@@ -45,10 +45,22 @@ MANAGE_USERS = "manage_users"
 VIEW_AUDIT = "view_audit"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({VIEW_AGGREGATES, VIEW_NAMES, REVIEW, INGEST, RUN_JOBS,
-                        EXPORT_AGGREGATE, EXPORT_FULL, MANAGE_USERS, VIEW_AUDIT}),
-    "analyst": frozenset({VIEW_AGGREGATES, VIEW_NAMES, INGEST, RUN_JOBS, EXPORT_AGGREGATE,
-                          EXPORT_FULL}),
+    "admin": frozenset(
+        {
+            VIEW_AGGREGATES,
+            VIEW_NAMES,
+            REVIEW,
+            INGEST,
+            RUN_JOBS,
+            EXPORT_AGGREGATE,
+            EXPORT_FULL,
+            MANAGE_USERS,
+            VIEW_AUDIT,
+        }
+    ),
+    "analyst": frozenset(
+        {VIEW_AGGREGATES, VIEW_NAMES, INGEST, RUN_JOBS, EXPORT_AGGREGATE, EXPORT_FULL}
+    ),
     "reviewer": frozenset({VIEW_AGGREGATES, VIEW_NAMES, REVIEW, EXPORT_AGGREGATE}),
     "viewer": frozenset({VIEW_AGGREGATES, EXPORT_AGGREGATE}),
 }
@@ -102,17 +114,29 @@ def _from_token(request: Request, token: str) -> CurrentUser | None:
     ws = request.app.state.ws
     digest = hash_api_token(token)
     with reader(ws) as conn:
-        row = conn.execute(select(ApiToken.id, ApiToken.revoked, ApiToken.last_used_at,
-                                  User.id, User.username, User.role, User.active)
-                           .join(User, User.id == ApiToken.user_id)
-                           .where(ApiToken.token_hash == digest)).first()
+        row = conn.execute(
+            select(
+                ApiToken.id,
+                ApiToken.revoked,
+                ApiToken.last_used_at,
+                User.id,
+                User.username,
+                User.role,
+                User.active,
+            )
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == digest)
+        ).first()
     if row is None:
         return None
     token_id, revoked, last, uid, username, role, active = row
     if revoked or not active:
         return None
     now = datetime.now(UTC)
-    if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=UTC))).total_seconds() > 60:
+    if (
+        last is None
+        or (now - (last if last.tzinfo else last.replace(tzinfo=UTC))).total_seconds() > 60
+    ):
         with ws.session() as sess:  # a write only once a minute per token
             sess.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
     return CurrentUser(uid, username, role, "token")
@@ -128,8 +152,11 @@ def _from_session(request: Request) -> CurrentUser | None:
     if user is None:
         ws = request.app.state.ws
         with reader(ws) as conn:
-            row = conn.execute(select(User.id, User.username, User.role, User.active,
-                                      User.password_changed_at).where(User.id == uid)).first()
+            row = conn.execute(
+                select(
+                    User.id, User.username, User.role, User.active, User.password_changed_at
+                ).where(User.id == uid)
+            ).first()
         if row is None:
             return None
         user = cache.put(uid, row)
@@ -149,8 +176,9 @@ def optional_user(request: Request) -> CurrentUser | None:
     if auth.lower().startswith("bearer "):
         user = _from_token(request, auth[7:].strip())
         if user is None:
-            raise HTTPException(401, "invalid or revoked API token",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "invalid or revoked API token", headers={"WWW-Authenticate": "Bearer"}
+            )
     else:
         user = _from_session(request)
     request.state.user = user
@@ -168,8 +196,9 @@ async def current_user(request: Request) -> CurrentUser:
     if user is None:
         if _wants_html(request):
             raise NotSignedIn()
-        raise HTTPException(401, "sign in or send an API token",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "sign in or send an API token", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 

@@ -15,8 +15,7 @@ from typing import Any
 
 from roshan.i18n import LANGS, direction, grouped, jalali_date, load_catalog, persian_digits, pick
 
-__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "direction", "digits", "number",
-           "format_date"]
+__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "direction", "digits", "number", "format_date"]
 
 DEFAULT_LANG = "en"
 
@@ -123,9 +122,18 @@ def value_label(dim: str, value: Any, lang: str) -> str:
         return t(lang, "unknown")
     if dim == "province":
         return province_label(text, lang)
-    prefix = {"period": "period_", "sex": "sex_", "kind": "kind_", "source_kind": "kind_",
-              "method": "method_", "status": "status_", "role": "role_",
-              "cause": "cause_", "cause_category": "cause_", "field": "field_"}.get(dim)
+    prefix = {
+        "period": "period_",
+        "sex": "sex_",
+        "kind": "kind_",
+        "source_kind": "kind_",
+        "method": "method_",
+        "status": "status_",
+        "role": "role_",
+        "cause": "cause_",
+        "cause_category": "cause_",
+        "field": "field_",
+    }.get(dim)
     if prefix is not None and (prefix + text) in STRINGS:
         return t(lang, prefix + text)
     return digits(text, lang)

@@ -42,8 +42,18 @@ def _run_link(ws: Workspace, params: dict[str, Any], report: Progress) -> dict[s
     report(0.02, "normalise")
     summary = link_workspace(ws, on_progress=on_progress)
     d = summary.to_dict()
-    keep = ("run_id", "n_records", "n_sources", "n_pairs", "n_victims", "n_linked_victims",
-            "n_new_victims", "n_retired_victims", "n_flagged_clusters", "warnings")
+    keep = (
+        "run_id",
+        "n_records",
+        "n_sources",
+        "n_pairs",
+        "n_victims",
+        "n_linked_victims",
+        "n_new_victims",
+        "n_retired_victims",
+        "n_flagged_clusters",
+        "warnings",
+    )
     return {k: d.get(k) for k in keep}
 
 
@@ -54,9 +64,13 @@ def _run_estimate(ws: Workspace, params: dict[str, Any], report: Progress) -> di
     by = [b for b in params.get("by") or [] if b]
     options = {k: v for k, v in (params.get("options") or {}).items()}
     report(0.1, f"fitting {method}")
-    result = estimate_workspace(ws, method=method, by=by,
-                                accept_linkage_risk=bool(params.get("accept_linkage_risk")),
-                                **options)
+    result = estimate_workspace(
+        ws,
+        method=method,
+        by=by,
+        accept_linkage_risk=bool(params.get("accept_linkage_risk")),
+        **options,
+    )
     doc = result.to_dict()
     return {k: doc.get(k) for k in ("method", "observed", "estimate", "lower", "upper")}
 
@@ -100,16 +114,22 @@ class JobRunner:
 
     def __init__(self, ws: Workspace, workers: int = 1) -> None:
         self.ws = ws
-        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="roshan-job")
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, workers), thread_name_prefix="roshan-job"
+        )
         self._lock = threading.Lock()
         self.mark_interrupted()
 
     def mark_interrupted(self) -> int:
         """Mark jobs a previous server left unfinished as failed; returns how many."""
         with self.ws.session() as sess:
-            res = sess.execute(update(Job).where(Job.status.in_(("queued", "running")))
-                               .values(status="failed", message="interrupted (server stopped)",
-                                       finished_at=utcnow()))
+            res = sess.execute(
+                update(Job)
+                .where(Job.status.in_(("queued", "running")))
+                .values(
+                    status="failed", message="interrupted (server stopped)", finished_at=utcnow()
+                )
+            )
             return int(getattr(res, "rowcount", 0) or 0)
 
     def start(self, kind: str, params: dict[str, Any] | None, actor: str) -> int:
@@ -140,17 +160,33 @@ class JobRunner:
             self._finish(job_id, "failed", str(exc).splitlines()[0][:300], None, actor, kind)
         except Exception as exc:  # a job must never take the server down
             log.exception("job %s (%s) crashed", job_id, kind)
-            self._finish(job_id, "failed", f"internal error: {type(exc).__name__}", None,
-                         actor, kind)
+            self._finish(
+                job_id, "failed", f"internal error: {type(exc).__name__}", None, actor, kind
+            )
         else:
             self._finish(job_id, "done", "finished", result, actor, kind)
 
-    def _finish(self, job_id: int, status: str, message: str, result: dict[str, Any] | None,
-                actor: str, kind: str) -> None:
+    def _finish(
+        self,
+        job_id: int,
+        status: str,
+        message: str,
+        result: dict[str, Any] | None,
+        actor: str,
+        kind: str,
+    ) -> None:
         with self.ws.session() as sess:
-            sess.execute(update(Job).where(Job.id == job_id).values(
-                status=status, message=message, result=result, finished_at=utcnow(),
-                progress=1.0 if status == "done" else Job.progress))
+            sess.execute(
+                update(Job)
+                .where(Job.id == job_id)
+                .values(
+                    status=status,
+                    message=message,
+                    result=result,
+                    finished_at=utcnow(),
+                    progress=1.0 if status == "done" else Job.progress,
+                )
+            )
             record_event(sess, actor, f"job.{status}", "job", job_id, {"kind": kind})
 
     def wait(self, job_id: int, timeout: float = 120.0) -> dict[str, Any]:
@@ -178,12 +214,19 @@ def job_dict(ws: Workspace, job_id: int) -> dict[str, Any] | None:
 
 
 def _as_dict(job: Any) -> dict[str, Any]:
-    return {"id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress,
-            "message": job.message, "params": job.params, "result": job.result,
-            "created_by": job.created_by,
-            "created_at": job.created_at.isoformat() if job.created_at else None,
-            "started_at": job.started_at.isoformat() if job.started_at else None,
-            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "params": job.params,
+        "result": job.result,
+        "created_by": job.created_by,
+        "created_at": job.created_at.isoformat() if job.created_at else None,
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
 
 
 def list_jobs(ws: Workspace, limit: int = 50) -> list[dict[str, Any]]:

@@ -32,8 +32,20 @@ from sqlalchemy import func, select
 from roshan.store import LinkRun, Victim, Workspace
 from roshan.web.db import reader
 
-VICTIM_COLUMNS = ("uid", "display_name", "romanized", "sex", "age", "date_of_death", "province",
-                  "city", "cause_category", "n_records", "sources", "flags")
+VICTIM_COLUMNS = (
+    "uid",
+    "display_name",
+    "romanized",
+    "sex",
+    "age",
+    "date_of_death",
+    "province",
+    "city",
+    "cause_category",
+    "n_records",
+    "sources",
+    "flags",
+)
 _UID = re.compile(r"^V-\d+$", re.IGNORECASE)
 CHECK_SECONDS = 1.0
 
@@ -111,8 +123,11 @@ class SearchIndex:
         full_romans: dict[str, list[int]] = {}
         cols = [getattr(Victim, c) for c in VICTIM_COLUMNS]
         with reader(self.ws) as conn:
-            rows = conn.execute(select(Victim.id, Victim.name_key, Victim.romanized, *cols)
-                                .where(Victim.active.is_(True)))
+            rows = conn.execute(
+                select(Victim.id, Victim.name_key, Victim.romanized, *cols).where(
+                    Victim.active.is_(True)
+                )
+            )
             for vid, key, roman, *values in rows:
                 shown[vid] = dict(zip(VICTIM_COLUMNS, values, strict=True))
                 for tok in set((key or "").split()):
@@ -126,11 +141,16 @@ class SearchIndex:
                     full_romans.setdefault(" ".join(sorted(words)), []).append(vid)
         key_pairs.sort()
         roman_pairs.sort()
-        return _Index(signature, [t for t, _ in key_pairs],
-                      np.fromiter((i for _, i in key_pairs), dtype=np.int64, count=len(key_pairs)),
-                      [t for t, _ in roman_pairs],
-                      np.fromiter((i for _, i in roman_pairs), dtype=np.int64,
-                                  count=len(roman_pairs)), shown, full_keys, full_romans)
+        return _Index(
+            signature,
+            [t for t, _ in key_pairs],
+            np.fromiter((i for _, i in key_pairs), dtype=np.int64, count=len(key_pairs)),
+            [t for t, _ in roman_pairs],
+            np.fromiter((i for _, i in roman_pairs), dtype=np.int64, count=len(roman_pairs)),
+            shown,
+            full_keys,
+            full_romans,
+        )
 
     def current(self) -> _Index:
         """The index, rebuilt first if linkage has changed the victims."""
@@ -170,23 +190,30 @@ class SearchIndex:
             return empty
         if _UID.match(q):
             rows = self._rows_where(Victim.uid == q.upper())
-            return {"total": len(rows), "offset": offset, "limit": limit,
-                    "results": rows[offset:offset + limit]}
+            return {
+                "total": len(rows),
+                "offset": offset,
+                "limit": limit,
+                "results": rows[offset : offset + limit],
+            }
         idx = self.current()
         key_tokens = [t for t in normalize_name(q).key.split() if t]
         words = _roman_words(q)
         latin = bool(words) and all(w.isascii() for w in words)
         none = np.empty(0, dtype=np.int64)
         key_prefix = _all_prefixes(idx.key_tokens, idx.key_ids, key_tokens) if key_tokens else none
-        roman_prefix = (_all_prefixes(idx.roman_tokens, idx.roman_ids, words) if latin
-                        else none)
-        exact_full = np.unique(np.array(
-            idx.full_keys.get(" ".join(sorted(key_tokens)), [])
-            + (idx.full_romans.get(" ".join(sorted(words)), []) if latin else []),
-            dtype=np.int64))
+        roman_prefix = _all_prefixes(idx.roman_tokens, idx.roman_ids, words) if latin else none
+        exact_full = np.unique(
+            np.array(
+                idx.full_keys.get(" ".join(sorted(key_tokens)), [])
+                + (idx.full_romans.get(" ".join(sorted(words)), []) if latin else []),
+                dtype=np.int64,
+            )
+        )
         whole = np.union1d(
             _all_exact(idx.key_tokens, idx.key_ids, key_tokens) if key_tokens else none,
-            _all_exact(idx.roman_tokens, idx.roman_ids, words) if latin else none)
+            _all_exact(idx.roman_tokens, idx.roman_ids, words) if latin else none,
+        )
         tiers = [exact_full, whole, roman_prefix, key_prefix]
         ordered: list[np.ndarray] = []
         seen = none
@@ -198,9 +225,13 @@ class SearchIndex:
         if not ordered:
             return empty
         hits = np.concatenate(ordered)
-        page = hits[offset:offset + limit]
-        return {"total": int(len(hits)), "offset": offset, "limit": limit,
-                "results": [dict(idx.rows[int(i)]) for i in page]}
+        page = hits[offset : offset + limit]
+        return {
+            "total": int(len(hits)),
+            "offset": offset,
+            "limit": limit,
+            "results": [dict(idx.rows[int(i)]) for i in page],
+        }
 
     def _rows_where(self, cond: Any) -> list[dict[str, Any]]:
         cols = [getattr(Victim, c) for c in VICTIM_COLUMNS]

@@ -68,8 +68,11 @@ class WebSettings:
     #: address for throttling is then the last address the proxy added). Empty: the
     #: connection's address is used and forwarded headers are ignored. Default from
     #: ``ROSHAN_TRUSTED_PROXIES`` (comma-separated), e.g. ``127.0.0.1``.
-    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: tuple(
-        a.strip() for a in os.environ.get("ROSHAN_TRUSTED_PROXIES", "").split(",") if a.strip()))
+    trusted_proxies: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            a.strip() for a in os.environ.get("ROSHAN_TRUSTED_PROXIES", "").split(",") if a.strip()
+        )
+    )
 
 
 def hash_password(password: str) -> str:
@@ -145,7 +148,9 @@ def csrf_matches(expected: str | None, given: str | None) -> bool:
 
 def password_stamp(changed_at: Any) -> str:
     """A short fingerprint of the user's password-change time, kept in the session."""
-    return hashlib.sha256(str(changed_at.timestamp() if changed_at else "").encode()).hexdigest()[:16]
+    return hashlib.sha256(str(changed_at.timestamp() if changed_at else "").encode()).hexdigest()[
+        :16
+    ]
 
 
 def new_api_token() -> tuple[str, str]:
@@ -171,8 +176,9 @@ def verify_totp(secret: str, code: str) -> bool:
     return totp_step(secret, code) is not None
 
 
-def totp_step(secret: str, code: str, *, after: int | None = None,
-              now: float | None = None) -> int | None:
+def totp_step(
+    secret: str, code: str, *, after: int | None = None, now: float | None = None
+) -> int | None:
     """The time step (±1 around now) whose TOTP code is ``code``, or None.
 
     ``after``: the last step already accepted for this user; a code of that step or
@@ -256,9 +262,11 @@ class Throttle:
             self._hits.pop(key, None)
 
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-       "frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
 
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": CSP,

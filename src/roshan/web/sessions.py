@@ -41,8 +41,9 @@ def load(ws: Workspace, token: str | None) -> dict[str, Any] | None:
     if not token or not isinstance(token, str) or len(token) > 200:
         return None
     with reader(ws) as conn:
-        row = conn.execute(select(WebSession.data, WebSession.expires_at)
-                           .where(WebSession.id == _digest(token))).first()
+        row = conn.execute(
+            select(WebSession.data, WebSession.expires_at).where(WebSession.id == _digest(token))
+        ).first()
     if row is None:
         return None
     data, expires = row
@@ -61,14 +62,23 @@ def save(ws: Workspace, token: str | None, data: dict[str, Any], max_age: int) -
     clean = {k: v for k, v in data.items() if v is not None}
     with ws.session() as sess:
         if token:
-            res = sess.execute(update(WebSession).where(WebSession.id == _digest(token))
-                               .values(data=clean, user_id=uid,
-                                       expires_at=now + timedelta(seconds=max_age)))
+            res = sess.execute(
+                update(WebSession)
+                .where(WebSession.id == _digest(token))
+                .values(data=clean, user_id=uid, expires_at=now + timedelta(seconds=max_age))
+            )
             if cast(CursorResult[Any], res).rowcount:  # an UPDATE's result has rowcount
                 return token
         token = secrets.token_urlsafe(32)
-        sess.add(WebSession(id=_digest(token), user_id=uid, data=clean, created_at=now,
-                            expires_at=now + timedelta(seconds=max_age)))
+        sess.add(
+            WebSession(
+                id=_digest(token),
+                user_id=uid,
+                data=clean,
+                created_at=now,
+                expires_at=now + timedelta(seconds=max_age),
+            )
+        )
         # now and then, forget sessions that have expired
         if secrets.randbelow(50) == 0:
             sess.execute(delete(WebSession).where(WebSession.expires_at < now))

@@ -32,5 +32,6 @@ def render_form(recipient: str) -> str:
         raise IntakeError("not an age X25519 recipient (expected 'age1...')")
     decode_recipient(recipient)  # checksum
     html = resources.files(__package__).joinpath("form.html").read_text("utf-8")
-    return (html.replace("/*__ROSHAN_AGE_JS__*/", age_js())
-                .replace("__ROSHAN_RECIPIENT__", recipient))
+    return html.replace("/*__ROSHAN_AGE_JS__*/", age_js()).replace(
+        "__ROSHAN_RECIPIENT__", recipient
+    )

@@ -24,13 +24,19 @@ from roshan.link.review.reading import read_pairs
 from roshan.store.workspace import Workspace
 
 
-def _bottleneck(members: list[int], edges: pd.DataFrame) -> tuple[float | None, tuple[int, int] | None]:
+def _bottleneck(
+    members: list[int], edges: pd.DataFrame
+) -> tuple[float | None, tuple[int, int] | None]:
     """Kruskal on the cluster's internal edges, strongest first: the weakest edge that is
     still needed to hold the cluster together (None if the pairs never connect it)."""
     ordered = edges.sort_values("match_probability", ascending=False)
-    return _weakest_holding_edge(members, ordered["record_pk_l"].to_numpy(),
-                                 ordered["record_pk_r"].to_numpy(),
-                                 ordered["match_probability"].to_numpy(), range(len(ordered)))
+    return _weakest_holding_edge(
+        members,
+        ordered["record_pk_l"].to_numpy(),
+        ordered["record_pk_r"].to_numpy(),
+        ordered["match_probability"].to_numpy(),
+        range(len(ordered)),
+    )
 
 
 def _descending_order(p: np.ndarray) -> np.ndarray:
@@ -41,17 +47,21 @@ def _descending_order(p: np.ndarray) -> np.ndarray:
     return idx[::-1][non_nans[::-1].argsort(kind="quicksort")][::-1]
 
 
-def _bottleneck_sorted(members: list[int], lefts: np.ndarray, rights: np.ndarray,
-                       probs: np.ndarray) -> tuple[float | None, tuple[int, int] | None]:
+def _bottleneck_sorted(
+    members: list[int], lefts: np.ndarray, rights: np.ndarray, probs: np.ndarray
+) -> tuple[float | None, tuple[int, int] | None]:
     """:func:`_bottleneck` on plain arrays (no NaN, no repeated member), visiting edges of
     equal probability in the same order as pandas' sort does, without building a frame."""
-    return _weakest_holding_edge(members, lefts, rights, probs,
-                                 _descending_order(probs).tolist())
+    return _weakest_holding_edge(members, lefts, rights, probs, _descending_order(probs).tolist())
 
 
-def _weakest_holding_edge(members: list[int], lefts: np.ndarray, rights: np.ndarray,
-                          probs: np.ndarray, order: Any,
-                          ) -> tuple[float | None, tuple[int, int] | None]:
+def _weakest_holding_edge(
+    members: list[int],
+    lefts: np.ndarray,
+    rights: np.ndarray,
+    probs: np.ndarray,
+    order: Any,
+) -> tuple[float | None, tuple[int, int] | None]:
     """Union the members along the edges in ``order`` (strongest first); the last edge
     that joined two parts is the weakest one holding the cluster. ``(0.0, None)`` if the
     edges never connect all members; ``(None, None)`` for fewer than two members."""
@@ -98,28 +108,29 @@ class SuspiciousBase:
     suspicious first.
     """
 
-    cluster_ids: np.ndarray         # code -> the cluster id as stored
-    members_pk: np.ndarray          # record_pks sorted by (code, record_pk)
-    offsets: np.ndarray             # members of code c: members_pk[offsets[c]:offsets[c + 1]]
-    bott: np.ndarray                # the weakest edge holding the cluster together (0: none)
-    reason_bits: np.ndarray         # _SEX | _DATES | _WEAK
+    cluster_ids: np.ndarray  # code -> the cluster id as stored
+    members_pk: np.ndarray  # record_pks sorted by (code, record_pk)
+    offsets: np.ndarray  # members of code c: members_pk[offsets[c]:offsets[c + 1]]
+    bott: np.ndarray  # the weakest edge holding the cluster together (0: none)
+    reason_bits: np.ndarray  # _SEX | _DATES | _WEAK
     flag_reasons: dict[int, tuple[str, ...]]  # code -> ("linker:<flag>", ...)
-    show_a: np.ndarray              # the pair to show when no cannot-link rule is broken
+    show_a: np.ndarray  # the pair to show when no cannot-link rule is broken
     show_b: np.ndarray
-    ranked: np.ndarray              # int64 codes
-    record_codes: pd.DataFrame      # record_pk, code (for cannot-link rules)
-    prob_keys: np.ndarray           # scored pairs inside clusters, sorted pair_key values
+    ranked: np.ndarray  # int64 codes
+    record_codes: pd.DataFrame  # record_pk, code (for cannot-link rules)
+    prob_keys: np.ndarray  # scored pairs inside clusters, sorted pair_key values
     prob_values: np.ndarray
     #: the last :meth:`cannot_link_violations` answer, with the decisions it was for
     violations_memo: tuple[DecidedPairs, dict[int, tuple[int, int]]] | None = field(
-        default=None, repr=False, compare=False)
+        default=None, repr=False, compare=False
+    )
 
     @property
     def n(self) -> int:
         return len(self.cluster_ids)
 
     def members(self, code: int) -> tuple[int, ...]:
-        return tuple(int(x) for x in self.members_pk[self.offsets[code]:self.offsets[code + 1]])
+        return tuple(int(x) for x in self.members_pk[self.offsets[code] : self.offsets[code + 1]])
 
     def size(self, code: int) -> int:
         return int(self.offsets[code + 1] - self.offsets[code])
@@ -159,10 +170,12 @@ class SuspiciousBase:
             rules = pd.DataFrame(decided.cannot, columns=["a", "b"])
             rc = self.record_codes
             hit = rules.merge(rc.rename(columns={"record_pk": "a", "code": "ca"}), on="a").merge(
-                rc.rename(columns={"record_pk": "b", "code": "cb"}), on="b")
+                rc.rename(columns={"record_pk": "b", "code": "cb"}), on="b"
+            )
             hit = hit.loc[hit["ca"] == hit["cb"]]
-            for c, a, b in sorted(zip(hit["ca"].tolist(), hit["a"].tolist(),
-                                      hit["b"].tolist(), strict=True)):
+            for c, a, b in sorted(
+                zip(hit["ca"].tolist(), hit["a"].tolist(), hit["b"].tolist(), strict=True)
+            ):
                 out.setdefault(int(c), (int(a), int(b)))
         self.violations_memo = (decided, out)
         return out
@@ -170,23 +183,39 @@ class SuspiciousBase:
 
 def _empty_base() -> SuspiciousBase:
     empty = np.zeros(0, dtype="int64")
-    return SuspiciousBase(np.zeros(0, dtype=object), empty, np.zeros(1, dtype="int64"),
-                           np.zeros(0), np.zeros(0, dtype="int8"), {}, empty, empty, empty,
-                           pd.DataFrame({"record_pk": empty, "code": empty}), empty,
-                           np.zeros(0))
+    return SuspiciousBase(
+        np.zeros(0, dtype=object),
+        empty,
+        np.zeros(1, dtype="int64"),
+        np.zeros(0),
+        np.zeros(0, dtype="int8"),
+        {},
+        empty,
+        empty,
+        empty,
+        pd.DataFrame({"record_pk": empty, "code": empty}),
+        empty,
+        np.zeros(0),
+    )
 
 
 def read_clusters(path: Path) -> tuple[pd.DataFrame, str]:
     clusters = pd.read_parquet(path)
-    cid_col = next((c for c in ("cluster_id", "victim_uid", "victim_id", "uid")
-                    if c in clusters.columns), None)
+    cid_col = next(
+        (c for c in ("cluster_id", "victim_uid", "victim_id", "uid") if c in clusters.columns), None
+    )
     if "record_pk" not in clusters.columns or cid_col is None:
         raise LinkageError("clusters.parquet lacks record_pk / cluster_id columns")
     return clusters, cid_col
 
 
-def _conflict_shows(multi: pd.DataFrame, sex_codes: np.ndarray, date_codes: np.ndarray,
-                    prob_frame: pd.DataFrame, date_gap_days: int) -> dict[int, tuple[int, int]]:
+def _conflict_shows(
+    multi: pd.DataFrame,
+    sex_codes: np.ndarray,
+    date_codes: np.ndarray,
+    prob_frame: pd.DataFrame,
+    date_gap_days: int,
+) -> dict[int, tuple[int, int]]:
     """For clusters with conflicting sex or far-apart dates: the disagreeing pair with the
     lowest match probability (unscored pairs count as -1), ties by record ids.
 
@@ -209,7 +238,7 @@ def _conflict_shows(multi: pd.DataFrame, sex_codes: np.ndarray, date_codes: np.n
         m = part.merge(part, on="code", suffixes=("_x", "_y"))
         m = m.loc[m["record_pk_x"] < m["record_pk_y"]]
         sx, sy = m["sex_x"].to_numpy(dtype=object), m["sex_y"].to_numpy(dtype=object)
-        sex_bad = (((sx == "m") & (sy == "f")) | ((sx == "f") & (sy == "m")))
+        sex_bad = ((sx == "m") & (sy == "f")) | ((sx == "f") & (sy == "m"))
         sex_bad &= m["code"].isin(is_sex).to_numpy()
         dx, dy = m["dod_ns_x"].to_numpy(), m["dod_ns_y"].to_numpy()
         both = (dx != _NAT) & (dy != _NAT)
@@ -222,8 +251,7 @@ def _conflict_shows(multi: pd.DataFrame, sex_codes: np.ndarray, date_codes: np.n
         bad["p"] = bad["p"].fillna(-1.0)
         bad = bad.sort_values(["code", "p", "a", "b"], kind="mergesort")
         bad = bad.drop_duplicates("code", keep="first")
-        for c, a, b in zip(bad["code"].tolist(), bad["a"].tolist(), bad["b"].tolist(),
-                           strict=True):
+        for c, a, b in zip(bad["code"].tolist(), bad["a"].tolist(), bad["b"].tolist(), strict=True):
             out[int(c)] = (int(a), int(b))
 
     for c, n in sizes.items():
@@ -240,8 +268,9 @@ def _conflict_shows(multi: pd.DataFrame, sex_codes: np.ndarray, date_codes: np.n
 _NAT = np.datetime64("NaT", "ns").astype("int64")
 
 
-def compute_suspicious_base(ws: Workspace, path: Path, weak: float,
-                             date_gap_days: int) -> SuspiciousBase:
+def compute_suspicious_base(
+    ws: Workspace, path: Path, weak: float, date_gap_days: int
+) -> SuspiciousBase:
     clusters, cid_col = read_clusters(path)
     flags_by: dict[str, set[str]] = {}
     if "flags" in clusters.columns:  # the linker's own flags (chain_split, large_cluster, ...)
@@ -360,22 +389,27 @@ def compute_suspicious_base(ws: Workspace, path: Path, weak: float,
         plain[np.unique(codes[dup_records])] = False
         plain[np.unique(e_code[nan_edge])] = False
         for c in np.flatnonzero(exact).tolist():
-            members = [int(x) for x in members_pk[offsets[c]:offsets[c + 1]]]
-            rows = by_code[starts[c]:starts[c + 1]]
+            members = [int(x) for x in members_pk[offsets[c] : offsets[c + 1]]]
+            rows = by_code[starts[c] : starts[c + 1]]
             if plain[c]:
                 b_, pair = _bottleneck_sorted(members, e_l[rows], e_r[rows], p_raw[rows])
             else:
                 b_, pair = _bottleneck(members, internal.iloc[rows])
             bott[c] = 0.0 if b_ is None else b_
-            weak_l[c], weak_r[c] = (pair if pair is not None else (-1, -1))
+            weak_l[c], weak_r[c] = pair if pair is not None else (-1, -1)
 
     prob_frame = pd.DataFrame({"a": e_lo, "b": e_hi, "p": e_p}).drop_duplicates(
-        ["a", "b"], keep="last")
-    conflict_show = _conflict_shows(multi, np.flatnonzero(conflicting_sex),
-                                    np.flatnonzero(dates_far), prob_frame, date_gap_days)
+        ["a", "b"], keep="last"
+    )
+    conflict_show = _conflict_shows(
+        multi, np.flatnonzero(conflicting_sex), np.flatnonzero(dates_far), prob_frame, date_gap_days
+    )
 
-    bits = (np.where(conflicting_sex, _SEX, 0) | np.where(dates_far, _DATES, 0)
-            | np.where(bott < weak, _WEAK, 0)).astype("int8")
+    bits = (
+        np.where(conflicting_sex, _SEX, 0)
+        | np.where(dates_far, _DATES, 0)
+        | np.where(bott < weak, _WEAK, 0)
+    ).astype("int8")
     flag_reasons: dict[int, tuple[str, ...]] = {}
     if flags_by:
         for c, cid in enumerate(cluster_ids):
@@ -394,18 +428,25 @@ def compute_suspicious_base(ws: Workspace, path: Path, weak: float,
         raise LinkageError("record ids in pairs.parquet are outside the store's id range")
     keys = pair_key(prob_frame["a"].to_numpy(), prob_frame["b"].to_numpy())
     korder = np.argsort(keys, kind="stable")
-    base = SuspiciousBase(cluster_ids=np.asarray(cluster_ids, dtype=object),
-                           members_pk=members_pk, offsets=offsets, bott=bott.astype(float),
-                           reason_bits=bits, flag_reasons=flag_reasons, show_a=show_a,
-                           show_b=show_b, ranked=np.zeros(0, dtype="int64"),
-                           record_codes=pd.DataFrame({"record_pk": pk,
-                                                      "code": codes.astype("int64")}),
-                           prob_keys=keys[korder],
-                           prob_values=prob_frame["p"].to_numpy(dtype=float)[korder])
+    base = SuspiciousBase(
+        cluster_ids=np.asarray(cluster_ids, dtype=object),
+        members_pk=members_pk,
+        offsets=offsets,
+        bott=bott.astype(float),
+        reason_bits=bits,
+        flag_reasons=flag_reasons,
+        show_a=show_a,
+        show_b=show_b,
+        ranked=np.zeros(0, dtype="int64"),
+        record_codes=pd.DataFrame({"record_pk": pk, "code": codes.astype("int64")}),
+        prob_keys=keys[korder],
+        prob_values=prob_frame["p"].to_numpy(dtype=float)[korder],
+    )
     n_reasons = np.array([bin(b).count("1") for b in range(8)])[bits]
     for c in flag_reasons:
         n_reasons[c] += len(flag_reasons[c])
     candidates = np.flatnonzero(n_reasons > 0).tolist()
-    base.ranked = np.array(sorted(candidates, key=lambda c: base.order_key(c, int(n_reasons[c]))),
-                           dtype="int64")
+    base.ranked = np.array(
+        sorted(candidates, key=lambda c: base.order_key(c, int(n_reasons[c]))), dtype="int64"
+    )
     return base

@@ -33,8 +33,9 @@ def _sex_codes(values: pd.Series) -> pd.Series:
     """:func:`_sex_code` of each value, computed once per distinct value."""
     uniq = pd.unique(values.to_numpy(dtype=object))
     table = {v: _sex_code(v) for v in uniq if not (isinstance(v, float) and math.isnan(v))}
-    return values.map(lambda v: table.get(v) if not (isinstance(v, float) and math.isnan(v))
-                      else None)
+    return values.map(
+        lambda v: table.get(v) if not (isinstance(v, float) and math.isnan(v)) else None
+    )
 
 
 def _normalized_path(ws: Workspace) -> Path:
@@ -53,18 +54,21 @@ def cluster_attributes(ws: Workspace, pks: list[int]) -> pd.DataFrame:
             import pyarrow.parquet as pq
 
             have = set(pq.read_schema(norm).names)
-            cols = [c for c in ("record_pk", "sex", "sex_imputed", "dod", "dod_precision")
-                    if c in have]
+            cols = [
+                c for c in ("record_pk", "sex", "sex_imputed", "dod", "dod_precision") if c in have
+            ]
             frame = pd.read_parquet(norm, columns=cols)
             frame = frame.loc[frame["record_pk"].isin(pks)].copy()
             if "sex_imputed" in frame.columns:
                 frame.loc[frame["sex_imputed"].fillna(False).astype(bool), "sex"] = None
             if "dod_precision" in frame.columns and "dod" in frame.columns:
                 frame.loc[frame["dod_precision"] != "day", "dod"] = None
-            frame["sex"] = _sex_codes(frame.get("sex", pd.Series(None, index=frame.index,
-                                                                  dtype=object)))
-            frame["dod"] = pd.to_datetime(frame.get("dod", pd.Series(None, index=frame.index)),
-                                          errors="coerce")
+            frame["sex"] = _sex_codes(
+                frame.get("sex", pd.Series(None, index=frame.index, dtype=object))
+            )
+            frame["dod"] = pd.to_datetime(
+                frame.get("dod", pd.Series(None, index=frame.index)), errors="coerce"
+            )
             return frame[["record_pk", "sex", "dod"]].set_index("record_pk")
         except Exception:  # noqa: BLE001 - fall back to raw records
             pass
@@ -73,7 +77,8 @@ def cluster_attributes(ws: Workspace, pks: list[int]) -> pd.DataFrame:
     with reader(ws) as conn:
         for i in range(0, len(wanted), 20_000):
             stmt = select(Record.id, Record.sex, Record.date_of_death).where(
-                Record.id.in_(wanted[i:i + 20_000]))
+                Record.id.in_(wanted[i : i + 20_000])
+            )
             rows.extend(conn.execute(stmt).all())
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["record_pk", "sex", "dod"])
     frame["sex"] = _sex_codes(frame["sex"])

@@ -47,14 +47,53 @@ DECISIONS: tuple[str, ...] = (MATCH, NON_MATCH, UNSURE)
 
 # Words a reviewer may type (in a spreadsheet or at the prompt) for each decision.
 _WORDS: dict[str, str] = {}
-for _word in ("match", "m", "y", "yes", "same", "1", "true", "بله", "آره", "اره", "بلی",
-              "یکی", "یکسان", "same person"):
+for _word in (
+    "match",
+    "m",
+    "y",
+    "yes",
+    "same",
+    "1",
+    "true",
+    "بله",
+    "آره",
+    "اره",
+    "بلی",
+    "یکی",
+    "یکسان",
+    "same person",
+):
     _WORDS[_word] = MATCH
-for _word in ("non_match", "non-match", "nonmatch", "non match", "no match", "not a match",
-              "not_match", "n", "no", "different", "0", "false", "خیر", "نه", "متفاوت"):
+for _word in (
+    "non_match",
+    "non-match",
+    "nonmatch",
+    "non match",
+    "no match",
+    "not a match",
+    "not_match",
+    "n",
+    "no",
+    "different",
+    "0",
+    "false",
+    "خیر",
+    "نه",
+    "متفاوت",
+):
     _WORDS[_word] = NON_MATCH
-for _word in ("unsure", "u", "?", "maybe", "unknown", "not sure", "نامطمئن", "نامعلوم",
-              "مطمئن نیستم", "شاید"):
+for _word in (
+    "unsure",
+    "u",
+    "?",
+    "maybe",
+    "unknown",
+    "not sure",
+    "نامطمئن",
+    "نامعلوم",
+    "مطمئن نیستم",
+    "شاید",
+):
     _WORDS[_word] = UNSURE
 
 
@@ -79,8 +118,10 @@ def parse_decision(text: object) -> str | None:
         return None
     if word in _WORDS:
         return _WORDS[word]
-    raise ValueError(f"unknown decision {str(text).strip()[:40]!r} "
-                     "(use match/non_match/unsure, y/n/?, or بله/خیر/نامطمئن)")
+    raise ValueError(
+        f"unknown decision {str(text).strip()[:40]!r} "
+        "(use match/non_match/unsure, y/n/?, or بله/خیر/نامطمئن)"
+    )
 
 
 def ordered_pair(record_a: int, record_b: int) -> tuple[int, int]:
@@ -95,7 +136,7 @@ def _check_records(sess: Session, pks: Iterable[int]) -> None:
     wanted = sorted(set(int(p) for p in pks))
     found: set[int] = set()
     for i in range(0, len(wanted), 500):
-        chunk = wanted[i:i + 500]
+        chunk = wanted[i : i + 500]
         found.update(int(r) for r in sess.scalars(select(Record.id).where(Record.id.in_(chunk))))
     missing = [p for p in wanted if p not in found]
     if missing:
@@ -104,9 +145,17 @@ def _check_records(sess: Session, pks: Iterable[int]) -> None:
         raise LinkageError(f"unknown record id(s) in this workspace: {shown}{more}")
 
 
-def decide_in_session(sess: Session, record_a: int, record_b: int, decision: str,
-                      reviewer: str, *, expected_version: int | None = None,
-                      note: str | None = None, via: str = "api") -> ReviewDecision:
+def decide_in_session(
+    sess: Session,
+    record_a: int,
+    record_b: int,
+    decision: str,
+    reviewer: str,
+    *,
+    expected_version: int | None = None,
+    note: str | None = None,
+    via: str = "api",
+) -> ReviewDecision:
     """Store one decision inside the caller's transaction (see :func:`record_decision`).
 
     ``expected_version`` is the version the reviewer read: ``0`` means "there was no
@@ -119,17 +168,26 @@ def decide_in_session(sess: Session, record_a: int, record_b: int, decision: str
     if not reviewer:
         raise LinkageError("a decision needs a reviewer name")
     a, b = ordered_pair(record_a, record_b)
-    row = sess.scalars(select(ReviewDecision)
-                       .where(ReviewDecision.record_a == a, ReviewDecision.record_b == b)).first()
+    row = sess.scalars(
+        select(ReviewDecision).where(ReviewDecision.record_a == a, ReviewDecision.record_b == b)
+    ).first()
     now = utcnow()
     if row is None:
         if expected_version not in (None, 0):
             raise ReviewConflictError(
                 f"pair {a}-{b}: expected decision version {expected_version} but the pair "
-                "has no decision (was it removed?)")
+                "has no decision (was it removed?)"
+            )
         _check_records(sess, (a, b))
-        row = ReviewDecision(record_a=a, record_b=b, decision=decision, reviewer=reviewer[:200],
-                             decided_at=now, note=note, version=1)
+        row = ReviewDecision(
+            record_a=a,
+            record_b=b,
+            decision=decision,
+            reviewer=reviewer[:200],
+            decided_at=now,
+            note=note,
+            version=1,
+        )
         try:
             with sess.begin_nested():
                 sess.add(row)
@@ -144,29 +202,58 @@ def decide_in_session(sess: Session, record_a: int, record_b: int, decision: str
         if expected_version is not None and int(expected_version) != current:
             raise ReviewConflictError(
                 f"pair {a}-{b} was changed by someone else (you read version "
-                f"{expected_version}, it is now {current}); reload and decide again")
+                f"{expected_version}, it is now {current}); reload and decide again"
+            )
         previous = row.decision
         # an UPDATE answers with a CursorResult (rowcount); Session.execute's stub says Result
-        res = cast(CursorResult[Any], sess.execute(
-            update(ReviewDecision)
-            .where(ReviewDecision.id == row.id, ReviewDecision.version == current)
-            .values(decision=decision, reviewer=reviewer[:200], decided_at=now, note=note,
-                    version=current + 1)
-            .execution_options(synchronize_session=False)))
+        res = cast(
+            CursorResult[Any],
+            sess.execute(
+                update(ReviewDecision)
+                .where(ReviewDecision.id == row.id, ReviewDecision.version == current)
+                .values(
+                    decision=decision,
+                    reviewer=reviewer[:200],
+                    decided_at=now,
+                    note=note,
+                    version=current + 1,
+                )
+                .execution_options(synchronize_session=False)
+            ),
+        )
         if res.rowcount != 1:
             raise ReviewConflictError(
-                f"pair {a}-{b} was changed by someone else while saving; reload and retry")
+                f"pair {a}-{b} was changed by someone else while saving; reload and retry"
+            )
         sess.expire(row)
         sess.refresh(row)
-    record_event(sess, reviewer[:200], "review.decide", "record_pair", f"{a}-{b}",
-                 {"decision": decision, "previous": previous, "version": int(row.version),
-                  "via": via, "has_note": bool(note)})
+    record_event(
+        sess,
+        reviewer[:200],
+        "review.decide",
+        "record_pair",
+        f"{a}-{b}",
+        {
+            "decision": decision,
+            "previous": previous,
+            "version": int(row.version),
+            "via": via,
+            "has_note": bool(note),
+        },
+    )
     return row
 
 
-def record_decision(ws: Workspace, record_a: int, record_b: int, decision: str, reviewer: str,
-                    *, expected_version: int | None = None,
-                    note: str | None = None) -> ReviewDecision:
+def record_decision(
+    ws: Workspace,
+    record_a: int,
+    record_b: int,
+    decision: str,
+    reviewer: str,
+    *,
+    expected_version: int | None = None,
+    note: str | None = None,
+) -> ReviewDecision:
     """Store a reviewer's decision on a pair of records, with an audit event.
 
     ``decision`` is ``"match"``, ``"non_match"`` or ``"unsure"`` (or any word
@@ -183,8 +270,9 @@ def record_decision(ws: Workspace, record_a: int, record_b: int, decision: str, 
     if parsed is None:
         raise LinkageError("empty decision")
     with ws.session() as sess:
-        row = decide_in_session(sess, record_a, record_b, parsed, reviewer,
-                                expected_version=expected_version, note=note)
+        row = decide_in_session(
+            sess, record_a, record_b, parsed, reviewer, expected_version=expected_version, note=note
+        )
         sess.flush()
         sess.expunge(row)
     return row
@@ -194,8 +282,9 @@ def get_decision(ws: Workspace, record_a: int, record_b: int) -> ReviewDecision 
     """The stored decision on a pair (either order), or ``None``."""
     a, b = ordered_pair(record_a, record_b)
     with ws.session() as sess:
-        row = sess.scalars(select(ReviewDecision).where(ReviewDecision.record_a == a,
-                                                         ReviewDecision.record_b == b)).first()
+        row = sess.scalars(
+            select(ReviewDecision).where(ReviewDecision.record_a == a, ReviewDecision.record_b == b)
+        ).first()
         if row is not None:
             sess.expunge(row)
     return row
@@ -205,24 +294,36 @@ def decisions_frame(ws: Workspace) -> pd.DataFrame:
     """Every stored decision (training labels): record_a, record_b, decision, reviewer,
     decided_at, version — ordered by pair. Notes are left out (they may hold names)."""
     cols = ["record_a", "record_b", "decision", "reviewer", "decided_at", "version"]
-    stmt = select(ReviewDecision.record_a, ReviewDecision.record_b, ReviewDecision.decision,
-                  ReviewDecision.reviewer, ReviewDecision.decided_at, ReviewDecision.version
-                  ).order_by(ReviewDecision.record_a, ReviewDecision.record_b)
+    stmt = select(
+        ReviewDecision.record_a,
+        ReviewDecision.record_b,
+        ReviewDecision.decision,
+        ReviewDecision.reviewer,
+        ReviewDecision.decided_at,
+        ReviewDecision.version,
+    ).order_by(ReviewDecision.record_a, ReviewDecision.record_b)
     with ws.engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=cols)
 
 
-def decision_versions(conn: Connection | Session, record_as: Iterable[int],
-                      ) -> dict[tuple[int, int], tuple[int, str]]:
+def decision_versions(
+    conn: Connection | Session,
+    record_as: Iterable[int],
+) -> dict[tuple[int, int], tuple[int, str]]:
     """The current (version, decision) of every decided pair whose smaller record id is
     one of ``record_as``, keyed by (record_a, record_b). Pairs are stored smaller id
     first, so this reads the leading column of the pair's unique index."""
     firsts = list(record_as)
     out: dict[tuple[int, int], tuple[int, str]] = {}
-    for a, b, v, d in conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
-                                          ReviewDecision.version, ReviewDecision.decision)
-                                   .where(ReviewDecision.record_a.in_(firsts))):
+    for a, b, v, d in conn.execute(
+        select(
+            ReviewDecision.record_a,
+            ReviewDecision.record_b,
+            ReviewDecision.version,
+            ReviewDecision.decision,
+        ).where(ReviewDecision.record_a.in_(firsts))
+    ):
         out[(int(a), int(b))] = (int(v), d)
     return out
 
@@ -230,8 +331,14 @@ def decision_versions(conn: Connection | Session, record_as: Iterable[int],
 def is_decided(conn: Connection | Session, record_a: int, record_b: int) -> bool:
     """True when a decision on the pair (either order) is stored."""
     a, b = sorted((int(record_a), int(record_b)))
-    return conn.execute(select(ReviewDecision.id).where(
-        ReviewDecision.record_a == a, ReviewDecision.record_b == b)).first() is not None
+    return (
+        conn.execute(
+            select(ReviewDecision.id).where(
+                ReviewDecision.record_a == a, ReviewDecision.record_b == b
+            )
+        ).first()
+        is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -246,17 +353,25 @@ class DecisionEntry:
     version: int
 
 
-def decisions_touching(conn: Connection | Session, record_pks: Iterable[int]) -> list[DecisionEntry]:
+def decisions_touching(
+    conn: Connection | Session, record_pks: Iterable[int]
+) -> list[DecisionEntry]:
     """The decisions on pairs that include any of ``record_pks``, oldest first."""
     pks = list(record_pks)
     if not pks:
         return []
-    rows = conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
-                               ReviewDecision.decision, ReviewDecision.reviewer,
-                               ReviewDecision.decided_at, ReviewDecision.version)
-                        .where(or_(ReviewDecision.record_a.in_(pks),
-                                   ReviewDecision.record_b.in_(pks)))
-                        .order_by(ReviewDecision.decided_at))
+    rows = conn.execute(
+        select(
+            ReviewDecision.record_a,
+            ReviewDecision.record_b,
+            ReviewDecision.decision,
+            ReviewDecision.reviewer,
+            ReviewDecision.decided_at,
+            ReviewDecision.version,
+        )
+        .where(or_(ReviewDecision.record_a.in_(pks), ReviewDecision.record_b.in_(pks)))
+        .order_by(ReviewDecision.decided_at)
+    )
     return [DecisionEntry(*r) for r in rows]
 
 
@@ -281,8 +396,10 @@ def load_constraints(ws: Workspace) -> tuple[list[tuple[int, int]], list[tuple[i
 
 def _decided_keys(ws: Workspace) -> set[tuple[int, int]]:
     with reader(ws) as conn:
-        return {(int(a), int(b)) for a, b in
-                conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b))}
+        return {
+            (int(a), int(b))
+            for a, b in conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b))
+        }
 
 
 def pair_key(lo: Any, hi: Any) -> np.ndarray:
@@ -324,16 +441,27 @@ def decided_pairs(ws: Workspace) -> DecidedPairs:
     from sqlalchemy import func
 
     with reader(ws) as conn:
-        sig = tuple(conn.execute(select(func.count(ReviewDecision.id), func.max(ReviewDecision.id),
-                                        func.sum(ReviewDecision.version))).one())
+        sig = tuple(
+            conn.execute(
+                select(
+                    func.count(ReviewDecision.id),
+                    func.max(ReviewDecision.id),
+                    func.sum(ReviewDecision.version),
+                )
+            ).one()
+        )
 
     def load() -> DecidedPairs:
         with reader(ws) as conn:
-            rows = conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
-                                       ReviewDecision.decision)).all()
+            rows = conn.execute(
+                select(ReviewDecision.record_a, ReviewDecision.record_b, ReviewDecision.decision)
+            ).all()
         cols = list(zip(*rows, strict=True)) if rows else [(), (), ()]
-        return DecidedPairs(np.array(cols[0], dtype="int64"), np.array(cols[1], dtype="int64"),
-                          np.array([d == NON_MATCH for d in cols[2]], dtype=bool))
+        return DecidedPairs(
+            np.array(cols[0], dtype="int64"),
+            np.array(cols[1], dtype="int64"),
+            np.array([d == NON_MATCH for d in cols[2]], dtype=bool),
+        )
 
     slot = (str(getattr(ws, "root", "")), str(ws.engine.url))
     return DECISIONS_CACHE.get((slot, sig), load)

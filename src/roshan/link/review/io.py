@@ -42,8 +42,19 @@ from roshan.store.workspace import Workspace, actor_name
 
 #: Record fields exported for each side of a pair (never the sensitive ones).
 KEY_FIELDS: tuple[str, ...] = (
-    "source", "record_id", "full_name", "given_name", "family_name", "father_name", "sex",
-    "age", "date_of_death", "place_of_death", "city", "province", "cause_of_death",
+    "source",
+    "record_id",
+    "full_name",
+    "given_name",
+    "family_name",
+    "father_name",
+    "sex",
+    "age",
+    "date_of_death",
+    "place_of_death",
+    "city",
+    "province",
+    "cause_of_death",
 )
 LEAD_COLUMNS = ("item", "decision", "note", "reviewer", "match_probability", "kind", "reason")
 TAIL_COLUMNS = ("record_a", "record_b", "version", "cluster_id", "workspace_id", "batch_id")
@@ -84,11 +95,15 @@ class BatchExport:
     model_checks: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": str(self.path), "batch_id": self.batch_id,
-                "workspace_id": self.workspace_id, "rows": self.rows,
-                "uncertain_pairs": self.uncertain_pairs,
-                "suspicious_clusters": self.suspicious_clusters,
-                "model_checks": self.model_checks}
+        return {
+            "file": str(self.path),
+            "batch_id": self.batch_id,
+            "workspace_id": self.workspace_id,
+            "rows": self.rows,
+            "uncertain_pairs": self.uncertain_pairs,
+            "suspicious_clusters": self.suspicious_clusters,
+            "model_checks": self.model_checks,
+        }
 
 
 @dataclass
@@ -104,10 +119,16 @@ class BatchImport:
     conflicts: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": str(self.path), "batch_ids": self.batch_ids, "rows": self.rows,
-                "decided": dict(self.decided), "blank": self.blank,
-                "unchanged": self.unchanged, "conflicts": len(self.conflicts),
-                "conflict_rows": self.conflicts[:100]}
+        return {
+            "file": str(self.path),
+            "batch_ids": self.batch_ids,
+            "rows": self.rows,
+            "decided": dict(self.decided),
+            "blank": self.blank,
+            "unchanged": self.unchanged,
+            "conflicts": len(self.conflicts),
+            "conflict_rows": self.conflicts[:100],
+        }
 
 
 def _inert(value: object) -> object:
@@ -117,8 +138,9 @@ def _inert(value: object) -> object:
     return value
 
 
-def batch_rows(ws: Workspace, limit: int = 50, cluster_limit: int = 20,
-               batch_id: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+def batch_rows(
+    ws: Workspace, limit: int = 50, cluster_limit: int = 20, batch_id: str | None = None
+) -> tuple[str, list[dict[str, Any]]]:
     """The rows of a new batch (as dicts in :func:`batch_columns` order) and its id."""
     batch_id = batch_id or new_batch_id()
     items = review_queue(ws, limit, cluster_limit)
@@ -129,31 +151,52 @@ def batch_rows(ws: Workspace, limit: int = 50, cluster_limit: int = 20,
     versions: dict[tuple[int, int], int] = {}
     if items:
         with ws.engine.connect() as conn:
-            for a, b, v in conn.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
-                                               ReviewDecision.version)):
+            for a, b, v in conn.execute(
+                select(ReviewDecision.record_a, ReviewDecision.record_b, ReviewDecision.version)
+            ):
                 versions[(int(a), int(b))] = int(v)
     rows = []
     for n, item in enumerate(items, start=1):
         a, b = item["record_a"], item["record_b"]
         row: dict[str, Any] = {
-            "item": n, "decision": "", "note": "", "reviewer": "",
-            "match_probability": (None if item["match_probability"] is None
-                                  else round(float(item["match_probability"]), 6)),
-            "kind": item["kind"], "reason": item["reason"],
+            "item": n,
+            "decision": "",
+            "note": "",
+            "reviewer": "",
+            "match_probability": (
+                None
+                if item["match_probability"] is None
+                else round(float(item["match_probability"]), 6)
+            ),
+            "kind": item["kind"],
+            "reason": item["reason"],
         }
         ra, rb = recs.get(a, {}), recs.get(b, {})
         for f in KEY_FIELDS:
             row[f"a_{f}"] = ra.get(f)
             row[f"b_{f}"] = rb.get(f)
-        row.update({"record_a": a, "record_b": b, "version": versions.get((a, b), 0),
-                    "cluster_id": item["cluster_id"], "workspace_id": ws.id,
-                    "batch_id": batch_id})
+        row.update(
+            {
+                "record_a": a,
+                "record_b": b,
+                "version": versions.get((a, b), 0),
+                "cluster_id": item["cluster_id"],
+                "workspace_id": ws.id,
+                "batch_id": batch_id,
+            }
+        )
         rows.append(row)
     return batch_id, rows
 
 
-def export_batch(ws: Workspace, path: str | Path, *, limit: int = 50, cluster_limit: int = 20,
-                 actor: str | None = None) -> BatchExport:
+def export_batch(
+    ws: Workspace,
+    path: str | Path,
+    *,
+    limit: int = 50,
+    cluster_limit: int = 20,
+    actor: str | None = None,
+) -> BatchExport:
     """Write the ``limit`` most uncertain pairs and ``cluster_limit`` suspicious clusters to a
     CSV (UTF-8 with BOM, so Excel shows Persian) or XLSX file, for review in a spreadsheet."""
     path = Path(path)
@@ -179,16 +222,34 @@ def export_batch(ws: Workspace, path: str | Path, *, limit: int = 50, cluster_li
     n_checks = sum(1 for r in rows if r["kind"] == "model_check")
     n_clusters = len(rows) - n_pairs - n_checks
     with ws.session() as sess:
-        record_event(sess, actor or actor_name(), "review.batch_export", "review_batch", batch_id,
-                     {"rows": len(rows), "format": suffix.lstrip("."), "uncertain_pairs": n_pairs,
-                      "suspicious_clusters": n_clusters, "model_checks": n_checks})
-    return BatchExport(path=path, batch_id=batch_id, workspace_id=ws.id, rows=len(rows),
-                       uncertain_pairs=n_pairs, suspicious_clusters=n_clusters,
-                       model_checks=n_checks)
+        record_event(
+            sess,
+            actor or actor_name(),
+            "review.batch_export",
+            "review_batch",
+            batch_id,
+            {
+                "rows": len(rows),
+                "format": suffix.lstrip("."),
+                "uncertain_pairs": n_pairs,
+                "suspicious_clusters": n_clusters,
+                "model_checks": n_checks,
+            },
+        )
+    return BatchExport(
+        path=path,
+        batch_id=batch_id,
+        workspace_id=ws.id,
+        rows=len(rows),
+        uncertain_pairs=n_pairs,
+        suspicious_clusters=n_clusters,
+        model_checks=n_checks,
+    )
 
 
-def _write_xlsx(path: Path, cols: list[str], rows: list[dict[str, Any]], workspace_id: str,
-                batch_id: str) -> None:
+def _write_xlsx(
+    path: Path, cols: list[str], rows: list[dict[str, Any]], workspace_id: str, batch_id: str
+) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -214,8 +275,12 @@ def _write_xlsx(path: Path, cols: list[str], rows: list[dict[str, Any]], workspa
     for r in range(2, len(rows) + 2):
         sheet.cell(row=r, column=dec_col).fill = fill
     if rows:
-        dv = DataValidation(type="list", formula1='"match,non_match,unsure,بله,خیر,نامطمئن"',
-                            allow_blank=True, showErrorMessage=False)
+        dv = DataValidation(
+            type="list",
+            formula1='"match,non_match,unsure,بله,خیر,نامطمئن"',
+            allow_blank=True,
+            showErrorMessage=False,
+        )
         dv.add(f"{letter}2:{letter}{len(rows) + 1}")
         sheet.add_data_validation(dv)
     sheet.freeze_panes = "C2"
@@ -237,8 +302,9 @@ def _int_cell(value: object, *, file: str, row: int, column: str) -> int:
             raise ValueError
         return int(number)
     except (TypeError, ValueError):
-        raise InputFileError(f"not a whole number: {str(value)[:20]!r}", file=file, row=row,
-                             field=column) from None
+        raise InputFileError(
+            f"not a whole number: {str(value)[:20]!r}", file=file, row=row, field=column
+        ) from None
 
 
 def read_batch(ws: Workspace, path: str | Path) -> list[dict[str, Any]]:
@@ -264,16 +330,18 @@ def read_batch(ws: Workspace, path: str | Path) -> list[dict[str, Any]]:
             names = wb.sheetnames
             wb.close()
         except Exception as exc:  # openpyxl raises many types on bad files
-            raise InputFileError(f"not a readable XLSX workbook ({type(exc).__name__})",
-                                 file=path.name) from exc
+            raise InputFileError(
+                f"not a readable XLSX workbook ({type(exc).__name__})", file=path.name
+            ) from exc
         sheet = SHEET if SHEET in names else None
     table = open_table(path, sheet=sheet)
     name = path.name
     header = [h.strip().lstrip("\ufeff") for h in table.header]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise InputFileError(f"not a roshan review batch (missing column(s) {', '.join(missing)})",
-                             file=name)
+        raise InputFileError(
+            f"not a roshan review batch (missing column(s) {', '.join(missing)})", file=name
+        )
     out: list[dict[str, Any]] = []
     other_ws: set[str] = set()
     batch_ids: list[str] = []
@@ -295,21 +363,35 @@ def read_batch(ws: Workspace, path: str | Path) -> list[dict[str, Any]]:
         a = _int_cell(cells.get("record_a"), file=name, row=row_number, column="record_a")
         b = _int_cell(cells.get("record_b"), file=name, row=row_number, column="record_b")
         if a == b:
-            raise InputFileError("record_a and record_b are the same record", file=name,
-                                 row=row_number)
+            raise InputFileError(
+                "record_a and record_b are the same record", file=name, row=row_number
+            )
         version_cell = cells.get("version")
-        version = (None if version_cell in (None, "") else
-                   _int_cell(version_cell, file=name, row=row_number, column="version"))
+        version = (
+            None
+            if version_cell in (None, "")
+            else _int_cell(version_cell, file=name, row=row_number, column="version")
+        )
         note = str(cells.get("note") or "").strip() or None
         reviewer = str(cells.get("reviewer") or "").strip() or None
-        out.append({"row": row_number, "record_a": min(a, b), "record_b": max(a, b),
-                    "decision": decision, "version": version, "note": note,
-                    "reviewer": reviewer, "batch_id": bid})
+        out.append(
+            {
+                "row": row_number,
+                "record_a": min(a, b),
+                "record_b": max(a, b),
+                "decision": decision,
+                "version": version,
+                "note": note,
+                "reviewer": reviewer,
+                "batch_id": bid,
+            }
+        )
     if other_ws:
         shown = ", ".join(sorted(other_ws)[:3])
         raise WorkspaceError(
             f"{name}: this review file belongs to another workspace ({shown}), not to this one "
-            f"({ws.id}); nothing was imported")
+            f"({ws.id}); nothing was imported"
+        )
     # One pair, one decision per file.
     seen: dict[tuple[int, int], dict[str, Any]] = {}
     for item in out:
@@ -319,7 +401,9 @@ def read_batch(ws: Workspace, path: str | Path) -> list[dict[str, Any]]:
         if key in seen and seen[key]["decision"] != item["decision"]:
             raise InputFileError(
                 f"the same pair is decided differently on rows {seen[key]['row']} and "
-                f"{item['row']}; nothing was imported", file=name)
+                f"{item['row']}; nothing was imported",
+                file=name,
+            )
         seen.setdefault(key, item)
     _check_known(ws, out, name)
     for item in out:
@@ -334,14 +418,17 @@ def _check_known(ws: Workspace, items: list[dict[str, Any]], name: str) -> None:
     found: set[int] = set()
     with ws.engine.connect() as conn:
         for k in range(0, len(wanted), 500):
-            chunk = wanted[k:k + 500]
-            found.update(int(r) for r in conn.execute(select(Record.id).where(Record.id.in_(chunk)))
-                         .scalars())
+            chunk = wanted[k : k + 500]
+            found.update(
+                int(r)
+                for r in conn.execute(select(Record.id).where(Record.id.in_(chunk))).scalars()
+            )
     bad = [i for i in items if i["record_a"] not in found or i["record_b"] not in found]
     if bad:
         rows = ", ".join(str(i["row"]) for i in bad[:10])
-        raise InputFileError(f"unknown record id(s) on row(s) {rows}; nothing was imported",
-                             file=name)
+        raise InputFileError(
+            f"unknown record id(s) on row(s) {rows}; nothing was imported", file=name
+        )
 
 
 def import_batch(ws: Workspace, path: str | Path, *, reviewer: str | None = None) -> BatchImport:
@@ -354,8 +441,9 @@ def import_batch(ws: Workspace, path: str | Path, *, reviewer: str | None = None
     path = Path(path)
     items = read_batch(ws, path)
     default_reviewer = (reviewer or actor_name()).strip()
-    result = BatchImport(path=path, batch_ids=items[0]["batch_ids"] if items else [],
-                         rows=len(items))
+    result = BatchImport(
+        path=path, batch_ids=items[0]["batch_ids"] if items else [], rows=len(items)
+    )
     from sqlalchemy import select
 
     done: set[tuple[int, int]] = set()
@@ -369,24 +457,43 @@ def import_batch(ws: Workspace, path: str | Path, *, reviewer: str | None = None
                 result.unchanged += 1
                 continue
             done.add(key)
-            current = sess.scalars(select(ReviewDecision).where(
-                ReviewDecision.record_a == key[0], ReviewDecision.record_b == key[1])).first()
+            current = sess.scalars(
+                select(ReviewDecision).where(
+                    ReviewDecision.record_a == key[0], ReviewDecision.record_b == key[1]
+                )
+            ).first()
             if current is not None and current.decision == item["decision"]:
                 result.unchanged += 1
                 continue
             try:
                 with sess.begin_nested():
-                    decide_in_session(sess, key[0], key[1], item["decision"],
-                                      item["reviewer"] or default_reviewer,
-                                      expected_version=item["version"], note=item["note"],
-                                      via="batch")
+                    decide_in_session(
+                        sess,
+                        key[0],
+                        key[1],
+                        item["decision"],
+                        item["reviewer"] or default_reviewer,
+                        expected_version=item["version"],
+                        note=item["note"],
+                        via="batch",
+                    )
             except ReviewConflictError:
                 result.conflicts.append(int(item["row"]))
                 continue
             result.decided[item["decision"]] += 1
-        record_event(sess, default_reviewer, "review.batch_import", "review_batch",
-                     ",".join(result.batch_ids)[:200] or None,
-                     {"rows": result.rows, "decided": dict(result.decided),
-                      "blank": result.blank, "unchanged": result.unchanged,
-                      "conflicts": len(result.conflicts), "format": path.suffix.lstrip(".")})
+        record_event(
+            sess,
+            default_reviewer,
+            "review.batch_import",
+            "review_batch",
+            ",".join(result.batch_ids)[:200] or None,
+            {
+                "rows": result.rows,
+                "decided": dict(result.decided),
+                "blank": result.blank,
+                "unchanged": result.unchanged,
+                "conflicts": len(result.conflicts),
+                "format": path.suffix.lstrip("."),
+            },
+        )
     return result

@@ -54,8 +54,7 @@ def clear_review_caches() -> None:
     _CHECK_CACHE.clear()
 
 
-_UNCERTAIN_COLUMNS = ["record_pk_l", "record_pk_r", "match_probability", "match_weight",
-                      "distance"]
+_UNCERTAIN_COLUMNS = ["record_pk_l", "record_pk_r", "match_probability", "match_weight", "distance"]
 
 
 def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.DataFrame:
@@ -66,16 +65,21 @@ def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.
         raise LinkageError("no pairwise predictions in this workspace yet; run `roshan link` first")
 
     def compute() -> pd.DataFrame:
-        pairs = read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"],
-                            optional=("match_weight",))
+        pairs = read_pairs(
+            ws, ["record_pk_l", "record_pk_r", "match_probability"], optional=("match_weight",)
+        )
         lo, hi = band
         p = pairs["match_probability"].astype(float)
         pairs = pairs.loc[(p >= lo) & (p <= hi)]
         a = pairs["record_pk_l"].astype("int64").to_numpy()
         b = pairs["record_pk_r"].astype("int64").to_numpy()
-        out = pd.DataFrame({"record_pk_l": np.minimum(a, b), "record_pk_r": np.maximum(a, b),
-                            "match_probability": pairs["match_probability"].astype(float)
-                            .to_numpy()})
+        out = pd.DataFrame(
+            {
+                "record_pk_l": np.minimum(a, b),
+                "record_pk_r": np.maximum(a, b),
+                "match_probability": pairs["match_probability"].astype(float).to_numpy(),
+            }
+        )
         if "match_weight" in pairs.columns:
             out["match_weight"] = pairs["match_weight"].astype(float).to_numpy()
         else:
@@ -91,8 +95,13 @@ def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.
     return _UNCERTAIN_CACHE.get((slot, key), compute)
 
 
-def _uncertain(ws: Workspace, limit: int, threshold: float | None, band: tuple[float, float],
-               decided: DecidedPairs | None) -> pd.DataFrame:
+def _uncertain(
+    ws: Workspace,
+    limit: int,
+    threshold: float | None,
+    band: tuple[float, float],
+    decided: DecidedPairs | None,
+) -> pd.DataFrame:
     if limit <= 0:
         return pd.DataFrame(columns=_UNCERTAIN_COLUMNS)
     t = current_threshold(ws) if threshold is None else float(threshold)
@@ -101,16 +110,22 @@ def _uncertain(ws: Workspace, limit: int, threshold: float | None, band: tuple[f
         decided = decided_pairs(ws)
     if len(decided):
         # at most len(decided) of the first limit + len(decided) rows can be left out
-        head = ranked.iloc[:limit + len(decided)]
-        head = head.loc[~decided.contains(head["record_pk_l"].to_numpy(),
-                                          head["record_pk_r"].to_numpy())]
+        head = ranked.iloc[: limit + len(decided)]
+        head = head.loc[
+            ~decided.contains(head["record_pk_l"].to_numpy(), head["record_pk_r"].to_numpy())
+        ]
     else:
         head = ranked
     return head.head(limit).reset_index(drop=True).copy()
 
 
-def uncertain_pairs(ws: Workspace, limit: int = 50, *, threshold: float | None = None,
-                    band: tuple[float, float] = REVIEW_BAND) -> pd.DataFrame:
+def uncertain_pairs(
+    ws: Workspace,
+    limit: int = 50,
+    *,
+    threshold: float | None = None,
+    band: tuple[float, float] = REVIEW_BAND,
+) -> pd.DataFrame:
     """The ``limit`` most uncertain, not yet decided pairs from ``pairs.parquet``.
 
     Uncertainty is closeness to the clustering threshold in log-odds (match weight)
@@ -131,8 +146,12 @@ IN_DOUBT = ("failed", "repaired")
 
 def latest_health(ws: Workspace) -> str | None:
     """The health verdict of the latest finished link run (None: not checked)."""
-    stmt = select(LinkRun.health_verdict).where(LinkRun.status == "done") \
-        .order_by(LinkRun.id.desc()).limit(1)
+    stmt = (
+        select(LinkRun.health_verdict)
+        .where(LinkRun.status == "done")
+        .order_by(LinkRun.id.desc())
+        .limit(1)
+    )
     with reader(ws) as conn:
         return conn.execute(stmt).scalar()
 
@@ -148,10 +167,14 @@ def _model_check_pairs(ws: Workspace, limit: int, decided: DecidedPairs) -> pd.D
     ranked = _CHECK_CACHE.get((str(path), key), lambda: pd.read_parquet(path, columns=cols))
     if ranked.empty:
         return empty
-    head = ranked.iloc[:limit + len(decided)]
+    head = ranked.iloc[: limit + len(decided)]
     if len(decided):
-        head = head.loc[~decided.contains(head["record_pk_l"].astype("int64").to_numpy(),
-                                          head["record_pk_r"].astype("int64").to_numpy())]
+        head = head.loc[
+            ~decided.contains(
+                head["record_pk_l"].astype("int64").to_numpy(),
+                head["record_pk_r"].astype("int64").to_numpy(),
+            )
+        ]
     return head.head(limit).reset_index(drop=True)
 
 
@@ -175,19 +198,35 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
     for lo, hi, p, combo in checks.itertuples(index=False):
         key = (int(lo), int(hi))
         seen.add(key)
-        items.append({"kind": "model_check", "record_a": key[0], "record_b": key[1],
-                      "match_probability": float(p),
-                      "reason": f"model_check:{combo}",
-                      "cluster_id": None, "cluster_size": None})
+        items.append(
+            {
+                "kind": "model_check",
+                "record_a": key[0],
+                "record_b": key[1],
+                "match_probability": float(p),
+                "reason": f"model_check:{combo}",
+                "cluster_id": None,
+                "cluster_size": None,
+            }
+        )
     limit = max(0, limit - len(checks))
     pairs = _uncertain(ws, limit, t, REVIEW_BAND, decisions)
     for lo, hi, p in pairs[["record_pk_l", "record_pk_r", "match_probability"]].itertuples(
-            index=False):
+        index=False
+    ):
         key = (int(lo), int(hi))
         seen.add(key)
-        items.append({"kind": "uncertain_pair", "record_a": key[0], "record_b": key[1],
-                      "match_probability": float(p), "reason": "near_threshold",
-                      "cluster_id": None, "cluster_size": None})
+        items.append(
+            {
+                "kind": "uncertain_pair",
+                "record_a": key[0],
+                "record_b": key[1],
+                "match_probability": float(p),
+                "reason": "near_threshold",
+                "cluster_id": None,
+                "cluster_size": None,
+            }
+        )
     clusters_path = ws.snapshot("clusters")
     if cluster_limit > 0 and clusters_path.is_file():
         sus, base = select_suspicious(ws, cluster_limit, t, DATE_GAP_DAYS, decisions)
@@ -197,10 +236,17 @@ def review_queue(ws: Workspace, limit: int = 50, cluster_limit: int = 20) -> lis
             if key in seen:
                 continue
             seen.add(key)
-            items.append({"kind": "suspicious_cluster", "record_a": key[0], "record_b": key[1],
-                          "match_probability": None if base is None else base.probability(*key),
-                          "reason": ";".join(c.reasons),
-                          "cluster_id": c.cluster_id, "cluster_size": len(c.record_pks)})
+            items.append(
+                {
+                    "kind": "suspicious_cluster",
+                    "record_a": key[0],
+                    "record_b": key[1],
+                    "match_probability": None if base is None else base.probability(*key),
+                    "reason": ";".join(c.reasons),
+                    "cluster_id": c.cluster_id,
+                    "cluster_size": len(c.record_pks),
+                }
+            )
     return items
 
 

@@ -29,21 +29,24 @@ def reader(ws: Workspace) -> Any:
 
 def current_threshold(ws: Workspace) -> float:
     """The match threshold of the latest finished linkage run (else :data:`FALLBACK_THRESHOLD`)."""
-    stmt = select(LinkRun.threshold).where(LinkRun.status.in_(("done", "finished", "ok",
-                                                                "succeeded", "completed")))
+    stmt = select(LinkRun.threshold).where(
+        LinkRun.status.in_(("done", "finished", "ok", "succeeded", "completed"))
+    )
     stmt = stmt.order_by(LinkRun.id.desc()).limit(1)
     with reader(ws) as conn:
         value = conn.execute(stmt).scalar()
         if value is None:
-            value = conn.execute(select(LinkRun.threshold).order_by(LinkRun.id.desc())
-                                 .limit(1)).scalar()
+            value = conn.execute(
+                select(LinkRun.threshold).order_by(LinkRun.id.desc()).limit(1)
+            ).scalar()
     if value is None or not (0.0 < float(value) < 1.0):
         return FALLBACK_THRESHOLD
     return float(value)
 
 
-def read_pairs(ws: Workspace, columns: list[str] | None = None,
-                optional: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_pairs(
+    ws: Workspace, columns: list[str] | None = None, optional: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """pairs.parquet (``columns`` only, plus those of ``optional`` that exist)."""
     path = ws.snapshot("pairs")
     if not path.is_file():
@@ -73,9 +76,12 @@ def records_by_pk(ws: Workspace, pks: Iterable[int]) -> dict[int, dict[str, Any]
     cols = [getattr(Record, f) for f in FIELD_NAMES]
     with reader(ws) as conn:
         for i in range(0, len(wanted), 500):
-            chunk = wanted[i:i + 500]
-            stmt = (select(Record.id, Source.name, Record.row_number, *cols)
-                    .join(Source, Source.id == Record.source_id).where(Record.id.in_(chunk)))
+            chunk = wanted[i : i + 500]
+            stmt = (
+                select(Record.id, Source.name, Record.row_number, *cols)
+                .join(Source, Source.id == Record.source_id)
+                .where(Record.id.in_(chunk))
+            )
             for row in conn.execute(stmt):
                 rec = {"record_pk": int(row[0]), "source": row[1], "row_number": int(row[2])}
                 rec.update(dict(zip(FIELD_NAMES, row[3:], strict=False)))

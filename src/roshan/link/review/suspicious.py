@@ -37,10 +37,15 @@ class SuspiciousCluster:
     record_b: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"cluster_id": self.cluster_id, "record_pks": list(self.record_pks),
-                "n_records": len(self.record_pks), "reasons": list(self.reasons),
-                "bottleneck_probability": self.bottleneck_probability,
-                "record_a": self.record_a, "record_b": self.record_b}
+        return {
+            "cluster_id": self.cluster_id,
+            "record_pks": list(self.record_pks),
+            "n_records": len(self.record_pks),
+            "reasons": list(self.reasons),
+            "bottleneck_probability": self.bottleneck_probability,
+            "record_a": self.record_a,
+            "record_b": self.record_b,
+        }
 
 
 SUSPICIOUS_CACHE = SingleFlight()
@@ -49,15 +54,19 @@ SUSPICIOUS_CACHE = SingleFlight()
 def _suspicious_base(ws: Workspace, weak: float, date_gap_days: int) -> SuspiciousBase:
     path = ws.snapshot("clusters")
     slot = (str(path), float(weak), int(date_gap_days))
-    version = (file_key(path), file_key(ws.snapshot("pairs")),
-               attributes_key(ws))
+    version = (file_key(path), file_key(ws.snapshot("pairs")), attributes_key(ws))
     return SUSPICIOUS_CACHE.get(
-        (slot, version), lambda: compute_suspicious_base(ws, path, weak, date_gap_days))
+        (slot, version), lambda: compute_suspicious_base(ws, path, weak, date_gap_days)
+    )
 
 
-def select_suspicious(ws: Workspace, limit: int, weak_probability: float | None, date_gap_days: int,
-                decisions: DecidedPairs | None = None
-                ) -> tuple[list[SuspiciousCluster], SuspiciousBase | None]:
+def select_suspicious(
+    ws: Workspace,
+    limit: int,
+    weak_probability: float | None,
+    date_gap_days: int,
+    decisions: DecidedPairs | None = None,
+) -> tuple[list[SuspiciousCluster], SuspiciousBase | None]:
     path = ws.snapshot("clusters")
     if not path.is_file():
         raise LinkageError("no clusters in this workspace yet; run `roshan link` first")
@@ -86,15 +95,27 @@ def select_suspicious(ws: Workspace, limit: int, weak_probability: float | None,
         reasons = base.reasons(c, violated=True)
         chosen.append((base.order_key(c, len(reasons)), c, reasons, pair))
     chosen.sort(key=lambda t: t[0])
-    out = [SuspiciousCluster(
-        cluster_id=str(base.cluster_ids[c]), record_pks=base.members(c), reasons=reasons,
-        bottleneck_probability=round(float(base.bott[c]), 6), record_a=pair[0],
-        record_b=pair[1]) for _, c, reasons, pair in chosen[:limit]]
+    out = [
+        SuspiciousCluster(
+            cluster_id=str(base.cluster_ids[c]),
+            record_pks=base.members(c),
+            reasons=reasons,
+            bottleneck_probability=round(float(base.bott[c]), 6),
+            record_a=pair[0],
+            record_b=pair[1],
+        )
+        for _, c, reasons, pair in chosen[:limit]
+    ]
     return out, base
 
 
-def suspicious_clusters(ws: Workspace, limit: int = 20, *, weak_probability: float | None = None,
-                        date_gap_days: int = DATE_GAP_DAYS) -> list[SuspiciousCluster]:
+def suspicious_clusters(
+    ws: Workspace,
+    limit: int = 20,
+    *,
+    weak_probability: float | None = None,
+    date_gap_days: int = DATE_GAP_DAYS,
+) -> list[SuspiciousCluster]:
     """Clusters from ``clusters.parquet`` that look wrong, most suspicious first.
 
     Reasons: ``conflicting_sex`` (reported m and f), ``dates_far_apart`` (exact dates of

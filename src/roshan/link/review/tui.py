@@ -32,17 +32,45 @@ from roshan.canonical import SENSITIVE_FIELDS
 
 #: Fields shown side by side (sensitive fields — witness, source reference, notes — are not).
 DISPLAY_FIELDS: tuple[str, ...] = (
-    "source", "record_id", "full_name", "given_name", "family_name", "father_name", "sex",
-    "age", "date_of_birth", "date_of_death", "place_of_death", "city", "county", "province",
-    "cause_of_death", "cause_category", "body_withheld", "burial_place", "forced_burial",
+    "source",
+    "record_id",
+    "full_name",
+    "given_name",
+    "family_name",
+    "father_name",
+    "sex",
+    "age",
+    "date_of_birth",
+    "date_of_death",
+    "place_of_death",
+    "city",
+    "county",
+    "province",
+    "cause_of_death",
+    "cause_category",
+    "body_withheld",
+    "burial_place",
+    "forced_burial",
     "perpetrator",
 )
 assert not SENSITIVE_FIELDS.intersection(DISPLAY_FIELDS)
 
 _STRONG_R = {"R", "AL"}
 _NEUTRAL = {"B", "S", "WS", "ON", "BN"}
-_MIRROR = {"(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<",
-           "«": "»", "»": "«", "‹": "›", "›": "‹"}
+_MIRROR = {
+    "(": ")",
+    ")": "(",
+    "[": "]",
+    "]": "[",
+    "{": "}",
+    "}": "{",
+    "<": ">",
+    ">": "<",
+    "«": "»",
+    "»": "«",
+    "‹": "›",
+    "›": "‹",
+}
 
 
 def _classes(text: str) -> list[str]:
@@ -116,6 +144,7 @@ def embedding_levels(text: str, base: str = "auto") -> list[int]:
             last_strong = t
         elif t == "EN" and last_strong == "L":
             types[i] = "L"
+
     # N1/N2: neutrals between text of one direction take it; otherwise the embedding's.
     def strong_of(t: str) -> str | None:
         if t == "L":
@@ -182,9 +211,17 @@ def display_order(text: str, base: str = "auto") -> str:
     return "".join(chars)
 
 
-_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "\u200c": " ",
-                       **{chr(0x06F0 + d): str(d) for d in range(10)},
-                       **{chr(0x0660 + d): str(d) for d in range(10)}})
+_FOLD = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "\u200c": " ",
+        **{chr(0x06F0 + d): str(d) for d in range(10)},
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+    }
+)
 
 
 def _fold(value: object) -> str:
@@ -214,18 +251,27 @@ _STYLE = {"same": "", "similar": "cyan", "missing": "dim", "differs": "bold yell
 _MARK = {"same": "=", "similar": "≈", "missing": "·", "differs": "≠"}
 
 
-def render_pair(item: dict[str, Any], rec_a: dict[str, Any], rec_b: dict[str, Any], *,
-                bidi: bool = True, position: str = "") -> Table:
+def render_pair(
+    item: dict[str, Any],
+    rec_a: dict[str, Any],
+    rec_b: dict[str, Any],
+    *,
+    bidi: bool = True,
+    position: str = "",
+) -> Table:
     """A Rich table: one row per field, record A beside record B, differences highlighted."""
     p = item.get("match_probability")
     prob = "not scored" if p is None else f"{float(p):.3f}"
     kind = {"uncertain_pair": "uncertain pair", "model_check": "model check"}.get(
-        str(item.get("kind")), "suspicious cluster")
+        str(item.get("kind")), "suspicious cluster"
+    )
     title = f"{position} {kind} — match probability {prob}".strip()
     if item.get("kind") == "model_check":
         combo = str(item.get("reason", "")).partition(":")[2]
-        title += (f" — the rules call this a sure match ({combo}) but the model does not "
-                  "link it; your decision retrains the model")
+        title += (
+            f" — the rules call this a sure match ({combo}) but the model does not "
+            "link it; your decision retrains the model"
+        )
     if item.get("kind") == "suspicious_cluster":
         title += f" — cluster of {item.get('cluster_size')} ({item.get('reason')})"
     table = Table(title=title, show_lines=False, expand=False)
@@ -243,8 +289,12 @@ def render_pair(item: dict[str, Any], rec_a: dict[str, Any], rec_b: dict[str, An
         if bidi:
             show_a, show_b = display_order(show_a), display_order(show_b)
         style = _STYLE[status]
-        table.add_row(f, Text(show_a, style=style), Text(_MARK[status], style=style),
-                      Text(show_b, style=style))
+        table.add_row(
+            f,
+            Text(show_a, style=style),
+            Text(_MARK[status], style=style),
+            Text(show_b, style=style),
+        )
     return table
 
 
@@ -275,15 +325,21 @@ class SessionSummary:
     """What happened in one interactive review session."""
 
     shown: int = 0
-    decided: dict[str, int] = field(default_factory=lambda: {"match": 0, "non_match": 0,
-                                                             "unsure": 0})
+    decided: dict[str, int] = field(
+        default_factory=lambda: {"match": 0, "non_match": 0, "unsure": 0}
+    )
     skipped: int = 0
     conflicts: int = 0
     quit_early: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"shown": self.shown, "decided": dict(self.decided), "skipped": self.skipped,
-                "conflicts": self.conflicts, "quit_early": self.quit_early}
+        return {
+            "shown": self.shown,
+            "decided": dict(self.decided),
+            "skipped": self.skipped,
+            "conflicts": self.conflicts,
+            "quit_early": self.quit_early,
+        }
 
 
 def key_to_action(key: str | None) -> str | None:
@@ -303,10 +359,16 @@ def key_to_action(key: str | None) -> str | None:
         return None
 
 
-def run_interactive(ws: Any, items: Sequence[dict[str, Any]], *, reviewer: str,
-                    console: Console, bidi: bool = True,
-                    read_key: Callable[[str, Console], str | None] = default_read_key,
-                    max_retries: int = 5) -> SessionSummary:
+def run_interactive(
+    ws: Any,
+    items: Sequence[dict[str, Any]],
+    *,
+    reviewer: str,
+    console: Console,
+    bidi: bool = True,
+    read_key: Callable[[str, Console], str | None] = default_read_key,
+    max_retries: int = 5,
+) -> SessionSummary:
     """Show each item and store the reviewer's decisions; returns what was done."""
     from roshan.link.review.decisions import ReviewConflictError, get_decision, record_decision
     from roshan.link.review.reading import records_by_pk
@@ -319,9 +381,15 @@ def run_interactive(ws: Any, items: Sequence[dict[str, Any]], *, reviewer: str,
         a, b = int(item["record_a"]), int(item["record_b"])
         existing = get_decision(ws, a, b)
         version = 0 if existing is None else int(existing.version)
-        console.print(render_pair(item, records.get(a, {"record_pk": a}),
-                                  records.get(b, {"record_pk": b}), bidi=bidi,
-                                  position=f"[{n}/{total}]"))
+        console.print(
+            render_pair(
+                item,
+                records.get(a, {"record_pk": a}),
+                records.get(b, {"record_pk": b}),
+                bidi=bidi,
+                position=f"[{n}/{total}]",
+            )
+        )
         if existing is not None:
             console.print(f"  already decided: {existing.decision} by {existing.reviewer}")
         summary.shown += 1

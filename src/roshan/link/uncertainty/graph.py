@@ -60,8 +60,9 @@ class LinkageGraph:
     #: (open, closed) counts of near-certain two-paths, see :func:`blocking_miss_rate`.
     miss_rate: tuple[int, int] | None = None
 
-    def unscored_log_bf(self, *, floor: float = -12.0, ceiling: float = -1.0,
-                        default: float = -5.0) -> float:
+    def unscored_log_bf(
+        self, *, floor: float = -12.0, ceiling: float = -1.0, default: float = -5.0
+    ) -> float:
         """log P(a true pair has no saved score) − log P(a false pair has none) ≈ the log
         of the blocking miss rate (a false pair is nearly always unscored), estimated from
         near-certain triangles: the posterior mean of the log rate under a Jeffreys
@@ -79,8 +80,9 @@ class LinkageGraph:
         return float(min(max(value, floor), ceiling))
 
 
-def _constrained_merge(nodes: np.ndarray, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray,
-                       forbid: list[tuple[int, int]]) -> dict[int, int]:
+def _constrained_merge(
+    nodes: np.ndarray, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, forbid: list[tuple[int, int]]
+) -> dict[int, int]:
     """Union nodes along edges, strongest first, refusing a merge that would put a
     forbidden pair in one group. Returns node → representative."""
     node_list = [int(x) for x in nodes]
@@ -96,8 +98,9 @@ def _constrained_merge(nodes: np.ndarray, eu: np.ndarray, ev: np.ndarray, ew: np
     return {x: uf.find(x) for x in node_list}
 
 
-def constrained_components(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray,
-                           cu: np.ndarray, cv: np.ndarray) -> np.ndarray:
+def constrained_components(
+    n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, cu: np.ndarray, cv: np.ndarray
+) -> np.ndarray:
     """Connected components of ``n`` nodes along edges (eu, ev) such that no pair
     (cu, cv) ends in one component. Components without a forbidden pair are plain
     connected components (fast, sparse); the others are rebuilt strongest edge first
@@ -126,8 +129,9 @@ def constrained_components(n: int, eu: np.ndarray, ev: np.ndarray, ew: np.ndarra
     return labels
 
 
-def blocking_miss_rate(n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray, *,
-                       sure: float = 0.99) -> tuple[int, int] | None:
+def blocking_miss_rate(
+    n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray, *, sure: float = 0.99
+) -> tuple[int, int] | None:
     """How often a true match has no saved score: of the two-paths i–j–k whose both
     edges are near-certain matches (p ≥ ``sure``) — so i and k are almost surely one
     person — the number whose closing pair i–k was never scored (blocking missed it, or
@@ -139,8 +143,9 @@ def blocking_miss_rate(n: int, left: np.ndarray, right: np.ndarray, prob: np.nda
     if n < 3 or strong.sum() < 2:
         return None
     su, sv, sp = left[strong], right[strong], prob[strong]
-    a = sparse.coo_matrix((np.ones(2 * len(su)), (np.r_[su, sv], np.r_[sv, su])),
-                          shape=(n, n)).tocsr()
+    a = sparse.coo_matrix(
+        (np.ones(2 * len(su)), (np.r_[su, sv], np.r_[sv, su])), shape=(n, n)
+    ).tocsr()
     a.sum_duplicates()
     a.data[:] = 1.0
     w = sparse.coo_matrix((np.r_[sp, sp], (np.r_[su, sv], np.r_[sv, su])), shape=(n, n)).tocsr()
@@ -166,17 +171,21 @@ def blocking_miss_rate(n: int, left: np.ndarray, right: np.ndarray, prob: np.nda
     # none, the estimate leans towards none.
     deg = np.asarray(a.sum(axis=1)).ravel()
     through = deg[su] + deg[sv] - 2.0
-    var_false = float((np.minimum(sp, 1.0) * (1 - np.minimum(sp, 1.0)) * through ** 2).sum())
+    var_false = float((np.minimum(sp, 1.0) * (1 - np.minimum(sp, 1.0)) * through**2).sum())
     n_open = max(float(cnt[~scored].sum()) - expected_false - 2.0 * math.sqrt(var_false), 0.0)
     return int(round(n_open)), int(cnt.sum())
 
 
-def build_graph(record_pks: np.ndarray, pairs: pd.DataFrame, *,
-                must_link: Sequence[tuple[int, int]] = (),
-                cannot_link: Sequence[tuple[int, int]] = (),
-                band: tuple[float, float] = DRAW_BAND,
-                chain_guard: float = DEFAULT_CHAIN_GUARD,
-                list_index: np.ndarray | None = None) -> LinkageGraph:
+def build_graph(
+    record_pks: np.ndarray,
+    pairs: pd.DataFrame,
+    *,
+    must_link: Sequence[tuple[int, int]] = (),
+    cannot_link: Sequence[tuple[int, int]] = (),
+    band: tuple[float, float] = DRAW_BAND,
+    chain_guard: float = DEFAULT_CHAIN_GUARD,
+    list_index: np.ndarray | None = None,
+) -> LinkageGraph:
     """Prepare the draws: contract certain links, keep the uncertain edges and the bans.
 
     ``record_pks`` are all records that count (singletons included); ``pairs`` has
@@ -206,8 +215,10 @@ def build_graph(record_pks: np.ndarray, pairs: pd.DataFrame, *,
     p = pairs["match_probability"].to_numpy(dtype=float)
     ok = l_ok & r_ok & (l_idx != r_idx) & np.isfinite(p)
     if (~ok).sum():
-        warnings.append(f"{int((~ok).sum())} scored pair(s) name records not in the workspace "
-                        "(or themselves) and were ignored; re-run `roshan link`")
+        warnings.append(
+            f"{int((~ok).sum())} scored pair(s) name records not in the workspace "
+            "(or themselves) and were ignored; re-run `roshan link`"
+        )
     l_idx, r_idx, p = l_idx[ok], r_idx[ok], p[ok]
 
     def pair_idx(pairs_: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +236,9 @@ def build_graph(record_pks: np.ndarray, pairs: pd.DataFrame, *,
     decided = set(zip(np.minimum(mu, mv).tolist(), np.maximum(mu, mv).tolist(), strict=False))
     decided |= set(zip(np.minimum(cu, cv).tolist(), np.maximum(cu, cv).tolist(), strict=False))
     if decided:
-        keys = list(zip(np.minimum(l_idx, r_idx).tolist(), np.maximum(l_idx, r_idx).tolist(), strict=False))
+        keys = list(
+            zip(np.minimum(l_idx, r_idx).tolist(), np.maximum(l_idx, r_idx).tolist(), strict=False)
+        )
         undecided = np.array([k not in decided for k in keys], dtype=bool)
         l_idx, r_idx, p = l_idx[undecided], r_idx[undecided], p[undecided]
     miss_rate = blocking_miss_rate(n, l_idx, r_idx, p)
@@ -246,16 +259,28 @@ def build_graph(record_pks: np.ndarray, pairs: pd.DataFrame, *,
     if len(mu):
         broken = int((base[mu] != base[mv]).sum())
         if broken:
-            warnings.append(f"{broken} reviewer must-link pair(s) contradict cannot-link "
-                            "decisions and could not all be honoured; review them again")
+            warnings.append(
+                f"{broken} reviewer must-link pair(s) contradict cannot-link "
+                "decisions and could not all be honoured; review them again"
+            )
     ru, rv, ep = l_idx[uncertain], r_idx[uncertain], p[uncertain]
     eu, ev = base[ru], base[rv]
     inside = eu == ev
     eu, ev, ep, ru, rv = eu[~inside], ev[~inside], ep[~inside], ru[~inside], rv[~inside]
     bcu, bcv = base[ban_u], base[ban_v]
     keep = bcu != bcv
-    graph = LinkageGraph(n_records=n, base=base, n_base=n_base, eu=eu, ev=ev, ep=ep,
-                         cu=bcu[keep], cv=bcv[keep], warnings=warnings, miss_rate=miss_rate)
+    graph = LinkageGraph(
+        n_records=n,
+        base=base,
+        n_base=n_base,
+        eu=eu,
+        ev=ev,
+        ep=ep,
+        cu=bcu[keep],
+        cv=bcv[keep],
+        warnings=warnings,
+        miss_rate=miss_rate,
+    )
     if list_index is not None:
         li = np.asarray(list_index, dtype=np.int64)
         graph.ru, graph.rv, graph.lu, graph.lv = ru, rv, li[ru], li[rv]
@@ -266,6 +291,7 @@ def threshold_labels(graph: LinkageGraph, threshold: float) -> np.ndarray:
     """The plug-in clustering: uncertain edges at or above ``threshold`` linked, with the
     same constraints (used when the workspace has no clusters.parquet)."""
     take = graph.ep >= threshold
-    comp = constrained_components(graph.n_base, graph.eu[take], graph.ev[take], graph.ep[take],
-                                  graph.cu, graph.cv)
+    comp = constrained_components(
+        graph.n_base, graph.eu[take], graph.ev[take], graph.ep[take], graph.cu, graph.cv
+    )
     return comp[graph.base]

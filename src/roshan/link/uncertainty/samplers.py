@@ -26,11 +26,11 @@ def _one_per_list(graph: LinkageGraph, take: np.ndarray) -> np.ndarray:
     """Of the sampled cross-list links, keep for each record at most one per other list
     (the most probable); within-list links (duplicates) are untouched."""
     idx = np.flatnonzero(take)
-    if (not len(idx) or graph.ru is None or graph.rv is None or graph.lu is None
-            or graph.lv is None):  # set together in build_graph when lists are known
+    if (
+        not len(idx) or graph.ru is None or graph.rv is None or graph.lu is None or graph.lv is None
+    ):  # set together in build_graph when lists are known
         return take
-    ru, rv, lu, lv, p = (graph.ru[idx], graph.rv[idx], graph.lu[idx], graph.lv[idx],
-                         graph.ep[idx])
+    ru, rv, lu, lv, p = (graph.ru[idx], graph.rv[idx], graph.lu[idx], graph.lv[idx], graph.ep[idx])
     cross = lu != lv
     n_l = int(max(lu.max(), lv.max())) + 1
     keep = np.ones(len(idx), dtype=bool)
@@ -50,8 +50,9 @@ def draw_labels(graph: LinkageGraph, rng: np.random.Generator) -> np.ndarray:
     """One plausible clustering: a cluster label for every record."""
     take = rng.random(len(graph.ep)) < graph.ep
     take = _one_per_list(graph, take)
-    comp = constrained_components(graph.n_base, graph.eu[take], graph.ev[take], graph.ep[take],
-                                  graph.cu, graph.cv)
+    comp = constrained_components(
+        graph.n_base, graph.eu[take], graph.ev[take], graph.ep[take], graph.cu, graph.cv
+    )
     return comp[graph.base]
 
 
@@ -95,9 +96,16 @@ DEFAULT_SCORE = "pairs"
 _CERTAIN_LOGIT = math.log(0.999 / 0.001)
 
 
-def _entity_sums(indptr: np.ndarray, nbr: np.ndarray, weight: np.ndarray, count: np.ndarray,
-                 size: np.ndarray, internal: np.ndarray, label: np.ndarray,
-                 unscored: float) -> np.ndarray:
+def _entity_sums(
+    indptr: np.ndarray,
+    nbr: np.ndarray,
+    weight: np.ndarray,
+    count: np.ndarray,
+    size: np.ndarray,
+    internal: np.ndarray,
+    label: np.ndarray,
+    unscored: float,
+) -> np.ndarray:
     """Per cluster of ``label``, the log Bayes factors summed over all its record pairs."""
     n = len(size)
     src = np.repeat(np.arange(n), np.diff(indptr))
@@ -111,10 +119,16 @@ def _entity_sums(indptr: np.ndarray, nbr: np.ndarray, weight: np.ndarray, count:
     return w + inner + open_pairs * unscored
 
 
-def gibbs_sampler(graph: LinkageGraph, *, logit_prior: float, unscored_log_bf: float = -5.0,
-                  start: np.ndarray | None = None,
-                  merge_logit: float | None = None, temper: float = 1.0,
-                  score: str = DEFAULT_SCORE) -> GibbsState:
+def gibbs_sampler(
+    graph: LinkageGraph,
+    *,
+    logit_prior: float,
+    unscored_log_bf: float = -5.0,
+    start: np.ndarray | None = None,
+    merge_logit: float | None = None,
+    temper: float = 1.0,
+    score: str = DEFAULT_SCORE,
+) -> GibbsState:
     """Prepare a Gibbs sampler whose target is the clustering posterior
 
     P(C) ∝ (π/(1−π))^(n−K) · Π_{pairs i~j in one cluster} BF_ij,
@@ -160,16 +174,26 @@ def gibbs_sampler(graph: LinkageGraph, *, logit_prior: float, unscored_log_bf: f
     csize = np.bincount(label, weights=size, minlength=n).astype(np.int64)
     free = np.flatnonzero(csize == 0).astype(np.int64)
     free_stack = np.zeros(n, dtype=np.int64)
-    free_stack[:len(free)] = free
+    free_stack[: len(free)] = free
     nbr = dst.astype(np.int64)
     internal = (size * (size - 1) / 2) * temper * (_CERTAIN_LOGIT - logit_prior)
     sums = _entity_sums(indptr, nbr, wsum, csum, size, internal, label, unscored_log_bf)
-    return GibbsState(indptr=indptr, nbr=nbr, weight=wsum, count=csum,
-                      size=size, label=label, csize=csize, free=free_stack,
-                      n_free=np.array([len(free)], dtype=np.int64),
-                      logit_prior=float(logit_prior if merge_logit is None else merge_logit),
-                      unscored_log_bf=float(unscored_log_bf), score=score,
-                      internal=internal, csum=sums)
+    return GibbsState(
+        indptr=indptr,
+        nbr=nbr,
+        weight=wsum,
+        count=csum,
+        size=size,
+        label=label,
+        csize=csize,
+        free=free_stack,
+        n_free=np.array([len(free)], dtype=np.int64),
+        logit_prior=float(logit_prior if merge_logit is None else merge_logit),
+        unscored_log_bf=float(unscored_log_bf),
+        score=score,
+        internal=internal,
+        csum=sums,
+    )
 
 
 _SWEEP = None
@@ -197,9 +221,28 @@ def _sweep_kernel():
             return (k - 1) * m + s
 
         @njit(cache=False)
-        def sweep(indptr, nbr, weight, count, size, label, csize, free, n_free, logit_prior,
-                  u, rand, acc, accn, mark, touched, internal, csum, score,
-                  entity):  # pragma: no cover - numba
+        def sweep(
+            indptr,
+            nbr,
+            weight,
+            count,
+            size,
+            label,
+            csize,
+            free,
+            n_free,
+            logit_prior,
+            u,
+            rand,
+            acc,
+            accn,
+            mark,
+            touched,
+            internal,
+            csum,
+            score,
+            entity,
+        ):  # pragma: no cover - numba
             n = len(size)
             m = logit_prior
             for a in range(n):
@@ -237,8 +280,11 @@ def _sweep_kernel():
                     # acc becomes the whole cross sum of a with cl (unscored pairs at u)
                     acc[cl] = acc[cl] + (sa * csize[cl] - accn[cl]) * u
                     kc = csize[cl]
-                    score[k] = (g(csum[cl] + ia + acc[cl], kc + sa, m, entity)
-                                - g(csum[cl], kc, m, entity) - ga)
+                    score[k] = (
+                        g(csum[cl] + ia + acc[cl], kc + sa, m, entity)
+                        - g(csum[cl], kc, m, entity)
+                        - ga
+                    )
                     if score[k] > best:
                         best = score[k]
                 total = np.exp(0.0 - best)
@@ -272,19 +318,37 @@ def _sweep_kernel():
     return _SWEEP
 
 
-def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
-                logit_prior: float, unscored_log_bf: float = -5.0,
-                start: np.ndarray | None = None, burnin: int = 20, thin: int = 3,
-                merge_logit: float | None = None, temper: float = 1.0,
-                adapt: Callable[[np.ndarray], float] | None = None, adapt_every: int = 5,
-                merge_ref: list[float] | None = None, score: str = DEFAULT_SCORE):
+def gibbs_draws(
+    graph: LinkageGraph,
+    n_draws: int,
+    rng: np.random.Generator,
+    *,
+    logit_prior: float,
+    unscored_log_bf: float = -5.0,
+    start: np.ndarray | None = None,
+    burnin: int = 20,
+    thin: int = 3,
+    merge_logit: float | None = None,
+    temper: float = 1.0,
+    adapt: Callable[[np.ndarray], float] | None = None,
+    adapt_every: int = 5,
+    merge_ref: list[float] | None = None,
+    score: str = DEFAULT_SCORE,
+):
     """Yield ``n_draws`` clusterings (labels per record) from the Gibbs sampler.
 
     ``adapt`` (labels → merge logit), if given, is called every ``adapt_every`` sweeps
     of the burn-in and its value becomes the merge prior from then on (used to keep
     the capture-model prior consistent with the clustering it produces)."""
-    st = gibbs_sampler(graph, logit_prior=logit_prior, unscored_log_bf=unscored_log_bf,
-                       start=start, merge_logit=merge_logit, temper=temper, score=score)
+    st = gibbs_sampler(
+        graph,
+        logit_prior=logit_prior,
+        unscored_log_bf=unscored_log_bf,
+        start=start,
+        merge_logit=merge_logit,
+        temper=temper,
+        score=score,
+    )
     n = graph.n_base
     acc = np.zeros(n, dtype=np.float64)
     accn = np.zeros(n, dtype=np.int64)
@@ -297,9 +361,28 @@ def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
 
     def run(k: int) -> None:
         for _ in range(k):
-            sweep(st.indptr, st.nbr, st.weight, st.count, st.size, st.label, st.csize, st.free,
-                  st.n_free, st.logit_prior, st.unscored_log_bf, rng.random(n), acc, accn,
-                  mark, touched, st.internal, st.csum, scratch, entity)
+            sweep(
+                st.indptr,
+                st.nbr,
+                st.weight,
+                st.count,
+                st.size,
+                st.label,
+                st.csize,
+                st.free,
+                st.n_free,
+                st.logit_prior,
+                st.unscored_log_bf,
+                rng.random(n),
+                acc,
+                accn,
+                mark,
+                touched,
+                st.internal,
+                st.csum,
+                scratch,
+                entity,
+            )
 
     if adapt is None:
         run(burnin)
@@ -317,10 +400,18 @@ def gibbs_draws(graph: LinkageGraph, n_draws: int, rng: np.random.Generator, *,
         yield st.label[graph.base].copy()
 
 
-def calibrate_merge(graph: LinkageGraph, rng: np.random.Generator, *, logit_prior: float,
-                    unscored_log_bf: float = -5.0, start: np.ndarray | None = None,
-                    iterations: int = 8, sweeps: int = 6, temper: float = 1.0,
-                    score: str = DEFAULT_SCORE) -> float:
+def calibrate_merge(
+    graph: LinkageGraph,
+    rng: np.random.Generator,
+    *,
+    logit_prior: float,
+    unscored_log_bf: float = -5.0,
+    start: np.ndarray | None = None,
+    iterations: int = 8,
+    sweeps: int = 6,
+    temper: float = 1.0,
+    score: str = DEFAULT_SCORE,
+) -> float:
     """The merge prior (logit) at which the sampler links, on average, as many uncertain
     pairs as the pairwise model expects (the sum of their probabilities).
 
@@ -338,10 +429,19 @@ def calibrate_merge(graph: LinkageGraph, rng: np.random.Generator, *, logit_prio
     for _ in range(iterations):
         mid = (lo + hi) / 2
         linked = []
-        for labels in gibbs_draws(graph, sweeps, rng, logit_prior=logit_prior,
-                                  unscored_log_bf=unscored_log_bf, start=start,
-                                  burnin=sweeps, thin=1, merge_logit=mid, temper=temper,
-                                  score=score):
+        for labels in gibbs_draws(
+            graph,
+            sweeps,
+            rng,
+            logit_prior=logit_prior,
+            unscored_log_bf=unscored_log_bf,
+            start=start,
+            burnin=sweeps,
+            thin=1,
+            merge_logit=mid,
+            temper=temper,
+            score=score,
+        ):
             node = np.empty(graph.n_base, dtype=np.int64)
             node[graph.base] = labels
             linked.append(float((node[graph.eu] == node[graph.ev]).sum()))

@@ -22,12 +22,16 @@ def workspace_inputs(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | 
     from roshan.link.review import current_threshold, read_pairs
     from roshan.store.models import Record, Source
 
-    stmt = (select(Record.id.label("record_pk"), Source.name.label("source"))
-            .join(Source, Source.id == Record.source_id).where(Record.status == "accepted")
-            .order_by(Record.id))
+    stmt = (
+        select(Record.id.label("record_pk"), Source.name.label("source"))
+        .join(Source, Source.id == Record.source_id)
+        .where(Record.status == "accepted")
+        .order_by(Record.id)
+    )
     with ws.engine.connect() as conn:
-        records = pd.DataFrame([tuple(r) for r in conn.execute(stmt)],
-                               columns=["record_pk", "source"])
+        records = pd.DataFrame(
+            [tuple(r) for r in conn.execute(stmt)], columns=["record_pk", "source"]
+        )
     if records.empty:
         raise LinkageError("the workspace has no accepted records")
     pairs = read_pairs(ws, ["record_pk_l", "record_pk_r", "match_probability"])
@@ -35,11 +39,14 @@ def workspace_inputs(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | 
     cpath = ws.snapshot("clusters")
     if cpath.is_file():
         clusters = pd.read_parquet(cpath)
-        cid = next((c for c in ("cluster_id", "victim_uid", "victim_id", "uid")
-                    if c in clusters.columns), None)
+        cid = next(
+            (c for c in ("cluster_id", "victim_uid", "victim_id", "uid") if c in clusters.columns),
+            None,
+        )
         if cid is not None and "record_pk" in clusters.columns:
-            m = records[["record_pk"]].merge(clusters[["record_pk", cid]], on="record_pk",
-                                             how="left")
+            m = records[["record_pk"]].merge(
+                clusters[["record_pk", cid]], on="record_pk", how="left"
+            )
             lab = m[cid].astype(object)
             missing = lab.isna()
             lab[missing] = [f"__single_{pk}" for pk in m.loc[missing, "record_pk"]]
@@ -54,7 +61,8 @@ def model_lambda(ws: Any) -> float | None:
     for path in sorted(Path(ws.models_dir).glob("*.json")):
         try:
             value = json.loads(path.read_text(encoding="utf-8")).get(
-                "probability_two_random_records_match")
+                "probability_two_random_records_match"
+            )
         except (OSError, ValueError, AttributeError):
             continue
         if isinstance(value, (int, float)) and 0 < value < 1:

@@ -4,5 +4,14 @@ from __future__ import annotations
 
 from roshan.web.routes import audit, auth, dashboard, exports, imports, jobs, review, users, victims
 
-ROUTERS = [auth.router, dashboard.router, victims.router, review.router, imports.router,
-           jobs.router, exports.router, audit.router, users.router]
+ROUTERS = [
+    auth.router,
+    dashboard.router,
+    victims.router,
+    review.router,
+    imports.router,
+    jobs.router,
+    exports.router,
+    audit.router,
+    users.router,
+]

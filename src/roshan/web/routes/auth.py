@@ -37,11 +37,18 @@ from roshan.web.security import (
 )
 
 router = APIRouter()
+
+
 def _start_session(request: Request, user: User) -> None:
     # A new CSRF token and a new server-side session token at every sign-in (no fixation).
     request.state.session_rotate = True
-    update_session(request, uid=int(user.id), pw=password_stamp(user.password_changed_at),
-                   csrf=new_csrf_token(), mfa=None)
+    update_session(
+        request,
+        uid=int(user.id),
+        pw=password_stamp(user.password_changed_at),
+        csrf=new_csrf_token(),
+        mfa=None,
+    )
 
 
 def _client(request: Request) -> str:
@@ -82,11 +89,16 @@ def login_submit(request: Request, username: str = Form(""), password: str = For
     app = request.app
     if _throttled(request, username):
         return render(request, "login.html", {"error": "throttled"}, status_code=429)
-    user, reason = check_credentials(app.state.ws, app.state.settings, username, password,
-                                     app.state.unknown_names)
+    user, reason = check_credentials(
+        app.state.ws, app.state.settings, username, password, app.state.unknown_names
+    )
     if user is None:
-        return render(request, "login.html", {"error": reason, "username": username},
-                      status_code=429 if reason == "locked" else 401)
+        return render(
+            request,
+            "login.html",
+            {"error": reason, "username": username},
+            status_code=429 if reason == "locked" else 401,
+        )
     if user.totp_secret:
         request.state.session_rotate = True
         update_session(request, mfa=int(user.id), uid=None, pw=None)
@@ -139,9 +151,16 @@ def change_password(request: Request, user: CurrentUser, current: str, new: str)
     if weak:
         raise RoshanError(weak)
     # every other session of this user ends now (this one stays signed in)
-    stamp = change_own_password(app.state.ws, user.id, current, new, actor=user.actor,
-                                keep_session=getattr(request.state, "session_token", None)
-                                if user.via == "session" else None)
+    stamp = change_own_password(
+        app.state.ws,
+        user.id,
+        current,
+        new,
+        actor=user.actor,
+        keep_session=getattr(request.state, "session_token", None)
+        if user.via == "session"
+        else None,
+    )
     if stamp is None:
         raise HTTPException(403, "the current password is wrong")
     app.state.user_cache.drop(user.id)
@@ -150,8 +169,9 @@ def change_password(request: Request, user: CurrentUser, current: str, new: str)
 
 
 def revoke_token(ws: Workspace, user: CurrentUser, token_id: int) -> None:
-    if not accounts.revoke_token(ws, token_id, user_id=user.id, admin=user.role == "admin",
-                                 actor=user.actor):
+    if not accounts.revoke_token(
+        ws, token_id, user_id=user.id, admin=user.role == "admin", actor=user.actor
+    ):
         raise HTTPException(404, "no such token")
 
 
@@ -174,9 +194,12 @@ def account_page(request: Request, user: CurrentUser = Depends(current_user)) ->
     ws = request.app.state.ws
     has_totp = accounts.has_totp(ws, user.id)
     pending = session_data(request).get("totp_pending")
-    ctx: dict[str, Any] = {"has_totp": has_totp, "tokens": list_tokens(ws, user.id),
-                           "new_token": None,
-                           "message": ACCOUNT_MESSAGES.get(request.query_params.get("m", ""))}
+    ctx: dict[str, Any] = {
+        "has_totp": has_totp,
+        "tokens": list_tokens(ws, user.id),
+        "new_token": None,
+        "message": ACCOUNT_MESSAGES.get(request.query_params.get("m", "")),
+    }
     if pending and not has_totp:
         uri = totp_uri(pending, user.username)
         ctx.update(totp_secret=pending, totp_qr=_qr_data_uri(uri))
@@ -184,9 +207,12 @@ def account_page(request: Request, user: CurrentUser = Depends(current_user)) ->
 
 
 @router.post("/account/password", include_in_schema=False)
-def account_password(request: Request, current_password: str = Form(""),
-                     new_password: str = Form(""),
-                     user: CurrentUser = Depends(current_user)) -> Any:
+def account_password(
+    request: Request,
+    current_password: str = Form(""),
+    new_password: str = Form(""),
+    user: CurrentUser = Depends(current_user),
+) -> Any:
     change_password(request, user, current_password, new_password)
     return redirect("/account?m=saved")
 
@@ -198,8 +224,9 @@ def totp_start(request: Request, user: CurrentUser = Depends(current_user)) -> A
 
 
 @router.post("/account/totp/confirm", include_in_schema=False)
-def totp_confirm(request: Request, code: str = Form(""),
-                 user: CurrentUser = Depends(current_user)) -> Any:
+def totp_confirm(
+    request: Request, code: str = Form(""), user: CurrentUser = Depends(current_user)
+) -> Any:
     secret = session_data(request).get("totp_pending")
     step = totp_step(str(secret), code) if secret else None
     if step is None:
@@ -210,12 +237,16 @@ def totp_confirm(request: Request, code: str = Form(""),
 
 
 @router.post("/account/tokens", include_in_schema=False)
-def account_token(request: Request, name: str = Form("token"),
-                  user: CurrentUser = Depends(current_user)) -> Any:
+def account_token(
+    request: Request, name: str = Form("token"), user: CurrentUser = Depends(current_user)
+) -> Any:
     ws = request.app.state.ws
     _, token = create_token(ws, user.id, name, user.actor)
-    return render(request, "account.html", {"has_totp": None, "tokens": list_tokens(ws, user.id),
-                                            "new_token": token, "message": None})
+    return render(
+        request,
+        "account.html",
+        {"has_totp": None, "tokens": list_tokens(ws, user.id), "new_token": token, "message": None},
+    )
 
 
 # ---------------------------------------------------------------- API
@@ -242,8 +273,12 @@ def api_me(user: CurrentUser = Depends(current_user)) -> Me:
     """Who the token or session belongs to, and what their role allows."""
     from roshan.web.auth import PERMISSIONS
 
-    return Me(id=user.id, username=user.username, role=user.role,
-              permissions=sorted(PERMISSIONS[user.role]))
+    return Me(
+        id=user.id,
+        username=user.username,
+        role=user.role,
+        permissions=sorted(PERMISSIONS[user.role]),
+    )
 
 
 @router.get("/api/tokens", tags=["account"])
@@ -253,22 +288,25 @@ def api_tokens(request: Request, user: CurrentUser = Depends(current_user)) -> l
 
 
 @router.post("/api/tokens", status_code=201, tags=["account"])
-def api_token_create(request: Request, body: TokenIn,
-                     user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+def api_token_create(
+    request: Request, body: TokenIn, user: CurrentUser = Depends(current_user)
+) -> dict[str, Any]:
     """Create a token for yourself; the token is in the answer once and never again."""
     token_id, token = create_token(request.app.state.ws, user.id, body.name, user.actor)
     return {"id": token_id, "name": body.name, "token": token}
 
 
 @router.delete("/api/tokens/{token_id}", status_code=204, tags=["account"])
-def api_token_revoke(request: Request, token_id: PathId,
-                     user: CurrentUser = Depends(current_user)) -> None:
+def api_token_revoke(
+    request: Request, token_id: PathId, user: CurrentUser = Depends(current_user)
+) -> None:
     """Revoke one of your tokens (admins: anyone's)."""
     revoke_token(request.app.state.ws, user, token_id)
 
 
 @router.post("/api/me/password", status_code=204, tags=["account"])
-def api_password(request: Request, body: PasswordIn,
-                 user: CurrentUser = Depends(current_user)) -> None:
+def api_password(
+    request: Request, body: PasswordIn, user: CurrentUser = Depends(current_user)
+) -> None:
     """Change your password; every other session of yours stops working."""
     change_password(request, user, body.current_password, body.new_password)

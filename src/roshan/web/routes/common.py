@@ -21,9 +21,15 @@ _T = TypeVar("_T")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.autoescape = True
 TEMPLATES.env.globals["known_errors"] = frozenset(k for k in i18n.STRINGS if k.startswith("err_"))
-TEMPLATES.env.globals.update(t=i18n.t, number=i18n.number, fdate=i18n.format_date,
-                             digits=i18n.digits, label=i18n.value_label,
-                             province=i18n.province_label, reason=i18n.reason_label)
+TEMPLATES.env.globals.update(
+    t=i18n.t,
+    number=i18n.number,
+    fdate=i18n.format_date,
+    digits=i18n.digits,
+    label=i18n.value_label,
+    province=i18n.province_label,
+    reason=i18n.reason_label,
+)
 
 
 def lang_of(request: Request) -> str:
@@ -84,8 +90,14 @@ def data_are_synthetic(request: Request) -> bool:
     return value
 
 
-def render(request: Request, template: str, ctx: dict[str, Any] | None = None, *,
-           status_code: int = 200, headers: dict[str, str] | None = None) -> Any:
+def render(
+    request: Request,
+    template: str,
+    ctx: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Any:
     """Render a page with the shared context (user, language, direction, CSRF token)."""
     lang = lang_of(request)
     try:
@@ -93,12 +105,20 @@ def render(request: Request, template: str, ctx: dict[str, Any] | None = None, *
     except Exception:  # noqa: BLE001 - an error page must render even for a bad token
         user = None
     perms = PERMISSIONS.get(user.role, frozenset()) if user else frozenset()
-    context = {"request": request, "lang": lang, "dir": i18n.direction(lang), "user": user,
-               "perms": perms, "csrf": session_data(request).get("csrf", ""),
-               "path": request.url.path, "synthetic": data_are_synthetic(request)}
+    context = {
+        "request": request,
+        "lang": lang,
+        "dir": i18n.direction(lang),
+        "user": user,
+        "perms": perms,
+        "csrf": session_data(request).get("csrf", ""),
+        "path": request.url.path,
+        "synthetic": data_are_synthetic(request),
+    }
     context.update(ctx or {})
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code,
-                                      headers=headers)
+    return TEMPLATES.TemplateResponse(
+        request, template, context, status_code=status_code, headers=headers
+    )
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -129,30 +129,62 @@ def _compute(ws: Workspace) -> dict[str, Any]:
     estimate = None
     if est and est.get("result"):
         r = est["result"]
-        estimate = {"method": est.get("method") or r.get("method"), "observed": r.get("observed"),
-                    "estimate": r.get("estimate"), "lower": r.get("lower"),
-                    "upper": r.get("upper"), "level": r.get("level"),
-                    "warnings": r.get("warnings") or [], "stale": bool(est.get("stale"))}
+        estimate = {
+            "method": est.get("method") or r.get("method"),
+            "observed": r.get("observed"),
+            "estimate": r.get("estimate"),
+            "lower": r.get("lower"),
+            "upper": r.get("upper"),
+            "level": r.get("level"),
+            "warnings": r.get("warnings") or [],
+            "stale": bool(est.get("stale")),
+        }
     strata: list[dict[str, Any]] = []
     for dim, block in (d.get("strata") or {}).items():
         for row in block.get("rows") or []:
-            strata.append({"by": dim, "stratum": row["value"], "observed": row["observed"],
-                           "estimate": row["estimate"], "lower": row["lower"],
-                           "upper": row["upper"], "status": row.get("status")})
-    provinces = sorted(({"code": code, "name_en": p["name_en"], "name_fa": p["name_fa"],
-                         "count": p["documented"], "estimate": p["estimate"],
-                         "lower": p["lower"], "upper": p["upper"]}
-                        for code, p in (d.get("provinces") or {}).items()),
-                       key=lambda p: (-p["count"], p["code"]))
-    return {"victims": int(d.get("documented") or 0), "records": int(n_records),
-            "sources": int(n_sources), "estimate": estimate,
-            "estimate_error": d.get("estimate_error"), "strata": strata,
-            "timeline": [{"date": r["date"], "count": int(r["count"])}
-                         for r in d["timeline"]["by_day"]],
-            "unknown_date": int(d["timeline"]["undated"]),
-            "blackout": d["timeline"].get("blackout"),
-            "provinces": provinces, "unknown_province": int(d.get("unknown_province") or 0),
-            "synthetic": bool(d.get("synthetic")), "linkage_health": latest_link_health(ws)}
+            strata.append(
+                {
+                    "by": dim,
+                    "stratum": row["value"],
+                    "observed": row["observed"],
+                    "estimate": row["estimate"],
+                    "lower": row["lower"],
+                    "upper": row["upper"],
+                    "status": row.get("status"),
+                }
+            )
+    provinces = sorted(
+        (
+            {
+                "code": code,
+                "name_en": p["name_en"],
+                "name_fa": p["name_fa"],
+                "count": p["documented"],
+                "estimate": p["estimate"],
+                "lower": p["lower"],
+                "upper": p["upper"],
+            }
+            for code, p in (d.get("provinces") or {}).items()
+        ),
+        key=lambda p: (-p["count"], p["code"]),
+    )
+    return {
+        "victims": int(d.get("documented") or 0),
+        "records": int(n_records),
+        "sources": int(n_sources),
+        "estimate": estimate,
+        "estimate_error": d.get("estimate_error"),
+        "strata": strata,
+        "timeline": [
+            {"date": r["date"], "count": int(r["count"])} for r in d["timeline"]["by_day"]
+        ],
+        "unknown_date": int(d["timeline"]["undated"]),
+        "blackout": d["timeline"].get("blackout"),
+        "provinces": provinces,
+        "unknown_province": int(d.get("unknown_province") or 0),
+        "synthetic": bool(d.get("synthetic")),
+        "linkage_health": latest_link_health(ws),
+    }
 
 
 def _compute_basic(ws: Workspace, n_records: int, n_sources: int) -> dict[str, Any]:
@@ -165,18 +197,39 @@ def _compute_basic(ws: Workspace, n_records: int, n_sources: int) -> dict[str, A
     est = latest_estimate(ws)
     dated = sorted((d, int(c)) for d, c in timeline if d and len(d) == 10)
     n_victims = sum(int(c) for _, c in timeline)
-    return {"victims": n_victims, "records": n_records, "sources": n_sources,
-            "estimate": ({k: est.get(k) for k in ("method", "observed", "estimate", "lower",
-                                                  "upper", "level", "warnings")}
-                         if est else None),
-            "estimate_error": None, "strata": [],
-            "timeline": [{"date": d, "count": c} for d, c in dated],
-            "unknown_date": n_victims - sum(c for _, c in dated), "blackout": None,
-            "provinces": [{"code": code, "name_en": name, "name_fa": name, "count": int(c),
-                           "estimate": None, "lower": None, "upper": None}
-                          for code, name, c in provinces if code],
-            "unknown_province": sum(int(c) for code, _, c in provinces if not code),
-            "synthetic": False}
+    return {
+        "victims": n_victims,
+        "records": n_records,
+        "sources": n_sources,
+        "estimate": (
+            {
+                k: est.get(k)
+                for k in ("method", "observed", "estimate", "lower", "upper", "level", "warnings")
+            }
+            if est
+            else None
+        ),
+        "estimate_error": None,
+        "strata": [],
+        "timeline": [{"date": d, "count": c} for d, c in dated],
+        "unknown_date": n_victims - sum(c for _, c in dated),
+        "blackout": None,
+        "provinces": [
+            {
+                "code": code,
+                "name_en": name,
+                "name_fa": name,
+                "count": int(c),
+                "estimate": None,
+                "lower": None,
+                "upper": None,
+            }
+            for code, name, c in provinces
+            if code
+        ],
+        "unknown_province": sum(int(c) for code, _, c in provinces if not code),
+        "synthetic": False,
+    }
 
 
 def _render_svgs(data: dict[str, Any], lang: str) -> dict[str, str]:
@@ -192,51 +245,70 @@ def _render_svgs(data: dict[str, Any], lang: str) -> dict[str, str]:
     try:
         from roshan.report import timeline_chart, to_svg
 
-        chart = timeline_chart(data.get("timeline") or [],
-                               data.get("blackout") or "2026-01-08", lang)
+        chart = timeline_chart(
+            data.get("timeline") or [], data.get("blackout") or "2026-01-08", lang
+        )
         out["timeline"] = to_svg(chart, lang)
     except Exception:  # noqa: BLE001 - a chart must not take the dashboard down
         log.warning("report timeline chart unavailable; drawing plain bars")
-        out["timeline"] = bar_chart_svg([(format_date(r["date"], lang), r["count"])
-                                         for r in data.get("timeline") or []][:60],
-                                        title="timeline")
+        out["timeline"] = bar_chart_svg(
+            [(format_date(r["date"], lang), r["count"]) for r in data.get("timeline") or []][:60],
+            title="timeline",
+        )
     try:
         from roshan.report import choropleth_svg
 
         values = {p["code"]: (p["count"] or None) for p in data.get("provinces") or []}
-        out["map"] = choropleth_svg(values, title=t(lang, "by_province"), lang=lang,
-                                    legend_title=t(lang, "count"),
-                                    no_data_label=t(lang, "none"))
+        out["map"] = choropleth_svg(
+            values,
+            title=t(lang, "by_province"),
+            lang=lang,
+            legend_title=t(lang, "count"),
+            no_data_label=t(lang, "none"),
+        )
     except Exception:  # noqa: BLE001
         log.warning("report map unavailable; drawing plain bars")
-        out["map"] = bar_chart_svg([(p["name_fa"] if lang == "fa" else p["name_en"], p["count"])
-                                    for p in data.get("provinces") or []][:40],
-                                   title="provinces")
+        out["map"] = bar_chart_svg(
+            [
+                (p["name_fa"] if lang == "fa" else p["name_en"], p["count"])
+                for p in data.get("provinces") or []
+            ][:40],
+            title="provinces",
+        )
     for key, svg in out.items():
         if "<script" in svg.lower() or "style=" in svg.lower():
             out[key] = bar_chart_svg([], title=key)  # never let inline code through the CSP
     return out
 
 
-def bar_chart_svg(rows: list[tuple[str, int]], *, width: int = 640, bar: int = 14,
-                  title: str = "") -> str:
+def bar_chart_svg(
+    rows: list[tuple[str, int]], *, width: int = 640, bar: int = 14, title: str = ""
+) -> str:
     """A horizontal bar chart as SVG markup (presentation attributes only, no styles)."""
     if not rows:
         return ""
     top = max(c for _, c in rows) or 1
     label_w, gap = 150, 4
     height = len(rows) * (bar + gap) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-             f'viewBox="0 0 {width} {height}" width="100%" aria-label="{escape(title)}">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" aria-label="{escape(title)}">'
+    ]
     for i, (label, count) in enumerate(rows):
         y = 5 + i * (bar + gap)
         w = max(1, int((width - label_w - 60) * count / top))
-        parts.append(f'<text x="{label_w - 6}" y="{y + bar - 3}" text-anchor="end" '
-                     f'font-size="11" fill="currentColor">{escape(str(label))}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar}" fill="#8b1e2d">'
-                     f'<title>{escape(str(label))}: {count}</title></rect>')
-        parts.append(f'<text x="{label_w + w + 4}" y="{y + bar - 3}" font-size="11" '
-                     f'fill="currentColor">{count}</text>')
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + bar - 3}" text-anchor="end" '
+            f'font-size="11" fill="currentColor">{escape(str(label))}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar}" fill="#8b1e2d">'
+            f"<title>{escape(str(label))}: {count}</title></rect>"
+        )
+        parts.append(
+            f'<text x="{label_w + w + 4}" y="{y + bar - 3}" font-size="11" '
+            f'fill="currentColor">{count}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -288,13 +360,17 @@ def dashboard_page(request: Request, user: CurrentUser = Depends(require(VIEW_AG
     lang = lang_of(request)
     data = data_for(ws, user)
     svgs = dashboard_svgs(ws, lang)
-    return render(request, "dashboard.html", {"d": data, "timeline_svg": svgs.get("timeline", ""),
-                                              "province_svg": svgs.get("map", "")})
+    return render(
+        request,
+        "dashboard.html",
+        {"d": data, "timeline_svg": svgs.get("timeline", ""), "province_svg": svgs.get("map", "")},
+    )
 
 
 @router.get("/api/dashboard", tags=["dashboard"])
-def api_dashboard(request: Request,
-                  user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> dict[str, Any]:
+def api_dashboard(
+    request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))
+) -> dict[str, Any]:
     """Aggregates: victims, records, sources, the latest estimate, timeline, provinces.
 
     Roles that may not see names (viewers) get list names replaced by List A, B, ….

@@ -64,8 +64,9 @@ def build_export(ws: Workspace, what: str, fmt: str, redact: str) -> tuple[bytes
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _download(request: Request, what: str, fmt: str, redact: str | None,
-              user: CurrentUser) -> Response:
+def _download(
+    request: Request, what: str, fmt: str, redact: str | None, user: CurrentUser
+) -> Response:
     if what not in EXPORTS:
         raise HTTPException(404, "no such export")
     if fmt not in FORMATS:
@@ -82,32 +83,55 @@ def _download(request: Request, what: str, fmt: str, redact: str | None,
     ws = request.app.state.ws
     content, rows = build_export(ws, what, fmt, redact)
     with ws.session() as sess:
-        record_event(sess, user.actor, "export", "export", what,
-                     {"format": fmt, "redact": redact, "bytes": len(content)})
+        record_event(
+            sess,
+            user.actor,
+            "export",
+            "export",
+            what,
+            {"format": fmt, "redact": redact, "bytes": len(content)},
+        )
     del rows
-    return Response(content, media_type=FORMATS[fmt], headers={
-        "Content-Disposition": f'attachment; filename="roshan-{what}-{redact}.{fmt}"'})
+    return Response(
+        content,
+        media_type=FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="roshan-{what}-{redact}.{fmt}"'},
+    )
 
 
 @router.get("/exports", include_in_schema=False)
 def exports_page(request: Request, user: CurrentUser = Depends(require(EXPORT_AGGREGATE))) -> Any:
     items = [{"what": w, "allowed": user.can(p)} for w, p in EXPORTS.items()]
-    return render(request, "exports.html", {"items": items, "formats": list(FORMATS),
-                                            "full": user.can(EXPORT_FULL)})
+    return render(
+        request,
+        "exports.html",
+        {"items": items, "formats": list(FORMATS), "full": user.can(EXPORT_FULL)},
+    )
 
 
 @router.get("/exports/{what}", include_in_schema=False)
-def export_download(request: Request, what: str, format: str = "csv",
-                    redact: str | None = None,
-                    user: CurrentUser = Depends(require(EXPORT_AGGREGATE))) -> Response:
+def export_download(
+    request: Request,
+    what: str,
+    format: str = "csv",
+    redact: str | None = None,
+    user: CurrentUser = Depends(require(EXPORT_AGGREGATE)),
+) -> Response:
     return _download(request, what, format, redact, user)
 
 
-@router.get("/api/exports/{what}", tags=["exports"],
-            responses={200: {"content": {m: {} for m in FORMATS.values()}}})
-def api_export(request: Request, what: Literal["estimates", "counts", "victims", "records", "links"],
-               format: Fmt = Query("csv"), redact: Redact | None = Query(None),
-               user: CurrentUser = Depends(require(EXPORT_AGGREGATE))) -> Response:
+@router.get(
+    "/api/exports/{what}",
+    tags=["exports"],
+    responses={200: {"content": {m: {} for m in FORMATS.values()}}},
+)
+def api_export(
+    request: Request,
+    what: Literal["estimates", "counts", "victims", "records", "links"],
+    format: Fmt = Query("csv"),
+    redact: Redact | None = Query(None),
+    user: CurrentUser = Depends(require(EXPORT_AGGREGATE)),
+) -> Response:
     """Download an export. estimates, counts: any role (public level). victims, records,
     links: analysts and admins, redaction ``none``, ``internal`` (default) or ``public``."""
     return _download(request, what, format, redact, user)

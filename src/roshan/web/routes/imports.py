@@ -53,8 +53,9 @@ def _safe_name(name: str, allowed: tuple[str, ...]) -> str:
     base = Path(name or "").name
     suffix = Path(base).suffix.lower()
     if suffix not in allowed:
-        raise InputFileError(f"file type {suffix or '(none)'!r} not accepted; use "
-                             f"{', '.join(allowed)}")
+        raise InputFileError(
+            f"file type {suffix or '(none)'!r} not accepted; use {', '.join(allowed)}"
+        )
     stem = re.sub(r"[^\w.-]+", "_", Path(base).stem, flags=re.UNICODE)[:80] or "list"
     return stem + suffix
 
@@ -70,8 +71,9 @@ def _sniff(path: Path) -> None:
         raise InputFileError("the file looks binary, not a text list", file=path.name)
     low = head.lstrip().lower()
     if low.startswith((b"<!doctype", b"<html", b"<script", b"mz", b"\x7felf")):
-        raise InputFileError("the file is not a list (looks like HTML or a program)",
-                             file=path.name)
+        raise InputFileError(
+            "the file is not a list (looks like HTML or a program)", file=path.name
+        )
 
 
 async def _save(upload: UploadFile, dest: Path, limit: int) -> int:
@@ -93,9 +95,14 @@ async def _save(upload: UploadFile, dest: Path, limit: int) -> int:
     return size
 
 
-async def stage_upload(request: Request, user: CurrentUser, file: UploadFile,
-                       source_name: str, source_kind: str,
-                       mapping: UploadFile | None) -> dict[str, Any]:
+async def stage_upload(
+    request: Request,
+    user: CurrentUser,
+    file: UploadFile,
+    source_name: str,
+    source_kind: str,
+    mapping: UploadFile | None,
+) -> dict[str, Any]:
     """Save an upload, then build its preview; returns the preview dict (with ``id``)."""
     settings = request.app.state.settings
     if not (source_name or "").strip():
@@ -116,22 +123,34 @@ async def stage_upload(request: Request, user: CurrentUser, file: UploadFile,
         if mapping is not None and mapping.filename:
             mapping_name = "mapping-" + _safe_name(mapping.filename, MAPPING_SUFFIXES)
             await _save(mapping, folder / mapping_name, 1024 * 1024)
-        meta = {"id": upload_id, "file": name, "size": size, "source_name": source_name.strip(),
-                "source_kind": kind.value, "mapping": mapping_name, "by": user.username}
+        meta = {
+            "id": upload_id,
+            "file": name,
+            "size": size,
+            "source_name": source_name.strip(),
+            "source_kind": kind.value,
+            "mapping": mapping_name,
+            "by": user.username,
+        }
         meta["created"] = time.time()
         meta["expires"] = meta["created"] + settings.upload_ttl_seconds
         (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
         preview = build_preview(request.app.state.ws, folder, meta)
     except RecursionError:
         shutil.rmtree(folder, ignore_errors=True)
-        raise InputFileError("the file is nested too deeply to read as a list",
-                             file=name) from None
+        raise InputFileError("the file is nested too deeply to read as a list", file=name) from None
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     with request.app.state.ws.session() as sess:
-        record_event(sess, user.actor, "upload.stage", "upload", upload_id,
-                     {"size": size, "format": preview["format"]})
+        record_event(
+            sess,
+            user.actor,
+            "upload.stage",
+            "upload",
+            upload_id,
+            {"size": size, "format": preview["format"]},
+        )
     return preview
 
 
@@ -145,8 +164,11 @@ def _load_meta(request: Request, upload_id: str, user: CurrentUser) -> tuple[Pat
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if upload_expired(meta, request.app.state.settings.upload_ttl_seconds):
         shutil.rmtree(folder, ignore_errors=True)
-        raise HTTPException(404, "no such upload (unconfirmed uploads are deleted after "
-                                 f"{request.app.state.settings.upload_ttl_seconds // 3600} hours)")
+        raise HTTPException(
+            404,
+            "no such upload (unconfirmed uploads are deleted after "
+            f"{request.app.state.settings.upload_ttl_seconds // 3600} hours)",
+        )
     if meta.get("by") != user.username and user.role != "admin":
         raise HTTPException(404, "no such upload")
     return folder, meta
@@ -203,22 +225,37 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
     columns = resolve_columns(table.header, mapping, path.name)
     rows = []
     for _, cells in table.rows:
-        rows.append({field: ("" if cells.get(col) is None else str(cells.get(col)))
-                     for col, field in columns.items()})
+        rows.append(
+            {
+                field: ("" if cells.get(col) is None else str(cells.get(col)))
+                for col, field in columns.items()
+            }
+        )
         if len(rows) >= PREVIEW_ROWS:
             break
     close = getattr(table.rows, "close", None)
     if close:
         close()
     expires = meta.get("expires")
-    return {"expires_at": (datetime.fromtimestamp(float(expires), UTC).isoformat(timespec="minutes")
-                           if isinstance(expires, (int, float)) else None),
-            "id": meta["id"], "file": meta["file"], "size": meta["size"],
-            "source_name": meta["source_name"], "source_kind": meta["source_kind"],
-            "encoding": table.encoding, "format": table.file_format, "header": table.header,
-            "columns": [{"column": h, "field": columns.get(h)} for h in table.header],
-            "fields": list(dict.fromkeys(columns.values())), "rows": rows,
-            "warnings": list(table.warnings)}
+    return {
+        "expires_at": (
+            datetime.fromtimestamp(float(expires), UTC).isoformat(timespec="minutes")
+            if isinstance(expires, (int, float))
+            else None
+        ),
+        "id": meta["id"],
+        "file": meta["file"],
+        "size": meta["size"],
+        "source_name": meta["source_name"],
+        "source_kind": meta["source_kind"],
+        "encoding": table.encoding,
+        "format": table.file_format,
+        "header": table.header,
+        "columns": [{"column": h, "field": columns.get(h)} for h in table.header],
+        "fields": list(dict.fromkeys(columns.values())),
+        "rows": rows,
+        "warnings": list(table.warnings),
+    }
 
 
 def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[str, Any]:
@@ -228,20 +265,30 @@ def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[
     folder, meta = _load_meta(request, upload_id, user)
     ws = request.app.state.ws
     try:
-        result = ingest_file(ws, folder / meta["file"], source_name=meta["source_name"],
-                             source_kind=SourceKind(meta["source_kind"]),
-                             mapping_path=(folder / meta["mapping"]) if meta.get("mapping") else None,
-                             actor=user.actor)
+        result = ingest_file(
+            ws,
+            folder / meta["file"],
+            source_name=meta["source_name"],
+            source_kind=SourceKind(meta["source_kind"]),
+            mapping_path=(folder / meta["mapping"]) if meta.get("mapping") else None,
+            actor=user.actor,
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     from roshan.web.routes.dashboard import forget_cache
 
     forget_cache()
-    return {"import_id": result.import_id, "file_name": result.file_name,
-            "source": result.source, "rows_total": result.rows_total,
-            "rows_accepted": result.rows_accepted, "rows_rejected": result.rows_rejected,
-            "already_imported": result.already_imported, "encoding": result.encoding,
-            "file_format": result.file_format}
+    return {
+        "import_id": result.import_id,
+        "file_name": result.file_name,
+        "source": result.source,
+        "rows_total": result.rows_total,
+        "rows_accepted": result.rows_accepted,
+        "rows_rejected": result.rows_rejected,
+        "already_imported": result.already_imported,
+        "encoding": result.encoding,
+        "file_format": result.file_format,
+    }
 
 
 def cancel_upload(request: Request, user: CurrentUser, upload_id: str) -> None:
@@ -260,8 +307,9 @@ def list_imports(ws: Workspace, limit: int = 200) -> list[dict[str, Any]]:
     return out
 
 
-def rejected_rows(ws: Workspace, import_id: int, limit: int = 500,
-                  offset: int = 0) -> dict[str, Any] | None:
+def rejected_rows(
+    ws: Workspace, import_id: int, limit: int = 500, offset: int = 0
+) -> dict[str, Any] | None:
     """An import with its rejected rows (row number and issues)."""
     imports = [i for i in list_imports(ws, 100000) if i["id"] == import_id]
     if not imports:
@@ -269,8 +317,11 @@ def rejected_rows(ws: Workspace, import_id: int, limit: int = 500,
     with reader(ws) as conn:
         total = count_rejected_rows(conn, import_id)
         rows = rejected_rows_of(conn, import_id, limit=limit, offset=offset)
-    return {"import": imports[0], "total_rejected": int(total),
-            "rows": [{"row_number": r.row_number, "issues": r.issues or []} for r in rows]}
+    return {
+        "import": imports[0],
+        "total_rejected": int(total),
+        "rows": [{"row_number": r.row_number, "issues": r.issues or []} for r in rows],
+    }
 
 
 # ---------------------------------------------------------------- pages
@@ -278,39 +329,54 @@ def rejected_rows(ws: Workspace, import_id: int, limit: int = 500,
 
 @router.get("/upload", include_in_schema=False)
 def upload_page(request: Request, user: CurrentUser = Depends(require(INGEST))) -> Any:
-    return render(request, "upload.html", {"kinds": [k.value for k in SourceKind],
-                                           "preview": None, "result": None})
+    return render(
+        request,
+        "upload.html",
+        {"kinds": [k.value for k in SourceKind], "preview": None, "result": None},
+    )
 
 
 @router.post("/upload", include_in_schema=False)
-async def upload_submit(request: Request, file: UploadFile = File(...),
-                        source_name: str = Form(""), source_kind: str = Form("other"),
-                        mapping: UploadFile | None = File(None),
-                        user: CurrentUser = Depends(require(INGEST))) -> Any:
+async def upload_submit(
+    request: Request,
+    file: UploadFile = File(...),
+    source_name: str = Form(""),
+    source_kind: str = Form("other"),
+    mapping: UploadFile | None = File(None),
+    user: CurrentUser = Depends(require(INGEST)),
+) -> Any:
     preview = await stage_upload(request, user, file, source_name, source_kind, mapping)
     return redirect(f"/upload/{preview['id']}")
 
 
 @router.get("/upload/{upload_id}", include_in_schema=False)
-def upload_preview_page(request: Request, upload_id: str,
-                        user: CurrentUser = Depends(require(INGEST))) -> Any:
+def upload_preview_page(
+    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
+) -> Any:
     folder, meta = _load_meta(request, upload_id, user)
     preview = build_preview(request.app.state.ws, folder, meta)
-    return render(request, "upload.html", {"kinds": [k.value for k in SourceKind],
-                                           "preview": preview, "result": None})
+    return render(
+        request,
+        "upload.html",
+        {"kinds": [k.value for k in SourceKind], "preview": preview, "result": None},
+    )
 
 
 @router.post("/upload/{upload_id}/confirm", include_in_schema=False)
-def upload_confirm_page(request: Request, upload_id: str,
-                        user: CurrentUser = Depends(require(INGEST))) -> Any:
+def upload_confirm_page(
+    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
+) -> Any:
     result = confirm_upload(request, user, upload_id)
-    return redirect(f"/imports/{result['import_id']}?new=1"
-                    + ("&again=1" if result.get("already_imported") else ""))
+    return redirect(
+        f"/imports/{result['import_id']}?new=1"
+        + ("&again=1" if result.get("already_imported") else "")
+    )
 
 
 @router.post("/upload/{upload_id}/cancel", include_in_schema=False)
-def upload_cancel_page(request: Request, upload_id: str,
-                       user: CurrentUser = Depends(require(INGEST))) -> Any:
+def upload_cancel_page(
+    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
+) -> Any:
     cancel_upload(request, user, upload_id)
     return redirect("/upload")
 
@@ -321,11 +387,19 @@ def imports_page(request: Request, user: CurrentUser = Depends(require(VIEW_NAME
 
 
 @router.get("/imports/{import_id}", include_in_schema=False)
-def import_page(request: Request, import_id: PathId,
-                user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
+def import_page(
+    request: Request, import_id: PathId, user: CurrentUser = Depends(require(VIEW_NAMES))
+) -> Any:
     data = found(rejected_rows(request.app.state.ws, import_id), "import")
-    return render(request, "import.html", {**data, "new": request.query_params.get("new"),
-                                           "again": request.query_params.get("again")})
+    return render(
+        request,
+        "import.html",
+        {
+            **data,
+            "new": request.query_params.get("new"),
+            "again": request.query_params.get("again"),
+        },
+    )
 
 
 # ---------------------------------------------------------------- API
@@ -344,43 +418,55 @@ class UploadPreview(BaseModel):
     fields: list[str]
     rows: list[dict[str, str]]
     warnings: list[str]
-    expires_at: str | None = Field(None, description="When the staged upload is deleted "
-                                   "unless confirmed (UTC, ISO 8601).")
+    expires_at: str | None = Field(
+        None, description="When the staged upload is deleted unless confirmed (UTC, ISO 8601)."
+    )
 
 
 @router.post("/api/uploads", response_model=UploadPreview, status_code=201, tags=["imports"])
-async def api_upload(request: Request, file: UploadFile = File(...),
-                     source_name: str = Form(...), source_kind: str = Form("other"),
-                     mapping: UploadFile | None = File(None),
-                     user: CurrentUser = Depends(require(INGEST))) -> Any:
+async def api_upload(
+    request: Request,
+    file: UploadFile = File(...),
+    source_name: str = Form(...),
+    source_kind: str = Form("other"),
+    mapping: UploadFile | None = File(None),
+    user: CurrentUser = Depends(require(INGEST)),
+) -> Any:
     """Stage a list file; the answer is its preview. Confirm with ``/api/uploads/{id}/confirm``."""
     return await stage_upload(request, user, file, source_name, source_kind, mapping)
 
 
 @router.post("/api/uploads/{upload_id}/confirm", tags=["imports"])
-def api_confirm(request: Request, upload_id: str,
-                user: CurrentUser = Depends(require(INGEST))) -> dict[str, Any]:
+def api_confirm(
+    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
+) -> dict[str, Any]:
     """Import a staged upload (calls the ingest stage); returns the import's counts."""
     return confirm_upload(request, user, upload_id)
 
 
 @router.delete("/api/uploads/{upload_id}", status_code=204, tags=["imports"])
-def api_cancel(request: Request, upload_id: str,
-               user: CurrentUser = Depends(require(INGEST))) -> None:
+def api_cancel(
+    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
+) -> None:
     """Discard a staged upload."""
     cancel_upload(request, user, upload_id)
 
 
 @router.get("/api/imports", tags=["imports"])
-def api_imports(request: Request,
-                user: CurrentUser = Depends(require(VIEW_NAMES))) -> list[dict[str, Any]]:
+def api_imports(
+    request: Request, user: CurrentUser = Depends(require(VIEW_NAMES))
+) -> list[dict[str, Any]]:
     """Every import with its counts (newest first)."""
     return list_imports(request.app.state.ws)
 
 
 @router.get("/api/imports/{import_id}/rejected", tags=["imports"])
-def api_rejected(request: Request, import_id: PathId, limit: int = Query(500, ge=1, le=5000),
-                 offset: int = Query(0, ge=0, le=10_000_000),
-                 user: CurrentUser = Depends(require(VIEW_NAMES))) -> dict[str, Any]:
+def api_rejected(
+    request: Request,
+    import_id: PathId,
+    limit: int = Query(500, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=10_000_000),
+    user: CurrentUser = Depends(require(VIEW_NAMES)),
+) -> dict[str, Any]:
     """One import's rejected rows, with the issues that rejected them."""
     return found(rejected_rows(request.app.state.ws, import_id, limit, offset), "import")

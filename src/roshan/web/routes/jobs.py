@@ -26,16 +26,28 @@ def _start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any
 def jobs_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
     from roshan.estimate import linkage_health
 
-    return render(request, "jobs.html", {"jobs": list_jobs(request.app.state.ws),
-                                         "methods": METHODS, "default_method": DEFAULT_METHOD,
-                                         "strata": STRATA,
-                                         "link_health": linkage_health(request.app.state.ws)})
+    return render(
+        request,
+        "jobs.html",
+        {
+            "jobs": list_jobs(request.app.state.ws),
+            "methods": METHODS,
+            "default_method": DEFAULT_METHOD,
+            "strata": STRATA,
+            "link_health": linkage_health(request.app.state.ws),
+        },
+    )
 
 
 @router.post("/jobs", include_in_schema=False)
-def jobs_submit(request: Request, kind: str = Form(...), method: str = Form(DEFAULT_METHOD),
-                by: str = Form(""), accept_linkage_risk: str = Form(""),
-                user: CurrentUser = Depends(require(RUN_JOBS))) -> Any:
+def jobs_submit(
+    request: Request,
+    kind: str = Form(...),
+    method: str = Form(DEFAULT_METHOD),
+    by: str = Form(""),
+    accept_linkage_risk: str = Form(""),
+    user: CurrentUser = Depends(require(RUN_JOBS)),
+) -> Any:
     params: dict[str, Any] = {"method": method, "by": by} if kind == "estimate" else {}
     if kind == "estimate" and accept_linkage_risk:
         params["accept_linkage_risk"] = accept_linkage_risk
@@ -44,8 +56,9 @@ def jobs_submit(request: Request, kind: str = Form(...), method: str = Form(DEFA
 
 
 @router.get("/jobs/{job_id}", include_in_schema=False)
-def job_page(request: Request, job_id: PathId,
-             user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
+def job_page(
+    request: Request, job_id: PathId, user: CurrentUser = Depends(require(VIEW_AGGREGATES))
+) -> Any:
     job = found(job_dict(request.app.state.ws, job_id), "job")
     return render(request, "job.html", {"job": job})
 
@@ -60,15 +73,17 @@ class JobIn(BaseModel):
 
 
 @router.get("/api/jobs", tags=["jobs"])
-def api_jobs(request: Request,
-             user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> list[dict[str, Any]]:
+def api_jobs(
+    request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))
+) -> list[dict[str, Any]]:
     """Recent jobs (newest first) with status and progress."""
     return list_jobs(request.app.state.ws)
 
 
 @router.post("/api/jobs", status_code=202, tags=["jobs"])
-def api_start(request: Request, body: JobIn,
-              user: CurrentUser = Depends(require(RUN_JOBS))) -> dict[str, Any]:
+def api_start(
+    request: Request, body: JobIn, user: CurrentUser = Depends(require(RUN_JOBS))
+) -> dict[str, Any]:
     """Start a link or estimate run in the background; poll ``/api/jobs/{id}``."""
     params: dict[str, Any] = {}
     if body.kind == "estimate":
@@ -82,7 +97,8 @@ def api_start(request: Request, body: JobIn,
 
 
 @router.get("/api/jobs/{job_id}", tags=["jobs"])
-def api_job(request: Request, job_id: PathId,
-            user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> dict[str, Any]:
+def api_job(
+    request: Request, job_id: PathId, user: CurrentUser = Depends(require(VIEW_AGGREGATES))
+) -> dict[str, Any]:
     """One job: status (queued, running, done, failed), progress 0–1, message, result."""
     return found(job_dict(request.app.state.ws, job_id), "job")

@@ -46,8 +46,15 @@ def queue(ws: Workspace, limit: int = 20) -> list[dict[str, Any]]:
     for item in items:
         key = (item["record_a"], item["record_b"])
         version, current = versions.get(key, (0, None))
-        out.append({**item, "version": version, "current_decision": current,
-                    "a": recs.get(key[0]), "b": recs.get(key[1])})
+        out.append(
+            {
+                **item,
+                "version": version,
+                "current_decision": current,
+                "a": recs.get(key[0]),
+                "b": recs.get(key[1]),
+            }
+        )
     return out
 
 
@@ -71,9 +78,17 @@ def in_queue(ws: Workspace, record_a: int, record_b: int) -> bool:
     return any(sorted((i["record_a"], i["record_b"])) == [a, b] for i in items)
 
 
-def decide(ws: Workspace, user: CurrentUser, record_a: int, record_b: int, decision: str,
-           expected_version: int, note: str | None = None, *, via: str = "api",
-           ) -> dict[str, Any]:
+def decide(
+    ws: Workspace,
+    user: CurrentUser,
+    record_a: int,
+    record_b: int,
+    decision: str,
+    expected_version: int,
+    note: str | None = None,
+    *,
+    via: str = "api",
+) -> dict[str, Any]:
     """Store a decision with optimistic locking (ReviewConflictError → HTTP 409).
 
     ``via`` says where it was made ("web" page or "api") in the audit log. A pair that
@@ -87,40 +102,72 @@ def decide(ws: Workspace, user: CurrentUser, record_a: int, record_b: int, decis
         raise RoshanError(f"decision must be one of {', '.join(DECISIONS)}")
     queued = in_queue(ws, record_a, record_b)
     with ws.session() as sess:
-        row = decide_in_session(sess, record_a, record_b, decision, user.actor,
-                                expected_version=expected_version, note=note or None, via=via)
+        row = decide_in_session(
+            sess,
+            record_a,
+            record_b,
+            decision,
+            user.actor,
+            expected_version=expected_version,
+            note=note or None,
+            via=via,
+        )
         if not queued:
-            record_event(sess, user.actor, "review.outside_queue", "record_pair",
-                         f"{row.record_a}-{row.record_b}", {"via": via})
+            record_event(
+                sess,
+                user.actor,
+                "review.outside_queue",
+                "record_pair",
+                f"{row.record_a}-{row.record_b}",
+                {"via": via},
+            )
         sess.flush()
-        out = {"record_a": row.record_a, "record_b": row.record_b, "decision": row.decision,
-               "version": row.version, "reviewer": row.reviewer, "in_queue": queued}
+        out = {
+            "record_a": row.record_a,
+            "record_b": row.record_b,
+            "decision": row.decision,
+            "version": row.version,
+            "reviewer": row.reviewer,
+            "in_queue": queued,
+        }
     return out
 
 
 @router.get("/review", include_in_schema=False)
-def review_page(request: Request, skip: int = Query(0, ge=0, le=1000),
-                status: Literal["saved", "conflict"] | None = Query(None),
-                user: CurrentUser = Depends(require(REVIEW))) -> Any:
+def review_page(
+    request: Request,
+    skip: int = Query(0, ge=0, le=1000),
+    status: Literal["saved", "conflict"] | None = Query(None),
+    user: CurrentUser = Depends(require(REVIEW)),
+) -> Any:
     items = queue(request.app.state.ws, limit=20)
     item = items[skip] if 0 <= skip < len(items) else None
-    fields = [f for f in FIELD_NAMES
-              if item and ((item["a"] or {}).get(f) or (item["b"] or {}).get(f))]
-    return render(request, "review.html", {
-        "item": item, "fields": fields, "remaining": len(items), "skip": skip,
-        "status": status})
+    fields = [
+        f for f in FIELD_NAMES if item and ((item["a"] or {}).get(f) or (item["b"] or {}).get(f))
+    ]
+    return render(
+        request,
+        "review.html",
+        {"item": item, "fields": fields, "remaining": len(items), "skip": skip, "status": status},
+    )
 
 
 @router.post("/review/decide", include_in_schema=False)
-def review_submit(request: Request, record_a: int = Form(..., ge=1, le=ID_MAX),
-                  record_b: int = Form(..., ge=1, le=ID_MAX),
-                  decision: str = Form(...), expected_version: int = Form(0, ge=0, le=ID_MAX),
-                  skip: int = Form(0, ge=0, le=1000), user: CurrentUser = Depends(require(REVIEW))) -> Any:
+def review_submit(
+    request: Request,
+    record_a: int = Form(..., ge=1, le=ID_MAX),
+    record_b: int = Form(..., ge=1, le=ID_MAX),
+    decision: str = Form(...),
+    expected_version: int = Form(0, ge=0, le=ID_MAX),
+    skip: int = Form(0, ge=0, le=1000),
+    user: CurrentUser = Depends(require(REVIEW)),
+) -> Any:
     from roshan.link import ReviewConflictError
 
     try:
-        decide(request.app.state.ws, user, record_a, record_b, decision, expected_version,
-               via="web")
+        decide(
+            request.app.state.ws, user, record_a, record_b, decision, expected_version, via="web"
+        )
     except ReviewConflictError:
         return redirect(f"/review?status=conflict&skip={skip}")
     return redirect(f"/review?status=saved&skip={skip}")
@@ -130,21 +177,34 @@ class DecisionIn(BaseModel):
     record_a: int = Field(..., ge=1, le=ID_MAX)
     record_b: int = Field(..., ge=1, le=ID_MAX)
     decision: Literal["match", "non_match", "unsure"]
-    expected_version: int = Field(0, ge=0, le=ID_MAX, description="The version you read (0 = none yet).")
+    expected_version: int = Field(
+        0, ge=0, le=ID_MAX, description="The version you read (0 = none yet)."
+    )
     note: str | None = Field(None, max_length=2000)
 
 
 @router.get("/api/review/queue", tags=["review"])
-def api_queue(request: Request, limit: int = Query(20, ge=1, le=200),
-              user: CurrentUser = Depends(require(REVIEW))) -> dict[str, Any]:
+def api_queue(
+    request: Request,
+    limit: int = Query(20, ge=1, le=200),
+    user: CurrentUser = Depends(require(REVIEW)),
+) -> dict[str, Any]:
     """What to review next: pairs with both records and the decision version to send back."""
     items = queue(request.app.state.ws, limit)
     return {"count": len(items), "items": items}
 
 
 @router.post("/api/review/decisions", tags=["review"])
-def api_decide(request: Request, body: DecisionIn,
-               user: CurrentUser = Depends(require(REVIEW))) -> dict[str, Any]:
+def api_decide(
+    request: Request, body: DecisionIn, user: CurrentUser = Depends(require(REVIEW))
+) -> dict[str, Any]:
     """Decide a pair. 409 when someone else changed it since you read ``expected_version``."""
-    return decide(request.app.state.ws, user, body.record_a, body.record_b, body.decision,
-                  body.expected_version, body.note)
+    return decide(
+        request.app.state.ws,
+        user,
+        body.record_a,
+        body.record_b,
+        body.decision,
+        body.expected_version,
+        body.note,
+    )

@@ -16,25 +16,42 @@ router = APIRouter()
 
 @router.get("/users", include_in_schema=False)
 def users_page(request: Request, user: CurrentUser = Depends(require(MANAGE_USERS))) -> Any:
-    return render(request, "users.html", {"users": accounts.list_users(request.app.state.ws),
-                                          "roles": ROLES})
+    return render(
+        request, "users.html", {"users": accounts.list_users(request.app.state.ws), "roles": ROLES}
+    )
 
 
 @router.post("/users", include_in_schema=False)
-def users_add(request: Request, username: str = Form(...), password: str = Form(...),
-              role: str = Form("viewer"), user: CurrentUser = Depends(require(MANAGE_USERS))) -> Any:
+def users_add(
+    request: Request,
+    username: str = Form(...),
+    password: str = Form(...),
+    role: str = Form("viewer"),
+    user: CurrentUser = Depends(require(MANAGE_USERS)),
+) -> Any:
     accounts.create_user(request.app.state.ws, username, password, role, actor=user.actor)
     return redirect("/users")
 
 
 @router.post("/users/{user_id}", include_in_schema=False)
-def users_change(request: Request, user_id: PathId, role: str = Form(""), active: str = Form(""),
-                 password: str = Form(""), reset_totp: str = Form(""),
-                 user: CurrentUser = Depends(require(MANAGE_USERS))) -> Any:
+def users_change(
+    request: Request,
+    user_id: PathId,
+    role: str = Form(""),
+    active: str = Form(""),
+    password: str = Form(""),
+    reset_totp: str = Form(""),
+    user: CurrentUser = Depends(require(MANAGE_USERS)),
+) -> Any:
     ws = request.app.state.ws
-    accounts.update_user(ws, user_id, actor=user.actor, role=role or None,
-                         active=None if active == "" else active == "1",
-                         reset_totp=reset_totp == "1")
+    accounts.update_user(
+        ws,
+        user_id,
+        actor=user.actor,
+        role=role or None,
+        active=None if active == "" else active == "1",
+        reset_totp=reset_totp == "1",
+    )
     if password:
         accounts.set_password(ws, user_id, password, actor=user.actor)
     request.app.state.user_cache.drop(user_id)
@@ -55,28 +72,41 @@ class UserPatch(BaseModel):
 
 
 @router.get("/api/users", tags=["users"])
-def api_users(request: Request,
-              user: CurrentUser = Depends(require(MANAGE_USERS))) -> list[dict[str, Any]]:
+def api_users(
+    request: Request, user: CurrentUser = Depends(require(MANAGE_USERS))
+) -> list[dict[str, Any]]:
     """Every account (admins only)."""
     return accounts.list_users(request.app.state.ws)
 
 
 @router.post("/api/users", status_code=201, tags=["users"])
-def api_user_add(request: Request, body: UserIn,
-                 user: CurrentUser = Depends(require(MANAGE_USERS))) -> dict[str, Any]:
+def api_user_add(
+    request: Request, body: UserIn, user: CurrentUser = Depends(require(MANAGE_USERS))
+) -> dict[str, Any]:
     """Add an account (admins only)."""
-    uid = accounts.create_user(request.app.state.ws, body.username, body.password, body.role,
-                               actor=user.actor)
+    uid = accounts.create_user(
+        request.app.state.ws, body.username, body.password, body.role, actor=user.actor
+    )
     return {"id": uid, "username": body.username, "role": body.role}
 
 
 @router.patch("/api/users/{user_id}", tags=["users"])
-def api_user_change(request: Request, user_id: PathId, body: UserPatch,
-                    user: CurrentUser = Depends(require(MANAGE_USERS))) -> dict[str, Any]:
+def api_user_change(
+    request: Request,
+    user_id: PathId,
+    body: UserPatch,
+    user: CurrentUser = Depends(require(MANAGE_USERS)),
+) -> dict[str, Any]:
     """Change an account's role, active state, password or second factor (admins only)."""
     ws = request.app.state.ws
-    out = accounts.update_user(ws, user_id, actor=user.actor, role=body.role, active=body.active,
-                               reset_totp=body.reset_totp)
+    out = accounts.update_user(
+        ws,
+        user_id,
+        actor=user.actor,
+        role=body.role,
+        active=body.active,
+        reset_totp=body.reset_totp,
+    )
     if body.password:
         accounts.set_password(ws, user_id, body.password, actor=user.actor)
     request.app.state.user_cache.drop(user_id)

@@ -20,8 +20,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004'
-down_revision = '0003'
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -38,10 +38,14 @@ def upgrade() -> None:
         # Zero the old row's bytes when its page is rewritten, so the clear names do
         # not linger in free space of the database file.
         conn.exec_driver_sql("PRAGMA secure_delete=ON")
-    reports = sa.table("intake_reports", sa.column("report_id", sa.String),
-                       sa.column("attachments", sa.JSON))
-    rows = conn.execute(sa.select(reports.c.report_id, reports.c.attachments)
-                        .where(reports.c.attachments.is_not(None))).all()
+    reports = sa.table(
+        "intake_reports", sa.column("report_id", sa.String), sa.column("attachments", sa.JSON)
+    )
+    rows = conn.execute(
+        sa.select(reports.c.report_id, reports.c.attachments).where(
+            reports.c.attachments.is_not(None)
+        )
+    ).all()
     for report_id, atts in rows:
         if isinstance(atts, str):
             atts = json.loads(atts)
@@ -56,8 +60,9 @@ def upgrade() -> None:
                 a["name"] = want
                 changed = True
         if changed:
-            conn.execute(reports.update().where(reports.c.report_id == report_id)
-                         .values(attachments=atts))
+            conn.execute(
+                reports.update().where(reports.c.report_id == report_id).values(attachments=atts)
+            )
 
 
 def downgrade() -> None:
