@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,9 @@ from roshan.link.uncertainty.samplers import (
     gibbs_draws,
 )
 from roshan.link.uncertainty.workspace import model_lambda, workspace_inputs
+
+if TYPE_CHECKING:
+    from roshan.store.workspace import Workspace
 
 __all__ = [
     "CHAIN_BURNIN_SWEEPS",
@@ -1013,7 +1016,7 @@ def _fit_seeded(method: str, counts: Any, opts: dict[str, Any], seed: int) -> An
     return fit_counts(method, counts, **o)
 
 
-def _strata_fitter(ws: Any, records: pd.DataFrame, lists: Sequence[str], by: Sequence[str]):
+def _strata_fitter(ws: Workspace, records: pd.DataFrame, lists: Sequence[str], by: Sequence[str]):
     """A function labels → stratified EstimateResult, with each draw's victims' stratum
     values derived exactly as `roshan link` derives them (victims_frame: the mode over a
     cluster's records), so a record that moves between people moves its stratum too."""
@@ -1101,7 +1104,7 @@ def pool_strata(
 
 
 def estimate_with_linkage_draws(
-    ws: Any,
+    ws: Workspace,
     n_draws: int,
     method: str,
     /,

@@ -17,7 +17,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,9 @@ from roshan.normalize.variants import (
     load_variants_file,
     split_text_suffix,
 )
+
+if TYPE_CHECKING:
+    from roshan.store.workspace import Workspace
 
 VARIANTS_FILE = "variants.tsv"
 """Name of the workspace file of reviewer-confirmed name variants (name_a<TAB>name_b)."""
@@ -567,12 +570,12 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def workspace_variants(ws: Any) -> VariantTable:
+def workspace_variants(ws: Workspace) -> VariantTable:
     """The variant table for a workspace: package seeds + its ``variants.tsv``."""
     return load_variants_file(Path(ws.root) / VARIANTS_FILE)
 
 
-def normalize_workspace(ws: Any) -> Path:
+def normalize_workspace(ws: Workspace) -> Path:
     """Normalise a workspace's accepted records into ``ws.snapshots_dir/normalized.parquet``."""
     from roshan.store.records import records_frame
 

@@ -20,7 +20,7 @@ import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roshan.errors import RoshanError
 from roshan.estimate.linkage import OBSERVED_GAP_WARN
@@ -28,6 +28,9 @@ from roshan.report import charts, i18n
 from roshan.report.data import STRATA_DIMS, report_data
 from roshan.report.federate import federate_view
 from roshan.report.map import choropleth_svg
+
+if TYPE_CHECKING:
+    from roshan.store.workspace import Workspace
 
 __all__ = ["build_report", "linkage_view", "render_html", "write_pdf"]
 
@@ -390,7 +393,7 @@ def write_pdf(html: str, pdf: Path) -> Path:
 
 
 def build_report(
-    ws: Any,
+    ws: Workspace,
     out: Path,
     *,
     pdf: Path | None = None,

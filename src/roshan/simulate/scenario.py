@@ -19,7 +19,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,9 @@ from roshan.simulate.config import ScenarioConfig, SourceSpec, consistent_spec, 
 from roshan.simulate.population import Population, make_population, truth_frame
 from roshan.simulate.render import NAME_FIELDS_WRITTEN, cp1256_safe, render_source, source_fields
 from roshan.simulate.writers import NOTICE, file_name, headers_for, mapping_toml, write_list
+
+if TYPE_CHECKING:
+    from roshan.store.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
 
@@ -281,7 +284,10 @@ def simulate(
 
 
 def ingest_scenario(
-    ws: Any, scenario_dir: Path, manifest: dict[str, Any], log: Callable[[str], None] | None = None
+    ws: Workspace,
+    scenario_dir: Path,
+    manifest: dict[str, Any],
+    log: Callable[[str], None] | None = None,
 ) -> list[Any]:
     """Ingest every list of a simulated scenario (as :func:`simulate` wrote it, with its
     manifest) into workspace ``ws``, each with its mapping file; returns the

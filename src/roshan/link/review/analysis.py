@@ -22,6 +22,7 @@ from roshan.link.review.attributes import cluster_attributes
 from roshan.link.review.decisions import DecidedPairs, pair_key
 from roshan.link.review.reading import read_pairs
 from roshan.store.workspace import Workspace
+from roshan.unionfind import UnionFind
 
 
 def _bottleneck(
@@ -67,20 +68,14 @@ def _weakest_holding_edge(
     edges never connect all members; ``(None, None)`` for fewer than two members."""
     if len(members) < 2:
         return None, None
-    parent = {m: m for m in members}
+    parts: UnionFind[int] = UnionFind(members)
     comps = len(members)
     weakest: tuple[float, tuple[int, int]] | None = None
     ls, rs, ps = lefts.tolist(), rights.tolist(), probs.tolist()
     for i in order:
         a, b = int(ls[i]), int(rs[i])
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        while parent[b] != b:
-            parent[b] = parent[parent[b]]
-            b = parent[b]
-        if a != b:
-            parent[a] = b
+        if parts.find(a) != parts.find(b):
+            parts.union(a, b)
             comps -= 1
             weakest = (float(ps[i]), (int(ls[i]), int(rs[i])))
             if comps == 1:
@@ -336,7 +331,10 @@ def compute_suspicious_base(
     e_p = internal["match_probability"].to_numpy().astype(float)
     e_lo, e_hi = np.minimum(e_l, e_r), np.maximum(e_l, e_r)
 
-    # Bottleneck (Kruskal, strongest edge first) for every cluster in one pass.
+    # Bottleneck (Kruskal, strongest edge first) for every cluster in one pass. The
+    # union-find is written inline here, not roshan.unionfind: this loop runs over every
+    # scored edge of the workspace on each review-queue refresh (tests/link/
+    # test_review_fastpath.py), where method calls would cost more than the search.
     bott = np.zeros(n)
     weak_l = np.full(n, -1, dtype="int64")
     weak_r = np.full(n, -1, dtype="int64")

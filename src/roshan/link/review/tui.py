@@ -22,13 +22,16 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from roshan.canonical import SENSITIVE_FIELDS
+
+if TYPE_CHECKING:
+    from roshan.store.workspace import Workspace
 
 #: Fields shown side by side (sensitive fields — witness, source reference, notes — are not).
 DISPLAY_FIELDS: tuple[str, ...] = (
@@ -360,7 +363,7 @@ def key_to_action(key: str | None) -> str | None:
 
 
 def run_interactive(
-    ws: Any,
+    ws: Workspace,
     items: Sequence[dict[str, Any]],
     *,
     reviewer: str,

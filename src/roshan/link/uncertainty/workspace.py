@@ -5,15 +5,18 @@ prior match probability of its saved Splink model (:func:`model_lambda`)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from roshan.errors import LinkageError
 
+if TYPE_CHECKING:
+    from roshan.store.workspace import Workspace
 
-def workspace_inputs(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | None, float]:
+
+def workspace_inputs(ws: Workspace) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | None, float]:
     """records (record_pk, source), pairs, plug-in labels aligned to records (or None) and
     the clustering threshold, read from a linked workspace."""
 
@@ -54,7 +57,7 @@ def workspace_inputs(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | 
     return records, pairs, labels, current_threshold(ws)
 
 
-def model_lambda(ws: Any) -> float | None:
+def model_lambda(ws: Workspace) -> float | None:
     """Splink's prior match probability (λ) from the workspace's saved model, if any."""
     import json
 
