@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from roshan.i18n import GREGORIAN_MONTHS_EN, JALALI_MONTHS_FA
 from roshan.simulate.config import ScenarioConfig, SourceSpec
 from roshan.simulate.names import NameTable, family_names, given_names
 from roshan.simulate.places import load_places
@@ -43,35 +44,6 @@ JALALI_MONTHS_EN = (
     "Bahman",
     "Esfand",
 )
-JALALI_MONTHS_FA = (
-    "فروردین",
-    "اردیبهشت",
-    "خرداد",
-    "تیر",
-    "مرداد",
-    "شهریور",
-    "مهر",
-    "آبان",
-    "آذر",
-    "دی",
-    "بهمن",
-    "اسفند",
-)
-GREG_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 SEYED = {  # roman style -> (male, female) Latin title
     "standard": ("Seyed", "Seyedeh"),
     "anglo": ("Seyyed", "Seyyedeh"),
@@ -244,8 +216,8 @@ def _day_strings(
             f, p = f"{g.day:02d}/{g.month:02d}/{g.year}", f"{g.month:02d}/{g.year}"
         else:  # long_en
             f, p = (
-                f"{g.day} {GREG_MONTHS[g.month - 1]} {g.year}",
-                f"{GREG_MONTHS[g.month - 1]} {g.year}",
+                f"{g.day} {GREGORIAN_MONTHS_EN[g.month - 1]} {g.year}",
+                f"{GREGORIAN_MONTHS_EN[g.month - 1]} {g.year}",
             )
         full.append(f)
         part.append(p)
