@@ -221,3 +221,123 @@ def test_simulate_document(tmp_path: Path) -> None:
     )
     assert isinstance(manifest, dict)
     assert list(manifest) == _field_names(D.ScenarioManifest)
+
+
+def test_intake_documents(synthetic: dict[str, object]) -> None:
+    """A report with a witness contact given as a string (as the form and the offline HTML
+    form give it) and one given as an object (a scripted report), recorded, packed,
+    checked, imported and their contacts read back."""
+    base = synthetic["base"]
+    assert isinstance(base, Path)
+    keys, outbox = base / "keys", base / "outbox"
+    contacts: dict[str, object] = {
+        "SYNTHETIC string": "SYNTHETIC contact",
+        "SYNTHETIC object": {"phone": "SYNTHETIC +00", "note": "SYNTHETIC evenings"},
+    }
+    ids: dict[str, str] = {}
+    for name, contact in contacts.items():
+        answers = base / f"{name}.json"
+        answers.write_text(
+            json.dumps(
+                {
+                    "victim": {"full_name": f"{name} Person"},
+                    "circumstances": "SYNTHETIC",
+                    "witness_contact": contact,
+                }
+            ),
+            encoding="utf-8",
+        )
+        saved = _run_json("intake", "new", "--to", keys, "--outbox", outbox, "--from-json", answers)
+        assert isinstance(saved, dict) and list(saved) == _field_names(D.ReportSaved)
+        assert saved["witness_contact"] is True
+        ids[name] = str(saved["report_id"])
+    packed = _run_json("intake", "pack", outbox, "--out", base / "send")
+    assert isinstance(packed, dict) and list(packed) == _field_names(D.BundlePacked)
+    checked = _run_json("intake", "check", str(packed["bundle"]))
+    assert isinstance(checked, dict) and list(checked) == _field_names(D.FilesChecked)
+    assert _run_json("init", base / "ws-intake")
+    imported = _run_json(
+        "intake", "import", base / "ws-intake", str(packed["bundle"]), "--keys", keys
+    )
+    assert isinstance(imported, dict) and imported["reports_new"] == 2
+    for name, contact in contacts.items():
+        shown = _run_json("intake", "witness", base / "ws-intake", ids[name], "--keys", keys)
+        assert isinstance(shown, dict) and list(shown) == _field_names(D.WitnessContact)
+        assert shown == {"format": "roshan-intake-witness/1", "contact": contact}
+
+
+# --- roshan federate: two SYNTHETIC organisations, each holding two linked lists ----------
+
+PARTIES = ("ORG-A", "ORG-B")
+
+
+@pytest.fixture(scope="module")
+def federation(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A SYNTHETIC scenario of four lists, two per organisation, each organisation's
+    workspace linked, and key directories for the parties and the coordinator; all made by
+    the installed script (20 s to 75 s)."""
+    base = tmp_path_factory.mktemp("json-federate")
+    manifest = _run_json(
+        "simulate", "--out", base / "sc", "--population", "250", "--lists", "4", "--seed", "3"
+    )
+    assert isinstance(manifest, dict)
+    made: dict[str, Path] = {"base": base}
+    for k, party in enumerate(PARTIES):
+        ws = made[party] = base / f"ws-{party}"
+        assert _run_json("init", ws)
+        for s in manifest["sources"][2 * k : 2 * k + 2]:
+            mapping = ["--mapping", base / "sc" / s["mapping"]] if s.get("mapping") else []
+            ingest = ("ingest", ws, base / "sc" / s["file"], "--source", s["name"])
+            _run_json(*ingest, "--kind", s["kind"], *mapping)
+        _run_json("link", ws)
+    for name in (*PARTIES, "coordinator"):
+        made[f"keys {name}"] = base / "keys" / name
+        _run_json("keys", "init", made[f"keys {name}"])
+    return made
+
+
+@pytest.mark.slow
+def test_federate_documents(federation: dict[str, Path]) -> None:
+    base = federation["base"]
+    session = base / "session.json"
+    init = _run_json(
+        "federate",
+        "init",
+        session,
+        *(f"--party={p}={federation[f'keys {p}']}" for p in PARTIES),
+        "--coordinator-keys",
+        federation["keys coordinator"],
+        "--strata",
+        "province",
+    )
+    assert isinstance(init, dict) and list(init) == _field_names(D.FederateSession)
+    assert init["session"] == str(session) and [p["name"] for p in init["parties"]] == [*PARTIES]
+
+    def party(p: str) -> tuple[str | Path, ...]:
+        keys = federation[f"keys {p}"]
+        return ("--as", p, "--keys", keys, "--state", base / "st" / p, "--out", base / "out" / p)
+
+    sent: dict[str, str] = {}
+    for p in PARTIES:
+        blinded = _run_json("federate", "blind", session, federation[p], *party(p))
+        assert isinstance(blinded, dict) and list(blinded) == _field_names(D.RoundBlinded)
+        assert blinded["round"] == 1 and int(blinded["victims"]) >= 50
+        sent[p] = str(blinded["file"])
+    final: dict[str, str] = {}
+    for j, p in enumerate(PARTIES):
+        passed = _run_json("federate", "pass", session, sent[PARTIES[j - 1]], *party(p))
+        assert isinstance(passed, dict) and list(passed) == _field_names(D.RoundPassed)
+        final[p] = str(passed["file"])
+    counts = _run_json(
+        "federate",
+        "count",
+        session,
+        *final.values(),
+        "--keys",
+        federation["keys coordinator"],
+        "--out",
+        base / "counts.csv",
+    )
+    assert isinstance(counts, dict) and list(counts) == _field_names(D.FederateCounts)
+    assert counts["parties"] == [*PARTIES] and counts["observed"] > 0
+    assert counts["linkage_draws"] == 0 and counts["counts_file"] == str(base / "counts.csv")

@@ -491,6 +491,22 @@ class BundleDiscarded(Document):
     discarded: str
 
 
+@dataclass(frozen=True)
+class WitnessContact(Document):
+    """One report's witness contact, decrypted (the read is recorded in the audit log).
+
+    Keys:
+        format: roshan-intake-witness/1.
+        contact: the contact as the reporter gave it: a string (the form, the offline HTML
+            form), or the object a scripted report gave (its keys are the reporter's).
+    """
+
+    commands: ClassVar[tuple[str, ...]] = ("roshan intake witness",)
+
+    format: str
+    contact: Any
+
+
 # --- roshan ledger -----------------------------------------------------------------------
 
 
@@ -543,6 +559,115 @@ class InclusionProof(Document):
     root_hash: str
 
 
+# --- roshan federate --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FederateSession(Document):
+    """The signed session just written (its fields as in the session file).
+
+    Keys:
+        session: the session file written.
+        format: roshan-federate-session.
+        protocol: the federate protocol version.
+        session_id: the session's id (hex).
+        created_at: when it was created (ISO time).
+        parties: per party, in ring order: name, recipient and signing_public.
+        coordinator: the coordinator's name, recipient and signing_public.
+        strata: the strata proposed for release.
+        tokens_per_victim: how many linkage tokens each victim carries.
+        threshold: shared tokens that make a match.
+        unique_threshold: shared tokens that make a match when each row is the other's
+            only candidate.
+        max_df: tokens held by more rows than this are ignored in matching.
+        min_victims: the smallest list accepted.
+    """
+
+    commands: ClassVar[tuple[str, ...]] = ("roshan federate init",)
+
+    session: str
+    format: str
+    protocol: int
+    session_id: str
+    created_at: str
+    parties: list[dict[str, Any]]
+    coordinator: dict[str, Any]
+    strata: list[str]
+    tokens_per_victim: int
+    threshold: int
+    unique_threshold: int | None
+    max_df: int
+    min_victims: int
+
+
+@dataclass(frozen=True)
+class RoundBlinded(Document):
+    """The round-1 file just written by a party.
+
+    Keys:
+        round: always 1.
+        file: the round file to send to the next party.
+        victims: how many of this party's victims were blinded.
+    """
+
+    commands: ClassVar[tuple[str, ...]] = ("roshan federate blind",)
+
+    round: int
+    file: str
+    victims: int
+
+
+@dataclass(frozen=True)
+class RoundPassed(Document):
+    """The next round's file, after checking and blinding a received one.
+
+    Keys:
+        file: the round file to send on.
+    """
+
+    commands: ClassVar[tuple[str, ...]] = ("roshan federate pass",)
+
+    file: str
+
+
+@dataclass(frozen=True)
+class FederateCounts(Document):
+    """The coordinator's capture-pattern counts (only counts leave).
+
+    Keys:
+        session_id: the session's id (hex).
+        protocol: the federate protocol version.
+        parties: the parties, in ring order.
+        victims_per_party: per party, how many victims it blinded.
+        by: the strata the counts are broken down by.
+        threshold: shared tokens that made a match.
+        unique_threshold: shared tokens that made a match when each row was the other's
+            only candidate.
+        observed: how many distinct victims the parties hold together.
+        note: how the overlaps were computed.
+        counts_file: the counts CSV written.
+        provenance_file: the provenance written beside it (COUNTS.federate.json).
+        linkage_draws: how many drawn matchings the provenance holds.
+        counts: the rows of the counts CSV (one column per party, the strata and count).
+    """
+
+    commands: ClassVar[tuple[str, ...]] = ("roshan federate count",)
+
+    session_id: str
+    protocol: int
+    parties: list[str]
+    victims_per_party: dict[str, int]
+    by: list[str]
+    threshold: int
+    unique_threshold: int | None
+    observed: int
+    note: str
+    counts_file: str
+    provenance_file: str
+    linkage_draws: int
+    counts: list[dict[str, Any]]
+
+
 #: Every document of this module, in the order of docs/cli.md.
 DOCUMENTS: tuple[type[Document], ...] = (
     DemoSummary,
@@ -562,8 +687,13 @@ DOCUMENTS: tuple[type[Document], ...] = (
     SpoolStatus,
     PendingBundle,
     BundleDiscarded,
+    WitnessContact,
     CheckpointSigned,
     InclusionProof,
+    FederateSession,
+    RoundBlinded,
+    RoundPassed,
+    FederateCounts,
     AccountAdded,
     Account,
     TokenCreated,
@@ -590,16 +720,8 @@ STAGE_DOCUMENTS: dict[str, tuple[str, ...]] = {
     "roshan ledger verify": ("roshan.intake.ledger.VerifyResult",),
 }
 
-#: Commands whose --json document is not (yet) a dataclass, and why.
-OTHER_DOCUMENTS: dict[str, str] = {
-    "roshan intake witness": "the decrypted witness contact as the reporter gave it (its "
-    "keys are the reporter's, not roshan's)",
-    **{
-        f"roshan federate {c}": "a dictionary assembled in roshan.cli.federate, not yet a "
-        "dataclass (issue 19 item 5 is open for it)"
-        for c in ("init", "blind", "pass", "count")
-    },
-}
+#: Commands whose --json document is not (yet) a dataclass, and why (none left).
+OTHER_DOCUMENTS: dict[str, str] = {}
 
 
 def documented_keys(doc: type[Document]) -> dict[str, str]:

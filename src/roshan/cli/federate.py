@@ -106,7 +106,9 @@ def init_cmd(
         min_victims=min_victims or MIN_VICTIMS,
     )
     if json_out:
-        print_json({"session": str(session), **s.data})
+        from roshan.cli.documents import FederateSession
+
+        print_json(FederateSession(session=str(session), **s.data).to_dict())
         return
     console.print(
         f"session {s.session_id[:12]} written to {session}: parties "
@@ -142,7 +144,9 @@ def blind_cmd(
     vt = workspace_tokens(workspace)
     path = blind_round(s, keys, me, vt, _split(agree_strata), state, out)
     if json_out:
-        print_json({"round": 1, "file": str(path), "victims": len(vt)})
+        from roshan.cli.documents import RoundBlinded
+
+        print_json(RoundBlinded(round=1, file=str(path), victims=len(vt)).to_dict())
         return
     console.print(
         f"round 1: {len(vt)} victims blinded; send {path} to the next party", markup=False
@@ -167,7 +171,9 @@ def pass_cmd(
     keys = _unlock(keys_dir, passphrase_file)
     path = pass_round(s, keys, me, round_file, state, out)
     if json_out:
-        print_json({"file": str(path)})
+        from roshan.cli.documents import RoundPassed
+
+        print_json(RoundPassed(file=str(path)).to_dict())
         return
     console.print(f"checked and blinded; send {path} on", markup=False)
 
@@ -223,7 +229,9 @@ def count_cmd(
     summary["provenance_file"] = str(side)
     summary["linkage_draws"] = linkage_draws
     if json_out:
-        print_json({**summary, "counts": counts.to_dict(orient="records")})
+        from roshan.cli.documents import FederateCounts
+
+        print_json(FederateCounts(**summary, counts=counts.to_dict(orient="records")).to_dict())
         return
     console.print(
         f"{summary['observed']} victims observed across {len(s.names)} parties; "

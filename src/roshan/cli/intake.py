@@ -434,7 +434,15 @@ def intake_witness(
     with Workspace.open(workspace) as ws:
         contact = read_witness_contact(ws, report_id, [org.identity], actor=actor_name())
     if json_out:
-        print_json(contact)
+        from roshan.cli.documents import WitnessContact
+
+        given = {k: v for k, v in contact.items() if k != "format"}
+        print_json(
+            WitnessContact(
+                format=str(contact.get("format", "")),
+                contact=given["contact"] if set(given) == {"contact"} else given,
+            ).to_dict()
+        )
     else:
         contact.pop("format", None)
         for k, v in contact.items():
