@@ -74,7 +74,9 @@ def test_one_script_lists_through_the_installed_cli(tmp_path: Path) -> None:
     assert p >= TARGET_P and r >= TARGET_R, (p, r)
 
 
-@pytest.mark.parametrize(("family", "seed"), [("outside3", 11), ("concentrated", 5)])
+@pytest.mark.parametrize(
+    ("family", "seed"), [("outside3", 11), ("concentrated", 5), ("fullname", 3)]
+)
 def test_outside_family_meets_the_per_seed_targets(family: str, seed: int, tmp_path: Path) -> None:
     from robustness.sweep import ingest_outside
 

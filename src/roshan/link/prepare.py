@@ -13,6 +13,13 @@ once here than inside every comparison:
 * ``age_mid`` — the middle of the age range;
 * ``given_tokens`` — the cross-script keys of each part of a compound given name
   (Mohammad Reza → [mhmd, rza]) for the token-overlap level;
+* ``given_father_key`` / ``father_family_key`` — the given (family) key joined to the
+  father's key, for the "split differently" levels: a full name written without
+  «فرزند»/"son of" is ambiguous («محمد حسین مرادی» is Mohammad Hossein Moradi, or
+  Mohammad son of Hossein Moradi; "Zahra Ali Karimi" is Zahra daughter of Ali
+  Karimi, or Zahra Ali-Karimi), so two records of one person can have the same
+  tokens cut in different places; ``family_last`` — the last part of the family key
+  (the blocking pass that finds such pairs);
 * blocking keys ``blk_*`` (see :mod:`roshan.link.blocking`).
 
 Missing inputs are a :class:`~roshan.errors.LinkageError`, never a crash.
@@ -149,7 +156,35 @@ def prepare_frame(normalized: pd.DataFrame) -> pd.DataFrame:
         "Int64"
     )
     df["given_tokens"] = df["given_key"].map(_given_tokens)
+    df["given_father_key"] = _joined(df["given_key"], df["father_key"])
+    df["father_family_key"] = _joined(df["father_key"], df["family_key"], need_second=True)
+    df["family_last"] = df["family_key"].map(_last_token)
     return df
+
+
+def _joined(first: pd.Series, second: pd.Series, *, need_second: bool = False) -> np.ndarray:
+    """``first second`` (space-joined keys); ``first`` alone where ``second`` is null.
+
+    With ``need_second`` the roles swap: null where ``second`` (the part that must be
+    there) is null, ``second`` alone where ``first`` is null.
+    """
+    a = first.to_numpy(dtype=object)
+    b = second.to_numpy(dtype=object)
+    out = np.empty(len(a), dtype=object)
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        x = x if isinstance(x, str) and x else None
+        y = y if isinstance(y, str) and y else None
+        if need_second:
+            out[i] = None if y is None else (y if x is None else f"{x} {y}")
+        else:
+            out[i] = None if x is None else (x if y is None else f"{x} {y}")
+    return out
+
+
+def _last_token(key: str | None) -> str | None:
+    if not isinstance(key, str) or not key.strip():
+        return None
+    return key.split()[-1]
 
 
 def empty_field_warnings(prepared: pd.DataFrame) -> list[str]:

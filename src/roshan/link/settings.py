@@ -164,10 +164,14 @@ def edit_ratio_level(col: str, ratio: float) -> Any:
     )
 
 
+SPLIT_LABEL = "same names with the father's, split differently"
+
+
 def name_comparison(
     part: str,
     *,
     tokens: str | None = None,
+    split: str | None = None,
     strong: float = 0.15,
     weak: float = 0.34,
     spelling_level: bool = False,
@@ -182,6 +186,12 @@ def name_comparison(
     the other did, in 10 of 14 outside scenarios) take "same spelling" for the mark
     of a match and the same name in the other script for a non-match (issue 18).
     ``spelling_level=True`` restores that level (for tests that reproduce the trap).
+
+    ``split`` names a column holding this part joined to the father's name
+    (``given_father_key``, ``father_family_key``): equal there while the part itself
+    differs means the same tokens cut in different places by a full-name parse
+    (Mohammad Hossein | Moradi against Mohammad, son of Hossein | Moradi). That level
+    is on a chain of its own (see ``level_chains``): it is not a looser spelling.
     """
     levels: list[Any] = [_null(f"{part}_key")]
     if spelling_level:
@@ -194,6 +204,10 @@ def name_comparison(
         cll.ExactMatchLevel(f"{part}_key", term_frequency_adjustments=True).configure(
             label_for_charts="same name (cross-script key)"
         ),
+    ]
+    if split:
+        levels.append(cll.CustomLevel(f"{split}_l = {split}_r", label_for_charts=SPLIT_LABEL))
+    levels += [
         edit_ratio_level(f"{part}_roman", strong),
         edit_ratio_level(f"{part}_roman", weak),
     ]
@@ -317,6 +331,9 @@ ROSHAN_PASSES: list[BlockingPass] = [
     BlockingPass("full", ("full_key",), ("province_code", "dod_month")),
     BlockingPass("family_place", ("family_key", "province_code"), ("dod_month", "dod_week")),
     BlockingPass("given_father", ("given_key", "father_key"), ("province_code", "dod_month")),
+    # The father's name read as part of the family name ("Zahra Ali Karimi"): the
+    # given name and the family name's last part.
+    BlockingPass("given_family_last", ("given_key", "family_last"), ("province_code", "dod_month")),
     BlockingPass("date_city", ("dod_day", "city"), ("sex", "age_band")),
 ]
 
@@ -331,8 +348,10 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
     return ModelSpec(
         name="roshan",
         comparisons=[
-            name_comparison("family", spelling_level=sp),
-            name_comparison("given", tokens="given_tokens", spelling_level=sp),
+            name_comparison("family", split="father_family_key", spelling_level=sp),
+            name_comparison(
+                "given", tokens="given_tokens", split="given_father_key", spelling_level=sp
+            ),
             name_comparison("father", spelling_level=sp),
             dod_comparison(),
             age_comparison(),
@@ -370,6 +389,10 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
         guard_rules=[("gamma_list", (1,), None)],
         level_chains={
             "list": [],  # a covariate, not an agreement: no order
+            # The split-differently level is evidence of another kind (the tokens all
+            # agree, cut in other places), not a looser spelling: its own chain.
+            "family_name": [_NAME_CHAIN, [SPLIT_LABEL]],
+            "given_name": [_NAME_CHAIN, [SPLIT_LABEL]],
             # A month-only date that agrees is not "looser" than ±3 days; it is on
             # its own chain, above the else level only.
             "dod": [
@@ -437,6 +460,15 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
         group_column="name_script",
         covariates=("list",),
     )
+
+
+_NAME_CHAIN = [
+    "same spelling",
+    "same name (cross-script key)",
+    "romanised, edits <= 15% of length",
+    "romanised, edits <= 34% of length",
+    "a shared part of a compound name",
+]
 
 
 def _eq_or_null(col: str) -> str:
