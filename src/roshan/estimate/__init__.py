@@ -6,7 +6,12 @@ Entry points:
 - :func:`fit` — any method by name; :data:`METHODS`, :data:`DEFAULT_METHOD` and the
   stratum names :data:`STRATA`; :func:`fit_strata` — by stratum;
 - on a workspace: :func:`estimate_workspace` (linkage uncertainty carried by default),
-  :func:`latest_estimate`, :func:`linkage_health`.
+  :func:`latest_estimate`, :func:`linkage_health`;
+- the keys of ``EstimateResult.diagnostics`` per method (:class:`LoglinearDiagnostics`,
+  :class:`LcmcrDiagnostics`, :class:`DgaDiagnostics`, :class:`RecommendedDiagnostics`,
+  :class:`StrataDiagnostics`, their shared parts :class:`LinkageDiagnostics`,
+  :class:`LinkageHealthDiagnostics`, :class:`FederateDiagnostics`; :data:`Diagnostics`,
+  :func:`diagnostics_of`).
 
 Names load on first use (:mod:`roshan._lazy`): ``import roshan.estimate`` does not import
 pandas or the numba kernels.
@@ -26,6 +31,18 @@ if TYPE_CHECKING:
         read_sidecar,
         sidecar_path,
     )
+    from roshan.estimate.method_diagnostics import (
+        DgaDiagnostics,
+        Diagnostics,
+        FederateDiagnostics,
+        LcmcrDiagnostics,
+        LinkageDiagnostics,
+        LinkageHealthDiagnostics,
+        LoglinearDiagnostics,
+        RecommendedDiagnostics,
+        StrataDiagnostics,
+        diagnostics_of,
+    )
     from roshan.estimate.methods import DEFAULT_METHOD, METHODS, STRATA, fit
     from roshan.estimate.results import EstimateResult
     from roshan.estimate.strata import fit_strata
@@ -36,7 +53,17 @@ __all__ = [
     "METHODS",
     "STRATA",
     "CaptureCounts",
+    "DgaDiagnostics",
+    "Diagnostics",
     "EstimateResult",
+    "FederateDiagnostics",
+    "LcmcrDiagnostics",
+    "LinkageDiagnostics",
+    "LinkageHealthDiagnostics",
+    "LoglinearDiagnostics",
+    "RecommendedDiagnostics",
+    "StrataDiagnostics",
+    "diagnostics_of",
     "estimate_federated",
     "estimate_workspace",
     "file_sha256",
@@ -54,6 +81,18 @@ __getattr__, __dir__ = lazy_exports(
         "counts": ("CaptureCounts",),
         "federated": ("estimate_federated", "file_sha256", "read_sidecar", "sidecar_path"),
         "methods": ("DEFAULT_METHOD", "METHODS", "STRATA", "fit"),
+        "method_diagnostics": (
+            "DgaDiagnostics",
+            "Diagnostics",
+            "FederateDiagnostics",
+            "LcmcrDiagnostics",
+            "LinkageDiagnostics",
+            "LinkageHealthDiagnostics",
+            "LoglinearDiagnostics",
+            "RecommendedDiagnostics",
+            "StrataDiagnostics",
+            "diagnostics_of",
+        ),
         "results": ("EstimateResult",),
         "strata": ("fit_strata",),
         "workspace": ("estimate_workspace", "latest_estimate", "linkage_health"),

@@ -33,6 +33,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy.special import gammaln, logsumexp
@@ -40,6 +41,7 @@ from scipy.special import gammaln, logsumexp
 from roshan.errors import EstimationError
 from roshan.estimate.counts import CaptureCounts
 from roshan.estimate.dga_graphs import MAX_LISTS, MIN_LISTS, DecomposableGraph, decomposable_graphs
+from roshan.estimate.method_diagnostics import DgaDiagnostics, DgaGrid, PosteriorCurve
 from roshan.estimate.results import EstimateResult
 
 __all__ = [
@@ -358,7 +360,7 @@ def _choose_grid(
     log_model_prior: np.ndarray | None,
     n_max: int | None,
     max_grid: int,
-) -> tuple[np.ndarray, np.ndarray, list[str], dict]:
+) -> tuple[np.ndarray, np.ndarray, list[str], DgaGrid]:
     """Pick the Nmissing grid and the widths of its points.
 
     With ``n_max`` given: every integer 0..n_max (evenly thinned to ``max_grid``
@@ -372,15 +374,13 @@ def _choose_grid(
     """
     n_obs = int(y.sum())
     warnings: list[str] = []
-    info: dict = {}
     if n_max is not None:
         if n_max < 1:
             raise EstimationError("n_max must be at least 1")
         step = max(1, math.ceil((n_max + 1) / max_grid))
         grid = np.arange(0, n_max + 1, step, dtype=np.int64)
         widths = np.minimum(step, n_max + 1 - grid)
-        info["grid_cap_missing"] = int(n_max)
-        return grid, widths, warnings, info
+        return grid, widths, warnings, {"grid_cap_missing": int(n_max)}
 
     cap = int(max(10**6, 1000 * n_obs))
 
@@ -407,10 +407,9 @@ def _choose_grid(
     fine = np.arange(lo, hi + 1, dtype=np.int64)
     tail = np.geomspace(hi + 1, cap, 400) if hi + 1 <= cap else np.zeros(0)
     grid, widths = with_widths(np.concatenate([fine, tail]))
-    info["grid_cap_missing"] = cap
     # mass in the last decade below the cap: a sign the truncation matters
     last_decade = float(post[coarse >= cap / 10].sum())
-    info["mass_in_last_decade_before_cap"] = last_decade
+    info: DgaGrid = {"grid_cap_missing": cap, "mass_in_last_decade_before_cap": last_decade}
     if last_decade > 1e-3:
         warnings.append(
             f"the posterior of N has a heavy right tail: {last_decade:.1%} of it lies between "
@@ -455,7 +454,7 @@ def fit_dga(
     n_draws: int = 4000,
     seed: int | None = None,
     max_grid: int = 50_000,
-) -> EstimateResult:
+) -> EstimateResult[DgaDiagnostics]:
     """Estimate the total number of people by dga-style decomposable graph averaging.
 
     ``delta`` is the hyper-Dirichlet parameter per cell of the full table;
@@ -535,7 +534,7 @@ def fit_dga(
         if np.any(np.diff(grid) <= 0):
             raise EstimationError("n_missing must be increasing")
         widths = np.ones(grid.size, dtype=np.int64)  # as dga: each value stands for itself
-        grid_info: dict = {"grid_cap_missing": int(grid[-1])}
+        grid_info: DgaGrid = {"grid_cap_missing": int(grid[-1])}
     else:
         grid, widths, gw, grid_info = _choose_grid(
             y,
@@ -574,7 +573,7 @@ def fit_dga(
             "a small delta it piles up at the observed count). Treat the estimate as "
             "unreliable and compare include_saturated=False and other methods."
         )
-    top_models = []
+    top_models: list[dict[str, Any]] = []
     for rank, gi in enumerate(post.top_index):
         g = post.graphs[int(gi)]
         lrow = post.log_joint_top[rank]
@@ -612,7 +611,7 @@ def fit_dga(
     else:
         prior_text = "user-supplied log prior on N"
 
-    diagnostics = {
+    diagnostics: DgaDiagnostics = {
         "interval": "credible interval",
         "posterior_median": s["median"],
         "posterior_mean": s["mean"],
@@ -659,7 +658,9 @@ def fit_dga(
     )
 
 
-def _compact_curve(n: np.ndarray, w: np.ndarray, widths: np.ndarray, max_points: int = 300) -> dict:
+def _compact_curve(
+    n: np.ndarray, w: np.ndarray, widths: np.ndarray, max_points: int = 300
+) -> PosteriorCurve:
     """The averaged posterior of N as at most ``max_points`` bins, for JSON and plots.
 
     Covers the 0.05% to 99.95% quantiles. Bins are even, or geometric when that

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,8 @@ from roshan.link.uncertainty.samplers import (
 from roshan.link.uncertainty.workspace import model_lambda, workspace_inputs
 
 if TYPE_CHECKING:
+    from roshan.estimate.method_diagnostics import LinkageDiagnostics
+    from roshan.estimate.results import EstimateResult
     from roshan.store.workspace import Workspace
 
 __all__ = [
@@ -155,7 +157,7 @@ def pool_results(
     observed: Sequence[int] | None = None,
     within_scale: float = 1.0,
     mc_variance: float | None = None,
-) -> Any:
+) -> EstimateResult:
     """Pool per-clustering results into one :class:`EstimateResult` with a decomposition.
 
     Bayesian results (every one has ``draws``) are mixed: the same number of
@@ -185,7 +187,8 @@ def pool_results(
     bayes = all(r.draws is not None and len(r.draws) > 1 for r in ok)
     est_each = np.array([float(r.estimate) for r in ok])
     width_each = np.array([float(r.upper) - float(r.lower) for r in ok])
-    info: dict[str, Any] = {"draws_used": m, "draws_failed": len(results) - m}
+    # LinkageDiagnostics once the updates below have filled it (mypy checks their keys)
+    info = cast("LinkageDiagnostics", {"draws_used": m, "draws_failed": len(results) - m})
     if bayes:
         rng = np.random.default_rng(seed)
         k = min(DRAWS_PER_CLUSTERING, min(len(r.draws) for r in ok))
@@ -366,6 +369,13 @@ def refit_mode(
     return "full"
 
 
+class _CalibrationNotes(TypedDict, total=False):
+    """What the ``calibrated`` refit adds to ``diagnostics["linkage"]``."""
+
+    within_scale: float
+    per_draw_options: dict[str, Any]
+
+
 class _FullFits:
     """Fit the method afresh on every clustering (``refit="full"``; ``"calibrated"`` when
     ``cheap`` options are given: each clustering is fitted with them and the
@@ -382,7 +392,7 @@ class _FullFits:
         self.method, self.fit_opts, self.seed, self.strata_fit = method, fit_opts, seed, strata_fit
         self.cheap = cheap
         self.within_scale = 1.0
-        self.notes: dict[str, Any] = {}
+        self.notes: _CalibrationNotes = {}
         adapt_opts = dict(cheap if cheap is not None else fit_opts)
         if method == "dga":
             adapt_opts["n_draws"] = min(int(adapt_opts.get("n_draws", 500)), 500)
@@ -445,7 +455,7 @@ class _FullFits:
             pooled.strata = pool_strata(
                 results, list(getattr(self.strata_fit, "by", [])), level=level
             )
-        info = pooled.diagnostics["linkage"]
+        info: LinkageDiagnostics = pooled.diagnostics["linkage"]
         info["refit"] = "calibrated" if self.cheap is not None else "full"
         info.update(self.notes)
         if self.cheap is not None:
@@ -648,7 +658,7 @@ class _ChainFits:
             )
         else:
             result = primary
-        info = pooled.diagnostics["linkage"]
+        info: LinkageDiagnostics = pooled.diagnostics["linkage"]
         within = info.get("within_variance")
         if within is not None and within >= 0:  # per-clustering stretches are too short
             info["width_if_linkage_certain"] = 2 * _z(level) * math.sqrt(within)
@@ -962,7 +972,7 @@ def estimate_from_graph(
     b = time.perf_counter()
     pooled = fitter.finish(results, observed, plugin, level, counts)
     t_finish = time.perf_counter() - b
-    info = pooled.diagnostics["linkage"]
+    info: LinkageDiagnostics = pooled.diagnostics["linkage"]
     if sampler == "gibbs" and calibrate in ("capture", "mixed"):
         merge_logit = trace[-1]
         info["merge_logit_trace"] = [round(x, 4) for x in trace]
@@ -1165,7 +1175,7 @@ def estimate_with_linkage_draws(
         strata_fit=fitter,
         **opts,
     )
-    info = result.diagnostics["linkage"]
+    info: LinkageDiagnostics = result.diagnostics["linkage"]
     if by:
         info["by"] = list(by)
     info.update(

@@ -72,6 +72,11 @@ import numpy as np
 from roshan.errors import EstimationError, RoshanError
 from roshan.estimate.counts import CaptureCounts
 from roshan.estimate.lcmcr import fit_lcmcr, resolve_seed
+from roshan.estimate.method_diagnostics import (
+    LcmcrDiagnostics,
+    RecommendedComponent,
+    RecommendedDiagnostics,
+)
 from roshan.estimate.results import EstimateResult
 
 __all__ = ["fit_recommended", "miss_neutral_b", "recommended_result", "sensitivity_checks"]
@@ -111,7 +116,7 @@ def fit_recommended(
     a_alpha: float = 1.0,
     b_alpha: float = 0.25,
     compare: Sequence[str] = ("lcmcr",),
-) -> EstimateResult:
+) -> EstimateResult[RecommendedDiagnostics]:
     """roshan's default estimate: LCMCR with miss-neutral priors, plus sensitivity checks.
 
     Sampler options are those of :func:`roshan.estimate.lcmcr.fit_lcmcr` (same
@@ -139,7 +144,9 @@ def fit_recommended(
         a_alpha=a_alpha,
         b_alpha=b_alpha,
     )
-    primary = fit_lcmcr(counts, seed=seed, a_lambda=1.0, b_lambda=b, **opts)
+    primary: EstimateResult[LcmcrDiagnostics] = fit_lcmcr(
+        counts, seed=seed, a_lambda=1.0, b_lambda=b, **opts
+    )
     primary.diagnostics["seed_source"] = seed_source
     checks, failed = sensitivity_checks(counts, compare, seed=seed, **opts)
     return recommended_result(
@@ -182,7 +189,7 @@ def sensitivity_checks(
 
 
 def recommended_result(
-    primary: EstimateResult,
+    primary: EstimateResult[LcmcrDiagnostics],
     checks: Sequence[tuple[str, EstimateResult]],
     failed: Sequence[str] = (),
     *,
@@ -190,14 +197,14 @@ def recommended_result(
     a_alpha: float = 1.0,
     b_alpha: float = 0.25,
     checks_note: str | None = None,
-) -> EstimateResult:
+) -> EstimateResult[RecommendedDiagnostics]:
     """The ``recommended`` result from the primary (miss-neutral LCMCR) posterior and the
     sensitivity checks: estimate, interval and draws of the primary, the checks in
     ``model["components"]``, a warning where a check disagrees. ``checks_note`` says what
     the checks were fitted on when that is not the primary's own table."""
     b = miss_neutral_b(len(primary.lists))
     level = primary.level
-    components: list[dict] = [
+    components: list[RecommendedComponent] = [
         {
             "method": "lcmcr, miss-neutral priors",
             "role": "primary",
@@ -209,7 +216,7 @@ def recommended_result(
     ]
     warnings = list(primary.warnings) + list(failed)
     for label, comp in checks:
-        row = {
+        row: RecommendedComponent = {
             "method": label,
             "role": "sensitivity check",
             "estimate": comp.estimate,
@@ -221,9 +228,12 @@ def recommended_result(
         components.append(row)
         warnings.extend(_disagreement(primary, comp, label))
 
-    diagnostics = dict(primary.diagnostics)
-    diagnostics["components"] = components
-    diagnostics["b_lambda"] = b
+    # the primary sampler's diagnostics, then the components (b_lambda keeps its place)
+    diagnostics: RecommendedDiagnostics = {
+        **primary.diagnostics,
+        "components": components,
+        "b_lambda": b,
+    }
     model = {
         "name": "LCMCR with miss-neutral priors (roshan recommended)",
         "classes": classes,

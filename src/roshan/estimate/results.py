@@ -9,10 +9,24 @@ what it rests on, so a journalist does not read an interval as a fact.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, cast
 
 import numpy as np
+
+if TYPE_CHECKING:
+    # A TypeVar with a default (PEP 696) is in typing from Python 3.13; mypy reads it from
+    # typing_extensions, and at run time a plain TypeVar does (the default only types).
+    from typing_extensions import TypeVar
+
+    from roshan.estimate.method_diagnostics import LcmcrDiagnostics, LinkageDiagnostics
+
+    D = TypeVar("D", bound=Mapping[str, object], default=Any)
+else:
+    from typing import TypeVar
+
+    D = TypeVar("D")
 
 __all__ = ["EstimateResult", "RESULT_KEYS", "jsonable"]
 
@@ -57,7 +71,7 @@ def jsonable(obj: Any) -> Any:
 
 
 @dataclass
-class EstimateResult:
+class EstimateResult(Generic[D]):
     """An estimate of the total number of people, with its uncertainty and caveats.
 
     ``estimate`` is N̂ (observed plus estimated unobserved), ``lower``/``upper``
@@ -67,6 +81,11 @@ class EstimateResult:
     dicts with the stratum key values plus ``observed, estimate, lower, upper,
     status`` ("ok"/"not_estimable") and ``reason``. ``draws`` holds posterior
     (or bootstrap) draws of N when the method has them; it is not serialised.
+
+    ``diagnostics`` is a dict whose keys depend on the method: ``EstimateResult[D]``
+    says which (``fit_dga`` returns ``EstimateResult[DgaDiagnostics]``, …; the types are in
+    :mod:`roshan.estimate.method_diagnostics`); a bare ``EstimateResult`` leaves them
+    untyped (``Any``).
     """
 
     method: str
@@ -77,7 +96,7 @@ class EstimateResult:
     upper: float | None = None
     level: float = 0.95
     model: str | dict | None = None
-    diagnostics: dict = field(default_factory=dict)
+    diagnostics: D = field(default_factory=dict)  # type: ignore[assignment]  # each method passes its own
     warnings: list[str] = field(default_factory=list)
     strata: list[dict] = field(default_factory=list)
     draws: np.ndarray | None = field(default=None, repr=False)
@@ -116,7 +135,7 @@ class EstimateResult:
         info = _linkage(self)
         if not info or not info.get("observed_uncertain"):
             return None
-        obs = info.get("observed_per_draw") or {}
+        obs: Mapping[str, Any] = info.get("observed_per_draw") or {}
         lo, hi = obs.get("min"), obs.get("max")
         if lo is None or hi is None:
             return None
@@ -157,10 +176,10 @@ _ASSUMPTIONS_EN = {
 }
 
 
-def _linkage(r: EstimateResult) -> dict[str, Any] | None:
+def _linkage(r: EstimateResult) -> LinkageDiagnostics | None:
     """``diagnostics["linkage"]`` of a result pooled over drawn clusterings, else None."""
-    info = (r.diagnostics or {}).get("linkage")
-    return info if isinstance(info, dict) and info else None
+    info: Any = (r.diagnostics or {}).get("linkage")
+    return cast("LinkageDiagnostics", info) if isinstance(info, dict) and info else None
 
 
 def _summary_en(r: EstimateResult) -> str:
@@ -205,7 +224,7 @@ def _summary_en(r: EstimateResult) -> str:
         else:
             lines.append("No interval was computed.")
         if linkage:
-            plug = linkage.get("plugin") or {}
+            plug: Mapping[str, Any] = linkage.get("plugin") or {}
             n = linkage.get("draws_used") or linkage.get("n_draws")
             line = (
                 f"Linkage: pooled over {n} plausible clusterings of the records into "
@@ -254,9 +273,9 @@ def _summary_en(r: EstimateResult) -> str:
 def _mcmc(r: EstimateResult) -> dict[str, Any] | None:
     """R-hat and ESS as printed ("n/a" when not a number), chains, seed and verdict of a
     sampler result (None if not MCMC)."""
-    d = r.diagnostics or {}
-    if "rhat" not in d or r.estimate is None:
+    if "rhat" not in (r.diagnostics or {}) or r.estimate is None:
         return None
+    d = cast("LcmcrDiagnostics", r.diagnostics)  # lcmcr's or recommended's
     rh, ess = d.get("rhat"), d.get("ess")
     if not isinstance(rh, (int, float)) or not isinstance(ess, (int, float)):
         return None
@@ -320,7 +339,7 @@ def _summary_fa(r: EstimateResult) -> str:
                 f"({what}، با فرض درستی مدل)."
             )
         if linkage:
-            plug = linkage.get("plugin") or {}
+            plug: Mapping[str, Any] = linkage.get("plugin") or {}
             n = linkage.get("draws_used") or linkage.get("n_draws")
             line = f"پیوند: ترکیب {n} خوشه‌بندی محتمل رکوردها."
             if plug.get("estimate") is not None:
