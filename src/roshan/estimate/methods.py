@@ -11,11 +11,15 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roshan.errors import EstimationError
-from roshan.estimate.counts import CaptureCounts
-from roshan.estimate.results import EstimateResult
+
+if TYPE_CHECKING:
+    # types only: importing this module (for METHODS and DEFAULT_METHOD, as the CLI does
+    # when it starts) must not load pandas (counts) or numpy (results)
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.results import EstimateResult
 
 __all__ = ["DEFAULT_METHOD", "METHODS", "STRATA", "fit", "method_function"]
 
