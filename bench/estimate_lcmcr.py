@@ -387,18 +387,24 @@ def _profile(profile: bool, production: bool, workers: int) -> None:
 
 
 def profile_table(counts) -> dict:
-    """Time each step of a sweep in its own numba loop, from a state after burn-in."""
+    """Time each step of a sweep in its own numba loop, from a state after burn-in.
+
+    The loops are compiled as the kernel's sweep loop is (no reference counting:
+    ``_nrt=False``), so a step costs here what it costs in a sweep."""
 
     from numba import njit
 
     from roshan.estimate.lcmcr import WARMUP_SWEEPS
     from roshan.estimate.lcmcr_kernel import (
-        _beta_int,
         _collapsed_n0_moves,
+        _draw_lambda,
+        _draw_n0,
+        _draw_sticks,
         _gamma,
-        _log_gamma,
         _multinomial_into,
-        _sweep,
+        _run_sweeps,
+        _scratch,
+        _split_observed,
         continue_chain,
         init_chain,
     )
@@ -406,146 +412,126 @@ def profile_table(counts) -> dict:
     pats = counts.patterns.astype(np.int64)
     freq = counts.counts.astype(np.int64)
     n_obs = int(freq.sum())
-    lam, nu, log_nu, count0, state = init_chain(
-        pats, freq, 10, 0.25, 0.25, 7, WARMUP_SWEEPS, 1.0, 1.0, 1.0, False
+    lam, nu, log_nu, count0, state, rng = init_chain(
+        pats, freq, 10, 0.25, 0.25, 7, WARMUP_SWEEPS, 1.0, 1.0, 1.0, True
     )
     continue_chain(
-        pats, freq, lam, nu, log_nu, count0, state, 0.25, 0.25, 10_000, 1, 1, 7, 1.0, 1.0, False
+        pats,
+        freq,
+        lam,
+        nu,
+        log_nu,
+        count0,
+        state,
+        rng,
+        0.25,
+        0.25,
+        10_000,
+        1,
+        1,
+        7,
+        1.0,
+        1.0,
+        True,
     )
-    k_max, n_lists = nu.shape[0], pats.shape[1]
-    probs, draw = np.empty(k_max), np.zeros(k_max, dtype=np.int64)
-    ones = np.zeros((n_lists, k_max), dtype=np.int64)
-    count_k = np.zeros(k_max, dtype=np.int64)
+    k_max = nu.shape[0]
+    sc = _scratch(pats, k_max)
+    probs, ones, count_k = sc[0], sc[2], sc[3]
     reps = 20_000
+    plain = njit(_nrt=False)  # as the kernel's _run_sweeps
 
-    @njit
-    def full(reps, lam, nu, log_nu, count0, state, pats, freq, probs, draw, ones, count_k):
+    def full_loop(reps, rng, lam, nu, log_nu, count0, state, sc, moves):
+        _run_sweeps(
+            rng,
+            pats,
+            freq,
+            n_obs,
+            lam,
+            nu,
+            log_nu,
+            count0,
+            state,
+            *sc,
+            0.25,
+            0.25,
+            1.0,
+            1.0,
+            True,
+            moves,
+            reps,
+        )
+
+    @plain
+    def split(
+        reps, rng, fq, lam, nu, count0, probs, draw, ones, count_k, pat_idx, pat_len, base, ratio
+    ):
         for _ in range(reps):
-            _sweep(
+            _split_observed(
+                rng,
                 pats,
-                freq,
-                n_obs,
-                lam.copy(),
-                nu.copy(),
-                log_nu.copy(),
-                count0.copy(),
-                state.copy(),
+                fq,
+                lam,
+                nu,
+                count0,
                 probs,
                 draw,
                 ones,
                 count_k,
-                0.25,
-                0.25,
-                1.0,
-                1.0,
-                True,
-                False,
+                pat_idx,
+                pat_len,
+                base,
+                ratio,
             )
 
-    @njit
-    def copies(reps, lam, nu, log_nu, count0, state, pats, freq, probs, draw, ones, count_k):
+    @plain
+    def moves(reps, rng, count0, count_k, ones, alpha, c0, ck):
+        acc = 0
         for _ in range(reps):
-            lam.copy(), nu.copy(), log_nu.copy(), count0.copy(), state.copy()
-
-    @njit
-    def alloc(reps, lam, nu, count0, pats, freq, probs, draw, ones, count_k):
-        binom = 0
-        for r in range(reps):
             for k in range(k_max):
-                count_k[k] = count0[k]
-                for j in range(n_lists):
-                    ones[j, k] = 0
-            for m in range(pats.shape[0]):
-                total = 0.0
-                for k in range(k_max):
-                    q = nu[k]
-                    for j in range(n_lists):
-                        q *= lam[j, k] if pats[m, j] == 1 else 1.0 - lam[j, k]
-                    probs[k] = q
-                    total += q
-                if r == 0 and freq[m] > 1:  # count the binomial draws once, as the kernel
-                    rem, mass = freq[m], total
-                    for k in range(k_max - 1):
-                        if rem == 0:
-                            break
-                        pk = probs[k] / mass if mass > 0.0 else 0.0
-                        if pk >= 1.0:
-                            break
-                        if pk > 0.0:
-                            binom += 1
-                            rem -= np.random.binomial(rem, pk)
-                        mass -= probs[k]
-                _multinomial_into(freq[m], probs, total, draw)
-                for k in range(k_max):
-                    c = draw[k]
-                    if c > 0:
-                        count_k[k] += c
-                        for j in range(n_lists):
-                            if pats[m, j] == 1:
-                                ones[j, k] += c
-        return binom
+                c0[k] = count0[k]
+                ck[k] = count_k[k]
+            acc += _collapsed_n0_moves(rng, c0, ck, ones, n_obs, alpha, 1.0, 1.0)
+        return acc
 
-    @njit
-    def lam_step(reps, lam, ones, count_k):
-        gammas = 0
-        for r in range(reps):
-            for j in range(n_lists):
-                for k in range(k_max):
-                    a = ones[j, k]
-                    lam[j, k] = _beta_int(a, count_k[k] - a)
-                    if r == 0 and a > 0 and count_k[k] - a > 0:
-                        gammas += 2
-        return gammas
-
-    @njit
-    def stick(reps, alpha, n_tot, count_k):
+    @plain
+    def copies(reps, rng, count0, count_k, ones, alpha, c0, ck):
+        acc = 0
         for _ in range(reps):
-            acc = 0
-            for k in range(k_max - 1):
-                acc += count_k[k]
-                if count_k[k] == 0:  # as the kernel: closed form for an empty class
-                    u = np.random.random()
-                    lv = np.log(u) / (alpha + (n_tot - acc))
-                    np.log(-np.expm1(lv))
-                    continue
-                _log_gamma(1.0 + count_k[k])
-                _log_gamma(alpha + (n_tot - acc))
+            for k in range(k_max):
+                c0[k] = count0[k]
+                ck[k] = count_k[k]
+            acc += ck[0]
+        return acc
 
-    @njit
-    def n0_step(reps, lam, nu, count0, probs):
+    @plain
+    def lam_step(reps, rng, lam, ones, count_k):
+        for _ in range(reps):
+            _draw_lambda(rng, lam, ones, count_k, 1.0, 1.0)
+
+    @plain
+    def stick(reps, rng, nu, log_nu, count_k, alpha, n_tot):
+        for _ in range(reps):
+            _draw_sticks(rng, nu, log_nu, count_k, alpha, n_tot)
+
+    @plain
+    def n0_step(reps, rng, lam, nu, probs):
         out = 0
         for _ in range(reps):
-            p0 = 0.0
-            for k in range(k_max):
-                q = nu[k]
-                for j in range(n_lists):
-                    q *= 1.0 - lam[j, k]
-                probs[k] = q
-                p0 += q
-            n0 = np.random.poisson(_gamma(float(n_obs)) * p0 / (1.0 - p0))
+            n0, p0 = _draw_n0(rng, lam, nu, probs, n_obs)
             out += n0
         return out
 
-    @njit
-    def split(reps, n0, p0, c0, probs):
+    @plain
+    def split0(reps, rng, n0, p0, probs, c0):
         for _ in range(reps):
-            _multinomial_into(n0, probs, p0, c0)
+            _multinomial_into(rng, n0, probs, p0, c0)
 
-    @njit
-    def alpha_step(reps):
+    @plain
+    def alpha_step(reps, rng):
         x = 0.0
         for _ in range(reps):
-            x += _gamma(0.25 + k_max - 1.0)
+            x += _gamma(rng, 0.25 + k_max - 1.0)
         return x
-
-    @njit
-    def moves(reps, count0, alpha, ones, count_k):
-        acc = 0
-        for _ in range(reps):
-            c0 = count0.copy()
-            ck = count_k.copy()
-            acc += _collapsed_n0_moves(c0, ck, ones, n_obs, alpha, 1.0, 1.0)
-        return acc
 
     def timed(fn, *a):
         fn(10, *a)  # compile
@@ -553,44 +539,105 @@ def profile_table(counts) -> dict:
         out = fn(reps, *a)
         return (time.process_time() - t0) / reps * 1e9, out
 
+    def chain_copy():
+        return lam.copy(), nu.copy(), log_nu.copy(), count0.copy(), state.copy()
+
     ns, var = {}, {}
-    arrs = (pats, freq, probs, draw, ones, count_k)
-    full_ns, _ = timed(full, lam, nu, log_nu, count0, state, *arrs)
-    copy_ns, _ = timed(copies, lam, nu, log_nu, count0, state, *arrs)
-    ns["full sweep (R's steps 1-6, no move)"] = full_ns - copy_ns
-    ns["1 split observed patterns over classes"], b = timed(alloc, lam, nu, count0, *arrs)
-    var["1 split observed patterns over classes"] = f"~{b} binomials"
-    ns["2 lambda (K x J Betas)"], g = timed(lam_step, lam.copy(), ones, count_k)
-    var["2 lambda (K x J Betas)"] = (
-        f"{g // 2} Cheng BB Betas + {k_max * n_lists - g // 2} closed-form Betas"
+    full_jit = plain(full_loop)
+    ns["full sweep, default (with the n0 move)"], _ = timed(
+        full_jit, rng.copy(), *chain_copy(), sc, True
     )
-    ns["3 stick-breaking weights"], _ = timed(
-        stick, float(state[0]), n_obs + int(count0.sum()), count_k
+    ns["full sweep, R's steps (no move)"], _ = timed(full_jit, rng.copy(), *chain_copy(), sc, False)
+    # the state after one split, for the later steps
+    _split_observed(rng, pats, freq, lam, nu, count0, *sc)
+    ones, count_k = ones.copy(), count_k.copy()
+    key = "1 split observed patterns over classes"
+    ns[key], _ = timed(split, rng, freq, lam, nu, count0, *sc)
+    var[key] = binomial_calls(pats, freq, lam, nu)
+    key = "1a of which class probabilities (same step, counts 0)"
+    ns[key], _ = timed(split, rng, np.zeros_like(freq), lam, nu, count0, *sc)
+    key = "1b n0 move (default, not in R)"
+    c0, ck = np.zeros_like(count0), np.zeros_like(count_k)
+    t_move, acc = timed(moves, rng, count0, count_k, ones, float(state[0]), c0, ck)
+    t_copy, _ = timed(copies, rng, count0, count_k, ones, float(state[0]), c0, ck)
+    ns[key] = t_move - t_copy
+    var[key] = (
+        f"{sum(1 for k in range(k_max) if count_k[k] > count0[k])} proposals, "
+        f"accepted {acc / reps:.2f} per sweep"
     )
-    occ = sum(1 for k in range(k_max - 1) if count_k[k] > 0)
-    var["3 stick-breaking weights"] = (
-        f"{2 * occ} log-gammas + {k_max - 1 - occ} uniforms (empty classes)"
+    key = "2 lambda (K x J Betas)"
+    ns[key], _ = timed(lam_step, rng, lam.copy(), ones, count_k)
+    cheng = sum(
+        1 for j in range(pats.shape[1]) for k in range(k_max) if 0 < ones[j, k] < count_k[k]
     )
-    ns["4 p0 and n0 (NegBin)"], _ = timed(n0_step, lam, nu, count0, probs)
-    var["4 p0 and n0 (NegBin)"] = "1 gamma + 1 Poisson"
+    empty = pats.shape[1] * sum(1 for k in range(k_max) if count_k[k] == 0)
+    var[key] = (
+        f"{cheng} Cheng BB, {empty} uniforms (empty classes), "
+        f"{k_max * pats.shape[1] - cheng - empty} closed forms"
+    )
+    key = "3 stick-breaking weights"
+    n_tot = n_obs + int(count0.sum())
+    ns[key], _ = timed(stick, rng, nu.copy(), log_nu.copy(), count_k, float(state[0]), n_tot)
+    occupied = [k for k in range(k_max - 1) if count_k[k] > 0]
+    rest = [n_tot - int(count_k[: k + 1].sum()) for k in occupied]
+    n_cheng = sum(1 for r in rest if float(state[0]) + r > 1.0)
+    var[key] = (
+        f"{n_cheng} Cheng BB (log space), {2 * (len(occupied) - n_cheng)} log-gammas, "
+        f"{k_max - 1 - len(occupied)} uniforms (empty classes)"
+    )
+    key = "4 p0 and n0 (NegBin)"
+    ns[key], _ = timed(n0_step, rng, lam, nu, probs)
+    var[key] = "1 gamma + 1 Poisson (PTRS)"
+    key = "5 split n0 over classes"
     p0 = float(probs.sum()) if probs.sum() > 0 else 1.0
-    ns["5 split n0 over classes"], _ = timed(
-        split, int(count0.sum()), p0, np.zeros(k_max, dtype=np.int64), probs
-    )
-    var["5 split n0 over classes"] = "up to K-1 binomials"
-    ns["6 alpha"], _ = timed(alpha_step)
-    var["6 alpha"] = "1 gamma"
-    ns["n0 move (default, not in R)"], acc = timed(moves, count0, float(state[0]), ones, count_k)
-    var["n0 move (default, not in R)"] = (
-        f"~{sum(1 for k in range(k_max) if count_k[k] > count0[k])}"
-        f" proposals, accepted {acc / reps:.2f} per sweep"
-    )
+    ns[key], _ = timed(split0, rng, int(count0.sum()), p0, probs, np.zeros_like(count0))
+    var[key] = "up to K-1 binomials"
+    key = "6 alpha"
+    ns[key], _ = timed(alpha_step, rng)
+    var[key] = "1 gamma"
     return {
         "ns_per_sweep": ns,
         "variates_per_sweep": var,
         "reps": reps,
-        "state": {"n0": int(count0.sum()), "alpha": float(state[0])},
+        "state": {
+            "n0": int(count0.sum()),
+            "alpha": float(state[0]),
+            "occupied_classes": int((count_k > 0).sum()),
+        },
     }
+
+
+def binomial_calls(pats: np.ndarray, freq: np.ndarray, lam: np.ndarray, nu: np.ndarray) -> str:
+    """The draws step 1 makes in this state, by kind (as _multinomial_into/_binomial)."""
+    probs = nu * np.prod(np.where(pats[:, :, None] == 1, lam[None], 1.0 - lam[None]), axis=1)
+    probs[:, nu < 1e-250] = 0.0
+    cat = bound = inv = btpe = 0
+    gen = np.random.default_rng(0)
+    for m in range(pats.shape[0]):
+        n, mass = int(freq[m]), float(probs[m].sum())
+        if n == 1:
+            cat += 1
+            continue
+        for k in range(probs.shape[1] - 1):
+            if n == 0:
+                break
+            p = probs[m, k] / mass if mass > 0 else 0.0
+            if p >= 1.0:
+                break
+            if p > 0.0:
+                r = min(p, 1.0 - p)
+                if n * r > 30:
+                    btpe += 1
+                elif n * r < 0.01:
+                    bound += 1
+                else:
+                    inv += 1
+                n -= int(gen.binomial(n, p))
+            mass -= probs[m, k]
+    return (
+        f"{cat} categorical, {bound} binomials settled by the 1 - n p bound, "
+        f"{inv} by inversion, {btpe} by BTPE"
+    )
 
 
 def _threads() -> None:
@@ -636,71 +683,94 @@ def _threads() -> None:
 
 
 def variate_costs() -> dict:
-    """CPU ns per variate of the kinds a sweep draws (numba, this process)."""
+    """CPU ns per variate of the kinds a sweep draws (the kernel's generators, in loops
+    compiled as the kernel's sweep loop is: inlined, no reference counting)."""
     from numba import njit
 
-    from roshan.estimate.lcmcr_kernel import _gamma, _log_gamma
+    from roshan.estimate.lcmcr_kernel import (
+        _beta_int,
+        _binomial,
+        _gamma,
+        _log_gamma,
+        _normal,
+        _poisson,
+        _rng,
+        _u,
+    )
 
-    @njit
-    def binom(reps, n, p):
+    plain = njit(_nrt=False)
+
+    @plain
+    def unif(reps, rng):
+        s = 0.0
+        for _ in range(reps):
+            s += _u(rng)
+        return s
+
+    @plain
+    def normal(reps, rng):
+        s = 0.0
+        for _ in range(reps):
+            s += _normal(rng)
+        return s
+
+    @plain
+    def binom(reps, rng, n, p):
         s = 0
         for _ in range(reps):
-            s += np.random.binomial(n, p)
+            s += _binomial(rng, n, p)
         return s
 
-    @njit
-    def categorical(reps, n, probs):
+    @plain
+    def beta(reps, rng, a, b):
+        s = 0.0
+        for _ in range(reps):
+            s += _beta_int(rng, a, b)
+        return s
+
+    @plain
+    def gam(reps, rng, a):
+        s = 0.0
+        for _ in range(reps):
+            s += _gamma(rng, a)
+        return s
+
+    @plain
+    def lgam(reps, rng, a):
+        s = 0.0
+        for _ in range(reps):
+            s += _log_gamma(rng, a)
+        return s
+
+    @plain
+    def pois(reps, rng, lam):
         s = 0
         for _ in range(reps):
-            for _i in range(n):
-                u = np.random.random()
-                acc = 0.0
-                for k in range(probs.shape[0]):
-                    acc += probs[k]
-                    if u < acc:
-                        s += k
-                        break
+            s += _poisson(rng, lam)
         return s
 
-    @njit
-    def gam(reps, a):
-        s = 0.0
-        for _ in range(reps):
-            s += _gamma(a)
-        return s
-
-    @njit
-    def lgam(reps, a):
-        s = 0.0
-        for _ in range(reps):
-            s += _log_gamma(a)
-        return s
-
-    @njit
-    def unif(reps):
-        s = 0.0
-        for _ in range(reps):
-            s += np.random.random()
-        return s
-
-    probs = np.array([0.6, 0.2, 0.1, 0.05, 0.03, 0.01, 0.005, 0.003, 0.001, 0.001])
     reps = 1_000_000
+    rng = _rng(11)
 
     def ns(fn, *a):
-        fn(10, *a)
+        fn(10, rng, *a)
         t0 = time.process_time()
-        fn(reps, *a)
+        fn(reps, rng, *a)
         return (time.process_time() - t0) / reps * 1e9
 
     return {
         "uniform": ns(unif),
+        "normal": ns(normal),
         "binomial n=3 p=0.3": ns(binom, 3, 0.3),
-        "3 categorical draws over 10 classes": ns(categorical, 3, probs),
+        "binomial n=900 p=0.9999": ns(binom, 900, 0.9999),
         "binomial n=20 p=0.3": ns(binom, 20, 0.3),
+        "binomial n=907 p=0.03": ns(binom, 907, 0.03),
         "binomial n=900 p=0.3": ns(binom, 900, 0.3),
+        "Beta(31, 901)": ns(beta, 30, 900),
         "gamma a=1.5": ns(gam, 1.5),
         "gamma a=500": ns(gam, 500.0),
         "log-gamma a=0.01": ns(lgam, 0.01),
+        "Poisson 17,000": ns(pois, 17_000.0),
     }
 
 
@@ -789,9 +859,10 @@ def _write_docs() -> None:
                 "",
                 f"`bench/estimate_lcmcr.py --profile` ({p['when']}, load average "
                 f"{p['machine']['load_average_at_start']:.1f}). Each step of the sweep "
-                "timed on its own in a numba loop, from the state a chain reached after "
+                "timed on its own in a numba loop compiled as the kernel's sweep loop is "
+                "(no reference counting), from the state a chain reached after "
                 "burn-in (K = 10, R's priors); CPU nanoseconds per sweep, and the random "
-                "variates each step drew in that state.",
+                "variates each step drew in that state. Shares are of the default sweep.",
                 "",
                 "| table | step | ns per sweep | share | variates per sweep |",
                 "|---|---|---|---|---|",
@@ -807,12 +878,27 @@ def _write_docs() -> None:
                 lines += [
                     "CPU ns per variate (same run): "
                     + ", ".join(f"{k} {v:.0f}" for k, v in p["variate_ns"].items())
-                    + ". numba's binomial "
-                    "already inverts for small n·p, so splitting a small count by categorical "
-                    "draws instead would be slower. Betas with both counts non-zero are drawn by "
-                    "Cheng's BB (was two Gamma variates); two log-Gamma draws per occupied "
-                    "class's stick, the binomials and the pattern probabilities are what is "
-                    "left.",
+                    + ".",
+                    "",
+                    "What changed (issue 17 item 3), profiled with `perf` on UK 6-list: at "
+                    "commit 2f90f4f about 10% of a sweep was numba's atomic reference "
+                    "counting (NRT incref/decref on every call that passes an array, such as "
+                    "the multinomial per pattern), about 6% finding and refilling numba's "
+                    "thread-local Mersenne Twister, and most of the rest libm's log, exp and "
+                    "lgamma; a per-chain generator passed to every variate function raised "
+                    "the reference counting to 45%. The sweep "
+                    "loop and everything it calls are now compiled without reference counting "
+                    "(numba's _nrt=False; none of it allocates), the most frequent variates "
+                    "inlined; each chain carries a xoshiro256+ generator instead "
+                    "of numba's thread-global Mersenne Twister; a pattern's class "
+                    "probabilities are one product per class times one factor per list it is "
+                    "on, all classes at once; classes of weight below 1e-250 are skipped "
+                    "(their share of a pattern is below 1e-50; the old binomial already "
+                    "returned 0 for them) so products stay out of the slow subnormal range; "
+                    "binomials check the bound (1 - p)^n >= 1 - np before any power; an "
+                    "occupied class's stick is one Cheng BB draw in log space instead of two "
+                    "log-Gamma draws. What is left is mostly log, exp and lgamma (Cheng's "
+                    "Betas, the n0 move's collapsed target, empty classes' sticks).",
                     "",
                 ]
         if "production" in p:

@@ -389,9 +389,105 @@ def test_beta_by_cheng_matches_the_beta_distribution(a, b):
     """Beta(1 + a, 1 + b) for counts a, b >= 1 is drawn by Cheng's algorithm BB."""
     from scipy import stats
 
-    from roshan.estimate.lcmcr_kernel import _beta_int, _seed
+    from roshan.estimate.lcmcr_kernel import _beta_int, _rng
 
-    _seed(a * 7919 + b)
-    x = np.array([_beta_int(a, b) for _ in range(20_000)])
+    rng = _rng(a * 7919 + b)
+    x = np.array([_beta_int(rng, a, b) for _ in range(20_000)])
     assert stats.kstest(x, stats.beta(1 + a, 1 + b).cdf).pvalue > 1e-3
     assert x.mean() == pytest.approx((1 + a) / (2 + a + b), rel=0.02)
+
+
+@pytest.mark.parametrize("a,b", [(2.0, 1.3), (31.0, 901.5), (5001.0, 2.0), (1.5, 40000.0)])
+def test_stick_by_cheng_in_log_space_matches_the_beta_distribution(a, b):
+    """An occupied class's stick V ~ Beta(1 + n_k, alpha + rest), both shapes above one, is
+    drawn by Cheng's BB in log space: (log V, log(1 - V))."""
+    from scipy import stats
+
+    from roshan.estimate.lcmcr_kernel import _log_beta_cheng, _rng
+
+    rng = _rng(int(a * 13 + b))
+    pairs = np.array([_log_beta_cheng(rng, a, b) for _ in range(20_000)])
+    assert np.all(np.isfinite(pairs))
+    assert np.allclose(np.exp(pairs[:, 0]) + np.exp(pairs[:, 1]), 1.0)
+    assert stats.kstest(np.exp(pairs[:, 0]), stats.beta(a, b).cdf).pvalue > 1e-3
+
+
+def _chi2_pvalue(x: np.ndarray, pmf: np.ndarray) -> float:
+    """Chi-square goodness of fit of integer draws x to pmf (support 0..len-1), cells
+    with expected count below 5 pooled into their neighbours."""
+    from scipy import stats
+
+    n = len(x)
+    observed = np.bincount(x, minlength=len(pmf)).astype(float)[: len(pmf)]
+    assert observed.sum() == n  # no draw outside the support
+    obs_cells, exp_cells, o, e = [], [], 0.0, 0.0
+    for oi, ei in zip(observed, pmf * n, strict=True):
+        o, e = o + oi, e + ei
+        if e >= 5:
+            obs_cells.append(o)
+            exp_cells.append(e)
+            o, e = 0.0, 0.0
+    obs_cells[-1] += o
+    exp_cells[-1] += e
+    exp_arr = np.array(exp_cells) * n / sum(exp_cells)
+    return float(stats.chisquare(obs_cells, exp_arr).pvalue)
+
+
+@pytest.mark.parametrize(
+    "n,p",
+    [
+        (3, 0.3),
+        (20, 0.3),
+        (57, 0.9),  # flipped inversion
+        (907, 0.03),  # inversion, mean 27
+        (907, 0.1),  # BTPE
+        (5000, 0.5),  # BTPE
+        (20_000, 0.97),  # flipped BTPE
+        (100, 1e-4),  # the bound 1 - n p decides most draws
+        (100, 1 - 1e-4),
+    ],
+)
+def test_binomial_matches_the_binomial_distribution(n, p):
+    """The kernel's binomial (inversion with the 1 - n p bound, BTPE above a mean of 30)."""
+    from scipy import stats
+
+    from roshan.estimate.lcmcr_kernel import _binomial, _rng
+
+    rng = _rng(n * 31 + int(p * 1000))
+    x = np.array([_binomial(rng, n, p) for _ in range(40_000)])
+    assert _chi2_pvalue(x, stats.binom(n, p).pmf(np.arange(n + 1))) > 1e-3
+    assert x.mean() == pytest.approx(n * p, rel=0.02, abs=0.01)
+    assert (
+        _binomial(rng, 5, 0.0) == 0 and _binomial(rng, 5, 1.0) == 5 and _binomial(rng, 0, 0.5) == 0
+    )
+
+
+@pytest.mark.parametrize("lam", [0.5, 3.5, 25.0, 17_000.0])
+def test_poisson_matches_the_poisson_distribution(lam):
+    """The kernel's Poisson (multiplication below 10, PTRS above), as n0's NegBin needs."""
+    from scipy import stats
+
+    from roshan.estimate.lcmcr_kernel import _poisson, _rng
+
+    rng = _rng(int(lam * 10))
+    x = np.array([_poisson(rng, lam) for _ in range(40_000)])
+    top = int(lam + 12 * math.sqrt(lam) + 20)
+    assert _chi2_pvalue(x, stats.poisson(lam).pmf(np.arange(top))) > 1e-3
+
+
+def test_normal_and_uniform_generator():
+    """xoshiro256+ uniforms on [0, 1) and polar-method normals; seeds give distinct,
+    reproducible streams."""
+    from scipy import stats
+
+    from roshan.estimate.lcmcr_kernel import _normal, _rng, _u
+
+    rng = _rng(5)
+    u = np.array([_u(rng) for _ in range(40_000)])
+    assert u.min() >= 0.0 and u.max() < 1.0
+    assert stats.kstest(u, "uniform").pvalue > 1e-3
+    z = np.array([_normal(rng) for _ in range(40_000)])
+    assert stats.kstest(z, "norm").pvalue > 1e-3
+    a, b, c = _rng(7), _rng(7), _rng(8)
+    assert [_u(a) for _ in range(5)] == [_u(b) for _ in range(5)]
+    assert not np.array_equal(_rng(7), c)

@@ -9,19 +9,31 @@ Why a kernel of our own: R's LCMCR samples class memberships person by person
 laptops inside coverage studies and per-stratum loops. Everything here is
 vectorised over *capture patterns*: each observed pattern's count is split over
 the K classes with one multinomial draw (sequential conditional binomials that
-stop as soon as the remaining count is zero), the unobserved count n0 is drawn
-from its negative-binomial full conditional and split over classes the same way,
+stop as soon as the remaining count is zero; the pattern's class probabilities are
+one product per class times one factor per list the pattern is on), the unobserved
+count n0 is drawn from its negative-binomial full conditional and split over classes
+the same way,
 and Beta draws with a unit parameter use exact closed forms instead of two Gamma
 draws (capture probabilities with no one or everyone of a class on the list, and the
 stick-breaking weight of every empty class). The class-by-list sufficient statistics are accumulated while sampling,
 so there is no separate tabulation pass.
 
-Random numbers come from numba's own per-thread Mersenne Twister, seeded at the
-start of every chain from an integer the caller derives with
-``numpy.random.SeedSequence``; a chain is therefore reproducible given its seed
-(and the numba version). Gamma variates use Marsaglia & Tsang (2000), with the
-``U**(1/a)`` boost for shapes below one; log-Gamma draws are used where values
-can underflow (stick-breaking weights with a tiny concentration).
+Random numbers come from a xoshiro256+ generator whose state (four 64-bit words) each
+chain carries with its other state arrays, seeded by splitmix64 from an integer the
+caller derives with ``numpy.random.SeedSequence``; a chain is therefore reproducible
+given its seed, whichever thread runs it. Gamma variates use Marsaglia & Tsang (2000),
+with the ``U**(1/a)`` boost for shapes below one; log-Gamma draws are used where values
+can underflow (stick-breaking weights with a tiny concentration); Beta variates with
+both shapes above one use Cheng's BB; binomials use inversion (with a bound that skips
+the power for near-certain outcomes) below a mean of 30 and BTPE above; Poisson variates
+use PTRS (both as NumPy).
+
+Speed: everything the sweep loop (:func:`_run_sweeps`) calls is compiled without
+numba's reference counting (none of it allocates), and the smallest, most frequent
+variates are inlined. A call that passes an array otherwise costs two atomic
+reference-count updates: about 10% of a sweep before, 45% once every variate took the
+generator array (docs/benchmarks.md, "Where a sweep's time goes"). Inlining the whole
+sweep as well would gain about 10% more for three times the compile time.
 
 If numba cannot write its on-disk cache (read-only install), the functions are
 compiled without caching instead of failing.
@@ -45,30 +57,228 @@ def _jit(func: Callable[..., Any]) -> Any:
         return njit(nogil=True)(func)
 
 
-@_jit
-def _seed(seed: int) -> None:
-    np.random.seed(seed)
+def _jit_inline(func: Callable[..., Any]) -> Any:
+    """:func:`_jit` with numba-level inlining into every caller, for the small variates
+    drawn many times a sweep (the uniform, the Betas, the binomials and the multinomial
+    that calls them). Their callers are compiled by :func:`_jit_no_refcount`."""
+    try:
+        return njit(cache=True, nogil=True, inline="always")(func)
+    except Exception:  # noqa: BLE001  # pragma: no cover - depends on file-system permissions
+        return njit(nogil=True, inline="always")(func)
+
+
+def _jit_no_refcount(func: Callable[..., Any]) -> Any:
+    """:func:`_jit` without numba's reference counting (``_nrt=False``, the option numba
+    uses for its own hot helpers), for the functions a sweep runs, none of which
+    allocates: each call that passes an array (the generator, the work arrays) would
+    otherwise cost an atomic incref/decref pair. A function compiled so cannot create
+    arrays; arrays passed in from Python or from reference-counted code are fine."""
+    options: dict[str, Any] = {"nogil": True, "_nrt": False}  # _nrt: not in numba's stubs
+    try:
+        return njit(cache=True, **options)(func)
+    except Exception:  # noqa: BLE001  # pragma: no cover - depends on file-system permissions
+        return njit(**options)(func)
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_TWO_M53 = 1.0 / 9007199254740992.0
 
 
 @_jit
-def _gamma(a: float) -> float:
+def _rng(seed: int) -> np.ndarray:
+    """A chain's generator: the four 64-bit words of xoshiro256+ (Blackman & Vigna 2018),
+    filled by splitmix64 from ``seed`` (as the authors recommend). The chain carries
+    this array with its state, so its draws do not depend on which thread runs it."""
+    st = np.empty(4, dtype=np.uint64)
+    x = np.uint64(seed)
+    for i in range(4):
+        x = x + _GOLDEN
+        z = x
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        st[i] = z ^ (z >> np.uint64(31))
+    if st[0] == 0 and st[1] == 0 and st[2] == 0 and st[3] == 0:  # pragma: no cover
+        st[0] = _GOLDEN
+    return st
+
+
+@_jit_inline
+def _u(rng: np.ndarray) -> float:
+    """Uniform on [0, 1): the top 53 bits of the next xoshiro256+ output."""
+    s0 = rng[0]
+    s1 = rng[1]
+    s2 = rng[2]
+    s3 = rng[3]
+    out = s0 + s3
+    t = s1 << np.uint64(17)
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
+    rng[0] = s0
+    rng[1] = s1
+    rng[2] = s2
+    rng[3] = s3
+    return float(out >> np.uint64(11)) * _TWO_M53
+
+
+@_jit_no_refcount
+def _normal(rng: np.ndarray) -> float:
+    """Standard normal variate, Marsaglia's polar method (exact; the pair's second value
+    is not kept)."""
+    while True:
+        x = 2.0 * _u(rng) - 1.0
+        y = 2.0 * _u(rng) - 1.0
+        r2 = x * x + y * y
+        if 0.0 < r2 < 1.0:
+            return x * math.sqrt(-2.0 * math.log(r2) / r2)
+
+
+@_jit_no_refcount
+def _poisson(rng: np.ndarray, lam: float) -> int:
+    """Poisson(lam) variate: NumPy's algorithms, multiplication of uniforms (Knuth) below
+    10, Hörmann's (1993) transformed rejection PTRS above."""
+    if lam <= 0.0:
+        return 0
+    if lam < 10.0:
+        enlam = math.exp(-lam)
+        x = 0
+        prod = 1.0
+        while True:
+            prod *= _u(rng)
+            if prod <= enlam:
+                return x
+            x += 1
+    slam = math.sqrt(lam)
+    loglam = math.log(lam)
+    b = 0.931 + 2.53 * slam
+    a = -0.059 + 0.02483 * b
+    invalpha = 1.1239 + 1.1328 / (b - 3.4)
+    vr = 0.9277 - 3.6224 / (b - 2.0)
+    while True:
+        u = _u(rng) - 0.5
+        v = _u(rng)
+        us = 0.5 - abs(u)
+        k = int(math.floor((2.0 * a / us + b) * u + lam + 0.43))
+        if us >= 0.07 and v <= vr:
+            return k
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        if math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b) <= (
+            -lam + k * loglam - math.lgamma(k + 1.0)
+        ):
+            return k
+
+
+@_jit_no_refcount
+def _btpe(rng: np.ndarray, n: int, r: float) -> int:
+    """Binomial(n, r) variate for r <= 1/2 and n r > 30: Kachitvichyanukul & Schmeiser's
+    (1988) BTPE, as NumPy's ``random_binomial_btpe`` (with NumPy 2.5's corrected
+    Stirling terms in the final squeeze)."""
+    q = 1.0 - r
+    fm = n * r + r
+    m = int(math.floor(fm))
+    p1 = math.floor(2.195 * math.sqrt(n * r * q) - 4.6 * q) + 0.5
+    xm = m + 0.5
+    xl = xm - p1
+    xr = xm + p1
+    c = 0.134 + 20.5 / (15.3 + m)
+    a = (fm - xl) / (fm - xl * r)
+    laml = a * (1.0 + a / 2.0)
+    a = (xr - fm) / (xr * q)
+    lamr = a * (1.0 + a / 2.0)
+    p2 = p1 * (1.0 + 2.0 * c)
+    p3 = p2 + c / laml
+    p4 = p3 + c / lamr
+    nrq = n * r * q
+    while True:
+        u = _u(rng) * p4
+        v = _u(rng)
+        if u <= p1:  # triangular region: accept at once
+            return int(math.floor(xm - p1 * v + u))
+        if u <= p2:  # parallelograms
+            x = xl + (u - p1) / c
+            v = v * c + 1.0 - abs(m - x + 0.5) / p1
+            if v > 1.0:
+                continue
+            y = int(math.floor(x))
+        elif u <= p3:  # left exponential tail
+            y = int(math.floor(xl + math.log(v) / laml))
+            if y < 0 or v == 0.0:
+                continue
+            v = v * (u - p2) * laml
+        else:  # right exponential tail
+            y = int(math.floor(xr - math.log(v) / lamr))
+            if y > n or v == 0.0:
+                continue
+            v = v * (u - p3) * lamr
+        k = abs(y - m)
+        if k <= 20 or k >= nrq / 2.0 - 1.0:
+            # explicit evaluation of f(y) / f(m)
+            s = r / q
+            aa = s * (n + 1)
+            f = 1.0
+            if m < y:
+                for i in range(m + 1, y + 1):
+                    f = f * (aa / i - s)
+            elif m > y:
+                for i in range(y + 1, m + 1):
+                    f = f / (aa / i - s)
+            if v <= f:
+                return y
+            continue
+        # squeezing on log f(y) / f(m)
+        rho = (k / nrq) * ((k * (k / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5)
+        t = -k * k / (2.0 * nrq)
+        big_a = math.log(v)
+        if big_a < t - rho:
+            return y
+        if big_a > t + rho:
+            continue
+        x1 = y + 1.0
+        f1 = m + 1.0
+        z = n + 1.0 - m
+        w = n - y + 1.0
+        x2 = x1 * x1
+        f2 = f1 * f1
+        z2 = z * z
+        w2 = w * w
+        bound = (
+            xm * math.log(f1 / x1)
+            + (n - m + 0.5) * math.log(z / w)
+            + (y - m) * math.log(w * r / (x1 * q))
+            + (13860.0 - (462.0 - (132.0 - (99.0 - 140.0 / f2) / f2) / f2) / f2) / f1 / 166320.0
+            + (13860.0 - (462.0 - (132.0 - (99.0 - 140.0 / z2) / z2) / z2) / z2) / z / 166320.0
+            - (13860.0 - (462.0 - (132.0 - (99.0 - 140.0 / x2) / x2) / x2) / x2) / x1 / 166320.0
+            - (13860.0 - (462.0 - (132.0 - (99.0 - 140.0 / w2) / w2) / w2) / w2) / w / 166320.0
+        )
+        if big_a <= bound:
+            return y
+
+
+@_jit_no_refcount
+def _gamma(rng: np.ndarray, a: float) -> float:
     """Gamma(a, 1) variate, Marsaglia & Tsang; shapes < 1 by the U**(1/a) boost."""
     boost = 1.0
     if a < 1.0:
-        u = np.random.random()
+        u = _u(rng)
         while u == 0.0:
-            u = np.random.random()
+            u = _u(rng)
         boost = u ** (1.0 / a)
         a = a + 1.0
     d = a - 1.0 / 3.0
     c = 1.0 / math.sqrt(9.0 * d)
     while True:
-        x = np.random.standard_normal()
+        x = _normal(rng)
         v = 1.0 + c * x
         if v <= 0.0:
             continue
         v = v * v * v
-        u = np.random.random()
+        u = _u(rng)
         x2 = x * x
         if u < 1.0 - 0.0331 * x2 * x2:
             return d * v * boost
@@ -76,30 +286,28 @@ def _gamma(a: float) -> float:
             return d * v * boost
 
 
-@_jit
-def _log_gamma(a: float) -> float:
+@_jit_no_refcount
+def _log_gamma(rng: np.ndarray, a: float) -> float:
     """log of a Gamma(a, 1) variate, safe for tiny shapes (no underflow to log 0)."""
     if a < 1.0:
-        u = np.random.random()
+        u = _u(rng)
         while u == 0.0:
-            u = np.random.random()
-        return math.log(_gamma(a + 1.0)) + math.log(u) / a
-    return math.log(_gamma(a))
+            u = _u(rng)
+        return math.log(_gamma(rng, a + 1.0)) + math.log(u) / a
+    return math.log(_gamma(rng, a))
 
 
-@_jit
-def _beta_cheng(a0: float, b0: float) -> float:
-    """Beta(a0, b0) variate for a0, b0 > 1 by Cheng's (1978) algorithm BB (as R's
-    ``rbeta``): exact rejection sampling, about two uniforms and three logs a draw
-    instead of two Gamma variates."""
-    a = min(a0, b0)
-    b = max(a0, b0)
+@_jit_inline
+def _cheng_bb(rng: np.ndarray, a: float, b: float) -> float:
+    """Cheng's (1978) algorithm BB for shapes 1 < a <= b (as R's ``rbeta``): returns v
+    with w = a exp(v) and Beta(a, b) = w / (b + w). Exact rejection sampling, about
+    two uniforms, a log and an exp a draw."""
     alpha = a + b
     beta = math.sqrt((alpha - 2.0) / (2.0 * a * b - alpha))
     gamma = a + 1.0 / beta
     while True:
-        u1 = np.random.random()
-        u2 = np.random.random()
+        u1 = _u(rng)
+        u2 = _u(rng)
         if u1 <= 0.0 or u1 >= 1.0 or u2 <= 0.0:
             continue
         v = beta * math.log(u1 / (1.0 - u1))
@@ -108,38 +316,106 @@ def _beta_cheng(a0: float, b0: float) -> float:
         r = gamma * v - 1.3862943611198906
         s = a + r - w
         if s + 2.6094379124341003 >= 5.0 * z:
-            break
+            return v
         t = math.log(z)
         if s > t:
-            break
+            return v
         if r + alpha * math.log(alpha / (b + w)) >= t:
-            break
+            return v
+
+
+@_jit_no_refcount
+def _beta_cheng(rng: np.ndarray, a0: float, b0: float) -> float:
+    """Beta(a0, b0) variate for a0, b0 > 1 by :func:`_cheng_bb` (instead of two Gamma
+    variates)."""
+    a = min(a0, b0)
+    b = max(a0, b0)
+    v = _cheng_bb(rng, a, b)
+    w = a * math.exp(v) if v <= 709.0 else 1.7976931348623157e308
     if a == a0:
         return w / (b + w)
     return b / (b + w)
 
 
-@_jit
-def _beta_int(a: int, b: int) -> float:
+@_jit_no_refcount
+def _log_beta_cheng(rng: np.ndarray, a0: float, b0: float) -> tuple[float, float]:
+    """(log V, log(1 - V)) for V ~ Beta(a0, b0), a0, b0 > 1, by :func:`_cheng_bb`, in log
+    space throughout (neither V nor 1 - V is formed, so neither underflows)."""
+    a = min(a0, b0)
+    b = max(a0, b0)
+    v = _cheng_bb(rng, a, b)
+    lw = math.log(a) + v  # log w
+    lb = math.log(b)
+    lsum = lw + math.log1p(math.exp(lb - lw)) if lw > lb else lb + math.log1p(math.exp(lw - lb))
+    if a == a0:
+        return lw - lsum, lb - lsum
+    return lb - lsum, lw - lsum
+
+
+@_jit_inline
+def _beta_int(rng: np.ndarray, a: int, b: int) -> float:
     """Beta(1 + a, 1 + b) variate for counts a, b >= 0, exact fast paths for a or b = 0."""
     if a == 0:
-        u = np.random.random()
+        u = _u(rng)
         if b == 0:
             return u
         # Beta(1, 1+b): 1 - U**(1/(1+b)), computed without cancellation
         return -math.expm1(math.log1p(-u) / (1.0 + b)) if u < 1.0 else 1.0
     if b == 0:
-        u = np.random.random()
+        u = _u(rng)
         return u ** (1.0 / (1.0 + a))
-    return _beta_cheng(1.0 + a, 1.0 + b)
+    return _beta_cheng(rng, 1.0 + a, 1.0 + b)
 
 
-@_jit
-def _multinomial_into(n: int, probs: np.ndarray, total: float, out: np.ndarray) -> None:
+_N_RECIPROCALS = 256
+_RECIPROCALS = np.array([0.0] + [1.0 / x for x in range(1, _N_RECIPROCALS)])
+"""1/x for the inversion loop of :func:`_binomial` (whose bound, n r + 10 sqrt(n r + 1),
+is below 90 when n r <= 30)."""
+
+
+@_jit_inline
+def _binomial(rng: np.ndarray, n: int, p: float) -> int:
+    """Binomial(n, p) variate, exact. numba's BTPE when n min(p, 1-p) > 30; below that
+    inversion, which first checks the bound (1-r)**n >= 1 - n r (r = min(p, 1-p)): a
+    uniform below 1 - n r is a zero without any power, the common case when a class is
+    nearly certain or nearly impossible for a pattern."""
+    if p <= 0.0 or n <= 0:
+        return 0
+    if p >= 1.0:
+        return n
+    flipped = p > 0.5
+    r = 1.0 - p if flipped else p
+    nr = n * r
+    if nr > 30.0:
+        x = _btpe(rng, n, r)
+        return n - x if flipped else x
+    x = 0
+    u = _u(rng)
+    if u >= 1.0 - nr:
+        q = 1.0 - r
+        px = math.exp(n * math.log1p(-r))  # P(X = 0)
+        s = r / q
+        while u >= px:
+            u -= px
+            x += 1
+            if x > n:  # rounding left u above the total mass: start again
+                x = 0
+                u = _u(rng)
+                px = math.exp(n * math.log1p(-r))
+                continue
+            # 1/x from a table: no division on the loop's critical path
+            px *= (n - x + 1) * s * (_RECIPROCALS[x] if x < _N_RECIPROCALS else 1.0 / x)
+    return n - x if flipped else x
+
+
+@_jit_inline
+def _multinomial_into(
+    rng: np.ndarray, n: int, probs: np.ndarray, total: float, out: np.ndarray
+) -> None:
     """Split n over len(probs) cells with probabilities probs/total; write counts to out.
 
-    Sequential conditional binomials, stopping once nothing is left; n == 1 is a
-    single categorical draw.
+    Sequential conditional binomials (:func:`_binomial`), stopping once nothing is
+    left; n == 1 is a single categorical draw.
     """
     k_max = probs.shape[0]
     for k in range(k_max):
@@ -147,7 +423,7 @@ def _multinomial_into(n: int, probs: np.ndarray, total: float, out: np.ndarray) 
     if n <= 0:
         return
     if n == 1:
-        u = np.random.random() * total
+        u = _u(rng) * total
         acc = 0.0
         for k in range(k_max):
             acc += probs[k]
@@ -171,14 +447,14 @@ def _multinomial_into(n: int, probs: np.ndarray, total: float, out: np.ndarray) 
             out[k] = remaining
             return
         if p > 0.0:
-            x = np.random.binomial(remaining, p)
+            x = _binomial(rng, remaining, p)
             out[k] = x
             remaining -= x
         mass -= probs[k]
     out[k_max - 1] = remaining
 
 
-@_jit
+@_jit_no_refcount
 def _collapsed_log_target(
     count0: np.ndarray,
     count_k: np.ndarray,
@@ -226,7 +502,7 @@ _MOVE_SCALES = (0.1, 1.0, 4.0)
 """Step sizes of the collapsed n0 move, as multiples of the class's observed members."""
 
 
-@_jit
+@_jit_no_refcount
 def _collapsed_delta(
     count0: np.ndarray,
     count_k: np.ndarray,
@@ -284,8 +560,9 @@ def _collapsed_delta(
     return out
 
 
-@_jit
+@_jit_no_refcount
 def _collapsed_n0_moves(
+    rng: np.ndarray,
     count0: np.ndarray,
     count_k: np.ndarray,
     ones: np.ndarray,
@@ -312,20 +589,240 @@ def _collapsed_n0_moves(
         obs_k = count_k[k] - count0[k]
         if obs_k <= 0:
             continue
-        scale = _MOVE_SCALES[int(np.random.random() * 3.0) % 3] * obs_k
-        step = int(math.floor(scale * np.random.standard_normal() + 0.5))
+        scale = _MOVE_SCALES[int(_u(rng) * 3.0) % 3] * obs_k
+        step = int(math.floor(scale * _normal(rng) + 0.5))
         if step == 0 or count0[k] + step < 0:
             continue
         delta = _collapsed_delta(count0, count_k, ones, n_obs, alpha, a_lam, b_lam, k, step)
-        if math.log(1.0 - np.random.random()) < delta:
+        if math.log(1.0 - _u(rng)) < delta:
             count0[k] += step
             count_k[k] += step
             accepted += 1
     return accepted
 
 
-@_jit
+_NEGLIGIBLE = 1e-250
+"""A class whose weight nu_k is below this is given probability zero for every pattern
+(steps 1, 4 and 5), unless all of a pattern's probability is below :data:`_TINY_TOTAL`,
+when every class is computed factor by factor. Its share of a pattern is then below
+1e-50, far below what a double-precision draw resolves (the binomial of such a share
+was already always zero: 1 - p rounds to 1); skipping it keeps the products out of the
+subnormal range, where each multiplication costs about a hundred cycles."""
+_TINY_TOTAL = 1e-200
+
+
+@_jit_no_refcount
+def _pattern_probs_direct(
+    patterns: np.ndarray, m: int, lam: np.ndarray, nu: np.ndarray, probs: np.ndarray
+) -> float:
+    """P(pattern m, class k) into ``probs``, factor by factor, every class; their sum."""
+    n_lists, k_max = lam.shape
+    total = 0.0
+    for k in range(k_max):
+        p = nu[k]
+        for j in range(n_lists):
+            if patterns[m, j] == 1:
+                p *= lam[j, k]
+            else:
+                p *= 1.0 - lam[j, k]
+        probs[k] = p
+        total += p
+    return total
+
+
+@_jit_no_refcount
+def _split_observed(
+    rng: np.ndarray,
+    patterns: np.ndarray,
+    freq: np.ndarray,
+    lam: np.ndarray,
+    nu: np.ndarray,
+    count0: np.ndarray,
+    probs: np.ndarray,
+    draw: np.ndarray,
+    ones: np.ndarray,
+    count_k: np.ndarray,
+    pat_idx: np.ndarray,
+    pat_len: np.ndarray,
+    base: np.ndarray,
+    ratio: np.ndarray,
+) -> None:
+    """Step 1, z | ·: split each observed pattern's count over the classes and accumulate
+    the sufficient statistics ``count_k`` (with ``count0``) and ``ones``.
+
+    P(pattern, class k) = nu_k prod_j (1 - lam_jk) * prod_{j on the pattern} lam_jk /
+    (1 - lam_jk): one product per class (``base``), then one factor (``ratio``) per list
+    the pattern is on (``pat_idx``, ``pat_len``). A class whose base underflows, or with
+    some lam_jk = 1, is computed factor by factor instead; a class of negligible weight
+    (:data:`_NEGLIGIBLE`) gets probability zero."""
+    m_cells, n_lists = patterns.shape
+    k_max = nu.shape[0]
+    dropped = False
+    n_direct = 0
+    for k in range(k_max):
+        count_k[k] = count0[k]
+        for j in range(n_lists):
+            ones[j, k] = 0
+            ratio[j, k] = 0.0
+        if nu[k] < _NEGLIGIBLE:
+            base[k] = 0.0
+            dropped = True
+            continue
+        b = nu[k]
+        direct = False
+        for j in range(n_lists):
+            q = 1.0 - lam[j, k]
+            b *= q
+            if q > 0.0:
+                ratio[j, k] = lam[j, k] / q
+            else:
+                direct = True
+        if direct or not b > 1e-280:
+            base[k] = -1.0
+            n_direct += 1
+        else:
+            base[k] = b
+    for m in range(m_cells):
+        n_on = pat_len[m]
+        # all classes at once, list by list (independent products, contiguous in k)
+        for k in range(k_max):
+            probs[k] = base[k]
+        for t in range(n_on):
+            j = pat_idx[m, t]
+            for k in range(k_max):
+                probs[k] *= ratio[j, k]
+        if n_direct > 0:
+            for k in range(k_max):
+                if base[k] < 0.0:
+                    p = nu[k]
+                    for j in range(n_lists):
+                        if patterns[m, j] == 1:
+                            p *= lam[j, k]
+                        else:
+                            p *= 1.0 - lam[j, k]
+                    probs[k] = p
+        total = 0.0
+        for k in range(k_max):
+            total += probs[k]
+        if dropped and total < _TINY_TOTAL:
+            total = _pattern_probs_direct(patterns, m, lam, nu, probs)
+        _multinomial_into(rng, freq[m], probs, total, draw)
+        for k in range(k_max):
+            c = draw[k]
+            if c > 0:
+                count_k[k] += c
+                for t in range(n_on):
+                    ones[pat_idx[m, t], k] += c
+
+
+@_jit_no_refcount
+def _draw_lambda(
+    rng: np.ndarray,
+    lam: np.ndarray,
+    ones: np.ndarray,
+    count_k: np.ndarray,
+    a_lam: float,
+    b_lam: float,
+) -> None:
+    """Step 2, lambda | ·: list capture probabilities, Beta(a_lam + captured, b_lam + not
+    captured)."""
+    n_lists, k_max = lam.shape
+    unit_prior = a_lam == 1.0 and b_lam == 1.0
+    for j in range(n_lists):
+        for k in range(k_max):
+            a = ones[j, k]
+            if unit_prior:
+                lam[j, k] = _beta_int(rng, a, count_k[k] - a)
+            else:
+                g1 = _gamma(rng, a_lam + a)
+                g2 = _gamma(rng, b_lam + (count_k[k] - a))
+                x = g1 / (g1 + g2) if g1 + g2 > 0.0 else 0.5
+                lam[j, k] = min(max(x, 1e-12), 1.0 - 1e-12)
+
+
+@_jit_no_refcount
+def _draw_sticks(
+    rng: np.ndarray,
+    nu: np.ndarray,
+    log_nu: np.ndarray,
+    count_k: np.ndarray,
+    alpha: float,
+    n_tot: int,
+) -> None:
+    """Step 3, nu | ·: stick-breaking weights, V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l),
+    in log space."""
+    k_max = nu.shape[0]
+    acc = 0
+    log_rest = 0.0
+    for k in range(k_max - 1):
+        acc += count_k[k]
+        b_stick = alpha + (n_tot - acc)
+        if count_k[k] == 0:
+            # empty class: V ~ Beta(1, b) exactly, 1 - V = U**(1/b); one uniform instead
+            # of two Gamma variates (most of the K classes are empty)
+            u = _u(rng)
+            while u == 0.0:
+                u = _u(rng)
+            log1mv = math.log(u) / b_stick
+            logv = math.log(-math.expm1(log1mv)) if log1mv < 0.0 else -745.0
+        elif b_stick > 1.0:
+            # both shapes above one: Cheng's BB in log space (one draw, not two log-Gammas)
+            logv, log1mv = _log_beta_cheng(rng, 1.0 + count_k[k], b_stick)
+        else:
+            lg1 = _log_gamma(rng, 1.0 + count_k[k])
+            lg2 = _log_gamma(rng, b_stick)
+            if lg1 > lg2:
+                lsum = lg1 + math.log1p(math.exp(lg2 - lg1))
+            else:
+                lsum = lg2 + math.log1p(math.exp(lg1 - lg2))
+            logv = lg1 - lsum
+            log1mv = lg2 - lsum
+        log_nu[k] = logv + log_rest
+        log_rest += log1mv
+        nu[k] = math.exp(log_nu[k])
+    log_nu[k_max - 1] = log_rest
+    nu[k_max - 1] = math.exp(log_rest)
+
+
+@_jit_no_refcount
+def _draw_n0(
+    rng: np.ndarray, lam: np.ndarray, nu: np.ndarray, probs: np.ndarray, n_obs: int
+) -> tuple[int, float]:
+    """Step 4: probability of the all-zero pattern, class by class into ``probs`` (their
+    sum p0), and n0 | · ~ NegBin(n_obs, 1 - p0) (failures): ``(n0, p0)``."""
+    n_lists, k_max = lam.shape
+    p0 = 0.0
+    dropped = False
+    for k in range(k_max):
+        if nu[k] < _NEGLIGIBLE:  # as in _split_observed
+            probs[k] = 0.0
+            dropped = True
+            continue
+        p = nu[k]
+        for j in range(n_lists):
+            p *= 1.0 - lam[j, k]
+        probs[k] = p
+        p0 += p
+    if dropped and p0 < _TINY_TOTAL:
+        p0 = 0.0
+        for k in range(k_max):
+            p = nu[k]
+            for j in range(n_lists):
+                p *= 1.0 - lam[j, k]
+            probs[k] = p
+            p0 += p
+    if p0 <= 0.0:
+        return 0, p0
+    if p0 > 1.0 - 1e-12:
+        p0 = 1.0 - 1e-12
+    # NegBin(r, q) failures before r successes = Poisson(Gamma(r, (1-q)/q))
+    lam_pois = _gamma(rng, float(n_obs)) * p0 / (1.0 - p0)
+    return _poisson(rng, lam_pois), p0
+
+
+@_jit_no_refcount
 def _sweep(
+    rng: np.ndarray,
     patterns: np.ndarray,
     freq: np.ndarray,
     n_obs: int,
@@ -338,6 +835,10 @@ def _sweep(
     draw: np.ndarray,
     ones: np.ndarray,
     count_k: np.ndarray,
+    pat_idx: np.ndarray,
+    pat_len: np.ndarray,
+    base: np.ndarray,
+    ratio: np.ndarray,
     a_alpha: float,
     b_alpha: float,
     a_lam: float,
@@ -350,114 +851,114 @@ def _sweep(
     ``state`` holds [alpha, n0] as floats and is updated in place. With ``n0_moves``
     the collapsed moves of :func:`_collapsed_n0_moves` run between z | · and
     lambda | · (the posterior is unchanged; the chain crosses between values of N faster).
+    ``pat_idx``/``pat_len`` list the lists each observed pattern is on
+    (:func:`_scratch`); ``base`` and ``ratio`` are work arrays.
     """
-    m_cells, n_lists = patterns.shape
     k_max = nu.shape[0]
     alpha = state[0]
     n0 = int(state[1])
 
     # 1. class counts of each observed pattern; accumulate sufficient statistics
-    for k in range(k_max):
-        count_k[k] = count0[k]
-        for j in range(n_lists):
-            ones[j, k] = 0
-    for m in range(m_cells):
-        total = 0.0
-        for k in range(k_max):
-            p = nu[k]
-            for j in range(n_lists):
-                if patterns[m, j] == 1:
-                    p *= lam[j, k]
-                else:
-                    p *= 1.0 - lam[j, k]
-            probs[k] = p
-            total += p
-        _multinomial_into(freq[m], probs, total, draw)
-        for k in range(k_max):
-            c = draw[k]
-            if c > 0:
-                count_k[k] += c
-                for j in range(n_lists):
-                    if patterns[m, j] == 1:
-                        ones[j, k] += c
+    _split_observed(
+        rng,
+        patterns,
+        freq,
+        lam,
+        nu,
+        count0,
+        probs,
+        draw,
+        ones,
+        count_k,
+        pat_idx,
+        pat_len,
+        base,
+        ratio,
+    )
 
     # 1b. collapsed moves of the unobserved class sizes (lambda, nu integrated out)
     if n0_moves:
-        _collapsed_n0_moves(count0, count_k, ones, n_obs, alpha, a_lam, b_lam)
+        _collapsed_n0_moves(rng, count0, count_k, ones, n_obs, alpha, a_lam, b_lam)
         n0 = 0
         for k in range(k_max):
             n0 += count0[k]
 
-    # 2. list capture probabilities, Beta(a_lam + captured, b_lam + not captured)
-    unit_prior = a_lam == 1.0 and b_lam == 1.0
-    for j in range(n_lists):
-        for k in range(k_max):
-            a = ones[j, k]
-            if unit_prior:
-                lam[j, k] = _beta_int(a, count_k[k] - a)
-            else:
-                g1 = _gamma(a_lam + a)
-                g2 = _gamma(b_lam + (count_k[k] - a))
-                x = g1 / (g1 + g2) if g1 + g2 > 0.0 else 0.5
-                lam[j, k] = min(max(x, 1e-12), 1.0 - 1e-12)
+    # 2. list capture probabilities
+    _draw_lambda(rng, lam, ones, count_k, a_lam, b_lam)
 
-    # 3. stick-breaking weights, V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), in log space
-    n_tot = n_obs + n0
-    acc = 0
-    log_rest = 0.0
-    for k in range(k_max - 1):
-        acc += count_k[k]
-        if count_k[k] == 0:
-            # empty class: V ~ Beta(1, b) exactly, 1 - V = U**(1/b); one uniform instead
-            # of two Gamma variates (most of the K classes are empty)
-            u = np.random.random()
-            while u == 0.0:
-                u = np.random.random()
-            log1mv = math.log(u) / (alpha + (n_tot - acc))
-            logv = math.log(-math.expm1(log1mv)) if log1mv < 0.0 else -745.0
-            log_nu[k] = logv + log_rest
-            log_rest += log1mv
-            nu[k] = math.exp(log_nu[k])
-            continue
-        lg1 = _log_gamma(1.0 + count_k[k])
-        lg2 = _log_gamma(alpha + (n_tot - acc))
-        if lg1 > lg2:
-            lsum = lg1 + math.log1p(math.exp(lg2 - lg1))
-        else:
-            lsum = lg2 + math.log1p(math.exp(lg1 - lg2))
-        log_nu[k] = lg1 - lsum + log_rest
-        log_rest += lg2 - lsum
-        nu[k] = math.exp(log_nu[k])
-    log_nu[k_max - 1] = log_rest
-    nu[k_max - 1] = math.exp(log_rest)
+    # 3. stick-breaking weights
+    _draw_sticks(rng, nu, log_nu, count_k, alpha, n_obs + n0)
 
-    # 4. probability of the all-zero pattern and n0 | · ~ NegBin(n_obs, 1 - p0) (failures)
-    p0 = 0.0
-    for k in range(k_max):
-        p = nu[k]
-        for j in range(n_lists):
-            p *= 1.0 - lam[j, k]
-        probs[k] = p
-        p0 += p
-    if p0 <= 0.0:
-        n0 = 0
-    else:
-        if p0 > 1.0 - 1e-12:
-            p0 = 1.0 - 1e-12
-        # NegBin(r, q) failures before r successes = Poisson(Gamma(r, (1-q)/q))
-        lam_pois = _gamma(float(n_obs)) * p0 / (1.0 - p0)
-        n0 = np.random.poisson(lam_pois)
+    # 4. n0 | · ~ NegBin
+    n0, p0 = _draw_n0(rng, lam, nu, probs, n_obs)
 
     # 5. classes of the unobserved
-    _multinomial_into(n0, probs, p0, count0)
+    _multinomial_into(rng, n0, probs, p0, count0)
 
     # 6. concentration, alpha ~ Gamma(a_alpha + K - 1, rate b_alpha - log nu_K)
     if update_alpha:
-        alpha = _gamma(a_alpha + k_max - 1.0) / (b_alpha - log_nu[k_max - 1])
+        alpha = _gamma(rng, a_alpha + k_max - 1.0) / (b_alpha - log_nu[k_max - 1])
         if alpha < 1e-300:
             alpha = 1e-300
     state[0] = alpha
     state[1] = n0
+
+
+@_jit_no_refcount
+def _run_sweeps(
+    rng: np.ndarray,
+    patterns: np.ndarray,
+    freq: np.ndarray,
+    n_obs: int,
+    lam: np.ndarray,
+    nu: np.ndarray,
+    log_nu: np.ndarray,
+    count0: np.ndarray,
+    state: np.ndarray,
+    probs: np.ndarray,
+    draw: np.ndarray,
+    ones: np.ndarray,
+    count_k: np.ndarray,
+    pat_idx: np.ndarray,
+    pat_len: np.ndarray,
+    base: np.ndarray,
+    ratio: np.ndarray,
+    a_alpha: float,
+    b_alpha: float,
+    a_lam: float,
+    b_lam: float,
+    update_alpha: bool,
+    n0_moves: bool,
+    sweeps: int,
+) -> None:
+    """``sweeps`` sweeps of :func:`_sweep`: the loop and everything it calls without
+    reference counting (:func:`_jit_no_refcount`)."""
+    for _ in range(sweeps):
+        _sweep(
+            rng,
+            patterns,
+            freq,
+            n_obs,
+            lam,
+            nu,
+            log_nu,
+            count0,
+            state,
+            probs,
+            draw,
+            ones,
+            count_k,
+            pat_idx,
+            pat_len,
+            base,
+            ratio,
+            a_alpha,
+            b_alpha,
+            a_lam,
+            b_lam,
+            update_alpha,
+            n0_moves,
+        )
 
 
 @_jit
@@ -469,18 +970,32 @@ def _observed(freq: np.ndarray) -> int:
 
 
 @_jit
-def _scratch(n_lists: int, k_max: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The work arrays a run of :func:`_sweep` fills: ``(probs, draw, ones, count_k)``."""
+def _scratch(patterns: np.ndarray, k_max: int) -> tuple[np.ndarray, ...]:
+    """The work arrays a run of :func:`_sweep` fills, ``(probs, draw, ones, count_k, base,
+    ratio)``, and the lists each observed pattern is on, ``(pat_idx, pat_len)``."""
+    m_cells, n_lists = patterns.shape
+    pat_idx = np.zeros((m_cells, n_lists), dtype=np.int64)
+    pat_len = np.zeros(m_cells, dtype=np.int64)
+    for m in range(m_cells):
+        for j in range(n_lists):
+            if patterns[m, j] == 1:
+                pat_idx[m, pat_len[m]] = j
+                pat_len[m] += 1
     return (
         np.empty(k_max),
         np.zeros(k_max, dtype=np.int64),
         np.zeros((n_lists, k_max), dtype=np.int64),
         np.zeros(k_max, dtype=np.int64),
+        pat_idx,
+        pat_len,
+        np.empty(k_max),
+        np.empty((n_lists, k_max)),
     )
 
 
 @_jit
 def _warm_start(
+    rng: np.ndarray,
     patterns: np.ndarray,
     freq: np.ndarray,
     k_max: int,
@@ -491,11 +1006,11 @@ def _warm_start(
     b_lam: float,
     disperse: float,
     n0_moves: bool,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """R LCMCR's start (list probabilities at the marginal capture frequencies scaled by
     ``disperse``, four dominant classes), ``warmup`` sweeps with alpha held at 0.3/K,
-    then classes re-ordered by decreasing weight: ``(lam, nu, log_nu, count0, state)``.
-    Draws from the thread's generator, which the caller has seeded."""
+    then classes re-ordered by decreasing weight: ``(lam, nu, log_nu, count0, state,
+    rng)``, drawing from (and returning) the chain's generator ``rng``."""
     m_cells, n_lists = patterns.shape
     n_obs = _observed(freq)
     lam = np.empty((n_lists, k_max))
@@ -520,28 +1035,33 @@ def _warm_start(
     log_nu = np.log(nu)
     count0 = np.zeros(k_max, dtype=np.int64)
     state = np.array([0.3 / k_max, 0.0])
-    probs, draw, ones, count_k = _scratch(n_lists, k_max)
-    for _ in range(warmup):
-        _sweep(
-            patterns,
-            freq,
-            n_obs,
-            lam,
-            nu,
-            log_nu,
-            count0,
-            state,
-            probs,
-            draw,
-            ones,
-            count_k,
-            a_alpha,
-            b_alpha,
-            a_lam,
-            b_lam,
-            False,
-            n0_moves,
-        )
+    probs, draw, ones, count_k, pat_idx, pat_len, base, ratio = _scratch(patterns, k_max)
+    _run_sweeps(
+        rng,
+        patterns,
+        freq,
+        n_obs,
+        lam,
+        nu,
+        log_nu,
+        count0,
+        state,
+        probs,
+        draw,
+        ones,
+        count_k,
+        pat_idx,
+        pat_len,
+        base,
+        ratio,
+        a_alpha,
+        b_alpha,
+        a_lam,
+        b_lam,
+        False,
+        n0_moves,
+        warmup,
+    )
     order = np.argsort(-nu, kind="mergesort")
     return (
         lam[:, order].copy(),
@@ -549,11 +1069,13 @@ def _warm_start(
         log_nu[order].copy(),
         count0[order].copy(),
         state,
+        rng,
     )
 
 
 @_jit
 def _advance(
+    rng: np.ndarray,
     patterns: np.ndarray,
     freq: np.ndarray,
     lam: np.ndarray,
@@ -572,12 +1094,41 @@ def _advance(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``burnin`` sweeps, then ``samples`` records every ``thin`` sweeps (state updated in
     place): traces of N, alpha and the number of occupied classes."""
-    n_lists = patterns.shape[1]
     k_max = nu.shape[0]
     n_obs = _observed(freq)
-    probs, draw, ones, count_k = _scratch(n_lists, k_max)
-    for _ in range(burnin):
-        _sweep(
+    probs, draw, ones, count_k, pat_idx, pat_len, base, ratio = _scratch(patterns, k_max)
+    _run_sweeps(
+        rng,
+        patterns,
+        freq,
+        n_obs,
+        lam,
+        nu,
+        log_nu,
+        count0,
+        state,
+        probs,
+        draw,
+        ones,
+        count_k,
+        pat_idx,
+        pat_len,
+        base,
+        ratio,
+        a_alpha,
+        b_alpha,
+        a_lam,
+        b_lam,
+        True,
+        n0_moves,
+        burnin,
+    )
+    n_trace = np.empty(samples, dtype=np.int64)
+    alpha_trace = np.empty(samples)
+    kstar_trace = np.empty(samples, dtype=np.int64)
+    for s in range(samples):
+        _run_sweeps(
+            rng,
             patterns,
             freq,
             n_obs,
@@ -590,38 +1141,18 @@ def _advance(
             draw,
             ones,
             count_k,
+            pat_idx,
+            pat_len,
+            base,
+            ratio,
             a_alpha,
             b_alpha,
             a_lam,
             b_lam,
             True,
             n0_moves,
+            thin,
         )
-    n_trace = np.empty(samples, dtype=np.int64)
-    alpha_trace = np.empty(samples)
-    kstar_trace = np.empty(samples, dtype=np.int64)
-    for s in range(samples):
-        for _ in range(thin):
-            _sweep(
-                patterns,
-                freq,
-                n_obs,
-                lam,
-                nu,
-                log_nu,
-                count0,
-                state,
-                probs,
-                draw,
-                ones,
-                count_k,
-                a_alpha,
-                b_alpha,
-                a_lam,
-                b_lam,
-                True,
-                n0_moves,
-            )
         n_trace[s] = n_obs + int(state[1])
         alpha_trace[s] = state[0]
         ks = 0
@@ -660,11 +1191,12 @@ def run_chain(
     probabilities (1 = R's start; below 1 starts with many unobserved, above 1
     with few), so that several chains start from dispersed points.
     """
-    _seed(seed)
-    lam, nu, log_nu, count0, state = _warm_start(
-        patterns, freq, k_max, a_alpha, b_alpha, warmup, a_lam, b_lam, disperse, n0_moves
+    rng = _rng(seed)
+    lam, nu, log_nu, count0, state, rng = _warm_start(
+        rng, patterns, freq, k_max, a_alpha, b_alpha, warmup, a_lam, b_lam, disperse, n0_moves
     )
     return _advance(
+        rng,
         patterns,
         freq,
         lam,
@@ -696,13 +1228,23 @@ def init_chain(
     b_lam: float = 1.0,
     disperse: float = 1.0,
     n0_moves: bool = False,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Initialise one chain as :func:`run_chain` does (R's start, ``warmup`` sweeps with
     alpha fixed, classes re-ordered by weight) and return its state
-    ``(lam, nu, log_nu, count0, state)`` for :func:`continue_chain`."""
-    _seed(seed)
+    ``(lam, nu, log_nu, count0, state, rng)`` for :func:`continue_chain` (``rng``: the
+    chain's generator, :func:`_rng`)."""
     return _warm_start(
-        patterns, freq, k_max, a_alpha, b_alpha, warmup, a_lam, b_lam, disperse, n0_moves
+        _rng(seed),
+        patterns,
+        freq,
+        k_max,
+        a_alpha,
+        b_alpha,
+        warmup,
+        a_lam,
+        b_lam,
+        disperse,
+        n0_moves,
     )
 
 
@@ -715,6 +1257,7 @@ def continue_chain(
     log_nu: np.ndarray,
     count0: np.ndarray,
     state: np.ndarray,
+    rng: np.ndarray,
     a_alpha: float,
     b_alpha: float,
     burnin: int,
@@ -730,13 +1273,14 @@ def continue_chain(
     differ from the one it ran on before (warm start: the latent-class parameters carry
     over, the table's counts are read afresh every sweep). ``burnin`` sweeps, then
     ``samples`` records every ``thin`` sweeps; traces as in :func:`run_chain`. The
-    thread's generator is re-seeded from ``seed`` first, so a call is reproducible
-    whichever thread runs it. ``reseed=False`` keeps the thread's generator as it is:
-    :func:`init_chain` then ``continue_chain(..., reseed=False)`` in the same thread
-    draws exactly what :func:`run_chain` draws, and leaves the state to extend."""
+    chain's generator ``rng`` is re-seeded in place from ``seed`` first. ``reseed=False``
+    keeps it as it is: :func:`init_chain` then ``continue_chain(..., reseed=False)``
+    draws exactly what :func:`run_chain` draws, and leaves the state to extend. Either
+    way a call is reproducible whichever thread runs it."""
     if reseed:
-        _seed(seed)
+        rng[:] = _rng(seed)
     return _advance(
+        rng,
         patterns,
         freq,
         lam,
