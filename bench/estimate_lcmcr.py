@@ -338,9 +338,9 @@ def _profile(profile: bool, production: bool, workers: int) -> None:
 
     _compile()
     out = json.loads(PROFILE.read_text()) if PROFILE.exists() else {}
-    out["machine"] = {"cores": os.cpu_count(), "load_average_at_start": os.getloadavg()[0]}
-    out["when"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    if profile:
+    if profile:  # the step table's date and load (production records its own)
+        out["machine"] = {"cores": os.cpu_count(), "load_average_at_start": os.getloadavg()[0]}
+        out["when"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         out["variate_ns"] = variate_costs()
         print("variates (CPU ns):", ", ".join(f"{k} {v:.0f}" for k, v in out["variate_ns"].items()))
         out["steps"] = {}
@@ -374,6 +374,7 @@ def _profile(profile: bool, production: bool, workers: int) -> None:
             "load_average_before": load_before,
             "load_average_after": os.getloadavg()[0],
             "target_wall_seconds": 25,
+            "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         print(
             f"production: {r.diagnostics['iterations']:,} sweeps, {wall:.1f} s wall, "
@@ -904,7 +905,9 @@ def _write_docs() -> None:
         if "production" in p:
             q = p["production"]
             lines += [
-                f"Production settings (`--production`): {q['table']}, K = 15, "
+                "Production settings (`--production`"
+                + (f", {q['when']}" if "when" in q else "")
+                + f"): {q['table']}, K = 15, "
                 f"{q['iterations']:,} sweeps in 4 chains on {q['workers']} threads: "
                 f"**{q['wall_seconds']:.1f} s wall**, {q['cpu_seconds']:.1f} s CPU "
                 f"(target 25 s wall; load average "
