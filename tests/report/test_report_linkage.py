@@ -14,7 +14,7 @@ import pytest
 
 from roshan.report import i18n
 from roshan.report.build import linkage_view
-from roshan.report.data import _strata_block, linkage_block
+from roshan.report.data import linkage_block, strata_block
 
 #: A ``diagnostics["linkage"]`` with the documented keys (docs/linkage-uncertainty.md).
 INFO = {
@@ -136,7 +136,7 @@ def test_strata_rows_carry_their_linkage_share() -> None:
             ],
         },
     }
-    block = _strata_block(run, pd.Series(["f", "m"]), "sex", None)
+    block = strata_block(run, pd.Series(["f", "m"]), "sex", None)
     assert block["has_linkage"] is True
     assert [r["share_linkage"] for r in block["rows"]] == [0.25, None]
     assert [r["status"] for r in block["rows"]] == ["ok", "not_estimable"]

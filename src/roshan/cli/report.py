@@ -1,7 +1,10 @@
-"""``roshan report``: the self-contained HTML report (and PDF) of a workspace.
+"""``roshan report``: the self-contained HTML report (and PDF) of a workspace, or of a
+table of capture-pattern counts alone (``--counts``: what a ``roshan federate``
+coordinator holds).
 
-Thin door onto :func:`roshan.report.build.build_report`; estimates for strata
-can be computed first with ``--estimate-strata`` (slow: minutes).
+Thin door onto :func:`roshan.report.build_report` (estimates for strata can be computed
+first with ``--estimate-strata``, slow: minutes) and :func:`roshan.report.build_counts_report`
+(the estimate made now, as ``roshan estimate --counts`` makes it).
 """
 
 from __future__ import annotations
@@ -14,7 +17,17 @@ from roshan.cli.common import console, print_json, progress
 
 
 def report(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path | None = typer.Argument(
+        None, help="The workspace folder (or --counts instead)."
+    ),
+    counts: Path | None = typer.Option(
+        None,
+        "--counts",
+        help="Build the report from a counts CSV alone instead of a workspace (one 0/1 "
+        "column per list, optional stratum columns, 'count'; the provenance "
+        "COUNTS.federate.json of `roshan federate count` is read when it is beside it). "
+        "Sections that need records are left out.",
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="HTML file to write (self-contained)."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Also write a PDF of the same content."),
     lang: str = typer.Option("en", "--lang", help="Language: en or fa (Persian, right to left)."),
@@ -40,15 +53,44 @@ def report(
         "linkage failed its health check (otherwise the headline has no estimate); the "
         "report says the risk was accepted.",
     ),
+    method: str | None = typer.Option(
+        None,
+        "--method",
+        help="With --counts: the estimation method (default: the default method of "
+        "`roshan estimate`). A workspace report shows its stored estimate instead.",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
 ) -> None:
-    """Write the report: headline, sources, timeline, map, strata, victims, quality, method."""
+    """Write the report: headline, sources, timeline, map, strata, victims, quality, method
+    (of a workspace, or with --counts of a counts table alone)."""
     from roshan.errors import RoshanError
-    from roshan.report import LANGS, build_report
-    from roshan.store import Workspace
+    from roshan.report import LANGS
 
     if lang not in LANGS:
         raise RoshanError(f"unknown report language {lang!r}; choose one of {', '.join(LANGS)}")
+    if (workspace is None) == (counts is None):
+        raise RoshanError("give either a workspace folder or --counts FILE.csv (not both)")
+    if counts is not None:
+        stray = [
+            name
+            for name, on in (
+                ("--estimate-strata", estimate_strata),
+                ("--accept-linkage-risk", accept_linkage_risk),
+            )
+            if on
+        ]
+        if stray:
+            raise RoshanError(f"{', '.join(stray)} apply to a workspace, not to --counts")
+        _report_counts(counts, out, pdf, lang, method, anonymise_sources, json_out)
+        return
+    if method is not None:
+        raise RoshanError(
+            "--method applies to --counts only (a workspace report shows its stored estimate)"
+        )
+    from roshan.report import build_report
+    from roshan.store import Workspace
+
+    assert workspace is not None  # checked above
     with Workspace.open(workspace) as ws:
         with progress(enabled=not json_out) as prog:
             if estimate_strata:
@@ -68,6 +110,10 @@ def report(
                 accept_linkage_risk=accept_linkage_risk,
             )
             prog.update(task, completed=1, total=1)
+    _written(path, pdf, lang, json_out)
+
+
+def _written(path: Path, pdf: Path | None, lang: str, json_out: bool) -> None:
     if json_out:
         from roshan.cli.documents import ReportWritten
 
@@ -76,6 +122,27 @@ def report(
         )
         return
     console.print(f"wrote {path}" + (f" and {pdf}" if pdf else ""))
+
+
+def _report_counts(
+    counts: Path,
+    out: Path,
+    pdf: Path | None,
+    lang: str,
+    method: str | None,
+    anonymise_sources: bool,
+    json_out: bool,
+) -> None:
+    """The report of a counts table alone: estimated now, as `roshan estimate --counts`."""
+    from roshan.report import build_counts_report
+
+    with progress(enabled=not json_out) as prog:
+        task = prog.add_task("estimating from the counts and building the report", total=None)
+        path = build_counts_report(
+            counts, out, pdf=pdf, lang=lang, method=method, anonymise_sources=anonymise_sources
+        )
+        prog.update(task, completed=1, total=1)
+    _written(path, pdf, lang, json_out)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,6 +4,8 @@ Entry points:
 
 - :func:`build_report` — one self-contained HTML file (``en`` or ``fa``, :data:`LANGS`),
   optionally a PDF of the same content; :func:`report_data` — the data behind it;
+  :func:`build_counts_report` / :func:`counts_report_data` — the same from a table of
+  capture-pattern counts alone (``roshan report --counts``);
   :func:`estimate_strata`, :func:`is_synthetic`;
 - exports: :func:`export` (a table to a file), :func:`export_frame` / :func:`write_frame`,
   :data:`WHATS`, :data:`FORMATS`, :func:`source_labels_of`;
@@ -22,6 +24,7 @@ from roshan._lazy import lazy_exports
 if TYPE_CHECKING:
     from roshan.report.build import build_report
     from roshan.report.charts import timeline_chart, to_svg
+    from roshan.report.counts import build_counts_report, counts_report_data
     from roshan.report.data import estimate_strata, is_synthetic, report_data
     from roshan.report.exports import (
         FORMATS,
@@ -39,8 +42,10 @@ __all__ = [
     "FORMATS",
     "LANGS",
     "WHATS",
+    "build_counts_report",
     "build_report",
     "choropleth_svg",
+    "counts_report_data",
     "estimate_strata",
     "export",
     "export_frame",
@@ -59,6 +64,7 @@ __getattr__, __dir__ = lazy_exports(
     {
         "build": ("build_report",),
         "charts": ("timeline_chart", "to_svg"),
+        "counts": ("build_counts_report", "counts_report_data"),
         "data": ("estimate_strata", "is_synthetic", "report_data"),
         "exports": (
             "FORMATS",

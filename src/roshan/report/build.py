@@ -137,6 +137,29 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     return out
 
 
+def _counts_svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
+    """The figures a report from counts alone has: the estimate, the overlaps, the strata."""
+    out: dict[str, str | None] = {}
+    est = d.get("estimate")
+    curve = ((est or {}).get("result") or {}).get("diagnostics", {}).get("posterior_curve")
+    out["estimate"] = None
+    if est and est["result"].get("estimate") is not None and (est.get("draws") or curve):
+        out["estimate"] = charts.to_svg(charts.estimate_chart(est, lang), lang)
+    out["upset"] = (
+        charts.to_svg(charts.upset_chart(d["patterns"], d["lists"], lang), lang)
+        if d["patterns"]
+        else None
+    )
+    for dim in d["counts_only"]["dims"]:
+
+        def label(value: str, dim: str = dim) -> str:
+            return _stratum_label(dim, value, lang, d["provinces"])
+
+        ch = charts.strata_estimate_chart(d["strata"][dim], lang, label=label)
+        out["strata_" + dim] = charts.to_svg(ch, lang) if ch is not None else None
+    return out
+
+
 #: Okabe–Ito colours of the two parts of the uncertainty (as the rest of the report).
 _UNLISTED_COLOUR, _LINKAGE_COLOUR = "#0072B2", "#E69F00"
 
@@ -317,13 +340,16 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
         summary = charts.result_from_dict(est["result"]).summary(lang=lang)
         if lang == "fa":  # the estimator writes Latin digits; the Persian edition uses its own
             summary = i18n.digits(summary, "fa")
-    body = d["body_withheld"]
+    counts_only = d.get("counts_only")
+    body = d.get("body_withheld") or {}
     total = sum(body.values())
-    settings = {
+    settings: dict[str, Any] = {
         "link_run": (d.get("link_run") or {}).get("id"),
         "link_threshold": (d.get("link_run") or {}).get("threshold"),
         "estimate": ({"run": est["run_id"], **(est.get("settings") or {})} if est else None),
     }
+    if counts_only:  # no linkage run and no stored estimate run: the counts file instead
+        settings = {"estimate": (est.get("settings") if est else None)}
     template = _env().get_template("report.html.j2")
     missing = {
         m["field"]: m.get("share") or 0.0 for m in (d.get("quality") or {}).get("missing") or []
@@ -342,8 +368,12 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
         dir=i18n.direction(lang),
         est=est,
         summary=summary,
-        svg=_svgs(d, lang),
-        dims=STRATA_DIMS,
+        svg=_counts_svgs(d, lang) if counts_only else _svgs(d, lang),
+        dims=counts_only["dims"] if counts_only else STRATA_DIMS,
+        counts_only=counts_only,
+        counts_dims_text=("، " if lang == "fa" else ", ").join(
+            i18n.t(f"dim_{x}", lang) for x in (counts_only or {}).get("dims") or []
+        ),
         css=_static_text("report.css"),
         font_regular=_static_b64("Vazirmatn-Regular.woff2"),
         font_bold=_static_b64("Vazirmatn-Bold.woff2"),

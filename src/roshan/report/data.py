@@ -42,6 +42,8 @@ __all__ = [
     "latest_link_run",
     "is_synthetic",
     "linkage_block",
+    "scrub_sources",
+    "strata_block",
     "BLACKOUT",
 ]
 
@@ -245,7 +247,7 @@ def source_labels(names: list[str]) -> dict[str, str]:
     return {n: list_label(i) for i, n in enumerate(names)}
 
 
-def _scrub(obj: Any, labels: dict[str, str]) -> Any:
+def scrub_sources(obj: Any, labels: dict[str, str]) -> Any:
     """Replace every source name inside nested strings (model formulas, warnings) by its label."""
     if isinstance(obj, str):
         for name in sorted(labels, key=len, reverse=True):
@@ -253,9 +255,9 @@ def _scrub(obj: Any, labels: dict[str, str]) -> Any:
                 obj = obj.replace(name, labels[name])
         return obj
     if isinstance(obj, dict):
-        return {_scrub(k, labels): _scrub(v, labels) for k, v in obj.items()}
+        return {scrub_sources(k, labels): scrub_sources(v, labels) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [_scrub(v, labels) for v in obj]
+        return [scrub_sources(v, labels) for v in obj]
     return obj
 
 
@@ -425,9 +427,11 @@ def linkage_block(result: dict[str, Any] | None) -> dict[str, Any] | None:
     return block
 
 
-def _strata_block(
+def strata_block(
     run: dict | None, observed: pd.Series, dim: str, labels: dict[str, str] | None
 ) -> dict[str, Any]:
+    """What the report shows of one stratum dimension: the documented count per value
+    (``observed``: one value per victim), and the rows of the stratified ``run`` if any."""
     obs = observed.value_counts().to_dict()
     block: dict[str, Any] = {
         "dim": dim,
@@ -578,7 +582,7 @@ def report_data(
 
     strata_runs = {dim: _pick(runs, [dim], link_id) for dim in STRATA_DIMS}
     strata = {
-        dim: _strata_block(strata_runs[dim], _stratum_values(victims, dim), dim, labels)
+        dim: strata_block(strata_runs[dim], _stratum_values(victims, dim), dim, labels)
         for dim in STRATA_DIMS
     }
 
@@ -639,8 +643,8 @@ def report_data(
         pass
 
     if labels:
-        est_block = _scrub(est_block, labels)
-        strata = _scrub(strata, labels)
+        est_block = scrub_sources(est_block, labels)
+        strata = scrub_sources(strata, labels)
     used_runs = [total, *strata_runs.values()]
     return {
         "synthetic": synthetic,

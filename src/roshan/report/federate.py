@@ -19,6 +19,15 @@ from roshan.report import i18n
 __all__ = ["federate_view"]
 
 
+def _isolated(text: str, lang: str, *, ltr: bool = False) -> str:
+    """``text`` in a Unicode bidi isolate in the Persian edition (so a Latin organisation
+    name or a key fingerprint keeps its own order inside a right-to-left sentence);
+    unchanged in English."""
+    if lang != "fa":
+        return text
+    return ("\u2066" if ltr else "\u2068") + text + "\u2069"
+
+
 def _parties(fed: dict[str, Any], lang: str) -> str:
     sep = "، " if lang == "fa" else ", "
     out = []
@@ -26,8 +35,8 @@ def _parties(fed: dict[str, Any], lang: str) -> str:
         if not isinstance(p, dict) or not p.get("name"):
             continue
         fp = p.get("key_fingerprint")
-        key = i18n.t("federate_key", lang, fp=fp) if fp else ""
-        out.append(f"{p['name']}{key}")
+        key = i18n.t("federate_key", lang, fp=_isolated(str(fp), lang, ltr=True)) if fp else ""
+        out.append(_isolated(f"{p['name']}", lang) + key)
     return sep.join(out)
 
 
@@ -68,7 +77,7 @@ def federate_view(
             "federate_who",
             lang,
             parties=_parties(fed, lang),
-            coordinator=str(coord.get("name") or "?"),
+            coordinator=_isolated(str(coord.get("name") or "?"), lang),
             **common,
         )
     err = fed.get("linkage_error") or {}
