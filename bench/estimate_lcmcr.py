@@ -41,6 +41,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import replace_marked_section
 
+from roshan.estimate.lcmcr import DEFAULT_EXTENSIONS
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "estimate" / "data"
 RESULTS = ROOT / "bench" / "results" / "estimate_lcmcr.json"
@@ -234,7 +236,11 @@ def _uk5():
 #: Samplers compared by ``--mixing``, side by side in one run: R's Gibbs sweep, roshan's
 #: collapsed n0 move without extension, and the default (n0 move + runs extended while the
 #: chains disagree, ``lcmcr.DEFAULT_EXTENSIONS``).
-SAMPLERS = (("R's sweep", False, 0), ("n0 move", True, 0), ("default", True, 3))
+SAMPLERS = (
+    ("R's sweep", False, 0),
+    ("n0 move", True, 0),
+    ("default", True, DEFAULT_EXTENSIONS),
+)
 
 
 def _sampler_name(row: dict) -> str:
@@ -827,7 +833,8 @@ def _write_docs() -> None:
             f"{m['machine']['load_average_at_end']:.1f} at the end, 2 cores shared). "
             f"{m['settings']}. Seeds 1..{m['tables'][0]['seeds']}. Samplers: `R's sweep` = "
             "R's Gibbs sweep (`n0_moves=False`, `extend=0`); `n0 move` = with the collapsed n0 "
-            "move (`extend=0`); `default` = the n0 move, and chains run on by up to 3 rounds "
+            "move (`extend=0`); `default` = the n0 move, and chains run on by up to "
+            f"{DEFAULT_EXTENSIONS} rounds "
             "while they disagree (`fit_lcmcr` defaults). Targets "
             "(UK 6-list): sd of the median <= 400, no median below 18,000, R-hat <= 1.05 for "
             "every seed. R's LCMCR, one chain, seeds 1-20: sd 932 (6-list), 3,844 (5-list).",
