@@ -68,6 +68,10 @@ def test_prepare_joins_the_fathers_name_to_the_given_and_family_names() -> None:
         (1, 0, 1, SPLIT_LABEL),  # given: Mohammad + Hossein = Mohammad Hossein
         (0, 2, 3, SPLIT_LABEL),  # family: Ali + Karimi = Ali Karimi
         (1, 4, 5, SPLIT_LABEL),  # given: Ali Mohammad + Hossein = Ali + Mohammad Hossein
+        # ... and the father's comparison sees the same cut, not a disagreement
+        (2, 4, 5, SPLIT_LABEL),
+        (2, 0, 1, "missing"),  # no father on one side: no evidence either way
+        (2, 0, 7, "All other comparisons"),  # Hossein vs Ali, names not re-cut: disagree
         (1, 0, 0, "same name (cross-script key)"),  # exact still wins
         # Mohammad (no father) vs Mohammad Hossein: only a shared part, not a split.
         (1, 6, 1, "a shared part of a compound name"),
@@ -85,7 +89,7 @@ def test_split_level_is_reached_only_when_every_token_agrees(
 def test_split_levels_are_on_their_own_order_chain() -> None:
     """Pooling adjacent violators must not tie the split level to the spelling levels."""
     chains = roshan_spec().level_chains
-    for comp in ("given_name", "family_name"):
+    for comp in ("given_name", "family_name", "father_name"):
         assert [SPLIT_LABEL] in chains[comp]
         assert all(SPLIT_LABEL not in c for c in chains[comp] if c != [SPLIT_LABEL])
 

@@ -171,7 +171,7 @@ def name_comparison(
     part: str,
     *,
     tokens: str | None = None,
-    split: str | None = None,
+    split: tuple[str, ...] = (),
     strong: float = 0.15,
     weak: float = 0.34,
     spelling_level: bool = False,
@@ -187,11 +187,13 @@ def name_comparison(
     of a match and the same name in the other script for a non-match (issue 18).
     ``spelling_level=True`` restores that level (for tests that reproduce the trap).
 
-    ``split`` names a column holding this part joined to the father's name
-    (``given_father_key``, ``father_family_key``): equal there while the part itself
+    ``split`` names columns holding a name part joined to the father's name
+    (``given_father_key``, ``father_family_key``): equal in one of them while this part
     differs means the same tokens cut in different places by a full-name parse
-    (Mohammad Hossein | Moradi against Mohammad, son of Hossein | Moradi). That level
-    is on a chain of its own (see ``level_chains``): it is not a looser spelling.
+    (Mohammad Hossein | Moradi against Mohammad, son of Hossein | Moradi). The father's
+    comparison takes both columns, so the same cut does not count once for the given
+    name and again against the father's. That level is on a chain of its own (see
+    ``level_chains``): it is not a looser spelling.
     """
     levels: list[Any] = [_null(f"{part}_key")]
     if spelling_level:
@@ -206,7 +208,8 @@ def name_comparison(
         ),
     ]
     if split:
-        levels.append(cll.CustomLevel(f"{split}_l = {split}_r", label_for_charts=SPLIT_LABEL))
+        cond = " OR ".join(f"{c}_l = {c}_r" for c in split)
+        levels.append(cll.CustomLevel(cond, label_for_charts=SPLIT_LABEL))
     levels += [
         edit_ratio_level(f"{part}_roman", strong),
         edit_ratio_level(f"{part}_roman", weak),
@@ -348,11 +351,13 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
     return ModelSpec(
         name="roshan",
         comparisons=[
-            name_comparison("family", split="father_family_key", spelling_level=sp),
+            name_comparison("family", split=("father_family_key",), spelling_level=sp),
             name_comparison(
-                "given", tokens="given_tokens", split="given_father_key", spelling_level=sp
+                "given", tokens="given_tokens", split=("given_father_key",), spelling_level=sp
             ),
-            name_comparison("father", spelling_level=sp),
+            name_comparison(
+                "father", split=("given_father_key", "father_family_key"), spelling_level=sp
+            ),
             dod_comparison(),
             age_comparison(),
             place_comparison(),
@@ -393,6 +398,7 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             # agree, cut in other places), not a looser spelling: its own chain.
             "family_name": [_NAME_CHAIN, [SPLIT_LABEL]],
             "given_name": [_NAME_CHAIN, [SPLIT_LABEL]],
+            "father_name": [_NAME_CHAIN, [SPLIT_LABEL]],
             # A month-only date that agrees is not "looser" than ±3 days; it is on
             # its own chain, above the else level only.
             "dod": [
