@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -75,19 +76,7 @@ def _stratum_label(dim: str, value: str, lang: str, provinces: dict[str, Any]) -
 
 def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     """Every figure of the report as an SVG string (None where there is nothing to draw)."""
-    out: dict[str, str | None] = {}
-    est = d.get("estimate")
-    out["estimate"] = None
-    curve = ((est or {}).get("result") or {}).get("diagnostics", {}).get("posterior_curve")
-    if est and est["result"].get("estimate") is not None and (est.get("draws") or curve):
-        # without draws or a posterior curve there is no distribution to draw: the
-        # headline card and the summary already give the estimate and its interval
-        out["estimate"] = charts.to_svg(charts.estimate_chart(est, lang), lang)
-    out["upset"] = (
-        charts.to_svg(charts.upset_chart(d["patterns"], d["lists"], lang), lang)
-        if d["patterns"]
-        else None
-    )
+    out = _estimate_and_overlap_svgs(d, lang)
     out["timeline"] = charts.to_svg(
         charts.timeline_chart(d["timeline"]["by_day"], d["timeline"]["blackout"], lang), lang
     )
@@ -97,13 +86,7 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     )
     out["age_sex"] = charts.to_svg(charts.age_sex_chart(d["age_sex"], lang), lang)
     out["cause"] = charts.to_svg(charts.cause_chart(d["causes"], lang), lang)
-    for dim in STRATA_DIMS:
-
-        def label(value: str, dim: str = dim) -> str:
-            return _stratum_label(dim, value, lang, d["provinces"])
-
-        ch = charts.strata_estimate_chart(d["strata"][dim], lang, label=label)
-        out["strata_" + dim] = charts.to_svg(ch, lang) if ch is not None else None
+    out.update(_strata_svgs(d, lang, STRATA_DIMS))
     provinces = d["provinces"]
     documented = {c: (p["documented"] or None) for c, p in provinces.items()}
     estimated = {c: p["estimate"] for c, p in provinces.items()}
@@ -139,18 +122,32 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
 
 def _counts_svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     """The figures a report from counts alone has: the estimate, the overlaps, the strata."""
-    out: dict[str, str | None] = {}
+    out = _estimate_and_overlap_svgs(d, lang)
+    out.update(_strata_svgs(d, lang, d["counts_only"]["dims"]))
+    return out
+
+
+def _estimate_and_overlap_svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
+    """The estimate's distribution and the overlaps between lists (every report has them)."""
+    out: dict[str, str | None] = {"estimate": None}
     est = d.get("estimate")
     curve = ((est or {}).get("result") or {}).get("diagnostics", {}).get("posterior_curve")
-    out["estimate"] = None
     if est and est["result"].get("estimate") is not None and (est.get("draws") or curve):
+        # without draws or a posterior curve there is no distribution to draw: the
+        # headline card and the summary already give the estimate and its interval
         out["estimate"] = charts.to_svg(charts.estimate_chart(est, lang), lang)
     out["upset"] = (
         charts.to_svg(charts.upset_chart(d["patterns"], d["lists"], lang), lang)
         if d["patterns"]
         else None
     )
-    for dim in d["counts_only"]["dims"]:
+    return out
+
+
+def _strata_svgs(d: dict[str, Any], lang: str, dims: Iterable[str]) -> dict[str, str | None]:
+    """One chart of the estimate by stratum for each of ``dims`` (None where none was run)."""
+    out: dict[str, str | None] = {}
+    for dim in dims:
 
         def label(value: str, dim: str = dim) -> str:
             return _stratum_label(dim, value, lang, d["provinces"])
