@@ -27,7 +27,15 @@ import vl_convert as vlc
 from roshan.errors import EstimationError
 from roshan.estimate.results import EstimateResult
 
-__all__ = ["OKABE_ITO", "WORDS", "posterior_chart", "strata_chart", "models_chart", "chart_to_svg"]
+__all__ = [
+    "OKABE_ITO",
+    "WORDS",
+    "posterior_chart",
+    "strata_chart",
+    "models_chart",
+    "chart_to_svg",
+    "print_config",
+]
 
 OKABE_ITO = {
     "black": "#000000",
@@ -109,10 +117,11 @@ _STRATUM_FIELDS = {
 }
 
 
-def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Print-friendly defaults: white background, dark text, readable sizes."""
+def print_config(chart: alt.TopLevelMixin, font: str = _FONT) -> alt.TopLevelMixin:
+    """Print-friendly defaults: white background, dark text, readable sizes (the report's
+    charts use the same, in the edition's font)."""
     return (
-        chart.configure(background="white", font=_FONT)
+        chart.configure(background="white", font=font)
         .configure_axis(
             labelFontSize=11,
             titleFontSize=12,
@@ -378,7 +387,7 @@ def posterior_chart(
             )
         )
     chart = alt.layer(*layers).properties(width=width, height=height, title=ttl)
-    return _config(chart)
+    return print_config(chart)
 
 
 def _stratum_label(s: dict, keys: Sequence[str], words: Mapping[str, str] = WORDS) -> str:
@@ -472,7 +481,7 @@ def strata_chart(
             subtitleColor="#222222",
         ),
     )
-    return _config(chart)
+    return print_config(chart)
 
 
 def models_chart(
@@ -557,7 +566,7 @@ def models_chart(
             subtitleColor="#222222",
         )
     )
-    return _config(chart)
+    return print_config(chart)
 
 
 def chart_to_svg(chart: alt.TopLevelMixin) -> str:

@@ -26,6 +26,7 @@ from roshan.estimate.plots import (
     WORDS,
     chart_to_svg,
     posterior_chart,
+    print_config,
     strata_chart,
 )
 from roshan.estimate.results import EstimateResult
@@ -49,19 +50,7 @@ _FONTS = {"en": "Helvetica, Arial, sans-serif", "fa": "Vazirmatn, Tahoma, sans-s
 
 def _config(chart: Any, lang: str) -> Any:
     """Print-friendly defaults (white background, dark text) in the edition's font."""
-    font = _FONTS.get(lang, _FONTS["en"])
-    return (
-        chart.configure(background="white", font=font)
-        .configure_axis(
-            labelFontSize=11,
-            titleFontSize=12,
-            labelColor="#222222",
-            titleColor="#222222",
-            gridColor="#DDDDDD",
-        )
-        .configure_title(fontSize=14, anchor="start", color="#000000")
-        .configure_view(stroke=None)
-    )
+    return print_config(chart, font=_FONTS.get(lang, _FONTS["en"]))
 
 
 #: Right-to-left mark: keeps neutral characters (such as a final «٪») inside a Persian run.
