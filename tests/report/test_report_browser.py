@@ -94,7 +94,7 @@ def test_pdf_pages_render(built_reports, tmp_path: Path, lang: str) -> None:
     from PIL import Image, ImageStat
 
     subprocess.run(
-        ["pdftoppm", "-r", "30", "-png", str(built_reports[lang + "_pdf"]), str(tmp_path / "page")],
+        ["pdftoppm", "-r", "50", "-png", str(built_reports[lang + "_pdf"]), str(tmp_path / "page")],
         check=True,
         timeout=120,
     )

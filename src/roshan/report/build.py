@@ -404,7 +404,11 @@ def _data_only_fetcher() -> Any:
 
 
 def write_pdf(html: str, pdf: Path) -> Path:
-    """Print ``html`` to ``pdf`` with WeasyPrint (no network: data: URIs only)."""
+    """Print ``html`` to ``pdf`` with WeasyPrint (no network: data: URIs only).
+
+    Figures with Persian text are drawn as shaped PNGs first (``printfig``):
+    WeasyPrint's SVG text has no bidi or joining.
+    """
     import logging
 
     import weasyprint
@@ -414,7 +418,9 @@ def write_pdf(html: str, pdf: Path) -> Path:
     pdf = Path(pdf)
     pdf.parent.mkdir(parents=True, exist_ok=True)
     tmp = pdf.with_name(pdf.name + ".tmp")
-    weasyprint.HTML(string=html, url_fetcher=_data_only_fetcher()).write_pdf(tmp)
+    from roshan.report.printfig import print_figures
+
+    weasyprint.HTML(string=print_figures(html), url_fetcher=_data_only_fetcher()).write_pdf(tmp)
     os.replace(tmp, pdf)
     return pdf
 

@@ -400,11 +400,19 @@ def strata_estimate_chart(
 
 
 _TEXT = re.compile(r"(<text[^>]*>)([^<]*)(</text>)")
+#: A Latin word with its digits (a list called ``c1``, ``NGO-2``): its digits stay Latin.
+_LATIN_WORD = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)")
+
+
+def _fa_digits(text: str) -> str:
+    """Persian digits in ``text`` except inside Latin words (``c1`` stays ``c1``, as in tables)."""
+    parts = _LATIN_WORD.split(text)
+    return "".join(p if i % 2 else digits(p, "fa") for i, p in enumerate(parts))
 
 
 def to_svg(chart: Any, lang: str = "en") -> str:
     """Render ``chart`` to an SVG string offline; Persian digits in its text for ``fa``."""
     svg = chart_to_svg(chart)
     if lang == "fa":
-        svg = _TEXT.sub(lambda m: m.group(1) + digits(m.group(2), "fa") + m.group(3), svg)
+        svg = _TEXT.sub(lambda m: m.group(1) + _fa_digits(m.group(2)) + m.group(3), svg)
     return svg
