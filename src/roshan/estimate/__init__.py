@@ -75,26 +75,4 @@ __all__ = [
     "sidecar_path",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "counts": ("CaptureCounts",),
-        "federated": ("estimate_federated", "file_sha256", "read_sidecar", "sidecar_path"),
-        "methods": ("DEFAULT_METHOD", "METHODS", "STRATA", "fit"),
-        "method_diagnostics": (
-            "DgaDiagnostics",
-            "Diagnostics",
-            "FederateDiagnostics",
-            "LcmcrDiagnostics",
-            "LinkageDiagnostics",
-            "LinkageHealthDiagnostics",
-            "LoglinearDiagnostics",
-            "RecommendedDiagnostics",
-            "StrataDiagnostics",
-            "diagnostics_of",
-        ),
-        "results": ("EstimateResult",),
-        "strata": ("fit_strata",),
-        "workspace": ("estimate_workspace", "latest_estimate", "linkage_health"),
-    },
-)
+__getattr__, __dir__ = lazy_exports(__name__)

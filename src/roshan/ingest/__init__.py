@@ -31,11 +31,4 @@ __all__ = [
     "resolve_columns",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "importer": ("ImportResult", "ingest_file", "ingest_records"),
-        "mapping": ("load_mapping", "resolve_columns"),
-        "readers": ("Table", "open_table"),
-    },
-)
+__getattr__, __dir__ = lazy_exports(__name__)

@@ -116,42 +116,4 @@ __all__ = [
     "verify_signature",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "bundle": ("open_bundle", "pack_outbox"),
-        "chunks": ("Spool", "split_bundle"),
-        "form": (("FORM_TEXTS", "TEXTS"), "answers_from_json", "run_form"),
-        "html_form": ("render_form",),
-        "importer": ("import_bundles", "read_witness_contact"),
-        "inspect": ("check_files",),
-        "keys": (
-            "QR_PNG",
-            "QR_SVG",
-            "RECIPIENT_FILE",
-            "REPORTER_PUB_FILE",
-            "REPORTERS_DIR",
-            "SIGNING_PUB_FILE",
-            "encode_signing_public",
-            "init_keys",
-            "init_reporter",
-            "load_identity_file",
-            "load_public",
-            "load_recipient",
-            "load_reporter_key",
-            "load_reporters",
-            "unlock",
-            "verify_signature",
-        ),
-        "ledger": (
-            "check_inclusion",
-            "checkpoint",
-            "checkpoint_body",
-            "parse_checkpoint",
-            "prove_inclusion",
-            "tree_head",
-            ("verify_ledger", "verify"),
-        ),
-        "report": ("save_report",),
-    },
-)
+__getattr__, __dir__ = lazy_exports(__name__)

@@ -69,25 +69,4 @@ __all__ = [
     "warm_review_cache",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "histories": ("capture_histories",),
-        "pipeline": ("DEFAULT_SEED", "LinkSummary", "latest_link_health", "link_workspace"),
-        "review": (
-            "DECISIONS",
-            "ReviewConflictError",
-            "SessionSummary",
-            "decide_in_session",
-            "decision_versions",
-            "decisions_touching",
-            "export_batch",
-            "import_batch",
-            "is_decided",
-            "records_by_pk",
-            "review_queue",
-            "run_interactive",
-            "warm_review_cache",
-        ),
-    },
-)
+__getattr__, __dir__ = lazy_exports(__name__)

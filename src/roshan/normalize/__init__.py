@@ -43,14 +43,4 @@ __all__ = [
     "summarize",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "ages": ("AgeResult", "parse_age"),
-        "dates": ("ColumnHint", "DateResult", "parse_date"),
-        "names": ("NameResult", "normalize_name"),
-        "places": ("PlaceResult", "normalize_place", "province_of"),
-        "snapshot": ("normalize_frame", "normalize_workspace"),
-        "summary": ("summarize",),
-    },
-)
+__getattr__, __dir__ = lazy_exports(__name__)

@@ -59,23 +59,4 @@ __all__ = [
     "write_frame",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "build": ("build_report",),
-        "charts": ("timeline_chart", "to_svg"),
-        "counts": ("build_counts_report", "counts_report_data"),
-        "data": ("estimate_strata", "is_synthetic", "report_data"),
-        "exports": (
-            "FORMATS",
-            "WHATS",
-            "export",
-            "export_frame",
-            "source_labels_of",
-            "write_frame",
-        ),
-        "federate": ("federate_view",),
-        "i18n": ("LANGS",),
-        "map": ("choropleth_svg", "province_names"),
-    },
-)
+__getattr__, __dir__ = lazy_exports(__name__)

@@ -50,12 +50,4 @@ __all__ = [
     "synthetic_problem",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "config": ("FORMAT_TOKENS", "PRESETS", "ScenarioConfig", "SourceSpec", "default_sources"),
-        "families": ("FAMILIES", "family_config"),
-        "linkage": ("SyntheticLinkage", "synthetic_problem"),
-        "scenario": ("Scenario", "generate", "ingest_scenario", "simulate"),
-    },
-)
+__getattr__, __dir__ = lazy_exports(__name__)

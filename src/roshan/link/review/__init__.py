@@ -112,46 +112,4 @@ __all__ = [
     "warm_review_cache",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "decisions": (
-            "DECISIONS",
-            "MATCH",
-            "NON_MATCH",
-            "UNSURE",
-            "DecisionEntry",
-            "ReviewConflictError",
-            "decide_in_session",
-            "decision_versions",
-            "decisions_frame",
-            "decisions_touching",
-            "get_decision",
-            "is_decided",
-            "load_constraints",
-            "ordered_pair",
-            "parse_decision",
-            "record_decision",
-        ),
-        "io": (
-            "BatchExport",
-            "BatchImport",
-            "batch_columns",
-            "export_batch",
-            "import_batch",
-            "read_batch",
-        ),
-        "queue": (
-            "REVIEW_BAND",
-            "IN_DOUBT",
-            "clear_review_caches",
-            "latest_health",
-            "review_queue",
-            "uncertain_pairs",
-            "warm_review_cache",
-        ),
-        "reading": ("FALLBACK_THRESHOLD", "current_threshold", "read_pairs", "records_by_pk"),
-        "suspicious": ("DATE_GAP_DAYS", "SuspiciousCluster", "suspicious_clusters"),
-        "tui": ("SessionSummary", "run_interactive"),
-    },
-)
+__getattr__, __dir__ = lazy_exports(__name__)
