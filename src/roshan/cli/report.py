@@ -64,10 +64,9 @@ def report(
     """Write the report: headline, sources, timeline, map, strata, victims, quality, method
     (of a workspace, or with --counts of a counts table alone)."""
     from roshan.errors import RoshanError
-    from roshan.report import LANGS
+    from roshan.report import check_lang
 
-    if lang not in LANGS:
-        raise RoshanError(f"unknown report language {lang!r}; choose one of {', '.join(LANGS)}")
+    check_lang(lang)
     if (workspace is None) == (counts is None):
         raise RoshanError("give either a workspace folder or --counts FILE.csv (not both)")
     if counts is not None:

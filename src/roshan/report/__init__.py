@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         write_frame,
     )
     from roshan.report.federate import federate_view
-    from roshan.report.i18n import LANGS
+    from roshan.report.i18n import LANGS, check_lang
     from roshan.report.map import choropleth_svg, province_names
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "WHATS",
     "build_counts_report",
     "build_report",
+    "check_lang",
     "choropleth_svg",
     "counts_report_data",
     "estimate_strata",

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from roshan.errors import RoshanError
 from roshan.estimate.linkage import OBSERVED_GAP_WARN
+from roshan.files import replacing
 from roshan.report import charts, i18n
 from roshan.report.data import STRATA_DIMS, report_data
 from roshan.report.federate import federate_view
@@ -327,10 +326,7 @@ def headline_sentence(est: dict[str, Any] | None, lang: str) -> str:
 
 def render_html(d: dict[str, Any], lang: str = "en") -> str:
     """The report HTML for data ``d`` (from :func:`report_data`) in ``lang``."""
-    if lang not in i18n.LANGS:
-        raise RoshanError(
-            f"unknown report language {lang!r}; choose one of {', '.join(i18n.LANGS)}"
-        )
+    i18n.check_lang(lang)
     est = d.get("estimate")
     summary = ""
     if est:
@@ -416,13 +412,22 @@ def write_pdf(html: str, pdf: Path) -> Path:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     pdf = Path(pdf)
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    tmp = pdf.with_name(pdf.name + ".tmp")
     from roshan.report.printfig import print_figures
 
-    weasyprint.HTML(string=print_figures(html), url_fetcher=_data_only_fetcher()).write_pdf(tmp)
-    os.replace(tmp, pdf)
+    with replacing(pdf) as tmp:
+        weasyprint.HTML(string=print_figures(html), url_fetcher=_data_only_fetcher()).write_pdf(tmp)
     return pdf
+
+
+def write_report(html: str, out: Path, pdf: Path | None = None) -> Path:
+    """Write the report ``html`` to ``out`` and, given ``pdf``, its PDF there; each file is
+    written whole or not at all. Returns ``out``."""
+    out = Path(out)
+    with replacing(out) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    if pdf is not None:
+        write_pdf(html, Path(pdf))
+    return out
 
 
 def build_report(
@@ -442,10 +447,7 @@ def build_report(
     lets the report estimate the total itself when no estimate is stored.
     Returns ``out``.
     """
-    if lang not in i18n.LANGS:
-        raise RoshanError(
-            f"unknown report language {lang!r}; choose one of {', '.join(i18n.LANGS)}"
-        )
+    i18n.check_lang(lang)
     from roshan.errors import LinkageError
     from roshan.report.data import latest_link_run
 
@@ -460,12 +462,4 @@ def build_report(
         anonymise_sources=anonymise_sources,
         accept_linkage_risk=accept_linkage_risk,
     )
-    html = render_html(d, lang)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, out)
-    if pdf is not None:
-        write_pdf(html, Path(pdf))
-    return out
+    return write_report(render_html(d, lang), out, pdf)

@@ -26,7 +26,6 @@ table with that one stratum column).
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -265,20 +264,9 @@ def build_counts_report(
     The estimate is made now, with ``method`` (the default method unless given), as
     ``roshan estimate --counts`` makes it. Returns ``out``.
     """
-    from roshan.report import i18n
-    from roshan.report.build import render_html, write_pdf
+    from roshan.report.build import render_html, write_report
+    from roshan.report.i18n import check_lang
 
-    if lang not in i18n.LANGS:
-        raise RoshanError(
-            f"unknown report language {lang!r}; choose one of {', '.join(i18n.LANGS)}"
-        )
+    check_lang(lang)
     d = counts_report_data(Path(counts), method=method, anonymise_sources=anonymise_sources)
-    html = render_html(d, lang)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, out)
-    if pdf is not None:
-        write_pdf(html, Path(pdf))
-    return out
+    return write_report(render_html(d, lang), out, pdf)

@@ -16,13 +16,13 @@ leaves half a file that looks complete.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from roshan.errors import RoshanError
+from roshan.files import replacing
 from roshan.report.redact import RedactionRule, list_label, neutralise_frame, rule_for
 from roshan.store.workspace import Workspace
 
@@ -331,29 +331,27 @@ def write_frame(frame: pd.DataFrame, fmt: str, out: Path) -> Path:
     if fmt not in FORMATS:
         raise RoshanError(f"unsupported format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    if fmt == "csv":
-        # CRLF (RFC 4180) also makes the csv writer quote any cell holding a bare CR
-        neutralise_frame(_flat(frame)).to_csv(
-            tmp, index=False, float_format="%.6g", lineterminator="\r\n"
-        )
-    elif fmt == "xlsx":
-        _write_xlsx(neutralise_frame(_flat(frame)), tmp)
-    elif fmt == "json":
-        text = frame.to_json(orient="records", force_ascii=False, indent=1, date_format="iso")
-        tmp.write_text(text, encoding="utf-8")
-    else:
-        pq = frame.copy()
-        for col in pq.columns:
-            if pq[col].dtype == object:
-                kinds = {type(v) for v in pq[col].dropna()}
-                if not kinds <= {list} and not kinds <= {str}:
-                    pq[col] = pq[col].map(
-                        lambda v: v if v is None or isinstance(v, (str, list)) else str(v)
-                    )
-        pq.to_parquet(tmp, index=False)
-    os.replace(tmp, out)
+    with replacing(out) as tmp:
+        if fmt == "csv":
+            # CRLF (RFC 4180) also makes the csv writer quote any cell holding a bare CR
+            neutralise_frame(_flat(frame)).to_csv(
+                tmp, index=False, float_format="%.6g", lineterminator="\r\n"
+            )
+        elif fmt == "xlsx":
+            _write_xlsx(neutralise_frame(_flat(frame)), tmp)
+        elif fmt == "json":
+            text = frame.to_json(orient="records", force_ascii=False, indent=1, date_format="iso")
+            tmp.write_text(text, encoding="utf-8")
+        else:
+            pq = frame.copy()
+            for col in pq.columns:
+                if pq[col].dtype == object:
+                    kinds = {type(v) for v in pq[col].dropna()}
+                    if not kinds <= {list} and not kinds <= {str}:
+                        pq[col] = pq[col].map(
+                            lambda v: v if v is None or isinstance(v, (str, list)) else str(v)
+                        )
+            pq.to_parquet(tmp, index=False)
     return out
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from roshan.errors import RoshanError
 from roshan.i18n import (
     GREGORIAN_MONTHS_EN,
     JALALI_MONTHS_FA,
@@ -33,6 +34,7 @@ from roshan.i18n import (
 
 __all__ = [
     "LANGS",
+    "check_lang",
     "t",
     "digits",
     "num",
@@ -50,6 +52,12 @@ _METHOD = load_catalog(__package__, "method.toml")
 #: Paragraph of the method section on linkage uncertainty (the headline block links to it).
 _METHOD_LINKAGE: dict[str, str] = _METHOD["linkage"]
 _METHOD_TEXT: dict[str, list[str]] = _METHOD["paragraphs"]
+
+
+def check_lang(lang: str) -> None:
+    """A :class:`~roshan.errors.RoshanError` unless ``lang`` is a report language."""
+    if lang not in LANGS:
+        raise RoshanError(f"unknown report language {lang!r}; choose one of {', '.join(LANGS)}")
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from roshan.errors import WorkspaceError
+from roshan.files import replacing
 
 CONFIG_NAME = "roshan.toml"
 DEFAULT_SQLITE = "roshan.db"
@@ -220,9 +221,8 @@ class Workspace:
             "store": {"url": db_url or f"sqlite:///{DEFAULT_SQLITE}"},
         }
         upgrade(engine)
-        tmp = root / (CONFIG_NAME + ".tmp")
-        tmp.write_text(_dump_toml(config), encoding="utf-8")
-        os.replace(tmp, root / CONFIG_NAME)
+        with replacing(root / CONFIG_NAME) as tmp:
+            tmp.write_text(_dump_toml(config), encoding="utf-8")
         ws = cls(root=root, config=config, engine=engine)
         if not audit:
             return ws
