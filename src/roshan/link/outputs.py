@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from roshan.errors import LinkageError
+from roshan.link.victims import VICTIM_FIELDS
 from roshan.store.models import Record, RecordLink, Source, Victim
 from roshan.store.workspace import Workspace
 
@@ -54,23 +55,7 @@ def victims_table(ws: Workspace, *, active_only: bool = True) -> pd.DataFrame:
     stmt = select(Victim).order_by(Victim.uid)
     if active_only:
         stmt = stmt.where(Victim.active.is_(True))
-    cols = [
-        "uid",
-        "display_name",
-        "romanized",
-        "sex",
-        "age",
-        "date_of_death",
-        "province",
-        "province_code",
-        "city",
-        "cause_category",
-        "body_withheld",
-        "n_records",
-        "sources",
-        "flags",
-        "active",
-    ]
+    cols = ["uid", *VICTIM_FIELDS, "active"]
     with ws.session() as sess:
         rows = [[getattr(v, c) for c in cols] for v in sess.scalars(stmt)]
     return pd.DataFrame(rows, columns=cols)

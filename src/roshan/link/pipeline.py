@@ -31,7 +31,7 @@ from roshan.errors import LinkageError
 from roshan.link.core import CoreResult, link_prepared
 from roshan.link.prepare import empty_field_warnings, prepare_frame
 from roshan.link.settings import roshan_spec
-from roshan.link.victims import assign_uids, victims_frame
+from roshan.link.victims import VICTIM_FIELDS, assign_uids, victims_frame
 from roshan.store.audit import record_event
 from roshan.store.models import LinkRun, RecordLink, Victim, utcnow
 from roshan.store.workspace import SnapshotName, Workspace, actor_name
@@ -189,23 +189,7 @@ def _write_store(
     done), so a crash leaves either the previous run's victims and links or this
     run's complete ones, never half of each.
     """
-    cols = [
-        "display_name",
-        "name_key",
-        "romanized",
-        "sex",
-        "age",
-        "date_of_death",
-        "province",
-        "province_code",
-        "city",
-        "cause_category",
-        "body_withheld",
-        "n_records",
-        "sources",
-        "flags",
-    ]
-    records = victims[["uid", *cols]].to_dict("records")
+    records = victims[["uid", "name_key", *VICTIM_FIELDS]].to_dict("records")
     new_rows, upd_rows = [], []
     for rec in records:
         rec["run_id"] = run_id

@@ -34,12 +34,8 @@ import pandas as pd
 
 from roshan.errors import LinkageError
 
-# Columns the roshan model reads from the normalised snapshot. A column missing
-# entirely is a user-visible error (the snapshot is from an older roshan or was
-# edited by hand); a column present but all-null is allowed and warned about.
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "record_pk",
-    "source",
+#: The name columns, in each of their forms (normalised, key, romanised).
+NAME_COLUMNS: tuple[str, ...] = (
     "given_norm",
     "family_norm",
     "father_norm",
@@ -51,6 +47,15 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "family_roman",
     "father_roman",
     "full_roman",
+)
+
+# Columns the roshan model reads from the normalised snapshot. A column missing
+# entirely is a user-visible error (the snapshot is from an older roshan or was
+# edited by hand); a column present but all-null is allowed and warned about.
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "record_pk",
+    "source",
+    *NAME_COLUMNS,
     "sex",
     "age_min",
     "age_max",
@@ -63,17 +68,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 
 STRING_COLUMNS: tuple[str, ...] = (
     "source",
-    "given_norm",
-    "family_norm",
-    "father_norm",
-    "given_key",
-    "family_key",
-    "father_key",
-    "full_key",
-    "given_roman",
-    "family_roman",
-    "father_roman",
-    "full_roman",
+    *NAME_COLUMNS,
     "full_name_norm",
     "sex",
     "city",

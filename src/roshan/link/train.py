@@ -505,45 +505,30 @@ def _finish(model: dict[str, Any], spec: ModelSpec) -> tuple[dict[str, Any], lis
     return model, enforce_order(model, spec.level_chains)
 
 
-def _em_candidate(
+def _candidate(
     name: str,
     backend: Backend,
     sdf: Any,
     start: dict[str, Any],
-    rules: list[str],
-    spec: ModelSpec,
-    labels: pd.DataFrame | None,
-    max_pairs: float | None,
-    anchors: Anchors,
-    threshold: float,
-    base_report: TrainingReport,
-) -> _Candidate:
-    rep = TrainingReport(
-        probability_two_random_records_match=(base_report.probability_two_random_records_match)
-    )
-    linker = Linker(sdf, start, log_level=None)
-    linker = _run_em(backend, linker, sdf, spec, rep, max_pairs, rules=rules)
-    model = _apply_labels(backend, sdf, linker.misc.save_model_to_json(), spec, labels, rep)
-    model, repairs = _finish(model, spec)
-    return _Candidate(
-        name, model, rep, judge_model(backend, sdf, model, spec, anchors, threshold), repairs
-    )
-
-
-def _fixed_candidate(
-    name: str,
-    backend: Backend,
-    sdf: Any,
-    model: dict[str, Any],
     spec: ModelSpec,
     labels: pd.DataFrame | None,
     anchors: Anchors,
     threshold: float,
     base_report: TrainingReport,
+    *,
+    em_rules: list[str] | None = None,
+    max_pairs: float | None = None,
 ) -> _Candidate:
+    """One start, trained by EM over ``em_rules`` (``None``: taken as it is), with the
+    labels applied, m floored and the level order enforced, then judged."""
     rep = TrainingReport(
         probability_two_random_records_match=(base_report.probability_two_random_records_match)
     )
+    model = start
+    if em_rules is not None:
+        linker = Linker(sdf, start, log_level=None)
+        linker = _run_em(backend, linker, sdf, spec, rep, max_pairs, rules=em_rules)
+        model = linker.misc.save_model_to_json()
     model = _apply_labels(backend, sdf, model, spec, labels, rep)
     model, repairs = _finish(model, spec)
     return _Candidate(
@@ -601,34 +586,29 @@ def train(
     t0 = time.perf_counter()
     max_pairs = em_max_pairs if len(prepared) > 20_000 else None
     candidates: list[_Candidate] = []
-    if fallback and informed is not None:
-        candidates.append(
-            _fixed_candidate(
-                "sure-matches", backend, prepared_sdf, informed, spec, labels, anchors, thr, report
-            )
+
+    def candidate(name: str, start: dict[str, Any], em_rules: list[str] | None) -> _Candidate:
+        return _candidate(
+            name,
+            backend,
+            prepared_sdf,
+            start,
+            spec,
+            labels,
+            anchors,
+            thr,
+            report,
+            em_rules=em_rules,
+            max_pairs=max_pairs,
         )
+
+    if fallback and informed is not None:
+        candidates.append(candidate("sure-matches", informed, None))
     else:
         wanted = starts or START_NAMES
         plan: list[tuple[str, Any]] = []
         if "em-default" in wanted or informed is None:
-            plan.append(
-                (
-                    "em-default",
-                    lambda: _em_candidate(
-                        "em-default",
-                        backend,
-                        prepared_sdf,
-                        base,
-                        list(spec.em_rules),
-                        spec,
-                        labels,
-                        max_pairs,
-                        anchors,
-                        thr,
-                        report,
-                    ),
-                )
-            )
+            plan.append(("em-default", lambda: candidate("em-default", base, list(spec.em_rules))))
         if informed is not None:
             for name, rules in (
                 ("em-sure", list(spec.em_rules)),
@@ -636,40 +616,10 @@ def train(
             ):
                 if name in wanted:
                     plan.append(
-                        (
-                            name,
-                            lambda name=name, rules=rules: _em_candidate(
-                                name,
-                                backend,
-                                prepared_sdf,
-                                informed,
-                                rules,
-                                spec,
-                                labels,
-                                max_pairs,
-                                anchors,
-                                thr,
-                                report,
-                            ),
-                        )
+                        (name, lambda name=name, rules=rules: candidate(name, informed, rules))
                     )
             if "sure-matches" in wanted:
-                plan.append(
-                    (
-                        "sure-matches",
-                        lambda: _fixed_candidate(
-                            "sure-matches",
-                            backend,
-                            prepared_sdf,
-                            informed,
-                            spec,
-                            labels,
-                            anchors,
-                            thr,
-                            report,
-                        ),
-                    )
-                )
+                plan.append(("sure-matches", lambda: candidate("sure-matches", informed, None)))
         for _name, make in plan:
             candidates.append(make())
             # Starts are tried in order until one passes every check (unless the caller
