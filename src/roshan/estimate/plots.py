@@ -210,33 +210,20 @@ def _markers(result: EstimateResult, words: Mapping[str, str] = WORDS) -> pd.Dat
             "side": "right",
         },
     ]
-    if result.estimate is not None:
-        rows.append(
-            {
-                "N": float(result.estimate),
-                "what": words["marker_estimate"].format(n=f"{result.estimate:,.0f}"),
-                "kind": words["estimate"],
-                "side": "right",
-            }
-        )
-    if result.lower is not None:
-        rows.append(
-            {
-                "N": float(result.lower),
-                "what": words["marker_lower"].format(level=level, n=f"{result.lower:,.0f}"),
-                "kind": words["interval"],
-                "side": "right",
-            }
-        )
-    if result.upper is not None:
-        rows.append(
-            {
-                "N": float(result.upper),
-                "what": words["marker_upper"].format(level=level, n=f"{result.upper:,.0f}"),
-                "kind": words["interval"],
-                "side": "left",
-            }
-        )
+    for value, marker, kind, side in (
+        (result.estimate, "marker_estimate", "estimate", "right"),
+        (result.lower, "marker_lower", "interval", "right"),
+        (result.upper, "marker_upper", "interval", "left"),
+    ):
+        if value is not None:
+            rows.append(
+                {
+                    "N": float(value),
+                    "what": words[marker].format(level=level, n=f"{value:,.0f}"),
+                    "kind": words[kind],
+                    "side": side,
+                }
+            )
     return pd.DataFrame(rows)
 
 
