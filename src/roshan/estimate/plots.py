@@ -117,6 +117,11 @@ _STRATUM_FIELDS = {
 }
 
 
+def _title(text: str, subtitle: str) -> alt.Title:
+    """A chart title with its subtitle in dark text (for print)."""
+    return alt.Title(text, subtitle=subtitle, subtitleFontSize=11, subtitleColor="#222222")
+
+
 def print_config(chart: alt.TopLevelMixin, font: str = _FONT) -> alt.TopLevelMixin:
     """Print-friendly defaults: white background, dark text, readable sizes (the report's
     charts use the same, in the edition's font)."""
@@ -461,12 +466,7 @@ def strata_chart(
     chart = alt.layer(bars, est, obs).properties(
         width=width,
         height=height,
-        title=alt.Title(
-            title or w["strata_title"].format(method=result.method),
-            subtitle=subtitle,
-            subtitleFontSize=11,
-            subtitleColor="#222222",
-        ),
+        title=_title(title or w["strata_title"].format(method=result.method), subtitle),
     )
     return print_config(chart)
 
@@ -546,12 +546,7 @@ def models_chart(
     right = alt.layer(*layers).properties(width=width, height=height)
     sub = w["models_subtitle"]
     chart = alt.hconcat(weights, right, spacing=12).properties(
-        title=alt.Title(
-            title or w["models_title"].format(method=result.method),
-            subtitle=sub,
-            subtitleFontSize=11,
-            subtitleColor="#222222",
-        )
+        title=_title(title or w["models_title"].format(method=result.method), sub)
     )
     return print_config(chart)
 

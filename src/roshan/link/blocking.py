@@ -63,6 +63,11 @@ class BlockingReport:
         """Candidate pairs over all passes (pairs found by several passes counted each time)."""
         return int(sum(self.pairs.values()))
 
+    def warn(self, msg: str) -> None:
+        """Keep ``msg`` for the run summary and log it."""
+        self.warnings.append(msg)
+        log.warning(msg)
+
     def to_dict(self) -> dict:
         return {
             "refined_blocks": self.refined_blocks,
@@ -115,8 +120,7 @@ def add_blocking_keys(
                 f"blocking pass {bp.name!r}: {n_blocks} block(s) still larger than {cap} "
                 f"records after refinement; {n_rec} records are left to the other passes"
             )
-            report.warnings.append(msg)
-            log.warning(msg)
+            report.warn(msg)
             key = key.where(~big, None)
         if refined:
             report.refined_blocks[bp.name] = refined
@@ -124,8 +128,7 @@ def add_blocking_keys(
                 f"blocking pass {bp.name!r}: {refined} block(s) over {cap} records were split "
                 f"by {', '.join(bp.refine)}"
             )
-            report.warnings.append(msg)
-            log.warning(msg)
+            report.warn(msg)
         counts = key.value_counts()
         report.largest_block[bp.name] = int(counts.iloc[0]) if len(counts) else 0
         report.pairs[bp.name] = int((counts.astype("int64") * (counts - 1) // 2).sum())

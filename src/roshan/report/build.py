@@ -96,26 +96,22 @@ def _svgs(d: dict[str, Any], lang: str) -> dict[str, str | None]:
     values = [float(v) for v in [*documented.values(), *estimated.values()] if v is not None]
     breaks = class_breaks(values)
     legend, no_data = i18n.t("count", lang), i18n.t("no_data", lang)
-    out["map_documented"] = choropleth_svg(
-        documented,
-        title=i18n.t("map_documented", lang),
-        lang=lang,
-        legend_title=legend,
-        no_data_label=no_data,
-        breaks=breaks,
-    )
-    out["map_estimated"] = (
-        choropleth_svg(
-            estimated,
-            title=i18n.t("map_estimated", lang),
-            lang=lang,
-            legend_title=legend,
-            no_data_label=no_data,
-            breaks=breaks,
+    for key, values_by_province, shown in (
+        ("map_documented", documented, True),
+        ("map_estimated", estimated, has_est),
+    ):
+        out[key] = (
+            choropleth_svg(
+                values_by_province,
+                title=i18n.t(key, lang),
+                lang=lang,
+                legend_title=legend,
+                no_data_label=no_data,
+                breaks=breaks,
+            )
+            if shown
+            else None
         )
-        if has_est
-        else None
-    )
     return out
 
 

@@ -112,20 +112,11 @@ def choropleth_svg(
     by default they are equal rounded steps up to the largest value.
     """
     feats = _geo()["features"]
-    lons = [
-        pt[0]
-        for f in feats
-        for poly in f["geometry"]["coordinates"]
-        for ring in poly
-        for pt in ring
+    points = [
+        pt for f in feats for poly in f["geometry"]["coordinates"] for ring in poly for pt in ring
     ]
-    lats = [
-        pt[1]
-        for f in feats
-        for poly in f["geometry"]["coordinates"]
-        for ring in poly
-        for pt in ring
-    ]
+    lons = [pt[0] for pt in points]
+    lats = [pt[1] for pt in points]
     box = (min(lons), min(lats), max(lons), max(lats))
     map_h = height - 70
     nums = [float(v) for v in values.values() if v is not None]
