@@ -415,10 +415,12 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             "place": ["same city"],
             "sex": ["same sex"],
         },
-        sure_match=PairRule(
+        sure_match=_only_partner(
             ("family_key", "given_key", "province_code"),
-            f"{_DAY1} AND {_eq_or_null('father_key')} AND {_AGE3} AND {_eq_or_null('sex')}",
-            unique=True,
+            _DAY1,
+            _eq_or_null("father_key"),
+            _AGE3,
+            _SEX,
         ),
         sure_nonmatch=PairRule(
             ("family_key", "given_key", "province_code"),
@@ -427,41 +429,13 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             "r.dod_day IS NOT NULL AND abs(l.dod_day - r.dod_day) > 7",
         ),
         sure_m_rules={
-            "family_name": PairRule(
-                ("given_key", "father_key", "city"),
-                f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}",
-                unique=True,
-            ),
-            "given_name": PairRule(
-                ("family_key", "father_key", "city"),
-                f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}",
-                unique=True,
-            ),
-            "father_name": PairRule(
-                ("family_key", "given_key", "city"),
-                f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}",
-                unique=True,
-            ),
-            "dod": PairRule(
-                ("family_key", "given_key", "father_key", "province_code"),
-                f"{_AGE3} AND {_eq_or_null('sex')}",
-                unique=True,
-            ),
-            "age": PairRule(
-                ("family_key", "given_key", "father_key", "province_code"),
-                f"{_DAY1} AND {_eq_or_null('sex')}",
-                unique=True,
-            ),
-            "place": PairRule(
-                ("family_key", "given_key", "father_key"),
-                f"{_DAY1} AND {_AGE3} AND {_eq_or_null('sex')}",
-                unique=True,
-            ),
-            "sex": PairRule(
-                ("family_key", "given_key", "father_key", "province_code"),
-                f"{_DAY1} AND {_AGE3}",
-                unique=True,
-            ),
+            "family_name": _only_partner(("given_key", "father_key", "city"), _DAY1, _AGE3, _SEX),
+            "given_name": _only_partner(("family_key", "father_key", "city"), _DAY1, _AGE3, _SEX),
+            "father_name": _only_partner(("family_key", "given_key", "city"), _DAY1, _AGE3, _SEX),
+            "dod": _only_partner(_NAMES_PROVINCE, _AGE3, _SEX),
+            "age": _only_partner(_NAMES_PROVINCE, _DAY1, _SEX),
+            "place": _only_partner(("family_key", "given_key", "father_key"), _DAY1, _AGE3, _SEX),
+            "sex": _only_partner(_NAMES_PROVINCE, _DAY1, _AGE3),
         },
         group_column="name_script",
         covariates=("list",),
@@ -481,5 +455,13 @@ def _eq_or_null(col: str) -> str:
     return f"(l.{col} IS NULL OR r.{col} IS NULL OR l.{col} = r.{col})"
 
 
+def _only_partner(join: tuple[str, ...], *where: str) -> PairRule:
+    """Pairs equal on ``join`` and meeting every condition of ``where``, each record the
+    other's only partner in its list (``PairRule.unique``)."""
+    return PairRule(join, " AND ".join(where), unique=True)
+
+
 _DAY1 = "(l.dod_day IS NOT NULL AND r.dod_day IS NOT NULL AND abs(l.dod_day - r.dod_day) <= 1)"
 _AGE3 = "(l.age_mid IS NULL OR r.age_mid IS NULL OR abs(l.age_mid - r.age_mid) <= 3)"
+_SEX = _eq_or_null("sex")
+_NAMES_PROVINCE = ("family_key", "given_key", "father_key", "province_code")
