@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from roshan.cli.common import console, print_json, progress
+from roshan.cli.common import WORKSPACE_ARG, console, print_json, progress
 from roshan.errors import RoshanError
 
 
@@ -40,7 +40,7 @@ _STAGES = {
 
 
 def backup(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     out: Path = typer.Argument(..., help="Backup file to write (e.g. ws-2026-01-20.roshan.age)."),
     recipient: list[str] = typer.Option(
         [], "--recipient", "-r", help="age recipient (age1…); repeatable."

@@ -33,6 +33,8 @@ from rich.progress import (
 # only. Tables and progress bars still lay themselves out to the width.
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
+#: The workspace argument of the commands that work on one.
+WORKSPACE_ARG = typer.Argument(..., help="The workspace folder.")
 #: The ``--json`` option of the keys, intake and ledger commands.
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, print_json
 
 
 def export(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     what: str = typer.Option(
         ..., "--what", help="What to export: victims, records, links, estimates or counts."
     ),

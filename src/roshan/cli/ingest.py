@@ -8,11 +8,11 @@ import typer
 from rich.markup import escape
 
 from roshan.canonical import SourceKind
-from roshan.cli.common import console, print_json, progress
+from roshan.cli.common import WORKSPACE_ARG, console, print_json, progress
 
 
 def ingest(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     file: Path = typer.Argument(..., help="CSV, TSV, XLSX, JSON or JSONL list."),
     source: str = typer.Option(
         ..., "--source", "-s", help="Name of the source that made the list."

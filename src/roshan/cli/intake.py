@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from roshan.cli.common import JSON_OPT, console, plural, print_json, progress
+from roshan.cli.common import JSON_OPT, WORKSPACE_ARG, console, plural, print_json, progress
 from roshan.cli.keys import KEYS_OPT, PASS_OPT, read_passphrase
 from roshan.errors import IntakeError
 
@@ -237,7 +237,7 @@ def intake_check(
 
 @intake_app.command("import")
 def intake_import(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     files: list[Path] = typer.Argument(..., help="Bundles and/or chunks, in any order."),
     keys: Path | None = typer.Option(None, "--keys", "-k", help="Organisation key directory."),
     identity: Path | None = typer.Option(
@@ -328,9 +328,7 @@ def intake_import(
 
 
 @intake_app.command("status")
-def intake_status(
-    workspace: Path = typer.Argument(..., help="The workspace folder."), json_out: bool = JSON_OPT
-) -> None:
+def intake_status(workspace: Path = WORKSPACE_ARG, json_out: bool = JSON_OPT) -> None:
     """Show bundles still waiting for chunks."""
     from roshan.cli.documents import PendingBundle, SpoolStatus
     from roshan.intake import Spool
@@ -371,7 +369,7 @@ def intake_status(
 
 @intake_app.command("discard")
 def intake_discard(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     bundle_id: str = typer.Argument(
         ..., help="The bundle id (or a prefix of at least 8 characters)."
     ),
@@ -420,7 +418,7 @@ def intake_html_form(
 
 @intake_app.command("witness")
 def intake_witness(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     report_id: str = typer.Argument(..., help="The report id (full SHA-256)."),
     keys: Path = KEYS_OPT,
     passphrase_file: Path | None = PASS_OPT,

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from roshan.cli.common import JSON_OPT, console, plural, print_json
+from roshan.cli.common import JSON_OPT, WORKSPACE_ARG, console, plural, print_json
 from roshan.cli.keys import KEYS_OPT, PASS_OPT, read_passphrase
 from roshan.errors import IntakeError
 
@@ -19,9 +19,7 @@ ledger_app = typer.Typer(
 
 
 @ledger_app.command("head")
-def ledger_head(
-    workspace: Path = typer.Argument(..., help="The workspace folder."), json_out: bool = JSON_OPT
-) -> None:
+def ledger_head(workspace: Path = WORKSPACE_ARG, json_out: bool = JSON_OPT) -> None:
     """Print the current tree size and root hash."""
     from roshan.intake import tree_head
     from roshan.store import Workspace
@@ -36,7 +34,7 @@ def ledger_head(
 
 @ledger_app.command("checkpoint")
 def ledger_checkpoint(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     keys: Path = KEYS_OPT,
     passphrase_file: Path | None = PASS_OPT,
     out: Path | None = typer.Option(
@@ -66,7 +64,7 @@ def ledger_checkpoint(
 
 @ledger_app.command("verify")
 def ledger_verify(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     keys: list[Path] = typer.Option(
         ...,
         "--keys",
@@ -129,7 +127,7 @@ def ledger_verify(
 
 @ledger_app.command("prove")
 def ledger_prove(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     ref: str = typer.Argument(..., help="A report id, or a raw row ref '<import sha[:16]>:<row>'."),
     tree_size: int | None = typer.Option(
         None, "--tree-size", help="Prove against this (checkpointed) size."

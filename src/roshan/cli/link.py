@@ -10,11 +10,11 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, print_json, progress
+from roshan.cli.common import WORKSPACE_ARG, console, print_json, progress
 
 
 def link(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (embedded, default) or spark."),
     spark_master: str | None = typer.Option(
         None, "--spark-master", help="Spark master URL (default: local mode on this machine)."

@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from roshan.cli.common import console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, print_json
 
 group = typer.Typer(
     name="normalize",
@@ -99,7 +99,7 @@ def place_cmd(
 
 @group.command("workspace")
 def workspace_cmd(
-    path: Path = typer.Argument(..., help="The workspace folder."),
+    path: Path = WORKSPACE_ARG,
     samples: int = typer.Option(5, "--samples", min=0, max=50, help="Sample rows to show."),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:

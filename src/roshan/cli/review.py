@@ -10,11 +10,11 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, print_json
 
 
 def review(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     batch_out: Path | None = typer.Option(
         None,
         "--batch-out",

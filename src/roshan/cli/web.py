@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, print_json
 from roshan.errors import RoshanError
 
 user_app = typer.Typer(help="Team accounts of the web app.", no_args_is_help=True)
@@ -32,7 +32,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def serve(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     insecure_cookies: bool = typer.Option(
@@ -92,7 +92,7 @@ def serve(
 
 @user_app.command("add")
 def user_add(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     username: str = typer.Argument(..., help="Login name."),
     role: str = typer.Option("viewer", "--role", help="admin, analyst, reviewer or viewer."),
     password_stdin: bool = typer.Option(
@@ -116,7 +116,7 @@ def user_add(
 
 @user_app.command("list")
 def user_list(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     json_out: bool = typer.Option(False, "--json", help="Print the accounts as JSON."),
 ) -> None:
     """List team accounts."""
@@ -141,7 +141,7 @@ def user_list(
 
 @user_app.command("passwd")
 def user_passwd(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     username: str = typer.Argument(..., help="Login name."),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from the first line of stdin."
@@ -158,7 +158,7 @@ def user_passwd(
 
 @user_app.command("set")
 def user_set(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     username: str = typer.Argument(..., help="Login name."),
     role: str | None = typer.Option(None, "--role", help="New role."),
     active: bool | None = typer.Option(None, "--active/--inactive", help="(De)activate."),
@@ -182,7 +182,7 @@ def user_set(
 
 @token_app.command("create")
 def token_create(
-    workspace: Path = typer.Argument(..., help="The workspace folder."),
+    workspace: Path = WORKSPACE_ARG,
     username: str = typer.Argument(..., help="Whose token (it has that user's role)."),
     name: str = typer.Option("script", "--name", help="A label for the token."),
     json_out: bool = typer.Option(False, "--json", help="Print the token as JSON."),

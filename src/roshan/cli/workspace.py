@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from roshan.cli.common import console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, print_json
 
 
 def init(
@@ -37,7 +37,7 @@ def init(
 
 
 def status(
-    path: Path = typer.Argument(..., help="The workspace folder."),
+    path: Path = WORKSPACE_ARG,
     json_out: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
     check: bool = typer.Option(
         False,
