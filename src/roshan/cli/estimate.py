@@ -25,6 +25,8 @@ from roshan.errors import EstimationError
 from roshan.estimate import DEFAULT_METHOD, METHODS
 
 _LCMCR_OPTS = ("classes", "burnin", "samples", "thin", "chains")
+#: Log-linear options that the other methods refuse.
+_LOGLINEAR_MODEL_OPTS = ("terms", "criterion", "max_order", "bootstrap", "heterogeneity")
 
 
 def _split(text: str | None) -> list[str]:
@@ -47,27 +49,12 @@ def _options(method: str, raw: dict[str, Any]) -> dict[str, Any]:
             "interval": raw["interval"],
         }
         stray = [k for k in _LCMCR_OPTS if raw[k] is not None]
-    elif method == "lcmcr":
+    elif method in ("lcmcr", "recommended"):
         opts = {**common, **{k: raw[k] for k in _LCMCR_OPTS}}
-        stray = [
-            k
-            for k in ("terms", "criterion", "max_order", "bootstrap", "heterogeneity")
-            if raw[k] is not None
-        ]
-    elif method == "recommended":
-        opts = {**common, **{k: raw[k] for k in _LCMCR_OPTS}}
-        stray = [
-            k
-            for k in ("terms", "criterion", "max_order", "bootstrap", "heterogeneity")
-            if raw[k] is not None
-        ]
+        stray = [k for k in _LOGLINEAR_MODEL_OPTS if raw[k] is not None]
     else:  # dga
         opts = dict(common)
-        stray = [
-            k
-            for k in ("terms", "criterion", "max_order", "bootstrap", "heterogeneity", *_LCMCR_OPTS)
-            if raw[k] is not None
-        ]
+        stray = [k for k in (*_LOGLINEAR_MODEL_OPTS, *_LCMCR_OPTS) if raw[k] is not None]
     if stray:
         names = ", ".join("--" + s.replace("_", "-") for s in stray)
         raise EstimationError(f"{names} do(es) not apply to --method {method}")
