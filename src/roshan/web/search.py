@@ -23,6 +23,7 @@ import bisect
 import re
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,14 +77,19 @@ def _exact_ids(tokens: list[str], ids: np.ndarray, token: str) -> np.ndarray:
     return np.unique(ids[lo:hi])
 
 
-def _all_exact(tokens: list[str], ids: np.ndarray, query: list[str]) -> np.ndarray:
+def _found_by_all(hits_of: Callable[[str], np.ndarray], words: Iterable[str]) -> np.ndarray:
+    """Victim row ids that every word finds (sorted, unique), stopping once none is left."""
     found: np.ndarray | None = None
-    for q in set(query):
-        hits = _exact_ids(tokens, ids, q)
+    for word in words:
+        hits = hits_of(word)
         found = hits if found is None else np.intersect1d(found, hits, assume_unique=True)
         if not len(found):
             break
     return found if found is not None else np.empty(0, dtype=np.int64)
+
+
+def _all_exact(tokens: list[str], ids: np.ndarray, query: list[str]) -> np.ndarray:
+    return _found_by_all(lambda q: _exact_ids(tokens, ids, q), set(query))
 
 
 def _roman_words(text: str) -> list[str]:
@@ -91,13 +97,8 @@ def _roman_words(text: str) -> list[str]:
 
 
 def _all_prefixes(tokens: list[str], ids: np.ndarray, query: list[str]) -> np.ndarray:
-    found: np.ndarray | None = None
-    for q in sorted(set(query), key=len, reverse=True):  # longest (most selective) first
-        hits = _prefix_ids(tokens, ids, q)
-        found = hits if found is None else np.intersect1d(found, hits, assume_unique=True)
-        if not len(found):
-            break
-    return found if found is not None else np.empty(0, dtype=np.int64)
+    longest_first = sorted(set(query), key=len, reverse=True)  # the most selective first
+    return _found_by_all(lambda q: _prefix_ids(tokens, ids, q), longest_first)
 
 
 class SearchIndex:

@@ -327,13 +327,18 @@ def rejected_rows(
 # ---------------------------------------------------------------- pages
 
 
-@router.get("/upload", include_in_schema=False)
-def upload_page(request: Request, user: CurrentUser = Depends(require(INGEST))) -> Any:
+def _upload_page(request: Request, preview: dict[str, Any] | None = None) -> Any:
+    """The upload form, with the staged file's preview when there is one."""
     return render(
         request,
         "upload.html",
-        {"kinds": [k.value for k in SourceKind], "preview": None, "result": None},
+        {"kinds": [k.value for k in SourceKind], "preview": preview, "result": None},
     )
+
+
+@router.get("/upload", include_in_schema=False)
+def upload_page(request: Request, user: CurrentUser = Depends(require(INGEST))) -> Any:
+    return _upload_page(request)
 
 
 @router.post("/upload", include_in_schema=False)
@@ -355,11 +360,7 @@ def upload_preview_page(
 ) -> Any:
     folder, meta = _load_meta(request, upload_id, user)
     preview = build_preview(request.app.state.ws, folder, meta)
-    return render(
-        request,
-        "upload.html",
-        {"kinds": [k.value for k in SourceKind], "preview": preview, "result": None},
-    )
+    return _upload_page(request, preview)
 
 
 @router.post("/upload/{upload_id}/confirm", include_in_schema=False)
