@@ -87,12 +87,10 @@ def _estimate_summed(
 
 
 def _block(result: Any, method: str, settings: dict[str, Any]) -> dict[str, Any]:
-    from roshan.report.data import linkage_block
+    from roshan.report.data import draws_list, linkage_block
 
     res = result.to_dict()
-    draws = None
-    if result.draws is not None and np.size(result.draws) > 1:
-        draws = [float(x) for x in np.asarray(result.draws, dtype=float).ravel()]
+    draws = draws_list(result)
     return {
         "run_id": None,
         "method": method,

@@ -129,6 +129,13 @@ def _pick(runs: list[dict[str, Any]], by: list[str], link_id: int | None) -> dic
     return None
 
 
+def draws_list(result: Any) -> list[float] | None:
+    """An estimate's posterior or bootstrap draws as plain floats (None for one or none)."""
+    if result.draws is None or np.size(result.draws) <= 1:
+        return None
+    return [float(x) for x in np.asarray(result.draws, dtype=float).ravel()]
+
+
 def _compute_total(ws: Workspace, seed: int, accept_linkage_risk: bool = False) -> dict[str, Any]:
     """Estimate the total as ``roshan estimate WS`` does by default (the default method,
     pooled over drawn clusterings: linkage uncertainty included), store it, return the run.
@@ -152,9 +159,7 @@ def _compute_total(ws: Workspace, seed: int, accept_linkage_risk: bool = False) 
     ):
         settings["accept_linkage_risk"] = True
     run_id = store_estimate(ws, result, settings=settings)
-    draws = None
-    if result.draws is not None and np.size(result.draws) > 1:
-        draws = [float(x) for x in np.asarray(result.draws, dtype=float).ravel()]
+    draws = draws_list(result)
     return {
         "id": run_id,
         "method": result.method,
