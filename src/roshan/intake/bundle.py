@@ -235,14 +235,9 @@ def open_bundle(path: Path, *, what: str | None = None) -> Bundle:
         whole = hashlib.sha256(head)
         for e in entries:
             h = hashlib.sha256()
-            left = e.size
-            while left:
-                buf = fh.read(min(READ_CHUNK, left))
-                if not buf:
-                    raise IntakeError(f"{what}: truncated inside entry {e.name}")
+            for buf in _pieces(fh, e.size, f"{what}: truncated inside entry {e.name}"):
                 h.update(buf)
                 whole.update(buf)
-                left -= len(buf)
             if h.hexdigest() != e.sha256:
                 raise IntakeError(f"{what}: entry {e.name} does not match its hash (tampered)")
     return Bundle(path, whole.hexdigest(), man.created_at, entries, size, man.signer)
@@ -252,13 +247,21 @@ def iter_entry(path: Path, entry: BundleEntry, chunk: int = READ_CHUNK) -> Itera
     """Yield an entry's bytes in pieces (for streaming decryption)."""
     with open(path, "rb") as fh:
         fh.seek(entry.offset)
-        left = entry.size
-        while left:
-            buf = fh.read(min(chunk, left))
-            if not buf:
-                raise IntakeError(f"{path.name}: truncated inside entry {entry.name}")
-            yield buf
-            left -= len(buf)
+        yield from _pieces(
+            fh, entry.size, f"{path.name}: truncated inside entry {entry.name}", chunk
+        )
+
+
+def _pieces(fh: BinaryIO, size: int, truncated: str, chunk: int = READ_CHUNK) -> Iterator[bytes]:
+    """The next ``size`` bytes of ``fh`` in pieces of at most ``chunk``; an
+    :class:`IntakeError` saying ``truncated`` when the file ends first."""
+    left = size
+    while left:
+        buf = fh.read(min(chunk, left))
+        if not buf:
+            raise IntakeError(truncated)
+        yield buf
+        left -= len(buf)
 
 
 def read_entry(path: Path, entry: BundleEntry) -> bytes:
