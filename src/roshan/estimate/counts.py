@@ -158,12 +158,7 @@ class CaptureCounts:
             try:
                 fv = float(raw)
             except ValueError:
-                raise InputFileError(
-                    f"count must be a whole number, found {raw!r}",
-                    file=name,
-                    row=rnum,
-                    field=header[count_col],
-                ) from None
+                fv = float("nan")  # not a number: refused as not whole just below
             if not np.isfinite(fv) or fv != int(fv):
                 raise InputFileError(
                     f"count must be a whole number, found {raw!r}",
