@@ -99,6 +99,13 @@ def main() -> None:
     )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument(
+        "--split-merge",
+        default="0",
+        metavar="RATE[,RATE]",
+        help="--mixing: also run with RATE split-merge moves a sweep, side by side on the "
+        "same seeds; speed run: the rate of its split-merge column (0.25 if not given)",
+    )
+    ap.add_argument(
         "--threads",
         action="store_true",
         help="default fit on Rome with 1 and 2 workers: wall, CPU, same draws?",
@@ -107,7 +114,8 @@ def main() -> None:
     if args.threads:
         return _threads()
     if args.mixing:
-        return _mixing(args.mixing, args.workers)
+        rates = tuple(float(r) for r in args.split_merge.split(",") if float(r) > 0)
+        return _mixing(args.mixing, args.workers, rates)
     if args.profile or args.production:
         return _profile(args.profile, args.production, args.workers)
 
@@ -116,6 +124,7 @@ def main() -> None:
     from roshan.estimate.lcmcr_kernel import run_chain
 
     load = os.getloadavg()[0]
+    sm_rate = float(args.split_merge.split(",")[0]) or 0.25
     compile_info = _compile_times()
     _compile()
     rows = []
@@ -124,9 +133,9 @@ def main() -> None:
         pats = counts.patterns.astype(np.int64)
         freq = counts.counts.astype(np.int64)
         sweeps = WARMUP_SWEEPS + 10_000 + 900 * 100
-        rates, wall_rates, summaries, move_rates = [], [], [], []
+        rates, wall_rates, summaries, move_rates, sm_rates = [], [], [], [], []
         for rep in range(args.repeats):
-            for moves in (False, True):
+            for moves, sm in ((False, 0.0), (True, 0.0), (True, sm_rate)):
                 t0, c0 = time.perf_counter(), time.process_time()
                 n, _, _ = run_chain(
                     pats,
@@ -143,8 +152,12 @@ def main() -> None:
                     1.0,
                     1.0,
                     moves,
+                    sm,
                 )
                 dt, dc = time.perf_counter() - t0, time.process_time() - c0
+                if sm > 0:
+                    sm_rates.append(sweeps / dc)
+                    continue
                 if moves:
                     move_rates.append(sweeps / dc)
                     continue
@@ -153,6 +166,7 @@ def main() -> None:
                 summaries.append([float(np.median(n)), *np.quantile(n, [0.025, 0.975]).tolist()])
         rate = float(np.median(rates))
         move_rate = float(np.median(move_rates))
+        sm_rate_s = float(np.median(sm_rates))
         s = np.array(summaries)
         row = {
             "table": name,
@@ -167,6 +181,9 @@ def main() -> None:
             "ratio_to_r": rate / ref["rate"],
             "iterations_per_second_with_n0_moves": move_rate,
             "iterations_per_second_with_n0_moves_all": move_rates,
+            "split_merge_rate": sm_rate,
+            "iterations_per_second_with_split_merge": sm_rate_s,
+            "iterations_per_second_with_split_merge_all": sm_rates,
             "r_cpu_iterations_per_second": R_CPU_RATE.get(name),
             "ratio_to_r_cpu": rate / R_CPU_RATE[name] if name in R_CPU_RATE else None,
             "ratio_to_r_cpu_with_n0_moves": (
@@ -188,7 +205,8 @@ def main() -> None:
             else ""
         )
         print(
-            f"{name:18s} {rate:10,.0f} it/CPU-s, with n0 moves {move_rate:,.0f}  "
+            f"{name:18s} {rate:10,.0f} it/CPU-s, with n0 moves {move_rate:,.0f}, and "
+            f"{sm_rate:g} split-merge {sm_rate_s:,.0f}  "
             f"({rate / ref['rate']:.2f}x R's {ref['rate']:,}{vs_cpu})  "
             f"median N {np.median(s[:, 0]):,.0f} (R {ref['median']:,})"
         )
@@ -243,6 +261,20 @@ SAMPLERS = (
 )
 
 
+def _samplers(rates: tuple[float, ...]) -> tuple[tuple[str, bool, int, float], ...]:
+    """``--mixing``'s samplers: :data:`SAMPLERS` without split–merge moves, or, with
+    ``--split-merge RATE[,RATE...]``, the n0 move and the default (n0 move + extension)
+    each without and with RATE split–merge moves a sweep (side by side on the same
+    seeds)."""
+    if not rates:
+        return tuple((*s, 0.0) for s in SAMPLERS)
+    out = [("n0 move", True, 0, 0.0)]
+    out += [(f"n0 move + split-merge {r:g}", True, 0, r) for r in rates]
+    out += [("default", True, DEFAULT_EXTENSIONS, 0.0)]
+    out += [(f"default + split-merge {r:g}", True, DEFAULT_EXTENSIONS, r) for r in rates]
+    return tuple(out)
+
+
 def _sampler_name(row: dict) -> str:
     """The sampler of a ``--mixing`` row (rows written before ``sampler`` was recorded)."""
     if row.get("sampler"):
@@ -250,7 +282,7 @@ def _sampler_name(row: dict) -> str:
     return "n0 move" if row["n0_moves"] else "R's sweep"
 
 
-def _mixing(seeds: int, workers: int) -> None:
+def _mixing(seeds: int, workers: int, split_merge: tuple[float, ...] = ()) -> None:
     """Seed-to-seed spread of fit_lcmcr's default answer on the bimodal UK tables."""
     from roshan.estimate.counts import CaptureCounts
     from roshan.estimate.lcmcr import fit_lcmcr
@@ -263,11 +295,18 @@ def _mixing(seeds: int, workers: int) -> None:
     rows = []
     t_all = time.perf_counter()
     for name, counts in tables.items():
-        for sampler, moves, extend in SAMPLERS:
+        for sampler, moves, extend, sm in _samplers(split_merge):
             per_seed = []
             c0, t0 = time.process_time(), time.perf_counter()
             for seed in range(1, seeds + 1):
-                r = fit_lcmcr(counts, seed=seed, workers=workers, n0_moves=moves, extend=extend)
+                r = fit_lcmcr(
+                    counts,
+                    seed=seed,
+                    workers=workers,
+                    n0_moves=moves,
+                    extend=extend,
+                    split_merge=sm,
+                )
                 d = r.diagnostics
                 per_seed.append(
                     {
@@ -290,6 +329,7 @@ def _mixing(seeds: int, workers: int) -> None:
                 "sampler": sampler,
                 "n0_moves": moves,
                 "extend": extend,
+                "split_merge": sm,
                 "seeds": seeds,
                 "seeds_extended": int(sum(p["extensions"] > 0 for p in per_seed)),
                 "sd_of_median": float(meds.std(ddof=1)),
@@ -465,12 +505,27 @@ def profile_table(counts) -> dict:
             1.0,
             True,
             moves,
+            0.0,
             reps,
         )
 
     @plain
     def split(
-        reps, rng, fq, lam, nu, count0, probs, draw, ones, count_k, pat_idx, pat_len, base, ratio
+        reps,
+        rng,
+        fq,
+        lam,
+        nu,
+        count0,
+        probs,
+        draw,
+        ones,
+        count_k,
+        pat_idx,
+        pat_len,
+        base,
+        ratio,
+        alloc,
     ):
         for _ in range(reps):
             _split_observed(
@@ -488,6 +543,7 @@ def profile_table(counts) -> dict:
                 pat_len,
                 base,
                 ratio,
+                alloc,
             )
 
     @plain
@@ -556,13 +612,13 @@ def profile_table(counts) -> dict:
     )
     ns["full sweep, R's steps (no move)"], _ = timed(full_jit, rng.copy(), *chain_copy(), sc, False)
     # the state after one split, for the later steps
-    _split_observed(rng, pats, freq, lam, nu, count0, *sc)
+    _split_observed(rng, pats, freq, lam, nu, count0, *sc[:9])
     ones, count_k = ones.copy(), count_k.copy()
     key = "1 split observed patterns over classes"
-    ns[key], _ = timed(split, rng, freq, lam, nu, count0, *sc)
+    ns[key], _ = timed(split, rng, freq, lam, nu, count0, *sc[:9])
     var[key] = binomial_calls(pats, freq, lam, nu)
     key = "1a of which class probabilities (same step, counts 0)"
-    ns[key], _ = timed(split, rng, np.zeros_like(freq), lam, nu, count0, *sc)
+    ns[key], _ = timed(split, rng, np.zeros_like(freq), lam, nu, count0, *sc[:9])
     key = "1b n0 move (default, not in R)"
     c0, ck = np.zeros_like(count0), np.zeros_like(count_k)
     t_move, acc = timed(moves, rng, count0, count_k, ones, float(state[0]), c0, ck)
@@ -796,23 +852,27 @@ def _write_docs() -> None:
         "in its reference run (wall clock); `R CPU` = R's CPU-time rate measured side by side "
         "(shared/reference/mse/README.md). Issue 17 target: 2.5x R CPU.",
         "",
-        "| table | sweeps/s (R's sampler) | with n0 moves (default) | R | R CPU | ratio to R CPU "
-        "(plain / default) | median N (runs) | R median N |",
-        "|---|---|---|---|---|---|---|---|",
+        "| table | sweeps/s (R's sampler) | with n0 moves (default) | and split-merge moves "
+        "| R | R CPU | ratio to R CPU (plain / default / split-merge) | median N (runs) "
+        "| R median N |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["tables"]:
         meds = ", ".join(f"{m:,.0f}" for m in r["posterior_median_per_run"])
         mv = r.get("iterations_per_second_with_n0_moves")
         cpu_r = r.get("r_cpu_iterations_per_second")
+        smv = r.get("iterations_per_second_with_split_merge")
         ratio = (
             f"{r['ratio_to_r_cpu']:.2f}x / {r['ratio_to_r_cpu_with_n0_moves']:.2f}x"
+            + (f" / {smv / cpu_r:.2f}x" if smv else "")
             if cpu_r
             else "-"
         )
+        sm_s = f"{smv:,.0f} ({r['split_merge_rate']:g} a sweep)" if smv else "-"
         mv_s = f"{mv:,.0f}" if mv else "-"
         cpu_s = f"{cpu_r:,}" if cpu_r else "-"
         lines.append(
-            f"| {r['table']} | {r['iterations_per_second']:,.0f} | {mv_s} | "
+            f"| {r['table']} | {r['iterations_per_second']:,.0f} | {mv_s} | {sm_s} | "
             f"{r['r_iterations_per_second']:,} | {cpu_s} | {ratio} | {meds} | "
             f"{r['r_median']:,} |"
         )
@@ -835,7 +895,9 @@ def _write_docs() -> None:
             "R's Gibbs sweep (`n0_moves=False`, `extend=0`); `n0 move` = with the collapsed n0 "
             "move (`extend=0`); `default` = the n0 move, and chains run on by up to "
             f"{DEFAULT_EXTENSIONS} rounds "
-            "while they disagree (`fit_lcmcr` defaults). Targets "
+            "while they disagree (`fit_lcmcr` defaults); `+ split-merge R` = the same with R "
+            "split-merge moves of whole classes a sweep (`split_merge=R`, "
+            "`--split-merge R`). Targets "
             "(UK 6-list): sd of the median <= 400, no median below 18,000, R-hat <= 1.05 for "
             "every seed. R's LCMCR, one chain, seeds 1-20: sd 932 (6-list), 3,844 (5-list).",
             "",

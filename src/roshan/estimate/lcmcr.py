@@ -248,6 +248,7 @@ def sample_lcmcr(
     a_lambda: float = 1.0,
     b_lambda: float = 1.0,
     n0_moves: bool = True,
+    split_merge: float = 0.0,
 ) -> LcmcrDraws:
     """Run the LCMCR Gibbs sampler on plain arrays and return the raw traces.
 
@@ -262,6 +263,9 @@ def sample_lcmcr(
     sweep, the collapsed Metropolis moves of the unobserved class sizes
     (:func:`roshan.estimate.lcmcr_kernel._collapsed_n0_moves`): same posterior, chains
     cross between values of N faster (docs/estimation.md); ``False`` is R's sampler.
+    ``split_merge`` is the expected number of split–merge moves of whole classes per sweep
+    (:func:`roshan.estimate.lcmcr_kernel._split_merge`; 0 = none): same posterior, chains
+    can cross between modes that differ in how people are split over classes.
     """
     from roshan.estimate.lcmcr_kernel import continue_chain, init_chain
 
@@ -273,6 +277,8 @@ def sample_lcmcr(
         raise EstimationError("lcmcr: a_alpha and b_alpha must be positive")
     if not (a_lambda > 0 and b_lambda > 0):
         raise EstimationError("lcmcr: a_lambda and b_lambda must be positive")
+    if not 0 <= split_merge <= 100:
+        raise EstimationError(f"lcmcr: split_merge must be between 0 and 100, got {split_merge}")
     if pats.ndim != 2 or pats.shape[0] != freq.shape[0] or pats.shape[0] == 0:
         raise EstimationError("lcmcr: need a non-empty m x J pattern matrix with one count per row")
     if freq.sum() <= 0:
@@ -297,6 +303,7 @@ def sample_lcmcr(
             float(b_lambda),
             scales[c],
             bool(n0_moves),
+            float(split_merge),
         )
         out = continue_chain(
             pats,
@@ -312,6 +319,7 @@ def sample_lcmcr(
             float(b_lambda),
             bool(n0_moves),
             False,
+            float(split_merge),
         )
         return (*out, st)
 
@@ -344,6 +352,7 @@ def extend_draws(
     b_lambda: float = 1.0,
     n0_moves: bool = True,
     workers: int | None = None,
+    split_merge: float = 0.0,
 ) -> LcmcrDraws:
     """Run every chain of ``d`` on for ``samples`` more draws (``thin`` sweeps apart) and
     keep the second half of each chain's draws (at least ``samples``).
@@ -380,6 +389,7 @@ def extend_draws(
             float(b_lambda),
             bool(n0_moves),
             True,
+            float(split_merge),
         )
 
     outs, elapsed = _run_chains(one, chains, _n_workers(workers, chains))
@@ -526,6 +536,7 @@ def fit_lcmcr(
     b_lambda: float = 1.0,
     n0_moves: bool = True,
     extend: int = DEFAULT_EXTENSIONS,
+    split_merge: float = 0.0,
 ) -> EstimateResult:
     """Fit the LCMCR model (Manrique-Vallier 2016) and summarise the posterior of N.
 
@@ -547,6 +558,8 @@ def fit_lcmcr(
     While the chains disagree, they are run on for up to ``extend`` more rounds
     (:data:`DEFAULT_EXTENSIONS`, :func:`extend_draws`); ``diagnostics["extensions"]``
     says how many were used. A result still "not final" after them says so.
+    ``split_merge``: expected split–merge moves of whole classes per sweep (0 = none;
+    :func:`sample_lcmcr`).
     """
     if not (0 < level < 1):
         raise EstimationError(f"lcmcr: level must be between 0 and 1, got {level}")
@@ -571,6 +584,7 @@ def fit_lcmcr(
         a_lambda=a_lambda,
         b_lambda=b_lambda,
         n0_moves=n0_moves,
+        split_merge=split_merge,
     )
     extend = _check_int("extend", extend, 0)
     used = 0
@@ -590,6 +604,7 @@ def fit_lcmcr(
             b_lambda=b_lambda,
             n0_moves=n0_moves,
             workers=workers,
+            split_merge=split_merge,
         )
     return summarise_draws(
         counts,

@@ -601,6 +601,320 @@ def _collapsed_n0_moves(
     return accepted
 
 
+_NO_CAP = 1 << 62
+"""No cap on the number unobserved (the ``n0_cap`` of :func:`_split_merge` in a sweep)."""
+_SM_EM_STEPS = 6
+"""EM iterations of the split–merge move's launch (:func:`_sm_launch`)."""
+_SM_EPS = 1e-3
+"""The launch's share of a cell for the second class is kept in [eps, 1 - eps], so every
+split of a merged class can be proposed (and every merge can be reversed)."""
+
+
+@_jit_no_refcount
+def _sm_launch(
+    rng: np.ndarray,
+    patterns: np.ndarray,
+    iw: np.ndarray,
+    a_lam: float,
+    b_lam: float,
+    fw: np.ndarray,
+) -> None:
+    """The split proposal of :func:`_split_merge` for the members ``iw[0]`` of two classes
+    together (``iw[0, m]`` of observed pattern m, the last cell those on no list): start from
+    a random share of every cell for the second class, then :data:`_SM_EM_STEPS` EM steps
+    of a two-class latent-class model with capture probabilities at their posterior means;
+    the share of cell m for the second class ends in ``fw[0, m]``, within [eps, 1 - eps].
+
+    It depends only on ``iw[0]`` and fresh uniforms, never on how it is split now,
+    which is what makes it a valid auxiliary launch (Jain & Neal 2004)."""
+    m_obs, n_lists = patterns.shape
+    n_cells = m_obs + 1
+    total = 0
+    for m in range(n_cells):
+        fw[0, m] = _u(rng)
+        total += iw[0, m]
+    for _ in range(_SM_EM_STEPS):
+        n_a = 0.0
+        n_b = 0.0
+        for j in range(n_lists):
+            fw[2, j] = 0.0
+            fw[3, j] = 0.0
+        for m in range(n_cells):
+            c = iw[0, m]
+            if c == 0:
+                continue
+            w_b = c * fw[0, m]
+            w_a = c - w_b
+            n_a += w_a
+            n_b += w_b
+            if m < m_obs:
+                for j in range(n_lists):
+                    if patterns[m, j] == 1:
+                        fw[2, j] += w_a
+                        fw[3, j] += w_b
+        for j in range(n_lists):
+            la = (a_lam + fw[2, j]) / (a_lam + b_lam + n_a)
+            lb = (a_lam + fw[3, j]) / (a_lam + b_lam + n_b)
+            fw[2, j] = math.log(la)
+            fw[4, j] = math.log1p(-la)
+            fw[3, j] = math.log(lb)
+            fw[5, j] = math.log1p(-lb)
+        d0 = math.log((n_a + 1.0) / (n_b + 1.0))
+        for m in range(n_cells):
+            d = d0  # log P(cell m, class a) - log P(cell m, class b)
+            for j in range(n_lists):
+                if m < m_obs and patterns[m, j] == 1:
+                    d += fw[2, j] - fw[3, j]
+                else:
+                    d += fw[4, j] - fw[5, j]
+            fw[0, m] = 1.0 / (1.0 + math.exp(d)) if d < 700.0 else 0.0
+    for m in range(n_cells):
+        fw[0, m] = min(max(fw[0, m], _SM_EPS), 1.0 - _SM_EPS)
+
+
+@_jit_no_refcount
+def _sm_log_q(iw: np.ndarray, row_b: int, fw: np.ndarray) -> float:
+    """log probability that the launch (``fw[0]``, :func:`_sm_launch`) followed by a coin
+    flip for which class is which proposes the split with ``iw[row_b]`` in one class and
+    ``iw[0] - iw[row_b]`` in the other: log(q(x)/2 + q(iw[0] - x)/2), q a product of
+    binomials. (Rows of ``iw`` are read in place: a function compiled without reference
+    counting must not take array views.)"""
+    coef = 0.0
+    one = 0.0
+    two = 0.0
+    for m in range(iw.shape[1]):
+        c = iw[0, m]
+        if c == 0:
+            continue
+        t = iw[row_b, m]
+        lp = math.log(fw[0, m])
+        lq = math.log1p(-fw[0, m])
+        coef += math.lgamma(c + 1.0) - math.lgamma(t + 1.0) - math.lgamma(c - t + 1.0)
+        one += t * lp + (c - t) * lq
+        two += (c - t) * lp + t * lq
+    hi = max(one, two)
+    return coef + hi + math.log(0.5 * (math.exp(one - hi) + math.exp(two - hi)))
+
+
+@_jit_no_refcount
+def _sm_column(patterns: np.ndarray, iw: np.ndarray, row: int, a_lam: float, b_lam: float) -> float:
+    """The terms of the collapsed log posterior (:func:`_collapsed_log_target`, extended to
+    the observed allocation) that belong to one class with members ``iw[row]`` (by observed
+    pattern, the last cell those on no list): -sum log col! and its capture probabilities
+    integrated out, sum_j log B(a + s_j, b + n - s_j) up to a constant."""
+    m_obs, n_lists = patterns.shape
+    n = 0
+    out = 0.0
+    for m in range(m_obs + 1):
+        n += iw[row, m]
+        out -= math.lgamma(iw[row, m] + 1.0)
+    out -= n_lists * math.lgamma(a_lam + b_lam + n)
+    for j in range(n_lists):
+        s = 0
+        for m in range(m_obs):
+            if patterns[m, j] == 1:
+                s += iw[row, m]
+        out += math.lgamma(a_lam + s) + math.lgamma(b_lam + n - s)
+    return out
+
+
+@_jit_no_refcount
+def _sm_sticks(
+    count_k: np.ndarray, i: int, n_i: int, j: int, n_j: int, alpha: float, n0: int, n_obs: int
+) -> float:
+    """The terms of the collapsed log posterior that depend on the class sizes and N: the
+    stick-breaking weights integrated out (class sizes ``count_k`` with classes i, j set to
+    ``n_i``, ``n_j``), the 1/N prior and N!."""
+    k_max = count_k.shape[0]
+    out = 0.0
+    rest = 0
+    for k in range(k_max - 1, -1, -1):
+        nk = n_i if k == i else (n_j if k == j else count_k[k])
+        if k < k_max - 1:
+            out += (
+                math.lgamma(1.0 + nk)
+                + math.lgamma(alpha + rest)
+                - math.lgamma(1.0 + alpha + nk + rest)
+            )
+        rest += nk
+    big_n = n_obs + n0
+    return out - math.log(big_n) + math.lgamma(big_n + 1.0)
+
+
+@_jit_no_refcount
+def _split_merge(
+    rng: np.ndarray,
+    patterns: np.ndarray,
+    alloc: np.ndarray,
+    count0: np.ndarray,
+    count_k: np.ndarray,
+    ones: np.ndarray,
+    n_obs: int,
+    alpha: float,
+    a_lam: float,
+    b_lam: float,
+    fw: np.ndarray,
+    iw: np.ndarray,
+    n0_cap: int,
+) -> int:
+    """One split–merge Metropolis–Hastings move of whole latent classes, with lambda and
+    the stick-breaking weights integrated out (a partially collapsed step, as
+    :func:`_collapsed_n0_moves`: the caller draws lambda and the weights afresh).
+
+    The state is the pattern-by-class split of the observed (``alloc``) and of the
+    unobserved (``count0``), with ``count_k`` and ``ones`` kept consistent. Pick a class i
+    uniformly among the occupied ones and j uniformly among the other K - 1. If j is
+    occupied, propose to merge the two into i or j (a coin flip); if j is empty, propose to
+    split i into i and j. With probability 1/2 the unobserved members of the pair change
+    too, by round(sigma Z), sigma a random choice of :data:`_MOVE_SCALES` times the pair's
+    observed members (symmetric), so a merge or split can move N with it. The split is
+    drawn cell by cell, binomially, with shares from :func:`_sm_launch` run on the pair's
+    members (with the split state's unobserved count); the reverse of a merge evaluates the
+    same launch. Accepted with the exact Hastings ratio: collapsed posterior ratio, times
+    the ratio of the probabilities of picking the pair (1/(occupied (K-1)) per occupied
+    member of the pair), times 1/2 (which of the two labels a merge keeps) over the split's
+    proposal probability (:func:`_sm_log_q`). ``n0_cap`` rejects proposals with more than
+    that many unobserved (tests on a bounded state space; no cap in a sweep).
+
+    Returns 1 for an accepted split, 2 for an accepted merge, 0 otherwise."""
+    m_obs, n_lists = patterns.shape
+    k_max = count_k.shape[0]
+    if k_max < 2:
+        return 0
+    n_occ = 0
+    for k in range(k_max):
+        if count_k[k] > 0:
+            n_occ += 1
+    if n_occ == 0:
+        return 0
+    r = min(int(_u(rng) * n_occ), n_occ - 1)
+    i = 0
+    for k in range(k_max):
+        if count_k[k] > 0:
+            if r == 0:
+                i = k
+                break
+            r -= 1
+    j = min(int(_u(rng) * (k_max - 1)), k_max - 2)
+    if j >= i:
+        j += 1
+    merge = count_k[j] > 0
+    obs_union = 0
+    for m in range(m_obs):
+        c = alloc[m, i] + alloc[m, j]
+        iw[0, m] = c
+        obs_union += c
+    n0 = 0
+    for k in range(k_max):
+        n0 += count0[k]
+    delta = 0
+    if _u(rng) < 0.5:
+        scale = _MOVE_SCALES[int(_u(rng) * 3.0) % 3] * max(obs_union, 1)
+        delta = int(math.floor(scale * _normal(rng) + 0.5))
+    new_n0 = n0 + delta
+    if new_n0 > n0_cap:
+        return 0
+    old_terms = _sm_sticks(count_k, i, count_k[i], j, count_k[j], alpha, n0, n_obs)
+    for m in range(m_obs):
+        iw[1, m] = alloc[m, i]
+        iw[2, m] = alloc[m, j]
+    iw[1, m_obs] = count0[i]
+    iw[2, m_obs] = count0[j]
+    old_terms += _sm_column(patterns, iw, 1, a_lam, b_lam)
+    old_terms += _sm_column(patterns, iw, 2, a_lam, b_lam)
+    if merge:
+        iw[0, m_obs] = count0[i] + count0[j]  # the split state's unobserved
+        merged0 = iw[0, m_obs] + delta
+        if merged0 < 0:
+            return 0
+        _sm_launch(rng, patterns, iw, a_lam, b_lam, fw)
+        log_q = _sm_log_q(iw, 2, fw)
+        keep_i = _u(rng) < 0.5
+        n_union = obs_union + merged0
+        for m in range(m_obs):
+            iw[1, m] = iw[0, m] if keep_i else 0
+            iw[2, m] = 0 if keep_i else iw[0, m]
+        iw[1, m_obs] = merged0 if keep_i else 0
+        iw[2, m_obs] = 0 if keep_i else merged0
+        new_terms = _sm_sticks(
+            count_k,
+            i,
+            n_union if keep_i else 0,
+            j,
+            0 if keep_i else n_union,
+            alpha,
+            new_n0,
+            n_obs,
+        )
+        new_terms += _sm_column(patterns, iw, 1, a_lam, b_lam)
+        new_terms += _sm_column(patterns, iw, 2, a_lam, b_lam)
+        # pair: 2 / (occ (K-1)) now, 1 / ((occ-1)(K-1)) after; label kept: 1/2
+        log_ratio = (
+            new_terms
+            - old_terms
+            - math.log(n_occ - 1.0)
+            - math.log(2.0 / n_occ)
+            + log_q
+            - math.log(0.5)
+        )
+        accepted = 2
+    else:
+        split0 = count0[i] + delta
+        if split0 < 0:
+            return 0
+        iw[0, m_obs] = split0
+        _sm_launch(rng, patterns, iw, a_lam, b_lam, fw)
+        swap = False
+        n_a = 0
+        n_b = 0
+        for m in range(m_obs + 1):
+            t = _binomial(rng, iw[0, m], fw[0, m])
+            iw[2, m] = t
+            iw[1, m] = iw[0, m] - t
+        if _u(rng) < 0.5:
+            swap = True
+        for m in range(m_obs + 1):
+            if swap:
+                t = iw[2, m]
+                iw[2, m] = iw[1, m]
+                iw[1, m] = t
+            n_a += iw[1, m]
+            n_b += iw[2, m]
+        if n_a == 0 or n_b == 0:
+            return 0
+        log_q = _sm_log_q(iw, 2, fw)
+        new_terms = _sm_sticks(count_k, i, n_a, j, n_b, alpha, new_n0, n_obs)
+        new_terms += _sm_column(patterns, iw, 1, a_lam, b_lam)
+        new_terms += _sm_column(patterns, iw, 2, a_lam, b_lam)
+        # pair: 1 / (occ (K-1)) now, 2 / ((occ+1)(K-1)) after; label kept by the merge: 1/2
+        log_ratio = (
+            new_terms
+            - old_terms
+            + math.log(2.0 / (n_occ + 1.0))
+            + math.log(n_occ)
+            + math.log(0.5)
+            - log_q
+        )
+        accepted = 1
+    if not math.log(1.0 - _u(rng)) < log_ratio:
+        return 0
+    for row in (1, 2):
+        k = i if row == 1 else j
+        n_k = 0
+        for m in range(m_obs):
+            alloc[m, k] = iw[row, m]
+            n_k += iw[row, m]
+        count0[k] = iw[row, m_obs]
+        count_k[k] = n_k + iw[row, m_obs]
+        for jj in range(n_lists):
+            s = 0
+            for m in range(m_obs):
+                if patterns[m, jj] == 1:
+                    s += iw[row, m]
+            ones[jj, k] = s
+    return accepted
+
+
 _NEGLIGIBLE = 1e-250
 """A class whose weight nu_k is below this is given probability zero for every pattern
 (steps 1, 4 and 5), unless all of a pattern's probability is below :data:`_TINY_TOTAL`,
@@ -646,9 +960,11 @@ def _split_observed(
     pat_len: np.ndarray,
     base: np.ndarray,
     ratio: np.ndarray,
+    alloc: np.ndarray,
 ) -> None:
     """Step 1, z | ·: split each observed pattern's count over the classes and accumulate
-    the sufficient statistics ``count_k`` (with ``count0``) and ``ones``.
+    the sufficient statistics ``count_k`` (with ``count0``) and ``ones``; the split itself
+    (pattern by class) goes to ``alloc``, for the split–merge move.
 
     P(pattern, class k) = nu_k prod_j (1 - lam_jk) * prod_{j on the pattern} lam_jk /
     (1 - lam_jk): one product per class (``base``), then one factor (``ratio``) per list
@@ -709,6 +1025,7 @@ def _split_observed(
         _multinomial_into(rng, freq[m], probs, total, draw)
         for k in range(k_max):
             c = draw[k]
+            alloc[m, k] = c
             if c > 0:
                 count_k[k] += c
                 for t in range(n_on):
@@ -839,12 +1156,16 @@ def _sweep(
     pat_len: np.ndarray,
     base: np.ndarray,
     ratio: np.ndarray,
+    alloc: np.ndarray,
+    fwork: np.ndarray,
+    iwork: np.ndarray,
     a_alpha: float,
     b_alpha: float,
     a_lam: float,
     b_lam: float,
     update_alpha: bool,
     n0_moves: bool = False,
+    split_merge: float = 0.0,
 ) -> None:
     """One Gibbs sweep, in R LCMCR's order: z | ·, lambda | ·, nu | ·, n0 | ·, z0 | ·, alpha | ·.
 
@@ -874,11 +1195,38 @@ def _sweep(
         pat_len,
         base,
         ratio,
+        alloc,
     )
 
     # 1b. collapsed moves of the unobserved class sizes (lambda, nu integrated out)
     if n0_moves:
         _collapsed_n0_moves(rng, count0, count_k, ones, n_obs, alpha, a_lam, b_lam)
+        n0 = 0
+        for k in range(k_max):
+            n0 += count0[k]
+
+    # 1c. split–merge moves of whole classes (lambda, nu integrated out)
+    if split_merge > 0.0:
+        attempts = int(split_merge)
+        frac = split_merge - attempts
+        if frac > 0.0 and _u(rng) < frac:
+            attempts += 1
+        for _ in range(attempts):
+            _split_merge(
+                rng,
+                patterns,
+                alloc,
+                count0,
+                count_k,
+                ones,
+                n_obs,
+                alpha,
+                a_lam,
+                b_lam,
+                fwork,
+                iwork,
+                _NO_CAP,
+            )
         n0 = 0
         for k in range(k_max):
             n0 += count0[k]
@@ -923,12 +1271,16 @@ def _run_sweeps(
     pat_len: np.ndarray,
     base: np.ndarray,
     ratio: np.ndarray,
+    alloc: np.ndarray,
+    fwork: np.ndarray,
+    iwork: np.ndarray,
     a_alpha: float,
     b_alpha: float,
     a_lam: float,
     b_lam: float,
     update_alpha: bool,
     n0_moves: bool,
+    split_merge: float,
     sweeps: int,
 ) -> None:
     """``sweeps`` sweeps of :func:`_sweep`: the loop and everything it calls without
@@ -952,12 +1304,16 @@ def _run_sweeps(
             pat_len,
             base,
             ratio,
+            alloc,
+            fwork,
+            iwork,
             a_alpha,
             b_alpha,
             a_lam,
             b_lam,
             update_alpha,
             n0_moves,
+            split_merge,
         )
 
 
@@ -971,8 +1327,10 @@ def _observed(freq: np.ndarray) -> int:
 
 @_jit
 def _scratch(patterns: np.ndarray, k_max: int) -> tuple[np.ndarray, ...]:
-    """The work arrays a run of :func:`_sweep` fills, ``(probs, draw, ones, count_k, base,
-    ratio)``, and the lists each observed pattern is on, ``(pat_idx, pat_len)``."""
+    """The work arrays a run of :func:`_sweep` fills, in the order :func:`_sweep` takes them:
+    ``(probs, draw, ones, count_k, pat_idx, pat_len, base, ratio, alloc, fwork, iwork)``;
+    ``pat_idx, pat_len`` list the lists each observed pattern is on, ``alloc`` is the
+    pattern-by-class split of step 1, ``fwork``/``iwork`` are the split–merge move's."""
     m_cells, n_lists = patterns.shape
     pat_idx = np.zeros((m_cells, n_lists), dtype=np.int64)
     pat_len = np.zeros(m_cells, dtype=np.int64)
@@ -990,6 +1348,9 @@ def _scratch(patterns: np.ndarray, k_max: int) -> tuple[np.ndarray, ...]:
         pat_len,
         np.empty(k_max),
         np.empty((n_lists, k_max)),
+        np.zeros((m_cells, k_max), dtype=np.int64),
+        np.zeros((6, max(m_cells + 1, n_lists))),
+        np.zeros((3, m_cells + 1), dtype=np.int64),
     )
 
 
@@ -1006,6 +1367,7 @@ def _warm_start(
     b_lam: float,
     disperse: float,
     n0_moves: bool,
+    split_merge: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """R LCMCR's start (list probabilities at the marginal capture frequencies scaled by
     ``disperse``, four dominant classes), ``warmup`` sweeps with alpha held at 0.3/K,
@@ -1035,7 +1397,19 @@ def _warm_start(
     log_nu = np.log(nu)
     count0 = np.zeros(k_max, dtype=np.int64)
     state = np.array([0.3 / k_max, 0.0])
-    probs, draw, ones, count_k, pat_idx, pat_len, base, ratio = _scratch(patterns, k_max)
+    (
+        probs,
+        draw,
+        ones,
+        count_k,
+        pat_idx,
+        pat_len,
+        base,
+        ratio,
+        alloc,
+        fwork,
+        iwork,
+    ) = _scratch(patterns, k_max)
     _run_sweeps(
         rng,
         patterns,
@@ -1054,12 +1428,16 @@ def _warm_start(
         pat_len,
         base,
         ratio,
+        alloc,
+        fwork,
+        iwork,
         a_alpha,
         b_alpha,
         a_lam,
         b_lam,
         False,
         n0_moves,
+        split_merge,
         warmup,
     )
     order = np.argsort(-nu, kind="mergesort")
@@ -1091,12 +1469,25 @@ def _advance(
     a_lam: float,
     b_lam: float,
     n0_moves: bool,
+    split_merge: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``burnin`` sweeps, then ``samples`` records every ``thin`` sweeps (state updated in
     place): traces of N, alpha and the number of occupied classes."""
     k_max = nu.shape[0]
     n_obs = _observed(freq)
-    probs, draw, ones, count_k, pat_idx, pat_len, base, ratio = _scratch(patterns, k_max)
+    (
+        probs,
+        draw,
+        ones,
+        count_k,
+        pat_idx,
+        pat_len,
+        base,
+        ratio,
+        alloc,
+        fwork,
+        iwork,
+    ) = _scratch(patterns, k_max)
     _run_sweeps(
         rng,
         patterns,
@@ -1115,12 +1506,16 @@ def _advance(
         pat_len,
         base,
         ratio,
+        alloc,
+        fwork,
+        iwork,
         a_alpha,
         b_alpha,
         a_lam,
         b_lam,
         True,
         n0_moves,
+        split_merge,
         burnin,
     )
     n_trace = np.empty(samples, dtype=np.int64)
@@ -1145,12 +1540,16 @@ def _advance(
             pat_len,
             base,
             ratio,
+            alloc,
+            fwork,
+            iwork,
             a_alpha,
             b_alpha,
             a_lam,
             b_lam,
             True,
             n0_moves,
+            split_merge,
             thin,
         )
         n_trace[s] = n_obs + int(state[1])
@@ -1179,6 +1578,7 @@ def run_chain(
     b_lam: float = 1.0,
     disperse: float = 1.0,
     n0_moves: bool = False,
+    split_merge: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run one chain; return traces (N, alpha, k_star) of length ``samples``.
 
@@ -1189,11 +1589,24 @@ def run_chain(
     ``warmup`` sweeps with alpha held at 0.3/K, then classes re-ordered by
     decreasing weight before burn-in. ``disperse`` scales the starting list
     probabilities (1 = R's start; below 1 starts with many unobserved, above 1
-    with few), so that several chains start from dispersed points.
+    with few), so that several chains start from dispersed points. ``n0_moves`` and
+    ``split_merge`` add the collapsed moves of :func:`_collapsed_n0_moves` and
+    :func:`_split_merge` (expected attempts per sweep) to every sweep.
     """
     rng = _rng(seed)
     lam, nu, log_nu, count0, state, rng = _warm_start(
-        rng, patterns, freq, k_max, a_alpha, b_alpha, warmup, a_lam, b_lam, disperse, n0_moves
+        rng,
+        patterns,
+        freq,
+        k_max,
+        a_alpha,
+        b_alpha,
+        warmup,
+        a_lam,
+        b_lam,
+        disperse,
+        n0_moves,
+        split_merge,
     )
     return _advance(
         rng,
@@ -1212,6 +1625,7 @@ def run_chain(
         a_lam,
         b_lam,
         n0_moves,
+        split_merge,
     )
 
 
@@ -1228,6 +1642,7 @@ def init_chain(
     b_lam: float = 1.0,
     disperse: float = 1.0,
     n0_moves: bool = False,
+    split_merge: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Initialise one chain as :func:`run_chain` does (R's start, ``warmup`` sweeps with
     alpha fixed, classes re-ordered by weight) and return its state
@@ -1245,6 +1660,7 @@ def init_chain(
         b_lam,
         disperse,
         n0_moves,
+        split_merge,
     )
 
 
@@ -1268,6 +1684,7 @@ def continue_chain(
     b_lam: float = 1.0,
     n0_moves: bool = False,
     reseed: bool = True,
+    split_merge: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Continue a chain from its state (updated in place) on a capture table that may
     differ from the one it ran on before (warm start: the latent-class parameters carry
@@ -1296,4 +1713,5 @@ def continue_chain(
         a_lam,
         b_lam,
         n0_moves,
+        split_merge,
     )
