@@ -82,6 +82,30 @@ def build(seed: int, population: int, lists: int, parties: int, root: Path) -> d
     }
 
 
+def build_cached(
+    seed: int, population: int, lists: int, parties: int, cache: Path | None, tmp: Path
+) -> dict:
+    """:func:`build`, or the scenario built earlier into ``cache`` (workspaces kept)."""
+    if cache is None:
+        return build(seed, population, lists, parties, tmp)
+    root = Path(cache) / f"pop{population}-lists{lists}-parties{parties}-seed{seed}"
+    meta = root / "built.json"
+    if meta.is_file():
+        d = json.loads(meta.read_text("utf-8"))
+        for k in ("all_ws", "sim"):
+            d[k] = Path(d[k])
+        d["party_ws"] = {p: Path(v) for p, v in d["party_ws"].items()}
+        return d
+    if root.exists():
+        import shutil
+
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    d = build(seed, population, lists, parties, root)
+    meta.write_text(json.dumps(d, default=str), "utf-8")
+    return d
+
+
 def row_truth(built: dict, party: str, uids: list[str]) -> list[str]:
     """The true person (SYNTHETIC truth/records.csv) of each of a party's linked victims:
     the one most of its records belong to."""
@@ -121,6 +145,7 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
         clear_ids,
         match_counts,
         match_draws,
+        pair_probability,
         pair_truth_table,
     )
     from roshan.federate.tokens import MAX_TOKENS, workspace_tokens
@@ -132,8 +157,18 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
         [t for p, vt in zip(parties, vts, strict=True) for t in row_truth(built, p, vt.uids)],
         dtype=object,
     )
-    scores = best_candidates(candidate_scores(rows, min_shared=DEFAULT_UNIQUE_THRESHOLD), 0)
+    scores = candidate_scores(rows, min_shared=DEFAULT_UNIQUE_THRESHOLD)
+    scores = best_candidates(scores.assign(p=pair_probability(scores)), 0, key="p")
     table = pair_truth_table(scores, truth)
+    # calibration of the scored rule: predicted vs observed share of same-person pairs
+    same = truth[scores["rec_l"].to_numpy()] == truth[scores["rec_r"].to_numpy()]
+    bins = pd.cut(scores["p"], [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
+    calib = (
+        pd.DataFrame({"bin": bins.astype(str), "p": scores["p"], "same": same})
+        .groupby("bin")
+        .agg(pairs=("same", "size"), same=("same", "sum"), mean_p=("p", "mean"))
+        .reset_index()
+    )
     # true cross-party pairs of rows that are no one's best candidate (missed by any draw)
     party_of = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
     frame = pd.DataFrame({"t": truth, "party": party_of, "rec": np.arange(len(truth))})
@@ -143,14 +178,15 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
     missed = sum((a, b) not in found for a, b in zip(tp["rec_l"], tp["rec_r"], strict=True))
     out: dict = {
         "pairs": table.to_dict(orient="records"),
+        "scored_calibration": calib.to_dict(orient="records"),
         "true_pairs": int(len(tp)),
         "true_pairs_not_candidates": int(missed),
     }
     if not draws:
         return out
     t0 = time.perf_counter()
-    point = fit("loglinear", CaptureCounts.from_frame(match_counts(rows, parties)))
-    tables = match_draws(rows, parties, draws, seed=seed)
+    point = fit("loglinear", CaptureCounts.from_frame(match_counts(rows, parties, rule="scored")))
+    tables = match_draws(rows, parties, draws, seed=seed, rule="scored")
     per = [fit("loglinear", CaptureCounts.from_frame(t)) for t in tables]
     pooled = pool_results(
         per,
@@ -204,7 +240,32 @@ def calibrate(built: dict, thresholds=range(2, 9), by=("province",)) -> list[dic
         return float(fit("loglinear", CaptureCounts.from_frame(frame)).estimate)
 
     clear_est = est(clear)
+    from roshan.federate.match import DEFAULT_ACCEPT, DEFAULT_RULE
+
     out = []
+    for accept in sorted({0.3, 0.35, DEFAULT_ACCEPT, 0.45, 0.5}):
+        priv = match_counts(rows, parties, rule="scored", accept=accept)
+        priv_by = match_counts(
+            rows, parties, strata=[vt.strata for vt in vts], by=by, rule="scored", accept=accept
+        )
+        e = count_error(priv, clear, parties)
+        e_by = count_error(priv_by, clear_by, parties, by)
+        p_est = est(priv)
+        out.append(
+            {
+                "rule": "scored",
+                "accept": accept,
+                "default": DEFAULT_RULE == "scored" and accept == DEFAULT_ACCEPT,
+                "l1": round(e["l1"], 4),
+                "total": round(e["total"], 4),
+                "l1_by_" + "_".join(by): round(e_by["l1"], 4),
+                "private_total": e["private_total"],
+                "clear_total": e["clear_total"],
+                "estimate_private": round(p_est, 1),
+                "estimate_clear": round(clear_est, 1),
+                "estimate_rel_diff": round((p_est - clear_est) / clear_est, 4),
+            }
+        )
     for t in thresholds:
         for unique in (None, 2):
             if unique is not None and unique >= t:
@@ -223,6 +284,7 @@ def calibrate(built: dict, thresholds=range(2, 9), by=("province",)) -> list[dic
             p_est = est(priv)
             out.append(
                 {
+                    "rule": "threshold",
                     "threshold": t,
                     "unique_threshold": unique,
                     "l1": round(e["l1"], 4),
@@ -248,6 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-crypto", action="store_true", help="calibration only")
     ap.add_argument("--docs", action="store_true", help="update docs/benchmarks.md")
     ap.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="keep the simulated and linked workspaces here and reuse them on the next run",
+    )
+    ap.add_argument("--build-only", action="store_true", help="simulate and link, nothing else")
+    ap.add_argument(
         "--draws",
         type=int,
         default=20,
@@ -264,7 +333,12 @@ def main(argv: list[str] | None = None) -> int:
     }
     for seed in args.seeds:
         with tempfile.TemporaryDirectory(prefix="fedbench-") as tmp:
-            built = build(seed, args.population, args.lists, args.parties, Path(tmp))
+            built = build_cached(
+                seed, args.population, args.lists, args.parties, args.cache, Path(tmp)
+            )
+            if args.build_only:
+                print(f"built seed {seed}: {built['party_ws']}", file=sys.stderr)
+                continue
             entry = {
                 "seed": seed,
                 "link_seconds": round(built["link_seconds"], 1),
@@ -343,7 +417,11 @@ def run_rounds(built: dict, tmp: Path) -> dict:
     width = session.width
     tokens_per_set = {p: len(vts[p]) * width for p in parties}
     blinded = sum(tokens_per_set.values()) * n  # every token raised by every party
-    clear_tok = match_counts([clear_ids(vts[p].tokens, width) for p in parties], parties)
+    clear_tok = match_counts(
+        [clear_ids(vts[p].tokens, width) for p in parties],
+        parties,
+        rule=str(session.data.get("match_rule", "threshold")),
+    )
     same = count_error(counts, clear_tok, parties)["l1"]
     victims = pd.read_parquet(Path(built["all_ws"]) / "snapshots" / "victims.parquet")
     clear = party_histories(victims, built["source_party"], parties)
@@ -397,17 +475,22 @@ def write_docs(results: dict) -> None:
         "bench/results/federate.json --docs` (SYNTHETIC simulator scenarios; "
         f"{results['cpu_count']} cores, load {results['load']:.1f} at start).",
         "",
-        "| seed | victims per party | threshold | pattern-count L1 vs clear linkage | total diff |"
-        " estimate private / clear (loglinear), truth | covers truth private / clear |"
+        "| seed | victims per party | pattern-count L1 vs clear linkage: scored / old rule |"
+        " total diff | estimate private vs clear: scored / old rule |"
+        " rounds: estimate private / clear, truth | covers truth private / clear |"
         " CPU µs per blinded token | bytes per token |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     from roshan.federate.match import DEFAULT_THRESHOLD, DEFAULT_UNIQUE_THRESHOLD
 
     for s in results["scenarios"]:
-        cal = {(c["threshold"], c.get("unique_threshold")): c for c in s["calibration"]}[
-            (DEFAULT_THRESHOLD, DEFAULT_UNIQUE_THRESHOLD)
-        ]
+        cal = next(c for c in s["calibration"] if c.get("default"))
+        old = next(
+            c
+            for c in s["calibration"]
+            if c.get("threshold") == DEFAULT_THRESHOLD
+            and c.get("unique_threshold") == DEFAULT_UNIQUE_THRESHOLD
+        )
         r = s.get("rounds") or {}
         est = r.get("estimate_loglinear", {})
         est_txt = (
@@ -424,16 +507,22 @@ def write_docs(results: dict) -> None:
         )
         lines.append(
             f"| {s['seed']} | {', '.join(str(v) for v in r.get('victims_per_party', {}).values())}"
-            f" | {DEFAULT_THRESHOLD} (unique {DEFAULT_UNIQUE_THRESHOLD}) | {cal['l1']:.1%} | {cal['total']:+.1%} | {est_txt} | {cov} | "
+            f" | {cal['l1']:.1%} / {old['l1']:.1%} | {cal['total']:+.1%}"
+            f" | {cal['estimate_rel_diff']:+.1%} / {old['estimate_rel_diff']:+.1%} | {est_txt} | {cov} | "
             f"{r.get('cpu_us_per_blinded_token', '—')} | {r.get('bytes_per_token_in_files', '—')} |"
         )
     lines += [
         "",
-        "Calibration (threshold/unique → pattern-count L1, estimate difference): "
+        "Rules (scored accept or threshold/unique → pattern-count L1, estimate difference): "
         + "; ".join(
             f"seed {s['seed']}: "
             + ", ".join(
-                f"{c['threshold']}/{c.get('unique_threshold') or '-'} → {c['l1']:.1%}, "
+                (
+                    f"p≥{c['accept']}"
+                    if c.get("rule") == "scored"
+                    else f"{c['threshold']}/{c.get('unique_threshold') or '-'}"
+                )
+                + f" → {c['l1']:.1%}, "
                 f"{c['estimate_rel_diff']:+.1%}"
                 for c in s["calibration"]
             )

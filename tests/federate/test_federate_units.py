@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import numpy as np
 
 from roshan.federate import group
-from roshan.federate.match import match_counts
-from roshan.federate.tokens import MAX_TOKENS, _date_windows, record_tokens
+from roshan.federate.match import candidate_scores, match_counts, pair_probability
+from roshan.federate.tokens import MAX_TOKENS, _date_windows, _victim_tokens, record_tokens
 from roshan.normalize.keys import rule_key
 
 
@@ -58,3 +58,47 @@ def test_match_counts_patterns():
     out = match_counts([p0, p1], ["A", "B"], threshold=4, unique_threshold=None)
     got = {(int(r.A), int(r.B)): int(r["count"]) for _, r in out.iterrows()}
     assert got == {(1, 0): 1, (0, 1): 1, (1, 1): 1}
+
+
+def _party(rows: list[list[int]], width: int = 17) -> np.ndarray:
+    out = np.full((len(rows), width), -1, dtype=np.int64)
+    for i, r in enumerate(rows):
+        out[i, : len(r)] = r
+    return out
+
+
+def test_scored_rule_links_strong_pairs_and_not_weak_contested_ones():
+    # A0 ~ B0 share 12 tokens (a match); A1 shares 2 tokens with each of B1 and B2 (a
+    # namesake-like tie: neither is the other's only candidate); the rest share nothing
+    base = list(range(100, 112))
+    a = _party([base + [1, 2, 3], [500, 501, 502], [900, 901]])
+    b = _party([base + [7, 8], [500, 501, 600], [500, 501, 700], [950, 951]])
+    scores = candidate_scores([a, b], min_shared=2)
+    keys = zip(scores["rec_l"], scores["rec_r"], strict=True)
+    p = dict(zip(keys, pair_probability(scores), strict=True))
+    assert p[(0, 3)] > 0.95  # rows are numbered across parties: B0 is row 3
+    assert p[(1, 4)] < 0.4 and p[(1, 5)] < 0.4
+    out = match_counts([a, b], ["A", "B"], rule="scored")
+    got = {(int(r.A), int(r.B)): int(r["count"]) for _, r in out.iterrows()}
+    assert got == {(1, 1): 1, (1, 0): 2, (0, 1): 3}
+    # the threshold rule (protocol version 1) is still there and differs here: no link
+    # at 2 shared tokens without uniqueness either, so the same table
+    assert match_counts([a, b], ["A", "B"], threshold=4).equals(out)
+
+
+def test_scored_probability_grows_with_shared_tokens_for_a_lone_pair():
+    ps = []
+    for k in (2, 4, 8, 14):
+        a = _party([list(range(k)) + [1000 + j for j in range(17 - k)]])
+        b = _party([list(range(k)) + [2000 + j for j in range(17 - k)]])
+        ps.append(float(pair_probability(candidate_scores([a, b], min_shared=2))[0]))
+    assert ps == sorted(ps) and ps[0] < 0.6 < ps[-1]
+
+
+def test_cap_keeps_the_usual_spelling_before_a_one_off():
+    # three records spell the family name "zzz" (sorts last), one spells it "aaa"
+    usual = [("gf", "gf|g|zzz")] * 3 + [("gfv", "gfv|g|zzz|IR-01")] * 3
+    odd = [("gf", "gf|g|aaa"), ("gfv", "gfv|g|aaa|IR-01")]
+    got = _victim_tokens(usual + odd, 2)
+    assert got == ["gf|g|zzz", "gf|g|aaa"]  # kinds first, then support within a kind
+    assert _victim_tokens(usual + odd, 1) == ["gf|g|zzz"]

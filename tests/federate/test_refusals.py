@@ -248,17 +248,18 @@ def test_mismatched_protocol_version(federation, tmp_path, r1):
     doc["session"]["protocol"] = 99
     other = tmp_path / "session-v99.json"
     other.write_text(json.dumps(doc))
-    _refused("protocol version 99, this roshan speaks version 1", load_session, other)
+    _refused("protocol version 99, this roshan speaks version 2", load_session, other)
     # a round file written by a party speaking another version
     fed = federation
     body = proto._pack(
-        {"protocol": 2, "session_id": session.session_id, "to": "ORG-B"}, b"", fed.keys["ORG-A"]
+        {"protocol": 1, "session_id": session.session_id, "to": "ORG-B"}, b"", fed.keys["ORG-A"]
     )
-    bad = tmp_path / "v2.rfed"
+    bad = tmp_path / "v1.rfed"
     bad.write_bytes(
         pyrage.encrypt(body, [x25519.Recipient.from_str(fed.keys["ORG-B"].public.recipient)])
     )
-    _refused("protocol version 2", _pass, fed, session, tmp_path, "ORG-B", bad)
+    # (version 1 matched with the threshold rule: its files are refused too)
+    _refused("protocol version 1", _pass, fed, session, tmp_path, "ORG-B", bad)
 
 
 def test_altered_session_file(federation, tmp_path):

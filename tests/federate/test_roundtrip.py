@@ -14,6 +14,7 @@ from roshan.federate import (
     party_histories,
     workspace_tokens,
 )
+from roshan.federate.match import DEFAULT_RULE
 
 
 def _clear(fed, by=()):
@@ -31,7 +32,9 @@ def test_round_trip_counts_match_clear_text(federation, tmp_path):
     # blinding is a bijection: the private counts equal matching on clear tokens, up to
     # how ties between equally good candidates fall (rows are in shuffled order)
     vts = [workspace_tokens(fed.party_ws[p]) for p in fed.parties]
-    clear_tok = match_counts([clear_ids(v.tokens, MAX_TOKENS) for v in vts], fed.parties)
+    clear_tok = match_counts(
+        [clear_ids(v.tokens, MAX_TOKENS) for v in vts], fed.parties, rule=DEFAULT_RULE
+    )
     same = count_error(counts, clear_tok, fed.parties)
     assert same["l1"] <= 0.01 and abs(same["total"]) <= 0.005, same
     # and they are close to roshan's clear-text linkage of all lists together

@@ -1,5 +1,11 @@
 """Matching at the coordinator: shared-token counts → victims → capture-pattern counts.
 
+Protocol version 2 sessions use the *scored* rule (:data:`DEFAULT_RULE`): each pair of
+rows sharing :data:`DEFAULT_MIN_SHARED` or more tokens gets a calibrated probability of
+being one person (:func:`pair_probability`, :data:`SCORE_COEF`) and pairs at
+:data:`DEFAULT_ACCEPT` or above are linked, greedy one-to-one by probability. The
+threshold rule below is that of version 1, kept for calibration and comparison.
+
 The coordinator holds, for each party, that party's victims as rows of blinded tokens
 (equal tokens are equal 32-byte elements; padding never matches). Two rows of
 different parties *match* when they share at least ``threshold`` (4) tokens, or at least
@@ -41,6 +47,12 @@ import pandas as pd
 
 __all__ = [
     "ACCEPT_CAP",
+    "DEFAULT_ACCEPT",
+    "DEFAULT_MIN_SHARED",
+    "DEFAULT_RULE",
+    "SCORE_COEF",
+    "pair_features",
+    "pair_probability",
     "ACCEPT_PROBABILITY",
     "DEFAULT_LINKAGE_DRAWS",
     "DEFAULT_MAX_DF",
@@ -61,6 +73,38 @@ __all__ = [
 DEFAULT_THRESHOLD = 4
 DEFAULT_UNIQUE_THRESHOLD = 2
 DEFAULT_MAX_DF = 200
+
+#: Matching rule of new sessions: ``"scored"`` (a pair's calibrated probability of being
+#: one person, :func:`pair_probability`, at least :data:`DEFAULT_ACCEPT`) or
+#: ``"threshold"`` (the rule of protocol version 1: ``threshold`` shared tokens, or
+#: ``unique_threshold`` for a unique candidate).
+DEFAULT_RULE = "scored"
+#: Pairs sharing fewer tokens are not candidates under the scored rule.
+DEFAULT_MIN_SHARED = 2
+#: A pair is a match when its probability is at least this (then greedy one-to-one,
+#: most probable first). Chosen on SYNTHETIC development scenarios (docs/federate.md):
+#: the missed and the wrong links then balance in the pattern counts.
+DEFAULT_ACCEPT = 0.4
+#: Logistic model of P(same person | what the coordinator sees of a pair), fitted by
+#: bench/federate.py --fit-model on SYNTHETIC development scenarios (4 organisations,
+#: population 15,000, seeds 21 22; 3 organisations, population 3,000, seeds 7 8) against
+#: the simulator's truth. Features, in order (see :func:`pair_features`): 1, s, log s,
+#: mean and min of log(df) over the shared tokens (df = rows holding the token, all
+#: parties), log of each row's number of candidates in the other party, each row's margin
+#: (s minus its next-best candidate's s when this is its best, else s minus its best; ±8),
+#: and whether each is the other's only candidate.
+SCORE_COEF: tuple[float, ...] = (
+    -2.97616,
+    -0.03525,
+    3.23041,
+    -0.69015,
+    -0.72986,
+    -0.31866,
+    -0.36664,
+    0.32488,
+    0.25043,
+    0.31963,
+)
 
 #: Plausible matchings drawn by ``roshan federate count`` (0 = none; the estimate is then
 #: plug-in, the matching treated as certain).
@@ -136,7 +180,8 @@ def candidate_scores(
     """Every pair of rows of different parties sharing at least ``min_shared`` tokens.
 
     Columns ``rec_l``, ``rec_r`` (global row numbers), ``party_l`` < ``party_r``, ``s``
-    (shared tokens) and ``unique`` (each row is the other's only candidate in that party
+    (shared tokens), ``mlw``/``minlw`` (mean and least log of how many rows hold each
+    shared token) and ``unique`` (each row is the other's only candidate in that party
     with ``min_shared`` or more). This is all the coordinator knows about a pair.
     """
     sizes = [len(r) for r in rows]
@@ -160,9 +205,14 @@ def candidate_scores(
     df = frame.groupby("tok")["party"].agg(["size", "nunique"])
     useful = df.index[(df["nunique"] >= 2) & (df["size"] <= max_df)]
     frame = frame[frame["tok"].isin(useful)]
-    pairs = frame.merge(frame, on="tok", suffixes=("_l", "_r"))
+    frame = frame.assign(lw=np.log(frame["tok"].map(df["size"]).to_numpy(dtype=float)))
+    pairs = frame.merge(frame[["tok", "rec", "party"]], on="tok", suffixes=("_l", "_r"))
     pairs = pairs[pairs["party_l"] < pairs["party_r"]]
-    scores = pairs.groupby(["rec_l", "rec_r", "party_l", "party_r"]).size().reset_index(name="s")
+    scores = (
+        pairs.groupby(["rec_l", "rec_r", "party_l", "party_r"])
+        .agg(s=("lw", "size"), mlw=("lw", "mean"), minlw=("lw", "min"))
+        .reset_index()
+    )
     scores = scores[scores["s"] >= min_shared].reset_index(drop=True)
     n_l = scores.groupby(["rec_l", "party_r"])["s"].transform("size")
     n_r = scores.groupby(["rec_r", "party_l"])["s"].transform("size")
@@ -170,12 +220,46 @@ def candidate_scores(
     return scores
 
 
-def best_candidates(scores: pd.DataFrame, rng: int | np.random.Generator) -> pd.DataFrame:
-    """Greedy one-to-one within each pair of parties, highest score first (ties random):
+def pair_features(scores: pd.DataFrame) -> np.ndarray:
+    """The scored rule's features of each candidate pair (rows of :func:`candidate_scores`),
+    in the order of :data:`SCORE_COEF`."""
+    if not len(scores):
+        return np.zeros((0, len(SCORE_COEF)))
+    s = scores["s"].to_numpy(dtype=float)
+    cols = [np.ones(len(scores)), np.minimum(s, 17.0), np.log(s), scores["mlw"], scores["minlw"]]
+    ns, margins = [], []
+    for side, other in (("rec_l", "party_r"), ("rec_r", "party_l")):
+        grp = scores.groupby([side, other])["s"]
+        n = grp.transform("size").to_numpy(dtype=float)
+        best = grp.transform("max").to_numpy(dtype=float)
+        order = scores.sort_values("s", ascending=False, kind="stable")
+        rank = order.groupby([side, other]).cumcount()
+        second = order[rank == 1].set_index([side, other])["s"]
+        key = pd.MultiIndex.from_frame(scores[[side, other]])
+        sec = second.reindex(key).fillna(0).to_numpy(dtype=float)
+        ns.append(np.log(n))
+        margins.append(np.clip(np.where(s == best, s - sec, s - best), -8, 8))
+    unique = (scores.groupby(["rec_l", "party_r"])["s"].transform("size") == 1) & (
+        scores.groupby(["rec_r", "party_l"])["s"].transform("size") == 1
+    )
+    cols += [ns[0], ns[1], margins[0], margins[1], unique.to_numpy(dtype=float)]
+    return np.column_stack([np.asarray(c, dtype=float) for c in cols])
+
+
+def pair_probability(scores: pd.DataFrame, coef: Sequence[float] | None = None) -> np.ndarray:
+    """Calibrated probability that each candidate pair is one person (the scored rule)."""
+    b = np.asarray(SCORE_COEF if coef is None else coef, dtype=float)
+    return 1.0 / (1.0 + np.exp(-(pair_features(scores) @ b)))
+
+
+def best_candidates(
+    scores: pd.DataFrame, rng: int | np.random.Generator, *, key: str = "s"
+) -> pd.DataFrame:
+    """Greedy one-to-one within each pair of parties, highest ``key`` first (ties random):
     each row keeps at most one candidate per other party."""
     state = rng if isinstance(rng, int) else np.random.RandomState(int(rng.integers(0, 2**31 - 1)))
     scores = scores.sample(frac=1.0, random_state=state).sort_values(
-        "s", ascending=False, kind="stable"
+        key, ascending=False, kind="stable"
     )
     return scores.drop_duplicates(["rec_l", "party_r"]).drop_duplicates(["rec_r", "party_l"])
 
@@ -215,11 +299,27 @@ def match_counts(
     threshold: int = DEFAULT_THRESHOLD,
     max_df: int = DEFAULT_MAX_DF,
     unique_threshold: int | None = DEFAULT_UNIQUE_THRESHOLD,
+    rule: str = "threshold",
+    accept: float = DEFAULT_ACCEPT,
+    min_shared: int = DEFAULT_MIN_SHARED,
+    coef: Sequence[float] | None = None,
 ) -> pd.DataFrame:
     """Capture-pattern counts (one 0/1 column per party, strata in ``by``, ``count``).
 
     ``rows[i]`` is party i's (n_i × K) int64 array of token ids (negative = padding).
+    ``rule="scored"``: pairs sharing ``min_shared`` or more tokens whose
+    :func:`pair_probability` is at least ``accept``, greedy one-to-one by probability;
+    ``rule="threshold"``: ``threshold`` shared tokens, or ``unique_threshold`` for a
+    unique candidate (protocol version 1).
     """
+    if rule == "scored":
+        scores = candidate_scores(rows, min_shared=min_shared, max_df=max_df)
+        scores = scores.assign(p=pair_probability(scores, coef))
+        scores = scores[scores["p"] >= accept]
+        links = best_candidates(scores, 0, key="p")
+        return _tabulate(links, [len(r) for r in rows], parties, strata, by)
+    if rule != "threshold":
+        raise ValueError(f"unknown matching rule {rule!r}")
     weak = unique_threshold is not None and unique_threshold < threshold
     scores = candidate_scores(
         rows,
@@ -301,6 +401,8 @@ def match_draws(
     seed: int | None = None,
     table: dict[tuple[int, bool], float] | None = None,
     missed_rate: float | None = None,
+    rule: str = "threshold",
+    coef: Sequence[float] | None = None,
 ) -> list[pd.DataFrame]:
     """``n_draws`` plausible pattern-count tables. In each, every row's best candidate in
     each other party (:func:`best_candidates` over pairs sharing ``min_shared`` or more
@@ -316,17 +418,25 @@ def match_draws(
     links, a draw is :func:`match_counts` (a pair the rule rejects never blocks one it
     accepts: it has fewer shared tokens, or is a unique candidate and so has no rival).
     Each table is counts only, like the point table.
+
+    With ``rule="scored"`` the best candidates are chosen by :func:`pair_probability`
+    and each is kept with that probability instead of the ``table``'s.
     """
     rng = np.random.default_rng(seed)
     rate = MISSED_RATE if missed_rate is None else float(missed_rate)
     scores = candidate_scores(rows, min_shared=min_shared, max_df=max_df)
     sizes = [len(r) for r in rows]
     out = []
+    if rule == "scored":
+        scores = scores.assign(p=pair_probability(scores, coef))
     for _ in range(int(n_draws)):
-        best = best_candidates(scores, rng)
-        best = best.assign(
-            p=accept_probability(best["s"].to_numpy(), best["unique"].to_numpy(), table)
-        )
+        if rule == "scored":
+            best = best_candidates(scores, rng, key="p")
+        else:
+            best = best_candidates(scores, rng)
+            best = best.assign(
+                p=accept_probability(best["s"].to_numpy(), best["unique"].to_numpy(), table)
+            )
         kept = best[rng.random(len(best)) < best["p"].to_numpy()]
         links = pd.concat([kept, _missed_links(best, kept, sizes, rate, rng)], ignore_index=True)
         out.append(_tabulate(links, sizes, parties, strata, by))

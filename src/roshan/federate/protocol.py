@@ -48,7 +48,10 @@ from pyrage import x25519
 from roshan.federate import group
 from roshan.federate.errors import FederateError
 from roshan.federate.match import (
+    DEFAULT_ACCEPT,
     DEFAULT_MAX_DF,
+    DEFAULT_MIN_SHARED,
+    DEFAULT_RULE,
     DEFAULT_THRESHOLD,
     DEFAULT_UNIQUE_THRESHOLD,
     element_ids,
@@ -72,7 +75,7 @@ __all__ = [
     "read_round",
 ]
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: the scored matching rule (match_rule, accept) in the session
 MIN_VICTIMS = 50
 MAGIC = b"roshan-federate-round\n"
 SESSION_FORMAT = "roshan-federate-session"
@@ -197,6 +200,9 @@ def create_session(
         "threshold": threshold,
         "unique_threshold": DEFAULT_UNIQUE_THRESHOLD,
         "max_df": DEFAULT_MAX_DF,
+        "match_rule": DEFAULT_RULE,
+        "accept": DEFAULT_ACCEPT,
+        "min_shared": DEFAULT_MIN_SHARED,
         "min_victims": min_victims,
     }
     sig = coordinator.signing_key.sign(_canon(data))
@@ -712,6 +718,9 @@ def count_rounds(
         threshold=int(session.data["threshold"]),
         max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
         unique_threshold=session.data.get("unique_threshold"),
+        rule=str(session.data.get("match_rule", "threshold")),
+        accept=float(session.data.get("accept", DEFAULT_ACCEPT)),
+        min_shared=int(session.data.get("min_shared", DEFAULT_MIN_SHARED)),
     )
     draw_tables = []
     if linkage_draws:
@@ -721,9 +730,14 @@ def count_rounds(
             linkage_draws,
             strata=strata,
             by=by,
-            min_shared=int(session.data.get("unique_threshold") or session.data["threshold"]),
+            min_shared=int(
+                session.data.get("min_shared")
+                or session.data.get("unique_threshold")
+                or session.data["threshold"]
+            ),
             max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
             seed=seed,
+            rule=str(session.data.get("match_rule", "threshold")),
         )
     summary = {
         "session_id": session.session_id,
@@ -766,7 +780,15 @@ def counts_provenance(
         "computed_privately": True,
         "how": "roshan federate: each party's linked victims as linkage tokens, hashed to "
         "ristretto255 and blinded by every party's secret; the coordinator matched "
-        "equal blinded tokens and kept only capture-pattern counts",
+        "equal blinded tokens and kept only capture-pattern counts"
+        + (
+            f" (scored rule: a pair of rows sharing {session.data.get('min_shared')} or more "
+            "blinded tokens was one person when its calibrated probability, from how many "
+            "tokens it shares, how rare they are and its rivals, was at least "
+            f"{session.data.get('accept')})"
+            if session.data.get("match_rule") == "scored"
+            else ""
+        ),
         "protocol": PROTOCOL_VERSION,
         "session_id": session.session_id,
         "session_created_at": session.data.get("created_at"),

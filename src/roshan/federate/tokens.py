@@ -19,12 +19,14 @@ Per record (given g, family f, father p; a missing part drops the tokens that ne
 
 at most :data:`MAX_TOKENS` (17). A victim (one cluster of the workspace's latest
 ``roshan link``) gets the union of its records' tokens, capped at ``MAX_TOKENS`` in a
-fixed priority order so every party makes the same choice. How many shared tokens
+fixed priority order of kinds (within a kind, the tokens most of its records give come
+first) so every party makes the same choice. How many shared tokens
 make a match is calibrated in :mod:`roshan.federate.match` on the simulator.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -142,7 +144,11 @@ def record_tokens(
 
 
 def _victim_tokens(pairs: list[tuple[str, str]], cap: int) -> list[str]:
-    uniq = sorted(set(pairs), key=lambda kt: (_PRIORITY.index(kt[0]), kt[1]))
+    """A victim's tokens: kinds in :data:`_PRIORITY` order and, within a kind, the tokens
+    most of its records give first (its usual spelling before a one-off variant), so the
+    cap drops a rare spelling's tokens rather than, alphabetically, the usual ones."""
+    support = Counter(pairs)
+    uniq = sorted(support, key=lambda kt: (_PRIORITY.index(kt[0]), -support[kt], kt[1]))
     return [t for _, t in uniq[:cap]]
 
 
