@@ -55,6 +55,20 @@ def test_federate_view_in_both_editions() -> None:
     assert not any(ch.isascii() and ch.isdigit() for ch in fa["error"])
 
 
+def test_federate_view_states_the_scored_rule_of_protocol_2() -> None:
+    """Counts from protocol 2 were matched by the scored rule: the report says so, not the
+    shared-token threshold that the session still carries."""
+    fed = copy.deepcopy(FED)
+    fed.update(protocol=2, match_rule="scored", accept=0.4, min_shared=2)
+    en = federate_view(_result(fed), "en")["who"]
+    assert "at least 2 tokens" in en and "at least 0.4" in en and "calibrated" in en
+    assert "at least 4 tokens" not in en
+    anon = federate_view(_result(fed), "en", anonymised=True)["who"]
+    assert "at least 0.4" in anon
+    fa = federate_view(_result(fed), "fa")["who"]
+    assert "احتمال" in fa and "۰.۴" in fa and "۴ نشانه" not in fa
+
+
 def test_federate_view_without_draws_says_the_interval_is_too_narrow() -> None:
     fed = copy.deepcopy(FED)
     fed["linkage_error"] = {"n_draws": 0, "draws_pooled": 0, "accounted": False}

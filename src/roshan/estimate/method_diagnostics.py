@@ -187,6 +187,10 @@ class FederateDiagnostics(TypedDict):
     parties: list[dict[str, str]]
     coordinator: dict[str, str]
     victims_per_party: dict[str, int] | None
+    #: "scored" (protocol 2: a pair's modelled probability ≥ accept) or "threshold"
+    match_rule: NotRequired[str]
+    accept: NotRequired[float | None]
+    min_shared: NotRequired[int | None]
     threshold: int
     unique_threshold: int | None
     max_df: int

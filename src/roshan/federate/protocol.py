@@ -802,6 +802,9 @@ def counts_provenance(
             "key_fingerprint": key_fingerprint(session.coordinator.signing_public),
         },
         "victims_per_party": summary.get("victims_per_party"),
+        "match_rule": str(session.data.get("match_rule", "threshold")),
+        "accept": session.data.get("accept"),
+        "min_shared": session.data.get("min_shared"),
         "threshold": int(session.data["threshold"]),
         "unique_threshold": session.data.get("unique_threshold"),
         "max_df": int(session.data.get("max_df", DEFAULT_MAX_DF)),
@@ -812,13 +815,21 @@ def counts_provenance(
         "counts_file": counts_name,
         "counts_sha256": counts_sha256,
         "linkage_error": {
-            "method": "drawn matchings: each candidate pair accepted with the calibrated "
-            "probability for its shared-token count (docs/federate.md)",
+            "method": (
+                "drawn matchings: each row's best candidate kept with the pair's probability "
+                "of being one person from the scored rule's model (docs/federate.md)"
+                if session.data.get("match_rule") == "scored"
+                else "drawn matchings: each candidate pair accepted with the calibrated "
+                "probability for its shared-token count (docs/federate.md)"
+            ),
             "n_draws": len(draws),
+            # the threshold rule's calibration table (the scored rule draws from its model)
             "accept_probability": [
                 {"shared": s, "unique": u, "p": p}
                 for (s, u), p in sorted(ACCEPT_PROBABILITY.items())
-            ],
+            ]
+            if session.data.get("match_rule") != "scored"
+            else [],
             "accept_cap": ACCEPT_CAP,
         },
         "draws": [t.to_dict(orient="records") for t in draws],

@@ -40,6 +40,24 @@ def _parties(fed: dict[str, Any], lang: str) -> str:
     return sep.join(out)
 
 
+def _rule(fed: dict[str, Any], lang: str) -> str:
+    """The matching rule the coordinator used, in the edition's words (protocol 2: scored)."""
+    if fed.get("match_rule") == "scored":
+        accept = float(fed.get("accept") or 0)
+        return i18n.t(
+            "federate_rule_scored",
+            lang,
+            min_shared=i18n.num(fed.get("min_shared"), lang),
+            accept=i18n.digits(f"{accept:g}", lang),
+        )
+    return i18n.t(
+        "federate_rule_threshold",
+        lang,
+        threshold=i18n.num(fed.get("threshold"), lang),
+        unique=i18n.num(fed.get("unique_threshold"), lang),
+    )
+
+
 def federate_view(
     result: dict[str, Any] | None, lang: str = "en", *, anonymised: bool = False
 ) -> dict[str, str] | None:
@@ -66,8 +84,7 @@ def federate_view(
         "date": when,
         "n": i18n.num(n, lang),
         "strata": strata_text,
-        "threshold": i18n.num(fed.get("threshold"), lang),
-        "unique": i18n.num(fed.get("unique_threshold"), lang),
+        "rule": _rule(fed, lang),
     }
     if anonymised:
         who = i18n.t("federate_who_anon", lang, **common)
