@@ -581,6 +581,10 @@ class FederateSession(Document):
             only candidate.
         max_df: tokens held by more rows than this are ignored in matching.
         min_victims: the smallest list accepted.
+        match_rule: how the coordinator matches: "scored" (protocol 2) or "threshold".
+        accept: under the scored rule, the least probability of being one person that
+            makes a match.
+        min_shared: under the scored rule, the least shared tokens that make a candidate.
     """
 
     commands: ClassVar[tuple[str, ...]] = ("roshan federate init",)
@@ -598,6 +602,9 @@ class FederateSession(Document):
     unique_threshold: int | None
     max_df: int
     min_victims: int
+    match_rule: str = "threshold"
+    accept: float | None = None
+    min_shared: int | None = None
 
 
 @dataclass(frozen=True)
