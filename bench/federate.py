@@ -32,8 +32,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build(seed: int, population: int, lists: int, parties: int, root: Path) -> dict:
-    """Simulate, ingest and link: one workspace per party and one with all lists."""
+def build(
+    seed: int, population: int, lists: int, parties: int, root: Path, with_all: bool = True
+) -> dict:
+    """Simulate, ingest and link: one workspace per party and (``with_all``) one with all
+    lists."""
     from roshan.canonical import SourceKind
     from roshan.ingest.importer import ingest_file
     from roshan.link.pipeline import link_workspace
@@ -68,7 +71,7 @@ def build(seed: int, population: int, lists: int, parties: int, root: Path) -> d
     party_ws = {
         p: ws_with(root / f"ws-{p}", [s for s in sources if share[s["name"]] == p]) for p in names
     }
-    all_ws = ws_with(root / "ws-all", sources)
+    all_ws = ws_with(root / "ws-all", sources) if with_all else None
     return {
         "parties": names,
         "source_party": share,
@@ -83,17 +86,24 @@ def build(seed: int, population: int, lists: int, parties: int, root: Path) -> d
 
 
 def build_cached(
-    seed: int, population: int, lists: int, parties: int, cache: Path | None, tmp: Path
+    seed: int,
+    population: int,
+    lists: int,
+    parties: int,
+    cache: Path | None,
+    tmp: Path,
+    with_all: bool = True,
 ) -> dict:
     """:func:`build`, or the scenario built earlier into ``cache`` (workspaces kept)."""
     if cache is None:
-        return build(seed, population, lists, parties, tmp)
-    root = Path(cache) / f"pop{population}-lists{lists}-parties{parties}-seed{seed}"
+        return build(seed, population, lists, parties, tmp, with_all)
+    tail = "" if with_all else "-parties-only"
+    root = Path(cache) / f"pop{population}-lists{lists}-parties{parties}-seed{seed}{tail}"
     meta = root / "built.json"
     if meta.is_file():
         d = json.loads(meta.read_text("utf-8"))
         for k in ("all_ws", "sim"):
-            d[k] = Path(d[k])
+            d[k] = Path(d[k]) if d[k] else None
         d["party_ws"] = {p: Path(v) for p, v in d["party_ws"].items()}
         return d
     if root.exists():
@@ -101,7 +111,7 @@ def build_cached(
 
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    d = build(seed, population, lists, parties, root)
+    d = build(seed, population, lists, parties, root, with_all)
     meta.write_text(json.dumps(d, default=str), "utf-8")
     return d
 
@@ -205,10 +215,18 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
             "covers_truth": bool(r.lower <= truth_n <= r.upper),
         }
 
+    from roshan.federate.match import party_histories
+
+    victims = pd.read_parquet(Path(built["all_ws"]) / "snapshots" / "victims.parquet")
+    clear = fit(
+        "loglinear",
+        CaptureCounts.from_frame(party_histories(victims, built["source_party"], parties)),
+    )
     out.update(
         {
             "draws": draws,
             "truth_population": truth_n,
+            "clear": block(clear),
             "point": block(point),
             "pooled": block(pooled),
             "observed_point": int(point.observed),
@@ -317,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--build-only", action="store_true", help="simulate and link, nothing else")
     ap.add_argument(
+        "--cost-only",
+        action="store_true",
+        help="only the parties' workspaces and the crypto rounds' cost (no clear-text linkage "
+        "of all lists, no calibration): for the 4 x 100,000 cost run",
+    )
+    ap.add_argument(
         "--draws",
         type=int,
         default=20,
@@ -334,17 +358,21 @@ def main(argv: list[str] | None = None) -> int:
     for seed in args.seeds:
         with tempfile.TemporaryDirectory(prefix="fedbench-") as tmp:
             built = build_cached(
-                seed, args.population, args.lists, args.parties, args.cache, Path(tmp)
+                seed,
+                args.population,
+                args.lists,
+                args.parties,
+                args.cache,
+                Path(tmp),
+                with_all=not args.cost_only,
             )
             if args.build_only:
                 print(f"built seed {seed}: {built['party_ws']}", file=sys.stderr)
                 continue
-            entry = {
-                "seed": seed,
-                "link_seconds": round(built["link_seconds"], 1),
-                "calibration": calibrate(built),
-                "uncertainty": private_uncertainty(built, args.draws),
-            }
+            entry = {"seed": seed, "link_seconds": round(built["link_seconds"], 1)}
+            if not args.cost_only:
+                entry["calibration"] = calibrate(built)
+                entry["uncertainty"] = private_uncertainty(built, args.draws)
             if not args.no_crypto:
                 entry["rounds"] = run_rounds(built, Path(tmp))
             results["scenarios"].append(entry)
@@ -423,6 +451,37 @@ def run_rounds(built: dict, tmp: Path) -> dict:
         rule=str(session.data.get("match_rule", "threshold")),
     )
     same = count_error(counts, clear_tok, parties)["l1"]
+    import pyarrow.parquet as pq
+
+    def distinct(p: str) -> int:  # elements of p's set after de-duplication: each is blinded
+        toks = [t for ts in vts[p].tokens for t in list(ts)[:width]]
+        return len(set(toks)) + len(vts[p]) * width - len(toks)
+
+    exchanges = sum(distinct(p) for p in parties) * n
+    out = {
+        "records_per_party": {
+            p: pq.ParquetFile(
+                Path(built["party_ws"][p]) / "snapshots" / "normalized.parquet"
+            ).metadata.num_rows
+            for p in parties
+        },
+        "victims_per_party": {p: len(vts[p]) for p in parties},
+        "scalar_multiplications": exchanges,
+        "cpu_us_per_scalar_multiplication": round(1e6 * (c2 - c0) / exchanges, 1),
+        "tokens_per_victim": width,
+        "cpu_seconds": {
+            "round1_blind": round(c1 - c0, 2),
+            "rounds_2_to_n": round(c2 - c1, 2),
+            "count": round(c3 - c2, 2),
+            "total": round(c3 - c0, 2),
+        },
+        "wall_seconds": round(w3 - w0, 2),
+        "cpu_us_per_blinded_token": round(1e6 * (c2 - c0) / blinded, 1),
+        "bytes_per_token_in_files": round(file_bytes / (sum(tokens_per_set.values()) * n), 1),
+        "l1_blinded_vs_clear_token_matching": round(same, 5),  # ties fall differently
+    }
+    if built.get("all_ws") is None:  # --cost-only
+        return out
     victims = pd.read_parquet(Path(built["all_ws"]) / "snapshots" / "victims.parquet")
     clear = party_histories(victims, built["source_party"], parties)
     err = count_error(counts, clear, parties)
@@ -435,19 +494,7 @@ def run_rounds(built: dict, tmp: Path) -> dict:
             "upper": round(float(r.upper), 1),
         }
     truth = int(built["population"])
-    return {
-        "victims_per_party": {p: len(vts[p]) for p in parties},
-        "tokens_per_victim": width,
-        "cpu_seconds": {
-            "round1_blind": round(c1 - c0, 2),
-            "rounds_2_to_n": round(c2 - c1, 2),
-            "count": round(c3 - c2, 2),
-            "total": round(c3 - c0, 2),
-        },
-        "wall_seconds": round(w3 - w0, 2),
-        "cpu_us_per_blinded_token": round(1e6 * (c2 - c0) / blinded, 1),
-        "bytes_per_token_in_files": round(file_bytes / (sum(tokens_per_set.values()) * n), 1),
-        "l1_blinded_vs_clear_token_matching": round(same, 5),  # ties fall differently
+    return out | {
         "count_error_vs_clear_linkage": {k: round(v, 4) for k, v in err.items()},
         "estimate_loglinear": est,
         "estimate_rel_diff": round(

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from fed_helpers import PASSPHRASE
 
+from roshan.federate import PROTOCOL_VERSION
+
 ROSHAN = Path(sys.executable).parent / "roshan"
 
 
@@ -111,7 +113,7 @@ def test_cli_round_trip_and_estimate(federation, tmp_path):
     side = Path(summary["provenance_file"])
     assert side == counts.with_name("counts.csv.federate.json")
     prov = json.loads(side.read_text("utf-8"))
-    assert prov["computed_privately"] and prov["protocol"] == 2
+    assert prov["computed_privately"] and prov["protocol"] == PROTOCOL_VERSION == 3
     assert [p["name"] for p in prov["parties"]] == names
     assert all(len(p["key_fingerprint"]) == 19 for p in prov["parties"])
     assert prov["threshold"] == 4 and prov["strata_revealed"] == []

@@ -51,6 +51,34 @@ def test_blinding_commutes_and_hides():
     assert group.hash_tokens(["gf|hsYn|rzAY"], "s2")[0] != x[:32]
 
 
+def test_blinding_dedup_and_workers_do_not_change_the_result():
+    toks = [f"gf|t{i % 37}|x" for i in range(400)]  # many repeats
+    x = b"".join(group.hash_tokens(toks, "s1") + group.random_elements(50))
+    a = group.new_secret()
+    one = group.blind_elements(a, x, workers=1)
+    naive = b"".join(group._blind_chunk((a, x[i : i + 32])) for i in range(0, len(x), 32))
+    assert one == naive and len(one) == len(x)
+    # equal in, equal out; distinct in, distinct out
+    els = [one[i : i + 32] for i in range(0, len(one), 32)]
+    assert els[0] == els[37] and len(set(els)) == 37 + 50
+    # two processes (spawned) give the same bytes
+    big = b"".join(group.random_elements(group._MIN_PARALLEL + 10))
+    assert group.blind_elements(a, big, workers=2) == group.blind_elements(a, big, workers=1)
+
+
+def test_small_order_element_is_refused():
+    import pytest
+
+    a = group.new_secret()
+    for u in (bytes(32), (1).to_bytes(32, "little")):  # points of order 1 and 4
+        with pytest.raises(ValueError):
+            group.blind_elements(a, u + group.random_elements(1)[0], workers=1)
+    # the same in a worker process: refused, not a traceback or a short result
+    big = b"".join(group.random_elements(group._MIN_PARALLEL + 10)) + bytes(32)
+    with pytest.raises(ValueError, match="could not be blinded"):
+        group.blind_elements(a, big, workers=2)
+
+
 def test_match_counts_patterns():
     # party 0: rows r0 (matches p1 row 0 on 4 tokens), r1 alone; party 1: row 0, row 1 alone
     p0 = np.array([[1, 2, 3, 4, -1], [10, 11, 12, 13, 14]], dtype=np.int64)

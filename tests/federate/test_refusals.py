@@ -248,7 +248,12 @@ def test_mismatched_protocol_version(federation, tmp_path, r1):
     doc["session"]["protocol"] = 99
     other = tmp_path / "session-v99.json"
     other.write_text(json.dumps(doc))
-    _refused("protocol version 99, this roshan speaks version 2", load_session, other)
+    _refused("protocol version 99, this roshan speaks version 3", load_session, other)
+    # a session of protocol 2 (ristretto255 blinding): its elements would never meet X25519's
+    doc["session"]["protocol"] = 2
+    v2 = tmp_path / "session-v2.json"
+    v2.write_text(json.dumps(doc))
+    _refused("protocol version 2, this roshan speaks version 3", load_session, v2)
     # a round file written by a party speaking another version
     fed = federation
     body = proto._pack(

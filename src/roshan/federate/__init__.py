@@ -1,14 +1,14 @@
 """roshan.federate: capture-pattern counts across organisations that cannot share names.
 
 Each organisation turns its linked victims into linkage tokens (:mod:`.tokens`), hashes
-them to ristretto255 and blinds them with a secret scalar (:mod:`.group`, libsodium via
-``rbcl``); the sets travel round a ring of age-encrypted, Ed25519-signed, numbered round
+them to X25519 u-coordinates and blinds them with a secret scalar (:mod:`.group`, OpenSSL
+through ``cryptography``); the sets travel round a ring of age-encrypted, Ed25519-signed, numbered round
 files (:mod:`.protocol`) until every party has blinded every set, and a coordinator
 matches victims on equal blinded tokens and keeps only capture-pattern counts
 (:mod:`.match`).
 
 Names load on first use (:mod:`roshan._lazy`): ``import roshan.federate`` does not load
-libsodium or age. See docs/federate.md and the federate section of docs/threat-model.md.
+OpenSSL or age. See docs/federate.md and the federate section of docs/threat-model.md.
 """
 
 from __future__ import annotations

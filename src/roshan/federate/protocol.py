@@ -8,7 +8,7 @@ who reads it next and Ed25519-signed by the one who wrote it.
   public keys (age recipient, signing key), the coordinator's, the strata proposed for
   release, the token parameters, the match threshold and the minimum list size; signed
   by C. Parties check that signature and their own entry before doing anything.
-* round 1 (``blind``, each party ``Pj``): its victims' tokens, hashed to ristretto255,
+* round 1 (``blind``, each party ``Pj``): its victims' tokens, hashed to X25519 u-coordinates,
   padded to ``width`` elements per victim with random elements, blinded with Pj's new
   secret scalar, victims and elements shuffled, each victim's stratum label sealed for C.
   Sent to ``P(j+1)``.
@@ -75,7 +75,9 @@ __all__ = [
     "read_round",
 ]
 
-PROTOCOL_VERSION = 2  # 2: the scored matching rule (match_rule, accept) in the session
+# 2: the scored matching rule (match_rule, accept) in the session;
+# 3: X25519 blinding (group.py) instead of ristretto255, 1.8x less CPU per element
+PROTOCOL_VERSION = 3
 MIN_VICTIMS = 50
 MAGIC = b"roshan-federate-round\n"
 SESSION_FORMAT = "roshan-federate-session"
@@ -423,7 +425,9 @@ def _blind_payload(secret: bytes, payload: bytes, n: int, width: int) -> bytes:
     try:
         blinded = group.blind_elements(secret, elements)
     except (ValueError, TypeError) as exc:
-        raise FederateError("the set holds a value that is not a group element (tampered)") from exc
+        raise FederateError(
+            "the set holds an element of small order, which no honest party sends (tampered)"
+        ) from exc
     out = np.concatenate(
         [np.frombuffer(blinded, dtype=np.uint8).reshape(n, width * E), arr[:, width * E :]], axis=1
     )
@@ -779,7 +783,7 @@ def counts_provenance(
         "version": 1,
         "computed_privately": True,
         "how": "roshan federate: each party's linked victims as linkage tokens, hashed to "
-        "ristretto255 and blinded by every party's secret; the coordinator matched "
+        "X25519 u-coordinates and blinded by every party's secret; the coordinator matched "
         "equal blinded tokens and kept only capture-pattern counts"
         + (
             f" (scored rule: a pair of rows sharing {session.data.get('min_shared')} or more "
