@@ -1,15 +1,17 @@
 """Benchmark: LCMCR Gibbs sweeps per second on published tables, against R's LCMCR.
 
 Run:  .venv/bin/python bench/estimate_lcmcr.py [--repeats 3]
-      .venv/bin/python bench/estimate_lcmcr.py --mixing 20     # seed-to-seed, UK tables
+      .venv/bin/python bench/estimate_lcmcr.py --mixing 40 --extend-rules fixed:3
+                                                    # seed-to-seed, UK tables, seeds 1-40
       .venv/bin/python bench/estimate_lcmcr.py --profile       # where a sweep's time goes
       .venv/bin/python bench/estimate_lcmcr.py --production    # K=15, 5.01M sweeps, Rome
 
 ``--mixing N`` fits ``fit_lcmcr`` with its default settings (4 chains from dispersed
 starts, burn-in 10,000, 1,000 draws thinned by 50) on UK 6-list and its 5-list
-version (PF and NCA merged) for seeds 1..N, with and without the collapsed n0 move,
-and records each seed's median, R-hat and chain medians
-(bench/results/estimate_lcmcr_mixing.json). ``--profile`` times each step of a
+version (PF and NCA merged) for seeds 1..N (``--first-seed`` moves the range), with and
+without the collapsed n0 move, and with the extension rules of ``--extend-rules
+RULE:ROUNDS,...`` side by side, and records each seed's median, R-hat, chain medians,
+rounds used and CPU time (bench/results/estimate_lcmcr_mixing.json). ``--profile`` times each step of a
 sweep on its own from a state reached after burn-in, and ``--production`` runs
 R's production settings (bench/results/estimate_lcmcr_profile.json). Every mode
 rewrites the one "## LCMCR sampler speed" section of docs/benchmarks.md from all the
@@ -41,7 +43,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import replace_marked_section
 
-from roshan.estimate.lcmcr import DEFAULT_EXTENSIONS
+from roshan.estimate.lcmcr import DEFAULT_EXTEND_RULE, DEFAULT_EXTENSIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "estimate" / "data"
@@ -51,6 +53,8 @@ MARKER = "estimate_lcmcr"
 SECTION = "## LCMCR sampler speed"
 
 MIXING = ROOT / "bench" / "results" / "estimate_lcmcr_mixing.json"
+#: the same study on other seeds (``--first-seed 41 --out``), summarised under the main table
+MIXING_HELDOUT = ROOT / "bench" / "results" / "estimate_lcmcr_mixing_seeds41_80.json"
 PROFILE = ROOT / "bench" / "results" / "estimate_lcmcr_profile.json"
 
 # R's CPU-time rates, median of 3 (shared/reference/mse/README.md, "Side by side")
@@ -106,6 +110,31 @@ def main() -> None:
         "same seeds; speed run: the rate of its split-merge column (0.25 if not given)",
     )
     ap.add_argument(
+        "--extend-rules",
+        default="",
+        metavar="RULE:ROUNDS[,...]",
+        help="--mixing: also run the default sampler with these extension rules "
+        "(lcmcr.EXTEND_RULES) and round limits, side by side on the same seeds",
+    )
+    ap.add_argument(
+        "--first-seed",
+        type=int,
+        default=1,
+        help="--mixing: seeds FIRST..FIRST+SEEDS-1 (default 1)",
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="--mixing: write the JSON here and leave docs/benchmarks.md alone "
+        "(default: bench/results/estimate_lcmcr_mixing.json and the docs section)",
+    )
+    ap.add_argument(
+        "--no-baselines",
+        action="store_true",
+        help="--mixing: leave out the rows without extension (R's sweep, n0 move)",
+    )
+    ap.add_argument(
         "--threads",
         action="store_true",
         help="default fit on Rome with 1 and 2 workers: wall, CPU, same draws?",
@@ -115,7 +144,20 @@ def main() -> None:
         return _threads()
     if args.mixing:
         rates = tuple(float(r) for r in args.split_merge.split(",") if float(r) > 0)
-        return _mixing(args.mixing, args.workers, rates)
+        rules = tuple(
+            (spec.split(":")[0], int(spec.split(":")[1]))
+            for spec in args.extend_rules.split(",")
+            if spec
+        )
+        return _mixing(
+            args.mixing,
+            args.workers,
+            rates,
+            rules,
+            args.first_seed,
+            not args.no_baselines,
+            args.out,
+        )
     if args.profile or args.production:
         return _profile(args.profile, args.production, args.workers)
 
@@ -253,25 +295,43 @@ def _uk5():
 
 #: Samplers compared by ``--mixing``, side by side in one run: R's Gibbs sweep, roshan's
 #: collapsed n0 move without extension, and the default (n0 move + runs extended while the
-#: chains disagree, ``lcmcr.DEFAULT_EXTENSIONS``).
+#: chains disagree, ``lcmcr.DEFAULT_EXTENSIONS`` rounds by ``lcmcr.DEFAULT_EXTEND_RULE``).
+#: Each is (name, n0 move, extension rounds, extension rule).
 SAMPLERS = (
-    ("R's sweep", False, 0),
-    ("n0 move", True, 0),
-    ("default", True, DEFAULT_EXTENSIONS),
+    ("R's sweep", False, 0, DEFAULT_EXTEND_RULE),
+    ("n0 move", True, 0, DEFAULT_EXTEND_RULE),
+    ("default", True, DEFAULT_EXTENSIONS, DEFAULT_EXTEND_RULE),
 )
 
 
-def _samplers(rates: tuple[float, ...]) -> tuple[tuple[str, bool, int, float], ...]:
+def _samplers(
+    rates: tuple[float, ...],
+    rules: tuple[tuple[str, int], ...] = (),
+    baselines: bool = True,
+) -> tuple[tuple[str, bool, int, str, float], ...]:
     """``--mixing``'s samplers: :data:`SAMPLERS` without split–merge moves, or, with
     ``--split-merge RATE[,RATE...]``, the n0 move and the default (n0 move + extension)
     each without and with RATE split–merge moves a sweep (side by side on the same
-    seeds)."""
+    seeds). ``rules`` (``--extend-rules RULE:ROUNDS``) adds the n0 move extended by up to
+    ROUNDS rounds of RULE (:data:`roshan.estimate.lcmcr.EXTEND_RULES`); ``baselines=False``
+    leaves out the samplers that never extend."""
     if not rates:
-        return tuple((*s, 0.0) for s in SAMPLERS)
-    out = [("n0 move", True, 0, 0.0)]
-    out += [(f"n0 move + split-merge {r:g}", True, 0, r) for r in rates]
-    out += [("default", True, DEFAULT_EXTENSIONS, 0.0)]
-    out += [(f"default + split-merge {r:g}", True, DEFAULT_EXTENSIONS, r) for r in rates]
+        out = [(*s, 0.0) for s in SAMPLERS]
+    else:
+        out = [("n0 move", True, 0, DEFAULT_EXTEND_RULE, 0.0)]
+        out += [(f"n0 move + split-merge {r:g}", True, 0, DEFAULT_EXTEND_RULE, r) for r in rates]
+        out += [("default", True, DEFAULT_EXTENSIONS, DEFAULT_EXTEND_RULE, 0.0)]
+        out += [
+            (f"default + split-merge {r:g}", True, DEFAULT_EXTENSIONS, DEFAULT_EXTEND_RULE, r)
+            for r in rates
+        ]
+    out += [
+        (f"extend {rule} x{rounds}", True, rounds, rule, 0.0)
+        for rule, rounds in rules
+        if (rule, rounds) != (DEFAULT_EXTEND_RULE, DEFAULT_EXTENSIONS)
+    ]
+    if not baselines:
+        out = [o for o in out if o[2] > 0]
     return tuple(out)
 
 
@@ -282,7 +342,15 @@ def _sampler_name(row: dict) -> str:
     return "n0 move" if row["n0_moves"] else "R's sweep"
 
 
-def _mixing(seeds: int, workers: int, split_merge: tuple[float, ...] = ()) -> None:
+def _mixing(
+    seeds: int,
+    workers: int,
+    split_merge: tuple[float, ...] = (),
+    rules: tuple[tuple[str, int], ...] = (),
+    first_seed: int = 1,
+    baselines: bool = True,
+    out: Path | None = None,
+) -> None:
     """Seed-to-seed spread of fit_lcmcr's default answer on the bimodal UK tables."""
     from roshan.estimate.counts import CaptureCounts
     from roshan.estimate.lcmcr import fit_lcmcr
@@ -292,19 +360,23 @@ def _mixing(seeds: int, workers: int, split_merge: tuple[float, ...] = ()) -> No
         "uk_slavery_6list": CaptureCounts.from_csv(DATA / "uk_slavery_6list.csv"),
         "uk_slavery_5list (PF+NCA)": _uk5(),
     }
+    for counts in tables.values():  # compile (or load) every kernel before the clocks start
+        fit_lcmcr(counts, burnin=0, samples=8, thin=1, seed=0, workers=workers, extend=1)
     rows = []
     t_all = time.perf_counter()
     for name, counts in tables.items():
-        for sampler, moves, extend, sm in _samplers(split_merge):
+        for sampler, moves, extend, rule, sm in _samplers(split_merge, rules, baselines):
             per_seed = []
             c0, t0 = time.process_time(), time.perf_counter()
-            for seed in range(1, seeds + 1):
+            for seed in range(first_seed, first_seed + seeds):
+                c1 = time.process_time()
                 r = fit_lcmcr(
                     counts,
                     seed=seed,
                     workers=workers,
                     n0_moves=moves,
                     extend=extend,
+                    extend_rule=rule,
                     split_merge=sm,
                 )
                 d = r.diagnostics
@@ -319,6 +391,8 @@ def _mixing(seeds: int, workers: int, split_merge: tuple[float, ...] = ()) -> No
                         "chain_medians": d["chain_medians"],
                         "final": d["final"],
                         "extensions": d.get("extensions", 0),
+                        "iterations": d["iterations"],
+                        "cpu_seconds": time.process_time() - c1,
                     }
                 )
             cpu, wall = time.process_time() - c0, time.perf_counter() - t0
@@ -329,8 +403,10 @@ def _mixing(seeds: int, workers: int, split_merge: tuple[float, ...] = ()) -> No
                 "sampler": sampler,
                 "n0_moves": moves,
                 "extend": extend,
+                "extend_rule": rule,
                 "split_merge": sm,
                 "seeds": seeds,
+                "first_seed": first_seed,
                 "seeds_extended": int(sum(p["extensions"] > 0 for p in per_seed)),
                 "sd_of_median": float(meds.std(ddof=1)),
                 "worst_median": float(meds.min()),
@@ -342,19 +418,27 @@ def _mixing(seeds: int, workers: int, split_merge: tuple[float, ...] = ()) -> No
                     sum(m < 18_000 for p in per_seed for m in p["chain_medians"])
                 ),
                 "cpu_seconds": cpu,
+                "cpu_seconds_per_seed_mean": cpu / seeds,
+                "cpu_seconds_per_seed_max": max(p["cpu_seconds"] for p in per_seed),
+                "iterations_per_seed_mean": float(np.mean([p["iterations"] for p in per_seed])),
+                "iterations_per_seed_max": int(max(p["iterations"] for p in per_seed)),
                 "wall_seconds": wall,
                 "per_seed": per_seed,
             }
             rows.append(row)
             print(
-                f"{name:26s} {sampler:14s} sd of median {row['sd_of_median']:7,.0f}  "
+                f"{name:26s} {sampler:20s} sd of median {row['sd_of_median']:7,.0f}  "
                 f"worst median {row['worst_median']:8,.0f}  max R-hat {row['max_rhat']:.3f}  "
-                f"R-hat>1.05 in {row['seeds_rhat_above_1_05']}/{seeds}  chains<18k "
-                f"{row['chains_below_18000']}  ({wall:.0f} s wall, {cpu:.0f} s CPU)",
+                f"R-hat>1.05 in {row['seeds_rhat_above_1_05']}/{seeds}  not final "
+                f"{row['seeds_not_final']}/{seeds}  extended {row['seeds_extended']}/{seeds}  "
+                f"chains<18k {row['chains_below_18000']}  ({wall:.0f} s wall, {cpu:.0f} s CPU; "
+                f"per seed mean {row['cpu_seconds_per_seed_mean']:.1f} s, "
+                f"max {row['cpu_seconds_per_seed_max']:.1f} s)",
                 flush=True,
             )
     result = {
         "benchmark": "estimate_lcmcr_mixing",
+        "command": " ".join(["bench/estimate_lcmcr.py", *sys.argv[1:]]),
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {
             "cores": os.cpu_count(),
@@ -372,9 +456,11 @@ def _mixing(seeds: int, workers: int, split_merge: tuple[float, ...] = ()) -> No
         "wall_seconds": time.perf_counter() - t_all,
         "tables": rows,
     }
-    MIXING.parent.mkdir(parents=True, exist_ok=True)
-    MIXING.write_text(json.dumps(result, indent=2) + "\n")
-    _write_docs()
+    path = out or MIXING
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    if out is None:
+        _write_docs()
 
 
 def _profile(profile: bool, production: bool, workers: int) -> None:
@@ -885,42 +971,86 @@ def _write_docs() -> None:
     ]
     if MIXING.exists():
         m = json.loads(MIXING.read_text())
+        first = m["tables"][0].get("first_seed", 1)
+        last = first + m["tables"][0]["seeds"] - 1
         lines += [
             "### Chains that agree: seed to seed on the bimodal UK tables",
             "",
-            f"`bench/estimate_lcmcr.py --mixing {m['tables'][0]['seeds']}` ({m['when']}; "
+            f"`{m.get('command', 'bench/estimate_lcmcr.py --mixing ' + str(last))}` "
+            f"({m['when']}; "
             f"load average {m['machine']['load_average_at_start']:.1f} at the start, "
             f"{m['machine']['load_average_at_end']:.1f} at the end, 2 cores shared). "
-            f"{m['settings']}. Seeds 1..{m['tables'][0]['seeds']}. Samplers: `R's sweep` = "
+            f"{m['settings']}. Seeds {first}..{last}, every sampler on the same seeds. "
+            "Samplers: `R's sweep` = "
             "R's Gibbs sweep (`n0_moves=False`, `extend=0`); `n0 move` = with the collapsed n0 "
             "move (`extend=0`); `default` = the n0 move, and chains run on by up to "
-            f"{DEFAULT_EXTENSIONS} rounds "
-            "while they disagree (`fit_lcmcr` defaults); `+ split-merge R` = the same with R "
-            "split-merge moves of whole classes a sweep (`split_merge=R`, "
-            "`--split-merge R`). Targets "
+            f"{DEFAULT_EXTENSIONS} rounds while they disagree, each round doubling the run "
+            f"and keeping its second half (`extend_rule='{DEFAULT_EXTEND_RULE}'`; "
+            "`fit_lcmcr` defaults); `extend RULE xN` = the n0 move run on by up to N rounds "
+            "of another rule (`lcmcr.EXTEND_RULES`: `fixed` = each round "
+            "`samples x thin` more sweeps, that round's draws kept, the default before; "
+            "`fixed-half` = the same, the second half of all draws kept; `double-all` = "
+            "`double` keeping every draw of the second half)"
+            + (
+                "; `+ split-merge R` = the same with R "
+                "split-merge moves of whole classes a sweep (`split_merge=R`, "
+                "`--split-merge R`)"
+                if any(r.get("split_merge") for r in m["tables"])
+                else ""
+            )
+            + ". Targets "
             "(UK 6-list): sd of the median <= 400, no median below 18,000, R-hat <= 1.05 for "
-            "every seed. R's LCMCR, one chain, seeds 1-20: sd 932 (6-list), 3,844 (5-list).",
+            "every seed. R's LCMCR, one chain, seeds 1-20: sd 932 (6-list), 3,844 (5-list). "
+            "CPU s = process CPU time of all the seeds' fits (both threads), and per seed "
+            "the mean and the worst.",
             "",
             "| table | sampler | sd of median | worst median | median of medians | max R-hat "
             "| seeds R-hat > 1.05 | seeds NOT FINAL | chains with median < 18,000 "
-            "| seeds extended | CPU s |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            "| seeds extended | CPU s | CPU s per seed (mean / worst) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in m["tables"]:
+            per = (
+                f"{r['cpu_seconds_per_seed_mean']:.1f} / {r['cpu_seconds_per_seed_max']:.1f}"
+                if "cpu_seconds_per_seed_max" in r
+                else "-"
+            )
             lines.append(
                 f"| {r['table']} | {_sampler_name(r)} | "
                 f"{r['sd_of_median']:,.0f} | {r['worst_median']:,.0f} | "
                 f"{r['median_of_medians']:,.0f} | {r['max_rhat']:.3f} | "
                 f"{r['seeds_rhat_above_1_05']}/{r['seeds']} | {r['seeds_not_final']}/{r['seeds']} | "
                 f"{r['chains_below_18000']}/{4 * r['seeds']} | "
-                f"{r.get('seeds_extended', 0)}/{r['seeds']} | {r['cpu_seconds']:.0f} |"
+                f"{r.get('seeds_extended', 0)}/{r['seeds']} | {r['cpu_seconds']:.0f} | {per} |"
             )
         lines += [
             "",
             "Results: bench/results/estimate_lcmcr_mixing.json (per seed: median, "
-            "interval, R-hat, ESS, chain medians).",
+            "interval, R-hat, ESS, chain medians, rounds used, CPU s).",
             "",
         ]
+    if MIXING_HELDOUT.exists():
+        h = json.loads(MIXING_HELDOUT.read_text())
+        first = h["tables"][0].get("first_seed", 1)
+        last = first + h["tables"][0]["seeds"] - 1
+        lines += [
+            f"Other seeds, {first}..{last}: `{h.get('command', '')}` ({h['when']}; load "
+            f"average {h['machine']['load_average_at_start']:.1f} at the start):",
+            "",
+            "| table | sampler | sd of median | worst median | max R-hat | seeds R-hat > 1.05 "
+            "| seeds NOT FINAL | seeds extended | CPU s | CPU s per seed (mean / worst) |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in h["tables"]:
+            lines.append(
+                f"| {r['table']} | {_sampler_name(r)} | {r['sd_of_median']:,.0f} | "
+                f"{r['worst_median']:,.0f} | {r['max_rhat']:.3f} | "
+                f"{r['seeds_rhat_above_1_05']}/{r['seeds']} | "
+                f"{r['seeds_not_final']}/{r['seeds']} | "
+                f"{r.get('seeds_extended', 0)}/{r['seeds']} | {r['cpu_seconds']:.0f} | "
+                f"{r['cpu_seconds_per_seed_mean']:.1f} / {r['cpu_seconds_per_seed_max']:.1f} |"
+            )
+        lines += ["", f"Results: {MIXING_HELDOUT.relative_to(ROOT)}.", ""]
     if PROFILE.exists():
         p = json.loads(PROFILE.read_text())
         if "steps" in p:

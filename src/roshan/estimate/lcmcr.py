@@ -93,6 +93,8 @@ __all__ = [
     "WARMUP_SWEEPS",
     "DEFAULT_SEED",
     "DEFAULT_EXTENSIONS",
+    "DEFAULT_EXTEND_RULE",
+    "EXTEND_RULES",
     "R_N0_CAP",
     "MODE_RATIO_WARN",
     "start_scales",
@@ -118,14 +120,61 @@ MODE_RATIO_WARN = 1.2
 different modes (warned even when R-hat is below :data:`RHAT_WARN`)."""
 
 
-DEFAULT_EXTENSIONS = 3
+DEFAULT_EXTENSIONS = 4
 """Rounds by which :func:`fit_lcmcr` runs its chains on, by default, while they disagree
-(R-hat above :data:`RHAT_WARN` or medians :data:`MODE_RATIO_WARN` apart); each round adds
-``samples * thin`` sweeps per chain and keeps the second half of the draws
-(:func:`extend_draws`). Set from ``bench/estimate_lcmcr.py --mixing 20`` on the bimodal UK
-tables (docs/benchmarks.md): without it 1 of 20 seeds of the 6-list table and 4 of 20 of
-the 5-list version ended above R-hat 1.05. At most 4x the sampling time, spent only on
-tables whose chains disagree."""
+(R-hat above :data:`RHAT_WARN` or medians :data:`MODE_RATIO_WARN` apart), by
+:data:`DEFAULT_EXTEND_RULE` = ``"double"``: round r runs every chain on for as many sweeps
+as it has run since burn-in (``samples * thin * 2**(r-1)``), so the run doubles, and keeps
+that second half, thinned to ``samples`` draws (:func:`extend_draws`, :data:`EXTEND_RULES`).
+
+Set from ``bench/estimate_lcmcr.py --mixing 40 --extend-rules
+fixed:3,double:3,double:5,double-all:4,fixed-half:6`` (2026-12-06, seeds 1-40 on the UK
+6-list table and its 5-list version, every rule on the same seeds; docs/benchmarks.md):
+with 4 doubling rounds no seed of either table ended above R-hat 1.05 or NOT FINAL (max
+R-hat 1.022 and 1.048; sd of the median 150 and 217; worst median 22,555 and 21,640),
+where the rule before (``"fixed"``, 3 rounds of ``samples * thin`` sweeps, the last round's
+draws kept) left 1 seed of each table NOT FINAL (R-hat 1.051 and 1.383), 3 doubling rounds
+1 of each (1.069, 1.144), and 6 fixed rounds keeping the second half of all draws 1 and 2.
+A 5th round was never used. Seeds 41-80 (``--first-seed 41``): 0 and 0 for the doubling
+rule, 0 and 1 (R-hat 1.518) for the rule before. CPU for the 40 seeds: 72 s and 75 s against
+56 s and 56 s with the rule before (1.3x); the worst seed 17.8 s against 4.4 s (6-list)
+and 13.5 s against 3.4 s (5-list). At most
+``16 * samples * thin`` sweeps a chain after the first run (13x a fit that agrees at once,
+against 3.5x before), spent only on tables whose chains disagree; a table whose chains
+agree at once gives exactly what it gave before."""
+
+
+EXTEND_RULES = ("fixed", "fixed-half", "double", "double-all")
+"""Ways :func:`fit_lcmcr` runs disagreeing chains on, round r = 1, 2, ... (S = ``samples``
+draws ``thin`` sweeps apart, the sampling run after burn-in):
+
+* ``"fixed"``: each round runs S more; only that round's ``samples`` draws are kept (the
+  rule before the doubling; each round is a fresh window of the same length);
+* ``"fixed-half"``: each round runs S more; the second half of all draws since burn-in
+  is kept, so the kept window grows by S/2 a round;
+* ``"double"`` (default): round r runs as long as the chain has run since burn-in
+  (2^(r-1) S), so the run doubles (Stan's window doubling), and keeps that second half,
+  thinned to ``samples`` draws (``thin`` * 2^(r-1) sweeps apart);
+* ``"double-all"``: as ``"double"``, keeping every draw of that half (2^(r-1) ``samples``
+  draws per chain, ``thin`` apart).
+
+The first run is the same under every rule, so chains that agree at once give the same
+result whatever the rule."""
+
+DEFAULT_EXTEND_RULE = "double"
+"""The rule :func:`fit_lcmcr` extends by (:data:`EXTEND_RULES`; see :data:`DEFAULT_EXTENSIONS`)."""
+
+
+def _round_plan(rule: str, r: int, samples: int, thin: int) -> tuple[int, int, int]:
+    """Draws, thinning and draws kept per chain for extension round ``r`` (1-based)."""
+    if rule == "fixed":
+        return samples, thin, samples
+    if rule == "fixed-half":
+        return samples, thin, (r + 1) * samples // 2
+    grow = 2 ** (r - 1)
+    if rule == "double":
+        return samples, thin * grow, samples
+    return samples * grow, thin, samples * grow
 
 
 def start_scales(chains: int) -> list[float]:
@@ -353,9 +402,11 @@ def extend_draws(
     n0_moves: bool = True,
     workers: int | None = None,
     split_merge: float = 0.0,
+    keep: int | None = None,
 ) -> LcmcrDraws:
     """Run every chain of ``d`` on for ``samples`` more draws (``thin`` sweeps apart) and
-    keep the second half of each chain's draws (at least ``samples``).
+    keep the last ``keep`` of each chain's draws (default: the second half of the draws,
+    at least ``samples``).
 
     The rule of adaptive run lengths (as in Stan's warm-up doubling): what a chain did
     before it agreed with the others is treated as burn-in. Chain c's extension number
@@ -396,7 +447,7 @@ def extend_draws(
     n = np.hstack([d.n, np.vstack([o[0] for o in outs])])
     alpha = np.hstack([d.alpha, np.vstack([o[1] for o in outs])])
     k_star = np.hstack([d.k_star, np.vstack([o[2] for o in outs])])
-    keep = max(samples, n.shape[1] // 2)
+    keep = max(samples, n.shape[1] // 2) if keep is None else min(int(keep), n.shape[1])
     return LcmcrDraws(
         n=n[:, -keep:],
         alpha=alpha[:, -keep:],
@@ -537,6 +588,7 @@ def fit_lcmcr(
     n0_moves: bool = True,
     extend: int = DEFAULT_EXTENSIONS,
     split_merge: float = 0.0,
+    extend_rule: str = DEFAULT_EXTEND_RULE,
 ) -> EstimateResult:
     """Fit the LCMCR model (Manrique-Vallier 2016) and summarise the posterior of N.
 
@@ -556,8 +608,10 @@ def fit_lcmcr(
     probabilities (R's LCMCR: 1, 1, kept as the default here so that ``lcmcr``
     stays faithful; :mod:`roshan.estimate.recommended` uses another).
     While the chains disagree, they are run on for up to ``extend`` more rounds
-    (:data:`DEFAULT_EXTENSIONS`, :func:`extend_draws`); ``diagnostics["extensions"]``
-    says how many were used. A result still "not final" after them says so.
+    (:data:`DEFAULT_EXTENSIONS`, :func:`extend_draws`) by ``extend_rule``
+    (:data:`EXTEND_RULES`; by default each round doubles the run and keeps its second
+    half); ``diagnostics["extensions"]`` says how many were used. A result still "not
+    final" after them says so.
     ``split_merge``: expected split–merge moves of whole classes per sweep (0 = none;
     :func:`sample_lcmcr`).
     """
@@ -587,17 +641,23 @@ def fit_lcmcr(
         split_merge=split_merge,
     )
     extend = _check_int("extend", extend, 0)
+    if extend_rule not in EXTEND_RULES:
+        raise EstimationError(
+            f"lcmcr: extend_rule must be one of {', '.join(EXTEND_RULES)}, got {extend_rule!r}"
+        )
     used = 0
     while used < extend and chains_disagree(d.n):
         used += 1
+        r_samples, r_thin, r_keep = _round_plan(extend_rule, used, samples, thin)
         d = extend_draws(
             counts.patterns,
             counts.counts,
             d,
-            samples=samples,
-            thin=thin,
+            samples=r_samples,
+            thin=r_thin,
             seed=seed,
             round_no=used,
+            keep=r_keep,
             a_alpha=a_alpha,
             b_alpha=b_alpha,
             a_lambda=a_lambda,
@@ -614,6 +674,7 @@ def fit_lcmcr(
         settings={
             "extensions": used,
             "extend_max": extend,
+            "extend_rule": extend_rule,
             "classes": classes,
             "burnin": burnin,
             "samples": samples,

@@ -286,6 +286,8 @@ class LcmcrDiagnostics(SharedDiagnostics):
     # set by fit_lcmcr (not by chains run on over drawn clusterings)
     extensions: NotRequired[int]
     extend_max: NotRequired[int]
+    #: lcmcr.EXTEND_RULES: how the rounds grow ("double": each doubles the run)
+    extend_rule: NotRequired[str]
     #: "default" or "given"
     seed_source: NotRequired[str]
     n0_moves: NotRequired[bool]
