@@ -195,8 +195,13 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
     if not draws:
         return out
     t0 = time.perf_counter()
-    point = fit("loglinear", CaptureCounts.from_frame(match_counts(rows, parties, rule="scored")))
-    tables = match_draws(rows, parties, draws, seed=seed, rule="scored")
+    from roshan.federate.match import DEFAULT_ONE_PER_VICTIM as OPV
+
+    point = fit(
+        "loglinear",
+        CaptureCounts.from_frame(match_counts(rows, parties, rule="scored", one_per_victim=OPV)),
+    )
+    tables = match_draws(rows, parties, draws, seed=seed, rule="scored", one_per_victim=OPV)
     per = [fit("loglinear", CaptureCounts.from_frame(t)) for t in tables]
     pooled = pool_results(
         per,
@@ -259,12 +264,19 @@ def calibrate(built: dict, thresholds=range(2, 9), by=("province",)) -> list[dic
 
     clear_est = est(clear)
     from roshan.federate.match import DEFAULT_ACCEPT, DEFAULT_RULE
+    from roshan.federate.match import DEFAULT_ONE_PER_VICTIM as OPV
 
     out = []
     for accept in sorted({0.3, 0.35, DEFAULT_ACCEPT, 0.45, 0.5}):
-        priv = match_counts(rows, parties, rule="scored", accept=accept)
+        priv = match_counts(rows, parties, rule="scored", accept=accept, one_per_victim=OPV)
         priv_by = match_counts(
-            rows, parties, strata=[vt.strata for vt in vts], by=by, rule="scored", accept=accept
+            rows,
+            parties,
+            strata=[vt.strata for vt in vts],
+            by=by,
+            rule="scored",
+            accept=accept,
+            one_per_victim=OPV,
         )
         e = count_error(priv, clear, parties)
         e_by = count_error(priv_by, clear_by, parties, by)
@@ -318,6 +330,52 @@ def calibrate(built: dict, thresholds=range(2, 9), by=("province",)) -> list[dic
     return out
 
 
+def one_per_victim_ab(built: dict) -> dict:
+    """The scored rule's point counts with links joined freely (protocol 2) and with at
+    most one row per party per victim (protocol 3, match.one_per_party), against the
+    clear-text linkage: pattern-count L1, log-linear estimates, coverage of the truth."""
+    from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.methods import fit
+    from roshan.federate.match import (
+        DEFAULT_ACCEPT,
+        clear_ids,
+        count_error,
+        match_counts,
+        party_histories,
+    )
+    from roshan.federate.tokens import MAX_TOKENS, workspace_tokens
+
+    parties = built["parties"]
+    vts = [workspace_tokens(built["party_ws"][p]) for p in parties]
+    rows = [clear_ids(vt.tokens, MAX_TOKENS) for vt in vts]
+    victims = pd.read_parquet(Path(built["all_ws"]) / "snapshots" / "victims.parquet")
+    clear = party_histories(victims, built["source_party"], parties)
+    truth = int(built["population"])
+
+    def est(frame: pd.DataFrame) -> dict:
+        r = fit("loglinear", CaptureCounts.from_frame(frame))
+        return {
+            "estimate": round(float(r.estimate), 1),
+            "lower": round(float(r.lower), 1),
+            "upper": round(float(r.upper), 1),
+            "covers_truth": bool(r.lower <= truth <= r.upper),
+        }
+
+    c = est(clear)
+    out: dict = {"truth_population": truth, "clear": c}
+    for opv in (False, True):
+        priv = match_counts(rows, parties, rule="scored", accept=DEFAULT_ACCEPT, one_per_victim=opv)
+        e = count_error(priv, clear, parties)
+        pe = est(priv)
+        out["one_per_victim" if opv else "joined_freely"] = {
+            "l1": round(e["l1"], 4),
+            "total": round(e["total"], 4),
+            **pe,
+            "estimate_rel_diff": round((pe["estimate"] - c["estimate"]) / c["estimate"], 4),
+        }
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--population", type=int, default=2000)
@@ -334,6 +392,11 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the simulated and linked workspaces here and reuse them on the next run",
     )
     ap.add_argument("--build-only", action="store_true", help="simulate and link, nothing else")
+    ap.add_argument(
+        "--one-per-victim-ab",
+        action="store_true",
+        help="only the scored rule with links joined freely vs one row per party per victim",
+    )
     ap.add_argument(
         "--cost-only",
         action="store_true",
@@ -370,6 +433,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"built seed {seed}: {built['party_ws']}", file=sys.stderr)
                 continue
             entry = {"seed": seed, "link_seconds": round(built["link_seconds"], 1)}
+            if args.one_per_victim_ab:
+                entry["one_per_victim_ab"] = one_per_victim_ab(built)
+                results["scenarios"].append(entry)
+                print(json.dumps(entry), file=sys.stderr)
+                continue
             if not args.cost_only:
                 entry["calibration"] = calibrate(built)
                 entry["uncertainty"] = private_uncertainty(built, args.draws)
@@ -449,6 +517,7 @@ def run_rounds(built: dict, tmp: Path) -> dict:
         [clear_ids(vts[p].tokens, width) for p in parties],
         parties,
         rule=str(session.data.get("match_rule", "threshold")),
+        one_per_victim=bool(session.data.get("one_per_victim", False)),
     )
     same = count_error(counts, clear_tok, parties)["l1"]
     import pyarrow.parquet as pq

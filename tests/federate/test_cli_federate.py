@@ -114,6 +114,7 @@ def test_cli_round_trip_and_estimate(federation, tmp_path):
     assert side == counts.with_name("counts.csv.federate.json")
     prov = json.loads(side.read_text("utf-8"))
     assert prov["computed_privately"] and prov["protocol"] == PROTOCOL_VERSION == 3
+    assert prov["match_rule"] == "scored" and prov["one_per_victim"] is True
     assert [p["name"] for p in prov["parties"]] == names
     assert all(len(p["key_fingerprint"]) == 19 for p in prov["parties"])
     assert prov["threshold"] == 4 and prov["strata_revealed"] == []

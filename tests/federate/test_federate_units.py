@@ -130,3 +130,30 @@ def test_cap_keeps_the_usual_spelling_before_a_one_off():
     got = _victim_tokens(usual + odd, 2)
     assert got == ["gf|g|zzz", "gf|g|aaa"]  # kinds first, then support within a kind
     assert _victim_tokens(usual + odd, 1) == ["gf|g|zzz"]
+
+
+def test_one_per_party_refuses_the_weakest_link_of_a_conflict():
+    import pandas as pd
+
+    from roshan.federate.match import one_per_party
+
+    # parties A (rows 0, 1), B (row 2), C (row 3): A0-B2, B2-C3, C3-A1 would put A0 and A1
+    # into one victim; the weakest of the three links goes
+    links = pd.DataFrame(
+        {
+            "rec_l": [0, 2, 1],
+            "rec_r": [2, 3, 3],
+            "party_l": [0, 1, 0],
+            "party_r": [1, 2, 2],
+            "p": [0.9, 0.8, 0.5],
+        }
+    )
+    kept = one_per_party(links, [2, 1, 1])
+    assert sorted(zip(kept["rec_l"], kept["rec_r"], strict=True)) == [(0, 2), (2, 3)]
+    # with the A1-C3 link the strongest, A0-B2 is the one refused
+    links["p"] = [0.5, 0.8, 0.9]
+    kept = one_per_party(links, [2, 1, 1])
+    assert sorted(zip(kept["rec_l"], kept["rec_r"], strict=True)) == [(1, 3), (2, 3)]
+    # no conflict: everything kept
+    ok = links.iloc[:2]
+    assert len(one_per_party(ok, [2, 1, 1])) == 2

@@ -585,6 +585,8 @@ class FederateSession(Document):
         accept: under the scored rule, the least probability of being one person that
             makes a match.
         min_shared: under the scored rule, the least shared tokens that make a candidate.
+        one_per_victim: links are joined strongest first so that no victim holds two
+            rows of one party (protocol 3).
     """
 
     commands: ClassVar[tuple[str, ...]] = ("roshan federate init",)
@@ -605,6 +607,7 @@ class FederateSession(Document):
     match_rule: str = "threshold"
     accept: float | None = None
     min_shared: int | None = None
+    one_per_victim: bool = False
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,8 @@ class FederateDiagnostics(TypedDict):
     match_rule: NotRequired[str]
     accept: NotRequired[float | None]
     min_shared: NotRequired[int | None]
+    #: links joined strongest first, no victim with two rows of one party (protocol 3)
+    one_per_victim: NotRequired[bool]
     threshold: int
     unique_threshold: int | None
     max_df: int

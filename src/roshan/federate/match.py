@@ -49,6 +49,7 @@ __all__ = [
     "ACCEPT_CAP",
     "DEFAULT_ACCEPT",
     "DEFAULT_MIN_SHARED",
+    "DEFAULT_ONE_PER_VICTIM",
     "DEFAULT_RULE",
     "SCORE_COEF",
     "pair_features",
@@ -66,6 +67,7 @@ __all__ = [
     "count_error",
     "match_counts",
     "match_draws",
+    "one_per_party",
     "pair_truth_table",
     "party_histories",
 ]
@@ -106,6 +108,9 @@ SCORE_COEF: tuple[float, ...] = (
     0.31963,
 )
 
+#: Keep every victim to at most one row per party when joining links (:func:`one_per_party`),
+#: strongest links first. Measured on held-out SYNTHETIC scenarios (docs/federate.md).
+DEFAULT_ONE_PER_VICTIM = True
 #: Plausible matchings drawn by ``roshan federate count`` (0 = none; the estimate is then
 #: plug-in, the matching treated as certain).
 DEFAULT_LINKAGE_DRAWS = 20
@@ -264,6 +269,45 @@ def best_candidates(
     return scores.drop_duplicates(["rec_l", "party_r"]).drop_duplicates(["rec_r", "party_l"])
 
 
+def one_per_party(links: pd.DataFrame, sizes: Sequence[int], *, key: str = "p") -> pd.DataFrame:
+    """The links that keep every victim to at most one row per party, strongest first.
+
+    Each party's list is already linked (one row per victim), so a person is at most one
+    row of each party. Joining pairwise links transitively can still put two rows of one
+    party into one victim (A1-B1, B1-C1, C1-A2), which the counts would read as one
+    victim where the party has two. Here links are added in decreasing ``key`` (ties in
+    their order) to a union-find that refuses a link joining two groups that already
+    hold rows of the same party; the refused links are the weakest of each conflict.
+    """
+    if not len(links):
+        return links
+    order = links.sort_values(key, ascending=False, kind="stable") if key in links else links
+    party_of = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    parent = np.arange(int(sum(sizes)), dtype=np.int64)
+    mask = [1 << int(p) for p in party_of]
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    keep = np.zeros(len(order), dtype=bool)
+    for i, (a, b) in enumerate(
+        zip(order["rec_l"].to_numpy(), order["rec_r"].to_numpy(), strict=True)
+    ):
+        ra, rb = find(int(a)), find(int(b))
+        if ra == rb:
+            keep[i] = True
+        elif not mask[ra] & mask[rb]:
+            parent[rb] = ra
+            mask[ra] |= mask[rb]
+            keep[i] = True
+    return order[keep]
+
+
 def _tabulate(
     links: pd.DataFrame,
     sizes: Sequence[int],
@@ -303,6 +347,7 @@ def match_counts(
     accept: float = DEFAULT_ACCEPT,
     min_shared: int = DEFAULT_MIN_SHARED,
     coef: Sequence[float] | None = None,
+    one_per_victim: bool = False,
 ) -> pd.DataFrame:
     """Capture-pattern counts (one 0/1 column per party, strata in ``by``, ``count``).
 
@@ -310,14 +355,19 @@ def match_counts(
     ``rule="scored"``: pairs sharing ``min_shared`` or more tokens whose
     :func:`pair_probability` is at least ``accept``, greedy one-to-one by probability;
     ``rule="threshold"``: ``threshold`` shared tokens, or ``unique_threshold`` for a
-    unique candidate (protocol version 1).
+    unique candidate (protocol version 1). ``one_per_victim`` (scored rule): links are
+    joined strongest first so that no victim holds two rows of one party
+    (:func:`one_per_party`).
     """
     if rule == "scored":
         scores = candidate_scores(rows, min_shared=min_shared, max_df=max_df)
         scores = scores.assign(p=pair_probability(scores, coef))
         scores = scores[scores["p"] >= accept]
         links = best_candidates(scores, 0, key="p")
-        return _tabulate(links, [len(r) for r in rows], parties, strata, by)
+        sizes = [len(r) for r in rows]
+        if one_per_victim:
+            links = one_per_party(links, sizes)
+        return _tabulate(links, sizes, parties, strata, by)
     if rule != "threshold":
         raise ValueError(f"unknown matching rule {rule!r}")
     weak = unique_threshold is not None and unique_threshold < threshold
@@ -403,6 +453,7 @@ def match_draws(
     missed_rate: float | None = None,
     rule: str = "threshold",
     coef: Sequence[float] | None = None,
+    one_per_victim: bool = False,
 ) -> list[pd.DataFrame]:
     """``n_draws`` plausible pattern-count tables. In each, every row's best candidate in
     each other party (:func:`best_candidates` over pairs sharing ``min_shared`` or more
@@ -420,7 +471,8 @@ def match_draws(
     Each table is counts only, like the point table.
 
     With ``rule="scored"`` the best candidates are chosen by :func:`pair_probability`
-    and each is kept with that probability instead of the ``table``'s.
+    and each is kept with that probability instead of the ``table``'s. With
+    ``one_per_victim``, links are joined as in :func:`match_counts` with it.
     """
     rng = np.random.default_rng(seed)
     rate = MISSED_RATE if missed_rate is None else float(missed_rate)
@@ -439,6 +491,8 @@ def match_draws(
             )
         kept = best[rng.random(len(best)) < best["p"].to_numpy()]
         links = pd.concat([kept, _missed_links(best, kept, sizes, rate, rng)], ignore_index=True)
+        if one_per_victim:  # missed links (no p) are added last
+            links = one_per_party(links, sizes)
         out.append(_tabulate(links, sizes, parties, strata, by))
     return out
 

@@ -51,6 +51,7 @@ from roshan.federate.match import (
     DEFAULT_ACCEPT,
     DEFAULT_MAX_DF,
     DEFAULT_MIN_SHARED,
+    DEFAULT_ONE_PER_VICTIM,
     DEFAULT_RULE,
     DEFAULT_THRESHOLD,
     DEFAULT_UNIQUE_THRESHOLD,
@@ -205,6 +206,7 @@ def create_session(
         "match_rule": DEFAULT_RULE,
         "accept": DEFAULT_ACCEPT,
         "min_shared": DEFAULT_MIN_SHARED,
+        "one_per_victim": DEFAULT_ONE_PER_VICTIM,
         "min_victims": min_victims,
     }
     sig = coordinator.signing_key.sign(_canon(data))
@@ -725,6 +727,7 @@ def count_rounds(
         rule=str(session.data.get("match_rule", "threshold")),
         accept=float(session.data.get("accept", DEFAULT_ACCEPT)),
         min_shared=int(session.data.get("min_shared", DEFAULT_MIN_SHARED)),
+        one_per_victim=bool(session.data.get("one_per_victim", False)),
     )
     draw_tables = []
     if linkage_draws:
@@ -742,6 +745,7 @@ def count_rounds(
             max_df=int(session.data.get("max_df", DEFAULT_MAX_DF)),
             seed=seed,
             rule=str(session.data.get("match_rule", "threshold")),
+            one_per_victim=bool(session.data.get("one_per_victim", False)),
         )
     summary = {
         "session_id": session.session_id,
@@ -809,6 +813,7 @@ def counts_provenance(
         "match_rule": str(session.data.get("match_rule", "threshold")),
         "accept": session.data.get("accept"),
         "min_shared": session.data.get("min_shared"),
+        "one_per_victim": bool(session.data.get("one_per_victim", False)),
         "threshold": int(session.data["threshold"]),
         "unique_threshold": session.data.get("unique_threshold"),
         "max_df": int(session.data.get("max_df", DEFAULT_MAX_DF)),
