@@ -179,3 +179,30 @@ def test_two_lists_run():
     # Lincoln-Petersen gives 40 * 30 / 10 = 120; the posterior should be in that region
     assert 60 <= res.estimate <= 200
     assert res.lower >= counts.observed
+
+
+@pytest.mark.parametrize(
+    ("name", "median", "lower", "upper"),
+    [
+        # R's LCMCR 0.4.14 reference runs (../shared/reference/mse/README.md, seed 19481210)
+        ("rome_hiv_4list", 10_910, 9_407, 12_884),
+        ("western_5list", 1_820, 1_299, 2_813),
+    ],
+)
+def test_default_fit_matches_r_over_20_seeds(data_dir, name, median, lower, upper):
+    """Issue 17: where R and roshan agree, the defaults (4 chains, run on while they
+    disagree) keep R's posterior on every one of seeds 1-20, and every seed is final."""
+    counts = _load(data_dir, name)
+    meds, los, his = [], [], []
+    for seed in range(1, 21):
+        res = fit_lcmcr(counts, seed=seed, workers=1)
+        assert res.diagnostics["final"] and res.diagnostics["rhat"] <= 1.05, (seed, res)
+        meds.append(res.estimate)
+        los.append(res.lower)
+        his.append(res.upper)
+    # each seed's median within 4 % of R's; their mean within 2 %
+    assert all(abs(m / median - 1) < 0.04 for m in meds), meds
+    assert np.mean(meds) == pytest.approx(median, rel=0.02)
+    assert np.mean(los) == pytest.approx(lower, rel=0.04)
+    # the upper end is skewed (rare visits far out): one-sided allowance, as above
+    assert upper * 0.93 <= np.mean(his) <= upper * 1.20
