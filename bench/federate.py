@@ -116,6 +116,25 @@ def build_cached(
     return d
 
 
+def party_rows(built: dict) -> tuple[list[str], list, list]:
+    """Each party's victims as tokens (``workspace_tokens``) and as rows of clear token
+    ids (which match as blinded ones do)."""
+    from roshan.federate.match import clear_ids
+    from roshan.federate.tokens import MAX_TOKENS, workspace_tokens
+
+    parties = built["parties"]
+    vts = [workspace_tokens(built["party_ws"][p]) for p in parties]
+    return parties, vts, [clear_ids(vt.tokens, MAX_TOKENS) for vt in vts]
+
+
+def clear_counts(built: dict, parties: list[str], by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Capture-pattern counts of roshan's clear-text linkage of all lists, by party."""
+    from roshan.federate.match import party_histories
+
+    victims = pd.read_parquet(Path(built["all_ws"]) / "snapshots" / "victims.parquet")
+    return party_histories(victims, built["source_party"], parties, *([by] if by else []))
+
+
 def row_truth(built: dict, party: str, uids: list[str]) -> list[str]:
     """The true person (SYNTHETIC truth/records.csv) of each of a party's linked victims:
     the one most of its records belong to."""
@@ -152,17 +171,13 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
         DEFAULT_UNIQUE_THRESHOLD,
         best_candidates,
         candidate_scores,
-        clear_ids,
         match_counts,
         match_draws,
         pair_probability,
         pair_truth_table,
     )
-    from roshan.federate.tokens import MAX_TOKENS, workspace_tokens
 
-    parties = built["parties"]
-    vts = [workspace_tokens(built["party_ws"][p]) for p in parties]
-    rows = [clear_ids(vt.tokens, MAX_TOKENS) for vt in vts]
+    parties, vts, rows = party_rows(built)
     truth = np.array(
         [t for p, vt in zip(parties, vts, strict=True) for t in row_truth(built, p, vt.uids)],
         dtype=object,
@@ -220,13 +235,7 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
             "covers_truth": bool(r.lower <= truth_n <= r.upper),
         }
 
-    from roshan.federate.match import party_histories
-
-    victims = pd.read_parquet(Path(built["all_ws"]) / "snapshots" / "victims.parquet")
-    clear = fit(
-        "loglinear",
-        CaptureCounts.from_frame(party_histories(victims, built["source_party"], parties)),
-    )
+    clear = fit("loglinear", CaptureCounts.from_frame(clear_counts(built, parties)))
     out.update(
         {
             "draws": draws,
@@ -247,15 +256,11 @@ def private_uncertainty(built: dict, draws: int, seed: int = 0) -> dict:
 
 
 def calibrate(built: dict, thresholds=range(2, 9), by=("province",)) -> list[dict]:
-    from roshan.federate.match import clear_ids, count_error, match_counts, party_histories
-    from roshan.federate.tokens import MAX_TOKENS, workspace_tokens
+    from roshan.federate.match import count_error, match_counts
 
-    parties = built["parties"]
-    vts = [workspace_tokens(built["party_ws"][p]) for p in parties]
-    rows = [clear_ids(vt.tokens, MAX_TOKENS) for vt in vts]
-    victims = pd.read_parquet(Path(built["all_ws"]) / "snapshots" / "victims.parquet")
-    clear = party_histories(victims, built["source_party"], parties)
-    clear_by = party_histories(victims, built["source_party"], parties, by)
+    parties, vts, rows = party_rows(built)
+    clear = clear_counts(built, parties)
+    clear_by = clear_counts(built, parties, tuple(by))
     from roshan.estimate.counts import CaptureCounts
     from roshan.estimate.methods import fit
 
@@ -338,18 +343,12 @@ def one_per_victim_ab(built: dict) -> dict:
     from roshan.estimate.methods import fit
     from roshan.federate.match import (
         DEFAULT_ACCEPT,
-        clear_ids,
         count_error,
         match_counts,
-        party_histories,
     )
-    from roshan.federate.tokens import MAX_TOKENS, workspace_tokens
 
-    parties = built["parties"]
-    vts = [workspace_tokens(built["party_ws"][p]) for p in parties]
-    rows = [clear_ids(vt.tokens, MAX_TOKENS) for vt in vts]
-    victims = pd.read_parquet(Path(built["all_ws"]) / "snapshots" / "victims.parquet")
-    clear = party_histories(victims, built["source_party"], parties)
+    parties, vts, rows = party_rows(built)
+    clear = clear_counts(built, parties)
     truth = int(built["population"])
 
     def est(frame: pd.DataFrame) -> dict:
@@ -469,7 +468,7 @@ def run_rounds(built: dict, tmp: Path) -> dict:
         pass_round,
         workspace_tokens,
     )
-    from roshan.federate.match import clear_ids, match_counts, party_histories
+    from roshan.federate.match import clear_ids, match_counts
     from roshan.intake.keys import init_keys, load_public, unlock
 
     parties = built["parties"]
@@ -551,8 +550,7 @@ def run_rounds(built: dict, tmp: Path) -> dict:
     }
     if built.get("all_ws") is None:  # --cost-only
         return out
-    victims = pd.read_parquet(Path(built["all_ws"]) / "snapshots" / "victims.parquet")
-    clear = party_histories(victims, built["source_party"], parties)
+    clear = clear_counts(built, parties)
     err = count_error(counts, clear, parties)
     est = {}
     for label, frame in (("private", counts), ("clear", clear)):
