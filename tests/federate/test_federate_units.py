@@ -157,3 +157,15 @@ def test_one_per_party_refuses_the_weakest_link_of_a_conflict():
     # no conflict: everything kept
     ok = links.iloc[:2]
     assert len(one_per_party(ok, [2, 1, 1])) == 2
+
+
+def test_elements_sharing_their_first_bytes_are_still_blinded_apart():
+    """De-duplication keys on the first 8 bytes, then checks every element in full: a
+    collision there (or a crafted set) must not merge two different elements."""
+    a = group.hash_tokens(["gf|a|b"], "s1")[0]
+    b = a[:8] + group.hash_tokens(["gf|c|d"], "s1")[0][8:]
+    secret = group.new_secret()
+    out = group.blind_elements(secret, a + b + a, workers=1)
+    ea, eb, ea2 = out[:32], out[32:64], out[64:]
+    assert ea == ea2 and ea != eb
+    assert eb == group.blind_elements(secret, b, workers=1)

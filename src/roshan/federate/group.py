@@ -33,7 +33,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+from roshan.federate._x25519 import blind_chunk
 
 __all__ = ["ELEMENT_BYTES", "blind_elements", "hash_tokens", "new_secret", "random_elements"]
 
@@ -63,30 +64,23 @@ def random_elements(n: int) -> list[bytes]:
     return [secrets.token_bytes(ELEMENT_BYTES) for _ in range(n)]
 
 
-def _blind_chunk(args: tuple[bytes, bytes]) -> bytes:
-    secret, blob = args
-    exchange = X25519PrivateKey.from_private_bytes(secret).exchange
-    public = X25519PublicKey.from_public_bytes
-    e = ELEMENT_BYTES
-    return b"".join(exchange(public(blob[i : i + e])) for i in range(0, len(blob), e))
-
-
-def _worker_main() -> None:
-    """A worker process: secret (32 bytes) and elements on stdin, blinded elements out."""
-    data = sys.stdin.buffer.read()
-    sys.stdout.buffer.write(_blind_chunk((data[:32], data[32:])))
-    sys.stdout.buffer.flush()
+_blind_chunk = blind_chunk
 
 
 def _blind_in_processes(secret: bytes, ublob: bytes, n: int, workers: int) -> bytes:
     """Split the elements over ``workers`` fresh interpreters. Plain subprocesses, not
     multiprocessing: fork would copy the caller's threads (DuckDB, Arrow) and spawn
-    re-imports the caller's main module; here a child imports only this module. The
+    re-imports the caller's main module; here a child imports only :mod:`._x25519`. The
     secret travels on a pipe, never on a command line or in a file."""
     e = ELEMENT_BYTES
     per = -(-n // workers)
     chunks = [ublob[i * e : (i + per) * e] for i in range(0, n, per)]
-    cmd = [sys.executable, "-P", "-c", "from roshan.federate.group import _worker_main as m; m()"]
+    cmd = [
+        sys.executable,
+        "-P",
+        "-c",
+        "from roshan.federate._x25519 import worker_main; worker_main()",
+    ]
     procs = [
         subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -112,6 +106,24 @@ def _blind_in_processes(secret: bytes, ublob: bytes, n: int, workers: int) -> by
     return b"".join(outs)
 
 
+def _distinct(blob: bytes) -> tuple[bytes, np.ndarray]:
+    """The distinct elements of ``blob`` and, per element, its index among them.
+
+    Elements are hashes or blinded values, so their first 8 bytes almost never collide:
+    they are de-duplicated on those (a fast integer sort), then every element is checked
+    against its representative in full, and only if some pair differs (a collision, or a
+    crafted set) is the slower sort on all 32 bytes used."""
+    arr = np.frombuffer(blob, dtype=np.uint8).reshape(-1, ELEMENT_BYTES)
+    head = arr[:, :8].copy().view("<u8").ravel()
+    _, first, inverse = np.unique(head, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    if np.array_equal(arr, arr[first[inverse]]):
+        return np.ascontiguousarray(arr[first]).tobytes(), inverse
+    keys = arr.view(np.dtype((np.void, ELEMENT_BYTES))).ravel()
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    return uniq.tobytes(), inverse.ravel()
+
+
 def _workers(workers: int | None) -> int:
     if workers is None:
         workers = int(os.environ.get("ROSHAN_FED_WORKERS", "0") or 0) or (os.cpu_count() or 1)
@@ -130,15 +142,12 @@ def blind_elements(secret: bytes, blob: bytes, workers: int | None = None) -> by
         raise ValueError("element blob length is not a multiple of 32")
     if not blob:
         return b""
-    arr = np.frombuffer(blob, dtype=np.uint8).reshape(-1, ELEMENT_BYTES)
-    keys = arr.view(np.dtype((np.void, ELEMENT_BYTES))).ravel()
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    ublob = uniq.tobytes()
-    n = len(uniq)
+    ublob, inverse = _distinct(blob)
+    n = len(ublob) // ELEMENT_BYTES
     workers = _workers(workers)
     if workers <= 1 or n < _MIN_PARALLEL:
         out = _blind_chunk((secret, ublob))
     else:
         out = _blind_in_processes(secret, ublob, n, workers)
     blinded = np.frombuffer(out, dtype=np.uint8).reshape(n, ELEMENT_BYTES)
-    return np.ascontiguousarray(blinded[inverse.ravel()]).tobytes()
+    return np.ascontiguousarray(blinded[inverse]).tobytes()

@@ -211,12 +211,37 @@ def candidate_scores(
     useful = df.index[(df["nunique"] >= 2) & (df["size"] <= max_df)]
     frame = frame[frame["tok"].isin(useful)]
     frame = frame.assign(lw=np.log(frame["tok"].map(df["size"]).to_numpy(dtype=float)))
-    pairs = frame.merge(frame[["tok", "rec", "party"]], on="tok", suffixes=("_l", "_r"))
-    pairs = pairs[pairs["party_l"] < pairs["party_r"]]
-    scores = (
-        pairs.groupby(["rec_l", "rec_r", "party_l", "party_r"])
-        .agg(s=("lw", "size"), mlw=("lw", "mean"), minlw=("lw", "min"))
-        .reset_index()
+    # rows of party i paired only with rows of later parties (a self-merge would also make
+    # every same-party and reversed pair), grouped on one int64 key per pair of rows
+    n_all = int(offsets[-1])
+    by_party = [frame[frame["party"] == i] for i in range(len(rows))]
+    parts = [
+        by_party[i][["tok", "rec", "lw"]].merge(
+            by_party[j][["tok", "rec"]], on="tok", suffixes=("_l", "_r")
+        )
+        for i in range(len(rows))
+        for j in range(i + 1, len(rows))
+    ]
+    pairs = pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
+    key = pairs["rec_l"].to_numpy(dtype=np.int64) * n_all + pairs["rec_r"].to_numpy(np.int64)
+    agg = (
+        pd.DataFrame({"key": key, "lw": pairs["lw"].to_numpy(dtype=float)})
+        .groupby("key")["lw"]
+        .agg(["size", "mean", "min"])
+    )
+    keys = agg.index.to_numpy(dtype=np.int64)
+    party_of = np.repeat(np.arange(len(rows), dtype=np.int16), sizes)
+    rec_l, rec_r = keys // n_all, keys % n_all
+    scores = pd.DataFrame(
+        {
+            "rec_l": rec_l,
+            "rec_r": rec_r,
+            "party_l": party_of[rec_l] if len(keys) else np.zeros(0, np.int16),
+            "party_r": party_of[rec_r] if len(keys) else np.zeros(0, np.int16),
+            "s": agg["size"].to_numpy(dtype=np.int64),
+            "mlw": agg["mean"].to_numpy(dtype=float),
+            "minlw": agg["min"].to_numpy(dtype=float),
+        }
     )
     scores = scores[scores["s"] >= min_shared].reset_index(drop=True)
     n_l = scores.groupby(["rec_l", "party_r"])["s"].transform("size")
