@@ -3,7 +3,9 @@
 Used by linkage clustering (:func:`roshan.link.cluster.cluster_pairs`: records joined
 strongest pair first, never across a reviewer's "different people" or the chaining
 guard), by the repair of drawn clusterings (:mod:`roshan.link.uncertainty.graph`) and by the
-junction tree of decomposable graphs (:mod:`roshan.estimate.dga_graphs`).
+junction tree of decomposable graphs (:mod:`roshan.estimate.dga_graphs`) and by the
+federate coordinator's joining of links, one row per party per victim
+(:func:`roshan.federate.match.one_per_party`).
 
 Union by size with path halving: near-constant time per operation. Sets may be kept
 apart by *forbidden pairs* of several kinds; :meth:`UnionFind.conflict` says which

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from roshan.federate import group
+from roshan.federate import _x25519, group
 from roshan.federate.match import candidate_scores, match_counts, pair_probability
 from roshan.federate.tokens import MAX_TOKENS, _date_windows, _victim_tokens, record_tokens
 from roshan.normalize.keys import rule_key
@@ -56,7 +56,7 @@ def test_blinding_dedup_and_workers_do_not_change_the_result():
     x = b"".join(group.hash_tokens(toks, "s1") + group.random_elements(50))
     a = group.new_secret()
     one = group.blind_elements(a, x, workers=1)
-    naive = b"".join(group._blind_chunk((a, x[i : i + 32])) for i in range(0, len(x), 32))
+    naive = b"".join(_x25519.blind_chunk(a, x[i : i + 32]) for i in range(0, len(x), 32))
     assert one == naive and len(one) == len(x)
     # equal in, equal out; distinct in, distinct out
     els = [one[i : i + 32] for i in range(0, len(one), 32)]

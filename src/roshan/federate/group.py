@@ -34,11 +34,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from roshan.federate._x25519 import blind_chunk
+from roshan.federate._x25519 import ELEMENT_BYTES, blind_chunk
 
 __all__ = ["ELEMENT_BYTES", "blind_elements", "hash_tokens", "new_secret", "random_elements"]
 
-ELEMENT_BYTES = 32
 _PERSON = b"roshan-fed-x255"  # BLAKE2b personalisation (≤ 16 bytes)
 _MIN_PARALLEL = 20_000  # unique elements below which one process does the work
 
@@ -62,9 +61,6 @@ def random_elements(n: int) -> list[bytes]:
     """``n`` uniformly random u-coordinates (padding that never matches). They are blinded
     with the tokens, so after round 1 they are indistinguishable from them."""
     return [secrets.token_bytes(ELEMENT_BYTES) for _ in range(n)]
-
-
-_blind_chunk = blind_chunk
 
 
 def _blind_in_processes(secret: bytes, ublob: bytes, n: int, workers: int) -> bytes:
@@ -146,7 +142,7 @@ def blind_elements(secret: bytes, blob: bytes, workers: int | None = None) -> by
     n = len(ublob) // ELEMENT_BYTES
     workers = _workers(workers)
     if workers <= 1 or n < _MIN_PARALLEL:
-        out = _blind_chunk((secret, ublob))
+        out = blind_chunk(secret, ublob)
     else:
         out = _blind_in_processes(secret, ublob, n, workers)
     blinded = np.frombuffer(out, dtype=np.uint8).reshape(n, ELEMENT_BYTES)

@@ -45,6 +45,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from roshan.unionfind import UnionFind
+
 __all__ = [
     "ACCEPT_CAP",
     "DEFAULT_ACCEPT",
@@ -308,27 +310,18 @@ def one_per_party(links: pd.DataFrame, sizes: Sequence[int], *, key: str = "p") 
         return links
     order = links.sort_values(key, ascending=False, kind="stable") if key in links else links
     party_of = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-    parent = np.arange(int(sum(sizes)), dtype=np.int64)
-    mask = [1 << int(p) for p in party_of]
-
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
+    uf: UnionFind[int] = UnionFind()
+    parties_in: dict[int, int] = {}  # root -> bit mask of the parties in its group
     keep = np.zeros(len(order), dtype=bool)
-    for i, (a, b) in enumerate(
-        zip(order["rec_l"].to_numpy(), order["rec_r"].to_numpy(), strict=True)
-    ):
-        ra, rb = find(int(a)), find(int(b))
+    for i, (a, b) in enumerate(zip(order["rec_l"].tolist(), order["rec_r"].tolist(), strict=True)):
+        ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             keep[i] = True
-        elif not mask[ra] & mask[rb]:
-            parent[rb] = ra
-            mask[ra] |= mask[rb]
+            continue
+        ma = parties_in.get(ra, 1 << int(party_of[a]))
+        mb = parties_in.get(rb, 1 << int(party_of[b]))
+        if not ma & mb:
+            parties_in[uf.union(a, b)] = ma | mb
             keep[i] = True
     return order[keep]
 
