@@ -14,7 +14,7 @@ import json
 import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +47,7 @@ class RowIssue:
     severity: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "field": self.field,
-            "message": self.message,
-            "severity": self.severity,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -377,12 +372,16 @@ def ingest_table(
     too where the reader can tell how far into the file it is (CSV, TSV, JSON Lines)."""
     actor = actor or actor_name()
     columns = resolve_columns(table.header, mapping, table.path.name)
+    # What the result and the imports row both say about the file.
+    file_info: dict[str, Any] = {
+        "file_name": table.path.name,
+        "sha256": sha256,
+        "encoding": table.encoding,
+        "file_format": table.file_format,
+    }
     result = ImportResult(
-        file_name=table.path.name,
-        sha256=sha256,
+        **file_info,
         source=source_name,
-        encoding=table.encoding,
-        file_format=table.file_format,
         columns=columns,
         unmapped_columns=[h for h in table.header if h not in columns],
     )
@@ -400,11 +399,8 @@ def ingest_table(
         res = conn.execute(
             insert(Import).values(
                 source_id=source_id,
-                file_name=table.path.name,
-                sha256=sha256,
+                **file_info,
                 size=size,
-                encoding=table.encoding,
-                file_format=table.file_format,
                 roshan_version=__version__,
                 created_at=utcnow(),
                 actor=actor,

@@ -104,6 +104,15 @@ def _subproof(m: int, leaves: Sequence[bytes], lo: int, hi: int, b: bool) -> lis
     return _subproof(m - k, leaves, lo + k, hi, False) + [root_hash(leaves[lo : lo + k])]
 
 
+def _shift_to_set_bit(fn: int, sn: int) -> tuple[int, int]:
+    """RFC 9162 §2.1.3.2 and §2.1.4.2: right-shift ``fn`` and ``sn`` together until the
+    lowest bit of ``fn`` is set or ``fn`` is 0 (a no-op when it is set already)."""
+    while fn and not fn & 1:
+        fn >>= 1
+        sn >>= 1
+    return fn, sn
+
+
 def verify_inclusion(
     index: int, tree_size: int, leaf: bytes, proof: Sequence[bytes], root: bytes
 ) -> bool:
@@ -119,10 +128,7 @@ def verify_inclusion(
             return False
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _shift_to_set_bit(fn, sn)
         else:
             r = node_hash(r, p)
         fn >>= 1
@@ -162,10 +168,7 @@ def verify_consistency(
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _shift_to_set_bit(fn, sn)
         else:
             sr = node_hash(sr, c)
         fn >>= 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import socket
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from sqlalchemy import (
     JSON,
@@ -46,6 +46,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: ``id: Mapped[IntPk]``: an integer primary key.
+IntPk = Annotated[int, mapped_column(Integer, primary_key=True)]
+#: ``id: Mapped[BigPk]``: the primary key of the tables that grow with the records.
+BigPk = Annotated[
+    int, mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+]
+#: ``created_at: Mapped[Stamp]``: when the row was written (UTC, set on insert).
+Stamp = Annotated[datetime, mapped_column(DateTime(timezone=True), default=utcnow)]
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -54,18 +64,18 @@ class Source(Base):
     """A documenting organisation or channel that supplies lists."""
 
     __tablename__ = "sources"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[IntPk]
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[Stamp]
 
 
 class Import(Base):
     """One file (or intake batch) loaded into the store, with its fingerprint and counts."""
 
     __tablename__ = "imports"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[IntPk]
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
     file_name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -73,7 +83,7 @@ class Import(Base):
     encoding: Mapped[str] = mapped_column(String(40))
     file_format: Mapped[str] = mapped_column(String(20))
     roshan_version: Mapped[str] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[Stamp]
     actor: Mapped[str] = mapped_column(String(200))
     header: Mapped[list[str] | None] = mapped_column(JSON)
     mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -87,7 +97,7 @@ class RawRow(Base):
 
     __tablename__ = "raw_rows"
     __table_args__ = (UniqueConstraint("import_id", "row_number", name="uq_raw_rows_import_row"),)
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id: Mapped[BigPk]
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
     row_number: Mapped[int] = mapped_column(Integer)
     cells: Mapped[Any] = mapped_column(JSON)
@@ -108,7 +118,7 @@ class Record(Base):
         UniqueConstraint("import_id", "row_number", name="uq_records_import_row"),
         Index("ix_records_source_status", "source_id", "status"),
     )
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id: Mapped[BigPk]
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
     row_number: Mapped[int] = mapped_column(Integer)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
@@ -148,8 +158,8 @@ class AuditEvent(Base):
     """Append-only log of every change: who, what, when. Detail never holds personal data."""
 
     __tablename__ = "audit_events"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    id: Mapped[BigPk]
+    at: Mapped[Stamp]
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(80))
     object_type: Mapped[str | None] = mapped_column(String(80))
@@ -167,19 +177,19 @@ class LedgerLeaf(Base):
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     kind: Mapped[str] = mapped_column(String(20))
     ref: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[Stamp]
 
 
 class LedgerCheckpoint(Base):
     """A signed tree head: the root of the first ``tree_size`` leaves."""
 
     __tablename__ = "ledger_checkpoints"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[IntPk]
     tree_size: Mapped[int] = mapped_column(BigInteger)
     root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     key_id: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[Stamp]
 
 
 class IntakeReport(Base):
@@ -188,7 +198,7 @@ class IntakeReport(Base):
     __tablename__ = "intake_reports"
     report_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     bundle_id: Mapped[str | None] = mapped_column(String(128))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[Stamp]
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
     status: Mapped[str] = mapped_column(String(20), default="imported")
     payload_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -199,7 +209,7 @@ class User(Base):
     """A team member of the web app."""
 
     __tablename__ = "users"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[IntPk]
     username: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))
@@ -207,19 +217,19 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_changed_at: Mapped[Stamp]
+    created_at: Mapped[Stamp]
 
 
 class ApiToken(Base):
     """A per-user token for scripts; only its hash is stored."""
 
     __tablename__ = "api_tokens"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[IntPk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[Stamp]
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -228,8 +238,8 @@ class LinkRun(Base):
     """One run of the linkage stage: settings, model, threshold and outcome."""
 
     __tablename__ = "link_runs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    id: Mapped[IntPk]
+    started_at: Mapped[Stamp]
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     engine: Mapped[str] = mapped_column(String(20))
     threshold: Mapped[float] = mapped_column(Float)
@@ -254,7 +264,7 @@ class Victim(Base):
     """A unique person found by linkage; ``uid`` stays stable across runs."""
 
     __tablename__ = "victims"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[IntPk]
     uid: Mapped[str] = mapped_column(String(40), unique=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("link_runs.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -293,12 +303,12 @@ class ReviewDecision(Base):
 
     __tablename__ = "review_decisions"
     __table_args__ = (UniqueConstraint("record_a", "record_b", name="uq_review_pair"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[IntPk]
     record_a: Mapped[int] = mapped_column(ForeignKey("records.id"))
     record_b: Mapped[int] = mapped_column(ForeignKey("records.id"))
     decision: Mapped[str] = mapped_column(String(12))
     reviewer: Mapped[str] = mapped_column(String(200))
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[Stamp]
     note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -307,7 +317,7 @@ class Job(Base):
     """A background job started from the web app (link, estimate, report, export)."""
 
     __tablename__ = "jobs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[IntPk]
     kind: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
@@ -315,7 +325,7 @@ class Job(Base):
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[Stamp]
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -324,8 +334,8 @@ class EstimateRun(Base):
     """A stored estimate (the EstimateResult document) and the settings that produced it."""
 
     __tablename__ = "estimate_runs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    id: Mapped[IntPk]
+    created_at: Mapped[Stamp]
     method: Mapped[str] = mapped_column(String(40))
     by: Mapped[list[str] | None] = mapped_column(JSON)
     settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -347,5 +357,5 @@ class WebSession(Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[Stamp]
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
