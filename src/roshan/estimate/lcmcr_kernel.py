@@ -1138,121 +1138,6 @@ def _draw_n0(
 
 
 @_jit_no_refcount
-def _sweep(
-    rng: np.ndarray,
-    patterns: np.ndarray,
-    freq: np.ndarray,
-    n_obs: int,
-    lam: np.ndarray,
-    nu: np.ndarray,
-    log_nu: np.ndarray,
-    count0: np.ndarray,
-    state: np.ndarray,
-    probs: np.ndarray,
-    draw: np.ndarray,
-    ones: np.ndarray,
-    count_k: np.ndarray,
-    pat_idx: np.ndarray,
-    pat_len: np.ndarray,
-    base: np.ndarray,
-    ratio: np.ndarray,
-    alloc: np.ndarray,
-    fwork: np.ndarray,
-    iwork: np.ndarray,
-    a_alpha: float,
-    b_alpha: float,
-    a_lam: float,
-    b_lam: float,
-    update_alpha: bool,
-    n0_moves: bool = False,
-    split_merge: float = 0.0,
-) -> None:
-    """One Gibbs sweep, in R LCMCR's order: z | ·, lambda | ·, nu | ·, n0 | ·, z0 | ·, alpha | ·.
-
-    ``state`` holds [alpha, n0] as floats and is updated in place. With ``n0_moves``
-    the collapsed moves of :func:`_collapsed_n0_moves` run between z | · and
-    lambda | · (the posterior is unchanged; the chain crosses between values of N faster).
-    ``pat_idx``/``pat_len`` list the lists each observed pattern is on
-    (:func:`_scratch`); ``base`` and ``ratio`` are work arrays.
-    """
-    k_max = nu.shape[0]
-    alpha = state[0]
-    n0 = int(state[1])
-
-    # 1. class counts of each observed pattern; accumulate sufficient statistics
-    _split_observed(
-        rng,
-        patterns,
-        freq,
-        lam,
-        nu,
-        count0,
-        probs,
-        draw,
-        ones,
-        count_k,
-        pat_idx,
-        pat_len,
-        base,
-        ratio,
-        alloc,
-    )
-
-    # 1b. collapsed moves of the unobserved class sizes (lambda, nu integrated out)
-    if n0_moves:
-        _collapsed_n0_moves(rng, count0, count_k, ones, n_obs, alpha, a_lam, b_lam)
-        n0 = 0
-        for k in range(k_max):
-            n0 += count0[k]
-
-    # 1c. split–merge moves of whole classes (lambda, nu integrated out)
-    if split_merge > 0.0:
-        attempts = int(split_merge)
-        frac = split_merge - attempts
-        if frac > 0.0 and _u(rng) < frac:
-            attempts += 1
-        for _ in range(attempts):
-            _split_merge(
-                rng,
-                patterns,
-                alloc,
-                count0,
-                count_k,
-                ones,
-                n_obs,
-                alpha,
-                a_lam,
-                b_lam,
-                fwork,
-                iwork,
-                _NO_CAP,
-            )
-        n0 = 0
-        for k in range(k_max):
-            n0 += count0[k]
-
-    # 2. list capture probabilities
-    _draw_lambda(rng, lam, ones, count_k, a_lam, b_lam)
-
-    # 3. stick-breaking weights
-    _draw_sticks(rng, nu, log_nu, count_k, alpha, n_obs + n0)
-
-    # 4. n0 | · ~ NegBin
-    n0, p0 = _draw_n0(rng, lam, nu, probs, n_obs)
-
-    # 5. classes of the unobserved
-    _multinomial_into(rng, n0, probs, p0, count0)
-
-    # 6. concentration, alpha ~ Gamma(a_alpha + K - 1, rate b_alpha - log nu_K)
-    if update_alpha:
-        alpha = _gamma(rng, a_alpha + k_max - 1.0) / (b_alpha - log_nu[k_max - 1])
-        if alpha < 1e-300:
-            alpha = 1e-300
-    state[0] = alpha
-    state[1] = n0
-
-
-@_jit_no_refcount
 def _run_sweeps(
     rng: np.ndarray,
     patterns: np.ndarray,
@@ -1283,19 +1168,29 @@ def _run_sweeps(
     split_merge: float,
     sweeps: int,
 ) -> None:
-    """``sweeps`` sweeps of :func:`_sweep`: the loop and everything it calls without
-    reference counting (:func:`_jit_no_refcount`)."""
+    """``sweeps`` Gibbs sweeps, each in R LCMCR's order: z | ·, lambda | ·, nu | ·, n0 | ·,
+    z0 | ·, alpha | · (alpha held when ``update_alpha`` is false). The loop and everything
+    it calls run without reference counting (:func:`_jit_no_refcount`).
+
+    ``state`` holds [alpha, n0] as floats and is updated in place. With ``n0_moves``
+    the collapsed moves of :func:`_collapsed_n0_moves` run between z | · and
+    lambda | · (the posterior is unchanged; the chain crosses between values of N faster).
+    ``pat_idx``/``pat_len`` list the lists each observed pattern is on
+    (:func:`_scratch`); ``base`` and ``ratio`` are work arrays.
+    """
+    k_max = nu.shape[0]
     for _ in range(sweeps):
-        _sweep(
+        alpha = state[0]
+        n0 = int(state[1])
+
+        # 1. class counts of each observed pattern; accumulate sufficient statistics
+        _split_observed(
             rng,
             patterns,
             freq,
-            n_obs,
             lam,
             nu,
-            log_nu,
             count0,
-            state,
             probs,
             draw,
             ones,
@@ -1305,16 +1200,60 @@ def _run_sweeps(
             base,
             ratio,
             alloc,
-            fwork,
-            iwork,
-            a_alpha,
-            b_alpha,
-            a_lam,
-            b_lam,
-            update_alpha,
-            n0_moves,
-            split_merge,
         )
+
+        # 1b. collapsed moves of the unobserved class sizes (lambda, nu integrated out)
+        if n0_moves:
+            _collapsed_n0_moves(rng, count0, count_k, ones, n_obs, alpha, a_lam, b_lam)
+            n0 = 0
+            for k in range(k_max):
+                n0 += count0[k]
+
+        # 1c. split–merge moves of whole classes (lambda, nu integrated out)
+        if split_merge > 0.0:
+            attempts = int(split_merge)
+            frac = split_merge - attempts
+            if frac > 0.0 and _u(rng) < frac:
+                attempts += 1
+            for _ in range(attempts):
+                _split_merge(
+                    rng,
+                    patterns,
+                    alloc,
+                    count0,
+                    count_k,
+                    ones,
+                    n_obs,
+                    alpha,
+                    a_lam,
+                    b_lam,
+                    fwork,
+                    iwork,
+                    _NO_CAP,
+                )
+            n0 = 0
+            for k in range(k_max):
+                n0 += count0[k]
+
+        # 2. list capture probabilities
+        _draw_lambda(rng, lam, ones, count_k, a_lam, b_lam)
+
+        # 3. stick-breaking weights
+        _draw_sticks(rng, nu, log_nu, count_k, alpha, n_obs + n0)
+
+        # 4. n0 | · ~ NegBin
+        n0, p0 = _draw_n0(rng, lam, nu, probs, n_obs)
+
+        # 5. classes of the unobserved
+        _multinomial_into(rng, n0, probs, p0, count0)
+
+        # 6. concentration, alpha ~ Gamma(a_alpha + K - 1, rate b_alpha - log nu_K)
+        if update_alpha:
+            alpha = _gamma(rng, a_alpha + k_max - 1.0) / (b_alpha - log_nu[k_max - 1])
+            if alpha < 1e-300:
+                alpha = 1e-300
+        state[0] = alpha
+        state[1] = n0
 
 
 @_jit
@@ -1327,7 +1266,7 @@ def _observed(freq: np.ndarray) -> int:
 
 @_jit
 def _scratch(patterns: np.ndarray, k_max: int) -> tuple[np.ndarray, ...]:
-    """The work arrays a run of :func:`_sweep` fills, in the order :func:`_sweep` takes them:
+    """The work arrays :func:`_run_sweeps` fills, in the order it takes them:
     ``(probs, draw, ones, count_k, pat_idx, pat_len, base, ratio, alloc, fwork, iwork)``;
     ``pat_idx, pat_len`` list the lists each observed pattern is on, ``alloc`` is the
     pattern-by-class split of step 1, ``fwork``/``iwork`` are the split–merge move's."""
@@ -1397,48 +1336,25 @@ def _warm_start(
     log_nu = np.log(nu)
     count0 = np.zeros(k_max, dtype=np.int64)
     state = np.array([0.3 / k_max, 0.0])
-    (
-        probs,
-        draw,
-        ones,
-        count_k,
-        pat_idx,
-        pat_len,
-        base,
-        ratio,
-        alloc,
-        fwork,
-        iwork,
-    ) = _scratch(patterns, k_max)
-    _run_sweeps(
+    _advance(
         rng,
         patterns,
         freq,
-        n_obs,
         lam,
         nu,
         log_nu,
         count0,
         state,
-        probs,
-        draw,
-        ones,
-        count_k,
-        pat_idx,
-        pat_len,
-        base,
-        ratio,
-        alloc,
-        fwork,
-        iwork,
         a_alpha,
         b_alpha,
+        warmup,
+        0,
+        1,
         a_lam,
         b_lam,
-        False,
         n0_moves,
         split_merge,
-        warmup,
+        False,
     )
     order = np.argsort(-nu, kind="mergesort")
     return (
@@ -1470,58 +1386,20 @@ def _advance(
     b_lam: float,
     n0_moves: bool,
     split_merge: float = 0.0,
+    update_alpha: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``burnin`` sweeps, then ``samples`` records every ``thin`` sweeps (state updated in
-    place): traces of N, alpha and the number of occupied classes."""
+    place): traces of N, alpha and the number of occupied classes. ``update_alpha=False``
+    holds alpha (:func:`_warm_start`'s warm-up)."""
     k_max = nu.shape[0]
     n_obs = _observed(freq)
-    (
-        probs,
-        draw,
-        ones,
-        count_k,
-        pat_idx,
-        pat_len,
-        base,
-        ratio,
-        alloc,
-        fwork,
-        iwork,
-    ) = _scratch(patterns, k_max)
-    _run_sweeps(
-        rng,
-        patterns,
-        freq,
-        n_obs,
-        lam,
-        nu,
-        log_nu,
-        count0,
-        state,
-        probs,
-        draw,
-        ones,
-        count_k,
-        pat_idx,
-        pat_len,
-        base,
-        ratio,
-        alloc,
-        fwork,
-        iwork,
-        a_alpha,
-        b_alpha,
-        a_lam,
-        b_lam,
-        True,
-        n0_moves,
-        split_merge,
-        burnin,
-    )
+    scratch = _scratch(patterns, k_max)
+    count_k = scratch[3]
     n_trace = np.empty(samples, dtype=np.int64)
     alpha_trace = np.empty(samples)
     kstar_trace = np.empty(samples, dtype=np.int64)
-    for s in range(samples):
+    for s in range(-1, samples):  # s = -1: the burn-in
+        sweeps = burnin if s < 0 else thin
         _run_sweeps(
             rng,
             patterns,
@@ -1532,26 +1410,18 @@ def _advance(
             log_nu,
             count0,
             state,
-            probs,
-            draw,
-            ones,
-            count_k,
-            pat_idx,
-            pat_len,
-            base,
-            ratio,
-            alloc,
-            fwork,
-            iwork,
+            *scratch,
             a_alpha,
             b_alpha,
             a_lam,
             b_lam,
-            True,
+            update_alpha,
             n0_moves,
             split_merge,
-            thin,
+            sweeps,
         )
+        if s < 0:
+            continue
         n_trace[s] = n_obs + int(state[1])
         alpha_trace[s] = state[0]
         ks = 0
@@ -1593,14 +1463,13 @@ def run_chain(
     ``split_merge`` add the collapsed moves of :func:`_collapsed_n0_moves` and
     :func:`_split_merge` (expected attempts per sweep) to every sweep.
     """
-    rng = _rng(seed)
-    lam, nu, log_nu, count0, state, rng = _warm_start(
-        rng,
+    lam, nu, log_nu, count0, state, rng = init_chain(
         patterns,
         freq,
         k_max,
         a_alpha,
         b_alpha,
+        seed,
         warmup,
         a_lam,
         b_lam,
@@ -1608,8 +1477,7 @@ def run_chain(
         n0_moves,
         split_merge,
     )
-    return _advance(
-        rng,
+    return continue_chain(
         patterns,
         freq,
         lam,
@@ -1617,14 +1485,17 @@ def run_chain(
         log_nu,
         count0,
         state,
+        rng,
         a_alpha,
         b_alpha,
         burnin,
         samples,
         thin,
+        seed,
         a_lam,
         b_lam,
         n0_moves,
+        False,
         split_merge,
     )
 
