@@ -12,7 +12,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Executable, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from roshan.errors import RoshanError
@@ -67,32 +67,31 @@ def create_user(ws: Workspace, username: str, password: str, role: str, *, actor
         raise RoshanError(f"the username {username!r} is taken") from exc
 
 
-def list_users(ws: Workspace) -> list[dict[str, Any]]:
-    """Every account (no hashes or secrets)."""
+def _listing(ws: Workspace, query: Executable, flags: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of ``query`` as dicts by column name: times as ISO 8601, ``flags`` as bools."""
     with reader(ws) as conn:
-        rows = conn.execute(
-            select(
-                User.id,
-                User.username,
-                User.role,
-                User.active,
-                User.totp_secret.is_not(None),
-                User.locked_until,
-                User.created_at,
-            ).order_by(User.id)
-        ).all()
+        rows = conn.execute(query).mappings().all()
     return [
         {
-            "id": r[0],
-            "username": r[1],
-            "role": r[2],
-            "active": bool(r[3]),
-            "totp": bool(r[4]),
-            "locked_until": r[5].isoformat() if r[5] else None,
-            "created_at": r[6].isoformat() if r[6] else None,
+            k: bool(v) if k in flags else (v.isoformat() if isinstance(v, datetime) else v)
+            for k, v in r.items()
         }
         for r in rows
     ]
+
+
+def list_users(ws: Workspace) -> list[dict[str, Any]]:
+    """Every account (no hashes or secrets)."""
+    query = select(
+        User.id,
+        User.username,
+        User.role,
+        User.active,
+        User.totp_secret.is_not(None).label("totp"),
+        User.locked_until,
+        User.created_at,
+    ).order_by(User.id)
+    return _listing(ws, query, flags=("active", "totp"))
 
 
 def count_users(ws: Workspace) -> int:
@@ -385,28 +384,18 @@ def create_token(ws: Workspace, user_id: int, name: str, actor: str) -> tuple[in
 
 def list_tokens(ws: Workspace, user_id: int) -> list[dict[str, Any]]:
     """The user's API tokens, oldest first (never the tokens themselves)."""
-    with reader(ws) as conn:
-        rows = conn.execute(
-            select(
-                ApiToken.id,
-                ApiToken.name,
-                ApiToken.created_at,
-                ApiToken.last_used_at,
-                ApiToken.revoked,
-            )
-            .where(ApiToken.user_id == user_id)
-            .order_by(ApiToken.id)
-        ).all()
-    return [
-        {
-            "id": r[0],
-            "name": r[1],
-            "created_at": r[2].isoformat() if r[2] else None,
-            "last_used_at": r[3].isoformat() if r[3] else None,
-            "revoked": bool(r[4]),
-        }
-        for r in rows
-    ]
+    query = (
+        select(
+            ApiToken.id,
+            ApiToken.name,
+            ApiToken.created_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked,
+        )
+        .where(ApiToken.user_id == user_id)
+        .order_by(ApiToken.id)
+    )
+    return _listing(ws, query, flags=("revoked",))
 
 
 def revoke_token(ws: Workspace, token_id: int, *, user_id: int, admin: bool, actor: str) -> bool:

@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -214,19 +215,8 @@ def job_dict(ws: Workspace, job_id: int) -> dict[str, Any] | None:
 
 
 def _as_dict(job: Any) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "kind": job.kind,
-        "status": job.status,
-        "progress": job.progress,
-        "message": job.message,
-        "params": job.params,
-        "result": job.result,
-        "created_by": job.created_by,
-        "created_at": job.created_at.isoformat() if job.created_at else None,
-        "started_at": job.started_at.isoformat() if job.started_at else None,
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-    }
+    """A ``jobs`` row by column name, its times as ISO 8601."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in job._mapping.items()}
 
 
 def list_jobs(ws: Workspace, limit: int = 50) -> list[dict[str, Any]]:
