@@ -136,6 +136,23 @@ def _null(*cols: str) -> Any:
     return cll.CustomLevel(cond, label_for_charts="missing").configure(is_null_level=True)
 
 
+def _comparison(name: str, description: str, levels: list[Any]) -> Any:
+    """A comparison with ``levels`` then "anything else", output as ``name``."""
+    return cl.CustomComparison(
+        [*levels, cll.ElseLevel()], output_column_name=name, comparison_description=description
+    )
+
+
+def _within(col: str, unit: str, *distances: int) -> list[Any]:
+    """One level per distance: ``col`` on the two sides at most that far apart."""
+    return [
+        cll.CustomLevel(
+            f"abs({col}_l - {col}_r) <= {d}", label_for_charts=f"within {d} {unit}{'s' * (d > 1)}"
+        )
+        for d in distances
+    ]
+
+
 def edit_ratio_level(col: str, ratio: float) -> Any:
     """Romanisations within ``ratio`` edits per character (Levenshtein / longer length).
 
@@ -222,53 +239,48 @@ def name_comparison(
                 label_for_charts="a shared part of a compound name"
             )
         )
-    levels.append(cll.ElseLevel())
-    return cl.CustomComparison(
-        levels, output_column_name=f"{part}_name", comparison_description=f"{part} name"
-    )
+    return _comparison(f"{part}_name", f"{part} name", levels)
 
 
 def dod_comparison() -> Any:
     """Date of death: exact, ±1, ±3 days, partial-date agreement, same month."""
-    return cl.CustomComparison(
+    return _comparison(
+        "dod",
+        "date of death",
         [
             _null("dod_month"),
             cll.CustomLevel("dod_day_l = dod_day_r", label_for_charts="same day"),
-            cll.CustomLevel("abs(dod_day_l - dod_day_r) <= 1", label_for_charts="within 1 day"),
-            cll.CustomLevel("abs(dod_day_l - dod_day_r) <= 3", label_for_charts="within 3 days"),
+            *_within("dod_day", "day", 1, 3),
             cll.CustomLevel(
                 "(dod_day_l IS NULL OR dod_day_r IS NULL) AND dod_month_l = dod_month_r",
                 label_for_charts="partial date, same month",
             ),
             cll.CustomLevel("dod_month_l = dod_month_r", label_for_charts="same month"),
-            cll.ElseLevel(),
         ],
-        output_column_name="dod",
-        comparison_description="date of death",
     )
 
 
 def age_comparison() -> Any:
     """Age: ±1 year, ±3 years, overlapping reported ranges."""
-    return cl.CustomComparison(
+    return _comparison(
+        "age",
+        "age",
         [
             _null("age_mid"),
-            cll.CustomLevel("abs(age_mid_l - age_mid_r) <= 1", label_for_charts="within 1 year"),
-            cll.CustomLevel("abs(age_mid_l - age_mid_r) <= 3", label_for_charts="within 3 years"),
+            *_within("age_mid", "year", 1, 3),
             cll.CustomLevel(
                 "age_min_l <= age_max_r AND age_min_r <= age_max_l",
                 label_for_charts="ranges overlap",
             ),
-            cll.ElseLevel(),
         ],
-        output_column_name="age",
-        comparison_description="age",
     )
 
 
 def place_comparison() -> Any:
     """Place: same city, county, province."""
-    return cl.CustomComparison(
+    return _comparison(
+        "place",
+        "place of death",
         [
             cll.CustomLevel(
                 "(province_code_l IS NULL OR province_code_r IS NULL) AND "
@@ -280,10 +292,7 @@ def place_comparison() -> Any:
             ),
             cll.ExactMatchLevel("county").configure(label_for_charts="same county"),
             cll.ExactMatchLevel("province_code").configure(label_for_charts="same province"),
-            cll.ElseLevel(),
         ],
-        output_column_name="place",
-        comparison_description="place of death",
     )
 
 
@@ -300,26 +309,13 @@ def list_comparison() -> Any:
     of all pairs that are), so the weight is the ratio of the two priors. It has no
     order constraint (``level_chains`` empty).
     """
-    return cl.CustomComparison(
-        [
-            cll.CustomLevel("source_l = source_r", label_for_charts="same list"),
-            cll.ElseLevel(),
-        ],
-        output_column_name="list",
-        comparison_description="same list or not",
-    )
+    same_list = cll.CustomLevel("source_l = source_r", label_for_charts="same list")
+    return _comparison("list", "same list or not", [same_list])
 
 
 def sex_comparison() -> Any:
-    return cl.CustomComparison(
-        [
-            _null("sex"),
-            cll.ExactMatchLevel("sex").configure(label_for_charts="same sex"),
-            cll.ElseLevel(),
-        ],
-        output_column_name="sex",
-        comparison_description="sex",
-    )
+    same = cll.ExactMatchLevel("sex").configure(label_for_charts="same sex")
+    return _comparison("sex", "sex", [_null("sex"), same])
 
 
 # A sixth pass, family key + week of death, was dropped: on the SYNTHETIC 300k-record,

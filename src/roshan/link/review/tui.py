@@ -28,34 +28,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from roshan.canonical import SENSITIVE_FIELDS
+from roshan.canonical import FIELDS, SENSITIVE_FIELDS
 
 if TYPE_CHECKING:
     from roshan.store.workspace import Workspace
 
-#: Fields shown side by side (sensitive fields — witness, source reference, notes — are not).
-DISPLAY_FIELDS: tuple[str, ...] = (
-    "source",
-    "record_id",
-    "full_name",
-    "given_name",
-    "family_name",
-    "father_name",
-    "sex",
-    "age",
-    "date_of_birth",
-    "date_of_death",
-    "place_of_death",
-    "city",
-    "county",
-    "province",
-    "cause_of_death",
-    "cause_category",
-    "body_withheld",
-    "burial_place",
-    "forced_burial",
-    "perpetrator",
-)
+#: Fields shown side by side: the source, then every canonical field in order but the
+#: sensitive ones (witness, source reference, notes).
+DISPLAY_FIELDS: tuple[str, ...] = ("source", *(f.name for f in FIELDS if not f.sensitive))
 assert not SENSITIVE_FIELDS.intersection(DISPLAY_FIELDS)
 
 _STRONG_R = {"R", "AL"}
