@@ -25,7 +25,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from roshan.errors import EstimationError
-from roshan.estimate.results import EstimateResult
+from roshan.estimate.results import RESULT_KEYS, EstimateResult
 
 __all__ = [
     "OKABE_ITO",
@@ -98,20 +98,12 @@ def _words(words: Mapping[str, str] | None) -> dict[str, str]:
 
 
 _FONT = "sans-serif"
-_STRATUM_FIELDS = {
-    "observed",
-    "estimate",
-    "lower",
-    "upper",
+#: The keys of a stratum's dict that are not the stratum's name: a result's (but its
+#: strata) and how the stratum was handled (:func:`roshan.estimate.strata.fit_strata`).
+_STRATUM_FIELDS = (set(RESULT_KEYS) - {"strata"}) | {
     "status",
     "reason",
-    "level",
-    "method",
-    "warnings",
-    "diagnostics",
-    "model",
     "draws",
-    "lists",
     "handled_as",
     "dropped_lists",
 }

@@ -268,6 +268,24 @@ _NOBODY = NamePart("", (), (), "", ())
 _NO_READING = Reading(_NOBODY, _NOBODY, _NOBODY, ())
 
 
+#: The name columns :func:`_name_columns` reads off the combined parts, in the order
+#: its ``combine`` returns them.
+_COMBINED_COLUMNS = (
+    "given_norm",
+    "family_norm",
+    "given_key",
+    "family_key",
+    "full_key",
+    "name_tokens",
+    "given_roman",
+    "family_roman",
+    "full_roman",
+    "honorifics",
+    "name_script",
+    "full_name_norm",
+)
+
+
 def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) -> np.ndarray:
     """Fill the name columns of ``out``; return each row's first given-name key.
 
@@ -394,6 +412,8 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
     )
 
     def combine(gc: int, mc: int, fc: int) -> tuple[Any, ...]:
+        """The :data:`_COMBINED_COLUMNS` of one (given, family, own full) part, in that
+        order, then the first given name's key."""
         g, m, f = givens[gc], families[mc], own[fc]
         keys = g.keys + m.keys
         tokens = list(keys) if keys else list(f.keys)
@@ -442,24 +462,13 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
     bits = r_bits[reading_code] | np.where(swap, _BIT_SWAPPED, 0)
     bits |= np.where(~own_father & r_father[reading_code], _BIT_FILLED, 0)
 
-    out["full_name_norm"] = comb(11)
-    out["given_norm"] = comb(0)
-    out["family_norm"] = comb(1)
-    out["father_norm"] = _take([p.norm or None for p in f_parts], f_idx)
-    out["given_key"] = comb(2)
-    out["family_key"] = comb(3)
-    out["father_key"] = _take([p.key or None for p in f_parts], f_idx)
-    out["full_key"] = comb(4)
-    out["name_tokens"] = comb(5)
-    out["given_roman"] = comb(6)
-    out["family_roman"] = comb(7)
-    out["father_roman"] = _take([p.roman or None for p in f_parts], f_idx)
-    out["full_roman"] = comb(8)
-    out["honorifics"] = comb(9)
-    out["name_script"] = comb(10)
+    for i, col in enumerate(_COMBINED_COLUMNS):
+        out[col] = comb(i)
+    for attr in ("norm", "key", "roman"):
+        out[f"father_{attr}"] = _take([getattr(p, attr) or None for p in f_parts], f_idx)
     out["name_flags"] = _flag_strings()[bits]
     table.part_cache.clear()  # the memo of parse_full_name lives for one run
-    return comb(12)
+    return comb(len(_COMBINED_COLUMNS))  # the first given name's key
 
 
 def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> pd.DataFrame:
