@@ -162,6 +162,12 @@ def test_report_says_refused_or_accepted(failed_ws: Path, tmp_path: Path) -> Non
             ).read_text(encoding="utf-8")
             assert 'data-verdict="failed"' in html and 'id="linkage-risk-accepted"' in html
             assert 'id="estimate-value"' in html
+        # the estimator's warnings read in the edition's language (roshan.estimate.notes)
+        fa = (tmp_path / "accepted-fa.html").read_text(encoding="utf-8")
+        en = (tmp_path / "accepted-en.html").read_text(encoding="utf-8")
+        assert "the risk was accepted (--accept-linkage-risk)" in en
+        assert "خطر آن پذیرفته شد" in fa and "the risk was accepted" not in fa
+        assert "(به انگلیسی)" not in fa
     finally:
         ws.close()
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Generic, cast
 
 import numpy as np
 
+from roshan.estimate.notes import is_localized, localize_warning
+
 if TYPE_CHECKING:
     # A TypeVar with a default (PEP 696) is in typing from Python 3.13; mypy reads it from
     # typing_extensions, and at run time a plain TypeVar does (the default only types).
@@ -356,6 +358,9 @@ def _summary_fa(r: EstimateResult) -> str:
     )
     lines.append(f"فرض‌ها: جمعیت بسته، {link_fa}، و درستی مدل انتخاب‌شده.")
     if r.warnings:
-        lines.append("هشدارها (به انگلیسی):")
-        lines.extend(f"  - {w}" for w in r.warnings)
+        lines.append("هشدارها:")
+        lines.extend(
+            f"  - {localize_warning(w, 'fa')}" + ("" if is_localized(w, "fa") else " (به انگلیسی)")
+            for w in r.warnings
+        )
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roshan.estimate.linkage import OBSERVED_GAP_WARN
+from roshan.estimate.notes import localize_warning
 from roshan.files import replacing
 from roshan.report import charts, i18n
 from roshan.report.data import STRATA_DIMS, report_data
@@ -378,6 +379,7 @@ def render_html(d: dict[str, Any], lang: str = "en") -> str:
         body_share=(body["yes"] / total) if total else None,
         t=lambda key, **kw: i18n.t(key, lang, **kw),
         num=lambda v: i18n.num(v, lang),
+        warning=lambda w: localize_warning(str(w), lang),
         pct=lambda v, dp=1: i18n.pct(v, lang, dp),
         date=lambda v: i18n.date_label(v, lang),
         stratum_label=lambda dim, v: _stratum_label(dim, v, lang, d["provinces"]),
