@@ -268,11 +268,12 @@ def calibrate(built: dict, thresholds=range(2, 9), by=("province",)) -> list[dic
         return float(fit("loglinear", CaptureCounts.from_frame(frame)).estimate)
 
     clear_est = est(clear)
-    from roshan.federate.match import DEFAULT_ACCEPT, DEFAULT_RULE
     from roshan.federate.match import DEFAULT_ONE_PER_VICTIM as OPV
+    from roshan.federate.match import DEFAULT_RULE, default_accept
 
+    default_cut = default_accept(len(parties))
     out = []
-    for accept in sorted({0.3, 0.35, DEFAULT_ACCEPT, 0.45, 0.5}):
+    for accept in sorted({0.3, 0.35, default_cut, 0.45, 0.5}):
         priv = match_counts(rows, parties, rule="scored", accept=accept, one_per_victim=OPV)
         priv_by = match_counts(
             rows,
@@ -290,7 +291,7 @@ def calibrate(built: dict, thresholds=range(2, 9), by=("province",)) -> list[dic
             {
                 "rule": "scored",
                 "accept": accept,
-                "default": DEFAULT_RULE == "scored" and accept == DEFAULT_ACCEPT,
+                "default": DEFAULT_RULE == "scored" and accept == default_cut,
                 "l1": round(e["l1"], 4),
                 "total": round(e["total"], 4),
                 "l1_by_" + "_".join(by): round(e_by["l1"], 4),
@@ -339,40 +340,62 @@ def one_per_victim_ab(built: dict) -> dict:
     """The scored rule's point counts with links joined freely (protocol 2) and with at
     most one row per party per victim (protocol 3, match.one_per_party), against the
     clear-text linkage: pattern-count L1, log-linear estimates, coverage of the truth."""
+    from roshan.federate.match import default_accept
+
+    parties, _, rows = party_rows(built)
+    clear = clear_counts(built, parties)
+    c = _loglinear(clear, int(built["population"]))
+    out: dict = {"truth_population": int(built["population"]), "clear": c}
+    for opv in (False, True):
+        out["one_per_victim" if opv else "joined_freely"] = _private_vs_clear(
+            built, rows, parties, clear, c, default_accept(len(parties)), opv
+        )
+    return out
+
+
+def _loglinear(frame: pd.DataFrame, truth: int) -> dict:
     from roshan.estimate.counts import CaptureCounts
     from roshan.estimate.methods import fit
-    from roshan.federate.match import (
-        DEFAULT_ACCEPT,
-        count_error,
-        match_counts,
-    )
 
-    parties, vts, rows = party_rows(built)
+    r = fit("loglinear", CaptureCounts.from_frame(frame))
+    return {
+        "estimate": round(float(r.estimate), 1),
+        "lower": round(float(r.lower), 1),
+        "upper": round(float(r.upper), 1),
+        "covers_truth": bool(r.lower <= truth <= r.upper),
+    }
+
+
+def _private_vs_clear(
+    built: dict, rows, parties, clear: pd.DataFrame, c: dict, accept: float, opv: bool
+) -> dict:
+    """The scored rule's point counts at ``accept`` against the clear-text linkage's."""
+    from roshan.federate.match import count_error, match_counts
+
+    priv = match_counts(rows, parties, rule="scored", accept=accept, one_per_victim=opv)
+    e = count_error(priv, clear, parties)
+    pe = _loglinear(priv, int(built["population"]))
+    return {
+        "l1": round(e["l1"], 4),
+        "total": round(e["total"], 4),
+        **pe,
+        "estimate_rel_diff": round((pe["estimate"] - c["estimate"]) / c["estimate"], 4),
+    }
+
+
+def accept_grid(built: dict, grid: list[float]) -> dict:
+    """The scored rule (one row per party per victim) at each acceptance cut of ``grid``,
+    against the clear-text linkage: pattern-count L1, log-linear estimates, coverage."""
+    parties, _, rows = party_rows(built)
     clear = clear_counts(built, parties)
-    truth = int(built["population"])
-
-    def est(frame: pd.DataFrame) -> dict:
-        r = fit("loglinear", CaptureCounts.from_frame(frame))
-        return {
-            "estimate": round(float(r.estimate), 1),
-            "lower": round(float(r.lower), 1),
-            "upper": round(float(r.upper), 1),
-            "covers_truth": bool(r.lower <= truth <= r.upper),
-        }
-
-    c = est(clear)
-    out: dict = {"truth_population": truth, "clear": c}
-    for opv in (False, True):
-        priv = match_counts(rows, parties, rule="scored", accept=DEFAULT_ACCEPT, one_per_victim=opv)
-        e = count_error(priv, clear, parties)
-        pe = est(priv)
-        out["one_per_victim" if opv else "joined_freely"] = {
-            "l1": round(e["l1"], 4),
-            "total": round(e["total"], 4),
-            **pe,
-            "estimate_rel_diff": round((pe["estimate"] - c["estimate"]) / c["estimate"], 4),
-        }
-    return out
+    c = _loglinear(clear, int(built["population"]))
+    return {
+        "truth_population": int(built["population"]),
+        "clear": c,
+        "by_accept": {
+            str(a): _private_vs_clear(built, rows, parties, clear, c, a, True) for a in grid
+        },
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -395,6 +418,13 @@ def main(argv: list[str] | None = None) -> int:
         "--one-per-victim-ab",
         action="store_true",
         help="only the scored rule with links joined freely vs one row per party per victim",
+    )
+    ap.add_argument(
+        "--accept-grid",
+        type=lambda v: [float(x) for x in v.split(",")],
+        default=None,
+        help="only the scored rule at each of these acceptance cuts (comma-separated) "
+        "against the clear-text linkage",
     )
     ap.add_argument(
         "--cost-only",
@@ -432,6 +462,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"built seed {seed}: {built['party_ws']}", file=sys.stderr)
                 continue
             entry = {"seed": seed, "link_seconds": round(built["link_seconds"], 1)}
+            if args.accept_grid:
+                entry["accept_grid"] = accept_grid(built, args.accept_grid)
+                results["scenarios"].append(entry)
+                print(json.dumps(entry), file=sys.stderr)
+                continue
             if args.one_per_victim_ab:
                 entry["one_per_victim_ab"] = one_per_victim_ab(built)
                 results["scenarios"].append(entry)

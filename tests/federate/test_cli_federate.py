@@ -115,6 +115,7 @@ def test_cli_round_trip_and_estimate(federation, tmp_path):
     prov = json.loads(side.read_text("utf-8"))
     assert prov["computed_privately"] and prov["protocol"] == PROTOCOL_VERSION == 3
     assert prov["match_rule"] == "scored" and prov["one_per_victim"] is True
+    assert prov["accept"] == 0.4  # the cut of a 3-party session (match.default_accept)
     assert [p["name"] for p in prov["parties"]] == names
     assert all(len(p["key_fingerprint"]) == 19 for p in prov["parties"])
     assert prov["threshold"] == 4 and prov["strata_revealed"] == []

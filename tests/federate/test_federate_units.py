@@ -169,3 +169,21 @@ def test_elements_sharing_their_first_bytes_are_still_blinded_apart():
     ea, eb, ea2 = out[:32], out[32:64], out[64:]
     assert ea == ea2 and ea != eb
     assert eb == group.blind_elements(secret, b, workers=1)
+
+
+def test_sessions_of_four_or_more_parties_sign_the_lower_cut(tmp_path):
+    """docs/federate.md, "The acceptance cut": 0.4 for 2-3 parties, 0.35 from 4 on."""
+    from roshan.federate import create_session
+    from roshan.federate.match import DEFAULT_ACCEPT, DEFAULT_ACCEPT_MANY, default_accept
+    from roshan.intake.keys import init_keys, load_public, unlock
+
+    assert default_accept(2) == default_accept(3) == DEFAULT_ACCEPT == 0.4
+    assert default_accept(4) == default_accept(7) == DEFAULT_ACCEPT_MANY == 0.35
+    names = ["ORG-A", "ORG-B", "ORG-C", "ORG-D", "coordinator"]
+    for n in names:
+        init_keys(tmp_path / n, "synthetic-test-passphrase")
+    coord = unlock(tmp_path / "coordinator", "synthetic-test-passphrase")
+    for k in (3, 4):
+        parties = [(n, load_public(tmp_path / n)) for n in names[:k]]
+        session = create_session(tmp_path / f"s{k}.json", parties, coord, "coordinator")
+        assert session.data["accept"] == default_accept(k)
