@@ -353,17 +353,26 @@ def one_per_victim_ab(built: dict) -> dict:
     return out
 
 
-def _loglinear(frame: pd.DataFrame, truth: int) -> dict:
+def _loglinear(frame: pd.DataFrame, truth: int, widen: bool = False) -> dict:
+    """Log-linear estimate of a pattern-count table; ``widen``: also the interval widened
+    by the private matching's measured error, as ``roshan estimate --counts`` does without
+    drawn matchings (estimate.federated.widen_for_matching)."""
     from roshan.estimate.counts import CaptureCounts
+    from roshan.estimate.federated import widen_for_matching
     from roshan.estimate.methods import fit
 
     r = fit("loglinear", CaptureCounts.from_frame(frame))
-    return {
+    out = {
         "estimate": round(float(r.estimate), 1),
         "lower": round(float(r.lower), 1),
         "upper": round(float(r.upper), 1),
         "covers_truth": bool(r.lower <= truth <= r.upper),
     }
+    if widen and widen_for_matching(r) is not None:
+        out["lower_widened"] = round(float(r.lower), 1)
+        out["upper_widened"] = round(float(r.upper), 1)
+        out["covers_truth_widened"] = bool(r.lower <= truth <= r.upper)
+    return out
 
 
 def _private_vs_clear(
@@ -374,7 +383,7 @@ def _private_vs_clear(
 
     priv = match_counts(rows, parties, rule="scored", accept=accept, one_per_victim=opv)
     e = count_error(priv, clear, parties)
-    pe = _loglinear(priv, int(built["population"]))
+    pe = _loglinear(priv, int(built["population"]), widen=True)
     return {
         "l1": round(e["l1"], 4),
         "total": round(e["total"], 4),

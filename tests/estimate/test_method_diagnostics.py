@@ -255,6 +255,12 @@ def test_federate(tmp_path: Path, data_dir: Path) -> None:
     check_result(res, MD.LoglinearDiagnostics)
     assert res.diagnostics["federate"]["linkage_error"]["draws_pooled"] == 2
     assert res.diagnostics["linkage"]["kind"].startswith("private matching")
+    # without drawn matchings the interval is widened by the measured matching error
+    plain = estimate_federated(
+        path, {**doc, "draws": []}, "loglinear", {"terms": "", "bootstrap": 0}
+    )
+    check_result(plain, MD.LoglinearDiagnostics)
+    assert plain.diagnostics["federate"]["linkage_error"]["widened_rsd"] > 0
     RAN.add("federate")
 
 

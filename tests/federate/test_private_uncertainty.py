@@ -5,6 +5,7 @@ the provenance file beside the counts, and ``roshan estimate --counts`` pooling 
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 
 from roshan.cli.main import app
 from roshan.estimate.counts import CaptureCounts
-from roshan.estimate.federated import SIDECAR_FORMAT, file_sha256, sidecar_path
+from roshan.estimate.federated import MATCHING_RSD, SIDECAR_FORMAT, file_sha256, sidecar_path
 from roshan.estimate.methods import fit
 from roshan.federate.match import (
     ACCEPT_CAP,
@@ -154,20 +155,37 @@ def test_without_draws_the_estimate_is_unchanged(tmp_path):
     assert plain["estimate"] == pytest.approx(ref.estimate)
     assert (plain["lower"], plain["upper"]) == pytest.approx((ref.lower, ref.upper))
     assert "federate" not in plain["diagnostics"]
-    # a provenance file without drawn matchings: same numbers, provenance carried
+    # a provenance file without drawn matchings: the same estimate, the interval widened
+    # by the private matching's measured error (MATCHING_RSD), provenance carried
     _sidecar(counts, [])
     prov = _est("--counts", str(counts))
-    assert (prov["estimate"], prov["lower"], prov["upper"]) == pytest.approx(
-        (plain["estimate"], plain["lower"], plain["upper"])
+    assert prov["estimate"] == pytest.approx(plain["estimate"])
+    extra = 1.959964 * MATCHING_RSD * plain["estimate"]
+    assert prov["upper"] == pytest.approx(
+        plain["estimate"] + math.hypot(plain["upper"] - plain["estimate"], extra)
     )
+    assert prov["lower"] == pytest.approx(
+        max(
+            plain["observed"],
+            plain["estimate"] - math.hypot(plain["estimate"] - plain["lower"], extra),
+        )
+    )
+    assert prov["lower"] < plain["lower"] and prov["upper"] > plain["upper"]
     fed = prov["diagnostics"]["federate"]
     assert fed["computed_privately"] and [p["name"] for p in fed["parties"]] == [
         "NGO-A",
         "MEDIA-B",
         "HOSP-C",
     ]
-    assert fed["linkage_error"]["accounted"] is False
-    assert any("treats the private matching as certain" in w for w in prov["warnings"])
+    err = fed["linkage_error"]
+    assert err["accounted"] is True and err["widened_rsd"] == MATCHING_RSD
+    assert err["interval_before_widening"] == pytest.approx([plain["lower"], plain["upper"]])
+    assert any("interval is widened by the private matching" in w for w in prov["warnings"])
+    # --plug-in: the single table's interval, the matching treated as certain
+    plug = _est("--counts", str(counts), "--plug-in")
+    assert (plug["lower"], plug["upper"]) == pytest.approx((plain["lower"], plain["upper"]))
+    assert plug["diagnostics"]["federate"]["linkage_error"]["accounted"] is False
+    assert any("treats the private matching as certain" in w for w in plug["warnings"])
 
 
 def test_pooled_interval_is_wider_than_the_single_table(tmp_path):

@@ -79,6 +79,21 @@ def test_federate_view_without_draws_says_the_interval_is_too_narrow() -> None:
     assert "باریک‌تر" in federate_view(_result(fed, share=None), "fa")["error"]
 
 
+def test_federate_view_says_the_interval_was_widened_by_the_measured_error() -> None:
+    fed = copy.deepcopy(FED)
+    fed["linkage_error"] = {
+        "n_draws": 0,
+        "draws_pooled": 0,
+        "accounted": True,
+        "widened_rsd": 0.0071,
+        "interval_before_widening": [3000.0, 3500.0],
+    }
+    en = federate_view(_result(fed, share=None), "en")["error"]
+    assert "widened" in en and "0.71%" in en and "simulated lists" in en
+    fa = federate_view(_result(fed, share=None), "fa")["error"]
+    assert "پهن‌تر" in fa and "۰.۷۱٪" in fa
+
+
 def test_federate_view_anonymised_and_absent() -> None:
     anon = federate_view(_result(FED), "en", anonymised=True)
     assert "3 organisations" in anon["who"] and "NGO-A" not in anon["who"]

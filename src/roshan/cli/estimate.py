@@ -10,7 +10,8 @@ over drawn clusterings, docs/linkage-uncertainty.md); the estimate on the linker
 clustering is shown beside it as a diagnostic. ``--plug-in`` (or ``--linkage-draws
 0``) gives the plug-in estimate alone; a counts table is plug-in, except counts from
 ``roshan federate count``: their drawn matchings (``COUNTS.federate.json``) are pooled
-the same way, and their provenance goes into ``diagnostics["federate"]``.
+the same way (without any, the interval is widened by the matching error measured on the
+simulator), and their provenance goes into ``diagnostics["federate"]``.
 """
 
 from __future__ import annotations
@@ -133,13 +134,16 @@ def estimate(
         help="Plausible clusterings of the records pooled "
         "into the estimate (workspace only; default 20 for an overall estimate, 0 with --by; "
         "0 = plug-in; see docs/linkage-uncertainty.md). With --counts from `roshan federate "
-        "count`: how many of the drawn matchings beside them to pool (default all).",
+        "count`: how many of the drawn matchings beside them to pool (default all; with "
+        "none, the interval is widened by the matching error measured on the simulator, "
+        "docs/federate.md).",
     ),
     plug_in: bool = typer.Option(
         False,
         "--plug-in",
         help="Treat the linker's clustering as certain (same as "
-        "--linkage-draws 0): the interval then leaves linkage errors out.",
+        "--linkage-draws 0): the interval then leaves linkage errors out (with federate "
+        "counts: no drawn matchings pooled and no widening).",
     ),
     accept_linkage_risk: bool = typer.Option(
         False,

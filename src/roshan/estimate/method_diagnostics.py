@@ -170,6 +170,10 @@ class FederateLinkageError(TypedDict):
     accept_cap: float
     draws_pooled: int
     accounted: bool
+    #: without drawn matchings: the relative sd the interval was widened by
+    #: (estimate.federated.MATCHING_RSD) and the interval before
+    widened_rsd: NotRequired[float]
+    interval_before_widening: NotRequired[list[float]]
 
 
 class FederateDiagnostics(TypedDict):

@@ -101,6 +101,14 @@ WARNINGS_FA: tuple[tuple[str, str], ...] = (
         "خصوصی را قطعی می‌گیرد (هیچ تطبیق نمونه‌گیری‌شده‌ای ادغام نشده است)",
     ),
     (
+        "overlaps computed privately by {0} (roshan federate); the interval is widened by the "
+        "private matching's error measured on SYNTHETIC scenarios (relative sd {1} of the "
+        "estimate)",
+        "همپوشانی‌ها به‌صورت خصوصی به دست {0} محاسبه شده‌اند (roshan federate)؛ بازه به اندازه‌ی "
+        "خطای تطبیق خصوصی که روی سناریوهای ساختگی (SYNTHETIC) سنجیده شده پهن‌تر شده است "
+        "(انحراف معیار نسبی {1} از برآورد)",
+    ),
+    (
         "counts computed privately: the private linkage's error is carried into the overall "
         "estimate only, not into these stratum estimates",
         "شمارش‌ها به‌صورت خصوصی محاسبه شده‌اند: خطای پیوند خصوصی فقط در برآورد کل آمده است، "

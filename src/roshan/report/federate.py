@@ -108,6 +108,12 @@ def federate_view(
             draws=i18n.num(pooled, lang),
             share=i18n.pct(float(share), lang, 0),
         )
+    elif err.get("widened_rsd") is not None:
+        error = i18n.t(
+            "federate_error_widened",
+            lang,
+            rsd=i18n.pct(float(err["widened_rsd"]), lang, 2),
+        )
     else:
         error = i18n.t("federate_error_not", lang)
     return {"who": who, "error": error}
