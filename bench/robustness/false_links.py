@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/robustness/false_links.py outside3 18``
 
 Generates the scenario (bench/robustness/outside.py), ingests and links it with roshan's
 defaults (the sweep's ``run_one``), then lists every pair of records that roshan put in
-one cluster although they belong to different people, grouped by what the records say:
+one cluster although they belong to different people (``--missed``: every pair of one
+person's records that roshan left in different clusters), grouped by what the records say:
 same list or not, whether given, family and father's name keys agree, days between the
 dates of death, same city (the gazetteer city), years between the ages. Where a wrong pair agrees on every
 field the generator lets records of one person share, no linker could split it.
@@ -43,7 +44,7 @@ def _apart(a: object, b: object, kind: str) -> str:
         return "?"
 
 
-def false_links(family: str, seed: int) -> dict:
+def false_links(family: str, seed: int, missed: bool = False) -> dict:
     work = Path(tempfile.mkdtemp(prefix="roshan-false-links-"))
     try:
         scores = run_one(family, seed, work=work, naive=False)
@@ -54,14 +55,16 @@ def false_links(family: str, seed: int) -> dict:
         norm = norm.set_index("record_pk")
         norm["person"] = truth.reindex(norm.index).to_numpy()
         norm["cluster"] = cl.set_index("record_pk")["cluster_id"].reindex(norm.index).to_numpy()
+        # wrong: one cluster, two people; missed (--missed): one person, two clusters
+        group, other = ("person", "cluster") if missed else ("cluster", "person")
         kinds: collections.Counter[str] = collections.Counter()
         n_pairs = 0
-        for _, g in norm.groupby("cluster"):
-            if g["person"].nunique() < 2:
+        for _, g in norm.groupby(group):
+            if g[other].nunique() < 2:
                 continue
             for a, b in itertools.combinations(g.index, 2):
                 ra, rb = g.loc[a], g.loc[b]
-                if ra["person"] == rb["person"]:
+                if ra[other] == rb[other]:
                     continue
                 n_pairs += 1
                 kinds[
@@ -82,7 +85,7 @@ def false_links(family: str, seed: int) -> dict:
             "seed": seed,
             "precision": scores["precision"],
             "recall": scores["recall"],
-            "wrong_pairs": n_pairs,
+            "missed_pairs" if missed else "wrong_pairs": n_pairs,
             "kinds": dict(kinds.most_common()),
         }
     finally:
@@ -93,9 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("family")
     ap.add_argument("seeds", type=int, nargs="+")
+    ap.add_argument(
+        "--missed", action="store_true", help="the true pairs roshan left apart instead"
+    )
     args = ap.parse_args(argv)
     for seed in args.seeds:
-        print(json.dumps(false_links(args.family, seed), ensure_ascii=False, indent=1))
+        print(json.dumps(false_links(args.family, seed, args.missed), ensure_ascii=False, indent=1))
     return 0
 
 
