@@ -91,3 +91,24 @@ def test_template_numbers_become_persian_but_option_names_do_not() -> None:
         "fa",
     )
     assert "۱.۰۵" in fa and "۱.۳۱" in fa and "--chains" in fa and fa.startswith("نهایی نیست")
+
+
+def test_the_reasons_a_stratum_is_not_estimable_have_persian_templates() -> None:
+    """Shown beside the stratum in the report (strata.stratum_problem, fit_strata)."""
+    import pandas as pd
+
+    from roshan.estimate.strata import MIN_LISTS, stratum_problem
+
+    two_lists = pd.DataFrame({"A": [1, 0], "B": [0, 1], "C": [0, 0], "count": [3, 4]})
+    no_overlap = pd.DataFrame({"A": [1, 0, 0], "B": [0, 1, 0], "C": [0, 0, 1], "count": [3, 4, 5]})
+    reasons = [
+        stratum_problem(two_lists, ["A", "B", "C"])[1],
+        stratum_problem(no_overlap, ["A", "B", "C"])[1],
+        "the method gave no estimate",
+    ]
+    for reason in reasons:
+        assert reason is not None and is_localized(reason, "fa"), reason
+    assert MIN_LISTS == 3
+    assert localize_warning(reasons[0], "fa") == (
+        "تنها ۲ فهرست در اینجا رکورد دارند؛ دست‌کم ۳ فهرست لازم است"
+    )

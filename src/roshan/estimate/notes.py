@@ -247,6 +247,19 @@ WARNINGS_FA: tuple[tuple[str, str], ...] = (
         "{0} طبقه برآوردپذیر نبودند ({1})، حتی با ادغام ({2})؛ {3} نفرِ مشاهده‌شده‌ی آن‌ها تنها "
         "به‌عنوان مشاهده‌شده شمرده شده‌اند، پس کل برای آن بخش کران پایین است",
     ),
+    # why a stratum is not estimable (strata.stratum_problem, fit_strata), shown beside it
+    (
+        "only {0} list(s) have records here; at least {1} are needed",
+        "تنها {0} فهرست در اینجا رکورد دارند؛ دست‌کم {1} فهرست لازم است",
+    ),
+    (
+        "no one appears on two lists, so overlaps carry no information",
+        "هیچ‌کس در دو فهرست نیامده است، پس همپوشانی‌ها اطلاعی نمی‌دهند",
+    ),
+    (
+        "the method gave no estimate",
+        "روش برآوردی به دست نداد",
+    ),
     (
         "{0} combined draws dropped (a stratum had no estimate in that replicate)",
         "{0} نمونه‌ی ترکیبی کنار گذاشته شد (طبقه‌ای در آن تکرار برآورد نداشت)",
