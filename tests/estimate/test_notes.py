@@ -70,7 +70,7 @@ def test_values_words_and_digits_carry_over() -> None:
         "people is itself uncertain; review the pairs near the threshold (roshan review)"
     )
     fa = localize_warning(en, "fa")
-    assert "۲,۵۶۹" in fa and "۲۳%" in fa and "بیشتر" in fa and "(۲,۰۵۰–۲,۱۰۱)" in fa
+    assert "۲,۵۶۹" in fa and "۲۳٪" in fa and "بیشتر" in fa and "(۲,۰۵۰–۲,۱۰۱)" in fa
     assert "roshan review" in fa
     assert localize_warning(en, "en") == en
 

@@ -187,3 +187,25 @@ def test_sessions_of_four_or_more_parties_sign_the_lower_cut(tmp_path):
         parties = [(n, load_public(tmp_path / n)) for n in names[:k]]
         session = create_session(tmp_path / f"s{k}.json", parties, coord, "coordinator")
         assert session.data["accept"] == default_accept(k)
+
+
+def test_matching_rsd_is_the_rms_of_the_recorded_development_scenarios():
+    """estimate.federated.MATCHING_RSD is derived from bench/results (docs/federate.md):
+    the RMS of (private - clear) / clear at each session size's default cut, over the
+    development seeds only (4 org. 21-26, 3 org. 7-8)."""
+    import json
+    from pathlib import Path
+
+    from roshan.estimate.federated import MATCHING_RSD
+    from roshan.federate.match import default_accept
+
+    res = Path(__file__).resolve().parents[2] / "bench" / "results"
+    rel = []
+    for parties, dev in ((4, range(21, 27)), (3, (7, 8))):
+        doc = json.loads((res / f"federate-accept-cut-{parties}party.json").read_text())
+        for sc in doc["scenarios"]:
+            if sc["seed"] in dev:
+                grid = sc["accept_grid"]["by_accept"]
+                rel.append(grid[str(default_accept(parties))]["estimate_rel_diff"])
+    assert len(rel) == 8
+    assert MATCHING_RSD == round(float(np.sqrt(np.mean(np.square(rel)))), 4)

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from roshan.i18n import persian_digits
 
-__all__ = ["WARNINGS_FA", "is_localized", "localize_warning", "localize_warnings"]
+__all__ = ["WARNINGS_FA", "is_localized", "localize_warning"]
 
 #: (English template, Persian template). ``{0}``, ``{1}``, … stand for the values the
 #: estimator put in; a value that is itself one of :data:`_WORDS_FA` is translated.
@@ -318,18 +318,9 @@ def is_localized(text: str, lang: str) -> bool:
     return lang == "en" or (lang == "fa" and _match(text) is not None)
 
 
-def localize_warning(text: str, lang: str) -> str:
-    """The warning in ``lang`` ("en": unchanged; "fa": the Persian template with the same
-    values, Persian digits; unchanged English when no template matches)."""
-    if lang != "fa":
-        return text
-    hit = _match(text)
-    if hit is None:
-        return text
-    m, fa = hit
-    values = {int(k[1:]): persian_digits(_WORDS_FA.get(v, v)) for k, v in m.groupdict().items()}
-    # a value may hold another warning (a health summary, a reason): leave it as written
-    return _PLACEHOLDER.sub(lambda p: values[int(p.group(1))], _template_digits(fa))
+def _fa_number_text(text: str) -> str:
+    """Persian digits and the Persian percent sign, as the report writes numbers."""
+    return persian_digits(text).replace("%", "٪")
 
 
 def _template_digits(fa: str) -> str:
@@ -337,6 +328,15 @@ def _template_digits(fa: str) -> str:
     return re.sub(r"(?<![\w{-])(\d+(?:\.\d+)?)(?![\w}])", lambda m: persian_digits(m.group(1)), fa)
 
 
-def localize_warnings(texts: list[str], lang: str) -> list[str]:
-    """:func:`localize_warning` of each."""
-    return [localize_warning(t, lang) for t in texts]
+def localize_warning(text: str, lang: str) -> str:
+    """The warning in ``lang`` ("en": unchanged; "fa": the Persian template with the same
+    values, Persian digits and percent sign; unchanged English when no template matches)."""
+    if lang != "fa":
+        return text
+    hit = _match(text)
+    if hit is None:
+        return text
+    m, fa = hit
+    values = {int(k[1:]): _fa_number_text(_WORDS_FA.get(v, v)) for k, v in m.groupdict().items()}
+    # a value may hold another warning (a health summary, a reason): leave it as written
+    return _PLACEHOLDER.sub(lambda p: values[int(p.group(1))], _template_digits(fa))
