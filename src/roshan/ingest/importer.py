@@ -25,7 +25,13 @@ from roshan import __version__
 from roshan.canonical import FIELD_NAMES, SourceKind
 from roshan.errors import InputFileError, RoshanError
 from roshan.ingest.mapping import Mapping as ColumnMapping
-from roshan.ingest.mapping import auto_target, load_mapping, resolve_columns
+from roshan.ingest.mapping import (
+    auto_target,
+    guess_target,
+    header_key,
+    load_mapping,
+    resolve_columns,
+)
 from roshan.ingest.readers import EXTRA_PREFIX, Table, open_table
 from roshan.normalize.validate import DATE_FIELDS, MESSAGES, DateColumns, check_fields
 from roshan.store.ledger_data import canonical_json, leaf_hash, raw_row_leaf_data_from_json
@@ -89,6 +95,30 @@ class ImportResult:
             "issues": [i.to_dict() for i in self.issues],
             "notes": self.notes,
         }
+
+
+def _column_notes(columns: dict[str, str], mapping: ColumnMapping | None) -> list[str]:
+    """Notes on the columns roshan chose by itself: those read by the words of a
+    free-form header, and a missing date of death (linkage then has no date)."""
+    notes: list[str] = []
+    explicit = {header_key(h) for h in mapping.columns} if mapping else set()
+    guessed = [
+        f"“{h}” → {t}"
+        for h, t in columns.items()
+        if header_key(h) not in explicit and auto_target(h) != t
+    ]
+    if guessed:
+        notes.append(
+            "columns read by the words of their header: "
+            + ", ".join(guessed)
+            + " (pass --mapping if one is wrong)"
+        )
+    if "date_of_death" not in columns.values():
+        notes.append(
+            "no column was read as the date of death: linkage will rest on names, "
+            "ages and places alone; if the file has one, name it in a --mapping file"
+        )
+    return notes
 
 
 def file_sha256(path: Path) -> tuple[str, int]:
@@ -386,6 +416,7 @@ def ingest_table(
         unmapped_columns=[h for h in table.header if h not in columns],
     )
     result.notes.extend(table.warnings)
+    result.notes.extend(_column_notes(columns, mapping))
     with ws.engine.begin() as conn:
         existing = _existing_import(conn, sha256)
         if existing is not None:
@@ -479,7 +510,7 @@ def _prepared_batches(
         for key in cells:
             # JSON Lines can introduce keys after the first line: map them the same way.
             if key not in columns and key not in unmapped and not key.startswith(EXTRA_PREFIX):
-                target = auto_target(key)
+                target = auto_target(key) or guess_target(key)
                 if target and target not in columns.values():
                     columns[key] = target
                 else:

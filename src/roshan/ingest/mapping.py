@@ -76,6 +76,104 @@ def auto_target(header: str) -> str | None:
     return key if key in FIELD_NAMES else BUILTIN_ALIASES.get(key)
 
 
+# Headers as lists type them ("Date killed", «تاریخ جان‌باختن», "Name (English)",
+# "Father's name", «محل کشته شدن»): read by the words they contain, in this order;
+# the first rule whose words all occur (any one of each group) decides. A header
+# matched here only takes a field that no exact header of the file took.
+_WORDS = {
+    "death": (
+        "death died dies killed kill killing murdered dod fallen martyred martyrdom "
+        "فوت درگذشت جانباختن جانباخته جان کشته شدن قتل شهادت مرگ مرگش حادثه وفات"
+    ),
+    "birth": "birth born dob تولد",
+    "date": "date day when تاریخ روز زمان",
+    "year": "year سال",
+    "father": "father fathers پدر",
+    "mother": "mother mothers مادر",
+    "name": "name names victim victims person اسم نام جانباخته",
+    "first": "first given forename کوچک",
+    "last": "last surname family فامیلی خانوادگی شهرت",
+    "age": "age aged سن عمر",
+    "sex": "sex gender جنس جنسیت",
+    "place": "place location where site spot مکان محل",
+    "burial": "burial buried grave cemetery tomb دفن مزار آرامگاه قبرستان گلزار",
+    "city": "city town village شهر روستا",
+    "province": "province state ostan استان",
+    "county": "county district shahrestan شهرستان",
+    "cause": "cause manner how weapon علت نحوه",
+    "notes": "notes note comment comments remarks remark description details detail "
+    "توضیحات توضیح شرح ملاحظات یادداشت",
+    "source": "source sources link links url reference references منبع منابع لینک",
+    "number": "no number row index ردیف شماره",
+    "national": "national ملی passport",
+    "full": "full complete whole کامل",
+    "and": "and و",
+    "report": "reported report added published entry updated گزارش انتشار ثبت",
+    "body": "body remains جسد پیکر",
+    "withheld": "withheld confiscated kept held عدم",
+    "home": "home hometown residence born سکونت زادگاه",
+}
+_WORD_SETS = {k: frozenset(v.split()) for k, v in _WORDS.items()}
+# (field, groups of words that must all be present, groups that must be absent)
+_HEADER_RULES: tuple[tuple[str | None, tuple[str, ...], tuple[str, ...]], ...] = (
+    (None, ("national",), ()),  # a national-ID number: no field, kept as extra
+    (None, ("mother",), ()),
+    ("father_name", ("father",), ()),
+    ("date_of_birth", ("birth",), ("place", "city", "home")),
+    (None, ("birth",), ()),  # place of birth
+    (None, ("burial", "date"), ()),
+    ("burial_place", ("burial",), ()),
+    ("body_withheld", ("body", "withheld"), ("date", "place")),
+    (None, ("body",), ()),  # "Body returned?": the opposite of withheld, kept as extra
+    (None, ("date", "report"), ()),
+    ("cause_of_death", ("cause",), ()),
+    ("date_of_death", ("date", "death"), ()),
+    ("date_of_death", ("death", "year"), ()),
+    ("place_of_death", ("place", "death"), ()),
+    ("age", ("age",), ()),
+    ("sex", ("sex",), ()),
+    ("full_name", ("full",), ()),
+    ("full_name", ("name", "last", "and"), ()),  # «نام و نام خانوادگی», "Name and surname"
+    ("given_name", ("first",), ()),
+    ("family_name", ("last",), ()),
+    ("full_name", ("name",), ("home",)),
+    ("province", ("province",), ()),
+    ("county", ("county",), ()),
+    ("city", ("city",), ("home",)),
+    ("place_of_death", ("place",), ("home",)),
+    ("notes", ("notes",), ()),
+    ("source_reference", ("source",), ()),
+    ("record_id", ("number",), ()),
+    ("date_of_death", ("date",), ()),  # a lone "Date" in a casualty list
+    ("date_of_death", ("death",), ()),  # «تاریخ» lost: "Killed", «جان‌باختن»
+)
+
+
+def header_words(header: str) -> frozenset[str]:
+    """The words of a header, folded: case, ZWNJ, Arabic ي/ك, punctuation, possessive 's."""
+    text = header.lower().replace("\u200c", "").replace("ي", "ی").replace("ك", "ک")
+    text = text.replace("'s", " ").replace("’s", " ")
+    words = re.split(r"[^\w]+|_", text)
+    out = {w for w in words if w}
+    # «جان باختن» / «جان‌باختن» / «جانباختن», «کشته‌شدن»: also the words run together
+    joined = [a + b for a, b in zip(words, words[1:], strict=False) if a and b]
+    return frozenset(out | set(joined))
+
+
+def guess_target(header: str) -> str | None:
+    """The canonical field a free-form header most likely names, read by its words
+    (:data:`_HEADER_RULES`), or None. Weaker than :func:`auto_target`."""
+    words = header_words(header)
+    if not words:
+        return None
+    for target, need, refuse in _HEADER_RULES:
+        if all(words & _WORD_SETS[g] for g in need) and not any(
+            words & _WORD_SETS[g] for g in refuse
+        ):
+            return target
+    return None
+
+
 @dataclass
 class Mapping:
     """A mapping from file headers to canonical fields, plus reader options."""
@@ -164,16 +262,42 @@ def resolve_columns(header: list[str], mapping: Mapping | None, file: str) -> di
                 )
             resolved[actual] = target
     taken = set(resolved.values())
-    for h in header:
-        if h in resolved:
-            continue
-        auto = auto_target(h)
-        if auto and auto not in taken:
-            resolved[h] = auto
-            taken.add(auto)
+    for guess in (auto_target, guess_target):  # exact headers first, then free-form ones
+        for h in header:
+            if h in resolved:
+                continue
+            auto = guess(h)
+            if auto and auto not in taken:
+                resolved[h] = auto
+                taken.add(auto)
+    _fit_name_columns(resolved, set(mapping.columns.values()) if mapping else set())
     if not any(t in NAME_FIELDS for t in resolved.values()):
         raise MappingError(
             f"{file}: no column maps to a name field ({', '.join(NAME_FIELDS)}); "
             f"pass --mapping with a [columns] table (columns: {', '.join(header)})"
         )
     return resolved
+
+
+def _fit_name_columns(resolved: dict[str, str], explicit: set[str]) -> None:
+    """Make guessed name columns agree with each other (a mapping file is obeyed).
+
+    A lone «نام» / "First name" column with no family-name column beside it holds
+    the whole name: it is read as a full name (which still finds a lone given name).
+    A "Name" column beside a "Surname" column and no given-name column holds the
+    given name."""
+    targets = set(resolved.values())
+    by_target = {t: h for h, t in resolved.items()}
+    if (
+        "given_name" in targets
+        and not targets & {"family_name", "full_name"}
+        and "given_name" not in explicit
+    ):
+        resolved[by_target["given_name"]] = "full_name"
+    elif (
+        "full_name" in targets
+        and "family_name" in targets
+        and "given_name" not in targets
+        and "full_name" not in explicit
+    ):
+        resolved[by_target["full_name"]] = "given_name"

@@ -28,10 +28,9 @@ from roshan.normalize.variants import (
 )
 
 
-@lru_cache(maxsize=1)
-def _honorifics() -> dict[str, str]:
+def _read_titles(file: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for row in read_tsv(data_path("honorifics.tsv")):
+    for row in read_tsv(data_path(file)):
         if len(row) >= 2:
             for form in row[1].split(","):
                 f = normalize_text(form)
@@ -40,9 +39,139 @@ def _honorifics() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _honorifics() -> dict[str, str]:
+    """Lineage and religious titles (Seyyed, Haj, Mir...): data/honorifics.tsv."""
+    return _read_titles("honorifics.tsv")
+
+
+@lru_cache(maxsize=1)
+def _prefixes() -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
+    """Memorial, courtesy and professional titles (data/name_prefixes.tsv): one-word
+    forms, and the forms of several words as token tuples."""
+    words: dict[str, str] = {}
+    phrases: dict[tuple[str, ...], str] = {}
+    for form, canon in _read_titles("name_prefixes.tsv").items():
+        toks = tuple(form.split())
+        if len(toks) == 1:
+            words[form] = canon
+        else:
+            phrases[toks] = canon
+    return words, phrases
+
+
 def honorific_of(token: str) -> str | None:
-    """Canonical honorific for a normalised token (``"seyyed"`` for سید/Seyed), else None."""
-    return _honorifics().get(token)
+    """Canonical title for a normalised token (``"seyyed"`` for سید/Seyed,
+    ``"javidnam"`` for جاویدنام), else None."""
+    return _honorifics().get(token) or _prefixes()[0].get(token)
+
+
+def _merge_title_phrases(toks: list[str]) -> list[str]:
+    """Replace a title of several words (زنده یاد, "the late") by its canonical
+    one-word form, which :func:`honorific_of` knows."""
+    phrases = _prefixes()[1]
+    if len(toks) < 2 or not phrases:
+        return toks
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        for n in (3, 2):
+            canon = phrases.get(tuple(toks[i : i + n]))
+            if canon is not None:
+                out.append(canon)
+                i += n
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
+# Words that stand for "no name known": a list of unidentified bodies writes
+# «ناشناس», «جسد نامشخص», "Unknown male" where a name would be. Such a cell names
+# nobody; read as a name it would make every unidentified person one namesake.
+_PLACEHOLDER_CORE = frozenset(
+    normalize_text(w)
+    for w in (
+        "unknown unidentified unnamed nameless anonymous unk "
+        "ناشناس ناشناخته نامشخص نامعلوم مجهول مجهولالهویه مجهولالهویة"
+    ).split()
+)
+_PLACEHOLDER_PHRASES = frozenset(
+    {("not", "known"), ("no", "name"), ("n", "a"), ("na",), ("نا", "معلوم"), ("نا", "مشخص")}
+    | {("بی", "نام"), ("بینام",), ("نام", "نامشخص")}
+)
+_PLACEHOLDER_FILLER = frozenset(
+    normalize_text(w)
+    for w in (
+        "man woman male female boy girl child body person corpse victim identity name "
+        "not no known the an a of young old "
+        "مرد زن پسر دختر کودک جسد فرد شخص هویت با بی نام و نشان جوان"
+    ).split()
+)
+
+
+def is_placeholder_name(text: str | None) -> bool:
+    """True when a name cell only says that the name is unknown («ناشناس», «جسد
+    نامشخص», "Unknown male", "N/A", "Not known"); such a cell is no name."""
+    if not text or not isinstance(text, str):
+        return False
+    toks = normalize_text(text).split()
+    if not toks or len(toks) > 6:
+        return False
+    if tuple(toks) in _PLACEHOLDER_PHRASES:
+        return True
+    vocab = _PLACEHOLDER_CORE | _PLACEHOLDER_FILLER
+    if not all(t in vocab or tuple(t.split()) in _PLACEHOLDER_PHRASES for t in toks):
+        return False
+    pairs = set(zip(toks, toks[1:], strict=False))
+    return bool(_PLACEHOLDER_CORE.intersection(toks)) or bool(pairs & _PLACEHOLDER_PHRASES)
+
+
+# Notes that lists write inside a name cell: an age («۱۷ ساله», "(17)", "aged 25"),
+# another name in brackets (Mahsa (Zhina) Amini), a title in brackets (Seyed).
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_DIGIT = re.compile(r"[0-9\u06f0-\u06f9\u0660-\u0669]")
+_AGE_NOTE = re.compile(
+    r"(?:(?<!\w)(?:aged?|سن)\s*)?(?<!\w)[0-9\u06f0-\u06f9\u0660-\u0669]+\s*"
+    r"(?:ساله|سال|years?\s+old|years?|yrs?|y/o|yo|y)?(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def strip_name_notes(raw: str) -> str:
+    """``raw`` without the notes a list wrote into a name cell.
+
+    A bracketed part holding a digit (an age) or another name (an alias: «مهسا
+    (ژینا) امینی») is dropped; one holding only titles ("(Seyed)") moves to the
+    front, where titles are read; one introducing a father («(فرزند علی)») stays for
+    :func:`parse_full_name`. An age outside brackets ("- ۲۵ ساله", "aged 25") is
+    dropped. The raw value is kept in the record; this only shapes the name parts.
+    """
+    if not raw or not isinstance(raw, str):
+        return raw
+    front: list[str] = []
+    if "(" in raw or "[" in raw:
+
+        def bracket(m: re.Match[str]) -> str:
+            inner = m.group(1)
+            words = normalize_text(inner).split()
+            if not words or _DIGIT.search(inner):
+                return " "
+            if words[0] in _MARKER_FIRST:
+                return m.group(0)
+            merged = _merge_title_phrases(words)
+            if all(honorific_of(w) for w in merged):
+                front.append(inner)
+            return " "
+
+        raw = _BRACKETED.sub(bracket, raw)
+    if _DIGIT.search(raw):
+        raw = _AGE_NOTE.sub(" ", raw)
+        raw = re.sub(r"[\s\-–,،]+$", "", raw)
+    if front:
+        raw = " ".join([*front, raw])
+    return raw
 
 
 # Readable fallback transliteration of Persian letters (display only).
@@ -217,6 +346,9 @@ def name_part(
     if not value:
         return _EMPTY
     table = table or default_table()
+    value = strip_name_notes(value)
+    if is_placeholder_name(value):
+        return _EMPTY
     if role == "full" and isinstance(value, str) and ("," in value or "،" in value):
         head, tail = re.split("[,،]", value, maxsplit=1)
         ph, pt = name_part(head, table, "family"), name_part(tail, table, "full")
@@ -228,7 +360,7 @@ def name_part(
         return _EMPTY
     hons: list[str] = []
     kept: list[str] = []
-    toks = _tokens(norm)
+    toks = [t for t in _merge_title_phrases(_tokens(norm)) if t not in _PLACEHOLDER_CORE]
     leading = True  # in a full name: only titles before the given name ...
     for i, t in enumerate(toks):
         h = honorific_of(t)
@@ -537,11 +669,16 @@ def _joined_pairs(raw: str) -> set[tuple[str, str]]:
 # ZWNJ) and followed by something the lexicon knows as a given name.
 _MARKERS_STRONG: tuple[tuple[str, ...], ...] = (
     ("فرزند",),
+    ("نام", "پدر"),
     ("son", "of"),
     ("daughter", "of"),
     ("child", "of"),
     ("s", "o"),
     ("d", "o"),
+    ("father", "s", "name"),
+    ("fathers", "name"),
+    ("father", "name"),
+    ("father",),
 )
 _MARKERS_WEAK: tuple[tuple[str, ...], ...] = (
     ("پسر",),
@@ -908,6 +1045,7 @@ def parse_full_name(
     table = table or default_table()
     if not raw:
         return FullName(_EMPTY, _EMPTY_READING)
+    raw = strip_name_notes(raw)
     if part is None:
         part = name_part(raw, table, "full")
     clause = _find_father_clause(raw, table) if has_marker_word(part.norm) else None

@@ -1,0 +1,136 @@
+"""Headers as lists type them, read without a mapping file.
+
+Before: "Father's name", «تاریخ جان‌باختن», "Date killed", «محل کشته شدن», "Age at
+death" and "Victim" were left unmapped, so a list's date of death or father's name
+silently went to ``extra`` and linkage ran without them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from roshan.ingest.mapping import guess_target, resolve_columns
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Victim", "full_name"),
+        ("Victim name", "full_name"),
+        ("Name of victim", "full_name"),
+        ("نام کامل", "full_name"),
+        ("نام و نام\u200cخانوادگی", "full_name"),
+        ("Name (English)", "full_name"),
+        ("Forename", "given_name"),
+        ("First Name (Persian)", "given_name"),
+        ("Father's name", "father_name"),
+        ("نام پدر", "father_name"),
+        ("Date killed", "date_of_death"),
+        ("Killed on", "date_of_death"),
+        ("تاریخ جان\u200cباختن", "date_of_death"),
+        ("تاریخ جانباختن", "date_of_death"),
+        ("تاریخ کشته شدن", "date_of_death"),
+        ("تاریخ شهادت", "date_of_death"),
+        ("تاریخ درگذشت", "date_of_death"),
+        ("Date (Jalali)", "date_of_death"),
+        ("تاریخ (شمسی)", "date_of_death"),
+        ("Age at death", "age"),
+        ("جنس", "sex"),
+        ("محل کشته شدن", "place_of_death"),
+        ("محل جان\u200cباختن", "place_of_death"),
+        ("Location", "place_of_death"),
+        ("محل دفن", "burial_place"),
+        ("Town", "city"),
+        ("Village", "city"),
+        ("State/Province", "province"),
+        ("علت مرگ", "cause_of_death"),
+        ("نحوه کشته شدن", "cause_of_death"),
+        ("منبع", "source_reference"),
+        ("Link", "source_reference"),
+        ("ردیف", "record_id"),
+        ("No.", "record_id"),
+        ("Year of birth", "date_of_birth"),
+        ("سال تولد", "date_of_birth"),
+    ],
+)
+def test_free_form_headers(header: str, field: str) -> None:
+    assert guess_target(header) == field
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Mother's name",  # not the father
+        "نام مادر",
+        "کد ملی",  # a national-ID number is no record id
+        "National ID",
+        "Place of birth",  # not where they died
+        "محل تولد",
+        "Hometown",
+        "Date of burial",  # not the date of death
+        "Date reported",
+        "Body returned?",  # the opposite of body_withheld: kept as extra
+        "Occupation",
+        "شغل",
+    ],
+)
+def test_headers_that_name_no_field(header: str) -> None:
+    assert guess_target(header) is None
+
+
+def test_exact_headers_win_over_guessed_ones() -> None:
+    cols = resolve_columns(["Date", "Date of death", "Name"], None, "f.csv")
+    assert cols == {"Date of death": "date_of_death", "Name": "full_name"}
+
+
+def test_a_lone_name_column_is_a_full_name() -> None:
+    # «نام» alone (no family column) holds the whole name
+    assert resolve_columns(["ردیف", "نام", "سن"], None, "f.csv")["نام"] == "full_name"
+    # beside «نام خانوادگی» it is the given name
+    cols = resolve_columns(["نام", "نام خانوادگی"], None, "f.csv")
+    assert cols == {"نام": "given_name", "نام خانوادگی": "family_name"}
+    # "Name" beside "Surname" and no given-name column: the given name
+    cols = resolve_columns(["Name", "Surname", "Father"], None, "f.csv")
+    assert cols["Name"] == "given_name"
+
+
+def test_cli_ingest_reads_free_form_headers_and_says_so(tmp_path: Path) -> None:
+    """Through the installed script: the columns chosen, and a note naming them."""
+    roshan = str(Path(sys.executable).parent / "roshan")
+    csv = tmp_path / "list-SYNTHETIC.csv"
+    csv.write_text(
+        "ردیف,نام و نام خانوادگی,نام پدر,سن,تاریخ جان\u200cباختن,محل جان\u200cباختن,استان\n"
+        "1,جاویدنام حسین رضایی (۱۷ ساله),علی,۱۷,۱۸ دی ماه ۱۴۰۴,زاهدان,سیستان و بلوچستان\n",
+        encoding="utf-8",
+    )
+    ws = tmp_path / "ws"
+    subprocess.run([roshan, "init", str(ws)], check=True, capture_output=True, timeout=120)
+    out = subprocess.run(
+        [roshan, "ingest", str(ws), str(csv), "-s", "SYNTHETIC-A", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    doc = json.loads(out.stdout)
+    assert doc["columns"]["تاریخ جان\u200cباختن"] == "date_of_death"
+    assert doc["columns"]["محل جان\u200cباختن"] == "place_of_death"
+    assert doc["columns"]["نام پدر"] == "father_name"
+    assert doc["unmapped_columns"] == []
+    assert any("read by the words of their header" in n for n in doc["notes"])
+    # without any date column the import says linkage will have no date
+    csv2 = tmp_path / "nodate-SYNTHETIC.csv"
+    csv2.write_text("Name,Age\nHossein Rezaei,25\n", encoding="utf-8")
+    out = subprocess.run(
+        [roshan, "ingest", str(ws), str(csv2), "-s", "SYNTHETIC-B"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "no column was read as the date of death" in out.stdout + out.stderr

@@ -1,0 +1,169 @@
+"""What lists write into a name cell besides the name: memorial and courtesy titles,
+ages and aliases in brackets, "father:" clauses, and placeholders for an unknown name.
+
+Each case failed before these rules: «جاویدنام حسین رضایی» read جاویدنام as the given
+name and حسین as the father; «حسین رضایی (۲۵ ساله)» made «ساله» part of the family
+name; «ناشناس» was a family name shared by every unidentified body.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from roshan.normalize import normalize_frame, normalize_name
+from roshan.normalize.names import is_placeholder_name, person_name, strip_name_notes
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("جاویدنام حسین رضایی", "javidnam"),
+        ("جاوید نام حسین رضایی", "javidnam"),
+        ("Javidnam Hossein Rezaei", "javidnam"),
+        ("زنده\u200cیاد حسین رضایی", "zendeyad"),
+        ("زنده یاد حسین رضایی", "zendeyad"),
+        ("شهید حسین رضایی", "shahid"),
+        ("Martyr Hossein Rezaei", "shahid"),
+        ("مرحوم حسین رضایی", "late"),
+        ("the late Hossein Rezaei", "late"),
+        ("آقای حسین رضایی", "mr"),
+        ("Dr. Hossein Rezaei", "dr"),
+        ("دکتر حسین رضایی", "dr"),
+        ("مهندس حسین رضایی", "eng"),
+    ],
+)
+def test_memorial_and_courtesy_titles_are_not_names(raw: str, title: str) -> None:
+    r = normalize_name(raw)
+    assert (r.given_key, r.family_key, r.father_key) == ("hsYn", "rzY", None), raw
+    assert title in r.honorifics
+
+
+def test_titles_combine_and_keep_the_lineage_title() -> None:
+    r = normalize_name("زنده یاد سید محمد حسینی")
+    assert (r.given_key, r.family_key) == ("mhmd", "hsYnY")
+    assert r.honorifics == ["zendeyad", "seyyed"]
+    assert normalize_name("سرکار خانم فاطمه احمدی").given_key == "ftmE"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Javid Namdar", "جاوید نامدار", "Javid Rezaei"],
+)
+def test_a_name_that_starts_like_a_title_stays(raw: str) -> None:
+    r = normalize_name(raw)
+    assert r.given_key == "jvYd" and r.family_key in ("nmdr", "rzY")
+    assert not r.honorifics
+
+
+def test_a_lone_title_word_is_kept_as_a_name() -> None:
+    assert normalize_name("شهید").key  # one word: never taken out
+    # two words: the title goes, the family name is left
+    r = normalize_name("Shahid Rezaei")
+    assert (r.given_key, r.family_key, r.title) == (None, "rzY", "shahid")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "حسین رضایی (۲۵ ساله)",
+        "حسین رضایی - ۲۵ ساله",
+        "حسین رضایی ۲۵ ساله",
+        "حسین رضایی (۱۷)",
+        "Hossein Rezaei (25)",
+        "Hossein Rezaei, 25",
+        "Hossein Rezaei aged 25",
+        "Hossein Rezaei 25 years old",
+        "کودک ۹ ساله حسین رضایی",
+    ],
+)
+def test_an_age_in_the_name_cell_is_no_part_of_the_name(raw: str) -> None:
+    r = normalize_name(raw)
+    assert (r.given_key, r.family_key) == ("hsYn", "rzY"), raw
+    assert r.key == "hsYn rzY"
+
+
+def test_a_letter_and_digit_token_is_not_an_age() -> None:
+    assert strip_name_notes("a1") == "a1"
+    assert normalize_name("a1").normalized == "a1"
+
+
+def test_brackets_alias_title_and_father() -> None:
+    r = normalize_name("مهسا (ژینا) امینی")  # an alias: the first name is the one read
+    assert (r.given_key, r.family_key) == ("mhsA", "AmYnY")
+    assert normalize_name("Mahsa (Zhina) Amini").key == r.key
+    r = normalize_name("Mohammad Hosseini (Seyed)")  # a title in brackets: a title
+    assert (r.given_key, r.family_key, r.title) == ("mhmd", "hsYnY", "seyyed")
+    r = normalize_name("حسین (فرزند علی) رضایی")  # a father in brackets: the father
+    assert (r.given_key, r.family_key, r.father_key) == ("hsYn", "rzY", "AlY")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Hossein Rezaei, father: Ali",
+        "Hossein Rezaei (father: Ali)",
+        "Hossein Rezaei (Father's name: Ali)",
+        "حسین رضایی، نام پدر: علی",
+    ],
+)
+def test_a_labelled_father(raw: str) -> None:
+    r = normalize_name(raw)
+    assert (r.given_key, r.family_key, r.father_key) == ("hsYn", "rzY", "AlY"), raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ناشناس",
+        "نامشخص",
+        "نا معلوم",
+        "بی\u200cنام",
+        "جسد ناشناس",
+        "مرد ناشناس",
+        "هویت نامعلوم",
+        "جوان ناشناس (۲۰ ساله)",
+        "unknown",
+        "Unknown male",
+        "Unidentified",
+        "unidentified man",
+        "N/A",
+        "Not known",
+    ],
+)
+def test_a_placeholder_is_no_name(raw: str) -> None:
+    assert is_placeholder_name(strip_name_notes(raw)), raw
+    r = normalize_name(raw)
+    assert r.key == "" and r.given is None and r.family is None, raw
+
+
+@pytest.mark.parametrize("raw", ["Mard", "زن", "Nima", "Hossein", "Not Rezaei", "Ali Man"])
+def test_a_name_is_not_a_placeholder(raw: str) -> None:
+    assert not is_placeholder_name(raw)
+    assert normalize_name(raw).key
+
+
+def test_a_placeholder_word_beside_a_name_is_dropped() -> None:
+    assert normalize_name("حسین ناشناس").key == "hsYn"
+    p = person_name(None, "حسین", "نامشخص", "نامعلوم")
+    assert (p.given.key, p.family.key, p.father.key) == ("hsYn", "", "")
+
+
+def test_the_snapshot_reads_the_same() -> None:
+    df = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 3, 4],
+            "source": ["A", "A", "B", "B"],
+            "full_name": [
+                "جاویدنام حسین رضایی (۱۷ ساله)",
+                "ناشناس",
+                "Martyr Hossein Rezaei, son of Ali",
+                "Unknown male",
+            ],
+        }
+    )
+    out = normalize_frame(df)
+    assert list(out["given_key"]) == ["hsYn", None, "hsYn", None]
+    assert list(out["family_key"]) == ["rzY", None, "rzY", None]
+    assert out["father_key"].iloc[2] == "AlY"
+    assert out["honorifics"].iloc[0] == "javidnam"
