@@ -273,6 +273,10 @@ def resolve_place(
     or county is still returned beside it.
     """
     g = gazetteer()
+    if city and _PLACE_SEP.search(city):
+        split = _resolve_parts(city, county, province)
+        if split is not None:
+            return split
     prov = province_of(province)
     cty = _county_of(county)
     prov_code = prov.code if prov else (cty[1] if cty else None)
@@ -287,6 +291,11 @@ def resolve_place(
             near = _fuzzy(c, prov_code)
             if near is not None:
                 got = (near, 0.4)
+        if got is None and " " in c:
+            # "Near Izeh", «مصلی زاهدان», "Zahedan Grand Mosalla": a place named inside
+            found = _place_within(c, prov_code)
+            if found is not None:
+                got = (found, 0.5)
         if got is not None:
             idx, conf = got
             prov_given = prov or (g.provinces[cty[1]] if cty else None)
@@ -305,6 +314,8 @@ def resolve_place(
             if cty and not g.places[idx].get("county"):
                 return _result(idx, conf, cty[0])
             return _result(idx, conf)
+        if prov is None and cty is None and province_of(city):
+            prov, c = province_of(city), ""  # a province in the city column: no city
     if cty is not None:
         p = g.provinces[cty[1]]
         seat_city = None
@@ -317,20 +328,53 @@ def resolve_place(
             c or None, None, prov.name, prov.name_fa, prov.code, 0.0 if c else 0.8, bool(c)
         )
     if not c and place_of_death:
-        toks = _clean(place_of_death).split()
-        for n in (3, 2, 1):
-            for i in range(len(toks) - n + 1):
-                gram = " ".join(toks[i : i + n])
-                if len(gram) < 3:
-                    continue
-                cands = g.place_by_name.get(gram)
-                if cands:
-                    idx = max(cands, key=lambda j: g.places[j]["population"])
-                    return _result(idx, 0.5)
-        return NO_PLACE
+        found = _place_within(_clean(place_of_death), None)
+        return _result(found, 0.5) if found is not None else NO_PLACE
     if c:
         return PlaceResult(c, None, None, None, None, 0.0, True)
     return NO_PLACE
+
+
+# What separates the parts of one place cell: "Zahedan, Sistan and Baluchestan",
+# «زاهدان - سیستان و بلوچستان», "Tehran (Ekbatan)", "Izeh / Khuzestan". A bare hyphen
+# is no separator (Shahr-e Kord).
+_PLACE_SEP = re.compile(r"\s+[-–—]\s+|[–—,،;؛|/()\[\]]")
+
+
+def _place_within(text: str, prov_code: str | None) -> int | None:
+    """The most populous place whose exact name is a run of 1-3 words of ``text``
+    (longest runs first), inside ``prov_code`` when one is given, else None."""
+    g = gazetteer()
+    toks = text.split()
+    for n in (3, 2, 1):
+        for i in range(len(toks) - n + 1):
+            gram = " ".join(toks[i : i + n])
+            if len(gram) < 3:
+                continue
+            cands = g.place_by_name.get(gram)
+            if prov_code and cands:
+                cands = [j for j in cands if g.places[j]["province"] == prov_code] or None
+            if cands:
+                return max(cands, key=lambda j: g.places[j]["population"])
+    return None
+
+
+def _resolve_parts(city: str, county: str | None, province: str | None) -> PlaceResult | None:
+    """A city cell of several parts: the province among them (when none is given)
+    and the first part that resolves as a place; None when no part does."""
+    parts = [p.strip() for p in _PLACE_SEP.split(city) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    if not province:
+        province = next((p for p in parts if province_of(p)), None)
+    hits = [resolve_place(p, county, province, None) for p in parts]
+    for p, r in zip(parts, hits, strict=True):
+        if r.city and not r.unresolved and (p != province or len(parts) == 1):
+            return r
+    for r in hits:  # a province-named city ("Tehran, Tehran"; "Qom (Qom)")
+        if r.city and not r.unresolved:
+            return r
+    return None
 
 
 def normalize_place(value: str | None) -> PlaceResult:
@@ -347,6 +391,10 @@ def normalize_place(value: str | None) -> PlaceResult:
     head, rest = parts[0], parts[1:]
     prov_text = next((p for p in reversed(rest) if province_of(p)), None)
     r = resolve_place(head, None, prov_text)
+    if (r.unresolved or r.city is None) and rest:  # "Ekbatan, Tehran", "Kurdistan, Sanandaj"
+        whole = resolve_place(str(value))
+        if not whole.unresolved and whole.city:
+            return whole
     if r.unresolved or r.city is None:
         if province_of(head) and not rest:
             return resolve_place(None, None, head)

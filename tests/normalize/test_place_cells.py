@@ -1,0 +1,65 @@
+"""A place cell of several parts, or a place named inside other words.
+
+Before, a city column holding "Zahedan, Sistan and Baluchestan", «زاهدان - سیستان و
+بلوچستان», "Tehran (Ekbatan)" or "Near Izeh" was unresolved: the record had no city
+and no province, so linkage lost the place and the strata lost the record.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from roshan.normalize import normalize_frame, normalize_place
+from roshan.normalize.places import resolve_place
+
+
+@pytest.mark.parametrize(
+    ("cell", "city", "code"),
+    [
+        ("Zahedan, Sistan and Baluchestan", "Zahedan", "IR-11"),
+        ("زاهدان - سیستان و بلوچستان", "Zahedan", "IR-11"),
+        ("زاهدان، سیستان و بلوچستان", "Zahedan", "IR-11"),
+        ("Tehran (Ekbatan)", "Tehran", "IR-23"),
+        ("Ekbatan, Tehran", "Tehran", "IR-23"),
+        ("Tehran - Sattarkhan St.", "Tehran", "IR-23"),
+        ("Kurdistan Province, Sanandaj", "Sanandaj", "IR-12"),
+        ("ایذه (خوزستان)", "Izeh", "IR-06"),
+        ("Izeh / Khuzestan", "Izeh", "IR-06"),
+        ("Near Izeh", "Izeh", "IR-06"),
+        ("مصلی زاهدان", "Zahedan", "IR-11"),
+        ("Shahr-e Kord - Chaharmahal", "Shahr-e Kord", "IR-14"),
+        ("Tehran, Tehran", "Tehran", "IR-23"),
+    ],
+)
+def test_city_column_with_several_parts(cell: str, city: str, code: str) -> None:
+    for r in (resolve_place(cell), normalize_place(cell)):
+        assert (r.city, r.province_code, r.unresolved) == (city, code, False), cell
+
+
+def test_a_province_in_the_city_column_gives_the_province_only() -> None:
+    r = resolve_place("Kurdistan")
+    assert (r.city, r.province_code, r.unresolved) == (None, "IR-12", False)
+
+
+def test_a_hyphenated_name_is_not_split() -> None:
+    assert resolve_place("Shahr-e Kord").city == "Shahr-e Kord"
+
+
+def test_unknown_parts_stay_unresolved() -> None:
+    r = resolve_place("Foo, Bar")
+    assert r.unresolved and r.province_code is None
+
+
+def test_snapshot_reads_compound_city_cells() -> None:
+    df = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 3],
+            "source": ["A", "B", "C"],
+            "full_name": ["حسین رضایی", "Hossein Rezaei", "Hossein Rezaei"],
+            "city": ["زاهدان - سیستان و بلوچستان", "Zahedan, Sistan and Baluchestan", "Zahedan"],
+        }
+    )
+    out = normalize_frame(df)
+    assert list(out["city"]) == ["Zahedan"] * 3
+    assert list(out["province_code"]) == ["IR-11"] * 3
