@@ -9,6 +9,7 @@ the cell's text exactly as read. Cells beyond the header are kept under
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 import zipfile
@@ -70,6 +71,39 @@ def _clean_header(raw: list[str], file: str) -> list[str]:
     return header
 
 
+PREAMBLE_SCAN = 20  # rows looked at for a title above the header
+
+
+def _filled(values: list[Any]) -> int:
+    return sum(1 for v in values if v is not None and str(v).strip())
+
+
+def header_index(rows: list[list[Any]]) -> int:
+    """Which of a file's first rows is its header: the first non-empty row, unless it
+    looks like a title above the table ("List of victims", one cell of a wide sheet;
+    a blank row may follow). Then the first later row filled at least half as wide as
+    the widest of the rows looked at (and in two cells or more)."""
+    first = next((i for i, r in enumerate(rows) if _filled(r)), None)
+    if first is None:
+        return 0
+    widest = max(_filled(r) for r in rows)
+    if _filled(rows[first]) >= 2 and 2 * _filled(rows[first]) >= widest:
+        return first
+    for i in range(first + 1, len(rows)):
+        n = _filled(rows[i])
+        if n >= 2 and 2 * n >= widest:
+            return i
+    return first
+
+
+def _preamble_note(n: int) -> str:
+    return (
+        f"{n} row{'s' if n > 1 else ''} above the header (a title or blank) "
+        f"{'were' if n > 1 else 'was'} not read as data; data rows are numbered "
+        "from the row after the header"
+    )
+
+
 def _row_dict(header: list[str], values: list[Any]) -> dict[str, Any]:
     cells: dict[str, Any] = {}
     for i, value in enumerate(values):
@@ -102,20 +136,27 @@ def read_csv(path: Path, encoding: str) -> Table:
         pass  # the codec strips the BOM on read
     delim = _sniff_delimiter(sample, path.suffix.lower())
     reader = csv.reader(fh, delimiter=delim, strict=False)
+    head: list[list[str]] = []
     try:
-        raw_header = next(reader)
-    except StopIteration:
-        fh.close()
-        raise InputFileError("the file is empty", file=path.name) from None
+        for values in reader:
+            head.append(values)
+            if len(head) >= PREAMBLE_SCAN:
+                break
     except csv.Error as exc:
         fh.close()
         raise InputFileError(f"malformed CSV header: {exc}", file=path.name, row=0) from exc
-    header = _clean_header(raw_header, path.name)
+    if not head:
+        fh.close()
+        raise InputFileError("the file is empty", file=path.name)
+    at = header_index(head)
+    header = _clean_header(head[at], path.name)
+    warnings = [_preamble_note(at)] if at else []
+    buffered = head[at + 1 :]
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         number = 0
         try:
-            for values in reader:
+            for values in itertools.chain(buffered, reader):
                 if not values or all(not v.strip() for v in values):
                     number += 1
                     yield number, {}
@@ -136,7 +177,13 @@ def read_csv(path: Path, encoding: str) -> Table:
             return path.stat().st_size
 
     return Table(
-        path, "tsv" if delim == "\t" else "csv", encoding, header, rows(), position=position
+        path,
+        "tsv" if delim == "\t" else "csv",
+        encoding,
+        header,
+        rows(),
+        warnings,
+        position=position,
     )
 
 
@@ -319,19 +366,20 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
             out.pop()
         return out
 
-    header_row = None
-    row_idx = 0
+    head: list[list[Any]] = []
     for row in it:
-        row_idx += 1
-        vals = values_of(row_idx, row)
-        if any(v not in (None, "") for v in vals):
-            header_row = vals
+        head.append(values_of(len(head) + 1, row))
+        if len(head) >= PREAMBLE_SCAN:
             break
-    if header_row is None:
+    if not any(_filled(v) for v in head):
         wb.close()
         raise InputFileError(f"sheet {name!r} is empty", file=path.name)
-    header = _clean_header([v or "" for v in header_row], path.name)
-    start = row_idx
+    at = header_index(head)
+    if at > next(i for i, v in enumerate(head) if _filled(v)):
+        warnings.append(_preamble_note(at))
+    header = _clean_header([v or "" for v in head[at]], path.name)
+    start = at + 1  # sheet row of the header
+    buffered = head[at + 1 :]
     with_value = len(formula_cells - no_cached)
     if with_value:
         warnings.append(f"{with_value} formula cells read as the values Excel cached for them")
@@ -355,9 +403,9 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         idx = start
         try:
-            for row in it:
+            for row in itertools.chain(buffered, it):
                 idx += 1
-                vals = values_of(idx, row)
+                vals = row if idx - start <= len(buffered) else values_of(idx, row)
                 number = idx - start
                 if not any(v not in (None, "") for v in vals):
                     yield number, {}
@@ -380,10 +428,28 @@ def _json_value(value: Any) -> Any:
 
 
 def _json_cells(obj: dict[str, Any], file: str, row: int) -> dict[str, Any]:
+    """A record's cells; an object inside it ({"location": {"city": ...}}) gives one
+    cell per key, ``location.city`` (one level; deeper values stay JSON text)."""
     try:
-        return {k: _json_value(v) for k, v in obj.items()}
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            if isinstance(v, dict) and v:
+                for sub, sv in v.items():
+                    out[f"{k}.{sub}"] = _json_value(sv)
+            else:
+                out[k] = _json_value(v)
+        return out
     except RecursionError:
         raise InputFileError(_TOO_DEEP, file=file, row=row) from None
+
+
+def _json_keys(obj: dict[str, Any]) -> list[str]:
+    """The cell names of one record, as :func:`_json_cells` writes them."""
+    return [
+        f"{k}.{sub}" if isinstance(v, dict) and v else k
+        for k, v in obj.items()
+        for sub in (v if isinstance(v, dict) and v else (None,))
+    ]
 
 
 _TOO_DEEP = (
@@ -437,7 +503,7 @@ def read_json(path: Path, encoding: str) -> Table:
     for i, obj in enumerate(data, start=1):
         if not isinstance(obj, dict):
             raise InputFileError("each element must be a JSON object", file=path.name, row=i)
-        for key in obj:
+        for key in _json_keys(obj):
             if key not in seen:
                 seen.add(key)
                 header.append(key)
@@ -460,7 +526,7 @@ def _read_jsonl(path: Path, encoding: str) -> Table:
                 first = _loads_line(line, path.name, 1)
                 if not isinstance(first, dict):
                     raise InputFileError("each line must be a JSON object", file=path.name, row=1)
-                header = list(first)
+                header = _json_keys(first)
                 break
     if not header:
         raise InputFileError("the file is empty", file=path.name)
@@ -480,7 +546,7 @@ def _read_jsonl(path: Path, encoding: str) -> Table:
                     raise InputFileError(
                         "each line must be a JSON object", file=path.name, row=number
                     )
-                for key in obj:
+                for key in _json_keys(obj):
                     if key not in header:
                         header.append(key)
                 yield number, _json_cells(obj, path.name, number)

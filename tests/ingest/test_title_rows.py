@@ -1,0 +1,96 @@
+"""A title above the table, and records with an object inside, read as a user expects.
+
+Before: a CSV with «List of victims» on its first line took that title as the only
+header (one name column, the real header imported as a data row); an XLSX with a
+title refused the file (no name column); a JSON record's nested ``location``
+object became one text cell mapped to the place of death.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+
+from roshan.ingest.importer import ingest_file
+from roshan.ingest.readers import header_index, open_table
+from roshan.store.records import records_frame
+from roshan.store.workspace import Workspace
+
+
+def test_header_index() -> None:
+    assert header_index([["Name", "Age"], ["a", "1"]]) == 0
+    assert header_index([["List of victims", "", ""], [], ["Name", "Age", "City"]]) == 2
+    assert header_index([["", ""], ["Name", "Age"]]) == 1  # blank first line
+    # a narrow first row is the header when nothing below is wider
+    assert header_index([["Name"], ["Hossein Rezaei"]]) == 0
+    # a first row of two cells in a sheet of five is a title + date line
+    assert header_index([["Title", "Jan 2026"], ["a", "b", "c", "d", "e"]]) == 1
+
+
+def test_csv_with_a_title_row(tmp_path: Path) -> None:
+    p = tmp_path / "t-SYNTHETIC.csv"
+    p.write_text(
+        "List of victims (SYNTHETIC),,,\n,,,\nName,Age,Date of death,City\n"
+        "Hossein Rezaei,25,2026-01-08,Zahedan\nAli Ahmadi,31,2026-01-09,Rasht\n",
+        encoding="utf-8",
+    )
+    t = open_table(p)
+    assert t.header == ["Name", "Age", "Date of death", "City"]
+    rows = list(t.rows)
+    assert [n for n, _ in rows] == [1, 2]
+    assert rows[0][1]["Name"] == "Hossein Rezaei"
+    assert "2 rows above the header" in t.warnings[0]
+
+
+def test_xlsx_with_a_title_row_imports(tmp_path: Path) -> None:
+    p = tmp_path / "t-SYNTHETIC.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["فهرست جانباختگان (SYNTHETIC)"])
+    ws.append([])
+    ws.append(["ردیف", "نام و نام خانوادگی", "سن", "تاریخ جان\u200cباختن", "شهر"])
+    ws.append([1, "حسین رضایی", 25, dt.datetime(2026, 1, 8), "زاهدان"])
+    ws.append([2, "علی احمدی", 31, "1404/10/19", "Rasht"])
+    wb.save(p)
+    w = Workspace.init(tmp_path / "ws")
+    try:
+        res = ingest_file(w, p, source_name="SYNTHETIC-A")
+        assert (res.rows_total, res.rows_accepted) == (2, 2)
+        assert res.columns["تاریخ جان\u200cباختن"] == "date_of_death"
+        assert any("above the header" in n for n in res.notes)
+        recs = records_frame(w)
+        assert sorted(recs["row_number"]) == [1, 2]
+    finally:
+        w.close()
+
+
+def test_json_object_inside_a_record(tmp_path: Path) -> None:
+    p = tmp_path / "n-SYNTHETIC.json"
+    p.write_text(
+        json.dumps(
+            {
+                "victims": [
+                    {
+                        "name": "Hossein Rezaei",
+                        "date_of_death": "2026-01-08",
+                        "location": {"city": "Zahedan", "province": "Sistan and Baluchestan"},
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    t = open_table(p)
+    assert t.header == ["name", "date_of_death", "location.city", "location.province"]
+    (_, cells), *_ = list(t.rows)
+    assert cells["location.city"] == "Zahedan"
+    w = Workspace.init(tmp_path / "ws")
+    try:
+        res = ingest_file(w, p, source_name="SYNTHETIC-J")
+        assert res.columns["location.city"] == "city"
+        assert res.columns["location.province"] == "province"
+    finally:
+        w.close()
