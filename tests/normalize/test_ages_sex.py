@@ -48,6 +48,102 @@ def test_impossible_and_unknown_ages() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "lo", "hi", "approx"),
+    [
+        # units glued to the number
+        ("25y", 25, 25, False),
+        ("25yo", 25, 25, False),
+        ("25yrs", 25, 25, False),
+        ("۲۵ساله", 25, 25, False),
+        ("under18", 0, 17, False),
+        # numbers in words
+        ("بیست و پنج", 25, 25, False),
+        ("بیست‌وپنج ساله", 25, 25, False),
+        ("بیستوپنج", 25, 25, False),
+        ("هفده ساله", 17, 17, False),
+        ("هیجده سال", 18, 18, False),
+        ("سی و دو", 32, 32, False),
+        ("چهل‌ودو", 42, 42, False),
+        ("شش ماهه", 0, 0, False),
+        ("twenty-five", 25, 25, False),
+        ("twenty five", 25, 25, False),
+        ("ten years old", 10, 10, False),
+        ("ninety-nine", 99, 99, False),
+        ("under eighteen", 0, 17, False),
+        ("حدود بیست سال", 17, 23, True),
+        ("about twenty", 17, 23, True),
+        ("بیست تا بیست و پنج", 20, 25, False),
+        ("بیست و چند ساله", 20, 29, True),
+        ("thirty-something", 30, 39, True),
+        # an explicit number wins over a category word beside it
+        ("17 (minor)", 17, 17, False),
+        ("۱۷ ساله (نوجوان)", 17, 17, False),
+        ("نوجوان ۱۶ ساله", 16, 16, False),
+        # these worked before and must keep working
+        ("minor", 0, 17, True),
+        ("6months", 0, 0, False),
+        # other forms
+        ("middle-aged", 40, 60, True),
+        ("3 years 6 months", 3, 3, False),
+        ("۳ سال و ۶ ماه", 3, 3, False),
+    ],
+)
+def test_ages_other_lists(value: str, lo: int, hi: int, approx: bool) -> None:
+    r = parse_age(value)
+    assert r.ok and (r.min, r.max, r.approximate) == (lo, hi, approx), value
+
+
+# Written out here independently of the parser's tables.
+_FA_UNITS = "یک دو سه چهار پنج شش هفت هشت نه".split()
+_FA_TEENS = "ده یازده دوازده سیزده چهارده پانزده شانزده هفده هجده نوزده".split()
+_FA_TENS = "بیست سی چهل پنجاه شصت هفتاد هشتاد نود".split()
+_EN_UNITS = "one two three four five six seven eight nine".split()
+_EN_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+_EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _fa_words(n: int, joiner: str) -> str:
+    if n < 10:
+        return _FA_UNITS[n - 1]
+    if n < 20:
+        return _FA_TEENS[n - 10]
+    tens, unit = divmod(n, 10)
+    return _FA_TENS[tens - 2] + (joiner + _FA_UNITS[unit - 1] if unit else "")
+
+
+def _en_words(n: int, joiner: str) -> str:
+    if n < 10:
+        return _EN_UNITS[n - 1]
+    if n < 20:
+        return _EN_TEENS.split()[n - 10]
+    tens, unit = divmod(n, 10)
+    return _EN_TENS[tens - 2] + (joiner + _EN_UNITS[unit - 1] if unit else "")
+
+
+@pytest.mark.parametrize("n", range(1, 100))
+def test_number_words_1_to_99(n: int) -> None:
+    for words in (
+        _fa_words(n, " و "),
+        _fa_words(n, "\u200cو\u200c") + " ساله",
+        _fa_words(n, "و"),
+        _en_words(n, "-"),
+        _en_words(n, " ") + " years old",
+    ):
+        r = parse_age(words)
+        assert r.ok and (r.min, r.max) == (n, n), words
+
+
+@pytest.mark.parametrize(
+    "value",
+    # a birth year is not an age: parse_age has no date of death to subtract it from
+    ["born 1380", "b. 2001", "متولد ۱۳۸۰", "متولد سال ۱۳۸۰", "DOB 2001", "1990s"],
+)
+def test_birth_years_are_not_ages(value: str) -> None:
+    r = parse_age(value)
+    assert not r.ok and r.min is None and not r.impossible, value
+
+
+@pytest.mark.parametrize(
     ("value", "sex"),
     [
         ("m", "m"),

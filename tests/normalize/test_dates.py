@@ -137,3 +137,184 @@ def test_round_trip_any_day(day: date) -> None:
         r = parse_date(f)
         assert r.ok and r.precision == "day" and r.first == day, f
         assert parse_date(r.iso).first == day  # the ISO output parses back to itself
+
+
+# ---- forms written by other organisations' lists (each failed before) -------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # month + «ماه» with ZWNJ or joined, and the Latin "mah"
+        "۱۸ دی‌ماه ۱۴۰۴",
+        "۱۸ دیماه ۱۴۰۴",
+        "18 Dey-mah 1404",
+        "18 Deymah 1404",
+        # ordinal day words, with «ماه» and «سال»
+        "هجدهم دی ۱۴۰۴",
+        "هجدهم دی‌ماه سال ۱۴۰۴",
+        "هیجدهم دیماه ۱۴۰۴",
+        "۱۸ام دی ۱۴۰۴",
+        "the eighth of January 2026",
+        # compact YYYYMMDD
+        "14041018",
+        "۱۴۰۴۱۰۱۸",
+        "20260108",
+        # weekday in two words, with ZWNJ
+        "پنج شنبه ۱۸ دی ۱۴۰۴",
+        "پنج‌شنبه ۱۸ دی‌ماه ۱۴۰۴ ه.ش",
+        # a time of day after the date
+        "۱۴۰۴/۱۰/۱۸ ۲۲:۳۰",
+        "۱۴۰۴/۱۰/۱۸ ۱۰:۳۰ ق.ظ",
+        "۱۸ دی ۱۴۰۴ ساعت ۲۲",
+        "2026/01/08 10:30:00 PM",
+    ],
+)
+def test_same_day_other_lists(value: str) -> None:
+    r = parse_date(value)
+    assert r.ok and r.iso == "2026-01-08" and r.precision == "day", value
+    assert r.ambiguous is False
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Thursday, 8 January 2026",
+        "۱۸ دی ۱۴۰۴ ه.ش",
+        "۱۴۰۴/۱۰/۱۸ هـ.ش",
+        "۱۸ دی ۱۴۰۴ شمسی",
+        "۱۴۰۴/۱۰/۱۸ خورشیدی",
+        "8th of January 2026",
+        "January 8 2026",
+        "08-Jan-2026",
+        "Jan. 8, 2026",
+        "۸ ژانویه ۲۰۲۶",
+        "1404:10:18",  # not eaten as a time of day
+    ],
+)
+def test_same_day_forms_that_already_worked(value: str) -> None:
+    assert parse_date(value).iso == "2026-01-08"
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("بیست و یکم دی ۱۴۰۴", "2026-01-11"),
+        ("بیست‌و‌یکم دی ۱۴۰۴", "2026-01-11"),
+        ("بیست‌ویکم دی ۱۴۰۴", "2026-01-11"),
+        ("بیستویکم دی ۱۴۰۴", "2026-01-11"),
+        ("سی‌ام دی ۱۴۰۴", "2026-01-20"),
+        ("سی ام دی ماه ۱۴۰۴", "2026-01-20"),
+        ("سی و یکم شهریور ۱۴۰۴", "2025-09-22"),
+        ("اول دی ماه ۱۴۰۴", "2025-12-22"),
+        ("یکم دی ۱۴۰۴", "2025-12-22"),
+        ("سوم دی ۱۴۰۴", "2025-12-24"),
+        ("دوم خرداد ۱۳۷۶", "1997-05-23"),
+        ("روز هفدهم دی‌ماه سال ۱۴۰۴", "2026-01-07"),
+        ("twenty-first of January 2026", "2026-01-21"),
+        ("January thirtieth, 2026", "2026-01-30"),
+    ],
+)
+def test_ordinal_day_words(value: str, iso: str) -> None:
+    r = parse_date(value)
+    assert r.ok and (r.iso, r.precision) == (iso, "day"), value
+
+
+# Written out here independently of the parser's table.
+_FA_ORDINALS = (
+    "یکم دوم سوم چهارم پنجم ششم هفتم هشتم نهم دهم یازدهم دوازدهم سیزدهم چهاردهم "
+    "پانزدهم شانزدهم هفدهم هجدهم نوزدهم بیستم"
+).split()
+
+
+@pytest.mark.parametrize("joiner", [" و ", "\u200cو\u200c", "و", " و"])
+def test_every_ordinal_day_of_farvardin(joiner: str) -> None:
+    import jdatetime
+
+    words = [
+        *_FA_ORDINALS,
+        *(f"بیست{joiner}{u}" for u in _FA_ORDINALS[:9]),
+        "سی\u200cام",
+        f"سی{joiner}یکم",
+    ]
+    assert len(words) == 31
+    for day, word in enumerate(words, start=1):
+        expected = jdatetime.date(1404, 1, day).togregorian().isoformat()
+        assert parse_date(f"{word} فروردین‌ماه ۱۴۰۴").iso == expected, word
+
+
+@pytest.mark.parametrize(
+    ("value", "iso", "precision", "cal"),
+    [
+        ("early January 2026", "2026-01", "month", "gregorian"),
+        ("mid-January 2026", "2026-01", "month", "gregorian"),
+        ("end of January 2026", "2026-01", "month", "gregorian"),
+        ("first week of January 2026", "2026-01", "month", "gregorian"),
+        ("اوایل دی ۱۴۰۴", "1404-10", "month", "jalali"),
+        ("اواخر دی‌ماه ۱۴۰۴", "1404-10", "month", "jalali"),
+        ("نیمه دوم دی ۱۴۰۴", "1404-10", "month", "jalali"),  # not the 2nd of Dey
+        ("دهه سوم دی ماه ۱۴۰۴", "1404-10", "month", "jalali"),  # not the 3rd
+        ("late 2025", "2025", "year", "gregorian"),
+        ("اواخر سال ۱۴۰۴", "1404", "year", "jalali"),
+        ("دی‌ماه ۱۴۰۴", "1404-10", "month", "jalali"),
+    ],
+)
+def test_part_of_a_month_keeps_month_precision(
+    value: str, iso: str, precision: str, cal: str
+) -> None:
+    r = parse_date(value)
+    assert r.ok and (r.iso, r.precision, r.calendar) == (iso, precision, cal), value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # 8-digit numbers that are not a plausible YYYYMMDD stay unparsed
+        "12345678",
+        "14041332",
+        "14041000",
+        "20261301",
+        "20260230",
+        "18101404",
+        "99991231",
+        "00000000",
+        "12001018",
+        "1404101",
+        "140410180",
+        # a day and month without a year (was read as Dey 1418 / January 2008)
+        "۱۸ دی",
+        "هجدهم دی",
+        "January 8",
+        "Jan 26",
+        "18 دی ساعت 10:30",
+        # an ordinal word is a day of a named month, nothing else
+        "هجدهم",
+        "اول ۱۴۰۴",
+        "اول سال ۱۴۰۴",
+        # a decade, not the year 60 or 1360
+        "دهه ۶۰",
+        "دهه ۱۳۶۰",
+        # lunar Hijri years are not Jalali
+        "۱۴۴۷ ه.ق",
+        "۱۴۴۷ هجری قمری",
+        # no 31st in Mehr
+        "سی و یکم مهر ۱۴۰۴",
+        "پنج شنبه",
+    ],
+)
+def test_not_dates_new_forms(value: str) -> None:
+    assert parse_date(value).ok is False, value
+
+
+def test_compact_dates_settle_the_calendar() -> None:
+    assert parse_date("14041018").calendar == "jalali"
+    assert parse_date("20260108").calendar == "gregorian"
+    assert parse_date("13991230").iso == "2021-03-20"  # Esfand 30 of a leap year
+    assert parse_date("14001230").ok is False  # 1400 is not a leap year
+    assert detect_column(["14041018", "14041020", "20260108"]).calendar == "jalali"
+
+
+def test_detect_column_ignores_a_time_of_day() -> None:
+    hint = detect_column(["13/01/2026 10:30", "08/01/2026 22:00"])
+    assert hint.day_first is True
+    assert parse_date("08/01/2026 22:00", hint).iso == "2026-01-08"

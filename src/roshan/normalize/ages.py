@@ -7,6 +7,17 @@
 ``adult`` (18–120), ``elderly`` / ``سالمند`` (60–120). The result is an inclusive
 range ``[min, max]``; an exact age has ``min == max``. Ages above 120 are
 reported as impossible (``ok`` False, ``impossible`` True). Never raises.
+
+Also: units glued to the number (``25y``, ``25yo``, ``25yrs``, ``۲۵ساله``);
+numbers 0–99 in words, built from units and tens (``بیست و پنج``,
+``بیست‌وپنج ساله``, ``هفده``, ``twenty-five``, ``twenty five``); ``بیست و چند``
+/ ``twenty-something`` (20–29); ``3 years 6 months`` / ``۳ سال و ۶ ماه`` (3);
+``middle-aged``. An explicit number wins over a category word beside it
+(``17 (minor)`` is 17, ``minor`` alone 0–17).
+
+A birth year given instead of an age (``born 1380``, ``متولد ۱۳۸۰``) is *not*
+an age: the parser sees no date of death to subtract it from, so it returns
+not-ok rather than a guess.
 """
 
 from __future__ import annotations
@@ -34,9 +45,74 @@ for _forms, _rng in [
     for _f in _forms.split():
         _WORDS[_f] = _rng
 
+# Cardinal number words, 0-19 and the tens (variant spellings on one line);
+# 21-99 are composed (tens + «و» + unit, "twenty-five"). dates.py derives its
+# ordinal day words (هجدهم, بیست و یکم) from the Persian ones.
+PERSIAN_NUMBERS: dict[str, int] = {
+    w: n
+    for n, forms in enumerate(
+        [
+            "صفر",
+            "یک",
+            "دو",
+            "سه",
+            "چهار",
+            "پنج",
+            "شش شیش",
+            "هفت",
+            "هشت",
+            "نه",
+            "ده",
+            "یازده",
+            "دوازده",
+            "سیزده",
+            "چهارده",
+            "پانزده پونزده",
+            "شانزده شونزده",
+            "هفده هیفده",
+            "هجده هیجده هژده هیژده",
+            "نوزده",
+        ]
+    )
+    for w in forms.split()
+} | {"بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90}
+ENGLISH_NUMBERS: dict[str, int] = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+} | {
+    w: 10 * n
+    for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_NUMBERS = PERSIAN_NUMBERS | ENGLISH_NUMBERS
+_TENS_WORDS = [w for w, n in _NUMBERS.items() if n >= 20]
+_UNIT_WORDS = [w for w, n in _NUMBERS.items() if 1 <= n <= 9]
+# After normalize_text: ZWNJ is a space and hyphens are spaces, so «بیست‌وپنج»
+# is "بیست وپنج" and "twenty-five" is "twenty five"; joined forms have no space.
+_NUMBER_WORDS = re.compile(
+    rf"(?<!\w)(?:({_alternation(_TENS_WORDS)})(?:\s*و\s*|\s*)({_alternation(_UNIT_WORDS)})"
+    rf"|({_alternation(list(_NUMBERS))}))(?!\w)"
+)
+_GLUED = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")  # 25y, ۲۵ساله
+
+
+def _number_digits(m: re.Match[str]) -> str:
+    if m.group(1):
+        return str(_NUMBERS[m.group(1)] + _NUMBERS[m.group(2)])
+    return str(_NUMBERS[m.group(3)])
+
+
 _UNKNOWN = {"unknown", "unk", "na", "n a", "nan", "none", "نامعلوم", "نامشخص", "مجهول", "?", "-"}
 _FILLER = re.compile(
-    r"\b(years?|yrs?|y o|yo|old|aged?|ages|yr|ساله|سالش|سال|سن|around|roughly|approx(?:imately)?|"
+    r"\b(years?|yrs?|y o|yo|y|old|aged?|ages|yr|ساله|سالش|سال|سن|around|roughly|approx(?:imately)?|"
     r"about|circa|ca|c|est|estimated|حدود|حدودا|تقریبا|حدودی|حدوداً|نزدیک|some)\b"
 )
 _APPROX = re.compile(
@@ -44,9 +120,13 @@ _APPROX = re.compile(
     r"حدود|حدودا|تقریبا|نزدیک)\b|~"
 )
 _RANGE = re.compile(r"^(\d{1,3})\s*(?:-|to|تا|الی|و|\s)\s*(\d{1,3})$")
-_DECADE = re.compile(r"^دهه\s*(\d)0$|^(\d)0\s*s$")
+_DECADE = re.compile(r"^دهه\s*(\d)0$|^(\d)0\s*s$|^([1-9])0\s*(?:و\s*)?(?:چند|something)$")
 _UNDER = re.compile(r"\b(under|below|less than|younger than|زیر|کمتر از)\b\s*(\d{1,3})")
 _OVER = re.compile(r"\b(over|above|more than|older than|بالای|بیش از|بیشتر از)\b\s*(\d{1,3})")
+# "3 years 6 months", «۳ سال و ۶ ماه»: the whole years.
+_YEARS_MONTHS = re.compile(
+    r"^(\d{1,3})\s*(?:years?|yrs?|y|سال)\s*(?:و|and)?\s*\d{1,2}\s*(?:months?|mos?|ماه)$"
+)
 _MONTHS = re.compile(r"^(\d{1,2})\s*(months?|mos?|ماهه|ماه|weeks?|هفته|days?|روزه|روز)\b")
 
 
@@ -97,7 +177,12 @@ def _parse_age(value: str | None) -> AgeResult:
     text = normalize_text(str(value)) if not isinstance(value, str) else normalize_text(value)
     if not text or text in _UNKNOWN or len(text) > 60:
         return NO_AGE
+    text = _GLUED.sub(" ", text)
+    text = _NUMBER_WORDS.sub(_number_digits, text).replace("middle aged", "middleaged")
     approx = bool(_APPROX.search(text)) or "~" in str(value) or "≈" in str(value)
+    m = _YEARS_MONTHS.match(text)
+    if m:
+        return _range(int(m.group(1)), int(m.group(1)), approx)
     m = _MONTHS.match(text)
     if m:
         return _range(0, 0)
@@ -109,12 +194,34 @@ def _parse_age(value: str | None) -> AgeResult:
         return _range(int(m.group(2)) + 1, MAX_AGE)
     core = _FILLER.sub(" ", text)
     core = re.sub(r"\s+", " ", core).strip()
+    number = _numeric(core, approx)
+    if number is not None:
+        return number
+    # A number beside a category word ("17 (minor)", "نوجوان ۱۶ ساله"): the number wins.
+    rest = [w for w in core.split() if w not in _WORDS]
+    if rest and len(rest) < len(core.split()):
+        number = _numeric(" ".join(rest), approx)
+        if number is not None:
+            return number
+    words = core.replace(" ", "")
+    if words in _WORDS:
+        lo, hi = _WORDS[words]
+        return _range(lo, hi, True)
+    for w in core.split():
+        if w in _WORDS:
+            lo, hi = _WORDS[w]
+            return _range(lo, hi, True)
+    return NO_AGE
+
+
+def _numeric(core: str, approx: bool) -> AgeResult | None:
+    """The age in ``core`` when it is only numbers (one, a range, a decade), else None."""
     m = _RANGE.match(core)
     if m:
         return _range(int(m.group(1)), int(m.group(2)), approx)
     m = _DECADE.match(core)
     if m:
-        d = int(m.group(1) or m.group(2))
+        d = int(m.group(1) or m.group(2) or m.group(3))
         return _range(d * 10, d * 10 + 9, True)
     if core.isdecimal() and len(core) <= 4:
         n = int(core)
@@ -129,12 +236,4 @@ def _parse_age(value: str | None) -> AgeResult:
     if m:  # "23.5"
         n = int(float(m.group(1)))
         return _range(n, n)
-    words = core.replace(" ", "")
-    if words in _WORDS:
-        lo, hi = _WORDS[words]
-        return _range(lo, hi, True)
-    for w in core.split():
-        if w in _WORDS:
-            lo, hi = _WORDS[w]
-            return _range(lo, hi, True)
-    return NO_AGE
+    return None

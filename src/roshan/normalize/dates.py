@@ -4,7 +4,15 @@ Accepted forms (Persian, Arabic-Indic or ASCII digits; any of ``/ - . ,`` or
 spaces between parts): ``1404/10/18``, ``۱۸ دی ۱۴۰۴``, ``18 Dey 1404``,
 ``2026-01-08``, ``8 January 2026``, ``January 8, 2026``, ``08/01/2026``,
 partial ``Dey 1404``, ``January 2026``, ``1404/10``, ``1404``, and two-digit
-years when the column's calendar is known (``04/10/18``).
+years when the column's calendar is known (``04/10/18``). Also: the month
+written with «ماه» (``۱۸ دی‌ماه ۱۴۰۴``, ``دیماه``, ``Dey-mah``); ordinal day
+words (``هجدهم دی ماه سال ۱۴۰۴``, ``بیست و یکم``, ``سی‌ام``, ``the eighth of
+January 2026``); weekday names, era words (``ه.ش``, ``شمسی``, ``AD``) and a
+time of day around the date, which are dropped; compact ``YYYYMMDD``
+(``14041018``, ``20260108``) when the year is 1300–1499 (Jalali) or 1900–2099
+(Gregorian) and the month and day exist, any other 8-digit number being
+refused; and a vague part of a month or year (``early January 2026``,
+``اوایل دی ۱۴۰۴``, ``دهه سوم دی``), kept at month (or year) precision.
 
 Calendar: a 4-digit year from 1200 to 1599 is Jalali, 1800 to 2199 Gregorian;
 a month name settles it too. Otherwise the column's calendar (detected by
@@ -35,6 +43,7 @@ from functools import lru_cache
 
 import jdatetime
 
+from roshan.normalize.ages import PERSIAN_NUMBERS
 from roshan.normalize.text import to_ascii_digits
 
 
@@ -79,10 +88,10 @@ GREGORIAN_MONTHS: dict[str, int] = _month_numbers(
 # Words that may surround a date and carry nothing.
 _NOISE = set(
     "saturday sunday monday tuesday wednesday thursday friday sat sun mon tue wed thu fri "
-    "the of on in year month day th st nd rd sh hs ah ad ce solar hijri shamsi jalali "
-    "gregorian miladi "
+    "the of on in year month day th st nd rd om sh hs ah ad ce solar hijri shamsi jalali "
+    "gregorian miladi mah "
     "شنبه یکشنبه دوشنبه سهشنبه چهارشنبه پنجشنبه جمعه سال ماه روز تاریخ شمسی هجری خورشیدی "
-    "میلادی ه ش م".split()
+    "میلادی ه ش م ام".split()
 )
 
 _FOLD = str.maketrans(
@@ -105,6 +114,87 @@ _FOLD = str.maketrans(
 _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|om|ام|م)$")
 _ISO_DT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[tT ]\d")
+_MARKS = re.compile("[\u064b-\u065f\u0670]")  # Arabic diacritics (سی‌اُم)
+# YYYYMMDD with a plausible year; any other 8-digit number is not a date.
+_COMPACT = re.compile(r"^(1[34]\d\d|19\d\d|20\d\d)(\d\d)(\d\d)$")
+# A time of day after the date ("1404/10/18 22:30", "... ساعت ۲۲"). It must
+# stand apart (after a space) so that "1404:10:18" stays a date.
+_TIME = re.compile(
+    r"(?:\s(?:at|ساعت))?\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:\s*(?:am|pm|ق[.\s]*ظ|ب[.\s]*ظ)\.?)?(?=\s|$)"
+    r"|\sساعت\s*\d{1,2}(?=\s|$)"
+)
+# Weekday names written in two words (سه شنبه, پنج شنبه); one-word forms are noise.
+_WEEKDAY = re.compile(r"(?<!\w)(?:یک|دو|سه|چهار|پنج)\s+شنبه(?!\w)")
+# A vague part of a month or year ("early January 2026", «اوایل دی ۱۴۰۴», «دهه
+# سوم دی»): dropped, so the value keeps the month (or year) it names. Runs
+# before ordinals, so «نیمه دوم دی» is not read as the 2nd of Dey. «دهه» alone
+# stays: «دهه ۶۰» is a decade, not the year 60.
+_VAGUE = re.compile(
+    r"(?<!\w)(?:(?:نیمه|دهه|هفته)\s*(?:اول|دوم|سوم|چهارم|نخست|آخر|اخر)"
+    r"|(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:half|week|decade|fortnight)"
+    r"|اوایل|اوائل|اواسط|اواخر|ابتدای|ابتدا|اوسط|انتهای|انتها|پایان|آخر|اخر|نیمه|میانه"
+    r"|early|mid|middle|late|beginning|start|end)(?!\w)"
+)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+def _fa_ordinals() -> tuple[dict[str, int], dict[str, int]]:
+    """Persian ordinal day words -> number: (units 1-9, every single word 1-20 and 30).
+
+    Derived from the cardinals: cardinal + «م» (هجده -> هجدهم, بیست -> بیستم),
+    except سه -> سوم and سی -> سی‌ام; «اول» is also 1.
+    """
+    units: dict[str, int] = {"اول": 1}
+    single: dict[str, int] = {"اول": 1}
+    for word, n in PERSIAN_NUMBERS.items():
+        if 1 <= n <= 20 or n == 30:
+            form = {"سه": "سوم", "سی": "سیام"}.get(word, word + "م")
+            single[form] = n
+            if n < 10:
+                units[form] = n
+    return units, single
+
+
+_FA_UNITS, _FA_SINGLE = _fa_ordinals()
+_EN_UNITS = {
+    w: i
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth".split(), start=1
+    )
+}
+_EN_SINGLE = {
+    **_EN_UNITS,
+    **{
+        w: i
+        for i, w in enumerate(
+            "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth "
+            "eighteenth nineteenth twentieth".split(),
+            start=10,
+        )
+    },
+    "thirtieth": 30,
+}
+_TENS = {"بیست": 20, "سی": 30, "twenty": 20, "thirty": 30}
+# Ordinal day words, tens and unit joined by «و» (بیست و یکم, بیست‌و‌یکم,
+# بیستویکم — ZWNJ is gone by now) or by a hyphen/space (twenty-first).
+_ORDINAL_WORD = re.compile(
+    rf"(?<!\w)(?:(بیست|سی)\s*و\s*({_alternation(_FA_UNITS)})"
+    rf"|(twenty|thirty)[\s-]*({_alternation(_EN_UNITS)})"
+    rf"|(سی\s+ام|{_alternation(_FA_SINGLE)}|{_alternation(_EN_SINGLE)}))(?!\w)"
+)
+
+
+def _ordinal_digits(m: re.Match[str]) -> str:
+    tens = m.group(1) or m.group(3)
+    if tens:
+        unit = m.group(2) or m.group(4)
+        return str(_TENS[tens] + _FA_UNITS.get(unit, _EN_UNITS.get(unit, 0)))
+    word = re.sub(r"\s+", "", m.group(5))
+    return str(_FA_SINGLE.get(word, _EN_SINGLE.get(word, 0)))
 
 
 @dataclass(frozen=True)
@@ -226,6 +316,9 @@ def _tokens(text: str) -> list[str] | None:
 def _month_of(word: str) -> tuple[int, str] | None:
     if word in JALALI_MONTHS:
         return JALALI_MONTHS[word], "jalali"
+    for suffix in ("ماه", "mah"):  # دیماه, دی‌ماه (ZWNJ folded away), deymah
+        if word.endswith(suffix) and word[: -len(suffix)] in JALALI_MONTHS:
+            return JALALI_MONTHS[word[: -len(suffix)]], "jalali"
     if word in GREGORIAN_MONTHS:
         return GREGORIAN_MONTHS[word], "gregorian"
     if word.isascii() and len(word) >= 3:
@@ -248,17 +341,28 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
     if not value or not isinstance(value, str):
         return NOT_A_DATE
     hint = hint or ColumnHint()
-    text = to_ascii_digits(value).translate(_FOLD).strip().lower()
+    text = _MARKS.sub("", to_ascii_digits(value).translate(_FOLD)).strip().lower()
     if not text or len(text) > 80:
         return NOT_A_DATE
     m = _ISO_DT.match(text)
     if m:
         text = "-".join(m.groups())
+    text = _TIME.sub(" ", text).strip()
+    m = _COMPACT.match(text)
+    if m:  # 14041018, 20260108
+        y, mo_, d = (int(g) for g in m.groups())
+        return _build(y, mo_, d, "jalali" if y < 1500 else "gregorian")
+    text = _WEEKDAY.sub(" ", text)
+    text = _VAGUE.sub(" ", text)
+    text, n_ordinals = _ORDINAL_WORD.subn(lambda m: f" {_ordinal_digits(m)} ", text)
     toks = _tokens(text)
     if not toks or len(toks) > 4:
         return NOT_A_DATE
     nums = [t for t in toks if t.isdecimal()]
     words = [t for t in toks if not t.isdecimal()]
+    if n_ordinals and not words:
+        # An ordinal word is a day of a named month; «اول ۱۴۰۴» is not Farvardin 1404.
+        return NOT_A_DATE
     cal: str | None  # None until a year, month name or column hint settles it
     if any(len(n) > 4 for n in nums):
         return NOT_A_DATE
@@ -271,10 +375,10 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
         month, cal = mo
         ints = [int(n) for n in nums]
         if len(ints) == 1:  # "Dey 1404", "January 2026"
-            y = ints[0]
             if len(nums[0]) <= 2:
-                y = _expand_two_digit(y, cal)
-            return _build(y, month, None, cal)
+                # «۱۸ دی», "January 8": a day without its year, not Dey 1418.
+                return NOT_A_DATE
+            return _build(ints[0], month, None, cal)
         if len(ints) == 2:  # "18 Dey 1404", "January 8, 2026", "1404 Dey 18"
             a, b = ints
             if len(nums[1]) >= 3 or (len(nums[0]) <= 2 and a <= 31):
@@ -368,7 +472,7 @@ def detect_column(values: Iterable[str | None]) -> ColumnHint:
                 jal += 1
             else:
                 greg += 1
-        text = to_ascii_digits(v).translate(_FOLD)
+        text = _TIME.sub(" ", to_ascii_digits(v).translate(_FOLD).lower())
         parts = [p for p in _SPLIT.split(text) if p]
         if len(parts) == 3 and len(parts[0]) <= 2 and len(parts[1]) <= 2:
             a, b = int(parts[0]), int(parts[1])
