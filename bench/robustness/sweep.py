@@ -181,7 +181,9 @@ def run_one(
     """Generate, ingest, link (and optionally estimate) one scenario; score it.
 
     ``generator``: ``outside`` (bench/robustness/outside.py, written independently of
-    roshan) or ``simulate`` (roshan's own simulator's families, roshan.simulate.families).
+    roshan), ``wild`` (bench/robustness/wild.py, also written independently: lists with
+    free-form headers and no mapping files) or ``simulate`` (roshan's own simulator's
+    families, roshan.simulate.families).
     """
     from roshan.link.pipeline import link_workspace
     from roshan.link.quality import bcubed_scores, pairwise_scores
@@ -193,6 +195,10 @@ def run_one(
     try:
         if generator == "simulate":
             sc: Any = _SimScenario(family, seed, tmp / "lists")
+        elif generator == "wild":
+            from robustness.wild import generate as generate_wild
+
+            sc = generate_wild(family, seed, out_dir=tmp / "lists")
         else:
             sc = generate(family, seed, out_dir=tmp / "lists")
         ws = Workspace.init(tmp / "ws")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from roshan.ingest.mapping import guess_target, resolve_columns
+from roshan.ingest.mapping import auto_target, guess_target, resolve_columns
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ from roshan.ingest.mapping import guess_target, resolve_columns
     ],
 )
 def test_free_form_headers(header: str, field: str) -> None:
-    assert guess_target(header) == field
+    assert (auto_target(header) or guess_target(header)) == field
 
 
 @pytest.mark.parametrize(
@@ -134,3 +134,38 @@ def test_cli_ingest_reads_free_form_headers_and_says_so(tmp_path: Path) -> None:
         timeout=120,
     )
     assert "no column was read as the date of death" in out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Your relationship to the victim", "Reporter name", "Witness name", "نام گزارشگر"],
+)
+def test_who_reported_is_never_the_victims_name(header: str) -> None:
+    assert guess_target(header) is None
+
+
+def test_sex_as_m_f() -> None:
+    assert guess_target("M/F") == "sex"
+
+
+def test_a_second_name_column_fills_in(tmp_path: Path) -> None:
+    """A "Full Name" and a "Name (Farsi)" column: a row with only the Persian name is kept."""
+    cols = resolve_columns(["#", "Full Name", "Name (Farsi)", "Age"], None, "f.csv")
+    assert cols["Full Name"] == cols["Name (Farsi)"] == "full_name"
+    from roshan.ingest.importer import ingest_file
+    from roshan.store.records import records_frame
+    from roshan.store.workspace import Workspace
+
+    p = tmp_path / "two-SYNTHETIC.csv"
+    p.write_text(
+        "#,Full Name,Name (Farsi),Age\n1,Hossein Rezaei,حسین رضایی,25\n2,,علی احمدی,31\n",
+        encoding="utf-8",
+    )
+    w = Workspace.init(tmp_path / "ws")
+    try:
+        res = ingest_file(w, p, source_name="SYNTHETIC-D")
+        assert (res.rows_accepted, res.rows_rejected) == (2, 0)
+        names = sorted(records_frame(w)["full_name"])
+        assert names == ["Hossein Rezaei", "علی احمدی"]
+    finally:
+        w.close()

@@ -12,7 +12,12 @@ import pandas as pd
 import pytest
 
 from roshan.normalize import normalize_frame, normalize_name
-from roshan.normalize.names import is_placeholder_name, person_name, strip_name_notes
+from roshan.normalize.names import (
+    father_in_notes,
+    is_placeholder_name,
+    person_name,
+    strip_name_notes,
+)
 
 
 @pytest.mark.parametrize(
@@ -167,3 +172,39 @@ def test_the_snapshot_reads_the_same() -> None:
     assert list(out["family_key"]) == ["rzY", None, "rzY", None]
     assert out["father_key"].iloc[2] == "AlY"
     assert out["honorifics"].iloc[0] == "javidnam"
+
+
+@pytest.mark.parametrize(
+    ("notes", "father"),
+    [
+        ("Shot. Son of Ali Akbar.", "AlY Akbr"),
+        ("Shot; son of Yousef", "Yvsf"),
+        ("Shopkeeper, father of two, son of Mohamad", "mhmd"),
+        ("Daughter of Abdollah", "Abdlh"),
+        ("فرزند علی. خاکسپاری شبانه", "AlY"),
+        ("S/O Reza", "rzA"),
+    ],
+)
+def test_father_stated_in_the_notes(notes: str, father: str) -> None:
+    assert father_in_notes(notes).key == father
+
+
+@pytest.mark.parametrize(
+    "notes", ["پدر دو فرزند", "son of a teacher", "Killed with his son of 5", "father of two", None]
+)
+def test_notes_without_a_father(notes: str | None) -> None:
+    assert father_in_notes(notes).key == ""
+
+
+def test_snapshot_takes_the_father_from_notes_only_when_the_names_give_none() -> None:
+    df = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 3],
+            "source": ["A", "A", "A"],
+            "full_name": ["Hossein Rezaei", "Reza Karimi son of Hasan", "Ali Ahmadi"],
+            "notes": ["Shot. Son of Ali Akbar.", "son of Mohammad", None],
+        }
+    )
+    out = normalize_frame(df)
+    assert list(out["father_key"]) == ["AlY Akbr", "hsn", None]
+    assert out["name_flags"].iloc[0] == "father_from_notes"

@@ -63,3 +63,15 @@ def test_snapshot_reads_compound_city_cells() -> None:
     out = normalize_frame(df)
     assert list(out["city"]) == ["Zahedan"] * 3
     assert list(out["province_code"]) == ["IR-11"] * 3
+
+
+def test_place_of_death_beside_a_province_column() -> None:
+    r = resolve_place(None, None, "Kurdistan", "Ferdowsi Street, Sanandaj")
+    assert (r.city, r.province_code) == ("Sanandaj", "IR-12")
+
+
+@pytest.mark.parametrize(
+    "text", ["بیمارستان امام خمینی", "بیمارستان شهید بهشتی", "Azadi Square", "Emam Hospital"]
+)
+def test_street_and_hospital_words_are_not_villages(text: str) -> None:
+    assert resolve_place(None, None, None, text).city is None

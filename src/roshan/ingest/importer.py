@@ -346,7 +346,9 @@ def _map_row(
     fields: dict[str, str | None] = {}
     for header, target in columns.items():
         value = cells.get(header)
-        if value is not None:
+        # a second column of one field (a name written again in the other script) is
+        # read only where the first is empty
+        if value is not None and fields.get(target) is None:
             fields[target] = _clean(value)
     extra: dict[str, Any] = {}
     issues: list[dict[str, str]] = []

@@ -32,6 +32,10 @@ BUILTIN_ALIASES: dict[str, str] = {
     "id": "record_id",
     "name": "full_name",
     "fullname": "full_name",
+    "victim": "full_name",
+    "victims": "full_name",
+    "جانباخته": "full_name",
+    "نام_جانباخته": "full_name",
     "first_name": "given_name",
     "firstname": "given_name",
     "given": "given_name",
@@ -90,11 +94,15 @@ _WORDS = {
     "year": "year سال",
     "father": "father fathers پدر",
     "mother": "mother mothers مادر",
-    "name": "name names victim victims person اسم نام جانباخته",
+    "name": "name names اسم نام",
+    "informant": "reporter reported reporting witness informant contact submitter relationship "
+    "relation your phone email گزارشگر گزارش شاهد راوی تماس نسبت تلفن",
     "first": "first given forename کوچک",
     "last": "last surname family فامیلی خانوادگی شهرت",
     "age": "age aged سن عمر",
     "sex": "sex gender جنس جنسیت",
+    "m": "m",
+    "f": "f",
     "place": "place location where site spot مکان محل",
     "burial": "burial buried grave cemetery tomb دفن مزار آرامگاه قبرستان گلزار",
     "city": "city town village شهر روستا",
@@ -117,6 +125,7 @@ _WORD_SETS = {k: frozenset(v.split()) for k, v in _WORDS.items()}
 # (field, groups of words that must all be present, groups that must be absent)
 _HEADER_RULES: tuple[tuple[str | None, tuple[str, ...], tuple[str, ...]], ...] = (
     (None, ("national",), ()),  # a national-ID number: no field, kept as extra
+    (None, ("informant",), ()),  # who reported it: never the victim's name
     (None, ("mother",), ()),
     ("father_name", ("father",), ()),
     ("date_of_birth", ("birth",), ("place", "city", "home")),
@@ -132,6 +141,7 @@ _HEADER_RULES: tuple[tuple[str | None, tuple[str, ...], tuple[str, ...]], ...] =
     ("place_of_death", ("place", "death"), ()),
     ("age", ("age",), ()),
     ("sex", ("sex",), ()),
+    ("sex", ("m", "f"), ()),  # "M/F"
     ("full_name", ("full",), ()),
     ("full_name", ("name", "last", "and"), ()),  # «نام و نام خانوادگی», "Name and surname"
     ("given_name", ("first",), ()),
@@ -271,6 +281,10 @@ def resolve_columns(header: list[str], mapping: Mapping | None, file: str) -> di
                 resolved[h] = auto
                 taken.add(auto)
     _fit_name_columns(resolved, set(mapping.columns.values()) if mapping else set())
+    for h in header:  # "Full Name" and "Name (Farsi)": the second fills in where the first is empty
+        if h not in resolved and (auto_target(h) or guess_target(h)) == "full_name":
+            if "full_name" in resolved.values():
+                resolved[h] = "full_name"
     if not any(t in NAME_FIELDS for t in resolved.values()):
         raise MappingError(
             f"{file}: no column maps to a name field ({', '.join(NAME_FIELDS)}); "

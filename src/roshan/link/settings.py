@@ -38,9 +38,14 @@ from splink import SettingsCreator
 from splink.blocking_rule_library import CustomRule
 
 from roshan.link.blocking import BlockingPass, blocking_rule_sql
-from roshan.link.sure import PairRule
+from roshan.link.sure import PairRule, Rules
 
 DEFAULT_THRESHOLD = 0.8
+MIN_NAME_AGREEMENT = 0.5
+"""The least share of matches a model may expect to agree on the family name, and on
+the given name (cross-script key). Healthy models of the outside and wild scenarios put
+it at 0.8 or more (docs/linkage.md); a model below it has split the pairs on something
+other than identity."""
 """Default match probability at or above which two records are the same person.
 
 Since issue 18 the prior λ is re-estimated from the scored pairs
@@ -85,13 +90,16 @@ class ModelSpec:
     # Levels that are agreement in the plain sense (same name, same day, same sex):
     # a trained model in which one of them counts against a match is broken.
     agreement_levels: dict[str, list[str]] = field(default_factory=dict)
+    # comparison -> the least share of matches that must agree at its agreement levels
+    # (Σ m); below it the model is not a model of these lists (roshan.link.health).
+    min_agreement_m: dict[str, float] = field(default_factory=dict)
     # Sure pairs (roshan.link.sure): they anchor unsupervised training to the right
     # split and feed the health check. Empty: training works as plain EM.
-    sure_match: PairRule | None = None
-    sure_nonmatch: PairRule | None = None
+    sure_match: Rules | None = None
+    sure_nonmatch: Rules | None = None
     # comparison output column -> pairs made sure by the *other* fields (m of that
     # comparison is estimated from them: an informed start for EM, and the fallback).
-    sure_m_rules: dict[str, PairRule] = field(default_factory=dict)
+    sure_m_rules: dict[str, Rules] = field(default_factory=dict)
     # Comparisons that describe the pair rather than agreement between the records
     # (roshan: same list or not). Their m is left to EM: review labels and sure
     # matches are chosen in ways that fix them (sure matches are across lists by
@@ -411,12 +419,18 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             "place": ["same city"],
             "sex": ["same sex"],
         },
-        sure_match=_only_partner(
-            ("family_key", "given_key", "province_code"),
-            _DAY1,
-            _eq_or_null("father_key"),
-            _AGE3,
-            _SEX,
+        min_agreement_m={"family_name": MIN_NAME_AGREEMENT, "given_name": MIN_NAME_AGREEMENT},
+        sure_match=(
+            _only_partner(
+                ("family_key", "given_key", "province_code"),
+                _DAY1,
+                _eq_or_null("father_key"),
+                _AGE3,
+                _SEX,
+            ),
+            # a list that gives no place (a morgue or hospital register): the father's
+            # name takes the province's part
+            _only_partner(_NAMES, _NO_PROVINCE, _DAY1, _AGE3, _SEX),
         ),
         sure_nonmatch=PairRule(
             ("family_key", "given_key", "province_code"),
@@ -425,13 +439,33 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             "r.dod_day IS NOT NULL AND abs(l.dod_day - r.dod_day) > 7",
         ),
         sure_m_rules={
-            "family_name": _only_partner(("given_key", "father_key", "city"), _DAY1, _AGE3, _SEX),
-            "given_name": _only_partner(("family_key", "father_key", "city"), _DAY1, _AGE3, _SEX),
-            "father_name": _only_partner(("family_key", "given_key", "city"), _DAY1, _AGE3, _SEX),
-            "dod": _only_partner(_NAMES_PROVINCE, _AGE3, _SEX),
-            "age": _only_partner(_NAMES_PROVINCE, _DAY1, _SEX),
-            "place": _only_partner(("family_key", "given_key", "father_key"), _DAY1, _AGE3, _SEX),
-            "sex": _only_partner(_NAMES_PROVINCE, _DAY1, _AGE3),
+            # the other two names, the city, the day: and where a list gives no city,
+            # the other two names and the day alone
+            "family_name": (
+                _only_partner(("given_key", "father_key", "city"), _DAY1, _AGE3, _SEX),
+                _only_partner(("given_key", "father_key"), _NO_CITY, _DAY1, _AGE3, _SEX),
+            ),
+            "given_name": (
+                _only_partner(("family_key", "father_key", "city"), _DAY1, _AGE3, _SEX),
+                _only_partner(("family_key", "father_key"), _NO_CITY, _DAY1, _AGE3, _SEX),
+            ),
+            "father_name": (
+                _only_partner(("family_key", "given_key", "city"), _DAY1, _AGE3, _SEX),
+                _only_partner(("family_key", "given_key"), _NO_CITY, _DAY1, _AGE3, _SEX),
+            ),
+            "dod": (
+                _only_partner(_NAMES_PROVINCE, _AGE3, _SEX),
+                _only_partner(_NAMES, _NO_PROVINCE, _AGE3, _SEX),
+            ),
+            "age": (
+                _only_partner(_NAMES_PROVINCE, _DAY1, _SEX),
+                _only_partner(_NAMES, _NO_PROVINCE, _DAY1, _SEX),
+            ),
+            "place": _only_partner(_NAMES, _DAY1, _AGE3, _SEX),
+            "sex": (
+                _only_partner(_NAMES_PROVINCE, _DAY1, _AGE3),
+                _only_partner(_NAMES, _NO_PROVINCE, _DAY1, _AGE3),
+            ),
         },
         group_column="name_script",
         covariates=("list",),
@@ -461,3 +495,6 @@ _DAY1 = "(l.dod_day IS NOT NULL AND r.dod_day IS NOT NULL AND abs(l.dod_day - r.
 _AGE3 = "(l.age_mid IS NULL OR r.age_mid IS NULL OR abs(l.age_mid - r.age_mid) <= 3)"
 _SEX = _eq_or_null("sex")
 _NAMES_PROVINCE = ("family_key", "given_key", "father_key", "province_code")
+_NAMES = ("family_key", "given_key", "father_key")
+_NO_PROVINCE = "(l.province_code IS NULL OR r.province_code IS NULL)"
+_NO_CITY = "(l.city IS NULL OR r.city IS NULL)"

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-__all__ = ["PairRule", "find_pairs"]
+__all__ = ["PairRule", "Rules", "find_pairs"]
 
 
 @dataclass(frozen=True)
@@ -62,16 +62,28 @@ class PairRule:
         return sorted(used | set(self.join))
 
 
+Rules = PairRule | tuple[PairRule, ...]
+"""One rule, or several whose pairs are pooled (a rule for records that give a
+province and another for records that give none)."""
+
+
 def find_pairs(
-    prepared: pd.DataFrame, rule: PairRule, *, limit: int | None = None, extra: tuple[str, ...] = ()
+    prepared: pd.DataFrame, rule: Rules, *, limit: int | None = None, extra: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """Pairs of ``prepared`` (one row per record, ``unique_id``) satisfying ``rule``.
+    """Pairs of ``prepared`` (one row per record, ``unique_id``) satisfying ``rule``
+    (any of the rules, when several are given).
 
     Returns ``unique_id_l < unique_id_r`` and, for each column in ``extra`` present in
     the frame, ``<col>_l`` and ``<col>_r``. With ``limit``, a deterministic
-    pseudo-random subset of at most that many pairs (hash order), so that a rule that
-    matches millions of namesake pairs stays cheap.
+    pseudo-random subset of at most that many pairs (hash order) per rule, so that a
+    rule that matches millions of namesake pairs stays cheap.
     """
+    if isinstance(rule, tuple):
+        parts = [find_pairs(prepared, r, limit=limit, extra=extra) for r in rule]
+        if len(parts) == 1:
+            return parts[0]
+        out = pd.concat(parts, ignore_index=True).drop_duplicates(["unique_id_l", "unique_id_r"])
+        return out.reset_index(drop=True)
     available = set(prepared.columns)
     unique = rule.unique and rule.source in available
     cols = [

@@ -413,7 +413,7 @@ def judge_model(
     threshold: float,
 ) -> list[Check]:
     """Model checks and sure-pair checks of one candidate model (roshan.link.health)."""
-    checks = model_checks(model, spec.agreement_levels, spec.level_chains)
+    checks = model_checks(model, spec.agreement_levels, spec.level_chains, spec.min_agreement_m)
     if anchors.empty:
         return checks
     linker = Linker(sdf, model, log_level=None)

@@ -699,14 +699,50 @@ FLAG_FAMILY_FIRST = "family_first"
 FLAG_FATHER_IN_NAME = "father_in_full_name"
 FLAG_FATHER_IN_MIDDLE = "father_in_middle"
 FLAG_FATHER_FILLED = "father_from_full_name"
+FLAG_FATHER_FROM_NOTES = "father_from_notes"
 NAME_FLAGS = (
     FLAG_SWAPPED,
     FLAG_FAMILY_FIRST,
     FLAG_FATHER_IN_NAME,
     FLAG_FATHER_IN_MIDDLE,
     FLAG_FATHER_FILLED,
+    FLAG_FATHER_FROM_NOTES,
 )
 """Every value of the ``name_flags`` column, in the order they are written."""
+
+
+_NOTE_MARKERS = tuple(m for m in _MARKERS_STRONG if m[0] not in ("father", "fathers"))
+_NOTE_SENTENCES = re.compile(r"[.;!?؛\n]+")
+
+
+def father_in_notes(text: str | None, table: VariantTable | None = None) -> NamePart:
+    """A father's name that free-text notes state ("Shot. Son of Ali Akbar.", «فرزند
+    علی»), else an empty part. Only a connective that is nothing else («فرزند», "son
+    of", "daughter of", "s/o") counts, and only when the next word is a known given
+    name (with the second word of a compound: Ali Akbar); "father of two" is not one."""
+    if not text or not isinstance(text, str):
+        return _EMPTY
+    table = table or default_table()
+    for sentence in _NOTE_SENTENCES.split(text):
+        words = normalize_text(sentence).split()
+        if _MARKER_FIRST.isdisjoint(words):
+            continue
+        for i in range(len(words)):
+            for marker in _NOTE_MARKERS:
+                n = len(marker)
+                if tuple(words[i : i + n]) != marker or i + n >= len(words):
+                    continue
+                first = words[i + n]
+                k1 = table.token_keys(first)
+                if not (len(k1) == 1 and is_given_key(k1[0])):
+                    continue
+                toks = [first]
+                if i + n + 1 < len(words):
+                    k2 = table.token_keys(words[i + n + 1])
+                    if len(k2) == 1 and _is_compound(k1[0], k2[0]):
+                        toks.append(words[i + n + 1])
+                return sub_part(toks, "father", table)
+    return _EMPTY
 
 
 def has_marker_word(norm: str) -> bool:

@@ -316,6 +316,11 @@ def resolve_place(
             return _result(idx, conf)
         if prov is None and cty is None and province_of(city):
             prov, c = province_of(city), ""  # a province in the city column: no city
+    if not c and place_of_death and prov_code:
+        # "Ferdowsi Street, Sanandaj" beside a province column: the town named inside
+        found = _place_within(_clean(place_of_death), prov_code)
+        if found is not None:
+            return _result(found, 0.5)
     if cty is not None:
         p = g.provinces[cty[1]]
         seat_city = None
@@ -341,19 +346,40 @@ def resolve_place(
 _PLACE_SEP = re.compile(r"\s+[-–—]\s+|[–—,،;؛|/()\[\]]")
 
 
+# Words of street, square and hospital names that are also the names of villages
+# ("Emam Khomeini Hospital" is not Shahr-e Emam; «بیمارستان شهید بهشتی» not Shahid).
+_NOT_A_PLACE_IN_TEXT = frozenset(
+    normalize_text(w)
+    for w in (
+        "emam imam shahid azadi enghelab valiasr vali asr mellat jomhuri ferdowsi hafez "
+        "saadi taleghani beheshti motahari shariati resalat sepah sina kargar bazar bazaar "
+        "bahar golestan meydan square street hospital "
+        "امام شهید آزادی انقلاب ولیعصر ملت جمهوری فردوسی حافظ سعدی طالقانی بهشتی مطهری "
+        "شریعتی رسالت سپاه سینا کارگر بازار بهار گلستان میدان خیابان بیمارستان"
+    ).split()
+)
+# A place found inside free text must be a town of at least this many people
+# (GeoNames population): 1,634 of the 2,459 places are villages under 5,000 whose
+# names are everyday words.
+TEXT_MIN_POPULATION = 5_000
+
+
 def _place_within(text: str, prov_code: str | None) -> int | None:
-    """The most populous place whose exact name is a run of 1-3 words of ``text``
-    (longest runs first), inside ``prov_code`` when one is given, else None."""
+    """The most populous town whose exact name is a run of 1-3 words of ``text``
+    (longest runs first; inside ``prov_code`` when one is given), else None."""
     g = gazetteer()
     toks = text.split()
     for n in (3, 2, 1):
         for i in range(len(toks) - n + 1):
             gram = " ".join(toks[i : i + n])
-            if len(gram) < 3:
-                continue
-            cands = g.place_by_name.get(gram)
-            if prov_code and cands:
-                cands = [j for j in cands if g.places[j]["province"] == prov_code] or None
+            if len(gram) < 3 or not _NOT_A_PLACE_IN_TEXT.isdisjoint(toks[i : i + n]):
+                continue  # («امام خمینی» is also Bandar-e Emam Khomeini)
+            cands = [
+                j
+                for j in g.place_by_name.get(gram, ())
+                if g.places[j]["population"] >= TEXT_MIN_POPULATION
+                and (not prov_code or g.places[j]["province"] == prov_code)
+            ]
             if cands:
                 return max(cands, key=lambda j: g.places[j]["population"])
     return None

@@ -29,12 +29,14 @@ from roshan.normalize.causes import cause_category, yes_no
 from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
 from roshan.normalize.names import (
     FLAG_FATHER_FILLED,
+    FLAG_FATHER_FROM_NOTES,
     FLAG_FATHER_IN_NAME,
     FLAG_SWAPPED,
     NAME_FLAGS,
     NamePart,
     Reading,
     family_field_is_given,
+    father_in_notes,
     given_field_is_family,
     has_marker_word,
     name_part,
@@ -264,6 +266,7 @@ def _bits(flags: tuple[str, ...]) -> int:
 
 _BIT_SWAPPED = 1 << NAME_FLAGS.index(FLAG_SWAPPED)
 _BIT_FILLED = 1 << NAME_FLAGS.index(FLAG_FATHER_FILLED)
+_BIT_NOTES = 1 << NAME_FLAGS.index(FLAG_FATHER_FROM_NOTES)
 _NOBODY = NamePart("", (), (), "", ())
 _NO_READING = Reading(_NOBODY, _NOBODY, _NOBODY, ())
 
@@ -461,6 +464,19 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
     r_father = np.fromiter((bool(r.father.tokens) for r in readings), bool, len(readings))
     bits = r_bits[reading_code] | np.where(swap, _BIT_SWAPPED, 0)
     bits |= np.where(~own_father & r_father[reading_code], _BIT_FILLED, 0)
+
+    # no father anywhere in the name columns: one the notes state ("Son of Ali Akbar.")
+    n_codes, n_uniq = pd.factorize(_col(df, "notes").astype(object))
+    if len(n_uniq):
+        from_notes = [father_in_notes(v, table) for v in n_uniq]
+        found = np.fromiter((bool(p.tokens) for p in from_notes), bool, len(from_notes))
+        has = np.fromiter((bool(p.tokens) for p in f_parts), bool, len(f_parts))[f_idx]
+        use = ~has & (n_codes >= 0) & found[np.maximum(n_codes, 0)]
+        if use.any():
+            pool = f_parts + from_notes
+            f_idx, f_uniq = pd.factorize(np.where(use, len(f_parts) + n_codes, f_idx))
+            f_parts = [pool[int(c)] for c in f_uniq]
+            bits |= np.where(use, _BIT_NOTES, 0)
 
     for i, col in enumerate(_COMBINED_COLUMNS):
         out[col] = comb(i)

@@ -45,6 +45,7 @@ def summarize_frame(frame: pd.DataFrame) -> dict[str, Any]:
         "with_name_key": share(frame["full_key"].notna()),
         "names_swapped_back": share(flags.str.contains("given_family_swapped")),
         "father_from_full_name": share(flags.str.contains("father_from_full_name")),
+        "father_from_notes": share(flags.str.contains("father_from_notes")),
         "name_script_fa": share(frame["name_script"] == "fa"),
         "name_script_latin": share(frame["name_script"] == "latin"),
         "sex_known": share(frame["sex"].notna()),
