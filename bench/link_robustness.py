@@ -113,10 +113,11 @@ def main() -> None:
     ap.add_argument("--oracle-seeds", type=int, default=ORACLE_SEEDS)
     ap.add_argument(
         "--generator",
-        choices=("outside", "simulate"),
+        choices=("outside", "wild", "simulate"),
         default="outside",
         help="outside: bench/robustness/outside.py (written independently of "
-        "roshan); simulate: roshan's own simulator's families",
+        "roshan); wild: bench/robustness/wild.py (also independent; free-form headers, "
+        "no mapping files); simulate: roshan's own simulator's families",
     )
     ap.add_argument("--name", default="link_robustness")
     ap.add_argument("--no-write", action="store_true")
@@ -135,6 +136,10 @@ def main() -> None:
         from roshan.simulate.families import FAMILIES as SIM_FAMILIES
 
         fams = list(SIM_FAMILIES)
+    elif args.generator == "wild":
+        from robustness.wild import FAMILIES as WILD_FAMILIES
+
+        fams = list(WILD_FAMILIES)
     else:
         fams = list(FAMILIES)
     jobs = [
@@ -167,11 +172,13 @@ def main() -> None:
     print(json.dumps({"overall": overall, "families": by_family}, indent=1))
     if args.no_write:
         return
-    what = (
-        "outside scenarios (bench/robustness/outside.py, written independently of roshan)"
-        if args.generator == "outside"
-        else "roshan's own simulator's families"
-    )
+    what = {
+        "outside": "outside scenarios (bench/robustness/outside.py, written independently "
+        "of roshan)",
+        "wild": "wild scenarios (bench/robustness/wild.py, written independently of roshan: "
+        "free-form headers, no mapping files)",
+        "simulate": "roshan's own simulator's families",
+    }[args.generator]
     earlier_note = (
         f"; {len(earlier)} of them printed by an earlier invocation of the same "
         "code and read back with --add-runs"
@@ -217,9 +224,11 @@ def main() -> None:
     write_result(
         args.name,
         result,
-        "Linkage robustness on outside scenarios"
-        if args.generator == "outside"
-        else "Linkage robustness on the simulator's scenario families",
+        {
+            "outside": "Linkage robustness on outside scenarios",
+            "wild": "Linkage robustness on wild scenarios (no mapping files)",
+            "simulate": "Linkage robustness on the simulator's scenario families",
+        }[args.generator],
         lines,
     )
 

@@ -179,3 +179,35 @@ def test_imputation_is_flagged_and_never_overrides() -> None:
     mohammad = person_name("محمدرضا حسینی", None, None)
     assert resolve_sex(None, mohammad.given.keys).value == "m"
     assert resolve_sex(None, ()).value is None
+
+
+@pytest.mark.parametrize(
+    ("value", "age"), [("25.0", 25), ("۲۵.۰", 25), ("۲۵٫۰", 25), ("25.5", 25), ("100.0", 100)]
+)
+def test_a_decimal_age_is_that_age(value: str, age: int) -> None:
+    """A float column ("25.0") read 0-25 before: the point was taken for a range."""
+    r = parse_age(value)
+    assert (r.min, r.max) == (age, age)
+
+
+def test_a_year_of_birth_in_the_age_column_gives_the_age_at_death() -> None:
+    import pandas as pd
+
+    from roshan.normalize import normalize_frame
+    from roshan.normalize.validate import BIRTH_YEAR_AS_AGE, check_fields
+
+    df = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 3, 4, 5],
+            "source": ["A"] * 5,
+            "full_name": ["Hossein Rezaei"] * 5,
+            "age": ["متولد ۱۳۸۰", "b. 2001", "25", "born 1380", None],
+            "date_of_death": ["2026-01-08", "2026-01-08", "2026-01-08", None, "2026-01-08"],
+            "date_of_birth": [None, None, None, None, "2000-05-01"],
+        }
+    )
+    out = normalize_frame(df)
+    assert list(out["age_min"]) == [24, 24, 25, pd.NA, 25]
+    assert list(out["age_max"]) == [25, 25, 25, pd.NA, 26]
+    msgs = [i.message for i in check_fields({"full_name": "x", "age": "متولد ۱۳۸۰"})]
+    assert BIRTH_YEAR_AS_AGE in msgs

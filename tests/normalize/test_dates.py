@@ -318,3 +318,16 @@ def test_detect_column_ignores_a_time_of_day() -> None:
     hint = detect_column(["13/01/2026 10:30", "08/01/2026 22:00"])
     assert hint.day_first is True
     assert parse_date("08/01/2026 22:00", hint).iso == "2026-01-08"
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [("46030", "2026-01-08"), ("46031.0", "2026-01-09"), ("36526", "2000-01-01")],
+)
+def test_excel_serial_day_numbers(value: str, iso: str) -> None:
+    assert parse_date(value).iso == iso
+
+
+@pytest.mark.parametrize("value", ["36525", "55000", "12345", "99999", "46030.5"])
+def test_other_five_digit_numbers_are_not_dates(value: str) -> None:
+    assert parse_date(value).iso is None

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from roshan.normalize.text import normalize_text
+from roshan.normalize.text import normalize_text, to_ascii_digits
 
 MAX_AGE = 120
 APPROX_MARGIN = 3
@@ -171,9 +171,22 @@ def parse_age(value: str | None) -> AgeResult:
         return NO_AGE
 
 
+# A decimal number: a spreadsheet's float column ("25.0" in a CSV that pandas or Excel
+# wrote with some ages missing) or a fraction of a year ("25.5"); the decimal point
+# must not read as a range (it did: "25.0" was 0-25).
+_DECIMAL = re.compile(
+    r"\s*([0-9\u06f0-\u06f9\u0660-\u0669]{1,3})[.\u066b][0-9\u06f0-\u06f9\u0660-\u0669]+\s*"
+)
+
+
 def _parse_age(value: str | None) -> AgeResult:
     if value is None:
         return NO_AGE
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    m = _DECIMAL.fullmatch(value)
+    if m:
+        return _range(int(to_ascii_digits(m.group(1))), int(to_ascii_digits(m.group(1))))
     text = normalize_text(str(value)) if not isinstance(value, str) else normalize_text(value)
     if not text or text in _UNKNOWN or len(text) > 60:
         return NO_AGE
@@ -237,3 +250,24 @@ def _numeric(core: str, approx: bool) -> AgeResult | None:
         n = int(float(m.group(1)))
         return _range(n, n)
     return None
+
+
+_BIRTH = re.compile(
+    r"^(?:(?:born|birth|b|dob|year of birth|متولد|تولد|متولد سال|سال تولد)\s*(?:in\s+)?)?"
+    r"((?:1[34]|19|20)\d\d)$"
+)
+
+
+def birth_year_in(value: str | None) -> int | None:
+    """The Gregorian year of birth an age cell gives instead of an age ("born 1380",
+    "b. 2001", «متولد ۱۳۸۰», a bare 1380 or 2001), else None. A Jalali year (13xx,
+    14xx) becomes the Gregorian year in which most of it falls (+621). The age itself
+    needs the date of death: :mod:`roshan.normalize.snapshot` subtracts."""
+    if not value or not isinstance(value, str):
+        return None
+    text = re.sub(r"\s+", " ", normalize_text(value)).strip()
+    m = _BIRTH.match(text)
+    if not m:
+        return None
+    year = int(m.group(1))
+    return year + 621 if year < 1500 else year

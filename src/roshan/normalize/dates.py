@@ -117,6 +117,13 @@ _ISO_DT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[tT ]\d")
 _MARKS = re.compile("[\u064b-\u065f\u0670]")  # Arabic diacritics (سی‌اُم)
 # YYYYMMDD with a plausible year; any other 8-digit number is not a date.
 _COMPACT = re.compile(r"^(1[34]\d\d|19\d\d|20\d\d)(\d\d)(\d\d)$")
+# An Excel serial day number, as a sheet exported without its date format writes a
+# date: five digits (optionally ".0") from 36526 (2000-01-01) to 54999 (2050-07-29).
+# No other reading of such a number in a date column makes sense.
+_EXCEL_SERIAL = re.compile(
+    r"^(3652[6-9]|365[3-9]\d|36[6-9]\d\d|3[7-9]\d{3}|4\d{4}|5[0-4]\d{3})(?:\.0+)?$"
+)
+_EXCEL_EPOCH = date(1899, 12, 30)
 # A time of day after the date ("1404/10/18 22:30", "... ساعت ۲۲"). It must
 # stand apart (after a space) so that "1404:10:18" stays a date.
 _TIME = re.compile(
@@ -352,6 +359,10 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
     if m:  # 14041018, 20260108
         y, mo_, d = (int(g) for g in m.groups())
         return _build(y, mo_, d, "jalali" if y < 1500 else "gregorian")
+    m = _EXCEL_SERIAL.match(text)
+    if m:  # 46030: an Excel date written out as its serial number
+        serial = _EXCEL_EPOCH + timedelta(days=int(m.group(1)))
+        return _build(serial.year, serial.month, serial.day, "gregorian")
     text = _WEEKDAY.sub(" ", text)
     text = _VAGUE.sub(" ", text)
     text, n_ordinals = _ORDINAL_WORD.subn(lambda m: f" {_ordinal_digits(m)} ", text)

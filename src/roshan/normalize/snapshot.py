@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from roshan.normalize.ages import parse_age
+from roshan.normalize.ages import MAX_AGE, birth_year_in, parse_age
 from roshan.normalize.causes import cause_category, yes_no
 from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
 from roshan.normalize.names import (
@@ -487,6 +487,29 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
     return comb(len(_COMBINED_COLUMNS))  # the first given name's key
 
 
+def _age_from_birth_year(df: pd.DataFrame, out: dict[str, Any]) -> None:
+    """Where a record has no age but a year of birth — in the age cell ("born 1380",
+    «متولد ۱۳۸۰», a bare 2001) or a date-of-birth column — and a date of death: the
+    age is the difference of the years, less one if the birthday had not come yet
+    (age_min = difference - 1, age_max = difference)."""
+    years, yidx = _distinct_apply([_col(df, "age")], birth_year_in)
+    cell = np.array([-1 if y is None else y for y in years], dtype=np.int64)[yidx]
+    dob_year = pd.array(out["dob_year"], dtype="Int32").to_numpy(dtype=np.int64, na_value=-1)
+    born = np.where(cell > 0, cell, dob_year)
+    dod_year = np.array([-1 if d is None else d.year for d in out["dod"]], dtype=np.int64)
+    diff = dod_year - born
+    no_age = pd.array(out["age_min"], dtype="Int32").isna()
+    fill = no_age & (born > 0) & (dod_year > 0) & (diff >= 0) & (diff <= MAX_AGE)
+    if not fill.any():
+        return
+    for col, value in (("age_min", np.maximum(diff - 1, 0)), ("age_max", diff)):
+        current = pd.array(out[col], dtype="Int32")
+        out[col] = pd.array(
+            [int(v) if f else c for f, v, c in zip(fill, value, current, strict=True)],
+            dtype="Int32",
+        )
+
+
 def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> pd.DataFrame:
     """Normalise every field of a records frame (``records_frame`` shape); pure.
 
@@ -550,6 +573,7 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     out["dob_year"] = pd.array(
         _take([d.first.year if d.first else None for d in dob], bidx), dtype="Int32"
     )
+    _age_from_birth_year(df, out)
 
     # ---- places
     places, pidx = _distinct_apply(

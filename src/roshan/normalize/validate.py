@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Literal
 
 from roshan.canonical import NAME_FIELDS, CauseOfDeath
-from roshan.normalize.ages import parse_age
+from roshan.normalize.ages import birth_year_in, parse_age
 from roshan.normalize.causes import yes_no
 from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
 from roshan.normalize.places import resolve_place
@@ -35,12 +35,14 @@ EARLIEST_DEATH = date(1979, 1, 1)
 NOT_A_DATE = "not a recognisable Jalali or Gregorian date"
 AMBIGUOUS_ORDER = "day and month order is ambiguous; only the year is kept"
 DATE_FIELDS = ("date_of_death", "date_of_birth")
+BIRTH_YEAR_AS_AGE = "a year of birth, not an age; the age is counted from the date of death"
 MESSAGES: frozenset[str] = frozenset(
     {
         "birth is after death",
         "date is in the future or before 1979",
         AMBIGUOUS_ORDER,
         "impossible age (over 120)",
+        BIRTH_YEAR_AS_AGE,
         "no name in any name field",
         "not a cause-of-death category; inferred from the text instead",
         NOT_A_DATE,
@@ -200,7 +202,9 @@ def check_fields(
     age = _filled(fields, "age")
     if age is not None:
         a = parse_age(age)
-        if a.impossible:
+        if birth_year_in(age) is not None:
+            issues.append(FieldIssue("age", BIRTH_YEAR_AS_AGE, "warning"))
+        elif a.impossible:
             issues.append(FieldIssue("age", "impossible age (over 120)", "warning"))
         elif not a.ok:
             issues.append(FieldIssue("age", "not a recognisable age or age range", "warning"))
