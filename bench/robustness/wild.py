@@ -2241,8 +2241,11 @@ def people_frame(people: list[Person], lists_of: dict[str, list[str]]) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def generate(family: str, seed: int = 1, out_dir: Path | str | None = None) -> Scenario:
-    """Generate one SYNTHETIC scenario of `family` and write its files to `out_dir`."""
+def generate(
+    family: str, seed: int = 1, out_dir: Path | str | None = None, n_people: int = N_PEOPLE
+) -> Scenario:
+    """Generate one SYNTHETIC scenario of `family` and write its files to `out_dir`
+    (`n_people`: a smaller population for quick tests)."""
     if family not in FAMILY_SPECS:
         raise KeyError(f"unknown family {family!r}; known: {', '.join(FAMILIES)}")
     specs = FAMILY_SPECS[family]
@@ -2252,7 +2255,7 @@ def generate(family: str, seed: int = 1, out_dir: Path | str | None = None) -> S
         else Path(tempfile.mkdtemp(prefix=f"{family}-SYNTHETIC-"))
     )
     out.mkdir(parents=True, exist_ok=True)
-    people = make_people(seed)
+    people = make_people(seed, n_people)
     rng_cap = np.random.default_rng(stable_seed("wild-capture", family, seed))
     logits = capture_logits(specs, people)
     shift = solve_shift(logits, UNION_TARGET)
