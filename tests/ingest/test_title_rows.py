@@ -94,3 +94,31 @@ def test_json_object_inside_a_record(tmp_path: Path) -> None:
         assert res.columns["location.province"] == "province"
     finally:
         w.close()
+
+
+def test_a_workbook_that_opens_on_a_cover_sheet(tmp_path: Path) -> None:
+    """Before: the cover sheet was read and the file refused (no name column)."""
+    p = tmp_path / "sheets-SYNTHETIC.xlsx"
+    wb = openpyxl.Workbook()
+    cover = wb.active
+    cover.title = "About"
+    cover.append(["This workbook lists SYNTHETIC records."])
+    data = wb.create_sheet("Victims")
+    data.append(["Name", "Age", "Date of death", "City"])
+    data.append(["Hossein Rezaei", 25, "2026-01-08", "Zahedan"])
+    wb.save(p)
+    t = open_table(p)
+    assert t.header == ["Name", "Age", "Date of death", "City"]
+    assert "read sheet 'Victims'" in t.warnings[0]
+    assert open_table(p, sheet="About").header == ["This workbook lists SYNTHETIC records."]
+
+
+def test_json_records_keyed_by_id(tmp_path: Path) -> None:
+    p = tmp_path / "k-SYNTHETIC.json"
+    p.write_text(
+        json.dumps({"17": {"name": "Hossein Rezaei"}, "18": {"name": "Ali Ahmadi"}}),
+        encoding="utf-8",
+    )
+    t = open_table(p)
+    rows = [cells for _, cells in t.rows]
+    assert rows == [{"key": "17", "name": "Hossein Rezaei"}, {"key": "18", "name": "Ali Ahmadi"}]

@@ -269,6 +269,27 @@ def check_xlsx_sizes(path: Path) -> None:
         )
 
 
+def _list_sheet(wb: Any, names: list[str]) -> str:
+    """The first sheet whose header (found as :func:`header_index` finds it) has a column
+    that names a person ("Name", «نام و نام خانوادگی»): a workbook may open on a cover
+    or "About" sheet. The first sheet when none has one."""
+    from roshan.canonical import NAME_FIELDS
+    from roshan.ingest.mapping import auto_target, guess_target
+
+    if len(names) == 1:
+        return names[0]
+    for n in names:
+        rows = []
+        for row in wb[n].iter_rows(values_only=True, max_row=PREAMBLE_SCAN):
+            rows.append(["" if v is None else str(v) for v in row])
+        if not rows:
+            continue
+        header = rows[header_index(rows)]
+        if any((auto_target(h) or guess_target(h)) in NAME_FIELDS for h in header if h):
+            return n
+    return names[0]
+
+
 def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     """Open an XLSX workbook's sheet.
 
@@ -297,9 +318,15 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         raise InputFileError(
             f"no sheet named {sheet!r} (sheets: {', '.join(names)})", file=path.name
         )
-    name = sheet or names[0]
-    ws = wb[name]
     warnings: list[str] = []
+    name = sheet or _list_sheet(wb, names)
+    if name != names[0] and sheet is None:
+        warnings.append(
+            f"read sheet {name!r}, the first with a name column (before it: "
+            f"{', '.join(repr(n) for n in names[: names.index(name)])}); pass --sheet to "
+            "read another"
+        )
+    ws = wb[name]
     merged: dict[tuple[int, int], Any] = {}
     merge_notes: dict[int, list[tuple[int, str]]] = {}  # sheet row -> [(column, note)]
     formula_cells: set[tuple[int, int]] = set()
@@ -492,6 +519,9 @@ def read_json(path: Path, encoding: str) -> Table:
             data = data["records"]
         elif len(lists) == 1:
             data = lists[0]
+        elif data and all(isinstance(v, dict) for v in data.values()):
+            # {"17": {...}, "18": {...}}: records keyed by their id; the key is kept
+            data = [{"key": k, **v} if "key" not in v else v for k, v in data.items()]
         else:
             raise InputFileError(
                 'JSON must be an array of objects or {"records": [...]}', file=path.name
