@@ -211,3 +211,23 @@ def test_a_year_of_birth_in_the_age_column_gives_the_age_at_death() -> None:
     assert list(out["age_max"]) == [25, 25, 25, pd.NA, 26]
     msgs = [i.message for i in check_fields({"full_name": "x", "age": "متولد ۱۳۸۰"})]
     assert BIRTH_YEAR_AS_AGE in msgs
+
+
+@pytest.mark.parametrize(
+    ("value", "lo", "hi"),
+    [
+        ("early 20s", 20, 23),
+        ("mid 30s", 33, 36),
+        ("late 20s", 26, 29),
+        ("اوایل دهه ۲۰", 20, 23),
+        ("twenties", 20, 29),
+        ("in his 20s", 20, 29),
+        ("in her thirties", 30, 39),
+        ("17 or 18", 17, 18),
+        ("۱۷ یا ۱۸", 17, 18),
+    ],
+)
+def test_parts_of_decades_and_alternatives(value: str, lo: int, hi: int) -> None:
+    """All unparsed before (no age at all)."""
+    r = parse_age(value)
+    assert (r.min, r.max) == (lo, hi)

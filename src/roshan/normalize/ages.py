@@ -119,7 +119,19 @@ _APPROX = re.compile(
     r"\b(about|around|roughly|approx(?:imately)?|circa|ca|c|est|estimated|"
     r"حدود|حدودا|تقریبا|نزدیک)\b|~"
 )
-_RANGE = re.compile(r"^(\d{1,3})\s*(?:-|to|تا|الی|و|\s)\s*(\d{1,3})$")
+_RANGE = re.compile(r"^(\d{1,3})\s*(?:-|to|or|تا|الی|یا|و|\s)\s*(\d{1,3})$")
+# "early 20s" 20-23, "mid 30s" 33-36, "late 40s" 46-49; «اوایل دهه ۲۰»
+_PART_DECADE = re.compile(r"^(early|mid|late|اوایل|اواسط|اواخر)\s*(?:دهه\s*)?([1-9])0\s*s?$")
+_PART_SPAN = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}
+_PART_SPAN.update({"اوایل": (0, 3), "اواسط": (3, 6), "اواخر": (6, 9)})
+# "twenties", "in his 30s"
+_DECADE_WORDS = {
+    w: d
+    for d, w in enumerate(
+        "_ _ twenties thirties forties fifties sixties seventies eighties nineties".split()
+    )
+    if d >= 2
+}
 _DECADE = re.compile(r"^دهه\s*(\d)0$|^(\d)0\s*s$|^([1-9])0\s*(?:و\s*)?(?:چند|something)$")
 _UNDER = re.compile(r"\b(under|below|less than|younger than|زیر|کمتر از)\b\s*(\d{1,3})")
 _OVER = re.compile(r"\b(over|above|more than|older than|بالای|بیش از|بیشتر از)\b\s*(\d{1,3})")
@@ -232,6 +244,15 @@ def _numeric(core: str, approx: bool) -> AgeResult | None:
     m = _RANGE.match(core)
     if m:
         return _range(int(m.group(1)), int(m.group(2)), approx)
+    core = re.sub(r"^(?:in\s+)?(?:his|her|their)\s+", "", core)
+    m = _PART_DECADE.match(core)
+    if m:
+        lo, hi = _PART_SPAN[m.group(1)]
+        d = int(m.group(2)) * 10
+        return _range(d + lo, d + hi, True)
+    if core.rstrip("s") in {w.rstrip("s") for w in _DECADE_WORDS}:
+        d = next(v for w, v in _DECADE_WORDS.items() if w.rstrip("s") == core.rstrip("s"))
+        return _range(d * 10, d * 10 + 9, True)
     m = _DECADE.match(core)
     if m:
         d = int(m.group(1) or m.group(2) or m.group(3))
