@@ -331,3 +331,37 @@ def test_excel_serial_day_numbers(value: str, iso: str) -> None:
 @pytest.mark.parametrize("value", ["36525", "55000", "12345", "99999", "46030.5"])
 def test_other_five_digit_numbers_are_not_dates(value: str) -> None:
     assert parse_date(value).iso is None
+
+
+def test_a_date_without_its_year_takes_the_column_year() -> None:
+    """Before: «۱۸ دی», "Jan 9", "early Jan" had no date at all (8 % of one wild list)."""
+    h = detect_column(["2026-01-08", "2026-01-09", "2026-01-10", "Jan 9"])
+    assert h.anchor is not None and h.anchor.isoformat() == "2026-01-09"
+    cases = {
+        "Jan 9": ("2026-01-09", "day"),
+        "۱۸ دی": ("2026-01-08", "day"),
+        "نوزدهم دی\u200cماه": ("2026-01-09", "day"),
+        "Dec 30": ("2025-12-30", "day"),  # the December before, not after
+        "early Jan": ("2026-01", "month"),
+    }
+    for value, (iso, precision) in cases.items():
+        r = parse_date(value, h)
+        assert (r.iso, r.precision, r.year_from_column) == (iso, precision, True), value
+    assert parse_date("Jan 9").iso is None  # alone it has no year
+    assert not parse_date("2026-01-09", h).year_from_column
+
+
+def test_a_yearless_date_far_from_its_column_is_not_read() -> None:
+    h = ColumnHint(anchor=date(2026, 1, 9))
+    assert parse_date("July 15", h).iso is None  # 178 and 187 days from the two readings
+    assert parse_date("March 1", h).iso == "2026-03-01"  # 51 days: read
+
+
+def test_ingest_warns_when_the_year_came_from_the_column() -> None:
+    from roshan.normalize.validate import YEAR_FROM_COLUMN, DateColumns, check_fields
+
+    cols = DateColumns()
+    for row, value in enumerate(["2026-01-08", "2026-01-10", "Jan 9"], start=1):
+        assert check_fields({"full_name": "x", "date_of_death": value}, cols, row) == []
+    late = list(cols.late_issues())
+    assert [(row, i.message) for row, i in late] == [(3, YEAR_FROM_COLUMN)]

@@ -37,7 +37,7 @@ from __future__ import annotations
 import calendar as _cal
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -216,6 +216,7 @@ class DateResult:
     first: date | None = None
     last: date | None = None
     alternatives: tuple[str, ...] = field(default_factory=tuple)
+    year_from_column: bool = False  # written without a year; the column's dates gave it
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict (the CLI's ``date`` command prints this)."""
@@ -239,6 +240,14 @@ class ColumnHint:
 
     calendar: str | None = None  # 'jalali' | 'gregorian' | None
     day_first: bool | None = None  # for year-last numeric dates
+    # The median of the column's full dates: a date written without its year («۱۸
+    # دی», "Jan 9", "early Jan") takes the year that puts it nearest (within
+    # YEARLESS_MAX_DAYS), so "Dec 30" beside January dates is the December before.
+    anchor: date | None = None
+
+
+YEARLESS_MAX_DAYS = 120
+"""A yearless date is read only when it falls this close to its column's median date."""
 
 
 def _jalali_range(y: int, m: int | None, d: int | None) -> tuple[date, date] | None:
@@ -385,10 +394,13 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
             return NOT_A_DATE
         month, cal = mo
         ints = [int(n) for n in nums]
+        if not ints:  # "early Jan", «دی‌ماه»: a month without its year
+            return _yearless(month, None, cal, hint)
         if len(ints) == 1:  # "Dey 1404", "January 2026"
             if len(nums[0]) <= 2:
-                # «۱۸ دی», "January 8": a day without its year, not Dey 1418.
-                return NOT_A_DATE
+                # «۱۸ دی», "January 8": a day without its year, not Dey 1418; the
+                # year comes from the column's other dates, if they give one.
+                return _yearless(month, ints[0], cal, hint)
             return _build(ints[0], month, None, cal)
         if len(ints) == 2:  # "18 Dey 1404", "January 8, 2026", "1404 Dey 18"
             a, b = ints
@@ -465,6 +477,26 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
 _SPLIT = re.compile(r"[^\d]+")
 
 
+def _yearless(month: int, day: int | None, cal: str, hint: ColumnHint) -> DateResult:
+    """A day (or a month) written without its year, read in the year that puts it
+    nearest the column's median date; not a date without one, or when even the
+    nearest reading is more than :data:`YEARLESS_MAX_DAYS` away."""
+    if hint.anchor is None:
+        return NOT_A_DATE
+    a = hint.anchor
+    base = jdatetime.date.fromgregorian(date=a).year if cal == "jalali" else a.year
+    best: DateResult | None = None
+    best_gap = YEARLESS_MAX_DAYS + 1
+    for y in (base - 1, base, base + 1):
+        r = _build(y, month, day, cal)
+        if not r.ok or r.first is None or r.last is None:
+            continue
+        gap = 0 if r.first <= a <= r.last else min(abs((r.first - a).days), abs((r.last - a).days))
+        if gap < best_gap:
+            best, best_gap = r, gap
+    return replace(best, year_from_column=True) if best is not None else NOT_A_DATE
+
+
 def detect_column(values: Iterable[str | None]) -> ColumnHint:
     """Detect a column's calendar and day/month order from all its values.
 
@@ -474,6 +506,7 @@ def detect_column(values: Iterable[str | None]) -> ColumnHint:
     """
     jal = greg = 0
     day_first_ev = month_first_ev = 0
+    days: list[int] = []
     for v in values:
         if not v or not isinstance(v, str):
             continue
@@ -483,6 +516,8 @@ def detect_column(values: Iterable[str | None]) -> ColumnHint:
                 jal += 1
             else:
                 greg += 1
+        if r.ok and r.precision == "day" and r.first is not None:
+            days.append(r.first.toordinal())
         text = _TIME.sub(" ", to_ascii_digits(v).translate(_FOLD).lower())
         parts = [p for p in _SPLIT.split(text) if p]
         if len(parts) == 3 and len(parts[0]) <= 2 and len(parts[1]) <= 2:
@@ -499,4 +534,5 @@ def detect_column(values: Iterable[str | None]) -> ColumnHint:
         order = True
     elif month_first_ev and not day_first_ev:
         order = False
-    return ColumnHint(cal, order)
+    anchor = date.fromordinal(int(sorted(days)[len(days) // 2])) if days else None
+    return ColumnHint(cal, order, anchor)

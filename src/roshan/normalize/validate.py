@@ -34,6 +34,7 @@ from roshan.normalize.text import normalize_text
 EARLIEST_DEATH = date(1979, 1, 1)
 NOT_A_DATE = "not a recognisable Jalali or Gregorian date"
 AMBIGUOUS_ORDER = "day and month order is ambiguous; only the year is kept"
+YEAR_FROM_COLUMN = "written without a year; the year is the one nearest the column's other dates"
 DATE_FIELDS = ("date_of_death", "date_of_birth")
 BIRTH_YEAR_AS_AGE = "a year of birth, not an age; the age is counted from the date of death"
 MESSAGES: frozenset[str] = frozenset(
@@ -41,6 +42,7 @@ MESSAGES: frozenset[str] = frozenset(
         "birth is after death",
         "date is in the future or before 1979",
         AMBIGUOUS_ORDER,
+        YEAR_FROM_COLUMN,
         "impossible age (over 120)",
         BIRTH_YEAR_AS_AGE,
         "no name in any name field",
@@ -137,7 +139,15 @@ class DateColumns:
             hint = hints.get(name)
             for value, rows in pending.items():
                 r = parse_date(value, hint)
-                msg = NOT_A_DATE if not r.ok else AMBIGUOUS_ORDER if r.ambiguous else None
+                msg = (
+                    NOT_A_DATE
+                    if not r.ok
+                    else AMBIGUOUS_ORDER
+                    if r.ambiguous
+                    else YEAR_FROM_COLUMN
+                    if r.year_from_column
+                    else None
+                )
                 if msg is not None:
                     issue = FieldIssue(name, msg, "warning")
                     for row in rows:
