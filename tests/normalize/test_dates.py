@@ -365,3 +365,26 @@ def test_ingest_warns_when_the_year_came_from_the_column() -> None:
         assert check_fields({"full_name": "x", "date_of_death": value}, cols, row) == []
     late = list(cols.late_issues())
     assert [(row, i.message) for row, i in late] == [(3, YEAR_FROM_COLUMN)]
+
+
+@pytest.mark.parametrize(
+    ("value", "first", "last"),
+    [
+        ("Jan 8 or 9, 2026", "2026-01-08", "2026-01-09"),
+        ("8 or 9 January 2026", "2026-01-08", "2026-01-09"),
+        ("Jan 9 or 8, 2026", "2026-01-08", "2026-01-09"),
+        ("۸ یا ۹ دی ۱۴۰۴", "2025-12-29", "2025-12-30"),
+    ],
+)
+def test_one_of_two_neighbouring_days(value: str, first: str, last: str) -> None:
+    r = parse_date(value)
+    assert (r.iso, r.precision, r.first.isoformat(), r.last.isoformat()) == (
+        first,
+        "day",
+        first,
+        last,
+    )
+
+
+def test_two_days_far_apart_are_no_date() -> None:
+    assert parse_date("Jan 8 or 20, 2026").iso is None

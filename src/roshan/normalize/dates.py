@@ -353,6 +353,25 @@ def parse_date(value: str | None, hint: ColumnHint | None = None) -> DateResult:
         return NOT_A_DATE
 
 
+# "Jan 8 or 9", «۸ یا ۹ دی ۱۴۰۴»: one of two neighbouring days
+_DAY_OR = re.compile(r"^(.*?)\b(\d{1,2})\s+(?:or|یا)\s+(\d{1,2})\b(.*)$")
+
+
+def _day_or(pre: str, d1: str, d2: str, post: str, *, hint: ColumnHint) -> DateResult:
+    """ "Jan 8 or 9": the earlier day, with ``last`` the later (at most 3 days apart)."""
+    one = _parse_date(f"{pre}{d1}{post}", hint)
+    two = _parse_date(f"{pre}{d2}{post}", hint)
+    if not (one.ok and two.ok and one.precision == two.precision == "day"):
+        return NOT_A_DATE
+    if one.first is None or two.first is None:
+        return NOT_A_DATE
+    lo, hi = (one, two) if one.first < two.first else (two, one)
+    assert lo.first is not None and hi.first is not None
+    if 0 < (hi.first - lo.first).days <= 3:
+        return replace(lo, last=hi.first)
+    return NOT_A_DATE
+
+
 def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
     if not value or not isinstance(value, str):
         return NOT_A_DATE
@@ -360,6 +379,9 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
     text = _MARKS.sub("", to_ascii_digits(value).translate(_FOLD)).strip().lower()
     if not text or len(text) > 80:
         return NOT_A_DATE
+    m = _DAY_OR.match(text)
+    if m:
+        return _day_or(*m.groups(), hint=hint)
     m = _ISO_DT.match(text)
     if m:
         text = "-".join(m.groups())
