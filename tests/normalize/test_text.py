@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -95,3 +96,26 @@ def test_very_long_and_odd_inputs() -> None:
         normalize_name(odd)
         normalize_place(odd)
         parse_date(odd)
+
+
+@pytest.mark.parametrize(
+    ("sorani", "persian"),
+    [
+        ("ڕێبین", "ریبین"),
+        ("ئاسۆ", "آسو"),
+        ("هەژار", "هژار"),
+        ("ژینا ئەمینی", "ژینا امینی"),
+        ("ئەحمەد", "احمد"),
+        ("پەخشان", "پخشان"),
+        ("ئارام", "آرام"),
+        ("ئیبراهیم", "ابراهیم"),
+        ("فاتمە", "فاطمه"),
+        ("ڕەحیم", "رحیم"),
+    ],
+)
+def test_sorani_kurdish_spelling_keys_like_persian(sorani: str, persian: str) -> None:
+    """Kurdish lists write names in Sorani spelling; before, ە read as the consonant ه
+    (هەژار → ههژار), a word-opening ئ as ی (ئەحمەد → یهحمهد) and ڕ was lost."""
+    from roshan.normalize import normalize_name
+
+    assert normalize_name(sorani).key == normalize_name(persian).key

@@ -89,11 +89,32 @@ def _strip_latin_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+# Sorani Kurdish spelling (Kurdish lists write names in it: ڕێبین، هەژار، ئەحمەد ئەمینی).
+# It writes every vowel: ئ opens a word that starts with a vowel (ئا = آ, ئە = ا), and ە
+# is a short e/a that Persian leaves unwritten inside a word and writes ه at its end
+# (فاتمە = فاطمه). ڕ ڵ are Persian ر ل. Persian text never has these, so the rules
+# change nothing there.
+_WORD_START = "(?<![\u0600-\u06ff\u0750-\u077f])"
+_KURDISH_ALEF = re.compile(_WORD_START + "ئا")
+_KURDISH_VOWEL = re.compile(_WORD_START + "ئ")
+_KURDISH_E_END = re.compile("\u06d5(?![\u0600-\u06ff\u0750-\u077f])")
+_KURDISH_LETTERS = str.maketrans({"\u06d5": "", "\u0695": "ر", "\u06b5": "ل", "\u06a4": "و"})
+
+
+def _sorani(text: str) -> str:
+    if "ئ" in text:
+        text = _KURDISH_VOWEL.sub("ا", _KURDISH_ALEF.sub("آ", text))
+    if "\u06d5" in text or "\u0695" in text or "\u06b5" in text or "\u06a4" in text:
+        text = _KURDISH_E_END.sub("ه", text).translate(_KURDISH_LETTERS)
+    return text
+
+
 def _fold_once(value: str) -> str:
     # NFKC folds Arabic presentation forms (ﻣﺤﻤﺪ) and full-width Latin.
     text = unicodedata.normalize("NFKC", value)
     text = _INVISIBLE.sub("", text)
     text = _ZWNJ.sub(" ", text)
+    text = _sorani(text)
     text = text.translate(_LETTER_TABLE)
     text = _ARABIC_MARKS.sub("", text)
     text = _strip_latin_accents(text)
