@@ -231,3 +231,33 @@ def test_parts_of_decades_and_alternatives(value: str, lo: int, hi: int) -> None
     """All unparsed before (no age at all)."""
     r = parse_age(value)
     assert (r.min, r.max) == (lo, hi)
+
+
+def test_daughter_of_beats_the_names_usual_sex() -> None:
+    """Hiwa is mostly a man's name; "daughter of" in the record says otherwise. Before,
+    every row here was imputed male, and a list reporting F then disagreed on sex."""
+    import pandas as pd
+
+    from roshan.normalize import normalize_frame
+    from roshan.normalize.names import kin_sex
+
+    df = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 3, 4, 5],
+            "source": ["A"] * 5,
+            "full_name": [
+                "Hiwa Rezaei daughter of Ali",
+                "هیوا رضایی دختر علی",
+                "Hiwa Rezaei",
+                "Hiwa Rezaei daughter of Ali",
+                "Zahra Rigi",
+            ],
+            "notes": [None, None, "Daughter of Ali", None, "پدر دو دختر"],
+            "sex": [None, None, None, "M", None],
+        }
+    )
+    out = normalize_frame(df)
+    assert list(out["sex"]) == ["f", "f", "f", "m", "f"]  # a reported sex always wins
+    assert list(out["sex_imputed"]) == [True, True, True, False, True]
+    assert kin_sex(None, "پدر دو دختر") is None  # father of two daughters: not her sex
+    assert kin_sex("Ali son of Reza daughter of Hasan") is None  # contradicts itself

@@ -10,11 +10,17 @@ descent, Haj a pilgrimage) but are written inconsistently from list to list.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from roshan.normalize.keys import rule_key
-from roshan.normalize.text import is_persian_token, normalize_text, script_of
+from roshan.normalize.text import (
+    is_persian_token,
+    normalize_text,
+    script_of,
+    strip_latin_accents,
+)
 from roshan.normalize.variants import (
     VariantTable,
     data_path,
@@ -150,6 +156,7 @@ def strip_name_notes(raw: str) -> str:
     """
     if not raw or not isinstance(raw, str):
         return raw
+    raw = unicodedata.normalize("NFKC", raw)  # full-width digits and letters, as later
     front: list[str] = []
     if "(" in raw or "[" in raw:
 
@@ -167,7 +174,8 @@ def strip_name_notes(raw: str) -> str:
 
         raw = _BRACKETED.sub(bracket, raw)
     if _DIGIT.search(raw):
-        raw = _AGE_NOTE.sub(" ", raw)
+        # accents off first, as normalize_text will take them: "0Ý" is "0y", an age
+        raw = _AGE_NOTE.sub(" ", strip_latin_accents(raw))
         raw = re.sub(r"[\s\-–,،]+$", "", raw)
     if front:
         raw = " ".join([*front, raw])
@@ -743,6 +751,30 @@ def father_in_notes(text: str | None, table: VariantTable | None = None) -> Name
                         toks.append(words[i + n + 1])
                 return sub_part(toks, "father", table)
     return _EMPTY
+
+
+_KIN_MALE = (("son", "of"), ("s", "o"), ("پسر",), ("ولد",), ("بن",), ("ابن",), ("bin",), ("ibn",))
+_KIN_FEMALE = (("daughter", "of"), ("d", "o"), ("دختر",), ("بنت",), ("bint",))
+
+
+def kin_sex(full_name: str | None, notes: str | None = None) -> str | None:
+    """ "m" or "f" when the record says whose son or daughter the person is ("Hiwa
+    Rezaei daughter of Ali", «هیوا رضایی دختر علی», notes "Daughter of Ali"), else None.
+    In notes only the English connectives count («پدر دو دختر», father of two
+    daughters, is not the person's own sex)."""
+    found: set[str] = set()
+    for text, markers in (
+        (full_name, _KIN_MALE + _KIN_FEMALE),
+        (notes, (("son", "of"), ("s", "o"), ("daughter", "of"), ("d", "o"))),
+    ):
+        if not text or not isinstance(text, str):
+            continue
+        words = normalize_text(text).split()
+        for i in range(len(words)):
+            for mk in markers:
+                if tuple(words[i : i + len(mk)]) == mk and i + len(mk) < len(words):
+                    found.add("m" if mk in _KIN_MALE else "f")
+    return found.pop() if len(found) == 1 else None
 
 
 def has_marker_word(norm: str) -> bool:

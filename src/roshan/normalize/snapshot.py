@@ -39,6 +39,7 @@ from roshan.normalize.names import (
     father_in_notes,
     given_field_is_family,
     has_marker_word,
+    kin_sex,
     name_part,
     parse_full_name,
     romanize_token,
@@ -542,6 +543,15 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     )
     out["sex"] = _take([s.value for s in sexes], sidx)
     out["sex_imputed"] = _take([s.imputed for s in sexes], sidx, bool)
+    # no sex reported: "daughter of" / «پسر» in the record beats the name's usual sex
+    kin, kidx = _distinct_apply([_col(df, "full_name"), _col(df, "notes")], kin_sex)
+    kin_row = np.array(kin, dtype=object)[kidx]
+    use = (np.asarray(out["sex_imputed"], bool) | pd.isna(np.asarray(out["sex"], object))) & (
+        kin_row != None  # noqa: E711 - elementwise on an object array
+    )
+    if use.any():
+        out["sex"] = np.where(use, kin_row, np.asarray(out["sex"], object))
+        out["sex_imputed"] = np.asarray(out["sex_imputed"], bool) | use
 
     # ---- age
     ages, aidx = _distinct_apply([_col(df, "age")], parse_age)

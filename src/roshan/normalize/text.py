@@ -76,7 +76,7 @@ _LATIN_ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f]")
 _NOT_WORD = re.compile(r"[^\w\s]|_")
 
 
-def _strip_latin_accents(text: str) -> str:
+def strip_latin_accents(text: str) -> str:
     """Drop combining marks from Latin letters only (â, ā -> a), keeping Persian intact."""
     if text.isascii() or not _LATIN_ACCENTED.search(text):
         return text
@@ -117,7 +117,7 @@ def _fold_once(value: str) -> str:
     text = _sorani(text)
     text = text.translate(_LETTER_TABLE)
     text = _ARABIC_MARKS.sub("", text)
-    text = _strip_latin_accents(text)
+    text = strip_latin_accents(text)
     text = _APOSTROPHES.sub("", text)
     text = text.lower()
     # Keep letters and digits of any script (\w is str.isalnum() plus "_");
