@@ -204,6 +204,27 @@ def test_upload_preview_confirm_and_rejected_rows(ingest_app, any_ws, scenario) 
     big.state.jobs.shutdown()
 
 
+def test_upload_preview_of_free_form_headers(ingest_app) -> None:
+    """A list with no mapping file: the preview shows the columns read by their words,
+    fills a second name column where the first is empty, and warns about no date."""
+    c = client_for(ingest_app, "analyst")
+    h = {"X-CSRF-Token": session_csrf(c)}
+    body = "#,Full Name,Name (Farsi),Age\n1,SYNTHETIC Testname Alpha,,25\n2,,نام آزمایشی,31\n"
+    r = c.post(
+        "/api/uploads",
+        data={"source_name": "SYNTHETIC-FREE", "source_kind": "ngo_list"},
+        files={"file": ("SYNTHETIC free.csv", body.encode("utf-8"), "text/csv")},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    p = r.json()
+    mapped = {col["column"]: col["field"] for col in p["columns"]}
+    assert mapped["Full Name"] == mapped["Name (Farsi)"] == "full_name"
+    assert [row["full_name"] for row in p["rows"]] == ["SYNTHETIC Testname Alpha", "نام آزمایشی"]
+    assert any("read by the words of their header" in w for w in p["warnings"])
+    assert any("no column was read as the date of death" in w for w in p["warnings"])
+
+
 def test_upload_limits(ingest_app) -> None:
     c = client_for(ingest_app, "analyst")
     h = {"X-CSRF-Token": session_csrf(c)}

@@ -97,7 +97,7 @@ class ImportResult:
         }
 
 
-def _column_notes(columns: dict[str, str], mapping: ColumnMapping | None) -> list[str]:
+def column_notes(columns: dict[str, str], mapping: ColumnMapping | None) -> list[str]:
     """Notes on the columns roshan chose by itself: those read by the words of a
     free-form header, and a missing date of death (linkage then has no date)."""
     notes: list[str] = []
@@ -418,7 +418,7 @@ def ingest_table(
         unmapped_columns=[h for h in table.header if h not in columns],
     )
     result.notes.extend(table.warnings)
-    result.notes.extend(_column_notes(columns, mapping))
+    result.notes.extend(column_notes(columns, mapping))
     with ws.engine.begin() as conn:
         existing = _existing_import(conn, sha256)
         if existing is not None:

@@ -216,7 +216,7 @@ def expire_uploads(uploads_dir: Path, ttl: float, now: float | None = None) -> i
 
 def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
     """Detected encoding and format, header → field mapping, and the first rows mapped."""
-    from roshan.ingest import load_mapping, open_table, resolve_columns
+    from roshan.ingest import column_notes, load_mapping, open_table, resolve_columns
 
     path = folder / meta["file"]
     mapping = load_mapping(folder / meta["mapping"]) if meta.get("mapping") else None
@@ -225,12 +225,12 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
     columns = resolve_columns(table.header, mapping, path.name)
     rows = []
     for _, cells in table.rows:
-        rows.append(
-            {
-                field: ("" if cells.get(col) is None else str(cells.get(col)))
-                for col, field in columns.items()
-            }
-        )
+        row: dict[str, str] = {}
+        for col, field in columns.items():  # a second column of a field fills in only
+            value = cells.get(col)
+            if not row.get(field):
+                row[field] = "" if value is None else str(value)
+        rows.append(row)
         if len(rows) >= PREVIEW_ROWS:
             break
     close = getattr(table.rows, "close", None)
@@ -254,7 +254,7 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
         "columns": [{"column": h, "field": columns.get(h)} for h in table.header],
         "fields": list(dict.fromkeys(columns.values())),
         "rows": rows,
-        "warnings": list(table.warnings),
+        "warnings": [*table.warnings, *column_notes(columns, mapping)],
     }
 
 
