@@ -261,3 +261,11 @@ def test_daughter_of_beats_the_names_usual_sex() -> None:
     assert list(out["sex_imputed"]) == [True, True, True, False, True]
     assert kin_sex(None, "پدر دو دختر") is None  # father of two daughters: not her sex
     assert kin_sex("Ali son of Reza daughter of Hasan") is None  # contradicts itself
+
+
+@pytest.mark.parametrize("value", ["Unknown", "نامعلوم", "N/A", "-", "?"])
+def test_an_unknown_age_is_no_warning(value: str) -> None:
+    from roshan.normalize.validate import check_fields
+
+    assert parse_age(value).min is None
+    assert check_fields({"full_name": "x", "age": value}) == []

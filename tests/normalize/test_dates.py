@@ -388,3 +388,16 @@ def test_one_of_two_neighbouring_days(value: str, first: str, last: str) -> None
 
 def test_two_days_far_apart_are_no_date() -> None:
     assert parse_date("Jan 8 or 20, 2026").iso is None
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [("19 Day 1404", "2026-01-09"), ("Day 22, 1404", "2026-01-12"), ("Day 1404", "1404-10")],
+)
+def test_day_is_the_latin_spelling_of_dey(value: str, iso: str) -> None:
+    """'Day' was dropped as a filler word, so '19 Day 1404' was no date."""
+    assert parse_date(value).iso == iso
+
+
+def test_day_stays_filler_beside_another_month() -> None:
+    assert parse_date("the day of 8 January 2026").iso == "2026-01-08"

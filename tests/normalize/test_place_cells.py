@@ -75,3 +75,16 @@ def test_place_of_death_beside_a_province_column() -> None:
 )
 def test_street_and_hospital_words_are_not_villages(text: str) -> None:
     assert resolve_place(None, None, None, text).city is None
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "code"),
+    [
+        ("Javanroud", "Javanrud", "IR-05"),  # a spelling only the key matches
+        ("Mariwan, Kurdistan", "Marivan", "IR-12"),
+        ("سیستان و بلوچستان", None, "IR-11"),  # a province alone
+    ],
+)
+def test_place_of_death_read_like_a_city_cell(text: str, city: str | None, code: str) -> None:
+    r = resolve_place(None, None, None, text)
+    assert (r.city, r.province_code, r.confidence) == (city, code, 0.5)

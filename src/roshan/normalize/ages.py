@@ -292,3 +292,11 @@ def birth_year_in(value: str | None) -> int | None:
         return None
     year = int(m.group(1))
     return year + 621 if year < 1500 else year
+
+
+def says_unknown(value: str | None) -> bool:
+    """True for an age cell that only says the age is unknown ("Unknown", «نامعلوم»,
+    "N/A", "-", "?"): no age, and nothing to warn about."""
+    if not value or not isinstance(value, str):
+        return False
+    return normalize_text(value) in _UNKNOWN or value.strip() in _UNKNOWN

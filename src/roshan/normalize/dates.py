@@ -323,9 +323,15 @@ def _tokens(text: str) -> list[str] | None:
         if t.isdecimal():
             out.append(t)
             continue
-        if t in _NOISE:
+        if t in _NOISE and t != "day":
             continue
         out.append(t)
+    if "day" in out:
+        # "day" is the Latin spelling of دی in "19 Day 1404", and filler in "the day of
+        # 8 January 2026": filler only where another word names the month
+        others = [t for t in out if t != "day" and not t.isdecimal() and _month_of(t)]
+        if others or not any(t.isdecimal() and len(t) == 4 and t[:2] in ("13", "14") for t in out):
+            out = [t for t in out if t != "day"]
     return out
 
 

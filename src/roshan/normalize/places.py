@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from roshan.normalize.keys import rule_key
@@ -333,6 +333,11 @@ def resolve_place(
             c or None, None, prov.name, prov.name_fa, prov.code, 0.0 if c else 0.8, bool(c)
         )
     if not c and place_of_death:
+        # read like a city cell first ("Javanroud", "Mariwan, Kurdistan", a province),
+        # then look for a town named inside it
+        as_city = resolve_place(place_of_death, None, None, None)
+        if not as_city.unresolved and (as_city.city or as_city.province_code):
+            return replace(as_city, confidence=min(as_city.confidence, 0.5))
         found = _place_within(_clean(place_of_death), None)
         return _result(found, 0.5) if found is not None else NO_PLACE
     if c:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Literal
 
 from roshan.canonical import NAME_FIELDS, CauseOfDeath
-from roshan.normalize.ages import birth_year_in, parse_age
+from roshan.normalize.ages import birth_year_in, parse_age, says_unknown
 from roshan.normalize.causes import yes_no
 from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
 from roshan.normalize.places import resolve_place
@@ -212,7 +212,9 @@ def check_fields(
     age = _filled(fields, "age")
     if age is not None:
         a = parse_age(age)
-        if birth_year_in(age) is not None:
+        if says_unknown(age):
+            pass
+        elif birth_year_in(age) is not None:
             issues.append(FieldIssue("age", BIRTH_YEAR_AS_AGE, "warning"))
         elif a.impossible:
             issues.append(FieldIssue("age", "impossible age (over 120)", "warning"))
