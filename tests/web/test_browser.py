@@ -162,6 +162,41 @@ def test_upload_with_preview(page_for, server, tmp_path) -> None:
     assert page.csp_errors == []
 
 
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_upload_preview_of_a_list_without_mapping(page_for, server, tmp_path, lang) -> None:
+    """Free-form headers, a second name column, no date column: the preview shows the
+    guessed columns, the rows filled from the second name column and the notes.
+    Screenshot: test-artifacts/screens/upload-preview-<lang>.png."""
+    base, ws = server
+    csv = tmp_path / f"SYNTHETIC-free-{lang}.csv"
+    csv.write_text(
+        "ردیف,Full Name,Name (Farsi),سن,M/F\n"
+        "1,SYNTHETIC Free Alpha,,25,M\n"
+        "2,,نام آزمایشی,31,F\n",
+        encoding="utf-8",
+    )
+    page = page_for("analyst", lang=lang)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/upload")
+    page.set_input_files("#file", str(csv))
+    page.fill("#source_name", f"SYNTHETIC-FREE-{lang}")
+    page.select_option("#source_kind", "ngo_list")
+    page.click("#upload-submit")
+    page.wait_for_selector("#preview")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "fa" else "ltr")
+    mapping = page.locator("#mapping").inner_text()
+    assert "full_name" in mapping and "sex" in mapping and "age" in mapping
+    rows = page.locator("#preview-rows").inner_text()
+    assert "SYNTHETIC Free Alpha" in rows and "نام آزمایشی" in rows
+    from roshan.web.i18n import t
+
+    assert t(lang, "guessed_from_header") in mapping  # ردیف, Name (Farsi), M/F
+    assert page.locator("#no-date-of-death").inner_text() == t(lang, "no_dod_column")
+    (ARTEFACTS / "screens").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "screens" / f"upload-preview-{lang}.png"), full_page=True)
+    assert page.csp_errors == []
+
+
 def test_review_with_keyboard(page_for, server) -> None:
     from roshan.store.models import ReviewDecision
 

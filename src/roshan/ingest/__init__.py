@@ -17,14 +17,19 @@ from typing import TYPE_CHECKING
 from roshan._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from roshan.ingest.importer import ImportResult, column_notes, ingest_file, ingest_records
+    from roshan.ingest.importer import (
+        ImportResult,
+        guessed_columns,
+        ingest_file,
+        ingest_records,
+    )
     from roshan.ingest.mapping import load_mapping, resolve_columns
     from roshan.ingest.readers import Table, open_table
 
 __all__ = [
     "ImportResult",
     "Table",
-    "column_notes",
+    "guessed_columns",
     "ingest_file",
     "ingest_records",
     "load_mapping",

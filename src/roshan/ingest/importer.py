@@ -97,16 +97,18 @@ class ImportResult:
         }
 
 
+def guessed_columns(columns: dict[str, str], mapping: ColumnMapping | None) -> list[str]:
+    """The headers of ``columns`` that neither the mapping file nor an exact header
+    name chose: read by their words (or made to agree with the other name columns)."""
+    explicit = {header_key(h) for h in mapping.columns} if mapping else set()
+    return [h for h, t in columns.items() if header_key(h) not in explicit and auto_target(h) != t]
+
+
 def column_notes(columns: dict[str, str], mapping: ColumnMapping | None) -> list[str]:
     """Notes on the columns roshan chose by itself: those read by the words of a
     free-form header, and a missing date of death (linkage then has no date)."""
     notes: list[str] = []
-    explicit = {header_key(h) for h in mapping.columns} if mapping else set()
-    guessed = [
-        f"“{h}” → {t}"
-        for h, t in columns.items()
-        if header_key(h) not in explicit and auto_target(h) != t
-    ]
+    guessed = [f"“{h}” → {columns[h]}" for h in guessed_columns(columns, mapping)]
     if guessed:
         notes.append(
             "columns read by the words of their header: "

@@ -216,13 +216,14 @@ def expire_uploads(uploads_dir: Path, ttl: float, now: float | None = None) -> i
 
 def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
     """Detected encoding and format, header → field mapping, and the first rows mapped."""
-    from roshan.ingest import column_notes, load_mapping, open_table, resolve_columns
+    from roshan.ingest import guessed_columns, load_mapping, open_table, resolve_columns
 
     path = folder / meta["file"]
     mapping = load_mapping(folder / meta["mapping"]) if meta.get("mapping") else None
     opts = mapping.options if mapping else {}
     table = open_table(path, encoding=opts.get("encoding"), sheet=opts.get("sheet"))
     columns = resolve_columns(table.header, mapping, path.name)
+    guessed = set(guessed_columns(columns, mapping))
     rows = []
     for _, cells in table.rows:
         row: dict[str, str] = {}
@@ -251,10 +252,14 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
         "encoding": table.encoding,
         "format": table.file_format,
         "header": table.header,
-        "columns": [{"column": h, "field": columns.get(h)} for h in table.header],
+        "columns": [
+            {"column": h, "field": columns.get(h), "guessed": h in guessed}
+            for h in table.header
+        ],
+        "no_date_of_death": "date_of_death" not in columns.values(),
         "fields": list(dict.fromkeys(columns.values())),
         "rows": rows,
-        "warnings": [*table.warnings, *column_notes(columns, mapping)],
+        "warnings": list(table.warnings),
     }
 
 
@@ -406,6 +411,14 @@ def import_page(
 # ---------------------------------------------------------------- API
 
 
+class PreviewColumn(BaseModel):
+    column: str
+    field: str | None = Field(None, description="Canonical field, or null: kept as extra.")
+    guessed: bool = Field(
+        False, description="Read from the words of a free-form header (no mapping file)."
+    )
+
+
 class UploadPreview(BaseModel):
     id: str
     file: str
@@ -415,7 +428,10 @@ class UploadPreview(BaseModel):
     encoding: str
     format: str
     header: list[str]
-    columns: list[dict[str, str | None]]
+    columns: list[PreviewColumn]
+    no_date_of_death: bool = Field(
+        False, description="No column was read as the date of death."
+    )
     fields: list[str]
     rows: list[dict[str, str]]
     warnings: list[str]
