@@ -170,9 +170,7 @@ def test_upload_preview_of_a_list_without_mapping(page_for, server, tmp_path, la
     base, ws = server
     csv = tmp_path / f"SYNTHETIC-free-{lang}.csv"
     csv.write_text(
-        "ردیف,Full Name,Name (Farsi),سن,M/F\n"
-        "1,SYNTHETIC Free Alpha,,25,M\n"
-        "2,,نام آزمایشی,31,F\n",
+        "ردیف,Full Name,Name (Farsi),سن,M/F\n1,SYNTHETIC Free Alpha,,25,M\n2,,نام آزمایشی,31,F\n",
         encoding="utf-8",
     )
     page = page_for("analyst", lang=lang)

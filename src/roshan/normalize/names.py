@@ -117,6 +117,11 @@ _PLACEHOLDER_FILLER = frozenset(
 )
 
 
+_PLACEHOLDER_WORDS = (
+    _PLACEHOLDER_CORE | _PLACEHOLDER_FILLER | {w for p in _PLACEHOLDER_PHRASES for w in p}
+)
+
+
 def is_placeholder_name(text: str | None) -> bool:
     """True when a name cell only says that the name is unknown («ناشناس», «جسد
     نامشخص», "Unknown male", "N/A", "Not known"); such a cell is no name."""
@@ -127,8 +132,7 @@ def is_placeholder_name(text: str | None) -> bool:
         return False
     if tuple(toks) in _PLACEHOLDER_PHRASES:
         return True
-    vocab = _PLACEHOLDER_CORE | _PLACEHOLDER_FILLER
-    if not all(t in vocab or tuple(t.split()) in _PLACEHOLDER_PHRASES for t in toks):
+    if not all(t in _PLACEHOLDER_WORDS for t in toks):
         return False
     pairs = set(zip(toks, toks[1:], strict=False))
     return bool(_PLACEHOLDER_CORE.intersection(toks)) or bool(pairs & _PLACEHOLDER_PHRASES)

@@ -504,11 +504,9 @@ def _age_from_birth_year(df: pd.DataFrame, out: dict[str, Any]) -> None:
     if not fill.any():
         return
     for col, value in (("age_min", np.maximum(diff - 1, 0)), ("age_max", diff)):
-        current = pd.array(out[col], dtype="Int32")
-        out[col] = pd.array(
-            [int(v) if f else c for f, v, c in zip(fill, value, current, strict=True)],
-            dtype="Int32",
-        )
+        filled = pd.array(out[col], dtype="Int32").copy()
+        filled[fill] = value[fill]
+        out[col] = filled
 
 
 def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> pd.DataFrame:
@@ -547,7 +545,7 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     kin, kidx = _distinct_apply([_col(df, "full_name"), _col(df, "notes")], kin_sex)
     kin_row = np.array(kin, dtype=object)[kidx]
     use = (np.asarray(out["sex_imputed"], bool) | pd.isna(np.asarray(out["sex"], object))) & (
-        kin_row != None  # noqa: E711 - elementwise on an object array
+        pd.notna(kin_row)
     )
     if use.any():
         out["sex"] = np.where(use, kin_row, np.asarray(out["sex"], object))

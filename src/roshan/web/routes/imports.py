@@ -253,8 +253,7 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
         "format": table.file_format,
         "header": table.header,
         "columns": [
-            {"column": h, "field": columns.get(h), "guessed": h in guessed}
-            for h in table.header
+            {"column": h, "field": columns.get(h), "guessed": h in guessed} for h in table.header
         ],
         "no_date_of_death": "date_of_death" not in columns.values(),
         "fields": list(dict.fromkeys(columns.values())),
@@ -429,9 +428,7 @@ class UploadPreview(BaseModel):
     format: str
     header: list[str]
     columns: list[PreviewColumn]
-    no_date_of_death: bool = Field(
-        False, description="No column was read as the date of death."
-    )
+    no_date_of_death: bool = Field(False, description="No column was read as the date of death.")
     fields: list[str]
     rows: list[dict[str, str]]
     warnings: list[str]
