@@ -284,6 +284,8 @@ def _estimate(ws: Any, truth_total: int) -> dict[str, Any]:
         "refused": refused,
         "observed_per_draw": lk.get("observed_per_draw"),
         "observed_gap": lk.get("observed_gap"),
+        # the estimate on the linker's own clustering alone (no linkage draws)
+        "plugin": lk.get("plugin"),
         "method": res.method,
         "seconds": round(time.perf_counter() - t0, 2),
     }

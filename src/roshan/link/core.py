@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,9 @@ from splink import Linker
 from roshan.errors import LinkageError
 from roshan.link.blocking import BlockingReport, add_blocking_keys, default_block_cap
 from roshan.link.cluster import Clustering, cluster_pairs
+from roshan.link.consistency import choose_by_list_excess
 from roshan.link.engine import ENGINES, open_backend
-from roshan.link.health import HealthReport, anchor_score, links_vs_prior_check
+from roshan.link.health import Check, HealthReport, anchor_score, links_vs_prior_check
 from roshan.link.predict import guard_kept_pairs, guard_pairs, score_kept_pairs
 from roshan.link.prior import calibrate_prior, reweight
 from roshan.link.settings import PAIRS_FLOOR, ModelSpec
@@ -176,6 +177,31 @@ def link_prepared(
         lam_rules = float(model["probability_two_random_records_match"])
         lam = calibrate_prior(pairs["match_weight"].to_numpy(), lam_rules, len(prepared))
         pairs = reweight(pairs, lam_rules, lam)
+        alt = training.alternative
+        if alt is not None and health.verdict == "ok":
+            # Is the EM model over-confident where the sure-match model is not? Lists
+            # name a person once (roshan.link.consistency).
+            fitted = {**model, "probability_two_random_records_match": lam}
+            switch, figures = choose_by_list_excess(pairs, fitted, alt.model, len(prepared))
+            first_model = training.chosen_start
+            if switch:
+                training = _switched(training, alt, figures)
+                health.model_used = training.chosen_start
+                health.attempts.append(_attempt(training))
+                health.checks = list(training.checks)
+                health.repairs = list(training.repairs)
+                model = alt.model
+                linker = (
+                    Linker(sdf, model, log_level=None)
+                    if engine == "duckdb"
+                    else _engine_linker(psdf, spec, model)
+                )
+                pairs, kept = score_kept_pairs(linker, engine, chunks=chunks)
+                lam_rules = float(model["probability_two_random_records_match"])
+                lam = calibrate_prior(pairs["match_weight"].to_numpy(), lam_rules, len(prepared))
+                pairs = reweight(pairs, lam_rules, lam)
+            if figures:
+                health.checks.append(_list_check(figures, first_model))
         pairs = pairs[pairs["match_probability"] >= PAIRS_FLOOR].reset_index(drop=True)
         model["probability_two_random_records_match"] = lam
         training.prior = {"rules": lam_rules, "calibrated": lam}
@@ -295,6 +321,40 @@ def _engine_linker(sdf: Any, spec: ModelSpec, model: dict[str, Any]) -> Linker:
     and the trained parameters copied across."""
     target = Linker(sdf, spec.settings(), log_level=None).misc.save_model_to_json()
     return Linker(sdf, transplant_parameters(target, model), log_level=None)
+
+
+def _list_check(figures: dict[str, Any], first: str) -> Check:
+    """The list-excess comparison as a health figure (informational: it chooses a model,
+    it does not fail one)."""
+    here, there = figures["model"]["excess"], figures["sure_match_model"]["excess"]
+    used = "sure-matches" if figures["switched"] else first
+    detail = (
+        f"list excess (expected matches that lists naming a person once rule out): "
+        f"{first} {here:.3f}, sure-matches {there:.3f}; {used} is used"
+    )
+    return Check("one_entry_per_list", True, detail, figures, judged=False)
+
+
+def _switched(training: TrainingReport, alt: Any, figures: dict[str, Any]) -> TrainingReport:
+    """The training report of the sure-match model chosen over ``training``'s."""
+    out = replace(
+        training,
+        chosen_start=alt.name,
+        em_passes=[],
+        repairs=list(alt.repairs),
+        checks=list(alt.checks),
+        notes=list(training.notes)
+        + [
+            f"the {training.chosen_start} model was over-confident (list excess "
+            f"{figures['model']['excess']:.3f} against {figures['sure_match_model']['excess']:.3f}): "
+            "m from leave-one-out sure matches is used (roshan.link.consistency)"
+        ],
+        alternative=None,
+    )
+    out.starts = list(training.starts) + [
+        {"start": alt.name, "ok": alt.ok, "score": round(alt.score, 4), "failed": []}
+    ]
+    return out
 
 
 def _attempt(training: TrainingReport) -> dict[str, Any]:

@@ -78,6 +78,10 @@ class TrainingReport:
     prior: dict[str, float] = field(default_factory=dict)
     # the sure pairs used to judge the models (not serialised: record ids only)
     anchors: Any = field(default=None, repr=False)
+    # the sure-match model (m from leave-one-out sure matches, no EM) when another start
+    # was chosen and it passed its checks too: the pipeline compares the two on the
+    # scored pairs (roshan.link.consistency). Not serialised.
+    alternative: Any = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -649,6 +653,10 @@ def train(
     report.notes += best.report.notes
     report.repairs = best.repairs
     report.checks = best.checks
+    if informed is not None and best.ok and best.name != "sure-matches" and not fallback:
+        alt = next((c for c in candidates if c.name == "sure-matches"), None)
+        alt = alt or candidate("sure-matches", informed, None)
+        report.alternative = alt if alt.ok else None
     _check_trained(best.model, report)
     return Linker(prepared_sdf, best.model, log_level=None), report
 
