@@ -78,7 +78,7 @@ def test_rescore_is_the_change_of_log_bayes_factor_per_level_and_of_prior() -> N
     assert w[2] == pytest.approx(1.0 + d_prior)  # the null level weighs nothing in both
 
 
-def _namesake_pairs(p_match: float) -> pd.DataFrame:
+def _namesake_pairs() -> pd.DataFrame:
     """40 records of list A, each with a true partner in B and two namesakes in B; the
     model scores the partner ``gamma_name`` 1 and the namesakes 0."""
     rows = []
@@ -90,7 +90,7 @@ def _namesake_pairs(p_match: float) -> pd.DataFrame:
     return frame
 
 
-def _scored(frame: pd.DataFrame, model: dict, n: int) -> pd.DataFrame:
+def _scored(frame: pd.DataFrame, model: dict, n: int) -> tuple[pd.DataFrame, dict]:
     from roshan.link.prior import calibrate_prior
 
     lam = model["probability_two_random_records_match"]
@@ -107,7 +107,7 @@ def _scored(frame: pd.DataFrame, model: dict, n: int) -> pd.DataFrame:
 
 
 def test_an_over_confident_model_gives_way_to_the_sure_match_model() -> None:
-    frame = _namesake_pairs(0.9)
+    frame = _namesake_pairs()
     n = 160
     # the EM model: a namesake (level 0) is taken for a match 60% of the time (m 0.4
     # for "else" against u 0.002 here); the sure-match model: disagreement is rare in
@@ -126,7 +126,30 @@ def test_an_over_confident_model_gives_way_to_the_sure_match_model() -> None:
 
 
 def test_no_choice_without_list_columns() -> None:
-    frame = _namesake_pairs(0.9).drop(columns=["source_l", "source_r"])
+    frame = _namesake_pairs().drop(columns=["source_l", "source_r"])
     em = _model(0.02, (0.6, 0.4), (0.0001, 0.002))
     pairs, fitted = _scored(frame, em, 160)
     assert choose_by_list_excess(pairs, fitted, em, 160) == (False, {})
+
+
+def test_every_health_check_has_words_in_both_languages() -> None:
+    """A failed check is named on the dashboard and in the report; a check without
+    strings showed its raw key ("check_weak_agreement") there."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    import roshan
+    from roshan.link.health import CHECK_NAMES
+
+    root = Path(roshan.__file__).parent
+    made = set()
+    for mod in ("link/health.py", "link/core.py"):
+        text = (root / mod).read_text(encoding="utf-8")
+        made |= set(re.findall(r'Check\(\s*"([a-z_]+)"', text))
+    assert made and made <= set(CHECK_NAMES), made - set(CHECK_NAMES)
+    for strings in ("web/strings.toml", "report/strings.toml"):
+        table = tomllib.loads((root / strings).read_text(encoding="utf-8"))
+        for name in CHECK_NAMES:
+            entry = table.get(f"check_{name}")
+            assert entry and entry.get("en") and entry.get("fa"), (strings, name)

@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "CHECK_NAMES",
     "Check",
     "HealthReport",
     "enforce_order",
@@ -79,6 +80,17 @@ of sure matches."""
 MIN_SURE_RATE = 0.6
 """At least this share of all sure matches must be linked."""
 MIN_GROUP_PAIRS = 20
+#: Every check a link run can report (core.py adds the last two after prediction); the
+#: web dashboard and the report name a failed one in both languages (strings.toml).
+CHECK_NAMES = (
+    "level_order",
+    "negative_agreement",
+    "weak_agreement",
+    "group_balance",
+    "sure_nonmatches",
+    "links_vs_prior",
+    "one_entry_per_list",
+)
 """Combinations with fewer sure matches than this are reported but not judged."""
 MAX_NONMATCH_RATE = 0.1
 """At most this share of sure non-matches may be linked."""
