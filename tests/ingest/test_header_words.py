@@ -45,6 +45,8 @@ from roshan.ingest.mapping import auto_target, guess_target, resolve_columns
         ("محل جان\u200cباختن", "place_of_death"),
         ("Location", "place_of_death"),
         ("محل دفن", "burial_place"),
+        ("آرامستان", "burial_place"),  # the cemetery: it says the city (places.place_of_burial)
+        ("Graveyard", "burial_place"),
         ("Town", "city"),
         ("Village", "city"),
         ("State/Province", "province"),

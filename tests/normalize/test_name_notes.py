@@ -15,6 +15,7 @@ from roshan.normalize import normalize_frame, normalize_name
 from roshan.normalize.names import (
     father_in_notes,
     is_placeholder_name,
+    name_alias,
     person_name,
     strip_name_notes,
 )
@@ -101,6 +102,53 @@ def test_brackets_alias_title_and_father() -> None:
     assert (r.given_key, r.family_key, r.title) == ("mhmd", "hsYnY", "seyyed")
     r = normalize_name("حسین (فرزند علی) رضایی")  # a father in brackets: the father
     assert (r.given_key, r.family_key, r.father_key) == ("hsYn", "rzY", "AlY")
+
+
+@pytest.mark.parametrize(
+    ("raw", "alias"),
+    [
+        ("مهسا (ژینا) امینی", "jYnA"),
+        ("Mahsa (Zhina) Amini", "jYnA"),
+        ("Hiwa (Khaled)", "xld"),
+        ("خالد (هیوا)", "hYvA"),
+        ("Hiwa [Khaled] Rasuli", "xld"),
+        ("مهسا (ژینا)‌ امینی", "jYnA"),
+    ],
+)
+def test_the_other_given_name_in_brackets_is_kept_as_an_alias(raw: str, alias: str) -> None:
+    assert name_alias(raw).key == alias
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Hossein Rezaei",
+        "حسین رضایی (۱۷ ساله)",
+        "Ali (17)",
+        "Mohammad Hosseini (Seyed)",
+        "حسین (فرزند علی) رضایی",
+        "Ali Rezaei (unknown)",
+        "Ali Rezaei (shot in the head by police)",
+        None,
+    ],
+)
+def test_an_age_title_father_or_note_in_brackets_is_no_alias(raw: str | None) -> None:
+    assert name_alias(raw).key == ""
+
+
+def test_the_snapshot_keeps_the_alias_beside_the_given_name() -> None:
+    df = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 3, 4],
+            "source": ["A", "A", "B", "B"],
+            "given_name": ["هیوا (خالد)", None, "Khaled", None],
+            "family_name": ["رسولی", None, "Rasuli", None],
+            "full_name": [None, "Zhina (Mahsa) Amini", None, "Ali Rezaei (25)"],
+        }
+    )
+    out = normalize_frame(df)
+    assert list(out["given_key"]) == ["hYvA", "jYnA", "xld", "AlY"]
+    assert list(out["alias_key"]) == ["xld", "mhsA", None, None]
 
 
 @pytest.mark.parametrize(

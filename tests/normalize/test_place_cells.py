@@ -88,3 +88,48 @@ def test_street_and_hospital_words_are_not_villages(text: str) -> None:
 def test_place_of_death_read_like_a_city_cell(text: str, city: str | None, code: str) -> None:
     r = resolve_place(None, None, None, text)
     assert (r.city, r.province_code, r.confidence) == (city, code, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("بهشت زهرا", "Tehran"),
+        ("Behesht-e Zahra", "Tehran"),
+        ("بهشت زهرا، قطعه ۲۵۰", "Tehran"),
+        ("باغ رضوان", "Isfahan"),
+        ("بهشت سكينه", "Karaj"),  # Arabic kaf
+        ("Dar-ol-Rahmeh", "Shiraz"),
+        ("آرامستان زاهدان", "Zahedan"),  # a cemetery named after its town
+        ("Saqqez cemetery", "Saqqez"),
+    ],
+)
+def test_a_burial_place_says_the_city(text: str, city: str) -> None:
+    from roshan.normalize.places import BURIAL_PLACE_CONFIDENCE, place_of_burial
+
+    r = place_of_burial(text)
+    assert r.city == city
+    assert r.confidence == BURIAL_PLACE_CONFIDENCE
+
+
+@pytest.mark.parametrize("text", ["قطعه ۲۷۵ ردیف ۵۹ شماره ۳۹", "گلزار شهدا", "Block 12", None])
+def test_a_burial_place_without_a_city(text: str | None) -> None:
+    from roshan.normalize.places import place_of_burial
+
+    assert place_of_burial(text).city is None
+
+
+def test_the_snapshot_takes_the_city_of_the_cemetery_only_when_no_place_is_given() -> None:
+    df = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 3, 4, 5],
+            "source": ["C"] * 5,
+            "full_name": ["علی رضایی"] * 5,
+            "burial_place": ["بهشت زهرا", "آرامستان زاهدان", "قطعه ۲", "بهشت زهرا", "بهشت زهرا"],
+            "city": [None, None, None, "Shiraz", None],
+            "province": [None, None, None, None, "Fars"],
+        }
+    )
+    out = normalize_frame(df)
+    assert list(out["city"]) == ["Tehran", "Zahedan", None, "Shiraz", None]
+    assert list(out["province_code"]) == ["IR-23", "IR-11", None, "IR-07", "IR-07"]
+    assert out["place_confidence"].iloc[0] == pytest.approx(0.4)

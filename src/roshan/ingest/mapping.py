@@ -104,7 +104,7 @@ _WORDS = {
     "m": "m",
     "f": "f",
     "place": "place location where site spot مکان محل",
-    "burial": "burial buried grave cemetery tomb دفن مزار آرامگاه قبرستان گلزار",
+    "burial": "burial buried grave graveyard cemetery tomb دفن مزار آرامگاه آرامستان قبرستان گلزار",
     "city": "city town village شهر روستا",
     "province": "province state ostan استان",
     "county": "county district shahrestan شهرستان",

@@ -77,6 +77,7 @@ STRING_COLUMNS: tuple[str, ...] = (
     "province_code",
     "dod_precision",
     "name_script",
+    "alias_key",  # optional: a snapshot from before it has none
 )
 
 _EPOCH = np.datetime64("1970-01-01", "D")
@@ -154,7 +155,26 @@ def prepare_frame(normalized: pd.DataFrame) -> pd.DataFrame:
     df["given_father_key"] = _joined(df["given_key"], df["father_key"])
     df["father_family_key"] = _joined(df["father_key"], df["family_key"], need_second=True)
     df["family_last"] = df["family_key"].map(_last_token)
+    df["alias_block"] = _alias_block(df)
     return df
+
+
+def _alias_block(df: pd.DataFrame) -> np.ndarray:
+    """The given-name part of the blocking pass for other names: a record's bracketed
+    other name (``alias_key``); for a record without one, its given name where some
+    record of the same family name has that as its other name; else None. So «هیوا
+    (خالد) رسولی» and «خالد رسولی» share a block, and records with no other name are
+    not compared again (the names pass did that)."""
+    alias, given, family = df["alias_key"], df["given_key"], df["family_key"]
+    has = alias.notna() & family.notna()
+    if not has.any():
+        return np.full(len(df), None, dtype=object)
+    wanted = set(zip(family[has], alias[has], strict=True))
+    pair = pd.Series(list(zip(family, given, strict=True)), index=df.index)
+    hit = ~has & given.notna() & pair.map(lambda t: t in wanted)
+    out = given.where(hit, None).astype(object)
+    out[has] = alias[has]
+    return out.to_numpy(dtype=object)
 
 
 def _joined(first: pd.Series, second: pd.Series, *, need_second: bool = False) -> np.ndarray:

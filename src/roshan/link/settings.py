@@ -190,6 +190,7 @@ def edit_ratio_level(col: str, ratio: float) -> Any:
 
 
 SPLIT_LABEL = "same names with the father's, split differently"
+ALIAS_LABEL = "the other given name one list gives"
 
 
 def name_comparison(
@@ -197,6 +198,7 @@ def name_comparison(
     *,
     tokens: str | None = None,
     split: tuple[str, ...] = (),
+    alias: str | None = None,
     strong: float = 0.15,
     weak: float = 0.34,
     spelling_level: bool = False,
@@ -211,6 +213,9 @@ def name_comparison(
     the other did, in 10 of 14 outside scenarios) take "same spelling" for the mark
     of a match and the same name in the other script for a non-match (issue 18).
     ``spelling_level=True`` restores that level (for tests that reproduce the trap).
+
+    ``alias`` names the column of the other given name written in brackets
+    (``alias_key``, roshan.normalize.names.name_alias).
 
     ``split`` names columns holding a name part joined to the father's name
     (``given_father_key``, ``father_family_key``): equal in one of them while this part
@@ -235,6 +240,15 @@ def name_comparison(
     if split:
         cond = " OR ".join(f"{c}_l = {c}_r" for c in split)
         levels.append(cll.CustomLevel(cond, label_for_charts=SPLIT_LABEL))
+    if alias:
+        # One record's bracketed other name is the other's given name (or both give
+        # the same other name): «هیوا (خالد)» and «خالد». Its own chain, like the split.
+        a, k = alias, f"{part}_key"
+        levels.append(
+            cll.CustomLevel(
+                f"{a}_l = {k}_r OR {k}_l = {a}_r OR {a}_l = {a}_r", label_for_charts=ALIAS_LABEL
+            )
+        )
     levels += [
         edit_ratio_level(f"{part}_roman", strong),
         edit_ratio_level(f"{part}_roman", weak),
@@ -342,6 +356,9 @@ ROSHAN_PASSES: list[BlockingPass] = [
     # given name and the family name's last part.
     BlockingPass("given_family_last", ("given_key", "family_last"), ("province_code", "dod_month")),
     BlockingPass("date_city", ("dod_day", "city"), ("sex", "age_band")),
+    # The other given name a list wrote in brackets («هیوا (خالد)»): the family name and
+    # that name, against records whose given name it is (prepare._alias_block).
+    BlockingPass("alias", ("family_key", "alias_block"), ("province_code", "dod_month")),
 ]
 
 
@@ -357,7 +374,11 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
         comparisons=[
             name_comparison("family", split=("father_family_key",), spelling_level=sp),
             name_comparison(
-                "given", tokens="given_tokens", split=("given_father_key",), spelling_level=sp
+                "given",
+                tokens="given_tokens",
+                split=("given_father_key",),
+                alias="alias_key",
+                spelling_level=sp,
             ),
             name_comparison(
                 "father", split=("given_father_key", "father_family_key"), spelling_level=sp
@@ -401,7 +422,7 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             # The split-differently level is evidence of another kind (the tokens all
             # agree, cut in other places), not a looser spelling: its own chain.
             "family_name": [_NAME_CHAIN, [SPLIT_LABEL]],
-            "given_name": [_NAME_CHAIN, [SPLIT_LABEL]],
+            "given_name": [_NAME_CHAIN, [SPLIT_LABEL], [ALIAS_LABEL]],
             "father_name": [_NAME_CHAIN, [SPLIT_LABEL]],
             # A month-only date that agrees is not "looser" than ±3 days; it is on
             # its own chain, above the else level only.

@@ -186,6 +186,41 @@ def strip_name_notes(raw: str) -> str:
     return raw
 
 
+#: At most this many words in a bracketed other name ("(Hiwa)", «(ژینا)»); a longer
+#: bracketed text is a note, not a name.
+ALIAS_MAX_WORDS = 2
+
+
+def name_alias(raw: str | None, table: VariantTable | None = None) -> NamePart:
+    """The other given name a list wrote in brackets beside the one it uses.
+
+    Kurdish and Baluch victims often have an official (Persian) given name and the
+    name their family and town use: «مهسا (ژینا) امینی», "Hiwa (Khaled) Rasuli",
+    «خالد (هیوا)». One list writes one, another the other, a third both. The
+    bracketed name is dropped from the name itself (:func:`strip_name_notes`); here it
+    is read as a given name, so linkage can compare it with the other list's given name
+    (the given-name comparison's "other name" level). Empty when the cell has no
+    bracketed name: brackets holding a digit (an age), only titles, a father clause
+    («(فرزند علی)») or a placeholder are no other name.
+    """
+    if not raw or not isinstance(raw, str) or ("(" not in raw and "[" not in raw):
+        return _EMPTY
+    raw = unicodedata.normalize("NFKC", raw)
+    for m in _BRACKETED.finditer(raw):
+        inner = m.group(1)
+        words = normalize_text(inner).split()
+        if not words or len(words) > ALIAS_MAX_WORDS or _DIGIT.search(inner):
+            continue
+        if words[0] in _MARKER_FIRST or is_placeholder_name(inner):
+            continue
+        if all(honorific_of(w) for w in _merge_title_phrases(words)):
+            continue
+        part = name_part(inner, table, "given")
+        if part.tokens:
+            return part
+    return _EMPTY
+
+
 # Readable fallback transliteration of Persian letters (display only).
 _FA_ROMAN = {
     "ا": "a",

@@ -433,3 +433,45 @@ def normalize_place(value: str | None) -> PlaceResult:
         if cty:
             return resolve_place(None, head, prov_text)
     return r
+
+
+#: The confidence of a place read from the burial place alone (a family may bury
+#: elsewhere than where the person was killed).
+BURIAL_PLACE_CONFIDENCE = 0.4
+
+
+@lru_cache(maxsize=1)
+def _cemeteries() -> list[tuple[tuple[str, ...], str]]:
+    """(cemetery name as words, city) from data/cemeteries.tsv, longest names first."""
+    from roshan.normalize.variants import read_tsv
+
+    out = []
+    for row in read_tsv(data_path("cemeteries.tsv")):
+        if len(row) >= 2:
+            for form in row[1].split(","):
+                words = tuple(normalize_text(form.replace("-", " ")).split())
+                if words:
+                    out.append((words, row[0]))
+    return sorted(out, key=lambda t: -len(t[0]))
+
+
+@lru_cache(maxsize=100_000)
+def place_of_burial(text: str | None) -> PlaceResult:
+    """The city a burial place says, for a record with no other place: a city's main
+    cemetery (data/cemeteries.tsv: «بهشت زهرا» is Tehran's, "Bagh-e Rezvan"
+    Isfahan's), else a town named in it («آرامستان زاهدان», "Saqqez cemetery").
+    Confidence at most :data:`BURIAL_PLACE_CONFIDENCE`; :data:`NO_PLACE` when it
+    names none (a grave plot number, «قطعه ۲۷۵ ردیف ۵۹»)."""
+    if not text or not isinstance(text, str):
+        return NO_PLACE
+    words = normalize_text(text.replace("-", " ")).split()
+    for name, city in _cemeteries():
+        n = len(name)
+        if any(tuple(words[i : i + n]) == name for i in range(len(words) - n + 1)):
+            found = resolve_place(city)
+            if not found.unresolved:
+                return replace(found, confidence=BURIAL_PLACE_CONFIDENCE)
+    within = _place_within(_clean(text), None)
+    if within is None:
+        return NO_PLACE
+    return replace(_result(within, BURIAL_PLACE_CONFIDENCE), confidence=BURIAL_PLACE_CONFIDENCE)

@@ -26,6 +26,8 @@ NORMALIZED_SCHEMA = pa.schema(
         pa.field("family_key", pa.string()),
         pa.field("father_key", pa.string()),
         pa.field("full_key", pa.string()),
+        # the other given name written in brackets («مهسا (ژینا)», "Hiwa (Khaled)")
+        pa.field("alias_key", pa.string()),
         pa.field("name_tokens", pa.list_(pa.string())),
         # readable romanisation, lower-case ASCII
         pa.field("given_roman", pa.string()),

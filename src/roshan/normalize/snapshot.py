@@ -40,11 +40,12 @@ from roshan.normalize.names import (
     given_field_is_family,
     has_marker_word,
     kin_sex,
+    name_alias,
     name_part,
     parse_full_name,
     romanize_token,
 )
-from roshan.normalize.places import resolve_place
+from roshan.normalize.places import place_of_burial, resolve_place
 from roshan.normalize.schema import COLUMNS, NORMALIZED_SCHEMA
 from roshan.normalize.sex import resolve_sex
 from roshan.normalize.text import script_of
@@ -481,11 +482,25 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
 
     for i, col in enumerate(_COMBINED_COLUMNS):
         out[col] = comb(i)
+    out["alias_key"] = _alias_keys(coded, table)
     for attr in ("norm", "key", "roman"):
         out[f"father_{attr}"] = _take([getattr(p, attr) or None for p in f_parts], f_idx)
     out["name_flags"] = _flag_strings()[bits]
     table.part_cache.clear()  # the memo of parse_full_name lives for one run
     return comb(len(_COMBINED_COLUMNS))  # the first given name's key
+
+
+def _alias_keys(coded: dict[str, tuple[np.ndarray, Any]], table: VariantTable) -> np.ndarray:
+    """Per row, the key of the other given name written in brackets in the given-name
+    cell, else in the full-name cell (:func:`~roshan.normalize.names.name_alias`);
+    None where there is none. Once per distinct value."""
+    keys: list[np.ndarray] = []
+    for f in ("given_name", "full_name"):
+        codes, uniques = coded[f]
+        found = np.array([name_alias(_none(u), table).key or None for u in uniques] + [None])
+        keys.append(found[np.where(codes >= 0, codes, len(uniques))])
+    given, full = keys
+    return np.where(pd.notna(given), given, full)
 
 
 def _age_from_birth_year(df: pd.DataFrame, out: dict[str, Any]) -> None:
@@ -588,6 +603,20 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
         [_col(df, "city"), _col(df, "county"), _col(df, "province"), _col(df, "place_of_death")],
         resolve_place,
     )
+    none = np.fromiter(
+        (p.city is None and p.province_code is None for p in places), bool, len(places)
+    )[pidx]
+    if none.any():
+        # no place anywhere but a burial place: a cemetery register. Its cemetery says
+        # the city (places.place_of_burial), at low confidence.
+        bcodes, buniq = pd.factorize(_col(df, "burial_place").astype(object))
+        if len(buniq):
+            burial = [place_of_burial(_none(v)) for v in buniq]
+            found = np.fromiter((b.city is not None for b in burial), bool, len(burial))
+            use = none & (bcodes >= 0) & found[np.maximum(bcodes, 0)]
+            if use.any():
+                places = list(places) + burial
+                pidx = np.where(use, len(places) - len(burial) + bcodes, pidx)
     out["city"] = _take([p.city for p in places], pidx)
     out["county"] = _take([p.county for p in places], pidx)
     out["province"] = _take([p.province for p in places], pidx)
