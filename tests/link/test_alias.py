@@ -9,8 +9,7 @@ seed 5 were such pairs before, and none of wild_insider's were even compared.
 from __future__ import annotations
 
 import pandas as pd
-from synth import make_frame
-from test_name_split import _level_of
+from test_name_split import _level_of, frame_with
 
 from roshan.link.blocking import add_blocking_keys
 from roshan.link.prepare import prepare_frame
@@ -29,12 +28,7 @@ ROWS = [
 
 
 def _normalized() -> pd.DataFrame:
-    df, _ = make_frame(n_persons=40, n_sources=2, seed=3)
-    df = df.iloc[: len(ROWS)].copy().reset_index(drop=True)
-    df["record_pk"] = range(1, len(ROWS) + 1)
-    for i, (g, a, fam) in enumerate(ROWS):
-        df.loc[i, ["given_key", "alias_key", "family_key"]] = [g, a, fam]
-    return df
+    return frame_with(ROWS, ["given_key", "alias_key", "family_key"])
 
 
 def test_the_other_name_level() -> None:

@@ -31,13 +31,18 @@ ROWS = [
 ]
 
 
-def _normalized() -> pd.DataFrame:
+def frame_with(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    """A small normalised frame (SYNTHETIC) whose ``columns`` hold ``rows``."""
     df, _ = make_frame(n_persons=40, n_sources=2, seed=3)
-    df = df.iloc[: len(ROWS)].copy().reset_index(drop=True)
-    df["record_pk"] = range(1, len(ROWS) + 1)
-    for i, (g, f, fam) in enumerate(ROWS):
-        df.loc[i, ["given_key", "father_key", "family_key"]] = [g, f, fam]
+    df = df.iloc[: len(rows)].copy().reset_index(drop=True)
+    df["record_pk"] = range(1, len(rows) + 1)
+    for i, values in enumerate(rows):
+        df.loc[i, columns] = list(values)
     return df
+
+
+def _normalized() -> pd.DataFrame:
+    return frame_with(ROWS, ["given_key", "father_key", "family_key"])
 
 
 def _level_of(prepared: pd.DataFrame, comparison: int, a: int, b: int) -> str:
