@@ -369,9 +369,12 @@ _NOT_A_PLACE_IN_TEXT = frozenset(
 TEXT_MIN_POPULATION = 5_000
 
 
-def _place_within(text: str, prov_code: str | None) -> int | None:
-    """The most populous town whose exact name is a run of 1-3 words of ``text``
-    (longest runs first; inside ``prov_code`` when one is given), else None."""
+def _place_within(
+    text: str, prov_code: str | None, min_population: int = TEXT_MIN_POPULATION
+) -> int | None:
+    """The most populous town of at least ``min_population`` people whose exact name is
+    a run of 1-3 words of ``text`` (longest runs first; inside ``prov_code`` when one is
+    given), else None."""
     g = gazetteer()
     toks = text.split()
     for n in (3, 2, 1):
@@ -382,7 +385,7 @@ def _place_within(text: str, prov_code: str | None) -> int | None:
             cands = [
                 j
                 for j in g.place_by_name.get(gram, ())
-                if g.places[j]["population"] >= TEXT_MIN_POPULATION
+                if g.places[j]["population"] >= min_population
                 and (not prov_code or g.places[j]["province"] == prov_code)
             ]
             if cands:
@@ -440,6 +443,12 @@ def normalize_place(value: str | None) -> PlaceResult:
 BURIAL_PLACE_CONFIDENCE = 0.4
 
 
+#: A cemetery named after a town is a city's («آرامستان زاهدان»); a smaller town's name
+#: in a cemetery's name is more often a neighbourhood's (Rasht's «تازه‌آباد» is also a
+#: town of Kermanshah).
+BURIAL_MIN_POPULATION = 50_000
+
+
 @lru_cache(maxsize=1)
 def _cemeteries() -> list[tuple[tuple[str, ...], str]]:
     """(cemetery name as words, city) from data/cemeteries.tsv, longest names first."""
@@ -459,7 +468,8 @@ def _cemeteries() -> list[tuple[tuple[str, ...], str]]:
 def place_of_burial(text: str | None) -> PlaceResult:
     """The city a burial place says, for a record with no other place: a city's main
     cemetery (data/cemeteries.tsv: «بهشت زهرا» is Tehran's, "Bagh-e Rezvan"
-    Isfahan's), else a town named in it («آرامستان زاهدان», "Saqqez cemetery").
+    Isfahan's), else a city of :data:`BURIAL_MIN_POPULATION` named in it («آرامستان
+    زاهدان», "Saqqez cemetery").
     Confidence at most :data:`BURIAL_PLACE_CONFIDENCE`; :data:`NO_PLACE` when it
     names none (a grave plot number, «قطعه ۲۷۵ ردیف ۵۹»)."""
     if not text or not isinstance(text, str):
@@ -471,7 +481,7 @@ def place_of_burial(text: str | None) -> PlaceResult:
             found = resolve_place(city)
             if not found.unresolved:
                 return replace(found, confidence=BURIAL_PLACE_CONFIDENCE)
-    within = _place_within(_clean(text), None)
+    within = _place_within(_clean(text), None, BURIAL_MIN_POPULATION)
     if within is None:
         return NO_PLACE
     return replace(_result(within, BURIAL_PLACE_CONFIDENCE), confidence=BURIAL_PLACE_CONFIDENCE)
