@@ -153,3 +153,12 @@ def test_every_health_check_has_words_in_both_languages() -> None:
         for name in CHECK_NAMES:
             entry = table.get(f"check_{name}")
             assert entry and entry.get("en") and entry.get("fa"), (strings, name)
+
+
+def test_the_health_message_says_when_the_sure_match_model_was_chosen() -> None:
+    from roshan.link.health import Check, HealthReport
+
+    switched = Check("one_entry_per_list", True, "", {"switched": True}, judged=False)
+    kept = Check("one_entry_per_list", True, "", {"switched": False}, judged=False)
+    assert "sure matches" in HealthReport(checks=[switched]).message()
+    assert HealthReport(checks=[kept]).message() == "the linkage model passed its health check"

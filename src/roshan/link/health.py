@@ -139,6 +139,14 @@ class HealthReport:
                     "the first linkage model failed its health check and was retrained "
                     f"({self.model_used}); the retrained model passed"
                 )
+            if any(
+                c.name == "one_entry_per_list" and c.figures.get("switched") for c in self.checks
+            ):
+                return (
+                    "the linkage model passed its health check; its m comes from sure "
+                    "matches, because the EM model put people on one list several times "
+                    "(one_entry_per_list)"
+                )
             return "the linkage model passed its health check"
         what = "; ".join(c.detail for c in self.failed_checks())
         return (
