@@ -145,3 +145,68 @@ def test_the_snapshot_takes_the_city_of_the_cemetery_only_when_no_place_is_given
     assert list(out["city"]) == ["Tehran", "Zahedan", None, "Shiraz", None]
     assert list(out["province_code"]) == ["IR-23", "IR-11", None, "IR-07", "IR-07"]
     assert out["place_confidence"].iloc[0] == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("محل سکونت", True),
+        ("محل\u200cسکونت", True),
+        ("Place of residence", True),
+        ("Hometown", True),
+        ("City of residence", True),
+        ("محل تولد", False),  # where the person was born
+        ("Place of birth", False),
+        ("Born in", False),
+        ("City", False),  # a city column is mapped, not extra
+        ("Ward", False),
+    ],
+)
+def test_a_residence_header(header: str, expected: bool) -> None:
+    from roshan.normalize.places import is_residence_header
+
+    assert is_residence_header(header) is expected
+
+
+def test_the_home_town_is_the_last_place_to_read() -> None:
+    """A hospital list gives the patient's home town (kept as an unmapped cell): with no
+    place of death and no burial place it is the record's place, at confidence 0.4."""
+    df = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 3, 4, 5],
+            "source": ["B"] * 5,
+            "full_name": ["علی رضایی"] * 5,
+            "city": [None, "Shiraz", None, None, None],
+            "burial_place": [None, None, "بهشت زهرا", None, None],
+            "extra": [
+                {"محل سکونت": "کرمانشاه", "بخش": "ICU"},
+                {"محل سکونت": "کرمانشاه"},
+                {"محل سکونت": "کرمانشاه"},
+                '{"Hometown": "Sanandaj"}',  # JSON text, as some databases hand it back
+                {"محل تولد": "کرمانشاه", "محل سکونت": "خیابان آزادی"},
+            ],
+        }
+    )
+    out = normalize_frame(df)
+    assert list(out["city"]) == ["Kermanshah", "Shiraz", "Tehran", "Sanandaj", None]
+    assert out["place_confidence"].iloc[0] == pytest.approx(0.4)
+
+
+def test_a_workspace_reads_the_home_town_of_a_list_without_a_place(sqlite_ws, tmp_path) -> None:
+    from roshan.canonical import SourceKind
+    from roshan.ingest.importer import ingest_file
+    from roshan.normalize.snapshot import normalize_workspace
+
+    f = tmp_path / "hospital-SYNTHETIC.csv"
+    f.write_text(
+        "نام و نام خانوادگی,تاریخ فوت,محل سکونت\n"
+        "علی رضایی,1404/10/18,سنندج\n"
+        "حسین محمدی,1404/10/19,\n",
+        encoding="utf-8",
+    )
+    res = ingest_file(
+        sqlite_ws, f, source_name="SYNTHETIC-hospital", source_kind=SourceKind.HOSPITAL
+    )
+    assert res.rows_accepted == 2
+    out = pd.read_parquet(normalize_workspace(sqlite_ws))
+    assert list(out["city"]) == ["Sanandaj", None]

@@ -485,3 +485,50 @@ def place_of_burial(text: str | None) -> PlaceResult:
     if within is None:
         return NO_PLACE
     return replace(_result(within, BURIAL_PLACE_CONFIDENCE), confidence=BURIAL_PLACE_CONFIDENCE)
+
+
+#: The confidence of a place read from where the person lived (most are killed in
+#: their own town, not all).
+RESIDENCE_CONFIDENCE = 0.4
+
+_RESIDENCE_WORDS = frozenset(
+    "residence resident hometown home lives living address سکونت اقامت نشانی آدرس".split()
+)
+_BIRTH_WORDS = frozenset("birth born birthplace تولد زادگاه".split())
+
+
+def is_residence_header(header: str) -> bool:
+    """Whether a column header names where the person lived («محل سکونت», "Place of
+    residence", "Hometown"), not where they were born or killed."""
+    text = normalize_text(str(header)).replace("\u200c", "")
+    words = set(re.split(r"[^\w]+|_", text))
+    return bool(words & _RESIDENCE_WORDS) and not words & _BIRTH_WORDS
+
+
+def residence_in(extra: object) -> str | None:
+    """The first non-empty value of a column of ``extra`` (a record's unmapped cells,
+    header → value) whose header names where the person lived, else None."""
+    if isinstance(extra, str):  # a database that hands JSON back as text
+        try:
+            extra = json.loads(extra)
+        except ValueError:
+            return None
+    if not isinstance(extra, dict):
+        return None
+    for header, value in extra.items():
+        if value not in (None, "") and is_residence_header(header):
+            return str(value)
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def place_of_residence(text: str | None) -> PlaceResult:
+    """The place a home town or address says, read like a city cell, for a record with
+    no place of death and no burial place (a hospital list gives the patient's home):
+    confidence at most :data:`RESIDENCE_CONFIDENCE`; :data:`NO_PLACE` when unresolved."""
+    if not text or not isinstance(text, str):
+        return NO_PLACE
+    found = resolve_place(text)
+    if found.unresolved or not (found.city or found.province_code):
+        return NO_PLACE
+    return replace(found, confidence=min(found.confidence, RESIDENCE_CONFIDENCE))

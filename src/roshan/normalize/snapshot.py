@@ -45,7 +45,12 @@ from roshan.normalize.names import (
     parse_full_name,
     romanize_token,
 )
-from roshan.normalize.places import place_of_burial, resolve_place
+from roshan.normalize.places import (
+    place_of_burial,
+    place_of_residence,
+    residence_in,
+    resolve_place,
+)
 from roshan.normalize.schema import COLUMNS, NORMALIZED_SCHEMA
 from roshan.normalize.sex import resolve_sex
 from roshan.normalize.text import script_of
@@ -617,6 +622,20 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
             if use.any():
                 places = list(places) + burial
                 pidx = np.where(use, len(places) - len(burial) + bcodes, pidx)
+        # then a home town among the unmapped cells («محل سکونت»: hospital lists)
+        none = np.fromiter(
+            (p.city is None and p.province_code is None for p in places), bool, len(places)
+        )[pidx]
+        if none.any() and "extra" in df.columns:
+            homes = df["extra"].map(residence_in).astype(object)
+            hcodes, huniq = pd.factorize(homes)
+            if len(huniq):
+                home = [place_of_residence(_none(v)) for v in huniq]
+                found = np.fromiter((h.city is not None for h in home), bool, len(home))
+                use = none & (hcodes >= 0) & found[np.maximum(hcodes, 0)]
+                if use.any():
+                    places = list(places) + home
+                    pidx = np.where(use, len(places) - len(home) + hcodes, pidx)
     out["city"] = _take([p.city for p in places], pidx)
     out["county"] = _take([p.county for p in places], pidx)
     out["province"] = _take([p.province for p in places], pidx)
@@ -665,6 +684,6 @@ def normalize_workspace(ws: Workspace) -> Path:
     """Normalise a workspace's accepted records into ``ws.snapshots_dir/normalized.parquet``."""
     from roshan.store.records import records_frame
 
-    df = records_frame(ws, accepted_only=True)
+    df = records_frame(ws, accepted_only=True, with_extra=True)
     frame = normalize_frame(df, workspace_variants(ws))
     return write_parquet(frame, ws.snapshot("normalized"))

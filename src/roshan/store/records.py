@@ -10,10 +10,15 @@ from roshan.store.models import Import, Record, Source
 from roshan.store.workspace import Workspace
 
 
-def records_frame(ws: Workspace, accepted_only: bool = True) -> pd.DataFrame:
+def records_frame(
+    ws: Workspace, accepted_only: bool = True, *, with_extra: bool = False
+) -> pd.DataFrame:
     """All records with provenance: record_pk, import_id, source, source_kind, row_number, status,
-    and every canonical field (strings or None), ordered by record_pk."""
+    and every canonical field (strings or None), ordered by record_pk. ``with_extra``:
+    also ``extra``, the unmapped cells of each row (header → value, or None)."""
     cols = [getattr(Record, f) for f in FIELD_NAMES]
+    if with_extra:
+        cols.append(Record.extra)
     stmt = (
         select(
             Record.id.label("record_pk"),
