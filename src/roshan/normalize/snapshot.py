@@ -508,6 +508,27 @@ def _alias_keys(coded: dict[str, tuple[np.ndarray, Any]], table: VariantTable) -
     return np.where(pd.notna(given), given, full)
 
 
+def _fill_places(
+    places: list[Any], pidx: np.ndarray, values: pd.Series, read: Callable[[Any], Any]
+) -> tuple[list[Any], np.ndarray]:
+    """Rows whose place (``places[pidx]``) has neither city nor province take the place
+    ``read`` finds in their ``values`` (once per distinct value), where it finds a city."""
+    none = np.fromiter(
+        (p.city is None and p.province_code is None for p in places), bool, len(places)
+    )[pidx]
+    if not none.any():
+        return places, pidx
+    codes, uniques = pd.factorize(values.astype(object))
+    if not len(uniques):
+        return places, pidx
+    found = [read(_none(v)) for v in uniques]
+    has = np.fromiter((f.city is not None for f in found), bool, len(found))
+    use = none & (codes >= 0) & has[np.maximum(codes, 0)]
+    if not use.any():
+        return places, pidx
+    return list(places) + found, np.where(use, len(places) + codes, pidx)
+
+
 def _age_from_birth_year(df: pd.DataFrame, out: dict[str, Any]) -> None:
     """Where a record has no age but a year of birth — in the age cell ("born 1380",
     «متولد ۱۳۸۰», a bare 2001) or a date-of-birth column — and a date of death: the
@@ -608,34 +629,13 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
         [_col(df, "city"), _col(df, "county"), _col(df, "province"), _col(df, "place_of_death")],
         resolve_place,
     )
-    none = np.fromiter(
-        (p.city is None and p.province_code is None for p in places), bool, len(places)
-    )[pidx]
-    if none.any():
-        # no place anywhere but a burial place: a cemetery register. Its cemetery says
-        # the city (places.place_of_burial), at low confidence.
-        bcodes, buniq = pd.factorize(_col(df, "burial_place").astype(object))
-        if len(buniq):
-            burial = [place_of_burial(_none(v)) for v in buniq]
-            found = np.fromiter((b.city is not None for b in burial), bool, len(burial))
-            use = none & (bcodes >= 0) & found[np.maximum(bcodes, 0)]
-            if use.any():
-                places = list(places) + burial
-                pidx = np.where(use, len(places) - len(burial) + bcodes, pidx)
-        # then a home town among the unmapped cells («محل سکونت»: hospital lists)
-        none = np.fromiter(
-            (p.city is None and p.province_code is None for p in places), bool, len(places)
-        )[pidx]
-        if none.any() and "extra" in df.columns:
-            homes = df["extra"].map(residence_in).astype(object)
-            hcodes, huniq = pd.factorize(homes)
-            if len(huniq):
-                home = [place_of_residence(_none(v)) for v in huniq]
-                found = np.fromiter((h.city is not None for h in home), bool, len(home))
-                use = none & (hcodes >= 0) & found[np.maximum(hcodes, 0)]
-                if use.any():
-                    places = list(places) + home
-                    pidx = np.where(use, len(places) - len(home) + hcodes, pidx)
+    # No place anywhere: a cemetery register's cemetery says the city
+    # (places.place_of_burial), then a home town among the unmapped cells («محل سکونت»:
+    # hospital lists; places.place_of_residence); both at low confidence.
+    places, pidx = _fill_places(places, pidx, _col(df, "burial_place"), place_of_burial)
+    if "extra" in df.columns:
+        homes = df["extra"].map(residence_in)
+        places, pidx = _fill_places(places, pidx, homes, place_of_residence)
     out["city"] = _take([p.city for p in places], pidx)
     out["county"] = _take([p.county for p in places], pidx)
     out["province"] = _take([p.province for p in places], pidx)
