@@ -31,11 +31,27 @@ def ingest(
         None, "--encoding", help="Force an encoding (utf-8, utf-16, windows-1256); default: detect."
     ),
     sheet: str | None = typer.Option(None, "--sheet", help="XLSX sheet to read (default: first)."),
+    place: str | None = typer.Option(
+        None,
+        "--place",
+        help="Where the whole list comes from (a morgue's or hospital's city, e.g. "
+        "Tehran): given to its records that name no place of their own, for linkage.",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the import result as JSON."),
 ) -> None:
     """Ingest one list: every row kept verbatim; bad rows kept and reported by row and field."""
     from roshan.ingest import ingest_file
+    from roshan.normalize import normalize_place
     from roshan.store import Workspace
+
+    if place is not None:
+        known = normalize_place(place)
+        if known.unresolved or not (known.city or known.province_code):
+            raise typer.BadParameter(
+                f"{place!r} is not a place roshan knows; try `roshan normalize place` "
+                "with another spelling, or a province",
+                param_hint="--place",
+            )
 
     with Workspace.open(workspace) as ws:
         # Progress is drawn on stderr, and only on a terminal: --json's stdout is untouched.
@@ -60,6 +76,7 @@ def ingest(
                 strict=strict,
                 encoding=encoding,
                 sheet=sheet,
+                place=place,
                 on_progress=rows_done,
                 on_bytes=bytes_done,
             )

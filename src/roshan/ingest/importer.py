@@ -712,11 +712,16 @@ def ingest_file(
     strict: bool = False,
     encoding: str | None = None,
     sheet: str | None = None,
+    place: str | None = None,
     actor: str | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_bytes: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Read a list file and store it as one import (see module docstring)."""
+    """Read a list file and store it as one import (see module docstring).
+
+    ``place``: where the whole list comes from (a morgue's or a hospital's city), kept
+    with the import as the mapping option ``place``; normalisation gives it to records
+    that name no place of their own (roshan.normalize.places.place_of_list)."""
     path = Path(path)
     if not path.exists():
         raise InputFileError("no such file", file=str(path))
@@ -727,6 +732,9 @@ def ingest_file(
     if not source_name or not source_name.strip():
         raise RoshanError("--source must name the list's source")
     mapping = load_mapping(Path(mapping_path)) if mapping_path else None
+    if place and place.strip():
+        mapping = mapping or ColumnMapping()
+        mapping.options["place"] = place.strip()
     sha256, size = file_sha256(path)
     with ws.engine.connect() as conn:
         existing = _existing_import(conn, sha256)

@@ -252,7 +252,7 @@ def load_mapping(path: Path) -> Mapping:
             )
         used[target] = str(header)
         out[str(header)] = target
-    unknown_opts = set(options) - {"encoding", "sheet", "calendar", "date_format"}
+    unknown_opts = set(options) - {"encoding", "sheet", "calendar", "date_format", "place"}
     if unknown_opts:
         raise MappingError(f"{path.name}: unknown option(s) {', '.join(sorted(unknown_opts))}")
     return Mapping(out, dict(options), str(path))

@@ -532,3 +532,21 @@ def place_of_residence(text: str | None) -> PlaceResult:
     if found.unresolved or not (found.city or found.province_code):
         return NO_PLACE
     return replace(found, confidence=min(found.confidence, RESIDENCE_CONFIDENCE))
+
+
+#: The confidence of a place given for a whole list at ingest: a morgue or a hospital
+#: receives the dead of its city and the towns around it.
+LIST_PLACE_CONFIDENCE = 0.5
+
+
+@lru_cache(maxsize=1_000)
+def place_of_list(text: str | None) -> PlaceResult:
+    """The place given for a whole list (``roshan ingest --place``), for its records that
+    name none: read like a free place (:func:`normalize_place`), confidence at most
+    :data:`LIST_PLACE_CONFIDENCE`; :data:`NO_PLACE` when roshan does not know it."""
+    if not text or not isinstance(text, str):
+        return NO_PLACE
+    found = normalize_place(text)
+    if found.unresolved or not (found.city or found.province_code):
+        return NO_PLACE
+    return replace(found, confidence=min(found.confidence, LIST_PLACE_CONFIDENCE))

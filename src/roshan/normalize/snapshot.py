@@ -47,6 +47,7 @@ from roshan.normalize.names import (
 )
 from roshan.normalize.places import (
     place_of_burial,
+    place_of_list,
     place_of_residence,
     residence_in,
     resolve_place,
@@ -630,9 +631,12 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
         resolve_place,
     )
     # No place anywhere: a cemetery register's cemetery says the city
-    # (places.place_of_burial), then a home town among the unmapped cells («محل سکونت»:
-    # hospital lists; places.place_of_residence); both at low confidence.
+    # (places.place_of_burial), then the place given for the whole list at ingest
+    # (--place: a morgue's city; places.place_of_list), then a home town among the
+    # unmapped cells («محل سکونت»: hospital lists; places.place_of_residence); all at
+    # low confidence.
     places, pidx = _fill_places(places, pidx, _col(df, "burial_place"), place_of_burial)
+    places, pidx = _fill_places(places, pidx, _col(df, "list_place"), place_of_list)
     if "extra" in df.columns:
         homes = df["extra"].map(residence_in)
         places, pidx = _fill_places(places, pidx, homes, place_of_residence)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import select
 
@@ -15,10 +18,11 @@ def records_frame(
 ) -> pd.DataFrame:
     """All records with provenance: record_pk, import_id, source, source_kind, row_number, status,
     and every canonical field (strings or None), ordered by record_pk. ``with_extra``:
-    also ``extra``, the unmapped cells of each row (header → value, or None)."""
+    also ``extra``, the unmapped cells of each row (header → value, or None), and
+    ``list_place``, the place given for the whole list at ingest (``--place``)."""
     cols = [getattr(Record, f) for f in FIELD_NAMES]
     if with_extra:
-        cols.append(Record.extra)
+        cols += [Record.extra, Import.mapping.label("import_mapping")]
     stmt = (
         select(
             Record.id.label("record_pk"),
@@ -39,4 +43,19 @@ def records_frame(
         frame = pd.read_sql(stmt, conn)
     for f in FIELD_NAMES:
         frame[f] = frame[f].astype(object).where(frame[f].notna(), None)
+    if with_extra:
+        frame["list_place"] = frame.pop("import_mapping").map(_list_place)
     return frame
+
+
+def _list_place(mapping: Any) -> str | None:
+    """The ``place`` option of an import's mapping (``roshan ingest --place``), if any."""
+    if isinstance(mapping, str):
+        try:
+            mapping = json.loads(mapping)
+        except ValueError:
+            return None
+    if not isinstance(mapping, dict):
+        return None
+    place = (mapping.get("options") or {}).get("place")
+    return str(place) if place else None
