@@ -208,5 +208,7 @@ def test_a_workspace_reads_the_home_town_of_a_list_without_a_place(sqlite_ws, tm
         sqlite_ws, f, source_name="SYNTHETIC-hospital", source_kind=SourceKind.HOSPITAL
     )
     assert res.rows_accepted == 2
+    # the import says how the unmapped column will be used
+    assert any("“محل سکونت” is kept as extra and read as the home town" in n for n in res.notes)
     out = pd.read_parquet(normalize_workspace(sqlite_ws))
     assert list(out["city"]) == ["Sanandaj", None]

@@ -29,6 +29,7 @@ from roshan.ingest.mapping import (
     auto_target,
     guess_target,
     header_key,
+    is_residence_header,
     load_mapping,
     resolve_columns,
 )
@@ -421,6 +422,13 @@ def ingest_table(
     )
     result.notes.extend(table.warnings)
     result.notes.extend(column_notes(columns, mapping))
+    homes = [h for h in result.unmapped_columns if is_residence_header(h)]
+    if homes:
+        result.notes.append(
+            ", ".join(f"“{h}”" for h in homes)
+            + " is kept as extra and read as the home town: the place, for linkage, of "
+            "records that give no place of death, burial place or list place"
+        )
     with ws.engine.begin() as conn:
         existing = _existing_import(conn, sha256)
         if existing is not None:

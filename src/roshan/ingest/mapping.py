@@ -170,6 +170,22 @@ def header_words(header: str) -> frozenset[str]:
     return frozenset(out | set(joined))
 
 
+_RESIDENCE = frozenset(
+    "residence resident hometown home lives living address سکونت اقامت نشانی آدرس".split()
+)
+_BIRTH = frozenset("birth born birthplace تولد زادگاه".split())
+
+
+def is_residence_header(header: str) -> bool:
+    """Whether a header names where the person lived («محل سکونت», "Place of residence",
+    "Hometown"), not where they were born or killed. Such a column maps to no field (it is
+    not the place of death); normalisation reads it as a last resort for the place
+    (roshan.normalize.places.place_of_residence)."""
+    text = str(header)
+    words = header_words(text) | header_words(text.replace("\u200c", " "))  # «محل‌سکونت»
+    return bool(words & _RESIDENCE) and not words & _BIRTH
+
+
 def guess_target(header: str) -> str | None:
     """The canonical field a free-form header most likely names, read by its words
     (:data:`_HEADER_RULES`), or None. Weaker than :func:`auto_target`."""

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from roshan.ingest.mapping import is_residence_header
 from roshan.normalize.keys import rule_key
 from roshan.normalize.text import normalize_text
 from roshan.normalize.variants import data_path
@@ -490,19 +491,6 @@ def place_of_burial(text: str | None) -> PlaceResult:
 #: The confidence of a place read from where the person lived (most are killed in
 #: their own town, not all).
 RESIDENCE_CONFIDENCE = 0.4
-
-_RESIDENCE_WORDS = frozenset(
-    "residence resident hometown home lives living address سکونت اقامت نشانی آدرس".split()
-)
-_BIRTH_WORDS = frozenset("birth born birthplace تولد زادگاه".split())
-
-
-def is_residence_header(header: str) -> bool:
-    """Whether a column header names where the person lived («محل سکونت», "Place of
-    residence", "Hometown"), not where they were born or killed."""
-    text = normalize_text(str(header)).replace("\u200c", "")
-    words = set(re.split(r"[^\w]+|_", text))
-    return bool(words & _RESIDENCE_WORDS) and not words & _BIRTH_WORDS
 
 
 def residence_in(extra: object) -> str | None:
