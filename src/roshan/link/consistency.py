@@ -39,7 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from roshan.link.prior import calibrate_prior
+from roshan.link.prior import calibrate_prior, logit2, reweight
+from roshan.link.train import level_values
 
 __all__ = [
     "SWITCH_MIN_DIFF",
@@ -105,22 +106,17 @@ def list_excess(
     )
 
 
-def _logit2(p: float) -> float:
-    return float(np.log2(p / (1.0 - p)))
-
-
 def _level_log_bf(model: dict[str, Any]) -> dict[str, dict[int, float | None]]:
     """Per comparison, gamma value → log2(m/u) of that level (the null level is 0; None
     for a level left untrained, which Splink scores with its default)."""
     out: dict[str, dict[int, float | None]] = {}
     for comp in model.get("comparisons", []):
-        levels = [lv for lv in comp.get("comparison_levels", []) if not lv.get("is_null_level")]
-        n = len(levels)
         table: dict[int, float | None] = {-1: 0.0}
-        for i, lv in enumerate(levels):
+        for value, lv in level_values(comp):
             m, u = lv.get("m_probability"), lv.get("u_probability")
-            ok = isinstance(m, (int, float)) and isinstance(u, (int, float)) and m > 0 and u > 0
-            table[n - 1 - i] = float(np.log2(m / u)) if ok else None
+            table[value] = None
+            if isinstance(m, (int, float)) and isinstance(u, (int, float)) and m > 0 and u > 0:
+                table[value] = float(np.log2(m / u))
         out[str(comp.get("output_column_name"))] = table
     return out
 
@@ -145,7 +141,7 @@ def rescore(
                 w[gamma == value] += to - fro
     lam_a = float(model_from["probability_two_random_records_match"])
     lam_b = float(model_to["probability_two_random_records_match"])
-    return w - _logit2(lam_a) + _logit2(lam_b)
+    return w - logit2(lam_a) + logit2(lam_b)
 
 
 def choose_by_list_excess(
@@ -171,9 +167,8 @@ def choose_by_list_excess(
         return False, {}
     w = rescore(pairs, model, alternative)
     lam_b = float(alternative["probability_two_random_records_match"])
-    lam = calibrate_prior(w, lam_b, n_records)
-    p_alt = 1.0 / (1.0 + np.exp2(-(w - _logit2(lam_b) + _logit2(lam))))
-    there = list_excess(p_alt, *lists, *ids)
+    alt = reweight(pd.DataFrame({"match_weight": w}), lam_b, calibrate_prior(w, lam_b, n_records))
+    there = list_excess(alt["match_probability"].to_numpy(), *lists, *ids)
     if there is None:
         return False, {}
     switch = (

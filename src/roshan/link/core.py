@@ -168,6 +168,13 @@ def link_prepared(
             )
             psdf = pred_backend.register(prepared, "records")
             linker = _engine_linker(psdf, spec, model)
+
+        def applied(m: dict[str, Any]) -> Linker:
+            """A linker with the parameters ``m`` in the engine that scores the pairs."""
+            if engine == "duckdb":
+                return Linker(sdf, m, log_level=None)
+            return _engine_linker(psdf, spec, m)
+
         # Chunks bound DuckDB's memory. Spark spills by itself, and chunking there
         # would re-run blocking per chunk and write every chunk's scores twice.
         chunks = 1 if engine == "spark" else max(1, -(-blocking.total_pairs // PAIRS_PER_CHUNK))
@@ -191,11 +198,7 @@ def link_prepared(
                 health.checks = list(training.checks)
                 health.repairs = list(training.repairs)
                 model = alt.model
-                linker = (
-                    Linker(sdf, model, log_level=None)
-                    if engine == "duckdb"
-                    else _engine_linker(psdf, spec, model)
-                )
+                linker = applied(model)
                 pairs, kept = score_kept_pairs(linker, engine, chunks=chunks)
                 lam_rules = float(model["probability_two_random_records_match"])
                 lam = calibrate_prior(pairs["match_weight"].to_numpy(), lam_rules, len(prepared))
@@ -205,11 +208,7 @@ def link_prepared(
         pairs = pairs[pairs["match_probability"] >= PAIRS_FLOOR].reset_index(drop=True)
         model["probability_two_random_records_match"] = lam
         training.prior = {"rules": lam_rules, "calibrated": lam}
-        linker = (
-            Linker(sdf, model, log_level=None)
-            if engine == "duckdb"
-            else _engine_linker(psdf, spec, model)
-        )
+        linker = applied(model)
         files = save_model(linker, models_dir) if models_dir is not None else {}
         timings["predict"] = time.perf_counter() - t0
         prior_check = links_vs_prior_check(

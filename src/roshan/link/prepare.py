@@ -169,9 +169,8 @@ def _alias_block(df: pd.DataFrame) -> np.ndarray:
     has = alias.notna() & family.notna()
     if not has.any():
         return np.full(len(df), None, dtype=object)
-    wanted = set(zip(family[has], alias[has], strict=True))
-    pair = pd.Series(list(zip(family, given, strict=True)), index=df.index)
-    hit = ~has & given.notna() & pair.map(lambda t: t in wanted)
+    wanted = pd.MultiIndex.from_arrays([family[has], alias[has]])
+    hit = ~has & given.notna() & pd.MultiIndex.from_arrays([family, given]).isin(wanted)
     out = given.where(hit, None).astype(object)
     out[has] = alias[has]
     return out.to_numpy(dtype=object)

@@ -27,13 +27,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["calibrate_prior", "reweight"]
+__all__ = ["calibrate_prior", "logit2", "reweight"]
 
 MAX_ITER = 500
 TOL = 1e-6  # relative
 
 
-def _logit2(p: float) -> float:
+def logit2(p: float) -> float:
+    """log2 of the odds p/(1-p): a prior's term in a Splink match weight."""
     return float(np.log2(p / (1.0 - p)))
 
 
@@ -48,11 +49,11 @@ def calibrate_prior(match_weight: np.ndarray, prior: float, n_records: int) -> f
     w = w[np.isfinite(w)]
     if n_pairs <= 0 or not len(w) or not 0.0 < prior < 1.0:
         return prior
-    evidence = w - _logit2(prior)
+    evidence = w - logit2(prior)
     floor = 1.0 / n_pairs  # at least one match expected among all pairs
     lam = prior
     for _ in range(MAX_ITER):
-        p = 1.0 / (1.0 + np.exp2(-(evidence + _logit2(lam))))
+        p = 1.0 / (1.0 + np.exp2(-(evidence + logit2(lam))))
         new = min(max(float(p.sum()) / n_pairs, floor), 0.5)
         if abs(new - lam) <= TOL * lam:
             lam = new
@@ -66,7 +67,7 @@ def reweight(pairs: pd.DataFrame, old: float, new: float) -> pd.DataFrame:
     if old == new or pairs.empty:
         return pairs
     out = pairs.copy()
-    w = out["match_weight"].to_numpy(dtype="float64") - _logit2(old) + _logit2(new)
+    w = out["match_weight"].to_numpy(dtype="float64") - logit2(old) + logit2(new)
     out["match_weight"] = w
     out["match_probability"] = 1.0 / (1.0 + np.exp2(-w))
     return out

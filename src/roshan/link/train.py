@@ -294,7 +294,7 @@ def _set_m_from_levels(comp: dict[str, Any], gamma: pd.Series | None, minimum: i
     if len(gamma) < minimum:
         return False
     freq = gamma.value_counts()
-    vals = _level_values(comp)
+    vals = level_values(comp)
     total = float(len(gamma)) + 0.5 * len(vals)
     for v, lv in vals:
         lv["m_probability"] = (float(freq.get(v, 0)) + 0.5) / total
@@ -430,7 +430,7 @@ def judge_model(
     return checks + anchor_checks(scored[0], scored[1], threshold, spec.group_column)
 
 
-def _level_values(comp: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+def level_values(comp: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     """(comparison vector value, level) for each non-null level: else is 0, the most
     specific level the highest."""
     levels = [lv for lv in comp.get("comparison_levels", []) if not lv.get("is_null_level")]
@@ -471,7 +471,7 @@ def sure_m(
         counts[col] = 0 if gamma is None else int((gamma >= 0).sum())
         if not _set_m_from_levels(comp, gamma, MIN_SURE_M_PAIRS):
             # a covariate (same list or not) or too few pairs: no evidence either way
-            for _, lv in _level_values(comp):
+            for _, lv in level_values(comp):
                 lv["m_probability"] = lv.get("u_probability")
     report.notes.append(
         "m from leave-one-out sure matches: "

@@ -34,6 +34,7 @@ from roshan.ingest.mapping import is_residence_header
 from roshan.normalize.keys import rule_key
 from roshan.normalize.text import normalize_text
 from roshan.normalize.variants import data_path
+from roshan.store.records import json_object
 
 _PREFIXES = (
     "shahr e ",
@@ -496,14 +497,7 @@ RESIDENCE_CONFIDENCE = 0.4
 def residence_in(extra: object) -> str | None:
     """The first non-empty value of a column of ``extra`` (a record's unmapped cells,
     header → value) whose header names where the person lived, else None."""
-    if isinstance(extra, str):  # a database that hands JSON back as text
-        try:
-            extra = json.loads(extra)
-        except ValueError:
-            return None
-    if not isinstance(extra, dict):
-        return None
-    for header, value in extra.items():
+    for header, value in json_object(extra).items():
         if value not in (None, "") and is_residence_header(header):
             return str(value)
     return None
@@ -516,10 +510,7 @@ def place_of_residence(text: str | None) -> PlaceResult:
     confidence at most :data:`RESIDENCE_CONFIDENCE`; :data:`NO_PLACE` when unresolved."""
     if not text or not isinstance(text, str):
         return NO_PLACE
-    found = resolve_place(text)
-    if found.unresolved or not (found.city or found.province_code):
-        return NO_PLACE
-    return replace(found, confidence=min(found.confidence, RESIDENCE_CONFIDENCE))
+    return _known_at(resolve_place(text), RESIDENCE_CONFIDENCE)
 
 
 #: The confidence of a place given for a whole list at ingest: a morgue or a hospital
@@ -534,7 +525,12 @@ def place_of_list(text: str | None) -> PlaceResult:
     :data:`LIST_PLACE_CONFIDENCE`; :data:`NO_PLACE` when roshan does not know it."""
     if not text or not isinstance(text, str):
         return NO_PLACE
-    found = normalize_place(text)
+    return _known_at(normalize_place(text), LIST_PLACE_CONFIDENCE)
+
+
+def _known_at(found: PlaceResult, cap: float) -> PlaceResult:
+    """``found`` with its confidence capped at ``cap``; :data:`NO_PLACE` when it names no
+    known city or province (a place read from somewhere other than a place column)."""
     if found.unresolved or not (found.city or found.province_code):
         return NO_PLACE
-    return replace(found, confidence=min(found.confidence, LIST_PLACE_CONFIDENCE))
+    return replace(found, confidence=min(found.confidence, cap))

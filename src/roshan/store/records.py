@@ -48,14 +48,19 @@ def records_frame(
     return frame
 
 
+def json_object(value: Any) -> dict[str, Any]:
+    """A JSON column's object (``Record.extra``, ``Import.mapping``) as a dict: as the
+    driver hands it back, or decoded from text (some databases return JSON as text);
+    empty for anything else."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _list_place(mapping: Any) -> str | None:
     """The ``place`` option of an import's mapping (``roshan ingest --place``), if any."""
-    if isinstance(mapping, str):
-        try:
-            mapping = json.loads(mapping)
-        except ValueError:
-            return None
-    if not isinstance(mapping, dict):
-        return None
-    place = (mapping.get("options") or {}).get("place")
+    place = (json_object(mapping).get("options") or {}).get("place")
     return str(place) if place else None
