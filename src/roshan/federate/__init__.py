@@ -68,29 +68,4 @@ __all__ = [
     "workspace_tokens",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "errors": ("FederateError",),
-        "match": (
-            "DEFAULT_THRESHOLD",
-            "clear_ids",
-            "count_error",
-            "match_counts",
-            "party_histories",
-        ),
-        "protocol": (
-            "MIN_VICTIMS",
-            "PROTOCOL_VERSION",
-            "Session",
-            "blind_round",
-            "count_rounds",
-            "counts_provenance",
-            "create_session",
-            "load_session",
-            "pass_round",
-            "read_round",
-        ),
-        "tokens": ("MAX_TOKENS", "VictimTokens", "tokens_from_frames", "workspace_tokens"),
-    },
-)
+__getattr__, __dir__ = lazy_exports(__name__)

@@ -152,6 +152,19 @@ def _victim_tokens(pairs: list[tuple[str, str]], cap: int) -> list[str]:
     return [t for _, t in uniq[:cap]]
 
 
+# The normalised snapshot's columns that record_tokens takes, in its argument order.
+_RECORD_COLUMNS = (
+    "given_key",
+    "family_key",
+    "father_key",
+    "dod_iso",
+    "dod_precision",
+    "province_code",
+    "age_min",
+    "age_max",
+)
+
+
 def tokens_from_frames(
     normalized: pd.DataFrame,
     clusters: pd.DataFrame,
@@ -161,37 +174,11 @@ def tokens_from_frames(
 ) -> VictimTokens:
     """Tokens of each victim from the normalised records and their cluster ids."""
     df = normalized.merge(clusters[["record_pk", "cluster_id"]], on="record_pk", how="inner")
-    col = {
-        c: (c if c in df.columns else None)
-        for c in (
-            "given_key",
-            "family_key",
-            "father_key",
-            "dod_iso",
-            "dod_precision",
-            "province_code",
-            "age_min",
-            "age_max",
-        )
-    }
+    cols = [c if c in df.columns else None for c in _RECORD_COLUMNS]
     per: dict[str, list[tuple[str, str]]] = {}
     for row in df.itertuples(index=False):
         r = row._asdict()
-        toks = record_tokens(
-            *(
-                r.get(col[c]) if col[c] else None
-                for c in (
-                    "given_key",
-                    "family_key",
-                    "father_key",
-                    "dod_iso",
-                    "dod_precision",
-                    "province_code",
-                    "age_min",
-                    "age_max",
-                )
-            )
-        )
+        toks = record_tokens(*(r.get(c) if c else None for c in cols))
         per.setdefault(str(r["cluster_id"]), []).extend(toks)
     uids = sorted(per)
     strata: dict[str, dict[str, str]] = {}
