@@ -32,6 +32,7 @@ from splink import Linker
 from roshan.link.engine import Backend
 from roshan.link.health import Check, anchor_checks, anchor_score, enforce_order, model_checks
 from roshan.link.predict import score_listed_pairs
+from roshan.link.review.decisions import ordered_pairs
 from roshan.link.settings import ModelSpec
 from roshan.link.splink_adapter import get_lambda, set_lambda
 from roshan.link.sure import find_pairs
@@ -391,12 +392,11 @@ def _with_columns(
     labels: pd.DataFrame, prepared: pd.DataFrame, extra: tuple[str, ...]
 ) -> pd.DataFrame:
     """Labelled pairs (smaller id left) with ``<col>_l``/``<col>_r`` for each extra column."""
-    a = labels["unique_id_l"].astype("int64").to_numpy()
-    b = labels["unique_id_r"].astype("int64").to_numpy()
+    lo, hi = ordered_pairs(labels["unique_id_l"], labels["unique_id_r"])
     out = pd.DataFrame(
         {
-            "unique_id_l": np.minimum(a, b),
-            "unique_id_r": np.maximum(a, b),
+            "unique_id_l": lo,
+            "unique_id_r": hi,
             "is_match": labels["is_match"].astype(bool).to_numpy(),
         }
     )

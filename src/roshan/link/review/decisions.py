@@ -132,6 +132,14 @@ def ordered_pair(record_a: int, record_b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+def ordered_pairs(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`ordered_pair` for columns of record ids: the pairs as int64 arrays,
+    smaller id first (no check for a record paired with itself)."""
+    a = left.astype("int64").to_numpy()
+    b = right.astype("int64").to_numpy()
+    return np.minimum(a, b), np.maximum(a, b)
+
+
 def _check_records(sess: Session, pks: Iterable[int]) -> None:
     wanted = sorted(set(int(p) for p in pks))
     found: set[int] = set()
@@ -290,18 +298,23 @@ def get_decision(ws: Workspace, record_a: int, record_b: int) -> ReviewDecision 
     return row
 
 
+# A stored decision without its note (notes may hold names): the columns of
+# decisions_frame and of DecisionEntry, in that order.
+_ENTRY_COLUMNS = (
+    ReviewDecision.record_a,
+    ReviewDecision.record_b,
+    ReviewDecision.decision,
+    ReviewDecision.reviewer,
+    ReviewDecision.decided_at,
+    ReviewDecision.version,
+)
+
+
 def decisions_frame(ws: Workspace) -> pd.DataFrame:
     """Every stored decision (training labels): record_a, record_b, decision, reviewer,
     decided_at, version — ordered by pair. Notes are left out (they may hold names)."""
     cols = ["record_a", "record_b", "decision", "reviewer", "decided_at", "version"]
-    stmt = select(
-        ReviewDecision.record_a,
-        ReviewDecision.record_b,
-        ReviewDecision.decision,
-        ReviewDecision.reviewer,
-        ReviewDecision.decided_at,
-        ReviewDecision.version,
-    ).order_by(ReviewDecision.record_a, ReviewDecision.record_b)
+    stmt = select(*_ENTRY_COLUMNS).order_by(ReviewDecision.record_a, ReviewDecision.record_b)
     with ws.engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=cols)
@@ -361,14 +374,7 @@ def decisions_touching(
     if not pks:
         return []
     rows = conn.execute(
-        select(
-            ReviewDecision.record_a,
-            ReviewDecision.record_b,
-            ReviewDecision.decision,
-            ReviewDecision.reviewer,
-            ReviewDecision.decided_at,
-            ReviewDecision.version,
-        )
+        select(*_ENTRY_COLUMNS)
         .where(or_(ReviewDecision.record_a.in_(pks), ReviewDecision.record_b.in_(pks)))
         .order_by(ReviewDecision.decided_at)
     )

@@ -25,7 +25,12 @@ from sqlalchemy import select
 
 from roshan.cache import SingleFlight, file_key
 from roshan.errors import LinkageError
-from roshan.link.review.decisions import DECISIONS_CACHE, DecidedPairs, decided_pairs
+from roshan.link.review.decisions import (
+    DECISIONS_CACHE,
+    DecidedPairs,
+    decided_pairs,
+    ordered_pairs,
+)
 from roshan.link.review.reading import current_threshold, read_pairs, reader
 from roshan.link.review.suspicious import DATE_GAP_DAYS, SUSPICIOUS_CACHE, select_suspicious
 from roshan.store.models import LinkRun
@@ -71,12 +76,11 @@ def _uncertain_ranked(ws: Workspace, t: float, band: tuple[float, float]) -> pd.
         lo, hi = band
         p = pairs["match_probability"].astype(float)
         pairs = pairs.loc[(p >= lo) & (p <= hi)]
-        a = pairs["record_pk_l"].astype("int64").to_numpy()
-        b = pairs["record_pk_r"].astype("int64").to_numpy()
+        pk_l, pk_r = ordered_pairs(pairs["record_pk_l"], pairs["record_pk_r"])
         out = pd.DataFrame(
             {
-                "record_pk_l": np.minimum(a, b),
-                "record_pk_r": np.maximum(a, b),
+                "record_pk_l": pk_l,
+                "record_pk_r": pk_r,
                 "match_probability": pairs["match_probability"].astype(float).to_numpy(),
             }
         )
