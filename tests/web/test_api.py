@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -224,6 +225,50 @@ def test_upload_preview_of_free_form_headers(ingest_app) -> None:
     guessed = {col["column"] for col in p["columns"] if col["guessed"]}
     assert guessed == {"Name (Farsi)"}  # the second full-name column
     assert p["no_date_of_death"] is True
+
+
+MORGUE_CSV = (
+    "نام,نام خانوادگی,تاریخ فوت,شهر\nعلی,رضایی,1404/10/18,\nحسین,محمدی,1404/10/19,Karaj\n"
+).encode()
+
+
+def test_upload_with_the_place_of_the_whole_list(ingest_app, any_ws) -> None:
+    """A SYNTHETIC morgue register with no place per row, uploaded with the city it comes
+    from (as ``roshan ingest --place``): the preview says so, the import keeps it, and
+    normalisation gives it to the record that names no place (a record's own place wins).
+    An unknown place is refused before anything is staged."""
+    from roshan.normalize import normalize_workspace
+    from roshan.store.models import Import
+
+    c = client_for(ingest_app, "analyst")
+    h = {"X-CSRF-Token": session_csrf(c)}
+    data = {"source_name": "SYNTHETIC-MORGUE", "source_kind": "other"}
+    files = {"file": ("SYNTHETIC morgue.csv", MORGUE_CSV, "text/csv")}
+    r = c.post("/api/uploads", data={**data, "place": "Atlantis"}, files=files, headers=h)
+    assert r.status_code == 400 and "Atlantis" in r.text and "not a place roshan knows" in r.text
+    assert not any(ingest_app.state.uploads_dir.iterdir())  # nothing staged
+    r = c.post("/api/uploads", data={**data, "place": " تهران "}, files=files, headers=h)
+    assert r.status_code == 201, r.text
+    p = r.json()
+    assert p["place"] == "تهران" and p["place_read_as"] == "Tehran, Tehran"
+    r = c.post(f"/api/uploads/{p['id']}/confirm", headers=h)
+    assert r.status_code == 200, r.text
+    with any_ws.session() as sess:
+        imp = sess.get(Import, r.json()["import_id"])
+        assert imp is not None and imp.mapping["options"]["place"] == "تهران"
+    normalize_workspace(any_ws)
+    out = pd.read_parquet(any_ws.root / "snapshots" / "normalized.parquet")
+    mine = out[out["source"] == "SYNTHETIC-MORGUE"].sort_values("row_number")
+    assert list(mine["city"]) == ["Tehran", "Karaj"]
+    assert list(mine["place_confidence"] > 0.5) == [False, True]
+    # the page form: the field is there, and the preview names the place
+    assert 'name="place"' in c.get("/upload").text
+    r = c.post(
+        "/upload",
+        data={**data, "place": "Karaj", "csrf_token": session_csrf(c)},
+        files=files,
+    )
+    assert r.status_code == 200 and 'id="list-place"' in r.text and "Karaj, Alborz" in r.text
 
 
 def test_upload_limits(ingest_app) -> None:

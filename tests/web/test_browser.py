@@ -164,9 +164,10 @@ def test_upload_with_preview(page_for, server, tmp_path) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_upload_preview_of_a_list_without_mapping(page_for, server, tmp_path, lang) -> None:
-    """Free-form headers, a second name column, no date column: the preview shows the
-    guessed columns, the rows filled from the second name column and the notes.
-    Screenshot: test-artifacts/screens/upload-preview-<lang>.png."""
+    """Free-form headers, a second name column, no date column, a place for the whole
+    list: the preview shows the guessed columns, the rows filled from the second name
+    column, the list's place and the notes. Screenshots:
+    test-artifacts/screens/upload-form-<lang>.png and upload-preview-<lang>.png."""
     base, ws = server
     csv = tmp_path / f"SYNTHETIC-free-{lang}.csv"
     csv.write_text(
@@ -179,15 +180,20 @@ def test_upload_preview_of_a_list_without_mapping(page_for, server, tmp_path, la
     page.set_input_files("#file", str(csv))
     page.fill("#source_name", f"SYNTHETIC-FREE-{lang}")
     page.select_option("#source_kind", "ngo_list")
+    page.fill("#list_place", "کرج")  # the place of the whole list, as ingest --place
+    from roshan.web.i18n import t
+
+    assert t(lang, "list_place_hint") in page.locator("#upload-form").inner_text()
+    (ARTEFACTS / "screens").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "screens" / f"upload-form-{lang}.png"), full_page=True)
     page.click("#upload-submit")
     page.wait_for_selector("#preview")
+    assert "Karaj, Alborz" in page.locator("#list-place").inner_text()
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "fa" else "ltr")
     mapping = page.locator("#mapping").inner_text()
     assert "full_name" in mapping and "sex" in mapping and "age" in mapping
     rows = page.locator("#preview-rows").inner_text()
     assert "SYNTHETIC Free Alpha" in rows and "نام آزمایشی" in rows
-    from roshan.web.i18n import t
-
     assert t(lang, "guessed_from_header") in mapping  # ردیف, Name (Farsi), M/F
     assert page.locator("#no-date-of-death").inner_text() == t(lang, "no_dod_column")
     (ARTEFACTS / "screens").mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,9 @@ Entry points:
 - one parser per field, each returning a result object: :func:`normalize_name`
   (:class:`NameResult`), :func:`parse_date` with an optional :class:`ColumnHint`
   (:class:`DateResult`), :func:`parse_age` (:class:`AgeResult`), :func:`normalize_place`
-  (:class:`PlaceResult`) and :func:`province_of`.
+  (:class:`PlaceResult`), :func:`place_of_list` (a whole list's place, as ``roshan ingest
+  --place`` gives it; it names no city or province when roshan does not know it) and
+  :func:`province_of`.
 
 Names load on first use (:mod:`roshan._lazy`): ``import roshan.normalize`` is cheap.
 """
@@ -23,7 +25,12 @@ if TYPE_CHECKING:
     from roshan.normalize.ages import AgeResult, parse_age
     from roshan.normalize.dates import ColumnHint, DateResult, parse_date
     from roshan.normalize.names import NameResult, normalize_name
-    from roshan.normalize.places import PlaceResult, normalize_place, province_of
+    from roshan.normalize.places import (
+        PlaceResult,
+        normalize_place,
+        place_of_list,
+        province_of,
+    )
     from roshan.normalize.snapshot import normalize_frame, normalize_workspace
     from roshan.normalize.summary import summarize
 
@@ -39,6 +46,7 @@ __all__ = [
     "normalize_workspace",
     "parse_age",
     "parse_date",
+    "place_of_list",
     "province_of",
     "summarize",
 ]

@@ -102,11 +102,16 @@ async def stage_upload(
     source_name: str,
     source_kind: str,
     mapping: UploadFile | None,
+    place: str = "",
 ) -> dict[str, Any]:
-    """Save an upload, then build its preview; returns the preview dict (with ``id``)."""
+    """Save an upload, then build its preview; returns the preview dict (with ``id``).
+
+    ``place``: where the whole list comes from (``roshan ingest --place``), checked here
+    so that an unknown place is refused before anything is saved."""
     settings = request.app.state.settings
     if not (source_name or "").strip():
         raise RoshanError("give the source's name")
+    list_place = _list_place(place)
     try:
         kind = SourceKind(source_kind)
     except ValueError as exc:
@@ -130,6 +135,7 @@ async def stage_upload(
             "source_name": source_name.strip(),
             "source_kind": kind.value,
             "mapping": mapping_name,
+            "place": list_place,
             "by": user.username,
         }
         meta["created"] = time.time()
@@ -152,6 +158,31 @@ async def stage_upload(
             {"size": size, "format": preview["format"]},
         )
     return preview
+
+
+def _list_place(text: str) -> str | None:
+    """The list's place as given, or None; an unknown place is refused."""
+    from roshan.normalize import place_of_list
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    known = place_of_list(text)
+    if not (known.city or known.province_code):
+        raise RoshanError(
+            f"{text!r} is not a place roshan knows: give another spelling, or a province"
+        )
+    return text
+
+
+def _place_read_as(text: str | None) -> str | None:
+    """What roshan reads a list's place as: "Karaj, Alborz" (for the preview)."""
+    from roshan.normalize import place_of_list
+
+    if not text:
+        return None
+    known = place_of_list(text)
+    return ", ".join(p for p in (known.city, known.province) if p) or None
 
 
 def _load_meta(request: Request, upload_id: str, user: CurrentUser) -> tuple[Path, dict[str, Any]]:
@@ -249,6 +280,8 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
         "size": meta["size"],
         "source_name": meta["source_name"],
         "source_kind": meta["source_kind"],
+        "place": meta.get("place"),
+        "place_read_as": _place_read_as(meta.get("place")),
         "encoding": table.encoding,
         "format": table.file_format,
         "header": table.header,
@@ -275,6 +308,7 @@ def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[
             source_name=meta["source_name"],
             source_kind=SourceKind(meta["source_kind"]),
             mapping_path=(folder / meta["mapping"]) if meta.get("mapping") else None,
+            place=meta.get("place"),
             actor=user.actor,
         )
     finally:
@@ -352,9 +386,10 @@ async def upload_submit(
     source_name: str = Form(""),
     source_kind: str = Form("other"),
     mapping: UploadFile | None = File(None),
+    place: str = Form(""),
     user: CurrentUser = Depends(require(INGEST)),
 ) -> Any:
-    preview = await stage_upload(request, user, file, source_name, source_kind, mapping)
+    preview = await stage_upload(request, user, file, source_name, source_kind, mapping, place)
     return redirect(f"/upload/{preview['id']}")
 
 
@@ -424,6 +459,12 @@ class UploadPreview(BaseModel):
     size: int
     source_name: str
     source_kind: str
+    place: str | None = Field(
+        None, description="The list's own place, given to its records that name none."
+    )
+    place_read_as: str | None = Field(
+        None, description="What roshan reads the list's place as: city, province."
+    )
     encoding: str
     format: str
     header: list[str]
@@ -444,10 +485,15 @@ async def api_upload(
     source_name: str = Form(...),
     source_kind: str = Form("other"),
     mapping: UploadFile | None = File(None),
+    place: str = Form(
+        "",
+        description="Where the whole list comes from (a morgue's or hospital's city), given "
+        "to its records that name no place of their own; an unknown place is refused.",
+    ),
     user: CurrentUser = Depends(require(INGEST)),
 ) -> Any:
     """Stage a list file; the answer is its preview. Confirm with ``/api/uploads/{id}/confirm``."""
-    return await stage_upload(request, user, file, source_name, source_kind, mapping)
+    return await stage_upload(request, user, file, source_name, source_kind, mapping, place)
 
 
 @router.post("/api/uploads/{upload_id}/confirm", tags=["imports"])
