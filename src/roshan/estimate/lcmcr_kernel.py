@@ -105,6 +105,16 @@ def _rng(seed: int) -> np.ndarray:
 
 
 @_jit_inline
+def _total(counts: np.ndarray) -> int:
+    """Sum of a 1-d integer array (the observed count n_obs of ``freq``, the unobserved
+    n0 of ``count0``)."""
+    out = 0
+    for i in range(counts.shape[0]):
+        out += counts[i]
+    return out
+
+
+@_jit_inline
 def _u(rng: np.ndarray) -> float:
     """Uniform on [0, 1): the top 53 bits of the next xoshiro256+ output."""
     s0 = rng[0]
@@ -470,10 +480,7 @@ def _collapsed_log_target(
     ``count_k`` = observed + unobserved members of each class (consistent with
     ``count0``), ``ones`` = members on each list (unobserved ones are on none)."""
     n_lists, k_max = ones.shape
-    n0 = 0
-    for k in range(k_max):
-        n0 += count0[k]
-    big_n = n_obs + n0
+    big_n = n_obs + _total(count0)
     # 1/N prior and the multinomial coefficient N! / prod count0_k! (observed part fixed)
     out = -math.log(big_n) + math.lgamma(big_n + 1.0)
     for k in range(k_max):
@@ -517,10 +524,7 @@ def _collapsed_delta(
     """Change of :func:`_collapsed_log_target` when ``count0[k]`` (and ``count_k[k]``) grow
     by ``step``; only the terms that change are evaluated."""
     n_lists, k_max = ones.shape
-    n0 = 0
-    for i in range(k_max):
-        n0 += count0[i]
-    big_n = n_obs + n0
+    big_n = n_obs + _total(count0)
     new_n = big_n + step
     out = (
         math.log(big_n)
@@ -804,9 +808,7 @@ def _split_merge(
         c = alloc[m, i] + alloc[m, j]
         iw[0, m] = c
         obs_union += c
-    n0 = 0
-    for k in range(k_max):
-        n0 += count0[k]
+    n0 = _total(count0)
     delta = 0
     if _u(rng) < 0.5:
         scale = _MOVE_SCALES[int(_u(rng) * 3.0) % 3] * max(obs_union, 1)
@@ -925,20 +927,38 @@ subnormal range, where each multiplication costs about a hundred cycles."""
 _TINY_TOTAL = 1e-200
 
 
+@_jit_inline
+def _pattern_class_prob(
+    patterns: np.ndarray, m: int, lam: np.ndarray, nu: np.ndarray, k: int
+) -> float:
+    """P(pattern m, class k) = nu_k prod_j (lam_jk if on list j else 1 - lam_jk), factor by
+    factor."""
+    p = nu[k]
+    for j in range(lam.shape[0]):
+        if patterns[m, j] == 1:
+            p *= lam[j, k]
+        else:
+            p *= 1.0 - lam[j, k]
+    return p
+
+
+@_jit_inline
+def _unseen_class_prob(lam: np.ndarray, nu: np.ndarray, k: int) -> float:
+    """P(on no list, class k) = nu_k prod_j (1 - lam_jk)."""
+    p = nu[k]
+    for j in range(lam.shape[0]):
+        p *= 1.0 - lam[j, k]
+    return p
+
+
 @_jit_no_refcount
 def _pattern_probs_direct(
     patterns: np.ndarray, m: int, lam: np.ndarray, nu: np.ndarray, probs: np.ndarray
 ) -> float:
     """P(pattern m, class k) into ``probs``, factor by factor, every class; their sum."""
-    n_lists, k_max = lam.shape
     total = 0.0
-    for k in range(k_max):
-        p = nu[k]
-        for j in range(n_lists):
-            if patterns[m, j] == 1:
-                p *= lam[j, k]
-            else:
-                p *= 1.0 - lam[j, k]
+    for k in range(nu.shape[0]):
+        p = _pattern_class_prob(patterns, m, lam, nu, k)
         probs[k] = p
         total += p
     return total
@@ -1010,13 +1030,7 @@ def _split_observed(
         if n_direct > 0:
             for k in range(k_max):
                 if base[k] < 0.0:
-                    p = nu[k]
-                    for j in range(n_lists):
-                        if patterns[m, j] == 1:
-                            p *= lam[j, k]
-                        else:
-                            p *= 1.0 - lam[j, k]
-                    probs[k] = p
+                    probs[k] = _pattern_class_prob(patterns, m, lam, nu, k)
         total = 0.0
         for k in range(k_max):
             total += probs[k]
@@ -1107,7 +1121,7 @@ def _draw_n0(
 ) -> tuple[int, float]:
     """Step 4: probability of the all-zero pattern, class by class into ``probs`` (their
     sum p0), and n0 | · ~ NegBin(n_obs, 1 - p0) (failures): ``(n0, p0)``."""
-    n_lists, k_max = lam.shape
+    k_max = nu.shape[0]
     p0 = 0.0
     dropped = False
     for k in range(k_max):
@@ -1115,17 +1129,13 @@ def _draw_n0(
             probs[k] = 0.0
             dropped = True
             continue
-        p = nu[k]
-        for j in range(n_lists):
-            p *= 1.0 - lam[j, k]
+        p = _unseen_class_prob(lam, nu, k)
         probs[k] = p
         p0 += p
     if dropped and p0 < _TINY_TOTAL:
         p0 = 0.0
         for k in range(k_max):
-            p = nu[k]
-            for j in range(n_lists):
-                p *= 1.0 - lam[j, k]
+            p = _unseen_class_prob(lam, nu, k)
             probs[k] = p
             p0 += p
     if p0 <= 0.0:
@@ -1205,9 +1215,7 @@ def _run_sweeps(
         # 1b. collapsed moves of the unobserved class sizes (lambda, nu integrated out)
         if n0_moves:
             _collapsed_n0_moves(rng, count0, count_k, ones, n_obs, alpha, a_lam, b_lam)
-            n0 = 0
-            for k in range(k_max):
-                n0 += count0[k]
+            n0 = _total(count0)
 
         # 1c. split–merge moves of whole classes (lambda, nu integrated out)
         if split_merge > 0.0:
@@ -1231,9 +1239,7 @@ def _run_sweeps(
                     iwork,
                     _NO_CAP,
                 )
-            n0 = 0
-            for k in range(k_max):
-                n0 += count0[k]
+            n0 = _total(count0)
 
         # 2. list capture probabilities
         _draw_lambda(rng, lam, ones, count_k, a_lam, b_lam)
@@ -1254,14 +1260,6 @@ def _run_sweeps(
                 alpha = 1e-300
         state[0] = alpha
         state[1] = n0
-
-
-@_jit
-def _observed(freq: np.ndarray) -> int:
-    n_obs = 0
-    for m in range(freq.shape[0]):
-        n_obs += freq[m]
-    return n_obs
 
 
 @_jit
@@ -1294,80 +1292,6 @@ def _scratch(patterns: np.ndarray, k_max: int) -> tuple[np.ndarray, ...]:
 
 
 @_jit
-def _warm_start(
-    rng: np.ndarray,
-    patterns: np.ndarray,
-    freq: np.ndarray,
-    k_max: int,
-    a_alpha: float,
-    b_alpha: float,
-    warmup: int,
-    a_lam: float,
-    b_lam: float,
-    disperse: float,
-    n0_moves: bool,
-    split_merge: float = 0.0,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """R LCMCR's start (list probabilities at the marginal capture frequencies scaled by
-    ``disperse``, four dominant classes), ``warmup`` sweeps with alpha held at 0.3/K,
-    then classes re-ordered by decreasing weight: ``(lam, nu, log_nu, count0, state,
-    rng)``, drawing from (and returning) the chain's generator ``rng``."""
-    m_cells, n_lists = patterns.shape
-    n_obs = _observed(freq)
-    lam = np.empty((n_lists, k_max))
-    for j in range(n_lists):
-        s = 0
-        for m in range(m_cells):
-            if patterns[m, j] == 1:
-                s += freq[m]
-        p = s / n_obs * disperse
-        p = min(max(p, 1e-6), 1.0 - 1e-6)
-        if disperse > 1.0:
-            p = min(p, 0.95)
-        for k in range(k_max):
-            lam[j, k] = p
-    nu = np.empty(k_max)
-    if k_max > 4:
-        for k in range(k_max):
-            nu[k] = 0.225 if k < 4 else 0.1 / (k_max - 4)
-    else:
-        for k in range(k_max):
-            nu[k] = 1.0 / k_max
-    log_nu = np.log(nu)
-    count0 = np.zeros(k_max, dtype=np.int64)
-    state = np.array([0.3 / k_max, 0.0])
-    _advance(
-        rng,
-        patterns,
-        freq,
-        lam,
-        nu,
-        log_nu,
-        count0,
-        state,
-        a_alpha,
-        b_alpha,
-        warmup,
-        0,
-        1,
-        a_lam,
-        b_lam,
-        n0_moves,
-        split_merge,
-        False,
-    )
-    order = np.argsort(-nu, kind="mergesort")
-    return (
-        lam[:, order].copy(),
-        nu[order].copy(),
-        log_nu[order].copy(),
-        count0[order].copy(),
-        state,
-        rng,
-    )
-
-
-@_jit
 def _advance(
     rng: np.ndarray,
     patterns: np.ndarray,
@@ -1390,9 +1314,9 @@ def _advance(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``burnin`` sweeps, then ``samples`` records every ``thin`` sweeps (state updated in
     place): traces of N, alpha and the number of occupied classes. ``update_alpha=False``
-    holds alpha (:func:`_warm_start`'s warm-up)."""
+    holds alpha (:func:`init_chain`'s warm-up)."""
     k_max = nu.shape[0]
-    n_obs = _observed(freq)
+    n_obs = _total(freq)
     scratch = _scratch(patterns, k_max)
     count_k = scratch[3]
     n_trace = np.empty(samples, dtype=np.int64)
@@ -1463,7 +1387,7 @@ def run_chain(
     ``split_merge`` add the collapsed moves of :func:`_collapsed_n0_moves` and
     :func:`_split_merge` (expected attempts per sweep) to every sweep.
     """
-    lam, nu, log_nu, count0, state, rng = init_chain(
+    chain = init_chain(
         patterns,
         freq,
         k_max,
@@ -1480,12 +1404,7 @@ def run_chain(
     return continue_chain(
         patterns,
         freq,
-        lam,
-        nu,
-        log_nu,
-        count0,
-        state,
-        rng,
+        *chain,
         a_alpha,
         b_alpha,
         burnin,
@@ -1515,23 +1434,65 @@ def init_chain(
     n0_moves: bool = False,
     split_merge: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Initialise one chain as :func:`run_chain` does (R's start, ``warmup`` sweeps with
-    alpha fixed, classes re-ordered by weight) and return its state
+    """Initialise one chain as :func:`run_chain` does and return its state
     ``(lam, nu, log_nu, count0, state, rng)`` for :func:`continue_chain` (``rng``: the
-    chain's generator, :func:`_rng`)."""
-    return _warm_start(
-        _rng(seed),
+    chain's generator, :func:`_rng`, seeded from ``seed``): R LCMCR's start (list
+    probabilities at the marginal capture frequencies scaled by ``disperse``, four
+    dominant classes), ``warmup`` sweeps with alpha held at 0.3/K, then the classes
+    re-ordered by decreasing weight."""
+    rng = _rng(seed)
+    m_cells, n_lists = patterns.shape
+    n_obs = _total(freq)
+    lam = np.empty((n_lists, k_max))
+    for j in range(n_lists):
+        s = 0
+        for m in range(m_cells):
+            if patterns[m, j] == 1:
+                s += freq[m]
+        p = s / n_obs * disperse
+        p = min(max(p, 1e-6), 1.0 - 1e-6)
+        if disperse > 1.0:
+            p = min(p, 0.95)
+        for k in range(k_max):
+            lam[j, k] = p
+    nu = np.empty(k_max)
+    if k_max > 4:
+        for k in range(k_max):
+            nu[k] = 0.225 if k < 4 else 0.1 / (k_max - 4)
+    else:
+        for k in range(k_max):
+            nu[k] = 1.0 / k_max
+    log_nu = np.log(nu)
+    count0 = np.zeros(k_max, dtype=np.int64)
+    state = np.array([0.3 / k_max, 0.0])
+    _advance(
+        rng,
         patterns,
         freq,
-        k_max,
+        lam,
+        nu,
+        log_nu,
+        count0,
+        state,
         a_alpha,
         b_alpha,
         warmup,
+        0,
+        1,
         a_lam,
         b_lam,
-        disperse,
         n0_moves,
         split_merge,
+        False,
+    )
+    order = np.argsort(-nu, kind="mergesort")
+    return (
+        lam[:, order].copy(),
+        nu[order].copy(),
+        log_nu[order].copy(),
+        count0[order].copy(),
+        state,
+        rng,
     )
 
 
