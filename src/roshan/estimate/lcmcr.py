@@ -73,9 +73,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -269,6 +269,13 @@ def _run_chains(one: Callable[[int], _Out], chains: int, workers: int) -> tuple[
     return outs, time.perf_counter() - t0
 
 
+def _traces(outs: Sequence[tuple[Any, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The traces of N, alpha and k_star the chains returned (``outs[c][:3]``), one row a
+    chain."""
+    n, alpha, k_star = (np.vstack([o[i] for o in outs]) for i in range(3))
+    return n, alpha, k_star
+
+
 def _compile() -> float:
     """Compile (or load from cache) the kernel; return the seconds it took."""
     from roshan.estimate.lcmcr_kernel import run_chain
@@ -375,9 +382,7 @@ def sample_lcmcr(
     outs, elapsed = _run_chains(one, chains, _n_workers(workers, chains))
     iterations = chains * (WARMUP_SWEEPS + burnin + samples * thin)
     return LcmcrDraws(
-        n=np.vstack([o[0] for o in outs]),
-        alpha=np.vstack([o[1] for o in outs]),
-        k_star=np.vstack([o[2] for o in outs]),
+        *_traces(outs),
         iterations=iterations,
         sampling_seconds=elapsed,
         compile_seconds=compile_s,
@@ -444,9 +449,10 @@ def extend_draws(
         )
 
     outs, elapsed = _run_chains(one, chains, _n_workers(workers, chains))
-    n = np.hstack([d.n, np.vstack([o[0] for o in outs])])
-    alpha = np.hstack([d.alpha, np.vstack([o[1] for o in outs])])
-    k_star = np.hstack([d.k_star, np.vstack([o[2] for o in outs])])
+    n, alpha, k_star = (
+        np.hstack([old, new])
+        for old, new in zip((d.n, d.alpha, d.k_star), _traces(outs), strict=True)
+    )
     keep = max(samples, n.shape[1] // 2) if keep is None else min(int(keep), n.shape[1])
     return LcmcrDraws(
         n=n[:, -keep:],
@@ -560,9 +566,7 @@ class LcmcrChains:
         self.iterations += its
         self.sampling_seconds += elapsed
         return LcmcrDraws(
-            n=np.vstack([o[0] for o in outs]),
-            alpha=np.vstack([o[1] for o in outs]),
-            k_star=np.vstack([o[2] for o in outs]),
+            *_traces(outs),
             iterations=its,
             sampling_seconds=elapsed,
             compile_seconds=0.0,
@@ -623,6 +627,16 @@ def fit_lcmcr(
             "many are on none; any number printed would come from the prior alone"
         )
     seed, seed_source = resolve_seed(seed)
+    # the sampler's settings, the same for the first run and every extension
+    sampler: dict[str, Any] = dict(
+        a_alpha=a_alpha,
+        b_alpha=b_alpha,
+        a_lambda=a_lambda,
+        b_lambda=b_lambda,
+        n0_moves=n0_moves,
+        workers=workers,
+        split_merge=split_merge,
+    )
     d = sample_lcmcr(
         counts.patterns,
         counts.counts,
@@ -632,13 +646,7 @@ def fit_lcmcr(
         thin=thin,
         chains=chains,
         seed=seed,
-        a_alpha=a_alpha,
-        b_alpha=b_alpha,
-        workers=workers,
-        a_lambda=a_lambda,
-        b_lambda=b_lambda,
-        n0_moves=n0_moves,
-        split_merge=split_merge,
+        **sampler,
     )
     extend = _check_int("extend", extend, 0)
     if extend_rule not in EXTEND_RULES:
@@ -658,13 +666,7 @@ def fit_lcmcr(
             seed=seed,
             round_no=used,
             keep=r_keep,
-            a_alpha=a_alpha,
-            b_alpha=b_alpha,
-            a_lambda=a_lambda,
-            b_lambda=b_lambda,
-            n0_moves=n0_moves,
-            workers=workers,
-            split_merge=split_merge,
+            **sampler,
         )
     return summarise_draws(
         counts,
