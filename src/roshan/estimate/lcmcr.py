@@ -627,16 +627,6 @@ def fit_lcmcr(
             "many are on none; any number printed would come from the prior alone"
         )
     seed, seed_source = resolve_seed(seed)
-    # the sampler's settings, the same for the first run and every extension
-    sampler: dict[str, Any] = dict(
-        a_alpha=a_alpha,
-        b_alpha=b_alpha,
-        a_lambda=a_lambda,
-        b_lambda=b_lambda,
-        n0_moves=n0_moves,
-        workers=workers,
-        split_merge=split_merge,
-    )
     d = sample_lcmcr(
         counts.patterns,
         counts.counts,
@@ -646,7 +636,13 @@ def fit_lcmcr(
         thin=thin,
         chains=chains,
         seed=seed,
-        **sampler,
+        a_alpha=a_alpha,
+        b_alpha=b_alpha,
+        workers=workers,
+        a_lambda=a_lambda,
+        b_lambda=b_lambda,
+        n0_moves=n0_moves,
+        split_merge=split_merge,
     )
     extend = _check_int("extend", extend, 0)
     if extend_rule not in EXTEND_RULES:
@@ -666,7 +662,13 @@ def fit_lcmcr(
             seed=seed,
             round_no=used,
             keep=r_keep,
-            **sampler,
+            a_alpha=a_alpha,
+            b_alpha=b_alpha,
+            a_lambda=a_lambda,
+            b_lambda=b_lambda,
+            n0_moves=n0_moves,
+            workers=workers,
+            split_merge=split_merge,
         )
     return summarise_draws(
         counts,
