@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from roshan.cli.common import WORKSPACE_ARG, console, print_json, progress
+from roshan.cli.common import PASS_OPT, WORKSPACE_ARG, console, json_option, print_json, progress
 from roshan.errors import RoshanError
 
 
@@ -48,7 +48,7 @@ def backup(
     keys: Path | None = typer.Option(
         None, "--keys", help="Organisation key directory: encrypt to its recipient."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print what the backup holds as JSON."),
+    json_out: bool = json_option("Print what the backup holds as JSON."),
 ) -> None:
     """Write an encrypted, compressed, consistent snapshot of the workspace (safe while it
     is in use)."""
@@ -117,10 +117,8 @@ def restore(
         "passphrase from --passphrase-file, else "
         "$ROSHAN_KEY_PASSPHRASE, else asked).",
     ),
-    passphrase_file: Path | None = typer.Option(
-        None, "--passphrase-file", help="File holding the key passphrase."
-    ),
-    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    passphrase_file: Path | None = PASS_OPT,
+    json_out: bool = json_option("Print the result as JSON."),
 ) -> None:
     """Restore a backup into a new workspace; then `roshan ledger verify` proves it unchanged."""
     from roshan.store import restore_workspace as do_restore
@@ -150,7 +148,7 @@ def restore(
     from roshan.cli.documents import WorkspaceCreated
 
     with do_restore(backup_file, target, identities, db_url=db) as ws:
-        info = WorkspaceCreated(workspace=str(ws.root), workspace_id=ws.id, db=ws.db_url)
+        info = WorkspaceCreated.of(ws)
     if json_out:
         print_json(info.to_dict())
     else:

@@ -22,6 +22,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -35,8 +36,18 @@ console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 #: The workspace argument of the commands that work on one.
 WORKSPACE_ARG = typer.Argument(..., help="The workspace folder.")
+#: The ``--passphrase-file`` option of the commands that unlock a key directory (read
+#: with ``roshan.cli.keys.read_passphrase``, or federate's own prompt).
+PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key passphrase.")
+
+
+def json_option(text: str = "Print the result as JSON on stdout.") -> Any:
+    """The ``--json`` flag every command has; ``text`` is its help: what it prints."""
+    return typer.Option(False, "--json", help=text)
+
+
 #: The ``--json`` option of the keys, intake and ledger commands.
-JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
+JSON_OPT = json_option()
 
 
 def _default(obj: Any) -> Any:
@@ -67,6 +78,11 @@ def print_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
+def split_list(text: str | None) -> list[str]:
+    """The items of a comma-separated option value ("province, period"), blanks dropped."""
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """'1 problem', '2 problems' (``many`` for irregular plurals)."""
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
@@ -89,3 +105,19 @@ def progress(enabled: bool = True, *, in_bytes: bool = False) -> Iterator[Progre
     )
     with prog:
         yield prog
+
+
+@contextmanager
+def step(prog: Progress, description: str) -> Iterator[TaskID]:
+    """One step of unknown length on ``prog``: a spinner while it runs, marked done after."""
+    task = prog.add_task(description, total=None)
+    yield task
+    prog.update(task, completed=1, total=1)
+
+
+def workspace_or_counts(workspace: Path | None, counts: Path | None) -> None:
+    """Refuse a command given both, or neither, of a workspace and ``--counts FILE.csv``."""
+    from roshan.errors import RoshanError
+
+    if (workspace is None) == (counts is None):
+        raise RoshanError("give either a workspace folder or --counts FILE.csv (not both)")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, print_json
+from roshan.cli.common import console, json_option, print_json
 
 
 def demo(
@@ -16,7 +16,7 @@ def demo(
         None, "--population", help="Victims in the synthetic population."
     ),
     force: bool = typer.Option(False, "--force", help="Replace the folder if it exists."),
-    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    json_out: bool = json_option("Print the summary as JSON."),
 ) -> None:
     """Simulate a SYNTHETIC crackdown, then init, ingest, normalise, link, estimate and report."""
     from roshan.demo import run_demo

@@ -17,7 +17,10 @@ A field made with :func:`optional` is left out of the document when it is ``None
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from roshan.store import Workspace
 
 
 def optional() -> Any:
@@ -72,6 +75,11 @@ class WorkspaceCreated(Document):
     workspace: str
     workspace_id: str
     db: str
+
+    @classmethod
+    def of(cls, ws: Workspace) -> WorkspaceCreated:
+        """The document of a workspace just opened by ``roshan init`` or ``roshan restore``."""
+        return cls(workspace=str(ws.root), workspace_id=ws.id, db=ws.db_url)
 
 
 @dataclass(frozen=True)

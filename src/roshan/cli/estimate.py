@@ -21,17 +21,21 @@ from typing import Any
 
 import typer
 
-from roshan.cli.common import console, print_json, progress
+from roshan.cli.common import (
+    console,
+    json_option,
+    print_json,
+    progress,
+    split_list,
+    step,
+    workspace_or_counts,
+)
 from roshan.errors import EstimationError
 from roshan.estimate import DEFAULT_METHOD, METHODS
 
 _LCMCR_OPTS = ("classes", "burnin", "samples", "thin", "chains")
 #: Log-linear options that the other methods refuse.
 _LOGLINEAR_MODEL_OPTS = ("terms", "criterion", "max_order", "bootstrap", "heterogeneity")
-
-
-def _split(text: str | None) -> list[str]:
-    return [p.strip() for p in (text or "").split(",") if p.strip()]
 
 
 def _options(method: str, raw: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +130,7 @@ def estimate(
     thin: int | None = typer.Option(None, "--thin", help="LCMCR thinning."),
     chains: int | None = typer.Option(None, "--chains", help="LCMCR chains."),
     lang: str = typer.Option("en", "--lang", help="Summary language: en or fa."),
-    json_out: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+    json_out: bool = json_option("Print the result as one JSON document."),
     linkage_draws: int | None = typer.Option(
         None,
         "--linkage-draws",
@@ -157,8 +161,7 @@ def estimate(
 
     if method not in METHODS:
         raise EstimationError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    if (workspace is None) == (counts is None):
-        raise EstimationError("give either a workspace folder or --counts FILE.csv (not both)")
+    workspace_or_counts(workspace, counts)
     raw = dict(
         terms=terms,
         criterion=criterion,
@@ -177,7 +180,7 @@ def estimate(
         chains=chains,
     )
     opts = _options(method, raw)
-    strata_by = _split(by)
+    strata_by = split_list(by)
     if plug_in and linkage_draws:
         raise EstimationError("--plug-in and --linkage-draws N contradict each other")
     if plug_in:
@@ -196,8 +199,7 @@ def estimate(
                 "--linkage-draws needs a linked workspace, or counts from "
                 "`roshan federate count` with drawn matchings beside them"
             )
-        with progress(enabled=not json_out) as prog:
-            task = prog.add_task(f"estimating ({method})", total=None)
+        with progress(enabled=not json_out) as prog, step(prog, f"estimating ({method})"):
             if federated is not None:
                 result = estimate_federated(
                     counts, federated, method, opts, by=strata_by, linkage_draws=linkage_draws
@@ -208,7 +210,6 @@ def estimate(
             else:
                 cc = CaptureCounts.from_csv(counts)
                 result = fit(method, cc, **opts)
-            prog.update(task, completed=1, total=1)
         if why_not:
             result.warnings = [*result.warnings, why_not]
     elif workspace is not None:  # always, when --counts is not (checked above)
@@ -275,10 +276,9 @@ def _estimate_workspace(
     from roshan.store import Workspace
 
     with Workspace.open(workspace) as ws:
-        with progress(enabled=not json_out) as prog:
-            task = prog.add_task(f"estimating ({method})", total=None)
+        with progress(enabled=not json_out) as prog, step(prog, f"estimating ({method})") as task:
 
-            def step(done: int, total: int) -> None:
+            def on_draw(done: int, total: int) -> None:
                 prog.update(
                     task,
                     completed=done,
@@ -291,11 +291,10 @@ def _estimate_workspace(
                 method=method,
                 by=by,
                 linkage_draws=linkage_draws,
-                on_progress=step,
+                on_progress=on_draw,
                 accept_linkage_risk=accept_linkage_risk,
                 **opts,
             )
-            prog.update(task, completed=1, total=1)
         return result
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import WORKSPACE_ARG, console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json
 
 
 def export(
@@ -39,7 +39,7 @@ def export(
     by: str | None = typer.Option(
         None, "--by", help="With --what counts: stratum columns, e.g. province,period."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
+    json_out: bool = json_option("Print what was written as JSON."),
 ) -> None:
     """Export results (links: source,record_id,victim_id,match_probability)."""
     from roshan.errors import RoshanError

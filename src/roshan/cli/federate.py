@@ -18,7 +18,8 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, print_json
+from roshan.cli.common import PASS_OPT, console, json_option, print_json, split_list
+from roshan.cli.keys import PASS_ENV
 
 federate_app = typer.Typer(
     help="Private capture-pattern counts across organisations "
@@ -26,15 +27,10 @@ federate_app = typer.Typer(
     no_args_is_help=True,
 )
 
-PASS_ENV = "ROSHAN_KEY_PASSPHRASE"
-PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key passphrase.")
-JSON_OPT = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+JSON_OPT = json_option("Print one JSON document on stdout.")
 PARTY_OPT = typer.Option(..., "--as", help="This party's name in the session.")
 PARTY_KEYS_OPT = typer.Option(..., "--keys", help="This party's key directory.")
-
-
-def _split(text: str | None) -> list[str]:
-    return [p.strip() for p in (text or "").split(",") if p.strip()]
+SESSION_ARG = typer.Argument(..., help="The session file.")
 
 
 def _unlock(directory: Path, passphrase_file: Path | None):
@@ -101,7 +97,7 @@ def init_cmd(
         parties,
         keys,
         coordinator_name,
-        _split(strata),
+        split_list(strata),
         threshold=threshold or DEFAULT_THRESHOLD,
         min_victims=min_victims or MIN_VICTIMS,
     )
@@ -142,7 +138,7 @@ def blind_cmd(
     s.index(me)
     keys = _unlock(keys_dir, passphrase_file)
     vt = workspace_tokens(workspace)
-    path = blind_round(s, keys, me, vt, _split(agree_strata), state, out)
+    path = blind_round(s, keys, me, vt, split_list(agree_strata), state, out)
     if json_out:
         from roshan.cli.documents import RoundBlinded
 
@@ -155,7 +151,7 @@ def blind_cmd(
 
 @federate_app.command("pass")
 def pass_cmd(
-    session: Path = typer.Argument(..., help="The session file."),
+    session: Path = SESSION_ARG,
     round_file: Path = typer.Argument(..., help="Round file received from the previous party."),
     me: str = PARTY_OPT,
     keys_dir: Path = PARTY_KEYS_OPT,
@@ -180,7 +176,7 @@ def pass_cmd(
 
 @federate_app.command("count")
 def count_cmd(
-    session: Path = typer.Argument(..., help="The session file."),
+    session: Path = SESSION_ARG,
     files: list[Path] = typer.Argument(..., help="The final round files, one per party."),
     keys_dir: Path = typer.Option(..., "--keys", help="The coordinator's key directory."),
     out: Path = typer.Option(
@@ -217,7 +213,7 @@ def count_cmd(
     s = load_session(session)
     keys = _unlock(keys_dir, passphrase_file)
     counts, summary = count_rounds(
-        s, keys, files, _split(by), linkage_draws=linkage_draws, seed=seed
+        s, keys, files, split_list(by), linkage_draws=linkage_draws, seed=seed
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     counts.to_csv(out, index=False)

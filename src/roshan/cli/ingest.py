@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from roshan.canonical import SourceKind
-from roshan.cli.common import WORKSPACE_ARG, console, print_json, progress
+from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json, progress
 
 
 def ingest(
@@ -37,7 +37,7 @@ def ingest(
         help="Where the whole list comes from (a morgue's or hospital's city, e.g. "
         "Tehran): given to its records that name no place of their own, for linkage.",
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the import result as JSON."),
+    json_out: bool = json_option("Print the import result as JSON."),
 ) -> None:
     """Ingest one list: every row kept verbatim; bad rows kept and reported by row and field."""
     from roshan.ingest import ingest_file

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import JSON_OPT, console, print_json
+from roshan.cli.common import JSON_OPT, PASS_OPT, console, print_json
 from roshan.errors import IntakeError
 
 keys_app = typer.Typer(help="Organisation keys: create, show.", no_args_is_help=True)
@@ -36,7 +36,6 @@ def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> s
 
 
 KEYS_OPT = typer.Option(..., "--keys", "-k", help="The organisation key directory.")
-PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key passphrase.")
 
 
 @keys_app.command("init")

@@ -9,8 +9,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from roshan.cli.common import JSON_OPT, WORKSPACE_ARG, console, plural, print_json
-from roshan.cli.keys import KEYS_OPT, PASS_OPT, read_passphrase
+from roshan.cli.common import JSON_OPT, PASS_OPT, WORKSPACE_ARG, console, plural, print_json
+from roshan.cli.keys import KEYS_OPT, read_passphrase
 from roshan.errors import IntakeError
 
 ledger_app = typer.Typer(

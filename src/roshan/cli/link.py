@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import WORKSPACE_ARG, console, print_json, progress
+from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json, progress
 
 
 def link(
@@ -28,7 +28,7 @@ def link(
     seed: int | None = typer.Option(
         None, "--seed", help="Random seed for training (default fixed)."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+    json_out: bool = json_option("Print the run summary as JSON."),
 ) -> None:
     """Link records across lists into victims; write victims, links and capture histories."""
     from roshan.link import DEFAULT_SEED, capture_histories, link_workspace

@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from roshan.cli.common import WORKSPACE_ARG, console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json
 
 group = typer.Typer(
     name="normalize",
@@ -23,7 +23,7 @@ group = typer.Typer(
 )
 
 
-_JSON_OPT = typer.Option(False, "--json", help="Print JSON on stdout.")
+_JSON_OPT = json_option("Print JSON on stdout.")
 
 
 def _show(title: str, data: dict[str, object], json_out: bool) -> None:
@@ -101,7 +101,7 @@ def place_cmd(
 def workspace_cmd(
     path: Path = WORKSPACE_ARG,
     samples: int = typer.Option(5, "--samples", min=0, max=50, help="Sample rows to show."),
-    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    json_out: bool = json_option("Print the summary as JSON on stdout."),
 ) -> None:
     """Normalise a workspace's accepted records into snapshots/normalized.parquet."""
     from roshan.normalize import normalize_workspace, summarize

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, print_json, progress
+from roshan.cli.common import console, json_option, print_json, progress, step, workspace_or_counts
 
 
 def report(
@@ -59,7 +59,7 @@ def report(
         help="With --counts: the estimation method (default: the default method of "
         "`roshan estimate`). A workspace report shows its stored estimate instead.",
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
+    json_out: bool = json_option("Print what was written as JSON."),
 ) -> None:
     """Write the report: headline, sources, timeline, map, strata, victims, quality, method
     (of a workspace, or with --counts of a counts table alone)."""
@@ -67,8 +67,7 @@ def report(
     from roshan.report import check_lang
 
     check_lang(lang)
-    if (workspace is None) == (counts is None):
-        raise RoshanError("give either a workspace folder or --counts FILE.csv (not both)")
+    workspace_or_counts(workspace, counts)
     if counts is not None:
         stray = [
             name
@@ -95,20 +94,18 @@ def report(
             if estimate_strata:
                 from roshan.report import estimate_strata as run_strata
 
-                task = prog.add_task("estimating by stratum", total=None)
-                run_strata(ws)
-                prog.update(task, completed=1, total=1)
-            task = prog.add_task("building the report", total=None)
-            path = build_report(
-                ws,
-                out,
-                pdf=pdf,
-                lang=lang,
-                anonymise_sources=anonymise_sources,
-                compute_missing=compute,
-                accept_linkage_risk=accept_linkage_risk,
-            )
-            prog.update(task, completed=1, total=1)
+                with step(prog, "estimating by stratum"):
+                    run_strata(ws)
+            with step(prog, "building the report"):
+                path = build_report(
+                    ws,
+                    out,
+                    pdf=pdf,
+                    lang=lang,
+                    anonymise_sources=anonymise_sources,
+                    compute_missing=compute,
+                    accept_linkage_risk=accept_linkage_risk,
+                )
     _written(path, pdf, lang, json_out)
 
 
@@ -135,12 +132,13 @@ def _report_counts(
     """The report of a counts table alone: estimated now, as `roshan estimate --counts`."""
     from roshan.report import build_counts_report
 
-    with progress(enabled=not json_out) as prog:
-        task = prog.add_task("estimating from the counts and building the report", total=None)
+    with (
+        progress(enabled=not json_out) as prog,
+        step(prog, "estimating from the counts and building the report"),
+    ):
         path = build_counts_report(
             counts, out, pdf=pdf, lang=lang, method=method, anonymise_sources=anonymise_sources
         )
-        prog.update(task, completed=1, total=1)
     _written(path, pdf, lang, json_out)
 
 

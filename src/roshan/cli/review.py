@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import WORKSPACE_ARG, console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json
 
 
 def review(
@@ -39,7 +39,7 @@ def review(
         help="Reorder Persian for terminals without bidi support "
         "(turn off in GNOME Terminal, Konsole, mlterm, which reorder themselves).",
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+    json_out: bool = json_option("Print the outcome as JSON."),
 ) -> None:
     """Review uncertain pairs and suspicious clusters: match / not a match / unsure.
 

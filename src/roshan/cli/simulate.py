@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, print_json, progress
+from roshan.cli.common import console, json_option, print_json, progress
 from roshan.errors import RoshanError
 
 
@@ -96,7 +96,7 @@ def simulate_command(
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace a previous scenario in OUT."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the manifest as JSON on stdout."),
+    json_out: bool = json_option("Print the manifest as JSON on stdout."),
 ) -> None:
     """Generate a SYNTHETIC crackdown: victims, K overlapping lists and the truth to score against."""
     from roshan.simulate import ScenarioConfig, simulate

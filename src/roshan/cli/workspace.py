@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from roshan.cli.common import WORKSPACE_ARG, console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json
 
 
 def init(
@@ -19,14 +19,14 @@ def init(
         help="Database URL; default SQLite inside the folder. "
         "PostgreSQL: postgresql://user@host:5432/dbname (an empty database).",
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    json_out: bool = json_option("Print the result as JSON."),
 ) -> None:
     """Create a workspace: a config file plus the store, migrated to the latest schema."""
     from roshan.cli.documents import WorkspaceCreated
     from roshan.store import Workspace
 
     with Workspace.init(path, db) as ws:
-        info = WorkspaceCreated(workspace=str(ws.root), workspace_id=ws.id, db=ws.db_url)
+        info = WorkspaceCreated.of(ws)
     if json_out:
         print_json(info.to_dict())
     else:
@@ -38,7 +38,7 @@ def init(
 
 def status(
     path: Path = WORKSPACE_ARG,
-    json_out: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+    json_out: bool = json_option("Print the counts as JSON."),
     check: bool = typer.Option(
         False,
         "--check",
