@@ -11,8 +11,16 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from roshan.cli.common import JSON_OPT, WORKSPACE_ARG, console, plural, print_json, progress
-from roshan.cli.keys import KEYS_OPT, PASS_OPT, read_passphrase
+from roshan.cli.common import (
+    JSON_OPT,
+    PASS_OPT,
+    WORKSPACE_ARG,
+    console,
+    plural,
+    print_json,
+    progress,
+)
+from roshan.cli.keys import KEYS_OPT, read_passphrase
 from roshan.errors import IntakeError
 
 intake_app = typer.Typer(
@@ -47,11 +55,15 @@ def _numbers(nums: list[int], limit: int = 30) -> str:
     return head + (f" and {len(nums) - limit} more" if len(nums) > limit else "")
 
 
+#: Where field reports are encrypted to (``intake new`` and ``intake html-form``).
+TO_OPT = typer.Option(
+    ..., "--to", help="Organisation recipient: age1…, recipient.txt or key directory."
+)
+
+
 @intake_app.command("new")
 def intake_new(
-    to: str = typer.Option(
-        ..., "--to", help="Organisation recipient: age1…, recipient.txt or key directory."
-    ),
+    to: str = TO_OPT,
     outbox: Path = typer.Option(
         Path("roshan-outbox"),
         "--outbox",
@@ -403,9 +415,7 @@ def intake_discard(
 
 @intake_app.command("html-form")
 def intake_html_form(
-    to: str = typer.Option(
-        ..., "--to", help="Organisation recipient: age1…, recipient.txt or key directory."
-    ),
+    to: str = TO_OPT,
     out: Path = typer.Option(Path("roshan-form.html"), "--out", "-o", help="HTML file to write."),
 ) -> None:
     """Write the offline single-file HTML form, with the organisation recipient built in."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import WORKSPACE_ARG, console, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json
 from roshan.errors import RoshanError
 
 user_app = typer.Typer(help="Team accounts of the web app.", no_args_is_help=True)
@@ -90,15 +90,20 @@ def serve(
     )
 
 
+#: The login name the ``roshan user`` commands act on.
+USERNAME_ARG = typer.Argument(..., help="Login name.")
+PASSWORD_STDIN_OPT = typer.Option(
+    False, "--password-stdin", help="Read the password from the first line of stdin."
+)
+
+
 @user_app.command("add")
 def user_add(
     workspace: Path = WORKSPACE_ARG,
-    username: str = typer.Argument(..., help="Login name."),
+    username: str = USERNAME_ARG,
     role: str = typer.Option("viewer", "--role", help="admin, analyst, reviewer or viewer."),
-    password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from the first line of stdin."
-    ),
-    json_out: bool = typer.Option(False, "--json", help="Print the new account as JSON."),
+    password_stdin: bool = PASSWORD_STDIN_OPT,
+    json_out: bool = json_option("Print the new account as JSON."),
 ) -> None:
     """Add a team account (the first one should be an admin)."""
     from roshan.store import Workspace, actor_name
@@ -117,7 +122,7 @@ def user_add(
 @user_app.command("list")
 def user_list(
     workspace: Path = WORKSPACE_ARG,
-    json_out: bool = typer.Option(False, "--json", help="Print the accounts as JSON."),
+    json_out: bool = json_option("Print the accounts as JSON."),
 ) -> None:
     """List team accounts."""
     from roshan.store import Workspace
@@ -142,10 +147,8 @@ def user_list(
 @user_app.command("passwd")
 def user_passwd(
     workspace: Path = WORKSPACE_ARG,
-    username: str = typer.Argument(..., help="Login name."),
-    password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from the first line of stdin."
-    ),
+    username: str = USERNAME_ARG,
+    password_stdin: bool = PASSWORD_STDIN_OPT,
 ) -> None:
     """Set a user's password (signs them out everywhere and clears a lockout)."""
     from roshan.store import Workspace, actor_name
@@ -159,7 +162,7 @@ def user_passwd(
 @user_app.command("set")
 def user_set(
     workspace: Path = WORKSPACE_ARG,
-    username: str = typer.Argument(..., help="Login name."),
+    username: str = USERNAME_ARG,
     role: str | None = typer.Option(None, "--role", help="New role."),
     active: bool | None = typer.Option(None, "--active/--inactive", help="(De)activate."),
     reset_totp: bool = typer.Option(False, "--reset-totp", help="Remove the second factor."),
@@ -185,7 +188,7 @@ def token_create(
     workspace: Path = WORKSPACE_ARG,
     username: str = typer.Argument(..., help="Whose token (it has that user's role)."),
     name: str = typer.Option("script", "--name", help="A label for the token."),
-    json_out: bool = typer.Option(False, "--json", help="Print the token as JSON."),
+    json_out: bool = json_option("Print the token as JSON."),
 ) -> None:
     """Create an API token; it is printed once on stdout and stored only as a hash."""
     from roshan.store import Workspace, actor_name
