@@ -41,12 +41,12 @@ def ingest(
 ) -> None:
     """Ingest one list: every row kept verbatim; bad rows kept and reported by row and field."""
     from roshan.ingest import ingest_file
-    from roshan.normalize import normalize_place
+    from roshan.normalize import place_of_list
     from roshan.store import Workspace
 
     if place is not None:
-        known = normalize_place(place)
-        if known.unresolved or not (known.city or known.province_code):
+        known = place_of_list(place)  # the place normalisation will give the records
+        if not (known.city or known.province_code):
             raise typer.BadParameter(
                 f"{place!r} is not a place roshan knows; try `roshan normalize place` "
                 "with another spelling, or a province",
