@@ -25,12 +25,7 @@ if TYPE_CHECKING:
     from roshan.normalize.ages import AgeResult, parse_age
     from roshan.normalize.dates import ColumnHint, DateResult, parse_date
     from roshan.normalize.names import NameResult, normalize_name
-    from roshan.normalize.places import (
-        PlaceResult,
-        normalize_place,
-        place_of_list,
-        province_of,
-    )
+    from roshan.normalize.places import PlaceResult, normalize_place, place_of_list, province_of
     from roshan.normalize.snapshot import normalize_frame, normalize_workspace
     from roshan.normalize.summary import summarize
 
