@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/robustness/bound.py [--families missing,hard,fulln
 [--train-seeds 1-8] [--test-seeds 9-16] [--jobs 2] [--name link_bound]``
 
 For each family, scenarios of ``bench/robustness/outside.py`` (SYNTHETIC lists written
-independently of roshan) are ingested and normalised by roshan exactly as
+independently of roshan), or of ``bench/robustness/wild.py`` for the ``wild_*`` families
+(free-form headers, no mapping files), are ingested and normalised by roshan exactly as
 ``robustness/sweep.py`` does (``ingest_outside``, ``normalize_workspace``,
 ``prepare_frame``), candidate pairs are built with a blocking far more generous than
 roshan's (no cap; see ``candidate_pairs``), each pair gets many features computed from
@@ -52,6 +53,8 @@ if str(BENCH) not in sys.path:
 
 from robustness.outside import generate  # noqa: E402
 from robustness.sweep import ingest_outside, truth_of  # noqa: E402
+from robustness.wild import FAMILIES as WILD_FAMILIES  # noqa: E402
+from robustness.wild import generate as generate_wild  # noqa: E402
 
 P_TARGET = 0.97
 R_TARGET = 0.93
@@ -66,7 +69,8 @@ apart (or unknown to the day on either side)."""
 
 
 def scenario(family: str, seed: int) -> pd.DataFrame:
-    """roshan's prepared linkage table of one outside scenario, with ``person`` (truth)."""
+    """roshan's prepared linkage table of one outside (or wild) scenario, with ``person``
+    (truth)."""
     from roshan.link.prepare import prepare_frame
     from roshan.normalize.snapshot import normalize_workspace
     from roshan.store.workspace import Workspace
@@ -74,7 +78,10 @@ def scenario(family: str, seed: int) -> pd.DataFrame:
     logging.getLogger("roshan").setLevel(logging.ERROR)
     tmp = Path(tempfile.mkdtemp(prefix="roshan-bound-"))
     try:
-        sc = generate(family, seed, out_dir=tmp / "lists")
+        if family in WILD_FAMILIES:
+            sc = generate_wild(family, seed, out_dir=tmp / "lists")
+        else:
+            sc = generate(family, seed, out_dir=tmp / "lists")
         ws = Workspace.init(tmp / "ws")
         try:
             ingest_outside(sc, ws)
@@ -1028,7 +1035,10 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
 
     Path(args.cache).mkdir(parents=True, exist_ok=True)
-    roshan = _roshan_runs(BENCH / "results" / "link_robustness.json")
+    roshan = {
+        **_roshan_runs(BENCH / "results" / "link_robustness.json"),
+        **_roshan_runs(BENCH / "results" / "link_robustness_wild.json"),
+    }
     train, test = _seeds(args.train_seeds), _seeds(args.test_seeds)
     calib = _seeds(args.threshold_seeds)
     t0 = time.perf_counter()
