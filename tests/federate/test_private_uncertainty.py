@@ -16,7 +16,13 @@ from typer.testing import CliRunner
 
 from roshan.cli.main import app
 from roshan.estimate.counts import CaptureCounts
-from roshan.estimate.federated import MATCHING_RSD, SIDECAR_FORMAT, file_sha256, sidecar_path
+from roshan.estimate.federated import (
+    MATCHING_SD_FACTOR,
+    SIDECAR_FORMAT,
+    file_sha256,
+    matching_rsd,
+    sidecar_path,
+)
 from roshan.estimate.methods import fit
 from roshan.federate.match import (
     ACCEPT_CAP,
@@ -156,11 +162,14 @@ def test_without_draws_the_estimate_is_unchanged(tmp_path):
     assert (plain["lower"], plain["upper"]) == pytest.approx((ref.lower, ref.upper))
     assert "federate" not in plain["diagnostics"]
     # a provenance file without drawn matchings: the same estimate, the interval widened
-    # by the private matching's measured error (MATCHING_RSD), provenance carried
+    # by the private matching's measured error (sd MATCHING_SD_FACTOR x sqrt of the
+    # estimate), provenance carried
     _sidecar(counts, [])
     prov = _est("--counts", str(counts))
     assert prov["estimate"] == pytest.approx(plain["estimate"])
-    extra = 1.959964 * MATCHING_RSD * plain["estimate"]
+    rsd = MATCHING_SD_FACTOR / math.sqrt(plain["estimate"])
+    assert matching_rsd(plain["estimate"]) == pytest.approx(rsd)
+    extra = 1.959964 * rsd * plain["estimate"]
     assert prov["upper"] == pytest.approx(
         plain["estimate"] + math.hypot(plain["upper"] - plain["estimate"], extra)
     )
@@ -178,7 +187,8 @@ def test_without_draws_the_estimate_is_unchanged(tmp_path):
         "HOSP-C",
     ]
     err = fed["linkage_error"]
-    assert err["accounted"] is True and err["widened_rsd"] == MATCHING_RSD
+    assert err["accounted"] is True and err["widened_rsd"] == pytest.approx(rsd, abs=1e-5)
+    assert err["widened_sd_factor"] == MATCHING_SD_FACTOR
     assert err["interval_before_widening"] == pytest.approx([plain["lower"], plain["upper"]])
     assert any("interval is widened by the private matching" in w for w in prov["warnings"])
     # --plug-in: the single table's interval, the matching treated as certain

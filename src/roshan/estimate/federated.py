@@ -29,10 +29,11 @@ import pandas as pd
 from roshan.errors import EstimationError
 
 __all__ = [
-    "MATCHING_RSD",
+    "MATCHING_SD_FACTOR",
     "SIDECAR_FORMAT",
     "SIDECAR_SUFFIX",
     "estimate_federated",
+    "matching_rsd",
     "widen_for_matching",
     "file_sha256",
     "provenance_summary",
@@ -43,21 +44,33 @@ __all__ = [
 SIDECAR_SUFFIX = ".federate.json"
 SIDECAR_FORMAT = "roshan-federate-counts"
 #: How far the estimate from privately matched counts strays from the estimate from
-#: roshan's clear-text linkage of the same lists, as a share of the estimate: the root
-#: mean square of (private − clear) / clear over the SYNTHETIC development scenarios at
-#: the sessions' default acceptance cuts (4 organisations, seeds 21–26, cut 0.35: −0.67,
-#: −1.13, +0.68, +0.92, +0.28, +0.12 %; 3 organisations, seeds 7, 8, cut 0.4: +0.32,
-#: −0.89 %), from ``bench/federate.py --accept-grid`` (bench/results/
-#: federate-accept-cut-{3,4}party.json; docs/federate.md, "The private linkage's error").
-MATCHING_RSD = 0.0071
+#: roshan's clear-text linkage of the same lists, in people: its standard deviation is
+#: about ``MATCHING_SD_FACTOR × √N̂`` (so the relative error shrinks as 1/√N̂, as for a
+#: count of wrongly joined victims). Fitted as √(mean of (private − clear)² / private)
+#: over the SYNTHETIC development scenarios at the sessions' default acceptance cuts:
+#: 4 organisations of 15,000 people, seeds 21–26 at 0.35 (factor 0.91 alone), and 3
+#: organisations of 3,000, seeds 7, 8 and 11–30 at 0.4 (factor 1.05 alone), from
+#: ``bench/federate.py --accept-grid`` (bench/results/federate-accept-cut-{3,4}party.json
+#: and federate-accept-3party-seeds11-60.json; docs/federate.md, "The private linkage's
+#: error"). Until 2026-12-07 this was a fixed 0.71 % of the estimate, the RMS of 8
+#: development scenarios, 6 of them of 15,000 people: too narrow for 3,000 (1.8 %).
+MATCHING_SD_FACTOR = 1.02
 
 
-def widen_for_matching(result: Any, rsd: float = MATCHING_RSD) -> tuple[float, float] | None:
+def matching_rsd(estimate: float, factor: float = MATCHING_SD_FACTOR) -> float:
+    """The private matching's relative error for an estimate of ``estimate`` people:
+    ``factor / √estimate`` (1.8 % at 3,200 people, 0.8 % at 15,700)."""
+    import math
+
+    return factor / math.sqrt(max(float(estimate), 1.0))
+
+
+def widen_for_matching(result: Any, rsd: float | None = None) -> tuple[float, float] | None:
     """Widen ``result``'s interval (in place) by the private matching's error: each
     half-width is combined in quadrature with z × ``rsd`` × estimate, z the normal quantile
-    of the result's level, as for an independent error of relative sd ``rsd``; the lower
-    end stays at or above the observed count. Returns the interval before, or None when
-    the result has no interval."""
+    of the result's level, as for an independent error of relative sd ``rsd`` (default
+    :func:`matching_rsd` of the estimate); the lower end stays at or above the observed
+    count. Returns the interval before, or None when the result has no interval."""
     import math
 
     from scipy.stats import norm
@@ -65,6 +78,7 @@ def widen_for_matching(result: Any, rsd: float = MATCHING_RSD) -> tuple[float, f
     est, lo, hi = result.estimate, result.lower, result.upper
     if est is None or lo is None or hi is None:
         return None
+    rsd = matching_rsd(est) if rsd is None else rsd
     extra = float(norm.ppf(0.5 + float(result.level) / 2)) * rsd * float(est)
     result.lower = max(float(result.observed), est - math.hypot(est - lo, extra))
     result.upper = est + math.hypot(hi - est, extra)
@@ -144,6 +158,7 @@ def estimate_federated(
         frames = frames[:linkage_draws]
     warnings: list[str] = []
     before: tuple[float, float] | None = None
+    widened_rsd = 0.0
     if by:
         result = fit_strata(pd.read_csv(counts), list(by), method, **opts)
         if frames:
@@ -176,6 +191,8 @@ def estimate_federated(
             # unless a plug-in estimate was asked for (--plug-in / --linkage-draws 0)
             if linkage_draws != 0:
                 before = widen_for_matching(result)
+                if before is not None and result.estimate is not None:
+                    widened_rsd = matching_rsd(result.estimate)
     parties = ", ".join(p.get("name", "?") for p in doc.get("parties") or [])
     if frames:
         warnings.append(
@@ -187,7 +204,7 @@ def estimate_federated(
         warnings.append(
             f"overlaps computed privately by {parties} (roshan federate); the "
             "interval is widened by the private matching's error measured on SYNTHETIC "
-            f"scenarios (relative sd {MATCHING_RSD:.2%} of the estimate)"
+            f"scenarios (sd {MATCHING_SD_FACTOR:g} × √N̂: {widened_rsd:.2%} of the estimate)"
         )
     else:
         warnings.append(
@@ -199,7 +216,8 @@ def estimate_federated(
     if before is not None:
         result.diagnostics["federate"]["linkage_error"].update(
             accounted=True,
-            widened_rsd=MATCHING_RSD,
+            widened_rsd=round(widened_rsd, 5),
+            widened_sd_factor=MATCHING_SD_FACTOR,
             interval_before_widening=list(before),
         )
     result.warnings = [*result.warnings, *warnings]

@@ -171,8 +171,10 @@ class FederateLinkageError(TypedDict):
     draws_pooled: int
     accounted: bool
     #: without drawn matchings: the relative sd the interval was widened by
-    #: (estimate.federated.MATCHING_RSD) and the interval before
+    #: (estimate.federated.matching_rsd of the estimate), the factor of its
+    #: sd = factor × √N̂ (MATCHING_SD_FACTOR) and the interval before
     widened_rsd: NotRequired[float]
+    widened_sd_factor: NotRequired[float]
     interval_before_widening: NotRequired[list[float]]
 
 
