@@ -102,11 +102,11 @@ WARNINGS_FA: tuple[tuple[str, str], ...] = (
     ),
     (
         "overlaps computed privately by {0} (roshan federate); the interval is widened by the "
-        "private matching's error measured on SYNTHETIC scenarios (relative sd {1} of the "
+        "private matching's error measured on SYNTHETIC scenarios (sd {1} × √N̂: {2} of the "
         "estimate)",
         "همپوشانی‌ها به‌صورت خصوصی به دست {0} محاسبه شده‌اند (roshan federate)؛ بازه به اندازه‌ی "
         "خطای تطبیق خصوصی که روی سناریوهای ساختگی (SYNTHETIC) سنجیده شده پهن‌تر شده است "
-        "(انحراف معیار نسبی {1} از برآورد)",
+        "(انحراف معیار {1} × √N̂: {2} از برآورد)",
     ),
     (
         "counts computed privately: the private linkage's error is carried into the overall "
