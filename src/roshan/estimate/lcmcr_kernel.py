@@ -1293,28 +1293,22 @@ def _scratch(patterns: np.ndarray, k_max: int) -> tuple[np.ndarray, ...]:
 
 @_jit
 def _advance(
-    rng: np.ndarray,
     patterns: np.ndarray,
     freq: np.ndarray,
-    lam: np.ndarray,
-    nu: np.ndarray,
-    log_nu: np.ndarray,
-    count0: np.ndarray,
-    state: np.ndarray,
-    a_alpha: float,
-    b_alpha: float,
+    chain: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    settings: tuple[float, float, float, float, bool, float],
+    update_alpha: bool,
     burnin: int,
     samples: int,
     thin: int,
-    a_lam: float,
-    b_lam: float,
-    n0_moves: bool,
-    split_merge: float = 0.0,
-    update_alpha: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``burnin`` sweeps, then ``samples`` records every ``thin`` sweeps (state updated in
-    place): traces of N, alpha and the number of occupied classes. ``update_alpha=False``
-    holds alpha (:func:`init_chain`'s warm-up)."""
+    """``burnin`` sweeps, then ``samples`` records every ``thin`` sweeps: traces of N, alpha
+    and the number of occupied classes. ``chain`` is the chain's state
+    ``(lam, nu, log_nu, count0, state, rng)`` as :func:`init_chain` returns it (updated in
+    place), ``settings`` the sampler's ``(a_alpha, b_alpha, a_lam, b_lam, n0_moves,
+    split_merge)``. ``update_alpha=False`` holds alpha (:func:`init_chain`'s warm-up)."""
+    lam, nu, log_nu, count0, state, rng = chain
+    a_alpha, b_alpha, a_lam, b_lam, n0_moves, split_merge = settings
     k_max = nu.shape[0]
     n_obs = _total(freq)
     scratch = _scratch(patterns, k_max)
@@ -1401,22 +1395,9 @@ def run_chain(
         n0_moves,
         split_merge,
     )
-    return continue_chain(
-        patterns,
-        freq,
-        *chain,
-        a_alpha,
-        b_alpha,
-        burnin,
-        samples,
-        thin,
-        seed,
-        a_lam,
-        b_lam,
-        n0_moves,
-        False,
-        split_merge,
-    )
+    # as continue_chain(..., reseed=False)
+    settings = (a_alpha, b_alpha, a_lam, b_lam, n0_moves, split_merge)
+    return _advance(patterns, freq, chain, settings, True, burnin, samples, thin)
 
 
 @_jit
@@ -1465,26 +1446,9 @@ def init_chain(
     log_nu = np.log(nu)
     count0 = np.zeros(k_max, dtype=np.int64)
     state = np.array([0.3 / k_max, 0.0])
-    _advance(
-        rng,
-        patterns,
-        freq,
-        lam,
-        nu,
-        log_nu,
-        count0,
-        state,
-        a_alpha,
-        b_alpha,
-        warmup,
-        0,
-        1,
-        a_lam,
-        b_lam,
-        n0_moves,
-        split_merge,
-        False,
-    )
+    settings = (a_alpha, b_alpha, a_lam, b_lam, n0_moves, split_merge)
+    chain = (lam, nu, log_nu, count0, state, rng)
+    _advance(patterns, freq, chain, settings, False, warmup, 0, 1)
     order = np.argsort(-nu, kind="mergesort")
     return (
         lam[:, order].copy(),
@@ -1528,22 +1492,7 @@ def continue_chain(
     way a call is reproducible whichever thread runs it."""
     if reseed:
         rng[:] = _rng(seed)
+    settings = (a_alpha, b_alpha, a_lam, b_lam, n0_moves, split_merge)
     return _advance(
-        rng,
-        patterns,
-        freq,
-        lam,
-        nu,
-        log_nu,
-        count0,
-        state,
-        a_alpha,
-        b_alpha,
-        burnin,
-        samples,
-        thin,
-        a_lam,
-        b_lam,
-        n0_moves,
-        split_merge,
+        patterns, freq, (lam, nu, log_nu, count0, state, rng), settings, True, burnin, samples, thin
     )
