@@ -95,6 +95,10 @@ def test_export_command(run, report_workspaces, tmp_path: Path) -> None:
     assert doc["redact"] == "public" and doc["rows"] > 0 and doc["min_cell"] == 3
     assert "display_name" in doc["dropped"]
     assert PLANTED["witness"] not in r.stdout + r.stderr
+    # the redaction note beside the file: what, rows and the notes the document holds
+    side = json.loads((tmp_path / "v.xlsx.redaction.json").read_text(encoding="utf-8"))
+    assert set(side) == set(doc) - {"format", "path"}
+    assert side == {k: doc[k] for k in side}
     r = run("export", root, "--what", "counts", "--by", "sex", "--out", str(tmp_path / "c.csv"))
     assert r.returncode == 0, r.stderr
     header = (tmp_path / "c.csv").read_text(encoding="utf-8").splitlines()[0].split(",")

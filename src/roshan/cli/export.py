@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json
+from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json, split_list
 
 
 def export(
@@ -43,7 +43,7 @@ def export(
 ) -> None:
     """Export results (links: source,record_id,victim_id,match_probability)."""
     from roshan.errors import RoshanError
-    from roshan.report import FORMATS, WHATS, export_frame, write_frame
+    from roshan.report import FORMATS, WHATS, export_frame, write_export
     from roshan.store import Workspace
 
     if what not in WHATS:
@@ -52,7 +52,6 @@ def export(
         raise RoshanError(f"unsupported format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     if names not in ("drop", "keep"):
         raise RoshanError("--names must be drop or keep")
-    strata = [b.strip() for b in (by or "").split(",") if b.strip()]
     with Workspace.open(workspace) as ws:
         frame, notes = export_frame(
             ws,
@@ -60,16 +59,9 @@ def export(
             redact=redact,
             min_cell=min_cell,
             public_names=names == "keep",
-            by=strata or None,
+            by=split_list(by) or None,
         )
-    path = write_frame(frame, fmt, out)
-    if notes["redact"] == "public":
-        import json
-
-        side = path.with_name(path.name + ".redaction.json")
-        side.write_text(
-            json.dumps({"what": what, "rows": len(frame), **notes}, indent=1), encoding="utf-8"
-        )
+    path = write_export(frame, notes, what, fmt, out)
     if json_out:
         from roshan.cli.documents import ExportWritten
 

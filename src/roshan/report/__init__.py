@@ -7,7 +7,8 @@ Entry points:
   :func:`build_counts_report` / :func:`counts_report_data` — the same from a table of
   capture-pattern counts alone (``roshan report --counts``);
   :func:`estimate_strata`, :func:`is_synthetic`;
-- exports: :func:`export` (a table to a file), :func:`export_frame` / :func:`write_frame`,
+- exports: :func:`export` (a table to a file), :func:`export_frame` / :func:`write_export`
+  (with its redaction note) or :func:`write_frame`,
   :data:`WHATS`, :data:`FORMATS`, :func:`source_labels_of`;
 - figures: :func:`timeline_chart` (an Altair chart) and :func:`to_svg` (inline SVG, offline),
   :func:`choropleth_svg` and :func:`province_names` (the province map).
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
         export,
         export_frame,
         source_labels_of,
+        write_export,
         write_frame,
     )
     from roshan.report.federate import federate_view
@@ -57,6 +59,7 @@ __all__ = [
     "source_labels_of",
     "timeline_chart",
     "to_svg",
+    "write_export",
     "write_frame",
 ]
 

@@ -26,7 +26,7 @@ from roshan.files import replacing
 from roshan.report.redact import RedactionRule, list_label, neutralise_frame, rule_for
 from roshan.store.workspace import Workspace
 
-__all__ = ["WHATS", "FORMATS", "export", "export_frame", "write_frame"]
+__all__ = ["WHATS", "FORMATS", "export", "export_frame", "write_export", "write_frame"]
 
 WHATS: tuple[str, ...] = ("victims", "records", "links", "estimates", "counts")
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json", "parquet")
@@ -376,7 +376,17 @@ def export(
     frame, notes = export_frame(
         ws, what, redact=redact, min_cell=min_cell, public_names=public_names, by=by
     )
-    path = write_frame(frame, fmt, Path(out))
+    return write_export(frame, notes, what, fmt, Path(out))
+
+
+def write_export(
+    frame: pd.DataFrame, notes: dict[str, Any], what: str, fmt: str, out: Path
+) -> Path:
+    """Write ``frame`` and ``notes`` from :func:`export_frame` of ``what`` as ``fmt`` to
+    ``out`` (:func:`write_frame`); after a public redaction, a ``<out>.redaction.json``
+    beside it says how many cells were suppressed and which columns were dropped.
+    Returns ``out``."""
+    path = write_frame(frame, fmt, out)
     if notes["redact"] == "public":
         side = path.with_name(path.name + ".redaction.json")
         side.write_text(
