@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, json_option, print_json, progress
+from roshan.cli.common import console, json_option, print_json, progress, split_list
 from roshan.errors import RoshanError
 
 
@@ -112,7 +112,7 @@ def simulate_command(
         missing_rate=missing_rate,
         blackout_factor=blackout_factor,
         capture_scale=capture_scale,
-        formats=[f.strip() for f in formats.split(",") if f.strip()] if formats else None,
+        formats=split_list(formats) if formats else None,
     )
     cfg = ScenarioConfig.preset(
         preset, seed=seed, **{k: v for k, v in given.items() if v is not None}
