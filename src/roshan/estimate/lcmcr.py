@@ -75,7 +75,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -249,6 +249,78 @@ def _table(patterns: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.nda
     )
 
 
+class _Kernel(NamedTuple):
+    """The settings every kernel call of a run takes (priors, collapsed moves), named and
+    typed as :mod:`roshan.estimate.lcmcr_kernel` takes them, and its two calls: start a
+    chain (:func:`~roshan.estimate.lcmcr_kernel.init_chain`) and run one on
+    (:func:`~roshan.estimate.lcmcr_kernel.continue_chain`)."""
+
+    a_alpha: float
+    b_alpha: float
+    a_lam: float
+    b_lam: float
+    n0_moves: bool
+    split_merge: float
+
+    @classmethod
+    def of(
+        cls,
+        a_alpha: float,
+        b_alpha: float,
+        a_lambda: float,
+        b_lambda: float,
+        n0_moves: bool,
+        split_merge: float = 0.0,
+    ) -> _Kernel:
+        """The settings in the types the kernel is compiled for (floats and a bool)."""
+        return cls(
+            float(a_alpha),
+            float(b_alpha),
+            float(a_lambda),
+            float(b_lambda),
+            bool(n0_moves),
+            float(split_merge),
+        )
+
+    def start(
+        self, pats: np.ndarray, freq: np.ndarray, classes: int, seed: int, scale: float
+    ) -> tuple[np.ndarray, ...]:
+        """A new chain's state after R's start and :data:`WARMUP_SWEEPS` warm-up sweeps."""
+        from roshan.estimate.lcmcr_kernel import init_chain
+
+        return init_chain(
+            pats, freq, classes, seed=seed, warmup=WARMUP_SWEEPS, disperse=scale, **self._asdict()
+        )
+
+    def advance(
+        self,
+        pats: np.ndarray,
+        freq: np.ndarray,
+        state: tuple[np.ndarray, ...],
+        *,
+        burnin: int,
+        samples: int,
+        thin: int,
+        seed: int,
+        reseed: bool,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Run a chain on from ``state`` (updated in place): its traces of N, alpha and
+        k_star. ``reseed=False`` keeps its generator (then ``seed`` is not used)."""
+        from roshan.estimate.lcmcr_kernel import continue_chain
+
+        return continue_chain(
+            pats,
+            freq,
+            *state,
+            burnin=burnin,
+            samples=samples,
+            thin=thin,
+            seed=seed,
+            reseed=reseed,
+            **self._asdict(),
+        )
+
+
 def _n_workers(workers: int | None, chains: int) -> int:
     """Threads to run ``chains`` chains in: ``workers``, by default one a chain up to the
     CPU count, never more than the chains."""
@@ -323,8 +395,6 @@ def sample_lcmcr(
     (:func:`roshan.estimate.lcmcr_kernel._split_merge`; 0 = none): same posterior, chains
     can cross between modes that differ in how people are split over classes.
     """
-    from roshan.estimate.lcmcr_kernel import continue_chain, init_chain
-
     pats, freq = _table(patterns, counts)
     classes = _check_int("classes", classes, 1)
     burnin, samples, thin = _check_sweeps(burnin, samples, thin)
@@ -343,39 +413,14 @@ def sample_lcmcr(
     seeds = [int(c.generate_state(1, dtype=np.uint32)[0]) for c in ss.spawn(chains)]
     scales = start_scales(chains)
     compile_s = _compile()
+    kernel = _Kernel.of(a_alpha, b_alpha, a_lambda, b_lambda, n0_moves, split_merge)
 
     def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
         # init_chain then continue_chain without re-seeding, in one thread, draws exactly
         # what run_chain draws (tests/estimate/test_lcmcr_extend.py) and keeps the state.
-        st = init_chain(
-            pats,
-            freq,
-            classes,
-            float(a_alpha),
-            float(b_alpha),
-            seeds[c],
-            WARMUP_SWEEPS,
-            float(a_lambda),
-            float(b_lambda),
-            scales[c],
-            bool(n0_moves),
-            float(split_merge),
-        )
-        out = continue_chain(
-            pats,
-            freq,
-            *st,
-            float(a_alpha),
-            float(b_alpha),
-            burnin,
-            samples,
-            thin,
-            0,
-            float(a_lambda),
-            float(b_lambda),
-            bool(n0_moves),
-            False,
-            float(split_merge),
+        st = kernel.start(pats, freq, classes, seeds[c], scales[c])
+        out = kernel.advance(
+            pats, freq, st, burnin=burnin, samples=samples, thin=thin, seed=0, reseed=False
         )
         return (*out, st)
 
@@ -418,8 +463,6 @@ def extend_draws(
     ``round_no`` is seeded with ``SeedSequence([seed, c, round_no])``, so a seed still
     gives one result whatever ``workers`` is.
     """
-    from roshan.estimate.lcmcr_kernel import continue_chain
-
     if d.states is None:
         raise EstimationError("lcmcr: these draws kept no sampler state to extend")
     pats, freq = _table(patterns, counts)
@@ -429,23 +472,11 @@ def extend_draws(
         for c in range(chains)
     ]
     states = d.states
+    kernel = _Kernel.of(a_alpha, b_alpha, a_lambda, b_lambda, n0_moves, split_merge)
 
     def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return continue_chain(
-            pats,
-            freq,
-            *states[c],
-            float(a_alpha),
-            float(b_alpha),
-            0,
-            samples,
-            thin,
-            seeds[c],
-            float(a_lambda),
-            float(b_lambda),
-            bool(n0_moves),
-            True,
-            float(split_merge),
+        return kernel.advance(
+            pats, freq, states[c], burnin=0, samples=samples, thin=thin, seed=seeds[c], reseed=True
         )
 
     outs, elapsed = _run_chains(one, chains, _n_workers(workers, chains))
@@ -497,8 +528,7 @@ class LcmcrChains:
         if not (a_alpha > 0 and b_alpha > 0 and a_lambda > 0 and b_lambda > 0):
             raise EstimationError("lcmcr: prior parameters must be positive")
         self.seed = int(seed)
-        self.priors = (float(a_alpha), float(b_alpha), float(a_lambda), float(b_lambda))
-        self.n0_moves = bool(n0_moves)
+        self.kernel = _Kernel.of(a_alpha, b_alpha, a_lambda, b_lambda, n0_moves)
         self.workers = _n_workers(workers, self.chains)
         self.states: list[tuple[np.ndarray, ...]] | None = None
         self.calls = 0
@@ -515,47 +545,28 @@ class LcmcrChains:
     ) -> LcmcrDraws:
         """``burnin`` sweeps then ``samples`` draws every ``thin`` sweeps on this table, in
         every chain (after :data:`WARMUP_SWEEPS` more on the first call)."""
-        from roshan.estimate.lcmcr_kernel import continue_chain, init_chain
-
         pats, freq = _table(patterns, counts)
         burnin, samples, thin = _check_sweeps(burnin, samples, thin)
         if pats.ndim != 2 or pats.shape[0] != freq.shape[0] or freq.sum() <= 0:
             raise EstimationError("lcmcr: need a non-empty pattern matrix with one count per row")
-        a_alpha, b_alpha, a_lam, b_lam = self.priors
         seeds = [self._seed(c) for c in range(self.chains)]
         scales = start_scales(self.chains)
         first = self.states is None
 
         def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
             if first:
-                st = init_chain(
-                    pats,
-                    freq,
-                    self.classes,
-                    a_alpha,
-                    b_alpha,
-                    seeds[c],
-                    WARMUP_SWEEPS,
-                    a_lam,
-                    b_lam,
-                    scales[c],
-                    self.n0_moves,
-                )
+                st = self.kernel.start(pats, freq, self.classes, seeds[c], scales[c])
             else:
                 st = self.states[c]  # type: ignore[index]
-            out = continue_chain(
+            out = self.kernel.advance(
                 pats,
                 freq,
-                *st,
-                a_alpha,
-                b_alpha,
-                burnin,
-                samples,
-                thin,
-                seeds[c] ^ 0x5EED,
-                a_lam,
-                b_lam,
-                self.n0_moves,
+                st,
+                burnin=burnin,
+                samples=samples,
+                thin=thin,
+                seed=seeds[c] ^ 0x5EED,
+                reseed=True,
             )
             return (*out, st)
 
