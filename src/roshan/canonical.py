@@ -60,6 +60,11 @@ FIELDS: tuple[Field, ...] = (
     Field("given_name", "Given (first) name, possibly compound (e.g. Mohammad Reza)."),
     Field("family_name", "Family name (surname)."),
     Field("father_name", "Father's given name; distinguishes namesakes in Iranian records."),
+    Field(
+        "national_id",
+        "National ID number (کد ملی) as written: morgue, hospital and cemetery registers "
+        "give it. Used for linkage; dropped from internal and public exports.",
+    ),
     Field("sex", "Sex as reported (Persian or English terms)."),
     Field("age", "Age at death as reported: a number, a range or words ('about 30', 'teenager')."),
     Field("date_of_birth", "Date of birth as written (Jalali or Gregorian)."),
@@ -72,6 +77,10 @@ FIELDS: tuple[Field, ...] = (
     Field("cause_category", "Cause of death in the controlled vocabulary (CauseOfDeath)."),
     Field("body_withheld", "Whether the authorities withheld the body (yes/no/unknown)."),
     Field("burial_place", "Place of burial."),
+    Field(
+        "date_of_burial",
+        "Date of burial as written (a cemetery register may give no date of death).",
+    ),
     Field("forced_burial", "Whether the burial was forced or at night (yes/no/unknown)."),
     Field("perpetrator", "Alleged perpetrator (unit, force) as reported."),
     Field("source_reference", "The source's reference: URL, document, interview code.", True),

@@ -58,6 +58,15 @@ from roshan.ingest.mapping import auto_target, guess_target, resolve_columns
         ("No.", "record_id"),
         ("Year of birth", "date_of_birth"),
         ("سال تولد", "date_of_birth"),
+        # a register's national ID and date of burial: fields of their own since they
+        # feed linkage (the ID) and stand in for a missing date of death (the burial)
+        ("کد ملی", "national_id"),
+        ("کد ملي", "national_id"),  # Arabic yeh, as Windows-1256 files write it
+        ("شماره ملی", "national_id"),
+        ("National ID", "national_id"),
+        ("National code", "national_id"),
+        ("تاریخ دفن", "date_of_burial"),
+        ("Date of burial", "date_of_burial"),
     ],
 )
 def test_free_form_headers(header: str, field: str) -> None:
@@ -69,12 +78,10 @@ def test_free_form_headers(header: str, field: str) -> None:
     [
         "Mother's name",  # not the father
         "نام مادر",
-        "کد ملی",  # a national-ID number is no record id
-        "National ID",
+        "Passport number",  # not the national ID
         "Place of birth",  # not where they died
         "محل تولد",
         "Hometown",
-        "Date of burial",  # not the date of death
         "Date reported",
         "Body returned?",  # the opposite of body_withheld: kept as extra
         "Occupation",

@@ -63,6 +63,9 @@ def test_levels() -> None:
     assert public.anonymise_sources and public.min_cell == 5
     kept = rule_for("public", public_names=True, min_cell=10)
     assert "full_name" not in kept.drop and "witness" in kept.drop and kept.min_cell == 10
+    # the victim's national ID leaves the store only unredacted, even with names kept
+    assert "national_id" in internal.drop and "national_id" in public.drop
+    assert "national_id" in kept.drop and "national_id" not in none.drop
     assert all(p in FORMULA_PREFIXES for p in "=+-@")
     with pytest.raises(RoshanError):
         rule_for("secret")

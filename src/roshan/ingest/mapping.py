@@ -64,6 +64,9 @@ BUILTIN_ALIASES: dict[str, str] = {
     "محل_فوت": "place_of_death",
     "علت_فوت": "cause_of_death",
     "توضیحات": "notes",
+    "کد_ملی": "national_id",
+    "شماره_ملی": "national_id",
+    "تاریخ_دفن": "date_of_burial",
 }
 
 
@@ -113,7 +116,8 @@ _WORDS = {
     "توضیحات توضیح شرح ملاحظات یادداشت",
     "source": "source sources link links url reference references منبع منابع لینک",
     "number": "no number row index ردیف شماره",
-    "national": "national ملی passport",
+    "national": "national ملی",
+    "passport": "passport گذرنامه",
     "full": "full complete whole کامل",
     "and": "and و",
     "report": "reported report added published entry updated گزارش انتشار ثبت",
@@ -124,13 +128,14 @@ _WORDS = {
 _WORD_SETS = {k: frozenset(v.split()) for k, v in _WORDS.items()}
 # (field, groups of words that must all be present, groups that must be absent)
 _HEADER_RULES: tuple[tuple[str | None, tuple[str, ...], tuple[str, ...]], ...] = (
-    (None, ("national",), ()),  # a national-ID number: no field, kept as extra
+    ("national_id", ("national",), ("passport",)),  # کد ملی, "National ID", "National code"
+    (None, ("passport",), ()),  # a passport number: no field, kept as extra
     (None, ("informant",), ()),  # who reported it: never the victim's name
     (None, ("mother",), ()),
     ("father_name", ("father",), ()),
     ("date_of_birth", ("birth",), ("place", "city", "home")),
     (None, ("birth",), ()),  # place of birth
-    (None, ("burial", "date"), ()),
+    ("date_of_burial", ("burial", "date"), ()),
     ("burial_place", ("burial",), ()),
     ("body_withheld", ("body", "withheld"), ("date", "place")),
     (None, ("body",), ()),  # "Body returned?": the opposite of withheld, kept as extra

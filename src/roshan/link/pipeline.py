@@ -30,7 +30,7 @@ from sqlalchemy import delete, select, update
 from roshan.errors import LinkageError
 from roshan.link.core import CoreResult, link_prepared
 from roshan.link.prepare import empty_field_warnings, prepare_frame
-from roshan.link.settings import roshan_spec
+from roshan.link.settings import optional_fields, roshan_spec
 from roshan.link.victims import VICTIM_FIELDS, assign_uids, victims_frame
 from roshan.store.audit import record_event
 from roshan.store.models import LinkRun, RecordLink, Victim, utcnow
@@ -285,7 +285,7 @@ def link_workspace(
     known = set(prepared["unique_id"].tolist())
     must, cannot, labels, cw = _constraints(ws, known)
     warnings += cw
-    spec = roshan_spec(threshold)
+    spec = roshan_spec(threshold, **optional_fields(prepared))
     actor = actor_name()
     with ws.session() as sess:
         run = LinkRun(

@@ -10,6 +10,8 @@ once here than inside every comparison:
 * ``dod_day`` — days since 1970-01-01 when the date is known to the day (else
   null), so the date levels are plain integer arithmetic in any SQL dialect;
   ``dod_month`` (``YYYY-MM``) when known at least to the month;
+* ``burial_day`` — the date of burial as a day number, like ``dod_day`` (a cemetery
+  register that gives no date of death);
 * ``age_mid`` — the middle of the age range;
 * ``given_tokens`` — the cross-script keys of each part of a compound given name
   (Mohammad Reza → [mhmd, rza]) for the token-overlap level;
@@ -78,6 +80,7 @@ STRING_COLUMNS: tuple[str, ...] = (
     "dod_precision",
     "name_script",
     "alias_key",  # optional: a snapshot from before it has none
+    "national_id",  # optional, as alias_key
 )
 
 _EPOCH = np.datetime64("1970-01-01", "D")
@@ -140,6 +143,10 @@ def prepare_frame(normalized: pd.DataFrame) -> pd.DataFrame:
     month = month.where(ts.notna() & prec.isin(["day", "month"]).values, None)
     df["dod_month"] = month.astype(object).where(month.notna(), None).values
     df["dod_week"] = pd.array((df["dod_day"] // 7).values, dtype="Int64")
+    if "burial" in normalized.columns:
+        df["burial_day"] = pd.array(_day_numbers(normalized["burial"]).values, dtype="Int64")
+    else:
+        df["burial_day"] = pd.array([pd.NA] * len(df), dtype="Int64")
     amin = pd.to_numeric(normalized["age_min"], errors="coerce").astype("float64").to_numpy()
     amax = pd.to_numeric(normalized["age_max"], errors="coerce").astype("float64").to_numpy()
     amin = np.where(np.isnan(amin), amax, amin)

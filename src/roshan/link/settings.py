@@ -264,22 +264,108 @@ def name_comparison(
     return _comparison(f"{part}_name", f"{part} name", levels)
 
 
-def dod_comparison() -> Any:
-    """Date of death: exact, ±1, ±3 days, partial-date agreement, same month."""
+BURIAL_NEAR = "buried within 3 days of the other's date of death"
+BURIAL_LATER = "buried 4 to 60 days after the other's date of death"
+_BURIAL_ONLY = "(dod_day_{a} IS NULL AND burial_day_{a} IS NOT NULL AND dod_day_{b} IS NOT NULL)"
+
+
+def _burial_within(low: int, high: int) -> str:
+    """One record knows only its burial day, buried ``low``..``high`` days after the other's
+    date of death; or neither knows the date of death and the burials are that far apart."""
+    one = " OR ".join(
+        f"({_BURIAL_ONLY.format(a=a, b=b)} AND burial_day_{a} - dod_day_{b} BETWEEN {low} AND "
+        f"{high})"
+        for a, b in (("l", "r"), ("r", "l"))
+    )
+    both = (
+        "(dod_day_l IS NULL AND dod_day_r IS NULL AND burial_day_l IS NOT NULL AND "
+        f"burial_day_r IS NOT NULL AND abs(burial_day_l - burial_day_r) BETWEEN "
+        f"{max(low, 0)} AND {high})"
+    )
+    return f"{one} OR {both}"
+
+
+def dod_comparison(*, burial: bool = False) -> Any:
+    """Date of death: exact, ±1, ±3 days, partial-date agreement, same month.
+
+    ``burial``: also compare a date of burial with the other record's date of death,
+    where a record gives only the burial (a cemetery register): buried the day before
+    to 3 days after (the usual delay), or 4 to 60 days after (bodies withheld). The day
+    before allows the one-day slips of the other levels. Such a pair is then no longer
+    "missing" but agrees or disagrees; the two levels are a chain of their own.
+    """
+    null = _null("dod_month")
+    if burial:
+        usable = " OR ".join(
+            [_BURIAL_ONLY.format(a="l", b="r"), _BURIAL_ONLY.format(a="r", b="l")]
+            + [
+                "(dod_day_l IS NULL AND dod_day_r IS NULL AND burial_day_l IS NOT NULL AND "
+                "burial_day_r IS NOT NULL)"
+            ]
+        )
+        null = cll.CustomLevel(
+            f"(dod_month_l IS NULL OR dod_month_r IS NULL) AND NOT ({usable})",
+            label_for_charts="missing",
+        ).configure(is_null_level=True)
+    levels = [
+        null,
+        cll.CustomLevel("dod_day_l = dod_day_r", label_for_charts="same day"),
+        *_within("dod_day", "day", 1, 3),
+        cll.CustomLevel(
+            "(dod_day_l IS NULL OR dod_day_r IS NULL) AND dod_month_l = dod_month_r",
+            label_for_charts="partial date, same month",
+        ),
+        cll.CustomLevel("dod_month_l = dod_month_r", label_for_charts="same month"),
+    ]
+    if burial:
+        levels += [
+            cll.CustomLevel(_burial_within(-1, 3), label_for_charts=BURIAL_NEAR),
+            cll.CustomLevel(_burial_within(4, 60), label_for_charts=BURIAL_LATER),
+        ]
+    return _comparison("dod", "date of death", levels)
+
+
+NATIONAL_ID_SAME = "same national ID"
+NATIONAL_ID_NEAR = "national IDs one digit apart"
+
+
+def national_id_comparison() -> Any:
+    """National ID (کد ملی, roshan.normalize.ids): the same ten digits, one digit apart
+    (a typo: a register's number against a family's), or different. The check digit is
+    not required: a number that fails it is still compared (it may be a typo)."""
     return _comparison(
-        "dod",
-        "date of death",
+        "national_id",
+        "national ID",
         [
-            _null("dod_month"),
-            cll.CustomLevel("dod_day_l = dod_day_r", label_for_charts="same day"),
-            *_within("dod_day", "day", 1, 3),
+            _null("national_id"),
+            cll.ExactMatchLevel("national_id").configure(label_for_charts=NATIONAL_ID_SAME),
             cll.CustomLevel(
-                "(dod_day_l IS NULL OR dod_day_r IS NULL) AND dod_month_l = dod_month_r",
-                label_for_charts="partial date, same month",
+                "levenshtein(national_id_l, national_id_r) <= 1",
+                label_for_charts=NATIONAL_ID_NEAR,
+                base_dialect_str="duckdb",
             ),
-            cll.CustomLevel("dod_month_l = dod_month_r", label_for_charts="same month"),
         ],
     )
+
+
+#: Fewest records that must give a national ID (a date of burial without a date of
+#: death) before the model compares it: fewer, and there is nothing to train on.
+OPTIONAL_FIELD_MIN_RECORDS = 20
+
+
+def optional_fields(prepared: Any) -> dict[str, bool]:
+    """Which optional comparisons the records can feed (``roshan_spec`` keywords): a
+    national ID given by at least :data:`OPTIONAL_FIELD_MIN_RECORDS` records, and as
+    many records with a date of burial and no date of death. Lists without them get
+    exactly the model they had before these fields existed."""
+    n_id = int(prepared["national_id"].notna().sum()) if "national_id" in prepared else 0
+    n_burial = 0
+    if "burial_day" in prepared:
+        n_burial = int((prepared["burial_day"].notna() & prepared["dod_day"].isna()).sum())
+    return {
+        "national_id": n_id >= OPTIONAL_FIELD_MIN_RECORDS,
+        "burial": n_burial >= OPTIONAL_FIELD_MIN_RECORDS,
+    }
 
 
 def age_comparison() -> Any:
@@ -362,14 +448,23 @@ ROSHAN_PASSES: list[BlockingPass] = [
 ]
 
 
-def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False) -> ModelSpec:
+def roshan_spec(
+    threshold: float | None = None,
+    *,
+    spelling_level: bool = False,
+    national_id: bool = False,
+    burial: bool = False,
+) -> ModelSpec:
     """The model for Iranian casualty lists (see the module docstring).
 
     ``spelling_level`` adds the same-script "same spelling" level roshan had before
     issue 18 to each name comparison; only tests that force the same-script trap use it.
+    ``national_id`` adds the national-ID comparison and a blocking pass on it;
+    ``burial`` the date-of-burial levels of the date comparison (:func:`optional_fields`
+    says which the records can feed).
     """
     sp = spelling_level
-    return ModelSpec(
+    spec = ModelSpec(
         name="roshan",
         comparisons=[
             name_comparison("family", split=("father_family_key",), spelling_level=sp),
@@ -383,7 +478,7 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             name_comparison(
                 "father", split=("given_father_key", "father_family_key"), spelling_level=sp
             ),
-            dod_comparison(),
+            dod_comparison(burial=burial),
             age_comparison(),
             place_comparison(),
             sex_comparison(),
@@ -429,6 +524,7 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
             "dod": [
                 ["same day", "within 1 day", "within 3 days", "same month"],
                 ["partial date, same month"],
+                [BURIAL_NEAR, BURIAL_LATER],
             ],
         },
         agreement_levels={
@@ -491,6 +587,15 @@ def roshan_spec(threshold: float | None = None, *, spelling_level: bool = False)
         group_column="name_script",
         covariates=("list",),
     )
+    if national_id:
+        spec.comparisons.insert(3, national_id_comparison())
+        spec.passes.append(BlockingPass("national_id", ("national_id",), ()))
+        spec.agreement_levels["national_id"] = [NATIONAL_ID_SAME]
+        spec.sure_m_rules["national_id"] = (
+            _only_partner(_NAMES_PROVINCE, _DAY1, _AGE3, _SEX),
+            _only_partner(_NAMES, _NO_PROVINCE, _DAY1, _AGE3, _SEX),
+        )
+    return spec
 
 
 _NAME_CHAIN = [

@@ -58,6 +58,12 @@ NORMALIZED_SCHEMA = pa.schema(
         pa.field("place_unresolved", pa.bool_()),
         pa.field("cause_category", pa.string()),
         pa.field("body_withheld", pa.bool_()),
+        # the date of burial, when known to the day (a cemetery register often gives
+        # no date of death; linkage compares it with the other record's date of death)
+        pa.field("burial", pa.date32()),
+        # the national ID's ten digits (normalize.ids), and whether its check digit holds
+        pa.field("national_id", pa.string()),
+        pa.field("national_id_valid", pa.bool_()),
     ]
 )
 

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from roshan.normalize.ages import MAX_AGE, birth_year_in, parse_age
 from roshan.normalize.causes import cause_category, yes_no
 from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
+from roshan.normalize.ids import national_id
 from roshan.normalize.names import (
     FLAG_FATHER_FILLED,
     FLAG_FATHER_FROM_NOTES,
@@ -624,6 +625,8 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
         _take([d.first.year if d.first else None for d in dob], bidx), dtype="Int32"
     )
     _age_from_birth_year(df, out)
+    burial, buidx = dates_for("date_of_burial")
+    out["burial"] = _take([d.first if d.precision == "day" else None for d in burial], buidx)
 
     # ---- places
     places, pidx = _distinct_apply(
@@ -654,6 +657,13 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     out["cause_category"] = _take(causes, cidx)
     bodies, bwidx = _distinct_apply([_col(df, "body_withheld")], yes_no)
     out["body_withheld"] = pd.array(_take(bodies, bwidx), dtype="boolean")
+
+    # ---- national ID (normalize.ids)
+    ids, iidx = _distinct_apply([_col(df, "national_id")], national_id)
+    out["national_id"] = _take([i.digits if i else None for i in ids], iidx)
+    out["national_id_valid"] = pd.array(
+        _take([i.valid if i else None for i in ids], iidx), dtype="boolean"
+    )
 
     frame = pd.DataFrame(out, index=pd.RangeIndex(n))
     return frame[list(COLUMNS)]

@@ -6,7 +6,8 @@ Levels (documented in docs/reporting.md):
 * ``internal`` — for partner organisations under a data-sharing agreement: drops
   every field that can identify a source's witness or informant
   (:data:`roshan.canonical.SENSITIVE_FIELDS`: ``source_reference``, ``witness``,
-  ``notes``) and the raw ``extra`` columns; keeps source names and record ids.
+  ``notes``), the victim's national ID (``national_id``) and the raw ``extra``
+  columns; keeps source names and record ids.
 * ``public`` — for publication: ``internal`` plus source names replaced by
   ``List A``, ``List B``, … (in the workspace's source order), source record ids,
   row numbers and store keys dropped (links get a meaningless sequence number
@@ -53,6 +54,10 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 VICTIM_NAME_COLUMNS: frozenset[str] = frozenset(
     {*NAME_FIELDS, "father_name", "display_name", "romanized", "name_key"}
 )
+#: A state identifier of the victim (the national ID, کد ملی): it serves linkage in the
+#: team's own store and leaves it only at level ``none`` (a partner under agreement
+#: links by names; a published or shared number exposes the family to the state).
+VICTIM_ID_COLUMNS: frozenset[str] = frozenset({"national_id"})
 #: Identifiers of a source's own records and of the store.
 RECORD_ID_COLUMNS: frozenset[str] = frozenset(
     {"record_id", "row_number", "record_pk", "import_id", "extra"}
@@ -103,8 +108,15 @@ def rule_for(level: str, *, min_cell: int = 5, public_names: bool = False) -> Re
     if level == "none":
         return RedactionRule("none", frozenset(), False, 0, True)
     if level == "internal":
-        return RedactionRule("internal", frozenset({*SENSITIVE_FIELDS, "extra"}), False, 0, True)
-    drop = {*SENSITIVE_FIELDS, *RECORD_ID_COLUMNS, *PUBLIC_DETAIL_COLUMNS, "source_kind_detail"}
+        drop_internal = frozenset({*SENSITIVE_FIELDS, *VICTIM_ID_COLUMNS, "extra"})
+        return RedactionRule("internal", drop_internal, False, 0, True)
+    drop = {
+        *SENSITIVE_FIELDS,
+        *VICTIM_ID_COLUMNS,
+        *RECORD_ID_COLUMNS,
+        *PUBLIC_DETAIL_COLUMNS,
+        "source_kind_detail",
+    }
     if not public_names:
         drop |= VICTIM_NAME_COLUMNS
     return RedactionRule("public", frozenset(drop), True, int(min_cell), public_names)
