@@ -74,3 +74,40 @@ def test_the_snapshot_carries_the_id_and_the_burial_day() -> None:
     assert str(out["burial"].iloc[0]) == "2026-01-10"  # 20 Dey 1404
     assert str(out["burial"].iloc[1]) == "2026-01-09"
     assert pd.isna(out["burial"].iloc[2])  # a month only: no burial day
+
+
+def test_cli_reads_a_cemetery_register_with_ids_and_burials(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Through the installed script: a Windows-1256 cemetery register (SYNTHETIC) with
+    «کد ملي» and «تاريخ دفن» headers; the IDs and burial days reach the snapshot and the
+    normalisation summary counts them, failing check digits included."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    roshan = str(Path(sys.executable).parent / "roshan")
+    csv = tmp_path / "cemetery-SYNTHETIC.csv"
+    rows = [
+        "رديف,نام و نام خانوادگي متوفي,نام پدر,سن,تاريخ فوت,تاريخ دفن,آرامستان,کد ملي",
+        "1,مرحوم علي رضايي,حسن,23,,1404/10/20,بهشت زهرا,0499370899",
+        "2,مرحوم حسين احمدي,علي,31,1404/10/18,1404/10/19,بهشت زهرا,049-937089-8",
+        "3,مرحومه مريم کريمي,رضا,,,,بهشت زهرا,",
+    ]
+    csv.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1256"))
+    ws = tmp_path / "ws"
+    run = dict(capture_output=True, text=True, timeout=300)
+    assert subprocess.run([roshan, "init", str(ws)], **run).returncode == 0  # type: ignore[call-overload]
+    ing = subprocess.run(  # type: ignore[call-overload]
+        [roshan, "ingest", str(ws), str(csv), "--source", "SYNTHETIC-C", "--kind", "cemetery"],
+        **run,
+    )
+    assert ing.returncode == 0, ing.stderr
+    out = subprocess.run(  # type: ignore[call-overload]
+        [roshan, "normalize", "workspace", str(ws), "--json", "--samples", "0"], **run
+    )
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)["summary"]
+    assert summary["with_national_id"] == pytest.approx(2 / 3)
+    assert summary["national_id_check_digit_fails"] == pytest.approx(1 / 3)
+    assert summary["burial_without_dod_day"] == pytest.approx(1 / 3)
+    assert "0499370899" not in out.stdout + out.stderr + ing.stdout + ing.stderr

@@ -59,6 +59,22 @@ def summarize_frame(frame: pd.DataFrame) -> dict[str, Any]:
         "with_province": share(frame["province_code"].notna()),
         "place_unresolved": share(frame["place_unresolved"].astype(bool)),
         "distinct_full_keys": int(frame["full_key"].nunique()),
+        **_register_fields(frame, share),
+    }
+
+
+def _register_fields(frame: pd.DataFrame, share: Any) -> dict[str, float]:
+    """National IDs given, and failing their check digit (a typo, or not an Iranian
+    national ID); burial days standing in for a missing date of death."""
+    if "national_id" not in frame or "burial" not in frame:  # a snapshot from before
+        return {}
+    valid = frame["national_id_valid"].astype("boolean")
+    return {
+        "with_national_id": share(frame["national_id"].notna()),
+        "national_id_check_digit_fails": share(valid.eq(False).fillna(False)),
+        "burial_without_dod_day": share(
+            frame["burial"].notna() & (frame["dod_precision"] != "day")
+        ),
     }
 
 
