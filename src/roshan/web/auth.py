@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import select, update
@@ -32,7 +32,9 @@ from roshan.web.security import (
     password_stamp,
 )
 
-ROLES: tuple[str, ...] = ("admin", "analyst", "reviewer", "viewer")
+Role = Literal["admin", "analyst", "reviewer", "viewer"]
+"""A user's role; the API's user models take it (web/routes/users.py)."""
+ROLES: tuple[str, ...] = get_args(Role)
 
 VIEW_AGGREGATES = "view_aggregates"
 VIEW_NAMES = "view_names"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel, Field
 
 from roshan.web import accounts
-from roshan.web.auth import MANAGE_USERS, ROLES, CurrentUser, require
+from roshan.web.auth import MANAGE_USERS, ROLES, CurrentUser, Role, require
 from roshan.web.routes.common import PathId, redirect, render
 
 router = APIRouter()
@@ -61,11 +61,11 @@ def users_change(
 class UserIn(BaseModel):
     username: str = Field(..., min_length=2, max_length=100)
     password: str = Field(..., min_length=10, max_length=500)
-    role: Literal["admin", "analyst", "reviewer", "viewer"] = "viewer"
+    role: Role = "viewer"
 
 
 class UserPatch(BaseModel):
-    role: Literal["admin", "analyst", "reviewer", "viewer"] | None = None
+    role: Role | None = None
     active: bool | None = None
     password: str | None = Field(None, min_length=10, max_length=500)
     reset_totp: bool = False
