@@ -23,9 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from roshan.normalize.text import to_ascii_digits
+
 __all__ = ["NationalId", "national_id", "check_digit_ok"]
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_./\u200c\u200f\u200e]+")
 #: Fewest digits a cell may have and still be a national ID with its leading zeros lost.
 MIN_DIGITS = 8
@@ -63,7 +64,7 @@ def national_id(text: object) -> NationalId | None:
         if text != text or text != int(text):
             return None
         text = str(int(text))
-    cell = str(text).translate(_DIGITS).strip()
+    cell = to_ascii_digits(str(text)).strip()
     if cell.endswith(".0") and cell[:-2].isdigit():  # a number read as text from Excel
         cell = cell[:-2]
     cell = _SEPARATORS.sub("", cell)
