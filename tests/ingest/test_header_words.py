@@ -178,3 +178,14 @@ def test_a_second_name_column_fills_in(tmp_path: Path) -> None:
         assert names == ["Hossein Rezaei", "علی احمدی"]
     finally:
         w.close()
+
+
+def test_the_note_on_a_missing_date_of_death_names_the_burial_when_there_is_one() -> None:
+    from roshan.ingest.importer import column_notes
+
+    burial = column_notes({"نام": "full_name", "تاریخ دفن": "date_of_burial"}, None)
+    assert any("date of burial with other lists" in n for n in burial), burial
+    plain = column_notes({"نام": "full_name"}, None)
+    assert any("rest on names, ages and places alone" in n for n in plain), plain
+    dated = column_notes({"نام": "full_name", "تاریخ فوت": "date_of_death"}, None)
+    assert not any("date of death" in n for n in dated), dated

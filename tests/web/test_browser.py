@@ -171,7 +171,8 @@ def test_upload_preview_of_a_list_without_mapping(page_for, server, tmp_path, la
     base, ws = server
     csv = tmp_path / f"SYNTHETIC-free-{lang}.csv"
     csv.write_text(
-        "ردیف,Full Name,Name (Farsi),سن,M/F\n1,SYNTHETIC Free Alpha,,25,M\n2,,نام آزمایشی,31,F\n",
+        "ردیف,Full Name,Name (Farsi),سن,M/F,کد ملی,تاریخ دفن\n"
+        "1,SYNTHETIC Free Alpha,,25,M,0499370899,1404/10/20\n2,,نام آزمایشی,31,F,,\n",
         encoding="utf-8",
     )
     page = page_for("analyst", lang=lang)
@@ -192,10 +193,14 @@ def test_upload_preview_of_a_list_without_mapping(page_for, server, tmp_path, la
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "fa" else "ltr")
     mapping = page.locator("#mapping").inner_text()
     assert "full_name" in mapping and "sex" in mapping and "age" in mapping
+    # a register's national ID and burial date are fields of their own, labelled
+    assert "national_id" in mapping and "date_of_burial" in mapping
+    assert t(lang, "field_national_id") in mapping and t(lang, "field_date_of_burial") in mapping
     rows = page.locator("#preview-rows").inner_text()
     assert "SYNTHETIC Free Alpha" in rows and "نام آزمایشی" in rows
     assert t(lang, "guessed_from_header") in mapping  # ردیف, Name (Farsi), M/F
-    assert page.locator("#no-date-of-death").inner_text() == t(lang, "no_dod_column")
+    # no date of death, but a date of burial: the note says the burial stands in
+    assert page.locator("#no-date-of-death").inner_text() == t(lang, "no_dod_column_burial")
     (ARTEFACTS / "screens").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "screens" / f"upload-preview-{lang}.png"), full_page=True)
     assert page.csp_errors == []

@@ -116,7 +116,13 @@ def column_notes(columns: dict[str, str], mapping: ColumnMapping | None) -> list
             + ", ".join(guessed)
             + " (pass --mapping if one is wrong)"
         )
-    if "date_of_death" not in columns.values():
+    if "date_of_death" not in columns.values() and "date_of_burial" in columns.values():
+        notes.append(
+            "no column was read as the date of death: linkage will compare the date of "
+            "burial with other lists' dates of death, and otherwise rest on names, ages "
+            "and places; if the file has a date of death, name it in a --mapping file"
+        )
+    elif "date_of_death" not in columns.values():
         notes.append(
             "no column was read as the date of death: linkage will rest on names, "
             "ages and places alone; if the file has one, name it in a --mapping file"
