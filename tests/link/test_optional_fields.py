@@ -70,6 +70,9 @@ def test_the_model_without_them_is_unchanged() -> None:
     assert _names(full)[3] == "national_id"
     assert "national_id" in [p.name for p in full.passes]
     assert "national_id" in full.sure_m_rules and full.agreement_levels["national_id"]
+    # different IDs inside one cluster, not linked directly: the chaining guard splits
+    assert ("gamma_national_id", (0,), None) in full.guard_rules
+    assert all(rule[0] != "gamma_national_id" for rule in plain.guard_rules)
     dod = full.comparisons[4].get_comparison("duckdb")
     assert BURIAL_NEAR in [lv.label_for_charts for lv in dod.comparison_levels]
 
