@@ -200,3 +200,50 @@ def test_spark_scores_each_comparison_once_per_pair(clean_env, monkeypatch):
     # the review queue and linkage uncertainty
     assert list(spark.pairs.columns) == list(duck.pairs.columns)
     assert any(c.startswith("gamma_") for c in spark.pairs.columns)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_and_duckdb_agree_on_national_ids_and_burials(clean_env) -> None:
+    """The national-ID comparison (Levenshtein on the digits) and the burial levels
+    (BETWEEN on day numbers) give the same pairs and levels on both engines."""
+    from pyspark.sql import SparkSession
+    from synth import make_frame
+
+    from roshan.link.core import link_prepared
+    from roshan.link.prepare import prepare_frame
+    from roshan.link.settings import BURIAL_NEAR, optional_fields, roshan_spec
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    frame, truth = make_frame(120, 3, seed=11)
+    rng = np.random.default_rng(5)
+    ids = {p: f"{int(rng.integers(10**9, 10**10)):010d}" for p in truth.unique()}
+    pid = truth.reindex(frame["record_pk"].to_numpy()).to_numpy()
+    frame["national_id"] = [ids[p] if rng.random() < 0.6 else None for p in pid]
+    # a third of the records: the date of death lost, the burial two days later kept
+    lost = rng.random(len(frame)) < 0.33
+    frame["burial"] = pd.to_datetime(frame["dod"]) + pd.Timedelta(days=2)
+    frame.loc[~lost, "burial"] = pd.NaT
+    frame.loc[lost, "dod"] = None
+    prepared = prepare_frame(frame)
+    flags = optional_fields(prepared)
+    assert flags == {"national_id": True, "burial": True}
+    spec = roshan_spec(**flags)
+    if SparkSession.getActiveSession() is not None:
+        SparkSession.getActiveSession().stop()
+    spark = link_prepared(prepared, spec, engine="spark", seed=3)
+    duck = link_prepared(prepared, roshan_spec(**flags), engine="duckdb", seed=3)
+    key = ["record_pk_l", "record_pk_r"]
+    assert len(duck.pairs) > 10
+    assert spark.pairs[key].equals(duck.pairs[key])
+    for col in ("gamma_national_id", "gamma_dod"):
+        assert spark.pairs[col].tolist() == duck.pairs[col].tolist(), col
+    # the burial levels were reached (a date of death against a burial only): of the
+    # date comparison's 8 levels above "else", "buried within 3 days" is value 2
+    labels = [
+        lv.label_for_charts
+        for lv in spec.comparisons[4].get_comparison("duckdb").comparison_levels
+        if not lv.is_null_level
+    ]
+    near = len(labels) - 1 - labels.index(BURIAL_NEAR)
+    assert near == 2 and (duck.pairs["gamma_dod"] == near).sum() > 5
