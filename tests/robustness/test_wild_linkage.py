@@ -71,8 +71,11 @@ def test_wild_lists_link_without_mapping_files(
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _link_wild(family: str, seed: int, n_people: int) -> tuple[dict, pd.Series, pd.Series, list]:
-    """Link a wild scenario; the trained model (JSON), clusters, truth and import results."""
+def _link_wild(
+    family: str, seed: int, n_people: int
+) -> tuple[dict, pd.Series, pd.Series, list, dict]:
+    """Link a wild scenario; the trained model (JSON), clusters, truth, import results and
+    the optional comparisons the summary says were used."""
     root = Path(tempfile.mkdtemp(prefix="roshan-wild-"))
     try:
         sc = generate(family, seed, out_dir=root / "lists", n_people=n_people)
@@ -90,7 +93,7 @@ def _link_wild(family: str, seed: int, n_people: int) -> tuple[dict, pd.Series, 
             cl["cluster_id"].astype(str).to_numpy(),
             index=cl["record_pk"].astype("int64").to_numpy(),
         )
-        return model, pred, truth_of(sc, norm), res
+        return model, pred, truth_of(sc, norm), res, summary.optional_comparisons
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -105,7 +108,9 @@ def test_registers_national_id_and_burial_date_feed_linkage(
     import roshan.link.pipeline as pipeline
 
     logging.getLogger("splink").setLevel(logging.ERROR)
-    model, pred, truth, res = _link_wild("wild_insider", 3, 1500)
+    model, pred, truth, res, optional = _link_wild("wild_insider", 3, 1500)
+    # the summary (and `roshan link`) says what was compared, and on how many records
+    assert set(optional) == {"national_id", "burial"} and min(optional.values()) >= 20
     mapped = {r.file_name[-5:]: set(r.columns.values()) for r in res}
     assert any("national_id" in cols for cols in mapped.values()), mapped
     assert any("date_of_burial" in cols for cols in mapped.values()), mapped
@@ -118,7 +123,37 @@ def test_registers_national_id_and_burial_date_feed_linkage(
 
     off = {"national_id": False, "burial": False}
     monkeypatch.setattr(pipeline, "optional_fields", lambda prepared: dict(off))
-    _, pred0, truth0, _ = _link_wild("wild_insider", 3, 1500)
+    _, pred0, truth0, _, optional0 = _link_wild("wild_insider", 3, 1500)
+    assert optional0 == {}
     without = pairwise_scores(pred0, truth0)
     assert with_fields.precision >= max(0.95, without.precision - 0.005), (with_fields, without)
     assert with_fields.recall >= without.recall + 0.01, (with_fields, without)
+
+
+def test_cli_link_says_which_register_fields_it_compared(tmp_path: Path) -> None:
+    """Through the installed script, as a user runs it: registers ingested without
+    mapping files, then `roshan link` names the national IDs and burial dates it
+    compared, and `--json` carries the same counts."""
+    import subprocess
+    import sys
+
+    roshan = str(Path(sys.executable).parent / "roshan")
+    sc = generate("wild_insider", 4, out_dir=tmp_path / "lists", n_people=1200)
+    run = dict(capture_output=True, text=True, timeout=600)
+    ws = str(tmp_path / "ws")
+    assert subprocess.run([roshan, "init", ws], **run).returncode == 0  # type: ignore[call-overload]
+    for name in sc.lists:
+        done = subprocess.run(  # type: ignore[call-overload]
+            [roshan, "ingest", ws, str(sc.files[name]), "-s", f"SYNTHETIC-{name}"], **run
+        )
+        assert done.returncode == 0, done.stderr
+    out = subprocess.run([roshan, "link", ws], **run)  # type: ignore[call-overload]
+    assert out.returncode == 0, out.stderr
+    # the report goes to stderr (stdout is kept for --json); Rich wraps at the width
+    said = " ".join(out.stderr.split())
+    assert "also compared: national IDs (" in said, said
+    assert "dates of burial where no date of death is known (" in said, said
+    doc = subprocess.run([roshan, "link", ws, "--json"], **run)  # type: ignore[call-overload]
+    assert doc.returncode == 0, doc.stderr
+    counts = json.loads(doc.stdout)["optional_comparisons"]
+    assert set(counts) == {"national_id", "burial"} and min(counts.values()) >= 20

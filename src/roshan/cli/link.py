@@ -68,6 +68,15 @@ def link(
             f"  review constraints applied: {summary.must_links} must-link, "
             f"{summary.cannot_links} cannot-link"
         )
+    optional = summary.optional_comparisons
+    if optional:
+        said = {
+            "national_id": "national IDs ({:,} records)",
+            "burial": "dates of burial where no date of death is known ({:,} records)",
+        }
+        console.print(
+            "  also compared: " + ", ".join(said[k].format(n) for k, n in optional.items())
+        )
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in summary.timings.items())
     console.print(f"  time: {steps}")
     _print_health(summary.health)

@@ -66,6 +66,9 @@ class LinkSummary:
     blocking: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     health: dict[str, Any] = field(default_factory=dict)
+    # The optional comparisons the records fed (settings.optional_fields), with how many
+    # records gave the field: {"national_id": 412, "burial": 300}; empty when none.
+    optional_comparisons: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -285,7 +288,8 @@ def link_workspace(
     known = set(prepared["unique_id"].tolist())
     must, cannot, labels, cw = _constraints(ws, known)
     warnings += cw
-    spec = roshan_spec(threshold, **optional_fields(prepared))
+    optional = optional_fields(prepared)
+    spec = roshan_spec(threshold, **optional)
     actor = actor_name()
     with ws.session() as sess:
         run = LinkRun(
@@ -414,11 +418,21 @@ def link_workspace(
         blocking=result.blocking.to_dict(),
         warnings=warnings,
         health=result.health.to_dict(),
+        optional_comparisons=_optional_counts(prepared, optional),
     )
     (ws.models_dir / "link_summary.json").write_text(
         json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8"
     )
     return summary
+
+
+def _optional_counts(prepared: pd.DataFrame, used: dict[str, bool]) -> dict[str, int]:
+    """How many records fed each optional comparison the model used."""
+    counts = {
+        "national_id": int(prepared["national_id"].notna().sum()),
+        "burial": int((prepared["burial_day"].notna() & prepared["dod_day"].isna()).sum()),
+    }
+    return {k: n for k, n in counts.items() if used.get(k)}
 
 
 def latest_link_health(ws: Workspace) -> dict[str, Any] | None:
