@@ -30,7 +30,7 @@ from sqlalchemy import delete, select, update
 from roshan.errors import LinkageError
 from roshan.link.core import CoreResult, link_prepared
 from roshan.link.prepare import empty_field_warnings, prepare_frame
-from roshan.link.settings import optional_fields, roshan_spec
+from roshan.link.settings import optional_field_counts, optional_fields, roshan_spec
 from roshan.link.victims import VICTIM_FIELDS, assign_uids, victims_frame
 from roshan.store.audit import record_event
 from roshan.store.models import LinkRun, RecordLink, Victim, utcnow
@@ -418,21 +418,14 @@ def link_workspace(
         blocking=result.blocking.to_dict(),
         warnings=warnings,
         health=result.health.to_dict(),
-        optional_comparisons=_optional_counts(prepared, optional),
+        optional_comparisons={
+            k: n for k, n in optional_field_counts(prepared).items() if optional.get(k)
+        },
     )
     (ws.models_dir / "link_summary.json").write_text(
         json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8"
     )
     return summary
-
-
-def _optional_counts(prepared: pd.DataFrame, used: dict[str, bool]) -> dict[str, int]:
-    """How many records fed each optional comparison the model used."""
-    counts = {
-        "national_id": int(prepared["national_id"].notna().sum()),
-        "burial": int((prepared["burial_day"].notna() & prepared["dod_day"].isna()).sum()),
-    }
-    return {k: n for k, n in counts.items() if used.get(k)}
 
 
 def latest_link_health(ws: Workspace) -> dict[str, Any] | None:

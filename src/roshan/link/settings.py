@@ -353,19 +353,22 @@ def national_id_comparison() -> Any:
 OPTIONAL_FIELD_MIN_RECORDS = 20
 
 
-def optional_fields(prepared: Any) -> dict[str, bool]:
-    """Which optional comparisons the records can feed (``roshan_spec`` keywords): a
-    national ID given by at least :data:`OPTIONAL_FIELD_MIN_RECORDS` records, and as
-    many records with a date of burial and no date of death. Lists without them get
-    exactly the model they had before these fields existed."""
+def optional_field_counts(prepared: Any) -> dict[str, int]:
+    """How many records can feed each optional comparison: those giving a national ID,
+    and those giving a date of burial and no date of death."""
     n_id = int(prepared["national_id"].notna().sum()) if "national_id" in prepared else 0
     n_burial = 0
     if "burial_day" in prepared:
         n_burial = int((prepared["burial_day"].notna() & prepared["dod_day"].isna()).sum())
-    return {
-        "national_id": n_id >= OPTIONAL_FIELD_MIN_RECORDS,
-        "burial": n_burial >= OPTIONAL_FIELD_MIN_RECORDS,
-    }
+    return {"national_id": n_id, "burial": n_burial}
+
+
+def optional_fields(prepared: Any) -> dict[str, bool]:
+    """Which optional comparisons the records can feed (``roshan_spec`` keywords): each
+    needs at least :data:`OPTIONAL_FIELD_MIN_RECORDS` records
+    (:func:`optional_field_counts`). Lists without them get exactly the model they had
+    before these fields existed."""
+    return {k: n >= OPTIONAL_FIELD_MIN_RECORDS for k, n in optional_field_counts(prepared).items()}
 
 
 def age_comparison() -> Any:
