@@ -37,7 +37,7 @@ console = Console(stderr=True, highlight=False, soft_wrap=True)
 #: The workspace argument of the commands that work on one.
 WORKSPACE_ARG = typer.Argument(..., help="The workspace folder.")
 #: The ``--passphrase-file`` option of the commands that unlock a key directory (read
-#: with ``roshan.cli.keys.read_passphrase``, or federate's own prompt).
+#: with ``roshan.cli.keys.read_passphrase``).
 PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key passphrase.")
 
 

@@ -13,13 +13,12 @@ prompt. Every refusal is one line and exit status 2.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 
 from roshan.cli.common import PASS_OPT, console, json_option, print_json, split_list
-from roshan.cli.keys import PASS_ENV
+from roshan.cli.keys import read_passphrase
 
 federate_app = typer.Typer(
     help="Private capture-pattern counts across organisations "
@@ -37,15 +36,7 @@ def _unlock(directory: Path, passphrase_file: Path | None):
     from roshan.federate import FederateError
     from roshan.intake import unlock
 
-    if passphrase_file is not None:
-        try:
-            pw = passphrase_file.read_text("utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise FederateError(f"cannot read passphrase file: {exc.strerror}") from exc
-    elif os.environ.get(PASS_ENV):
-        pw = os.environ[PASS_ENV]
-    else:
-        pw = typer.prompt("Key passphrase", hide_input=True)
+    pw = read_passphrase(passphrase_file, error=FederateError, ask_off_terminal=True)
     return unlock(directory, pw)
 
 

@@ -14,24 +14,34 @@ from pathlib import Path
 import typer
 
 from roshan.cli.common import JSON_OPT, PASS_OPT, console, print_json
-from roshan.errors import IntakeError
+from roshan.errors import IntakeError, RoshanError
 
 keys_app = typer.Typer(help="Organisation keys: create, show.", no_args_is_help=True)
 
 PASS_ENV = "ROSHAN_KEY_PASSPHRASE"
 
 
-def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False) -> str:
+def read_passphrase(
+    passphrase_file: Path | None,
+    *,
+    confirm: bool = False,
+    error: type[RoshanError] = IntakeError,
+    ask_off_terminal: bool = False,
+) -> str:
+    """The key passphrase: from ``passphrase_file``, else ``$ROSHAN_KEY_PASSPHRASE``, else
+    asked (``confirm``: twice). ``error`` is the refusal raised; without a terminal the
+    passphrase is refused unless ``ask_off_terminal`` (then the prompt reads stdin, as
+    ``roshan federate`` always has)."""
     if passphrase_file is not None:
         try:
             return passphrase_file.read_text("utf-8").rstrip("\r\n")
         except OSError as exc:
-            raise IntakeError(f"cannot read passphrase file: {exc.strerror}") from exc
+            raise error(f"cannot read passphrase file: {exc.strerror}") from exc
     env = os.environ.get(PASS_ENV)
     if env:
         return env
-    if not sys.stdin.isatty():
-        raise IntakeError(f"no passphrase: give --passphrase-file or set {PASS_ENV}")
+    if not ask_off_terminal and not sys.stdin.isatty():
+        raise error(f"no passphrase: give --passphrase-file or set {PASS_ENV}")
     return typer.prompt("Key passphrase", hide_input=True, confirmation_prompt=confirm)
 
 
