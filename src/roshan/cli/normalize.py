@@ -37,17 +37,30 @@ def _show(title: str, data: dict[str, object], json_out: bool) -> None:
     console.print(table)
 
 
-@group.command("name")
-def name_cmd(
-    value: str = typer.Argument(..., help="A name in Persian or Latin script."),
-    json_out: bool = _JSON_OPT,
-) -> None:
-    """Show the normalised form, cross-script key and romanisation of a name, and the
-    title, given, family and father's names roshan reads in it as a full name."""
-    from roshan.normalize import normalize_name
+def _value_command(name: str, read: str, value_help: str, doc: str) -> None:
+    """Add ``roshan normalize NAME VALUE [--json]``: what ``roshan.normalize.<read>`` makes
+    of one value, shown by :func:`_show`; ``doc`` is the command's help."""
 
-    data = normalize_name(value).to_dict()
-    _show("name", data, json_out)
+    def command(
+        value: str = typer.Argument(..., help=value_help),
+        json_out: bool = _JSON_OPT,
+    ) -> None:
+        import roshan.normalize  # when the command runs, not when roshan starts
+
+        _show(name, getattr(roshan.normalize, read)(value).to_dict(), json_out)
+
+    command.__name__ = command.__qualname__ = f"{name}_cmd"
+    command.__doc__ = doc
+    group.command(name)(command)
+
+
+_value_command(
+    "name",
+    "normalize_name",
+    "A name in Persian or Latin script.",
+    """Show the normalised form, cross-script key and romanisation of a name, and the
+    title, given, family and father's names roshan reads in it as a full name.""",
+)
 
 
 @group.command("date")
@@ -71,30 +84,18 @@ def date_cmd(
     _show("date", data, json_out)
 
 
-@group.command("age")
-def age_cmd(
-    value: str = typer.Argument(..., help="An age as reported: 23, ۲۳, about 30, teenager..."),
-    json_out: bool = _JSON_OPT,
-) -> None:
-    """Show the age range roshan reads in a reported age."""
-    from roshan.normalize import parse_age
-
-    data = parse_age(value).to_dict()
-    _show("age", data, json_out)
-
-
-@group.command("place")
-def place_cmd(
-    value: str = typer.Argument(
-        ..., help="A city, county or province; optionally 'city, province'."
-    ),
-    json_out: bool = _JSON_OPT,
-) -> None:
-    """Show the city, county and province roshan resolves a place to, with a confidence."""
-    from roshan.normalize import normalize_place
-
-    data = normalize_place(value).to_dict()
-    _show("place", data, json_out)
+_value_command(
+    "age",
+    "parse_age",
+    "An age as reported: 23, ۲۳, about 30, teenager...",
+    "Show the age range roshan reads in a reported age.",
+)
+_value_command(
+    "place",
+    "normalize_place",
+    "A city, county or province; optionally 'city, province'.",
+    "Show the city, county and province roshan resolves a place to, with a confidence.",
+)
 
 
 @group.command("workspace")
