@@ -43,19 +43,37 @@ def users_change(
     reset_totp: str = Form(""),
     user: CurrentUser = Depends(require(MANAGE_USERS)),
 ) -> Any:
-    ws = request.app.state.ws
-    accounts.update_user(
-        ws,
+    _change_user(
+        request,
         user_id,
-        actor=user.actor,
+        user,
         role=role or None,
         active=None if active == "" else active == "1",
+        password=password,
         reset_totp=reset_totp == "1",
+    )
+    return redirect("/users")
+
+
+def _change_user(
+    request: Request,
+    user_id: int,
+    user: CurrentUser,
+    *,
+    role: str | None,
+    active: bool | None,
+    password: str | None,
+    reset_totp: bool,
+) -> dict[str, Any]:
+    """Change an account (the form's and the API's way) and forget its cached login."""
+    ws = request.app.state.ws
+    out = accounts.update_user(
+        ws, user_id, actor=user.actor, role=role, active=active, reset_totp=reset_totp
     )
     if password:
         accounts.set_password(ws, user_id, password, actor=user.actor)
     request.app.state.user_cache.drop(user_id)
-    return redirect("/users")
+    return out
 
 
 class UserIn(BaseModel):
@@ -98,16 +116,12 @@ def api_user_change(
     user: CurrentUser = Depends(require(MANAGE_USERS)),
 ) -> dict[str, Any]:
     """Change an account's role, active state, password or second factor (admins only)."""
-    ws = request.app.state.ws
-    out = accounts.update_user(
-        ws,
+    return _change_user(
+        request,
         user_id,
-        actor=user.actor,
+        user,
         role=body.role,
         active=body.active,
+        password=body.password,
         reset_totp=body.reset_totp,
     )
-    if body.password:
-        accounts.set_password(ws, user_id, body.password, actor=user.actor)
-    request.app.state.user_cache.drop(user_id)
-    return out
