@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from roshan.normalize.keys import rule_key
 from roshan.normalize.text import is_persian_token, normalize_text
@@ -88,6 +89,16 @@ def data_path(name: str) -> Path:
 _EXACT_SEX: dict[str, str] = {}
 
 
+def _farsi_faker_names() -> Any:
+    """The name lists the optional farsi_faker package ships (a dict with ``male_names``,
+    ``female_names`` and ``last_names``); raises when the package or its data is missing."""
+    import farsi_faker
+
+    pkl = Path(farsi_faker.__file__).parent / "data" / "names.pkl"
+    with open(pkl, "rb") as fh:
+        return pickle.load(fh)  # the package's own shipped data, not user input
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
     """(given key -> 'm'/'f'/'?' ambiguous, family keys, all simple name keys)."""
@@ -111,11 +122,7 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
         pass
     family: set[str] = set()
     try:
-        import farsi_faker
-
-        pkl = Path(farsi_faker.__file__).parent / "data" / "names.pkl"
-        with open(pkl, "rb") as fh:
-            data = pickle.load(fh)  # the package's own shipped data, not user input
+        data = _farsi_faker_names()
         for n in data.get("male_names", []):
             add_given(n, "m")
         for n in data.get("female_names", []):
@@ -141,11 +148,7 @@ def multiword_family_names() -> tuple[tuple[str, ...], ...]:
     names only)."""
     out: list[tuple[str, ...]] = []
     try:
-        import farsi_faker
-
-        pkl = Path(farsi_faker.__file__).parent / "data" / "names.pkl"
-        with open(pkl, "rb") as fh:
-            data = pickle.load(fh)  # the package's own shipped data, not user input
+        data = _farsi_faker_names()
         for n in data.get("last_names", []):
             words = tuple(normalize_text(n).split())
             if len(words) > 1:
