@@ -49,35 +49,35 @@ import numpy as np
 from numba import njit
 
 
-def _jit(func: Callable[..., Any]) -> Any:
-    """``njit(cache=True)``, falling back to an uncached ``njit`` when the cache dir is read-only."""
+def _njit(func: Callable[..., Any], **options: Any) -> Any:
+    """``njit(cache=True, nogil=True, **options)``, falling back to an uncached ``njit`` when
+    the cache dir is read-only."""
     try:
-        return njit(cache=True, nogil=True)(func)
+        return njit(cache=True, nogil=True, **options)(func)
     except Exception:  # noqa: BLE001  # pragma: no cover - depends on file-system permissions
-        return njit(nogil=True)(func)
+        return njit(nogil=True, **options)(func)
+
+
+def _jit(func: Callable[..., Any]) -> Any:
+    """``njit(cache=True)`` (:func:`_njit`)."""
+    return _njit(func)
 
 
 def _jit_inline(func: Callable[..., Any]) -> Any:
     """:func:`_jit` with numba-level inlining into every caller, for the small variates
     drawn many times a sweep (the uniform, the Betas, the binomials and the multinomial
     that calls them). Their callers are compiled by :func:`_jit_no_refcount`."""
-    try:
-        return njit(cache=True, nogil=True, inline="always")(func)
-    except Exception:  # noqa: BLE001  # pragma: no cover - depends on file-system permissions
-        return njit(nogil=True, inline="always")(func)
+    return _njit(func, inline="always")
 
 
 def _jit_no_refcount(func: Callable[..., Any]) -> Any:
     """:func:`_jit` without numba's reference counting (``_nrt=False``, the option numba
-    uses for its own hot helpers), for the functions a sweep runs, none of which
-    allocates: each call that passes an array (the generator, the work arrays) would
-    otherwise cost an atomic incref/decref pair. A function compiled so cannot create
-    arrays; arrays passed in from Python or from reference-counted code are fine."""
-    options: dict[str, Any] = {"nogil": True, "_nrt": False}  # _nrt: not in numba's stubs
-    try:
-        return njit(cache=True, **options)(func)
-    except Exception:  # noqa: BLE001  # pragma: no cover - depends on file-system permissions
-        return njit(**options)(func)
+    uses for its own hot helpers; not in numba's stubs), for the functions a sweep runs,
+    none of which allocates: each call that passes an array (the generator, the work
+    arrays) would otherwise cost an atomic incref/decref pair. A function compiled so
+    cannot create arrays; arrays passed in from Python or from reference-counted code are
+    fine."""
+    return _njit(func, _nrt=False)
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -134,6 +134,23 @@ def _u(rng: np.ndarray) -> float:
     rng[2] = s2
     rng[3] = s3
     return float(out >> np.uint64(11)) * _TWO_M53
+
+
+@_jit_inline
+def _u_positive(rng: np.ndarray) -> float:
+    """Uniform on (0, 1): :func:`_u`, drawn again while it is 0 (for a log or a power)."""
+    u = _u(rng)
+    while u == 0.0:
+        u = _u(rng)
+    return u
+
+
+@_jit_inline
+def _log_add(x: float, y: float) -> float:
+    """log(exp(x) + exp(y)) without overflow or underflow."""
+    if x > y:
+        return x + math.log1p(math.exp(y - x))
+    return y + math.log1p(math.exp(x - y))
 
 
 @_jit_no_refcount
@@ -275,10 +292,7 @@ def _gamma(rng: np.ndarray, a: float) -> float:
     """Gamma(a, 1) variate, Marsaglia & Tsang; shapes < 1 by the U**(1/a) boost."""
     boost = 1.0
     if a < 1.0:
-        u = _u(rng)
-        while u == 0.0:
-            u = _u(rng)
-        boost = u ** (1.0 / a)
+        boost = _u_positive(rng) ** (1.0 / a)
         a = a + 1.0
     d = a - 1.0 / 3.0
     c = 1.0 / math.sqrt(9.0 * d)
@@ -300,9 +314,7 @@ def _gamma(rng: np.ndarray, a: float) -> float:
 def _log_gamma(rng: np.ndarray, a: float) -> float:
     """log of a Gamma(a, 1) variate, safe for tiny shapes (no underflow to log 0)."""
     if a < 1.0:
-        u = _u(rng)
-        while u == 0.0:
-            u = _u(rng)
+        u = _u_positive(rng)
         return math.log(_gamma(rng, a + 1.0)) + math.log(u) / a
     return math.log(_gamma(rng, a))
 
@@ -356,7 +368,7 @@ def _log_beta_cheng(rng: np.ndarray, a0: float, b0: float) -> tuple[float, float
     v = _cheng_bb(rng, a, b)
     lw = math.log(a) + v  # log w
     lb = math.log(b)
-    lsum = lw + math.log1p(math.exp(lb - lw)) if lw > lb else lb + math.log1p(math.exp(lw - lb))
+    lsum = _log_add(lw, lb)
     if a == a0:
         return lw - lsum, lb - lsum
     return lb - lsum, lw - lsum
@@ -465,6 +477,26 @@ def _multinomial_into(
 
 
 @_jit_no_refcount
+def _stick_terms(count_k: np.ndarray, alpha: float, i: int, n_i: int, j: int, n_j: int) -> float:
+    """The terms of the collapsed log posterior that the stick-breaking weights
+    V_k ~ Beta(1, alpha) leave when integrated out, for class sizes ``count_k`` with
+    classes i and j set to ``n_i`` and ``n_j`` (-1: no class)."""
+    k_max = count_k.shape[0]
+    out = 0.0
+    rest = 0
+    for k in range(k_max - 1, -1, -1):
+        nk = n_i if k == i else (n_j if k == j else count_k[k])
+        if k < k_max - 1:
+            out += (
+                math.lgamma(1.0 + nk)
+                + math.lgamma(alpha + rest)
+                - math.lgamma(1.0 + alpha + nk + rest)
+            )
+        rest += nk
+    return out
+
+
+@_jit_no_refcount
 def _collapsed_log_target(
     count0: np.ndarray,
     count_k: np.ndarray,
@@ -492,17 +524,7 @@ def _collapsed_log_target(
         for j in range(n_lists):
             out += math.lgamma(b_lam + nk - ones[j, k])
     # stick-breaking V_k ~ Beta(1, alpha) integrated out (terms that depend on count0)
-    rest = 0
-    for k in range(k_max - 1, -1, -1):
-        if k < k_max - 1:
-            nk = count_k[k]
-            out += (
-                math.lgamma(1.0 + nk)
-                + math.lgamma(alpha + rest)
-                - math.lgamma(1.0 + alpha + nk + rest)
-            )
-        rest += count_k[k]
-    return out
+    return out + _stick_terms(count_k, alpha, -1, 0, -1, 0)
 
 
 _MOVE_SCALES = (0.1, 1.0, 4.0)
@@ -700,6 +722,16 @@ def _sm_log_q(iw: np.ndarray, row_b: int, fw: np.ndarray) -> float:
     return coef + hi + math.log(0.5 * (math.exp(one - hi) + math.exp(two - hi)))
 
 
+@_jit_inline
+def _sm_on_list(patterns: np.ndarray, iw: np.ndarray, row: int, j: int) -> int:
+    """How many of the members ``iw[row]`` (by observed pattern) are on list j."""
+    s = 0
+    for m in range(patterns.shape[0]):
+        if patterns[m, j] == 1:
+            s += iw[row, m]
+    return s
+
+
 @_jit_no_refcount
 def _sm_column(patterns: np.ndarray, iw: np.ndarray, row: int, a_lam: float, b_lam: float) -> float:
     """The terms of the collapsed log posterior (:func:`_collapsed_log_target`, extended to
@@ -714,10 +746,7 @@ def _sm_column(patterns: np.ndarray, iw: np.ndarray, row: int, a_lam: float, b_l
         out -= math.lgamma(iw[row, m] + 1.0)
     out -= n_lists * math.lgamma(a_lam + b_lam + n)
     for j in range(n_lists):
-        s = 0
-        for m in range(m_obs):
-            if patterns[m, j] == 1:
-                s += iw[row, m]
+        s = _sm_on_list(patterns, iw, row, j)
         out += math.lgamma(a_lam + s) + math.lgamma(b_lam + n - s)
     return out
 
@@ -727,22 +756,34 @@ def _sm_sticks(
     count_k: np.ndarray, i: int, n_i: int, j: int, n_j: int, alpha: float, n0: int, n_obs: int
 ) -> float:
     """The terms of the collapsed log posterior that depend on the class sizes and N: the
-    stick-breaking weights integrated out (class sizes ``count_k`` with classes i, j set to
-    ``n_i``, ``n_j``), the 1/N prior and N!."""
-    k_max = count_k.shape[0]
-    out = 0.0
-    rest = 0
-    for k in range(k_max - 1, -1, -1):
-        nk = n_i if k == i else (n_j if k == j else count_k[k])
-        if k < k_max - 1:
-            out += (
-                math.lgamma(1.0 + nk)
-                + math.lgamma(alpha + rest)
-                - math.lgamma(1.0 + alpha + nk + rest)
-            )
-        rest += nk
+    stick-breaking weights integrated out (:func:`_stick_terms`, class sizes ``count_k``
+    with classes i, j set to ``n_i``, ``n_j``), the 1/N prior and N!."""
     big_n = n_obs + n0
-    return out - math.log(big_n) + math.lgamma(big_n + 1.0)
+    return _stick_terms(count_k, alpha, i, n_i, j, n_j) - math.log(big_n) + math.lgamma(big_n + 1.0)
+
+
+@_jit_no_refcount
+def _sm_terms(
+    patterns: np.ndarray,
+    iw: np.ndarray,
+    count_k: np.ndarray,
+    i: int,
+    n_i: int,
+    j: int,
+    n_j: int,
+    alpha: float,
+    n0: int,
+    n_obs: int,
+    a_lam: float,
+    b_lam: float,
+) -> float:
+    """The terms of the collapsed log posterior that a split–merge move of classes i and j
+    changes: :func:`_sm_sticks` (their sizes ``n_i``, ``n_j``; ``n0`` unobserved) and
+    :func:`_sm_column` of their members ``iw[1]`` and ``iw[2]``."""
+    out = _sm_sticks(count_k, i, n_i, j, n_j, alpha, n0, n_obs)
+    out += _sm_column(patterns, iw, 1, a_lam, b_lam)
+    out += _sm_column(patterns, iw, 2, a_lam, b_lam)
+    return out
 
 
 @_jit_no_refcount
@@ -816,14 +857,14 @@ def _split_merge(
     new_n0 = n0 + delta
     if new_n0 > n0_cap:
         return 0
-    old_terms = _sm_sticks(count_k, i, count_k[i], j, count_k[j], alpha, n0, n_obs)
     for m in range(m_obs):
         iw[1, m] = alloc[m, i]
         iw[2, m] = alloc[m, j]
     iw[1, m_obs] = count0[i]
     iw[2, m_obs] = count0[j]
-    old_terms += _sm_column(patterns, iw, 1, a_lam, b_lam)
-    old_terms += _sm_column(patterns, iw, 2, a_lam, b_lam)
+    old_terms = _sm_terms(
+        patterns, iw, count_k, i, count_k[i], j, count_k[j], alpha, n0, n_obs, a_lam, b_lam
+    )
     if merge:
         iw[0, m_obs] = count0[i] + count0[j]  # the split state's unobserved
         merged0 = iw[0, m_obs] + delta
@@ -838,18 +879,10 @@ def _split_merge(
             iw[2, m] = 0 if keep_i else iw[0, m]
         iw[1, m_obs] = merged0 if keep_i else 0
         iw[2, m_obs] = 0 if keep_i else merged0
-        new_terms = _sm_sticks(
-            count_k,
-            i,
-            n_union if keep_i else 0,
-            j,
-            0 if keep_i else n_union,
-            alpha,
-            new_n0,
-            n_obs,
+        n_i = n_union if keep_i else 0
+        new_terms = _sm_terms(
+            patterns, iw, count_k, i, n_i, j, n_union - n_i, alpha, new_n0, n_obs, a_lam, b_lam
         )
-        new_terms += _sm_column(patterns, iw, 1, a_lam, b_lam)
-        new_terms += _sm_column(patterns, iw, 2, a_lam, b_lam)
         # pair: 2 / (occ (K-1)) now, 1 / ((occ-1)(K-1)) after; label kept: 1/2
         log_ratio = (
             new_terms
@@ -885,9 +918,9 @@ def _split_merge(
         if n_a == 0 or n_b == 0:
             return 0
         log_q = _sm_log_q(iw, 2, fw)
-        new_terms = _sm_sticks(count_k, i, n_a, j, n_b, alpha, new_n0, n_obs)
-        new_terms += _sm_column(patterns, iw, 1, a_lam, b_lam)
-        new_terms += _sm_column(patterns, iw, 2, a_lam, b_lam)
+        new_terms = _sm_terms(
+            patterns, iw, count_k, i, n_a, j, n_b, alpha, new_n0, n_obs, a_lam, b_lam
+        )
         # pair: 1 / (occ (K-1)) now, 2 / ((occ+1)(K-1)) after; label kept by the merge: 1/2
         log_ratio = (
             new_terms
@@ -909,11 +942,7 @@ def _split_merge(
         count0[k] = iw[row, m_obs]
         count_k[k] = n_k + iw[row, m_obs]
         for jj in range(n_lists):
-            s = 0
-            for m in range(m_obs):
-                if patterns[m, jj] == 1:
-                    s += iw[row, m]
-            ones[jj, k] = s
+            ones[jj, k] = _sm_on_list(patterns, iw, row, jj)
     return accepted
 
 
@@ -959,6 +988,21 @@ def _pattern_probs_direct(
     total = 0.0
     for k in range(nu.shape[0]):
         p = _pattern_class_prob(patterns, m, lam, nu, k)
+        probs[k] = p
+        total += p
+    return total
+
+
+@_jit_no_refcount
+def _unseen_probs(lam: np.ndarray, nu: np.ndarray, probs: np.ndarray, cutoff: float) -> float:
+    """P(on no list, class k) into ``probs``, zero for a class whose weight is below
+    ``cutoff``; their sum."""
+    total = 0.0
+    for k in range(nu.shape[0]):
+        if nu[k] < cutoff:
+            probs[k] = 0.0
+            continue
+        p = _unseen_class_prob(lam, nu, k)
         probs[k] = p
         total += p
     return total
@@ -1091,10 +1135,7 @@ def _draw_sticks(
         if count_k[k] == 0:
             # empty class: V ~ Beta(1, b) exactly, 1 - V = U**(1/b); one uniform instead
             # of two Gamma variates (most of the K classes are empty)
-            u = _u(rng)
-            while u == 0.0:
-                u = _u(rng)
-            log1mv = math.log(u) / b_stick
+            log1mv = math.log(_u_positive(rng)) / b_stick
             logv = math.log(-math.expm1(log1mv)) if log1mv < 0.0 else -745.0
         elif b_stick > 1.0:
             # both shapes above one: Cheng's BB in log space (one draw, not two log-Gammas)
@@ -1102,10 +1143,7 @@ def _draw_sticks(
         else:
             lg1 = _log_gamma(rng, 1.0 + count_k[k])
             lg2 = _log_gamma(rng, b_stick)
-            if lg1 > lg2:
-                lsum = lg1 + math.log1p(math.exp(lg2 - lg1))
-            else:
-                lsum = lg2 + math.log1p(math.exp(lg1 - lg2))
+            lsum = _log_add(lg1, lg2)
             logv = lg1 - lsum
             log1mv = lg2 - lsum
         log_nu[k] = logv + log_rest
@@ -1121,23 +1159,9 @@ def _draw_n0(
 ) -> tuple[int, float]:
     """Step 4: probability of the all-zero pattern, class by class into ``probs`` (their
     sum p0), and n0 | · ~ NegBin(n_obs, 1 - p0) (failures): ``(n0, p0)``."""
-    k_max = nu.shape[0]
-    p0 = 0.0
-    dropped = False
-    for k in range(k_max):
-        if nu[k] < _NEGLIGIBLE:  # as in _split_observed
-            probs[k] = 0.0
-            dropped = True
-            continue
-        p = _unseen_class_prob(lam, nu, k)
-        probs[k] = p
-        p0 += p
-    if dropped and p0 < _TINY_TOTAL:
-        p0 = 0.0
-        for k in range(k_max):
-            p = _unseen_class_prob(lam, nu, k)
-            probs[k] = p
-            p0 += p
+    p0 = _unseen_probs(lam, nu, probs, _NEGLIGIBLE)  # as in _split_observed
+    if p0 < _TINY_TOTAL:  # every class again, factor by factor
+        p0 = _unseen_probs(lam, nu, probs, 0.0)
     if p0 <= 0.0:
         return 0, p0
     if p0 > 1.0 - 1e-12:
