@@ -112,6 +112,20 @@ class Member:
     recipient: str
     signing_public: bytes
 
+    @classmethod
+    def from_entry(cls, entry: dict[str, Any]) -> Member:
+        """The member a session manifest lists as ``entry`` (see :func:`_member_entry`)."""
+        return cls(entry["name"], entry["recipient"], _unb64(entry["signing_public"]))
+
+
+def _member_entry(name: str, public: PublicKeys) -> dict[str, str]:
+    """How the session manifest lists a party or the coordinator."""
+    return {
+        "name": name,
+        "recipient": public.recipient,
+        "signing_public": _b64(public.signing_public),
+    }
+
 
 @dataclass(frozen=True)
 class Session:
@@ -125,15 +139,11 @@ class Session:
 
     @property
     def parties(self) -> list[Member]:
-        return [
-            Member(p["name"], p["recipient"], _unb64(p["signing_public"]))
-            for p in self.data["parties"]
-        ]
+        return [Member.from_entry(p) for p in self.data["parties"]]
 
     @property
     def coordinator(self) -> Member:
-        c = self.data["coordinator"]
-        return Member(c["name"], c["recipient"], _unb64(c["signing_public"]))
+        return Member.from_entry(self.data["coordinator"])
 
     @property
     def names(self) -> list[str]:
@@ -190,15 +200,8 @@ def create_session(
         "protocol": PROTOCOL_VERSION,
         "session_id": secrets.token_hex(16),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "parties": [
-            {"name": n, "recipient": pk.recipient, "signing_public": _b64(pk.signing_public)}
-            for n, pk in parties
-        ],
-        "coordinator": {
-            "name": coordinator_name,
-            "recipient": coordinator.public.recipient,
-            "signing_public": _b64(coordinator.public.signing_public),
-        },
+        "parties": [_member_entry(n, pk) for n, pk in parties],
+        "coordinator": _member_entry(coordinator_name, coordinator.public),
         "strata": strata,
         "tokens_per_victim": width,
         "threshold": threshold,
