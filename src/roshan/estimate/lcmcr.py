@@ -100,6 +100,7 @@ __all__ = [
     "start_scales",
     "chains_disagree",
     "resolve_seed",
+    "kernel_seed",
 ]
 
 WARMUP_SWEEPS = 500
@@ -223,6 +224,14 @@ def resolve_seed(seed: int | None) -> tuple[int, str]:
     return (DEFAULT_SEED, "default") if seed is None else (int(seed), "given")
 
 
+def kernel_seed(entropy: int | Sequence[int] | np.random.SeedSequence) -> int:
+    """The integer seed a kernel chain takes (:func:`~roshan.estimate.lcmcr_kernel.init_chain`,
+    :func:`~roshan.estimate.lcmcr_kernel.continue_chain`): the first 32-bit word of
+    ``numpy.random.SeedSequence(entropy)`` (of ``entropy`` itself when it is one)."""
+    ss = entropy if isinstance(entropy, np.random.SeedSequence) else np.random.SeedSequence(entropy)
+    return int(ss.generate_state(1, dtype=np.uint32)[0])
+
+
 def _check_int(name: str, value: int, minimum: int) -> int:
     if isinstance(value, bool) or int(value) != value or value < minimum:
         raise EstimationError(f"lcmcr: {name} must be a whole number >= {minimum}, got {value!r}")
@@ -242,11 +251,15 @@ _Out = TypeVar("_Out")
 
 
 def _table(patterns: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The capture patterns and their counts as the kernel takes them (contiguous int64)."""
-    return (
-        np.ascontiguousarray(np.asarray(patterns, dtype=np.int64)),
-        np.ascontiguousarray(np.asarray(counts, dtype=np.int64)),
-    )
+    """The capture patterns and their counts as the kernel takes them (contiguous int64),
+    checked: a non-empty m x J matrix, one count per row, someone observed."""
+    pats = np.ascontiguousarray(np.asarray(patterns, dtype=np.int64))
+    freq = np.ascontiguousarray(np.asarray(counts, dtype=np.int64))
+    if pats.ndim != 2 or pats.shape[0] != freq.shape[0] or pats.shape[0] == 0:
+        raise EstimationError("lcmcr: need a non-empty m x J pattern matrix with one count per row")
+    if freq.sum() <= 0:
+        raise EstimationError("lcmcr: no one observed")
+    return pats, freq
 
 
 class _Kernel(NamedTuple):
@@ -272,7 +285,16 @@ class _Kernel(NamedTuple):
         n0_moves: bool,
         split_merge: float = 0.0,
     ) -> _Kernel:
-        """The settings in the types the kernel is compiled for (floats and a bool)."""
+        """The settings in the types the kernel is compiled for (floats and a bool), checked:
+        positive priors, ``split_merge`` between 0 and 100."""
+        if not (a_alpha > 0 and b_alpha > 0):
+            raise EstimationError("lcmcr: a_alpha and b_alpha must be positive")
+        if not (a_lambda > 0 and b_lambda > 0):
+            raise EstimationError("lcmcr: a_lambda and b_lambda must be positive")
+        if not 0 <= split_merge <= 100:
+            raise EstimationError(
+                f"lcmcr: split_merge must be between 0 and 100, got {split_merge}"
+            )
         return cls(
             float(a_alpha),
             float(b_alpha),
@@ -399,21 +421,10 @@ def sample_lcmcr(
     classes = _check_int("classes", classes, 1)
     burnin, samples, thin = _check_sweeps(burnin, samples, thin)
     chains = _check_int("chains", chains, 1)
-    if not (a_alpha > 0 and b_alpha > 0):
-        raise EstimationError("lcmcr: a_alpha and b_alpha must be positive")
-    if not (a_lambda > 0 and b_lambda > 0):
-        raise EstimationError("lcmcr: a_lambda and b_lambda must be positive")
-    if not 0 <= split_merge <= 100:
-        raise EstimationError(f"lcmcr: split_merge must be between 0 and 100, got {split_merge}")
-    if pats.ndim != 2 or pats.shape[0] != freq.shape[0] or pats.shape[0] == 0:
-        raise EstimationError("lcmcr: need a non-empty m x J pattern matrix with one count per row")
-    if freq.sum() <= 0:
-        raise EstimationError("lcmcr: no one observed")
-    ss = np.random.SeedSequence(seed)
-    seeds = [int(c.generate_state(1, dtype=np.uint32)[0]) for c in ss.spawn(chains)]
+    kernel = _Kernel.of(a_alpha, b_alpha, a_lambda, b_lambda, n0_moves, split_merge)
+    seeds = [kernel_seed(c) for c in np.random.SeedSequence(seed).spawn(chains)]
     scales = start_scales(chains)
     compile_s = _compile()
-    kernel = _Kernel.of(a_alpha, b_alpha, a_lambda, b_lambda, n0_moves, split_merge)
 
     def one(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
         # init_chain then continue_chain without re-seeding, in one thread, draws exactly
@@ -467,10 +478,7 @@ def extend_draws(
         raise EstimationError("lcmcr: these draws kept no sampler state to extend")
     pats, freq = _table(patterns, counts)
     chains = d.n.shape[0]
-    seeds = [
-        int(np.random.SeedSequence([seed, c, round_no]).generate_state(1, np.uint32)[0])
-        for c in range(chains)
-    ]
+    seeds = [kernel_seed([seed, c, round_no]) for c in range(chains)]
     states = d.states
     kernel = _Kernel.of(a_alpha, b_alpha, a_lambda, b_lambda, n0_moves, split_merge)
 
@@ -525,10 +533,8 @@ class LcmcrChains:
     ) -> None:
         self.classes = _check_int("classes", classes, 1)
         self.chains = _check_int("chains", chains, 1)
-        if not (a_alpha > 0 and b_alpha > 0 and a_lambda > 0 and b_lambda > 0):
-            raise EstimationError("lcmcr: prior parameters must be positive")
-        self.seed = int(seed)
         self.kernel = _Kernel.of(a_alpha, b_alpha, a_lambda, b_lambda, n0_moves)
+        self.seed = int(seed)
         self.workers = _n_workers(workers, self.chains)
         self.states: list[tuple[np.ndarray, ...]] | None = None
         self.calls = 0
@@ -537,8 +543,7 @@ class LcmcrChains:
         self.compile_seconds = _compile()
 
     def _seed(self, chain: int) -> int:
-        ss = np.random.SeedSequence([self.seed, chain, self.calls])
-        return int(ss.generate_state(1, dtype=np.uint32)[0])
+        return kernel_seed([self.seed, chain, self.calls])
 
     def run(
         self, patterns: np.ndarray, counts: np.ndarray, *, burnin: int, samples: int, thin: int
@@ -547,8 +552,6 @@ class LcmcrChains:
         every chain (after :data:`WARMUP_SWEEPS` more on the first call)."""
         pats, freq = _table(patterns, counts)
         burnin, samples, thin = _check_sweeps(burnin, samples, thin)
-        if pats.ndim != 2 or pats.shape[0] != freq.shape[0] or freq.sum() <= 0:
-            raise EstimationError("lcmcr: need a non-empty pattern matrix with one count per row")
         seeds = [self._seed(c) for c in range(self.chains)]
         scales = start_scales(self.chains)
         first = self.states is None
@@ -638,6 +641,16 @@ def fit_lcmcr(
             "many are on none; any number printed would come from the prior alone"
         )
     seed, seed_source = resolve_seed(seed)
+    # the same sampler for the first run and every extension round
+    sampler: dict[str, Any] = dict(
+        a_alpha=a_alpha,
+        b_alpha=b_alpha,
+        a_lambda=a_lambda,
+        b_lambda=b_lambda,
+        n0_moves=n0_moves,
+        split_merge=split_merge,
+        workers=workers,
+    )
     d = sample_lcmcr(
         counts.patterns,
         counts.counts,
@@ -647,13 +660,7 @@ def fit_lcmcr(
         thin=thin,
         chains=chains,
         seed=seed,
-        a_alpha=a_alpha,
-        b_alpha=b_alpha,
-        workers=workers,
-        a_lambda=a_lambda,
-        b_lambda=b_lambda,
-        n0_moves=n0_moves,
-        split_merge=split_merge,
+        **sampler,
     )
     extend = _check_int("extend", extend, 0)
     if extend_rule not in EXTEND_RULES:
@@ -673,13 +680,7 @@ def fit_lcmcr(
             seed=seed,
             round_no=used,
             keep=r_keep,
-            a_alpha=a_alpha,
-            b_alpha=b_alpha,
-            a_lambda=a_lambda,
-            b_lambda=b_lambda,
-            n0_moves=n0_moves,
-            workers=workers,
-            split_merge=split_merge,
+            **sampler,
         )
     return summarise_draws(
         counts,

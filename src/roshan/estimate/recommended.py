@@ -67,11 +67,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from roshan.errors import EstimationError, RoshanError
 from roshan.estimate.counts import CaptureCounts
-from roshan.estimate.lcmcr import fit_lcmcr, resolve_seed
+from roshan.estimate.lcmcr import fit_lcmcr, kernel_seed, resolve_seed
 from roshan.estimate.method_diagnostics import (
     LcmcrDiagnostics,
     RecommendedComponent,
@@ -162,7 +160,7 @@ def sensitivity_checks(
     LCMCR sampler options (``level`` among them); the ``lcmcr`` check uses R's priors."""
     _check_compare(compare)
     level = opts.get("level", 0.95)
-    child = int(np.random.SeedSequence([seed, 1]).generate_state(1, dtype=np.uint32)[0])
+    child = kernel_seed([seed, 1])
     out: list[tuple[str, EstimateResult]] = []
     failed: list[str] = []
     for name in compare:
