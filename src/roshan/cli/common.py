@@ -50,6 +50,26 @@ def json_option(text: str = "Print the result as JSON on stdout.") -> Any:
 JSON_OPT = json_option()
 
 
+def lang_option(text: str, default: str = "en") -> Any:
+    """The ``--lang`` option (en or fa: the language of what a command writes for people);
+    ``text`` is its help."""
+    return typer.Option(default, "--lang", help=text)
+
+
+def counts_option(text: str) -> Any:
+    """The ``--counts FILE.csv`` option of the commands that read a counts table instead
+    of a workspace (:func:`workspace_or_counts` refuses both, or neither); ``text`` is its
+    help."""
+    return typer.Option(None, "--counts", help=text)
+
+
+def accept_linkage_risk_option(text: str) -> Any:
+    """The ``--accept-linkage-risk`` flag of the commands that estimate from a workspace:
+    estimate even though the latest linkage failed its health check
+    (:class:`roshan.errors.LinkageRiskError` otherwise); ``text`` is its help."""
+    return typer.Option(False, "--accept-linkage-risk", help=text)
+
+
 def _default(obj: Any) -> Any:
     if isinstance(obj, (date, datetime)):
         return obj.isoformat()

@@ -22,8 +22,11 @@ from typing import Any
 import typer
 
 from roshan.cli.common import (
+    accept_linkage_risk_option,
     console,
+    counts_option,
     json_option,
+    lang_option,
     print_json,
     progress,
     split_list,
@@ -70,12 +73,10 @@ def estimate(
     workspace: Path | None = typer.Argument(
         None, help="Workspace folder (uses the capture histories of the latest `roshan link`)."
     ),
-    counts: Path | None = typer.Option(
-        None,
-        "--counts",
-        help="Counts CSV instead of a workspace: one 0/1 column per list, "
+    counts: Path | None = counts_option(
+        "Counts CSV instead of a workspace: one 0/1 column per list, "
         "then a 'count' column. Counts from `roshan federate count` carry their provenance "
-        "and drawn matchings in COUNTS.federate.json beside them.",
+        "and drawn matchings in COUNTS.federate.json beside them."
     ),
     method: str = typer.Option(
         DEFAULT_METHOD, "--method", help=f"Estimation method: {', '.join(METHODS)}."
@@ -129,7 +130,7 @@ def estimate(
     samples: int | None = typer.Option(None, "--samples", help="LCMCR posterior draws kept."),
     thin: int | None = typer.Option(None, "--thin", help="LCMCR thinning."),
     chains: int | None = typer.Option(None, "--chains", help="LCMCR chains."),
-    lang: str = typer.Option("en", "--lang", help="Summary language: en or fa."),
+    lang: str = lang_option("Summary language: en or fa."),
     json_out: bool = json_option("Print the result as one JSON document."),
     linkage_draws: int | None = typer.Option(
         None,
@@ -149,11 +150,9 @@ def estimate(
         "--linkage-draws 0): the interval then leaves linkage errors out (with federate "
         "counts: no drawn matchings pooled and no widening).",
     ),
-    accept_linkage_risk: bool = typer.Option(
-        False,
-        "--accept-linkage-risk",
-        help="Estimate even though the latest linkage failed "
-        "its health check (refused otherwise); the result and the report say so.",
+    accept_linkage_risk: bool = accept_linkage_risk_option(
+        "Estimate even though the latest linkage failed "
+        "its health check (refused otherwise); the result and the report say so."
     ),
 ) -> None:
     """Estimate the total number of victims, with an interval and its caveats."""

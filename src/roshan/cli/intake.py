@@ -16,6 +16,7 @@ from roshan.cli.common import (
     PASS_OPT,
     WORKSPACE_ARG,
     console,
+    lang_option,
     plural,
     print_json,
     progress,
@@ -70,7 +71,7 @@ def intake_new(
         "-o",
         help="Folder where encrypted reports are kept until packed.",
     ),
-    lang: str = typer.Option("fa", "--lang", help="Form language: fa or en."),
+    lang: str = lang_option("Form language: fa or en.", default="fa"),
     from_json: Path | None = typer.Option(
         None, "--from-json", help="Take the answers from a JSON file instead of asking."
     ),

@@ -13,24 +13,32 @@ from pathlib import Path
 
 import typer
 
-from roshan.cli.common import console, json_option, print_json, progress, step, workspace_or_counts
+from roshan.cli.common import (
+    accept_linkage_risk_option,
+    console,
+    counts_option,
+    json_option,
+    lang_option,
+    print_json,
+    progress,
+    step,
+    workspace_or_counts,
+)
 
 
 def report(
     workspace: Path | None = typer.Argument(
         None, help="The workspace folder (or --counts instead)."
     ),
-    counts: Path | None = typer.Option(
-        None,
-        "--counts",
-        help="Build the report from a counts CSV alone instead of a workspace (one 0/1 "
+    counts: Path | None = counts_option(
+        "Build the report from a counts CSV alone instead of a workspace (one 0/1 "
         "column per list, optional stratum columns, 'count'; the provenance "
         "COUNTS.federate.json of `roshan federate count` is read when it is beside it). "
-        "Sections that need records are left out.",
+        "Sections that need records are left out."
     ),
     out: Path = typer.Option(..., "--out", "-o", help="HTML file to write (self-contained)."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Also write a PDF of the same content."),
-    lang: str = typer.Option("en", "--lang", help="Language: en or fa (Persian, right to left)."),
+    lang: str = lang_option("Language: en or fa (Persian, right to left)."),
     anonymise_sources: bool = typer.Option(
         False, "--anonymise-sources", help="Show sources as List A, List B, … instead of names."
     ),
@@ -46,12 +54,10 @@ def report(
         help="Estimate the total now if none is stored "
         "(--no-compute: report without an estimate instead).",
     ),
-    accept_linkage_risk: bool = typer.Option(
-        False,
-        "--accept-linkage-risk",
-        help="Estimate the total even though the latest "
+    accept_linkage_risk: bool = accept_linkage_risk_option(
+        "Estimate the total even though the latest "
         "linkage failed its health check (otherwise the headline has no estimate); the "
-        "report says the risk was accepted.",
+        "report says the risk was accepted."
     ),
     method: str | None = typer.Option(
         None,
