@@ -252,18 +252,24 @@ def source_labels(names: list[str]) -> dict[str, str]:
     return {n: list_label(i) for i, n in enumerate(names)}
 
 
-def scrub_sources(obj: Any, labels: dict[str, str]) -> Any:
-    """Replace every source name inside nested strings (model formulas, warnings) by its label."""
-    if isinstance(obj, str):
-        for name in sorted(labels, key=len, reverse=True):
-            if name in obj:
-                obj = obj.replace(name, labels[name])
-        return obj
-    if isinstance(obj, dict):
-        return {scrub_sources(k, labels): scrub_sources(v, labels) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [scrub_sources(v, labels) for v in obj]
-    return obj
+def scrub_sources(obj: Any, labels: dict[str, str], *, keys: bool = True) -> Any:
+    """Replace every source name inside nested strings (model formulas, warnings) by its
+    label, the longest names first; ``keys``: in the dicts' keys too."""
+    names = sorted(labels, key=len, reverse=True)
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            for name in names:
+                if name in v:
+                    v = v.replace(name, labels[name])
+            return v
+        if isinstance(v, dict):
+            return {(walk(k) if keys else k): walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    return walk(obj)
 
 
 def _quality(ws: Workspace) -> dict[str, Any]:

@@ -325,23 +325,12 @@ def hide_list_names(data: Any, labels: dict[str, str]) -> Any:
     Viewers get aggregates at the public level, where lists are "List A", "List B", …
     (as in their exports); estimate warnings and health notes may name a list.
     """
-    names = sorted((n for n in labels if n), key=len, reverse=True)
-    if not names:
+    named = {n: label for n, label in labels.items() if n}
+    if not named:
         return data
+    from roshan.report.data import scrub_sources
 
-    def walk(v: Any) -> Any:
-        if isinstance(v, str):
-            for n in names:
-                if n in v:
-                    v = v.replace(n, labels[n])
-            return v
-        if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        return v
-
-    return walk(data)
+    return scrub_sources(data, named, keys=False)
 
 
 def data_for(ws: Workspace, user: CurrentUser) -> dict[str, Any]:
