@@ -45,6 +45,7 @@ from typing import Any
 
 from roshan.errors import IntakeError
 from roshan.intake.framing import FrameErrors, frame, read_frame
+from roshan.intake.report import file_sha256
 
 MAGIC = b"ROSHAN-CHUNK\x00v2\n"
 MAGIC_V1 = b"ROSHAN-CHUNK\x00v1\n"
@@ -246,11 +247,7 @@ def split_bundle(bundle_path: Path, out_dir: Path, chunk_size: int) -> list[Path
         raise IntakeError(f"chunk size must be at least {MIN_CHUNK_SIZE} bytes")
     bundle_path = Path(bundle_path)
     size = bundle_path.stat().st_size
-    h = hashlib.sha256()
-    with open(bundle_path, "rb") as fh:
-        for buf in iter(lambda: fh.read(1 << 20), b""):
-            h.update(buf)
-    bundle_id = h.hexdigest()
+    bundle_id, _ = file_sha256(bundle_path)
     stride = chunk_size - header_overhead(size)
     count = max(1, -(-size // stride))
     if count > MAX_CHUNKS:

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 from roshan.errors import IntakeError
 from roshan.intake import merkle
 from roshan.intake.keys import OrgKeys, PublicKeys, key_id, sign, verify_signature
+from roshan.intake.report import file_sha256
 from roshan.store.ledger_data import canonical_json, raw_row_leaf_data
 from roshan.store.models import (
     Import,
@@ -253,14 +254,11 @@ def blob_path(ws: Workspace, kind: str, sha256: str) -> Path:
 
 
 def _file_sha256(path: Path) -> str | None:
-    h = hashlib.sha256()
+    """The file's SHA-256 (hex), or None when it cannot be read."""
     try:
-        with open(path, "rb") as fh:
-            for buf in iter(lambda: fh.read(1 << 20), b""):
-                h.update(buf)
+        return file_sha256(path)[0]
     except OSError:
         return None
-    return h.hexdigest()
 
 
 def _expected_leaves(ws: Workspace, res: VerifyResult, check_blobs: bool) -> dict[str, bytes]:

@@ -107,11 +107,7 @@ def canonical_json(obj: Any) -> bytes:
 
 def _atomic_blob(outbox: Path, kind: str, ciphertext_path: Path) -> str:
     """Rename a finished ciphertext file to ``<kind>/<sha256>.age``; return its sha256."""
-    h = hashlib.sha256()
-    with open(ciphertext_path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    digest = h.hexdigest()
+    digest, _ = file_sha256(ciphertext_path)
     os.replace(ciphertext_path, outbox / kind / f"{digest}.age")
     return digest
 
@@ -197,7 +193,8 @@ def ensure_outbox(outbox: Path) -> Path:
     return outbox
 
 
-def _file_sha256(path: Path) -> tuple[str, int]:
+def file_sha256(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file, read in 1 MiB pieces."""
     h = hashlib.sha256()
     size = 0
     with open(path, "rb") as fh:
@@ -276,7 +273,7 @@ def save_report(
                     f"attachment {name}: image larger than "
                     f"{MAX_IN_MEMORY // (1024 * 1024)} MB refused"
                 )
-            original_sha, _ = _file_sha256(path)
+            original_sha, _ = file_sha256(path)
             strip = media_type == "video/mp4" and not keep_metadata
             blob, sha, real, removed = _encrypt_file_to(outbox, path, recipients, strip_mp4=strip)
             stripped = strip and removed is not None
