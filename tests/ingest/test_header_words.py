@@ -23,6 +23,16 @@ from roshan.ingest.mapping import auto_target, guess_target, resolve_columns
         ("Victim", "full_name"),
         ("Victim name", "full_name"),
         ("Name of victim", "full_name"),
+        ("Deceased", "full_name"),
+        ("Martyr", "full_name"),
+        ("شهید", "full_name"),
+        ("جاویدنام", "full_name"),
+        ("کشته\u200cشدگان", "full_name"),
+        ("جان\u200cباختگان", "full_name"),
+        ("نام ونام خانوادگی", "full_name"),  # the و typed onto «نام»: was family_name
+        ("فامیل", "family_name"),  # colloquial «family name»
+        ("D.O.D", "date_of_death"),
+        ("Shahr", "city"),
         ("نام کامل", "full_name"),
         ("نام و نام\u200cخانوادگی", "full_name"),
         ("Name (English)", "full_name"),

@@ -269,3 +269,14 @@ def test_an_unknown_age_is_no_warning(value: str) -> None:
 
     assert parse_age(value).min is None
     assert check_fields({"full_name": "x", "age": value}) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "sex"),
+    [("Female (F)", "f"), ("m (boy)", "m"), ("مرد - M", "m"), ("M/F", None), ("male female", None)],
+)
+def test_several_terms_that_agree_say_the_sex(value: str, sex: str | None) -> None:
+    """A cell that repeats the sex in two forms was unrecognised; one that names both
+    sexes (the header "M/F" typed into a cell) still is."""
+    r = parse_sex(value)
+    assert (r.value, r.recognised) == (sex, sex is not None)

@@ -374,6 +374,13 @@ def test_ingest_warns_when_the_year_came_from_the_column() -> None:
         ("8 or 9 January 2026", "2026-01-08", "2026-01-09"),
         ("Jan 9 or 8, 2026", "2026-01-08", "2026-01-09"),
         ("۸ یا ۹ دی ۱۴۰۴", "2025-12-29", "2025-12-30"),
+        # ranges written with "and", «و», «تا», "between" or a dash: were no date
+        ("8-9 January 2026", "2026-01-08", "2026-01-09"),
+        ("8\u20139 January 2026", "2026-01-08", "2026-01-09"),
+        ("Jan 8-9, 2026", "2026-01-08", "2026-01-09"),
+        ("between 8 and 10 January 2026", "2026-01-08", "2026-01-10"),
+        ("۱۸ و ۱۹ دی ۱۴۰۴", "2026-01-08", "2026-01-09"),
+        ("بین ۱۸ تا ۲۰ دی ۱۴۰۴", "2026-01-08", "2026-01-10"),
     ],
 )
 def test_one_of_two_neighbouring_days(value: str, first: str, last: str) -> None:
@@ -401,3 +408,34 @@ def test_day_is_the_latin_spelling_of_dey(value: str, iso: str) -> None:
 
 def test_day_stays_filler_beside_another_month() -> None:
     assert parse_date("the day of 8 January 2026").iso == "2026-01-08"
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("c. 8 Jan 2026", "2026-01-08"),
+        ("around 8 January 2026", "2026-01-08"),
+        ("8 January 2026 (approx.)", "2026-01-08"),
+        ("حدود ۱۸ دی ۱۴۰۴", "2026-01-08"),
+        ("شب ۱۸ دی ۱۴۰۴", "2026-01-08"),  # the night of
+        ("18 Dee 1404", "2026-01-08"),
+        # the same date written twice, in both calendars
+        ("1404/10/18 (2026-01-08)", "2026-01-08"),
+        ("۱۸/۱۰/۱۴۰۴ (۸ ژانویه ۲۰۲۶)", "2026-01-08"),
+        ("8 January 2026 / 18 Dey 1404", "2026-01-08"),
+        ("8 Jan 2026 (Thursday)", "2026-01-08"),
+        # a separator inside one date is not two writings
+        ("1404 - 10 - 18", "2026-01-08"),
+    ],
+)
+def test_hedged_and_doubly_written_dates(value: str, iso: str) -> None:
+    """Each of these was no date: a hedge word, a time of day or a second writing in
+    the other calendar made the cell unreadable and the record lost its date."""
+    r = parse_date(value)
+    assert (r.iso, r.precision) == (iso, "day")
+
+
+def test_two_writings_that_disagree_are_no_date() -> None:
+    """18 Dey 1404 is 8 January; a cell saying 8 January and 20 Dey names two days."""
+    assert not parse_date("8 January 2026 / 20 Dey 1404").ok
+    assert not parse_date("8 or 12 January 2026").ok

@@ -113,6 +113,12 @@ def test_brackets_alias_title_and_father() -> None:
         ("خالد (هیوا)", "hYvA"),
         ("Hiwa [Khaled] Rasuli", "xld"),
         ("مهسا (ژینا)‌ امینی", "jYnA"),
+        # an alias written as a clause, not in brackets: was read into the family name
+        ("Hossein Rezaei a.k.a. Hassan", "hsn"),
+        ("Hossein Rezaei aka Hassan", "hsn"),
+        ("Hossein Rezaei, known as 'Hassan'", "hsn"),
+        ("حسین رضایی معروف به حسن", "hsn"),
+        ("حسین رضایی مشهور به «حسن»", "hsn"),
     ],
 )
 def test_the_other_given_name_in_brackets_is_kept_as_an_alias(raw: str, alias: str) -> None:
@@ -129,6 +135,8 @@ def test_the_other_given_name_in_brackets_is_kept_as_an_alias(raw: str, alias: s
         "حسین (فرزند علی) رضایی",
         "Ali Rezaei (unknown)",
         "Ali Rezaei (shot in the head by police)",
+        "Maruf Rezaei",  # معروف is a given name; only «معروف به» introduces an alias
+        "معروف رضایی",
         None,
     ],
 )
@@ -256,3 +264,12 @@ def test_snapshot_takes_the_father_from_notes_only_when_the_names_give_none() ->
     out = normalize_frame(df)
     assert list(out["father_key"]) == ["AlY Akbr", "hsn", None]
     assert out["name_flags"].iloc[0] == "father_from_notes"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Hossein Rezaei a.k.a. Hassan", "حسین رضایی معروف به حسن", "Hossein Rezaei alias Hassan"],
+)
+def test_an_alias_clause_stays_out_of_the_family_name(raw: str) -> None:
+    r = normalize_name(raw)
+    assert (r.given_key, r.family_key) == ("hsYn", "rzY")

@@ -63,7 +63,7 @@ JALALI_MONTHS: dict[str, int] = _month_numbers(
         "mehr mihr مهر",
         "aban aaban آبان ابان",
         "azar aazar adhar آذر اذر",
-        "dey dei day دی",
+        "dey dei day dee daey dai دی",
         "bahman بهمن",
         "esfand esfand isfand espand اسفند",
     ]
@@ -90,6 +90,11 @@ _NOISE = set(
     "saturday sunday monday tuesday wednesday thursday friday sat sun mon tue wed thu fri "
     "the of on in year month day th st nd rd om sh hs ah ad ce solar hijri shamsi jalali "
     "gregorian miladi mah "
+    # hedges and times of day around a date ("c. 8 Jan 2026", "on the night of", «حدود
+    # ۱۸ دی», «شب ۱۸ دی»): the date is read, the hedge dropped
+    "c ca circa approx approximately about around roughly est estimated night morning "
+    "evening afternoon "
+    "حدود حدودا تقریبا شب صبح ظهر عصر بامداد "
     "شنبه یکشنبه دوشنبه سهشنبه چهارشنبه پنجشنبه جمعه سال ماه روز تاریخ شمسی هجری خورشیدی "
     "میلادی ه ش م ام".split()
 )
@@ -354,13 +359,24 @@ def _month_of(word: str) -> tuple[int, str] | None:
 def parse_date(value: str | None, hint: ColumnHint | None = None) -> DateResult:
     """Parse one date string; never raises. See the module docstring for the rules."""
     try:
-        return _parse_date(value, hint)
+        result = _parse_date(value, hint)
+        if not result.ok and value and isinstance(value, str) and _DUAL.search(value):
+            return _dual(value, hint or ColumnHint())
+        return result
     except (ValueError, OverflowError, TypeError, IndexError):
         return NOT_A_DATE
 
 
-# "Jan 8 or 9", «۸ یا ۹ دی ۱۴۰۴»: one of two neighbouring days
-_DAY_OR = re.compile(r"^(.*?)\b(\d{1,2})\s+(?:or|یا)\s+(\d{1,2})\b(.*)$")
+# "Jan 8 or 9", «۸ یا ۹ دی ۱۴۰۴», "8 and 9 January", «۱۸ و ۱۹ دی», "between 8 and 10
+# January", "8-9 January 2026", "Jan 8–9, 2026": one of two neighbouring days. A dash
+# counts only before a month word or a comma ("8-9 January"), never inside 08-01-2026.
+_DAY_OR = re.compile(
+    r"^(?:between\s+|بین\s+)?(.*?)\b(\d{1,2})\s+(?:or|یا|and|و|to|تا)\s+(\d{1,2})\b(.*)$"
+)
+_DAY_DASH = re.compile(r"^(.*?)\b(\d{1,2})\s*[-–—]\s*(\d{1,2})(\s*,\s*\d{4}|\s+[^\W\d_].*)$")
+# Two writings of one date in one cell: "1404/10/18 (2026-01-08)", "8 January 2026 /
+# 18 Dey 1404". Each part is read; if they name the same day (±1), that is the date.
+_DUAL = re.compile(r"\s*(?:[()\[\]|؛;]|\s/\s|\s-\s)\s*")
 
 
 def _day_or(pre: str, d1: str, d2: str, post: str, *, hint: ColumnHint) -> DateResult:
@@ -378,6 +394,25 @@ def _day_or(pre: str, d1: str, d2: str, post: str, *, hint: ColumnHint) -> DateR
     return NOT_A_DATE
 
 
+def _dual(text: str, hint: ColumnHint) -> DateResult:
+    """A cell holding the date twice ("1404/10/18 (2026-01-08)"): the first reading,
+    when every part that is a date names the same day within one; else not a date
+    (the two writings disagree, and neither can be trusted over the other)."""
+    parts = [p for p in _DUAL.split(text) if p.strip()]
+    if len(parts) < 2:
+        return NOT_A_DATE
+    read = [r for r in (_parse_date(p, hint) for p in parts) if r.ok and r.first is not None]
+    if not read:
+        return NOT_A_DATE
+    days = [r for r in read if r.precision == "day"]
+    if len(days) < len(read) or len(days) == 1:
+        return days[0] if len(days) == 1 and len(read) == 1 else NOT_A_DATE
+    firsts = [r.first for r in days if r.first is not None]
+    if (max(firsts) - min(firsts)).days > 1:
+        return NOT_A_DATE
+    return days[0]
+
+
 def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
     if not value or not isinstance(value, str):
         return NOT_A_DATE
@@ -385,9 +420,11 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
     text = _MARKS.sub("", to_ascii_digits(value).translate(_FOLD)).strip().lower()
     if not text or len(text) > 80:
         return NOT_A_DATE
-    m = _DAY_OR.match(text)
+    m = _DAY_OR.match(text) or _DAY_DASH.match(text)
     if m:
-        return _day_or(*m.groups(), hint=hint)
+        two_days = _day_or(*m.groups(), hint=hint)
+        if two_days.ok:
+            return two_days
     m = _ISO_DT.match(text)
     if m:
         text = "-".join(m.groups())

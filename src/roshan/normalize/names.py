@@ -149,6 +149,20 @@ _AGE_NOTE = re.compile(
 )
 
 
+# "Hossein Rezaei a.k.a. Hassan", «حسین رضایی معروف به حسن»: another name the person
+# went by, written as a clause instead of in brackets; read as if bracketed.
+_ALIAS_CLAUSE = re.compile(
+    r"\s*[,،]?\s+(?:a\.?\s?k\.?\s?a\.?|alias|(?:also\s+)?known\s+as|"
+    r"معروف\s+به|مشهور\s+به|ملقب\s+به)\s+[\"'«“]?([^\"'»”()\[\]]+?)[\"'»”]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _alias_in_brackets(raw: str) -> str:
+    """``raw`` with an alias clause ("a.k.a. Hassan") rewritten as "(Hassan)"."""
+    return _ALIAS_CLAUSE.sub(lambda m: f" ({m.group(1).strip()})", raw)
+
+
 def strip_name_notes(raw: str) -> str:
     """``raw`` without the notes a list wrote into a name cell.
 
@@ -161,6 +175,7 @@ def strip_name_notes(raw: str) -> str:
     if not raw or not isinstance(raw, str):
         return raw
     raw = unicodedata.normalize("NFKC", raw)  # full-width digits and letters, as later
+    raw = _alias_in_brackets(raw)
     front: list[str] = []
     if "(" in raw or "[" in raw:
 
@@ -203,9 +218,11 @@ def name_alias(raw: str | None, table: VariantTable | None = None) -> NamePart:
     bracketed name: brackets holding a digit (an age), only titles, a father clause
     («(فرزند علی)») or a placeholder are no other name.
     """
-    if not raw or not isinstance(raw, str) or ("(" not in raw and "[" not in raw):
+    if not raw or not isinstance(raw, str):
         return _EMPTY
-    raw = unicodedata.normalize("NFKC", raw)
+    raw = _alias_in_brackets(unicodedata.normalize("NFKC", raw))
+    if "(" not in raw and "[" not in raw:
+        return _EMPTY
     for m in _BRACKETED.finditer(raw):
         inner = m.group(1)
         words = normalize_text(inner).split()

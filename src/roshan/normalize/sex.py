@@ -95,6 +95,10 @@ def parse_sex(value: str | None) -> SexResult:
         return SexResult("f", True)
     if t in _UNKNOWN:
         return SexResult(None, True)
+    # "Female (F)", "m (boy)", «مرد - M»: several terms that all say the same sex
+    said = {"m" if w in _MALE else "f" if w in _FEMALE else "?" for w in t.split()}
+    if len(t.split()) > 1 and said in ({"m"}, {"f"}):
+        return SexResult(said.pop(), True)
     return SexResult(None, False)
 
 
