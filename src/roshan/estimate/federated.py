@@ -19,13 +19,13 @@ same Rubin-style pooling as for clear-text linkage draws) and puts the provenanc
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from roshan import files
 from roshan.errors import EstimationError
 
 __all__ = [
@@ -92,7 +92,8 @@ def sidecar_path(counts: Path) -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """SHA-256 (hex) of a counts file, as its provenance sidecar records it."""
+    return files.file_sha256(Path(path))[0]
 
 
 def read_sidecar(counts: Path) -> tuple[dict[str, Any] | None, str | None]:

@@ -9,7 +9,6 @@ or nothing. Re-importing the same bytes is a no-op that says so. With
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from array import array
@@ -24,6 +23,7 @@ from sqlalchemy.engine import Connection
 from roshan import __version__
 from roshan.canonical import FIELD_NAMES, SourceKind
 from roshan.errors import InputFileError, RoshanError
+from roshan.files import file_sha256
 from roshan.ingest.mapping import Mapping as ColumnMapping
 from roshan.ingest.mapping import (
     auto_target,
@@ -128,17 +128,6 @@ def column_notes(columns: dict[str, str], mapping: ColumnMapping | None) -> list
             "ages and places alone; if the file has one, name it in a --mapping file"
         )
     return notes
-
-
-def file_sha256(path: Path) -> tuple[str, int]:
-    """SHA-256 and size of a file, streamed."""
-    h = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 def _existing_import(conn: Connection, sha256: str) -> int | None:

@@ -44,8 +44,8 @@ from pathlib import Path
 from typing import Any
 
 from roshan.errors import IntakeError
+from roshan.files import file_sha256
 from roshan.intake.framing import FrameErrors, frame, read_frame
-from roshan.intake.report import file_sha256
 
 MAGIC = b"ROSHAN-CHUNK\x00v2\n"
 MAGIC_V1 = b"ROSHAN-CHUNK\x00v1\n"

@@ -31,9 +31,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 
 from roshan.errors import IntakeError
+from roshan.files import file_sha256
 from roshan.intake import merkle
 from roshan.intake.keys import OrgKeys, PublicKeys, key_id, sign, verify_signature
-from roshan.intake.report import file_sha256
 from roshan.store.ledger_data import canonical_json, raw_row_leaf_data
 from roshan.store.models import (
     Import,

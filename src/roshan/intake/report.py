@@ -41,6 +41,7 @@ from pyrage import x25519
 from roshan import __version__
 from roshan.canonical import FIELD_NAMES
 from roshan.errors import IntakeError
+from roshan.files import file_sha256
 from roshan.intake.media import clean_attachment, sniff
 
 REPORT_FORMAT = "roshan-intake-report/1"
@@ -191,17 +192,6 @@ def ensure_outbox(outbox: Path) -> Path:
     for kind in KINDS:
         (outbox / kind).mkdir(parents=True, exist_ok=True, mode=0o700)
     return outbox
-
-
-def file_sha256(path: Path) -> tuple[str, int]:
-    """SHA-256 (hex) and size of a file, read in 1 MiB pieces."""
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 def save_report(
