@@ -949,7 +949,8 @@ def _find_father_clause(raw: str, table: VariantTable) -> tuple[str, str] | None
     return None
 
 
-def _j(a: str, b: str) -> str:
+def join_words(a: str, b: str) -> str:
+    """``a`` and ``b`` joined by a space, either of them possibly empty."""
     return a + " " + b if a and b else a or b
 
 
@@ -1192,7 +1193,7 @@ def parse_full_name(
         if family_level(last) == 2 and given_level(last) == 0 and given_level(given.keys) >= 1:
             family = sub_part(father.tokens[-1:], "family", table)
             father = sub_part(father.tokens[:-1], "father", table)
-            own = _cached_part(_j(name_raw, family.norm), table, "full")
+            own = _cached_part(join_words(name_raw, family.norm), table, "full")
     elif (
         len(father.keys) >= 2
         and family.keys

@@ -40,6 +40,7 @@ from roshan.normalize.names import (
     father_in_notes,
     given_field_is_family,
     has_marker_word,
+    join_words,
     kin_sex,
     name_alias,
     name_part,
@@ -138,13 +139,6 @@ def _take(values: list[Any], idx: np.ndarray, dtype: Any = object) -> np.ndarray
     else:
         arr = np.asarray(values, dtype=dtype)
     return arr[idx]
-
-
-def _j(a: str, b: str) -> str:
-    """Join two optional strings with a space (faster than a generator join)."""
-    if a and b:
-        return a + " " + b
-    return a or b
 
 
 SWAPPED_LIST_SHARE = 0.5
@@ -436,8 +430,8 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
                 for h in p.honorifics:
                     if h not in hons:
                         hons.append(h)
-        full_norm = f.norm or _j(g.norm, m.norm)
-        roman = _j(g.roman, m.roman) or f.roman
+        full_norm = f.norm or join_words(g.norm, m.norm)
+        roman = join_words(g.roman, m.roman) or f.roman
         return (
             g.norm or None,
             m.norm or None,
