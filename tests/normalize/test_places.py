@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from roshan.normalize.places import gazetteer, normalize_place, province_of, resolve_place
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "roshan" / "normalize" / "data"
@@ -79,3 +81,26 @@ def test_typos_and_french_spellings() -> None:
     joined = resolve_place("علیآبادکتول")
     assert joined.province_code == "IR-27" and "'" not in joined.city
     assert resolve_place("Qwxyzzz", None, "Ilam").unresolved
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Sistan & Baluchistan", "IR-11"),
+        ("W. Azerbaijan", "IR-04"),
+        ("Azerbaijan, West", "IR-04"),
+        ("N. Khorasan", "IR-28"),
+        ("S. Khorasan", "IR-29"),
+        ("Ilam, Iran", "IR-16"),
+        ("ایلام، ایران", "IR-16"),
+    ],
+)
+def test_province_abbreviations_and_country(text: str, code: str) -> None:
+    """Each of these named no province: an ampersand, an abbreviated or trailing
+    direction, or the country written after the province."""
+    found = province_of(text)
+    assert found is not None and found.code == code
+
+
+def test_the_country_alone_is_no_province() -> None:
+    assert province_of("Iran") is None

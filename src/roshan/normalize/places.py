@@ -203,7 +203,24 @@ def province_of(text: str | None) -> Province | None:
     if t.upper().startswith("IR ") or t.upper().startswith("IR-"):
         return g.provinces.get("IR-" + t[3:].strip().zfill(2))
     code = g.province_by_name.get(t) or g.province_by_key.get(_key(t))
+    if code is None:
+        # "W. Azerbaijan", "Azerbaijan, West", "Sistan & Baluchistan", "N. Khorasan",
+        # "Ilam, Iran", «ایلام، ایران»
+        u = _PROVINCE_COUNTRY.sub("", text.lower())
+        u = _PROVINCE_AMPERSAND.sub(" and ", u)
+        u = _PROVINCE_POINT.sub(lambda m: _POINTS[m.group(1)] + " ", u)
+        u = _PROVINCE_POINT_LAST.sub(r"\2 \1", u.strip())
+        if u != text.lower():
+            t = _clean(u)
+            code = g.province_by_name.get(t) or g.province_by_key.get(_key(t))
     return g.provinces.get(code) if code else None
+
+
+_POINTS = {"n": "north", "s": "south", "e": "east", "w": "west"}
+_PROVINCE_COUNTRY = re.compile(r"\s*[,،]?\s*(?:iran|ایران)\s*$")
+_PROVINCE_AMPERSAND = re.compile(r"\s*&\s*")
+_PROVINCE_POINT = re.compile(r"\b([nsew])\.\s*")
+_PROVINCE_POINT_LAST = re.compile(r"^(.+?)\s*,\s*(north|south|east|west)$")
 
 
 def _county_of(text: str | None) -> tuple[str, str] | None:
