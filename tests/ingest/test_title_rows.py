@@ -122,3 +122,47 @@ def test_json_records_keyed_by_id(tmp_path: Path) -> None:
     t = open_table(p)
     rows = [cells for _, cells in t.rows]
     assert rows == [{"key": "17", "name": "Hossein Rezaei"}, {"key": "18", "name": "Ali Ahmadi"}]
+
+
+def test_a_second_header_row_is_no_victim(tmp_path: Path) -> None:
+    """Bilingual lists write their headers twice, Persian over English. The English row
+    was imported as a person called "Full name", aged "Age", one more victim per list."""
+    p = tmp_path / "two-SYNTHETIC.csv"
+    p.write_text(
+        "ردیف,نام و نام خانوادگی,سن,تاریخ,شهر\nNo.,Full name,Age,Date,City\n"
+        "1,حسین رضایی,24,1404/10/18,تهران\n2,مریم احمدی,31,1404/10/19,کرج\n",
+        encoding="utf-8",
+    )
+    t = open_table(p)
+    rows = [(n, cells) for n, cells in t.rows if cells]
+    assert [n for n, _ in rows] == [2, 3]  # numbering still counts the second header
+    assert "repeats the column names" in " ".join(t.warnings)
+
+    x = tmp_path / "two-SYNTHETIC.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["نام", "نام خانوادگی", "نام پدر", "سن", "تاریخ جان\u200cباختن"])
+    ws.append(["Given name", "Surname", "Father", "Age", "Date of death"])
+    ws.append(["حسین", "رضایی", "علی", 24, "1404/10/18"])
+    wb.save(x)
+    w = Workspace.init(tmp_path / "ws")
+    try:
+        for f, name in ((p, "SYNTHETIC-A"), (x, "SYNTHETIC-B")):
+            res = ingest_file(w, f, source_name=name)
+            assert res.rows_rejected == 0
+        frame = records_frame(w)
+        assert len(frame) == 3
+        assert "Full name" not in set(frame["full_name"].dropna())
+        assert "Given name" not in set(frame["given_name"].dropna())
+    finally:
+        w.close()
+
+
+def test_a_first_data_row_is_not_taken_for_a_header() -> None:
+    from roshan.ingest.readers import looks_like_header
+
+    assert looks_like_header(["No.", "Full name", "Age", "Date", "City"])
+    assert not looks_like_header(["1", "Hossein Rezaei", "24", "2026-01-08", "Tehran"])
+    assert not looks_like_header(["Hossein Rezaei", "Tehran", "Male", "Shot"])  # no digit
+    assert not looks_like_header(["Hossein Rezaei", "Date unknown", "Tehran", "Male"])
+    assert not looks_like_header(["Name"])  # one cell says too little

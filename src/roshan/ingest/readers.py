@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, cast
 
 from roshan.errors import InputFileError
 from roshan.ingest.encodings import detect_encoding
+from roshan.ingest.mapping import auto_target, guess_target
 
 CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
@@ -96,6 +97,38 @@ def header_index(rows: list[list[Any]]) -> int:
     return first
 
 
+_DIGITS = re.compile(r"[0-9\u06f0-\u06f9\u0660-\u0669]")
+
+
+def looks_like_header(values: list[Any]) -> bool:
+    """Whether a row names columns rather than holding a person: two cells or more,
+    no digit in any, and at least two thirds of them read as a field's header
+    ("Full name", "Age", "Date" under «نام و نام خانوادگی», «سن», «تاریخ»)."""
+    cells = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    if len(cells) < 2 or any(_DIGITS.search(c) for c in cells):
+        return False
+    named = sum(1 for c in cells if auto_target(c) or guess_target(c))
+    return named >= 2 and 3 * named >= 2 * len(cells)
+
+
+def second_header_rows(rows: list[list[Any]]) -> int:
+    """How many of the rows right below a header are more header: a bilingual list
+    writes its headers in two rows (Persian, then English), and the second must not
+    become a victim called "Full name". At most two such rows."""
+    n = 0
+    while n < min(2, len(rows)) and looks_like_header(rows[n]):
+        n += 1
+    return n
+
+
+def _second_header_note(n: int) -> str:
+    return (
+        f"{'the row' if n == 1 else f'{n} rows'} below the header repeat{'s' if n == 1 else ''} "
+        "the column names (headers in a second language) and "
+        f"{'was' if n == 1 else 'were'} not read as data"
+    )
+
+
 def _preamble_note(n: int) -> str:
     return (
         f"{n} row{'s' if n > 1 else ''} above the header (a title or blank) "
@@ -152,6 +185,10 @@ def read_csv(path: Path, encoding: str) -> Table:
     header = _clean_header(head[at], path.name)
     warnings = [_preamble_note(at)] if at else []
     buffered = head[at + 1 :]
+    more = second_header_rows(buffered)
+    if more:
+        warnings.append(_second_header_note(more))
+        buffered = [[] for _ in range(more)] + buffered[more:]  # numbered, not read
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         number = 0
@@ -407,6 +444,10 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     header = _clean_header([v or "" for v in head[at]], path.name)
     start = at + 1  # sheet row of the header
     buffered = head[at + 1 :]
+    more = second_header_rows(buffered)
+    if more:
+        warnings.append(_second_header_note(more))
+        buffered = [[None] for _ in range(more)] + buffered[more:]  # numbered, not read
     with_value = len(formula_cells - no_cached)
     if with_value:
         warnings.append(f"{with_value} formula cells read as the values Excel cached for them")
