@@ -166,3 +166,38 @@ def test_a_first_data_row_is_not_taken_for_a_header() -> None:
     assert not looks_like_header(["Hossein Rezaei", "Tehran", "Male", "Shot"])  # no digit
     assert not looks_like_header(["Hossein Rezaei", "Date unknown", "Tehran", "Male"])
     assert not looks_like_header(["Name"])  # one cell says too little
+
+
+def test_a_list_over_several_sheets_is_read_whole(tmp_path: Path) -> None:
+    """A sheet per city with the same columns: only the first sheet was read, and the
+    other sheets' rows were lost without a word (and `--sheet` could not import them
+    afterwards: the file was 'already imported')."""
+    x = tmp_path / "sheets-SYNTHETIC.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "About"
+    ws.append(["SYNTHETIC workbook"])
+    for city, people in (
+        ("Tehran", ["Hossein Rezaei"]),
+        ("Zahedan", ["Ali Baluch", "Reza Karimi"]),
+    ):
+        s = wb.create_sheet(city)
+        if city == "Zahedan":
+            s.append([f"List for {city} (SYNTHETIC)"])
+        s.append(["Name", "Age", "Date of death"])
+        for person in people:
+            s.append([person, 30, "2026-01-09"])
+    other = wb.create_sheet("Other")
+    other.append(["Full name", "Province"])
+    other.append(["Sara Moradi", "Kurdistan"])
+    wb.save(x)
+    t = open_table(x)
+    rows = [(n, cells) for n, cells in t.rows if cells]
+    assert [(n, c["Name"], c["sheet"]) for n, c in rows] == [
+        (1, "Hossein Rezaei", "Tehran"),
+        (2, "Ali Baluch", "Zahedan"),
+        (3, "Reza Karimi", "Zahedan"),
+    ]
+    said = " ".join(t.warnings)
+    assert "read 2 sheets with the same columns" in said
+    assert "'Other' also holds a list with other columns" in said  # not read: said so

@@ -306,15 +306,15 @@ def check_xlsx_sizes(path: Path) -> None:
         )
 
 
-def _list_sheet(wb: Any, names: list[str]) -> str:
-    """The first sheet whose header (found as :func:`header_index` finds it) has a column
-    that names a person ("Name", «نام و نام خانوادگی»): a workbook may open on a cover
-    or "About" sheet. The first sheet when none has one."""
+def _list_sheets(wb: Any, names: list[str]) -> list[str]:
+    """The sheets whose header (found as :func:`header_index` finds it) has a column that
+    names a person ("Name", «نام و نام خانوادگی»), in order: a workbook may open on a
+    cover or "About" sheet, and may hold one list over several sheets."""
     from roshan.canonical import NAME_FIELDS
-    from roshan.ingest.mapping import auto_target, guess_target
 
     if len(names) == 1:
-        return names[0]
+        return list(names)
+    found = []
     for n in names:
         rows = []
         for row in wb[n].iter_rows(values_only=True, max_row=PREAMBLE_SCAN):
@@ -323,8 +323,8 @@ def _list_sheet(wb: Any, names: list[str]) -> str:
             continue
         header = rows[header_index(rows)]
         if any((auto_target(h) or guess_target(h)) in NAME_FIELDS for h in header if h):
-            return n
-    return names[0]
+            found.append(n)
+    return found
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> Table:
@@ -355,14 +355,107 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         raise InputFileError(
             f"no sheet named {sheet!r} (sheets: {', '.join(names)})", file=path.name
         )
-    warnings: list[str] = []
-    name = sheet or _list_sheet(wb, names)
+    lists = _list_sheets(wb, names) if sheet is None else []
+    name = sheet or (lists[0] if lists else names[0])
+    try:
+        table = _sheet_table(path, wb, wb_formulas, full, name)
+    except InputFileError:
+        wb.close()
+        raise
     if name != names[0] and sheet is None:
-        warnings.append(
+        table.warnings.insert(
+            0,
             f"read sheet {name!r}, the first with a name column (before it: "
             f"{', '.join(repr(n) for n in names[: names.index(name)])}); pass --sheet to "
-            "read another"
+            "read another",
         )
+    more = [n for n in lists if n != name]
+    if not more:
+        return _closing(table, wb)
+    return _join_sheets(path, wb, wb_formulas, full, table, name, more)
+
+
+#: The column that says which sheet a row came from, when a workbook's sheets are read
+#: as one list.
+SHEET_COLUMN = "sheet"
+
+
+def _closing(table: Table, wb: Any) -> Table:
+    """``table`` whose row iterator closes the workbook when it ends."""
+
+    inner = table.rows
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            yield from inner
+        finally:
+            wb.close()
+
+    table.rows = rows()
+    return table
+
+
+def _join_sheets(
+    path: Path, wb: Any, wb_formulas: Any, full: bool, first: Table, name: str, more: list[str]
+) -> Table:
+    """One list split over sheets (a sheet per province or month, the same columns in
+    each): the sheets with ``first``'s header are read after it as one list, rows numbered
+    on from sheet to sheet, each row's sheet kept in the column :data:`SHEET_COLUMN`.
+    A sheet with other columns is not read, and a warning names it."""
+    same: list[tuple[str, Table]] = []
+    other: list[str] = []
+    for n in more:
+        try:
+            t = _sheet_table(path, wb, wb_formulas, full, n)
+        except InputFileError:  # an empty sheet
+            continue
+        if t.header == first.header:
+            same.append((n, t))
+        else:
+            other.append(n)
+    warnings = list(first.warnings)
+    if other:
+        warnings.append(
+            f"sheet{'s' if len(other) > 1 else ''} {', '.join(repr(n) for n in other)} also "
+            f"hold{'' if len(other) > 1 else 's'} a list with other columns, not read here: "
+            "save each as its own file and import it (same --source)"
+        )
+    if not same:
+        first.warnings = warnings
+        return _closing(first, wb)
+    column = SHEET_COLUMN if SHEET_COLUMN not in first.header else f"{SHEET_COLUMN} (workbook)"
+    header = [*first.header, column]
+    sheets = [(name, first), *same]
+    warnings.append(
+        f"read {len(sheets)} sheets with the same columns as one list "
+        f"({', '.join(repr(n) for n, _ in sheets)}); rows are numbered on from sheet to "
+        f"sheet and the column {column!r} says which sheet each came from"
+    )
+    for n, t in same:
+        warnings.extend(f"sheet {n!r}: {w}" for w in t.warnings)
+    row_notes: dict[int, list[tuple[str, str]]] = {}
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        offset = 0
+        try:
+            for n, t in sheets:
+                last = 0
+                for number, cells in t.rows:
+                    last = number
+                    for note in t.row_notes.get(number, []):
+                        row_notes.setdefault(offset + number, []).append(note)
+                    yield offset + number, ({**cells, column: n} if cells else {})
+                offset += last
+        finally:
+            wb.close()
+
+    return Table(path, "xlsx", "binary", header, rows(), warnings, row_notes)
+
+
+def _sheet_table(path: Path, wb: Any, wb_formulas: Any, full: bool, name: str) -> Table:
+    """One sheet of an open workbook as a table; its row iterator leaves the workbook
+    open (the caller closes it)."""
+    warnings: list[str] = []
     ws = wb[name]
     merged: dict[tuple[int, int], Any] = {}
     merge_notes: dict[int, list[tuple[int, str]]] = {}  # sheet row -> [(column, note)]
@@ -436,7 +529,6 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         if len(head) >= PREAMBLE_SCAN:
             break
     if not any(_filled(v) for v in head):
-        wb.close()
         raise InputFileError(f"sheet {name!r} is empty", file=path.name)
     at = header_index(head)
     if at > next(i for i, v in enumerate(head) if _filled(v)):
@@ -470,17 +562,14 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         idx = start
-        try:
-            for row in itertools.chain(buffered, it):
-                idx += 1
-                vals = row if idx - start <= len(buffered) else values_of(idx, row)
-                number = idx - start
-                if not any(v not in (None, "") for v in vals):
-                    yield number, {}
-                    continue
-                yield number, _row_dict(header, vals)
-        finally:
-            wb.close()
+        for row in itertools.chain(buffered, it):
+            idx += 1
+            vals = row if idx - start <= len(buffered) else values_of(idx, row)
+            number = idx - start
+            if not any(v not in (None, "") for v in vals):
+                yield number, {}
+                continue
+            yield number, _row_dict(header, vals)
 
     return Table(path, "xlsx", "binary", header, rows(), warnings, row_notes)
 
