@@ -11,6 +11,10 @@ from roshan.errors import InputFileError
 from roshan.ingest.encodings import detect_encoding
 
 TEXT = "record_id,full_name,city\n1,محمدرضا حسینی,لردگان\n2,زهرا کریمی,آبدانان\n"
+FA_ONLY = (
+    "نام و نام خانوادگی,سن,تاریخ فوت,شهر\n"
+    "حسین رضایی,۲۴,۱۴۰۴/۱۰/۱۸,تهران\nعلی احمدی,۳۰,۱۴۰۴/۱۰/۱۹,کرج\n"
+)
 
 
 def write(tmp_path: Path, data: bytes, name: str = "f.csv") -> Path:
@@ -28,8 +32,22 @@ def write(tmp_path: Path, data: bytes, name: str = "f.csv") -> Path:
         (TEXT.encode("utf-16-le"), "utf-16-le"),
         (TEXT.encode("utf-16-be"), "utf-16-be"),
         (TEXT.replace("ی", "ي").replace("ک", "ك").encode("windows-1256"), "windows-1256"),
+        # Persian headers and Persian digits, no BOM: few NUL bytes (was "looks binary")
+        (FA_ONLY.encode("utf-16-le"), "utf-16-le"),
+        (FA_ONLY.encode("utf-16-be"), "utf-16-be"),
+        (FA_ONLY.encode("utf-8"), "utf-8"),
     ],
-    ids=["utf8", "utf8-bom", "utf16-bom", "utf16le", "utf16be", "cp1256"],
+    ids=[
+        "utf8",
+        "utf8-bom",
+        "utf16-bom",
+        "utf16le",
+        "utf16be",
+        "cp1256",
+        "fa-16le",
+        "fa-16be",
+        "fa-8",
+    ],
 )
 def test_detects(tmp_path: Path, data: bytes, expected: str) -> None:
     assert detect_encoding(write(tmp_path, data)).encoding == expected

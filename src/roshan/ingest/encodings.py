@@ -147,7 +147,27 @@ def _utf16_order(head: bytes) -> str | None:
         return "utf-16-le"
     if even_nuls / half > 0.3 and odd_nuls == 0:
         return "utf-16-be"
+    # Persian text: few NULs (only the ASCII commas, digits and line ends have one), but
+    # nearly every high byte is 0x06 (Arabic script), 0x00, 0x20 (ZWNJ) or 0xFB/0xFE
+    # (presentation forms); no single-byte encoding looks like that.
+    if odd_nuls and _persian_high_bytes(head[1::2]) and even_nuls / half < 0.02:
+        return "utf-16-le"
+    if even_nuls and _persian_high_bytes(head[0::2]) and odd_nuls / half < 0.02:
+        return "utf-16-be"
     return None
+
+
+_UTF16_PERSIAN_HIGH = frozenset((0x00, 0x06, 0x20, 0xFB, 0xFE))
+
+
+def _persian_high_bytes(high: bytes) -> bool:
+    """Whether the high bytes of UTF-16 code units are those of Persian text (mostly
+    0x06, with 0x00 for ASCII punctuation), in at least 95 % of them and with 0x06 in a
+    quarter."""
+    if len(high) < 8:
+        return False
+    known = sum(1 for b in high if b in _UTF16_PERSIAN_HIGH)
+    return known >= 0.95 * len(high) and high.count(0x06) >= 0.25 * len(high)
 
 
 def _declared_utf16(path: Path) -> Detected:
