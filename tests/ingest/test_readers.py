@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from roshan.errors import InputFileError
 from roshan.ingest.importer import ingest_file
+from roshan.ingest.readers import open_table
 from roshan.store.records import records_frame
 from roshan.store.status import workspace_status
 from roshan.store.workspace import Workspace
@@ -228,3 +229,30 @@ def test_xlsx_without_formulas_or_merges_is_streamed(tmp_path: Path, monkeypatch
     calls.clear()
     list(readers.open_table(merged).rows)
     assert calls == [False, False]
+
+
+def test_json_table_of_arrays(tmp_path: Path) -> None:
+    """A sheet exported as arrays (the first the header), bare or as a spreadsheet API's
+    {"values": [...]}: was refused with "each element must be a JSON object"."""
+    bare = tmp_path / "arrays-SYNTHETIC.json"
+    bare.write_text(
+        json.dumps([["Name", "Age"], ["Hossein Rezaei", 24], [], ["Ali Ahmadi", 30]]),
+        encoding="utf-8",
+    )
+    wrapped = tmp_path / "values-SYNTHETIC.json"
+    wrapped.write_text(
+        json.dumps({"range": "A1:B3", "values": [["Name", "Age"], ["Hossein Rezaei", 24]]}),
+        encoding="utf-8",
+    )
+    t = open_table(bare)
+    assert t.header == ["Name", "Age"]
+    assert [(n, c) for n, c in t.rows if c] == [
+        (1, {"Name": "Hossein Rezaei", "Age": "24"}),
+        (3, {"Name": "Ali Ahmadi", "Age": "30"}),
+    ]
+    assert [c for _, c in open_table(wrapped).rows] == [{"Name": "Hossein Rezaei", "Age": "24"}]
+    # an array of arrays without a header of names is still refused
+    bad = tmp_path / "numbers-SYNTHETIC.json"
+    bad.write_text(json.dumps([[1, 2], [3, 4]]), encoding="utf-8")
+    with pytest.raises(InputFileError):
+        open_table(bad)

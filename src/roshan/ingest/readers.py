@@ -658,6 +658,8 @@ def read_json(path: Path, encoding: str) -> Table:
             )
     if not isinstance(data, list):
         raise InputFileError("JSON must be an array of objects", file=path.name)
+    if _is_array_table(data):
+        return _json_array_table(path, encoding, data)
     header: list[str] = []
     seen: set[str] = set()
     for i, obj in enumerate(data, start=1):
@@ -675,6 +677,32 @@ def read_json(path: Path, encoding: str) -> Table:
             yield i, _json_cells(obj, path.name, i)
 
     return Table(path, "json", encoding, header, rows())
+
+
+def _is_array_table(data: list[Any]) -> bool:
+    """A table written as arrays, its first the header: ``[["Name", "Age"], ["Ali",
+    30]]`` (as spreadsheet APIs export a sheet's values)."""
+    return (
+        len(data) >= 1
+        and all(isinstance(r, list) for r in data)
+        and bool(data[0])
+        and all(isinstance(h, str) and h.strip() for h in data[0])
+    )
+
+
+def _json_array_table(path: Path, encoding: str, data: list[list[Any]]) -> Table:
+    header = _clean_header([str(h) for h in data[0]], path.name)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for i, values in enumerate(data[1:], start=1):
+            vals = [_json_value(v) for v in values]
+            if not any(v not in (None, "") for v in vals):
+                yield i, {}
+                continue
+            yield i, _row_dict(header, vals)
+
+    note = "a table of arrays: the first array is the header, data rows are numbered from the next"
+    return Table(path, "json", encoding, header, rows(), [note])
 
 
 def _read_jsonl(path: Path, encoding: str) -> Table:
