@@ -17,6 +17,11 @@ BRIEF_GROUPS = [
     ["موسوی", "Mousavi", "Moosavi", "Musavi"],
     ["محمدرضا حسینی", "Mohammad Reza Hosseini", "Mohamadreza Husseini", "محمدرضا حسيني"],
     ["علی‌رضا", "علیرضا", "علی رضا", "Mohammad-Reza"[0:0] + "Alireza", "Ali-Reza"],
+    # the Abd-ol- names: four keys among these spellings before
+    ["عبدالرضا", "Abdolreza", "Abdulreza", "Abdul Reza", "Abd-ol-Reza", "Abd al-Reza", "Abdorreza"],
+    ["عبدالرحمن", "Abdolrahman", "Abdul Rahman", "Abdurrahman", "Abdorrahman"],
+    ["عبدالکریم", "Abdolkarim", "Abdelkarim", "Abdel Karim"],
+    ["عبدالله", "Abdollah", "Abdullah", "Abd-Allah"],
 ]
 
 
@@ -40,6 +45,8 @@ def test_brief_variants_collide(forms: list[str]) -> None:
         ("مهدی", "مهدیه"),
         ("Reza", "Rezaei"),
         ("Amir", "Amin"),
+        ("Abdi", "Abdoli"),  # عبدی, عبدلی: not Abd-ol- names
+        ("Abdi", "Abdollahi"),
     ],
 )
 def test_near_namesakes_differ(a: str, b: str) -> None:

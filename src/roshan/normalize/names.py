@@ -343,7 +343,27 @@ _ALLAH = {"الله", "اله", "allah", "ollah", "olah", "ullah", "ulah", "alah
 _ATTACHED = ("سید", "seyyed", "seyed", "sayyed", "sayed", "sayyid")
 
 
+# The Abd-ol- names (عبدالرضا, عبدالله, عبدالکریم) in Latin: Abdolreza, Abdulreza, Abdul
+# Reza, Abd-ol-Reza, Abd al-Reza, Abdel Karim, and with a sun letter Abdorreza,
+# Abdossamad: all written as the Persian is read, "abdol" + the name. A bare "abd" +
+# letters (Abdi, Abdoli) is another name and is left alone.
+_ABD_SUN = re.compile(r"\babd[aou]([rsztdn])\1")
+_ABD = re.compile(r"\babd(?:[\s\-']*[aoue]l[\s\-']*|[\s\-']+)(?=[a-z])")
+
+
+def _abdol(norm: str) -> str:
+    if "abd" not in norm:
+        return norm
+    return _ABD.sub(_abdol_written, _ABD_SUN.sub(r"abdol\1", norm))
+
+
+def _abdol_written(m: re.Match[str]) -> str:
+    """"abdol", a space kept where the list wrote one (Abdul Reza: "abdol reza")."""
+    return "abdol " if m.group(0)[-1] in " -'" else "abdol"
+
+
 def _tokens(norm: str) -> list[str]:
+    norm = _abdol(norm)
     toks: list[str] = []
     for t in norm.split():
         toks.extend(token_script_split(t))
