@@ -358,7 +358,7 @@ def _abdol(norm: str) -> str:
 
 
 def _abdol_written(m: re.Match[str]) -> str:
-    """"abdol", a space kept where the list wrote one (Abdul Reza: "abdol reza")."""
+    """The prefix as "abdol", with a space where the list wrote one ("abdol reza")."""
     return "abdol " if m.group(0)[-1] in " -'" else "abdol"
 
 
