@@ -22,6 +22,10 @@ BRIEF_GROUPS = [
     ["عبدالرحمن", "Abdolrahman", "Abdul Rahman", "Abdurrahman", "Abdorrahman"],
     ["عبدالکریم", "Abdolkarim", "Abdelkarim", "Abdel Karim"],
     ["عبدالله", "Abdollah", "Abdullah", "Abd-Allah"],
+    ["روح‌الله", "Ruhollah", "Rouhollah", "Ruhullah", "Rouh Allah"],
+    ["ذبیح‌الله", "Zabihollah", "Zabihullah"],
+    ["صادق", "Sadegh", "Sadeq", "Sadiq"],  # Sadiq: the Arabic spelling English media use
+    ["صادقی", "Sadeghi", "Sadeqi", "Sadiqi"],
 ]
 
 

@@ -351,7 +351,13 @@ _ABD_SUN = re.compile(r"\babd[aou]([rsztdn])\1")
 _ABD = re.compile(r"\babd(?:[\s\-']*[aoue]l[\s\-']*|[\s\-']+)(?=[a-z])")
 
 
+# Ruhullah, Zabihullah: "-ullah" run together is "-ollah" (Ruhollah, روح‌الله).
+_ULLAH = re.compile(r"(?<=[a-z])ullah\b")
+
+
 def _abdol(norm: str) -> str:
+    if "llah" in norm:
+        norm = _ULLAH.sub("ollah", norm)
     if "abd" not in norm:
         return norm
     return _ABD.sub(_abdol_written, _ABD_SUN.sub(r"abdol\1", norm))
