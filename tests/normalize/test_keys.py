@@ -24,8 +24,6 @@ BRIEF_GROUPS = [
     ["عبدالله", "Abdollah", "Abdullah", "Abd-Allah"],
     ["روح‌الله", "Ruhollah", "Rouhollah", "Ruhullah", "Rouh Allah"],
     ["ذبیح‌الله", "Zabihollah", "Zabihullah"],
-    ["صادق", "Sadegh", "Sadeq", "Sadiq"],  # Sadiq: the Arabic spelling English media use
-    ["صادقی", "Sadeghi", "Sadeqi", "Sadiqi"],
 ]
 
 

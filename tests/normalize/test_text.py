@@ -119,3 +119,11 @@ def test_sorani_kurdish_spelling_keys_like_persian(sorani: str, persian: str) ->
     from roshan.normalize import normalize_name
 
     assert normalize_name(sorani).key == normalize_name(persian).key
+
+
+def test_single_letters_before_a_name_are_no_father_connective() -> None:
+    """Hypothesis found 'D:Oؠ': normalised to 'd o ؠ', which a second pass read as
+    "d/o" (daughter of) with no name before it, giving an empty name."""
+    r = normalize_name("D:Oؠ")
+    assert normalize_name(r.normalized).normalized == r.normalized
+    assert normalize_name("Hossein Rezaei D/O Ali").father_key == "AlY"

@@ -957,6 +957,8 @@ def _find_father_clause(raw: str, table: VariantTable) -> tuple[str, str] | None
                 k += 1
             rest = list(range(k + 1, len(items))) if k < len(items) and items[k] == ")" else []
             name_side = _rejoin(list(range(i)) + rest, items, chunk)
+            if not name_side.strip() and all(len(x) == 1 for x in marker):
+                continue  # "d o …" with no name before it: letters, not "d/o"
             if not after:
                 if marker in _MARKERS_STRONG and k == len(items):
                     return name_side, ""  # "X Y son of": no name after the connective
