@@ -426,6 +426,12 @@ def test_day_stays_filler_beside_another_month() -> None:
         ("8 Jan 2026 (Thursday)", "2026-01-08"),
         # a separator inside one date is not two writings
         ("1404 - 10 - 18", "2026-01-08"),
+        # an ambiguous writing settled by the other calendar's, or by the cell's own order
+        ("8/1/2026 - 18/10/1404", "2026-01-08"),
+        ("1/8/2026 - 18/10/1404", "2026-01-08"),
+        ("January 2026 (18 Dey 1404)", "2026-01-08"),
+        ("08/01/2026 (dd/mm/yyyy)", "2026-01-08"),
+        ("01/08/2026 (mm/dd/yyyy)", "2026-01-08"),
     ],
 )
 def test_hedged_and_doubly_written_dates(value: str, iso: str) -> None:
@@ -438,4 +444,6 @@ def test_hedged_and_doubly_written_dates(value: str, iso: str) -> None:
 def test_two_writings_that_disagree_are_no_date() -> None:
     """18 Dey 1404 is 8 January; a cell saying 8 January and 20 Dey names two days."""
     assert not parse_date("8 January 2026 / 20 Dey 1404").ok
+    assert not parse_date("2/1/2026 - 18/10/1404").ok  # 2 Jan or 1 Feb, never 8 Jan
+    assert not parse_date("February 2026 (18 Dey 1404)").ok
     assert not parse_date("8 or 12 January 2026").ok

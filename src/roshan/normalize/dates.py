@@ -394,6 +394,9 @@ def _day_or(pre: str, d1: str, d2: str, post: str, *, hint: ColumnHint) -> DateR
     return NOT_A_DATE
 
 
+_ORDER_SPEC = re.compile(r"(dd?|mm?)[/.\-](?:dd?|mm?)[/.\-](?:yyyy|yy)")
+
+
 def _dual(text: str, hint: ColumnHint) -> DateResult:
     """A cell holding the date twice ("1404/10/18 (2026-01-08)"): the first reading,
     when every part that is a date names the same day within one; else not a date
@@ -401,16 +404,31 @@ def _dual(text: str, hint: ColumnHint) -> DateResult:
     parts = [p for p in _DUAL.split(text) if p.strip()]
     if len(parts) < 2:
         return NOT_A_DATE
+    for p in parts:  # "08/01/2026 (dd/mm/yyyy)": the cell says its own order
+        order = _ORDER_SPEC.fullmatch(p.strip().lower())
+        if order:
+            hint = replace(hint, day_first=order.group(1).startswith("d"))
+            parts = [q for q in parts if q is not p]
+            break
     read = [r for r in (_parse_date(p, hint) for p in parts) if r.ok and r.first is not None]
     if not read:
         return NOT_A_DATE
-    days = [r for r in read if r.precision == "day"]
-    if len(days) < len(read) or len(days) == 1:
-        return days[0] if len(days) == 1 and len(read) == 1 else NOT_A_DATE
+    days = [r for r in read if r.precision == "day" and not r.ambiguous]
+    if not days:
+        return NOT_A_DATE
     firsts = [r.first for r in days if r.first is not None]
     if (max(firsts) - min(firsts)).days > 1:
         return NOT_A_DATE
-    return days[0]
+    day = days[0]
+    for r in read:  # a vaguer writing must allow the day ("8/1/2026": 8 Jan or 1 Aug)
+        if r in days or r.first is None or r.last is None or day.first is None:
+            continue
+        if r.alternatives:
+            if day.iso not in r.alternatives:
+                return NOT_A_DATE
+        elif not r.first <= day.first <= r.last:
+            return NOT_A_DATE
+    return day
 
 
 def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
