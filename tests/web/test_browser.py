@@ -206,6 +206,43 @@ def test_upload_preview_of_a_list_without_mapping(page_for, server, tmp_path, la
     assert page.csp_errors == []
 
 
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_upload_preview_of_a_workbook_over_two_sheets(page_for, server, tmp_path, lang) -> None:
+    """A list split over two sheets, each with Persian headers over English ones: the
+    preview shows rows of both sheets, the sheet each came from and the notes, and no
+    row called "Full name". Screenshot: test-artifacts/screens/upload-sheets-<lang>.png."""
+    import openpyxl
+
+    base, ws = server
+    x = tmp_path / f"SYNTHETIC-sheets-{lang}.xlsx"
+    wb = openpyxl.Workbook()
+    for i, city in enumerate(("Zahedan", "Karaj")):
+        sheet = wb.active if i == 0 else wb.create_sheet()
+        sheet.title = city
+        sheet.append(["نام و نام خانوادگی", "سن", "تاریخ جان\u200cباختن"])
+        sheet.append(["Full name", "Age", "Date of death"])
+        sheet.append([f"SYNTHETIC Sheet {city}", 30, "1404/10/19"])
+    wb.save(x)
+    page = page_for("analyst", lang=lang)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/upload")
+    page.set_input_files("#file", str(x))
+    page.fill("#source_name", f"SYNTHETIC-SHEETS-{lang}")
+    page.select_option("#source_kind", "ngo_list")
+    page.click("#upload-submit")
+    page.wait_for_selector("#preview")
+    rows = page.locator("#preview-rows").inner_text()
+    assert "SYNTHETIC Sheet Zahedan" in rows and "SYNTHETIC Sheet Karaj" in rows
+    assert "Full name" not in rows
+    assert page.locator("#preview-rows tbody tr").count() == 2  # no blank row for the skipped one
+    said = page.locator("#preview").inner_text()
+    assert "read 2 sheets with the same columns" in said
+    assert "repeats the column names" in said
+    (ARTEFACTS / "screens").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "screens" / f"upload-sheets-{lang}.png"), full_page=True)
+    assert page.csp_errors == []
+
+
 def test_review_with_keyboard(page_for, server) -> None:
     from roshan.store.models import ReviewDecision
 

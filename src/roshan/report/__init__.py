@@ -9,7 +9,8 @@ Entry points:
   :func:`estimate_strata`, :func:`is_synthetic`;
 - exports: :func:`export` (a table to a file), :func:`export_frame` / :func:`write_export`
   (with its redaction note) or :func:`write_frame`,
-  :data:`WHATS`, :data:`FORMATS`, :func:`source_labels_of`;
+  :data:`WHATS`, :data:`FORMATS`, :func:`source_labels_of`, :func:`scrub_sources` (list
+  names in nested texts replaced by their labels);
 - figures: :func:`timeline_chart` (an Altair chart) and :func:`to_svg` (inline SVG, offline),
   :func:`choropleth_svg` and :func:`province_names` (the province map).
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from roshan.report.build import build_report
     from roshan.report.charts import timeline_chart, to_svg
     from roshan.report.counts import build_counts_report, counts_report_data
-    from roshan.report.data import estimate_strata, is_synthetic, report_data
+    from roshan.report.data import estimate_strata, is_synthetic, report_data, scrub_sources
     from roshan.report.exports import (
         FORMATS,
         WHATS,
@@ -56,6 +57,7 @@ __all__ = [
     "is_synthetic",
     "province_names",
     "report_data",
+    "scrub_sources",
     "source_labels_of",
     "timeline_chart",
     "to_svg",

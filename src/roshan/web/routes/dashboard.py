@@ -328,7 +328,7 @@ def hide_list_names(data: Any, labels: dict[str, str]) -> Any:
     named = {n: label for n, label in labels.items() if n}
     if not named:
         return data
-    from roshan.report.data import scrub_sources
+    from roshan.report import scrub_sources
 
     return scrub_sources(data, named, keys=False)
 

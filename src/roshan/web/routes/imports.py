@@ -257,6 +257,8 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
     guessed = set(guessed_columns(columns, mapping))
     rows = []
     for _, cells in table.rows:
+        if not cells:  # a blank line, or a second header row the reader skipped
+            continue
         row: dict[str, str] = {}
         for col, field in columns.items():  # a second column of a field fills in only
             value = cells.get(col)
