@@ -273,3 +273,31 @@ def test_snapshot_takes_the_father_from_notes_only_when_the_names_give_none() ->
 def test_an_alias_clause_stays_out_of_the_family_name(raw: str) -> None:
     r = normalize_name(raw)
     assert (r.given_key, r.family_key) == ("hsYn", "rzY")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "حسین رضایی - تهران",
+        "Hossein Rezaei, Tehran",  # was read as "Family, Given": given name "Tehran"
+        "Hossein Rezaei / Zahedan",
+        "Hossein Rezaei from Zahedan",
+        "حسین رضایی از زاهدان",
+        "حسین رضایی، اهل زاهدان",
+    ],
+)
+def test_a_place_after_the_name_is_no_part_of_it(raw: str) -> None:
+    r = normalize_name(raw)
+    assert (r.given_key, r.family_key) == ("hsYn", "rzY")
+
+
+@pytest.mark.parametrize(
+    ("raw", "family"),
+    [
+        ("Hossein Rezaei - Mehran", "rzY mhrn"),  # Mehran is a county and a given name
+        ("Hossein Tehran", "thrn"),  # no separator: a family name
+        ("Rezaei, Hossein", "rzY"),
+    ],
+)
+def test_a_name_that_is_also_a_place_stays(raw: str, family: str) -> None:
+    assert normalize_name(raw).family_key == family

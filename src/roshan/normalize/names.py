@@ -196,9 +196,41 @@ def strip_name_notes(raw: str) -> str:
         # accents off first, as normalize_text will take them: "0Ý" is "0y", an age
         raw = _AGE_NOTE.sub(" ", strip_latin_accents(raw))
         raw = re.sub(r"[\s\-–,،]+$", "", raw)
+    if " " in raw or "," in raw or "،" in raw:
+        raw = _without_place(raw)
     if front:
         raw = " ".join([*front, raw])
     return raw
+
+
+# A place written after the name: «حسین رضایی - زاهدان», "Hossein Rezaei, Tehran",
+# "Hossein Rezaei from Zahedan", «حسین رضایی، اهل زاهدان».
+_PLACE_AFTER = re.compile(
+    r"^(?P<name>.+)(?:\s*[-–—/]\s*|\s*[,،]\s*(?:(?:from|از|اهل)\s+)?|\s+(?:from|از|اهل)\s+)"
+    r"(?P<place>[^\d,،\-–—/]+)$"
+)
+
+
+def _without_place(raw: str) -> str:
+    """``raw`` without a trailing place (a province, county or large town, matched
+    exactly, and not a name of the variant table such as Mehran or Abbas) set off by a dash, a
+    slash, a comma or "from"/«از»/«اهل», when at least two words of name stay. The
+    place is not lost: the raw cell is kept."""
+    from roshan.normalize.places import is_place_name
+
+    m = _PLACE_AFTER.match(raw.strip())
+    if not m:
+        return raw
+    name, place = m.group("name").strip(), m.group("place").strip()
+    words = normalize_text(place).split()
+    if not words or len(words) > 3 or len(normalize_text(name).split()) < 2:
+        return raw
+    if not is_place_name(place):
+        return raw
+    table = default_table()  # a name of the curated variant table (Mehran, Abbas) stays
+    if any(table.persian.get(table.find(k)) for w in words for k in table.token_keys(w)):
+        return raw
+    return name
 
 
 #: At most this many words in a bracketed other name ("(Hiwa)", «(ژینا)»); a longer

@@ -223,6 +223,32 @@ _PROVINCE_POINT = re.compile(r"\b([nsew])\.\s*")
 _PROVINCE_POINT_LAST = re.compile(r"^(.+?)\s*,\s*(north|south|east|west)$")
 
 
+#: A town of at least this many people counts as a place by its name alone, in
+#: :func:`is_place_name`; smaller ones share too many names with people (Bahman, Ramin).
+PLACE_NAME_MIN_POPULATION = 50_000
+
+
+@lru_cache(maxsize=1)
+def _town_names() -> frozenset[str]:
+    g = gazetteer()
+    towns = {
+        n
+        for n, idx in g.place_by_name.items()
+        if any(g.places[i]["population"] >= PLACE_NAME_MIN_POPULATION for i in idx)
+    }
+    return frozenset(towns | set(g.county_by_name) | set(g.province_by_name))
+
+
+def is_place_name(text: str | None) -> bool:
+    """Whether ``text`` is, exactly as written (case, Arabic letters and spacing folded;
+    no fuzzy match), the name of a province, a county or a town of at least
+    :data:`PLACE_NAME_MIN_POPULATION` people: "Zahedan", «زاهدان», "Tehran". Used to
+    tell a place written after a name from part of the name."""
+    if not text:
+        return False
+    return _clean(text) in _town_names()
+
+
 def _county_of(text: str | None) -> tuple[str, str] | None:
     if not text:
         return None
