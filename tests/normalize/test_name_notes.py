@@ -297,6 +297,10 @@ def test_a_place_after_the_name_is_no_part_of_it(raw: str) -> None:
         ("Hossein Rezaei - Mehran", "rzY mhrn"),  # Mehran is a county and a given name
         ("Hossein Tehran", "thrn"),  # no separator: a family name
         ("Rezaei, Hossein", "rzY"),
+        # the gazetteer lists "Kermani" and "Shirazi" among Kerman's and Shiraz's
+        # names; as family names they stay
+        ("Hossein Rezaei - Kermani", "rzY krmnY"),
+        ("Hossein Rezaei / Shirazi", "rzY SYrzY"),
     ],
 )
 def test_a_name_that_is_also_a_place_stays(raw: str, family: str) -> None:

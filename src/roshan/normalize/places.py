@@ -235,8 +235,19 @@ def _town_names() -> frozenset[str]:
         n
         for n, idx in g.place_by_name.items()
         if any(g.places[i]["population"] >= PLACE_NAME_MIN_POPULATION for i in idx)
+        and not _demonym(n, idx)
     }
     return frozenset(towns | set(g.county_by_name) | set(g.province_by_name))
+
+
+def _demonym(name: str, idx: list[int]) -> bool:
+    """Whether ``name`` is another name of the place with ``-i`` on it: the gazetteer
+    lists "Kermani" and "Shirazi" among Kerman's and Shiraz's names, and they are
+    family names far more often than places."""
+    if len(name) < 4 or name[-1] not in "iyی":
+        return False
+    g = gazetteer()
+    return any(name[:-1] in g.place_by_name and i in g.place_by_name[name[:-1]] for i in idx)
 
 
 def is_place_name(text: str | None) -> bool:
