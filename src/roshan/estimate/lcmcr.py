@@ -708,13 +708,35 @@ def fit_lcmcr(
     )
 
 
+class _Agreement(NamedTuple):
+    """How far the chains of N agree, as the "NOT FINAL" rule reads it."""
+
+    rhat: float
+    """R-hat of N (nan with fewer than 4 draws a chain)."""
+    medians: list[float]
+    """Each chain's median of N."""
+    rhat_high: bool
+    """R-hat above :data:`RHAT_WARN`."""
+    modes_apart: bool
+    """Largest chain median more than :data:`MODE_RATIO_WARN` times the smallest."""
+
+    @property
+    def disagree(self) -> bool:
+        return self.rhat_high or self.modes_apart
+
+
+def _agreement(n: np.ndarray) -> _Agreement:
+    """:class:`_Agreement` of the chains of N (``chains x draws``)."""
+    r = float(rhat(n)) if n.shape[1] >= 4 else float("nan")
+    meds = [float(v) for v in np.median(n, axis=1)]
+    spread = max(meds) / min(meds) if len(meds) > 1 and min(meds) > 0 else 1.0
+    return _Agreement(r, meds, bool(np.isfinite(r) and r > RHAT_WARN), spread > MODE_RATIO_WARN)
+
+
 def chains_disagree(n: np.ndarray) -> bool:
     """Whether the chains of N (``chains x draws``) disagree: R-hat above :data:`RHAT_WARN`
     or chain medians more than :data:`MODE_RATIO_WARN` apart (the "NOT FINAL" rule)."""
-    r = rhat(n) if n.shape[1] >= 4 else float("nan")
-    meds = np.median(n, axis=1)
-    spread = float(meds.max() / meds.min()) if len(meds) > 1 and meds.min() > 0 else 1.0
-    return bool((np.isfinite(r) and r > RHAT_WARN) or spread > MODE_RATIO_WARN)
+    return _agreement(n).disagree
 
 
 def summarise_draws(
@@ -724,23 +746,16 @@ def summarise_draws(
     tail = (1.0 - level) / 2.0
     est = float(np.median(pooled))
     lo, hi = (float(v) for v in np.quantile(pooled, [tail, 1.0 - tail]))
-    r = rhat(d.n) if d.n.shape[1] >= 4 else float("nan")
+    agree = _agreement(d.n)
+    r, chain_medians, disagree = agree.rhat, agree.medians, agree.disagree
     e = ess_bulk(d.n) if d.n.shape[1] >= 4 else float("nan")
     et = ess_tail(d.n) if d.n.shape[1] >= 4 else float("nan")
     warnings = list(data_warnings(counts))
-    chain_medians = [float(v) for v in np.median(d.n, axis=1)]
-    spread = (
-        max(chain_medians) / min(chain_medians)
-        if len(chain_medians) > 1 and min(chain_medians) > 0
-        else 1.0
-    )
-    modes_apart = spread > MODE_RATIO_WARN
-    disagree = (np.isfinite(r) and r > RHAT_WARN) or modes_apart
     if disagree:
         why = []
-        if np.isfinite(r) and r > RHAT_WARN:
+        if agree.rhat_high:
             why.append(f"R-hat {r:.2f} > {RHAT_WARN}")
-        if modes_apart:
+        if agree.modes_apart:
             why.append(
                 f"chain medians range {min(chain_medians):,.0f} to {max(chain_medians):,.0f}"
             )
