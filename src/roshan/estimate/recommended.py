@@ -75,7 +75,7 @@ from roshan.estimate.method_diagnostics import (
     RecommendedComponent,
     RecommendedDiagnostics,
 )
-from roshan.estimate.results import EstimateResult
+from roshan.estimate.results import EstimateResult, format_count
 
 __all__ = ["fit_recommended", "miss_neutral_b", "recommended_result", "sensitivity_checks"]
 
@@ -94,10 +94,6 @@ def _check_compare(compare: Sequence[str]) -> None:
             f"recommended: unknown comparison method(s) {', '.join(map(repr, unknown))}; "
             "use 'lcmcr' and/or 'dga'"
         )
-
-
-def _fmt(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:,.0f}"
 
 
 def fit_recommended(
@@ -268,20 +264,20 @@ def _disagreement(primary: EstimateResult, comp: EstimateResult, label: str) -> 
     out = []
     if hi < primary.estimate:
         out.append(
-            f"components disagree: {label} gives {_fmt(comp.estimate)} "
-            f"[{_fmt(lo)}, {_fmt(hi)}], below the recommended estimate "
-            f"{_fmt(primary.estimate)}; the data cannot rule out a hard-to-list group, "
+            f"components disagree: {label} gives {format_count(comp.estimate)} "
+            f"[{format_count(lo)}, {format_count(hi)}], below the recommended estimate "
+            f"{format_count(primary.estimate)}; the data cannot rule out a hard-to-list group, "
             "and methods that assume everyone is fairly likely to be listed come out lower"
         )
     elif lo > primary.estimate:
         out.append(
-            f"components disagree: {label} gives {_fmt(comp.estimate)} "
-            f"[{_fmt(lo)}, {_fmt(hi)}], above the recommended estimate "
-            f"{_fmt(primary.estimate)}; check list dependence and the linkage"
+            f"components disagree: {label} gives {format_count(comp.estimate)} "
+            f"[{format_count(lo)}, {format_count(hi)}], above the recommended estimate "
+            f"{format_count(primary.estimate)}; check list dependence and the linkage"
         )
     elif not (primary.lower <= comp.estimate <= primary.upper):
         out.append(
-            f"components disagree: {label}'s estimate {_fmt(comp.estimate)} lies outside the "
-            f"recommended interval [{_fmt(primary.lower)}, {_fmt(primary.upper)}]"
+            f"components disagree: {label}'s estimate {format_count(comp.estimate)} lies outside the "
+            f"recommended interval [{format_count(primary.lower)}, {format_count(primary.upper)}]"
         )
     return out

@@ -30,7 +30,7 @@ else:
 
     D = TypeVar("D")
 
-__all__ = ["EstimateResult", "RESULT_KEYS", "jsonable"]
+__all__ = ["EstimateResult", "RESULT_KEYS", "format_count", "jsonable"]
 
 RESULT_KEYS = (
     "method",
@@ -150,7 +150,9 @@ class EstimateResult(Generic[D]):
         return _summary_en(self)
 
 
-def _fmt(x: float | None) -> str:
+def format_count(x: float | None) -> str:
+    """A number of people as the summaries print it: whole, with thousands separators;
+    ``"n/a"`` for none."""
     if x is None:
         return "n/a"
     return f"{x:,.0f}"
@@ -197,18 +199,18 @@ def _summary_en(r: EstimateResult) -> str:
         docs = r.documented_range
         if docs is None:
             lines.append(
-                f"Estimated total: {_fmt(r.estimate)} people ({r.method}), of whom "
+                f"Estimated total: {format_count(r.estimate)} people ({r.method}), of whom "
                 f"{r.observed:,} appear on at least one of {len(r.lists)} lists ({lists}); "
-                f"about {_fmt(r.unobserved)} are estimated to be on none."
+                f"about {format_count(r.unobserved)} are estimated to be on none."
             )
         else:
             lo, hi = docs
             lines.append(
-                f"Estimated total: {_fmt(r.estimate)} people ({r.method}). Between {lo:,} and "
+                f"Estimated total: {format_count(r.estimate)} people ({r.method}). Between {lo:,} and "
                 f"{hi:,} people appear on at least one of {len(r.lists)} lists ({lists}): "
                 f"the matching of records is uncertain (the linker counts {r.observed:,}), "
-                f"so about {_fmt(max(0.0, r.estimate - hi))} to "
-                f"{_fmt(max(0.0, r.estimate - lo))} are estimated to be on none."
+                f"so about {format_count(max(0.0, r.estimate - hi))} to "
+                f"{format_count(max(0.0, r.estimate - lo))} are estimated to be on none."
             )
         linkage = _linkage(r)
         if r.lower is not None and r.upper is not None:
@@ -219,7 +221,7 @@ def _summary_en(r: EstimateResult) -> str:
                 else "sampling uncertainty"
             )
             lines.append(
-                f"{pct} {kind}: {_fmt(r.lower)} to {_fmt(r.upper)}. The interval reflects "
+                f"{pct} {kind}: {format_count(r.lower)} to {format_count(r.upper)}. The interval reflects "
                 f"{what} under the model's assumptions only; it does not cover "
                 "errors in the assumptions themselves."
             )
@@ -234,14 +236,14 @@ def _summary_en(r: EstimateResult) -> str:
             )
             if plug.get("estimate") is not None:
                 iv = (
-                    f" [{_fmt(plug.get('lower'))}, {_fmt(plug.get('upper'))}]"
+                    f" [{format_count(plug.get('lower'))}, {format_count(plug.get('upper'))}]"
                     if plug.get("lower") is not None and plug.get("upper") is not None
                     else ""
                 )
                 line += (
                     f" Diagnostic only: treating the linker's one clustering as certain "
                     f"({plug.get('observed', 0):,} people) would give "
-                    f"{_fmt(plug['estimate'])}{iv}."
+                    f"{format_count(plug['estimate'])}{iv}."
                 )
             lines.append(line)
         mt = _model_text(r.model)
@@ -320,12 +322,12 @@ def _summary_fa(r: EstimateResult) -> str:
         docs = r.documented_range
         if docs is None:
             lines.append(
-                f"برآورد کل: {_fmt(r.estimate)} نفر ({r.method})؛ {r.observed:,} نفر دست‌کم در "
+                f"برآورد کل: {format_count(r.estimate)} نفر ({r.method})؛ {r.observed:,} نفر دست‌کم در "
                 f"یکی از {len(r.lists)} فهرست آمده‌اند."
             )
         else:
             lines.append(
-                f"برآورد کل: {_fmt(r.estimate)} نفر ({r.method})؛ بین {docs[0]:,} و "
+                f"برآورد کل: {format_count(r.estimate)} نفر ({r.method})؛ بین {docs[0]:,} و "
                 f"{docs[1]:,} نفر دست‌کم در یکی از {len(r.lists)} فهرست آمده‌اند: پیوند "
                 f"رکوردها نامطمئن است (پیونددهنده {r.observed:,} نفر می‌شمارد)."
             )
@@ -337,7 +339,7 @@ def _summary_fa(r: EstimateResult) -> str:
                 else "فقط عدم قطعیت نمونه‌گیری"
             )
             lines.append(
-                f"بازهٔ {r.level * 100:.0f}٪: {_fmt(r.lower)} تا {_fmt(r.upper)} "
+                f"بازهٔ {r.level * 100:.0f}٪: {format_count(r.lower)} تا {format_count(r.upper)} "
                 f"({what}، با فرض درستی مدل)."
             )
         if linkage:
@@ -347,7 +349,7 @@ def _summary_fa(r: EstimateResult) -> str:
             if plug.get("estimate") is not None:
                 line += (
                     f" فقط برای مقایسه: اگر خوشه‌بندی پیونددهنده قطعی فرض شود، برآورد "
-                    f"{_fmt(plug['estimate'])} می‌شد."
+                    f"{format_count(plug['estimate'])} می‌شد."
                 )
             lines.append(line)
         conv = _convergence(r, "fa")
