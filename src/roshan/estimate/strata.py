@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from roshan.errors import EstimationError, RoshanError
+from roshan.estimate.bootstrap import percentile_interval
 from roshan.estimate.counts import CaptureCounts
 from roshan.estimate.methods import fit
 from roshan.estimate.results import EstimateResult
@@ -203,9 +204,7 @@ def fit_strata(
         ok = np.all(np.isfinite(stack), axis=0)
         combined = stack[:, ok].sum(axis=0) + constant
         if combined.size >= 2:
-            a = (1.0 - level) / 2.0
-            lo, hi = np.quantile(combined, [a, 1.0 - a], method="median_unbiased")
-            lower, upper = float(lo), float(hi)
+            lower, upper = percentile_interval(combined, level)
         if (~ok).sum():
             warnings.append(
                 f"{int((~ok).sum())} combined draws dropped (a stratum had no "
