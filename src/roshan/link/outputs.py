@@ -13,8 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from roshan.errors import LinkageError
-from roshan.link.victims import VICTIM_FIELDS
-from roshan.store.models import Record, RecordLink, Source, Victim
+from roshan.store.models import VICTIM_FIELDS, Record, RecordLink, Source, Victim
 from roshan.store.workspace import Workspace
 
 LINK_COLUMNS: tuple[str, ...] = ("source", "record_id", "victim_id", "match_probability")

@@ -31,9 +31,9 @@ from roshan.errors import LinkageError
 from roshan.link.core import CoreResult, link_prepared
 from roshan.link.prepare import empty_field_warnings, prepare_frame
 from roshan.link.settings import optional_field_counts, optional_fields, roshan_spec
-from roshan.link.victims import VICTIM_FIELDS, assign_uids, victims_frame
+from roshan.link.victims import assign_uids, victims_frame
 from roshan.store.audit import record_event
-from roshan.store.models import LinkRun, RecordLink, Victim, utcnow
+from roshan.store.models import VICTIM_FIELDS, LinkRun, RecordLink, Victim, utcnow
 from roshan.store.workspace import SnapshotName, Workspace, actor_name
 
 log = logging.getLogger(__name__)

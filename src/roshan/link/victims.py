@@ -25,24 +25,6 @@ import pandas as pd
 UID_PREFIX = "V-"
 _UID_RE = re.compile(r"^V-(\d+)$")
 
-#: A victim's best values, sources and flags as :func:`victims_frame` gives them and the
-#: store's Victim rows keep them (besides ``uid``, ``name_key`` and ``active``).
-VICTIM_FIELDS: tuple[str, ...] = (
-    "display_name",
-    "romanized",
-    "sex",
-    "age",
-    "date_of_death",
-    "province",
-    "province_code",
-    "city",
-    "cause_category",
-    "body_withheld",
-    "n_records",
-    "sources",
-    "flags",
-)
-
 
 def uid_number(uid: str) -> int | None:
     """The number in a victim id, or None if it is not one."""

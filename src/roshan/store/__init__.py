@@ -8,7 +8,8 @@ Entry points:
 
 - :class:`Workspace` (``Workspace.init`` / ``Workspace.open``), :func:`actor_name`;
 - the table models (:class:`Source`, :class:`Import`, :class:`Record`, :class:`Victim`,
-  :class:`LinkRun`, :class:`ReviewDecision`, :class:`User`, ...) and :func:`utcnow`;
+  :class:`LinkRun`, :class:`ReviewDecision`, :class:`User`, ...), :data:`VICTIM_FIELDS`
+  (a victim's stored values) and :func:`utcnow`;
 - :func:`record_event` — one row of the audit log;
 - :func:`workspace_status`, :func:`check_store`, :func:`reap_dead_link_runs`;
 - read queries for the pages that show the store (``roshan.store.queries``, each on the
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from roshan.store.backup import restore as restore_workspace
     from roshan.store.integrity import check_store
     from roshan.store.models import (
+        VICTIM_FIELDS,
         ApiToken,
         AuditEvent,
         EstimateRun,
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SNAPSHOT_FILES",
+    "VICTIM_FIELDS",
     "SnapshotName",
     "ApiToken",
     "AuditEvent",

@@ -286,6 +286,25 @@ class Victim(Base):
     flags: Mapped[list[str] | None] = mapped_column(JSON)
 
 
+#: A victim's best values, sources and flags: the :class:`Victim` columns besides ``uid``,
+#: ``name_key`` and ``active``, as ``roshan.link.victims.victims_frame`` gives them.
+VICTIM_FIELDS: tuple[str, ...] = (
+    "display_name",
+    "romanized",
+    "sex",
+    "age",
+    "date_of_death",
+    "province",
+    "province_code",
+    "city",
+    "cause_category",
+    "body_withheld",
+    "n_records",
+    "sources",
+    "flags",
+)
+
+
 class RecordLink(Base):
     """Which victim a record belongs to, in the latest run, with its match probability."""
 

@@ -30,23 +30,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 
-from roshan.store import LinkRun, Victim, Workspace
+from roshan.store import VICTIM_FIELDS, LinkRun, Victim, Workspace
 from roshan.web.db import reader
 
-VICTIM_COLUMNS = (
-    "uid",
-    "display_name",
-    "romanized",
-    "sex",
-    "age",
-    "date_of_death",
-    "province",
-    "city",
-    "cause_category",
-    "n_records",
-    "sources",
-    "flags",
-)
+#: What a search result and a victim's page show of a victim: its id and its stored
+#: values but for the province code and the body-withheld flag.
+VICTIM_COLUMNS = ("uid", *(f for f in VICTIM_FIELDS if f not in ("province_code", "body_withheld")))
 _UID = re.compile(r"^V-\d+$", re.IGNORECASE)
 CHECK_SECONDS = 1.0
 
