@@ -256,3 +256,28 @@ def test_json_table_of_arrays(tmp_path: Path) -> None:
     bad.write_text(json.dumps([[1, 2], [3, 4]]), encoding="utf-8")
     with pytest.raises(InputFileError):
         open_table(bad)
+
+
+def test_json_records_inside_a_response_wrapper(tmp_path: Path) -> None:
+    """An API response holds the records two levels down ({"data": {"records": [...]}}).
+    It was read as one row with the records as JSON text in a cell: every victim lost."""
+    deep = tmp_path / "deep-SYNTHETIC.json"
+    deep.write_text(
+        json.dumps(
+            {
+                "status": "ok",
+                "data": {"total": 2, "records": [{"name": "Hossein Rezaei"}, {"name": "Ali"}]},
+            }
+        ),
+        encoding="utf-8",
+    )
+    t = open_table(deep)
+    assert [c for _, c in t.rows] == [{"name": "Hossein Rezaei"}, {"name": "Ali"}]
+    assert t.warnings == ["the records were read from data"]
+    # records keyed by id, one of them holding a list, are still records
+    keyed = tmp_path / "keyed-SYNTHETIC.json"
+    keyed.write_text(
+        json.dumps({"17": {"name": "Hossein Rezaei", "tags": [{"a": 1}]}, "18": {"name": "Ali"}}),
+        encoding="utf-8",
+    )
+    assert [c["key"] for _, c in open_table(keyed).rows] == ["17", "18"]

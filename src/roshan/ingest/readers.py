@@ -643,6 +643,7 @@ def read_json(path: Path, encoding: str) -> Table:
         raise InputFileError(
             f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=path.name
         ) from exc
+    data, where = _unwrap(data)
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if "records" in data and isinstance(data["records"], list):
@@ -676,7 +677,32 @@ def read_json(path: Path, encoding: str) -> Table:
         for i, obj in enumerate(data, start=1):
             yield i, _json_cells(obj, path.name, i)
 
-    return Table(path, "json", encoding, header, rows())
+    notes = [f"the records were read from {where}"] if where else []
+    return Table(path, "json", encoding, header, rows(), notes)
+
+
+def _holds_records(value: Any) -> bool:
+    return (
+        isinstance(value, list) and bool(value) and all(isinstance(e, (dict, list)) for e in value)
+    )
+
+
+def _unwrap(data: Any) -> tuple[Any, str]:
+    """The object a response-style wrapper holds the records in: ``{"data": {"records":
+    [...]}}``, ``{"status": "ok", "result": {"victims": [...]}}`` (up to four levels). A
+    level is entered only when it is the one object beside plain values (so records
+    keyed by their id are not taken for a wrapper) and holds a list of records; the
+    path is returned for a note ("data")."""
+    path: list[str] = []
+    while isinstance(data, dict) and len(path) < 4:
+        if any(isinstance(v, list) for v in data.values()):
+            break
+        inner = [k for k, v in data.items() if isinstance(v, dict)]
+        if len(inner) != 1 or not any(_holds_records(x) for x in data[inner[0]].values()):
+            break
+        path.append(inner[0])
+        data = data[inner[0]]
+    return data, ".".join(path)
 
 
 def _is_array_table(data: list[Any]) -> bool:
