@@ -9,7 +9,16 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from roshan.cli.common import PASS_OPT, WORKSPACE_ARG, console, json_option, print_json, progress
+from roshan.cli.common import (
+    DB_OPT,
+    IDENTITY_OPT,
+    PASS_OPT,
+    WORKSPACE_ARG,
+    console,
+    json_option,
+    print_json,
+    progress,
+)
 from roshan.errors import RoshanError
 
 
@@ -104,12 +113,8 @@ def restore(
     target: Path = typer.Argument(
         ..., help="Folder for the restored workspace (must not be a workspace yet)."
     ),
-    db: str | None = typer.Option(
-        None, "--db", help="Restore into this (empty) PostgreSQL database."
-    ),
-    identity: Path | None = typer.Option(
-        None, "--identity", help="age identity file (AGE-SECRET-KEY-…)."
-    ),
+    db: str | None = DB_OPT,
+    identity: Path | None = IDENTITY_OPT,
     keys: Path | None = typer.Option(
         None,
         "--keys",

@@ -39,6 +39,19 @@ WORKSPACE_ARG = typer.Argument(..., help="The workspace folder.")
 #: The ``--passphrase-file`` option of the commands that unlock a key directory (read
 #: with ``roshan.cli.keys.read_passphrase``).
 PASS_OPT = typer.Option(None, "--passphrase-file", help="File holding the key passphrase.")
+#: The ``--identity`` option of the commands that decrypt with a plain age identity file
+#: (read with ``roshan.intake.load_identity_file``) besides, or instead of, ``--keys``.
+IDENTITY_OPT = typer.Option(
+    None, "--identity", help="Plain age identity file (AGE-SECRET-KEY-…, as age-keygen writes it)."
+)
+#: The ``--db`` option of the commands that create a workspace (``roshan init``,
+#: ``roshan restore``): the database URL given to ``Workspace.init``.
+DB_OPT = typer.Option(
+    None,
+    "--db",
+    help="Database URL; default SQLite inside the folder. "
+    "PostgreSQL: postgresql://user@host:5432/dbname (an empty database).",
+)
 
 
 def json_option(text: str = "Print the result as JSON on stdout.") -> Any:

@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 
 from roshan.cli.common import (
+    IDENTITY_OPT,
     JSON_OPT,
     PASS_OPT,
     WORKSPACE_ARG,
@@ -253,9 +254,7 @@ def intake_import(
     workspace: Path = WORKSPACE_ARG,
     files: list[Path] = typer.Argument(..., help="Bundles and/or chunks, in any order."),
     keys: Path | None = typer.Option(None, "--keys", "-k", help="Organisation key directory."),
-    identity: Path | None = typer.Option(
-        None, "--identity", help="Plain age identity file (age-keygen) instead of --keys."
-    ),
+    identity: Path | None = IDENTITY_OPT,
     passphrase_file: Path | None = PASS_OPT,
     source: str = typer.Option("field intake", "--source", help="Source name for the reports."),
     reporters: Path | None = typer.Option(

@@ -8,17 +8,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from roshan.cli.common import WORKSPACE_ARG, console, json_option, print_json
+from roshan.cli.common import DB_OPT, WORKSPACE_ARG, console, json_option, print_json
 
 
 def init(
     path: Path = typer.Argument(..., help="Folder for the new workspace (created if missing)."),
-    db: str | None = typer.Option(
-        None,
-        "--db",
-        help="Database URL; default SQLite inside the folder. "
-        "PostgreSQL: postgresql://user@host:5432/dbname (an empty database).",
-    ),
+    db: str | None = DB_OPT,
     json_out: bool = json_option("Print the result as JSON."),
 ) -> None:
     """Create a workspace: a config file plus the store, migrated to the latest schema."""
