@@ -82,7 +82,7 @@ import numpy as np
 from roshan.errors import EstimationError
 from roshan.estimate.counts import CaptureCounts, data_warnings
 from roshan.estimate.diagnostics import ESS_WARN, RHAT_WARN, ess_bulk, ess_tail, rhat
-from roshan.estimate.results import EstimateResult
+from roshan.estimate.results import EstimateResult, median_interval
 
 __all__ = [
     "fit_lcmcr",
@@ -743,9 +743,7 @@ def summarise_draws(
     counts: CaptureCounts, d: LcmcrDraws, *, level: float, method: str, settings: dict
 ) -> EstimateResult:
     pooled = d.n.reshape(-1)
-    tail = (1.0 - level) / 2.0
-    est = float(np.median(pooled))
-    lo, hi = (float(v) for v in np.quantile(pooled, [tail, 1.0 - tail]))
+    est, lo, hi = median_interval(pooled, level)
     agree = _agreement(d.n)
     r, chain_medians, disagree = agree.rhat, agree.medians, agree.disagree
     e = ess_bulk(d.n) if d.n.shape[1] >= 4 else float("nan")

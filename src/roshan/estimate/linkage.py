@@ -172,7 +172,7 @@ def pool_results(
     clustering's mean; it is taken off the between-clustering variance, and the
     within-clustering variance is then the rest of the mixture's variance.
     """
-    from roshan.estimate.results import EstimateResult
+    from roshan.estimate.results import EstimateResult, median_interval
 
     ok = [
         r
@@ -202,9 +202,7 @@ def pool_results(
             total = float(np.concatenate(parts).var(ddof=1))
             between = min(max(between - float(mc_variance), 0.0), total)
             within = total - between
-        lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-        estimate = float(np.median(mix))
-        lower, upper = (float(x) for x in np.quantile(mix, [lo_q, hi_q]))
+        estimate, lower, upper = median_interval(mix, level)
         info.update(
             {
                 "pooling": "mixture of posterior draws",

@@ -30,7 +30,7 @@ else:
 
     D = TypeVar("D")
 
-__all__ = ["EstimateResult", "RESULT_KEYS", "format_count", "jsonable"]
+__all__ = ["EstimateResult", "RESULT_KEYS", "format_count", "jsonable", "median_interval"]
 
 RESULT_KEYS = (
     "method",
@@ -148,6 +148,14 @@ class EstimateResult(Generic[D]):
         if lang == "fa":
             return _summary_fa(self)
         return _summary_en(self)
+
+
+def median_interval(draws: np.ndarray, level: float) -> tuple[float, float, float]:
+    """The median of posterior ``draws`` and their equal-tailed ``level`` interval
+    (NumPy's default, linear quantiles): ``(estimate, lower, upper)``."""
+    tail = (1.0 - level) / 2.0
+    lo, hi = np.quantile(draws, [tail, 1.0 - tail])
+    return float(np.median(draws)), float(lo), float(hi)
 
 
 def format_count(x: float | None) -> str:
