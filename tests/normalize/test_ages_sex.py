@@ -280,3 +280,22 @@ def test_several_terms_that_agree_say_the_sex(value: str, sex: str | None) -> No
     sexes (the header "M/F" typed into a cell) still is."""
     r = parse_sex(value)
     assert (r.value, r.recognised) == (sex, sex is not None)
+
+
+@pytest.mark.parametrize(
+    ("value", "sex"),
+    [
+        ("♂", "m"),
+        ("♀", "f"),
+        ("♀\ufe0f", "f"),  # the emoji form
+        ("Mard", "m"),  # Persian written in Latin letters
+        ("Zan", "f"),
+        ("Khanom", "f"),
+        ("آقای", "m"),
+        ("خانوم", "f"),  # spoken spelling of خانم
+    ],
+)
+def test_sex_in_symbols_finglish_and_spoken_spelling(value: str, sex: str) -> None:
+    """These were unrecognised (the symbols were even read as a recognised blank)."""
+    r = parse_sex(value)
+    assert (r.value, r.recognised) == (sex, True)

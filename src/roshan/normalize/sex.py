@@ -34,6 +34,12 @@ _MALE = {
     "ن",
     "مرد جوان",
     "son",
+    "آقای",
+    "اقای",
+    "mard",
+    "pesar",
+    "agha",
+    "aqa",
 }
 _FEMALE = {
     "f",
@@ -56,6 +62,12 @@ _FEMALE = {
     "زنانه",
     "daughter",
     "w",
+    "خانوم",
+    "zan",
+    "dokhtar",
+    "khanom",
+    "khanum",
+    "khanoom",
 }
 _UNKNOWN = {
     "",
@@ -76,6 +88,9 @@ _UNKNOWN = {
 }
 
 
+_SYMBOLS = {"♂": "m", "♀": "f", "\u2642\ufe0f": "m", "\u2640\ufe0f": "f"}
+
+
 @dataclass(frozen=True)
 class SexResult:
     """``value`` is 'm', 'f' or None; ``recognised`` False for an unknown term."""
@@ -88,6 +103,8 @@ class SexResult:
 @lru_cache(maxsize=10_000)
 def parse_sex(value: str | None) -> SexResult:
     """Map a reported sex term to 'm'/'f'; blank or 'unknown' → None (recognised)."""
+    if value and value.strip() in _SYMBOLS:
+        return SexResult(_SYMBOLS[value.strip()], True)
     t = normalize_text(value)
     if t in _MALE:
         return SexResult("m", True)
