@@ -73,13 +73,13 @@ def widen_for_matching(result: Any, rsd: float | None = None) -> tuple[float, fl
     count. Returns the interval before, or None when the result has no interval."""
     import math
 
-    from scipy.stats import norm
+    from roshan.estimate.results import normal_z
 
     est, lo, hi = result.estimate, result.lower, result.upper
     if est is None or lo is None or hi is None:
         return None
     rsd = matching_rsd(est) if rsd is None else rsd
-    extra = float(norm.ppf(0.5 + float(result.level) / 2)) * rsd * float(est)
+    extra = normal_z(float(result.level)) * rsd * float(est)
     result.lower = max(float(result.observed), est - math.hypot(est - lo, extra))
     result.upper = est + math.hypot(hi - est, extra)
     return float(lo), float(hi)

@@ -36,6 +36,7 @@ import pandas as pd
 from scipy.stats import t as student_t
 
 from roshan.errors import EstimationError, LinkageError
+from roshan.estimate.results import normal_z
 from roshan.link.uncertainty.graph import (
     DEFAULT_CHAIN_GUARD,
     DRAW_BAND,
@@ -116,17 +117,11 @@ def fit_counts(method: str, counts: Any, **opts: Any):
     raise EstimationError(f"method {method!r} is not available yet in this roshan build")
 
 
-def _z(level: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + level / 2))
-
-
 def _log_within(res: Any) -> float | None:
     """The within-clustering variance of log N a result's interval implies (Rubin's u)."""
     if res is None or not res.estimate or not res.lower or not res.upper or res.lower <= 0:
         return None
-    u = ((math.log(res.upper) - math.log(res.lower)) / (2 * _z(res.level or 0.95))) ** 2
+    u = ((math.log(res.upper) - math.log(res.lower)) / (2 * normal_z(res.level or 0.95))) ** 2
     return u if u > 0 else None
 
 
@@ -212,7 +207,7 @@ def pool_results(
         )
         draws = mix
     else:
-        z = _z(level)
+        z = normal_z(level)
         q = np.log(est_each)
         lows = np.array([max(float(r.lower), 1e-9) for r in ok])
         highs = np.array([float(r.upper) for r in ok])
@@ -659,7 +654,7 @@ class _ChainFits:
         info: LinkageDiagnostics = pooled.diagnostics["linkage"]
         within = info.get("within_variance")
         if within is not None and within >= 0:  # per-clustering stretches are too short
-            info["width_if_linkage_certain"] = 2 * _z(level) * math.sqrt(within)
+            info["width_if_linkage_certain"] = 2 * normal_z(level) * math.sqrt(within)
         info.update(
             {
                 "refit": "chain",
@@ -1012,7 +1007,7 @@ def _n_draw(res: Any, rng: np.random.Generator) -> float | None:
     if res.draws is not None and len(res.draws):
         return float(rng.choice(np.asarray(res.draws, dtype=float)))
     if res.estimate and res.lower and res.upper and res.lower > 0:
-        sd = (math.log(res.upper) - math.log(res.lower)) / (2 * _z(res.level or 0.95))
+        sd = (math.log(res.upper) - math.log(res.lower)) / (2 * normal_z(res.level or 0.95))
         return float(math.exp(rng.normal(math.log(res.estimate), sd)))
     return None
 
@@ -1062,7 +1057,7 @@ def pool_strata(
     """Pool each stratum over the clusterings (Rubin's rules on log N), with the share of
     its variance that comes from linkage. A stratum missing or not estimable in a draw is
     pooled over the draws where it was estimated (``draws_used`` says how many)."""
-    z = _z(level)
+    z = normal_z(level)
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for res in per_draw:
         if res is None:

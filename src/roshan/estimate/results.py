@@ -30,7 +30,14 @@ else:
 
     D = TypeVar("D")
 
-__all__ = ["EstimateResult", "RESULT_KEYS", "format_count", "jsonable", "median_interval"]
+__all__ = [
+    "EstimateResult",
+    "RESULT_KEYS",
+    "format_count",
+    "jsonable",
+    "median_interval",
+    "normal_z",
+]
 
 RESULT_KEYS = (
     "method",
@@ -156,6 +163,14 @@ def median_interval(draws: np.ndarray, level: float) -> tuple[float, float, floa
     tail = (1.0 - level) / 2.0
     lo, hi = np.quantile(draws, [tail, 1.0 - tail])
     return float(np.median(draws)), float(lo), float(hi)
+
+
+def normal_z(level: float) -> float:
+    """The normal quantile z of a two-sided ``level`` interval, P(|Z| <= z) = ``level``
+    (1.96 at 0.95)."""
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2))
 
 
 def format_count(x: float | None) -> str:
