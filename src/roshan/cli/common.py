@@ -69,6 +69,13 @@ def lang_option(text: str, default: str = "en") -> Any:
     return typer.Option(default, "--lang", help=text)
 
 
+def workspace_or_counts_arg(text: str) -> Any:
+    """The optional workspace argument of the commands that read a workspace or, instead, a
+    counts table given with :func:`counts_option` (:func:`workspace_or_counts` refuses
+    both, or neither); ``text`` is its help."""
+    return typer.Argument(None, help=text)
+
+
 def counts_option(text: str) -> Any:
     """The ``--counts FILE.csv`` option of the commands that read a counts table instead
     of a workspace (:func:`workspace_or_counts` refuses both, or neither); ``text`` is its

@@ -32,6 +32,7 @@ from roshan.cli.common import (
     split_list,
     step,
     workspace_or_counts,
+    workspace_or_counts_arg,
 )
 from roshan.errors import EstimationError
 from roshan.estimate import DEFAULT_METHOD, METHODS
@@ -70,8 +71,8 @@ def _options(method: str, raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def estimate(
-    workspace: Path | None = typer.Argument(
-        None, help="Workspace folder (uses the capture histories of the latest `roshan link`)."
+    workspace: Path | None = workspace_or_counts_arg(
+        "Workspace folder (uses the capture histories of the latest `roshan link`)."
     ),
     counts: Path | None = counts_option(
         "Counts CSV instead of a workspace: one 0/1 column per list, "

@@ -23,13 +23,12 @@ from roshan.cli.common import (
     progress,
     step,
     workspace_or_counts,
+    workspace_or_counts_arg,
 )
 
 
 def report(
-    workspace: Path | None = typer.Argument(
-        None, help="The workspace folder (or --counts instead)."
-    ),
+    workspace: Path | None = workspace_or_counts_arg("The workspace folder (or --counts instead)."),
     counts: Path | None = counts_option(
         "Build the report from a counts CSV alone instead of a workspace (one 0/1 "
         "column per list, optional stratum columns, 'count'; the provenance "
