@@ -117,11 +117,20 @@ def fit_counts(method: str, counts: Any, **opts: Any):
     raise EstimationError(f"method {method!r} is not available yet in this roshan build")
 
 
-def _log_within(res: Any) -> float | None:
-    """The within-clustering variance of log N a result's interval implies (Rubin's u)."""
+def _log_sd(res: Any) -> float | None:
+    """The sd of log N a result's interval implies (normal on the log scale), or None
+    without an estimate and a positive interval."""
     if res is None or not res.estimate or not res.lower or not res.upper or res.lower <= 0:
         return None
-    u = ((math.log(res.upper) - math.log(res.lower)) / (2 * normal_z(res.level or 0.95))) ** 2
+    return (math.log(res.upper) - math.log(res.lower)) / (2 * normal_z(res.level or 0.95))
+
+
+def _log_within(res: Any) -> float | None:
+    """The within-clustering variance of log N a result's interval implies (Rubin's u)."""
+    sd = _log_sd(res)
+    if sd is None:
+        return None
+    u = sd**2
     return u if u > 0 else None
 
 
@@ -1006,10 +1015,10 @@ def _n_draw(res: Any, rng: np.random.Generator) -> float | None:
     them, else from a log-normal matching its interval."""
     if res.draws is not None and len(res.draws):
         return float(rng.choice(np.asarray(res.draws, dtype=float)))
-    if res.estimate and res.lower and res.upper and res.lower > 0:
-        sd = (math.log(res.upper) - math.log(res.lower)) / (2 * normal_z(res.level or 0.95))
-        return float(math.exp(rng.normal(math.log(res.estimate), sd)))
-    return None
+    sd = _log_sd(res)
+    if sd is None:
+        return None
+    return float(math.exp(rng.normal(math.log(res.estimate), sd)))
 
 
 def _fit_seeded(method: str, counts: Any, opts: dict[str, Any], seed: int) -> Any:
