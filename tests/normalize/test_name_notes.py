@@ -305,3 +305,67 @@ def test_a_place_after_the_name_is_no_part_of_it(raw: str) -> None:
 )
 def test_a_name_that_is_also_a_place_stays(raw: str, family: str) -> None:
     assert normalize_name(raw).family_key == family
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Hossein Rezaei / حسین رضایی",
+        "حسین رضایی / Hossein Rezaei",
+        "حسین رضایی/Hossein Rezaei",
+        "Hossein Rezaei - Hossein Rezaie",  # two spellings of one name
+        "Hossein Rezaei | Hosein Rezaee",
+    ],
+)
+def test_a_name_written_twice_in_one_cell_is_read_once(raw: str) -> None:
+    r = normalize_name(raw)
+    assert (r.given_key, r.family_key) == ("hsYn", "rzY")
+
+
+def test_two_names_in_one_cell_are_not_taken_for_two_writings() -> None:
+    # two people, or a name and something else: left as written
+    assert normalize_name("Hossein Rezaei - Ali Rezaei").family_key == "rzY AlY rzY"
+
+
+@pytest.mark.parametrize(
+    "raw", ["Mir Hossein Mousavi", "Mirhossein Mousavi", "میرحسین موسوی", "میر حسین موسوی"]
+)
+def test_mir_reads_the_same_written_apart_or_run_together(raw: str) -> None:
+    r = normalize_name(raw)
+    assert (r.given_key, r.family_key, r.title) == ("hsYn", "mvsvY", "mir")
+
+
+@pytest.mark.parametrize(
+    ("raw", "given"),
+    [("Miriam Rezaei", "mYrYm"), ("Miran Rezaei", "mYrn"), ("Mirna Rezaei", "mYrnA")],
+)
+def test_a_name_that_starts_with_mir_stays_whole(raw: str, given: str) -> None:
+    r = normalize_name(raw)
+    assert (r.given_key, r.title) == (given, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "given"),
+    [
+        ("Mohd Reza Rezaei", "mhmd rzA"),
+        ("M. Reza Rezaei", "mhmd rzA"),  # was: given "m", father "Reza" (in the middle)
+        ("M. Javad Zarif", "mhmd jvd"),
+        ("M. Rezaei", "m"),  # an initial before a family name stays an initial
+        ("M. Zahra Karimi", "m zhrA"),  # Mohammad makes no compound with a woman's name
+    ],
+)
+def test_mohammad_cut_short(raw: str, given: str) -> None:
+    r = normalize_name(raw)
+    assert r.given_key == given
+    assert r.father_key is None
+
+
+def test_farzand_cut_short_introduces_the_father() -> None:
+    r = normalize_name("حسین رضایی ف. علی")
+    assert (r.given_key, r.family_key, r.father_key) == ("hsYn", "rzY", "AlY")
+
+
+@pytest.mark.parametrize("raw", ["مجهول‌الهویه", "مجهول الهویه", "جسد مجهول‌الهویه"])
+def test_unknown_identity_is_no_name(raw: str) -> None:
+    r = normalize_name(raw)
+    assert (r.given_key, r.family_key) == (None, None)

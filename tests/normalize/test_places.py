@@ -89,6 +89,8 @@ def test_typos_and_french_spellings() -> None:
         ("Sistan & Baluchistan", "IR-11"),
         ("W. Azerbaijan", "IR-04"),
         ("Azerbaijan, West", "IR-04"),
+        ("Azerbaijan West", "IR-04"),
+        ("Khorasan North", "IR-28"),
         ("N. Khorasan", "IR-28"),
         ("S. Khorasan", "IR-29"),
         ("Ilam, Iran", "IR-16"),

@@ -30,6 +30,7 @@ from roshan.normalize.variants import (
     is_suffix_token,
     multiword_family_names,
     read_tsv,
+    sex_of_given_key,
     token_script_split,
 )
 
@@ -112,7 +113,7 @@ _PLACEHOLDER_FILLER = frozenset(
     for w in (
         "man woman male female boy girl child body person corpse victim identity name "
         "not no known the an a of young old "
-        "مرد زن پسر دختر کودک جسد فرد شخص هویت با بی نام و نشان جوان"
+        "مرد زن پسر دختر کودک جسد فرد شخص هویت با بی نام و نشان جوان الهویه الهویة"
     ).split()
 )
 
@@ -197,9 +198,35 @@ def strip_name_notes(raw: str) -> str:
         raw = _AGE_NOTE.sub(" ", strip_latin_accents(raw))
         raw = re.sub(r"[\s\-–,،]+$", "", raw)
     if " " in raw or "," in raw or "،" in raw:
+        raw = _one_writing(raw)
         raw = _without_place(raw)
     if front:
         raw = " ".join([*front, raw])
+    return raw
+
+
+# The name written twice in one cell: in both scripts («حسین رضایی / Hossein Rezaei»,
+# "Hossein Rezaei - حسین رضایی") or in two spellings ("Hossein Rezaei | Hossein Rezaie").
+_TWO_WRITINGS = re.compile(r"^(?P<a>[^/|\-–—]+?)(?:\s*/\s*|\s+[|\-–—]\s+)(?P<b>[^/|\-–—]+)$")
+
+
+def _one_writing(raw: str) -> str:
+    """One of two writings of the same name in a cell: the Persian one where the two
+    are in different scripts with as many words, else the first where both give the
+    same keys. Anything else (two people, a name and a place) is left as it is."""
+    m = _TWO_WRITINGS.match(raw.strip())
+    if not m:
+        return raw
+    a, b = m.group("a").strip(), m.group("b").strip()
+    wa, wb = normalize_text(a).split(), normalize_text(b).split()
+    if len(wa) < 2 or len(wa) != len(wb):
+        return raw
+    pa, pb = (all(is_persian_token(w) for w in ws) for ws in (wa, wb))
+    if pa != pb and (pa or all(w.isascii() for w in wa)) and (pb or all(w.isascii() for w in wb)):
+        return a if pa else b
+    table = default_table()
+    if [table.token_keys(w) for w in wa] == [table.token_keys(w) for w in wb]:
+        return a
     return raw
 
 
@@ -371,8 +398,10 @@ def romanize_token(token: str, table: VariantTable | None = None) -> str:
 
 
 _ALLAH = {"الله", "اله", "allah", "ollah", "olah", "ullah", "ulah", "alah"}
-# Honorific prefixes written run-together with the name (سیدمحمد, Seyedmohammad).
-_ATTACHED = ("سید", "seyyed", "seyed", "sayyed", "sayed", "sayyid")
+# Honorific prefixes written run-together with the name (سیدمحمد, Seyedmohammad,
+# میرحسین, Mirhossein: as "Mir Hossein" is read).
+_ATTACHED = ("سید", "seyyed", "seyed", "sayyed", "sayed", "sayyid", "میر", "mir")
+_MIR = ("میر", "mir")
 
 
 # The Abd-ol- names (عبدالرضا, عبدالله, عبدالکریم) in Latin: Abdolreza, Abdulreza, Abdul
@@ -413,18 +442,46 @@ def _tokens(norm: str) -> list[str]:
             out[-1] = out[-1] + t  # ابو القاسم = ابوالقاسم, عبد الله = عبدالله
         else:
             out.append(t)
+    return _mohammad(out)
+
+
+# Mohammad cut short in Latin: "Mohd Reza", "M. Reza", "M. Ali" (the initial only
+# before a common given name, with which Mohammad makes the compound name).
+_MOHD = frozenset({"mohd", "muhd", "mohd.", "mhd"})
+
+
+def _mohammad(toks: list[str]) -> list[str]:
+    out = ["mohammad" if t in _MOHD else t for t in toks]
+    if len(out) >= 2 and out[0] == "m":
+        table = default_table()
+        keys = table.token_keys(out[1])
+        score = table._score(keys[0]) if len(keys) == 1 else None
+        k = keys[0] if keys else ""
+        # a man's given name, not the family name of "M. Rezaei"
+        given = len(out) >= 3 or not is_family_key(k)
+        if score and score[0] == 2.0 and given and k != "mhmd" and sex_of_given_key(k) == "m":
+            out[0] = "mohammad"
     return out
 
 
-def _detach_honorific(token: str, table: VariantTable) -> tuple[str | None, str]:
-    """Split a run-together honorific prefix (سیدمحمد → seyyed + محمد) when the rest is a name."""
+def _detach_honorific(token: str, table: VariantTable, mir: bool = True) -> tuple[str | None, str]:
+    """Split a run-together honorific prefix (سیدمحمد → seyyed + محمد) when the rest is
+    a name; Mir only when ``mir`` (not from the last word of a full name: میرموسوی is a
+    family name)."""
     if not token.startswith(_ATTACHED):
         return None, token
     for pre in _ATTACHED:
         if token.startswith(pre) and len(token) >= len(pre) + 3:
             rest = token[len(pre) :]
             keys = table.token_keys(rest)
-            if len(keys) >= 1 and table._score(keys[0]) is not None:
+            score = table._score(keys[0]) if keys else None
+            if pre in _MIR:
+                if not mir:
+                    continue
+                # Mir + a common given name only: Miriam, Mirzaei and Miran stay whole
+                if len(keys) == 1 and score and score[0] == 2.0 and is_given_key(keys[0]):
+                    return honorific_of(pre), rest
+            elif score is not None:
                 return honorific_of(pre), rest
     return None, token
 
@@ -499,7 +556,7 @@ def name_part(
                 hons.append(h)
             continue
         if role != "family" and (role != "full" or leading):
-            h, t = _detach_honorific(t, table)
+            h, t = _detach_honorific(t, table, role != "full" or i < len(toks) - 1)
             if h is not None and h not in hons:
                 hons.append(h)
         leading = False
@@ -803,6 +860,7 @@ _MARKERS_STRONG: tuple[tuple[str, ...], ...] = (
     ("father",),
 )
 _MARKERS_WEAK: tuple[tuple[str, ...], ...] = (
+    ("ف",),  # فرزند cut short: «حسین رضایی ف علی»
     ("پسر",),
     ("دختر",),
     ("ولد",),

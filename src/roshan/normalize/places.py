@@ -220,7 +220,7 @@ _POINTS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 _PROVINCE_COUNTRY = re.compile(r"\s*[,،]?\s*(?:iran|ایران)\s*$")
 _PROVINCE_AMPERSAND = re.compile(r"\s*&\s*")
 _PROVINCE_POINT = re.compile(r"\b([nsew])\.\s*")
-_PROVINCE_POINT_LAST = re.compile(r"^(.+?)\s*,\s*(north|south|east|west)$")
+_PROVINCE_POINT_LAST = re.compile(r"^(.+?)\s*,?\s*\b(north|south|east|west)$")
 
 
 #: A town of at least this many people counts as a place by its name alone, in
