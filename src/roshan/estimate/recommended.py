@@ -277,7 +277,7 @@ def _disagreement(primary: EstimateResult, comp: EstimateResult, label: str) -> 
         )
     elif not (primary.lower <= comp.estimate <= primary.upper):
         out.append(
-            f"components disagree: {label}'s estimate {format_count(comp.estimate)} lies outside the "
-            f"recommended interval [{format_count(primary.lower)}, {format_count(primary.upper)}]"
+            f"components disagree: {label}'s estimate {format_count(comp.estimate)} lies "
+            f"outside the recommended interval [{format_count(primary.lower)}, {format_count(primary.upper)}]"
         )
     return out

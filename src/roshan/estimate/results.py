@@ -229,8 +229,8 @@ def _summary_en(r: EstimateResult) -> str:
         else:
             lo, hi = docs
             lines.append(
-                f"Estimated total: {format_count(r.estimate)} people ({r.method}). Between {lo:,} and "
-                f"{hi:,} people appear on at least one of {len(r.lists)} lists ({lists}): "
+                f"Estimated total: {format_count(r.estimate)} people ({r.method}). "
+                f"Between {lo:,} and {hi:,} people appear on at least one of {len(r.lists)} lists ({lists}): "
                 f"the matching of records is uncertain (the linker counts {r.observed:,}), "
                 f"so about {format_count(max(0.0, r.estimate - hi))} to "
                 f"{format_count(max(0.0, r.estimate - lo))} are estimated to be on none."
@@ -244,8 +244,8 @@ def _summary_en(r: EstimateResult) -> str:
                 else "sampling uncertainty"
             )
             lines.append(
-                f"{pct} {kind}: {format_count(r.lower)} to {format_count(r.upper)}. The interval reflects "
-                f"{what} under the model's assumptions only; it does not cover "
+                f"{pct} {kind}: {format_count(r.lower)} to {format_count(r.upper)}. "
+                f"The interval reflects {what} under the model's assumptions only; it does not cover "
                 "errors in the assumptions themselves."
             )
         else:
@@ -345,8 +345,8 @@ def _summary_fa(r: EstimateResult) -> str:
         docs = r.documented_range
         if docs is None:
             lines.append(
-                f"برآورد کل: {format_count(r.estimate)} نفر ({r.method})؛ {r.observed:,} نفر دست‌کم در "
-                f"یکی از {len(r.lists)} فهرست آمده‌اند."
+                f"برآورد کل: {format_count(r.estimate)} نفر ({r.method})؛ "
+                f"{r.observed:,} نفر دست‌کم در یکی از {len(r.lists)} فهرست آمده‌اند."
             )
         else:
             lines.append(
