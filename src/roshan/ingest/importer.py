@@ -37,6 +37,7 @@ from roshan.ingest.readers import EXTRA_PREFIX, Table, open_table
 from roshan.normalize.validate import DATE_FIELDS, MESSAGES, DateColumns, check_fields
 from roshan.store.ledger_data import canonical_json, leaf_hash, raw_row_leaf_data_from_json
 from roshan.store.models import Import, LedgerLeaf, Record, Source, utcnow
+from roshan.store.records import list_dates
 from roshan.store.workspace import Workspace, actor_name
 
 BATCH_ROWS = 5_000
@@ -452,7 +453,8 @@ def ingest_table(
         import_id = _new_id(res)
         next_seq = conn.execute(select(func.coalesce(func.max(LedgerLeaf.seq), -1))).scalar_one()
         builder = _BatchBuilder(conn.dialect.name, import_id, source_id, sha256, int(next_seq) + 1)
-        dates = DateColumns(prior=_source_dates(conn, source_id))
+        stated = list_dates({"options": mapping.options if mapping else {}, "resolved": columns})
+        dates = DateColumns(prior=_source_dates(conn, source_id), stated=stated)
         batches = _prepared_batches(table, columns, builder, result, strict, dates)
         if _use_worker(table):
             batches = _in_worker(batches, result)

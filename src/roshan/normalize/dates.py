@@ -35,6 +35,7 @@ with the value. Arithmetic uses ``jdatetime``.
 from __future__ import annotations
 
 import calendar as _cal
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -397,6 +398,67 @@ def _day_or(pre: str, d1: str, d2: str, post: str, *, hint: ColumnHint) -> DateR
 _ORDER_SPEC = re.compile(r"(dd?|mm?)[/.\-](?:dd?|mm?)[/.\-](?:yyyy|yy)")
 
 
+# What a header or a mapping option says of its dates: "Date (dd/mm/yyyy)", "DOD
+# (MM-DD-YYYY)", "%d/%m/%Y", «تاریخ (روز/ماه/سال)», «تاریخ فوت (شمسی)», "Date (Gregorian)".
+_SPEC_ORDER = re.compile(
+    r"(?<![a-z])(%?d{1,2}|%?m{1,2}|روز|ماه)\s*[/.\-\s]\s*(%?d{1,2}|%?m{1,2}|روز|ماه)\s*[/.\-\s]\s*"
+    r"(%?y{1,4}|سال)(?![a-z])"
+)
+_SPEC_JALALI = re.compile(
+    r"jalali|shamsi|solar\s*hijri|persian\s+calendar|hijri\s+shamsi|شمسی|خورشیدی|جلالی"
+)
+_SPEC_GREGORIAN = re.compile(r"gregorian|miladi|میلادی")
+
+
+def hint_from_text(text: str | None) -> ColumnHint:
+    """The calendar and day/month order that a header or a mapping option states
+    ("Date of death (dd/mm/yyyy)", "%m/%d/%Y", «تاریخ (شمسی)», "jalali"); fields it
+    does not state are None. A header's own word wins over what the column's values
+    suggest (:func:`with_stated`)."""
+    if not text or not isinstance(text, str):
+        return ColumnHint()
+    t = text.lower()
+    cal = "jalali" if _SPEC_JALALI.search(t) else None
+    if _SPEC_GREGORIAN.search(t):
+        cal = None if cal else "gregorian"  # both named: says nothing
+    order = None
+    m = _SPEC_ORDER.search(t)
+    if m:
+        first, second = m.group(1).lstrip("%"), m.group(2).lstrip("%")
+        if first[0] in "dر" and second[0] in "mم":
+            order = True
+        elif first[0] in "mم" and second[0] in "dر":
+            order = False
+    return ColumnHint(cal, order)
+
+
+def with_stated(detected: ColumnHint, stated: ColumnHint) -> ColumnHint:
+    """``detected`` with each field ``stated`` gives put in its place."""
+    return ColumnHint(
+        stated.calendar or detected.calendar,
+        stated.day_first if stated.day_first is not None else detected.day_first,
+        detected.anchor,
+    )
+
+
+@lru_cache(maxsize=1024)
+def stated_hint(list_dates: str, field: str) -> ColumnHint:
+    """What an import says of ``field``'s dates: the header's words, then the mapping's
+    ``calendar`` and ``date_format`` options over them. ``list_dates`` is the store's
+    per-import summary (roshan.store.records.list_dates, JSON text)."""
+    try:
+        said = json.loads(list_dates)
+    except ValueError:
+        return ColumnHint()
+    if not isinstance(said, dict):
+        return ColumnHint()
+    header = hint_from_text((said.get("headers") or {}).get(field))
+    options = with_stated(
+        hint_from_text(said.get("calendar")), hint_from_text(said.get("date_format"))
+    )
+    return with_stated(header, options)
+
+
 def _dual(text: str, hint: ColumnHint) -> DateResult:
     """A cell holding the date twice ("1404/10/18 (2026-01-08)"): the first reading,
     when every part that is a date names the same day within one; else not a date
@@ -523,7 +585,13 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
             y = _expand_two_digit(y, cal or "jalali")
         if cal is None:
             return NOT_A_DATE
-        return _build(y, mo_, d, cal)
+        read = _build(y, mo_, d, cal)
+        if all_short and a <= 31 and read.first is not None and read.first > date.today():
+            # «۱۸/۱۰/۰۴» in a Jalali column: 18 Dey 1404, not 4 Dey 1418 (to come)
+            other = _build(_expand_two_digit(c, cal), b, a, cal)
+            if other.ok and other.first is not None and other.first <= date.today():
+                return other
+        return read
     if lens[0] <= 2 and lens[2] in (2, 4) and lens[1] <= 2:  # year last: D/M/Y or M/D/Y
         y = c
         ylen = lens[2]

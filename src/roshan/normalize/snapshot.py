@@ -26,7 +26,14 @@ import pyarrow.parquet as pq
 
 from roshan.normalize.ages import MAX_AGE, birth_year_in, parse_age
 from roshan.normalize.causes import cause_category, yes_no
-from roshan.normalize.dates import ColumnHint, DateResult, detect_column, parse_date
+from roshan.normalize.dates import (
+    ColumnHint,
+    DateResult,
+    detect_column,
+    parse_date,
+    stated_hint,
+    with_stated,
+)
 from roshan.normalize.ids import national_id
 from roshan.normalize.names import (
     FLAG_FATHER_FILLED,
@@ -596,15 +603,22 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     # ---- dates: calendar and day/month order detected per source column
     sources = _col(df, "source").astype(object).where(_col(df, "source").notna(), "")
 
+    stated_in = _col(df, "list_dates")
+
     def dates_for(col: str) -> tuple[list[DateResult], np.ndarray]:
         values = _col(df, col)
         hints: dict[Any, ColumnHint] = {}
         pairs = pd.DataFrame({"s": sources.to_numpy(), "v": values.astype(object).to_numpy()})
         for src, grp in pairs.groupby("s", sort=False, dropna=False):
             hints[src] = detect_column(pd.unique(grp["v"].dropna()))
-        return _distinct_apply(
-            [sources, values], lambda s, v: parse_date(v, hints.get(s if s is not None else ""))
-        )
+
+        def parse(s: Any, stated: str | None, v: Any) -> DateResult:
+            hint = hints.get(s if s is not None else "") or ColumnHint()
+            if stated:  # what the list's header or mapping says wins over detection
+                hint = with_stated(hint, stated_hint(stated, col))
+            return parse_date(v, hint)
+
+        return _distinct_apply([sources, stated_in, values], parse)
 
     dod, didx = dates_for("date_of_death")
     out["dod"] = _take([d.first for d in dod], didx)
