@@ -33,6 +33,7 @@ from roshan.ingest.mapping import (
     load_mapping,
     resolve_columns,
 )
+from roshan.ingest.notes import format_note
 from roshan.ingest.readers import EXTRA_PREFIX, Table, open_table
 from roshan.normalize.validate import DATE_FIELDS, MESSAGES, DateColumns, check_fields
 from roshan.store.ledger_data import canonical_json, leaf_hash, raw_row_leaf_data_from_json
@@ -112,22 +113,11 @@ def column_notes(columns: dict[str, str], mapping: ColumnMapping | None) -> list
     notes: list[str] = []
     guessed = [f"“{h}” → {columns[h]}" for h in guessed_columns(columns, mapping)]
     if guessed:
-        notes.append(
-            "columns read by the words of their header: "
-            + ", ".join(guessed)
-            + " (pass --mapping if one is wrong)"
-        )
+        notes.append(format_note("columns_guessed", columns=", ".join(guessed)))
     if "date_of_death" not in columns.values() and "date_of_burial" in columns.values():
-        notes.append(
-            "no column was read as the date of death: linkage will compare the date of "
-            "burial with other lists' dates of death, and otherwise rest on names, ages "
-            "and places; if the file has a date of death, name it in a --mapping file"
-        )
+        notes.append(format_note("no_date_of_death_burial"))
     elif "date_of_death" not in columns.values():
-        notes.append(
-            "no column was read as the date of death: linkage will rest on names, "
-            "ages and places alone; if the file has one, name it in a --mapping file"
-        )
+        notes.append(format_note("no_date_of_death"))
     return notes
 
 
@@ -420,11 +410,7 @@ def ingest_table(
     result.notes.extend(column_notes(columns, mapping))
     homes = [h for h in result.unmapped_columns if is_residence_header(h)]
     if homes:
-        result.notes.append(
-            ", ".join(f"“{h}”" for h in homes)
-            + " is kept as extra and read as the home town: the place, for linkage, of "
-            "records that give no place of death, burial place or list place"
-        )
+        result.notes.append(format_note("residence", columns=", ".join(f"“{h}”" for h in homes)))
     with ws.engine.begin() as conn:
         existing = _existing_import(conn, sha256)
         if existing is not None:

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, cast
 from roshan.errors import InputFileError
 from roshan.ingest.encodings import detect_encoding
 from roshan.ingest.mapping import auto_target, guess_target
+from roshan.ingest.notes import format_note
 
 CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
@@ -122,19 +123,11 @@ def second_header_rows(rows: list[list[Any]]) -> int:
 
 
 def _second_header_note(n: int) -> str:
-    return (
-        f"{'the row' if n == 1 else f'{n} rows'} below the header repeat{'s' if n == 1 else ''} "
-        "the column names (headers in a second language) and "
-        f"{'was' if n == 1 else 'were'} not read as data"
-    )
+    return format_note("second_header_one" if n == 1 else "second_header_many", n=n)
 
 
 def _preamble_note(n: int) -> str:
-    return (
-        f"{n} row{'s' if n > 1 else ''} above the header (a title or blank) "
-        f"{'were' if n > 1 else 'was'} not read as data; data rows are numbered "
-        "from the row after the header"
-    )
+    return format_note("preamble_many" if n > 1 else "preamble_one", n=n)
 
 
 def _row_dict(header: list[str], values: list[Any]) -> dict[str, Any]:
@@ -365,9 +358,11 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     if name != names[0] and sheet is None:
         table.warnings.insert(
             0,
-            f"read sheet {name!r}, the first with a name column (before it: "
-            f"{', '.join(repr(n) for n in names[: names.index(name)])}); pass --sheet to "
-            "read another",
+            format_note(
+                "sheet_chosen",
+                sheet=repr(name),
+                before=", ".join(repr(n) for n in names[: names.index(name)]),
+            ),
         )
     more = [n for n in lists if n != name]
     if not more:
@@ -416,9 +411,10 @@ def _join_sheets(
     warnings = list(first.warnings)
     if other:
         warnings.append(
-            f"sheet{'s' if len(other) > 1 else ''} {', '.join(repr(n) for n in other)} also "
-            f"hold{'' if len(other) > 1 else 's'} a list with other columns, not read here: "
-            "save each as its own file and import it (same --source)"
+            format_note(
+                "other_sheets_many" if len(other) > 1 else "other_sheets_one",
+                sheets=", ".join(repr(n) for n in other),
+            )
         )
     if not same:
         first.warnings = warnings
@@ -427,12 +423,15 @@ def _join_sheets(
     header = [*first.header, column]
     sheets = [(name, first), *same]
     warnings.append(
-        f"read {len(sheets)} sheets with the same columns as one list "
-        f"({', '.join(repr(n) for n, _ in sheets)}); rows are numbered on from sheet to "
-        f"sheet and the column {column!r} says which sheet each came from"
+        format_note(
+            "sheets_joined",
+            n=len(sheets),
+            sheets=", ".join(repr(n) for n, _ in sheets),
+            column=repr(column),
+        )
     )
     for n, t in same:
-        warnings.extend(f"sheet {n!r}: {w}" for w in t.warnings)
+        warnings.extend(format_note("sheet_note", sheet=repr(n), note=w) for w in t.warnings)
     row_notes: dict[int, list[tuple[str, str]]] = {}
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
@@ -478,25 +477,20 @@ def _sheet_table(path: Path, wb: Any, wb_formulas: Any, full: bool, name: str) -
                 for c in range(rng.min_col + 1, rng.max_col + 1):
                     merged[(r, c)] = None
                     merge_notes.setdefault(r, []).append(
-                        (
-                            c,
-                            f"merged cell {ref}: left empty, the merged value is kept in "
-                            f"column {first_col} only (not copied across columns)",
-                        )
+                        (c, format_note("merged_cell_across", ref=ref, column=first_col))
                     )
                 if r > rng.min_row:
                     merge_notes.setdefault(r, []).append(
                         (
                             rng.min_col,
-                            f"merged cell {ref}: value filled down from row "
-                            f"{rng.min_row} of the sheet",
+                            format_note("merged_cell_down", ref=ref, row=rng.min_row),
                         )
                     )
         if ranges:
             warnings.append(
-                f"{len(ranges)} merged cell ranges filled down their first column"
-                + (f" ({across} spanning several columns: not copied across)" if across else "")
-                + "; each row a merge touched carries a note"
+                format_note("merged_ranges_across", n=len(ranges), across=across)
+                if across
+                else format_note("merged_ranges", n=len(ranges))
             )
         assert wb_formulas is not None
         for row in wb_formulas[name].iter_rows():
@@ -542,16 +536,11 @@ def _sheet_table(path: Path, wb: Any, wb_formulas: Any, full: bool, name: str) -
         buffered = [[None] for _ in range(more)] + buffered[more:]  # numbered, not read
     with_value = len(formula_cells - no_cached)
     if with_value:
-        warnings.append(f"{with_value} formula cells read as the values Excel cached for them")
+        warnings.append(format_note("formula_cached", n=with_value))
     if no_cached:
         data_rows = sorted({r - start for r, _c in no_cached if r > start})
         shown = ", ".join(map(str, data_rows[:10])) + (" …" if len(data_rows) > 10 else "")
-        warnings.append(
-            f"{len(no_cached)} formula cells have no cached value (the file was not saved by "
-            f"Excel after they were written), so they were not read; rows with one in a "
-            f"mapped column were rejected (rows {shown or 'none'}); open and re-save the file "
-            "in Excel to import them"
-        )
+        warnings.append(format_note("formula_uncached", n=len(no_cached), rows=shown or "none"))
     row_notes: dict[int, list[tuple[str, str]]] = {}
     for r, notes in merge_notes.items():
         if r <= start:
@@ -677,7 +666,7 @@ def read_json(path: Path, encoding: str) -> Table:
         for i, obj in enumerate(data, start=1):
             yield i, _json_cells(obj, path.name, i)
 
-    notes = [f"the records were read from {where}"] if where else []
+    notes = [format_note("json_wrapped", path=where)] if where else []
     return Table(path, "json", encoding, header, rows(), notes)
 
 
@@ -727,8 +716,7 @@ def _json_array_table(path: Path, encoding: str, data: list[list[Any]]) -> Table
                 continue
             yield i, _row_dict(header, vals)
 
-    note = "a table of arrays: the first array is the header, data rows are numbered from the next"
-    return Table(path, "json", encoding, header, rows(), [note])
+    return Table(path, "json", encoding, header, rows(), [format_note("json_arrays")])
 
 
 def _read_jsonl(path: Path, encoding: str) -> Table:
