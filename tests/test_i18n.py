@@ -78,3 +78,79 @@ def test_lookup_fallbacks() -> None:
     assert web_i18n.t("fa", "no-such-key") == "no-such-key"
     with pytest.raises(KeyError):
         report_i18n.t("no-such-key")
+
+
+# ---------------------------------------------------------------- ingest notes in Persian
+
+#: A value for each field of the ingest notes (the file's text written as the readers do).
+NOTE_VALUES = {
+    "n": "12",
+    "across": "3",
+    "row": "4",
+    "rows": "3, 5, 8 …",
+    "sheet": "'Sheet 1: Tehran'",
+    "before": "'Cover', 'درباره'",
+    "sheets": "'Tehran', 'کرج'",
+    "column": "'sheet'",
+    "ref": "A6:B6",
+    "path": "data.records",
+    "columns": "“Full Name” → full_name, “سن” → age",
+    "note": "2 formula cells read as the values Excel cached for them",
+}
+
+
+def _fields(template: str) -> list[tuple[str, str, str]]:
+    from string import Formatter
+
+    return [(n, s, c or "") for _, n, s, c in Formatter().parse(template) if n is not None]
+
+
+def test_every_ingest_note_has_a_persian_template_with_its_fields() -> None:
+    from roshan.ingest import NOTES
+
+    assert set(web_i18n.NOTES_FA) == set(NOTES)
+    for key, english in NOTES.items():
+        persian = web_i18n.NOTES_FA[key]
+        assert sorted(_fields(persian)) == sorted(_fields(english)), key
+        assert all(spec == conv == "" for _, spec, conv in _fields(english)), key
+        assert any("\u0600" <= ch <= "\u06ff" for ch in persian), key  # written in Persian
+        assert set(_fields(english)) <= {(n, "", "") for n in NOTE_VALUES}, key
+
+
+@pytest.mark.parametrize("key", sorted(web_i18n.NOTES_FA))
+def test_ingest_note_round_trip_to_persian(key: str) -> None:
+    from roshan.ingest import NOTE_NUMBERS, NOTES, format_note, parse_note
+
+    fields = {n: NOTE_VALUES[n] for n, _, _ in _fields(NOTES[key])}
+    english = format_note(key, **fields)
+    assert parse_note(english) == (key, fields)
+    assert web_i18n.note_text(english, "en") == english
+    expected = {
+        n: (
+            web_i18n.note_text(v, "fa")
+            if n == "note"
+            else i18n.persian_digits(v)
+            if n in NOTE_NUMBERS
+            else f"\u2068{v}\u2069"
+        )
+        for n, v in fields.items()
+    }
+    persian = web_i18n.note_text(english, "fa")
+    assert persian == web_i18n.NOTES_FA[key].format(**expected)
+    for n, v in fields.items():  # the file's text as written, numbers in Persian digits
+        if n != "note":
+            assert (i18n.persian_digits(v) if n in NOTE_NUMBERS else v) in persian
+    if "note" in fields:
+        assert "۲ سلول فرمول‌دار" in persian
+
+
+def test_ingest_notes_keep_their_english_and_unknown_notes_stay_english() -> None:
+    from roshan.ingest import format_note
+
+    assert format_note("preamble_one", n=1) == (
+        "1 row above the header (a title or blank) was not read as data; data rows are "
+        "numbered from the row after the header"
+    )
+    assert format_note("json_wrapped", path="data") == "the records were read from data"
+    for text in ("a note no reader writes", "sheet 'X': not a note", ""):
+        assert web_i18n.note_text(text, "fa") == text

@@ -5,6 +5,7 @@ audit, dashboard, both languages and calendars. SYNTHETIC data only.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 
@@ -225,6 +226,58 @@ def test_upload_preview_of_free_form_headers(ingest_app) -> None:
     guessed = {col["column"] for col in p["columns"] if col["guessed"]}
     assert guessed == {"Name (Farsi)"}  # the second full-name column
     assert p["no_date_of_death"] is True
+
+
+def _workbook_with_notes() -> bytes:
+    """A SYNTHETIC workbook the reader writes notes about: a cover sheet before the list,
+    a title row and a second (Persian) header row, a formula saved without its value, and
+    a second sheet of the same list."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    assert wb.active is not None
+    wb.active.title = "Cover"
+    wb.active["A1"] = "SYNTHETIC list"
+    for title in ("Tehran", "Karaj"):
+        ws = wb.create_sheet(title)
+        ws.append([f"SYNTHETIC {title}"])
+        ws.append(["Full name", "Age", "Date of death"])
+        ws.append(["نام کامل", "سن", "تاریخ جان‌باختن"])
+        ws.append([f"SYNTHETIC Testname {title}", "=20+11", "2026-01-09"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_upload_preview_notes_in_persian(ingest_app) -> None:
+    """The notes the reader writes about a file are shown in Persian on the Persian
+    preview (sheet names as written, counts in Persian digits), in English on the English
+    one, and the API keeps them in English."""
+    c = client_for(ingest_app, "analyst")
+    h = {"X-CSRF-Token": session_csrf(c)}
+    r = c.post(
+        "/api/uploads",
+        data={"source_name": "SYNTHETIC-SHEETS", "source_kind": "ngo_list"},
+        files={"file": ("SYNTHETIC sheets.xlsx", _workbook_with_notes())},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    p = r.json()
+    english = p["warnings"]
+    assert any(w.startswith("read sheet 'Tehran', the first") for w in english)
+    assert any(w.startswith("sheet 'Karaj': 1 row above the header") for w in english)
+    fa = html.unescape(c.get(f"/upload/{p['id']}?lang=fa").text)
+    assert 'dir="rtl"' in fa
+    assert not any(w in fa for w in english)  # every note in Persian
+    assert "برگهٔ \u2068'Tehran'\u2069 خوانده شد" in fa
+    assert "برگهٔ \u2068'Karaj'\u2069: ۱ ردیف بالای سرستون‌ها" in fa
+    assert "ردیف زیر سرستون‌ها نام ستون‌ها را تکرار می‌کند" in fa
+    assert "۱ سلول فرمول‌دار مقدار ذخیره‌شده ندارند" in fa
+    assert "۲ برگه با ستون‌های یکسان" in fa
+    en = c.get(f"/upload/{p['id']}?lang=en").text
+    assert all(w in html.unescape(en) for w in english)
 
 
 MORGUE_CSV = (

@@ -14,13 +14,31 @@ from datetime import date, datetime
 from typing import Any
 
 from roshan.i18n import LANGS, direction, grouped, jalali_date, load_catalog, persian_digits, pick
+from roshan.ingest import NOTE_NUMBERS, parse_note
 
-__all__ = ["LANGS", "DEFAULT_LANG", "STRINGS", "t", "direction", "digits", "number", "format_date"]
+__all__ = [
+    "LANGS",
+    "DEFAULT_LANG",
+    "STRINGS",
+    "NOTES_FA",
+    "t",
+    "direction",
+    "digits",
+    "number",
+    "format_date",
+    "note_text",
+]
 
 DEFAULT_LANG = "en"
 
 #: Web strings by key, then language (from ``strings.toml``).
 STRINGS: dict[str, dict[str, str]] = load_catalog(__package__, "strings.toml")
+
+#: Persian templates of the ingest stage's notes, by the key of ``roshan.ingest.NOTES``
+#: (from ``notes.toml``).
+NOTES_FA: dict[str, str] = {
+    key: entry["fa"] for key, entry in load_catalog(__package__, "notes.toml").items()
+}
 
 
 def t(lang: str, key: str) -> str:
@@ -45,6 +63,31 @@ def number(value: Any, lang: str, decimals: int = 0) -> str:
         return grouped(value, lang, decimals)
     except (TypeError, ValueError):
         return digits(value, lang)
+
+
+def note_text(text: str, lang: str) -> str:
+    """A note of the file readers or the importer (``Table.warnings``, ``ImportResult.notes``,
+    a row's warning) in ``lang``: read back into its template's key and fields, then
+    written with the Persian template. Counts and row numbers get Persian digits; the
+    file's own text (sheet names, headers) is kept as written, each value isolated
+    (U+2068 … U+2069) so a left-to-right name does not reorder the sentence. A note the
+    catalog does not know, or without a Persian template, is shown as it is (English).
+    """
+    if lang != "fa":
+        return text
+    parsed = parse_note(text)
+    if parsed is None or parsed[0] not in NOTES_FA:
+        return text
+    key, fields = parsed
+    values: dict[str, str] = {}
+    for name, value in fields.items():
+        if name == "note":
+            values[name] = note_text(value, lang)
+        elif name in NOTE_NUMBERS:
+            values[name] = digits(value, lang)
+        else:
+            values[name] = f"\u2068{value}\u2069"
+    return NOTES_FA[key].format(**values)
 
 
 def format_date(value: Any, lang: str) -> str:

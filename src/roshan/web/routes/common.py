@@ -29,6 +29,7 @@ TEMPLATES.env.globals.update(
     label=i18n.value_label,
     province=i18n.province_label,
     reason=i18n.reason_label,
+    note=i18n.note_text,
 )
 
 
