@@ -254,7 +254,8 @@ def _workbook_with_notes() -> bytes:
 def test_upload_preview_notes_in_persian(ingest_app) -> None:
     """The notes the reader writes about a file are shown in Persian on the Persian
     preview (sheet names as written, counts in Persian digits), in English on the English
-    one, and the API keeps them in English."""
+    one, and the API keeps them in English; the import's page shows them once after the
+    import."""
     c = client_for(ingest_app, "analyst")
     h = {"X-CSRF-Token": session_csrf(c)}
     r = c.post(
@@ -278,6 +279,14 @@ def test_upload_preview_notes_in_persian(ingest_app) -> None:
     assert "۲ برگه با ستون‌های یکسان" in fa
     en = c.get(f"/upload/{p['id']}?lang=en").text
     assert all(w in html.unescape(en) for w in english)
+    # after the import: its page shows the import's notes once, in the page's language
+    c.get("/upload?lang=fa")
+    r = c.post(f"/upload/{p['id']}/confirm", data={"csrf_token": session_csrf(c)})
+    assert r.status_code == 200 and 'id="imported"' in r.text, r.text
+    page = html.unescape(r.text)
+    assert 'id="import-notes"' in page and "۲ برگه با ستون‌های یکسان" in page
+    assert not any(w in page for w in english)
+    assert 'id="import-notes"' not in c.get(str(r.url)).text  # shown once
 
 
 MORGUE_CSV = (

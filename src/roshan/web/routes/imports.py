@@ -34,9 +34,9 @@ from roshan.store import (
     record_event,
     rejected_rows_of,
 )
-from roshan.web.auth import INGEST, VIEW_NAMES, CurrentUser, require
+from roshan.web.auth import INGEST, VIEW_NAMES, CurrentUser, require, session_data
 from roshan.web.db import reader
-from roshan.web.routes.common import PathId, found, redirect, render
+from roshan.web.routes.common import PathId, found, redirect, render, update_session
 
 router = APIRouter()
 
@@ -328,6 +328,7 @@ def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[
         "already_imported": result.already_imported,
         "encoding": result.encoding,
         "file_format": result.file_format,
+        "notes": result.notes,
     }
 
 
@@ -409,6 +410,8 @@ def upload_confirm_page(
     request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
 ) -> Any:
     result = confirm_upload(request, user, upload_id)
+    # The import's notes, for its page to show once (they are not stored with the import).
+    update_session(request, import_notes={"id": result["import_id"], "notes": result["notes"]})
     return redirect(
         f"/imports/{result['import_id']}?new=1"
         + ("&again=1" if result.get("already_imported") else "")
@@ -433,6 +436,11 @@ def import_page(
     request: Request, import_id: PathId, user: CurrentUser = Depends(require(VIEW_NAMES))
 ) -> Any:
     data = found(rejected_rows(request.app.state.ws, import_id), "import")
+    notes: list[str] = []
+    held = session_data(request).get("import_notes")
+    if isinstance(held, dict) and held.get("id") == import_id:
+        notes = [str(n) for n in held.get("notes") or []]
+        update_session(request, import_notes=None)
     return render(
         request,
         "import.html",
@@ -440,6 +448,7 @@ def import_page(
             **data,
             "new": request.query_params.get("new"),
             "again": request.query_params.get("again"),
+            "notes": notes,
         },
     )
 
