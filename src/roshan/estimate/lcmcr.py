@@ -106,6 +106,16 @@ __all__ = [
 WARMUP_SWEEPS = 500
 """Initial sweeps with alpha fixed, as in R LCMCR, before burn-in."""
 
+# The sampler's defaults (see "Defaults and why" above), one place for every fit that
+# runs these chains: fit_lcmcr, sample_lcmcr, fit_recommended and the linkage draws.
+CLASSES = 10
+BURNIN = 10_000
+SAMPLES = 1_000
+THIN = 50
+CHAINS = 4
+ALPHA_PRIOR = 0.25
+"""R's LCMCR prior on the concentration alpha: Gamma(a_alpha, b_alpha) = (0.25, 0.25)."""
+
 DEFAULT_SEED = 20260108
 """Seed used when none is given (``fit_lcmcr``, ``fit_recommended``, ``roshan estimate``):
 the same command gives the same number. Recorded in every result's diagnostics with
@@ -386,14 +396,14 @@ def sample_lcmcr(
     patterns: np.ndarray,
     counts: np.ndarray,
     *,
-    classes: int = 10,
-    burnin: int = 10_000,
-    samples: int = 1_000,
-    thin: int = 50,
-    chains: int = 4,
+    classes: int = CLASSES,
+    burnin: int = BURNIN,
+    samples: int = SAMPLES,
+    thin: int = THIN,
+    chains: int = CHAINS,
     seed: int | None = None,
-    a_alpha: float = 0.25,
-    b_alpha: float = 0.25,
+    a_alpha: float = ALPHA_PRIOR,
+    b_alpha: float = ALPHA_PRIOR,
     workers: int | None = None,
     a_lambda: float = 1.0,
     b_lambda: float = 1.0,
@@ -591,14 +601,14 @@ class LcmcrChains:
 def fit_lcmcr(
     counts: CaptureCounts,
     *,
-    classes: int = 10,
-    burnin: int = 10_000,
-    samples: int = 1_000,
-    thin: int = 50,
-    chains: int = 4,
+    classes: int = CLASSES,
+    burnin: int = BURNIN,
+    samples: int = SAMPLES,
+    thin: int = THIN,
+    chains: int = CHAINS,
     seed: int | None = None,
-    a_alpha: float = 0.25,
-    b_alpha: float = 0.25,
+    a_alpha: float = ALPHA_PRIOR,
+    b_alpha: float = ALPHA_PRIOR,
     level: float = 0.95,
     workers: int | None = None,
     a_lambda: float = 1.0,

@@ -493,28 +493,36 @@ class _ChainFits:
         adapt_steps: int,
         n_lists: int,
     ) -> None:
-        from roshan.estimate.lcmcr import LcmcrChains
-        from roshan.estimate.recommended import miss_neutral_b
+        from roshan.estimate.lcmcr import (
+            ALPHA_PRIOR,
+            BURNIN,
+            CHAINS,
+            CLASSES,
+            SAMPLES,
+            THIN,
+            LcmcrChains,
+        )
+        from roshan.estimate.recommended import RECOMMENDED_A_ALPHA, miss_neutral_b
 
         o = dict(fit_opts)
         self.method, self.seed = method, seed
         self.level = float(o.pop("level", 0.95))
         o.pop("seed", None)
-        self.classes = int(o.pop("classes", 10))
-        self.chains = int(o.pop("chains", 4))
-        self.burnin = int(o.pop("burnin", 10_000))
-        self.samples = int(o.pop("samples", 1_000))
-        self.thin = int(o.pop("thin", 50))
+        self.classes = int(o.pop("classes", CLASSES))
+        self.chains = int(o.pop("chains", CHAINS))
+        self.burnin = int(o.pop("burnin", BURNIN))
+        self.samples = int(o.pop("samples", SAMPLES))
+        self.thin = int(o.pop("thin", THIN))
         self.workers = o.pop("workers", None)
         if method == "recommended":
             self.compare = tuple(o.pop("compare", ("lcmcr",)))
-            self.a_alpha = float(o.pop("a_alpha", 1.0))
-            self.b_alpha = float(o.pop("b_alpha", 0.25))
+            self.a_alpha = float(o.pop("a_alpha", RECOMMENDED_A_ALPHA))
+            self.b_alpha = float(o.pop("b_alpha", ALPHA_PRIOR))
             a_lam, b_lam = 1.0, miss_neutral_b(n_lists)
         else:
             self.compare = ()
-            self.a_alpha = float(o.pop("a_alpha", 0.25))
-            self.b_alpha = float(o.pop("b_alpha", 0.25))
+            self.a_alpha = float(o.pop("a_alpha", ALPHA_PRIOR))
+            self.b_alpha = float(o.pop("b_alpha", ALPHA_PRIOR))
             a_lam, b_lam = float(o.pop("a_lambda", 1.0)), float(o.pop("b_lambda", 1.0))
         if o:
             raise EstimationError(

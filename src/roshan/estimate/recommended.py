@@ -69,7 +69,17 @@ from typing import Any
 
 from roshan.errors import EstimationError, RoshanError
 from roshan.estimate.counts import CaptureCounts
-from roshan.estimate.lcmcr import fit_lcmcr, kernel_seed, resolve_seed
+from roshan.estimate.lcmcr import (
+    ALPHA_PRIOR,
+    BURNIN,
+    CHAINS,
+    CLASSES,
+    SAMPLES,
+    THIN,
+    fit_lcmcr,
+    kernel_seed,
+    resolve_seed,
+)
 from roshan.estimate.method_diagnostics import (
     LcmcrDiagnostics,
     RecommendedComponent,
@@ -78,6 +88,10 @@ from roshan.estimate.method_diagnostics import (
 from roshan.estimate.results import EstimateResult, format_count
 
 __all__ = ["fit_recommended", "miss_neutral_b", "recommended_result", "sensitivity_checks"]
+
+RECOMMENDED_A_ALPHA = 1.0
+"""The miss-neutral concentration prior's shape a_alpha (its b_alpha is R's, 0.25): see
+the module docstring."""
 
 
 def miss_neutral_b(n_lists: int) -> float:
@@ -99,16 +113,16 @@ def _check_compare(compare: Sequence[str]) -> None:
 def fit_recommended(
     counts: CaptureCounts,
     *,
-    classes: int = 10,
-    burnin: int = 10_000,
-    samples: int = 1_000,
-    thin: int = 50,
-    chains: int = 4,
+    classes: int = CLASSES,
+    burnin: int = BURNIN,
+    samples: int = SAMPLES,
+    thin: int = THIN,
+    chains: int = CHAINS,
     seed: int | None = None,
     level: float = 0.95,
     workers: int | None = None,
-    a_alpha: float = 1.0,
-    b_alpha: float = 0.25,
+    a_alpha: float = RECOMMENDED_A_ALPHA,
+    b_alpha: float = ALPHA_PRIOR,
     compare: Sequence[str] = ("lcmcr",),
 ) -> EstimateResult[RecommendedDiagnostics]:
     """roshan's default estimate: LCMCR with miss-neutral priors, plus sensitivity checks.
@@ -164,7 +178,9 @@ def sensitivity_checks(
         label = name
         try:
             if name == "lcmcr":
-                comp = fit_lcmcr(counts, seed=child, **{**opts, "a_alpha": 0.25, "b_alpha": 0.25})
+                comp = fit_lcmcr(
+                    counts, seed=child, **{**opts, "a_alpha": ALPHA_PRIOR, "b_alpha": ALPHA_PRIOR}
+                )
                 label = "lcmcr, R's default prior"
             elif name == "dga":
                 if not 3 <= counts.n_lists <= 5:
@@ -187,9 +203,9 @@ def recommended_result(
     checks: Sequence[tuple[str, EstimateResult]],
     failed: Sequence[str] = (),
     *,
-    classes: int = 10,
-    a_alpha: float = 1.0,
-    b_alpha: float = 0.25,
+    classes: int = CLASSES,
+    a_alpha: float = RECOMMENDED_A_ALPHA,
+    b_alpha: float = ALPHA_PRIOR,
     checks_note: str | None = None,
 ) -> EstimateResult[RecommendedDiagnostics]:
     """The ``recommended`` result from the primary (miss-neutral LCMCR) posterior and the
