@@ -493,36 +493,28 @@ class _ChainFits:
         adapt_steps: int,
         n_lists: int,
     ) -> None:
-        from roshan.estimate.lcmcr import (
-            ALPHA_PRIOR,
-            BURNIN,
-            CHAINS,
-            CLASSES,
-            SAMPLES,
-            THIN,
-            LcmcrChains,
-        )
+        from roshan.estimate import lcmcr
         from roshan.estimate.recommended import RECOMMENDED_A_ALPHA, miss_neutral_b
 
         o = dict(fit_opts)
         self.method, self.seed = method, seed
         self.level = float(o.pop("level", 0.95))
         o.pop("seed", None)
-        self.classes = int(o.pop("classes", CLASSES))
-        self.chains = int(o.pop("chains", CHAINS))
-        self.burnin = int(o.pop("burnin", BURNIN))
-        self.samples = int(o.pop("samples", SAMPLES))
-        self.thin = int(o.pop("thin", THIN))
+        self.classes = int(o.pop("classes", lcmcr.CLASSES))
+        self.chains = int(o.pop("chains", lcmcr.CHAINS))
+        self.burnin = int(o.pop("burnin", lcmcr.BURNIN))
+        self.samples = int(o.pop("samples", lcmcr.SAMPLES))
+        self.thin = int(o.pop("thin", lcmcr.THIN))
         self.workers = o.pop("workers", None)
         if method == "recommended":
             self.compare = tuple(o.pop("compare", ("lcmcr",)))
             self.a_alpha = float(o.pop("a_alpha", RECOMMENDED_A_ALPHA))
-            self.b_alpha = float(o.pop("b_alpha", ALPHA_PRIOR))
+            self.b_alpha = float(o.pop("b_alpha", lcmcr.ALPHA_PRIOR))
             a_lam, b_lam = 1.0, miss_neutral_b(n_lists)
         else:
             self.compare = ()
-            self.a_alpha = float(o.pop("a_alpha", ALPHA_PRIOR))
-            self.b_alpha = float(o.pop("b_alpha", ALPHA_PRIOR))
+            self.a_alpha = float(o.pop("a_alpha", lcmcr.ALPHA_PRIOR))
+            self.b_alpha = float(o.pop("b_alpha", lcmcr.ALPHA_PRIOR))
             a_lam, b_lam = float(o.pop("a_lambda", 1.0)), float(o.pop("b_lambda", 1.0))
         if o:
             raise EstimationError(
@@ -536,7 +528,7 @@ class _ChainFits:
             "a_lambda": a_lam,
             "b_lambda": b_lam,
         }
-        self.sampler = LcmcrChains(
+        self.sampler = lcmcr.LcmcrChains(
             classes=self.classes, chains=self.chains, seed=seed, workers=self.workers, **self.priors
         )
         self.per_draw = max(1, self.samples // n_draws)

@@ -459,6 +459,13 @@ def stated_hint(list_dates: str, field: str) -> ColumnHint:
     return with_stated(header, options)
 
 
+def as_stated(detected: ColumnHint, list_dates: str | None, field: str) -> ColumnHint:
+    """``detected`` (a column's hint from its values) with what the import states of
+    ``field``'s dates put over it (:func:`stated_hint`); unchanged when it states
+    nothing."""
+    return with_stated(detected, stated_hint(list_dates, field)) if list_dates else detected
+
+
 def _dual(text: str, hint: ColumnHint) -> DateResult:
     """A cell holding the date twice ("1404/10/18 (2026-01-08)"): the first reading,
     when every part that is a date names the same day within one; else not a date

@@ -26,14 +26,7 @@ import pyarrow.parquet as pq
 
 from roshan.normalize.ages import MAX_AGE, birth_year_in, parse_age
 from roshan.normalize.causes import cause_category, yes_no
-from roshan.normalize.dates import (
-    ColumnHint,
-    DateResult,
-    detect_column,
-    parse_date,
-    stated_hint,
-    with_stated,
-)
+from roshan.normalize.dates import ColumnHint, DateResult, as_stated, detect_column, parse_date
 from roshan.normalize.ids import national_id
 from roshan.normalize.names import (
     FLAG_FATHER_FILLED,
@@ -613,9 +606,8 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
             hints[src] = detect_column(pd.unique(grp["v"].dropna()))
 
         def parse(s: Any, stated: str | None, v: Any) -> DateResult:
-            hint = hints.get(s if s is not None else "") or ColumnHint()
-            if stated:  # what the list's header or mapping says wins over detection
-                hint = with_stated(hint, stated_hint(stated, col))
+            # what the list's header or mapping says wins over detection
+            hint = as_stated(hints.get(s if s is not None else "") or ColumnHint(), stated, col)
             return parse_date(v, hint)
 
         return _distinct_apply([sources, stated_in, values], parse)

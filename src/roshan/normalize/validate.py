@@ -26,14 +26,7 @@ from typing import Literal
 from roshan.canonical import NAME_FIELDS, CauseOfDeath
 from roshan.normalize.ages import birth_year_in, parse_age, says_unknown
 from roshan.normalize.causes import yes_no
-from roshan.normalize.dates import (
-    ColumnHint,
-    DateResult,
-    detect_column,
-    parse_date,
-    stated_hint,
-    with_stated,
-)
+from roshan.normalize.dates import ColumnHint, DateResult, as_stated, detect_column, parse_date
 from roshan.normalize.places import resolve_place
 from roshan.normalize.sex import parse_sex
 from roshan.normalize.text import normalize_text
@@ -137,13 +130,10 @@ class DateColumns:
 
     def hints(self) -> dict[str, ColumnHint]:
         """Each date column's calendar and day/month order, from all its values."""
-        found = {
-            name: detect_column([*self.prior.get(name, ()), *values])
+        return {
+            name: as_stated(detect_column([*self.prior.get(name, ()), *values]), self.stated, name)
             for name, values in self._values.items()
         }
-        if self.stated:
-            found = {n: with_stated(h, stated_hint(self.stated, n)) for n, h in found.items()}
-        return found
 
     def late_issues(self) -> Iterator[tuple[int, FieldIssue]]:
         """(row, issue) for every held-back date the whole column does not settle."""
