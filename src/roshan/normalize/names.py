@@ -455,11 +455,11 @@ def _mohammad(toks: list[str]) -> list[str]:
     if len(out) >= 2 and out[0] == "m":
         table = default_table()
         keys = table.token_keys(out[1])
-        score = table._score(keys[0]) if len(keys) == 1 else None
+        common = len(keys) == 1 and table.name_score(keys[0]) == 2.0
         k = keys[0] if keys else ""
         # a man's given name, not the family name of "M. Rezaei"
         given = len(out) >= 3 or not is_family_key(k)
-        if score and score[0] == 2.0 and given and k != "mhmd" and sex_of_given_key(k) == "m":
+        if common and given and k != "mhmd" and sex_of_given_key(k) == "m":
             out[0] = "mohammad"
     return out
 
@@ -474,12 +474,12 @@ def _detach_honorific(token: str, table: VariantTable, mir: bool = True) -> tupl
         if token.startswith(pre) and len(token) >= len(pre) + 3:
             rest = token[len(pre) :]
             keys = table.token_keys(rest)
-            score = table._score(keys[0]) if keys else None
+            score = table.name_score(keys[0]) if keys else None
             if pre in _MIR:
                 if not mir:
                     continue
                 # Mir + a common given name only: Miriam, Mirzaei and Miran stay whole
-                if len(keys) == 1 and score and score[0] == 2.0 and is_given_key(keys[0]):
+                if len(keys) == 1 and score == 2.0 and is_given_key(keys[0]):
                     return honorific_of(pre), rest
             elif score is not None:
                 return honorific_of(pre), rest

@@ -365,6 +365,12 @@ class VariantTable:
                 out.append(k)
         return tuple(out)
 
+    def name_score(self, key: str) -> float | None:
+        """How well ``key`` is known as a whole name: 2.0 common (in the variant table),
+        1.0 in the lexicon, None unknown."""
+        found = self._score(key)
+        return found[0] if found else None
+
     def _score(self, key: str) -> tuple[float, str] | None:
         """(score, canonical) of ``key`` as a whole name: 2 = common (in the
         variant table), 1 = in the lexicon, None = unknown."""
