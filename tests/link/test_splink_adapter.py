@@ -159,3 +159,36 @@ def test_a_moved_hook_says_which_and_the_version() -> None:
         sa.get_lambda(NoSettings())
     with pytest.raises(sa.SplinkHookError, match="splink.internals.nowhere.f"):
         sa._internal("splink.internals.nowhere", "f")
+
+
+def test_pairs_inside_clusters_that_prediction_did_not_keep_are_scored(linker: Any) -> None:
+    api = sa.db_api_of(linker)
+    kept = linker.inference.predict(threshold_match_probability=0.99, warning_mode="never")
+    # records 3 and 4 (reza, two cities) are put in one cluster; their pair was not kept
+    clusters = api.register(
+        pd.DataFrame({"unique_id": [1, 2, 3, 4, 5, 6], "cluster_id": [1, 1, 3, 3, 5, 6]}),
+        table_name="adapter_clusters",
+    )
+    missing = _loudly(
+        "LinkerInference._score_missing_cluster_edges",
+        lambda: sa.score_missing_cluster_edges(linker, clusters, kept),
+    )
+    out = (
+        sa.duckdb_connection(linker)
+        .execute(f"select unique_id_l, unique_id_r, match_probability from {missing.physical_name}")
+        .df()
+    )
+    assert (3, 4) in set(zip(out["unique_id_l"], out["unique_id_r"], strict=True))
+    assert out["match_probability"].between(0, 1).all()
+
+
+def test_a_pandas_frame_is_cleaned_as_splink_cleans_it() -> None:
+    pytest.importorskip("pyspark")
+    from splink import SparkAPI
+
+    # the Spark API cleans frames it registers; roshan registers them on Spark itself
+    api = SparkAPI.__new__(SparkAPI)  # no session needed: the method only cleans
+    frame = pd.DataFrame({"a": [1.0, float("nan")], "b": pd.array(["x", None], dtype="string")})
+    clean = _loudly("SparkAPI._clean_pandas_df", lambda: sa.clean_pandas_frame(api, frame))
+    assert clean["a"].iloc[1] is None and clean["b"].iloc[1] is None
+    assert clean["a"].iloc[0] == 1.0 and clean["b"].iloc[0] == "x"

@@ -77,7 +77,9 @@ def _spark_table(db_api: Any, frame: pd.DataFrame) -> Any:
     checkpoint (kept by the executors' block managers, no shared file system needed,
     so it works on a cluster too) turns it into an ordinary partitioned scan.
     """
-    clean = db_api._clean_pandas_df(_spark_safe(frame))  # NaN/NA -> null, as Splink does
+    from roshan.link.splink_adapter import clean_pandas_frame
+
+    clean = clean_pandas_frame(db_api, _spark_safe(frame))  # NaN/NA -> null, as Splink does
     sdf = db_api.spark.createDataFrame(clean)
     parts = max(1, int(db_api.spark.conf.get("spark.sql.shuffle.partitions", "4")))
     return sdf.repartition(parts).localCheckpoint(eager=True)

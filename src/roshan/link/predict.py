@@ -37,6 +37,7 @@ from roshan.link.splink_adapter import (
     duckdb_connection,
     prob_to_match_weight,
     score_labelled_pairs,
+    score_missing_cluster_edges,
 )
 
 CHAIN_LOW = 0.01
@@ -162,7 +163,7 @@ def guard_pairs(
         }
     )
     clusters = backend.register(table, "clusters")
-    missing = linker.inference._score_missing_cluster_edges(clusters, kept)
+    missing = score_missing_cluster_edges(linker, clusters, kept)
     names = _column_names(missing)
     conds = [
         f"(match_probability < {below!r} and {col} in ({', '.join(str(int(v)) for v in levels)}))"

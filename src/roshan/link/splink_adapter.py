@@ -27,6 +27,13 @@ The hooks, and why each is needed:
   ``DatabaseAPI.sql_pipeline_to_splink_dataframe`` — scoring a given list of pairs
   whatever blocking says (:func:`score_labelled_pairs`), which Splink does only inside
   its accuracy charts; training checks sure pairs under each candidate model with it.
+* ``LinkerInference._score_missing_cluster_edges`` — scoring the pairs inside each
+  cluster that prediction did not keep (:func:`score_missing_cluster_edges`): the
+  chaining guard (roshan.link.predict.guard_pairs) looks for a weak pair with a hard
+  disagreement inside a cluster, which Splink scores only for its cluster metrics.
+* ``SparkAPI._clean_pandas_df`` — NaN/NA to null as Splink's Spark API does before it
+  registers a pandas frame (:func:`clean_pandas_frame`); roshan registers frames on Spark itself
+  (roshan.link.engine) and must hand Spark the same values.
 * ``splink.internals.misc.prob_to_match_weight`` — probability → match weight
   (:func:`prob_to_match_weight`), for the floor below which pairs are not kept.
 * ``splink.internals.spark.jar_location.similarity_jar_location`` — the jar of Spark
@@ -54,11 +61,13 @@ if TYPE_CHECKING:  # types for annotations: import them from here under TYPE_CHE
 
 __all__ = [
     "SplinkHookError",
+    "clean_pandas_frame",
     "db_api_of",
     "duckdb_connection",
     "get_lambda",
     "prob_to_match_weight",
     "score_labelled_pairs",
+    "score_missing_cluster_edges",
     "set_lambda",
     "similarity_jar_location",
     "spark_lineage_hook",
@@ -149,6 +158,26 @@ def score_labelled_pairs(linker: Any, labels_table: str) -> Any:
     concat(linker, pipeline)
     pipeline.enqueue_list_of_sqls(labelled_sql(linker, labels_table))
     return api.sql_pipeline_to_splink_dataframe(pipeline)
+
+
+def score_missing_cluster_edges(linker: Any, clusters: Any, predictions: Any) -> Any:
+    """Score every pair inside a cluster of ``clusters`` (a registered table of
+    ``unique_id``, ``cluster_id``) that ``predictions`` (the kept pairs) does not hold.
+    Returns the Splink dataframe of those pairs' predictions."""
+    try:
+        score = linker.inference._score_missing_cluster_edges
+    except AttributeError as exc:
+        raise _moved("LinkerInference._score_missing_cluster_edges", exc) from exc
+    return score(clusters, predictions)
+
+
+def clean_pandas_frame(db_api: Any, frame: Any) -> Any:
+    """``frame`` with NaN and NA made null, as Splink cleans a pandas frame it registers."""
+    try:
+        clean = db_api._clean_pandas_df
+    except AttributeError as exc:
+        raise _moved(f"{type(db_api).__name__}._clean_pandas_df", exc) from exc
+    return clean(frame)
 
 
 def prob_to_match_weight(probability: float) -> float:
