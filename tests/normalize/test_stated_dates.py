@@ -95,3 +95,35 @@ def test_a_workspace_reads_dates_as_the_list_says(sqlite_ws, tmp_path: Path) -> 
         "2026-01-09",
     ]
     assert not out["dod_ambiguous"].any()
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ("  calendar: julian\n", "option calendar = 'julian' names no calendar"),
+        ("  date_format: ddmmyyyy\n", "option date_format = 'ddmmyyyy' gives no day/month order"),
+    ],
+)
+def test_a_date_option_roshan_cannot_read_is_refused(
+    sqlite_ws,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    options: str,
+    said: str,
+) -> None:
+    """Such an option would be ignored without a word: the import is refused, naming the
+    mapping file and the option, and nothing is stored."""
+    from roshan.errors import MappingError
+
+    f = tmp_path / "plain-SYNTHETIC.csv"
+    f.write_text("Name,Date\nMaryam Ahmadi,08/01/2026\n", encoding="utf-8")
+    mapping = tmp_path / "plain.yaml"
+    mapping.write_text(
+        "columns:\n  Name: full_name\n  Date: date_of_death\noptions:\n" + options,
+        encoding="utf-8",
+    )
+    with pytest.raises(MappingError, match=f"plain.yaml: {said}"):
+        _ingest(sqlite_ws, f, "SYNTHETIC-b", mapping)
+    from roshan.store.queries import recent_imports
+
+    with sqlite_ws.engine.connect() as conn:
+        assert recent_imports(conn) == []

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 
 from roshan import __version__
 from roshan.canonical import FIELD_NAMES, SourceKind
-from roshan.errors import InputFileError, RoshanError
+from roshan.errors import InputFileError, MappingError, RoshanError
 from roshan.files import file_sha256
 from roshan.ingest.mapping import Mapping as ColumnMapping
 from roshan.ingest.mapping import (
@@ -35,7 +35,13 @@ from roshan.ingest.mapping import (
 )
 from roshan.ingest.notes import format_note
 from roshan.ingest.readers import EXTRA_PREFIX, Table, open_table
-from roshan.normalize.validate import DATE_FIELDS, MESSAGES, DateColumns, check_fields
+from roshan.normalize.validate import (
+    DATE_FIELDS,
+    MESSAGES,
+    DateColumns,
+    check_fields,
+    date_option_problems,
+)
 from roshan.store.ledger_data import canonical_json, leaf_hash, raw_row_leaf_data_from_json
 from roshan.store.models import Import, LedgerLeaf, Record, Source, utcnow
 from roshan.store.records import list_dates
@@ -392,6 +398,10 @@ def ingest_table(
     ``on_progress(rows stored)`` after each batch; ``on_bytes(bytes read, file size)``
     too where the reader can tell how far into the file it is (CSV, TSV, JSON Lines)."""
     actor = actor or actor_name()
+    problems = date_option_problems(mapping.options) if mapping is not None else []
+    if mapping is not None and problems:
+        name = Path(mapping.path).name if mapping.path else "mapping"
+        raise MappingError(f"{name}: {'; '.join(problems)}")
     columns = resolve_columns(table.header, mapping, table.path.name)
     # What the result and the imports row both say about the file.
     file_info: dict[str, Any] = {

@@ -21,12 +21,19 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from roshan.canonical import NAME_FIELDS, CauseOfDeath
 from roshan.normalize.ages import birth_year_in, parse_age, says_unknown
 from roshan.normalize.causes import yes_no
-from roshan.normalize.dates import ColumnHint, DateResult, as_stated, detect_column, parse_date
+from roshan.normalize.dates import (
+    ColumnHint,
+    DateResult,
+    as_stated,
+    detect_column,
+    hint_from_text,
+    parse_date,
+)
 from roshan.normalize.places import resolve_place
 from roshan.normalize.sex import parse_sex
 from roshan.normalize.text import normalize_text
@@ -155,6 +162,28 @@ class DateColumns:
                     issue = FieldIssue(name, msg, "warning")
                     for row in rows:
                         yield row, issue
+
+
+def date_option_problems(options: Mapping[str, Any]) -> list[str]:
+    """What is wrong with a mapping file's ``calendar`` and ``date_format`` options: each
+    must say something roshan reads (a calendar; a day/month order), or it would be
+    ignored without a word."""
+    problems: list[str] = []
+    calendar = options.get("calendar")
+    if calendar is not None and hint_from_text(str(calendar)).calendar is None:
+        problems.append(
+            f"option calendar = {calendar!r} names no calendar roshan knows "
+            "(jalali, shamsi, gregorian)"
+        )
+    order = options.get("date_format")
+    if order is not None:
+        said = hint_from_text(str(order))
+        if said.day_first is None and said.calendar is None:
+            problems.append(
+                f"option date_format = {order!r} gives no day/month order roshan reads "
+                "(dd/mm/yyyy, mm/dd/yyyy, %d/%m/%Y)"
+            )
+    return problems
 
 
 def _date_issue(
