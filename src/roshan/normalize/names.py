@@ -860,7 +860,6 @@ _MARKERS_STRONG: tuple[tuple[str, ...], ...] = (
     ("father",),
 )
 _MARKERS_WEAK: tuple[tuple[str, ...], ...] = (
-    ("ف",),  # فرزند cut short: «حسین رضایی ف علی»
     ("پسر",),
     ("دختر",),
     ("ولد",),
@@ -1050,8 +1049,11 @@ def _find_father_clause(raw: str, table: VariantTable) -> tuple[str, str] | None
             if not name_side.strip() and all(len(x) == 1 for x in marker):
                 continue  # "d o …" with no name before it: letters, not "d/o"
             if not after:
-                if marker in _MARKERS_STRONG and k == len(items):
-                    return name_side, ""  # "X Y son of": no name after the connective
+                # "X Y son of": no name after the connective; not for "d o" and "s o",
+                # which are letters unless a name follows ("A:D,O" read as "a d o")
+                single = all(len(x) == 1 for x in marker)
+                if marker in _MARKERS_STRONG and k == len(items) and not single:
+                    return name_side, ""
                 continue
             if marker in _MARKERS_WEAK:
                 # «X Y پسر Z»: given and family before the word (not «امیرحسین بن سعید»,
