@@ -11,6 +11,8 @@ the audit log and the ledger append-only at the database level.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -57,243 +59,275 @@ def _drop_append_only_triggers() -> None:
         op.execute("DROP FUNCTION IF EXISTS roshan_append_only()")
 
 
+def _row_id(name: str = "id", *, autoincrement: bool | Literal["auto"] = "auto") -> sa.Column[Any]:
+    """A required row id of a table that grows large: BIGINT, INTEGER on SQLite (whose
+    rowid is 64-bit anyway, and which autoincrements only an INTEGER primary key)."""
+    return sa.Column(
+        name,
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        autoincrement=autoincrement,
+        nullable=False,
+    )
+
+
+def _integer(name: str, *, nullable: bool = False) -> sa.Column[Any]:
+    """An INTEGER column, required unless ``nullable``."""
+    return sa.Column(name, sa.Integer(), nullable=nullable)
+
+
+def _string(name: str, length: int, *, nullable: bool = False) -> sa.Column[Any]:
+    """A VARCHAR(``length``) column, required unless ``nullable``."""
+    return sa.Column(name, sa.String(length=length), nullable=nullable)
+
+
+def _text(name: str) -> sa.Column[Any]:
+    """A TEXT column; free text is never required in this schema."""
+    return sa.Column(name, sa.Text(), nullable=True)
+
+
+def _json(name: str, *, nullable: bool = True) -> sa.Column[Any]:
+    """A JSON column, optional unless ``nullable`` is False."""
+    return sa.Column(name, sa.JSON(), nullable=nullable)
+
+
+def _timestamp(name: str, *, nullable: bool = False) -> sa.Column[Any]:
+    """A timezone-aware DATETIME column, required unless ``nullable``."""
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def _primary_key(table: str, column: str = "id") -> sa.PrimaryKeyConstraint:
+    """The primary key on ``column``, named ``pk_<table>`` (roshan's naming convention)."""
+    return sa.PrimaryKeyConstraint(column, name=op.f(f"pk_{table}"))
+
+
+def _foreign_key(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+    """``table.column`` referring to ``target.id``, named ``fk_<table>_<column>_<target>``."""
+    return sa.ForeignKeyConstraint(
+        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}")
+    )
+
+
+def _unique(table: str, column: str) -> sa.UniqueConstraint:
+    """A unique constraint on one column, named ``uq_<table>_<column>``."""
+    return sa.UniqueConstraint(column, name=op.f(f"uq_{table}_{column}"))
+
+
 def upgrade() -> None:
     op.create_table(
         "audit_events",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor", sa.String(length=200), nullable=False),
-        sa.Column("action", sa.String(length=80), nullable=False),
-        sa.Column("object_type", sa.String(length=80), nullable=True),
-        sa.Column("object_id", sa.String(length=200), nullable=True),
-        sa.Column("detail", sa.JSON(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
+        _row_id(),
+        _timestamp("at"),
+        _string("actor", 200),
+        _string("action", 80),
+        _string("object_type", 80, nullable=True),
+        _string("object_id", 200, nullable=True),
+        _json("detail"),
+        _primary_key("audit_events"),
     )
     op.create_table(
         "jobs",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
+        _integer("id"),
+        _string("kind", 40),
+        _string("status", 20),
         sa.Column("progress", sa.Float(), nullable=False),
-        sa.Column("message", sa.Text(), nullable=True),
-        sa.Column("params", sa.JSON(), nullable=True),
-        sa.Column("result", sa.JSON(), nullable=True),
-        sa.Column("created_by", sa.String(length=200), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+        _text("message"),
+        _json("params"),
+        _json("result"),
+        _string("created_by", 200, nullable=True),
+        _timestamp("created_at"),
+        _timestamp("started_at", nullable=True),
+        _timestamp("finished_at", nullable=True),
+        _primary_key("jobs"),
     )
     op.create_table(
         "ledger_checkpoints",
-        sa.Column("id", sa.Integer(), nullable=False),
+        _integer("id"),
         sa.Column("tree_size", sa.BigInteger(), nullable=False),
         sa.Column("root_hash", sa.LargeBinary(length=32), nullable=False),
         sa.Column("signature", sa.LargeBinary(), nullable=True),
-        sa.Column("key_id", sa.String(length=128), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_checkpoints")),
+        _string("key_id", 128, nullable=True),
+        _timestamp("created_at"),
+        _primary_key("ledger_checkpoints"),
     )
     op.create_table(
         "ledger_leaves",
-        sa.Column(
-            "seq",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=False,
-            nullable=False,
-        ),
+        _row_id("seq", autoincrement=False),
         sa.Column("leaf_hash", sa.LargeBinary(length=32), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("ref", sa.String(length=200), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_ledger_leaves")),
+        _string("kind", 20),
+        _string("ref", 200),
+        _timestamp("created_at"),
+        _primary_key("ledger_leaves", "seq"),
     )
     op.create_table(
         "link_runs",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("engine", sa.String(length=20), nullable=False),
+        _integer("id"),
+        _timestamp("started_at"),
+        _timestamp("finished_at", nullable=True),
+        _string("engine", 20),
         sa.Column("threshold", sa.Float(), nullable=False),
-        sa.Column("settings", sa.JSON(), nullable=True),
-        sa.Column("model_path", sa.String(length=500), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("n_records", sa.Integer(), nullable=True),
-        sa.Column("n_victims", sa.Integer(), nullable=True),
-        sa.Column("actor", sa.String(length=200), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_link_runs")),
+        _json("settings"),
+        _string("model_path", 500, nullable=True),
+        _string("status", 20),
+        _integer("n_records", nullable=True),
+        _integer("n_victims", nullable=True),
+        _string("actor", 200, nullable=True),
+        _primary_key("link_runs"),
     )
     op.create_table(
         "sources",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sources")),
-        sa.UniqueConstraint("name", name=op.f("uq_sources_name")),
+        _integer("id"),
+        _string("name", 200),
+        _string("kind", 40),
+        _text("notes"),
+        _timestamp("created_at"),
+        _primary_key("sources"),
+        _unique("sources", "name"),
     )
     op.create_table(
         "users",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("username", sa.String(length=100), nullable=False),
-        sa.Column("password_hash", sa.String(length=300), nullable=False),
-        sa.Column("role", sa.String(length=20), nullable=False),
+        _integer("id"),
+        _string("username", 100),
+        _string("password_hash", 300),
+        _string("role", 20),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("totp_secret", sa.String(length=64), nullable=True),
-        sa.Column("failed_logins", sa.Integer(), nullable=False),
-        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint("username", name=op.f("uq_users_username")),
+        _string("totp_secret", 64, nullable=True),
+        _integer("failed_logins"),
+        _timestamp("locked_until", nullable=True),
+        _timestamp("password_changed_at"),
+        _timestamp("created_at"),
+        _primary_key("users"),
+        _unique("users", "username"),
     )
     op.create_table(
         "api_tokens",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("token_hash", sa.String(length=128), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        _integer("id"),
+        _integer("user_id"),
+        _string("name", 100),
+        _string("token_hash", 128),
+        _timestamp("created_at"),
+        _timestamp("last_used_at", nullable=True),
         sa.Column("revoked", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+        _foreign_key("api_tokens", "user_id", "users"),
+        _primary_key("api_tokens"),
+        _unique("api_tokens", "token_hash"),
     )
     op.create_table(
         "estimate_runs",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("method", sa.String(length=40), nullable=False),
-        sa.Column("by", sa.JSON(), nullable=True),
-        sa.Column("settings", sa.JSON(), nullable=True),
-        sa.Column("result", sa.JSON(), nullable=False),
-        sa.Column("link_run_id", sa.Integer(), nullable=True),
-        sa.Column("actor", sa.String(length=200), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["link_run_id"], ["link_runs.id"], name=op.f("fk_estimate_runs_link_run_id_link_runs")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_estimate_runs")),
+        _integer("id"),
+        _timestamp("created_at"),
+        _string("method", 40),
+        _json("by"),
+        _json("settings"),
+        _json("result", nullable=False),
+        _integer("link_run_id", nullable=True),
+        _string("actor", 200, nullable=True),
+        _foreign_key("estimate_runs", "link_run_id", "link_runs"),
+        _primary_key("estimate_runs"),
     )
     op.create_table(
         "imports",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("source_id", sa.Integer(), nullable=False),
-        sa.Column("file_name", sa.String(length=500), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
+        _integer("id"),
+        _integer("source_id"),
+        _string("file_name", 500),
+        _string("sha256", 64),
         sa.Column("size", sa.BigInteger(), nullable=False),
-        sa.Column("encoding", sa.String(length=40), nullable=False),
-        sa.Column("file_format", sa.String(length=20), nullable=False),
-        sa.Column("roshan_version", sa.String(length=40), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor", sa.String(length=200), nullable=False),
-        sa.Column("header", sa.JSON(), nullable=True),
-        sa.Column("mapping", sa.JSON(), nullable=True),
-        sa.Column("rows_total", sa.Integer(), nullable=False),
-        sa.Column("rows_accepted", sa.Integer(), nullable=False),
-        sa.Column("rows_rejected", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["source_id"], ["sources.id"], name=op.f("fk_imports_source_id_sources")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
-        sa.UniqueConstraint("sha256", name=op.f("uq_imports_sha256")),
+        _string("encoding", 40),
+        _string("file_format", 20),
+        _string("roshan_version", 40),
+        _timestamp("created_at"),
+        _string("actor", 200),
+        _json("header"),
+        _json("mapping"),
+        _integer("rows_total"),
+        _integer("rows_accepted"),
+        _integer("rows_rejected"),
+        _foreign_key("imports", "source_id", "sources"),
+        _primary_key("imports"),
+        _unique("imports", "sha256"),
     )
     op.create_table(
         "victims",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("uid", sa.String(length=40), nullable=False),
-        sa.Column("run_id", sa.Integer(), nullable=True),
+        _integer("id"),
+        _string("uid", 40),
+        _integer("run_id", nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("display_name", sa.Text(), nullable=True),
-        sa.Column("name_key", sa.Text(), nullable=True),
-        sa.Column("romanized", sa.Text(), nullable=True),
-        sa.Column("sex", sa.String(length=2), nullable=True),
-        sa.Column("age", sa.String(length=20), nullable=True),
-        sa.Column("date_of_death", sa.String(length=10), nullable=True),
-        sa.Column("province", sa.String(length=80), nullable=True),
-        sa.Column("province_code", sa.String(length=10), nullable=True),
-        sa.Column("city", sa.String(length=200), nullable=True),
-        sa.Column("cause_category", sa.String(length=40), nullable=True),
+        _text("display_name"),
+        _text("name_key"),
+        _text("romanized"),
+        _string("sex", 2, nullable=True),
+        _string("age", 20, nullable=True),
+        _string("date_of_death", 10, nullable=True),
+        _string("province", 80, nullable=True),
+        _string("province_code", 10, nullable=True),
+        _string("city", 200, nullable=True),
+        _string("cause_category", 40, nullable=True),
         sa.Column("body_withheld", sa.Boolean(), nullable=True),
-        sa.Column("n_records", sa.Integer(), nullable=False),
-        sa.Column("sources", sa.JSON(), nullable=True),
-        sa.Column("flags", sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["link_runs.id"], name=op.f("fk_victims_run_id_link_runs")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_victims")),
-        sa.UniqueConstraint("uid", name=op.f("uq_victims_uid")),
+        _integer("n_records"),
+        _json("sources"),
+        _json("flags"),
+        _foreign_key("victims", "run_id", "link_runs"),
+        _primary_key("victims"),
+        _unique("victims", "uid"),
     )
     with op.batch_alter_table("victims", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_victims_name_key"), ["name_key"], unique=False)
 
     op.create_table(
         "intake_reports",
-        sa.Column("report_id", sa.String(length=128), nullable=False),
-        sa.Column("bundle_id", sa.String(length=128), nullable=True),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("import_id", sa.Integer(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("payload_sha256", sa.String(length=64), nullable=True),
-        sa.Column("attachments", sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["import_id"], ["imports.id"], name=op.f("fk_intake_reports_import_id_imports")
-        ),
-        sa.PrimaryKeyConstraint("report_id", name=op.f("pk_intake_reports")),
+        _string("report_id", 128),
+        _string("bundle_id", 128, nullable=True),
+        _timestamp("received_at"),
+        _integer("import_id", nullable=True),
+        _string("status", 20),
+        _string("payload_sha256", 64, nullable=True),
+        _json("attachments"),
+        _foreign_key("intake_reports", "import_id", "imports"),
+        _primary_key("intake_reports", "report_id"),
     )
     op.create_table(
         "raw_rows",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("import_id", sa.Integer(), nullable=False),
-        sa.Column("row_number", sa.Integer(), nullable=False),
-        sa.Column("cells", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["import_id"], ["imports.id"], name=op.f("fk_raw_rows_import_id_imports")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_raw_rows")),
+        _row_id(),
+        _integer("import_id"),
+        _integer("row_number"),
+        _json("cells", nullable=False),
+        _foreign_key("raw_rows", "import_id", "imports"),
+        _primary_key("raw_rows"),
         sa.UniqueConstraint("import_id", "row_number", name="uq_raw_rows_import_row"),
     )
     op.create_table(
         "records",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("import_id", sa.Integer(), nullable=False),
-        sa.Column("row_number", sa.Integer(), nullable=False),
-        sa.Column("source_id", sa.Integer(), nullable=False),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("issues", sa.JSON(), nullable=True),
-        sa.Column("extra", sa.JSON(), nullable=True),
-        sa.Column("record_id", sa.Text(), nullable=True),
-        sa.Column("full_name", sa.Text(), nullable=True),
-        sa.Column("given_name", sa.Text(), nullable=True),
-        sa.Column("family_name", sa.Text(), nullable=True),
-        sa.Column("father_name", sa.Text(), nullable=True),
-        sa.Column("sex", sa.Text(), nullable=True),
-        sa.Column("age", sa.Text(), nullable=True),
-        sa.Column("date_of_birth", sa.Text(), nullable=True),
-        sa.Column("date_of_death", sa.Text(), nullable=True),
-        sa.Column("place_of_death", sa.Text(), nullable=True),
-        sa.Column("city", sa.Text(), nullable=True),
-        sa.Column("county", sa.Text(), nullable=True),
-        sa.Column("province", sa.Text(), nullable=True),
-        sa.Column("cause_of_death", sa.Text(), nullable=True),
-        sa.Column("cause_category", sa.Text(), nullable=True),
-        sa.Column("body_withheld", sa.Text(), nullable=True),
-        sa.Column("burial_place", sa.Text(), nullable=True),
-        sa.Column("forced_burial", sa.Text(), nullable=True),
-        sa.Column("perpetrator", sa.Text(), nullable=True),
-        sa.Column("source_reference", sa.Text(), nullable=True),
-        sa.Column("witness", sa.Text(), nullable=True),
-        sa.Column("notes", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["import_id"], ["imports.id"], name=op.f("fk_records_import_id_imports")
-        ),
-        sa.ForeignKeyConstraint(
-            ["source_id"], ["sources.id"], name=op.f("fk_records_source_id_sources")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_records")),
+        _row_id(),
+        _integer("import_id"),
+        _integer("row_number"),
+        _integer("source_id"),
+        _string("status", 10),
+        _json("issues"),
+        _json("extra"),
+        _text("record_id"),
+        _text("full_name"),
+        _text("given_name"),
+        _text("family_name"),
+        _text("father_name"),
+        _text("sex"),
+        _text("age"),
+        _text("date_of_birth"),
+        _text("date_of_death"),
+        _text("place_of_death"),
+        _text("city"),
+        _text("county"),
+        _text("province"),
+        _text("cause_of_death"),
+        _text("cause_category"),
+        _text("body_withheld"),
+        _text("burial_place"),
+        _text("forced_burial"),
+        _text("perpetrator"),
+        _text("source_reference"),
+        _text("witness"),
+        _text("notes"),
+        _foreign_key("records", "import_id", "imports"),
+        _foreign_key("records", "source_id", "sources"),
+        _primary_key("records"),
         sa.UniqueConstraint("import_id", "row_number", name="uq_records_import_row"),
     )
     with op.batch_alter_table("records", schema=None) as batch_op:
@@ -301,43 +335,31 @@ def upgrade() -> None:
 
     op.create_table(
         "record_links",
-        sa.Column(
-            "record_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column("victim_id", sa.Integer(), nullable=False),
-        sa.Column("run_id", sa.Integer(), nullable=False),
+        _row_id("record_id"),
+        _integer("victim_id"),
+        _integer("run_id"),
         sa.Column("match_probability", sa.Float(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["record_id"], ["records.id"], name=op.f("fk_record_links_record_id_records")
-        ),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["link_runs.id"], name=op.f("fk_record_links_run_id_link_runs")
-        ),
-        sa.ForeignKeyConstraint(
-            ["victim_id"], ["victims.id"], name=op.f("fk_record_links_victim_id_victims")
-        ),
-        sa.PrimaryKeyConstraint("record_id", name=op.f("pk_record_links")),
+        _foreign_key("record_links", "record_id", "records"),
+        _foreign_key("record_links", "run_id", "link_runs"),
+        _foreign_key("record_links", "victim_id", "victims"),
+        _primary_key("record_links", "record_id"),
     )
     with op.batch_alter_table("record_links", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_record_links_victim_id"), ["victim_id"], unique=False)
 
     op.create_table(
         "review_decisions",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("record_a", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("record_b", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("decision", sa.String(length=12), nullable=False),
-        sa.Column("reviewer", sa.String(length=200), nullable=False),
-        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["record_a"], ["records.id"], name=op.f("fk_review_decisions_record_a_records")
-        ),
-        sa.ForeignKeyConstraint(
-            ["record_b"], ["records.id"], name=op.f("fk_review_decisions_record_b_records")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_decisions")),
+        _integer("id"),
+        _row_id("record_a"),
+        _row_id("record_b"),
+        _string("decision", 12),
+        _string("reviewer", 200),
+        _timestamp("decided_at"),
+        _text("note"),
+        _integer("version"),
+        _foreign_key("review_decisions", "record_a", "records"),
+        _foreign_key("review_decisions", "record_b", "records"),
+        _primary_key("review_decisions"),
         sa.UniqueConstraint("record_a", "record_b", name="uq_review_pair"),
     )
 
