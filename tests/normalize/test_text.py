@@ -122,8 +122,16 @@ def test_sorani_kurdish_spelling_keys_like_persian(sorani: str, persian: str) ->
 
 
 def test_single_letters_before_a_name_are_no_father_connective() -> None:
-    """Hypothesis found 'D:Oؠ': normalised to 'd o ؠ', which a second pass read as
-    "d/o" (daughter of) with no name before it, giving an empty name."""
-    r = normalize_name("D:Oؠ")
-    assert normalize_name(r.normalized).normalized == r.normalized
-    assert normalize_name("Hossein Rezaei D/O Ali").father_key == "AlY"
+    """Hypothesis found 'D:Oؠ', 'ؠD:Oؠ' and 'ؠD)Oؠ': normalised to '… d o ؠ', which a
+    second pass read as "d/o" (daughter of). Only "s/o" and "d/o" as written (slash or
+    dots, no letter either side) are connectives; letters spaced apart are letters."""
+    for raw in ("D:Oؠ", "ؠD:Oؠ", "ؠD)Oؠ", "A:D,O", "Ali d o Reza"):
+        r = normalize_name(raw)
+        again = normalize_name(r.normalized)
+        assert (again.normalized, again.key) == (r.normalized, r.key), raw
+        assert r.father is None, raw  # letters, not "d/o"
+    # written with the slash or dots, they are "son of" / "daughter of"
+    for raw in ("Hossein Rezaei D/O Ali", "Hossein Rezaei s.o. Ali", "Hossein Rezaei S / O Ali"):
+        assert normalize_name(raw).father_key == "AlY", raw
+        assert normalize_name(raw).family == "rezaei", raw
+    assert normalize_name("Reza Karimi (s/o Ali)").father_key == "AlY"

@@ -852,8 +852,6 @@ _MARKERS_STRONG: tuple[tuple[str, ...], ...] = (
     ("son", "of"),
     ("daughter", "of"),
     ("child", "of"),
-    ("s", "o"),
-    ("d", "o"),
     ("father", "s", "name"),
     ("fathers", "name"),
     ("father", "name"),
@@ -871,6 +869,24 @@ _MARKERS_WEAK: tuple[tuple[str, ...], ...] = (
     ("bint",),
 )
 _MARKER_FIRST = frozenset(m[0] for m in _MARKERS_STRONG + _MARKERS_WEAK)
+
+# "s/o", "D/O", "s.o.", "d. o": son of, daughter of, written out before the text is
+# read. Only with the slash or the dot and no letter on either side: "d o", "A:D,O"
+# or «ؠD.Oؠ» are letters, and normalised text (which drops the slash) must read the
+# same way a second time.
+_CONNECTIVE_LETTERS = re.compile(r"(?<![^\W\d_])([sSdD])\s*[/.]\s*[oO](?:\s*\.)?(?![^\W\d_])")
+
+
+def spell_connectives(text: str) -> str:
+    """``text`` with "s/o" and "d/o" (and "s.o.", "D/O") written as "son of" and
+    "daughter of"."""
+    if "/" not in text and "." not in text:
+        return text
+    return _CONNECTIVE_LETTERS.sub(
+        lambda m: " son of " if m.group(1) in "sS" else " daughter of ", text
+    )
+
+
 _DELIMS = re.compile(r"([,،()\[\]])")
 
 FLAG_SWAPPED = "given_family_swapped"
@@ -902,7 +918,7 @@ def father_in_notes(text: str | None, table: VariantTable | None = None) -> Name
     if not text or not isinstance(text, str):
         return _EMPTY
     table = table or default_table()
-    for sentence in _NOTE_SENTENCES.split(text):
+    for sentence in _NOTE_SENTENCES.split(spell_connectives(text)):
         words = normalize_text(sentence).split()
         if _MARKER_FIRST.isdisjoint(words):
             continue
@@ -924,8 +940,8 @@ def father_in_notes(text: str | None, table: VariantTable | None = None) -> Name
     return _EMPTY
 
 
-_KIN_MALE = (("son", "of"), ("s", "o"), ("پسر",), ("ولد",), ("بن",), ("ابن",), ("bin",), ("ibn",))
-_KIN_FEMALE = (("daughter", "of"), ("d", "o"), ("دختر",), ("بنت",), ("bint",))
+_KIN_MALE = (("son", "of"), ("پسر",), ("ولد",), ("بن",), ("ابن",), ("bin",), ("ibn",))
+_KIN_FEMALE = (("daughter", "of"), ("دختر",), ("بنت",), ("bint",))
 
 
 def kin_sex(full_name: str | None, notes: str | None = None) -> str | None:
@@ -936,11 +952,11 @@ def kin_sex(full_name: str | None, notes: str | None = None) -> str | None:
     found: set[str] = set()
     for text, markers in (
         (full_name, _KIN_MALE + _KIN_FEMALE),
-        (notes, (("son", "of"), ("s", "o"), ("daughter", "of"), ("d", "o"))),
+        (notes, (("son", "of"), ("daughter", "of"))),
     ):
         if not text or not isinstance(text, str):
             continue
-        words = normalize_text(text).split()
+        words = normalize_text(spell_connectives(text)).split()
         for i in range(len(words)):
             for mk in markers:
                 if tuple(words[i : i + len(mk)]) == mk and i + len(mk) < len(words):
@@ -948,9 +964,12 @@ def kin_sex(full_name: str | None, notes: str | None = None) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def has_marker_word(norm: str) -> bool:
-    """Cheap pre-check: does normalised text contain a word that may introduce a father?"""
-    return not _MARKER_FIRST.isdisjoint(norm.split())
+def has_marker_word(norm: str, raw: str | None = None) -> bool:
+    """Cheap pre-check: does normalised text contain a word that may introduce a
+    father, or the text as written (``raw``) an "s/o" or "d/o"?"""
+    if not _MARKER_FIRST.isdisjoint(norm.split()):
+        return True
+    return bool(raw) and spell_connectives(raw) != raw
 
 
 # Delimiters and joiners kept through normalize_text as sentinel words.
@@ -971,8 +990,10 @@ _SENTINEL_ITEM = {"qqcommaqq": ",", "qqopenqq": "(", "qqcloseqq": ")"}
 def _pieces(raw: str) -> tuple[list[str], list[int]]:
     """Normalised words of ``raw`` with "," "(" ")" kept as their own items, and
     for each item the number of the word group it belongs to (words joined by a
-    ZWNJ or a hyphen, «علی‌اکبری», share one). One normalize_text call."""
-    words = normalize_text(_SENTINEL_RE.sub(lambda m: _SENTINELS[m.group()], raw)).split()
+    ZWNJ or a hyphen, «علی‌اکبری», share one; a word split at a change of script
+    does not). One normalize_text call."""
+    text = _SENTINEL_RE.sub(lambda m: _SENTINELS[m.group()], spell_connectives(raw))
+    words = normalize_text(text).split()
     out: list[str] = []
     chunk: list[int] = []
     n = 0
@@ -985,10 +1006,14 @@ def _pieces(raw: str) -> tuple[list[str], list[int]]:
             out.append(_SENTINEL_ITEM[w])
             chunk.append(-1)
         else:
-            if not (join and chunk and chunk[-1] == n):
-                n += 1
-            out.append(w)
-            chunk.append(n)
+            # a word that changes script («محمدreza») is read as the words the
+            # normalised text writes it as (محمد reza), so that a second reading of
+            # that text finds the same connectives («ؠD:Oؠ» is no "d/o" clause either time)
+            for k, part in enumerate(token_script_split(w)):
+                if k or not (join and chunk and chunk[-1] == n):
+                    n += 1
+                out.append(part)
+                chunk.append(n)
         join = False
     return out, chunk
 
@@ -1046,13 +1071,9 @@ def _find_father_clause(raw: str, table: VariantTable) -> tuple[str, str] | None
                 k += 1
             rest = list(range(k + 1, len(items))) if k < len(items) and items[k] == ")" else []
             name_side = _rejoin(list(range(i)) + rest, items, chunk)
-            if not name_side.strip() and all(len(x) == 1 for x in marker):
-                continue  # "d o …" with no name before it: letters, not "d/o"
             if not after:
-                # "X Y son of": no name after the connective; not for "d o" and "s o",
-                # which are letters unless a name follows ("A:D,O" read as "a d o")
-                single = all(len(x) == 1 for x in marker)
-                if marker in _MARKERS_STRONG and k == len(items) and not single:
+                # "X Y son of": no name after the connective
+                if marker in _MARKERS_STRONG and k == len(items):
                     return name_side, ""
                 continue
             if marker in _MARKERS_WEAK:
@@ -1290,10 +1311,12 @@ def parse_full_name(
     table = table or default_table()
     if not raw:
         return FullName(_EMPTY, _EMPTY_READING)
-    raw = strip_name_notes(raw)
+    spelled = spell_connectives(raw)  # "s/o" as "son of", also inside brackets
+    marked = spelled != raw
+    raw = strip_name_notes(spelled)
     if part is None:
         part = name_part(raw, table, "full")
-    clause = _find_father_clause(raw, table) if has_marker_word(part.norm) else None
+    clause = _find_father_clause(raw, table) if marked or has_marker_word(part.norm) else None
     if clause is None:
         if not split or not part.tokens:
             return FullName(part, _EMPTY_READING)

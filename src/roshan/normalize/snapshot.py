@@ -375,7 +375,7 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
         if not part.tokens:
             continue
         split = bool(need_split[code])
-        if not split and not has_marker_word(part.norm):
+        if not split and not has_marker_word(part.norm, _none(raw_full[code])):
             continue
         parsed = parse_full_name(_none(raw_full[code]), table, part, split=split)
         own[code] = parsed.own
