@@ -969,7 +969,7 @@ def has_marker_word(norm: str, raw: str | None = None) -> bool:
     father, or the text as written (``raw``) an "s/o" or "d/o"?"""
     if not _MARKER_FIRST.isdisjoint(norm.split()):
         return True
-    return bool(raw) and spell_connectives(raw) != raw
+    return raw is not None and spell_connectives(raw) != raw
 
 
 # Delimiters and joiners kept through normalize_text as sentinel words.
