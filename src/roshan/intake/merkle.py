@@ -113,6 +113,27 @@ def _shift_to_set_bit(fn: int, sn: int) -> tuple[int, int]:
     return fn, sn
 
 
+def _sibling_sides(fn: int, sn: int, path: Sequence[bytes]) -> list[bool] | None:
+    """The index walk shared by RFC 9162 §2.1.3.2 and §2.1.4.2, apart from the hashing.
+
+    Starting from ``fn`` and ``sn``, says for each hash of ``path`` whether it is the
+    left sibling (hashed before the running value) or the right one. None when ``path``
+    does not fit the tree: ``sn`` reaches 0 before the path ends, or is not 0 after it.
+    """
+    sides: list[bool] = []
+    for _ in path:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            sides.append(True)
+            fn, sn = _shift_to_set_bit(fn, sn)
+        else:
+            sides.append(False)
+        fn >>= 1
+        sn >>= 1
+    return sides if sn == 0 else None
+
+
 def verify_inclusion(
     index: int, tree_size: int, leaf: bytes, proof: Sequence[bytes], root: bytes
 ) -> bool:
@@ -121,19 +142,15 @@ def verify_inclusion(
         return False
     if len(leaf) != HASH_SIZE or len(root) != HASH_SIZE:
         return False
-    fn, sn = index, tree_size - 1
+    if any(len(p) != HASH_SIZE for p in proof):
+        return False
+    sides = _sibling_sides(index, tree_size - 1, proof)
+    if sides is None:
+        return False
     r = leaf
-    for p in proof:
-        if len(p) != HASH_SIZE or sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            fn, sn = _shift_to_set_bit(fn, sn)
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and r == root
+    for p, on_left in zip(proof, sides, strict=True):
+        r = node_hash(p, r) if on_left else node_hash(r, p)
+    return r == root
 
 
 def verify_consistency(
@@ -161,16 +178,14 @@ def verify_consistency(
     while fn & 1:
         fn >>= 1
         sn >>= 1
+    sides = _sibling_sides(fn, sn, path[1:])
+    if sides is None:
+        return False
     fr = sr = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
+    for c, on_left in zip(path[1:], sides, strict=True):
+        if on_left:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
-            fn, sn = _shift_to_set_bit(fn, sn)
         else:
             sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
-    return fr == first_root and sr == second_root and sn == 0
+    return fr == first_root and sr == second_root
