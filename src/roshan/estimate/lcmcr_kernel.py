@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -1008,6 +1008,35 @@ def _unseen_probs(lam: np.ndarray, nu: np.ndarray, probs: np.ndarray, cutoff: fl
     return total
 
 
+class _Scratch(NamedTuple):
+    """The work arrays of a chain's sweeps (:func:`_scratch` makes them; :func:`_run_sweeps`
+    and :func:`_split_observed` fill them), for K classes, J lists and m observed
+    patterns."""
+
+    probs: np.ndarray
+    """K class probabilities of one pattern (float)."""
+    draw: np.ndarray
+    """K class counts of one pattern's multinomial draw."""
+    ones: np.ndarray
+    """J x K members of each class on each list (a sufficient statistic)."""
+    count_k: np.ndarray
+    """K members of each class, observed and unobserved (a sufficient statistic)."""
+    pat_idx: np.ndarray
+    """m x J: the lists each observed pattern is on, the first ``pat_len[m]`` of row m."""
+    pat_len: np.ndarray
+    """m: the number of lists each observed pattern is on."""
+    base: np.ndarray
+    """K: each class's probability of being on no list (float; -1: computed directly)."""
+    ratio: np.ndarray
+    """J x K: lam_jk / (1 - lam_jk) (float)."""
+    alloc: np.ndarray
+    """m x K: the pattern-by-class split of step 1 (for the split–merge move)."""
+    fwork: np.ndarray
+    """The split–merge move's float work array."""
+    iwork: np.ndarray
+    """The split–merge move's integer work array."""
+
+
 @_jit_no_refcount
 def _split_observed(
     rng: np.ndarray,
@@ -1016,25 +1045,21 @@ def _split_observed(
     lam: np.ndarray,
     nu: np.ndarray,
     count0: np.ndarray,
-    probs: np.ndarray,
-    draw: np.ndarray,
-    ones: np.ndarray,
-    count_k: np.ndarray,
-    pat_idx: np.ndarray,
-    pat_len: np.ndarray,
-    base: np.ndarray,
-    ratio: np.ndarray,
-    alloc: np.ndarray,
+    scratch: _Scratch,
 ) -> None:
     """Step 1, z | ·: split each observed pattern's count over the classes and accumulate
     the sufficient statistics ``count_k`` (with ``count0``) and ``ones``; the split itself
-    (pattern by class) goes to ``alloc``, for the split–merge move.
+    (pattern by class) goes to ``alloc``, for the split–merge move (all four arrays of
+    ``scratch``, :class:`_Scratch`, as its other work arrays).
 
     P(pattern, class k) = nu_k prod_j (1 - lam_jk) * prod_{j on the pattern} lam_jk /
     (1 - lam_jk): one product per class (``base``), then one factor (``ratio``) per list
     the pattern is on (``pat_idx``, ``pat_len``). A class whose base underflows, or with
     some lam_jk = 1, is computed factor by factor instead; a class of negligible weight
     (:data:`_NEGLIGIBLE`) gets probability zero."""
+    probs, draw, base, ratio = scratch.probs, scratch.draw, scratch.base, scratch.ratio
+    ones, count_k, alloc = scratch.ones, scratch.count_k, scratch.alloc
+    pat_idx, pat_len = scratch.pat_idx, scratch.pat_len
     m_cells, n_lists = patterns.shape
     k_max = nu.shape[0]
     dropped = False
@@ -1173,68 +1198,37 @@ def _draw_n0(
 
 @_jit_no_refcount
 def _run_sweeps(
-    rng: np.ndarray,
     patterns: np.ndarray,
     freq: np.ndarray,
     n_obs: int,
-    lam: np.ndarray,
-    nu: np.ndarray,
-    log_nu: np.ndarray,
-    count0: np.ndarray,
-    state: np.ndarray,
-    probs: np.ndarray,
-    draw: np.ndarray,
-    ones: np.ndarray,
-    count_k: np.ndarray,
-    pat_idx: np.ndarray,
-    pat_len: np.ndarray,
-    base: np.ndarray,
-    ratio: np.ndarray,
-    alloc: np.ndarray,
-    fwork: np.ndarray,
-    iwork: np.ndarray,
-    a_alpha: float,
-    b_alpha: float,
-    a_lam: float,
-    b_lam: float,
+    chain: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    scratch: _Scratch,
+    settings: tuple[float, float, float, float, bool, float],
     update_alpha: bool,
-    n0_moves: bool,
-    split_merge: float,
     sweeps: int,
 ) -> None:
     """``sweeps`` Gibbs sweeps, each in R LCMCR's order: z | ·, lambda | ·, nu | ·, n0 | ·,
     z0 | ·, alpha | · (alpha held when ``update_alpha`` is false). The loop and everything
     it calls run without reference counting (:func:`_jit_no_refcount`).
 
-    ``state`` holds [alpha, n0] as floats and is updated in place. With ``n0_moves``
-    the collapsed moves of :func:`_collapsed_n0_moves` run between z | · and
-    lambda | · (the posterior is unchanged; the chain crosses between values of N faster).
-    ``pat_idx``/``pat_len`` list the lists each observed pattern is on
-    (:func:`_scratch`); ``base`` and ``ratio`` are work arrays.
+    ``chain`` is the chain's state ``(lam, nu, log_nu, count0, state, rng)``, updated in
+    place (``state`` holds [alpha, n0] as floats), ``scratch`` the work arrays
+    (:func:`_scratch`), ``settings`` the sampler's ``(a_alpha, b_alpha, a_lam, b_lam,
+    n0_moves, split_merge)``, all as :func:`_advance` takes them. With ``n0_moves`` the
+    collapsed moves of :func:`_collapsed_n0_moves` run between z | · and lambda | · (the
+    posterior is unchanged; the chain crosses between values of N faster); ``split_merge``
+    is the expected number of :func:`_split_merge` moves a sweep.
     """
+    lam, nu, log_nu, count0, state, rng = chain
+    a_alpha, b_alpha, a_lam, b_lam, n0_moves, split_merge = settings
+    count_k, ones, probs = scratch.count_k, scratch.ones, scratch.probs
     k_max = nu.shape[0]
     for _ in range(sweeps):
         alpha = state[0]
         n0 = int(state[1])
 
         # 1. class counts of each observed pattern; accumulate sufficient statistics
-        _split_observed(
-            rng,
-            patterns,
-            freq,
-            lam,
-            nu,
-            count0,
-            probs,
-            draw,
-            ones,
-            count_k,
-            pat_idx,
-            pat_len,
-            base,
-            ratio,
-            alloc,
-        )
+        _split_observed(rng, patterns, freq, lam, nu, count0, scratch)
 
         # 1b. collapsed moves of the unobserved class sizes (lambda, nu integrated out)
         if n0_moves:
@@ -1251,7 +1245,7 @@ def _run_sweeps(
                 _split_merge(
                     rng,
                     patterns,
-                    alloc,
+                    scratch.alloc,
                     count0,
                     count_k,
                     ones,
@@ -1259,8 +1253,8 @@ def _run_sweeps(
                     alpha,
                     a_lam,
                     b_lam,
-                    fwork,
-                    iwork,
+                    scratch.fwork,
+                    scratch.iwork,
                     _NO_CAP,
                 )
             n0 = _total(count0)
@@ -1287,11 +1281,9 @@ def _run_sweeps(
 
 
 @_jit
-def _scratch(patterns: np.ndarray, k_max: int) -> tuple[np.ndarray, ...]:
-    """The work arrays :func:`_run_sweeps` fills, in the order it takes them:
-    ``(probs, draw, ones, count_k, pat_idx, pat_len, base, ratio, alloc, fwork, iwork)``;
-    ``pat_idx, pat_len`` list the lists each observed pattern is on, ``alloc`` is the
-    pattern-by-class split of step 1, ``fwork``/``iwork`` are the split–merge move's."""
+def _scratch(patterns: np.ndarray, k_max: int) -> _Scratch:
+    """The work arrays of :func:`_run_sweeps` for ``patterns`` and ``k_max`` classes
+    (:class:`_Scratch`), with the lists each observed pattern is on filled in."""
     m_cells, n_lists = patterns.shape
     pat_idx = np.zeros((m_cells, n_lists), dtype=np.int64)
     pat_len = np.zeros(m_cells, dtype=np.int64)
@@ -1300,7 +1292,7 @@ def _scratch(patterns: np.ndarray, k_max: int) -> tuple[np.ndarray, ...]:
             if patterns[m, j] == 1:
                 pat_idx[m, pat_len[m]] = j
                 pat_len[m] += 1
-    return (
+    return _Scratch(
         np.empty(k_max),
         np.zeros(k_max, dtype=np.int64),
         np.zeros((n_lists, k_max), dtype=np.int64),
@@ -1331,37 +1323,17 @@ def _advance(
     ``(lam, nu, log_nu, count0, state, rng)`` as :func:`init_chain` returns it (updated in
     place), ``settings`` the sampler's ``(a_alpha, b_alpha, a_lam, b_lam, n0_moves,
     split_merge)``. ``update_alpha=False`` holds alpha (:func:`init_chain`'s warm-up)."""
-    lam, nu, log_nu, count0, state, rng = chain
-    a_alpha, b_alpha, a_lam, b_lam, n0_moves, split_merge = settings
+    nu, state = chain[1], chain[4]
     k_max = nu.shape[0]
     n_obs = _total(freq)
     scratch = _scratch(patterns, k_max)
-    count_k = scratch[3]
+    count_k = scratch.count_k
     n_trace = np.empty(samples, dtype=np.int64)
     alpha_trace = np.empty(samples)
     kstar_trace = np.empty(samples, dtype=np.int64)
     for s in range(-1, samples):  # s = -1: the burn-in
         sweeps = burnin if s < 0 else thin
-        _run_sweeps(
-            rng,
-            patterns,
-            freq,
-            n_obs,
-            lam,
-            nu,
-            log_nu,
-            count0,
-            state,
-            *scratch,
-            a_alpha,
-            b_alpha,
-            a_lam,
-            b_lam,
-            update_alpha,
-            n0_moves,
-            split_merge,
-            sweeps,
-        )
+        _run_sweeps(patterns, freq, n_obs, chain, scratch, settings, update_alpha, sweeps)
         if s < 0:
             continue
         n_trace[s] = n_obs + int(state[1])
