@@ -7,8 +7,9 @@ Roles (a user has exactly one):
 * ``reviewer`` — the review queue, and the victim pages needed to decide.
 * ``viewer`` — aggregates only: dashboard and aggregate exports; never a name.
 
-Every route declares the permission it needs with ``Depends(require(PERM))``; the
-check runs on the server for pages and API alike. A request is authenticated by an
+Every route declares the permission it needs with ``Depends(require(PERM))``, through
+its ``user`` parameter's type (``user: CanReview``, the aliases in
+:mod:`roshan.web.routes.common`); the check runs on the server for pages and API alike. A request is authenticated by an
 API token (``Authorization: Bearer rsh_…``, scripts) or by the session cookie.
 """
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from roshan.store import Workspace, count_audit_events, recent_audit_events
-from roshan.web.auth import VIEW_AUDIT, CurrentUser, require
 from roshan.web.db import reader
-from roshan.web.routes.common import ID_MAX, render
+from roshan.web.routes.common import ID_MAX, CanViewAudit, render
 
 router = APIRouter()
 PAGE = 100
@@ -33,9 +32,9 @@ def audit_events(
 @router.get("/audit", include_in_schema=False)
 def audit_page(
     request: Request,
+    user: CanViewAudit,
     before: int | None = Query(None, ge=1, le=ID_MAX),
     action: str = "",
-    user: CurrentUser = Depends(require(VIEW_AUDIT)),
 ) -> Any:
     data = audit_events(request.app.state.ws, before=before, action=action or None)
     return render(request, "audit.html", {**data, "action": action})
@@ -44,10 +43,10 @@ def audit_page(
 @router.get("/api/audit", tags=["audit"])
 def api_audit(
     request: Request,
+    user: CanViewAudit,
     limit: int = Query(PAGE, ge=1, le=1000),
     before: int | None = Query(None, ge=1, le=ID_MAX),
     action: str | None = Query(None, max_length=80),
-    user: CurrentUser = Depends(require(VIEW_AUDIT)),
 ) -> dict[str, Any]:
     """Audit events, newest first (page back with ``before=next_before``)."""
     return audit_events(request.app.state.ws, limit=limit, before=before, action=action)

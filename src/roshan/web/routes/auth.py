@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from roshan.errors import RoshanError
@@ -25,8 +25,8 @@ from roshan.web.accounts import (
     record_sign_in,
     totp_sign_in,
 )
-from roshan.web.auth import CurrentUser, current_user, session_data
-from roshan.web.routes.common import PathId, redirect, render, update_session
+from roshan.web.auth import CurrentUser, session_data
+from roshan.web.routes.common import PathId, SignedIn, redirect, render, update_session
 from roshan.web.security import (
     check_password_strength,
     new_csrf_token,
@@ -190,7 +190,7 @@ ACCOUNT_MESSAGES: dict[str, str] = {"saved": "saved"}
 
 
 @router.get("/account", include_in_schema=False)
-def account_page(request: Request, user: CurrentUser = Depends(current_user)) -> Any:
+def account_page(request: Request, user: SignedIn) -> Any:
     ws = request.app.state.ws
     has_totp = accounts.has_totp(ws, user.id)
     pending = session_data(request).get("totp_pending")
@@ -209,24 +209,22 @@ def account_page(request: Request, user: CurrentUser = Depends(current_user)) ->
 @router.post("/account/password", include_in_schema=False)
 def account_password(
     request: Request,
+    user: SignedIn,
     current_password: str = Form(""),
     new_password: str = Form(""),
-    user: CurrentUser = Depends(current_user),
 ) -> Any:
     change_password(request, user, current_password, new_password)
     return redirect("/account?m=saved")
 
 
 @router.post("/account/totp/start", include_in_schema=False)
-def totp_start(request: Request, user: CurrentUser = Depends(current_user)) -> Any:
+def totp_start(request: Request, user: SignedIn) -> Any:
     update_session(request, totp_pending=new_totp_secret())
     return redirect("/account")
 
 
 @router.post("/account/totp/confirm", include_in_schema=False)
-def totp_confirm(
-    request: Request, code: str = Form(""), user: CurrentUser = Depends(current_user)
-) -> Any:
+def totp_confirm(request: Request, user: SignedIn, code: str = Form("")) -> Any:
     secret = session_data(request).get("totp_pending")
     step = totp_step(str(secret), code) if secret else None
     if step is None:
@@ -237,9 +235,7 @@ def totp_confirm(
 
 
 @router.post("/account/tokens", include_in_schema=False)
-def account_token(
-    request: Request, name: str = Form("token"), user: CurrentUser = Depends(current_user)
-) -> Any:
+def account_token(request: Request, user: SignedIn, name: str = Form("token")) -> Any:
     ws = request.app.state.ws
     _, token = create_token(ws, user.id, name, user.actor)
     return render(
@@ -269,7 +265,7 @@ class PasswordIn(BaseModel):
 
 
 @router.get("/api/me", response_model=Me, tags=["account"])
-def api_me(user: CurrentUser = Depends(current_user)) -> Me:
+def api_me(user: SignedIn) -> Me:
     """Who the token or session belongs to, and what their role allows."""
     from roshan.web.auth import PERMISSIONS
 
@@ -282,31 +278,25 @@ def api_me(user: CurrentUser = Depends(current_user)) -> Me:
 
 
 @router.get("/api/tokens", tags=["account"])
-def api_tokens(request: Request, user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
+def api_tokens(request: Request, user: SignedIn) -> list[dict[str, Any]]:
     """Your API tokens (never the tokens themselves)."""
     return list_tokens(request.app.state.ws, user.id)
 
 
 @router.post("/api/tokens", status_code=201, tags=["account"])
-def api_token_create(
-    request: Request, body: TokenIn, user: CurrentUser = Depends(current_user)
-) -> dict[str, Any]:
+def api_token_create(request: Request, body: TokenIn, user: SignedIn) -> dict[str, Any]:
     """Create a token for yourself; the token is in the answer once and never again."""
     token_id, token = create_token(request.app.state.ws, user.id, body.name, user.actor)
     return {"id": token_id, "name": body.name, "token": token}
 
 
 @router.delete("/api/tokens/{token_id}", status_code=204, tags=["account"])
-def api_token_revoke(
-    request: Request, token_id: PathId, user: CurrentUser = Depends(current_user)
-) -> None:
+def api_token_revoke(request: Request, token_id: PathId, user: SignedIn) -> None:
     """Revoke one of your tokens (admins: anyone's)."""
     revoke_token(request.app.state.ws, user, token_id)
 
 
 @router.post("/api/me/password", status_code=204, tags=["account"])
-def api_password(
-    request: Request, body: PasswordIn, user: CurrentUser = Depends(current_user)
-) -> None:
+def api_password(request: Request, body: PasswordIn, user: SignedIn) -> None:
     """Change your password; every other session of yours stops working."""
     change_password(request, user, body.current_password, body.new_password)

@@ -1,22 +1,50 @@
-"""Helpers shared by the page routes: templates, language, session updates, redirects, 404s."""
+"""Helpers shared by the page routes: who may call them, templates, language, session updates,
+redirects, 404s."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from roshan.web import i18n
-from roshan.web.auth import PERMISSIONS, optional_user, session_data
+from roshan.web.auth import (
+    EXPORT_AGGREGATE,
+    INGEST,
+    MANAGE_USERS,
+    PERMISSIONS,
+    REVIEW,
+    RUN_JOBS,
+    VIEW_AGGREGATES,
+    VIEW_AUDIT,
+    VIEW_NAMES,
+    CurrentUser,
+    current_user,
+    optional_user,
+    require,
+    session_data,
+)
 
 #: Largest id accepted from a client (ids are 32/64-bit in the store; bigger is a 404/422).
 ID_MAX = 2_147_483_647
 PathId = Annotated[int, PathParam(ge=1, le=ID_MAX)]
 _T = TypeVar("_T")
+
+#: The ``user`` parameter of the routes: who is signed in (401 without a session or token);
+#: the ``Can…`` ones also need the role to hold that permission (403 otherwise).
+SignedIn = Annotated[CurrentUser, Depends(current_user)]
+CanViewAggregates = Annotated[CurrentUser, Depends(require(VIEW_AGGREGATES))]
+CanViewNames = Annotated[CurrentUser, Depends(require(VIEW_NAMES))]
+CanReview = Annotated[CurrentUser, Depends(require(REVIEW))]
+CanIngest = Annotated[CurrentUser, Depends(require(INGEST))]
+CanRunJobs = Annotated[CurrentUser, Depends(require(RUN_JOBS))]
+CanExportAggregate = Annotated[CurrentUser, Depends(require(EXPORT_AGGREGATE))]
+CanManageUsers = Annotated[CurrentUser, Depends(require(MANAGE_USERS))]
+CanViewAudit = Annotated[CurrentUser, Depends(require(VIEW_AUDIT))]
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 TEMPLATES.env.autoescape = True

@@ -16,7 +16,7 @@ import time
 from html import escape
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from roshan.store import (
     Workspace,
@@ -26,9 +26,9 @@ from roshan.store import (
     count_sources,
     latest_ids,
 )
-from roshan.web.auth import VIEW_AGGREGATES, CurrentUser, require
+from roshan.web.auth import CurrentUser
 from roshan.web.db import reader
-from roshan.web.routes.common import lang_of, render
+from roshan.web.routes.common import CanViewAggregates, lang_of, render
 
 log = logging.getLogger("roshan.web")
 router = APIRouter()
@@ -344,7 +344,7 @@ def data_for(ws: Workspace, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.get("/", include_in_schema=False)
-def dashboard_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
+def dashboard_page(request: Request, user: CanViewAggregates) -> Any:
     ws = request.app.state.ws
     lang = lang_of(request)
     data = data_for(ws, user)
@@ -357,9 +357,7 @@ def dashboard_page(request: Request, user: CurrentUser = Depends(require(VIEW_AG
 
 
 @router.get("/api/dashboard", tags=["dashboard"])
-def api_dashboard(
-    request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))
-) -> dict[str, Any]:
+def api_dashboard(request: Request, user: CanViewAggregates) -> dict[str, Any]:
     """Aggregates: victims, records, sources, the latest estimate, timeline, provinces.
 
     Roles that may not see names (viewers) get list names replaced by List A, B, ….

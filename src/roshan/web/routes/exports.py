@@ -18,12 +18,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from roshan.store import Workspace, record_event
-from roshan.web.auth import EXPORT_AGGREGATE, EXPORT_FULL, CurrentUser, require
-from roshan.web.routes.common import render
+from roshan.web.auth import EXPORT_AGGREGATE, EXPORT_FULL, CurrentUser
+from roshan.web.routes.common import CanExportAggregate, render
 
 router = APIRouter()
 
@@ -100,7 +100,7 @@ def _download(
 
 
 @router.get("/exports", include_in_schema=False)
-def exports_page(request: Request, user: CurrentUser = Depends(require(EXPORT_AGGREGATE))) -> Any:
+def exports_page(request: Request, user: CanExportAggregate) -> Any:
     items = [{"what": w, "allowed": user.can(p)} for w, p in EXPORTS.items()]
     return render(
         request,
@@ -113,9 +113,9 @@ def exports_page(request: Request, user: CurrentUser = Depends(require(EXPORT_AG
 def export_download(
     request: Request,
     what: str,
+    user: CanExportAggregate,
     format: str = "csv",
     redact: str | None = None,
-    user: CurrentUser = Depends(require(EXPORT_AGGREGATE)),
 ) -> Response:
     return _download(request, what, format, redact, user)
 
@@ -128,9 +128,9 @@ def export_download(
 def api_export(
     request: Request,
     what: Literal["estimates", "counts", "victims", "records", "links"],
+    user: CanExportAggregate,
     format: Fmt = Query("csv"),
     redact: Redact | None = Query(None),
-    user: CurrentUser = Depends(require(EXPORT_AGGREGATE)),
 ) -> Response:
     """Download an export. estimates, counts: any role (public level). victims, records,
     links: analysts and admins, redaction ``none``, ``internal`` (default) or ``public``."""

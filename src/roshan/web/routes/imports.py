@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from roshan.canonical import SourceKind
@@ -34,9 +34,17 @@ from roshan.store import (
     record_event,
     rejected_rows_of,
 )
-from roshan.web.auth import INGEST, VIEW_NAMES, CurrentUser, require, session_data
+from roshan.web.auth import CurrentUser, session_data
 from roshan.web.db import reader
-from roshan.web.routes.common import PathId, found, redirect, render, update_session
+from roshan.web.routes.common import (
+    CanIngest,
+    CanViewNames,
+    PathId,
+    found,
+    redirect,
+    render,
+    update_session,
+)
 
 router = APIRouter()
 
@@ -378,37 +386,33 @@ def _upload_page(request: Request, preview: dict[str, Any] | None = None) -> Any
 
 
 @router.get("/upload", include_in_schema=False)
-def upload_page(request: Request, user: CurrentUser = Depends(require(INGEST))) -> Any:
+def upload_page(request: Request, user: CanIngest) -> Any:
     return _upload_page(request)
 
 
 @router.post("/upload", include_in_schema=False)
 async def upload_submit(
     request: Request,
+    user: CanIngest,
     file: UploadFile = File(...),
     source_name: str = Form(""),
     source_kind: str = Form("other"),
     mapping: UploadFile | None = File(None),
     place: str = Form(""),
-    user: CurrentUser = Depends(require(INGEST)),
 ) -> Any:
     preview = await stage_upload(request, user, file, source_name, source_kind, mapping, place)
     return redirect(f"/upload/{preview['id']}")
 
 
 @router.get("/upload/{upload_id}", include_in_schema=False)
-def upload_preview_page(
-    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
-) -> Any:
+def upload_preview_page(request: Request, upload_id: str, user: CanIngest) -> Any:
     folder, meta = _load_meta(request, upload_id, user)
     preview = build_preview(request.app.state.ws, folder, meta)
     return _upload_page(request, preview)
 
 
 @router.post("/upload/{upload_id}/confirm", include_in_schema=False)
-def upload_confirm_page(
-    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
-) -> Any:
+def upload_confirm_page(request: Request, upload_id: str, user: CanIngest) -> Any:
     result = confirm_upload(request, user, upload_id)
     # The import's notes, for its page to show once (they are not stored with the import).
     update_session(request, import_notes={"id": result["import_id"], "notes": result["notes"]})
@@ -419,22 +423,18 @@ def upload_confirm_page(
 
 
 @router.post("/upload/{upload_id}/cancel", include_in_schema=False)
-def upload_cancel_page(
-    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
-) -> Any:
+def upload_cancel_page(request: Request, upload_id: str, user: CanIngest) -> Any:
     cancel_upload(request, user, upload_id)
     return redirect("/upload")
 
 
 @router.get("/imports", include_in_schema=False)
-def imports_page(request: Request, user: CurrentUser = Depends(require(VIEW_NAMES))) -> Any:
+def imports_page(request: Request, user: CanViewNames) -> Any:
     return render(request, "imports.html", {"imports": list_imports(request.app.state.ws)})
 
 
 @router.get("/imports/{import_id}", include_in_schema=False)
-def import_page(
-    request: Request, import_id: PathId, user: CurrentUser = Depends(require(VIEW_NAMES))
-) -> Any:
+def import_page(request: Request, import_id: PathId, user: CanViewNames) -> Any:
     data = found(rejected_rows(request.app.state.ws, import_id), "import")
     notes: list[str] = []
     held = session_data(request).get("import_notes")
@@ -492,6 +492,7 @@ class UploadPreview(BaseModel):
 @router.post("/api/uploads", response_model=UploadPreview, status_code=201, tags=["imports"])
 async def api_upload(
     request: Request,
+    user: CanIngest,
     file: UploadFile = File(...),
     source_name: str = Form(...),
     source_kind: str = Form("other"),
@@ -501,32 +502,25 @@ async def api_upload(
         description="Where the whole list comes from (a morgue's or hospital's city), given "
         "to its records that name no place of their own; an unknown place is refused.",
     ),
-    user: CurrentUser = Depends(require(INGEST)),
 ) -> Any:
     """Stage a list file; the answer is its preview. Confirm with ``/api/uploads/{id}/confirm``."""
     return await stage_upload(request, user, file, source_name, source_kind, mapping, place)
 
 
 @router.post("/api/uploads/{upload_id}/confirm", tags=["imports"])
-def api_confirm(
-    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
-) -> dict[str, Any]:
+def api_confirm(request: Request, upload_id: str, user: CanIngest) -> dict[str, Any]:
     """Import a staged upload (calls the ingest stage); returns the import's counts."""
     return confirm_upload(request, user, upload_id)
 
 
 @router.delete("/api/uploads/{upload_id}", status_code=204, tags=["imports"])
-def api_cancel(
-    request: Request, upload_id: str, user: CurrentUser = Depends(require(INGEST))
-) -> None:
+def api_cancel(request: Request, upload_id: str, user: CanIngest) -> None:
     """Discard a staged upload."""
     cancel_upload(request, user, upload_id)
 
 
 @router.get("/api/imports", tags=["imports"])
-def api_imports(
-    request: Request, user: CurrentUser = Depends(require(VIEW_NAMES))
-) -> list[dict[str, Any]]:
+def api_imports(request: Request, user: CanViewNames) -> list[dict[str, Any]]:
     """Every import with its counts (newest first)."""
     return list_imports(request.app.state.ws)
 
@@ -535,9 +529,9 @@ def api_imports(
 def api_rejected(
     request: Request,
     import_id: PathId,
+    user: CanViewNames,
     limit: int = Query(500, ge=1, le=5000),
     offset: int = Query(0, ge=0, le=10_000_000),
-    user: CurrentUser = Depends(require(VIEW_NAMES)),
 ) -> dict[str, Any]:
     """One import's rejected rows, with the issues that rejected them."""
     return found(rejected_rows(request.app.state.ws, import_id, limit, offset), "import")

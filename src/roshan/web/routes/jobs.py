@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, Field
 
 from roshan.estimate import DEFAULT_METHOD, METHODS, STRATA
-from roshan.web.auth import RUN_JOBS, VIEW_AGGREGATES, CurrentUser, require
+from roshan.web.auth import CurrentUser
 from roshan.web.jobs import job_dict, list_jobs
-from roshan.web.routes.common import PathId, found, redirect, render
+from roshan.web.routes.common import CanRunJobs, CanViewAggregates, PathId, found, redirect, render
 
 router = APIRouter()
 
@@ -23,7 +23,7 @@ def _start(request: Request, user: CurrentUser, kind: str, params: dict[str, Any
 
 
 @router.get("/jobs", include_in_schema=False)
-def jobs_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))) -> Any:
+def jobs_page(request: Request, user: CanViewAggregates) -> Any:
     from roshan.estimate import linkage_health
 
     return render(
@@ -42,11 +42,11 @@ def jobs_page(request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGA
 @router.post("/jobs", include_in_schema=False)
 def jobs_submit(
     request: Request,
+    user: CanRunJobs,
     kind: str = Form(...),
     method: str = Form(DEFAULT_METHOD),
     by: str = Form(""),
     accept_linkage_risk: str = Form(""),
-    user: CurrentUser = Depends(require(RUN_JOBS)),
 ) -> Any:
     params: dict[str, Any] = {"method": method, "by": by} if kind == "estimate" else {}
     if kind == "estimate" and accept_linkage_risk:
@@ -56,9 +56,7 @@ def jobs_submit(
 
 
 @router.get("/jobs/{job_id}", include_in_schema=False)
-def job_page(
-    request: Request, job_id: PathId, user: CurrentUser = Depends(require(VIEW_AGGREGATES))
-) -> Any:
+def job_page(request: Request, job_id: PathId, user: CanViewAggregates) -> Any:
     job = found(job_dict(request.app.state.ws, job_id), "job")
     return render(request, "job.html", {"job": job})
 
@@ -73,17 +71,13 @@ class JobIn(BaseModel):
 
 
 @router.get("/api/jobs", tags=["jobs"])
-def api_jobs(
-    request: Request, user: CurrentUser = Depends(require(VIEW_AGGREGATES))
-) -> list[dict[str, Any]]:
+def api_jobs(request: Request, user: CanViewAggregates) -> list[dict[str, Any]]:
     """Recent jobs (newest first) with status and progress."""
     return list_jobs(request.app.state.ws)
 
 
 @router.post("/api/jobs", status_code=202, tags=["jobs"])
-def api_start(
-    request: Request, body: JobIn, user: CurrentUser = Depends(require(RUN_JOBS))
-) -> dict[str, Any]:
+def api_start(request: Request, body: JobIn, user: CanRunJobs) -> dict[str, Any]:
     """Start a link or estimate run in the background; poll ``/api/jobs/{id}``."""
     params: dict[str, Any] = {}
     if body.kind == "estimate":
@@ -97,8 +91,6 @@ def api_start(
 
 
 @router.get("/api/jobs/{job_id}", tags=["jobs"])
-def api_job(
-    request: Request, job_id: PathId, user: CurrentUser = Depends(require(VIEW_AGGREGATES))
-) -> dict[str, Any]:
+def api_job(request: Request, job_id: PathId, user: CanViewAggregates) -> dict[str, Any]:
     """One job: status (queued, running, done, failed), progress 0–1, message, result."""
     return found(job_dict(request.app.state.ws, job_id), "job")

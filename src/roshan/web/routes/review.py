@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from pydantic import BaseModel, Field
 
 from roshan.canonical import FIELD_NAMES
 from roshan.errors import LinkageError, RoshanError
 from roshan.store import Workspace, record_event
-from roshan.web.auth import REVIEW, CurrentUser, require
+from roshan.web.auth import CurrentUser
 from roshan.web.db import reader
-from roshan.web.routes.common import ID_MAX, redirect, render
+from roshan.web.routes.common import ID_MAX, CanReview, redirect, render
 
 router = APIRouter()
 
@@ -136,9 +136,9 @@ def decide(
 @router.get("/review", include_in_schema=False)
 def review_page(
     request: Request,
+    user: CanReview,
     skip: int = Query(0, ge=0, le=1000),
     status: Literal["saved", "conflict"] | None = Query(None),
-    user: CurrentUser = Depends(require(REVIEW)),
 ) -> Any:
     items = queue(request.app.state.ws, limit=20)
     item = items[skip] if 0 <= skip < len(items) else None
@@ -155,12 +155,12 @@ def review_page(
 @router.post("/review/decide", include_in_schema=False)
 def review_submit(
     request: Request,
+    user: CanReview,
     record_a: int = Form(..., ge=1, le=ID_MAX),
     record_b: int = Form(..., ge=1, le=ID_MAX),
     decision: str = Form(...),
     expected_version: int = Form(0, ge=0, le=ID_MAX),
     skip: int = Form(0, ge=0, le=1000),
-    user: CurrentUser = Depends(require(REVIEW)),
 ) -> Any:
     from roshan.link import ReviewConflictError
 
@@ -186,8 +186,8 @@ class DecisionIn(BaseModel):
 @router.get("/api/review/queue", tags=["review"])
 def api_queue(
     request: Request,
+    user: CanReview,
     limit: int = Query(20, ge=1, le=200),
-    user: CurrentUser = Depends(require(REVIEW)),
 ) -> dict[str, Any]:
     """What to review next: pairs with both records and the decision version to send back."""
     items = queue(request.app.state.ws, limit)
@@ -195,9 +195,7 @@ def api_queue(
 
 
 @router.post("/api/review/decisions", tags=["review"])
-def api_decide(
-    request: Request, body: DecisionIn, user: CurrentUser = Depends(require(REVIEW))
-) -> dict[str, Any]:
+def api_decide(request: Request, body: DecisionIn, user: CanReview) -> dict[str, Any]:
     """Decide a pair. 409 when someone else changed it since you read ``expected_version``."""
     return decide(
         request.app.state.ws,

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel, Field
 
 from roshan.web import accounts
-from roshan.web.auth import MANAGE_USERS, ROLES, CurrentUser, Role, require
-from roshan.web.routes.common import PathId, redirect, render
+from roshan.web.auth import ROLES, CurrentUser, Role
+from roshan.web.routes.common import CanManageUsers, PathId, redirect, render
 
 router = APIRouter()
 
 
 @router.get("/users", include_in_schema=False)
-def users_page(request: Request, user: CurrentUser = Depends(require(MANAGE_USERS))) -> Any:
+def users_page(request: Request, user: CanManageUsers) -> Any:
     return render(
         request, "users.html", {"users": accounts.list_users(request.app.state.ws), "roles": ROLES}
     )
@@ -24,10 +24,10 @@ def users_page(request: Request, user: CurrentUser = Depends(require(MANAGE_USER
 @router.post("/users", include_in_schema=False)
 def users_add(
     request: Request,
+    user: CanManageUsers,
     username: str = Form(...),
     password: str = Form(...),
     role: str = Form("viewer"),
-    user: CurrentUser = Depends(require(MANAGE_USERS)),
 ) -> Any:
     accounts.create_user(request.app.state.ws, username, password, role, actor=user.actor)
     return redirect("/users")
@@ -37,11 +37,11 @@ def users_add(
 def users_change(
     request: Request,
     user_id: PathId,
+    user: CanManageUsers,
     role: str = Form(""),
     active: str = Form(""),
     password: str = Form(""),
     reset_totp: str = Form(""),
-    user: CurrentUser = Depends(require(MANAGE_USERS)),
 ) -> Any:
     _change_user(
         request,
@@ -90,17 +90,13 @@ class UserPatch(BaseModel):
 
 
 @router.get("/api/users", tags=["users"])
-def api_users(
-    request: Request, user: CurrentUser = Depends(require(MANAGE_USERS))
-) -> list[dict[str, Any]]:
+def api_users(request: Request, user: CanManageUsers) -> list[dict[str, Any]]:
     """Every account (admins only)."""
     return accounts.list_users(request.app.state.ws)
 
 
 @router.post("/api/users", status_code=201, tags=["users"])
-def api_user_add(
-    request: Request, body: UserIn, user: CurrentUser = Depends(require(MANAGE_USERS))
-) -> dict[str, Any]:
+def api_user_add(request: Request, body: UserIn, user: CanManageUsers) -> dict[str, Any]:
     """Add an account (admins only)."""
     uid = accounts.create_user(
         request.app.state.ws, body.username, body.password, body.role, actor=user.actor
@@ -113,7 +109,7 @@ def api_user_change(
     request: Request,
     user_id: PathId,
     body: UserPatch,
-    user: CurrentUser = Depends(require(MANAGE_USERS)),
+    user: CanManageUsers,
 ) -> dict[str, Any]:
     """Change an account's role, active state, password or second factor (admins only)."""
     return _change_user(

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from roshan.canonical import FIELD_NAMES
 from roshan.store import Workspace, linked_records, object_history, victim_by_uid
-from roshan.web.auth import VIEW_NAMES, CurrentUser, require
 from roshan.web.db import reader
-from roshan.web.routes.common import found, render
+from roshan.web.routes.common import CanViewNames, found, render
 from roshan.web.search import VICTIM_COLUMNS, search_page
 
 router = APIRouter()
@@ -66,9 +65,9 @@ PAGE_SIZE = 50
 @router.get("/victims", include_in_schema=False)
 def victims_page(
     request: Request,
+    user: CanViewNames,
     q: str = Query("", max_length=200),
     page: int = Query(1, ge=1, le=100_000),
-    user: CurrentUser = Depends(require(VIEW_NAMES)),
 ) -> Any:
     found_: dict[str, Any] = (
         search_page(request.app.state.ws, q, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
@@ -93,9 +92,7 @@ def victims_page(
 
 
 @router.get("/victims/{uid}", include_in_schema=False)
-def victim_page(
-    request: Request, uid: str, user: CurrentUser = Depends(require(VIEW_NAMES))
-) -> Any:
+def victim_page(request: Request, uid: str, user: CanViewNames) -> Any:
     detail = found(victim_detail(request.app.state.ws, uid), "victim")
     return render(request, "victim.html", detail)
 
@@ -103,10 +100,10 @@ def victim_page(
 @router.get("/api/victims", tags=["victims"])
 def api_search(
     request: Request,
+    user: CanViewNames,
     q: str = Query("", max_length=200),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
-    user: CurrentUser = Depends(require(VIEW_NAMES)),
 ) -> dict[str, Any]:
     """Search victims by name (Persian or Latin script) or by victim id.
 
@@ -125,8 +122,6 @@ def api_search(
 
 
 @router.get("/api/victims/{uid}", tags=["victims"])
-def api_victim(
-    request: Request, uid: str, user: CurrentUser = Depends(require(VIEW_NAMES))
-) -> dict[str, Any]:
+def api_victim(request: Request, uid: str, user: CanViewNames) -> dict[str, Any]:
     """One victim: linked records side by side, provenance, review decisions, history."""
     return found(victim_detail(request.app.state.ws, uid), "victim")
