@@ -9,23 +9,21 @@ tests use the shared ``any_ws``/``pg_url`` fixtures of tests/conftest.py.
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-POPULATION = 250
-SEED = 11
-PASSWORDS = {
-    "admin": "admin-pass-0001",
-    "analyst": "analyst-pass-01",
-    "reviewer": "reviewer-pass-1",
-    "viewer": "viewer-pass-001",
-}
-ROLES = tuple(PASSWORDS)
+from webkit import (
+    POPULATION,
+    ROLES,
+    SEED,
+    Scenario,
+    add_role_users,
+    client_for,
+    ingest_all,
+    make_app,
+)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -41,12 +39,6 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
-@dataclass
-class Scenario:
-    root: Path
-    manifest: dict
-
-
 @pytest.fixture(scope="session")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     from roshan.simulate.config import ScenarioConfig
@@ -55,28 +47,6 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     root = tmp_path_factory.mktemp("web-scenario") / "sim-SYNTHETIC"
     manifest = simulate(ScenarioConfig(seed=SEED, population=POPULATION), root)
     return Scenario(root, manifest)
-
-
-def ingest_all(ws, scenario: Scenario, only: int | None = None) -> None:
-    from roshan.canonical import SourceKind
-    from roshan.ingest.importer import ingest_file
-
-    for src in scenario.manifest["sources"][:only]:
-        mapping = scenario.root / src["mapping"] if src.get("mapping") else None
-        ingest_file(
-            ws,
-            scenario.root / src["file"],
-            source_name=src["name"],
-            source_kind=SourceKind(src["kind"]),
-            mapping_path=mapping,
-        )
-
-
-def add_role_users(ws) -> None:
-    from roshan.web.accounts import create_user
-
-    for role, pw in PASSWORDS.items():
-        create_user(ws, role, pw, role, actor="test")
 
 
 @pytest.fixture(scope="session")
@@ -107,48 +77,6 @@ def web_ws(linked_template: Path, tmp_path: Path):
     ws = Workspace.open(dest)
     yield ws
     ws.close()
-
-
-def make_app(ws, **overrides):
-    from roshan.web.app import create_app
-    from roshan.web.security import WebSettings
-
-    return create_app(ws, settings=WebSettings(**overrides))
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, "page has no CSRF field"
-    return m.group(1)
-
-
-def login(client, role: str, password: str | None = None):
-    """Sign ``client`` in as the user named after ``role``; returns the POST response."""
-    page = client.get("/login")
-    return client.post(
-        "/login",
-        data={
-            "username": role,
-            "password": password or PASSWORDS[role],
-            "csrf_token": csrf_of(page.text),
-        },
-        follow_redirects=False,
-    )
-
-
-def client_for(app, role: str | None = None):
-    from fastapi.testclient import TestClient
-
-    c = TestClient(app, base_url="https://testserver")
-    if role:
-        r = login(c, role)
-        assert r.status_code == 303, r.text[:300]
-    return c
-
-
-def session_csrf(client) -> str:
-    """The CSRF token of the client's current session (read from a page)."""
-    return csrf_of(client.get("/account").text)
 
 
 @pytest.fixture

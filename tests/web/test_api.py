@@ -12,8 +12,7 @@ import logging
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
-
-from conftest import (
+from webkit import (
     add_role_users,
     client_for,
     csrf_of,
@@ -21,6 +20,7 @@ from conftest import (
     make_app,
     session_csrf,
 )
+
 from roshan.store.models import AuditEvent, EstimateRun, Record, ReviewDecision, Victim
 
 SYNTHETIC_CSV = (

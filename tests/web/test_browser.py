@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-
-from conftest import PASSWORDS, make_app
+from webkit import PASSWORDS, make_app
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from conftest import client_for, csrf_of, login, make_app, session_csrf
+from webkit import client_for, csrf_of, login, make_app, session_csrf
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -258,7 +257,8 @@ def test_synthetic_banner_on_every_screen(clients):
 
 
 def test_no_synthetic_banner_for_real_lists(tmp_path):
-    from conftest import add_role_users
+    from webkit import add_role_users
+
     from roshan.store.workspace import Workspace
 
     ws = Workspace.init(tmp_path / "ws")

@@ -85,8 +85,8 @@ def test_estimate_job_refused_on_failed_linkage_unless_risk_accepted(clients, we
     """issue 18: a web estimate job on a failed linkage fails with the reason; with the
     risk accepted (form checkbox / API field) it runs and the result says so."""
     from sqlalchemy import func
+    from webkit import session_csrf
 
-    from conftest import session_csrf
     from roshan.store.models import EstimateRun
 
     _set_verdict(web_ws, "failed", ["group_balance"], 42)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-
-from conftest import ROLES, client_for, session_csrf
+from webkit import ROLES, client_for, session_csrf
 
 ALL = set(ROLES)
 NAMES = {"admin", "analyst", "reviewer"}

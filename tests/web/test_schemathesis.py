@@ -16,8 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
-
-from conftest import make_app
+from webkit import make_app
 
 MAX_EXAMPLES = 8
 _STATE: dict = {}

@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 from sqlalchemy import select, update
-
-from conftest import (
+from webkit import (
     PASSWORDS,
     add_role_users,
     client_for,
@@ -22,6 +21,7 @@ from conftest import (
     make_app,
     session_csrf,
 )
+
 from roshan.store.models import AuditEvent, User
 
 
