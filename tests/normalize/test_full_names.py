@@ -43,6 +43,9 @@ def read(full: str, father: str | None = None) -> tuple:
         ("رضایی، حسین فرزند علی", ("حسین", "رضایی", "علی", None)),  # Persian comma
         ("سید علی موسوی فرزند سید مهدی", ("علی", "موسوی", "مهدی", "seyyed")),
         ("سیده فاطمه حسینی دختر علی", ("فاطمه", "حسینی", "علی", "seyyed")),
+        # «س.» abbreviates سید/سیده: a title, not a one-letter given name
+        ("س.محمد حسینی فرزند علی", ("محمد", "حسینی", "علی", "seyyed")),
+        ("س. هیمن موسوی فرزند جعفر", ("هیمن", "موسوی", "جعفر", "seyyed")),
         ("كاظم كريمي فرزند علي", ("کاظم", "کریمی", "علی", None)),  # Arabic ك and ي
         ("Hossein Rezaei son of Ali", ("hossein", "rezaei", "ali", None)),
         ("Rezaei, Hossein son of Ali", ("hossein", "rezaei", "ali", None)),

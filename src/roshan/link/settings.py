@@ -191,6 +191,7 @@ def edit_ratio_level(col: str, ratio: float) -> Any:
 
 SPLIT_LABEL = "same names with the father's, split differently"
 ALIAS_LABEL = "the other given name one list gives"
+ORDER_LABEL = "the same names in another order"
 
 
 def name_comparison(
@@ -199,6 +200,7 @@ def name_comparison(
     tokens: str | None = None,
     split: tuple[str, ...] = (),
     alias: str | None = None,
+    whole: str | None = None,
     strong: float = 0.15,
     weak: float = 0.34,
     spelling_level: bool = False,
@@ -224,6 +226,13 @@ def name_comparison(
     comparison takes both columns, so the same cut does not count once for the given
     name and again against the father's. That level is on a chain of its own (see
     ``level_chains``): it is not a looser spelling.
+
+    ``whole`` names the column of the person's own name as a set of tokens
+    (``full_key``): equal there while this part differs means the same names written
+    in another order or cut in another place («زمان فر عبدالله» read as given زمان,
+    family «فر عبدالله», against Abdollah Zamanfar; "Yazdanian Mehdi" against Mehdi
+    Yazdanian): lists and full-name columns that write the family name first, without
+    a comma the parser could go by. Its own chain too.
     """
     levels: list[Any] = [_null(f"{part}_key")]
     if spelling_level:
@@ -240,6 +249,8 @@ def name_comparison(
     if split:
         cond = " OR ".join(f"{c}_l = {c}_r" for c in split)
         levels.append(cll.CustomLevel(cond, label_for_charts=SPLIT_LABEL))
+    if whole:
+        levels.append(cll.CustomLevel(f"{whole}_l = {whole}_r", label_for_charts=ORDER_LABEL))
     if alias:
         # One record's bracketed other name is the other's given name (or both give
         # the same other name): «هیوا (خالد)» and «خالد». Its own chain, like the split.
@@ -470,12 +481,15 @@ def roshan_spec(
     spec = ModelSpec(
         name="roshan",
         comparisons=[
-            name_comparison("family", split=("father_family_key",), spelling_level=sp),
+            name_comparison(
+                "family", split=("father_family_key",), whole="full_key", spelling_level=sp
+            ),
             name_comparison(
                 "given",
                 tokens="given_tokens",
                 split=("given_father_key",),
                 alias="alias_key",
+                whole="full_key",
                 spelling_level=sp,
             ),
             name_comparison(
@@ -519,8 +533,8 @@ def roshan_spec(
             "list": [],  # a covariate, not an agreement: no order
             # The split-differently level is evidence of another kind (the tokens all
             # agree, cut in other places), not a looser spelling: its own chain.
-            "family_name": [_NAME_CHAIN, [SPLIT_LABEL]],
-            "given_name": [_NAME_CHAIN, [SPLIT_LABEL], [ALIAS_LABEL]],
+            "family_name": [_NAME_CHAIN, [SPLIT_LABEL], [ORDER_LABEL]],
+            "given_name": [_NAME_CHAIN, [SPLIT_LABEL], [ORDER_LABEL], [ALIAS_LABEL]],
             "father_name": [_NAME_CHAIN, [SPLIT_LABEL]],
             # A month-only date that agrees is not "looser" than ±3 days; it is on
             # its own chain, above the else level only.

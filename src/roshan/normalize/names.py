@@ -67,6 +67,9 @@ def _prefixes() -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
     return words, phrases
 
 
+_SEYYED_INITIAL = "س"
+
+
 def honorific_of(token: str) -> str | None:
     """Canonical title for a normalised token (``"seyyed"`` for سید/Seyed,
     ``"javidnam"`` for جاویدنام), else None."""
@@ -540,6 +543,10 @@ def name_part(
     hons: list[str] = []
     kept: list[str] = []
     toks = [t for t in _merge_title_phrases(_tokens(norm)) if t not in _PLACEHOLDER_CORE]
+    if role != "family" and len(toks) >= 2 and toks[0] == _SEYYED_INITIAL:
+        # «س. محمد حسینی», «س.سجاد نوری»: lists abbreviate سید/سیده to its first
+        # letter; a lone «س» before a name is no name of its own
+        toks[0] = "سید"
     leading = True  # in a full name: only titles before the given name ...
     for i, t in enumerate(toks):
         h = honorific_of(t)
