@@ -580,3 +580,14 @@ def test_installed_cli_reads_x_z_y_in_both_scripts() -> None:
         None,
         [],
     )
+
+
+@pytest.mark.parametrize(
+    "full", ["حاجی زاده محمدمهدی", "محمدمهدی حاجی زاده", "Haji Zadeh Ali", "میر زاده علی"]
+)
+def test_a_title_before_a_family_suffix_is_part_of_the_name(full: str) -> None:
+    """«حاجی زاده» is the family name Hajizadeh written in two words, not the title Haji
+    and a family name «زاده»: the blind generator's family-first lists lost the Haji."""
+    r = normalize_name(full)
+    assert r.title is None
+    assert any(k in r.key.split() for k in ("hjY", "mYr")), r.key

@@ -67,7 +67,19 @@ def _prefixes() -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
     return words, phrases
 
 
-_SEYYED_INITIAL = "س"
+# «س. محمد حسینی», «س.سجاد نوری»: lists abbreviate سید/سیده to its first letter and a
+# dot. Only with the dot, which normalised text drops (so a second reading of that text
+# reads it the same way), and only before a word.
+# Not in a "Family, Given" name: there the title would open the family part, which
+# normalised text writes first.
+_SEYYED_INITIAL = re.compile(r"^\s*س\s*\.\s*(?=[\u0621-\u064a\u067e-\u06d3])")
+
+
+def spell_seyyed(text: str) -> str:
+    """``text`` with a leading «س.» before a Persian word written as the title «سید»."""
+    if "." not in text or "," in text or "،" in text:
+        return text
+    return _SEYYED_INITIAL.sub("سید ", text, count=1)
 
 
 def honorific_of(token: str) -> str | None:
@@ -537,16 +549,14 @@ def name_part(
         if ph.tokens and pt.tokens:
             hons_t = ph.honorifics + tuple(h for h in pt.honorifics if h not in ph.honorifics)
             return _finish(list(ph.tokens + pt.tokens), hons_t, role, table)
+    if role != "family":
+        value = spell_seyyed(value)
     norm = normalize_text(value)  # type: ignore[arg-type]
     if not norm:
         return _EMPTY
     hons: list[str] = []
     kept: list[str] = []
     toks = [t for t in _merge_title_phrases(_tokens(norm)) if t not in _PLACEHOLDER_CORE]
-    if role != "family" and len(toks) >= 2 and toks[0] == _SEYYED_INITIAL:
-        # «س. محمد حسینی», «س.سجاد نوری»: lists abbreviate سید/سیده to its first
-        # letter; a lone «س» before a name is no name of its own
-        toks[0] = "سید"
     leading = True  # in a full name: only titles before the given name ...
     for i, t in enumerate(toks):
         h = honorific_of(t)
@@ -557,6 +567,8 @@ def name_part(
             # later on is part of the family name (Milad Haji Abadi).
             if not (h == "sadat" and i < len(toks) - 1):
                 h = None
+        if h is not None and i + 1 < len(toks) and is_suffix_token(toks[i + 1]):
+            h = None  # «حاجی زاده», "Haji Pour", «میر زاده»: the first half of a family name
         # A lone token is a name even if it looks like a title ("Mir" alone).
         if h is not None and len(toks) > 1:
             if h not in hons:
@@ -1318,7 +1330,7 @@ def parse_full_name(
     table = table or default_table()
     if not raw:
         return FullName(_EMPTY, _EMPTY_READING)
-    spelled = spell_connectives(raw)  # "s/o" as "son of", also inside brackets
+    spelled = spell_connectives(spell_seyyed(raw))  # "s/o" as "son of", also in brackets
     marked = spelled != raw
     raw = strip_name_notes(spelled)
     if part is None:
