@@ -198,3 +198,50 @@ def test_two_digit_years_read_with_the_columns_calendar(sqlite_ws: Workspace) ->
     )
     assert res.warnings_count == 0
     assert check_fields(rows[1])[0].message == NOT_A_DATE  # judged alone it would be warned
+
+
+# One event's dead, written day-first ("09/01/2026") with a few month-first rows
+# ("1/25/2026"), as a list put together from several reports writes them (the blind
+# generator's English list): the column settles no order, but its dates do.
+MIXED = [(f"Person {d}", f"{d:02d}/01/2026", "") for d in (13, 14, 15, 16, 18, 20, 21, 22)]
+MIXED += [("Person 25", "1/25/2026", ""), ("Person 26", "2026-01-26", "")]
+MIXED += [
+    ("Person 5", "05/01/2026", ""),
+    ("Person 9", "1/9/2026", ""),
+    ("Person 2", "02/01/2026", ""),
+]
+
+
+def test_an_ambiguous_order_is_read_by_the_columns_dates(any_ws: Workspace, tmp_path: Path) -> None:
+    """05/01/2026 beside a column of January dates is 5 January, not 1 May, and 1/9/2026 is
+    9 January, not 1 September; 02/01/2026 (2 January or 1 February, both near) stays
+    ambiguous. Each read one is flagged."""
+    from roshan.normalize.validate import ORDER_FROM_COLUMN
+
+    f = _csv(tmp_path, "SYNTHETIC-mixed-order.csv", MIXED)
+    res = ingest_file(any_ws, f, source_name="Media C", source_kind=SourceKind.MEDIA)
+    assert res.rows_accepted == len(MIXED)
+    assert _ambiguous_rows(any_ws) == {13}
+    from_column = {
+        row
+        for row, issues in _issues(any_ws).items()
+        if any(i["message"] == ORDER_FROM_COLUMN for i in issues)
+    }
+    assert from_column == {11, 12}
+    out = normalize_frame(records_frame(any_ws)).sort_values("row_number")
+    assert list(out["dod_iso"].iloc[10:13]) == ["2026-01-05", "2026-01-09", "2026"]
+    assert list(out["dod_ambiguous"].iloc[10:13]) == [False, False, True]
+
+
+def test_too_few_or_scattered_dates_settle_no_order() -> None:
+    """Two full dates far apart (9 January, 7 July) are no event's dates: 08/01/2026 stays
+    ambiguous beside them rather than being read as 1 August."""
+    from roshan.normalize.dates import detect_column, parse_date
+
+    hint = detect_column(["2026-01-09", "07/07/2026", "08/01/2026"])
+    assert hint.order_anchor is None
+    assert parse_date("08/01/2026", hint).ambiguous
+    many = detect_column([f"2026-01-{d:02d}" for d in range(1, 13)])
+    assert many.order_anchor is not None
+    r = parse_date("08/01/2026", many)
+    assert (r.iso, r.order_from_column) == ("2026-01-08", True)

@@ -23,7 +23,10 @@ year-last date (``08/01/2026``) whose first two numbers are both ≤ 12 and
 differ, the order is *ambiguous*: unless the column shows its order elsewhere
 (a value with a first part > 12 means day-first), the result is flagged
 ``ambiguous`` and only the year is kept (precision ``year``); both readings
-are listed in ``alternatives``. Nothing is guessed.
+are listed in ``alternatives``. One exception, flagged ``order_from_column``: in a
+column that has dates of its own, the reading within ORDER_NEAR_DAYS of the column's
+median date is taken when the other is ORDER_FAR_DAYS or more away (a list of one
+event's dead that mixes "09/01/2026" and "1/9/2026"). Nothing else is guessed.
 
 Output (:class:`DateResult`): ``iso`` is ``YYYY-MM-DD`` (always Gregorian) for
 day precision; for month/year precision it is ``YYYY-MM``/``YYYY`` *in the
@@ -223,6 +226,7 @@ class DateResult:
     last: date | None = None
     alternatives: tuple[str, ...] = field(default_factory=tuple)
     year_from_column: bool = False  # written without a year; the column's dates gave it
+    order_from_column: bool = False  # day/month order ambiguous; the column's dates chose
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict (the CLI's ``date`` command prints this)."""
@@ -250,10 +254,48 @@ class ColumnHint:
     # دی», "Jan 9", "early Jan") takes the year that puts it nearest (within
     # YEARLESS_MAX_DAYS), so "Dec 30" beside January dates is the December before.
     anchor: date | None = None
+    # The same median, only for a column with ORDER_MIN_DATES full dates or more,
+    # half of them within ORDER_SPREAD_DAYS: what an ambiguous day/month order is read by.
+    order_anchor: date | None = None
 
 
 YEARLESS_MAX_DAYS = 120
 """A yearless date is read only when it falls this close to its column's median date."""
+
+ORDER_NEAR_DAYS = 45
+ORDER_FAR_DAYS = 90
+ORDER_MIN_DATES = 10
+ORDER_SPREAD_DAYS = 45
+"""An ambiguous day/month order (``05/01/2026``) in a column that mixes day-first and
+month-first dates is read the way that puts it within ORDER_NEAR_DAYS of the column's
+median date, when the other reading is ORDER_FAR_DAYS or more from it (5 January beside
+January dates, not 1 May); otherwise only the year is kept. Only in a column with
+ORDER_MIN_DATES full dates or more whose middle half spans ORDER_SPREAD_DAYS or less: a
+list of one event's dead, not two dates that happen to be far apart."""
+
+
+def _gap_days(r: DateResult, anchor: date) -> int | None:
+    if not r.ok or r.first is None or r.last is None:
+        return None
+    if r.first <= anchor <= r.last:
+        return 0
+    return min(abs((r.first - anchor).days), abs((r.last - anchor).days))
+
+
+def _reading_near_column(
+    day_first: DateResult, month_first: DateResult, anchor: date | None
+) -> DateResult | None:
+    """The one of two readings of an ambiguous date that the column's dates point to."""
+    if anchor is None:
+        return None
+    gd, gm = _gap_days(day_first, anchor), _gap_days(month_first, anchor)
+    if gd is None or gm is None:
+        return None
+    if gd <= ORDER_NEAR_DAYS and gm >= ORDER_FAR_DAYS:
+        return day_first
+    if gm <= ORDER_NEAR_DAYS and gd >= ORDER_FAR_DAYS:
+        return month_first
+    return None
 
 
 def _jalali_range(y: int, m: int | None, d: int | None) -> tuple[date, date] | None:
@@ -438,6 +480,7 @@ def with_stated(detected: ColumnHint, stated: ColumnHint) -> ColumnHint:
         stated.calendar or detected.calendar,
         stated.day_first if stated.day_first is not None else detected.day_first,
         detected.anchor,
+        detected.order_anchor,
     )
 
 
@@ -626,6 +669,9 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
             return _build(y, b, a, cal)
         if hint.day_first is False:
             return _build(y, a, b, cal)
+        near = _reading_near_column(_build(y, b, a, cal), _build(y, a, b, cal), hint.order_anchor)
+        if near is not None:
+            return replace(near, order_from_column=True)
         alts = tuple(r.iso for r in (_build(y, b, a, cal), _build(y, a, b, cal)) if r.ok and r.iso)
         base = _build(y, None, None, cal, ambiguous=True, alternatives=alts)
         return base
@@ -692,5 +738,8 @@ def detect_column(values: Iterable[str | None]) -> ColumnHint:
         order = True
     elif month_first_ev and not day_first_ev:
         order = False
-    anchor = date.fromordinal(int(sorted(days)[len(days) // 2])) if days else None
-    return ColumnHint(cal, order, anchor)
+    days.sort()
+    anchor = date.fromordinal(int(days[len(days) // 2])) if days else None
+    n = len(days)
+    concentrated = n >= ORDER_MIN_DATES and days[(3 * n) // 4] - days[n // 4] <= ORDER_SPREAD_DAYS
+    return ColumnHint(cal, order, anchor, anchor if concentrated else None)

@@ -42,6 +42,9 @@ EARLIEST_DEATH = date(1979, 1, 1)
 NOT_A_DATE = "not a recognisable Jalali or Gregorian date"
 AMBIGUOUS_ORDER = "day and month order is ambiguous; only the year is kept"
 YEAR_FROM_COLUMN = "written without a year; the year is the one nearest the column's other dates"
+ORDER_FROM_COLUMN = (
+    "day and month order is ambiguous; read the way nearest the column's other dates"
+)
 DATE_FIELDS = ("date_of_death", "date_of_birth")
 BIRTH_YEAR_AS_AGE = "a year of birth, not an age; the age is counted from the date of death"
 MESSAGES: frozenset[str] = frozenset(
@@ -50,6 +53,7 @@ MESSAGES: frozenset[str] = frozenset(
         "date is in the future or before 1979",
         AMBIGUOUS_ORDER,
         YEAR_FROM_COLUMN,
+        ORDER_FROM_COLUMN,
         "impossible age (over 120)",
         BIRTH_YEAR_AS_AGE,
         "no name in any name field",
@@ -156,6 +160,8 @@ class DateColumns:
                     if r.ambiguous
                     else YEAR_FROM_COLUMN
                     if r.year_from_column
+                    else ORDER_FROM_COLUMN
+                    if r.order_from_column
                     else None
                 )
                 if msg is not None:
