@@ -147,6 +147,24 @@ def test_the_snapshot_takes_the_city_of_the_cemetery_only_when_no_place_is_given
     assert out["place_confidence"].iloc[0] == pytest.approx(0.4)
 
 
+def test_a_place_of_death_that_names_a_cemetery_says_its_city() -> None:
+    """A cemetery register's «محل» column, mapped to the place of death, names the
+    cemetery («بهشت زهرا», Tehran's) or a morgue («سردخانه», no town): the cemetery's city
+    at the burial place's confidence, a town named in the cell first."""
+    df = pd.DataFrame(
+        {
+            "record_pk": [1, 2, 3, 4],
+            "source": ["C"] * 4,
+            "full_name": ["علی رضایی"] * 4,
+            "place_of_death": ["بهشت زهرا", "سردخانه", "بیمارستان زنجان", "بهشت‌زهرا"],
+            "city": [None, None, None, "Shiraz"],
+        }
+    )
+    out = normalize_frame(df)
+    assert list(out["city"]) == ["Tehran", None, "Zanjan", "Shiraz"]
+    assert out["place_confidence"].iloc[0] == pytest.approx(0.4)
+
+
 @pytest.mark.parametrize(
     ("header", "expected"),
     [

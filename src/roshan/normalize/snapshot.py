@@ -639,6 +639,8 @@ def normalize_frame(df: pd.DataFrame, variants: VariantTable | None = None) -> p
     # unmapped cells («محل سکونت»: hospital lists; places.place_of_residence); all at
     # low confidence.
     places, pidx = _fill_places(places, pidx, _col(df, "burial_place"), place_of_burial)
+    # ... or a place of death that names a cemetery, not a town («محل»: «بهشت زهرا»)
+    places, pidx = _fill_places(places, pidx, _col(df, "place_of_death"), place_of_burial)
     places, pidx = _fill_places(places, pidx, _col(df, "list_place"), place_of_list)
     if "extra" in df.columns:
         homes = df["extra"].map(residence_in)
