@@ -393,6 +393,32 @@ def test_one_of_two_neighbouring_days(value: str, first: str, last: str) -> None
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "first", "last"),
+    [
+        ("night of Jan 7-8", "2026-01-07", "2026-01-08"),
+        ("Jan 7\u20138", "2026-01-07", "2026-01-08"),
+        ("night of Dec 29-30", "2025-12-29", "2025-12-30"),
+        ("دی ۱۸-۱۹", "2026-01-08", "2026-01-09"),
+    ],
+)
+def test_two_neighbouring_days_after_the_month_and_no_year(
+    value: str, first: str, last: str
+) -> None:
+    """The blind generator's "night of Jan 7-8" was read as 7 January 2008 (the second day
+    as a two-digit year): 22 dates of one list 14 to 20 years early. It is a yearless
+    date, its year the one nearest the column's dates; with no column, no date."""
+    hint = ColumnHint("gregorian", None, date(2026, 1, 9))
+    r = parse_date(value, hint)
+    assert (r.iso, r.first.isoformat(), r.last.isoformat(), r.year_from_column) == (
+        first,
+        first,
+        last,
+        True,
+    )
+    assert not parse_date(value).ok
+
+
 def test_two_days_far_apart_are_no_date() -> None:
     assert parse_date("Jan 8 or 20, 2026").iso is None
 

@@ -417,6 +417,9 @@ _DAY_OR = re.compile(
     r"^(?:between\s+|بین\s+)?(.*?)\b(\d{1,2})\s+(?:or|یا|and|و|to|تا)\s+(\d{1,2})\b(.*)$"
 )
 _DAY_DASH = re.compile(r"^(.*?)\b(\d{1,2})\s*[-–—]\s*(\d{1,2})(\s*,\s*\d{4}|\s+[^\W\d_].*)$")
+# ... or after the month word, with no year: "Jan 7-8", "night of Dec 29-30" (not the
+# year 2008, which "Jan 7-8" was read as); a yearless date, its year from the column.
+_DAY_DASH_END = re.compile(r"^(.*[^\W\d_]\s*)\b(\d{1,2})\s*[-–—]\s*(\d{1,2})()$")
 # Two writings of one date in one cell: "1404/10/18 (2026-01-08)", "8 January 2026 /
 # 18 Dey 1404". Each part is read; if they name the same day (±1), that is the date.
 _DUAL = re.compile(r"\s*(?:[()\[\]|؛;]|\s/\s|\s-\s)\s*")
@@ -551,10 +554,14 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
     if not text or len(text) > 80:
         return NOT_A_DATE
     m = _DAY_OR.match(text) or _DAY_DASH.match(text)
-    if m:
-        two_days = _day_or(*m.groups(), hint=hint)
+    end = None if m else _DAY_DASH_END.match(text)
+    if m or end:
+        groups = (m or end).groups()  # type: ignore[union-attr]
+        two_days = _day_or(*groups, hint=hint)
         if two_days.ok:
             return two_days
+        if end and 0 < int(groups[2]) - int(groups[1]) <= 3:
+            return NOT_A_DATE  # two neighbouring days and no year: not the year 2008
     m = _ISO_DT.match(text)
     if m:
         text = "-".join(m.groups())
