@@ -263,7 +263,7 @@ def test_daughter_of_beats_the_names_usual_sex() -> None:
     assert kin_sex("Ali son of Reza daughter of Hasan") is None  # contradicts itself
 
 
-@pytest.mark.parametrize("value", ["Unknown", "نامعلوم", "N/A", "-", "?"])
+@pytest.mark.parametrize("value", ["Unknown", "نامعلوم", "N/A", "-", "?", "؟", "??", "—"])
 def test_an_unknown_age_is_no_warning(value: str) -> None:
     from roshan.normalize.validate import check_fields
 

@@ -294,9 +294,14 @@ def birth_year_in(value: str | None) -> int | None:
     return year + 621 if year < 1500 else year
 
 
+_ONLY_MARKS = re.compile(r"[\s?؟\-–—_.]+")
+
+
 def says_unknown(value: str | None) -> bool:
     """True for an age cell that only says the age is unknown ("Unknown", «نامعلوم»,
-    "N/A", "-", "?"): no age, and nothing to warn about."""
+    "N/A", "-", "?", the Persian «؟», a dash): no age, and nothing to warn about."""
     if not value or not isinstance(value, str):
         return False
+    if _ONLY_MARKS.fullmatch(value):  # «؟», "??", "—", "- -": nothing but a mark
+        return True
     return normalize_text(value) in _UNKNOWN or value.strip() in _UNKNOWN
