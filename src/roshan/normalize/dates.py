@@ -700,9 +700,9 @@ def _yearless(month: int, day: int | None, cal: str, hint: ColumnHint) -> DateRe
     best_gap = YEARLESS_MAX_DAYS + 1
     for y in (base - 1, base, base + 1):
         r = _build(y, month, day, cal)
-        if not r.ok or r.first is None or r.last is None:
+        gap = _gap_days(r, a)
+        if gap is None:
             continue
-        gap = 0 if r.first <= a <= r.last else min(abs((r.first - a).days), abs((r.last - a).days))
         if gap < best_gap:
             best, best_gap = r, gap
     return replace(best, year_from_column=True) if best is not None else NOT_A_DATE
