@@ -116,6 +116,8 @@ def test_brackets_alias_title_and_father() -> None:
         # an alias written as a clause, not in brackets: was read into the family name
         ("Hossein Rezaei a.k.a. Hassan", "hsn"),
         ("Hossein Rezaei aka Hassan", "hsn"),
+        # hyphens around the word (Hypothesis: 'A-aka-A' read differently a second time)
+        ("Hossein Rezaei-aka-Hassan", "hsn"),
         ("Hossein Rezaei, known as 'Hassan'", "hsn"),
         ("حسین رضایی معروف به حسن", "hsn"),
         ("حسین رضایی مشهور به «حسن»", "hsn"),

@@ -166,17 +166,20 @@ _AGE_NOTE = re.compile(
 
 
 # "Hossein Rezaei a.k.a. Hassan", «حسین رضایی معروف به حسن»: another name the person
-# went by, written as a clause instead of in brackets; read as if bracketed.
+# went by, written as a clause instead of in brackets; read as if bracketed. Any mark
+# that normalised text writes as a space counts as one around the word ("A-aka-A",
+# "A:AKA:A"), so that its second reading finds the same clause.
 _ALIAS_CLAUSE = re.compile(
-    r"\s*[,،]?\s+(?:a\.?\s?k\.?\s?a\.?|alias|(?:also\s+)?known\s+as|"
-    r"معروف\s+به|مشهور\s+به|ملقب\s+به)\s+[\"'«“]?([^\"'»”()\[\]]+?)[\"'»”]?\s*$",
+    r"(?:[^\w\"'«“()\[\]]|_)+(?:a\.?\s?k\.?\s?a\.?|alias|(?:also\s+)?known\s+as|"
+    r"معروف\s+به|مشهور\s+به|ملقب\s+به)(?:[^\w\"'«“()\[\]]|_)+[\"'«“]?([^\"'»”()\[\]]+?)[\"'»”]?\s*$",
     re.IGNORECASE,
 )
 
 
 def _alias_in_brackets(raw: str) -> str:
     """``raw`` with an alias clause ("a.k.a. Hassan") rewritten as "(Hassan)"."""
-    return _ALIAS_CLAUSE.sub(lambda m: f" ({m.group(1).strip()})", raw)
+    # read "AKÀ" as normalised text reads it: "aka"
+    return _ALIAS_CLAUSE.sub(lambda m: f" ({m.group(1).strip()})", strip_latin_accents(raw))
 
 
 def strip_name_notes(raw: str) -> str:
