@@ -387,7 +387,8 @@ def test_normalize_name_result() -> None:
     r = normalize_name("Rezaei, Seyyed Hossein son of Ali")
     assert (r.given, r.family, r.father, r.title) == ("hossein", "rezaei", "ali", "seyyed")
     assert (r.given_key, r.family_key, r.father_key) == ("hsYn", "rzY", "AlY")
-    assert r.normalized == "rezaei hossein" and r.honorifics == ["seyyed"]
+    # read given-first, as the name without a comma (and so again the same)
+    assert r.normalized == "hossein rezaei" and r.honorifics == ["seyyed"]
     assert r.flags == FATHER_FLAGS
     d = r.to_dict()
     assert {"given", "family", "father", "title", "flags"} <= set(d)
@@ -591,3 +592,29 @@ def test_a_title_before_a_family_suffix_is_part_of_the_name(full: str) -> None:
     r = normalize_name(full)
     assert r.title is None
     assert any(k in r.key.split() for k in ("hjY", "mYr")), r.key
+
+
+@pytest.mark.parametrize(
+    ("full", "normalized", "given", "family"),
+    [
+        ("Mir Hosseini, Ali", "ali mir hosseini", "ali", "mir hosseini"),
+        ("میر حسینی، علی", "علی میر حسینی", "علی", "میر حسینی"),
+        ("Haji, Ali", "ali haji", "ali", "haji"),
+        ("Rezaei, Seyed Ali", "ali rezaei", "ali", "rezaei"),
+    ],
+)
+def test_a_family_given_name_reads_again_the_same(
+    full: str, normalized: str, given: str, family: str
+) -> None:
+    """The normalised text of "Family, Given" has no comma. Written family-first, its
+    second reading took the Mir or Haji that opens the family name for a title
+    ("mir hosseini ali" → "hosseini ali"); written given-first it reads the same."""
+    r = normalize_name(full)
+    assert (r.normalized, r.given, r.family) == (normalized, given, family)
+    again = normalize_name(r.normalized)
+    assert (again.normalized, again.key, again.given, again.family) == (
+        r.normalized,
+        r.key,
+        given,
+        family,
+    )

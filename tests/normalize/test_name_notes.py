@@ -270,11 +270,19 @@ def test_snapshot_takes_the_father_from_notes_only_when_the_names_give_none() ->
 
 @pytest.mark.parametrize(
     "raw",
-    ["Hossein Rezaei a.k.a. Hassan", "حسین رضایی معروف به حسن", "Hossein Rezaei alias Hassan"],
+    [
+        "Hossein Rezaei a.k.a. Hassan",
+        "حسین رضایی معروف به حسن",
+        "Hossein Rezaei alias Hassan",
+        "Hossein Rezaei a k a Hassan",
+        "Hossein Rezaei known-as Hassan",
+        "Hossein Rezaei AK{A Hassan",  # normalised text reads it "ak a": one clause both times
+    ],
 )
 def test_an_alias_clause_stays_out_of_the_family_name(raw: str) -> None:
     r = normalize_name(raw)
     assert (r.given_key, r.family_key) == ("hsYn", "rzY")
+    assert normalize_name(r.normalized).key == r.key
 
 
 @pytest.mark.parametrize(

@@ -169,9 +169,12 @@ _AGE_NOTE = re.compile(
 # went by, written as a clause instead of in brackets; read as if bracketed. Any mark
 # that normalised text writes as a space counts as one around the word ("A-aka-A",
 # "A:AKA:A"), so that its second reading finds the same clause.
+_MARKS = r"(?:[^\w\"'«“()\[\]]|_)"  # marks that normalised text writes as a space
+_IN_WORD = r"[\W_]*"  # "a.k.a", "a k a", "a{k}a": normalised text reads each as "a k a"
 _ALIAS_CLAUSE = re.compile(
-    r"(?:[^\w\"'«“()\[\]]|_)+(?:a\.?\s?k\.?\s?a\.?|alias|(?:also\s+)?known\s+as|"
-    r"معروف\s+به|مشهور\s+به|ملقب\s+به)(?:[^\w\"'«“()\[\]]|_)+[\"'«“]?([^\"'»”()\[\]]+?)[\"'»”]?\s*$",
+    rf"{_MARKS}+(?:a{_IN_WORD}k{_IN_WORD}a\.?|alias|(?:also{_MARKS}+)?known{_MARKS}+as|"
+    rf"معروف{_MARKS}+به|مشهور{_MARKS}+به|ملقب{_MARKS}+به){_MARKS}+"
+    r"[\"'«“]?([^\"'»”()\[\]]+?)[\"'»”]?\s*$",
     re.IGNORECASE,
 )
 
@@ -548,10 +551,12 @@ def name_part(
         return _EMPTY
     if role == "full" and isinstance(value, str) and ("," in value or "،" in value):
         head, tail = re.split("[,،]", value, maxsplit=1)
-        ph, pt = name_part(head, table, "family"), name_part(tail, table, "full")
-        if ph.tokens and pt.tokens:
-            hons_t = ph.honorifics + tuple(h for h in pt.honorifics if h not in ph.honorifics)
-            return _finish(list(ph.tokens + pt.tokens), hons_t, role, table)
+        if name_part(head, table, "family").tokens and name_part(tail, table, "full").tokens:
+            # read given-first, as the same name without a comma: "Mir Hosseini, Ali"
+            # is "Ali Mir Hosseini" (its Mir is no leading title there), "Rezaei,
+            # Seyed Ali" is "Seyed Ali Rezaei"; so the normalised text, which has no
+            # comma, reads again the same and meets the name written given-first
+            value = f"{tail} {head}"
     if role != "family":
         value = spell_seyyed(value)
     norm = normalize_text(value)  # type: ignore[arg-type]
@@ -1094,8 +1099,8 @@ def _find_father_clause(raw: str, table: VariantTable) -> tuple[str, str] | None
             rest = list(range(k + 1, len(items))) if k < len(items) and items[k] == ")" else []
             name_side = _rejoin(list(range(i)) + rest, items, chunk)
             if not after:
-                # "X Y son of": no name after the connective
-                if marker in _MARKERS_STRONG and k == len(items):
+                # "X Y son of" (or "X Y son of,"): no name after the connective
+                if marker in _MARKERS_STRONG and all(x in ",()" for x in items[k:]):
                     return name_side, ""
                 continue
             if marker in _MARKERS_WEAK:
