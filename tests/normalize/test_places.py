@@ -106,3 +106,25 @@ def test_province_abbreviations_and_country(text: str, code: str) -> None:
 
 def test_the_country_alone_is_no_province() -> None:
     assert province_of("Iran") is None
+
+
+def test_every_province_name_alone_is_that_province() -> None:
+    """A province's name in a city cell is the province, not a town whose name or
+    spelling key it shares: before, 9 of the 62 English and Persian province names were
+    read as a town of another province ("Gilan" as Gilan-e Gharb in Kermanshah,
+    «گیلان» as Golian, "Lorestan" as Lar in Fars, "Fars" as Fardis, "Alborz" as Alvand)."""
+    from roshan.normalize.places import gazetteer, resolve_place
+
+    g = gazetteer()
+    assert len(g.province_by_name) >= 62
+    wrong = [
+        (name, normalize_place(name).province_code, resolve_place(name).province_code)
+        for name, code in g.province_by_name.items()
+        if normalize_place(name).province_code != code or resolve_place(name).province_code != code
+    ]
+    assert wrong == []
+    # a province's capital of the same name is still the town
+    assert (normalize_place("Tehran").city, normalize_place("Qom").city) == ("Tehran", "Qom")
+    # and a town elsewhere named like it is read when the list gives its province
+    assert resolve_place("Gilan", None, "Kermanshah").city == "Gilan-e Gharb"
+    assert normalize_place("Gilan-e Gharb").province == "Kermanshah"

@@ -337,6 +337,14 @@ def resolve_place(
     cty = _county_of(county)
     prov_code = prov.code if prov else (cty[1] if cty else None)
     c = _clean(city) if city else ""
+    if c and prov is None and cty is None:
+        # A province's name in the city column ("Gilan", «گیلان», "Lorestan") is the
+        # province, unless a town of that province has that name (Tehran, Ghazvin):
+        # not Gilan-e Gharb, Golian or Lar, whose names or spelling keys it shares.
+        named = province_of(city)
+        same = g.place_by_name.get(c, []) + g.place_by_key.get(_key(c), [])
+        if named is not None and not any(g.places[i]["province"] == named.code for i in same):
+            prov, c = named, ""
     if c:
         got = _pick(g.place_by_name.get(c, []), g.place_by_key.get(_key(c), []), prov_code)
         if got is None:
