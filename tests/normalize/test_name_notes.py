@@ -374,3 +374,20 @@ def test_mohammad_cut_short(raw: str, given: str) -> None:
 def test_unknown_identity_is_no_name(raw: str) -> None:
     r = normalize_name(raw)
     assert (r.given_key, r.family_key) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "given", "family"),
+    [
+        ("خانواده فرهادی", None, "frhdY"),  # a register naming the family, not the person
+        ("خانواده‌ی فرهادی", None, "frhdY"),
+        ("family of Farhadi", None, "frhdY"),
+        ("خانواده محمد فرهادی", "mhmd", "frhdY"),
+    ],
+)
+def test_the_family_of_is_no_given_name(raw: str, given: str | None, family: str) -> None:
+    """«خانواده فرهادی» ("the Farhadi family") was read as given name «خانواده»: the
+    blind generator's cemetery register writes such rows, which then met no one."""
+    r = normalize_name(raw)
+    assert (r.given_key, r.family_key, r.title) == (given, family, "family")
+

@@ -22,6 +22,9 @@ once here than inside every comparison:
   Karimi, or Zahra Ali-Karimi), so two records of one person can have the same
   tokens cut in different places; ``family_last`` — the last part of the family key
   (the blocking pass that finds such pairs);
+* ``given_skel`` / ``family_skel`` — the key with letters that differ only by their
+  dots in Persian script made one (:func:`roshan.normalize.keys.dot_skeleton`):
+  مخمدی and محمدی, پهرامیان and بهرامیان;
 * blocking keys ``blk_*`` (see :mod:`roshan.link.blocking`).
 
 Missing inputs are a :class:`~roshan.errors.LinkageError`, never a crash.
@@ -35,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from roshan.errors import LinkageError
+from roshan.normalize import dot_skeleton
 
 #: The name columns, in each of their forms (normalised, key, romanised).
 NAME_COLUMNS: tuple[str, ...] = (
@@ -163,6 +167,8 @@ def prepare_frame(normalized: pd.DataFrame) -> pd.DataFrame:
     df["father_family_key"] = _joined(df["father_key"], df["family_key"], need_second=True)
     df["family_last"] = df["family_key"].map(_last_token)
     df["alias_block"] = _alias_block(df)
+    df["given_skel"] = df["given_key"].map(dot_skeleton)
+    df["family_skel"] = df["family_key"].map(dot_skeleton)
     return df
 
 

@@ -192,6 +192,7 @@ def edit_ratio_level(col: str, ratio: float) -> Any:
 SPLIT_LABEL = "same names with the father's, split differently"
 ALIAS_LABEL = "the other given name one list gives"
 ORDER_LABEL = "the same names in another order"
+SKELETON_LABEL = "the same letters but for their dots"
 
 
 def name_comparison(
@@ -204,6 +205,7 @@ def name_comparison(
     strong: float = 0.15,
     weak: float = 0.34,
     spelling_level: bool = False,
+    skeleton: str | None = None,
 ) -> Any:
     """Levels for one name part (given / family / father), most specific first.
 
@@ -233,6 +235,14 @@ def name_comparison(
     family «فر عبدالله», against Abdollah Zamanfar; "Yazdanian Mehdi" against Mehdi
     Yazdanian): lists and full-name columns that write the family name first, without
     a comma the parser could go by. Its own chain too.
+
+    ``skeleton`` names the column of the key with the letters that differ only by
+    their dots in Persian script made one (``family_skel``): مخمدی against محمدی,
+    پهرامیان against Bahramian. A dot dropped or misplaced changes the key and, in
+    romanisation, several letters (mokhmadi, mohammadi), so the edit levels miss it.
+    Only one letter of the key may differ. Its own chain: two different names can
+    still meet there (جلیلی and خلیلی, کرمی and کاظمی), so it is not ranked against
+    the edit levels.
     """
     levels: list[Any] = [_null(f"{part}_key")]
     if spelling_level:
@@ -258,6 +268,17 @@ def name_comparison(
         levels.append(
             cll.CustomLevel(
                 f"{a}_l = {k}_r OR {k}_l = {a}_r OR {a}_l = {a}_r", label_for_charts=ALIAS_LABEL
+            )
+        )
+    if skeleton:
+        # one letter of the key changed, and only for one that differs by its dots: not
+        # رضایی against زارعی (rzY, zrY), whose skeletons meet because keys drop vowels
+        key = f"{part}_key"
+        levels.append(
+            cll.CustomLevel(
+                f"{skeleton}_l = {skeleton}_r AND levenshtein({key}_l, {key}_r) <= 1",
+                label_for_charts=SKELETON_LABEL,
+                base_dialect_str="duckdb",
             )
         )
     levels += [
@@ -459,6 +480,9 @@ ROSHAN_PASSES: list[BlockingPass] = [
     # The other given name a list wrote in brackets («هیوا (خالد)»): the family name and
     # that name, against records whose given name it is (prepare._alias_block).
     BlockingPass("alias", ("family_key", "alias_block"), ("province_code", "dod_month")),
+    # A dot dropped or misplaced in one of the names (مخمدی, پهرامیان): both names'
+    # dot skeletons (prepare.dot_skeleton).
+    BlockingPass("skeleton", ("given_skel", "family_skel"), ("province_code", "dod_month")),
 ]
 
 
@@ -482,7 +506,11 @@ def roshan_spec(
         name="roshan",
         comparisons=[
             name_comparison(
-                "family", split=("father_family_key",), whole="full_key", spelling_level=sp
+                "family",
+                split=("father_family_key",),
+                whole="full_key",
+                spelling_level=sp,
+                skeleton="family_skel",
             ),
             name_comparison(
                 "given",
@@ -491,6 +519,7 @@ def roshan_spec(
                 alias="alias_key",
                 whole="full_key",
                 spelling_level=sp,
+                skeleton="given_skel",
             ),
             name_comparison(
                 "father", split=("given_father_key", "father_family_key"), spelling_level=sp
@@ -533,8 +562,14 @@ def roshan_spec(
             "list": [],  # a covariate, not an agreement: no order
             # The split-differently level is evidence of another kind (the tokens all
             # agree, cut in other places), not a looser spelling: its own chain.
-            "family_name": [_NAME_CHAIN, [SPLIT_LABEL], [ORDER_LABEL]],
-            "given_name": [_NAME_CHAIN, [SPLIT_LABEL], [ORDER_LABEL], [ALIAS_LABEL]],
+            "family_name": [_NAME_CHAIN, [SPLIT_LABEL], [ORDER_LABEL], [SKELETON_LABEL]],
+            "given_name": [
+                _NAME_CHAIN,
+                [SPLIT_LABEL],
+                [ORDER_LABEL],
+                [ALIAS_LABEL],
+                [SKELETON_LABEL],
+            ],
             "father_name": [_NAME_CHAIN, [SPLIT_LABEL]],
             # A month-only date that agrees is not "looser" than ±3 days; it is on
             # its own chain, above the else level only.

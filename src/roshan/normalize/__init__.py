@@ -10,7 +10,9 @@ Entry points:
   (:class:`DateResult`), :func:`parse_age` (:class:`AgeResult`), :func:`normalize_place`
   (:class:`PlaceResult`), :func:`place_of_list` (a whole list's place, as ``roshan ingest
   --place`` gives it; it names no city or province when roshan does not know it) and
-  :func:`province_of`.
+  :func:`province_of`;
+- :func:`dot_skeleton` — a name key with the letters that differ only by their dots in
+  Persian script made one (the linkage stage compares and blocks on it).
 
 Names load on first use (:mod:`roshan._lazy`): ``import roshan.normalize`` is cheap.
 """
@@ -24,6 +26,7 @@ from roshan._lazy import lazy_exports
 if TYPE_CHECKING:
     from roshan.normalize.ages import AgeResult, parse_age
     from roshan.normalize.dates import ColumnHint, DateResult, parse_date
+    from roshan.normalize.keys import dot_skeleton
     from roshan.normalize.names import NameResult, normalize_name
     from roshan.normalize.places import PlaceResult, normalize_place, place_of_list, province_of
     from roshan.normalize.snapshot import normalize_frame, normalize_workspace
@@ -35,6 +38,7 @@ __all__ = [
     "DateResult",
     "NameResult",
     "PlaceResult",
+    "dot_skeleton",
     "normalize_frame",
     "normalize_name",
     "normalize_place",

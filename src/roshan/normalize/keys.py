@@ -251,3 +251,24 @@ def rule_key(token: str) -> str:
     if is_persian_token(token):
         return _persian_key(token)
     return _latin_key(token.lower())
+
+
+# Letters that differ only by their dots in Persian script, by their key classes:
+# ح خ ج چ (h x j C; ژ keys as j, with ج), ر ز (r z), ب پ (b p), ک گ (k g), س ش (s S).
+# A dot dropped, added or misplaced by a hand, a scan or a hurried typist (مخمدی for
+# محمدی, پهرامیان for بهرامیان, رارعی for زارعی) changes the key but not the skeleton.
+# Not merged, because common names would meet: ت with ب (طاهره, بهاره), د with ذ (which
+# keys as z: نادری, نظری), ف with ق (فاضل, غزل); and repeated letters are not collapsed
+# again (مهرداد, مهرزاد).
+_DOT_SKELETON = str.maketrans(
+    {"x": "h", "j": "h", "C": "h", "z": "r", "p": "b", "g": "k", "S": "s"}
+)
+
+
+def dot_skeleton(key: str | None) -> str | None:
+    """``key`` (one or more rule keys) with letters that differ only by their dots in
+    Persian script made one: ``dot_skeleton("mxmdY") == dot_skeleton("mhmdY")``.
+    None stays None."""
+    if not key:
+        return key
+    return key.translate(_DOT_SKELETON)
