@@ -245,3 +245,36 @@ def test_too_few_or_scattered_dates_settle_no_order() -> None:
     assert many.order_anchor is not None
     r = parse_date("08/01/2026", many)
     assert (r.iso, r.order_from_column) == ("2026-01-08", True)
+
+
+# zero-padded day-first dates, and two written by another hand, unpadded, month-first
+PADDED_AND_NOT = (
+    [(f"Person {d}", f"{d:02d}/01/2026", "") for d in (13, 14, 15, 16, 9, 10)]
+    + [(f"Person {d}", f"2026-01-{d:02d}", "") for d in (3, 4, 5, 6, 7, 8)]
+    + [("Person 8b", "1/8/2026", ""), ("Person 11b", "01/08/2026", "")]
+)
+
+
+def test_an_order_shown_by_padded_dates_is_not_forced_on_unpadded_ones(
+    sqlite_ws: Workspace, tmp_path: Path
+) -> None:
+    """ "13/01/2026" shows the padded dates day-first; "1/8/2026" beside them (another
+    hand, US style: the blind generator's diaspora list) was read as 1 August. It is read
+    by the column's dates (8 January, flagged); "01/08/2026", written like the day-first
+    dates, keeps their order (1 August)."""
+    from roshan.normalize.dates import detect_column
+    from roshan.normalize.validate import ORDER_FROM_COLUMN
+
+    hint = detect_column([b for _, b, _ in PADDED_AND_NOT])
+    assert (hint.day_first, hint.order_padded) == (True, True)
+    f = _csv(tmp_path, "SYNTHETIC-padded.csv", PADDED_AND_NOT)
+    res = ingest_file(sqlite_ws, f, source_name="Media P", source_kind=SourceKind.MEDIA)
+    assert res.rows_accepted == len(PADDED_AND_NOT)
+    flagged = {
+        row
+        for row, issues in _issues(sqlite_ws).items()
+        if any(i["message"] == ORDER_FROM_COLUMN for i in issues)
+    }
+    assert flagged == {13}
+    out = normalize_frame(records_frame(sqlite_ws)).sort_values("row_number")
+    assert list(out["dod_iso"].iloc[12:14]) == ["2026-01-08", "2026-08-01"]

@@ -390,4 +390,3 @@ def test_the_family_of_is_no_given_name(raw: str, given: str | None, family: str
     blind generator's cemetery register writes such rows, which then met no one."""
     r = normalize_name(raw)
     assert (r.given_key, r.family_key, r.title) == (given, family, "family")
-

@@ -257,6 +257,12 @@ class ColumnHint:
     # The same median, only for a column with ORDER_MIN_DATES full dates or more,
     # half of them within ORDER_SPREAD_DAYS: what an ambiguous day/month order is read by.
     order_anchor: date | None = None
+    # Whether every value that settled ``day_first`` was written zero-padded
+    # ("14/01/2026": True) or every one unpadded ("1/25/2026": False); None when both
+    # kinds did, or when the import stated the order. A value of the other kind was
+    # perhaps written by another hand in another order ("1/8/2026" in a column of
+    # "09/01/2026"): it is read by the column's dates (order_anchor) when they settle it.
+    order_padded: bool | None = None
 
 
 YEARLESS_MAX_DAYS = 120
@@ -484,6 +490,7 @@ def with_stated(detected: ColumnHint, stated: ColumnHint) -> ColumnHint:
         stated.day_first if stated.day_first is not None else detected.day_first,
         detected.anchor,
         detected.order_anchor,
+        detected.order_padded if stated.day_first is None else None,
     )
 
 
@@ -672,13 +679,14 @@ def _parse_date(value: str | None, hint: ColumnHint | None) -> DateResult:
             return _build(y, b, a, cal)
         if a > 12 and b > 12:
             return NOT_A_DATE
-        if hint.day_first is True:
-            return _build(y, b, a, cal)
-        if hint.day_first is False:
-            return _build(y, a, b, cal)
+        padded = lens[0] == 2 and lens[1] == 2
+        if hint.day_first is not None and hint.order_padded in (None, padded):
+            return _build(y, b, a, cal) if hint.day_first else _build(y, a, b, cal)
         near = _reading_near_column(_build(y, b, a, cal), _build(y, a, b, cal), hint.order_anchor)
         if near is not None:
             return replace(near, order_from_column=True)
+        if hint.day_first is not None:  # written otherwise, but the dates do not say
+            return _build(y, b, a, cal) if hint.day_first else _build(y, a, b, cal)
         alts = tuple(r.iso for r in (_build(y, b, a, cal), _build(y, a, b, cal)) if r.ok and r.iso)
         base = _build(y, None, None, cal, ambiguous=True, alternatives=alts)
         return base
@@ -717,6 +725,7 @@ def detect_column(values: Iterable[str | None]) -> ColumnHint:
     """
     jal = greg = 0
     day_first_ev = month_first_ev = 0
+    padded_ev: set[bool] = set()  # whether the values settling the order were zero-padded
     days: list[int] = []
     for v in values:
         if not v or not isinstance(v, str):
@@ -737,6 +746,8 @@ def detect_column(values: Iterable[str | None]) -> ColumnHint:
                 day_first_ev += 1
             elif b > 12 >= a:
                 month_first_ev += 1
+            if a > 12 >= b or b > 12 >= a:
+                padded_ev.add(len(parts[0]) == 2 and len(parts[1]) == 2)
     cal = None
     if jal or greg:
         cal = "jalali" if jal >= greg else "gregorian"
@@ -749,4 +760,5 @@ def detect_column(values: Iterable[str | None]) -> ColumnHint:
     anchor = date.fromordinal(int(days[len(days) // 2])) if days else None
     n = len(days)
     concentrated = n >= ORDER_MIN_DATES and days[(3 * n) // 4] - days[n // 4] <= ORDER_SPREAD_DAYS
-    return ColumnHint(cal, order, anchor, anchor if concentrated else None)
+    padded = next(iter(padded_ev)) if order is not None and len(padded_ev) == 1 else None
+    return ColumnHint(cal, order, anchor, anchor if concentrated else None, padded)
