@@ -618,3 +618,32 @@ def test_a_family_given_name_reads_again_the_same(
         given,
         family,
     )
+
+
+@pytest.mark.parametrize(
+    ("full", "given", "family", "title"),
+    [
+        ("حیدری سید محمد", "mhmd", "hYdrY", "seyyed"),
+        ("نجفی سیده مهسا", "mhsA", "njfY", "seyyed"),
+        ("زمان‌فر سید محمد امین", "mhmd AmYn", "zmn fr", "seyyed"),
+        ("Heidari Seyed Mohammad", "mhmd", "hYdrY", "seyyed"),
+        ("حاجی حیدری سید محمد", "mhmd", "hYdrY", "haj seyyed"),
+        # not family-first: the title at the front, or a given name before it
+        ("سید محمد حیدری", "mhmd", "hYdrY", "seyyed"),
+        ("محمد سید حیدری", "mhmd sYd", "hYdrY", None),
+    ],
+)
+def test_a_seyyed_after_the_family_name_starts_the_given_name(
+    full: str, given: str, family: str, title: str | None
+) -> None:
+    """A cemetery register writing the family name first puts the title before the given
+    name: «حیدری سید محمد» was read as given حیدری, family «سید محمد» (the blind
+    generator's register), so it met Mohammad Heidari nowhere."""
+    r = normalize_name(full)
+    assert (r.given_key, r.family_key, r.title) == (given, family, title)
+    assert normalize_name(r.normalized).key == r.key
+
+
+def test_a_seyyed_in_the_fathers_clause_stays_the_fathers() -> None:
+    r = normalize_name("موسوی علی فرزند سید مهدی")
+    assert r.father_key == "mhdY" and "sYd" not in r.key.split()

@@ -1319,6 +1319,46 @@ def _split_own(own: NamePart, name_raw: str, table: VariantTable, middle_rules: 
     return FullName(own, plain, mkey, False, middle)
 
 
+# A word as normalised text splits it: Persian letters, or other letters (with the
+# apostrophes normalised text drops: Sa'id); marks, digits and a change of script part them.
+_RAW_WORD = re.compile(
+    r"[\u0620-\u065f\u066e-\u06d3\u06d5\u06fa-\u06ff]+"
+    r"|[^\W\d_\u0600-\u06ff]+(?:['’`][^\W\d_\u0600-\u06ff]+)*"
+)
+
+
+def comma_before_seyyed(raw: str, table: VariantTable) -> str:
+    """«حیدری سید محمد», "Najafi Seyyedeh Mahsa": a family name, then the title سید /
+    سیده and a given name, with no comma. Registers that write the family name first
+    put the title before the given name, where it always stands; so a Seyyed after a
+    word that is no given name and before one that is marks where the given name
+    begins. ``raw`` is returned with a comma there (read as "Family, Given"), or as it is.
+    """
+    if "," in raw or "،" in raw:
+        return raw
+    words = list(_RAW_WORD.finditer(raw))
+    norms = [normalize_text(w.group()) for w in words]
+    k = 0  # leading titles (Haji) are the person's: they go with the given name
+    while k < len(norms) and norms[k] and honorific_of(norms[k]) is not None:
+        k += 1
+    for i in range(k + 1, len(words) - 1):
+        if norms[i] in _MARKER_FIRST:
+            return raw  # a Seyyed after «فرزند» / "son" is the father's
+        if _honorifics().get(norms[i]) != "seyyed":
+            continue
+        if (
+            all(b and honorific_of(b) is None for b in norms[k:i])
+            and given_level(table.token_keys(norms[i - 1])) == 0
+            and norms[i + 1]
+            and given_level(table.token_keys(norms[i + 1])) >= 1
+        ):
+            family = raw[words[k].start() : words[i].start()].rstrip()
+            titles = raw[words[0].start() : words[k - 1].end()] + " " if k else ""
+            return f"{family}, {titles}{raw[words[i].start() :]}"
+        return raw
+    return raw
+
+
 def parse_full_name(
     raw: str | None,
     table: VariantTable | None = None,
@@ -1340,6 +1380,7 @@ def parse_full_name(
         return FullName(_EMPTY, _EMPTY_READING)
     spelled = spell_connectives(spell_seyyed(raw))  # "s/o" as "son of", also in brackets
     marked = spelled != raw
+    spelled = comma_before_seyyed(spelled, table)
     raw = strip_name_notes(spelled)
     if part is None:
         part = name_part(raw, table, "full")
