@@ -13,7 +13,7 @@ import pytest
 from test_name_split import _level_of, frame_with
 
 from roshan.link.prepare import prepare_frame
-from roshan.link.settings import ROSHAN_PASSES, SKELETON_LABEL, roshan_spec
+from roshan.link.settings import ORDER_LABEL, ROSHAN_PASSES, SKELETON_LABEL, roshan_spec
 from roshan.normalize import dot_skeleton, normalize_name
 
 NAMES = [
@@ -28,6 +28,8 @@ NAMES = [
     ("مخمد", "کاظمی"),  # 8 a given name with a dot added
     ("محمد", "کاظمی"),  # 9
     ("محمد", "رمانی"),  # 10 ز -> ر
+    ("فزج لو", "علی"),  # 11 «فزج لو علی», family-first with ر -> ز, read given-first
+    ("علی", "فرج لو"),  # 12
 ]
 FAMILY, GIVEN = 0, 1
 
@@ -64,6 +66,9 @@ def test_dot_skeleton_makes_dot_letters_one() -> None:
         # zarei and rezaei share a skeleton (rrY: keys drop vowels) but two letters of
         # the key differ: no dot slip
         (FAMILY, 4, 6, "All other comparisons"),
+        # family-first and a dot slip: the order level, on the skeletons
+        (GIVEN, 11, 12, ORDER_LABEL),
+        (FAMILY, 11, 12, ORDER_LABEL),
     ],
 )
 def test_a_dot_slip_lands_on_the_skeleton_level(
@@ -77,6 +82,7 @@ def test_skeleton_level_is_on_its_own_chain_and_blocked_on() -> None:
     for comp in ("given_name", "family_name"):
         assert [SKELETON_LABEL] in chains[comp]
         assert all(SKELETON_LABEL not in c for c in chains[comp] if c != [SKELETON_LABEL])
-    assert any(p.columns == ("given_skel", "family_skel") for p in ROSHAN_PASSES)
+    assert any(p.columns == ("full_skel",) for p in ROSHAN_PASSES)
     p = _prepared()
     assert p["family_skel"].iloc[0] == p["family_skel"].iloc[1]
+    assert p["full_skel"].iloc[11] == p["full_skel"].iloc[12]

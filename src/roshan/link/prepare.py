@@ -22,9 +22,10 @@ once here than inside every comparison:
   Karimi, or Zahra Ali-Karimi), so two records of one person can have the same
   tokens cut in different places; ``family_last`` — the last part of the family key
   (the blocking pass that finds such pairs);
-* ``given_skel`` / ``family_skel`` — the key with letters that differ only by their
-  dots in Persian script made one (:func:`roshan.normalize.keys.dot_skeleton`):
-  مخمدی and محمدی, پهرامیان and بهرامیان;
+* ``given_skel`` / ``family_skel`` / ``full_skel`` — the key with letters that differ
+  only by their dots in Persian script made one (:func:`roshan.normalize.dot_skeleton`):
+  مخمدی and محمدی, پهرامیان and بهرامیان (``full_skel``: each token of ``full_key``,
+  sorted again);
 * blocking keys ``blk_*`` (see :mod:`roshan.link.blocking`).
 
 Missing inputs are a :class:`~roshan.errors.LinkageError`, never a crash.
@@ -169,7 +170,16 @@ def prepare_frame(normalized: pd.DataFrame) -> pd.DataFrame:
     df["alias_block"] = _alias_block(df)
     df["given_skel"] = df["given_key"].map(dot_skeleton)
     df["family_skel"] = df["family_key"].map(dot_skeleton)
+    df["full_skel"] = df["full_key"].map(_sorted_skeleton)
     return df
+
+
+def _sorted_skeleton(key: str | None) -> str | None:
+    """The dot skeleton of each token of ``full_key``, sorted again (a dot slip can move
+    a token in the sort)."""
+    if not isinstance(key, str) or not key.strip():
+        return None
+    return " ".join(sorted(str(dot_skeleton(t)) for t in key.split()))
 
 
 def _alias_block(df: pd.DataFrame) -> np.ndarray:

@@ -260,7 +260,18 @@ def name_comparison(
         cond = " OR ".join(f"{c}_l = {c}_r" for c in split)
         levels.append(cll.CustomLevel(cond, label_for_charts=SPLIT_LABEL))
     if whole:
-        levels.append(cll.CustomLevel(f"{whole}_l = {whole}_r", label_for_charts=ORDER_LABEL))
+        # the same tokens, or one letter apart with the same dot skeletons (a dot slip in
+        # a name written in another order; in the same order, the skeleton level below)
+        skel = whole.replace("_key", "_skel")
+        same_order = f" AND {skeleton}_l <> {skeleton}_r" if skeleton else ""
+        levels.append(
+            cll.CustomLevel(
+                f"{whole}_l = {whole}_r OR ({skel}_l = {skel}_r "
+                f"AND levenshtein({whole}_l, {whole}_r) <= 1{same_order})",
+                label_for_charts=ORDER_LABEL,
+                base_dialect_str="duckdb",
+            )
+        )
     if alias:
         # One record's bracketed other name is the other's given name (or both give
         # the same other name): «هیوا (خالد)» and «خالد». Its own chain, like the split.
@@ -480,9 +491,10 @@ ROSHAN_PASSES: list[BlockingPass] = [
     # The other given name a list wrote in brackets («هیوا (خالد)»): the family name and
     # that name, against records whose given name it is (prepare._alias_block).
     BlockingPass("alias", ("family_key", "alias_block"), ("province_code", "dod_month")),
-    # A dot dropped or misplaced in one of the names (مخمدی, پهرامیان): both names'
-    # dot skeletons (prepare.dot_skeleton).
-    BlockingPass("skeleton", ("given_skel", "family_skel"), ("province_code", "dod_month")),
+    # A dot dropped or misplaced in one of the names (مخمدی, پهرامیان): the dot skeletons
+    # of the person's own name as a set of tokens, so also in a name written family-first
+    # («فزج لو علی» against Ali Farajlou).
+    BlockingPass("skeleton", ("full_skel",), ("province_code", "dod_month")),
 ]
 
 
