@@ -628,9 +628,14 @@ def test_a_family_given_name_reads_again_the_same(
         ("زمان‌فر سید محمد امین", "mhmd AmYn", "zmn fr", "seyyed"),
         ("Heidari Seyed Mohammad", "mhmd", "hYdrY", "seyyed"),
         ("حاجی حیدری سید محمد", "mhmd", "hYdrY", "haj seyyed"),
+        ("امیری سیدسعید", "sYd", "AmYrY", "seyyed"),  # run together
+        ("موسوی س علی رضا", "AlY rzA", "mvsvY", "seyyed"),  # its first letter, no dot
+        ("Hashemi S. Amir Hossein", "AmYr hsYn", "hSmY", "seyyed"),
+        ("ساکی سیدهفاطمهزهرا", "ftmE zhrA", "skY", "seyyed"),
         # not family-first: the title at the front, or a given name before it
         ("سید محمد حیدری", "mhmd", "hYdrY", "seyyed"),
         ("محمد سید حیدری", "mhmd sYd", "hYdrY", None),
+        ("محمد س رضایی", "mhmd", "s rzY", None),
     ],
 )
 def test_a_seyyed_after_the_family_name_starts_the_given_name(
@@ -638,7 +643,8 @@ def test_a_seyyed_after_the_family_name_starts_the_given_name(
 ) -> None:
     """A cemetery register writing the family name first puts the title before the given
     name: «حیدری سید محمد» was read as given حیدری, family «سید محمد» (the blind
-    generator's register), so it met Mohammad Heidari nowhere."""
+    generator's register), so it met Mohammad Heidari nowhere. «سیدهفاطمه» was cut as
+    سید + «هفاطمه»."""
     r = normalize_name(full)
     assert (r.given_key, r.family_key, r.title) == (given, family, title)
     assert normalize_name(r.normalized).key == r.key

@@ -421,7 +421,21 @@ def romanize_token(token: str, table: VariantTable | None = None) -> str:
 _ALLAH = {"الله", "اله", "allah", "ollah", "olah", "ullah", "ulah", "alah"}
 # Honorific prefixes written run-together with the name (سیدمحمد, Seyedmohammad,
 # میرحسین, Mirhossein: as "Mir Hossein" is read).
-_ATTACHED = ("سید", "seyyed", "seyed", "sayyed", "sayed", "sayyid", "میر", "mir")
+# longest first: «سیدهفاطمه» is سیده + فاطمه, not سید + «هفاطمه»
+_ATTACHED = (
+    "سیده",
+    "سید",
+    "seyyedeh",
+    "seyedeh",
+    "sayyedeh",
+    "seyyed",
+    "seyed",
+    "sayyed",
+    "sayed",
+    "sayyid",
+    "میر",
+    "mir",
+)
 _MIR = ("میر", "mir")
 
 
@@ -1321,6 +1335,7 @@ def _split_own(own: NamePart, name_raw: str, table: VariantTable, middle_rules: 
 
 # A word as normalised text splits it: Persian letters, or other letters (with the
 # apostrophes normalised text drops: Sa'id); marks, digits and a change of script part them.
+_SEYYED_LETTER = frozenset({"س", "s"})
 _RAW_WORD = re.compile(
     r"[\u0620-\u065f\u066e-\u06d3\u06d5\u06fa-\u06ff]+"
     r"|[^\W\d_\u0600-\u06ff]+(?:['’`][^\W\d_\u0600-\u06ff]+)*"
@@ -1332,7 +1347,9 @@ def comma_before_seyyed(raw: str, table: VariantTable) -> str:
     سیده and a given name, with no comma. Registers that write the family name first
     put the title before the given name, where it always stands; so a Seyyed after a
     word that is no given name and before one that is marks where the given name
-    begins. ``raw`` is returned with a comma there (read as "Family, Given"), or as it is.
+    begins. Also run together with the given name («امیری سیدسعید») or cut to its first
+    letter, its dot lost («موسوی س علی»). ``raw`` is returned with a comma there (read
+    as "Family, Given"), or as it is.
     """
     if "," in raw or "،" in raw:
         return raw
@@ -1341,21 +1358,31 @@ def comma_before_seyyed(raw: str, table: VariantTable) -> str:
     k = 0  # leading titles (Haji) are the person's: they go with the given name
     while k < len(norms) and norms[k] and honorific_of(norms[k]) is not None:
         k += 1
-    for i in range(k + 1, len(words) - 1):
-        if norms[i] in _MARKER_FIRST:
+    for i in range(k + 1, len(words)):
+        word = norms[i]
+        if word in _MARKER_FIRST:
             return raw  # a Seyyed after «فرزند» / "son" is the father's
-        if _honorifics().get(norms[i]) != "seyyed":
-            continue
-        if (
-            all(b and honorific_of(b) is None for b in norms[k:i])
+        nxt = norms[i + 1] if i + 1 < len(norms) else ""
+        if _honorifics().get(word) == "seyyed" or word in _SEYYED_LETTER:
+            given = nxt
+        else:
+            h, rest = _detach_honorific(word, table, mir=False)
+            if h != "seyyed":
+                continue
+            given = rest
+        if not (
+            given
+            and honorific_of(given) is None  # «سیدسید»: سید keys as سعید (sYd)
+            and given_level(table.token_keys(given)) >= 1
+            and all(b and honorific_of(b) is None for b in norms[k:i])
             and given_level(table.token_keys(norms[i - 1])) == 0
-            and norms[i + 1]
-            and given_level(table.token_keys(norms[i + 1])) >= 1
         ):
-            family = raw[words[k].start() : words[i].start()].rstrip()
-            titles = raw[words[0].start() : words[k - 1].end()] + " " if k else ""
-            return f"{family}, {titles}{raw[words[i].start() :]}"
-        return raw
+            return raw
+        family = raw[words[k].start() : words[i].start()].rstrip()
+        titles = raw[words[0].start() : words[k - 1].end()] + " " if k else ""
+        if word in _SEYYED_LETTER:
+            return f"{family}, {titles}سید{raw[words[i].end() :]}"
+        return f"{family}, {titles}{raw[words[i].start() :]}"
     return raw
 
 
