@@ -15,11 +15,12 @@ import blind_lists
 SEED = 2
 PEOPLE = 600
 # Measured on seed 2 with 600 people (843 rows over the four lists): pairwise precision
-# 0.9784, recall 0.9362, model health "ok". The floors sit a little below. (Seed 1 with
-# 600 people gets "repaired": its first model fails the health check and the retrained
-# sure-match model is used; seeds 2-6 are "ok".)
-MIN_PRECISION = 0.965
-MIN_RECALL = 0.92
+# 0.9784, recall 0.9362 (2026-12-07); 0.9946, 0.9466 (2026-12-08, after the dot-skeleton
+# level, province names and the family-first Seyyed), model health "ok". The floors sit a
+# little below. (Seed 1 with 600 people gets "repaired": its first model fails the health
+# check and the retrained sure-match model is used; seeds 2-6 are "ok".)
+MIN_PRECISION = 0.98
+MIN_RECALL = 0.935
 
 
 def test_blind_lists_through_the_installed_cli() -> None:
