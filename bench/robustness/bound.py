@@ -68,16 +68,39 @@ apart (or unknown to the day on either side)."""
 # --------------------------------------------------------------------------------------
 
 
+BLIND = "blind"
+"""The clean-room generator of bench/robustness/blind_gen.py, run through roshan's command
+line as bench/blind_lists.py runs it (no mapping files)."""
+
+
+def _blind(seed: int, tmp: Path) -> tuple[pd.DataFrame, pd.Series]:
+    """The normalised records of a blind seed, and each record's person (by record_pk)."""
+    import blind_lists
+
+    blind_lists.run_seed(seed, keep=tmp)
+    d = tmp / f"seed{seed}"
+    norm = pd.read_parquet(d / "ws" / "snapshots" / "normalized.parquet")
+    rec = pd.read_csv(d / "records.csv", dtype=str, usecols=["record_pk", "source", "row_number"])
+    truth = pd.read_csv(d / "lists" / "SYNTHETIC_truth.csv", dtype=str)
+    truth["source"] = truth["file"].str.rsplit(".", n=1).str[0]
+    m = rec.merge(truth, left_on=["source", "row_number"], right_on=["source", "row"])
+    if len(m) != len(rec):
+        raise RuntimeError(f"blind seed {seed}: {len(rec) - len(m)} records without truth")
+    return norm, pd.Series(m["person_id"].to_numpy(), index=m["record_pk"].astype("int64"))
+
+
 def scenario(family: str, seed: int) -> pd.DataFrame:
-    """roshan's prepared linkage table of one outside (or wild) scenario, with ``person``
-    (truth)."""
-    from roshan.link.prepare import prepare_frame
+    """roshan's prepared linkage table of one outside (or wild, or blind) scenario, with
+    ``person`` (truth)."""
     from roshan.normalize.snapshot import normalize_workspace
     from roshan.store.workspace import Workspace
 
     logging.getLogger("roshan").setLevel(logging.ERROR)
     tmp = Path(tempfile.mkdtemp(prefix="roshan-bound-"))
     try:
+        if family == BLIND:
+            norm, truth = _blind(seed, tmp)
+            return _prepared(norm, truth, family, seed)
         if family in WILD_FAMILIES:
             sc = generate_wild(family, seed, out_dir=tmp / "lists")
         else:
@@ -90,7 +113,12 @@ def scenario(family: str, seed: int) -> pd.DataFrame:
             ws.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    truth = truth_of(sc, norm)
+    return _prepared(norm, truth_of(sc, norm), family, seed)
+
+
+def _prepared(norm: pd.DataFrame, truth: pd.Series, family: str, seed: int) -> pd.DataFrame:
+    from roshan.link.prepare import prepare_frame
+
     prep = prepare_frame(norm)
     prep["name_tokens"] = [
         None if t is None or len(t) == 0 else sorted(str(x) for x in t) for t in norm["name_tokens"]
@@ -854,7 +882,7 @@ def _roshan_runs(path: Path) -> dict[tuple[str, int], dict]:
     if not path.exists():
         return {}
     runs = json.loads(path.read_text(encoding="utf-8")).get("runs", [])
-    return {(r["family"], r["seed"]): r for r in runs if "error" not in r}
+    return {(r.get("family", BLIND), r["seed"]): r for r in runs if "error" not in r}
 
 
 def _summ(values: list[float]) -> dict[str, float]:
@@ -905,6 +933,11 @@ def run_family(
         ]
         samples[s] = _training_sample(fr, rng)
     levels = [c for c in samples[train[0]].columns if c.endswith(("_level", "_level_tf"))]
+    # a feature no training record gives (the national ID, on lists without one) cannot be
+    # binned: left out
+    empty = {c for c in feats + levels if all(samples[s][c].isna().all() for s in train)}
+    feats = [c for c in feats if c not in empty]
+    levels = [c for c in levels if c not in empty]
     t_fit0 = time.perf_counter()
     model = fit([samples[s] for s in train], feats)
     t_fit = time.perf_counter() - t_fit0
@@ -1092,7 +1125,8 @@ def _write(name: str, families: dict[str, Any], wall: float) -> None:
     from datetime import UTC, datetime
 
     result = {
-        "SYNTHETIC": "every figure is on SYNTHETIC scenarios of bench/robustness/outside.py",
+        "SYNTHETIC": "every figure is on SYNTHETIC scenarios of bench/robustness/outside.py "
+        "(wild.py for wild_*, blind_gen.py for blind)",
         "command": " ".join([".venv/bin/python bench/robustness/bound.py", *sys.argv[1:]]),
         "targets": {"precision": P_TARGET, "recall": R_TARGET},
         "blocking_rules": list(BLOCKING_RULES),
