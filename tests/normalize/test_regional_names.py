@@ -102,7 +102,20 @@ NAMES = [
     # فاطمه: فاطیما is a given name of its own (tests/normalize/data/variant_groups.tsv)
     ("معصومه", ("Masoumeh", "Masuma", "Masooma")),
     ("زارع", ("Zare", "Zarea")),
+    # a single "o" for و (added 2026-12-08). Not "Molaei" for مولایی nor "Poria" for
+    # پوریا: their keys are those of ملایی (Mollaei) and پریا (Paria), names of their own
+    ("روحانی", ("Rouhani", "Rohani")),
+    ("مولوی", ("Molavi", "Mowlavi")),
+    ("نوری", ("Nouri", "Nori")),
+    ("سروش", ("Soroush", "Sorosh")),
 ]
+
+
+def test_o_for_vav_keeps_other_names_apart() -> None:
+    assert (
+        normalize_name("Molaei").key == normalize_name("ملایی").key != normalize_name("مولایی").key
+    )
+    assert normalize_name("Poria").key == normalize_name("پریا").key != normalize_name("پوریا").key
 
 
 @pytest.mark.parametrize(("persian", "latin"), NAMES)
