@@ -206,6 +206,7 @@ def name_comparison(
     weak: float = 0.34,
     spelling_level: bool = False,
     skeleton: str | None = None,
+    whole_skeleton: str | None = None,
 ) -> Any:
     """Levels for one name part (given / family / father), most specific first.
 
@@ -243,6 +244,9 @@ def name_comparison(
     Only one letter of the key may differ. Its own chain: two different names can
     still meet there (جلیلی and خلیلی, کرمی and کاظمی), so it is not ranked against
     the edit levels.
+
+    ``whole_skeleton`` (``full_skel``) does the same for ``whole``: the order level then
+    also takes token sets one letter apart whose skeletons agree.
     """
     levels: list[Any] = [_null(f"{part}_key")]
     if spelling_level:
@@ -260,17 +264,17 @@ def name_comparison(
         cond = " OR ".join(f"{c}_l = {c}_r" for c in split)
         levels.append(cll.CustomLevel(cond, label_for_charts=SPLIT_LABEL))
     if whole:
-        # the same tokens, or one letter apart with the same dot skeletons (a dot slip in
-        # a name written in another order; in the same order, the skeleton level below)
-        skel = whole.replace("_key", "_skel")
-        same_order = f" AND {skeleton}_l <> {skeleton}_r" if skeleton else ""
-        levels.append(
-            cll.CustomLevel(
-                f"{whole}_l = {whole}_r OR ({skel}_l = {skel}_r "
-                f"AND levenshtein({whole}_l, {whole}_r) <= 1{same_order})",
-                label_for_charts=ORDER_LABEL,
-                base_dialect_str="duckdb",
+        cond = f"{whole}_l = {whole}_r"
+        if whole_skeleton:
+            # or one letter apart with the same dot skeletons: a dot slip in a name
+            # written in another order (in the same order, the skeleton level below)
+            same_order = f" AND {skeleton}_l <> {skeleton}_r" if skeleton else ""
+            cond += (
+                f" OR ({whole_skeleton}_l = {whole_skeleton}_r "
+                f"AND levenshtein({whole}_l, {whole}_r) <= 1{same_order})"
             )
+        levels.append(
+            cll.CustomLevel(cond, label_for_charts=ORDER_LABEL, base_dialect_str="duckdb")
         )
     if alias:
         # One record's bracketed other name is the other's given name (or both give
@@ -523,6 +527,7 @@ def roshan_spec(
                 whole="full_key",
                 spelling_level=sp,
                 skeleton="family_skel",
+                whole_skeleton="full_skel",
             ),
             name_comparison(
                 "given",
@@ -532,6 +537,7 @@ def roshan_spec(
                 whole="full_key",
                 spelling_level=sp,
                 skeleton="given_skel",
+                whole_skeleton="full_skel",
             ),
             name_comparison(
                 "father", split=("given_father_key", "father_family_key"), spelling_level=sp
