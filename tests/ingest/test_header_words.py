@@ -199,3 +199,113 @@ def test_the_note_on_a_missing_date_of_death_names_the_burial_when_there_is_one(
     assert any("rest on names, ages and places alone" in n for n in plain), plain
     dated = column_notes({"نام": "full_name", "تاریخ فوت": "date_of_death"}, None)
     assert not any("date of death" in n for n in dated), dated
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # abbreviations
+        ("fname", "given_name"),
+        ("lname", "family_name"),
+        ("POD", "place_of_death"),
+        ("prov", "province"),
+        ("loc", "place_of_death"),
+        # Persian headers typed in Latin letters (Finglish)
+        ("nam", "full_name"),
+        ("nam_khanevadegi", "family_name"),
+        ("Nam Khanevadegi", "family_name"),
+        ("nam_pedar", "father_name"),
+        ("sen", "age"),
+        ("jensiat", "sex"),
+        ("tarikh", "date_of_death"),
+        ("tarikh_fot", "date_of_death"),
+        ("Tarikh-e Shahadat", "date_of_death"),
+        ("mahal_fot", "place_of_death"),
+        # French
+        ("Prénom", "given_name"),
+        ("Nom", "family_name"),
+        ("Date de décès", "date_of_death"),
+        ("Ville", "city"),
+        ("Sexe", "sex"),
+        # Arabic (lists from Khuzestan are sometimes kept in Arabic)
+        ("الاسم", "full_name"),
+        ("اسم الأب", "father_name"),
+        ("العمر", "age"),
+        ("تاريخ الوفاة", "date_of_death"),
+        ("المدينة", "city"),
+        ("المحافظة", "province"),
+        # where, not when: "Killed in" is a place
+        ("Killed in", "place_of_death"),
+        ("کشته شده در", "place_of_death"),
+        ("Age at death", "age"),
+        ("age_at_death", "age"),
+    ],
+)
+def test_more_headers_as_lists_type_them(header: str, field: str) -> None:
+    """Before: "fname"/"lname", Finglish and French headers made the import refuse the
+    file (no name column), and "Killed in" was read as a date."""
+    assert (auto_target(header) or guess_target(header)) == field
+
+
+@pytest.mark.parametrize(
+    "header", ["Date of arrest", "تاریخ بازداشت", "Date injured", "Date of detention"]
+)
+def test_the_date_of_another_event_is_not_the_date_of_death(header: str) -> None:
+    assert guess_target(header) is None
+    # but a death in detention is a death
+    assert guess_target("Date of death in detention") == "date_of_death"
+
+
+def test_a_field_written_in_two_scripts_or_calendars_fills_in() -> None:
+    cols = resolve_columns(
+        ["name_fa", "name_en", "date_jalali", "date_gregorian", "city_fa", "city_en"],
+        None,
+        "f.csv",
+    )
+    assert cols["date_jalali"] == cols["date_gregorian"] == "date_of_death"
+    assert cols["city_fa"] == cols["city_en"] == "city"
+    cols = resolve_columns(["نام", "تاریخ", "Date", "شهر", "City"], None, "f.csv")
+    assert cols["تاریخ"] == cols["Date"] == "date_of_death"
+    assert cols["شهر"] == cols["City"] == "city"
+    # named differently: not taken to be one field
+    cols = resolve_columns(["Name", "Date of death", "Date"], None, "f.csv")
+    assert "Date" not in cols
+
+
+def test_cli_ingest_reads_finglish_headers_and_a_second_calendar(tmp_path: Path) -> None:
+    """Through the installed script: a list with Finglish headers is imported (it was
+    refused: "no column maps to a name field"), and a row whose Jalali date is empty
+    takes the Gregorian one."""
+    roshan = str(Path(sys.executable).parent / "roshan")
+    csv = tmp_path / "finglish-SYNTHETIC.csv"
+    csv.write_text(
+        "nam,nam_khanevadegi,nam_pedar,sen,tarikh_shamsi,tarikh_miladi,shahr\n"
+        "Hossein,Rezaei,Ali,25,1404/10/18,,Zahedan\n"
+        "Reza,Ahmadi,Hasan,31,,2026-01-09,Rasht\n"
+        "Sara,Karimi,Mehdi,22,1404/10/19,2026-01-09,Tehran\n",
+        encoding="utf-8",
+    )
+    ws = tmp_path / "ws"
+    subprocess.run([roshan, "init", str(ws)], check=True, capture_output=True, timeout=120)
+    out = subprocess.run(
+        [roshan, "ingest", str(ws), str(csv), "-s", "SYNTHETIC-F", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    doc = json.loads(out.stdout)
+    assert doc["columns"]["nam"] == "given_name"
+    assert doc["columns"]["nam_khanevadegi"] == "family_name"
+    assert doc["columns"]["tarikh_miladi"] == doc["columns"]["tarikh_shamsi"] == "date_of_death"
+    assert doc["unmapped_columns"] == []
+    from roshan.store.records import records_frame
+    from roshan.store.workspace import Workspace
+
+    with Workspace.open(ws) as w:
+        frame = records_frame(w, with_extra=True).sort_values("given_name")
+    assert list(frame["date_of_death"]) == ["1404/10/18", "2026-01-09", "1404/10/19"]
+    # where both calendars are filled, the second is kept beside the first, not dropped
+    extra = frame.set_index("given_name")["extra"]
+    assert "2026-01-09" in str(extra["Sara"]) and "tarikh_miladi" in str(extra["Sara"])
+    assert "tarikh_miladi" not in str(extra["Reza"] or "")

@@ -339,13 +339,16 @@ def _map_row(
     row_number: int = 0,
 ) -> tuple[dict[str, str | None], dict[str, Any], list[dict[str, str]]]:
     fields: dict[str, str | None] = {}
+    extra: dict[str, Any] = {}
     for header, target in columns.items():
         value = cells.get(header)
-        # a second column of one field (a name written again in the other script) is
-        # read only where the first is empty
+        # a second column of one field (a name written again in the other script, a
+        # date in the other calendar) is read only where the first is empty; where both
+        # are filled the second is kept in ``extra``, as an unmapped column would be
         if value is not None and fields.get(target) is None:
             fields[target] = _clean(value)
-    extra: dict[str, Any] = {}
+        elif _clean(value) is not None:
+            extra[header] = value
     issues: list[dict[str, str]] = []
     n_extra = 0
     if len(cells) > len(fields):  # unmapped or surplus cells to look at

@@ -48,10 +48,40 @@ BUILTIN_ALIASES: dict[str, str] = {
     "نام_جانباخته": "full_name",
     "first_name": "given_name",
     "firstname": "given_name",
+    "fname": "given_name",
+    "f_name": "given_name",
+    "prenom": "given_name",
+    "prénom": "given_name",
     "given": "given_name",
     "last_name": "family_name",
     "lastname": "family_name",
     "surname": "family_name",
+    "lname": "family_name",
+    "l_name": "family_name",
+    # Finglish headers: the Persian ones typed in Latin letters
+    "nam": "full_name",
+    "esm": "full_name",
+    "nam_khanevadegi": "family_name",
+    "namkhanevadegi": "family_name",
+    "nam_khanevadgi": "family_name",
+    "nam_pedar": "father_name",
+    "name_pedar": "father_name",
+    "sen": "age",
+    "jensiat": "sex",
+    "jensiyat": "sex",
+    "jensiyyat": "sex",
+    "tarikh": "date_of_death",
+    "tarikh_fot": "date_of_death",
+    "tarikh_fowt": "date_of_death",
+    "pod": "place_of_death",
+    "p_o_d": "place_of_death",
+    "prov": "province",
+    "loc": "place_of_death",
+    # French (lists kept by francophone NGOs)
+    "nom": "family_name",
+    "sexe": "sex",
+    "âge": "age",
+    "ville": "city",
     "father": "father_name",
     "fathers_name": "father_name",
     "gender": "sex",
@@ -101,26 +131,29 @@ def auto_target(header: str) -> str | None:
 _WORDS = {
     "death": (
         "death died dies killed kill killing murdered dod fallen martyred martyrdom "
-        "فوت درگذشت جانباختن جانباخته جان کشته شدن قتل شهادت مرگ مرگش حادثه وفات"
+        "فوت درگذشت جانباختن جانباخته جان کشته شدن قتل شهادت مرگ مرگش حادثه وفات "
+        "fot fowt fout vafat shahadat deces décès décédé mort tué "
+        "الوفاة الوفاه الاستشهاد استشهاد مقتل"
     ),
     "birth": "birth born dob تولد",
-    "date": "date day when تاریخ روز زمان",
+    "date": "date day when tarikh تاریخ روز زمان التاریخ",
     "year": "year سال",
-    "father": "father fathers پدر",
+    "father": "father fathers pedar پدر الاب الأب والد",
     "mother": "mother mothers مادر",
-    "name": "name names اسم نام",
+    "name": "name names nam esm اسم نام الاسم الإسم",
     "informant": "reporter reported reporting witness informant contact submitter relationship "
     "relation your phone email گزارشگر گزارش شاهد راوی تماس نسبت تلفن",
-    "first": "first given forename کوچک",
-    "last": "last surname family فامیل فامیلی خانوادگی شهرت",
-    "age": "age aged سن عمر",
-    "sex": "sex gender جنس جنسیت",
+    "first": "first given forename prenom prénom کوچک",
+    "last": "last surname family khanevadegi khanevadgi famil فامیل فامیلی خانوادگی شهرت "
+    "اللقب العائلة",
+    "age": "age aged sen âge سن عمر العمر",
+    "sex": "sex gender jensiat jensiyat sexe جنس جنسیت الجنس",
     "m": "m",
     "f": "f",
-    "place": "place location where site spot مکان محل",
+    "place": "place location where site spot lieu mahal makan مکان محل المکان",
     "burial": "burial buried grave graveyard cemetery tomb دفن مزار آرامگاه آرامستان قبرستان گلزار",
-    "city": "city town village shahr شهر روستا",
-    "province": "province state ostan استان",
+    "city": "city town village shahr ville شهر روستا المدینة المدینه",
+    "province": "province state ostan prov استان المحافظة المحافظه",
     "county": "county district shahrestan شهرستان",
     "cause": "cause manner how weapon علت نحوه",
     "notes": "notes note comment comments remarks remark description details detail "
@@ -129,14 +162,22 @@ _WORDS = {
     "number": "no number row index ردیف شماره",
     "national": "national ملی",
     "passport": "passport گذرنامه",
-    "full": "full complete whole کامل",
+    "full": "full complete whole complet کامل الکامل",
     "and": "and و ونام",  # «نام ونام خانوادگی»: the و typed onto the next word
     "report": "reported report added published entry updated گزارش انتشار ثبت",
     "body": "body remains جسد پیکر",
     "withheld": "withheld confiscated kept held عدم",
     "home": "home hometown residence born سکونت زادگاه",
+    # another event than the death: a list of the dead may also say when the person
+    # was arrested or wounded; that date is not the date of death
+    "other_event": "arrest arrested arrests detention detained detain injury injured "
+    "wounded disappeared disappearance بازداشت دستگیری زخمی مجروح ناپدید",
+    "in": "in در",
 }
-_WORD_SETS = {k: frozenset(v.split()) for k, v in _WORDS.items()}
+_WORD_SETS = {
+    k: frozenset(w.replace("ي", "ی").replace("ك", "ک") for w in v.split())
+    for k, v in _WORDS.items()
+}
 # (field, groups of words that must all be present, groups that must be absent)
 _HEADER_RULES: tuple[tuple[str | None, tuple[str, ...], tuple[str, ...]], ...] = (
     ("national_id", ("national",), ("passport",)),  # کد ملی, "National ID", "National code"
@@ -151,9 +192,11 @@ _HEADER_RULES: tuple[tuple[str | None, tuple[str, ...], tuple[str, ...]], ...] =
     ("body_withheld", ("body", "withheld"), ("date", "place")),
     (None, ("body",), ()),  # "Body returned?": the opposite of withheld, kept as extra
     (None, ("date", "report"), ()),
+    (None, ("other_event",), ("death",)),  # "Date of arrest", «تاریخ بازداشت»
     ("cause_of_death", ("cause",), ()),
     ("date_of_death", ("date", "death"), ()),
     ("date_of_death", ("death", "year"), ()),
+    ("place_of_death", ("death", "in"), ()),  # "Killed in", «کشته شده در»
     ("place_of_death", ("place", "death"), ()),
     ("age", ("age",), ()),
     ("sex", ("sex",), ()),
@@ -202,18 +245,56 @@ def is_residence_header(header: str) -> bool:
     return bool(words & _RESIDENCE) and not words & _BIRTH
 
 
-def guess_target(header: str) -> str | None:
-    """The canonical field a free-form header most likely names, read by its words
-    (:data:`_HEADER_RULES`), or None. Weaker than :func:`auto_target`."""
+def _guess_rule(header: str) -> int | None:
+    """The index of the first :data:`_HEADER_RULES` rule a header's words satisfy."""
     words = header_words(header)
     if not words:
         return None
-    for target, need, refuse in _HEADER_RULES:
+    for i, (_target, need, refuse) in enumerate(_HEADER_RULES):
         if all(words & _WORD_SETS[g] for g in need) and not any(
             words & _WORD_SETS[g] for g in refuse
         ):
-            return target
+            return i
     return None
+
+
+def guess_target(header: str) -> str | None:
+    """The canonical field a free-form header most likely names, read by its words
+    (:data:`_HEADER_RULES`), or None. Weaker than :func:`auto_target`."""
+    rule = _guess_rule(header)
+    return None if rule is None else _HEADER_RULES[rule][0]
+
+
+# Fields a list may write twice, once per script or calendar ("City" and «شهر»,
+# "date_jalali" and "date_gregorian"): the second column is read where the first is
+# empty (the importer's _map_row), instead of going unread to ``extra``.
+_FILLING_FIELDS = frozenset(
+    "given_name family_name father_name date_of_death date_of_birth date_of_burial "
+    "city county province place_of_death burial_place age sex".split()
+)
+
+
+def _header_kind(header: str) -> str | int | None:
+    """How a header names its field: 'exact' (a canonical name or built-in alias), or
+    the index of the word rule that reads it."""
+    return "exact" if auto_target(header) else _guess_rule(header)
+
+
+def _fill_in_columns(header: list[str], resolved: dict[str, str]) -> None:
+    """Map a second column of a field in :data:`_FILLING_FIELDS` to that field too,
+    when it names the field the same way as the first (both exact headers, or both read
+    by the same word rule): "Date" beside «تاریخ», "city_en" beside "city_fa". A
+    "Date" beside "Date of death" stays unmapped: the two may not mean one thing."""
+    first = {}
+    for h, t in resolved.items():
+        first.setdefault(t, h)
+    for h in header:
+        if h in resolved:
+            continue
+        target = auto_target(h) or guess_target(h)
+        if target in _FILLING_FIELDS and target in first:
+            if _header_kind(h) == _header_kind(first[target]):
+                resolved[h] = target
 
 
 @dataclass
@@ -317,6 +398,7 @@ def resolve_columns(header: list[str], mapping: Mapping | None, file: str) -> di
         if h not in resolved and (auto_target(h) or guess_target(h)) == "full_name":
             if "full_name" in resolved.values():
                 resolved[h] = "full_name"
+    _fill_in_columns(header, resolved)
     if not any(t in NAME_FIELDS for t in resolved.values()):
         raise MappingError(
             f"{file}: no column maps to a name field ({', '.join(NAME_FIELDS)}); "
