@@ -32,6 +32,13 @@ from roshan.normalize.sex import parse_sex, resolve_sex
         ("under 18", 0, 17),
         ("زیر ۱۸ سال", 0, 17),
         ("over 60", 61, 120),
+        # "N+" and "N and over": that age or older (before, "50+" read as 50 exactly)
+        ("50+", 50, 120),
+        ("۶۰+", 60, 120),
+        ("60 and over", 60, 120),
+        ("60 or older", 60, 120),
+        ("۶۰ به بالا", 60, 120),
+        ("۶۰ سال به بالا", 60, 120),
         ("6 months", 0, 0),
         ("elderly", 60, 120),
     ],

@@ -134,6 +134,10 @@ _DECADE_WORDS = {
 }
 _DECADE = re.compile(r"^دهه\s*(\d)0$|^(\d)0\s*s$|^([1-9])0\s*(?:و\s*)?(?:چند|something)$")
 _UNDER = re.compile(r"\b(under|below|less than|younger than|زیر|کمتر از)\b\s*(\d{1,3})")
+_PLUS = re.compile(r"\s*(\d{1,3})\s*\+\s*")
+_AND_OVER = re.compile(
+    r"^(\d{1,3})\s*(?:(?:years?|yrs?|سال|ساله)?\s*(?:and (?:over|above|older)|or (?:over|more|older)|به بالا|و بالاتر|و بیشتر))$"
+)
 _OVER = re.compile(r"\b(over|above|more than|older than|بالای|بیش از|بیشتر از)\b\s*(\d{1,3})")
 # "3 years 6 months", «۳ سال و ۶ ماه»: the whole years.
 _YEARS_MONTHS = re.compile(
@@ -199,6 +203,9 @@ def _parse_age(value: str | None) -> AgeResult:
     m = _DECIMAL.fullmatch(value)
     if m:
         return _range(int(to_ascii_digits(m.group(1))), int(to_ascii_digits(m.group(1))))
+    m = _PLUS.fullmatch(to_ascii_digits(str(value)))
+    if m:  # "50+": that age or older (text normalisation drops the "+", so read it first)
+        return _range(int(m.group(1)), MAX_AGE)
     text = normalize_text(str(value)) if not isinstance(value, str) else normalize_text(value)
     if not text or text in _UNKNOWN or len(text) > 60:
         return NO_AGE
@@ -217,6 +224,9 @@ def _parse_age(value: str | None) -> AgeResult:
     m = _OVER.search(text)
     if m:
         return _range(int(m.group(2)) + 1, MAX_AGE)
+    m = _AND_OVER.match(text)
+    if m:  # «۶۰ به بالا», "60 and over": that age or older
+        return _range(int(m.group(1)), MAX_AGE)
     core = _FILLER.sub(" ", text)
     core = re.sub(r"\s+", " ", core).strip()
     number = _numeric(core, approx)
