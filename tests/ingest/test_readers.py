@@ -258,6 +258,36 @@ def test_json_table_of_arrays(tmp_path: Path) -> None:
         open_table(bad)
 
 
+def test_json_header_and_rows_apart(tmp_path: Path) -> None:
+    """pandas' ``to_json(orient="split")`` and {"columns": [...], "rows": [...]}: was
+    refused ('JSON must be an array of objects')."""
+    split = tmp_path / "split-SYNTHETIC.json"
+    split.write_text(
+        json.dumps(
+            {
+                "columns": ["Name", "Age"],
+                "index": [0, 1],
+                "data": [["Hossein Rezaei", 24], ["Ali Ahmadi", None]],
+            }
+        ),
+        encoding="utf-8",
+    )
+    t = open_table(split)
+    assert t.header == ["Name", "Age"]
+    assert [c for _, c in t.rows] == [
+        {"Name": "Hossein Rezaei", "Age": "24"},
+        {"Name": "Ali Ahmadi", "Age": None},
+    ]
+    rows = tmp_path / "rows-SYNTHETIC.json"
+    rows.write_text(
+        json.dumps({"columns": ["Name", "Age"], "rows": [["Hossein Rezaei", 24, "surplus"]]}),
+        encoding="utf-8",
+    )
+    [(n, cells)] = list(open_table(rows).rows)
+    # a row longer than the header keeps its surplus cell, which the importer reports
+    assert cells["Name"] == "Hossein Rezaei" and "surplus" in cells.values()
+
+
 def test_json_records_inside_a_response_wrapper(tmp_path: Path) -> None:
     """An API response holds the records two levels down ({"data": {"records": [...]}}).
     It was read as one row with the records as JSON text in a cell: every victim lost."""

@@ -614,7 +614,8 @@ def _loads_line(line: str, file: str, row: int) -> Any:
 
 
 def read_json(path: Path, encoding: str) -> Table:
-    """Open a JSON array of objects, ``{"records": [...]}``, or JSON Lines (streamed)."""
+    """Open a JSON array of objects, ``{"records": [...]}``, a header and rows
+    (``{"columns": [...], "data": [[...]]}``), or JSON Lines (streamed)."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return _read_jsonl(path, encoding)
@@ -633,6 +634,9 @@ def read_json(path: Path, encoding: str) -> Table:
             f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=path.name
         ) from exc
     data, where = _unwrap(data)
+    split = _split_table(data)
+    if split is not None:
+        return _json_array_table(path, encoding, split)
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if "records" in data and isinstance(data["records"], list):
@@ -668,6 +672,23 @@ def read_json(path: Path, encoding: str) -> Table:
 
     notes = [format_note("json_wrapped", path=where)] if where else []
     return Table(path, "json", encoding, header, rows(), notes)
+
+
+def _split_table(data: Any) -> list[Any] | None:
+    """A table written as its header and its rows apart: ``{"columns": ["Name", "Age"],
+    "data": [["Ali", 30]]}`` (pandas' ``to_json(orient="split")``, which adds an
+    ``index``), or with ``rows``/``values`` for ``data``: the header, then the rows, as
+    :func:`_json_array_table` reads them; else None."""
+    if not isinstance(data, dict):
+        return None
+    columns = data.get("columns")
+    if not (isinstance(columns, list) and columns and all(isinstance(c, str) for c in columns)):
+        return None
+    for key in ("data", "rows", "values"):
+        body = data.get(key)
+        if isinstance(body, list) and all(isinstance(r, list) for r in body):
+            return [columns, *body]
+    return None
 
 
 def _holds_records(value: Any) -> bool:
