@@ -108,6 +108,12 @@ NAMES = [
     ("مولوی", ("Molavi", "Mowlavi")),
     ("نوری", ("Nouri", "Nori")),
     ("سروش", ("Soroush", "Sorosh")),
+    # the silent و of «ذوال» (Zolfaghari, the usual spelling, did not key like the
+    # Persian), and a single "o" in Kosar and Roshan (added 2026-12-08, session 2)
+    ("ذوالفقاری", ("Zolfaghari", "Zolfaqari", "Zulfaghari")),
+    ("ذوالفقار", ("Zolfaghar", "Zulfiqar")),
+    ("کوثر", ("Kowsar", "Kosar", "Kousar")),
+    ("روشن", ("Roshan",)),
 ]
 
 
