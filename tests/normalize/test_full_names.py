@@ -378,9 +378,18 @@ def test_edge_cases() -> None:
     assert read("Ali") == ("ali", None, None, None)
     assert read("Rezaei") == (None, "rezaei", None, None)  # a family name, not a given name
     assert read("رضایی") == (None, "رضایی", None, None)
-    assert read("Bahman Pour") == ("bahman", "pour", None, None)
+    # a suffix that is no family name by itself: one family name written apart, as
+    # registers that give only the family name write it (it was given Bahman, family Pour)
+    assert read("Bahman Pour") == (None, "bahman pour", None, None)
+    assert read("رحیم زاده") == (None, "رحیم زاده", None, None)
+    assert read("بهرام وند") == (None, "بهرام وند", None, None)
+    # ... and family-first before a given name (it was given حسین, family «نژاد بابک»)
+    assert read("حسین نژاد بابک") == ("بابک", "حسین نژاد", None, None)
+    assert read("Rahim Zadeh Ali") == ("ali", "rahim zadeh", None, None)
+    # a suffix that is a name of its own keeps the given + family reading
+    assert read("علی نیا") == ("علی", "نیا", None, None)
     assert read("Seyed") == ("seyed", None, None, None)  # a lone title-like token is a name
-    assert read("Hossein Zadeh")[:2] == ("hossein", "zadeh")
+    assert read("Hossein Zadeh")[:2] == (None, "hossein zadeh")
 
 
 def test_normalize_name_result() -> None:
@@ -495,6 +504,31 @@ def test_snapshot_swaps_a_list_swapped_throughout() -> None:
     assert "given_family_swapped" not in person_name(None, "Ghasemi", "Behrouzeh").flags
     # one record alone: a usual given name in the family field, a family-like given field
     assert person_name(None, "Sabahi", "Ali").flags == ("given_family_swapped",)
+
+
+def test_a_list_of_family_names_alone_reads_a_doubtful_word_as_a_family_name() -> None:
+    """A register that writes the family name alone («رستمی», «فرهادی»): its one-word
+    names the lexicon only weakly knows as given names (Zahedi, Kaabi) are family names
+    too. Before, «زاهدی» there was a given name and never met Danial Zahedi."""
+    register = [
+        {"full_name": n, "source": "register"}
+        for n in ["رستمی", "فرهادی", "یوسفی", "نوری", "اسماعیلی", "زاهدی", "کعبی", "علی"]
+    ]
+    other = [
+        {"full_name": "زاهدی", "source": "ngo"},
+        {"full_name": "دانیال زاهدی", "source": "ngo"},
+        {"full_name": "حسین", "source": "ngo"},
+    ]
+    out = normalize_frame(_records(register + other))
+    fam = out["family_key"].tolist()
+    giv = out["given_key"].tolist()
+    assert fam[:7] == ["rstmY", "frhdY", "YvsfY", "nvrY", "AsmYlY", "zhdY", "kbY"]
+    assert giv[:7] == [None] * 7
+    # a usual given name alone stays a given name, even there
+    assert (giv[7], fam[7]) == ("AlY", None)
+    # a list that does not write family names alone keeps the word's usual reading
+    assert (giv[8], fam[8]) == ("zhdY", None)
+    assert (giv[10], fam[10]) == ("hsYn", None)
 
 
 # ------------------------------------------------------------ the installed CLI

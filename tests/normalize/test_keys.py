@@ -70,6 +70,21 @@ def test_compound_token_order_and_split() -> None:
     assert normalize_name("Hosseinzadeh").key == normalize_name("حسین‌زاده").key
 
 
+@pytest.mark.parametrize(
+    "forms",
+    [
+        # the letter where two names meet written once for two (امیر + رضا): the
+        # run-together form was split امی + رضا, so «امیررضا» and «امیر رضا» differed
+        ["امیررضا", "Amirreza", "امیر رضا", "Amir Reza", "امیر‌رضا", "Amir-Reza"],
+        ["امیررحیم", "Amirrahim", "امیر رحیم"],
+    ],
+)
+def test_a_shared_boundary_letter_splits_like_two_words(forms: list[str]) -> None:
+    assert len({normalize_name(f).key for f in forms}) == 1, forms
+    # a name of its own is not split at a letter it would have to share
+    assert normalize_name("Nasrin").key == normalize_name("نسرین").key == "nsrYn"
+
+
 def test_honorifics_split_not_deleted() -> None:
     r = normalize_name("Seyyed Mohammad Mousavi")
     assert r.honorifics == ["seyyed"]

@@ -285,7 +285,7 @@ def _fill_in_columns(header: list[str], resolved: dict[str, str]) -> None:
     when it names the field the same way as the first (both exact headers, or both read
     by the same word rule): "Date" beside «تاریخ», "city_en" beside "city_fa". A
     "Date" beside "Date of death" stays unmapped: the two may not mean one thing."""
-    first = {}
+    first: dict[str, str] = {}
     for h, t in resolved.items():
         first.setdefault(t, h)
     for h in header:

@@ -499,6 +499,9 @@ ROSHAN_PASSES: list[BlockingPass] = [
     # of the person's own name as a set of tokens, so also in a name written family-first
     # («فزج لو علی» against Ali Farajlou).
     BlockingPass("skeleton", ("full_skel",), ("province_code", "dod_month")),
+    # A register that gives the family and father's names but no given name, place or
+    # date («فرهادی», father بهروز): no other pass can propose it.
+    BlockingPass("family_father", ("family_key", "father_key"), ("province_code", "dod_month")),
 ]
 
 

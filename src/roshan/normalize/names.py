@@ -1182,6 +1182,20 @@ def _parts(g_toks: list[str], f_toks: list[str], table: VariantTable) -> tuple[N
     return sub_part(g_toks, "given", table), sub_part(f_toks, "family", table)
 
 
+# Family-name suffixes that are never a family name on their own: a name whose second
+# word is one of them («رحیم زاده», «یوسف وند», "Hossein Zadeh") is one family name
+# written apart, not a given name and a family name. Not نیا, فر, راد (Nia, Far and
+# Rad are names of their own) nor آبادی (Abadi).
+BOUND_SUFFIXES = frozenset(
+    "زاده زادگان پور وند نژاد لو zadeh zade zada zadah zadegan pour pur poor vand "
+    "nejad nezhad nejhad lou loo lu".split()
+)
+
+
+def _bound_suffix(token: str) -> bool:
+    return normalize_text(token) in BOUND_SUFFIXES
+
+
 def _family_first(toks: list[str], table: VariantTable) -> bool:
     """ "Rezaei Hossein", "Karimi Mohammad Reza": the first word clearly a family
     name, the rest clearly one given name (simple or a usual compound)."""
@@ -1314,7 +1328,11 @@ def _split_own(own: NamePart, name_raw: str, table: VariantTable, middle_rules: 
             return FullName(own, Reading(giv, fam, _EMPTY, ()))
     g_toks, f_toks = split_full_name(own, name_raw, table)
     flags: tuple[str, ...] = ()
-    if _family_first(toks, table):
+    if len(toks) >= 3 and _bound_suffix(toks[1]) and not _bound_suffix(toks[2]):
+        # «حسین نژاد بابک», "Rahim Zadeh Ali": a family name written apart, then the
+        # given name (read given-first it left the family name "Nejad Babak")
+        g_toks, f_toks, flags = toks[2:], toks[:2], (FLAG_FAMILY_FIRST,)
+    elif _family_first(toks, table):
         g_toks, f_toks, flags = toks[1:], toks[:1], (FLAG_FAMILY_FIRST,)
     plain = Reading(*_parts(g_toks, f_toks, table), _EMPTY, flags)
     if flags or not middle_rules:
@@ -1560,8 +1578,10 @@ def split_full_name(part: NamePart, raw: str, table: VariantTable) -> tuple[list
         n_given -= 1  # "Mohammad Yousef Zadeh", "Ali Karim Abadi": the suffix needs its root
     elif is_suffix_token(toks[n_given]) and len(toks) == 2:
         first = table.token_keys(toks[0])
-        if not (len(first) == 1 and is_given_key(first[0])):
-            return [], toks  # "Bahman Pour" alone: one family name
+        if _bound_suffix(toks[1]) or not (len(first) == 1 and is_given_key(first[0])):
+            # «رحیم زاده», "Bahman Pour" alone: one family name (a register that gives
+            # only the family name); زاده or پور is no family name by itself
+            return [], toks
     return toks[:n_given], toks[n_given:]
 
 

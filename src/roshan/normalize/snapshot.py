@@ -39,6 +39,7 @@ from roshan.normalize.names import (
     family_field_is_given,
     father_in_notes,
     given_field_is_family,
+    given_level,
     has_marker_word,
     join_words,
     kin_sex,
@@ -144,6 +145,13 @@ def _take(values: list[Any], idx: np.ndarray, dtype: Any = object) -> np.ndarray
 SWAPPED_LIST_SHARE = 0.5
 """A list with more than this share of its rows swapped by the per-row test is
 read as swapped throughout (weaker evidence then suffices for its other rows)."""
+
+LONE_FAMILY_LIST_SHARE = 0.5
+LONE_FAMILY_MIN_ROWS = 5
+"""A list whose one-word names are mostly family names (more than this share, and at
+least LONE_FAMILY_MIN_ROWS of them: a cemetery register that writes «رستمی», «فرهادی»)
+has its other one-word names that the lexicon only weakly knows as given names (Zahedi,
+Kaabi) read as family names too (:func:`_lone_words_as_family`)."""
 
 PARALLEL_MIN_VALUES = 100_000
 """Below this many distinct name values, names are normalised in-process."""
@@ -292,6 +300,58 @@ _COMBINED_COLUMNS = (
 )
 
 
+def _lone_words_as_family(
+    df: pd.DataFrame,
+    fp: list[NamePart],
+    fidx: np.ndarray,
+    has_gf: np.ndarray,
+    readings: tuple[list[NamePart], list[Reading], list[Reading], list[Reading]],
+    empty: NamePart,
+) -> np.ndarray:
+    """In a list that writes the family name alone, read a one-word name that the lexicon
+    only weakly knows as a given name as the family name (:data:`LONE_FAMILY_LIST_SHARE`).
+
+    ``readings`` are the per-value lists (own part, default, alternative and marker
+    readings); a value read so in some rows gets a new code appended to each of them.
+    Returns the rows' full-name codes, changed where such rows now read the new code."""
+    own, default, alt, marker = readings
+    n_full = len(fp)
+    lone = np.zeros(n_full, dtype=bool)
+    as_family = np.zeros(n_full, dtype=bool)
+    weak_given = np.zeros(n_full, dtype=bool)
+    for code, part in enumerate(fp):
+        r = default[code]
+        if len(part.tokens) != 1 or not (r.given.tokens or r.family.tokens):
+            continue
+        lone[code] = True
+        if r.family.tokens and not r.given.tokens:
+            as_family[code] = True
+        elif r.given.tokens and not r.family.tokens and given_level(r.given.keys) < 2:
+            weak_given[code] = True
+    if not (as_family.any() and weak_given.any()):
+        return fidx
+    rows = ~has_gf
+    src = pd.factorize(_col(df, "source").astype(object), use_na_sentinel=False)[0]
+    n_family = np.bincount(src, weights=rows & as_family[fidx])
+    n_lone = np.bincount(src, weights=rows & lone[fidx])
+    family_lists = (n_family >= LONE_FAMILY_MIN_ROWS) & (n_family > LONE_FAMILY_LIST_SHARE * n_lone)
+    change = rows & weak_given[fidx] & family_lists[src]
+    if not change.any():
+        return fidx
+    fidx = fidx.copy()
+    new_code: dict[int, int] = {}
+    for code in np.unique(fidx[change]):
+        code = int(code)
+        new_code[code] = len(default)
+        r = default[code]
+        own.append(own[code])
+        default.append(Reading(empty, r.given, r.father, r.flags))
+        alt.append(_NO_READING)
+        marker.append(marker[code])
+    fidx[change] = [new_code[int(c)] for c in fidx[change]]
+    return fidx
+
+
 def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) -> np.ndarray:
     """Fill the name columns of ``out``; return each row's first given-name key.
 
@@ -386,6 +446,11 @@ def _name_columns(df: pd.DataFrame, table: VariantTable, out: dict[str, Any]) ->
             alt[code] = parsed.alternative
             mid_key[code] = parsed.middle_key
             mid_default[code] = parsed.middle_is_father
+
+    fidx = _lone_words_as_family(df, fp, fidx, has_gf, (own, default, alt, marker), empty)
+    mid_key = np.concatenate([mid_key, np.full(len(default) - n_full, None, dtype=object)])
+    mid_default = np.concatenate([mid_default, np.zeros(len(default) - n_full, dtype=bool)])
+    n_full = len(default)
 
     # rows with only a full name: the alternative reading of "X Z Y" when the
     # record's own father's name contradicts (or repeats) the middle token

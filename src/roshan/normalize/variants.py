@@ -63,6 +63,7 @@ FAMILY_SUFFIXES_LATIN = (
     "zadeh",
     "zade",
     "zada",
+    "zadah",
     "pour",
     "pur",
     "poor",
@@ -175,6 +176,7 @@ _TEXT_SUFFIXES = (
     "نیا",
     "zadegan",
     "zadeh",
+    "zadah",
     "zade",
     "nezhad",
     "nejhad",
@@ -432,11 +434,28 @@ class VariantTable:
                 continue
             if best is None or cand[0] > best[0]:
                 best = cand
+        # The letter where the two names meet written once for two (امیر + رضا:
+        # «امیررضا», Amirreza key "AmYrzA", whose plain split was امی + رضا; نادر + رضا
+        # was not split at all): the boundary letter read as the end of the first name
+        # and the start of the second. Only two known names, and a hair weaker than a
+        # plain split of the same score. For a key that is a name of its own, only to
+        # choose where a split the plain test already makes falls (Nasrin is not
+        # Nasr + Arin).
+        need = 1.5 if whole is None else (1.5 if whole[0] < 2.0 else 1.75)
+        shared = whole is None or (best is not None and best[0] >= need)
+        for i in range(_MIN_PART, len(key) - 1 if shared else _MIN_PART):
+            head, tail = key[:i], key[i - 1 :]
+            h = self._part(head, True)
+            t = self._part(tail, False)
+            if h is None or t is None or len(h[1]) < _MIN_PART or len(t[1]) < _MIN_PART:
+                continue
+            cand = ((h[0] + t[0]) / 2 - 0.01, [h[1], t[1]])
+            if best is None or cand[0] > best[0]:
+                best = cand
         # Always split when known parts exist, so that علیرضا, Alireza and
         # "Ali Reza" get the same keys whichever way they were written.
         # A whole name that is itself known needs stronger evidence to be split
         # (ابراهیم is not ابر + هیم; علیرضا is علی + رضا).
-        need = 1.5 if whole is None else (1.5 if whole[0] < 2.0 else 1.75)
         if best is not None and best[0] >= need:
             return best[1]
         if whole is not None:
