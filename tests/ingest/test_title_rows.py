@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from roshan.ingest.importer import ingest_file
 from roshan.ingest.readers import header_index, open_table
@@ -201,3 +202,79 @@ def test_a_list_over_several_sheets_is_read_whole(tmp_path: Path) -> None:
     said = " ".join(t.warnings)
     assert "read 2 sheets with the same columns" in said
     assert "'Other' also holds a list with other columns" in said  # not read: said so
+
+
+def _two_lists_workbook(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    a = wb.active
+    a.title = "NGO"
+    a.append(["Name", "Age", "Date of death"])
+    a.append(["Hossein Rezaei", 30, "2026-01-09"])
+    b = wb.create_sheet("Hospital")
+    b.append(["Full name", "Province"])
+    b.append(["Sara Moradi", "Kurdistan"])
+    b.append(["Ali Baluch", "Sistan and Baluchestan"])
+    wb.save(path)
+
+
+def test_each_sheet_of_a_workbook_can_be_imported_with_sheet(tmp_path: Path) -> None:
+    """Two lists in one workbook: the second could not be imported at all (the file was
+    'already imported'); the note told the user to save it as another file."""
+    from roshan.errors import InputFileError
+    from roshan.ingest import ingest_file
+    from roshan.ingest.importer import sheet_fingerprint
+    from roshan.store.workspace import Workspace
+
+    x = tmp_path / "two-lists-SYNTHETIC.xlsx"
+    _two_lists_workbook(x)
+    with Workspace.init(tmp_path / "ws") as ws:
+        first = ingest_file(ws, x, source_name="SYNTHETIC-NGO")
+        assert first.rows_accepted == 1 and not first.already_imported
+        assert any("'Hospital' also holds a list" in n and "--sheet" in n for n in first.notes)
+        second = ingest_file(ws, x, source_name="SYNTHETIC-H", sheet="Hospital")
+        assert (second.rows_accepted, second.already_imported) == (2, False)
+        assert second.sha256 == sheet_fingerprint(first.sha256, "Hospital") != first.sha256
+        assert any("read sheet 'Hospital' only" in n for n in second.notes)
+        # the same sheet again, or the sheet the whole-workbook import read: nothing new
+        assert ingest_file(ws, x, source_name="SYNTHETIC-H", sheet="Hospital").already_imported
+        again = ingest_file(ws, x, source_name="SYNTHETIC-NGO", sheet="NGO")
+        assert again.already_imported and again.import_id == first.import_id
+    # the other way round: a sheet imported on its own first, then the whole workbook,
+    # which would read that sheet again: refused, naming the sheet
+    y = tmp_path / "again-SYNTHETIC.xlsx"
+    _two_lists_workbook(y)
+    with Workspace.init(tmp_path / "ws2") as ws:
+        assert ingest_file(ws, y, source_name="SYNTHETIC-NGO", sheet="NGO").rows_accepted == 1
+        with pytest.raises(InputFileError, match="'NGO'.*already imported on their own"):
+            ingest_file(ws, y, source_name="SYNTHETIC-NGO")
+        assert ingest_file(ws, y, source_name="SYNTHETIC-H", sheet="Hospital").rows_accepted == 2
+
+
+def test_cli_imports_a_second_sheet(tmp_path: Path) -> None:
+    """Through the installed script."""
+    import subprocess
+    import sys
+
+    roshan = str(Path(sys.executable).parent / "roshan")
+    x = tmp_path / "two-lists-SYNTHETIC.xlsx"
+    _two_lists_workbook(x)
+    ws = tmp_path / "ws"
+    subprocess.run([roshan, "init", str(ws)], check=True, capture_output=True, timeout=120)
+    run = [roshan, "ingest", str(ws), str(x)]
+    one = subprocess.run([*run, "-s", "SYNTHETIC-A"], capture_output=True, text=True, timeout=120)
+    two = subprocess.run(
+        [*run, "-s", "SYNTHETIC-B", "--sheet", "Hospital"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    three = subprocess.run(
+        [*run, "-s", "SYNTHETIC-B", "--sheet", "Hospital"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert one.returncode == two.returncode == three.returncode == 0, (one.stderr, two.stderr)
+    assert "1 accepted" in one.stdout + one.stderr
+    assert "2 accepted" in two.stdout + two.stderr
+    assert "already imported" in three.stdout + three.stderr

@@ -30,7 +30,12 @@ def ingest(
     encoding: str | None = typer.Option(
         None, "--encoding", help="Force an encoding (utf-8, utf-16, windows-1256); default: detect."
     ),
-    sheet: str | None = typer.Option(None, "--sheet", help="XLSX sheet to read (default: first)."),
+    sheet: str | None = typer.Option(
+        None,
+        "--sheet",
+        help="XLSX sheet to read on its own (default: the first sheet with a name column, "
+        "and the sheets with its columns); each sheet of a workbook can be imported so.",
+    ),
     place: str | None = typer.Option(
         None,
         "--place",

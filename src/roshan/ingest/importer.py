@@ -9,6 +9,7 @@ or nothing. Re-importing the same bytes is a no-op that says so. With
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from array import array
@@ -740,26 +741,48 @@ def ingest_file(
         mapping = mapping or ColumnMapping()
         mapping.options["place"] = place.strip()
     sha256, size = file_sha256(path)
+    opts = mapping.options if mapping else {}
+    encoding = encoding or opts.get("encoding")
+    sheet = sheet or opts.get("sheet") or None
+    key = sheet_fingerprint(sha256, sheet) if sheet else sha256
     with ws.engine.connect() as conn:
-        existing = _existing_import(conn, sha256)
+        existing = _existing_import(conn, key)
+        if existing is None and sheet:
+            # the sheet may have been read already by an import of the whole workbook
+            whole = _existing_import(conn, sha256)
+            if whole is not None and sheet in _sheets_read(path, encoding):
+                existing = whole
     if existing is not None:
         return ImportResult(
             file_name=path.name,
-            sha256=sha256,
+            sha256=key,
             source=source_name,
             import_id=existing,
             already_imported=True,
         )
-    opts = mapping.options if mapping else {}
-    table = open_table(
-        path, encoding=encoding or opts.get("encoding"), sheet=sheet or opts.get("sheet")
-    )
+    table = open_table(path, encoding=encoding, sheet=sheet)
+    if sheet:
+        # one sheet of a workbook: known by the file's fingerprint and the sheet's name,
+        # so that the workbook's other sheets can be imported too (each with --sheet)
+        mapping = mapping or ColumnMapping()
+        mapping.options["sheet"] = sheet
+        table.warnings.append(format_note("sheet_fingerprint", sheet=repr(sheet)))
+    elif table.sheets:
+        with ws.engine.connect() as conn:
+            done = [s for s in table.sheets if _existing_import(conn, sheet_fingerprint(sha256, s))]
+        if done:
+            _close_rows(table)
+            raise InputFileError(
+                f"sheet(s) {', '.join(repr(s) for s in done)} of this workbook were already "
+                "imported on their own (--sheet); import its other sheets with --sheet",
+                file=path.name,
+            )
     return ingest_table(
         ws,
         table,
         source_name=source_name.strip(),
         source_kind=source_kind,
-        sha256=sha256,
+        sha256=key,
         size=size,
         mapping=mapping,
         strict=strict,
@@ -767,6 +790,29 @@ def ingest_file(
         on_progress=on_progress,
         on_bytes=on_bytes,
     )
+
+
+def sheet_fingerprint(file_sha256: str, sheet: str) -> str:
+    """What an import of one sheet of a workbook (``--sheet``) is known by: the sha256 of
+    the file's sha256 and the sheet's name, so two sheets of one file are two imports
+    (and their rows two sets of ledger leaves), and the same sheet twice is one."""
+    return hashlib.sha256(f"{file_sha256}\x00sheet\x00{sheet}".encode()).hexdigest()
+
+
+def _close_rows(table: Table) -> None:
+    close = getattr(table.rows, "close", None)
+    if close is not None:
+        close()
+
+
+def _sheets_read(path: Path, encoding: str | None) -> list[str]:
+    """The sheets an import of the whole workbook (no ``--sheet``) reads."""
+    try:
+        table = open_table(path, encoding=encoding)
+    except InputFileError:
+        return []
+    _close_rows(table)
+    return list(table.sheets)
 
 
 def ingest_records(

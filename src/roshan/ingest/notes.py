@@ -43,12 +43,16 @@ NOTES: dict[str, str] = {
         "--sheet to read another"
     ),
     "other_sheets_one": (
-        "sheet {sheets} also holds a list with other columns, not read here: save each as "
-        "its own file and import it (same --source)"
+        "sheet {sheets} also holds a list with other columns, not read here: import it "
+        "with --sheet (same --source, or its own)"
     ),
     "other_sheets_many": (
-        "sheets {sheets} also hold a list with other columns, not read here: save each as "
-        "its own file and import it (same --source)"
+        "sheets {sheets} also hold a list with other columns, not read here: import each "
+        "with --sheet (same --source, or its own)"
+    ),
+    "sheet_fingerprint": (
+        "read sheet {sheet} only: the import is known by the file's fingerprint and the "
+        "sheet's name, so the workbook's other sheets can be imported the same way"
     ),
     "sheets_joined": (
         "read {n} sheets with the same columns as one list ({sheets}); rows are numbered on "

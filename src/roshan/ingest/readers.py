@@ -53,6 +53,8 @@ class Table:
     # How many bytes of the file the row iterator has consumed (for a progress bar),
     # where the format streams from a file; None otherwise.
     position: Callable[[], int] | None = None
+    # The workbook sheets the rows come from (XLSX only; empty for other formats).
+    sheets: list[str] = field(default_factory=list)
 
 
 def _clean_header(raw: list[str], file: str) -> list[str]:
@@ -364,6 +366,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
                 before=", ".join(repr(n) for n in names[: names.index(name)]),
             ),
         )
+    table.sheets = [name]
     more = [n for n in lists if n != name]
     if not more:
         return _closing(table, wb)
@@ -448,7 +451,9 @@ def _join_sheets(
         finally:
             wb.close()
 
-    return Table(path, "xlsx", "binary", header, rows(), warnings, row_notes)
+    return Table(
+        path, "xlsx", "binary", header, rows(), warnings, row_notes, sheets=[n for n, _ in sheets]
+    )
 
 
 def _sheet_table(path: Path, wb: Any, wb_formulas: Any, full: bool, name: str) -> Table:
