@@ -512,7 +512,16 @@ def test_a_list_of_family_names_alone_reads_a_doubtful_word_as_a_family_name() -
     too. Before, «زاهدی» there was a given name and never met Danial Zahedi."""
     register = [
         {"full_name": n, "source": "register"}
-        for n in ["رستمی", "فرهادی", "یوسفی", "نوری", "اسماعیلی", "زاهدی", "کعبی", "علی"]
+        for n in [
+            "رستمی",
+            "فرهادی",
+            "یوسفی",
+            "نوری",
+            "اسماعیلی",
+            "زاهدی فرزند محمد",  # with a father clause: still one word of its own name
+            "کعبی",
+            "علی",
+        ]
     ]
     other = [
         {"full_name": "زاهدی", "source": "ngo"},

@@ -319,9 +319,10 @@ def _lone_words_as_family(
     lone = np.zeros(n_full, dtype=bool)
     as_family = np.zeros(n_full, dtype=bool)
     weak_given = np.zeros(n_full, dtype=bool)
-    for code, part in enumerate(fp):
+    for code in range(n_full):
         r = default[code]
-        if len(part.tokens) != 1 or not (r.given.tokens or r.family.tokens):
+        # the person's own name, a father clause («فرزند محمد») taken out
+        if len(own[code].tokens) != 1 or not (r.given.tokens or r.family.tokens):
             continue
         lone[code] = True
         if r.family.tokens and not r.given.tokens:
