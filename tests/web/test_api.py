@@ -333,6 +333,70 @@ def test_upload_with_the_place_of_the_whole_list(ingest_app, any_ws) -> None:
     assert r.status_code == 200 and 'id="list-place"' in r.text and "Karaj, Alborz" in r.text
 
 
+def _two_lists_xlsx() -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    a = wb.active
+    a.title = "NGO"
+    a.append(["Name", "Age", "Date of death"])
+    a.append(["SYNTHETIC Hossein Rezaei", 30, "2026-01-09"])
+    b = wb.create_sheet("Hospital")
+    b.append(["Full name", "Province"])
+    b.append(["SYNTHETIC Sara Moradi", "Kurdistan"])
+    b.append(["SYNTHETIC Ali Baluch", "Sistan and Baluchestan"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_upload_each_sheet_of_a_workbook(ingest_app, any_ws) -> None:
+    """Two lists in one workbook, through the API and the page: the preview names the
+    sheets, another sheet is read on its own, and both sheets are imported (the second
+    was refused as 'already imported')."""
+    from roshan.store.models import Import
+
+    c = client_for(ingest_app, "analyst")
+    h = {"X-CSRF-Token": session_csrf(c)}
+    xlsx = _two_lists_xlsx()
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    files = {"file": ("SYNTHETIC two lists.xlsx", xlsx, mime)}
+    r = c.post("/api/uploads", data={"source_name": "SYNTHETIC-NGO"}, files=files, headers=h)
+    assert r.status_code == 201, r.text
+    p = r.json()
+    assert (p["sheets"], p["sheets_read"], p["sheet"]) == (["NGO", "Hospital"], ["NGO"], None)
+    assert len(p["rows"]) == 1
+    r = c.post(f"/api/uploads/{p['id']}/confirm", headers=h)
+    assert r.status_code == 200 and r.json()["rows_accepted"] == 1, r.text
+    # the second sheet: staged with the sheet named, or chosen on the preview
+    r = c.post("/api/uploads", data={"source_name": "SYNTHETIC-H"}, files=files, headers=h)
+    q = r.json()
+    r = c.post(f"/api/uploads/{q['id']}/sheet", data={"sheet": "Nowhere"}, headers=h)
+    assert r.status_code == 400 and "no sheet named" in r.text
+    r = c.post(f"/api/uploads/{q['id']}/sheet", data={"sheet": "Hospital"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert (r.json()["sheet"], r.json()["sheets_read"], len(r.json()["rows"])) == (
+        "Hospital",
+        ["Hospital"],
+        2,
+    )
+    r = c.post(f"/api/uploads/{q['id']}/confirm", headers=h)
+    assert r.status_code == 200, r.text
+    assert (r.json()["rows_accepted"], r.json()["already_imported"]) == (2, False)
+    with any_ws.session() as sess:
+        imp = sess.get(Import, r.json()["import_id"])
+        assert imp is not None and imp.mapping["options"]["sheet"] == "Hospital"
+    # the page: a choice of sheets on the preview of a workbook
+    r = c.post(
+        "/upload",
+        data={"source_name": "SYNTHETIC-H", "sheet": "", "csrf_token": session_csrf(c)},
+        files=files,
+    )
+    assert r.status_code == 200 and 'id="sheet-choice"' in r.text and ">Hospital<" in r.text
+
+
 def test_upload_limits(ingest_app) -> None:
     c = client_for(ingest_app, "analyst")
     h = {"X-CSRF-Token": session_csrf(c)}

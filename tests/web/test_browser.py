@@ -248,6 +248,58 @@ def test_upload_preview_of_a_workbook_over_two_sheets(page_for, server, tmp_path
     assert page.csp_errors == []
 
 
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_upload_another_sheet_of_a_workbook(page_for, server, tmp_path, lang) -> None:
+    """Two lists in one workbook: the preview offers its sheets, the second is read on
+    its own and imported. Screenshot: test-artifacts/screens/upload-sheet-<lang>.png."""
+    import openpyxl
+
+    from roshan.web.i18n import t
+
+    base, ws = server
+    x = tmp_path / f"SYNTHETIC-two-lists-{lang}.xlsx"
+    wb = openpyxl.Workbook()
+    a = wb.active
+    a.title = "NGO"
+    a.append(["Name", "Age", "Date of death"])
+    a.append([f"SYNTHETIC NGO {lang}", 30, "2026-01-09"])
+    b = wb.create_sheet("بیمارستان")
+    b.append(["نام و نام خانوادگی", "استان"])
+    b.append([f"SYNTHETIC Hospital {lang} 1", "Kurdistan"])
+    b.append([f"SYNTHETIC Hospital {lang} 2", "Tehran"])
+    wb.save(x)
+    page = page_for("analyst", lang=lang)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/upload")
+    page.set_input_files("#file", str(x))
+    page.fill("#source_name", f"SYNTHETIC-HOSPITAL-{lang}")
+    page.click("#upload-submit")
+    page.wait_for_selector("#preview")
+    assert f"SYNTHETIC NGO {lang}" in page.locator("#preview-rows").inner_text()
+    assert page.locator("#sheets-read").inner_text().strip() == "NGO"
+    page.select_option("#sheet-choice", "بیمارستان")
+    page.click("#sheet-submit")
+    page.wait_for_selector("#preview")
+    rows = page.locator("#preview-rows").inner_text()
+    assert f"SYNTHETIC Hospital {lang} 2" in rows and f"SYNTHETIC NGO {lang}" not in rows
+    assert t(lang, "sheet_on_its_own") in page.locator("#sheets-read").inner_text()
+    (ARTEFACTS / "screens").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "screens" / f"upload-sheet-{lang}.png"), full_page=True)
+    page.click("#confirm-import")
+    page.wait_for_url(f"{base}/imports/*")
+    from roshan.store.models import Import, Source
+
+    with ws.session() as sess:
+        imp = (
+            sess.query(Import)
+            .join(Source, Source.id == Import.source_id)
+            .filter(Source.name == f"SYNTHETIC-HOSPITAL-{lang}")
+            .one()
+        )
+        assert (imp.rows_accepted, imp.mapping["options"]["sheet"]) == (2, "بیمارستان")
+    assert page.csp_errors == []
+
+
 def test_review_with_keyboard(page_for, server) -> None:
     from roshan.store.models import ReviewDecision
 

@@ -322,6 +322,23 @@ def _list_sheets(wb: Any, names: list[str]) -> list[str]:
     return found
 
 
+def workbook_sheets(path: Path) -> list[str]:
+    """The names of an XLSX workbook's sheets, in order ([] for another format or a file
+    that is not a readable workbook)."""
+    if path.suffix.lower() != ".xlsx":
+        return []
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+    except Exception:  # noqa: BLE001 - not a workbook: open_table says why
+        return []
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
 def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     """Open an XLSX workbook's sheet.
 

@@ -111,11 +111,13 @@ async def stage_upload(
     source_kind: str,
     mapping: UploadFile | None,
     place: str = "",
+    sheet: str = "",
 ) -> dict[str, Any]:
     """Save an upload, then build its preview; returns the preview dict (with ``id``).
 
     ``place``: where the whole list comes from (``roshan ingest --place``), checked here
-    so that an unknown place is refused before anything is saved."""
+    so that an unknown place is refused before anything is saved. ``sheet``: one sheet
+    of a workbook to read on its own (``roshan ingest --sheet``)."""
     settings = request.app.state.settings
     if not (source_name or "").strip():
         raise RoshanError("give the source's name")
@@ -144,6 +146,7 @@ async def stage_upload(
             "source_kind": kind.value,
             "mapping": mapping_name,
             "place": list_place,
+            "sheet": sheet.strip() or None,
             "by": user.username,
         }
         meta["created"] = time.time()
@@ -255,12 +258,19 @@ def expire_uploads(uploads_dir: Path, ttl: float, now: float | None = None) -> i
 
 def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
     """Detected encoding and format, header → field mapping, and the first rows mapped."""
-    from roshan.ingest import guessed_columns, load_mapping, open_table, resolve_columns
+    from roshan.ingest import (
+        guessed_columns,
+        load_mapping,
+        open_table,
+        resolve_columns,
+        workbook_sheets,
+    )
 
     path = folder / meta["file"]
     mapping = load_mapping(folder / meta["mapping"]) if meta.get("mapping") else None
     opts = mapping.options if mapping else {}
-    table = open_table(path, encoding=opts.get("encoding"), sheet=opts.get("sheet"))
+    sheet = meta.get("sheet") or opts.get("sheet") or None
+    table = open_table(path, encoding=opts.get("encoding"), sheet=sheet)
     columns = resolve_columns(table.header, mapping, path.name)
     guessed = set(guessed_columns(columns, mapping))
     rows = []
@@ -294,6 +304,9 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
         "place_read_as": _place_read_as(meta.get("place")),
         "encoding": table.encoding,
         "format": table.file_format,
+        "sheet": sheet,
+        "sheets_read": list(table.sheets),
+        "sheets": workbook_sheets(path),
         "header": table.header,
         "columns": [
             {"column": h, "field": columns.get(h), "guessed": h in guessed} for h in table.header
@@ -319,6 +332,7 @@ def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[
             source_kind=SourceKind(meta["source_kind"]),
             mapping_path=(folder / meta["mapping"]) if meta.get("mapping") else None,
             place=meta.get("place"),
+            sheet=meta.get("sheet"),
             actor=user.actor,
         )
     finally:
@@ -338,6 +352,20 @@ def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[
         "file_format": result.file_format,
         "notes": result.notes,
     }
+
+
+def choose_sheet(request: Request, user: CurrentUser, upload_id: str, sheet: str) -> dict[str, Any]:
+    """Read another sheet of a staged workbook on its own (``roshan ingest --sheet``), or
+    the whole workbook again (``sheet`` empty); returns the new preview."""
+    folder, meta = _load_meta(request, upload_id, user)
+    sheet = (sheet or "").strip()
+    from roshan.ingest import workbook_sheets
+
+    if sheet and sheet not in workbook_sheets(folder / meta["file"]):
+        raise RoshanError(f"the workbook has no sheet named {sheet!r}")
+    meta["sheet"] = sheet or None
+    (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    return build_preview(request.app.state.ws, folder, meta)
 
 
 def cancel_upload(request: Request, user: CurrentUser, upload_id: str) -> None:
@@ -422,6 +450,14 @@ def upload_confirm_page(request: Request, upload_id: str, user: CanIngest) -> An
     )
 
 
+@router.post("/upload/{upload_id}/sheet", include_in_schema=False)
+def upload_sheet_page(
+    request: Request, upload_id: str, user: CanIngest, sheet: str = Form("")
+) -> Any:
+    choose_sheet(request, user, upload_id, sheet)
+    return redirect(f"/upload/{upload_id}")
+
+
 @router.post("/upload/{upload_id}/cancel", include_in_schema=False)
 def upload_cancel_page(request: Request, upload_id: str, user: CanIngest) -> Any:
     cancel_upload(request, user, upload_id)
@@ -478,6 +514,13 @@ class UploadPreview(BaseModel):
     )
     encoding: str
     format: str
+    sheet: str | None = Field(
+        None, description="The one sheet of a workbook read on its own (null: the whole workbook)."
+    )
+    sheets_read: list[str] = Field(
+        default_factory=list, description="The workbook's sheets the rows come from."
+    )
+    sheets: list[str] = Field(default_factory=list, description="All the workbook's sheets.")
     header: list[str]
     columns: list[PreviewColumn]
     no_date_of_death: bool = Field(False, description="No column was read as the date of death.")
@@ -502,9 +545,25 @@ async def api_upload(
         description="Where the whole list comes from (a morgue's or hospital's city), given "
         "to its records that name no place of their own; an unknown place is refused.",
     ),
+    sheet: str = Form(
+        "",
+        description="One sheet of a workbook to read on its own (as `roshan ingest --sheet`); "
+        "each sheet of a workbook can be imported so.",
+    ),
 ) -> Any:
     """Stage a list file; the answer is its preview. Confirm with ``/api/uploads/{id}/confirm``."""
-    return await stage_upload(request, user, file, source_name, source_kind, mapping, place)
+    return await stage_upload(request, user, file, source_name, source_kind, mapping, place, sheet)
+
+
+@router.post("/api/uploads/{upload_id}/sheet", response_model=UploadPreview, tags=["imports"])
+def api_sheet(
+    request: Request,
+    upload_id: str,
+    user: CanIngest,
+    sheet: str = Form("", description="The sheet to read on its own; empty: the whole workbook."),
+) -> Any:
+    """Read another sheet of a staged workbook; the answer is the new preview."""
+    return choose_sheet(request, user, upload_id, sheet)
 
 
 @router.post("/api/uploads/{upload_id}/confirm", tags=["imports"])
