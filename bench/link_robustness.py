@@ -119,6 +119,13 @@ def main() -> None:
         "roshan); wild: bench/robustness/wild.py (also independent; free-form headers, "
         "no mapping files); simulate: roshan's own simulator's families",
     )
+    ap.add_argument(
+        "--people",
+        type=int,
+        default=None,
+        help="outside generator only: the families with this many people instead of "
+        "their own (3,000), the same name pools: namesakes grow with it",
+    )
     ap.add_argument("--name", default="link_robustness")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument(
@@ -142,6 +149,19 @@ def main() -> None:
         fams = list(WILD_FAMILIES)
     else:
         fams = list(FAMILIES)
+    if args.people:
+        if args.generator != "outside":
+            ap.error("--people is for the outside generator")
+        from robustness.outside import _derive
+
+        scaled = []
+        for f in fams:
+            name = f"{f}_x{args.people}"
+            FAMILIES[name] = _derive(
+                name, f"{f} with {args.people:,} people", base=FAMILIES[f], n_people=args.people
+            )
+            scaled.append(name)
+        fams = scaled  # the workers are forked from here and see these families
     jobs = [
         (f, s, args.estimate, s < args.first_seed + args.oracle_seeds, args.generator)
         for f in fams
