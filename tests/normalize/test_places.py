@@ -128,3 +128,29 @@ def test_every_province_name_alone_is_that_province() -> None:
     # and a town elsewhere named like it is read when the list gives its province
     assert resolve_place("Gilan", None, "Kermanshah").city == "Gilan-e Gharb"
     assert normalize_place("Gilan-e Gharb").province == "Kermanshah"
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "province"),
+    [
+        ("Evin prison", "Tehran", "Tehran"),
+        ("زندان اوین", "Tehran", "Tehran"),
+        ("قزلحصار", "Karaj", "Alborz"),
+        ("Rajaei Shahr prison", "Karaj", "Alborz"),
+        ("Vakilabad prison", "Mashhad", "Razavi Khorasan"),
+        ("زندان عادل آباد", "Shiraz", "Fars"),
+        ("Dastgerd prison", "Isfahan", "Isfahan"),  # not the village of Dastgerd
+        ("Lakan prison, Rasht", "Rasht", "Gilan"),
+        ("Sheiban prison", "Ahvaz", "Khuzestan"),
+    ],
+)
+def test_a_prison_that_does_not_name_its_city(text: str, city: str, province: str) -> None:
+    """A death in custody recorded with the prison alone: it was unresolved (no place)."""
+    r = normalize_place(text)
+    assert (r.city, r.province, r.unresolved) == (city, province, False)
+    assert r.confidence == 0.7
+    # also as the place of death of a record without a city
+
+    assert resolve_place(None, None, None, text).city == city
+    # a prison named after its city needs no entry
+    assert normalize_place("زندان مرکزی زاهدان").city == "Zahedan"

@@ -351,6 +351,11 @@ def resolve_place(
             county_hit = _county_of(c)
             if county_hit and county_hit[0] in g.county_seat:
                 got = (g.county_seat[county_hit[0]], 0.9)
+        if got is None:
+            # a prison that does not name its city ("Evin prison", «زندان قزلحصار»)
+            facility = _facility_city(c)
+            if facility is not None:
+                return replace(resolve_place(facility), confidence=FACILITY_CONFIDENCE)
         if got is None and len(c) >= 4:
             near = _fuzzy(c, prov_code)
             if near is not None:
@@ -511,6 +516,36 @@ BURIAL_PLACE_CONFIDENCE = 0.4
 #: in a cemetery's name is more often a neighbourhood's (Rasht's «تازه‌آباد» is also a
 #: town of Kermanshah).
 BURIAL_MIN_POPULATION = 50_000
+
+
+#: The confidence of a place read from a prison's name (data/facilities.tsv): the
+#: city is certain, the record names no street or town of its own.
+FACILITY_CONFIDENCE = 0.7
+
+
+@lru_cache(maxsize=1)
+def _facilities() -> list[tuple[tuple[str, ...], str]]:
+    """(facility name as words, city) from data/facilities.tsv, longest names first."""
+    from roshan.normalize.variants import read_tsv
+
+    out = []
+    for row in read_tsv(data_path("facilities.tsv")):
+        if len(row) >= 2:
+            for form in row[1].split(","):
+                words = tuple(normalize_text(form.replace("-", " ")).split())
+                if words:
+                    out.append((words, row[0]))
+    return sorted(out, key=lambda t: -len(t[0]))
+
+
+def _facility_city(text: str) -> str | None:
+    """The city of a prison named in ``text`` (normalised), or None."""
+    words = normalize_text(text.replace("-", " ")).split()
+    for name, city in _facilities():
+        n = len(name)
+        if any(tuple(words[i : i + n]) == name for i in range(len(words) - n + 1)):
+            return city
+    return None
 
 
 @lru_cache(maxsize=1)
