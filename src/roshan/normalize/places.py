@@ -523,13 +523,14 @@ BURIAL_MIN_POPULATION = 50_000
 FACILITY_CONFIDENCE = 0.7
 
 
-@lru_cache(maxsize=1)
-def _facilities() -> list[tuple[tuple[str, ...], str]]:
-    """(facility name as words, city) from data/facilities.tsv, longest names first."""
+@lru_cache(maxsize=4)
+def _named_places(file: str) -> list[tuple[tuple[str, ...], str]]:
+    """(name as words, city) from a data file of places whose city is certain
+    (data/cemeteries.tsv, data/facilities.tsv), longest names first."""
     from roshan.normalize.variants import read_tsv
 
     out = []
-    for row in read_tsv(data_path("facilities.tsv")):
+    for row in read_tsv(data_path(file)):
         if len(row) >= 2:
             for form in row[1].split(","):
                 words = tuple(normalize_text(form.replace("-", " ")).split())
@@ -538,29 +539,19 @@ def _facilities() -> list[tuple[tuple[str, ...], str]]:
     return sorted(out, key=lambda t: -len(t[0]))
 
 
-def _facility_city(text: str) -> str | None:
-    """The city of a prison named in ``text`` (normalised), or None."""
+def _named_city(text: str, file: str) -> str | None:
+    """The city of the first place of ``file`` (:func:`_named_places`) named in ``text``."""
     words = normalize_text(text.replace("-", " ")).split()
-    for name, city in _facilities():
+    for name, city in _named_places(file):
         n = len(name)
         if any(tuple(words[i : i + n]) == name for i in range(len(words) - n + 1)):
             return city
     return None
 
 
-@lru_cache(maxsize=1)
-def _cemeteries() -> list[tuple[tuple[str, ...], str]]:
-    """(cemetery name as words, city) from data/cemeteries.tsv, longest names first."""
-    from roshan.normalize.variants import read_tsv
-
-    out = []
-    for row in read_tsv(data_path("cemeteries.tsv")):
-        if len(row) >= 2:
-            for form in row[1].split(","):
-                words = tuple(normalize_text(form.replace("-", " ")).split())
-                if words:
-                    out.append((words, row[0]))
-    return sorted(out, key=lambda t: -len(t[0]))
+def _facility_city(text: str) -> str | None:
+    """The city of a prison named in ``text`` (data/facilities.tsv), or None."""
+    return _named_city(text, "facilities.tsv")
 
 
 @lru_cache(maxsize=100_000)
@@ -573,13 +564,11 @@ def place_of_burial(text: str | None) -> PlaceResult:
     names none (a grave plot number, «قطعه ۲۷۵ ردیف ۵۹»)."""
     if not text or not isinstance(text, str):
         return NO_PLACE
-    words = normalize_text(text.replace("-", " ")).split()
-    for name, city in _cemeteries():
-        n = len(name)
-        if any(tuple(words[i : i + n]) == name for i in range(len(words) - n + 1)):
-            found = resolve_place(city)
-            if not found.unresolved:
-                return replace(found, confidence=BURIAL_PLACE_CONFIDENCE)
+    city = _named_city(text, "cemeteries.tsv")
+    if city is not None:
+        found = resolve_place(city)
+        if not found.unresolved:
+            return replace(found, confidence=BURIAL_PLACE_CONFIDENCE)
     within = _place_within(_clean(text), None, BURIAL_MIN_POPULATION)
     if within is None:
         return NO_PLACE
