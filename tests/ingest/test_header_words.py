@@ -118,6 +118,21 @@ def test_a_lone_name_column_is_a_full_name() -> None:
     assert cols["Name"] == "given_name"
 
 
+def _ingest_json(ws: Path, csv: Path, source: str) -> dict:
+    """``roshan init`` (once) and ``roshan ingest --json`` through the installed script."""
+    roshan = str(Path(sys.executable).parent / "roshan")
+    if not ws.exists():
+        subprocess.run([roshan, "init", str(ws)], check=True, capture_output=True, timeout=120)
+    out = subprocess.run(
+        [roshan, "ingest", str(ws), str(csv), "-s", source, "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return json.loads(out.stdout)
+
+
 def test_cli_ingest_reads_free_form_headers_and_says_so(tmp_path: Path) -> None:
     """Through the installed script: the columns chosen, and a note naming them."""
     roshan = str(Path(sys.executable).parent / "roshan")
@@ -128,15 +143,7 @@ def test_cli_ingest_reads_free_form_headers_and_says_so(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     ws = tmp_path / "ws"
-    subprocess.run([roshan, "init", str(ws)], check=True, capture_output=True, timeout=120)
-    out = subprocess.run(
-        [roshan, "ingest", str(ws), str(csv), "-s", "SYNTHETIC-A", "--json"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    doc = json.loads(out.stdout)
+    doc = _ingest_json(ws, csv, "SYNTHETIC-A")
     assert doc["columns"]["تاریخ جان\u200cباختن"] == "date_of_death"
     assert doc["columns"]["محل جان\u200cباختن"] == "place_of_death"
     assert doc["columns"]["نام پدر"] == "father_name"
@@ -276,7 +283,6 @@ def test_cli_ingest_reads_finglish_headers_and_a_second_calendar(tmp_path: Path)
     """Through the installed script: a list with Finglish headers is imported (it was
     refused: "no column maps to a name field"), and a row whose Jalali date is empty
     takes the Gregorian one."""
-    roshan = str(Path(sys.executable).parent / "roshan")
     csv = tmp_path / "finglish-SYNTHETIC.csv"
     csv.write_text(
         "nam,nam_khanevadegi,nam_pedar,sen,tarikh_shamsi,tarikh_miladi,shahr\n"
@@ -286,15 +292,7 @@ def test_cli_ingest_reads_finglish_headers_and_a_second_calendar(tmp_path: Path)
         encoding="utf-8",
     )
     ws = tmp_path / "ws"
-    subprocess.run([roshan, "init", str(ws)], check=True, capture_output=True, timeout=120)
-    out = subprocess.run(
-        [roshan, "ingest", str(ws), str(csv), "-s", "SYNTHETIC-F", "--json"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    doc = json.loads(out.stdout)
+    doc = _ingest_json(ws, csv, "SYNTHETIC-F")
     assert doc["columns"]["nam"] == "given_name"
     assert doc["columns"]["nam_khanevadegi"] == "family_name"
     assert doc["columns"]["tarikh_miladi"] == doc["columns"]["tarikh_shamsi"] == "date_of_death"

@@ -5,7 +5,6 @@ Entry points:
 - :func:`ingest_file` — read one file and load it as one import (one transaction);
   :func:`ingest_records` does the same for rows already in memory; :class:`ImportResult`;
 - :func:`open_table` — read a file (detected encoding, format, header) into a :class:`Table`;
-  :func:`workbook_sheets` — the sheet names of a workbook;
 - :func:`load_mapping` / :func:`resolve_columns` — map a file's header to canonical fields;
 - :data:`NOTES` — the notes the readers and importer write, :func:`format_note` and
   :func:`parse_note` (a note back to its key and fields, for translating it).
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
     )
     from roshan.ingest.mapping import load_mapping, resolve_columns
     from roshan.ingest.notes import NOTE_NUMBERS, NOTES, format_note, parse_note
-    from roshan.ingest.readers import Table, open_table, workbook_sheets
+    from roshan.ingest.readers import Table, open_table
 
 __all__ = [
     "NOTES",
@@ -43,7 +42,6 @@ __all__ = [
     "open_table",
     "parse_note",
     "resolve_columns",
-    "workbook_sheets",
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__)

@@ -53,8 +53,10 @@ class Table:
     # How many bytes of the file the row iterator has consumed (for a progress bar),
     # where the format streams from a file; None otherwise.
     position: Callable[[], int] | None = None
-    # The workbook sheets the rows come from (XLSX only; empty for other formats).
+    # The workbook sheets the rows come from, and all the workbook's sheets (XLSX only;
+    # empty for other formats).
     sheets: list[str] = field(default_factory=list)
+    workbook_sheets: list[str] = field(default_factory=list)
 
 
 def _clean_header(raw: list[str], file: str) -> list[str]:
@@ -322,23 +324,6 @@ def _list_sheets(wb: Any, names: list[str]) -> list[str]:
     return found
 
 
-def workbook_sheets(path: Path) -> list[str]:
-    """The names of an XLSX workbook's sheets, in order ([] for another format or a file
-    that is not a readable workbook)."""
-    if path.suffix.lower() != ".xlsx":
-        return []
-    try:
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True)
-    except Exception:  # noqa: BLE001 - not a workbook: open_table says why
-        return []
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
 def read_xlsx(path: Path, sheet: str | None = None) -> Table:
     """Open an XLSX workbook's sheet.
 
@@ -385,9 +370,12 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         )
     table.sheets = [name]
     more = [n for n in lists if n != name]
-    if not more:
-        return _closing(table, wb)
-    return _join_sheets(path, wb, wb_formulas, full, table, name, more)
+    if more:
+        table = _join_sheets(path, wb, wb_formulas, full, table, name, more)
+    else:
+        table = _closing(table, wb)
+    table.workbook_sheets = list(names)
+    return table
 
 
 #: The column that says which sheet a row came from, when a workbook's sheets are read

@@ -22,6 +22,8 @@ from roshan.normalize.text import (
     strip_latin_accents,
 )
 from roshan.normalize.variants import (
+    FAMILY_SUFFIXES_FA,
+    FAMILY_SUFFIXES_LATIN,
     VariantTable,
     data_path,
     default_table,
@@ -1184,12 +1186,11 @@ def _parts(g_toks: list[str], f_toks: list[str], table: VariantTable) -> tuple[N
 
 # Family-name suffixes that are never a family name on their own: a name whose second
 # word is one of them («رحیم زاده», «یوسف وند», "Hossein Zadeh") is one family name
-# written apart, not a given name and a family name. Not نیا, فر, راد (Nia, Far and
-# Rad are names of their own) nor آبادی (Abadi).
-BOUND_SUFFIXES = frozenset(
-    "زاده زادگان پور وند نژاد لو zadeh zade zada zadah zadegan pour pur poor vand "
-    "nejad nezhad nejhad lou loo lu".split()
-)
+# written apart, not a given name and a family name. The family suffixes of
+# roshan.normalize.variants but for those that are names of their own (Nia, Far, Rad,
+# Abadi, Pouri).
+_FREE_SUFFIXES = frozenset("نیا فر راد آبادی ابادی پوری nia niya far rad abadi".split())
+BOUND_SUFFIXES = frozenset(FAMILY_SUFFIXES_FA + FAMILY_SUFFIXES_LATIN) - _FREE_SUFFIXES
 
 
 def _bound_suffix(token: str) -> bool:

@@ -258,13 +258,7 @@ def expire_uploads(uploads_dir: Path, ttl: float, now: float | None = None) -> i
 
 def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
     """Detected encoding and format, header → field mapping, and the first rows mapped."""
-    from roshan.ingest import (
-        guessed_columns,
-        load_mapping,
-        open_table,
-        resolve_columns,
-        workbook_sheets,
-    )
+    from roshan.ingest import guessed_columns, load_mapping, open_table, resolve_columns
 
     path = folder / meta["file"]
     mapping = load_mapping(folder / meta["mapping"]) if meta.get("mapping") else None
@@ -306,7 +300,7 @@ def build_preview(ws: Workspace, folder: Path, meta: dict[str, Any]) -> dict[str
         "format": table.file_format,
         "sheet": sheet,
         "sheets_read": list(table.sheets),
-        "sheets": workbook_sheets(path),
+        "sheets": list(table.workbook_sheets),
         "header": table.header,
         "columns": [
             {"column": h, "field": columns.get(h), "guessed": h in guessed} for h in table.header
@@ -356,16 +350,13 @@ def confirm_upload(request: Request, user: CurrentUser, upload_id: str) -> dict[
 
 def choose_sheet(request: Request, user: CurrentUser, upload_id: str, sheet: str) -> dict[str, Any]:
     """Read another sheet of a staged workbook on its own (``roshan ingest --sheet``), or
-    the whole workbook again (``sheet`` empty); returns the new preview."""
+    the whole workbook again (``sheet`` empty); returns the new preview. A sheet the
+    workbook does not have is refused by the reader, and the staged choice is kept."""
     folder, meta = _load_meta(request, upload_id, user)
-    sheet = (sheet or "").strip()
-    from roshan.ingest import workbook_sheets
-
-    if sheet and sheet not in workbook_sheets(folder / meta["file"]):
-        raise RoshanError(f"the workbook has no sheet named {sheet!r}")
-    meta["sheet"] = sheet or None
+    meta = {**meta, "sheet": (sheet or "").strip() or None}
+    preview = build_preview(request.app.state.ws, folder, meta)
     (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-    return build_preview(request.app.state.ws, folder, meta)
+    return preview
 
 
 def cancel_upload(request: Request, user: CurrentUser, upload_id: str) -> None:
